@@ -1,0 +1,446 @@
+"""The catalog: everything the plugins contribute, merged and validated.
+
+A :class:`Catalog` is built from a plugin manager. It asks every plugin for
+each kind of item (services, organizations, indicators, questionnaires...),
+checks ids are unique across plugins and that references to services
+resolve, and offers lookups by id, by service and by dimension. It remembers
+which plugin contributed each item.
+
+Examples
+--------
+>>> from qualitapa import Catalog, hookimpl
+>>> from qualitapa.models import Service, Text
+>>> class Registry:
+...     @hookimpl
+...     def qualitapa_services(self):
+...         return [Service("registry", Text("Anagrafe", "Civil registry"))]
+>>> cat = Catalog.build([("registry", Registry())], entrypoints=False)
+>>> cat.services["registry"].label.en
+'Civil registry'
+>>> cat.services.plugin_of("registry")
+'registry'
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
+
+import attrs
+import pandas as pd
+import pluggy
+
+from qualitapa.errors import DefinitionError, PluginConflictError, PluginError, UnknownItemError
+from qualitapa.plugins import PluginInfo, make_plugin_manager, plugin_infos
+
+__all__ = [
+    "KINDS",
+    "Catalog",
+    "Collection",
+    "Kind",
+    "Override",
+    "Problem",
+    "default_catalog",
+]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Kind:
+    """A kind of item plugins contribute: its collection name, hook and model."""
+
+    name: str
+    singular: str
+    hook: str
+    model: str
+
+    def model_class(self) -> type[Any] | None:
+        """The model class, imported on demand (None if that part is not installed)."""
+        module, _, cls = self.model.partition(":")
+        try:
+            return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+        except (ImportError, AttributeError):
+            return None
+
+
+#: The kinds of item, in the order the catalog builds them (services first:
+#: the others refer to them).
+KINDS: tuple[Kind, ...] = (
+    Kind("services", "service", "qualitapa_services", "qualitapa.models:Service"),
+    Kind("organizations", "organization", "qualitapa_organizations", "qualitapa.models:Organization"),
+    Kind("peer_groups", "peer group", "qualitapa_peer_groups", "qualitapa.models:PeerGroup"),
+    Kind("variables", "variable", "qualitapa_variables", "qualitapa.indicators:Variable"),
+    Kind("indicators", "indicator", "qualitapa_indicators", "qualitapa.indicators:IndicatorDefinition"),
+    Kind("composites", "composite index", "qualitapa_composites", "qualitapa.indicators:CompositeDefinition"),
+    Kind("instruments", "survey instrument", "qualitapa_instruments", "qualitapa.surveys:Instrument"),
+    Kind(
+        "complaint_categories",
+        "complaint category",
+        "qualitapa_complaint_categories",
+        "qualitapa.complaints:ComplaintCategory",
+    ),
+    Kind("standards", "quality standard", "qualitapa_standards", "qualitapa.standards:QualityStandard"),
+    Kind("charters", "service charter", "qualitapa_charters", "qualitapa.standards:Charter"),
+)  # fmt: skip
+
+KINDS_BY_NAME = {k.name: k for k in KINDS}
+
+
+@attrs.frozen
+class Override:
+    """Wrap an item to replace the item with the same id from another plugin.
+
+    A city plugin uses it to change, e.g., a charter target set by a
+    service plugin. Two overrides of the same id are a conflict.
+
+    Examples
+    --------
+    >>> from qualitapa.models import Service, Text
+    >>> Override(Service("registry", Text("Servizi demografici"))).item.id
+    'registry'
+    """
+
+    item: Any
+
+
+@attrs.frozen
+class Problem:
+    """One problem found by :meth:`Catalog.check`."""
+
+    plugin: str | None
+    kind: str
+    item: str | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = ", ".join(p for p in (self.plugin, self.kind, self.item) if p)
+        return f"{self.severity}: {where}: {self.message}"
+
+
+class Collection(Mapping[str, T], Generic[T]):
+    """Items of one kind by id, with the plugin that contributed each.
+
+    A read-only mapping; unknown ids raise
+    :class:`~qualitapa.errors.UnknownItemError` with suggestions.
+    """
+
+    def __init__(self, kind: Kind, items: Mapping[str, T], sources: Mapping[str, str]) -> None:
+        self.kind = kind
+        self._items = dict(items)
+        self._sources = dict(sources)
+
+    def __getitem__(self, key: str) -> T:
+        try:
+            return self._items[key]
+        except KeyError:
+            close = difflib.get_close_matches(str(key), list(self._items), n=3)
+            raise UnknownItemError(self.kind.singular, str(key), suggestions=close) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"<Collection {self.kind.name}: {len(self)} item(s)>"
+
+    def plugin_of(self, item_id: str) -> str:
+        """Name of the plugin that contributed ``item_id``."""
+        self[item_id]
+        return self._sources[item_id]
+
+    def by_plugin(self, plugin: str) -> list[T]:
+        """Items contributed by ``plugin``."""
+        return [v for k, v in self._items.items() if self._sources[k] == plugin]
+
+    def by_service(self, service: str, *, include_children: bool = True) -> list[T]:
+        """Items whose ``service`` is ``service`` (or, by default, one of its sub-services).
+
+        Sub-services are matched by id prefix (``registry.civil_status``)
+        and by the catalog's service tree when known.
+        """
+        services = {service}
+        if include_children:
+            services |= self._children.get(service, set())
+
+        def match(item: Any) -> bool:
+            s = getattr(item, "service", None)
+            if s is None:
+                return False
+            return s in services or (include_children and str(s).startswith(service + "."))
+
+        return [v for v in self._items.values() if match(v)]
+
+    def by_dimension(self, dimension: str) -> list[T]:
+        """Items whose ``dimension`` equals ``dimension``."""
+        return [v for v in self._items.values() if getattr(v, "dimension", None) == dimension]
+
+    _children: dict[str, set[str]] = {}  # noqa: RUF012 - replaced per instance by Catalog
+
+
+def _as_list(value: Any, plugin: str, kind: Kind) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise PluginError(
+            f"{kind.hook}() must return a list of {kind.singular} objects, not "
+            f"{type(value).__name__}",
+            plugin=plugin,
+        )
+    return list(value)
+
+
+class Catalog:
+    """Merged, validated contributions of a set of plugins.
+
+    Build it with :meth:`build` (from plugins and/or installed entry points)
+    or :meth:`from_plugin_manager`; use :func:`default_catalog` for the
+    cached catalog of the installed plugins.
+
+    Attributes
+    ----------
+    services, organizations, peer_groups, variables, indicators, composites,
+    instruments, complaint_categories, standards, charters : Collection
+        The items of each kind by id.
+    plugins : list[PluginInfo]
+        The registered plugins.
+
+    Raises
+    ------
+    PluginConflictError
+        Two plugins contribute the same id (without :class:`Override`).
+    DefinitionError
+        An item refers to an unknown service, or a plugin contributes the
+        same id twice.
+    PluginError
+        A hook implementation raised or returned something else than a list
+        of the expected model.
+    """
+
+    services: Collection[Any]
+    organizations: Collection[Any]
+    peer_groups: Collection[Any]
+    variables: Collection[Any]
+    indicators: Collection[Any]
+    composites: Collection[Any]
+    instruments: Collection[Any]
+    complaint_categories: Collection[Any]
+    standards: Collection[Any]
+    charters: Collection[Any]
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self.plugin_manager = pm
+        self.plugins: list[PluginInfo] = plugin_infos(pm)
+        children: dict[str, set[str]] = {}
+        for kind in KINDS:
+            items, sources = self._collect(pm, kind)
+            coll: Collection[Any] = Collection(kind, items, sources)
+            coll._children = children
+            setattr(self, kind.name, coll)
+            if kind.name == "services":
+                self._check_service_tree(coll)
+                for sid, svc in items.items():
+                    parent = svc.parent
+                    while parent is not None:
+                        children.setdefault(parent, set()).add(sid)
+                        parent = items[parent].parent
+            else:
+                self._check_service_refs(coll)
+
+    # -- construction ---------------------------------------------------
+    @classmethod
+    def from_plugin_manager(cls, pm: pluggy.PluginManager) -> Catalog:
+        """Build the catalog of the plugins registered in ``pm``."""
+        return cls(pm)
+
+    @classmethod
+    def build(
+        cls,
+        plugins: Iterable[Any] = (),
+        *,
+        entrypoints: bool = True,
+        skip_failing: bool = False,
+    ) -> Catalog:
+        """Build a catalog from explicit plugins and (by default) the installed ones.
+
+        Parameters
+        ----------
+        plugins
+            Plugin objects, or ``(name, plugin)`` pairs.
+        entrypoints
+            Also load installed plugins (see :mod:`qualitapa.plugins`).
+        skip_failing
+            Skip installed plugins that fail to import, with a warning.
+        """
+        pm = make_plugin_manager(plugins, entrypoints=entrypoints, skip_failing=skip_failing)
+        return cls(pm)
+
+    @staticmethod
+    def _collect(pm: pluggy.PluginManager, kind: Kind) -> tuple[dict[str, Any], dict[str, str]]:
+        caller = getattr(pm.hook, kind.hook)
+        model = kind.model_class()
+        items: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        overridden: dict[str, str] = {}
+        pending: list[tuple[str, Any]] = []
+        for impl in reversed(caller.get_hookimpls()):  # registration order
+            plugin = impl.plugin_name
+            try:
+                result = impl.function()
+            except Exception as exc:
+                raise PluginError(
+                    f"{kind.hook}() raised {type(exc).__name__}: {exc}", plugin=plugin
+                ) from exc
+            for obj in _as_list(result, plugin, kind):
+                is_override = isinstance(obj, Override)
+                item = obj.item if is_override else obj
+                if model is not None and not isinstance(item, model):
+                    raise PluginError(
+                        f"{kind.hook}() returned a {type(item).__name__}; expected "
+                        f"{model.__name__}",
+                        plugin=plugin,
+                    )
+                item_id = getattr(item, "id", None)
+                if not isinstance(item_id, str):
+                    raise PluginError(
+                        f"{kind.hook}() returned an item without a string 'id': {item!r}",
+                        plugin=plugin,
+                    )
+                if is_override:
+                    pending.append((plugin, item))
+                    continue
+                if item_id in items:
+                    if sources[item_id] == plugin:
+                        raise DefinitionError(
+                            f"{kind.singular} defined twice", source=plugin, item=item_id
+                        )
+                    raise PluginConflictError(kind.singular, item_id, [sources[item_id], plugin])
+                items[item_id] = item
+                sources[item_id] = plugin
+        for plugin, item in pending:
+            if item.id in overridden:
+                raise PluginConflictError(
+                    f"override of {kind.singular}", item.id, [overridden[item.id], plugin]
+                )
+            if item.id not in items:
+                raise DefinitionError(
+                    f"overrides a {kind.singular} that no plugin defines",
+                    source=plugin,
+                    item=item.id,
+                )
+            items[item.id] = item
+            sources[item.id] = plugin
+            overridden[item.id] = plugin
+        return items, sources
+
+    def _check_service_tree(self, services: Collection[Any]) -> None:
+        for sid, svc in services.items():
+            if svc.parent is not None and svc.parent not in services:
+                raise DefinitionError(
+                    f"parent service {svc.parent!r} is not defined by any plugin",
+                    source=services.plugin_of(sid),
+                    item=sid,
+                    field="parent",
+                )
+            seen = {sid}
+            parent = svc.parent
+            while parent is not None:
+                if parent in seen:
+                    raise DefinitionError(
+                        "the service tree has a cycle", source=services.plugin_of(sid), item=sid
+                    )
+                seen.add(parent)
+                parent = services[parent].parent
+
+    def _check_service_refs(self, coll: Collection[Any]) -> None:
+        for item_id, item in coll.items():
+            service = getattr(item, "service", None)
+            if service is not None and service not in self.services:
+                raise DefinitionError(
+                    f"refers to unknown service {service!r}",
+                    source=coll.plugin_of(item_id),
+                    item=item_id,
+                    field="service",
+                )
+
+    # -- lookups ----------------------------------------------------------
+    def collection(self, kind: str) -> Collection[Any]:
+        """The collection of ``kind`` (e.g. ``"indicators"``)."""
+        if kind not in KINDS_BY_NAME:
+            raise UnknownItemError("kind of item", kind, suggestions=list(KINDS_BY_NAME))
+        return getattr(self, kind)  # type: ignore[no-any-return]
+
+    def indicator(self, indicator_id: str) -> Any:
+        """The indicator definition ``indicator_id``."""
+        return self.indicators[indicator_id]
+
+    def service(self, service_id: str) -> Any:
+        """The service ``service_id``."""
+        return self.services[service_id]
+
+    def populations(self) -> dict[str, int | None]:
+        """Population of each registered organization (None when unknown)."""
+        return {o.id: o.population for o in self.organizations.values()}
+
+    def contributions(self) -> pd.DataFrame:
+        """Table of plugins and what each contributes.
+
+        Columns: ``plugin``, ``distribution``, ``version`` and one count
+        column per kind of item.
+        """
+        rows = []
+        for info in self.plugins:
+            row: dict[str, Any] = {
+                "plugin": info.name,
+                "distribution": info.distribution or "",
+                "version": info.version or "",
+            }
+            for kind in KINDS:
+                row[kind.name] = len(self.collection(kind.name).by_plugin(info.name))
+            rows.append(row)
+        columns = ["plugin", "distribution", "version", *(k.name for k in KINDS)]
+        return pd.DataFrame(rows, columns=columns)
+
+    def check(self) -> list[Problem]:
+        """Look for problems that do not stop the catalog from building.
+
+        Missing English labels are warnings; each item that defines a
+        ``check(catalog)`` method (indicators check their variables are
+        declared, standards that their indicator exists...) adds its own
+        problems.
+        """
+        problems: list[Problem] = []
+        for kind in KINDS:
+            coll = self.collection(kind.name)
+            for item_id, item in coll.items():
+                plugin = coll.plugin_of(item_id)
+                label = getattr(item, "label", None)
+                if label is not None and getattr(label, "en", "x") is None:
+                    problems.append(
+                        Problem(plugin, kind.singular, item_id, "no English label", "warning")
+                    )
+                checker = getattr(item, "check", None)
+                if callable(checker):
+                    for found in checker(self):
+                        if isinstance(found, Problem):
+                            problems.append(attrs.evolve(found, plugin=found.plugin or plugin))
+                        else:
+                            problems.append(Problem(plugin, kind.singular, item_id, str(found)))
+        return problems
+
+
+@functools.cache
+def default_catalog() -> Catalog:
+    """The catalog of the installed plugins, built once and cached.
+
+    Call ``default_catalog.cache_clear()`` after installing plugins in a
+    running process. Applications that need isolation build their own with
+    :meth:`Catalog.build`.
+    """
+    return Catalog.build()

@@ -1,0 +1,143 @@
+"""``qualitapa plugins``, ``qualitapa services`` and ``qualitapa plugin new|check``."""
+
+from __future__ import annotations
+
+import re
+import string
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from qualitapa.cli._main import cli, emit, get_catalog, output_options
+from qualitapa.errors import DefinitionError
+
+_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@cli.command("plugins")
+@output_options
+def plugins_command(fmt: str | None, output: Path | None) -> None:
+    """List installed plugins and what each contributes."""
+    emit(get_catalog().contributions(), fmt, output)
+
+
+@cli.command("services")
+@output_options
+def services_command(fmt: str | None, output: Path | None) -> None:
+    """List the services defined by the installed plugins."""
+    catalog = get_catalog()
+    rows = [
+        {
+            "id": s.id,
+            "label_it": s.label.it,
+            "label_en": s.label.get("en"),
+            "parent": s.parent or "",
+            "plugin": catalog.services.plugin_of(s.id),
+        }
+        for s in catalog.services.values()
+    ]
+    emit(pd.DataFrame(rows, columns=["id", "label_it", "label_en", "parent", "plugin"]), fmt, output)
+
+
+@cli.group("plugin")
+def plugin_group() -> None:
+    """Write and check plugins."""
+
+
+def _render_template(name: str) -> dict[str, str]:
+    module = "qualitapa_" + name.replace("-", "_")
+    mapping = {
+        "name": name,
+        "module": module,
+        "dist": f"qualitapa-{name}",
+        "title": name.replace("-", " ").title(),
+    }
+    root = files("qualitapa.cli") / "_templates" / "plugin"
+    out: dict[str, str] = {}
+
+    def walk(node: Any, rel: str) -> None:
+        for child in node.iterdir():
+            child_rel = f"{rel}/{child.name}" if rel else child.name
+            if child.is_dir():
+                walk(child, child_rel)
+            elif child.name.endswith(".tmpl"):
+                target = child_rel[: -len(".tmpl")].replace("__module__", module)
+                out[target] = string.Template(child.read_text(encoding="utf-8")).substitute(
+                    mapping
+                )
+
+    walk(root, "")
+    return out
+
+
+@plugin_group.command("new")
+@click.argument("name")
+@click.option(
+    "--directory",
+    "-d",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where to create the plugin folder.",
+)
+def plugin_new(name: str, directory: Path) -> None:
+    """Scaffold a plugin package NAME (e.g. demo-city) ready to install.
+
+    Creates qualitapa-NAME/ with a pyproject declaring the entry point, a
+    TOML definitions file, a README and a test. Install it with
+    ``pip install -e qualitapa-NAME`` and ``qualitapa plugins`` lists it.
+    """
+    if not _NAME.match(name):
+        raise DefinitionError(
+            "plugin names are lower-case words separated by hyphens, e.g. 'demo-city'",
+            item=name,
+        )
+    target = directory / f"qualitapa-{name}"
+    if target.exists():
+        raise DefinitionError(f"{target} already exists; choose another name or folder", item=name)
+    for rel, text in _render_template(name).items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    click.echo(f"created {target}")
+    click.echo(f"next: pip install -e {target} && qualitapa plugins")
+
+
+@plugin_group.command("check")
+@click.argument("names", nargs=-1)
+@output_options
+def plugin_check(names: tuple[str, ...], fmt: str | None, output: Path | None) -> None:
+    """Validate installed plugins (all, or those NAMES) and print their problems.
+
+    Exits with status 1 when any error is found; warnings (such as missing
+    English labels) are printed but do not fail.
+    """
+    catalog = get_catalog()
+    known = {p.name for p in catalog.plugins}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise DefinitionError(f"not installed; installed plugins: {sorted(known)}", item=unknown[0])
+    problems = [p for p in catalog.check() if not names or p.plugin in names]
+    frame = pd.DataFrame(
+        [
+            {
+                "severity": p.severity,
+                "plugin": p.plugin or "",
+                "kind": p.kind,
+                "item": p.item or "",
+                "message": p.message,
+            }
+            for p in problems
+        ],
+        columns=["severity", "plugin", "kind", "item", "message"],
+    )
+    if frame.empty and fmt in (None, "table") and output is None:
+        checked = ", ".join(names) if names else f"{len(known)} plugin(s)"
+        click.echo(f"ok: no problems in {checked}")
+    else:
+        emit(frame, fmt, output)
+    if any(p.severity == "error" for p in problems):
+        raise SystemExit(1)

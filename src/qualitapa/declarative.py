@@ -1,0 +1,245 @@
+"""Declarative plugins: definitions in TOML files instead of Python.
+
+A Q-Club member who is not a Python developer contributes services,
+organizations, indicators, questionnaires, complaint categories and
+standards by editing a TOML file. Each kind of item is an array of tables
+named after the catalog collection::
+
+    [[services]]
+    id = "libraries"
+    label = { it = "Biblioteche", en = "Public libraries" }
+
+    [[indicators]]
+    id = "libraries.loans_per_inhabitant"
+    label = { it = "Prestiti per abitante", en = "Loans per inhabitant" }
+    service = "libraries"
+    dimension = "effectiveness"
+    formula = "loans / population"
+    unit = "loans per inhabitant"
+    polarity = "higher_is_better"
+
+    [[overrides.standards]]      # replace an item of another plugin
+    id = "registry.certificate_wait"
+    ...
+
+Each table is parsed by the model's ``from_mapping`` constructor; errors
+name the file, the section, the entry number and the field.
+
+The plugin module of a TOML-only package is two lines::
+
+    from qualitapa.declarative import toml_plugin
+    plugin = toml_plugin(__name__, "definitions.toml")
+
+and its entry point names that object: ``qualitapa_mycity = "qualitapa_mycity:plugin"``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.resources
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from qualitapa.catalog import KINDS, KINDS_BY_NAME, Override
+from qualitapa.errors import DefinitionError
+from qualitapa.hookspecs import hookimpl
+
+__all__ = ["TomlPlugin", "load_definitions", "toml_plugin"]
+
+
+def _parse_section(
+    section: str, entries: Any, *, source: str, override: bool = False
+) -> list[Any]:
+    kind = KINDS_BY_NAME[section]
+    model = kind.model_class()
+    if model is None or not hasattr(model, "from_mapping"):
+        raise DefinitionError(
+            f"section [[{section}]] needs {kind.model.replace(':', '.')}, which is not "
+            "available in this installation of qualitapa",
+            source=source,
+        )
+    if not isinstance(entries, list):
+        raise DefinitionError(
+            f"[{section}] must be an array of tables: write [[{section}]] for each entry",
+            source=source,
+        )
+    out: list[Any] = []
+    for n, entry in enumerate(entries, start=1):
+        where = f"{source}, [[{'overrides.' if override else ''}{section}]] entry {n}"
+        try:
+            item = model.from_mapping(entry, source=where)
+        except DefinitionError as exc:
+            if exc.source and str(exc.source).startswith(source):
+                raise
+            raise DefinitionError(
+                exc.message, source=where, item=exc.item, field=exc.field
+            ) from exc
+        out.append(Override(item) if override else item)
+    return out
+
+
+def load_definitions(path: str | Path) -> dict[str, list[Any]]:
+    """Load the definitions of a TOML file, by kind.
+
+    Parameters
+    ----------
+    path
+        The TOML file.
+
+    Returns
+    -------
+    dict
+        Kind name (``"services"``, ``"indicators"``...) -> list of model
+        objects; overrides are wrapped in :class:`~qualitapa.catalog.Override`.
+
+    Raises
+    ------
+    DefinitionError
+        Invalid TOML, an unknown section, or an invalid entry (the message
+        names the file, the section, the entry number and the field).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "defs.toml"
+    >>> _ = p.write_text('[[services]]\\nid = "libraries"\\nlabel = {it = "Biblioteche"}\\n')
+    >>> [s.id for s in load_definitions(p)["services"]]
+    ['libraries']
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DefinitionError("file not found", source=source) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DefinitionError(f"invalid TOML: {exc}", source=source) from exc
+    return parse_definitions(data, source=source)
+
+
+def parse_definitions(data: Mapping[str, Any], *, source: str) -> dict[str, list[Any]]:
+    """Parse already-loaded TOML data (see :func:`load_definitions`)."""
+    out: dict[str, list[Any]] = {k.name: [] for k in KINDS}
+    allowed = sorted(KINDS_BY_NAME) + ["overrides", "plugin"]
+    for section, entries in data.items():
+        if section == "plugin":  # free metadata: name, description, homepage
+            continue
+        if section == "overrides":
+            if not isinstance(entries, Mapping):
+                raise DefinitionError("[overrides] must be a table of sections", source=source)
+            for sub, sub_entries in entries.items():
+                if sub not in KINDS_BY_NAME:
+                    raise DefinitionError(
+                        f"unknown section [[overrides.{sub}]]; allowed: {sorted(KINDS_BY_NAME)}",
+                        source=source,
+                    )
+                out[sub].extend(_parse_section(sub, sub_entries, source=source, override=True))
+            continue
+        if section not in KINDS_BY_NAME:
+            raise DefinitionError(
+                f"unknown section [[{section}]]; allowed: {allowed}", source=source
+            )
+        out[section].extend(_parse_section(section, entries, source=source))
+    return out
+
+
+class TomlPlugin:
+    """A plugin whose contributions come from TOML files.
+
+    Files are read on first use, so importing the plugin is cheap.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "defs.toml"
+    >>> _ = p.write_text('[[services]]\\nid = "libraries"\\nlabel = {it = "Biblioteche"}\\n')
+    >>> from qualitapa import Catalog
+    >>> Catalog.build([("libs", TomlPlugin(p))], entrypoints=False).services.plugin_of("libraries")
+    'libs'
+    """
+
+    def __init__(self, *paths: str | Path | Any) -> None:
+        self.paths = list(paths)
+        self._loaded: dict[str, list[Any]] | None = None
+
+    def __repr__(self) -> str:
+        return f"TomlPlugin({', '.join(repr(str(p)) for p in self.paths)})"
+
+    def definitions(self) -> dict[str, list[Any]]:
+        """All definitions of all files, by kind (loaded once)."""
+        if self._loaded is None:
+            merged: dict[str, list[Any]] = {k.name: [] for k in KINDS}
+            for p in self.paths:
+                ctx = (
+                    contextlib.nullcontext(Path(p))
+                    if isinstance(p, (str, Path))
+                    else importlib.resources.as_file(p)
+                )
+                with ctx as real:
+                    for kind, items in load_definitions(real).items():
+                        merged[kind].extend(items)
+            self._loaded = merged
+        return self._loaded
+
+    @hookimpl
+    def qualitapa_services(self) -> list[Any]:
+        return self.definitions()["services"]
+
+    @hookimpl
+    def qualitapa_organizations(self) -> list[Any]:
+        return self.definitions()["organizations"]
+
+    @hookimpl
+    def qualitapa_peer_groups(self) -> list[Any]:
+        return self.definitions()["peer_groups"]
+
+    @hookimpl
+    def qualitapa_variables(self) -> list[Any]:
+        return self.definitions()["variables"]
+
+    @hookimpl
+    def qualitapa_indicators(self) -> list[Any]:
+        return self.definitions()["indicators"]
+
+    @hookimpl
+    def qualitapa_composites(self) -> list[Any]:
+        return self.definitions()["composites"]
+
+    @hookimpl
+    def qualitapa_instruments(self) -> list[Any]:
+        return self.definitions()["instruments"]
+
+    @hookimpl
+    def qualitapa_complaint_categories(self) -> list[Any]:
+        return self.definitions()["complaint_categories"]
+
+    @hookimpl
+    def qualitapa_standards(self) -> list[Any]:
+        return self.definitions()["standards"]
+
+    @hookimpl
+    def qualitapa_charters(self) -> list[Any]:
+        return self.definitions()["charters"]
+
+
+def toml_plugin(package: str, *resources: str) -> TomlPlugin:
+    """A :class:`TomlPlugin` reading TOML files shipped inside ``package``.
+
+    Parameters
+    ----------
+    package
+        The plugin's package name (pass ``__name__`` from its module).
+    resources
+        File names inside the package.
+
+    Examples
+    --------
+    In ``src/qualitapa_mycity/__init__.py``::
+
+        from qualitapa.declarative import toml_plugin
+        plugin = toml_plugin(__name__, "definitions.toml")
+    """
+    root = importlib.resources.files(package)
+    return TomlPlugin(*(root / r for r in resources))

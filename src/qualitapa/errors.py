@@ -1,0 +1,221 @@
+"""Exceptions raised by qualitapa.
+
+Every error the library raises on purpose is a :class:`QualitapaError`. The
+subclasses also derive from the matching built-in exception, so code that
+already catches ``ValueError`` or ``KeyError`` keeps working (the pattern of
+``attrs.exceptions.FrozenError(AttributeError)``).
+
+Errors carry *where* the fault is as structured fields, and say it in their
+message, so a municipal clerk can open the file and fix the row.
+
+Examples
+--------
+>>> from qualitapa.errors import DataError
+>>> err = DataError("value is not a number", source="raw.csv", row=12, column="value")
+>>> str(err)
+"raw.csv, row 12, column 'value': value is not a number"
+>>> isinstance(err, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "DataError",
+    "DefinitionError",
+    "FormulaError",
+    "PluginConflictError",
+    "PluginError",
+    "QualitapaError",
+    "TransitionError",
+    "UnknownItemError",
+]
+
+
+def _where(
+    source: str | None, row: int | None, column: str | None, field: str | None = None
+) -> str:
+    parts: list[str] = []
+    if source:
+        parts.append(str(source))
+    if row is not None:
+        parts.append(f"row {row}")
+    if column is not None:
+        parts.append(f"column {column!r}")
+    if field is not None:
+        parts.append(f"field {field!r}")
+    return ", ".join(parts)
+
+
+class QualitapaError(Exception):
+    """Base class of every error raised by qualitapa."""
+
+
+class DefinitionError(QualitapaError, ValueError):
+    """A definition (indicator, question, standard...) is invalid.
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    source
+        Where the definition comes from: a plugin name or a file path.
+    item
+        The id of the definition at fault.
+    field
+        The field of the definition at fault.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        item: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.item = item
+        self.field = field
+        where = ", ".join(
+            p
+            for p in (
+                str(source) if source else "",
+                f"{item!r}" if item else "",
+                f"field {field!r}" if field else "",
+            )
+            if p
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class FormulaError(DefinitionError):
+    """A formula is outside the formula language, or cannot be evaluated.
+
+    ``token`` names the offending token and ``position`` its offset in the
+    formula text, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        formula: str | None = None,
+        token: str | None = None,
+        position: int | None = None,
+        source: str | None = None,
+        item: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.formula = formula
+        self.token = token
+        self.position = position
+        detail = message
+        if token is not None:
+            detail += f" (token {token!r}"
+            detail += f" at position {position})" if position is not None else ")"
+        if formula is not None:
+            detail += f" in formula {formula!r}"
+        super().__init__(detail, source=source, item=item, field=field)
+
+
+class DataError(QualitapaError, ValueError):
+    """Input data is invalid.
+
+    Parameters
+    ----------
+    message
+        What is wrong, in words a data clerk can act on.
+    source
+        The file (or frame name) the data came from.
+    row
+        The 1-based data row number in the source (header excluded), when
+        a single row is at fault.
+    column
+        The column or field at fault.
+    failure_cases
+        Optional table with one row per problem (when many rows are at
+        fault), in the manner of pandera's lazy validation.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        failure_cases: pd.DataFrame | None = None,
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.row = row
+        self.column = column
+        self.failure_cases = failure_cases
+        where = _where(source, row, column)
+        text = f"{where}: {message}" if where else message
+        if failure_cases is not None and len(failure_cases) > 0:
+            text += f" ({len(failure_cases)} problem(s); see .failure_cases)"
+        super().__init__(text)
+
+
+class UnknownItemError(QualitapaError, KeyError):
+    """An id was looked up in the catalog and is not there."""
+
+    def __init__(self, kind: str, item: str, *, suggestions: Sequence[str] = ()) -> None:
+        self.kind = kind
+        self.item = item
+        self.suggestions = list(suggestions)
+        msg = f"unknown {kind} {item!r}"
+        if self.suggestions:
+            msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(msg)
+
+    def __str__(self) -> str:  # KeyError quotes its message otherwise
+        return str(self.args[0])
+
+
+class PluginError(QualitapaError, RuntimeError):
+    """A plugin failed to load or returned something invalid.
+
+    ``plugin`` names the plugin at fault.
+    """
+
+    def __init__(self, message: str, *, plugin: str | None = None) -> None:
+        self.plugin = plugin
+        super().__init__(f"plugin {plugin!r}: {message}" if plugin else message)
+
+
+class PluginConflictError(PluginError):
+    """Two plugins contribute an item with the same id.
+
+    Attributes ``kind``, ``item`` and ``plugins`` (both plugin names) say
+    which.
+    """
+
+    def __init__(self, kind: str, item: str, plugins: Sequence[str]) -> None:
+        self.kind = kind
+        self.item = item
+        self.plugins = list(plugins)
+        names = " and ".join(repr(p) for p in self.plugins)
+        super().__init__(f"{kind} {item!r} is contributed by both {names}")
+
+
+class TransitionError(QualitapaError, ValueError):
+    """A lifecycle transition that the state machine does not allow."""
+
+    def __init__(self, from_status: Any, to_status: Any, *, item: str | None = None) -> None:
+        self.from_status = from_status
+        self.to_status = to_status
+        self.item = item
+        f = getattr(from_status, "value", from_status)
+        t = getattr(to_status, "value", to_status)
+        prefix = f"{item}: " if item else ""
+        super().__init__(f"{prefix}cannot go from {f!r} to {t!r}")

@@ -1,0 +1,192 @@
+"""Hook specifications: what a qualitapa plugin can contribute.
+
+Every hook takes no argument and returns a list of model objects; the
+:class:`~qualitapa.catalog.Catalog` merges the lists of all plugins and
+remembers which plugin gave what. A plugin implements the hooks it needs
+with the :data:`qualitapa.hookimpl` marker::
+
+    from qualitapa import hookimpl
+    from qualitapa.models import Service, Text
+
+    @hookimpl
+    def qualitapa_services():
+        return [Service("registry", Text("Anagrafe", "Civil registry"))]
+
+Plugins that only carry data can skip Python altogether and ship a TOML file
+loaded by :func:`qualitapa.declarative.toml_plugin`.
+
+New arguments may be added to these hooks in later versions; pluggy lets an
+implementation accept fewer arguments than the specification, so existing
+plugins keep working.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+
+__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
+
+PROJECT_NAME = "qualitapa"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def qualitapa_services() -> list[Any]:
+    """Return the services this plugin defines.
+
+    Returns a list of :class:`qualitapa.models.Service`. A service type
+    plugin defines its service and sub-services, e.g. ``registry`` with
+    ``civil_status`` and ``foreigners`` as children.
+
+    Example::
+
+        @hookimpl
+        def qualitapa_services():
+            return [Service("libraries", Text("Biblioteche", "Public libraries"))]
+    """
+
+
+@hookspec
+def qualitapa_organizations() -> list[Any]:
+    """Return the organizations (municipalities) this plugin registers.
+
+    Returns a list of :class:`qualitapa.models.Organization`. Their
+    ``population`` and ``attributes`` are available to indicator formulas.
+
+    Example::
+
+        @hookimpl
+        def qualitapa_organizations():
+            return [Organization("036023", "Modena", population=184_739, province="MO")]
+    """
+
+
+@hookspec
+def qualitapa_peer_groups() -> list[Any]:
+    """Return peer groupings of organizations for benchmarking.
+
+    Returns a list of :class:`qualitapa.models.PeerGroup`, e.g. population
+    classes.
+
+    Example::
+
+        @hookimpl
+        def qualitapa_peer_groups():
+            return [PeerGroup("size", Text("Classe demografica", "Population class"),
+                              breaks=(250_000,), labels=("medium", "large"))]
+    """
+
+
+@hookspec
+def qualitapa_variables() -> list[Any]:
+    """Return the raw variables that indicator formulas use.
+
+    Returns a list of :class:`qualitapa.indicators.Variable` (id, label,
+    unit, whether negative values are allowed). Declaring variables lets
+    the engine reject impossible raw values (a negative count) and lets
+    ``qualitapa plugin check`` find formulas that use undeclared names.
+
+    Example::
+
+        @hookimpl
+        def qualitapa_variables():
+            return [Variable("registry.certificates", Text("Certificati", "Certificates"),
+                             unit="count", service="registry")]
+    """
+
+
+@hookspec
+def qualitapa_indicators() -> list[Any]:
+    """Return indicator definitions.
+
+    Returns a list of :class:`qualitapa.indicators.IndicatorDefinition`.
+
+    Example::
+
+        @hookimpl
+        def qualitapa_indicators():
+            return [IndicatorDefinition.from_mapping({
+                "id": "libraries.loans_per_inhabitant",
+                "label": {"it": "Prestiti per abitante", "en": "Loans per inhabitant"},
+                "service": "libraries", "dimension": "effectiveness",
+                "formula": "loans / population", "unit": "loans per inhabitant",
+                "polarity": "higher_is_better",
+            })]
+    """
+
+
+@hookspec
+def qualitapa_composites() -> list[Any]:
+    """Return composite index definitions (trees of indicators with weights).
+
+    Returns a list of :class:`qualitapa.indicators.CompositeDefinition`.
+
+    Example::
+
+        @hookimpl
+        def qualitapa_composites():
+            return [CompositeDefinition.from_mapping({...})]
+    """
+
+
+@hookspec
+def qualitapa_instruments() -> list[Any]:
+    """Return survey instruments (questionnaires).
+
+    Returns a list of :class:`qualitapa.surveys.Instrument`, built in
+    Python, from TOML or from an XLSForm.
+
+    Example::
+
+        @hookimpl
+        def qualitapa_instruments():
+            return [Instrument.from_xlsform(files(__package__) / "counter.xlsx")]
+    """
+
+
+@hookspec
+def qualitapa_complaint_categories() -> list[Any]:
+    """Return complaint categories (a category -> subcategory tree per service).
+
+    Returns a list of :class:`qualitapa.complaints.ComplaintCategory`, each
+    with an optional answer deadline overriding the service default.
+
+    Example::
+
+        @hookimpl
+        def qualitapa_complaint_categories():
+            return [ComplaintCategory("registry.waiting", Text("Attese", "Waiting"),
+                                      service="registry")]
+    """
+
+
+@hookspec
+def qualitapa_standards() -> list[Any]:
+    """Return quality standards (standard di qualità) of service charters.
+
+    Returns a list of :class:`qualitapa.standards.QualityStandard`.
+
+    Example::
+
+        @hookimpl
+        def qualitapa_standards():
+            return [QualityStandard.from_mapping({...})]
+    """
+
+
+@hookspec
+def qualitapa_charters() -> list[Any]:
+    """Return service charters (carte dei servizi).
+
+    Returns a list of :class:`qualitapa.standards.Charter`.
+
+    Example::
+
+        @hookimpl
+        def qualitapa_charters():
+            return [Charter.from_mapping({...})]
+    """

@@ -1,0 +1,364 @@
+"""Core models shared by every part of qualitapa.
+
+Frozen attrs value objects: :class:`Text` (a bilingual label),
+:class:`Service`, :class:`Organization` and :class:`PeerGroup`, plus the
+closed sets :class:`Dimension` and :class:`Polarity`.
+
+Parse external data (TOML tables, CSV rows) with the ``from_mapping`` named
+constructors, which report the source and field at fault; the plain
+``__init__`` validates invariants only.
+
+Examples
+--------
+>>> from qualitapa.models import Service, Text
+>>> s = Service(id="registry", label=Text("Anagrafe", "Civil registry"))
+>>> s.label.get("en")
+'Civil registry'
+>>> Service.from_mapping({"id": "nurseries", "label": {"it": "Nidi d'infanzia"}}).label.get("en")
+"Nidi d'infanzia"
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from qualitapa.errors import DefinitionError
+
+__all__ = [
+    "ID_PATTERN",
+    "Dimension",
+    "Organization",
+    "PeerGroup",
+    "Polarity",
+    "Service",
+    "Text",
+    "check_id",
+]
+
+#: Ids are lower-case words separated by dots, underscores or hyphens,
+#: e.g. ``registry``, ``registry.certificates_per_fte``, ``036023``.
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*(\.[a-z0-9][a-z0-9_\-]*)*$")
+
+
+def check_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: ``value`` is a well-formed id (see :data:`ID_PATTERN`)."""
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise DefinitionError(
+            f"{value!r} is not a valid id: use lower-case letters, digits, '_', '-' "
+            "and dots between parts (e.g. 'registry.certificates_per_fte')",
+            item=str(value),
+            field=attribute.name,
+        )
+
+
+class Dimension(enum.StrEnum):
+    """The indicator dimensions used by the Q-Club."""
+
+    EFFICIENCY = "efficiency"
+    EFFECTIVENESS = "effectiveness"
+    QUALITY = "quality"
+    IMPACT = "impact"
+
+
+class Polarity(enum.StrEnum):
+    """Which direction of an indicator is better."""
+
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+    NEUTRAL = "neutral"
+
+    @property
+    def sign(self) -> int:
+        """+1 when higher is better, -1 when lower is better, 0 when neutral."""
+        return {"higher_is_better": 1, "lower_is_better": -1, "neutral": 0}[self.value]
+
+
+def _text_converter(value: Any) -> Text:
+    return Text.coerce(value)
+
+
+@attrs.frozen
+class Text:
+    """A label in Italian (required) and English (optional).
+
+    ``get("en")`` falls back to Italian when no English text is given.
+
+    Examples
+    --------
+    >>> t = Text("Certificati per addetto", "Certificates per FTE")
+    >>> t.get("it"), t.get("en")
+    ('Certificati per addetto', 'Certificates per FTE')
+    >>> Text("Solo italiano").get("en")
+    'Solo italiano'
+    >>> str(t)
+    'Certificati per addetto'
+    """
+
+    it: str = attrs.field(validator=attrs.validators.instance_of(str))
+    en: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
+
+    @it.validator
+    def _check_it(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if not value.strip():
+            raise DefinitionError("the Italian label must not be empty", field="it")
+
+    def get(self, lang: str = "it") -> str:
+        """The text in ``lang`` ("it" or "en"), falling back to Italian."""
+        if lang == "en" and self.en:
+            return self.en
+        if lang not in ("it", "en"):
+            raise ValueError(f"unsupported language {lang!r}: use 'it' or 'en'")
+        return self.it
+
+    def __str__(self) -> str:
+        return self.it
+
+    @classmethod
+    def coerce(cls, value: Any) -> Text:
+        """Build a Text from a Text, a string (Italian) or a mapping ``{it, en}``."""
+        if isinstance(value, Text):
+            return value
+        if isinstance(value, str):
+            return cls(value)
+        if isinstance(value, Mapping):
+            unknown = set(value) - {"it", "en"}
+            if unknown:
+                raise DefinitionError(
+                    f"a label has languages 'it' and 'en' only, not {sorted(unknown)}"
+                )
+            if "it" not in value:
+                raise DefinitionError("a label needs an Italian text ('it')", field="it")
+            return cls(value["it"], value.get("en"))
+        raise DefinitionError(f"a label must be a string or a table {{it, en}}, not {value!r}")
+
+    def to_dict(self) -> dict[str, str]:
+        """``{"it": ..., "en": ...}`` (``en`` only when given)."""
+        return {"it": self.it, **({"en": self.en} if self.en else {})}
+
+
+def from_mapping(
+    cls: type[Any],
+    mapping: Mapping[str, Any],
+    *,
+    source: str | None = None,
+    kind: str | None = None,
+    converters: Mapping[str, Any] | None = None,
+) -> Any:
+    """Build the attrs class ``cls`` from ``mapping``, reporting what is at fault.
+
+    Unknown keys, missing required keys and failing validators become a
+    :class:`DefinitionError` naming ``source``, the item id and the field.
+    ``converters`` maps field names to callables applied before construction
+    (for nested structures).
+    """
+    kind = kind or cls.__name__
+    item = mapping.get("id") if isinstance(mapping, Mapping) else None
+    if not isinstance(mapping, Mapping):
+        raise DefinitionError(f"a {kind} must be a table, not {mapping!r}", source=source)
+    fields = {f.name: f for f in attrs.fields(cls)}
+    unknown = sorted(set(mapping) - set(fields))
+    if unknown:
+        raise DefinitionError(
+            f"unknown field(s) {unknown} for a {kind}; allowed: {sorted(fields)}",
+            source=source,
+            item=str(item) if item else None,
+            field=unknown[0],
+        )
+    missing = sorted(
+        n for n, f in fields.items() if f.default is attrs.NOTHING and f.init and n not in mapping
+    )
+    if missing:
+        raise DefinitionError(
+            f"missing required field(s) {missing} for a {kind}",
+            source=source,
+            item=str(item) if item else None,
+            field=missing[0],
+        )
+    kwargs = dict(mapping)
+    for name, conv in (converters or {}).items():
+        if name in kwargs:
+            try:
+                kwargs[name] = conv(kwargs[name])
+            except DefinitionError as exc:
+                raise DefinitionError(
+                    exc.message,
+                    source=source or exc.source,
+                    item=exc.item or (str(item) if item else None),
+                    field=exc.field or name,
+                ) from exc
+    try:
+        return cls(**kwargs)
+    except DefinitionError as exc:
+        raise DefinitionError(
+            exc.message,
+            source=source or exc.source,
+            item=exc.item or (str(item) if item else None),
+            field=exc.field,
+        ) from exc
+    except (TypeError, ValueError) as exc:
+        raise DefinitionError(
+            str(exc), source=source, item=str(item) if item else None
+        ) from exc
+
+
+@attrs.frozen
+class Service:
+    """A municipal service (or a department delivering it).
+
+    Parameters
+    ----------
+    id
+        Stable id, e.g. ``"registry"`` or ``"registry.civil_status"``.
+    label
+        Bilingual name.
+    parent
+        The service type this one belongs to (e.g. ``"registry"`` for
+        ``"civil_status"``), or None for a top-level service type.
+    description
+        Bilingual description, optional.
+
+    Examples
+    --------
+    >>> Service("civil_status", Text("Stato civile", "Civil status"), parent="registry").parent
+    'registry'
+    """
+
+    id: str = attrs.field(validator=check_id)
+    label: Text = attrs.field(converter=_text_converter)
+    parent: str | None = attrs.field(default=None)
+    description: Text | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_text_converter)
+    )
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> Service:
+        """Build a Service from a TOML table or dict."""
+        return from_mapping(cls, mapping, source=source, kind="service")  # type: ignore[no-any-return]
+
+
+@attrs.frozen
+class Organization:
+    """A municipality (Comune) or other public body: one unit of a benchmark.
+
+    Parameters
+    ----------
+    id
+        Stable id; the ISTAT municipality code is a good choice
+        (``"036023"`` is Modena).
+    name
+        Display name.
+    population
+        Resident population, used for per-inhabitant indicators as the
+        variable ``population``.
+    province, region
+        Optional; ``province`` is the two-letter code (``"MO"``) used for
+        local holidays.
+    istat_code
+        ISTAT code when ``id`` is something else.
+    attributes
+        Further numeric attributes (e.g. ``children_0_2``), usable as
+        indicator variables.
+
+    Examples
+    --------
+    >>> Organization("036023", "Modena", population=184_739, province="MO").population
+    184739
+    """
+
+    id: str = attrs.field(validator=check_id)
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    population: int | None = attrs.field(default=None)
+    province: str | None = attrs.field(default=None)
+    region: str | None = attrs.field(default=None)
+    istat_code: str | None = attrs.field(default=None)
+    attributes: Mapping[str, float] = attrs.field(factory=dict, converter=dict)
+
+    @population.validator
+    def _check_population(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 0
+        ):
+            raise DefinitionError(
+                f"population must be a non-negative integer, not {value!r}",
+                item=self.id,
+                field="population",
+            )
+
+    @classmethod
+    def from_mapping(
+        cls, mapping: Mapping[str, Any], *, source: str | None = None
+    ) -> Organization:
+        """Build an Organization from a TOML table or dict (ids may be given as numbers)."""
+        data = dict(mapping)
+        for key in ("id", "istat_code"):
+            if isinstance(data.get(key), int):
+                data[key] = f"{data[key]:06d}"
+        return from_mapping(cls, data, source=source, kind="organization")  # type: ignore[no-any-return]
+
+    def variables(self) -> dict[str, float]:
+        """Numeric variables this record offers to indicator formulas."""
+        out = dict(self.attributes)
+        if self.population is not None:
+            out["population"] = float(self.population)
+        return out
+
+
+@attrs.frozen
+class PeerGroup:
+    """A grouping of organizations for benchmarking among peers.
+
+    Either explicit ``members`` (organization id -> group label) or
+    population ``breaks`` (upper bounds of population classes, with one
+    more ``labels`` entry than ``breaks``).
+
+    Examples
+    --------
+    >>> pg = PeerGroup("size", Text("Classe demografica", "Population class"),
+    ...                breaks=(100_000, 250_000), labels=("small", "medium", "large"))
+    >>> pg.assign({"a": 90_000, "b": 250_000, "c": 1_300_000})
+    {'a': 'small', 'b': 'medium', 'c': 'large'}
+    """
+
+    id: str = attrs.field(validator=check_id)
+    label: Text = attrs.field(converter=_text_converter)
+    members: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
+    breaks: tuple[float, ...] = attrs.field(default=(), converter=tuple)
+    labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        if bool(self.members) == bool(self.breaks):
+            raise DefinitionError(
+                "a peer group has either 'members' or population 'breaks'", item=self.id
+            )
+        if self.breaks:
+            if list(self.breaks) != sorted(self.breaks):
+                raise DefinitionError("breaks must be increasing", item=self.id, field="breaks")
+            if len(self.labels) != len(self.breaks) + 1:
+                raise DefinitionError(
+                    f"{len(self.breaks)} breaks need {len(self.breaks) + 1} labels",
+                    item=self.id,
+                    field="labels",
+                )
+
+    def assign(self, populations: Mapping[str, float | None]) -> dict[str, str]:
+        """Group label of each organization (population classes are right-closed)."""
+        if self.members:
+            return {org: self.members[org] for org in populations if org in self.members}
+        import numpy as np
+
+        orgs = [o for o, p in populations.items() if p is not None]
+        pops = np.array([populations[o] for o in orgs], dtype=float)
+        idx = np.searchsorted(np.asarray(self.breaks, dtype=float), pops, side="left")
+        return {o: self.labels[i] for o, i in zip(orgs, idx, strict=True)}
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> PeerGroup:
+        """Build a PeerGroup from a TOML table or dict."""
+        return from_mapping(cls, mapping, source=source, kind="peer group")  # type: ignore[no-any-return]

@@ -1,0 +1,135 @@
+"""Helpers for plugin authors to test a plugin in isolation.
+
+Tests should see only the plugins they ask for, not whatever happens to be
+installed. These helpers build catalogs from explicit plugins, load an
+installed plugin by its entry-point name, and check a plugin's definitions.
+
+Examples
+--------
+In a plugin's ``tests/test_plugin.py``::
+
+    from qualitapa.testing import assert_plugin_ok, load_installed_plugin
+
+    def test_definitions_are_valid():
+        assert_plugin_ok(load_installed_plugin("mycity"))
+
+>>> from qualitapa import hookimpl, Service, Text
+>>> class Mine:
+...     @hookimpl
+...     def qualitapa_services(self):
+...         return [Service("libraries", Text("Biblioteche", "Libraries"))]
+>>> check_plugin(Mine())
+[]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from qualitapa.catalog import Catalog, Problem
+from qualitapa.errors import PluginError, QualitapaError
+from qualitapa.plugins import DISABLE_ENV, ENTRY_POINT_GROUP, LOAD_ENV
+
+__all__ = [
+    "assert_plugin_ok",
+    "catalog_with",
+    "check_plugin",
+    "isolated_plugins",
+    "load_installed_plugin",
+]
+
+
+def catalog_with(*plugins: Any, installed: list[str] | None = None) -> Catalog:
+    """A catalog of exactly these plugins (plus the named installed ones).
+
+    Parameters
+    ----------
+    *plugins
+        Plugin objects or ``(name, plugin)`` pairs.
+    installed
+        Entry-point names of installed plugins to add (e.g. the service
+        plugin a city plugin builds on).
+    """
+    if installed:
+        with isolated_plugins(installed):
+            return Catalog.build(plugins, entrypoints=True)
+    return Catalog.build(plugins, entrypoints=False)
+
+
+def load_installed_plugin(name: str) -> Any:
+    """The plugin object an installed package advertises under entry-point ``name``.
+
+    Raises :class:`~qualitapa.errors.PluginError` if no such plugin is
+    installed, naming those that are.
+    """
+    eps = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    for ep in eps:
+        if ep.name == name:
+            return ep.load()
+    names = sorted(ep.name for ep in eps)
+    raise PluginError(f"not installed (installed plugins: {names})", plugin=name)
+
+
+@contextlib.contextmanager
+def isolated_plugins(names: list[str] | None = None) -> Iterator[None]:
+    """Within the block, load only the installed plugins in ``names`` (none if None).
+
+    Sets ``QUALITAPA_LOAD_PLUGINS`` and clears ``QUALITAPA_DISABLE_PLUGINS``,
+    restoring both afterwards; the cached default catalog is cleared on
+    entry and exit.
+    """
+    from qualitapa.catalog import default_catalog
+
+    saved = {k: os.environ.get(k) for k in (LOAD_ENV, DISABLE_ENV)}
+    os.environ[LOAD_ENV] = ",".join(names or [])
+    os.environ.pop(DISABLE_ENV, None)
+    default_catalog.cache_clear()
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        default_catalog.cache_clear()
+
+
+def check_plugin(
+    plugin: Any, *, name: str = "plugin-under-test", installed: list[str] | None = None
+) -> list[Problem]:
+    """Problems in a plugin's definitions, errors and warnings.
+
+    The catalog is built with ``plugin`` (and the named installed plugins it
+    depends on); an error that stops the build is returned as one problem.
+    Only problems of ``plugin`` itself are returned.
+    """
+    try:
+        catalog = catalog_with((name, plugin), installed=installed)
+    except QualitapaError as exc:
+        return [Problem(name, "plugin", None, str(exc))]
+    return [p for p in catalog.check() if p.plugin in (name, None)]
+
+
+def assert_plugin_ok(
+    plugin: Any,
+    *,
+    installed: list[str] | None = None,
+    warnings_are_errors: bool = True,
+) -> Catalog:
+    """Fail (AssertionError) with every problem found in ``plugin``; return its catalog.
+
+    With ``warnings_are_errors`` (the default) a missing English label also
+    fails, as the Q-Club publishes in both languages.
+    """
+    problems = check_plugin(plugin, installed=installed)
+    bad = [p for p in problems if warnings_are_errors or p.severity == "error"]
+    if bad:
+        raise AssertionError(
+            "plugin has problems:\n" + "\n".join(f"  - {p}" for p in bad)
+        )
+    return catalog_with(("plugin-under-test", plugin), installed=installed)
