@@ -62,30 +62,28 @@ class Kind:
         """The model class, imported on demand (None if that part is not installed)."""
         module, _, cls = self.model.partition(":")
         try:
-            return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+            return getattr(importlib.import_module(module), cls)
         except (ImportError, AttributeError):
             return None
 
 
 #: The kinds of item, in the order the catalog builds them (services first:
 #: the others refer to them).
-KINDS: tuple[Kind, ...] = (
-    Kind("services", "service", "qualitapa_services", "qualitapa.models:Service"),
-    Kind("organizations", "organization", "qualitapa_organizations", "qualitapa.models:Organization"),
-    Kind("peer_groups", "peer group", "qualitapa_peer_groups", "qualitapa.models:PeerGroup"),
-    Kind("variables", "variable", "qualitapa_variables", "qualitapa.indicators:Variable"),
-    Kind("indicators", "indicator", "qualitapa_indicators", "qualitapa.indicators:IndicatorDefinition"),
-    Kind("composites", "composite index", "qualitapa_composites", "qualitapa.indicators:CompositeDefinition"),
-    Kind("instruments", "survey instrument", "qualitapa_instruments", "qualitapa.surveys:Instrument"),
-    Kind(
-        "complaint_categories",
-        "complaint category",
-        "qualitapa_complaint_categories",
-        "qualitapa.complaints:ComplaintCategory",
-    ),
-    Kind("standards", "quality standard", "qualitapa_standards", "qualitapa.standards:QualityStandard"),
-    Kind("charters", "service charter", "qualitapa_charters", "qualitapa.standards:Charter"),
-)  # fmt: skip
+KINDS: tuple[Kind, ...] = tuple(
+    Kind(name, singular, f"qualitapa_{name}", model)
+    for name, singular, model in [
+        ("services", "service", "qualitapa.models:Service"),
+        ("organizations", "organization", "qualitapa.models:Organization"),
+        ("peer_groups", "peer group", "qualitapa.models:PeerGroup"),
+        ("variables", "variable", "qualitapa.indicators:Variable"),
+        ("indicators", "indicator", "qualitapa.indicators:IndicatorDefinition"),
+        ("composites", "composite index", "qualitapa.indicators:CompositeDefinition"),
+        ("instruments", "survey instrument", "qualitapa.surveys:Instrument"),
+        ("complaint_categories", "complaint category", "qualitapa.complaints:ComplaintCategory"),
+        ("standards", "quality standard", "qualitapa.standards:QualityStandard"),
+        ("charters", "service charter", "qualitapa.standards:Charter"),
+    ]
+)
 
 KINDS_BY_NAME = {k.name: k for k in KINDS}
 
@@ -289,7 +287,7 @@ class Catalog:
         sources: dict[str, str] = {}
         overridden: dict[str, str] = {}
         pending: list[tuple[str, Any]] = []
-        for impl in reversed(caller.get_hookimpls()):  # registration order
+        for impl in caller.get_hookimpls():  # registration order
             plugin = impl.plugin_name
             try:
                 result = impl.function()
@@ -374,7 +372,7 @@ class Catalog:
         """The collection of ``kind`` (e.g. ``"indicators"``)."""
         if kind not in KINDS_BY_NAME:
             raise UnknownItemError("kind of item", kind, suggestions=list(KINDS_BY_NAME))
-        return getattr(self, kind)  # type: ignore[no-any-return]
+        return getattr(self, kind)
 
     def indicator(self, indicator_id: str) -> Any:
         """The indicator definition ``indicator_id``."""
@@ -410,12 +408,25 @@ class Catalog:
     def check(self) -> list[Problem]:
         """Look for problems that do not stop the catalog from building.
 
-        Missing English labels are warnings; each item that defines a
+        Hook implementations with unknown names (typos) are errors; missing
+        English labels are warnings; each item that defines a
         ``check(catalog)`` method (indicators check their variables are
         declared, standards that their indicator exists...) adds its own
         problems.
         """
         problems: list[Problem] = []
+        try:
+            self.plugin_manager.check_pending()
+        except pluggy.PluginValidationError as exc:
+            name = getattr(exc, "plugin", None)
+            problems.append(
+                Problem(
+                    self.plugin_manager.get_name(name) if name is not None else None,
+                    "plugin",
+                    None,
+                    str(exc),
+                )
+            )
         for kind in KINDS:
             coll = self.collection(kind.name)
             for item_id, item in coll.items():

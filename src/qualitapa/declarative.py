@@ -49,9 +49,7 @@ from qualitapa.hookspecs import hookimpl
 __all__ = ["TomlPlugin", "load_definitions", "toml_plugin"]
 
 
-def _parse_section(
-    section: str, entries: Any, *, source: str, override: bool = False
-) -> list[Any]:
+def _parse_section(section: str, entries: Any, *, source: str, override: bool = False) -> list[Any]:
     kind = KINDS_BY_NAME[section]
     model = kind.model_class()
     if model is None or not hasattr(model, "from_mapping"):
@@ -122,7 +120,7 @@ def load_definitions(path: str | Path) -> dict[str, list[Any]]:
 def parse_definitions(data: Mapping[str, Any], *, source: str) -> dict[str, list[Any]]:
     """Parse already-loaded TOML data (see :func:`load_definitions`)."""
     out: dict[str, list[Any]] = {k.name: [] for k in KINDS}
-    allowed = sorted(KINDS_BY_NAME) + ["overrides", "plugin"]
+    allowed = [*sorted(KINDS_BY_NAME), "overrides", "plugin"]
     for section, entries in data.items():
         if section == "plugin":  # free metadata: name, description, homepage
             continue

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="empty-body"
 """Hook specifications: what a qualitapa plugin can contribute.
 
 Every hook takes no argument and returns a list of model objects; the

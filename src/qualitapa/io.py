@@ -66,8 +66,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         out[col] = _neutralise_series(out[col])
     out.columns = [
-        "'" + c if isinstance(c, str) and c.startswith(FORMULA_PREFIXES) else c
-        for c in out.columns
+        "'" + c if isinstance(c, str) and c.startswith(FORMULA_PREFIXES) else c for c in out.columns
     ]
     return out
 
@@ -75,6 +74,15 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 def write_csv(frame: pd.DataFrame, path: str | Path | Any, *, index: bool = False) -> None:
     """Write ``frame`` as UTF-8 CSV with spreadsheet formulas neutralised."""
     neutralise_formulas(frame).to_csv(path, index=index)
+
+
+def _sniff_sep(path: Path, encoding: str) -> str:
+    """The delimiter of a CSV file: the most frequent of , ; tab | in its header line."""
+    with path.open(encoding=encoding, newline="") as fh:
+        header = fh.readline()
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] > 0 else ","
 
 
 def read_table(
@@ -117,15 +125,9 @@ def read_table(
                     source=str(p),
                 ) from None
             return pd.read_excel(p, sheet_name=0 if sheet is None else sheet, dtype=dtype, **kwargs)
-        sep = "\t" if suffix == ".tsv" else kwargs.pop("sep", None)
-        return pd.read_csv(
-            p,
-            dtype=dtype,
-            sep=sep,
-            engine="python" if sep is None else "c",
-            encoding=kwargs.pop("encoding", "utf-8-sig"),
-            **kwargs,
-        )
+        encoding = kwargs.pop("encoding", "utf-8-sig")
+        sep = kwargs.pop("sep", None) or ("\t" if suffix == ".tsv" else _sniff_sep(p, encoding))
+        return pd.read_csv(p, dtype=dtype, sep=sep, encoding=encoding, **kwargs)
     except pd.errors.EmptyDataError:
         raise DataError("the file is empty", source=str(p)) from None
     except pd.errors.ParserError as exc:
@@ -173,5 +175,5 @@ def to_numeric_column(
     text = text.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
     nums = pd.to_numeric(text, errors="coerce")
     arr = nums.to_numpy(dtype=float, na_value=np.nan)
-    bad = (np.isnan(arr) & text.notna().to_numpy() & (text != "").fillna(False).to_numpy())
+    bad = np.isnan(arr) & text.notna().to_numpy() & (text != "").fillna(False).to_numpy()
     return arr, bad

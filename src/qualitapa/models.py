@@ -203,9 +203,7 @@ def from_mapping(
             field=exc.field,
         ) from exc
     except (TypeError, ValueError) as exc:
-        raise DefinitionError(
-            str(exc), source=source, item=str(item) if item else None
-        ) from exc
+        raise DefinitionError(str(exc), source=source, item=str(item) if item else None) from exc
 
 
 @attrs.frozen
@@ -240,7 +238,7 @@ class Service:
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> Service:
         """Build a Service from a TOML table or dict."""
-        return from_mapping(cls, mapping, source=source, kind="service")  # type: ignore[no-any-return]
+        return from_mapping(cls, mapping, source=source, kind="service")
 
 
 @attrs.frozen
@@ -292,15 +290,13 @@ class Organization:
             )
 
     @classmethod
-    def from_mapping(
-        cls, mapping: Mapping[str, Any], *, source: str | None = None
-    ) -> Organization:
+    def from_mapping(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> Organization:
         """Build an Organization from a TOML table or dict (ids may be given as numbers)."""
         data = dict(mapping)
         for key in ("id", "istat_code"):
             if isinstance(data.get(key), int):
                 data[key] = f"{data[key]:06d}"
-        return from_mapping(cls, data, source=source, kind="organization")  # type: ignore[no-any-return]
+        return from_mapping(cls, data, source=source, kind="organization")
 
     def variables(self) -> dict[str, float]:
         """Numeric variables this record offers to indicator formulas."""
@@ -361,4 +357,4 @@ class PeerGroup:
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> PeerGroup:
         """Build a PeerGroup from a TOML table or dict."""
-        return from_mapping(cls, mapping, source=source, kind="peer group")  # type: ignore[no-any-return]
+        return from_mapping(cls, mapping, source=source, kind="peer group")

@@ -62,9 +62,7 @@ def _selected_entry_points() -> list[importlib.metadata.EntryPoint]:
     eps = list(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
     allowed = _env_list(LOAD_ENV)
     blocked = set(_env_list(DISABLE_ENV) or [])
-    return [
-        ep for ep in eps if (allowed is None or ep.name in allowed) and ep.name not in blocked
-    ]
+    return [ep for ep in eps if (allowed is None or ep.name in allowed) and ep.name not in blocked]
 
 
 def entry_point_names() -> list[str]:

@@ -129,7 +129,5 @@ def assert_plugin_ok(
     problems = check_plugin(plugin, installed=installed)
     bad = [p for p in problems if warnings_are_errors or p.severity == "error"]
     if bad:
-        raise AssertionError(
-            "plugin has problems:\n" + "\n".join(f"  - {p}" for p in bad)
-        )
+        raise AssertionError("plugin has problems:\n" + "\n".join(f"  - {p}" for p in bad))
     return catalog_with(("plugin-under-test", plugin), installed=installed)

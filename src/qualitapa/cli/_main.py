@@ -7,7 +7,6 @@ line on stderr and a non-zero exit code; ``--debug`` shows the traceback.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable
@@ -64,32 +63,27 @@ def get_catalog() -> Any:
 
 def output_options(func: F) -> F:
     """Add ``--format table|csv|json`` and ``-o/--output FILE`` to a command."""
-
-    @click.option(
+    func = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        default=None,
+        help="Write to this file instead of the screen.",
+    )(func)
+    func = click.option(
         "--format",
         "fmt",
         type=click.Choice(["table", "csv", "json"]),
         default=None,
         help="Output format (default: table on screen; csv when --output ends in .csv, "
         "json when it ends in .json).",
-    )
-    @click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        default=None,
-        help="Write to this file instead of the screen.",
-    )
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
+    )(func)
+    return func
 
 
 def _jsonable(frame: pd.DataFrame) -> list[dict[str, Any]]:
     text = frame.to_json(orient="records", date_format="iso", force_ascii=False)
-    return json.loads(text)  # type: ignore[no-any-return]
+    return json.loads(text)
 
 
 def emit(

@@ -39,7 +39,9 @@ def services_command(fmt: str | None, output: Path | None) -> None:
         }
         for s in catalog.services.values()
     ]
-    emit(pd.DataFrame(rows, columns=["id", "label_it", "label_en", "parent", "plugin"]), fmt, output)
+    emit(
+        pd.DataFrame(rows, columns=["id", "label_it", "label_en", "parent", "plugin"]), fmt, output
+    )
 
 
 @cli.group("plugin")
@@ -65,9 +67,7 @@ def _render_template(name: str) -> dict[str, str]:
                 walk(child, child_rel)
             elif child.name.endswith(".tmpl"):
                 target = child_rel[: -len(".tmpl")].replace("__module__", module)
-                out[target] = string.Template(child.read_text(encoding="utf-8")).substitute(
-                    mapping
-                )
+                out[target] = string.Template(child.read_text(encoding="utf-8")).substitute(mapping)
 
     walk(root, "")
     return out

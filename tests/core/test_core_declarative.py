@@ -1,0 +1,77 @@
+"""Declarative TOML plugins."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualitapa import Catalog, DefinitionError, TomlPlugin, load_definitions
+from qualitapa.catalog import Override
+
+GOOD = """
+[plugin]
+name = "test"
+
+[[services]]
+id = "libraries"
+label = { it = "Biblioteche", en = "Public libraries" }
+
+[[organizations]]
+id = 36023
+name = "Modena"
+population = 184739
+province = "MO"
+"""
+
+
+def test_load_definitions_by_kind(tmp_path):
+    p = tmp_path / "defs.toml"
+    p.write_text(GOOD)
+    defs = load_definitions(p)
+    assert [s.id for s in defs["services"]] == ["libraries"]
+    assert defs["organizations"][0].id == "036023"
+    assert defs["indicators"] == []
+
+
+def test_toml_plugin_in_a_catalog(tmp_path):
+    p = tmp_path / "defs.toml"
+    p.write_text(GOOD)
+    cat = Catalog.build([("libs", TomlPlugin(p))], entrypoints=False)
+    assert cat.services.plugin_of("libraries") == "libs"
+    assert cat.organizations["036023"].population == 184739
+
+
+def test_errors_name_file_section_entry_and_field(tmp_path):
+    p = tmp_path / "defs.toml"
+    p.write_text(GOOD + '\n[[services]]\nid = "nurseries"\nlabel = "Nidi"\nunit = "x"\n')
+    with pytest.raises(DefinitionError) as info:
+        load_definitions(p)
+    err = info.value
+    assert err.source == f"{p}, [[services]] entry 2"
+    assert err.item == "nurseries"
+    assert err.field == "unit"
+
+
+def test_invalid_toml_and_unknown_section(tmp_path):
+    p = tmp_path / "bad.toml"
+    p.write_text("[[services]\nid=")
+    with pytest.raises(DefinitionError, match="invalid TOML"):
+        load_definitions(p)
+    p.write_text('[[widgets]]\nid = "x"\n')
+    with pytest.raises(DefinitionError, match=r"unknown section \[\[widgets\]\]"):
+        load_definitions(p)
+    p.write_text('[services]\nid = "x"\n')
+    with pytest.raises(DefinitionError, match=r"write \[\[services\]\] for each entry"):
+        load_definitions(p)
+    with pytest.raises(DefinitionError, match="file not found"):
+        load_definitions(tmp_path / "nope.toml")
+
+
+def test_overrides_section(tmp_path):
+    p = tmp_path / "city.toml"
+    p.write_text('[[overrides.services]]\nid = "libraries"\nlabel = "Biblioteche civiche"\n')
+    defs = load_definitions(p)
+    assert isinstance(defs["services"][0], Override)
+    base = tmp_path / "base.toml"
+    base.write_text(GOOD)
+    cat = Catalog.build([("base", TomlPlugin(base)), ("city", TomlPlugin(p))], entrypoints=False)
+    assert cat.services["libraries"].label.it == "Biblioteche civiche"

@@ -1,0 +1,43 @@
+"""Every hook is documented and implemented by the declarative plugin (datasette's test_docs)."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from qualitapa import hookspecs
+from qualitapa.catalog import KINDS
+from qualitapa.declarative import TomlPlugin
+
+DOCS = Path(__file__).parents[2] / "docs"
+HOOKS = sorted(
+    name
+    for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
+    if name.startswith("qualitapa_")
+)
+
+
+def test_there_are_ten_hooks_one_per_kind():
+    assert sorted(k.hook for k in KINDS) == HOOKS
+    assert len(HOOKS) == 10
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_hook_is_documented(hook):
+    headings = re.findall(r"^## (\w+)$", (DOCS / "hooks.md").read_text(), flags=re.MULTILINE)
+    assert hook in headings
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_hook_has_a_spec_docstring_with_an_example(hook):
+    doc = getattr(hookspecs, hook).__doc__
+    assert "Return" in doc
+    assert "@hookimpl" in doc
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_toml_plugin_implements_hook(hook):
+    assert callable(getattr(TomlPlugin, hook))
