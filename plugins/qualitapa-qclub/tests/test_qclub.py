@@ -1,0 +1,35 @@
+"""The Q-Club plugin: eight cities with ISTAT codes and a population-class grouping."""
+
+from qualitapa.testing import assert_plugin_ok, load_installed_plugin
+
+
+def test_definitions_are_valid_and_complete():
+    catalog = assert_plugin_ok(load_installed_plugin("qclub"))
+    names = {o.name: o.id for o in catalog.organizations.values()}
+    # ISTAT municipality codes (ISTAT, Elenco dei comuni italiani)
+    assert names == {
+        "Trento": "022205",
+        "Milano": "015146",
+        "Torino": "001272",
+        "Genova": "010025",
+        "Venezia": "027042",
+        "Bergamo": "016024",
+        "Bolzano": "021008",
+        "Modena": "036023",
+    }
+
+
+def test_population_classes():
+    catalog = assert_plugin_ok(load_installed_plugin("qclub"))
+    classes = catalog.peer_groups["qclub.size"].assign(catalog.populations())
+    # <=150,000 medium; 150,001-500,000 large; >500,000 metropolitan
+    assert {catalog.organizations[o].name: c for o, c in classes.items()} == {
+        "Trento": "medium",
+        "Bergamo": "medium",
+        "Bolzano": "medium",
+        "Modena": "large",
+        "Venezia": "large",
+        "Milano": "metropolitan",
+        "Torino": "metropolitan",
+        "Genova": "metropolitan",
+    }
