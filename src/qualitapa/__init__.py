@@ -31,13 +31,14 @@ from qualitapa.errors import (
     UnknownItemError,
 )
 from qualitapa.hookspecs import hookimpl
-from qualitapa.models import Dimension, Organization, PeerGroup, Polarity, Service, Text
+from qualitapa.models import Dataset, Dimension, Organization, PeerGroup, Polarity, Service, Text
 from qualitapa.plugins import make_plugin_manager
 
 __all__ = [
     "Catalog",
     "Collection",
     "DataError",
+    "Dataset",
     "DefinitionError",
     "Dimension",
     "FormulaError",

@@ -82,6 +82,7 @@ KINDS: tuple[Kind, ...] = tuple(
         ("complaint_categories", "complaint category", "qualitapa.complaints:ComplaintCategory"),
         ("standards", "quality standard", "qualitapa.standards:QualityStandard"),
         ("charters", "service charter", "qualitapa.standards:Charter"),
+        ("datasets", "dataset", "qualitapa.models:Dataset"),
     ]
 )
 
@@ -204,7 +205,7 @@ class Catalog:
     Attributes
     ----------
     services, organizations, peer_groups, variables, indicators, composites,
-    instruments, complaint_categories, standards, charters : Collection
+    instruments, complaint_categories, standards, charters, datasets : Collection
         The items of each kind by id.
     plugins : list[PluginInfo]
         The registered plugins.
@@ -231,6 +232,7 @@ class Catalog:
     complaint_categories: Collection[Any]
     standards: Collection[Any]
     charters: Collection[Any]
+    datasets: Collection[Any]
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.plugin_manager = pm

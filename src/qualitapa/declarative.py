@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.resources
+import inspect
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -49,7 +50,14 @@ from qualitapa.hookspecs import hookimpl
 __all__ = ["TomlPlugin", "load_definitions", "toml_plugin"]
 
 
-def _parse_section(section: str, entries: Any, *, source: str, override: bool = False) -> list[Any]:
+def _parse_section(
+    section: str,
+    entries: Any,
+    *,
+    source: str,
+    override: bool = False,
+    base_dir: Path | None = None,
+) -> list[Any]:
     kind = KINDS_BY_NAME[section]
     model = kind.model_class()
     if model is None or not hasattr(model, "from_mapping"):
@@ -67,7 +75,10 @@ def _parse_section(section: str, entries: Any, *, source: str, override: bool = 
     for n, entry in enumerate(entries, start=1):
         where = f"{source}, [[{'overrides.' if override else ''}{section}]] entry {n}"
         try:
-            item = model.from_mapping(entry, source=where)
+            if "base_dir" in inspect.signature(model.from_mapping).parameters:
+                item = model.from_mapping(entry, source=where, base_dir=base_dir)
+            else:
+                item = model.from_mapping(entry, source=where)
         except DefinitionError as exc:
             if exc.source and str(exc.source).startswith(source):
                 raise
@@ -114,11 +125,17 @@ def load_definitions(path: str | Path) -> dict[str, list[Any]]:
         raise DefinitionError("file not found", source=source) from None
     except tomllib.TOMLDecodeError as exc:
         raise DefinitionError(f"invalid TOML: {exc}", source=source) from exc
-    return parse_definitions(data, source=source)
+    return parse_definitions(data, source=source, base_dir=path.parent)
 
 
-def parse_definitions(data: Mapping[str, Any], *, source: str) -> dict[str, list[Any]]:
-    """Parse already-loaded TOML data (see :func:`load_definitions`)."""
+def parse_definitions(
+    data: Mapping[str, Any], *, source: str, base_dir: Path | None = None
+) -> dict[str, list[Any]]:
+    """Parse already-loaded TOML data (see :func:`load_definitions`).
+
+    Models whose ``from_mapping`` accepts ``base_dir`` (datasets, survey
+    instruments read from XLSForm files) resolve relative paths from it.
+    """
     out: dict[str, list[Any]] = {k.name: [] for k in KINDS}
     allowed = [*sorted(KINDS_BY_NAME), "overrides", "plugin"]
     for section, entries in data.items():
@@ -133,13 +150,17 @@ def parse_definitions(data: Mapping[str, Any], *, source: str) -> dict[str, list
                         f"unknown section [[overrides.{sub}]]; allowed: {sorted(KINDS_BY_NAME)}",
                         source=source,
                     )
-                out[sub].extend(_parse_section(sub, sub_entries, source=source, override=True))
+                out[sub].extend(
+                    _parse_section(
+                        sub, sub_entries, source=source, override=True, base_dir=base_dir
+                    )
+                )
             continue
         if section not in KINDS_BY_NAME:
             raise DefinitionError(
                 f"unknown section [[{section}]]; allowed: {allowed}", source=source
             )
-        out[section].extend(_parse_section(section, entries, source=source))
+        out[section].extend(_parse_section(section, entries, source=source, base_dir=base_dir))
     return out
 
 
@@ -220,6 +241,10 @@ class TomlPlugin:
     @hookimpl
     def qualitapa_charters(self) -> list[Any]:
         return self.definitions()["charters"]
+
+    @hookimpl
+    def qualitapa_datasets(self) -> list[Any]:
+        return self.definitions()["datasets"]
 
 
 def toml_plugin(package: str, *resources: str) -> TomlPlugin:

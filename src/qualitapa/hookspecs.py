@@ -191,3 +191,20 @@ def qualitapa_charters() -> list[Any]:
         def qualitapa_charters():
             return [Charter.from_mapping({...})]
     """
+
+
+@hookspec
+def qualitapa_datasets() -> list[Any]:
+    """Return data files the plugin ships (demo data, reference tables).
+
+    Returns a list of :class:`qualitapa.models.Dataset`. ``qualitapa demo``
+    finds its input this way; ``kind`` says what each file holds.
+
+    Example::
+
+        @hookimpl
+        def qualitapa_datasets():
+            return [Dataset("qclub.demo.indicators", Text("Dati demo", "Demo data"),
+                            path=files(__package__) / "demo" / "indicators.csv",
+                            kind="indicator_data", synthetic=True)]
+    """

@@ -23,6 +23,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -31,6 +32,7 @@ from qualitapa.errors import DefinitionError
 
 __all__ = [
     "ID_PATTERN",
+    "Dataset",
     "Dimension",
     "Organization",
     "PeerGroup",
@@ -358,3 +360,67 @@ class PeerGroup:
     def from_mapping(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> PeerGroup:
         """Build a PeerGroup from a TOML table or dict."""
         return from_mapping(cls, mapping, source=source, kind="peer group")
+
+
+@attrs.frozen
+class Dataset:
+    """A data file a plugin ships: demo data, reference data, templates.
+
+    Parameters
+    ----------
+    id
+        Stable id, e.g. ``"qclub.demo.indicators"``.
+    label
+        Bilingual description for listings.
+    path
+        Where the file (or folder) is.
+    kind
+        What the data is, so tools can find it: ``indicator_data`` (tidy
+        ``organization, period, variable, value``), ``survey_responses``,
+        ``complaints``, ``complaint_events``, ``deliveries``, ``caf_scores``,
+        ``invoices``... (free text; these are the conventions of the Q-Club
+        plugins).
+    service
+        The service the data belongs to, if any.
+    instrument
+        For survey responses: the id of the questionnaire they answer.
+    synthetic
+        True for generated demonstration data, never to be mistaken for
+        real figures.
+
+    Examples
+    --------
+    >>> d = Dataset("x.demo", Text("Dati dimostrativi", "Demo data"), path="demo.csv",
+    ...             kind="indicator_data", synthetic=True)
+    >>> d.path.name
+    'demo.csv'
+    """
+
+    id: str = attrs.field(validator=check_id)
+    label: Text = attrs.field(converter=_text_converter)
+    path: Path = attrs.field(converter=Path)
+    kind: str = attrs.field(validator=attrs.validators.instance_of(str))
+    service: str | None = attrs.field(default=None)
+    instrument: str | None = attrs.field(default=None)
+    synthetic: bool = attrs.field(default=False)
+    description: Text | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_text_converter)
+    )
+
+    @classmethod
+    def from_mapping(
+        cls,
+        mapping: Mapping[str, Any],
+        *,
+        source: str | None = None,
+        base_dir: Path | None = None,
+    ) -> Dataset:
+        """Build a Dataset from a TOML table; a relative ``path`` is taken from ``base_dir``."""
+        data = dict(mapping)
+        if base_dir is not None and "path" in data and not Path(data["path"]).is_absolute():
+            data["path"] = Path(base_dir) / data["path"]
+        return from_mapping(cls, data, source=source, kind="dataset")
+
+    def check(self, catalog: Any) -> list[str]:
+        """Problems: the file is missing."""
+        return [] if self.path.exists() else [f"data file {self.path} does not exist"]

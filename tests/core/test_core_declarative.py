@@ -75,3 +75,19 @@ def test_overrides_section(tmp_path):
     base.write_text(GOOD)
     cat = Catalog.build([("base", TomlPlugin(base)), ("city", TomlPlugin(p))], entrypoints=False)
     assert cat.services["libraries"].label.it == "Biblioteche civiche"
+
+
+def test_dataset_paths_are_relative_to_the_toml_file(tmp_path):
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "raw.csv").write_text("organization,period,variable,value\n")
+    p = tmp_path / "defs.toml"
+    p.write_text(
+        '[[datasets]]\nid = "x.demo"\nlabel = "Dati demo"\npath = "demo/raw.csv"\n'
+        'kind = "indicator_data"\nsynthetic = true\n'
+        '[[datasets]]\nid = "x.missing"\nlabel = "Manca"\npath = "demo/none.csv"\nkind = "x"\n'
+    )
+    cat = Catalog.build([("x", TomlPlugin(p))], entrypoints=False)
+    assert cat.datasets["x.demo"].path == tmp_path / "demo" / "raw.csv"
+    assert cat.datasets["x.demo"].synthetic is True
+    messages = [(pr.item, pr.message) for pr in cat.check() if pr.severity == "error"]
+    assert messages == [("x.missing", f"data file {tmp_path / 'demo' / 'none.csv'} does not exist")]
