@@ -1,0 +1,109 @@
+"""The CAF 2020 structure.
+
+Reference: CAF 2020 guideline (EIPA European CAF Resource Centre), and the
+CAF Network wiki (caf-network.eu, "Category:CAF Criteria" and the
+"Subcriterion_x.y" pages): 9 criteria, 5 enablers and 4 results, 28
+sub-criteria.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from qualitapa.caf import CriterionKind, ScoringMethod, caf_model, subcriterion_ids
+from qualitapa.errors import UnknownItemError
+
+
+def test_nine_criteria_five_enablers_four_results() -> None:
+    model = caf_model()
+    assert [c.id for c in model.criteria] == [str(i) for i in range(1, 10)]
+    kinds = [c.kind for c in model.criteria]
+    assert kinds.count(CriterionKind.ENABLERS) == 5
+    assert kinds.count(CriterionKind.RESULTS) == 4
+    assert all(k is CriterionKind.ENABLERS for k in kinds[:5])
+
+
+def test_twenty_eight_subcriteria_with_their_numbers() -> None:
+    model = caf_model()
+    per_criterion = [len(c.subcriteria) for c in model.criteria]
+    assert per_criterion == [4, 4, 3, 6, 3, 2, 2, 2, 2]
+    assert len(model.subcriteria) == 28
+    ids = subcriterion_ids()
+    assert ids[:5] == ["1.1", "1.2", "1.3", "1.4", "2.1"]
+    assert ids[-2:] == ["9.1", "9.2"]
+    assert len(subcriterion_ids("enablers")) == 20
+    assert len(subcriterion_ids("results")) == 8
+
+
+@pytest.mark.parametrize(
+    ("sub", "title"),
+    [
+        # caf-network.eu/Subcriterion_1.4
+        ("1.4", "Manage effective relations with political authorities and other stakeholders"),
+        # caf-network.eu/Subcriterion_2.4
+        (
+            "2.4",
+            "Manage change and innovation to ensure the agility and resilience of the organisation",
+        ),
+        # caf-network.eu/Subcriterion_4.2
+        ("4.2", "Collaborate with citizens and civil society organisations"),
+        # caf-network.eu/Subcriterion_5.3
+        (
+            "5.3",
+            "Coordinate processes across the organisation and with other relevant organisations",
+        ),
+        ("6.1", "Perception measurements"),
+        ("9.2", "Internal results: level of efficiency"),
+    ],
+)
+def test_english_titles(sub: str, title: str) -> None:
+    assert caf_model().subcriterion(sub).title.en == title
+
+
+def test_every_title_is_bilingual() -> None:
+    model = caf_model()
+    for item in (*model.criteria, *model.subcriteria):
+        assert item.title.it
+        assert item.title.en
+    assert model.criterion("2").title.it == "Strategia e pianificazione"
+
+
+def test_unknown_ids_suggest() -> None:
+    with pytest.raises(UnknownItemError, match=r"1\.4"):
+        caf_model().subcriterion("1.5")
+    with pytest.raises(UnknownItemError):
+        caf_model().criterion("10")
+
+
+def test_panels_cover_0_100_in_six_bands() -> None:
+    model = caf_model()
+    assert len(model.panels) == 4
+    for panel in model.panels:
+        for row in panel.rows:
+            assert [(b.low, b.high) for b in row.bands] == [
+                (0, 10), (11, 30), (31, 50), (51, 70), (71, 90), (91, 100)
+            ]  # fmt: skip
+    assert model.panel("enablers", "fine_tuned").parts == ("plan", "do", "check", "act")
+    assert model.panel("results", ScoringMethod.FINE_TUNED).parts == ("trends", "targets")
+    assert model.panel("enablers", "classical").parts == ()
+
+
+def test_band_lookup_edges() -> None:
+    row = caf_model().panel("enablers", "classical").rows[0]
+    assert row.band(10).low == 0
+    assert row.band(10.5).low == 11  # between bands -> upper band
+    assert row.band(30).high == 30
+    assert row.band(91).low == 91
+    assert row.band(-1) is None
+    assert row.band(float("nan")) is None
+    # classical enablers: the 11-30 band is the PLAN phase
+    assert row.band(20).description.en.startswith("PLAN")
+
+
+def test_model_table() -> None:
+    table = caf_model().to_frame("en")
+    assert table.shape[0] == 28
+    assert table.loc[table.subcriterion == "4.3", "title"].item() == "Manage finances"
+    assert table.loc[table.subcriterion == "4.3", "criterion_title"].item() == (
+        "Partnerships and resources"
+    )
