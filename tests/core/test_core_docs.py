@@ -41,3 +41,11 @@ def test_hook_has_a_spec_docstring_with_an_example(hook):
 @pytest.mark.parametrize("hook", HOOKS)
 def test_toml_plugin_implements_hook(hook):
     assert callable(getattr(TomlPlugin, hook))
+
+
+def test_cli_reference_is_up_to_date():
+    from qualitapa.cli._reference import render_cli_reference
+
+    assert (DOCS / "cli.md").read_text() == render_cli_reference(), (
+        "docs/cli.md is stale: run `python -m qualitapa.cli._reference > docs/cli.md`"
+    )

@@ -1,0 +1,45 @@
+"""Render the CLI reference page (docs/cli.md) from the commands' own help.
+
+Regenerate the page after changing a command::
+
+    python -m qualitapa.cli._reference > docs/cli.md
+
+``tests/core/test_core_docs.py`` fails when the committed page is stale.
+"""
+
+from __future__ import annotations
+
+import click
+
+from qualitapa.cli import cli
+
+
+def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
+    out = [(path, command)]
+    if isinstance(command, click.Group):
+        for name in sorted(command.commands):
+            out.extend(_walk(command.commands[name], [*path, name]))
+    return out
+
+
+def render_cli_reference() -> str:
+    """The Markdown CLI reference: one section per command with its ``--help`` text."""
+    lines = [
+        "# CLI reference",
+        "",
+        "Generated from the commands' help by `python -m qualitapa.cli._reference`.",
+        "Every command prints a table by default; `--format csv|json` is for machines.",
+        "Errors are one line on stderr with exit status 1; `qualitapa --debug ...` shows",
+        "the traceback.",
+        "",
+    ]
+    for path, command in _walk(cli, ["qualitapa"]):
+        name = " ".join(path)
+        with click.Context(command, info_name=name, terminal_width=88) as ctx:
+            help_text = command.get_help(ctx)
+        lines += [f"## {name}", "", "```text", help_text.rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(render_cli_reference(), end="")
