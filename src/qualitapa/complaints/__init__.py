@@ -1,0 +1,64 @@
+"""Complaints: lifecycle, durable register, deadlines on Italian calendars, KPIs, Open311."""
+
+from qualitapa.complaints._calendar import WorkCalendar, to_local_dates
+from qualitapa.complaints._cases import CASE_COLUMNS, add_deadlines, case_table
+from qualitapa.complaints._deadlines import DeadlinePolicy, due_dates
+from qualitapa.complaints._importing import IMPORT_COLUMNS, ImportReport
+from qualitapa.complaints._lifecycle import (
+    ACTIONS,
+    TRANSITIONS,
+    allowed_transitions,
+    check_transition,
+    current_status,
+    path_to,
+    replay,
+    validate_history,
+)
+from qualitapa.complaints._models import (
+    Channel,
+    Complaint,
+    ComplaintCategory,
+    Contact,
+    DayUnit,
+    Deadline,
+    Event,
+    Kind,
+    Status,
+    check_complaint_id,
+)
+from qualitapa.complaints._privacy import pseudonym, pseudonymise
+from qualitapa.complaints._register import SCHEMA_VERSION, ComplaintRegister
+
+__all__ = [
+    "ACTIONS",
+    "CASE_COLUMNS",
+    "IMPORT_COLUMNS",
+    "SCHEMA_VERSION",
+    "TRANSITIONS",
+    "Channel",
+    "Complaint",
+    "ComplaintCategory",
+    "ComplaintRegister",
+    "Contact",
+    "DayUnit",
+    "Deadline",
+    "DeadlinePolicy",
+    "Event",
+    "ImportReport",
+    "Kind",
+    "Status",
+    "WorkCalendar",
+    "add_deadlines",
+    "allowed_transitions",
+    "case_table",
+    "check_complaint_id",
+    "check_transition",
+    "current_status",
+    "due_dates",
+    "path_to",
+    "pseudonym",
+    "pseudonymise",
+    "replay",
+    "to_local_dates",
+    "validate_history",
+]

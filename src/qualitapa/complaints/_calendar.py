@@ -1,0 +1,166 @@
+"""Working-day calendars for Italian municipalities.
+
+A :class:`WorkCalendar` knows the national holidays and the local one of a
+city (its patron saint) through the province subdivisions of the
+`holidays <https://pypi.org/project/holidays/>`_ package
+(``holidays.Italy(subdiv="MO")`` adds 31 January, San Geminiano, for
+Modena), and the working week (Monday to Friday by default). Day counts are
+vectorised with :func:`numpy.busday_count` and :func:`numpy.busday_offset`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+
+import attrs
+import holidays
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import DataError
+
+__all__ = ["WorkCalendar", "to_local_dates"]
+
+#: Timezone used to turn instants into office dates.
+DEFAULT_TZ = "Europe/Rome"
+
+_FIRST_YEAR = 1990
+_LAST_YEAR = 2100
+
+
+@functools.lru_cache(maxsize=128)
+def _holiday_array(province: str | None, extra: tuple[dt.date, ...]) -> np.ndarray:
+    years = range(_FIRST_YEAR, _LAST_YEAR + 1)
+    try:
+        cal = holidays.Italy(subdiv=province, years=years)
+    except NotImplementedError as exc:
+        raise DataError(
+            f"unknown Italian province code {province!r} (use the two-letter code, e.g. 'MO')"
+        ) from exc
+    days = sorted(set(cal.keys()) | set(extra))
+    return np.array(days, dtype="datetime64[D]")
+
+
+@attrs.frozen
+class WorkCalendar:
+    """Holidays and working week of one municipality.
+
+    Parameters
+    ----------
+    province
+        Two-letter province code (``"MO"`` Modena, ``"MI"`` Milano, ``"BG"``
+        Bergamo, ``"TN"`` Trento...) whose patron-saint day is a holiday;
+        None for national holidays only.
+    weekmask
+        Working days of the week, Monday first (``"1111100"``: Monday to
+        Friday; ``"1111110"`` counts Saturday too).
+    extra_holidays
+        Further closing days (e.g. a local holiday the package lacks).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> mo = WorkCalendar("MO")
+    >>> mo.is_working_day(["2024-01-30", "2024-01-31"]).tolist()   # San Geminiano
+    [True, False]
+    >>> mo.add_working_days("2024-01-30", 1)
+    datetime.date(2024, 2, 1)
+    """
+
+    province: str | None = attrs.field(default=None)
+    weekmask: str = attrs.field(default="1111100")
+    extra_holidays: tuple[dt.date, ...] = attrs.field(
+        default=(), converter=lambda v: tuple(sorted(pd.to_datetime(list(v)).date))
+    )
+
+    @weekmask.validator
+    def _check_weekmask(self, attribute: attrs.Attribute[Any], value: str) -> None:
+        if len(value) != 7 or set(value) - {"0", "1"} or "1" not in value:
+            raise DataError(f"weekmask is seven 0/1 digits, Monday first, not {value!r}")
+
+    @province.validator
+    def _check_province(self, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        if value is not None and value not in holidays.Italy.subdivisions:
+            raise DataError(
+                f"unknown Italian province code {value!r} (use the two-letter code, e.g. 'MO')"
+            )
+
+    @functools.cached_property
+    def _busdaycal(self) -> np.busdaycalendar:
+        return np.busdaycalendar(
+            weekmask=self.weekmask, holidays=_holiday_array(self.province, self.extra_holidays)
+        )
+
+    def holidays(self, year: int) -> pd.DataFrame:
+        """The holidays of ``year`` (columns ``date``, ``name``).
+
+        Examples
+        --------
+        >>> WorkCalendar("MI").holidays(2024).iloc[-4:]["name"].tolist()
+        ["Saint Ambrose's Day", 'Immaculate Conception', 'Christmas Day', "Saint Stephen's Day"]
+        """
+        cal = holidays.Italy(subdiv=self.province, years=year)
+        rows = sorted(cal.items())
+        rows += [(d, "extra") for d in self.extra_holidays if d.year == year]
+        return pd.DataFrame(sorted(rows), columns=["date", "name"])
+
+    def is_working_day(self, dates: Any) -> np.ndarray:
+        """Whether each date is a working day."""
+        return np.is_busday(_as_days(dates), busdaycal=self._busdaycal)
+
+    def working_days_between(self, start: Any, end: Any) -> np.ndarray | int:
+        """Working days in ``(start, end]``: after ``start``, up to and including ``end``.
+
+        This is the elapsed time in working days of a complaint received on
+        ``start`` and answered on ``end``. Negative when ``end < start``.
+        Scalars in, int out; arrays in, array out.
+        """
+        s, e = _as_days(start), _as_days(end)
+        out = np.busday_count(s + 1, e + 1, busdaycal=self._busdaycal)
+        return int(out) if np.ndim(out) == 0 else out
+
+    def add_working_days(self, start: Any, days: Any) -> Any:
+        """The ``days``-th working day after ``start`` (``start`` itself not counted).
+
+        A start on a closed day counts from the previous working day, so a
+        complaint received on Saturday with one working day is due Monday.
+        Scalars in, :class:`datetime.date` out; arrays in, ``datetime64[D]`` out.
+        """
+        s = _as_days(start)
+        out = np.busday_offset(s, days, roll="backward", busdaycal=self._busdaycal)
+        if np.ndim(out) == 0:
+            return out.astype(dt.date)
+        return out
+
+
+def _as_days(values: Any) -> np.ndarray:
+    if isinstance(values, (str, dt.date, np.datetime64)):
+        return np.datetime64(pd.Timestamp(values).date(), "D")
+    if isinstance(values, pd.Series):
+        values = values.to_numpy()
+    arr = np.asarray(values)
+    if arr.dtype.kind == "M":
+        return arr.astype("datetime64[D]")
+    if arr.dtype == object or arr.dtype.kind in "US":
+        return pd.to_datetime(arr).to_numpy().astype("datetime64[D]")
+    raise DataError(f"expected dates, got values of type {arr.dtype}")
+
+
+def to_local_dates(values: pd.Series | pd.DatetimeIndex, tz: str = DEFAULT_TZ) -> np.ndarray:
+    """Office dates (``datetime64[D]``) of instants, in timezone ``tz``.
+
+    Timezone-aware values are converted to ``tz``; naive values are taken
+    as already local. Missing values become ``NaT``.
+
+    Examples
+    --------
+    >>> s = pd.Series(pd.to_datetime(["2024-01-30T23:30:00Z"]))
+    >>> to_local_dates(s)   # 00:30 on the 31st in Rome
+    array(['2024-01-31'], dtype='datetime64[D]')
+    """
+    idx = pd.DatetimeIndex(values)
+    if idx.tz is not None:
+        idx = idx.tz_convert(tz).tz_localize(None)
+    return idx.to_numpy().astype("datetime64[D]")

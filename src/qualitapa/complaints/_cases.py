@@ -1,0 +1,274 @@
+"""One row per complaint: status, answer times and deadlines, derived from events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar, to_local_dates
+from qualitapa.complaints._deadlines import DeadlinePolicy, due_dates
+from qualitapa.complaints._models import Status
+from qualitapa.errors import DataError
+from qualitapa.io import require_columns
+
+__all__ = ["CASE_COLUMNS", "add_deadlines", "case_table"]
+
+#: Columns :func:`case_table` adds to the complaint columns.
+CASE_COLUMNS = (
+    "status",
+    "answered_at",
+    "closed_at",
+    "reopen_count",
+    "forwarded",
+    "rejected",
+    "suspended_days",
+    "suspended_working_days",
+    "received_date",
+    "deadline_days",
+    "deadline_working",
+    "due_date",
+    "answer_days",
+    "answer_working_days",
+    "within_deadline",
+)
+
+CalendarArg = WorkCalendar | Mapping[str, WorkCalendar] | None
+
+
+def _as_of(as_of: Any) -> pd.Timestamp:
+    ts = pd.Timestamp.now(tz="UTC") if as_of is None else pd.Timestamp(as_of)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize(DEFAULT_TZ)
+    return ts.tz_convert("UTC")
+
+
+def _calendar_groups(
+    frame: pd.DataFrame, calendar: CalendarArg
+) -> list[tuple[WorkCalendar, np.ndarray]]:
+    """(calendar, row mask) pairs covering every row once."""
+    n = len(frame)
+    if calendar is None:
+        return [(WorkCalendar(), np.ones(n, dtype=bool))]
+    if isinstance(calendar, WorkCalendar):
+        return [(calendar, np.ones(n, dtype=bool))]
+    if "organization" not in frame.columns:
+        raise DataError(
+            "calendars by organization need an 'organization' column", column="organization"
+        )
+    org = frame["organization"].astype(object).to_numpy()
+    out: list[tuple[WorkCalendar, np.ndarray]] = []
+    covered = np.zeros(n, dtype=bool)
+    for name, cal in calendar.items():
+        mask = org == name
+        if mask.any():
+            out.append((cal, mask))
+            covered |= mask
+    if not covered.all():
+        out.append((WorkCalendar(), ~covered))
+    return out
+
+
+def add_deadlines(
+    frame: pd.DataFrame,
+    *,
+    policy: DeadlinePolicy | None = None,
+    calendar: CalendarArg = None,
+    tz: str = DEFAULT_TZ,
+) -> pd.DataFrame:
+    """Add deadline and answer-time columns to a complaint table (a new frame).
+
+    Needs ``received_at``; uses ``answered_at``, ``suspended_days`` and
+    ``suspended_working_days`` when present (no suspension otherwise), and
+    ``kind``, ``service``, ``category`` to pick the deadline rule.
+
+    Adds ``received_date``, ``deadline_days``, ``deadline_working``,
+    ``due_date``, ``answer_days``, ``answer_working_days`` (net of
+    suspensions; NaN while unanswered) and ``within_deadline`` (NA while
+    unanswered).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"received_at": pd.to_datetime(["2024-12-20 10:00"]),
+    ...                    "answered_at": pd.to_datetime(["2025-01-07 09:00"])})
+    >>> out = add_deadlines(df, policy=DeadlinePolicy(default={"days": 5, "unit": "working"}))
+    >>> out[["due_date", "answer_days", "answer_working_days", "within_deadline"]]
+        due_date  answer_days  answer_working_days  within_deadline
+    0 2024-12-31         18.0                  8.0            False
+    """
+    policy = policy or DeadlinePolicy()
+    require_columns(frame, ["received_at"])
+    out = frame.copy()
+    n = len(out)
+    received = to_local_dates(out["received_at"], tz)
+    answered = (
+        to_local_dates(out["answered_at"], tz)
+        if "answered_at" in out.columns
+        else np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    )
+    sus = _int_col(out, "suspended_days", n)
+    sus_w = _int_col(out, "suspended_working_days", n)
+    days, working = policy.rules(out)
+    due = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    answer_w = np.full(n, np.nan)
+    has_answer = ~np.isnat(answered) & ~np.isnat(received)
+    for cal, mask in _calendar_groups(out, calendar):
+        due[mask] = due_dates(
+            received[mask],
+            days[mask],
+            working[mask],
+            cal,
+            suspended_days=sus[mask],
+            suspended_working_days=sus_w[mask],
+            roll_to_working_day=policy.roll_to_working_day,
+        )
+        m = mask & has_answer
+        if m.any():
+            answer_w[m] = (
+                np.busday_count(received[m] + 1, answered[m] + 1, busdaycal=cal._busdaycal)
+                - sus_w[m]
+            )
+    answer_days = np.where(
+        has_answer, (answered - received).astype("timedelta64[D]").astype(float) - sus, np.nan
+    )
+    within = pd.array(np.where(has_answer, answered <= due, False), dtype="boolean")
+    within[~has_answer] = pd.NA
+    out["received_date"] = received.astype("datetime64[s]")
+    out["deadline_days"] = days
+    out["deadline_working"] = working
+    out["due_date"] = due.astype("datetime64[s]")
+    out["answer_days"] = answer_days
+    out["answer_working_days"] = answer_w
+    out["within_deadline"] = within
+    return out
+
+
+def _int_col(frame: pd.DataFrame, col: str, n: int) -> np.ndarray:
+    if col not in frame.columns:
+        return np.zeros(n, dtype=np.int64)
+    return frame[col].fillna(0).to_numpy(dtype=np.int64)
+
+
+def case_table(
+    complaints: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    policy: DeadlinePolicy | None = None,
+    calendar: CalendarArg = None,
+    as_of: Any = None,
+    tz: str = DEFAULT_TZ,
+) -> pd.DataFrame:
+    """Derive, for every complaint, its state, answer times and deadline.
+
+    Vectorised over the whole events table (no loop over complaints).
+
+    Parameters
+    ----------
+    complaints
+        ``id, received_at`` and optionally ``kind, channel, service,
+        category, organization``.
+    events
+        ``complaint_id, seq, at, to_status`` (as
+        :meth:`ComplaintRegister.events_frame` returns).
+    policy
+        Deadline rules (default: 30 calendar days).
+    calendar
+        A :class:`WorkCalendar`, or one per organization id (national
+        holidays for the others); used for working days.
+    as_of
+        The reference instant for complaints still suspended (default: now).
+    tz
+        The office timezone (dates are office dates).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The complaint columns plus :data:`CASE_COLUMNS`: ``status``;
+        ``answered_at`` (first answer) and ``closed_at`` (last closing);
+        ``reopen_count``; ``forwarded``, ``rejected`` (ever); the calendar
+        and working days spent ``suspended`` before the first answer; and
+        the deadline columns of :func:`add_deadlines`.
+    """
+    require_columns(complaints, ["id", "received_at"], source="complaints")
+    require_columns(events, ["complaint_id", "at", "to_status"], source="events")
+    order = ["complaint_id", "seq"] if "seq" in events.columns else ["complaint_id", "at"]
+    ev = events.sort_values(order, kind="stable").reset_index(drop=True)
+    cid = ev["complaint_id"].to_numpy(dtype=object)
+    to = ev["to_status"].astype(str).to_numpy()
+    at_idx = pd.DatetimeIndex(ev["at"])
+    if at_idx.tz is None:
+        at_idx = at_idx.tz_localize(tz)
+    at_us = at_idx.tz_convert("UTC").tz_localize(None).to_numpy().astype("datetime64[us]")
+    at_us = at_us.astype(np.int64)
+
+    last = np.ones(len(cid), dtype=bool)
+    if len(cid):
+        last[:-1] = cid[1:] != cid[:-1]
+    out = complaints.drop(columns=["description"], errors="ignore").copy()
+    ids = out["id"]
+    out["status"] = ids.map(pd.Series(to[last], index=cid[last])).astype(object)
+
+    def when(state: Status, first: bool) -> pd.Series:
+        mask = to == state.value
+        s = pd.Series(at_us[mask], index=cid[mask])
+        g = s.groupby(level=0)
+        return g.min() if first else g.max()
+
+    answered_us = ids.map(when(Status.ANSWERED, True)).fillna(-1).to_numpy(dtype=np.int64)
+    closed_us = ids.map(when(Status.CLOSED, False)).fillna(-1).to_numpy(dtype=np.int64)
+    out["answered_at"] = _us_to_utc(answered_us)
+    out["closed_at"] = _us_to_utc(closed_us)
+    for col, state in (
+        ("reopen_count", Status.REOPENED),
+        ("forwarded", Status.FORWARDED),
+        ("rejected", Status.REJECTED),
+    ):
+        counts = pd.Series(to == state.value, index=cid).groupby(level=0).sum()
+        values = ids.map(counts).fillna(0).to_numpy(dtype=np.int64)
+        out[col] = values if col == "reopen_count" else values > 0
+
+    # suspensions: from each 'suspended' event to the next event (or as_of),
+    # counted only before the first answer
+    ref_us = int(_as_of(as_of).tz_localize(None).to_datetime64().astype("datetime64[us]").astype(np.int64))
+    nxt = np.full(len(at_us), ref_us, dtype=np.int64)
+    if len(at_us):
+        nxt[:-1] = at_us[1:]
+        nxt[last] = ref_us
+    sus_mask = to == Status.SUSPENDED.value
+    n = len(out)
+    sus_days = np.zeros(n, dtype=np.int64)
+    sus_wdays = np.zeros(n, dtype=np.int64)
+    if sus_mask.any():
+        s_cid = cid[sus_mask]
+        start = to_local_dates(_us_to_utc(at_us[sus_mask]), tz)
+        end = to_local_dates(_us_to_utc(nxt[sus_mask]), tz)
+        first_answer = pd.Series(answered_us, index=ids.to_numpy()).reindex(s_cid).to_numpy()
+        before = (first_answer < 0) | (at_us[sus_mask] < first_answer)
+        cal_days = (end - start).astype(np.int64)
+        orgs = (
+            pd.Series(out["organization"].to_numpy(), index=ids.to_numpy()).reindex(s_cid)
+            if "organization" in out.columns
+            else None
+        )
+        w_days = np.zeros(len(s_cid), dtype=np.int64)
+        sub = pd.DataFrame({"organization": orgs.to_numpy() if orgs is not None else None})
+        for cal, mask in _calendar_groups(sub, calendar):
+            w_days[mask] = np.busday_count(
+                start[mask] + 1, end[mask] + 1, busdaycal=cal._busdaycal
+            )
+        sums = pd.DataFrame({"cid": s_cid[before], "d": cal_days[before], "w": w_days[before]})
+        agg = sums.groupby("cid").sum()
+        sus_days = ids.map(agg["d"]).fillna(0).to_numpy(dtype=np.int64)
+        sus_wdays = ids.map(agg["w"]).fillna(0).to_numpy(dtype=np.int64)
+    out["suspended_days"] = sus_days
+    out["suspended_working_days"] = sus_wdays
+    return add_deadlines(out, policy=policy, calendar=calendar, tz=tz)
+
+
+def _us_to_utc(us: np.ndarray) -> pd.Series:
+    """UTC timestamps from int64 microseconds (negative means missing)."""
+    arr = np.asarray(us, dtype=np.int64).astype("datetime64[us]")
+    arr[np.asarray(us) < 0] = np.datetime64("NaT")
+    return pd.Series(arr).dt.tz_localize("UTC")

@@ -1,0 +1,418 @@
+"""Complaint records, their events and the categories plugins contribute."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from qualitapa.errors import DefinitionError
+from qualitapa.models import Text, check_id, from_mapping
+
+__all__ = [
+    "Channel",
+    "Complaint",
+    "ComplaintCategory",
+    "Contact",
+    "DayUnit",
+    "Deadline",
+    "Event",
+    "Kind",
+    "Status",
+    "check_complaint_id",
+]
+
+#: Complaint ids are protocol numbers: letters, digits and ``_ . - /``,
+#: starting with a letter or digit, at most 64 characters (``2024/000123``).
+COMPLAINT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$")
+
+
+class Kind(enum.StrEnum):
+    """The four kinds of citizen feedback (reclamo, segnalazione, suggerimento, encomio)."""
+
+    COMPLAINT = "complaint"
+    FAULT_REPORT = "fault_report"
+    SUGGESTION = "suggestion"
+    PRAISE = "praise"
+
+
+class Channel(enum.StrEnum):
+    """How the feedback reached the office (PEC is Italian certified e-mail)."""
+
+    COUNTER = "counter"
+    PHONE = "phone"
+    EMAIL = "email"
+    PEC = "pec"
+    WEB = "web"
+    APP = "app"
+    LETTER = "letter"
+    SOCIAL = "social"
+
+
+class Status(enum.StrEnum):
+    """Lifecycle states of a complaint (see :mod:`qualitapa.complaints` for the machine)."""
+
+    RECEIVED = "received"
+    REGISTERED = "registered"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    SUSPENDED = "suspended"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    FORWARDED = "forwarded"
+    REJECTED = "rejected"
+
+    @property
+    def is_open(self) -> bool:
+        """True while the office still owes the citizen an answer (the backlog)."""
+        return self not in _DONE
+
+    @property
+    def open311(self) -> str:
+        """The Open311 GeoReport v2 status: ``"open"`` or ``"closed"``."""
+        return "open" if self.is_open else "closed"
+
+
+_DONE = frozenset({Status.ANSWERED, Status.CLOSED, Status.FORWARDED, Status.REJECTED})
+
+
+class DayUnit(enum.StrEnum):
+    """How a deadline counts days."""
+
+    CALENDAR = "calendar"
+    WORKING = "working"
+
+
+def check_complaint_id(value: Any) -> str:
+    """Return ``value`` if it is a valid complaint id, else raise DefinitionError.
+
+    Examples
+    --------
+    >>> check_complaint_id("2024/000123")
+    '2024/000123'
+    """
+    if not isinstance(value, str) or not COMPLAINT_ID_PATTERN.match(value):
+        raise DefinitionError(
+            f"{value!r} is not a valid complaint id: use letters, digits and '_ . - /' "
+            "(at most 64 characters, e.g. '2024/000123')",
+            item=str(value),
+            field="id",
+        )
+    return value
+
+
+def _check_cid(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    check_complaint_id(value)
+
+
+def _check_aware(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, dt.datetime):
+        raise DefinitionError(
+            f"{attribute.name} must be a datetime, not {type(value).__name__}",
+            field=attribute.name,
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise DefinitionError(
+            f"{attribute.name} must carry a timezone (e.g. Europe/Rome), got {value!r}",
+            field=attribute.name,
+        )
+
+
+@attrs.frozen
+class Deadline:
+    """An answer deadline: a number of calendar or working days.
+
+    Days are counted from the day after receipt (the day of receipt does
+    not count, as for Italian administrative deadlines, L. 241/1990).
+
+    Examples
+    --------
+    >>> Deadline(30)
+    Deadline(days=30, unit=<DayUnit.CALENDAR: 'calendar'>)
+    >>> str(Deadline(10, "working"))
+    '10 working days'
+    >>> Deadline.coerce({"days": 15, "unit": "working"}).unit
+    <DayUnit.WORKING: 'working'>
+    """
+
+    days: int = attrs.field()
+    unit: DayUnit = attrs.field(default=DayUnit.CALENDAR, converter=DayUnit)
+
+    @days.validator
+    def _check_days(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise DefinitionError(
+                f"a deadline is a positive whole number of days, not {value!r}", field="days"
+            )
+
+    def __str__(self) -> str:
+        return f"{self.days} {self.unit.value} days"
+
+    @classmethod
+    def coerce(cls, value: Any) -> Deadline:
+        """A Deadline from a Deadline, a number of calendar days or ``{days, unit}``."""
+        if isinstance(value, Deadline):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return cls(value)
+        if isinstance(value, Mapping):
+            unknown = set(value) - {"days", "unit"}
+            if unknown or "days" not in value:
+                raise DefinitionError(
+                    f"a deadline is a table {{days, unit}} (unit: calendar or working), "
+                    f"not {dict(value)!r}",
+                    field="deadline",
+                )
+            try:
+                return cls(value["days"], value.get("unit", "calendar"))
+            except ValueError as exc:
+                if isinstance(exc, DefinitionError):
+                    raise
+                raise DefinitionError(
+                    f"unit must be 'calendar' or 'working', not {value.get('unit')!r}",
+                    field="deadline",
+                ) from exc
+        raise DefinitionError(
+            f"a deadline is a number of days or a table {{days, unit}}, not {value!r}",
+            field="deadline",
+        )
+
+
+@attrs.frozen
+class Contact:
+    """The citizen's contact details: personal data, kept apart from the complaint.
+
+    The register stores contacts in their own table so they can be erased
+    (GDPR art. 17) or pseudonymised without touching the record. The repr
+    hides the values so they do not end up in logs.
+
+    Examples
+    --------
+    >>> Contact(name="Mario Rossi", email="mario@example.org")
+    Contact(<personal data>)
+    """
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+    def __repr__(self) -> str:
+        return "Contact(<personal data>)"
+
+    def is_empty(self) -> bool:
+        """True when no field is given."""
+        return not any((self.name, self.email, self.phone, self.address))
+
+
+def _kind(value: Any) -> Kind:
+    return Kind(value)
+
+
+def _channel(value: Any) -> Channel:
+    return Channel(value)
+
+
+@attrs.frozen
+class Complaint:
+    """One citizen feedback record (reclamo, segnalazione, suggerimento, encomio).
+
+    Parameters
+    ----------
+    id
+        Protocol number, unique in the register (see :func:`check_complaint_id`).
+    kind
+        :class:`Kind` (or its value).
+    channel
+        :class:`Channel` (or its value).
+    service
+        Id of the service concerned.
+    received_at
+        When it was received; must carry a timezone.
+    category
+        Complaint category id (see :class:`ComplaintCategory`), optional.
+    organization
+        Id of the municipality, optional.
+    description
+        The citizen's text.
+    contact
+        Personal data, optional; hidden from repr and stored apart.
+
+    Examples
+    --------
+    >>> import datetime as dt, zoneinfo
+    >>> c = Complaint("2024/1", "complaint", "email", "registry",
+    ...               dt.datetime(2024, 1, 8, 9, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Rome")))
+    >>> c.kind, c.channel
+    (<Kind.COMPLAINT: 'complaint'>, <Channel.EMAIL: 'email'>)
+    """
+
+    id: str = attrs.field(validator=_check_cid)
+    kind: Kind = attrs.field(converter=_kind)
+    channel: Channel = attrs.field(converter=_channel)
+    service: str = attrs.field(validator=check_id)
+    received_at: dt.datetime = attrs.field(validator=_check_aware)
+    category: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(check_id)
+    )
+    organization: str | None = attrs.field(default=None)
+    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    contact: Contact | None = attrs.field(default=None, eq=False)
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> Complaint:
+        """Build a Complaint from a dict; ``received_at`` may be an ISO 8601 string.
+
+        ``contact`` may be a mapping ``{name, email, phone, address}``.
+        """
+
+        def when(value: Any) -> dt.datetime:
+            if isinstance(value, str):
+                try:
+                    return dt.datetime.fromisoformat(value)
+                except ValueError as exc:
+                    raise DefinitionError(
+                        f"not an ISO 8601 date-time: {value!r}", field="received_at"
+                    ) from exc
+            return value  # type: ignore[no-any-return]
+
+        def contact(value: Any) -> Contact | None:
+            if value is None or isinstance(value, Contact):
+                return value
+            if isinstance(value, Mapping):
+                unknown = set(value) - {"name", "email", "phone", "address"}
+                if unknown:
+                    raise DefinitionError(
+                        f"unknown contact field(s) {sorted(unknown)}", field="contact"
+                    )
+                return Contact(**value)
+            raise DefinitionError("contact must be a table", field="contact")
+
+        return from_mapping(  # type: ignore[no-any-return]
+            cls,
+            mapping,
+            source=source,
+            kind="complaint",
+            converters={"received_at": when, "contact": contact},
+        )
+
+
+def _optional_status(value: Any) -> Status | None:
+    return None if value is None else Status(value)
+
+
+@attrs.frozen
+class Event:
+    """One appended entry of a complaint's history: who did what, when.
+
+    Parameters
+    ----------
+    complaint_id
+        The complaint.
+    at
+        When (timezone-aware).
+    actor
+        Who (user name, office, or ``"system"``).
+    action
+        What, as a verb (``"assign"``, ``"forward"``...).
+    from_status, to_status
+        The transition; ``from_status`` is None for the first event.
+    note
+        Free text: the reason of a rejection, why it was forwarded...
+    target
+        To whom: the assignee, or the body it was forwarded to.
+    seq
+        Position in the register (assigned by the register).
+    """
+
+    complaint_id: str = attrs.field(validator=_check_cid)
+    at: dt.datetime = attrs.field(validator=_check_aware)
+    actor: str = attrs.field(validator=attrs.validators.instance_of(str))
+    action: str = attrs.field(validator=attrs.validators.instance_of(str))
+    from_status: Status | None = attrs.field(converter=_optional_status)
+    to_status: Status = attrs.field(converter=Status)
+    note: str = attrs.field(default="")
+    target: str | None = attrs.field(default=None)
+    seq: int | None = attrs.field(default=None)
+
+
+@attrs.frozen
+class ComplaintCategory:
+    """A complaint category of a service, optionally under a parent category.
+
+    Plugins contribute categories through the
+    ``qualitapa_complaint_categories`` hook or a ``[[complaint_categories]]``
+    TOML section. A category's ``deadline`` overrides the service's; a
+    subcategory without one inherits its parent's.
+
+    Parameters
+    ----------
+    id
+        Category id, e.g. ``"registry.waiting"``.
+    label
+        Bilingual label.
+    service
+        The service the category belongs to.
+    parent
+        Id of the parent category (same service), or None.
+    deadline
+        Answer deadline (:class:`Deadline`, a number of calendar days, or
+        ``{days, unit}``), or None to use the service's.
+
+    Examples
+    --------
+    >>> c = ComplaintCategory.from_mapping({"id": "registry.waiting",
+    ...     "label": {"it": "Tempi di attesa", "en": "Waiting times"},
+    ...     "service": "registry", "deadline": {"days": 10, "unit": "working"}})
+    >>> str(c.deadline)
+    '10 working days'
+    """
+
+    id: str = attrs.field(validator=check_id)
+    label: Text = attrs.field(converter=Text.coerce)
+    service: str = attrs.field(validator=check_id)
+    parent: str | None = attrs.field(default=None)
+    deadline: Deadline | None = attrs.field(
+        default=None, converter=attrs.converters.optional(Deadline.coerce)
+    )
+
+    @classmethod
+    def from_mapping(
+        cls, mapping: Mapping[str, Any], *, source: str | None = None
+    ) -> ComplaintCategory:
+        """Build a category from a TOML table or dict."""
+        return from_mapping(  # type: ignore[no-any-return]
+            cls,
+            mapping,
+            source=source,
+            kind="complaint category",
+            converters={"deadline": Deadline.coerce, "label": Text.coerce},
+        )
+
+    def check(self, catalog: Any) -> list[str]:
+        """Problems with the category tree: unknown parent, other service, cycle."""
+        problems: list[str] = []
+        cats = catalog.complaint_categories
+        seen = {self.id}
+        parent = self.parent
+        while parent is not None:
+            if parent not in cats:
+                problems.append(f"parent category {parent!r} is not defined")
+                break
+            if cats[parent].service != self.service:
+                problems.append(
+                    f"parent category {parent!r} belongs to service "
+                    f"{cats[parent].service!r}, not {self.service!r}"
+                )
+                break
+            if parent in seen:
+                problems.append("the category tree has a cycle")
+                break
+            seen.add(parent)
+            parent = cats[parent].parent
+        return problems
