@@ -4,6 +4,7 @@ from qualitapa.complaints._calendar import WorkCalendar, to_local_dates
 from qualitapa.complaints._cases import CASE_COLUMNS, add_deadlines, case_table
 from qualitapa.complaints._deadlines import DeadlinePolicy, due_dates
 from qualitapa.complaints._importing import IMPORT_COLUMNS, ImportReport
+from qualitapa.complaints._kpis import AGE_BUCKETS, PERIODS, kpis, pareto, trend
 from qualitapa.complaints._lifecycle import (
     ACTIONS,
     TRANSITIONS,
@@ -26,10 +27,19 @@ from qualitapa.complaints._models import (
     Status,
     check_complaint_id,
 )
+from qualitapa.complaints._open311 import (
+    from_open311,
+    open311_requests,
+    open311_services,
+    to_open311_json,
+    to_open311_xml,
+)
 from qualitapa.complaints._privacy import pseudonym, pseudonymise
 from qualitapa.complaints._register import SCHEMA_VERSION, ComplaintRegister
 
 __all__ = [
+    "AGE_BUCKETS",
+    "PERIODS",
     "ACTIONS",
     "CASE_COLUMNS",
     "IMPORT_COLUMNS",
@@ -55,10 +65,18 @@ __all__ = [
     "check_transition",
     "current_status",
     "due_dates",
+    "from_open311",
+    "kpis",
+    "pareto",
+    "open311_requests",
+    "open311_services",
     "path_to",
     "pseudonym",
     "pseudonymise",
     "replay",
     "to_local_dates",
+    "to_open311_json",
+    "to_open311_xml",
+    "trend",
     "validate_history",
 ]

@@ -242,7 +242,7 @@ def prepare_import(
         raw = frame[col] if col in frame.columns else pd.Series([None] * n, dtype=object)
         utc, bad = _parse_times(raw.reset_index(drop=True), tz)
         flag(bad, col, raw, "not a date-time (use ISO 8601, e.g. 2024-01-31T09:30:00+01:00)")
-        us = utc.to_numpy().astype("datetime64[us]").astype(np.int64)
+        us = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
         us[utc.isna().to_numpy()] = -1
         times[col] = us
         raw_missing = raw.isna().to_numpy()

@@ -42,6 +42,7 @@ from qualitapa.complaints._importing import (
 )
 from qualitapa.complaints._lifecycle import ACTIONS, check_transition
 from qualitapa.complaints._models import Complaint, Contact, Event, Status
+from qualitapa.complaints._open311 import from_open311
 from qualitapa.complaints._privacy import pseudonymise
 from qualitapa.errors import DataError, QualitapaError, UnknownItemError
 from qualitapa.io import read_table, write_csv
@@ -436,6 +437,19 @@ class ComplaintRegister:
         frame = read_table(Path(path), dtype=str, keep_default_na=False, na_values=[""])
         kwargs.setdefault("source", str(path))
         return self.import_frame(frame, **kwargs)
+
+    def import_open311(
+        self, data: Any, *, catalog: Any = None, source: str | None = None, **kwargs: Any
+    ) -> ImportReport:
+        """Import Open311 GeoReport v2 service requests (JSON file, text or list).
+
+        See :func:`qualitapa.complaints.from_open311` for the mapping;
+        ``kwargs`` (``kind``, ``channel``) are the defaults it uses.
+        """
+        frame = from_open311(data, catalog=catalog, **kwargs)
+        if source is None and isinstance(data, (str, Path)) and not str(data).lstrip().startswith("["):
+            source = str(data)
+        return self.import_frame(frame, source=source, catalog=catalog)
 
     @staticmethod
     def _existing(db: sqlite3.Connection, ids: pd.Series) -> list[str]:

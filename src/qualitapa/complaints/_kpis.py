@@ -1,0 +1,432 @@
+"""Key performance indicators of a complaints office, vectorised with groupby."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.complaints._calendar import DEFAULT_TZ, to_local_dates
+from qualitapa.complaints._cases import CalendarArg, _as_of, add_deadlines
+from qualitapa.complaints._deadlines import DeadlinePolicy
+from qualitapa.complaints._models import Status
+from qualitapa.errors import DataError
+from qualitapa.io import require_columns
+
+__all__ = ["AGE_BUCKETS", "PERIODS", "kpis", "pareto", "trend"]
+
+#: Period granularities and the numpy unit used to truncate dates.
+PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
+#: Upper bounds (days) of the backlog age buckets; one more bucket above.
+AGE_BUCKETS = (15, 30, 60, 90)
+
+_OPEN = [s.value for s in Status if s.is_open]
+
+
+def _bucket_names(bounds: Sequence[int]) -> list[str]:
+    names, lo = [], 0
+    for hi in bounds:
+        names.append(f"backlog_{lo}_{hi}")
+        lo = hi + 1
+    names.append(f"backlog_over_{bounds[-1]}")
+    return names
+
+
+def _split_by(
+    by: str | Sequence[str] | None, period: str | None
+) -> tuple[list[str], str | None]:
+    cols = [by] if isinstance(by, str) else list(by or [])
+    periods = [c for c in cols if c in PERIODS]
+    if len(periods) > 1 or (periods and period and periods[0] != period):
+        raise DataError(f"give one period (month, quarter or year), not {periods + [period]}")
+    if periods:
+        period = periods[0]
+        cols = [c for c in cols if c not in PERIODS]
+    if period is not None and period not in PERIODS:
+        raise DataError(f"period must be one of {list(PERIODS)}, not {period!r}")
+    return cols, period
+
+
+def _period_codes(dates: np.ndarray, period: str) -> np.ndarray:
+    months = dates.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    if period == "month":
+        return months
+    if period == "quarter":
+        return months // 3
+    return months // 12
+
+
+def _period_labels(codes: np.ndarray, period: str) -> np.ndarray:
+    codes = np.asarray(codes, dtype=np.int64)
+    if period == "month":
+        return np.datetime_as_string(codes.astype("datetime64[M]"), unit="M")
+    if period == "quarter":
+        years = 1970 + codes // 4
+        return np.char.add(np.char.add(years.astype(str), "Q"), (codes % 4 + 1).astype(str))
+    return (1970 + codes).astype(str)
+
+
+def _prepare(
+    frame: pd.DataFrame,
+    *,
+    policy: DeadlinePolicy | None,
+    calendar: CalendarArg,
+    tz: str,
+) -> pd.DataFrame:
+    require_columns(frame, ["received_at", "status"])
+    if not {"due_date", "answer_days", "received_date"} <= set(frame.columns):
+        frame = add_deadlines(frame, policy=policy, calendar=calendar, tz=tz)
+    return frame
+
+
+def _population_for(
+    population: Any, groups: pd.DataFrame, cols: list[str], frame: pd.DataFrame
+) -> np.ndarray | None:
+    if population is None:
+        return None
+    if isinstance(population, (int, float, np.integer, np.floating)):
+        return np.full(len(groups), float(population))
+    pops = pd.Series(population, dtype=float) if isinstance(population, Mapping) else population
+    if "organization" in cols:
+        return groups["organization"].map(pops).to_numpy(dtype=float)
+    if "organization" not in frame.columns:
+        raise DataError(
+            "population by organization needs an 'organization' column", column="organization"
+        )
+    orgs = pd.unique(frame["organization"].dropna())
+    total = float(pops.reindex(orgs).sum(min_count=1))
+    return np.full(len(groups), total)
+
+
+def kpis(
+    frame: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    period: str | None = None,
+    as_of: Any = None,
+    population: float | Mapping[str, float] | pd.Series | None = None,
+    policy: DeadlinePolicy | None = None,
+    calendar: CalendarArg = None,
+    age_buckets: Sequence[int] = AGE_BUCKETS,
+    tz: str = DEFAULT_TZ,
+) -> pd.DataFrame:
+    """Complaint-office KPIs, one row per group.
+
+    Parameters
+    ----------
+    frame
+        One row per complaint: a case table
+        (:meth:`ComplaintRegister.cases`, :func:`case_table`), or any table
+        with ``received_at``, ``status`` and, for answered ones,
+        ``answered_at`` (deadlines are then computed with ``policy`` and
+        ``calendar``). Optional: ``reopen_count``, ``forwarded``,
+        ``rejected``, ``founded`` (bool: the complaint was upheld).
+    by
+        Columns to group by (``service``, ``category``, ``kind``,
+        ``channel``, ``organization``...); ``"month"``, ``"quarter"`` or
+        ``"year"`` in the list stand for ``period``.
+    period
+        Also group by the period of receipt (office dates).
+    as_of
+        Reference instant for the backlog and overdue counts (default now).
+    population
+        Inhabitants: a number, or a mapping organization -> population
+        (summed over the organizations in the data unless grouping by
+        ``organization``). Adds ``population`` and ``per_10000``.
+    policy, calendar
+        Deadline rules and working-day calendar(s), used when ``frame``
+        has no deadline columns yet.
+    age_buckets
+        Upper bounds in days of the backlog age classes.
+    tz
+        Office timezone.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The group columns (``period`` as ``2024-01``, ``2024Q1`` or
+        ``2024``), then ``received``; ``answered``;
+        ``answered_within_deadline`` and ``share_within_deadline`` (of the
+        answered); ``mean/median/p90_answer_days`` and
+        ``mean/median/p90_answer_working_days`` (net of suspensions; p90 by
+        linear interpolation); ``open`` (backlog: not yet answered, closed,
+        forwarded or rejected) split into ``backlog_<lo>_<hi>`` age classes
+        (days since receipt at ``as_of``); ``overdue`` (open and past the
+        due date); ``reopened`` and ``reopening_rate`` (of the answered);
+        ``forwarded``, ``share_forwarded``, ``rejected``,
+        ``share_rejected`` (of the received); ``founded`` and
+        ``share_founded`` when the column exists; ``population`` and
+        ``per_10000`` with ``population``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({
+    ...     "service": ["registry", "registry", "libraries"],
+    ...     "received_at": pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04"]),
+    ...     "answered_at": pd.to_datetime(["2024-01-12", None, "2024-02-20"]),
+    ...     "status": ["closed", "in_progress", "answered"]})
+    >>> k = kpis(df, by="service", as_of="2024-03-01")
+    >>> k[["service", "received", "answered", "share_within_deadline", "open", "overdue"]]
+         service  received  answered  share_within_deadline  open  overdue
+    0  libraries         1         1                    0.0     0        0
+    1   registry         2         1                    1.0     1        1
+    """
+    cols, period = _split_by(by, period)
+    require_columns(frame, cols)
+    data = _prepare(frame, policy=policy, calendar=calendar, tz=tz)
+    ref = _as_of(as_of)
+    ref_day = to_local_dates(pd.DatetimeIndex([ref]), tz)[0]
+    n = len(data)
+
+    received = data["received_date"].to_numpy().astype("datetime64[D]")
+    due = data["due_date"].to_numpy().astype("datetime64[D]")
+    status = data["status"].astype(object).to_numpy()
+    is_open = pd.Series(status).isin(_OPEN).to_numpy()
+    answer_days = data["answer_days"].to_numpy(dtype=float)
+    answered = ~np.isnan(answer_days)
+    within = data["within_deadline"].fillna(False).to_numpy(dtype=bool)
+    age = (ref_day - received).astype(np.int64)
+    overdue = is_open & (due < ref_day)
+    bounds = np.asarray(age_buckets, dtype=np.int64)
+    bucket = np.searchsorted(bounds, age, side="left")
+    names = _bucket_names(age_buckets)
+
+    work: dict[str, Any] = {c: data[c].to_numpy() for c in cols}
+    keys = list(cols)
+    if period is not None:
+        work["period"] = _period_codes(received, period)
+        keys.append("period")
+    work.update(
+        received=np.ones(n, dtype=np.int64),
+        answered=answered,
+        answered_within_deadline=within & answered,
+        answer_days=answer_days,
+        answer_working_days=data["answer_working_days"].to_numpy(dtype=float),
+        open=is_open,
+        overdue=overdue,
+    )
+    for i, name in enumerate(names):
+        work[name] = is_open & (bucket == i)
+    reopened = (
+        data["reopen_count"].fillna(0).to_numpy() > 0
+        if "reopen_count" in data.columns
+        else np.zeros(n, dtype=bool)
+    )
+    work["reopened"] = reopened & answered
+    for col, state in (("forwarded", Status.FORWARDED), ("rejected", Status.REJECTED)):
+        work[col] = (
+            data[col].fillna(False).to_numpy(dtype=bool)
+            if col in data.columns
+            else status == state.value
+        )
+    has_founded = "founded" in data.columns
+    if has_founded:
+        work["founded"] = data["founded"].fillna(False).to_numpy(dtype=bool) & answered
+    table = pd.DataFrame(work, copy=False)
+
+    sums = ["received", "answered", "answered_within_deadline", "open", *names, "overdue",
+            "reopened", "forwarded", "rejected", *(["founded"] if has_founded else [])]  # fmt: skip
+    if keys:
+        g = table.groupby(keys, sort=True, dropna=False, observed=True)
+        counted = g[sums].sum()
+        times = g[["answer_days", "answer_working_days"]]
+        mean, median, p90 = times.mean(), times.median(), times.quantile(0.9)
+        result = counted.reset_index()
+    else:
+        counted = table[sums].sum().to_frame().T
+        times = table[["answer_days", "answer_working_days"]]
+        mean = times.mean().to_frame().T
+        median = times.median().to_frame().T
+        p90 = times.quantile(0.9).to_frame().T
+        result = counted.reset_index(drop=True)
+    for stat, values in (("mean", mean), ("median", median), ("p90", p90)):
+        for col in ("answer_days", "answer_working_days"):
+            result[f"{stat}_{col}"] = values[col].to_numpy()
+    rec = result["received"].to_numpy(dtype=float)
+    ans = result["answered"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result["share_within_deadline"] = np.where(
+            ans > 0, result["answered_within_deadline"] / np.where(ans > 0, ans, 1), np.nan
+        )
+        result["reopening_rate"] = np.where(ans > 0, result["reopened"] / np.maximum(ans, 1), np.nan)
+        result["share_forwarded"] = result["forwarded"] / rec
+        result["share_rejected"] = result["rejected"] / rec
+        if has_founded:
+            result["share_founded"] = np.where(
+                ans > 0, result["founded"] / np.maximum(ans, 1), np.nan
+            )
+    if period is not None:
+        result["period"] = _period_labels(result["period"].to_numpy(), period)
+    order = [
+        *keys, "received", "answered", "answered_within_deadline", "share_within_deadline",
+        "mean_answer_days", "median_answer_days", "p90_answer_days",
+        "mean_answer_working_days", "median_answer_working_days", "p90_answer_working_days",
+        "open", *names, "overdue", "reopened", "reopening_rate",
+        "forwarded", "share_forwarded", "rejected", "share_rejected",
+    ]  # fmt: skip
+    if has_founded:
+        order += ["founded", "share_founded"]
+    result = result[order]
+    pops = _population_for(population, result, cols, data)
+    if pops is not None:
+        result["population"] = pops
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result["per_10000"] = np.where(pops > 0, rec / pops * 10_000, np.nan)
+    int_cols = [c for c in sums if c in result.columns]
+    result[int_cols] = result[int_cols].astype(np.int64)
+    return result
+
+
+def pareto(
+    frame: pd.DataFrame,
+    *,
+    column: str = "category",
+    by: str | Sequence[str] | None = None,
+    threshold: float = 0.8,
+) -> pd.DataFrame:
+    """Pareto analysis: which categories make ``threshold`` (80%) of the volume.
+
+    Parameters
+    ----------
+    frame
+        One row per complaint.
+    column
+        The column to rank (``category`` by default); missing values are
+        counted as ``"(none)"``.
+    by
+        Optional grouping (e.g. ``service``): one Pareto table per group.
+    threshold
+        Cumulative share that defines the "vital few".
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, ``column``, ``count``, ``share``,
+        ``cumulative_share``, ``rank`` and ``vital_few`` (True for the
+        categories needed to reach ``threshold``: those whose cumulative
+        share before them is below it). Sorted by group and decreasing count.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"category": list("aaaaabbbcd")})
+    >>> pareto(df)[["category", "count", "cumulative_share", "vital_few"]]
+      category  count  cumulative_share  vital_few
+    0        a      5               0.5       True
+    1        b      3               0.8       True
+    2        c      1               0.9      False
+    3        d      1               1.0      False
+    """
+    if not 0 < threshold <= 1:
+        raise DataError(f"threshold is a share in (0, 1], not {threshold!r}")
+    groups = [by] if isinstance(by, str) else list(by or [])
+    require_columns(frame, [column, *groups])
+    keys = frame[[*groups, column]].copy()
+    keys[column] = keys[column].astype(object).where(keys[column].notna(), "(none)")
+    counts = keys.groupby([*groups, column], sort=False, dropna=False).size()
+    out = counts.rename("count").reset_index()
+    out = out.sort_values(
+        [*groups, "count", column], ascending=[True] * len(groups) + [False, True],
+        kind="stable", ignore_index=True,
+    )
+    if groups:
+        g = out.groupby(groups, sort=False, dropna=False)["count"]
+        total = g.transform("sum")
+        cum = g.cumsum()
+        rank = g.cumcount() + 1
+    else:
+        total = out["count"].sum()
+        cum = out["count"].cumsum()
+        rank = pd.Series(np.arange(1, len(out) + 1))
+    out["share"] = out["count"] / total
+    out["cumulative_share"] = cum / total
+    out["rank"] = rank.to_numpy()
+    before = out["cumulative_share"] - out["share"]
+    out["vital_few"] = (before < threshold - 1e-12).to_numpy()
+    return out
+
+
+def trend(
+    frame: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    period: str = "month",
+    as_of: Any = None,
+    policy: DeadlinePolicy | None = None,
+    calendar: CalendarArg = None,
+    tz: str = DEFAULT_TZ,
+) -> pd.DataFrame:
+    """Monthly (or quarterly, yearly) trend of volume and timeliness.
+
+    Every period between the first and the last receipt appears, with zero
+    counts when nothing was received.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, ``period``, ``received``, ``answered``,
+        ``share_within_deadline``, ``mean_answer_days``, ``open``,
+        ``received_rolling_3`` (mean of this and the two previous periods),
+        ``received_change`` (relative to the previous period) and
+        ``received_yoy`` (relative to the same period one year before;
+        NaN when unknown or zero).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({
+    ...     "received_at": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-03-02"]),
+    ...     "status": ["received"] * 3})
+    >>> trend(df, as_of="2024-04-01")[["period", "received", "received_change"]]
+        period  received  received_change
+    0  2024-01         2              NaN
+    1  2024-02         0             -1.0
+    2  2024-03         1              NaN
+    """
+    cols, _ = _split_by(by, None)
+    table = kpis(
+        frame, by=cols, period=period, as_of=as_of, policy=policy, calendar=calendar, tz=tz
+    )
+    keep = ["received", "answered", "answered_within_deadline", "mean_answer_days", "open"]
+    data = _prepare(frame, policy=policy, calendar=calendar, tz=tz)
+    codes = _period_codes(data["received_date"].to_numpy().astype("datetime64[D]"), period)
+    if len(codes) == 0:
+        return pd.DataFrame(columns=[*cols, "period", *keep])
+    all_codes = np.arange(codes.min(), codes.max() + 1)
+    labels = _period_labels(all_codes, period)
+    if cols:
+        groups = table[cols].drop_duplicates().itertuples(index=False, name=None)
+        full = pd.MultiIndex.from_tuples(
+            [(*g, p) for g in groups for p in labels], names=[*cols, "period"]
+        )
+    else:
+        full = pd.Index(labels, name="period")
+    t = table.set_index([*cols, "period"])[keep].reindex(full)
+    counts = ["received", "answered", "answered_within_deadline", "open"]
+    t[counts] = t[counts].fillna(0).astype(np.int64)
+    t = t.reset_index()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t["share_within_deadline"] = np.where(
+            t["answered"] > 0, t["answered_within_deadline"] / t["answered"].clip(lower=1), np.nan
+        )
+    rec = t["received"].astype(float)
+    grouped = rec.groupby([t[c] for c in cols]) if cols else None
+    per_year = {"month": 12, "quarter": 4, "year": 1}[period]
+
+    def shifted(k: int) -> pd.Series:
+        return grouped.shift(k) if grouped is not None else rec.shift(k)
+
+    t["received_rolling_3"] = (
+        grouped.transform(lambda s: s.rolling(3, min_periods=1).mean())
+        if grouped is not None
+        else rec.rolling(3, min_periods=1).mean()
+    )
+    prev, prev_year = shifted(1), shifted(per_year)
+    t["received_change"] = np.where(prev > 0, rec / prev.where(prev > 0) - 1, np.nan)
+    t["received_yoy"] = np.where(
+        prev_year > 0, rec / prev_year.where(prev_year > 0) - 1, np.nan
+    )
+    return t[
+        [*cols, "period", "received", "answered", "share_within_deadline", "mean_answer_days",
+         "open", "received_rolling_3", "received_change", "received_yoy"]
+    ]  # fmt: skip

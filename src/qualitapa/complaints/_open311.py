@@ -1,0 +1,351 @@
+"""Open311 GeoReport v2: service list and service requests, JSON and XML.
+
+GeoReport v2 (http://wiki.open311.org/GeoReport_v2/) is the open standard
+for exchanging citizen service requests. Field names follow the spec:
+
+* service list (``GET services``): ``service_code``, ``service_name``,
+  ``description``, ``metadata``, ``type`` (realtime/batch/blackbox),
+  ``keywords``, ``group``;
+* service requests (``GET requests``): ``service_request_id``, ``status``
+  (``open`` or ``closed``), ``status_notes``, ``service_name``,
+  ``service_code``, ``description``, ``agency_responsible``,
+  ``service_notice``, ``requested_datetime``, ``updated_datetime``,
+  ``expected_datetime``, ``address``, ``address_id``, ``zipcode``,
+  ``lat``, ``long``, ``media_url``.
+
+Open311 knows only ``open`` and ``closed``; the fine-grained state is the
+first word of ``status_notes`` and, with what else qualitapa needs to read
+a request back (kind, channel, service, category, answer time), travels in
+``extended_attributes`` (the extension mechanism used by Open311
+implementations such as FixMyStreet). Date-times are ISO 8601 with offset.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.complaints._calendar import DEFAULT_TZ
+from qualitapa.complaints._models import Status
+from qualitapa.errors import DataError
+
+__all__ = [
+    "from_open311",
+    "open311_requests",
+    "open311_services",
+    "to_open311_json",
+    "to_open311_xml",
+]
+
+_EXTENDED = ("kind", "channel", "service", "category", "organization", "status")
+
+
+def _iso(values: pd.Series, tz: str) -> list[str | None]:
+    idx = pd.DatetimeIndex(values)
+    if idx.tz is None:
+        idx = idx.tz_localize("UTC")
+    local = idx.tz_convert(tz)
+    text = local.strftime("%Y-%m-%dT%H:%M:%S%z")
+    out = [None if pd.isna(v) else f"{v[:-2]}:{v[-2:]}" for v in text]
+    return out
+
+
+def open311_services(catalog: Any, *, lang: str = "it") -> list[dict[str, Any]]:
+    """The Open311 service list of a catalog.
+
+    Each complaint category is a request type (``service_code`` = category
+    id, ``group`` = its service); a service without categories is a
+    request type itself.
+
+    Examples
+    --------
+    >>> from qualitapa import hookimpl, Service, Text
+    >>> from qualitapa.testing import catalog_with
+    >>> from qualitapa.complaints import ComplaintCategory
+    >>> class P:
+    ...     @hookimpl
+    ...     def qualitapa_services(self):
+    ...         return [Service("registry", Text("Anagrafe", "Civil registry"))]
+    ...     @hookimpl
+    ...     def qualitapa_complaint_categories(self):
+    ...         return [ComplaintCategory("registry.waiting", Text("Attese", "Waiting"),
+    ...                                   service="registry")]
+    >>> open311_services(catalog_with(P()), lang="en")[0]["service_name"]
+    'Waiting'
+    """
+    out: list[dict[str, Any]] = []
+    cats = catalog.complaint_categories
+    with_categories = {c.service for c in cats.values()}
+    for cid, cat in cats.items():
+        svc = catalog.services[cat.service]
+        out.append(
+            {
+                "service_code": cid,
+                "service_name": cat.label.get(lang),
+                "description": cat.label.get("en" if lang == "it" else "it"),
+                "metadata": False,
+                "type": "realtime",
+                "keywords": ", ".join(p for p in (cat.service, cat.parent) if p),
+                "group": svc.label.get(lang),
+            }
+        )
+    for sid, svc in catalog.services.items():
+        if sid in with_categories:
+            continue
+        out.append(
+            {
+                "service_code": sid,
+                "service_name": svc.label.get(lang),
+                "description": svc.description.get(lang) if svc.description else "",
+                "metadata": False,
+                "type": "realtime",
+                "keywords": sid,
+                "group": svc.label.get(lang),
+            }
+        )
+    return out
+
+
+def open311_requests(
+    frame: pd.DataFrame,
+    *,
+    catalog: Any = None,
+    lang: str = "it",
+    tz: str = DEFAULT_TZ,
+    agency: str | None = None,
+) -> list[dict[str, Any]]:
+    """Service requests (GeoReport v2) from a complaint table.
+
+    Parameters
+    ----------
+    frame
+        :meth:`ComplaintRegister.to_frame` or a case table: ``id``,
+        ``service``, ``received_at``, ``status`` and optionally
+        ``category``, ``kind``, ``channel``, ``organization``,
+        ``description``, ``updated_at``, ``answered_at``, ``closed_at``,
+        ``due_date``.
+    catalog
+        Used for ``service_name`` (labels in ``lang``); codes otherwise.
+    tz
+        Timezone of the date-times written.
+    agency
+        ``agency_responsible``; the organization column by default.
+
+    Returns
+    -------
+    list of dict
+        One request per row, in the spec's field order, with
+        ``extended_attributes``.
+    """
+    need = ["id", "service", "received_at", "status"]
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise DataError("required column is missing", column=missing[0])
+    n = len(frame)
+    col = frame.get
+    code = frame["category"].where(frame["category"].notna(), frame["service"]) \
+        if "category" in frame.columns else frame["service"]
+    names: dict[str, str] = {}
+    if catalog is not None:
+        names.update({k: v.label.get(lang) for k, v in catalog.services.items()})
+        names.update({k: v.label.get(lang) for k, v in catalog.complaint_categories.items()})
+    status = frame["status"].astype(str).to_numpy()
+    requested = _iso(frame["received_at"], tz)
+    updated = _iso(frame["updated_at"], tz) if "updated_at" in frame.columns else requested
+    answered = _iso(frame["answered_at"], tz) if "answered_at" in frame.columns else [None] * n
+    closed = _iso(frame["closed_at"], tz) if "closed_at" in frame.columns else [None] * n
+    expected: list[str | None] = [None] * n
+    if "due_date" in frame.columns:
+        due = pd.to_datetime(frame["due_date"]) + pd.Timedelta(hours=23, minutes=59, seconds=59)
+        expected = _iso(pd.Series(pd.DatetimeIndex(due).tz_localize(tz)), tz)
+    orgs = col("organization")
+    descr = col("description")
+    out: list[dict[str, Any]] = []
+    for i in range(n):
+        st = Status(status[i])
+        ext = {k: _clean(frame[k].iat[i]) for k in _EXTENDED if k in frame.columns}
+        ext["answered_datetime"] = answered[i]
+        ext["closed_datetime"] = closed[i]
+        c = str(code.iat[i])
+        org = _clean(orgs.iat[i]) if orgs is not None else None
+        out.append(
+            {
+                "service_request_id": str(frame["id"].iat[i]),
+                "status": st.open311,
+                "status_notes": st.value,
+                "service_name": names.get(c, c),
+                "service_code": c,
+                "description": _clean(descr.iat[i]) if descr is not None else None,
+                "agency_responsible": agency or org,
+                "service_notice": None,
+                "requested_datetime": requested[i],
+                "updated_datetime": updated[i],
+                "expected_datetime": expected[i],
+                "address": None,
+                "address_id": None,
+                "zipcode": None,
+                "lat": None,
+                "long": None,
+                "media_url": None,
+                "extended_attributes": ext,
+            }
+        )
+    return out
+
+
+def _clean(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return str(value)
+
+
+def to_open311_json(items: list[dict[str, Any]]) -> str:
+    """JSON text of a service list or of service requests (a JSON array)."""
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_open311_xml(items: list[dict[str, Any]], *, kind: str = "requests") -> str:
+    """XML text per the spec: ``<service_requests><request>`` or ``<services><service>``.
+
+    Examples
+    --------
+    >>> print(to_open311_xml([{"service_code": "registry", "metadata": False}], kind="services"))
+    <?xml version="1.0" encoding="utf-8"?>
+    <services><service><service_code>registry</service_code><metadata>false</metadata></service></services>
+    """
+    if kind not in ("requests", "services"):
+        raise DataError(f"kind must be 'requests' or 'services', not {kind!r}")
+    root = ET.Element("service_requests" if kind == "requests" else "services")
+    for item in items:
+        el = ET.SubElement(root, "request" if kind == "requests" else "service")
+        _fill(el, item)
+    body = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + body
+
+
+def _fill(parent: ET.Element, mapping: dict[str, Any]) -> None:
+    for key, value in mapping.items():
+        child = ET.SubElement(parent, key)
+        if isinstance(value, dict):
+            _fill(child, value)
+        elif isinstance(value, bool):
+            child.text = "true" if value else "false"
+        elif value is not None:
+            child.text = str(value)
+
+
+def from_open311(
+    data: str | Path | list[dict[str, Any]],
+    *,
+    catalog: Any = None,
+    kind: str = "fault_report",
+    channel: str = "app",
+) -> pd.DataFrame:
+    """An import table (for :meth:`ComplaintRegister.import_frame`) from service requests.
+
+    Parameters
+    ----------
+    data
+        A JSON file path, JSON text, or the parsed list of requests.
+    catalog
+        Resolves ``service_code`` to category and service when the request
+        has no ``extended_attributes``.
+    kind, channel
+        Used when the request does not say (Open311 requests are usually
+        fault reports from an app).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of :data:`IMPORT_COLUMNS`. The fine state is read from
+        ``extended_attributes.status`` or the first word of
+        ``status_notes``; otherwise ``open`` becomes ``registered`` and
+        ``closed`` becomes ``closed``.
+
+    Examples
+    --------
+    >>> req = [{"service_request_id": "638344", "status": "open", "service_code": "roads",
+    ...         "requested_datetime": "2024-04-14T06:37:38+02:00", "description": "Buca"}]
+    >>> from_open311(req)[["id", "service", "status", "received_at"]].to_dict("records")
+    [{'id': '638344', 'service': 'roads', 'status': 'registered', 'received_at': '2024-04-14T06:37:38+02:00'}]
+    """
+    items = _load(data)
+    cats = catalog.complaint_categories if catalog is not None else {}
+    rows = []
+    for req in items:
+        if not isinstance(req, dict):
+            raise DataError(f"a service request is a JSON object, not {req!r}")
+        ext = req.get("extended_attributes") or {}
+        code = req.get("service_code")
+        service, category = ext.get("service"), ext.get("category")
+        if service is None:
+            if code in cats:
+                service, category = cats[code].service, code
+            else:
+                service = code
+        status = ext.get("status") or _status_from_notes(req)
+        updated = req.get("updated_datetime")
+        answered = ext.get("answered_datetime")
+        closed = ext.get("closed_datetime")
+        if "extended_attributes" not in req and status == Status.CLOSED.value:
+            answered = answered or updated
+            closed = closed or updated
+        rows.append(
+            {
+                "id": req.get("service_request_id"),
+                "kind": ext.get("kind") or kind,
+                "channel": ext.get("channel") or channel,
+                "service": service,
+                "category": category,
+                "organization": ext.get("organization") or req.get("agency_responsible"),
+                "received_at": req.get("requested_datetime"),
+                "description": req.get("description"),
+                "status": status,
+                "answered_at": answered,
+                "closed_at": closed,
+            }
+        )
+    columns = ["id", "kind", "channel", "service", "category", "organization", "received_at",
+               "description", "status", "answered_at", "closed_at"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def _status_from_notes(req: dict[str, Any]) -> str:
+    notes = str(req.get("status_notes") or "").strip()
+    word = notes.split(":")[0].split()[0].lower() if notes else ""
+    if word in {s.value for s in Status}:
+        return word
+    return Status.CLOSED.value if str(req.get("status")).lower() == "closed" else "registered"
+
+
+def _load(data: str | Path | list[dict[str, Any]]) -> list[Any]:
+    if isinstance(data, list):
+        return data
+    text: str
+    source = None
+    if isinstance(data, Path) or (isinstance(data, str) and not data.lstrip().startswith("[")):
+        source = str(data)
+        try:
+            text = Path(data).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise DataError(f"cannot read: {exc}", source=source) from exc
+    else:
+        text = data
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"not valid JSON: {exc}", source=source) from exc
+    if isinstance(parsed, dict) and "service_requests" in parsed:
+        parsed = parsed["service_requests"]
+    if not isinstance(parsed, list):
+        raise DataError("expected a JSON array of service requests", source=source)
+    return parsed
