@@ -1,0 +1,55 @@
+"""Citizen-satisfaction surveys: questionnaires, validation, scoring, reliability, IPA.
+
+The questionnaire (:class:`Instrument`) is contributed by plugins, loaded from
+TOML or read from an XLSForm; raw exports are checked with :func:`validate`,
+weighted to the population (:func:`rake`, :func:`poststratify`), scored
+(:func:`score_items`, :func:`score_dimensions`, :func:`nps`), checked for
+reliability (:func:`cronbach_alpha`, :func:`reliability`), analysed
+(:func:`ipa`, :func:`servqual_gap`, :func:`compare_groups`,
+:func:`benchmark_table`) and planned (:func:`sample_size`).
+
+See ``docs/surveys.md`` for a guided tour.
+"""
+
+from qualitapa.surveys._expressions import Expression
+from qualitapa.surveys._models import (
+    Choice,
+    Instrument,
+    Question,
+    QuestionType,
+    Scale,
+    SurveyDimension,
+)
+from qualitapa.surveys._scoring import (
+    distribution,
+    nps,
+    respondent_scores,
+    score_dimensions,
+    score_items,
+)
+from qualitapa.surveys._stats import design_effect, effective_sample_size, wilson_interval
+from qualitapa.surveys._validate import Rule, ValidationResult, validate
+from qualitapa.surveys._xlsform import read_xlsform, write_xlsform
+
+__all__ = [
+    "Choice",
+    "Expression",
+    "Instrument",
+    "Question",
+    "QuestionType",
+    "Rule",
+    "Scale",
+    "SurveyDimension",
+    "ValidationResult",
+    "design_effect",
+    "distribution",
+    "effective_sample_size",
+    "nps",
+    "read_xlsform",
+    "respondent_scores",
+    "score_dimensions",
+    "score_items",
+    "validate",
+    "wilson_interval",
+    "write_xlsform",
+]

@@ -1,0 +1,595 @@
+"""Weighted scoring: item statistics, dimension indices, overall index, NPS.
+
+All functions take the *validated* responses (see
+:func:`qualitapa.surveys.validate`), optional survey weights (a column) and
+optional grouping columns, and return a tidy DataFrame with one row per
+group and item (or dimension). Intervals follow :mod:`._stats`: Kish
+effective sample size for means, Wilson with :math:`n_{eff}` for shares,
+or a Poisson bootstrap for means with ``method="bootstrap"``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from qualitapa.errors import DataError
+from qualitapa.surveys._models import Instrument, Question, QuestionType, _format_code
+from qualitapa.surveys._stats import (
+    Groups,
+    make_groups,
+    poisson_bootstrap,
+    summarise,
+    weights_of,
+    wilson_interval,
+)
+
+__all__ = ["distribution", "nps", "score_dimensions", "score_items"]
+
+By = str | Sequence[str] | None
+
+
+def item_values(
+    question: Question, frame: pd.DataFrame, *, reverse: bool = False, source: str | None = None
+) -> np.ndarray:
+    """Numeric answers of a scaled question; don't-know codes and blanks are NaN.
+
+    Raises
+    ------
+    DataError
+        A value is outside the scale (validate the responses first).
+    """
+    if question.id not in frame.columns:
+        raise DataError("question column is missing", source=source, column=question.id)
+    scale = question.scale
+    if scale is None:  # pragma: no cover - only scaled questions are scored
+        raise DataError("question has no scale", column=question.id)
+    col = frame[question.id]
+    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        x = col.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        x = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        text_dk = [c for c in scale.dont_know if isinstance(c, str)]
+        bad_text = np.isnan(x) & col.notna().to_numpy() & ~col.isin(text_dk).to_numpy()
+        if bad_text.any():
+            row = int(np.flatnonzero(bad_text)[0]) + 1
+            raise DataError(
+                "answer is not a number; run validate() first",
+                source=source,
+                row=row,
+                column=question.id,
+            )
+    dk = np.array([c for c in scale.dont_know if not isinstance(c, str)], dtype=float)
+    if len(dk):
+        x = np.where(np.isin(x, dk), np.nan, x)
+    points = np.asarray(scale.points, dtype=float)
+    # fast check for consecutive integer scales, general check otherwise
+    if np.array_equal(points, np.arange(points[0], points[-1] + 1)):
+        bad = ~np.isnan(x) & ((x < points[0]) | (x > points[-1]) | (x != np.floor(x)))
+    else:
+        bad = ~np.isnan(x) & ~np.isin(x, points)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0]) + 1
+        raise DataError(
+            f"answer {x[bad][0]:g} is not on the scale; run validate() first",
+            source=source,
+            row=row,
+            column=question.id,
+        )
+    if reverse and question.reverse:
+        x = scale.reverse(x)
+    return x
+
+
+def _questions(instrument: Instrument, questions: Sequence[str] | None) -> list[Question]:
+    if questions is None:
+        return [q for q in instrument.questions if q.type.scaled]
+    out = [instrument.question(q) for q in questions]
+    for q in out:
+        if not q.type.scaled:
+            raise DataError(f"question {q.id!r} is a {q.type.value} question, not scaled")
+    return out
+
+
+def _with_keys(groups: Groups, rows: dict[str, Any], repeat: int) -> pd.DataFrame:
+    """Group keys repeated ``repeat`` times (group-major), then ``rows`` columns."""
+    keys = groups.keys.loc[np.repeat(np.arange(groups.n), repeat)].reset_index(drop=True)
+    body = pd.DataFrame(rows)
+    return pd.concat([keys, body], axis=1) if len(keys.columns) else body
+
+
+def score_items(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    *,
+    questions: Sequence[str] | None = None,
+    by: By = None,
+    weights: str | None = None,
+    top_box: int = 2,
+    confidence: float = 0.95,
+    min_n: int = 30,
+    suppress: bool = False,
+    method: str = "kish",
+    n_boot: int = 1000,
+    seed: int | None = None,
+) -> pd.DataFrame:
+    """Per-item statistics, by group.
+
+    Parameters
+    ----------
+    instrument
+        The questionnaire.
+    responses
+        Validated responses.
+    questions
+        Question ids to score (default: every scaled question).
+    by
+        Grouping column(s), e.g. ``"organization"`` or
+        ``["organization", "period"]``.
+    weights
+        Column of survey weights (default: unweighted).
+    top_box
+        How many points make the top (and bottom) box.
+    confidence
+        Confidence level of the intervals.
+    min_n
+        Groups with fewer valid answers are flagged ``small_sample``.
+    suppress
+        Blank the estimates of flagged groups instead of only flagging them.
+    method
+        ``"kish"`` (t interval with the effective sample size) or
+        ``"bootstrap"`` (percentile interval of the mean, Poisson bootstrap).
+    n_boot, seed
+        Bootstrap replicates and random seed.
+
+    Returns
+    -------
+    DataFrame
+        Group columns, then ``question``, ``dimension``, ``n`` (valid
+        answers), ``n_dont_know``, ``n_eff``, ``mean``, ``sd``, ``se``,
+        ``ci_low``, ``ci_high`` (raw scale), ``index``, ``index_low``,
+        ``index_high`` (0-100, reverse-coded items turned so that 100 is
+        best), ``top_box``, ``top_box_low``, ``top_box_high``,
+        ``bottom_box``, ``bottom_box_low``, ``bottom_box_high`` (weighted
+        shares with Wilson intervals, after reverse coding),
+        ``small_sample``.
+
+    Examples
+    --------
+    >>> from qualitapa.surveys import Instrument, Question, Scale
+    >>> inst = Instrument("c", "C", questions=[Question("q", "likert", "Q", scale=Scale.likert(5))])
+    >>> df = pd.DataFrame({"q": [5, 4, 4, 2], "w": [1.0, 1.0, 2.0, 1.0]})
+    >>> r = score_items(inst, df, weights="w", min_n=1)
+    >>> r[["n", "mean", "index", "top_box"]].round(3).to_dict("records")
+    [{'n': 4, 'mean': 3.8, 'index': 70.0, 'top_box': 0.8}]
+    """
+    if method not in ("kish", "bootstrap"):
+        raise ValueError(f"method must be 'kish' or 'bootstrap', not {method!r}")
+    qs = _questions(instrument, questions)
+    groups = make_groups(responses, by)
+    w = weights_of(responses, weights)
+    k = len(qs)
+    raw = np.column_stack([item_values(q, responses) for q in qs]) if k else np.empty((0, 0))
+    s = summarise(raw, w, groups, confidence=confidence)
+    if method == "bootstrap":
+        s_low, s_high = poisson_bootstrap(
+            raw, w, groups, n_boot=n_boot, seed=seed, confidence=confidence
+        )
+    else:
+        s_low, s_high = s.low, s.high
+    # top / bottom box indicators after reverse coding
+    top = np.empty_like(raw)
+    bottom = np.empty_like(raw)
+    n_dk = np.empty((groups.n, k))
+    for j, q in enumerate(qs):  # loop over items, vectorised over respondents
+        assert q.scale is not None  # noqa: S101 - scaled questions have a scale
+        x = raw[:, j]
+        hi, lo = q.scale.top_box(top_box), q.scale.bottom_box(top_box)
+        if q.reverse:
+            hi, lo = lo, hi
+        top[:, j] = np.where(np.isnan(x), np.nan, np.isin(x, hi))
+        bottom[:, j] = np.where(np.isnan(x), np.nan, np.isin(x, lo))
+        col = responses[q.id]
+        dk_codes = list(q.scale.dont_know)
+        is_dk = col.isin(dk_codes).to_numpy() if dk_codes else np.zeros(len(col), dtype=bool)
+        n_dk[:, j] = groups.indicator @ is_dk.astype(float)
+    t = summarise(top, w, groups, confidence=confidence)
+    b = summarise(bottom, w, groups, confidence=confidence)
+    t_low, t_high = wilson_interval(t.mean * t.n_eff, t.n_eff, confidence=confidence)
+    b_low, b_high = wilson_interval(b.mean * b.n_eff, b.n_eff, confidence=confidence)
+    mins = np.array([q.scale.min for q in qs if q.scale is not None])
+    maxs = np.array([q.scale.max for q in qs if q.scale is not None])
+    rev = np.array([q.reverse for q in qs], dtype=bool)
+
+    def to_index(x: np.ndarray) -> np.ndarray:
+        x = np.where(rev, mins + maxs - x, x)
+        return (x - mins) / (maxs - mins) * 100.0
+
+    idx, idx_a, idx_b = to_index(s.mean), to_index(s_low), to_index(s_high)
+    idx_low, idx_high = np.where(rev, idx_b, idx_a), np.where(rev, idx_a, idx_b)
+    small = s.n < min_n
+    cols: dict[str, Any] = {
+        "question": np.tile([q.id for q in qs], groups.n),
+        "dimension": np.tile([q.dimension or "" for q in qs], groups.n),
+        "n": s.n.ravel().astype(np.int64),
+        "n_dont_know": n_dk.ravel().astype(np.int64),
+        "n_eff": s.n_eff.ravel(),
+        "mean": s.mean.ravel(),
+        "sd": s.sd.ravel(),
+        "se": s.se.ravel(),
+        "ci_low": s_low.ravel(),
+        "ci_high": s_high.ravel(),
+        "index": idx.ravel(),
+        "index_low": idx_low.ravel(),
+        "index_high": idx_high.ravel(),
+        "top_box": t.mean.ravel(),
+        "top_box_low": t_low.ravel(),
+        "top_box_high": t_high.ravel(),
+        "bottom_box": b.mean.ravel(),
+        "bottom_box_low": b_low.ravel(),
+        "bottom_box_high": b_high.ravel(),
+        "small_sample": small.ravel(),
+    }
+    out = _with_keys(groups, cols, k)
+    if suppress:
+        est = [
+            c
+            for c in cols
+            if c not in ("question", "dimension", "n", "n_dont_know", "small_sample")
+        ]
+        out.loc[out["small_sample"], est] = np.nan
+    return out
+
+
+def respondent_scores(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    *,
+    min_items: float = 0.5,
+) -> pd.DataFrame:
+    """Each respondent's 0-100 score on every dimension.
+
+    A respondent's dimension score is the (item-weighted) mean of the
+    rescaled, reverse-coded items answered; it is missing when fewer than
+    ``min_items`` (a fraction of the dimension's items, or a count when
+    >= 1) were answered.
+
+    Examples
+    --------
+    >>> from qualitapa.surveys import Instrument, Question, Scale, SurveyDimension
+    >>> inst = Instrument("c", "C", dimensions=[SurveyDimension("d", "D")], questions=[
+    ...     Question("a", "likert", "A", dimension="d", scale=Scale.likert(5)),
+    ...     Question("b", "likert", "B", dimension="d", scale=Scale.likert(5), reverse=True)])
+    >>> respondent_scores(inst, pd.DataFrame({"a": [5, 3], "b": [1, None]}))["d"].tolist()
+    [100.0, 50.0]
+    """
+    dims = instrument.dimension_items()
+    out: dict[str, np.ndarray] = {}
+    for d, ids in dims.items():
+        qs = [instrument.question(i) for i in ids]
+        x = np.column_stack(
+            [
+                q.scale.rescale(item_values(q, responses, reverse=True))  # type: ignore[union-attr]
+                for q in qs
+            ]
+        )
+        iw = np.array([q.weight or 1.0 for q in qs])
+        present = ~np.isnan(x)
+        answered = present.sum(axis=1)
+        need = min_items if min_items >= 1 else max(1, math.ceil(min_items * len(qs)))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score = np.where(present, x, 0.0) @ iw / (present @ iw)
+        out[d] = np.where(answered >= need, score, np.nan)
+    return pd.DataFrame(out, index=responses.index)
+
+
+def _dimension_weights(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    groups: Groups,
+    w: np.ndarray,
+    weighting: str,
+) -> tuple[np.ndarray, str]:
+    """(groups x dimensions) weights for the overall index, and the rule used."""
+    dims = list(instrument.dimension_items())
+    imp = instrument.importance_items()
+    declared = {d.id: d.weight for d in instrument.dimensions}
+    if weighting == "auto":
+        if imp and any(q in imp for ids in instrument.dimension_items().values() for q in ids):
+            weighting = "importance"
+        elif any(declared.get(d) for d in dims):
+            weighting = "declared"
+        else:
+            weighting = "equal"
+    if weighting == "equal":
+        return np.ones((groups.n, len(dims))), weighting
+    if weighting == "declared":
+        return np.tile([declared.get(d) or 1.0 for d in dims], (groups.n, 1)), weighting
+    if weighting != "importance":
+        raise ValueError(
+            f"weighting must be 'auto', 'importance', 'declared' or 'equal', not {weighting!r}"
+        )
+    if not imp:
+        raise DataError("importance weighting needs importance items in the instrument")
+    out = np.full((groups.n, len(dims)), np.nan)
+    for j, (_d, ids) in enumerate(instrument.dimension_items().items()):
+        imp_ids = [imp[i] for i in ids if i in imp]
+        if not imp_ids:
+            continue
+        vals = np.column_stack([item_values(instrument.question(i), responses) for i in imp_ids])
+        s = summarise(vals.reshape(len(vals), -1), w, groups)
+        # mean stated importance of the dimension's items (equal item weights)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out[:, j] = np.nanmean(s.mean, axis=1)
+    # dimensions without importance items take the mean weight of the others
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fill = np.nanmean(out, axis=1, keepdims=True)
+    out = np.where(np.isnan(out), fill, out)
+    return np.where(np.isnan(out), 1.0, out), weighting
+
+
+def score_dimensions(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    *,
+    by: By = None,
+    weights: str | None = None,
+    weighting: str = "auto",
+    min_items: float = 0.5,
+    confidence: float = 0.95,
+    min_n: int = 30,
+    suppress: bool = False,
+    method: str = "kish",
+    n_boot: int = 1000,
+    seed: int | None = None,
+) -> pd.DataFrame:
+    """Dimension indices and the overall satisfaction index on 0-100, by group.
+
+    Each respondent gets a 0-100 score per dimension (see
+    :func:`respondent_scores`) and an overall score, the weighted mean of
+    their dimension scores. Dimension weights (``weighting``):
+
+    * ``"importance"``: the group's mean stated importance of the
+      dimension's items (importance items, ``importance_of``); dimensions
+      without importance items get the mean weight of the others;
+    * ``"declared"``: :attr:`SurveyDimension.weight` (1 when not declared);
+    * ``"equal"``; ``"auto"`` (default) picks the first that applies.
+
+    Group indices are weighted means of the respondent scores, with the
+    intervals of :func:`score_items`.
+
+    Returns
+    -------
+    DataFrame
+        Group columns, then ``dimension`` (``"overall"`` for the overall
+        index), ``label``, ``n``, ``n_eff``, ``index``, ``se``, ``ci_low``,
+        ``ci_high``, ``weight`` (of the dimension in the overall index),
+        ``weighting``, ``small_sample``.
+
+    Examples
+    --------
+    >>> from qualitapa.surveys import Instrument, Question, Scale, SurveyDimension
+    >>> inst = Instrument("c", "C", dimensions=[SurveyDimension("a", "A"),
+    ...     SurveyDimension("b", "B", weight=3)], questions=[
+    ...     Question("qa", "likert", "QA", dimension="a", scale=Scale.likert(5)),
+    ...     Question("qb", "likert", "QB", dimension="b", scale=Scale.likert(5))])
+    >>> df = pd.DataFrame({"qa": [5, 3], "qb": [1, 3]})
+    >>> score_dimensions(inst, df, min_n=1)[["dimension", "index", "weight"]].to_dict("records")
+    [{'dimension': 'a', 'index': 75.0, 'weight': 1.0}, {'dimension': 'b', 'index': 25.0, 'weight': 3.0}, {'dimension': 'overall', 'index': 37.5, 'weight': nan}]
+    """
+    if method not in ("kish", "bootstrap"):
+        raise ValueError(f"method must be 'kish' or 'bootstrap', not {method!r}")
+    dims = list(instrument.dimension_items())
+    if not dims:
+        raise DataError("the instrument has no scored items in dimensions")
+    groups = make_groups(responses, by)
+    w = weights_of(responses, weights)
+    scores = respondent_scores(instrument, responses, min_items=min_items).to_numpy()
+    omega, rule = _dimension_weights(instrument, responses, groups, w, weighting)
+    om = omega[groups.codes]
+    present = ~np.isnan(scores)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        overall = (np.where(present, scores, 0.0) * om).sum(axis=1) / (present * om).sum(axis=1)
+    matrix = np.column_stack([scores, overall])
+    s = summarise(matrix, w, groups, confidence=confidence)
+    if method == "bootstrap":
+        low, high = poisson_bootstrap(
+            matrix, w, groups, n_boot=n_boot, seed=seed, confidence=confidence
+        )
+    else:
+        low, high = s.low, s.high
+    labels = {d.id: d.label.get("it") for d in instrument.dimensions}
+    names = [*dims, "overall"]
+    m = len(names)
+    weight_col = np.column_stack([omega, np.full(groups.n, np.nan)])
+    cols: dict[str, Any] = {
+        "dimension": np.tile(names, groups.n),
+        "label": np.tile([labels.get(d, "Soddisfazione complessiva") for d in names], groups.n),
+        "n": s.n.ravel().astype(np.int64),
+        "n_eff": s.n_eff.ravel(),
+        "index": s.mean.ravel(),
+        "se": s.se.ravel(),
+        "ci_low": low.ravel(),
+        "ci_high": high.ravel(),
+        "weight": weight_col.ravel(),
+        "weighting": np.full(groups.n * m, rule, dtype=object),
+        "small_sample": (s.n < min_n).ravel(),
+    }
+    out = _with_keys(groups, cols, m)
+    if suppress:
+        out.loc[out["small_sample"], ["n_eff", "index", "se", "ci_low", "ci_high"]] = np.nan
+    return out
+
+
+def nps(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    *,
+    question: str | None = None,
+    by: By = None,
+    weights: str | None = None,
+    confidence: float = 0.95,
+    min_n: int = 30,
+    suppress: bool = False,
+) -> pd.DataFrame:
+    """Net Promoter Score of a 0-10 "would you recommend" question.
+
+    Promoters answer 9-10, passives 7-8, detractors 0-6;
+    ``nps = 100 * (promoters - detractors)``. With weighted shares
+    :math:`p, d` and Kish :math:`n_{eff}`, the standard error is
+    :math:`100\\sqrt{(p + d - (p - d)^2) / n_{eff}}` and the interval is
+    normal.
+
+    Returns
+    -------
+    DataFrame
+        Group columns, then ``question``, ``n``, ``n_eff``, ``promoters``,
+        ``passives``, ``detractors`` (shares), ``nps``, ``se``, ``ci_low``,
+        ``ci_high``, ``small_sample``.
+
+    Examples
+    --------
+    >>> from qualitapa.surveys import Instrument, Question
+    >>> inst = Instrument("c", "C", questions=[Question("rec", "recommend", "Consiglierebbe?")])
+    >>> df = pd.DataFrame({"rec": [10, 9, 8, 6, 3]})
+    >>> nps(inst, df, min_n=1)[["promoters", "detractors", "nps"]].to_dict("records")
+    [{'promoters': 0.4, 'detractors': 0.4, 'nps': 0.0}]
+    """
+    if question is None:
+        cands = instrument.nps_questions()
+        if not cands:
+            raise DataError("the instrument has no 'recommend' (0-10) question")
+        q = cands[0]
+    else:
+        q = instrument.question(question)
+        if q.type is not QuestionType.RECOMMEND:
+            raise DataError(f"question {q.id!r} is not a 0-10 'recommend' question")
+    groups = make_groups(responses, by)
+    w = weights_of(responses, weights)
+    x = item_values(q, responses)
+    missing = np.isnan(x)
+    ind = np.column_stack(
+        [
+            np.where(missing, np.nan, x >= 9),
+            np.where(missing, np.nan, (x >= 7) & (x <= 8)),
+            np.where(missing, np.nan, x <= 6),
+        ]
+    )
+    s = summarise(ind, w, groups, confidence=confidence)
+    p, pa, d = s.mean[:, 0], s.mean[:, 1], s.mean[:, 2]
+    n_eff = s.n_eff[:, 0]
+    score = 100 * (p - d)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = 100 * np.sqrt(np.maximum(p + d - (p - d) ** 2, 0) / n_eff)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    out = _with_keys(
+        groups,
+        {
+            "question": np.full(groups.n, q.id, dtype=object),
+            "n": s.n[:, 0].astype(np.int64),
+            "n_eff": n_eff,
+            "promoters": p,
+            "passives": pa,
+            "detractors": d,
+            "nps": score,
+            "se": se,
+            "ci_low": np.clip(score - z * se, -100, 100),
+            "ci_high": np.clip(score + z * se, -100, 100),
+            "small_sample": s.n[:, 0] < min_n,
+        },
+        1,
+    )
+    if suppress:
+        est = ["n_eff", "promoters", "passives", "detractors", "nps", "se", "ci_low", "ci_high"]
+        out.loc[out["small_sample"], est] = np.nan
+    return out
+
+
+def distribution(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    *,
+    questions: Sequence[str] | None = None,
+    by: By = None,
+    weights: str | None = None,
+    lang: str = "it",
+) -> pd.DataFrame:
+    """Weighted distribution of the answers of scaled and choice questions.
+
+    Shares are among the respondents who answered the question (don't-know
+    codes included). For multiple choice they are the share of respondents
+    choosing each option, so they can add up to more than 1.
+
+    Returns
+    -------
+    DataFrame
+        Group columns, then ``question``, ``code``, ``label``, ``n``,
+        ``weighted_n``, ``share``. Codes nobody chose are listed with 0.
+
+    Examples
+    --------
+    >>> from qualitapa.surveys import Instrument, Question, Scale
+    >>> inst = Instrument("c", "C", questions=[Question("q", "likert", "Q", scale=Scale.likert(3))])
+    >>> distribution(inst, pd.DataFrame({"q": [1, 3, 3, 3]}))[["code", "n", "share"]].to_dict("records")
+    [{'code': '1', 'n': 1, 'share': 0.25}, {'code': '2', 'n': 0, 'share': 0.0}, {'code': '3', 'n': 3, 'share': 0.75}]
+    """
+    groups = make_groups(responses, by)
+    w = weights_of(responses, weights)
+    if questions is None:
+        qs = [q for q in instrument.questions if q.type.scaled or q.type.has_choices]
+    else:
+        qs = [instrument.question(q) for q in questions]
+    parts = []
+    for q in qs:  # loop over questions; each is vectorised over respondents
+        if q.id not in responses.columns:
+            raise DataError("question column is missing", column=q.id)
+        col = responses[q.id]
+        if q.type.scaled:
+            assert q.scale is not None  # noqa: S101 - scaled questions have a scale
+            codes = [_format_code(c) for c in (*q.scale.points, *q.scale.dont_know)]
+            labels = [q.scale.label_of(c, lang) for c in (*q.scale.points, *q.scale.dont_know)]
+            nums = pd.to_numeric(col, errors="coerce")
+            uniq = pd.unique(nums.dropna().to_numpy(dtype=float)).tolist()
+            text = nums.map({u: _format_code(float(u)) for u in uniq}).astype("string")
+            text = text.fillna(col.astype("string").where(nums.isna()))
+        elif q.type.has_choices:
+            codes = [c.code for c in q.choices]
+            labels = [c.label.get(lang) for c in q.choices]
+            text = col.astype("string")
+        else:
+            raise DataError(f"question {q.id!r} has no codes to count")
+        answered = text.notna().to_numpy()
+        base = groups.indicator @ (w * answered)
+        base_n = groups.indicator @ answered.astype(float)
+        frame = pd.DataFrame({"g": groups.codes, "v": text.to_numpy(dtype=object), "w": w})
+        frame = frame[answered]
+        if q.type is QuestionType.MULTIPLE:
+            frame = frame.assign(v=frame["v"].str.split()).explode("v")
+        agg = frame.groupby(["g", "v"], sort=False)["w"].agg(["size", "sum"])
+        full = pd.MultiIndex.from_product([range(groups.n), codes], names=["g", "v"])
+        agg = agg.reindex(full, fill_value=0)
+        g_idx = agg.index.get_level_values("g").to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = agg["sum"].to_numpy() / base[g_idx]
+        part = _with_keys(
+            groups,
+            {
+                "question": np.full(len(agg), q.id, dtype=object),
+                "code": agg.index.get_level_values("v").to_numpy(dtype=object),
+                "label": np.tile(labels, groups.n),
+                "n": agg["size"].to_numpy(dtype=np.int64),
+                "weighted_n": agg["sum"].to_numpy(dtype=float),
+                "share": np.where(base_n[g_idx] > 0, share, np.nan),
+            },
+            len(codes),
+        )
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

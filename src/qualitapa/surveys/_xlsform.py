@@ -1,0 +1,613 @@
+"""XLSForm import and export.
+
+An XLSForm (https://xlsform.org) has three sheets: ``survey`` (one row per
+question: ``type``, ``name``, ``label``...), ``choices`` (``list_name``,
+``name``, ``label``) and ``settings`` (``form_id``, ``form_title``,
+``version``, ``default_language``). Labels per language are columns
+``label::Italiano (it)`` / ``label::English (en)`` (``label::it`` works too).
+
+qualitapa reads a few extra, optional columns that XLSForm tools ignore:
+
+* survey: ``dimension``, ``reverse``, ``importance_of``, ``expectation_of``,
+  ``weight`` and ``question_type`` (one of :class:`QuestionType`, to tell a
+  Likert item from a single choice when the form alone cannot);
+* choices: ``dont_know`` (``yes`` marks a "don't know / not applicable"
+  option; non-numeric codes in a numeric list are such codes too);
+* settings: ``service``, ``respondent``, ``supersedes``;
+* an optional ``dimensions`` sheet: ``name``, ``label::...``, ``weight``.
+
+A ``select_one`` list whose codes are numbers becomes a :class:`Scale`; the
+question is Likert when it has a dimension, an ``importance_of`` or an
+``expectation_of`` (otherwise a single choice), unless ``question_type``
+says otherwise. ``begin group`` relevance is folded into each question;
+repeats, ``select_one_from_file`` and other unsupported types raise
+:class:`~qualitapa.errors.DefinitionError` naming the row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qualitapa.errors import DefinitionError
+from qualitapa.models import Text
+from qualitapa.surveys._models import (
+    Choice,
+    Instrument,
+    Question,
+    QuestionType,
+    Scale,
+    SurveyDimension,
+    _code,
+    _format_code,
+)
+
+__all__ = ["read_xlsform", "write_xlsform"]
+
+_LANG_NAMES = {
+    "italian": "it",
+    "italiano": "it",
+    "english": "en",
+    "inglese": "en",
+}
+_LANG_TITLES = {"it": "Italiano (it)", "en": "English (en)"}
+_SKIPPED_TYPES = {
+    "note",
+    "calculate",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "phonenumber",
+    "simserial",
+    "subscriberid",
+    "audit",
+    "hidden",
+    "acknowledge",
+    "start-geopoint",
+    "background-audio",
+    "email",
+    "imei",
+    "uri:email",
+}
+_TRUE = {"yes", "true", "1", "y", "si", "sì", "true()"}
+
+
+def _lang_of(suffix: str) -> str | None:
+    m = re.search(r"\(([A-Za-z]{2,3})\)\s*$", suffix)
+    if m:
+        return m.group(1).lower()
+    s = suffix.strip().lower()
+    if s in ("it", "en"):
+        return s
+    return _LANG_NAMES.get(s)
+
+
+def _cell(row: Mapping[str, Any], key: str) -> str | None:
+    v = row.get(key)
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return None
+    text = str(v).strip()
+    return text or None
+
+
+def _truthy(value: str | None) -> bool:
+    return value is not None and value.strip().lower() in _TRUE
+
+
+def _texts(row: Mapping[str, Any], base: str, default_lang: str) -> Text | None:
+    """The bilingual text of columns ``base`` / ``base::lang``."""
+    found: dict[str, str] = {}
+    for key in row:
+        if key == base:
+            value = _cell(row, key)
+            if value is not None:
+                found.setdefault(default_lang, value)
+        elif key.startswith(base + "::"):
+            lang = _lang_of(key.split("::", 1)[1])
+            value = _cell(row, key)
+            if lang in ("it", "en") and value is not None:
+                found[lang] = value
+    if not found:
+        return None
+    it = found.get("it") or found.get("en")
+    return Text(it or "", found.get("en"))
+
+
+def _normalise(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    frame = frame.copy()
+    frame.columns = [
+        str(c).strip().lower()
+        if "::" not in str(c)
+        else str(c).split("::", 1)[0].strip().lower() + "::" + str(c).split("::", 1)[1]
+        for c in frame.columns
+    ]
+    frame = frame.dropna(how="all")
+    return [
+        {k: v for k, v in rec.items()} | {"__row__": int(i) + 2}
+        for i, rec in zip(frame.index, frame.to_dict(orient="records"), strict=True)
+    ]
+
+
+def _read_sheets(path: Path) -> dict[str, pd.DataFrame]:
+    if not path.exists():
+        raise DefinitionError("XLSForm not found", source=str(path))
+    if path.is_dir():
+        folder, names = path, None
+    elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise DefinitionError(
+                "reading .xlsx forms needs the 'excel' extra: pip install 'qualitapa[excel]'",
+                source=str(path),
+            ) from None
+        try:
+            sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+        except Exception as exc:  # openpyxl raises many kinds of errors
+            raise DefinitionError(f"cannot read the workbook: {exc}", source=str(path)) from exc
+        return {str(k).strip().lower(): v for k, v in sheets.items()}
+    elif path.suffix.lower() == ".csv":
+        folder, names = path.parent, {"survey": path}
+    else:
+        raise DefinitionError(
+            "an XLSForm is an .xlsx file, a folder of CSV sheets or a survey.csv",
+            source=str(path),
+        )
+    out: dict[str, pd.DataFrame] = {}
+    for sheet in ("survey", "choices", "settings", "dimensions"):
+        p = (names or {}).get(sheet, folder / f"{sheet}.csv")
+        if p.exists():
+            try:
+                out[sheet] = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+                raise DefinitionError(f"cannot read the sheet: {exc}", source=str(p)) from exc
+            except pd.errors.EmptyDataError:
+                out[sheet] = pd.DataFrame()
+    return out
+
+
+def read_xlsform(path: str | Path) -> Instrument:
+    """Read an XLSForm questionnaire into an :class:`Instrument`.
+
+    Parameters
+    ----------
+    path
+        An ``.xlsx`` workbook (needs the ``excel`` extra), a folder with
+        ``survey.csv``, ``choices.csv`` and ``settings.csv``, or the path
+        of such a ``survey.csv``.
+
+    Returns
+    -------
+    Instrument
+
+    Raises
+    ------
+    DefinitionError
+        The file is missing, a sheet or column is missing, or a row is
+        invalid; the message names the file, the sheet and the row.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "survey.csv").write_text(
+    ...     "type,name,label::Italiano (it),label::English (en),dimension\\n"
+    ...     "select_one agree,wait,Attesa,Waiting time,time\\n")
+    >>> _ = (d / "choices.csv").write_text(
+    ...     "list_name,name,label::Italiano (it)\\nagree,1,Per nulla\\nagree,2,Poco\\n"
+    ...     "agree,3,Abbastanza\\nagree,4,Molto\\nagree,9,Non so\\n")
+    >>> _ = (d / "settings.csv").write_text("form_id,form_title,version\\ncounter,Sportello,2024\\n")
+    >>> _ = (d / "choices.csv").write_text(
+    ...     "list_name,name,label::Italiano (it),dont_know\\nagree,1,Per nulla,\\n"
+    ...     "agree,2,Poco,\\nagree,3,Abbastanza,\\nagree,4,Molto,\\nagree,9,Non so,yes\\n")
+    >>> inst = read_xlsform(d)
+    >>> q = inst.question("wait")
+    >>> q.type.value, q.scale.points, q.scale.dont_know, q.label.en
+    ('likert', (1.0, 2.0, 3.0, 4.0), (9.0,), 'Waiting time')
+    """
+    path = Path(path)
+    source = str(path)
+    sheets = _read_sheets(path)
+    if "survey" not in sheets:
+        raise DefinitionError("the XLSForm has no 'survey' sheet", source=source)
+    settings_rows = _normalise(sheets["settings"]) if "settings" in sheets else []
+    settings = settings_rows[0] if settings_rows else {}
+    default_lang = "it"
+    dl = _cell(settings, "default_language")
+    if dl:
+        default_lang = _lang_of(dl) or "it"
+
+    # choices -----------------------------------------------------------------
+    lists: dict[str, list[dict[str, Any]]] = {}
+    if "choices" in sheets and len(sheets["choices"].columns):
+        for row in _normalise(sheets["choices"]):
+            ln = _cell(row, "list_name") or _cell(row, "list name")
+            name = _cell(row, "name") or _cell(row, "value")
+            if ln is None or name is None:
+                raise DefinitionError(
+                    "a choice needs 'list_name' and 'name'",
+                    source=f"{source}, sheet 'choices', row {row['__row__']}",
+                )
+            lists.setdefault(ln, []).append(row)
+
+    # dimensions sheet ----------------------------------------------------------
+    dim_labels: dict[str, SurveyDimension] = {}
+    if "dimensions" in sheets and len(sheets["dimensions"].columns):
+        for row in _normalise(sheets["dimensions"]):
+            did = _cell(row, "name")
+            if did is None:
+                continue
+            w = _cell(row, "weight")
+            try:
+                dim_labels[did] = SurveyDimension(
+                    did, _texts(row, "label", default_lang) or Text(did), float(w) if w else None
+                )
+            except (DefinitionError, ValueError) as exc:
+                raise DefinitionError(
+                    str(exc), source=f"{source}, sheet 'dimensions', row {row['__row__']}"
+                ) from exc
+
+    questions: list[Question] = []
+    dims: list[str] = []
+    groups: list[str | None] = []
+    for row in _normalise(sheets["survey"]):
+        where = f"{source}, sheet 'survey', row {row['__row__']}"
+        qtype_text = _cell(row, "type")
+        if qtype_text is None:
+            continue
+        parts = qtype_text.split()
+        head = parts[0].lower()
+        if head in ("begin", "end") and len(parts) > 1:
+            head = f"{head}_{parts[1].lower()}"
+        if head == "begin_group":
+            groups.append(_cell(row, "relevant"))
+            continue
+        if head == "end_group":
+            if not groups:
+                raise DefinitionError("'end group' without 'begin group'", source=where)
+            groups.pop()
+            continue
+        if head in ("begin_repeat", "end_repeat"):
+            raise DefinitionError("repeats are not supported in satisfaction forms", source=where)
+        if head in _SKIPPED_TYPES:
+            continue
+        name = _cell(row, "name")
+        if name is None:
+            raise DefinitionError("a question needs a 'name'", source=where, field="name")
+        label = _texts(row, "label", default_lang) or Text(name)
+        explicit = _cell(row, "question_type")
+        dimension = _cell(row, "dimension")
+        importance_of = _cell(row, "importance_of")
+        expectation_of = _cell(row, "expectation_of")
+        kwargs: dict[str, Any] = {}
+        try:
+            if head in ("select_one", "select_multiple"):
+                if len(parts) < 2 or parts[1] not in lists:
+                    raise DefinitionError(
+                        f"choice list {parts[1] if len(parts) > 1 else ''!r} is not in the "
+                        "'choices' sheet",
+                        field="type",
+                    )
+                options = lists[parts[1]]
+                codes = [str(_cell(o, "name") or _cell(o, "value")) for o in options]
+                dk = [
+                    _truthy(_cell(o, "dont_know")) or not _is_number(c)
+                    for o, c in zip(options, codes, strict=True)
+                ]
+                numeric = (
+                    head == "select_one"
+                    and all(_is_number(c) for c, k in zip(codes, dk, strict=True) if not k)
+                    and sum(not k for k in dk) >= 2
+                )
+                if explicit:
+                    qtype = QuestionType(explicit)
+                elif numeric and (dimension or importance_of or expectation_of):
+                    qtype = QuestionType.LIKERT
+                else:
+                    qtype = QuestionType.SINGLE if head == "select_one" else QuestionType.MULTIPLE
+                if qtype.scaled:
+                    pts = [
+                        (float(c), o) for c, o, k in zip(codes, options, dk, strict=True) if not k
+                    ]
+                    pts.sort(key=lambda t: t[0])
+                    dks = [(c, o) for c, o, k in zip(codes, options, dk, strict=True) if k]
+                    kwargs["scale"] = Scale(
+                        tuple(p for p, _ in pts),
+                        labels=tuple(
+                            _texts(o, "label", default_lang) or Text(_format_code(p))
+                            for p, o in pts
+                        ),
+                        dont_know=tuple(_code(c) for c, _ in dks),
+                        dont_know_labels=tuple(
+                            _texts(o, "label", default_lang) or Text(c) for c, o in dks
+                        ),
+                        id=parts[1],
+                    )
+                else:
+                    kwargs["choices"] = tuple(
+                        Choice(
+                            c,
+                            _texts(o, "label", default_lang) or Text(c),
+                            _truthy(_cell(o, "dont_know")),
+                        )
+                        for c, o in zip(codes, options, strict=True)
+                    )
+            elif head in ("integer", "decimal"):
+                qtype = QuestionType(explicit) if explicit else QuestionType.NUMERIC
+            elif head == "range":
+                params = _range_params(_cell(row, "parameters"))
+                if explicit or dimension:
+                    qtype = QuestionType(explicit or "rating")
+                    start, end, step = params
+                    n = round((end - start) / step)
+                    kwargs["scale"] = Scale(tuple(start + i * step for i in range(n + 1)))
+                else:
+                    qtype = QuestionType.NUMERIC
+            elif head == "text":
+                qtype = QuestionType.TEXT
+            else:
+                raise DefinitionError(f"unsupported question type {qtype_text!r}", field="type")
+            relevant = _combine([*groups, _cell(row, "relevant")])
+            weight = _cell(row, "weight")
+            q = Question(
+                name,
+                qtype,
+                label,
+                dimension=dimension,
+                reverse=_truthy(_cell(row, "reverse")),
+                importance_of=importance_of,
+                expectation_of=expectation_of,
+                relevant=relevant,
+                constraint=_cell(row, "constraint"),
+                constraint_message=_texts(row, "constraint_message", default_lang),
+                required=_truthy(_cell(row, "required")),
+                weight=float(weight) if weight else None,
+                hint=_texts(row, "hint", default_lang),
+                **kwargs,
+            )
+        except DefinitionError as exc:
+            raise DefinitionError(
+                exc.message,
+                source=where,
+                item=name,
+                field=exc.field,
+            ) from exc
+        except ValueError as exc:
+            raise DefinitionError(str(exc), source=where, item=name) from exc
+        questions.append(q)
+        if dimension and dimension not in dims:
+            dims.append(dimension)
+    if groups:
+        raise DefinitionError("a 'begin group' has no 'end group'", source=source)
+    form_id = _cell(settings, "form_id") or path.stem
+    title = _texts(settings, "form_title", default_lang) or Text(form_id)
+    ordered = [d for d in dim_labels if d in dims] + [d for d in dims if d not in dim_labels]
+    dimensions = [dim_labels.get(d) or SurveyDimension(d, Text(d)) for d in ordered]
+    try:
+        return Instrument(
+            form_id,
+            title,
+            version=_cell(settings, "version") or "1",
+            service=_cell(settings, "service"),
+            dimensions=dimensions,
+            questions=questions,
+            supersedes=_cell(settings, "supersedes"),
+            respondent=_cell(settings, "respondent") or "respondent",
+        )
+    except DefinitionError as exc:
+        raise DefinitionError(exc.message, source=source, item=exc.item, field=exc.field) from exc
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _combine(conditions: Sequence[str | None]) -> str | None:
+    parts = [c for c in conditions if c]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return " and ".join(f"({p})" for p in parts)
+
+
+def _range_params(text: str | None) -> tuple[float, float, float]:
+    params = {"start": 1.0, "end": 10.0, "step": 1.0}
+    for part in (text or "").split():
+        key, _, value = part.partition("=")
+        if key.strip() in params:
+            try:
+                params[key.strip()] = float(value)
+            except ValueError:
+                raise DefinitionError(f"bad range parameter {part!r}", field="parameters") from None
+    if params["step"] <= 0 or params["end"] <= params["start"]:
+        raise DefinitionError("range parameters need start < end and step > 0", field="parameters")
+    return params["start"], params["end"], params["step"]
+
+
+def _label_columns(prefix: str, text: Text | None, languages: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for lang in languages:
+        key = f"{prefix}::{_LANG_TITLES.get(lang, lang)}"
+        if text is None:
+            out[key] = ""
+        elif lang == "en":
+            out[key] = text.en or ""
+        else:
+            out[key] = text.get(lang)
+    return out
+
+
+def write_xlsform(
+    instrument: Instrument,
+    path: str | Path | None = None,
+    *,
+    languages: Sequence[str] = ("it", "en"),
+) -> dict[str, pd.DataFrame]:
+    """The XLSForm sheets of ``instrument``, optionally written to ``path``.
+
+    Parameters
+    ----------
+    instrument
+        The questionnaire.
+    path
+        ``.xlsx`` (needs the ``excel`` extra) or a folder that receives
+        ``survey.csv``, ``choices.csv``, ``settings.csv`` and
+        ``dimensions.csv``. None: only return the sheets.
+    languages
+        Label languages to write.
+
+    Returns
+    -------
+    dict
+        Sheet name -> DataFrame.
+
+    Examples
+    --------
+    >>> inst = Instrument("counter", "Sportello", questions=[
+    ...     Question("wait", "likert", Text("Attesa", "Waiting"), scale=Scale.likert(4))])
+    >>> sheets = write_xlsform(inst)
+    >>> sheets["survey"][["type", "name", "label::English (en)"]].to_dict("records")
+    [{'type': 'select_one likert4', 'name': 'wait', 'label::English (en)': 'Waiting'}]
+    """
+    survey: list[dict[str, Any]] = []
+    choices: list[dict[str, Any]] = []
+    seen_lists: dict[str, Any] = {}
+
+    def add_list(name: str, key: Any, rows: list[dict[str, Any]]) -> str:
+        base, n = name, 1
+        while name in seen_lists and seen_lists[name] != key:
+            n += 1
+            name = f"{base}_{n}"
+        if name not in seen_lists:
+            seen_lists[name] = key
+            choices.extend({"list_name": name, **r} for r in rows)
+        return name
+
+    for q in instrument.questions:
+        row: dict[str, Any] = {"name": q.id, **_label_columns("label", q.label, languages)}
+        if q.type.scaled and q.scale is not None:
+            s = q.scale
+            rows = [
+                {
+                    "name": _format_code(p),
+                    **_label_columns(
+                        "label", s.labels[i] if s.labels else Text(_format_code(p)), languages
+                    ),
+                    "dont_know": "",
+                }
+                for i, p in enumerate(s.points)
+            ] + [
+                {
+                    "name": _format_code(c),
+                    **_label_columns(
+                        "label",
+                        s.dont_know_labels[i] if s.dont_know_labels else Text(_format_code(c)),
+                        languages,
+                    ),
+                    "dont_know": "yes",
+                }
+                for i, c in enumerate(s.dont_know)
+            ]
+            ln = add_list(s.id or f"{q.id}_scale", s, rows)
+            row["type"] = f"select_one {ln}"
+            row["question_type"] = q.type.value
+        elif q.type.has_choices:
+            rows = [
+                {
+                    "name": c.code,
+                    **_label_columns("label", c.label, languages),
+                    "dont_know": "yes" if c.dont_know else "",
+                }
+                for c in q.choices
+            ]
+            ln = add_list(q.id, q.choices, rows)
+            kind = "select_one" if q.type is QuestionType.SINGLE else "select_multiple"
+            row["type"] = f"{kind} {ln}"
+            row["question_type"] = ""
+        elif q.type is QuestionType.NUMERIC:
+            row["type"] = "decimal"
+            row["question_type"] = ""
+        else:
+            row["type"] = "text"
+            row["question_type"] = ""
+        row.update(
+            {
+                **_label_columns("hint", q.hint, languages),
+                "relevant": q.relevant or "",
+                "constraint": q.constraint or "",
+                **_label_columns("constraint_message", q.constraint_message, languages),
+                "required": "yes" if q.required else "",
+                "dimension": q.dimension or "",
+                "reverse": "yes" if q.reverse else "",
+                "importance_of": q.importance_of or "",
+                "expectation_of": q.expectation_of or "",
+                "weight": "" if q.weight is None else repr(q.weight),
+            }
+        )
+        survey.append(row)
+    survey_cols = [
+        "type",
+        "name",
+        *_label_columns("label", None, languages),
+        *_label_columns("hint", None, languages),
+        "relevant",
+        "constraint",
+        *_label_columns("constraint_message", None, languages),
+        "required",
+        "dimension",
+        "reverse",
+        "importance_of",
+        "expectation_of",
+        "weight",
+        "question_type",
+    ]
+    choice_cols = ["list_name", "name", *_label_columns("label", None, languages), "dont_know"]
+    settings = {
+        "form_id": instrument.id,
+        **_label_columns("form_title", instrument.label, languages),
+        "version": instrument.version,
+        "default_language": _LANG_TITLES.get(languages[0], languages[0]),
+        "service": instrument.service or "",
+        "respondent": instrument.respondent,
+        "supersedes": instrument.supersedes or "",
+    }
+    dims = [
+        {
+            "name": d.id,
+            **_label_columns("label", d.label, languages),
+            "weight": "" if d.weight is None else repr(d.weight),
+        }
+        for d in instrument.dimensions
+    ]
+    sheets = {
+        "survey": pd.DataFrame(survey, columns=survey_cols),
+        "choices": pd.DataFrame(choices, columns=choice_cols),
+        "settings": pd.DataFrame([settings]),
+        "dimensions": pd.DataFrame(
+            dims, columns=["name", *_label_columns("label", None, languages), "weight"]
+        ),
+    }
+    if path is not None:
+        p = Path(path)
+        if p.suffix.lower() == ".xlsx":
+            with pd.ExcelWriter(p, engine="openpyxl") as writer:
+                for name, frame in sheets.items():
+                    frame.to_excel(writer, sheet_name=name, index=False)
+        else:
+            p.mkdir(parents=True, exist_ok=True)
+            # A form is a definition, not exported data: expressions such as
+            # "-1 < ." must survive a round trip, so no formula neutralising here.
+            for name, frame in sheets.items():
+                frame.to_csv(p / f"{name}.csv", index=False)
+    return sheets
