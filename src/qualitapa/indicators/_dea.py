@@ -1,0 +1,752 @@
+"""Data Envelopment Analysis (DEA): efficiency frontiers for benchmarking.
+
+DEA credits a municipality for what it achieves (outputs: certificates
+issued, loans, enrolled children) with what it spends (inputs: staff, cost,
+opening hours), against the best practice frontier spanned by the other
+municipalities. This module solves the classic radial envelopment models
+of Charnes, Cooper & Rhodes (CCR, constant returns to scale) and Banker,
+Charnes & Cooper (BCC, variable returns to scale), with increasing and
+decreasing returns to scale, input or output orientation, two-phase slacks,
+peers, targets and Andersen & Petersen super-efficiency. Every LP is solved
+with :func:`scipy.optimize.linprog` (HiGHS).
+
+Speed
+-----
+One LP per unit against all units costs O(n^2). :func:`dea` instead
+
+1. removes units dominated by another single unit (vectorised),
+2. screens the rest hierarchically (Barr & Durchholz, 1997): units
+   inefficient within a block of candidates are inefficient overall and can
+   never be part of the frontier, so they are dropped from the reference
+   set;
+3. solves every unit against the remaining frontier candidates only,
+   stacking many units into one block-diagonal LP per HiGHS call,
+4. and *verifies* optimality against all units with the LP duals (reduced
+   costs of the omitted columns); a unit whose check fails is re-solved
+   with the violating units added (column generation), so the scores are
+   those of the full model, not an approximation.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import attrs
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.optimize import linprog
+
+from qualitapa.errors import DataError, DefinitionError, QualitapaError
+from qualitapa.io import require_columns, to_numeric_column
+
+__all__ = [
+    "DEAResult",
+    "DEASolverError",
+    "Orientation",
+    "ReturnsToScale",
+    "dea",
+]
+
+#: Scores within this distance of 1 count as "on the frontier".
+EFFICIENCY_TOL = 1e-6
+#: Slacks (in units of the variable's mean) above this are "positive".
+SLACK_TOL = 1e-6
+#: Lambdas above this make a unit a peer.
+LAMBDA_TOL = 1e-9
+#: Reduced costs below -REDUCED_COST_TOL mean an omitted unit improves the LP.
+REDUCED_COST_TOL = 1e-9
+#: Size of the blocks of the hierarchical screening.
+_BLOCK = 100
+#: Target number of LP variables in one stacked (block-diagonal) HiGHS call.
+_BATCH_VARS = 8_000
+
+
+class ReturnsToScale(enum.StrEnum):
+    """Returns to scale of the DEA technology.
+
+    ``crs`` constant (CCR model), ``vrs`` variable (BCC model), ``irs``
+    increasing (non-decreasing: sum of lambdas >= 1), ``drs`` decreasing
+    (non-increasing: sum of lambdas <= 1).
+    """
+
+    CRS = "crs"
+    VRS = "vrs"
+    IRS = "irs"
+    DRS = "drs"
+
+
+class Orientation(enum.StrEnum):
+    """Radial orientation: shrink inputs (``input``) or expand outputs (``output``)."""
+
+    INPUT = "input"
+    OUTPUT = "output"
+
+
+class DEASolverError(QualitapaError, RuntimeError):
+    """The LP solver failed for a reason other than infeasibility."""
+
+
+# ---------------------------------------------------------------------------
+# LP building blocks
+# ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Model:
+    """Scaled data and options of one DEA run (internal)."""
+
+    X: np.ndarray  # (n, m) inputs, each column divided by its mean
+    Y: np.ndarray  # (n, s) outputs, likewise
+    rts: ReturnsToScale
+    orientation: Orientation
+
+    @property
+    def n(self) -> int:
+        return int(self.X.shape[0])
+
+    @property
+    def m(self) -> int:
+        return int(self.X.shape[1])
+
+    @property
+    def s(self) -> int:
+        return int(self.Y.shape[1])
+
+    def rts_rows(self) -> tuple[int, int]:
+        """(extra inequality rows, extra equality rows) of the RTS constraint."""
+        if self.rts is ReturnsToScale.VRS:
+            return 0, 1
+        if self.rts in (ReturnsToScale.IRS, ReturnsToScale.DRS):
+            return 1, 0
+        return 0, 0
+
+    def rts_ub(self) -> tuple[float, float]:
+        """(coefficient of each lambda, right-hand side) of the RTS inequality row."""
+        return (-1.0, -1.0) if self.rts is ReturnsToScale.IRS else (1.0, 1.0)
+
+    def lambda_columns(self, idx: np.ndarray, phase: int) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficients of the lambda columns of units ``idx`` in (ub rows, eq rows)."""
+        X, Y = self.X[idx].T, self.Y[idx].T
+        k = len(idx)
+        r_ub, r_eq = self.rts_rows()
+        ones = np.ones((1, k))
+        rts_ub = [self.rts_ub()[0] * ones] if r_ub else []
+        rts_eq = [ones] if r_eq else []
+        if phase == 1:
+            ub = np.vstack([X, -Y, *rts_ub])
+            eq = np.vstack(rts_eq) if rts_eq else np.zeros((0, k))
+        else:
+            ub = np.vstack(rts_ub) if rts_ub else np.zeros((0, k))
+            eq = np.vstack([X, Y, *rts_eq])
+        return ub, eq
+
+
+@attrs.frozen
+class _Batch:
+    """Per-unit parts of a stacked LP: extra columns, costs, right-hand sides."""
+
+    e_ub: np.ndarray  # (K, n_ub, e)
+    e_eq: np.ndarray  # (K, n_eq, e)
+    c_extra: np.ndarray  # (K, e)
+    b_ub: np.ndarray  # (K, n_ub)
+    b_eq: np.ndarray  # (K, n_eq)
+
+    def take(self, rows: np.ndarray) -> _Batch:
+        return _Batch(
+            self.e_ub[rows], self.e_eq[rows], self.c_extra[rows], self.b_ub[rows], self.b_eq[rows]
+        )
+
+
+def _phase1_batch(model: _Model, units: np.ndarray) -> _Batch:
+    """Radial LP of ``units``: min theta (input) or max phi (output)."""
+    m, s, K = model.m, model.s, len(units)
+    r_ub, r_eq = model.rts_rows()
+    n_ub = m + s + r_ub
+    e_ub = np.zeros((K, n_ub, 1))
+    b_ub = np.zeros((K, n_ub))
+    x0, y0 = model.X[units], model.Y[units]
+    if model.orientation is Orientation.INPUT:
+        e_ub[:, :m, 0] = -x0  # X lambda - theta x0 <= 0
+        b_ub[:, m : m + s] = -y0  # -Y lambda <= -y0
+        c = np.ones((K, 1))
+    else:
+        e_ub[:, m : m + s, 0] = y0  # -Y lambda + phi y0 <= 0
+        b_ub[:, :m] = x0  # X lambda <= x0
+        c = -np.ones((K, 1))
+    if r_ub:
+        b_ub[:, -1] = model.rts_ub()[1]
+    b_eq = np.ones((K, r_eq))
+    return _Batch(e_ub, np.zeros((K, r_eq, 1)), c, b_ub, b_eq)
+
+
+def _phase2_batch(
+    model: _Model, units: np.ndarray, score: np.ndarray, weights: np.ndarray
+) -> _Batch:
+    """Max-slack LP of ``units`` with the radial score fixed at ``score``."""
+    m, s, K = model.m, model.s, len(units)
+    r_ub, r_eq = model.rts_rows()
+    n_eq = m + s + r_eq
+    e = m + s
+    e_eq = np.zeros((K, n_eq, e))
+    e_eq[:, np.arange(m), np.arange(m)] = 1.0  # + s_minus
+    e_eq[:, m + np.arange(s), m + np.arange(s)] = -1.0  # - s_plus
+    x0, y0 = model.X[units], model.Y[units]
+    b_eq = np.ones((K, n_eq))
+    if model.orientation is Orientation.INPUT:
+        # relax the fixed score by a hair so that rounding never makes phase 2 infeasible
+        b_eq[:, :m] = (score * (1 + 1e-10))[:, None] * x0
+        b_eq[:, m : m + s] = y0
+    else:
+        b_eq[:, :m] = x0
+        b_eq[:, m : m + s] = (score * (1 - 1e-10))[:, None] * y0
+    b_ub = np.full((K, r_ub), model.rts_ub()[1])
+    c = np.broadcast_to(-weights, (K, e)).copy()
+    return _Batch(np.zeros((K, r_ub, e)), e_eq, c, b_ub, b_eq)
+
+
+def _stack(lam: np.ndarray, extra: np.ndarray) -> sp.coo_array:
+    """Block-diagonal matrix: each unit's rows = [common lambda block | own extras]."""
+    K, n_rows, e = extra.shape
+    r = lam.shape[1]
+    width = r + e
+    li, lj = np.nonzero(lam)
+    lv = lam[li, lj]
+    ek, ei, ej = np.nonzero(extra)
+    ev = extra[ek, ei, ej]
+    off_r = (np.arange(K) * n_rows)[:, None]
+    off_c = (np.arange(K) * width)[:, None]
+    rows = np.concatenate([(off_r + li).ravel(), ek * n_rows + ei])
+    cols = np.concatenate([(off_c + lj).ravel(), ek * width + r + ej])
+    vals = np.concatenate([np.tile(lv, K), ev])
+    return sp.coo_array((vals, (rows, cols)), shape=(K * n_rows, K * width))
+
+
+@attrs.define
+class _Solution:
+    ok: np.ndarray  # (K,) solved
+    x: np.ndarray  # (K, r + e)
+    y_ub: np.ndarray  # (K, n_ub)
+    y_eq: np.ndarray  # (K, n_eq)
+    obj: np.ndarray  # (K,)
+
+
+def _solve_stacked(
+    model: _Model,
+    ref: np.ndarray,
+    units: np.ndarray,
+    batch: _Batch,
+    phase: int,
+    exclude_self: bool,
+) -> _Solution:
+    """Solve the LPs of ``units`` against reference set ``ref`` in one HiGHS call.
+
+    An infeasible stack is split in halves until the infeasible units are
+    isolated (they are reported with ``ok`` False).
+    """
+    K = len(units)
+    lam_ub, lam_eq = model.lambda_columns(ref, phase)
+    r, e = len(ref), batch.c_extra.shape[1]
+    n_ub, n_eq = lam_ub.shape[0], lam_eq.shape[0]
+    c = np.hstack([np.zeros((K, r)), batch.c_extra]).ravel()
+    upper = np.full((K, r + e), np.inf)
+    if exclude_self:
+        pos = {int(u): i for i, u in enumerate(ref)}
+        for k, u in enumerate(units):
+            if int(u) in pos:
+                upper[k, pos[int(u)]] = 0.0
+    bounds = np.column_stack([np.zeros(K * (r + e)), upper.ravel()])
+    kwargs: dict[str, Any] = {"bounds": bounds, "method": "highs"}
+    if n_ub:
+        kwargs["A_ub"] = _stack(lam_ub, batch.e_ub).tocsc()
+        kwargs["b_ub"] = batch.b_ub.ravel()
+    if n_eq:
+        kwargs["A_eq"] = _stack(lam_eq, batch.e_eq).tocsc()
+        kwargs["b_eq"] = batch.b_eq.ravel()
+    res = linprog(c, **kwargs)
+    if res.status == 0:
+        return _Solution(
+            ok=np.ones(K, dtype=bool),
+            x=res.x.reshape(K, r + e),
+            y_ub=(res.ineqlin.marginals if n_ub else np.zeros(0)).reshape(K, n_ub),
+            y_eq=(res.eqlin.marginals if n_eq else np.zeros(0)).reshape(K, n_eq),
+            obj=(c.reshape(K, r + e) * res.x.reshape(K, r + e)).sum(axis=1),
+        )
+    if res.status == 2:  # infeasible: isolate the culprits
+        if K == 1:
+            return _Solution(
+                ok=np.zeros(1, dtype=bool),
+                x=np.full((1, r + e), np.nan),
+                y_ub=np.full((1, n_ub), np.nan),
+                y_eq=np.full((1, n_eq), np.nan),
+                obj=np.full(1, np.nan),
+            )
+        half = K // 2
+        parts = [np.arange(half), np.arange(half, K)]
+        sols = [
+            _solve_stacked(model, ref, units[p], batch.take(p), phase, exclude_self) for p in parts
+        ]
+        return _Solution(
+            ok=np.concatenate([s.ok for s in sols]),
+            x=np.vstack([s.x for s in sols]),
+            y_ub=np.vstack([s.y_ub for s in sols]),
+            y_eq=np.vstack([s.y_eq for s in sols]),
+            obj=np.concatenate([s.obj for s in sols]),
+        )
+    raise DEASolverError(f"the LP solver failed (HiGHS status {res.status}: {res.message})")
+
+
+def _reduced_costs(model: _Model, sol: _Solution, candidates: np.ndarray, phase: int) -> np.ndarray:
+    """Reduced costs (K, len(candidates)) of the lambda columns of ``candidates``."""
+    ub, eq = model.lambda_columns(candidates, phase)
+    return -(np.nan_to_num(sol.y_ub) @ ub + np.nan_to_num(sol.y_eq) @ eq)
+
+
+@attrs.define
+class _Verified:
+    """Per-unit results of :func:`_solve_verified`."""
+
+    ok: np.ndarray  # (K,)
+    obj: np.ndarray  # (K,)
+    x: list[np.ndarray]  # the LP variables of each unit: lambdas over refs[k], then extras
+    refs: list[np.ndarray]  # the reference set each unit's lambdas refer to
+
+
+def _solve_verified(
+    model: _Model,
+    ref: np.ndarray,
+    units: np.ndarray,
+    batch: _Batch,
+    phase: int,
+    exclude_self: bool = False,
+) -> _Verified:
+    """Solve ``units`` against ``ref``, adding omitted units until the duals prove optimality."""
+    K = len(units)
+    everyone = np.arange(model.n)
+    out = _Verified(
+        ok=np.zeros(K, dtype=bool),
+        obj=np.full(K, np.nan),
+        x=[np.zeros(0)] * K,
+        refs=[ref] * K,
+    )
+    pending: list[tuple[np.ndarray, np.ndarray]] = [(np.arange(K), ref)]
+    while pending:
+        rows, r = pending.pop()
+        per = max(1, _BATCH_VARS // (len(r) + batch.c_extra.shape[1]))
+        outside = np.setdiff1d(everyone, r, assume_unique=True)
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            sol = _solve_stacked(model, r, units[chunk], batch.take(chunk), phase, exclude_self)
+            if len(outside):
+                red = _reduced_costs(model, sol, outside, phase)
+                if exclude_self:  # a unit's own column is not allowed
+                    red[units[chunk][:, None] == outside[None, :]] = 0.0
+                red[~sol.ok] = 0.0
+                bad = red < -REDUCED_COST_TOL
+            else:
+                bad = np.zeros((len(chunk), 0), dtype=bool)
+            for i, k in enumerate(chunk):
+                if bad[i].any():  # column generation: add the improving units
+                    pending.append((np.array([k]), np.union1d(r, outside[bad[i]])))
+                    continue
+                if not sol.ok[i] and len(outside):  # infeasible here: try all units
+                    pending.append((np.array([k]), everyone))
+                    continue
+                out.ok[k] = sol.ok[i]
+                out.obj[k] = sol.obj[i]
+                out.x[k] = sol.x[i]
+                out.refs[k] = r
+    return out
+
+
+def _dominated(X: np.ndarray, Y: np.ndarray, chunk: int = 256) -> np.ndarray:
+    """Units weakly dominated by another single unit (and not equal to it)."""
+    n = X.shape[0]
+    out = np.zeros(n, dtype=bool)
+    for start in range(0, n, chunk):
+        xj, yj = X[start : start + chunk, None, :], Y[start : start + chunk, None, :]
+        le = (X[None, :, :] <= xj).all(axis=2) & (Y[None, :, :] >= yj).all(axis=2)
+        lt = (X[None, :, :] < xj).any(axis=2) | (Y[None, :, :] > yj).any(axis=2)
+        out[start : start + chunk] = np.any(le & lt, axis=1)
+    return out
+
+
+def _screen(model: _Model) -> np.ndarray:
+    """Indices of a superset of the frontier's frame (hierarchical screening)."""
+    cand = np.flatnonzero(~_dominated(model.X, model.Y))
+    screen = _Model(model.X, model.Y, model.rts, Orientation.INPUT)
+    block = _BLOCK
+    while True:
+        keep: list[np.ndarray] = []
+        for start in range(0, len(cand), block):
+            blk = cand[start : start + block]
+            sol = _solve_stacked(screen, blk, blk, _phase1_batch(screen, blk), 1, False)
+            keep.append(blk[~(sol.obj < 1 - EFFICIENCY_TOL)])
+        new = np.concatenate(keep)
+        if len(cand) <= block:  # the last pass compared all candidates with each other
+            return new
+        if len(new) > 0.8 * len(cand):
+            block *= 2  # little progress: compare in larger blocks
+        cand = new
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class DEAResult:
+    """Result of :func:`dea`.
+
+    Attributes
+    ----------
+    scores : pandas.DataFrame
+        One row per organization: ``organization``, ``efficiency`` (in
+        (0, 1]: theta for input orientation, 1/phi for output orientation),
+        ``score`` (the radial LP optimum: theta <= 1 or phi >= 1),
+        ``status`` (``efficient``, ``weakly_efficient`` - radially efficient
+        but with positive slacks -, ``inefficient``), ``peers`` (the
+        reference set, ``;``-separated), ``n_peers``, ``lambda_sum`` and,
+        with super-efficiency, ``super_efficiency`` (the Andersen-Petersen
+        score, NaN when infeasible) and ``super_status`` (``ok`` or
+        ``infeasible``).
+    lambdas : pandas.DataFrame
+        Long table of the positive intensity weights: ``organization``,
+        ``peer``, ``lambda``.
+    targets : pandas.DataFrame
+        Long table per organization and variable: ``organization``,
+        ``variable``, ``role`` (``input``/``output``), ``observed``,
+        ``radial`` (the radial movement), ``slack``, ``target`` (the
+        projection on the efficient frontier).
+    rts, orientation
+        The model solved.
+    """
+
+    scores: pd.DataFrame
+    lambdas: pd.DataFrame
+    targets: pd.DataFrame
+    rts: ReturnsToScale
+    orientation: Orientation
+
+    def peers(self) -> pd.DataFrame:
+        """Long table ``organization, peer, lambda`` (alias of :attr:`lambdas`)."""
+        return self.lambdas.copy()
+
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+def _choice(kind: type[E], value: Any, name: str) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(repr(v.value) for v in kind)
+        raise DefinitionError(f"unknown {name} {value!r}; use one of {allowed}") from None
+
+
+def _read_matrix(
+    data: pd.DataFrame, columns: Sequence[str], role: str, source: str | None
+) -> np.ndarray:
+    cols = []
+    problems = []
+    for col in columns:
+        values, bad = to_numeric_column(data[col], source=source, column=col)
+        missing = np.isnan(values) & ~bad
+        for i in np.flatnonzero(bad | missing):
+            problems.append(
+                {
+                    "row": int(i) + 1,
+                    "column": col,
+                    "value": data[col].iloc[i],
+                    "problem": "not a number" if bad[i] else "missing",
+                }
+            )
+        cols.append(values)
+    if problems:
+        raise DataError(
+            f"{role}s must be numbers for every organization",
+            source=source,
+            failure_cases=pd.DataFrame(problems),
+        )
+    return np.column_stack(cols) if cols else np.zeros((len(data), 0))
+
+
+def _validate(
+    X: np.ndarray,
+    Y: np.ndarray,
+    orgs: np.ndarray,
+    inputs: Sequence[str],
+    outputs: Sequence[str],
+    source: str | None,
+) -> None:
+    n, m, s = X.shape[0], X.shape[1], Y.shape[1]
+    if m == 0 or s == 0:
+        raise DataError("DEA needs at least one input and one output", source=source)
+    if len(set(inputs) & set(outputs)):
+        raise DataError(
+            f"a variable cannot be both input and output: {sorted(set(inputs) & set(outputs))}",
+            source=source,
+        )
+    if n < 2 or n < m + s:
+        raise DataError(
+            f"DEA with {m} input(s) and {s} output(s) needs at least {max(2, m + s)} "
+            f"organizations (ideally 3 x (inputs + outputs) = {3 * (m + s)}); got {n}",
+            source=source,
+        )
+    problems: list[dict[str, Any]] = []
+    bi, bj = np.nonzero(X <= 0)
+    for i, j in zip(bi, bj, strict=True):
+        problems.append(
+            {
+                "organization": orgs[i],
+                "variable": inputs[int(j)],
+                "value": X[i, j],
+                "problem": "input must be positive",
+            }
+        )
+    bi, bj = np.nonzero(Y < 0)
+    for i, j in zip(bi, bj, strict=True):
+        problems.append(
+            {
+                "organization": orgs[i],
+                "variable": outputs[int(j)],
+                "value": Y[i, j],
+                "problem": "output must not be negative",
+            }
+        )
+    for i in np.flatnonzero((Y == 0).all(axis=1)):
+        problems.append(
+            {
+                "organization": orgs[i],
+                "variable": ",".join(outputs),
+                "value": 0.0,
+                "problem": "all outputs are zero",
+            }
+        )
+    if problems:
+        first = problems[0]
+        raise DataError(
+            f"{first['problem']} ({first['organization']}, {first['variable']}); DEA needs "
+            "positive inputs and non-negative outputs with at least one positive output per "
+            "organization",
+            source=source,
+            failure_cases=pd.DataFrame(problems),
+        )
+    for j in np.flatnonzero((Y == 0).all(axis=0)):
+        raise DataError(
+            "output is zero for every organization", source=source, column=outputs[int(j)]
+        )
+    dup = pd.Series(orgs).duplicated(keep=False).to_numpy()
+    if dup.any():
+        raise DataError(
+            "each organization must appear once",
+            source=source,
+            column="organization",
+            failure_cases=pd.DataFrame({"organization": orgs[dup]}),
+        )
+
+
+def dea(
+    data: pd.DataFrame,
+    *,
+    inputs: Sequence[str],
+    outputs: Sequence[str],
+    rts: ReturnsToScale | str = "crs",
+    orientation: Orientation | str = "input",
+    organization: str = "organization",
+    slacks: bool = True,
+    super_efficiency: bool = False,
+    source: str | None = None,
+) -> DEAResult:
+    """Data Envelopment Analysis of organizations' inputs and outputs.
+
+    Solves the radial envelopment model of each organization, then (with
+    ``slacks``) the second phase that maximises the sum of input and output
+    slacks (in the variables' own units) at the optimal radial score, so
+    that radially efficient units with slacks are flagged as weakly
+    efficient.
+
+    Parameters
+    ----------
+    data
+        One row per organization (e.g. one period of the indicator
+        variables), with the ``organization`` column and the input and
+        output columns. Not modified.
+    inputs, outputs
+        Column names of the inputs (resources: staff, cost...) and outputs
+        (services delivered).
+    rts
+        Returns to scale: ``"crs"`` (CCR), ``"vrs"`` (BCC), ``"irs"``,
+        ``"drs"``.
+    orientation
+        ``"input"`` (how much could inputs shrink) or ``"output"`` (how
+        much could outputs grow).
+    organization
+        Column with the organization ids; if absent, the frame's index is
+        used.
+    slacks
+        Compute the two-phase slacks, targets and weak-efficiency flags.
+    super_efficiency
+        Also compute the Andersen-Petersen super-efficiency score (each
+        unit excluded from its own reference set). Units for which the LP
+        is infeasible (common with ``vrs``) get NaN and ``super_status``
+        ``"infeasible"``.
+    source
+        Name of the data for error messages.
+
+    Returns
+    -------
+    DEAResult
+        ``scores`` (one row per organization), ``lambdas`` and ``targets``
+        (long tables); see :class:`DEAResult`.
+
+    Raises
+    ------
+    DataError
+        Missing or non-numeric values, inputs that are zero or negative,
+        negative outputs, an organization whose outputs are all zero, an
+        output that is zero everywhere, duplicate organizations, or fewer
+        organizations than inputs + outputs. ``failure_cases`` lists them.
+
+    Examples
+    --------
+    One input, one output: the best ratio output/input sets the CRS
+    frontier.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"organization": ["a", "b", "c"],
+    ...                    "staff": [2.0, 4.0, 5.0], "certificates": [4.0, 6.0, 9.0]})
+    >>> res = dea(df, inputs=["staff"], outputs=["certificates"])
+    >>> res.scores[["organization", "efficiency", "status", "peers"]]
+      organization  efficiency       status peers
+    0            a        1.00    efficient     a
+    1            b        0.75  inefficient     a
+    2            c        0.90  inefficient     a
+    """
+    rts = _choice(ReturnsToScale, rts, "rts")
+    orientation = _choice(Orientation, orientation, "orientation")
+    inputs, outputs = list(inputs), list(outputs)
+    require_columns(data, [*inputs, *outputs], source=source)
+    if organization in data.columns:
+        orgs = data[organization].astype(str).to_numpy()
+    else:
+        orgs = data.index.astype(str).to_numpy()
+    X_raw = _read_matrix(data, inputs, "input", source)
+    Y_raw = _read_matrix(data, outputs, "output", source)
+    _validate(X_raw, Y_raw, orgs, inputs, outputs, source)
+
+    sx, sy = X_raw.mean(axis=0), Y_raw.mean(axis=0)
+    model = _Model(X_raw / sx, Y_raw / sy, rts, orientation)
+    n, m, s = model.n, model.m, model.s
+    everyone = np.arange(n)
+
+    ref = _screen(model)
+    sol1 = _solve_verified(model, ref, everyone, _phase1_batch(model, everyone), 1)
+    if not sol1.ok.all():  # cannot happen for the ordinary model (the unit itself is feasible)
+        raise DEASolverError("the radial DEA model is infeasible; please report this data set")
+    sign = 1.0 if orientation is Orientation.INPUT else -1.0
+    score = sign * sol1.obj
+    sol_final = sol1
+    slack_x = np.zeros((n, m))
+    slack_y = np.zeros((n, s))
+    if slacks:
+        weights = np.concatenate([sx, sy])  # slacks summed in the variables' own units
+        batch2 = _phase2_batch(model, everyone, score, weights)
+        sol2 = _solve_verified(model, ref, everyone, batch2, 2)
+        ok = sol2.ok
+        for u in np.flatnonzero(ok):
+            ext = sol2.x[u][len(sol2.refs[u]) :]
+            slack_x[u], slack_y[u] = ext[:m], ext[m:]
+        sol_final = sol2
+        slack_x[slack_x <= SLACK_TOL] = 0.0  # solver noise, in units of the mean
+        slack_y[slack_y <= SLACK_TOL] = 0.0
+
+    radial_eff = (
+        score >= 1 - EFFICIENCY_TOL
+        if orientation is Orientation.INPUT
+        else (score <= 1 + EFFICIENCY_TOL)
+    )
+    has_slack = (slack_x > 0).any(axis=1) | (slack_y > 0).any(axis=1)
+    efficient = radial_eff & ~has_slack
+
+    # lambdas (long table); an efficient unit is its own (unique sensible) reference
+    lam_rows_o: list[np.ndarray] = []
+    lam_rows_p: list[np.ndarray] = []
+    lam_vals: list[np.ndarray] = []
+    lam_sum = np.zeros(n)
+    for k in range(n):
+        if efficient[k]:
+            r, lam = np.array([k]), np.ones(1)
+        else:
+            r = sol_final.refs[k]
+            lam = sol_final.x[k][: len(r)]
+        pos = lam > LAMBDA_TOL
+        lam_rows_o.append(np.full(pos.sum(), k))
+        lam_rows_p.append(r[pos])
+        lam_vals.append(lam[pos])
+        lam_sum[k] = lam.sum()
+    lo, lp, lv = np.concatenate(lam_rows_o), np.concatenate(lam_rows_p), np.concatenate(lam_vals)
+    order = np.lexsort((lp, lo))
+    lambdas = pd.DataFrame(
+        {"organization": orgs[lo[order]], "peer": orgs[lp[order]], "lambda": lv[order]}
+    )
+    peers = lambdas.groupby("organization", sort=False)["peer"].agg(";".join)
+    n_peers = lambdas.groupby("organization", sort=False)["peer"].size()
+
+    status = np.where(
+        radial_eff, np.where(has_slack, "weakly_efficient", "efficient"), "inefficient"
+    )
+    efficiency = score if orientation is Orientation.INPUT else 1.0 / score
+    scores = pd.DataFrame(
+        {
+            "organization": orgs,
+            "efficiency": efficiency,
+            "score": score,
+            "status": status,
+            "peers": pd.Series(orgs).map(peers).fillna("").to_numpy(),
+            "n_peers": pd.Series(orgs).map(n_peers).fillna(0).astype(int).to_numpy(),
+            "lambda_sum": lam_sum,
+        }
+    )
+
+    if super_efficiency:
+        sup = score.copy()
+        sup_ok = np.ones(n, dtype=bool)
+        front = np.flatnonzero(radial_eff)
+        if len(front):
+            solS = _solve_verified(
+                model, ref, front, _phase1_batch(model, front), 1, exclude_self=True
+            )
+            sup[front] = np.where(solS.ok, sign * solS.obj, np.nan)
+            sup_ok[front] = solS.ok
+        scores["super_efficiency"] = sup
+        scores["super_status"] = np.where(sup_ok, "ok", "infeasible")
+
+    # targets (long table)
+    radial_x = np.zeros((n, m))
+    radial_y = np.zeros((n, s))
+    if orientation is Orientation.INPUT:
+        radial_x = (score[:, None] - 1.0) * X_raw
+    else:
+        radial_y = (score[:, None] - 1.0) * Y_raw
+    sx_raw, sy_raw = slack_x * sx, slack_y * sy
+    observed = np.hstack([X_raw, Y_raw])
+    radial = np.hstack([radial_x, radial_y])
+    slack_all = np.hstack([-sx_raw, sy_raw])
+    targets = pd.DataFrame(
+        {
+            "organization": np.repeat(orgs, m + s),
+            "variable": np.tile(np.array(inputs + outputs, dtype=object), n),
+            "role": np.tile(np.array(["input"] * m + ["output"] * s, dtype=object), n),
+            "observed": observed.ravel(),
+            "radial": radial.ravel(),
+            "slack": np.hstack([sx_raw, sy_raw]).ravel(),
+            "target": (observed + radial + slack_all).ravel(),
+        }
+    )
+    return DEAResult(
+        scores=scores, lambdas=lambdas, targets=targets, rts=rts, orientation=orientation
+    )
