@@ -38,11 +38,11 @@ from qualitapa.complaints._privacy import pseudonym, pseudonymise
 from qualitapa.complaints._register import SCHEMA_VERSION, ComplaintRegister
 
 __all__ = [
-    "AGE_BUCKETS",
-    "PERIODS",
     "ACTIONS",
+    "AGE_BUCKETS",
     "CASE_COLUMNS",
     "IMPORT_COLUMNS",
+    "PERIODS",
     "SCHEMA_VERSION",
     "TRANSITIONS",
     "Channel",
@@ -67,9 +67,9 @@ __all__ = [
     "due_dates",
     "from_open311",
     "kpis",
-    "pareto",
     "open311_requests",
     "open311_services",
+    "pareto",
     "path_to",
     "pseudonym",
     "pseudonymise",

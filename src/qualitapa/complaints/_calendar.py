@@ -43,6 +43,10 @@ def _holiday_array(province: str | None, extra: tuple[dt.date, ...]) -> np.ndarr
     return np.array(days, dtype="datetime64[D]")
 
 
+def _dates(values: Any) -> tuple[dt.date, ...]:
+    return tuple(sorted(pd.to_datetime(list(values)).date))
+
+
 @attrs.frozen
 class WorkCalendar:
     """Holidays and working week of one municipality.
@@ -72,7 +76,7 @@ class WorkCalendar:
     province: str | None = attrs.field(default=None)
     weekmask: str = attrs.field(default="1111100")
     extra_holidays: tuple[dt.date, ...] = attrs.field(
-        default=(), converter=lambda v: tuple(sorted(pd.to_datetime(list(v)).date))
+        default=(), converter=_dates
     )
 
     @weekmask.validator
@@ -131,13 +135,13 @@ class WorkCalendar:
         s = _as_days(start)
         out = np.busday_offset(s, days, roll="backward", busdaycal=self._busdaycal)
         if np.ndim(out) == 0:
-            return out.astype(dt.date)
+            return np.asarray(out).item()
         return out
 
 
 def _as_days(values: Any) -> np.ndarray:
     if isinstance(values, (str, dt.date, np.datetime64)):
-        return np.datetime64(pd.Timestamp(values).date(), "D")
+        return np.asarray(np.datetime64(pd.Timestamp(values).date(), "D"))
     if isinstance(values, pd.Series):
         values = values.to_numpy()
     arr = np.asarray(values)

@@ -231,7 +231,9 @@ def case_table(
 
     # suspensions: from each 'suspended' event to the next event (or as_of),
     # counted only before the first answer
-    ref_us = int(_as_of(as_of).tz_localize(None).to_datetime64().astype("datetime64[us]").astype(np.int64))
+    ref_us = int(
+        _as_of(as_of).tz_localize(None).to_datetime64().astype("datetime64[us]").astype(np.int64)
+    )
     nxt = np.full(len(at_us), ref_us, dtype=np.int64)
     if len(at_us):
         nxt[:-1] = at_us[1:]
@@ -255,9 +257,7 @@ def case_table(
         w_days = np.zeros(len(s_cid), dtype=np.int64)
         sub = pd.DataFrame({"organization": orgs.to_numpy() if orgs is not None else None})
         for cal, mask in _calendar_groups(sub, calendar):
-            w_days[mask] = np.busday_count(
-                start[mask] + 1, end[mask] + 1, busdaycal=cal._busdaycal
-            )
+            w_days[mask] = np.busday_count(start[mask] + 1, end[mask] + 1, busdaycal=cal._busdaycal)
         sums = pd.DataFrame({"cid": s_cid[before], "d": cal_days[before], "w": w_days[before]})
         agg = sums.groupby("cid").sum()
         sus_days = ids.map(agg["d"]).fillna(0).to_numpy(dtype=np.int64)

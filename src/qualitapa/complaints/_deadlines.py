@@ -15,6 +15,10 @@ from qualitapa.complaints._models import DayUnit, Deadline, Kind
 __all__ = ["DeadlinePolicy", "due_dates"]
 
 
+def _deadline(value: Any) -> Deadline:
+    return Deadline.coerce(value)
+
+
 def _deadlines(value: Mapping[str, Any]) -> dict[str, Deadline]:
     return {str(k): Deadline.coerce(v) for k, v in dict(value).items()}
 
@@ -51,7 +55,7 @@ class DeadlinePolicy:
     '30 calendar days'
     """
 
-    default: Deadline = attrs.field(default=Deadline(30), converter=Deadline.coerce)
+    default: Deadline = attrs.field(default=Deadline(30), converter=_deadline)
     by_kind: Mapping[str, Deadline] = attrs.field(factory=dict, converter=_deadlines)
     by_service: Mapping[str, Deadline] = attrs.field(factory=dict, converter=_deadlines)
     by_category: Mapping[str, Deadline] = attrs.field(factory=dict, converter=_deadlines)

@@ -98,9 +98,7 @@ def _parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray]:
         try:
             parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=False)
         except (ValueError, TypeError):
-            parsed = pd.Series(
-                [_one_time(v) for v in text], index=values.index, dtype=object
-            )
+            parsed = pd.Series([_one_time(v) for v in text], index=values.index, dtype=object)
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
         utc = parsed.dt.tz_convert("UTC")
     elif pd.api.types.is_datetime64_dtype(parsed):
@@ -154,7 +152,9 @@ def prepare_import(
     unknown = [c for c in frame.columns if c not in IMPORT_COLUMNS]
     if unknown:
         raise DataError(
-            f"unknown column; allowed: {list(IMPORT_COLUMNS)}", source=source, column=str(unknown[0])
+            f"unknown column; allowed: {list(IMPORT_COLUMNS)}",
+            source=source,
+            column=str(unknown[0]),
         )
     n = len(frame)
     rows = np.arange(1, n + 1)
@@ -251,18 +251,34 @@ def prepare_import(
     rec, ans, clo = times["received_at"], times["answered_at"], times["closed_at"]
     answered_col = frame["answered_at"] if "answered_at" in frame.columns else status
     closed_col = frame["closed_at"] if "closed_at" in frame.columns else status
-    flag((ans >= 0) & (rec >= 0) & (ans < rec), "answered_at", answered_col,
-         "answered before it was received")
-    flag((clo >= 0) & (rec >= 0) & (clo < rec), "closed_at", closed_col,
-         "closed before it was received")
-    flag((clo >= 0) & (ans >= 0) & (clo < ans), "closed_at", closed_col,
-         "closed before it was answered")
+    flag(
+        (ans >= 0) & (rec >= 0) & (ans < rec),
+        "answered_at",
+        answered_col,
+        "answered before it was received",
+    )
+    flag(
+        (clo >= 0) & (rec >= 0) & (clo < rec),
+        "closed_at",
+        closed_col,
+        "closed before it was received",
+    )
+    flag(
+        (clo >= 0) & (ans >= 0) & (clo < ans),
+        "closed_at",
+        closed_col,
+        "closed before it was answered",
+    )
     needs_answer = np.zeros(n, dtype=bool)
     for s in Status:
         if Status.ANSWERED in path_to(s):
             needs_answer |= (norm_status == s.value).to_numpy()
-    flag(needs_answer & (ans < 0), "answered_at", answered_col,
-         "the status says it was answered: give answered_at")
+    flag(
+        needs_answer & (ans < 0),
+        "answered_at",
+        answered_col,
+        "the status says it was answered: give answered_at",
+    )
     out["received_us"] = rec
     out["answered_us"] = ans
     out["closed_us"] = clo

@@ -34,13 +34,11 @@ def _bucket_names(bounds: Sequence[int]) -> list[str]:
     return names
 
 
-def _split_by(
-    by: str | Sequence[str] | None, period: str | None
-) -> tuple[list[str], str | None]:
+def _split_by(by: str | Sequence[str] | None, period: str | None) -> tuple[list[str], str | None]:
     cols = [by] if isinstance(by, str) else list(by or [])
     periods = [c for c in cols if c in PERIODS]
     if len(periods) > 1 or (periods and period and periods[0] != period):
-        raise DataError(f"give one period (month, quarter or year), not {periods + [period]}")
+        raise DataError(f"give one period (month, quarter or year), not {[*periods, period]}")
     if periods:
         period = periods[0]
         cols = [c for c in cols if c not in PERIODS]
@@ -231,8 +229,8 @@ def kpis(
     if keys:
         g = table.groupby(keys, sort=True, dropna=False, observed=True)
         counted = g[sums].sum()
-        times = g[["answer_days", "answer_working_days"]]
-        mean, median, p90 = times.mean(), times.median(), times.quantile(0.9)
+        tg = g[["answer_days", "answer_working_days"]]
+        mean, median, p90 = tg.mean(), tg.median(), tg.quantile(0.9)
         result = counted.reset_index()
     else:
         counted = table[sums].sum().to_frame().T
@@ -250,7 +248,9 @@ def kpis(
         result["share_within_deadline"] = np.where(
             ans > 0, result["answered_within_deadline"] / np.where(ans > 0, ans, 1), np.nan
         )
-        result["reopening_rate"] = np.where(ans > 0, result["reopened"] / np.maximum(ans, 1), np.nan)
+        result["reopening_rate"] = np.where(
+            ans > 0, result["reopened"] / np.maximum(ans, 1), np.nan
+        )
         result["share_forwarded"] = result["forwarded"] / rec
         result["share_rejected"] = result["rejected"] / rec
         if has_founded:
@@ -327,8 +327,10 @@ def pareto(
     counts = keys.groupby([*groups, column], sort=False, dropna=False).size()
     out = counts.rename("count").reset_index()
     out = out.sort_values(
-        [*groups, "count", column], ascending=[True] * len(groups) + [False, True],
-        kind="stable", ignore_index=True,
+        [*groups, "count", column],
+        ascending=[True] * len(groups) + [False, True],
+        kind="stable",
+        ignore_index=True,
     )
     if groups:
         g = out.groupby(groups, sort=False, dropna=False)["count"]
@@ -336,7 +338,7 @@ def pareto(
         cum = g.cumsum()
         rank = g.cumcount() + 1
     else:
-        total = out["count"].sum()
+        total = pd.Series(out["count"].sum(), index=out.index)
         cum = out["count"].cumsum()
         rank = pd.Series(np.arange(1, len(out) + 1))
     out["share"] = out["count"] / total
@@ -423,9 +425,7 @@ def trend(
     )
     prev, prev_year = shifted(1), shifted(per_year)
     t["received_change"] = np.where(prev > 0, rec / prev.where(prev > 0) - 1, np.nan)
-    t["received_yoy"] = np.where(
-        prev_year > 0, rec / prev_year.where(prev_year > 0) - 1, np.nan
-    )
+    t["received_yoy"] = np.where(prev_year > 0, rec / prev_year.where(prev_year > 0) - 1, np.nan)
     return t[
         [*cols, "period", "received", "answered", "share_within_deadline", "mean_answer_days",
          "open", "received_rolling_3", "received_change", "received_yoy"]

@@ -289,11 +289,14 @@ def validate_history(events: pd.DataFrame) -> pd.DataFrame:
     )
     problems = np.where(
         broken_chain[bad],
-        "starts from " + out["from_status"].astype(object).map(repr).astype(str)
+        "starts from "
+        + out["from_status"].astype(object).map(repr).astype(str)
         + " but the previous state is "
         + pd.Series(expected[bad], dtype=object).map(repr).astype(str),
-        "cannot go from " + out["from_status"].astype(object).map(repr).astype(str)
-        + " to " + out["to_status"].astype(object).map(repr).astype(str),
+        "cannot go from "
+        + out["from_status"].astype(object).map(repr).astype(str)
+        + " to "
+        + out["to_status"].astype(object).map(repr).astype(str),
     )
     out["problem"] = pd.Series(problems, dtype=object).str.replace("''", "nothing")
     return out

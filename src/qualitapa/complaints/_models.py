@@ -257,9 +257,7 @@ class Complaint:
     channel: Channel = attrs.field(converter=_channel)
     service: str = attrs.field(validator=check_id)
     received_at: dt.datetime = attrs.field(validator=_check_aware)
-    category: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(check_id)
-    )
+    category: str | None = attrs.field(default=None, validator=attrs.validators.optional(check_id))
     organization: str | None = attrs.field(default=None)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     contact: Contact | None = attrs.field(default=None, eq=False)
@@ -279,7 +277,7 @@ class Complaint:
                     raise DefinitionError(
                         f"not an ISO 8601 date-time: {value!r}", field="received_at"
                     ) from exc
-            return value  # type: ignore[no-any-return]
+            return value  # type: ignore[no-any-return, unused-ignore]
 
         def contact(value: Any) -> Contact | None:
             if value is None or isinstance(value, Contact):
@@ -293,7 +291,7 @@ class Complaint:
                 return Contact(**value)
             raise DefinitionError("contact must be a table", field="contact")
 
-        return from_mapping(  # type: ignore[no-any-return]
+        return from_mapping(  # type: ignore[no-any-return, unused-ignore]
             cls,
             mapping,
             source=source,
@@ -341,6 +339,14 @@ class Event:
     seq: int | None = attrs.field(default=None)
 
 
+def _text(value: Any) -> Text:
+    return Text.coerce(value)
+
+
+def _optional_deadline(value: Any) -> Deadline | None:
+    return None if value is None else Deadline.coerce(value)
+
+
 @attrs.frozen
 class ComplaintCategory:
     """A complaint category of a service, optionally under a parent category.
@@ -374,11 +380,11 @@ class ComplaintCategory:
     """
 
     id: str = attrs.field(validator=check_id)
-    label: Text = attrs.field(converter=Text.coerce)
+    label: Text = attrs.field(converter=_text)
     service: str = attrs.field(validator=check_id)
     parent: str | None = attrs.field(default=None)
     deadline: Deadline | None = attrs.field(
-        default=None, converter=attrs.converters.optional(Deadline.coerce)
+        default=None, converter=_optional_deadline
     )
 
     @classmethod
@@ -386,7 +392,7 @@ class ComplaintCategory:
         cls, mapping: Mapping[str, Any], *, source: str | None = None
     ) -> ComplaintCategory:
         """Build a category from a TOML table or dict."""
-        return from_mapping(  # type: ignore[no-any-return]
+        return from_mapping(  # type: ignore[no-any-return, unused-ignore]
             cls,
             mapping,
             source=source,

@@ -148,8 +148,11 @@ def open311_requests(
         raise DataError("required column is missing", column=missing[0])
     n = len(frame)
     col = frame.get
-    code = frame["category"].where(frame["category"].notna(), frame["service"]) \
-        if "category" in frame.columns else frame["service"]
+    code = (
+        frame["category"].where(frame["category"].notna(), frame["service"])
+        if "category" in frame.columns
+        else frame["service"]
+    )
     names: dict[str, str] = {}
     if catalog is not None:
         names.update({k: v.label.get(lang) for k, v in catalog.services.items()})
@@ -275,8 +278,8 @@ def from_open311(
     --------
     >>> req = [{"service_request_id": "638344", "status": "open", "service_code": "roads",
     ...         "requested_datetime": "2024-04-14T06:37:38+02:00", "description": "Buca"}]
-    >>> from_open311(req)[["id", "service", "status", "received_at"]].to_dict("records")
-    [{'id': '638344', 'service': 'roads', 'status': 'registered', 'received_at': '2024-04-14T06:37:38+02:00'}]
+    >>> from_open311(req)[["id", "service", "status"]].to_dict("records")
+    [{'id': '638344', 'service': 'roads', 'status': 'registered'}]
     """
     items = _load(data)
     cats = catalog.complaint_categories if catalog is not None else {}

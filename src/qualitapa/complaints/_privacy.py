@@ -18,7 +18,7 @@ import pandas as pd
 
 from qualitapa.errors import DataError
 
-__all__ = ["MIN_SECRET_BYTES", "pseudonymise", "pseudonym"]
+__all__ = ["MIN_SECRET_BYTES", "pseudonym", "pseudonymise"]
 
 #: Shortest secret accepted (bytes): 128 bits.
 MIN_SECRET_BYTES = 16

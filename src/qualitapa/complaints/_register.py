@@ -447,7 +447,11 @@ class ComplaintRegister:
         ``kwargs`` (``kind``, ``channel``) are the defaults it uses.
         """
         frame = from_open311(data, catalog=catalog, **kwargs)
-        if source is None and isinstance(data, (str, Path)) and not str(data).lstrip().startswith("["):
+        if (
+            source is None
+            and isinstance(data, (str, Path))
+            and not str(data).lstrip().startswith("[")
+        ):
             source = str(data)
         return self.import_frame(frame, source=source, catalog=catalog)
 
@@ -504,15 +508,13 @@ class ComplaintRegister:
     def history(self, complaint_id: str) -> list[Event]:
         """The events of one complaint, oldest first."""
         rows = self._db.execute(
-            f"SELECT seq, {','.join(_EVENT_COLS)} FROM events WHERE complaint_id = ? "
-            "ORDER BY seq",
+            f"SELECT seq, {','.join(_EVENT_COLS)} FROM events WHERE complaint_id = ? ORDER BY seq",
             (complaint_id,),
         ).fetchall()
         if not rows:
             raise UnknownItemError("complaint", complaint_id)
         return [
-            Event(r[1], _from_us(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], seq=r[0])
-            for r in rows
+            Event(r[1], _from_us(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], seq=r[0]) for r in rows
         ]
 
     def status(self, complaint_id: str) -> Status:
@@ -646,4 +648,3 @@ def _split_sql(script: str) -> Sequence[str]:
     if "\n".join(buf).strip():  # pragma: no cover - malformed migration
         raise QualitapaError("incomplete SQL statement in a migration")
     return out
-

@@ -1,0 +1,361 @@
+"""``qualitapa complaints ...``: run a complaints office from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from qualitapa.cli._main import cli, emit, get_catalog, output_options
+from qualitapa.errors import DataError
+
+#: Environment variable holding the pseudonymisation secret.
+SECRET_ENV = "QUALITAPA_PSEUDONYM_KEY"
+#: Environment variable naming the register file.
+DB_ENV = "QUALITAPA_COMPLAINTS_DB"
+
+_db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="complaints.db",
+    show_default=True,
+    envvar=DB_ENV,
+    help=f"The register (SQLite file); also ${DB_ENV}.",
+)
+
+
+def _register(db: Path) -> Any:
+    from qualitapa.complaints import ComplaintRegister
+
+    return ComplaintRegister(db)
+
+
+def _catalog_or_none(use: bool) -> Any:
+    return get_catalog() if use else None
+
+
+@cli.group("complaints")
+def complaints_group() -> None:
+    """Complaints register: import, lifecycle, KPIs, Open311 export."""
+
+
+@complaints_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_db_option
+@click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(["table", "open311"]),
+    default=None,
+    help="File type: a CSV/Excel table, or Open311 JSON (default: by extension).",
+)
+@click.option("--check-catalog", is_flag=True, help="Services and categories must be known.")
+@click.option("--strict", is_flag=True, help="Exit with an error if any row is rejected.")
+@click.option("--actor", default="import", show_default=True, help="Recorded on the events.")
+@output_options
+def import_command(
+    file: Path,
+    db: Path,
+    source_format: str | None,
+    check_catalog: bool,
+    strict: bool,
+    actor: str,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Import complaints from FILE; rejected rows are listed with their row number."""
+    kind = source_format or ("open311" if file.suffix.lower() == ".json" else "table")
+    catalog = _catalog_or_none(check_catalog)
+    with _register(db) as reg:
+        if kind == "open311":
+            report = reg.import_open311(file, catalog=catalog)
+        else:
+            report = reg.import_csv(file, catalog=catalog, actor=actor)
+    click.echo(
+        f"imported {report.imported} complaint(s) ({report.events} event(s)) into {db}; "
+        f"{report.rejected} row(s) rejected",
+        err=True,
+    )
+    if len(report.problems):
+        emit(report.problems, fmt, output)
+        if strict:
+            raise DataError(f"{report.rejected} row(s) rejected", source=str(file))
+
+
+@complaints_group.command("transition")
+@click.argument("complaint_id")
+@click.argument("status")
+@_db_option
+@click.option("--note", default="", help="Why: required to reject or forward.")
+@click.option("--target", default=None, help="Assignee, or the body it is forwarded to.")
+@click.option("--actor", default=None, help="Who (default: the current user).")
+@click.option("--at", "at", default=None, help="When (ISO 8601; default: now).")
+def transition_command(
+    complaint_id: str,
+    status: str,
+    db: Path,
+    note: str,
+    target: str | None,
+    actor: str | None,
+    at: str | None,
+) -> None:
+    """Move complaint COMPLAINT_ID to STATUS (one appended event)."""
+    when = None
+    if at is not None:
+        try:
+            when = dt.datetime.fromisoformat(at)
+        except ValueError:
+            raise DataError(f"--at: not an ISO 8601 date-time: {at!r}") from None
+        if when.tzinfo is None:
+            when = pd.Timestamp(when).tz_localize("Europe/Rome").to_pydatetime()
+    with _register(db) as reg:
+        ev = reg.transition(
+            complaint_id,
+            status,
+            actor=actor or _user(),
+            note=note,
+            target=target,
+            at=when,
+        )
+    click.echo(f"{complaint_id}: {ev.from_status} -> {ev.to_status} (event {ev.seq})")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no user database
+        return "cli"
+
+
+@complaints_group.command("show")
+@click.argument("complaint_id")
+@_db_option
+@click.option("--contact", is_flag=True, help="Also show the citizen's contact (personal data).")
+@output_options
+def show_command(
+    complaint_id: str, db: Path, contact: bool, fmt: str | None, output: Path | None
+) -> None:
+    """Show a complaint and its history."""
+    with _register(db) as reg:
+        c = reg.get(complaint_id, include_contact=contact)
+        history = reg.history(complaint_id)
+    if fmt in (None, "table") and output is None:
+        click.echo(
+            f"{c.id}  {c.kind.value} via {c.channel.value}  service {c.service}"
+            + (f"  category {c.category}" if c.category else "")
+        )
+        click.echo(f"received {c.received_at.isoformat()}  status {history[-1].to_status.value}")
+        if c.description:
+            click.echo(f"text: {c.description}")
+        if contact and c.contact is not None:
+            k = c.contact
+            click.echo(
+                "contact: " + ", ".join(v for v in (k.name, k.email, k.phone, k.address) if v)
+            )
+        click.echo("")
+    rows = [
+        {
+            "seq": e.seq,
+            "at": e.at.isoformat(),
+            "actor": e.actor,
+            "action": e.action,
+            "from": e.from_status.value if e.from_status else "",
+            "to": e.to_status.value,
+            "target": e.target or "",
+            "note": e.note,
+        }
+        for e in history
+    ]
+    emit(pd.DataFrame(rows), fmt, output)
+
+
+def _deadline_options(func: Any) -> Any:
+    func = click.option(
+        "--deadline",
+        "deadline_days",
+        type=int,
+        default=30,
+        show_default=True,
+        help="Answer deadline in days.",
+    )(func)
+    func = click.option("--working-days", is_flag=True, help="The deadline counts working days.")(
+        func
+    )
+    func = click.option(
+        "--province", default=None, help="Province code for the local holiday (e.g. MO)."
+    )(func)
+    func = click.option(
+        "--use-catalog", is_flag=True, help="Use category deadlines from the installed plugins."
+    )(func)
+    return click.option(
+        "--as-of", default=None, help="Reference date for backlog and overdue (default: now)."
+    )(func)
+
+
+def _cases(
+    db: Path,
+    deadline_days: int,
+    working_days: bool,
+    province: str | None,
+    use_catalog: bool,
+    as_of: str | None,
+) -> pd.DataFrame:
+    from qualitapa.complaints import Deadline, DeadlinePolicy, WorkCalendar
+
+    default = Deadline(deadline_days, "working" if working_days else "calendar")
+    policy = (
+        DeadlinePolicy.from_catalog(get_catalog(), default=default)
+        if use_catalog
+        else DeadlinePolicy(default=default)
+    )
+    with _register(db) as reg:
+        return reg.cases(policy=policy, calendar=WorkCalendar(province), as_of=as_of)
+
+
+@complaints_group.command("kpis")
+@_db_option
+@click.option(
+    "--by", default="", help="Comma-separated grouping, e.g. service,month (month|quarter|year)."
+)
+@click.option("--population", type=float, default=None, help="Inhabitants, for per-10,000 rates.")
+@_deadline_options
+@output_options
+def kpis_command(
+    db: Path,
+    by: str,
+    population: float | None,
+    deadline_days: int,
+    working_days: bool,
+    province: str | None,
+    use_catalog: bool,
+    as_of: str | None,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Complaint KPIs: volumes, timeliness, answer times, backlog, reopenings."""
+    from qualitapa.complaints import kpis
+
+    cases = _cases(db, deadline_days, working_days, province, use_catalog, as_of)
+    groups = [b.strip() for b in by.split(",") if b.strip()]
+    emit(kpis(cases, by=groups, as_of=as_of, population=population), fmt, output)
+
+
+@complaints_group.command("pareto")
+@_db_option
+@click.option("--by", default="", help="Comma-separated grouping, e.g. service.")
+@click.option("--threshold", type=float, default=0.8, show_default=True)
+@output_options
+def pareto_command(
+    db: Path, by: str, threshold: float, fmt: str | None, output: Path | None
+) -> None:
+    """Pareto of categories: which make 80% of the volume."""
+    from qualitapa.complaints import pareto
+
+    with _register(db) as reg:
+        frame = reg.complaints_frame()
+    groups = [b.strip() for b in by.split(",") if b.strip()]
+    emit(pareto(frame, by=groups, threshold=threshold), fmt, output)
+
+
+@complaints_group.command("trend")
+@_db_option
+@click.option("--by", default="", help="Comma-separated grouping, e.g. service.")
+@click.option("--period", type=click.Choice(["month", "quarter", "year"]), default="month")
+@_deadline_options
+@output_options
+def trend_command(
+    db: Path,
+    by: str,
+    period: str,
+    deadline_days: int,
+    working_days: bool,
+    province: str | None,
+    use_catalog: bool,
+    as_of: str | None,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Trend of volume and timeliness per month (quarter, year)."""
+    from qualitapa.complaints import trend
+
+    cases = _cases(db, deadline_days, working_days, province, use_catalog, as_of)
+    groups = [b.strip() for b in by.split(",") if b.strip()]
+    emit(trend(cases, by=groups, period=period, as_of=as_of), fmt, output)
+
+
+@complaints_group.command("export")
+@_db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "open311", "open311-xml", "open311-services"]),
+    default="csv",
+    show_default=True,
+    help="csv: table; open311: service requests as JSON; open311-xml: as XML; "
+    "open311-services: the service list (JSON).",
+)
+@click.option("--pseudonymise", is_flag=True, help="Replace contact data with keyed tokens.")
+@click.option(
+    "--secret",
+    default=None,
+    envvar=SECRET_ENV,
+    help=f"Pseudonymisation secret (at least 16 characters); also ${SECRET_ENV}.",
+)
+@click.option("--include-contact", is_flag=True, help="Export contact data in clear (CSV).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of the screen.",
+)
+def export_command(
+    db: Path,
+    fmt: str,
+    pseudonymise: bool,
+    secret: str | None,
+    include_contact: bool,
+    output: Path | None,
+) -> None:
+    """Export the register as CSV (formulas neutralised) or Open311 GeoReport v2."""
+    from qualitapa.complaints import (
+        open311_requests,
+        open311_services,
+        to_open311_json,
+        to_open311_xml,
+    )
+    from qualitapa.complaints import (
+        pseudonymise as pseudo,
+    )
+    from qualitapa.io import neutralise_formulas
+
+    if pseudonymise and not secret:
+        raise DataError(f"--pseudonymise needs a secret: --secret or ${SECRET_ENV}")
+    if fmt == "open311-services":
+        text = to_open311_json(open311_services(get_catalog()))
+    else:
+        with _register(db) as reg:
+            frame = reg.to_frame(include_contact=include_contact or pseudonymise)
+        if pseudonymise:
+            frame = pseudo(frame, secret or "")
+        if fmt == "csv":
+            text = neutralise_formulas(frame).to_csv(index=False)
+        else:
+            catalog = get_catalog()
+            requests = open311_requests(
+                frame.drop(columns=[c for c in frame.columns if c.startswith("contact_")]),
+                catalog=catalog,
+            )
+            text = to_open311_json(requests) if fmt == "open311" else to_open311_xml(requests)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+__all__ = ["complaints_group"]
