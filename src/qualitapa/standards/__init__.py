@@ -1,0 +1,70 @@
+"""Service charters (carte dei servizi), quality standards and their compliance.
+
+* :class:`QualityStandard` - a standard of a service: dimension, what is
+  measured, target, general or specific scope, automatic refund.
+* :class:`Charter` - the published charter; :func:`render_markdown`,
+  :func:`render_html`.
+* :func:`compliance` - standards against indicator values and delivery
+  records; :func:`refunds_due` - the refunds owed, delivery by delivery.
+
+Examples
+--------
+>>> from qualitapa.standards import QualityStandard
+>>> s = QualityStandard.from_mapping({"id": "registry.cert_online", "service": "registry",
+...     "dimension": "accessibility", "sub_dimension": "multichannel",
+...     "label": {"it": "Certificati online", "en": "Certificates online"},
+...     "indicator": "registry.online_share", "target": ">= 60", "unit": "%"})
+>>> s.target.describe("en")
+'at least 60'
+"""
+
+from qualitapa.standards._charter import (
+    Charter,
+    ComplaintProcedure,
+    Contact,
+    OpeningHours,
+    charters_for,
+)
+from qualitapa.standards._compliance import (
+    COMPLIANCE_COLUMNS,
+    compliance,
+    delivery_checks,
+    refunds_due,
+)
+from qualitapa.standards._model import (
+    SUB_DIMENSIONS,
+    Aggregate,
+    Comparator,
+    QualityDimension,
+    QualityStandard,
+    RefundRule,
+    Scope,
+    StandardTarget,
+    SubDimension,
+)
+from qualitapa.standards._render import md_escape, render_charter, render_html, render_markdown
+
+__all__ = [
+    "COMPLIANCE_COLUMNS",
+    "SUB_DIMENSIONS",
+    "Aggregate",
+    "Charter",
+    "Comparator",
+    "ComplaintProcedure",
+    "Contact",
+    "OpeningHours",
+    "QualityDimension",
+    "QualityStandard",
+    "RefundRule",
+    "Scope",
+    "StandardTarget",
+    "SubDimension",
+    "charters_for",
+    "compliance",
+    "delivery_checks",
+    "md_escape",
+    "refunds_due",
+    "render_charter",
+    "render_html",
+    "render_markdown",
+]

@@ -1,0 +1,410 @@
+"""Compliance of quality standards: what was measured against what was promised."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import DataError
+from qualitapa.io import require_columns, to_numeric_column
+from qualitapa.standards._model import (
+    Aggregate,
+    QualityStandard,
+    Scope,
+    evaluate_formula,
+)
+
+__all__ = ["COMPLIANCE_COLUMNS", "compliance", "delivery_checks", "refunds_due"]
+
+#: Columns of :func:`compliance`, in order.
+COMPLIANCE_COLUMNS = [
+    "standard", "service", "dimension", "sub_dimension", "scope", "organization", "period",
+    "value", "unit", "target", "met", "margin", "n_deliveries", "n_missing", "n_within",
+    "share_within", "required_share", "refunds_due", "refund_amount", "reason",
+]  # fmt: skip
+
+_KEYS = ["organization", "period"]
+
+Deliveries = pd.DataFrame | Mapping[str, pd.DataFrame]
+
+
+def _as_list(standards: Any) -> list[QualityStandard]:
+    if isinstance(standards, QualityStandard):
+        return [standards]
+    if isinstance(standards, Mapping):
+        return list(standards.values())
+    return list(standards)
+
+
+def _keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """``organization`` and ``period`` as text ('' when the column is absent)."""
+    out = pd.DataFrame(index=frame.index)
+    for k in _KEYS:
+        if k in frame.columns:
+            col = frame[k]
+            if pd.api.types.is_float_dtype(col) and bool((col.dropna() % 1 == 0).all()):
+                col = col.astype("Int64")
+            out[k] = col.astype("string").fillna("").to_numpy(dtype=object)
+        else:
+            out[k] = ""
+    return out
+
+
+def _numeric(frame: pd.DataFrame, column: str, source: str | None) -> np.ndarray:
+    values, bad = to_numeric_column(frame[column], source=source, column=column)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        cases = pd.DataFrame(
+            {
+                "row": rows + 1,
+                "column": column,
+                "value": frame[column].to_numpy(dtype=object)[rows].astype(str),
+                "problem": "not a number",
+            }
+        )
+        raise DataError(
+            f"value is not a number: {cases['value'].iloc[0]!r}",
+            source=source,
+            row=int(rows[0]) + 1,
+            column=column,
+            failure_cases=cases,
+        )
+    return values
+
+
+def _prepare_values(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
+    require_columns(frame, ["indicator", "value"], source=source)
+    out = _keys(frame)
+    out["indicator"] = frame["indicator"].astype("string").fillna("").to_numpy(dtype=object)
+    out["value"] = _numeric(frame, "value", source)
+    dup = out.duplicated(["organization", "period", "indicator"], keep="first").to_numpy()
+    if dup.any():
+        rows = np.flatnonzero(dup)
+        cases = pd.DataFrame(
+            {
+                "row": rows + 1,
+                "column": "indicator",
+                "value": out["indicator"].to_numpy()[rows],
+                "problem": "indicator given twice for the same organization and period",
+            }
+        )
+        raise DataError(
+            "indicator given twice for the same organization and period",
+            source=source,
+            row=int(rows[0]) + 1,
+            column="indicator",
+            failure_cases=cases,
+        )
+    return out.reset_index(drop=True)
+
+
+def _select_deliveries(std: QualityStandard, deliveries: Deliveries | None) -> pd.DataFrame | None:
+    if deliveries is None:
+        return None
+    if isinstance(deliveries, Mapping):
+        return deliveries.get(std.id)
+    if "standard" in deliveries.columns:
+        mask = deliveries["standard"].astype("string") == std.id
+        return deliveries.loc[mask.fillna(False).to_numpy()]
+    if "service" in deliveries.columns:
+        svc = deliveries["service"].astype("string").fillna("")
+        mask = (svc == std.service) | svc.str.startswith(std.service + ".")
+        return deliveries.loc[mask.to_numpy()]
+    return deliveries
+
+
+def delivery_checks(
+    std: QualityStandard, deliveries: Deliveries | None, *, source: str | None = None
+) -> pd.DataFrame | None:
+    """Each delivery record of ``std`` checked against its threshold.
+
+    Returns None when there are no records for the standard (or they lack
+    the formula's columns); otherwise a frame with ``organization, period,
+    delivery`` (the ``delivery``/``id`` column, else the 1-based row number
+    of the records), ``value, within, excess, refund``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from qualitapa.standards import QualityStandard
+    >>> s = QualityStandard("r.wait", "r", "timeliness", "Attesa", "<= 20",
+    ...                     formula="minutes", scope="specific", refund={"amount": 5})
+    >>> delivery_checks(s, pd.DataFrame({"minutes": [12, 25]}))
+      organization period  delivery  value  within  excess  refund
+    0                             1   12.0    True     0.0     0.0
+    1                             2   25.0   False     5.0     5.0
+    """
+    frame = _select_deliveries(std, deliveries)
+    if frame is None or not set(std.variables) <= set(frame.columns):
+        return None
+    columns = {v: _numeric(frame, v, source) for v in std.variables}
+    values = evaluate_formula(std.formula or "", columns, item=std.id)
+    out = _keys(frame).reset_index(drop=True)
+    if "delivery" in frame.columns:
+        out["delivery"] = frame["delivery"].to_numpy()
+    elif "id" in frame.columns:
+        out["delivery"] = frame["id"].to_numpy()
+    else:
+        positions = (
+            frame.index.to_numpy() + 1
+            if isinstance(frame.index, pd.RangeIndex) or pd.api.types.is_integer_dtype(frame.index)
+            else np.arange(1, len(frame) + 1)
+        )
+        out["delivery"] = positions
+    out["value"] = values
+    out["within"] = std.target.met(values)
+    out["excess"] = std.target.excess(values)
+    out["refund"] = (
+        std.refund.amounts(out["excess"].to_numpy())
+        if std.refund is not None and std.scope is Scope.SPECIFIC
+        else 0.0
+    )
+    return out
+
+
+_AGG = {
+    Aggregate.MEAN: "mean",
+    Aggregate.MEDIAN: "median",
+    Aggregate.MAX: "max",
+    Aggregate.MIN: "min",
+    Aggregate.SUM: "sum",
+}
+
+
+def _from_deliveries(std: QualityStandard, checks: pd.DataFrame) -> pd.DataFrame:
+    ok = checks["value"].notna()
+    work = checks.assign(
+        _missing=~ok,
+        _within=checks["within"] & ok,
+        _owed=ok & ~checks["within"] & (checks["refund"] > 0),
+    )
+    g = work.groupby(_KEYS, sort=True)
+    agg = std.aggregate
+    value = g["value"].quantile(0.9) if agg is Aggregate.P90 else g["value"].agg(_AGG[agg])
+    out = pd.DataFrame(
+        {
+            "value": value,
+            "n_deliveries": g.size(),
+            "n_missing": g["_missing"].sum().astype(int),
+            "n_within": g["_within"].sum().astype(int),
+            "refunds_due": g["_owed"].sum().astype(int),
+            "refund_amount": g["refund"].sum(),
+        }
+    ).reset_index()
+    measured = out["n_deliveries"] - out["n_missing"]
+    out["share_within"] = np.where(measured > 0, out["n_within"] / measured.clip(lower=1), np.nan)
+    return out
+
+
+def _result_rows(std: QualityStandard, part: pd.DataFrame) -> pd.DataFrame:
+    part = part.copy()
+    for col, default in (
+        ("n_deliveries", 0), ("n_missing", 0), ("n_within", 0), ("share_within", np.nan),
+        ("refunds_due", 0), ("refund_amount", 0.0), ("reason", ""),
+    ):  # fmt: skip
+        if col not in part.columns:
+            part[col] = default
+    value = part["value"].to_numpy(dtype=float)
+    if std.scope is Scope.SPECIFIC:
+        share = part["share_within"].to_numpy(dtype=float)
+        margin = share - std.required_share
+        known = ~np.isnan(share)
+    else:
+        margin = std.target.margin(value)
+        known = ~np.isnan(value)
+    met = pd.array(np.where(known, margin >= 0, False), dtype="boolean")
+    met[~known] = pd.NA
+    part["margin"] = margin
+    part["met"] = met
+    reason = part["reason"].to_numpy(dtype=object)
+    part["reason"] = np.where(
+        (reason == "") & ~known,
+        "no delivery within the measurable records"
+        if std.scope is Scope.SPECIFIC
+        else "value missing",
+        reason,
+    )
+    part["standard"] = std.id
+    part["service"] = std.service
+    part["dimension"] = std.dimension.value
+    part["sub_dimension"] = std.sub_dimension.value if std.sub_dimension else ""
+    part["scope"] = std.scope.value
+    part["unit"] = std.unit or ""
+    part["target"] = str(std.target)
+    part["required_share"] = std.required_share if std.scope is Scope.SPECIFIC else np.nan
+    return part[COMPLIANCE_COLUMNS]
+
+
+def _no_data(std: QualityStandard, reason: str) -> pd.DataFrame:
+    return _result_rows(
+        std,
+        pd.DataFrame({"organization": [""], "period": [""], "value": [np.nan], "reason": [reason]}),
+    )
+
+
+def compliance(
+    standards: QualityStandard | Iterable[QualityStandard] | Mapping[str, QualityStandard],
+    *,
+    indicator_values: pd.DataFrame | None = None,
+    deliveries: Deliveries | None = None,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Check standards against measured data, per organization and period.
+
+    Parameters
+    ----------
+    standards
+        One standard, a list, or a mapping id -> standard (e.g.
+        ``catalog.standards``).
+    indicator_values
+        Long table ``organization, period, indicator, value`` (as the
+        indicators module computes it; ``organization`` and ``period`` may
+        be absent for a single city and year). General standards measured
+        by an ``indicator`` read its value; general standards with a
+        ``formula`` evaluate it over the indicators (and raw variables)
+        named in the ``indicator`` column.
+    deliveries
+        Per-delivery records (one row per certificate issued, request
+        answered, complaint closed...): a table with ``organization``,
+        ``period`` (optional), the columns the formulas use (e.g.
+        ``waiting_minutes``) and, to say which standard each row belongs
+        to, a ``standard`` column (else rows are matched by a ``service``
+        column, else all rows are used); or a mapping standard id -> table.
+        Specific standards are checked on each record; general standards
+        with a formula not found in ``indicator_values`` are computed from
+        the records with their ``aggregate`` (mean by default).
+
+        Complaint answer times feed timeliness standards directly: a
+        complaints table with ``organization``, ``period`` and an
+        ``answer_days`` column is the delivery table of a specific standard
+        with ``formula = "answer_days"`` and target ``<= 30``.
+    source
+        Name of the data, for error messages.
+
+    Returns
+    -------
+    DataFrame
+        One row per standard, organization and period (one row with a
+        ``reason`` when a standard has no data), columns
+        :data:`COMPLIANCE_COLUMNS`:
+
+        * ``value``: the measured value (general); the ``aggregate`` of the
+          delivery values (specific, for information);
+        * ``met``: general: ``value`` meets the target; specific: the share
+          of deliveries within the threshold is at least ``required_share``
+          (NA when nothing could be measured);
+        * ``margin``: general: signed distance to the target in the
+          standard's unit (>= 0 means met); specific: ``share_within -
+          required_share``;
+        * ``n_deliveries, n_missing`` (records whose value could not be
+          computed: reported, not dropped), ``n_within, share_within``
+          (of the measurable records);
+        * ``refunds_due, refund_amount``: deliveries owed an automatic
+          refund and the total amount.
+
+    Raises
+    ------
+    DataError
+        A value that is not a number (naming row and column), or an
+        indicator given twice for an organization and period.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from qualitapa.standards import QualityStandard
+    >>> online = QualityStandard("r.online", "r", "accessibility", "Certificati online",
+    ...                          ">= 60", indicator="r.online_share", unit="%",
+    ...                          sub_dimension="multichannel")
+    >>> values = pd.DataFrame({"organization": ["mo", "re"], "period": [2024, 2024],
+    ...                        "indicator": "r.online_share", "value": [72.0, 55.0]})
+    >>> compliance([online], indicator_values=values)[["organization", "value", "met", "margin"]]
+      organization  value    met  margin
+    0           mo   72.0   True    12.0
+    1           re   55.0  False    -5.0
+    """
+    items = _as_list(standards)
+    values = _prepare_values(indicator_values, source) if indicator_values is not None else None
+    parts: list[pd.DataFrame] = []
+    for std in items:
+        if std.scope is Scope.SPECIFIC:
+            checks = delivery_checks(std, deliveries, source=source)
+            if checks is None or checks.empty:
+                parts.append(_no_data(std, f"no delivery records with {sorted(std.variables)}"))
+                continue
+            parts.append(_result_rows(std, _from_deliveries(std, checks)))
+            continue
+        if std.indicator is not None:
+            if values is None:
+                parts.append(_no_data(std, "no indicator values given"))
+                continue
+            sub = values.loc[values["indicator"] == std.indicator, [*_KEYS, "value"]]
+            if sub.empty:
+                parts.append(_no_data(std, f"no values of indicator {std.indicator!r}"))
+                continue
+            parts.append(_result_rows(std, sub.sort_values(_KEYS)))
+            continue
+        needed = set(std.variables)
+        if values is not None and needed <= set(values["indicator"]):
+            wide = values.loc[values["indicator"].isin(needed)].pivot(
+                index=_KEYS, columns="indicator", values="value"
+            )
+            result = evaluate_formula(
+                std.formula or "", {v: wide[v].to_numpy() for v in needed}, item=std.id
+            )
+            parts.append(_result_rows(std, wide.index.to_frame(index=False).assign(value=result)))
+            continue
+        checks = delivery_checks(std, deliveries, source=source)
+        if checks is None or checks.empty:
+            parts.append(_no_data(std, f"no values for {sorted(needed)}"))
+            continue
+        parts.append(_result_rows(std, _from_deliveries(std, checks)))
+    if not parts:
+        return pd.DataFrame(columns=COMPLIANCE_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
+
+
+def refunds_due(
+    standards: QualityStandard | Iterable[QualityStandard] | Mapping[str, QualityStandard],
+    deliveries: Deliveries,
+    *,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """The deliveries owed an automatic refund, one row each.
+
+    Returns
+    -------
+    DataFrame
+        ``standard, organization, period, delivery, value, target, excess,
+        refund, currency`` for every delivery of a specific standard with a
+        refund rule that missed its threshold.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from qualitapa.standards import QualityStandard
+    >>> s = QualityStandard("r.cie", "r", "timeliness", "CIE", "<= 10", formula="days",
+    ...                     scope="specific", refund={"amount": 10, "per_unit": 2, "cap": 20})
+    >>> refunds_due([s], pd.DataFrame({"id": ["a", "b", "c"], "days": [8, 12, 30]}))
+      standard organization period delivery  value target  excess  refund currency
+    0    r.cie                            b   12.0  <= 10     2.0    14.0      EUR
+    1    r.cie                            c   30.0  <= 10    20.0    20.0      EUR
+    """
+    columns = ["standard", "organization", "period", "delivery", "value", "target", "excess",
+               "refund", "currency"]  # fmt: skip
+    parts = []
+    for std in _as_list(standards):
+        if std.scope is not Scope.SPECIFIC or std.refund is None:
+            continue
+        checks = delivery_checks(std, deliveries, source=source)
+        if checks is None:
+            continue
+        owed = checks.loc[checks["refund"] > 0].assign(
+            standard=std.id, target=str(std.target), currency=std.refund.currency
+        )
+        parts.append(owed[columns])
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)
