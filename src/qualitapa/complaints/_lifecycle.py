@@ -172,7 +172,9 @@ def path_to(status: Status | str) -> list[Status]:
     """The shortest lifecycle path from ``received`` to ``status`` (both included).
 
     Used to import records that arrive with only their current state: the
-    register records each step so the history stays a valid path.
+    register records each step so the history stays a valid path. The path
+    follows the main line: it goes through ``forwarded`` or ``rejected``
+    only when that is the goal.
 
     Examples
     --------
@@ -187,6 +189,9 @@ def path_to(status: Status | str) -> list[Status]:
         if node is goal:
             break
         for nxt in allowed_transitions(node):
+            # a side exit (forward, reject) is never a step on the way elsewhere
+            if nxt in (S.FORWARDED, S.REJECTED) and nxt is not goal:
+                continue
             if nxt not in prev:
                 prev[nxt] = node
                 queue.append(nxt)
