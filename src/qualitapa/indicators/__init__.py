@@ -3,6 +3,14 @@
 The public API of :mod:`qualitapa.indicators` in one place; the code lives in
 the private modules of this package.
 
+* Definitions: :class:`IndicatorDefinition`, :class:`Variable`,
+  :class:`Target` (plugins contribute them, in Python or TOML).
+* The formula language: :class:`Formula` (parsed once, never ``eval``-ed).
+* Data functions: :func:`compute` (raw data -> indicator values with a
+  status), :func:`check_data`, :func:`benchmark` (ranks, percentiles, best
+  performers, gaps, peer groups), :func:`changes` and :func:`trends`
+  (year-on-year, CAGR, Theil-Sen, Mann-Kendall), :func:`targets`.
+
 Examples
 --------
 >>> from qualitapa.indicators import Formula
@@ -10,6 +18,8 @@ Examples
 ['registry.certificates', 'registry.fte']
 """
 
+from qualitapa.indicators._benchmark import BENCHMARK_COLUMNS, benchmark, peer_group_of
+from qualitapa.indicators._compute import COMPUTE_COLUMNS, STATUS_LABELS, check_data, compute
 from qualitapa.indicators._definitions import (
     Comparator,
     IndicatorDefinition,
@@ -18,9 +28,17 @@ from qualitapa.indicators._definitions import (
     Variable,
 )
 from qualitapa.indicators._formula import FUNCTIONS, Evaluation, Formula, ValueStatus
+from qualitapa.indicators._targets import TARGETS_COLUMNS, targets
+from qualitapa.indicators._trends import CHANGES_COLUMNS, TRENDS_COLUMNS, changes, trends
 
 __all__ = [
+    "BENCHMARK_COLUMNS",
+    "CHANGES_COLUMNS",
+    "COMPUTE_COLUMNS",
     "FUNCTIONS",
+    "STATUS_LABELS",
+    "TARGETS_COLUMNS",
+    "TRENDS_COLUMNS",
     "Comparator",
     "Evaluation",
     "Formula",
@@ -29,4 +47,11 @@ __all__ = [
     "Target",
     "ValueStatus",
     "Variable",
+    "benchmark",
+    "changes",
+    "check_data",
+    "compute",
+    "peer_group_of",
+    "targets",
+    "trends",
 ]

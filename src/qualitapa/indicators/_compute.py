@@ -1,0 +1,240 @@
+"""Computing indicators from raw data."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import DataError
+from qualitapa.indicators._data import (
+    VariableMatrix,
+    add_columns,
+    build_matrix,
+    needed_variables,
+)
+from qualitapa.indicators._formula import ValueStatus
+from qualitapa.indicators._resolve import (
+    DefinitionsLike,
+    organization_columns,
+    resolve_definitions,
+)
+
+__all__ = ["COMPUTE_COLUMNS", "STATUS_LABELS", "check_data", "compute"]
+
+#: Columns of the frame :func:`compute` returns.
+COMPUTE_COLUMNS = ("organization", "period", "indicator", "value", "status")
+#: The values of the ``status`` column, in the order of :class:`ValueStatus` codes.
+STATUS_LABELS = tuple(s.label for s in ValueStatus)
+
+Errors = Literal["raise", "report"]
+
+
+def _prepare(
+    definitions: DefinitionsLike, data: pd.DataFrame, catalog: Any, source: str | None
+) -> tuple[list[Any], VariableMatrix]:
+    defs, catalog = resolve_definitions(definitions, catalog)
+    needed = needed_variables(defs)
+    nonnegative = (
+        {v.id for v in catalog.variables.values() if v.nonnegative}
+        if catalog is not None
+        else set()
+    )
+    matrix = build_matrix(data, needed, nonnegative=nonnegative, source=source)
+    missing = [n for n in sorted(needed) if n not in matrix.names]
+    add_columns(matrix, organization_columns(catalog, missing))
+    return defs, matrix
+
+
+def check_data(
+    data: pd.DataFrame,
+    definitions: DefinitionsLike,
+    *,
+    catalog: Any = None,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Problems in raw data for computing ``definitions``, one row per problem.
+
+    The same checks :func:`compute` makes: values that are not numbers,
+    duplicate (organization, period, variable) records (or duplicate
+    organization-period rows in wide data), and negative values of
+    variables declared ``nonnegative`` in the catalog. Only the variables
+    the definitions need are checked.
+
+    Parameters
+    ----------
+    data
+        Raw data, long or wide (see :func:`compute`).
+    definitions
+        As for :func:`compute`.
+    catalog
+        Catalog for ids, declared variables and organization records.
+    source
+        Name of the data (a file name) for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``row`` (1-based data row, header excluded),
+        ``organization``, ``period``, ``variable``, ``value`` (as given) and
+        ``problem``. Empty when the data are clean.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from qualitapa.indicators import IndicatorDefinition
+    >>> ind = IndicatorDefinition("x.ratio", "Rapporto", "x", "quality", "a / b",
+    ...                           "higher_is_better")
+    >>> raw = pd.DataFrame({"organization": ["m1", "m1", "m1"], "period": 2024,
+    ...                     "variable": ["a", "b", "b"], "value": ["3", "n/a", "4"]})
+    >>> problems = check_data(raw, [ind])
+    >>> problems["row"].tolist()
+    [2, 2, 3]
+    >>> problems["problem"].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['not a number', 'duplicate (organization, period, variable)',
+     'duplicate (organization, period, variable)']
+    """
+    _, matrix = _prepare(definitions, data, catalog, source)
+    return matrix.problems
+
+
+def compute(
+    definitions: DefinitionsLike,
+    data: pd.DataFrame,
+    *,
+    catalog: Any = None,
+    source: str | None = None,
+    errors: Errors = "raise",
+) -> pd.DataFrame:
+    """Compute indicators for every organization and period in ``data``.
+
+    Parameters
+    ----------
+    definitions
+        A :class:`~qualitapa.Catalog` (all its indicators), an
+        :class:`~qualitapa.indicators.IndicatorDefinition`, an indicator
+        id, or a list of definitions and ids (ids are looked up in
+        ``catalog``, or in :func:`qualitapa.default_catalog`).
+    data
+        Raw data, either tidy (columns ``organization, period, variable,
+        value``) or wide (columns ``organization, period`` and one column
+        per variable). Variables no definition needs are ignored.
+    catalog
+        Where ids are looked up, variables are declared (``nonnegative``)
+        and organization records offer variables: ``population`` and each
+        organization's ``attributes`` are available to formulas when the
+        data lack that variable. Defaults to ``definitions`` when it is a
+        Catalog.
+    source
+        Name of the data (a file name) for error messages.
+    errors
+        ``"raise"`` (default): invalid input (values that are not numbers,
+        duplicate records, negative values of nonnegative variables) raises
+        one :class:`~qualitapa.errors.DataError` whose ``failure_cases``
+        lists every problem. ``"report"``: invalid cells are not used and
+        the indicators that need them get status ``invalid_input`` (see
+        :func:`check_data` for the problems table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator, organization and period (in that order),
+        columns:
+
+        ``organization`` (categorical), ``period`` (as in the data;
+        categorical when not numeric), ``indicator`` (categorical, in the
+        order of ``definitions``), ``value`` (float, the formula times the
+        indicator's ``scale``; NaN when it cannot be computed) and
+        ``status`` (categorical): ``ok``; ``missing_variable`` (a variable
+        is absent for that row); ``zero_denominator``; ``invalid_input``
+        (a variable failed validation, with ``errors="report"``);
+        ``not_finite`` (the result overflowed).
+
+    Raises
+    ------
+    DataError
+        Invalid input with ``errors="raise"``; rows without organization or
+        period (always).
+    UnknownItemError
+        An id is not in the catalog.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from qualitapa.indicators import IndicatorDefinition
+    >>> per_fte = IndicatorDefinition(
+    ...     "registry.certificates_per_fte", "Certificati per addetto", "registry",
+    ...     "efficiency", "certificates / fte", "higher_is_better")
+    >>> raw = pd.DataFrame({
+    ...     "organization": ["modena", "modena", "parma", "parma", "reggio"],
+    ...     "period": 2024,
+    ...     "variable": ["certificates", "fte", "certificates", "fte", "certificates"],
+    ...     "value": [12000, 8, 9000, 0, 7000]})
+    >>> compute([per_fte], raw)[["organization", "value", "status"]]
+      organization   value            status
+    0       modena  1500.0                ok
+    1        parma     NaN  zero_denominator
+    2       reggio     NaN  missing_variable
+    """
+    if errors not in ("raise", "report"):
+        raise ValueError(f"errors must be 'raise' or 'report', not {errors!r}")
+    defs, matrix = _prepare(definitions, data, catalog, source)
+    if errors == "raise" and len(matrix.problems):
+        first = matrix.problems.iloc[0]
+        raise DataError(
+            f"{len(matrix.problems)} invalid value(s) in the data; first: data row "
+            f"{first['row']}, variable {first['variable']!r}, value {first['value']!r}: "
+            f"{first['problem']} (use errors='report' to compute the rest)",
+            source=source,
+            failure_cases=matrix.problems,
+        )
+    return _evaluate(defs, matrix)
+
+
+def _evaluate(defs: list[Any], matrix: VariableMatrix) -> pd.DataFrame:
+    n, k = matrix.n_rows, len(defs)
+    col = {name: j for j, name in enumerate(matrix.names)}
+    values = np.empty((k, n), dtype=np.float64)
+    status = np.empty((k, n), dtype=np.int8)
+    for i, d in enumerate(defs):  # loop over indicators; each formula runs over all rows
+        columns: dict[str, Any] = {}
+        given: dict[str, np.ndarray] = {}
+        for name in d.variables:
+            if name in col:
+                columns[name] = matrix.values[:, col[name]]
+                if matrix.status is not None:
+                    given[name] = matrix.status[:, col[name]]
+            else:
+                columns[name] = np.nan
+        res = d.formula.evaluate_with_status(columns, input_status=given or None)
+        v = res.values
+        if d.scale != 1.0:
+            v = v * d.scale
+        values[i] = v  # broadcasts a formula without variables
+        status[i] = res.status
+    org = pd.Categorical.from_codes(
+        np.tile(matrix.row_org, k), categories=pd.Index(matrix.org_labels.astype(str))
+    )
+    period_codes = np.tile(matrix.row_period, k)
+    labels = matrix.period_labels
+    if pd.api.types.is_numeric_dtype(labels.dtype) and not pd.api.types.is_bool_dtype(labels.dtype):
+        period: Any = labels.to_numpy()[period_codes]
+    else:
+        period = pd.Categorical.from_codes(
+            period_codes, categories=labels.astype(str), ordered=True
+        )
+    indicator = pd.Categorical.from_codes(
+        np.repeat(np.arange(k), n), categories=pd.Index([d.id for d in defs])
+    )
+    status_col = pd.Categorical.from_codes(status.ravel(), categories=pd.Index(STATUS_LABELS))
+    return pd.DataFrame(
+        {
+            "organization": org,
+            "period": period,
+            "indicator": indicator,
+            "value": values.ravel(),
+            "status": status_col,
+        },
+        copy=False,
+    )

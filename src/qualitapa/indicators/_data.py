@@ -1,0 +1,290 @@
+"""Raw data in, one validated organization-period x variable matrix out.
+
+Raw data comes tidy (``organization, period, variable, value``) or wide
+(``organization, period`` and one column per variable). Both are turned,
+in one vectorised pass, into a float matrix with one row per
+(organization, period) and one column per variable, plus a table of the
+problems found (non-numeric values, duplicates, impossible negatives).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import DataError
+from qualitapa.indicators._formula import ValueStatus
+from qualitapa.io import require_columns, to_numeric_column
+
+__all__ = ["LONG_COLUMNS", "PROBLEM_COLUMNS", "VariableMatrix", "build_matrix", "is_long"]
+
+KEY_COLUMNS = ("organization", "period")
+LONG_COLUMNS = ("organization", "period", "variable", "value")
+#: Columns of the problems table (``DataError.failure_cases``).
+PROBLEM_COLUMNS = ("row", "organization", "period", "variable", "value", "problem")
+
+NOT_A_NUMBER = "not a number"
+NEGATIVE = "negative value for a variable that cannot be negative"
+DUPLICATE = "duplicate (organization, period, variable)"
+DUPLICATE_ROW = "duplicate (organization, period) row"
+NO_KEY = "organization or period is missing"
+
+_INVALID = np.int8(ValueStatus.INVALID)
+
+
+@attrs.define
+class VariableMatrix:
+    """Variables by organization-period (internal).
+
+    ``values[i, j]`` is variable ``names[j]`` for organization
+    ``org_labels[row_org[i]]`` in period ``period_labels[row_period[i]]``;
+    ``status`` (same shape, or None when every cell is valid) holds
+    :attr:`ValueStatus.INVALID` for cells that failed validation.
+    """
+
+    row_org: np.ndarray
+    row_period: np.ndarray
+    org_labels: pd.Index
+    period_labels: pd.Index
+    names: list[str]
+    values: np.ndarray
+    status: np.ndarray | None
+    problems: pd.DataFrame
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_org)
+
+    def column(self, name: str) -> np.ndarray:
+        return self.values[:, self.names.index(name)]
+
+
+def is_long(data: pd.DataFrame) -> bool:
+    """True for tidy data (has ``variable`` and ``value`` columns)."""
+    return "variable" in data.columns and "value" in data.columns
+
+
+def _factorize(values: Any) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.asarray(codes, dtype=np.int64), pd.Index(uniques)
+
+
+def _rows(org: np.ndarray, per: np.ndarray, n_per: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row number of each record and the (org * n_per + period) key of each row."""
+    key = org * n_per + per
+    grid = (int(org.max()) + 1) * n_per if len(org) else 0
+    if grid <= max(4 * len(key), 1 << 20):
+        present = np.bincount(key, minlength=grid) > 0
+        row_of_key = np.cumsum(present) - 1
+        return row_of_key[key], np.flatnonzero(present)
+    keys, inverse = np.unique(key, return_inverse=True)
+    return inverse.reshape(-1), keys
+
+
+def _problems(
+    data: pd.DataFrame,
+    pieces: list[tuple[np.ndarray, Any, Any, str]],
+) -> pd.DataFrame:
+    """Assemble the problems table from (positions, variable, value column, problem)."""
+    frames = []
+    for pos, variable, value_col, problem in pieces:
+        if len(pos) == 0:
+            continue
+        values = value_col.iloc[pos] if isinstance(value_col, pd.Series) else value_col
+        frames.append(
+            pd.DataFrame(
+                {
+                    "row": pos + 1,
+                    "organization": data["organization"].iloc[pos].to_numpy(),
+                    "period": data["period"].iloc[pos].to_numpy(),
+                    "variable": np.asarray(variable, dtype=object)
+                    if not isinstance(variable, str)
+                    else variable,
+                    "value": np.asarray(values, dtype=object),
+                    "problem": problem,
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["row", "variable"], kind="stable", ignore_index=True)
+
+
+def build_matrix(
+    data: pd.DataFrame,
+    needed: Collection[str],
+    *,
+    nonnegative: Collection[str] = (),
+    source: str | None = None,
+) -> VariableMatrix:
+    """Validate ``data`` and arrange the ``needed`` variables as a matrix.
+
+    Only variables in ``needed`` are read and validated; other variables in
+    the data are ignored. Rows without organization or period cannot be
+    placed and always raise :class:`DataError`.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+    require_columns(data, KEY_COLUMNS, source=source)
+    if is_long(data):
+        return _from_long(data, needed, nonnegative, source)
+    return _from_wide(data, needed, nonnegative, source)
+
+
+def _check_keys(
+    data: pd.DataFrame,
+    org: np.ndarray,
+    per: np.ndarray,
+    source: str | None,
+    where: np.ndarray | None = None,
+) -> None:
+    bad = np.flatnonzero((org < 0) | (per < 0))
+    if len(bad):
+        if where is not None:
+            bad = where[bad]
+        cases = _problems(data, [(bad, "", pd.Series([""] * len(bad)), NO_KEY)])
+        raise DataError(
+            f"{len(bad)} row(s) have no organization or period (first: data row {bad[0] + 1})",
+            source=source,
+            row=int(bad[0]) + 1,
+            failure_cases=cases,
+        )
+
+
+def _from_long(
+    data: pd.DataFrame, needed: Collection[str], nonnegative: Collection[str], source: str | None
+) -> VariableMatrix:
+    require_columns(data, LONG_COLUMNS, source=source)
+    var_codes_all, var_uniques = pd.factorize(data["variable"])
+    wanted = [i for i, name in enumerate(var_uniques) if name in needed]
+    names = [str(var_uniques[i]) for i in wanted]
+    remap = np.full(len(var_uniques) + 1, -1, dtype=np.int64)
+    remap[wanted] = np.arange(len(wanted))
+    var_all = remap[var_codes_all]  # -1 (the last slot) for unwanted and missing names
+    if len(wanted) == len(var_uniques) and not (var_codes_all < 0).any():
+        pos: np.ndarray | None = None
+        sub = data
+        var = var_all
+    else:
+        pos = np.flatnonzero(var_all >= 0)
+        sub = data.iloc[pos]
+        var = var_all[pos]
+    org, org_labels = _factorize(sub["organization"])
+    per, period_labels = _factorize(sub["period"])
+    _check_keys(data, org, per, source, pos)
+    values, bad_number = to_numeric_column(sub["value"], source=source, column="value")
+    row, row_keys = _rows(org, per, max(len(period_labels), 1))
+    n_rows, n_vars = len(row_keys), len(names)
+    flat = var * n_rows + row
+    counts = np.bincount(flat, minlength=n_rows * n_vars)
+    duplicate = counts[flat] > 1
+    negative = np.zeros(len(values), dtype=bool)
+    nonneg_cols = [j for j, n in enumerate(names) if n in nonnegative]
+    if nonneg_cols:
+        with np.errstate(invalid="ignore"):
+            negative = (values < 0) & np.isin(var, nonneg_cols)
+    invalid = bad_number | duplicate | negative
+    matrix = np.full(n_rows * n_vars, np.nan)
+    matrix[flat] = values
+    status: np.ndarray | None = None
+    problems_pieces: list[tuple[np.ndarray, Any, Any, str]] = []
+    if invalid.any():
+        flat_status = np.zeros(n_rows * n_vars, dtype=np.int8)
+        flat_status[flat[invalid]] = _INVALID
+        matrix[flat_status > 0] = np.nan
+        status = flat_status.reshape((n_rows, n_vars), order="F")
+        where = np.arange(len(values)) if pos is None else pos
+        names_arr = np.asarray(names, dtype=object)
+        raw = data["value"]
+        for mask, problem in (
+            (bad_number, NOT_A_NUMBER),
+            (duplicate, DUPLICATE),
+            (negative & ~bad_number, NEGATIVE),
+        ):
+            idx = np.flatnonzero(mask)
+            problems_pieces.append((where[idx], names_arr[var[idx]], raw, problem))
+    return VariableMatrix(
+        row_org=row_keys // max(len(period_labels), 1),
+        row_period=row_keys % max(len(period_labels), 1),
+        org_labels=org_labels,
+        period_labels=period_labels,
+        names=names,
+        values=matrix.reshape((n_rows, n_vars), order="F"),
+        status=status,
+        problems=_problems(data, problems_pieces),
+    )
+
+
+def _from_wide(
+    data: pd.DataFrame, needed: Collection[str], nonnegative: Collection[str], source: str | None
+) -> VariableMatrix:
+    names = [str(c) for c in data.columns if c not in KEY_COLUMNS and str(c) in needed]
+    org, org_labels = _factorize(data["organization"])
+    per, period_labels = _factorize(data["period"])
+    _check_keys(data, org, per, source)
+    n_per = max(len(period_labels), 1)
+    row, row_keys = _rows(org, per, n_per)
+    n_rows, n_vars = len(row_keys), len(names)
+    duplicate = np.bincount(row, minlength=n_rows)[row] > 1
+    matrix = np.full((n_rows, n_vars), np.nan, order="F")
+    status = None
+    pieces: list[tuple[np.ndarray, Any, Any, str]] = []
+    dup_rows = row[duplicate]
+    for j, name in enumerate(names):  # loop over the variables (columns), not the rows
+        values, bad = to_numeric_column(data[name], source=source, column=name)
+        negative = np.zeros(len(values), dtype=bool)
+        if name in nonnegative:
+            with np.errstate(invalid="ignore"):
+                negative = (values < 0) & ~bad
+        matrix[row, j] = values
+        invalid = bad | negative
+        if invalid.any() or len(dup_rows):
+            if status is None:
+                status = np.zeros((n_rows, n_vars), dtype=np.int8, order="F")
+            status[row[invalid], j] = _INVALID
+            status[dup_rows, j] = _INVALID
+            pieces.append((np.flatnonzero(bad), name, data[name], NOT_A_NUMBER))
+            pieces.append((np.flatnonzero(negative), name, data[name], NEGATIVE))
+    if len(dup_rows):
+        dpos = np.flatnonzero(duplicate)
+        pieces.append((dpos, "", pd.Series([""] * len(dpos)), DUPLICATE_ROW))
+    if status is not None:
+        matrix[status > 0] = np.nan
+    return VariableMatrix(
+        row_org=row_keys // n_per,
+        row_period=row_keys % n_per,
+        org_labels=org_labels,
+        period_labels=period_labels,
+        names=names,
+        values=matrix,
+        status=status,
+        problems=_problems(data, pieces),
+    )
+
+
+def add_columns(matrix: VariableMatrix, columns: Mapping[str, Mapping[str, float]]) -> None:
+    """Append variables given per organization (e.g. ``population``) to ``matrix``."""
+    if not columns:
+        return
+    extra = np.full((matrix.n_rows, len(columns)), np.nan, order="F")
+    for j, by_org in enumerate(columns.values()):
+        per_label = pd.Series(by_org, dtype=float).reindex(matrix.org_labels.astype(str))
+        extra[:, j] = per_label.to_numpy(dtype=float, na_value=np.nan)[matrix.row_org]
+    matrix.values = np.asfortranarray(np.hstack([matrix.values, extra]))
+    if matrix.status is not None:
+        pad = np.zeros((matrix.n_rows, len(columns)), dtype=np.int8)
+        matrix.status = np.asfortranarray(np.hstack([matrix.status, pad]))
+    matrix.names = [*matrix.names, *columns]
+
+
+def needed_variables(definitions: Iterable[Any]) -> set[str]:
+    """Union of the variables of ``definitions``."""
+    out: set[str] = set()
+    for d in definitions:
+        out |= set(d.variables)
+    return out

@@ -1,0 +1,135 @@
+"""Reading indicator values (the output of ``compute``) for benchmark, trends, targets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import DataError, DefinitionError
+from qualitapa.indicators._resolve import DefinitionsLike, resolve_definitions
+from qualitapa.io import require_columns, to_numeric_column
+from qualitapa.models import Polarity
+
+__all__ = ["VALUE_COLUMNS", "IndicatorValues", "read_values", "resolve_polarities"]
+
+#: Columns indicator values need.
+VALUE_COLUMNS = ("organization", "period", "indicator", "value")
+
+
+@attrs.define
+class IndicatorValues:
+    """Indicator values as integer codes and floats (internal)."""
+
+    org: np.ndarray
+    org_labels: pd.Index
+    period: np.ndarray
+    period_labels: pd.Index
+    indicator: np.ndarray
+    indicator_labels: pd.Index
+    value: np.ndarray
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = pd.factorize(column, sort=True)
+    return np.asarray(codes, dtype=np.int64), pd.Index(uniques)
+
+
+def read_values(values: pd.DataFrame, *, source: str | None = None) -> IndicatorValues:
+    """Check and encode a frame of indicator values.
+
+    Raises :class:`DataError` (with ``failure_cases``) for values that are
+    not numbers, missing keys and duplicate (organization, period,
+    indicator) rows. Infinite values count as missing.
+    """
+    if not isinstance(values, pd.DataFrame):
+        raise DataError(f"values must be a pandas DataFrame, not {type(values).__name__}")
+    require_columns(values, VALUE_COLUMNS, source=source)
+    org, org_labels = _codes(values["organization"])
+    per, per_labels = _codes(values["period"])
+    ind, ind_labels = _codes(values["indicator"])
+    v, bad = to_numeric_column(values["value"], source=source, column="value")
+    no_key = (org < 0) | (per < 0) | (ind < 0)
+    n_per, n_ind = max(len(per_labels), 1), max(len(ind_labels), 1)
+    key = (org * n_per + per) * n_ind + ind
+    key[no_key] = -1
+    size = int(key.max()) + 1 if len(key) else 0
+    if size <= max(4 * len(key), 1 << 20):
+        counts = np.bincount(key[key >= 0], minlength=size)
+        dup = np.zeros(len(key), dtype=bool)
+        dup[key >= 0] = counts[key[key >= 0]] > 1
+    else:
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        dup = (counts[inverse] > 1) & (key >= 0)
+    problems = []
+    for mask, text in (
+        (bad, "not a number"),
+        (no_key, "organization, period or indicator is missing"),
+        (dup, "duplicate (organization, period, indicator)"),
+    ):
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            problems.append(
+                pd.DataFrame(
+                    {
+                        "row": idx + 1,
+                        "organization": values["organization"].iloc[idx].to_numpy(),
+                        "period": values["period"].iloc[idx].to_numpy(),
+                        "indicator": values["indicator"].iloc[idx].to_numpy(),
+                        "value": values["value"].iloc[idx].to_numpy(),
+                        "problem": text,
+                    }
+                )
+            )
+    if problems:
+        cases = pd.concat(problems, ignore_index=True).sort_values("row", ignore_index=True)
+        first = cases.iloc[0]
+        raise DataError(
+            f"invalid indicator values; first: {first['problem']}",
+            source=source,
+            row=int(first["row"]),
+            failure_cases=cases,
+        )
+    v = np.where(np.isfinite(v), v, np.nan)
+    return IndicatorValues(org, org_labels, per, per_labels, ind, ind_labels, v)
+
+
+def resolve_polarities(
+    indicator_ids: pd.Index, definitions: DefinitionsLike | Mapping[str, Any], catalog: Any
+) -> tuple[dict[str, Polarity], dict[str, Any]]:
+    """Polarity (and definition, when known) of each indicator id.
+
+    ``definitions`` may be anything :func:`compute` accepts, a mapping
+    ``{indicator id: polarity}``, or None (ids are looked up in ``catalog``
+    or the default catalog).
+    """
+    ids = [str(i) for i in indicator_ids]
+    if isinstance(definitions, Mapping):
+        pol: dict[str, Polarity] = {}
+        for k, p in definitions.items():
+            try:
+                pol[str(k)] = p if isinstance(p, Polarity) else Polarity(str(p))
+            except ValueError:
+                raise DefinitionError(
+                    f"{p!r} is not a polarity; use one of {[x.value for x in Polarity]}",
+                    item=str(k),
+                    field="polarity",
+                ) from None
+        missing = [i for i in ids if i not in pol]
+        if missing:
+            raise DefinitionError(f"no polarity given for indicator(s) {missing}")
+        return pol, {}
+    if definitions is None:
+        defs, _ = resolve_definitions(ids, catalog)
+    else:
+        defs, _ = resolve_definitions(definitions, catalog)
+    by_id = {d.id: d for d in defs}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise DefinitionError(
+            f"the values contain indicator(s) {missing} that are not among the definitions"
+        )
+    return {i: by_id[i].polarity for i in ids}, {i: by_id[i] for i in ids}
