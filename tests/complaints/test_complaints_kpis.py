@@ -1,0 +1,153 @@
+"""KPIs on a hand-built set of eight complaints; every value computed by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qualitapa.complaints import kpis, pareto, trend
+from qualitapa.errors import DataError
+
+AS_OF = "2024-04-01"
+
+
+@pytest.fixture
+def cases() -> pd.DataFrame:
+    # Default deadline: 30 calendar days. 2024 is a leap year.
+    return pd.DataFrame(
+        {
+            "id": [f"c{i}" for i in range(1, 9)],
+            "service": ["registry"] * 5 + ["libraries"] * 3,
+            "category": ["waiting", "waiting", "staff", "waiting", "online",
+                         "hours", "hours", "books"],
+            "organization": ["036023"] * 8,
+            "received_at": pd.to_datetime(
+                ["2024-01-02 10:00", "2024-01-05 10:00", "2024-01-10 10:00", "2024-02-01 10:00",
+                 "2024-03-20 10:00", "2024-01-15 10:00", "2024-02-10 10:00", "2024-02-20 10:00"]
+            ).tz_localize("Europe/Rome"),
+            "answered_at": pd.to_datetime(
+                ["2024-01-12 12:00", "2024-02-14 12:00", "2024-01-30 12:00", None, None, None,
+                 None, "2024-03-01 12:00"]
+            ).tz_localize("Europe/Rome"),
+            "status": ["closed", "answered", "closed", "in_progress", "registered",
+                       "forwarded", "rejected", "closed"],
+            "reopen_count": [0, 0, 1, 0, 0, 0, 0, 0],
+        }
+    )  # fmt: skip
+
+
+def test_kpis_by_service(cases: pd.DataFrame) -> None:
+    k = kpis(cases, by="service", as_of=AS_OF, population={"036023": 184_739})
+    k = k.set_index("service")
+    reg, lib = k.loc["registry"], k.loc["libraries"]
+    # registry: c1 2 Jan -> 12 Jan = 10 days (due 1 Feb, within); c2 5 Jan ->
+    # 14 Feb = 26 + 14 = 40 days (due 4 Feb, late); c3 10 Jan -> 30 Jan = 20
+    # days (within, reopened once). c4, c5 open.
+    assert (reg["received"], reg["answered"], reg["answered_within_deadline"]) == (5, 3, 2)
+    assert reg["share_within_deadline"] == pytest.approx(2 / 3)
+    assert reg["mean_answer_days"] == pytest.approx((10 + 40 + 20) / 3)
+    assert reg["median_answer_days"] == 20
+    # p90 by linear interpolation on [10, 20, 40]: position 0.9 * 2 = 1.8
+    # -> 20 + 0.8 * (40 - 20) = 36
+    assert reg["p90_answer_days"] == pytest.approx(36)
+    # working days (Mon-Fri, national holidays):
+    # c1 (2 Jan, 12 Jan]: 3, 4, 5 [6 Epiphany, Sat], 8-12 = 8
+    # c2 (5 Jan, 14 Feb]: 8-12, 15-19, 22-26 (15), 29-31 (18), 1-2 Feb (20),
+    #    5-9 (25), 12-14 (28) = 28
+    # c3 (10 Jan, 30 Jan]: 11, 12, 15-19, 22-26, 29, 30 = 14
+    assert reg["mean_answer_working_days"] == pytest.approx((8 + 28 + 14) / 3)
+    assert reg["median_answer_working_days"] == 14
+    assert reg["p90_answer_working_days"] == pytest.approx(14 + 0.8 * 14)
+    # backlog at 1 Apr: c4 received 1 Feb, age 29 + 31 = 60 days -> 31-60,
+    # due 2 Mar -> overdue; c5 received 20 Mar, age 12 -> 0-15, due 19 Apr.
+    assert reg["open"] == 2
+    assert (reg["backlog_0_15"], reg["backlog_16_30"], reg["backlog_31_60"]) == (1, 0, 1)
+    assert (reg["backlog_61_90"], reg["backlog_over_90"], reg["overdue"]) == (0, 0, 1)
+    assert reg["reopened"] == 1 and reg["reopening_rate"] == pytest.approx(1 / 3)
+    assert reg["share_forwarded"] == 0 and reg["share_rejected"] == 0
+    # volume per 10,000 inhabitants of Modena (184,739)
+    assert reg["per_10000"] == pytest.approx(5 / 184_739 * 10_000)
+    # libraries: c8 20 Feb -> 1 Mar = 9 + 1 = 10 days (leap year), within;
+    # working (20 Feb, 1 Mar]: 21-23 (3), 26-29 (7), 1 Mar (8) = 8.
+    assert (lib["received"], lib["answered"], lib["share_within_deadline"]) == (3, 1, 1.0)
+    assert (lib["mean_answer_days"], lib["p90_answer_working_days"]) == (10, 8)
+    assert lib["open"] == 0 and lib["overdue"] == 0
+    assert lib["share_forwarded"] == pytest.approx(1 / 3)
+    assert lib["share_rejected"] == pytest.approx(1 / 3)
+    assert lib["reopening_rate"] == 0
+
+
+def test_kpis_overall_and_by_month(cases: pd.DataFrame) -> None:
+    total = kpis(cases, as_of=AS_OF).iloc[0]
+    assert (total["received"], total["answered"], total["open"]) == (8, 4, 2)
+    assert total["share_within_deadline"] == pytest.approx(3 / 4)
+    assert total["median_answer_days"] == 15  # median of 10, 10, 20, 40
+    monthly = kpis(cases, by=["service", "month"], as_of=AS_OF)
+    got = monthly[["service", "period", "received", "answered"]].to_records(index=False).tolist()
+    assert got == [
+        ("libraries", "2024-01", 1, 0), ("libraries", "2024-02", 2, 1),
+        ("registry", "2024-01", 3, 3), ("registry", "2024-02", 1, 0),
+        ("registry", "2024-03", 1, 0),
+    ]  # fmt: skip
+    quarterly = kpis(cases, period="quarter", as_of=AS_OF)
+    assert quarterly[["period", "received"]].to_records(index=False).tolist() == [("2024Q1", 8)]
+
+
+def test_kpis_with_working_day_policy(cases: pd.DataFrame) -> None:
+    from qualitapa.complaints import DeadlinePolicy
+
+    # registry at 10 working days: c1 due 16 Jan (3,4,5,8,9,10,11,12,15,16),
+    # answered 12 Jan: within; c2 due (5 Jan +10) 19 Jan: late; c3 due 24 Jan
+    # (11,12,15-19,22,23,24), answered 30 Jan: late.
+    policy = DeadlinePolicy(by_service={"registry": {"days": 10, "unit": "working"}})
+    k = kpis(cases, by="service", as_of=AS_OF, policy=policy).set_index("service")
+    assert k.loc["registry", "answered_within_deadline"] == 1
+    # c4 (1 Feb + 10 working days = 15 Feb) and c5 (20 Mar + 10 = 4 Apr, after
+    # the Easter Monday of 1 Apr) -> only c4 overdue
+    assert k.loc["registry", "overdue"] == 1
+
+
+def test_founded_share(cases: pd.DataFrame) -> None:
+    data = cases.assign(founded=[True, False, True, None, None, None, None, False])
+    k = kpis(data, by="service", as_of=AS_OF).set_index("service")
+    assert k.loc["registry", "share_founded"] == pytest.approx(2 / 3)
+    assert k.loc["libraries", "share_founded"] == 0
+
+
+def test_kpis_input_errors(cases: pd.DataFrame) -> None:
+    with pytest.raises(DataError, match="column 'status'"):
+        kpis(cases.drop(columns="status"))
+    with pytest.raises(DataError, match="period must be one of"):
+        kpis(cases, period="week")
+    with pytest.raises(DataError, match="column 'channel'"):
+        kpis(cases, by="channel")
+    assert cases.columns.tolist()[-1] == "reopen_count"  # caller's frame untouched
+
+
+def test_pareto(cases: pd.DataFrame) -> None:
+    p = pareto(cases)
+    # waiting 3, hours 2, then 1 each for books, online, staff (ties by name):
+    # cumulative 3/8, 5/8, 6/8, 7/8, 8/8; the vital few are those whose
+    # cumulative share before them is below 80%: waiting, hours, books, online
+    assert p["category"].tolist() == ["waiting", "hours", "books", "online", "staff"]
+    assert p["cumulative_share"].tolist() == [3 / 8, 5 / 8, 6 / 8, 7 / 8, 1.0]
+    assert p["vital_few"].tolist() == [True, True, True, True, False]
+    by_service = pareto(cases, by="service")
+    lib = by_service[by_service["service"] == "libraries"]
+    assert lib[["category", "count", "rank"]].to_records(index=False).tolist() == [
+        ("hours", 2, 1), ("books", 1, 2)
+    ]  # fmt: skip
+
+
+def test_monthly_trend_fills_empty_months(cases: pd.DataFrame) -> None:
+    t = trend(cases, as_of=AS_OF)
+    assert t["period"].tolist() == ["2024-01", "2024-02", "2024-03"]
+    assert t["received"].tolist() == [4, 3, 1]
+    # Jan -> Feb: 3/4 - 1 = -0.25; Feb -> Mar: 1/3 - 1
+    assert t["received_change"].iloc[1:].tolist() == pytest.approx([-0.25, 1 / 3 - 1])
+    assert t["received_rolling_3"].tolist() == pytest.approx([4, 3.5, 8 / 3])
+    lib = trend(cases, by="service", as_of=AS_OF)
+    lib = lib[lib["service"] == "libraries"]
+    assert lib["received"].tolist() == [1, 2, 0]  # March has no library complaint
+    assert np.isnan(lib["share_within_deadline"].iloc[2])
