@@ -1,0 +1,22 @@
+"""qualitapa plugin: financial indicators of Italian municipal budgets.
+
+The plugin object (entry point ``finance``) contributes the TOML
+definitions (service ``finance``, its raw variables, indicators, composite
+index and demo datasets). The package also offers
+:func:`invoice_variables`, which computes the raw variables of the
+payment-timeliness indicator (DPCM 22 September 2014) from invoice-level
+data.
+
+Examples
+--------
+>>> from qualitapa_finance import INVOICE_VARIABLES
+>>> INVOICE_VARIABLES[:2]
+('finance.invoice_amount_days', 'finance.invoice_amount_paid')
+"""
+
+from qualitapa.declarative import toml_plugin
+from qualitapa_finance._invoices import INVOICE_VARIABLES, invoice_variables
+
+__all__ = ["INVOICE_VARIABLES", "invoice_variables", "plugin"]
+
+plugin = toml_plugin(__name__, "definitions.toml")
