@@ -558,15 +558,30 @@ class ComplaintRegister:
         return frame.drop(columns="at_us")
 
     def to_frame(self, *, include_contact: bool = False) -> pd.DataFrame:
-        """All complaints with their current ``status`` and ``updated_at``."""
+        """All complaints with ``status``, ``updated_at`` (last event), ``answered_at``
+        (first answer) and ``closed_at`` (last closing), all UTC."""
         frame = self.complaints_frame(include_contact=include_contact)
         last = self._db.execute(
             "SELECT complaint_id, status, since_us FROM current_status"
         ).fetchall()
         cur = pd.DataFrame.from_records(last, columns=["id", "status", "since_us"])
+        times = self._db.execute(
+            "SELECT complaint_id, "
+            "COALESCE(MIN(CASE WHEN to_status = 'answered' THEN at_us END), -1), "
+            "COALESCE(MAX(CASE WHEN to_status = 'closed' THEN at_us END), -1) "
+            "FROM events GROUP BY complaint_id"
+        ).fetchall()
+        cur = cur.merge(
+            pd.DataFrame.from_records(times, columns=["id", "answered_us", "closed_us"]),
+            on="id",
+            how="left",
+        )
         frame = frame.merge(cur, on="id", how="left", validate="one_to_one")
-        frame["updated_at"] = _us_series(frame["since_us"].to_numpy(dtype=np.int64))
-        return frame.drop(columns="since_us")
+        for col in ("since", "answered", "closed"):
+            us = frame[f"{col}_us"].to_numpy(dtype=np.int64)
+            name = "updated_at" if col == "since" else f"{col}_at"
+            frame[name] = _us_series(np.where(us < 0, 0, us)).where(us >= 0)
+        return frame.drop(columns=["since_us", "answered_us", "closed_us"])
 
     def cases(
         self,
