@@ -1,0 +1,245 @@
+"""``qualitapa caf ...`` (CAF self-assessment) and ``qualitapa plan ...`` (improvement plans)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from qualitapa.cli._main import cli, emit, output_options
+from qualitapa.io import read_table
+
+_SHOWN = [
+    "subcriterion", "n_assessors", "n_not_assessed", "mean", "median", "sd", "range",
+    "disagreement", "consensus_score", "final_score", "band", "needs_discussion",
+]  # fmt: skip
+
+
+def _scores(path: Path) -> pd.DataFrame:
+    return read_table(path, dtype={"subcriterion": "string"})
+
+
+@cli.group("caf")
+def caf_group() -> None:
+    """CAF 2020 self-assessment: model, scoring sheets, consolidation."""
+
+
+@caf_group.command("model")
+@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@output_options
+def caf_model_command(lang: str, fmt: str | None, output: Path | None) -> None:
+    """List the 9 criteria and 28 sub-criteria of CAF 2020."""
+    from qualitapa.caf import caf_model
+
+    frame = caf_model().to_frame(lang).drop(columns=["title_en"] if lang == "en" else [])
+    emit(frame, fmt, output)
+
+
+@caf_group.command("panels")
+@click.option(
+    "--method",
+    type=click.Choice(["classical", "fine_tuned"]),
+    default="classical",
+    show_default=True,
+)
+@click.option("--kind", type=click.Choice(["enablers", "results"]), default="enablers",
+              show_default=True)  # fmt: skip
+@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@output_options
+def caf_panels(method: str, kind: str, lang: str, fmt: str | None, output: Path | None) -> None:
+    """Show a scoring panel with its 0-100 bands."""
+    from qualitapa.caf import caf_model
+
+    emit(caf_model().panel(kind, method).to_frame(lang), fmt, output)
+
+
+@caf_group.command("template")
+@click.option(
+    "--method",
+    type=click.Choice(["classical", "fine_tuned"]),
+    default="classical",
+    show_default=True,
+    help="Classical (one score) or fine-tuned (PDCA phases / trends and targets).",
+)
+@click.option("--assessor", "assessors", multiple=True, help="Pre-fill a block per assessor.")
+@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="File to write (.csv, or .xlsx with the excel extra); default: CSV on screen.",
+)
+def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Path | None) -> None:
+    """Write an empty scoring sheet for the 28 sub-criteria."""
+    from qualitapa.caf import scoring_template, write_template
+    from qualitapa.io import neutralise_formulas
+
+    who = assessors or ("",)
+    if output is None:
+        frame = scoring_template(method=method, assessors=who, lang=lang)
+        click.echo(neutralise_formulas(frame).to_csv(index=False), nl=False)
+        return
+    frame = write_template(output, method=method, assessors=who, lang=lang)
+    click.echo(f"wrote {len(frame)} row(s) to {output}", err=True)
+
+
+@caf_group.command("score")
+@click.argument("scores_path", metavar="SCORES", type=click.Path(exists=True, dir_okay=False,
+                                                                 path_type=Path))  # fmt: skip
+@click.option("--threshold", type=float, default=20.0, show_default=True,
+              help="Flag sub-criteria whose spread is larger than this.")  # fmt: skip
+@click.option("--spread", type=click.Choice(["range", "sd"]), default="range", show_default=True)
+@click.option(
+    "--consensus",
+    "consensus_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Consensus scores: subcriterion, consensus_score, rationale.",
+)
+@click.option(
+    "--fallback",
+    type=click.Choice(["mean", "median", "none"]),
+    default="mean",
+    show_default=True,
+    help="Score used where no consensus was entered.",
+)
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Show criterion, enablers, results and total scores instead of sub-criteria.",
+)
+@click.option(
+    "--previous",
+    "previous_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Scores of a previous assessment: show the change.",
+)
+@click.option("--allow-incomplete", is_flag=True,
+              help="Do not require all 28 sub-criteria.")  # fmt: skip
+@click.option("--all-columns", is_flag=True, help="Show every column (texts included).")
+@output_options
+def caf_score(
+    scores_path: Path,
+    threshold: float,
+    spread: str,
+    consensus_path: Path | None,
+    fallback: str,
+    summary: bool,
+    previous_path: Path | None,
+    allow_incomplete: bool,
+    all_columns: bool,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Consolidate the assessors' scores in SCORES (CSV or xlsx)."""
+    from qualitapa.caf import caf_scores, compare_assessments, consolidate
+
+    def run(path: Path, consensus: Path | None) -> pd.DataFrame:
+        return consolidate(
+            _scores(path),
+            threshold=threshold,
+            spread=spread,
+            consensus=read_table(consensus, dtype={"subcriterion": "string"})
+            if consensus
+            else None,
+            fallback=None if fallback == "none" else fallback,
+            require_complete=not allow_incomplete,
+            source=str(path),
+        )
+
+    current = run(scores_path, consensus_path)
+    if previous_path is not None:
+        result = compare_assessments(current, run(previous_path, None))
+    elif summary:
+        result = caf_scores(current)
+    else:
+        result = current if all_columns or fmt in ("csv", "json") or output else current[_SHOWN]
+    emit(result, fmt, output)
+
+
+@cli.group("plan")
+def plan_group() -> None:
+    """Improvement plans (piani di miglioramento)."""
+
+
+@plan_group.command("derive")
+@click.option("--caf", "caf_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Individual CAF scores (consolidated with defaults).")  # fmt: skip
+@click.option("--max-score", type=float, default=50.0, show_default=True,
+              help="CAF sub-criteria at or below this get an action.")  # fmt: skip
+@click.option(
+    "--compliance",
+    "compliance_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Output of 'standards check' (CSV).",
+)
+@click.option(
+    "--survey",
+    "survey_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Survey dimension scores: dimension, index (0-100).",
+)
+@click.option("--survey-threshold", type=float, default=60.0, show_default=True)
+@click.option(
+    "--benchmark",
+    "benchmark_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Benchmark gaps: indicator, [organization,] gap_to_median (negative = worse).",
+)
+@output_options
+def plan_derive(
+    caf_path: Path | None,
+    max_score: float,
+    compliance_path: Path | None,
+    survey_path: Path | None,
+    survey_threshold: float,
+    benchmark_path: Path | None,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Propose prioritised actions from a CAF, a compliance check, a survey, a benchmark."""
+    from qualitapa.caf import consolidate
+    from qualitapa.improvement import (
+        actions_from_benchmark,
+        actions_from_caf,
+        actions_from_compliance,
+        actions_from_survey,
+        combine_actions,
+    )
+
+    if not any((caf_path, compliance_path, survey_path, benchmark_path)):
+        raise click.UsageError("give at least one of --caf, --compliance, --survey, --benchmark")
+    tables = []
+    if caf_path:
+        tables.append(
+            actions_from_caf(
+                consolidate(_scores(caf_path), require_complete=False, source=str(caf_path)),
+                max_score=max_score,
+            )
+        )
+    if compliance_path:
+        tables.append(actions_from_compliance(read_table(compliance_path)))
+    if survey_path:
+        tables.append(actions_from_survey(read_table(survey_path), threshold=survey_threshold))
+    if benchmark_path:
+        tables.append(actions_from_benchmark(read_table(benchmark_path)))
+    emit(combine_actions(*tables), fmt, output)
+
+
+@plan_group.command("show")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(exists=True, dir_okay=False,
+                                                             path_type=Path))  # fmt: skip
+@click.option("--progress", is_flag=True, help="Counts by status, with overdue actions.")
+@output_options
+def plan_show(plan_path: Path, progress: bool, fmt: str | None, output: Path | None) -> None:
+    """Check an action table (CSV/xlsx) and show it by priority, or its progress."""
+    from qualitapa.improvement import ImprovementPlan
+
+    plan = ImprovementPlan.from_frame(read_table(plan_path), source=str(plan_path))
+    emit(plan.progress() if progress else plan.to_frame(), fmt, output)

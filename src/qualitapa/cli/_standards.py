@@ -1,0 +1,249 @@
+"""``qualitapa standards ...`` and ``qualitapa charter ...``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from qualitapa.cli._main import cli, emit, get_catalog, output_options
+from qualitapa.errors import DataError, UnknownItemError
+from qualitapa.io import read_table
+
+_definitions_option = click.option(
+    "-d",
+    "--definitions",
+    "definitions",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra TOML definitions (services, standards, charters) used together with the "
+    "installed plugins. Repeatable.",
+)
+
+
+def _catalog(definitions: tuple[Path, ...]) -> Any:
+    if not definitions:
+        return get_catalog()
+    from qualitapa.catalog import Catalog
+    from qualitapa.declarative import TomlPlugin
+
+    return Catalog.build([("definitions", TomlPlugin(*definitions))], entrypoints=True)
+
+
+def _select(catalog: Any, service: str | None, ids: tuple[str, ...]) -> list[Any]:
+    if ids:
+        return [catalog.standards[i] for i in ids]
+    if service:
+        catalog.services[service]  # unknown service -> error with suggestions
+        return list(catalog.standards.by_service(service))
+    return list(catalog.standards.values())
+
+
+@cli.group("standards")
+def standards_group() -> None:
+    """Quality standards of the service charters and their compliance."""
+
+
+@standards_group.command("list")
+@click.option("--service", default=None, help="Only the standards of this service.")
+@_definitions_option
+@output_options
+def standards_list(
+    service: str | None, definitions: tuple[Path, ...], fmt: str | None, output: Path | None
+) -> None:
+    """List the quality standards defined by the plugins."""
+    catalog = _catalog(definitions)
+    rows = [
+        {
+            "id": s.id,
+            "service": s.service,
+            "dimension": s.dimension.value,
+            "sub_dimension": s.sub_dimension.value if s.sub_dimension else "",
+            "scope": s.scope.value,
+            "measure": s.indicator or s.formula,
+            "target": str(s.target),
+            "unit": s.unit or "",
+            "refund": "yes" if s.refund else "",
+        }
+        for s in _select(catalog, service, ())
+    ]
+    columns = ["id", "service", "dimension", "sub_dimension", "scope", "measure", "target",
+               "unit", "refund"]  # fmt: skip
+    emit(pd.DataFrame(rows, columns=columns), fmt, output)
+
+
+@standards_group.command("check")
+@click.option(
+    "--values",
+    "values_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Indicator values: organization, period, indicator, value (CSV or xlsx).",
+)
+@click.option(
+    "--deliveries",
+    "deliveries_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Per-delivery records: standard (or service), organization, period and the "
+    "columns the formulas use (e.g. waiting_minutes, answer_days).",
+)
+@click.option("--service", default=None, help="Only the standards of this service.")
+@click.option("--standard", "standard_ids", multiple=True, help="Only this standard (repeatable).")
+@_definitions_option
+@output_options
+def standards_check(
+    values_path: Path | None,
+    deliveries_path: Path | None,
+    service: str | None,
+    standard_ids: tuple[str, ...],
+    definitions: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Check the standards against a period of data: met or not, margin, refunds."""
+    from qualitapa.standards import compliance
+
+    if values_path is None and deliveries_path is None:
+        raise click.UsageError("give --values and/or --deliveries")
+    catalog = _catalog(definitions)
+    values = read_table(values_path) if values_path else None
+    deliveries = read_table(deliveries_path) if deliveries_path else None
+    source = ", ".join(str(p) for p in (values_path, deliveries_path) if p)
+    result = compliance(
+        _select(catalog, service, standard_ids),
+        indicator_values=values,
+        deliveries=deliveries,
+        source=source,
+    )
+    emit(result, fmt, output)
+
+
+@standards_group.command("refunds")
+@click.option(
+    "--deliveries",
+    "deliveries_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="Per-delivery records (see 'standards check').",
+)
+@click.option("--service", default=None, help="Only the standards of this service.")
+@_definitions_option
+@output_options
+def standards_refunds(
+    deliveries_path: Path,
+    service: str | None,
+    definitions: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """List the deliveries owed an automatic refund (indennizzo), one row each."""
+    from qualitapa.standards import refunds_due
+
+    catalog = _catalog(definitions)
+    emit(
+        refunds_due(
+            _select(catalog, service, ()),
+            read_table(deliveries_path),
+            source=str(deliveries_path),
+        ),
+        fmt,
+        output,
+    )
+
+
+@cli.group("charter")
+def charter_group() -> None:
+    """Service charters (carte dei servizi)."""
+
+
+@charter_group.command("list")
+@_definitions_option
+@output_options
+def charter_list(definitions: tuple[Path, ...], fmt: str | None, output: Path | None) -> None:
+    """List the charters defined by the plugins."""
+    catalog = _catalog(definitions)
+    rows = [
+        {
+            "id": c.id,
+            "service": c.service,
+            "title": c.title.it,
+            "valid_from": c.valid_from.isoformat(),
+            "valid_to": c.valid_to.isoformat() if c.valid_to else "",
+            "standards": len(c.standards),
+        }
+        for c in catalog.charters.values()
+    ]
+    columns = ["id", "service", "title", "valid_from", "valid_to", "standards"]
+    emit(pd.DataFrame(rows, columns=columns), fmt, output)
+
+
+@charter_group.command("render")
+@click.argument("service")
+@click.option(
+    "--format",
+    "doc_format",
+    type=click.Choice(["md", "html"]),
+    default="md",
+    show_default=True,
+    help="Markdown or HTML.",
+)
+@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@click.option("--charter", "charter_id", default=None, help="The charter id, if several.")
+@click.option(
+    "--on",
+    "on_date",
+    default=None,
+    help="Pick the charter in force on this date (YYYY-MM-DD; default: today).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write to this file instead of the screen.",
+)
+@_definitions_option
+def charter_render(
+    service: str,
+    doc_format: str,
+    lang: str,
+    charter_id: str | None,
+    on_date: str | None,
+    output: Path | None,
+    definitions: tuple[Path, ...],
+) -> None:
+    """Render the charter of SERVICE for publication (all text escaped)."""
+    from qualitapa.standards import render_charter
+
+    catalog = _catalog(definitions)
+    if charter_id is not None:
+        charter = catalog.charters[charter_id]
+    else:
+        try:
+            day = dt.date.fromisoformat(on_date) if on_date else dt.date.today()
+        except ValueError:
+            raise click.BadParameter(f"{on_date!r} is not a date", param_hint="--on") from None
+        of_service = [c for c in catalog.charters.values() if c.service == service]
+        if not of_service:
+            raise UnknownItemError(
+                "charter of service", service, suggestions=sorted({c.service for c in
+                                                                  catalog.charters.values()})
+            )  # fmt: skip
+        in_force = [c for c in of_service if c.is_valid_on(day)]
+        if len(in_force) != 1:
+            ids = ", ".join(c.id for c in (in_force or of_service))
+            raise DataError(
+                f"{len(in_force)} charters of {service!r} in force on {day.isoformat()} "
+                f"({ids}); choose one with --charter or --on"
+            )
+        charter = in_force[0]
+    text = render_charter(charter, catalog.standards, fmt=doc_format, lang=lang)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)

@@ -1,0 +1,104 @@
+"""``qualitapa caf`` commands."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from qualitapa.cli import cli
+
+
+def _fill(template: pd.DataFrame) -> pd.DataFrame:
+    t = template.copy()
+    t["score"] = t["assessor"].map({"anna": 40.0, "bruno": 70.0})
+    return t
+
+
+def test_template_then_score(tmp_path: Path) -> None:
+    runner = CliRunner()
+    sheet = tmp_path / "sheet.csv"
+    made = runner.invoke(
+        cli, ["caf", "template", "--assessor", "anna", "--assessor", "bruno", "-o", str(sheet)]
+    )
+    assert made.exit_code == 0, made.output
+    template = pd.read_csv(sheet, dtype={"subcriterion": str})
+    assert len(template) == 56
+    assert template["subcriterion"].iloc[27] == "9.2"
+    _fill(template).to_csv(sheet, index=False)
+    scored = runner.invoke(cli, ["caf", "score", str(sheet), "--format", "csv"])
+    assert scored.exit_code == 0, scored.output
+    table = pd.read_csv(io.StringIO(scored.output), dtype={"subcriterion": str})
+    assert len(table) == 28
+    assert (table["mean"] == 55.0).all()
+    assert table["disagreement"].all()  # range 30 > 20
+    summary = runner.invoke(cli, ["caf", "score", str(sheet), "--summary", "--threshold", "40",
+                                  "--format", "csv"])  # fmt: skip
+    assert summary.exit_code == 0, summary.output
+    agg = pd.read_csv(io.StringIO(summary.output)).set_index("id")
+    assert agg.loc["total", "points"] == 9 * 55.0
+
+
+def test_score_with_consensus_and_previous(tmp_path: Path) -> None:
+    runner = CliRunner()
+    sheet = tmp_path / "now.csv"
+    runner.invoke(cli, ["caf", "template", "--assessor", "anna", "--assessor", "bruno",
+                        "-o", str(sheet)])  # fmt: skip
+    template = pd.read_csv(sheet, dtype={"subcriterion": str})
+    _fill(template).to_csv(sheet, index=False)
+    before = tmp_path / "before.csv"
+    template.assign(score=50.0).to_csv(before, index=False)
+    consensus = tmp_path / "consensus.csv"
+    consensus.write_text("subcriterion,consensus_score,rationale\n1.1,65,evidence reviewed\n")
+    result = runner.invoke(
+        cli,
+        ["caf", "score", str(sheet), "--consensus", str(consensus), "--previous", str(before),
+         "--format", "csv"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    cmp = pd.read_csv(io.StringIO(result.output), dtype={"id": str}).set_index("id")
+    assert cmp.loc["1.1", "change"] == 15.0
+    assert cmp.loc["1.2", "change"] == 5.0
+    assert cmp.loc["1", "current"] == pytest.approx((65 + 3 * 55) / 4)
+
+
+def test_invalid_scores_give_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("assessor,subcriterion,score\nanna,1.1,50\nanna,1.9,40\n")
+    result = CliRunner().invoke(cli, ["caf", "score", str(bad), "--allow-incomplete"])
+    assert result.exit_code == 1
+    assert "row 2, column 'subcriterion'" in result.output
+    assert "unknown CAF sub-criterion" in result.output
+
+
+def test_template_xlsx_and_model(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    out = tmp_path / "sheet.xlsx"
+    made = CliRunner().invoke(cli, ["caf", "template", "--method", "fine_tuned", "-o", str(out)])
+    assert made.exit_code == 0, made.output
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert list(sheets) == ["scores", "panel_enablers", "panel_results"]
+    assert {"plan", "do", "check", "act", "trends", "targets"} <= set(sheets["scores"].columns)
+    assert len(sheets["panel_enablers"]) == 24  # 4 phases x 6 bands
+    listed = CliRunner().invoke(cli, ["caf", "model", "--lang", "en", "--format", "csv"])
+    assert listed.exit_code == 0
+    assert "Manage finances" in listed.output
+    panel = CliRunner().invoke(cli, ["caf", "panels", "--kind", "results", "--format", "csv"])
+    assert panel.exit_code == 0
+    assert panel.output.count("\n") == 7
+
+
+def test_plan_derive_from_caf(tmp_path: Path) -> None:
+    sheet = tmp_path / "scores.csv"
+    sheet.write_text(
+        "assessor,subcriterion,score,improvements\n"
+        "anna,3.2,20,no training plan\nbruno,3.2,30,\nanna,1.1,80,\n"
+    )
+    result = CliRunner().invoke(cli, ["plan", "derive", "--caf", str(sheet), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.output))
+    assert table["id"].tolist() == ["caf-3.2"]
+    assert table["impact"].tolist() == [4]
