@@ -11,7 +11,10 @@ reliability (:func:`cronbach_alpha`, :func:`reliability`), analysed
 See ``docs/surveys.md`` for a guided tour.
 """
 
+from qualitapa.surveys._compare import adjust_pvalues, benchmark_table, compare_groups
 from qualitapa.surveys._expressions import Expression
+from qualitapa.surveys._imports import import_kobo, import_limesurvey
+from qualitapa.surveys._ipa import Quadrant, ipa, servqual_gap
 from qualitapa.surveys._models import (
     Choice,
     Instrument,
@@ -20,6 +23,8 @@ from qualitapa.surveys._models import (
     Scale,
     SurveyDimension,
 )
+from qualitapa.surveys._reliability import cronbach_alpha, item_analysis, reliability
+from qualitapa.surveys._sample_size import margin_of_error, sample_size
 from qualitapa.surveys._scoring import (
     distribution,
     nps,
@@ -29,26 +34,51 @@ from qualitapa.surveys._scoring import (
 )
 from qualitapa.surveys._stats import design_effect, effective_sample_size, wilson_interval
 from qualitapa.surveys._validate import Rule, ValidationResult, validate
+from qualitapa.surveys._weighting import (
+    WeightingResult,
+    margins_from_frame,
+    poststratify,
+    rake,
+    trim_weights,
+)
 from qualitapa.surveys._xlsform import read_xlsform, write_xlsform
 
 __all__ = [
     "Choice",
     "Expression",
     "Instrument",
+    "Quadrant",
     "Question",
     "QuestionType",
     "Rule",
     "Scale",
     "SurveyDimension",
     "ValidationResult",
+    "WeightingResult",
+    "adjust_pvalues",
+    "benchmark_table",
+    "compare_groups",
+    "cronbach_alpha",
     "design_effect",
     "distribution",
     "effective_sample_size",
+    "import_kobo",
+    "import_limesurvey",
+    "ipa",
+    "item_analysis",
+    "margin_of_error",
+    "margins_from_frame",
     "nps",
+    "poststratify",
+    "rake",
     "read_xlsform",
+    "reliability",
     "respondent_scores",
+    "sample_size",
     "score_dimensions",
     "score_items",
+    "servqual_gap",
+    "trim_weights",
     "validate",
     "wilson_interval",
     "write_xlsform",

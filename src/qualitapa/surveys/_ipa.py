@@ -1,0 +1,344 @@
+"""Importance-performance analysis (Martilla & James 1977) and SERVQUAL gaps.
+
+Performance of an item is its weighted mean on 0-100 (reverse-coded items
+turned). Importance is either *stated* (the mean, on 0-100, of the item
+that rates its importance, ``importance_of``) or *derived*: the weighted
+Pearson correlation of the item with overall satisfaction, or its
+standardised coefficient in a multiple regression of overall satisfaction
+on the items (pairwise weighted covariances, solved for every group at
+once). Axes cross at the mean or median of the items, or at given values.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import DataError
+from qualitapa.surveys._models import Instrument
+from qualitapa.surveys._scoring import _with_keys, item_values, respondent_scores
+from qualitapa.surveys._stats import Groups, make_groups, summarise, weights_of
+
+__all__ = ["Quadrant", "ipa", "servqual_gap"]
+
+By = str | Sequence[str] | None
+
+
+class Quadrant(enum.StrEnum):
+    """The four quadrants of an importance-performance grid."""
+
+    CONCENTRATE_HERE = "concentrate_here"
+    KEEP_UP_THE_GOOD_WORK = "keep_up_the_good_work"
+    LOW_PRIORITY = "low_priority"
+    POSSIBLE_OVERKILL = "possible_overkill"
+
+    def label(self, lang: str = "it") -> str:
+        """The quadrant's name in Italian or English.
+
+        Examples
+        --------
+        >>> Quadrant.CONCENTRATE_HERE.label("it")
+        'Concentrarsi qui'
+        """
+        names = {
+            "concentrate_here": ("Concentrarsi qui", "Concentrate here"),
+            "keep_up_the_good_work": ("Mantenere il buon lavoro", "Keep up the good work"),
+            "low_priority": ("Bassa priorità", "Low priority"),
+            "possible_overkill": ("Possibile eccesso", "Possible overkill"),
+        }[self.value]
+        return names[1] if lang == "en" else names[0]
+
+
+_QUADRANTS = np.array([q.value for q in Quadrant], dtype=object)
+
+
+def _quadrant_codes(perf: np.ndarray, imp: np.ndarray, x0: np.ndarray, y0: np.ndarray) -> Any:
+    high_imp = imp >= y0
+    high_perf = perf >= x0
+    code = np.where(
+        high_imp,
+        np.where(high_perf, 1, 0),  # keep up / concentrate here
+        np.where(high_perf, 3, 2),  # possible overkill / low priority
+    )
+    return np.where(np.isnan(perf) | np.isnan(imp), -1, code)
+
+
+def _weighted_cov(x: np.ndarray, w: np.ndarray, groups: Groups) -> np.ndarray:
+    """Pairwise weighted covariance matrices per group, shape (G, k, k)."""
+    k = x.shape[1]
+    present = ~np.isnan(x)
+    y = np.where(present, x, 0.0)
+    G = groups.indicator
+    cov = np.full((groups.n, k, k), np.nan)
+    ii, jj = np.triu_indices(k)
+    for a, b in zip(ii, jj, strict=True):  # loop over item pairs, not respondents
+        m = present[:, a] & present[:, b]
+        wm = w * m
+        sw = G @ wm
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ma = (G @ (wm * y[:, a])) / sw
+            mb = (G @ (wm * y[:, b])) / sw
+            c = (G @ (wm * y[:, a] * y[:, b])) / sw - ma * mb
+        cov[:, a, b] = c
+        cov[:, b, a] = c
+    return cov
+
+
+def _importance_derived(
+    items: np.ndarray, overall: np.ndarray, w: np.ndarray, groups: Groups, method: str
+) -> np.ndarray:
+    k = items.shape[1]
+    cov = _weighted_cov(np.column_stack([items, overall]), w, groups)
+    cxx, cxy, cyy = cov[:, :k, :k], cov[:, :k, k], cov[:, k, k]
+    sd_x = np.sqrt(np.diagonal(cxx, axis1=1, axis2=2))
+    sd_y = np.sqrt(cyy)[:, None]
+    if method == "correlation":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(cxy / (sd_x * sd_y))
+    if method == "regression":
+        out = np.full((groups.n, k), np.nan)
+        ok = np.isfinite(cxx).all(axis=(1, 2)) & np.isfinite(cxy).all(axis=1)
+        if ok.any():
+            sol = np.linalg.pinv(cxx[ok]) @ cxy[ok][:, :, None]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[ok] = sol[:, :, 0] * sd_x[ok] / sd_y[ok]
+        return out
+    raise ValueError(f"derived importance must be 'correlation' or 'regression', not {method!r}")
+
+
+def ipa(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    *,
+    by: By = None,
+    weights: str | None = None,
+    importance: str = "auto",
+    derived: str = "correlation",
+    overall: str | None = None,
+    axes: str | tuple[float, float] = "mean",
+    n_boot: int = 0,
+    seed: int | None = None,
+) -> pd.DataFrame:
+    """Importance-performance analysis of the scored items, by group.
+
+    Parameters
+    ----------
+    instrument, responses
+        The questionnaire and validated responses.
+    by, weights
+        Grouping column(s) and survey-weight column.
+    importance
+        ``"stated"`` (importance items), ``"derived"``, or ``"auto"``
+        (stated when every scored item has an importance item).
+    derived
+        ``"correlation"`` or ``"regression"`` (standardised coefficients).
+    overall
+        Question id of overall satisfaction for derived importance
+        (default: the respondent's overall index over the dimensions).
+    axes
+        Where the axes cross: ``"mean"`` or ``"median"`` of the items'
+        performance and importance in the group, or ``(performance,
+        importance)`` values.
+    n_boot, seed
+        Bootstrap replicates (Poisson bootstrap of respondents) to measure
+        how sure each item's quadrant is; 0 to skip.
+
+    Returns
+    -------
+    DataFrame
+        Group columns, then ``question``, ``dimension``, ``n``,
+        ``performance`` (0-100), ``importance`` (0-100 when stated, a
+        correlation or coefficient when derived), ``importance_method``,
+        ``x_axis``, ``y_axis``, ``quadrant`` (a :class:`Quadrant` value),
+        ``membership`` (share of bootstrap replicates that put the item in
+        the same quadrant; NaN without bootstrap).
+
+    Examples
+    --------
+    >>> from qualitapa.surveys import Instrument, Question, Scale, SurveyDimension
+    >>> qs = [Question(q, "likert", q, dimension="d", scale=Scale.likert(5)) for q in "ab"]
+    >>> qs += [Question("imp_" + q, "likert", "i" + q, scale=Scale.likert(5), importance_of=q)
+    ...        for q in "ab"]
+    >>> inst = Instrument("c", "C", dimensions=[SurveyDimension("d", "D")], questions=qs)
+    >>> df = pd.DataFrame({"a": [2, 3], "b": [5, 4], "imp_a": [5, 5], "imp_b": [2, 3]})
+    >>> ipa(inst, df)[["question", "performance", "importance", "quadrant"]].to_dict("records")
+    [{'question': 'a', 'performance': 37.5, 'importance': 100.0, 'quadrant': 'concentrate_here'}, {'question': 'b', 'performance': 87.5, 'importance': 37.5, 'quadrant': 'possible_overkill'}]
+    """
+    items = instrument.items()
+    if len(items) < 2:
+        raise DataError("importance-performance analysis needs at least two scored items")
+    imp_of = instrument.importance_items()
+    if importance == "auto":
+        importance = "stated" if all(q.id in imp_of for q in items) else "derived"
+    if importance == "stated":
+        missing = [q.id for q in items if q.id not in imp_of]
+        if missing:
+            raise DataError(f"no importance item for {missing}; use importance='derived'")
+    elif importance != "derived":
+        raise ValueError(f"importance must be 'auto', 'stated' or 'derived', not {importance!r}")
+    groups = make_groups(responses, by)
+    w = weights_of(responses, weights)
+    perf_x = np.column_stack(
+        [q.scale.rescale(item_values(q, responses, reverse=True)) for q in items]  # type: ignore[union-attr]
+    )
+    if importance == "stated":
+        imp_qs = [instrument.question(imp_of[q.id]) for q in items]
+        imp_x = np.column_stack(
+            [q.scale.rescale(item_values(q, responses)) for q in imp_qs]  # type: ignore[union-attr]
+        )
+        target = None
+    else:
+        if overall is not None:
+            oq = instrument.question(overall)
+            if not oq.type.scaled:
+                raise DataError(f"overall satisfaction question {overall!r} is not scaled")
+            target = oq.scale.rescale(item_values(oq, responses, reverse=True))  # type: ignore[union-attr]
+            items_used = [q for q in items if q.id != overall]
+        else:
+            sc = respondent_scores(instrument, responses).to_numpy()
+            with np.errstate(invalid="ignore"):
+                target = np.nanmean(np.where(np.isnan(sc), np.nan, sc), axis=1) if sc.size else sc
+            items_used = items
+        if len(items_used) < len(items):
+            keep = [i for i, q in enumerate(items) if q.id != overall]
+            perf_x = perf_x[:, keep]
+            items = items_used
+        imp_x = None
+
+    def compute(wb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        s = summarise(perf_x, wb, groups)
+        if imp_x is not None:
+            imp = summarise(imp_x, wb, groups).mean
+        else:
+            imp = _importance_derived(perf_x, target, wb, groups, derived)  # type: ignore[arg-type]
+        return s.mean, imp, s.n
+
+    perf, imp, n = compute(w)
+
+    def crossing(p: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if isinstance(axes, tuple):
+            return np.full((groups.n, 1), float(axes[0])), np.full((groups.n, 1), float(axes[1]))
+        if axes not in ("mean", "median"):
+            raise ValueError(f"axes must be 'mean', 'median' or (x, y), not {axes!r}")
+        fn = np.nanmean if axes == "mean" else np.nanmedian
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return fn(p, axis=1, keepdims=True), fn(i, axis=1, keepdims=True)
+
+    x0, y0 = crossing(perf, imp)
+    quad = _quadrant_codes(perf, imp, x0, y0)
+    membership = np.full(perf.shape, np.nan)
+    if n_boot > 0:
+        rng = np.random.default_rng(seed)
+        same = np.zeros(perf.shape)
+        valid = np.zeros(perf.shape)
+        for _ in range(n_boot):  # loop over replicates; each is vectorised
+            pb, ib, _n = compute(w * rng.poisson(1.0, size=len(w)))
+            xb, yb = crossing(pb, ib) if not isinstance(axes, tuple) else (x0, y0)
+            qb = _quadrant_codes(pb, ib, xb, yb)
+            valid += qb >= 0
+            same += (qb == quad) & (qb >= 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            membership = same / valid
+    k = len(items)
+    cols: dict[str, Any] = {
+        "question": np.tile([q.id for q in items], groups.n),
+        "dimension": np.tile([q.dimension or "" for q in items], groups.n),
+        "n": n.ravel().astype(np.int64),
+        "performance": perf.ravel(),
+        "importance": imp.ravel(),
+        "importance_method": np.full(
+            groups.n * k, "stated" if importance == "stated" else f"derived_{derived}", dtype=object
+        ),
+        "x_axis": np.repeat(x0.ravel(), k),
+        "y_axis": np.repeat(y0.ravel(), k),
+        "quadrant": np.where(quad.ravel() >= 0, _QUADRANTS[np.maximum(quad.ravel(), 0)], None),
+        "membership": membership.ravel(),
+    }
+    return _with_keys(groups, cols, k)
+
+
+def servqual_gap(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    *,
+    by: By = None,
+    weights: str | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Expectation-perception gaps (SERVQUAL, Parasuraman et al. 1988).
+
+    For every item with an expectation item (``expectation_of``), the gap
+    is perception minus expectation of the same respondent (on the scale's
+    points when both use the same scale, otherwise on 0-100). Dimension
+    gaps average a respondent's item gaps. Negative gaps mean expectations
+    are not met. Intervals are paired, with Kish effective sample size.
+
+    Returns
+    -------
+    DataFrame
+        Group columns, then ``level`` (``item`` or ``dimension``),
+        ``dimension``, ``question``, ``n`` (pairs), ``perception``,
+        ``expectation``, ``gap``, ``se``, ``ci_low``, ``ci_high``.
+
+    Examples
+    --------
+    >>> from qualitapa.surveys import Instrument, Question, Scale, SurveyDimension
+    >>> inst = Instrument("c", "C", dimensions=[SurveyDimension("d", "D")], questions=[
+    ...     Question("p", "likert", "P", dimension="d", scale=Scale.likert(7)),
+    ...     Question("e", "likert", "E", scale=Scale.likert(7), expectation_of="p")])
+    >>> r = servqual_gap(inst, pd.DataFrame({"p": [5, 6, 4], "e": [7, 6, 7]}))
+    >>> r[["level", "question", "gap"]].to_dict("records")
+    [{'level': 'item', 'question': 'p', 'gap': -1.6666666666666667}, {'level': 'dimension', 'question': '', 'gap': -1.6666666666666667}]
+    """
+    pairs = instrument.expectation_items()
+    if not pairs:
+        raise DataError("the instrument has no expectation items (expectation_of)")
+    groups = make_groups(responses, by)
+    w = weights_of(responses, weights)
+    ids = list(pairs)
+    p_cols, e_cols, g_cols = [], [], []
+    for pid in ids:
+        pq, eq = instrument.question(pid), instrument.question(pairs[pid])
+        p = item_values(pq, responses, reverse=True)
+        e = item_values(eq, responses, reverse=True)
+        if pq.scale != eq.scale:
+            p, e = pq.scale.rescale(p), eq.scale.rescale(e)  # type: ignore[union-attr]
+        both = ~np.isnan(p) & ~np.isnan(e)
+        p_cols.append(np.where(both, p, np.nan))
+        e_cols.append(np.where(both, e, np.nan))
+        g_cols.append(np.where(both, p - e, np.nan))
+    P, E, D = np.column_stack(p_cols), np.column_stack(e_cols), np.column_stack(g_cols)
+    dims = sorted({instrument.question(i).dimension or "" for i in ids})
+    dim_of = np.array([instrument.question(i).dimension or "" for i in ids])
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        dP = np.column_stack([np.nanmean(P[:, dim_of == d], axis=1) for d in dims])
+        dE = np.column_stack([np.nanmean(E[:, dim_of == d], axis=1) for d in dims])
+        dD = np.column_stack([np.nanmean(D[:, dim_of == d], axis=1) for d in dims])
+    sp, se_, sd = (
+        summarise(np.column_stack([a, b]), w, groups, confidence=confidence)
+        for a, b in ((P, dP), (E, dE), (D, dD))
+    )
+    m = len(ids) + len(dims)
+    cols: dict[str, Any] = {
+        "level": np.tile(["item"] * len(ids) + ["dimension"] * len(dims), groups.n),
+        "dimension": np.tile([*dim_of.tolist(), *dims], groups.n),
+        "question": np.tile([*ids, *[""] * len(dims)], groups.n),
+        "n": sd.n.ravel().astype(np.int64),
+        "perception": sp.mean.ravel(),
+        "expectation": se_.mean.ravel(),
+        "gap": sd.mean.ravel(),
+        "se": sd.se.ravel(),
+        "ci_low": sd.low.ravel(),
+        "ci_high": sd.high.ravel(),
+    }
+    return _with_keys(groups, cols, m)

@@ -1,0 +1,397 @@
+"""Weighting to the population: raking (IPF), post-stratification, trimming.
+
+Raking (Deming & Stephan 1940) adjusts the respondents' weights so that the
+weighted sample reproduces known population margins (e.g. sex and age
+class from the civil registry): for each margin variable in turn, every
+weight is multiplied by ``target / current weighted total`` of its
+category, and the cycle repeats until every margin is matched within
+``tol``. It is iterative proportional fitting of the sample cross-table,
+carried at respondent level with one ``bincount`` per variable and cycle.
+
+Post-stratification uses the full cross-classification instead: the weight
+of a respondent in cell :math:`h` is :math:`w_i N_h / \\sum_{i \\in h} w_i`.
+
+Margins are proportions or counts; each margin is rescaled to ``total``
+(by default the sum of the base weights, so weights average 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import DataError
+from qualitapa.surveys._stats import design_effect, effective_sample_size
+
+__all__ = ["WeightingResult", "margins_from_frame", "poststratify", "rake", "trim_weights"]
+
+Margins = Mapping[str, Mapping[Any, float]]
+
+
+@attrs.frozen
+class WeightingResult:
+    """Weights computed by :func:`rake` or :func:`poststratify`.
+
+    Attributes
+    ----------
+    weights
+        One weight per respondent, aligned on the responses' index.
+    report
+        Per margin category (or cell): ``variable``, ``category``,
+        ``sample_n``, ``target``, ``achieved``, ``share_sample`` and
+        ``share_target``.
+    iterations
+        Raking cycles run (1 for post-stratification).
+    converged
+        Whether every margin is matched within the tolerance.
+    max_error
+        Largest relative difference between achieved and target totals.
+    """
+
+    weights: pd.Series
+    report: pd.DataFrame
+    iterations: int
+    converged: bool
+    max_error: float
+
+    @property
+    def design_effect(self) -> float:
+        """Kish design effect of the weights, ``n * sum w^2 / (sum w)^2``."""
+        return design_effect(self.weights.to_numpy())
+
+    @property
+    def effective_n(self) -> float:
+        """Kish effective sample size."""
+        return effective_sample_size(self.weights.to_numpy())
+
+    def apply(self, responses: pd.DataFrame, column: str = "weight") -> pd.DataFrame:
+        """A copy of ``responses`` with the weights in ``column``."""
+        return responses.assign(**{column: self.weights.reindex(responses.index)})
+
+
+def margins_from_frame(
+    frame: pd.DataFrame, *, source: str | None = None
+) -> dict[str, dict[Any, float]]:
+    """Margins from a long table with columns ``variable``, ``category``, ``target``.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"variable": ["sex", "sex"], "category": ["F", "M"], "target": [52, 48]})
+    >>> margins_from_frame(m)
+    {'sex': {'F': 52.0, 'M': 48.0}}
+    """
+    for col in ("variable", "category", "target"):
+        if col not in frame.columns:
+            raise DataError(
+                f"margins need columns variable, category, target (found {list(frame.columns)})",
+                source=source,
+                column=col,
+            )
+    target = pd.to_numeric(frame["target"], errors="coerce")
+    if target.isna().any():
+        row = int(np.flatnonzero(target.isna().to_numpy())[0]) + 1
+        raise DataError("target is not a number", source=source, row=row, column="target")
+    out: dict[str, dict[Any, float]] = {}
+    for var, cat, t in zip(frame["variable"], frame["category"], target, strict=True):
+        out.setdefault(str(var), {})[cat] = float(t)
+    return out
+
+
+def _codes(
+    responses: pd.DataFrame, var: str, categories: Sequence[Any], source: str | None
+) -> np.ndarray:
+    if var not in responses.columns:
+        raise DataError(
+            "margin variable is not a column of the responses", source=source, column=var
+        )
+    col = responses[var]
+    # match categories as text so that 1 and "1" are the same class
+    cats_text = [str(c) for c in categories]
+    text = col.astype("string")
+    num_like = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+    if num_like:
+        vals = col.to_numpy(dtype=float, na_value=np.nan)
+        ints = ~np.isnan(vals) & (vals == np.floor(vals))
+        text = pd.Series(
+            np.where(ints, np.where(ints, vals, 0).astype(np.int64).astype(str), col.astype(str)),
+            index=col.index,
+            dtype="string",
+        ).where(col.notna())
+    codes = pd.Categorical(text, categories=cats_text).codes.astype(np.int64)
+    bad = codes < 0
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        value = col.iloc[i]
+        what = "is missing" if pd.isna(value) else f"{value!r} is not a category of the margin"
+        raise DataError(
+            f"{what} (categories: {cats_text}); recode or collapse categories first "
+            f"({int(bad.sum())} respondent(s))",
+            source=source,
+            row=i + 1,
+            column=var,
+        )
+    return codes
+
+
+def trim_weights(
+    weights: Any, *, lower: float | None = None, upper: float | None = None
+) -> np.ndarray:
+    """Clip weights to ``[lower, upper]`` times their mean, keeping their sum.
+
+    Examples
+    --------
+    >>> trim_weights([1.0, 1.0, 1.0, 5.0], upper=1.5).round(3).tolist()
+    [1.667, 1.667, 1.667, 3.0]
+    """
+    w = np.asarray(weights, dtype=float)
+    if lower is not None and upper is not None and lower >= upper:
+        raise ValueError("lower must be smaller than upper")
+    total = w.sum()
+    for _ in range(50):  # a few passes: clipping then rescaling may cross the bounds again
+        mean = w.mean()
+        clipped = np.clip(
+            w, None if lower is None else lower * mean, None if upper is None else upper * mean
+        )
+        clipped = clipped * total / clipped.sum()
+        if np.allclose(clipped, w, rtol=1e-12, atol=0):
+            break
+        w = clipped
+    return w
+
+
+def rake(
+    responses: pd.DataFrame,
+    margins: Margins | pd.DataFrame,
+    *,
+    base_weights: str | None = None,
+    total: float | None = None,
+    max_iter: int = 100,
+    tol: float = 1e-6,
+    trim: tuple[float | None, float | None] | None = None,
+    source: str | None = None,
+) -> WeightingResult:
+    """Rake (iterative proportional fitting) the respondents to population margins.
+
+    Parameters
+    ----------
+    responses
+        One row per respondent with the margin variables as columns.
+    margins
+        ``{variable: {category: target}}`` or a table with columns
+        ``variable``, ``category``, ``target`` (counts or shares).
+    base_weights
+        Column of design weights to start from (default 1).
+    total
+        Sum of the final weights (default: sum of the base weights).
+    max_iter
+        Maximum number of raking cycles.
+    tol
+        Convergence: every achieved margin total within ``tol`` (relative)
+        of its target.
+    trim
+        ``(lower, upper)`` bounds on weights relative to their mean, applied
+        after each cycle (trimmed raking); None for no trimming.
+    source
+        Name of the data for error messages.
+
+    Returns
+    -------
+    WeightingResult
+
+    Raises
+    ------
+    DataError
+        A margin variable is missing, a respondent's category is not in its
+        margin (or missing), a category with a positive target has no
+        respondents (empty cell), or the fit does not converge in
+        ``max_iter`` cycles.
+
+    Examples
+    --------
+    Survey counts 7, 9 / 12, 7 raked to rows 5, 15 and columns 10, 10
+    (the fitted table keeps the sample's odds ratio):
+
+    >>> df = pd.DataFrame({"r": ["a"] * 16 + ["b"] * 19,
+    ...                    "c": ["x"] * 7 + ["y"] * 9 + ["x"] * 12 + ["y"] * 7})
+    >>> res = rake(df, {"r": {"a": 5, "b": 15}, "c": {"x": 10, "y": 10}}, total=20)
+    >>> res.converged, round(float(res.weights[df.r.eq("a") & df.c.eq("x")].sum()), 4)
+    (True, 1.7757)
+    """
+    if isinstance(margins, pd.DataFrame):
+        margins = margins_from_frame(margins, source=source)
+    if not margins:
+        raise DataError("no margins to rake to", source=source)
+    n = len(responses)
+    if n == 0:
+        raise DataError("no respondents to weight", source=source)
+    if base_weights is not None:
+        from qualitapa.surveys._stats import weights_of
+
+        w = weights_of(responses, base_weights).copy()
+    else:
+        w = np.ones(n)
+    grand = float(total) if total is not None else float(w.sum())
+    variables = list(margins)
+    codes: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+    cats_of: list[list[Any]] = []
+    for var in variables:
+        cats = list(margins[var])
+        t = np.asarray([float(margins[var][c]) for c in cats])
+        if np.any(t < 0) or not np.isfinite(t).all() or t.sum() <= 0:
+            raise DataError(
+                "margin targets must be non-negative numbers with a positive sum",
+                source=source,
+                column=var,
+            )
+        c = _codes(responses, var, cats, source)
+        counts = np.bincount(c, minlength=len(cats))
+        empty = (counts == 0) & (t > 0)
+        if empty.any():
+            raise DataError(
+                f"empty margin cell: no respondent has {var} = {cats[int(np.flatnonzero(empty)[0])]!r} "
+                "but its population target is positive; collapse categories",
+                source=source,
+                column=var,
+            )
+        codes.append(c)
+        targets.append(t / t.sum() * grand)
+        cats_of.append(cats)
+    max_error = np.inf
+    converged = False
+    it = 0
+    w = w * grand / w.sum()
+    for it in range(1, max_iter + 1):  # loop over cycles and variables, not respondents
+        for c, t in zip(codes, targets, strict=True):
+            current = np.bincount(c, weights=w, minlength=len(t))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                factor = np.where(current > 0, t / current, 0.0)
+            w = w * factor[c]
+        if trim is not None:
+            w = trim_weights(w, lower=trim[0], upper=trim[1])
+        errors = [
+            np.max(np.abs(np.bincount(c, weights=w, minlength=len(t)) - t) / np.maximum(t, 1e-300))
+            for c, t in zip(codes, targets, strict=True)
+        ]
+        max_error = float(max(errors))
+        if max_error <= tol:
+            converged = True
+            break
+    if not converged:
+        raise DataError(
+            f"raking did not converge in {max_iter} cycles (largest relative margin error "
+            f"{max_error:.3g} > tol {tol:g}); loosen the trimming bounds, collapse sparse "
+            "categories or raise max_iter",
+            source=source,
+        )
+    report = _report(variables, cats_of, codes, targets, w)
+    return WeightingResult(
+        pd.Series(w, index=responses.index, name="weight"), report, it, converged, max_error
+    )
+
+
+def _report(
+    variables: Sequence[str],
+    cats_of: Sequence[Sequence[Any]],
+    codes: Sequence[np.ndarray],
+    targets: Sequence[np.ndarray],
+    w: np.ndarray,
+) -> pd.DataFrame:
+    rows = []
+    for var, cats, c, t in zip(variables, cats_of, codes, targets, strict=True):
+        sample_n = np.bincount(c, minlength=len(cats))
+        achieved = np.bincount(c, weights=w, minlength=len(cats))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "variable": var,
+                    "category": [str(x) for x in cats],
+                    "sample_n": sample_n,
+                    "target": t,
+                    "achieved": achieved,
+                    "share_sample": sample_n / sample_n.sum(),
+                    "share_target": t / t.sum(),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def poststratify(
+    responses: pd.DataFrame,
+    population: pd.DataFrame,
+    *,
+    cells: Sequence[str],
+    count: str = "population",
+    base_weights: str | None = None,
+    total: float | None = None,
+    source: str | None = None,
+) -> WeightingResult:
+    """Post-stratify: weight each cell of ``cells`` to its population count.
+
+    Parameters
+    ----------
+    responses
+        One row per respondent with the ``cells`` columns.
+    population
+        One row per cell: the ``cells`` columns and the ``count`` column.
+    cells
+        Variables whose cross-classification defines the cells.
+    count
+        Column of ``population`` with the population count (or share).
+    base_weights, total, source
+        As in :func:`rake`.
+
+    Raises
+    ------
+    DataError
+        A respondent's cell is not in ``population``, or a cell with a
+        positive population has no respondents (collapse cells).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sex": ["F", "F", "M"]})
+    >>> pop = pd.DataFrame({"sex": ["F", "M"], "population": [50, 50]})
+    >>> poststratify(df, pop, cells=["sex"], total=3).weights.tolist()
+    [0.75, 0.75, 1.5]
+    """
+    cells = list(cells)
+    for c in [*cells, count]:
+        if c not in population.columns:
+            raise DataError("population table column is missing", source=source, column=c)
+    keys = population[cells].astype("string").agg("|".join, axis=1) if cells else None
+    if keys is None or keys.duplicated().any():
+        raise DataError("population cells must be unique", source=source)
+    margin = dict(zip(keys, pd.to_numeric(population[count], errors="coerce"), strict=True))
+    resp_key = responses[cells].astype("string")
+    if resp_key.isna().any().any():
+        row = int(np.flatnonzero(resp_key.isna().any(axis=1).to_numpy())[0]) + 1
+        raise DataError("a cell variable is missing", source=source, row=row)
+    frame = pd.DataFrame({"cell": resp_key.agg("|".join, axis=1)}, index=responses.index)
+    result = (
+        rake(
+            frame,
+            {"cell": margin},
+            base_weights=None,
+            total=total,
+            max_iter=1,
+            tol=1e-9,
+            source=source,
+        )
+        if base_weights is None
+        else rake(
+            frame.assign(_w=responses[base_weights]),
+            {"cell": margin},
+            base_weights="_w",
+            total=total,
+            max_iter=1,
+            tol=1e-9,
+            source=source,
+        )
+    )
+    report = result.report.assign(variable="+".join(cells))
+    return attrs.evolve(result, report=report)
