@@ -55,3 +55,53 @@ __all__ = [
     "targets",
     "trends",
 ]
+
+# -- composite indices, uncertainty, DEA, group ratios (issue 6) --------------------
+from qualitapa.indicators._composite import (
+    CompositeComponent,
+    CompositeDefinition,
+    composite,
+    composite_contributions,
+)
+from qualitapa.indicators._composite_methods import (
+    Aggregator,
+    Normaliser,
+    aggregate,
+    normalise,
+    pca_weights,
+    winsorise,
+)
+from qualitapa.indicators._composite_uncertainty import (
+    UncertaintyResult,
+    composite_uncertainty,
+)
+from qualitapa.indicators._dea import (
+    DEAResult,
+    DEASolverError,
+    Orientation,
+    ReturnsToScale,
+    dea,
+)
+from qualitapa.indicators._group_ratios import group_ratio, ratio_parts
+
+__all__ += [
+    "Aggregator",
+    "CompositeComponent",
+    "CompositeDefinition",
+    "DEAResult",
+    "DEASolverError",
+    "Normaliser",
+    "Orientation",
+    "ReturnsToScale",
+    "UncertaintyResult",
+    "aggregate",
+    "composite",
+    "composite_contributions",
+    "composite_uncertainty",
+    "dea",
+    "group_ratio",
+    "normalise",
+    "pca_weights",
+    "ratio_parts",
+    "winsorise",
+]

@@ -1,0 +1,770 @@
+"""Composite index definitions and their computation.
+
+A :class:`CompositeDefinition` is a tree: indicators (leaves, with weights)
+grouped into sub-indices, grouped into the index. Plugins contribute them
+like indicators (hook ``qualitapa_composites``, TOML section
+``[[composites]]``)::
+
+    [[composites]]
+    id = "registry.quality_index"
+    label = { it = "Indice di qualità dell'anagrafe", en = "Registry quality index" }
+    service = "registry"
+    normaliser = "min_max"
+    aggregator = "arithmetic"
+    min_coverage = 0.75
+
+    [[composites.components]]
+    id = "access"
+    label = { it = "Accessibilità", en = "Access" }
+    weight = 2
+    components = [
+        { indicator = "registry.online_share" },
+        { indicator = "registry.wait_minutes", weight = 2 },
+    ]
+
+    [[composites.components]]
+    indicator = "registry.certificates_per_fte"
+
+:func:`composite` normalises the indicator values of each period, weights
+and aggregates them up the tree and ranks the organizations;
+:func:`composite_contributions` explains each score by its components.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import DataError, DefinitionError
+from qualitapa.indicators._composite_methods import (
+    Aggregator,
+    Normaliser,
+    _aggregate_array,
+    _choice,
+    _normalise_array,
+    _winsorise_array,
+    pca_weights,
+)
+from qualitapa.models import Polarity, Text, check_id, from_mapping
+
+__all__ = [
+    "CompositeComponent",
+    "CompositeDefinition",
+    "composite",
+    "composite_contributions",
+]
+
+
+def _opt_aggregator(value: Any) -> Aggregator | None:
+    return None if value is None else _choice(Aggregator, value, "aggregator")
+
+
+def _opt_polarity(value: Any) -> Polarity | None:
+    return None if value is None else _choice(Polarity, value, "polarity")
+
+
+def _aggregator(value: Any) -> Aggregator:
+    return _choice(Aggregator, value, "aggregator")
+
+
+def _normaliser(value: Any) -> Normaliser:
+    return _choice(Normaliser, value, "normaliser")
+
+
+def _label(value: Any) -> Text:
+    return Text.coerce(value)
+
+
+def _opt_label(value: Any) -> Text | None:
+    return None if value is None else Text.coerce(value)
+
+
+def _opt_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _components(value: Any) -> tuple[CompositeComponent, ...]:
+    if isinstance(value, Mapping | str | bytes):
+        raise DefinitionError("components must be a list of tables", field="components")
+    return tuple(
+        c if isinstance(c, CompositeComponent) else CompositeComponent.from_mapping(c)
+        for c in value
+    )
+
+
+def _goalposts(value: Any) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise DefinitionError(
+            f"goalposts must be [min, max], not {value!r}", field="goalposts"
+        ) from None
+    if not lo < hi:
+        raise DefinitionError(f"goalposts need min < max, not {value!r}", field="goalposts")
+    return lo, hi
+
+
+def _weight(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    if not np.isfinite(value) or value < 0:
+        raise DefinitionError(
+            f"weight must be finite and not negative, not {value!r}", field="weight"
+        )
+
+
+@attrs.frozen
+class CompositeComponent:
+    """A node of a composite tree: an indicator (leaf) or a sub-index.
+
+    Parameters
+    ----------
+    indicator
+        For a leaf: the indicator id.
+    id
+        For a sub-index: its id (leaves use the indicator id).
+    label
+        Bilingual name (sub-indices).
+    weight
+        Weight among its siblings (relative; default 1).
+    components
+        For a sub-index: its children.
+    aggregator
+        For a sub-index: overrides the composite's aggregator.
+    polarity
+        For a leaf: overrides the indicator definition's polarity.
+    goalposts, log
+        For a leaf: fixed ``(min, max)`` for the ``goalposts`` normaliser,
+        optionally on a log scale.
+    target
+        For a leaf: reference value for ``distance_to_target`` (default:
+        the indicator definition's target).
+
+    Examples
+    --------
+    >>> leaf = CompositeComponent.from_mapping({"indicator": "registry.wait", "weight": 2})
+    >>> leaf.key, leaf.is_leaf
+    ('registry.wait', True)
+    """
+
+    indicator: str | None = attrs.field(default=None)
+    id: str | None = attrs.field(default=None)
+    label: Text | None = attrs.field(default=None, converter=_opt_label)
+    weight: float = attrs.field(default=1.0, converter=float, validator=_weight)
+    components: tuple[CompositeComponent, ...] = attrs.field(default=(), converter=_components)
+    aggregator: Aggregator | None = attrs.field(default=None, converter=_opt_aggregator)
+    polarity: Polarity | None = attrs.field(default=None, converter=_opt_polarity)
+    goalposts: tuple[float, float] | None = attrs.field(default=None, converter=_goalposts)
+    log: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    target: float | None = attrs.field(default=None, converter=_opt_float)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.indicator is None) == (not self.components):
+            raise DefinitionError(
+                "a component is either an indicator (field 'indicator') or a sub-index "
+                "(fields 'id' and 'components')",
+                item=self.indicator or self.id,
+            )
+        if self.indicator is not None:
+            check_id(self, attrs.fields(CompositeComponent).indicator, self.indicator)
+        elif self.id is None:
+            raise DefinitionError("a sub-index needs an 'id'", field="id")
+        else:
+            check_id(self, attrs.fields(CompositeComponent).id, self.id)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for an indicator."""
+        return self.indicator is not None
+
+    @property
+    def key(self) -> str:
+        """The indicator id of a leaf, the id of a sub-index."""
+        return str(self.indicator if self.indicator is not None else self.id)
+
+    @classmethod
+    def from_mapping(
+        cls, mapping: Mapping[str, Any], *, source: str | None = None
+    ) -> CompositeComponent:
+        """Build a component (recursively) from a TOML table or dict."""
+        return from_mapping(cls, mapping, source=source, kind="composite component")
+
+    def leaves(self) -> list[CompositeComponent]:
+        """The indicator leaves under this node (itself for a leaf), depth first."""
+        if self.is_leaf:
+            return [self]
+        return [leaf for c in self.components for leaf in c.leaves()]
+
+
+def _fraction(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    if not 0 <= value <= 1:
+        raise DefinitionError(
+            f"{attribute.name} must be in [0, 1], not {value!r}", field=attribute.name
+        )
+
+
+def _winsor(instance: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and not 0 <= value < 0.5:
+        raise DefinitionError(f"winsorise must be in [0, 0.5), not {value!r}", field="winsorise")
+
+
+@attrs.frozen
+class CompositeDefinition:
+    """A composite index: a tree of indicators with weights, and how to combine them.
+
+    Parameters
+    ----------
+    id
+        Stable id, e.g. ``"registry.quality_index"``.
+    label
+        Bilingual name.
+    components
+        The top-level components (indicators and sub-indices).
+    service
+        The service it belongs to (optional).
+    normaliser
+        A :class:`Normaliser` (default ``min_max``).
+    aggregator
+        A :class:`Aggregator` for every node without its own (default
+        ``arithmetic``).
+    weighting
+        ``explicit`` (the components' weights, default 1 = equal),
+        ``equal`` (ignore given weights) or ``pca`` (top-level indicator
+        weights from principal components, see :func:`pca_weights`; only
+        for a flat tree of indicators).
+    min_coverage
+        Data-availability threshold per node: the share of its components
+        an organization needs, else the node is missing (status
+        ``insufficient_data``).
+    winsorise
+        Optional tail share clipped before normalising (e.g. 0.025).
+    scale
+        Multiplier of the final index (e.g. 100 for a 0-100 scale).
+    description
+        Bilingual description.
+
+    Examples
+    --------
+    >>> d = CompositeDefinition.from_mapping({
+    ...     "id": "libraries.index", "label": {"it": "Indice biblioteche"},
+    ...     "components": [{"indicator": "libraries.loans"},
+    ...                    {"id": "reach", "components": [{"indicator": "libraries.users"},
+    ...                                                   {"indicator": "libraries.hours"}]}]})
+    >>> d.indicators()
+    ['libraries.loans', 'libraries.users', 'libraries.hours']
+    """
+
+    id: str = attrs.field(validator=check_id)
+    label: Text = attrs.field(converter=_label)
+    components: tuple[CompositeComponent, ...] = attrs.field(converter=_components)
+    service: str | None = attrs.field(default=None)
+    normaliser: Normaliser = attrs.field(default=Normaliser.MIN_MAX, converter=_normaliser)
+    aggregator: Aggregator = attrs.field(default=Aggregator.ARITHMETIC, converter=_aggregator)
+    weighting: str = attrs.field(
+        default="explicit", validator=attrs.validators.in_(("explicit", "equal", "pca"))
+    )
+    min_coverage: float = attrs.field(default=0.5, converter=float, validator=_fraction)
+    winsorise: float | None = attrs.field(default=None, converter=_opt_float, validator=_winsor)
+    scale: float = attrs.field(default=1.0, converter=float)
+    description: Text | None = attrs.field(default=None, converter=_opt_label)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.components:
+            raise DefinitionError("a composite needs at least one component", item=self.id)
+        seen: set[str] = set()
+        for node in self.nodes():
+            if node.key in seen:
+                raise DefinitionError(
+                    f"component {node.key!r} appears twice in the tree", item=self.id
+                )
+            seen.add(node.key)
+        if self.weighting == "pca" and any(not c.is_leaf for c in self.components):
+            raise DefinitionError(
+                "pca weighting works on a flat list of indicators", item=self.id, field="weighting"
+            )
+
+    @classmethod
+    def from_mapping(
+        cls, mapping: Mapping[str, Any], *, source: str | None = None
+    ) -> CompositeDefinition:
+        """Build a composite from a TOML table or dict (components nested)."""
+        return from_mapping(
+            cls, mapping, source=source, kind="composite", converters={"components": _components}
+        )
+
+    @property
+    def root(self) -> CompositeComponent:
+        """The tree as one sub-index node whose id is the composite's id."""
+        return CompositeComponent(
+            id=self.id, label=self.label, components=self.components, aggregator=self.aggregator
+        )
+
+    def nodes(self) -> list[CompositeComponent]:
+        """Every component, depth first (parents before children)."""
+        out: list[CompositeComponent] = []
+
+        def walk(node: CompositeComponent) -> None:
+            out.append(node)
+            for c in node.components:
+                walk(c)
+
+        for c in self.components:
+            walk(c)
+        return out
+
+    def indicators(self) -> list[str]:
+        """The indicator ids of the leaves, depth first."""
+        return [leaf.key for c in self.components for leaf in c.leaves()]
+
+    def check(self, catalog: Any) -> list[str]:
+        """Problems with the catalog: unknown or neutral indicators."""
+        problems = []
+        for ind in self.indicators():
+            if ind not in catalog.indicators:
+                problems.append(f"composite {self.id!r}: unknown indicator {ind!r}")
+        for leaf in (n for n in self.nodes() if n.is_leaf):
+            if leaf.key in catalog.indicators and leaf.polarity is None:
+                pol = getattr(catalog.indicators[leaf.key], "polarity", None)
+                if pol == Polarity.NEUTRAL:
+                    problems.append(
+                        f"composite {self.id!r}: indicator {leaf.key!r} is neutral; give the "
+                        "component a polarity"
+                    )
+        return problems
+
+
+# ---------------------------------------------------------------------------
+# Computation
+# ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Plan:
+    """The tree flattened for vectorised evaluation (internal)."""
+
+    leaves: list[str]  # indicator ids, column order of the leaf matrix
+    sign: np.ndarray  # (L,)
+    lo: np.ndarray  # (L,)
+    hi: np.ndarray
+    log: np.ndarray
+    target: np.ndarray
+    # internal nodes bottom-up: (key, child slots, aggregator); slots index leaves 0..L-1
+    # then internal nodes L.. in this order
+    nodes: list[tuple[str, list[int], Aggregator]]
+    weights: list[np.ndarray]  # weights of each node's children
+    parents: dict[str, str]  # child key -> parent key
+
+
+def _plan(
+    definition: CompositeDefinition, polarities: Mapping[str, Any], targets: Mapping[str, float]
+) -> _Plan:
+    root = definition.root
+    leaves = root.leaves()
+    keys = [leaf.key for leaf in leaves]
+    slot = {k: i for i, k in enumerate(keys)}
+    sign, lo, hi, log, target = [], [], [], [], []
+    for leaf in leaves:
+        pol = leaf.polarity or polarities.get(leaf.key)
+        if pol is None:
+            raise DefinitionError(
+                f"the polarity of indicator {leaf.key!r} is unknown: give a catalog with its "
+                "definition, or a polarity in the composite component",
+                item=definition.id,
+            )
+        pol = _choice(Polarity, pol, "polarity")
+        if pol is Polarity.NEUTRAL:
+            raise DefinitionError(
+                f"indicator {leaf.key!r} is neutral: give the component a polarity",
+                item=definition.id,
+            )
+        sign.append(float(pol.sign))
+        g = leaf.goalposts or (np.nan, np.nan)
+        lo.append(g[0])
+        hi.append(g[1])
+        log.append(leaf.log)
+        t = leaf.target if leaf.target is not None else targets.get(leaf.key)
+        target.append(np.nan if t is None else float(t))
+    nodes: list[tuple[str, list[int], Aggregator]] = []
+    weights: list[np.ndarray] = []
+    parents: dict[str, str] = {}
+    equal = definition.weighting == "equal"
+
+    def walk(node: CompositeComponent) -> int:
+        if node.is_leaf:
+            return slot[node.key]
+        kids = [walk(c) for c in node.components]
+        for c in node.components:
+            parents[c.key] = node.key
+        nodes.append((node.key, kids, node.aggregator or definition.aggregator))
+        weights.append(np.array([1.0 if equal else c.weight for c in node.components]))
+        return len(keys) + len(nodes) - 1
+
+    walk(root)
+    return _Plan(
+        keys,
+        np.array(sign),
+        np.array(lo),
+        np.array(hi),
+        np.array(log, dtype=bool),
+        np.array(target),
+        nodes,
+        weights,
+        parents,
+    )
+
+
+def _evaluate(
+    plan: _Plan,
+    Z: np.ndarray,
+    weights: Sequence[np.ndarray],
+    aggregators: Sequence[Aggregator],
+    min_coverage: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Values and coverage of every slot (..., n, L + nodes) from normalised leaves Z (..., n, L).
+
+    ``weights[j]`` may carry leading run dimensions (..., 1, k) to vary by run.
+    """
+    L = Z.shape[-1]
+    vals = np.concatenate([Z, np.full((*Z.shape[:-1], len(plan.nodes)), np.nan)], axis=-1)
+    cov = np.concatenate(
+        [np.isfinite(Z).astype(float), np.zeros((*Z.shape[:-1], len(plan.nodes)))], axis=-1
+    )
+    for j, (_, kids, _agg) in enumerate(plan.nodes):
+        v, c = _aggregate_array(vals[..., kids], weights[j], aggregators[j], min_coverage)
+        vals[..., L + j] = v
+        cov[..., L + j] = c
+    return vals, cov
+
+
+def _wide(values: pd.DataFrame, indicators: list[str], source: str | None) -> pd.DataFrame:
+    """(period, organization) x indicator frame from tidy or wide values."""
+    if {"indicator", "value"} <= set(values.columns):
+        cols = ["organization", "indicator", "value"]
+        if "organization" not in values.columns:
+            raise DataError("required column is missing", source=source, column="organization")
+        frame = values[[c for c in ["period", *cols] if c in values.columns]].copy()
+        if "period" not in frame.columns:
+            frame["period"] = ""
+        frame = frame[frame["indicator"].isin(indicators)]
+        dup = frame.duplicated(["period", "organization", "indicator"], keep=False)
+        if dup.any():
+            raise DataError(
+                "each (organization, period, indicator) must appear once",
+                source=source,
+                failure_cases=frame[dup],
+            )
+        wide = frame.pivot(index=["period", "organization"], columns="indicator", values="value")
+    else:
+        if "organization" not in values.columns:
+            raise DataError("required column is missing", source=source, column="organization")
+        frame = values.copy()
+        if "period" not in frame.columns:
+            frame["period"] = ""
+        wide = frame.set_index(["period", "organization"])
+    missing = [i for i in indicators if i not in wide.columns]
+    if missing:
+        raise DataError(
+            f"no values for indicator(s) {missing} of the composite",
+            source=source,
+            column=missing[0],
+        )
+    wide = wide[indicators]
+    try:
+        return wide.astype(float)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"indicator values must be numbers: {exc}", source=source) from exc
+
+
+def _catalog_info(
+    catalog: Any, indicators: Iterable[str]
+) -> tuple[dict[str, Any], dict[str, float]]:
+    polarities: dict[str, Any] = {}
+    targets: dict[str, float] = {}
+    if catalog is None:
+        return polarities, targets
+    coll = getattr(catalog, "indicators", catalog)
+    for ind in indicators:
+        if ind in coll:
+            d = coll[ind]
+            polarities[ind] = getattr(d, "polarity", None)
+            t = getattr(d, "target", None)
+            if t is not None and getattr(t, "value", None) is not None:
+                targets[ind] = float(t.value)
+    return polarities, targets
+
+
+def _resolve(definition: CompositeDefinition | str, catalog: Any) -> CompositeDefinition:
+    if isinstance(definition, CompositeDefinition):
+        return definition
+    if catalog is None:
+        raise DefinitionError(f"composite {definition!r} given by id needs a catalog")
+    return catalog.composites[definition]
+
+
+@attrs.frozen
+class _Run:
+    """Everything computed for one composite (internal; reused by the uncertainty analysis)."""
+
+    definition: CompositeDefinition
+    plan: _Plan
+    index: pd.MultiIndex  # (period, organization)
+    periods: np.ndarray  # period of each row
+    raw: np.ndarray  # (rows, L)
+    Z: np.ndarray  # (rows, L) normalised with the definition's normaliser
+    weights: list[np.ndarray]
+    vals: np.ndarray  # (rows, slots)
+    cov: np.ndarray
+
+
+def _normalise_by_period(
+    plan: _Plan, raw: np.ndarray, periods: np.ndarray, method: Normaliser, winsor: float | None
+) -> np.ndarray:
+    out = np.empty_like(raw)
+    for p in pd.unique(periods):  # a handful of periods: the data inside is vectorised
+        rows = periods == p
+        A = raw[rows]
+        if winsor:
+            A = _winsorise_array(A, winsor)
+        out[rows] = _normalise_array(
+            A, method, plan.sign, lo=plan.lo, hi=plan.hi, log=plan.log, target=plan.target
+        )
+    return out
+
+
+def _prepare(
+    values: pd.DataFrame,
+    definition: CompositeDefinition | str,
+    catalog: Any,
+    polarity: Mapping[str, Any] | None,
+    source: str | None,
+) -> _Run:
+    d = _resolve(definition, catalog)
+    pols, targets = _catalog_info(catalog, d.indicators())
+    pols.update(polarity or {})
+    plan = _plan(d, pols, targets)
+    wide = _wide(values, plan.leaves, source)
+    raw = wide.to_numpy(dtype=float, na_value=np.nan)
+    periods = wide.index.get_level_values("period").to_numpy()
+    Z = _normalise_by_period(plan, raw, periods, d.normaliser, d.winsorise)
+    non_arithmetic = any(a is not Aggregator.ARITHMETIC for _, _, a in plan.nodes)
+    if non_arithmetic and np.nanmin(Z, initial=0.0) < 0:
+        raise DataError(
+            f"composite {d.id!r}: geometric and harmonic aggregation need non-negative "
+            f"normalised values; {d.normaliser.value} gives negative ones"
+        )
+    weights = list(plan.weights)
+    if d.weighting == "pca":
+        w = pca_weights(pd.DataFrame(Z, columns=plan.leaves))
+        weights[-1] = w.to_numpy()
+    vals, cov = _evaluate(plan, Z, weights, [a for _, _, a in plan.nodes], d.min_coverage)
+    return _Run(d, plan, wide.index, periods, raw, Z, weights, vals, cov)  # type: ignore[arg-type]
+
+
+def composite(
+    values: pd.DataFrame,
+    definition: CompositeDefinition | str,
+    *,
+    catalog: Any = None,
+    polarity: Mapping[str, Polarity | str] | None = None,
+    include_subindices: bool = True,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Compute a composite index (and its sub-indices) per organization and period.
+
+    Parameters
+    ----------
+    values
+        Indicator values: the tidy output of :func:`compute`
+        (``organization, period, indicator, value[, status]``) or a wide
+        frame with ``organization`` (and optionally ``period``) and one
+        column per indicator. Not modified.
+    definition
+        A :class:`CompositeDefinition`, or its id in ``catalog``.
+    catalog
+        Catalog (or mapping of indicator definitions) giving the indicators'
+        polarity and target.
+    polarity
+        Polarity per indicator, overriding the catalog (needed when no
+        catalog is given and the components do not state it).
+    include_subindices
+        Also return the rows of the sub-indices.
+    source
+        Name of the data for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``organization``, ``period``, ``index`` (the composite or
+        sub-index id), ``level`` (0 for the composite, 1 for its
+        components...), ``value`` (times the definition's ``scale`` for the
+        composite), ``rank`` (1 = best within the period, ties "min"),
+        ``coverage`` (share of components available) and ``status``
+        (``ok`` or ``insufficient_data``).
+
+    Raises
+    ------
+    DefinitionError
+        Unknown composite, unknown or neutral polarity, missing goalposts
+        or targets.
+    DataError
+        Missing indicator columns, duplicate values, negative normalised
+        values with geometric or harmonic aggregation.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = CompositeDefinition.from_mapping({
+    ...     "id": "libraries.index", "label": "Indice biblioteche", "scale": 100,
+    ...     "components": [{"indicator": "loans", "polarity": "higher_is_better"},
+    ...                    {"indicator": "cost", "polarity": "lower_is_better"}]})
+    >>> df = pd.DataFrame({"organization": ["a", "b", "c"],
+    ...                    "loans": [1.0, 2.0, 3.0], "cost": [5.0, 4.0, 9.0]})
+    >>> composite(df, d, include_subindices=False)[["organization", "value", "rank"]]
+      organization  value  rank
+    0            a   40.0     3
+    1            b   75.0     1
+    2            c   50.0     2
+    """
+    run = _prepare(values, definition, catalog, polarity, source)
+    return _result_frame(run, include_subindices)
+
+
+def _depths(plan: _Plan, root: str) -> dict[str, int]:
+    depth = {root: 0}
+    for key, _, _ in reversed(plan.nodes):
+        if key != root:
+            depth[key] = depth[plan.parents[key]] + 1
+    return depth
+
+
+def _result_frame(run: _Run, include_subindices: bool) -> pd.DataFrame:
+    from scipy.stats import rankdata
+
+    plan, d = run.plan, run.definition
+    L = len(plan.leaves)
+    depth = _depths(plan, d.id)
+    which = [j for j, (k, _, _) in enumerate(plan.nodes) if include_subindices or k == d.id]
+    orgs = run.index.get_level_values("organization").to_numpy()
+    frames = []
+    for j in sorted(which, key=lambda j: depth[plan.nodes[j][0]]):
+        key = plan.nodes[j][0]
+        v = run.vals[:, L + j] * (d.scale if key == d.id else 1.0)
+        # rank within each period: 1 = best, ties "min"
+        rank = np.full(len(v), np.nan)
+        for p in pd.unique(run.periods):
+            rows = run.periods == p
+            r = rankdata(-v[rows], method="min", nan_policy="omit")
+            rank[rows] = r
+        frames.append(
+            pd.DataFrame(
+                {
+                    "organization": orgs,
+                    "period": run.periods,
+                    "index": key,
+                    "level": depth[key],
+                    "value": v,
+                    "rank": pd.array(np.where(np.isnan(v), np.nan, rank), dtype="Int64"),
+                    "coverage": run.cov[:, L + j],
+                    "status": np.where(np.isnan(v), "insufficient_data", "ok"),
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    if (out["period"] == "").all():
+        out = out.drop(columns="period")
+    return out
+
+
+def composite_contributions(
+    values: pd.DataFrame,
+    definition: CompositeDefinition | str,
+    *,
+    catalog: Any = None,
+    polarity: Mapping[str, Polarity | str] | None = None,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Explain each score: what every component contributes to its parent.
+
+    Parameters
+    ----------
+    values, definition, catalog, polarity, source
+        As for :func:`composite`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per organization, period, node and child component:
+        ``organization``, ``period``, ``index`` (the parent node),
+        ``component``, ``raw`` (the indicator value, leaves only),
+        ``normalised`` (the component's value), ``weight`` (its weight
+        renormalised over the available components, summing to 1),
+        ``contribution`` and ``share``. Contributions add up to the parent's
+        value for an arithmetic mean, to its natural log for a geometric
+        mean and to its reciprocal for a harmonic mean; ``share`` is the
+        contribution divided by that total.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = CompositeDefinition.from_mapping({
+    ...     "id": "idx", "label": "Indice", "normaliser": "goalposts",
+    ...     "components": [
+    ...         {"indicator": "x", "polarity": "higher_is_better", "goalposts": [0, 10]},
+    ...         {"indicator": "y", "polarity": "higher_is_better", "goalposts": [0, 10],
+    ...          "weight": 3}]})
+    >>> df = pd.DataFrame({"organization": ["a"], "x": [8.0], "y": [4.0]})
+    >>> c = composite_contributions(df, d)
+    >>> c[["component", "normalised", "weight", "contribution"]]
+      component  normalised  weight  contribution
+    0         x         0.8    0.25           0.2
+    1         y         0.4    0.75           0.3
+    """
+    run = _prepare(values, definition, catalog, polarity, source)
+    plan, L = run.plan, len(run.plan.leaves)
+    keys = plan.leaves + [k for k, _, _ in plan.nodes]
+    orgs = run.index.get_level_values("organization").to_numpy()
+    frames = []
+    for j, (key, kids, agg) in enumerate(plan.nodes):
+        C = run.vals[:, kids]
+        avail = ~np.isnan(C)
+        w = np.where(avail, run.weights[j], 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w = w / w.sum(axis=1, keepdims=True)
+            if agg is Aggregator.ARITHMETIC:
+                contrib = w * C
+            elif agg is Aggregator.GEOMETRIC:
+                contrib = w * np.log(C)
+            else:
+                contrib = w / C
+            total = np.nansum(contrib, axis=1, keepdims=True)
+            share = contrib / total
+        parent_missing = np.isnan(run.vals[:, L + j])[:, None]
+        contrib = np.where(parent_missing | ~avail, np.nan, contrib)
+        share = np.where(parent_missing | ~avail, np.nan, share)
+        raw = np.column_stack(
+            [run.raw[:, k] if k < L else np.full(len(orgs), np.nan) for k in kids]
+        )
+        n, k = C.shape
+        frames.append(
+            pd.DataFrame(
+                {
+                    "organization": np.repeat(orgs, k),
+                    "period": np.repeat(run.periods, k),
+                    "index": key,
+                    "component": np.tile(np.array([keys[c] for c in kids], dtype=object), n),
+                    "raw": raw.ravel(),
+                    "normalised": C.ravel(),
+                    "weight": w.ravel(),
+                    "contribution": contrib.ravel(),
+                    "share": share.ravel(),
+                }
+            )
+        )
+    out = pd.concat(frames[::-1], ignore_index=True)
+    if (out["period"] == "").all():
+        out = out.drop(columns="period")
+    return out
