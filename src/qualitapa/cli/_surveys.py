@@ -1,0 +1,523 @@
+"""``qualitapa survey ...``: validate, score, weight and analyse satisfaction surveys.
+
+INSTRUMENT is the id of an instrument in the catalog of installed plugins,
+or a file: an XLSForm (``.xlsx``, a folder of CSV sheets, a ``survey.csv``)
+or a TOML file with ``[[instruments]]`` (``defs.toml::id`` picks one when
+the file has several).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from qualitapa.cli._main import cli, emit, get_catalog, output_options
+from qualitapa.errors import DataError, DefinitionError
+
+_FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
+def load_instrument(spec: str) -> Any:
+    """The instrument named by ``spec`` (catalog id, XLSForm or TOML file)."""
+    from qualitapa.surveys import read_xlsform
+
+    path_text, _, item = spec.partition("::")
+    path = Path(path_text)
+    if path.suffix.lower() == ".toml":
+        from qualitapa.declarative import load_definitions
+
+        found = load_definitions(path)["instruments"]
+        if item:
+            for inst in found:
+                if inst.id == item:
+                    return inst
+            raise DefinitionError(
+                f"no instrument {item!r} in the file (found {[i.id for i in found]})",
+                source=str(path),
+            )
+        if len(found) != 1:
+            raise DefinitionError(
+                f"the file defines {len(found)} instruments {[i.id for i in found]}; "
+                f"pick one with {path}::ID",
+                source=str(path),
+            )
+        return found[0]
+    if path.is_dir() or (path.suffix.lower() in _FORM_SUFFIXES and path.exists()):
+        return read_xlsform(path)
+    if path.suffix.lower() in _FORM_SUFFIXES:
+        raise DefinitionError("file not found", source=str(path))
+    return get_catalog().instruments[spec]
+
+
+def _read_responses(path: Path) -> pd.DataFrame:
+    from qualitapa.io import read_table
+
+    return read_table(path)
+
+
+def _prepare(
+    instrument: Any,
+    responses_path: Path,
+    weights: str | None,
+    rake_path: Path | None,
+    extra: tuple[str, ...],
+) -> tuple[pd.DataFrame, str | None]:
+    """Validate (lenient), weight by raking if asked; report on stderr."""
+    from qualitapa.surveys import margins_from_frame, rake, validate
+    from qualitapa.surveys._validate import DEFAULT_EXTRA_COLUMNS
+
+    if weights and rake_path:
+        raise click.UsageError("give either --weights or --rake, not both")
+    raw = _read_responses(responses_path)
+    allowed = (*DEFAULT_EXTRA_COLUMNS, *extra, *([weights] if weights else []))
+    if rake_path is not None:
+        margins = margins_from_frame(_read_responses(rake_path), source=str(rake_path))
+        allowed = (*allowed, *margins)
+    result = validate(instrument, raw, extra_columns=allowed, source=str(responses_path))
+    if not result.ok:
+        click.echo(
+            f"{len(result.problems)} problem(s) in {responses_path}; {result.n_dropped} row(s) "
+            "left out (run 'qualitapa survey validate' for the list)",
+            err=True,
+        )
+    clean = result.clean
+    if rake_path is not None:
+        res = rake(clean, margins, source=str(responses_path))
+        click.echo(
+            f"raked in {res.iterations} cycle(s); design effect {res.design_effect:.3f}, "
+            f"effective n {res.effective_n:.1f}",
+            err=True,
+        )
+        clean = res.apply(clean, "_weight")
+        weights = "_weight"
+    return clean, weights
+
+
+def _by(value: tuple[str, ...]) -> list[str] | None:
+    cols = [c for v in value for c in v.split(",") if c]
+    return cols or None
+
+
+@cli.group("survey")
+def survey_group() -> None:
+    """Citizen-satisfaction surveys: validate, score, weight, IPA, plan."""
+
+
+_instrument_arg = click.argument("instrument")
+_responses_arg = click.argument(
+    "responses", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+_by_opt = click.option(
+    "--by", multiple=True, help="Grouping column(s), e.g. --by organization --by period."
+)
+_weights_opt = click.option("--weights", default=None, help="Column of survey weights.")
+_rake_opt = click.option(
+    "--rake",
+    "rake_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of population margins (variable,category,target) to rake the sample to.",
+)
+_extra_opt = click.option(
+    "--extra",
+    multiple=True,
+    help="Other expected columns (profile variables...), not reported as unknown.",
+)
+
+
+@survey_group.command("validate")
+@_instrument_arg
+@_responses_arg
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on any problem.")
+@click.option(
+    "--drop",
+    type=click.Choice(["row", "cell"]),
+    default="row",
+    show_default=True,
+    help="Drop the respondent, or blank only the bad answer.",
+)
+@click.option(
+    "--clean",
+    "clean_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write the clean responses to this CSV.",
+)
+@_extra_opt
+@output_options
+def validate_command(
+    instrument: str,
+    responses: Path,
+    strict: bool,
+    drop: str,
+    clean_path: Path | None,
+    extra: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Check RESPONSES against INSTRUMENT and list every problem."""
+    from qualitapa.io import write_csv
+    from qualitapa.surveys import validate
+    from qualitapa.surveys._validate import DEFAULT_EXTRA_COLUMNS
+
+    inst = load_instrument(instrument)
+    raw = _read_responses(responses)
+    result = validate(
+        inst,
+        raw,
+        mode="strict" if strict else "lenient",
+        drop=drop,
+        extra_columns=(*DEFAULT_EXTRA_COLUMNS, *extra),
+        source=str(responses),
+    )
+    if clean_path is not None:
+        write_csv(result.clean, clean_path)
+    click.echo(
+        f"{result.n_input} row(s) read, {len(result.clean)} clean, "
+        f"{len(result.problems)} problem(s)",
+        err=True,
+    )
+    emit(result.problems, fmt, output)
+
+
+@survey_group.command("score")
+@_instrument_arg
+@_responses_arg
+@_by_opt
+@_weights_opt
+@_rake_opt
+@click.option(
+    "--level",
+    type=click.Choice(["dimensions", "items", "nps", "distribution", "reliability"]),
+    default="dimensions",
+    show_default=True,
+    help="What to report.",
+)
+@click.option("--min-n", default=30, show_default=True, help="Flag groups with fewer answers.")
+@click.option("--suppress", is_flag=True, help="Blank the estimates of flagged groups.")
+@click.option("--bootstrap", "n_boot", default=0, help="Bootstrap replicates for the intervals.")
+@click.option("--seed", default=None, type=int, help="Random seed of the bootstrap.")
+@_extra_opt
+@output_options
+def score_command(
+    instrument: str,
+    responses: Path,
+    by: tuple[str, ...],
+    weights: str | None,
+    rake_path: Path | None,
+    level: str,
+    min_n: int,
+    suppress: bool,
+    n_boot: int,
+    seed: int | None,
+    extra: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Score RESPONSES: dimension indices (0-100), items, NPS, distribution, reliability."""
+    from qualitapa.surveys import distribution, nps, reliability, score_dimensions, score_items
+
+    inst = load_instrument(instrument)
+    clean, w = _prepare(inst, responses, weights, rake_path, (*extra, *(_by(by) or ())))
+    groups = _by(by)
+    method = "bootstrap" if n_boot > 0 else "kish"
+    common: dict[str, Any] = {"by": groups, "weights": w}
+    if level == "dimensions":
+        frame = score_dimensions(
+            inst,
+            clean,
+            **common,
+            min_n=min_n,
+            suppress=suppress,
+            method=method,
+            n_boot=n_boot,
+            seed=seed,
+        )
+    elif level == "items":
+        frame = score_items(
+            inst,
+            clean,
+            **common,
+            min_n=min_n,
+            suppress=suppress,
+            method=method,
+            n_boot=n_boot,
+            seed=seed,
+        )
+    elif level == "nps":
+        frame = nps(inst, clean, **common, min_n=min_n, suppress=suppress)
+    elif level == "distribution":
+        frame = distribution(inst, clean, **common)
+    else:
+        frame = reliability(inst, clean, by=groups)
+    emit(frame, fmt, output)
+
+
+@survey_group.command("ipa")
+@_instrument_arg
+@_responses_arg
+@_by_opt
+@_weights_opt
+@_rake_opt
+@click.option(
+    "--importance",
+    type=click.Choice(["auto", "stated", "derived"]),
+    default="auto",
+    show_default=True,
+)
+@click.option(
+    "--derived",
+    type=click.Choice(["correlation", "regression"]),
+    default="correlation",
+    show_default=True,
+)
+@click.option("--overall", default=None, help="Overall-satisfaction question (derived importance).")
+@click.option(
+    "--axes",
+    default="mean",
+    show_default=True,
+    help="Where the axes cross: mean, median, or X,Y values.",
+)
+@click.option("--bootstrap", "n_boot", default=0, help="Bootstrap replicates (membership).")
+@click.option("--seed", default=None, type=int)
+@_extra_opt
+@output_options
+def ipa_command(
+    instrument: str,
+    responses: Path,
+    by: tuple[str, ...],
+    weights: str | None,
+    rake_path: Path | None,
+    importance: str,
+    derived: str,
+    overall: str | None,
+    axes: str,
+    n_boot: int,
+    seed: int | None,
+    extra: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Importance-performance analysis: quadrant of each item."""
+    from qualitapa.surveys import ipa
+
+    inst = load_instrument(instrument)
+    clean, w = _prepare(inst, responses, weights, rake_path, (*extra, *(_by(by) or ())))
+    axes_value: Any = axes
+    if axes not in ("mean", "median"):
+        try:
+            x, y = (float(v) for v in axes.split(","))
+        except ValueError:
+            raise click.BadParameter("use mean, median or two numbers X,Y", param_hint="--axes")
+        axes_value = (x, y)
+    frame = ipa(
+        inst,
+        clean,
+        by=_by(by),
+        weights=w,
+        importance=importance,
+        derived=derived,
+        overall=overall,
+        axes=axes_value,
+        n_boot=n_boot,
+        seed=seed,
+    )
+    emit(frame, fmt, output)
+
+
+@survey_group.command("compare")
+@_instrument_arg
+@_responses_arg
+@click.option("--by", "group", default="organization", show_default=True)
+@click.option(
+    "--on", type=click.Choice(["dimensions", "items"]), default="dimensions", show_default=True
+)
+@click.option("--share", is_flag=True, help="Compare top-box shares (chi-square) on items.")
+@click.option("--nonparametric", is_flag=True, help="Mann-Whitney / Kruskal-Wallis.")
+@click.option("--pairwise", is_flag=True, help="Also test every pair of groups.")
+@click.option(
+    "--correction",
+    type=click.Choice(["holm", "bonferroni", "fdr_bh", "none"]),
+    default="holm",
+    show_default=True,
+)
+@_extra_opt
+@output_options
+def compare_command(
+    instrument: str,
+    responses: Path,
+    group: str,
+    on: str,
+    share: bool,
+    nonparametric: bool,
+    pairwise: bool,
+    correction: str,
+    extra: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Test differences between organizations (or years) with correction."""
+    from qualitapa.surveys import compare_groups
+
+    inst = load_instrument(instrument)
+    clean, _ = _prepare(inst, responses, None, None, (*extra, group))
+    frame = compare_groups(
+        inst,
+        clean,
+        by=group,
+        on="items" if share else on,
+        kind="share" if share else "mean",
+        test="nonparametric" if nonparametric else "parametric",
+        pairwise=pairwise,
+        correction=None if correction == "none" else correction,
+    )
+    emit(frame, fmt, output)
+
+
+@survey_group.command("benchmark")
+@_instrument_arg
+@_responses_arg
+@click.option("--by", "group", default="organization", show_default=True)
+@_weights_opt
+@_rake_opt
+@click.option("--tidy", is_flag=True, help="One row per city and dimension instead of a grid.")
+@_extra_opt
+@output_options
+def benchmark_command(
+    instrument: str,
+    responses: Path,
+    group: str,
+    weights: str | None,
+    rake_path: Path | None,
+    tidy: bool,
+    extra: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Dimension indices of every city, the best of each dimension marked with *."""
+    from qualitapa.surveys import benchmark_table, score_dimensions
+
+    inst = load_instrument(instrument)
+    clean, w = _prepare(inst, responses, weights, rake_path, (*extra, group))
+    scores = score_dimensions(inst, clean, by=group, weights=w)
+    emit(benchmark_table(scores, by=group, wide=not tidy), fmt, output)
+
+
+@survey_group.command("sample-size")
+@click.option("--population", type=int, default=None, help="Population size N (users).")
+@click.option("--margin", type=float, default=0.05, show_default=True, help="Margin of error.")
+@click.option("--confidence", type=float, default=0.95, show_default=True)
+@click.option("--proportion", type=float, default=0.5, show_default=True)
+@click.option("--sd", type=float, default=None, help="Expected SD: plan for a mean.")
+@click.option("--response-rate", type=float, default=1.0, show_default=True)
+@click.option("--design-effect", type=float, default=1.0, show_default=True)
+@click.option(
+    "--n",
+    "achieved",
+    type=int,
+    default=None,
+    help="Instead: the margin of error achieved by N respondents.",
+)
+@output_options
+def sample_size_command(
+    population: int | None,
+    margin: float,
+    confidence: float,
+    proportion: float,
+    sd: float | None,
+    response_rate: float,
+    design_effect: float,
+    achieved: int | None,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Respondents (and contacts) needed for a margin of error, or the inverse."""
+    from qualitapa.surveys import margin_of_error, sample_size
+
+    try:
+        if achieved is not None:
+            frame = margin_of_error(
+                achieved,
+                confidence=confidence,
+                population=population,
+                proportion=proportion,
+                sd=sd,
+                design_effect=design_effect,
+            )
+        else:
+            frame = sample_size(
+                margin=margin,
+                confidence=confidence,
+                population=population,
+                proportion=proportion,
+                sd=sd,
+                response_rate=response_rate,
+                design_effect=design_effect,
+            )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    emit(frame, fmt, output)
+
+
+@survey_group.command("import-xlsform")
+@click.argument("form", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the form back out (an .xlsx or a folder of CSV sheets).",
+)
+@output_options
+def import_xlsform_command(
+    form: Path, target: Path | None, fmt: str | None, output: Path | None
+) -> None:
+    """Read an XLSForm and list its questions (checks the form)."""
+    from qualitapa.surveys import read_xlsform
+
+    inst = read_xlsform(form)
+    click.echo(
+        f"instrument {inst.id!r} version {inst.version}: {len(inst.questions)} question(s), "
+        f"{len(inst.dimensions)} dimension(s)",
+        err=True,
+    )
+    if target is not None:
+        inst.to_xlsform(target)
+    rows = [
+        {
+            "id": q.id,
+            "type": q.type.value,
+            "dimension": q.dimension or "",
+            "scale": ""
+            if q.scale is None
+            else f"{q.scale.min:g}-{q.scale.max:g}"
+            + (f" (dk {','.join(str(c) for c in q.scale.dont_know)})" if q.scale.dont_know else ""),
+            "required": q.required,
+            "relevant": q.relevant or "",
+            "label": q.label.it,
+        }
+        for q in inst.questions
+    ]
+    emit(pd.DataFrame(rows), fmt, output)
+
+
+@survey_group.command("import-export")
+@_instrument_arg
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--tool", type=click.Choice(["kobo", "limesurvey"]), required=True)
+@output_options
+def import_export_command(
+    instrument: str, export: Path, tool: str, fmt: str | None, output: Path | None
+) -> None:
+    """Convert a KoboToolbox or LimeSurvey CSV export to the response layout."""
+    from qualitapa.surveys import import_kobo, import_limesurvey
+
+    inst = load_instrument(instrument)
+    fn = import_kobo if tool == "kobo" else import_limesurvey
+    frame = fn(export, inst)
+    if frame.empty and len(frame.columns) == 0:  # pragma: no cover - fn raises first
+        raise DataError("nothing imported", source=str(export))
+    emit(frame, fmt or ("csv" if output is None else None), output)
