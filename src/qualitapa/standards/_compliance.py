@@ -122,9 +122,10 @@ def delivery_checks(
     """Each delivery record of ``std`` checked against its threshold.
 
     Returns None when there are no records for the standard (or they lack
-    the formula's columns); otherwise a frame with ``organization, period,
-    delivery`` (the ``delivery``/``id`` column, else the 1-based row number
-    of the records), ``value, within, excess, refund``.
+    the formula's columns); otherwise a frame with ``organization`` and
+    ``period`` (as given, when present), ``delivery`` (the ``delivery`` or
+    ``id`` column, else the 1-based row number of the records), ``value,
+    within, excess, refund``.
 
     Examples
     --------
@@ -133,16 +134,20 @@ def delivery_checks(
     >>> s = QualityStandard("r.wait", "r", "timeliness", "Attesa", "<= 20",
     ...                     formula="minutes", scope="specific", refund={"amount": 5})
     >>> delivery_checks(s, pd.DataFrame({"minutes": [12, 25]}))
-      organization period  delivery  value  within  excess  refund
-    0                             1   12.0    True     0.0     0.0
-    1                             2   25.0   False     5.0     5.0
+       delivery  value  within  excess  refund
+    0         1   12.0    True     0.0     0.0
+    1         2   25.0   False     5.0     5.0
     """
     frame = _select_deliveries(std, deliveries)
     if frame is None or not set(std.variables) <= set(frame.columns):
         return None
     columns = {v: _numeric(frame, v, source) for v in std.variables}
     values = evaluate_formula(std.formula or "", columns, item=std.id)
-    out = _keys(frame).reset_index(drop=True)
+    # keys stay raw here (cheap); they become text on the grouped, small result
+    out = pd.DataFrame(
+        {k: frame[k].to_numpy() for k in _KEYS if k in frame.columns},
+        index=pd.RangeIndex(len(frame)),
+    )
     if "delivery" in frame.columns:
         out["delivery"] = frame["delivery"].to_numpy()
     elif "id" in frame.columns:
@@ -181,7 +186,10 @@ def _from_deliveries(std: QualityStandard, checks: pd.DataFrame) -> pd.DataFrame
         _within=checks["within"] & ok,
         _owed=ok & ~checks["within"] & (checks["refund"] > 0),
     )
-    g = work.groupby(_KEYS, sort=True)
+    keys = [k for k in _KEYS if k in work.columns]
+    if not keys:
+        work["_all"] = 0
+    g = work.groupby(keys or ["_all"], sort=True, dropna=False)
     agg = std.aggregate
     value = g["value"].quantile(0.9) if agg is Aggregate.P90 else g["value"].agg(_AGG[agg])
     out = pd.DataFrame(
@@ -194,6 +202,7 @@ def _from_deliveries(std: QualityStandard, checks: pd.DataFrame) -> pd.DataFrame
             "refund_amount": g["refund"].sum(),
         }
     ).reset_index()
+    out = pd.concat([_keys(out), out.drop(columns=keys or ["_all"])], axis=1)
     measured = out["n_deliveries"] - out["n_missing"]
     out["share_within"] = np.where(measured > 0, out["n_within"] / measured.clip(lower=1), np.nan)
     return out
@@ -401,9 +410,9 @@ def refunds_due(
         checks = delivery_checks(std, deliveries, source=source)
         if checks is None:
             continue
-        owed = checks.loc[checks["refund"] > 0].assign(
-            standard=std.id, target=str(std.target), currency=std.refund.currency
-        )
+        owed = checks.loc[checks["refund"].to_numpy() > 0]
+        owed = pd.concat([_keys(owed), owed.drop(columns=_KEYS, errors="ignore")], axis=1)
+        owed = owed.assign(standard=std.id, target=str(std.target), currency=std.refund.currency)
         parts.append(owed[columns])
     if not parts:
         return pd.DataFrame(columns=columns)
