@@ -82,10 +82,9 @@ class ImportReport:
 def _text(frame: pd.DataFrame, col: str) -> pd.Series:
     if col not in frame.columns:
         return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    s = frame[col]
-    out = s.astype(object).where(s.notna(), None)
-    out = out.map(lambda v: v if v is None else str(v).strip(), na_action="ignore")
-    return out.where(out.astype(object) != "", None)
+    text = frame[col].astype("string").str.strip()
+    text = text.where(text != "")
+    return text.astype(object).where(text.notna(), None)
 
 
 def _parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray]:
