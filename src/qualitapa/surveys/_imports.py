@@ -276,10 +276,7 @@ def import_kobo(
                 code = labels.get(tail.strip().lower())
                 if code:
                     split.setdefault(qid, {})[code] = col
-    # a select_multiple exported both ways: the codes column wins
-    for qid in list(split):
-        if qid in direct:
-            del split[qid]
+    # a select_multiple exported both ways: the codes column wins (see _assemble)
     if not direct and not split:
         raise DataError(
             "no column of the export matches a question of the instrument "
