@@ -1,0 +1,207 @@
+"""Excel export: one sheet per table (extra ``excel``, openpyxl).
+
+Text cells are neutralised against formula injection exactly as in the CSV
+exports (:func:`qualitapa.io.neutralise_formulas`: a leading ``'``) and are
+stored as text cells, never as formulas. Headers are bold on a coloured
+band, frozen, with an auto-filter; column widths follow the content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import DataError
+from qualitapa.io import neutralise_formulas
+
+__all__ = ["EXCEL_MAX_ROWS", "sheet_names", "write_excel"]
+
+#: Rows in an Excel sheet (header included).
+EXCEL_MAX_ROWS = 1_048_576
+_MAX_COLUMNS = 16_384
+_INVALID = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_RESERVED = {"history"}
+
+
+def sheet_names(names: Iterable[str]) -> list[str]:
+    """Valid, unique Excel sheet names for ``names``, in order.
+
+    Excel forbids ``[ ] : * ? / \\``, a leading or trailing apostrophe,
+    more than 31 characters, the name "History" and names equal up to case.
+    Forbidden characters become ``_``; duplicates get ``~2``, ``~3``...
+
+    Examples
+    --------
+    >>> sheet_names(["values 2024/25", "a" * 40, "Values 2024_25", "", "History"])
+    ['values 2024_25', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'Values 2024_25~2', 'Sheet', 'History_']
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in names:
+        name = _INVALID.sub("_", str(raw)).strip().strip("'").strip() or "Sheet"
+        if name.lower() in _RESERVED:
+            name += "_"
+        name = name[:31]
+        candidate, i = name, 1
+        while candidate.lower() in seen:
+            i += 1
+            suffix = f"~{i}"
+            candidate = name[: 31 - len(suffix)] + suffix
+        seen.add(candidate.lower())
+        out.append(candidate)
+    return out
+
+
+def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values Excel can hold: timezone-aware datetimes as local wall time, NaN as empty."""
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s.dtype) and getattr(s.dtype, "tz", None):
+            out[col] = s.dt.tz_localize(None)
+        elif isinstance(s.dtype, pd.PeriodDtype):
+            out[col] = s.astype(str)
+    return neutralise_formulas(out)
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def _widths(frame: pd.DataFrame) -> list[float]:
+    widths = []
+    for col in frame.columns:
+        sample = frame[col].head(2000).astype("string").str.len().max()
+        longest = max(len(str(col)), 0 if pd.isna(sample) else int(sample))
+        widths.append(float(min(max(longest + 2, 8), 60)))
+    return widths
+
+
+def write_excel(
+    tables: Mapping[str, pd.DataFrame],
+    path: str | Path,
+    *,
+    descriptions: Mapping[str, str] | None = None,
+) -> Path:
+    """Write ``tables`` to an Excel workbook, one sheet per table.
+
+    Parameters
+    ----------
+    tables
+        Sheet name -> frame. Names are made valid for Excel with
+        :func:`sheet_names`.
+    path
+        The ``.xlsx`` file to write (replaced if it exists).
+    descriptions
+        Optional per-table description; when given, a first sheet
+        ``Indice`` lists every sheet with its description.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    DataError
+        A table has more rows or columns than an Excel sheet holds
+        (1,048,576 rows, 16,384 columns): it is never truncated silently.
+    ImportError
+        openpyxl is not installed (``pip install 'qualitapa[excel]'``).
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> frame = pd.DataFrame({"city": ["Modena", "=cmd|' /C calc'!A0"], "value": [1.5, -2.0]})
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = write_excel({"values": frame}, Path(d) / "out.xlsx")
+    ...     ws = openpyxl.load_workbook(p)["values"]
+    ...     [[c.value for c in row] for row in ws.iter_rows()]
+    [['city', 'value'], ['Modena', 1.5], ["'=cmd|' /C calc'!A0", -2]]
+    """
+    try:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.utils import get_column_letter
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "writing Excel files needs the 'excel' extra: pip install 'qualitapa[excel]'"
+        ) from exc
+    descriptions = descriptions or {}
+    for name, frame in tables.items():
+        if len(frame) + 1 > EXCEL_MAX_ROWS or frame.shape[1] > _MAX_COLUMNS:
+            raise DataError(
+                f"{frame.shape[0]} rows x {frame.shape[1]} columns do not fit in an Excel sheet "
+                f"(at most {EXCEL_MAX_ROWS - 1} rows and {_MAX_COLUMNS} columns); "
+                "export it as CSV (open data) or split it",
+                source=str(name),
+            )
+    target = Path(path)
+    wb = Workbook(write_only=True)
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="1F4E79")
+    wrap = Alignment(vertical="top", wrap_text=True)
+    names = sheet_names(tables)
+
+    def header_row(ws: Any, labels: Iterable[Any]) -> list[Any]:
+        cells = []
+        for label in labels:
+            cell = WriteOnlyCell(ws, value=str(label))
+            cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
+            cells.append(cell)
+        return cells
+
+    if descriptions:
+        index = pd.DataFrame(
+            {
+                "foglio / sheet": names,
+                "descrizione / description": [descriptions.get(t, "") for t in tables],
+            }
+        )
+        ws = wb.create_sheet("Indice" if "indice" not in {n.lower() for n in names} else "Index_")
+        ws.column_dimensions["A"].width = 34
+        ws.column_dimensions["B"].width = 90
+        ws.append(header_row(ws, index.columns))
+        for entry in neutralise_formulas(index).itertuples(index=False, name=None):
+            ws.append([str(v) for v in entry])
+    for name, (_, frame) in zip(names, tables.items(), strict=True):
+        data = _excel_frame(frame)
+        ws = wb.create_sheet(name)
+        for i, width in enumerate(_widths(data), start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = "A2"
+        if data.shape[1]:
+            ws.auto_filter.ref = f"A1:{get_column_letter(data.shape[1])}{len(data) + 1}"
+        ws.append(header_row(ws, data.columns))
+        text_cols = [
+            j
+            for j, col in enumerate(data.columns)
+            if pd.api.types.is_object_dtype(data[col]) or pd.api.types.is_string_dtype(data[col])
+        ]
+        for row in data.itertuples(index=False, name=None):
+            values = [_cell_value(v) for v in row]
+            for j in text_cols:
+                if isinstance(values[j], str):
+                    cell = WriteOnlyCell(ws, value=values[j])
+                    cell.data_type = "s"  # text, never a formula
+                    values[j] = cell
+            ws.append(values)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    return target

@@ -1,0 +1,509 @@
+"""Open data: CSV files described by a Frictionless Data ``datapackage.json``.
+
+:func:`write_datapackage` writes each table as a UTF-8 CSV (spreadsheet
+formulas neutralised, see :func:`qualitapa.io.write_csv`) and a Tabular Data
+Package descriptor (Data Package v1 with Table Schema: field names and types,
+descriptions, units, primary keys, licence, byte size and SHA-256 hash), so
+that open-data portals (CKAN, the Italian dati.gov.it) and the Frictionless
+tools can validate and load it.
+
+:func:`validate_datapackage` checks a package the way ``frictionless
+validate`` does for the rules used here, with pandas: descriptor, files,
+header, cell types, required and unique fields, enums, primary keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.__about__ import __version__
+from qualitapa.io import neutralise_formulas
+from qualitapa.reporting._schema import check_cells, infer_schema
+
+__all__ = [
+    "LICENCES",
+    "PROBLEM_COLUMNS",
+    "resource_name",
+    "validate_datapackage",
+    "write_datapackage",
+]
+
+#: Licences known by id (SPDX), with their title and URL.
+LICENCES: dict[str, dict[str, str]] = {
+    "CC-BY-4.0": {
+        "title": "Creative Commons Attribution 4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+    },
+    "CC0-1.0": {
+        "title": "CC0 1.0 Universal (public domain dedication)",
+        "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+    },
+    "CC-BY-SA-4.0": {
+        "title": "Creative Commons Attribution Share-Alike 4.0",
+        "path": "https://creativecommons.org/licenses/by-sa/4.0/",
+    },
+    "ODbL-1.0": {
+        "title": "Open Data Commons Open Database License 1.0",
+        "path": "https://opendatacommons.org/licenses/odbl/1-0/",
+    },
+    "IODL-2.0": {
+        "title": "Italian Open Data License 2.0",
+        "path": "https://www.dati.gov.it/content/italian-open-data-license-v20",
+    },
+}
+
+#: Columns of the problems table returned by :func:`validate_datapackage`.
+PROBLEM_COLUMNS = ["resource", "row", "field", "value", "problem"]
+
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def resource_name(name: str) -> str:
+    """A valid Data Package name (lower-case ``a-z0-9._-``) made from ``name``.
+
+    Examples
+    --------
+    >>> resource_name("Indicator values 2024")
+    'indicator_values_2024'
+    >>> resource_name("Qualità/servizi")
+    'qualit_servizi'
+    """
+    out = re.sub(r"[^a-z0-9._-]+", "_", str(name).lower()).strip("_.-")
+    if not out:
+        raise ValueError(f"cannot make a resource name from {name!r}")
+    return out
+
+
+def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as it is written: dates ISO 8601, datetimes in UTC with ``Z``."""
+    out = frame.copy()
+    out.columns = [str(c) for c in out.columns]
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            if getattr(s.dtype, "tz", None) is not None:
+                out[col] = s.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+            elif bool((s.dropna() == s.dropna().dt.normalize()).all()):
+                out[col] = s.dt.strftime("%Y-%m-%d")
+            else:
+                out[col] = s.dt.strftime("%Y-%m-%dT%H:%M:%S")
+        elif pd.api.types.is_bool_dtype(s.dtype) or (
+            pd.api.types.is_object_dtype(s.dtype)
+            and len(s.dropna())
+            and bool(s.dropna().map(lambda v: isinstance(v, bool | np.bool_)).all())
+        ):
+            out[col] = s.map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))
+    return out
+
+
+def _file_facts(path: Path) -> tuple[int, str]:
+    data = path.read_bytes()
+    return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def write_datapackage(
+    tables: Mapping[str, pd.DataFrame],
+    directory: str | Path,
+    *,
+    name: str,
+    title: str | None = None,
+    description: str | None = None,
+    licence: str | Mapping[str, str] = "CC-BY-4.0",
+    fields: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+    primary_keys: Mapping[str, Sequence[str]] | None = None,
+    descriptions: Mapping[str, str] | None = None,
+    titles: Mapping[str, str] | None = None,
+    sources: Sequence[Mapping[str, str]] = (),
+    keywords: Sequence[str] = (),
+    version: str | None = None,
+    created: dt.datetime | None = None,
+) -> Path:
+    """Write ``tables`` as CSV files with a Frictionless ``datapackage.json``.
+
+    Parameters
+    ----------
+    tables
+        Resource name -> frame. Names are made valid with
+        :func:`resource_name` (``"Indicator values"`` ->
+        ``indicator_values``); each table goes to ``<name>.csv``.
+    directory
+        Where to write (created if needed). Existing files with the same
+        names are replaced.
+    name
+        Package name (lower-case ``a-z0-9._-``), e.g. ``"qclub-registry-2024"``.
+    title, description
+        Human-readable title and description of the package.
+    licence
+        A licence id from :data:`LICENCES` (default ``"CC-BY-4.0"``; the
+        Italian public sector often uses ``"IODL-2.0"`` or ``"CC-BY-4.0"``),
+        or a mapping ``{"name", "path", "title"}``.
+    fields
+        Per table, per column extra Table Schema properties: ``title``,
+        ``description``, ``unit`` (custom property), ``constraints``...
+        Common columns (``organization``, ``period``, ``value``...) get a
+        default description.
+    primary_keys
+        Per table, the columns identifying a row (checked unique here).
+    descriptions, titles
+        Per table description and title of the resource.
+    sources
+        Data sources, each ``{"title", "path"}``.
+    keywords
+        Keywords for catalogues.
+    version
+        Package version (e.g. ``"1.0.0"``).
+    created
+        Creation time (default: now, UTC).
+
+    Returns
+    -------
+    Path
+        The path of ``datapackage.json``.
+
+    Raises
+    ------
+    ValueError
+        An invalid package name or licence, a primary key that is not
+        unique or has missing values, properties for unknown tables or
+        columns, two tables with the same resource name.
+
+    Examples
+    --------
+    >>> import tempfile, json
+    >>> values = pd.DataFrame({"organization": ["036023", "022205"], "period": [2024, 2024],
+    ...                        "value": [12.5, 9.75]})
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = write_datapackage({"values": values}, d, name="demo",
+    ...                           primary_keys={"values": ["organization", "period"]})
+    ...     res = json.loads(p.read_text())["resources"][0]
+    ...     problems = validate_datapackage(d)
+    >>> res["path"], [f["type"] for f in res["schema"]["fields"]], len(problems)
+    ('values.csv', ['string', 'integer', 'number'], 0)
+    """
+    if not _NAME_RE.match(name):
+        raise ValueError(f"package name {name!r} must be lower-case a-z, 0-9, '.', '_' or '-'")
+    if isinstance(licence, str):
+        if licence not in LICENCES:
+            raise ValueError(f"unknown licence {licence!r}; use one of {sorted(LICENCES)}")
+        lic = {"name": licence, **LICENCES[licence]}
+    else:
+        lic = {str(k): str(v) for k, v in licence.items()}
+        if not ({"name", "path"} & set(lic)):
+            raise ValueError("a licence mapping needs 'name' or 'path'")
+    fields, primary_keys = fields or {}, primary_keys or {}
+    descriptions, titles = descriptions or {}, titles or {}
+    for what, mapping in (
+        ("fields", fields),
+        ("primary_keys", primary_keys),
+        ("descriptions", descriptions),
+        ("titles", titles),
+    ):
+        unknown = sorted(set(mapping) - set(tables))
+        if unknown:
+            raise ValueError(f"{what} given for unknown tables: {unknown}")
+    names = {table: resource_name(table) for table in tables}
+    if len(set(names.values())) != len(names):
+        raise ValueError(f"two tables map to the same resource name: {names}")
+
+    out_dir = Path(directory)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    resources = []
+    for table, frame in tables.items():
+        key = list(primary_keys.get(table, []))
+        if key:
+            missing = [c for c in key if c not in frame.columns]
+            if missing:
+                raise ValueError(f"table {table!r}: primary key column(s) missing: {missing}")
+            if bool(frame[key].isna().any(axis=None)):
+                raise ValueError(f"table {table!r}: the primary key {key} has missing values")
+            if bool(frame.duplicated(subset=key).any()):
+                raise ValueError(f"table {table!r}: the primary key {key} is not unique")
+        schema = infer_schema(frame, fields=fields.get(table), primary_key=key)
+        rname = names[table]
+        path = out_dir / f"{rname}.csv"
+        neutralise_formulas(_prepare(frame)).to_csv(
+            path, index=False, encoding="utf-8", lineterminator="\n"
+        )
+        size, digest = _file_facts(path)
+        resource: dict[str, Any] = {
+            "name": rname,
+            "path": path.name,
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+        }
+        if table in titles:
+            resource["title"] = titles[table]
+        if table in descriptions:
+            resource["description"] = descriptions[table]
+        resource.update({"bytes": size, "hash": digest, "schema": schema})
+        resources.append(resource)
+
+    stamp = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    package: dict[str, Any] = {
+        "profile": "tabular-data-package",
+        "name": name,
+        **({"title": title} if title else {}),
+        **({"description": description} if description else {}),
+        **({"version": version} if version else {}),
+        "created": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "licenses": [lic],
+        **({"sources": [dict(s) for s in sources]} if sources else {}),
+        **({"keywords": list(keywords)} if keywords else {}),
+        "contributors": [{"title": f"qualitapa {__version__}", "role": "author"}],
+        "resources": resources,
+    }
+    target = out_dir / "datapackage.json"
+    target.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
+
+
+def _problem(
+    resource: str, problem: str, *, row: int | None = None, field: str = "", value: str = ""
+) -> dict[str, Any]:
+    return {"resource": resource, "row": row, "field": field, "value": value, "problem": problem}
+
+
+def _problems_frame(rows: list[dict[str, Any]] | list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [r if isinstance(r, pd.DataFrame) else pd.DataFrame([r]) for r in rows]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(
+            {
+                "resource": pd.Series(dtype="string"),
+                "row": pd.Series(dtype="Int64"),
+                "field": pd.Series(dtype="string"),
+                "value": pd.Series(dtype="string"),
+                "problem": pd.Series(dtype="string"),
+            }
+        )
+    out = pd.concat(parts, ignore_index=True)[PROBLEM_COLUMNS]
+    out["row"] = out["row"].astype("Int64")
+    return out
+
+
+def _safe_path(base: Path, raw: Any) -> Path | None:
+    """The file a resource path names, or None if it leaves the package folder."""
+    if not isinstance(raw, str) or not raw:
+        return None
+    if "://" in raw:
+        return None
+    pure = PurePosixPath(raw)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in raw:
+        return None
+    return base / Path(*pure.parts)
+
+
+def _check_descriptor(package: Any, where: str) -> list[dict[str, Any]]:
+    problems: list[dict[str, Any]] = []
+    if not isinstance(package, dict):
+        return [_problem(where, "the descriptor is not a JSON object")]
+    name = package.get("name")
+    if name is not None and not (isinstance(name, str) and _NAME_RE.match(name)):
+        problems.append(_problem(where, f"invalid package name {name!r}", field="name"))
+    if not package.get("licenses"):
+        problems.append(_problem(where, "no licence given (property 'licenses')", field="licenses"))
+    resources = package.get("resources")
+    if not isinstance(resources, list) or not resources:
+        problems.append(_problem(where, "the package has no resources", field="resources"))
+    return problems
+
+
+def _check_schema(rname: str, schema: Any) -> list[dict[str, Any]]:
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        return [_problem(rname, "the resource has no Table Schema with 'fields'", field="schema")]
+    problems = []
+    names = []
+    for i, field in enumerate(schema["fields"]):
+        if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+            problems.append(_problem(rname, f"field {i + 1} has no name", field="schema"))
+            continue
+        names.append(field["name"])
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        problems.append(_problem(rname, f"duplicate field names {dupes}", field="schema"))
+    key = schema.get("primaryKey", [])
+    key = [key] if isinstance(key, str) else list(key)
+    for col in key:
+        if col not in names:
+            problems.append(
+                _problem(rname, f"primary key field {col!r} is not in the schema", field=col)
+            )
+    return problems
+
+
+def _check_resource(base: Path, resource: Any, index: int) -> list[Any]:
+    if not isinstance(resource, dict):
+        return [_problem(f"resource {index + 1}", "a resource must be a JSON object")]
+    rname = str(resource.get("name") or f"resource {index + 1}")
+    problems: list[Any] = []
+    if not isinstance(resource.get("name"), str) or not _NAME_RE.match(resource["name"]):
+        problems.append(_problem(rname, "missing or invalid resource name", field="name"))
+    path = _safe_path(base, resource.get("path"))
+    if path is None:
+        problems.append(
+            _problem(
+                rname,
+                "the resource path must be a relative path inside the package",
+                field="path",
+                value=str(resource.get("path", "")),
+            )
+        )
+        return problems
+    if not path.is_file():
+        problems.append(_problem(rname, f"file not found: {resource['path']}", field="path"))
+        return problems
+    size = path.stat().st_size
+    if "bytes" in resource and resource["bytes"] != size:
+        problems.append(
+            _problem(rname, f"size is {size} bytes, the descriptor says {resource['bytes']}")
+        )
+    declared = resource.get("hash")
+    if isinstance(declared, str):
+        algo, _, value = declared.rpartition(":")
+        algo = algo or "md5"
+        if algo in ("md5", "sha1", "sha256", "sha512"):
+            actual = hashlib.new(algo, path.read_bytes()).hexdigest()
+            if actual != value.lower():
+                problems.append(_problem(rname, f"the file's {algo} hash does not match"))
+    schema = resource.get("schema")
+    schema_problems = _check_schema(rname, schema)
+    if schema_problems or not isinstance(schema, dict):
+        return problems + schema_problems
+    encoding = str(resource.get("encoding", "utf-8"))
+    try:
+        table = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding,
+        )
+    except (UnicodeDecodeError, LookupError) as exc:
+        return [*problems, _problem(rname, f"cannot decode the file as {encoding}: {exc}")]
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        return [*problems, _problem(rname, f"not a well-formed CSV file: {exc}")]
+    fields = schema["fields"]
+    names = [f["name"] for f in fields]
+    header = [str(c) for c in table.columns]
+    if header != names:
+        problems.append(
+            _problem(
+                rname,
+                f"the header {header} does not match the schema fields {names}",
+                row=0,
+                value=",".join(header),
+            )
+        )
+        return problems
+    missing_values = [str(v) for v in schema.get("missingValues", [""])]
+    for field, col in zip(fields, table.columns, strict=True):
+        cells = check_cells(table[col], field, missing_values)
+        if len(cells):
+            problems.append(
+                pd.DataFrame(
+                    {
+                        "resource": rname,
+                        "row": cells["index"].to_numpy() + 1,
+                        "field": field["name"],
+                        "value": cells["value"].to_numpy(),
+                        "problem": cells["problem"].to_numpy(),
+                    }
+                )
+            )
+    key = schema.get("primaryKey", [])
+    key = [key] if isinstance(key, str) else list(key)
+    if key:
+        key_cols = table[key]
+        empty = key_cols.isin(missing_values).any(axis=1)
+        for row in np.flatnonzero(empty.to_numpy())[:1000]:
+            problems.append(
+                _problem(
+                    rname,
+                    "the primary key has a missing value",
+                    row=int(row) + 1,
+                    field=",".join(key),
+                )
+            )
+        dup = key_cols.duplicated(keep="first") & ~empty
+        if bool(dup.any()):
+            idx = np.flatnonzero(dup.to_numpy())
+            values = key_cols.iloc[idx].agg("|".join, axis=1).to_numpy()
+            problems.append(
+                pd.DataFrame(
+                    {
+                        "resource": rname,
+                        "row": idx + 1,
+                        "field": ",".join(key),
+                        "value": values,
+                        "problem": "duplicate primary key",
+                    }
+                )
+            )
+    return problems
+
+
+def validate_datapackage(path: str | Path) -> pd.DataFrame:
+    """Check a tabular data package: descriptor, files and every cell against its schema.
+
+    Checked: the descriptor is valid JSON with a licence and resources;
+    resource names and paths (relative, inside the package); declared byte
+    size and hash; the CSV header equals the schema's field names; every
+    cell parses as its field's type (``integer``, ``number``, ``boolean``,
+    ``date``, ``datetime``, ``year``, ``string``); constraints
+    ``required``, ``unique``, ``enum``, ``pattern``, ``minimum``,
+    ``maximum``, ``minLength``, ``maxLength``; primary keys present and
+    unique.
+
+    Parameters
+    ----------
+    path
+        The package directory or its ``datapackage.json``.
+
+    Returns
+    -------
+    DataFrame
+        One row per problem with columns ``resource, row, field, value,
+        problem``; ``row`` is the 1-based data row (header excluded; 0 for
+        the header), missing for problems of the whole file. Empty when the
+        package is valid.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = write_datapackage({"t": pd.DataFrame({"n": [1, 2]})}, d, name="x")
+    ...     _ = (Path(d) / "t.csv").write_text("n\\n1\\ntwo\\n")
+    ...     problems = validate_datapackage(d)
+    >>> int(problems["row"].iloc[-1]), problems[["field", "value", "problem"]].iloc[-1].tolist()
+    (2, ['n', 'two', 'not a valid integer value'])
+    >>> problems["problem"].iloc[0]
+    'size is 8 bytes, the descriptor says 6'
+    """
+    p = Path(path)
+    descriptor = p / "datapackage.json" if p.is_dir() else p
+    where = descriptor.name
+    if not descriptor.is_file():
+        return _problems_frame([_problem(where, f"descriptor not found: {descriptor}")])
+    try:
+        package = json.loads(descriptor.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return _problems_frame([_problem(where, f"the descriptor is not valid JSON: {exc}")])
+    problems: list[Any] = _check_descriptor(package, where)
+    if isinstance(package, dict) and isinstance(package.get("resources"), list):
+        names = [r.get("name") for r in package["resources"] if isinstance(r, dict)]
+        dupes = sorted({str(n) for n in names if n is not None and names.count(n) > 1})
+        if dupes:
+            problems.append(_problem(where, f"duplicate resource names {dupes}", field="name"))
+        for i, resource in enumerate(package["resources"]):
+            problems.extend(_check_resource(descriptor.parent, resource, i))
+    return _problems_frame(problems)
