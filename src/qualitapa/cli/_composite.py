@@ -1,0 +1,163 @@
+"""``qualitapa composite`` (composite indices with uncertainty) and ``qualitapa dea``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from qualitapa.cli._main import cli, emit, get_catalog, output_options
+from qualitapa.io import read_table
+
+
+def _catalog(definitions: tuple[Path, ...]) -> Any:
+    if not definitions:
+        return get_catalog()
+    from qualitapa.catalog import Catalog
+    from qualitapa.declarative import TomlPlugin
+
+    return Catalog.build([("definitions", TomlPlugin(*definitions))], entrypoints=True)
+
+
+def _names(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+@cli.command("composite")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--index", "index_id", required=True, help="Id of the composite index.")
+@click.option(
+    "--definitions",
+    "-d",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra TOML definitions (indicators, composites). Repeatable.",
+)
+@click.option("--period", "-p", default=None, help="Only this period.")
+@click.option(
+    "--uncertainty",
+    "runs",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Monte Carlo runs: add median rank and 5th-95th percentile rank interval.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--show",
+    type=click.Choice(["index", "all", "contributions", "sensitivity"]),
+    default="index",
+    show_default=True,
+    help="The composite only, with its sub-indices, the contributions of each component, "
+    "or (with --uncertainty) the sensitivity summary.",
+)
+@output_options
+def composite_command(
+    data: Path,
+    index_id: str,
+    definitions: tuple[Path, ...],
+    period: str | None,
+    runs: int | None,
+    seed: int,
+    show: str,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Compute composite index ID from DATA (indicator values or raw variables).
+
+    DATA is the output of `qualitapa indicators compute` (organization,
+    period, indicator, value), a wide table with one column per indicator,
+    or raw variables from which the composite's indicators are computed.
+    """
+    from qualitapa.indicators import (
+        composite,
+        composite_contributions,
+        composite_uncertainty,
+        compute,
+    )
+
+    catalog = _catalog(definitions)
+    definition = catalog.composites[index_id]
+    frame = read_table(data)
+    needed = definition.indicators()
+    if "indicator" not in frame.columns and not set(needed) <= set(frame.columns):
+        frame = compute([catalog.indicators[i] for i in needed], frame, catalog=catalog)
+    if period is not None and "period" in frame.columns:
+        frame = frame[frame["period"].astype(str) == str(period)]
+    if show == "contributions":
+        out = composite_contributions(frame, definition, catalog=catalog, source=str(data))
+    elif runs:
+        res = composite_uncertainty(
+            frame, definition, runs=runs, catalog=catalog, seed=seed, source=str(data)
+        )
+        out = res.summary if show == "sensitivity" else res.ranks
+    else:
+        out = composite(
+            frame, definition, catalog=catalog, include_subindices=show == "all", source=str(data)
+        )
+    sort = [c for c in ("period", "index", "rank") if c in out.columns]
+    if show != "contributions" and sort:
+        out = out.sort_values(sort, na_position="last", kind="stable")
+    emit(out.reset_index(drop=True), fmt, output, title=f"{definition.label}")
+
+
+@cli.command("dea")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--inputs", required=True, help="Comma-separated input columns (resources).")
+@click.option("--outputs", required=True, help="Comma-separated output columns (services).")
+@click.option(
+    "--rts",
+    type=click.Choice(["crs", "vrs", "irs", "drs"]),
+    default="crs",
+    show_default=True,
+    help="Returns to scale.",
+)
+@click.option(
+    "--orientation",
+    type=click.Choice(["input", "output"]),
+    default="input",
+    show_default=True,
+)
+@click.option("--super", "super_eff", is_flag=True, help="Add super-efficiency scores.")
+@click.option("--period", "-p", default=None, help="Only this period (needs a period column).")
+@click.option(
+    "--show",
+    type=click.Choice(["scores", "targets", "lambdas"]),
+    default="scores",
+    show_default=True,
+)
+@output_options
+def dea_command(
+    data: Path,
+    inputs: str,
+    outputs: str,
+    rts: str,
+    orientation: str,
+    super_eff: bool,
+    period: str | None,
+    show: str,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Data Envelopment Analysis of the organizations in DATA (one row each)."""
+    from qualitapa.indicators import dea
+
+    frame = read_table(data)
+    if period is not None:
+        if "period" not in frame.columns:
+            raise click.BadParameter("DATA has no 'period' column", param_hint="--period")
+        frame = frame[frame["period"].astype(str) == str(period)].reset_index(drop=True)
+    res = dea(
+        frame,
+        inputs=_names(inputs),
+        outputs=_names(outputs),
+        rts=rts,
+        orientation=orientation,
+        super_efficiency=super_eff,
+        source=str(data),
+    )
+    table: pd.DataFrame = {"scores": res.scores, "targets": res.targets, "lambdas": res.lambdas}[
+        show
+    ]
+    emit(table, fmt, output, title=f"DEA {rts.upper()} {orientation}-oriented")
