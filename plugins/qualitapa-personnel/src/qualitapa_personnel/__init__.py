@@ -1,0 +1,10 @@
+"""qualitapa plugin: personnel and training (definitions in the TOML files).
+
+``definitions.toml`` holds the service, raw variables, indicators and demo
+datasets; ``questionnaire.toml`` the staff-climate questionnaire
+(benessere organizzativo).
+"""
+
+from qualitapa.declarative import toml_plugin
+
+plugin = toml_plugin(__name__, "definitions.toml", "questionnaire.toml")
