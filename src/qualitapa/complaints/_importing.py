@@ -7,6 +7,7 @@ row of the problems table (``row``, ``id``, ``column``, ``value``,
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -79,12 +80,39 @@ class ImportReport:
             )
 
 
-def _text(frame: pd.DataFrame, col: str) -> pd.Series:
+def _per_unique(values: pd.Series, func: Any) -> pd.Series:
+    """Apply ``func`` to each distinct non-missing value once (fast on repetitive columns)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([func(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
+
+
+def _strip(value: Any) -> str | None:
+    text = str(value).strip()
+    return text or None
+
+
+def _text(frame: pd.DataFrame, col: str, *, strip: bool = True) -> pd.Series:
+    """Column ``col`` as object strings, blanks and missing as None."""
     if col not in frame.columns:
         return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    text = frame[col].astype("string").str.strip()
-    text = text.where(text != "")
-    return text.astype(object).where(text.notna(), None)
+    values = frame[col]
+    if strip:
+        return _per_unique(values, _strip)
+    out = values.astype(object)
+    return out.where(values.notna() & (out != ""), None)
+
+
+def _code(value: Any) -> str:
+    return str(value).strip().lower().replace(" ", "_")
+
+
+def _matches(values: pd.Series, pattern: str) -> np.ndarray:
+    return (
+        _per_unique(values, lambda v: bool(re.fullmatch(pattern, str(v))))
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
 
 
 def _parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray]:
@@ -176,7 +204,7 @@ def prepare_import(
                 )
             )
 
-    ids = _text(frame, "id")
+    ids = _text(frame, "id", strip=False)
     out["id"] = ids.to_numpy()
     ok_id = ids.fillna("").str.fullmatch(COMPLAINT_ID_PATTERN.pattern).to_numpy(dtype=bool)
     flag(~ok_id & ids.isna().to_numpy(), "id", ids, "the id is missing")
@@ -195,8 +223,8 @@ def prepare_import(
         flag(dup, "id", ids, message)
 
     for col, enum_cls in (("kind", Kind), ("channel", Channel)):
-        values = _text(frame, col)
-        norm = values.str.lower().str.replace(" ", "_")
+        values = _text(frame, col, strip=False)
+        norm = _per_unique(values, _code)
         allowed = [e.value for e in enum_cls]
         good = norm.isin(allowed).to_numpy()
         flag(~good, col, values, f"must be one of {allowed}")
@@ -205,7 +233,7 @@ def prepare_import(
     for col, required in (("service", True), ("category", False)):
         values = _text(frame, col)
         present = values.notna().to_numpy()
-        good = values.fillna("").str.fullmatch(ID_PATTERN.pattern).to_numpy(dtype=bool)
+        good = _matches(values, ID_PATTERN.pattern)
         flag(required & ~present, col, values, f"the {col} is missing")
         flag(present & ~good, col, values, f"not a valid {col} id")
         if catalog is not None:
@@ -226,12 +254,13 @@ def prepare_import(
         wrong = (cat_service.notna() & (cat_service != out["service"])).to_numpy(dtype=bool)
         flag(wrong, "category", out["category"], "the category belongs to another service")
 
-    for col in ("organization", "description", *CONTACT_COLUMNS):
+    for col in ("organization", *CONTACT_COLUMNS):
         out[col] = _text(frame, col).to_numpy()
+    out["description"] = _text(frame, "description", strip=False).to_numpy()
     out["description"] = out["description"].fillna("")
 
-    status = _text(frame, "status")
-    norm_status = status.fillna("received").str.lower().str.replace(" ", "_")
+    status = _text(frame, "status", strip=False)
+    norm_status = _per_unique(status, _code).fillna("received")
     good_status = norm_status.isin([s.value for s in Status]).to_numpy()
     flag(~good_status, "status", status, f"must be one of {[s.value for s in Status]}")
     out["status"] = norm_status.to_numpy()
