@@ -1,0 +1,185 @@
+"""The HTML report: every section and chart, escaping, languages, tables-only fallback."""
+
+from __future__ import annotations
+
+import base64
+import re
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qualitapa.errors import DataError
+from qualitapa.indicators import dea
+from qualitapa.reporting import render_report, write_report
+from qualitapa.reporting._html import _indicator_view
+
+CITIES = {
+    "022205": "Trento", "015146": "Milano", "001272": "Torino", "010025": "Genova",
+    "027042": "Venezia", "016024": "Bergamo", "021008": "Bolzano", "036023": "Modena",
+}  # fmt: skip
+
+SECTION_IDS = ["headline", "indicators", "composite", "dea", "survey", "ipa", "complaints",
+               "compliance", "caf"]  # fmt: skip
+
+
+def _images(page: str) -> list[bytes]:
+    return [
+        base64.b64decode(b) for b in re.findall(r'src="data:image/[a-z+]+;base64,([^"]+)"', page)
+    ]
+
+
+def test_full_report_has_every_section_and_chart(results, definitions):
+    page = render_report(service="registry", period=2024, definitions=definitions,
+                         names=CITIES, organization="036023", note="Dati sintetici",
+                         generated=pd.Timestamp("2025-03-01").date(), **results)  # fmt: skip
+    for sid in SECTION_IDS:
+        assert f'<section id="{sid}">' in page
+    # charts: 3 indicators x (bar + trend), composite, DEA, survey, IPA, complaints trend, CAF radar
+    images = _images(page)
+    assert len(images) == 3 * 2 + 6
+    assert page.count("<img ") == len(images)
+    assert all(img.lstrip().startswith(b"<?xml") and b"<svg" in img for img in images)
+    # Italian by default, labels from the Text fields
+    assert '<html lang="it">' in page
+    assert "Attesa media allo sportello" in page
+    assert "Mediana" in page
+    assert "Sintesi degli indicatori" in page
+    assert "Dati sintetici" in page
+    assert "2025-03-01" in page
+    # the missing value is shown with its reason, not dropped
+    assert "missing_variable" in page
+    # complaint KPIs: 0.874 shown as 87,4 (Italian decimal comma)
+    assert "87,4" in page
+    # compliance: 1 of the 2 assessed standards met (the third has no data)
+    assert "Standard rispettati: 1 su 2 valutati." in page
+    # CAF total from caf_scores
+    assert "Totale" in page
+    # trend classes translated
+    assert "in miglioramento" in page
+
+
+def test_english_report_uses_english_labels_and_png(results, definitions):
+    subset = {k: results[k] for k in ("indicators", "caf", "ipa")}
+    page = render_report(service="registry", period=2024, lang="en", definitions=definitions,
+                         image_format="png", **subset)  # fmt: skip
+    assert '<html lang="en">' in page
+    assert "Mean waiting time" in page
+    assert "Attesa media" not in page
+    assert "Indicators at a glance" in page
+    assert "Median" in page
+    assert "concentrate here" in page  # IPA quadrant translated
+    assert "Citizen/customer-oriented results" in page  # CAF title_en
+    images = _images(page)
+    assert len(images) == 3 * 2 + 2
+    assert all(img.startswith(b"\x89PNG") for img in images)
+
+
+def test_user_text_is_escaped(values, definitions):
+    names = {"036023": "<script>alert(1)</script>", "022205": 'Tren"to & co'}
+    defs = [d for d in definitions if d.id == "registry.waiting_minutes"]
+    page = render_report(period=2024, indicators=values, definitions=defs, names=names,
+                         organization="036023", title="<b>Title</b>", note="<i>x</i>",
+                         charts=False)  # fmt: skip
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Tren&quot;to &amp; co" in page
+    assert "&lt;b&gt;Title&lt;/b&gt;" in page
+    assert "<b>Title</b>" not in page
+    assert "&lt;i&gt;x&lt;/i&gt;" in page
+
+
+def test_script_city_name_inside_charts_is_harmless(values, definitions):
+    # the charts are images (data: URIs): nothing of the SVG text reaches the HTML markup
+    names = {"036023": "<script>alert(1)</script>"}
+    one = values[values.indicator == "registry.waiting_minutes"]
+    page = render_report(period=2024, indicators=one, definitions=definitions, names=names)
+    markup = re.sub(r'src="data:[^"]+"', 'src=""', page)
+    assert "<script" not in markup
+    assert len(_images(page)) == 2
+
+
+def test_best_and_median_follow_polarity(values, definitions):
+    # hand check on the 2024 waiting times (lower is better): the best is the minimum
+    from qualitapa.reporting._html import _Context
+
+    ctx = _Context(lang="it", period="2024", names={}, highlight=None, charts=False,
+                   image_format="svg", catalog=None,
+                   definitions={d.id: d for d in definitions}, max_bars=30)  # fmt: skip
+    view = _indicator_view(ctx, values, "registry.waiting_minutes")
+    year = values[(values.period == 2024) & (values.indicator == "registry.waiting_minutes")]
+    assert view.current["organization"].iloc[0] == year.loc[year.value.idxmin(), "organization"]
+    assert view.current["best"].sum() == 1
+    assert view.median == pytest.approx(float(np.median(year.value)))
+    assert view.current["rank"].tolist() == list(range(1, 9))
+    assert view.current["value"].is_monotonic_increasing
+    # higher is better: sorted the other way round; the missing value is last and unranked
+    share = _indicator_view(ctx, values, "registry.online_share")
+    assert share.current["value"].iloc[:7].is_monotonic_decreasing
+    assert pd.isna(share.current["value"].iloc[-1])
+    assert pd.isna(share.current["rank"].iloc[-1])
+    # change of the median: 2023 -> 2024
+    prev = values[(values.period == 2023) & (values.indicator == "registry.waiting_minutes")]
+    assert view.previous_median == pytest.approx(float(np.median(prev.value)))
+
+
+def test_neutral_or_unknown_polarity_marks_no_best(values):
+    page = render_report(period=2024, indicators=values, charts=False)
+    assert 'class="best' not in page
+
+
+def test_tables_only_without_matplotlib(monkeypatch, results, definitions):
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    page = render_report(period=2024, definitions=definitions, **results)
+    assert "<img" not in page
+    assert "pip install &#x27;qualitapa[plot]&#x27;" in page
+    assert '<section id="caf">' in page
+    assert "<table>" in page
+
+
+def test_sections_are_optional(results):
+    page = render_report(period=2024, caf=results["caf"], charts=False)
+    assert '<section id="caf">' in page
+    assert '<section id="indicators">' not in page
+    assert '<section id="dea">' not in page
+
+
+def test_report_accepts_a_real_dea_result():
+    # one input, one output, CRS: efficiency = (output/input) / best ratio, by hand
+    data = pd.DataFrame({"organization": ["a", "b", "c"], "staff": [2.0, 4.0, 5.0],
+                         "certificates": [4.0, 6.0, 9.0]})  # fmt: skip
+    res = dea(data, inputs=["staff"], outputs=["certificates"])
+    page = render_report(period=2024, dea=res, charts=False, lang="en")
+    # scores 1, 0.75, 0.9 (output/input ratios 2, 1.5, 1.8 over the best 2)
+    assert ">1.000<" in page
+    assert ">0.750<" in page
+    assert ">0.900<" in page
+    assert "inefficient" in page
+
+
+def test_period_filter_and_many_organizations():
+    rng = np.random.default_rng(0)
+    orgs = [f"{i:06d}" for i in range(100)]
+    frame = pd.DataFrame({"organization": np.repeat(orgs, 2), "period": [2023, 2024] * 100,
+                          "indicator": "x.y", "value": rng.uniform(0, 10, 200)})  # fmt: skip
+    page = render_report(period=2024, indicators=frame, max_bars=20, charts=False, lang="en")
+    assert "The 10 best and 10 worst of 100 organizations are shown." in page
+    assert "<td class=num>100</td>" in page  # n in the headline
+
+
+def test_missing_columns_are_a_data_error():
+    with pytest.raises(DataError, match="indicator values need the columns"):
+        render_report(period=2024, indicators=pd.DataFrame({"organization": ["a"]}))
+    with pytest.raises(ValueError, match="unsupported language"):
+        render_report(period=2024, lang="de")
+
+
+def test_write_report_writes_utf8(tmp_path, results):
+    path = write_report(tmp_path / "out" / "report.html", period=2024, caf=results["caf"],
+                        charts=False)  # fmt: skip
+    text = path.read_text(encoding="utf-8")
+    assert "Autovalutazione CAF" in text
+    assert "Leadership" in text
