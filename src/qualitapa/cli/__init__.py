@@ -7,6 +7,7 @@ registers them all on the :data:`cli` group.
 from qualitapa.cli import _caf  # noqa: F401  (registers commands)
 from qualitapa.cli import _complaints  # noqa: F401  (registers commands)
 from qualitapa.cli import _composite  # noqa: F401  (registers commands)
+from qualitapa.cli import _indicators  # noqa: F401  (registers commands)
 from qualitapa.cli import _plugins  # noqa: F401  (registers commands)
 from qualitapa.cli import _standards  # noqa: F401  (registers commands)
 from qualitapa.cli import _surveys  # noqa: F401  (registers commands)

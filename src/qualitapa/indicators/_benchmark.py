@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -169,159 +169,230 @@ def benchmark(
     """
     iv = read_values(values, source=source)
     polarity, _ = resolve_polarities(iv.indicator_labels, definitions, catalog)
-    sign_of_ind = np.array([polarity[str(i)].sign for i in iv.indicator_labels], dtype=np.int8)
+    sign_of_ind = np.array([polarity[str(i)].sign for i in iv.indicator_labels], dtype=np.float64)
     n_rows = len(iv.value)
-    sign = sign_of_ind[iv.indicator] if n_rows else np.zeros(0, dtype=np.int8)
-    polar = sign != 0
-    order_sign = np.where(polar, sign, 1).astype(np.float64)
-
-    # group of each row: (indicator, period[, peer group]); -1 = not compared
-    n_per = max(len(iv.period_labels), 1)
-    key = iv.indicator * n_per + iv.period
     peer_col: Any = None
+    row_peer: np.ndarray | None = None
+    n_peer = 1
     if peer_groups is not None:
         mapping = peer_group_of(peer_groups, catalog)
         org_group = pd.Series(mapping, dtype=object).reindex(iv.org_labels.astype(str))
         peer_codes, peer_labels = pd.factorize(org_group.to_numpy(), sort=True)
-        row_peer = np.asarray(peer_codes, dtype=np.int64)[iv.org]
-        key = key * max(len(peer_labels), 1) + row_peer
-        key[row_peer < 0] = -1
+        row_peer = np.asarray(peer_codes, dtype=np.int32)[iv.org]
+        n_peer = max(len(peer_labels), 1)
         peer_col = pd.Categorical.from_codes(row_peer, categories=pd.Index(peer_labels))
-    _, g = np.unique(key, return_inverse=True)
-    g = g.reshape(-1).astype(np.int64)
-    outside = key < 0
-    if outside.any():  # the "not compared" key is the smallest, code 0
-        g = g - 1
-        g[outside] = -1
-    n_groups = int(g.max()) + 1 if n_rows else 0
 
-    v = iv.value
-    valid = ~np.isnan(v) & ~outside
-    score = v * order_sign
-    stats = _group_stats(g, score, valid, n_groups)
-    rank, n_row, best_score, median_score, mean, std = stats
+    out = _Outputs(n_rows)
+    block = _Block(
+        iv=iv,
+        sign_of_ind=sign_of_ind,
+        row_peer=row_peer,
+        n_per=max(len(iv.period_labels), 1),
+        n_peer=n_peer,
+        org_names=iv.org_labels.astype(str).to_numpy(),
+        out=out,
+    )
+    # Indicators are independent: work in blocks of whole indicators to bound
+    # the memory of temporaries (a loop over indicator blocks, not over rows).
+    n_ind = len(iv.indicator_labels)
+    ind = iv.indicator
+    in_order = bool(n_rows == 0 or (ind[1:] >= ind[:-1]).all())
+    perm = None if in_order else np.argsort(ind, kind="stable")
+    bounds = np.searchsorted(ind if perm is None else ind[perm], np.arange(n_ind + 1))
+    per_block = max(1, _BLOCK_ROWS // max(1, n_rows // max(n_ind, 1)))
+    for lo in range(0, n_ind, per_block):
+        hi = min(lo + per_block, n_ind)
+        rows: Any = slice(bounds[lo], bounds[hi])
+        if perm is not None:
+            rows = perm[rows]
+        block.run(rows, lo, hi)
 
-    with np.errstate(invalid="ignore", divide="ignore"):
-        n_f = n_row.astype(np.float64)
-        percentile = np.where(n_f > 1, 100.0 * (n_f - rank) / (n_f - 1), 100.0)
-        percentile[~valid] = np.nan
-        quartile = np.clip(4 - np.floor(percentile / 25.0), 1, 4)
-        z = (score - mean) * order_sign / std + 0.0  # + 0.0: no negative zero
-        z[~np.isfinite(z)] = np.nan
-        best_value = best_score * order_sign
-        is_best = valid & polar & (score == best_score)
-        gap_best = score - best_score
-        gap_median = score - median_score
-    best_value[~polar] = np.nan
-    gap_best[~polar] = np.nan
-    gap_median[~polar] = np.nan
-    rank_missing = np.isnan(rank) | ~polar
-
-    org_str = iv.org_labels.astype(str)
-    best_col = _best_performers(g, is_best, iv.org, org_str, n_groups)
-
-    out: dict[str, Any] = {
+    frame: dict[str, Any] = {
         "organization": values["organization"].array,
         "period": values["period"].array,
         "indicator": values["indicator"].array,
     }
     if peer_col is not None:
-        out["peer_group"] = peer_col
-    out.update(
+        frame["peer_group"] = peer_col
+    frame.update(
         {
-            "value": v,
-            "rank": _nullable_int(np.nan_to_num(rank), rank_missing, np.int32),
-            "percentile": percentile,
-            "quartile": _nullable_int(np.nan_to_num(quartile), np.isnan(quartile), np.int8),
-            "z_score": z,
-            "best_value": best_value,
-            "best_performers": best_col,
-            "is_best": is_best,
-            "gap_to_best": gap_best,
-            "gap_to_median": gap_median,
-            "n": n_row.astype(np.int32),
+            "value": iv.value,
+            "rank": pd.arrays.IntegerArray(out.rank, out.rank_missing),
+            "percentile": out.percentile,
+            "quartile": pd.arrays.IntegerArray(out.quartile, out.quartile_missing),
+            "z_score": out.z_score,
+            "best_value": out.best_value,
+            "best_performers": pd.Categorical.from_codes(
+                out.best_code, categories=pd.Index(block.performer_texts, dtype=object)
+            ),
+            "is_best": out.is_best,
+            "gap_to_best": out.gap_to_best,
+            "gap_to_median": out.gap_to_median,
+            "n": out.n,
         }
     )
-    return pd.DataFrame(out, copy=False)
+    return pd.DataFrame(frame, copy=False)
 
 
-def _group_stats(
-    g: np.ndarray, score: np.ndarray, valid: np.ndarray, n_groups: int
-) -> tuple[np.ndarray, ...]:
-    """Per-row rank (min, descending score) and group n, best, median, mean, std.
+#: Rows per block of indicators (bounds the memory of temporaries).
+_BLOCK_ROWS = 1 << 18
 
-    One sort by (group, -score) gives ranks, best values and medians; sums
-    by group (``np.bincount``) give means and standard deviations. Rows with
-    ``g == -1`` or ``valid`` False get NaN (and n = 0).
+
+class _Outputs:
+    """Preallocated result columns, filled block by block."""
+
+    def __init__(self, n: int) -> None:
+        self.rank = np.zeros(n, dtype=np.int32)
+        self.rank_missing = np.ones(n, dtype=bool)
+        self.percentile = np.full(n, np.nan)
+        self.quartile = np.zeros(n, dtype=np.int8)
+        self.quartile_missing = np.ones(n, dtype=bool)
+        self.z_score = np.full(n, np.nan)
+        self.best_value = np.full(n, np.nan)
+        self.best_code = np.full(n, -1, dtype=np.int32)
+        self.is_best = np.zeros(n, dtype=bool)
+        self.gap_to_best = np.full(n, np.nan)
+        self.gap_to_median = np.full(n, np.nan)
+        self.n = np.zeros(n, dtype=np.int32)
+
+
+class _Block:
+    """Statistics for the rows of a block of indicators.
+
+    Groups are (indicator, period[, peer group]) with dense integer codes.
+    One sort by (group, -score) gives ranks ("min"), best values and
+    medians; sums by group (``np.bincount``) give counts, means and
+    standard deviations. ``score`` is the value times the polarity sign
+    (+1 for neutral), so "best" is always the largest score.
     """
-    n = len(g)
-    nan = np.full(n, np.nan)
-    if n == 0 or n_groups == 0:
-        return nan, np.zeros(n, dtype=np.int64), nan, nan, nan, nan
-    gg = np.where(g < 0, n_groups, g)  # park the not-compared rows in an extra group
-    sort_key = np.where(valid, -score, np.inf)  # best first, missing last
-    order = np.lexsort((sort_key, gg))
-    gs = gg[order]
-    ks = sort_key[order]
-    idx = np.arange(n)
-    new_group = np.empty(n, dtype=bool)
-    new_group[0] = True
-    np.not_equal(gs[1:], gs[:-1], out=new_group[1:])
-    new_value = new_group.copy()
-    new_value[1:] |= ks[1:] != ks[:-1]
-    first_equal = np.maximum.accumulate(np.where(new_value, idx, 0))
-    group_start = np.maximum.accumulate(np.where(new_group, idx, 0))
-    rank_sorted = (first_equal - group_start + 1).astype(np.float64)
-    rank = np.empty(n)
-    rank[order] = rank_sorted
-    rank[~valid] = np.nan
 
-    counts = np.bincount(gg, weights=valid, minlength=n_groups + 1).astype(np.int64)
-    starts = np.flatnonzero(new_group)  # one per group present, in group order
-    present = gs[starts]
-    start_of = np.zeros(n_groups + 1, dtype=np.int64)
-    start_of[present] = starts
-    has = counts > 0
-    best_key = np.where(has, ks[np.minimum(start_of, n - 1)], np.nan)
-    lo = start_of + np.maximum(counts - 1, 0) // 2
-    hi = start_of + counts // 2
-    lo = np.minimum(lo, n - 1)
-    hi = np.minimum(hi, n - 1)
-    median_key = np.where(has, (ks[lo] + ks[hi]) / 2.0, np.nan)
-    sums = np.bincount(gg, weights=np.where(valid, score, 0.0), minlength=n_groups + 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_score = sums / counts
-        dev = np.where(valid, score - mean_score[gg], 0.0)
-        ss = np.bincount(gg, weights=dev * dev, minlength=n_groups + 1)
-        std = np.sqrt(ss / (counts - 1))
-    std[(counts < 2) | (std == 0)] = np.nan
-    counts[n_groups] = 0
-    for arr in (best_key, median_key, mean_score, std):
-        arr[n_groups] = np.nan
-    return (
-        rank,
-        counts[gg],
-        -best_key[gg],
-        -median_key[gg],
-        mean_score[gg],
-        std[gg],
-    )
+    def __init__(
+        self,
+        *,
+        iv: Any,
+        sign_of_ind: np.ndarray,
+        row_peer: np.ndarray | None,
+        n_per: int,
+        n_peer: int,
+        org_names: np.ndarray,
+        out: _Outputs,
+    ) -> None:
+        self.iv = iv
+        self.sign_of_ind = sign_of_ind
+        self.row_peer = row_peer
+        self.n_per = n_per
+        self.n_peer = n_peer
+        self.org_names = org_names
+        self.out = out
+        self.performer_texts: list[str] = []
+        self._performer_code: dict[str, int] = {}
 
+    def run(self, rows: Any, lo: int, hi: int) -> None:
+        iv, out = self.iv, self.out
+        ind = iv.indicator[rows]
+        m = len(ind)
+        if m == 0:
+            return
+        n_groups = (hi - lo) * self.n_per * self.n_peer
+        g = (ind - lo).astype(np.int64) * self.n_per + iv.period[rows]
+        outside = np.zeros(m, dtype=bool)
+        if self.row_peer is not None:
+            peer = self.row_peer[iv.org[rows]]
+            outside = peer < 0
+            g = g * self.n_peer + peer
+            g[outside] = n_groups  # an extra group for rows outside every peer group
+        v = iv.value[rows]
+        sign = self.sign_of_ind[ind]
+        polar = sign != 0
+        order_sign = np.where(polar, sign, 1.0)
+        valid = ~np.isnan(v) & ~outside
+        score = v * order_sign
 
-def _best_performers(
-    g: np.ndarray, is_best: np.ndarray, org: np.ndarray, org_str: pd.Index, n_groups: int
-) -> pd.Categorical:
-    """Comma-separated best performers of each row's group, as a categorical."""
-    rows = np.flatnonzero(is_best)
-    codes = np.full(len(g), -1, dtype=np.int64)
-    if len(rows) == 0:
-        return pd.Categorical.from_codes(codes, categories=pd.Index([], dtype=object))
-    names = pd.DataFrame({"g": g[rows], "org": org_str.to_numpy()[org[rows]]})
-    names = names.sort_values(["g", "org"], kind="stable")
-    joined = names.groupby("g", sort=True)["org"].agg(", ".join)
-    cat_codes, categories = pd.factorize(joined.to_numpy())
-    code_of_group = np.full(n_groups, -1, dtype=np.int64)
-    code_of_group[joined.index.to_numpy()] = cat_codes
-    inside = g >= 0
-    codes[inside] = code_of_group[g[inside]]
-    return pd.Categorical.from_codes(codes, categories=pd.Index(categories))
+        # sort by group, best score first, missing last
+        sort_key = np.where(valid, -score, np.inf)
+        order = np.argsort(sort_key)
+        g_small = g.astype(np.int16) if n_groups < 32767 else g
+        order = order[np.argsort(g_small[order], kind="stable")]
+        del g_small
+        gs = g[order]
+        ks = sort_key[order]
+        del sort_key
+        idx = np.arange(m)
+        new_group = np.empty(m, dtype=bool)
+        new_group[0] = True
+        np.not_equal(gs[1:], gs[:-1], out=new_group[1:])
+        new_value = new_group.copy()
+        new_value[1:] |= ks[1:] != ks[:-1]
+        first_equal = np.where(new_value, idx, 0)
+        np.maximum.accumulate(first_equal, out=first_equal)
+        group_start = np.where(new_group, idx, 0)
+        np.maximum.accumulate(group_start, out=group_start)
+        first_equal -= group_start
+        first_equal += 1
+        rank = np.empty(m, dtype=np.int64)
+        rank[order] = first_equal
+        del first_equal, group_start, new_value, idx
+
+        n_slots = n_groups + 1
+        counts = np.bincount(g, weights=valid, minlength=n_slots).astype(np.int64)
+        counts[n_groups:] = 0
+        starts = np.flatnonzero(new_group)
+        start_of = np.zeros(n_slots, dtype=np.int64)
+        start_of[gs[starts]] = starts
+        del new_group, gs, starts, order
+        has = counts > 0
+        last = m - 1
+        best = np.where(has, -ks[np.minimum(start_of, last)], np.nan)
+        lo_i = np.minimum(start_of + np.maximum(counts - 1, 0) // 2, last)
+        hi_i = np.minimum(start_of + counts // 2, last)
+        median = np.where(has, -(ks[lo_i] + ks[hi_i]) / 2.0, np.nan)
+        del ks, lo_i, hi_i
+        sums = np.bincount(g, weights=np.where(valid, score, 0.0), minlength=n_slots)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = sums / counts
+            dev = np.where(valid, score - mean[g], 0.0)
+            std = np.sqrt(np.bincount(g, weights=dev * dev, minlength=n_slots) / (counts - 1))
+            del dev
+            std[(counts < 2) | ~(std > 0)] = np.nan
+
+            n_row = counts[g]
+            n_f = n_row.astype(np.float64)
+            pct = np.where(n_f > 1, 100.0 * (n_f - rank) / (n_f - 1), 100.0)
+            pct[~valid] = np.nan
+            out.percentile[rows] = pct
+            out.quartile[rows] = np.clip(4 - np.floor(np.nan_to_num(pct) / 25.0), 1, 4)
+            out.quartile_missing[rows] = ~valid
+            del pct, n_f
+            z = (score - mean[g]) * order_sign / std[g] + 0.0  # + 0.0: no negative zero
+            z[~np.isfinite(z)] = np.nan
+            out.z_score[rows] = z
+            del z
+            best_row = best[g]
+            is_best = valid & polar & (score == best_row)
+            out.best_value[rows] = np.where(polar, best_row * order_sign, np.nan)
+            out.gap_to_best[rows] = np.where(polar, score - best_row, np.nan)
+            out.gap_to_median[rows] = np.where(polar, score - median[g], np.nan)
+        del best_row
+        out.rank[rows] = np.where(valid & polar, rank, 0)
+        out.rank_missing[rows] = ~(valid & polar)
+        out.is_best[rows] = is_best
+        out.n[rows] = n_row
+        out.best_code[rows] = self._performers(g, is_best, iv.org[rows], n_slots)
+
+    def _performers(
+        self, g: np.ndarray, is_best: np.ndarray, org: np.ndarray, n_slots: int
+    ) -> np.ndarray:
+        """Code (into ``performer_texts``) of each row's comma-separated best performers."""
+        best_rows = np.flatnonzero(is_best)
+        code_of_group = np.full(n_slots, -1, dtype=np.int32)
+        if len(best_rows):
+            names = pd.DataFrame({"g": g[best_rows], "org": self.org_names[org[best_rows]]})
+            names = names.sort_values(["g", "org"], kind="stable")
+            joined = names.groupby("g", sort=True)["org"].agg(", ".join)
+            for group, text in joined.items():  # one entry per group, not per row
+                code = self._performer_code.get(text)
+                if code is None:
+                    code = self._performer_code[text] = len(self.performer_texts)
+                    self.performer_texts.append(text)
+                code_of_group[cast(int, group)] = code
+        return code_of_group[g]

@@ -208,11 +208,15 @@ def _evaluate(defs: list[Any], matrix: VariableMatrix) -> pd.DataFrame:
             else:
                 columns[name] = np.nan
         res = d.formula.evaluate_with_status(columns, input_status=given or None)
-        v = res.values
-        if d.scale != 1.0:
-            v = v * d.scale
-        values[i] = v  # broadcasts a formula without variables
+        values[i] = res.values  # broadcasts a formula without variables
         status[i] = res.status
+        if d.scale != 1.0:
+            with np.errstate(over="ignore"):
+                values[i] *= d.scale
+            overflow = np.isinf(values[i])
+            if overflow.any():
+                values[i][overflow] = np.nan
+                status[i][overflow] = ValueStatus.NOT_FINITE
     org = pd.Categorical.from_codes(
         np.tile(matrix.row_org, k), categories=pd.Index(matrix.org_labels.astype(str))
     )

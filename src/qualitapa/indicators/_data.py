@@ -147,7 +147,7 @@ def _check_keys(
     if len(bad):
         if where is not None:
             bad = where[bad]
-        cases = _problems(data, [(bad, "", pd.Series([""] * len(bad)), NO_KEY)])
+        cases = _problems(data, [(bad, "", np.full(len(bad), "", dtype=object), NO_KEY)])
         raise DataError(
             f"{len(bad)} row(s) have no organization or period (first: data row {bad[0] + 1})",
             source=source,
@@ -252,7 +252,7 @@ def _from_wide(
             pieces.append((np.flatnonzero(negative), name, data[name], NEGATIVE))
     if len(dup_rows):
         dpos = np.flatnonzero(duplicate)
-        pieces.append((dpos, "", pd.Series([""] * len(dpos)), DUPLICATE_ROW))
+        pieces.append((dpos, "", np.full(len(dpos), "", dtype=object), DUPLICATE_ROW))
     if status is not None:
         matrix[status > 0] = np.nan
     return VariableMatrix(

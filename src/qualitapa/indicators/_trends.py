@@ -82,7 +82,7 @@ def _numeric_periods(labels: pd.Index, source: str | None) -> np.ndarray:
 def _grid(iv: IndicatorValues) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Series codes, (org, indicator) of each series, and the series x period matrix."""
     n_ind = max(len(iv.indicator_labels), 1)
-    key = iv.org * n_ind + iv.indicator
+    key = iv.org.astype(np.int64) * n_ind + iv.indicator
     series_keys, series = np.unique(key, return_inverse=True)
     series = series.reshape(-1)
     y = np.full((len(series_keys), max(len(iv.period_labels), 1)), np.nan)

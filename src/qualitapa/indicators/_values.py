@@ -35,7 +35,8 @@ class IndicatorValues:
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     codes, uniques = pd.factorize(column, sort=True)
-    return np.asarray(codes, dtype=np.int64), pd.Index(uniques)
+    dtype = np.int32 if len(uniques) < 2**31 - 1 else np.int64
+    return np.asarray(codes, dtype=dtype), pd.Index(uniques)
 
 
 def read_values(values: pd.DataFrame, *, source: str | None = None) -> IndicatorValues:
@@ -54,7 +55,7 @@ def read_values(values: pd.DataFrame, *, source: str | None = None) -> Indicator
     v, bad = to_numeric_column(values["value"], source=source, column="value")
     no_key = (org < 0) | (per < 0) | (ind < 0)
     n_per, n_ind = max(len(per_labels), 1), max(len(ind_labels), 1)
-    key = (org * n_per + per) * n_ind + ind
+    key = (org.astype(np.int64) * n_per + per) * n_ind + ind
     key[no_key] = -1
     size = int(key.max()) + 1 if len(key) else 0
     if size <= max(4 * len(key), 1 << 20):
@@ -93,7 +94,8 @@ def read_values(values: pd.DataFrame, *, source: str | None = None) -> Indicator
             row=int(first["row"]),
             failure_cases=cases,
         )
-    v = np.where(np.isfinite(v), v, np.nan)
+    if not np.isfinite(v[~np.isnan(v)]).all():
+        v = np.where(np.isfinite(v), v, np.nan)
     return IndicatorValues(org, org_labels, per, per_labels, ind, ind_labels, v)
 
 

@@ -1,0 +1,307 @@
+"""``qualitapa indicators list|show|check|compute|trends|targets`` and ``qualitapa benchmark``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from qualitapa.cli._main import cli, emit, get_catalog, output_options
+from qualitapa.errors import DefinitionError
+from qualitapa.io import read_table
+
+_definitions_option = click.option(
+    "--definitions",
+    "-d",
+    "definitions",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra TOML definitions (services, variables, organizations, indicators) used "
+    "together with the installed plugins. Repeatable.",
+)
+_service_option = click.option("--service", "-s", default=None, help="Only this service.")
+_indicator_option = click.option(
+    "--indicator", "-i", "indicators", multiple=True, help="Only this indicator. Repeatable."
+)
+_errors_option = click.option(
+    "--errors",
+    type=click.Choice(["raise", "report"]),
+    default="raise",
+    show_default=True,
+    help="On invalid raw values: stop with the list of problems, or compute the rest and "
+    "give status 'invalid_input'.",
+)
+_data_argument = click.argument(
+    "data", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+
+
+def _catalog(definitions: tuple[Path, ...]) -> Any:
+    if not definitions:
+        return get_catalog()
+    from qualitapa.catalog import Catalog
+    from qualitapa.declarative import TomlPlugin
+
+    return Catalog.build([("definitions", TomlPlugin(*definitions))], entrypoints=True)
+
+
+def _select(catalog: Any, service: str | None, ids: tuple[str, ...]) -> list[Any]:
+    if ids:
+        chosen = [catalog.indicators[i] for i in ids]
+    elif service:
+        catalog.services[service]  # unknown service -> error with suggestions
+        chosen = list(catalog.indicators.by_service(service))
+    else:
+        chosen = list(catalog.indicators.values())
+    if not chosen:
+        raise DefinitionError(
+            "no indicators to compute: install a plugin that defines them, or pass "
+            "--definitions FILE.toml"
+        )
+    return chosen
+
+
+def _values(
+    path: Path, catalog: Any, service: str | None, ids: tuple[str, ...], errors: str
+) -> pd.DataFrame:
+    """Indicator values from a file: computed from raw data, or read as they are."""
+    from qualitapa.indicators import compute
+
+    frame = read_table(path)
+    if "indicator" in frame.columns:
+        values = frame
+        if ids:
+            values = values[values["indicator"].astype(str).isin(ids)]
+        elif service:
+            wanted = {d.id for d in _select(catalog, service, ())}
+            values = values[values["indicator"].astype(str).isin(wanted)]
+        return values.reset_index(drop=True)
+    defs = _select(catalog, service, ids)
+    return compute(defs, frame, catalog=catalog, source=str(path), errors=errors)  # type: ignore[arg-type]
+
+
+@cli.group("indicators")
+def indicators_group() -> None:
+    """Indicator definitions, computation from raw data, trends and targets."""
+
+
+@indicators_group.command("list")
+@_service_option
+@click.option("--dimension", default=None, help="Only this dimension (efficiency, ...).")
+@_definitions_option
+@output_options
+def indicators_list(
+    service: str | None,
+    dimension: str | None,
+    definitions: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """List the indicators defined by the plugins."""
+    catalog = _catalog(definitions)
+    items = catalog.indicators.by_service(service) if service else list(catalog.indicators.values())
+    if dimension:
+        items = [d for d in items if d.dimension.value == dimension]
+    rows = [
+        {
+            "id": d.id,
+            "label": d.label.it,
+            "label_en": d.label.get("en"),
+            "service": d.service,
+            "dimension": d.dimension.value,
+            "polarity": d.polarity.value,
+            "unit": d.unit,
+            "formula": d.formula.text,
+            "scale": d.scale,
+            "target": str(d.target) if d.target else "",
+            "plugin": catalog.indicators.plugin_of(d.id),
+        }
+        for d in items
+    ]
+    columns = ["id", "label", "label_en", "service", "dimension", "polarity", "unit",
+               "formula", "scale", "target", "plugin"]  # fmt: skip
+    emit(pd.DataFrame(rows, columns=columns), fmt, output)
+
+
+@indicators_group.command("show")
+@click.argument("indicator_id")
+@_definitions_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def indicators_show(indicator_id: str, definitions: tuple[Path, ...], fmt: str) -> None:
+    """Show the definition of one indicator."""
+    catalog = _catalog(definitions)
+    d = catalog.indicators[indicator_id]
+    data = d.to_dict()
+    data["variables"] = sorted(d.variables)
+    data["plugin"] = catalog.indicators.plugin_of(d.id)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    flat = {
+        **data,
+        "label": d.label.it,
+        "label_en": d.label.get("en"),
+        "description": d.description.it if d.description else "",
+        "target": str(d.target) if d.target else "",
+        "variables": ", ".join(data["variables"]),
+        "tags": ", ".join(d.tags),
+    }
+    emit(pd.DataFrame({"field": list(flat), "value": [str(v) for v in flat.values()]}), "table")
+
+
+@indicators_group.command("check")
+@_data_argument
+@_service_option
+@_indicator_option
+@_definitions_option
+@output_options
+def indicators_check(
+    data: Path,
+    service: str | None,
+    indicators: tuple[str, ...],
+    definitions: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """List the problems in raw DATA (non-numeric, duplicate, impossible values)."""
+    from qualitapa.indicators import check_data
+
+    catalog = _catalog(definitions)
+    defs = _select(catalog, service, indicators)
+    problems = check_data(read_table(data), defs, catalog=catalog, source=str(data))
+    emit(problems, fmt, output)
+    if len(problems):
+        raise SystemExit(1)
+
+
+@indicators_group.command("compute")
+@_data_argument
+@_service_option
+@_indicator_option
+@_errors_option
+@_definitions_option
+@output_options
+def indicators_compute(
+    data: Path,
+    service: str | None,
+    indicators: tuple[str, ...],
+    errors: str,
+    definitions: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Compute indicators from raw DATA (CSV or Excel; long or wide).
+
+    Long data has columns organization, period, variable, value; wide data
+    has organization, period and one column per variable.
+    """
+    from qualitapa.indicators import compute
+
+    catalog = _catalog(definitions)
+    defs = _select(catalog, service, indicators)
+    frame = read_table(data)
+    result = compute(defs, frame, catalog=catalog, source=str(data), errors=errors)  # type: ignore[arg-type]
+    emit(result, fmt, output)
+
+
+@indicators_group.command("trends")
+@_data_argument
+@_service_option
+@_indicator_option
+@click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level.")
+@_errors_option
+@_definitions_option
+@output_options
+def indicators_trends(
+    data: Path,
+    service: str | None,
+    indicators: tuple[str, ...],
+    alpha: float,
+    errors: str,
+    definitions: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Trends per organization and indicator (Theil-Sen slope, Mann-Kendall test).
+
+    DATA is raw data (computed first) or indicator values (with an
+    'indicator' column).
+    """
+    from qualitapa.indicators import trends
+
+    catalog = _catalog(definitions)
+    values = _values(data, catalog, service, indicators, errors)
+    emit(trends(values, catalog=catalog, alpha=alpha, source=str(data)), fmt, output)
+
+
+@indicators_group.command("targets")
+@_data_argument
+@_service_option
+@_indicator_option
+@_errors_option
+@_definitions_option
+@output_options
+def indicators_targets(
+    data: Path,
+    service: str | None,
+    indicators: tuple[str, ...],
+    errors: str,
+    definitions: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Compare values with the indicators' targets (met / not met, gap)."""
+    from qualitapa.indicators import targets
+
+    catalog = _catalog(definitions)
+    values = _values(data, catalog, service, indicators, errors)
+    emit(targets(values, catalog=catalog, source=str(data)), fmt, output)
+
+
+@cli.command("benchmark")
+@_data_argument
+@_service_option
+@_indicator_option
+@click.option("--period", "-p", default=None, help="Only this period (e.g. 2024).")
+@click.option(
+    "--peer-group", "-g", default=None, help="Compare within the groups of this peer group id."
+)
+@_errors_option
+@_definitions_option
+@output_options
+def benchmark_command(
+    data: Path,
+    service: str | None,
+    indicators: tuple[str, ...],
+    period: str | None,
+    peer_group: str | None,
+    errors: str,
+    definitions: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Rank organizations on each indicator and period; the best performers are marked.
+
+    DATA is raw data (the indicators are computed first) or indicator values
+    (columns organization, period, indicator, value).
+    """
+    from qualitapa.indicators import benchmark
+
+    catalog = _catalog(definitions)
+    values = _values(data, catalog, service, indicators, errors)
+    if period is not None:
+        values = values[values["period"].astype(str) == period].reset_index(drop=True)
+    result = benchmark(values, catalog=catalog, peer_groups=peer_group, source=str(data))
+    keys = ["indicator", "period", *(["peer_group"] if peer_group else [])]
+    result = result.sort_values([*keys, "rank", "organization"], na_position="last")
+    result = result.reset_index(drop=True)
+    if fmt in ("csv", "json") or (fmt is None and output is not None):
+        emit(result, fmt, output)
+        return
+    table = result[[*keys, "rank", "organization", "value", "percentile", "quartile",
+                    "gap_to_best", "gap_to_median", "n"]].copy()  # fmt: skip
+    table.insert(0, "best", result["is_best"].map({True: "*", False: ""}))
+    emit(table.round(3), "table", output, title="Benchmark (* = best performer)")
