@@ -46,6 +46,7 @@ def sample_size(
     sd: float | None = None,
     response_rate: float = 1.0,
     design_effect: float = 1.0,
+    rounding: str = "up",
 ) -> pd.DataFrame:
     """Respondents (and contacts) needed for a given margin of error.
 
@@ -68,6 +69,9 @@ def sample_size(
         Expected share of contacted people who answer.
     design_effect
         Expected design effect (e.g. of weighting or clustering).
+    rounding
+        ``"up"`` (default: never below the required size) or ``"nearest"``
+        (as the printed Krejcie & Morgan table, e.g. 44.3 -> 44 for N = 50).
 
     Returns
     -------
@@ -100,8 +104,13 @@ def sample_size(
     n0 = z**2 * var / e**2 * design_effect
     with np.errstate(invalid="ignore"):
         n = np.where(np.isnan(pop), n0, n0 / (1 + (n0 - 1) / pop))
-    # 1e-9 guards against 383.99999999 becoming 384 by a rounding error only
-    n_int = np.ceil(n - 1e-9).astype(np.int64)
+    if rounding == "up":
+        # 1e-9 keeps an exact 384.0000000001 (a floating-point artefact) at 384
+        n_int = np.ceil(n - 1e-9).astype(np.int64)
+    elif rounding == "nearest":
+        n_int = np.floor(n + 0.5).astype(np.int64)
+    else:
+        raise ValueError(f"rounding must be 'up' or 'nearest', not {rounding!r}")
     return pd.DataFrame(
         {
             "population": pd.array(np.where(np.isnan(pop), np.nan, pop), dtype="Float64").astype(

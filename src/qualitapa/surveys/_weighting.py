@@ -121,7 +121,7 @@ def _codes(
             index=col.index,
             dtype="string",
         ).where(col.notna())
-    codes = pd.Categorical(text, categories=cats_text).codes.astype(np.int64)
+    codes = pd.Index(cats_text, dtype=object).get_indexer(text.astype(object)).astype(np.int64)
     bad = codes < 0
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
