@@ -1,0 +1,13 @@
+"""qualitapa plugin: municipal nurseries for children aged 0-2 (asili nido).
+
+Services, variables, indicators, complaint categories and demo datasets in
+``definitions.toml``; the parents' questionnaire in ``questionnaire.toml``;
+the composite index in ``composite.toml``; quality standards and the
+service charter in ``charter.toml``.
+"""
+
+from qualitapa.declarative import toml_plugin
+
+plugin = toml_plugin(
+    __name__, "definitions.toml", "questionnaire.toml", "composite.toml", "charter.toml"
+)
