@@ -9,6 +9,7 @@ from qualitapa.cli import _complaints  # noqa: F401  (registers commands)
 from qualitapa.cli import _composite  # noqa: F401  (registers commands)
 from qualitapa.cli import _indicators  # noqa: F401  (registers commands)
 from qualitapa.cli import _plugins  # noqa: F401  (registers commands)
+from qualitapa.cli import _reporting  # noqa: F401  (registers commands)
 from qualitapa.cli import _standards  # noqa: F401  (registers commands)
 from qualitapa.cli import _surveys  # noqa: F401  (registers commands)
 from qualitapa.cli._main import cli, emit, get_catalog, main, output_options

@@ -5,8 +5,9 @@
 * :func:`write_datapackage` / :func:`validate_datapackage` - CSV files with a
   Frictionless Data ``datapackage.json`` (Table Schema), and its validation.
 * :func:`write_excel` - one sheet per table (``excel`` extra).
-
-
+* :func:`indicator_table` - the indicator definitions as a table to publish
+  next to the values; :func:`read_results` - a folder of result tables
+  (named as :data:`RESULT_FILES` says) ready for :func:`render_report`.
 
 Formula injection is neutralised in every export (:mod:`qualitapa.io`).
 
@@ -32,18 +33,30 @@ from qualitapa.reporting._opendata import (
     write_datapackage,
 )
 from qualitapa.reporting._schema import KNOWN_FIELDS, check_cells, field_type, infer_schema
+from qualitapa.reporting._tables import (
+    ID_COLUMNS,
+    RESULT_FILES,
+    guess_primary_key,
+    indicator_table,
+    read_results,
+)
 
 __all__ = [
     "EXCEL_MAX_ROWS",
+    "ID_COLUMNS",
     "KNOWN_FIELDS",
     "LANGUAGES",
     "LICENCES",
     "PROBLEM_COLUMNS",
+    "RESULT_FILES",
     "SECTIONS",
     "check_cells",
     "field_type",
     "format_number",
+    "guess_primary_key",
+    "indicator_table",
     "infer_schema",
+    "read_results",
     "render_report",
     "resource_name",
     "sheet_names",

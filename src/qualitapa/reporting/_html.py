@@ -130,6 +130,14 @@ class _Context:
             return str(label.get(self.lang))
         return fallback if fallback is not None else item
 
+    def question_label(self, question: str) -> str:
+        """The label of a survey question of the catalog's instruments, else its id."""
+        for instrument in getattr(self.catalog, "instruments", {}).values():
+            for q in getattr(instrument, "questions", ()):
+                if getattr(q, "id", None) == question and hasattr(q.label, "get"):
+                    return str(q.label.get(self.lang))
+        return question
+
     def word(self, value: Any) -> str:
         """A known category word (status, quadrant, trend) translated, else as given."""
         key = str(value)
@@ -480,8 +488,11 @@ def _indicator_block(
 
 
 # -- composite and DEA ---------------------------------------------------------------------
-def _composite_section(ctx: _Context, frame: pd.DataFrame) -> str:
+def _composite_section(ctx: _Context, frame: Any) -> str:
     lang = ctx.lang
+    frame = frame.ranks if hasattr(frame, "ranks") else frame
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError("composite must be an UncertaintyResult or a DataFrame")
     frame = frame.loc[_period_mask(frame, ctx.period)]
     org = _pick(frame, "organization")
     if org is None:
@@ -664,12 +675,18 @@ def _ipa_section(ctx: _Context, frame: pd.DataFrame) -> str:
     perf = _pick(frame, "performance")
     if imp is None or perf is None:
         raise DataError("the IPA table needs 'importance' and 'performance' columns")
+    org = _pick(frame, "organization")
+    if org is not None and ctx.highlight in set(frame[org].astype(str)):
+        frame = frame.loc[frame[org].astype(str) == ctx.highlight]
     item = _pick(frame, f"label_{lang}", "label", "item", "question", "dimension")
     labels = frame[item].astype(str).tolist() if item else [str(i) for i in frame.index]
+    if item in ("item", "question"):
+        labels = [ctx.question_label(q) for q in labels]
     x, y = _numbers(frame[imp]), _numbers(frame[perf])
     x_axis = float(frame.attrs.get("importance_axis", np.nanmean(x) if len(x) else np.nan))
     y_axis = float(frame.attrs.get("performance_axis", np.nanmean(y) if len(y) else np.nan))
-    for col, attr in (("importance_axis", "x"), ("performance_axis", "y")):
+    for col, attr in (("importance_axis", "x"), ("performance_axis", "y"), ("x_axis", "x"),
+                      ("y_axis", "y")):  # fmt: skip
         if col in frame.columns and frame[col].notna().any():
             if attr == "x":
                 x_axis = float(_numbers(frame[col])[0])
@@ -926,7 +943,7 @@ def render_report(
     definitions: Any = None,
     indicators: pd.DataFrame | None = None,
     trends: pd.DataFrame | None = None,
-    composite: pd.DataFrame | None = None,
+    composite: Any = None,
     dea: Any = None,
     survey: pd.DataFrame | None = None,
     ipa: pd.DataFrame | None = None,
@@ -960,17 +977,19 @@ def render_report(
     * ``trends``: :func:`~qualitapa.indicators.trends` output
       (``organization, indicator, trend``): adds the trend class to the
       ranked tables.
-    * ``composite``: ``organization``, ``score``, ``rank``, and for the
-      uncertainty analysis ``median_rank``, ``rank_p05``, ``rank_p95``
-      (optional ``composite`` column for several indices).
+    * ``composite``: the :class:`~qualitapa.indicators.UncertaintyResult`
+      of the composite's uncertainty analysis or its ``ranks``
+      (``organization, value, rank, median_rank, rank_p05, rank_p95``;
+      an optional ``composite`` column for several indices).
     * ``dea``: a :class:`~qualitapa.indicators.DEAResult` or its ``scores``
       (``organization, efficiency, status, peers``).
     * ``survey``: dimension indices (``dimension, index, ci_low, ci_high``,
       optional ``organization``, ``label``, ``n``, ``small_sample``), as
       :func:`qualitapa.surveys.score_dimensions` returns them.
-    * ``ipa``: ``item`` (or ``label``), ``importance``, ``performance``,
-      ``quadrant``; axes at the means unless columns or ``frame.attrs``
-      ``importance_axis`` / ``performance_axis`` say otherwise.
+    * ``ipa``: :func:`qualitapa.surveys.ipa` output (``question`` or
+      ``label``, ``importance``, ``performance``, ``quadrant``, ``x_axis``,
+      ``y_axis``; axes at the means without them); with an
+      ``organization`` column, the highlighted organization's rows.
     * ``complaints``: KPIs of :func:`qualitapa.complaints.kpis`;
       ``complaint_trend``: its monthly ``trend`` (``period, received,
       answered``).

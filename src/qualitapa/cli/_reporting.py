@@ -1,0 +1,250 @@
+"""``qualitapa report`` (the HTML report) and ``qualitapa export opendata|excel|validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from qualitapa.cli._main import cli, emit, get_catalog
+from qualitapa.errors import DataError
+from qualitapa.io import read_table
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+
+#: report option -> keyword of render_report.
+_SECTION_OPTIONS = {
+    "values": "indicators",
+    "trends": "trends",
+    "composite": "composite",
+    "dea": "dea",
+    "survey": "survey",
+    "ipa": "ipa",
+    "complaints": "complaints",
+    "complaint_trend": "complaint_trend",
+    "compliance": "compliance",
+    "caf": "caf",
+}
+
+
+def _read(path: Path) -> pd.DataFrame:
+    from qualitapa.reporting._tables import ID_COLUMNS
+
+    return read_table(path, dtype=dict.fromkeys(ID_COLUMNS, "string"))
+
+
+def _section_option(name: str, what: str) -> Any:
+    flag = "--" + name.replace("_", "-")
+    return click.option(flag, name, type=_FILE, default=None, help=what)
+
+
+@cli.command("report")
+@click.option("--service", "-s", default=None, help="Service id (title, indicator selection).")
+@click.option("--period", "-p", required=True, help="The period reported on, e.g. 2024.")
+@click.option(
+    "--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help="Language."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    help="The HTML file to write.",
+)
+@click.option(
+    "--results",
+    type=_DIR,
+    default=None,
+    help="A folder of result tables named as qualitapa.reporting.RESULT_FILES says "
+    "(indicator_values.csv, composite_ranks.csv, ...); the options below override them.",
+)
+@_section_option("values", "Indicator values (qualitapa indicators compute).")
+@_section_option("trends", "Indicator trends (organization, indicator, trend).")
+@_section_option("composite", "Composite ranks (median_rank, rank_p05, rank_p95).")
+@_section_option("dea", "DEA scores (organization, efficiency, status, peers).")
+@_section_option("survey", "Survey dimension indices (dimension, index, ci_low, ci_high).")
+@_section_option("ipa", "Importance-performance table (importance, performance, quadrant).")
+@_section_option("complaints", "Complaint KPIs (qualitapa complaints kpis).")
+@_section_option("complaint_trend", "Monthly complaint trend (period, received, answered).")
+@_section_option("compliance", "Charter compliance (qualitapa standards check).")
+@_section_option("caf", "CAF scores (level, id, score).")
+@click.option("--organization", default=None, help="Highlight this organization.")
+@click.option("--title", default=None, help="Report title.")
+@click.option("--note", default=None, help="A note under the title (e.g. 'synthetic data').")
+@click.option("--no-charts", is_flag=True, help="Tables only.")
+@click.option("--png", is_flag=True, help="Embed charts as PNG instead of SVG.")
+def report_command(
+    service: str | None,
+    period: str,
+    lang: str,
+    output: Path,
+    results: Path | None,
+    organization: str | None,
+    title: str | None,
+    note: str | None,
+    no_charts: bool,
+    png: bool,
+    **sections: Path | None,
+) -> None:
+    """Write the self-contained HTML benchmark report of a SERVICE and PERIOD.
+
+    Give the result tables one by one, or a --results folder. Labels, units,
+    polarity and city names come from the installed plugins.
+    """
+    from qualitapa.reporting import read_results, write_report
+
+    tables: dict[str, Any] = read_results(results) if results is not None else {}
+    for option, path in sections.items():
+        if path is not None:
+            tables[_SECTION_OPTIONS[option]] = _read(path)
+    if not tables:
+        raise DataError("no result tables given: use --values, --caf, ... or --results DIR")
+    path = write_report(
+        output,
+        service=service,
+        period=period,
+        lang=lang,
+        catalog=get_catalog(),
+        organization=organization,
+        title=title,
+        note=note,
+        charts=not no_charts,
+        image_format="png" if png else "svg",
+        **tables,
+    )
+    click.echo(f"wrote the report ({', '.join(tables)}) to {path}", err=True)
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Publish result tables: open data (CSV + datapackage.json) or Excel."""
+
+
+def _tables(files: tuple[Path, ...], results: Path | None) -> dict[str, pd.DataFrame]:
+    from qualitapa.reporting import RESULT_FILES
+
+    tables: dict[str, pd.DataFrame] = {}
+    if results is not None:
+        for name in RESULT_FILES.values():
+            if (results / name).is_file():
+                tables[Path(name).stem] = _read(results / name)
+    for path in files:
+        tables[path.stem] = _read(path)
+    if not tables:
+        raise DataError("no tables given: name CSV files or use --results DIR")
+    return tables
+
+
+@export_group.command("opendata")
+@click.argument("files", nargs=-1, type=_FILE)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The folder of the data package.",
+)
+@click.option("--results", type=_DIR, default=None, help="Also export the result tables here.")
+@click.option("--name", default="qualitapa-results", show_default=True, help="Package name.")
+@click.option("--title", default=None, help="Package title.")
+@click.option("--description", default=None, help="Package description.")
+@click.option(
+    "--licence",
+    default="CC-BY-4.0",
+    show_default=True,
+    help="Licence id: CC-BY-4.0, CC0-1.0, CC-BY-SA-4.0, ODbL-1.0, IODL-2.0.",
+)
+@click.option(
+    "--with-definitions",
+    is_flag=True,
+    help="Add the indicator definitions of the installed plugins (labels, units, formulas).",
+)
+def export_opendata(
+    files: tuple[Path, ...],
+    output: Path,
+    results: Path | None,
+    name: str,
+    title: str | None,
+    description: str | None,
+    licence: str,
+    with_definitions: bool,
+) -> None:
+    """Write FILES (CSV tables) as an open-data package: CSV + Frictionless datapackage.json.
+
+    Each table becomes a resource named after its file; types are inferred,
+    usual keys (organization, period, indicator...) become primary keys.
+    """
+    from qualitapa.reporting import (
+        guess_primary_key,
+        indicator_table,
+        validate_datapackage,
+        write_datapackage,
+    )
+
+    tables = _tables(files, results)
+    if with_definitions:
+        tables["indicators"] = indicator_table(get_catalog())
+    try:
+        path = write_datapackage(
+            tables,
+            output,
+            name=name,
+            title=title,
+            description=description,
+            licence=licence,
+            primary_keys={t: k for t, f in tables.items() if (k := guess_primary_key(f))},
+        )
+    except ValueError as exc:
+        raise DataError(str(exc)) from exc
+    problems = validate_datapackage(path)
+    if not problems.empty:  # pragma: no cover - the writer writes valid packages
+        emit(problems)
+        raise DataError("the written package does not validate")
+    click.echo(f"wrote {len(tables)} table(s) and {path}", err=True)
+
+
+@export_group.command("excel")
+@click.argument("files", nargs=-1, type=_FILE)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The .xlsx file to write.",
+)
+@click.option("--results", type=_DIR, default=None, help="Also export the result tables here.")
+def export_excel(files: tuple[Path, ...], output: Path, results: Path | None) -> None:
+    """Write FILES (CSV tables) to one Excel workbook, one sheet per table."""
+    from qualitapa.reporting import write_excel
+
+    tables = _tables(files, results)
+    write_excel(tables, output)
+    click.echo(f"wrote {len(tables)} sheet(s) to {output}", err=True)
+
+
+@export_group.command("validate")
+@click.argument("package", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default=None,
+    help="Output format of the problems.",
+)
+def export_validate(package: Path, fmt: str | None) -> None:
+    """Check a data package (folder or datapackage.json) against its Table Schemas.
+
+    Prints one line per problem and exits with status 1 if there is any.
+    """
+    from qualitapa.reporting import validate_datapackage
+
+    problems = validate_datapackage(package)
+    if problems.empty:
+        click.echo("the data package is valid", err=True)
+        return
+    emit(problems, fmt)
+    raise DataError(f"{len(problems)} problem(s) in the data package", source=str(package))

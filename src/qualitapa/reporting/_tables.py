@@ -1,0 +1,168 @@
+"""Result tables on disk, and the definition tables published next to the results.
+
+* :data:`RESULT_FILES` names the CSV file of each report section, so that a
+  folder of results (e.g. written by ``qualitapa demo``) can be turned into
+  a report with :func:`read_results`.
+* :func:`indicator_table` lists indicator definitions (labels, units,
+  polarity, formulas) for open data: values are meaningless without them.
+* :func:`guess_primary_key` finds the identifying columns of a result table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qualitapa.io import read_table
+
+__all__ = [
+    "ID_COLUMNS",
+    "RESULT_FILES",
+    "guess_primary_key",
+    "indicator_table",
+    "read_results",
+]
+
+#: The file name of each report section's table in a results folder.
+RESULT_FILES: dict[str, str] = {
+    "indicators": "indicator_values.csv",
+    "trends": "indicator_trends.csv",
+    "composite": "composite_ranks.csv",
+    "dea": "dea_scores.csv",
+    "survey": "survey_dimensions.csv",
+    "ipa": "survey_ipa.csv",
+    "complaints": "complaint_kpis.csv",
+    "complaint_trend": "complaint_trend.csv",
+    "compliance": "charter_compliance.csv",
+    "caf": "caf_scores.csv",
+}
+
+#: Columns holding ids that must stay text when read back (ISTAT codes keep
+#: their leading zeros).
+ID_COLUMNS = ("organization", "peer", "peers", "best_performers", "standard", "indicator",
+              "question", "dimension", "id", "subcriterion", "criterion", "period")  # fmt: skip
+
+_KEY_CANDIDATES: tuple[tuple[str, ...], ...] = (
+    ("organization", "period", "indicator"),
+    ("organization", "period", "peer_group", "indicator"),
+    ("standard", "organization", "period"),
+    ("organization", "period", "dimension"),
+    ("organization", "dimension"),
+    ("organization", "indicator"),
+    ("organization", "period", "question"),
+    ("organization", "question"),
+    ("service", "period"),
+    ("level", "id"),
+    ("subcriterion",),
+    ("organization", "period"),
+    ("organization",),
+    ("id",),
+    ("period",),
+)
+
+
+def read_results(directory: str | Path) -> dict[str, pd.DataFrame]:
+    """Read the section tables found in ``directory`` (named as in :data:`RESULT_FILES`).
+
+    Id columns (:data:`ID_COLUMNS`) are read as text. Missing files are
+    skipped: the result has the sections that are there, ready for
+    ``render_report(**results)``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = Path(d, "caf_scores.csv").write_text("level,id,score\\ntotal,total,55\\n")
+    ...     sorted(read_results(d))
+    ['caf']
+    """
+    base = Path(directory)
+    out = {}
+    for section, name in RESULT_FILES.items():
+        path = base / name
+        if path.is_file():
+            out[section] = read_table(path, dtype=dict.fromkeys(ID_COLUMNS, "string"))
+    return out
+
+
+def guess_primary_key(frame: pd.DataFrame) -> list[str]:
+    """The first usual key of a qualitapa result table that identifies ``frame``'s rows.
+
+    Returns an empty list when none does (no missing values, no duplicates).
+
+    Examples
+    --------
+    >>> guess_primary_key(pd.DataFrame({"organization": ["a", "a"], "period": [1, 2],
+    ...                                 "indicator": ["x", "x"], "value": [1.0, 2.0]}))
+    ['organization', 'period', 'indicator']
+    >>> guess_primary_key(pd.DataFrame({"value": [1.0, 1.0]}))
+    []
+    """
+    for key in _KEY_CANDIDATES:
+        cols = list(key)
+        if set(cols) <= set(frame.columns):
+            part = frame[cols]
+            if not bool(part.isna().any(axis=None)) and not bool(part.duplicated().any()):
+                return cols
+    return []
+
+
+def _text(value: Any, lang: str) -> str:
+    if value is None:
+        return ""
+    return str(value.get(lang)) if hasattr(value, "get") else str(value)
+
+
+def indicator_table(definitions: Iterable[Any] | Mapping[str, Any] | Any) -> pd.DataFrame:
+    """Indicator definitions as a table: what each published value means.
+
+    Parameters
+    ----------
+    definitions
+        Indicator definitions: a list, a mapping by id, or a catalog (its
+        ``indicators``).
+
+    Returns
+    -------
+    DataFrame
+        ``indicator, service, label_it, label_en, dimension, unit, scale,
+        polarity, formula, target, description_it, description_en``, one
+        row per definition, sorted by id.
+
+    Examples
+    --------
+    >>> from qualitapa.indicators import IndicatorDefinition
+    >>> d = IndicatorDefinition.from_mapping({"id": "registry.cert_per_fte",
+    ...     "label": {"it": "Certificati per addetto", "en": "Certificates per FTE"},
+    ...     "service": "registry", "dimension": "efficiency",
+    ...     "formula": "registry.certificates / registry.fte", "polarity": "higher_is_better"})
+    >>> indicator_table([d])[["indicator", "label_en", "polarity", "formula"]].iloc[0].tolist()
+    ['registry.cert_per_fte', 'Certificates per FTE', 'higher_is_better', 'registry.certificates / registry.fte']
+    """  # noqa: E501
+    coll = getattr(definitions, "indicators", definitions)
+    items: Sequence[Any] = list(coll.values() if isinstance(coll, Mapping) else coll)
+    rows = []
+    for d in items:
+        target = getattr(d, "target", None)
+        rows.append(
+            {
+                "indicator": d.id,
+                "service": d.service,
+                "label_it": _text(d.label, "it"),
+                "label_en": _text(d.label, "en"),
+                "dimension": str(getattr(d.dimension, "value", d.dimension)),
+                "unit": d.unit or "",
+                "scale": float(d.scale),
+                "polarity": str(getattr(d.polarity, "value", d.polarity)),
+                "formula": str(getattr(d.formula, "text", d.formula)),
+                "target": "" if target is None else str(target),
+                "description_it": _text(getattr(d, "description", None), "it"),
+                "description_en": _text(getattr(d, "description", None), "en"),
+            }
+        )
+    columns = ["indicator", "service", "label_it", "label_en", "dimension", "unit", "scale",
+               "polarity", "formula", "target", "description_it", "description_en"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns).sort_values("indicator", ignore_index=True)
