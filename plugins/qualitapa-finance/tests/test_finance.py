@@ -214,3 +214,33 @@ def test_demo_invoices_agree_with_the_panel(catalog):
     merged = recomputed.merge(panel, on=["organization", "period", "variable"])
     assert len(merged) == len(recomputed) == 8 * 4
     np.testing.assert_allclose(merged["value_x"], merged["value_y"], rtol=1e-9)
+
+
+def test_composite_index_by_hand(catalog):
+    from qualitapa.indicators import composite
+
+    values = pd.DataFrame(
+        {
+            "organization": ["a", "b", "c"],
+            "period": [2024, 2024, 2024],
+            "finance.financial_autonomy": [70.0, 80.0, 90.0],  # min-max: 0, .5, 1
+            "finance.rigidity": [30.0, 20.0, 40.0],  # lower is better: .5, 1, 0
+            "finance.debt_per_inhabitant": [1000.0, 2000.0, 3000.0],  # 1, .5, 0
+            "finance.interest_burden": [1.0, 2.0, 3.0],  # 1, .5, 0
+            "finance.collection_speed": [70.0, 80.0, 90.0],  # 0, .5, 1
+            "finance.payment_speed": [60.0, 70.0, 80.0],  # 0, .5, 1
+            "finance.payment_timeliness": [-10.0, 0.0, 10.0],  # 1, .5, 0
+            "finance.late_invoice_share": [10.0, 20.0, 30.0],  # 1, .5, 0
+        }
+    )
+    out = composite(values, "finance.financial_health", catalog=catalog)
+    got = out.set_index(["index", "organization"])["value"]
+    # sub-indices: autonomy 0, .5, 1; sustainability (.5+1+1)/3, (1+.5+.5)/3, 0;
+    # cash management (0+0+1+1)/4 = .5 for all three
+    assert got[("sustainability", "a")] == pytest.approx(2.5 / 3)
+    assert got[("cash_management", "c")] == pytest.approx(0.5)
+    # index x 100: a (0 + .8333 + .5)/3 = 44.44; b (.5 + .6667 + .5)/3 = 55.56; c (1 + 0 + .5)/3
+    index = got["finance.financial_health"]
+    assert index["a"] == pytest.approx(100 * (0 + 2.5 / 3 + 0.5) / 3)
+    assert index["b"] == pytest.approx(100 * (0.5 + 2 / 3 + 0.5) / 3)
+    assert index["c"] == pytest.approx(50.0)

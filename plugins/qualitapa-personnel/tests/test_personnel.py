@@ -131,3 +131,27 @@ def test_demo_data_covers_every_variable_city_and_year(catalog):
     values = compute(catalog, data)
     rate = values.loc[values["indicator"] == "personnel.absence_rate", "value"].dropna()
     assert rate.between(2, 20).all()
+
+
+def test_composite_index_by_hand(catalog):
+    from qualitapa.indicators import composite
+
+    values = pd.DataFrame(
+        {
+            "organization": ["a", "b", "c"],
+            "period": [2024, 2024, 2024],
+            "personnel.training_hours_per_employee": [10.0, 20.0, 30.0],  # min-max 0, .5, 1
+            "personnel.share_trained": [50.0, 70.0, 90.0],  # 0, .5, 1
+            "personnel.training_spend_per_employee": [100.0, 200.0, 150.0],  # 0, 1, .5
+            "personnel.absence_rate": [6.0, 8.0, 10.0],  # lower is better: 1, .5, 0
+            "personnel.smart_working_share": [10.0, 30.0, 20.0],  # 0, 1, .5
+            "personnel.staff_per_1000_inhabitants": [8.0, 9.0, 10.0],  # lower: 1, .5, 0
+        }
+    )
+    out = composite(values, "personnel.index", catalog=catalog, include_subindices=False)
+    index = out.set_index("organization")["value"]
+    # development 0, 2/3, 2.5/3; work organisation .5, .75, .25; staffing 1, .5, 0
+    assert index["a"] == pytest.approx(50.0)  # (0 + .5 + 1) / 3 * 100
+    assert index["b"] == pytest.approx(100 * (2 / 3 + 0.75 + 0.5) / 3)  # 63.89
+    assert index["c"] == pytest.approx(100 * (2.5 / 3 + 0.25 + 0) / 3)  # 36.11
+    assert out.set_index("organization")["rank"].to_dict() == {"a": 2, "b": 1, "c": 3}

@@ -1,8 +1,8 @@
 """qualitapa plugin: financial indicators of Italian municipal budgets.
 
 The plugin object (entry point ``finance``) contributes the TOML
-definitions (service ``finance``, its raw variables, indicators, composite
-index and demo datasets). The package also offers
+definitions: service ``finance``, its raw variables, indicators and demo
+datasets (``definitions.toml``) and the composite index (``composite.toml``). The package also offers
 :func:`invoice_variables`, which computes the raw variables of the
 payment-timeliness indicator (DPCM 22 September 2014) from invoice-level
 data.
@@ -19,4 +19,4 @@ from qualitapa_finance._invoices import INVOICE_VARIABLES, invoice_variables
 
 __all__ = ["INVOICE_VARIABLES", "invoice_variables", "plugin"]
 
-plugin = toml_plugin(__name__, "definitions.toml")
+plugin = toml_plugin(__name__, "definitions.toml", "composite.toml")
