@@ -121,9 +121,9 @@ def best_of(repeats: int, func, *args, **kwargs):  # type: ignore[no-untyped-def
 
 
 def make_import_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
-    received = np.datetime64("2024-01-01T00:00:00", "s") + rng.integers(
-        0, 366 * 86_400, n
-    ).astype("timedelta64[s]")
+    received = np.datetime64("2024-01-01T00:00:00", "s") + rng.integers(0, 366 * 86_400, n).astype(
+        "timedelta64[s]"
+    )
     text = np.datetime_as_string(received, unit="s").astype(object) + "+01:00"
     kinds = np.array(["complaint", "fault_report", "suggestion", "praise"], dtype=object)
     channels = np.array(["counter", "phone", "email", "pec", "web", "app", "letter", "social"],
@@ -157,8 +157,17 @@ def main() -> int:
     t_lib, lib = best_of(3, kpis, cases, by=["service", "month"], as_of=AS_OF)
     ratio = t_lib / t_ref
     same = len(lib) == len(ref)
-    for col in ("received", "answered", "answered_within_deadline", "open", "backlog_31_60",
-                "overdue", "p90_answer_days", "median_answer_working_days", "reopening_rate"):
+    for col in (
+        "received",
+        "answered",
+        "answered_within_deadline",
+        "open",
+        "backlog_31_60",
+        "overdue",
+        "p90_answer_days",
+        "median_answer_working_days",
+        "reopening_rate",
+    ):
         same &= np.allclose(lib[col].to_numpy(float), ref[col].to_numpy(float), equal_nan=True)
     rows.append(("kpis by service, month", f"{n_kpi:,} rows", f"{t_lib:.2f} s",
                  f"reference {t_ref:.2f} s, ratio {ratio:.2f} (target <= 2)"))  # fmt: skip

@@ -64,15 +64,18 @@ def test_kpis_by_service(cases: pd.DataFrame) -> None:
     assert reg["open"] == 2
     assert (reg["backlog_0_15"], reg["backlog_16_30"], reg["backlog_31_60"]) == (1, 0, 1)
     assert (reg["backlog_61_90"], reg["backlog_over_90"], reg["overdue"]) == (0, 0, 1)
-    assert reg["reopened"] == 1 and reg["reopening_rate"] == pytest.approx(1 / 3)
-    assert reg["share_forwarded"] == 0 and reg["share_rejected"] == 0
+    assert reg["reopened"] == 1
+    assert reg["reopening_rate"] == pytest.approx(1 / 3)
+    assert reg["share_forwarded"] == 0
+    assert reg["share_rejected"] == 0
     # volume per 10,000 inhabitants of Modena (184,739)
     assert reg["per_10000"] == pytest.approx(5 / 184_739 * 10_000)
     # libraries: c8 20 Feb -> 1 Mar = 9 + 1 = 10 days (leap year), within;
     # working (20 Feb, 1 Mar]: 21-23 (3), 26-29 (7), 1 Mar (8) = 8.
     assert (lib["received"], lib["answered"], lib["share_within_deadline"]) == (3, 1, 1.0)
     assert (lib["mean_answer_days"], lib["p90_answer_working_days"]) == (10, 8)
-    assert lib["open"] == 0 and lib["overdue"] == 0
+    assert lib["open"] == 0
+    assert lib["overdue"] == 0
     assert lib["share_forwarded"] == pytest.approx(1 / 3)
     assert lib["share_rejected"] == pytest.approx(1 / 3)
     assert lib["reopening_rate"] == 0

@@ -98,7 +98,8 @@ def test_allowed_transitions_in_lifecycle_order() -> None:
 @pytest.mark.parametrize("status", list(Status))
 def test_path_to_every_state_is_valid(status: Status) -> None:
     path = path_to(status)
-    assert path[0] is S.RECEIVED and path[-1] is status
+    assert path[0] is S.RECEIVED
+    assert path[-1] is status
     for a, b in itertools.pairwise(path):
         assert b in TRANSITIONS[a]
 

@@ -79,11 +79,13 @@ def test_requests_json_and_xml(reg: ComplaintRegister) -> None:
     assert list(reqs[0])[:-1] == REQUEST_FIELDS
     first = reqs[0]
     assert (first["status"], first["status_notes"]) == ("closed", "closed")
-    assert first["service_code"] == "registry.waiting" and first["service_name"] == "Attese"
+    assert first["service_code"] == "registry.waiting"
+    assert first["service_name"] == "Attese"
     # 09:00 UTC is 10:00 in Rome (UTC+1 in January)
     assert first["requested_datetime"] == "2024-01-08T10:00:00+01:00"
     assert first["updated_datetime"] == "2024-01-08T14:00:00+01:00"
-    assert reqs[1]["status"] == "open" and reqs[1]["status_notes"] == "received"
+    assert reqs[1]["status"] == "open"
+    assert reqs[1]["status_notes"] == "received"
     assert json.loads(to_open311_json(reqs))[1]["description"] == "Buca"
     root = ET.fromstring(to_open311_xml(reqs).split("\n", 1)[1])
     assert root.tag == "service_requests"
@@ -98,7 +100,8 @@ def test_round_trip(reg: ComplaintRegister, tmp_path: Path) -> None:
     path.write_text(to_open311_json(open311_requests(reg.to_frame())), encoding="utf-8")
     with ComplaintRegister(tmp_path / "b.db") as other:
         report = other.import_open311(path)
-        assert report.imported == 2 and len(report.problems) == 0
+        assert report.imported == 2
+        assert len(report.problems) == 0
         cols = ["id", "kind", "channel", "service", "category", "organization", "received_at",
                 "description", "status"]  # fmt: skip
         assert other.to_frame()[cols].equals(reg.to_frame()[cols])
@@ -119,7 +122,8 @@ def test_import_plain_requests_from_another_system(tmp_path: Path) -> None:
     with ComplaintRegister(tmp_path / "c.db") as reg:
         report = reg.import_open311(data, catalog=catalog_with(Plugin()))
         assert report.imported == 2
-        assert reg.get("638344").service == "registry" and reg.get("638344").kind == "fault_report"
+        assert reg.get("638344").service == "registry"
+        assert reg.get("638344").kind == "fault_report"
         assert reg.status("638344").value == "closed"
         assert reg.status("638349").value == "registered"
     with pytest.raises(DataError, match="not valid JSON"):

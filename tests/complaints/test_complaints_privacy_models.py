@@ -13,7 +13,6 @@ import pytest
 from qualitapa import Service, Text, hookimpl
 from qualitapa.complaints import (
     Complaint,
-    ComplaintCategory,
     Contact,
     Deadline,
     DeadlinePolicy,
@@ -124,7 +123,7 @@ parent = "registry.missing"
     bad = tmp_path / "bad.toml"
     bad.write_text(
         '[[complaint_categories]]\nid = "x"\nlabel = "X"\nservice = "registry"\n'
-        'deadline = { days = -3 }\n',
+        "deadline = { days = -3 }\n",
         encoding="utf-8",
     )
     with pytest.raises(DefinitionError, match="entry 1"):

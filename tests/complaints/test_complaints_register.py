@@ -55,15 +55,19 @@ def test_add_transition_history(reg: ComplaintRegister) -> None:
         (None, "received"), ("received", "registered"),
         ("registered", "assigned"), ("assigned", "answered"),
     ]  # fmt: skip
-    assert hist[2].target == "ufficio anagrafe" and hist[3].note == "scuse e nuovo orario"
+    assert hist[2].target == "ufficio anagrafe"
+    assert hist[3].note == "scuse e nuovo orario"
     assert hist[0].at == _t(8)
     assert [e.seq for e in hist] == sorted(e.seq for e in hist)
     got = reg.get("2024/1")
-    assert got.contact is None and got.description.startswith("Attesa")
+    assert got.contact is None
+    assert got.description.startswith("Attesa")
     assert reg.get("2024/1", include_contact=True).contact == Contact(
         name="Anna Bianchi", email="anna@example.org"
     )
-    assert "2024/1" in reg and len(reg) == 1 and reg.check() == []
+    assert "2024/1" in reg
+    assert len(reg) == 1
+    assert reg.check() == []
 
 
 def test_invalid_transition_is_not_recorded(reg: ComplaintRegister) -> None:
@@ -89,7 +93,7 @@ def test_history_is_append_only_in_the_schema(reg: ComplaintRegister, tmp_path: 
             "UPDATE complaints SET service = 'libraries'",
             "DELETE FROM complaints",
         ):
-            with pytest.raises(sqlite3.DatabaseError, match="append|cannot be"):
+            with pytest.raises(sqlite3.DatabaseError, match=r"append|cannot be"):
                 raw.execute(sql)
             raw.rollback()
     finally:
@@ -111,7 +115,9 @@ def test_migration_from_version_1(tmp_path: Path) -> None:
     db.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
     db.executescript(MIGRATIONS[1])
     db.execute("INSERT INTO schema_version VALUES (1, '2023-01-01T00:00:00')")
-    db.execute("INSERT INTO complaints VALUES ('old/1','praise','letter','libraries',NULL,NULL,0,'')")
+    db.execute(
+        "INSERT INTO complaints VALUES ('old/1','praise','letter','libraries',NULL,NULL,0,'')"
+    )
     db.execute(
         "INSERT INTO events (complaint_id, at_us, actor, action, from_status, to_status) "
         "VALUES ('old/1', 0, 'x', 'receive', NULL, 'received')"
@@ -154,7 +160,8 @@ def test_import_csv_reports_bad_rows_and_keeps_good_ones(
     path = tmp_path / "in.csv"
     path.write_text(CSV, encoding="utf-8")
     report = reg.import_csv(path)
-    assert report.imported == 2 and report.rejected == 7
+    assert report.imported == 2
+    assert report.rejected == 7
     # row numbers are 1-based data rows (header not counted)
     got = report.problems[["row", "column"]].to_records(index=False).tolist()
     assert got == [
@@ -199,7 +206,8 @@ def test_export_csv_neutralises_formulas_and_pseudonymises(
     buf = io.StringIO()
     assert reg.export_csv(buf) == 2
     text = buf.getvalue()
-    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+    assert "'=HYPERLINK" in text
+    assert ",=HYPERLINK" not in text
     assert "anna@example.org" not in text
     buf = io.StringIO()
     reg.export_csv(buf, secret="0123456789abcdef-secret")
@@ -228,4 +236,5 @@ def test_cases_from_the_register(reg: ComplaintRegister) -> None:
     assert (row["suspended_days"], row["suspended_working_days"]) == (7, 5)
     assert (row["answer_days"], row["answer_working_days"]) == (9.0, 7.0)
     assert row["due_date"] == pd.Timestamp("2024-02-14")
-    assert bool(row["within_deadline"]) and row["reopen_count"] == 1
+    assert bool(row["within_deadline"])
+    assert row["reopen_count"] == 1

@@ -75,9 +75,7 @@ class WorkCalendar:
 
     province: str | None = attrs.field(default=None)
     weekmask: str = attrs.field(default="1111100")
-    extra_holidays: tuple[dt.date, ...] = attrs.field(
-        default=(), converter=_dates
-    )
+    extra_holidays: tuple[dt.date, ...] = attrs.field(default=(), converter=_dates)
 
     @weekmask.validator
     def _check_weekmask(self, attribute: attrs.Attribute[Any], value: str) -> None:

@@ -383,9 +383,7 @@ class ComplaintCategory:
     label: Text = attrs.field(converter=_text)
     service: str = attrs.field(validator=check_id)
     parent: str | None = attrs.field(default=None)
-    deadline: Deadline | None = attrs.field(
-        default=None, converter=_optional_deadline
-    )
+    deadline: Deadline | None = attrs.field(default=None, converter=_optional_deadline)
 
     @classmethod
     def from_mapping(
