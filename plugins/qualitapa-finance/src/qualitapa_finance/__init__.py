@@ -2,8 +2,8 @@
 
 The plugin object (entry point ``finance``) contributes the TOML
 definitions: service ``finance``, its raw variables, indicators and demo
-datasets (``definitions.toml``) and the composite index (``composite.toml``). The package also offers
-:func:`invoice_variables`, which computes the raw variables of the
+datasets (``definitions.toml``) and the composite index (``composite.toml``).
+The package also offers :func:`invoice_variables`, which computes the raw variables of the
 payment-timeliness indicator (DPCM 22 September 2014) from invoice-level
 data.
 
