@@ -183,3 +183,14 @@ def test_write_report_writes_utf8(tmp_path, results):
     text = path.read_text(encoding="utf-8")
     assert "Autovalutazione CAF" in text
     assert "Leadership" in text
+
+
+def test_indicator_without_values_says_why(values, definitions):
+    gone = values.assign(
+        value=np.where(values.indicator == "registry.online_share", np.nan, values.value),
+        status=np.where(values.indicator == "registry.online_share", "zero_denominator", "ok"),
+    )
+    page = render_report(period=2024, indicators=gone, definitions=definitions, lang="en")
+    assert "No values for 2024 (zero_denominator)" in page
+    # bar + trend charts for the two indicators with values only
+    assert page.count("<img ") == 4

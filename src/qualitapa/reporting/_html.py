@@ -438,8 +438,14 @@ def _indicator_block(
             )
         )
         html_parts.append(note)
+    if not cur["value"].notna().any():
+        reasons = sorted({r for r in cur["status"] if r and r != "ok"})
+        text = tr("no_values", lang, period=ctx.period)
+        if reasons:
+            text += f" ({', '.join(reasons)})"
+        html_parts.append(f'<p class="muted">{_esc(text)}</p>')
     hist = v.history
-    if len(hist) > 1:
+    if len(hist) > 1 and bool(np.isfinite(hist.to_numpy(dtype=float)).any()):
         series = {ctx.name(o): hist[o].to_numpy(dtype=float) for o in hist.columns}
         if len(series) > 12:
             keep_orgs = [ctx.highlight] if ctx.highlight in hist.columns else []

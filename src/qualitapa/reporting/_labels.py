@@ -61,6 +61,7 @@ _LABELS: dict[str, Text] = {
         "The {k} best and {k} worst of {n} organizations are shown.",
     ),
     "missing_values": Text("Valori mancanti", "Missing values"),
+    "no_values": Text("Nessun valore per il {period}", "No values for {period}"),
     "composite": Text("Indici compositi", "Composite indices"),
     "composite_caption": Text(
         "Posizione mediana e intervallo 5°-95° percentile delle posizioni "
