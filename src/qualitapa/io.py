@@ -32,6 +32,7 @@ from qualitapa.errors import DataError
 
 __all__ = [
     "FORMULA_PREFIXES",
+    "TEXT_COLUMNS",
     "neutralise_formulas",
     "read_table",
     "require_columns",
@@ -85,11 +86,17 @@ def _sniff_sep(path: Path, encoding: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+#: Columns read as text by :func:`read_table` unless told otherwise: codes such
+#: as ISTAT's "001272" (Torino) must keep their leading zeros.
+TEXT_COLUMNS = ("organization", "istat_code", "id", "respondent", "respondent_id", "complaint_id")
+
+
 def read_table(
     path: str | Path,
     *,
     dtype: Any = None,
     sheet: str | int | None = None,
+    text_columns: Iterable[str] = TEXT_COLUMNS,
     **kwargs: Any,
 ) -> pd.DataFrame:
     """Read a CSV (``.csv``, ``.tsv``, ``.txt``) or Excel (``.xlsx``) table.
@@ -99,7 +106,11 @@ def read_table(
     path
         The file.
     dtype
-        Passed to pandas; by default columns are inferred.
+        Passed to pandas; by default columns are inferred, except
+        ``text_columns``.
+    text_columns
+        Columns read as text (identifiers and codes keep their leading
+        zeros); by default :data:`TEXT_COLUMNS`.
     sheet
         Excel sheet name or number (Excel only).
     **kwargs
@@ -114,6 +125,10 @@ def read_table(
     p = Path(path)
     if not p.exists():
         raise DataError("file not found", source=str(p))
+    if dtype is None:
+        dtype = dict.fromkeys(text_columns, str)
+    elif isinstance(dtype, dict):
+        dtype = {**dict.fromkeys(text_columns, str), **dtype}
     suffix = p.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):

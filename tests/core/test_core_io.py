@@ -62,3 +62,14 @@ def test_to_numeric_column_flags_text_and_accepts_decimal_comma():
     values, bad = to_numeric_column(pd.Series(["1", "3,5", "abc", None, ""]))
     np.testing.assert_array_equal(values[:2], [1.0, 3.5])
     assert bad.tolist() == [False, False, True, False, False]
+
+
+def test_read_table_keeps_leading_zeros_of_codes(tmp_path):
+    # ISTAT code of Torino is 001272: read as a number it would become 1272
+    p = tmp_path / "raw.csv"
+    p.write_text("organization,period,variable,value\n001272,2024,x,1.5\n")
+    frame = read_table(p)
+    assert frame["organization"].tolist() == ["001272"]
+    assert frame["value"].tolist() == [1.5]
+    assert read_table(p, text_columns=())["organization"].tolist() == [1272]
+    assert read_table(p, dtype={"period": str})["period"].tolist() == ["2024"]
