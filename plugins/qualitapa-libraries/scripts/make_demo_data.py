@@ -1,0 +1,117 @@
+"""Write the SYNTHETIC demo data of the qualitapa-libraries plugin.
+
+Run from the repository root (needs qualitapa and qualitapa-qclub installed)::
+
+    python plugins/qualitapa-libraries/scripts/make_demo_data.py
+
+Seeded: the same code writes the same file. Every figure is INVENTED, with
+plausible magnitudes for each city's size; never mistake it for real data.
+
+Writes ``src/qualitapa_libraries/demo/indicators.csv``: tidy
+``organization, period, variable, value`` for the eight Q-Club cities,
+2009-2024, every variable of the plugin, a few values missing on purpose.
+Derived consistency holds: active users < population, acquisition spending
+< cost, loans per active user between 5 and 25.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.demo import VariableProfile, synthetic_panel
+from qualitapa.testing import catalog_with
+
+SEED = 20242
+YEARS = list(range(2009, 2025))
+OUT = Path(__file__).resolve().parents[1] / "src" / "qualitapa_libraries" / "demo"
+
+#: Level variables (per inhabitant in 2009, yearly trend).
+LEVELS = {
+    "libraries.collection": VariableProfile(per_capita=1.45, trend=0.006, noise=0.3),
+    "libraries.active_users": VariableProfile(per_capita=0.085, trend=-0.008, noise=0.25),
+    "libraries.visits": VariableProfile(per_capita=2.1, trend=-0.01, noise=0.3),
+    "libraries.cost": VariableProfile(per_capita=17.0, trend=0.008, noise=0.2),
+    "libraries.staff_fte": VariableProfile(
+        per_capita=2.3e-4, trend=-0.015, noise=0.2, integer=False
+    ),
+    "libraries.opening_hours_week": VariableProfile(base=52.0, noise=0.12, integer=False),
+}
+
+
+def cities() -> pd.DataFrame:
+    """The eight Q-Club cities (id, population) from the installed qclub plugin."""
+    cat = catalog_with(installed=["qclub"])
+    rows = [(o.id, o.population) for o in cat.organizations.values()]
+    frame = pd.DataFrame(rows, columns=["organization", "population"])
+    return frame.sort_values("organization", ignore_index=True)
+
+
+def indicator_data(orgs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Tidy panel of every variable, derived variables kept consistent."""
+    long = synthetic_panel(orgs, YEARS, LEVELS, seed=SEED)
+    wide = long.pivot_table(
+        index=["organization", "period"], columns="variable", values="value"
+    ).sort_index()
+    n = len(wide)
+    year = wide.index.get_level_values("period").to_numpy(dtype=float)
+    codes = pd.Categorical(wide.index.get_level_values("organization")).codes
+    city = rng.normal(0.0, 1.0, codes.max() + 1)[codes]  # persistent city effect
+    covid = np.select([year == 2020, year == 2021], [0.55, 0.8], 1.0)
+
+    users = wide["libraries.active_users"].to_numpy() * covid
+    wide["libraries.active_users"] = np.round(users)
+    per_user = np.clip(12.0 + 2.0 * city + rng.normal(0, 0.6, n), 6.0, 22.0)
+    wide["libraries.loans"] = np.round(users * per_user)
+    wide["libraries.visits"] = np.round(wide["libraries.visits"] * covid)
+    # digital lending: platforms from 2011, a jump with the 2020 lockdown
+    digital = np.where(
+        year < 2011,
+        0.0,
+        0.004 * (year - 2010) + np.where(year >= 2020, 0.07 + 0.01 * (year - 2020), 0.0),
+    ) * np.exp(0.25 * city)
+    wide["libraries.digital_loans"] = np.round(wide["libraries.loans"] * digital)
+    pop = orgs.set_index("organization")["population"]
+    population = pop.reindex(wide.index.get_level_values("organization")).to_numpy()
+    additions = 0.055 * np.exp(0.2 * city) * (1 - 0.01 * (year - 2009)) * rng.lognormal(0, 0.1, n)
+    wide["libraries.acquisitions"] = np.round(population * additions)
+    price = 14.0 * 1.015 ** (year - 2009)  # mean price paid per document, EUR
+    bought = np.clip(0.7 + rng.normal(0, 0.05, n), 0.5, 0.9)  # the rest are donations
+    wide["libraries.acquisition_spending"] = np.round(
+        wide["libraries.acquisitions"] * bought * price, -2
+    )
+    wide["libraries.cost"] = np.maximum(
+        wide["libraries.cost"], 5 * wide["libraries.acquisition_spending"]
+    )
+    wide["libraries.opening_hours_week"] = (
+        np.round(np.clip(wide["libraries.opening_hours_week"], 36, 72) * 2) / 2
+    )
+    wide["libraries.staff_fte"] = np.round(wide["libraries.staff_fte"], 1)
+
+    tidy = (
+        wide.rename_axis(columns="variable")
+        .stack()
+        .rename("value")
+        .reset_index()
+        .sort_values(["organization", "period", "variable"], ignore_index=True)
+    )
+    drop = (rng.random(len(tidy)) < 0.008) & (tidy["period"] < 2024)
+    return tidy.loc[~drop].reset_index(drop=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    frame = indicator_data(cities(), np.random.default_rng(SEED))
+    path = args.out / "indicators.csv"
+    frame.to_csv(path, index=False, lineterminator="\n")
+    print(f"{path.name}: {len(frame)} rows, {path.stat().st_size / 1024:.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()
