@@ -73,21 +73,47 @@ class UncertaintyResult:
     runs: int
 
 
-def _first_order(levels: np.ndarray, y: np.ndarray, n_levels: int) -> np.ndarray:
+class _Moments:
+    """Per-column mean and variance of ``y`` (runs x units), ignoring NaN, computed once."""
+
+    def __init__(self, y: np.ndarray) -> None:
+        self.valid = (~np.isnan(y)).astype(float)
+        self.y0 = np.where(self.valid > 0, y, 0.0)
+        self.count = self.valid.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.mean = self.y0.sum(axis=0) / self.count
+            dev = np.where(self.valid > 0, y - self.mean, 0.0)
+            self.var = (dev**2).sum(axis=0) / self.count
+
+
+def _first_order(levels: np.ndarray, mom: _Moments, n_levels: int) -> np.ndarray:
     """First-order index Var(E[y | level]) / Var(y) for each column of ``y`` (runs x units)."""
     onehot = np.zeros((len(levels), n_levels))
     onehot[np.arange(len(levels)), levels] = 1.0
-    valid = ~np.isnan(y)
-    y0 = np.where(valid, y, 0.0)
-    n_l = onehot.T @ valid  # (levels, units)
-    sums = onehot.T @ y0
+    n_l = onehot.T @ mom.valid  # (levels, units)
+    sums = onehot.T @ mom.y0
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = sums / n_l
-        total = y0.sum(axis=0) / valid.sum(axis=0)
-        var = np.nanvar(np.where(valid, y, np.nan), axis=0)
-        between = np.nansum(n_l * (means - total) ** 2, axis=0) / valid.sum(axis=0)
-        s = between / var
-    return np.where(var > 0, np.clip(s, 0.0, 1.0), 0.0)
+        means = np.where(n_l > 0, sums / np.maximum(n_l, 1), mom.mean)
+        between = (n_l * (means - mom.mean) ** 2).sum(axis=0) / mom.count
+        s = between / mom.var
+    return np.where(mom.var > 0, np.clip(s, 0.0, 1.0), 0.0)
+
+
+def _nanquantiles(a: np.ndarray, qs: Sequence[float]) -> np.ndarray:
+    """Quantiles (linear interpolation) of each column of ``a``, ignoring NaN; vectorised."""
+    s = np.sort(a, axis=0)  # NaN sort last
+    n = (~np.isnan(a)).sum(axis=0)
+    cols = np.arange(a.shape[1])
+    out = np.full((len(qs), a.shape[1]), np.nan)
+    has = n > 0
+    for i, q in enumerate(qs):
+        pos = q * np.maximum(n - 1, 0)
+        lo = np.floor(pos).astype(int)
+        hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
+        frac = pos - lo
+        v = s[lo, cols] * (1 - frac) + s[hi, cols] * frac
+        out[i] = np.where(has, v, np.nan)
+    return out
 
 
 def composite_uncertainty(
@@ -102,7 +128,7 @@ def composite_uncertainty(
     polarity: Mapping[str, Polarity | str] | None = None,
     seed: int | None = 0,
     bins: int = 10,
-    batch: int = 64,
+    batch: int = 16,
     source: str | None = None,
 ) -> UncertaintyResult:
     """Monte Carlo uncertainty and sensitivity analysis of a composite index.
@@ -238,10 +264,9 @@ def composite_uncertainty(
     nominal_rank = np.where(np.isnan(nominal), np.nan, nominal_rank)
 
     orgs = base.index.get_level_values("organization").to_numpy()
-    with warnings.catch_warnings():  # organizations without any value: all-NaN columns
-        warnings.simplefilter("ignore", RuntimeWarning)
-        q = np.nanquantile(ranks, [0.05, 0.5, 0.95], axis=0)
-        mean_rank = np.nanmean(ranks, axis=0)
+    q = _nanquantiles(ranks, [0.05, 0.5, 0.95])
+    mom = _Moments(ranks)
+    mean_rank = mom.mean
     rank_table = pd.DataFrame(
         {
             "organization": orgs,
@@ -269,10 +294,16 @@ def composite_uncertainty(
             levels.append(np.searchsorted(edges, factors[:, col]))
             n_levels.append(bins)
     shift = np.abs(ranks - nominal_rank[None, :])
+    shift_mom = {}
+    for p in pd.unique(base.periods):
+        cols = base.periods == p
+        with warnings.catch_warnings():  # organizations without any value: all-NaN columns
+            warnings.simplefilter("ignore", RuntimeWarning)
+            shift_mom[p] = _Moments(np.nanmean(shift[:, cols], axis=1)[:, None])
     sens_rows = []
     summary_rows = []
     for name, lev, nl in zip(names, levels, n_levels, strict=True):
-        s = _first_order(lev, ranks, nl)
+        s = _first_order(lev, mom, nl)
         sens_rows.append(
             pd.DataFrame(
                 {"organization": orgs, "period": base.periods, "factor": name, "first_order": s}
@@ -280,14 +311,11 @@ def composite_uncertainty(
         )
         for p in pd.unique(base.periods):
             cols = base.periods == p
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                mean_shift = np.nanmean(shift[:, cols], axis=1)[:, None]
             summary_rows.append(
                 {
                     "period": p,
                     "factor": name,
-                    "first_order": float(_first_order(lev, mean_shift, nl)[0]),
+                    "first_order": float(_first_order(lev, shift_mom[p], nl)[0]),
                     "mean_first_order": float(np.mean(s[cols])),
                 }
             )
