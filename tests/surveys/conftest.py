@@ -15,23 +15,51 @@ def counter() -> Instrument:
     """Registry counter questionnaire: two dimensions, importance items, NPS, profile."""
     agree = Scale((1, 2, 3, 4, 5), dont_know=(9,), id="agree5")
     qs = [
-        Question("visited", "single", Text("Si è recato allo sportello?", "Did you visit?"),
-                 choices=["yes", "no"], required=True),
-        Question("wait", "likert", Text("Tempo di attesa", "Waiting time"), dimension="time",
-                 scale=agree, relevant="${visited} = 'yes'"),
+        Question(
+            "visited",
+            "single",
+            Text("Si è recato allo sportello?", "Did you visit?"),
+            choices=["yes", "no"],
+            required=True,
+        ),
+        Question(
+            "wait",
+            "likert",
+            Text("Tempo di attesa", "Waiting time"),
+            dimension="time",
+            scale=agree,
+            relevant="${visited} = 'yes'",
+        ),
         Question("speed", "likert", Text("Rapidità", "Speed"), dimension="time", scale=agree),
-        Question("courtesy", "likert", Text("Cortesia", "Courtesy"), dimension="staff",
-                 scale=agree),
-        Question("rude", "likert", Text("Personale scortese", "Staff rude"), dimension="staff",
-                 scale=agree, reverse=True),
-        Question("imp_wait", "likert", Text("Importanza attesa", "Importance of waiting"),
-                 scale=agree, importance_of="wait"),
-        Question("imp_courtesy", "likert", Text("Importanza cortesia", "Importance of courtesy"),
-                 scale=agree, importance_of="courtesy"),
+        Question(
+            "courtesy", "likert", Text("Cortesia", "Courtesy"), dimension="staff", scale=agree
+        ),
+        Question(
+            "rude",
+            "likert",
+            Text("Personale scortese", "Staff rude"),
+            dimension="staff",
+            scale=agree,
+            reverse=True,
+        ),
+        Question(
+            "imp_wait",
+            "likert",
+            Text("Importanza attesa", "Importance of waiting"),
+            scale=agree,
+            importance_of="wait",
+        ),
+        Question(
+            "imp_courtesy",
+            "likert",
+            Text("Importanza cortesia", "Importance of courtesy"),
+            scale=agree,
+            importance_of="courtesy",
+        ),
         Question("recommend", "recommend", Text("Consiglierebbe?", "Would you recommend?")),
         Question("channel", "multiple", Text("Canali", "Channels"), choices=["web", "tel", "app"]),
         Question("age", "numeric", Text("Età", "Age"), constraint=". >= 16 and . <= 110"),
-    ]  # fmt: skip
+    ]
     return Instrument(
         "registry.counter",
         Text("Sportello anagrafe", "Registry counter"),

@@ -27,10 +27,14 @@ from qualitapa.surveys import (
 def test_ipa_stated_importance_by_hand(counter):
     df = pd.DataFrame(
         {
-            "wait": [2, 2], "speed": [4, 4], "courtesy": [5, 4], "rude": [1, 2],
-            "imp_wait": [5, 5], "imp_courtesy": [2, 3],
+            "wait": [2, 2],
+            "speed": [4, 4],
+            "courtesy": [5, 4],
+            "rude": [1, 2],
+            "imp_wait": [5, 5],
+            "imp_courtesy": [2, 3],
         }
-    )  # fmt: skip
+    )
     # only wait and courtesy have importance items -> stated importance is impossible
     with pytest.raises(DataError, match="importance"):
         ipa(counter, df, importance="stated")
@@ -42,12 +46,14 @@ def test_ipa_stated_importance_by_hand(counter):
 
 def test_ipa_quadrants_and_axes():
     qs = [Question(q, "likert", q, dimension="d", scale=Scale.likert(5)) for q in "abcd"]
-    qs += [Question("i" + q, "likert", "i" + q, scale=Scale.likert(5), importance_of=q)
-           for q in "abcd"]  # fmt: skip
+    qs += [
+        Question("i" + q, "likert", "i" + q, scale=Scale.likert(5), importance_of=q) for q in "abcd"
+    ]
     inst = Instrument("x", "X", dimensions=[SurveyDimension("d", "D")], questions=qs)
     # performance (0-100): a 25, b 75, c 25, d 75; importance: a 100, b 100, c 0, d 0
-    df = pd.DataFrame({"a": [2], "b": [4], "c": [2], "d": [4],
-                       "ia": [5], "ib": [5], "ic": [1], "id": [1]})  # fmt: skip
+    df = pd.DataFrame(
+        {"a": [2], "b": [4], "c": [2], "d": [4], "ia": [5], "ib": [5], "ic": [1], "id": [1]}
+    )
     r = ipa(inst, df).set_index("question")
     assert r["quadrant"].to_dict() == {
         "a": "concentrate_here",
@@ -55,7 +61,8 @@ def test_ipa_quadrants_and_axes():
         "c": "low_priority",
         "d": "possible_overkill",
     }
-    assert r["x_axis"].iloc[0] == 50.0 and r["y_axis"].iloc[0] == 50.0
+    assert r["x_axis"].iloc[0] == 50.0
+    assert r["y_axis"].iloc[0] == 50.0
     fixed = ipa(inst, df, axes=(80.0, 50.0)).set_index("question")
     assert fixed.loc["b", "quadrant"] == "concentrate_here"
 
@@ -83,17 +90,21 @@ def test_ipa_derived_regression_matches_least_squares():
     beta, *_ = np.linalg.lstsq(z[["a", "b"]].to_numpy(), z["overall"].to_numpy(), rcond=None)
     np.testing.assert_allclose(r["importance"].to_numpy(), beta, rtol=1e-8)
     corr = ipa(inst, df, importance="derived", overall="overall")["importance"].to_numpy()
-    np.testing.assert_allclose(corr, [np.corrcoef(a, overall)[0, 1],
-                                      np.corrcoef(b, overall)[0, 1]])  # fmt: skip
+    np.testing.assert_allclose(corr, [np.corrcoef(a, overall)[0, 1], np.corrcoef(b, overall)[0, 1]])
 
 
 def test_servqual_gap_by_hand():
-    inst = Instrument("x", "X", dimensions=[SurveyDimension("rel", "Affidabilità")], questions=[
-        Question("p1", "likert", "P1", dimension="rel", scale=Scale.likert(7)),
-        Question("p2", "likert", "P2", dimension="rel", scale=Scale.likert(7)),
-        Question("e1", "likert", "E1", scale=Scale.likert(7), expectation_of="p1"),
-        Question("e2", "likert", "E2", scale=Scale.likert(7), expectation_of="p2"),
-    ])  # fmt: skip
+    inst = Instrument(
+        "x",
+        "X",
+        dimensions=[SurveyDimension("rel", "Affidabilità")],
+        questions=[
+            Question("p1", "likert", "P1", dimension="rel", scale=Scale.likert(7)),
+            Question("p2", "likert", "P2", dimension="rel", scale=Scale.likert(7)),
+            Question("e1", "likert", "E1", scale=Scale.likert(7), expectation_of="p1"),
+            Question("e2", "likert", "E2", scale=Scale.likert(7), expectation_of="p2"),
+        ],
+    )
     df = pd.DataFrame({"p1": [5, 6, 4], "e1": [7, 6, 7], "p2": [3, None, 5], "e2": [4, 5, 5]})
     r = servqual_gap(inst, df).set_index(["level", "question"])
     # item gaps: p1 - e1 = -2, 0, -3 (mean -5/3); p2 - e2 = -1, (no pair), 0 (mean -0.5)
@@ -115,8 +126,9 @@ def test_compare_two_groups_uses_welch_and_mann_whitney(counter, synthetic):
     assert r.loc[0, "statistic"] == pytest.approx(ref.statistic)
     assert r.loc[0, "p_value"] == pytest.approx(ref.pvalue)
     assert r.loc[0, "difference"] == pytest.approx(a.mean() - b.mean())
-    nonpar = compare_groups(counter, synthetic, on="items", variables=["speed"],
-                            test="nonparametric")  # fmt: skip
+    nonpar = compare_groups(
+        counter, synthetic, on="items", variables=["speed"], test="nonparametric"
+    )
     assert nonpar.loc[0, "p_value"] == pytest.approx(
         stats.mannwhitneyu(a, b, alternative="two-sided").pvalue
     )
@@ -147,7 +159,8 @@ def test_adjust_pvalues_reference_values():
     np.testing.assert_allclose(adjust_pvalues(p, "fdr_bh"), [0.05] * 5)
     np.testing.assert_allclose(adjust_pvalues(p, "bonferroni"), [0.05, 0.1, 0.15, 0.2, 0.25])
     out = adjust_pvalues([0.01, np.nan, 0.04], "holm")
-    assert np.isnan(out[1]) and out[0] == pytest.approx(0.02)
+    assert np.isnan(out[1])
+    assert out[0] == pytest.approx(0.02)
 
 
 def test_benchmark_table_marks_the_best(counter, synthetic):
@@ -183,7 +196,8 @@ def test_sample_size_options_and_inverse():
     r = sample_size(margin=0.03, response_rate=0.4, design_effect=1.5).iloc[0]
     n0 = 1.959963984540054**2 * 0.25 / 0.03**2 * 1.5
     assert r["n0"] == pytest.approx(n0)
-    assert r["n"] == int(np.ceil(n0)) and r["contacts"] == int(np.ceil(np.ceil(n0) / 0.4))
+    assert r["n"] == int(np.ceil(n0))
+    assert r["contacts"] == int(np.ceil(np.ceil(n0) / 0.4))
     mean = sample_size(margin=0.1, sd=0.9).iloc[0]
     assert mean["n"] == int(np.ceil(1.959963984540054**2 * 0.81 / 0.01))
     back = margin_of_error(278, population=1000).iloc[0]

@@ -145,7 +145,8 @@ def test_instrument_references_are_checked(counter):
     q = Question("x", "likert", "X", scale=Scale.likert(5), relevant="${ghost} = 1")
     with pytest.raises(FormulaError) as err:
         attrs.evolve(counter, questions=(*counter.questions, q))
-    assert err.value.token == "${ghost}" and err.value.item == "x"
+    assert err.value.token == "${ghost}"
+    assert err.value.item == "x"
     with pytest.raises(DefinitionError, match="duplicated question"):
         attrs.evolve(counter, questions=(*counter.questions, counter.questions[0]))
 
@@ -160,17 +161,29 @@ def test_lookups(counter):
 
 def test_versioning_maps_earlier_ids():
     inst = Instrument.from_mapping(
-        {"id": "x", "label": "X", "previous_version": {"courtesy": "q7", "wait": "q3"},
-         "questions": [{"id": "courtesy", "type": "likert", "label": "C", "scale": "likert5"},
-                       {"id": "wait", "type": "likert", "label": "W", "scale": "likert5"}]}
-    )  # fmt: skip
+        {
+            "id": "x",
+            "label": "X",
+            "previous_version": {"courtesy": "q7", "wait": "q3"},
+            "questions": [
+                {"id": "courtesy", "type": "likert", "label": "C", "scale": "likert5"},
+                {"id": "wait", "type": "likert", "label": "W", "scale": "likert5"},
+            ],
+        }
+    )
     old = pd.DataFrame({"q7": [4], "q3": [2], "organization": ["mo"]})
     assert list(inst.map_previous(old).columns) == ["courtesy", "wait", "organization"]
     with pytest.raises(DataError):
         inst.map_previous(pd.DataFrame({"q7": [4], "courtesy": [3]}))
     with pytest.raises(DefinitionError, match="unknown question"):
-        Instrument.from_mapping({"id": "x", "label": "X", "previous_version": {"zz": "q1"},
-                                 "questions": [{"id": "a", "type": "text", "label": "A"}]})
+        Instrument.from_mapping(
+            {
+                "id": "x",
+                "label": "X",
+                "previous_version": {"zz": "q1"},
+                "questions": [{"id": "a", "type": "text", "label": "A"}],
+            }
+        )
 
 
 def test_expression_is_parsed_not_evaluated_by_python():
@@ -200,13 +213,19 @@ def test_expression_semantics():
     assert ev("${b} = ''") == [False, False, True, True]
     assert ev("selected(${m}, 'tel')") == [True, False, False, True]
     assert ev("count-selected(${m}) >= 1 and not(selected(${m}, 'app'))") == [
-        True, False, False, True,
-    ]  # fmt: skip
+        True,
+        False,
+        False,
+        True,
+    ]
     assert ev("(${a} > 1 and ${a} < 4) or ${a} = -1") == [False, True, False, False]
     e = Expression.parse(". >= 16 and . <= 110")
     assert e.evaluate(frame, self_values=pd.Series([15, 16, 110, 111])).tolist() == [
-        False, True, True, False,
-    ]  # fmt: skip
+        False,
+        True,
+        True,
+        False,
+    ]
 
 
 @pytest.mark.parametrize(

@@ -78,8 +78,13 @@ def test_pairwise_and_listwise_missing():
 
 
 def test_alpha_by_group_is_the_alpha_of_each_group():
-    df = pd.concat([LIKERT.assign(g="a"), WIDE_MISSING.iloc[:, :10].set_axis(
-        list(LIKERT.columns), axis=1).assign(g="b")], ignore_index=True)  # fmt: skip
+    df = pd.concat(
+        [
+            LIKERT.assign(g="a"),
+            WIDE_MISSING.iloc[:, :10].set_axis(list(LIKERT.columns), axis=1).assign(g="b"),
+        ],
+        ignore_index=True,
+    )
     r = cronbach_alpha(df, by="g").set_index("g")
     assert round(r.loc["a", "alpha"], 6) == 0.591719
     single_b = cronbach_alpha(WIDE_MISSING.iloc[:, :10]).iloc[0]["alpha"]
@@ -87,8 +92,10 @@ def test_alpha_by_group_is_the_alpha_of_each_group():
 
 
 def _instrument(reverse: set[str]) -> Instrument:
-    qs = [Question(c.lower(), "likert", c, dimension="d", scale=Scale.likert(7),
-                   reverse=c in reverse) for c in LIKERT.columns]  # fmt: skip
+    qs = [
+        Question(c.lower(), "likert", c, dimension="d", scale=Scale.likert(7), reverse=c in reverse)
+        for c in LIKERT.columns
+    ]
     return Instrument("x", "X", dimensions=[SurveyDimension("d", "D")], questions=qs)
 
 

@@ -61,7 +61,8 @@ def test_weighted_item_scoring_by_hand(single):
     r = score_items(single, df, weights="w", min_n=1).iloc[0]
     # hand computation: sum w = 8, sum wy = 22, mean 2.75; sum w^2 = 16, n_eff = 4;
     # sum w (y - 2.75)^2 = 19.5, population variance 2.4375, s^2 = 2.4375 * 4/3 = 3.25
-    assert r["n"] == 5 and r["n_dont_know"] == 1
+    assert r["n"] == 5
+    assert r["n_dont_know"] == 1
     assert r["mean"] == pytest.approx(2.75)
     assert r["n_eff"] == pytest.approx(4.0)
     assert r["sd"] == pytest.approx(math.sqrt(3.25))
@@ -95,7 +96,8 @@ def test_grouping_and_small_sample_flag(single):
     assert r["mean"].tolist() == [4.0, 1.0]
     assert r["small_sample"].tolist() == [False, True]
     s = score_items(single, df, by="org", min_n=3, suppress=True)
-    assert np.isnan(s.loc[1, "mean"]) and s.loc[1, "n"] == 1
+    assert np.isnan(s.loc[1, "mean"])
+    assert s.loc[1, "n"] == 1
 
 
 def test_bootstrap_is_reproducible(single, synthetic):
@@ -105,7 +107,8 @@ def test_bootstrap_is_reproducible(single, synthetic):
     b = score_items(inst, df, method="bootstrap", n_boot=200, seed=3, by="organization")
     pd.testing.assert_frame_equal(a, b)
     k = score_items(inst, df, by="organization")
-    assert (a["ci_low"] < a["mean"]).all() and (a["ci_high"] > a["mean"]).all()
+    assert (a["ci_low"] < a["mean"]).all()
+    assert (a["ci_high"] > a["mean"]).all()
     # the bootstrap and the t interval agree on a sample of 200 to within 0.05 points
     assert np.allclose(a["ci_low"], k["ci_low"], atol=0.05)
 
@@ -118,10 +121,14 @@ def test_out_of_scale_values_are_refused(single):
 def test_dimension_indices_importance_weighted(counter):
     df = pd.DataFrame(
         {
-            "wait": [5, 1], "speed": [3, 1], "courtesy": [4, 5], "rude": [2, 1],
-            "imp_wait": [5, 3], "imp_courtesy": [3, 3],
+            "wait": [5, 1],
+            "speed": [3, 1],
+            "courtesy": [4, 5],
+            "rude": [2, 1],
+            "imp_wait": [5, 3],
+            "imp_courtesy": [3, 3],
         }
-    )  # fmt: skip
+    )
     # by hand: time scores A = (100 + 50) / 2 = 75, B = 0; staff A = (75 + 75) / 2 = 75
     # (rude 2 reversed is 4), B = 100. Importance: time mean(5, 3) = 4, staff 3.
     # Overall A = (4*75 + 3*75) / 7 = 75, B = (4*0 + 3*100) / 7 = 42.857
@@ -132,15 +139,17 @@ def test_dimension_indices_importance_weighted(counter):
     assert r.loc["time", "index"] == pytest.approx(37.5)
     assert r.loc["staff", "index"] == pytest.approx(87.5)
     assert r.loc["overall", "index"] == pytest.approx((75 + 300 / 7) / 2)
-    assert r.loc["time", "weight"] == 4.0 and r.loc["staff", "weight"] == 3.0
+    assert r.loc["time", "weight"] == 4.0
+    assert r.loc["staff", "weight"] == 3.0
     assert set(r["weighting"]) == {"importance"}
     eq = score_dimensions(counter, df, weighting="equal", min_n=1).set_index("dimension")
     assert eq.loc["overall", "index"] == pytest.approx((75 + 50) / 2)
 
 
 def test_min_items_rule(counter):
-    df = pd.DataFrame({"wait": [5, None], "speed": [None, None], "courtesy": [4, 5],
-                       "rude": [2, 1]})  # fmt: skip
+    df = pd.DataFrame(
+        {"wait": [5, None], "speed": [None, None], "courtesy": [4, 5], "rude": [2, 1]}
+    )
     assert respondent_scores(counter, df)["time"].tolist()[0] == 100.0  # 1 of 2 answered
     assert np.isnan(respondent_scores(counter, df, min_items=2)["time"].tolist()[0])
 
@@ -157,11 +166,13 @@ def test_nps_by_hand(counter):
 
 
 def test_distribution_shares(counter):
-    df = pd.DataFrame({"org": ["a", "a", "b"], "channel": ["web tel", "web", None],
-                       "wait": [9, 2, 2]})  # fmt: skip
+    df = pd.DataFrame(
+        {"org": ["a", "a", "b"], "channel": ["web tel", "web", None], "wait": [9, 2, 2]}
+    )
     d = distribution(counter, df, questions=["channel", "wait"], by="org")
     ch = d[(d["question"] == "channel") & (d["org"] == "a")].set_index("code")
     assert ch["share"].to_dict() == {"web": 1.0, "tel": 0.5, "app": 0.0}
     w = d[(d["question"] == "wait") & (d["org"] == "a")].set_index("code")
-    assert w.loc["9", "share"] == 0.5 and w.loc["9", "n"] == 1  # don't know is counted
+    assert w.loc["9", "share"] == 0.5
+    assert w.loc["9", "n"] == 1
     assert np.isnan(d[(d["question"] == "channel") & (d["org"] == "b")]["share"]).all()

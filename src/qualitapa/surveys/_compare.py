@@ -169,7 +169,7 @@ def compare_groups(
             if q.type.scaled and (variables is None or q.id in variables):
                 x = item_values(q, responses, reverse=True)
                 if kind == "share":
-                    assert q.scale is not None  # noqa: S101 - scored items have a scale
+                    assert q.scale is not None
                     hi = q.scale.top_box(top_box)  # x is already reverse-coded
                     x = np.where(np.isnan(x), np.nan, np.isin(x, hi).astype(float))
                 series[q.id] = x

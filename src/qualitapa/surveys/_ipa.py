@@ -70,19 +70,19 @@ def _quadrant_codes(perf: np.ndarray, imp: np.ndarray, x0: np.ndarray, y0: np.nd
 def _weighted_cov(x: np.ndarray, w: np.ndarray, groups: Groups) -> np.ndarray:
     """Pairwise weighted covariance matrices per group, shape (G, k, k)."""
     k = x.shape[1]
-    present = ~np.isnan(x)
-    y = np.where(present, x, 0.0)
-    G = groups.indicator
+    xs = groups.sort(x)
+    ws = groups.sort(w)
+    present = ~np.isnan(xs)
+    y = np.where(present, xs, 0.0)
     cov = np.full((groups.n, k, k), np.nan)
     ii, jj = np.triu_indices(k)
     for a, b in zip(ii, jj, strict=True):  # loop over item pairs, not respondents
-        m = present[:, a] & present[:, b]
-        wm = w * m
-        sw = G @ wm
+        wm = np.where(present[:, a] & present[:, b], ws, 0.0)
+        sw = groups.sum_sorted(wm)
         with np.errstate(invalid="ignore", divide="ignore"):
-            ma = (G @ (wm * y[:, a])) / sw
-            mb = (G @ (wm * y[:, b])) / sw
-            c = (G @ (wm * y[:, a] * y[:, b])) / sw - ma * mb
+            ma = groups.sum_sorted(wm * y[:, a]) / sw
+            mb = groups.sum_sorted(wm * y[:, b]) / sw
+            c = groups.sum_sorted(wm * y[:, a] * y[:, b]) / sw - ma * mb
         cov[:, a, b] = c
         cov[:, b, a] = c
     return cov

@@ -35,9 +35,7 @@ __all__ = ["cronbach_alpha", "item_analysis", "reliability"]
 By = str | Sequence[str] | None
 
 
-def _group_cov(
-    x: np.ndarray, groups: Groups, nan_policy: str, block: int = 16
-) -> tuple[np.ndarray, np.ndarray]:
+def _group_cov(x: np.ndarray, groups: Groups, nan_policy: str) -> tuple[np.ndarray, np.ndarray]:
     """Per-group covariance matrices (G, k, k) and the n of each group (G,)."""
     n_rows, k = x.shape
     present = ~np.isnan(x)
@@ -52,24 +50,25 @@ def _group_cov(
     with np.errstate(invalid="ignore"):
         centre = np.nanmean(np.where(present, x, np.nan), axis=0) if n_rows else np.zeros(k)
     centre = np.nan_to_num(centre)
-    y = np.where(present, x - centre, 0.0)
-    pf = present.astype(float)
-    G = groups.indicator
-    n_group = G @ counted.astype(float)
-    ii, jj = np.triu_indices(k)
+    order = groups.order
+    xs = np.where(present, x - centre, 0.0)[order]
+    ps = present[order]
+    n_group = groups.sum_sorted(counted[order])
+    cols = [np.ascontiguousarray(xs[:, i]) for i in range(k)]
+    pcols = [np.ascontiguousarray(ps[:, i]) for i in range(k)]
     cov = np.full((groups.n, k, k), np.nan)
-    for start in range(0, len(ii), block):  # blocks of item pairs bound the memory
-        a, b = ii[start : start + block], jj[start : start + block]
-        m = pf[:, a] * pf[:, b]
-        n_ab = G @ m
-        s_a = G @ (y[:, a] * m)
-        s_b = G @ (y[:, b] * m)
-        s_ab = G @ (y[:, a] * y[:, b])  # y is 0 where missing, so the mask is implied
-        with np.errstate(invalid="ignore", divide="ignore"):
-            c = (s_ab - s_a * s_b / n_ab) / (n_ab - 1)
-        c = np.where(n_ab > 1, c, np.nan)
-        cov[:, a, b] = c
-        cov[:, b, a] = c
+    for a in range(k):  # loop over item pairs, each a pass over all groups
+        for b in range(a, k):
+            m = pcols[a] & pcols[b]
+            n_ab = groups.sum_sorted(m)
+            s_a = groups.sum_sorted(np.where(m, cols[a], 0.0))
+            s_b = groups.sum_sorted(np.where(m, cols[b], 0.0))
+            s_ab = groups.sum_sorted(cols[a] * cols[b])  # 0 where either is missing
+            with np.errstate(invalid="ignore", divide="ignore"):
+                c = (s_ab - s_a * s_b / n_ab) / (n_ab - 1)
+            c = np.where(n_ab > 1, c, np.nan)
+            cov[:, a, b] = c
+            cov[:, b, a] = c
     return cov, n_group
 
 

@@ -175,7 +175,9 @@ def score_items(
     groups = make_groups(responses, by)
     w = weights_of(responses, weights)
     k = len(qs)
-    raw = np.column_stack([item_values(q, responses) for q in qs]) if k else np.empty((0, 0))
+    raw = np.empty((len(responses), k), order="F")  # contiguous columns
+    for j, q in enumerate(qs):
+        raw[:, j] = item_values(q, responses)
     s = summarise(raw, w, groups, confidence=confidence)
     if method == "bootstrap":
         s_low, s_high = poisson_bootstrap(
@@ -183,26 +185,34 @@ def score_items(
         )
     else:
         s_low, s_high = s.low, s.high
-    # top / bottom box indicators after reverse coding
-    top = np.empty_like(raw)
-    bottom = np.empty_like(raw)
+    # top / bottom box shares (after reverse coding) and don't-know counts
+    ws = groups.sort(w)
+    top_w = np.empty((groups.n, k))
+    bottom_w = np.empty((groups.n, k))
     n_dk = np.empty((groups.n, k))
     for j, q in enumerate(qs):  # loop over items, vectorised over respondents
-        assert q.scale is not None  # noqa: S101 - scaled questions have a scale
-        x = raw[:, j]
-        hi, lo = q.scale.top_box(top_box), q.scale.bottom_box(top_box)
+        scale = q.scale
+        if scale is None:  # pragma: no cover - scaled questions have a scale
+            raise DataError("question has no scale", column=q.id)
+        x = groups.sort(raw[:, j])
+        hi, lo = scale.top_box(top_box), scale.bottom_box(top_box)
         if q.reverse:
             hi, lo = lo, hi
-        top[:, j] = np.where(np.isnan(x), np.nan, np.isin(x, hi))
-        bottom[:, j] = np.where(np.isnan(x), np.nan, np.isin(x, lo))
+        top_w[:, j] = groups.sum_sorted(np.where(np.isin(x, hi), ws, 0.0))
+        bottom_w[:, j] = groups.sum_sorted(np.where(np.isin(x, lo), ws, 0.0))
+        dk_num = [c for c in scale.dont_know if not isinstance(c, str)]
+        dk_txt = [c for c in scale.dont_know if isinstance(c, str)]
         col = responses[q.id]
-        dk_codes = list(q.scale.dont_know)
-        is_dk = col.isin(dk_codes).to_numpy() if dk_codes else np.zeros(len(col), dtype=bool)
-        n_dk[:, j] = groups.indicator @ is_dk.astype(float)
-    t = summarise(top, w, groups, confidence=confidence)
-    b = summarise(bottom, w, groups, confidence=confidence)
-    t_low, t_high = wilson_interval(t.mean * t.n_eff, t.n_eff, confidence=confidence)
-    b_low, b_high = wilson_interval(b.mean * b.n_eff, b.n_eff, confidence=confidence)
+        if pd.api.types.is_numeric_dtype(col) and not dk_txt:
+            is_dk = np.isin(col.to_numpy(dtype=float, na_value=np.nan), dk_num)
+        else:
+            is_dk = col.isin(list(scale.dont_know)).to_numpy(dtype=bool)
+        n_dk[:, j] = groups.sum(is_dk)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t_mean = top_w / s.sum_w
+        b_mean = bottom_w / s.sum_w
+    t_low, t_high = wilson_interval(t_mean * s.n_eff, s.n_eff, confidence=confidence)
+    b_low, b_high = wilson_interval(b_mean * s.n_eff, s.n_eff, confidence=confidence)
     mins = np.array([q.scale.min for q in qs if q.scale is not None])
     maxs = np.array([q.scale.max for q in qs if q.scale is not None])
     rev = np.array([q.reverse for q in qs], dtype=bool)
@@ -228,10 +238,10 @@ def score_items(
         "index": idx.ravel(),
         "index_low": idx_low.ravel(),
         "index_high": idx_high.ravel(),
-        "top_box": t.mean.ravel(),
+        "top_box": t_mean.ravel(),
         "top_box_low": t_low.ravel(),
         "top_box_high": t_high.ravel(),
-        "bottom_box": b.mean.ravel(),
+        "bottom_box": b_mean.ravel(),
         "bottom_box_low": b_low.ravel(),
         "bottom_box_high": b_high.ravel(),
         "small_sample": small.ravel(),
@@ -553,7 +563,7 @@ def distribution(
             raise DataError("question column is missing", column=q.id)
         col = responses[q.id]
         if q.type.scaled:
-            assert q.scale is not None  # noqa: S101 - scaled questions have a scale
+            assert q.scale is not None
             codes = [_format_code(c) for c in (*q.scale.points, *q.scale.dont_know)]
             labels = [q.scale.label_of(c, lang) for c in (*q.scale.points, *q.scale.dont_know)]
             nums = pd.to_numeric(col, errors="coerce")
@@ -567,8 +577,8 @@ def distribution(
         else:
             raise DataError(f"question {q.id!r} has no codes to count")
         answered = text.notna().to_numpy()
-        base = groups.indicator @ (w * answered)
-        base_n = groups.indicator @ answered.astype(float)
+        base = groups.sum(w * answered)
+        base_n = groups.sum(answered)
         frame = pd.DataFrame({"g": groups.codes, "v": text.to_numpy(dtype=object), "w": w})
         frame = frame[answered]
         if q.type is QuestionType.MULTIPLE:

@@ -22,13 +22,14 @@ These intervals treat the weighted sample as a simple random sample of size
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import stats
 
 from qualitapa.errors import DataError
 
@@ -124,15 +125,38 @@ def _check_weights(w: np.ndarray, source: str | None = None) -> np.ndarray:
 
 @attrs.frozen
 class Groups:
-    """Group codes of the rows of a frame and the key of each group."""
+    """Group codes of the rows of a frame, the key of each group, and a sort order.
+
+    Group sums are computed by sorting rows by group once (``order``) and
+    adding each group's contiguous run with :func:`numpy.add.reduceat`: one
+    pass over the data for all groups, no loop over groups.
+    """
 
     codes: np.ndarray  # int64, one per row
     keys: pd.DataFrame  # one row per group, columns = by
-    indicator: Any  # sparse (n_groups x n_rows) 0/1 matrix
+    order: np.ndarray  # stable argsort of codes
+    starts: np.ndarray  # first sorted row of each group (every group is non-empty)
 
     @property
     def n(self) -> int:
         return len(self.keys)
+
+    def sort(self, x: np.ndarray) -> np.ndarray:
+        """Rows of ``x`` in group order."""
+        return np.asarray(x)[self.order]
+
+    def sum_sorted(self, x: np.ndarray) -> np.ndarray:
+        """Per-group sums of rows already in group order; shape (groups, ...)."""
+        x = np.asarray(x)
+        if len(x) == 0:
+            return np.zeros((self.n, *x.shape[1:]))
+        if x.dtype == bool:
+            x = x.astype(np.float64)
+        return np.add.reduceat(x, self.starts, axis=0)
+
+    def sum(self, x: np.ndarray) -> np.ndarray:
+        """Per-group sums of the rows of ``x`` (any row order)."""
+        return self.sum_sorted(self.sort(x))
 
 
 def make_groups(frame: pd.DataFrame, by: str | Sequence[str] | None) -> Groups:
@@ -148,13 +172,16 @@ def make_groups(frame: pd.DataFrame, by: str | Sequence[str] | None) -> Groups:
     if not cols:
         codes = np.zeros(n, dtype=np.int64)
         keys = pd.DataFrame(index=range(1))
+        order = np.arange(n)
+        starts = np.zeros(1, dtype=np.int64)
     else:
         gb = frame.groupby(cols, sort=True, dropna=False, observed=True)
         codes = gb.ngroup().to_numpy(dtype=np.int64)
         keys = gb.size().reset_index()[cols]
-    g = len(keys)
-    indicator = sparse.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(g, n), dtype=float)
-    return Groups(codes, keys.reset_index(drop=True), indicator)
+        order = np.argsort(codes, kind="stable")
+        counts = np.bincount(codes, minlength=len(keys))
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    return Groups(codes, keys.reset_index(drop=True), order, starts)
 
 
 def weights_of(frame: pd.DataFrame, weights: str | None) -> np.ndarray:
@@ -190,11 +217,12 @@ def summarise(
     groups: Groups,
     *,
     confidence: float = 0.95,
-    block: int = 8,
+    presorted: bool = False,
 ) -> Summary:
     """Weighted mean, sd, se and t interval of each column of ``values`` per group.
 
-    ``values`` is (rows, columns) with NaN for missing answers.
+    ``values`` is (rows, columns) with NaN for missing answers; with
+    ``presorted`` its rows (and ``w``) are already in group order.
     """
     values = np.asarray(values, dtype=float)
     if values.ndim == 1:
@@ -206,20 +234,31 @@ def summarise(
     sw2 = np.zeros(shape)
     swy = np.zeros(shape)
     swy2 = np.zeros(shape)
-    G = groups.indicator
-    w2 = w * w
-    for start in range(0, k, block):  # blocks of columns bound the memory used
-        v = values[:, start : start + block]
+    ws = w if presorted else groups.sort(w)
+    w2 = ws * ws
+    for j in range(k):  # column by column: contiguous passes, small temporaries
+        v = values[:, j] if presorted else groups.sort(values[:, j])
         present = ~np.isnan(v)
         y = np.where(present, v, 0.0)
-        wp = present * w[:, None]
-        sl = slice(start, start + v.shape[1])
-        n[:, sl] = G @ present.astype(float)
-        sw[:, sl] = G @ wp
-        sw2[:, sl] = G @ (present * w2[:, None])
+        wp = np.where(present, ws, 0.0)
         wy = wp * y
-        swy[:, sl] = G @ wy
-        swy2[:, sl] = G @ (wy * y)
+        n[:, j] = groups.sum_sorted(present)
+        sw[:, j] = groups.sum_sorted(wp)
+        sw2[:, j] = groups.sum_sorted(np.where(present, w2, 0.0))
+        swy[:, j] = groups.sum_sorted(wy)
+        swy2[:, j] = groups.sum_sorted(wy * y)
+    return summary_from_sums(n, sw, sw2, swy, swy2, confidence)
+
+
+def summary_from_sums(
+    n: np.ndarray,
+    sw: np.ndarray,
+    sw2: np.ndarray,
+    swy: np.ndarray,
+    swy2: np.ndarray,
+    confidence: float = 0.95,
+) -> Summary:
+    """Means, Kish n_eff, sd, se and t intervals from weighted group sums."""
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = swy / sw
         n_eff = np.where(sw2 > 0, sw**2 / sw2, 0.0)
@@ -254,17 +293,22 @@ def poisson_bootstrap(
     if values.ndim == 1:
         values = values[:, None]
     rng = np.random.default_rng(seed)
+    values = groups.sort(values)
+    ws = groups.sort(w)
     present = ~np.isnan(values)
     y = np.where(present, values, 0.0)
-    G = groups.indicator
     reps = np.empty((n_boot, groups.n, values.shape[1]))
     for b in range(n_boot):  # loop over replicates, not over data
-        wb = w * rng.poisson(1.0, size=len(w))
+        wb = ws * rng.poisson(1.0, size=len(ws))
         wp = present * wb[:, None]
         with np.errstate(invalid="ignore", divide="ignore"):
-            reps[b] = (G @ (wp * y)) / (G @ wp)
+            reps[b] = groups.sum_sorted(wp * y) / groups.sum_sorted(wp)
     a = (1 - confidence) / 2
-    with np.errstate(invalid="ignore"):
-        low = np.nanquantile(reps, a, axis=0) if n_boot else np.full(reps.shape[1:], np.nan)
-        high = np.nanquantile(reps, 1 - a, axis=0) if n_boot else low
+    if n_boot == 0:
+        empty = np.full(reps.shape[1:], np.nan)
+        return empty, empty
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN
+        low = np.nanquantile(reps, a, axis=0)
+        high = np.nanquantile(reps, 1 - a, axis=0)
     return low, high

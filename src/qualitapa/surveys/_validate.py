@@ -8,6 +8,7 @@ blanked cell is in the problems table with the action taken.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from collections.abc import Iterable
 from typing import Any
@@ -138,7 +139,7 @@ def _problem_chunk(
 
 def _normalise_scaled(q: Question, raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """Numbers (plus text don't-know codes); masks of non-numbers and out-of-scale."""
-    assert q.scale is not None  # noqa: S101 - scaled questions always have a scale
+    assert q.scale is not None
     text_dk = [c for c in q.scale.dont_know if isinstance(c, str)]
     nums, bad = to_numeric_column(raw)
     is_text_dk = np.zeros(len(raw), dtype=bool)
@@ -179,10 +180,8 @@ def _normalise_choice(q: Question, raw: pd.Series) -> tuple[pd.Series, np.ndarra
         return text, bad_arr.reindex(raw.index).to_numpy(dtype=bool)
     numeric_codes = {}
     for c in codes:
-        try:
+        with contextlib.suppress(ValueError):
             numeric_codes[_format_code(float(c))] = c
-        except ValueError:
-            pass
     # "1.0" in a spreadsheet export means code "1"
     uniq_text = text.dropna().unique().tolist()
     fixed = text.map({u: numeric_codes.get(_format_float(u), u) for u in uniq_text})
@@ -377,7 +376,7 @@ def validate(
         bad_cells = np.zeros(n, dtype=bool)
         if q.type.scaled:
             col, not_num, out_of_scale = _normalise_scaled(q, raw)
-            assert q.scale is not None  # noqa: S101 - scaled questions always have a scale
+            assert q.scale is not None
             pts = ", ".join(_format_code(p) for p in q.scale.points)
             dk = ", ".join(_format_code(c) for c in q.scale.dont_know)
             for mask, rule, msg in (
@@ -473,7 +472,7 @@ def validate(
                     idx,
                     respondents,
                     q.id,
-                    frame[q.id] if q.id in frame else None,
+                    frame.get(q.id, None),
                     Rule.NOT_RELEVANT,
                     f"answered although not relevant ({q.relevant})",
                     cell_action,
