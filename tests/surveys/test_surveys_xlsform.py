@@ -16,7 +16,9 @@ from qualitapa.surveys import (
     write_xlsform,
 )
 
-SURVEY = """type,name,label::Italiano (it),label::English (en),relevant,constraint,required,dimension,reverse,importance_of
+SURVEY = """\
+type,name,label::Italiano (it),label::English (en),relevant,constraint,required,\
+dimension,reverse,importance_of
 select_one yn,visited,Visitato?,Visited?,,,yes,,,
 begin group,g1,Sportello,Counter,${visited} = 'yes',,,,,
 select_one agree,wait,Attesa,Waiting,,,,time,,
@@ -145,7 +147,9 @@ def test_validate_with_imported_form(form_dir):
     assert r.clean["wait"].tolist()[2] == "nr"
 
 
-KOBO = """_uuid;start;grp/visited;grp/g1/wait;grp/g1/rude;channel;channel/web;channel/tel;age;_submission_time;_index
+KOBO = """\
+_uuid;start;grp/visited;grp/g1/wait;grp/g1/rude;channel;channel/web;channel/tel;age;\
+_submission_time;_index
 a1;2024-05-01;Sì;Molto;1;web tel;1;1;30;2024-05-01;1
 a2;2024-05-02;no;;;tel;0;1;41;2024-05-02;2
 """

@@ -311,7 +311,9 @@ def ipa_command(
         try:
             x, y = (float(v) for v in axes.split(","))
         except ValueError:
-            raise click.BadParameter("use mean, median or two numbers X,Y", param_hint="--axes")
+            raise click.BadParameter(
+                "use mean, median or two numbers X,Y", param_hint="--axes"
+            ) from None
         axes_value = (x, y)
     frame = ipa(
         inst,

@@ -283,7 +283,7 @@ def _column_value(series: pd.Series) -> _Val:
         return _Val(num, _format_number(num), True)
     text = series.astype("string").fillna("").str.strip()
     text_arr = text.to_numpy(dtype=object)
-    num = pd.to_numeric(text.replace("", pd.NA), errors="coerce").to_numpy(
+    num = pd.to_numeric(text.mask(text == ""), errors="coerce").to_numpy(
         dtype=float, na_value=np.nan
     )
     return _Val(num, text_arr, False)
@@ -359,10 +359,11 @@ class Expression:
         --------
         >>> Expression.parse("${q1} >= 4 or selected(${q2}, 'web')").references == {"q1", "q2"}
         True
-        >>> Expression.parse("pulldata('x')", item="q7")
-        Traceback (most recent call last):
-        ...
-        qualitapa.errors.FormulaError: 'q7': unknown function or name (allowed functions: ['count-selected', 'not', 'selected']) (token 'pulldata' at position 0) in formula "pulldata('x')"
+        >>> try:
+        ...     Expression.parse("pulldata('x')", item="q7")
+        ... except FormulaError as exc:
+        ...     print(exc.item, exc.token, exc.position)
+        q7 pulldata 0
         """
 
         def err(message: str, *, token: str | None = None, position: int | None = None) -> Any:
@@ -457,7 +458,8 @@ class Expression:
                     raise FormulaError("expected a question reference", formula=self.text)
                 tokens = pd.Series(target.text, dtype="string")
                 if node.name == "count-selected":
-                    counts = tokens.str.split().str.len().fillna(0).to_numpy(dtype=float)
+                    n_tokens = tokens.str.count(r"\S+")
+                    counts = n_tokens.fillna(0).to_numpy(dtype=float)
                     return _Val(counts, _format_number(counts), True)
                 code = node.args[1].value
                 code_text = _format_number(np.array([code]))[0] if isinstance(code, float) else code

@@ -102,7 +102,7 @@ def _label_map(q: Question) -> dict[str, str]:
     """Lower-cased labels (both languages) and codes -> code, for one question."""
     out: dict[str, str] = {}
     if q.type.scaled and q.scale is not None:
-        pairs = [
+        pairs: list[tuple[float | str, Any]] = [
             (p, q.scale.labels[i] if q.scale.labels else None) for i, p in enumerate(q.scale.points)
         ]
         pairs += [
@@ -180,12 +180,12 @@ def _assemble(
             out[q.id] = _combine_split({c: frame[h] for c, h in split[q.id].items()}, frame.index)
     used = set(direct.values()) | {h for m in split.values() for h in m.values()}
     system = {s.lower() for s in system}
-    for col in frame.columns:
-        if col in used or col == respondent or str(col).lower() in system:
+    for name in frame.columns:
+        if name in used or name == respondent or str(name).lower() in system:
             continue
-        if str(col).startswith("_"):
+        if str(name).startswith("_"):
             continue
-        out.setdefault(str(col), frame[col])
+        out.setdefault(str(name), frame[name])
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -229,8 +229,10 @@ def import_kobo(
     ...     Question("channel", "multiple", "Canale", choices=["web", "tel"])])
     >>> raw = pd.DataFrame({"_uuid": ["u1", "u2"], "grp/wait": ["Molto", "2"],
     ...                     "grp/channel/web": [1, 0], "grp/channel/tel": [1, 1]})
-    >>> import_kobo(raw, inst).to_dict("records")
-    [{'respondent': 'u1', 'wait': '4', 'channel': 'web tel'}, {'respondent': 'u2', 'wait': '2', 'channel': 'tel'}]
+    >>> print(import_kobo(raw, inst).to_string(index=False))
+    respondent wait channel
+            u1    4 web tel
+            u2    2     tel
     """
     frame, source = _load(data, source)
     by_id = {q.id: q for q in instrument.questions}
@@ -323,8 +325,10 @@ def import_limesurvey(
     >>> raw = pd.DataFrame({"id": [1, 2], "submitdate": ["2024-05-01", "2024-05-02"],
     ...                     "SAT[WAIT]": ["A5", "A2"], "channel[web]": ["Y", ""],
     ...                     "channel[tel]": ["", "Y"]})
-    >>> import_limesurvey(raw, inst).to_dict("records")
-    [{'respondent': 1, 'sat_wait': '5', 'channel': 'web'}, {'respondent': 2, 'sat_wait': '2', 'channel': 'tel'}]
+    >>> print(import_limesurvey(raw, inst).to_string(index=False))
+     respondent sat_wait channel
+              1        5     web
+              2        2     tel
     """
     frame, source = _load(data, source)
     ids = {q.id.lower(): q.id for q in instrument.questions}

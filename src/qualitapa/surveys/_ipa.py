@@ -165,8 +165,10 @@ def ipa(
     ...        for q in "ab"]
     >>> inst = Instrument("c", "C", dimensions=[SurveyDimension("d", "D")], questions=qs)
     >>> df = pd.DataFrame({"a": [2, 3], "b": [5, 4], "imp_a": [5, 5], "imp_b": [2, 3]})
-    >>> ipa(inst, df)[["question", "performance", "importance", "quadrant"]].to_dict("records")
-    [{'question': 'a', 'performance': 37.5, 'importance': 100.0, 'quadrant': 'concentrate_here'}, {'question': 'b', 'performance': 87.5, 'importance': 37.5, 'quadrant': 'possible_overkill'}]
+    >>> print(ipa(inst, df)[["question", "performance", "importance", "quadrant"]])
+      question  performance  importance           quadrant
+    0        a         37.5       100.0   concentrate_here
+    1        b         87.5        37.5  possible_overkill
     """
     items = instrument.items()
     if len(items) < 2:
@@ -294,8 +296,10 @@ def servqual_gap(
     ...     Question("p", "likert", "P", dimension="d", scale=Scale.likert(7)),
     ...     Question("e", "likert", "E", scale=Scale.likert(7), expectation_of="p")])
     >>> r = servqual_gap(inst, pd.DataFrame({"p": [5, 6, 4], "e": [7, 6, 7]}))
-    >>> r[["level", "question", "gap"]].to_dict("records")
-    [{'level': 'item', 'question': 'p', 'gap': -1.6666666666666667}, {'level': 'dimension', 'question': '', 'gap': -1.6666666666666667}]
+    >>> print(r[["level", "question", "gap"]].round(3))
+           level question    gap
+    0       item        p -1.667
+    1  dimension          -1.667
     """
     pairs = instrument.expectation_items()
     if not pairs:

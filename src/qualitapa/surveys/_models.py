@@ -122,6 +122,26 @@ def _texts(values: Iterable[Any]) -> tuple[Text, ...]:
     return tuple(Text.coerce(v) for v in values)
 
 
+def _to_text(value: Any) -> Text:
+    return Text.coerce(value)
+
+
+def _to_opt_text(value: Any) -> Text | None:
+    return None if value is None else Text.coerce(value)
+
+
+def _to_opt_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _to_codes(values: Iterable[Any]) -> tuple[float | str, ...]:
+    return tuple(_code(x) for x in values)
+
+
+def _to_code_text(value: Any) -> str:
+    return _format_code(_code(value))
+
+
 @attrs.frozen
 class Scale:
     """A response scale: ordered numeric points, their labels and non-score codes.
@@ -151,9 +171,7 @@ class Scale:
 
     points: tuple[float, ...] = attrs.field(converter=_floats)
     labels: tuple[Text, ...] = attrs.field(default=(), converter=_texts)
-    dont_know: tuple[float | str, ...] = attrs.field(
-        default=(), converter=lambda v: tuple(_code(x) for x in v)
-    )
+    dont_know: tuple[float | str, ...] = attrs.field(default=(), converter=_to_codes)
     dont_know_labels: tuple[Text, ...] = attrs.field(default=(), converter=_texts)
     id: str | None = None
 
@@ -209,7 +227,7 @@ class Scale:
         """The label of a point or a don't-know code (the code itself if unlabelled)."""
         c = _code(code)
         if c in self.points and self.labels:
-            return self.labels[self.points.index(c)].get(lang)  # type: ignore[arg-type]
+            return self.labels[self.points.index(c)].get(lang)
         if c in self.dont_know and self.dont_know_labels:
             return self.dont_know_labels[self.dont_know.index(c)].get(lang)
         return _format_code(c)
@@ -255,7 +273,8 @@ class Scale:
             data["points"] = tuple(range(lo, hi + 1))
         from qualitapa.models import from_mapping
 
-        return from_mapping(cls, data, source=source, kind="scale")  # type: ignore[no-any-return]
+        result: Scale = from_mapping(cls, data, source=source, kind="scale")
+        return result
 
 
 def _format_code(c: float | str) -> str:
@@ -276,8 +295,8 @@ class Choice:
     'Website'
     """
 
-    code: str = attrs.field(converter=lambda v: _format_code(_code(v)))
-    label: Text = attrs.field(converter=Text.coerce)
+    code: str = attrs.field(converter=_to_code_text)
+    label: Text = attrs.field(converter=_to_text)
     dont_know: bool = False
 
     @code.validator
@@ -324,8 +343,8 @@ class SurveyDimension:
     """
 
     id: str = attrs.field(validator=_check_question_id)
-    label: Text = attrs.field(converter=Text.coerce)
-    weight: float | None = attrs.field(default=None, converter=attrs.converters.optional(float))
+    label: Text = attrs.field(converter=_to_text)
+    weight: float | None = attrs.field(default=None, converter=_to_opt_float)
 
     @weight.validator
     def _check_weight(self, attribute: attrs.Attribute[Any], value: float | None) -> None:
@@ -341,7 +360,20 @@ class SurveyDimension:
         """Build a dimension from a TOML table or dict."""
         from qualitapa.models import from_mapping
 
-        return from_mapping(cls, mapping, source=source, kind="survey dimension")  # type: ignore[no-any-return]
+        result: SurveyDimension = from_mapping(cls, mapping, source=source, kind="survey dimension")
+        return result
+
+
+def _to_choices(values: Iterable[Any]) -> tuple[Choice, ...]:
+    return tuple(Choice.coerce(c) for c in values)
+
+
+def _to_dimensions(values: Iterable[SurveyDimension]) -> tuple[SurveyDimension, ...]:
+    return tuple(values)
+
+
+def _to_questions(values: Iterable[Question]) -> tuple[Question, ...]:
+    return tuple(values)
 
 
 def _default_scale(qtype: QuestionType) -> Scale | None:
@@ -402,23 +434,19 @@ class Question:
 
     id: str = attrs.field(validator=_check_question_id)
     type: QuestionType = attrs.field(converter=QuestionType)
-    label: Text = attrs.field(converter=Text.coerce)
+    label: Text = attrs.field(converter=_to_text)
     dimension: str | None = None
     scale: Scale | None = None
-    choices: tuple[Choice, ...] = attrs.field(
-        default=(), converter=lambda v: tuple(Choice.coerce(c) for c in v)
-    )
+    choices: tuple[Choice, ...] = attrs.field(default=(), converter=_to_choices)
     reverse: bool = False
     importance_of: str | None = None
     expectation_of: str | None = None
     relevant: str | None = None
     constraint: str | None = None
-    constraint_message: Text | None = attrs.field(
-        default=None, converter=attrs.converters.optional(Text.coerce)
-    )
+    constraint_message: Text | None = attrs.field(default=None, converter=_to_opt_text)
     required: bool = False
-    weight: float | None = attrs.field(default=None, converter=attrs.converters.optional(float))
-    hint: Text | None = attrs.field(default=None, converter=attrs.converters.optional(Text.coerce))
+    weight: float | None = attrs.field(default=None, converter=_to_opt_float)
+    hint: Text | None = attrs.field(default=None, converter=_to_opt_text)
     _relevant_expr: Expression | None = attrs.field(init=False, default=None, eq=False, repr=False)
     _constraint_expr: Expression | None = attrs.field(
         init=False, default=None, eq=False, repr=False
@@ -538,13 +566,14 @@ class Question:
                 )
             return Scale.from_mapping(value)
 
-        return from_mapping(  # type: ignore[no-any-return]
+        result: Question = from_mapping(
             cls,
             mapping,
             source=source,
             kind="question",
             converters={"scale": scale_conv},
         )
+        return result
 
 
 def _str_map(value: Any) -> dict[str, str]:
@@ -606,11 +635,11 @@ class Instrument:
     """
 
     id: str = attrs.field(validator=check_id)
-    label: Text = attrs.field(converter=Text.coerce)
+    label: Text = attrs.field(converter=_to_text)
     version: str = attrs.field(default="1", converter=str)
     service: str | None = None
-    dimensions: tuple[SurveyDimension, ...] = attrs.field(default=(), converter=tuple)
-    questions: tuple[Question, ...] = attrs.field(default=(), converter=tuple)
+    dimensions: tuple[SurveyDimension, ...] = attrs.field(default=(), converter=_to_dimensions)
+    questions: tuple[Question, ...] = attrs.field(default=(), converter=_to_questions)
     previous_version: Mapping[str, str] = attrs.field(factory=dict, converter=_str_map)
     supersedes: str | None = None
     respondent: str = "respondent"
@@ -866,13 +895,14 @@ class Instrument:
                     ) from exc
             return tuple(out)
 
-        return from_mapping(  # type: ignore[no-any-return]
+        result: Instrument = from_mapping(
             cls,
             data,
             source=source,
             kind="survey instrument",
             converters={"dimensions": dims, "questions": questions},
         )
+        return result
 
     @classmethod
     def from_xlsform(cls, path: str | Path) -> Instrument:

@@ -241,8 +241,11 @@ def item_analysis(
     >>> inst = Instrument("c", "C", dimensions=[SurveyDimension("d", "D")], questions=[
     ...     Question(q, "likert", q, dimension="d", scale=Scale.likert(5)) for q in "abc"])
     >>> df = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [1, 2, 3, 5, 4], "c": [2, 1, 3, 4, 5]})
-    >>> item_analysis(inst, df)[["question", "item_rest_r"]].round(3).to_dict("records")
-    [{'question': 'a', 'item_rest_r': 0.949}, {'question': 'b', 'item_rest_r': 0.872}, {'question': 'c', 'item_rest_r': 0.872}]
+    >>> print(item_analysis(inst, df)[["question", "item_rest_r", "alpha_if_deleted"]].round(3))
+      question  item_rest_r  alpha_if_deleted
+    0        a        0.949             0.889
+    1        b        0.872             0.947
+    2        c        0.872             0.947
     """
     groups = make_groups(responses, by)
     parts = []

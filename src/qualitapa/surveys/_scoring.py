@@ -392,8 +392,11 @@ def score_dimensions(
     ...     Question("qa", "likert", "QA", dimension="a", scale=Scale.likert(5)),
     ...     Question("qb", "likert", "QB", dimension="b", scale=Scale.likert(5))])
     >>> df = pd.DataFrame({"qa": [5, 3], "qb": [1, 3]})
-    >>> score_dimensions(inst, df, min_n=1)[["dimension", "index", "weight"]].to_dict("records")
-    [{'dimension': 'a', 'index': 75.0, 'weight': 1.0}, {'dimension': 'b', 'index': 25.0, 'weight': 3.0}, {'dimension': 'overall', 'index': 37.5, 'weight': nan}]
+    >>> print(score_dimensions(inst, df, min_n=1)[["dimension", "index", "weight"]])
+      dimension  index  weight
+    0         a   75.0     1.0
+    1         b   25.0     3.0
+    2   overall   37.5     NaN
     """
     if method not in ("kish", "bootstrap"):
         raise ValueError(f"method must be 'kish' or 'bootstrap', not {method!r}")
@@ -548,8 +551,11 @@ def distribution(
     --------
     >>> from qualitapa.surveys import Instrument, Question, Scale
     >>> inst = Instrument("c", "C", questions=[Question("q", "likert", "Q", scale=Scale.likert(3))])
-    >>> distribution(inst, pd.DataFrame({"q": [1, 3, 3, 3]}))[["code", "n", "share"]].to_dict("records")
-    [{'code': '1', 'n': 1, 'share': 0.25}, {'code': '2', 'n': 0, 'share': 0.0}, {'code': '3', 'n': 3, 'share': 0.75}]
+    >>> print(distribution(inst, pd.DataFrame({"q": [1, 3, 3, 3]}))[["code", "n", "share"]])
+      code  n  share
+    0    1  1   0.25
+    1    2  0   0.00
+    2    3  3   0.75
     """
     groups = make_groups(responses, by)
     w = weights_of(responses, weights)

@@ -169,16 +169,18 @@ def make_groups(frame: pd.DataFrame, by: str | Sequence[str] | None) -> Groups:
             f"grouping column is missing (found: {[str(c) for c in frame.columns]})",
             column=missing[0],
         )
+    codes: np.ndarray
+    order: np.ndarray
     if not cols:
         codes = np.zeros(n, dtype=np.int64)
         keys = pd.DataFrame(index=range(1))
-        order = np.arange(n)
+        order = np.arange(n, dtype=np.int64)
         starts = np.zeros(1, dtype=np.int64)
     else:
         gb = frame.groupby(cols, sort=True, dropna=False, observed=True)
         codes = gb.ngroup().to_numpy(dtype=np.int64)
         keys = gb.size().reset_index()[cols]
-        order = np.argsort(codes, kind="stable")
+        order = np.argsort(codes, kind="stable").astype(np.int64)
         counts = np.bincount(codes, minlength=len(keys))
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     return Groups(codes, keys.reset_index(drop=True), order, starts)

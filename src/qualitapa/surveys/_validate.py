@@ -167,7 +167,7 @@ def _normalise_choice(q: Question, raw: pd.Series) -> tuple[pd.Series, np.ndarra
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         uniq = pd.unique(raw.dropna().to_numpy(dtype=float))
         text = raw.map({u: _format_code(float(u)) for u in uniq.tolist()}).astype("string")
-    text = text.replace("", pd.NA)
+    text = text.mask(text == "")
     if q.type is QuestionType.MULTIPLE:
         text = text.str.replace(r"\s+", " ", regex=True)
         tokens = text.str.split(" ")
@@ -186,8 +186,8 @@ def _normalise_choice(q: Question, raw: pd.Series) -> tuple[pd.Series, np.ndarra
     uniq_text = text.dropna().unique().tolist()
     fixed = text.map({u: numeric_codes.get(_format_float(u), u) for u in uniq_text})
     fixed = fixed.astype("string")
-    bad = (~fixed.isin(codes) & fixed.notna()).to_numpy(dtype=bool, na_value=False)
-    return fixed, bad
+    bad_cells = (~fixed.isin(codes) & fixed.notna()).to_numpy(dtype=bool, na_value=False)
+    return fixed, bad_cells
 
 
 def _format_float(v: str) -> str:
@@ -256,8 +256,10 @@ def validate(
     >>> result = validate(inst, raw)
     >>> result.clean["wait"].tolist()
     [4.0]
-    >>> result.problems[["row", "rule", "action"]].to_dict("records")
-    [{'row': 2, 'rule': 'out_of_scale', 'action': 'row dropped'}, {'row': 3, 'rule': 'required', 'action': 'row dropped'}]
+    >>> print(result.problems[["row", "rule", "action"]])
+       row          rule       action
+    0    2  out_of_scale  row dropped
+    1    3      required  row dropped
     """
     if mode not in ("lenient", "strict"):
         raise ValueError(f"mode must be 'lenient' or 'strict', not {mode!r}")
@@ -295,10 +297,10 @@ def validate(
         )
         chunks.append(chunk)
 
-    for col in frame.columns:
-        if col != rid_col and col not in question_ids and col not in extra:
+    for name in frame.columns:
+        if name != rid_col and name not in question_ids and name not in extra:
             column_problem(
-                str(col),
+                str(name),
                 Rule.UNKNOWN_COLUMN,
                 "column is not a question of the instrument",
                 "column kept",
@@ -439,7 +441,8 @@ def validate(
             scored_values[q.id] = nums
             answered = ~np.isnan(nums)
         else:
-            col = raw.astype("string").str.strip().replace("", pd.NA)
+            stripped = raw.astype("string").str.strip()
+            col = stripped.mask(stripped == "")
             answered = col.notna().to_numpy()
             scored = np.full(n, np.nan)
         clean_cols[q.id] = col
@@ -554,8 +557,8 @@ def validate(
     if has_rid:
         parts[rid_col] = frame[rid_col]
     parts.update(clean_cols)
-    for c in others:
-        parts[c] = frame[c]
+    for other in others:
+        parts[str(other)] = frame[other]
     clean = pd.DataFrame(parts, index=frame.index)
     clean.index = original_index
     keep = ~drop_rows

@@ -121,7 +121,11 @@ def _codes(
             index=col.index,
             dtype="string",
         ).where(col.notna())
-    codes = pd.Index(cats_text, dtype=object).get_indexer(text.astype(object)).astype(np.int64)
+    codes = (
+        pd.Index(cats_text, dtype=object)
+        .get_indexer(pd.Index(text.astype(object)))
+        .astype(np.int64)
+    )
     bad = codes < 0
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -252,8 +256,9 @@ def rake(
         counts = np.bincount(c, minlength=len(cats))
         empty = (counts == 0) & (t > 0)
         if empty.any():
+            first = cats[int(np.flatnonzero(empty)[0])]
             raise DataError(
-                f"empty margin cell: no respondent has {var} = {cats[int(np.flatnonzero(empty)[0])]!r} "
+                f"empty margin cell: no respondent has {var} = {first!r} "
                 "but its population target is positive; collapse categories",
                 source=source,
                 column=var,
@@ -265,7 +270,8 @@ def rake(
     converged = False
     it = 0
     w = w * grand / w.sum()
-    for it in range(1, max_iter + 1):  # loop over cycles and variables, not respondents
+    for cycle in range(1, max_iter + 1):
+        it = cycle  # loop over cycles and variables, not respondents
         for c, t in zip(codes, targets, strict=True):
             current = np.bincount(c, weights=w, minlength=len(t))
             with np.errstate(invalid="ignore", divide="ignore"):

@@ -129,7 +129,7 @@ def _normalise(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
     frame = frame.dropna(how="all")
     return [
-        {k: v for k, v in rec.items()} | {"__row__": int(i) + 2}
+        {str(k): v for k, v in rec.items()} | {"__row__": int(i) + 2}
         for i, rec in zip(frame.index, frame.to_dict(orient="records"), strict=True)
     ]
 
@@ -202,7 +202,8 @@ def read_xlsform(path: str | Path) -> Instrument:
     >>> _ = (d / "choices.csv").write_text(
     ...     "list_name,name,label::Italiano (it)\\nagree,1,Per nulla\\nagree,2,Poco\\n"
     ...     "agree,3,Abbastanza\\nagree,4,Molto\\nagree,9,Non so\\n")
-    >>> _ = (d / "settings.csv").write_text("form_id,form_title,version\\ncounter,Sportello,2024\\n")
+    >>> _ = (d / "settings.csv").write_text(
+    ...     "form_id,form_title,version\\ncounter,Sportello,2024\\n")
     >>> _ = (d / "choices.csv").write_text(
     ...     "list_name,name,label::Italiano (it),dont_know\\nagree,1,Per nulla,\\n"
     ...     "agree,2,Poco,\\nagree,3,Abbastanza,\\nagree,4,Molto,\\nagree,9,Non so,yes\\n")
