@@ -4,14 +4,17 @@ Each area keeps its commands in its own module; importing this package
 registers them all on the :data:`cli` group.
 """
 
-from qualitapa.cli import _caf  # noqa: F401  (registers commands)
-from qualitapa.cli import _complaints  # noqa: F401  (registers commands)
-from qualitapa.cli import _composite  # noqa: F401  (registers commands)
-from qualitapa.cli import _indicators  # noqa: F401  (registers commands)
-from qualitapa.cli import _plugins  # noqa: F401  (registers commands)
-from qualitapa.cli import _reporting  # noqa: F401  (registers commands)
-from qualitapa.cli import _standards  # noqa: F401  (registers commands)
-from qualitapa.cli import _surveys  # noqa: F401  (registers commands)
+from qualitapa.cli import (  # noqa: F401  (importing registers the commands)
+    _caf,
+    _complaints,
+    _composite,
+    _demo,
+    _indicators,
+    _plugins,
+    _reporting,
+    _standards,
+    _surveys,
+)
 from qualitapa.cli._main import cli, emit, get_catalog, main, output_options
 
 __all__ = ["cli", "emit", "get_catalog", "main", "output_options"]

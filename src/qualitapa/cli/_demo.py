@@ -1,0 +1,71 @@
+"""``qualitapa demo``: the whole Q-Club cycle on the plugins' demo data."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from qualitapa.cli._main import cli, get_catalog
+
+
+@cli.command("demo")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Folder for the results.",
+)
+@click.option(
+    "--scale",
+    type=click.Choice(["qclub", "national"]),
+    default="qclub",
+    show_default=True,
+    help="qclub: the eight cities, every step; national: indicators, benchmark and composites "
+    "for ~7,900 synthetic municipalities.",
+)
+@click.option(
+    "--organization",
+    default="036023",
+    show_default=True,
+    help="City highlighted in the reports and whose improvement plan is derived (ISTAT code).",
+)
+@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@click.option(
+    "--runs", default=200, show_default=True, help="Monte Carlo runs of the composite analysis."
+)
+@click.option("--seed", default=0, show_default=True, help="Seed of every random step.")
+def demo_command(out: Path, scale: str, organization: str, lang: str, runs: int, seed: int) -> None:
+    """Run the Q-Club quality cycle on the installed plugins' demo data.
+
+    Computes and benchmarks the indicators, composite indices with uncertainty
+    and DEA; validates, weights and scores the satisfaction survey; imports the
+    complaints into a register and computes their KPIs; checks the service
+    charters; consolidates the CAF self-assessment; derives an improvement plan;
+    and writes CSV tables, summary.md, HTML reports, an open-data package and an
+    Excel workbook to OUT. All demo data is synthetic.
+    """
+    from qualitapa.demo import run_demo
+
+    start = time.perf_counter()
+
+    def progress(message: str) -> None:
+        click.echo(f"{message} ({time.perf_counter() - start:.1f} s)", err=True)
+
+    result = run_demo(
+        out,
+        catalog=get_catalog(),
+        scale=scale,
+        organization=organization,
+        lang=lang,
+        uncertainty_runs=runs,
+        seed=seed,
+        progress=progress,
+    )
+    click.echo(
+        f"wrote {len(result.files)} files to {result.out} in "
+        f"{time.perf_counter() - start:.1f} s; start with {result.out / 'summary.md'}"
+    )
