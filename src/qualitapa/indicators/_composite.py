@@ -440,6 +440,28 @@ def _evaluate(
     return vals, cov
 
 
+def _evaluate_root(
+    plan: _Plan,
+    Z: np.ndarray,
+    weights: Sequence[np.ndarray],
+    aggregators: Sequence[Aggregator],
+    min_coverage: float,
+) -> np.ndarray:
+    """Value of the root (runs, n) for runs that share the normalised leaves Z (n, L).
+
+    ``weights[j]`` has shape (runs, 1, k). Leaf columns are never copied per
+    run: they broadcast against the run-specific weights.
+    """
+    L = Z.shape[-1]
+    runs = weights[0].shape[0]
+    done: dict[int, np.ndarray] = {}
+    for j, (_, kids, _agg) in enumerate(plan.nodes):
+        cols = [np.broadcast_to(Z[:, c], (runs, Z.shape[0])) if c < L else done[c] for c in kids]
+        v, _ = _aggregate_array(np.stack(cols, axis=-1), weights[j], aggregators[j], min_coverage)
+        done[L + j] = v
+    return done[L + len(plan.nodes) - 1]
+
+
 def _wide(values: pd.DataFrame, indicators: list[str], source: str | None) -> pd.DataFrame:
     """(period, organization) x indicator frame from tidy or wide values."""
     if {"indicator", "value"} <= set(values.columns):

@@ -26,7 +26,7 @@ from scipy.stats import rankdata
 from qualitapa.errors import DefinitionError
 from qualitapa.indicators._composite import (
     CompositeDefinition,
-    _evaluate,
+    _evaluate_root,
     _normalise_by_period,
     _prepare,
 )
@@ -97,6 +97,22 @@ def _first_order(levels: np.ndarray, mom: _Moments, n_levels: int) -> np.ndarray
         between = (n_l * (means - mom.mean) ** 2).sum(axis=0) / mom.count
         s = between / mom.var
     return np.where(mom.var > 0, np.clip(s, 0.0, 1.0), 0.0)
+
+
+def _rank_rows(x: np.ndarray) -> np.ndarray:
+    """Rank each row of ``x`` descending (1 = highest), ties "min", NaN stays NaN."""
+    nan = np.isnan(x)
+    key = np.where(nan, np.inf, -x)
+    order = np.argsort(key, axis=1)
+    xs = np.take_along_axis(key, order, axis=1)
+    n = x.shape[1]
+    pos = np.broadcast_to(np.arange(n), x.shape)
+    new = np.ones(x.shape, dtype=bool)
+    new[:, 1:] = xs[:, 1:] != xs[:, :-1]
+    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
+    ranks = np.empty(x.shape)
+    np.put_along_axis(ranks, order, start + 1.0, axis=1)
+    return np.where(nan, np.nan, ranks)
 
 
 def _nanquantiles(a: np.ndarray, qs: Sequence[float]) -> np.ndarray:
@@ -245,15 +261,17 @@ def composite_uncertainty(
                 (w[None, :] * f[:, offsets[k] : offsets[k + 1]])[:, None, :]
                 for k, w in enumerate(base.weights)
             ]
-            Z = np.broadcast_to(Zs[i], (len(part), *Zs[i].shape))
-            vals, _ = _evaluate(plan, Z, weights, [aggs[j]] * len(plan.nodes), d.min_coverage)
-            index_runs[part] = vals[..., root]
+            index_runs[part] = _evaluate_root(
+                plan, Zs[i], weights, [aggs[j]] * len(plan.nodes), d.min_coverage
+            )
 
     # ranks per run and period (1 = best, ties "min")
     ranks = np.full_like(index_runs, np.nan)
     for p in pd.unique(base.periods):
         cols = base.periods == p
-        ranks[:, cols] = rankdata(-index_runs[:, cols], axis=1, method="min", nan_policy="omit")
+        sub = index_runs[:, cols]
+        for start in range(runs):  # one run at a time: cache-friendly sorting
+            ranks[start, cols] = _rank_rows(sub[start : start + 1])[0]
     ranks = np.where(np.isnan(index_runs), np.nan, ranks)
 
     nominal = base.vals[:, root] * d.scale
