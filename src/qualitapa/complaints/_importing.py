@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.complaints._calendar import DEFAULT_TZ
-from qualitapa.complaints._lifecycle import path_to
+from qualitapa.complaints._lifecycle import ACTIONS, path_to
 from qualitapa.complaints._models import COMPLAINT_ID_PATTERN, Channel, Kind, Status
 from qualitapa.errors import DataError
 from qualitapa.io import require_columns
@@ -31,6 +31,10 @@ OPTIONAL = (
     "status",
     "answered_at",
     "closed_at",
+    "outcome",
+    "outcome_at",
+    "outcome_note",
+    "outcome_target",
     "contact_name",
     "contact_email",
     "contact_phone",
@@ -39,7 +43,9 @@ OPTIONAL = (
 #: Columns an import table may have (the first five are required).
 IMPORT_COLUMNS = REQUIRED + OPTIONAL
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone", "contact_address")
-PROBLEM_COLUMNS = ["row", "id", "column", "value", "problem"]
+PROBLEM_COLUMNS = ["table", "row", "id", "column", "value", "problem"]
+#: The outcomes that end the office's work on a complaint.
+OUTCOMES = (Status.ANSWERED.value, Status.FORWARDED.value, Status.REJECTED.value)
 
 
 @attrs.frozen
@@ -53,31 +59,58 @@ class ImportReport:
     events
         Number of events recorded for them.
     problems
-        One row per rejected cell: ``row`` (1-based data row, header not
-        counted), ``id``, ``column``, ``value``, ``problem``. Rows listed
-        here were not imported; all others were.
+        One row per rejected cell: ``table`` (``complaints`` or
+        ``events``: the file the row is in), ``row`` (1-based data row of
+        that file, header not counted), ``id`` (the complaint id),
+        ``column``, ``value``, ``problem``. Rows listed here were not
+        imported; all others were.
     source
-        The file or frame name.
+        The complaints file or frame name.
+    events_source
+        The events file or frame name, when the history was imported too.
     """
 
     imported: int
     events: int
     problems: pd.DataFrame = attrs.field(eq=False, repr=False)
     source: str | None = None
+    events_source: str | None = None
 
     @property
     def rejected(self) -> int:
-        """Number of rows not imported."""
-        return int(self.problems["row"].nunique()) if len(self.problems) else 0
+        """Number of complaint rows not imported."""
+        if not len(self.problems):
+            return 0
+        mine = self.problems["table"].to_numpy() == "complaints"
+        return int(self.problems.loc[mine, "row"].nunique())
+
+    @property
+    def rejected_events(self) -> int:
+        """Number of event rows not imported (0 without an events table)."""
+        if not len(self.problems):
+            return 0
+        mine = self.problems["table"].to_numpy() == "events"
+        return int(self.problems.loc[mine, "row"].nunique())
 
     def raise_for_problems(self) -> None:
         """Raise :class:`DataError` (with ``failure_cases``) if any row was rejected."""
         if len(self.problems):
+            parts = [f"{self.rejected} row(s)"]
+            if self.rejected_events:
+                parts = [
+                    f"{self.rejected} complaint row(s)",
+                    f"{self.rejected_events} event row(s)",
+                ]
             raise DataError(
-                f"{self.rejected} row(s) were not imported",
+                f"{' and '.join(parts)} were not imported",
                 source=self.source,
                 failure_cases=self.problems,
             )
+
+
+def empty_problems() -> pd.DataFrame:
+    """An empty problems table with the documented columns."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
 
 
 def _per_unique(values: pd.Series, func: Any) -> pd.Series:
@@ -115,28 +148,55 @@ def _matches(values: pd.Series, pattern: str) -> np.ndarray:
     )
 
 
+# an offset after a time of day (a date alone, 2024-01-02, has none)
+_OFFSET = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
+
+
 def _parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray]:
-    """UTC instants and a mask of unparseable non-empty cells."""
+    """UTC instants and a mask of unparseable non-empty cells.
+
+    Text with an offset (``+01:00``, ``Z``) is an instant; text without is
+    office time (``tz``). Mixed offsets (winter and summer time in one
+    file) are parsed in one vectorised pass.
+    """
+    values = values.reset_index(drop=True)
     present = values.notna().to_numpy()
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = pd.Series(values.to_numpy(), index=values.index)
+        if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+            utc = parsed.dt.tz_convert("UTC")
+        else:
+            utc = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
     else:
         text = values.astype(object).where(values.notna(), None)
-        try:
-            parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=False)
-        except (ValueError, TypeError):
-            parsed = pd.Series([_one_time(v) for v in text], index=values.index, dtype=object)
-    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-        utc = parsed.dt.tz_convert("UTC")
-    elif pd.api.types.is_datetime64_dtype(parsed):
-        utc = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
-    else:  # mixed offsets / naive and aware: one by one (rare)
-        utc = pd.Series(
-            [_to_utc(v, tz) for v in parsed], index=values.index, dtype="datetime64[us, UTC]"
+        has_offset = (
+            _per_unique(text, lambda v: bool(re.search(_OFFSET, str(v).strip())))
+            .fillna(False)
+            .to_numpy(dtype=bool)
         )
+        utc = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
+        if has_offset.any():
+            utc[has_offset] = _to_datetime(text[has_offset], utc=True, tz=tz)
+        naive = present & ~has_offset
+        if naive.any():
+            utc[naive] = _to_datetime(text[naive], utc=False, tz=tz)
     utc = utc.astype("datetime64[us, UTC]")
     bad = present & utc.isna().to_numpy()
     return utc, bad
+
+
+def _to_datetime(text: pd.Series, *, utc: bool, tz: str) -> pd.Series:
+    try:
+        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=utc)
+    except (ValueError, TypeError):  # e.g. a column mixing ISO and other layouts
+        parsed = pd.Series([_one_time(v) for v in text], index=text.index, dtype=object)
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        out = parsed.dt.tz_convert("UTC")
+    elif pd.api.types.is_datetime64_dtype(parsed):
+        out = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+    else:  # pragma: no cover - rare: one by one
+        out = pd.Series([_to_utc(v, tz) for v in parsed], index=text.index, dtype=object)
+    return pd.Series(out, index=text.index).astype("datetime64[us, UTC]")
 
 
 def _one_time(value: Any) -> Any:
@@ -166,12 +226,19 @@ def prepare_import(
     source: str | None = None,
     catalog: Any = None,
     tz: str = DEFAULT_TZ,
+    history: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate an import table; return ``(good_rows, problems)``.
 
     ``good_rows`` has normalised columns: text columns as object, times as
     ``int64`` microseconds since the epoch (UTC) in ``received_us``,
-    ``answered_us``, ``closed_us`` (-1 when missing) and ``row`` (1-based).
+    ``answered_us``, ``closed_us``, ``outcome_us`` (-1 when missing) and
+    ``row`` (1-based).
+
+    With ``history`` the events table is the authority: ``status``,
+    ``outcome`` and the dates are only checked against it later (see
+    :func:`qualitapa.complaints._history.prepare_history`), so a blank
+    ``status`` stays blank instead of meaning ``received``.
     """
     if not isinstance(frame, pd.DataFrame):
         raise DataError("expected a pandas DataFrame", source=source)
@@ -195,6 +262,7 @@ def prepare_import(
             problems.append(
                 pd.DataFrame(
                     {
+                        "table": "complaints",
                         "row": rows[mask],
                         "id": ids.to_numpy()[mask],
                         "column": column,
@@ -260,61 +328,71 @@ def prepare_import(
     out["description"] = out["description"].fillna("")
 
     status = _text(frame, "status", strip=False)
-    norm_status = _per_unique(status, _code).fillna("received")
-    good_status = norm_status.isin([s.value for s in Status]).to_numpy()
+    norm_status = _per_unique(status, _code)
+    if not history:
+        norm_status = norm_status.fillna(Status.RECEIVED.value)
+    good_status = (norm_status.isna() | norm_status.isin([s.value for s in Status])).to_numpy()
     flag(~good_status, "status", status, f"must be one of {[s.value for s in Status]}")
     out["status"] = norm_status.to_numpy()
 
     times: dict[str, np.ndarray] = {}
-    for col in ("received_at", "answered_at", "closed_at"):
+    raw_cols: dict[str, pd.Series] = {}
+    for col in ("received_at", "answered_at", "closed_at", "outcome_at"):
         raw = frame[col] if col in frame.columns else pd.Series([None] * n, dtype=object)
-        utc, bad = _parse_times(raw.reset_index(drop=True), tz)
+        raw = raw.reset_index(drop=True)
+        raw_cols[col] = raw
+        utc, bad = _parse_times(raw, tz)
         flag(bad, col, raw, "not a date-time (use ISO 8601, e.g. 2024-01-31T09:30:00+01:00)")
         us = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
         us[utc.isna().to_numpy()] = -1
         times[col] = us
-        raw_missing = raw.isna().to_numpy()
         if col == "received_at":
-            flag(raw_missing, col, raw, "the date of receipt is missing")
+            flag(raw.isna().to_numpy(), col, raw, "the date of receipt is missing")
     rec, ans, clo = times["received_at"], times["answered_at"], times["closed_at"]
-    answered_col = frame["answered_at"] if "answered_at" in frame.columns else status
-    closed_col = frame["closed_at"] if "closed_at" in frame.columns else status
-    flag(
-        (ans >= 0) & (rec >= 0) & (ans < rec),
-        "answered_at",
-        answered_col,
-        "answered before it was received",
-    )
-    flag(
-        (clo >= 0) & (rec >= 0) & (clo < rec),
-        "closed_at",
-        closed_col,
-        "closed before it was received",
-    )
+    out_at = times["outcome_at"]
+    for col, when, what in (
+        ("answered_at", ans, "answered"),
+        ("closed_at", clo, "closed"),
+        ("outcome_at", out_at, "forwarded or rejected"),
+    ):
+        flag((when >= 0) & (rec >= 0) & (when < rec), col, raw_cols[col],
+             f"{what} before it was received")  # fmt: skip
     flag(
         (clo >= 0) & (ans >= 0) & (clo < ans),
         "closed_at",
-        closed_col,
+        raw_cols["closed_at"],
         "closed before it was answered",
     )
-    needs_answer = np.zeros(n, dtype=bool)
-    for s in Status:
-        if Status.ANSWERED in path_to(s):
-            needs_answer |= (norm_status == s.value).to_numpy()
     flag(
-        needs_answer & (ans < 0),
-        "answered_at",
-        answered_col,
-        "the status says it was answered: give answered_at",
+        (clo >= 0) & (out_at >= 0) & (clo < out_at),
+        "closed_at",
+        raw_cols["closed_at"],
+        "closed before it was forwarded or rejected",
     )
+
+    outcome_raw = _text(frame, "outcome", strip=False)
+    outcome = _per_unique(outcome_raw, _code)
+    flag(
+        (outcome.notna() & ~outcome.isin(OUTCOMES)).to_numpy(),
+        "outcome",
+        outcome_raw,
+        f"must be one of {list(OUTCOMES)} (or empty)",
+    )
+    out["outcome_note"] = _text(frame, "outcome_note").to_numpy()
+    out["outcome_target"] = _text(frame, "outcome_target").to_numpy()
+    if not history:
+        outcome = _default_outcome(outcome, norm_status, ans)
+        _check_outcome(flag, frame, out, outcome, outcome_raw, norm_status, ans, out_at, raw_cols)
+    out["outcome"] = outcome.to_numpy()
     out["received_us"] = rec
     out["answered_us"] = ans
     out["closed_us"] = clo
+    out["outcome_us"] = out_at
 
     problem_table = (
         pd.concat(problems, ignore_index=True).sort_values(["row", "column"], kind="stable")
         if problems
-        else pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
+        else empty_problems()
     )
     problem_table = problem_table.reset_index(drop=True)
     bad_rows = np.zeros(n, dtype=bool)
@@ -323,60 +401,168 @@ def prepare_import(
     return out[~bad_rows].reset_index(drop=True), problem_table
 
 
+def _default_outcome(outcome: pd.Series, status: pd.Series, answered_us: np.ndarray) -> pd.Series:
+    """The outcome when the ``outcome`` cell is blank: from the status or ``answered_at``."""
+    st = status.to_numpy(dtype=object)
+    derived = np.full(len(st), None, dtype=object)
+    done_by_answer = np.isin(
+        st, [Status.ANSWERED.value, Status.CLOSED.value, Status.REOPENED.value]
+    )
+    derived[done_by_answer | (answered_us >= 0)] = Status.ANSWERED.value
+    for side in (Status.FORWARDED.value, Status.REJECTED.value):
+        derived[st == side] = side
+    return outcome.where(outcome.notna(), pd.Series(derived, index=outcome.index))
+
+
+def _check_outcome(
+    flag: Any,
+    frame: pd.DataFrame,
+    out: pd.DataFrame,
+    outcome: pd.Series,
+    outcome_raw: pd.Series,
+    status: pd.Series,
+    ans: np.ndarray,
+    out_at: np.ndarray,
+    raw_cols: dict[str, pd.Series],
+) -> None:
+    """Current-state checks: the outcome must fit the status and the dates."""
+    oc = outcome.to_numpy(dtype=object)
+    st = status.to_numpy(dtype=object)
+    known = outcome.isin(OUTCOMES).to_numpy()
+    given = outcome_raw.notna().to_numpy()
+    col = np.where(given, "outcome", "answered_at")
+    # answered, forwarded and rejected are outcomes themselves
+    final = np.isin(st, OUTCOMES)
+    wrong = final & known & (oc != st)
+    flag(wrong, "outcome", outcome_raw, "a complaint whose status is an outcome has that outcome")
+    reachable = {(s.value, o): _has_path(s, o) for s in Status for o in (*OUTCOMES, None)}
+    pairs = pd.Series(list(zip(st, oc, strict=True)), dtype=object)
+    no_path = ~pairs.map(lambda p: reachable.get(p, True)).to_numpy(dtype=bool) & ~wrong
+    value = np.where(given, outcome_raw.to_numpy(dtype=object), raw_cols["answered_at"].to_numpy())
+    message = (
+        np.array(
+            [f"a {s!r} complaint cannot have been {o} yet" for s, o in zip(st, oc, strict=True)],
+            dtype=object,
+        )
+        if no_path.any()
+        else np.array([""] * len(st), dtype=object)
+    )
+    for c in ("outcome", "answered_at"):
+        m = no_path & (col == c)
+        flag(m, c, pd.Series(value), message)
+    flag(
+        (oc == Status.ANSWERED.value) & (ans < 0) & ~no_path,
+        "answered_at",
+        raw_cols["answered_at"],
+        "the status says it was answered: give answered_at "
+        "(or outcome 'forwarded' / 'rejected' if it was not answered)",
+    )
+    side = np.isin(oc, [Status.FORWARDED.value, Status.REJECTED.value])
+    flag(
+        side & (ans >= 0),
+        "answered_at",
+        raw_cols["answered_at"],
+        "answered and then forwarded or rejected: import the full history with events",
+    )
+    flag(
+        (out_at >= 0) & ~side,
+        "outcome_at",
+        raw_cols["outcome_at"],
+        "outcome_at dates a forward or rejection (an answer goes in answered_at)",
+    )
+    note = out["outcome_note"].notna().to_numpy()
+    flag(note & ~side, "outcome_note", out["outcome_note"],
+         "outcome_note is the reason of a forward or rejection")  # fmt: skip
+    target = out["outcome_target"].notna().to_numpy()
+    flag(target & (oc != Status.FORWARDED.value), "outcome_target", out["outcome_target"],
+         "outcome_target is the body a complaint was forwarded to")  # fmt: skip
+
+
+def _has_path(status: Status, outcome: str | None) -> bool:
+    try:
+        path_to(status, via=outcome)
+    except DataError:
+        return False
+    return True
+
+
 def import_events(good: pd.DataFrame, actor: str) -> list[tuple[Any, ...]]:
     """Event rows ``(complaint_id, at_us, actor, action, from, to, note, target)``.
 
-    Each record walks the shortest lifecycle path to its status. Steps up to
-    the answer are dated at receipt, the answer at ``answered_at``, later
-    steps at ``closed_at`` (or the answer); a forward or rejection without
-    answer is dated at ``closed_at`` (or receipt).
+    Each record walks the shortest lifecycle path to its status through
+    its outcome (:func:`path_to` with ``via``). Steps before the outcome are
+    dated at receipt; the outcome at ``answered_at`` (an answer) or
+    ``outcome_at`` (a forward or rejection; ``closed_at``, else the receipt,
+    when missing); later steps at ``closed_at`` (or the outcome). Forwards
+    and rejections carry ``outcome_note`` and ``outcome_target``.
     """
-    from qualitapa.complaints._lifecycle import ACTIONS
-
-    rows: list[tuple[Any, ...]] = []
-    status = good["status"].to_numpy()
-    ids = good["id"].to_numpy()
+    status = good["status"].to_numpy(dtype=object)
+    outcome = good["outcome"].to_numpy(dtype=object)
+    ids = good["id"].to_numpy(dtype=object)
     rec = good["received_us"].to_numpy()
     ans = good["answered_us"].to_numpy()
     clo = good["closed_us"].to_numpy()
-    paths = {s.value: path_to(s) for s in Status}
-    longest = max(len(p) for p in paths.values())
-    for step in range(longest):
-        for sval, path in paths.items():
-            if step >= len(path):
-                continue
-            mask = status == sval
-            if not mask.any():
-                continue
-            to = path[step]
-            fr = path[step - 1].value if step else None
-            answer_step = path.index(Status.ANSWERED) if Status.ANSWERED in path else None
-            if step == 0:
+    oat = good["outcome_us"].to_numpy()
+    onote = good["outcome_note"].to_numpy(dtype=object)
+    otarget = good["outcome_target"].to_numpy(dtype=object)
+    combos = pd.DataFrame({"s": status, "o": outcome}).drop_duplicates()
+    parts: list[tuple[np.ndarray, ...]] = []
+    # one pass per (status, outcome) pair: a few dozen at most, never per row
+    for sval, oval in combos.itertuples(index=False):
+        o = None if oval is None or pd.isna(oval) else str(oval)
+        mask = (status == sval) & (outcome == o if o is not None else pd.isna(outcome))
+        path = path_to(sval, via=o)
+        k = path.index(Status(o)) if o is not None else None
+        if k is None:
+            outcome_time = rec[mask]
+        elif o == Status.ANSWERED.value:
+            outcome_time = ans[mask]
+        else:
+            outcome_time = np.where(
+                oat[mask] >= 0, oat[mask], np.where(clo[mask] >= 0, clo[mask], rec[mask])
+            )
+        later = np.where(clo[mask] >= 0, np.maximum(clo[mask], outcome_time), outcome_time)
+        m = int(mask.sum())
+        for step, to in enumerate(path):
+            if k is None or step < k:
                 at = rec[mask]
-            elif answer_step is not None and step == answer_step:
-                at = ans[mask]
-            elif answer_step is not None and step > answer_step:
-                at = np.where(clo[mask] >= 0, clo[mask], ans[mask])
-            elif to in (Status.FORWARDED, Status.REJECTED) or (
-                to is Status.CLOSED and answer_step is None
-            ):
-                at = np.where(clo[mask] >= 0, clo[mask], rec[mask])
+            elif step == k:
+                at = outcome_time
             else:
-                at = rec[mask]
-            note = "imported" if step else ""
-            target = "(imported)" if to is Status.FORWARDED else None
-            action = ACTIONS[to]
-            rows.extend(
-                zip(
-                    ids[mask].tolist(),
-                    at.tolist(),
-                    [actor] * int(mask.sum()),
-                    [action] * int(mask.sum()),
-                    [fr] * int(mask.sum()),
-                    [to.value] * int(mask.sum()),
-                    [note] * int(mask.sum()),
-                    [target] * int(mask.sum()),
-                    strict=True,
+                at = later
+            note = np.full(m, "imported" if step else "", dtype=object)
+            target = np.full(m, None, dtype=object)
+            if to in (Status.FORWARDED, Status.REJECTED) and step == k:
+                note = np.where(pd.isna(onote[mask]), "imported", onote[mask])
+            if to is Status.FORWARDED:
+                target = np.full(m, "(imported)", dtype=object)
+                if step == k:
+                    target = np.where(pd.isna(otarget[mask]), "(imported)", otarget[mask])
+            parts.append(
+                (
+                    ids[mask],
+                    at,
+                    np.full(m, ACTIONS[to], dtype=object),
+                    np.full(m, path[step - 1].value if step else None, dtype=object),
+                    np.full(m, to.value, dtype=object),
+                    note,
+                    target,
                 )
             )
-    return rows
+    if not parts:
+        return []
+    cols = [np.concatenate([p[i] for p in parts]) for i in range(7)]
+    n = len(cols[0])
+    return list(
+        zip(
+            cols[0].tolist(),
+            cols[1].tolist(),
+            [actor] * n,
+            cols[2].tolist(),
+            cols[3].tolist(),
+            cols[4].tolist(),
+            cols[5].tolist(),
+            cols[6].tolist(),
+            strict=True,
+        )
+    )

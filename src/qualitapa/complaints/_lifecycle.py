@@ -168,39 +168,71 @@ def replay(events: Iterable[Event]) -> Status:
     return current
 
 
-def path_to(status: Status | str) -> list[Status]:
+def path_to(status: Status | str, *, via: Status | str | None = None) -> list[Status]:
     """The shortest lifecycle path from ``received`` to ``status`` (both included).
 
     Used to import records that arrive with only their current state: the
     register records each step so the history stays a valid path. The path
     follows the main line: it goes through ``forwarded`` or ``rejected``
-    only when that is the goal.
+    only when that is the goal or ``via``.
+
+    Parameters
+    ----------
+    status
+        The goal.
+    via
+        A state the path must pass through (the complaint's outcome, e.g.
+        ``forwarded`` for a complaint forwarded and then closed).
+
+    Raises
+    ------
+    DataError
+        No lifecycle path reaches ``status`` through ``via``.
 
     Examples
     --------
     >>> [s.value for s in path_to("answered")]
     ['received', 'registered', 'assigned', 'answered']
+    >>> [s.value for s in path_to("closed", via="rejected")]
+    ['received', 'rejected', 'closed']
     """
     goal = Status(status)
-    prev: dict[Status, Status | None] = {S.RECEIVED: None}
-    queue = collections.deque([S.RECEIVED])
+    if via is None:
+        found = _shortest(S.RECEIVED, goal, goal)
+    else:
+        mid = Status(via)
+        head = _shortest(S.RECEIVED, mid, mid)
+        tail = _shortest(mid, goal, goal) if head is not None else None
+        found = head + tail[1:] if head is not None and tail is not None else None
+    if found is None:
+        raise DataError(
+            f"no lifecycle path reaches {goal.value!r}"
+            + (f" through {Status(via).value!r}" if via is not None else "")
+        )
+    return found
+
+
+def _shortest(start: Status, goal: Status, allowed_exit: Status) -> list[Status] | None:
+    """Breadth-first search; a side exit (forward, reject) is a step only if allowed."""
+    prev: dict[Status, Status | None] = {start: None}
+    queue = collections.deque([start])
     while queue:
         node = queue.popleft()
         if node is goal:
-            break
+            out: list[Status] = []
+            cur: Status | None = goal
+            while cur is not None:
+                out.append(cur)
+                cur = prev[cur]
+            return out[::-1]
         for nxt in allowed_transitions(node):
             # a side exit (forward, reject) is never a step on the way elsewhere
-            if nxt in (S.FORWARDED, S.REJECTED) and nxt is not goal:
+            if nxt in (S.FORWARDED, S.REJECTED) and nxt is not allowed_exit:
                 continue
             if nxt not in prev:
                 prev[nxt] = node
                 queue.append(nxt)
-    out: list[Status] = []
-    cur: Status | None = goal
-    while cur is not None:
-        out.append(cur)
-        cur = prev[cur]
-    return out[::-1]
+    return None
 
 
 def _ordered(events: pd.DataFrame) -> pd.DataFrame:
