@@ -47,15 +47,34 @@ def standards_group() -> None:
     """Quality standards of the service charters and their compliance."""
 
 
+_organization_option = click.option(
+    "--organization",
+    default=None,
+    help="Only the standards in force for this organization (its local standards in place "
+    "of the general ones they replace).",
+)
+
+
 @standards_group.command("list")
 @click.option("--service", default=None, help="Only the standards of this service.")
+@_organization_option
 @_definitions_option
 @output_options
 def standards_list(
-    service: str | None, definitions: tuple[Path, ...], fmt: str | None, output: Path | None
+    service: str | None,
+    organization: str | None,
+    definitions: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
 ) -> None:
     """List the quality standards defined by the plugins."""
+    from qualitapa.standards import standards_for
+
     catalog = _catalog(definitions)
+    selected = _select(catalog, service, ())
+    if organization is not None:
+        catalog.organizations[organization]  # unknown organization -> error with suggestions
+        selected = list(standards_for(selected, organization).values())
     rows = [
         {
             "id": s.id,
@@ -67,11 +86,13 @@ def standards_list(
             "target": str(s.target),
             "unit": s.unit or "",
             "refund": "yes" if s.refund else "",
+            "organizations": " ".join(s.organizations),
+            "replaces": s.replaces or "",
         }
-        for s in _select(catalog, service, ())
+        for s in selected
     ]
     columns = ["id", "service", "dimension", "sub_dimension", "scope", "measure", "target",
-               "unit", "refund"]  # fmt: skip
+               "unit", "refund", "organizations", "replaces"]  # fmt: skip
     emit(pd.DataFrame(rows, columns=columns), fmt, output)
 
 
@@ -206,6 +227,12 @@ def charter_list(definitions: tuple[Path, ...], fmt: str | None, output: Path | 
     default=None,
     help="Write to this file instead of the screen.",
 )
+@click.option(
+    "--organization",
+    default=None,
+    help="Render this organization's charter: its local standards in place of the general "
+    "ones they replace.",
+)
 @_definitions_option
 def charter_render(
     service: str,
@@ -214,12 +241,15 @@ def charter_render(
     charter_id: str | None,
     on_date: str | None,
     output: Path | None,
+    organization: str | None,
     definitions: tuple[Path, ...],
 ) -> None:
     """Render the charter of SERVICE for publication (all text escaped)."""
     from qualitapa.standards import render_charter
 
     catalog = _catalog(definitions)
+    if organization is not None:
+        catalog.organizations[organization]  # unknown organization -> error with suggestions
     if charter_id is not None:
         charter = catalog.charters[charter_id]
     else:
@@ -241,7 +271,9 @@ def charter_render(
                 f"({ids}); choose one with --charter or --on"
             )
         charter = in_force[0]
-    text = render_charter(charter, catalog.standards, fmt=doc_format, lang=lang)
+    text = render_charter(
+        charter, catalog.standards, fmt=doc_format, lang=lang, organization=organization
+    )
     if output is None:
         click.echo(text, nl=False)
     else:

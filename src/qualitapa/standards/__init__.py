@@ -6,6 +6,10 @@
   :func:`render_html`.
 * :func:`compliance` - standards against indicator values and delivery
   records; :func:`refunds_due` - the refunds owed, delivery by delivery.
+* Local standards: a standard with ``organizations`` applies to them only,
+  and one that ``replaces`` a general standard takes its place there
+  (:meth:`QualityStandard.local_variant`, :func:`standards_for`,
+  :func:`charter_standards`).
 
 Examples
 --------
@@ -43,6 +47,7 @@ from qualitapa.standards._model import (
     SubDimension,
 )
 from qualitapa.standards._render import md_escape, render_charter, render_html, render_markdown
+from qualitapa.standards._scope import charter_standards, replaced_for, standards_for
 
 __all__ = [
     "COMPLIANCE_COLUMNS",
@@ -59,6 +64,7 @@ __all__ = [
     "Scope",
     "StandardTarget",
     "SubDimension",
+    "charter_standards",
     "charters_for",
     "compliance",
     "delivery_checks",
@@ -67,4 +73,6 @@ __all__ = [
     "render_charter",
     "render_html",
     "render_markdown",
+    "replaced_for",
+    "standards_for",
 ]

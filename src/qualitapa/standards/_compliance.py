@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,27 +15,20 @@ from qualitapa.standards._model import (
     Scope,
     evaluate_formula,
 )
+from qualitapa.standards._scope import as_standard_list, replaced_for, scope_mask
 
 __all__ = ["COMPLIANCE_COLUMNS", "compliance", "delivery_checks", "refunds_due"]
 
 #: Columns of :func:`compliance`, in order.
 COMPLIANCE_COLUMNS = [
-    "standard", "service", "dimension", "sub_dimension", "scope", "organization", "period",
-    "value", "unit", "target", "met", "margin", "n_deliveries", "n_missing", "n_within",
-    "share_within", "required_share", "refunds_due", "refund_amount", "reason",
+    "standard", "replaces", "service", "dimension", "sub_dimension", "scope", "organization",
+    "period", "value", "unit", "target", "met", "margin", "n_deliveries", "n_missing",
+    "n_within", "share_within", "required_share", "refunds_due", "refund_amount", "reason",
 ]  # fmt: skip
 
 _KEYS = ["organization", "period"]
 
 Deliveries = pd.DataFrame | Mapping[str, pd.DataFrame]
-
-
-def _as_list(standards: Any) -> list[QualityStandard]:
-    if isinstance(standards, QualityStandard):
-        return [standards]
-    if isinstance(standards, Mapping):
-        return list(standards.values())
-    return list(standards)
 
 
 def _keys(frame: pd.DataFrame) -> pd.DataFrame:
@@ -102,18 +94,24 @@ def _prepare_values(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
 
 
 def _select_deliveries(std: QualityStandard, deliveries: Deliveries | None) -> pd.DataFrame | None:
+    """The records of ``std``; a local standard also takes those of the standard it replaces."""
     if deliveries is None:
         return None
+    ids = [std.id] if std.replaces is None else [std.id, std.replaces]
     if isinstance(deliveries, Mapping):
-        return deliveries.get(std.id)
-    if "standard" in deliveries.columns:
-        mask = deliveries["standard"].astype("string") == std.id
-        return deliveries.loc[mask.fillna(False).to_numpy()]
-    if "service" in deliveries.columns:
+        frame = next((deliveries[i] for i in ids if i in deliveries), None)
+    elif "standard" in deliveries.columns:
+        mask = deliveries["standard"].astype("string").isin(ids)
+        frame = deliveries.loc[mask.fillna(False).to_numpy()]
+    elif "service" in deliveries.columns:
         svc = deliveries["service"].astype("string").fillna("")
         mask = (svc == std.service) | svc.str.startswith(std.service + ".")
-        return deliveries.loc[mask.to_numpy()]
-    return deliveries
+        frame = deliveries.loc[mask.to_numpy()]
+    else:
+        frame = deliveries
+    if frame is not None and std.organizations:
+        frame = frame.loc[scope_mask(std, _keys(frame)["organization"].to_numpy(), {})]
+    return frame
 
 
 def delivery_checks(
@@ -122,7 +120,9 @@ def delivery_checks(
     """Each delivery record of ``std`` checked against its threshold.
 
     Returns None when there are no records for the standard (or they lack
-    the formula's columns); otherwise a frame with ``organization`` and
+    the formula's columns). A local standard (with ``organizations``) takes
+    the records of its organizations only, tagged with its own id or with
+    the id of the standard it ``replaces``. Otherwise returns a frame with ``organization`` and
     ``period`` (as given, when present), ``delivery`` (the ``delivery`` or
     ``id`` column, else the 1-based row number of the records), ``value,
     within, excess, refund``.
@@ -237,6 +237,7 @@ def _result_rows(std: QualityStandard, part: pd.DataFrame) -> pd.DataFrame:
         reason,
     )
     part["standard"] = std.id
+    part["replaces"] = std.replaces or ""
     part["service"] = std.service
     part["dimension"] = std.dimension.value
     part["sub_dimension"] = std.sub_dimension.value if std.sub_dimension else ""
@@ -254,6 +255,53 @@ def _no_data(std: QualityStandard, reason: str) -> pd.DataFrame:
     )
 
 
+def _measure(
+    std: QualityStandard,
+    values: pd.DataFrame | None,
+    deliveries: Deliveries | None,
+    source: str | None,
+) -> tuple[pd.DataFrame | None, str]:
+    """The measured values of ``std`` per organization and period, or why there are none."""
+    if std.scope is Scope.SPECIFIC:
+        checks = delivery_checks(std, deliveries, source=source)
+        if checks is None or checks.empty:
+            return None, f"no delivery records with {sorted(std.variables)}"
+        return _from_deliveries(std, checks), ""
+    if std.indicator is not None:
+        if values is None:
+            return None, "no indicator values given"
+        sub = values.loc[values["indicator"] == std.indicator, [*_KEYS, "value"]]
+        if sub.empty:
+            return None, f"no values of indicator {std.indicator!r}"
+        return sub.sort_values(_KEYS), ""
+    needed = set(std.variables)
+    if values is not None and needed <= set(values["indicator"]):
+        wide = values.loc[values["indicator"].isin(needed)].pivot(
+            index=_KEYS, columns="indicator", values="value"
+        )
+        result = evaluate_formula(
+            std.formula or "", {v: wide[v].to_numpy() for v in needed}, item=std.id
+        )
+        return wide.index.to_frame(index=False).assign(value=result), ""
+    checks = delivery_checks(std, deliveries, source=source)
+    if checks is None or checks.empty:
+        return None, f"no values for {sorted(needed)}"
+    return _from_deliveries(std, checks), ""
+
+
+def _out_of_scope_reason(
+    std: QualityStandard, replaced: Mapping[str, Mapping[str, QualityStandard]]
+) -> str:
+    """Why a standard with data has no row left once its organization scope is applied."""
+    parts = []
+    if std.organizations:
+        parts.append(f"no data for its organization(s) {list(std.organizations)}")
+    local = sorted({s.id for s in replaced.get(std.id, {}).values()})
+    if local:
+        parts.append(f"replaced by {local} for their organizations")
+    return "; ".join(parts)
+
+
 def compliance(
     standards: QualityStandard | Iterable[QualityStandard] | Mapping[str, QualityStandard],
     *,
@@ -267,7 +315,11 @@ def compliance(
     ----------
     standards
         One standard, a list, or a mapping id -> standard (e.g.
-        ``catalog.standards``).
+        ``catalog.standards``). A local standard (with ``organizations``)
+        is evaluated for its organizations only; a general standard is not
+        evaluated for the organizations of a local standard in
+        ``standards`` that ``replaces`` it. Organizations are matched on
+        the ``organization`` column as text.
     indicator_values
         Long table ``organization, period, indicator, value`` (as the
         indicators module computes it; ``organization`` and ``period`` may
@@ -282,7 +334,9 @@ def compliance(
         ``waiting_minutes``) and, to say which standard each row belongs
         to, a ``standard`` column (else rows are matched by a ``service``
         column, else all rows are used); or a mapping standard id -> table.
-        Specific standards are checked on each record; general standards
+        A local standard also takes the records tagged with the id of the
+        standard it replaces. Specific standards are checked on each
+        record; general standards
         with a formula not found in ``indicator_values`` are computed from
         the records with their ``aggregate`` (mean by default).
 
@@ -300,6 +354,9 @@ def compliance(
         ``reason`` when a standard has no data), columns
         :data:`COMPLIANCE_COLUMNS`:
 
+        * ``replaces``: for a local standard, the id of the general standard
+          it replaces ('' otherwise): group on
+          ``replaces.where(replaces != "", standard)`` to compare cities;
         * ``value``: the measured value (general); the ``aggregate`` of the
           delivery values (specific, for information);
         * ``met``: general: ``value`` meets the target; specific: the share
@@ -319,6 +376,9 @@ def compliance(
     DataError
         A value that is not a number (naming row and column), or an
         indicator given twice for an organization and period.
+    DefinitionError
+        Two local standards replace the same standard for the same
+        organization.
 
     Examples
     --------
@@ -334,42 +394,21 @@ def compliance(
     0           mo   72.0   True    12.0
     1           re   55.0  False    -5.0
     """
-    items = _as_list(standards)
+    items = as_standard_list(standards)
+    replaced = replaced_for(items)
     values = _prepare_values(indicator_values, source) if indicator_values is not None else None
     parts: list[pd.DataFrame] = []
     for std in items:
-        if std.scope is Scope.SPECIFIC:
-            checks = delivery_checks(std, deliveries, source=source)
-            if checks is None or checks.empty:
-                parts.append(_no_data(std, f"no delivery records with {sorted(std.variables)}"))
-                continue
-            parts.append(_result_rows(std, _from_deliveries(std, checks)))
-            continue
-        if std.indicator is not None:
-            if values is None:
-                parts.append(_no_data(std, "no indicator values given"))
-                continue
-            sub = values.loc[values["indicator"] == std.indicator, [*_KEYS, "value"]]
-            if sub.empty:
-                parts.append(_no_data(std, f"no values of indicator {std.indicator!r}"))
-                continue
-            parts.append(_result_rows(std, sub.sort_values(_KEYS)))
-            continue
-        needed = set(std.variables)
-        if values is not None and needed <= set(values["indicator"]):
-            wide = values.loc[values["indicator"].isin(needed)].pivot(
-                index=_KEYS, columns="indicator", values="value"
-            )
-            result = evaluate_formula(
-                std.formula or "", {v: wide[v].to_numpy() for v in needed}, item=std.id
-            )
-            parts.append(_result_rows(std, wide.index.to_frame(index=False).assign(value=result)))
-            continue
-        checks = delivery_checks(std, deliveries, source=source)
-        if checks is None or checks.empty:
-            parts.append(_no_data(std, f"no values for {sorted(needed)}"))
-            continue
-        parts.append(_result_rows(std, _from_deliveries(std, checks)))
+        measured, reason = _measure(std, values, deliveries, source)
+        if measured is not None:
+            in_scope = scope_mask(std, measured["organization"].to_numpy(), replaced)
+            if not in_scope.all():
+                measured = measured.loc[in_scope]
+                reason = _out_of_scope_reason(std, replaced)
+        if measured is None or measured.empty:
+            parts.append(_no_data(std, reason))
+        else:
+            parts.append(_result_rows(std, measured))
     if not parts:
         return pd.DataFrame(columns=COMPLIANCE_COLUMNS)
     return pd.concat(parts, ignore_index=True)
@@ -388,7 +427,8 @@ def refunds_due(
     DataFrame
         ``standard, organization, period, delivery, value, target, excess,
         refund, currency`` for every delivery of a specific standard with a
-        refund rule that missed its threshold.
+        refund rule that missed its threshold. Local standards and
+        replacements are resolved per organization as in :func:`compliance`.
 
     Examples
     --------
@@ -403,8 +443,10 @@ def refunds_due(
     """
     columns = ["standard", "organization", "period", "delivery", "value", "target", "excess",
                "refund", "currency"]  # fmt: skip
+    items = as_standard_list(standards)
+    replaced = replaced_for(items)
     parts = []
-    for std in _as_list(standards):
+    for std in items:
         if std.scope is not Scope.SPECIFIC or std.refund is None:
             continue
         checks = delivery_checks(std, deliveries, source=source)
@@ -412,6 +454,8 @@ def refunds_due(
             continue
         owed = checks.loc[checks["refund"].to_numpy() > 0]
         owed = pd.concat([_keys(owed), owed.drop(columns=_KEYS, errors="ignore")], axis=1)
+        if std.id in replaced:
+            owed = owed.loc[scope_mask(std, owed["organization"].to_numpy(), replaced)]
         owed = owed.assign(standard=std.id, target=str(std.target), currency=std.refund.currency)
         parts.append(owed[columns])
     if not parts:

@@ -19,6 +19,11 @@ indicator value per organization and period); a *specific* standard is a
 threshold every single delivery must meet, which a citizen can check
 personally, and may carry an automatic refund (indennizzo) for each
 delivery that misses it.
+
+A standard applies to every organization unless it names its
+``organizations``: a *local* standard (e.g. a city's stricter charter
+target). A local standard that ``replaces`` a general one takes its place
+for those organizations only; the general one still applies to the others.
 """
 
 from __future__ import annotations
@@ -468,6 +473,38 @@ def _to_opt_refund(value: Any) -> RefundRule | None:
     return None if value is None else RefundRule.coerce(value)
 
 
+def _to_organizations(values: Any) -> tuple[str, ...]:
+    if values is None:
+        return ()
+    if isinstance(values, (str, Mapping)):
+        raise DefinitionError(
+            f"organizations is a list of organization ids (e.g. ['036023']), not {values!r}",
+            field="organizations",
+        )
+    return tuple(values)
+
+
+def _check_organizations(
+    instance: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
+) -> None:
+    for org in value:
+        if not isinstance(org, str) or not org.strip():
+            raise DefinitionError(
+                f"organization ids are non-empty text (write '036023' in quotes), not {org!r}",
+                field="organizations",
+            )
+    if len(set(value)) != len(value):
+        raise DefinitionError("an organization is listed twice", field="organizations")
+
+
+def _check_opt_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        try:
+            check_id(instance, attribute, value)
+        except DefinitionError as exc:  # the item is the standard, not the id it names
+            raise DefinitionError(exc.message, field=attribute.name) from None
+
+
 @attrs.frozen
 class QualityStandard:
     """A quality standard of a service charter.
@@ -502,6 +539,16 @@ class QualityStandard:
         the threshold for the standard to count as met (1.0: all).
     refund
         A :class:`RefundRule` (specific standards only).
+    organizations
+        Ids of the organizations the standard applies to; empty (the
+        default): all of them. A standard with organizations is *local*.
+    replaces
+        For a local standard: the id of the general standard it replaces
+        for its ``organizations`` (e.g. a city's stricter target for a
+        standard of a service plugin). :func:`compliance`,
+        :func:`refunds_due` and the charter renderers then use this
+        standard, not the general one, for those organizations. Derive it
+        with :meth:`local_variant`.
 
     Examples
     --------
@@ -528,8 +575,27 @@ class QualityStandard:
     aggregate: Aggregate = attrs.field(default=Aggregate.MEAN, converter=_to_aggregate)
     required_share: float = attrs.field(default=1.0, converter=float)
     refund: RefundRule | None = attrs.field(default=None, converter=_to_opt_refund)
+    organizations: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_organizations, validator=_check_organizations
+    )
+    replaces: str | None = attrs.field(default=None, validator=_check_opt_id)
 
     def __attrs_post_init__(self) -> None:
+        if self.replaces is not None:
+            if self.replaces == self.id:
+                raise DefinitionError(
+                    "a standard cannot replace itself; give the local standard its own id "
+                    "(e.g. 'modena.std.wait') and the general one's id in 'replaces'",
+                    item=self.id,
+                    field="replaces",
+                )
+            if not self.organizations:
+                raise DefinitionError(
+                    "a standard that replaces another one needs the 'organizations' it "
+                    "applies to (to replace it everywhere, use an override)",
+                    item=self.id,
+                    field="organizations",
+                )
         if (self.indicator is None) == (self.formula is None):
             raise DefinitionError(
                 "a standard is measured by either an 'indicator' or a 'formula' (one of them)",
@@ -571,6 +637,53 @@ class QualityStandard:
                 ) from exc
 
     @property
+    def is_local(self) -> bool:
+        """Whether the standard applies to some organizations only."""
+        return bool(self.organizations)
+
+    def applies_to(self, organization: str) -> bool:
+        """Whether the standard applies to ``organization`` (by itself, before replacements).
+
+        Examples
+        --------
+        >>> s = QualityStandard("r.w", "r", "timeliness", "Attesa", "<= 20",
+        ...                     indicator="r.wait", organizations=["036023"])
+        >>> s.applies_to("036023"), s.applies_to("022205")
+        (True, False)
+        """
+        return not self.organizations or organization in self.organizations
+
+    def local_variant(self, *, id: str, organizations: Any, **changes: Any) -> QualityStandard:
+        """A local copy of this standard that replaces it for ``organizations``.
+
+        Every field not in ``changes`` is copied (:func:`attrs.evolve`);
+        ``replaces`` is set to this standard's id (or, if this standard is
+        itself a local one, to the general standard it replaces). Restate
+        the label and description if they quote the target.
+
+        Parameters
+        ----------
+        id
+            Id of the local standard (start it with the city's name, e.g.
+            ``"modena.std.served_within_10min"``).
+        organizations
+            The organizations it applies to.
+        **changes
+            Other fields to change, e.g. ``target=">= 90"``.
+
+        Examples
+        --------
+        >>> general = QualityStandard("registry.std.wait", "registry", "timeliness",
+        ...     "80% entro 10 minuti", ">= 80", indicator="registry.within_10min", unit="%")
+        >>> mo = general.local_variant(id="modena.std.wait", organizations=["036023"],
+        ...                            target=">= 90", label="90% entro 10 minuti")
+        >>> mo.replaces, mo.organizations, str(mo.target), mo.indicator
+        ('registry.std.wait', ('036023',), '>= 90', 'registry.within_10min')
+        """
+        changes.setdefault("replaces", self.replaces or self.id)
+        return attrs.evolve(self, id=id, organizations=organizations, **changes)
+
+    @property
     def variables(self) -> frozenset[str]:
         """Names the formula needs (or the indicator id)."""
         if self.formula is not None:
@@ -600,7 +713,11 @@ class QualityStandard:
 
         Formula names are checked against the catalog's indicators and
         variables for general standards (delivery columns of specific
-        standards cannot be known in advance).
+        standards cannot be known in advance). A local standard's
+        organizations must be registered, and the standard it replaces must
+        exist, belong to the same service, have the same scope and (a
+        warning) measure the same thing; two local standards must not
+        replace the same standard for the same organization.
         """
         from qualitapa.catalog import Problem
 
@@ -608,6 +725,7 @@ class QualityStandard:
         indicators = getattr(catalog, "indicators", {})
         if self.indicator is not None and self.indicator not in indicators:
             problems.append(f"indicator {self.indicator!r} is not defined by any plugin")
+        problems += self._check_scope(catalog)
         if self.formula is not None and self.scope is Scope.GENERAL:
             known = set(indicators) | set(getattr(catalog, "variables", {}))
             unknown = sorted(self.variables - known)
@@ -622,4 +740,51 @@ class QualityStandard:
                         "warning",
                     )
                 )
+        return problems
+
+    def _check_scope(self, catalog: Any) -> list[Any]:
+        from qualitapa.catalog import Problem
+
+        problems: list[Any] = []
+        known_orgs = getattr(catalog, "organizations", {})
+        unknown = [o for o in self.organizations if o not in known_orgs]
+        if unknown:
+            problems.append(f"organization(s) {unknown} are not registered by any plugin")
+        if self.replaces is None:
+            return problems
+        standards = getattr(catalog, "standards", {})
+        base = standards.get(self.replaces)
+        if base is None:
+            problems.append(f"replaces standard {self.replaces!r}, which no plugin defines")
+            return problems
+        if base.service != self.service:
+            problems.append(
+                f"replaces {base.id!r} of service {base.service!r} but belongs to {self.service!r}"
+            )
+        if base.scope is not self.scope:
+            problems.append(
+                f"replaces the {base.scope.value} standard {base.id!r} but is {self.scope.value}"
+            )
+        if (base.indicator, base.formula) != (self.indicator, self.formula):
+            problems.append(
+                Problem(
+                    None,
+                    "quality standard",
+                    self.id,
+                    f"measures {self.indicator or self.formula!r}, the standard it replaces "
+                    f"({base.id!r}) {base.indicator or base.formula!r}: the cities' results "
+                    "are not comparable",
+                    "warning",
+                )
+            )
+        if base.organizations and not set(self.organizations) <= set(base.organizations):
+            problems.append(
+                f"replaces {base.id!r}, which does not apply to "
+                f"{sorted(set(self.organizations) - set(base.organizations))}"
+            )
+        for other in standards.values():
+            if other.id != self.id and other.replaces == self.replaces:
+                both = sorted(set(other.organizations) & set(self.organizations))
+                if both:
+                    problems.append(f"{other.id!r} also replaces {self.replaces!r} for {both}")
         return problems

@@ -15,6 +15,7 @@ from typing import Any
 
 from qualitapa.standards._charter import Charter
 from qualitapa.standards._model import QualityStandard, Scope
+from qualitapa.standards._scope import charter_standards
 
 __all__ = ["md_escape", "render_charter", "render_html", "render_markdown"]
 
@@ -90,13 +91,15 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
-def _rows(charter: Charter, standards: Mapping[str, QualityStandard] | Iterable[QualityStandard],
-          lang: str) -> list[dict[str, str]]:  # fmt: skip
-    table = standards if isinstance(standards, Mapping) else {s.id: s for s in standards}
+def _rows(
+    charter: Charter,
+    standards: Mapping[str, QualityStandard] | Iterable[QualityStandard],
+    lang: str,
+    organization: str | None,
+) -> list[dict[str, str]]:
     w = _WORDS[lang]
     rows = []
-    for sid in charter.standards:
-        std: QualityStandard = table[sid]
+    for std in charter_standards(charter, standards, organization):
         dim = std.dimension.label.get(lang)
         if std.sub_dimension is not None:
             dim += f" ({std.sub_dimension.label.get(lang)})"
@@ -149,6 +152,7 @@ def render_markdown(
     standards: Mapping[str, QualityStandard] | Iterable[QualityStandard],
     *,
     lang: str = "it",
+    organization: str | None = None,
 ) -> str:
     """The charter as a Markdown document.
 
@@ -161,6 +165,10 @@ def render_markdown(
         or an iterable of standards.
     lang
         ``"it"`` or ``"en"``.
+    organization
+        Render the charter of this organization: its local standards
+        replace the general ones they replace, and standards that do not
+        apply to it are left out (see :func:`charter_standards`).
 
     Examples
     --------
@@ -188,7 +196,7 @@ def render_markdown(
     out = [f"# {e(charter.title.get(lang))}", "", e(_validity(charter, lang)), ""]
     if charter.introduction is not None:
         out += [e(charter.introduction.get(lang)), ""]
-    rows = _rows(charter, standards, lang)
+    rows = _rows(charter, standards, lang, organization)
     if rows:
         out += [
             f"## {w['standards']}",
@@ -236,8 +244,12 @@ def render_html(
     standards: Mapping[str, QualityStandard] | Iterable[QualityStandard],
     *,
     lang: str = "it",
+    organization: str | None = None,
 ) -> str:
     """The charter as a standalone HTML page (all text escaped).
+
+    ``organization`` renders that organization's charter, as in
+    :func:`render_markdown`.
 
     Examples
     --------
@@ -256,7 +268,7 @@ def render_html(
     body = [f"<h1>{title}</h1>", f'<p class="validity">{e(_validity(charter, lang))}</p>']
     if charter.introduction is not None:
         body.append(f"<p>{e(charter.introduction.get(lang))}</p>")
-    rows = _rows(charter, standards, lang)
+    rows = _rows(charter, standards, lang, organization)
     if rows:
         head = "".join(
             f"<th>{e(w[k])}</th>" for k in ("dimension", "standard", "target", "scope", "refund")
@@ -311,10 +323,11 @@ def render_charter(
     *,
     fmt: str = "md",
     lang: str = "it",
+    organization: str | None = None,
 ) -> str:
-    """Render to ``fmt`` ``"md"`` (Markdown) or ``"html"``."""
+    """Render to ``fmt`` ``"md"`` (Markdown) or ``"html"`` (for ``organization`` if given)."""
     if fmt in ("md", "markdown"):
-        return render_markdown(charter, standards, lang=lang)
+        return render_markdown(charter, standards, lang=lang, organization=organization)
     if fmt == "html":
-        return render_html(charter, standards, lang=lang)
+        return render_html(charter, standards, lang=lang, organization=organization)
     raise ValueError(f"format must be 'md' or 'html', not {fmt!r}")
