@@ -406,3 +406,22 @@ def test_uncertainty_detects_the_factor_that_matters():
     assert summ["aggregator"] == 0
     assert summ["weight:a"] > 0.2
     assert summ["weight:b"] > 0.2
+
+
+def test_indicator_without_any_value_normalises_to_nan_without_warning():
+    # min-max of a column with no value at all (an indicator not yet measured
+    # in that period) is NaN, not a RuntimeWarning that breaks strict runs
+    import warnings
+
+    import numpy as np
+
+    from qualitapa.indicators import normalise
+
+    frame = pd.DataFrame({"a": [1.0, 3.0, 2.0], "b": [np.nan, np.nan, np.nan]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = normalise(
+            frame, method="min_max", polarity={"a": "higher_is_better", "b": "higher_is_better"}
+        )
+    assert out["a"].tolist() == [0.0, 1.0, 0.5]  # (x - 1) / (3 - 1)
+    assert out["b"].isna().all()

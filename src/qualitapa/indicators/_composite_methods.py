@@ -13,8 +13,10 @@ uncertainty analysis uses to evaluate many runs at once.
 
 from __future__ import annotations
 
+import contextlib
 import enum
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -93,6 +95,19 @@ def _signs(polarity: Any, columns: list[str]) -> np.ndarray:
     return np.array(signs)
 
 
+@contextlib.contextmanager
+def _quiet_empty_slices() -> Iterator[None]:
+    """Silence numpy's warnings for statistics of all-NaN slices (the result is NaN)."""
+    with warnings.catch_warnings():
+        for message in (
+            "All-NaN slice encountered",
+            "Mean of empty slice",
+            "Degrees of freedom <= 0",
+        ):
+            warnings.filterwarnings("ignore", message=message, category=RuntimeWarning)
+        yield
+
+
 def _normalise_array(
     A: np.ndarray,
     method: Normaliser,
@@ -103,8 +118,12 @@ def _normalise_array(
     log: np.ndarray | None = None,
     target: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Normalise ``A`` (..., n organizations, L indicators) along the organizations axis."""
-    with np.errstate(invalid="ignore", divide="ignore"):
+    """Normalise ``A`` (..., n organizations, L indicators) along the organizations axis.
+
+    An indicator with no value at all (all NaN) normalises to NaN; the
+    availability threshold of the aggregation then decides.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"), _quiet_empty_slices():
         if method is Normaliser.MIN_MAX:
             mn, mx = np.nanmin(A, axis=-2, keepdims=True), np.nanmax(A, axis=-2, keepdims=True)
             rng = mx - mn

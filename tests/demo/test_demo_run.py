@@ -1,0 +1,140 @@
+"""The end-to-end demo on the installed Q-Club plugins (README's main job)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from qualitapa.catalog import Catalog
+from qualitapa.cli import cli
+from qualitapa.demo import fitted_profiles, run_demo
+from qualitapa.errors import DataError
+from qualitapa.io import read_table
+from qualitapa.testing import isolated_plugins
+
+PLUGINS = ["qclub", "registry", "nurseries", "libraries", "finance", "personnel", "modena"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """Run `qualitapa demo` once for the module with every Q-Club plugin."""
+    out = tmp_path_factory.mktemp("demo")
+    with isolated_plugins(PLUGINS):
+        result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--runs", "20"])
+        catalog = Catalog.build()
+    assert result.exit_code == 0, result.output
+    return out, catalog, result.output
+
+
+def test_demo_writes_every_result(demo):
+    out, _, output = demo
+    expected = [
+        "indicator_values.csv",
+        "indicator_benchmark.csv",
+        "indicator_trends.csv",
+        "composite_ranks.csv",
+        "dea_scores.csv",
+        "survey_dimensions.csv",
+        "survey_reliability.csv",
+        "survey_ipa.csv",
+        "complaint_kpis.csv",
+        "complaint_trend.csv",
+        "charter_compliance.csv",
+        "refunds_due.csv",
+        "caf_scores.csv",
+        "improvement_plan.csv",
+        "summary.md",
+        "report-registry-2024.html",
+        "opendata/datapackage.json",
+        "results.xlsx",
+    ]
+    for name in expected:
+        assert (out / name).is_file(), name
+    assert "[9/9] reports, open data and Excel" in output
+    summary = (out / "summary.md").read_text()
+    for heading in (
+        "## Best performers",
+        "## Citizen satisfaction",
+        "## Complaints",
+        "## Service charters",
+        "## CAF self-assessment",
+        "## Improvement plan",
+    ):
+        assert heading in summary
+
+
+def test_indicator_values_match_hand_computation_from_the_raw_demo_data(demo):
+    out, catalog, _ = demo
+    raw = read_table(catalog.datasets["registry.demo.indicators"].path)
+    modena = raw[(raw["organization"] == "036023") & (raw["period"] == 2024)].set_index("variable")[
+        "value"
+    ]
+    values = read_table(out / "indicator_values.csv")
+    got = values[(values["organization"] == "036023") & (values["period"] == 2024)].set_index(
+        "indicator"
+    )["value"]
+    definition = catalog.indicators["registry.certificates_per_fte"]
+    # certificates per FTE = certificates / registry staff (FTE), straight from the raw file
+    expected = modena["registry.certificates"] / modena["registry.fte"] * definition.scale
+    assert got["registry.certificates_per_fte"] == pytest.approx(expected)
+
+
+def test_survey_and_complaint_counts_match_the_demo_files(demo):
+    out, catalog, _ = demo
+    complaints = read_table(catalog.datasets["registry.demo.complaints"].path)
+    kpis = read_table(out / "complaint_kpis.csv")
+    assert kpis["received"].sum() == len(complaints)  # 1,721 synthetic complaints
+    assert set(kpis["organization"]) == set(complaints["organization"])
+    responses = read_table(catalog.datasets["registry.demo.survey"].path)
+    problems = read_table(out / "survey_problems.csv")
+    dims = read_table(out / "survey_dimensions.csv")
+    overall = dims[dims["dimension"] == "overall"]
+    assert len(overall) == 8  # one overall index per Q-Club city
+    assert ((overall["index"] >= 0) & (overall["index"] <= 100)).all()
+    assert (overall["ci_low"] < overall["index"]).all()
+    assert problems["row"].nunique() + overall["n"].sum() >= len(responses) - 1
+
+
+def test_open_data_package_validates(demo):
+    from qualitapa.reporting import validate_datapackage
+
+    out, _, _ = demo
+    assert validate_datapackage(out / "opendata").empty
+    descriptor = json.loads((out / "opendata" / "datapackage.json").read_text())
+    names = {r["name"] for r in descriptor["resources"]}
+    assert {"indicator_values", "indicators", "complaint_kpis", "survey_dimensions"} <= names
+
+
+def test_report_has_the_demo_sections(demo):
+    out, _, _ = demo
+    html = (out / "report-registry-2024.html").read_text()
+    assert html.count("<img") >= 12
+    assert "Modena" in html
+
+
+def test_demo_without_plugins_says_what_to_install(tmp_path):
+    with isolated_plugins([]):
+        result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "install the plugins under plugins/" in result.output
+
+
+def test_fitted_profiles_reproduce_growth_and_level():
+    raw = pd.DataFrame(
+        {
+            "organization": ["a", "b"] * 3,
+            "period": [2022, 2022, 2023, 2023, 2024, 2024],
+            "variable": "loans",
+            "value": [100.0, 400.0, 110.0, 440.0, 121.0, 484.0],
+        }
+    )
+    prof = fitted_profiles(raw, {"a": 100, "b": 400})["loans"]
+    # both cities lend 1 loan per inhabitant in 2022 and grow 10% a year
+    assert prof.per_capita == pytest.approx(1.0)
+    assert prof.trend == pytest.approx(0.1)
+    empty = Catalog.build([], entrypoints=False)
+    with pytest.raises(DataError, match="unknown scale"):
+        run_demo(".", scale="regional", catalog=empty)
