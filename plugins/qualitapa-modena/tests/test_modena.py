@@ -2,7 +2,6 @@
 
 from importlib.resources import files
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -10,9 +9,10 @@ from qualitapa.caf import consolidate, validate_scores
 from qualitapa.complaints import DeadlinePolicy, WorkCalendar, add_deadlines
 from qualitapa.errors import DefinitionError
 from qualitapa.indicators import compute
+from qualitapa.standards import compliance, render_markdown
 from qualitapa.testing import assert_plugin_ok, catalog_with, load_installed_plugin
 
-#: Modena overrides items these plugins define, so it is checked together with them.
+#: Modena overrides and replaces items these plugins define, so it is checked with them.
 BASE = ["qclub", "registry"]
 MODENA = "036023"
 DEMO = files("qualitapa_modena") / "demo"
@@ -67,20 +67,57 @@ def test_patron_saint_holiday_moves_working_day_deadlines(catalog):
     assert out["due_date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-02-14", "2024-02-13"]
 
 
-def test_stricter_charter_target_overrides_the_registry_one(catalog):
-    sid = "registry.std.served_within_10min"
-    registry_only = catalog_with(installed=["registry"])
-    assert str(registry_only.standards[sid].target) == ">= 80"
-    std = catalog.standards[sid]
-    assert catalog.standards.plugin_of(sid) == "modena"
-    assert str(std.target) == ">= 90"
-    # 85% of customers called within 10 minutes meets the model charter, not Modena's
-    assert registry_only.standards[sid].target.met(np.array([85.0])).tolist() == [True]
-    assert std.target.met(np.array([85.0])).tolist() == [False]
-    # everything but the target and its wording is the registry plugin's
-    base = registry_only.standards[sid]
+GENERAL = "registry.std.served_within_10min"
+LOCAL = "modena.std.served_within_10min"
+TRENTO, MILANO = "022205", "015146"
+
+
+def test_stricter_charter_target_is_a_local_standard(catalog):
+    # the registry plugin's standard is untouched: it still applies to every other city
+    assert catalog.standards.plugin_of(GENERAL) == "registry"
+    assert str(catalog.standards[GENERAL].target) == ">= 80"
+    assert catalog.standards[GENERAL].organizations == ()
+    std = catalog.standards[LOCAL]
+    assert catalog.standards.plugin_of(LOCAL) == "modena"
+    assert (std.organizations, std.replaces, str(std.target)) == ((MODENA,), GENERAL, ">= 90")
+    # it measures what the registry standard measures
+    base = catalog.standards[GENERAL]
     for field in ("service", "dimension", "scope", "indicator", "unit", "aggregate"):
         assert getattr(std, field) == getattr(base, field), field
+    assert MILANO in catalog.organizations
+    assert TRENTO in catalog.organizations
+
+
+def test_compliance_judges_modena_against_90_and_the_others_against_80(catalog):
+    values = pd.DataFrame(
+        {
+            "organization": [MODENA, TRENTO, MILANO],
+            "period": 2024,
+            "indicator": "registry.served_within_10min",
+            "value": [85.0, 85.0, 79.0],
+        }
+    )
+    result = compliance(catalog.standards, indicator_values=values)
+    # the other registry standards have no data here: one row each, without organization
+    rows = result[result["organization"] != ""]
+    got = rows.set_index("organization")[["standard", "target", "margin", "met"]]
+    # Modena: 85 - 90 = -5, missed; Trento: 85 - 80 = +5, met; Milano: 79 - 80 = -1, missed
+    assert got.loc[MODENA].tolist() == [LOCAL, ">= 90", -5.0, False]
+    assert got.loc[TRENTO].tolist() == [GENERAL, ">= 80", 5.0, True]
+    assert got.loc[MILANO].tolist() == [GENERAL, ">= 80", -1.0, False]
+    assert len(got) == 3  # the general standard is not evaluated for Modena
+
+
+def test_charter_rendered_for_modena_shows_its_target(catalog):
+    charter = catalog.charters["registry.charter"]
+    assert GENERAL in charter.standards
+    mo = render_markdown(charter, catalog.standards, organization=MODENA)
+    tn = render_markdown(charter, catalog.standards, organization=TRENTO)
+    assert "Il 90% degli utenti chiamato allo sportello entro 10 minuti" in mo
+    assert "almeno 90 %" in mo
+    assert "L'80% degli utenti" not in mo
+    assert "almeno 80 %" in tn
+    assert "Il 90% degli utenti" not in tn
 
 
 def test_local_service_hangs_under_the_registry(catalog):

@@ -128,13 +128,11 @@ def standards_for(standards: Standards, organization: str) -> dict[str, QualityS
     items = as_standard_list(standards)
     replaced = replaced_for(items)
     out: dict[str, QualityStandard] = {}
-    for std in items:
+    for std in items:  # in the given order; a local standard takes its general one's place
         if not std.applies_to(organization):
             continue
-        if std.replaces is not None:
-            out[std.replaces] = std
-        elif organization not in replaced.get(std.id, {}):
-            out.setdefault(std.id, std)
+        key = std.replaces or std.id
+        out.setdefault(key, replaced.get(key, {}).get(organization, std))
     return out
 
 
