@@ -162,7 +162,9 @@ class _Run:
         self.action_tables: list[pd.DataFrame] = []
 
     # -- indicators --------------------------------------------------------
-    def indicators(self, raw: pd.DataFrame, peer_group: str | None) -> None:
+    def indicators(
+        self, raw: pd.DataFrame, peer_group: str | None, *, all_periods: bool = True
+    ) -> None:
         from qualitapa import indicators as ind
 
         self.raw = raw
@@ -171,12 +173,22 @@ class _Run:
         )
         self.values = values
         self.period = int(pd.to_numeric(values["period"]).max())
-        self.result.save("indicator_values", values)
         bench = ind.benchmark(values, catalog=self.catalog, peer_groups=peer_group)
-        self.result.save("indicator_benchmark", bench)
         trends = ind.trends(values, catalog=self.catalog)
+        if not all_periods:  # national scale: the files would run to gigabytes
+            latest = pd.to_numeric(values["period"]) == self.period
+            values_out = values[latest]
+            bench_out = bench[pd.to_numeric(bench["period"]) == self.period]
+            self.result.notes.append(
+                f"national scale: indicator values and benchmark written for {self.period} "
+                "only; trends cover every year"
+            )
+        else:
+            values_out, bench_out = values, bench
+        self.result.save("indicator_values", values_out)
+        self.result.save("indicator_benchmark", bench_out)
         self.result.save("indicator_trends", trends)
-        self.result.save("indicator_targets", ind.targets(values, catalog=self.catalog))
+        self.result.save("indicator_targets", ind.targets(values_out, catalog=self.catalog))
         self.trends = trends
         self.benchmark_table = bench
         bad = values["status"].astype(str).ne("ok")
@@ -704,7 +716,10 @@ def run_demo(
         raw = _national_raw(raw, catalog, seed)
         peer = None
     steps: list[tuple[str, Callable[[], None]]] = [
-        ("indicators: compute, benchmark, trends, targets", lambda: run.indicators(raw, peer)),
+        (
+            "indicators: compute, benchmark, trends, targets",
+            lambda: run.indicators(raw, peer, all_periods=scale == "qclub"),
+        ),
         ("composite indices with uncertainty analysis", lambda: run.composites(uncertainty_runs)),
     ]
     if scale == "qclub":
