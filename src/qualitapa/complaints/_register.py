@@ -34,9 +34,12 @@ import pandas as pd
 from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar
 from qualitapa.complaints._cases import case_table
 from qualitapa.complaints._deadlines import DeadlinePolicy
+from qualitapa.complaints._history import prepare_history
 from qualitapa.complaints._importing import (
     CONTACT_COLUMNS,
+    PROBLEM_COLUMNS,
     ImportReport,
+    _text,
     import_events,
     prepare_import,
 )
@@ -364,53 +367,127 @@ class ComplaintRegister:
         self,
         frame: pd.DataFrame,
         *,
+        events: pd.DataFrame | None = None,
         source: str | None = None,
+        events_source: str | None = None,
         actor: str = "import",
         catalog: Any = None,
     ) -> ImportReport:
-        """Import complaints from a table; bad rows are reported, good rows kept.
+        """Import complaints from a table, with their history if you have it.
+
+        Bad rows are reported, good rows kept; everything good is written in
+        one transaction.
 
         Parameters
         ----------
         frame
             Columns ``id, kind, channel, service, received_at`` (required)
             and ``category, organization, description, status, answered_at,
-            closed_at, contact_name, contact_email, contact_phone,
-            contact_address`` (optional). Times without offset are local
-            (``tz`` of the register). ``status`` (default ``received``) is
-            reached through the shortest lifecycle path, one event per step.
+            closed_at, outcome, outcome_at, outcome_note, outcome_target,
+            contact_name, contact_email, contact_phone, contact_address``
+            (optional). Times without offset are local (``tz`` of the
+            register).
+        events
+            The full history, in the layout of :meth:`events_frame`:
+            ``complaint_id, at, to_status`` (required) and ``seq, actor,
+            action, from_status, note, target``. Each complaint's events are
+            recorded as they are (real times, actors, notes, targets), so
+            reopenings, suspensions and forwards count in deadlines and KPIs.
+            ``seq`` (else ``at``) orders them; the register numbers them anew.
+            Without ``events`` the current ``status`` is reached through the
+            shortest lifecycle path passing through the ``outcome``
+            (``answered`` when ``answered_at`` is given; ``forwarded`` or
+            ``rejected`` for a complaint forwarded or rejected, then
+            perhaps closed or reopened), one event per step.
         source
-            Name used in reports (the file name).
+            Name used in reports (the complaints file name).
+        events_source
+            Name of the events file, for reports.
         actor
-            Recorded as the actor of the import events.
+            Recorded as the actor of the generated events (and of imported
+            events without one).
         catalog
             When given, services and categories must exist in it.
 
         Returns
         -------
         ImportReport
-            Counts and the problems table (row numbers are 1-based data
-            rows). All good rows are written in one transaction.
+            Counts and the problems table: ``table`` (``complaints`` or
+            ``events``) and ``row`` (1-based data row of that table) for
+            every row not imported. A complaint is imported with all its
+            events or not at all.
+
+        Raises
+        ------
+        DataError
+            A required column is missing or a column is unknown.
+
+        Examples
+        --------
+        >>> events = pd.DataFrame({
+        ...     "complaint_id": ["2024/7"] * 3,
+        ...     "at": ["2024-03-01T09:00+01:00", "2024-03-01T10:00+01:00",
+        ...            "2024-03-04T12:00+01:00"],
+        ...     "actor": ["urp", "urp", "urp"],
+        ...     "to_status": ["received", "registered", "forwarded"],
+        ...     "note": [None, None, "non di competenza"],
+        ...     "target": [None, None, "INPS"]})
+        >>> complaints = pd.DataFrame({"id": ["2024/7"], "kind": ["complaint"],
+        ...     "channel": ["pec"], "service": ["registry"],
+        ...     "received_at": ["2024-03-01T09:00+01:00"], "status": ["forwarded"]})
+        >>> reg = ComplaintRegister(":memory:")
+        >>> report = reg.import_frame(complaints, events=events)
+        >>> report.imported, report.events, report.rejected
+        (1, 3, 0)
+        >>> reg.history("2024/7")[-1].target
+        'INPS'
         """
-        good, problems = prepare_import(frame, source=source, catalog=catalog, tz=self.tz)
+        with_history = events is not None
+        good, problems = prepare_import(
+            frame, source=source, catalog=catalog, tz=self.tz, history=with_history
+        )
+        history = None
+        if events is not None:
+            all_ids = _text(frame, "id", strip=False).to_numpy(dtype=object)
+            history, ev_problems, keep = prepare_history(
+                events, good, all_ids, source=events_source, tz=self.tz, actor=actor
+            )
+            good = good[keep].reset_index(drop=True)
+            problems = pd.concat([problems, ev_problems], ignore_index=True)
         if len(good) == 0:
-            return ImportReport(0, 0, problems, source)
+            return ImportReport(0, 0, _sorted(problems), source, events_source)
         with self._write() as db:
             clash = self._existing(db, good["id"])
             if len(clash):
                 mask = good["id"].isin(clash).to_numpy()
-                extra = pd.DataFrame(
-                    {
-                        "row": good["row"].to_numpy()[mask],
-                        "id": good["id"].to_numpy()[mask],
-                        "column": "id",
-                        "value": good["id"].to_numpy()[mask],
-                        "problem": "already in the register",
-                    }
-                )
-                problems = pd.concat([problems, extra], ignore_index=True).sort_values(
-                    "row", kind="stable", ignore_index=True
-                )
+                extra = [
+                    pd.DataFrame(
+                        {
+                            "table": "complaints",
+                            "row": good["row"].to_numpy()[mask],
+                            "id": good["id"].to_numpy()[mask],
+                            "column": "id",
+                            "value": good["id"].to_numpy()[mask],
+                            "problem": "already in the register",
+                        }
+                    )
+                ]
+                if history is not None:
+                    hit = history["complaint_id"].isin(clash).to_numpy()
+                    extra.append(
+                        pd.DataFrame(
+                            {
+                                "table": "events",
+                                "row": history["row"].to_numpy()[hit],
+                                "id": history["complaint_id"].to_numpy()[hit],
+                                "column": "complaint_id",
+                                "value": history["complaint_id"].to_numpy()[hit],
+                                "problem": "not imported: its complaint is already in the register",
+                            }
+                        )
+                    )
+                    history = history[~hit]
+                problems = pd.concat([problems, *extra], ignore_index=True)
                 good = good[~mask].reset_index(drop=True)
             comp = good[list(_COMPLAINT_COLS)]
             cols = [comp[c].to_numpy(dtype=object).tolist() for c in _COMPLAINT_COLS]
@@ -425,18 +502,39 @@ class ComplaintRegister:
                     "INSERT INTO contacts VALUES (?, ?, ?, ?, ?)",
                     zip(*(sub[c].to_numpy(dtype=object).tolist() for c in sub), strict=True),
                 )
-            events = import_events(good, actor)
+            if history is not None:
+                rows: Any = zip(
+                    *(history[c].to_numpy(dtype=object).tolist() for c in _EVENT_COLS),
+                    strict=True,
+                )
+                n_events = len(history)
+            else:
+                rows = import_events(good, actor)
+                n_events = len(rows)
             db.executemany(
                 f"INSERT INTO events ({','.join(_EVENT_COLS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                events,
+                rows,
             )
-        return ImportReport(len(good), len(events), problems, source)
+        return ImportReport(len(good), n_events, _sorted(problems), source, events_source)
 
-    def import_csv(self, path: str | os.PathLike[str], **kwargs: Any) -> ImportReport:
-        """Import complaints from a CSV (or Excel) file; see :meth:`import_frame`."""
+    def import_csv(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        events: str | os.PathLike[str] | pd.DataFrame | None = None,
+        **kwargs: Any,
+    ) -> ImportReport:
+        """Import complaints from a CSV (or Excel) file; see :meth:`import_frame`.
+
+        ``events`` is the file (or table) of their history, in the layout
+        of :meth:`events_frame`.
+        """
         frame = read_table(Path(path), dtype=str, keep_default_na=False, na_values=[""])
         kwargs.setdefault("source", str(path))
-        return self.import_frame(frame, **kwargs)
+        if events is not None and not isinstance(events, pd.DataFrame):
+            kwargs.setdefault("events_source", str(events))
+            events = read_table(Path(events), dtype=str, keep_default_na=False, na_values=[""])
+        return self.import_frame(frame, events=events, **kwargs)
 
     def import_open311(
         self, data: Any, *, catalog: Any = None, source: str | None = None, **kwargs: Any
@@ -648,6 +746,16 @@ class ComplaintRegister:
             bad = validate_history(ev)
             problems += [f"complaint {r.complaint_id}: {r.problem}" for r in bad.itertuples()]
         return problems
+
+
+def _sorted(problems: pd.DataFrame) -> pd.DataFrame:
+    """Problems of the complaints table first, then of the events, by row."""
+    if not len(problems):
+        return problems.reset_index(drop=True)
+    first = (problems["table"].to_numpy() != "complaints").astype(np.int8)
+    key = pd.DataFrame({"t": first, "r": problems["row"].to_numpy(dtype=np.int64)})
+    order = np.lexsort((key["r"].to_numpy(), key["t"].to_numpy()))
+    return problems.iloc[order][PROBLEM_COLUMNS].reset_index(drop=True)
 
 
 def _split_sql(script: str) -> Sequence[str]:

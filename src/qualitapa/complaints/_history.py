@@ -1,0 +1,414 @@
+"""Validation of imported event histories (a migration from another system).
+
+The events table has the layout of :meth:`ComplaintRegister.events_frame`.
+Every check is vectorised over the whole table. A complaint is imported
+with all its events or not at all: a faulty event rejects its complaint, and
+every row not imported, in either file, is listed in the problems table with
+its row number in that file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.complaints._importing import (
+    OUTCOMES,
+    PROBLEM_COLUMNS,
+    _code,
+    _parse_times,
+    _per_unique,
+    _text,
+    empty_problems,
+)
+from qualitapa.complaints._lifecycle import ACTIONS, validate_history
+from qualitapa.complaints._models import Status
+from qualitapa.errors import DataError
+from qualitapa.io import require_columns
+
+__all__ = ["EVENT_COLUMNS", "prepare_history"]
+
+#: Columns an events table may have (``complaint_id, at, to_status`` required).
+EVENT_COLUMNS = (
+    "seq", "complaint_id", "at", "actor", "action", "from_status", "to_status", "note", "target"
+)  # fmt: skip
+_REQUIRED = ("complaint_id", "at", "to_status")
+_STATUS_VALUES = [s.value for s in Status]
+
+
+def _iso(us: np.ndarray) -> np.ndarray:
+    """ISO 8601 UTC text for int64 microseconds (empty when negative)."""
+    text = np.datetime_as_string(np.asarray(us, dtype=np.int64).astype("datetime64[s]"), unit="s")
+    return np.where(np.asarray(us) < 0, "", np.char.add(text.astype(str), "Z")).astype(object)
+
+
+def prepare_history(
+    events: pd.DataFrame,
+    complaints: pd.DataFrame,
+    all_ids: np.ndarray,
+    *,
+    source: str | None = None,
+    tz: str,
+    actor: str,
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Validate an events table against the prepared complaints.
+
+    Parameters
+    ----------
+    events
+        The raw events table (:data:`EVENT_COLUMNS`).
+    complaints
+        The complaint rows that passed their own checks
+        (:func:`qualitapa.complaints._importing.prepare_import` with
+        ``history=True``).
+    all_ids
+        The id of every row of the complaints table (row ``i + 1``), good or
+        bad, to tell an event of a rejected complaint from one of no
+        complaint at all.
+    source
+        The events file name, for errors.
+    tz
+        Office timezone for times without an offset.
+    actor
+        The actor recorded when an event has none.
+
+    Returns
+    -------
+    tuple
+        ``(events, problems, keep)``: the events to write (``row`` in the
+        file, then ``complaint_id, at_us, actor, action, from_status,
+        to_status, note, target``, in write order), the problems of both
+        tables, and a boolean mask over ``complaints`` of the complaints to
+        import.
+    """
+    if not isinstance(events, pd.DataFrame):
+        raise DataError("expected a pandas DataFrame of events", source=source)
+    require_columns(events, _REQUIRED, source=source)
+    unknown = [c for c in events.columns if c not in EVENT_COLUMNS]
+    if unknown:
+        raise DataError(
+            f"unknown column; allowed: {list(EVENT_COLUMNS)}", source=source, column=str(unknown[0])
+        )
+    n = len(events)
+    rows = np.arange(1, n + 1)
+    ev_problems: list[pd.DataFrame] = []
+    cid = _text(events, "complaint_id").reset_index(drop=True)
+    cid_arr = cid.to_numpy(dtype=object)
+
+    def flag(mask: np.ndarray, column: str, values: Any, message: Any) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            vals = np.asarray(pd.Series(values).to_numpy(dtype=object))
+            msg = message if isinstance(message, str) else np.asarray(message, dtype=object)[mask]
+            ev_problems.append(
+                pd.DataFrame(
+                    {
+                        "table": "events",
+                        "row": rows[mask],
+                        "id": cid_arr[mask],
+                        "column": column,
+                        "value": vals[mask],
+                        "problem": msg,
+                    }
+                )
+            )
+
+    # -- one event at a time ------------------------------------------------------
+    known_ids = pd.Series(all_ids, dtype=object).dropna()
+    flag(cid.isna().to_numpy(), "complaint_id", cid, "the complaint id is missing")
+    orphan = cid.notna().to_numpy() & ~cid.isin(known_ids).to_numpy()
+    flag(orphan, "complaint_id", cid, "no complaint with this id in the complaints table")
+
+    raw_at = events["at"].reset_index(drop=True)
+    utc, bad_at = _parse_times(raw_at, tz)
+    at_us = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
+    at_us[utc.isna().to_numpy()] = -1
+    flag(bad_at, "at", raw_at, "not a date-time (use ISO 8601, e.g. 2024-01-31T09:30:00+01:00)")
+    flag(raw_at.isna().to_numpy(), "at", raw_at, "the date-time is missing")
+
+    to_raw = _text(events, "to_status").reset_index(drop=True)
+    to = _per_unique(to_raw, _code)
+    flag(to.isna().to_numpy(), "to_status", to_raw, "the new status is missing")
+    flag(
+        (to.notna() & ~to.isin(_STATUS_VALUES)).to_numpy(),
+        "to_status",
+        to_raw,
+        f"must be one of {_STATUS_VALUES}",
+    )
+    has_from = "from_status" in events.columns
+    if has_from:
+        fr_raw = _text(events, "from_status").reset_index(drop=True)
+        fr = _per_unique(fr_raw, _code)
+        flag(
+            (fr.notna() & ~fr.isin(_STATUS_VALUES)).to_numpy(),
+            "from_status",
+            fr_raw,
+            f"must be one of {_STATUS_VALUES} (or empty for the first event)",
+        )
+
+    action_raw = _text(events, "action").reset_index(drop=True)
+    action = _per_unique(action_raw, _code)
+    expected_action = to.map({s.value: a for s, a in ACTIONS.items()})
+    wrong_action = action.notna() & expected_action.notna() & (action != expected_action)
+    flag(
+        wrong_action.to_numpy(dtype=bool),
+        "action",
+        action_raw,
+        "the action of a move to "
+        + to.astype(object).map(repr).astype(str)
+        + " is "
+        + expected_action.astype(object).map(repr).astype(str),
+    )
+    note = _text(events, "note").reset_index(drop=True)
+    target = _text(events, "target").reset_index(drop=True)
+    is_fwd = (to == Status.FORWARDED.value).to_numpy()
+    is_rej = (to == Status.REJECTED.value).to_numpy()
+    flag(is_fwd & target.isna().to_numpy(), "target", target,
+         "forwarding needs the body or department it goes to (target)")  # fmt: skip
+    flag((is_fwd | is_rej) & note.isna().to_numpy(), "note", note,
+         "forwarding and rejecting need the reason (note)")  # fmt: skip
+    actors = _text(events, "actor").reset_index(drop=True).fillna(actor)
+
+    has_seq = "seq" in events.columns
+    if has_seq:
+        seq_raw = events["seq"].reset_index(drop=True)
+        seq = pd.to_numeric(seq_raw, errors="coerce").to_numpy(dtype=float)
+        bad_seq = np.isnan(seq) | (np.floor(seq) != seq)
+        flag(bad_seq, "seq", seq_raw, "not a whole number (it orders the events)")
+        dup = (
+            pd.DataFrame({"c": cid_arr, "s": seq}).duplicated(keep=False).to_numpy()
+            & ~bad_seq
+            & cid.notna().to_numpy()
+        )
+        flag(dup, "seq", seq_raw, "two events of this complaint have the same seq")
+        key = np.where(bad_seq, np.inf, seq)
+    else:
+        key = np.where(at_us < 0, np.iinfo(np.int64).max, at_us).astype(float)
+
+    # -- each complaint's history, in order ---------------------------------------------
+    order = np.lexsort((rows, key, cid.fillna("").to_numpy(dtype=object).astype(str)))
+    o_cid = cid_arr[order]
+    o_to = to.to_numpy(dtype=object)[order]
+    o_at = at_us[order]
+    first = np.ones(n, dtype=bool)
+    if n:
+        first[1:] = o_cid[1:] != o_cid[:-1]
+    prev_to = np.empty(n, dtype=object)
+    if n:
+        prev_to[1:] = o_to[:-1]
+    prev_to[first] = None
+    o_fr = fr.to_numpy(dtype=object)[order] if has_from else prev_to
+    check = pd.DataFrame(
+        {
+            "complaint_id": o_cid,
+            "seq": np.arange(n),
+            "from_status": pd.Series(o_fr, dtype=object).where(pd.notna(o_fr), None),
+            "to_status": pd.Series(o_to, dtype=object).fillna("?"),
+        }
+    )
+    in_scope = ~orphan[order] & pd.notna(o_cid)
+    bad_hist = validate_history(check[in_scope])
+    if len(bad_hist):
+        pos = bad_hist["seq"].to_numpy(dtype=np.int64)
+        mask = np.zeros(n, dtype=bool)
+        mask[order[pos]] = True
+        message = np.empty(n, dtype=object)
+        message[order[pos]] = bad_hist["problem"].to_numpy(dtype=object)
+        column = np.empty(n, dtype=object)
+        column[order[pos]] = np.where(
+            bad_hist["problem"].str.startswith("starts from").to_numpy(dtype=bool),
+            "from_status",
+            "to_status",
+        )
+        for col, src in (("from_status", fr_raw if has_from else to_raw), ("to_status", to_raw)):
+            m = mask & (column == col)
+            flag(m, col, src, message)
+    if has_seq and n:
+        earlier = np.zeros(n, dtype=bool)
+        earlier[1:] = ~first[1:] & (o_at[1:] >= 0) & (o_at[:-1] >= 0) & (o_at[1:] < o_at[:-1])
+        mask = np.zeros(n, dtype=bool)
+        mask[order[earlier]] = True
+        msg = np.empty(n, dtype=object)
+        prev_row = np.empty(n, dtype=np.int64)
+        prev_row[1:] = rows[order][:-1]
+        msg[order[earlier]] = [
+            f"dated before the previous event of this complaint (events row {r})"
+            for r in prev_row[earlier]
+        ]
+        flag(mask, "at", raw_at, msg)
+
+    # -- the complaints against their histories --------------------------------------
+    comp_ids = complaints["id"].to_numpy(dtype=object)
+    comp_idx = pd.Index(comp_ids)
+    pos_of = comp_idx.get_indexer(cid_arr)  # -1: not a good complaint
+    received = complaints["received_us"].to_numpy(dtype=np.int64)
+    before = (pos_of >= 0) & (at_us >= 0)
+    before[before] = at_us[before] < received[pos_of[before]]
+    flag(before, "at", raw_at, "dated before the complaint was received (received_at)")
+
+    c_problems: list[pd.DataFrame] = []
+
+    def cflag(mask: np.ndarray, column: str, values: Any, message: Any) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            vals = np.asarray(pd.Series(values).to_numpy(dtype=object))
+            msg = message if isinstance(message, str) else np.asarray(message, dtype=object)[mask]
+            c_problems.append(
+                pd.DataFrame(
+                    {
+                        "table": "complaints",
+                        "row": complaints["row"].to_numpy()[mask],
+                        "id": comp_ids[mask],
+                        "column": column,
+                        "value": vals[mask],
+                        "problem": msg,
+                    }
+                )
+            )
+
+    m = len(complaints)
+    o_pos = pos_of[order]
+    valid = o_pos >= 0
+    counts = np.bincount(o_pos[valid], minlength=m)
+    cflag(counts == 0, "id", comp_ids, "no events for this complaint in the events table")
+    derived = _derived(o_pos[valid], o_to[valid], o_at[valid], note.to_numpy(dtype=object)[order][
+        valid], target.to_numpy(dtype=object)[order][valid], m)  # fmt: skip
+    has_events = counts > 0
+    _compare(cflag, complaints, derived, has_events)
+
+    # -- reject whole complaints; list every event row not imported ---------------------
+    ev_table = pd.concat(ev_problems, ignore_index=True) if ev_problems else empty_problems()
+    bad_ev_rows = ev_table["row"].to_numpy(dtype=np.int64) - 1
+    bad_in_good = pos_of[bad_ev_rows]
+    bad_in_good = bad_in_good[bad_in_good >= 0]
+    if len(bad_in_good):
+        hit = np.zeros(m, dtype=bool)
+        hit[bad_in_good] = True
+        listed = (
+            pd.DataFrame({"p": pos_of[bad_ev_rows], "r": bad_ev_rows + 1})
+            .query("p >= 0")
+            .drop_duplicates()
+            .sort_values(["p", "r"])
+            .groupby("p")["r"]
+            .agg(lambda r: ", ".join(map(str, r)))
+        )
+        msg = np.empty(m, dtype=object)
+        msg[listed.index.to_numpy()] = (
+            "its history has problems (events rows " + listed + ")"
+        ).to_numpy(dtype=object)
+        cflag(hit, "events", np.full(m, None, dtype=object), msg)
+    c_table = pd.concat(c_problems, ignore_index=True) if c_problems else empty_problems()
+    keep = np.ones(m, dtype=bool)
+    if len(c_table):
+        keep &= ~pd.Index(comp_ids).isin(c_table["id"].dropna())
+
+    # events of complaints not imported, not listed yet
+    row_of_id = pd.Series(
+        np.arange(1, len(all_ids) + 1), index=pd.Index(all_ids, dtype=object)
+    ).loc[lambda s: ~s.index.duplicated()]
+    ok_event = (pos_of >= 0) & keep[np.where(pos_of >= 0, pos_of, 0)]
+    listed_ev = np.zeros(n, dtype=bool)
+    listed_ev[bad_ev_rows] = True
+    dropped = ~ok_event & ~listed_ev
+    if dropped.any():
+        crow = row_of_id.reindex(cid_arr[dropped]).to_numpy()
+        msg = np.empty(n, dtype=object)
+        msg[dropped] = [f"not imported: its complaint (complaints row {int(r)}) was rejected"
+                        for r in crow]  # fmt: skip
+        flag(dropped, "complaint_id", cid, msg)
+    ev_all = pd.concat(ev_problems, ignore_index=True) if ev_problems else empty_problems()
+
+    problems = pd.concat([c_table, ev_all], ignore_index=True)[PROBLEM_COLUMNS]
+
+    # -- the events to write, in write order ----------------------------------------------
+    write = order[ok_event[order]]
+    if has_seq:
+        write = write[np.lexsort((rows[write], key[write]))]
+    else:
+        write = write[np.lexsort((rows[write], at_us[write]))]
+    out_fr = np.empty(n, dtype=object)
+    out_fr[order] = prev_to
+    good_events = pd.DataFrame(
+        {
+            "row": rows[write],
+            "complaint_id": cid_arr[write],
+            "at_us": at_us[write],
+            "actor": actors.to_numpy(dtype=object)[write],
+            "action": expected_action.to_numpy(dtype=object)[write],
+            "from_status": out_fr[write],
+            "to_status": to.to_numpy(dtype=object)[write],
+            "note": note.fillna("").to_numpy(dtype=object)[write],
+            "target": target.to_numpy(dtype=object)[write],
+        }
+    )
+    return good_events, problems, keep
+
+
+def _derived(
+    pos: np.ndarray, to: np.ndarray, at: np.ndarray, note: np.ndarray, target: np.ndarray, m: int
+) -> dict[str, np.ndarray]:
+    """Per complaint (``pos``: its index), from events already in history order."""
+
+    # events arrive grouped by complaint, in history order
+    def edge(p: np.ndarray, last: bool) -> np.ndarray:
+        mask = np.ones(len(p), dtype=bool)
+        if last:
+            mask[:-1] = p[:-1] != p[1:]
+        else:
+            mask[1:] = p[1:] != p[:-1]
+        return mask
+
+    out: dict[str, np.ndarray] = {}
+    status = np.full(m, None, dtype=object)
+    e = edge(pos, last=True)
+    status[pos[e]] = to[e]
+    out["status"] = status
+
+    def at_of(sel: np.ndarray, last: bool) -> tuple[np.ndarray, np.ndarray]:
+        p = pos[sel]
+        e = edge(p, last)
+        when = np.full(m, -1, dtype=np.int64)
+        when[p[e]] = at[sel][e]
+        return when, np.flatnonzero(sel)[e]
+
+    out["answered_us"] = at_of(to == Status.ANSWERED.value, last=False)[0]
+    out["closed_us"] = at_of(to == Status.CLOSED.value, last=True)[0]
+    outcome_at, idx = at_of(np.isin(to, OUTCOMES), last=True)
+    outcome = np.full(m, None, dtype=object)
+    onote = np.full(m, None, dtype=object)
+    otarget = np.full(m, None, dtype=object)
+    outcome[pos[idx]] = to[idx]
+    onote[pos[idx]] = note[idx]
+    otarget[pos[idx]] = target[idx]
+    out.update(outcome=outcome, outcome_us=outcome_at, outcome_note=onote, outcome_target=otarget)
+    return out
+
+
+def _compare(
+    cflag: Any, complaints: pd.DataFrame, derived: dict[str, np.ndarray], has: np.ndarray
+) -> None:
+    """Flag complaint cells that contradict their history."""
+    for col, what in (
+        ("status", "the events end in"),
+        ("outcome", "the last answer, forward or rejection in the events is"),
+        ("outcome_note", "the reason of the last forward or rejection in the events is"),
+        ("outcome_target", "the last forward in the events went to"),
+    ):
+        given = complaints[col].to_numpy(dtype=object)
+        mine = derived[col]
+        present = pd.notna(given) & has
+        differ = present & (given != mine)
+        text = pd.Series(mine, dtype=object).map(lambda v: "nothing" if v is None else repr(v))
+        cflag(differ, col, given, f"{what} " + text)
+    for col, us_col, what in (
+        ("answered_at", "answered_us", "the first answer in the events is at"),
+        ("closed_at", "closed_us", "the last closing in the events is at"),
+        ("outcome_at", "outcome_us", "the last answer, forward or rejection in the events is at"),
+    ):
+        given_us = complaints[us_col].to_numpy(dtype=np.int64)
+        mine_us = derived[us_col]
+        differ = (given_us >= 0) & has & (given_us != mine_us)
+        text = pd.Series(_iso(mine_us), dtype=object).replace("", "never (no such event)")
+        cflag(differ, col, _iso(given_us), f"{what} " + text.astype(str))
