@@ -138,3 +138,16 @@ def test_fitted_profiles_reproduce_growth_and_level():
     empty = Catalog.build([], entrypoints=False)
     with pytest.raises(DataError, match="unknown scale"):
         run_demo(".", scale="regional", catalog=empty)
+
+
+def test_national_scale_runs_on_thousands_of_municipalities(tmp_path):
+    with isolated_plugins(PLUGINS):
+        catalog = Catalog.build()
+    result = run_demo(tmp_path, catalog=catalog, scale="national", uncertainty_runs=5)
+    values = read_table(tmp_path / "indicator_values.csv")
+    # 7,896 synthetic municipalities (ISTAT count of Italian municipalities, 2024)
+    assert values["organization"].nunique() == 7_896
+    assert set(values["period"]) == {2024}
+    assert "best_performers" not in read_table(tmp_path / "indicator_benchmark.csv", nrows=1)
+    assert "synthetic national set of municipalities, 2024" in (tmp_path / "summary.md").read_text()
+    assert "Roma" in (tmp_path / "summary.md").read_text() or result.files

@@ -158,8 +158,7 @@ class _Run:
         self.raw = pd.DataFrame()
         self.values = pd.DataFrame()
         self.period: Any = None
-        self.report_inputs: dict[str, dict[str, Any]] = {}
-        self.action_tables: list[pd.DataFrame] = []
+        self.names: dict[str, str] = {}
 
     # -- indicators --------------------------------------------------------
     def indicators(
@@ -178,7 +177,12 @@ class _Run:
         if not all_periods:  # national scale: the files would run to gigabytes
             latest = pd.to_numeric(values["period"]) == self.period
             values_out = values[latest]
-            bench_out = bench[pd.to_numeric(bench["period"]) == self.period]
+            # with thousands of municipalities tied at the best value (shares
+            # capped at 100%), repeating their list on every row would take
+            # hundreds of megabytes: is_best carries the same information
+            bench_out = bench[pd.to_numeric(bench["period"]) == self.period].drop(
+                columns=["best_performers"]
+            )
             self.result.notes.append(
                 f"national scale: indicator values and benchmark written for {self.period} "
                 "only; trends cover every year"
@@ -215,7 +219,10 @@ class _Run:
             ranks.append(unc.ranks.assign(composite=comp.id))
             self.uncertainty[comp.service] = unc
         if scores:
-            self.result.save("composite_scores", pd.concat(scores, ignore_index=True))
+            all_scores = pd.concat(scores, ignore_index=True)
+            if self.values["organization"].nunique() > 1_000:  # national scale: latest year
+                all_scores = all_scores[pd.to_numeric(all_scores["period"]) == self.period]
+            self.result.save("composite_scores", all_scores)
             self.result.save("composite_ranks", pd.concat(ranks, ignore_index=True))
 
     def dea(self) -> None:
@@ -551,10 +558,10 @@ def _import_complaints(register: Any, path: Path, events: Path | None) -> Any:
 
 def _summary(run: _Run, scale: str) -> str:
     """A readable Markdown summary of the demo results."""
-    cat = run.catalog
-    names = {o.id: o.name for o in cat.organizations.values()}
+    names = {o.id: o.name for o in run.catalog.organizations.values()} | run.names
+    title = "Q-Club" if scale == "qclub" else "synthetic national set of municipalities"
     lines = [
-        f"# qualitapa demo — Q-Club {run.period}",
+        f"# qualitapa demo — {title}, {run.period}",
         "",
         "**Synthetic data** generated for demonstration: no figure here describes a real city.",
         "",
@@ -579,7 +586,9 @@ def _summary(run: _Run, scale: str) -> str:
             f"Indicators on which each city is the best performer in {run.period}:",
             "",
         ]
-        lines += [f"- {city}: {n}" for city, n in counts.items()]
+        lines += [f"- {city}: {n}" for city, n in counts.head(10).items()]
+        if len(counts) > 10:
+            lines.append(f"- ... and {len(counts) - 10} more (indicator_benchmark.csv)")
         lines.append("")
     if "composite_ranks" in run.result.tables:
         ranks = run.result.tables["composite_ranks"]
@@ -713,7 +722,9 @@ def run_demo(
     peer = "qclub.size" if "qclub.size" in catalog.peer_groups else None
     if scale == "national":
         say("generating a synthetic national set of municipalities")
-        raw = _national_raw(raw, catalog, seed)
+        municipalities = synthetic_municipalities(seed=seed)
+        raw = _national_raw(raw, catalog, municipalities, seed)
+        run.names = dict(zip(municipalities["organization"], municipalities["name"], strict=True))
         peer = None
     steps: list[tuple[str, Callable[[], None]]] = [
         (
@@ -740,11 +751,12 @@ def run_demo(
     return result
 
 
-def _national_raw(raw: pd.DataFrame, catalog: Catalog, seed: int) -> pd.DataFrame:
+def _national_raw(
+    raw: pd.DataFrame, catalog: Catalog, municipalities: pd.DataFrame, seed: int
+) -> pd.DataFrame:
     """Raw data for a synthetic national set, with profiles fitted to the demo data."""
     pops = {k: float(v) for k, v in catalog.populations().items() if v}
     profiles = fitted_profiles(raw, pops)
-    municipalities = synthetic_municipalities(seed=seed)
     periods = sorted(pd.to_numeric(raw["period"]).unique().tolist())
     panel = synthetic_panel(municipalities, periods, profiles, seed=seed)
     population = pd.DataFrame(
