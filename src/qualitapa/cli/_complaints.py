@@ -53,6 +53,13 @@ def complaints_group() -> None:
     default=None,
     help="File type: a CSV/Excel table, or Open311 JSON (default: by extension).",
 )
+@click.option(
+    "--events",
+    "events_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The complaints' full history (CSV/Excel in the layout of the events export).",
+)
 @click.option("--check-catalog", is_flag=True, help="Services and categories must be known.")
 @click.option("--strict", is_flag=True, help="Exit with an error if any row is rejected.")
 @click.option("--actor", default="import", show_default=True, help="Recorded on the events.")
@@ -61,29 +68,40 @@ def import_command(
     file: Path,
     db: Path,
     source_format: str | None,
+    events_file: Path | None,
     check_catalog: bool,
     strict: bool,
     actor: str,
     fmt: str | None,
     output: Path | None,
 ) -> None:
-    """Import complaints from FILE; rejected rows are listed with their row number."""
+    """Import complaints from FILE; rejected rows are listed with their row number.
+
+    With --events the complaints' real history is imported too (reopenings,
+    suspensions, forwards, with their times and actors); each problem row
+    names its file (table complaints or events).
+    """
     kind = source_format or ("open311" if file.suffix.lower() == ".json" else "table")
+    if kind == "open311" and events_file is not None:
+        raise click.UsageError("--events goes with a CSV/Excel table, not Open311 JSON")
     catalog = _catalog_or_none(check_catalog)
     with _register(db) as reg:
         if kind == "open311":
             report = reg.import_open311(file, catalog=catalog)
         else:
-            report = reg.import_csv(file, catalog=catalog, actor=actor)
+            report = reg.import_csv(file, events=events_file, catalog=catalog, actor=actor)
+    rejected = f"{report.rejected} row(s) rejected"
+    if events_file is not None:
+        rejected += f", {report.rejected_events} event row(s) rejected"
     click.echo(
         f"imported {report.imported} complaint(s) ({report.events} event(s)) into {db}; "
-        f"{report.rejected} row(s) rejected",
+        + rejected,
         err=True,
     )
     if len(report.problems):
         emit(report.problems, fmt, output)
         if strict:
-            raise DataError(f"{report.rejected} row(s) rejected", source=str(file))
+            raise DataError(rejected, source=str(file))
 
 
 @complaints_group.command("transition")

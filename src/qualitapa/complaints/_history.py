@@ -40,7 +40,9 @@ _STATUS_VALUES = [s.value for s in Status]
 
 def _iso(us: np.ndarray) -> np.ndarray:
     """ISO 8601 UTC text for int64 microseconds (empty when negative)."""
-    text = np.datetime_as_string(np.asarray(us, dtype=np.int64).astype("datetime64[s]"), unit="s")
+    text = np.datetime_as_string(
+        np.asarray(us, dtype=np.int64).astype("datetime64[us]").astype("datetime64[s]"), unit="s"
+    )
     return np.where(np.asarray(us) < 0, "", np.char.add(text.astype(str), "Z")).astype(object)
 
 
@@ -227,7 +229,8 @@ def prepare_history(
             flag(m, col, src, message)
     if has_seq and n:
         earlier = np.zeros(n, dtype=bool)
-        earlier[1:] = ~first[1:] & (o_at[1:] >= 0) & (o_at[:-1] >= 0) & (o_at[1:] < o_at[:-1])
+        o_ok = (o_at >= 0) & np.isfinite(key[order])
+        earlier[1:] = ~first[1:] & o_ok[1:] & o_ok[:-1] & (o_at[1:] < o_at[:-1])
         mask = np.zeros(n, dtype=bool)
         mask[order[earlier]] = True
         msg = np.empty(n, dtype=object)

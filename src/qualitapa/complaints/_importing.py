@@ -459,7 +459,7 @@ def _check_outcome(
     )
     side = np.isin(oc, [Status.FORWARDED.value, Status.REJECTED.value])
     flag(
-        side & (ans >= 0),
+        side & (ans >= 0) & ~wrong,
         "answered_at",
         raw_cols["answered_at"],
         "answered and then forwarded or rejected: import the full history with events",

@@ -749,12 +749,17 @@ class ComplaintRegister:
 
 
 def _sorted(problems: pd.DataFrame) -> pd.DataFrame:
-    """Problems of the complaints table first, then of the events, by row."""
+    """Problems of the complaints table first, then of the events, by row and column."""
     if not len(problems):
         return problems.reset_index(drop=True)
-    first = (problems["table"].to_numpy() != "complaints").astype(np.int8)
-    key = pd.DataFrame({"t": first, "r": problems["row"].to_numpy(dtype=np.int64)})
-    order = np.lexsort((key["r"].to_numpy(), key["t"].to_numpy()))
+    key = pd.DataFrame(
+        {
+            "t": (problems["table"].to_numpy() != "complaints").astype(np.int8),
+            "r": problems["row"].to_numpy(dtype=np.int64),
+            "c": problems["column"].astype(str).to_numpy(),
+        }
+    )
+    order = key.sort_values(["t", "r", "c"], kind="stable").index.to_numpy()
     return problems.iloc[order][PROBLEM_COLUMNS].reset_index(drop=True)
 
 
