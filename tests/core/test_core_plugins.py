@@ -45,19 +45,19 @@ def site(tmp_path, monkeypatch):
 
 def test_installed_plugin_is_discovered_through_its_entry_point(site):
     _install_fake_distribution(
-        site, "qualitapa-libraries", "qp_fake_libraries", "libraries", GOOD_PLUGIN
+        site, "qualitapa-fake-libraries", "qp_fake_libraries", "fake-libraries", GOOD_PLUGIN
     )
-    with isolated_plugins(["libraries"]):
-        assert entry_point_names() == ["libraries"]
+    with isolated_plugins(["fake-libraries"]):
+        assert entry_point_names() == ["fake-libraries"]
         cat = Catalog.build()
-    assert cat.services.plugin_of("libraries") == "libraries"
-    info = {p.name: p for p in cat.plugins}["libraries"]
-    assert (info.distribution, info.version) == ("qualitapa-libraries", "1.2.3")
+    assert cat.services.plugin_of("libraries") == "fake-libraries"
+    info = {p.name: p for p in cat.plugins}["fake-libraries"]
+    assert (info.distribution, info.version) == ("qualitapa-fake-libraries", "1.2.3")
     assert info.hooks == ["qualitapa_services"]
     table = cat.contributions()
     assert table.loc[0, ["plugin", "distribution", "version", "services"]].tolist() == [
-        "libraries",
-        "qualitapa-libraries",
+        "fake-libraries",
+        "qualitapa-fake-libraries",
         "1.2.3",
         1,
     ]
@@ -65,15 +65,15 @@ def test_installed_plugin_is_discovered_through_its_entry_point(site):
 
 def test_environment_restricts_and_blocks_plugins(site, monkeypatch):
     _install_fake_distribution(
-        site, "qualitapa-libraries", "qp_fake_libraries", "libraries", GOOD_PLUGIN
+        site, "qualitapa-fake-libraries", "qp_fake_libraries", "fake-libraries", GOOD_PLUGIN
     )
     monkeypatch.setenv("QUALITAPA_LOAD_PLUGINS", "")
     assert entry_point_names() == []
     monkeypatch.delenv("QUALITAPA_LOAD_PLUGINS")
-    monkeypatch.setenv("QUALITAPA_DISABLE_PLUGINS", "libraries")
-    assert "libraries" not in entry_point_names()
+    monkeypatch.setenv("QUALITAPA_DISABLE_PLUGINS", "fake-libraries")
+    assert "fake-libraries" not in entry_point_names()
     monkeypatch.delenv("QUALITAPA_DISABLE_PLUGINS")
-    assert "libraries" in entry_point_names()
+    assert "fake-libraries" in entry_point_names()
 
 
 def test_plugin_failing_to_import_is_named_or_skipped(site):
@@ -92,9 +92,9 @@ def test_plugin_failing_to_import_is_named_or_skipped(site):
 
 def test_load_installed_plugin(site):
     _install_fake_distribution(
-        site, "qualitapa-libraries", "qp_fake_libraries", "libraries", GOOD_PLUGIN
+        site, "qualitapa-fake-libraries", "qp_fake_libraries", "fake-libraries", GOOD_PLUGIN
     )
-    module = load_installed_plugin("libraries")
+    module = load_installed_plugin("fake-libraries")
     assert module.__name__ == "qp_fake_libraries"
     with pytest.raises(PluginError, match="plugin 'nope': not installed"):
         load_installed_plugin("nope")
