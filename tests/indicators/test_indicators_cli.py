@@ -118,6 +118,7 @@ def test_benchmark_table_marks_the_best(tmp_path: Path, registry_toml: Path) -> 
         "registry.online_share",
     ]
     assert " b " in lines[0]
+    assert " Beta " in lines[0]  # the organization's name from the catalog
 
 
 def test_benchmark_csv_from_values_and_peer_groups(tmp_path: Path, registry_toml: Path) -> None:

@@ -304,4 +304,8 @@ def benchmark_command(
     table = result[[*keys, "rank", "organization", "value", "percentile", "quartile",
                     "gap_to_best", "gap_to_median", "n"]].copy()  # fmt: skip
     table.insert(0, "best", result["is_best"].map({True: "*", False: ""}))
+    names = {o.id: o.name for o in catalog.organizations.values()}
+    if names:
+        org = result["organization"].astype(str)
+        table.insert(table.columns.get_loc("organization") + 1, "name", org.map(names).fillna(""))
     emit(table.round(3), "table", output, title="Benchmark (* = best performer)")
