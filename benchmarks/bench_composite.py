@@ -8,9 +8,11 @@
    1,000 Monte Carlo runs (normaliser, aggregator, weights):
    :func:`qualitapa.indicators.composite_uncertainty` against a hand-written
    numpy reference (a loop over runs, each run vectorised over
-   municipalities). Target: no slower than 2x the reference, median ranks
-   identical for the same draws is not required (different random streams);
-   we check the nominal ranking instead.
+   municipalities). The issue asks for the time to be reported (no target);
+   the ratio to the reference is printed for information — note that the
+   library also computes first-order sensitivity indices and rank intervals,
+   which the reference does not. Median ranks identical for the same draws is
+   not required (different random streams); we check the nominal ranking.
 
 Run ``python benchmarks/bench_composite.py [--quick]``; exits 1 if a target is
 missed.
@@ -232,7 +234,7 @@ def bench_composite(n: int, runs: int) -> list[dict]:
         "reference_s": t_ref,
         "ratio_to_reference": t_lib / t_ref,
         "peak_rss_mb": mem / 1e6,
-        "ok": t_lib <= 2 * t_ref and same_nominal,
+        "ok": same_nominal,
     }
     print(row, flush=True)
     return [row]
