@@ -3,7 +3,8 @@
 from qualitapa.complaints._calendar import WorkCalendar, to_local_dates
 from qualitapa.complaints._cases import CASE_COLUMNS, add_deadlines, case_table
 from qualitapa.complaints._deadlines import DeadlinePolicy, due_dates
-from qualitapa.complaints._importing import IMPORT_COLUMNS, ImportReport
+from qualitapa.complaints._history import EVENT_COLUMNS
+from qualitapa.complaints._importing import IMPORT_COLUMNS, OUTCOMES, ImportReport
 from qualitapa.complaints._kpis import AGE_BUCKETS, PERIODS, kpis, pareto, trend
 from qualitapa.complaints._lifecycle import (
     ACTIONS,
@@ -41,7 +42,9 @@ __all__ = [
     "ACTIONS",
     "AGE_BUCKETS",
     "CASE_COLUMNS",
+    "EVENT_COLUMNS",
     "IMPORT_COLUMNS",
+    "OUTCOMES",
     "PERIODS",
     "SCHEMA_VERSION",
     "TRANSITIONS",

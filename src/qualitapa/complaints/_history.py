@@ -403,8 +403,9 @@ def _compare(
         mine = derived[col]
         present = pd.notna(given) & has
         differ = present & (given != mine)
-        text = pd.Series(mine, dtype=object).map(lambda v: "nothing" if v is None else repr(v))
-        cflag(differ, col, given, f"{what} " + text)
+        if differ.any():
+            said = pd.Series(mine, dtype=object).map(lambda v: "nothing" if v is None else repr(v))
+            cflag(differ, col, given, f"{what} " + said)
     for col, us_col, what in (
         ("answered_at", "answered_us", "the first answer in the events is at"),
         ("closed_at", "closed_us", "the last closing in the events is at"),
@@ -413,5 +414,11 @@ def _compare(
         given_us = complaints[us_col].to_numpy(dtype=np.int64)
         mine_us = derived[us_col]
         differ = (given_us >= 0) & has & (given_us != mine_us)
-        text = pd.Series(_iso(mine_us), dtype=object).replace("", "never (no such event)")
-        cflag(differ, col, _iso(given_us), f"{what} " + text.astype(str))
+        if not differ.any():
+            continue
+        when = np.full(len(differ), "", dtype=object)
+        given_text = np.full(len(differ), "", dtype=object)
+        when[differ] = _iso(mine_us[differ])
+        given_text[differ] = _iso(given_us[differ])
+        when[differ & (when == "")] = "never (no such event)"
+        cflag(differ, col, given_text, f"{what} " + pd.Series(when, dtype=object).astype(str))
