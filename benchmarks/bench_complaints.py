@@ -153,7 +153,6 @@ TEMPLATES = [
     ["received", "registered", "forwarded", "closed"],
     ["received", "registered", "assigned", "in_progress"],
 ]  # fmt: skip
-_FROM = {"received": None}
 
 
 def make_history(n: int, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
