@@ -146,7 +146,7 @@ def make_import_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
 
 
 TEMPLATES = [
-    # (to_status sequence, hours between steps)
+    # the to_status sequences of the synthetic histories
     ["received", "registered", "assigned", "in_progress", "answered", "closed"],
     ["received", "registered", "assigned", "suspended", "in_progress", "answered", "closed",
      "reopened", "in_progress", "answered", "closed"],
