@@ -88,6 +88,12 @@ def test_survey_and_complaint_counts_match_the_demo_files(demo):
     kpis = read_table(out / "complaint_kpis.csv")
     assert kpis["received"].sum() == len(complaints)  # 1,721 synthetic complaints
     assert set(kpis["organization"]) == set(complaints["organization"])
+    # the full event history is imported: reopenings counted in the KPIs are the
+    # complaints with a "reopened" event in the events file
+    events = read_table(catalog.datasets["registry.demo.complaint_events"].path)
+    reopened = events.loc[events["to_status"] == "reopened", "complaint_id"].nunique()
+    assert reopened > 0
+    assert kpis["reopened"].sum() == reopened
     responses = read_table(catalog.datasets["registry.demo.survey"].path)
     problems = read_table(out / "survey_problems.csv")
     dims = read_table(out / "survey_dimensions.csv")

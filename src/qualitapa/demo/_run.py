@@ -307,12 +307,16 @@ class _Run:
         try:
             for ds in records:
                 ev = events.get(ds.service)
-                report = _import_complaints(register, ds.path, ev.path if ev else None)
-                problems = getattr(report, "problems", pd.DataFrame())
+                # with the events file the register keeps each complaint's real
+                # history: reopenings, suspensions and forwards count in the KPIs
+                report = register.import_csv(ds.path, events=ev.path if ev else None)
                 self.result.notes.append(
-                    f"complaints {ds.id}: {getattr(report, 'imported', '?')} imported, "
-                    f"{len(problems)} problem(s)"
+                    f"complaints {ds.id}: {report.imported} imported"
+                    + (" with their full event history" if ev else "")
+                    + f", {len(report.problems)} problem(s)"
                 )
+                if len(report.problems):
+                    self.result.save("complaint_import_problems", report.problems)
             self.result.files.append("complaints.db")
             calendars = {
                 o.id: cp.WorkCalendar(o.province)
@@ -544,16 +548,6 @@ def _rake_by_organization(responses: pd.DataFrame, margins: pd.DataFrame) -> pd.
     out = responses.copy()
     out["weight"] = np.asarray(fit.weights, dtype=float)
     return out
-
-
-def _import_complaints(register: Any, path: Path, events: Path | None) -> Any:
-    """Import complaints (with their full history when the register supports it)."""
-    if events is not None:
-        try:
-            return register.import_csv(path, events=events)
-        except TypeError:  # a register without history import
-            pass
-    return register.import_csv(path)
 
 
 def _summary(run: _Run, scale: str) -> str:
