@@ -307,5 +307,6 @@ def benchmark_command(
     names = {o.id: o.name for o in catalog.organizations.values()}
     if names:
         org = result["organization"].astype(str)
-        table.insert(table.columns.get_loc("organization") + 1, "name", org.map(names).fillna(""))
+        position = list(table.columns).index("organization") + 1
+        table.insert(position, "name", org.map(names).fillna(""))
     emit(table.round(3), "table", output, title="Benchmark (* = best performer)")

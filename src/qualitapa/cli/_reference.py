@@ -35,7 +35,13 @@ def render_cli_reference() -> str:
     ]
     for path, command in _walk(cli, ["qualitapa"]):
         name = " ".join(path)
-        with click.Context(command, info_name=name, terminal_width=88) as ctx:
+        # the same help option names as a real invocation (inherited from the
+        # root group's context settings), so the page does not depend on
+        # which context click happened to cache the option from
+        names = cli.context_settings.get("help_option_names", ["--help"])
+        with click.Context(
+            command, info_name=name, terminal_width=88, help_option_names=names
+        ) as ctx:
             help_text = command.get_help(ctx)
         lines += [f"## {name}", "", "```text", help_text.rstrip(), "```", ""]
     return "\n".join(lines)
