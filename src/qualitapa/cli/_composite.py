@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, emit, get_catalog, output_options
+from qualitapa.cli._main import (
+    catalog_for,
+    cli,
+    definitions_option,
+    emit,
+    output_options,
+)
 from qualitapa.io import read_table
-
-
-def _catalog(definitions: tuple[Path, ...]) -> Any:
-    if not definitions:
-        return get_catalog()
-    from qualitapa.catalog import Catalog
-    from qualitapa.declarative import TomlPlugin
-
-    return Catalog.build([("definitions", TomlPlugin(*definitions))], entrypoints=True)
 
 
 def _names(text: str) -> list[str]:
@@ -28,13 +24,7 @@ def _names(text: str) -> list[str]:
 @cli.command("composite")
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--index", "index_id", required=True, help="Id of the composite index.")
-@click.option(
-    "--definitions",
-    "-d",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Extra TOML definitions (indicators, composites). Repeatable.",
-)
+@definitions_option
 @click.option("--period", "-p", default=None, help="Only this period.")
 @click.option(
     "--uncertainty",
@@ -77,7 +67,7 @@ def composite_command(
         compute,
     )
 
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     definition = catalog.composites[index_id]
     frame = read_table(data)
     needed = definition.indicators()

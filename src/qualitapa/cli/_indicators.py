@@ -9,19 +9,16 @@ from typing import Any
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, emit, get_catalog, output_options
+from qualitapa.cli._main import (
+    catalog_for,
+    cli,
+    definitions_option,
+    emit,
+    output_options,
+)
 from qualitapa.errors import DefinitionError
 from qualitapa.io import read_table
 
-_definitions_option = click.option(
-    "--definitions",
-    "-d",
-    "definitions",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Extra TOML definitions (services, variables, organizations, indicators) used "
-    "together with the installed plugins. Repeatable.",
-)
 _service_option = click.option("--service", "-s", default=None, help="Only this service.")
 _indicator_option = click.option(
     "--indicator", "-i", "indicators", multiple=True, help="Only this indicator. Repeatable."
@@ -37,15 +34,6 @@ _errors_option = click.option(
 _data_argument = click.argument(
     "data", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-
-
-def _catalog(definitions: tuple[Path, ...]) -> Any:
-    if not definitions:
-        return get_catalog()
-    from qualitapa.catalog import Catalog
-    from qualitapa.declarative import TomlPlugin
-
-    return Catalog.build([("definitions", TomlPlugin(*definitions))], entrypoints=True)
 
 
 def _select(catalog: Any, service: str | None, ids: tuple[str, ...]) -> list[Any]:
@@ -91,7 +79,7 @@ def indicators_group() -> None:
 @indicators_group.command("list")
 @_service_option
 @click.option("--dimension", default=None, help="Only this dimension (efficiency, ...).")
-@_definitions_option
+@definitions_option
 @output_options
 def indicators_list(
     service: str | None,
@@ -101,7 +89,7 @@ def indicators_list(
     output: Path | None,
 ) -> None:
     """List the indicators defined by the plugins."""
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     items = catalog.indicators.by_service(service) if service else list(catalog.indicators.values())
     if dimension:
         items = [d for d in items if d.dimension.value == dimension]
@@ -128,11 +116,11 @@ def indicators_list(
 
 @indicators_group.command("show")
 @click.argument("indicator_id")
-@_definitions_option
+@definitions_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def indicators_show(indicator_id: str, definitions: tuple[Path, ...], fmt: str) -> None:
     """Show the definition of one indicator."""
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     d = catalog.indicators[indicator_id]
     data = d.to_dict()
     data["variables"] = sorted(d.variables)
@@ -156,7 +144,7 @@ def indicators_show(indicator_id: str, definitions: tuple[Path, ...], fmt: str) 
 @_data_argument
 @_service_option
 @_indicator_option
-@_definitions_option
+@definitions_option
 @output_options
 def indicators_check(
     data: Path,
@@ -169,7 +157,7 @@ def indicators_check(
     """List the problems in raw DATA (non-numeric, duplicate, impossible values)."""
     from qualitapa.indicators import check_data
 
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     defs = _select(catalog, service, indicators)
     problems = check_data(read_table(data), defs, catalog=catalog, source=str(data))
     emit(problems, fmt, output)
@@ -182,7 +170,7 @@ def indicators_check(
 @_service_option
 @_indicator_option
 @_errors_option
-@_definitions_option
+@definitions_option
 @output_options
 def indicators_compute(
     data: Path,
@@ -200,7 +188,7 @@ def indicators_compute(
     """
     from qualitapa.indicators import compute
 
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     defs = _select(catalog, service, indicators)
     frame = read_table(data)
     result = compute(defs, frame, catalog=catalog, source=str(data), errors=errors)  # type: ignore[arg-type]
@@ -213,7 +201,7 @@ def indicators_compute(
 @_indicator_option
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level.")
 @_errors_option
-@_definitions_option
+@definitions_option
 @output_options
 def indicators_trends(
     data: Path,
@@ -232,7 +220,7 @@ def indicators_trends(
     """
     from qualitapa.indicators import trends
 
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     values = _values(data, catalog, service, indicators, errors)
     emit(trends(values, catalog=catalog, alpha=alpha, source=str(data)), fmt, output)
 
@@ -242,7 +230,7 @@ def indicators_trends(
 @_service_option
 @_indicator_option
 @_errors_option
-@_definitions_option
+@definitions_option
 @output_options
 def indicators_targets(
     data: Path,
@@ -256,7 +244,7 @@ def indicators_targets(
     """Compare values with the indicators' targets (met / not met, gap)."""
     from qualitapa.indicators import targets
 
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     values = _values(data, catalog, service, indicators, errors)
     emit(targets(values, catalog=catalog, source=str(data)), fmt, output)
 
@@ -270,7 +258,7 @@ def indicators_targets(
     "--peer-group", "-g", default=None, help="Compare within the groups of this peer group id."
 )
 @_errors_option
-@_definitions_option
+@definitions_option
 @output_options
 def benchmark_command(
     data: Path,
@@ -290,7 +278,7 @@ def benchmark_command(
     """
     from qualitapa.indicators import benchmark
 
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     values = _values(data, catalog, service, indicators, errors)
     if period is not None:
         values = values[values["period"].astype(str) == period].reset_index(drop=True)

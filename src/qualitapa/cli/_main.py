@@ -20,7 +20,15 @@ from qualitapa.__about__ import __version__
 from qualitapa.errors import QualitapaError
 from qualitapa.io import neutralise_formulas
 
-__all__ = ["cli", "emit", "get_catalog", "main", "output_options"]
+__all__ = [
+    "catalog_for",
+    "cli",
+    "definitions_option",
+    "emit",
+    "get_catalog",
+    "main",
+    "output_options",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,6 +67,29 @@ def get_catalog() -> Any:
     from qualitapa.catalog import default_catalog
 
     return default_catalog()
+
+
+#: ``-d/--definitions FILE.toml`` (repeatable): extra TOML definitions used
+#: together with the installed plugins; pass the value to :func:`catalog_for`.
+definitions_option = click.option(
+    "--definitions",
+    "-d",
+    "definitions",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra TOML definitions (services, organizations, indicators, composites, "
+    "standards, charters...) used together with the installed plugins. Repeatable.",
+)
+
+
+def catalog_for(definitions: tuple[Path, ...] | list[Path] = ()) -> Any:
+    """The installed plugins' catalog, plus the TOML files given with ``-d``."""
+    if not definitions:
+        return get_catalog()
+    from qualitapa.catalog import Catalog
+    from qualitapa.declarative import TomlPlugin
+
+    return Catalog.build([("definitions", TomlPlugin(*definitions))], entrypoints=True)
 
 
 def output_options(func: F) -> F:

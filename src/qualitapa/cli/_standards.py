@@ -9,28 +9,15 @@ from typing import Any
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, emit, get_catalog, output_options
+from qualitapa.cli._main import (
+    catalog_for,
+    cli,
+    definitions_option,
+    emit,
+    output_options,
+)
 from qualitapa.errors import DataError, UnknownItemError
 from qualitapa.io import read_table
-
-_definitions_option = click.option(
-    "-d",
-    "--definitions",
-    "definitions",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Extra TOML definitions (services, standards, charters) used together with the "
-    "installed plugins. Repeatable.",
-)
-
-
-def _catalog(definitions: tuple[Path, ...]) -> Any:
-    if not definitions:
-        return get_catalog()
-    from qualitapa.catalog import Catalog
-    from qualitapa.declarative import TomlPlugin
-
-    return Catalog.build([("definitions", TomlPlugin(*definitions))], entrypoints=True)
 
 
 def _select(catalog: Any, service: str | None, ids: tuple[str, ...]) -> list[Any]:
@@ -58,7 +45,7 @@ _organization_option = click.option(
 @standards_group.command("list")
 @click.option("--service", default=None, help="Only the standards of this service.")
 @_organization_option
-@_definitions_option
+@definitions_option
 @output_options
 def standards_list(
     service: str | None,
@@ -70,7 +57,7 @@ def standards_list(
     """List the quality standards defined by the plugins."""
     from qualitapa.standards import standards_for
 
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     selected = _select(catalog, service, ())
     if organization is not None:
         catalog.organizations[organization]  # unknown organization -> error with suggestions
@@ -114,7 +101,7 @@ def standards_list(
 )
 @click.option("--service", default=None, help="Only the standards of this service.")
 @click.option("--standard", "standard_ids", multiple=True, help="Only this standard (repeatable).")
-@_definitions_option
+@definitions_option
 @output_options
 def standards_check(
     values_path: Path | None,
@@ -130,7 +117,7 @@ def standards_check(
 
     if values_path is None and deliveries_path is None:
         raise click.UsageError("give --values and/or --deliveries")
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     values = read_table(values_path) if values_path else None
     deliveries = read_table(deliveries_path) if deliveries_path else None
     source = ", ".join(str(p) for p in (values_path, deliveries_path) if p)
@@ -152,7 +139,7 @@ def standards_check(
     help="Per-delivery records (see 'standards check').",
 )
 @click.option("--service", default=None, help="Only the standards of this service.")
-@_definitions_option
+@definitions_option
 @output_options
 def standards_refunds(
     deliveries_path: Path,
@@ -164,7 +151,7 @@ def standards_refunds(
     """List the deliveries owed an automatic refund (indennizzo), one row each."""
     from qualitapa.standards import refunds_due
 
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     emit(
         refunds_due(
             _select(catalog, service, ()),
@@ -182,11 +169,11 @@ def charter_group() -> None:
 
 
 @charter_group.command("list")
-@_definitions_option
+@definitions_option
 @output_options
 def charter_list(definitions: tuple[Path, ...], fmt: str | None, output: Path | None) -> None:
     """List the charters defined by the plugins."""
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     rows = [
         {
             "id": c.id,
@@ -233,7 +220,7 @@ def charter_list(definitions: tuple[Path, ...], fmt: str | None, output: Path | 
     help="Render this organization's charter: its local standards in place of the general "
     "ones they replace.",
 )
-@_definitions_option
+@definitions_option
 def charter_render(
     service: str,
     doc_format: str,
@@ -247,7 +234,7 @@ def charter_render(
     """Render the charter of SERVICE for publication (all text escaped)."""
     from qualitapa.standards import render_charter
 
-    catalog = _catalog(definitions)
+    catalog = catalog_for(definitions)
     if organization is not None:
         catalog.organizations[organization]  # unknown organization -> error with suggestions
     if charter_id is not None:
