@@ -24,7 +24,12 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.catalog import Catalog, default_catalog
-from qualitapa.demo._synthetic import VariableProfile, synthetic_municipalities, synthetic_panel
+from qualitapa.demo._synthetic import (
+    N_MUNICIPALITIES,
+    VariableProfile,
+    synthetic_municipalities,
+    synthetic_panel,
+)
 from qualitapa.errors import DataError
 from qualitapa.io import read_table, write_csv
 
@@ -661,6 +666,7 @@ def run_demo(
     uncertainty_runs: int = 200,
     seed: int = 0,
     progress: Progress | None = None,
+    national_size: int = N_MUNICIPALITIES,
 ) -> DemoResult:
     """Run the whole Q-Club quality cycle on the installed plugins' demo data.
 
@@ -685,6 +691,9 @@ def run_demo(
         Seed for every random step.
     progress
         Called with a message before each step (the CLI shows them).
+    national_size
+        Number of synthetic municipalities at national scale (default: as
+        many as Italy has, 7,896).
 
     Returns
     -------
@@ -716,7 +725,7 @@ def run_demo(
     peer = "qclub.size" if "qclub.size" in catalog.peer_groups else None
     if scale == "national":
         say("generating a synthetic national set of municipalities")
-        municipalities = synthetic_municipalities(seed=seed)
+        municipalities = synthetic_municipalities(national_size, seed=seed)
         raw = _national_raw(raw, catalog, municipalities, seed)
         run.names = dict(zip(municipalities["organization"], municipalities["name"], strict=True))
         peer = None
