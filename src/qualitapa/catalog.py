@@ -410,7 +410,8 @@ class Catalog:
     def check(self) -> list[Problem]:
         """Look for problems that do not stop the catalog from building.
 
-        Hook implementations with unknown names (typos) are errors; missing
+        Hook implementations with unknown names (typos) and an id used both
+        by a variable and by an indicator are errors; missing
         English labels are warnings; each item that defines a
         ``check(catalog)`` method (indicators check their variables are
         declared, standards that their indicator exists...) adds its own
@@ -427,6 +428,17 @@ class Catalog:
                     "plugin",
                     None,
                     str(exc),
+                )
+            )
+        for shared in sorted(set(self.variables) & set(self.indicators)):
+            problems.append(
+                Problem(
+                    self.indicators.plugin_of(shared),
+                    "indicator",
+                    shared,
+                    f"the id is also a variable (of plugin {self.variables.plugin_of(shared)!r}); "
+                    "tables that hold variables and indicator values together (charter "
+                    "compliance) could not tell them apart",
                 )
             )
         for kind in KINDS:

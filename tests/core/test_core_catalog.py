@@ -215,3 +215,32 @@ def test_check_warns_on_missing_english_label():
     assert [(p.plugin, p.item, p.severity, p.message) for p in problems] == [
         ("libs", "libraries", "warning", "no English label")
     ]
+
+
+def test_check_reports_an_id_shared_by_a_variable_and_an_indicator():
+    from qualitapa.indicators import IndicatorDefinition, Variable
+
+    class Plugin:
+        @hookimpl
+        def qualitapa_services(self):
+            return [Service("libraries", Text("Biblioteche", "Libraries"))]
+
+        @hookimpl
+        def qualitapa_variables(self):
+            return [Variable("libraries.loans", Text("Prestiti", "Loans"), unit="count")]
+
+        @hookimpl
+        def qualitapa_indicators(self):
+            return [
+                IndicatorDefinition(
+                    "libraries.loans", Text("Prestiti", "Loans"), "libraries", "effectiveness",
+                    "libraries.loans / population", "higher_is_better",
+                )
+            ]  # fmt: skip
+
+    problems = Catalog.build([("libs", Plugin())], entrypoints=False).check()
+    errors = [p for p in problems if p.severity == "error"]
+    assert [(p.plugin, p.kind, p.item) for p in errors] == [
+        ("libs", "indicator", "libraries.loans")
+    ]
+    assert "also a variable" in errors[0].message

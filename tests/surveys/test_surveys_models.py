@@ -249,3 +249,15 @@ def test_expression_errors_name_the_token(text, token):
 def test_relevant_cannot_use_dot():
     with pytest.raises(FormulaError, match="only be used in a constraint"):
         Question("q", "numeric", "Q", relevant=". > 1")
+
+
+def test_dimension_id_overall_is_reserved_for_the_overall_index():
+    # score_dimensions adds a row "overall" per group: a dimension with that id
+    # would give two "overall" rows, so it is refused at definition time
+    from qualitapa.surveys import SurveyDimension
+
+    with pytest.raises(DefinitionError, match="'overall' is reserved"):
+        SurveyDimension("overall", "Soddisfazione complessiva")
+    assert SurveyDimension("overall_satisfaction", "Soddisfazione complessiva").id == (
+        "overall_satisfaction"
+    )

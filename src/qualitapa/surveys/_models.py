@@ -329,6 +329,10 @@ class Choice:
         return cls(value, str(value))
 
 
+#: Id of the overall index in scoring results: no dimension may use it.
+OVERALL = "overall"
+
+
 @attrs.frozen
 class SurveyDimension:
     """A dimension of a questionnaire (accessibility, waiting time, courtesy...).
@@ -345,6 +349,16 @@ class SurveyDimension:
     id: str = attrs.field(validator=_check_question_id)
     label: Text = attrs.field(converter=_to_text)
     weight: float | None = attrs.field(default=None, converter=_to_opt_float)
+
+    @id.validator
+    def _check_reserved(self, attribute: attrs.Attribute[Any], value: str) -> None:
+        if value == OVERALL:
+            raise DefinitionError(
+                f"{OVERALL!r} is reserved for the overall index that scoring adds; name the "
+                "dimension of the overall-satisfaction items e.g. 'overall_satisfaction'",
+                item=value,
+                field="id",
+            )
 
     @weight.validator
     def _check_weight(self, attribute: attrs.Attribute[Any], value: float | None) -> None:

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from qualitapa.errors import DataError
-from qualitapa.surveys._models import Instrument, Question, QuestionType, _format_code
+from qualitapa.surveys._models import OVERALL, Instrument, Question, QuestionType, _format_code
 from qualitapa.surveys._stats import (
     Groups,
     make_groups,
@@ -420,7 +420,7 @@ def score_dimensions(
     else:
         low, high = s.low, s.high
     labels = {d.id: d.label.get("it") for d in instrument.dimensions}
-    names = [*dims, "overall"]
+    names = [*dims, OVERALL]
     m = len(names)
     weight_col = np.column_stack([omega, np.full(groups.n, np.nan)])
     cols: dict[str, Any] = {
