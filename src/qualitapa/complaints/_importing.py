@@ -42,6 +42,10 @@ OPTIONAL = (
 )
 #: Columns an import table may have (the first five are required).
 IMPORT_COLUMNS = REQUIRED + OPTIONAL
+#: Columns that :meth:`ComplaintRegister.to_frame` writes but the register
+#: derives from the events: accepted on import (so an export re-imports) and
+#: recomputed, not stored.
+DERIVED_COLUMNS = ("updated_at",)
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone", "contact_address")
 PROBLEM_COLUMNS = ["table", "row", "id", "column", "value", "problem"]
 #: The outcomes that end the office's work on a complaint.
@@ -243,7 +247,7 @@ def prepare_import(
     if not isinstance(frame, pd.DataFrame):
         raise DataError("expected a pandas DataFrame", source=source)
     require_columns(frame, REQUIRED, source=source)
-    unknown = [c for c in frame.columns if c not in IMPORT_COLUMNS]
+    unknown = [c for c in frame.columns if c not in IMPORT_COLUMNS + DERIVED_COLUMNS]
     if unknown:
         raise DataError(
             f"unknown column; allowed: {list(IMPORT_COLUMNS)}",
