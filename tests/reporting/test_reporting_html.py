@@ -194,3 +194,44 @@ def test_indicator_without_values_says_why(values, definitions):
     assert "No values for 2024 (zero_denominator)" in page
     # bar + trend charts for the two indicators with values only
     assert page.count("<img ") == 4
+
+
+def test_ipa_labels_come_from_the_report_services_questionnaire():
+    # two services' questionnaires reuse the question id "acc_hours": the
+    # registry report must show the registry question's text
+    from qualitapa import Service, Text, hookimpl
+    from qualitapa.surveys import Instrument, Question, Scale
+    from qualitapa.testing import catalog_with
+
+    def questionnaire(service, label):
+        q = Question("acc_hours", "likert", label, scale=Scale.likert(5))
+        return Instrument(f"{service}.survey", service, service=service, questions=[q])
+
+    class Plugin:
+        @hookimpl
+        def qualitapa_services(self):
+            return [
+                Service("libraries", Text("Biblioteche")),
+                Service("registry", Text("Anagrafe")),
+            ]
+
+        @hookimpl
+        def qualitapa_instruments(self):
+            return [
+                questionnaire("libraries", Text("Orari della biblioteca")),
+                questionnaire("registry", Text("Orari dello sportello")),
+            ]
+
+    catalog = catalog_with(("p", Plugin()))
+    table = pd.DataFrame(
+        {"question": ["acc_hours"], "importance": [0.7], "performance": [64.0],
+         "quadrant": ["low_priority"], "performance_axis": [67.0], "importance_axis": [0.72]}
+    )  # fmt: skip
+    page = render_report(service="registry", period=2024, ipa=table, catalog=catalog, charts=False)
+    assert "Orari dello sportello" in page
+    assert "Orari della biblioteca" not in page
+    by_instrument = render_report(
+        service="registry", period=2024, ipa=table.assign(instrument="libraries.survey"),
+        catalog=catalog, charts=False,
+    )  # fmt: skip
+    assert "Orari della biblioteca" in by_instrument

@@ -61,8 +61,8 @@ def test_ipa_quadrants_and_axes():
         "c": "low_priority",
         "d": "possible_overkill",
     }
-    assert r["x_axis"].iloc[0] == 50.0
-    assert r["y_axis"].iloc[0] == 50.0
+    assert r["performance_axis"].iloc[0] == 50.0
+    assert r["importance_axis"].iloc[0] == 50.0
     fixed = ipa(inst, df, axes=(80.0, 50.0)).set_index("question")
     assert fixed.loc["b", "quadrant"] == "concentrate_here"
 

@@ -176,3 +176,22 @@ def test_distribution_shares(counter):
     assert w.loc["9", "share"] == 0.5
     assert w.loc["9", "n"] == 1
     assert np.isnan(d[(d["question"] == "channel") & (d["org"] == "b")]["share"]).all()
+
+
+def test_dimension_rows_carry_both_languages_and_the_overall_index_its_own_name():
+    from qualitapa import Text
+    from qualitapa.surveys import Instrument, Question, Scale, SurveyDimension, score_dimensions
+
+    inst = Instrument(
+        "x", "X",
+        dimensions=[SurveyDimension("wait", Text("Attesa", "Waiting"))],
+        questions=[Question("q", "likert", "Q", dimension="wait", scale=Scale.likert(5))],
+    )  # fmt: skip
+    out = score_dimensions(inst, pd.DataFrame({"q": [5, 3]}), min_n=1).set_index("dimension")
+    assert out.loc["wait", ["label", "label_en"]].tolist() == ["Attesa", "Waiting"]
+    assert out.loc["overall", ["label", "label_en"]].tolist() == [
+        "Indice complessivo di soddisfazione",
+        "Overall satisfaction index",
+    ]
+    # (5 - 1) / 4 = 100 and (3 - 1) / 4 = 50: mean index 75
+    assert out.loc["wait", "index"] == pytest.approx(75.0)

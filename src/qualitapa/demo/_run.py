@@ -279,8 +279,8 @@ class _Run:
                 )
             )
             alphas.append(sv.reliability(inst, clean, by="organization").assign(instrument=inst.id))
-            ipa_table = sv.ipa(inst, clean, weights=weights)
-            ipas.append(ipa_table.assign(instrument=inst.id))
+            ipa_table = sv.ipa(inst, clean, weights=weights).assign(instrument=inst.id)
+            ipas.append(ipa_table)
             if any(q.type is sv.QuestionType.RECOMMEND for q in inst.questions):
                 nps_tables.append(
                     sv.nps(inst, clean, by="organization", weights=weights).assign(

@@ -113,6 +113,7 @@ class _Context:
     catalog: Any
     definitions: dict[str, Any]
     max_bars: int
+    service: str | None = None
 
     def name(self, org: Any) -> str:
         return self.names.get(str(org), str(org))
@@ -130,10 +131,26 @@ class _Context:
             return str(label.get(self.lang))
         return fallback if fallback is not None else item
 
-    def question_label(self, question: str) -> str:
-        """The label of a survey question of the catalog's instruments, else its id."""
-        for instrument in getattr(self.catalog, "instruments", {}).values():
-            for q in getattr(instrument, "questions", ()):
+    def question_label(self, question: str, instrument: str | None = None) -> str:
+        """The label of a survey question, else its id.
+
+        Questionnaires of different services reuse question ids (``acc_hours``),
+        so the search goes to the named ``instrument`` when given, else to the
+        instruments of the report's service first.
+        """
+        instruments = list(getattr(self.catalog, "instruments", {}).values())
+        if instrument is not None:
+            instruments = [i for i in instruments if getattr(i, "id", None) == instrument]
+        elif self.service is not None:
+            svc = self.service
+
+            def own(i: Any) -> bool:
+                s = str(getattr(i, "service", "") or "")
+                return s == svc or s.startswith(svc + ".")
+
+            instruments = sorted(instruments, key=lambda i: not own(i))
+        for inst in instruments:
+            for q in getattr(inst, "questions", ()):
                 if getattr(q, "id", None) == question and hasattr(q.label, "get"):
                     return str(q.label.get(self.lang))
         return question
@@ -687,17 +704,24 @@ def _ipa_section(ctx: _Context, frame: pd.DataFrame) -> str:
     item = _pick(frame, f"label_{lang}", "label", "item", "question", "dimension")
     labels = frame[item].astype(str).tolist() if item else [str(i) for i in frame.index]
     if item in ("item", "question"):
-        labels = [ctx.question_label(q) for q in labels]
+        instruments = (
+            frame["instrument"].astype(str).tolist()
+            if "instrument" in frame.columns
+            else [None] * len(labels)
+        )
+        labels = [ctx.question_label(q, i) for q, i in zip(labels, instruments, strict=True)]
     x, y = _numbers(frame[imp]), _numbers(frame[perf])
-    x_axis = float(frame.attrs.get("importance_axis", np.nanmean(x) if len(x) else np.nan))
-    y_axis = float(frame.attrs.get("performance_axis", np.nanmean(y) if len(y) else np.nan))
-    for col, attr in (("importance_axis", "x"), ("performance_axis", "y"), ("x_axis", "x"),
-                      ("y_axis", "y")):  # fmt: skip
+    # the chart puts importance on x and performance on y; the crossing comes
+    # from the table (qualitapa.surveys.ipa) or defaults to the means
+    x_axis = float(np.nanmean(x)) if len(x) else np.nan
+    y_axis = float(np.nanmean(y)) if len(y) else np.nan
+    for col in ("importance_axis", "performance_axis"):
         if col in frame.columns and frame[col].notna().any():
-            if attr == "x":
-                x_axis = float(_numbers(frame[col])[0])
+            value = float(_numbers(frame[col])[0])
+            if col == "importance_axis":
+                x_axis = value
             else:
-                y_axis = float(_numbers(frame[col])[0])
+                y_axis = value
     names = [tr(k, lang) for k in ("keep_up", "possible_overkill", "low_priority")]
     # top-left: low importance, high performance; top-right: high both
     quadrant_names = [names[1], names[0], names[2], tr("concentrate_here", lang)]
@@ -993,8 +1017,8 @@ def render_report(
       optional ``organization``, ``label``, ``n``, ``small_sample``), as
       :func:`qualitapa.surveys.score_dimensions` returns them.
     * ``ipa``: :func:`qualitapa.surveys.ipa` output (``question`` or
-      ``label``, ``importance``, ``performance``, ``quadrant``, ``x_axis``,
-      ``y_axis``; axes at the means without them); with an
+      ``label``, ``importance``, ``performance``, ``quadrant``,
+      ``importance_axis``, ``performance_axis``; axes at the means without them); with an
       ``organization`` column, the highlighted organization's rows.
     * ``complaints``: KPIs of :func:`qualitapa.complaints.kpis`;
       ``complaint_trend``: its monthly ``trend`` (``period, received,
@@ -1078,6 +1102,7 @@ def render_report(
         catalog=catalog,
         definitions=defs,
         max_bars=max(2, max_bars),
+        service=service,
     )
     service_label = ctx.label_of("services", service) if service else None
     heading = title or " – ".join(x for x in (tr("report", lang), service_label) if x)

@@ -153,7 +153,8 @@ def ipa(
         Group columns, then ``question``, ``dimension``, ``n``,
         ``performance`` (0-100), ``importance`` (0-100 when stated, a
         correlation or coefficient when derived), ``importance_method``,
-        ``x_axis``, ``y_axis``, ``quadrant`` (a :class:`Quadrant` value),
+        ``performance_axis`` and ``importance_axis`` (where the quadrant
+        lines cross), ``quadrant`` (a :class:`Quadrant` value),
         ``membership`` (share of bootstrap replicates that put the item in
         the same quadrant; NaN without bootstrap).
 
@@ -258,8 +259,8 @@ def ipa(
         "importance_method": np.full(
             groups.n * k, "stated" if importance == "stated" else f"derived_{derived}", dtype=object
         ),
-        "x_axis": np.repeat(x0.ravel(), k),
-        "y_axis": np.repeat(y0.ravel(), k),
+        "performance_axis": np.repeat(x0.ravel(), k),
+        "importance_axis": np.repeat(y0.ravel(), k),
         "quadrant": np.where(quad.ravel() >= 0, _QUADRANTS[np.maximum(quad.ravel(), 0)], None),
         "membership": membership.ravel(),
     }

@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from qualitapa.errors import DataError
+from qualitapa.models import Text
 from qualitapa.surveys._models import OVERALL, Instrument, Question, QuestionType, _format_code
 from qualitapa.surveys._stats import (
     Groups,
@@ -380,7 +381,7 @@ def score_dimensions(
     -------
     DataFrame
         Group columns, then ``dimension`` (``"overall"`` for the overall
-        index), ``label``, ``n``, ``n_eff``, ``index``, ``se``, ``ci_low``,
+        index), ``label`` (Italian), ``label_en``, ``n``, ``n_eff``, ``index``, ``se``, ``ci_low``,
         ``ci_high``, ``weight`` (of the dimension in the overall index),
         ``weighting``, ``small_sample``.
 
@@ -419,13 +420,15 @@ def score_dimensions(
         )
     else:
         low, high = s.low, s.high
-    labels = {d.id: d.label.get("it") for d in instrument.dimensions}
+    overall_label = Text("Indice complessivo di soddisfazione", "Overall satisfaction index")
+    labels = {d.id: d.label for d in instrument.dimensions} | {OVERALL: overall_label}
     names = [*dims, OVERALL]
     m = len(names)
     weight_col = np.column_stack([omega, np.full(groups.n, np.nan)])
     cols: dict[str, Any] = {
         "dimension": np.tile(names, groups.n),
-        "label": np.tile([labels.get(d, "Soddisfazione complessiva") for d in names], groups.n),
+        "label": np.tile([labels[d].get("it") for d in names], groups.n),
+        "label_en": np.tile([labels[d].get("en") for d in names], groups.n),
         "n": s.n.ravel().astype(np.int64),
         "n_eff": s.n_eff.ravel(),
         "index": s.mean.ravel(),
