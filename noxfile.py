@@ -13,10 +13,13 @@ nox.options.reuse_existing_virtualenvs = True
 PLUGINS = sorted(glob.glob("plugins/*/pyproject.toml"))
 
 
-def _install_all(session: nox.Session) -> None:
-    session.install("-e", ".[dev]")
-    for pyproject in PLUGINS:
-        session.install("-e", os.path.dirname(pyproject))
+def _plugin_args() -> list[str]:
+    # one pip call for all plugins: some depend on others (modena on qclub, registry)
+    return [arg for pyproject in PLUGINS for arg in ("-e", os.path.dirname(pyproject))]
+
+
+def _install_all(session: nox.Session, extras: str = "dev") -> None:
+    session.install("-e", f".[{extras}]", *_plugin_args())
 
 
 @nox.session
@@ -51,9 +54,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the documentation site with warnings as errors."""
-    session.install("-e", ".[docs,plot,excel]")
-    for pyproject in PLUGINS:
-        session.install("-e", os.path.dirname(pyproject))
+    _install_all(session, "docs,plot,excel")
     session.run("mkdocs", "build", "--strict", "--site-dir", "site")
 
 
