@@ -113,7 +113,10 @@ def bench_dea(sizes: list[int]) -> list[dict]:
                     "speedup": t_ref / t_lib,
                     "max_abs_diff": diff,
                     "peak_rss_mb": mem / 1e6,
-                    "ok": t_ref / t_lib >= 3 and diff < 1e-8,
+                    # the 3x target is the issue's, for 1,000 and 3,000 units; the
+                    # quick run (fewer units, where screening gains less) checks
+                    # identical scores only
+                    "ok": diff < 1e-8 and (n < 1000 or t_ref / t_lib >= 3),
                 }
             )
             print(rows[-1], flush=True)
