@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from qualitapa.cli import cli
@@ -103,3 +104,36 @@ def test_office_year_through_the_cli(tmp_path: Path) -> None:
     code, out, _ = _run("complaints", "pareto", "--db", db, "--format", "csv")
     assert code == 0
     assert pd.read_csv(io.StringIO(out))["count"].tolist() == [2]
+
+
+def test_kpis_take_each_organizations_population_from_the_catalog(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from qualitapa import Organization, hookimpl
+    from qualitapa.cli import _complaints
+    from qualitapa.testing import catalog_with
+
+    class Cities:
+        @hookimpl
+        def qualitapa_organizations(self):
+            return [Organization("036023", "Modena", population=185_000),
+                    Organization("022205", "Trento", population=119_000)]  # fmt: skip
+
+    monkeypatch.setattr(_complaints, "get_catalog", lambda: catalog_with(("c", Cities())))
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "id,kind,channel,service,received_at,organization\n"
+        "M1,complaint,email,registry,2024-01-08T09:00:00+01:00,036023\n"
+        "M2,complaint,email,registry,2024-01-09T09:00:00+01:00,036023\n"
+        "T1,complaint,pec,registry,2024-01-10T09:00:00+01:00,022205\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "urp.db")
+    assert _run("complaints", "import", str(src), "--db", db)[0] == 0
+    code, out, err = _run("complaints", "kpis", "--db", db, "--by", "organization",
+                          "--as-of", "2024-02-01", "--format", "json")  # fmt: skip
+    assert code == 0, err
+    rows = {r["organization"]: r for r in json.loads(out)}
+    # Modena: 2 complaints / 185,000 inhabitants x 10,000 = 0.1081...
+    assert rows["036023"]["per_10000"] == pytest.approx(2 / 185_000 * 10_000)
+    assert rows["022205"]["per_10000"] == pytest.approx(1 / 119_000 * 10_000)

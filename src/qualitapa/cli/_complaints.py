@@ -239,7 +239,13 @@ def _cases(
 @click.option(
     "--by", default="", help="Comma-separated grouping, e.g. service,month (month|quarter|year)."
 )
-@click.option("--population", type=float, default=None, help="Inhabitants, for per-10,000 rates.")
+@click.option(
+    "--population",
+    type=float,
+    default=None,
+    help="Inhabitants, for per-10,000 rates (default: each organization's population from the "
+    "installed plugins, when they register it).",
+)
 @_deadline_options
 @output_options
 def kpis_command(
@@ -259,7 +265,13 @@ def kpis_command(
 
     cases = _cases(db, deadline_days, working_days, province, use_catalog, as_of)
     groups = [b.strip() for b in by.split(",") if b.strip()]
-    emit(kpis(cases, by=groups, as_of=as_of, population=population), fmt, output)
+    inhabitants: float | dict[str, float] | None = population
+    if inhabitants is None and "organization" in cases.columns:
+        known = {k: float(v) for k, v in get_catalog().populations().items() if v}
+        orgs = set(cases["organization"].dropna().astype(str))
+        if orgs and orgs <= set(known):
+            inhabitants = {o: known[o] for o in orgs}
+    emit(kpis(cases, by=groups, as_of=as_of, population=inhabitants), fmt, output)
 
 
 @complaints_group.command("pareto")
