@@ -167,3 +167,17 @@ def test_no_indicators_installed(tmp_path: Path) -> None:
     code, _, err = _run("indicators", "compute", str(_raw(tmp_path)))
     assert code == 1
     assert "no indicators" in err
+
+
+def test_invalid_data_prints_the_problem_table(tmp_path: Path, registry_toml: Path) -> None:
+    bad = RAW.astype({"value": object}).copy()
+    bad.loc[1, "value"] = "quattro"  # a's FTE written in words
+    code, _, err = _run("indicators", "compute", str(_raw(tmp_path, bad)), "-d", str(registry_toml))
+    assert code == 1
+    first, *table = err.strip().splitlines()
+    assert first.startswith("Error: ")
+    assert "data row 2, variable 'fte', value 'quattro': not a number" in first
+    assert "--errors report" in first
+    assert "Traceback" not in err
+    assert table[0].split()[:2] == ["row", "organization"]
+    assert table[1].split()[:2] == ["2", "a"]

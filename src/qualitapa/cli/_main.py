@@ -34,6 +34,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Exit code for errors in the user's input or definitions.
 EXIT_ERROR = 1
+#: How many rows of an error's problem table (``failure_cases``) are printed.
+MAX_FAILURE_ROWS = 20
 
 
 class _Group(click.Group):
@@ -46,6 +48,12 @@ class _Group(click.Group):
             if ctx.find_root().params.get("debug"):
                 raise
             click.echo(f"Error: {exc}", err=True)
+            cases = getattr(exc, "failure_cases", None)
+            if isinstance(cases, pd.DataFrame) and len(cases):
+                shown = cases.head(MAX_FAILURE_ROWS)
+                click.echo(shown.to_string(index=False), err=True)
+                if len(cases) > MAX_FAILURE_ROWS:
+                    click.echo(f"... and {len(cases) - MAX_FAILURE_ROWS} more problem(s)", err=True)
             ctx.exit(EXIT_ERROR)
 
 

@@ -185,7 +185,8 @@ def compute(
         raise DataError(
             f"{len(matrix.problems)} invalid value(s) in the data; first: data row "
             f"{first['row']}, variable {first['variable']!r}, value {first['value']!r}: "
-            f"{first['problem']} (use errors='report' to compute the rest)",
+            f"{first['problem']} (errors='report', or --errors report on the command line, "
+            "computes the rest)",
             source=source,
             failure_cases=matrix.problems,
         )
