@@ -1,6 +1,6 @@
 """Comparisons between organizations or years, and the city benchmark table.
 
-Tests (scipy.stats), chosen by the number of groups and ``test``:
+Tests (scipy.stats), chosen by the number of groups, ``test`` and ``weights``:
 
 =============  ==========================  ================================
 what           two groups                  more than two groups
@@ -11,14 +11,38 @@ mean           Mann-Whitney U              Kruskal-Wallis
 (rank-based)   (``mannwhitneyu``)          (``kruskal``)
 share          chi-square                  chi-square
 (top box)      (``chi2_contingency``)      (``chi2_contingency``)
+mean           design-based Welch t        design-based Welch F
+(weighted)     (``weighted_welch_t``)      (``weighted_welch_f``)
+share          Rao-Scott first-order       Rao-Scott first-order
+(weighted)     chi-square                  chi-square
+               (``rao_scott_chi2``)        (``rao_scott_chi2``)
 =============  ==========================  ================================
 
 With ``pairwise=True`` every pair of groups is also tested. p-values are
 adjusted for multiple comparisons across all the tests of one call (Holm
 by default; Bonferroni; Benjamini-Hochberg false discovery rate).
-Tests treat respondents as a simple random sample (they are unweighted);
-for weighted estimates compare the design-based intervals of
-:func:`score_items` / :func:`score_dimensions`.
+
+Without weights respondents are treated as a simple random sample. With
+``weights`` the tests use the estimates and standard errors of
+:func:`score_items` / :func:`score_dimensions` (weighted means, Kish
+effective sample size :math:`n_{eff}`, :math:`se^2 = s^2 / n_{eff}`):
+
+* two groups: :math:`t = (\\bar y_a - \\bar y_b) / \\sqrt{se_a^2 + se_b^2}`
+  on Welch-Satterthwaite degrees of freedom
+  :math:`(se_a^2 + se_b^2)^2 / (se_a^4/(n_{eff,a}-1) + se_b^4/(n_{eff,b}-1))`;
+* :math:`k` groups: Welch's (1951) heteroscedastic F with precision weights
+  :math:`1/se_g^2` and :math:`n_{eff,g} - 1` degrees of freedom per group, a
+  small-sample version of the Wald chi-square test of equal means of
+  independent domains (its numerator times :math:`k - 1` is the Wald
+  statistic; with two groups it is the square of the t above);
+* shares: the Rao & Scott (1981, 1984) first-order corrected chi-square: the
+  Pearson chi-square of the table of weighted shares with the nominal group
+  sizes, divided by the mean generalised design effect
+  :math:`\\bar\\delta = \\sum_g (1 - n_g/n)\\, d_g / (k - 1)`, where
+  :math:`d_g = n_g / n_{eff,g}` is the Kish design effect of group *g*.
+
+With equal weights these are exactly Welch's t, Welch's ANOVA and Pearson's
+chi-square. See ``docs/surveys.md`` for the sources.
 """
 
 from __future__ import annotations
@@ -34,8 +58,29 @@ from scipy import stats
 from qualitapa.errors import DataError
 from qualitapa.surveys._models import Instrument
 from qualitapa.surveys._scoring import item_values, respondent_scores
+from qualitapa.surveys._stats import make_groups, summarise, weights_of
 
 __all__ = ["adjust_pvalues", "benchmark_table", "compare_groups"]
+
+#: Columns of :func:`compare_groups`, in order.
+COLUMNS = [
+    "variable",
+    "group_a",
+    "group_b",
+    "n_a",
+    "n_b",
+    "estimate_a",
+    "estimate_b",
+    "difference",
+    "test",
+    "statistic",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "weighted",
+    "n_eff_a",
+    "n_eff_b",
+]
 
 
 def adjust_pvalues(p: Any, method: str | None = "holm") -> np.ndarray:
@@ -102,8 +147,15 @@ def compare_groups(
     correction: str | None = "holm",
     top_box: int = 2,
     alpha: float = 0.05,
+    weights: str | None = None,
 ) -> pd.DataFrame:
     """Test whether groups (organizations, years...) differ on items or indices.
+
+    Groups are compared as independent samples (domains). Without
+    ``weights`` the tests treat respondents as a simple random sample; with
+    ``weights`` they are design-based and agree with the intervals of
+    :func:`score_items` and :func:`score_dimensions` (see the module notes
+    and ``docs/surveys.md``).
 
     Parameters
     ----------
@@ -120,7 +172,8 @@ def compare_groups(
         ``"mean"`` or ``"share"`` (top-box share, chi-square test).
     test
         ``"parametric"`` (Welch t / ANOVA) or ``"nonparametric"``
-        (Mann-Whitney / Kruskal-Wallis); ignored for shares.
+        (Mann-Whitney / Kruskal-Wallis); ignored for shares. Rank tests
+        have no weighted version: with ``weights`` use ``"parametric"``.
     pairwise
         Also test every pair of groups (always done with two groups).
     correction
@@ -129,14 +182,32 @@ def compare_groups(
         Points of the top box for ``kind="share"``.
     alpha
         Significance level applied to the adjusted p-values.
+    weights
+        Column of survey weights (e.g. from :func:`rake`). Means are then
+        compared with the design-based Welch t (two groups,
+        ``weighted_welch_t``) and Welch F (more groups,
+        ``weighted_welch_f``), shares with the Rao-Scott first-order
+        corrected chi-square (``rao_scott_chi2``). Default: unweighted.
 
     Returns
     -------
     DataFrame
         ``variable``, ``group_a``, ``group_b`` (empty for the test across
-        all groups), ``n_a``, ``n_b``, ``estimate_a``, ``estimate_b``
-        (means, or shares), ``difference`` (a - b), ``test``,
-        ``statistic``, ``p_value``, ``p_adjusted``, ``significant``.
+        all groups), ``n_a``, ``n_b`` (valid answers; for the test across
+        all groups ``n_a`` is their total and ``n_b`` is 0),
+        ``estimate_a``, ``estimate_b`` (means, or shares; weighted with
+        ``weights``), ``difference`` (a - b), ``test``, ``statistic``
+        (t, F or chi-square), ``p_value``, ``p_adjusted``,
+        ``significant``, ``weighted`` (whether weights were used),
+        ``n_eff_a``, ``n_eff_b`` (Kish effective sample sizes of the
+        answers; equal to ``n_a``, ``n_b`` without weights).
+
+    Raises
+    ------
+    DataError
+        The grouping or weight column is missing, a group or weight is
+        missing, fewer than two groups, unknown variables, or
+        ``test="nonparametric"`` on means with ``weights``.
 
     Examples
     --------
@@ -149,6 +220,12 @@ def compare_groups(
     [{'group_a': 'a', 'group_b': 'b', 'difference': 2.6, 'test': 'welch_t'}]
     >>> bool(r["significant"].iloc[0])
     True
+
+    With survey weights (respondent 3 of group a counts twice):
+
+    >>> w = compare_groups(inst, df.assign(w=[1, 1, 2, 1, 1, 1, 1, 1, 1, 1]), weights="w")
+    >>> w[["estimate_a", "test", "n_eff_a"]].round(3).to_dict("records")
+    [{'estimate_a': 4.667, 'test': 'weighted_welch_t', 'n_eff_a': 4.5}]
     """
     if by not in responses.columns:
         raise DataError("grouping column is missing", column=by)
@@ -156,6 +233,13 @@ def compare_groups(
         raise ValueError(f"kind must be 'mean' or 'share', not {kind!r}")
     if test not in ("parametric", "nonparametric"):
         raise ValueError(f"test must be 'parametric' or 'nonparametric', not {test!r}")
+    if weights is not None and kind == "mean" and test == "nonparametric":
+        raise DataError(
+            "rank-based tests (Mann-Whitney, Kruskal-Wallis) are not defined with survey "
+            "weights; use test='parametric' (design-based Welch t / F) with weights",
+            column=weights,
+        )
+    w = None if weights is None else weights_of(responses, weights)
     keys = responses[by]
     if keys.isna().any():
         raise DataError("group is missing", row=int(np.flatnonzero(keys.isna())[0]) + 1, column=by)
@@ -192,22 +276,187 @@ def compare_groups(
         unknown = sorted(set(variables) - set(series))
         if unknown:
             raise DataError(f"unknown variable(s) to compare: {unknown}")
-    rows: list[dict[str, Any]] = []
-    for name, x in series.items():  # loop over variables and pairs, not respondents
-        parts = _split(x, codes, n_groups)
-        if n_groups > 2:
-            rows.append(_test_all(name, parts, kind, test))
-        if n_groups == 2 or pairwise:
-            for i, j in itertools.combinations(range(n_groups), 2):
-                rows.append(
-                    _test_pair(name, parts[i], parts[j], str(labels[i]), str(labels[j]), kind, test)
-                )
-    if not rows:
+    if not series:
         raise DataError("nothing to compare: the instrument has no scaled questions")
-    out = pd.DataFrame(rows)
+    labels_text = [str(x) for x in labels]
+    if w is not None:
+        out = _weighted_tests(series, codes, labels_text, w, kind, pairwise)
+    else:
+        rows: list[dict[str, Any]] = []
+        for name, x in series.items():  # loop over variables and pairs, not respondents
+            parts = _split(x, codes, n_groups)
+            if n_groups > 2:
+                rows.append(_test_all(name, parts, kind, test))
+            if n_groups == 2 or pairwise:
+                for i, j in itertools.combinations(range(n_groups), 2):
+                    rows.append(
+                        _test_pair(
+                            name, parts[i], parts[j], labels_text[i], labels_text[j], kind, test
+                        )
+                    )
+        out = pd.DataFrame(rows)
+        out["weighted"] = False
+        out["n_eff_a"] = out["n_a"].astype(float)
+        out["n_eff_b"] = out["n_b"].astype(float)
     out["p_adjusted"] = adjust_pvalues(out["p_value"].to_numpy(), correction)
     out["significant"] = out["p_adjusted"] < alpha
-    return out
+    return out[COLUMNS]
+
+
+def _welch_t(m: np.ndarray, var: np.ndarray, nu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Welch t and its p-value for rows 0 and 1 of arrays (2, ...).
+
+    ``var`` are squared standard errors, ``nu`` their degrees of freedom
+    (``n_eff - 1``); df = Welch-Satterthwaite.
+    """
+    v = var[0] + var[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = (m[0] - m[1]) / np.sqrt(v)
+        df = v**2 / (var[0] ** 2 / nu[0] + var[1] ** 2 / nu[1])
+    ok = (nu > 0).all(axis=0) & np.isfinite(var).all(axis=0) & (v > 0)
+    t = np.where(ok, t, np.nan)
+    p = np.where(ok, 2 * stats.t.sf(np.abs(t), np.where(ok, df, 1.0)), np.nan)
+    return t, p
+
+
+def _welch_f(
+    m: np.ndarray, var: np.ndarray, nu: np.ndarray, used: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Welch's (1951) F across the ``used`` groups (axis 0) and its p-value.
+
+    Precision weights :math:`w_g = 1/se_g^2`, :math:`W = \\sum w_g`,
+    :math:`\\tilde y = \\sum w_g \\bar y_g / W`,
+    :math:`A = \\sum w_g (\\bar y_g - \\tilde y)^2 / (k-1)` (the Wald
+    chi-square over k - 1), :math:`\\Lambda = \\sum (1 - w_g/W)^2 / \\nu_g`,
+    :math:`F = A / (1 + 2(k-2)\\Lambda/(k^2-1))` on k - 1 and
+    :math:`(k^2-1)/(3\\Lambda)` degrees of freedom.
+    """
+    k = used.sum(axis=0).astype(float)
+    ok = (k >= 2) & ((~used) | ((nu > 0) & (var > 0) & np.isfinite(var))).all(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wg = np.where(used, 1.0 / var, 0.0)
+        big_w = wg.sum(axis=0)
+        centre = np.where(used, wg * np.where(used, m, 0.0), 0.0).sum(axis=0) / big_w
+        a = np.where(used, wg * (m - centre) ** 2, 0.0).sum(axis=0) / (k - 1)
+        lam = np.where(used, (1 - wg / big_w) ** 2 / nu, 0.0).sum(axis=0)
+        f = a / (1 + 2 * (k - 2) * lam / (k**2 - 1))
+        df2 = (k**2 - 1) / (3 * lam)
+    f = np.where(ok, f, np.nan)
+    p = np.where(ok, stats.f.sf(f, np.where(ok, k - 1, 1.0), np.where(ok, df2, 1.0)), np.nan)
+    return f, p
+
+
+def _rao_scott(
+    n: np.ndarray, share: np.ndarray, n_eff: np.ndarray, used: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rao-Scott first-order corrected chi-square of equal shares across groups (axis 0).
+
+    Pearson :math:`X^2 = \\sum_g n_g (\\hat p_g - \\hat p)^2 / (\\hat p(1-\\hat p))`
+    with :math:`\\hat p = \\sum n_g \\hat p_g / n` (weighted shares, nominal
+    sizes), divided by :math:`\\bar\\delta = \\sum_g (1 - n_g/n) d_g / (k-1)`,
+    :math:`d_g = n_g / n_{eff,g}`; chi-square on k - 1 degrees of freedom.
+    """
+    k = used.sum(axis=0).astype(float)
+    n = np.where(used, n, 0.0)
+    total = n.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = np.where(used, n * np.where(used, share, 0.0), 0.0).sum(axis=0) / total
+        x2 = np.where(used, n * (share - pooled) ** 2, 0.0).sum(axis=0) / (pooled * (1 - pooled))
+        deff = np.where(used, n / n_eff, 0.0)
+        delta = ((1 - n / total) * deff).sum(axis=0) / (k - 1)
+        x2_rs = x2 / delta
+    ok = (k >= 2) & (pooled > 0) & (pooled < 1) & (delta > 0) & np.isfinite(delta)
+    x2_rs = np.where(ok, x2_rs, np.nan)
+    p = np.where(ok, stats.chi2.sf(x2_rs, np.where(ok, k - 1, 1.0)), np.nan)
+    return x2_rs, p
+
+
+def _weighted_tests(
+    series: dict[str, np.ndarray],
+    codes: np.ndarray,
+    labels: list[str],
+    w: np.ndarray,
+    kind: str,
+    pairwise: bool,
+) -> pd.DataFrame:
+    """Design-based tests of every variable, vectorised over variables and pairs."""
+    names = list(series)
+    n_groups = len(labels)
+    groups = make_groups(pd.DataFrame({"g": codes}), "g")  # group g = code g = labels[g]
+    s = summarise(np.column_stack([series[v] for v in names]), w, groups)  # (groups, vars)
+    var = s.se**2
+    nu = s.n_eff - 1
+    used = s.n > 0
+    n_vars = len(names)
+    frames = []
+    if n_groups > 2:
+        if kind == "share":
+            stat, p = _rao_scott(s.n, s.mean, s.n_eff, used)
+        else:
+            stat, p = _welch_f(s.mean, var, nu, used)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "_v": np.arange(n_vars),
+                    "_o": 0,
+                    "variable": names,
+                    "group_a": "",
+                    "group_b": "",
+                    "n_a": np.where(used, s.n, 0).sum(axis=0).astype(np.int64),
+                    "n_b": 0,
+                    "estimate_a": np.nan,
+                    "estimate_b": np.nan,
+                    "difference": np.nan,
+                    "test": "rao_scott_chi2" if kind == "share" else "weighted_welch_f",
+                    "statistic": stat,
+                    "p_value": p,
+                    "weighted": True,
+                    "n_eff_a": np.where(used, s.n_eff, 0.0).sum(axis=0),
+                    "n_eff_b": 0.0,
+                }
+            )
+        )
+    if n_groups == 2 or pairwise:
+        ia, ib = np.triu_indices(n_groups, 1)  # the order of itertools.combinations
+        pair = np.stack([ia, ib])  # (2, pairs)
+
+        def both(x: np.ndarray) -> np.ndarray:
+            return x[pair]  # (2, pairs, vars)
+
+        if kind == "share":
+            stat, p = _rao_scott(both(s.n), both(s.mean), both(s.n_eff), both(used))
+        else:
+            stat, p = _welch_t(both(s.mean), both(var), both(nu))
+        n_pairs = len(ia)
+
+        def flat(x: np.ndarray) -> np.ndarray:
+            return np.asarray(x).T.ravel()  # (pairs, vars) -> variable-major rows
+
+        lab = np.asarray(labels, dtype=object)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "_v": np.repeat(np.arange(n_vars), n_pairs),
+                    "_o": np.tile(np.arange(1, n_pairs + 1), n_vars),
+                    "variable": np.repeat(names, n_pairs),
+                    "group_a": np.tile(lab[ia], n_vars),
+                    "group_b": np.tile(lab[ib], n_vars),
+                    "n_a": flat(s.n[ia]).astype(np.int64),
+                    "n_b": flat(s.n[ib]).astype(np.int64),
+                    "estimate_a": flat(s.mean[ia]),
+                    "estimate_b": flat(s.mean[ib]),
+                    "difference": flat(s.mean[ia] - s.mean[ib]),
+                    "test": "rao_scott_chi2" if kind == "share" else "weighted_welch_t",
+                    "statistic": flat(stat),
+                    "p_value": flat(p),
+                    "weighted": True,
+                    "n_eff_a": flat(s.n_eff[ia]),
+                    "n_eff_b": flat(s.n_eff[ib]),
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True).sort_values(["_v", "_o"], kind="stable")
+    return out.drop(columns=["_v", "_o"]).reset_index(drop=True)
 
 
 def _chi2(parts: Sequence[np.ndarray]) -> tuple[float, float]:
