@@ -338,7 +338,9 @@ def ipa_command(
     "--on", type=click.Choice(["dimensions", "items"]), default="dimensions", show_default=True
 )
 @click.option("--share", is_flag=True, help="Compare top-box shares (chi-square) on items.")
-@click.option("--nonparametric", is_flag=True, help="Mann-Whitney / Kruskal-Wallis.")
+@click.option(
+    "--nonparametric", is_flag=True, help="Mann-Whitney / Kruskal-Wallis (unweighted only)."
+)
 @click.option("--pairwise", is_flag=True, help="Also test every pair of groups.")
 @click.option(
     "--correction",
@@ -346,6 +348,8 @@ def ipa_command(
     default="holm",
     show_default=True,
 )
+@_weights_opt
+@_rake_opt
 @_extra_opt
 @output_options
 def compare_command(
@@ -357,15 +361,22 @@ def compare_command(
     nonparametric: bool,
     pairwise: bool,
     correction: str,
+    weights: str | None,
+    rake_path: Path | None,
     extra: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
 ) -> None:
-    """Test differences between organizations (or years) with correction."""
+    """Test differences between organizations (or years) with correction.
+
+    With --weights or --rake the tests are design-based: Welch t / F on
+    weighted means with the Kish effective sample size, Rao-Scott
+    chi-square for shares.
+    """
     from qualitapa.surveys import compare_groups
 
     inst = load_instrument(instrument)
-    clean, _ = _prepare(inst, responses, None, None, (*extra, group))
+    clean, w = _prepare(inst, responses, weights, rake_path, (*extra, group))
     frame = compare_groups(
         inst,
         clean,
@@ -375,6 +386,7 @@ def compare_command(
         test="nonparametric" if nonparametric else "parametric",
         pairwise=pairwise,
         correction=None if correction == "none" else correction,
+        weights=w,
     )
     emit(frame, fmt, output)
 
