@@ -24,7 +24,7 @@ import enum
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -40,6 +40,10 @@ __all__ = [
     "Service",
     "Text",
     "check_id",
+    "coerce_enum",
+    "optional_enum",
+    "to_optional_text",
+    "to_text",
 ]
 
 #: Ids are lower-case words separated by dots, underscores or hyphens,
@@ -80,8 +84,45 @@ class Polarity(enum.StrEnum):
         return {"higher_is_better": 1, "lower_is_better": -1, "neutral": 0}[self.value]
 
 
-def _text_converter(value: Any) -> Text:
+def to_text(value: Any) -> Text:
+    """attrs converter: a :class:`Text` from a Text, a string or ``{it, en}``."""
     return Text.coerce(value)
+
+
+def to_optional_text(value: Any) -> Text | None:
+    """attrs converter: like :func:`to_text`, keeping None."""
+    return None if value is None else Text.coerce(value)
+
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+def coerce_enum(cls: type[E], field: str, value: Any) -> E:
+    """A member of ``cls`` from itself or its (case-insensitive) value.
+
+    Raises :class:`DefinitionError` naming ``field`` and the allowed values.
+
+    Examples
+    --------
+    >>> coerce_enum(Polarity, "polarity", "Higher_is_better")
+    <Polarity.HIGHER_IS_BETTER: 'higher_is_better'>
+    """
+    if isinstance(value, cls):
+        return value
+    if value is None:
+        raise DefinitionError(f"a {field} is required", field=field)
+    try:
+        return cls(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cls)
+        raise DefinitionError(
+            f"{value!r} is not a valid {field}; use one of {allowed}", field=field
+        ) from None
+
+
+def optional_enum(cls: type[E], field: str, value: Any) -> E | None:
+    """Like :func:`coerce_enum`, keeping None."""
+    return None if value is None else coerce_enum(cls, field, value)
 
 
 @attrs.frozen
@@ -231,10 +272,10 @@ class Service:
     """
 
     id: str = attrs.field(validator=check_id)
-    label: Text = attrs.field(converter=_text_converter)
+    label: Text = attrs.field(converter=to_text)
     parent: str | None = attrs.field(default=None)
     description: Text | None = attrs.field(
-        default=None, converter=attrs.converters.optional(_text_converter)
+        default=None, converter=attrs.converters.optional(to_text)
     )
 
     @classmethod
@@ -325,7 +366,7 @@ class PeerGroup:
     """
 
     id: str = attrs.field(validator=check_id)
-    label: Text = attrs.field(converter=_text_converter)
+    label: Text = attrs.field(converter=to_text)
     members: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
     breaks: tuple[float, ...] = attrs.field(default=(), converter=tuple)
     labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
@@ -397,14 +438,14 @@ class Dataset:
     """
 
     id: str = attrs.field(validator=check_id)
-    label: Text = attrs.field(converter=_text_converter)
+    label: Text = attrs.field(converter=to_text)
     path: Path = attrs.field(converter=Path)
     kind: str = attrs.field(validator=attrs.validators.instance_of(str))
     service: str | None = attrs.field(default=None)
     instrument: str | None = attrs.field(default=None)
     synthetic: bool = attrs.field(default=False)
     description: Text | None = attrs.field(
-        default=None, converter=attrs.converters.optional(_text_converter)
+        default=None, converter=attrs.converters.optional(to_text)
     )
 
     @classmethod

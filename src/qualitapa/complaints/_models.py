@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from qualitapa.errors import DefinitionError
-from qualitapa.models import Text, check_id, from_mapping
+from qualitapa.models import Text, check_id, from_mapping, to_text
 
 __all__ = [
     "Channel",
@@ -339,10 +339,6 @@ class Event:
     seq: int | None = attrs.field(default=None)
 
 
-def _text(value: Any) -> Text:
-    return Text.coerce(value)
-
-
 def _optional_deadline(value: Any) -> Deadline | None:
     return None if value is None else Deadline.coerce(value)
 
@@ -380,7 +376,7 @@ class ComplaintCategory:
     """
 
     id: str = attrs.field(validator=check_id)
-    label: Text = attrs.field(converter=_text)
+    label: Text = attrs.field(converter=to_text)
     service: str = attrs.field(validator=check_id)
     parent: str | None = attrs.field(default=None)
     deadline: Deadline | None = attrs.field(default=None, converter=_optional_deadline)

@@ -27,7 +27,16 @@ import numpy as np
 
 from qualitapa.errors import DefinitionError
 from qualitapa.indicators._formula import Formula
-from qualitapa.models import Dimension, Polarity, Text, check_id, from_mapping
+from qualitapa.models import (
+    Dimension,
+    Polarity,
+    Text,
+    check_id,
+    coerce_enum,
+    from_mapping,
+    to_optional_text,
+    to_text,
+)
 
 __all__ = [
     "Comparator",
@@ -38,36 +47,16 @@ __all__ = [
 ]
 
 
-def _text(value: Any) -> Text:
-    return Text.coerce(value)
-
-
-def _optional_text(value: Any) -> Text | None:
-    return None if value is None else Text.coerce(value)
-
-
-def _enum(cls: type[enum.StrEnum], field: str, value: Any) -> Any:
-    if isinstance(value, cls):
-        return value
-    try:
-        return cls(str(value).strip().lower())
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in cls)
-        raise DefinitionError(
-            f"{value!r} is not a valid {field}; use one of {allowed}", field=field
-        ) from None
-
-
 def _dimension(value: Any) -> Dimension:
-    return _enum(Dimension, "dimension", value)
+    return coerce_enum(Dimension, "dimension", value)
 
 
 def _polarity(value: Any) -> Polarity:
-    return _enum(Polarity, "polarity", value)
+    return coerce_enum(Polarity, "polarity", value)
 
 
 def _periodicity(value: Any) -> Periodicity:
-    return _enum(Periodicity, "periodicity", value)
+    return coerce_enum(Periodicity, "periodicity", value)
 
 
 def _finite(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
@@ -112,10 +101,10 @@ class Variable:
     """
 
     id: str = attrs.field(validator=check_id)
-    label: Text = attrs.field(converter=_text)
+    label: Text = attrs.field(converter=to_text)
     unit: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     service: str | None = attrs.field(default=None, validator=_optional_id)
-    description: Text | None = attrs.field(default=None, converter=_optional_text)
+    description: Text | None = attrs.field(default=None, converter=to_optional_text)
     nonnegative: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
     integer: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
 
@@ -342,7 +331,7 @@ class IndicatorDefinition:
     """
 
     id: str = attrs.field(validator=check_id)
-    label: Text = attrs.field(converter=_text)
+    label: Text = attrs.field(converter=to_text)
     service: str = attrs.field(validator=check_id)
     dimension: Dimension = attrs.field(converter=_dimension)
     formula: Formula = attrs.field(
@@ -352,7 +341,7 @@ class IndicatorDefinition:
     unit: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     scale: float = attrs.field(default=1.0, converter=float, validator=_nonzero)
     periodicity: Periodicity = attrs.field(default=Periodicity.ANNUAL, converter=_periodicity)
-    description: Text | None = attrs.field(default=None, converter=_optional_text)
+    description: Text | None = attrs.field(default=None, converter=to_optional_text)
     target: Target | None = attrs.field(
         default=None,
         converter=attrs.Converter(_target_converter, takes_self=True),  # type: ignore[misc]

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from qualitapa.errors import DefinitionError
-from qualitapa.models import Text, check_id, from_mapping
+from qualitapa.models import Text, check_id, from_mapping, to_optional_text, to_text
 
 __all__ = ["Charter", "ComplaintProcedure", "Contact", "OpeningHours"]
 
@@ -29,19 +29,11 @@ def _opt_date(value: Any) -> dt.date | None:
     return None if value is None else _date(value)
 
 
-def _text(value: Any) -> Text:
-    return Text.coerce(value)
-
-
-def _opt_text(value: Any) -> Text | None:
-    return None if value is None else Text.coerce(value)
-
-
 @attrs.frozen
 class Contact:
     """A contact point of the service (office, phone, e-mail, PEC, address, web)."""
 
-    label: Text = attrs.field(converter=_text)
+    label: Text = attrs.field(converter=to_text)
     phone: str | None = None
     email: str | None = None
     pec: str | None = None
@@ -60,9 +52,9 @@ class Contact:
 class OpeningHours:
     """Opening hours of a place: ``days`` (e.g. "lunedì-venerdì") and ``hours`` ("8:30-12:30")."""
 
-    days: Text = attrs.field(converter=_text)
+    days: Text = attrs.field(converter=to_text)
     hours: str = attrs.field(validator=attrs.validators.instance_of(str))
-    place: Text | None = attrs.field(default=None, converter=_opt_text)
+    place: Text | None = attrs.field(default=None, converter=to_optional_text)
 
     @classmethod
     def coerce(cls, value: Any) -> OpeningHours:
@@ -89,7 +81,7 @@ class ComplaintProcedure:
     """
 
     answer_days: int = attrs.field(validator=attrs.validators.instance_of(int))
-    description: Text | None = attrs.field(default=None, converter=_opt_text)
+    description: Text | None = attrs.field(default=None, converter=to_optional_text)
     channels: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     working_days: bool = False
 
@@ -166,15 +158,15 @@ class Charter:
 
     id: str = attrs.field(validator=check_id)
     service: str = attrs.field(validator=attrs.validators.instance_of(str))
-    title: Text = attrs.field(converter=_text)
+    title: Text = attrs.field(converter=to_text)
     valid_from: dt.date = attrs.field(converter=_date)
     valid_to: dt.date | None = attrs.field(default=None, converter=_opt_date)
     standards: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
-    introduction: Text | None = attrs.field(default=None, converter=_opt_text)
+    introduction: Text | None = attrs.field(default=None, converter=to_optional_text)
     contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
     opening_hours: tuple[OpeningHours, ...] = attrs.field(default=(), converter=_hours)
     complaint_procedure: ComplaintProcedure | None = attrs.field(default=None, converter=_procedure)
-    refund_policy: Text | None = attrs.field(default=None, converter=_opt_text)
+    refund_policy: Text | None = attrs.field(default=None, converter=to_optional_text)
 
     def __attrs_post_init__(self) -> None:
         if self.valid_to is not None and self.valid_to < self.valid_from:

@@ -38,7 +38,15 @@ import attrs
 import numpy as np
 
 from qualitapa.errors import DefinitionError, FormulaError
-from qualitapa.models import Text, check_id, from_mapping
+from qualitapa.models import (
+    Text,
+    check_id,
+    coerce_enum,
+    from_mapping,
+    optional_enum,
+    to_optional_text,
+    to_text,
+)
 
 __all__ = [
     "SUB_DIMENSIONS",
@@ -319,10 +327,6 @@ def _nonneg(instance: Any, attribute: attrs.Attribute[Any], value: float | None)
         raise DefinitionError(f"{attribute.name} must be a non-negative number", field="refund")
 
 
-def _opt_text_conv(value: Any) -> Text | None:
-    return None if value is None else Text.coerce(value)
-
-
 @attrs.frozen
 class RefundRule:
     """Automatic refund (indennizzo automatico) for a delivery missing a specific standard.
@@ -345,7 +349,7 @@ class RefundRule:
     unit_size: float = attrs.field(default=1.0, converter=float, validator=_nonneg)
     cap: float | None = attrs.field(default=None, converter=_opt_float, validator=_nonneg)
     currency: str = "EUR"
-    description: Text | None = attrs.field(default=None, converter=_opt_text_conv)
+    description: Text | None = attrs.field(default=None, converter=to_optional_text)
 
     def __attrs_post_init__(self) -> None:
         if self.amount == 0 and self.per_unit == 0:
@@ -415,54 +419,20 @@ def evaluate_formula(
     return np.asarray(Formula.parse(text, item=item).evaluate(columns), dtype=np.float64)
 
 
-def _opt_enum(cls: type[enum.StrEnum], field: str) -> Any:
-    def conv(value: Any) -> Any:
-        if value is None or isinstance(value, cls):
-            return value
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError:
-            allowed = ", ".join(repr(m.value) for m in cls)
-            raise DefinitionError(
-                f"{value!r} is not valid; use one of {allowed}", field=field
-            ) from None
-
-    return conv
-
-
-def _enum(cls: type[enum.StrEnum], field: str) -> Any:
-    conv = _opt_enum(cls, field)
-
-    def strict(value: Any) -> Any:
-        if value is None:
-            raise DefinitionError(f"a {cls.__name__} is required", field=field)
-        return conv(value)
-
-    return strict
-
-
 def _to_dimension(value: Any) -> QualityDimension:
-    return _enum(QualityDimension, "dimension")(value)
+    return coerce_enum(QualityDimension, "dimension", value)
 
 
 def _to_sub_dimension(value: Any) -> SubDimension | None:
-    return _opt_enum(SubDimension, "sub_dimension")(value)
+    return optional_enum(SubDimension, "sub_dimension", value)
 
 
 def _to_scope(value: Any) -> Scope:
-    return _enum(Scope, "scope")(value)
+    return coerce_enum(Scope, "scope", value)
 
 
 def _to_aggregate(value: Any) -> Aggregate:
-    return _enum(Aggregate, "aggregate")(value)
-
-
-def _to_text(value: Any) -> Text:
-    return Text.coerce(value)
-
-
-def _to_opt_text(value: Any) -> Text | None:
-    return None if value is None else Text.coerce(value)
+    return coerce_enum(Aggregate, "aggregate", value)
 
 
 def _to_target(value: Any) -> StandardTarget:
@@ -564,12 +534,12 @@ class QualityStandard:
     id: str = attrs.field(validator=check_id)
     service: str = attrs.field(validator=attrs.validators.instance_of(str))
     dimension: QualityDimension = attrs.field(converter=_to_dimension)
-    label: Text = attrs.field(converter=_to_text)
+    label: Text = attrs.field(converter=to_text)
     target: StandardTarget = attrs.field(converter=_to_target)
     indicator: str | None = None
     formula: str | None = None
     sub_dimension: SubDimension | None = attrs.field(default=None, converter=_to_sub_dimension)
-    description: Text | None = attrs.field(default=None, converter=_to_opt_text)
+    description: Text | None = attrs.field(default=None, converter=to_optional_text)
     unit: str | None = None
     scope: Scope = attrs.field(default=Scope.GENERAL, converter=_to_scope)
     aggregate: Aggregate = attrs.field(default=Aggregate.MEAN, converter=_to_aggregate)

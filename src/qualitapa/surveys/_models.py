@@ -32,7 +32,7 @@ import attrs
 import pandas as pd
 
 from qualitapa.errors import DefinitionError, FormulaError
-from qualitapa.models import Text, check_id
+from qualitapa.models import Text, check_id, to_optional_text, to_text
 from qualitapa.surveys._expressions import Expression
 
 if TYPE_CHECKING:
@@ -120,14 +120,6 @@ def _floats(values: Iterable[Any]) -> tuple[float, ...]:
 
 def _texts(values: Iterable[Any]) -> tuple[Text, ...]:
     return tuple(Text.coerce(v) for v in values)
-
-
-def _to_text(value: Any) -> Text:
-    return Text.coerce(value)
-
-
-def _to_opt_text(value: Any) -> Text | None:
-    return None if value is None else Text.coerce(value)
 
 
 def _to_opt_float(value: Any) -> float | None:
@@ -296,7 +288,7 @@ class Choice:
     """
 
     code: str = attrs.field(converter=_to_code_text)
-    label: Text = attrs.field(converter=_to_text)
+    label: Text = attrs.field(converter=to_text)
     dont_know: bool = False
 
     @code.validator
@@ -347,7 +339,7 @@ class SurveyDimension:
     """
 
     id: str = attrs.field(validator=_check_question_id)
-    label: Text = attrs.field(converter=_to_text)
+    label: Text = attrs.field(converter=to_text)
     weight: float | None = attrs.field(default=None, converter=_to_opt_float)
 
     @id.validator
@@ -448,7 +440,7 @@ class Question:
 
     id: str = attrs.field(validator=_check_question_id)
     type: QuestionType = attrs.field(converter=QuestionType)
-    label: Text = attrs.field(converter=_to_text)
+    label: Text = attrs.field(converter=to_text)
     dimension: str | None = None
     scale: Scale | None = None
     choices: tuple[Choice, ...] = attrs.field(default=(), converter=_to_choices)
@@ -457,10 +449,10 @@ class Question:
     expectation_of: str | None = None
     relevant: str | None = None
     constraint: str | None = None
-    constraint_message: Text | None = attrs.field(default=None, converter=_to_opt_text)
+    constraint_message: Text | None = attrs.field(default=None, converter=to_optional_text)
     required: bool = False
     weight: float | None = attrs.field(default=None, converter=_to_opt_float)
-    hint: Text | None = attrs.field(default=None, converter=_to_opt_text)
+    hint: Text | None = attrs.field(default=None, converter=to_optional_text)
     _relevant_expr: Expression | None = attrs.field(init=False, default=None, eq=False, repr=False)
     _constraint_expr: Expression | None = attrs.field(
         init=False, default=None, eq=False, repr=False
@@ -649,7 +641,7 @@ class Instrument:
     """
 
     id: str = attrs.field(validator=check_id)
-    label: Text = attrs.field(converter=_to_text)
+    label: Text = attrs.field(converter=to_text)
     version: str = attrs.field(default="1", converter=str)
     service: str | None = None
     dimensions: tuple[SurveyDimension, ...] = attrs.field(default=(), converter=_to_dimensions)
