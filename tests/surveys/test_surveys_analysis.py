@@ -206,3 +206,32 @@ def test_sample_size_options_and_inverse():
         sample_size(margin=0)
     with pytest.raises(ValueError, match="exceed"):
         margin_of_error(2000, population=1000)
+
+
+def _derived_instrument() -> Instrument:
+    qs = [Question(q, "likert", q, dimension="d", scale=Scale.likert(5)) for q in ("a", "b")]
+    qs.append(Question("overall", "likert", "O", scale=Scale.likert(5)))
+    return Instrument("x", "X", dimensions=[SurveyDimension("d", "D")], questions=qs)
+
+
+def test_ipa_derived_correlation_is_pairwise_complete():
+    # Issue 12, defect 6. Item a is answered by rows 0-4 only, where it equals the
+    # overall rating exactly: on the rows both answered the correlation is 1 (pandas
+    # DataFrame.corr() and R cor(use = "pairwise") agree). Rows 5-7 (a missing) have
+    # overall = 3 = its mean, which shrinks overall's all-rows variance from 2 to 1.25
+    # (population form): mixing the pairwise covariance 2 with the all-rows sd gave
+    # 2 / sqrt(2 * 1.25) = 1.265, a "correlation" above 1.
+    df = pd.DataFrame(
+        {
+            "a": [1, 2, 3, 4, 5, None, None, None],
+            "b": [2, 1, 4, 3, 5, 1, 5, 3],
+            "overall": [1, 2, 3, 4, 5, 3, 3, 3],
+        }
+    )
+    r = ipa(_derived_instrument(), df, importance="derived", overall="overall")
+    imp = r.set_index("question")["importance"]
+    assert imp["a"] == pytest.approx(1.0)
+    assert imp["b"] == pytest.approx(df["b"].corr(df["overall"]))
+    # rescaling to 0-100 does not change correlations: pandas' pairwise-complete matrix
+    np.testing.assert_allclose(imp.to_numpy(), df.corr().loc[["a", "b"], "overall"].to_numpy())
+    assert (imp.abs() <= 1 + 1e-12).all()

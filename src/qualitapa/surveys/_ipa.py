@@ -5,13 +5,18 @@ turned). Importance is either *stated* (the mean, on 0-100, of the item
 that rates its importance, ``importance_of``) or *derived*: the weighted
 Pearson correlation of the item with overall satisfaction, or its
 standardised coefficient in a multiple regression of overall satisfaction
-on the items (pairwise weighted covariances, solved for every group at
-once). Axes cross at the mean or median of the items, or at given values.
+on the items, solved for every group at once. Derived importance uses
+pairwise-complete weighted correlations: every moment of a pair of
+variables (means, variances, covariance) comes from the respondents who
+answered both, as pandas ``DataFrame.corr()`` and R ``cor(use =
+"pairwise")`` do. Axes cross at the mean or median of the items, or at
+given values.
 """
 
 from __future__ import annotations
 
 import enum
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -67,47 +72,69 @@ def _quadrant_codes(perf: np.ndarray, imp: np.ndarray, x0: np.ndarray, y0: np.nd
     return np.where(np.isnan(perf) | np.isnan(imp), -1, code)
 
 
-def _weighted_cov(x: np.ndarray, w: np.ndarray, groups: Groups) -> np.ndarray:
-    """Pairwise weighted covariance matrices per group, shape (G, k, k)."""
-    k = x.shape[1]
+def _pairwise_corr(
+    x: np.ndarray, w: np.ndarray, groups: Groups, pairs: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    """Weighted pairwise-complete correlations per group, shape (G, len(pairs)).
+
+    Every moment of a pair (both means, both variances, the covariance) uses
+    the same rows: those where both columns are answered, as pandas
+    ``DataFrame.corr()`` and R ``cor(use = "pairwise")``. (Mixing a pairwise
+    covariance with standard deviations over each column's own rows is not
+    a correlation and can exceed 1.)
+    """
     xs = groups.sort(x)
     ws = groups.sort(w)
     present = ~np.isnan(xs)
-    y = np.where(present, xs, 0.0)
-    cov = np.full((groups.n, k, k), np.nan)
-    ii, jj = np.triu_indices(k)
-    for a, b in zip(ii, jj, strict=True):  # loop over item pairs, not respondents
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column
+        centre = np.nan_to_num(np.nanmean(xs, axis=0)) if len(xs) else np.zeros(x.shape[1])
+    y = np.where(present, xs - centre, 0.0)  # shifting changes no (co)variance
+    out = np.full((groups.n, len(pairs)), np.nan)
+    for j, (a, b) in enumerate(pairs):  # loop over item pairs, not respondents
         wm = np.where(present[:, a] & present[:, b], ws, 0.0)
         sw = groups.sum_sorted(wm)
+        wa, wb = wm * y[:, a], wm * y[:, b]
         with np.errstate(invalid="ignore", divide="ignore"):
-            ma = groups.sum_sorted(wm * y[:, a]) / sw
-            mb = groups.sum_sorted(wm * y[:, b]) / sw
-            c = groups.sum_sorted(wm * y[:, a] * y[:, b]) / sw - ma * mb
-        cov[:, a, b] = c
-        cov[:, b, a] = c
-    return cov
+            ma = groups.sum_sorted(wa) / sw
+            mb = groups.sum_sorted(wb) / sw
+            caa = groups.sum_sorted(wa * y[:, a]) / sw - ma * ma
+            cbb = groups.sum_sorted(wb * y[:, b]) / sw - mb * mb
+            cab = groups.sum_sorted(wa * y[:, b]) / sw - ma * mb
+            r = cab / np.sqrt(caa * cbb)
+        ok = (sw > 0) & (caa > 0) & (cbb > 0)
+        out[:, j] = np.where(ok, np.clip(r, -1.0, 1.0), np.nan)
+    return out
 
 
 def _importance_derived(
     items: np.ndarray, overall: np.ndarray, w: np.ndarray, groups: Groups, method: str
 ) -> np.ndarray:
+    """Correlations with ``overall``, or standardised regression coefficients.
+
+    Both come from the pairwise-complete correlation matrix: the
+    coefficients solve :math:`R_{xx} \\beta = r_{xy}` (with no missing
+    answers, the least-squares slopes of the z-scored variables).
+    """
+    if method not in ("correlation", "regression"):
+        raise ValueError(
+            f"derived importance must be 'correlation' or 'regression', not {method!r}"
+        )
     k = items.shape[1]
-    cov = _weighted_cov(np.column_stack([items, overall]), w, groups)
-    cxx, cxy, cyy = cov[:, :k, :k], cov[:, :k, k], cov[:, k, k]
-    sd_x = np.sqrt(np.diagonal(cxx, axis1=1, axis2=2))
-    sd_y = np.sqrt(cyy)[:, None]
+    x = np.column_stack([items, overall])
+    rxy = _pairwise_corr(x, w, groups, [(i, k) for i in range(k)])
     if method == "correlation":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(cxy / (sd_x * sd_y))
-    if method == "regression":
-        out = np.full((groups.n, k), np.nan)
-        ok = np.isfinite(cxx).all(axis=(1, 2)) & np.isfinite(cxy).all(axis=1)
-        if ok.any():
-            sol = np.linalg.pinv(cxx[ok]) @ cxy[ok][:, :, None]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[ok] = sol[:, :, 0] * sd_x[ok] / sd_y[ok]
-        return out
-    raise ValueError(f"derived importance must be 'correlation' or 'regression', not {method!r}")
+        return rxy
+    ii, jj = np.triu_indices(k, 1)
+    off = _pairwise_corr(x, w, groups, list(zip(ii.tolist(), jj.tolist(), strict=True)))
+    rxx = np.broadcast_to(np.eye(k), (groups.n, k, k)).copy()
+    rxx[:, ii, jj] = off
+    rxx[:, jj, ii] = off
+    out = np.full((groups.n, k), np.nan)
+    ok = np.isfinite(rxx).all(axis=(1, 2)) & np.isfinite(rxy).all(axis=1)
+    if ok.any():
+        out[ok] = (np.linalg.pinv(rxx[ok]) @ rxy[ok][:, :, None])[:, :, 0]
+    return out
 
 
 def ipa(
@@ -135,7 +162,9 @@ def ipa(
         ``"stated"`` (importance items), ``"derived"``, or ``"auto"``
         (stated when every scored item has an importance item).
     derived
-        ``"correlation"`` or ``"regression"`` (standardised coefficients).
+        ``"correlation"`` or ``"regression"`` (standardised coefficients,
+        :math:`R_{xx}^{-1} r_{xy}`), both from weighted pairwise-complete
+        correlations.
     overall
         Question id of overall satisfaction for derived importance
         (default: the respondent's overall index over the dimensions).
@@ -228,8 +257,6 @@ def ipa(
         if axes not in ("mean", "median"):
             raise ValueError(f"axes must be 'mean', 'median' or (x, y), not {axes!r}")
         fn = np.nanmean if axes == "mean" else np.nanmedian
-        import warnings
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             return fn(p, axis=1, keepdims=True), fn(i, axis=1, keepdims=True)
@@ -322,8 +349,6 @@ def servqual_gap(
     P, E, D = np.column_stack(p_cols), np.column_stack(e_cols), np.column_stack(g_cols)
     dims = sorted({instrument.question(i).dimension or "" for i in ids})
     dim_of = np.array([instrument.question(i).dimension or "" for i in ids])
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         dP = np.column_stack([np.nanmean(P[:, dim_of == d], axis=1) for d in dims])
