@@ -136,3 +136,21 @@ def test_unknown_province_and_bad_weekmask() -> None:
         WorkCalendar("XX")
     with pytest.raises(DataError, match="weekmask"):
         WorkCalendar(weekmask="11111")
+
+
+def test_working_days_between_is_antisymmetric_issue_12_defect_5() -> None:
+    cal = WorkCalendar()
+    # (Fri 12 Jan 2024, Mon 15 Jan 2024]: [13-14 weekend], Mon 15 -> 1 working day.
+    assert cal.working_days_between("2024-01-12", "2024-01-15") == 1
+    # Backwards it is the same interval with the sign flipped (was -2: numpy's
+    # busday_count counts a reversed range from the other end).
+    assert cal.working_days_between("2024-01-15", "2024-01-12") == -1
+    # (Fri 20 Dec 2024, Tue 7 Jan 2025] holds 8 working days (test_christmas_2024);
+    # backwards -8 (was -9).
+    assert cal.working_days_between("2025-01-07", "2024-12-20") == -8
+    # Sunday back to Friday: no working day in (Fri 12, Sun 14] -> 0 (was -1).
+    assert cal.working_days_between("2024-01-14", "2024-01-12") == 0
+    # vectorised: both directions in one call
+    starts = np.array(["2024-01-12", "2024-01-15"], dtype="datetime64[D]")
+    ends = np.array(["2024-01-15", "2024-01-12"], dtype="datetime64[D]")
+    assert cal.working_days_between(starts, ends).tolist() == [1, -1]

@@ -113,21 +113,46 @@ class WorkCalendar:
         return np.is_busday(_as_days(dates), busdaycal=self._busdaycal)
 
     def working_days_between(self, start: Any, end: Any) -> np.ndarray | int:
-        """Working days in ``(start, end]``: after ``start``, up to and including ``end``.
+        """Signed number of working days from ``start`` to ``end``.
 
-        This is the elapsed time in working days of a complaint received on
-        ``start`` and answered on ``end``. Negative when ``end < start``.
-        Scalars in, int out; arrays in, array out.
+        Number the working days ``W1 < W2 < ...`` and let ``F(x)`` be how
+        many of them fall on or before ``x``; the result is ``F(end) -
+        F(start)``. For ``start <= end`` that is the working days in
+        ``(start, end]``: ``start`` itself never counts, ``end`` counts
+        when it is a working day; this is the elapsed time in working days
+        of a complaint received on ``start`` and answered on ``end``. For
+        ``end < start`` it is minus the working days in ``(end, start]``,
+        so the count is antisymmetric (``between(a, b) == -between(b, a)``)
+        and additive (``between(a, b) + between(b, c) == between(a, c)``).
+        A start on a closed day counts like the working day before it.
+        Scalars in, int out; arrays in (broadcast), array out.
+
+        Examples
+        --------
+        >>> cal = WorkCalendar()
+        >>> cal.working_days_between("2024-01-12", "2024-01-15")   # Fri -> Mon
+        1
+        >>> cal.working_days_between("2024-01-15", "2024-01-12")
+        -1
         """
         s, e = _as_days(start), _as_days(end)
-        out = np.busday_count(s + 1, e + 1, busdaycal=self._busdaycal)
+        lo, hi = np.minimum(s, e), np.maximum(s, e)
+        # numpy counts [lo, hi); a reversed call would count (hi, lo] instead
+        # (numpy >= 1.25), so always count forwards and apply the sign.
+        count = np.busday_count(lo + 1, hi + 1, busdaycal=self._busdaycal)
+        out = np.where(e < s, -count, count)
         return int(out) if np.ndim(out) == 0 else out
 
     def add_working_days(self, start: Any, days: Any) -> Any:
         """The ``days``-th working day after ``start`` (``start`` itself not counted).
 
-        A start on a closed day counts from the previous working day, so a
+        With the numbering of :meth:`working_days_between`, this is
+        ``W[F(start) + days]``, so ``working_days_between(start,
+        add_working_days(start, days)) == days`` for every ``start``. A
+        start on a closed day counts from the previous working day: a
         complaint received on Saturday with one working day is due Monday.
+        ``days = 0`` gives the last working day on or before ``start``;
+        negative ``days`` count backwards.
         Scalars in, :class:`datetime.date` out; arrays in, ``datetime64[D]`` out.
         """
         s = _as_days(start)

@@ -126,10 +126,7 @@ def add_deadlines(
         )
         m = mask & has_answer
         if m.any():
-            answer_w[m] = (
-                np.busday_count(received[m] + 1, answered[m] + 1, busdaycal=cal._busdaycal)
-                - sus_w[m]
-            )
+            answer_w[m] = cal.working_days_between(received[m], answered[m]) - sus_w[m]
     answer_days = np.where(
         has_answer, (answered - received).astype("timedelta64[D]").astype(float) - sus, np.nan
     )
@@ -257,7 +254,7 @@ def case_table(
         w_days = np.zeros(len(s_cid), dtype=np.int64)
         sub = pd.DataFrame({"organization": orgs.to_numpy() if orgs is not None else None})
         for cal, mask in _calendar_groups(sub, calendar):
-            w_days[mask] = np.busday_count(start[mask] + 1, end[mask] + 1, busdaycal=cal._busdaycal)
+            w_days[mask] = cal.working_days_between(start[mask], end[mask])
         sums = pd.DataFrame({"cid": s_cid[before], "d": cal_days[before], "w": w_days[before]})
         agg = sums.groupby("cid").sum()
         sus_days = ids.map(agg["d"]).fillna(0).to_numpy(dtype=np.int64)
