@@ -123,3 +123,15 @@ def test_trim_weights_keeps_total():
     w = trim_weights([1.0, 1.0, 1.0, 5.0], upper=1.5)
     assert w.sum() == pytest.approx(8.0)
     assert w.max() == pytest.approx(1.5 * w.mean())
+
+
+def test_trim_weights_keeps_clipped_units_at_the_bounds():
+    # Issue 12, defect 4. Mean weight 1, bounds 0.5 and 1.5: 0.2 and 0.4 are raised to
+    # 0.5 (-0.3 - 0.1) and 2.4 cut to 1.5 (+0.9); the net 0.5 goes in equal shares to the
+    # four free units: 1 + 0.5/4 = 1.125. R survey 4.1.1
+    # trimWeights(svydesign(ids = ~1, weights = ~w, ...), lower = 0.5, upper = 1.5,
+    # strict = TRUE) gives the same (tests/surveys/golden/trim_weights.csv).
+    # The old code rescaled every weight, clipped ones too: [0.55, 0.55, 1.1 x4, 1.5].
+    w = trim_weights([0.2, 0.4, 1, 1, 1, 1, 2.4], lower=0.5, upper=1.5)
+    np.testing.assert_allclose(w, [0.5, 0.5, 1.125, 1.125, 1.125, 1.125, 1.5], rtol=1e-12)
+    assert w.sum() == pytest.approx(7.0)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.errors import DataError
-from qualitapa.surveys._stats import design_effect, effective_sample_size
+from qualitapa.surveys._stats import _check_weights, design_effect, effective_sample_size
 
 __all__ = ["WeightingResult", "margins_from_frame", "poststratify", "rake", "trim_weights"]
 
@@ -144,26 +144,82 @@ def _codes(
 def trim_weights(
     weights: Any, *, lower: float | None = None, upper: float | None = None
 ) -> np.ndarray:
-    """Clip weights to ``[lower, upper]`` times their mean, keeping their sum.
+    """Trim weights to ``[lower, upper]`` times their mean, keeping their sum.
+
+    A weight above ``upper * mean`` is cut to that bound, a weight below
+    ``lower * mean`` raised to it; the clipped units stay at their bound and
+    the net amount trimmed is shared in equal parts among the other
+    (free) units. Sharing can push a free unit past a bound: it is then
+    clipped in turn, and the passes repeat until no free unit is outside
+    (at most one pass per unit). The mean, hence the bounds, never changes.
+
+    This is the redistribution of R ``survey::trimWeights(design, lower,
+    upper, strict = TRUE)`` (equal additive shares, bounds compared
+    strictly, repeated until nothing is outside), with bounds relative to
+    the mean. One difference: R's repeated passes also give shares to units
+    it clipped in an earlier pass (they sit exactly on a bound, so are no
+    longer "outside"), which can move a unit raised to the lower bound
+    above it again; here clipped units are held at their bound. Both agree
+    whenever a single pass suffices or only one bound binds (see
+    ``docs/surveys.md``).
+
+    Parameters
+    ----------
+    weights
+        Non-negative finite weights.
+    lower, upper
+        Bounds relative to the mean weight (``0 <= lower <= 1 <= upper``);
+        None for no bound.
+
+    Returns
+    -------
+    numpy.ndarray
+        The trimmed weights, same order and sum.
+
+    Raises
+    ------
+    DataError
+        A weight is missing, negative or infinite.
+    ValueError
+        The bounds exclude the mean weight, or ``lower >= upper``.
 
     Examples
     --------
+    Issue 12's case: 0.2 and 0.4 rise to 0.5, 2.4 falls to 1.5, and the net
+    0.5 goes to the four free units in shares of 0.125:
+
+    >>> trim_weights([0.2, 0.4, 1, 1, 1, 1, 2.4], lower=0.5, upper=1.5).tolist()
+    [0.5, 0.5, 1.125, 1.125, 1.125, 1.125, 1.5]
     >>> trim_weights([1.0, 1.0, 1.0, 5.0], upper=1.5).round(3).tolist()
     [1.667, 1.667, 1.667, 3.0]
     """
-    w = np.asarray(weights, dtype=float)
+    w = np.array(weights, dtype=float).ravel()
+    if np.isnan(w).any():
+        raise DataError("weight is missing", row=int(np.flatnonzero(np.isnan(w))[0]) + 1)
+    _check_weights(w)
+    if lower is not None and not 0 <= lower <= 1:
+        raise ValueError(f"lower must be between 0 and 1 (times the mean weight), not {lower!r}")
+    if upper is not None and upper < 1:
+        raise ValueError(f"upper must be at least 1 (times the mean weight), not {upper!r}")
     if lower is not None and upper is not None and lower >= upper:
         raise ValueError("lower must be smaller than upper")
-    total = w.sum()
-    for _ in range(50):  # a few passes: clipping then rescaling may cross the bounds again
-        mean = w.mean()
-        clipped = np.clip(
-            w, None if lower is None else lower * mean, None if upper is None else upper * mean
-        )
-        clipped = clipped * total / clipped.sum()
-        if np.allclose(clipped, w, rtol=1e-12, atol=0):
+    if len(w) == 0:
+        return w
+    mean = w.mean()
+    lo = -np.inf if lower is None else lower * mean
+    hi = np.inf if upper is None else upper * mean
+    free = np.ones(len(w), dtype=bool)
+    for _ in range(len(w)):  # every pass clips at least one more unit
+        out = free & ((w < lo) | (w > hi))
+        if not out.any():
             break
-        w = clipped
+        clipped = np.clip(w[out], lo, hi)
+        excess = float(np.sum(w[out] - clipped))
+        w[out] = clipped
+        free &= ~out
+        if not free.any():  # every unit on a bound: the excess is rounding error
+            break
+        w[free] += excess / free.sum()
     return w
 
 
