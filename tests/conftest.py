@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from qualitapa.catalog import default_catalog
 from qualitapa.plugins import DISABLE_ENV, LOAD_ENV
+
+# Property tests: a quick profile for the local loop, a thorough one for CI
+# (`HYPOTHESIS_PROFILE=ci`, set by .ci/run). Tests that need another example count
+# set it themselves; the deadline is off because the machines are shared.
+settings.register_profile("dev", max_examples=40, deadline=None)
+settings.register_profile("ci", max_examples=200, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)

@@ -80,7 +80,16 @@ def test_neutral_has_statistics_but_no_best() -> None:
 
 
 def test_single_value_and_all_equal() -> None:
-    one = benchmark(_values("h", [5.0]), definitions=POLARITIES)
+    # a single organization is not a comparison: no rank, no "best" (issue 12, defect 2)
+    alone = benchmark(_values("h", [5.0]), definitions=POLARITIES)
+    assert alone["rank"].isna().all()
+    assert not alone["is_best"].any()
+    assert alone["best_performers"].isna().all()
+    assert alone["percentile"].isna().all()
+    assert alone["comparison"].tolist() == ["too_few_compared"]
+    assert alone["n"].tolist() == [1]
+    # asked for explicitly, the arithmetic of a comparison of one still holds
+    one = benchmark(_values("h", [5.0]), definitions=POLARITIES, min_compared=1)
     assert one["rank"].tolist() == [1]
     assert one["percentile"].tolist() == [100.0]
     assert np.isnan(one["z_score"][0])  # no spread with one value
@@ -136,7 +145,11 @@ def test_blocks_of_indicators_give_the_same_result(monkeypatch: pytest.MonkeyPat
 
 def test_peer_groups_from_catalog_population_classes(registry) -> None:
     vals = _values("registry.certificates_per_fte", VALUES)
-    res = benchmark(vals, catalog=registry, peer_groups="size")
+    # each class has two organizations with a value: not compared by default
+    default = benchmark(vals, catalog=registry, peer_groups="size")
+    assert default["rank"].isna().all()
+    assert default["comparison"].astype(str).tolist() == ["too_few_compared"] * 4 + ["no_value"]
+    res = benchmark(vals, catalog=registry, peer_groups="size", min_compared=2)
     # small: a (1,000 inh.) 10 and d (2,000) 4; large: b (50,000) 7 and c (300,000) 10
     assert res["peer_group"].astype(str).tolist()[:4] == ["small", "large", "large", "small"]
     assert res["rank"].tolist()[:4] == [1, 2, 1, 2]
@@ -151,9 +164,9 @@ def test_peer_groups_from_catalog_population_classes(registry) -> None:
 def test_peer_groups_as_mapping_and_members() -> None:
     vals = _values("h", VALUES)
     mapping = {"a": "north", "b": "north", "c": "south", "d": "south", "e": "south"}
-    by_map = benchmark(vals, definitions=POLARITIES, peer_groups=mapping)
+    by_map = benchmark(vals, definitions=POLARITIES, peer_groups=mapping, min_compared=2)
     group = PeerGroup("area", Text("Area"), members=mapping)
-    by_group = benchmark(vals, definitions=POLARITIES, peer_groups=group)
+    by_group = benchmark(vals, definitions=POLARITIES, peer_groups=group, min_compared=2)
     pd.testing.assert_frame_equal(by_map, by_group)
     assert by_map["rank"].tolist() == [1, 2, 1, 2, pd.NA]
     assert by_map["n"].tolist() == [2, 2, 2, 2, 2]

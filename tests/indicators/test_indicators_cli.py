@@ -132,6 +132,15 @@ def test_benchmark_csv_from_values_and_peer_groups(tmp_path: Path, registry_toml
         "--format", "csv",
     )  # fmt: skip
     assert code == 0, err
+    # two organizations per class: nobody is ranked by default (min_compared = 3)
+    res = pd.read_csv(io.StringIO(out))
+    assert res["rank"].isna().all()
+    assert set(res["comparison"]) == {"too_few_compared"}
+    code, out, err = _run(
+        "benchmark", str(values), "-d", str(registry_toml), "--peer-group", "size",
+        "--min-compared", "2", "--format", "csv",
+    )  # fmt: skip
+    assert code == 0, err
     res = pd.read_csv(io.StringIO(out))
     by_org = res.set_index("organization")
     # small: a (5) and d (1) -> d best; large: b and c tie at 2

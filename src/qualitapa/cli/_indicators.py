@@ -257,6 +257,13 @@ def indicators_targets(
 @click.option(
     "--peer-group", "-g", default=None, help="Compare within the groups of this peer group id."
 )
+@click.option(
+    "--min-compared",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Rank nobody when fewer organizations have a value in a comparison.",
+)
 @_errors_option
 @definitions_option
 @output_options
@@ -266,6 +273,7 @@ def benchmark_command(
     indicators: tuple[str, ...],
     period: str | None,
     peer_group: str | None,
+    min_compared: int,
     errors: str,
     definitions: tuple[Path, ...],
     fmt: str | None,
@@ -282,7 +290,13 @@ def benchmark_command(
     values = _values(data, catalog, service, indicators, errors)
     if period is not None:
         values = values[values["period"].astype(str) == period].reset_index(drop=True)
-    result = benchmark(values, catalog=catalog, peer_groups=peer_group, source=str(data))
+    result = benchmark(
+        values,
+        catalog=catalog,
+        peer_groups=peer_group,
+        min_compared=min_compared,
+        source=str(data),
+    )
     keys = ["indicator", "period", *(["peer_group"] if peer_group else [])]
     result = result.sort_values([*keys, "rank", "organization"], na_position="last")
     result = result.reset_index(drop=True)
@@ -290,7 +304,7 @@ def benchmark_command(
         emit(result, fmt, output)
         return
     table = result[[*keys, "rank", "organization", "value", "percentile", "quartile",
-                    "gap_to_best", "gap_to_median", "n"]].copy()  # fmt: skip
+                    "gap_to_best", "gap_to_median", "n", "comparison"]].copy()  # fmt: skip
     table.insert(0, "best", result["is_best"].map({True: "*", False: ""}))
     names = {o.id: o.name for o in catalog.organizations.values()}
     if names:

@@ -18,7 +18,13 @@ Examples
 ['registry.certificates', 'registry.fte']
 """
 
-from qualitapa.indicators._benchmark import BENCHMARK_COLUMNS, benchmark, peer_group_of
+from qualitapa.indicators._benchmark import (
+    BENCHMARK_COLUMNS,
+    COMPARISON_LABELS,
+    MIN_COMPARED,
+    benchmark,
+    peer_group_of,
+)
 from qualitapa.indicators._compute import COMPUTE_COLUMNS, STATUS_LABELS, check_data, compute
 from qualitapa.indicators._definitions import (
     Comparator,
@@ -34,8 +40,10 @@ from qualitapa.indicators._trends import CHANGES_COLUMNS, TRENDS_COLUMNS, change
 __all__ = [
     "BENCHMARK_COLUMNS",
     "CHANGES_COLUMNS",
+    "COMPARISON_LABELS",
     "COMPUTE_COLUMNS",
     "FUNCTIONS",
+    "MIN_COMPARED",
     "STATUS_LABELS",
     "TARGETS_COLUMNS",
     "TRENDS_COLUMNS",

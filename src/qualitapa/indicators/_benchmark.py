@@ -13,7 +13,7 @@ from qualitapa.indicators._resolve import DefinitionsLike
 from qualitapa.indicators._values import read_values, resolve_polarities
 from qualitapa.models import PeerGroup
 
-__all__ = ["BENCHMARK_COLUMNS", "benchmark", "peer_group_of"]
+__all__ = ["BENCHMARK_COLUMNS", "COMPARISON_LABELS", "MIN_COMPARED", "benchmark", "peer_group_of"]
 
 #: Columns of the frame :func:`benchmark` returns (``peer_group`` only with
 #: ``peer_groups``).
@@ -33,7 +33,21 @@ BENCHMARK_COLUMNS = (
     "gap_to_best",
     "gap_to_median",
     "n",
+    "comparison",
 )
+
+#: Values of the ``comparison`` column: why a row has (or lacks) statistics.
+COMPARISON_LABELS = (
+    "compared",
+    "no_value",
+    "no_peer_group",
+    "local_indicator",
+    "too_few_compared",
+)
+_COMPARED, _NO_VALUE, _NO_PEER_GROUP, _LOCAL, _TOO_FEW = range(len(COMPARISON_LABELS))
+
+#: Default minimum number of organizations with a value for a comparison.
+MIN_COMPARED = 3
 
 
 def peer_group_of(
@@ -99,6 +113,7 @@ def benchmark(
     definitions: DefinitionsLike | Mapping[str, Any] = None,
     catalog: Any = None,
     peer_groups: str | PeerGroup | Mapping[str, Any] | None = None,
+    min_compared: int = MIN_COMPARED,
     source: str | None = None,
 ) -> pd.DataFrame:
     """Compare organizations on each indicator and period (optionally within peer groups).
@@ -120,7 +135,17 @@ def benchmark(
         :class:`~qualitapa.models.PeerGroup` (population classes use the
         catalog's populations) or a mapping organization id -> group.
         Organizations outside every group keep their rows, with a missing
-        ``peer_group`` and no statistics (``n`` = 0).
+        ``peer_group``, no statistics and ``comparison`` =
+        ``"no_peer_group"``.
+    min_compared
+        Minimum number of organizations with a value in a comparison
+        (indicator, period and peer group). Below it nobody is ranked:
+        no rank, percentile, quartile, z-score, best performer or gap is
+        given, and ``comparison`` is ``"too_few_compared"``. Default 3:
+        with two organizations, "best" and "worst" say nothing a reader
+        cannot see, and a single organization is not a comparison.
+        (Not to be confused with the surveys' ``min_n``, the minimum
+        number of respondents.)
     source
         Name of the data for error messages.
 
@@ -131,19 +156,29 @@ def benchmark(
 
         * ``organization``, ``period``, ``indicator``, [``peer_group``], ``value``;
         * ``rank``: 1 = best, respecting polarity; ties share the lowest
-          rank ("min"); missing for missing values and neutral indicators;
+          rank ("min", as ``pandas.Series.rank(method="min")``); missing for
+          missing values and neutral indicators;
         * ``percentile``: share (0-100) of the other compared
-          organizations that this one does at least as well as (100 = best;
-          for neutral indicators, the share with a smaller or equal value);
-        * ``quartile``: 1 (percentile >= 75, the best quarter) to 4;
+          organizations that this one does at least as well as:
+          ``100 (n - rank) / (n - 1)`` (100 = best; ties share the higher
+          percentile; for neutral indicators, the share with a smaller or
+          equal value);
+        * ``quartile``: 1 (percentile >= 75, the best quarter), 2
+          (>= 50), 3 (>= 25), 4;
         * ``z_score``: (value - mean) / standard deviation (ddof=1) of the
-          group; missing when fewer than 2 values or no spread;
+          group, whatever the polarity; missing when there is no spread;
         * ``best_value``, ``best_performers`` (ids, comma-separated,
           sorted), ``is_best``: missing / False for neutral indicators;
         * ``gap_to_best``, ``gap_to_median``: value minus best value /
           median, signed so that positive means better (so ``gap_to_best``
           is <= 0); missing for neutral indicators;
-        * ``n``: number of organizations with a value in the comparison.
+        * ``n``: number of organizations with a value in the comparison;
+        * ``comparison``: why the row has statistics or not, one of
+          :data:`COMPARISON_LABELS`: ``compared``; ``no_value`` (the value
+          is missing); ``no_peer_group``; ``local_indicator`` (the
+          indicator's definition lists ``organizations``: it is reported
+          for them and never ranked across organizations);
+          ``too_few_compared`` (fewer than ``min_compared`` values).
 
     Raises
     ------
@@ -152,6 +187,8 @@ def benchmark(
         are duplicated (``failure_cases`` lists them).
     DefinitionError
         An indicator has no known polarity.
+    ValueError
+        ``min_compared`` is not a positive integer.
 
     Examples
     --------
@@ -167,26 +204,36 @@ def benchmark(
     2            c     1  100.000000            b, c          0.0
     3            d     4    0.000000            b, c        -12.0
     """
+    if isinstance(min_compared, bool) or not isinstance(min_compared, (int, np.integer)):
+        raise TypeError(f"min_compared must be an integer, not {min_compared!r}")
+    if min_compared < 1:
+        raise ValueError(f"min_compared must be at least 1, not {min_compared!r}")
     iv = read_values(values, source=source)
-    polarity, _ = resolve_polarities(iv.indicator_labels, definitions, catalog)
+    polarity, defs = resolve_polarities(iv.indicator_labels, definitions, catalog)
     sign_of_ind = np.array([polarity[str(i)].sign for i in iv.indicator_labels], dtype=np.float64)
+    local_ind = np.array(
+        [bool(getattr(defs.get(str(i)), "organizations", ())) for i in iv.indicator_labels],
+        dtype=bool,
+    )
     n_rows = len(iv.value)
     peer_col: Any = None
-    row_peer: np.ndarray | None = None
+    org_peer: np.ndarray | None = None
     n_peer = 1
     if peer_groups is not None:
         mapping = peer_group_of(peer_groups, catalog)
         org_group = pd.Series(mapping, dtype=object).reindex(iv.org_labels.astype(str))
         peer_codes, peer_labels = pd.factorize(org_group.to_numpy(), sort=True)
-        row_peer = np.asarray(peer_codes, dtype=np.int32)[iv.org]
+        org_peer = np.asarray(peer_codes, dtype=np.int32)  # one code per organization
         n_peer = max(len(peer_labels), 1)
-        peer_col = pd.Categorical.from_codes(row_peer, categories=pd.Index(peer_labels))
+        peer_col = pd.Categorical.from_codes(org_peer[iv.org], categories=pd.Index(peer_labels))
 
     out = _Outputs(n_rows)
     block = _Block(
         iv=iv,
         sign_of_ind=sign_of_ind,
-        row_peer=row_peer,
+        local_ind=local_ind,
+        min_compared=int(min_compared),
+        org_peer=org_peer,
         n_per=max(len(iv.period_labels), 1),
         n_peer=n_peer,
         org_names=iv.org_labels.astype(str).to_numpy(),
@@ -229,6 +276,9 @@ def benchmark(
             "gap_to_best": out.gap_to_best,
             "gap_to_median": out.gap_to_median,
             "n": out.n,
+            "comparison": pd.Categorical.from_codes(
+                out.comparison, categories=pd.Index(COMPARISON_LABELS)
+            ),
         }
     )
     return pd.DataFrame(frame, copy=False)
@@ -254,6 +304,7 @@ class _Outputs:
         self.gap_to_best = np.full(n, np.nan)
         self.gap_to_median = np.full(n, np.nan)
         self.n = np.zeros(n, dtype=np.int32)
+        self.comparison = np.full(n, _NO_VALUE, dtype=np.int8)
 
 
 class _Block:
@@ -271,7 +322,9 @@ class _Block:
         *,
         iv: Any,
         sign_of_ind: np.ndarray,
-        row_peer: np.ndarray | None,
+        local_ind: np.ndarray,
+        min_compared: int,
+        org_peer: np.ndarray | None,
         n_per: int,
         n_peer: int,
         org_names: np.ndarray,
@@ -279,7 +332,9 @@ class _Block:
     ) -> None:
         self.iv = iv
         self.sign_of_ind = sign_of_ind
-        self.row_peer = row_peer
+        self.local_ind = local_ind
+        self.min_compared = min_compared
+        self.org_peer = org_peer
         self.n_per = n_per
         self.n_peer = n_peer
         self.org_names = org_names
@@ -296,8 +351,8 @@ class _Block:
         n_groups = (hi - lo) * self.n_per * self.n_peer
         g = (ind - lo).astype(np.int64) * self.n_per + iv.period[rows]
         outside = np.zeros(m, dtype=bool)
-        if self.row_peer is not None:
-            peer = self.row_peer[iv.org[rows]]
+        if self.org_peer is not None:
+            peer = self.org_peer[iv.org[rows]]
             outside = peer < 0
             g = g * self.n_peer + peer
             g[outside] = n_groups  # an extra group for rows outside every peer group
@@ -356,28 +411,39 @@ class _Block:
             std[(counts < 2) | ~(std > 0)] = np.nan
 
             n_row = counts[g]
+            # a group is compared when it has enough values and the indicator is
+            # not local; rows are ranked when, in addition, they have a value
+            local_row = self.local_ind[ind]
+            group_ok = (n_row >= self.min_compared) & ~local_row & ~outside
+            ranked = valid & group_ok
             n_f = n_row.astype(np.float64)
             pct = np.where(n_f > 1, 100.0 * (n_f - rank) / (n_f - 1), 100.0)
-            pct[~valid] = np.nan
+            pct[~ranked] = np.nan
             out.percentile[rows] = pct
             out.quartile[rows] = np.clip(4 - np.floor(np.nan_to_num(pct) / 25.0), 1, 4)
-            out.quartile_missing[rows] = ~valid
+            out.quartile_missing[rows] = ~ranked
             del pct, n_f
             z = (score - mean[g]) * order_sign / std[g] + 0.0  # + 0.0: no negative zero
-            z[~np.isfinite(z)] = np.nan
+            z[~(np.isfinite(z) & ranked)] = np.nan
             out.z_score[rows] = z
             del z
             best_row = best[g]
-            is_best = valid & polar & (score == best_row)
-            out.best_value[rows] = np.where(polar, best_row * order_sign, np.nan)
-            out.gap_to_best[rows] = np.where(polar, score - best_row, np.nan)
-            out.gap_to_median[rows] = np.where(polar, score - median[g], np.nan)
+            is_best = ranked & polar & (score == best_row)
+            out.best_value[rows] = np.where(polar & group_ok, best_row * order_sign, np.nan)
+            out.gap_to_best[rows] = np.where(polar & ranked, score - best_row, np.nan)
+            out.gap_to_median[rows] = np.where(polar & ranked, score - median[g], np.nan)
         del best_row
-        out.rank[rows] = np.where(valid & polar, rank, 0)
-        out.rank_missing[rows] = ~(valid & polar)
+        out.rank[rows] = np.where(ranked & polar, rank, 0)
+        out.rank_missing[rows] = ~(ranked & polar)
         out.is_best[rows] = is_best
         out.n[rows] = n_row
         out.best_code[rows] = self._performers(g, is_best, iv.org[rows], n_slots)
+        comparison = np.full(m, _COMPARED, dtype=np.int8)
+        comparison[n_row < self.min_compared] = _TOO_FEW
+        comparison[local_row] = _LOCAL
+        comparison[outside] = _NO_PEER_GROUP
+        comparison[np.isnan(v)] = _NO_VALUE
+        out.comparison[rows] = comparison
 
     def _performers(
         self, g: np.ndarray, is_best: np.ndarray, org: np.ndarray, n_slots: int
