@@ -110,7 +110,9 @@ def test_vectorised_equals_scalar(province, weekmask, pairs):
     assert got.tolist() == [cal.working_days_between(x, y) for x, y in pairs]
     n = got.clip(-60, 60)
     added = cal.add_working_days(a, n)
-    assert added.tolist() == [cal.add_working_days(x, int(k)) for (x, _), k in zip(pairs, n)]
+    assert added.tolist() == [
+        cal.add_working_days(x, int(k)) for (x, _), k in zip(pairs, n, strict=True)
+    ]
 
 
 # -- metamorphic properties ---------------------------------------------------
@@ -271,7 +273,8 @@ def test_national_calendar_equals_the_laws_1990_to_2100() -> None:
 )
 def test_working_days_in_a_year(province: str | None, year: int, expected: int) -> None:
     # the weekdays quoted in the comments, checked
-    assert D(2024, 1, 1).weekday() == 0 and D(2025, 1, 1).weekday() == 2
+    assert D(2024, 1, 1).weekday() == 0
+    assert D(2025, 1, 1).weekday() == 2
     assert [D(2024, m, d).weekday() for m, d in [(6, 2), (12, 8), (12, 7), (6, 29)]] == [
         6, 6, 5, 5
     ]  # fmt: skip
@@ -324,7 +327,7 @@ def test_due_dates_agree_with_the_counts(province, rows):
     working = np.array([r[2] for r in rows], dtype=bool)
     due = due_dates(received, n, working, cal)
     rolled = due_dates(received, n, working, cal, roll_to_working_day=True)
-    for (r, k, w), d, dr in zip(rows, due.tolist(), rolled.tolist()):
+    for (r, k, w), d, dr in zip(rows, due.tolist(), rolled.tolist(), strict=True):
         if w:
             # the k-th working day after receipt, wherever the receipt falls
             assert d == ref_add(province, "1111100", r, k)
@@ -333,7 +336,8 @@ def test_due_dates_agree_with_the_counts(province, rows):
         else:
             assert (d - r).days == k
             # art. 2963 c.c.: on to the first working day, never earlier
-            assert dr >= d and cal.is_working_day([dr])[0]
+            assert dr >= d
+            assert cal.is_working_day([dr])[0]
             assert cal.working_days_between(d, dr) == (1 if dr > d else 0)
 
 
