@@ -40,9 +40,11 @@ __all__ = [
     "Service",
     "Text",
     "check_id",
+    "check_organizations",
     "coerce_enum",
     "optional_enum",
     "to_optional_text",
+    "to_organizations",
     "to_text",
 ]
 
@@ -123,6 +125,40 @@ def coerce_enum(cls: type[E], field: str, value: Any) -> E:
 def optional_enum(cls: type[E], field: str, value: Any) -> E | None:
     """Like :func:`coerce_enum`, keeping None."""
     return None if value is None else coerce_enum(cls, field, value)
+
+
+def to_organizations(values: Any) -> tuple[str, ...]:
+    """attrs converter for a local scope: a tuple of organization ids (None: all).
+
+    Examples
+    --------
+    >>> to_organizations(["036023"])
+    ('036023',)
+    >>> to_organizations(None)
+    ()
+    """
+    if values is None:
+        return ()
+    if isinstance(values, (str, Mapping)):
+        raise DefinitionError(
+            f"organizations is a list of organization ids (e.g. ['036023']), not {values!r}",
+            field="organizations",
+        )
+    return tuple(values)
+
+
+def check_organizations(
+    instance: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
+) -> None:
+    """attrs validator: organization ids are non-empty text, each listed once."""
+    for org in value:
+        if not isinstance(org, str) or not org.strip():
+            raise DefinitionError(
+                f"organization ids are non-empty text (write '036023' in quotes), not {org!r}",
+                field="organizations",
+            )
+    if len(set(value)) != len(value):
+        raise DefinitionError("an organization is listed twice", field="organizations")
 
 
 @attrs.frozen

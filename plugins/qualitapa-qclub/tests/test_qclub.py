@@ -22,14 +22,24 @@ def test_definitions_are_valid_and_complete():
 def test_population_classes():
     catalog = assert_plugin_ok(load_installed_plugin("qclub"))
     classes = catalog.peer_groups["qclub.size"].assign(catalog.populations())
-    # <=150,000 medium; 150,001-500,000 large; >500,000 metropolitan
+    # <=500,000 medium (all 100,000-250,000); >500,000 metropolitan
     assert {catalog.organizations[o].name: c for o, c in classes.items()} == {
         "Trento": "medium",
         "Bergamo": "medium",
         "Bolzano": "medium",
-        "Modena": "large",
-        "Venezia": "large",
+        "Modena": "medium",
+        "Venezia": "medium",
         "Milano": "metropolitan",
         "Torino": "metropolitan",
         "Genova": "metropolitan",
     }
+
+
+def test_every_population_class_can_be_compared():
+    # issue 12: a class of two cities (Venezia, Modena) could never be ranked
+    from qualitapa.indicators import MIN_COMPARED
+
+    catalog = assert_plugin_ok(load_installed_plugin("qclub"))
+    classes = catalog.peer_groups["qclub.size"].assign(catalog.populations())
+    sizes = {c: list(classes.values()).count(c) for c in set(classes.values())}
+    assert min(sizes.values()) >= MIN_COMPARED, sizes

@@ -139,8 +139,9 @@ def compute(
     Returns
     -------
     pandas.DataFrame
-        One row per indicator, organization and period (in that order),
-        columns:
+        One row per indicator, organization and period (in that order;
+        a local indicator, whose definition lists ``organizations``, only
+        for those organizations), columns:
 
         ``organization`` (categorical), ``period`` (as in the data;
         categorical when not numeric), ``indicator`` (categorical, in the
@@ -233,7 +234,7 @@ def _evaluate(defs: list[Any], matrix: VariableMatrix) -> pd.DataFrame:
         np.repeat(np.arange(k), n), categories=pd.Index([d.id for d in defs])
     )
     status_col = pd.Categorical.from_codes(status.ravel(), categories=pd.Index(STATUS_LABELS))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "organization": org,
             "period": period,
@@ -243,3 +244,17 @@ def _evaluate(defs: list[Any], matrix: VariableMatrix) -> pd.DataFrame:
         },
         copy=False,
     )
+    return _local_scope(frame, defs, matrix)
+
+
+def _local_scope(frame: pd.DataFrame, defs: list[Any], matrix: VariableMatrix) -> pd.DataFrame:
+    """Keep a local indicator's rows for its own organizations only."""
+    local = [i for i, d in enumerate(defs) if getattr(d, "organizations", ())]
+    if not local:
+        return frame
+    n = matrix.n_rows
+    keep = np.ones((len(defs), n), dtype=bool)
+    row_org = matrix.org_labels.astype(str).to_numpy()[matrix.row_org]
+    for i in local:  # a loop over the few local indicators, not over rows
+        keep[i] = np.isin(row_org, defs[i].organizations)
+    return frame.loc[keep.ravel()].reset_index(drop=True)

@@ -32,9 +32,11 @@ from qualitapa.models import (
     Polarity,
     Text,
     check_id,
+    check_organizations,
     coerce_enum,
     from_mapping,
     to_optional_text,
+    to_organizations,
     to_text,
 )
 
@@ -319,6 +321,12 @@ class IndicatorDefinition:
         the polarity.
     tags
         Free keywords.
+    organizations
+        Ids of the organizations the indicator applies to; empty (the
+        default): all of them. An indicator with organizations is *local*
+        (e.g. a city's own performance-plan indicator): :func:`compute`
+        gives it for those organizations only and :func:`benchmark` never
+        ranks it across organizations.
 
     Examples
     --------
@@ -347,11 +355,23 @@ class IndicatorDefinition:
         converter=attrs.Converter(_target_converter, takes_self=True),  # type: ignore[misc]
     )
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tags)
+    organizations: tuple[str, ...] = attrs.field(
+        default=(), converter=to_organizations, validator=check_organizations
+    )
 
     @property
     def variables(self) -> frozenset[str]:
         """The variables the formula needs."""
         return self.formula.variables
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the indicator applies to some organizations only (never ranked)."""
+        return bool(self.organizations)
+
+    def applies_to(self, organization: str) -> bool:
+        """Whether the indicator is computed for ``organization``."""
+        return not self.organizations or organization in self.organizations
 
     @classmethod
     def from_mapping(
@@ -394,6 +414,8 @@ class IndicatorDefinition:
             out["target"] = self.target.to_dict()
         if self.tags:
             out["tags"] = list(self.tags)
+        if self.organizations:
+            out["organizations"] = list(self.organizations)
         return out
 
     def check(self, catalog: Any) -> list[Any]:
@@ -419,6 +441,19 @@ class IndicatorDefinition:
                         self.id,
                         f"the formula uses undeclared variable(s) {undeclared}; declare them "
                         "in [[variables]] (or qualitapa_variables)",
+                    )
+                )
+        if self.organizations:
+            known = getattr(catalog, "organizations", {})
+            unknown = [o for o in self.organizations if o not in known]
+            if unknown:
+                problems.append(
+                    Problem(
+                        None,
+                        "indicator",
+                        self.id,
+                        f"organizations {unknown} are not registered by any plugin; a local "
+                        "indicator lists the ids of the organizations it applies to",
                     )
                 )
         if self.target is not None:

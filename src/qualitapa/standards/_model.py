@@ -41,10 +41,12 @@ from qualitapa.errors import DefinitionError, FormulaError
 from qualitapa.models import (
     Text,
     check_id,
+    check_organizations,
     coerce_enum,
     from_mapping,
     optional_enum,
     to_optional_text,
+    to_organizations,
     to_text,
 )
 
@@ -443,30 +445,6 @@ def _to_opt_refund(value: Any) -> RefundRule | None:
     return None if value is None else RefundRule.coerce(value)
 
 
-def _to_organizations(values: Any) -> tuple[str, ...]:
-    if values is None:
-        return ()
-    if isinstance(values, (str, Mapping)):
-        raise DefinitionError(
-            f"organizations is a list of organization ids (e.g. ['036023']), not {values!r}",
-            field="organizations",
-        )
-    return tuple(values)
-
-
-def _check_organizations(
-    instance: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
-) -> None:
-    for org in value:
-        if not isinstance(org, str) or not org.strip():
-            raise DefinitionError(
-                f"organization ids are non-empty text (write '036023' in quotes), not {org!r}",
-                field="organizations",
-            )
-    if len(set(value)) != len(value):
-        raise DefinitionError("an organization is listed twice", field="organizations")
-
-
 def _check_opt_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None:
         try:
@@ -546,7 +524,7 @@ class QualityStandard:
     required_share: float = attrs.field(default=1.0, converter=float)
     refund: RefundRule | None = attrs.field(default=None, converter=_to_opt_refund)
     organizations: tuple[str, ...] = attrs.field(
-        default=(), converter=_to_organizations, validator=_check_organizations
+        default=(), converter=to_organizations, validator=check_organizations
     )
     replaces: str | None = attrs.field(default=None, validator=_check_opt_id)
 
