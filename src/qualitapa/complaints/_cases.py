@@ -252,7 +252,11 @@ def case_table(
             else None
         )
         w_days = np.zeros(len(s_cid), dtype=np.int64)
-        sub = pd.DataFrame({"organization": orgs.to_numpy() if orgs is not None else None})
+        sub = (
+            pd.DataFrame({"organization": orgs.to_numpy()})
+            if orgs is not None
+            else pd.DataFrame(index=pd.RangeIndex(len(s_cid)))
+        )
         for cal, mask in _calendar_groups(sub, calendar):
             w_days[mask] = cal.working_days_between(start[mask], end[mask])
         sums = pd.DataFrame({"cid": s_cid[before], "d": cal_days[before], "w": w_days[before]})
