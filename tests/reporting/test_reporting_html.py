@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import re
 import sys
 
@@ -235,3 +236,53 @@ def test_ipa_labels_come_from_the_report_services_questionnaire():
         catalog=catalog, charts=False,
     )  # fmt: skip
     assert "Orari della biblioteca" in by_instrument
+
+
+def _two_indicator_values() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "organization": ["036023", "022205", "001272", "036023"],
+            "period": 2024,
+            "indicator": ["registry.waiting_minutes"] * 3 + ["modena.no_show_rate"],
+            "value": [12.0, 9.0, 20.0, 4.0],
+        }
+    )
+
+
+def _local_definition():
+    from qualitapa.indicators import IndicatorDefinition
+
+    return IndicatorDefinition.from_mapping(
+        {"id": "modena.no_show_rate", "label": "Tasso di appuntamenti non rispettati",
+         "service": "registry", "dimension": "efficiency", "formula": "a / b",
+         "polarity": "lower_is_better", "unit": "%", "organizations": ["036023"]}
+    )  # fmt: skip
+
+
+def test_report_ranks_with_benchmark_conventions(definitions):
+    # issue 12, defect 2: the report ranked by itself and starred a local
+    # indicator's only city as "best"; it now ranks with benchmark()
+    from qualitapa.indicators import benchmark
+    from qualitapa.reporting._html import _Context
+
+    defs = {d.id: d for d in [*definitions, _local_definition()]}
+    values = _two_indicator_values()
+    ctx = _Context(lang="it", period="2024", names=CITIES, highlight=None, charts=False,
+                   image_format="svg", catalog=None, definitions=defs, max_bars=30)  # fmt: skip
+    wait = _indicator_view(ctx, values, "registry.waiting_minutes").current
+    expected = benchmark(values.iloc[:3], definitions=[defs["registry.waiting_minutes"]])
+    by_org = dict(zip(expected["organization"], expected["rank"], strict=True))
+    assert dict(zip(wait["organization"], wait["rank"], strict=True)) == by_org
+    assert wait.loc[wait["best"], "organization"].tolist() == ["022205"]
+    local = _indicator_view(ctx, values, "modena.no_show_rate").current
+    assert not local["best"].any()
+    assert local["rank"].isna().all()
+    page = render_report(service="registry", period=2024, definitions=list(defs.values()),
+                         names=CITIES, indicators=values, charts=False)  # fmt: skip
+    assert "Indicatore locale: riportato per l'ente che lo misura" in html.unescape(page)
+    # two cities only: no ranking and no best performer
+    two = values[values["organization"] != "001272"]
+    page = render_report(service="registry", period=2024, definitions=list(defs.values()),
+                         names=CITIES, indicators=two, charts=False)  # fmt: skip
+    assert "Nessuna graduatoria: gli enti con un valore sono meno di 3." in page
+    assert 'class="best"' not in page

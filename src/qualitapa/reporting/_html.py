@@ -114,6 +114,7 @@ class _Context:
     definitions: dict[str, Any]
     max_bars: int
     service: str | None = None
+    min_compared: int = 3
 
     def name(self, org: Any) -> str:
         return self.names.get(str(org), str(org))
@@ -275,11 +276,9 @@ def _indicator_view(ctx: _Context, frame: pd.DataFrame, indicator: str) -> _Indi
         }
     )
     cur = data.loc[data["period"] == ctx.period, ["organization", "value", "status"]]
-    cur = cur.reset_index(drop=True)
+    cur = cur.drop_duplicates("organization").reset_index(drop=True)
+    cur = _ranked(ctx, cur, indicator, sign)
     key = cur["value"] * (sign if sign else 1)
-    cur["rank"] = key.rank(ascending=False, method="min") if sign else np.nan
-    best_value = key.max() if sign and key.notna().any() else np.nan
-    cur["best"] = (key == best_value).to_numpy() if sign else False
     cur = cur.assign(_key=key).sort_values("_key", ascending=False, na_position="last")
     cur = cur.drop(columns="_key").reset_index(drop=True)
     periods = [p for p in _sort_periods(data["period"]) if _le(p, ctx.period)]
@@ -298,6 +297,37 @@ def _indicator_view(ctx: _Context, frame: pd.DataFrame, indicator: str) -> _Indi
         median=float(np.nanmedian(cur["value"])) if cur["value"].notna().any() else np.nan,
         history=hist,
         previous_median=float(medians.get(prev, np.nan)) if prev is not None else np.nan,
+    )
+
+
+def _ranked(ctx: _Context, cur: pd.DataFrame, indicator: str, sign: int) -> pd.DataFrame:
+    """``cur`` with ``rank``, ``best`` and ``comparison`` from :func:`benchmark`.
+
+    The report ranks with the library's benchmark, so its conventions hold here
+    too: ties "min", no ranking below ``min_compared`` values, local indicators
+    never ranked.
+    """
+    from qualitapa.indicators import benchmark
+
+    definition = ctx.definitions.get(indicator)
+    polarity = {1: "higher_is_better", -1: "lower_is_better"}.get(sign, "neutral")
+    values = pd.DataFrame(
+        {
+            "organization": cur["organization"],
+            "period": ctx.period,
+            "indicator": indicator,
+            "value": cur["value"],
+        }
+    )
+    bench = benchmark(
+        values,
+        definitions=[definition] if definition is not None else {indicator: polarity},
+        min_compared=ctx.min_compared,
+    )
+    return cur.assign(
+        rank=bench["rank"].to_numpy(dtype=float, na_value=np.nan),
+        best=bench["is_best"].to_numpy(dtype=bool),
+        comparison=bench["comparison"].astype(str).to_numpy(),
     )
 
 
@@ -455,6 +485,13 @@ def _indicator_block(
             )
         )
         html_parts.append(note)
+    compared = set(cur.loc[cur["value"].notna(), "comparison"])
+    if "local_indicator" in compared:
+        html_parts.append(f'<p class="muted">{_esc(tr("not_compared_local", lang))}</p>')
+    elif "too_few_compared" in compared:
+        html_parts.append(
+            f'<p class="muted">{_esc(tr("not_compared_too_few", lang, k=ctx.min_compared))}</p>'
+        )
     if not cur["value"].notna().any():
         reasons = sorted({r for r in cur["status"] if r and r != "ok"})
         text = tr("no_values", lang, period=ctx.period)
@@ -988,6 +1025,7 @@ def render_report(
     charts: bool = True,
     image_format: str = "svg",
     max_bars: int = 30,
+    min_compared: int = 3,
     generated: dt.date | None = None,
 ) -> str:
     """Render the benchmark report of a service and period as one self-contained HTML page.
@@ -1001,9 +1039,10 @@ def render_report(
       periods up to ``period`` for the trend charts. Gives the headline
       table and, per indicator, a bar chart of the organizations with the
       best performer and the median marked (and the target, if the
-      definition has one), a trend chart and a ranked table. The best is
-      found from the polarity of the definitions (``catalog`` or
-      ``definitions``); without them no best is marked.
+      definition has one), a trend chart and a ranked table. Ranks and
+      the best are those of :func:`~qualitapa.indicators.benchmark` with
+      the polarity of the definitions (``catalog`` or ``definitions``);
+      without them no best is marked.
     * ``trends``: :func:`~qualitapa.indicators.trends` output
       (``organization, indicator, trend``): adds the trend class to the
       ranked tables.
@@ -1062,6 +1101,10 @@ def render_report(
     max_bars
         With more organizations, bar charts show the best and the worst
         ``max_bars // 2`` (and the highlighted one) and no ranked table.
+    min_compared
+        As for :func:`~qualitapa.indicators.benchmark`: with fewer
+        organizations having a value, an indicator has no ranks and no best
+        performer (a note says so); local indicators are never ranked.
     generated
         Date printed in the report (default: today).
 
@@ -1103,6 +1146,7 @@ def render_report(
         definitions=defs,
         max_bars=max(2, max_bars),
         service=service,
+        min_compared=min_compared,
     )
     service_label = ctx.label_of("services", service) if service else None
     heading = title or " – ".join(x for x in (tr("report", lang), service_label) if x)

@@ -62,6 +62,15 @@ _LABELS: dict[str, Text] = {
     ),
     "missing_values": Text("Valori mancanti", "Missing values"),
     "no_values": Text("Nessun valore per il {period}", "No values for {period}"),
+    "not_compared_local": Text(
+        "Indicatore locale: riportato per l'ente che lo misura, senza confronto né graduatoria.",
+        "Local indicator: reported for the organization that measures it, with no "
+        "comparison or ranking.",
+    ),
+    "not_compared_too_few": Text(
+        "Nessuna graduatoria: gli enti con un valore sono meno di {k}.",
+        "No ranking: fewer than {k} organizations have a value.",
+    ),
     "composite": Text("Indici compositi", "Composite indices"),
     "composite_caption": Text(
         "Posizione mediana e intervallo 5°-95° percentile delle posizioni "
