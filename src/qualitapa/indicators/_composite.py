@@ -41,9 +41,12 @@ import pandas as pd
 
 from qualitapa.errors import DataError, DefinitionError
 from qualitapa.indicators._composite_methods import (
+    _RESCALED,
+    POSITIVE_BOUNDS,
     Aggregator,
     Normaliser,
     _aggregate_array,
+    _check_positive_combination,
     _choice,
     _normalise_array,
     _winsorise_array,
@@ -227,7 +230,11 @@ class CompositeDefinition:
     service
         The service it belongs to (optional).
     normaliser
-        A :class:`Normaliser` (default ``min_max``).
+        A :class:`Normaliser` (default ``min_max``). When any node takes a
+        geometric or harmonic mean, ``min_max`` and ``rank`` normalise onto
+        ``[0.01, 1]`` (:data:`POSITIVE_BOUNDS`, COINr's ``[1, 100]``) so that
+        those means only see strictly positive values; ``z_score`` is then
+        refused.
     aggregator
         A :class:`Aggregator` for every node without its own (default
         ``arithmetic``).
@@ -286,6 +293,19 @@ class CompositeDefinition:
             raise DefinitionError(
                 "pca weighting works on a flat list of indicators", item=self.id, field="weighting"
             )
+        for agg in self.aggregators():
+            _check_positive_combination(self.normaliser, agg, item=self.id)
+
+    def aggregators(self) -> set[Aggregator]:
+        """The aggregators of the composite and of every sub-index."""
+        return {self.aggregator} | {
+            n.aggregator for n in self.nodes() if not n.is_leaf and n.aggregator is not None
+        }
+
+    @property
+    def positive(self) -> bool:
+        """True when a node takes a geometric or harmonic mean (values must be > 0)."""
+        return any(a is not Aggregator.ARITHMETIC for a in self.aggregators())
 
     @classmethod
     def from_mapping(
@@ -543,8 +563,15 @@ class _Run:
 
 
 def _normalise_by_period(
-    plan: _Plan, raw: np.ndarray, periods: np.ndarray, method: Normaliser, winsor: float | None
+    plan: _Plan,
+    raw: np.ndarray,
+    periods: np.ndarray,
+    method: Normaliser,
+    winsor: float | None,
+    positive: bool = False,
 ) -> np.ndarray:
+    """Normalise each period's rows; ``positive``: min-max and rank onto POSITIVE_BOUNDS."""
+    bounds = POSITIVE_BOUNDS if positive and str(method) in _RESCALED else (0.0, 1.0)
     out = np.empty_like(raw)
     for p in pd.unique(periods):  # a handful of periods: the data inside is vectorised
         rows = periods == p
@@ -552,9 +579,58 @@ def _normalise_by_period(
         if winsor:
             A = _winsorise_array(A, winsor)
         out[rows] = _normalise_array(
-            A, method, plan.sign, lo=plan.lo, hi=plan.hi, log=plan.log, target=plan.target
+            A,
+            method,
+            plan.sign,
+            lo=plan.lo,
+            hi=plan.hi,
+            log=plan.log,
+            target=plan.target,
+            bounds=bounds,
         )
     return out
+
+
+def _leaves_under(plan: _Plan, slots: Iterable[int]) -> list[int]:
+    """The leaf columns under the given slots (leaves 0..L-1, internal nodes L..)."""
+    L = len(plan.leaves)
+    out: list[int] = []
+    for slot in slots:
+        out.extend([slot] if slot < L else _leaves_under(plan, plan.nodes[slot - L][1]))
+    return sorted(set(out))
+
+
+def _nonpositive_cases(
+    Z: np.ndarray, index: pd.Index, leaves: list[str], columns: Iterable[int] | None = None
+) -> pd.DataFrame:
+    """Normalised values <= 0 (rows: organization, period, indicator, normalised)."""
+    cols = np.arange(Z.shape[1]) if columns is None else np.fromiter(columns, dtype=int)
+    rows, j = np.nonzero(Z[:, cols] <= 0)
+    return pd.DataFrame(
+        {
+            "organization": index.get_level_values("organization").to_numpy()[rows],
+            "period": index.get_level_values("period").to_numpy()[rows],
+            "indicator": np.array(leaves, dtype=object)[cols[j]],
+            "normalised": Z[rows, cols[j]],
+        }
+    )
+
+
+def _positivity_error(
+    cases: pd.DataFrame, normaliser: Normaliser, aggregator: str, item: str, source: str | None
+) -> DataError:
+    first = cases.iloc[0]
+    return DataError(
+        f"composite {item!r}: a {aggregator} mean needs strictly positive values, but "
+        f"normaliser {normaliser.value!r} gives {first['normalised']:g} to organization "
+        f"{first['organization']!r} on indicator {first['indicator']!r}"
+        + (f" in {first['period']}" if str(first["period"]) != "" else "")
+        + "; use min_max or rank (rescaled onto 0.01 ... 1), move the lower goalpost below "
+        "the data, or use an arithmetic mean",
+        source=source,
+        column=str(first["indicator"]),
+        failure_cases=cases,
+    )
 
 
 def _prepare(
@@ -571,13 +647,16 @@ def _prepare(
     wide = _wide(values, plan.leaves, source)
     raw = wide.to_numpy(dtype=float, na_value=np.nan)
     periods = wide.index.get_level_values("period").to_numpy()
-    Z = _normalise_by_period(plan, raw, periods, d.normaliser, d.winsorise)
-    non_arithmetic = any(a is not Aggregator.ARITHMETIC for _, _, a in plan.nodes)
-    if non_arithmetic and np.nanmin(Z, initial=0.0) < 0:
-        raise DataError(
-            f"composite {d.id!r}: geometric and harmonic aggregation need non-negative "
-            f"normalised values; {d.normaliser.value} gives negative ones"
-        )
+    Z = _normalise_by_period(plan, raw, periods, d.normaliser, d.winsorise, d.positive)
+    # geometric and harmonic means only ever see strictly positive values: the leaves
+    # they take (directly or through arithmetic sub-indices, which are positive when
+    # their children are) must be > 0
+    for _, kids, agg in plan.nodes:
+        if agg is not Aggregator.ARITHMETIC:
+            under = _leaves_under(plan, kids)
+            cases = _nonpositive_cases(Z, wide.index, plan.leaves, under)
+            if len(cases):
+                raise _positivity_error(cases, d.normaliser, agg.value, d.id, source)
     weights = list(plan.weights)
     if d.weighting == "pca":
         w = pca_weights(pd.DataFrame(Z, columns=plan.leaves))
@@ -633,8 +712,19 @@ def composite(
         Unknown composite, unknown or neutral polarity, missing goalposts
         or targets.
     DataError
-        Missing indicator columns, duplicate values, negative normalised
-        values with geometric or harmonic aggregation.
+        Missing indicator columns, duplicate values; a normalised value of 0
+        or below entering a geometric or harmonic mean (possible with
+        ``goalposts`` and the distance methods on data at or below the lower
+        goalpost, zero or negative; ``failure_cases`` lists them).
+
+    Notes
+    -----
+    Geometric and harmonic means only ever see strictly positive values:
+    with such a node in the tree, ``min_max`` and ``rank`` normalise onto
+    ``[0.01, 1]`` instead of ``[0, 1]`` (COINr's ``[1, 100]`` on a unit
+    scale; see :data:`POSITIVE_BOUNDS`), so the worst organization on one
+    indicator is not scored 0 overall; ``z_score`` is refused when the
+    definition is built.
 
     Examples
     --------

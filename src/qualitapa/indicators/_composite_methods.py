@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,7 @@ from qualitapa.errors import DataError, DefinitionError
 from qualitapa.models import Polarity
 
 __all__ = [
+    "POSITIVE_BOUNDS",
     "Aggregator",
     "Normaliser",
     "aggregate",
@@ -44,6 +45,12 @@ class Normaliser(enum.StrEnum):
     better), ``distance_to_best`` (value / best, best / value when lower is
     better), ``goalposts`` (fixed minimum and maximum, clipped to 0 ... 1,
     optionally on a log scale as the UNDP HDI income index).
+
+    Before a geometric or harmonic mean, which need strictly positive values,
+    ``min_max`` and ``rank`` rescale onto :data:`POSITIVE_BOUNDS`
+    (0.01 ... 1); ``z_score`` is refused; the distance methods and
+    ``goalposts`` are positive for positive data (and data above the lower
+    goalpost), and a value of 0 or below is an error.
     """
 
     MIN_MAX = "min_max"
@@ -60,6 +67,63 @@ class Aggregator(enum.StrEnum):
     ARITHMETIC = "arithmetic"
     GEOMETRIC = "geometric"
     HARMONIC = "harmonic"
+
+
+#: Range of ``min_max`` and ``rank`` normalisation before a geometric or harmonic
+#: mean. Those means need strictly positive values: with the usual 0 ... 1 range
+#: the worst organization on any single indicator scores 0 overall, whatever its
+#: other values. COINr, the JRC's composite indicator package, documents the same
+#: fix: its aggregation vignette (bluefoxr/COINr, vignettes/aggregate.Rmd, section
+#: "COINr aggregation functions") warns that the geometric mean fails on values
+#: <= 0 and re-normalises with ``n_minmax(l_u = c(1, 100))`` before ``a_gmean``
+#: (whose ``x`` must be "a numeric vector of positive values"), and its
+#: sensitivity vignette (vignettes/sensitivity.Rmd) samples min-max onto
+#: c(1, 100) as the alternative normalisation. ``n_minmax`` (R/normalise.R) is
+#: ``(x - min) / (max - min) * (u - l) + l``. qualitapa normalises onto a unit
+#: scale, so it uses COINr's [1, 100] divided by 100: the arithmetic, geometric
+#: and harmonic means are all homogeneous of degree 1, so ranks and ratios are
+#: those of [1, 100], and a composite with ``scale = 100`` reads on 1 ... 100.
+POSITIVE_BOUNDS: tuple[float, float] = (0.01, 1.0)
+
+#: Normalisers rescaled onto POSITIVE_BOUNDS before a geometric or harmonic mean.
+_RESCALED = frozenset({"min_max", "rank"})
+#: Normalisers that always give values <= 0 for some organization (refused).
+_NEVER_POSITIVE = frozenset({"z_score"})
+
+
+def _check_positive_combination(
+    normaliser: Normaliser | str, aggregator: Aggregator | str, *, item: str | None = None
+) -> None:
+    """Refuse a normaliser that always gives values <= 0 before a geometric/harmonic mean.
+
+    ``min_max`` and ``rank`` are rescaled onto :data:`POSITIVE_BOUNDS`
+    instead; the data-dependent normalisers (distances, goalposts) are
+    checked on the data by the caller.
+
+    Raises
+    ------
+    DefinitionError
+        ``z_score`` (negative for every organization below the mean) with a
+        geometric or harmonic mean.
+
+    Examples
+    --------
+    >>> _check_positive_combination("min_max", "geometric")
+    >>> _check_positive_combination("z_score", "geometric")
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DefinitionError: field 'normaliser': normaliser 'z_score' gives negative ...
+    """
+    agg = Aggregator(aggregator)
+    if agg is not Aggregator.ARITHMETIC and str(Normaliser(normaliser)) in _NEVER_POSITIVE:
+        raise DefinitionError(
+            f"normaliser 'z_score' gives negative values (every organization below the "
+            f"mean), and a {agg.value} mean needs strictly positive ones; use min_max or "
+            "rank (rescaled onto 0.01 ... 1), goalposts or a distance method, or an "
+            "arithmetic mean",
+            item=item,
+            field="normaliser",
+        )
 
 
 def _choice(kind: type[Any], value: Any, name: str) -> Any:
@@ -117,18 +181,23 @@ def _normalise_array(
     hi: np.ndarray | None = None,
     log: np.ndarray | None = None,
     target: np.ndarray | None = None,
+    bounds: tuple[float, float] = (0.0, 1.0),
 ) -> np.ndarray:
     """Normalise ``A`` (..., n organizations, L indicators) along the organizations axis.
 
     An indicator with no value at all (all NaN) normalises to NaN; the
-    availability threshold of the aggregation then decides.
+    availability threshold of the aggregation then decides. ``bounds`` is
+    the range of ``min_max`` and ``rank`` (the worst and the best; a
+    constant indicator gets its midpoint).
     """
+    b_lo, b_hi = bounds
     with np.errstate(invalid="ignore", divide="ignore"), _quiet_empty_slices():
         if method is Normaliser.MIN_MAX:
             mn, mx = np.nanmin(A, axis=-2, keepdims=True), np.nanmax(A, axis=-2, keepdims=True)
             rng = mx - mn
             out = np.where(sign > 0, A - mn, mx - A) / rng
-            return np.where(rng > 0, out, np.where(np.isnan(A), np.nan, 0.5))
+            unit = np.where(rng > 0, out, np.where(np.isnan(A), np.nan, 0.5))
+            return b_lo + (b_hi - b_lo) * unit
         if method is Normaliser.Z_SCORE:
             mean = np.nanmean(A, axis=-2, keepdims=True)
             sd = np.nanstd(A, axis=-2, keepdims=True, ddof=1)
@@ -140,7 +209,8 @@ def _normalise_array(
 
             r = rankdata(sign * A, axis=-2, method="average", nan_policy="omit")
             n = np.sum(~np.isnan(A), axis=-2, keepdims=True)
-            return np.where(n > 1, (r - 1) / (n - 1), np.where(np.isnan(A), np.nan, 0.5))
+            unit = np.where(n > 1, (r - 1) / (n - 1), np.where(np.isnan(A), np.nan, 0.5))
+            return b_lo + (b_hi - b_lo) * unit
         if method is Normaliser.DISTANCE_TO_BEST:
             best = np.where(
                 sign > 0, np.nanmax(A, axis=-2, keepdims=True), np.nanmin(A, axis=-2, keepdims=True)
@@ -174,6 +244,7 @@ def normalise(
     goalposts: Mapping[str, tuple[float, float]] | tuple[float, float] | None = None,
     log: Mapping[str, bool] | bool = False,
     targets: Mapping[str, float] | float | None = None,
+    bounds: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """Normalise indicator columns so that higher is better and scales are comparable.
 
@@ -196,6 +267,11 @@ def normalise(
         as the UNDP HDI income index.
     targets
         Target value per column (``distance_to_target`` method).
+    bounds
+        ``(worst, best)`` range of the ``min_max`` and ``rank`` methods
+        (default ``(0, 1)``; COINr's ``l_u``). Before a geometric or
+        harmonic mean use :data:`POSITIVE_BOUNDS` ``(0.01, 1)``, so that no
+        value is 0 (what :func:`composite` does by itself).
 
     Returns
     -------
@@ -205,7 +281,8 @@ def normalise(
     Raises
     ------
     DefinitionError
-        Unknown method, neutral polarity, missing goalposts or targets.
+        Unknown method, neutral polarity, missing goalposts or targets,
+        ``bounds`` not increasing or given for another method.
     DataError
         Non-numeric columns.
 
@@ -226,8 +303,22 @@ def normalise(
     >>> income = normalise(gni, method="goalposts", goalposts=(100, 75_000), log=True)
     >>> round(float(income.iloc[0, 0]), 3)
     0.915
+
+    Min-max onto the positive range used before a geometric mean:
+
+    >>> normalise(df[["loans"]], bounds=POSITIVE_BOUNDS)["loans"].tolist()
+    [0.01, 0.505, 1.0]
     """
     meth: Normaliser = _choice(Normaliser, method, "normaliser")
+    if bounds is None:
+        bounds = (0.0, 1.0)
+    elif str(meth) not in _RESCALED:
+        raise DefinitionError(
+            f"bounds apply to the min_max and rank normalisers, not to {meth.value}",
+            field="bounds",
+        )
+    else:
+        bounds = _check_bounds(bounds)
     cols = [str(c) for c in data.columns]
     try:
         A = data.to_numpy(dtype=float, na_value=np.nan)
@@ -246,8 +337,20 @@ def normalise(
     if meth is Normaliser.DISTANCE_TO_TARGET:
         tg = _per_column(targets, cols, None, "targets")
         kwargs["target"] = np.array([np.nan if t is None else float(t) for t in tg])
-    out = _normalise_array(A, meth, sign, **kwargs)
+    out = _normalise_array(A, meth, sign, bounds=bounds, **kwargs)
     return pd.DataFrame(out, index=data.index, columns=data.columns)
+
+
+def _check_bounds(bounds: Sequence[float]) -> tuple[float, float]:
+    try:
+        lo, hi = (float(b) for b in bounds)
+    except (TypeError, ValueError):
+        raise DefinitionError(
+            f"bounds must be (worst, best), not {bounds!r}", field="bounds"
+        ) from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise DefinitionError(f"bounds need finite worst < best, not {bounds!r}", field="bounds")
+    return lo, hi
 
 
 def _winsorise_array(A: np.ndarray, share: float) -> np.ndarray:
@@ -398,9 +501,10 @@ def aggregate(
     Parameters
     ----------
     data
-        Wide frame of normalised values (higher is better). For geometric
-        and harmonic means values must not be negative (a zero gives a
-        score of zero).
+        Wide frame of normalised values (higher is better). Geometric and
+        harmonic means need strictly positive values: normalise with
+        ``bounds=POSITIVE_BOUNDS`` (min-max or rank onto 0.01 ... 1, COINr's
+        1 ... 100), goalposts or a distance method on positive data.
     weights
         Weight per column (default: equal weights).
     method
@@ -421,7 +525,8 @@ def aggregate(
     Raises
     ------
     DataError
-        Negative values with geometric or harmonic aggregation.
+        Values of 0 or below with geometric or harmonic aggregation
+        (``failure_cases`` lists them).
     DefinitionError
         Unknown method or columns, negative weights.
 
@@ -455,11 +560,24 @@ def aggregate(
     if (w < 0).any() or not np.isfinite(w).all():
         raise DefinitionError("weights must be finite and not negative")
     C = data.to_numpy(dtype=float, na_value=np.nan)
-    if agg is not Aggregator.ARITHMETIC and (C < 0).any():
-        raise DataError(
-            f"{agg.value} aggregation needs non-negative normalised values; normalise with "
-            "min_max, rank, goalposts or a distance method (not z_score)"
-        )
+    if agg is not Aggregator.ARITHMETIC:
+        rows, cols_bad = np.nonzero(C <= 0)
+        if len(rows):
+            cases = pd.DataFrame(
+                {
+                    "row": data.index[rows],
+                    "column": [cols[j] for j in cols_bad],
+                    "value": C[rows, cols_bad],
+                }
+            )
+            raise DataError(
+                f"a {agg.value} mean needs strictly positive values; {len(rows)} value(s) are "
+                f"0 or negative (first: row {cases['row'].iloc[0]!r}). Normalise with "
+                "bounds=POSITIVE_BOUNDS (min-max or rank onto 0.01 ... 1) or use an "
+                "arithmetic mean",
+                column=str(cases["column"].iloc[0]),
+                failure_cases=cases,
+            )
     val, cov = _aggregate_array(C, w, agg, min_coverage)
     status = np.where(np.isnan(val), "insufficient_data", "ok")
     return pd.DataFrame({"value": val, "coverage": cov, "status": status}, index=data.index)

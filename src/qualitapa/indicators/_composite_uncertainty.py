@@ -27,21 +27,105 @@ from qualitapa.errors import DefinitionError
 from qualitapa.indicators._composite import (
     CompositeDefinition,
     _evaluate_root,
+    _nonpositive_cases,
     _normalise_by_period,
+    _positivity_error,
     _prepare,
+    _Run,
 )
-from qualitapa.indicators._composite_methods import Aggregator, Normaliser, _choice
+from qualitapa.indicators._composite_methods import (
+    _NEVER_POSITIVE,
+    _RESCALED,
+    Aggregator,
+    Normaliser,
+    _check_positive_combination,
+    _choice,
+)
 from qualitapa.models import Polarity
 
 __all__ = ["UncertaintyResult", "composite_uncertainty"]
 
-_NONNEGATIVE = {
-    Normaliser.MIN_MAX,
-    Normaliser.RANK,
-    Normaliser.GOALPOSTS,
-    Normaliser.DISTANCE_TO_BEST,
-    Normaliser.DISTANCE_TO_TARGET,
-}
+
+class _Normalised:
+    """The leaves of every normaliser, computed once per (normaliser, positive range)."""
+
+    def __init__(self, base: _Run) -> None:
+        self.base = base
+        self.cache: dict[tuple[Normaliser, bool], np.ndarray] = {}
+
+    def get(self, method: Normaliser, positive: bool) -> np.ndarray:
+        positive = positive and str(method) in _RESCALED  # only these have a positive range
+        key = (method, positive)
+        if key not in self.cache:
+            d, b = self.base.definition, self.base
+            if method is d.normaliser and positive == (d.positive and str(method) in _RESCALED):
+                self.cache[key] = b.Z
+            else:
+                self.cache[key] = _normalise_by_period(
+                    b.plan, b.raw, b.periods, method, d.winsorise, positive
+                )
+        return self.cache[key]
+
+    def nonpositive(self, method: Normaliser) -> pd.DataFrame:
+        """Values <= 0 of ``method`` before a geometric or harmonic mean."""
+        Z = self.get(method, positive=True)
+        return _nonpositive_cases(Z, self.base.index, self.base.plan.leaves)
+
+
+def _choices(
+    norm_arg: Sequence[Normaliser | str] | None,
+    agg_arg: Sequence[Aggregator | str] | None,
+    normalised: _Normalised,
+    source: str | None,
+) -> tuple[list[Normaliser], list[Aggregator]]:
+    """Normalisers and aggregators to draw from: every pairing must be valid.
+
+    Geometric and harmonic means only see strictly positive values: min-max and
+    rank are rescaled onto POSITIVE_BOUNDS in those runs; z-score is never paired
+    with them; goalposts and the distance methods only when they give positive
+    values on these data. The defaults leave out what would be invalid; an invalid
+    pairing the caller asked for is an error.
+    """
+    d = normalised.base.definition
+
+    def invalid(n: Normaliser, a: Aggregator) -> bool:
+        if a is Aggregator.ARITHMETIC or str(n) in _RESCALED:
+            return False
+        if str(n) in _NEVER_POSITIVE:
+            return True
+        return len(normalised.nonpositive(n)) > 0
+
+    if agg_arg is not None:
+        aggs = list(dict.fromkeys(_choice(Aggregator, a, "aggregator") for a in agg_arg))
+    else:  # the definition's and the geometric mean, unless the latter cannot be used
+        ref = (
+            [_choice(Normaliser, n, "normaliser") for n in norm_arg]
+            if norm_arg is not None
+            else [d.normaliser]
+        )
+        aggs = [d.aggregator] + [
+            a
+            for a in (Aggregator.GEOMETRIC,)
+            if a is not d.aggregator and not any(invalid(n, a) for n in ref)
+        ]
+    if norm_arg is not None:
+        norms = list(dict.fromkeys(_choice(Normaliser, n, "normaliser") for n in norm_arg))
+    else:  # the definition's, min-max and rank (+ z-score when every mean is arithmetic)
+        candidates = [d.normaliser, Normaliser.MIN_MAX, Normaliser.RANK, Normaliser.Z_SCORE]
+        norms = [
+            n
+            for n in dict.fromkeys(candidates)
+            if n is d.normaliser or not any(invalid(n, a) for a in aggs)
+        ]
+    if not aggs or not norms:
+        raise DefinitionError("give at least one normaliser and one aggregator")
+    for n in norms:
+        for a in aggs:
+            if not invalid(n, a):
+                continue
+            _check_positive_combination(n, a, item=d.id)  # z_score: a DefinitionError
+            raise _positivity_error(normalised.nonpositive(n), n, a.value, d.id, source)
+    return norms, aggs
 
 
 @attrs.frozen
@@ -65,12 +149,16 @@ class UncertaintyResult:
         and ``mean_first_order`` (the average over organizations).
     runs : int
         Number of Monte Carlo runs.
+    normalisers, aggregators : tuple of str
+        The normalisers and aggregators drawn from (every pairing is used).
     """
 
     ranks: pd.DataFrame
     sensitivity: pd.DataFrame
     summary: pd.DataFrame
     runs: int
+    normalisers: tuple[str, ...] = ()
+    aggregators: tuple[str, ...] = ()
 
 
 class _Moments:
@@ -127,7 +215,7 @@ def _nanquantiles(a: np.ndarray, qs: Sequence[float]) -> np.ndarray:
         lo = np.floor(pos).astype(int)
         hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
         frac = pos - lo
-        v = s[lo, cols] * (1 - frac) + s[hi, cols] * frac
+        v = s[lo, cols] + (s[hi, cols] - s[lo, cols]) * frac  # exact when they are equal
         out[i] = np.where(has, v, np.nan)
     return out
 
@@ -161,9 +249,16 @@ def composite_uncertainty(
         aggregators are arithmetic).
     aggregators
         Aggregators to draw from (uniformly; applied to every node);
-        default: the definition's aggregator and ``geometric``. The
-        geometric and harmonic means are only combined with normalisers
-        that give non-negative values.
+        default: the definition's aggregator and ``geometric`` (left out
+        when the definition's normaliser - goalposts or a distance method -
+        gives values of 0 or below on these data).
+
+        Every normaliser is paired with every aggregator. Geometric and
+        harmonic means only see strictly positive values: in their runs
+        ``min_max`` and ``rank`` normalise onto ``[0.01, 1]`` (COINr's
+        ``[1, 100]``; :data:`POSITIVE_BOUNDS`); ``z_score`` cannot be paired
+        with them, nor a normaliser that gives values of 0 or below on
+        these data.
     weight_range
         Each weight is multiplied by a uniform factor in
         ``[1 - weight_range, 1 + weight_range]``, independently per run.
@@ -183,8 +278,11 @@ def composite_uncertainty(
     Raises
     ------
     DefinitionError
-        Invalid options (e.g. only z-score normalisation with a geometric
-        mean).
+        Invalid options, e.g. ``z_score`` asked for together with a
+        geometric or harmonic mean.
+    DataError
+        A normaliser asked for gives values of 0 or below on these data and
+        a geometric or harmonic mean is asked for too (``failure_cases``).
 
     Examples
     --------
@@ -206,29 +304,9 @@ def composite_uncertainty(
         raise DefinitionError(f"weight_range must be in [0, 1), not {weight_range!r}")
     base = _prepare(values, definition, catalog, polarity, source)
     d, plan = base.definition, base.plan
-    aggs = [
-        _choice(Aggregator, a, "aggregator")
-        for a in (aggregators or [d.aggregator, Aggregator.GEOMETRIC])
-    ]
-    aggs = list(dict.fromkeys(aggs))
-    if normalisers is None:
-        norms = [d.normaliser, Normaliser.MIN_MAX, Normaliser.RANK]
-        if all(a is Aggregator.ARITHMETIC for a in aggs):
-            norms.append(Normaliser.Z_SCORE)
-    else:
-        norms = [_choice(Normaliser, n, "normaliser") for n in normalisers]
-    norms = list(dict.fromkeys(norms))
-    combos = [
-        (i, j)
-        for i, nm in enumerate(norms)
-        for j, ag in enumerate(aggs)
-        if ag is Aggregator.ARITHMETIC or nm in _NONNEGATIVE
-    ]
-    if not combos:
-        raise DefinitionError(
-            "no valid combination: geometric and harmonic means need non-negative normalised "
-            "values (min_max, rank, goalposts or a distance method)"
-        )
+    normalised = _Normalised(base)
+    norms, aggs = _choices(normalisers, aggregators, normalised, source)
+    combos = [(i, j) for i in range(len(norms)) for j in range(len(aggs))]
 
     rng = np.random.default_rng(seed)
     combo = rng.integers(len(combos), size=runs)
@@ -239,14 +317,6 @@ def composite_uncertainty(
     n_w = int(offsets[-1])
     factors = rng.uniform(1 - weight_range, 1 + weight_range, size=(runs, n_w))
 
-    Zs = {
-        i: (
-            base.Z
-            if nm is d.normaliser
-            else _normalise_by_period(plan, base.raw, base.periods, nm, d.winsorise)
-        )
-        for i, nm in enumerate(norms)
-    }
     rows = base.raw.shape[0]
     L = len(plan.leaves)
     root = L + len(plan.nodes) - 1
@@ -261,8 +331,9 @@ def composite_uncertainty(
                 (w[None, :] * f[:, offsets[k] : offsets[k + 1]])[:, None, :]
                 for k, w in enumerate(base.weights)
             ]
+            Z = normalised.get(norms[i], positive=aggs[j] is not Aggregator.ARITHMETIC)
             index_runs[part] = _evaluate_root(
-                plan, Zs[i], weights, [aggs[j]] * len(plan.nodes), d.min_coverage
+                plan, Z, weights, [aggs[j]] * len(plan.nodes), d.min_coverage
             )
 
     # ranks per run and period (1 = best, ties "min")
@@ -343,4 +414,11 @@ def composite_uncertainty(
         rank_table = rank_table.drop(columns="period")
         sensitivity = sensitivity.drop(columns="period")
         summary = summary.drop(columns="period")
-    return UncertaintyResult(rank_table, sensitivity, summary, runs)
+    return UncertaintyResult(
+        rank_table,
+        sensitivity,
+        summary,
+        runs,
+        tuple(n.value for n in norms),
+        tuple(a.value for a in aggs),
+    )
