@@ -154,3 +154,49 @@ def test_monthly_trend_fills_empty_months(cases: pd.DataFrame) -> None:
     lib = lib[lib["service"] == "libraries"]
     assert lib["received"].tolist() == [1, 2, 0]  # March has no library complaint
     assert np.isnan(lib["share_within_deadline"].iloc[2])
+
+
+def _register_like() -> tuple[pd.DataFrame, pd.DataFrame]:
+    # c1 received 10 Jan 2024, still open; c2 received 10 Feb, open;
+    # c3 received 5 Jan, answered 20 Feb.
+    at = pd.to_datetime
+    complaints = pd.DataFrame(
+        {
+            "id": ["c1", "c2", "c3"],
+            "received_at": at(["2024-01-10 09:00", "2024-02-10 09:00", "2024-01-05 09:00"]),
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "seq": [1, 2, 3, 4],
+            "complaint_id": ["c1", "c2", "c3", "c3"],
+            "at": at(
+                ["2024-01-10 09:00", "2024-02-10 09:00", "2024-01-05 09:00", "2024-02-20 09:00"]
+            ),
+            "to_status": ["received", "received", "received", "answered"],
+        }
+    )
+    return complaints, events
+
+
+def test_backlog_at_a_past_date_is_the_register_as_it_stood() -> None:
+    from qualitapa.complaints import case_table
+
+    complaints, events = _register_like()
+    # At 31 Jan 2024 c2 did not exist and c3 was not answered yet: backlog c1
+    # (age 31 - 10 = 21 days) and c3 (age 26 days), both in 16-30.
+    # (Before: c2 was counted in 0-15 with age -10, and c3 not at all.)
+    snap = case_table(complaints, events, as_of="2024-01-31 23:59")
+    assert snap["id"].tolist() == ["c1", "c3"]
+    assert snap["answered_at"].isna().all()
+    k = kpis(snap, as_of="2024-01-31 23:59").iloc[0]
+    assert (k["received"], k["answered"], k["open"]) == (2, 0, 2)
+    assert (k["backlog_0_15"], k["backlog_16_30"]) == (0, 2)
+    # the table as it is now (c3 answered, c2 received) cannot give the
+    # backlog of 31 January: an error says how to get it, nothing is guessed
+    now = case_table(complaints, events, as_of="2024-03-01")
+    with pytest.raises(DataError, match=r"after as_of.*as_of="):
+        kpis(now, as_of="2024-01-31 23:59")
+    with pytest.raises(DataError, match="after as_of"):
+        trend(now, as_of="2024-01-31 23:59")
+    assert kpis(now, as_of="2024-03-01").loc[0, "open"] == 2

@@ -45,6 +45,14 @@ def _as_of(as_of: Any) -> pd.Timestamp:
     return ts.tz_convert("UTC")
 
 
+def local_times(values: Any, tz: str = DEFAULT_TZ) -> np.ndarray:
+    """Office wall-clock times (naive ``datetime64``) of instants; naive values are local."""
+    idx = pd.DatetimeIndex(values)
+    if idx.tz is not None:
+        idx = idx.tz_convert(tz).tz_localize(None)
+    return idx.to_numpy()
+
+
 def _calendar_groups(
     frame: pd.DataFrame, calendar: CalendarArg
 ) -> list[tuple[WorkCalendar, np.ndarray]]:
@@ -175,7 +183,11 @@ def case_table(
         A :class:`WorkCalendar`, or one per organization id (national
         holidays for the others); used for working days.
     as_of
-        The reference instant for complaints still suspended (default: now).
+        The instant the table describes (default: now): the register as it
+        stood then. Events after it are ignored and complaints received
+        after it left out, so :func:`kpis` with the same ``as_of`` gives
+        the backlog at that instant; a suspension still running at
+        ``as_of`` counts up to it.
     tz
         The office timezone (dates are office dates).
 
@@ -190,20 +202,26 @@ def case_table(
     """
     require_columns(complaints, ["id", "received_at"], source="complaints")
     require_columns(events, ["complaint_id", "at", "to_status"], source="events")
+    ref = _as_of(as_of)
+    ref_us = int(ref.tz_localize(None).to_datetime64().astype("datetime64[us]").astype(np.int64))
     order = ["complaint_id", "seq"] if "seq" in events.columns else ["complaint_id", "at"]
     ev = events.sort_values(order, kind="stable").reset_index(drop=True)
-    cid = ev["complaint_id"].to_numpy(dtype=object)
-    to = ev["to_status"].astype(str).to_numpy()
     at_idx = pd.DatetimeIndex(ev["at"])
     if at_idx.tz is None:
         at_idx = at_idx.tz_localize(tz)
     at_us = at_idx.tz_convert("UTC").tz_localize(None).to_numpy().astype("datetime64[us]")
     at_us = at_us.astype(np.int64)
+    known = at_us <= ref_us  # the register as it stood at as_of
+    at_us = at_us[known]
+    cid = ev["complaint_id"].to_numpy(dtype=object)[known]
+    to = ev["to_status"].astype(str).to_numpy()[known]
 
     last = np.ones(len(cid), dtype=bool)
     if len(cid):
         last[:-1] = cid[1:] != cid[:-1]
-    out = complaints.drop(columns=["description"], errors="ignore").copy()
+    received_local = local_times(complaints["received_at"], tz)
+    existing = ~(received_local > ref.tz_convert(tz).tz_localize(None).to_datetime64())
+    out = complaints.loc[existing].drop(columns=["description"], errors="ignore").copy()
     ids = out["id"]
     out["status"] = ids.map(pd.Series(to[last], index=cid[last])).astype(object)
 
@@ -228,9 +246,6 @@ def case_table(
 
     # suspensions: from each 'suspended' event to the next event (or as_of),
     # counted only before the first answer
-    ref_us = int(
-        _as_of(as_of).tz_localize(None).to_datetime64().astype("datetime64[us]").astype(np.int64)
-    )
     nxt = np.full(len(at_us), ref_us, dtype=np.int64)
     if len(at_us):
         nxt[:-1] = at_us[1:]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.complaints._calendar import DEFAULT_TZ, to_local_dates
-from qualitapa.complaints._cases import CalendarArg, _as_of, add_deadlines
+from qualitapa.complaints._cases import CalendarArg, _as_of, add_deadlines, local_times
 from qualitapa.complaints._deadlines import DeadlinePolicy
 from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
@@ -79,6 +79,30 @@ def _prepare(
     return frame
 
 
+def _check_as_of(frame: pd.DataFrame, ref: pd.Timestamp, tz: str) -> None:
+    """Refuse a table that already knows what happened after ``as_of``.
+
+    The backlog at ``as_of`` needs each complaint's state at that instant;
+    a table built later (a complaint received or answered after it) has
+    the wrong states, and would count complaints not yet received.
+    """
+    limit = ref.tz_convert(tz).tz_localize(None).to_datetime64()
+    for col in ("received_at", "answered_at", "closed_at"):
+        if col not in frame.columns:
+            continue
+        later = np.flatnonzero(local_times(frame[col], tz) > limit)
+        if len(later):
+            when = pd.Timestamp(limit).strftime("%Y-%m-%d %H:%M")
+            raise DataError(
+                f"{len(later)} complaint(s) have {col} after as_of ({when}): the backlog at "
+                f"as_of needs the complaints as they stood then; build the table with "
+                f"case_table(..., as_of=...) or ComplaintRegister.cases(as_of=...), "
+                f"or pass a later as_of",
+                row=frame.index[later[0]],
+                column=col,
+            )
+
+
 def _population_for(
     population: Any, groups: pd.DataFrame, cols: list[str], frame: pd.DataFrame
 ) -> np.ndarray | None:
@@ -129,6 +153,9 @@ def kpis(
         Also group by the period of receipt (office dates).
     as_of
         Reference instant for the backlog and overdue counts (default now).
+        ``frame`` must describe the complaints as they stood then (build it
+        with ``case_table(..., as_of=...)``): a complaint received, answered
+        or closed after ``as_of`` is an error.
     population
         Inhabitants: a number, or a mapping organization -> population
         (summed over the organizations in the data unless grouping by
@@ -175,6 +202,7 @@ def kpis(
     require_columns(frame, cols)
     data = _prepare(frame, policy=policy, calendar=calendar, tz=tz)
     ref = _as_of(as_of)
+    _check_as_of(data, ref, tz)
     ref_day = to_local_dates(pd.DatetimeIndex([ref]), tz)[0]
     n = len(data)
 
