@@ -591,13 +591,31 @@ def _summary(run: _Run, scale: str) -> str:
         lines.append("")
     if "composite_ranks" in run.result.tables:
         ranks = run.result.tables["composite_ranks"]
-        lines += ["## Composite indices (median rank, 5th-95th percentile)", ""]
+        lines += [
+            "## Composite indices",
+            "",
+            f"First by index value in {run.period} (rank 1 in composite_scores.csv), with its "
+            "median rank and 5th-95th percentile rank over the Monte Carlo runs of the "
+            "uncertainty analysis (composite_ranks.csv); when another city has a lower median "
+            "rank, it is named too.",
+            "",
+        ]
         for comp, part in ranks.groupby("composite", sort=True):
-            top = part.sort_values("median_rank").iloc[0]
-            org = str(top["organization"])
-            lines.append(
-                f"- {comp}: first {names.get(org, org)} (median rank {top['median_rank']:g})"
+            firsts = part[part["rank"] == 1]
+            said = " and ".join(
+                f"{names.get(str(r['organization']), str(r['organization']))} "
+                f"(index {r['value']:.1f}; median rank {r['median_rank']:g}, "
+                f"5th-95th percentile {r['rank_p05']:g}-{r['rank_p95']:g})"
+                for _, r in firsts.iterrows()
             )
+            line = f"- {comp}, {int(part['runs'].max())} runs: first {said or 'none'}"
+            best = part["median_rank"].min()
+            if len(firsts) and best < firsts["median_rank"].min():
+                lowest = part[part["median_rank"] == best]["organization"].astype(str)
+                line += "; lowest median rank: " + " and ".join(
+                    f"{names.get(o, o)} ({best:g})" for o in lowest
+                )
+            lines.append(line)
         lines.append("")
     if "survey_dimensions" in run.result.tables:
         dims = run.result.tables["survey_dimensions"]
