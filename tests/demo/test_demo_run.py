@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -42,6 +43,8 @@ def test_demo_writes_every_result(demo):
         "survey_ipa.csv",
         "complaint_kpis.csv",
         "complaint_trend.csv",
+        "complaint_kpis_by_service.csv",
+        "complaint_trend_by_service.csv",
         "charter_compliance.csv",
         "refunds_due.csv",
         "caf_scores.csv",
@@ -119,6 +122,47 @@ def test_report_has_the_demo_sections(demo):
     html = (out / "report-registry-2024.html").read_text()
     assert html.count("<img") >= 12
     assert "Modena" in html
+
+
+@pytest.mark.parametrize("service", ["libraries", "registry"])
+def test_report_from_the_results_folder_keeps_to_its_service(demo, tmp_path, service):
+    # issue 12, defect 9: `report --results DIR -s libraries` showed the registry's
+    # survey, complaints, charter standards and DEA
+    import html
+
+    out, catalog, _ = demo
+    page_path = tmp_path / "report.html"
+    with isolated_plugins(PLUGINS):
+        res = CliRunner().invoke(
+            cli,
+            ["report", "--results", str(out), "-s", service, "-p", "2024", "--no-charts",
+             "-o", str(page_path)],
+        )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    raw = page_path.read_text(encoding="utf-8")
+    page = html.unescape(raw)
+    # every heading and table cell, as text: no other service's indicator or standard
+    cells = {
+        html.unescape(re.sub(r"<[^>]+>", " ", c)).split("  ")[0].strip()
+        for c in re.findall(r"<(?:td|h3)[^>]*>(.*?)</(?:td|h3)>", raw)
+    }
+    others = [s for s in catalog.services if catalog.services[s].parent is None and s != service]
+    for kind in ("indicators", "standards"):
+        own = {i.label.get("it") for i in getattr(catalog, kind).by_service(service)}
+        for other in others:
+            for item in getattr(catalog, kind).by_service(other):
+                label = item.label.get("it")
+                assert label in own or label not in cells, (kind, item.id)
+                assert item.id not in page, (kind, item.id)
+    dea = read_table(out / "dea_scores.csv")
+    if service not in set(dea["service"]):
+        assert '<section id="dea">' not in page
+    surveys = read_table(out / "survey_dimensions.csv")
+    own_instruments = {i.id for i in catalog.instruments.by_service(service)}
+    assert ('<section id="survey">' in page) == bool(own_instruments & set(surveys["instrument"]))
+    complaints = read_table(out / "complaint_kpis_by_service.csv")
+    family = {s for s in complaints["service"] if s == service or s.startswith(service + ".")}
+    assert ('<section id="complaints">' in page) == bool(family)
 
 
 def test_demo_without_plugins_says_what_to_install(tmp_path):

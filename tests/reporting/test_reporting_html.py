@@ -232,10 +232,16 @@ def test_ipa_labels_come_from_the_report_services_questionnaire():
     assert "Orari dello sportello" in page
     assert "Orari della biblioteca" not in page
     by_instrument = render_report(
-        service="registry", period=2024, ipa=table.assign(instrument="libraries.survey"),
-        catalog=catalog, charts=False,
+        period=2024, ipa=table.assign(instrument="libraries.survey"), catalog=catalog,
+        charts=False,
     )  # fmt: skip
     assert "Orari della biblioteca" in by_instrument
+    # the libraries questionnaire does not belong in the registry report (issue 12, defect 9)
+    with pytest.raises(DataError, match="none has rows of service 'registry'"):
+        render_report(
+            service="registry", period=2024, ipa=table.assign(instrument="libraries.survey"),
+            catalog=catalog, charts=False,
+        )  # fmt: skip
 
 
 def _two_indicator_values() -> pd.DataFrame:

@@ -97,7 +97,7 @@ def report_command(
     """
     from qualitapa.reporting import read_results, write_report
 
-    tables: dict[str, Any] = read_results(results) if results is not None else {}
+    tables: dict[str, Any] = read_results(results, service=service) if results is not None else {}
     for option, path in sections.items():
         if path is not None:
             tables[_SECTION_OPTIONS[option]] = _read(path)

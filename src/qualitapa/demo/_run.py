@@ -353,17 +353,21 @@ class _Run:
                 calendar=calendars or None,
             ),
         )
-        self.result.save(
-            "complaint_trend",
-            cp.trend(
-                cases,
-                by="organization",
-                period="month",
-                as_of=as_of,
-                policy=policy,
-                calendar=calendars or None,
-            ),
-        )
+        for name, by in (
+            ("complaint_trend", ["organization"]),
+            ("complaint_trend_by_service", ["organization", "service"]),
+        ):
+            self.result.save(
+                name,
+                cp.trend(
+                    cases,
+                    by=by,
+                    period="month",
+                    as_of=as_of,
+                    policy=policy,
+                    calendar=calendars or None,
+                ),
+            )
         self.result.save("complaint_pareto", cp.pareto(cases, column="category"))
         self.cases = cases
 
@@ -465,18 +469,14 @@ class _Run:
                 kwargs["dea"] = self.dea_results[service]
             if survey:
                 kwargs.update(survey=survey["survey"], ipa=survey["ipa"])
-            if service == "registry":
-                for key, name in (
-                    ("complaints", "complaint_kpis"),
-                    ("complaint_trend", "complaint_trend"),
-                ):
-                    if name in tables:
-                        kwargs[key] = tables[name]
-            if "charter_compliance" in tables:
-                comp = tables["charter_compliance"]
-                kwargs["compliance"] = comp[
-                    comp["service"].astype(str).str.split(".").str[0] == service
-                ]
+            # every section keeps the rows of this service only (render_report)
+            for key, name in (
+                ("complaints", "complaint_kpis_by_service"),
+                ("complaint_trend", "complaint_trend_by_service"),
+                ("compliance", "charter_compliance"),
+            ):
+                if name in tables:
+                    kwargs[key] = tables[name]
             if "caf_scores" in tables:
                 kwargs["caf"] = tables["caf_scores"]
             name = f"report-{service}-{self.period}.html"

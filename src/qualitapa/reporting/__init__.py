@@ -36,6 +36,7 @@ from qualitapa.reporting._schema import KNOWN_FIELDS, check_cells, field_type, i
 from qualitapa.reporting._tables import (
     ID_COLUMNS,
     RESULT_FILES,
+    SERVICE_RESULT_FILES,
     guess_primary_key,
     indicator_table,
     read_results,
@@ -50,6 +51,7 @@ __all__ = [
     "PROBLEM_COLUMNS",
     "RESULT_FILES",
     "SECTIONS",
+    "SERVICE_RESULT_FILES",
     "check_cells",
     "field_type",
     "format_number",

@@ -975,19 +975,59 @@ def _definitions(catalog: Any, definitions: Any) -> dict[str, Any]:
     return out
 
 
+#: Columns that tell which service a result row belongs to, and where the
+#: catalog keeps the item they name (None: the column is the service itself).
+_SERVICE_KEYS = (
+    ("service", None),
+    ("indicator", "indicators"),
+    ("composite", "composites"),
+    ("instrument", "instruments"),
+    ("standard", "standards"),
+)
+
+
+def _service_family(service: str, catalog: Any) -> set[str]:
+    """``service`` and its sub-services (by the catalog's tree and by id prefix)."""
+    family = {service}
+    services = getattr(catalog, "services", None)
+    if services is not None:
+        family |= {s for s, obj in services.items() if _has_ancestor(services, obj, service)}
+    return family
+
+
 def _service_filter(
     frame: pd.DataFrame, service: str | None, definitions: Mapping[str, Any], catalog: Any
 ) -> pd.DataFrame:
-    """Keep the indicators of ``service`` (and its sub-services) when definitions say which."""
-    if service is None or not definitions:
+    """The rows of ``frame`` that belong to ``service`` or one of its sub-services.
+
+    The service of a row comes from the first column of :data:`_SERVICE_KEYS`
+    the frame has: a ``service`` column, or the service of the indicator,
+    composite, questionnaire or standard it names (rows naming an unknown
+    item are left out). A frame with none of these columns is kept whole:
+    nothing in it says which service it is about, so whoever passed it
+    chose it (see :func:`qualitapa.reporting.read_results`, which only
+    picks tables it can attribute).
+    """
+    if service is None:
         return frame
-    children = {service}
-    services = getattr(catalog, "services", None)
-    if services is not None:
-        children |= {s for s, obj in services.items() if _has_ancestor(services, obj, service)}
-    keep = {i for i, d in definitions.items() if getattr(d, "service", None) in children}
-    mask = frame["indicator"].astype(str).isin(keep)
-    return frame.loc[mask] if bool(mask.any()) else frame
+    family = _service_family(service, catalog)
+    for column, kind in _SERVICE_KEYS:
+        if column not in frame.columns:
+            continue
+        keys = frame[column].astype("string")
+        if kind is None:
+            owner = keys
+        else:
+            items: Mapping[str, Any] = (
+                definitions if kind == "indicators" else getattr(catalog, kind, None) or {}
+            )
+            lookup = {k: getattr(items[k], "service", None) for k in keys.dropna().unique()
+                      if k in items}  # fmt: skip
+            owner = keys.map(lookup)
+        owner = owner.astype("string")
+        mask = owner.isin(family) | owner.str.startswith(service + ".")
+        return frame.loc[mask.fillna(False).to_numpy(dtype=bool)]
+    return frame
 
 
 def _has_ancestor(services: Any, obj: Any, target: str) -> bool:
@@ -1072,8 +1112,12 @@ def render_report(
     Parameters
     ----------
     service
-        Service id: the title uses its label, and indicator values of other
-        services are left out when definitions are known.
+        Service id: the title uses its label, and every section keeps the
+        rows of this service and its sub-services only: by the ``service``
+        column of a table, or by the service of the indicator, composite,
+        questionnaire (``instrument``) or standard a row names. A table
+        with none of these columns (e.g. CAF scores, which are about the
+        whole organization) is shown as given.
     period
         The period reported on (e.g. ``2024``).
     lang
@@ -1116,7 +1160,8 @@ def render_report(
     Raises
     ------
     DataError
-        A given table lacks the columns its section needs.
+        A given table lacks the columns its section needs, or there is
+        nothing to report (no table, or no row of ``service``).
     ValueError
         ``lang`` is not ``"it"`` or ``"en"``.
 
@@ -1151,9 +1196,27 @@ def render_report(
     service_label = ctx.label_of("services", service) if service else None
     heading = title or " – ".join(x for x in (tr("report", lang), service_label) if x)
     sections: list[tuple[str, str, str]] = []
+
+    def own(table: Any) -> Any:
+        """The rows of a section's table that belong to the report's service (None if none)."""
+        if table is None or service is None:
+            return table
+        frame = table
+        for attr in ("ranks", "scores"):  # UncertaintyResult, DEAResult
+            if not isinstance(frame, pd.DataFrame) and hasattr(frame, attr):
+                frame = getattr(frame, attr)
+        if not isinstance(frame, pd.DataFrame):
+            return table
+        kept = _service_filter(frame, service, defs, catalog)
+        if kept is frame:
+            return table
+        return kept if len(kept) else None
+
+    indicators, trends, composite, dea = own(indicators), own(trends), own(composite), own(dea)
+    survey, ipa, complaints = own(survey), own(ipa), own(complaints)
+    complaint_trend, compliance = own(complaint_trend), own(compliance)
     if indicators is not None:
-        values = _service_filter(indicators, service, defs, catalog)
-        sections += _indicators_section(ctx, values, trends)
+        sections += _indicators_section(ctx, indicators, trends)
     if composite is not None:
         sections.append(("composite", tr("composite", lang), _composite_section(ctx, composite)))
     if dea is not None:
@@ -1171,6 +1234,11 @@ def render_report(
         )
     if caf is not None:
         sections.append(("caf", tr("caf", lang), _caf_section(ctx, caf)))
+    if not sections:
+        raise DataError(
+            "nothing to report: no result table was given"
+            + (f", or none has rows of service {service!r}" if service else "")
+        )
 
     day = generated or dt.date.today()
     meta = (

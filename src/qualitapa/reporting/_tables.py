@@ -21,6 +21,7 @@ from qualitapa.io import read_table
 __all__ = [
     "ID_COLUMNS",
     "RESULT_FILES",
+    "SERVICE_RESULT_FILES",
     "guess_primary_key",
     "indicator_table",
     "read_results",
@@ -64,12 +65,26 @@ _KEY_CANDIDATES: tuple[tuple[str, ...], ...] = (
 )
 
 
-def read_results(directory: str | Path) -> dict[str, pd.DataFrame]:
+#: Tables by service, read instead of the :data:`RESULT_FILES` ones for a
+#: service's report (``qualitapa demo`` writes both).
+SERVICE_RESULT_FILES: dict[str, str] = {
+    "complaints": "complaint_kpis_by_service.csv",
+    "complaint_trend": "complaint_trend_by_service.csv",
+}
+
+
+def read_results(directory: str | Path, *, service: str | None = None) -> dict[str, pd.DataFrame]:
     """Read the section tables found in ``directory`` (named as in :data:`RESULT_FILES`).
 
     Id columns (:data:`ID_COLUMNS`) are read as text. Missing files are
     skipped: the result has the sections that are there, ready for
     ``render_report(**results)``.
+
+    With ``service``, complaint tables come from the by-service files of
+    :data:`SERVICE_RESULT_FILES`, and a complaint table that does not say
+    which service each row is about (no ``service`` column) is not read:
+    it would put other services' complaints in the service's report.
+    ``render_report(service=...)`` keeps the service's rows of the others.
 
     Examples
     --------
@@ -83,8 +98,14 @@ def read_results(directory: str | Path) -> dict[str, pd.DataFrame]:
     out = {}
     for section, name in RESULT_FILES.items():
         path = base / name
+        if service is not None and section in SERVICE_RESULT_FILES:
+            path = base / SERVICE_RESULT_FILES[section]
         if path.is_file():
-            out[section] = read_table(path, dtype=dict.fromkeys(ID_COLUMNS, "string"))
+            table = read_table(path, dtype=dict.fromkeys(ID_COLUMNS, "string"))
+            unattributed = "service" not in table.columns
+            if service is not None and section in SERVICE_RESULT_FILES and unattributed:
+                continue
+            out[section] = table
     return out
 
 
