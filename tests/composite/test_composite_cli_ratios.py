@@ -177,8 +177,9 @@ def test_group_ratio_is_sum_over_sum_with_wilson_interval():
     assert small["mean_of_ratios"] == pytest.approx((0.25 + 1 + 1) / 3)
     assert small["n_organizations"] == 3
     assert small["method"] == "wilson"
-    # Wilson score interval for 1 success in 4 trials, 95%: (0.0456, 0.6994)
-    # (Newcombe, Statistics in Medicine 1998, 17:857-872, method 3)
+    # Wilson score interval for 1 success in 4 trials, 95%: (0.0456, 0.6994), as statsmodels
+    # computes it (proportion_confint(1, 4, method="wilson"); compared in general in
+    # test_group_ratio_reference.py)
     one = group_ratio(df.head(1), numerator="answered", denominator="received")
     assert one.loc[0, "ci_low"] == pytest.approx(0.0456, abs=1e-4)
     assert one.loc[0, "ci_high"] == pytest.approx(0.6994, abs=1e-4)
@@ -206,8 +207,8 @@ def test_group_ratio_poisson_from_indicator_definition_with_scale():
         }
     )
     res = group_ratio(long, ind, method="poisson")
-    # 3 events in 1000 acts: exact Poisson 95% interval for 3 events is (0.619, 8.767)
-    # (Garwood 1936; e.g. the table in Ulm, Am J Epidemiol 1990, 131:373-375)
+    # 3 events in 1000 acts: exact (Garwood) Poisson 95% interval (0.619, 8.767) per 1000, as
+    # statsmodels computes it (confint_poisson(3, 1000, method="exact-c"))
     assert res.loc[0, "value"] == pytest.approx(3.0)
     assert res.loc[0, "ci_low"] == pytest.approx(0.619, abs=1e-3)
     assert res.loc[0, "ci_high"] == pytest.approx(8.767, abs=1e-3)

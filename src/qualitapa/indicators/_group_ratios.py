@@ -72,7 +72,8 @@ def _wilson(x: np.ndarray, n: np.ndarray, conf: float) -> tuple[np.ndarray, np.n
         denom = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return centre - half, centre + half
+    # at p = 0 (p = 1) the bound is exactly 0 (1): no rounding may leave the estimate outside
+    return np.where(x == 0, 0.0, centre - half), np.where(x == n, 1.0, centre + half)
 
 
 def _poisson(x: np.ndarray, exposure: np.ndarray, conf: float) -> tuple[np.ndarray, np.ndarray]:
