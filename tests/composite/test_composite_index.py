@@ -1,4 +1,4 @@
-"""Composite indices: published references (OECD/JRC Handbook, UNDP HDI) and hand-computed cases."""
+"""Composite indices: published references (UNDP HDI, COINr) and hand-computed cases."""
 
 from __future__ import annotations
 
@@ -21,30 +21,35 @@ from qualitapa.indicators import (
 )
 
 
-def test_handbook_geometric_vs_arithmetic_example():
-    # OECD/JRC Handbook on Constructing Composite Indicators (2008), section 6.2 (pp. 103-104):
-    # country A scores (21, 1, 1, 1) and country B (6, 6, 6, 6). Linear aggregation makes them
-    # equal (sum 24, mean 6); the geometric mean gives A 21^(1/4) = 2.14 and B 6, and A gains
-    # more by raising a weak indicator (1 -> 2: 42^(1/4) = 2.55) than a strong one
-    # (21 -> 22: 22^(1/4) = 2.17).
+def test_compensability_of_the_means_hand_computed():
+    # COINr's aggregation vignette (bluefoxr/COINr, vignettes/aggregate.Rmd, "Means"): with
+    # two indicators on 0-10 and equal weights, (0, 10) and (5, 5) get the same arithmetic
+    # mean, 5 ("perfect compensability").
+    coinr = pd.DataFrame([[0.0, 10.0], [5.0, 5.0]], index=["u", "v"])
+    assert aggregate(coinr)["value"].tolist() == [5.0, 5.0]
+    # Hand-computed (the same shape as the OECD/JRC Handbook's section 6.2 example, which
+    # we could not open to check its printed figures): (21, 1, 1, 1) and (6, 6, 6, 6) tie
+    # on the arithmetic mean (6), the geometric mean gives 21^(1/4) and 6, and raising the
+    # weak 1 to 2 gains more (42^(1/4)) than raising the strong 21 to 22 (22^(1/4)).
     df = pd.DataFrame([[21, 1, 1, 1], [6, 6, 6, 6]], index=["A", "B"], dtype=float)
-    lin = aggregate(df)["value"]
-    assert lin.tolist() == [6.0, 6.0]
+    assert aggregate(df)["value"].tolist() == [6.0, 6.0]
     geo = aggregate(df, method="geometric")["value"]
-    assert geo["A"] == pytest.approx(21**0.25) == pytest.approx(2.14, abs=0.005)
+    assert geo["A"] == pytest.approx(21**0.25)
     assert geo["B"] == pytest.approx(6.0)
     weak = aggregate(pd.DataFrame([[21, 2, 1, 1]], dtype=float), method="geometric")["value"][0]
     strong = aggregate(pd.DataFrame([[22, 1, 1, 1]], dtype=float), method="geometric")["value"][0]
-    assert weak == pytest.approx(2.55, abs=0.005)
-    assert strong == pytest.approx(2.17, abs=0.005)
-    # the harmonic mean is even less compensatory: 4 / (1/21 + 3) = 1.31
+    assert weak == pytest.approx(42**0.25)
+    assert strong == pytest.approx(22**0.25)
+    assert weak > strong
+    # the harmonic mean is even less compensatory: 4 / (1/21 + 3)
     assert aggregate(df, method="harmonic")["value"]["A"] == pytest.approx(4 / (1 / 21 + 3))
 
 
-# UNDP Human Development Report 2020, Table 1 (HDI 2019) and technical notes: health index
-# (life expectancy, goalposts 20-85), education index = mean of expected years of schooling
-# (0-18) and mean years of schooling (0-15) indices, income index with log goalposts
-# 100 and 75,000 (2017 PPP$); HDI = geometric mean of the three.
+# The UNDP Human Development Index. Method (goalposts and means) as the UNDP page "Human
+# Development Index (HDI)" (hdr.undp.org/en/content/human-development-index-hdi) states it:
+# life expectancy 20-85 years; expected years of schooling 0-18 (capped at 18) and mean years
+# of schooling 0-15, combined by arithmetic mean; GNI per capita on a log scale between
+# $100 and $75,000 (PPP); the HDI is the geometric mean of the three dimension indices.
 HDI = CompositeDefinition.from_mapping(
     {
         "id": "hdi",
@@ -65,54 +70,88 @@ HDI = CompositeDefinition.from_mapping(
         ],
     }
 )
-HDR_2020 = pd.DataFrame(
-    {
-        "organization": ["norway", "italy"],
-        "life_expectancy": [82.4, 83.5],
-        "expected_schooling": [18.1, 16.1],
-        "mean_schooling": [12.9, 10.4],
-        "gni_per_capita": [66_494.0, 42_776.0],
-    }
+# Human Development Report 2015, "Table 1: Human Development Index and its components"
+# (data 2014, GNI in 2011 PPP $), the first 24 rows as published on hdr.undp.org/en/composite/HDI
+# (archived copy megalodon.jp/ref/2016-0515-0933-16/hdr.undp.org/en/composite/HDI): HDI,
+# life expectancy, expected and mean years of schooling, GNI per capita. Australia, Denmark,
+# Ireland, New Zealand and Iceland exceed the 18-year cap; Singapore and Liechtenstein the
+# $75,000 goalpost.
+HDR_2015 = pd.DataFrame(
+    [
+        ("norway", 0.944, 81.6, 17.5, 12.6, 64_992),
+        ("australia", 0.935, 82.4, 20.2, 13.0, 42_261),
+        ("switzerland", 0.930, 83.0, 15.8, 12.8, 56_431),
+        ("denmark", 0.923, 80.2, 18.7, 12.7, 44_025),
+        ("netherlands", 0.922, 81.6, 17.9, 11.9, 45_435),
+        ("germany", 0.916, 80.9, 16.5, 13.1, 43_919),
+        ("ireland", 0.916, 80.9, 18.6, 12.2, 39_568),
+        ("united_states", 0.915, 79.1, 16.5, 12.9, 52_947),
+        ("canada", 0.913, 82.0, 15.9, 13.0, 42_155),
+        ("new_zealand", 0.913, 81.8, 19.2, 12.5, 32_689),
+        ("singapore", 0.912, 83.0, 15.4, 10.6, 76_628),
+        ("hong_kong", 0.910, 84.0, 15.6, 11.2, 53_959),
+        ("liechtenstein", 0.908, 80.0, 15.0, 11.8, 79_851),
+        ("sweden", 0.907, 82.2, 15.8, 12.1, 45_636),
+        ("united_kingdom", 0.907, 80.7, 16.2, 13.1, 39_267),
+        ("iceland", 0.899, 82.6, 19.0, 10.6, 35_182),
+        ("korea", 0.898, 81.9, 16.9, 11.9, 33_890),
+        ("israel", 0.894, 82.4, 16.0, 12.5, 30_676),
+        ("luxembourg", 0.892, 81.7, 13.9, 11.7, 58_711),
+        ("japan", 0.891, 83.5, 15.3, 11.5, 36_927),
+        ("belgium", 0.890, 80.8, 16.3, 11.3, 41_187),
+        ("france", 0.888, 82.2, 16.0, 11.1, 38_056),
+        ("austria", 0.885, 81.4, 15.7, 10.8, 43_869),
+        ("finland", 0.883, 80.8, 17.1, 10.3, 38_695),
+    ],
+    columns=[
+        "organization",
+        "hdi",
+        "life_expectancy",
+        "expected_schooling",
+        "mean_schooling",
+        "gni_per_capita",
+    ],
 )
+INPUTS = HDR_2015.drop(columns="hdi")
 POSITIVE = dict.fromkeys(
     ["life_expectancy", "expected_schooling", "mean_schooling", "gni_per_capita"],
     "higher_is_better",
 )
 
 
-def test_undp_hdi_income_index_and_hdi():
+def test_undp_hdi_reproduces_the_published_table():
+    res = composite(INPUTS, HDI, polarity=POSITIVE).set_index(["organization", "index"])
+    hdi = res.xs("hdi", level="index")["value"]
+    # the table's inputs are rounded (life expectancy to 0.1 year...): agreement to 0.001
+    np.testing.assert_allclose(hdi[HDR_2015["organization"]], HDR_2015["hdi"], atol=1e-3)
+    assert res.loc[("norway", "hdi"), "rank"] == 1
+    # expected years of schooling above 18 are capped (index 1), by hand for Australia
+    assert res.loc[("australia", "education"), "value"] == pytest.approx((1 + 13.0 / 15) / 2)
+    assert res.loc[("australia", "education"), "level"] == 1
+    # the income index by hand: (ln 64,992 - ln 100) / (ln 75,000 - ln 100)
     income = normalise(
-        HDR_2020.set_index("organization")[["gni_per_capita"]],
+        INPUTS.set_index("organization")[["gni_per_capita"]],
         method="goalposts",
         goalposts=(100, 75_000),
         log=True,
     )["gni_per_capita"]
-    # (ln 42,776 - ln 100) / (ln 75,000 - ln 100)
-    assert income["italy"] == pytest.approx(
-        (math.log(42_776) - math.log(100)) / (math.log(75_000) - math.log(100))
+    assert income["norway"] == pytest.approx(
+        (math.log(64_992) - math.log(100)) / (math.log(75_000) - math.log(100))
     )
-    assert income["italy"] == pytest.approx(0.915, abs=5e-4)
-    res = composite(HDR_2020, HDI, polarity=POSITIVE).set_index(["organization", "index"])
-    # published HDI 2019: Norway 0.957, Italy 0.892
-    assert res.loc[("norway", "hdi"), "value"] == pytest.approx(0.957, abs=5e-4)
-    assert res.loc[("italy", "hdi"), "value"] == pytest.approx(0.892, abs=5e-4)
-    # expected years of schooling above 18 are capped (index 1)
-    assert res.loc[("norway", "education"), "value"] == pytest.approx((1 + 12.9 / 15) / 2)
-    assert res.loc[("norway", "hdi"), "rank"] == 1
-    assert res.loc[("norway", "education"), "level"] == 1
+    assert income["singapore"] == 1.0  # above the upper goalpost: capped
 
 
 def test_hdi_contributions_add_up_to_the_log_of_the_geometric_mean():
-    c = composite_contributions(HDR_2020, HDI, polarity=POSITIVE)
-    top = c[(c["index"] == "hdi") & (c["organization"] == "italy")]
+    c = composite_contributions(INPUTS, HDI, polarity=POSITIVE)
+    top = c[(c["index"] == "hdi") & (c["organization"] == "norway")]
     assert top["component"].tolist() == ["life_expectancy", "education", "gni_per_capita"]
     assert top["weight"].tolist() == pytest.approx([1 / 3] * 3)
-    assert math.exp(top["contribution"].sum()) == pytest.approx(0.892, abs=5e-4)
+    assert math.exp(top["contribution"].sum()) == pytest.approx(0.944, abs=5e-4)
     assert top["share"].sum() == pytest.approx(1.0)
-    edu = c[(c["index"] == "education") & (c["organization"] == "italy")]
+    edu = c[(c["index"] == "education") & (c["organization"] == "norway")]
     # arithmetic: contributions add up to the sub-index
-    assert edu["contribution"].sum() == pytest.approx((16.1 / 18 + 10.4 / 15) / 2)
-    assert edu["raw"].tolist() == [16.1, 10.4]
+    assert edu["contribution"].sum() == pytest.approx((17.5 / 18 + 12.6 / 15) / 2)
+    assert edu["raw"].tolist() == [17.5, 12.6]
 
 
 def _municipalities():
