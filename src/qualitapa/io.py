@@ -2,11 +2,15 @@
 
 * :func:`read_table` reads CSV (or Excel with the ``excel`` extra) and turns
   parse failures into a :class:`~qualitapa.errors.DataError` naming the file.
+  Numbers written as text follow a declared convention (``numbers="it"`` for
+  ``1.234,5``, ``"en"`` for ``1,234.5``) and are never guessed: without one,
+  ``112.500`` (112500 or 112.5?) is an error naming its row and column.
 * :func:`neutralise_formulas` protects exports against spreadsheet formula
   injection (OWASP "CSV injection"): a text cell starting with ``=``, ``+``,
   ``-``, ``@``, a tab or a carriage return is prefixed with a single quote so
   that spreadsheet programs show it as text instead of running it.
-* :func:`write_csv` writes a frame with formulas neutralised.
+* :func:`write_csv` writes a frame with formulas neutralised, and numbers
+  that :func:`read_table` reads back as they were.
 * :func:`require_columns` checks a frame has the columns a function needs.
 
 Examples
@@ -21,22 +25,34 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import collections
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from qualitapa._numbers import (
+    CONVENTION_NAMES,
+    NUMBER_CONVENTIONS,
+    Numbers,
+    ParsedNumbers,
+    check_numbers,
+    parse_numbers,
+)
 from qualitapa.errors import DataError
 
 __all__ = [
     "FORMULA_PREFIXES",
+    "NUMBER_CONVENTIONS",
     "TEXT_COLUMNS",
+    "Numbers",
     "neutralise_formulas",
     "read_table",
     "require_columns",
     "to_numeric_column",
+    "unambiguous_numbers",
     "write_csv",
 ]
 
@@ -72,9 +88,55 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _unambiguous_series(s: pd.Series) -> pd.Series:
+    if not pd.api.types.is_float_dtype(s) or isinstance(s.dtype, pd.CategoricalDtype):
+        return s
+    v = s.to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore", over="ignore"):
+        three = (
+            (np.abs(v) >= 1)
+            & (np.abs(v) < 1000)
+            & (np.round(v * 1000) / 1000 == v)
+            & (np.round(v * 100) / 100 != v)
+        )
+    if not three.any():
+        return s
+    text = s.astype(str)
+    # "2.125" would read as the Italian 2125: "2.1250" reads one way only
+    text = text.str.replace(r"^([+-]?[1-9]\d{0,2}\.\d{3})$", r"\g<1>0", regex=True)
+    return text.where(s.notna(), np.nan)
+
+
+def unambiguous_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with float columns written so that no value reads two ways.
+
+    A float such as 2.125 is written ``2.125`` by pandas, which reads as
+    the Italian 2125 as well; such values are written with a trailing zero
+    (``2.1250``), the same number in every convention. Other columns, and
+    frames without such values, are returned as they are.
+
+    Examples
+    --------
+    >>> unambiguous_numbers(pd.DataFrame({"v": [2.125, 0.5]}))["v"].tolist()
+    ['2.1250', '0.5']
+    """
+    changed = {c: _unambiguous_series(frame[c]) for c in frame.columns}
+    if all(changed[c] is frame[c] for c in frame.columns):
+        return frame
+    out = frame.copy()
+    for c, col in changed.items():
+        if col is not frame[c]:
+            out[c] = col
+    return out
+
+
 def write_csv(frame: pd.DataFrame, path: str | Path | Any, *, index: bool = False) -> None:
-    """Write ``frame`` as UTF-8 CSV with spreadsheet formulas neutralised."""
-    neutralise_formulas(frame).to_csv(path, index=index)
+    """Write ``frame`` as UTF-8 CSV with spreadsheet formulas neutralised.
+
+    Numbers are written so that :func:`read_table` reads them back as they
+    were without a declared convention (see :func:`unambiguous_numbers`).
+    """
+    neutralise_formulas(unambiguous_numbers(frame)).to_csv(path, index=index)
 
 
 def _sniff_sep(path: Path, encoding: str) -> str:
@@ -91,9 +153,195 @@ def _sniff_sep(path: Path, encoding: str) -> str:
 TEXT_COLUMNS = ("organization", "istat_code", "id", "respondent", "respondent_id", "complaint_id")
 
 
+def _problem_cases(rows: np.ndarray, column: str, values: Any, problem: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "row": rows + 1,
+            "column": column,
+            "value": np.asarray(values, dtype=object),
+            "problem": problem,
+        }
+    )
+
+
+AMBIGUOUS = "ambiguous number: declare the convention (--numbers it|en)"
+CONTRADICTS = "not a number in the declared convention"
+
+
+def _number_error(
+    cases: list[pd.DataFrame], numbers: Numbers | None, source: str | None
+) -> DataError:
+    """One error for every ambiguous or contradicting cell, the first one in words."""
+    table = pd.concat(cases, ignore_index=True).sort_values(["row", "column"], kind="stable")
+    table = table.reset_index(drop=True)
+    first = table.iloc[0]
+    value = str(first["value"]).strip()
+    if first["problem"] == AMBIGUOUS:
+        it_value = parse_numbers(pd.Series([value]), "it").canonical.iloc[0]
+        en_value = parse_numbers(pd.Series([value]), "en").canonical.iloc[0]
+        message = (
+            f"{value!r} is ambiguous: {it_value} in the Italian convention (1.234,5), "
+            f"{float(en_value):g} in the English one (1,234.5); declare which with "
+            "--numbers it or --numbers en (numbers='it' or 'en' in Python)"
+        )
+    else:
+        other = "en" if numbers == "it" else "it"
+        message = (
+            f"{value!r} is not a number in the {CONVENTION_NAMES[str(numbers)]} convention "
+            f"declared; correct the cell, or declare --numbers {other} if the whole file "
+            f"is written {CONVENTION_NAMES[other]}"
+        )
+    return DataError(
+        message,
+        source=source,
+        row=int(first["row"]),
+        column=str(first["column"]),
+        failure_cases=table,
+    )
+
+
+def _text_mask(values: pd.Series) -> np.ndarray:
+    """Which cells hold text (vectorised when the column is all text or all numbers)."""
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("string", "empty"):
+        return values.notna().to_numpy(dtype=bool)
+    if kind in ("floating", "integer", "mixed-integer-float", "decimal", "boolean"):
+        return np.zeros(len(values), dtype=bool)
+    # a column of mixed cells (Excel): look at each cell's type
+    return np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+
+
+def _could_read_two_ways(values: pd.Series, numbers: Numbers | None) -> bool:
+    """Whether pandas' reading of a float column may differ from the convention's.
+
+    pandas reads ``112.500`` as 112.5. Without a convention such a cell is
+    ambiguous; with the Italian one every dot is a thousands separator.
+    Only the values that could have been written with one to three digits,
+    a dot and three decimals are suspect; full-precision floats are not.
+    """
+    if numbers == "en":
+        return False
+    v = values.to_numpy(dtype=float, na_value=np.nan)
+    if numbers == "it":
+        return bool(np.isfinite(v).any())
+    with np.errstate(invalid="ignore", over="ignore"):
+        suspect = (np.abs(v) >= 1) & (np.abs(v) < 1000) & (np.round(v * 1000) / 1000 == v)
+    return bool(suspect.any())
+
+
+def _parse_column(text: pd.Series, numbers: Numbers | None) -> ParsedNumbers:
+    """:func:`parse_numbers`, once per distinct value when values repeat (codes, labels)."""
+    head = text.iloc[:1000]
+    if len(text) <= 1000 or head.nunique() > len(head) // 2:
+        return parse_numbers(text, numbers)
+    codes, uniques = pd.factorize(text)
+    once = parse_numbers(pd.Series(uniques, dtype=object), numbers)
+    pick = np.where(codes >= 0, codes, 0)
+    valid = codes >= 0
+
+    def take(a: np.ndarray) -> np.ndarray:
+        return a[pick] & valid if len(a) else np.zeros(len(codes), dtype=bool)
+
+    canonical = (
+        once.canonical.to_numpy(dtype=object)[pick]
+        if len(uniques)
+        else np.full(len(codes), np.nan, dtype=object)
+    )
+    canonical = np.where(valid, canonical, np.nan)
+    return ParsedNumbers(
+        pd.Series(canonical, index=text.index, dtype=object),
+        take(once.number),
+        take(once.integral),
+        take(once.ambiguous),
+        take(once.contradicts),
+    )
+
+
+def _number_column(s: pd.Series, parsed: ParsedNumbers, is_text: np.ndarray) -> pd.Series | None:
+    """The column with its number cells read (None: nothing to change)."""
+    if not parsed.number.any():
+        return None
+    other_text = is_text & ~parsed.number
+    other_cells = ~is_text & s.notna().to_numpy(dtype=bool)
+    if not other_text.any() and not other_cells.any():
+        return pd.to_numeric(parsed.canonical).set_axis(s.index)
+    mixed = s.astype(object).copy()
+    read = np.flatnonzero(parsed.number)
+    whole = parsed.integral[read]
+    canonical = parsed.canonical.iloc[read]
+    cells = np.empty(len(read), dtype=object)
+    cells[whole] = pd.to_numeric(canonical[whole]).tolist()
+    cells[~whole] = pd.to_numeric(canonical[~whole]).astype(float).tolist()
+    mixed.iloc[read] = cells
+    if not other_text.any():  # Excel: number cells and text cells that are numbers
+        converted = pd.to_numeric(mixed, errors="coerce")
+        if converted.notna().sum() == mixed.notna().sum():
+            return converted
+    return mixed
+
+
+def _read_numbers(
+    frame: pd.DataFrame,
+    numbers: Numbers | None,
+    skip: set[str],
+    source: str | None,
+    reread: Callable[[list[Any]], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Turn the text cells that are numbers into numbers, in the declared convention.
+
+    A column whose cells are all numbers becomes a number column (int64 when
+    every value is whole and none is missing, as pandas reads them); in a
+    column that also holds other text, the number cells become numbers and
+    the rest stays text (so that a "not a number" check reports it).
+    Ambiguous cells, and cells contradicting the declared convention, are
+    collected into one :class:`DataError`. ``reread`` gives the cells of
+    float columns pandas parsed as text again, when they may read two ways.
+    """
+    columns = [c for c in frame.columns if c not in skip]
+    suspect = [
+        c
+        for c in columns
+        if pd.api.types.is_float_dtype(frame[c]) and _could_read_two_ways(frame[c], numbers)
+    ]
+    again = reread(suspect) if reread is not None and suspect else None
+    out: dict[Any, pd.Series] = {}
+    cases: list[pd.DataFrame] = []
+    for col in columns:
+        s = frame[col] if again is None or col not in again.columns else again[col]
+        if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
+            continue
+        is_text = _text_mask(s)
+        if not is_text.any():
+            if pd.api.types.is_object_dtype(s):  # Excel cells, typed by Excel
+                out[col] = s.infer_objects()
+            continue
+        parsed = _parse_column(s.where(is_text) if not is_text.all() else s, numbers)
+        bad = parsed.ambiguous | parsed.contradicts
+        if bad.any():
+            for mask, problem in ((parsed.ambiguous, AMBIGUOUS), (parsed.contradicts, CONTRADICTS)):
+                rows = np.flatnonzero(mask)
+                if len(rows):
+                    cases.append(_problem_cases(rows, str(col), s.iloc[rows], problem))
+            continue
+        column = _number_column(s, parsed, is_text)
+        if column is not None:
+            out[col] = column
+        elif again is not None and col in again.columns:
+            out[col] = frame[col]
+    if cases:
+        raise _number_error(cases, numbers, source)
+    if not out:
+        return frame
+    frame = frame.copy()
+    for col, series in out.items():
+        frame[col] = series
+    return frame
+
+
 def read_table(
     path: str | Path,
     *,
+    numbers: Numbers | None = None,
     dtype: Any = None,
     sheet: str | int | None = None,
     text_columns: Iterable[str] = TEXT_COLUMNS,
@@ -105,9 +353,19 @@ def read_table(
     ----------
     path
         The file.
+    numbers
+        How numbers written as text are written: ``"it"`` (``1.234,5``:
+        a dot between thousands, a comma before the decimals) or ``"en"``
+        (``1,234.5``). With None (the default) each value is read the only
+        way it can be (``0.82``, ``47,5``, ``1.234,5``); a value whose only
+        separator is followed by exactly three digits (``112.500``,
+        ``335,211``) reads both ways and is an error. A cell that is a
+        number only in the other convention than the declared one is an
+        error too. Excel's own number cells are numbers already.
     dtype
         Passed to pandas; by default columns are inferred, except
-        ``text_columns``.
+        ``text_columns``. Columns given a dtype here are read by pandas as
+        it says (``dtype=str`` reads every column as text).
     text_columns
         Columns read as text (identifiers and codes keep their leading
         zeros); by default :data:`TEXT_COLUMNS`.
@@ -119,17 +377,37 @@ def read_table(
     Raises
     ------
     DataError
-        The file is missing, empty, or not a well-formed table; the message
-        names the file.
+        The file is missing, empty, or not a well-formed table; numbers are
+        ambiguous or contradict ``numbers``. The message names the file
+        (and the row and column of the first faulty cell; ``failure_cases``
+        lists them all).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "raw.csv"
+    >>> _ = path.write_text("organization;value\\n022205;112.500\\n022205;47,5\\n")
+    >>> read_table(path, numbers="it")["value"].tolist()
+    [112500.0, 47.5]
+    >>> read_table(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DataError: ...raw.csv, row 1, column 'value': '112.500' is ambiguous: ...
     """
+    numbers = check_numbers(numbers)
     p = Path(path)
     if not p.exists():
         raise DataError("file not found", source=str(p))
+    text_columns = list(text_columns)
+    parse = dtype is None or isinstance(dtype, dict)
+    explicit = dict(dtype) if isinstance(dtype, dict) else {}
     if dtype is None:
         dtype = dict.fromkeys(text_columns, str)
     elif isinstance(dtype, dict):
         dtype = {**dict.fromkeys(text_columns, str), **dtype}
+    skip = {*text_columns, *explicit}
     suffix = p.suffix.lower()
+    reread: Callable[[list[Any]], pd.DataFrame] | None = None
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):
             try:
@@ -139,10 +417,21 @@ def read_table(
                     "reading Excel files needs the 'excel' extra: pip install 'qualitapa[excel]'",
                     source=str(p),
                 ) from None
-            return pd.read_excel(p, sheet_name=0 if sheet is None else sheet, dtype=dtype, **kwargs)
-        encoding = kwargs.pop("encoding", "utf-8-sig")
-        sep = kwargs.pop("sep", None) or ("\t" if suffix == ".tsv" else _sniff_sep(p, encoding))
-        return pd.read_csv(p, dtype=dtype, sep=sep, encoding=encoding, **kwargs)
+            if parse:
+                # text cells as they are: the number convention decides, not pandas
+                dtype = collections.defaultdict(lambda: object, dtype)
+            frame = pd.read_excel(
+                p, sheet_name=0 if sheet is None else sheet, dtype=dtype, **kwargs
+            )
+        else:
+            encoding = kwargs.pop("encoding", "utf-8-sig")
+            sep = kwargs.pop("sep", None) or ("\t" if suffix == ".tsv" else _sniff_sep(p, encoding))
+            frame = pd.read_csv(p, dtype=dtype, sep=sep, encoding=encoding, **kwargs)
+
+            def reread(columns: list[Any]) -> pd.DataFrame:
+                # the cells of these columns as written: the convention decides, not pandas
+                options = {**kwargs, "usecols": columns}
+                return pd.read_csv(p, dtype=str, sep=sep, encoding=encoding, **options)
     except pd.errors.EmptyDataError:
         raise DataError("the file is empty", source=str(p)) from None
     except pd.errors.ParserError as exc:
@@ -151,6 +440,9 @@ def read_table(
         raise DataError(
             f"not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV", source=str(p)
         ) from exc
+    if not parse:
+        return frame
+    return _read_numbers(frame, numbers, skip, str(p), reread)
 
 
 def require_columns(
@@ -175,20 +467,57 @@ def require_columns(
 
 
 def to_numeric_column(
-    values: pd.Series, *, source: str | None = None, column: str | None = None
+    values: pd.Series,
+    *,
+    source: str | None = None,
+    column: str | None = None,
+    numbers: Numbers | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Convert ``values`` to float; return ``(numbers, bad_mask)``.
 
-    Text that is not a number becomes NaN and is flagged in ``bad_mask``
-    (missing cells are not flagged). Decimal commas (``"3,5"``) are
-    accepted as Italian spreadsheets write them.
+    Numbers pass as they are. Text is read in the ``numbers`` convention
+    (see :func:`read_table`): with none declared, ``"3,5"`` and ``"0.82"``
+    are decimals and ``"1.234,5"`` is Italian. Text that is not a number
+    (or is a number only in the other convention than the declared one)
+    becomes NaN and is flagged in ``bad_mask``; missing and empty cells are
+    not flagged.
+
+    Raises
+    ------
+    DataError
+        No convention declared and a text cell reads two ways
+        (``"112.500"``); ``row`` is its 1-based position in ``values``.
+
+    Examples
+    --------
+    >>> values, bad = to_numeric_column(pd.Series(["1", "3,5", "abc", None]))
+    >>> values.tolist()[:2], bad.tolist()
+    ([1.0, 3.5], [False, False, True, False])
     """
+    numbers = check_numbers(numbers)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         arr = values.to_numpy(dtype=float, na_value=np.nan)
         return arr, np.zeros(len(arr), dtype=bool)
-    text = values.astype("string").str.strip()
-    text = text.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
-    nums = pd.to_numeric(text, errors="coerce")
-    arr = nums.to_numpy(dtype=float, na_value=np.nan)
-    bad = np.isnan(arr) & text.notna().to_numpy() & (text != "").fillna(False).to_numpy()
+    is_text = _text_mask(values)
+    arr = np.full(len(values), np.nan)
+    bad = np.zeros(len(values), dtype=bool)
+    if (~is_text).any():
+        others = values[~is_text]
+        nums = pd.to_numeric(others.astype(object), errors="coerce")
+        if pd.api.types.is_bool_dtype(others) or pd.api.types.infer_dtype(others) == "boolean":
+            nums = pd.Series(np.nan, index=others.index)
+        arr[~is_text] = nums.to_numpy(dtype=float, na_value=np.nan)
+        bad[~is_text] = np.isnan(arr[~is_text]) & others.notna().to_numpy(dtype=bool)
+    if is_text.any():
+        text = values[is_text].astype("string").str.strip()
+        parsed = parse_numbers(text, numbers)
+        if parsed.ambiguous.any():
+            rows = np.flatnonzero(is_text)[parsed.ambiguous]
+            cases = _problem_cases(rows, column or "", values.iloc[rows], AMBIGUOUS)
+            raise _number_error([cases], numbers, source)
+        arr[is_text] = pd.to_numeric(parsed.canonical, errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+        blank = (text == "").fillna(True).to_numpy(dtype=bool)
+        bad[is_text] = ~parsed.number & ~blank
     return arr, bad

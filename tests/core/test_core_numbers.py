@@ -1,0 +1,162 @@
+"""Number conventions when reading tables: never guess what ``112.500`` means.
+
+Italian offices write ``1.234,5`` (dot for thousands, comma for decimals);
+English-style tools write ``1,234.5``. A value whose only separator is
+followed by exactly three digits (``112.500``, ``335,211``) reads either way,
+so it is an error unless the convention is declared (issue 12, defect 7).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qualitapa.errors import DataError
+from qualitapa.io import read_table, to_numeric_column, write_csv
+
+# the shape of indicators_italian_thousands.csv (Italian Excel "CSV": ; and CRLF)
+ITALIAN = (
+    "organization;period;variable;value\r\n"
+    "022205;2024;libraries.loans;112.500\r\n"
+    "022205;2024;libraries.opening_hours_week;47,5\r\n"
+    "016024;2024;libraries.loans;88.000\r\n"
+    "016024;2024;libraries.opening_hours_week;52\r\n"
+    "021008;2024;libraries.opening_hours_week;60,0\r\n"
+)
+
+
+@pytest.fixture
+def italian(tmp_path):
+    p = tmp_path / "italian.csv"
+    p.write_bytes(ITALIAN.encode("cp1252"))
+    return p
+
+
+def test_italian_thousands_without_a_convention_is_an_error_naming_file_row_column(italian):
+    with pytest.raises(DataError) as info:
+        read_table(italian)
+    err = info.value
+    assert (err.source, err.row, err.column) == (str(italian), 1, "value")
+    message = str(err)
+    assert "'112.500'" in message
+    assert "--numbers" in message
+    # every ambiguous cell is listed, not only the first
+    assert err.failure_cases is not None
+    assert err.failure_cases["row"].tolist() == [1, 3]
+    assert err.failure_cases["value"].tolist() == ["112.500", "88.000"]
+
+
+def test_italian_convention_reads_thousands_and_decimal_commas(italian):
+    frame = read_table(italian, numbers="it")
+    assert frame["value"].tolist() == [112500.0, 47.5, 88000.0, 52.0, 60.0]
+    assert frame["organization"].tolist()[0] == "022205"
+    assert frame["period"].tolist() == [2024] * 5
+
+
+def test_values_contradicting_the_declared_convention_are_errors(italian, tmp_path):
+    with pytest.raises(DataError) as info:
+        read_table(italian, numbers="en")  # "47,5" is not an English number
+    assert (info.value.row, info.value.column) == (2, "value")
+    assert "'47,5'" in str(info.value)
+    english = tmp_path / "en.csv"
+    english.write_text('organization,value\n001272,"1,234.5"\n001272,0.82\n')
+    with pytest.raises(DataError) as info:
+        read_table(english, numbers="it")
+    assert (info.value.row, info.value.column) == (1, "value")
+    assert "'1,234.5'" in str(info.value)
+    assert read_table(english, numbers="en")["value"].tolist() == [1234.5, 0.82]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0.82", 0.82),
+        ("1.5", 1.5),
+        ("47,5", 47.5),
+        ("0.500", 0.5),  # a leading 0 is never a thousands group
+        ("1234.500", 1234.5),  # four digits before the separator: not a thousands group
+        ("-3,25", -3.25),
+        ("1.234,5", 1234.5),  # two separators: only Italian reads it
+        ("1,234.5", 1234.5),  # only English reads it
+        ("1.234.567", 1234567.0),
+        ("1,234,567", 1234567.0),
+        ("2.5e-05", 2.5e-05),
+    ],
+)
+def test_unambiguous_values_are_read_without_a_convention(tmp_path, text, expected):
+    p = tmp_path / "x.csv"
+    p.write_text(f"organization;value\n001272;{text}\n")
+    assert read_table(p)["value"].tolist() == [pytest.approx(expected)]
+
+
+@pytest.mark.parametrize("text", ["112.500", "335,211", "-1.000", "9,999"])
+def test_one_separator_and_three_digits_is_ambiguous(tmp_path, text):
+    p = tmp_path / "x.csv"
+    p.write_text(f"organization;value\n001272;{text}\n")
+    with pytest.raises(DataError, match="ambiguous"):
+        read_table(p)
+
+
+def test_text_columns_are_left_alone(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text(
+        "organization;received_at;description;code\n"
+        "001272;31/01/2024;costo 22,21 €;A1\n"
+        "001272;15/01/2024 09:30;ok;A2\n",
+        encoding="utf-8",
+    )
+    frame = read_table(p)
+    assert frame["received_at"].tolist() == ["31/01/2024", "15/01/2024 09:30"]
+    assert frame["description"].tolist() == ["costo 22,21 €", "ok"]
+
+
+def test_number_cells_of_a_column_with_text_follow_the_convention(tmp_path):
+    # 'nd' (non disponibile) keeps the column from being all numbers; its
+    # number cells are still read with the declared convention, the text
+    # stays text so that compute reports it as "not a number"
+    p = tmp_path / "x.csv"
+    p.write_text("organization;value\n001272;112.500\n001272;nd\n001272;47,5\n")
+    frame = read_table(p, numbers="it")
+    assert frame["value"].tolist() == [112500, "nd", 47.5]
+    with pytest.raises(DataError, match="ambiguous"):
+        read_table(p)
+
+
+def test_excel_text_cells_follow_the_convention(tmp_path):
+    p = tmp_path / "x.xlsx"
+    pd.DataFrame({"organization": ["001272", "001272"], "value": ["112.500", 3.25]}).to_excel(
+        p, index=False
+    )
+    with pytest.raises(DataError, match="ambiguous"):
+        read_table(p)
+    assert read_table(p, numbers="it")["value"].tolist() == [112500, 3.25]
+
+
+def test_unknown_convention_is_refused(italian):
+    with pytest.raises(ValueError, match="numbers"):
+        read_table(italian, numbers="fr")  # type: ignore[arg-type]
+
+
+def test_to_numeric_column_never_guesses():
+    with pytest.raises(DataError) as info:
+        to_numeric_column(pd.Series(["1", "112.500"]), source="raw", column="value")
+    assert (info.value.row, info.value.column) == (2, "value")
+    values, bad = to_numeric_column(pd.Series(["1", "112.500", "x"]), numbers="it")
+    np.testing.assert_array_equal(values[:2], [1.0, 112500.0])
+    assert bad.tolist() == [False, False, True]
+    # numbers already read stay as they are, whatever their digits
+    values, bad = to_numeric_column(pd.Series([1.125, 112.5], dtype=float))
+    np.testing.assert_array_equal(values, [1.125, 112.5])
+    values, bad = to_numeric_column(pd.Series([1.125, "nd", "2,5"], dtype=object))
+    np.testing.assert_array_equal(values[[0, 2]], [1.125, 2.5])
+    assert bad.tolist() == [False, True, False]
+
+
+def test_written_tables_read_back_identically(tmp_path):
+    # 2.125 written as text looks like an Italian 2125: the writer keeps it unambiguous
+    frame = pd.DataFrame({"organization": ["001272"] * 4, "value": [2.125, 112.5, 0.125, np.nan]})
+    p = tmp_path / "out.csv"
+    write_csv(frame, p)
+    back = read_table(p)
+    np.testing.assert_array_equal(back["value"].to_numpy(), frame["value"].to_numpy())
