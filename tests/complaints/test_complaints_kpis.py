@@ -200,3 +200,28 @@ def test_backlog_at_a_past_date_is_the_register_as_it_stood() -> None:
     with pytest.raises(DataError, match="after as_of"):
         trend(now, as_of="2024-01-31 23:59")
     assert kpis(now, as_of="2024-03-01").loc[0, "open"] == 2
+
+
+def test_trend_of_a_group_without_a_value_is_computed_like_the_others() -> None:
+    # complaints without a service form their own group (as in kpis); its
+    # rolling mean and change were NaN because the groupby dropped it.
+    frame = pd.DataFrame(
+        {
+            "service": ["a", None, "a", None],
+            "received_at": pd.to_datetime(["2024-01-05", "2024-02-05", "2024-03-05", "2024-03-06"]),
+            "status": ["received"] * 4,
+        }
+    )
+    t = trend(frame, by="service", as_of=AS_OF)
+    none = t[t["service"].isna()]
+    # no service: 0, 1, 1 complaints in Jan, Feb, Mar -> rolling 0, 0.5, 2/3;
+    # change Feb -> Mar: 1/1 - 1 = 0
+    assert none["received"].tolist() == [0, 1, 1]
+    assert none["received_rolling_3"].tolist() == pytest.approx([0, 0.5, 2 / 3])
+    assert none["received_change"].iloc[2] == 0
+    relabelled = trend(frame.fillna({"service": "z"}), by="service", as_of=AS_OF)
+    cols = ["received", "received_rolling_3", "received_change", "received_yoy"]
+    pd.testing.assert_frame_equal(
+        none[cols].reset_index(drop=True),
+        relabelled.loc[relabelled["service"] == "z", cols].reset_index(drop=True),
+    )

@@ -34,6 +34,8 @@ ORG_PROVINCE = {"A": "MO", "B": "MI", "C": None}
 CALENDARS = {"A": WorkCalendar("MO"), "B": WorkCalendar("MI")}  # C: national holidays
 POLICY = DeadlinePolicy(default=30, by_service={"registry": {"days": 10, "unit": "working"}})
 RULES = {"registry": (10, True), "libraries": (30, False)}  # days, working?
+DEFAULT_RULE = (30, False)  # complaints without a service
+NONE = "(none)"  # the reference's label for a missing group value
 OPEN = ["received", "registered", "assigned", "in_progress", "suspended", "reopened"]
 BUCKETS = ["backlog_0_15", "backlog_16_30", "backlog_31_60", "backlog_61_90", "backlog_over_90"]
 COUNTS = [
@@ -68,7 +70,7 @@ def reference_rows(frame: pd.DataFrame) -> pd.DataFrame:
     due, answer_wd = [], []
     for i in range(len(frame)):
         cumulative, working_days = numbering(ORG_PROVINCE[frame["organization"].iloc[i]])
-        n, working = RULES[frame["service"].iloc[i]]
+        n, working = RULES.get(frame["service"].iloc[i], DEFAULT_RULE)
         f_r = cumulative[r.iloc[i]]
         if working:
             due.append(working_days[f_r + n + sus_w.iloc[i] - 1])
@@ -107,6 +109,7 @@ def p90(s: pd.Series) -> float:
 
 def reference_kpis(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     rows = reference_rows(frame).assign(one=1)
+    rows["service"] = rows["service"].astype(object).fillna(NONE)
     g = rows.groupby(keys if keys else np.zeros(len(rows), dtype=int))
     out = pd.DataFrame(
         {
@@ -155,7 +158,7 @@ def complaint_rows(draw: st.DrawFn, orgs: tuple[str, ...] = ("A", "B", "C")) -> 
         reopen_count = 1 if status == "reopened" else draw(st.integers(0, 1))
     return {
         "organization": draw(st.sampled_from(orgs)),
-        "service": draw(st.sampled_from(list(RULES))),
+        "service": draw(st.sampled_from([*RULES, None])),
         "received_at": received,
         "answered_at": answered,
         "status": status,
@@ -176,7 +179,10 @@ def run(frame: pd.DataFrame, by: list[str] | None = None, **kw: object) -> pd.Da
 
 
 def keyed(result: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    return result.set_index(keys).sort_index() if keys else result
+    if not keys:
+        return result
+    labels = result[keys].astype(object).fillna(NONE)
+    return result.drop(columns=keys).set_index(pd.MultiIndex.from_frame(labels)).sort_index()
 
 
 # -- against the reference ----------------------------------------------------
@@ -259,7 +265,8 @@ def test_another_organization_changes_nothing_for_the_rest(frame, other):
         before = run(frame, by).set_index(["organization"]).sort_index()
         after = run(both, by).set_index(["organization"]).sort_index()
         after = after.loc[after.index != "C"]
-        pd.testing.assert_frame_equal(after, before)
+        # (a key column of only missing values has another dtype after concat)
+        pd.testing.assert_frame_equal(after, before, check_dtype=False)
 
 
 @SETTINGS

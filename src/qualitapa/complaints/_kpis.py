@@ -440,7 +440,7 @@ def trend(
             t["answered"] > 0, t["answered_within_deadline"] / t["answered"].clip(lower=1), np.nan
         )
     rec = t["received"].astype(float)
-    grouped = rec.groupby([t[c] for c in cols]) if cols else None
+    grouped = rec.groupby([t[c] for c in cols], sort=False, dropna=False) if cols else None
     per_year = {"month": 12, "quarter": 4, "year": 1}[period]
 
     def shifted(k: int) -> pd.Series:
