@@ -225,3 +225,29 @@ def test_trend_of_a_group_without_a_value_is_computed_like_the_others() -> None:
         none[cols].reset_index(drop=True),
         relabelled.loc[relabelled["service"] == "z", cols].reset_index(drop=True),
     )
+
+
+def test_trend_year_over_year() -> None:
+    # two complaints in January 2023, none until three in January 2024:
+    # 2024-01 over 2023-01 = 3 / 2 - 1 = 0.5, by month (12 back) and quarter (4 back)
+    frame = pd.DataFrame(
+        {
+            "received_at": pd.to_datetime(
+                ["2023-01-10", "2023-01-20", "2024-01-05", "2024-01-06", "2024-01-07"]
+            ),
+            "status": ["received"] * 5,
+        }
+    )
+    monthly = trend(frame, as_of=AS_OF).set_index("period")
+    assert len(monthly) == 13
+    assert monthly.loc["2024-01", "received_yoy"] == pytest.approx(0.5)
+    assert monthly["received_yoy"].drop("2024-01").isna().all()
+    # Dec 2023 -> Jan 2024: previous period 0, change unknown
+    assert np.isnan(monthly.loc["2024-01", "received_change"])
+    quarterly = trend(frame, period="quarter", as_of=AS_OF).set_index("period")
+    assert quarterly.index.tolist() == ["2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1"]
+    assert quarterly.loc["2024Q1", "received_yoy"] == pytest.approx(0.5)
+    yearly = trend(frame, period="year", as_of=AS_OF).set_index("period")
+    assert yearly["received"].tolist() == [2, 3]
+    assert yearly.loc["2024", "received_yoy"] == pytest.approx(0.5)
+    assert yearly.loc["2024", "received_change"] == pytest.approx(0.5)
