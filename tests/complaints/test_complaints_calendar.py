@@ -154,3 +154,24 @@ def test_working_days_between_is_antisymmetric_issue_12_defect_5() -> None:
     starts = np.array(["2024-01-12", "2024-01-15"], dtype="datetime64[D]")
     ends = np.array(["2024-01-15", "2024-01-12"], dtype="datetime64[D]")
     assert cal.working_days_between(starts, ends).tolist() == [1, -1]
+
+
+def test_an_answer_before_the_receipt_is_an_error() -> None:
+    import pandas as pd
+
+    from qualitapa.complaints import add_deadlines
+
+    frame = pd.DataFrame(
+        {
+            "received_at": pd.to_datetime(["2024-03-04 10:00", "2024-03-08 10:00"]),
+            "answered_at": pd.to_datetime(["2024-03-05 10:00", "2024-03-07 10:00"]),
+        },
+        index=[10, 11],
+    )
+    # row 11 was answered the day before it was received: its answer time would
+    # be -1 day and count as within the deadline
+    with pytest.raises(DataError, match=r"row 11, column 'answered_at'.*before.*received"):
+        add_deadlines(frame)
+    # the same day, earlier hour (a date typed without time) is not an error
+    same_day = frame.assign(answered_at=pd.to_datetime(["2024-03-05 00:00", "2024-03-08 00:00"]))
+    assert add_deadlines(same_day)["answer_days"].tolist() == [1, 0]

@@ -95,7 +95,14 @@ def add_deadlines(
     Adds ``received_date``, ``deadline_days``, ``deadline_working``,
     ``due_date``, ``answer_days``, ``answer_working_days`` (net of
     suspensions; NaN while unanswered) and ``within_deadline`` (NA while
-    unanswered).
+    unanswered). Working days are counted as
+    :meth:`WorkCalendar.working_days_between` does; an answer is within the
+    deadline when given on or before ``due_date``.
+
+    Raises
+    ------
+    DataError
+        A complaint answered (office date) before the date it was received.
 
     Examples
     --------
@@ -116,6 +123,14 @@ def add_deadlines(
         if "answered_at" in out.columns
         else np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     )
+    early = np.flatnonzero(answered < received)  # NaT compares False
+    if len(early):
+        raise DataError(
+            f"{len(early)} complaint(s) answered before they were received "
+            f"(answered_at earlier than received_at): check the dates",
+            row=out.index[early[0]],
+            column="answered_at",
+        )
     sus = _int_col(out, "suspended_days", n)
     sus_w = _int_col(out, "suspended_working_days", n)
     days, working = policy.rules(out)
