@@ -184,6 +184,8 @@ def uncertainty_reference(frame: pd.DataFrame, d: CompositeDefinition, runs: int
     for r in range(runs):
         Z = mm if rng.random() < 0.5 else rk
         geo = rng.random() < 0.5
+        if geo:  # a geometric mean needs positive values: onto [0.01, 1] (COINr's [1, 100])
+            Z = 0.01 + 0.99 * Z
         subs = []
         for g, w in zip(groups, w_leaf, strict=True):
             w = w * rng.uniform(0.75, 1.25, len(w))
