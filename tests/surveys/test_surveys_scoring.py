@@ -195,3 +195,23 @@ def test_dimension_rows_carry_both_languages_and_the_overall_index_its_own_name(
     ]
     # (5 - 1) / 4 = 100 and (3 - 1) / 4 = 50: mean index 75
     assert out.loc["wait", "index"] == pytest.approx(75.0)
+
+
+def test_constant_answers_have_exactly_zero_spread(single):
+    # 17 identical answers with weight 1.40017: the one-pass variance
+    # sum w y^2 / sum w - mean^2 left rounding error (sd 5.4e-8, depending on row
+    # order) where the spread is exactly 0; the two-pass variance gives 0.
+    df = pd.DataFrame(
+        {"org": ["a"] * 17 + ["b"] * 3, "q": 3.0, "w": [1.40017] * 17 + [2.95, 1.4, 1.4]}
+    )
+    r = score_items(single, df, by="org", weights="w", min_n=1)
+    assert (r["sd"] == 0).all()
+    assert (r["se"] == 0).all()
+    assert (r["ci_low"] == 3.0).all()
+    # so two constant groups are not "significantly different" with t = 1e8
+    from qualitapa.surveys import compare_groups
+
+    c = compare_groups(
+        single, df.assign(q=np.where(df["org"] == "a", 3.0, 4.0)), by="org", weights="w"
+    )
+    assert np.isnan(c.loc[0, "statistic"])

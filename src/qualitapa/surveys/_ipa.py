@@ -89,20 +89,33 @@ def _pairwise_corr(
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column
         centre = np.nan_to_num(np.nanmean(xs, axis=0)) if len(xs) else np.zeros(x.shape[1])
-    y = np.where(present, xs - centre, 0.0)  # shifting changes no (co)variance
+    y = np.where(present, xs - centre, 0.0)
     out = np.full((groups.n, len(pairs)), np.nan)
+    if len(xs) == 0:
+        return out
+
+    def varies(m: np.ndarray, col: np.ndarray) -> np.ndarray:
+        # exact test for a constant variable: its rounding-error variance is not 0
+        hi = np.maximum.reduceat(np.where(m, col, -np.inf), groups.starts)
+        lo = np.minimum.reduceat(np.where(m, col, np.inf), groups.starts)
+        return np.asarray(hi > lo)
+
+    row_group = np.repeat(np.arange(groups.n), np.diff(np.append(groups.starts, len(xs))))
     for j, (a, b) in enumerate(pairs):  # loop over item pairs, not respondents
-        wm = np.where(present[:, a] & present[:, b], ws, 0.0)
+        both = present[:, a] & present[:, b] & (ws > 0)
+        wm = np.where(both, ws, 0.0)
         sw = groups.sum_sorted(wm)
-        wa, wb = wm * y[:, a], wm * y[:, b]
         with np.errstate(invalid="ignore", divide="ignore"):
-            ma = groups.sum_sorted(wa) / sw
-            mb = groups.sum_sorted(wb) / sw
-            caa = groups.sum_sorted(wa * y[:, a]) / sw - ma * ma
-            cbb = groups.sum_sorted(wb * y[:, b]) / sw - mb * mb
-            cab = groups.sum_sorted(wa * y[:, b]) / sw - ma * mb
+            ma = groups.sum_sorted(wm * y[:, a]) / sw
+            mb = groups.sum_sorted(wm * y[:, b]) / sw
+            # second pass about the pair's own means (no cancellation)
+            da = np.where(both, y[:, a] - ma[row_group], 0.0)
+            db = np.where(both, y[:, b] - mb[row_group], 0.0)
+            caa = groups.sum_sorted(wm * da * da)
+            cbb = groups.sum_sorted(wm * db * db)
+            cab = groups.sum_sorted(wm * da * db)
             r = cab / np.sqrt(caa * cbb)
-        ok = (sw > 0) & (caa > 0) & (cbb > 0)
+        ok = (sw > 0) & varies(both, y[:, a]) & varies(both, y[:, b]) & (caa > 0) & (cbb > 0)
         out[:, j] = np.where(ok, np.clip(r, -1.0, 1.0), np.nan)
     return out
 

@@ -234,37 +234,51 @@ def summarise(
     n = np.zeros(shape)
     sw = np.zeros(shape)
     sw2 = np.zeros(shape)
-    swy = np.zeros(shape)
-    swy2 = np.zeros(shape)
+    mean = np.full(shape, np.nan)
+    swd2 = np.zeros(shape)
     ws = w if presorted else groups.sort(w)
     w2 = ws * ws
+    row_group = np.repeat(np.arange(groups.n), np.diff(np.append(groups.starts, len(ws))))
     for j in range(k):  # column by column: contiguous passes, small temporaries
         v = values[:, j] if presorted else groups.sort(values[:, j])
         present = ~np.isnan(v)
         y = np.where(present, v, 0.0)
         wp = np.where(present, ws, 0.0)
-        wy = wp * y
         n[:, j] = groups.sum_sorted(present)
         sw[:, j] = groups.sum_sorted(wp)
         sw2[:, j] = groups.sum_sorted(np.where(present, w2, 0.0))
-        swy[:, j] = groups.sum_sorted(wy)
-        swy2[:, j] = groups.sum_sorted(wy * y)
-    return summary_from_sums(n, sw, sw2, swy, swy2, confidence)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_j = groups.sum_sorted(wp * y) / sw[:, j]
+        if len(y):
+            # the mean lies within the group's answers (exactly the answer when they
+            # are all equal: sum w y / sum w alone can miss it by an ulp)
+            hi = np.maximum.reduceat(np.where(present, v, -np.inf), groups.starts)
+            lo = np.minimum.reduceat(np.where(present, v, np.inf), groups.starts)
+            mean_j = np.where(n[:, j] > 0, np.clip(mean_j, lo, hi), np.nan)
+            # second pass about each group's mean: no cancellation, and exactly 0 for
+            # a constant answer (the one-pass sum w y^2 / sum w - mean^2 is not)
+            d = np.where(present, y - mean_j[row_group], 0.0)
+            swd2[:, j] = groups.sum_sorted(wp * d * d)
+        mean[:, j] = mean_j
+    return summary_from_sums(n, sw, sw2, mean, swd2, confidence)
 
 
 def summary_from_sums(
     n: np.ndarray,
     sw: np.ndarray,
     sw2: np.ndarray,
-    swy: np.ndarray,
-    swy2: np.ndarray,
+    mean: np.ndarray,
+    swd2: np.ndarray,
     confidence: float = 0.95,
 ) -> Summary:
-    """Means, Kish n_eff, sd, se and t intervals from weighted group sums."""
+    """Kish n_eff, sd, se and t intervals from weighted group sums and means.
+
+    ``swd2`` is the weighted sum of squared deviations from the group mean,
+    :math:`\\sum w_i (y_i - \\bar y_w)^2`.
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = swy / sw
         n_eff = np.where(sw2 > 0, sw**2 / sw2, 0.0)
-        pop_var = np.maximum(swy2 / sw - mean**2, 0.0)
+        pop_var = np.maximum(swd2 / sw, 0.0)
         var = pop_var * n_eff / (n_eff - 1)
         var = np.where(n_eff > 1, var, np.nan)
         sd = np.sqrt(var)
