@@ -160,3 +160,72 @@ def test_written_tables_read_back_identically(tmp_path):
     write_csv(frame, p)
     back = read_table(p)
     np.testing.assert_array_equal(back["value"].to_numpy(), frame["value"].to_numpy())
+
+
+# -- whole-number variables -------------------------------------------------
+
+
+def _counts_catalog():
+    from qualitapa.indicators import IndicatorDefinition, Variable
+    from qualitapa.testing import catalog_with
+
+    class Counts:
+        from qualitapa import hookimpl
+
+        @hookimpl
+        def qualitapa_services(self):
+            from qualitapa.models import Service, Text
+
+            return [Service("libraries", Text("Biblioteche"))]
+
+        @hookimpl
+        def qualitapa_variables(self):
+            return [
+                Variable("loans", "Prestiti", unit="count", integer=True),
+                Variable("hours", "Ore di apertura", unit="hours"),
+            ]
+
+        @hookimpl
+        def qualitapa_indicators(self):
+            return [
+                IndicatorDefinition(
+                    "libraries.loans_per_hour",
+                    "Prestiti per ora",
+                    "libraries",
+                    "efficiency",
+                    "loans / hours",
+                    "higher_is_better",
+                )
+            ]
+
+    return catalog_with(("counts", Counts()))
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_whole_number_variables_reject_fractional_values(layout):
+    from qualitapa.indicators import check_data, compute
+
+    catalog = _counts_catalog()
+    long = pd.DataFrame(
+        {
+            "organization": ["a", "a", "b", "b"],
+            "period": 2024,
+            "variable": ["loans", "hours", "loans", "hours"],
+            "value": [112.5, 47.5, 88000, 52],  # 112.5 loans: "112.500" misread
+        }
+    )
+    data = (
+        long
+        if layout == "long"
+        else long.pivot(
+            index=["organization", "period"], columns="variable", values="value"
+        ).reset_index()
+    )
+    problems = check_data(data, catalog, catalog=catalog, source="raw.csv")
+    assert problems["row"].tolist() == [1]
+    assert problems["variable"].tolist() == ["loans"]
+    assert "whole number" in problems["problem"].iloc[0]
+    with pytest.raises(DataError, match="whole number"):
+        compute(catalog, data, catalog=catalog, source="raw.csv")
+    values = compute(catalog, data, catalog=catalog, errors="report")
+    assert values["status"].astype(str).tolist() == ["invalid_input", "ok"]

@@ -207,9 +207,10 @@ def test_wide_duplicates_and_non_numbers(registry) -> None:
 
 
 def test_decimal_commas_are_numbers(registry) -> None:
-    raw = _long([("a", 2024, "certificates", "7,5"), ("a", 2024, "fte", "2,5")])
+    # certificates are a count (integer = true): the decimal comma is in the FTE
+    raw = _long([("a", 2024, "certificates", "7"), ("a", 2024, "fte", "2,5")])
     assert compute(["registry.certificates_per_fte"], raw, catalog=registry)["value"].tolist() == [
-        3.0
+        2.8
     ]
 
 

@@ -41,7 +41,10 @@ def _prepare(
         if catalog is not None
         else set()
     )
-    matrix = build_matrix(data, needed, nonnegative=nonnegative, source=source)
+    integer = (
+        {v.id for v in catalog.variables.values() if v.integer} if catalog is not None else set()
+    )
+    matrix = build_matrix(data, needed, nonnegative=nonnegative, integer=integer, source=source)
     missing = [n for n in sorted(needed) if n not in matrix.names]
     add_columns(matrix, organization_columns(catalog, missing))
     return defs, matrix
@@ -58,8 +61,9 @@ def check_data(
 
     The same checks :func:`compute` makes: values that are not numbers,
     duplicate (organization, period, variable) records (or duplicate
-    organization-period rows in wide data), and negative values of
-    variables declared ``nonnegative`` in the catalog. Only the variables
+    organization-period rows in wide data), negative values of
+    variables declared ``nonnegative`` in the catalog and fractional values
+    of variables declared ``integer`` (counts). Only the variables
     the definitions need are checked.
 
     Parameters
@@ -130,7 +134,8 @@ def compute(
         Name of the data (a file name) for error messages.
     errors
         ``"raise"`` (default): invalid input (values that are not numbers,
-        duplicate records, negative values of nonnegative variables) raises
+        duplicate records, negative values of nonnegative variables,
+        fractional values of integer variables) raises
         one :class:`~qualitapa.errors.DataError` whose ``failure_cases``
         lists every problem. ``"report"``: invalid cells are not used and
         the indicators that need them get status ``invalid_input`` (see

@@ -4,7 +4,8 @@ Raw data comes tidy (``organization, period, variable, value``) or wide
 (``organization, period`` and one column per variable). Both are turned,
 in one vectorised pass, into a float matrix with one row per
 (organization, period) and one column per variable, plus a table of the
-problems found (non-numeric values, duplicates, impossible negatives).
+problems found (non-numeric values, duplicates, impossible negatives,
+fractions of whole-number variables).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ PROBLEM_COLUMNS = ("row", "organization", "period", "variable", "value", "proble
 
 NOT_A_NUMBER = "not a number"
 NEGATIVE = "negative value for a variable that cannot be negative"
+FRACTIONAL = (
+    "not a whole number, for a variable that counts (a thousands separator read as a decimal?)"
+)
 DUPLICATE = "duplicate (organization, period, variable)"
 DUPLICATE_ROW = "duplicate (organization, period) row"
 NO_KEY = "organization or period is missing"
@@ -120,20 +124,23 @@ def build_matrix(
     needed: Collection[str],
     *,
     nonnegative: Collection[str] = (),
+    integer: Collection[str] = (),
     source: str | None = None,
 ) -> VariableMatrix:
     """Validate ``data`` and arrange the ``needed`` variables as a matrix.
 
     Only variables in ``needed`` are read and validated; other variables in
-    the data are ignored. Rows without organization or period cannot be
-    placed and always raise :class:`DataError`.
+    the data are ignored. Values of ``nonnegative`` variables below zero and
+    fractional values of ``integer`` variables are invalid. Rows without
+    organization or period cannot be placed and always raise
+    :class:`DataError`.
     """
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
     require_columns(data, KEY_COLUMNS, source=source)
     if is_long(data):
-        return _from_long(data, needed, nonnegative, source)
-    return _from_wide(data, needed, nonnegative, source)
+        return _from_long(data, needed, nonnegative, integer, source)
+    return _from_wide(data, needed, nonnegative, integer, source)
 
 
 def _check_keys(
@@ -156,8 +163,17 @@ def _check_keys(
         )
 
 
+def _fractional(values: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(values) & (values != np.round(values))
+
+
 def _from_long(
-    data: pd.DataFrame, needed: Collection[str], nonnegative: Collection[str], source: str | None
+    data: pd.DataFrame,
+    needed: Collection[str],
+    nonnegative: Collection[str],
+    integer: Collection[str],
+    source: str | None,
 ) -> VariableMatrix:
     require_columns(data, LONG_COLUMNS, source=source)
     var_codes_all, var_uniques = pd.factorize(data["variable"])
@@ -177,7 +193,10 @@ def _from_long(
     org, org_labels = _factorize(sub["organization"])
     per, period_labels = _factorize(sub["period"])
     _check_keys(data, org, per, source, pos)
-    values, bad_number = to_numeric_column(sub["value"], source=source, column="value")
+    # the whole column, so that an ambiguous number is reported at its row in the data
+    values, bad_number = to_numeric_column(data["value"], source=source, column="value")
+    if pos is not None:
+        values, bad_number = values[pos], bad_number[pos]
     row, row_keys = _rows(org, per, max(len(period_labels), 1))
     n_rows, n_vars = len(row_keys), len(names)
     flat = var * n_rows + row
@@ -188,7 +207,11 @@ def _from_long(
     if nonneg_cols:
         with np.errstate(invalid="ignore"):
             negative = (values < 0) & np.isin(var, nonneg_cols)
-    invalid = bad_number | duplicate | negative
+    fractional = np.zeros(len(values), dtype=bool)
+    integer_cols = [j for j, n in enumerate(names) if n in integer]
+    if integer_cols:
+        fractional = _fractional(values) & np.isin(var, integer_cols)
+    invalid = bad_number | duplicate | negative | fractional
     matrix = np.full(n_rows * n_vars, np.nan)
     matrix[flat] = values
     status: np.ndarray | None = None
@@ -205,6 +228,7 @@ def _from_long(
             (bad_number, NOT_A_NUMBER),
             (duplicate, DUPLICATE),
             (negative & ~bad_number, NEGATIVE),
+            (fractional & ~bad_number, FRACTIONAL),
         ):
             idx = np.flatnonzero(mask)
             problems_pieces.append((where[idx], names_arr[var[idx]], raw, problem))
@@ -221,7 +245,11 @@ def _from_long(
 
 
 def _from_wide(
-    data: pd.DataFrame, needed: Collection[str], nonnegative: Collection[str], source: str | None
+    data: pd.DataFrame,
+    needed: Collection[str],
+    nonnegative: Collection[str],
+    integer: Collection[str],
+    source: str | None,
 ) -> VariableMatrix:
     names = [str(c) for c in data.columns if c not in KEY_COLUMNS and str(c) in needed]
     org, org_labels = _factorize(data["organization"])
@@ -241,8 +269,9 @@ def _from_wide(
         if name in nonnegative:
             with np.errstate(invalid="ignore"):
                 negative = (values < 0) & ~bad
+        fractional = _fractional(values) if name in integer else np.zeros(len(values), bool)
         matrix[row, j] = values
-        invalid = bad | negative
+        invalid = bad | negative | fractional
         if invalid.any() or len(dup_rows):
             if status is None:
                 status = np.zeros((n_rows, n_vars), dtype=np.int8, order="F")
@@ -250,6 +279,7 @@ def _from_wide(
             status[dup_rows, j] = _INVALID
             pieces.append((np.flatnonzero(bad), name, data[name], NOT_A_NUMBER))
             pieces.append((np.flatnonzero(negative), name, data[name], NEGATIVE))
+            pieces.append((np.flatnonzero(fractional), name, data[name], FRACTIONAL))
     if len(dup_rows):
         dpos = np.flatnonzero(duplicate)
         pieces.append((dpos, "", np.full(len(dpos), "", dtype=object), DUPLICATE_ROW))

@@ -91,7 +91,9 @@ class Variable:
         Values below zero are impossible (counts, amounts): they are
         rejected by :func:`~qualitapa.indicators.compute`. Default True.
     integer
-        Values are whole numbers (counts); informative.
+        Values are whole numbers (counts): fractional values are rejected
+        by :func:`~qualitapa.indicators.compute` (``112.5`` loans is
+        ``112.500`` read with the wrong thousands separator).
 
     Examples
     --------
