@@ -129,8 +129,9 @@ def changes(values: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
     has_prev = iv.period > 0
     prev[has_prev] = y[series[has_prev], iv.period[has_prev] - 1]
     change = iv.value - prev
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         pct = np.where(prev != 0, 100.0 * change / np.abs(prev), np.nan)
+    pct[~np.isfinite(pct)] = np.nan  # e.g. from a previous value of 1e-313
     labels = iv.period_labels
     prev_period = pd.Series(labels[np.maximum(iv.period - 1, 0)]).where(has_prev)
     return pd.DataFrame(
@@ -233,8 +234,9 @@ def trends(
 
         * ``first_period``, ``last_period``, ``n_periods`` (periods with a
           value), ``first_value``, ``last_value``;
-        * ``change_pct``: year-on-year change (%) from the second-last to
-          the last period of the data (missing if either is missing);
+        * ``change_pct``: the series' last year-on-year change (%): from
+          the period one before ``last_period`` to ``last_period`` (missing
+          when that period has no value or a value of 0);
         * ``cagr_pct``: compound annual growth (%) between the first and
           last values, ``(last / first) ** (1 / years) - 1``; missing unless
           both are positive;
@@ -284,18 +286,21 @@ def trends(
     first_value = np.where(any_valid, y[rows, first_idx], np.nan)
     last_value = np.where(any_valid, y[rows, last_idx], np.nan)
     years = x[last_idx] - x[first_idx]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = last_value / first_value
         cagr = np.where(
             (first_value > 0) & (last_value > 0) & (years > 0),
             100.0 * (np.power(ratio, 1.0 / years) - 1.0),
             np.nan,
         )
-        if t >= 2:
-            prev, last = y[:, -2], y[:, -1]
-            change = np.where(prev != 0, 100.0 * (last - prev) / np.abs(prev), np.nan)
-        else:
-            change = np.full(n_series, np.nan)
+        cagr[~np.isfinite(cagr)] = np.nan
+        # the series' own last change: from the period one unit before its last
+        # value (missing if that period has no value), whatever other series have
+        pos = pd.Index(x).get_indexer(x[last_idx] - 1)  # -1 where no such period
+        found = any_valid & (pos >= 0)
+        prev = np.where(found, y[rows, np.maximum(pos, 0)], np.nan)
+        change = np.where(prev != 0, 100.0 * (last_value - prev) / np.abs(prev), np.nan)
+        change[~np.isfinite(change)] = np.nan
 
     n_ind = max(len(iv.indicator_labels), 1)
     org_code, ind_code = series_keys // n_ind, series_keys % n_ind
