@@ -205,3 +205,33 @@ def test_suspension_by_hand() -> None:
     assert (out["answer_days"], out["answer_working_days"]) == (5, 5)
     assert out["due_date"].date() == D(2024, 2, 16)
     assert bool(out["within_deadline"])
+
+
+def test_the_complaints_index_does_not_matter() -> None:
+    # a complaints frame with its own index (filtered, or read with an id
+    # index) gets the same answers, row by row
+    complaints = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "received_at": pd.to_datetime(
+                ["2024-01-08 09:00", "2024-01-09 09:00", "2024-01-10 09:00"]
+            ).tz_localize(TZ),
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "seq": [1, 2, 3, 4],
+            "complaint_id": ["a", "b", "c", "c"],
+            "at": pd.to_datetime(
+                ["2024-01-08 09:00", "2024-01-09 09:00", "2024-01-10 09:00", "2024-01-12 17:00"]
+            ).tz_localize(TZ),
+            "to_status": ["received", "received", "received", "answered"],
+        }
+    )
+    plain = case_table(complaints, events, as_of="2024-02-01")
+    other = case_table(complaints.set_axis([30, 10, 20]), events, as_of="2024-02-01")
+    assert other.index.tolist() == [30, 10, 20]
+    pd.testing.assert_frame_equal(other.reset_index(drop=True), plain)
+    # c: (10 Jan, 12 Jan] = 2 days; a and b unanswered
+    assert other["answer_days"].tolist()[2] == 2
+    assert other["answered_at"].isna().tolist() == [True, True, False]

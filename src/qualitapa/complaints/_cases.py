@@ -248,8 +248,8 @@ def case_table(
 
     answered_us = ids.map(when(Status.ANSWERED, True)).fillna(-1).to_numpy(dtype=np.int64)
     closed_us = ids.map(when(Status.CLOSED, False)).fillna(-1).to_numpy(dtype=np.int64)
-    out["answered_at"] = _us_to_utc(answered_us)
-    out["closed_at"] = _us_to_utc(closed_us)
+    out["answered_at"] = _us_to_utc(answered_us).set_axis(out.index)
+    out["closed_at"] = _us_to_utc(closed_us).set_axis(out.index)
     for col, state in (
         ("reopen_count", Status.REOPENED),
         ("forwarded", Status.FORWARDED),
