@@ -24,6 +24,7 @@ import functools
 import holidays
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -109,6 +110,7 @@ def build(histories_: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, list[dict
     return cframe, eframe, facts
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(
     st.lists(histories(), min_size=1, max_size=8),
