@@ -136,7 +136,9 @@ def write_csv(frame: pd.DataFrame, path: str | Path | Any, *, index: bool = Fals
     Numbers are written so that :func:`read_table` reads them back as they
     were without a declared convention (see :func:`unambiguous_numbers`).
     """
-    neutralise_formulas(unambiguous_numbers(frame)).to_csv(path, index=index)
+    # neutralise first: the numbers unambiguous_numbers turns into text ("-4.1250")
+    # are data, not formulas, and must not get a quote
+    unambiguous_numbers(neutralise_formulas(frame)).to_csv(path, index=index)
 
 
 def _sniff_sep(path: Path, encoding: str) -> str:
