@@ -26,14 +26,24 @@ from __future__ import annotations
 import difflib
 import functools
 import importlib
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 import attrs
+import numpy as np
 import pandas as pd
 import pluggy
 
-from qualitapa.errors import DefinitionError, PluginConflictError, PluginError, UnknownItemError
+from qualitapa._organizations import OrganizationIndex, value_key
+from qualitapa.errors import (
+    DataWarning,
+    DefinitionError,
+    PluginConflictError,
+    PluginError,
+    UnknownItemError,
+    UnknownValueError,
+)
 from qualitapa.plugins import PluginInfo, make_plugin_manager, plugin_infos
 
 __all__ = [
@@ -281,6 +291,27 @@ class Catalog:
         pm = make_plugin_manager(plugins, entrypoints=entrypoints, skip_failing=skip_failing)
         return cls(pm)
 
+    def extended(self, *plugins: Any) -> Catalog:
+        """A new catalog of this catalog's plugins and ``plugins`` (objects or ``(name, plugin)``).
+
+        Used, e.g., by the national-scale demo to add its synthetic
+        municipalities as organizations.
+
+        Examples
+        --------
+        >>> from qualitapa import hookimpl
+        >>> from qualitapa.models import Organization
+        >>> class More:
+        ...     @hookimpl
+        ...     def qualitapa_organizations(self):
+        ...         return [Organization("099001", "Sintetica")]
+        >>> base = Catalog.build([], entrypoints=False)
+        >>> list(base.extended(("more", More())).organizations)
+        ['099001']
+        """
+        registered = [(n, p) for n, p in self.plugin_manager.list_name_plugin() if p is not None]
+        return Catalog.build([*registered, *plugins], entrypoints=False)
+
     @staticmethod
     def _collect(pm: pluggy.PluginManager, kind: Kind) -> tuple[dict[str, Any], dict[str, str]]:
         caller = getattr(pm.hook, kind.hook)
@@ -383,6 +414,187 @@ class Catalog:
     def service(self, service_id: str) -> Any:
         """The service ``service_id``."""
         return self.services[service_id]
+
+    @functools.cached_property
+    def organization_index(self) -> OrganizationIndex:
+        """Lookups of this catalog's organizations by code, ISTAT code and name."""
+        return OrganizationIndex(self.organizations.values())
+
+    def resolve_organization(self, value: Any) -> str:
+        """The code of the organization ``value`` names (a code, a name, a stripped code).
+
+        A catalog without organizations returns ``value`` as it is. A value
+        resolved from a name or a code without its leading zeros gives a
+        :class:`~qualitapa.errors.DataWarning`.
+
+        Raises
+        ------
+        UnknownItemError
+            No organization, or several, go by ``value``; the closest are
+            suggested.
+
+        Examples
+        --------
+        >>> from qualitapa import hookimpl
+        >>> from qualitapa.models import Organization
+        >>> class Cities:
+        ...     @hookimpl
+        ...     def qualitapa_organizations(self):
+        ...         return [Organization("022205", "Trento")]
+        >>> Catalog.build([Cities()], entrypoints=False).resolve_organization("022205")
+        '022205'
+        """
+        index = self.organization_index
+        if not len(index):
+            return str(value)
+        found = index.resolve([value])
+        key = next(iter({**found.codes, **found.unknown}), str(value))
+        if key in found.codes:
+            code = found.codes[key]
+            if key in found.notes:
+                warnings.warn(
+                    f"organization {key!r} read as {index.label(code)} (by its {found.notes[key]})",
+                    DataWarning,
+                    stacklevel=2,
+                )
+            return code
+        raise UnknownItemError("organization", str(value), suggestions=index.suggest(value))
+
+    def resolve_organizations(
+        self, data: pd.DataFrame, *, column: str = "organization", source: str | None = None
+    ) -> pd.DataFrame:
+        """Return ``data`` with the organizations of ``column`` as the catalog's codes.
+
+        Names (any case, with or without accents, in any language the
+        catalog gives), ISTAT codes and codes that lost their leading zeros
+        (``16024`` for ``016024``, as Excel writes them) are replaced by the
+        catalog's code when exactly one organization goes by them; each
+        such replacement is listed in one
+        :class:`~qualitapa.errors.DataWarning`. Missing values stay missing.
+
+        When the catalog defines no organization at all, ``data`` is
+        returned as it is: any consistent coding is accepted.
+
+        Parameters
+        ----------
+        data
+            A table with a ``column`` of organizations (without it, it is
+            returned as it is).
+        column
+            The column holding organizations.
+        source
+            The file name, for messages.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy when something changed; the caller's frame is never
+            modified.
+
+        Raises
+        ------
+        UnknownValueError
+            A value that no organization (or more than one) goes by; the
+            error names the first row holding it, the column, the value and
+            the closest organizations; ``failure_cases`` lists every unknown
+            value with its first row and suggestions.
+
+        Examples
+        --------
+        >>> from qualitapa import hookimpl
+        >>> from qualitapa.models import Organization
+        >>> class Cities:
+        ...     @hookimpl
+        ...     def qualitapa_organizations(self):
+        ...         return [Organization("022205", "Trento"), Organization("016024", "Bergamo")]
+        >>> cat = Catalog.build([Cities()], entrypoints=False)
+        >>> data = pd.DataFrame({"organization": ["022205", "Bergamo"], "value": [1, 2]})
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as notes:
+        ...     warnings.simplefilter("always")
+        ...     cat.resolve_organizations(data, source="raw.csv")["organization"].tolist()
+        ['022205', '016024']
+        >>> print(notes[0].message)  # doctest: +ELLIPSIS
+        raw.csv, column 'organization': ...codes: 'Bergamo' -> 016024 (Bergamo, by name)
+        """
+        index = self.organization_index
+        if not len(index) or column not in data.columns:
+            return data
+        values = data[column]
+        codes, uniques = pd.factorize(values)
+        keys = [value_key(u) for u in uniques]
+        found = index.resolve(uniques)
+        if found.unknown:
+            raise self._unknown_organizations(found.unknown, keys, codes, column, source)
+        mapped = np.array([found.codes[k] for k in keys] + [None], dtype=object)
+        if not found.notes and all(
+            isinstance(u, str) and found.codes[k] == u for u, k in zip(uniques, keys, strict=True)
+        ):
+            return data
+        if found.notes:
+            shown = [
+                f"{k!r} -> {found.codes[k]} ({index.names[found.codes[k]]}, by {how})"
+                for k, how in list(found.notes.items())[:10]
+            ]
+            more = len(found.notes) - len(shown)
+            where = ", ".join(p for p in (source, f"column {column!r}") if p)
+            warnings.warn(
+                f"{where}: organizations read as the catalog's codes: "
+                + ", ".join(shown)
+                + (f" and {more} more" if more > 0 else ""),
+                DataWarning,
+                stacklevel=2,
+            )
+        out = data.copy()
+        resolved = pd.Series(mapped[codes], index=data.index, dtype=object)
+        resolved = resolved.where(codes >= 0, np.nan)
+        if isinstance(values.dtype, pd.StringDtype):
+            resolved = resolved.astype(values.dtype)  # as read_table reads codes
+        out[column] = resolved
+        return out
+
+    def _unknown_organizations(
+        self,
+        unknown: dict[str, str],
+        keys: list[str],
+        codes: np.ndarray,
+        column: str,
+        source: str | None,
+    ) -> UnknownValueError:
+        index = self.organization_index
+        first_row = {k: int(np.flatnonzero(codes == i)[0]) + 1 for i, k in enumerate(keys)}
+        cases = pd.DataFrame(
+            [
+                {
+                    "row": first_row[k],
+                    "column": column,
+                    "value": k,
+                    "problem": f"unknown organization ({why})" if why else "unknown organization",
+                    "suggestions": ", ".join(index.suggest(k)),
+                }
+                for k, why in unknown.items()
+            ]
+        ).sort_values("row", kind="stable", ignore_index=True)
+        first = str(cases["value"].iloc[0])
+        why = unknown[first]
+        detail = (
+            f"{first!r} is {why}; use the code"
+            if why
+            else f"unknown organization {first!r} (the catalog has {len(index)} organizations: "
+            "use one's code or name, or add it to a plugin or a --definitions file)"
+        )
+        if len(cases) > 1:
+            detail += f"; {len(cases)} unknown organizations in all"
+        return UnknownValueError(
+            "organization",
+            first,
+            suggestions=index.suggest(first),
+            detail=detail,
+            source=source,
+            row=int(cases["row"].iloc[0]),
+            column=column,
+            failure_cases=cases if len(cases) > 1 else None,
+        )
 
     def populations(self) -> dict[str, int | None]:
         """Population of each registered organization (None when unknown)."""

@@ -28,13 +28,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DataError",
+    "DataWarning",
     "DefinitionError",
     "FormulaError",
     "PluginConflictError",
     "PluginError",
     "QualitapaError",
+    "QualitapaWarning",
     "TransitionError",
     "UnknownItemError",
+    "UnknownValueError",
 ]
 
 
@@ -166,6 +169,45 @@ class DataError(QualitapaError, ValueError):
         super().__init__(text)
 
 
+class UnknownValueError(DataError):
+    """A value in the data names nothing the catalog knows (an organization...).
+
+    A :class:`DataError` (so ``source``, ``row``, ``column`` and
+    ``failure_cases`` say where: the first row holding the value, and one
+    row per unknown value) with ``kind`` (``"organization"``), ``value``
+    and ``suggestions`` (the closest known items, as ``"Name (code)"``).
+
+    Examples
+    --------
+    >>> err = UnknownValueError("organization", "Trentoo", suggestions=["Trento (022205)"],
+    ...                         source="raw.csv", row=4, column="organization")
+    >>> print(err)  # doctest: +ELLIPSIS
+    raw.csv, row 4, ...: unknown organization 'Trentoo'; did you mean Trento (022205)?
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        value: str,
+        *,
+        suggestions: Sequence[str] = (),
+        detail: str = "",
+        source: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        failure_cases: pd.DataFrame | None = None,
+    ) -> None:
+        self.kind = kind
+        self.value = value
+        self.suggestions = list(suggestions)
+        message = detail or f"unknown {kind} {value!r}"
+        if self.suggestions:
+            message += "; did you mean " + " or ".join(self.suggestions) + "?"
+        super().__init__(
+            message, source=source, row=row, column=column, failure_cases=failure_cases
+        )
+
+
 class UnknownItemError(QualitapaError, KeyError):
     """An id was looked up in the catalog and is not there."""
 
@@ -219,3 +261,15 @@ class TransitionError(QualitapaError, ValueError):
         t = getattr(to_status, "value", to_status)
         prefix = f"{item}: " if item else ""
         super().__init__(f"{prefix}cannot go from {f!r} to {t!r}")
+
+
+class QualitapaWarning(UserWarning):
+    """Base class of the warnings qualitapa gives."""
+
+
+class DataWarning(QualitapaWarning):
+    """The data were read with a change their author should know about.
+
+    For example organization names turned into the catalog's codes. The
+    command line prints these as notes on standard error.
+    """

@@ -31,7 +31,9 @@ from qualitapa.demo._synthetic import (
     synthetic_panel,
 )
 from qualitapa.errors import DataError
+from qualitapa.hookspecs import hookimpl
 from qualitapa.io import read_table, write_csv
+from qualitapa.models import Organization
 
 __all__ = ["DEA_MODELS", "DemoResult", "fitted_profiles", "run_demo"]
 
@@ -746,6 +748,10 @@ def run_demo(
         municipalities = synthetic_municipalities(national_size, seed=seed)
         raw = _national_raw(raw, catalog, municipalities, seed)
         run.names = dict(zip(municipalities["organization"], municipalities["name"], strict=True))
+        # organizations unknown to a catalog that has some are refused: the
+        # synthetic municipalities join the catalog for this run
+        new = municipalities[~municipalities["organization"].isin(list(catalog.organizations))]
+        run.catalog = catalog = catalog.extended(("national", _Municipalities(new)))
         peer = None
     steps: list[tuple[str, Callable[[], None]]] = [
         (
@@ -770,6 +776,23 @@ def run_demo(
     (out / "summary.md").write_text(_summary(run, scale), encoding="utf-8")
     result.files.append("summary.md")
     return result
+
+
+class _Municipalities:
+    """A plugin with the synthetic municipalities the catalog does not have."""
+
+    def __init__(self, municipalities: pd.DataFrame) -> None:
+        self.municipalities = municipalities
+
+    @hookimpl
+    def qualitapa_organizations(self) -> list[Organization]:
+        m = self.municipalities
+        return [
+            Organization(str(code), str(name), population=int(population))
+            for code, name, population in zip(
+                m["organization"], m["name"], m["population"], strict=True
+            )
+        ]
 
 
 def _national_raw(

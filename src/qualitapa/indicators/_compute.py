@@ -35,6 +35,8 @@ def _prepare(
     definitions: DefinitionsLike, data: pd.DataFrame, catalog: Any, source: str | None
 ) -> tuple[list[Any], VariableMatrix]:
     defs, catalog = resolve_definitions(definitions, catalog)
+    if catalog is not None:  # names and Excel-stripped codes -> the catalog's codes
+        data = catalog.resolve_organizations(data, source=source)
     needed = needed_variables(defs)
     nonnegative = (
         {v.id for v in catalog.variables.values() if v.nonnegative}

@@ -1,0 +1,200 @@
+"""Organizations in data, resolved to the catalog's codes.
+
+Offices write a city as the catalog does (``022205``), by name (``Trento``,
+``TRENTO``, ``Forli`` for Forlì) or as a number that lost its leading zeros
+in Excel (``22205``). :class:`OrganizationIndex` maps each distinct value of
+a column to one catalog code, and says how (a note) when it was not the
+code itself; values it cannot map to exactly one code are errors with the
+closest names and codes as suggestions. Nothing is guessed: a name shared by
+two organizations, or a code that matches none, stays unresolved.
+
+The policy (:meth:`qualitapa.Catalog.resolve_organizations`): when the
+catalog defines organizations, every organization in the data must resolve
+to one of them; a catalog without organizations takes the data's codes as
+they are (a user benchmarking cities no plugin describes).
+
+Examples
+--------
+>>> from qualitapa.models import Organization
+>>> index = OrganizationIndex([Organization("022205", "Trento"), Organization("037006", "Forlì")])
+>>> index.resolve(["022205", "trento", "FORLI", "22205", "Trentoo"])
+Resolution(codes={'022205': '022205', 'trento': '022205', 'FORLI': '037006', '22205': '022205'},
+           notes={'trento': 'name', 'FORLI': 'name', '22205': 'code without its leading zeros'},
+           unknown={'Trentoo': ''})
+>>> index.suggest("Trentoo")
+['Trento (022205)']
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+__all__ = ["OrganizationIndex", "Resolution", "normalise_name", "value_key", "value_text"]
+
+_NOT_WORD = re.compile(r"[\W_]+")
+_PREFIX = re.compile(r"^(comune|citta|city|stadt|gemeinde|municipality)( di| of| von)? ")
+_FLOAT_CODE = re.compile(r"^(\d+)\.0+$")
+
+
+def normalise_name(name: str) -> str:
+    """A name as compared: no accents, case or punctuation, no "Comune di".
+
+    Examples
+    --------
+    >>> normalise_name("  Comune di FORLÌ ")
+    'forli'
+    >>> normalise_name("Reggio nell'Emilia")
+    'reggio nell emilia'
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    words = _NOT_WORD.sub(" ", plain).strip()
+    return _PREFIX.sub("", words)
+
+
+def value_text(value: Any) -> str:
+    """A data value as the text of a code: ``16024`` and ``16024.0`` (Excel) give ``"16024"``."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    match = _FLOAT_CODE.match(text)
+    return match.group(1) if match else text
+
+
+def value_key(value: Any) -> str:
+    """How :class:`Resolution` names a data value: text as it is, numbers as codes."""
+    return value if isinstance(value, str) else value_text(value)
+
+
+def _names(org: Any) -> list[str]:
+    """Every name of an organization: its name (in every language) and aliases."""
+    out: list[str] = []
+    for value in (getattr(org, "name", None), getattr(org, "names", None)):
+        if value is None:
+            continue
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, Mapping):
+            out.extend(str(v) for v in value.values() if v)
+        elif attrs.has(type(value)):  # a Text: one name per language
+            out.extend(str(v) for v in attrs.asdict(value).values() if isinstance(v, str) and v)
+        elif isinstance(value, Iterable):
+            out.extend(str(v) for v in value if v)
+        else:
+            out.append(str(value))
+    return out
+
+
+@attrs.frozen
+class Resolution:
+    """How the distinct values of a column resolve.
+
+    ``codes`` maps each resolved value to its catalog code; ``notes`` says
+    how the values that were not a catalog code were resolved (``"name"``,
+    ``"code without its leading zeros"``, ``"ISTAT code"``); ``unknown``
+    maps each unresolved value to why (``""``: no organization has it;
+    otherwise, e.g., the name is shared by several).
+    """
+
+    codes: dict[str, str]
+    notes: dict[str, str]
+    unknown: dict[str, str]
+
+
+class OrganizationIndex:
+    """Look up catalog organizations by code, ISTAT code, stripped code and name.
+
+    Parameters
+    ----------
+    organizations
+        The catalog's organizations (objects with ``id`` and ``name``,
+        optionally ``istat_code`` and ``names``).
+    """
+
+    def __init__(self, organizations: Iterable[Any]) -> None:
+        self.names: dict[str, str] = {}
+        self.ids: set[str] = set()
+        self._istat: dict[str, str] = {}
+        self._stripped: dict[str, set[str]] = {}
+        self._by_name: dict[str, set[str]] = {}
+        for org in organizations:
+            self.ids.add(org.id)
+            names = _names(org)
+            self.names[org.id] = names[0] if names else org.id
+            codes = [org.id]
+            istat = getattr(org, "istat_code", None)
+            if istat and istat != org.id:
+                self._istat[istat] = org.id
+                codes.append(istat)
+            for code in codes:
+                if code.isdigit():
+                    self._stripped.setdefault(code.lstrip("0") or "0", set()).add(org.id)
+            for name in names:
+                key = normalise_name(name)
+                if key:
+                    self._by_name.setdefault(key, set()).add(org.id)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def label(self, code: str) -> str:
+        """``"Name (code)"``, as suggestions and notes show an organization."""
+        return f"{self.names.get(code, code)} ({code})"
+
+    def resolve(self, values: Iterable[Any]) -> Resolution:
+        """Resolve distinct ``values`` (one loop over the distinct values, not the rows)."""
+        codes: dict[str, str] = {}
+        notes: dict[str, str] = {}
+        unknown: dict[str, str] = {}
+        for value in values:
+            text = value_text(value)
+            key = value_key(value)
+            if text in self.ids:
+                codes[key] = text
+                continue
+            if text in self._istat:
+                codes[key], notes[key] = self._istat[text], "ISTAT code"
+                continue
+            found: set[str] = set()
+            how = ""
+            if text.isdigit():
+                found, how = (
+                    self._stripped.get(text.lstrip("0") or "0", set()),
+                    ("code without its leading zeros"),
+                )
+            if not found:
+                found, how = self._by_name.get(normalise_name(text), set()), "name"
+            if len(found) == 1:
+                codes[key], notes[key] = next(iter(found)), how
+            elif len(found) > 1:
+                shared = ", ".join(self.label(c) for c in sorted(found))
+                unknown[key] = f"the {how} of {len(found)} organizations: {shared}"
+            else:
+                unknown[key] = ""
+        return Resolution(codes, notes, unknown)
+
+    def suggest(self, value: Any, n: int = 3) -> list[str]:
+        """The closest organizations to ``value`` by name or code, as ``"Name (code)"``."""
+        text = value_text(value)
+        candidates = self.resolve([text]).unknown.get(text, "")
+        if candidates.startswith("the "):  # a shared name: all of them
+            key = normalise_name(text)
+            hits = self._by_name.get(key) or self._stripped.get(text.lstrip("0") or "0", set())
+            return [self.label(c) for c in sorted(hits)]
+        by_name = {normalise_name(self.names[c]): c for c in sorted(self.ids)}
+        close = difflib.get_close_matches(normalise_name(text), list(by_name), n=n, cutoff=0.6)
+        out = [by_name[k] for k in close]
+        for code in difflib.get_close_matches(text, sorted(self.ids), n=n, cutoff=0.6):
+            if code not in out:
+                out.append(code)
+        return [self.label(c) for c in out[:n]]
