@@ -16,18 +16,7 @@ from qualitapa.errors import DataError
 from qualitapa.io import read_table
 from qualitapa.testing import isolated_plugins
 
-PLUGINS = ["qclub", "registry", "nurseries", "libraries", "finance", "personnel", "modena"]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """Run `qualitapa demo` once for the module with every Q-Club plugin."""
-    out = tmp_path_factory.mktemp("demo")
-    with isolated_plugins(PLUGINS):
-        result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--runs", "20"])
-        catalog = Catalog.build()
-    assert result.exit_code == 0, result.output
-    return out, catalog, result.output
+from .conftest import PLUGINS
 
 
 def test_demo_writes_every_result(demo):

@@ -32,6 +32,7 @@ from qualitapa.demo._synthetic import (
 )
 from qualitapa.errors import DataError
 from qualitapa.hookspecs import hookimpl
+from qualitapa.indicators import MIN_COMPARED
 from qualitapa.io import read_table, write_csv
 from qualitapa.models import Organization
 
@@ -166,6 +167,7 @@ class _Run:
         self.values = pd.DataFrame()
         self.period: Any = None
         self.names: dict[str, str] = {}
+        self.peer_group: str | None = None
 
     # -- indicators --------------------------------------------------------
     def indicators(
@@ -174,6 +176,7 @@ class _Run:
         from qualitapa import indicators as ind
 
         self.raw = raw
+        self.peer_group = peer_group
         values = ind.compute(
             list(self.catalog.indicators.values()), raw, catalog=self.catalog, errors="report"
         )
@@ -581,10 +584,16 @@ def _summary(run: _Run, scale: str) -> str:
             .fillna(latest["organization"].astype(str))
         )
         counts = best.groupby("city").size().sort_values(ascending=False)
+        within = ""
+        if run.peer_group is not None:
+            group = run.catalog.peer_groups[run.peer_group]
+            within = f" of its peer group ({run.peer_group}: {', '.join(group.labels)})"
         lines += [
             "## Best performers",
             "",
-            f"Indicators on which each city is the best performer in {run.period}:",
+            f"Indicators on which each city is the best performer{within} in {run.period} "
+            f"(comparisons of at least {MIN_COMPARED} cities with a value; local indicators "
+            "are never ranked):",
             "",
         ]
         lines += [f"- {city}: {n}" for city, n in counts.head(10).items()]
