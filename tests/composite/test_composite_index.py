@@ -461,3 +461,35 @@ def test_indicator_without_any_value_normalises_to_nan_without_warning():
         )
     assert out["a"].tolist() == [0.0, 1.0, 0.5]  # (x - 1) / (3 - 1)
     assert out["b"].isna().all()
+
+
+def test_scores_equal_in_exact_arithmetic_are_tied_whatever_the_rounding():
+    # found by hypothesis: min-max of (1, 2, 3) and (3, 2, 1) gives every city 0.5 exactly,
+    # but with the first indicator in other units (0.01 x - 100) the floating-point scores
+    # differ in the 17th digit and used to rank 1, 3, 1
+    d = CompositeDefinition.from_mapping(
+        {
+            "id": "idx",
+            "label": "Indice",
+            "components": [
+                {"indicator": "a", "polarity": "higher_is_better"},
+                {"indicator": "b", "polarity": "higher_is_better"},
+            ],
+        }
+    )
+    df = pd.DataFrame({"organization": ["x", "y", "z"], "a": [1.0, 2.0, 3.0], "b": [3.0, 2.0, 1.0]})
+    for a in (df["a"], 0.01 * df["a"] - 100):
+        res = composite(df.assign(a=a), d, include_subindices=False)
+        assert res["rank"].tolist() == [1, 1, 1]
+        unc = composite_uncertainty(
+            df.assign(a=a),
+            d,
+            runs=3,
+            normalisers=["min_max"],
+            aggregators=["arithmetic"],
+            weight_range=0.0,
+        )
+        assert unc.ranks["median_rank"].tolist() == [1.0, 1.0, 1.0]
+    # a real difference, however small in the data, is not a tie: y gains 2.5e-7
+    close = df.assign(a=[1.0, 2.000001, 3.0])
+    assert composite(close, d, include_subindices=False)["rank"].tolist() == [2, 1, 2]

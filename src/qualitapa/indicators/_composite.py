@@ -702,7 +702,8 @@ def composite(
         Columns ``organization``, ``period``, ``index`` (the composite or
         sub-index id), ``level`` (0 for the composite, 1 for its
         components...), ``value`` (times the definition's ``scale`` for the
-        composite), ``rank`` (1 = best within the period, ties "min"),
+        composite), ``rank`` (1 = best within the period, ties "min"; scores
+        within a relative 1e-9 of each other are ties),
         ``coverage`` (share of components available) and ``status``
         (``ok`` or ``insufficient_data``).
 
@@ -753,9 +754,36 @@ def _depths(plan: _Plan, root: str) -> dict[str, int]:
     return depth
 
 
-def _result_frame(run: _Run, include_subindices: bool) -> pd.DataFrame:
-    from scipy.stats import rankdata
+#: Scores closer than this, relative to the largest magnitude ranked (at least 1), are ties:
+#: scores that are equal in exact arithmetic can differ by rounding once computed (an
+#: indicator in other units, weights in another order), and a public ranking must not
+#: separate them.
+RANK_TOLERANCE = 1e-9
 
+
+def _rank_rows(x: np.ndarray) -> np.ndarray:
+    """Rank each row of ``x`` descending (1 = highest), ties "min", NaN stays NaN.
+
+    Values within ``RANK_TOLERANCE`` x max(1, largest |value| of the row) of the
+    next higher one share its rank (ties chain).
+    """
+    nan = np.isnan(x)
+    key = np.where(nan, np.inf, -x)
+    order = np.argsort(key, axis=1, kind="stable")
+    xs = np.take_along_axis(key, order, axis=1)
+    n = x.shape[1]
+    scale = np.maximum(1.0, np.max(np.where(nan, 0.0, np.abs(x)), axis=1, keepdims=True))
+    pos = np.broadcast_to(np.arange(n), x.shape)
+    new = np.ones(x.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):  # inf - inf where organizations have no value
+        new[:, 1:] = ~(xs[:, 1:] - xs[:, :-1] <= RANK_TOLERANCE * scale)
+    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
+    ranks = np.empty(x.shape)
+    np.put_along_axis(ranks, order, start + 1.0, axis=1)
+    return np.where(nan, np.nan, ranks)
+
+
+def _result_frame(run: _Run, include_subindices: bool) -> pd.DataFrame:
     plan, d = run.plan, run.definition
     L = len(plan.leaves)
     depth = _depths(plan, d.id)
@@ -765,12 +793,11 @@ def _result_frame(run: _Run, include_subindices: bool) -> pd.DataFrame:
     for j in sorted(which, key=lambda j: depth[plan.nodes[j][0]]):
         key = plan.nodes[j][0]
         v = run.vals[:, L + j] * (d.scale if key == d.id else 1.0)
-        # rank within each period: 1 = best, ties "min"
+        # rank within each period: 1 = best, ties "min" (within RANK_TOLERANCE)
         rank = np.full(len(v), np.nan)
         for p in pd.unique(run.periods):
             rows = run.periods == p
-            r = rankdata(-v[rows], method="min", nan_policy="omit")
-            rank[rows] = r
+            rank[rows] = _rank_rows(v[rows][None, :])[0]
         frames.append(
             pd.DataFrame(
                 {

@@ -21,7 +21,6 @@ from typing import Any
 import attrs
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from qualitapa.errors import DefinitionError
 from qualitapa.indicators._composite import (
@@ -31,6 +30,7 @@ from qualitapa.indicators._composite import (
     _normalise_by_period,
     _positivity_error,
     _prepare,
+    _rank_rows,
     _Run,
 )
 from qualitapa.indicators._composite_methods import (
@@ -187,22 +187,6 @@ def _first_order(levels: np.ndarray, mom: _Moments, n_levels: int) -> np.ndarray
     return np.where(mom.var > 0, np.clip(s, 0.0, 1.0), 0.0)
 
 
-def _rank_rows(x: np.ndarray) -> np.ndarray:
-    """Rank each row of ``x`` descending (1 = highest), ties "min", NaN stays NaN."""
-    nan = np.isnan(x)
-    key = np.where(nan, np.inf, -x)
-    order = np.argsort(key, axis=1)
-    xs = np.take_along_axis(key, order, axis=1)
-    n = x.shape[1]
-    pos = np.broadcast_to(np.arange(n), x.shape)
-    new = np.ones(x.shape, dtype=bool)
-    new[:, 1:] = xs[:, 1:] != xs[:, :-1]
-    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
-    ranks = np.empty(x.shape)
-    np.put_along_axis(ranks, order, start + 1.0, axis=1)
-    return np.where(nan, np.nan, ranks)
-
-
 def _nanquantiles(a: np.ndarray, qs: Sequence[float]) -> np.ndarray:
     """Quantiles (linear interpolation) of each column of ``a``, ignoring NaN; vectorised."""
     s = np.sort(a, axis=0)  # NaN sort last
@@ -336,7 +320,7 @@ def composite_uncertainty(
                 plan, Z, weights, [aggs[j]] * len(plan.nodes), d.min_coverage
             )
 
-    # ranks per run and period (1 = best, ties "min")
+    # ranks per run and period (1 = best, ties "min" within RANK_TOLERANCE)
     ranks = np.full_like(index_runs, np.nan)
     for p in pd.unique(base.periods):
         cols = base.periods == p
@@ -349,7 +333,7 @@ def composite_uncertainty(
     nominal_rank = np.full(rows, np.nan)
     for p in pd.unique(base.periods):
         cols = base.periods == p
-        nominal_rank[cols] = rankdata(-nominal[cols], method="min", nan_policy="omit")
+        nominal_rank[cols] = _rank_rows(nominal[cols][None, :])[0]
     nominal_rank = np.where(np.isnan(nominal), np.nan, nominal_rank)
 
     orgs = base.index.get_level_values("organization").to_numpy()
