@@ -518,7 +518,7 @@ class Catalog:
         raw.csv, column 'organization': ...codes: 'Bergamo' -> 016024 (Bergamo, by name)
         """
         index = self.organization_index
-        if not len(index) or column not in data.columns:
+        if not len(index) or not isinstance(data, pd.DataFrame) or column not in data.columns:
             return data
         values = data[column]
         codes, uniques = pd.factorize(values)

@@ -66,6 +66,12 @@ id = "d"
 name = "Delta"
 population = 2000
 
+# in the catalog without a population: per-inhabitant indicators are missing
+# for it (an organization unknown to the catalog would be an error)
+[[organizations]]
+id = "z"
+name = "Zeta"
+
 [[peer_groups]]
 id = "size"
 label = { it = "Classe demografica", en = "Population class" }

@@ -34,7 +34,7 @@ RAW = _long(
         ("c", 2024, "certificates", 800),
         ("c", 2024, "fte", 2),
         ("c", 2024, "cost", 1_500_000),
-        ("z", 2024, "certificates", 10),  # not in the catalog: no population
+        ("z", 2024, "certificates", 10),  # in the catalog without a population
         ("z", 2024, "cost", 100),
         ("z", 2024, "unused_variable", "not a number but never needed"),
     ]

@@ -12,7 +12,9 @@ from qualitapa.indicators._data import (
     VariableMatrix,
     add_columns,
     build_matrix,
+    known_variables,
     needed_variables,
+    unknown_variables,
 )
 from qualitapa.indicators._formula import ValueStatus
 from qualitapa.indicators._resolve import (
@@ -66,7 +68,9 @@ def check_data(
     organization-period rows in wide data), negative values of
     variables declared ``nonnegative`` in the catalog and fractional values
     of variables declared ``integer`` (counts). Only the variables
-    the definitions need are checked.
+    the definitions need are checked; with a catalog, variables whose name
+    is close to a known one but not one are reported too (misspelt, with
+    the known name).
 
     Parameters
     ----------
@@ -101,8 +105,15 @@ def check_data(
     ['not a number', 'duplicate (organization, period, variable)',
      'duplicate (organization, period, variable)']
     """
-    _, matrix = _prepare(definitions, data, catalog, source)
-    return matrix.problems
+    defs, matrix = _prepare(definitions, data, catalog, source)
+    catalog = resolve_definitions(definitions, catalog)[1]
+    if catalog is None:
+        return matrix.problems
+    unknown = unknown_variables(data, known_variables(catalog, defs))
+    if unknown.empty:
+        return matrix.problems
+    both = pd.concat([matrix.problems, unknown], ignore_index=True)
+    return both.sort_values(["row", "variable"], kind="stable", ignore_index=True)
 
 
 def compute(

@@ -10,6 +10,7 @@ fractions of whole-number variables).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
@@ -310,6 +311,72 @@ def add_columns(matrix: VariableMatrix, columns: Mapping[str, Mapping[str, float
         pad = np.zeros((matrix.n_rows, len(columns)), dtype=np.int8)
         matrix.status = np.asfortranarray(np.hstack([matrix.status, pad]))
     matrix.names = [*matrix.names, *columns]
+
+
+UNKNOWN_VARIABLE = "unknown variable"
+
+
+def known_variables(catalog: Any, definitions: Iterable[Any] = ()) -> set[str]:
+    """Names a variable may have: declared, used by an indicator, or offered by organizations."""
+    from qualitapa.indicators._definitions import organization_variables
+
+    known = needed_variables(definitions)
+    if catalog is not None:
+        known |= set(catalog.variables)
+        known |= needed_variables(catalog.indicators.values())
+        known |= set(organization_variables(list(catalog.organizations.values())))
+    return known
+
+
+def unknown_variables(data: pd.DataFrame, known: Collection[str]) -> pd.DataFrame:
+    """Problems for variables of ``data`` whose name is close to a known one (misspelt).
+
+    Names far from every known variable are left alone: data may carry
+    variables of services no plugin here describes, and wide data columns
+    such as a city name or a note. Long data: one problem per row holding
+    a misspelt name; wide data: one per misspelt column, ``row`` 0 (the
+    header). Columns of :data:`PROBLEM_COLUMNS`.
+    """
+    names = sorted(known)
+    closest: dict[str, str] = {}
+
+    def misspelt(name: str) -> bool:
+        if name in known:
+            return False
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+        if close:
+            closest[name] = close[0]
+        return bool(close)
+
+    def problem(name: str) -> str:
+        return f"{UNKNOWN_VARIABLE}; did you mean {closest[name]!r}?"
+
+    if is_long(data):
+        codes, uniques = pd.factorize(data["variable"])
+        bad = [i for i, name in enumerate(uniques) if misspelt(str(name))]
+        if not bad:
+            return _problems(data, [])
+        text = np.array([problem(str(uniques[i])) for i in bad], dtype=object)
+        lookup = np.full(len(uniques), -1, dtype=np.int64)
+        lookup[bad] = np.arange(len(bad))
+        slot = np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1)
+        pos = np.flatnonzero(slot >= 0)
+        variables = np.asarray(uniques, dtype=object)[codes[pos]]
+        frame = _problems(data, [(pos, variables, data["value"], "")])
+        frame["problem"] = text[slot[pos]]
+        return frame
+    columns = [str(c) for c in data.columns if c not in KEY_COLUMNS and misspelt(str(c))]
+    return pd.DataFrame(
+        {
+            "row": [0] * len(columns),
+            "organization": "",
+            "period": "",
+            "variable": columns,
+            "value": "",
+            "problem": [problem(c) for c in columns],
+        },
+        columns=list(PROBLEM_COLUMNS),
+    )
 
 
 def needed_variables(definitions: Iterable[Any]) -> set[str]:
