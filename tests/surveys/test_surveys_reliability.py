@@ -120,3 +120,21 @@ def test_item_analysis_against_direct_computation():
         dropped = cronbach_alpha(data.drop(columns=q)).iloc[0]["alpha"]
         assert ia.loc[q, "alpha_if_deleted"] == pytest.approx(dropped)
     assert np.allclose(ia["alpha"], 0.591719, atol=1e-6)
+
+
+def test_alpha_of_a_group_does_not_depend_on_the_other_groups():
+    # group a answers 2, 2 to both items three times: no variance, alpha undefined (NaN),
+    # alone or next to group z. The old one-pass covariance, centred on all groups'
+    # mean, left rounding error that read as alpha = 1.0 when z was there.
+    a = pd.DataFrame({"i0": [2.0] * 3, "i1": [2.0] * 3, "g": "a"})
+    z = pd.DataFrame({"i0": [1.0] * 4, "i1": [1.0] * 4, "g": "z"})
+    alone = cronbach_alpha(a.drop(columns="g")).iloc[0]
+    both = cronbach_alpha(pd.concat([a, z], ignore_index=True), by="g").set_index("g")
+    assert np.isnan(alone["alpha"])
+    assert np.isnan(both.loc["a", "alpha"])
+
+
+def test_alpha_without_answers_is_nan_without_warnings():
+    # filterwarnings = error: numpy's "Mean of empty slice" used to escape
+    r = cronbach_alpha(pd.DataFrame({"i0": [np.nan] * 3, "i1": [np.nan] * 3})).iloc[0]
+    assert np.isnan(r["alpha"])

@@ -215,3 +215,10 @@ def test_constant_answers_have_exactly_zero_spread(single):
         single, df.assign(q=np.where(df["org"] == "a", 3.0, 4.0)), by="org", weights="w"
     )
     assert np.isnan(c.loc[0, "statistic"])
+
+
+def test_wilson_interval_ends_exactly_at_0_and_1():
+    # 14 of 14 at 50%: the formula's upper end is 1 - 1.1e-16 in floating point
+    lo, hi = wilson_interval([0, 14], [14, 14], confidence=0.5)
+    assert lo[0] == 0.0
+    assert hi[1] == 1.0

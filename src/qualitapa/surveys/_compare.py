@@ -48,7 +48,9 @@ chi-square. See ``docs/surveys.md`` for the sources.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -459,6 +461,20 @@ def _weighted_tests(
     return out.drop(columns=["_v", "_o"]).reset_index(drop=True)
 
 
+@contextmanager
+def _quiet_constant_groups() -> Iterator[None]:
+    """Silence scipy's "precision loss" warning for a group whose answers are all equal.
+
+    Its variance is exactly 0 and the test is right; whether groups vary at all
+    is checked exactly (``np.ptp``) before testing, not from a rounded variance.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="Precision loss occurred", category=RuntimeWarning
+        )
+        yield
+
+
 def _chi2(parts: Sequence[np.ndarray]) -> tuple[float, float]:
     table = np.array([[np.sum(p == 1), np.sum(p == 0)] for p in parts], dtype=float)
     table = table[table.sum(axis=1) > 0]
@@ -487,8 +503,9 @@ def _test_pair(
         stat, p = _chi2([a, b])
     elif test == "parametric":
         name_t = "welch_t"
-        if len(a) > 1 and len(b) > 1 and (np.var(a) > 0 or np.var(b) > 0):
-            res = stats.ttest_ind(a, b, equal_var=False)
+        if len(a) > 1 and len(b) > 1 and (np.ptp(a) > 0 or np.ptp(b) > 0):
+            with _quiet_constant_groups():
+                res = stats.ttest_ind(a, b, equal_var=False)
             stat, p = float(res.statistic), float(res.pvalue)
     else:
         name_t = "mann_whitney_u"
@@ -510,9 +527,10 @@ def _test_all(name: str, parts: Sequence[np.ndarray], kind: str, test: str) -> d
         if (
             len(usable) > 1
             and all(len(u) > 1 for u in usable)
-            and any(np.var(u) > 0 for u in usable)
+            and any(np.ptp(u) > 0 for u in usable)
         ):
-            res = stats.f_oneway(*usable)
+            with _quiet_constant_groups():
+                res = stats.f_oneway(*usable)
             stat, p = float(res.statistic), float(res.pvalue)
     else:
         name_t = "kruskal_wallis"

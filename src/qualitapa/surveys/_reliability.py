@@ -47,25 +47,23 @@ def _group_cov(x: np.ndarray, groups: Groups, nan_policy: str) -> tuple[np.ndarr
         counted = present.any(axis=1)
     else:
         raise ValueError(f"nan_policy must be 'pairwise' or 'listwise', not {nan_policy!r}")
-    with np.errstate(invalid="ignore"):
-        centre = np.nanmean(np.where(present, x, np.nan), axis=0) if n_rows else np.zeros(k)
-    centre = np.nan_to_num(centre)
     order = groups.order
-    xs = np.where(present, x - centre, 0.0)[order]
+    xs = x[order]
     ps = present[order]
     n_group = groups.sum_sorted(counted[order])
-    cols = [np.ascontiguousarray(xs[:, i]) for i in range(k)]
-    pcols = [np.ascontiguousarray(ps[:, i]) for i in range(k)]
     cov = np.full((groups.n, k, k), np.nan)
+    if n_rows == 0:
+        return cov, n_group
     for a in range(k):  # loop over item pairs, each a pass over all groups
         for b in range(a, k):
-            m = pcols[a] & pcols[b]
+            m = ps[:, a] & ps[:, b]
             n_ab = groups.sum_sorted(m)
-            s_a = groups.sum_sorted(np.where(m, cols[a], 0.0))
-            s_b = groups.sum_sorted(np.where(m, cols[b], 0.0))
-            s_ab = groups.sum_sorted(cols[a] * cols[b])  # 0 where either is missing
+            # two passes about the pair's own means (see Groups.centre_sorted): no
+            # cancellation, and exactly 0 for an item that does not vary in a group
+            _ma, da = groups.centre_sorted(xs[:, a], m)
+            _mb, db = groups.centre_sorted(xs[:, b], m)
             with np.errstate(invalid="ignore", divide="ignore"):
-                c = (s_ab - s_a * s_b / n_ab) / (n_ab - 1)
+                c = groups.sum_sorted(da * db) / (n_ab - 1)
             c = np.where(n_ab > 1, c, np.nan)
             cov[:, a, b] = c
             cov[:, b, a] = c

@@ -79,8 +79,11 @@ def wilson_interval(
         denom = 1 + z**2 / m
         centre = (p + z**2 / (2 * m)) / denom
         half = z * np.sqrt(p * (1 - p) / m + z**2 / (4 * m**2)) / denom
-        low = np.where(m > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
-        high = np.where(m > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+        # exactly 0 and 1 when no / every trial succeeds (rounding can miss them)
+        low = np.where(x <= 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+        high = np.where(x >= m, 1.0, np.clip(centre + half, 0.0, 1.0))
+        low = np.where(m > 0, low, np.nan)
+        high = np.where(m > 0, high, np.nan)
     return low, high
 
 
@@ -157,6 +160,33 @@ class Groups:
     def sum(self, x: np.ndarray) -> np.ndarray:
         """Per-group sums of the rows of ``x`` (any row order)."""
         return self.sum_sorted(self.sort(x))
+
+    def centre_sorted(
+        self, x: np.ndarray, mask: np.ndarray, w: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Group means of ``x`` over the ``mask`` rows, and each row's deviation from them.
+
+        Rows are in group order; ``w`` are optional weights. The mean is kept
+        within the group's smallest and largest value, so a constant
+        variable has exactly its value as mean and deviations exactly 0 (a
+        plain ``sum w x / sum w`` can miss it by an ulp, which then shows up
+        as a tiny non-zero variance). Deviations are 0 outside ``mask``.
+        Computing variances from these deviations (two passes) avoids the
+        cancellation of ``sum w x^2 / sum w - mean^2``.
+        """
+        x = np.asarray(x, dtype=float)
+        mask = np.asarray(mask, dtype=bool)
+        if len(x) == 0:
+            return np.full(self.n, np.nan), np.zeros(0)
+        wm = mask.astype(float) if w is None else np.where(mask, w, 0.0)
+        xm = np.where(mask, x, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = self.sum_sorted(wm * xm) / self.sum_sorted(wm)
+        hi = np.maximum.reduceat(np.where(mask, x, -np.inf), self.starts)
+        lo = np.minimum.reduceat(np.where(mask, x, np.inf), self.starts)
+        mean = np.where(hi >= lo, np.clip(mean, np.minimum(lo, hi), hi), np.nan)
+        row_group = np.repeat(np.arange(self.n), np.diff(np.append(self.starts, len(x))))
+        return mean, np.where(mask, xm - mean[row_group], 0.0)
 
 
 def make_groups(frame: pd.DataFrame, by: str | Sequence[str] | None) -> Groups:
@@ -238,28 +268,16 @@ def summarise(
     swd2 = np.zeros(shape)
     ws = w if presorted else groups.sort(w)
     w2 = ws * ws
-    row_group = np.repeat(np.arange(groups.n), np.diff(np.append(groups.starts, len(ws))))
     for j in range(k):  # column by column: contiguous passes, small temporaries
         v = values[:, j] if presorted else groups.sort(values[:, j])
         present = ~np.isnan(v)
-        y = np.where(present, v, 0.0)
         wp = np.where(present, ws, 0.0)
         n[:, j] = groups.sum_sorted(present)
         sw[:, j] = groups.sum_sorted(wp)
         sw2[:, j] = groups.sum_sorted(np.where(present, w2, 0.0))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean_j = groups.sum_sorted(wp * y) / sw[:, j]
-        if len(y):
-            # the mean lies within the group's answers (exactly the answer when they
-            # are all equal: sum w y / sum w alone can miss it by an ulp)
-            hi = np.maximum.reduceat(np.where(present, v, -np.inf), groups.starts)
-            lo = np.minimum.reduceat(np.where(present, v, np.inf), groups.starts)
-            mean_j = np.where(n[:, j] > 0, np.clip(mean_j, lo, hi), np.nan)
-            # second pass about each group's mean: no cancellation, and exactly 0 for
-            # a constant answer (the one-pass sum w y^2 / sum w - mean^2 is not)
-            d = np.where(present, y - mean_j[row_group], 0.0)
-            swd2[:, j] = groups.sum_sorted(wp * d * d)
-        mean[:, j] = mean_j
+        # two passes about each group's mean (see Groups.centre_sorted)
+        mean[:, j], d = groups.centre_sorted(v, present & (ws > 0), ws)
+        swd2[:, j] = groups.sum_sorted(wp * d * d)
     return summary_from_sums(n, sw, sw2, mean, swd2, confidence)
 
 
