@@ -235,3 +235,36 @@ def test_ipa_derived_correlation_is_pairwise_complete():
     # rescaling to 0-100 does not change correlations: pandas' pairwise-complete matrix
     np.testing.assert_allclose(imp.to_numpy(), df.corr().loc[["a", "b"], "overall"].to_numpy())
     assert (imp.abs() <= 1 + 1e-12).all()
+
+
+def test_compare_constant_group_gives_no_warning_and_constant_pairs_no_test():
+    # group b answers 3 every time: scipy warns of "precision loss" for it (an error
+    # under filterwarnings = error) although its variance is exactly 0 and the test is
+    # right; two constant groups have nothing to test (NaN, not t = 1e15)
+    inst = Instrument("c", "C", questions=[Question("q", "likert", "Q", scale=Scale.likert(5))])
+    df = pd.DataFrame({"organization": list("aaaabbbccc"), "q": [1, 5, 3, 3, 3, 3, 3, 4, 4, 4]})
+    r = compare_groups(inst, df, pairwise=True, correction=None).set_index(["group_a", "group_b"])
+    # a: mean 3, s^2 = 8/3; b: mean 3, s^2 = 0 -> t = 0 / sqrt(8/3/4) = 0, p = 1
+    assert r.loc[("a", "b"), "statistic"] == pytest.approx(0.0)
+    assert r.loc[("a", "b"), "p_value"] == pytest.approx(1.0)
+    # a vs c (mean 4, s^2 = 0): t = -1 / sqrt(2/3) = -1.2247 on Welch df 3
+    assert r.loc[("a", "c"), "statistic"] == pytest.approx(-1 / np.sqrt(2 / 3))
+    assert np.isnan(r.loc[("b", "c"), "statistic"])
+
+
+def test_ipa_items_on_the_axes_do_not_depend_on_row_order():
+    # q1 and q2 are symmetric: performance 25/6 each (one 2 among six 1s) and derived
+    # importance -0.25 each, so both sit exactly on both axes (the means) and are "high"
+    # on both: keep up the good work. Rounding in the sums used to put one of them below
+    # the importance axis, depending on the order of the rows.
+    qs = [Question(q, "likert", q, dimension="d", scale=Scale.likert(5)) for q in ("q1", "q2")]
+    qs.append(Question("q3", "likert", "Q3", scale=Scale.likert(5)))
+    inst = Instrument("x", "X", dimensions=[SurveyDimension("d", "D")], questions=qs)
+    df = pd.DataFrame(
+        {"q1": [1, 2, 1, 1, 1, 1], "q2": [1, 1, 1, 1, 2, 1], "q3": [2, 1, 1, 1, 1, 1]}
+    )
+    for order in ([0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 5, 4], [0, 2, 4, 3, 1, 5]):
+        r = ipa(inst, df.iloc[order], importance="derived", derived="regression", overall="q3")
+        np.testing.assert_allclose(r["performance"], 25 / 6)
+        np.testing.assert_allclose(r["importance"], -0.25)
+        assert r["quadrant"].tolist() == ["keep_up_the_good_work"] * 2

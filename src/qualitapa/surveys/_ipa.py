@@ -62,8 +62,10 @@ _QUADRANTS = np.array([q.value for q in Quadrant], dtype=object)
 
 
 def _quadrant_codes(perf: np.ndarray, imp: np.ndarray, x0: np.ndarray, y0: np.ndarray) -> Any:
-    high_imp = imp >= y0
-    high_perf = perf >= x0
+    # a value on an axis is "high"; "on" allows for rounding (1e-9 relative), so two
+    # items with equal performance are not split by the order of a sum
+    high_imp = imp >= y0 - 1e-9 * np.maximum(1.0, np.abs(y0))
+    high_perf = perf >= x0 - 1e-9 * np.maximum(1.0, np.abs(x0))
     code = np.where(
         high_imp,
         np.where(high_perf, 1, 0),  # keep up / concentrate here
@@ -86,36 +88,22 @@ def _pairwise_corr(
     xs = groups.sort(x)
     ws = groups.sort(w)
     present = ~np.isnan(xs)
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column
-        centre = np.nan_to_num(np.nanmean(xs, axis=0)) if len(xs) else np.zeros(x.shape[1])
-    y = np.where(present, xs - centre, 0.0)
     out = np.full((groups.n, len(pairs)), np.nan)
     if len(xs) == 0:
         return out
-
-    def varies(m: np.ndarray, col: np.ndarray) -> np.ndarray:
-        # exact test for a constant variable: its rounding-error variance is not 0
-        hi = np.maximum.reduceat(np.where(m, col, -np.inf), groups.starts)
-        lo = np.minimum.reduceat(np.where(m, col, np.inf), groups.starts)
-        return np.asarray(hi > lo)
-
-    row_group = np.repeat(np.arange(groups.n), np.diff(np.append(groups.starts, len(xs))))
     for j, (a, b) in enumerate(pairs):  # loop over item pairs, not respondents
         both = present[:, a] & present[:, b] & (ws > 0)
         wm = np.where(both, ws, 0.0)
-        sw = groups.sum_sorted(wm)
+        # two passes about the pair's own means; a constant variable has deviations
+        # exactly 0 (see Groups.centre_sorted)
+        _ma, da = groups.centre_sorted(xs[:, a], both, ws)
+        _mb, db = groups.centre_sorted(xs[:, b], both, ws)
+        caa = groups.sum_sorted(wm * da * da)
+        cbb = groups.sum_sorted(wm * db * db)
+        cab = groups.sum_sorted(wm * da * db)
         with np.errstate(invalid="ignore", divide="ignore"):
-            ma = groups.sum_sorted(wm * y[:, a]) / sw
-            mb = groups.sum_sorted(wm * y[:, b]) / sw
-            # second pass about the pair's own means (no cancellation)
-            da = np.where(both, y[:, a] - ma[row_group], 0.0)
-            db = np.where(both, y[:, b] - mb[row_group], 0.0)
-            caa = groups.sum_sorted(wm * da * da)
-            cbb = groups.sum_sorted(wm * db * db)
-            cab = groups.sum_sorted(wm * da * db)
             r = cab / np.sqrt(caa * cbb)
-        ok = (sw > 0) & varies(both, y[:, a]) & varies(both, y[:, b]) & (caa > 0) & (cbb > 0)
+        ok = (caa > 0) & (cbb > 0)
         out[:, j] = np.where(ok, np.clip(r, -1.0, 1.0), np.nan)
     return out
 
@@ -301,7 +289,12 @@ def ipa(
         ),
         "performance_axis": np.repeat(x0.ravel(), k),
         "importance_axis": np.repeat(y0.ravel(), k),
-        "quadrant": np.where(quad.ravel() >= 0, _QUADRANTS[np.maximum(quad.ravel(), 0)], None),
+        # object dtype always (None where undefined): inference would make it str or
+        # object depending on whether any quadrant is defined
+        "quadrant": pd.Series(
+            np.where(quad.ravel() >= 0, _QUADRANTS[np.maximum(quad.ravel(), 0)], None),
+            dtype=object,
+        ),
         "membership": membership.ravel(),
     }
     return _with_keys(groups, cols, k)
