@@ -95,8 +95,22 @@ def test_rake_errors():
     assert err.value.row == 17
     with pytest.raises(DataError, match="not a column"):
         rake(df, {"sex": {"F": 1}})
-    with pytest.raises(DataError, match="did not converge"):
+    with pytest.raises(DataError, match="loosen the trimming bounds"):
         rake(df, {"r": {"a": 1, "b": 9}, "c": {"x": 9, "y": 1}}, trim=(0.9, 1.1), max_iter=20)
+    with pytest.raises(DataError, match="did not converge"):
+        rake(df, {"r": {"a": 1, "b": 9}, "c": {"x": 9, "y": 1}}, max_iter=2)
+
+
+def test_trim_weights_refuses_bounds_that_clip_every_unit():
+    # mean 7/3, bounds 1.75 and 4.67: 5 is cut, both 1s raised; no unit is left to take
+    # up the difference. (R survey 4.1.1 trimWeights returns 4.667, 1.75, 1.75 here:
+    # the sum silently grows from 7 to 8.17.)
+    with pytest.raises(ValueError, match="widen them"):
+        trim_weights([5.0, 1.0, 1.0], lower=0.75, upper=2.0)
+    with pytest.raises(ValueError, match="at least 1"):
+        trim_weights([1.0, 2.0], upper=0.9)
+    with pytest.raises(DataError, match="missing"):
+        trim_weights([1.0, np.nan])
 
 
 def test_margins_from_frame_and_poststratify():

@@ -181,7 +181,9 @@ def trim_weights(
     DataError
         A weight is missing, negative or infinite.
     ValueError
-        The bounds exclude the mean weight, or ``lower >= upper``.
+        The bounds exclude the mean weight, ``lower >= upper``, or they
+        clip every unit (e.g. 5, 1, 1 with bounds 0.75 and 2: each is
+        outside), leaving none to keep the sum.
 
     Examples
     --------
@@ -205,6 +207,7 @@ def trim_weights(
         raise ValueError("lower must be smaller than upper")
     if len(w) == 0:
         return w
+    total = w.sum()
     mean = w.mean()
     lo = -np.inf if lower is None else lower * mean
     hi = np.inf if upper is None else upper * mean
@@ -217,7 +220,12 @@ def trim_weights(
         excess = float(np.sum(w[out] - clipped))
         w[out] = clipped
         free &= ~out
-        if not free.any():  # every unit on a bound: the excess is rounding error
+        if not free.any():
+            if abs(excess) > 1e-9 * abs(total):
+                raise ValueError(
+                    f"the bounds ({lower}, {upper}) x the mean weight leave no weight free to "
+                    "take up what trimming removes or adds; widen them"
+                )
             break
         w[free] += excess / free.sum()
     return w
@@ -334,7 +342,14 @@ def rake(
                 factor = np.where(current > 0, t / current, 0.0)
             w = w * factor[c]
         if trim is not None:
-            w = trim_weights(w, lower=trim[0], upper=trim[1])
+            try:
+                w = trim_weights(w, lower=trim[0], upper=trim[1])
+            except ValueError as err:
+                raise DataError(
+                    f"raking cannot meet the trimming bounds {trim} (cycle {cycle}): {err}; "
+                    "loosen the trimming bounds or collapse sparse categories",
+                    source=source,
+                ) from err
         errors = [
             np.max(np.abs(np.bincount(c, weights=w, minlength=len(t)) - t) / np.maximum(t, 1e-300))
             for c, t in zip(codes, targets, strict=True)
