@@ -340,6 +340,24 @@ def _read_numbers(
     return frame
 
 
+def _not_utf8(path: Path) -> DataError:
+    """The error for a file that is not UTF-8: where, and what the byte would be in cp1252."""
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start)  # 0: the header; n: data row n
+        byte = raw[exc.start : exc.start + 1]
+        meaning = byte.decode("cp1252", errors="replace")
+        return DataError(
+            f"not UTF-8 text (byte 0x{byte.hex()}, {meaning!r} in Windows-1252 as Excel "
+            "saves 'CSV'); save the file as 'CSV UTF-8'",
+            source=str(path),
+            row=line if line > 0 else None,
+        )
+    return DataError("not UTF-8 text; save the file as 'CSV UTF-8'", source=str(path))
+
+
 def read_table(
     path: str | Path,
     *,
@@ -439,9 +457,7 @@ def read_table(
     except pd.errors.ParserError as exc:
         raise DataError(f"not a well-formed table: {exc}", source=str(p)) from exc
     except UnicodeDecodeError as exc:
-        raise DataError(
-            f"not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV", source=str(p)
-        ) from exc
+        raise _not_utf8(p) from exc
     if not parse:
         return frame
     return _read_numbers(frame, numbers, skip, str(p), reread)

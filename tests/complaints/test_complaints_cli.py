@@ -29,7 +29,9 @@ def test_office_year_through_the_cli(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text(CSV, encoding="utf-8")
 
-    code, out, err = _run("complaints", "import", str(src), "--db", db, "--format", "csv")
+    code, out, err = _run(
+        "complaints", "import", str(src), "--db", db, "--create", "--format", "csv"
+    )
     assert code == 0
     assert "imported 2 complaint(s)" in err
     assert "1 row(s) rejected" in err
@@ -93,7 +95,7 @@ def test_office_year_through_the_cli(tmp_path: Path) -> None:
     assert out.startswith('<?xml version="1.0" encoding="utf-8"?>')
 
     other = str(tmp_path / "copy.db")
-    code, _, err = _run("complaints", "import", str(target), "--db", other)
+    code, _, err = _run("complaints", "import", str(target), "--db", other, "--create")
     assert code == 0
     assert "imported 2 complaint(s)" in err
 
@@ -129,7 +131,7 @@ def test_kpis_take_each_organizations_population_from_the_catalog(
         encoding="utf-8",
     )
     db = str(tmp_path / "urp.db")
-    assert _run("complaints", "import", str(src), "--db", db)[0] == 0
+    assert _run("complaints", "import", str(src), "--db", db, "--create")[0] == 0
     code, out, err = _run("complaints", "kpis", "--db", db, "--by", "organization",
                           "--as-of", "2024-02-01", "--format", "json")  # fmt: skip
     assert code == 0, err

@@ -382,7 +382,7 @@ def test_cli_import_with_events(tmp_path: Path) -> None:
     (tmp_path / "e.csv").write_text(BAD_EVENTS, encoding="utf-8")
     db = str(tmp_path / "urp.db")
     args = ["complaints", "import", str(tmp_path / "c.csv"), "--events", str(tmp_path / "e.csv"),
-            "--db", db, "--format", "csv"]  # fmt: skip
+            "--db", db, "--create", "--format", "csv"]  # fmt: skip
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert (

@@ -7,8 +7,15 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, emit, output_options
-from qualitapa.io import read_table
+from qualitapa.cli._main import (
+    cli,
+    emit,
+    get_catalog,
+    input_options,
+    nothing,
+    output_options,
+    read_input,
+)
 
 _SHOWN = [
     "subcriterion", "n_assessors", "n_not_assessed", "mean", "median", "sd", "range",
@@ -17,7 +24,12 @@ _SHOWN = [
 
 
 def _scores(path: Path) -> pd.DataFrame:
-    return read_table(path, dtype={"subcriterion": "string"})
+    return read_input(path, dtype={"subcriterion": "string"})
+
+
+def _table(path: Path) -> pd.DataFrame:
+    """A result table; its organizations (if any) are the catalog's."""
+    return read_input(path, catalog=get_catalog())
 
 
 @cli.group("caf")
@@ -120,6 +132,7 @@ def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Pat
 @click.option("--allow-incomplete", is_flag=True,
               help="Do not require all 28 sub-criteria.")  # fmt: skip
 @click.option("--all-columns", is_flag=True, help="Show every column (texts included).")
+@input_options
 @output_options
 def caf_score(
     scores_path: Path,
@@ -142,9 +155,7 @@ def caf_score(
             _scores(path),
             threshold=threshold,
             spread=spread,
-            consensus=read_table(consensus, dtype={"subcriterion": "string"})
-            if consensus
-            else None,
+            consensus=_scores(consensus) if consensus else None,
             fallback=None if fallback == "none" else fallback,
             require_complete=not allow_incomplete,
             source=str(path),
@@ -192,6 +203,7 @@ def plan_group() -> None:
     default=None,
     help="Benchmark gaps: indicator, [organization,] gap_to_median (negative = worse).",
 )
+@input_options
 @output_options
 def plan_derive(
     caf_path: Path | None,
@@ -224,22 +236,34 @@ def plan_derive(
             )
         )
     if compliance_path:
-        tables.append(actions_from_compliance(read_table(compliance_path)))
+        tables.append(actions_from_compliance(_table(compliance_path)))
     if survey_path:
-        tables.append(actions_from_survey(read_table(survey_path), threshold=survey_threshold))
+        tables.append(actions_from_survey(_table(survey_path), threshold=survey_threshold))
     if benchmark_path:
-        tables.append(actions_from_benchmark(read_table(benchmark_path)))
-    emit(combine_actions(*tables), fmt, output)
+        tables.append(actions_from_benchmark(_table(benchmark_path)))
+    plan = combine_actions(*tables)
+    if plan.empty:  # a valid answer: nothing needs an action
+        click.echo(
+            "no actions proposed: nothing in the inputs is below its threshold "
+            "(--max-score, --survey-threshold) or short of its standard",
+            err=True,
+        )
+        return
+    emit(plan, fmt, output)
 
 
 @plan_group.command("show")
 @click.argument("plan_path", metavar="PLAN", type=click.Path(exists=True, dir_okay=False,
                                                              path_type=Path))  # fmt: skip
 @click.option("--progress", is_flag=True, help="Counts by status, with overdue actions.")
+@input_options
 @output_options
 def plan_show(plan_path: Path, progress: bool, fmt: str | None, output: Path | None) -> None:
     """Check an action table (CSV/xlsx) and show it by priority, or its progress."""
     from qualitapa.improvement import ImprovementPlan
 
-    plan = ImprovementPlan.from_frame(read_table(plan_path), source=str(plan_path))
-    emit(plan.progress() if progress else plan.to_frame(), fmt, output)
+    plan = ImprovementPlan.from_frame(_table(plan_path), source=str(plan_path))
+    table = plan.to_frame()
+    if table.empty:
+        raise nothing("the plan has no actions", source=plan_path)
+    emit(plan.progress() if progress else table, fmt, output)

@@ -1,4 +1,9 @@
-"""``qualitapa complaints ...``: run a complaints office from the command line."""
+"""``qualitapa complaints ...``: run a complaints office from the command line.
+
+The register is a SQLite file (``--db``). ``complaints init`` creates it, or
+``complaints import --create``; every other command needs it to exist, so
+that a misspelt ``--db`` is an error rather than a new, empty register.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, emit, get_catalog, output_options
+from qualitapa.cli._main import cli, emit, get_catalog, nothing, output_options, read_input
 from qualitapa.errors import DataError
 
 #: Environment variable holding the pseudonymisation secret.
@@ -28,10 +33,24 @@ _db_option = click.option(
 )
 
 
-def _register(db: Path) -> Any:
+def _register(db: Path, *, create: bool = False) -> Any:
+    """The register at ``db``; it must exist unless ``create``."""
     from qualitapa.complaints import ComplaintRegister
 
+    if not create and not db.exists():
+        raise nothing(
+            f"no register at {db}: check --db (or ${DB_ENV}), or create one with "
+            f"'qualitapa complaints init --db {db}'"
+        )
     return ComplaintRegister(db)
+
+
+def _not_empty(frame: pd.DataFrame, db: Path) -> pd.DataFrame:
+    if frame.empty:
+        raise nothing(
+            f"the register {db} has no complaints: import them with 'qualitapa complaints import'"
+        )
+    return frame
 
 
 def _catalog_or_none(use: bool) -> Any:
@@ -41,6 +60,19 @@ def _catalog_or_none(use: bool) -> Any:
 @cli.group("complaints")
 def complaints_group() -> None:
     """Complaints register: import, lifecycle, KPIs, Open311 export."""
+
+
+@complaints_group.command("init")
+@_db_option
+def init_command(db: Path) -> None:
+    """Create an empty register at --db (an error if the file exists)."""
+    if db.exists():
+        raise DataError(
+            "already exists: choose another --db, or use the register that is there",
+            source=str(db),
+        )
+    _register(db, create=True).close()
+    click.echo(f"created an empty register at {db}", err=True)
 
 
 @complaints_group.command("import")
@@ -62,6 +94,7 @@ def complaints_group() -> None:
 )
 @click.option("--check-catalog", is_flag=True, help="Services and categories must be known.")
 @click.option("--strict", is_flag=True, help="Exit with an error if any row is rejected.")
+@click.option("--create", is_flag=True, help="Create the register if --db does not exist.")
 @click.option("--actor", default="import", show_default=True, help="Recorded on the events.")
 @output_options
 def import_command(
@@ -71,6 +104,7 @@ def import_command(
     events_file: Path | None,
     check_catalog: bool,
     strict: bool,
+    create: bool,
     actor: str,
     fmt: str | None,
     output: Path | None,
@@ -79,17 +113,35 @@ def import_command(
 
     With --events the complaints' real history is imported too (reopenings,
     suspensions, forwards, with their times and actors); each problem row
-    names its file (table complaints or events).
+    names its file (table complaints or events). Organizations given by name
+    or by a code that lost its leading zeros are stored with the catalog's
+    code. Exits with status 1 when nothing could be imported.
     """
     kind = source_format or ("open311" if file.suffix.lower() == ".json" else "table")
     if kind == "open311" and events_file is not None:
         raise click.UsageError("--events goes with a CSV/Excel table, not Open311 JSON")
+    if not create and not db.exists():
+        raise nothing(
+            f"no register at {db}: check --db (or ${DB_ENV}), or add --create to create it "
+            f"(or 'qualitapa complaints init --db {db}')"
+        )
     catalog = _catalog_or_none(check_catalog)
-    with _register(db) as reg:
+    as_text = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+    if kind == "table":  # read before the register is touched: a bad file changes nothing
+        frame = read_input(file, catalog=get_catalog(), **as_text)
+        events = read_input(events_file, **as_text) if events_file is not None else None
+    with _register(db, create=create) as reg:
         if kind == "open311":
             report = reg.import_open311(file, catalog=catalog)
         else:
-            report = reg.import_csv(file, events=events_file, catalog=catalog, actor=actor)
+            report = reg.import_frame(
+                frame,
+                events=events,
+                source=str(file),
+                events_source=str(events_file) if events_file is not None else None,
+                catalog=catalog,
+                actor=actor,
+            )
     rejected = f"{report.rejected} row(s) rejected"
     if events_file is not None:
         rejected += f", {report.rejected_events} event row(s) rejected"
@@ -100,8 +152,15 @@ def import_command(
     )
     if len(report.problems):
         emit(report.problems, fmt, output)
-        if strict:
-            raise DataError(rejected, source=str(file))
+    if report.imported == 0:
+        raise nothing(
+            "nothing imported: every row was rejected (see the problems above)"
+            if report.rejected
+            else "nothing imported: the file has no complaints",
+            source=file,
+        )
+    if strict and len(report.problems):
+        raise DataError(rejected, source=str(file))
 
 
 @complaints_group.command("transition")
@@ -210,8 +269,22 @@ def _deadline_options(func: Any) -> Any:
         "--use-catalog", is_flag=True, help="Use category deadlines from the installed plugins."
     )(func)
     return click.option(
-        "--as-of", default=None, help="Reference date for backlog and overdue (default: now)."
+        "--as-of",
+        default=None,
+        callback=_check_as_of,
+        help="Reference date for backlog and overdue (default: now).",
     )(func)
+
+
+def _check_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            pd.Timestamp(value)
+        except (ValueError, TypeError):
+            raise click.BadParameter(
+                f"{value!r} is not a date (e.g. 2024-12-31)", param_hint="--as-of"
+            ) from None
+    return value
 
 
 def _cases(
@@ -231,7 +304,8 @@ def _cases(
         else DeadlinePolicy(default=default)
     )
     with _register(db) as reg:
-        return reg.cases(policy=policy, calendar=WorkCalendar(province), as_of=as_of)
+        cases = reg.cases(policy=policy, calendar=WorkCalendar(province), as_of=as_of)
+    return _not_empty(cases, db)
 
 
 @complaints_group.command("kpis")
@@ -286,7 +360,7 @@ def pareto_command(
     from qualitapa.complaints import pareto
 
     with _register(db) as reg:
-        frame = reg.complaints_frame()
+        frame = _not_empty(reg.complaints_frame(), db)
     groups = [b.strip() for b in by.split(",") if b.strip()]
     emit(pareto(frame, by=groups, threshold=threshold), fmt, output)
 
@@ -369,7 +443,7 @@ def export_command(
         text = to_open311_json(open311_services(get_catalog()))
     else:
         with _register(db) as reg:
-            frame = reg.to_frame(include_contact=include_contact or pseudonymise)
+            frame = _not_empty(reg.to_frame(include_contact=include_contact or pseudonymise), db)
         if pseudonymise:
             frame = pseudo(frame, secret or "")
         if fmt == "csv":

@@ -12,9 +12,13 @@ from qualitapa.cli._main import (
     cli,
     definitions_option,
     emit,
+    get_catalog,
+    input_options,
+    nothing,
     output_options,
+    read_input,
+    select_period,
 )
-from qualitapa.io import read_table
 
 
 def _names(text: str) -> list[str]:
@@ -42,6 +46,7 @@ def _names(text: str) -> list[str]:
     help="The composite only, with its sub-indices, the contributions of each component, "
     "or (with --uncertainty) the sensitivity summary.",
 )
+@input_options
 @output_options
 def composite_command(
     data: Path,
@@ -69,12 +74,13 @@ def composite_command(
 
     catalog = catalog_for(definitions)
     definition = catalog.composites[index_id]
-    frame = read_table(data)
+    frame = read_input(data, catalog=catalog)
     needed = definition.indicators()
     if "indicator" not in frame.columns and not set(needed) <= set(frame.columns):
-        frame = compute([catalog.indicators[i] for i in needed], frame, catalog=catalog)
-    if period is not None and "period" in frame.columns:
-        frame = frame[frame["period"].astype(str) == str(period)]
+        frame = compute(
+            [catalog.indicators[i] for i in needed], frame, catalog=catalog, source=str(data)
+        )
+    frame = select_period(frame, period, data)
     if show == "contributions":
         out = composite_contributions(frame, definition, catalog=catalog, source=str(data))
     elif runs:
@@ -85,6 +91,12 @@ def composite_command(
     else:
         out = composite(
             frame, definition, catalog=catalog, include_subindices=show == "all", source=str(data)
+        )
+    if out.empty:
+        raise nothing(
+            f"no composite {index_id!r} could be computed: the data have no values of its "
+            f"indicators ({', '.join(needed)})",
+            source=data,
         )
     sort = [c for c in ("period", "index", "rank") if c in out.columns]
     if show != "contributions" and sort:
@@ -117,6 +129,7 @@ def composite_command(
     default="scores",
     show_default=True,
 )
+@input_options
 @output_options
 def dea_command(
     data: Path,
@@ -133,11 +146,7 @@ def dea_command(
     """Data Envelopment Analysis of the organizations in DATA (one row each)."""
     from qualitapa.indicators import dea
 
-    frame = read_table(data)
-    if period is not None:
-        if "period" not in frame.columns:
-            raise click.BadParameter("DATA has no 'period' column", param_hint="--period")
-        frame = frame[frame["period"].astype(str) == str(period)].reset_index(drop=True)
+    frame = select_period(read_input(data, catalog=get_catalog()), period, data)
     res = dea(
         frame,
         inputs=_names(inputs),

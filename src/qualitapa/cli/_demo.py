@@ -31,7 +31,8 @@ from qualitapa.cli._main import cli, get_catalog
     "--organization",
     default="036023",
     show_default=True,
-    help="City highlighted in the reports and whose improvement plan is derived (ISTAT code).",
+    help="City highlighted in the reports and whose improvement plan is derived (ISTAT code "
+    "or name).",
 )
 @click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
 @click.option(
@@ -55,11 +56,12 @@ def demo_command(out: Path, scale: str, organization: str, lang: str, runs: int,
     def progress(message: str) -> None:
         click.echo(f"{message} ({time.perf_counter() - start:.1f} s)", err=True)
 
+    catalog = get_catalog()
     result = run_demo(
         out,
-        catalog=get_catalog(),
+        catalog=catalog,
         scale=scale,
-        organization=organization,
+        organization=catalog.resolve_organization(organization),
         lang=lang,
         uncertainty_runs=runs,
         seed=seed,

@@ -14,10 +14,15 @@ from qualitapa.cli._main import (
     cli,
     definitions_option,
     emit,
+    input_options,
+    listed,
+    nothing,
     output_options,
+    read_input,
+    select_period,
 )
 from qualitapa.errors import DefinitionError
-from qualitapa.io import read_table
+from qualitapa.models import Dimension
 
 _service_option = click.option("--service", "-s", default=None, help="Only this service.")
 _indicator_option = click.option(
@@ -52,23 +57,48 @@ def _select(catalog: Any, service: str | None, ids: tuple[str, ...]) -> list[Any
     return chosen
 
 
+def _compute(
+    defs: list[Any], frame: pd.DataFrame, catalog: Any, path: Path, errors: str
+) -> pd.DataFrame:
+    """compute(), failing when not one value could be computed (and saying why)."""
+    from qualitapa.indicators import compute
+    from qualitapa.indicators._definitions import organization_variables
+
+    result = compute(defs, frame, catalog=catalog, source=str(path), errors=errors)  # type: ignore[arg-type]
+    status = result["status"].astype(str)
+    if len(result) and (status == "ok").any():
+        return result
+    counts = ", ".join(f"{k} {v}" for k, v in status.value_counts().items())
+    needed = set().union(*(d.variables for d in defs))
+    given = set(frame["variable"].astype(str)) if "variable" in frame.columns else set(frame)
+    offered = organization_variables(list(catalog.organizations.values()))
+    absent = sorted(needed - given - offered)
+    lacking = f"; the data lack {listed(absent)}" if absent else ""
+    raise nothing(
+        f"no indicator could be computed{f' ({counts})' if counts else ''}{lacking}; run "
+        "'qualitapa indicators check' on the file to see why",
+        source=path,
+    )
+
+
 def _values(
     path: Path, catalog: Any, service: str | None, ids: tuple[str, ...], errors: str
 ) -> pd.DataFrame:
     """Indicator values from a file: computed from raw data, or read as they are."""
-    from qualitapa.indicators import compute
-
-    frame = read_table(path)
+    frame = read_input(path, catalog=catalog)
     if "indicator" in frame.columns:
         values = frame
-        if ids:
-            values = values[values["indicator"].astype(str).isin(ids)]
-        elif service:
-            wanted = {d.id for d in _select(catalog, service, ())}
+        if ids or service:
+            wanted = sorted({d.id for d in _select(catalog, service, ids)})  # unknown -> error
             values = values[values["indicator"].astype(str).isin(wanted)]
+            if values.empty:
+                have = sorted(set(frame["indicator"].dropna().astype(str)))
+                raise nothing(
+                    f"no values of {listed(wanted)} in the file (it has {listed(have)})",
+                    source=path,
+                )
         return values.reset_index(drop=True)
-    defs = _select(catalog, service, ids)
-    return compute(defs, frame, catalog=catalog, source=str(path), errors=errors)  # type: ignore[arg-type]
+    return _compute(_select(catalog, service, ids), frame, catalog, path, errors)
 
 
 @cli.group("indicators")
@@ -78,7 +108,9 @@ def indicators_group() -> None:
 
 @indicators_group.command("list")
 @_service_option
-@click.option("--dimension", default=None, help="Only this dimension (efficiency, ...).")
+@click.option(
+    "--dimension", type=click.Choice([d.value for d in Dimension]), help="Only this dimension."
+)
 @definitions_option
 @output_options
 def indicators_list(
@@ -90,9 +122,15 @@ def indicators_list(
 ) -> None:
     """List the indicators defined by the plugins."""
     catalog = catalog_for(definitions)
+    if service:
+        catalog.services[service]  # unknown service -> error with suggestions
     items = catalog.indicators.by_service(service) if service else list(catalog.indicators.values())
     if dimension:
         items = [d for d in items if d.dimension.value == dimension]
+    if not items and (service or dimension):
+        of = f" of service {service!r}" if service else ""
+        with_ = f" with dimension {dimension!r}" if dimension else ""
+        raise nothing(f"no indicators{of}{with_}")
     rows = [
         {
             "id": d.id,
@@ -145,6 +183,7 @@ def indicators_show(indicator_id: str, definitions: tuple[Path, ...], fmt: str) 
 @_service_option
 @_indicator_option
 @definitions_option
+@input_options
 @output_options
 def indicators_check(
     data: Path,
@@ -159,7 +198,11 @@ def indicators_check(
 
     catalog = catalog_for(definitions)
     defs = _select(catalog, service, indicators)
-    problems = check_data(read_table(data), defs, catalog=catalog, source=str(data))
+    frame = read_input(data, catalog=catalog)
+    problems = check_data(frame, defs, catalog=catalog, source=str(data))
+    if problems.empty and fmt in (None, "table") and output is None:
+        click.echo(f"no problems in {len(frame)} row(s) of {data}", err=True)
+        return
     emit(problems, fmt, output)
     if len(problems):
         raise SystemExit(1)
@@ -171,6 +214,7 @@ def indicators_check(
 @_indicator_option
 @_errors_option
 @definitions_option
+@input_options
 @output_options
 def indicators_compute(
     data: Path,
@@ -186,13 +230,10 @@ def indicators_compute(
     Long data has columns organization, period, variable, value; wide data
     has organization, period and one column per variable.
     """
-    from qualitapa.indicators import compute
-
     catalog = catalog_for(definitions)
     defs = _select(catalog, service, indicators)
-    frame = read_table(data)
-    result = compute(defs, frame, catalog=catalog, source=str(data), errors=errors)  # type: ignore[arg-type]
-    emit(result, fmt, output)
+    frame = read_input(data, catalog=catalog)
+    emit(_compute(defs, frame, catalog, data, errors), fmt, output)
 
 
 @indicators_group.command("trends")
@@ -202,6 +243,7 @@ def indicators_compute(
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level.")
 @_errors_option
 @definitions_option
+@input_options
 @output_options
 def indicators_trends(
     data: Path,
@@ -231,6 +273,7 @@ def indicators_trends(
 @_indicator_option
 @_errors_option
 @definitions_option
+@input_options
 @output_options
 def indicators_targets(
     data: Path,
@@ -266,6 +309,7 @@ def indicators_targets(
 )
 @_errors_option
 @definitions_option
+@input_options
 @output_options
 def benchmark_command(
     data: Path,
@@ -287,9 +331,9 @@ def benchmark_command(
     from qualitapa.indicators import benchmark
 
     catalog = catalog_for(definitions)
-    values = _values(data, catalog, service, indicators, errors)
-    if period is not None:
-        values = values[values["period"].astype(str) == period].reset_index(drop=True)
+    if peer_group is not None:
+        catalog.peer_groups[peer_group]  # unknown peer group -> error with suggestions
+    values = select_period(_values(data, catalog, service, indicators, errors), period, data)
     result = benchmark(
         values,
         catalog=catalog,

@@ -3,13 +3,25 @@
 The CLI is thin: parse, call the library, print. Tables are printed for
 people by default; ``--format csv|json`` is for machines. Errors are one
 line on stderr and a non-zero exit code; ``--debug`` shows the traceback.
+Notes (:class:`~qualitapa.errors.QualitapaWarning`, e.g. organization names
+read as codes) are printed on stderr as ``Note: ...``.
+
+Exit codes: 0 done; 1 the input (files, definitions, option values naming
+unknown items) has a problem, said on stderr, or the command had nothing to
+produce from it; 2 the command line itself is wrong (click's usage errors).
+
+Commands that read data files take :data:`input_options` (``--numbers``)
+and read with :func:`read_input`, which also resolves the organizations of
+the data against the catalog.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,17 +29,23 @@ import click
 import pandas as pd
 
 from qualitapa.__about__ import __version__
-from qualitapa.errors import QualitapaError
-from qualitapa.io import neutralise_formulas
+from qualitapa.errors import DataError, QualitapaError, QualitapaWarning
+from qualitapa.io import NUMBER_CONVENTIONS, neutralise_formulas, read_table, unambiguous_numbers
 
 __all__ = [
+    "EXIT_ERROR",
     "catalog_for",
     "cli",
     "definitions_option",
     "emit",
     "get_catalog",
+    "input_options",
+    "listed",
     "main",
+    "nothing",
     "output_options",
+    "read_input",
+    "select_period",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,12 +56,37 @@ EXIT_ERROR = 1
 MAX_FAILURE_ROWS = 20
 
 
+@contextmanager
+def _notes() -> Iterator[None]:
+    """Print qualitapa's warnings as ``Note: ...`` lines on stderr while they happen."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", QualitapaWarning)
+        shown = warnings.showwarning
+
+        def show(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: Any = None,
+            line: str | None = None,
+        ) -> None:
+            if issubclass(category, QualitapaWarning):
+                click.echo(f"Note: {message}", err=True)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
 class _Group(click.Group):
     """A click group that turns library errors into one clean line."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _notes():
+                return super().invoke(ctx)
         except QualitapaError as exc:
             if ctx.find_root().params.get("debug"):
                 raise
@@ -100,6 +143,80 @@ def catalog_for(definitions: tuple[Path, ...] | list[Path] = ()) -> Any:
     return Catalog.build([("definitions", TomlPlugin(*definitions))], entrypoints=True)
 
 
+#: Where :data:`input_options` keeps the reading options of the command being run.
+_READ_OPTIONS = "qualitapa.read_options"
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None:
+        ctx.meta.setdefault(_READ_OPTIONS, {})[param.name] = value
+    return value
+
+
+def input_options(func: F) -> F:
+    """Add the options saying how data files are written (``--numbers it|en``).
+
+    The values are not passed to the command: :func:`read_input` reads
+    them from the click context, so every command reads files the same way
+    and new reading options need no change to the commands.
+    """
+    return click.option(
+        "--numbers",
+        type=click.Choice(list(NUMBER_CONVENTIONS)),
+        default=None,
+        expose_value=False,
+        callback=_remember,
+        help="How numbers are written in the input files: it = 1.234,5 (Italian Excel), "
+        "en = 1,234.5. Without it a number that reads both ways (112.500) is an error.",
+    )(func)
+
+
+def read_input(path: Path, *, catalog: Any = None, **kwargs: Any) -> pd.DataFrame:
+    """Read a data file with the command's :data:`input_options`.
+
+    With ``catalog``, the ``organization`` column is resolved to the
+    catalog's codes (:meth:`qualitapa.Catalog.resolve_organizations`):
+    names and codes that lost their leading zeros are read as codes (with
+    a note), unknown organizations are an error.
+    """
+    ctx = click.get_current_context(silent=True)
+    options = dict(ctx.meta.get(_READ_OPTIONS, {})) if ctx is not None else {}
+    frame = read_table(path, **{**options, **kwargs})
+    if catalog is not None:
+        frame = catalog.resolve_organizations(frame, source=str(path))
+    return frame
+
+
+def nothing(what: str, *, source: Path | str | None = None) -> DataError:
+    """The error of a command that has nothing to produce from its input (exit 1).
+
+    ``what`` says what was missing and what to do, in one line.
+    """
+    return DataError(what, source=str(source) if source is not None else None)
+
+
+def listed(items: list[str], most: int = 10) -> str:
+    """``"a, b, c"``, the first ``most`` items and how many more."""
+    shown = ", ".join(items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
+
+
+def select_period(values: pd.DataFrame, period: str | None, source: Path) -> pd.DataFrame:
+    """The rows of ``period`` (all rows without one); a period the data lack is an error."""
+    if period is None:
+        return values
+    if "period" not in values.columns:
+        raise click.BadParameter("the data have no 'period' column", param_hint="--period")
+    periods = values["period"].astype(str)
+    chosen = values[periods == str(period)].reset_index(drop=True)
+    if chosen.empty:
+        known = sorted(set(periods.dropna()))
+        raise nothing(
+            f"no data for period {period} (periods in the data: {listed(known)})", source=source
+        )
+    return chosen
+
+
 def output_options(func: F) -> F:
     """Add ``--format table|csv|json`` and ``-o/--output FILE`` to a command."""
     func = click.option(
@@ -137,7 +254,7 @@ def emit(
         suffix = output.suffix.lower() if output is not None else ""
         fmt = {".csv": "csv", ".json": "json"}.get(suffix, "csv" if output else "table")
     if fmt == "csv":
-        text = neutralise_formulas(frame).to_csv(index=False)
+        text = neutralise_formulas(unambiguous_numbers(frame)).to_csv(index=False)
     elif fmt == "json":
         text = json.dumps(_jsonable(frame), indent=2, ensure_ascii=False) + "\n"
     else:

@@ -8,9 +8,16 @@ from typing import Any
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, emit, get_catalog
+from qualitapa.cli._main import (
+    cli,
+    emit,
+    get_catalog,
+    input_options,
+    listed,
+    nothing,
+    read_input,
+)
 from qualitapa.errors import DataError
-from qualitapa.io import read_table
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 _DIR = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -33,7 +40,7 @@ _SECTION_OPTIONS = {
 def _read(path: Path) -> pd.DataFrame:
     from qualitapa.reporting._tables import ID_COLUMNS
 
-    return read_table(path, dtype=dict.fromkeys(ID_COLUMNS, "string"))
+    return read_input(path, dtype=dict.fromkeys(ID_COLUMNS, "string"))
 
 
 def _section_option(name: str, what: str) -> Any:
@@ -77,6 +84,7 @@ def _section_option(name: str, what: str) -> Any:
 @click.option("--note", default=None, help="A note under the title (e.g. 'synthetic data').")
 @click.option("--no-charts", is_flag=True, help="Tables only.")
 @click.option("--png", is_flag=True, help="Embed charts as PNG instead of SVG.")
+@input_options
 def report_command(
     service: str | None,
     period: str,
@@ -97,18 +105,35 @@ def report_command(
     """
     from qualitapa.reporting import read_results, write_report
 
+    catalog = get_catalog()
+    if service is not None:
+        catalog.services[service]  # unknown service -> error with suggestions
+    if organization is not None:
+        organization = catalog.resolve_organization(organization)  # a name, a code
     tables: dict[str, Any] = read_results(results, service=service) if results is not None else {}
     for option, path in sections.items():
         if path is not None:
             tables[_SECTION_OPTIONS[option]] = _read(path)
     if not tables:
         raise DataError("no result tables given: use --values, --caf, ... or --results DIR")
+    for name, table in tables.items():  # names and Excel-stripped codes -> the catalog's
+        if isinstance(table, pd.DataFrame):
+            tables[name] = catalog.resolve_organizations(table, source=name)
+    periods = {
+        str(p)
+        for t in tables.values()
+        if isinstance(t, pd.DataFrame) and "period" in t.columns
+        for p in t["period"].dropna().unique()
+    }
+    if periods and str(period) not in periods:
+        raise nothing(f"no data for period {period} (periods in the tables: "
+                      f"{listed(sorted(periods))})")  # fmt: skip
     path = write_report(
         output,
         service=service,
         period=period,
         lang=lang,
-        catalog=get_catalog(),
+        catalog=catalog,
         organization=organization,
         title=title,
         note=note,
@@ -163,6 +188,7 @@ def _tables(files: tuple[Path, ...], results: Path | None) -> dict[str, pd.DataF
     is_flag=True,
     help="Add the indicator definitions of the installed plugins (labels, units, formulas).",
 )
+@input_options
 def export_opendata(
     files: tuple[Path, ...],
     output: Path,
@@ -217,6 +243,7 @@ def export_opendata(
     help="The .xlsx file to write.",
 )
 @click.option("--results", type=_DIR, default=None, help="Also export the result tables here.")
+@input_options
 def export_excel(files: tuple[Path, ...], output: Path, results: Path | None) -> None:
     """Write FILES (CSV tables) to one Excel workbook, one sheet per table."""
     from qualitapa.reporting import write_excel

@@ -14,10 +14,13 @@ from qualitapa.cli._main import (
     cli,
     definitions_option,
     emit,
+    input_options,
+    listed,
+    nothing,
     output_options,
+    read_input,
 )
 from qualitapa.errors import DataError, UnknownItemError
-from qualitapa.io import read_table
 
 
 def _select(catalog: Any, service: str | None, ids: tuple[str, ...]) -> list[Any]:
@@ -60,8 +63,12 @@ def standards_list(
     catalog = catalog_for(definitions)
     selected = _select(catalog, service, ())
     if organization is not None:
-        catalog.organizations[organization]  # unknown organization -> error with suggestions
+        organization = catalog.resolve_organization(organization)  # a name, a code
         selected = list(standards_for(selected, organization).values())
+    if not selected and (service or organization):
+        of = f" of service {service!r}" if service else ""
+        for_ = f" for organization {organization}" if organization else ""
+        raise nothing(f"no standards{of}{for_}")
     rows = [
         {
             "id": s.id,
@@ -102,6 +109,7 @@ def standards_list(
 @click.option("--service", default=None, help="Only the standards of this service.")
 @click.option("--standard", "standard_ids", multiple=True, help="Only this standard (repeatable).")
 @definitions_option
+@input_options
 @output_options
 def standards_check(
     values_path: Path | None,
@@ -118,15 +126,22 @@ def standards_check(
     if values_path is None and deliveries_path is None:
         raise click.UsageError("give --values and/or --deliveries")
     catalog = catalog_for(definitions)
-    values = read_table(values_path) if values_path else None
-    deliveries = read_table(deliveries_path) if deliveries_path else None
+    values = read_input(values_path, catalog=catalog) if values_path else None
+    deliveries = read_input(deliveries_path, catalog=catalog) if deliveries_path else None
     source = ", ".join(str(p) for p in (values_path, deliveries_path) if p)
+    selected = _select(catalog, service, standard_ids)
+    if not selected:
+        raise nothing(f"no standards of service {service!r}" if service else "no standards")
     result = compliance(
-        _select(catalog, service, standard_ids),
+        selected,
         indicator_values=values,
         deliveries=deliveries,
         source=source,
     )
+    if (result["organization"].astype(str) == "").all():  # one "no data" row per standard
+        reasons = sorted(set(result["reason"].astype(str)))
+        raise nothing(f"no standard could be checked against the data: {listed(reasons, 3)}",
+                      source=source)  # fmt: skip
     emit(result, fmt, output)
 
 
@@ -140,6 +155,7 @@ def standards_check(
 )
 @click.option("--service", default=None, help="Only the standards of this service.")
 @definitions_option
+@input_options
 @output_options
 def standards_refunds(
     deliveries_path: Path,
@@ -152,15 +168,26 @@ def standards_refunds(
     from qualitapa.standards import refunds_due
 
     catalog = catalog_for(definitions)
-    emit(
-        refunds_due(
-            _select(catalog, service, ()),
-            read_table(deliveries_path),
-            source=str(deliveries_path),
-        ),
-        fmt,
-        output,
-    )
+    selected = _select(catalog, service, ())
+    deliveries = read_input(deliveries_path, catalog=catalog)
+    due = refunds_due(selected, deliveries, source=str(deliveries_path))
+    if due.empty:
+        ids = {s.id for s in selected} | {s.service for s in selected}
+        matched = any(
+            deliveries[c].astype(str).isin(ids).any()
+            for c in ("standard", "service")
+            if c in deliveries.columns
+        )
+        if not matched:
+            raise nothing(
+                "no delivery belongs to a standard with refunds (column 'standard' or "
+                f"'service'; standards: {listed(sorted(s.id for s in selected), 5)})",
+                source=deliveries_path,
+            )
+        if fmt in (None, "table") and output is None:
+            click.echo(f"no refunds due for the {len(deliveries)} deliveries", err=True)
+            return
+    emit(due, fmt, output)
 
 
 @cli.group("charter")
@@ -236,7 +263,7 @@ def charter_render(
 
     catalog = catalog_for(definitions)
     if organization is not None:
-        catalog.organizations[organization]  # unknown organization -> error with suggestions
+        organization = catalog.resolve_organization(organization)  # a name, a code
     if charter_id is not None:
         charter = catalog.charters[charter_id]
     else:

@@ -14,8 +14,16 @@ from typing import Any
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, emit, get_catalog, output_options
-from qualitapa.errors import DataError, DefinitionError
+from qualitapa.cli._main import (
+    cli,
+    emit,
+    get_catalog,
+    input_options,
+    nothing,
+    output_options,
+    read_input,
+)
+from qualitapa.errors import DefinitionError
 
 _FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 
@@ -53,9 +61,8 @@ def load_instrument(spec: str) -> Any:
 
 
 def _read_responses(path: Path) -> pd.DataFrame:
-    from qualitapa.io import read_table
-
-    return read_table(path)
+    """Responses (or margins), their organizations as the catalog's codes."""
+    return read_input(path, catalog=get_catalog())
 
 
 def _prepare(
@@ -84,6 +91,12 @@ def _prepare(
             err=True,
         )
     clean = result.clean
+    if clean.empty:
+        raise nothing(
+            f"no clean responses: all {result.n_input} row(s) have problems; run 'qualitapa "
+            "survey validate' for the list",
+            source=responses_path,
+        )
     if rake_path is not None:
         res = rake(clean, margins, source=str(responses_path))
         click.echo(
@@ -147,6 +160,7 @@ _extra_opt = click.option(
     help="Write the clean responses to this CSV.",
 )
 @_extra_opt
+@input_options
 @output_options
 def validate_command(
     instrument: str,
@@ -181,6 +195,8 @@ def validate_command(
         err=True,
     )
     emit(result.problems, fmt, output)
+    if result.clean.empty:
+        raise nothing("no clean responses: every row has a problem", source=responses)
 
 
 @survey_group.command("score")
@@ -201,6 +217,7 @@ def validate_command(
 @click.option("--bootstrap", "n_boot", default=0, help="Bootstrap replicates for the intervals.")
 @click.option("--seed", default=None, type=int, help="Random seed of the bootstrap.")
 @_extra_opt
+@input_options
 @output_options
 def score_command(
     instrument: str,
@@ -284,6 +301,7 @@ def score_command(
 @click.option("--bootstrap", "n_boot", default=0, help="Bootstrap replicates (membership).")
 @click.option("--seed", default=None, type=int)
 @_extra_opt
+@input_options
 @output_options
 def ipa_command(
     instrument: str,
@@ -351,6 +369,7 @@ def ipa_command(
 @_weights_opt
 @_rake_opt
 @_extra_opt
+@input_options
 @output_options
 def compare_command(
     instrument: str,
@@ -399,6 +418,7 @@ def compare_command(
 @_rake_opt
 @click.option("--tidy", is_flag=True, help="One row per city and dimension instead of a grid.")
 @_extra_opt
+@input_options
 @output_options
 def benchmark_command(
     instrument: str,
@@ -532,6 +552,6 @@ def import_export_command(
     inst = load_instrument(instrument)
     fn = import_kobo if tool == "kobo" else import_limesurvey
     frame = fn(export, inst)
-    if frame.empty and len(frame.columns) == 0:  # pragma: no cover - fn raises first
-        raise DataError("nothing imported", source=str(export))
+    if frame.empty:
+        raise nothing("the export has no responses", source=export)
     emit(frame, fmt or ("csv" if output is None else None), output)
