@@ -164,6 +164,8 @@ class DataError(QualitapaError, ValueError):
         self.failure_cases = failure_cases
         where = _where(source, row, column)
         text = f"{where}: {message}" if where else message
+        #: The message with where it applies, without the count of problems.
+        self.summary = text
         if failure_cases is not None and len(failure_cases) > 0:
             text += f" ({len(failure_cases)} problem(s); see .failure_cases)"
         super().__init__(text)

@@ -150,6 +150,10 @@ def _sniff_sep(path: Path, encoding: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+#: Key of ``DataFrame.attrs`` where :func:`read_table` notes the sheets of a
+#: workbook it read the first sheet of (for :func:`require_columns`' hint).
+SHEETS = "qualitapa.sheets"
+
 #: Columns read as text by :func:`read_table` unless told otherwise: codes such
 #: as ISTAT's "001272" (Torino) must keep their leading zeros.
 TEXT_COLUMNS = ("organization", "istat_code", "id", "respondent", "respondent_id", "complaint_id")
@@ -440,9 +444,12 @@ def read_table(
             if parse:
                 # text cells as they are: the number convention decides, not pandas
                 dtype = collections.defaultdict(lambda: object, dtype)
-            frame = pd.read_excel(
-                p, sheet_name=0 if sheet is None else sheet, dtype=dtype, **kwargs
-            )
+            with pd.ExcelFile(p) as book:
+                frame = pd.read_excel(
+                    book, sheet_name=0 if sheet is None else sheet, dtype=dtype, **kwargs
+                )
+                if sheet is None and len(book.sheet_names) > 1:
+                    frame.attrs[SHEETS] = list(book.sheet_names)
         else:
             encoding = kwargs.pop("encoding", "utf-8-sig")
             sep = kwargs.pop("sep", None) or ("\t" if suffix == ".tsv" else _sniff_sep(p, encoding))
@@ -477,8 +484,15 @@ def require_columns(
     """
     missing = [c for c in columns if c not in frame.columns]
     if missing:
+        sheets = frame.attrs.get(SHEETS)
+        hint = (
+            f"; the workbook has sheets {', '.join(repr(s) for s in sheets)} and the data "
+            "are read from the first"
+            if sheets
+            else ""
+        )
         raise DataError(
-            f"required column is missing (found: {[str(c) for c in frame.columns]})",
+            f"required column is missing (found: {[str(c) for c in frame.columns]}){hint}",
             source=source,
             column=missing[0],
         )

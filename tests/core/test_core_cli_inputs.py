@@ -255,3 +255,25 @@ def test_complaints_import_stores_the_catalogs_codes(tmp_path):
     assert code == 0, err
     exported = pd.read_csv(io.StringIO(out), dtype=str)
     assert exported["organization"].tolist() == ["022205"]
+
+
+def test_data_on_a_second_sheet_is_pointed_at(tmp_path):
+    path = tmp_path / "second.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"Note": ["Dati biblioteche 2023-2024"]}).to_excel(
+            book, sheet_name="Leggimi", index=False
+        )
+        pd.DataFrame(
+            {"organization": ["022205"], "period": [2024], "variable": ["libraries.loans"],
+             "value": [112500]}
+        ).to_excel(book, sheet_name="Dati", index=False)  # fmt: skip
+    code, out, err = run("indicators", "compute", path, "-s", "libraries")
+    assert code == 1
+    assert out == ""
+    assert "the workbook has sheets 'Leggimi', 'Dati'" in one_line(err)
+
+
+def one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]

@@ -90,8 +90,11 @@ class _Group(click.Group):
         except QualitapaError as exc:
             if ctx.find_root().params.get("debug"):
                 raise
-            click.echo(f"Error: {exc}", err=True)
             cases = getattr(exc, "failure_cases", None)
+            if isinstance(cases, pd.DataFrame) and len(cases) and hasattr(exc, "summary"):
+                click.echo(f"Error: {exc.summary} ({len(cases)} problem(s):)", err=True)
+            else:
+                click.echo(f"Error: {exc}", err=True)
             if isinstance(cases, pd.DataFrame) and len(cases):
                 shown = cases.head(MAX_FAILURE_ROWS)
                 click.echo(shown.to_string(index=False), err=True)
