@@ -38,10 +38,11 @@ NUMBER_CONVENTIONS: tuple[str, ...] = get_args(Numbers)
 #: How each convention is called in messages.
 CONVENTION_NAMES = {"it": "Italian (1.234,5)", "en": "English (1,234.5)"}
 
-_EXP = r"(?:[eE][+-]?\d+)?"
-# a thousands group never starts with 0; "(?=,)" lets ",5" stand for 0,5
-_IT = rf"[+-]?(?:[1-9]\d{{0,2}}(?:\.\d{{3}})+|\d+|(?=,\d))(?:,\d+)?{_EXP}"
-_EN = rf"[+-]?(?:[1-9]\d{{0,2}}(?:,\d{{3}})+|\d+|(?=\.\d))(?:\.\d+)?{_EXP}"
+# ASCII digits only ("\d" would take other scripts' digits); a thousands group
+# never starts with 0; "(?=,[0-9])" lets ",5" stand for 0,5
+_EXP = r"(?:[eE][+-]?[0-9]+)?"
+_IT = rf"[+-]?(?:[1-9][0-9]{{0,2}}(?:\.[0-9]{{3}})+|[0-9]+|(?=,[0-9]))(?:,[0-9]+)?{_EXP}"
+_EN = rf"[+-]?(?:[1-9][0-9]{{0,2}}(?:,[0-9]{{3}})+|[0-9]+|(?=\.[0-9]))(?:\.[0-9]+)?{_EXP}"
 
 
 def check_numbers(numbers: str | None) -> Numbers | None:
@@ -109,12 +110,62 @@ def _readings(
     return it_ok & ~en_ok, en_ok & ~both, both, none
 
 
+#: Rows classified at a time (bounds the memory of the character matrices).
+_CHUNK = 200_000
+_DOT, _COMMA, _ZERO = ord("."), ord(","), ord("0")
+
+
+def _grouping(
+    chars: np.ndarray, length: np.ndarray, group: np.ndarray, decimal: np.ndarray
+) -> np.ndarray:
+    """Whether each row is a number with ``group`` separators and a ``decimal`` one.
+
+    ``chars`` holds the code points of digits-and-separators strings (no
+    sign), one row each, padded with zeros; ``group`` and ``decimal`` mark
+    where the thousands and decimal separators of the convention are. A row
+    is valid when it has at most one decimal separator with digits after
+    it and no group separator after it, and the group separators before it
+    are either absent or exactly every three digits from the right, the
+    first group having one to three digits and not starting with 0.
+    """
+    width = chars.shape[1]
+    pos = np.arange(width)[None, :]
+    n_dec = decimal.sum(axis=1)
+    dec_pos = np.where(n_dec == 1, decimal.argmax(axis=1), length)
+    in_int = pos < dec_pos[:, None]
+    groups = group & in_int
+    k = groups.sum(axis=1)
+    should = in_int & ((dec_pos[:, None] - 1 - pos) % 4 == 3)
+    first = chars[:, 0]
+    grouped = (groups == should).all(axis=1) & (first > _ZERO) & (first <= _ZERO + 9)
+    after_ok = ~(group & ~in_int).any(axis=1)
+    frac_ok = (n_dec == 0) | (length - dec_pos - 1 >= 1)
+    int_ok = (dec_pos >= 1) | (k == 0)
+    return (n_dec <= 1) & after_ok & frac_ok & int_ok & ((k == 0) | grouped)
+
+
+def _classify(body: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(valid Italian, valid English) for strings of digits and separators (no sign)."""
+    n = len(body)
+    it_ok = np.zeros(n, dtype=bool)
+    en_ok = np.zeros(n, dtype=bool)
+    for start in range(0, n, _CHUNK):  # a few chunks, not a loop over cells
+        part = np.asarray(body[start : start + _CHUNK], dtype=str)
+        width = max(part.dtype.itemsize // 4, 1)
+        chars = part.view(np.uint32).reshape(len(part), width)
+        length = np.char.str_len(part)
+        dot, comma = chars == _DOT, chars == _COMMA
+        it_ok[start : start + len(part)] = _grouping(chars, length, dot, comma)
+        en_ok[start : start + len(part)] = _grouping(chars, length, comma, dot)
+    return it_ok, en_ok
+
+
 def parse_numbers(text: pd.Series, numbers: Numbers | None) -> ParsedNumbers:
     """Classify text cells as numbers in the ``numbers`` convention.
 
-    Vectorised: the cells with at most one separator (nearly all) are
-    classified with NumPy string functions; only cells with several
-    separators or an exponent are matched with a regular expression.
+    Vectorised: cells of digits and separators are checked on a matrix of
+    their characters (whole columns at a time); only cells with an
+    exponent (``2.5e-05``) are matched with a regular expression.
 
     Parameters
     ----------
@@ -132,11 +183,10 @@ def parse_numbers(text: pd.Series, numbers: Numbers | None) -> ParsedNumbers:
     """
     numbers = check_numbers(numbers)
     n = len(text)
-    number = np.zeros(n, dtype=bool)
-    integral = np.zeros(n, dtype=bool)
-    ambiguous = np.zeros(n, dtype=bool)
-    contradicts = np.zeros(n, dtype=bool)
-    plain = np.full(n, np.nan, dtype=object)
+    it_ok = np.zeros(n, dtype=bool)
+    en_ok = np.zeros(n, dtype=bool)
+    has_sep = np.zeros(n, dtype=bool)
+    raw_all = np.full(n, "", dtype=object)
     cells = text.to_numpy(dtype=object)
     present = pd.notna(cells)
     if present.any():
@@ -148,55 +198,37 @@ def parse_numbers(text: pd.Series, numbers: Numbers | None) -> ParsedNumbers:
         raw = np.char.strip(np.asarray(cells[where], dtype=str))
         body = np.char.lstrip(raw, "+-")
         one_sign = np.char.str_len(raw) - np.char.str_len(body) <= 1
-        minus = np.char.startswith(raw, "-")
-        dots = np.char.count(body, ".")
-        commas = np.char.count(body, ",")
-        seps = dots + commas
-        digits = _only(body, _DIGITS + ".,") & (np.char.str_len(body) > seps) & one_sign
-        simple = digits & (seps <= 1)
-        if simple.any():
-            idx = where[simple]
-            b = body[simple]
-            is_dot, is_comma = dots[simple] == 1, commas[simple] == 1
-            pos = np.where(is_dot, np.char.find(b, "."), np.char.find(b, ","))
-            after = np.char.str_len(b) - pos - 1
-            # a thousands group: one to three digits, not starting with 0, then three digits
-            group = (pos >= 1) & (pos <= 3) & ~np.char.startswith(b, "0") & (after == 3)
-            no_sep = ~is_dot & ~is_comma
-            it_ok = no_sep | (is_dot & group) | (is_comma & (after >= 1))
-            en_ok = no_sep | (is_comma & group) | (is_dot & (after >= 1))
-            read_it, read_en, amb, contra = _readings(numbers, it_ok, en_ok, ~no_sep)
-            ambiguous[idx], contradicts[idx] = amb, contra
-            read = read_it | read_en
-            number[idx] = read
-            grouped = (is_dot & read_it) | (is_comma & read_en)
-            integral[idx] = read & (no_sep | grouped)
-            out = np.where(minus[simple], np.char.add("-", b), b)
-            if grouped.any():  # drop the thousands separator
-                out[grouped] = np.char.replace(np.char.replace(out[grouped], ".", ""), ",", "")
-            decimal_comma = is_comma & read_it
-            if decimal_comma.any():
-                out[decimal_comma] = np.char.replace(out[decimal_comma], ",", ".")
-            kept = out.astype(object)
-            kept[~read] = np.nan
-            plain[idx] = kept
-        # several separators, or an exponent: the few such cells go through a regex
-        maybe = ~simple & one_sign
-        maybe[maybe] = digits[maybe] | (
-            np.char.count(body[maybe], "e") + np.char.count(body[maybe], "E") == 1
-        )
+        seps = np.char.count(body, ".") + np.char.count(body, ",")
+        plain = _only(body, _DIGITS + ".,") & (np.char.str_len(body) > seps) & one_sign
+        has_sep[where] = seps > 0
+        raw_all[where] = raw.astype(object)
+        if plain.any():
+            it_ok[where[plain]], en_ok[where[plain]] = _classify(body[plain])
+        # an exponent (2.5e-05): the few such cells go through a regex
+        maybe = ~plain & one_sign
+        maybe[maybe] = np.char.count(body[maybe], "e") + np.char.count(body[maybe], "E") == 1
         if maybe.any():
-            idx = where[maybe]
             sub = pd.Series(raw[maybe].astype(object))
-            it_ok, en_ok = _match(sub, _IT), _match(sub, _EN)
-            read_it, read_en, amb, contra = _readings(numbers, it_ok, en_ok, seps[maybe] > 0)
-            ambiguous[idx], contradicts[idx] = amb, contra
-            read = read_it | read_en
-            number[idx] = read
-            it_text = sub.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-            en_text = sub.str.replace(",", "", regex=False)
-            out_c = np.where(read_it, it_text, np.where(read_en, en_text, np.nan))
-            plain[idx] = out_c
-            integral[idx] = read & _match(pd.Series(out_c).astype("string"), r"[+-]?\d+")
-    canonical = pd.Series(plain, index=text.index, dtype=object)
+            it_ok[where[maybe]] = _match(sub, _IT)
+            en_ok[where[maybe]] = _match(sub, _EN)
+    read_it, read_en, ambiguous, contradicts = _readings(numbers, it_ok, en_ok, has_sep)
+    number = read_it | read_en
+    plain_text = np.full(n, np.nan, dtype=object)
+    integral = np.zeros(n, dtype=bool)
+    if read_it.any():
+        cells_it = np.asarray(raw_all[read_it], dtype=str)
+        integral[read_it] = np.char.count(cells_it, ",") == 0
+        cells_it = np.char.replace(np.char.replace(cells_it, ".", ""), ",", ".")
+        plain_text[read_it] = cells_it.astype(object)
+    if read_en.any():
+        cells_en = np.asarray(raw_all[read_en], dtype=str)
+        integral[read_en] = np.char.count(cells_en, ".") == 0
+        plain_text[read_en] = np.char.replace(cells_en, ",", "").astype(object)
+    # an exponent is never a whole number as written
+    exponent = number.copy()
+    if number.any():
+        kept = np.asarray(plain_text[number], dtype=str)
+        exponent[number] = (np.char.count(kept, "e") + np.char.count(kept, "E")) > 0
+    integral &= number & ~exponent
+    canonical = pd.Series(plain_text, index=text.index, dtype=object)
     return ParsedNumbers(canonical, number, integral, ambiguous, contradicts)

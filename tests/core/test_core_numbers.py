@@ -8,9 +8,13 @@ so it is an error unless the convention is declared (issue 12, defect 7).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qualitapa.errors import DataError
 from qualitapa.io import read_table, to_numeric_column, write_csv
@@ -229,3 +233,40 @@ def test_whole_number_variables_reject_fractional_values(layout):
         compute(catalog, data, catalog=catalog, source="raw.csv")
     values = compute(catalog, data, catalog=catalog, errors="report")
     assert values["status"].astype(str).tolist() == ["invalid_input", "ok"]
+
+
+# -- the vectorised classifier against the regular expressions it implements ---
+
+_CELLS = st.lists(
+    st.text(alphabet="0123456789.,+-", min_size=1, max_size=14)
+    | st.from_regex(r"[+-]?[1-9][0-9]{0,2}([.,][0-9]{3}){1,3}([.,][0-9]{1,3})?", fullmatch=True),
+    min_size=1,
+    max_size=40,
+)
+
+
+@given(_CELLS)
+def test_vectorised_classification_agrees_with_the_regular_expressions(cells):
+    # the definition of each convention, one cell at a time, in plain Python
+    from qualitapa._numbers import _EN, _IT, parse_numbers
+
+    series = pd.Series(cells, dtype=object)
+    it = np.array([re.fullmatch(_IT, c.strip()) is not None for c in cells])
+    en = np.array([re.fullmatch(_EN, c.strip()) is not None for c in cells])
+    sep = np.array(["." in c or "," in c for c in cells])
+    expected = {
+        None: (it & ~en | en & ~(it & sep), it & en & sep, np.zeros(len(cells), bool)),
+        "it": (it, np.zeros(len(cells), bool), en & ~it),
+        "en": (en, np.zeros(len(cells), bool), it & ~en),
+    }
+    for numbers, (number, ambiguous, contradicts) in expected.items():
+        parsed = parse_numbers(series, numbers)
+        np.testing.assert_array_equal(parsed.number, number)
+        np.testing.assert_array_equal(parsed.ambiguous, ambiguous)
+        np.testing.assert_array_equal(parsed.contradicts, contradicts)
+        read = np.flatnonzero(number)
+        for i in read:  # the value: Python's float of the de-grouped text
+            c = cells[i].strip()
+            as_it = numbers == "it" or (numbers is None and it[i] and not en[i])
+            plain = c.replace(".", "").replace(",", ".") if as_it else c.replace(",", "")
+            assert float(parsed.canonical.iloc[i]) == float(plain)
