@@ -159,11 +159,27 @@ def test_to_numeric_column_never_guesses():
 
 def test_written_tables_read_back_identically(tmp_path):
     # 2.125 written as text looks like an Italian 2125: the writer keeps it unambiguous
-    frame = pd.DataFrame({"organization": ["001272"] * 4, "value": [2.125, 112.5, 0.125, np.nan]})
+    frame = pd.DataFrame(
+        {"organization": ["001272"] * 5, "value": [2.125, 112.5, 0.125, np.nan, -4.125]}
+    )
     p = tmp_path / "out.csv"
     write_csv(frame, p)
     back = read_table(p)
     np.testing.assert_array_equal(back["value"].to_numpy(), frame["value"].to_numpy())
+    # a negative number is a number, not a formula to neutralise
+    assert p.read_text().splitlines()[-1] == "001272,-4.1250"
+
+
+def test_csv_output_of_the_cli_reads_back_identically():
+    from click.testing import CliRunner
+
+    from qualitapa.cli._main import emit
+
+    frame = pd.DataFrame({"v": [2.125, -4.125, 0.5]})
+    with CliRunner().isolation() as streams:
+        emit(frame, "csv")
+        text = streams[0].getvalue().decode()
+    assert text.splitlines() == ["v", "2.1250", "-4.1250", "0.5"]
 
 
 # -- whole-number variables -------------------------------------------------

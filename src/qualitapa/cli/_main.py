@@ -257,7 +257,8 @@ def emit(
         suffix = output.suffix.lower() if output is not None else ""
         fmt = {".csv": "csv", ".json": "json"}.get(suffix, "csv" if output else "table")
     if fmt == "csv":
-        text = neutralise_formulas(unambiguous_numbers(frame)).to_csv(index=False)
+        # neutralise first: numbers made text by unambiguous_numbers are not formulas
+        text = unambiguous_numbers(neutralise_formulas(frame)).to_csv(index=False)
     elif fmt == "json":
         text = json.dumps(_jsonable(frame), indent=2, ensure_ascii=False) + "\n"
     else:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.__about__ import __version__
-from qualitapa.io import neutralise_formulas
+from qualitapa.io import neutralise_formulas, unambiguous_numbers
 from qualitapa.reporting._schema import check_cells, infer_schema
 
 __all__ = [
@@ -230,7 +230,8 @@ def write_datapackage(
         schema = infer_schema(frame, fields=fields.get(table), primary_key=key)
         rname = names[table]
         path = out_dir / f"{rname}.csv"
-        neutralise_formulas(_prepare(frame)).to_csv(
+        # 34.375 written "34.3750": read back one way only (qualitapa.io.read_table)
+        unambiguous_numbers(neutralise_formulas(_prepare(frame))).to_csv(
             path, index=False, encoding="utf-8", lineterminator="\n"
         )
         size, digest = _file_facts(path)
