@@ -48,12 +48,8 @@ def raw_data(draw: st.DrawFn) -> pd.DataFrame:
             for var in ("num", "den", "other"):
                 if draw(st.integers(0, 9)) == 0:  # a missing record
                     continue
-                value = draw(
-                    st.one_of(
-                        st.integers(0, 50),
-                        st.floats(0, 1e6, allow_nan=False, allow_subnormal=False),
-                    )
-                )
+                # counts and amounts: whole numbers, or 0.001 ... 1e6
+                value = draw(st.one_of(st.integers(0, 50), st.floats(1e-3, 1e6)))
                 rows.append((org, period, var, float(value)))
     frame = pd.DataFrame(rows, columns=["organization", "period", "variable", "value"])
     perm = draw(st.permutations(range(len(frame))))
@@ -73,9 +69,11 @@ def _compute_reference(raw: pd.DataFrame) -> pd.DataFrame:
     for col, needs in (("x.ratio", ["num", "den"]), ("x.total_per_den", ["num", "other", "den"])):
         missing = wide[needs].isna().any(axis=1)
         zero = wide["den"] == 0
-        status[col] = np.where(
-            missing, "missing_variable", np.where(zero, "zero_denominator", "ok")
+        overflow = ~missing & ~zero & ~np.isfinite(out[col])  # documented: not_finite, no value
+        status[col] = np.select(
+            [missing, zero, overflow], ["missing_variable", "zero_denominator", "not_finite"], "ok"
         )
+    out = out.where(np.isfinite(out))
     tidy = out.stack(future_stack=True).rename("value").reset_index()
     tidy.columns = ["organization", "period", "indicator", "value"]
     st_tidy = status.stack(future_stack=True).rename("status").reset_index()

@@ -58,7 +58,7 @@ def test_indicator_values_by_hand(catalog):
         "finance.invoices_paid_late": 1.0,
         "population": 1000.0,
     }
-    data = pd.DataFrame([{"organization": "x", "period": 2024, **row}])
+    data = pd.DataFrame([{"organization": "036023", "period": 2024, **row}])
     out = compute(catalog, data).set_index("indicator")["value"]
     expected = {
         "finance.financial_autonomy": 75.0,  # (600 + 150) / 1000 * 100
@@ -81,7 +81,7 @@ def test_indicator_values_by_hand(catalog):
 def test_no_invoices_paid_is_a_zero_denominator_not_zero(catalog):
     data = pd.DataFrame(
         {
-            "organization": ["x", "x"],
+            "organization": ["036023", "036023"],
             "period": [2024, 2024],
             "variable": ["finance.invoice_amount_days", "finance.invoice_amount_paid"],
             "value": [0.0, 0.0],

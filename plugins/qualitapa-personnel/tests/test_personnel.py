@@ -38,7 +38,7 @@ def test_indicator_values_by_hand(catalog):
     data = pd.DataFrame(
         [
             {
-                "organization": "x",
+                "organization": "036023",  # Modena (a Q-Club code: organizations must be known)
                 "period": 2024,
                 "personnel.staff": 1600,
                 "personnel.training_hours": 40_000,

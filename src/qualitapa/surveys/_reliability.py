@@ -9,7 +9,9 @@ with ``"listwise"`` only respondents who answered every item are used.
 The Feldt (1965; Feldt, Woodruff & Salih 1987) interval is
 :math:`1 - (1-\\alpha) F_{a/2}` to :math:`1 - (1-\\alpha) F_{1-a/2}` where
 :math:`F_q` is the upper :math:`q` quantile of the F distribution with
-:math:`n-1` and :math:`(n-1)(k-1)` degrees of freedom.
+:math:`n-1` and :math:`(n-1)(k-1)` degrees of freedom. It assumes
+:math:`\\alpha \\le 1`: a pairwise covariance matrix that is not positive
+semi-definite can give an alpha above 1, and then the interval is missing.
 
 Covariance matrices are computed for every group at once from sparse group
 sums: no loop over groups or respondents. Reliability is computed on the
@@ -85,7 +87,9 @@ def _feldt(alpha: np.ndarray, n: np.ndarray, k: int, confidence: float) -> tuple
     with np.errstate(invalid="ignore"):
         low = 1 - (1 - alpha) * stats.f.isf(a / 2, df1, df2)
         high = 1 - (1 - alpha) * stats.f.isf(1 - a / 2, df1, df2)
-    ok = n > 1
+    # the interval assumes alpha <= 1; a pairwise covariance matrix that is not
+    # positive semi-definite can give more (psych::alpha too), and then no interval
+    ok = (n > 1) & (alpha <= 1)
     return np.where(ok, low, np.nan), np.where(ok, high, np.nan)
 
 
