@@ -95,7 +95,11 @@ def test_single_value_and_all_equal() -> None:
     assert np.isnan(one["z_score"][0])  # no spread with one value
     same = benchmark(_values("h", [3.0, 3.0, 3.0]), definitions=POLARITIES)
     assert same["rank"].tolist() == [1, 1, 1]
-    assert same["best_performers"].astype(str).tolist() == ["a, b, c"] * 3
+    # everybody equal: nobody is "the best" (a tie at 0% is not three best performers)
+    assert same["best_performers"].isna().all()
+    assert not same["is_best"].any()
+    assert same["comparison"].tolist() == ["all_equal"] * 3
+    np.testing.assert_allclose(same["gap_to_best"], 0.0)
     assert same["z_score"].isna().all()  # standard deviation 0
 
 

@@ -51,6 +51,7 @@ def reference(
     std = grouped.transform("std")  # ddof=1
     z = ((df["score"] - mean) * order_sign / std).where(std > 0)
     best = grouped.transform("max")
+    spread = best > grouped.transform("min")  # all equal: no best performer
     median = grouped.transform("median")
     out = pd.DataFrame(
         {
@@ -59,13 +60,15 @@ def reference(
             "quartile": (4 - np.floor(pct / 25.0)).clip(1, 4).where(ranked),
             "z_score": z.where(ranked),
             "best_value": (best * order_sign).where(group_ok & polar),
-            "is_best": (ranked & polar & (df["score"] == best)).astype(bool),
+            "is_best": (ranked & polar & (df["score"] == best) & spread).astype(bool),
             "gap_to_best": (df["score"] - best).where(ranked & polar),
             "gap_to_median": (df["score"] - median).where(ranked & polar),
             "n": n,
         }
     )
     comparison = pd.Series("compared", index=df.index)
+    comparison[polar & has_value.groupby([df[k] for k in keys], dropna=False).transform("any")
+               & ~spread.fillna(False)] = "all_equal"  # fmt: skip
     comparison[n < min_compared] = "too_few_compared"
     comparison[~inside] = "no_peer_group"
     comparison[df["value"].isna()] = "no_value"

@@ -148,7 +148,10 @@ def test_benchmark_csv_from_values_and_peer_groups(tmp_path: Path, registry_toml
     assert by_org.loc["a", "rank"] == 2
     assert by_org.loc["b", "rank"] == 1
     assert by_org.loc["c", "rank"] == 1
-    assert by_org.loc["b", "best_performers"] == "b, c"
+    # b and c are equal: no best performer in their group
+    assert pd.isna(by_org.loc["b", "best_performers"])
+    assert by_org.loc["b", "comparison"] == "all_equal"
+    assert by_org.loc["d", "best_performers"] == "d"
     assert by_org.loc["a", "peer_group"] == "small"
 
 

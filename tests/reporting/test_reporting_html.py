@@ -292,3 +292,14 @@ def test_report_ranks_with_benchmark_conventions(definitions):
                          names=CITIES, indicators=two, charts=False)  # fmt: skip
     assert "Nessuna graduatoria: gli enti con un valore sono meno di 3." in page
     assert 'class="best"' not in page
+
+
+def test_report_names_no_best_performer_when_all_are_equal(definitions):
+    values = pd.DataFrame(
+        {"organization": ["036023", "022205", "001272"], "period": 2024,
+         "indicator": "registry.waiting_minutes", "value": [10.0, 10.0, 10.0]}
+    )  # fmt: skip
+    page = render_report(service="registry", period=2024, definitions=definitions,
+                         names=CITIES, indicators=values, charts=False)  # fmt: skip
+    assert "Tutti gli enti hanno lo stesso valore: nessun miglior ente." in page
+    assert 'class="best"' not in page

@@ -43,8 +43,9 @@ COMPARISON_LABELS = (
     "no_peer_group",
     "local_indicator",
     "too_few_compared",
+    "all_equal",
 )
-_COMPARED, _NO_VALUE, _NO_PEER_GROUP, _LOCAL, _TOO_FEW = range(len(COMPARISON_LABELS))
+_COMPARED, _NO_VALUE, _NO_PEER_GROUP, _LOCAL, _TOO_FEW, _ALL_EQUAL = range(len(COMPARISON_LABELS))
 
 #: Default minimum number of organizations with a value for a comparison.
 MIN_COMPARED = 3
@@ -168,7 +169,8 @@ def benchmark(
         * ``z_score``: (value - mean) / standard deviation (ddof=1) of the
           group, whatever the polarity; missing when there is no spread;
         * ``best_value``, ``best_performers`` (ids, comma-separated,
-          sorted), ``is_best``: missing / False for neutral indicators;
+          sorted), ``is_best``: missing / False for neutral indicators, and
+          no best performer when all the values compared are equal;
         * ``gap_to_best``, ``gap_to_median``: value minus best value /
           median, signed so that positive means better (so ``gap_to_best``
           is <= 0); missing for neutral indicators;
@@ -178,7 +180,9 @@ def benchmark(
           is missing); ``no_peer_group``; ``local_indicator`` (the
           indicator's definition lists ``organizations``: it is reported
           for them and never ranked across organizations);
-          ``too_few_compared`` (fewer than ``min_compared`` values).
+          ``too_few_compared`` (fewer than ``min_compared`` values);
+          ``all_equal`` (every compared organization has the same value:
+          they share rank 1, and nobody is named best performer).
 
     Raises
     ------
@@ -398,6 +402,8 @@ class _Block:
         has = counts > 0
         last = m - 1
         best = np.where(has, -ks[np.minimum(start_of, last)], np.nan)
+        worst = np.where(has, -ks[np.minimum(start_of + np.maximum(counts - 1, 0), last)], np.nan)
+        spread = has & (best > worst)  # all equal: nobody is "the best"
         lo_i = np.minimum(start_of + np.maximum(counts - 1, 0) // 2, last)
         hi_i = np.minimum(start_of + counts // 2, last)
         median = np.where(has, -(ks[lo_i] + ks[hi_i]) / 2.0, np.nan)
@@ -428,7 +434,7 @@ class _Block:
             out.z_score[rows] = z
             del z
             best_row = best[g]
-            is_best = ranked & polar & (score == best_row)
+            is_best = ranked & polar & (score == best_row) & spread[g]
             out.best_value[rows] = np.where(polar & group_ok, best_row * order_sign, np.nan)
             out.gap_to_best[rows] = np.where(polar & ranked, score - best_row, np.nan)
             out.gap_to_median[rows] = np.where(polar & ranked, score - median[g], np.nan)
@@ -439,6 +445,7 @@ class _Block:
         out.n[rows] = n_row
         out.best_code[rows] = self._performers(g, is_best, iv.org[rows], n_slots)
         comparison = np.full(m, _COMPARED, dtype=np.int8)
+        comparison[polar & ~spread[g]] = _ALL_EQUAL
         comparison[n_row < self.min_compared] = _TOO_FEW
         comparison[local_row] = _LOCAL
         comparison[outside] = _NO_PEER_GROUP

@@ -492,6 +492,8 @@ def _indicator_block(
         html_parts.append(
             f'<p class="muted">{_esc(tr("not_compared_too_few", lang, k=ctx.min_compared))}</p>'
         )
+    elif "all_equal" in compared:
+        html_parts.append(f'<p class="muted">{_esc(tr("not_compared_all_equal", lang))}</p>')
     if not cur["value"].notna().any():
         reasons = sorted({r for r in cur["status"] if r and r != "ok"})
         text = tr("no_values", lang, period=ctx.period)

@@ -67,6 +67,10 @@ _LABELS: dict[str, Text] = {
         "Local indicator: reported for the organization that measures it, with no "
         "comparison or ranking.",
     ),
+    "not_compared_all_equal": Text(
+        "Tutti gli enti hanno lo stesso valore: nessun miglior ente.",
+        "Every organization has the same value: no best performer.",
+    ),
     "not_compared_too_few": Text(
         "Nessuna graduatoria: gli enti con un valore sono meno di {k}.",
         "No ranking: fewer than {k} organizations have a value.",
