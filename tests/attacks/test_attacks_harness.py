@@ -1,0 +1,43 @@
+"""The attack-suite guard tells results, typed errors, raw errors, hangs and blow-ups apart."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from qualitapa.errors import DataError
+
+from .conftest import guarded
+
+
+def _ok() -> int:
+    return 42
+
+
+def _typed() -> None:
+    raise DataError("bad row", row=3)
+
+
+def _raw() -> None:
+    raise KeyError("x")
+
+
+def _hang() -> None:
+    time.sleep(30)
+
+
+def _blow_up() -> int:
+    return int(np.ones(1 << 28).sum())  # 2 GiB of float64
+
+
+def test_guard_outcomes() -> None:
+    assert guarded(_ok).value == 42
+    typed = guarded(_typed)
+    assert typed.kind == "error"
+    assert typed.exc_type is DataError
+    raw = guarded(_raw)
+    assert raw.kind == "error"
+    assert raw.exc_type is KeyError
+    assert guarded(_hang, timeout=0.5).kind == "timeout"
+    assert guarded(_blow_up).kind == "memory"
