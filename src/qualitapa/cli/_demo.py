@@ -39,7 +39,16 @@ from qualitapa.cli._main import cli, get_catalog
     "--runs", default=200, show_default=True, help="Monte Carlo runs of the composite analysis."
 )
 @click.option("--seed", default=0, show_default=True, help="Seed of every random step.")
-def demo_command(out: Path, scale: str, organization: str, lang: str, runs: int, seed: int) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a non-empty folder that is not a demo output, and replace files of a "
+    "previous demo changed since. Files the demo did not write, and a register changed "
+    "since, are never replaced.",
+)
+def demo_command(
+    out: Path, scale: str, organization: str, lang: str, runs: int, seed: int, force: bool
+) -> None:
     """Run the Q-Club quality cycle on the installed plugins' demo data.
 
     Computes and benchmarks the indicators, composite indices with uncertainty
@@ -48,6 +57,11 @@ def demo_command(out: Path, scale: str, organization: str, lang: str, runs: int,
     charters; consolidates the CAF self-assessment; derives an improvement plan;
     and writes CSV tables, summary.md, HTML reports, an open-data package and an
     Excel workbook to OUT. All demo data is synthetic.
+
+    OUT must be empty, new, or the output of a previous demo: the demo lists
+    the files it writes in OUT/qualitapa-demo.json and a rerun replaces those
+    only (refusing files changed since, unless --force). It never deletes a
+    file it did not write, such as your own complaints.db.
     """
     from qualitapa.demo import run_demo
 
@@ -66,6 +80,7 @@ def demo_command(out: Path, scale: str, organization: str, lang: str, runs: int,
         uncertainty_runs=runs,
         seed=seed,
         progress=progress,
+        force=force,
     )
     click.echo(
         f"wrote {len(result.files)} files to {result.out} in "

@@ -14,7 +14,6 @@ Q-Club demo data.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.catalog import Catalog, default_catalog
+from qualitapa.demo._output import DemoFolder
 from qualitapa.demo._synthetic import (
     N_MUNICIPALITIES,
     VariableProfile,
@@ -309,9 +309,7 @@ class _Run:
         records = _datasets(self.catalog, "complaints")
         if not records:
             return
-        db = self.result.out / "complaints.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        db = self.result.out / "complaints.db"  # a fresh staging folder (DemoFolder)
         events = {d.service: d for d in _datasets(self.catalog, "complaint_events")}
         register = cp.ComplaintRegister(db)
         try:
@@ -696,13 +694,18 @@ def run_demo(
     seed: int = 0,
     progress: Progress | None = None,
     national_size: int = N_MUNICIPALITIES,
+    force: bool = False,
 ) -> DemoResult:
     """Run the whole Q-Club quality cycle on the installed plugins' demo data.
 
     Parameters
     ----------
     out
-        Output folder (created; files of a previous run are replaced).
+        Output folder: new, empty or the output of a previous demo, whose
+        files (listed in its manifest, :data:`~qualitapa.demo.MANIFEST`)
+        are replaced; files the demo did not write are never touched (see
+        :class:`~qualitapa.demo.DemoFolder`). The results appear only when
+        every step has succeeded.
     catalog
         The catalog to use (default: :func:`qualitapa.default_catalog`).
     scale
@@ -723,6 +726,10 @@ def run_demo(
     national_size
         Number of synthetic municipalities at national scale (default: as
         many as Italy has, 7,896).
+    force
+        Also write into a non-empty folder that is not a demo output, and
+        replace files of a previous demo changed since (never a register
+        changed since, never a file the demo did not write).
 
     Returns
     -------
@@ -732,24 +739,54 @@ def run_demo(
     ------
     DataError
         No installed plugin ships indicator demo data (install the plugins
-        under ``plugins/``).
+        under ``plugins/``); the output folder holds files the demo did not
+        write (see ``force``), or changed ones.
     """
     say = progress or (lambda message: None)
     catalog = catalog if catalog is not None else default_catalog()
     if scale not in ("qclub", "national"):
         raise DataError(f"unknown scale {scale!r}: use 'qclub' or 'national'", column="scale")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    if (out / "opendata").exists():
-        shutil.rmtree(out / "opendata")
-    result = DemoResult(out=out)
-    run = _Run(catalog, result, say, seed)
     sets = _datasets(catalog, "indicator_data")
     if not sets:
         raise DataError(
             "no installed plugin ships indicator demo data: install the plugins under plugins/ "
             "(see README.md)"
         )
+    folder = DemoFolder(out, force=force)
+    folder.prepare()
+    with folder.staging() as stage:
+        result = _run_steps(
+            stage,
+            catalog,
+            sets,
+            scale,
+            organization,
+            lang,
+            uncertainty_runs,
+            seed,
+            say,
+            national_size,
+        )
+        folder.commit(stage)
+    result.out = folder.out
+    return result
+
+
+def _run_steps(
+    out: Path,
+    catalog: Catalog,
+    sets: list[Any],
+    scale: str,
+    organization: str | None,
+    lang: str,
+    uncertainty_runs: int,
+    seed: int,
+    say: Progress,
+    national_size: int,
+) -> DemoResult:
+    """Every step of :func:`run_demo`, writing into the staging folder ``out``."""
+    result = DemoResult(out=out)
+    run = _Run(catalog, result, say, seed)
     raw = _load(sets)
     peer = "qclub.size" if "qclub.size" in catalog.peer_groups else None
     if scale == "national":
