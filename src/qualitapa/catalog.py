@@ -28,6 +28,7 @@ import functools
 import importlib
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -41,10 +42,20 @@ from qualitapa.errors import (
     DefinitionError,
     PluginConflictError,
     PluginError,
+    PluginWarning,
+    QualitapaError,
     UnknownItemError,
     UnknownValueError,
 )
-from qualitapa.plugins import PluginInfo, make_plugin_manager, plugin_infos
+from qualitapa.plugins import (
+    DATA_DIRS_ATTRIBUTE,
+    PluginInfo,
+    make_plugin_manager,
+    one_line,
+    plugin_folders,
+    plugin_infos,
+    skipped_message,
+)
 
 __all__ = [
     "KINDS",
@@ -205,6 +216,75 @@ def _as_list(value: Any, plugin: str, kind: Kind) -> list[Any]:
     return list(value)
 
 
+def _call_hook(impl: Any, kind: Kind, model: type[Any] | None) -> list[Any]:
+    """The items one hook implementation returns, checked: a list of ``model`` with ids."""
+    plugin = impl.plugin_name
+    try:
+        result = impl.function()
+    except (Exception, SystemExit) as exc:
+        raise PluginError(
+            f"{kind.hook}() raised {type(exc).__name__}: {exc}", plugin=plugin
+        ) from exc
+    objs = _as_list(result, plugin, kind)
+    for obj in objs:
+        item = obj.item if isinstance(obj, Override) else obj
+        if model is not None and not isinstance(item, model):
+            raise PluginError(
+                f"{kind.hook}() returned a {type(item).__name__}; expected {model.__name__}",
+                plugin=plugin,
+            )
+        item_id = getattr(item, "id", None)
+        if not isinstance(item_id, str):
+            raise PluginError(
+                f"{kind.hook}() returned an item without a string 'id': {item!r}",
+                plugin=plugin,
+            )
+    return objs
+
+
+def _confine_datasets(plugin_object: Any, plugin: str, objs: list[Any]) -> None:
+    """Refuse datasets whose file (symlinks resolved) is outside the plugin's folders."""
+    folders = plugin_folders(plugin_object)
+    for obj in objs:
+        item = obj.item if isinstance(obj, Override) else obj
+        try:
+            real = Path(item.path).resolve()
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise PluginError(
+                f"dataset {item.id!r}: cannot resolve its path {str(item.path)!r}: {exc}",
+                plugin=plugin,
+            ) from exc
+        if not any(real.is_relative_to(folder) for folder in folders):
+            where = f"its package folder {folders[0]}" if folders else "no package folder"
+            raise PluginError(
+                f"dataset {item.id!r}: {str(item.path)!r} is outside the plugin's folders "
+                f"({where}): ship data files inside the plugin package, or list their folder "
+                f"in {DATA_DIRS_ATTRIBUTE} (Python plugins only)",
+                plugin=plugin,
+            )
+
+
+def _culprits(exc: BaseException) -> set[str]:
+    """The plugins at fault in a catalog error."""
+    if isinstance(exc, PluginConflictError):
+        return set(exc.plugins)
+    if isinstance(exc, PluginError) and exc.plugin:
+        return {exc.plugin}
+    if isinstance(exc, DefinitionError) and exc.source:
+        return {str(exc.source)}
+    return set()
+
+
+def _problem_text(exc: BaseException, plugin: str | None) -> str:
+    """The message of a catalog error on one line, without ``plugin 'x': `` in front."""
+    text = str(exc)
+    if plugin is not None and text.startswith(f"plugin {plugin!r}: "):
+        text = text[len(f"plugin {plugin!r}: ") :]
+    elif plugin is not None and text.startswith(f"{plugin}, "):
+        text = text[len(f"{plugin}, ") :]
+    return one_line(text)
+
+
 class Catalog:
     """Merged, validated contributions of a set of plugins.
 
@@ -212,13 +292,26 @@ class Catalog:
     or :meth:`from_plugin_manager`; use :func:`default_catalog` for the
     cached catalog of the installed plugins.
 
+    **Broken plugins.** Plugins passed explicitly are the caller's: their
+    errors raise. With ``skip_failing=True`` (what :func:`default_catalog`
+    and the command line use) an *installed* plugin that is broken is
+    skipped as a whole, with one :class:`~qualitapa.errors.PluginWarning`,
+    and listed in :attr:`broken`: it failed to import, a hook raised or
+    returned something invalid (a wrong type, an invalid id, a dataset
+    outside its package), it defines an id twice, or it refers to something
+    only a skipped plugin defined. When two installed plugins contribute the
+    same id (without :class:`Override`) **both** are skipped: neither is
+    taken for the real one. A conflict with an explicit plugin raises.
+
     Attributes
     ----------
     services, organizations, peer_groups, variables, indicators, composites,
     instruments, complaint_categories, standards, charters, datasets : Collection
         The items of each kind by id.
     plugins : list[PluginInfo]
-        The registered plugins.
+        The registered plugins, without the skipped ones.
+    broken : dict
+        Skipped plugins: name -> the problem, on one line.
 
     Raises
     ------
@@ -244,12 +337,73 @@ class Catalog:
     charters: Collection[Any]
     datasets: Collection[Any]
 
-    def __init__(self, pm: pluggy.PluginManager) -> None:
+    def __init__(self, pm: pluggy.PluginManager, *, skip_failing: bool = False) -> None:
         self.plugin_manager = pm
+        self.skip_failing = skip_failing
+        #: Installed plugins that are skipped rather than raised when broken.
+        isolated: set[str] = set(getattr(pm, "installed", ())) if skip_failing else set()
+        known_broken: dict[str, str] = dict(getattr(pm, "broken", {}))
+        self.broken: dict[str, str] = dict(known_broken)
+        gathered = self._gather(pm, isolated)
+        while True:
+            try:
+                self._merge(gathered)
+                break
+            except QualitapaError as exc:
+                culprits = _culprits(exc)
+                if not culprits or not culprits <= isolated:
+                    raise
+                problem = _problem_text(exc, next(iter(culprits)) if len(culprits) == 1 else None)
+                if isinstance(exc, DefinitionError) and self.broken:
+                    skipped = ", ".join(repr(n) for n in sorted(self.broken))
+                    problem += f" (after skipping plugin(s) {skipped})"
+                for name in culprits:
+                    self.broken[name] = problem
+                    gathered.pop(name, None)
+        for name, problem in self.broken.items():
+            if pm.get_plugin(name) is not None:
+                pm.unregister(name=name)
+            if isinstance(getattr(pm, "broken", None), dict):
+                pm.broken[name] = problem  # type: ignore[attr-defined]
+            if name not in known_broken:  # the plugin manager warned of those
+                warnings.warn(skipped_message(name, problem), PluginWarning, stacklevel=3)
         self.plugins: list[PluginInfo] = plugin_infos(pm)
+
+    def _skip_or_raise(self, plugin: str, exc: QualitapaError, isolated: set[str]) -> None:
+        if plugin not in isolated:
+            raise exc
+        self.broken[plugin] = _problem_text(exc, plugin)
+
+    def _gather(self, pm: pluggy.PluginManager, isolated: set[str]) -> dict[str, dict[str, list]]:
+        """Call every hook of every plugin: plugin -> kind -> items, in registration order.
+
+        A plugin whose hook raises or returns something invalid is raised
+        (explicit plugins) or marked broken (isolated installed plugins).
+        """
+        gathered: dict[str, dict[str, list[Any]]] = {}
+        for kind in KINDS:
+            caller = getattr(pm.hook, kind.hook)
+            model = kind.model_class()
+            for impl in caller.get_hookimpls():  # registration order
+                plugin = impl.plugin_name
+                if plugin in self.broken:
+                    continue
+                try:
+                    objs = _call_hook(impl, kind, model)
+                    if kind.name == "datasets":
+                        _confine_datasets(impl.plugin, plugin, objs)
+                except QualitapaError as exc:
+                    self._skip_or_raise(plugin, exc, isolated)
+                    gathered.pop(plugin, None)
+                    continue
+                gathered.setdefault(plugin, {}).setdefault(kind.name, []).extend(objs)
+        return {p: kinds for p, kinds in gathered.items() if p not in self.broken}
+
+    def _merge(self, gathered: dict[str, dict[str, list[Any]]]) -> None:
+        """Merge the plugins' items kind by kind; raise on the first conflict or bad reference."""
         children: dict[str, set[str]] = {}
         for kind in KINDS:
-            items, sources = self._collect(pm, kind)
+            items, sources = self._collect(gathered, kind)
             coll: Collection[Any] = Collection(kind, items, sources)
             coll._children = children
             setattr(self, kind.name, coll)
@@ -265,9 +419,11 @@ class Catalog:
 
     # -- construction ---------------------------------------------------
     @classmethod
-    def from_plugin_manager(cls, pm: pluggy.PluginManager) -> Catalog:
+    def from_plugin_manager(
+        cls, pm: pluggy.PluginManager, *, skip_failing: bool = False
+    ) -> Catalog:
         """Build the catalog of the plugins registered in ``pm``."""
-        return cls(pm)
+        return cls(pm, skip_failing=skip_failing)
 
     @classmethod
     def build(
@@ -282,20 +438,25 @@ class Catalog:
         Parameters
         ----------
         plugins
-            Plugin objects, or ``(name, plugin)`` pairs.
+            Plugin objects, or ``(name, plugin)`` pairs. Their errors always
+            raise.
         entrypoints
             Also load installed plugins (see :mod:`qualitapa.plugins`).
         skip_failing
-            Skip installed plugins that fail to import, with a warning.
+            Skip broken installed plugins (they fail to import, a hook raises
+            or returns something invalid, they conflict with another installed
+            plugin, or build on a skipped one) with one
+            :class:`~qualitapa.errors.PluginWarning` each, and list them in
+            :attr:`broken`, instead of raising.
         """
         pm = make_plugin_manager(plugins, entrypoints=entrypoints, skip_failing=skip_failing)
-        return cls(pm)
+        return cls(pm, skip_failing=skip_failing)
 
     def extended(self, *plugins: Any) -> Catalog:
         """A new catalog of this catalog's plugins and ``plugins`` (objects or ``(name, plugin)``).
 
         Used, e.g., by the national-scale demo to add its synthetic
-        municipalities as organizations.
+        municipalities as organizations. Skipped plugins stay skipped.
 
         Examples
         --------
@@ -310,39 +471,26 @@ class Catalog:
         ['099001']
         """
         registered = [(n, p) for n, p in self.plugin_manager.list_name_plugin() if p is not None]
-        return Catalog.build([*registered, *plugins], entrypoints=False)
+        pm = make_plugin_manager([*registered, *plugins], entrypoints=False)
+        old = self.plugin_manager
+        pm.installed = set(getattr(old, "installed", ()))
+        pm.distributions = dict(getattr(old, "distributions", {}))
+        pm.broken = dict(self.broken)
+        return Catalog(pm, skip_failing=self.skip_failing)
 
     @staticmethod
-    def _collect(pm: pluggy.PluginManager, kind: Kind) -> tuple[dict[str, Any], dict[str, str]]:
-        caller = getattr(pm.hook, kind.hook)
-        model = kind.model_class()
+    def _collect(
+        gathered: Mapping[str, Mapping[str, list[Any]]], kind: Kind
+    ) -> tuple[dict[str, Any], dict[str, str]]:
         items: dict[str, Any] = {}
         sources: dict[str, str] = {}
         overridden: dict[str, str] = {}
         pending: list[tuple[str, Any]] = []
-        for impl in caller.get_hookimpls():  # registration order
-            plugin = impl.plugin_name
-            try:
-                result = impl.function()
-            except Exception as exc:
-                raise PluginError(
-                    f"{kind.hook}() raised {type(exc).__name__}: {exc}", plugin=plugin
-                ) from exc
-            for obj in _as_list(result, plugin, kind):
+        for plugin, kinds in gathered.items():
+            for obj in kinds.get(kind.name, ()):
                 is_override = isinstance(obj, Override)
                 item = obj.item if is_override else obj
-                if model is not None and not isinstance(item, model):
-                    raise PluginError(
-                        f"{kind.hook}() returned a {type(item).__name__}; expected "
-                        f"{model.__name__}",
-                        plugin=plugin,
-                    )
-                item_id = getattr(item, "id", None)
-                if not isinstance(item_id, str):
-                    raise PluginError(
-                        f"{kind.hook}() returned an item without a string 'id': {item!r}",
-                        plugin=plugin,
-                    )
+                item_id = item.id
                 if is_override:
                     pending.append((plugin, item))
                     continue
@@ -603,8 +751,9 @@ class Catalog:
     def contributions(self) -> pd.DataFrame:
         """Table of plugins and what each contributes.
 
-        Columns: ``plugin``, ``distribution``, ``version`` and one count
-        column per kind of item.
+        Columns: ``plugin``, ``distribution``, ``version``, one count
+        column per kind of item, ``status`` (``ok`` or ``broken``: skipped,
+        see :attr:`broken`) and ``problem`` (why it is broken).
         """
         rows = []
         for info in self.plugins:
@@ -615,21 +764,39 @@ class Catalog:
             }
             for kind in KINDS:
                 row[kind.name] = len(self.collection(kind.name).by_plugin(info.name))
-            rows.append(row)
+            rows.append({**row, "status": "ok", "problem": ""})
+        dists: dict[str, tuple[str, str]] = getattr(self.plugin_manager, "distributions", {})
+        for name, problem in self.broken.items():
+            dist = dists.get(name, ("", ""))
+            rows.append(
+                {
+                    "plugin": name,
+                    "distribution": dist[0],
+                    "version": dist[1],
+                    **{kind.name: 0 for kind in KINDS},
+                    "status": "broken",
+                    "problem": problem,
+                }
+            )
         columns = ["plugin", "distribution", "version", *(k.name for k in KINDS)]
-        return pd.DataFrame(rows, columns=columns)
+        columns += ["status", "problem"]
+        return pd.DataFrame(rows, columns=columns).sort_values("plugin", ignore_index=True)
 
     def check(self) -> list[Problem]:
         """Look for problems that do not stop the catalog from building.
 
-        Hook implementations with unknown names (typos) and an id used both
-        by a variable and by an indicator are errors; missing
+        Skipped (broken) plugins, hook implementations with unknown names
+        (typos) and an id used both by a variable and by an indicator are
+        errors; missing
         English labels are warnings; each item that defines a
         ``check(catalog)`` method (indicators check their variables are
         declared, standards that their indicator exists...) adds its own
         problems.
         """
-        problems: list[Problem] = []
+        problems: list[Problem] = [
+            Problem(name, "plugin", None, f"skipped: {problem}")
+            for name, problem in sorted(self.broken.items())
+        ]
         try:
             self.plugin_manager.check_pending()
         except pluggy.PluginValidationError as exc:
@@ -664,7 +831,13 @@ class Catalog:
                     )
                 checker = getattr(item, "check", None)
                 if callable(checker):
-                    for found in checker(self):
+                    try:
+                        found_all = list(checker(self))
+                    except Exception as exc:  # a check must not stop the others
+                        found_all = [
+                            f"its check failed: {type(exc).__name__}: {one_line(str(exc))}"
+                        ]
+                    for found in found_all:
                         if isinstance(found, Problem):
                             problems.append(attrs.evolve(found, plugin=found.plugin or plugin))
                         else:
@@ -676,8 +849,12 @@ class Catalog:
 def default_catalog() -> Catalog:
     """The catalog of the installed plugins, built once and cached.
 
+    A broken installed plugin is skipped with one
+    :class:`~qualitapa.errors.PluginWarning` (see :class:`Catalog`) and
+    listed in :attr:`Catalog.broken`: the other plugins keep working.
+
     Call ``default_catalog.cache_clear()`` after installing plugins in a
     running process. Applications that need isolation build their own with
     :meth:`Catalog.build`.
     """
-    return Catalog.build()
+    return Catalog.build(skip_failing=True)

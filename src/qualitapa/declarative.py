@@ -186,6 +186,11 @@ class TomlPlugin:
     def __repr__(self) -> str:
         return f"TomlPlugin({', '.join(repr(str(p)) for p in self.paths)})"
 
+    @property
+    def qualitapa_data_dirs(self) -> list[Path]:
+        """The folders of the TOML files: the only ones its datasets may name."""
+        return [Path(str(p)).parent for p in self.paths]
+
     def definitions(self) -> dict[str, list[Any]]:
         """All definitions of all files, by kind (loaded once)."""
         if self._loaded is None:

@@ -33,6 +33,7 @@ __all__ = [
     "FormulaError",
     "PluginConflictError",
     "PluginError",
+    "PluginWarning",
     "QualitapaError",
     "QualitapaWarning",
     "TransitionError",
@@ -274,4 +275,14 @@ class DataWarning(QualitapaWarning):
 
     For example organization names turned into the catalog's codes. The
     command line prints these as notes on standard error.
+    """
+
+
+class PluginWarning(QualitapaWarning):
+    """An installed plugin is broken and was skipped.
+
+    It failed to import, a hook raised or returned something invalid, or it
+    contributes an id another plugin contributes too. The message names the
+    plugin and the problem, on one line; the command line prints it as
+    ``Warning: ...`` on standard error.
     """

@@ -16,6 +16,13 @@ Two environment variables restrict what is loaded from entry points (as
 ``QUALITAPA_DISABLE_PLUGINS``
     Comma-separated entry-point names never to load.
 
+A broken installed plugin does not take the others down: with
+``skip_failing=True`` (what :func:`qualitapa.default_catalog` and the command
+line use) a plugin that fails to import (or calls ``sys.exit``) is skipped
+with one :class:`~qualitapa.errors.PluginWarning` and recorded in
+:attr:`PluginManager.broken`; the catalog does the same for hooks that raise,
+invalid items and conflicts (see :class:`qualitapa.catalog.Catalog`).
+
 Examples
 --------
 >>> from qualitapa.plugins import make_plugin_manager
@@ -28,27 +35,79 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import re
+import sys
+import types
 import warnings
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pluggy
 
 from qualitapa import hookspecs
-from qualitapa.errors import PluginError
+from qualitapa.errors import PluginError, PluginWarning
 
 __all__ = [
+    "DATA_DIRS_ATTRIBUTE",
     "ENTRY_POINT_GROUP",
     "PluginInfo",
+    "PluginManager",
     "entry_point_names",
     "load_entrypoint_plugins",
     "make_plugin_manager",
+    "one_line",
+    "plugin_folders",
     "plugin_infos",
 ]
 
 ENTRY_POINT_GROUP = "qualitapa"
 LOAD_ENV = "QUALITAPA_LOAD_PLUGINS"
 DISABLE_ENV = "QUALITAPA_DISABLE_PLUGINS"
+#: Attribute a Python plugin sets to let its datasets name files outside its
+#: own package folder (an iterable of folders): the documented opt-in.
+DATA_DIRS_ATTRIBUTE = "qualitapa_data_dirs"
+#: Longest problem text kept for a broken plugin (one line in a warning).
+MAX_PROBLEM_LENGTH = 500
+
+_SPACES = re.compile(r"\s*\n\s*|\s{2,}")
+
+
+def one_line(text: str, limit: int = MAX_PROBLEM_LENGTH) -> str:
+    """``text`` on one line (line breaks become spaces), cut at ``limit`` characters.
+
+    Examples
+    --------
+    >>> one_line("invalid TOML:\\n  line 3")
+    'invalid TOML: line 3'
+    """
+    flat = _SPACES.sub(" ", str(text)).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "\u2026"
+
+
+class PluginManager(pluggy.PluginManager):
+    """pluggy's plugin manager with qualitapa's hook specifications.
+
+    It also keeps what the catalog needs to know about installed plugins:
+
+    Attributes
+    ----------
+    installed : set of str
+        Names of the plugins loaded from entry points (installed packages).
+    distributions : dict
+        Installed plugin name -> ``(distribution, version)``.
+    broken : dict
+        Plugins skipped because they are broken: name -> the problem, on one
+        line. Filled when loading with ``skip_failing=True`` and by the
+        catalog.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(hookspecs.PROJECT_NAME)
+        self.add_hookspecs(hookspecs)
+        self.installed: set[str] = set()
+        self.distributions: dict[str, tuple[str, str]] = {}
+        self.broken: dict[str, str] = {}
 
 
 def _env_list(name: str) -> list[str] | None:
@@ -73,35 +132,63 @@ def entry_point_names() -> list[str]:
 def load_entrypoint_plugins(pm: pluggy.PluginManager, *, skip_failing: bool = False) -> None:
     """Register the plugins installed under the ``qualitapa`` entry-point group.
 
-    A plugin that raises while importing is reported as a
+    A plugin that raises (or calls ``sys.exit``) while importing, or whose
+    hook implementations pluggy refuses, is reported as a
     :class:`~qualitapa.errors.PluginError` naming it; with
-    ``skip_failing=True`` it is skipped with a :class:`UserWarning` instead.
+    ``skip_failing=True`` it is skipped with one
+    :class:`~qualitapa.errors.PluginWarning` instead, and recorded in
+    ``pm.broken`` when ``pm`` is a :class:`PluginManager`.
     """
-    for ep in _selected_entry_points():
+    for ep in sorted(_selected_entry_points(), key=lambda e: e.name):
         if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
             continue
-        try:
-            plugin = ep.load()
-        except Exception as exc:
-            msg = f"failed to load from entry point {ep.value!r}: {type(exc).__name__}: {exc}"
-            if skip_failing:
-                warnings.warn(f"skipping plugin {ep.name!r}: {msg}", UserWarning, stacklevel=2)
-                continue
-            raise PluginError(msg, plugin=ep.name) from exc
-        _register(pm, plugin, ep.name)
         dist = getattr(ep, "dist", None)
-        if dist is not None:
-            _DISTS[id(plugin)] = (dist.name, dist.version)
+        if isinstance(pm, PluginManager):
+            pm.installed.add(ep.name)
+            if dist is not None:
+                pm.distributions[ep.name] = (dist.name, dist.version)
+        try:
+            try:
+                plugin = ep.load()
+            except (Exception, SystemExit) as exc:
+                what = "exited" if isinstance(exc, SystemExit) else type(exc).__name__
+                raise PluginError(
+                    f"failed to load from entry point {ep.value!r}: {what}: {exc}", plugin=ep.name
+                ) from exc
+            _register(pm, plugin, ep.name)
+        except PluginError as exc:
+            if not skip_failing:
+                raise
+            problem = _problem_text(exc, ep.name)
+            if isinstance(pm, PluginManager):
+                pm.broken[ep.name] = problem
+            warnings.warn(skipped_message(ep.name, problem), PluginWarning, stacklevel=2)
 
 
-_DISTS: dict[int, tuple[str, str]] = {}
+def _problem_text(exc: BaseException, plugin: str | None) -> str:
+    """The message of ``exc`` on one line, without the leading ``plugin 'x': ``."""
+    text = str(exc)
+    prefix = f"plugin {plugin!r}: "
+    if text.startswith(prefix):
+        text = text[len(prefix) :]
+    return one_line(text)
+
+
+def skipped_message(name: str, problem: str) -> str:
+    """The one-line warning of a skipped plugin."""
+    return (
+        f"plugin {name!r} skipped: {problem} (fix or uninstall it; "
+        f"{DISABLE_ENV}={name} stops loading it)"
+    )
 
 
 def _register(pm: pluggy.PluginManager, plugin: Any, name: str | None) -> str:
     try:
         registered = pm.register(plugin, name=name)
     except pluggy.PluginValidationError as exc:
-        raise PluginError(str(exc), plugin=name or getattr(plugin, "__name__", None)) from exc
+        raise PluginError(
+            one_line(str(exc)), plugin=name or getattr(plugin, "__name__", None)
+        ) from exc
     except ValueError as exc:  # duplicate name or object
         raise PluginError(str(exc), plugin=name) from exc
     if registered is None:
@@ -114,24 +201,27 @@ def make_plugin_manager(
     *,
     entrypoints: bool = True,
     skip_failing: bool = False,
-) -> pluggy.PluginManager:
+) -> PluginManager:
     """Make a fresh plugin manager with the qualitapa hook specifications.
 
     Parameters
     ----------
     plugins
         Plugin objects (modules, classes' instances) to register
-        explicitly, or ``(name, plugin)`` pairs to give them names.
+        explicitly, or ``(name, plugin)`` pairs to give them names. Their
+        errors always raise: they are the caller's.
     entrypoints
         Also load the installed plugins (entry-point group ``qualitapa``),
         subject to ``QUALITAPA_LOAD_PLUGINS`` and ``QUALITAPA_DISABLE_PLUGINS``.
     skip_failing
-        Skip (with a warning) installed plugins that fail to import instead
-        of raising :class:`~qualitapa.errors.PluginError`.
+        Skip installed plugins that fail to import, with one
+        :class:`~qualitapa.errors.PluginWarning` each (recorded in
+        :attr:`PluginManager.broken`), instead of raising
+        :class:`~qualitapa.errors.PluginError`.
 
     Returns
     -------
-    pluggy.PluginManager
+    PluginManager
 
     Examples
     --------
@@ -144,8 +234,7 @@ def make_plugin_manager(
     >>> pm.has_plugin("mine")
     True
     """
-    pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
-    pm.add_hookspecs(hookspecs)
+    pm = PluginManager()
     for item in plugins:
         if isinstance(item, tuple):
             name, plugin = item
@@ -155,6 +244,52 @@ def make_plugin_manager(
     if entrypoints:
         load_entrypoint_plugins(pm, skip_failing=skip_failing)
     return pm
+
+
+def _package_folder(module: types.ModuleType | None) -> Path | None:
+    """The outermost package folder holding ``module`` (its own folder outside a package)."""
+    file = getattr(module, "__file__", None)
+    if not file:
+        return None
+    folder = Path(file).resolve().parent
+    while (folder / "__init__.py").is_file() and (folder.parent / "__init__.py").is_file():
+        folder = folder.parent
+    return folder
+
+
+def plugin_folders(plugin: Any) -> list[Path]:
+    """The folders whose files the datasets of ``plugin`` may name (symlinks resolved).
+
+    A plugin ships its data files inside its package: the allowed folder is
+    the outermost package folder of the module defining the plugin (the
+    module itself, or the class of a plugin object), or the module's own
+    folder when it is not in a package. A Python plugin that must point
+    elsewhere (a shared network folder, say) lists those folders in a
+    ``qualitapa_data_dirs`` attribute: the documented opt-in. TOML plugins
+    (:class:`~qualitapa.declarative.TomlPlugin`) allow the folders of their
+    TOML files only, and refuse absolute paths.
+
+    Examples
+    --------
+    >>> import qualitapa.models
+    >>> plugin_folders(qualitapa.models)[0].name
+    'qualitapa'
+    """
+    folders: list[Path] = []
+    module = (
+        plugin
+        if isinstance(plugin, types.ModuleType)
+        else sys.modules.get(getattr(type(plugin), "__module__", ""))
+    )
+    own = _package_folder(module)
+    if own is not None:
+        folders.append(own)
+    extra = getattr(plugin, DATA_DIRS_ATTRIBUTE, None)
+    if extra is not None:
+        if isinstance(extra, (str, os.PathLike)):
+            extra = [extra]
+        folders.extend(Path(f).resolve() for f in extra)
+    return folders
 
 
 class PluginInfo:
@@ -172,10 +307,11 @@ class PluginInfo:
 
 def plugin_infos(pm: pluggy.PluginManager) -> list[PluginInfo]:
     """Registered plugins with the hooks each implements, sorted by name."""
+    dists: dict[str, tuple[str, str]] = getattr(pm, "distributions", {})
     out = []
     for name, plugin in pm.list_name_plugin():
         if plugin is None:
             continue
         hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
-        out.append(PluginInfo(name, hooks, _DISTS.get(id(plugin))))
+        out.append(PluginInfo(name, hooks, dists.get(name)))
     return sorted(out, key=lambda p: p.name)

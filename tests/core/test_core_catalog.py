@@ -52,7 +52,8 @@ def test_contributions_table_counts_items_per_plugin():
     assert table.loc["registry", "services"] == 2
     assert table.loc["cities", "organizations"] == 2
     assert table.loc["cities", "services"] == 0
-    assert list(table.columns[2:]) == [k.name for k in KINDS]
+    assert list(table.columns[2:]) == [*(k.name for k in KINDS), "status", "problem"]
+    assert set(table["status"]) == {"ok"}
 
 
 def test_duplicate_ids_from_two_plugins_raise_conflict_naming_both():

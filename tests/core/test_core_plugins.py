@@ -8,7 +8,7 @@ import warnings
 
 import pytest
 
-from qualitapa import Catalog, PluginError, hookimpl
+from qualitapa import Catalog, PluginError, PluginWarning, hookimpl
 from qualitapa.plugins import entry_point_names, make_plugin_manager, plugin_infos
 from qualitapa.testing import isolated_plugins, load_installed_plugin
 
@@ -87,7 +87,9 @@ def test_plugin_failing_to_import_is_named_or_skipped(site):
             warnings.simplefilter("always")
             pm = make_plugin_manager(skip_failing=True)
         assert pm.get_plugin("broken") is None
-        assert "skipping plugin 'broken'" in str(caught[0].message)
+        assert "plugin 'broken' skipped: failed to load" in str(caught[0].message)
+        assert issubclass(caught[0].category, PluginWarning)
+        assert "no numpy here" in pm.broken["broken"]
 
 
 def test_load_installed_plugin(site):

@@ -29,7 +29,7 @@ import click
 import pandas as pd
 
 from qualitapa.__about__ import __version__
-from qualitapa.errors import DataError, QualitapaError, QualitapaWarning
+from qualitapa.errors import DataError, PluginWarning, QualitapaError, QualitapaWarning
 from qualitapa.io import NUMBER_CONVENTIONS, neutralise_formulas, read_table, unambiguous_numbers
 
 __all__ = [
@@ -62,6 +62,7 @@ def _notes() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("always", QualitapaWarning)
         shown = warnings.showwarning
+        warned: set[str] = set()
 
         def show(
             message: Warning | str,
@@ -71,7 +72,11 @@ def _notes() -> Iterator[None]:
             file: Any = None,
             line: str | None = None,
         ) -> None:
-            if issubclass(category, QualitapaWarning):
+            if issubclass(category, PluginWarning):
+                if str(message) not in warned:  # once per process, however often built
+                    warned.add(str(message))
+                    click.echo(f"Warning: {message}", err=True)
+            elif issubclass(category, QualitapaWarning):
                 click.echo(f"Note: {message}", err=True)
             else:
                 shown(message, category, filename, lineno, file, line)
@@ -143,7 +148,11 @@ def catalog_for(definitions: tuple[Path, ...] | list[Path] = ()) -> Any:
     from qualitapa.catalog import Catalog
     from qualitapa.declarative import TomlPlugin
 
-    return Catalog.build([("definitions", TomlPlugin(*definitions))], entrypoints=True)
+    # the -d files are the user's input: their errors fail the command; a
+    # broken installed plugin is skipped with a warning, as everywhere
+    return Catalog.build(
+        [("definitions", TomlPlugin(*definitions))], entrypoints=True, skip_failing=True
+    )
 
 
 #: Where :data:`input_options` keeps the reading options of the command being run.

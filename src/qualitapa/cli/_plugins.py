@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+import warnings
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -12,16 +13,28 @@ import click
 import pandas as pd
 
 from qualitapa.cli._main import cli, emit, get_catalog, output_options
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, PluginWarning
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+def _catalog_listing_broken() -> Any:
+    """The catalog, without warning of broken plugins (these commands list them)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)
+        return get_catalog()
 
 
 @cli.command("plugins")
 @output_options
 def plugins_command(fmt: str | None, output: Path | None) -> None:
-    """List installed plugins and what each contributes."""
-    emit(get_catalog().contributions(), fmt, output)
+    """List installed plugins and what each contributes.
+
+    A broken plugin (it fails to import, a hook raises, it conflicts with
+    another plugin) is listed with status 'broken' and the problem; the other
+    commands skip it with a warning.
+    """
+    emit(_catalog_listing_broken().contributions(), fmt, output)
 
 
 @cli.command("services")
@@ -112,11 +125,11 @@ def plugin_new(name: str, directory: Path) -> None:
 def plugin_check(names: tuple[str, ...], fmt: str | None, output: Path | None) -> None:
     """Validate installed plugins (all, or those NAMES) and print their problems.
 
-    Exits with status 1 when any error is found; warnings (such as missing
-    English labels) are printed but do not fail.
+    Exits with status 1 when any error is found, a broken plugin included;
+    warnings (such as missing English labels) are printed but do not fail.
     """
-    catalog = get_catalog()
-    known = {p.name for p in catalog.plugins}
+    catalog = _catalog_listing_broken()
+    known = {p.name for p in catalog.plugins} | set(catalog.broken)
     unknown = [n for n in names if n not in known]
     if unknown:
         raise DefinitionError(f"not installed; installed plugins: {sorted(known)}", item=unknown[0])
