@@ -67,7 +67,7 @@ def value_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).strip()
-    match = _FLOAT_CODE.match(text)
+    match = _FLOAT_CODE.fullmatch(text)
     return match.group(1) if match else text
 
 

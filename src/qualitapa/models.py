@@ -32,6 +32,7 @@ from qualitapa.errors import DefinitionError
 
 __all__ = [
     "ID_PATTERN",
+    "MAX_ID_LENGTH",
     "Dataset",
     "Dimension",
     "Organization",
@@ -49,13 +50,32 @@ __all__ = [
 ]
 
 #: Ids are lower-case words separated by dots, underscores or hyphens,
-#: e.g. ``registry``, ``registry.certificates_per_fte``, ``036023``.
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*(\.[a-z0-9][a-z0-9_\-]*)*$")
+#: e.g. ``registry``, ``registry.certificates_per_fte``, ``036023``. The
+#: pattern must match the whole id (``fullmatch``: with ``match`` a ``$``
+#: also matches before a final newline, and ``"registry\\n"`` would pass).
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_\-]*(\.[a-z0-9][a-z0-9_\-]*)*")
+#: Longest id accepted: ids become file names (reports), sheet names and
+#: column values; a 300-character id is a mistake or an attack.
+MAX_ID_LENGTH = 100
 
 
 def check_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """attrs validator: ``value`` is a well-formed id (see :data:`ID_PATTERN`)."""
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
+    """attrs validator: ``value`` is a well-formed id (see :data:`ID_PATTERN`).
+
+    Examples
+    --------
+    >>> Service("registry\\n", Text("Anagrafe"))
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DefinitionError: 'registry\\n', field 'id': ... is not a valid id: ...
+    """
+    if isinstance(value, str) and len(value) > MAX_ID_LENGTH:
+        raise DefinitionError(
+            f"an id has at most {MAX_ID_LENGTH} characters, not {len(value)} ({value[:40]!r}...)",
+            item=value[:40] + "...",
+            field=attribute.name,
+        )
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise DefinitionError(
             f"{value!r} is not a valid id: use lower-case letters, digits, '_', '-' "
             "and dots between parts (e.g. 'registry.certificates_per_fte')",

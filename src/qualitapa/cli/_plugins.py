@@ -15,7 +15,9 @@ import pandas as pd
 from qualitapa.cli._main import cli, emit, get_catalog, output_options
 from qualitapa.errors import DefinitionError, PluginWarning
 
-_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+#: Longest plugin name ``plugin new`` accepts (it names folders and a module).
+MAX_PLUGIN_NAME_LENGTH = 40
 
 
 def _catalog_listing_broken() -> Any:
@@ -103,7 +105,12 @@ def plugin_new(name: str, directory: Path) -> None:
     TOML definitions file, a README and a test. Install it with
     ``pip install -e qualitapa-NAME`` and ``qualitapa plugins`` lists it.
     """
-    if not _NAME.match(name):
+    if len(name) > MAX_PLUGIN_NAME_LENGTH:
+        raise DefinitionError(
+            f"a plugin name has at most {MAX_PLUGIN_NAME_LENGTH} characters, not {len(name)}",
+            item=name[:40] + "...",
+        )
+    if not _NAME.fullmatch(name):
         raise DefinitionError(
             "plugin names are lower-case words separated by hyphens, e.g. 'demo-city'",
             item=name,

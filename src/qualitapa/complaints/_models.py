@@ -96,7 +96,7 @@ def check_complaint_id(value: Any) -> str:
     >>> check_complaint_id("2024/000123")
     '2024/000123'
     """
-    if not isinstance(value, str) or not COMPLAINT_ID_PATTERN.match(value):
+    if not isinstance(value, str) or not COMPLAINT_ID_PATTERN.fullmatch(value):
         raise DefinitionError(
             f"{value!r} is not a valid complaint id: use letters, digits and '_ . - /' "
             "(at most 64 characters, e.g. '2024/000123')",

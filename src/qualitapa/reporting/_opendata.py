@@ -189,7 +189,7 @@ def write_datapackage(
     >>> res["path"], [f["type"] for f in res["schema"]["fields"]], len(problems)
     ('values.csv', ['string', 'integer', 'number'], 0)
     """
-    if not _NAME_RE.match(name):
+    if not _NAME_RE.fullmatch(name):
         raise ValueError(f"package name {name!r} must be lower-case a-z, 0-9, '.', '_' or '-'")
     if isinstance(licence, str):
         if licence not in LICENCES:
@@ -310,7 +310,7 @@ def _check_descriptor(package: Any, where: str) -> list[dict[str, Any]]:
     if not isinstance(package, dict):
         return [_problem(where, "the descriptor is not a JSON object")]
     name = package.get("name")
-    if name is not None and not (isinstance(name, str) and _NAME_RE.match(name)):
+    if name is not None and not (isinstance(name, str) and _NAME_RE.fullmatch(name)):
         problems.append(_problem(where, f"invalid package name {name!r}", field="name"))
     if not package.get("licenses"):
         problems.append(_problem(where, "no licence given (property 'licenses')", field="licenses"))
@@ -348,7 +348,7 @@ def _check_resource(base: Path, resource: Any, index: int) -> list[Any]:
         return [_problem(f"resource {index + 1}", "a resource must be a JSON object")]
     rname = str(resource.get("name") or f"resource {index + 1}")
     problems: list[Any] = []
-    if not isinstance(resource.get("name"), str) or not _NAME_RE.match(resource["name"]):
+    if not isinstance(resource.get("name"), str) or not _NAME_RE.fullmatch(resource["name"]):
         problems.append(_problem(rname, "missing or invalid resource name", field="name"))
     path = _safe_path(base, resource.get("path"))
     if path is None:

@@ -402,7 +402,7 @@ _BARE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
 
 def formula_variables(text: str, *, item: str | None = None) -> frozenset[str]:
     """Variables of a standard's formula (a bare column name needs no parser)."""
-    if _BARE_NAME.match(text.strip()):
+    if _BARE_NAME.fullmatch(text.strip()):
         return frozenset({text.strip()})
     from qualitapa.indicators import Formula
 
@@ -414,7 +414,7 @@ def evaluate_formula(
 ) -> np.ndarray:
     """Evaluate a standard's formula over ``columns`` (float array, NaN where missing)."""
     name = text.strip()
-    if _BARE_NAME.match(name):
+    if _BARE_NAME.fullmatch(name):
         return np.asarray(columns[name], dtype=np.float64)
     from qualitapa.indicators import Formula
 

@@ -82,7 +82,7 @@ class QuestionType(enum.StrEnum):
 
 
 def _check_question_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not QUESTION_ID_PATTERN.match(value):
+    if not isinstance(value, str) or not QUESTION_ID_PATTERN.fullmatch(value):
         raise DefinitionError(
             f"{value!r} is not a valid question id: start with a letter or '_', then use "
             "letters, digits, '_', '-' or '.'",
