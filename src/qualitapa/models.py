@@ -43,6 +43,7 @@ __all__ = [
     "check_id",
     "check_organizations",
     "coerce_enum",
+    "confined_path",
     "optional_enum",
     "to_optional_text",
     "to_organizations",
@@ -459,6 +460,44 @@ class PeerGroup:
         return from_mapping(cls, mapping, source=source, kind="peer group")
 
 
+def confined_path(raw: Any, base_dir: str | Path) -> Path:
+    """The file ``raw`` names relative to ``base_dir``, refused if it leaves that folder.
+
+    Symbolic links are resolved (a link inside the folder pointing outside
+    is refused too); absolute paths are refused.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> base = Path(tempfile.mkdtemp())
+    >>> confined_path("demo/raw.csv", base) == (base / "demo" / "raw.csv").resolve()
+    True
+    >>> confined_path("../../etc/passwd", base)
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DefinitionError: ... is outside the folder of the definitions ...
+    """
+    if not isinstance(raw, (str, Path)) or not str(raw).strip() or "\x00" in str(raw):
+        raise DefinitionError(f"a dataset path is a non-empty relative path, not {raw!r}")
+    path = Path(raw)
+    if path.is_absolute():
+        raise DefinitionError(
+            f"absolute path {str(raw)!r} refused: give the path relative to the folder of "
+            "the definitions file (data files ship inside the plugin)"
+        )
+    root = Path(base_dir).resolve()
+    try:
+        real = (root / path).resolve()
+    except (OSError, RuntimeError) as exc:  # a symbolic-link loop
+        raise DefinitionError(f"cannot resolve path {str(raw)!r}: {exc}") from None
+    if not real.is_relative_to(root):
+        raise DefinitionError(
+            f"path {str(raw)!r} is outside the folder of the definitions file ({root}), "
+            "once '..' and symbolic links are resolved: data files ship inside the plugin"
+        )
+    return real
+
+
 @attrs.frozen
 class Dataset:
     """A data file a plugin ships: demo data, reference data, templates.
@@ -512,10 +551,27 @@ class Dataset:
         source: str | None = None,
         base_dir: Path | None = None,
     ) -> Dataset:
-        """Build a Dataset from a TOML table; a relative ``path`` is taken from ``base_dir``."""
+        """Build a Dataset from a TOML table; ``path`` is relative to ``base_dir``.
+
+        With ``base_dir`` (the folder of the TOML file) the path must be
+        relative and stay inside that folder once symbolic links are
+        resolved: a TOML plugin is data and cannot make qualitapa read
+        ``../../etc/passwd``. The stored path is the resolved one.
+
+        Raises
+        ------
+        DefinitionError
+            An absolute path, or one leading outside ``base_dir``.
+        """
         data = dict(mapping)
-        if base_dir is not None and "path" in data and not Path(data["path"]).is_absolute():
-            data["path"] = Path(base_dir) / data["path"]
+        if base_dir is not None and "path" in data:
+            item = data.get("id")
+            try:
+                data["path"] = confined_path(data["path"], base_dir)
+            except DefinitionError as exc:
+                raise DefinitionError(
+                    exc.message, source=source, item=str(item) if item else None, field="path"
+                ) from None
         return from_mapping(cls, data, source=source, kind="dataset")
 
     def check(self, catalog: Any) -> list[str]:

@@ -305,6 +305,14 @@ def _safe_path(base: Path, raw: Any) -> Path | None:
     return base / Path(*pure.parts)
 
 
+def _resolves_inside(base: Path, path: Path) -> bool:
+    """``path``, symbolic links resolved, is inside ``base`` (itself resolved)."""
+    try:
+        return path.resolve().is_relative_to(base.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
 def _check_descriptor(package: Any, where: str) -> list[dict[str, Any]]:
     problems: list[dict[str, Any]] = []
     if not isinstance(package, dict):
@@ -356,6 +364,17 @@ def _check_resource(base: Path, resource: Any, index: int) -> list[Any]:
             _problem(
                 rname,
                 "the resource path must be a relative path inside the package",
+                field="path",
+                value=str(resource.get("path", "")),
+            )
+        )
+        return problems
+    if not _resolves_inside(base, path):
+        problems.append(
+            _problem(
+                rname,
+                "the resource's file is outside the package folder (through a symbolic "
+                "link): not read",
                 field="path",
                 value=str(resource.get("path", "")),
             )
@@ -457,7 +476,8 @@ def validate_datapackage(path: str | Path) -> pd.DataFrame:
     """Check a tabular data package: descriptor, files and every cell against its schema.
 
     Checked: the descriptor is valid JSON with a licence and resources;
-    resource names and paths (relative, inside the package); declared byte
+    resource names and paths (relative, inside the package, also once
+    symbolic links are resolved: a linked file is not read); declared byte
     size and hash; the CSV header equals the schema's field names; every
     cell parses as its field's type (``integer``, ``number``, ``boolean``,
     ``date``, ``datetime``, ``year``, ``string``); constraints
