@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qualitapa.cli._main import cli, get_catalog
+from qualitapa.cli._main import cli, echo, get_catalog
 
 
 @cli.command("demo")
@@ -68,7 +68,7 @@ def demo_command(
     start = time.perf_counter()
 
     def progress(message: str) -> None:
-        click.echo(f"{message} ({time.perf_counter() - start:.1f} s)", err=True)
+        echo(f"{message} ({time.perf_counter() - start:.1f} s)", err=True)
 
     catalog = get_catalog()
     result = run_demo(
@@ -82,7 +82,7 @@ def demo_command(
         progress=progress,
         force=force,
     )
-    click.echo(
+    echo(
         f"wrote {len(result.files)} files to {result.out} in "
         f"{time.perf_counter() - start:.1f} s; start with {result.out / 'summary.md'}"
     )

@@ -6,6 +6,12 @@ line on stderr and a non-zero exit code; ``--debug`` shows the traceback.
 Notes (:class:`~qualitapa.errors.QualitapaWarning`, e.g. organization names
 read as codes) are printed on stderr as ``Note: ...``.
 
+Everything printed for people goes through :func:`echo` (and :func:`emit`
+for tables), which shows the control characters of data visibly (``␛``,
+``␍``, ``\\u202e``: see :mod:`qualitapa.cli._terminal`); while a command
+runs, whatever reaches a terminal is filtered the same way. Machine formats
+written to a pipe or a file keep the data.
+
 Exit codes: 0 done; 1 the input (files, definitions, option values naming
 unknown items) has a problem, said on stderr, or the command had nothing to
 produce from it; 2 the command line itself is wrong (click's usage errors).
@@ -29,6 +35,7 @@ import click
 import pandas as pd
 
 from qualitapa.__about__ import __version__
+from qualitapa.cli._terminal import json_safe, printable, terminal_guard
 from qualitapa.errors import DataError, PluginWarning, QualitapaError, QualitapaWarning
 from qualitapa.io import NUMBER_CONVENTIONS, neutralise_formulas, read_table, unambiguous_numbers
 
@@ -37,6 +44,7 @@ __all__ = [
     "catalog_for",
     "cli",
     "definitions_option",
+    "echo",
     "emit",
     "get_catalog",
     "input_options",
@@ -54,6 +62,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_ERROR = 1
 #: How many rows of an error's problem table (``failure_cases``) are printed.
 MAX_FAILURE_ROWS = 20
+
+
+def echo(message: Any = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print ``message`` for people: control characters of data shown visibly.
+
+    Use it (not ``click.echo``) for every message, note and error: a
+    complaint text, a label or a file name may hold terminal escapes.
+    """
+    click.echo(printable(str(message)), err=err, nl=nl)
 
 
 @contextmanager
@@ -75,9 +92,9 @@ def _notes() -> Iterator[None]:
             if issubclass(category, PluginWarning):
                 if str(message) not in warned:  # once per process, however often built
                     warned.add(str(message))
-                    click.echo(f"Warning: {message}", err=True)
+                    echo(f"Warning: {message}", err=True)
             elif issubclass(category, QualitapaWarning):
-                click.echo(f"Note: {message}", err=True)
+                echo(f"Note: {message}", err=True)
             else:
                 shown(message, category, filename, lineno, file, line)
 
@@ -86,7 +103,15 @@ def _notes() -> Iterator[None]:
 
 
 class _Group(click.Group):
-    """A click group that turns library errors into one clean line."""
+    """A click group that turns library errors into one clean line.
+
+    While it runs, terminals on stdout and stderr get only printable text
+    (:func:`~qualitapa.cli._terminal.terminal_guard`).
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with terminal_guard():
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -97,14 +122,13 @@ class _Group(click.Group):
                 raise
             cases = getattr(exc, "failure_cases", None)
             if isinstance(cases, pd.DataFrame) and len(cases) and hasattr(exc, "summary"):
-                click.echo(f"Error: {exc.summary} ({len(cases)} problem(s):)", err=True)
+                echo(f"Error: {exc.summary} ({len(cases)} problem(s):)", err=True)
             else:
-                click.echo(f"Error: {exc}", err=True)
+                echo(f"Error: {exc}", err=True)
             if isinstance(cases, pd.DataFrame) and len(cases):
-                shown = cases.head(MAX_FAILURE_ROWS)
-                click.echo(shown.to_string(index=False), err=True)
+                echo(_table_text(cases.head(MAX_FAILURE_ROWS)), err=True, nl=False)
                 if len(cases) > MAX_FAILURE_ROWS:
-                    click.echo(f"... and {len(cases) - MAX_FAILURE_ROWS} more problem(s)", err=True)
+                    echo(f"... and {len(cases) - MAX_FAILURE_ROWS} more problem(s)", err=True)
             ctx.exit(EXIT_ERROR)
 
 
@@ -249,6 +273,14 @@ def output_options(func: F) -> F:
     return func
 
 
+def _table_text(frame: pd.DataFrame) -> str:
+    """``frame`` as a plain-text table for people, every cell on one printable line."""
+    with pd.option_context(
+        "display.max_rows", None, "display.max_columns", None, "display.width", 200
+    ):
+        return printable(frame.to_string(index=False) + "\n", cell=False)
+
+
 def _jsonable(frame: pd.DataFrame) -> list[dict[str, Any]]:
     text = frame.to_json(orient="records", date_format="iso", force_ascii=False)
     return json.loads(text)
@@ -261,7 +293,13 @@ def emit(
     *,
     title: str | None = None,
 ) -> None:
-    """Print or write ``frame`` as a table, CSV (formulas neutralised) or JSON."""
+    """Print or write ``frame`` as a table, CSV (formulas neutralised) or JSON.
+
+    The table is for people: control characters in the data are shown
+    visibly (``␛``, ``␍``, ``\\u202e``). CSV keeps the data; JSON escapes
+    those characters (``\\u001b``), which reads back as the same data. CSV
+    or JSON printed on a terminal is shown visibly as well.
+    """
     if fmt is None:
         suffix = output.suffix.lower() if output is not None else ""
         fmt = {".csv": "csv", ".json": "json"}.get(suffix, "csv" if output else "table")
@@ -269,22 +307,20 @@ def emit(
         # neutralise first: numbers made text by unambiguous_numbers are not formulas
         text = unambiguous_numbers(neutralise_formulas(frame)).to_csv(index=False)
     elif fmt == "json":
-        text = json.dumps(_jsonable(frame), indent=2, ensure_ascii=False) + "\n"
+        text = json_safe(json.dumps(_jsonable(frame), indent=2, ensure_ascii=False)) + "\n"
     else:
-        if frame.empty:
-            text = "(no rows)\n"
-        else:
-            with pd.option_context(
-                "display.max_rows", None, "display.max_columns", None, "display.width", 200
-            ):
-                text = frame.to_string(index=False) + "\n"
+        text = "(no rows)\n" if frame.empty else _table_text(frame)
         if title:
+            title = printable(title, cell=True)
             text = f"{title}\n{'=' * len(title)}\n{text}"
     if output is None:
-        click.echo(text, nl=False)
+        # a table is printable already; CSV and JSON keep the data (color=True: click
+        # would strip what looks like colour codes from a pipe); terminal_guard
+        # shows them visibly on a terminal
+        click.echo(text, nl=False, color=True)
     else:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {len(frame)} row(s) to {output}", err=True)
+        echo(f"wrote {len(frame)} row(s) to {output}", err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:

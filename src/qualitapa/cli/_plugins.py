@@ -12,7 +12,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, emit, get_catalog, output_options
+from qualitapa.cli._main import cli, echo, emit, get_catalog, output_options
 from qualitapa.errors import DefinitionError, PluginWarning
 
 _NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
@@ -122,8 +122,8 @@ def plugin_new(name: str, directory: Path) -> None:
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    click.echo(f"created {target}")
-    click.echo(f"next: pip install -e {target} && qualitapa plugins")
+    echo(f"created {target}")
+    echo(f"next: pip install -e {target} && qualitapa plugins")
 
 
 @plugin_group.command("check")
@@ -156,7 +156,7 @@ def plugin_check(names: tuple[str, ...], fmt: str | None, output: Path | None) -
     )
     if frame.empty and fmt in (None, "table") and output is None:
         checked = ", ".join(names) if names else f"{len(known)} plugin(s)"
-        click.echo(f"ok: no problems in {checked}")
+        echo(f"ok: no problems in {checked}")
     else:
         emit(frame, fmt, output)
     if any(p.severity == "error" for p in problems):
