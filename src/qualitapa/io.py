@@ -6,11 +6,17 @@
   ``1.234,5``, ``"en"`` for ``1,234.5``) and are never guessed: without one,
   ``112.500`` (112500 or 112.5?) is an error naming its row and column.
 * :func:`neutralise_formulas` protects exports against spreadsheet formula
-  injection (OWASP "CSV injection"): a text cell starting with ``=``, ``+``,
-  ``-``, ``@``, a tab or a carriage return is prefixed with a single quote so
-  that spreadsheet programs show it as text instead of running it.
-* :func:`write_csv` writes a frame with formulas neutralised, and numbers
-  that :func:`read_table` reads back as they were.
+  injection (OWASP "CSV injection"): wherever a spreadsheet may start a cell
+  in a text cell - its first character, and after a line break, a tab, a
+  comma or a semicolon (a bare carriage return ends a CSV record for
+  LibreOffice and Excel; Italian Excel splits on ``;``) - a ``=``, ``+``,
+  ``-`` or ``@`` (and a leading tab or carriage return) gets a single quote
+  before it, so that the program shows text instead of running a formula.
+  :func:`restore_formulas` undoes it exactly.
+* :func:`write_csv` writes a frame with formulas neutralised, cells with line
+  breaks quoted, and numbers that :func:`read_table` reads back as they were.
+* :func:`read_table` checks an ``.xlsx`` before reading it
+  (:class:`WorkbookLimits`: size, compression, extent, no DOCTYPE).
 * :func:`require_columns` checks a frame has the columns a function needs.
 
 Examples
@@ -26,9 +32,14 @@ Examples
 from __future__ import annotations
 
 import collections
+import csv
+import datetime as dt
+import numbers as _numbers_abc
+import re
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -41,16 +52,22 @@ from qualitapa._numbers import (
     check_numbers,
     parse_numbers,
 )
-from qualitapa.errors import DataError
+from qualitapa._workbooks import WorkbookLimits, check_workbook
+from qualitapa.errors import DataError, QualitapaError
 
 __all__ = [
+    "FIELD_BREAKS",
     "FORMULA_PREFIXES",
     "NUMBER_CONVENTIONS",
     "TEXT_COLUMNS",
     "Numbers",
+    "WorkbookLimits",
     "neutralise_formulas",
+    "neutralise_text",
     "read_table",
     "require_columns",
+    "restore_formulas",
+    "restore_text",
     "to_numeric_column",
     "unambiguous_numbers",
     "write_csv",
@@ -58,33 +75,148 @@ __all__ = [
 
 #: First characters that make a spreadsheet cell a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Characters after which a spreadsheet may start a new cell: line breaks
+#: (a bare carriage return ends a CSV record), and the separators of the CSV
+#: dialects offices use (tab, comma, semicolon: Italian Excel splits on ``;``).
+FIELD_BREAKS = "\r\n\t,;"
+
+# A cell start with quotes then a formula character gets one more quote (so
+# that restore_text can undo it exactly, even for text that began with quotes).
+_RISKY = re.compile(r"^(?='*[=+\-@\t\r])|(?<=[\r\n\t,;])(?='*[=+\-@])")
+_PROTECTED = re.compile(r"^'(?='*[=+\-@\t\r])|(?<=[\r\n\t,;])'(?='*[=+\-@])")
+# Cells that are data as they are: numbers, truth values, dates and times.
+_PLAIN = (_numbers_abc.Number, dt.date, dt.time, dt.timedelta, np.generic, bytes)
 
 
-def _neutralise_series(s: pd.Series) -> pd.Series:
-    if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
-        return s
-    text = s.astype("string")
-    risky = text.str.startswith(FORMULA_PREFIXES).fillna(False)
-    if not bool(risky.any()):
-        return s
-    out = s.astype(object).copy()
-    out[risky.to_numpy()] = "'" + text[risky].astype(str)
+def neutralise_text(text: str) -> str:
+    """``text`` with a ``'`` wherever a spreadsheet would start a formula.
+
+    Examples
+    --------
+    >>> neutralise_text("ok\\r=cmd|' /C calc'!A0")
+    "ok\\r'=cmd|' /C calc'!A0"
+    >>> neutralise_text("x;-1"), neutralise_text("3 - 1, 2"), neutralise_text("'=x")
+    ("x;'-1", '3 - 1, 2', "''=x")
+    """
+    return _RISKY.sub("'", text)
+
+
+def restore_text(text: str) -> str:
+    """Undo :func:`neutralise_text`: ``restore_text(neutralise_text(t)) == t``.
+
+    Examples
+    --------
+    >>> restore_text("ok\\r'=cmd"), restore_text("''=x"), restore_text("'ok")
+    ('ok\\r=cmd', "'=x", "'ok")
+    """
+    return _PROTECTED.sub("", text)
+
+
+def _text_cells(values: np.ndarray) -> np.ndarray:
+    """Which cells of an object array a writer writes as text (str, and objects
+    other than numbers, dates and missing values, written as ``str(cell)``)."""
+    missing = pd.isna(values)
+    return np.fromiter(
+        (
+            isinstance(v, str) or not (m or isinstance(v, _PLAIN))
+            for v, m in zip(values, missing, strict=True)
+        ),
+        dtype=bool,
+        count=len(values),
+    )
+
+
+def _neutralise_values(values: np.ndarray) -> np.ndarray | None:
+    """Neutralised copy of an object array, or None when no cell needs it."""
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind == "empty":
+        return None
+    cells = ~pd.isna(values) if kind == "string" else _text_cells(values)
+    if not cells.any():
+        return None
+    text = pd.Series(values[cells], dtype=object).map(str)
+    risky = text.str.contains(_RISKY).to_numpy(dtype=bool)
+    if not risky.any():
+        return None
+    out = values.copy()
+    idx = np.flatnonzero(cells)[risky]
+    out[idx] = text[risky].str.replace(_RISKY, "'", regex=True).to_numpy(dtype=object)
     return out
 
 
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+def _neutralise_series(s: pd.Series) -> pd.Series:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        categories = s.cat.categories
+        done = _neutralise_values(categories.to_numpy(dtype=object))
+        # neutralise_text is one-to-one: renamed categories stay distinct
+        return s if done is None else s.cat.rename_categories(list(done))
+    if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
+        return s
+    done = _neutralise_values(s.to_numpy(dtype=object))
+    if done is None:
+        return s
+    return pd.Series(done, index=s.index, name=s.name, dtype=object)
+
+
+def _neutralise_labels(labels: pd.Index) -> pd.Index:
+    if isinstance(labels, pd.MultiIndex):
+        return pd.MultiIndex.from_tuples(
+            [tuple(neutralise_text(x) if isinstance(x, str) else x for x in t) for t in labels],
+            names=labels.names,
+        )
+    return pd.Index(
+        [neutralise_text(x) if isinstance(x, str) else x for x in labels], name=labels.name
+    )
+
+
+def neutralise_formulas(frame: pd.DataFrame, *, index: bool = False) -> pd.DataFrame:
     """Return a copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
 
-    Numbers are left alone (a negative number is data, not a formula); text
-    cells beginning with one of :data:`FORMULA_PREFIXES` get a leading
-    ``'``. Column names are treated the same way.
+    Numbers, dates and truth values are left alone (a negative number is
+    data, not a formula). In text - ``str`` cells, categories, and other
+    objects a writer writes as ``str(cell)`` - every place a spreadsheet
+    may start a cell gets a ``'`` before a ``=``, ``+``, ``-`` or ``@``: the
+    first character (and a leading tab or carriage return), and the
+    character after a carriage return, line feed, tab, comma or semicolon
+    (:data:`FIELD_BREAKS`). Column names are treated the same way, and the
+    index labels too with ``index=True``. :func:`restore_formulas` undoes it.
+
+    Examples
+    --------
+    >>> out = neutralise_formulas(pd.DataFrame({"t": ["a\\n=b", "c;@d", "ok"], "n": [-1, 0, 1]}))
+    >>> out["t"].tolist(), out["n"].tolist()
+    (["a\\n'=b", "c;'@d", 'ok'], [-1, 0, 1])
     """
     out = frame.copy()
-    for col in out.columns:
-        out[col] = _neutralise_series(out[col])
-    out.columns = [
-        "'" + c if isinstance(c, str) and c.startswith(FORMULA_PREFIXES) else c for c in out.columns
-    ]
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        done = _neutralise_series(column)
+        if done is not column:
+            out.isetitem(i, done.array)
+    out.columns = _neutralise_labels(out.columns)
+    if index:
+        out.index = _neutralise_labels(out.index)
+    return out
+
+
+def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`neutralise_formulas` on the text cells and column names of ``frame``.
+
+    For files qualitapa wrote and reads back as definitions (XLSForm CSV
+    sheets): the quotes it added go, quotes the author wrote stay.
+
+    Examples
+    --------
+    >>> restore_formulas(pd.DataFrame({"'=c": ["'=1+2", "''@x", "'ok"]})).to_dict("list")
+    {'=c': ['=1+2', "'@x", "'ok"]}
+    """
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+            restored = column.map(lambda v: restore_text(v) if isinstance(v, str) else v)
+            out.isetitem(i, restored.array)
+    out.columns = [restore_text(c) if isinstance(c, str) else c for c in out.columns]
     return out
 
 
@@ -130,15 +262,72 @@ def unambiguous_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path | Any, *, index: bool = False) -> None:
-    """Write ``frame`` as UTF-8 CSV with spreadsheet formulas neutralised.
+def _has_carriage_return(frame: pd.DataFrame, index: bool) -> bool:
+    """Whether a text cell or label of ``frame`` holds a carriage return."""
+    labels = [frame.columns, *([frame.index] if index else [])]
+    for level in labels:
+        flat = level.to_flat_index() if isinstance(level, pd.MultiIndex) else level
+        if any("\r" in str(x) for x in flat if isinstance(x, (str, tuple))):
+            return True
+    for i in range(frame.shape[1]):
+        s = frame.iloc[:, i]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = pd.Series(s.cat.categories, dtype=object)
+        elif not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
+            continue
+        if bool(s.astype("string").str.contains("\r", regex=False).fillna(False).any()):
+            return True
+    return False
 
+
+@overload
+def write_csv(frame: pd.DataFrame, path: None = None, *, index: bool = False) -> str: ...
+
+
+@overload
+def write_csv(frame: pd.DataFrame, path: str | Path | Any, *, index: bool = False) -> None: ...
+
+
+def write_csv(
+    frame: pd.DataFrame, path: str | Path | Any = None, *, index: bool = False
+) -> str | None:
+    r"""Write ``frame`` as UTF-8 CSV with spreadsheet formulas neutralised.
+
+    Text is neutralised with :func:`neutralise_formulas`. A cell holding a
+    line break is quoted, so that it stays one cell: Python's CSV writer
+    quotes line feeds but not a bare carriage return, so a frame with one
+    is written with CRLF record ends (RFC 4180), which makes it quote both.
     Numbers are written so that :func:`read_table` reads them back as they
     were without a declared convention (see :func:`unambiguous_numbers`).
+
+    Parameters
+    ----------
+    frame
+        The table.
+    path
+        A file path or an open text file; None returns the CSV text.
+    index
+        Also write the index (neutralised too).
+
+    Returns
+    -------
+    str or None
+        The CSV text when ``path`` is None.
+
+    Examples
+    --------
+    >>> print(write_csv(pd.DataFrame({"note": ["=1+2", "a;-3"], "v": [-1.5, 2.125]})), end="")
+    note,v
+    '=1+2,-1.5
+    a;'-3,2.1250
+    >>> write_csv(pd.DataFrame({"note": ["ok\r=cmd"]})).split("\r\n")
+    ['note', '"ok\r\'=cmd"', '']
     """
     # neutralise first: the numbers unambiguous_numbers turns into text ("-4.1250")
     # are data, not formulas, and must not get a quote
-    unambiguous_numbers(neutralise_formulas(frame)).to_csv(path, index=index)
+    out = unambiguous_numbers(neutralise_formulas(frame, index=index))
+    ends = "\r\n" if _has_carriage_return(out, index) else "\n"
+    return out.to_csv(path, index=index, lineterminator=ends, encoding="utf-8")
 
 
 def _sniff_sep(path: Path, encoding: str) -> str:
@@ -362,6 +551,57 @@ def _not_utf8(path: Path) -> DataError:
     return DataError("not UTF-8 text; save the file as 'CSV UTF-8'", source=str(path))
 
 
+_FIELDS_EXPECTED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _too_many_fields(path: Path, sep: str, encoding: str) -> DataError:
+    """The error for a row with more fields than the header (found with the csv module)."""
+    with path.open(encoding=encoding, newline="") as fh:
+        records = csv.reader(fh, delimiter=sep)
+        header = next(records, [])
+        for row, record in enumerate(records, start=1):
+            if len(record) > len(header):
+                return _fields_error(path, row, len(record), len(header))
+    return DataError(  # pragma: no cover - pandas and the csv module agree
+        "a row has more fields than the header", source=str(path)
+    )
+
+
+def _fields_error(path: Path, row: int, fields: int, header: int) -> DataError:
+    return DataError(
+        f"{fields} fields, the header has {header}: a separator too many, or a value "
+        "holding the separator that is not in quotes",
+        source=str(path),
+        row=row,
+    )
+
+
+def _read_csv(p: Path, suffix: str, dtype: Any, kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """pandas.read_csv with the separator sniffed, refusing rows longer than the header.
+
+    pandas takes the extra leading fields of a first row longer than the header
+    for an index, shifting every value a column to the right; with
+    ``index_col=False`` it drops the extra fields with a warning. Both lose data
+    silently, so such a row is an error naming it.
+    """
+    encoding = kwargs.pop("encoding", "utf-8-sig")
+    sep = kwargs.pop("sep", None) or ("\t" if suffix == ".tsv" else _sniff_sep(p, encoding))
+    kwargs.setdefault("index_col", False)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", "Length of header", pd.errors.ParserWarning)
+        try:
+            frame = pd.read_csv(p, dtype=dtype, sep=sep, encoding=encoding, **kwargs)
+        except pd.errors.ParserWarning:
+            raise _too_many_fields(p, sep, encoding) from None
+        except pd.errors.ParserError as exc:
+            found = _FIELDS_EXPECTED.search(str(exc))
+            if found is None:
+                raise
+            expected, line, saw = (int(g) for g in found.groups())
+            raise _fields_error(p, line - 1, saw, expected) from None
+    return frame, sep, encoding
+
+
 def read_table(
     path: str | Path,
     *,
@@ -369,6 +609,7 @@ def read_table(
     dtype: Any = None,
     sheet: str | int | None = None,
     text_columns: Iterable[str] = TEXT_COLUMNS,
+    limits: WorkbookLimits | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
     """Read a CSV (``.csv``, ``.tsv``, ``.txt``) or Excel (``.xlsx``) table.
@@ -395,16 +636,22 @@ def read_table(
         zeros); by default :data:`TEXT_COLUMNS`.
     sheet
         Excel sheet name or number (Excel only).
+    limits
+        How big an Excel workbook may be (Excel only; see
+        :class:`WorkbookLimits`): by default 10 million cells per sheet,
+        256 MiB unpacked, compressed at most 100 to 1, changed by the
+        ``QUALITAPA_XLSX_MAX_*`` environment variables.
     **kwargs
         Passed to :func:`pandas.read_csv` / :func:`pandas.read_excel`.
 
     Raises
     ------
     DataError
-        The file is missing, empty, or not a well-formed table; numbers are
-        ambiguous or contradict ``numbers``. The message names the file
-        (and the row and column of the first faulty cell; ``failure_cases``
-        lists them all).
+        The file is missing, empty, or not a well-formed table (a row with
+        more fields than the header, a workbook that is not a zip archive,
+        is damaged or goes beyond ``limits``); numbers are ambiguous or
+        contradict ``numbers``. The message names the file (and the row and
+        column of the first faulty cell; ``failure_cases`` lists them all).
 
     Examples
     --------
@@ -444,16 +691,10 @@ def read_table(
             if parse:
                 # text cells as they are: the number convention decides, not pandas
                 dtype = collections.defaultdict(lambda: object, dtype)
-            with pd.ExcelFile(p) as book:
-                frame = pd.read_excel(
-                    book, sheet_name=0 if sheet is None else sheet, dtype=dtype, **kwargs
-                )
-                if sheet is None and len(book.sheet_names) > 1:
-                    frame.attrs[SHEETS] = list(book.sheet_names)
+            check_workbook(p, limits)
+            frame = _read_workbook(p, sheet, dtype, kwargs)
         else:
-            encoding = kwargs.pop("encoding", "utf-8-sig")
-            sep = kwargs.pop("sep", None) or ("\t" if suffix == ".tsv" else _sniff_sep(p, encoding))
-            frame = pd.read_csv(p, dtype=dtype, sep=sep, encoding=encoding, **kwargs)
+            frame, sep, encoding = _read_csv(p, suffix, dtype, kwargs)
 
             def reread(columns: list[Any]) -> pd.DataFrame:
                 # the cells of these columns as written: the convention decides, not pandas
@@ -465,9 +706,28 @@ def read_table(
         raise DataError(f"not a well-formed table: {exc}", source=str(p)) from exc
     except UnicodeDecodeError as exc:
         raise _not_utf8(p) from exc
+    except OSError as exc:  # a folder, no permission...
+        raise DataError(f"cannot read the file: {exc.strerror or exc}", source=str(p)) from exc
     if not parse:
         return frame
     return _read_numbers(frame, numbers, skip, str(p), reread)
+
+
+def _read_workbook(p: Path, sheet: str | int | None, dtype: Any, kwargs: dict[str, Any]) -> Any:
+    """pandas.read_excel on a checked workbook; whatever openpyxl raises is a DataError."""
+    try:
+        with pd.ExcelFile(p, engine="openpyxl") as book:
+            frame = pd.read_excel(
+                book, sheet_name=0 if sheet is None else sheet, dtype=dtype, **kwargs
+            )
+            if sheet is None and len(book.sheet_names) > 1:
+                frame.attrs[SHEETS] = list(book.sheet_names)
+    except (QualitapaError, MemoryError):
+        raise
+    except Exception as exc:  # openpyxl raises many kinds of errors on a damaged workbook
+        detail = str(exc) or type(exc).__name__
+        raise DataError(f"cannot read the workbook: {detail}", source=str(p)) from exc
+    return frame
 
 
 def require_columns(
