@@ -1,13 +1,17 @@
 """Excel export: one sheet per table (extra ``excel``, openpyxl).
 
 Text cells are neutralised against formula injection exactly as in the CSV
-exports (:func:`qualitapa.io.neutralise_formulas`: a leading ``'``) and are
-stored as text cells, never as formulas. Headers are bold on a coloured
-band, frozen, with an auto-filter; column widths follow the content.
+exports (:func:`qualitapa.io.neutralise_formulas`: a ``'`` where a formula
+could start) and every text - headers, index sheet, cells of any column - is
+stored as a text cell, never as a formula (:func:`text_cell`). Headers are
+bold on a coloured band, frozen, with an auto-filter; column widths follow
+the content.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import numbers
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -19,13 +23,15 @@ import pandas as pd
 from qualitapa.errors import DataError
 from qualitapa.io import neutralise_formulas
 
-__all__ = ["EXCEL_MAX_ROWS", "sheet_names", "write_excel"]
+__all__ = ["EXCEL_MAX_ROWS", "sheet_names", "text_cell", "write_excel"]
 
 #: Rows in an Excel sheet (header included).
 EXCEL_MAX_ROWS = 1_048_576
 _MAX_COLUMNS = 16_384
 _INVALID = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _RESERVED = {"history"}
+# what openpyxl refuses to write (XML 1.0 has no such characters)
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def sheet_names(names: Iterable[str]) -> list[str]:
@@ -69,6 +75,39 @@ def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return neutralise_formulas(out)
 
 
+def text_cell(ws: Any, value: str) -> Any:
+    """An openpyxl write-only cell holding ``value`` as text, never as a formula.
+
+    openpyxl stores a string starting with ``=`` as a formula; this cell is
+    typed text (``data_type = "s"``). Text that a spreadsheet would run if a
+    clerk edited and confirmed the cell (starting with ``= + - @``) also gets
+    Excel's quote prefix, the ``'`` typed before text, which is not part of
+    the value: the text reads back exactly.
+
+    Control characters that XML cannot hold (all but tab, line feed and
+    carriage return: ESC, BEL...) become U+FFFD, the replacement character,
+    instead of failing the whole export. A carriage return reads back as a
+    line feed (XML normalises line ends).
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook(write_only=True).create_sheet()
+    >>> cell = text_cell(ws, "=1+2")
+    >>> cell.value, cell.data_type, cell.quotePrefix
+    ('=1+2', 's', True)
+    >>> text_cell(ws, "\x1b]0;title\x07").value
+    '\ufffd]0;title\ufffd'
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=_XML_ILLEGAL.sub("\ufffd", value))
+    cell.data_type = "s"
+    if value.startswith(("=", "+", "-", "@")):
+        cell.quotePrefix = True
+    return cell
+
+
 def _cell_value(value: Any) -> Any:
     if value is None or value is pd.NaT:
         return None
@@ -80,6 +119,8 @@ def _cell_value(value: Any) -> Any:
         return value.item()
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
+    if not isinstance(value, (str, numbers.Number, dt.date, dt.time, dt.timedelta)):
+        return str(value)  # other objects as the CSV export writes them
     return value
 
 
@@ -136,7 +177,6 @@ def write_excel(
     """
     try:
         from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Alignment, Font, PatternFill
         from openpyxl.utils import get_column_letter
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -162,7 +202,7 @@ def write_excel(
     def header_row(ws: Any, labels: Iterable[Any]) -> list[Any]:
         cells = []
         for label in labels:
-            cell = WriteOnlyCell(ws, value=str(label))
+            cell = text_cell(ws, str(label))
             cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
             cells.append(cell)
         return cells
@@ -179,7 +219,7 @@ def write_excel(
         ws.column_dimensions["B"].width = 90
         ws.append(header_row(ws, index.columns))
         for entry in neutralise_formulas(index).itertuples(index=False, name=None):
-            ws.append([str(v) for v in entry])
+            ws.append([text_cell(ws, str(v)) for v in entry])
     for name, (_, frame) in zip(names, tables.items(), strict=True):
         data = _excel_frame(frame)
         ws = wb.create_sheet(name)
@@ -189,19 +229,9 @@ def write_excel(
         if data.shape[1]:
             ws.auto_filter.ref = f"A1:{get_column_letter(data.shape[1])}{len(data) + 1}"
         ws.append(header_row(ws, data.columns))
-        text_cols = [
-            j
-            for j, col in enumerate(data.columns)
-            if pd.api.types.is_object_dtype(data[col]) or pd.api.types.is_string_dtype(data[col])
-        ]
         for row in data.itertuples(index=False, name=None):
             values = [_cell_value(v) for v in row]
-            for j in text_cols:
-                if isinstance(values[j], str):
-                    cell = WriteOnlyCell(ws, value=values[j])
-                    cell.data_type = "s"  # text, never a formula
-                    values[j] = cell
-            ws.append(values)
+            ws.append([text_cell(ws, v) if isinstance(v, str) else v for v in values])
     target.parent.mkdir(parents=True, exist_ok=True)
     wb.save(target)
     return target

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.__about__ import __version__
-from qualitapa.io import neutralise_formulas, unambiguous_numbers
+from qualitapa.io import neutralise_text, write_csv
 from qualitapa.reporting._schema import check_cells, infer_schema
 
 __all__ = [
@@ -228,12 +228,16 @@ def write_datapackage(
             if bool(frame.duplicated(subset=key).any()):
                 raise ValueError(f"table {table!r}: the primary key {key} is not unique")
         schema = infer_schema(frame, fields=fields.get(table), primary_key=key)
+        # the header as written: a name that could start a formula has a quote
+        for field in schema["fields"]:
+            field["name"] = neutralise_text(field["name"])
+        if "primaryKey" in schema:
+            schema["primaryKey"] = [neutralise_text(str(k)) for k in schema["primaryKey"]]
         rname = names[table]
         path = out_dir / f"{rname}.csv"
-        # 34.375 written "34.3750": read back one way only (qualitapa.io.read_table)
-        unambiguous_numbers(neutralise_formulas(_prepare(frame))).to_csv(
-            path, index=False, encoding="utf-8", lineterminator="\n"
-        )
+        # formulas neutralised, cells with line breaks quoted, 34.375 written
+        # "34.3750": read back one way only (qualitapa.io.read_table)
+        write_csv(_prepare(frame), path)
         size, digest = _file_facts(path)
         resource: dict[str, Any] = {
             "name": rname,
@@ -328,6 +332,37 @@ def _check_descriptor(package: Any, where: str) -> list[dict[str, Any]]:
     return problems
 
 
+def _field_problems(field: Mapping[str, Any]) -> list[str]:
+    """What is wrong with the properties of a field descriptor that the cell checks use."""
+    out = []
+    constraints = field.get("constraints", {})
+    if not isinstance(constraints, dict):
+        return ["'constraints' must be an object"]
+    for name in ("minLength", "maxLength"):
+        value = constraints.get(name)
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            out.append(f"constraint {name} must be a whole number >= 0, not {value!r}")
+    for name in ("minimum", "maximum"):
+        value = constraints.get(name)
+        if value is not None and (
+            not isinstance(value, str | int | float) or isinstance(value, bool)
+        ):
+            out.append(f"constraint {name} must be a number or a date, not {value!r}")
+    if "enum" in constraints and not isinstance(constraints["enum"], list):
+        out.append(f"constraint enum must be a list, not {constraints['enum']!r}")
+    if "pattern" in constraints and not isinstance(constraints["pattern"], str):
+        out.append(f"constraint pattern must be text, not {constraints['pattern']!r}")
+    for name in ("trueValues", "falseValues"):
+        values = field.get(name)
+        if values is not None and not (
+            isinstance(values, list) and all(isinstance(v, str) for v in values)
+        ):
+            out.append(f"{name} must be a list of texts, not {values!r}")
+    return out
+
+
 def _check_schema(rname: str, schema: Any) -> list[dict[str, Any]]:
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         return [_problem(rname, "the resource has no Table Schema with 'fields'", field="schema")]
@@ -338,11 +373,19 @@ def _check_schema(rname: str, schema: Any) -> list[dict[str, Any]]:
             problems.append(_problem(rname, f"field {i + 1} has no name", field="schema"))
             continue
         names.append(field["name"])
+        problems.extend(
+            _problem(rname, message, field=field["name"]) for message in _field_problems(field)
+        )
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         problems.append(_problem(rname, f"duplicate field names {dupes}", field="schema"))
     key = schema.get("primaryKey", [])
-    key = [key] if isinstance(key, str) else list(key)
+    key = [key] if isinstance(key, str) else key
+    if not isinstance(key, list) or not all(isinstance(k, str) for k in key):
+        problems.append(
+            _problem(rname, "primaryKey must be a field name or a list of them", field="schema")
+        )
+        return problems
     for col in key:
         if col not in names:
             problems.append(

@@ -3,17 +3,41 @@
 :func:`infer_schema` describes a frame as a Table Schema; :func:`check_cells`
 checks the text cells of a CSV column against a field descriptor, vectorised
 with pandas. Both are used by the open-data writer and validator.
+
+A ``pattern`` constraint comes from the package being validated, which may
+be hostile: a pattern such as ``(a|a)+$`` backtracks for minutes in a
+backtracking engine (Python's ``re`` takes minutes on ``(a+)+$`` too). Patterns
+run in the `regex <https://pypi.org/project/regex/>`_ engine, which handles
+many such patterns in linear time and takes a timeout: a value that takes
+longer than :data:`PATTERN_TIMEOUT` (or a field that takes longer than
+:data:`PATTERN_BUDGET` in all) stops the check of that field with a problem
+saying so, instead of a hang.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import regex
 
-__all__ = ["KNOWN_FIELDS", "TABLE_SCHEMA_TYPES", "check_cells", "field_type", "infer_schema"]
+__all__ = [
+    "KNOWN_FIELDS",
+    "PATTERN_BUDGET",
+    "PATTERN_TIMEOUT",
+    "TABLE_SCHEMA_TYPES",
+    "check_cells",
+    "field_type",
+    "infer_schema",
+]
+
+#: Seconds a ``pattern`` constraint may take on one value.
+PATTERN_TIMEOUT = 0.25
+#: Seconds a ``pattern`` constraint may take on all the values of a field.
+PATTERN_BUDGET = 5.0
 
 #: The Table Schema types this module writes and validates.
 TABLE_SCHEMA_TYPES = (
@@ -181,6 +205,51 @@ def _matches(text: pd.Series, pattern: str) -> pd.Series:
     return text.str.fullmatch(pattern).fillna(False).astype(bool)
 
 
+def _check_pattern(
+    text: pd.Series, valid: pd.Series, pattern: str, add: Callable[[pd.Series, str], None]
+) -> None:
+    """Problems of the ``valid`` cells of ``text`` that do not match ``pattern`` (whole value).
+
+    Each distinct value is matched once, under :data:`PATTERN_TIMEOUT` and
+    :data:`PATTERN_BUDGET`; the first value over a limit is reported as such
+    and the rest of the field is not checked.
+    """
+    try:
+        compiled = regex.compile(pattern)
+    except (regex.error, RecursionError, OverflowError) as exc:
+        add(valid, f"the pattern {pattern!r} is not a valid regular expression ({exc})")
+        return
+    values = text[valid]
+    matched: dict[str, bool] = {}
+    deadline = time.monotonic() + PATTERN_BUDGET
+    for value in pd.unique(values):  # distinct values, not rows
+        left = deadline - time.monotonic()
+        try:
+            if left <= 0:
+                raise TimeoutError
+            matched[value] = (
+                compiled.fullmatch(value, timeout=min(PATTERN_TIMEOUT, left)) is not None
+            )
+        except TimeoutError:
+            first = values.index[(values == value).to_numpy()][0]
+            too_slow = pd.Series(False, index=text.index)
+            too_slow[first] = True
+            limit = (
+                f"{PATTERN_TIMEOUT:g} s on this value"
+                if left > PATTERN_TIMEOUT
+                else f"{PATTERN_BUDGET:g} s on the field"
+            )
+            add(
+                too_slow,
+                f"the pattern {pattern!r} backtracks catastrophically (more than {limit}): "
+                "the field is not checked further; simplify the pattern",
+            )
+            break
+    # values not reached (after a timeout) are not reported as mismatches
+    ok = values.map(lambda v: matched.get(v, True)).astype(bool)
+    add(valid & ~ok.reindex(text.index, fill_value=True), "does not match the pattern")
+
+
 def _parse_ok(text: pd.Series, field: Mapping[str, Any]) -> pd.Series:
     """True where the (non-missing) text is a valid value of the field's type."""
     kind = field.get("type", "string")
@@ -267,7 +336,7 @@ def check_cells(
         allowed = [str(v) for v in constraints["enum"]]
         add(valid & ~text.isin(allowed), f"not one of the allowed values {allowed}")
     if "pattern" in constraints:
-        add(valid & ~_matches(text, str(constraints["pattern"])), "does not match the pattern")
+        _check_pattern(text, valid, str(constraints["pattern"]), add)
     lengths = text.str.len()
     if "minLength" in constraints:
         add(valid & (lengths < int(constraints["minLength"])), "shorter than minLength")
