@@ -42,7 +42,13 @@ import pandas as pd
 
 from qualitapa.errors import FormulaError
 
-__all__ = ["FUNCTIONS", "Expression"]
+__all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "Expression"]
+
+#: Longest expression accepted (checked before tokenising).
+MAX_LENGTH = 20_000
+#: Deepest nesting of parentheses and function calls accepted (the parser,
+#: the reference walk and the evaluation recurse once per level).
+MAX_DEPTH = 50
 
 #: Functions of the subset and their number of arguments.
 FUNCTIONS: Mapping[str, int] = {"selected": 2, "count-selected": 1, "not": 1}
@@ -137,6 +143,16 @@ class _Parser:
         self.tokens = tokens
         self.i = 0
         self.err = err
+        self.depth = 0
+
+    def enter(self, t: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.err(
+                f"the expression is nested more than {MAX_DEPTH} levels deep",
+                token=t.text,
+                position=t.pos,
+            )
 
     @property
     def tok(self) -> _Token:
@@ -204,8 +220,10 @@ class _Parser:
             return _Self()
         if t.kind == "lparen":
             self.i += 1
+            self.enter(t)
             node = self.or_expr()
             self.take("rparen")
+            self.depth -= 1
             return node
         if t.kind == "name":
             if t.text in ("and", "or"):
@@ -218,6 +236,7 @@ class _Parser:
                 )
             self.i += 1
             self.take("lparen")
+            self.enter(t)
             args: list[Any] = []
             if self.tok.kind != "rparen":
                 args.append(self.or_expr())
@@ -225,6 +244,7 @@ class _Parser:
                     self.i += 1
                     args.append(self.or_expr())
             self.take("rparen")
+            self.depth -= 1
             if len(args) != FUNCTIONS[t.text]:
                 raise self.err(
                     f"{t.text}() takes {FUNCTIONS[t.text]} argument(s), not {len(args)}",
@@ -369,7 +389,7 @@ class Expression:
         def err(message: str, *, token: str | None = None, position: int | None = None) -> Any:
             return FormulaError(
                 message,
-                formula=text,
+                formula=text if len(text) <= 200 else text[:200] + "...",
                 token=token,
                 position=position,
                 item=item,
@@ -379,6 +399,8 @@ class Expression:
 
         if not isinstance(text, str) or not text.strip():
             raise err("empty expression")
+        if len(text) > MAX_LENGTH:
+            raise err(f"the expression is longer than {MAX_LENGTH} characters")
         tree = _Parser(_tokenize(text, err), err).parse()
         refs: set[str] = set()
         uses_self = False

@@ -33,7 +33,9 @@ from typing import Any
 
 import pandas as pd
 
-from qualitapa.errors import DefinitionError
+from qualitapa._workbooks import WorkbookLimits, check_workbook
+from qualitapa.errors import DataError, DefinitionError
+from qualitapa.io import read_table, restore_formulas, write_csv
 from qualitapa.models import Text
 from qualitapa.surveys._models import (
     Choice,
@@ -134,7 +136,19 @@ def _normalise(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _read_sheets(path: Path) -> dict[str, pd.DataFrame]:
+def _read_csv_sheet(path: Path) -> pd.DataFrame:
+    """A CSV sheet as text, the quotes :func:`write_xlsform` put before formulas removed."""
+    if not path.read_bytes().strip():
+        return pd.DataFrame()
+    try:
+        frame = read_table(path, dtype=str, keep_default_na=False, text_columns=())
+    except DataError as exc:
+        where = f"{path}, row {exc.row + 1}" if exc.row is not None else str(path)
+        raise DefinitionError(exc.message, source=where) from exc
+    return restore_formulas(frame)
+
+
+def _read_sheets(path: Path, limits: WorkbookLimits | None = None) -> dict[str, pd.DataFrame]:
     if not path.exists():
         raise DefinitionError("XLSForm not found", source=str(path))
     if path.is_dir():
@@ -148,7 +162,13 @@ def _read_sheets(path: Path) -> dict[str, pd.DataFrame]:
                 source=str(path),
             ) from None
         try:
-            sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+            check_workbook(path, limits)
+        except DataError as exc:
+            raise DefinitionError(exc.message, source=str(path)) from exc
+        try:
+            sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
+        except MemoryError:
+            raise
         except Exception as exc:  # openpyxl raises many kinds of errors
             raise DefinitionError(f"cannot read the workbook: {exc}", source=str(path)) from exc
         return {str(k).strip().lower(): v for k, v in sheets.items()}
@@ -163,16 +183,11 @@ def _read_sheets(path: Path) -> dict[str, pd.DataFrame]:
     for sheet in ("survey", "choices", "settings", "dimensions"):
         p = (names or {}).get(sheet, folder / f"{sheet}.csv")
         if p.exists():
-            try:
-                out[sheet] = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-                raise DefinitionError(f"cannot read the sheet: {exc}", source=str(p)) from exc
-            except pd.errors.EmptyDataError:
-                out[sheet] = pd.DataFrame()
+            out[sheet] = _read_csv_sheet(p)
     return out
 
 
-def read_xlsform(path: str | Path) -> Instrument:
+def read_xlsform(path: str | Path, *, limits: WorkbookLimits | None = None) -> Instrument:
     """Read an XLSForm questionnaire into an :class:`Instrument`.
 
     Parameters
@@ -180,7 +195,11 @@ def read_xlsform(path: str | Path) -> Instrument:
     path
         An ``.xlsx`` workbook (needs the ``excel`` extra), a folder with
         ``survey.csv``, ``choices.csv`` and ``settings.csv``, or the path
-        of such a ``survey.csv``.
+        of such a ``survey.csv``. In CSV sheets, a ``'`` before text that
+        would start a formula (as :func:`write_xlsform` writes it, see
+        :func:`qualitapa.io.neutralise_text`) is removed.
+    limits
+        How big a workbook may be (see :class:`qualitapa.io.WorkbookLimits`).
 
     Returns
     -------
@@ -189,8 +208,10 @@ def read_xlsform(path: str | Path) -> Instrument:
     Raises
     ------
     DefinitionError
-        The file is missing, a sheet or column is missing, or a row is
-        invalid; the message names the file, the sheet and the row.
+        The file is missing or is not a readable workbook (or goes beyond
+        ``limits``), a sheet or column is missing, or a row is invalid
+        (more fields than the header, for a CSV sheet); the message names
+        the file, the sheet and the row.
 
     Examples
     --------
@@ -214,7 +235,7 @@ def read_xlsform(path: str | Path) -> Instrument:
     """
     path = Path(path)
     source = str(path)
-    sheets = _read_sheets(path)
+    sheets = _read_sheets(path, limits)
     if "survey" not in sheets:
         raise DefinitionError("the XLSForm has no 'survey' sheet", source=source)
     settings_rows = _normalise(sheets["settings"]) if "settings" in sheets else []
@@ -602,13 +623,28 @@ def write_xlsform(
     if path is not None:
         p = Path(path)
         if p.suffix.lower() == ".xlsx":
-            with pd.ExcelWriter(p, engine="openpyxl") as writer:
-                for name, frame in sheets.items():
-                    frame.to_excel(writer, sheet_name=name, index=False)
+            _write_workbook(sheets, p)
         else:
             p.mkdir(parents=True, exist_ok=True)
-            # A form is a definition, not exported data: expressions such as
-            # "-1 < ." must survive a round trip, so no formula neutralising here.
+            # Neutralised like every CSV qualitapa writes, so that a label such as
+            # "=HYPERLINK(...)" does not run when the sheet is opened; read_xlsform
+            # removes the quotes again: "-1 < ." survives a round trip.
             for name, frame in sheets.items():
-                frame.to_csv(p / f"{name}.csv", index=False)
+                write_csv(frame, p / f"{name}.csv")
     return sheets
+
+
+def _write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> None:
+    """Write the sheets to ``path``, every text as a text cell (never a formula)."""
+    from openpyxl import Workbook
+
+    from qualitapa.reporting._excel import text_cell
+
+    book = Workbook(write_only=True)
+    for name, frame in sheets.items():
+        ws = book.create_sheet(name)
+        ws.append([text_cell(ws, str(c)) for c in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            ws.append([text_cell(ws, str(v)) if _cell({"v": v}, "v") else None for v in row])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
