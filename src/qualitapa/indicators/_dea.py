@@ -455,20 +455,27 @@ def _read_matrix(
     for col in columns:
         values, bad = to_numeric_column(data[col], source=source, column=col)
         missing = np.isnan(values) & ~bad
-        for i in np.flatnonzero(bad | missing):
+        infinite = np.isinf(values)
+        for i in np.flatnonzero(bad | missing | infinite):
             problems.append(
                 {
                     "row": int(i) + 1,
                     "column": col,
                     "value": data[col].iloc[i],
-                    "problem": "not a number" if bad[i] else "missing",
+                    "problem": "not a number"
+                    if bad[i]
+                    else ("not a finite number" if infinite[i] else "missing"),
                 }
             )
         cols.append(values)
     if problems:
+        first = problems[0]
         raise DataError(
-            f"{role}s must be numbers for every organization",
+            f"{role}s must be finite numbers for every organization "
+            f"({first['problem']}: {first['value']!r})",
             source=source,
+            row=first["row"],
+            column=first["column"],
             failure_cases=pd.DataFrame(problems),
         )
     return np.column_stack(cols) if cols else np.zeros((len(data), 0))
