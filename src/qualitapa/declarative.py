@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import importlib.resources
 import inspect
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -47,7 +48,7 @@ from qualitapa.catalog import KINDS, KINDS_BY_NAME, Override
 from qualitapa.errors import DefinitionError
 from qualitapa.hookspecs import hookimpl
 
-__all__ = ["TomlPlugin", "load_definitions", "toml_plugin"]
+__all__ = ["MAX_TOML_DEPTH", "TomlPlugin", "load_definitions", "loads_toml", "toml_plugin"]
 
 
 def _parse_section(
@@ -106,8 +107,10 @@ def load_definitions(path: str | Path) -> dict[str, list[Any]]:
     Raises
     ------
     DefinitionError
-        Invalid TOML, an unknown section, or an invalid entry (the message
-        names the file, the section, the entry number and the field).
+        Invalid TOML (or not UTF-8, or nested more than
+        :data:`MAX_TOML_DEPTH` levels deep), an unknown section, or an
+        invalid entry (the message names the file, the section, the entry
+        number and the field).
 
     Examples
     --------
@@ -120,12 +123,96 @@ def load_definitions(path: str | Path) -> dict[str, list[Any]]:
     path = Path(path)
     source = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise DefinitionError("file not found", source=source) from None
+    except OSError as exc:  # a folder, no permission...
+        raise DefinitionError(
+            f"cannot read the file: {exc.strerror or exc}", source=source
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DefinitionError(
+            f"not UTF-8 text (line {line}, byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            source=source,
+        ) from None
+    return parse_definitions(loads_toml(text, source=source), source=source, base_dir=path.parent)
+
+
+#: Deepest nesting of arrays, tables and dotted keys accepted in a TOML file
+#: (definitions need four or five levels; Python's TOML parser recurses once
+#: per level and fails at a few hundred with a RecursionError).
+MAX_TOML_DEPTH = 32
+
+# Strings and comments, where brackets do not nest: linear-time alternatives
+# (each starts with a different character, so nothing backtracks).
+_TOML_INERT = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*',
+    re.DOTALL,
+)
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of ``[ ]`` and ``{ }`` outside strings and comments."""
+    depth = deepest = 0
+    for m in re.finditer(r"[\[\]{}]", _TOML_INERT.sub("", text)):
+        depth = depth + 1 if m.group() in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _data_depth(data: Any) -> int:
+    """The deepest nesting of tables and arrays in parsed data (no recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_TOML_DEPTH:
+            break
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return deepest
+
+
+def loads_toml(text: str, *, source: str) -> dict[str, Any]:
+    """Parse TOML text, refusing nesting deeper than :data:`MAX_TOML_DEPTH`.
+
+    Raises
+    ------
+    DefinitionError
+        Invalid or too deeply nested TOML, naming ``source``.
+
+    Examples
+    --------
+    >>> loads_toml("x = [[1, 2], [3]]", source="defs.toml")
+    {'x': [[1, 2], [3]]}
+    >>> loads_toml("x = " + "[" * 40 + "]" * 40, source="defs.toml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DefinitionError: defs.toml: the TOML is nested more than 32 levels deep...
+    """
+    too_deep = DefinitionError(
+        f"the TOML is nested more than {MAX_TOML_DEPTH} levels deep (arrays, inline tables "
+        "or dotted keys); definitions need a few levels",
+        source=source,
+    )
+    # brackets nest 2 levels per array of tables ([[a]]): count them generously
+    if _bracket_depth(text) > MAX_TOML_DEPTH + 2:
+        raise too_deep
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DefinitionError(f"invalid TOML: {exc}", source=source) from exc
-    return parse_definitions(data, source=source, base_dir=path.parent)
+    except RecursionError:  # pragma: no cover - the bracket count comes first
+        raise too_deep from None
+    if _data_depth(data) > MAX_TOML_DEPTH:
+        raise too_deep
+    return data
 
 
 def parse_definitions(
