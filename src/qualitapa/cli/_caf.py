@@ -86,12 +86,12 @@ def caf_panels(method: str, kind: str, lang: str, fmt: str | None, output: Path 
 def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Path | None) -> None:
     """Write an empty scoring sheet for the 28 sub-criteria."""
     from qualitapa.caf import scoring_template, write_template
-    from qualitapa.io import neutralise_formulas
+    from qualitapa.io import write_csv
 
     who = assessors or ("",)
     if output is None:
         frame = scoring_template(method=method, assessors=who, lang=lang)
-        click.echo(neutralise_formulas(frame).to_csv(index=False), nl=False)
+        click.echo(write_csv(frame), nl=False)
         return
     frame = write_template(output, method=method, assessors=who, lang=lang)
     click.echo(f"wrote {len(frame)} row(s) to {output}", err=True)

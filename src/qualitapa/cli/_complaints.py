@@ -435,7 +435,7 @@ def export_command(
     from qualitapa.complaints import (
         pseudonymise as pseudo,
     )
-    from qualitapa.io import neutralise_formulas
+    from qualitapa.io import write_csv
 
     if pseudonymise and not secret:
         raise DataError(f"--pseudonymise needs a secret: --secret or ${SECRET_ENV}")
@@ -447,7 +447,7 @@ def export_command(
         if pseudonymise:
             frame = pseudo(frame, secret or "")
         if fmt == "csv":
-            text = neutralise_formulas(frame).to_csv(index=False)
+            text = write_csv(frame)  # formulas neutralised, line breaks quoted
         else:
             catalog = get_catalog()
             requests = open311_requests(
@@ -458,7 +458,7 @@ def export_command(
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"wrote {output}", err=True)
 
 

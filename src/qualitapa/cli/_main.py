@@ -37,7 +37,7 @@ import pandas as pd
 from qualitapa.__about__ import __version__
 from qualitapa.cli._terminal import json_safe, printable, terminal_guard
 from qualitapa.errors import DataError, PluginWarning, QualitapaError, QualitapaWarning
-from qualitapa.io import NUMBER_CONVENTIONS, neutralise_formulas, read_table, unambiguous_numbers
+from qualitapa.io import NUMBER_CONVENTIONS, read_table, write_csv
 
 __all__ = [
     "EXIT_ERROR",
@@ -304,8 +304,7 @@ def emit(
         suffix = output.suffix.lower() if output is not None else ""
         fmt = {".csv": "csv", ".json": "json"}.get(suffix, "csv" if output else "table")
     if fmt == "csv":
-        # neutralise first: numbers made text by unambiguous_numbers are not formulas
-        text = unambiguous_numbers(neutralise_formulas(frame)).to_csv(index=False)
+        text = write_csv(frame)  # formulas neutralised, line breaks quoted
     elif fmt == "json":
         text = json_safe(json.dumps(_jsonable(frame), indent=2, ensure_ascii=False)) + "\n"
     else:
@@ -319,7 +318,7 @@ def emit(
         # shows them visibly on a terminal
         click.echo(text, nl=False, color=True)
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(text, encoding="utf-8", newline="")  # CSV says its line ends
         echo(f"wrote {len(frame)} row(s) to {output}", err=True)
 
 
