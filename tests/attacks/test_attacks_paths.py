@@ -106,14 +106,16 @@ def test_the_demo_never_reads_a_file_outside_the_plugin(tmp_path, secret, monkey
     try:
         with isolated_plugins(["evil"]):
             monkeypatch.setattr("builtins.open", spy)
-            result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "out")])
+            result = CliRunner().invoke(
+                cli, ["demo", "--out", str(tmp_path / "out"), "--organization", "000001"]
+            )
     finally:
         sys.modules.pop("qp_attack_paths_evil", None)
+    assert not any("passwd" in name for name in opened)
+    assert "the secret" not in result.output
     assert result.exit_code == 1
     assert "plugin 'evil' skipped" in result.stderr
     assert "outside" in result.stderr
-    assert "the secret" not in result.output
-    assert not any("passwd" in name for name in opened)
 
 
 class _OutsideData:

@@ -61,6 +61,16 @@ BROKEN = {
         """,
         None,
     ),
+    "bad-signature": (
+        """
+        from qualitapa import hookimpl
+
+        @hookimpl
+        def qualitapa_services(settings):
+            return []
+        """,
+        None,
+    ),
 }
 
 #: Message each broken plugin is skipped with.
@@ -70,6 +80,7 @@ EXPECTED = {
     "malformed-toml": "invalid TOML",
     "hook-raises": "qualitapa_services() raised KeyError",
     "bad-item": "returned a dict; expected Service",
+    "bad-signature": "{'settings'} are declared in the hookimpl but can not be found",
 }
 
 REGISTRY = """

@@ -19,7 +19,6 @@ import csv
 import io
 import json
 import os
-import pty
 import select
 import subprocess
 import sys
@@ -160,6 +159,7 @@ def test_anything_printed_to_a_terminal_is_shown_visibly(evil, monkeypatch):
 
 def _run_on_a_terminal(args: list[str], env: dict[str, str]) -> bytes:
     """Run the CLI with its stdout and stderr on a pseudo-terminal; what it printed."""
+    pty = pytest.importorskip("pty")  # POSIX only (CI is Linux)
     leader, follower = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-c", "from qualitapa.cli import main; main()", *args],

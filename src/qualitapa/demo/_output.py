@@ -135,7 +135,8 @@ class DemoFolder:
                     f"the folder is not empty ({shown}{', ...' if len(entries) > 5 else ''}) "
                     f"and holds no previous demo output ({MANIFEST}): use an empty folder, "
                     "or --force to write next to these files (files the demo did not write "
-                    "are never replaced)"
+                    "are never replaced; the output of a qualitapa older than the manifest "
+                    "has none: delete that folder yourself)"
                 )
             self._check_targets_free(set())
             return
