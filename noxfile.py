@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+from pathlib import Path
 
 import nox
 
@@ -18,8 +19,8 @@ def _plugin_args() -> list[str]:
     return [arg for pyproject in PLUGINS for arg in ("-e", os.path.dirname(pyproject))]
 
 
-def _install_all(session: nox.Session, extras: str = "dev") -> None:
-    session.install("-e", f".[{extras}]", *_plugin_args())
+def _install_all(session: nox.Session, extras: str = "dev", *pip_args: str) -> None:
+    session.install(*pip_args, "-e", f".[{extras}]", *_plugin_args())
 
 
 @nox.session
@@ -34,6 +35,48 @@ def tests(session: nox.Session) -> None:
         "--cov-report=term-missing:skip-covered",
         *session.posargs,
     )
+
+
+#: The oldest versions pyproject.toml allows, per Python: its floors, raised only
+#: where that Python has no wheels for the floor (numpy 1.26 and pandas 2.2.0
+#: predate Python 3.13, scipy 1.11.0 predates 3.12).
+FLOORS = {
+    "attrs": "24.1.0",
+    "click": "8.1.0",
+    "holidays": "0.60",
+    "numpy": "1.26.0",
+    "pandas": "2.2.0",
+    "pluggy": "1.5.0",
+    "scipy": "1.11.0",
+    "openpyxl": "3.1.0",
+    "jinja2": "3.1.0",
+    "matplotlib": "3.8.0",
+}
+RAISED = {
+    "3.12": {"scipy": "1.11.2"},
+    "3.13": {"numpy": "2.1.0", "pandas": "2.2.3", "scipy": "1.14.1", "matplotlib": "3.9.2"},
+}
+PYTHONS = ["3.11", "3.12", "3.13"]
+
+
+@nox.session(python=PYTHONS)
+@nox.parametrize("deps", ["oldest", "newest"])
+def tests_deps(session: nox.Session, deps: str) -> None:
+    """The suite on the oldest dependency versions pyproject.toml allows, and on the newest.
+
+    ``nox -s tests_deps`` runs the whole matrix (Python 3.11-3.13 x oldest/newest);
+    ``nox -s "tests_deps-3.12(deps='oldest')"`` one cell. Pass pytest options
+    after ``--`` (e.g. ``-- -m "not slow"``).
+    """
+    if deps == "oldest":
+        pins = FLOORS | RAISED.get(str(session.python), {})
+        constraints = Path(session.create_tmp()) / "oldest.txt"
+        constraints.write_text("".join(f"{k}=={v}\n" for k, v in sorted(pins.items())))
+        _install_all(session, "dev", "-c", str(constraints))
+    else:
+        _install_all(session, "dev", "--upgrade", "--upgrade-strategy", "eager")
+    session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=False)
+    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", *session.posargs)
 
 
 @nox.session
