@@ -2,9 +2,11 @@
 
 from qualitapa.complaints._calendar import WorkCalendar, to_local_dates
 from qualitapa.complaints._cases import CASE_COLUMNS, add_deadlines, case_table
+from qualitapa.complaints._chain import ChainHead
 from qualitapa.complaints._deadlines import DeadlinePolicy, due_dates
 from qualitapa.complaints._history import EVENT_COLUMNS
 from qualitapa.complaints._importing import IMPORT_COLUMNS, OUTCOMES, ImportReport
+from qualitapa.complaints._instants import FUTURE_TOLERANCE
 from qualitapa.complaints._kpis import AGE_BUCKETS, PERIODS, kpis, pareto, trend
 from qualitapa.complaints._lifecycle import (
     ACTIONS,
@@ -43,11 +45,13 @@ __all__ = [
     "AGE_BUCKETS",
     "CASE_COLUMNS",
     "EVENT_COLUMNS",
+    "FUTURE_TOLERANCE",
     "IMPORT_COLUMNS",
     "OUTCOMES",
     "PERIODS",
     "SCHEMA_VERSION",
     "TRANSITIONS",
+    "ChainHead",
     "Channel",
     "Complaint",
     "ComplaintCategory",

@@ -10,6 +10,7 @@ import pandas as pd
 
 from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar, to_local_dates
 from qualitapa.complaints._deadlines import DeadlinePolicy, due_dates
+from qualitapa.complaints._instants import instant
 from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
 from qualitapa.io import require_columns
@@ -38,11 +39,11 @@ CASE_COLUMNS = (
 CalendarArg = WorkCalendar | Mapping[str, WorkCalendar] | None
 
 
-def _as_of(as_of: Any) -> pd.Timestamp:
-    ts = pd.Timestamp.now(tz="UTC") if as_of is None else pd.Timestamp(as_of)
-    if ts.tzinfo is None:
-        ts = ts.tz_localize(DEFAULT_TZ)
-    return ts.tz_convert("UTC")
+def _as_of(as_of: Any, tz: str = DEFAULT_TZ) -> pd.Timestamp:
+    """The reference instant (UTC); text and naive times are office time in ``tz``."""
+    if as_of is None:
+        return pd.Timestamp.now(tz="UTC")
+    return pd.Timestamp(instant(as_of, tz, what="as_of"))
 
 
 def local_times(values: Any, tz: str = DEFAULT_TZ) -> np.ndarray:
@@ -217,7 +218,7 @@ def case_table(
     """
     require_columns(complaints, ["id", "received_at"], source="complaints")
     require_columns(events, ["complaint_id", "at", "to_status"], source="events")
-    ref = _as_of(as_of)
+    ref = _as_of(as_of, tz)
     ref_us = int(ref.tz_localize(None).to_datetime64().astype("datetime64[us]").astype(np.int64))
     order = ["complaint_id", "seq"] if "seq" in events.columns else ["complaint_id", "at"]
     ev = events.sort_values(order, kind="stable").reset_index(drop=True)

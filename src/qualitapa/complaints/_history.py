@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.complaints._importing import (
+    FUTURE_MESSAGE,
     OUTCOMES,
     PROBLEM_COLUMNS,
     _code,
@@ -23,6 +24,7 @@ from qualitapa.complaints._importing import (
     _text,
     empty_problems,
 )
+from qualitapa.complaints._instants import future_limit_us
 from qualitapa.complaints._lifecycle import ACTIONS, validate_history
 from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
@@ -128,6 +130,7 @@ def prepare_history(
     at_us = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
     at_us[utc.isna().to_numpy()] = -1
     flag(bad_at, "at", raw_at, "not a date-time (use ISO 8601, e.g. 2024-01-31T09:30:00+01:00)")
+    flag(at_us > future_limit_us(), "at", raw_at, FUTURE_MESSAGE)
     flag(raw_at.isna().to_numpy(), "at", raw_at, "the date-time is missing")
 
     to_raw = _text(events, "to_status").reset_index(drop=True)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.complaints._calendar import DEFAULT_TZ
+from qualitapa.complaints._instants import FUTURE_TOLERANCE, future_limit_us
 from qualitapa.complaints._lifecycle import ACTIONS, path_to
 from qualitapa.complaints._models import COMPLAINT_ID_PATTERN, Channel, Kind, Status
 from qualitapa.errors import DataError
@@ -48,6 +49,11 @@ IMPORT_COLUMNS = REQUIRED + OPTIONAL
 DERIVED_COLUMNS = ("updated_at",)
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone", "contact_address")
 PROBLEM_COLUMNS = ["table", "row", "id", "column", "value", "problem"]
+#: The problem of a time later than now (plus the tolerance for clocks running fast).
+FUTURE_MESSAGE = (
+    f"in the future (later than now plus {int(FUTURE_TOLERANCE.total_seconds() // 60)} "
+    "minutes): an append-only register would keep it for ever"
+)
 #: The outcomes that end the office's work on a complaint.
 OUTCOMES = (Status.ANSWERED.value, Status.FORWARDED.value, Status.REJECTED.value)
 
@@ -341,6 +347,7 @@ def prepare_import(
 
     times: dict[str, np.ndarray] = {}
     raw_cols: dict[str, pd.Series] = {}
+    limit = future_limit_us()
     for col in ("received_at", "answered_at", "closed_at", "outcome_at"):
         raw = frame[col] if col in frame.columns else pd.Series([None] * n, dtype=object)
         raw = raw.reset_index(drop=True)
@@ -350,6 +357,7 @@ def prepare_import(
         us = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
         us[utc.isna().to_numpy()] = -1
         times[col] = us
+        flag(us > limit, col, raw, FUTURE_MESSAGE)
         if col == "received_at":
             flag(raw.isna().to_numpy(), col, raw, "the date of receipt is missing")
     rec, ans, clo = times["received_at"], times["answered_at"], times["closed_at"]

@@ -201,7 +201,7 @@ def kpis(
     cols, period = _split_by(by, period)
     require_columns(frame, cols)
     data = _prepare(frame, policy=policy, calendar=calendar, tz=tz)
-    ref = _as_of(as_of)
+    ref = _as_of(as_of, tz)
     _check_as_of(data, ref, tz)
     ref_day = to_local_dates(pd.DatetimeIndex([ref]), tz)[0]
     n = len(data)

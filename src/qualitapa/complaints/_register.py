@@ -9,13 +9,20 @@ Design
   complaint from the same state, and a process killed in the middle of a
   write leaves nothing half-done (SQLite rolls the transaction back).
 * History is append-only: triggers abort any ``UPDATE`` or ``DELETE`` of
-  ``events`` and ``complaints``. The current state is not stored; it is the
-  last event's ``to_status``.
+  ``events`` and ``complaints`` and any ``INSERT`` that would replace one
+  (:mod:`qualitapa.complaints._schema`). The current state is not stored;
+  it is the last event's ``to_status``.
+* Every write appends a link to a hash chain over the events and complaint
+  rows (:mod:`qualitapa.complaints._chain`): :meth:`ComplaintRegister.check`
+  detects a history changed behind the triggers' back.
 * Personal data (the citizen's contact) lives in its own ``contacts`` table,
   the only one that can be changed (erasure on request, GDPR art. 17).
 * The schema is versioned (``schema_version`` table); opening a register
-  applies the missing migrations in one transaction.
-* Instants are stored as integer microseconds since the epoch, UTC.
+  for writing applies the missing migrations in one transaction. Opening it
+  ``readonly`` never creates, migrates or writes anything
+  (:mod:`qualitapa.complaints._database`).
+* Instants are stored as integer microseconds since the epoch, UTC; none
+  may be later than now (plus :data:`FUTURE_TOLERANCE`).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +40,15 @@ import pandas as pd
 
 from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar
 from qualitapa.complaints._cases import case_table
+from qualitapa.complaints._chain import (
+    COMPLAINT_FIELDS,
+    EVENT_FIELDS,
+    ChainHead,
+    append_link,
+    chain_head,
+    verify_chain,
+)
+from qualitapa.complaints._database import connect, sqlite_errors
 from qualitapa.complaints._deadlines import DeadlinePolicy
 from qualitapa.complaints._history import prepare_history
 from qualitapa.complaints._importing import (
@@ -43,65 +59,24 @@ from qualitapa.complaints._importing import (
     import_events,
     prepare_import,
 )
+from qualitapa.complaints._instants import FUTURE_TOLERANCE, future_limit_us, instant
 from qualitapa.complaints._lifecycle import ACTIONS, check_transition
-from qualitapa.complaints._models import Complaint, Contact, Event, Status
+from qualitapa.complaints._models import Channel, Complaint, Contact, Event, Kind, Status
 from qualitapa.complaints._open311 import from_open311
 from qualitapa.complaints._privacy import pseudonymise
-from qualitapa.errors import DataError, QualitapaError, UnknownItemError
+from qualitapa.complaints._schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    check_triggers,
+    insert_guards_lifted,
+    split_sql,
+)
+from qualitapa.errors import DataError, UnknownItemError
 from qualitapa.io import read_table, write_csv
 
-__all__ = ["SCHEMA_VERSION", "ComplaintRegister"]
+__all__ = ["FUTURE_TOLERANCE", "MIGRATIONS", "SCHEMA_VERSION", "ComplaintRegister"]
 
-_STATUSES = ", ".join(f"'{s.value}'" for s in Status)
-
-#: Migrations: version -> SQL script bringing the schema from version-1 to it.
-MIGRATIONS: dict[int, str] = {
-    1: f"""
-    CREATE TABLE complaints (
-        id TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        channel TEXT NOT NULL,
-        service TEXT NOT NULL,
-        category TEXT,
-        organization TEXT,
-        received_us INTEGER NOT NULL,
-        description TEXT NOT NULL DEFAULT ''
-    ) WITHOUT ROWID;
-    CREATE TABLE contacts (
-        complaint_id TEXT PRIMARY KEY REFERENCES complaints(id),
-        name TEXT, email TEXT, phone TEXT, address TEXT
-    ) WITHOUT ROWID;
-    CREATE TABLE events (
-        seq INTEGER PRIMARY KEY,
-        complaint_id TEXT NOT NULL REFERENCES complaints(id),
-        at_us INTEGER NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        from_status TEXT CHECK (from_status IS NULL OR from_status IN ({_STATUSES})),
-        to_status TEXT NOT NULL CHECK (to_status IN ({_STATUSES})),
-        note TEXT NOT NULL DEFAULT '',
-        target TEXT
-    );
-    CREATE INDEX events_by_complaint ON events (complaint_id, seq);
-    CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
-    BEGIN SELECT RAISE(ABORT, 'events are append-only: the history cannot be changed'); END;
-    CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
-    BEGIN SELECT RAISE(ABORT, 'events are append-only: the history cannot be deleted'); END;
-    CREATE TRIGGER complaints_no_update BEFORE UPDATE ON complaints
-    BEGIN SELECT RAISE(ABORT, 'complaints cannot be changed: append an event instead'); END;
-    CREATE TRIGGER complaints_no_delete BEFORE DELETE ON complaints
-    BEGIN SELECT RAISE(ABORT, 'complaints cannot be deleted'); END;
-    """,
-    2: """
-    CREATE VIEW current_status AS
-        SELECT e.complaint_id AS complaint_id, e.to_status AS status, e.at_us AS since_us
-        FROM events e
-        WHERE e.seq = (SELECT MAX(seq) FROM events WHERE complaint_id = e.complaint_id);
-    """,
-}
-
-#: The schema version this code writes.
-SCHEMA_VERSION = max(MIGRATIONS)
+_split_sql = split_sql  # kept for callers of the old private name
 
 _COMPLAINT_COLS = (
     "id", "kind", "channel", "service", "category", "organization", "received_us", "description"
@@ -127,51 +102,83 @@ def _us_series(values: Any) -> pd.Series:
     return pd.Series(arr.astype("datetime64[us]")).dt.tz_localize("UTC")
 
 
+#: From this many events, an import lifts the per-row REPLACE guards in its transaction.
+_BULK_ROWS = 2000
+#: Stored instants outside 0001-01-01 .. 9999-12-31 cannot have been written by qualitapa.
+_MIN_US = _to_us(dt.datetime(1, 1, 1, tzinfo=dt.UTC))
+_MAX_US = _to_us(dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC))
+
+
+def _encodable(value: str | None, what: str, source: str | None) -> None:
+    """Refuse text SQLite cannot store (lone surrogates, e.g. from a JSON ``\\ud800``)."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise DataError(
+            "contains a character that is not valid Unicode text (a lone surrogate)",
+            source=source,
+            column=what,
+        ) from None
+
+
 class ComplaintRegister:
     """A durable, append-only register of complaints and their events.
 
     Parameters
     ----------
     path
-        The SQLite file (created if missing), or ``":memory:"``.
+        The SQLite file (created if missing, unless ``readonly``), or
+        ``":memory:"``.
+    readonly
+        Open for reading only: nothing is created, migrated or written, and
+        the file may be read-only (or in a read-only folder). A missing file,
+        or a database that is not a complaint register, is an error.
     busy_timeout
-        Seconds a writer waits for another process's transaction to end.
+        Seconds to wait for another process that holds the register locked;
+        then a :class:`~qualitapa.errors.DataError` says so.
     tz
         Timezone of the office, used to turn naive times into instants.
+
+    Raises
+    ------
+    DataError
+        The file is not a complaint register (another application's
+        database: it is left untouched), is damaged, is newer than this
+        qualitapa, is locked by another process beyond ``busy_timeout``, or
+        cannot be written (without ``readonly``).
 
     Examples
     --------
     >>> import datetime as dt, tempfile, pathlib
-    >>> reg = ComplaintRegister(pathlib.Path(tempfile.mkdtemp()) / "urp.db")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "urp.db"
+    >>> reg = ComplaintRegister(path)
     >>> t = dt.datetime(2024, 1, 8, 9, 0, tzinfo=dt.timezone.utc)
     >>> _ = reg.add(Complaint("2024/1", "complaint", "email", "registry", t))
-    >>> reg.transition("2024/1", "registered", actor="urp").to_status.value
-    'registered'
+    >>> reg.transition("2024/1", "registered", actor="urp", at="2024-01-08 10:30").at.hour
+    9
     >>> reg.status("2024/1").value
     'registered'
     >>> reg.close()
+    >>> with ComplaintRegister(path, readonly=True) as reader:
+    ...     reader.check()
+    []
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, busy_timeout: float = 30.0, tz: str = DEFAULT_TZ
+        self,
+        path: str | os.PathLike[str],
+        *,
+        readonly: bool = False,
+        busy_timeout: float = 30.0,
+        tz: str = DEFAULT_TZ,
     ) -> None:
         self.path = str(path)
         self.tz = tz
-        try:
-            self._db = sqlite3.connect(
-                self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
-            )
-        except sqlite3.Error as exc:
-            raise DataError(f"cannot open the register: {exc}", source=self.path) from exc
-        self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        if self.path != ":memory:":
-            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":  # pragma: no cover - e.g. network file systems
-                raise DataError(f"cannot use WAL mode (got {mode!r})", source=self.path)
-        self._db.execute("PRAGMA synchronous = FULL")
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.execute("PRAGMA cache_size = -65536")  # 64 MiB: big imports spill less
-        self._migrate()
+        self.readonly = readonly
+        self.busy_timeout = busy_timeout
+        self._db, self._schema = connect(self.path, readonly=readonly, busy_timeout=busy_timeout)
 
     # -- connection and schema -------------------------------------------------
     @classmethod
@@ -190,15 +197,18 @@ class ComplaintRegister:
         self.close()
 
     def __repr__(self) -> str:
-        return f"ComplaintRegister({self.path!r})"
+        mode = ", readonly=True" if self.readonly else ""
+        return f"ComplaintRegister({self.path!r}{mode})"
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, with the write lock taken up front."""
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise DataError(f"the register is busy: {exc}", source=self.path) from exc
+        if self.readonly:
+            raise DataError(
+                "the register was opened read-only: open it without readonly to change it",
+                source=self.path,
+            )
+        self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
         except BaseException:
@@ -210,85 +220,129 @@ class ComplaintRegister:
     @property
     def schema_version(self) -> int:
         """The schema version of the open database."""
-        return self._version()
+        return self._schema
 
-    def _version(self) -> int:
-        has = self._db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-        ).fetchone()
-        if not has:
-            return 0
-        row = self._db.execute("SELECT MAX(version) FROM schema_version").fetchone()
-        return int(row[0] or 0)
-
-    def _migrate(self, target: int = SCHEMA_VERSION) -> None:
-        if self._version() >= target:
-            if self._version() > SCHEMA_VERSION:
-                raise DataError(
-                    f"the register has schema version {self._version()}, newer than this "
-                    f"qualitapa supports ({SCHEMA_VERSION}); upgrade qualitapa",
-                    source=self.path,
-                )
-            return
-        with self._write() as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version "
-                "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+    def _instant(self, value: Any, what: str, source: str) -> int:
+        """Microseconds of ``value`` (text or datetime, naive = office time), not in the future."""
+        try:
+            us = _to_us(instant(value, self.tz, what=what))
+        except DataError as exc:
+            raise DataError(exc.message, source=source) from None
+        if us > future_limit_us():
+            raise DataError(
+                f"{what} {_from_us(us).isoformat()} is in the future (later than now plus "
+                f"{int(FUTURE_TOLERANCE.total_seconds() // 60)} minutes): an append-only "
+                "register would keep it for ever",
+                source=source,
             )
-            current = self._version()  # again, under the lock
-            for version in range(current + 1, target + 1):
-                for statement in _split_sql(MIGRATIONS[version]):
-                    db.execute(statement)
-                db.execute(
-                    "INSERT INTO schema_version VALUES (?, ?)",
-                    (version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        return us
+
+    def _append(
+        self,
+        db: sqlite3.Connection,
+        complaints: Mapping[str, Sequence[Any]],
+        events: Mapping[str, Sequence[Any]],
+    ) -> int:
+        """Write complaints and events (columns) and their chain link; the first seq.
+
+        Inside a write transaction. ``events`` are in write order; each
+        complaint must have its first event among them.
+        """
+        n = len(events["complaint_id"])
+        row = db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
+        first = int(row[0]) + 1
+        seqs = list(range(first, first + n))
+        # these plain INSERTs cannot replace anything (the primary keys refuse an
+        # existing id; seqs continue the last one): a big import lifts the per-row
+        # guards against REPLACE inside its own transaction, which other
+        # connections never see without them
+        with insert_guards_lifted(db, lifted=n >= _BULK_ROWS):
+            if len(complaints["id"]):
+                db.executemany(
+                    f"INSERT INTO complaints VALUES ({','.join('?' * 8)})",
+                    zip(*(complaints[c] for c in _COMPLAINT_COLS), strict=True),
                 )
-            db.execute(f"PRAGMA user_version = {target}")
+            db.executemany(
+                f"INSERT INTO events (seq, {','.join(_EVENT_COLS)}) VALUES ({','.join('?' * 9)})",
+                zip(seqs, *(events[c] for c in _EVENT_COLS), strict=True),
+            )
+        if n == 0:
+            return first
+        # the chain takes complaints in the order of their first event
+        order = pd.unique(pd.Series(events["complaint_id"], dtype=object))
+        idx = pd.Index(complaints["id"], dtype=object).get_indexer(order)
+        idx = idx[idx >= 0]
+        ordered = {
+            name: np.asarray(complaints[col], dtype=object)[idx]
+            for name, col in zip(COMPLAINT_FIELDS, _COMPLAINT_COLS, strict=True)
+        }
+        append_link(db, first, {"seq": seqs, **{c: events[c] for c in EVENT_FIELDS[1:]}}, ordered)
+        return first
 
     # -- single writes -----------------------------------------------------------
+    @sqlite_errors
     def add(
-        self, complaint: Complaint, *, actor: str = "system", at: dt.datetime | None = None
+        self,
+        complaint: Complaint,
+        *,
+        actor: str = "system",
+        at: dt.datetime | str | None = None,
     ) -> Event:
         """Add a new complaint; record its ``received`` event (dated ``at`` or receipt).
+
+        ``at`` (when it was entered, if later than its receipt) may be ISO
+        8601 text; a time without offset is office time.
 
         Raises
         ------
         DataError
-            A complaint with the same id is already in the register.
+            A complaint with the same id is already in the register; a time
+            in the future or ``at`` before the receipt.
         """
-        when = complaint.received_at if at is None else at
-        row = (
+        received_us = self._instant(complaint.received_at, "received_at", complaint.id)
+        at_us = received_us if at is None else self._instant(at, "at", complaint.id)
+        if at_us < received_us:
+            raise DataError(
+                f"the complaint is entered at {_from_us(at_us).isoformat()}, before it was "
+                f"received ({_from_us(received_us).isoformat()})",
+                source=complaint.id,
+            )
+        c = complaint.contact
+        texts: dict[str, str | None] = {"description": complaint.description, "actor": actor}
+        if c is not None:
+            texts.update(name=c.name, email=c.email, phone=c.phone, address=c.address)
+        for what, text in texts.items():
+            _encodable(text, what, complaint.id)
+        values = (
             complaint.id,
             complaint.kind.value,
             complaint.channel.value,
             complaint.service,
             complaint.category,
             complaint.organization,
-            _to_us(complaint.received_at),
+            received_us,
             complaint.description,
         )
-        at_us = _to_us(when)
+        event = (complaint.id, at_us, actor, ACTIONS[Status.RECEIVED], None,
+                 Status.RECEIVED.value, "", None)  # fmt: skip
         with self._write() as db:
-            try:
-                db.execute(f"INSERT INTO complaints VALUES ({','.join('?' * 8)})", row)
-            except sqlite3.IntegrityError:
+            if db.execute("SELECT 1 FROM complaints WHERE id = ?", (complaint.id,)).fetchone():
                 raise DataError(
                     "a complaint with this id is already in the register", source=complaint.id
-                ) from None
-            c = complaint.contact
+                )
+            seq = self._append(
+                db,
+                {col: [v] for col, v in zip(_COMPLAINT_COLS, values, strict=True)},
+                {col: [v] for col, v in zip(_EVENT_COLS, event, strict=True)},
+            )
             if c is not None and not c.is_empty():
                 db.execute(
                     "INSERT INTO contacts VALUES (?, ?, ?, ?, ?)",
                     (complaint.id, c.name, c.email, c.phone, c.address),
                 )
-            cur = db.execute(
-                "INSERT INTO events (complaint_id, at_us, actor, action, from_status, to_status)"
-                " VALUES (?, ?, ?, ?, NULL, ?)",
-                (complaint.id, at_us, actor, ACTIONS[Status.RECEIVED], Status.RECEIVED.value),
-            )
-            seq = cur.lastrowid
         return Event(complaint.id, _from_us(at_us), actor, "receive", None, "received", seq=seq)
 
+    @sqlite_errors
     def transition(
         self,
         complaint_id: str,
@@ -297,7 +351,7 @@ class ComplaintRegister:
         actor: str,
         note: str = "",
         target: str | None = None,
-        at: dt.datetime | None = None,
+        at: dt.datetime | str | None = None,
     ) -> Event:
         """Move a complaint to ``to_status``, appending one event.
 
@@ -315,7 +369,9 @@ class ComplaintRegister:
             The assignee, or the body or department it is forwarded to
             (required to forward).
         at
-            When (timezone-aware); now by default. Not before the last event.
+            When: a datetime or ISO 8601 text; without offset it is office
+            time (``tz``). Now by default. Not before the last event, not
+            in the future (beyond :data:`FUTURE_TOLERANCE`).
 
         Raises
         ------
@@ -324,10 +380,14 @@ class ComplaintRegister:
         TransitionError
             The lifecycle does not allow the change (both states are named).
         DataError
-            Missing reason or target, or ``at`` before the last event.
+            Missing reason or target; ``at`` before the last event, in the
+            future, not a date-time, or an office time that a
+            daylight-saving change skips or repeats.
         """
         when = dt.datetime.now(dt.UTC) if at is None else at
-        at_us = _to_us(when)
+        at_us = self._instant(when, "at", complaint_id)
+        for what, text in (("actor", actor), ("note", note), ("target", target)):
+            _encodable(text, what, complaint_id)
         with self._write() as db:
             last = db.execute(
                 "SELECT to_status, at_us FROM events WHERE complaint_id = ? "
@@ -339,19 +399,21 @@ class ComplaintRegister:
             to = check_transition(last[0], to_status, note=note, target=target, item=complaint_id)
             if at_us < last[1]:
                 raise DataError(
-                    f"the change is dated {when.isoformat()}, before the last event "
+                    f"the change is dated {_from_us(at_us).isoformat()}, before the last event "
                     f"({_from_us(last[1]).isoformat()})",
                     source=complaint_id,
                 )
-            cur = db.execute(
-                f"INSERT INTO events ({','.join(_EVENT_COLS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (complaint_id, at_us, actor, ACTIONS[to], last[0], to.value, note, target),
+            row = (complaint_id, at_us, actor, ACTIONS[to], last[0], to.value, note, target)
+            seq = self._append(
+                db,
+                {col: [] for col in _COMPLAINT_COLS},
+                {col: [v] for col, v in zip(_EVENT_COLS, row, strict=True)},
             )
-            seq = cur.lastrowid
         return Event(
             complaint_id, _from_us(at_us), actor, ACTIONS[to], last[0], to, note, target, seq
         )
 
+    @sqlite_errors
     def erase_contact(self, complaint_id: str) -> bool:
         """Delete the citizen's personal data of one complaint (GDPR art. 17).
 
@@ -363,6 +425,7 @@ class ComplaintRegister:
             return cur.rowcount > 0
 
     # -- bulk import -----------------------------------------------------------------
+    @sqlite_errors
     def import_frame(
         self,
         frame: pd.DataFrame,
@@ -489,12 +552,19 @@ class ComplaintRegister:
                     history = history[~hit]
                 problems = pd.concat([problems, *extra], ignore_index=True)
                 good = good[~mask].reset_index(drop=True)
-            comp = good[list(_COMPLAINT_COLS)]
-            cols = [comp[c].to_numpy(dtype=object).tolist() for c in _COMPLAINT_COLS]
-            cols[6] = good["received_us"].to_numpy().tolist()
-            db.executemany(
-                f"INSERT INTO complaints VALUES ({','.join('?' * 8)})", zip(*cols, strict=True)
-            )
+            if len(good) == 0:
+                return ImportReport(0, 0, _sorted(problems), source, events_source)
+            comp = {c: good[c].to_numpy(dtype=object).tolist() for c in _COMPLAINT_COLS}
+            comp["received_us"] = good["received_us"].to_numpy().tolist()
+            if history is not None:
+                events_cols = {c: history[c].to_numpy(dtype=object).tolist() for c in _EVENT_COLS}
+                events_cols["at_us"] = history["at_us"].to_numpy(dtype=np.int64).tolist()
+            else:
+                rows = import_events(good, actor)
+                columns = list(zip(*rows, strict=True)) or [() for _ in _EVENT_COLS]
+                events_cols = {c: list(v) for c, v in zip(_EVENT_COLS, columns, strict=True)}
+            n_events = len(events_cols["complaint_id"])
+            self._append(db, comp, events_cols)
             has_contact = good[list(CONTACT_COLUMNS)].notna().any(axis=1).to_numpy()
             if has_contact.any():
                 sub = good.loc[has_contact, ["id", *CONTACT_COLUMNS]]
@@ -502,21 +572,9 @@ class ComplaintRegister:
                     "INSERT INTO contacts VALUES (?, ?, ?, ?, ?)",
                     zip(*(sub[c].to_numpy(dtype=object).tolist() for c in sub), strict=True),
                 )
-            if history is not None:
-                rows: Any = zip(
-                    *(history[c].to_numpy(dtype=object).tolist() for c in _EVENT_COLS),
-                    strict=True,
-                )
-                n_events = len(history)
-            else:
-                rows = import_events(good, actor)
-                n_events = len(rows)
-            db.executemany(
-                f"INSERT INTO events ({','.join(_EVENT_COLS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
         return ImportReport(len(good), n_events, _sorted(problems), source, events_source)
 
+    @sqlite_errors
     def import_csv(
         self,
         path: str | os.PathLike[str],
@@ -536,6 +594,7 @@ class ComplaintRegister:
             events = read_table(Path(events), dtype=str, keep_default_na=False, na_values=[""])
         return self.import_frame(frame, events=events, **kwargs)
 
+    @sqlite_errors
     def import_open311(
         self, data: Any, *, catalog: Any = None, source: str | None = None, **kwargs: Any
     ) -> ImportReport:
@@ -568,15 +627,18 @@ class ComplaintRegister:
         return found
 
     # -- reading -------------------------------------------------------------------
+    @sqlite_errors
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM complaints").fetchone()[0])
 
+    @sqlite_errors
     def __contains__(self, complaint_id: object) -> bool:
         row = self._db.execute(
             "SELECT 1 FROM complaints WHERE id = ?", (str(complaint_id),)
         ).fetchone()
         return row is not None
 
+    @sqlite_errors
     def get(self, complaint_id: str, *, include_contact: bool = False) -> Complaint:
         """The complaint ``complaint_id`` (its contact only if ``include_contact``)."""
         row = self._db.execute(
@@ -591,18 +653,22 @@ class ComplaintRegister:
                 (complaint_id,),
             ).fetchone()
             contact = Contact(*c) if c else None
-        return Complaint(
-            id=row[0],
-            kind=row[1],
-            channel=row[2],
-            service=row[3],
-            category=row[4],
-            organization=row[5],
-            received_at=_from_us(row[6]),
-            description=row[7],
-            contact=contact,
-        )
+        try:
+            return Complaint(
+                id=row[0],
+                kind=row[1],
+                channel=row[2],
+                service=row[3],
+                category=row[4],
+                organization=row[5],
+                received_at=_from_us(row[6]),
+                description=row[7],
+                contact=contact,
+            )
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise self._damaged("complaints", f"complaint {complaint_id}", exc) from None
 
+    @sqlite_errors
     def history(self, complaint_id: str) -> list[Event]:
         """The events of one complaint, oldest first."""
         rows = self._db.execute(
@@ -611,10 +677,15 @@ class ComplaintRegister:
         ).fetchall()
         if not rows:
             raise UnknownItemError("complaint", complaint_id)
-        return [
-            Event(r[1], _from_us(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], seq=r[0]) for r in rows
-        ]
+        try:
+            return [
+                Event(r[1], _from_us(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], seq=r[0])
+                for r in rows
+            ]
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise self._damaged("events", f"complaint {complaint_id}", exc) from None
 
+    @sqlite_errors
     def status(self, complaint_id: str) -> Status:
         """The current state of one complaint (its last event's ``to_status``)."""
         row = self._db.execute(
@@ -623,8 +694,53 @@ class ComplaintRegister:
         ).fetchone()
         if row is None:
             raise UnknownItemError("complaint", complaint_id)
-        return Status(row[0])
+        try:
+            return Status(row[0])
+        except ValueError as exc:
+            raise self._damaged("events", f"complaint {complaint_id}", exc) from None
 
+    def _damaged(self, table: str, where: str, detail: Any) -> DataError:
+        return DataError(
+            f"the register holds a value qualitapa cannot have written (table {table}, "
+            f"{where}: {detail}): the file was changed by another program or is damaged; "
+            "see 'qualitapa complaints check'",
+            source=self.path,
+        )
+
+    def _checked(self, frame: pd.DataFrame, table: str, key: str) -> pd.DataFrame:
+        """``frame`` as read from ``table``, after checking each column's values (vectorised)."""
+        for col, rule in _RULES[table].items():
+            if col not in frame.columns:
+                continue
+            values = frame[col]
+            missing = values.isna().to_numpy(dtype=bool)
+            if rule == "int":
+                ok = _is_int(values)
+                if ok.all() and col.endswith("_us"):
+                    ints = values.to_numpy(dtype=np.int64)
+                    ok = (ints >= _MIN_US) & (ints <= _MAX_US)
+            elif rule in ("text", "text?"):
+                if values.dtype == object:
+                    ok = np.array([type(v) is str for v in values], dtype=bool)
+                elif pd.api.types.is_string_dtype(values.dtype):
+                    ok = ~missing
+                else:
+                    ok = np.zeros(len(values), dtype=bool)
+                if rule == "text?":
+                    ok = ok | missing
+            else:
+                allowed = [v for v in rule if v is not None]
+                ok = values.isin(allowed).to_numpy(dtype=bool)
+                if None in rule:
+                    ok = ok | missing
+            if col == key:
+                ok = ok & ~values.duplicated().to_numpy(dtype=bool)
+            if not ok.all():
+                bad = frame.loc[~ok].iloc[0]
+                raise self._damaged(table, f"{key} {bad[key]!r}, column {col}", repr(bad[col]))
+        return frame
+
+    @sqlite_errors
     def complaints_frame(self, *, include_contact: bool = False) -> pd.DataFrame:
         """All complaints as a table (without status; see :meth:`to_frame`).
 
@@ -642,45 +758,48 @@ class ComplaintRegister:
             sql += " FROM complaints c"
         rows = self._db.execute(sql + " ORDER BY c.id").fetchall()
         frame = pd.DataFrame.from_records(rows, columns=cols, coerce_float=False)
+        frame = self._checked(frame, "complaints", "id")
         received = _us_series(frame["received_us"].to_numpy(dtype=np.int64))
         frame.insert(6, "received_at", received)
         return frame.drop(columns="received_us")
 
+    @sqlite_errors
     def events_frame(self) -> pd.DataFrame:
         """All events as a table: ``seq, complaint_id, at`` (UTC) and the other fields."""
         rows = self._db.execute(
             f"SELECT seq, {','.join(_EVENT_COLS)} FROM events ORDER BY seq"
         ).fetchall()
         frame = pd.DataFrame.from_records(rows, columns=["seq", *_EVENT_COLS], coerce_float=False)
+        frame = self._checked(frame, "events", "seq")
         frame.insert(2, "at", _us_series(frame["at_us"].to_numpy(dtype=np.int64)))
         return frame.drop(columns="at_us")
 
+    @sqlite_errors
     def to_frame(self, *, include_contact: bool = False) -> pd.DataFrame:
         """All complaints with ``status``, ``updated_at`` (last event), ``answered_at``
         (first answer) and ``closed_at`` (last closing), all UTC."""
         frame = self.complaints_frame(include_contact=include_contact)
-        last = self._db.execute(
-            "SELECT complaint_id, status, since_us FROM current_status"
-        ).fetchall()
-        cur = pd.DataFrame.from_records(last, columns=["id", "status", "since_us"])
-        times = self._db.execute(
-            "SELECT complaint_id, "
-            "COALESCE(MIN(CASE WHEN to_status = 'answered' THEN at_us END), -1), "
-            "COALESCE(MAX(CASE WHEN to_status = 'closed' THEN at_us END), -1) "
-            "FROM events GROUP BY complaint_id"
-        ).fetchall()
-        cur = cur.merge(
-            pd.DataFrame.from_records(times, columns=["id", "answered_us", "closed_us"]),
-            on="id",
-            how="left",
-        )
+        ev = self.events_frame()  # by seq, every value checked
+        ids = ev["complaint_id"].to_numpy(dtype=object)
+        at = ev["at"].to_numpy(dtype="datetime64[us]").astype(np.int64)
+        to = ev["to_status"].to_numpy(dtype=object)
+        last = ~pd.Series(ids).duplicated(keep="last").to_numpy(dtype=bool)
+        cur = pd.DataFrame({"id": ids[last], "status": to[last], "since_us": at[last]})
+        for status, col, first in (
+            ("answered", "answered_us", True),
+            ("closed", "closed_us", False),
+        ):
+            hit = to == status
+            when = pd.Series(at[hit]).groupby(ids[hit]).agg("min" if first else "max")
+            cur[col] = when.reindex(cur["id"]).fillna(-1).to_numpy(dtype=np.int64)
         frame = frame.merge(cur, on="id", how="left", validate="one_to_one")
         for col in ("since", "answered", "closed"):
-            us = frame[f"{col}_us"].to_numpy(dtype=np.int64)
+            us = frame[f"{col}_us"].fillna(-1).to_numpy(dtype=np.int64)
             name = "updated_at" if col == "since" else f"{col}_at"
             frame[name] = _us_series(np.where(us < 0, 0, us)).where(us >= 0)
         return frame.drop(columns=["since_us", "answered_us", "closed_us"])
 
+    @sqlite_errors
     def cases(
         self,
         *,
@@ -702,6 +821,7 @@ class ComplaintRegister:
             tz=self.tz,
         )
 
+    @sqlite_errors
     def export_csv(
         self,
         path: str | os.PathLike[str] | Any,
@@ -722,30 +842,148 @@ class ComplaintRegister:
         write_csv(frame, path)
         return len(frame)
 
-    def check(self) -> list[str]:
-        """Consistency problems: SQLite integrity, foreign keys, invalid histories.
+    @sqlite_errors
+    def chain_head(self) -> ChainHead | None:
+        """The last link of the register's hash chain (None before the first event).
 
-        An empty list means the register is sound.
+        Keep its ``hash`` somewhere the register's users cannot change (a
+        published report, a signed letter, another system): later,
+        ``check(anchor=hash)`` proves the history up to it was not rewritten,
+        even by someone able to recompute the chain.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> reg = ComplaintRegister(":memory:")
+        >>> _ = reg.add(Complaint("2024/1", "praise", "web", "libraries",
+        ...                       dt.datetime(2024, 1, 8, 9, tzinfo=dt.timezone.utc)))
+        >>> head = reg.chain_head()
+        >>> head.seq, len(head.hash), reg.check(anchor=head.hash)
+        (1, 64, [])
+        """
+        return chain_head(self._db)
+
+    @sqlite_errors
+    def check(self, *, anchor: str | None = None) -> list[str]:
+        """Problems of the register; an empty list means it is sound.
+
+        Checks SQLite's integrity and foreign keys; that the triggers that
+        keep the history append-only are all there, unchanged; that events
+        are numbered without gaps, each complaint's events in time order,
+        none before its receipt or in the future, each history a valid
+        lifecycle starting with ``received``, every complaint with events;
+        and that every event and complaint row still matches the hash chain
+        written with it (and, with ``anchor``, that the chain still passes
+        through that earlier head: see :meth:`chain_head`).
+
+        Parameters
+        ----------
+        anchor
+            The ``hash`` of an earlier :meth:`chain_head`, kept elsewhere.
         """
         from qualitapa.complaints._lifecycle import validate_history
 
-        problems = [
-            f"integrity: {r[0]}" for r in self._db.execute("PRAGMA integrity_check") if r[0] != "ok"
-        ]
+        db = self._db
+        integrity = db.execute("PRAGMA integrity_check").fetchall()
+        problems = [f"integrity: {r[0]}" for r in integrity if r[0] != "ok"]
         problems += [
             f"foreign key: {r[0]} row {r[1]} refers to missing {r[2]}"
-            for r in self._db.execute("PRAGMA foreign_key_check")
+            for r in db.execute("PRAGMA foreign_key_check")
         ]
-        orphan = self._db.execute(
+        problems += check_triggers(db, self._schema)
+        orphan = db.execute(
             "SELECT id FROM complaints c WHERE NOT EXISTS "
             "(SELECT 1 FROM events e WHERE e.complaint_id = c.id) LIMIT 10"
         ).fetchall()
         problems += [f"complaint {r[0]} has no events" for r in orphan]
-        ev = self.events_frame()
+        try:
+            ev = self.events_frame()
+            complaints = self.complaints_frame()
+        except DataError as exc:
+            return [*problems, exc.message]
         if len(ev):
+            problems += _sequence_problems(ev["seq"].to_numpy(dtype=np.int64))
+            problems += _time_problems(ev, complaints)
             bad = validate_history(ev)
             problems += [f"complaint {r.complaint_id}: {r.problem}" for r in bad.itertuples()]
+        problems += verify_chain(db, with_chain=self._schema >= 3, anchor=anchor)
         return problems
+
+
+_RULES: dict[str, dict[str, Any]] = {
+    "complaints": {
+        "id": "text",
+        "kind": [k.value for k in Kind],
+        "channel": [c.value for c in Channel],
+        "service": "text",
+        "category": "text?",
+        "organization": "text?",
+        "received_us": "int",
+        "description": "text",
+    },
+    "events": {
+        "seq": "int",
+        "complaint_id": "text",
+        "at_us": "int",
+        "actor": "text",
+        "action": "text",
+        "from_status": [None, *(s.value for s in Status)],
+        "to_status": [s.value for s in Status],
+        "note": "text",
+        "target": "text?",
+    },
+}
+
+
+def _is_int(values: pd.Series) -> np.ndarray:
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return np.ones(len(values), dtype=bool)
+    return np.array([type(v) is int for v in values], dtype=bool)
+
+
+def _sequence_problems(seqs: np.ndarray) -> list[str]:
+    """Gaps in the event numbers: events removed behind the triggers' back."""
+    expected_start = np.concatenate([[0], seqs[:-1]])
+    gap = np.flatnonzero(seqs - expected_start > 1)
+    return [
+        f"events {int(expected_start[i]) + 1}-{int(seqs[i]) - 1} are missing (seq jumps from "
+        f"{int(expected_start[i])} to {int(seqs[i])})"
+        for i in gap[:10]
+    ]
+
+
+def _time_problems(events: pd.DataFrame, complaints: pd.DataFrame) -> list[str]:
+    """Events out of time order, before their complaint's receipt, or in the future."""
+    ev = events.sort_values(["complaint_id", "seq"], kind="stable")
+    cid = ev["complaint_id"].to_numpy(dtype=object)
+    at = ev["at"].to_numpy(dtype="datetime64[us]").astype(np.int64)
+    seq = ev["seq"].to_numpy(dtype=np.int64)
+    same = np.zeros(len(ev), dtype=bool)
+    same[1:] = cid[1:] == cid[:-1]
+    earlier = np.zeros(len(ev), dtype=bool)
+    earlier[1:] = same[1:] & (at[1:] < at[:-1])
+    problems = [
+        f"complaint {cid[i]}: event {seq[i]} is dated before the previous event of the "
+        f"complaint (event {seq[i - 1]})"
+        for i in np.flatnonzero(earlier)[:10]
+    ]
+    received = pd.Series(
+        complaints["received_at"].to_numpy(dtype="datetime64[us]").astype(np.int64),
+        index=complaints["id"].to_numpy(dtype=object),
+    )
+    rec = received.reindex(cid).to_numpy(dtype=float)
+    before = at < rec  # NaN (no complaint) compares False
+    problems += [
+        f"complaint {cid[i]}: event {seq[i]} is dated before the complaint was received"
+        for i in np.flatnonzero(before)[:10]
+    ]
+    limit = future_limit_us()
+    problems += [
+        f"complaint {cid[i]}: event {seq[i]} is dated in the future "
+        f"({_from_us(int(at[i])).isoformat()})"
+        for i in np.flatnonzero(at > limit)[:10]
+    ]
+    return problems
 
 
 def _sorted(problems: pd.DataFrame) -> pd.DataFrame:
@@ -761,18 +999,3 @@ def _sorted(problems: pd.DataFrame) -> pd.DataFrame:
     )
     order = key.sort_values(["t", "r", "c"], kind="stable").index.to_numpy()
     return problems.iloc[order][PROBLEM_COLUMNS].reset_index(drop=True)
-
-
-def _split_sql(script: str) -> Sequence[str]:
-    """Split a migration script into statements, keeping trigger bodies whole."""
-    out: list[str] = []
-    buf: list[str] = []
-    for line in script.strip().splitlines():
-        buf.append(line)
-        text = "\n".join(buf).strip()
-        if sqlite3.complete_statement(text):
-            out.append(text)
-            buf = []
-    if "\n".join(buf).strip():  # pragma: no cover - malformed migration
-        raise QualitapaError("incomplete SQL statement in a migration")
-    return out

@@ -1,0 +1,291 @@
+"""The hash chain over the register's history: tampering becomes detectable.
+
+Every write transaction (an added complaint, a change of state, an import)
+appends one *link* to the ``chain`` table: the events it wrote (a range of
+``seq``), when, and ``hash = SHA-256(previous hash || block)``. The block
+serialises, in a fixed binary layout, the events of the range and the
+complaint rows whose first event is in the range, so changing, removing or
+inserting any event or complaint row after it was written changes the
+block and no longer matches its link (:func:`verify_chain`). The first
+link follows 32 zero bytes.
+
+Block layout (all integers little-endian signed 64-bit)::
+
+    b"qualitapa complaint register, hash chain v1\\n"
+    previous hash (32 bytes)
+    first_seq, last_seq, written_us, number of events, number of complaints
+    the events of the range by seq, column by column:
+        seq, complaint_id, at_us, actor, action, from_status, to_status, note, target
+    the complaints whose first event is in the range, by that event, column by column:
+        id, kind, channel, service, category, organization, received_us, description
+
+An integer column is its values. A text column is ``J``, the NULL
+bitmap (``numpy.packbits``), then the UTF-8 of the values (NULL as empty)
+joined by U+001F; when a value holds U+001F, ``L``, the bitmap, each
+value's length in characters, then the values joined without separator.
+
+A link is as strong as SHA-256 against someone who changes the file
+without recomputing the chain. Someone who can write the file can also
+recompute every later link: keep the head (:func:`chain_head`) somewhere
+else (a report, a letter, a second system) and check the register against
+it (``ComplaintRegister.check(anchor=...)``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+import struct
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+__all__ = ["GENESIS", "ChainHead", "block_hash", "chain_head", "rebuild_chain", "verify_chain"]
+
+#: The "previous hash" of the first link.
+GENESIS = bytes(32)
+_DOMAIN = b"qualitapa complaint register, hash chain v1\n"
+EVENT_FIELDS = (
+    "seq", "complaint_id", "at_us", "actor", "action", "from_status", "to_status", "note", "target"
+)  # fmt: skip
+COMPLAINT_FIELDS = (
+    "id", "kind", "channel", "service", "category", "organization", "received_us", "description"
+)  # fmt: skip
+_INTEGERS = frozenset({"seq", "at_us", "received_us"})
+
+
+@attrs.frozen
+class ChainHead:
+    """The last link of a register's hash chain.
+
+    Attributes
+    ----------
+    seq
+        The last event it covers.
+    hash
+        The link's SHA-256, as 64 hexadecimal digits: write it down
+        elsewhere and pass it to ``ComplaintRegister.check(anchor=...)``
+        later.
+    written_at
+        When that link was written (UTC).
+    """
+
+    seq: int
+    hash: str
+    written_at: dt.datetime
+
+
+def _integers(values: Sequence[Any] | np.ndarray) -> bytes:
+    return np.asarray(values, dtype=np.int64).astype("<i8").tobytes()
+
+
+_SEP = "\x1f"  # the ASCII unit separator
+
+
+def _texts(values: Sequence[Any] | np.ndarray) -> bytes:
+    column = np.asarray(values, dtype=object)
+    missing = pd.isna(column)
+    filled = np.where(missing, "", column) if missing.any() else column
+    nulls = np.packbits(missing).tobytes()
+    try:
+        joined = _SEP.join(filled)
+    except TypeError:  # a value that is not text: not written by qualitapa
+        joined = None
+    if joined is not None and joined.count(_SEP) == max(len(filled) - 1, 0):
+        return b"J" + nulls + joined.encode("utf-8", "surrogatepass")
+    # some value holds the separator (or is not text): each value's length first
+    filled = np.array(
+        [v if isinstance(v, str) else f"\x00{type(v).__name__}:{v}" for v in filled],
+        dtype=object,
+    )
+    lengths = np.fromiter(map(len, filled), dtype="<i8", count=len(filled))
+    return b"L" + nulls + lengths.tobytes() + "".join(filled).encode("utf-8", "surrogatepass")
+
+
+def block_hash(
+    previous: bytes,
+    first_seq: int,
+    last_seq: int,
+    written_us: int,
+    events: Mapping[str, Sequence[Any] | np.ndarray],
+    complaints: Mapping[str, Sequence[Any] | np.ndarray],
+) -> bytes:
+    """The link of one block: SHA-256 of the previous hash and the block's layout.
+
+    ``events`` and ``complaints`` map field names (:data:`EVENT_FIELDS`,
+    :data:`COMPLAINT_FIELDS`) to equally long columns, in chain order.
+    """
+    n_events = len(events["seq"])
+    n_complaints = len(complaints["id"])
+    h = hashlib.sha256(_DOMAIN)
+    h.update(previous)
+    h.update(struct.pack("<5q", first_seq, last_seq, written_us, n_events, n_complaints))
+    for fields, columns in ((EVENT_FIELDS, events), (COMPLAINT_FIELDS, complaints)):
+        for name in fields:
+            column = columns[name]
+            h.update(_integers(column) if name in _INTEGERS else _texts(column))
+    return h.digest()
+
+
+def chain_head(db: sqlite3.Connection) -> ChainHead | None:
+    """The last link, or None when the register has no chain (yet)."""
+    if not _has_chain(db):
+        return None
+    row = db.execute(
+        "SELECT last_seq, hash, written_us FROM chain ORDER BY last_seq DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    return ChainHead(int(row[0]), bytes(row[1]).hex(), _from_us(int(row[2])))
+
+
+def _has_chain(db: sqlite3.Connection) -> bool:
+    found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chain'")
+    return found.fetchone() is not None
+
+
+def _from_us(us: int) -> dt.datetime:
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=us)
+
+
+def _now_us() -> int:
+    delta = dt.datetime.now(dt.UTC) - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _read(db: sqlite3.Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Events by seq and complaints with the seq of their first event, as stored."""
+    events = pd.DataFrame.from_records(
+        db.execute(f"SELECT {', '.join(EVENT_FIELDS)} FROM events ORDER BY seq").fetchall(),
+        columns=list(EVENT_FIELDS),
+        coerce_float=False,
+    )
+    complaints = pd.DataFrame.from_records(
+        db.execute(
+            f"SELECT {', '.join('c.' + f for f in COMPLAINT_FIELDS)}, f.first_seq "
+            "FROM complaints c JOIN (SELECT complaint_id, MIN(seq) AS first_seq FROM events "
+            "GROUP BY complaint_id) f ON f.complaint_id = c.id ORDER BY f.first_seq"
+        ).fetchall(),
+        columns=[*COMPLAINT_FIELDS, "first_seq"],
+        coerce_float=False,
+    )
+    return events, complaints
+
+
+def append_link(
+    db: sqlite3.Connection,
+    first_seq: int,
+    events: Mapping[str, Sequence[Any]],
+    complaints: Mapping[str, Sequence[Any]],
+) -> None:
+    """Append the link of the events just written (inside their transaction)."""
+    row = db.execute("SELECT hash FROM chain ORDER BY last_seq DESC LIMIT 1").fetchone()
+    previous = GENESIS if row is None else bytes(row[0])
+    last_seq = first_seq + len(events["seq"]) - 1
+    written = _now_us()
+    digest = block_hash(previous, first_seq, last_seq, written, events, complaints)
+    db.execute("INSERT INTO chain VALUES (?, ?, ?, ?)", (last_seq, first_seq, written, digest))
+
+
+def rebuild_chain(db: sqlite3.Connection) -> None:
+    """Link every event not yet in the chain, as one block (used by the migration).
+
+    The chain vouches for the register from then on, not for what happened
+    before: run :meth:`ComplaintRegister.check` first.
+    """
+    row = db.execute("SELECT MAX(last_seq) FROM chain").fetchone()
+    done = int(row[0] or 0)
+    events, complaints = _read(db)
+    events = events[events["seq"] > done]
+    if events.empty:
+        return
+    complaints = complaints[complaints["first_seq"] > done]
+    append_link(
+        db,
+        done + 1,
+        {f: events[f].tolist() for f in EVENT_FIELDS},
+        {f: complaints[f].tolist() for f in COMPLAINT_FIELDS},
+    )
+    # the migration's block starts at done + 1 even when events were missing
+    # there; the block's own seq values say which were present
+
+
+def verify_chain(
+    db: sqlite3.Connection, *, with_chain: bool = True, anchor: str | None = None
+) -> list[str]:
+    """Problems of the chain: links that do not match, events outside it, a missing anchor.
+
+    ``with_chain``: the register's schema has the chain (version 3 or later).
+    """
+    if with_chain and not _has_chain(db):
+        return ["protection removed: the hash chain (table chain) was deleted"]
+    if not with_chain:
+        return [
+            "the register has no hash chain (written by an older qualitapa): open it for "
+            "writing once (e.g. 'qualitapa complaints upgrade') to add it"
+        ]
+    links = db.execute(
+        "SELECT first_seq, last_seq, written_us, hash FROM chain ORDER BY last_seq"
+    ).fetchall()
+    events, complaints = _read(db)
+    seqs = events["seq"].to_numpy(dtype=np.int64) if len(events) else np.empty(0, np.int64)
+    first = complaints["first_seq"].to_numpy(dtype=np.int64) if len(complaints) else seqs[:0]
+    ev_cols = {f: events[f].to_numpy(dtype=object) for f in EVENT_FIELDS}
+    c_cols = {f: complaints[f].to_numpy(dtype=object) for f in COMPLAINT_FIELDS}
+    problems: list[str] = []
+    previous = GENESIS
+    covered = 0
+    hashes: set[str] = set()
+    for first_seq, last_seq, written_us, stored in links:
+        stored = bytes(stored)
+        when = _from_us(int(written_us)).isoformat(timespec="seconds")
+        if first_seq != covered + 1:
+            problems.append(
+                f"the hash chain is cut: after event {covered} its next link starts at {first_seq}"
+            )
+        lo, hi = np.searchsorted(seqs, [first_seq, last_seq + 1])
+        clo, chi = np.searchsorted(first, [first_seq, last_seq + 1])
+        try:
+            digest = block_hash(
+                previous,
+                int(first_seq),
+                int(last_seq),
+                int(written_us),
+                {f: v[lo:hi] for f, v in ev_cols.items()},
+                {f: v[clo:chi] for f, v in c_cols.items()},
+            )
+        except (TypeError, ValueError, OverflowError):  # a value of the wrong type
+            digest = b""
+        if digest != stored:
+            if first_seq == last_seq:
+                cid = ev_cols["complaint_id"][lo] if hi > lo else "?"
+                problems.append(
+                    f"event {first_seq} (complaint {cid}, written {when}) does not match its "
+                    "hash-chain link: the event or its complaint was changed after it was "
+                    "written"
+                )
+            else:
+                problems.append(
+                    f"events {first_seq}-{last_seq} (written together {when}) do not match "
+                    "their hash-chain link: one of them or of their complaints was changed "
+                    "after they were written"
+                )
+        hashes.add(stored.hex())
+        previous = stored
+        covered = max(covered, int(last_seq))
+    later = seqs[seqs > covered]
+    if len(later):
+        problems.append(
+            f"events {int(later[0])}-{int(later[-1])} are not covered by the hash chain: "
+            "they were written without qualitapa (or the chain was cut)"
+        )
+    if anchor is not None and anchor.strip().lower() not in hashes:
+        problems.append(
+            f"the anchor {anchor.strip()[:12]}... is not in the hash chain: the history up to "
+            "it was rewritten and the chain recomputed (or the anchor is of another register)"
+        )
+    return problems

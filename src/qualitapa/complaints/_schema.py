@@ -1,0 +1,296 @@
+"""The register's schema: versioned migrations and what the database enforces.
+
+What the schema enforces, for every SQLite client (not only qualitapa):
+
+* ``complaints`` and ``events`` cannot be updated or deleted (``BEFORE
+  UPDATE`` / ``BEFORE DELETE`` triggers abort). This also covers ``UPDATE OR
+  REPLACE`` and ``INSERT ... ON CONFLICT DO UPDATE``, which go through
+  UPDATE.
+* ``REPLACE`` / ``INSERT OR REPLACE`` would delete the clashing row without
+  firing DELETE triggers: ``BEFORE INSERT`` triggers refuse an existing
+  complaint id, and an event whose ``seq`` is not the next one (so no event
+  can be replaced, slipped in before the last one, or leave a gap).
+* ``chain`` (the hash chain, :mod:`qualitapa.complaints._chain`) is
+  append-only the same way; a link must start right after the previous one
+  and end at the last event.
+* ``contacts`` (personal data) stays changeable: erasure on request.
+
+What it cannot enforce: a client with write access to the file can drop
+the triggers (``DROP TRIGGER``, ``PRAGMA writable_schema``), write into a
+stored value with incremental blob I/O (which fires no trigger), or edit
+the file's bytes. ``ComplaintRegister.check`` detects those changes: the
+triggers are compared with these migrations, and the hash chain no longer
+matches the events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from qualitapa.complaints._chain import rebuild_chain
+from qualitapa.complaints._models import Status
+from qualitapa.errors import DataError, QualitapaError
+
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "inspect", "migrate"]
+
+#: ``PRAGMA application_id`` of a qualitapa complaint register ("QPA1").
+APPLICATION_ID = 0x51504131
+
+_STATUSES = ", ".join(f"'{s.value}'" for s in Status)
+_TABLES = ("complaints", "contacts", "events")
+
+#: Migrations: version -> SQL script (or function of the connection)
+#: bringing the schema from version-1 to it. Never edit a released one.
+_V1 = f"""
+    CREATE TABLE complaints (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        service TEXT NOT NULL,
+        category TEXT,
+        organization TEXT,
+        received_us INTEGER NOT NULL,
+        description TEXT NOT NULL DEFAULT ''
+    ) WITHOUT ROWID;
+    CREATE TABLE contacts (
+        complaint_id TEXT PRIMARY KEY REFERENCES complaints(id),
+        name TEXT, email TEXT, phone TEXT, address TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        complaint_id TEXT NOT NULL REFERENCES complaints(id),
+        at_us INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        from_status TEXT CHECK (from_status IS NULL OR from_status IN ({_STATUSES})),
+        to_status TEXT NOT NULL CHECK (to_status IN ({_STATUSES})),
+        note TEXT NOT NULL DEFAULT '',
+        target TEXT
+    );
+    CREATE INDEX events_by_complaint ON events (complaint_id, seq);
+    CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only: the history cannot be changed'); END;
+    CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only: the history cannot be deleted'); END;
+    CREATE TRIGGER complaints_no_update BEFORE UPDATE ON complaints
+    BEGIN SELECT RAISE(ABORT, 'complaints cannot be changed: append an event instead'); END;
+    CREATE TRIGGER complaints_no_delete BEFORE DELETE ON complaints
+    BEGIN SELECT RAISE(ABORT, 'complaints cannot be deleted'); END;
+    """
+_V2 = """
+    CREATE VIEW current_status AS
+        SELECT e.complaint_id AS complaint_id, e.to_status AS status, e.at_us AS since_us
+        FROM events e
+        WHERE e.seq = (SELECT MAX(seq) FROM events WHERE complaint_id = e.complaint_id);
+    """
+
+_V3 = """
+CREATE TRIGGER events_append_only_insert BEFORE INSERT ON events
+WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM events)
+BEGIN SELECT RAISE(ABORT, 'events are append-only: a new event takes the next seq'); END;
+CREATE TRIGGER complaints_no_replace BEFORE INSERT ON complaints
+WHEN EXISTS (SELECT 1 FROM complaints WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'complaints cannot be replaced: this id is already in the register'); END;
+CREATE TABLE chain (
+    last_seq INTEGER PRIMARY KEY,
+    first_seq INTEGER NOT NULL,
+    written_us INTEGER NOT NULL,
+    hash BLOB NOT NULL CHECK (typeof(hash) = 'blob' AND length(hash) = 32)
+);
+CREATE TRIGGER chain_append_only_insert BEFORE INSERT ON chain
+WHEN NEW.first_seq IS NOT (SELECT COALESCE(MAX(last_seq), 0) + 1 FROM chain)
+  OR NEW.last_seq IS NOT (SELECT MAX(seq) FROM events)
+  OR NEW.last_seq < NEW.first_seq
+BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only: a link follows the last one'); END;
+CREATE TRIGGER chain_append_only_update BEFORE UPDATE ON chain
+BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only: it cannot be changed'); END;
+CREATE TRIGGER chain_append_only_delete BEFORE DELETE ON chain
+BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only: it cannot be deleted'); END;
+CREATE TRIGGER schema_version_no_update BEFORE UPDATE ON schema_version
+BEGIN SELECT RAISE(ABORT, 'the schema version cannot be changed'); END;
+CREATE TRIGGER schema_version_no_delete BEFORE DELETE ON schema_version
+BEGIN SELECT RAISE(ABORT, 'the schema version cannot be deleted'); END;
+"""
+
+
+#: The BEFORE INSERT triggers that refuse REPLACE (they cost a check per row).
+_INSERT_GUARDS = ("events_append_only_insert", "complaints_no_replace")
+
+
+@contextmanager
+def insert_guards_lifted(db: sqlite3.Connection, *, lifted: bool = True) -> Iterator[None]:
+    """Drop the per-row REPLACE guards for a bulk insert, and put them back.
+
+    Only inside a write transaction, for plain INSERTs that cannot replace
+    anything: DDL is transactional, so other connections see the schema
+    with the triggers before and after, never without them; if the
+    transaction fails, the rollback restores them too.
+    """
+    if not lifted:
+        yield
+        return
+    sql = {
+        name: text
+        for name, text in db.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
+            f"({', '.join('?' * len(_INSERT_GUARDS))})",
+            _INSERT_GUARDS,
+        )
+    }
+    if not db.in_transaction:  # pragma: no cover - a programming error
+        raise QualitapaError("the REPLACE guards can only be lifted inside a transaction")
+    for name in sql:
+        db.execute(f"DROP TRIGGER {name}")
+    yield
+    for text in sql.values():
+        db.execute(text)
+
+
+def _version_3(db: sqlite3.Connection) -> None:
+    """The hash chain and the triggers against REPLACE; link what is already there."""
+    for statement in split_sql(_V3):
+        db.execute(statement)
+    rebuild_chain(db)
+
+
+#: Migrations: version -> SQL script (or function of the connection)
+#: bringing the schema from version-1 to it. Never edit a released one.
+MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
+    1: _V1,
+    2: _V2,
+    3: _version_3,
+}
+
+#: The schema version this code writes.
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def split_sql(script: str) -> Sequence[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    out: list[str] = []
+    buf: list[str] = []
+    for line in script.strip().splitlines():
+        buf.append(line)
+        text = "\n".join(buf).strip()
+        if sqlite3.complete_statement(text):
+            out.append(text)
+            buf = []
+    if "\n".join(buf).strip():  # pragma: no cover - malformed migration
+        raise QualitapaError("incomplete SQL statement in a migration")
+    return out
+
+
+def _normal(sql: str) -> str:
+    return re.sub(r"\s+", " ", sql.strip().rstrip(";")).strip()
+
+
+def expected_triggers() -> dict[str, str]:
+    """Every trigger the migrations create: name -> SQL (whitespace normalised)."""
+    out: dict[str, str] = {}
+    for script in (_V1, _V2, _V3):
+        for statement in split_sql(script):
+            match = re.match(r"CREATE TRIGGER (\w+)", statement)
+            if match:
+                out[match.group(1)] = _normal(statement)
+    return out
+
+
+def check_triggers(db: sqlite3.Connection, version: int) -> list[str]:
+    """Triggers removed, changed or added since the migrations created them."""
+    if version < SCHEMA_VERSION:
+        return []  # reported as a missing chain; the new triggers come with it
+    found = {
+        name: _normal(sql or "")
+        for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    }
+    problems = []
+    for name, sql in expected_triggers().items():
+        if name not in found:
+            problems.append(f"protection removed: trigger {name} is missing")
+        elif found[name] != sql:
+            problems.append(f"protection removed: trigger {name} was changed")
+    for name in sorted(set(found) - set(expected_triggers())):
+        problems.append(f"protection removed: trigger {name} was added by someone else")
+    return problems
+
+
+def inspect(db: sqlite3.Connection, source: str) -> int:
+    """The schema version of an open database: 0 for an empty one.
+
+    Raises
+    ------
+    DataError
+        The database is not a qualitapa complaint register (another
+        application's tables), or a damaged one (tables missing).
+    """
+    app_id = int(db.execute("PRAGMA application_id").fetchone()[0])
+    rows = db.execute("SELECT type, name FROM sqlite_master").fetchall()
+    names = sorted(name for _, name in rows if not name.startswith("sqlite_"))
+    tables = {name for kind, name in rows if kind == "table"}
+    if app_id not in (0, APPLICATION_ID):
+        raise DataError(
+            f"not a qualitapa complaint register (it belongs to another application, "
+            f"application_id {app_id:#x}): give the register's file, or a new file name",
+            source=source,
+        )
+    if not names:
+        return 0
+    ours = "schema_version" in tables or app_id == APPLICATION_ID
+    if not ours:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        raise DataError(
+            f"not a qualitapa complaint register (it holds {shown}): give the register's "
+            "file, or a new file name to create one",
+            source=source,
+        )
+    missing = [t for t in ("schema_version", *_TABLES) if t not in tables]
+    if missing:
+        raise DataError(
+            f"a damaged complaint register: table(s) {', '.join(missing)} are missing",
+            source=source,
+        )
+    row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    try:
+        return int(row[0] or 0)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"a damaged complaint register: schema version {row[0]!r}", source=source
+        ) from None
+
+
+def migrate(db: sqlite3.Connection, source: str) -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION`, in the caller's write transaction.
+
+    Returns the version found before (0 for a new register).
+    """
+    current = inspect(db, source)
+    if current > SCHEMA_VERSION:
+        raise DataError(
+            f"the register has schema version {current}, newer than this qualitapa supports "
+            f"({SCHEMA_VERSION}); upgrade qualitapa",
+            source=source,
+        )
+    if current == SCHEMA_VERSION:
+        return current
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version "
+        "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        step = MIGRATIONS[version]
+        if callable(step):
+            step(db)
+        else:
+            for statement in split_sql(step):
+                db.execute(statement)
+        db.execute(
+            "INSERT INTO schema_version VALUES (?, ?)",
+            (version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        )
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    return current
