@@ -7,7 +7,6 @@ that a misspelt ``--db`` is an error rather than a new, empty register.
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, emit, get_catalog, nothing, output_options, read_input
+from qualitapa.cli._main import cli, echo, emit, get_catalog, nothing, output_options, read_input
 from qualitapa.errors import DataError
 
 #: Environment variable holding the pseudonymisation secret.
@@ -33,8 +32,13 @@ _db_option = click.option(
 )
 
 
-def _register(db: Path, *, create: bool = False) -> Any:
-    """The register at ``db``; it must exist unless ``create``."""
+def _register(db: Path, *, create: bool = False, readonly: bool = False) -> Any:
+    """The register at ``db``; it must exist unless ``create``.
+
+    Reading commands open it ``readonly``: they never create, migrate or
+    change it (a read-only file can be read; another program's database is
+    an error, left untouched).
+    """
     from qualitapa.complaints import ComplaintRegister
 
     if not create and not db.exists():
@@ -42,7 +46,7 @@ def _register(db: Path, *, create: bool = False) -> Any:
             f"no register at {db}: check --db (or ${DB_ENV}), or create one with "
             f"'qualitapa complaints init --db {db}'"
         )
-    return ComplaintRegister(db)
+    return ComplaintRegister(db, readonly=readonly)
 
 
 def _not_empty(frame: pd.DataFrame, db: Path) -> pd.DataFrame:
@@ -72,7 +76,7 @@ def init_command(db: Path) -> None:
             source=str(db),
         )
     _register(db, create=True).close()
-    click.echo(f"created an empty register at {db}", err=True)
+    echo(f"created an empty register at {db}", err=True)
 
 
 @complaints_group.command("import")
@@ -145,7 +149,7 @@ def import_command(
     rejected = f"{report.rejected} row(s) rejected"
     if events_file is not None:
         rejected += f", {report.rejected_events} event row(s) rejected"
-    click.echo(
+    echo(
         f"imported {report.imported} complaint(s) ({report.events} event(s)) into {db}; "
         + rejected,
         err=True,
@@ -170,7 +174,13 @@ def import_command(
 @click.option("--note", default="", help="Why: required to reject or forward.")
 @click.option("--target", default=None, help="Assignee, or the body it is forwarded to.")
 @click.option("--actor", default=None, help="Who (default: the current user).")
-@click.option("--at", "at", default=None, help="When (ISO 8601; default: now).")
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    help="When (ISO 8601, e.g. 2024-03-31T09:30; without offset: office time; default: now). "
+    "Not in the future.",
+)
 def transition_command(
     complaint_id: str,
     status: str,
@@ -181,14 +191,6 @@ def transition_command(
     at: str | None,
 ) -> None:
     """Move complaint COMPLAINT_ID to STATUS (one appended event)."""
-    when = None
-    if at is not None:
-        try:
-            when = dt.datetime.fromisoformat(at)
-        except ValueError:
-            raise DataError(f"--at: not an ISO 8601 date-time: {at!r}") from None
-        if when.tzinfo is None:
-            when = pd.Timestamp(when).tz_localize("Europe/Rome").to_pydatetime()
     with _register(db) as reg:
         ev = reg.transition(
             complaint_id,
@@ -196,9 +198,9 @@ def transition_command(
             actor=actor or _user(),
             note=note,
             target=target,
-            at=when,
+            at=at,
         )
-    click.echo(f"{complaint_id}: {ev.from_status} -> {ev.to_status} (event {ev.seq})")
+    echo(f"{complaint_id}: {ev.from_status} -> {ev.to_status} (event {ev.seq})")
 
 
 def _user() -> str:
@@ -217,23 +219,22 @@ def show_command(
     complaint_id: str, db: Path, contact: bool, fmt: str | None, output: Path | None
 ) -> None:
     """Show a complaint and its history."""
-    with _register(db) as reg:
+    with _register(db, readonly=True) as reg:
         c = reg.get(complaint_id, include_contact=contact)
         history = reg.history(complaint_id)
     if fmt in (None, "table") and output is None:
-        click.echo(
+        # complaint texts are data: echo shows their control characters visibly
+        echo(
             f"{c.id}  {c.kind.value} via {c.channel.value}  service {c.service}"
             + (f"  category {c.category}" if c.category else "")
         )
-        click.echo(f"received {c.received_at.isoformat()}  status {history[-1].to_status.value}")
+        echo(f"received {c.received_at.isoformat()}  status {history[-1].to_status.value}")
         if c.description:
-            click.echo(f"text: {c.description}")
+            echo(f"text: {c.description}")
         if contact and c.contact is not None:
             k = c.contact
-            click.echo(
-                "contact: " + ", ".join(v for v in (k.name, k.email, k.phone, k.address) if v)
-            )
-        click.echo("")
+            echo("contact: " + ", ".join(v for v in (k.name, k.email, k.phone, k.address) if v))
+        echo("")
     rows = [
         {
             "seq": e.seq,
@@ -277,12 +278,15 @@ def _deadline_options(func: Any) -> Any:
 
 
 def _check_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from qualitapa.complaints._calendar import DEFAULT_TZ
+    from qualitapa.complaints._instants import instant
+
     if value is not None:
         try:
-            pd.Timestamp(value)
-        except (ValueError, TypeError):
+            instant(value, DEFAULT_TZ, what="--as-of")
+        except DataError as exc:
             raise click.BadParameter(
-                f"{value!r} is not a date (e.g. 2024-12-31)", param_hint="--as-of"
+                f"{exc} (e.g. 2024-12-31 or 2024-12-31T23:59)", param_hint="--as-of"
             ) from None
     return value
 
@@ -303,7 +307,7 @@ def _cases(
         if use_catalog
         else DeadlinePolicy(default=default)
     )
-    with _register(db) as reg:
+    with _register(db, readonly=True) as reg:
         cases = reg.cases(policy=policy, calendar=WorkCalendar(province), as_of=as_of)
     return _not_empty(cases, db)
 
@@ -359,7 +363,7 @@ def pareto_command(
     """Pareto of categories: which make 80% of the volume."""
     from qualitapa.complaints import pareto
 
-    with _register(db) as reg:
+    with _register(db, readonly=True) as reg:
         frame = _not_empty(reg.complaints_frame(), db)
     groups = [b.strip() for b in by.split(",") if b.strip()]
     emit(pareto(frame, by=groups, threshold=threshold), fmt, output)
@@ -442,7 +446,7 @@ def export_command(
     if fmt == "open311-services":
         text = to_open311_json(open311_services(get_catalog()))
     else:
-        with _register(db) as reg:
+        with _register(db, readonly=True) as reg:
             frame = _not_empty(reg.to_frame(include_contact=include_contact or pseudonymise), db)
         if pseudonymise:
             frame = pseudo(frame, secret or "")
@@ -456,10 +460,57 @@ def export_command(
             )
             text = to_open311_json(requests) if fmt == "open311" else to_open311_xml(requests)
     if output is None:
-        click.echo(text, nl=False)
+        # data, not a message: kept as it is (color=True: click would strip what looks
+        # like colour codes from a pipe); a terminal shows control characters visibly
+        click.echo(text, nl=False, color=True)
     else:
         output.write_text(text, encoding="utf-8", newline="")
-        click.echo(f"wrote {output}", err=True)
+        echo(f"wrote {output}", err=True)
+
+
+@complaints_group.command("check")
+@_db_option
+@click.option(
+    "--anchor",
+    default=None,
+    help="A chain hash noted earlier (printed by a previous check): the history up to it "
+    "must be unchanged.",
+)
+def check_command(db: Path, anchor: str | None) -> None:
+    """Check the register: integrity, append-only protection, dates, hash chain.
+
+    Prints the head of the hash chain: keep its hash somewhere the
+    register's users cannot change (a published report, a letter) and give
+    it as --anchor later, to prove the history up to it was not rewritten.
+    Exits with status 1 when a problem is found.
+    """
+    with _register(db, readonly=True) as reg:
+        problems = reg.check(anchor=anchor)
+        head = reg.chain_head()
+        n = len(reg)
+    for problem in problems:
+        echo(problem)
+    if head is not None:
+        echo(
+            f"chain head: event {head.seq}, hash {head.hash} "
+            f"(written {head.written_at.isoformat(timespec='seconds')})"
+        )
+    if problems:
+        raise DataError(f"{len(problems)} problem(s) found in the register", source=str(db))
+    echo(f"the register is sound: {n} complaint(s)")
+
+
+@complaints_group.command("upgrade")
+@_db_option
+def upgrade_command(db: Path) -> None:
+    """Bring a register written by an older qualitapa to the current schema.
+
+    Adds what the newer schema has (the hash chain and its protection);
+    commands that write do it too, reading commands never do.
+    """
+    with _register(db) as reg:
+        version = reg.schema_version
+    echo(f"{db}: schema version {version}, up to date")
 
 
 __all__ = ["complaints_group"]

@@ -23,6 +23,7 @@ implementations such as FixMyStreet). Date-times are ISO 8601 with offset.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -216,8 +217,23 @@ def to_open311_json(items: list[dict[str, Any]]) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
+#: Characters XML 1.0 cannot carry, even escaped: C0 controls other than tab,
+#: line feed and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    """``value`` with the characters XML cannot carry as U+FFFD (the replacement character)."""
+    return _NOT_XML.sub("\ufffd", value)
+
+
 def to_open311_xml(items: list[dict[str, Any]], *, kind: str = "requests") -> str:
     """XML text per the spec: ``<service_requests><request>`` or ``<services><service>``.
+
+    The XML is well-formed whatever the texts hold: characters XML 1.0 cannot
+    carry (control characters such as ESC or BEL, lone surrogates) are
+    written as U+FFFD, the Unicode replacement character (the JSON export
+    keeps them, escaped).
 
     Examples
     --------
@@ -243,7 +259,7 @@ def _fill(parent: ET.Element, mapping: dict[str, Any]) -> None:
         elif isinstance(value, bool):
             child.text = "true" if value else "false"
         elif value is not None:
-            child.text = str(value)
+            child.text = _xml_text(str(value))
 
 
 def from_open311(
