@@ -16,6 +16,7 @@ import pandas as pd
 
 from qualitapa.complaints._importing import (
     FUTURE_MESSAGE,
+    NOT_UNICODE,
     OUTCOMES,
     PROBLEM_COLUMNS,
     _code,
@@ -23,6 +24,7 @@ from qualitapa.complaints._importing import (
     _per_unique,
     _text,
     empty_problems,
+    unencodable,
 )
 from qualitapa.complaints._instants import future_limit_us
 from qualitapa.complaints._lifecycle import ACTIONS, validate_history
@@ -175,6 +177,8 @@ def prepare_history(
     flag((is_fwd | is_rej) & note.isna().to_numpy(), "note", note,
          "forwarding and rejecting need the reason (note)")  # fmt: skip
     actors = _text(events, "actor").reset_index(drop=True).fillna(actor)
+    for col, values in (("actor", actors), ("note", note), ("target", target)):
+        flag(unencodable(values), col, values, NOT_UNICODE)
 
     has_seq = "seq" in events.columns
     if has_seq:

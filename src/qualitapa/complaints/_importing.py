@@ -123,6 +123,28 @@ def empty_problems() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
 
 
+#: The problem of text SQLite cannot store (e.g. from a JSON ``"\\ud800"`` escape).
+NOT_UNICODE = "contains a character that is not valid Unicode text (a lone surrogate)"
+
+
+def unencodable(values: pd.Series) -> np.ndarray:
+    """Mask of text cells that cannot be written as UTF-8 (lone surrogates)."""
+    cells = values.to_numpy(dtype=object)
+    present = pd.notna(cells)
+    try:  # one pass in C over the whole column: almost always clean
+        "".join(cells[present]).encode("utf-8")
+        return np.zeros(len(cells), dtype=bool)
+    except (UnicodeEncodeError, TypeError):
+        pass
+    bad = np.zeros(len(cells), dtype=bool)
+    for i in np.flatnonzero(present):
+        try:
+            str(cells[i]).encode("utf-8")
+        except UnicodeEncodeError:
+            bad[i] = True
+    return bad
+
+
 def _per_unique(values: pd.Series, func: Any) -> pd.Series:
     """Apply ``func`` to each distinct non-missing value once (fast on repetitive columns)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -392,6 +414,9 @@ def prepare_import(
     )
     out["outcome_note"] = _text(frame, "outcome_note").to_numpy()
     out["outcome_target"] = _text(frame, "outcome_target").to_numpy()
+    for col in ("organization", "description", "outcome_note", "outcome_target",
+                *CONTACT_COLUMNS):  # fmt: skip
+        flag(unencodable(out[col]), col, out[col], NOT_UNICODE)
     if not history:
         outcome = _default_outcome(outcome, norm_status, ans)
         _check_outcome(flag, frame, out, outcome, outcome_raw, norm_status, ans, out_at, raw_cols)

@@ -23,6 +23,7 @@ implementations such as FixMyStreet). Date-times are ISO 8601 with offset.
 from __future__ import annotations
 
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -36,6 +37,7 @@ from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
 
 __all__ = [
+    "MAX_JSON_DEPTH",
     "from_open311",
     "open311_requests",
     "open311_services",
@@ -262,6 +264,20 @@ def _fill(parent: ET.Element, mapping: dict[str, Any]) -> None:
             child.text = _xml_text(str(value))
 
 
+#: Deepest JSON nesting accepted (a GeoReport v2 feed nests 3 levels:
+#: array, request, ``extended_attributes``).
+MAX_JSON_DEPTH = 32
+#: Request fields read as text (a number is accepted: real feeds number their ids).
+_TEXT_FIELDS = (
+    "service_request_id", "status", "status_notes", "service_code", "description",
+    "agency_responsible",
+)  # fmt: skip
+_DATE_FIELDS = ("requested_datetime", "updated_datetime")
+_EXT_TEXT = ("kind", "channel", "service", "category", "organization", "status")
+_EXT_DATES = ("answered_datetime", "closed_datetime")
+_PROBLEM_COLUMNS = ["row", "id", "column", "value", "problem"]
+
+
 def from_open311(
     data: str | Path | list[dict[str, Any]],
     *,
@@ -274,7 +290,10 @@ def from_open311(
     Parameters
     ----------
     data
-        A JSON file path, JSON text, or the parsed list of requests.
+        A JSON file path (:class:`~pathlib.Path`, or text not starting with
+        ``[`` or ``{``), JSON text, or the parsed list of requests. The JSON
+        is an array of requests or ``{"service_requests": [...]}``, UTF-8,
+        nested at most :data:`MAX_JSON_DEPTH` levels.
     catalog
         Resolves ``service_code`` to category and service when the request
         has no ``extended_attributes``.
@@ -288,83 +307,203 @@ def from_open311(
         Columns of :data:`IMPORT_COLUMNS`. The fine state is read from
         ``extended_attributes.status`` or the first word of
         ``status_notes``; otherwise ``open`` becomes ``registered`` and
-        ``closed`` becomes ``closed``.
+        ``closed`` becomes ``closed``. Numbers in text fields (a numeric
+        ``service_request_id``) are read as text; values are checked by
+        the import.
+
+    Raises
+    ------
+    DataError
+        The file cannot be read, is not UTF-8 or not JSON, nests too
+        deeply, or a request is not an object or has a field of the wrong
+        type (an object or a list where text is expected, a number for a
+        date-time, a non-object ``extended_attributes``): ``failure_cases``
+        lists each, with ``row`` (the request's 1-based position) and
+        ``column`` (the field, ``extended_attributes.kind`` inside it).
 
     Examples
     --------
-    >>> req = [{"service_request_id": "638344", "status": "open", "service_code": "roads",
+    >>> req = [{"service_request_id": 638344, "status": "open", "service_code": "roads",
     ...         "requested_datetime": "2024-04-14T06:37:38+02:00", "description": "Buca"}]
     >>> from_open311(req)[["id", "service", "status"]].to_dict("records")
     [{'id': '638344', 'service': 'roads', 'status': 'registered'}]
     """
-    items = _load(data)
+    items, source = _load(data)
     cats = catalog.complaint_categories if catalog is not None else {}
+    problems: list[tuple[Any, ...]] = []
     rows = []
-    for req in items:
+    for number, req in enumerate(items, start=1):
         if not isinstance(req, dict):
-            raise DataError(f"a service request is a JSON object, not {req!r}")
-        ext = req.get("extended_attributes") or {}
-        code = req.get("service_code")
-        service, category = ext.get("service"), ext.get("category")
-        if service is None:
-            if code in cats:
-                service, category = cats[code].service, code
-            else:
-                service = code
-        status = ext.get("status") or _status_from_notes(req)
-        updated = req.get("updated_datetime")
-        answered = ext.get("answered_datetime")
-        closed = ext.get("closed_datetime")
-        if "extended_attributes" not in req and status == Status.CLOSED.value:
-            answered = answered or updated
-            closed = closed or updated
-        rows.append(
-            {
-                "id": req.get("service_request_id"),
-                "kind": ext.get("kind") or kind,
-                "channel": ext.get("channel") or channel,
-                "service": service,
-                "category": category,
-                "organization": ext.get("organization") or req.get("agency_responsible"),
-                "received_at": req.get("requested_datetime"),
-                "description": req.get("description"),
-                "status": status,
-                "answered_at": answered,
-                "closed_at": closed,
-            }
+            raise DataError(
+                f"a service request is a JSON object, not {_shown(req)}", source=source, row=number
+            )
+        rows.append(_request_row(req, number, problems, cats, kind, channel))
+    if problems:
+        cases = pd.DataFrame(problems, columns=_PROBLEM_COLUMNS)
+        first = cases.iloc[0]
+        raise DataError(
+            f"{first['problem']} (got {first['value']}); "
+            f"{len(cases)} field(s) of the wrong type in the service requests",
+            source=source,
+            row=int(first["row"]),
+            column=str(first["column"]),
+            failure_cases=cases,
         )
     columns = ["id", "kind", "channel", "service", "category", "organization", "received_at",
                "description", "status", "answered_at", "closed_at"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
-def _status_from_notes(req: dict[str, Any]) -> str:
-    notes = str(req.get("status_notes") or "").strip()
-    word = notes.split(":")[0].split()[0].lower() if notes else ""
+def _request_row(
+    req: dict[str, Any],
+    number: int,
+    problems: list[tuple[Any, ...]],
+    cats: Any,
+    kind: str,
+    channel: str,
+) -> dict[str, Any]:
+    """One import row from one request; fields of the wrong type go to ``problems``."""
+    ident = req.get("service_request_id")
+    shown_id = ident if isinstance(ident, (str, int)) and not isinstance(ident, bool) else None
+
+    def text(value: Any, field: str, *, date: bool = False) -> str | None:
+        got, problem = _as_text(value, date=date)
+        if problem:
+            problems.append((number, shown_id, field, _shown(value), problem))
+        return got
+
+    raw_ext = req.get("extended_attributes")
+    if raw_ext is not None and not isinstance(raw_ext, dict):
+        problems.append((number, shown_id, "extended_attributes", _shown(raw_ext),
+                         "must be a JSON object of extended attributes"))  # fmt: skip
+        raw_ext = None
+    ext_in = raw_ext or {}
+    fields = {f: text(req.get(f), f) for f in _TEXT_FIELDS}
+    fields.update({f: text(req.get(f), f, date=True) for f in _DATE_FIELDS})
+    ext = {f: text(ext_in.get(f), f"extended_attributes.{f}") for f in _EXT_TEXT}
+    ext.update({f: text(ext_in.get(f), f"extended_attributes.{f}", date=True) for f in _EXT_DATES})
+    code = fields["service_code"]
+    service, category = ext["service"], ext["category"]
+    if service is None:
+        if code in cats:
+            service, category = cats[code].service, code
+        else:
+            service = code
+    status = ext["status"] or _status_from_notes(fields["status_notes"], fields["status"])
+    updated = fields["updated_datetime"]
+    answered = ext["answered_datetime"]
+    closed = ext["closed_datetime"]
+    if raw_ext is None and status == Status.CLOSED.value:
+        answered = answered or updated
+        closed = closed or updated
+    return {
+        "id": fields["service_request_id"],
+        "kind": ext["kind"] or kind,
+        "channel": ext["channel"] or channel,
+        "service": service,
+        "category": category,
+        "organization": ext["organization"] or fields["agency_responsible"],
+        "received_at": fields["requested_datetime"],
+        "description": fields["description"],
+        "status": status,
+        "answered_at": answered,
+        "closed_at": closed,
+    }
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str) if value is not None else "null"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _as_text(value: Any, *, date: bool = False) -> tuple[str | None, str | None]:
+    """``(text, problem)``: a JSON value read as text, or why it cannot be."""
+    if value is None or isinstance(value, str):
+        return value, None
+    what = "a date-time (ISO 8601 text, e.g. 2024-04-14T06:37:38+02:00)" if date else "text"
+    if isinstance(value, bool) or date:
+        return None, f"must be {what}"
+    if isinstance(value, int):
+        return str(value), None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None, f"must be {what}, not an infinite or undefined number"
+        return (str(int(value)) if value.is_integer() else repr(value)), None
+    kind = "an object" if isinstance(value, dict) else "a list"
+    return None, f"must be {what}, not {kind}"
+
+
+def _status_from_notes(notes: str | None, status: str | None) -> str:
+    words = (notes or "").split(":")[0].split()
+    word = words[0].lower() if words else ""
     if word in {s.value for s in Status}:
         return word
-    return Status.CLOSED.value if str(req.get("status")).lower() == "closed" else "registered"
+    return Status.CLOSED.value if str(status).strip().lower() == "closed" else "registered"
 
 
-def _load(data: str | Path | list[dict[str, Any]]) -> list[Any]:
+def _load(data: str | Path | list[dict[str, Any]]) -> tuple[list[Any], str | None]:
+    """The requests and the file name (None for text or a list)."""
     if isinstance(data, list):
-        return data
-    text: str
+        return data, None
     source = None
-    if isinstance(data, Path) or (isinstance(data, str) and not data.lstrip().startswith("[")):
+    if isinstance(data, Path) or (
+        isinstance(data, str) and not data.lstrip().startswith(("[", "{"))
+    ):
         source = str(data)
         try:
-            text = Path(data).read_text(encoding="utf-8")
-        except OSError as exc:
+            raw = Path(data).read_bytes()
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
             raise DataError(f"cannot read: {exc}", source=source) from exc
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r}); "
+                "save the file as UTF-8",
+                source=source,
+            ) from None
     else:
-        text = data
+        text = str(data)
+    _check_depth(text, source)
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DataError(f"not valid JSON: {exc}", source=source) from exc
+        raise DataError(
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", source=source
+        ) from None
+    except RecursionError:  # pragma: no cover - _check_depth stops it before
+        raise DataError(
+            f"JSON nested more than {MAX_JSON_DEPTH} levels deep", source=source
+        ) from None
     if isinstance(parsed, dict) and "service_requests" in parsed:
         parsed = parsed["service_requests"]
     if not isinstance(parsed, list):
         raise DataError("expected a JSON array of service requests", source=source)
-    return parsed
+    return parsed, source
+
+
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_depth(text: str, source: str | None) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_JSON_DEPTH`, before parsing it.
+
+    Strings are skipped (a bracket inside quotes does not nest); one pass
+    of a regular expression without backtracking, so a huge input is
+    checked in linear time.
+    """
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise DataError(
+                    f"JSON nested more than {MAX_JSON_DEPTH} levels deep (an Open311 feed "
+                    "nests 3: the array, each request, its extended_attributes)",
+                    source=source,
+                )
+        elif token in "]}":
+            depth -= 1
