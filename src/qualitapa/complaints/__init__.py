@@ -37,7 +37,7 @@ from qualitapa.complaints._open311 import (
     to_open311_json,
     to_open311_xml,
 )
-from qualitapa.complaints._privacy import pseudonym, pseudonymise
+from qualitapa.complaints._privacy import pseudonym, pseudonymise, redact
 from qualitapa.complaints._register import SCHEMA_VERSION, ComplaintRegister
 
 __all__ = [
@@ -80,6 +80,7 @@ __all__ = [
     "path_to",
     "pseudonym",
     "pseudonymise",
+    "redact",
     "replay",
     "to_local_dates",
     "to_open311_json",
