@@ -599,6 +599,11 @@ def _read_csv(p: Path, suffix: str, dtype: Any, kwargs: dict[str, Any]) -> tuple
                 raise
             expected, line, saw = (int(g) for g in found.groups())
             raise _fields_error(p, line - 1, saw, expected) from None
+        except (pd.errors.EmptyDataError, UnicodeDecodeError):
+            raise
+        except (ValueError, TypeError, OverflowError) as exc:  # a cell not of its dtype
+            options = {**kwargs, "sep": sep, "encoding": encoding}
+            raise _dtype_error(p, dtype, options, exc) from exc
     return frame, sep, encoding
 
 
@@ -711,6 +716,45 @@ def read_table(
     if not parse:
         return frame
     return _read_numbers(frame, numbers, skip, str(p), reread)
+
+
+def _dtype_error(p: Path, dtype: Any, options: dict[str, Any], exc: Exception) -> DataError:
+    """The error for a cell that is not of the dtype asked for its column: which, where."""
+    declared = dtype if isinstance(dtype, dict) else {}
+    numeric = [c for c, kind in declared.items() if _is_number_dtype(kind)]
+    if numeric:
+        try:
+            text = pd.read_csv(p, dtype=str, usecols=lambda c: c in numeric, **options)
+        except Exception:  # the file cannot be re-read: say what pandas said
+            text = pd.DataFrame()
+        for col in text.columns:
+            values = text[col]
+            bad = values.notna() & pd.to_numeric(values, errors="coerce").isna()
+            if bool(bad.any()):
+                row = int(np.flatnonzero(bad.to_numpy())[0])
+                kind = getattr(declared[col], "__name__", declared[col])
+                return DataError(
+                    f"{values.iloc[row]!r} cannot be read as {kind}, the dtype given for the "
+                    "column; leave the dtype out to read numbers in a declared convention "
+                    "(numbers='it' or 'en')",
+                    source=str(p),
+                    row=row + 1,
+                    column=str(col),
+                )
+    return DataError(
+        f"a column cannot be read as the type declared for it ({_detail(exc)})", source=str(p)
+    )
+
+
+def _is_number_dtype(kind: Any) -> bool:
+    try:
+        return bool(pd.api.types.is_numeric_dtype(pd.api.types.pandas_dtype(kind)))
+    except TypeError:
+        return False
+
+
+def _detail(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
 
 
 def _read_workbook(p: Path, sheet: str | int | None, dtype: Any, kwargs: dict[str, Any]) -> Any:
