@@ -24,12 +24,13 @@ from hypothesis import strategies as st
 
 from qualitapa.complaints import (
     ComplaintRegister,
+    _open311,
     from_open311,
     open311_requests,
     to_open311_json,
     to_open311_xml,
 )
-from qualitapa.complaints._open311 import MAX_JSON_DEPTH
+from qualitapa.complaints._open311 import MAX_JSON_DEPTH, json_depth
 from qualitapa.errors import DataError
 
 from .conftest import FUZZ, assert_typed_or_ok, guarded
@@ -127,6 +128,34 @@ def test_deep_nesting_is_refused_quickly(depth: int) -> None:
     outcome = guarded(from_open311, inside.replace('"PLACEHOLDER"', "[" * depth + "]" * depth))
     assert_typed_or_ok(outcome, what="deep extended attribute")
     assert outcome.kind == "error"
+
+
+def _reference_depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_reference_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_reference_depth(v) for v in value), default=0)
+    return 0
+
+
+_TRICKY_TEXT = st.text(st.sampled_from('ab"\\[]{}\n:,é€'), max_size=8)
+_NESTED = st.recursive(
+    st.none() | st.integers() | _TRICKY_TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TRICKY_TEXT, inner, max_size=3),
+    max_leaves=15,
+)
+
+
+@given(value=_NESTED, chunk=st.sampled_from([1, 2, 3, 7, 1 << 22]), indent=st.booleans())
+def test_json_depth_agrees_with_the_parser(value: Any, chunk: int, indent: bool) -> None:
+    """The scan that runs before parsing measures what the parser builds (any chunking)."""
+    text = json.dumps(value, ensure_ascii=False, indent=1 if indent else None)
+    original = _open311._CHUNK
+    _open311._CHUNK = chunk
+    try:
+        assert json_depth(text.encode("utf-8")) == _reference_depth(json.loads(text))
+    finally:
+        _open311._CHUNK = original
 
 
 def test_lone_surrogates_are_reported_not_crashing() -> None:

@@ -294,10 +294,10 @@ def redact(
 
 
 def _redact_one(text: str, own: list[tuple[str, str]]) -> str:
-    for pattern, label in own:
-        text = re.sub(pattern, label, text, flags=re.IGNORECASE)
-    for key, (label, pattern) in PATTERNS.items():
-        text = pattern.sub(_phone if key == "phone" else label, text)
+    for regex, label in own:
+        text = re.sub(regex, label, text, flags=re.IGNORECASE)
+    for key, (label, compiled) in PATTERNS.items():
+        text = compiled.sub(_phone if key == "phone" else label, text)
     return text
 
 
