@@ -31,13 +31,20 @@ from qualitapa.complaints._models import (
     check_complaint_id,
 )
 from qualitapa.complaints._open311 import (
+    MAX_JSON_DEPTH,
     from_open311,
     open311_requests,
     open311_services,
     to_open311_json,
     to_open311_xml,
 )
-from qualitapa.complaints._privacy import pseudonym, pseudonymise, redact
+from qualitapa.complaints._privacy import (
+    PATTERNS,
+    is_placeholder,
+    pseudonym,
+    pseudonymise,
+    redact,
+)
 from qualitapa.complaints._register import SCHEMA_VERSION, ComplaintRegister
 
 __all__ = [
@@ -47,7 +54,9 @@ __all__ = [
     "EVENT_COLUMNS",
     "FUTURE_TOLERANCE",
     "IMPORT_COLUMNS",
+    "MAX_JSON_DEPTH",
     "OUTCOMES",
+    "PATTERNS",
     "PERIODS",
     "SCHEMA_VERSION",
     "TRANSITIONS",
@@ -73,6 +82,7 @@ __all__ = [
     "current_status",
     "due_dates",
     "from_open311",
+    "is_placeholder",
     "kpis",
     "open311_requests",
     "open311_services",

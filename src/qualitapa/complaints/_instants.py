@@ -113,7 +113,7 @@ def instant(value: Any, tz: str, *, what: str = "the date-time") -> dt.datetime:
                 if back != when:
                     raise DataError(
                         f"{what}: {shown} does not exist in {tz} (the clocks go forward at that "
-                        f"hour); give the offset, e.g. {when.isoformat()}{_offset(early)}"
+                        f"hour): give a time that exists, e.g. {_shown(back)}, or an offset"
                     )
                 raise DataError(
                     f"{what}: {shown} happens twice in {tz} (the clocks go back at that hour); "
