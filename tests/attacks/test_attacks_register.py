@@ -255,6 +255,22 @@ def test_an_anchor_exposes_a_recomputed_chain(register: Path) -> None:
         assert any(f"anchor {head.hash[:12]}" in p for p in problems), problems
 
 
+def test_an_anchor_exposes_an_older_copy_put_back(register: Path, tmp_path: Path) -> None:
+    """Restoring yesterday's file drops today's events without a trace, except for the anchor."""
+    backup = tmp_path / "backup.db"
+    shutil.copy(register, backup)
+    with ComplaintRegister(register) as reg:
+        reg.transition("2024/1", "answered", actor="urp", at=_hour(3))
+        head = reg.chain_head()
+        assert head is not None
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(register) + suffix).unlink(missing_ok=True)
+    shutil.copy(backup, register)
+    with ComplaintRegister(register, readonly=True) as reg:
+        assert reg.check() == []  # consistent on its own
+        assert any("anchor" in p for p in reg.check(anchor=head.hash))
+
+
 def _version_2(path: Path) -> Path:
     """A register as qualitapa wrote it before the hash chain (schema version 2)."""
     db = _raw(path)
