@@ -374,13 +374,17 @@ def test_broken_sheet_xml_is_a_typed_error(tmp_path, reader):
 # -- other hostile input (item 10, files part) ------------------------------------
 
 
-def test_xlsform_csv_row_with_extra_fields_names_file_and_row(tmp_path):
+@pytest.mark.parametrize("row", [2, 3])
+def test_xlsform_csv_row_with_extra_fields_names_file_and_row(tmp_path, row):
+    # in the first data row (sheet row 2) the extra fields were a raw TypeError
     form = tmp_path / "form"
     form.mkdir()
-    (form / "survey.csv").write_text(
-        "type,name,label\ntext,q1,Ciao\ntext,q2,Hello,extra,more\n", encoding="utf-8"
-    )
-    with pytest.raises(DefinitionError, match=r"survey\.csv.*row 3.*5 fields.*3"):
+    lines = ["type,name,label", "text,q1,Ciao", "text,q2,Hello"]
+    lines[row - 1] += ",extra,more"
+    (form / "survey.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(
+        DefinitionError, match=rf"survey\.csv, row {row}: 5 fields, the header has 3"
+    ):
         read_xlsform(form)
 
 
@@ -403,7 +407,9 @@ def test_dea_infinite_input_names_the_organization(bad):
     data = pd.DataFrame(
         {"organization": ["a", "b", "c", "d"], "x": [1.0, bad, 2.0, 3.0], "y": [1.0, 2, 3, 4]}
     )
-    with pytest.raises(DataError, match="not a finite number") as info:
+    with pytest.raises(
+        DataError, match=rf"row 2, column 'x': .*\(not a finite number: {bad}\)"
+    ) as info:
         dea(data, inputs=["x"], outputs=["y"])
     cases = info.value.failure_cases
     assert cases[["row", "column"]].to_dict("records") == [{"row": 2, "column": "x"}]

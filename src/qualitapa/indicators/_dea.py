@@ -472,13 +472,18 @@ def _read_matrix(
         first = problems[0]
         raise DataError(
             f"{role}s must be finite numbers for every organization "
-            f"({first['problem']}: {first['value']!r})",
+            f"({first['problem']}: {_shown(first['value'])})",
             source=source,
             row=first["row"],
             column=first["column"],
             failure_cases=pd.DataFrame(problems),
         )
     return np.column_stack(cols) if cols else np.zeros((len(data), 0))
+
+
+def _shown(value: Any) -> str:
+    """A cell as a clerk reads it: text in quotes, numbers as numbers (inf, not np.float64)."""
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _validate(
