@@ -134,13 +134,18 @@ def _neutralise_values(values: np.ndarray) -> np.ndarray | None:
     cells = ~pd.isna(values) if kind == "string" else _text_cells(values)
     if not cells.any():
         return None
-    text = pd.Series(values[cells], dtype=object).map(str)
+    # each distinct text once: exports repeat codes, names and labels
+    codes, distinct = pd.factorize(values[cells])
+    text = pd.Series(distinct, dtype=object)
+    if kind != "string":
+        text = text.map(str)
     risky = text.str.contains(_RISKY).to_numpy(dtype=bool)
     if not risky.any():
         return None
+    done = text.to_numpy(dtype=object, copy=True)
+    done[risky] = text[risky].str.replace(_RISKY, "'", regex=True).to_numpy(dtype=object)
     out = values.copy()
-    idx = np.flatnonzero(cells)[risky]
-    out[idx] = text[risky].str.replace(_RISKY, "'", regex=True).to_numpy(dtype=object)
+    out[np.flatnonzero(cells)] = done[codes]
     return out
 
 
@@ -272,10 +277,12 @@ def _has_carriage_return(frame: pd.DataFrame, index: bool) -> bool:
     for i in range(frame.shape[1]):
         s = frame.iloc[:, i]
         if isinstance(s.dtype, pd.CategoricalDtype):
-            s = pd.Series(s.cat.categories, dtype=object)
-        elif not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
+            values = s.cat.categories.to_numpy(dtype=object)
+        elif pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
+            values = pd.unique(s.to_numpy(dtype=object))
+        else:
             continue
-        if bool(s.astype("string").str.contains("\r", regex=False).fillna(False).any()):
+        if any("\r" in (v if isinstance(v, str) else str(v)) for v in values if not pd.isna(v)):
             return True
     return False
 
