@@ -72,12 +72,23 @@ def _group_cov(x: np.ndarray, groups: Groups, nan_policy: str) -> tuple[np.ndarr
     return cov, n_group
 
 
+def _alpha(k: int, tr: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """``k / (k - 1) (1 - tr / total)``; missing when the total score does not vary.
+
+    ``total`` (the variance of the sum of the items) is compared with the
+    items' own variances: below a relative 1e-10 it is rounding, not
+    variance, and alpha is undefined (not -1.8e16, nor -inf).
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = (k / (k - 1)) * (1 - tr / total)
+    return np.where(np.abs(total) > 1e-10 * np.abs(tr), alpha, np.nan)
+
+
 def _alpha_from_cov(cov: np.ndarray) -> np.ndarray:
     k = cov.shape[-1]
     tr = np.trace(cov, axis1=-2, axis2=-1)
     total = cov.sum(axis=(-2, -1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (k / (k - 1)) * (1 - tr / total)
+    return _alpha(k, tr, total)
 
 
 def _feldt(alpha: np.ndarray, n: np.ndarray, k: int, confidence: float) -> tuple[Any, Any]:
@@ -265,11 +276,7 @@ def item_analysis(
         with np.errstate(invalid="ignore", divide="ignore"):
             r = (rowsum - diag) / np.sqrt(diag * rest_var)
             kd = k - 1
-            a_del = (
-                (kd / (kd - 1)) * (1 - (tr - diag) / rest_var)
-                if kd > 1
-                else np.full_like(diag, np.nan)
-            )
+        a_del = _alpha(kd, tr - diag, rest_var) if kd > 1 else np.full_like(diag, np.nan)
         alpha = _alpha_from_cov(cov)
         body = pd.DataFrame(
             {
