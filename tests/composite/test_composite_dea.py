@@ -313,7 +313,7 @@ def test_output_zero_everywhere_and_too_few_units_and_text():
         dea(PYDEA_SMALL.head(3).assign(y2=1.0, y3=1.0), inputs=["x1"], outputs=["q", "y2", "y3"])
     bad = PYDEA_SMALL.astype({"x1": object})
     bad.loc[1, "x1"] = "n/a"
-    with pytest.raises(DataError, match="must be numbers") as info:
+    with pytest.raises(DataError, match="must be finite numbers") as info:
         dea(bad, inputs=["x1", "x2"], outputs=["q"])
     assert info.value.failure_cases.to_dict("records")[0]["row"] == 2
     with pytest.raises(DataError, match="column 'nurses'"):
