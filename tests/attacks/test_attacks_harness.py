@@ -27,6 +27,11 @@ def _hang() -> None:
     time.sleep(30)
 
 
+def _spin() -> None:
+    while True:
+        pass
+
+
 def _blow_up() -> int:
     return int(np.ones(1 << 28).sum())  # 2 GiB of float64
 
@@ -39,5 +44,6 @@ def test_guard_outcomes() -> None:
     raw = guarded(_raw)
     assert raw.kind == "error"
     assert raw.exc_type is KeyError
-    assert guarded(_hang, timeout=0.5).kind == "timeout"
+    assert guarded(_hang, timeout=0.5).kind == "timeout"  # blocked: wall clock
+    assert guarded(_spin, timeout=1.0).kind == "timeout"  # computing: CPU time
     assert guarded(_blow_up).kind == "memory"
