@@ -16,7 +16,10 @@ the file and the limit when:
   to 1;
 * a sheet extends over more than :attr:`WorkbookLimits.max_cells` cells
   (rows to its last row times columns to its widest column: what a reader
-  holds in memory), or beyond Excel's 1,048,576 rows or 16,384 columns.
+  holds in memory), or beyond Excel's 1,048,576 rows or 16,384 columns, or
+  over more than 10,000 cells or 1,000 columns of which fewer than 1 % are
+  written (a stray cell far from the data: two cells in A1 and XFD1 are read
+  as 16,384 columns, seconds of work for pandas);
   The extent is measured from the cells themselves, not from the sheet's
   declared ``<dimension>``, which may lie either way (pandas ignores it);
 * an XML part declares a DOCTYPE (Excel never writes one): entity expansion
@@ -51,6 +54,7 @@ LIMIT_ENV: Mapping[str, str] = {
     "max_cells": "QUALITAPA_XLSX_MAX_CELLS",
     "max_bytes": "QUALITAPA_XLSX_MAX_BYTES",
     "max_ratio": "QUALITAPA_XLSX_MAX_RATIO",
+    "min_filled": "QUALITAPA_XLSX_MIN_FILLED",
 }
 
 _MAIN_NS = (
@@ -88,6 +92,15 @@ class WorkbookLimits:
         Excel's own bounds (1,048,576 rows, 16,384 columns).
     max_parts
         Files in the archive, 10,000 by default.
+    sparse_from, sparse_columns, min_filled
+        A sheet spanning more than ``sparse_from`` cells (10,000 by
+        default) or ``sparse_columns`` columns (1,000: pandas' cost grows
+        with the columns) must have at least ``min_filled`` of its cells
+        written (1 %): a
+        few cells and one far away are a stray cell (or an attack) that
+        makes the reader fill in the whole rectangle, seconds of work for
+        nothing. Office exports are dense; blank answers leave some cells
+        out, not 99 %.
 
     Examples
     --------
@@ -103,6 +116,9 @@ class WorkbookLimits:
     max_rows: int = attrs.field(default=1_048_576, validator=_positive)
     max_columns: int = attrs.field(default=16_384, validator=_positive)
     max_parts: int = attrs.field(default=10_000, validator=_positive)
+    sparse_from: int = attrs.field(default=10_000, validator=_positive)
+    sparse_columns: int = attrs.field(default=1_000, validator=_positive)
+    min_filled: float = attrs.field(default=0.01, converter=float, validator=_positive)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> WorkbookLimits:
@@ -125,7 +141,7 @@ class WorkbookLimits:
                     raise ValueError
             except ValueError:
                 raise DataError(f"{var} must be a positive number, not {text!r}") from None
-            values[name] = number if name == "max_ratio" else int(number)
+            values[name] = number if name in ("max_ratio", "min_filled") else int(number)
         return cls(**values)
 
 
@@ -184,15 +200,16 @@ class _Extent:
     as the one after the previous cell of the row; this follows the same rules.
     """
 
-    __slots__ = ("col", "cols", "limits", "part", "row", "rows")
+    __slots__ = ("col", "cols", "filled", "limits", "part", "row", "rows")
 
     def __init__(self, limits: WorkbookLimits, part: str) -> None:
         self.limits = limits
         self.part = part
-        self.row = self.rows = self.col = self.cols = 0
+        self.row = self.rows = self.col = self.cols = self.filled = 0
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         if name in _CELLS:
+            self.filled += 1
             ref = attributes.get("r")
             col = _column(ref) if ref else self.col + 1
             self.col = col
@@ -214,6 +231,16 @@ class _Extent:
             raise _Refused(
                 f"the sheet {self.part} reaches row {self.rows} and column {self.cols}, beyond "
                 f"Excel's {limits.max_rows} rows and {limits.max_columns} columns"
+            )
+        big = cells > limits.sparse_from or self.cols > limits.sparse_columns
+        if big and self.filled < limits.min_filled * cells:
+            raise _Refused(
+                f"the sheet {self.part} reaches row {self.rows} and column {self.cols} "
+                f"({cells:,} cells) with only {self.filled:,} of them written: a cell far "
+                "from the data makes the reader fill in every cell before it; delete the "
+                "empty rows and columns after the data (select them, Delete); for a sheet "
+                f"that is really this sparse lower the share: set {LIMIT_ENV['min_filled']} "
+                "(e.g. 0.001) or pass limits=WorkbookLimits(min_filled=...)"
             )
         if cells > limits.max_cells:
             raise _Refused(

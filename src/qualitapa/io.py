@@ -499,13 +499,26 @@ def _read_numbers(
     collected into one :class:`DataError`. ``reread`` gives the cells of
     float columns pandas parsed as text again, when they may read two ways.
     """
-    columns = [c for c in frame.columns if c not in skip]
-    suspect = [
+    # The checks look at the column types and the empty columns at once, not
+    # column by column: a sheet whose one cell is in column XFD has 16,383 empty
+    # columns, and per-column pandas calls cost seconds there (issue 13).
+    frame = frame.copy()  # read_excel gives one block per column: consolidate them
+    dtypes = frame.dtypes
+    blank = frame.isna().all(axis=0) if len(frame) else pd.Series(True, index=frame.columns)
+    kept = ~frame.columns.isin(list(skip))
+    floats = [
         c
-        for c in columns
-        if pd.api.types.is_float_dtype(frame[c]) and _could_read_two_ways(frame[c], numbers)
+        for c in frame.columns[kept & ~blank.to_numpy(dtype=bool)]
+        if pd.api.types.is_float_dtype(dtypes[c])
     ]
+    suspect = [c for c in floats if _could_read_two_ways(frame[c], numbers)]
     again = reread(suspect) if reread is not None and suspect else None
+    objects = dtypes.map(pd.api.types.is_object_dtype).to_numpy(dtype=bool)
+    textual = objects | dtypes.map(pd.api.types.is_string_dtype).to_numpy(dtype=bool)
+    look = kept & ~blank.to_numpy(dtype=bool) & textual
+    if again is not None:
+        look |= frame.columns.isin(list(again.columns))
+    columns = list(frame.columns[look])
     out: dict[Any, pd.Series] = {}
     cases: list[pd.DataFrame] = []
     for col in columns:
@@ -532,9 +545,12 @@ def _read_numbers(
             out[col] = frame[col]
     if cases:
         raise _number_error(cases, numbers, source)
-    if not out:
-        return frame
-    frame = frame.copy()
+    # an empty Excel column is a column of missing numbers, as pandas infers it
+    empty = kept & blank.to_numpy(dtype=bool) & objects
+    if len(frame) and empty.any():  # one block, converted at once
+        order = frame.columns
+        frame = pd.concat([frame.loc[:, ~empty], frame.loc[:, empty].astype(float)], axis=1)
+        frame = frame[order]
     for col, series in out.items():
         frame[col] = series
     return frame

@@ -16,6 +16,7 @@ import csv
 import time
 from pathlib import Path
 
+import attrs
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -290,8 +291,66 @@ def test_workbook_with_a_far_cell_fails_in_seconds(tmp_path, reader):
     # 2 KB: openpyxl pads every row to XFD (16384 columns) for 1,048,576 rows
     body = cells(HEADER) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
     path = workbook(tmp_path / "far.xlsx", sheet(body))
-    message = assert_fails_fast(reader, path, "cells", "QUALITAPA_XLSX_MAX_CELLS")
-    assert "1048576 rows x 16384 columns" in message
+    message = assert_fails_fast(reader, path, "cells", "a cell far from the data")
+    assert "row 1048576" in message
+    assert "min_filled" in message  # how to read a sheet that is really this sparse
+
+
+def test_a_far_cell_within_the_cell_limit_is_refused_when_the_sheet_is_sparse(tmp_path, reader):
+    # 40 columns x 30,000 rows = 1.2 million cells to fill in for five written ones;
+    # refused on reaching row 30000 (2 columns so far)
+    body = cells(HEADER) + '<row r="30000"><c r="AN30000"><v>1</v></c></row>'
+    path = workbook(tmp_path / "sparse.xlsx", sheet(body))
+    message = assert_fails_fast(reader, path, "60,000 cells", "with only 4 of them written")
+    assert "QUALITAPA_XLSX_MIN_FILLED" in message
+
+
+def test_a_cell_in_the_last_column_is_refused(tmp_path, reader):
+    # found by the fuzz test: two cells in A1 and XFD1 are 16,384 columns, 2-3 s of
+    # pandas' read_excel per reader (and 12 s of number reading before issue 13)
+    body = '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="XFD1"><v>1</v></c></row>'
+    path = workbook(tmp_path / "wide.xlsx", sheet(body))
+    assert_fails_fast(reader, path, "16,384 cells", "with only 2 of them written")
+
+
+def test_a_wide_sheet_with_its_header_written_is_read(tmp_path):
+    # a survey export 2,000 questions wide: the header row is full, the answers blank
+    header = "".join(f'<c t="inlineStr"><is><t>q{j}</t></is></c>' for j in range(2_000))
+    body = f'<row r="1">{header}</row><row r="2"><c><v>1</v></c></row>'
+    frame = read_table(workbook(tmp_path / "wide.xlsx", sheet(body)))
+    assert frame.shape == (1, 2_000)
+    assert frame["q0"].tolist() == [1]
+
+
+def test_a_sparse_sheet_is_read_with_a_lower_share(tmp_path, monkeypatch):
+    # A1 and PA1: 417 cells, 2 written (0.5 %): below the floors it is read
+    body = '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="PA1"><v>1</v></c></row>'
+    path = workbook(tmp_path / "wide.xlsx", sheet(body))
+    assert read_table(path).shape == (0, 417)
+    with pytest.raises(QualitapaError, match="QUALITAPA_XLSX_MIN_FILLED"):
+        read_table(path, limits=WorkbookLimits(sparse_from=100))
+    monkeypatch.setenv("QUALITAPA_XLSX_MIN_FILLED", "0.001")
+    limits = attrs.evolve(WorkbookLimits.from_env(), sparse_from=100)
+    assert limits.min_filled == 0.001
+    assert read_table(path, limits=limits).shape == (0, 417)
+
+
+@pytest.mark.slow
+def test_a_dense_sheet_over_a_million_cells_is_read(tmp_path):
+    # a real export: 60,000 rows x 20 columns, every cell written
+    row = "".join(f"<c><v>{j}</v></c>" for j in range(20))
+    body = "".join(f'<row r="{i}">{row}</row>' for i in range(1, 60_001))
+    path = workbook(tmp_path / "dense.xlsx", sheet(body))
+    frame = read_table(path, header=None)
+    assert frame.shape == (60_000, 20)
+
+
+def test_the_cell_limit_still_holds_for_a_dense_sheet(tmp_path):
+    row = "".join(f"<c><v>{j}</v></c>" for j in range(20))
+    body = "".join(f'<row r="{i}">{row}</row>' for i in range(1, 3_001))
+    path = workbook(tmp_path / "dense.xlsx", sheet(body))
+    with pytest.raises(QualitapaError, match="QUALITAPA_XLSX_MAX_CELLS"):
+        read_table(path, header=None, limits=WorkbookLimits(max_cells=50_000))
 
 
 def test_workbook_with_cells_without_references_is_measured(tmp_path, reader):

@@ -9,8 +9,8 @@ input is valid by construction, the result is checked too: what ``write_csv``
 writes ``read_table`` reads back, a formula re-parsed from its canonical text
 is the same tree, an expression evaluates to one truth value per row.
 
-The fuzz tests are marked slow (10-30 s each on the shared 2-core machine,
-mostly the fork per example); the whole file runs in about 90 s.
+The fuzz tests are marked slow (4-13 s each on the shared 2-core machine,
+mostly the fork per example); the whole file runs in about 50 s.
 """
 
 from __future__ import annotations
