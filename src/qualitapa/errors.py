@@ -31,6 +31,7 @@ __all__ = [
     "DataWarning",
     "DefinitionError",
     "FormulaError",
+    "OptionError",
     "PluginConflictError",
     "PluginError",
     "PluginWarning",
@@ -209,6 +210,28 @@ class UnknownValueError(DataError):
         super().__init__(
             message, source=source, row=row, column=column, failure_cases=failure_cases
         )
+
+
+class OptionError(QualitapaError, ValueError):
+    """An option of a function is not one of those it accepts.
+
+    A ``ValueError``, as a bad option raised before (code catching
+    ``ValueError`` keeps working); ``option`` names the parameter and
+    ``value`` is what was given. :func:`qualitapa.problems.check_option`
+    raises it with the usual message.
+
+    Examples
+    --------
+    >>> err = OptionError("mode must be 'lenient' or 'strict', not 'lax'", option="mode",
+    ...                   value="lax")
+    >>> isinstance(err, ValueError), err.option
+    (True, 'mode')
+    """
+
+    def __init__(self, message: str, *, option: str | None = None, value: Any = None) -> None:
+        self.option = option
+        self.value = value
+        super().__init__(message)
 
 
 class UnknownItemError(QualitapaError, KeyError):

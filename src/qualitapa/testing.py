@@ -27,15 +27,20 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from qualitapa.catalog import Catalog, Problem
 from qualitapa.errors import PluginError, QualitapaError
 from qualitapa.plugins import DISABLE_ENV, ENTRY_POINT_GROUP, LOAD_ENV
+from qualitapa.problems import CORE_COLUMNS, Problems, Rule
 
 __all__ = [
+    "CORE_COLUMNS",
+    "Problems",
+    "Rule",
     "assert_plugin_ok",
+    "assert_problems_table",
     "catalog_with",
     "check_plugin",
     "isolated_plugins",
@@ -131,3 +136,37 @@ def assert_plugin_ok(
     if bad:
         raise AssertionError("plugin has problems:\n" + "\n".join(f"  - {p}" for p in bad))
     return catalog_with(("plugin-under-test", plugin), installed=installed)
+
+
+def assert_problems_table(table: Any, *, extras: Sequence[str] = ()) -> None:
+    """Fail (AssertionError) unless ``table`` follows the problems convention.
+
+    A plugin's validator collects with :class:`~qualitapa.problems.Problems`
+    (re-exported here with :class:`~qualitapa.problems.Rule`) and returns
+    its table: the core columns :data:`~qualitapa.problems.CORE_COLUMNS`,
+    then ``extras``; ``row`` 1-based (missing for a column problem);
+    ``rule`` a :class:`~qualitapa.problems.Rule` value; a ``message`` on
+    every row.
+
+    Examples
+    --------
+    >>> problems = Problems(extras=["invoice"])
+    >>> problems.add([0], column="amount", rule=Rule.NOT_A_NUMBER, message="not a number",
+    ...              invoice="F-1")
+    >>> assert_problems_table(problems.frame(), extras=["invoice"])
+    """
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        raise AssertionError(f"a problems table is a DataFrame, not {type(table).__name__}")
+    expected = [*CORE_COLUMNS, *extras]
+    if list(table.columns) != expected:
+        raise AssertionError(f"problems columns {list(table.columns)}, expected {expected}")
+    rows = table["row"].dropna()
+    if len(rows) and not (pd.api.types.is_integer_dtype(rows) and (rows >= 1).all()):
+        raise AssertionError("problem rows must be whole numbers from 1 (the first data row)")
+    rules = set(table["rule"]) - {r.value for r in Rule}
+    if rules:
+        raise AssertionError(f"rules that are not qualitapa.problems.Rule values: {rules}")
+    if table["message"].isna().any() or (table["message"].astype(str) == "").any():
+        raise AssertionError("every problem needs a message")
