@@ -30,7 +30,7 @@ import pandas as pd
 from scipy.optimize import linprog
 from scipy.stats import rankdata
 
-from qualitapa.indicators import CompositeDefinition, composite, composite_uncertainty, dea
+from qualitapa.composite import CompositeDefinition, composite, composite_uncertainty, dea
 
 
 def dea_data(n: int, seed: int = 0) -> pd.DataFrame:

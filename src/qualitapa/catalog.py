@@ -98,7 +98,7 @@ KINDS: tuple[Kind, ...] = tuple(
         ("peer_groups", "peer group", "qualitapa.models:PeerGroup"),
         ("variables", "variable", "qualitapa.indicators:Variable"),
         ("indicators", "indicator", "qualitapa.indicators:IndicatorDefinition"),
-        ("composites", "composite index", "qualitapa.indicators:CompositeDefinition"),
+        ("composites", "composite index", "qualitapa.composite:CompositeDefinition"),
         ("instruments", "survey instrument", "qualitapa.surveys:Instrument"),
         ("complaint_categories", "complaint category", "qualitapa.complaints:ComplaintCategory"),
         ("standards", "quality standard", "qualitapa.standards:QualityStandard"),

@@ -124,7 +124,7 @@ def qualitapa_indicators() -> list[Any]:
 def qualitapa_composites() -> list[Any]:
     """Return composite index definitions (trees of indicators with weights).
 
-    Returns a list of :class:`qualitapa.indicators.CompositeDefinition`.
+    Returns a list of :class:`qualitapa.composite.CompositeDefinition`.
 
     Example::
 

@@ -461,7 +461,7 @@ def test_csv_row_with_extra_fields_is_not_shifted_into_an_index(tmp_path):
 
 @pytest.mark.parametrize("bad", [np.inf, -np.inf])
 def test_dea_infinite_input_names_the_organization(bad):
-    from qualitapa.indicators import dea
+    from qualitapa.composite import dea
 
     data = pd.DataFrame(
         {"organization": ["a", "b", "c", "d"], "x": [1.0, bad, 2.0, 3.0], "y": [1.0, 2, 3, 4]}

@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from qualitapa.cli import cli
+from qualitapa.composite import group_ratio, ratio_parts
 from qualitapa.errors import DataError, DefinitionError
-from qualitapa.indicators import IndicatorDefinition, group_ratio, ratio_parts
+from qualitapa.indicators import IndicatorDefinition
 
 TOML = """
 [[services]]

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-import qualitapa.indicators._dea as dea_module
+import qualitapa.composite._dea as dea_module
+from qualitapa.composite._dea import dea
 from qualitapa.errors import DataError
-from qualitapa.indicators._dea import dea
 
 # The hospital example of Cooper, Seiford & Tone, "Data Envelopment Analysis" (Springer,
 # 2nd ed. 2007; Table 1.5): 12 hospitals, inputs doctors and nurses, outputs outpatients and

@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qualitapa.errors import DataError, DefinitionError
-from qualitapa.indicators import (
+from qualitapa.composite import (
     CompositeDefinition,
     aggregate,
     composite,
@@ -19,6 +18,7 @@ from qualitapa.indicators import (
     pca_weights,
     winsorise,
 )
+from qualitapa.errors import DataError, DefinitionError
 
 
 def test_compensability_of_the_means_hand_computed():
@@ -451,7 +451,7 @@ def test_indicator_without_any_value_normalises_to_nan_without_warning():
 
     import numpy as np
 
-    from qualitapa.indicators import normalise
+    from qualitapa.composite import normalise
 
     frame = pd.DataFrame({"a": [1.0, 3.0, 2.0], "b": [np.nan, np.nan, np.nan]})
     with warnings.catch_warnings():

@@ -18,17 +18,17 @@ import pandas as pd
 import pytest
 
 from qualitapa.catalog import Catalog
-from qualitapa.errors import DataError, DefinitionError
-from qualitapa.indicators import (
+from qualitapa.composite import (
+    POSITIVE_BOUNDS,
     CompositeDefinition,
     aggregate,
     composite,
     composite_contributions,
     composite_uncertainty,
-    compute,
     normalise,
 )
-from qualitapa.indicators._composite_methods import POSITIVE_BOUNDS
+from qualitapa.errors import DataError, DefinitionError
+from qualitapa.indicators import compute
 from qualitapa.io import read_table
 from qualitapa.testing import isolated_plugins
 

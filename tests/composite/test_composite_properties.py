@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import gmean, hmean
 
-from qualitapa.indicators import (
+from qualitapa.composite import (
+    POSITIVE_BOUNDS,
     CompositeDefinition,
     aggregate,
     composite,
@@ -23,7 +24,6 @@ from qualitapa.indicators import (
     pca_weights,
     winsorise,
 )
-from qualitapa.indicators._composite_methods import POSITIVE_BOUNDS
 
 SETTINGS = settings(max_examples=30, deadline=None)
 SLOW_SETTINGS = settings(max_examples=12, deadline=None)

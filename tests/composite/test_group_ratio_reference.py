@@ -12,8 +12,9 @@ from scipy.stats import poisson
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
+from qualitapa.composite import group_ratio, ratio_parts
 from qualitapa.errors import DefinitionError
-from qualitapa.indicators import Formula, group_ratio, ratio_parts
+from qualitapa.indicators import Formula
 
 SETTINGS = settings(max_examples=40, deadline=None)
 CONF = st.sampled_from([0.8, 0.9, 0.95, 0.99])

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from qualitapa.composite import dea
 from qualitapa.errors import DataError
-from qualitapa.indicators import dea
 from qualitapa.reporting import render_report, write_report
 from qualitapa.reporting._html import _indicator_view
 

@@ -217,7 +217,7 @@ def test_demo_invoices_agree_with_the_panel(catalog):
 
 
 def test_composite_index_by_hand(catalog):
-    from qualitapa.indicators import composite
+    from qualitapa.composite import composite
 
     values = pd.DataFrame(
         {

@@ -134,7 +134,7 @@ def test_demo_data_covers_every_variable_city_and_year(catalog):
 
 
 def test_composite_index_by_hand(catalog):
-    from qualitapa.indicators import composite
+    from qualitapa.composite import composite
 
     values = pd.DataFrame(
         {

@@ -65,12 +65,8 @@ def composite_command(
     period, indicator, value), a wide table with one column per indicator,
     or raw variables from which the composite's indicators are computed.
     """
-    from qualitapa.indicators import (
-        composite,
-        composite_contributions,
-        composite_uncertainty,
-        compute,
-    )
+    from qualitapa.composite import composite, composite_contributions, composite_uncertainty
+    from qualitapa.indicators import compute
 
     catalog = catalog_for(definitions)
     definition = catalog.composites[index_id]
@@ -144,7 +140,7 @@ def dea_command(
     output: Path | None,
 ) -> None:
     """Data Envelopment Analysis of the organizations in DATA (one row each)."""
-    from qualitapa.indicators import dea
+    from qualitapa.composite import dea
 
     frame = select_period(read_input(data, catalog=get_catalog()), period, data)
     res = dea(

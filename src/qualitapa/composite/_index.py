@@ -39,8 +39,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from qualitapa.errors import DataError, DefinitionError
-from qualitapa.indicators._composite_methods import (
+from qualitapa.composite._methods import (
     _RESCALED,
     POSITIVE_BOUNDS,
     Aggregator,
@@ -52,6 +51,7 @@ from qualitapa.indicators._composite_methods import (
     _winsorise_array,
     pca_weights,
 )
+from qualitapa.errors import DataError, DefinitionError
 from qualitapa.models import Polarity, Text, check_id, from_mapping
 
 __all__ = [

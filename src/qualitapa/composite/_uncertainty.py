@@ -22,8 +22,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from qualitapa.errors import DefinitionError
-from qualitapa.indicators._composite import (
+from qualitapa.composite._index import (
     CompositeDefinition,
     _evaluate_root,
     _nonpositive_cases,
@@ -33,7 +32,7 @@ from qualitapa.indicators._composite import (
     _rank_rows,
     _Run,
 )
-from qualitapa.indicators._composite_methods import (
+from qualitapa.composite._methods import (
     _NEVER_POSITIVE,
     _RESCALED,
     Aggregator,
@@ -41,6 +40,7 @@ from qualitapa.indicators._composite_methods import (
     _check_positive_combination,
     _choice,
 )
+from qualitapa.errors import DefinitionError
 from qualitapa.models import Polarity
 
 __all__ = ["UncertaintyResult", "composite_uncertainty"]

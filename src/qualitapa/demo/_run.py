@@ -214,7 +214,7 @@ class _Run:
             )
 
     def composites(self, runs: int) -> None:
-        from qualitapa import indicators as ind
+        from qualitapa import composite as ind
 
         latest = self.values[pd.to_numeric(self.values["period"]) == self.period]
         scores, ranks = [], []
@@ -236,7 +236,7 @@ class _Run:
             self.result.save("composite_ranks", pd.concat(ranks, ignore_index=True))
 
     def dea(self) -> None:
-        from qualitapa import indicators as ind
+        from qualitapa import composite as ind
 
         latest = self.raw[pd.to_numeric(self.raw["period"]) == self.period]
         wide = latest.pivot_table(

@@ -11,12 +11,18 @@ the private modules of this package.
   performers, gaps, peer groups), :func:`changes` and :func:`trends`
   (year-on-year, CAGR, Theil-Sen, Mann-Kendall), :func:`targets`.
 
+Composite indices, their uncertainty, DEA and group ratios live in
+:mod:`qualitapa.composite` (their names here are deprecated, until 0.3.0).
+
 Examples
 --------
 >>> from qualitapa.indicators import Formula
 >>> sorted(Formula.parse("registry.certificates / registry.fte").variables)
 ['registry.certificates', 'registry.fte']
 """
+
+import warnings
+from typing import Any
 
 from qualitapa.indicators._benchmark import (
     BENCHMARK_COLUMNS,
@@ -64,52 +70,50 @@ __all__ = [
     "trends",
 ]
 
-# -- composite indices, uncertainty, DEA, group ratios (issue 6) --------------------
-from qualitapa.indicators._composite import (
-    CompositeComponent,
-    CompositeDefinition,
-    composite,
-    composite_contributions,
+# -- moved to qualitapa.composite (issue 14) -----------------------------------------
+#: Names that lived here before :mod:`qualitapa.composite` existed; reading them
+#: from this module still works, with a DeprecationWarning, until 0.3.0. They are
+#: not in ``__all__``: ``from qualitapa.indicators import *`` does not warn.
+_MOVED_TO_COMPOSITE = frozenset(
+    {
+        "Aggregator",
+        "CompositeComponent",
+        "CompositeDefinition",
+        "DEAResult",
+        "DEASolverError",
+        "Normaliser",
+        "Orientation",
+        "ReturnsToScale",
+        "UncertaintyResult",
+        "aggregate",
+        "composite",
+        "composite_contributions",
+        "composite_uncertainty",
+        "dea",
+        "group_ratio",
+        "normalise",
+        "pca_weights",
+        "ratio_parts",
+        "winsorise",
+    }
 )
-from qualitapa.indicators._composite_methods import (
-    Aggregator,
-    Normaliser,
-    aggregate,
-    normalise,
-    pca_weights,
-    winsorise,
-)
-from qualitapa.indicators._composite_uncertainty import (
-    UncertaintyResult,
-    composite_uncertainty,
-)
-from qualitapa.indicators._dea import (
-    DEAResult,
-    DEASolverError,
-    Orientation,
-    ReturnsToScale,
-    dea,
-)
-from qualitapa.indicators._group_ratios import group_ratio, ratio_parts
 
-__all__ += [
-    "Aggregator",
-    "CompositeComponent",
-    "CompositeDefinition",
-    "DEAResult",
-    "DEASolverError",
-    "Normaliser",
-    "Orientation",
-    "ReturnsToScale",
-    "UncertaintyResult",
-    "aggregate",
-    "composite",
-    "composite_contributions",
-    "composite_uncertainty",
-    "dea",
-    "group_ratio",
-    "normalise",
-    "pca_weights",
-    "ratio_parts",
-    "winsorise",
-]
+
+def __getattr__(name: str) -> Any:
+    """Deprecated access to the names moved to :mod:`qualitapa.composite` (PEP 562)."""
+    if name in _MOVED_TO_COMPOSITE:
+        warnings.warn(
+            f"qualitapa.indicators.{name} has moved to qualitapa.composite and will be "
+            f"removed from qualitapa.indicators in 0.3.0; use "
+            f"'from qualitapa.composite import {name}'",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        import qualitapa.composite
+
+        return getattr(qualitapa.composite, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MOVED_TO_COMPOSITE})

@@ -1088,11 +1088,11 @@ def render_report(
     * ``trends``: :func:`~qualitapa.indicators.trends` output
       (``organization, indicator, trend``): adds the trend class to the
       ranked tables.
-    * ``composite``: the :class:`~qualitapa.indicators.UncertaintyResult`
+    * ``composite``: the :class:`~qualitapa.composite.UncertaintyResult`
       of the composite's uncertainty analysis or its ``ranks``
       (``organization, value, rank, median_rank, rank_p05, rank_p95``;
       an optional ``composite`` column for several indices).
-    * ``dea``: a :class:`~qualitapa.indicators.DEAResult` or its ``scores``
+    * ``dea``: a :class:`~qualitapa.composite.DEAResult` or its ``scores``
       (``organization, efficiency, status, peers``).
     * ``survey``: dimension indices (``dimension, index, ci_low, ci_high``,
       optional ``organization``, ``label``, ``n``, ``small_sample``), as

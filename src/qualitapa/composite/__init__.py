@@ -1,0 +1,79 @@
+"""Composite indices, their uncertainty, DEA and group ratios.
+
+The public API of :mod:`qualitapa.composite` in one place; the code lives in
+the private modules of this package. Every function takes the indicator
+values of :func:`qualitapa.indicators.compute` (or raw variables) and
+combines organizations or indicators into one picture.
+
+* Composite indices (OECD/JRC Handbook, 2008): :class:`CompositeDefinition`
+  and :class:`CompositeComponent` (plugins contribute them, in Python or
+  TOML), :func:`composite` and :func:`composite_contributions`.
+* Their building blocks: :func:`normalise` (:class:`Normaliser`),
+  :func:`winsorise`, :func:`pca_weights`, :func:`aggregate`
+  (:class:`Aggregator`), :data:`POSITIVE_BOUNDS`.
+* Monte Carlo uncertainty and sensitivity: :func:`composite_uncertainty`
+  (:class:`UncertaintyResult`).
+* Data Envelopment Analysis: :func:`dea` (:class:`DEAResult`,
+  :class:`ReturnsToScale`, :class:`Orientation`, :class:`DEASolverError`).
+* Group values of ratio indicators with confidence intervals:
+  :func:`group_ratio`, :func:`ratio_parts`.
+
+.. versionadded:: 0.2.0
+   Before, these names lived in :mod:`qualitapa.indicators`, which still
+   re-exports them with a :class:`DeprecationWarning` until 0.3.0.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from qualitapa.composite import aggregate
+>>> aggregate(pd.DataFrame({"a": [1.0, 0.0], "b": [0.5, 1.0]}))["value"].tolist()
+[0.75, 0.5]
+"""
+
+from qualitapa.composite._dea import (
+    DEAResult,
+    DEASolverError,
+    Orientation,
+    ReturnsToScale,
+    dea,
+)
+from qualitapa.composite._group_ratios import group_ratio, ratio_parts
+from qualitapa.composite._index import (
+    CompositeComponent,
+    CompositeDefinition,
+    composite,
+    composite_contributions,
+)
+from qualitapa.composite._methods import (
+    POSITIVE_BOUNDS,
+    Aggregator,
+    Normaliser,
+    aggregate,
+    normalise,
+    pca_weights,
+    winsorise,
+)
+from qualitapa.composite._uncertainty import UncertaintyResult, composite_uncertainty
+
+__all__ = [
+    "POSITIVE_BOUNDS",
+    "Aggregator",
+    "CompositeComponent",
+    "CompositeDefinition",
+    "DEAResult",
+    "DEASolverError",
+    "Normaliser",
+    "Orientation",
+    "ReturnsToScale",
+    "UncertaintyResult",
+    "aggregate",
+    "composite",
+    "composite_contributions",
+    "composite_uncertainty",
+    "dea",
+    "group_ratio",
+    "normalise",
+    "pca_weights",
+    "ratio_parts",
+    "winsorise",
+]
