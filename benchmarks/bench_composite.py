@@ -1,12 +1,12 @@
 """Benchmark: DEA and composite-index uncertainty analysis.
 
 1. DEA, 3 inputs and 2 outputs, 1,000 and 3,000 units (CRS and VRS, input
-   oriented): :func:`qualitapa.indicators.dea` against the straightforward
+   oriented): :func:`qualitapa.composite.dea` against the straightforward
    method (one ``linprog`` call per unit, all units in the reference set).
    Target: at least 3x faster with identical scores (max |difference| < 1e-8).
 2. Composite index of 8,000 municipalities x 8 indicators in a tree, with
    1,000 Monte Carlo runs (normaliser, aggregator, weights):
-   :func:`qualitapa.indicators.composite_uncertainty` against a hand-written
+   :func:`qualitapa.composite.composite_uncertainty` against a hand-written
    numpy reference (a loop over runs, each run vectorised over
    municipalities). The issue asks for the time to be reported (no target);
    the ratio to the reference is printed for information — note that the

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from qualitapa import composite as cp
 from qualitapa import indicators as ind
 from qualitapa.catalog import Catalog
 from qualitapa.demo import _run as demo_run
@@ -49,14 +50,14 @@ def test_summary_names_the_first_by_index_value_with_its_median_rank(tmp_path):
         assert m, line
         comp = run.catalog.composites[m["comp"]]
         # recomputed independently of the demo's tables: the composite of the latest year ...
-        scores = ind.composite(run.values, comp, catalog=run.catalog, include_subindices=False)
+        scores = cp.composite(run.values, comp, catalog=run.catalog, include_subindices=False)
         latest = scores[pd.to_numeric(scores["period"]) == run.period]
         top = latest.loc[latest["value"].idxmax()]
         assert m["name"] == names[top["organization"]]
         assert float(m["value"]) == pytest.approx(top["value"], abs=0.05)
         # ... and a fresh uncertainty analysis with the demo's runs and seed
         values_latest = run.values[pd.to_numeric(run.values["period"]) == run.period]
-        unc = ind.composite_uncertainty(values_latest, comp, runs=200, catalog=run.catalog, seed=0)
+        unc = cp.composite_uncertainty(values_latest, comp, runs=200, catalog=run.catalog, seed=0)
         r = unc.ranks.set_index("organization")
         assert int(m["runs"]) == 200
         assert float(m["median"]) == r.loc[top["organization"], "median_rank"]
