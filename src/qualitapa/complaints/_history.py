@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 import pandas as pd
 
@@ -48,6 +49,70 @@ def _iso(us: np.ndarray) -> np.ndarray:
         np.asarray(us, dtype=np.int64).astype("datetime64[us]").astype("datetime64[s]"), unit="s"
     )
     return np.where(np.asarray(us) < 0, "", np.char.add(text.astype(str), "Z")).astype(object)
+
+
+class _Problems:
+    """The problems of one table, flagged as boolean masks over its rows."""
+
+    def __init__(self, table: str, rows: np.ndarray, ids: np.ndarray) -> None:
+        self.table = table
+        self.rows = rows
+        self.ids = ids
+        self.frames: list[pd.DataFrame] = []
+
+    def flag(self, mask: np.ndarray, column: str, values: Any, message: Any) -> None:
+        """List the rows of ``mask`` (``message``: one text, or one per row)."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            vals = np.asarray(pd.Series(values).to_numpy(dtype=object))
+            msg = message if isinstance(message, str) else np.asarray(message, dtype=object)[mask]
+            self.frames.append(
+                pd.DataFrame(
+                    {
+                        "table": self.table,
+                        "row": self.rows[mask],
+                        "id": self.ids[mask],
+                        "column": column,
+                        "value": vals[mask],
+                        "problem": msg,
+                    }
+                )
+            )
+
+    def collected(self) -> pd.DataFrame:
+        """Every problem flagged so far, in flag order."""
+        return pd.concat(self.frames, ignore_index=True) if self.frames else empty_problems()
+
+
+@attrs.frozen(eq=False)
+class _Events:
+    """The parsed columns of an events table, in file order."""
+
+    rows: np.ndarray
+    cid: pd.Series
+    cid_arr: np.ndarray
+    orphan: np.ndarray
+    raw_at: pd.Series
+    at_us: np.ndarray
+    to_raw: pd.Series
+    to: pd.Series
+    fr_raw: pd.Series | None
+    fr: pd.Series | None
+    expected_action: pd.Series
+    note: pd.Series
+    target: pd.Series
+    actors: pd.Series
+    key: np.ndarray
+    has_seq: bool
+
+
+@attrs.frozen(eq=False)
+class _Order:
+    """The events in history order: each complaint's events together, in order."""
+
+    order: np.ndarray
+    first: np.ndarray
+    prev_to: np.ndarray
 
 
 def prepare_history(
@@ -89,6 +154,23 @@ def prepare_history(
         tables, and a boolean mask over ``complaints`` of the complaints to
         import.
     """
+    _check_layout(events, source)
+    rows = np.arange(1, len(events) + 1)
+    cid = _text(events, "complaint_id").reset_index(drop=True)
+    ev_flags = _Problems("events", rows, cid.to_numpy(dtype=object))
+    ev = _read_events(events, cid, all_ids, ev_flags, tz=tz, actor=actor)
+    hist = _check_histories(ev, ev_flags)
+    c_flags = _Problems(
+        "complaints", complaints["row"].to_numpy(), complaints["id"].to_numpy(dtype=object)
+    )
+    pos_of = _check_complaints(ev, hist, complaints, ev_flags, c_flags)
+    keep, ok_event = _reject(ev, pos_of, all_ids, ev_flags, c_flags)
+    problems = pd.concat([c_flags.collected(), ev_flags.collected()], ignore_index=True)
+    return _events_to_write(ev, hist, ok_event), problems[PROBLEM_COLUMNS], keep
+
+
+def _check_layout(events: pd.DataFrame, source: str | None) -> None:
+    """Raise when ``events`` is not a frame with the allowed columns."""
     if not isinstance(events, pd.DataFrame):
         raise DataError("expected a pandas DataFrame of events", source=source)
     require_columns(events, _REQUIRED, source=source)
@@ -97,69 +179,85 @@ def prepare_history(
         raise DataError(
             f"unknown column; allowed: {list(EVENT_COLUMNS)}", source=source, column=str(unknown[0])
         )
-    n = len(events)
-    rows = np.arange(1, n + 1)
-    ev_problems: list[pd.DataFrame] = []
-    cid = _text(events, "complaint_id").reset_index(drop=True)
-    cid_arr = cid.to_numpy(dtype=object)
 
-    def flag(mask: np.ndarray, column: str, values: Any, message: Any) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        if mask.any():
-            vals = np.asarray(pd.Series(values).to_numpy(dtype=object))
-            msg = message if isinstance(message, str) else np.asarray(message, dtype=object)[mask]
-            ev_problems.append(
-                pd.DataFrame(
-                    {
-                        "table": "events",
-                        "row": rows[mask],
-                        "id": cid_arr[mask],
-                        "column": column,
-                        "value": vals[mask],
-                        "problem": msg,
-                    }
-                )
-            )
 
-    # -- one event at a time ------------------------------------------------------
+# -- one event at a time ------------------------------------------------------
+
+
+def _read_events(
+    events: pd.DataFrame,
+    cid: pd.Series,
+    all_ids: np.ndarray,
+    flags: _Problems,
+    *,
+    tz: str,
+    actor: str,
+) -> _Events:
+    """Parse and check each event on its own."""
     known_ids = pd.Series(all_ids, dtype=object).dropna()
-    flag(cid.isna().to_numpy(), "complaint_id", cid, "the complaint id is missing")
+    flags.flag(cid.isna().to_numpy(), "complaint_id", cid, "the complaint id is missing")
     orphan = cid.notna().to_numpy() & ~cid.isin(known_ids).to_numpy()
-    flag(orphan, "complaint_id", cid, "no complaint with this id in the complaints table")
+    flags.flag(orphan, "complaint_id", cid, "no complaint with this id in the complaints table")
+    raw_at, at_us = _check_times(events, tz, flags)
+    to_raw, to, fr_raw, fr = _check_statuses(events, flags)
+    expected_action, note, target, actors = _check_actions(events, to, actor, flags)
+    key, has_seq = _order_key(events, cid, at_us, flags)
+    return _Events(
+        rows=flags.rows, cid=cid, cid_arr=flags.ids, orphan=orphan, raw_at=raw_at, at_us=at_us,
+        to_raw=to_raw, to=to, fr_raw=fr_raw, fr=fr, expected_action=expected_action, note=note,
+        target=target, actors=actors, key=key, has_seq=has_seq,
+    )  # fmt: skip
 
+
+def _check_times(events: pd.DataFrame, tz: str, flags: _Problems) -> tuple[pd.Series, np.ndarray]:
+    """The raw ``at`` column and its UTC microseconds (-1 where unreadable)."""
     raw_at = events["at"].reset_index(drop=True)
     utc, bad_at = _parse_times(raw_at, tz)
     at_us = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
     at_us[utc.isna().to_numpy()] = -1
-    flag(bad_at, "at", raw_at, "not a date-time (use ISO 8601, e.g. 2024-01-31T09:30:00+01:00)")
-    flag(at_us > future_limit_us(), "at", raw_at, FUTURE_MESSAGE)
-    flag(raw_at.isna().to_numpy(), "at", raw_at, "the date-time is missing")
+    flags.flag(
+        bad_at, "at", raw_at, "not a date-time (use ISO 8601, e.g. 2024-01-31T09:30:00+01:00)"
+    )
+    flags.flag(at_us > future_limit_us(), "at", raw_at, FUTURE_MESSAGE)
+    flags.flag(raw_at.isna().to_numpy(), "at", raw_at, "the date-time is missing")
+    return raw_at, at_us
 
+
+def _check_statuses(
+    events: pd.DataFrame, flags: _Problems
+) -> tuple[pd.Series, pd.Series, pd.Series | None, pd.Series | None]:
+    """``(to_raw, to, from_raw, from)``: the status columns as given and as codes."""
     to_raw = _text(events, "to_status").reset_index(drop=True)
     to = _per_unique(to_raw, _code)
-    flag(to.isna().to_numpy(), "to_status", to_raw, "the new status is missing")
-    flag(
+    flags.flag(to.isna().to_numpy(), "to_status", to_raw, "the new status is missing")
+    flags.flag(
         (to.notna() & ~to.isin(_STATUS_VALUES)).to_numpy(),
         "to_status",
         to_raw,
         f"must be one of {_STATUS_VALUES}",
     )
-    has_from = "from_status" in events.columns
-    if has_from:
-        fr_raw = _text(events, "from_status").reset_index(drop=True)
-        fr = _per_unique(fr_raw, _code)
-        flag(
-            (fr.notna() & ~fr.isin(_STATUS_VALUES)).to_numpy(),
-            "from_status",
-            fr_raw,
-            f"must be one of {_STATUS_VALUES} (or empty for the first event)",
-        )
+    if "from_status" not in events.columns:
+        return to_raw, to, None, None
+    fr_raw = _text(events, "from_status").reset_index(drop=True)
+    fr = _per_unique(fr_raw, _code)
+    flags.flag(
+        (fr.notna() & ~fr.isin(_STATUS_VALUES)).to_numpy(),
+        "from_status",
+        fr_raw,
+        f"must be one of {_STATUS_VALUES} (or empty for the first event)",
+    )
+    return to_raw, to, fr_raw, fr
 
+
+def _check_actions(
+    events: pd.DataFrame, to: pd.Series, actor: str, flags: _Problems
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """``(expected_action, note, target, actors)``, checked against the new status."""
     action_raw = _text(events, "action").reset_index(drop=True)
     action = _per_unique(action_raw, _code)
     expected_action = to.map({s.value: a for s, a in ACTIONS.items()})
     wrong_action = action.notna() & expected_action.notna() & (action != expected_action)
-    flag(
+    flags.flag(
         wrong_action.to_numpy(dtype=bool),
         "action",
         action_raw,
@@ -172,35 +270,44 @@ def prepare_history(
     target = _text(events, "target").reset_index(drop=True)
     is_fwd = (to == Status.FORWARDED.value).to_numpy()
     is_rej = (to == Status.REJECTED.value).to_numpy()
-    flag(is_fwd & target.isna().to_numpy(), "target", target,
-         "forwarding needs the body or department it goes to (target)")  # fmt: skip
-    flag((is_fwd | is_rej) & note.isna().to_numpy(), "note", note,
-         "forwarding and rejecting need the reason (note)")  # fmt: skip
+    flags.flag(is_fwd & target.isna().to_numpy(), "target", target,
+               "forwarding needs the body or department it goes to (target)")  # fmt: skip
+    flags.flag((is_fwd | is_rej) & note.isna().to_numpy(), "note", note,
+               "forwarding and rejecting need the reason (note)")  # fmt: skip
     actors = _text(events, "actor").reset_index(drop=True).fillna(actor)
     for col, values in (("actor", actors), ("note", note), ("target", target)):
-        flag(unencodable(values), col, values, NOT_UNICODE)
+        flags.flag(unencodable(values), col, values, NOT_UNICODE)
+    return expected_action, note, target, actors
 
-    has_seq = "seq" in events.columns
-    if has_seq:
-        seq_raw = events["seq"].reset_index(drop=True)
-        seq = pd.to_numeric(seq_raw, errors="coerce").to_numpy(dtype=float)
-        bad_seq = np.isnan(seq) | (np.floor(seq) != seq)
-        flag(bad_seq, "seq", seq_raw, "not a whole number (it orders the events)")
-        dup = (
-            pd.DataFrame({"c": cid_arr, "s": seq}).duplicated(keep=False).to_numpy()
-            & ~bad_seq
-            & cid.notna().to_numpy()
-        )
-        flag(dup, "seq", seq_raw, "two events of this complaint have the same seq")
-        key = np.where(bad_seq, np.inf, seq)
-    else:
-        key = np.where(at_us < 0, np.iinfo(np.int64).max, at_us).astype(float)
 
-    # -- each complaint's history, in order ---------------------------------------------
-    order = np.lexsort((rows, key, cid.fillna("").to_numpy(dtype=object).astype(str)))
-    o_cid = cid_arr[order]
-    o_to = to.to_numpy(dtype=object)[order]
-    o_at = at_us[order]
+def _order_key(
+    events: pd.DataFrame, cid: pd.Series, at_us: np.ndarray, flags: _Problems
+) -> tuple[np.ndarray, bool]:
+    """The key ordering each complaint's events (``seq`` when given, else ``at``)."""
+    if "seq" not in events.columns:
+        return np.where(at_us < 0, np.iinfo(np.int64).max, at_us).astype(float), False
+    seq_raw = events["seq"].reset_index(drop=True)
+    seq = pd.to_numeric(seq_raw, errors="coerce").to_numpy(dtype=float)
+    bad_seq = np.isnan(seq) | (np.floor(seq) != seq)
+    flags.flag(bad_seq, "seq", seq_raw, "not a whole number (it orders the events)")
+    dup = (
+        pd.DataFrame({"c": flags.ids, "s": seq}).duplicated(keep=False).to_numpy()
+        & ~bad_seq
+        & cid.notna().to_numpy()
+    )
+    flags.flag(dup, "seq", seq_raw, "two events of this complaint have the same seq")
+    return np.where(bad_seq, np.inf, seq), True
+
+
+# -- each complaint's history, in order ---------------------------------------------
+
+
+def _check_histories(ev: _Events, flags: _Problems) -> _Order:
+    """Check each complaint's sequence of statuses (and of dates, given ``seq``)."""
+    n = len(ev.rows)
+    order = np.lexsort((ev.rows, ev.key, ev.cid.fillna("").to_numpy(dtype=object).astype(str)))
+    o_cid = ev.cid_arr[order]
+    o_to = ev.to.to_numpy(dtype=object)[order]
     first = np.ones(n, dtype=bool)
     if n:
         first[1:] = o_cid[1:] != o_cid[:-1]
@@ -208,7 +315,7 @@ def prepare_history(
     if n:
         prev_to[1:] = o_to[:-1]
     prev_to[first] = None
-    o_fr = fr.to_numpy(dtype=object)[order] if has_from else prev_to
+    o_fr = ev.fr.to_numpy(dtype=object)[order] if ev.fr is not None else prev_to
     check = pd.DataFrame(
         {
             "complaint_id": o_cid,
@@ -217,7 +324,7 @@ def prepare_history(
             "to_status": pd.Series(o_to, dtype=object).fillna("?"),
         }
     )
-    in_scope = ~orphan[order] & pd.notna(o_cid)
+    in_scope = ~ev.orphan[order] & pd.notna(o_cid)
     bad_hist = validate_history(check[in_scope])
     if len(bad_hist):
         pos = bad_hist["seq"].to_numpy(dtype=np.int64)
@@ -231,66 +338,88 @@ def prepare_history(
             "from_status",
             "to_status",
         )
-        for col, src in (("from_status", fr_raw if has_from else to_raw), ("to_status", to_raw)):
-            m = mask & (column == col)
-            flag(m, col, src, message)
-    if has_seq and n:
-        earlier = np.zeros(n, dtype=bool)
-        o_ok = (o_at >= 0) & np.isfinite(key[order])
-        earlier[1:] = ~first[1:] & o_ok[1:] & o_ok[:-1] & (o_at[1:] < o_at[:-1])
-        mask = np.zeros(n, dtype=bool)
-        mask[order[earlier]] = True
-        msg = np.empty(n, dtype=object)
-        prev_row = np.empty(n, dtype=np.int64)
-        prev_row[1:] = rows[order][:-1]
-        msg[order[earlier]] = [
-            f"dated before the previous event of this complaint (events row {r})"
-            for r in prev_row[earlier]
-        ]
-        flag(mask, "at", raw_at, msg)
+        fr_src = ev.fr_raw if ev.fr_raw is not None else ev.to_raw
+        for col, src in (("from_status", fr_src), ("to_status", ev.to_raw)):
+            flags.flag(mask & (column == col), col, src, message)
+    hist = _Order(order=order, first=first, prev_to=prev_to)
+    if ev.has_seq and n:
+        _check_dates_in_order(ev, hist, flags)
+    return hist
 
-    # -- the complaints against their histories --------------------------------------
-    comp_ids = complaints["id"].to_numpy(dtype=object)
-    comp_idx = pd.Index(comp_ids)
-    pos_of = comp_idx.get_indexer(cid_arr)  # -1: not a good complaint
+
+def _check_dates_in_order(ev: _Events, hist: _Order, flags: _Problems) -> None:
+    """Flag an event dated before the one that precedes it in ``seq`` order."""
+    n = len(ev.rows)
+    order = hist.order
+    o_at = ev.at_us[order]
+    earlier = np.zeros(n, dtype=bool)
+    o_ok = (o_at >= 0) & np.isfinite(ev.key[order])
+    earlier[1:] = ~hist.first[1:] & o_ok[1:] & o_ok[:-1] & (o_at[1:] < o_at[:-1])
+    mask = np.zeros(n, dtype=bool)
+    mask[order[earlier]] = True
+    msg = np.empty(n, dtype=object)
+    prev_row = np.empty(n, dtype=np.int64)
+    prev_row[1:] = ev.rows[order][:-1]
+    msg[order[earlier]] = [
+        f"dated before the previous event of this complaint (events row {r})"
+        for r in prev_row[earlier]
+    ]
+    flags.flag(mask, "at", ev.raw_at, msg)
+
+
+# -- the complaints against their histories --------------------------------------
+
+
+def _check_complaints(
+    ev: _Events,
+    hist: _Order,
+    complaints: pd.DataFrame,
+    ev_flags: _Problems,
+    c_flags: _Problems,
+) -> np.ndarray:
+    """Check each complaint against its events; return each event's complaint index.
+
+    The index is -1 for an event of no good complaint.
+    """
+    pos_of = pd.Index(c_flags.ids).get_indexer(ev.cid_arr)
+    at_us = ev.at_us
     received = complaints["received_us"].to_numpy(dtype=np.int64)
     before = (pos_of >= 0) & (at_us >= 0)
     before[before] = at_us[before] < received[pos_of[before]]
-    flag(before, "at", raw_at, "dated before the complaint was received (received_at)")
+    ev_flags.flag(before, "at", ev.raw_at, "dated before the complaint was received (received_at)")
 
-    c_problems: list[pd.DataFrame] = []
-
-    def cflag(mask: np.ndarray, column: str, values: Any, message: Any) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        if mask.any():
-            vals = np.asarray(pd.Series(values).to_numpy(dtype=object))
-            msg = message if isinstance(message, str) else np.asarray(message, dtype=object)[mask]
-            c_problems.append(
-                pd.DataFrame(
-                    {
-                        "table": "complaints",
-                        "row": complaints["row"].to_numpy()[mask],
-                        "id": comp_ids[mask],
-                        "column": column,
-                        "value": vals[mask],
-                        "problem": msg,
-                    }
-                )
-            )
-
+    order = hist.order
     m = len(complaints)
     o_pos = pos_of[order]
     valid = o_pos >= 0
     counts = np.bincount(o_pos[valid], minlength=m)
-    cflag(counts == 0, "id", comp_ids, "no events for this complaint in the events table")
-    derived = _derived(o_pos[valid], o_to[valid], o_at[valid], note.to_numpy(dtype=object)[order][
-        valid], target.to_numpy(dtype=object)[order][valid], m)  # fmt: skip
-    has_events = counts > 0
-    _compare(cflag, complaints, derived, has_events)
+    c_flags.flag(counts == 0, "id", c_flags.ids, "no events for this complaint in the events table")
+    o_valid = order[valid]
+    derived = _derived(
+        o_pos[valid],
+        ev.to.to_numpy(dtype=object)[o_valid],
+        at_us[o_valid],
+        ev.note.to_numpy(dtype=object)[o_valid],
+        ev.target.to_numpy(dtype=object)[o_valid],
+        m,
+    )
+    _compare(c_flags.flag, complaints, derived, counts > 0)
+    return pos_of
 
-    # -- reject whole complaints; list every event row not imported ---------------------
-    ev_table = pd.concat(ev_problems, ignore_index=True) if ev_problems else empty_problems()
-    bad_ev_rows = ev_table["row"].to_numpy(dtype=np.int64) - 1
+
+# -- reject whole complaints; list every event row not imported ---------------------
+
+
+def _reject(
+    ev: _Events, pos_of: np.ndarray, all_ids: np.ndarray, ev_flags: _Problems, c_flags: _Problems
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(keep, ok_event)``: the complaints to import and the events to write.
+
+    A complaint with a faulty event is rejected; every event not imported is
+    listed.
+    """
+    m = len(c_flags.ids)
+    bad_ev_rows = ev_flags.collected()["row"].to_numpy(dtype=np.int64) - 1
     bad_in_good = pos_of[bad_ev_rows]
     bad_in_good = bad_in_good[bad_in_good >= 0]
     if len(bad_in_good):
@@ -308,13 +437,14 @@ def prepare_history(
         msg[listed.index.to_numpy()] = (
             "its history has problems (events rows " + listed + ")"
         ).to_numpy(dtype=object)
-        cflag(hit, "events", np.full(m, None, dtype=object), msg)
-    c_table = pd.concat(c_problems, ignore_index=True) if c_problems else empty_problems()
+        c_flags.flag(hit, "events", np.full(m, None, dtype=object), msg)
+    c_table = c_flags.collected()
     keep = np.ones(m, dtype=bool)
     if len(c_table):
-        keep &= ~pd.Index(comp_ids).isin(c_table["id"].dropna())
+        keep &= ~pd.Index(c_flags.ids).isin(c_table["id"].dropna())
 
     # events of complaints not imported, not listed yet
+    n = len(ev.rows)
     row_of_id = pd.Series(
         np.arange(1, len(all_ids) + 1), index=pd.Index(all_ids, dtype=object)
     ).loc[lambda s: ~s.index.duplicated()]
@@ -323,37 +453,40 @@ def prepare_history(
     listed_ev[bad_ev_rows] = True
     dropped = ~ok_event & ~listed_ev
     if dropped.any():
-        crow = row_of_id.reindex(cid_arr[dropped]).to_numpy()
+        crow = row_of_id.reindex(ev.cid_arr[dropped]).to_numpy()
         msg = np.empty(n, dtype=object)
         msg[dropped] = [f"not imported: its complaint (complaints row {int(r)}) was rejected"
                         for r in crow]  # fmt: skip
-        flag(dropped, "complaint_id", cid, msg)
-    ev_all = pd.concat(ev_problems, ignore_index=True) if ev_problems else empty_problems()
+        ev_flags.flag(dropped, "complaint_id", ev.cid, msg)
+    return keep, ok_event
 
-    problems = pd.concat([c_table, ev_all], ignore_index=True)[PROBLEM_COLUMNS]
 
-    # -- the events to write, in write order ----------------------------------------------
+# -- the events to write, in write order ----------------------------------------------
+
+
+def _events_to_write(ev: _Events, hist: _Order, ok_event: np.ndarray) -> pd.DataFrame:
+    """The events of the imported complaints, in write order."""
+    order, rows = hist.order, ev.rows
     write = order[ok_event[order]]
-    if has_seq:
-        write = write[np.lexsort((rows[write], key[write]))]
+    if ev.has_seq:
+        write = write[np.lexsort((rows[write], ev.key[write]))]
     else:
-        write = write[np.lexsort((rows[write], at_us[write]))]
-    out_fr = np.empty(n, dtype=object)
-    out_fr[order] = prev_to
-    good_events = pd.DataFrame(
+        write = write[np.lexsort((rows[write], ev.at_us[write]))]
+    out_fr = np.empty(len(rows), dtype=object)
+    out_fr[order] = hist.prev_to
+    return pd.DataFrame(
         {
             "row": rows[write],
-            "complaint_id": cid_arr[write],
-            "at_us": at_us[write],
-            "actor": actors.to_numpy(dtype=object)[write],
-            "action": expected_action.to_numpy(dtype=object)[write],
+            "complaint_id": ev.cid_arr[write],
+            "at_us": ev.at_us[write],
+            "actor": ev.actors.to_numpy(dtype=object)[write],
+            "action": ev.expected_action.to_numpy(dtype=object)[write],
             "from_status": out_fr[write],
-            "to_status": to.to_numpy(dtype=object)[write],
-            "note": note.fillna("").to_numpy(dtype=object)[write],
-            "target": target.to_numpy(dtype=object)[write],
+            "to_status": ev.to.to_numpy(dtype=object)[write],
+            "note": ev.note.fillna("").to_numpy(dtype=object)[write],
+            "target": ev.target.to_numpy(dtype=object)[write],
         }
     )
-    return good_events, problems, keep
 
 
 def _derived(
