@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.caf._model import CriterionKind, ScoringMethod, caf_model
-from qualitapa.errors import DataError
 from qualitapa.io import require_columns, to_numeric_column
+from qualitapa.problems import Problems, Rule, check_option
 
 __all__ = [
     "ENABLER_PARTS",
@@ -59,43 +59,21 @@ _BAND_EDGES = np.array([10.0, 30.0, 50.0, 70.0, 90.0, 100.0])
 _BAND_LABELS = np.array(["0-10", "11-30", "31-50", "51-70", "71-90", "91-100"], dtype=object)
 
 
-class _Problems:
-    """Collects validation problems (pandera-style lazy validation)."""
+#: The problem of a sub-criterion id the CAF 2020 model does not have.
+UNKNOWN_SUBCRITERION = "unknown CAF sub-criterion (use 1.1 ... 9.2)"
 
-    def __init__(self) -> None:
-        self.parts: list[pd.DataFrame] = []
 
-    def add(self, mask: np.ndarray, column: str, values: Any, problem: str) -> None:
-        idx = np.flatnonzero(mask)
-        if idx.size == 0:
-            return
-        vals = np.asarray(values, dtype=object)
-        vals = vals[idx] if vals.ndim and vals.size == mask.size else np.repeat(vals, idx.size)
-        self.parts.append(
-            pd.DataFrame(
-                {"row": idx + 1, "column": column, "value": vals.astype(str), "problem": problem}
-            )
-        )
-
-    def add_one(self, row: int | None, column: str, value: str, problem: str) -> None:
-        self.parts.append(
-            pd.DataFrame({"row": [row], "column": [column], "value": [value], "problem": [problem]})
-        )
-
-    def raise_if_any(self, what: str, source: str | None) -> None:
-        if not self.parts:
-            return
-        cases = pd.concat(self.parts, ignore_index=True)
-        cases = cases.sort_values("row", na_position="last", kind="stable").reset_index(drop=True)
-        first = cases.iloc[0]
-        row = None if pd.isna(first["row"]) else int(first["row"])
-        raise DataError(
-            f"invalid {what}: {first['problem']} (value {first['value']!r})",
-            source=source,
-            row=row,
-            column=str(first["column"]),
-            failure_cases=cases,
-        )
+def _scores_0_100(
+    problems: Problems, frame: pd.DataFrame, column: str, source: str | None
+) -> np.ndarray:
+    """The ``column`` of scores as floats; flag the non-numbers and those outside 0-100."""
+    arr, bad = to_numeric_column(frame[column], source=source, column=column)
+    raw = frame[column].to_numpy(dtype=object)
+    problems.add(bad, column=column, value=raw, rule=Rule.NOT_A_NUMBER,
+                 message="score is not a number")  # fmt: skip
+    problems.add(~np.isnan(arr) & ((arr < 0) | (arr > 100)), column=column, value=raw,
+                 rule=Rule.OUT_OF_RANGE, message="score outside 0-100")  # fmt: skip
+    return arr
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -169,8 +147,9 @@ def validate_scores(
     ------
     DataError
         With ``row`` (1-based data row) and ``column`` of the first problem,
-        and every problem in ``failure_cases`` (columns ``row, column,
-        value, problem``): unknown sub-criterion, missing assessor, score
+        and every problem in ``failure_cases`` (the problems table of
+        :mod:`qualitapa.problems`: ``source, row, column, value, rule,
+        message``): unknown sub-criterion, missing assessor, score
         not a number or outside 0-100, incomplete PDCA phases, the same
         assessor twice on a sub-criterion, a missing score not marked
         ``not_assessed``, a sub-criterion absent from the table.
@@ -193,107 +172,34 @@ def validate_scores(
     """
     require_columns(scores, ["assessor", "subcriterion"], source=source)
     model = caf_model()
-    parts_all = ENABLER_PARTS + RESULT_PARTS
-    if method is None:
-        method = (
-            ScoringMethod.FINE_TUNED
-            if any(c in scores.columns for c in parts_all)
-            else ScoringMethod.CLASSICAL
-        )
-    method = ScoringMethod(method)
-    if method is ScoringMethod.CLASSICAL:
-        require_columns(scores, ["score"], source=source)
-    problems = _Problems()
+    method = _scoring_method(scores, method, source)
+    problems = Problems(source=source, what="CAF scores", order=("row",))
     n = len(scores)
 
+    # sub-criteria, their criterion and kind
     sub = _normalise_subcriterion(scores["subcriterion"])
     known = {s.id: s for s in model.subcriteria}
     sub_arr = sub.to_numpy(dtype=object)
     is_known = sub.isin(list(known)).to_numpy()
-    problems.add(~is_known, "subcriterion", sub_arr, "unknown CAF sub-criterion (use 1.1 ... 9.2)")
+    problems.add(~is_known, column="subcriterion", value=sub_arr, rule=Rule.UNKNOWN_VALUE,
+                 message=UNKNOWN_SUBCRITERION)  # fmt: skip
     criterion = np.array([known[s].criterion if s in known else "" for s in sub_arr], dtype=object)
     kinds = {c.id: c.kind.value for c in model.criteria}
     kind = np.array([kinds.get(c, "") for c in criterion], dtype=object)
-    is_enabler = kind == CriterionKind.ENABLERS.value
-    is_result = kind == CriterionKind.RESULTS.value
 
-    assessor = _text(scores, "assessor")
-    problems.add((assessor == "").to_numpy(), "assessor", assessor.to_numpy(dtype=object),
-                 "missing assessor")  # fmt: skip
+    # assessors and the not_assessed flag
+    assessor, not_assessed = _assessors(problems, scores)
 
-    flag_text = _text(scores, "not_assessed").str.lower()
-    not_assessed = flag_text.isin(list(_TRUE)).to_numpy()
-    bad_flag = ~(not_assessed | flag_text.isin(list(_FALSE)).to_numpy())
-    problems.add(bad_flag, "not_assessed", flag_text.to_numpy(dtype=object),
-                 "not_assessed must be yes/no (or true/false, 1/0, x/blank)")  # fmt: skip
-
-    def numbers(column: str) -> np.ndarray:
-        if column not in scores.columns:
-            return np.full(n, np.nan)
-        arr, bad = to_numeric_column(scores[column], source=source, column=column)
-        raw = scores[column].to_numpy(dtype=object)
-        problems.add(bad, column, raw, "score is not a number")
-        out_of_range = ~np.isnan(arr) & ((arr < 0) | (arr > 100))
-        problems.add(out_of_range, column, arr, "score outside 0-100")
-        return arr
-
-    given = numbers("score") if "score" in scores.columns else np.full(n, np.nan)
-    out: dict[str, Any] = {}
-    score = given.copy()
-    any_part = np.zeros(n, dtype=bool)
+    # the scores: classical, or the mean of the fine-tuned partial scores
+    given = (
+        _scores_0_100(problems, scores, "score", source)
+        if "score" in scores.columns
+        else np.full(n, np.nan)
+    )
+    score, any_part = given.copy(), np.zeros(n, dtype=bool)
+    parts: dict[str, np.ndarray] = {}
     if method is ScoringMethod.FINE_TUNED:
-        for parts, rows_mask, other in (
-            (ENABLER_PARTS, is_enabler, "results"),
-            (RESULT_PARTS, is_result, "enablers"),
-        ):
-            values = np.column_stack([numbers(p) for p in parts])
-            present = ~np.isnan(values)
-            for j, p in enumerate(parts):
-                out[p] = values[:, j]
-                problems.add(
-                    present[:, j] & ~rows_mask & is_known,
-                    p,
-                    values[:, j],
-                    f"{p!r} is a partial score of {'enablers' if other == 'results' else 'results'}"
-                    f", not of {other} sub-criteria",
-                )
-            some, every = present.any(axis=1), present.all(axis=1)
-            any_part |= some
-            partial = rows_mask & some & ~every
-            if partial.any():
-                missing_col = np.array(parts, dtype=object)[np.argmin(present, axis=1)]
-                for p in parts:
-                    problems.add(partial & (missing_col == p), p, "",
-                                 f"fine-tuned scoring needs all of {list(parts)}")  # fmt: skip
-            full = rows_mask & every
-            mean = np.where(full, values.sum(axis=1) / len(parts), np.nan)
-            clash = full & ~np.isnan(given) & (np.abs(given - mean) > 0.5)
-            clash_msg = "score differs from the mean of the partial scores; leave it blank"
-            problems.add(clash, "score", given, clash_msg)
-            score = np.where(full, mean, score)
-    has_score = ~np.isnan(score)
-    problems.add(~has_score & ~any_part & ~not_assessed & is_known, "score" if method is
-                 ScoringMethod.CLASSICAL else "subcriterion", sub_arr,
-                 "missing score: enter a score or mark the row not_assessed")  # fmt: skip
-    problems.add(has_score & not_assessed, "not_assessed", sub_arr,
-                 "row is marked not_assessed but has a score")  # fmt: skip
-
-    key = pd.DataFrame({"a": assessor.to_numpy(dtype=object), "s": sub_arr})
-    dup = key.duplicated(keep="first").to_numpy() & is_known
-    problems.add(dup, "subcriterion", sub_arr, "this assessor scored the sub-criterion twice")
-
-    if require_complete:
-        present_ids = set(sub_arr[is_known])
-        for s in model.subcriteria:
-            if s.id not in present_ids:
-                problems.add_one(
-                    None,
-                    "subcriterion",
-                    s.id,
-                    "sub-criterion missing from the table: score it or add a row marked "
-                    "not_assessed",
-                )
-    problems.raise_if_any("CAF scores", source)
+        score, any_part, parts = _fine_tuned(problems, scores, kind, is_known, given, source)
 
     result = pd.DataFrame(
         {
@@ -302,18 +208,128 @@ def validate_scores(
             "criterion": criterion,
             "kind": kind,
             "score": score,
+            **parts,
+            "not_assessed": not_assessed,
         }
     )
-    if method is ScoringMethod.FINE_TUNED:
-        for p in parts_all:
-            result[p] = out[p]
-    result["not_assessed"] = not_assessed
+    missing_col = "score" if method is ScoringMethod.CLASSICAL else "subcriterion"
+    _check_coverage(problems, result, is_known & ~any_part, missing_col, is_known)
+    if require_complete:
+        absent = [s.id for s in model.subcriteria if s.id not in set(sub_arr[is_known])]
+        for s_id in absent:
+            problems.add_one(None, column="subcriterion", value=s_id, rule=Rule.INCOMPLETE,
+                             message="sub-criterion missing from the table: score it or add "
+                             "a row marked not_assessed")  # fmt: skip
+    problems.raise_if_any()
     for col in TEXT_COLUMNS:
         alias = "areas_for_improvement" if col == "improvements" else col
-        src = col if col in scores.columns else alias
-        result[col] = _text(scores, src).to_numpy(dtype=object)
+        result[col] = _text(scores, col if col in scores.columns else alias).to_numpy(dtype=object)
     result.attrs["caf_method"] = method.value
     return result
+
+
+def _scoring_method(
+    scores: pd.DataFrame, method: ScoringMethod | str | None, source: str | None
+) -> ScoringMethod:
+    """The method asked for, or fine-tuned when a partial score column is present."""
+    if method is None:
+        fine = any(c in scores.columns for c in ENABLER_PARTS + RESULT_PARTS)
+        method = ScoringMethod.FINE_TUNED if fine else ScoringMethod.CLASSICAL
+    method = ScoringMethod(method)
+    if method is ScoringMethod.CLASSICAL:
+        require_columns(scores, ["score"], source=source)
+    return method
+
+
+def _assessors(problems: Problems, scores: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+    """The assessor of each row and whether the row is marked not assessed."""
+    assessor = _text(scores, "assessor")
+    problems.add((assessor == "").to_numpy(), column="assessor",
+                 value=assessor.to_numpy(dtype=object), rule=Rule.REQUIRED,
+                 message="missing assessor")  # fmt: skip
+    flag_text = _text(scores, "not_assessed").str.lower()
+    not_assessed = flag_text.isin(list(_TRUE)).to_numpy()
+    bad_flag = ~(not_assessed | flag_text.isin(list(_FALSE)).to_numpy())
+    problems.add(bad_flag, column="not_assessed", value=flag_text.to_numpy(dtype=object),
+                 rule=Rule.INVALID,
+                 message="not_assessed must be yes/no (or true/false, 1/0, x/blank)")  # fmt: skip
+    return assessor, not_assessed
+
+
+def _check_coverage(
+    problems: Problems,
+    rows: pd.DataFrame,
+    may_miss: np.ndarray,
+    missing_col: str,
+    is_known: np.ndarray,
+) -> None:
+    """Missing scores, scores on rows marked not assessed, an assessor twice on one row."""
+    sub_arr = rows["subcriterion"].to_numpy(dtype=object)
+    has_score = rows["score"].notna().to_numpy()
+    not_assessed = rows["not_assessed"].to_numpy(dtype=bool)
+    problems.add(~has_score & ~not_assessed & may_miss, column=missing_col, value=sub_arr,
+                 rule=Rule.REQUIRED,
+                 message="missing score: enter a score or mark the row not_assessed")  # fmt: skip
+    problems.add(has_score & not_assessed, column="not_assessed", value=sub_arr,
+                 rule=Rule.INCONSISTENT,
+                 message="row is marked not_assessed but has a score")  # fmt: skip
+    dup = rows.duplicated(["assessor", "subcriterion"], keep="first").to_numpy() & is_known
+    problems.add(dup, column="subcriterion", value=sub_arr, rule=Rule.DUPLICATE,
+                 message="this assessor scored the sub-criterion twice")  # fmt: skip
+
+
+def _fine_tuned(
+    problems: Problems,
+    scores: pd.DataFrame,
+    kind: np.ndarray,
+    is_known: np.ndarray,
+    given: np.ndarray,
+    source: str | None,
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Fine-tuned scoring: ``(score, any partial score given, the partial scores)``.
+
+    A complete panel's score is the mean of its partial scores (CAF 2020:
+    the sum of the PDCA phases / 4, of trends and targets / 2).
+    """
+    n = len(scores)
+    score = given.copy()
+    any_part = np.zeros(n, dtype=bool)
+    out: dict[str, np.ndarray] = {}
+    for parts, rows_mask, other in (
+        (ENABLER_PARTS, kind == CriterionKind.ENABLERS.value, "results"),
+        (RESULT_PARTS, kind == CriterionKind.RESULTS.value, "enablers"),
+    ):
+        values = np.column_stack(
+            [
+                _scores_0_100(problems, scores, p, source) if p in scores.columns
+                else np.full(n, np.nan)
+                for p in parts
+            ]
+        )  # fmt: skip
+        present = ~np.isnan(values)
+        mine = "enablers" if other == "results" else "results"
+        for j, p in enumerate(parts):
+            out[p] = values[:, j]
+            problems.add(present[:, j] & ~rows_mask & is_known, column=p, value=values[:, j],
+                         rule=Rule.INCONSISTENT,
+                         message=f"{p!r} is a partial score of {mine}, not of {other} "
+                         "sub-criteria")  # fmt: skip
+        some, every = present.any(axis=1), present.all(axis=1)
+        any_part |= some
+        partial = rows_mask & some & ~every
+        if partial.any():
+            missing_col = np.array(parts, dtype=object)[np.argmin(present, axis=1)]
+            for p in parts:
+                problems.add(partial & (missing_col == p), column=p, rule=Rule.INCOMPLETE,
+                             message=f"fine-tuned scoring needs all of {list(parts)}")  # fmt: skip
+        full = rows_mask & every
+        mean = np.where(full, values.sum(axis=1) / len(parts), np.nan)
+        clash = full & ~np.isnan(given) & (np.abs(given - mean) > 0.5)
+        problems.add(clash, column="score", value=given, rule=Rule.INCONSISTENT,
+                     message="score differs from the mean of the partial scores; "
+                     "leave it blank")  # fmt: skip
+        score = np.where(full, mean, score)
+    return score, any_part, {p: out[p] for p in ENABLER_PARTS + RESULT_PARTS}
 
 
 def validate_consensus(consensus: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
@@ -343,22 +359,20 @@ def validate_consensus(consensus: pd.DataFrame, *, source: str | None = None) ->
     """
     frame = consensus.rename(columns={"score": "consensus_score"})
     require_columns(frame, ["subcriterion", "consensus_score", "rationale"], source=source)
-    problems = _Problems()
+    problems = Problems(source=source, what="CAF consensus", order=("row",))
     sub = _normalise_subcriterion(frame["subcriterion"]).to_numpy(dtype=object)
     ids = [s.id for s in caf_model().subcriteria]
     known = np.isin(sub, ids)
-    problems.add(~known, "subcriterion", sub, "unknown CAF sub-criterion (use 1.1 ... 9.2)")
-    problems.add(pd.Series(sub).duplicated().to_numpy() & known, "subcriterion", sub,
-                 "consensus entered twice for this sub-criterion")  # fmt: skip
-    arr, bad = to_numeric_column(frame["consensus_score"], source=source, column="consensus_score")
-    raw = frame["consensus_score"].to_numpy(dtype=object)
-    problems.add(bad, "consensus_score", raw, "score is not a number")
-    problems.add(~np.isnan(arr) & ((arr < 0) | (arr > 100)), "consensus_score", arr,
-                 "score outside 0-100")  # fmt: skip
+    problems.add(~known, column="subcriterion", value=sub, rule=Rule.UNKNOWN_VALUE,
+                 message=UNKNOWN_SUBCRITERION)  # fmt: skip
+    problems.add(pd.Series(sub).duplicated().to_numpy() & known, column="subcriterion",
+                 value=sub, rule=Rule.DUPLICATE,
+                 message="consensus entered twice for this sub-criterion")  # fmt: skip
+    arr = _scores_0_100(problems, frame, "consensus_score", source)
     rationale = _text(frame, "rationale")
-    problems.add(~np.isnan(arr) & (rationale == "").to_numpy(), "rationale", sub,
-                 "a consensus score needs its rationale")  # fmt: skip
-    problems.raise_if_any("CAF consensus", source)
+    problems.add(~np.isnan(arr) & (rationale == "").to_numpy(), column="rationale", value=sub,
+                 rule=Rule.REQUIRED, message="a consensus score needs its rationale")  # fmt: skip
+    problems.raise_if_any()
     return pd.DataFrame(
         {"subcriterion": sub, "consensus_score": arr, "rationale": rationale.to_numpy(dtype=object)}
     )
@@ -428,10 +442,8 @@ def consolidate(
     0          1.1  55.0    50.0   35.0          True  51-70
     1          1.2  32.5    32.5    5.0         False  31-50
     """
-    if spread not in ("range", "sd"):
-        raise ValueError(f"spread must be 'range' or 'sd', not {spread!r}")
-    if fallback not in ("mean", "median", None):
-        raise ValueError(f"fallback must be 'mean', 'median' or None, not {fallback!r}")
+    check_option("spread", spread, ("range", "sd"))
+    check_option("fallback", fallback, ("mean", "median", None))
     valid = validate_scores(scores, method=method, require_complete=require_complete, source=source)
     model = caf_model()
     base = model.to_frame()[["subcriterion", "criterion", "kind"]]
