@@ -17,15 +17,13 @@ that :func:`qualitapa.indicators.compute` reads; the indicator
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
-from qualitapa.errors import DataError
 from qualitapa.io import require_columns
+from qualitapa.problems import Problems, Rule
 
-__all__ = ["INVOICE_VARIABLES", "invoice_variables"]
+__all__ = ["INVOICE_VARIABLES", "check_invoices", "invoice_variables"]
 
 #: The variables :func:`invoice_variables` produces, in output order.
 INVOICE_VARIABLES = (
@@ -34,42 +32,6 @@ INVOICE_VARIABLES = (
     "finance.invoices_paid",
     "finance.invoices_paid_late",
 )
-
-
-class _Problems:
-    """Collects invalid rows (pandera-style lazy validation)."""
-
-    def __init__(self) -> None:
-        self.parts: list[pd.DataFrame] = []
-
-    def add(self, mask: np.ndarray, column: str, values: Any, problem: str) -> None:
-        idx = np.flatnonzero(mask)
-        if idx.size:
-            raw = np.asarray(values, dtype=object)[idx]
-            self.parts.append(
-                pd.DataFrame(
-                    {
-                        "row": idx + 1,
-                        "column": column,
-                        "value": [str(v) for v in raw],
-                        "problem": problem,
-                    }
-                )
-            )
-
-    def raise_if_any(self, source: str | None) -> None:
-        if not self.parts:
-            return
-        cases = pd.concat(self.parts, ignore_index=True)
-        cases = cases.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
-        first = cases.iloc[0]
-        raise DataError(
-            f"invalid invoice: {first['problem']} (value {first['value']!r})",
-            source=source,
-            row=int(first["row"]),
-            column=str(first["column"]),
-            failure_cases=cases,
-        )
 
 
 def _dates(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -151,8 +113,8 @@ def invoice_variables(
         date missing or not a date, payment date not a date, negative or
         non-numeric suspended days, duplicated invoice id. The error names
         the first bad row (1-based, header excluded) and column;
-        ``failure_cases`` lists every problem (``row, column, value,
-        problem``).
+        ``failure_cases`` lists every problem (the table of
+        :func:`check_invoices`).
 
     Examples
     --------
@@ -174,64 +136,16 @@ def invoice_variables(
     >>> float(v["value"].iloc[0] / v["value"].iloc[1])   # (1000*10 + 3000*-5) / 4000
     -1.25
     """
-    cols = [organization, amount, due_date, payment_date]
-    if suspended_days is not None:
-        cols.append(suspended_days)
-    require_columns(invoices, cols, source=source)
-    problems = _Problems()
-    n = len(invoices)
-
-    org = invoices[organization].astype("string").str.strip()
-    org_missing = (org.isna() | (org == "")).to_numpy(dtype=bool)
-    problems.add(org_missing, organization, invoices[organization], "missing organization")
-
-    amounts = pd.to_numeric(invoices[amount], errors="coerce").to_numpy(dtype=float)
-    problems.add(np.isnan(amounts), amount, invoices[amount], "amount missing or not a number")
-    problems.add(
-        ~np.isnan(amounts) & ~(amounts > 0),
-        amount,
-        invoices[amount],
-        "amount must be positive (net credit notes against their invoice)",
+    problems = Problems(source=source, what="invoice")
+    org, amounts, due, paid, paid_blank, sus = _read_invoices(
+        invoices,
+        problems,
+        (organization, amount, due_date, payment_date),
+        invoice_id=invoice_id,
+        suspended_days=suspended_days,
+        source=source,
     )
-    problems.add(np.isinf(amounts), amount, invoices[amount], "amount must be a finite number")
-
-    due, due_blank, due_bad = _dates(invoices, due_date)
-    problems.add(due_blank, due_date, invoices[due_date], "missing due date")
-    problems.add(due_bad, due_date, invoices[due_date], "due date is not a date (use YYYY-MM-DD)")
-    paid, paid_blank, paid_bad = _dates(invoices, payment_date)
-    problems.add(
-        paid_bad,
-        payment_date,
-        invoices[payment_date],
-        "payment date is not a date (use YYYY-MM-DD)",
-    )
-
-    if suspended_days is not None:
-        raw_sus = invoices[suspended_days]
-        text = raw_sus.astype("string").str.strip()
-        sus_blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
-        sus = pd.to_numeric(raw_sus.where(~sus_blank, None), errors="coerce").to_numpy(dtype=float)
-        problems.add(
-            np.isnan(sus) & ~sus_blank,
-            suspended_days,
-            raw_sus,
-            "suspended days must be a number",
-        )
-        problems.add(
-            ~np.isnan(sus) & (sus < 0), suspended_days, raw_sus, "suspended days cannot be negative"
-        )
-        sus = np.where(np.isnan(sus), 0.0, sus)
-    else:
-        sus = np.zeros(n)
-
-    if invoice_id is not None and invoice_id in invoices.columns:
-        ids = invoices[invoice_id].astype("string").str.strip()
-        dup = pd.DataFrame({"o": org, "i": ids}).duplicated(keep="first").to_numpy(dtype=bool)
-        dup = dup & ~ids.isna().to_numpy(dtype=bool)
-        problems.add(
-            dup, invoice_id, invoices[invoice_id], "invoice listed twice for this organization"
-        )
-    problems.raise_if_any(source)
+    problems.raise_if_any()
 
     keep = ~paid_blank
     days = (paid[keep] - due[keep]).astype("timedelta64[D]").astype(float) - sus[keep]
@@ -246,7 +160,11 @@ def invoice_variables(
             "finance.invoices_paid_late": (days > 0).astype(float),
         }
     )
-    sums = grouped.groupby(["organization", "period"], sort=True).sum()
+    return _tidy(grouped.groupby(["organization", "period"], sort=True).sum())
+
+
+def _tidy(sums: pd.DataFrame) -> pd.DataFrame:
+    """Wide sums by (organization, period) as tidy rows, in :data:`INVOICE_VARIABLES` order."""
     out = (
         sums.reset_index()
         .melt(id_vars=["organization", "period"], var_name="variable", value_name="value")
@@ -257,3 +175,165 @@ def invoice_variables(
         ["organization", "period", "_o"], kind="stable"
     )
     return out.drop(columns="_o").reset_index(drop=True)
+
+
+def check_invoices(
+    invoices: pd.DataFrame,
+    *,
+    organization: str = "organization",
+    amount: str = "amount",
+    due_date: str = "due_date",
+    payment_date: str = "payment_date",
+    invoice_id: str | None = "invoice_id",
+    suspended_days: str | None = None,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """The problems :func:`invoice_variables` would raise, as a table.
+
+    Parameters are those of :func:`invoice_variables`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per problem, the columns of :mod:`qualitapa.problems`
+        (``source, row, column, value, rule, message``), by row and column;
+        empty when the invoices are valid.
+
+    Raises
+    ------
+    DataError
+        A required column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inv = pd.DataFrame({"organization": ["036023", ""], "amount": [10.0, "dieci"],
+    ...                     "due_date": ["2024-03-01", "2024-03-01"],
+    ...                     "payment_date": ["2024-03-11", ""]})
+    >>> check_invoices(inv)[["row", "column", "rule"]]
+       row        column          rule
+    0    2        amount  not_a_number
+    1    2  organization      required
+    """
+    problems = Problems(source=source, what="invoice")
+    _read_invoices(
+        invoices,
+        problems,
+        (organization, amount, due_date, payment_date),
+        invoice_id=invoice_id,
+        suspended_days=suspended_days,
+        source=source,
+    )
+    return problems.frame()
+
+
+def _read_invoices(
+    invoices: pd.DataFrame,
+    problems: Problems,
+    columns: tuple[str, str, str, str],
+    *,
+    invoice_id: str | None,
+    suspended_days: str | None,
+    source: str | None,
+) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Parse the invoices, collecting their problems.
+
+    Returns ``(organization, amount, due date, payment date, payment date
+    blank, suspended days)``.
+    """
+    organization, amount, due_date, payment_date = columns
+    cols = [*columns] if suspended_days is None else [*columns, suspended_days]
+    require_columns(invoices, cols, source=source)
+    n = len(invoices)
+
+    org = invoices[organization].astype("string").str.strip()
+    org_missing = (org.isna() | (org == "")).to_numpy(dtype=bool)
+    problems.add(
+        org_missing,
+        column=organization,
+        value=invoices[organization],
+        rule=Rule.REQUIRED,
+        message="missing organization",
+    )
+
+    raw = invoices[amount]
+    amounts = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    problems.add(
+        np.isnan(amounts),
+        column=amount,
+        value=raw,
+        rule=Rule.NOT_A_NUMBER,
+        message="amount missing or not a number",
+    )
+    problems.add(
+        ~np.isnan(amounts) & ~(amounts > 0),
+        column=amount,
+        value=raw,
+        rule=Rule.OUT_OF_RANGE,
+        message="amount must be positive (net credit notes against their invoice)",
+    )
+    problems.add(
+        np.isinf(amounts),
+        column=amount,
+        value=raw,
+        rule=Rule.OUT_OF_RANGE,
+        message="amount must be a finite number",
+    )
+
+    due, due_blank, due_bad = _dates(invoices, due_date)
+    problems.add(
+        due_blank,
+        column=due_date,
+        value=invoices[due_date],
+        rule=Rule.REQUIRED,
+        message="missing due date",
+    )
+    problems.add(
+        due_bad,
+        column=due_date,
+        value=invoices[due_date],
+        rule=Rule.NOT_A_DATE,
+        message="due date is not a date (use YYYY-MM-DD)",
+    )
+    paid, paid_blank, paid_bad = _dates(invoices, payment_date)
+    problems.add(
+        paid_bad,
+        column=payment_date,
+        value=invoices[payment_date],
+        rule=Rule.NOT_A_DATE,
+        message="payment date is not a date (use YYYY-MM-DD)",
+    )
+
+    sus = np.zeros(n)
+    if suspended_days is not None:
+        raw_sus = invoices[suspended_days]
+        text = raw_sus.astype("string").str.strip()
+        sus_blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
+        sus = pd.to_numeric(raw_sus.where(~sus_blank, None), errors="coerce").to_numpy(dtype=float)
+        problems.add(
+            np.isnan(sus) & ~sus_blank,
+            column=suspended_days,
+            value=raw_sus,
+            rule=Rule.NOT_A_NUMBER,
+            message="suspended days must be a number",
+        )
+        problems.add(
+            ~np.isnan(sus) & (sus < 0),
+            column=suspended_days,
+            value=raw_sus,
+            rule=Rule.NEGATIVE,
+            message="suspended days cannot be negative",
+        )
+        sus = np.where(np.isnan(sus), 0.0, sus)
+
+    if invoice_id is not None and invoice_id in invoices.columns:
+        ids = invoices[invoice_id].astype("string").str.strip()
+        dup = pd.DataFrame({"o": org, "i": ids}).duplicated(keep="first").to_numpy(dtype=bool)
+        problems.add(
+            dup & ~ids.isna().to_numpy(dtype=bool),
+            column=invoice_id,
+            value=invoices[invoice_id],
+            rule=Rule.DUPLICATE,
+            message="invoice listed twice for this organization",
+        )
+    return org, amounts, due, paid, paid_blank, sus
