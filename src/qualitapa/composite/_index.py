@@ -783,6 +783,20 @@ def _rank_rows(x: np.ndarray) -> np.ndarray:
     return np.where(nan, np.nan, ranks)
 
 
+def _rank_by_period(x: np.ndarray, periods: np.ndarray) -> np.ndarray:
+    """Rank each row of ``x`` (runs, rows) within each period of the rows.
+
+    1 = best, ties "min" within ``RANK_TOLERANCE``; NaN stays NaN.
+    """
+    ranks = np.full(x.shape, np.nan)
+    for p in pd.unique(periods):
+        cols = periods == p
+        sub = x[:, cols]
+        for r in range(x.shape[0]):  # one row at a time: cache-friendly sorting
+            ranks[r, cols] = _rank_rows(sub[r : r + 1])[0]
+    return np.where(np.isnan(x), np.nan, ranks)
+
+
 def _result_frame(run: _Run, include_subindices: bool) -> pd.DataFrame:
     plan, d = run.plan, run.definition
     L = len(plan.leaves)
@@ -793,11 +807,7 @@ def _result_frame(run: _Run, include_subindices: bool) -> pd.DataFrame:
     for j in sorted(which, key=lambda j: depth[plan.nodes[j][0]]):
         key = plan.nodes[j][0]
         v = run.vals[:, L + j] * (d.scale if key == d.id else 1.0)
-        # rank within each period: 1 = best, ties "min" (within RANK_TOLERANCE)
-        rank = np.full(len(v), np.nan)
-        for p in pd.unique(run.periods):
-            rows = run.periods == p
-            rank[rows] = _rank_rows(v[rows][None, :])[0]
+        rank = _rank_by_period(v[None, :], run.periods)[0]
         frames.append(
             pd.DataFrame(
                 {
@@ -806,7 +816,7 @@ def _result_frame(run: _Run, include_subindices: bool) -> pd.DataFrame:
                     "index": key,
                     "level": depth[key],
                     "value": v,
-                    "rank": pd.array(np.where(np.isnan(v), np.nan, rank), dtype="Int64"),
+                    "rank": pd.array(rank, dtype="Int64"),
                     "coverage": run.cov[:, L + j],
                     "status": np.where(np.isnan(v), "insufficient_data", "ok"),
                 }

@@ -29,7 +29,7 @@ from qualitapa.composite._index import (
     _normalise_by_period,
     _positivity_error,
     _prepare,
-    _rank_rows,
+    _rank_by_period,
     _Run,
 )
 from qualitapa.composite._methods import (
@@ -287,113 +287,16 @@ def composite_uncertainty(
     if not 0 <= weight_range < 1:
         raise DefinitionError(f"weight_range must be in [0, 1), not {weight_range!r}")
     base = _prepare(values, definition, catalog, polarity, source)
-    d, plan = base.definition, base.plan
     normalised = _Normalised(base)
     norms, aggs = _choices(normalisers, aggregators, normalised, source)
-    combos = [(i, j) for i in range(len(norms)) for j in range(len(aggs))]
-
-    rng = np.random.default_rng(seed)
-    combo = rng.integers(len(combos), size=runs)
-    norm_of_run = np.array([combos[c][0] for c in combo])
-    agg_of_run = np.array([combos[c][1] for c in combo])
-    # weight factors: one per component weight (every node's children)
-    offsets = np.cumsum([0] + [len(w) for w in base.weights])
-    n_w = int(offsets[-1])
-    factors = rng.uniform(1 - weight_range, 1 + weight_range, size=(runs, n_w))
-
-    rows = base.raw.shape[0]
-    L = len(plan.leaves)
-    root = L + len(plan.nodes) - 1
-    index_runs = np.full((runs, rows), np.nan, dtype=np.float64)
-    for c in range(len(combos)):
-        sel = np.flatnonzero(combo == c)
-        i, j = combos[c]
-        for start in range(0, len(sel), batch):
-            part = sel[start : start + batch]
-            f = factors[part]  # (b, n_w)
-            weights = [
-                (w[None, :] * f[:, offsets[k] : offsets[k + 1]])[:, None, :]
-                for k, w in enumerate(base.weights)
-            ]
-            Z = normalised.get(norms[i], positive=aggs[j] is not Aggregator.ARITHMETIC)
-            index_runs[part] = _evaluate_root(
-                plan, Z, weights, [aggs[j]] * len(plan.nodes), d.min_coverage
-            )
-
-    # ranks per run and period (1 = best, ties "min" within RANK_TOLERANCE)
-    ranks = np.full_like(index_runs, np.nan)
-    for p in pd.unique(base.periods):
-        cols = base.periods == p
-        sub = index_runs[:, cols]
-        for start in range(runs):  # one run at a time: cache-friendly sorting
-            ranks[start, cols] = _rank_rows(sub[start : start + 1])[0]
-    ranks = np.where(np.isnan(index_runs), np.nan, ranks)
-
-    nominal = base.vals[:, root] * d.scale
-    nominal_rank = np.full(rows, np.nan)
-    for p in pd.unique(base.periods):
-        cols = base.periods == p
-        nominal_rank[cols] = _rank_rows(nominal[cols][None, :])[0]
-    nominal_rank = np.where(np.isnan(nominal), np.nan, nominal_rank)
-
-    orgs = base.index.get_level_values("organization").to_numpy()
-    q = _nanquantiles(ranks, [0.05, 0.5, 0.95])
+    draws = _Draws.sample(base, len(norms), len(aggs), runs, weight_range, seed)
+    index_runs = _index_runs(normalised, norms, aggs, draws, batch)
+    ranks = _rank_by_period(index_runs, base.periods)
+    nominal = base.vals[:, -1] * base.definition.scale  # the root is the last slot
+    nominal_rank = _rank_by_period(nominal[None, :], base.periods)[0]
     mom = _Moments(ranks)
-    mean_rank = mom.mean
-    rank_table = pd.DataFrame(
-        {
-            "organization": orgs,
-            "period": base.periods,
-            "value": nominal,
-            "rank": pd.array(nominal_rank, dtype="Int64"),
-            "median_rank": q[1],
-            "rank_p05": q[0],
-            "rank_p95": q[2],
-            "mean_rank": mean_rank,
-            "runs": (~np.isnan(ranks)).sum(axis=0),
-        }
-    )
-
-    # first-order sensitivity indices
-    names = ["normaliser", "aggregator"]
-    levels = [norm_of_run, agg_of_run]
-    n_levels = [len(norms), len(aggs)]
-    leaf_and_nodes = plan.leaves + [k for k, _, _ in plan.nodes]
-    for k, (_, kids, _) in enumerate(plan.nodes):
-        for pos, child in enumerate(kids):
-            col = offsets[k] + pos
-            edges = np.quantile(factors[:, col], np.linspace(0, 1, bins + 1)[1:-1])
-            names.append(f"weight:{leaf_and_nodes[child]}")
-            levels.append(np.searchsorted(edges, factors[:, col]))
-            n_levels.append(bins)
-    shift = np.abs(ranks - nominal_rank[None, :])
-    shift_mom = {}
-    for p in pd.unique(base.periods):
-        cols = base.periods == p
-        with warnings.catch_warnings():  # organizations without any value: all-NaN columns
-            warnings.simplefilter("ignore", RuntimeWarning)
-            shift_mom[p] = _Moments(np.nanmean(shift[:, cols], axis=1)[:, None])
-    sens_rows = []
-    summary_rows = []
-    for name, lev, nl in zip(names, levels, n_levels, strict=True):
-        s = _first_order(lev, mom, nl)
-        sens_rows.append(
-            pd.DataFrame(
-                {"organization": orgs, "period": base.periods, "factor": name, "first_order": s}
-            )
-        )
-        for p in pd.unique(base.periods):
-            cols = base.periods == p
-            summary_rows.append(
-                {
-                    "period": p,
-                    "factor": name,
-                    "first_order": float(_first_order(lev, shift_mom[p], nl)[0]),
-                    "mean_first_order": float(np.mean(s[cols])),
-                }
-            )
-    sensitivity = pd.concat(sens_rows, ignore_index=True)
-    summary = pd.DataFrame(summary_rows)
+    rank_table = _rank_table(base, nominal, nominal_rank, ranks, mom)
+    sensitivity, summary = _sensitivity(base, draws, ranks, nominal_rank, mom, bins)
     if (rank_table["period"] == "").all():
         rank_table = rank_table.drop(columns="period")
         sensitivity = sensitivity.drop(columns="period")
@@ -406,3 +309,143 @@ def composite_uncertainty(
         tuple(n.value for n in norms),
         tuple(a.value for a in aggs),
     )
+
+
+@attrs.frozen
+class _Draws:
+    """The random choices of every run: a (normaliser, aggregator) pairing and weight factors."""
+
+    n_norms: int
+    n_aggs: int
+    combos: list[tuple[int, int]]  # (normaliser, aggregator) index pairs: every pairing
+    combo: np.ndarray  # (runs,) the pairing of each run
+    factors: np.ndarray  # (runs, n_w) a factor per component weight (every node's children)
+    offsets: np.ndarray  # node k's children's factors are columns offsets[k]:offsets[k + 1]
+
+    @classmethod
+    def sample(
+        cls, base: _Run, n_norms: int, n_aggs: int, runs: int, weight_range: float, seed: int | None
+    ) -> _Draws:
+        combos = [(i, j) for i in range(n_norms) for j in range(n_aggs)]
+        rng = np.random.default_rng(seed)
+        combo = rng.integers(len(combos), size=runs)
+        offsets = np.cumsum([0] + [len(w) for w in base.weights])
+        factors = rng.uniform(1 - weight_range, 1 + weight_range, size=(runs, int(offsets[-1])))
+        return cls(n_norms, n_aggs, combos, combo, factors, offsets)
+
+    @property
+    def normaliser(self) -> np.ndarray:
+        """The normaliser (index) of each run."""
+        return np.array([self.combos[c][0] for c in self.combo])
+
+    @property
+    def aggregator(self) -> np.ndarray:
+        """The aggregator (index) of each run."""
+        return np.array([self.combos[c][1] for c in self.combo])
+
+
+def _index_runs(
+    normalised: _Normalised,
+    norms: Sequence[Normaliser],
+    aggs: Sequence[Aggregator],
+    draws: _Draws,
+    batch: int,
+) -> np.ndarray:
+    """The index of every organization in every run (runs, rows), in batches of runs."""
+    base = normalised.base
+    plan = base.plan
+    index_runs = np.full((len(draws.combo), base.raw.shape[0]), np.nan, dtype=np.float64)
+    for c, (i, j) in enumerate(draws.combos):
+        sel = np.flatnonzero(draws.combo == c)
+        if not len(sel):  # a pairing no run drew is never normalised
+            continue
+        Z = normalised.get(norms[i], positive=aggs[j] is not Aggregator.ARITHMETIC)
+        for start in range(0, len(sel), batch):
+            part = sel[start : start + batch]
+            f = draws.factors[part]  # (b, n_w)
+            weights = [
+                (w[None, :] * f[:, draws.offsets[k] : draws.offsets[k + 1]])[:, None, :]
+                for k, w in enumerate(base.weights)
+            ]
+            index_runs[part] = _evaluate_root(
+                plan, Z, weights, [aggs[j]] * len(plan.nodes), base.definition.min_coverage
+            )
+    return index_runs
+
+
+def _rank_table(
+    base: _Run, nominal: np.ndarray, nominal_rank: np.ndarray, ranks: np.ndarray, mom: _Moments
+) -> pd.DataFrame:
+    """The nominal index and rank and the distribution of the ranks over the runs."""
+    q = _nanquantiles(ranks, [0.05, 0.5, 0.95])
+    return pd.DataFrame(
+        {
+            "organization": base.index.get_level_values("organization").to_numpy(),
+            "period": base.periods,
+            "value": nominal,
+            "rank": pd.array(nominal_rank, dtype="Int64"),
+            "median_rank": q[1],
+            "rank_p05": q[0],
+            "rank_p95": q[2],
+            "mean_rank": mom.mean,
+            "runs": (~np.isnan(ranks)).sum(axis=0),
+        }
+    )
+
+
+def _factor_levels(base: _Run, draws: _Draws, bins: int) -> list[tuple[str, np.ndarray, int]]:
+    """(factor name, level of each run, number of levels) of every choice a run makes.
+
+    The continuous weight factors are cut into ``bins`` quantile bins.
+    """
+    out = [
+        ("normaliser", draws.normaliser, draws.n_norms),
+        ("aggregator", draws.aggregator, draws.n_aggs),
+    ]
+    plan = base.plan
+    leaf_and_nodes = plan.leaves + [k for k, _, _ in plan.nodes]
+    for k, (_, kids, _) in enumerate(plan.nodes):
+        for pos, child in enumerate(kids):
+            col = draws.factors[:, draws.offsets[k] + pos]
+            edges = np.quantile(col, np.linspace(0, 1, bins + 1)[1:-1])
+            out.append((f"weight:{leaf_and_nodes[child]}", np.searchsorted(edges, col), bins))
+    return out
+
+
+def _sensitivity(
+    base: _Run,
+    draws: _Draws,
+    ranks: np.ndarray,
+    nominal_rank: np.ndarray,
+    mom: _Moments,
+    bins: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """First-order sensitivity indices per organization, and per period of the rank shift."""
+    orgs = base.index.get_level_values("organization").to_numpy()
+    periods = pd.unique(base.periods)
+    shift = np.abs(ranks - nominal_rank[None, :])
+    shift_mom = {}
+    for p in periods:
+        cols = base.periods == p
+        with warnings.catch_warnings():  # organizations without any value: all-NaN columns
+            warnings.simplefilter("ignore", RuntimeWarning)
+            shift_mom[p] = _Moments(np.nanmean(shift[:, cols], axis=1)[:, None])
+    sens_rows = []
+    summary_rows = []
+    for name, lev, nl in _factor_levels(base, draws, bins):
+        s = _first_order(lev, mom, nl)
+        sens_rows.append(
+            pd.DataFrame(
+                {"organization": orgs, "period": base.periods, "factor": name, "first_order": s}
+            )
+        )
+        for p in periods:
+            summary_rows.append(
+                {
+                    "period": p,
+                    "factor": name,
+                    "first_order": float(_first_order(lev, shift_mom[p], nl)[0]),
+                    "mean_first_order": float(np.mean(s[base.periods == p])),
+                }
+            )
+    return pd.concat(sens_rows, ignore_index=True), pd.DataFrame(summary_rows)
