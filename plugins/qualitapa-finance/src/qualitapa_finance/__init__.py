@@ -15,8 +15,8 @@ Examples
 """
 
 from qualitapa.declarative import toml_plugin
-from qualitapa_finance._invoices import INVOICE_VARIABLES, check_invoices, invoice_variables
+from qualitapa_finance._invoices import INVOICE_VARIABLES, invoice_variables
 
-__all__ = ["INVOICE_VARIABLES", "check_invoices", "invoice_variables", "plugin"]
+__all__ = ["INVOICE_VARIABLES", "invoice_variables", "plugin"]
 
 plugin = toml_plugin(__name__, "definitions.toml", "composite.toml")

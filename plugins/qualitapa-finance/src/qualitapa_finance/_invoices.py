@@ -17,13 +17,15 @@ that :func:`qualitapa.indicators.compute` reads; the indicator
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from qualitapa.io import require_columns
 from qualitapa.problems import Problems, Rule
 
-__all__ = ["INVOICE_VARIABLES", "check_invoices", "invoice_variables"]
+__all__ = ["INVOICE_VARIABLES", "invoice_variables"]
 
 #: The variables :func:`invoice_variables` produces, in output order.
 INVOICE_VARIABLES = (
@@ -113,8 +115,9 @@ def invoice_variables(
         date missing or not a date, payment date not a date, negative or
         non-numeric suspended days, duplicated invoice id. The error names
         the first bad row (1-based, header excluded) and column;
-        ``failure_cases`` lists every problem (the table of
-        :func:`check_invoices`).
+        ``failure_cases`` lists every problem, by row and column, with the
+        columns of :mod:`qualitapa.problems` (``source, row, column, value,
+        rule, message``).
 
     Examples
     --------
@@ -177,56 +180,6 @@ def _tidy(sums: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="_o").reset_index(drop=True)
 
 
-def check_invoices(
-    invoices: pd.DataFrame,
-    *,
-    organization: str = "organization",
-    amount: str = "amount",
-    due_date: str = "due_date",
-    payment_date: str = "payment_date",
-    invoice_id: str | None = "invoice_id",
-    suspended_days: str | None = None,
-    source: str | None = None,
-) -> pd.DataFrame:
-    """The problems :func:`invoice_variables` would raise, as a table.
-
-    Parameters are those of :func:`invoice_variables`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per problem, the columns of :mod:`qualitapa.problems`
-        (``source, row, column, value, rule, message``), by row and column;
-        empty when the invoices are valid.
-
-    Raises
-    ------
-    DataError
-        A required column is missing.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> inv = pd.DataFrame({"organization": ["036023", ""], "amount": [10.0, "dieci"],
-    ...                     "due_date": ["2024-03-01", "2024-03-01"],
-    ...                     "payment_date": ["2024-03-11", ""]})
-    >>> check_invoices(inv)[["row", "column", "rule"]]
-       row        column          rule
-    0    2        amount  not_a_number
-    1    2  organization      required
-    """
-    problems = Problems(source=source, what="invoice")
-    _read_invoices(
-        invoices,
-        problems,
-        (organization, amount, due_date, payment_date),
-        invoice_id=invoice_id,
-        suspended_days=suspended_days,
-        source=source,
-    )
-    return problems.frame()
-
-
 def _read_invoices(
     invoices: pd.DataFrame,
     problems: Problems,
@@ -244,96 +197,39 @@ def _read_invoices(
     organization, amount, due_date, payment_date = columns
     cols = [*columns] if suspended_days is None else [*columns, suspended_days]
     require_columns(invoices, cols, source=source)
-    n = len(invoices)
 
     org = invoices[organization].astype("string").str.strip()
-    org_missing = (org.isna() | (org == "")).to_numpy(dtype=bool)
-    problems.add(
-        org_missing,
-        column=organization,
-        value=invoices[organization],
-        rule=Rule.REQUIRED,
-        message="missing organization",
-    )
-
-    raw = invoices[amount]
-    amounts = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-    problems.add(
-        np.isnan(amounts),
-        column=amount,
-        value=raw,
-        rule=Rule.NOT_A_NUMBER,
-        message="amount missing or not a number",
-    )
-    problems.add(
-        ~np.isnan(amounts) & ~(amounts > 0),
-        column=amount,
-        value=raw,
-        rule=Rule.OUT_OF_RANGE,
-        message="amount must be positive (net credit notes against their invoice)",
-    )
-    problems.add(
-        np.isinf(amounts),
-        column=amount,
-        value=raw,
-        rule=Rule.OUT_OF_RANGE,
-        message="amount must be a finite number",
-    )
-
+    amounts = pd.to_numeric(invoices[amount], errors="coerce").to_numpy(dtype=float)
     due, due_blank, due_bad = _dates(invoices, due_date)
-    problems.add(
-        due_blank,
-        column=due_date,
-        value=invoices[due_date],
-        rule=Rule.REQUIRED,
-        message="missing due date",
-    )
-    problems.add(
-        due_bad,
-        column=due_date,
-        value=invoices[due_date],
-        rule=Rule.NOT_A_DATE,
-        message="due date is not a date (use YYYY-MM-DD)",
-    )
     paid, paid_blank, paid_bad = _dates(invoices, payment_date)
-    problems.add(
-        paid_bad,
-        column=payment_date,
-        value=invoices[payment_date],
-        rule=Rule.NOT_A_DATE,
-        message="payment date is not a date (use YYYY-MM-DD)",
-    )
-
-    sus = np.zeros(n)
+    checks: list[tuple[Any, str, Rule, str]] = [
+        ((org.isna() | (org == "")).to_numpy(dtype=bool), organization, Rule.REQUIRED,
+         "missing organization"),
+        (np.isnan(amounts), amount, Rule.NOT_A_NUMBER, "amount missing or not a number"),
+        (~np.isnan(amounts) & ~(amounts > 0), amount, Rule.OUT_OF_RANGE,
+         "amount must be positive (net credit notes against their invoice)"),
+        (np.isinf(amounts), amount, Rule.OUT_OF_RANGE, "amount must be a finite number"),
+        (due_blank, due_date, Rule.REQUIRED, "missing due date"),
+        (due_bad, due_date, Rule.NOT_A_DATE, "due date is not a date (use YYYY-MM-DD)"),
+        (paid_bad, payment_date, Rule.NOT_A_DATE, "payment date is not a date (use YYYY-MM-DD)"),
+    ]  # fmt: skip
+    sus = np.zeros(len(invoices))
     if suspended_days is not None:
-        raw_sus = invoices[suspended_days]
-        text = raw_sus.astype("string").str.strip()
-        sus_blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
-        sus = pd.to_numeric(raw_sus.where(~sus_blank, None), errors="coerce").to_numpy(dtype=float)
-        problems.add(
-            np.isnan(sus) & ~sus_blank,
-            column=suspended_days,
-            value=raw_sus,
-            rule=Rule.NOT_A_NUMBER,
-            message="suspended days must be a number",
-        )
-        problems.add(
-            ~np.isnan(sus) & (sus < 0),
-            column=suspended_days,
-            value=raw_sus,
-            rule=Rule.NEGATIVE,
-            message="suspended days cannot be negative",
-        )
+        text = invoices[suspended_days].astype("string").str.strip()
+        blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
+        sus = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(dtype=float)
+        checks += [
+            (np.isnan(sus) & ~blank, suspended_days, Rule.NOT_A_NUMBER,
+             "suspended days must be a number"),
+            (~np.isnan(sus) & (sus < 0), suspended_days, Rule.NEGATIVE,
+             "suspended days cannot be negative"),
+        ]  # fmt: skip
         sus = np.where(np.isnan(sus), 0.0, sus)
-
     if invoice_id is not None and invoice_id in invoices.columns:
         ids = invoices[invoice_id].astype("string").str.strip()
         dup = pd.DataFrame({"o": org, "i": ids}).duplicated(keep="first").to_numpy(dtype=bool)
-        problems.add(
-            dup & ~ids.isna().to_numpy(dtype=bool),
-            column=invoice_id,
-            value=invoices[invoice_id],
-            rule=Rule.DUPLICATE,
-            message="invoice listed twice for this organization",
-        )
+        checks.append((dup & ~ids.isna().to_numpy(dtype=bool), invoice_id, Rule.DUPLICATE,
+                       "invoice listed twice for this organization"))  # fmt: skip
+    for mask, column, rule, message in checks:
+        problems.add(mask, column=column, value=invoices[column], rule=rule, message=message)
     return org, amounts, due, paid, paid_blank, sus
