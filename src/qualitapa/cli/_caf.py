@@ -9,12 +9,20 @@ import pandas as pd
 
 from qualitapa.cli._main import (
     cli,
+    echo,
     emit,
     get_catalog,
     input_options,
     nothing,
     output_options,
     read_input,
+)
+from qualitapa.cli._options import (
+    choice_option,
+    file_argument,
+    file_option,
+    lang_option,
+    target_option,
 )
 
 _SHOWN = [
@@ -38,7 +46,7 @@ def caf_group() -> None:
 
 
 @caf_group.command("model")
-@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@lang_option
 @output_options
 def caf_model_command(lang: str, fmt: str | None, output: Path | None) -> None:
     """List the 9 criteria and 28 sub-criteria of CAF 2020."""
@@ -48,16 +56,13 @@ def caf_model_command(lang: str, fmt: str | None, output: Path | None) -> None:
     emit(frame, fmt, output)
 
 
+_METHODS = ["classical", "fine_tuned"]
+
+
 @caf_group.command("panels")
-@click.option(
-    "--method",
-    type=click.Choice(["classical", "fine_tuned"]),
-    default="classical",
-    show_default=True,
-)
-@click.option("--kind", type=click.Choice(["enablers", "results"]), default="enablers",
-              show_default=True)  # fmt: skip
-@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@choice_option("--method", choices=_METHODS, default="classical")
+@choice_option("--kind", choices=["enablers", "results"], default="enablers")
+@lang_option
 @output_options
 def caf_panels(method: str, kind: str, lang: str, fmt: str | None, output: Path | None) -> None:
     """Show a scoring panel with its 0-100 bands."""
@@ -67,22 +72,15 @@ def caf_panels(method: str, kind: str, lang: str, fmt: str | None, output: Path 
 
 
 @caf_group.command("template")
-@click.option(
+@choice_option(
     "--method",
-    type=click.Choice(["classical", "fine_tuned"]),
+    choices=_METHODS,
     default="classical",
-    show_default=True,
     help="Classical (one score) or fine-tuned (PDCA phases / trends and targets).",
 )
 @click.option("--assessor", "assessors", multiple=True, help="Pre-fill a block per assessor.")
-@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="File to write (.csv, or .xlsx with the excel extra); default: CSV on screen.",
-)
+@lang_option
+@target_option("File to write (.csv, or .xlsx with the excel extra); default: CSV on screen.")
 def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Path | None) -> None:
     """Write an empty scoring sheet for the 28 sub-criteria."""
     from qualitapa.caf import scoring_template, write_template
@@ -94,27 +92,23 @@ def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Pat
         click.echo(write_csv(frame), nl=False)
         return
     frame = write_template(output, method=method, assessors=who, lang=lang)
-    click.echo(f"wrote {len(frame)} row(s) to {output}", err=True)
+    echo(f"wrote {len(frame)} row(s) to {output}", err=True)
 
 
 @caf_group.command("score")
-@click.argument("scores_path", metavar="SCORES", type=click.Path(exists=True, dir_okay=False,
-                                                                 path_type=Path))  # fmt: skip
+@file_argument("scores_path", metavar="SCORES")
 @click.option("--threshold", type=float, default=20.0, show_default=True,
               help="Flag sub-criteria whose spread is larger than this.")  # fmt: skip
-@click.option("--spread", type=click.Choice(["range", "sd"]), default="range", show_default=True)
-@click.option(
+@choice_option("--spread", choices=["range", "sd"], default="range")
+@file_option(
     "--consensus",
     "consensus_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
     help="Consensus scores: subcriterion, consensus_score, rationale.",
 )
-@click.option(
+@choice_option(
     "--fallback",
-    type=click.Choice(["mean", "median", "none"]),
+    choices=["mean", "median", "none"],
     default="mean",
-    show_default=True,
     help="Score used where no consensus was entered.",
 )
 @click.option(
@@ -122,12 +116,8 @@ def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Pat
     is_flag=True,
     help="Show criterion, enablers, results and total scores instead of sub-criteria.",
 )
-@click.option(
-    "--previous",
-    "previous_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Scores of a previous assessment: show the change.",
+@file_option(
+    "--previous", "previous_path", help="Scores of a previous assessment: show the change."
 )
 @click.option("--allow-incomplete", is_flag=True,
               help="Do not require all 28 sub-criteria.")  # fmt: skip
@@ -177,30 +167,15 @@ def plan_group() -> None:
 
 
 @plan_group.command("derive")
-@click.option("--caf", "caf_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="Individual CAF scores (consolidated with defaults).")  # fmt: skip
+@file_option("--caf", "caf_path", help="Individual CAF scores (consolidated with defaults).")
 @click.option("--max-score", type=float, default=50.0, show_default=True,
               help="CAF sub-criteria at or below this get an action.")  # fmt: skip
-@click.option(
-    "--compliance",
-    "compliance_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Output of 'standards check' (CSV).",
-)
-@click.option(
-    "--survey",
-    "survey_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Survey dimension scores: dimension, index (0-100).",
-)
+@file_option("--compliance", "compliance_path", help="Output of 'standards check' (CSV).")
+@file_option("--survey", "survey_path", help="Survey dimension scores: dimension, index (0-100).")
 @click.option("--survey-threshold", type=float, default=60.0, show_default=True)
-@click.option(
+@file_option(
     "--benchmark",
     "benchmark_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
     help="Benchmark gaps: indicator, [organization,] gap_to_median (negative = worse).",
 )
 @input_options
@@ -243,7 +218,7 @@ def plan_derive(
         tables.append(actions_from_benchmark(_table(benchmark_path)))
     plan = combine_actions(*tables)
     if plan.empty:  # a valid answer: nothing needs an action
-        click.echo(
+        echo(
             "no actions proposed: nothing in the inputs is below its threshold "
             "(--max-score, --survey-threshold) or short of its standard",
             err=True,
@@ -253,8 +228,7 @@ def plan_derive(
 
 
 @plan_group.command("show")
-@click.argument("plan_path", metavar="PLAN", type=click.Path(exists=True, dir_okay=False,
-                                                             path_type=Path))  # fmt: skip
+@file_argument("plan_path", metavar="PLAN")
 @click.option("--progress", is_flag=True, help="Counts by status, with overdue actions.")
 @input_options
 @output_options

@@ -46,6 +46,8 @@ __all__ = [
     "definitions_option",
     "echo",
     "emit",
+    "emit_text",
+    "for_people",
     "get_catalog",
     "input_options",
     "listed",
@@ -320,6 +322,24 @@ def emit(
     else:
         output.write_text(text, encoding="utf-8", newline="")  # CSV says its line ends
         echo(f"wrote {len(frame)} row(s) to {output}", err=True)
+
+
+def for_people(fmt: str | None, output: Path | None) -> bool:
+    """The command's answer goes to the screen as a table (no file, no machine format)."""
+    return fmt in (None, "table") and output is None
+
+
+def emit_text(text: str, output: Path | None, *, data: bool = True) -> None:
+    """Print a document (CSV, JSON, XML, Markdown, HTML) or write it to ``output``.
+
+    ``data`` keeps what looks like colour codes on a pipe (click would strip
+    them); a terminal shows control characters visibly either way.
+    """
+    if output is None:
+        click.echo(text, nl=False, color=True if data else None)
+    else:
+        output.write_text(text, encoding="utf-8", newline="")  # the text says its line ends
+        echo(f"wrote {output}", err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:

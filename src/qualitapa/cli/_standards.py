@@ -13,13 +13,17 @@ from qualitapa.cli._main import (
     catalog_for,
     cli,
     definitions_option,
+    echo,
     emit,
+    emit_text,
+    for_people,
     input_options,
     listed,
     nothing,
     output_options,
     read_input,
 )
+from qualitapa.cli._options import file_option, lang_option, target_option
 from qualitapa.errors import DataError, UnknownItemError
 
 
@@ -43,10 +47,13 @@ _organization_option = click.option(
     help="Only the standards in force for this organization (its local standards in place "
     "of the general ones they replace).",
 )
+_service_option = click.option(
+    "--service", default=None, help="Only the standards of this service."
+)
 
 
 @standards_group.command("list")
-@click.option("--service", default=None, help="Only the standards of this service.")
+@_service_option
 @_organization_option
 @definitions_option
 @output_options
@@ -91,22 +98,18 @@ def standards_list(
 
 
 @standards_group.command("check")
-@click.option(
+@file_option(
     "--values",
     "values_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
     help="Indicator values: organization, period, indicator, value (CSV or xlsx).",
 )
-@click.option(
+@file_option(
     "--deliveries",
     "deliveries_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
     help="Per-delivery records: standard (or service), organization, period and the "
     "columns the formulas use (e.g. waiting_minutes, answer_days).",
 )
-@click.option("--service", default=None, help="Only the standards of this service.")
+@_service_option
 @click.option("--standard", "standard_ids", multiple=True, help="Only this standard (repeatable).")
 @definitions_option
 @input_options
@@ -146,14 +149,13 @@ def standards_check(
 
 
 @standards_group.command("refunds")
-@click.option(
+@file_option(
     "--deliveries",
     "deliveries_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     required=True,
     help="Per-delivery records (see 'standards check').",
 )
-@click.option("--service", default=None, help="Only the standards of this service.")
+@_service_option
 @definitions_option
 @input_options
 @output_options
@@ -184,8 +186,8 @@ def standards_refunds(
                 f"'service'; standards: {listed(sorted(s.id for s in selected), 5)})",
                 source=deliveries_path,
             )
-        if fmt in (None, "table") and output is None:
-            click.echo(f"no refunds due for the {len(deliveries)} deliveries", err=True)
+        if for_people(fmt, output):
+            echo(f"no refunds due for the {len(deliveries)} deliveries", err=True)
             return
     emit(due, fmt, output)
 
@@ -226,7 +228,7 @@ def charter_list(definitions: tuple[Path, ...], fmt: str | None, output: Path | 
     show_default=True,
     help="Markdown or HTML.",
 )
-@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@lang_option
 @click.option("--charter", "charter_id", default=None, help="The charter id, if several.")
 @click.option(
     "--on",
@@ -234,13 +236,7 @@ def charter_list(definitions: tuple[Path, ...], fmt: str | None, output: Path | 
     default=None,
     help="Pick the charter in force on this date (YYYY-MM-DD; default: today).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="Write to this file instead of the screen.",
-)
+@target_option("Write to this file instead of the screen.")
 @click.option(
     "--organization",
     default=None,
@@ -288,8 +284,4 @@ def charter_render(
     text = render_charter(
         charter, catalog.standards, fmt=doc_format, lang=lang, organization=organization
     )
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+    emit_text(text, output, data=False)

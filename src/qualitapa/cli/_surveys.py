@@ -16,6 +16,7 @@ import pandas as pd
 
 from qualitapa.cli._main import (
     cli,
+    echo,
     emit,
     get_catalog,
     input_options,
@@ -23,41 +24,14 @@ from qualitapa.cli._main import (
     output_options,
     read_input,
 )
-from qualitapa.errors import DefinitionError
-
-_FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+from qualitapa.cli._options import choice_option, file_argument, file_option
 
 
-def load_instrument(spec: str) -> Any:
+def _instrument(spec: str) -> Any:
     """The instrument named by ``spec`` (catalog id, XLSForm or TOML file)."""
-    from qualitapa.surveys import read_xlsform
+    from qualitapa.surveys import load_instrument
 
-    path_text, _, item = spec.partition("::")
-    path = Path(path_text)
-    if path.suffix.lower() == ".toml":
-        from qualitapa.declarative import load_definitions
-
-        found = load_definitions(path)["instruments"]
-        if item:
-            for inst in found:
-                if inst.id == item:
-                    return inst
-            raise DefinitionError(
-                f"no instrument {item!r} in the file (found {[i.id for i in found]})",
-                source=str(path),
-            )
-        if len(found) != 1:
-            raise DefinitionError(
-                f"the file defines {len(found)} instruments {[i.id for i in found]}; "
-                f"pick one with {path}::ID",
-                source=str(path),
-            )
-        return found[0]
-    if path.is_dir() or (path.suffix.lower() in _FORM_SUFFIXES and path.exists()):
-        return read_xlsform(path)
-    if path.suffix.lower() in _FORM_SUFFIXES:
-        raise DefinitionError("file not found", source=str(path))
-    return get_catalog().instruments[spec]
+    return load_instrument(spec, catalog=get_catalog())
 
 
 def _read_responses(path: Path) -> pd.DataFrame:
@@ -73,40 +47,39 @@ def _prepare(
     extra: tuple[str, ...],
 ) -> tuple[pd.DataFrame, str | None]:
     """Validate (lenient), weight by raking if asked; report on stderr."""
-    from qualitapa.surveys import margins_from_frame, rake, validate
-    from qualitapa.surveys._validate import DEFAULT_EXTRA_COLUMNS
+    from qualitapa.surveys import margins_from_frame, prepare_responses
 
     if weights and rake_path:
         raise click.UsageError("give either --weights or --rake, not both")
     raw = _read_responses(responses_path)
-    allowed = (*DEFAULT_EXTRA_COLUMNS, *extra, *([weights] if weights else []))
+    margins = None
     if rake_path is not None:
         margins = margins_from_frame(_read_responses(rake_path), source=str(rake_path))
-        allowed = (*allowed, *margins)
-    result = validate(instrument, raw, extra_columns=allowed, source=str(responses_path))
+    ready = prepare_responses(
+        instrument, raw, weights=weights, margins=margins, extra_columns=extra,
+        source=str(responses_path),
+    )  # fmt: skip
+    result = ready.validation
     if not result.ok:
-        click.echo(
+        echo(
             f"{len(result.problems)} problem(s) in {responses_path}; {result.n_dropped} row(s) "
             "left out (run 'qualitapa survey validate' for the list)",
             err=True,
         )
-    clean = result.clean
-    if clean.empty:
+    if ready.clean.empty:
         raise nothing(
             f"no clean responses: all {result.n_input} row(s) have problems; run 'qualitapa "
             "survey validate' for the list",
             source=responses_path,
         )
-    if rake_path is not None:
-        res = rake(clean, margins, source=str(responses_path))
-        click.echo(
+    if ready.weighting is not None:
+        res = ready.weighting
+        echo(
             f"raked in {res.iterations} cycle(s); design effect {res.design_effect:.3f}, "
             f"effective n {res.effective_n:.1f}",
             err=True,
         )
-        clean = res.apply(clean, "_weight")
-        weights = "_weight"
-    return clean, weights
+    return ready.clean, ready.weights
 
 
 def _by(value: tuple[str, ...]) -> list[str] | None:
@@ -120,18 +93,14 @@ def survey_group() -> None:
 
 
 _instrument_arg = click.argument("instrument")
-_responses_arg = click.argument(
-    "responses", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+_responses_arg = file_argument("responses")
 _by_opt = click.option(
     "--by", multiple=True, help="Grouping column(s), e.g. --by organization --by period."
 )
 _weights_opt = click.option("--weights", default=None, help="Column of survey weights.")
-_rake_opt = click.option(
+_rake_opt = file_option(
     "--rake",
     "rake_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
     help="CSV of population margins (variable,category,target) to rake the sample to.",
 )
 _extra_opt = click.option(
@@ -145,11 +114,10 @@ _extra_opt = click.option(
 @_instrument_arg
 @_responses_arg
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on any problem.")
-@click.option(
+@choice_option(
     "--drop",
-    type=click.Choice(["row", "cell"]),
+    choices=["row", "cell"],
     default="row",
-    show_default=True,
     help="Drop the respondent, or blank only the bad answer.",
 )
 @click.option(
@@ -174,10 +142,9 @@ def validate_command(
 ) -> None:
     """Check RESPONSES against INSTRUMENT and list every problem."""
     from qualitapa.io import write_csv
-    from qualitapa.surveys import validate
-    from qualitapa.surveys._validate import DEFAULT_EXTRA_COLUMNS
+    from qualitapa.surveys import DEFAULT_EXTRA_COLUMNS, validate
 
-    inst = load_instrument(instrument)
+    inst = _instrument(instrument)
     raw = _read_responses(responses)
     result = validate(
         inst,
@@ -189,7 +156,7 @@ def validate_command(
     )
     if clean_path is not None:
         write_csv(result.clean, clean_path)
-    click.echo(
+    echo(
         f"{result.n_input} row(s) read, {len(result.clean)} clean, "
         f"{len(result.problems)} problem(s)",
         err=True,
@@ -205,11 +172,10 @@ def validate_command(
 @_by_opt
 @_weights_opt
 @_rake_opt
-@click.option(
+@choice_option(
     "--level",
-    type=click.Choice(["dimensions", "items", "nps", "distribution", "reliability"]),
+    choices=["dimensions", "items", "nps", "distribution", "reliability"],
     default="dimensions",
-    show_default=True,
     help="What to report.",
 )
 @click.option("--min-n", default=30, show_default=True, help="Flag groups with fewer answers.")
@@ -237,7 +203,7 @@ def score_command(
     """Score RESPONSES: dimension indices (0-100), items, NPS, distribution, reliability."""
     from qualitapa.surveys import distribution, nps, reliability, score_dimensions, score_items
 
-    inst = load_instrument(instrument)
+    inst = _instrument(instrument)
     clean, w = _prepare(inst, responses, weights, rake_path, (*extra, *(_by(by) or ())))
     groups = _by(by)
     method = "bootstrap" if n_boot > 0 else "kish"
@@ -279,18 +245,8 @@ def score_command(
 @_by_opt
 @_weights_opt
 @_rake_opt
-@click.option(
-    "--importance",
-    type=click.Choice(["auto", "stated", "derived"]),
-    default="auto",
-    show_default=True,
-)
-@click.option(
-    "--derived",
-    type=click.Choice(["correlation", "regression"]),
-    default="correlation",
-    show_default=True,
-)
+@choice_option("--importance", choices=["auto", "stated", "derived"], default="auto")
+@choice_option("--derived", choices=["correlation", "regression"], default="correlation")
 @click.option("--overall", default=None, help="Overall-satisfaction question (derived importance).")
 @click.option(
     "--axes",
@@ -322,7 +278,7 @@ def ipa_command(
     """Importance-performance analysis: quadrant of each item."""
     from qualitapa.surveys import ipa
 
-    inst = load_instrument(instrument)
+    inst = _instrument(instrument)
     clean, w = _prepare(inst, responses, weights, rake_path, (*extra, *(_by(by) or ())))
     axes_value: Any = axes
     if axes not in ("mean", "median"):
@@ -352,20 +308,13 @@ def ipa_command(
 @_instrument_arg
 @_responses_arg
 @click.option("--by", "group", default="organization", show_default=True)
-@click.option(
-    "--on", type=click.Choice(["dimensions", "items"]), default="dimensions", show_default=True
-)
+@choice_option("--on", choices=["dimensions", "items"], default="dimensions")
 @click.option("--share", is_flag=True, help="Compare top-box shares (chi-square) on items.")
 @click.option(
     "--nonparametric", is_flag=True, help="Mann-Whitney / Kruskal-Wallis (unweighted only)."
 )
 @click.option("--pairwise", is_flag=True, help="Also test every pair of groups.")
-@click.option(
-    "--correction",
-    type=click.Choice(["holm", "bonferroni", "fdr_bh", "none"]),
-    default="holm",
-    show_default=True,
-)
+@choice_option("--correction", choices=["holm", "bonferroni", "fdr_bh", "none"], default="holm")
 @_weights_opt
 @_rake_opt
 @_extra_opt
@@ -394,7 +343,7 @@ def compare_command(
     """
     from qualitapa.surveys import compare_groups
 
-    inst = load_instrument(instrument)
+    inst = _instrument(instrument)
     clean, w = _prepare(inst, responses, weights, rake_path, (*extra, group))
     frame = compare_groups(
         inst,
@@ -434,7 +383,7 @@ def benchmark_command(
     """Dimension indices of every city, the best of each dimension marked with *."""
     from qualitapa.surveys import benchmark_table, score_dimensions
 
-    inst = load_instrument(instrument)
+    inst = _instrument(instrument)
     clean, w = _prepare(inst, responses, weights, rake_path, (*extra, group))
     scores = score_dimensions(inst, clean, by=group, weights=w)
     emit(benchmark_table(scores, by=group, wide=not tidy), fmt, output)
@@ -513,7 +462,7 @@ def import_xlsform_command(
     from qualitapa.surveys import read_xlsform
 
     inst = read_xlsform(form)
-    click.echo(
+    echo(
         f"instrument {inst.id!r} version {inst.version}: {len(inst.questions)} question(s), "
         f"{len(inst.dimensions)} dimension(s)",
         err=True,
@@ -540,7 +489,7 @@ def import_xlsform_command(
 
 @survey_group.command("import-export")
 @_instrument_arg
-@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@file_argument("export")
 @click.option("--tool", type=click.Choice(["kobo", "limesurvey"]), required=True)
 @output_options
 def import_export_command(
@@ -549,7 +498,7 @@ def import_export_command(
     """Convert a KoboToolbox or LimeSurvey CSV export to the response layout."""
     from qualitapa.surveys import import_kobo, import_limesurvey
 
-    inst = load_instrument(instrument)
+    inst = _instrument(instrument)
     fn = import_kobo if tool == "kobo" else import_limesurvey
     frame = fn(export, inst)
     if frame.empty:

@@ -23,6 +23,7 @@ from qualitapa.surveys._models import (
     Scale,
     SurveyDimension,
 )
+from qualitapa.surveys._prepare import PreparedResponses, load_instrument, prepare_responses
 from qualitapa.surveys._reliability import cronbach_alpha, item_analysis, reliability
 from qualitapa.surveys._sample_size import margin_of_error, sample_size
 from qualitapa.surveys._scoring import (
@@ -33,7 +34,7 @@ from qualitapa.surveys._scoring import (
     score_items,
 )
 from qualitapa.surveys._stats import design_effect, effective_sample_size, wilson_interval
-from qualitapa.surveys._validate import Rule, ValidationResult, validate
+from qualitapa.surveys._validate import DEFAULT_EXTRA_COLUMNS, Rule, ValidationResult, validate
 from qualitapa.surveys._weighting import (
     WeightingResult,
     margins_from_frame,
@@ -44,9 +45,11 @@ from qualitapa.surveys._weighting import (
 from qualitapa.surveys._xlsform import read_xlsform, write_xlsform
 
 __all__ = [
+    "DEFAULT_EXTRA_COLUMNS",
     "Choice",
     "Expression",
     "Instrument",
+    "PreparedResponses",
     "Quadrant",
     "Question",
     "QuestionType",
@@ -66,10 +69,12 @@ __all__ = [
     "import_limesurvey",
     "ipa",
     "item_analysis",
+    "load_instrument",
     "margin_of_error",
     "margins_from_frame",
     "nps",
     "poststratify",
+    "prepare_responses",
     "rake",
     "read_xlsform",
     "reliability",
