@@ -29,7 +29,7 @@ import importlib
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 import numpy as np
@@ -47,6 +47,7 @@ from qualitapa.errors import (
     UnknownItemError,
     UnknownValueError,
 )
+from qualitapa.models import Dataset, Organization, PeerGroup, Service
 from qualitapa.plugins import (
     DATA_DIRS_ATTRIBUTE,
     PluginInfo,
@@ -56,6 +57,15 @@ from qualitapa.plugins import (
     plugin_infos,
     skipped_message,
 )
+
+if TYPE_CHECKING:  # the models of the capabilities, which import the catalog
+    from pluggy import HookImpl
+
+    from qualitapa.complaints import ComplaintCategory
+    from qualitapa.composite import CompositeDefinition
+    from qualitapa.indicators import IndicatorDefinition, Variable
+    from qualitapa.standards import Charter, QualityStandard
+    from qualitapa.surveys import Instrument
 
 __all__ = [
     "KINDS",
@@ -67,7 +77,7 @@ __all__ = [
     "default_catalog",
 ]
 
-T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 @attrs.frozen
@@ -79,13 +89,22 @@ class Kind:
     hook: str
     model: str
 
-    def model_class(self) -> type[Any] | None:
-        """The model class, imported on demand (None if that part is not installed)."""
-        module, _, cls = self.model.partition(":")
-        try:
-            return getattr(importlib.import_module(module), cls)
-        except (ImportError, AttributeError):
-            return None
+    def model_class(self) -> type[object]:
+        """The model class, imported on demand.
+
+        Every model ships with qualitapa, so a failing import is a bug that
+        raises (:class:`ImportError`) rather than switching type checks off.
+
+        Examples
+        --------
+        >>> KINDS_BY_NAME["services"].model_class().__name__
+        'Service'
+        """
+        module, _, name = self.model.partition(":")
+        cls = getattr(importlib.import_module(module), name, None)
+        if not isinstance(cls, type):
+            raise ImportError(f"{self.name}: {self.model!r} does not name a class")
+        return cls
 
 
 #: The kinds of item, in the order the catalog builds them (services first:
@@ -124,7 +143,7 @@ class Override:
     'registry'
     """
 
-    item: Any
+    item: object
 
 
 @attrs.frozen
@@ -142,19 +161,19 @@ class Problem:
         return f"{self.severity}: {where}: {self.message}"
 
 
-class Collection(Mapping[str, T], Generic[T]):
+class Collection(Mapping[str, T_co], Generic[T_co]):
     """Items of one kind by id, with the plugin that contributed each.
 
     A read-only mapping; unknown ids raise
     :class:`~qualitapa.errors.UnknownItemError` with suggestions.
     """
 
-    def __init__(self, kind: Kind, items: Mapping[str, T], sources: Mapping[str, str]) -> None:
+    def __init__(self, kind: Kind, items: Mapping[str, T_co], sources: Mapping[str, str]) -> None:
         self.kind = kind
         self._items = dict(items)
         self._sources = dict(sources)
 
-    def __getitem__(self, key: str) -> T:
+    def __getitem__(self, key: str) -> T_co:
         try:
             return self._items[key]
         except KeyError:
@@ -175,11 +194,11 @@ class Collection(Mapping[str, T], Generic[T]):
         self[item_id]
         return self._sources[item_id]
 
-    def by_plugin(self, plugin: str) -> list[T]:
+    def by_plugin(self, plugin: str) -> list[T_co]:
         """Items contributed by ``plugin``."""
         return [v for k, v in self._items.items() if self._sources[k] == plugin]
 
-    def by_service(self, service: str, *, include_children: bool = True) -> list[T]:
+    def by_service(self, service: str, *, include_children: bool = True) -> list[T_co]:
         """Items whose ``service`` is ``service`` (or, by default, one of its sub-services).
 
         Sub-services are matched by id prefix (``registry.civil_status``)
@@ -189,7 +208,7 @@ class Collection(Mapping[str, T], Generic[T]):
         if include_children:
             services |= self._children.get(service, set())
 
-        def match(item: Any) -> bool:
+        def match(item: object) -> bool:
             s = getattr(item, "service", None)
             if s is None:
                 return False
@@ -197,14 +216,14 @@ class Collection(Mapping[str, T], Generic[T]):
 
         return [v for v in self._items.values() if match(v)]
 
-    def by_dimension(self, dimension: str) -> list[T]:
+    def by_dimension(self, dimension: str) -> list[T_co]:
         """Items whose ``dimension`` equals ``dimension``."""
         return [v for v in self._items.values() if getattr(v, "dimension", None) == dimension]
 
     _children: dict[str, set[str]] = {}  # noqa: RUF012 - replaced per instance by Catalog
 
 
-def _as_list(value: Any, plugin: str, kind: Kind) -> list[Any]:
+def _as_list(value: object, plugin: str, kind: Kind) -> list[object]:
     if value is None:
         return []
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
@@ -216,7 +235,7 @@ def _as_list(value: Any, plugin: str, kind: Kind) -> list[Any]:
     return list(value)
 
 
-def _call_hook(impl: Any, kind: Kind, model: type[Any] | None) -> list[Any]:
+def _call_hook(impl: HookImpl, kind: Kind, model: type[object]) -> list[object]:
     """The items one hook implementation returns, checked: a list of ``model`` with ids."""
     plugin = impl.plugin_name
     try:
@@ -228,7 +247,7 @@ def _call_hook(impl: Any, kind: Kind, model: type[Any] | None) -> list[Any]:
     objs = _as_list(result, plugin, kind)
     for obj in objs:
         item = obj.item if isinstance(obj, Override) else obj
-        if model is not None and not isinstance(item, model):
+        if not isinstance(item, model):
             raise PluginError(
                 f"{kind.hook}() returned a {type(item).__name__}; expected {model.__name__}",
                 plugin=plugin,
@@ -242,11 +261,13 @@ def _call_hook(impl: Any, kind: Kind, model: type[Any] | None) -> list[Any]:
     return objs
 
 
-def _confine_datasets(plugin_object: Any, plugin: str, objs: list[Any]) -> None:
+def _confine_datasets(plugin_object: object, plugin: str, objs: list[object]) -> None:
     """Refuse datasets whose file (symlinks resolved) is outside the plugin's folders."""
     folders = plugin_folders(plugin_object)
     for obj in objs:
         item = obj.item if isinstance(obj, Override) else obj
+        if not isinstance(item, Dataset):  # _call_hook checked the model
+            continue
         try:
             real = Path(item.path).resolve()
         except (OSError, RuntimeError, ValueError) as exc:
@@ -325,17 +346,17 @@ class Catalog:
         of the expected model.
     """
 
-    services: Collection[Any]
-    organizations: Collection[Any]
-    peer_groups: Collection[Any]
-    variables: Collection[Any]
-    indicators: Collection[Any]
-    composites: Collection[Any]
-    instruments: Collection[Any]
-    complaint_categories: Collection[Any]
-    standards: Collection[Any]
-    charters: Collection[Any]
-    datasets: Collection[Any]
+    services: Collection[Service]
+    organizations: Collection[Organization]
+    peer_groups: Collection[PeerGroup]
+    variables: Collection[Variable]
+    indicators: Collection[IndicatorDefinition]
+    composites: Collection[CompositeDefinition]
+    instruments: Collection[Instrument]
+    complaint_categories: Collection[ComplaintCategory]
+    standards: Collection[QualityStandard]
+    charters: Collection[Charter]
+    datasets: Collection[Dataset]
 
     def __init__(self, pm: pluggy.PluginManager, *, skip_failing: bool = False) -> None:
         self.plugin_manager = pm
@@ -374,13 +395,15 @@ class Catalog:
             raise exc
         self.broken[plugin] = _problem_text(exc, plugin)
 
-    def _gather(self, pm: pluggy.PluginManager, isolated: set[str]) -> dict[str, dict[str, list]]:
+    def _gather(
+        self, pm: pluggy.PluginManager, isolated: set[str]
+    ) -> dict[str, dict[str, list[object]]]:
         """Call every hook of every plugin: plugin -> kind -> items, in registration order.
 
         A plugin whose hook raises or returns something invalid is raised
         (explicit plugins) or marked broken (isolated installed plugins).
         """
-        gathered: dict[str, dict[str, list[Any]]] = {}
+        gathered: dict[str, dict[str, list[object]]] = {}
         for kind in KINDS:
             caller = getattr(pm.hook, kind.hook)
             model = kind.model_class()
@@ -399,21 +422,21 @@ class Catalog:
                 gathered.setdefault(plugin, {}).setdefault(kind.name, []).extend(objs)
         return {p: kinds for p, kinds in gathered.items() if p not in self.broken}
 
-    def _merge(self, gathered: dict[str, dict[str, list[Any]]]) -> None:
+    def _merge(self, gathered: dict[str, dict[str, list[object]]]) -> None:
         """Merge the plugins' items kind by kind; raise on the first conflict or bad reference."""
         children: dict[str, set[str]] = {}
         for kind in KINDS:
             items, sources = self._collect(gathered, kind)
-            coll: Collection[Any] = Collection(kind, items, sources)
+            coll: Collection[object] = Collection(kind, items, sources)
             coll._children = children
             setattr(self, kind.name, coll)
             if kind.name == "services":
-                self._check_service_tree(coll)
-                for sid, svc in items.items():
+                self._check_service_tree(self.services)
+                for sid, svc in self.services.items():
                     parent = svc.parent
                     while parent is not None:
                         children.setdefault(parent, set()).add(sid)
-                        parent = items[parent].parent
+                        parent = self.services[parent].parent
             else:
                 self._check_service_refs(coll)
 
@@ -428,7 +451,7 @@ class Catalog:
     @classmethod
     def build(
         cls,
-        plugins: Iterable[Any] = (),
+        plugins: Iterable[object] = (),
         *,
         entrypoints: bool = True,
         skip_failing: bool = False,
@@ -452,7 +475,7 @@ class Catalog:
         pm = make_plugin_manager(plugins, entrypoints=entrypoints, skip_failing=skip_failing)
         return cls(pm, skip_failing=skip_failing)
 
-    def extended(self, *plugins: Any) -> Catalog:
+    def extended(self, *plugins: object) -> Catalog:
         """A new catalog of this catalog's plugins and ``plugins`` (objects or ``(name, plugin)``).
 
         Used, e.g., by the national-scale demo to add its synthetic
@@ -480,19 +503,18 @@ class Catalog:
 
     @staticmethod
     def _collect(
-        gathered: Mapping[str, Mapping[str, list[Any]]], kind: Kind
-    ) -> tuple[dict[str, Any], dict[str, str]]:
-        items: dict[str, Any] = {}
+        gathered: Mapping[str, Mapping[str, list[object]]], kind: Kind
+    ) -> tuple[dict[str, object], dict[str, str]]:
+        items: dict[str, object] = {}
         sources: dict[str, str] = {}
         overridden: dict[str, str] = {}
-        pending: list[tuple[str, Any]] = []
+        pending: list[tuple[str, str, object]] = []
         for plugin, kinds in gathered.items():
             for obj in kinds.get(kind.name, ()):
-                is_override = isinstance(obj, Override)
-                item = obj.item if is_override else obj
-                item_id = item.id
-                if is_override:
-                    pending.append((plugin, item))
+                item = obj.item if isinstance(obj, Override) else obj
+                item_id = str(getattr(item, "id", ""))  # _call_hook checked it is a str
+                if isinstance(obj, Override):
+                    pending.append((plugin, item_id, item))
                     continue
                 if item_id in items:
                     if sources[item_id] == plugin:
@@ -502,23 +524,23 @@ class Catalog:
                     raise PluginConflictError(kind.singular, item_id, [sources[item_id], plugin])
                 items[item_id] = item
                 sources[item_id] = plugin
-        for plugin, item in pending:
-            if item.id in overridden:
+        for plugin, item_id, item in pending:
+            if item_id in overridden:
                 raise PluginConflictError(
-                    f"override of {kind.singular}", item.id, [overridden[item.id], plugin]
+                    f"override of {kind.singular}", item_id, [overridden[item_id], plugin]
                 )
-            if item.id not in items:
+            if item_id not in items:
                 raise DefinitionError(
                     f"overrides a {kind.singular} that no plugin defines",
                     source=plugin,
-                    item=item.id,
+                    item=item_id,
                 )
-            items[item.id] = item
-            sources[item.id] = plugin
-            overridden[item.id] = plugin
+            items[item_id] = item
+            sources[item_id] = plugin
+            overridden[item_id] = plugin
         return items, sources
 
-    def _check_service_tree(self, services: Collection[Any]) -> None:
+    def _check_service_tree(self, services: Collection[Service]) -> None:
         for sid, svc in services.items():
             if svc.parent is not None and svc.parent not in services:
                 raise DefinitionError(
@@ -537,7 +559,7 @@ class Catalog:
                 seen.add(parent)
                 parent = services[parent].parent
 
-    def _check_service_refs(self, coll: Collection[Any]) -> None:
+    def _check_service_refs(self, coll: Collection[object]) -> None:
         for item_id, item in coll.items():
             service = getattr(item, "service", None)
             if service is not None and service not in self.services:
@@ -549,17 +571,18 @@ class Catalog:
                 )
 
     # -- lookups ----------------------------------------------------------
-    def collection(self, kind: str) -> Collection[Any]:
+    def collection(self, kind: str) -> Collection[object]:
         """The collection of ``kind`` (e.g. ``"indicators"``)."""
         if kind not in KINDS_BY_NAME:
             raise UnknownItemError("kind of item", kind, suggestions=list(KINDS_BY_NAME))
-        return getattr(self, kind)
+        coll: Collection[object] = getattr(self, kind)
+        return coll
 
-    def indicator(self, indicator_id: str) -> Any:
+    def indicator(self, indicator_id: str) -> IndicatorDefinition:
         """The indicator definition ``indicator_id``."""
         return self.indicators[indicator_id]
 
-    def service(self, service_id: str) -> Any:
+    def service(self, service_id: str) -> Service:
         """The service ``service_id``."""
         return self.services[service_id]
 
@@ -568,7 +591,7 @@ class Catalog:
         """Lookups of this catalog's organizations by code, ISTAT code and name."""
         return OrganizationIndex(self.organizations.values())
 
-    def resolve_organization(self, value: Any) -> str:
+    def resolve_organization(self, value: object) -> str:
         """The code of the organization ``value`` names (a code, a name, a stripped code).
 
         A catalog without organizations returns ``value`` as it is. A value
@@ -757,7 +780,7 @@ class Catalog:
         """
         rows = []
         for info in self.plugins:
-            row: dict[str, Any] = {
+            row: dict[str, str | int] = {
                 "plugin": info.name,
                 "distribution": info.distribution or "",
                 "version": info.version or "",

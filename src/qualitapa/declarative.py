@@ -41,8 +41,8 @@ import inspect
 import re
 import tomllib
 from collections.abc import Mapping
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
 
 from qualitapa.catalog import KINDS, KINDS_BY_NAME, Override
 from qualitapa.errors import DefinitionError
@@ -53,18 +53,18 @@ __all__ = ["MAX_TOML_DEPTH", "TomlPlugin", "load_definitions", "loads_toml", "to
 
 def _parse_section(
     section: str,
-    entries: Any,
+    entries: object,
     *,
     source: str,
     override: bool = False,
     base_dir: Path | None = None,
-) -> list[Any]:
+) -> list[object]:
     kind = KINDS_BY_NAME[section]
-    model = kind.model_class()
-    if model is None or not hasattr(model, "from_mapping"):
+    from_mapping = getattr(kind.model_class(), "from_mapping", None)
+    if not callable(from_mapping):
         raise DefinitionError(
-            f"section [[{section}]] needs {kind.model.replace(':', '.')}, which is not "
-            "available in this installation of qualitapa",
+            f"section [[{section}]]: {kind.model.replace(':', '.')} cannot be read from TOML "
+            "(it has no from_mapping)",
             source=source,
         )
     if not isinstance(entries, list):
@@ -72,14 +72,14 @@ def _parse_section(
             f"[{section}] must be an array of tables: write [[{section}]] for each entry",
             source=source,
         )
-    out: list[Any] = []
+    out: list[object] = []
     for n, entry in enumerate(entries, start=1):
         where = f"{source}, [[{'overrides.' if override else ''}{section}]] entry {n}"
         try:
-            if "base_dir" in inspect.signature(model.from_mapping).parameters:
-                item = model.from_mapping(entry, source=where, base_dir=base_dir)
+            if "base_dir" in inspect.signature(from_mapping).parameters:
+                item = from_mapping(entry, source=where, base_dir=base_dir)
             else:
-                item = model.from_mapping(entry, source=where)
+                item = from_mapping(entry, source=where)
         except DefinitionError as exc:
             if exc.source and str(exc.source).startswith(source):
                 raise
@@ -90,7 +90,7 @@ def _parse_section(
     return out
 
 
-def load_definitions(path: str | Path) -> dict[str, list[Any]]:
+def load_definitions(path: str | Path) -> dict[str, list[object]]:
     """Load the definitions of a TOML file, by kind.
 
     Parameters
@@ -163,10 +163,10 @@ def _bracket_depth(text: str) -> int:
     return deepest
 
 
-def _data_depth(data: Any) -> int:
+def _data_depth(data: object) -> int:
     """The deepest nesting of tables and arrays in parsed data (no recursion)."""
     deepest = 0
-    stack: list[tuple[Any, int]] = [(data, 0)]
+    stack: list[tuple[object, int]] = [(data, 0)]
     while stack:
         value, depth = stack.pop()
         deepest = max(deepest, depth)
@@ -179,7 +179,7 @@ def _data_depth(data: Any) -> int:
     return deepest
 
 
-def loads_toml(text: str, *, source: str) -> dict[str, Any]:
+def loads_toml(text: str, *, source: str) -> dict[str, object]:
     """Parse TOML text, refusing nesting deeper than :data:`MAX_TOML_DEPTH`.
 
     Raises
@@ -216,14 +216,14 @@ def loads_toml(text: str, *, source: str) -> dict[str, Any]:
 
 
 def parse_definitions(
-    data: Mapping[str, Any], *, source: str, base_dir: Path | None = None
-) -> dict[str, list[Any]]:
+    data: Mapping[str, object], *, source: str, base_dir: Path | None = None
+) -> dict[str, list[object]]:
     """Parse already-loaded TOML data (see :func:`load_definitions`).
 
     Models whose ``from_mapping`` accepts ``base_dir`` (datasets, survey
     instruments read from XLSForm files) resolve relative paths from it.
     """
-    out: dict[str, list[Any]] = {k.name: [] for k in KINDS}
+    out: dict[str, list[object]] = {k.name: [] for k in KINDS}
     allowed = [*sorted(KINDS_BY_NAME), "overrides", "plugin"]
     for section, entries in data.items():
         if section == "plugin":  # free metadata: name, description, homepage
@@ -266,9 +266,9 @@ class TomlPlugin:
     'libs'
     """
 
-    def __init__(self, *paths: str | Path | Any) -> None:
+    def __init__(self, *paths: str | Path | Traversable) -> None:
         self.paths = list(paths)
-        self._loaded: dict[str, list[Any]] | None = None
+        self._loaded: dict[str, list[object]] | None = None
 
     def __repr__(self) -> str:
         return f"TomlPlugin({', '.join(repr(str(p)) for p in self.paths)})"
@@ -278,10 +278,10 @@ class TomlPlugin:
         """The folders of the TOML files: the only ones its datasets may name."""
         return [Path(str(p)).parent for p in self.paths]
 
-    def definitions(self) -> dict[str, list[Any]]:
+    def definitions(self) -> dict[str, list[object]]:
         """All definitions of all files, by kind (loaded once)."""
         if self._loaded is None:
-            merged: dict[str, list[Any]] = {k.name: [] for k in KINDS}
+            merged: dict[str, list[object]] = {k.name: [] for k in KINDS}
             for p in self.paths:
                 ctx = (
                     contextlib.nullcontext(Path(p))
@@ -295,47 +295,47 @@ class TomlPlugin:
         return self._loaded
 
     @hookimpl
-    def qualitapa_services(self) -> list[Any]:
+    def qualitapa_services(self) -> list[object]:
         return self.definitions()["services"]
 
     @hookimpl
-    def qualitapa_organizations(self) -> list[Any]:
+    def qualitapa_organizations(self) -> list[object]:
         return self.definitions()["organizations"]
 
     @hookimpl
-    def qualitapa_peer_groups(self) -> list[Any]:
+    def qualitapa_peer_groups(self) -> list[object]:
         return self.definitions()["peer_groups"]
 
     @hookimpl
-    def qualitapa_variables(self) -> list[Any]:
+    def qualitapa_variables(self) -> list[object]:
         return self.definitions()["variables"]
 
     @hookimpl
-    def qualitapa_indicators(self) -> list[Any]:
+    def qualitapa_indicators(self) -> list[object]:
         return self.definitions()["indicators"]
 
     @hookimpl
-    def qualitapa_composites(self) -> list[Any]:
+    def qualitapa_composites(self) -> list[object]:
         return self.definitions()["composites"]
 
     @hookimpl
-    def qualitapa_instruments(self) -> list[Any]:
+    def qualitapa_instruments(self) -> list[object]:
         return self.definitions()["instruments"]
 
     @hookimpl
-    def qualitapa_complaint_categories(self) -> list[Any]:
+    def qualitapa_complaint_categories(self) -> list[object]:
         return self.definitions()["complaint_categories"]
 
     @hookimpl
-    def qualitapa_standards(self) -> list[Any]:
+    def qualitapa_standards(self) -> list[object]:
         return self.definitions()["standards"]
 
     @hookimpl
-    def qualitapa_charters(self) -> list[Any]:
+    def qualitapa_charters(self) -> list[object]:
         return self.definitions()["charters"]
 
     @hookimpl
-    def qualitapa_datasets(self) -> list[Any]:
+    def qualitapa_datasets(self) -> list[object]:
         return self.definitions()["datasets"]
 
 

@@ -13,6 +13,9 @@ with the :data:`qualitapa.hookimpl` marker::
     def qualitapa_services():
         return [Service("registry", Text("Anagrafe", "Civil registry"))]
 
+A list may also hold :class:`~qualitapa.catalog.Override` wrappers, which
+replace the item of the same id that another plugin contributes.
+
 Plugins that only carry data can skip Python altogether and ship a TOML file
 loaded by :func:`qualitapa.declarative.toml_plugin`.
 
@@ -23,9 +26,18 @@ plugins keep working.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pluggy
+
+if TYPE_CHECKING:  # as pytest's hookspec: the models import this package
+    from qualitapa.catalog import Override
+    from qualitapa.complaints import ComplaintCategory
+    from qualitapa.composite import CompositeDefinition
+    from qualitapa.indicators import IndicatorDefinition, Variable
+    from qualitapa.models import Dataset, Organization, PeerGroup, Service
+    from qualitapa.standards import Charter, QualityStandard
+    from qualitapa.surveys import Instrument
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 
@@ -36,7 +48,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 @hookspec
-def qualitapa_services() -> list[Any]:
+def qualitapa_services() -> list[Service | Override]:
     """Return the services this plugin defines.
 
     Returns a list of :class:`qualitapa.models.Service`. A service type
@@ -52,7 +64,7 @@ def qualitapa_services() -> list[Any]:
 
 
 @hookspec
-def qualitapa_organizations() -> list[Any]:
+def qualitapa_organizations() -> list[Organization | Override]:
     """Return the organizations (municipalities) this plugin registers.
 
     Returns a list of :class:`qualitapa.models.Organization`. Their
@@ -67,7 +79,7 @@ def qualitapa_organizations() -> list[Any]:
 
 
 @hookspec
-def qualitapa_peer_groups() -> list[Any]:
+def qualitapa_peer_groups() -> list[PeerGroup | Override]:
     """Return peer groupings of organizations for benchmarking.
 
     Returns a list of :class:`qualitapa.models.PeerGroup`, e.g. population
@@ -83,7 +95,7 @@ def qualitapa_peer_groups() -> list[Any]:
 
 
 @hookspec
-def qualitapa_variables() -> list[Any]:
+def qualitapa_variables() -> list[Variable | Override]:
     """Return the raw variables that indicator formulas use.
 
     Returns a list of :class:`qualitapa.indicators.Variable` (id, label,
@@ -101,7 +113,7 @@ def qualitapa_variables() -> list[Any]:
 
 
 @hookspec
-def qualitapa_indicators() -> list[Any]:
+def qualitapa_indicators() -> list[IndicatorDefinition | Override]:
     """Return indicator definitions.
 
     Returns a list of :class:`qualitapa.indicators.IndicatorDefinition`.
@@ -121,7 +133,7 @@ def qualitapa_indicators() -> list[Any]:
 
 
 @hookspec
-def qualitapa_composites() -> list[Any]:
+def qualitapa_composites() -> list[CompositeDefinition | Override]:
     """Return composite index definitions (trees of indicators with weights).
 
     Returns a list of :class:`qualitapa.composite.CompositeDefinition`.
@@ -135,7 +147,7 @@ def qualitapa_composites() -> list[Any]:
 
 
 @hookspec
-def qualitapa_instruments() -> list[Any]:
+def qualitapa_instruments() -> list[Instrument | Override]:
     """Return survey instruments (questionnaires).
 
     Returns a list of :class:`qualitapa.surveys.Instrument`, built in
@@ -150,7 +162,7 @@ def qualitapa_instruments() -> list[Any]:
 
 
 @hookspec
-def qualitapa_complaint_categories() -> list[Any]:
+def qualitapa_complaint_categories() -> list[ComplaintCategory | Override]:
     """Return complaint categories (a category -> subcategory tree per service).
 
     Returns a list of :class:`qualitapa.complaints.ComplaintCategory`, each
@@ -166,7 +178,7 @@ def qualitapa_complaint_categories() -> list[Any]:
 
 
 @hookspec
-def qualitapa_standards() -> list[Any]:
+def qualitapa_standards() -> list[QualityStandard | Override]:
     """Return quality standards (standard di qualità) of service charters.
 
     Returns a list of :class:`qualitapa.standards.QualityStandard`.
@@ -180,7 +192,7 @@ def qualitapa_standards() -> list[Any]:
 
 
 @hookspec
-def qualitapa_charters() -> list[Any]:
+def qualitapa_charters() -> list[Charter | Override]:
     """Return service charters (carte dei servizi).
 
     Returns a list of :class:`qualitapa.standards.Charter`.
@@ -194,7 +206,7 @@ def qualitapa_charters() -> list[Any]:
 
 
 @hookspec
-def qualitapa_datasets() -> list[Any]:
+def qualitapa_datasets() -> list[Dataset | Override]:
     """Return data files the plugin ships (demo data, reference tables).
 
     Returns a list of :class:`qualitapa.models.Dataset`. ``qualitapa demo``

@@ -41,7 +41,6 @@ import types
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 import pluggy
 
@@ -182,7 +181,7 @@ def skipped_message(name: str, problem: str) -> str:
     )
 
 
-def _register(pm: pluggy.PluginManager, plugin: Any, name: str | None) -> str:
+def _register(pm: pluggy.PluginManager, plugin: object, name: str | None) -> str:
     try:
         registered = pm.register(plugin, name=name)
     except pluggy.PluginValidationError as exc:
@@ -197,7 +196,7 @@ def _register(pm: pluggy.PluginManager, plugin: Any, name: str | None) -> str:
 
 
 def make_plugin_manager(
-    plugins: Iterable[Any] | Iterable[tuple[str, Any]] = (),
+    plugins: Iterable[object] = (),
     *,
     entrypoints: bool = True,
     skip_failing: bool = False,
@@ -257,7 +256,7 @@ def _package_folder(module: types.ModuleType | None) -> Path | None:
     return folder
 
 
-def plugin_folders(plugin: Any) -> list[Path]:
+def plugin_folders(plugin: object) -> list[Path]:
     """The folders whose files the datasets of ``plugin`` may name (symlinks resolved).
 
     A plugin ships its data files inside its package: the allowed folder is
