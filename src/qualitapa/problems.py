@@ -30,7 +30,7 @@ Examples
 >>> problems = Problems(source="raw.csv")
 >>> problems.add(np.array([False, True, True]), column="value", value=["1", "x", "-2"],
 ...              rule=Rule.NOT_A_NUMBER, message="not a number")
->>> problems.add_one(None, column="weight", rule=Rule.MISSING_COLUMN, message="no column")
+>>> problems.add(None, column="weight", rule=Rule.MISSING_COLUMN, message="no column")
 >>> problems.frame()[["row", "column", "value", "rule"]]
     row  column value            rule
 0     2   value     x    not_a_number
@@ -242,14 +242,17 @@ class Problems:
         Parameters
         ----------
         where
-            A boolean mask over the data rows, or the 0-based positions of
-            the faulty rows (``row`` is position + 1).
+            A boolean mask over the data rows, the 0-based positions of
+            the faulty rows (``row`` is position + 1), or None for one
+            problem of a column or a file (no ``row``).
         column, rule, message, value, source, **extras
             A scalar for all the flagged rows, or an array: either aligned
             with the mask (length of the data) or one item per problem.
         """
         arr = np.asarray(where)
-        if arr.dtype == bool:
+        if where is None:  # one problem of a column or a file, no row
+            n, idx = None, np.zeros(1, dtype=np.int64)
+        elif arr.dtype == bool:
             n: int | None = len(arr)
             idx = np.flatnonzero(arr)
         else:
@@ -257,37 +260,16 @@ class Problems:
             idx = arr.astype(np.int64).reshape(-1)
         if idx.size == 0:
             return
+        rows = pd.array([None] if where is None else idx + 1, dtype="Int64")
         cells = {
             "source": _cells(self.source if source is None else source, idx, n),
-            "row": pd.array(idx + 1, dtype="Int64"),
+            "row": rows,
             "column": _cells(column, idx, n),
             "value": _cells(value, idx, n),
             "rule": _cells(Rule(rule).value, idx, n),
             "message": _cells(message, idx, n),
         }
         self._append(cells, extras, idx, n)
-
-    def add_one(
-        self,
-        row: int | None,
-        *,
-        column: Any,
-        rule: Rule | str,
-        message: str,
-        value: Any = None,
-        source: Any = None,
-        **extras: Any,
-    ) -> None:
-        """Add a single problem; ``row`` is 1-based, None for a column or file problem."""
-        cells = {
-            "source": [self.source if source is None else source],
-            "row": pd.array([row], dtype="Int64"),
-            "column": [column],
-            "value": [value],
-            "rule": [Rule(rule).value],
-            "message": [message],
-        }
-        self._append(cells, {k: [v] for k, v in extras.items()}, np.zeros(1, np.int64), 1)
 
     def extend(self, table: pd.DataFrame) -> None:
         """Add the rows of another problems table with the collector's columns."""
@@ -320,10 +302,13 @@ class Problems:
         if "source" in keys:  # sources in the order first met, not alphabetical
             codes, _ = pd.factorize(sort["source"], use_na_sentinel=False)
             sort["source"] = codes
-        for key in keys:
-            if sort[key].dtype == object:
-                sort[key] = sort[key].map(lambda v: None if v is None else str(v))
-        ordered = sort.sort_values(keys, kind="stable", na_position="last").index
+        try:
+            ordered = sort.sort_values(keys, kind="stable", na_position="last").index
+        except TypeError:  # a key mixing numbers and text: compare as text
+            for key in keys:
+                if sort[key].dtype == object:
+                    sort[key] = sort[key].map(lambda v: None if v is None else str(v))
+            ordered = sort.sort_values(keys, kind="stable", na_position="last").index
         return table.loc[ordered].reset_index(drop=True)
 
     def table(self) -> pd.DataFrame:

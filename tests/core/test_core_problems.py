@@ -25,7 +25,7 @@ def test_lazy_collects_everything_sorted_by_row_then_column() -> None:
     problems.add(mask, column="q2", value=["a", "b", "c", "d"], rule=Rule.UNKNOWN_CODE,
                  message="unknown code", respondent=["r1", "r2", "r3", "r4"])  # fmt: skip
     problems.add([3, 1], column="q1", value=None, rule="required", message="empty")
-    problems.add_one(None, column="q9", rule=Rule.MISSING_COLUMN, message="no column")
+    problems.add(None, column="q9", rule=Rule.MISSING_COLUMN, message="no column")
     table = problems.frame()
     assert list(table.columns) == [*CORE_COLUMNS, "respondent"]
     assert table["row"].tolist()[:4] == [2, 2, 4, 4]
@@ -181,3 +181,10 @@ def test_testing_helper_checks_the_convention() -> None:
         assert_problems_table(problems.frame().assign(message=""), extras=["invoice"])
     with pytest.raises(AssertionError, match="from 1"):
         assert_problems_table(problems.frame().assign(row=0), extras=["invoice"])
+
+
+def test_columns_mixing_numbers_and_text_still_sort() -> None:
+    problems = Problems()
+    problems.add([0], column=3, rule=Rule.INVALID, message="m")
+    problems.add([0], column="a", rule=Rule.INVALID, message="m")
+    assert problems.frame()["column"].tolist() == [3, "a"]

@@ -217,7 +217,7 @@ def validate_scores(
     if require_complete:
         absent = [s.id for s in model.subcriteria if s.id not in set(sub_arr[is_known])]
         for s_id in absent:
-            problems.add_one(None, column="subcriterion", value=s_id, rule=Rule.INCOMPLETE,
+            problems.add(None, column="subcriterion", value=s_id, rule=Rule.INCOMPLETE,
                              message="sub-criterion missing from the table: score it or add "
                              "a row marked not_assessed")  # fmt: skip
     problems.raise_if_any()
