@@ -250,13 +250,13 @@ class Problems:
             with the mask (length of the data) or one item per problem.
         """
         arr = np.asarray(where)
+        n: int | None = None
         if where is None:  # one problem of a column or a file, no row
-            n, idx = None, np.zeros(1, dtype=np.int64)
+            idx = np.zeros(1, dtype=np.int64)
         elif arr.dtype == bool:
-            n: int | None = len(arr)
+            n = len(arr)
             idx = np.flatnonzero(arr)
         else:
-            n = None
             idx = arr.astype(np.int64).reshape(-1)
         if idx.size == 0:
             return
