@@ -18,6 +18,15 @@ settings.register_profile("ci", max_examples=200, deadline=None, print_blob=True
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests marked slow last (as pytest's own conftest does): quick failures first.
+
+    The sort is stable, so each group keeps its collection order. `-m "not slow"` (the
+    fast local loop, CONTRIBUTING.md) leaves them out.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
+
+
 @pytest.fixture(autouse=True)
 def _no_installed_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
     """Load no entry-point plugins unless a test asks (see qualitapa.testing.isolated_plugins)."""
