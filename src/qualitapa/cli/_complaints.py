@@ -14,7 +14,17 @@ from typing import Any
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, echo, emit, get_catalog, nothing, output_options, read_input
+from qualitapa.cli._main import (
+    cli,
+    echo,
+    emit,
+    emit_text,
+    get_catalog,
+    nothing,
+    output_options,
+    read_input,
+)
+from qualitapa.cli._options import choice_option, file_argument, file_option, names, target_option
 from qualitapa.errors import DataError
 
 #: Environment variable holding the pseudonymisation secret.
@@ -80,7 +90,7 @@ def init_command(db: Path) -> None:
 
 
 @complaints_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@file_argument("file")
 @_db_option
 @click.option(
     "--from",
@@ -89,11 +99,9 @@ def init_command(db: Path) -> None:
     default=None,
     help="File type: a CSV/Excel table, or Open311 JSON (default: by extension).",
 )
-@click.option(
+@file_option(
     "--events",
     "events_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
     help="The complaints' full history (CSV/Excel in the layout of the events export).",
 )
 @click.option("--check-catalog", is_flag=True, help="Services and categories must be known.")
@@ -130,7 +138,7 @@ def import_command(
             f"(or 'qualitapa complaints init --db {db}')"
         )
     catalog = _catalog_or_none(check_catalog)
-    as_text = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+    as_text: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_values": [""]}
     if kind == "table":  # read before the register is touched: a bad file changes nothing
         frame = read_input(file, catalog=get_catalog(), **as_text)
         events = read_input(events_file, **as_text) if events_file is not None else None
@@ -278,8 +286,7 @@ def _deadline_options(func: Any) -> Any:
 
 
 def _check_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from qualitapa.complaints._calendar import DEFAULT_TZ
-    from qualitapa.complaints._instants import instant
+    from qualitapa.complaints import DEFAULT_TZ, instant
 
     if value is not None:
         try:
@@ -342,7 +349,7 @@ def kpis_command(
     from qualitapa.complaints import kpis
 
     cases = _cases(db, deadline_days, working_days, province, use_catalog, as_of)
-    groups = [b.strip() for b in by.split(",") if b.strip()]
+    groups = names(by)
     inhabitants: float | dict[str, float] | None = population
     if inhabitants is None and "organization" in cases.columns:
         known = {k: float(v) for k, v in get_catalog().populations().items() if v}
@@ -365,8 +372,7 @@ def pareto_command(
 
     with _register(db, readonly=True) as reg:
         frame = _not_empty(reg.complaints_frame(), db)
-    groups = [b.strip() for b in by.split(",") if b.strip()]
-    emit(pareto(frame, by=groups, threshold=threshold), fmt, output)
+    emit(pareto(frame, by=names(by), threshold=threshold), fmt, output)
 
 
 @complaints_group.command("trend")
@@ -391,18 +397,16 @@ def trend_command(
     from qualitapa.complaints import trend
 
     cases = _cases(db, deadline_days, working_days, province, use_catalog, as_of)
-    groups = [b.strip() for b in by.split(",") if b.strip()]
-    emit(trend(cases, by=groups, period=period, as_of=as_of), fmt, output)
+    emit(trend(cases, by=names(by), period=period, as_of=as_of), fmt, output)
 
 
 @complaints_group.command("export")
 @_db_option
-@click.option(
+@choice_option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "open311", "open311-xml", "open311-services"]),
+    choices=["csv", "open311", "open311-xml", "open311-services"],
     default="csv",
-    show_default=True,
     help="csv: table; open311: service requests as JSON; open311-xml: as XML; "
     "open311-services: the service list (JSON).",
 )
@@ -414,13 +418,7 @@ def trend_command(
     help=f"Pseudonymisation secret (at least 16 characters); also ${SECRET_ENV}.",
 )
 @click.option("--include-contact", is_flag=True, help="Export contact data in clear (CSV).")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file instead of the screen.",
-)
+@target_option("Write to this file instead of the screen.", writable=False)
 def export_command(
     db: Path,
     fmt: str,
@@ -430,16 +428,7 @@ def export_command(
     output: Path | None,
 ) -> None:
     """Export the register as CSV (formulas neutralised) or Open311 GeoReport v2."""
-    from qualitapa.complaints import (
-        open311_requests,
-        open311_services,
-        to_open311_json,
-        to_open311_xml,
-    )
-    from qualitapa.complaints import (
-        pseudonymise as pseudo,
-    )
-    from qualitapa.io import write_csv
+    from qualitapa.complaints import export_complaints, open311_services, to_open311_json
 
     if pseudonymise and not secret:
         raise DataError(f"--pseudonymise needs a secret: --secret or ${SECRET_ENV}")
@@ -448,24 +437,13 @@ def export_command(
     else:
         with _register(db, readonly=True) as reg:
             frame = _not_empty(reg.to_frame(include_contact=include_contact or pseudonymise), db)
-        if pseudonymise:
-            frame = pseudo(frame, secret or "")
-        if fmt == "csv":
-            text = write_csv(frame)  # formulas neutralised, line breaks quoted
-        else:
-            catalog = get_catalog()
-            requests = open311_requests(
-                frame.drop(columns=[c for c in frame.columns if c.startswith("contact_")]),
-                catalog=catalog,
-            )
-            text = to_open311_json(requests) if fmt == "open311" else to_open311_xml(requests)
-    if output is None:
-        # data, not a message: kept as it is (color=True: click would strip what looks
-        # like colour codes from a pipe); a terminal shows control characters visibly
-        click.echo(text, nl=False, color=True)
-    else:
-        output.write_text(text, encoding="utf-8", newline="")
-        echo(f"wrote {output}", err=True)
+        text = export_complaints(
+            frame,
+            fmt,  # type: ignore[arg-type]  # one of click's choices
+            secret=secret if pseudonymise else None,
+            catalog=None if fmt == "csv" else get_catalog(),
+        )
+    emit_text(text, output)
 
 
 @complaints_group.command("check")

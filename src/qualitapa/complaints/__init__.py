@@ -1,12 +1,13 @@
 """Complaints: lifecycle, durable register, deadlines on Italian calendars, KPIs, Open311."""
 
-from qualitapa.complaints._calendar import WorkCalendar, to_local_dates
+from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar, to_local_dates
 from qualitapa.complaints._cases import CASE_COLUMNS, add_deadlines, case_table
 from qualitapa.complaints._chain import ChainHead
 from qualitapa.complaints._deadlines import DeadlinePolicy, due_dates
+from qualitapa.complaints._export import EXPORT_FORMATS, ExportFormat, export_complaints
 from qualitapa.complaints._history import EVENT_COLUMNS
 from qualitapa.complaints._importing import IMPORT_COLUMNS, OUTCOMES, ImportReport
-from qualitapa.complaints._instants import FUTURE_TOLERANCE
+from qualitapa.complaints._instants import FUTURE_TOLERANCE, instant
 from qualitapa.complaints._kpis import AGE_BUCKETS, PERIODS, kpis, pareto, trend
 from qualitapa.complaints._lifecycle import (
     ACTIONS,
@@ -51,7 +52,9 @@ __all__ = [
     "ACTIONS",
     "AGE_BUCKETS",
     "CASE_COLUMNS",
+    "DEFAULT_TZ",
     "EVENT_COLUMNS",
+    "EXPORT_FORMATS",
     "FUTURE_TOLERANCE",
     "IMPORT_COLUMNS",
     "MAX_JSON_DEPTH",
@@ -70,6 +73,7 @@ __all__ = [
     "Deadline",
     "DeadlinePolicy",
     "Event",
+    "ExportFormat",
     "ImportReport",
     "Kind",
     "Status",
@@ -81,7 +85,9 @@ __all__ = [
     "check_transition",
     "current_status",
     "due_dates",
+    "export_complaints",
     "from_open311",
+    "instant",
     "is_placeholder",
     "kpis",
     "open311_requests",
