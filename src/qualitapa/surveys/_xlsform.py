@@ -148,30 +148,35 @@ def _read_csv_sheet(path: Path) -> pd.DataFrame:
     return restore_formulas(frame)
 
 
+def _read_workbook_sheets(path: Path, limits: WorkbookLimits | None) -> dict[str, pd.DataFrame]:
+    """The sheets of an ``.xlsx`` form by lower-case name, checked before reading."""
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise DefinitionError(
+            "reading .xlsx forms needs the 'excel' extra: pip install 'qualitapa[excel]'",
+            source=str(path),
+        ) from None
+    try:
+        check_workbook(path, limits)
+    except DataError as exc:
+        raise DefinitionError(exc.message, source=str(path)) from exc
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
+    except MemoryError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds of errors
+        raise DefinitionError(f"cannot read the workbook: {exc}", source=str(path)) from exc
+    return {str(k).strip().lower(): v for k, v in sheets.items()}
+
+
 def _read_sheets(path: Path, limits: WorkbookLimits | None = None) -> dict[str, pd.DataFrame]:
     if not path.exists():
         raise DefinitionError("XLSForm not found", source=str(path))
     if path.is_dir():
         folder, names = path, None
     elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        try:
-            import openpyxl  # noqa: F401
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise DefinitionError(
-                "reading .xlsx forms needs the 'excel' extra: pip install 'qualitapa[excel]'",
-                source=str(path),
-            ) from None
-        try:
-            check_workbook(path, limits)
-        except DataError as exc:
-            raise DefinitionError(exc.message, source=str(path)) from exc
-        try:
-            sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
-        except MemoryError:
-            raise
-        except Exception as exc:  # openpyxl raises many kinds of errors
-            raise DefinitionError(f"cannot read the workbook: {exc}", source=str(path)) from exc
-        return {str(k).strip().lower(): v for k, v in sheets.items()}
+        return _read_workbook_sheets(path, limits)
     elif path.suffix.lower() == ".csv":
         folder, names = path.parent, {"survey": path}
     else:
@@ -244,169 +249,9 @@ def read_xlsform(path: str | Path, *, limits: WorkbookLimits | None = None) -> I
     dl = _cell(settings, "default_language")
     if dl:
         default_lang = _lang_of(dl) or "it"
-
-    # choices -----------------------------------------------------------------
-    lists: dict[str, list[dict[str, Any]]] = {}
-    if "choices" in sheets and len(sheets["choices"].columns):
-        for row in _normalise(sheets["choices"]):
-            ln = _cell(row, "list_name") or _cell(row, "list name")
-            name = _cell(row, "name") or _cell(row, "value")
-            if ln is None or name is None:
-                raise DefinitionError(
-                    "a choice needs 'list_name' and 'name'",
-                    source=f"{source}, sheet 'choices', row {row['__row__']}",
-                )
-            lists.setdefault(ln, []).append(row)
-
-    # dimensions sheet ----------------------------------------------------------
-    dim_labels: dict[str, SurveyDimension] = {}
-    if "dimensions" in sheets and len(sheets["dimensions"].columns):
-        for row in _normalise(sheets["dimensions"]):
-            did = _cell(row, "name")
-            if did is None:
-                continue
-            w = _cell(row, "weight")
-            try:
-                dim_labels[did] = SurveyDimension(
-                    did, _texts(row, "label", default_lang) or Text(did), float(w) if w else None
-                )
-            except (DefinitionError, ValueError) as exc:
-                raise DefinitionError(
-                    str(exc), source=f"{source}, sheet 'dimensions', row {row['__row__']}"
-                ) from exc
-
-    questions: list[Question] = []
-    dims: list[str] = []
-    groups: list[str | None] = []
-    for row in _normalise(sheets["survey"]):
-        where = f"{source}, sheet 'survey', row {row['__row__']}"
-        qtype_text = _cell(row, "type")
-        if qtype_text is None:
-            continue
-        parts = qtype_text.split()
-        head = parts[0].lower()
-        if head in ("begin", "end") and len(parts) > 1:
-            head = f"{head}_{parts[1].lower()}"
-        if head == "begin_group":
-            groups.append(_cell(row, "relevant"))
-            continue
-        if head == "end_group":
-            if not groups:
-                raise DefinitionError("'end group' without 'begin group'", source=where)
-            groups.pop()
-            continue
-        if head in ("begin_repeat", "end_repeat"):
-            raise DefinitionError("repeats are not supported in satisfaction forms", source=where)
-        if head in _SKIPPED_TYPES:
-            continue
-        name = _cell(row, "name")
-        if name is None:
-            raise DefinitionError("a question needs a 'name'", source=where, field="name")
-        label = _texts(row, "label", default_lang) or Text(name)
-        explicit = _cell(row, "question_type")
-        dimension = _cell(row, "dimension")
-        importance_of = _cell(row, "importance_of")
-        expectation_of = _cell(row, "expectation_of")
-        kwargs: dict[str, Any] = {}
-        try:
-            if head in ("select_one", "select_multiple"):
-                if len(parts) < 2 or parts[1] not in lists:
-                    raise DefinitionError(
-                        f"choice list {parts[1] if len(parts) > 1 else ''!r} is not in the "
-                        "'choices' sheet",
-                        field="type",
-                    )
-                options = lists[parts[1]]
-                codes = [str(_cell(o, "name") or _cell(o, "value")) for o in options]
-                dk = [
-                    _truthy(_cell(o, "dont_know")) or not _is_number(c)
-                    for o, c in zip(options, codes, strict=True)
-                ]
-                numeric = (
-                    head == "select_one"
-                    and all(_is_number(c) for c, k in zip(codes, dk, strict=True) if not k)
-                    and sum(not k for k in dk) >= 2
-                )
-                if explicit:
-                    qtype = QuestionType(explicit)
-                elif numeric and (dimension or importance_of or expectation_of):
-                    qtype = QuestionType.LIKERT
-                else:
-                    qtype = QuestionType.SINGLE if head == "select_one" else QuestionType.MULTIPLE
-                if qtype.scaled:
-                    pts = [
-                        (float(c), o) for c, o, k in zip(codes, options, dk, strict=True) if not k
-                    ]
-                    pts.sort(key=lambda t: t[0])
-                    dks = [(c, o) for c, o, k in zip(codes, options, dk, strict=True) if k]
-                    kwargs["scale"] = Scale(
-                        tuple(p for p, _ in pts),
-                        labels=tuple(
-                            _texts(o, "label", default_lang) or Text(_format_code(p))
-                            for p, o in pts
-                        ),
-                        dont_know=tuple(_code(c) for c, _ in dks),
-                        dont_know_labels=tuple(
-                            _texts(o, "label", default_lang) or Text(c) for c, o in dks
-                        ),
-                        id=parts[1],
-                    )
-                else:
-                    kwargs["choices"] = tuple(
-                        Choice(
-                            c,
-                            _texts(o, "label", default_lang) or Text(c),
-                            _truthy(_cell(o, "dont_know")),
-                        )
-                        for c, o in zip(codes, options, strict=True)
-                    )
-            elif head in ("integer", "decimal"):
-                qtype = QuestionType(explicit) if explicit else QuestionType.NUMERIC
-            elif head == "range":
-                params = _range_params(_cell(row, "parameters"))
-                if explicit or dimension:
-                    qtype = QuestionType(explicit or "rating")
-                    start, end, step = params
-                    n = round((end - start) / step)
-                    kwargs["scale"] = Scale(tuple(start + i * step for i in range(n + 1)))
-                else:
-                    qtype = QuestionType.NUMERIC
-            elif head == "text":
-                qtype = QuestionType.TEXT
-            else:
-                raise DefinitionError(f"unsupported question type {qtype_text!r}", field="type")
-            relevant = _combine([*groups, _cell(row, "relevant")])
-            weight = _cell(row, "weight")
-            q = Question(
-                name,
-                qtype,
-                label,
-                dimension=dimension,
-                reverse=_truthy(_cell(row, "reverse")),
-                importance_of=importance_of,
-                expectation_of=expectation_of,
-                relevant=relevant,
-                constraint=_cell(row, "constraint"),
-                constraint_message=_texts(row, "constraint_message", default_lang),
-                required=_truthy(_cell(row, "required")),
-                weight=float(weight) if weight else None,
-                hint=_texts(row, "hint", default_lang),
-                **kwargs,
-            )
-        except DefinitionError as exc:
-            raise DefinitionError(
-                exc.message,
-                source=where,
-                item=name,
-                field=exc.field,
-            ) from exc
-        except ValueError as exc:
-            raise DefinitionError(str(exc), source=where, item=name) from exc
-        questions.append(q)
-        if dimension and dimension not in dims:
-            dims.append(dimension)
-    if groups:
-        raise DefinitionError("a 'begin group' has no 'end group'", source=source)
+    lists = _read_choices(sheets, source)
+    dim_labels = _read_dimensions(sheets, source, default_lang)
+    questions, dims = _read_questions(sheets["survey"], lists, source, default_lang)
     form_id = _cell(settings, "form_id") or path.stem
     title = _texts(settings, "form_title", default_lang) or Text(form_id)
     ordered = [d for d in dim_labels if d in dims] + [d for d in dims if d not in dim_labels]
@@ -424,6 +269,224 @@ def read_xlsform(path: str | Path, *, limits: WorkbookLimits | None = None) -> I
         )
     except DefinitionError as exc:
         raise DefinitionError(exc.message, source=source, item=exc.item, field=exc.field) from exc
+
+
+# choices -----------------------------------------------------------------
+
+
+def _read_choices(
+    sheets: Mapping[str, pd.DataFrame], source: str
+) -> dict[str, list[dict[str, Any]]]:
+    """The rows of the ``choices`` sheet by list name."""
+    lists: dict[str, list[dict[str, Any]]] = {}
+    if "choices" in sheets and len(sheets["choices"].columns):
+        for row in _normalise(sheets["choices"]):
+            ln = _cell(row, "list_name") or _cell(row, "list name")
+            name = _cell(row, "name") or _cell(row, "value")
+            if ln is None or name is None:
+                raise DefinitionError(
+                    "a choice needs 'list_name' and 'name'",
+                    source=f"{source}, sheet 'choices', row {row['__row__']}",
+                )
+            lists.setdefault(ln, []).append(row)
+    return lists
+
+
+# dimensions sheet ----------------------------------------------------------
+
+
+def _read_dimensions(
+    sheets: Mapping[str, pd.DataFrame], source: str, default_lang: str
+) -> dict[str, SurveyDimension]:
+    """The dimensions the ``dimensions`` sheet labels, in its order."""
+    dim_labels: dict[str, SurveyDimension] = {}
+    if "dimensions" in sheets and len(sheets["dimensions"].columns):
+        for row in _normalise(sheets["dimensions"]):
+            did = _cell(row, "name")
+            if did is None:
+                continue
+            w = _cell(row, "weight")
+            try:
+                dim_labels[did] = SurveyDimension(
+                    did, _texts(row, "label", default_lang) or Text(did), float(w) if w else None
+                )
+            except (DefinitionError, ValueError) as exc:
+                raise DefinitionError(
+                    str(exc), source=f"{source}, sheet 'dimensions', row {row['__row__']}"
+                ) from exc
+    return dim_labels
+
+
+# survey sheet --------------------------------------------------------------
+
+
+def _read_questions(
+    survey: pd.DataFrame,
+    lists: Mapping[str, list[dict[str, Any]]],
+    source: str,
+    default_lang: str,
+) -> tuple[list[Question], list[str]]:
+    """The questions of the ``survey`` sheet and their dimensions, in order."""
+    questions: list[Question] = []
+    dims: list[str] = []
+    groups: list[str | None] = []
+    for row in _normalise(survey):
+        where = f"{source}, sheet 'survey', row {row['__row__']}"
+        qtype_text = _cell(row, "type")
+        if qtype_text is None:
+            continue
+        parts = qtype_text.split()
+        head = parts[0].lower()
+        if head in ("begin", "end") and len(parts) > 1:
+            head = f"{head}_{parts[1].lower()}"
+        if _is_structure(head, row, groups, where):
+            continue
+        name = _cell(row, "name")
+        if name is None:
+            raise DefinitionError("a question needs a 'name'", source=where, field="name")
+        label = _texts(row, "label", default_lang) or Text(name)
+        try:
+            q = _question(row, name, label, qtype_text, head, lists, groups, default_lang)
+        except DefinitionError as exc:
+            raise DefinitionError(
+                exc.message,
+                source=where,
+                item=name,
+                field=exc.field,
+            ) from exc
+        except ValueError as exc:
+            raise DefinitionError(str(exc), source=where, item=name) from exc
+        questions.append(q)
+        dimension = _cell(row, "dimension")
+        if dimension and dimension not in dims:
+            dims.append(dimension)
+    if groups:
+        raise DefinitionError("a 'begin group' has no 'end group'", source=source)
+    return questions, dims
+
+
+def _is_structure(head: str, row: Mapping[str, Any], groups: list[str | None], where: str) -> bool:
+    """Whether the row opens or closes a group (kept in ``groups``) or is no question."""
+    if head == "begin_group":
+        groups.append(_cell(row, "relevant"))
+        return True
+    if head == "end_group":
+        if not groups:
+            raise DefinitionError("'end group' without 'begin group'", source=where)
+        groups.pop()
+        return True
+    if head in ("begin_repeat", "end_repeat"):
+        raise DefinitionError("repeats are not supported in satisfaction forms", source=where)
+    return head in _SKIPPED_TYPES
+
+
+def _question(
+    row: Mapping[str, Any],
+    name: str,
+    label: Text,
+    qtype_text: str,
+    head: str,
+    lists: Mapping[str, list[dict[str, Any]]],
+    groups: list[str | None],
+    default_lang: str,
+) -> Question:
+    """One question of the ``survey`` sheet (``head``: its normalised type)."""
+    parts = qtype_text.split()
+    explicit = _cell(row, "question_type")
+    dimension = _cell(row, "dimension")
+    importance_of = _cell(row, "importance_of")
+    expectation_of = _cell(row, "expectation_of")
+    kwargs: dict[str, Any] = {}
+    if head in ("select_one", "select_multiple"):
+        linked = bool(dimension or importance_of or expectation_of)
+        qtype, kwargs = _select_question(parts, head, explicit, linked, lists, default_lang)
+    elif head in ("integer", "decimal"):
+        qtype = QuestionType(explicit) if explicit else QuestionType.NUMERIC
+    elif head == "range":
+        params = _range_params(_cell(row, "parameters"))
+        if explicit or dimension:
+            qtype = QuestionType(explicit or "rating")
+            start, end, step = params
+            n = round((end - start) / step)
+            kwargs["scale"] = Scale(tuple(start + i * step for i in range(n + 1)))
+        else:
+            qtype = QuestionType.NUMERIC
+    elif head == "text":
+        qtype = QuestionType.TEXT
+    else:
+        raise DefinitionError(f"unsupported question type {qtype_text!r}", field="type")
+    relevant = _combine([*groups, _cell(row, "relevant")])
+    weight = _cell(row, "weight")
+    return Question(
+        name,
+        qtype,
+        label,
+        dimension=dimension,
+        reverse=_truthy(_cell(row, "reverse")),
+        importance_of=importance_of,
+        expectation_of=expectation_of,
+        relevant=relevant,
+        constraint=_cell(row, "constraint"),
+        constraint_message=_texts(row, "constraint_message", default_lang),
+        required=_truthy(_cell(row, "required")),
+        weight=float(weight) if weight else None,
+        hint=_texts(row, "hint", default_lang),
+        **kwargs,
+    )
+
+
+def _select_question(
+    parts: list[str],
+    head: str,
+    explicit: str | None,
+    linked: bool,
+    lists: Mapping[str, list[dict[str, Any]]],
+    default_lang: str,
+) -> tuple[QuestionType, dict[str, Any]]:
+    """The type of a ``select_one``/``select_multiple`` question and its scale or choices.
+
+    A numeric single choice is a Likert item when the question is ``linked``
+    (it has a dimension, or is the importance or expectation of another).
+    """
+    if len(parts) < 2 or parts[1] not in lists:
+        raise DefinitionError(
+            f"choice list {parts[1] if len(parts) > 1 else ''!r} is not in the 'choices' sheet",
+            field="type",
+        )
+    options = lists[parts[1]]
+    codes = [str(_cell(o, "name") or _cell(o, "value")) for o in options]
+    dk = [
+        _truthy(_cell(o, "dont_know")) or not _is_number(c)
+        for o, c in zip(options, codes, strict=True)
+    ]
+    numeric = (
+        head == "select_one"
+        and all(_is_number(c) for c, k in zip(codes, dk, strict=True) if not k)
+        and sum(not k for k in dk) >= 2
+    )
+    if explicit:
+        qtype = QuestionType(explicit)
+    elif numeric and linked:
+        qtype = QuestionType.LIKERT
+    else:
+        qtype = QuestionType.SINGLE if head == "select_one" else QuestionType.MULTIPLE
+    if not qtype.scaled:
+        choices = tuple(
+            Choice(c, _texts(o, "label", default_lang) or Text(c), _truthy(_cell(o, "dont_know")))
+            for c, o in zip(codes, options, strict=True)
+        )
+        return qtype, {"choices": choices}
+    pts = [(float(c), o) for c, o, k in zip(codes, options, dk, strict=True) if not k]
+    pts.sort(key=lambda t: t[0])
+    dks = [(c, o) for c, o, k in zip(codes, options, dk, strict=True) if k]
+    scale = Scale(
+        tuple(p for p, _ in pts),
+        labels=tuple(_texts(o, "label", default_lang) or Text(_format_code(p)) for p, o in pts),
+        dont_know=tuple(_code(c) for c, _ in dks),
+        dont_know_labels=tuple(_texts(o, "label", default_lang) or Text(c) for c, o in dks),
+        id=parts[1],
+    )
+    return qtype, {"scale": scale}
 
 
 def _is_number(text: str) -> bool:
@@ -502,98 +565,8 @@ def write_xlsform(
     >>> sheets["survey"][["type", "name", "label::English (en)"]].to_dict("records")
     [{'type': 'select_one likert4', 'name': 'wait', 'label::English (en)': 'Waiting'}]
     """
-    survey: list[dict[str, Any]] = []
-    choices: list[dict[str, Any]] = []
-    seen_lists: dict[str, Any] = {}
-
-    def add_list(name: str, key: Any, rows: list[dict[str, Any]]) -> str:
-        base, n = name, 1
-        while name in seen_lists and seen_lists[name] != key:
-            n += 1
-            name = f"{base}_{n}"
-        if name not in seen_lists:
-            seen_lists[name] = key
-            choices.extend({"list_name": name, **r} for r in rows)
-        return name
-
-    for q in instrument.questions:
-        row: dict[str, Any] = {"name": q.id, **_label_columns("label", q.label, languages)}
-        if q.type.scaled and q.scale is not None:
-            s = q.scale
-            rows = [
-                {
-                    "name": _format_code(p),
-                    **_label_columns(
-                        "label", s.labels[i] if s.labels else Text(_format_code(p)), languages
-                    ),
-                    "dont_know": "",
-                }
-                for i, p in enumerate(s.points)
-            ] + [
-                {
-                    "name": _format_code(c),
-                    **_label_columns(
-                        "label",
-                        s.dont_know_labels[i] if s.dont_know_labels else Text(_format_code(c)),
-                        languages,
-                    ),
-                    "dont_know": "yes",
-                }
-                for i, c in enumerate(s.dont_know)
-            ]
-            ln = add_list(s.id or f"{q.id}_scale", s, rows)
-            row["type"] = f"select_one {ln}"
-            row["question_type"] = q.type.value
-        elif q.type.has_choices:
-            rows = [
-                {
-                    "name": c.code,
-                    **_label_columns("label", c.label, languages),
-                    "dont_know": "yes" if c.dont_know else "",
-                }
-                for c in q.choices
-            ]
-            ln = add_list(q.id, q.choices, rows)
-            kind = "select_one" if q.type is QuestionType.SINGLE else "select_multiple"
-            row["type"] = f"{kind} {ln}"
-            row["question_type"] = ""
-        elif q.type is QuestionType.NUMERIC:
-            row["type"] = "decimal"
-            row["question_type"] = ""
-        else:
-            row["type"] = "text"
-            row["question_type"] = ""
-        row.update(
-            {
-                **_label_columns("hint", q.hint, languages),
-                "relevant": q.relevant or "",
-                "constraint": q.constraint or "",
-                **_label_columns("constraint_message", q.constraint_message, languages),
-                "required": "yes" if q.required else "",
-                "dimension": q.dimension or "",
-                "reverse": "yes" if q.reverse else "",
-                "importance_of": q.importance_of or "",
-                "expectation_of": q.expectation_of or "",
-                "weight": "" if q.weight is None else repr(q.weight),
-            }
-        )
-        survey.append(row)
-    survey_cols = [
-        "type",
-        "name",
-        *_label_columns("label", None, languages),
-        *_label_columns("hint", None, languages),
-        "relevant",
-        "constraint",
-        *_label_columns("constraint_message", None, languages),
-        "required",
-        "dimension",
-        "reverse",
-        "importance_of",
-        "expectation_of",
-        "weight",
-        "question_type",
-    ]
+    lists = _ChoiceLists()
+    survey = [_survey_row(q, lists, languages) for q in instrument.questions]
     choice_cols = ["list_name", "name", *_label_columns("label", None, languages), "dont_know"]
     settings = {
         "form_id": instrument.id,
@@ -613,8 +586,8 @@ def write_xlsform(
         for d in instrument.dimensions
     ]
     sheets = {
-        "survey": pd.DataFrame(survey, columns=survey_cols),
-        "choices": pd.DataFrame(choices, columns=choice_cols),
+        "survey": pd.DataFrame(survey, columns=_survey_columns(languages)),
+        "choices": pd.DataFrame(lists.rows, columns=choice_cols),
         "settings": pd.DataFrame([settings]),
         "dimensions": pd.DataFrame(
             dims, columns=["name", *_label_columns("label", None, languages), "weight"]
@@ -632,6 +605,114 @@ def write_xlsform(
             for name, frame in sheets.items():
                 write_csv(frame, p / f"{name}.csv")
     return sheets
+
+
+class _ChoiceLists:
+    """The rows of the ``choices`` sheet, one list per distinct scale or choice set."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self._seen: dict[str, Any] = {}
+
+    def add(self, name: str, key: Any, rows: list[dict[str, Any]]) -> str:
+        """The name of the list of ``key`` (added under ``name``, or ``name_2``... if taken)."""
+        base, n = name, 1
+        while name in self._seen and self._seen[name] != key:
+            n += 1
+            name = f"{base}_{n}"
+        if name not in self._seen:
+            self._seen[name] = key
+            self.rows.extend({"list_name": name, **r} for r in rows)
+        return name
+
+
+def _survey_columns(languages: Sequence[str]) -> list[str]:
+    """The columns of the ``survey`` sheet."""
+    return [
+        "type",
+        "name",
+        *_label_columns("label", None, languages),
+        *_label_columns("hint", None, languages),
+        "relevant",
+        "constraint",
+        *_label_columns("constraint_message", None, languages),
+        "required",
+        "dimension",
+        "reverse",
+        "importance_of",
+        "expectation_of",
+        "weight",
+        "question_type",
+    ]
+
+
+def _survey_row(q: Question, lists: _ChoiceLists, languages: Sequence[str]) -> dict[str, Any]:
+    """The ``survey`` row of ``q`` (its scale or choices go to ``lists``)."""
+    row: dict[str, Any] = {"name": q.id, **_label_columns("label", q.label, languages)}
+    if q.type.scaled and q.scale is not None:
+        s = q.scale
+        ln = lists.add(s.id or f"{q.id}_scale", s, _scale_rows(s, languages))
+        row["type"] = f"select_one {ln}"
+        row["question_type"] = q.type.value
+    elif q.type.has_choices:
+        rows = [
+            {
+                "name": c.code,
+                **_label_columns("label", c.label, languages),
+                "dont_know": "yes" if c.dont_know else "",
+            }
+            for c in q.choices
+        ]
+        ln = lists.add(q.id, q.choices, rows)
+        kind = "select_one" if q.type is QuestionType.SINGLE else "select_multiple"
+        row["type"] = f"{kind} {ln}"
+        row["question_type"] = ""
+    elif q.type is QuestionType.NUMERIC:
+        row["type"] = "decimal"
+        row["question_type"] = ""
+    else:
+        row["type"] = "text"
+        row["question_type"] = ""
+    row.update(
+        {
+            **_label_columns("hint", q.hint, languages),
+            "relevant": q.relevant or "",
+            "constraint": q.constraint or "",
+            **_label_columns("constraint_message", q.constraint_message, languages),
+            "required": "yes" if q.required else "",
+            "dimension": q.dimension or "",
+            "reverse": "yes" if q.reverse else "",
+            "importance_of": q.importance_of or "",
+            "expectation_of": q.expectation_of or "",
+            "weight": "" if q.weight is None else repr(q.weight),
+        }
+    )
+    return row
+
+
+def _scale_rows(s: Scale, languages: Sequence[str]) -> list[dict[str, Any]]:
+    """The ``choices`` rows of a scale: its points, then its "don't know" codes."""
+    return [
+        {
+            "name": _format_code(p),
+            **_label_columns(
+                "label", s.labels[i] if s.labels else Text(_format_code(p)), languages
+            ),
+            "dont_know": "",
+        }
+        for i, p in enumerate(s.points)
+    ] + [
+        {
+            "name": _format_code(c),
+            **_label_columns(
+                "label",
+                s.dont_know_labels[i] if s.dont_know_labels else Text(_format_code(c)),
+                languages,
+            ),
+            "dont_know": "yes",
+        }
+        for i, c in enumerate(s.dont_know)
+    ]
 
 
 def _write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> None:
