@@ -204,8 +204,46 @@ def kpis(
     ref = _as_of(as_of, tz)
     _check_as_of(data, ref, tz)
     ref_day = to_local_dates(pd.DatetimeIndex([ref]), tz)[0]
-    n = len(data)
+    names = _bucket_names(age_buckets)
+    table = _complaint_flags(data, cols, period, ref_day, age_buckets)
+    keys = [*cols, *(["period"] if period is not None else [])]
+    has_founded = "founded" in table.columns
+    sums = ["received", "answered", "answered_within_deadline", "open", *names, "overdue",
+            "reopened", "forwarded", "rejected", *(["founded"] if has_founded else [])]  # fmt: skip
+    result = _aggregate(table, keys, sums)
+    _add_shares(result, has_founded)
+    if period is not None:
+        result["period"] = _period_labels(result["period"].to_numpy(), period)
+    order = [
+        *keys, "received", "answered", "answered_within_deadline", "share_within_deadline",
+        "mean_answer_days", "median_answer_days", "p90_answer_days",
+        "mean_answer_working_days", "median_answer_working_days", "p90_answer_working_days",
+        "open", *names, "overdue", "reopened", "reopening_rate",
+        "forwarded", "share_forwarded", "rejected", "share_rejected",
+    ]  # fmt: skip
+    if has_founded:
+        order += ["founded", "share_founded"]
+    result = result[order]
+    pops = _population_for(population, result, cols, data)
+    if pops is not None:
+        rec = result["received"].to_numpy(dtype=float)
+        result["population"] = pops
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result["per_10000"] = np.where(pops > 0, rec / pops * 10_000, np.nan)
+    int_cols = [c for c in sums if c in result.columns]
+    result[int_cols] = result[int_cols].astype(np.int64)
+    return result
 
+
+def _complaint_flags(
+    data: pd.DataFrame,
+    cols: Sequence[str],
+    period: str | None,
+    ref_day: np.datetime64,
+    age_buckets: Sequence[int],
+) -> pd.DataFrame:
+    """One row per complaint: its group keys and what it counts towards."""
+    n = len(data)
     received = data["received_date"].to_numpy().astype("datetime64[D]")
     due = data["due_date"].to_numpy().astype("datetime64[D]")
     status = data["status"].astype(object).to_numpy()
@@ -217,13 +255,10 @@ def kpis(
     overdue = is_open & (due < ref_day)
     bounds = np.asarray(age_buckets, dtype=np.int64)
     bucket = np.searchsorted(bounds, age, side="left")
-    names = _bucket_names(age_buckets)
 
     work: dict[str, Any] = {c: data[c].to_numpy() for c in cols}
-    keys = list(cols)
     if period is not None:
         work["period"] = _period_codes(received, period)
-        keys.append("period")
     work.update(
         received=np.ones(n, dtype=np.int64),
         answered=answered,
@@ -233,7 +268,7 @@ def kpis(
         open=is_open,
         overdue=overdue,
     )
-    for i, name in enumerate(names):
+    for i, name in enumerate(_bucket_names(age_buckets)):
         work[name] = is_open & (bucket == i)
     reopened = (
         data["reopen_count"].fillna(0).to_numpy() > 0
@@ -247,13 +282,13 @@ def kpis(
             if col in data.columns
             else status == state.value
         )
-    has_founded = "founded" in data.columns
-    if has_founded:
+    if "founded" in data.columns:
         work["founded"] = data["founded"].fillna(False).to_numpy(dtype=bool) & answered
-    table = pd.DataFrame(work, copy=False)
+    return pd.DataFrame(work, copy=False)
 
-    sums = ["received", "answered", "answered_within_deadline", "open", *names, "overdue",
-            "reopened", "forwarded", "rejected", *(["founded"] if has_founded else [])]  # fmt: skip
+
+def _aggregate(table: pd.DataFrame, keys: list[str], sums: list[str]) -> pd.DataFrame:
+    """Counts per group, and the mean, median and 90th percentile of the answer times."""
     if keys:
         g = table.groupby(keys, sort=True, dropna=False, observed=True)
         counted = g[sums].sum()
@@ -270,6 +305,11 @@ def kpis(
     for stat, values in (("mean", mean), ("median", median), ("p90", p90)):
         for col in ("answer_days", "answer_working_days"):
             result[f"{stat}_{col}"] = values[col].to_numpy()
+    return result
+
+
+def _add_shares(result: pd.DataFrame, has_founded: bool) -> None:
+    """Add the shares of the answered (or received) complaints to ``result``, in place."""
     rec = result["received"].to_numpy(dtype=float)
     ans = result["answered"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -285,26 +325,6 @@ def kpis(
             result["share_founded"] = np.where(
                 ans > 0, result["founded"] / np.maximum(ans, 1), np.nan
             )
-    if period is not None:
-        result["period"] = _period_labels(result["period"].to_numpy(), period)
-    order = [
-        *keys, "received", "answered", "answered_within_deadline", "share_within_deadline",
-        "mean_answer_days", "median_answer_days", "p90_answer_days",
-        "mean_answer_working_days", "median_answer_working_days", "p90_answer_working_days",
-        "open", *names, "overdue", "reopened", "reopening_rate",
-        "forwarded", "share_forwarded", "rejected", "share_rejected",
-    ]  # fmt: skip
-    if has_founded:
-        order += ["founded", "share_founded"]
-    result = result[order]
-    pops = _population_for(population, result, cols, data)
-    if pops is not None:
-        result["population"] = pops
-        with np.errstate(invalid="ignore", divide="ignore"):
-            result["per_10000"] = np.where(pops > 0, rec / pops * 10_000, np.nan)
-    int_cols = [c for c in sums if c in result.columns]
-    result[int_cols] = result[int_cols].astype(np.int64)
-    return result
 
 
 def pareto(
