@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -21,13 +21,28 @@ import pandas as pd
 from qualitapa.errors import DataError
 from qualitapa.indicators._formula import ValueStatus
 from qualitapa.io import require_columns, to_numeric_column
+from qualitapa.problems import Problems, Rule
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = ["LONG_COLUMNS", "PROBLEM_COLUMNS", "VariableMatrix", "build_matrix", "is_long"]
 
 KEY_COLUMNS = ("organization", "period")
 LONG_COLUMNS = ("organization", "period", "variable", "value")
+#: How the problems of indicator data are published (``DataError.failure_cases``):
+#: the :mod:`qualitapa.problems` collector's columns under the names this table
+#: had before it (``variable`` is the core ``column``, ``problem`` the ``message``).
+PROBLEM_LAYOUT = {
+    "row": "row",
+    "organization": "organization",
+    "period": "period",
+    "variable": "column",
+    "value": "value",
+    "problem": "message",
+}
 #: Columns of the problems table (``DataError.failure_cases``).
-PROBLEM_COLUMNS = ("row", "organization", "period", "variable", "value", "problem")
+PROBLEM_COLUMNS = tuple(PROBLEM_LAYOUT)
 
 NOT_A_NUMBER = "not a number"
 NEGATIVE = "negative value for a variable that cannot be negative"
@@ -37,6 +52,14 @@ FRACTIONAL = (
 DUPLICATE = "duplicate (organization, period, variable)"
 DUPLICATE_ROW = "duplicate (organization, period) row"
 NO_KEY = "organization or period is missing"
+_RULES = {
+    NOT_A_NUMBER: Rule.NOT_A_NUMBER,
+    NEGATIVE: Rule.NEGATIVE,
+    FRACTIONAL: Rule.NOT_INTEGER,
+    DUPLICATE: Rule.DUPLICATE,
+    DUPLICATE_ROW: Rule.DUPLICATE_ROW,
+    NO_KEY: Rule.REQUIRED,
+}
 
 _INVALID = np.int8(ValueStatus.INVALID)
 
@@ -90,34 +113,40 @@ def _rows(org: np.ndarray, per: np.ndarray, n_per: int) -> tuple[np.ndarray, np.
     return inverse.reshape(-1), keys
 
 
+def _collector() -> Problems:
+    return Problems(extras=("organization", "period"), layout=PROBLEM_LAYOUT)
+
+
 def _problems(
     data: pd.DataFrame,
     pieces: list[tuple[np.ndarray, Any, Any, str]],
 ) -> pd.DataFrame:
     """Assemble the problems table from (positions, variable, value column, problem)."""
-    frames = []
+    problems = _collector()
     for pos, variable, value_col, problem in pieces:
         if len(pos) == 0:
             continue
         values = value_col.iloc[pos] if isinstance(value_col, pd.Series) else value_col
-        frames.append(
-            pd.DataFrame(
-                {
-                    "row": pos + 1,
-                    "organization": data["organization"].iloc[pos].to_numpy(),
-                    "period": data["period"].iloc[pos].to_numpy(),
-                    "variable": np.asarray(variable, dtype=object)
-                    if not isinstance(variable, str)
-                    else variable,
-                    "value": np.asarray(values, dtype=object),
-                    "problem": problem,
-                }
-            )
+        problems.add(
+            pos,
+            column=variable,
+            value=np.asarray(values, dtype=object),
+            rule=_RULES.get(problem, Rule.UNKNOWN_VALUE),
+            message=problem,
+            organization=data["organization"].iloc[pos].to_numpy(),
+            period=data["period"].iloc[pos].to_numpy(),
         )
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
-    out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(["row", "variable"], kind="stable", ignore_index=True)
+    return problems.frame()
+
+
+@attrs.frozen
+class _Spec:
+    """Which variables to read and how to check them."""
+
+    needed: Collection[str]
+    nonnegative: Collection[str]
+    integer: Collection[str]
+    source: str | None
 
 
 def build_matrix(
@@ -139,9 +168,8 @@ def build_matrix(
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
     require_columns(data, KEY_COLUMNS, source=source)
-    if is_long(data):
-        return _from_long(data, needed, nonnegative, integer, source)
-    return _from_wide(data, needed, nonnegative, integer, source)
+    spec = _Spec(needed, nonnegative, integer, source)
+    return _from_long(data, spec) if is_long(data) else _from_wide(data, spec)
 
 
 def _check_keys(
@@ -169,16 +197,10 @@ def _fractional(values: np.ndarray) -> np.ndarray:
         return np.isfinite(values) & (values != np.round(values))
 
 
-def _from_long(
-    data: pd.DataFrame,
-    needed: Collection[str],
-    nonnegative: Collection[str],
-    integer: Collection[str],
-    source: str | None,
-) -> VariableMatrix:
-    require_columns(data, LONG_COLUMNS, source=source)
+def _from_long(data: pd.DataFrame, spec: _Spec) -> VariableMatrix:
+    require_columns(data, LONG_COLUMNS, source=spec.source)
     var_codes_all, var_uniques = pd.factorize(data["variable"])
-    wanted = [i for i, name in enumerate(var_uniques) if name in needed]
+    wanted = [i for i, name in enumerate(var_uniques) if name in spec.needed]
     names = [str(var_uniques[i]) for i in wanted]
     remap = np.full(len(var_uniques) + 1, -1, dtype=np.int64)
     remap[wanted] = np.arange(len(wanted))
@@ -193,9 +215,9 @@ def _from_long(
         var = var_all[pos]
     org, org_labels = _factorize(sub["organization"])
     per, period_labels = _factorize(sub["period"])
-    _check_keys(data, org, per, source, pos)
+    _check_keys(data, org, per, spec.source, pos)
     # the whole column, so that an ambiguous number is reported at its row in the data
-    values, bad_number = to_numeric_column(data["value"], source=source, column="value")
+    values, bad_number = to_numeric_column(data["value"], source=spec.source, column="value")
     if pos is not None:
         values, bad_number = values[pos], bad_number[pos]
     row, row_keys = _rows(org, per, max(len(period_labels), 1))
@@ -204,12 +226,12 @@ def _from_long(
     counts = np.bincount(flat, minlength=n_rows * n_vars)
     duplicate = counts[flat] > 1
     negative = np.zeros(len(values), dtype=bool)
-    nonneg_cols = [j for j, n in enumerate(names) if n in nonnegative]
+    nonneg_cols = [j for j, n in enumerate(names) if n in spec.nonnegative]
     if nonneg_cols:
         with np.errstate(invalid="ignore"):
             negative = (values < 0) & np.isin(var, nonneg_cols)
     fractional = np.zeros(len(values), dtype=bool)
-    integer_cols = [j for j, n in enumerate(names) if n in integer]
+    integer_cols = [j for j, n in enumerate(names) if n in spec.integer]
     if integer_cols:
         fractional = _fractional(values) & np.isin(var, integer_cols)
     invalid = bad_number | duplicate | negative | fractional
@@ -245,17 +267,11 @@ def _from_long(
     )
 
 
-def _from_wide(
-    data: pd.DataFrame,
-    needed: Collection[str],
-    nonnegative: Collection[str],
-    integer: Collection[str],
-    source: str | None,
-) -> VariableMatrix:
-    names = [str(c) for c in data.columns if c not in KEY_COLUMNS and str(c) in needed]
+def _from_wide(data: pd.DataFrame, spec: _Spec) -> VariableMatrix:
+    names = [str(c) for c in data.columns if c not in KEY_COLUMNS and str(c) in spec.needed]
     org, org_labels = _factorize(data["organization"])
     per, period_labels = _factorize(data["period"])
-    _check_keys(data, org, per, source)
+    _check_keys(data, org, per, spec.source)
     n_per = max(len(period_labels), 1)
     row, row_keys = _rows(org, per, n_per)
     n_rows, n_vars = len(row_keys), len(names)
@@ -265,12 +281,12 @@ def _from_wide(
     pieces: list[tuple[np.ndarray, Any, Any, str]] = []
     dup_rows = row[duplicate]
     for j, name in enumerate(names):  # loop over the variables (columns), not the rows
-        values, bad = to_numeric_column(data[name], source=source, column=name)
+        values, bad = to_numeric_column(data[name], source=spec.source, column=name)
         negative = np.zeros(len(values), dtype=bool)
-        if name in nonnegative:
+        if name in spec.nonnegative:
             with np.errstate(invalid="ignore"):
                 negative = (values < 0) & ~bad
-        fractional = _fractional(values) if name in integer else np.zeros(len(values), bool)
+        fractional = _fractional(values) if name in spec.integer else np.zeros(len(values), bool)
         matrix[row, j] = values
         invalid = bad | negative | fractional
         if invalid.any() or len(dup_rows):
@@ -316,7 +332,7 @@ def add_columns(matrix: VariableMatrix, columns: Mapping[str, Mapping[str, float
 UNKNOWN_VARIABLE = "unknown variable"
 
 
-def known_variables(catalog: Any, definitions: Iterable[Any] = ()) -> set[str]:
+def known_variables(catalog: Catalog | None, definitions: Iterable[Any] = ()) -> set[str]:
     """Names a variable may have: declared, used by an indicator, or offered by organizations."""
     from qualitapa.indicators._definitions import organization_variables
 
@@ -351,32 +367,24 @@ def unknown_variables(data: pd.DataFrame, known: Collection[str]) -> pd.DataFram
     def problem(name: str) -> str:
         return f"{UNKNOWN_VARIABLE}; did you mean {closest[name]!r}?"
 
+    problems = _collector()
     if is_long(data):
         codes, uniques = pd.factorize(data["variable"])
         bad = [i for i, name in enumerate(uniques) if misspelt(str(name))]
-        if not bad:
-            return _problems(data, [])
         text = np.array([problem(str(uniques[i])) for i in bad], dtype=object)
         lookup = np.full(len(uniques), -1, dtype=np.int64)
         lookup[bad] = np.arange(len(bad))
         slot = np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1)
         pos = np.flatnonzero(slot >= 0)
-        variables = np.asarray(uniques, dtype=object)[codes[pos]]
-        frame = _problems(data, [(pos, variables, data["value"], "")])
-        frame["problem"] = text[slot[pos]]
-        return frame
-    columns = [str(c) for c in data.columns if c not in KEY_COLUMNS and misspelt(str(c))]
-    return pd.DataFrame(
-        {
-            "row": [0] * len(columns),
-            "organization": "",
-            "period": "",
-            "variable": columns,
-            "value": "",
-            "problem": [problem(c) for c in columns],
-        },
-        columns=list(PROBLEM_COLUMNS),
-    )
+        problems.add(pos, column=np.asarray(uniques, dtype=object)[codes[pos]],
+                     value=data["value"].iloc[pos], rule=Rule.UNKNOWN_VALUE,
+                     message=text[slot[pos]], organization=data["organization"].iloc[pos],
+                     period=data["period"].iloc[pos])  # fmt: skip
+        return problems.frame()
+    for c in (str(c) for c in data.columns if c not in KEY_COLUMNS and misspelt(str(c))):
+        problems.add([-1], column=c, value="", rule=Rule.UNKNOWN_VALUE, message=problem(c),
+                     organization="", period="")  # fmt: skip
+    return problems.frame()
 
 
 def needed_variables(definitions: Iterable[Any]) -> set[str]:
