@@ -550,12 +550,19 @@ def _indicator_block(
 
 
 # -- composite and DEA ---------------------------------------------------------------------
+def _result_frame(ctx: _Context, result: Any, attr: str, message: str) -> pd.DataFrame:
+    """The rows of the report's period in ``result``'s table (its ``attr``) or in ``result``."""
+    frame = getattr(result, attr) if hasattr(result, attr) else result
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(message)
+    return frame.loc[_period_mask(frame, ctx.period)]
+
+
 def _composite_section(ctx: _Context, frame: Any) -> str:
     lang = ctx.lang
-    frame = frame.ranks if hasattr(frame, "ranks") else frame
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError("composite must be an UncertaintyResult or a DataFrame")
-    frame = frame.loc[_period_mask(frame, ctx.period)]
+    frame = _result_frame(
+        ctx, frame, "ranks", "composite must be an UncertaintyResult or a DataFrame"
+    )
     org = _pick(frame, "organization")
     if org is None:
         raise DataError("the composite table needs an 'organization' column", column="organization")
@@ -619,10 +626,7 @@ def _composite_section(ctx: _Context, frame: Any) -> str:
 
 def _dea_section(ctx: _Context, result: Any) -> str:
     lang = ctx.lang
-    frame = result.scores if hasattr(result, "scores") else result
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError("dea must be a DEAResult or its scores DataFrame")
-    frame = frame.loc[_period_mask(frame, ctx.period)]
+    frame = _result_frame(ctx, result, "scores", "dea must be a DEAResult or its scores DataFrame")
     org = _pick(frame, "organization")
     eff = _pick(frame, "efficiency", "score")
     if org is None or eff is None:
@@ -1197,50 +1201,27 @@ def render_report(
     )
     service_label = ctx.label_of("services", service) if service else None
     heading = title or " – ".join(x for x in (tr("report", lang), service_label) if x)
-    sections: list[tuple[str, str, str]] = []
-
-    def own(table: Any) -> Any:
-        """The rows of a section's table that belong to the report's service (None if none)."""
-        if table is None or service is None:
-            return table
-        frame = table
-        for attr in ("ranks", "scores"):  # UncertaintyResult, DEAResult
-            if not isinstance(frame, pd.DataFrame) and hasattr(frame, attr):
-                frame = getattr(frame, attr)
-        if not isinstance(frame, pd.DataFrame):
-            return table
-        kept = _service_filter(frame, service, defs, catalog)
-        if kept is frame:
-            return table
-        return kept if len(kept) else None
-
-    indicators, trends, composite, dea = own(indicators), own(trends), own(composite), own(dea)
-    survey, ipa, complaints = own(survey), own(ipa), own(complaints)
-    complaint_trend, compliance = own(complaint_trend), own(compliance)
-    if indicators is not None:
-        sections += _indicators_section(ctx, indicators, trends)
-    if composite is not None:
-        sections.append(("composite", tr("composite", lang), _composite_section(ctx, composite)))
-    if dea is not None:
-        sections.append(("dea", tr("dea", lang), _dea_section(ctx, dea)))
-    if survey is not None:
-        sections.append(("survey", tr("survey", lang), _survey_section(ctx, survey)))
-    if ipa is not None:
-        sections.append(("ipa", tr("ipa", lang), _ipa_section(ctx, ipa)))
-    if complaints is not None or complaint_trend is not None:
-        body = _complaints_section(ctx, complaints, complaint_trend)
-        sections.append(("complaints", tr("complaints", lang), body))
-    if compliance is not None:
-        sections.append(
-            ("compliance", tr("compliance", lang), _compliance_section(ctx, compliance))
+    tables = {
+        key: _own_rows(table, service, defs, catalog)
+        for key, table in (
+            ("indicators", indicators), ("trends", trends), ("composite", composite),
+            ("dea", dea), ("survey", survey), ("ipa", ipa), ("complaints", complaints),
+            ("complaint_trend", complaint_trend), ("compliance", compliance),
         )
-    if caf is not None:
-        sections.append(("caf", tr("caf", lang), _caf_section(ctx, caf)))
+    }  # fmt: skip
+    tables["caf"] = caf  # about the whole organization: never filtered by service
+    sections = _sections(ctx, tables)
     if not sections:
         raise DataError(
             "nothing to report: no result table was given"
             + (f", or none has rows of service {service!r}" if service else "")
         )
+    notes = []
+    if note:
+        notes.append(f'<p class="note">{_esc(note)}</p>')
+    if charts and not can_draw:
+        notes.append(f'<p class="note">{_esc(tr("no_charts", lang))}</p>')
+    return _page(ctx, heading, period, sections, notes, generated or dt.date.today())
 
     day = generated or dt.date.today()
     meta = (
@@ -1248,11 +1229,6 @@ def render_report(
         f"{_esc(tr('generated', lang))} {_esc(day.isoformat())} "
         f"{_esc(tr('with', lang))} qualitapa {_esc(__version__)}"
     )
-    notes = []
-    if note:
-        notes.append(f'<p class="note">{_esc(note)}</p>')
-    if charts and not can_draw:
-        notes.append(f'<p class="note">{_esc(tr("no_charts", lang))}</p>')
     toc = "".join(f'<li><a href="#{_esc(sid)}">{_esc(name)}</a></li>' for sid, name, _ in sections)
     body = "".join(
         f'<section id="{_esc(sid)}"><h2{" class=first" if i == 0 else ""}>{_esc(name)}</h2>'
