@@ -1223,7 +1223,55 @@ def render_report(
         notes.append(f'<p class="note">{_esc(tr("no_charts", lang))}</p>')
     return _page(ctx, heading, period, sections, notes, generated or dt.date.today())
 
-    day = generated or dt.date.today()
+
+def _own_rows(table: Any, service: str | None, defs: Any, catalog: Any) -> Any:
+    """The rows of a section's table that belong to the report's service (None if none)."""
+    if table is None or service is None:
+        return table
+    frame = table
+    for attr in ("ranks", "scores"):  # UncertaintyResult, DEAResult
+        if not isinstance(frame, pd.DataFrame) and hasattr(frame, attr):
+            frame = getattr(frame, attr)
+    if not isinstance(frame, pd.DataFrame):
+        return table
+    kept = _service_filter(frame, service, defs, catalog)
+    if kept is frame:
+        return table
+    return kept if len(kept) else None
+
+
+def _sections(ctx: _Context, tables: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """``(id, heading, html)`` of each section whose table is given, in report order."""
+    lang = ctx.lang
+    sections: list[tuple[str, str, str]] = []
+    if tables["indicators"] is not None:
+        sections += _indicators_section(ctx, tables["indicators"], tables["trends"])
+    simple = (
+        ("composite", _composite_section), ("dea", _dea_section), ("survey", _survey_section),
+        ("ipa", _ipa_section),
+    )  # fmt: skip
+    for key, section in simple:
+        if tables[key] is not None:
+            sections.append((key, tr(key, lang), section(ctx, tables[key])))
+    if tables["complaints"] is not None or tables["complaint_trend"] is not None:
+        body = _complaints_section(ctx, tables["complaints"], tables["complaint_trend"])
+        sections.append(("complaints", tr("complaints", lang), body))
+    for key, section in (("compliance", _compliance_section), ("caf", _caf_section)):
+        if tables[key] is not None:
+            sections.append((key, tr(key, lang), section(ctx, tables[key])))
+    return sections
+
+
+def _page(
+    ctx: _Context,
+    heading: str,
+    period: int | str,
+    sections: list[tuple[str, str, str]],
+    notes: list[str],
+    day: dt.date,
+) -> str:
+    """The HTML document: header, table of contents and the sections."""
+    lang = ctx.lang
     meta = (
         f"{_esc(tr('period', lang))}: <strong>{_esc(period)}</strong> · "
         f"{_esc(tr('generated', lang))} {_esc(day.isoformat())} "
