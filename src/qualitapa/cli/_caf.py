@@ -7,21 +7,14 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from qualitapa.cli._main import (
-    cli,
-    echo,
-    emit,
-    get_catalog,
-    input_options,
-    nothing,
-    output_options,
-    read_input,
-)
+from qualitapa.cli._main import cli, echo, emit, get_catalog, nothing, read_input
 from qualitapa.cli._options import (
     choice_option,
     file_argument,
     file_option,
+    input_options,
     lang_option,
+    output_options,
     target_option,
 )
 

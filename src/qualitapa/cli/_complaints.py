@@ -7,24 +7,24 @@ that a misspelt ``--db`` is an error rather than a new, empty register.
 
 from __future__ import annotations
 
+import functools
 import getpass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 
-from qualitapa.cli._main import (
-    cli,
-    echo,
-    emit,
-    emit_text,
-    get_catalog,
-    nothing,
+from qualitapa.cli._main import cli, echo, emit, emit_text, get_catalog, nothing, read_input
+from qualitapa.cli._options import (
+    choice_option,
+    file_argument,
+    file_option,
+    names,
     output_options,
-    read_input,
+    target_option,
 )
-from qualitapa.cli._options import choice_option, file_argument, file_option, names, target_option
 from qualitapa.errors import DataError
 
 #: Environment variable holding the pseudonymisation secret.
@@ -298,25 +298,37 @@ def _check_as_of(ctx: click.Context, param: click.Parameter, value: str | None) 
     return value
 
 
-def _cases(
-    db: Path,
-    deadline_days: int,
-    working_days: bool,
-    province: str | None,
-    use_catalog: bool,
-    as_of: str | None,
-) -> pd.DataFrame:
-    from qualitapa.complaints import Deadline, DeadlinePolicy, WorkCalendar
+def _with_cases(command: Callable[..., None]) -> Callable[..., None]:
+    """Add the deadline options; the command gets the register's cases in place of them.
 
-    default = Deadline(deadline_days, "working" if working_days else "calendar")
-    policy = (
-        DeadlinePolicy.from_catalog(get_catalog(), default=default)
-        if use_catalog
-        else DeadlinePolicy(default=default)
-    )
-    with _register(db, readonly=True) as reg:
-        cases = reg.cases(policy=policy, calendar=WorkCalendar(province), as_of=as_of)
-    return _not_empty(cases, db)
+    ``cases`` (first argument) are the complaints of ``--db`` with their
+    deadlines; ``as_of`` is passed on.
+    """
+
+    @functools.wraps(command)
+    def run(
+        *,
+        db: Path,
+        deadline_days: int,
+        working_days: bool,
+        province: str | None,
+        use_catalog: bool,
+        as_of: str | None,
+        **options: Any,
+    ) -> None:
+        from qualitapa.complaints import Deadline, DeadlinePolicy, WorkCalendar
+
+        default = Deadline(deadline_days, "working" if working_days else "calendar")
+        policy = (
+            DeadlinePolicy.from_catalog(get_catalog(), default=default)
+            if use_catalog
+            else DeadlinePolicy(default=default)
+        )
+        with _register(db, readonly=True) as reg:
+            cases = reg.cases(policy=policy, calendar=WorkCalendar(province), as_of=as_of)
+        command(_not_empty(cases, db), as_of=as_of, **options)
+
+    return _deadline_options(run)
 
 
 @complaints_group.command("kpis")
@@ -331,16 +343,12 @@ def _cases(
     help="Inhabitants, for per-10,000 rates (default: each organization's population from the "
     "installed plugins, when they register it).",
 )
-@_deadline_options
+@_with_cases
 @output_options
 def kpis_command(
-    db: Path,
+    cases: pd.DataFrame,
     by: str,
     population: float | None,
-    deadline_days: int,
-    working_days: bool,
-    province: str | None,
-    use_catalog: bool,
     as_of: str | None,
     fmt: str | None,
     output: Path | None,
@@ -348,7 +356,6 @@ def kpis_command(
     """Complaint KPIs: volumes, timeliness, answer times, backlog, reopenings."""
     from qualitapa.complaints import kpis
 
-    cases = _cases(db, deadline_days, working_days, province, use_catalog, as_of)
     groups = names(by)
     inhabitants: float | dict[str, float] | None = population
     if inhabitants is None and "organization" in cases.columns:
@@ -379,24 +386,15 @@ def pareto_command(
 @_db_option
 @click.option("--by", default="", help="Comma-separated grouping, e.g. service.")
 @click.option("--period", type=click.Choice(["month", "quarter", "year"]), default="month")
-@_deadline_options
+@_with_cases
 @output_options
 def trend_command(
-    db: Path,
-    by: str,
-    period: str,
-    deadline_days: int,
-    working_days: bool,
-    province: str | None,
-    use_catalog: bool,
-    as_of: str | None,
-    fmt: str | None,
-    output: Path | None,
-) -> None:
+    cases: pd.DataFrame, by: str, period: str, as_of: str | None,
+    fmt: str | None, output: Path | None,
+) -> None:  # fmt: skip
     """Trend of volume and timeliness per month (quarter, year)."""
     from qualitapa.complaints import trend
 
-    cases = _cases(db, deadline_days, working_days, province, use_catalog, as_of)
     emit(trend(cases, by=names(by), period=period, as_of=as_of), fmt, output)
 
 

@@ -2,7 +2,9 @@
 
 One declaration per kind of parameter, as datasette and sqlite-utils share
 theirs: a file to read, a file or folder to write, a closed choice, the
-language. A command reads as the list of what it takes::
+language; with the reading (:func:`input_options`), output
+(:func:`output_options`) and definitions options of :mod:`qualitapa.cli._main`. A
+command reads as the list of what it takes::
 
     @file_option("--consensus", "consensus_path", help="Consensus scores.")
     @choice_option("--fallback", ["mean", "median", "none"], "mean")
@@ -16,14 +18,19 @@ from typing import Any
 
 import click
 
+from qualitapa.cli._main import definitions_option, input_options, output_options
+
 __all__ = [
     "DIR",
     "FILE",
     "choice_option",
+    "definitions_option",
     "file_argument",
     "file_option",
+    "input_options",
     "lang_option",
     "names",
+    "output_options",
     "target_option",
 ]
 

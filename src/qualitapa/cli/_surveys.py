@@ -8,23 +8,22 @@ the file has several).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 import pandas as pd
 
-from qualitapa.cli._main import (
-    cli,
-    echo,
-    emit,
-    get_catalog,
+from qualitapa.cli._main import cli, echo, emit, get_catalog, nothing, read_input
+from qualitapa.cli._options import (
+    choice_option,
+    file_argument,
+    file_option,
     input_options,
-    nothing,
     output_options,
-    read_input,
 )
-from qualitapa.cli._options import choice_option, file_argument, file_option
 
 
 def _instrument(spec: str) -> Any:
@@ -85,6 +84,39 @@ def _prepare(
 def _by(value: tuple[str, ...]) -> list[str] | None:
     cols = [c for v in value for c in v.split(",") if c]
     return cols or None
+
+
+class _Sample(NamedTuple):
+    """The instrument and its clean (weighted) responses, ready to analyse."""
+
+    inst: Any
+    clean: pd.DataFrame
+    weights: str | None
+
+
+def _with_sample(command: Callable[..., None]) -> Callable[..., None]:
+    """INSTRUMENT, RESPONSES, --weights, --rake and --extra become one ``sample``.
+
+    The responses are read, validated (lenient) and raked as ``_prepare``
+    says; the grouping columns (``--by``) are expected columns.
+    """
+
+    @functools.wraps(command)
+    def run(
+        *,
+        instrument: str,
+        responses: Path,
+        weights: str | None,
+        rake_path: Path | None,
+        extra: tuple[str, ...],
+        **options: Any,
+    ) -> None:
+        groups = _by(options["by"]) or () if "by" in options else (options["group"],)
+        inst = _instrument(instrument)
+        clean, w = _prepare(inst, responses, weights, rake_path, (*extra, *groups))
+        command(_Sample(inst, clean, w), **options)
+
+    return run
 
 
 @cli.group("survey")
@@ -185,51 +217,31 @@ def validate_command(
 @_extra_opt
 @input_options
 @output_options
+@_with_sample
 def score_command(
-    instrument: str,
-    responses: Path,
+    sample: _Sample,
     by: tuple[str, ...],
-    weights: str | None,
-    rake_path: Path | None,
     level: str,
     min_n: int,
     suppress: bool,
     n_boot: int,
     seed: int | None,
-    extra: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
 ) -> None:
     """Score RESPONSES: dimension indices (0-100), items, NPS, distribution, reliability."""
     from qualitapa.surveys import distribution, nps, reliability, score_dimensions, score_items
 
-    inst = _instrument(instrument)
-    clean, w = _prepare(inst, responses, weights, rake_path, (*extra, *(_by(by) or ())))
+    inst, clean, w = sample
     groups = _by(by)
     method = "bootstrap" if n_boot > 0 else "kish"
     common: dict[str, Any] = {"by": groups, "weights": w}
-    if level == "dimensions":
-        frame = score_dimensions(
-            inst,
-            clean,
-            **common,
-            min_n=min_n,
-            suppress=suppress,
-            method=method,
-            n_boot=n_boot,
+    if level in ("dimensions", "items"):
+        score = score_dimensions if level == "dimensions" else score_items
+        frame = score(
+            inst, clean, **common, min_n=min_n, suppress=suppress, method=method, n_boot=n_boot,
             seed=seed,
-        )
-    elif level == "items":
-        frame = score_items(
-            inst,
-            clean,
-            **common,
-            min_n=min_n,
-            suppress=suppress,
-            method=method,
-            n_boot=n_boot,
-            seed=seed,
-        )
+        )  # fmt: skip
     elif level == "nps":
         frame = nps(inst, clean, **common, min_n=min_n, suppress=suppress)
     elif level == "distribution":
@@ -259,27 +271,22 @@ def score_command(
 @_extra_opt
 @input_options
 @output_options
+@_with_sample
 def ipa_command(
-    instrument: str,
-    responses: Path,
+    sample: _Sample,
     by: tuple[str, ...],
-    weights: str | None,
-    rake_path: Path | None,
     importance: str,
     derived: str,
     overall: str | None,
     axes: str,
     n_boot: int,
     seed: int | None,
-    extra: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
 ) -> None:
     """Importance-performance analysis: quadrant of each item."""
     from qualitapa.surveys import ipa
 
-    inst = _instrument(instrument)
-    clean, w = _prepare(inst, responses, weights, rake_path, (*extra, *(_by(by) or ())))
     axes_value: Any = axes
     if axes not in ("mean", "median"):
         try:
@@ -290,10 +297,10 @@ def ipa_command(
             ) from None
         axes_value = (x, y)
     frame = ipa(
-        inst,
-        clean,
+        sample.inst,
+        sample.clean,
         by=_by(by),
-        weights=w,
+        weights=sample.weights,
         importance=importance,
         derived=derived,
         overall=overall,
@@ -320,18 +327,15 @@ def ipa_command(
 @_extra_opt
 @input_options
 @output_options
+@_with_sample
 def compare_command(
-    instrument: str,
-    responses: Path,
+    sample: _Sample,
     group: str,
     on: str,
     share: bool,
     nonparametric: bool,
     pairwise: bool,
     correction: str,
-    weights: str | None,
-    rake_path: Path | None,
-    extra: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
 ) -> None:
@@ -343,18 +347,16 @@ def compare_command(
     """
     from qualitapa.surveys import compare_groups
 
-    inst = _instrument(instrument)
-    clean, w = _prepare(inst, responses, weights, rake_path, (*extra, group))
     frame = compare_groups(
-        inst,
-        clean,
+        sample.inst,
+        sample.clean,
         by=group,
         on="items" if share else on,
         kind="share" if share else "mean",
         test="nonparametric" if nonparametric else "parametric",
         pairwise=pairwise,
         correction=None if correction == "none" else correction,
-        weights=w,
+        weights=sample.weights,
     )
     emit(frame, fmt, output)
 
@@ -369,23 +371,14 @@ def compare_command(
 @_extra_opt
 @input_options
 @output_options
+@_with_sample
 def benchmark_command(
-    instrument: str,
-    responses: Path,
-    group: str,
-    weights: str | None,
-    rake_path: Path | None,
-    tidy: bool,
-    extra: tuple[str, ...],
-    fmt: str | None,
-    output: Path | None,
+    sample: _Sample, group: str, tidy: bool, fmt: str | None, output: Path | None
 ) -> None:
     """Dimension indices of every city, the best of each dimension marked with *."""
     from qualitapa.surveys import benchmark_table, score_dimensions
 
-    inst = _instrument(instrument)
-    clean, w = _prepare(inst, responses, weights, rake_path, (*extra, group))
-    scores = score_dimensions(inst, clean, by=group, weights=w)
+    scores = score_dimensions(sample.inst, sample.clean, by=group, weights=sample.weights)
     emit(benchmark_table(scores, by=group, wide=not tidy), fmt, output)
 
 
@@ -420,26 +413,15 @@ def sample_size_command(
     """Respondents (and contacts) needed for a margin of error, or the inverse."""
     from qualitapa.surveys import margin_of_error, sample_size
 
+    common: dict[str, Any] = {
+        "confidence": confidence, "population": population, "proportion": proportion,
+        "sd": sd, "design_effect": design_effect,
+    }  # fmt: skip
     try:
         if achieved is not None:
-            frame = margin_of_error(
-                achieved,
-                confidence=confidence,
-                population=population,
-                proportion=proportion,
-                sd=sd,
-                design_effect=design_effect,
-            )
+            frame = margin_of_error(achieved, **common)
         else:
-            frame = sample_size(
-                margin=margin,
-                confidence=confidence,
-                population=population,
-                proportion=proportion,
-                sd=sd,
-                response_rate=response_rate,
-                design_effect=design_effect,
-            )
+            frame = sample_size(margin=margin, response_rate=response_rate, **common)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     emit(frame, fmt, output)
