@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 import numpy as np
@@ -39,7 +39,8 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-from qualitapa.errors import DataError, DefinitionError, QualitapaError
+from qualitapa.composite._options import choice
+from qualitapa.errors import DataError, QualitapaError
 from qualitapa.io import require_columns, to_numeric_column
 
 __all__ = [
@@ -436,17 +437,6 @@ class DEAResult:
         return self.lambdas.copy()
 
 
-E = TypeVar("E", bound=enum.StrEnum)
-
-
-def _choice(kind: type[E], value: Any, name: str) -> E:
-    try:
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(repr(v.value) for v in kind)
-        raise DefinitionError(f"unknown {name} {value!r}; use one of {allowed}") from None
-
-
 def _read_matrix(
     data: pd.DataFrame, columns: Sequence[str], role: str, source: str | None
 ) -> np.ndarray:
@@ -486,6 +476,22 @@ def _shown(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+def _bad_cells(
+    mask: np.ndarray, orgs: np.ndarray, names: Sequence[str], values: np.ndarray, problem: str
+) -> list[dict[str, Any]]:
+    """One problem row per True cell of ``mask`` (organizations x variables), row by row."""
+    rows, cols = np.nonzero(mask)
+    return [
+        {
+            "organization": orgs[i],
+            "variable": names[int(j)],
+            "value": values[i, j],
+            "problem": problem,
+        }
+        for i, j in zip(rows, cols, strict=True)
+    ]
+
+
 def _validate(
     X: np.ndarray,
     Y: np.ndarray,
@@ -508,36 +514,18 @@ def _validate(
             f"organizations (ideally 3 x (inputs + outputs) = {3 * (m + s)}); got {n}",
             source=source,
         )
-    problems: list[dict[str, Any]] = []
-    bi, bj = np.nonzero(X <= 0)
-    for i, j in zip(bi, bj, strict=True):
-        problems.append(
-            {
-                "organization": orgs[i],
-                "variable": inputs[int(j)],
-                "value": X[i, j],
-                "problem": "input must be positive",
-            }
-        )
-    bi, bj = np.nonzero(Y < 0)
-    for i, j in zip(bi, bj, strict=True):
-        problems.append(
-            {
-                "organization": orgs[i],
-                "variable": outputs[int(j)],
-                "value": Y[i, j],
-                "problem": "output must not be negative",
-            }
-        )
-    for i in np.flatnonzero((Y == 0).all(axis=1)):
-        problems.append(
-            {
-                "organization": orgs[i],
-                "variable": ",".join(outputs),
-                "value": 0.0,
-                "problem": "all outputs are zero",
-            }
-        )
+    found = [
+        _bad_cells(X <= 0, orgs, inputs, X, "input must be positive"),
+        _bad_cells(Y < 0, orgs, outputs, Y, "output must not be negative"),
+        _bad_cells(
+            (Y == 0).all(axis=1, keepdims=True),
+            orgs,
+            [",".join(outputs)],
+            np.zeros((len(orgs), 1)),
+            "all outputs are zero",
+        ),
+    ]
+    problems = [row for cases in found for row in cases]
     if problems:
         first = problems[0]
         raise DataError(
@@ -638,9 +626,34 @@ def dea(
     1            b        0.75  inefficient     a
     2            c        0.90  inefficient     a
     """
-    rts = _choice(ReturnsToScale, rts, "rts")
-    orientation = _choice(Orientation, orientation, "orientation")
+    rts = choice(ReturnsToScale, rts, "rts")
+    orientation = choice(Orientation, orientation, "orientation")
     inputs, outputs = list(inputs), list(outputs)
+    orgs, X_raw, Y_raw = _read(data, inputs, outputs, organization, source)
+    sx, sy = X_raw.mean(axis=0), Y_raw.mean(axis=0)
+    model = _Model(X_raw / sx, Y_raw / sy, rts, orientation)
+    ref = _screen(model)
+    fit = _fit(model, ref, np.concatenate([sx, sy]) if slacks else None)
+    lambdas, lam_sum = _lambdas(fit, orgs)
+    scores = _scores(fit, orgs, lambdas, lam_sum)
+    if super_efficiency:
+        sup, sup_ok = _super_efficiency(model, ref, fit)
+        scores["super_efficiency"] = sup
+        scores["super_status"] = np.where(sup_ok, "ok", "infeasible")
+    targets = _targets(fit, orgs, inputs, outputs, X_raw, Y_raw, sx, sy)
+    return DEAResult(
+        scores=scores, lambdas=lambdas, targets=targets, rts=rts, orientation=orientation
+    )
+
+
+def _read(
+    data: pd.DataFrame,
+    inputs: list[str],
+    outputs: list[str],
+    organization: str,
+    source: str | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Organization ids, inputs and outputs of ``data``, checked."""
     require_columns(data, [*inputs, *outputs], source=source)
     if organization in data.columns:
         orgs = data[organization].astype(str).to_numpy()
@@ -649,42 +662,74 @@ def dea(
     X_raw = _read_matrix(data, inputs, "input", source)
     Y_raw = _read_matrix(data, outputs, "output", source)
     _validate(X_raw, Y_raw, orgs, inputs, outputs, source)
+    return orgs, X_raw, Y_raw
 
-    sx, sy = X_raw.mean(axis=0), Y_raw.mean(axis=0)
-    model = _Model(X_raw / sx, Y_raw / sy, rts, orientation)
+
+@attrs.frozen
+class _Fit:
+    """Radial scores and slacks of every unit (internal)."""
+
+    model: _Model
+    score: np.ndarray  # (n,) theta (input orientation) or phi (output orientation)
+    solution: _Verified  # phase 2 when slacks were computed, else phase 1
+    slack_x: np.ndarray  # (n, m) in units of each input's mean
+    slack_y: np.ndarray  # (n, s)
+
+    @property
+    def sign(self) -> float:
+        """+1 when the LP minimises the score (input orientation), -1 when it maximises."""
+        return 1.0 if self.model.orientation is Orientation.INPUT else -1.0
+
+    @property
+    def radially_efficient(self) -> np.ndarray:
+        """Units on the frontier by their radial score (they may still have slacks)."""
+        if self.model.orientation is Orientation.INPUT:
+            return np.asarray(self.score >= 1 - EFFICIENCY_TOL)
+        return np.asarray(self.score <= 1 + EFFICIENCY_TOL)
+
+    @property
+    def has_slack(self) -> np.ndarray:
+        """Units with a positive input or output slack."""
+        return np.asarray((self.slack_x > 0).any(axis=1) | (self.slack_y > 0).any(axis=1))
+
+    @property
+    def efficient(self) -> np.ndarray:
+        """Radially efficient units without slacks."""
+        return self.radially_efficient & ~self.has_slack
+
+
+def _fit(model: _Model, ref: np.ndarray, slack_weights: np.ndarray | None) -> _Fit:
+    """Phase 1 (radial scores) and, given ``slack_weights``, phase 2 (maximal slacks)."""
     n, m, s = model.n, model.m, model.s
     everyone = np.arange(n)
-
-    ref = _screen(model)
     sol1 = _solve_verified(model, ref, everyone, _phase1_batch(model, everyone), 1)
     if not sol1.ok.all():  # cannot happen for the ordinary model (the unit itself is feasible)
         raise DEASolverError("the radial DEA model is infeasible; please report this data set")
-    sign = 1.0 if orientation is Orientation.INPUT else -1.0
+    sign = 1.0 if model.orientation is Orientation.INPUT else -1.0
     score = sign * sol1.obj
-    sol_final = sol1
     slack_x = np.zeros((n, m))
     slack_y = np.zeros((n, s))
-    if slacks:
-        weights = np.concatenate([sx, sy])  # slacks summed in the variables' own units
-        batch2 = _phase2_batch(model, everyone, score, weights)
-        sol2 = _solve_verified(model, ref, everyone, batch2, 2)
-        ok = sol2.ok
-        for u in np.flatnonzero(ok):
-            ext = sol2.x[u][len(sol2.refs[u]) :]
-            slack_x[u], slack_y[u] = ext[:m], ext[m:]
-        sol_final = sol2
-        slack_x[slack_x <= SLACK_TOL] = 0.0  # solver noise, in units of the mean
-        slack_y[slack_y <= SLACK_TOL] = 0.0
-
-    radial_eff = (
-        score >= 1 - EFFICIENCY_TOL
-        if orientation is Orientation.INPUT
-        else (score <= 1 + EFFICIENCY_TOL)
+    if slack_weights is None:
+        return _Fit(model, score, sol1, slack_x, slack_y)
+    # slacks summed in the variables' own units
+    sol2 = _solve_verified(
+        model, ref, everyone, _phase2_batch(model, everyone, score, slack_weights), 2
     )
-    has_slack = (slack_x > 0).any(axis=1) | (slack_y > 0).any(axis=1)
-    efficient = radial_eff & ~has_slack
+    for u in np.flatnonzero(sol2.ok):
+        ext = sol2.x[u][len(sol2.refs[u]) :]
+        slack_x[u], slack_y[u] = ext[:m], ext[m:]
+    slack_x[slack_x <= SLACK_TOL] = 0.0  # solver noise, in units of the mean
+    slack_y[slack_y <= SLACK_TOL] = 0.0
+    return _Fit(model, score, sol2, slack_x, slack_y)
 
-    # lambdas (long table); an efficient unit is its own (unique sensible) reference
+
+def _lambdas(fit: _Fit, orgs: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Long table of the positive lambdas, and each unit's sum of lambdas.
+
+    An efficient unit is its own (unique sensible) reference.
+    """
+    n = len(orgs)
+    efficient = fit.efficient
     lam_rows_o: list[np.ndarray] = []
     lam_rows_p: list[np.ndarray] = []
     lam_vals: list[np.ndarray] = []
@@ -693,8 +738,8 @@ def dea(
         if efficient[k]:
             r, lam = np.array([k]), np.ones(1)
         else:
-            r = sol_final.refs[k]
-            lam = sol_final.x[k][: len(r)]
+            r = fit.solution.refs[k]
+            lam = fit.solution.x[k][: len(r)]
         pos = lam > LAMBDA_TOL
         lam_rows_o.append(np.full(pos.sum(), k))
         lam_rows_p.append(r[pos])
@@ -705,18 +750,26 @@ def dea(
     lambdas = pd.DataFrame(
         {"organization": orgs[lo[order]], "peer": orgs[lp[order]], "lambda": lv[order]}
     )
+    return lambdas, lam_sum
+
+
+def _scores(
+    fit: _Fit, orgs: np.ndarray, lambdas: pd.DataFrame, lam_sum: np.ndarray
+) -> pd.DataFrame:
+    """One row per organization: efficiency, score, status and peers."""
     peers = lambdas.groupby("organization", sort=False)["peer"].agg(";".join)
     n_peers = lambdas.groupby("organization", sort=False)["peer"].size()
-
     status = np.where(
-        radial_eff, np.where(has_slack, "weakly_efficient", "efficient"), "inefficient"
+        fit.radially_efficient,
+        np.where(fit.has_slack, "weakly_efficient", "efficient"),
+        "inefficient",
     )
-    efficiency = score if orientation is Orientation.INPUT else 1.0 / score
-    scores = pd.DataFrame(
+    input_oriented = fit.model.orientation is Orientation.INPUT
+    return pd.DataFrame(
         {
             "organization": orgs,
-            "efficiency": efficiency,
-            "score": score,
+            "efficiency": fit.score if input_oriented else 1.0 / fit.score,
+            "score": fit.score,
             "status": status,
             "peers": pd.Series(orgs).map(peers).fillna("").to_numpy(),
             "n_peers": pd.Series(orgs).map(n_peers).fillna(0).astype(int).to_numpy(),
@@ -724,31 +777,42 @@ def dea(
         }
     )
 
-    if super_efficiency:
-        sup = score.copy()
-        sup_ok = np.ones(n, dtype=bool)
-        front = np.flatnonzero(radial_eff)
-        if len(front):
-            solS = _solve_verified(
-                model, ref, front, _phase1_batch(model, front), 1, exclude_self=True
-            )
-            sup[front] = np.where(solS.ok, sign * solS.obj, np.nan)
-            sup_ok[front] = solS.ok
-        scores["super_efficiency"] = sup
-        scores["super_status"] = np.where(sup_ok, "ok", "infeasible")
 
-    # targets (long table)
+def _super_efficiency(model: _Model, ref: np.ndarray, fit: _Fit) -> tuple[np.ndarray, np.ndarray]:
+    """Andersen-Petersen scores (each frontier unit out of its own reference set), feasible."""
+    sup = fit.score.copy()
+    sup_ok = np.ones(model.n, dtype=bool)
+    front = np.flatnonzero(fit.radially_efficient)
+    if len(front):
+        solS = _solve_verified(model, ref, front, _phase1_batch(model, front), 1, exclude_self=True)
+        sup[front] = np.where(solS.ok, fit.sign * solS.obj, np.nan)
+        sup_ok[front] = solS.ok
+    return sup, sup_ok
+
+
+def _targets(
+    fit: _Fit,
+    orgs: np.ndarray,
+    inputs: list[str],
+    outputs: list[str],
+    X_raw: np.ndarray,
+    Y_raw: np.ndarray,
+    sx: np.ndarray,
+    sy: np.ndarray,
+) -> pd.DataFrame:
+    """Long table per organization and variable: observed, radial move, slack, target."""
+    n, m, s = X_raw.shape[0], X_raw.shape[1], Y_raw.shape[1]
     radial_x = np.zeros((n, m))
     radial_y = np.zeros((n, s))
-    if orientation is Orientation.INPUT:
-        radial_x = (score[:, None] - 1.0) * X_raw
+    if fit.model.orientation is Orientation.INPUT:
+        radial_x = (fit.score[:, None] - 1.0) * X_raw
     else:
-        radial_y = (score[:, None] - 1.0) * Y_raw
-    sx_raw, sy_raw = slack_x * sx, slack_y * sy
+        radial_y = (fit.score[:, None] - 1.0) * Y_raw
+    sx_raw, sy_raw = fit.slack_x * sx, fit.slack_y * sy
     observed = np.hstack([X_raw, Y_raw])
     radial = np.hstack([radial_x, radial_y])
     slack_all = np.hstack([-sx_raw, sy_raw])
-    targets = pd.DataFrame(
+    return pd.DataFrame(
         {
             "organization": np.repeat(orgs, m + s),
             "variable": np.tile(np.array(inputs + outputs, dtype=object), n),
@@ -758,7 +822,4 @@ def dea(
             "slack": np.hstack([sx_raw, sy_raw]).ravel(),
             "target": (observed + radial + slack_all).ravel(),
         }
-    )
-    return DEAResult(
-        scores=scores, lambdas=lambdas, targets=targets, rts=rts, orientation=orientation
     )

@@ -46,13 +46,20 @@ from qualitapa.composite._methods import (
     Normaliser,
     _aggregate_array,
     _check_positive_combination,
-    _choice,
     _normalise_array,
     _winsorise_array,
     pca_weights,
 )
+from qualitapa.composite._options import choice, float_pair
 from qualitapa.errors import DataError, DefinitionError
-from qualitapa.models import Polarity, Text, check_id, from_mapping
+from qualitapa.models import (
+    Polarity,
+    Text,
+    check_id,
+    from_mapping,
+    to_optional_text,
+    to_text,
+)
 
 __all__ = [
     "CompositeComponent",
@@ -63,27 +70,19 @@ __all__ = [
 
 
 def _opt_aggregator(value: Any) -> Aggregator | None:
-    return None if value is None else _choice(Aggregator, value, "aggregator")
+    return None if value is None else choice(Aggregator, value, "aggregator")
 
 
 def _opt_polarity(value: Any) -> Polarity | None:
-    return None if value is None else _choice(Polarity, value, "polarity")
+    return None if value is None else choice(Polarity, value, "polarity")
 
 
 def _aggregator(value: Any) -> Aggregator:
-    return _choice(Aggregator, value, "aggregator")
+    return choice(Aggregator, value, "aggregator")
 
 
 def _normaliser(value: Any) -> Normaliser:
-    return _choice(Normaliser, value, "normaliser")
-
-
-def _label(value: Any) -> Text:
-    return Text.coerce(value)
-
-
-def _opt_label(value: Any) -> Text | None:
-    return None if value is None else Text.coerce(value)
+    return choice(Normaliser, value, "normaliser")
 
 
 def _opt_float(value: Any) -> float | None:
@@ -102,12 +101,7 @@ def _components(value: Any) -> tuple[CompositeComponent, ...]:
 def _goalposts(value: Any) -> tuple[float, float] | None:
     if value is None:
         return None
-    try:
-        lo, hi = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise DefinitionError(
-            f"goalposts must be [min, max], not {value!r}", field="goalposts"
-        ) from None
+    lo, hi = float_pair(value, "goalposts", "[min, max]")
     if not lo < hi:
         raise DefinitionError(f"goalposts need min < max, not {value!r}", field="goalposts")
     return lo, hi
@@ -156,7 +150,7 @@ class CompositeComponent:
 
     indicator: str | None = attrs.field(default=None)
     id: str | None = attrs.field(default=None)
-    label: Text | None = attrs.field(default=None, converter=_opt_label)
+    label: Text | None = attrs.field(default=None, converter=to_optional_text)
     weight: float = attrs.field(default=1.0, converter=float, validator=_weight)
     components: tuple[CompositeComponent, ...] = attrs.field(default=(), converter=_components)
     aggregator: Aggregator | None = attrs.field(default=None, converter=_opt_aggregator)
@@ -266,7 +260,7 @@ class CompositeDefinition:
     """
 
     id: str = attrs.field(validator=check_id)
-    label: Text = attrs.field(converter=_label)
+    label: Text = attrs.field(converter=to_text)
     components: tuple[CompositeComponent, ...] = attrs.field(converter=_components)
     service: str | None = attrs.field(default=None)
     normaliser: Normaliser = attrs.field(default=Normaliser.MIN_MAX, converter=_normaliser)
@@ -277,7 +271,7 @@ class CompositeDefinition:
     min_coverage: float = attrs.field(default=0.5, converter=float, validator=_fraction)
     winsorise: float | None = attrs.field(default=None, converter=_opt_float, validator=_winsor)
     scale: float = attrs.field(default=1.0, converter=float)
-    description: Text | None = attrs.field(default=None, converter=_opt_label)
+    description: Text | None = attrs.field(default=None, converter=to_optional_text)
 
     def __attrs_post_init__(self) -> None:
         if not self.components:
@@ -395,7 +389,7 @@ def _plan(
                 "definition, or a polarity in the composite component",
                 item=definition.id,
             )
-        pol = _choice(Polarity, pol, "polarity")
+        pol = choice(Polarity, pol, "polarity")
         if pol is Polarity.NEUTRAL:
             raise DefinitionError(
                 f"indicator {leaf.key!r} is neutral: give the component a polarity",

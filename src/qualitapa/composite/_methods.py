@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qualitapa.composite._options import choice, float_pair
 from qualitapa.errors import DataError, DefinitionError
 from qualitapa.models import Polarity
 
@@ -126,14 +127,6 @@ def _check_positive_combination(
         )
 
 
-def _choice(kind: type[Any], value: Any, name: str) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(repr(v.value) for v in kind)
-        raise DefinitionError(f"unknown {name} {value!r}; use one of {allowed}") from None
-
-
 def _per_column(value: Any, columns: list[str], default: Any, name: str) -> list[Any]:
     """Broadcast a scalar or a mapping by column to a list in column order."""
     if isinstance(value, Mapping):
@@ -148,7 +141,7 @@ def _signs(polarity: Any, columns: list[str]) -> np.ndarray:
     pols = _per_column(polarity, columns, Polarity.HIGHER_IS_BETTER, "polarity")
     signs = []
     for col, p in zip(columns, pols, strict=True):
-        pol = _choice(Polarity, p, "polarity")
+        pol = choice(Polarity, p, "polarity")
         if pol is Polarity.NEUTRAL:
             raise DefinitionError(
                 "a neutral indicator has no better direction and cannot enter a composite",
@@ -309,7 +302,7 @@ def normalise(
     >>> normalise(df[["loans"]], bounds=POSITIVE_BOUNDS)["loans"].tolist()
     [0.01, 0.505, 1.0]
     """
-    meth: Normaliser = _choice(Normaliser, method, "normaliser")
+    meth: Normaliser = choice(Normaliser, method, "normaliser")
     if bounds is None:
         bounds = (0.0, 1.0)
     elif str(meth) not in _RESCALED:
@@ -342,12 +335,7 @@ def normalise(
 
 
 def _check_bounds(bounds: Sequence[float]) -> tuple[float, float]:
-    try:
-        lo, hi = (float(b) for b in bounds)
-    except (TypeError, ValueError):
-        raise DefinitionError(
-            f"bounds must be (worst, best), not {bounds!r}", field="bounds"
-        ) from None
+    lo, hi = float_pair(bounds, "bounds", "(worst, best)")
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
         raise DefinitionError(f"bounds need finite worst < best, not {bounds!r}", field="bounds")
     return lo, hi
@@ -543,7 +531,7 @@ def aggregate(
     >>> aggregate(df, method="geometric")["value"].round(2).tolist()
     [2.14, 6.0]
     """
-    agg: Aggregator = _choice(Aggregator, method, "aggregator")
+    agg: Aggregator = choice(Aggregator, method, "aggregator")
     if not 0 <= min_coverage <= 1:
         raise DefinitionError(f"min_coverage must be in [0, 1], not {min_coverage!r}")
     cols = list(data.columns)

@@ -38,8 +38,8 @@ from qualitapa.composite._methods import (
     Aggregator,
     Normaliser,
     _check_positive_combination,
-    _choice,
 )
+from qualitapa.composite._options import choice
 from qualitapa.errors import DefinitionError
 from qualitapa.models import Polarity
 
@@ -96,10 +96,10 @@ def _choices(
         return len(normalised.nonpositive(n)) > 0
 
     if agg_arg is not None:
-        aggs = list(dict.fromkeys(_choice(Aggregator, a, "aggregator") for a in agg_arg))
+        aggs = list(dict.fromkeys(choice(Aggregator, a, "aggregator") for a in agg_arg))
     else:  # the definition's and the geometric mean, unless the latter cannot be used
         ref = (
-            [_choice(Normaliser, n, "normaliser") for n in norm_arg]
+            [choice(Normaliser, n, "normaliser") for n in norm_arg]
             if norm_arg is not None
             else [d.normaliser]
         )
@@ -109,7 +109,7 @@ def _choices(
             if a is not d.aggregator and not any(invalid(n, a) for n in ref)
         ]
     if norm_arg is not None:
-        norms = list(dict.fromkeys(_choice(Normaliser, n, "normaliser") for n in norm_arg))
+        norms = list(dict.fromkeys(choice(Normaliser, n, "normaliser") for n in norm_arg))
     else:  # the definition's, min-max and rank (+ z-score when every mean is arithmetic)
         candidates = [d.normaliser, Normaliser.MIN_MAX, Normaliser.RANK, Normaliser.Z_SCORE]
         norms = [
