@@ -8,19 +8,9 @@ from typing import Any
 import click
 import pandas as pd
 
-from qualitapa.cli._main import (
-    cli,
-    emit,
-    get_catalog,
-    input_options,
-    listed,
-    nothing,
-    read_input,
-)
+from qualitapa.cli._main import cli, echo, emit, get_catalog, listed, nothing, read_input
+from qualitapa.cli._options import DIR, FILE, choice_option, input_options, target_option
 from qualitapa.errors import DataError
-
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 #: report option -> keyword of render_report.
 _SECTION_OPTIONS = {
@@ -38,33 +28,24 @@ _SECTION_OPTIONS = {
 
 
 def _read(path: Path) -> pd.DataFrame:
-    from qualitapa.reporting._tables import ID_COLUMNS
+    from qualitapa.reporting import ID_COLUMNS
 
     return read_input(path, dtype=dict.fromkeys(ID_COLUMNS, "string"))
 
 
 def _section_option(name: str, what: str) -> Any:
     flag = "--" + name.replace("_", "-")
-    return click.option(flag, name, type=_FILE, default=None, help=what)
+    return click.option(flag, name, type=FILE, default=None, help=what)
 
 
 @cli.command("report")
 @click.option("--service", "-s", default=None, help="Service id (title, indicator selection).")
 @click.option("--period", "-p", required=True, help="The period reported on, e.g. 2024.")
-@click.option(
-    "--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help="Language."
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=Path("report.html"),
-    show_default=True,
-    help="The HTML file to write.",
-)
+@choice_option("--lang", choices=["it", "en"], default="it", help="Language.")
+@target_option("The HTML file to write.", default=Path("report.html"), show_default=True)
 @click.option(
     "--results",
-    type=_DIR,
+    type=DIR,
     default=None,
     help="A folder of result tables named as qualitapa.reporting.RESULT_FILES says "
     "(indicator_values.csv, composite_ranks.csv, ...); the options below override them.",
@@ -141,7 +122,7 @@ def report_command(
         image_format="png" if png else "svg",
         **tables,
     )
-    click.echo(f"wrote the report ({', '.join(tables)}) to {path}", err=True)
+    echo(f"wrote the report ({', '.join(tables)}) to {path}", err=True)
 
 
 @cli.group("export")
@@ -164,16 +145,16 @@ def _tables(files: tuple[Path, ...], results: Path | None) -> dict[str, pd.DataF
     return tables
 
 
-@export_group.command("opendata")
-@click.argument("files", nargs=-1, type=_FILE)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="The folder of the data package.",
+_files_argument = click.argument("files", nargs=-1, type=FILE)
+_results_option = click.option(
+    "--results", type=DIR, default=None, help="Also export the result tables here."
 )
-@click.option("--results", type=_DIR, default=None, help="Also export the result tables here.")
+
+
+@export_group.command("opendata")
+@_files_argument
+@target_option("The folder of the data package.", required=True, folder=True)
+@_results_option
 @click.option("--name", default="qualitapa-results", show_default=True, help="Package name.")
 @click.option("--title", default=None, help="Package title.")
 @click.option("--description", default=None, help="Package description.")
@@ -230,19 +211,13 @@ def export_opendata(
     if not problems.empty:  # pragma: no cover - the writer writes valid packages
         emit(problems)
         raise DataError("the written package does not validate")
-    click.echo(f"wrote {len(tables)} table(s) and {path}", err=True)
+    echo(f"wrote {len(tables)} table(s) and {path}", err=True)
 
 
 @export_group.command("excel")
-@click.argument("files", nargs=-1, type=_FILE)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    required=True,
-    help="The .xlsx file to write.",
-)
-@click.option("--results", type=_DIR, default=None, help="Also export the result tables here.")
+@_files_argument
+@target_option("The .xlsx file to write.", required=True)
+@_results_option
 @input_options
 def export_excel(files: tuple[Path, ...], output: Path, results: Path | None) -> None:
     """Write FILES (CSV tables) to one Excel workbook, one sheet per table."""
@@ -250,7 +225,7 @@ def export_excel(files: tuple[Path, ...], output: Path, results: Path | None) ->
 
     tables = _tables(files, results)
     write_excel(tables, output)
-    click.echo(f"wrote {len(tables)} sheet(s) to {output}", err=True)
+    echo(f"wrote {len(tables)} sheet(s) to {output}", err=True)
 
 
 @export_group.command("validate")
@@ -271,7 +246,7 @@ def export_validate(package: Path, fmt: str | None) -> None:
 
     problems = validate_datapackage(package)
     if problems.empty:
-        click.echo("the data package is valid", err=True)
+        echo("the data package is valid", err=True)
         return
     emit(problems, fmt)
     raise DataError(f"{len(problems)} problem(s) in the data package", source=str(package))
