@@ -155,43 +155,10 @@ def group_ratio(
     """
     if method not in ("auto", "wilson", "poisson", "none"):
         raise DefinitionError(f"unknown method {method!r}; use auto, wilson, poisson or none")
-    factor = 1.0
-    if numerator is None or denominator is None:
-        if indicator is None:
-            raise DefinitionError("give an indicator or both numerator= and denominator=")
-        num_f, den_f, factor = ratio_parts(indicator.formula)
-        factor *= float(getattr(indicator, "scale", 1.0))
-        num_f = Formula.parse(numerator) if numerator else num_f
-        den_f = Formula.parse(denominator) if denominator else den_f
-    else:
-        num_f, den_f = Formula.parse(numerator), Formula.parse(denominator)
+    num_f, den_f, factor = _ratio_formulas(indicator, numerator, denominator)
     if scale is not None:
         factor = float(scale)
-
-    if {"variable", "value"} <= set(data.columns):
-        idx = [c for c in ("organization", "period") if c in data.columns]
-        wide = data.pivot_table(index=idx, columns="variable", values="value", aggfunc="first")
-        wide = wide.reset_index()
-    else:
-        wide = data.copy()
-    if "organization" not in wide.columns:
-        raise DataError("required column is missing", source=source, column="organization")
-    if "period" not in wide.columns:
-        wide["period"] = ""
-    needed = sorted(num_f.variables | den_f.variables)
-    for v in needed:
-        if v not in wide.columns:
-            raise DataError("variable of the ratio is missing", source=source, column=v)
-    cols = {v: pd.to_numeric(wide[v], errors="coerce").to_numpy(dtype=float) for v in needed}
-    num = num_f.evaluate(cols)
-    den = den_f.evaluate(cols)
-    bad = (num < 0) | (den < 0)
-    if bad.any():
-        raise DataError(
-            "numerators and denominators of a group ratio must not be negative",
-            source=source,
-            failure_cases=wide.loc[bad, ["organization", "period", *needed]],
-        )
+    wide, num, den = _parts(data, num_f, den_f, source)
     if groups is None:
         g = np.full(len(wide), "all", dtype=object)
     elif isinstance(groups, str):
@@ -217,8 +184,84 @@ def group_ratio(
         n_organizations=("n_organizations", "sum"),
         mean_of_ratios=("ratio", "mean"),
     )
-    x, n = out["numerator"].to_numpy(), out["denominator"].to_numpy()
-    chosen = method
+    chosen, lo, hi = _intervals(frame, out, method, confidence)
+    out["value"] = factor * out["numerator"].to_numpy() / out["denominator"].to_numpy()
+    out["ci_low"] = factor * lo
+    out["ci_high"] = factor * hi
+    out["method"] = chosen
+    out["mean_of_ratios"] = factor * out["mean_of_ratios"]
+    out = out[list(_COLUMNS)]
+    if (out["period"] == "").all():
+        out = out.drop(columns="period")
+    return out.reset_index(drop=True)
+
+
+#: The columns of the result of :func:`group_ratio`, in order (``period`` dropped when
+#: the data have none).
+_COLUMNS = (
+    "group",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "method",
+    "n_organizations",
+    "mean_of_ratios",
+)
+
+
+def _ratio_formulas(
+    indicator: Any, numerator: str | None, denominator: str | None
+) -> tuple[Formula, Formula, float]:
+    """Numerator and denominator formulas, and the factor of the indicator's ratio."""
+    if numerator is not None and denominator is not None:
+        return Formula.parse(numerator), Formula.parse(denominator), 1.0
+    if indicator is None:
+        raise DefinitionError("give an indicator or both numerator= and denominator=")
+    num_f, den_f, factor = ratio_parts(indicator.formula)
+    factor *= float(getattr(indicator, "scale", 1.0))
+    num_f = Formula.parse(numerator) if numerator else num_f
+    den_f = Formula.parse(denominator) if denominator else den_f
+    return num_f, den_f, factor
+
+
+def _parts(
+    data: pd.DataFrame, num_f: Formula, den_f: Formula, source: str | None
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The data wide (with a ``period``), and each row's numerator and denominator."""
+    if {"variable", "value"} <= set(data.columns):
+        idx = [c for c in ("organization", "period") if c in data.columns]
+        wide = data.pivot_table(index=idx, columns="variable", values="value", aggfunc="first")
+        wide = wide.reset_index()
+    else:
+        wide = data.copy()
+    if "organization" not in wide.columns:
+        raise DataError("required column is missing", source=source, column="organization")
+    if "period" not in wide.columns:
+        wide["period"] = ""
+    needed = sorted(num_f.variables | den_f.variables)
+    for v in needed:
+        if v not in wide.columns:
+            raise DataError("variable of the ratio is missing", source=source, column=v)
+    cols = {v: pd.to_numeric(wide[v], errors="coerce").to_numpy(dtype=float) for v in needed}
+    num = num_f.evaluate(cols)
+    den = den_f.evaluate(cols)
+    bad = (num < 0) | (den < 0)
+    if bad.any():
+        raise DataError(
+            "numerators and denominators of a group ratio must not be negative",
+            source=source,
+            failure_cases=wide.loc[bad, ["organization", "period", *needed]],
+        )
+    return wide, num, den
+
+
+def _intervals(
+    frame: pd.DataFrame, out: pd.DataFrame, method: str, confidence: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The interval method of each group (``auto``: Wilson for proportions) and its bounds."""
     if method == "auto":
         prop = (
             frame.assign(p=frame["numerator"] <= frame["denominator"])
@@ -226,33 +269,13 @@ def group_ratio(
             .all()
             .to_numpy()
         )
-        chosen_arr = np.where(prop, "wilson", "poisson")
+        chosen = np.where(prop, "wilson", "poisson")
     else:
-        chosen_arr = np.full(len(out), chosen)
+        chosen = np.full(len(out), method)
+    x, n = out["numerator"].to_numpy(), out["denominator"].to_numpy()
     lo, hi = np.full(len(out), np.nan), np.full(len(out), np.nan)
-    w = chosen_arr == "wilson"
+    w = chosen == "wilson"
     lo[w], hi[w] = _wilson(x[w], n[w], confidence)
-    p = chosen_arr == "poisson"
+    p = chosen == "poisson"
     lo[p], hi[p] = _poisson(x[p], n[p], confidence)
-    out["value"] = factor * x / n
-    out["ci_low"] = factor * lo
-    out["ci_high"] = factor * hi
-    out["method"] = chosen_arr
-    out["mean_of_ratios"] = factor * out["mean_of_ratios"]
-    out = out[
-        [
-            "group",
-            "period",
-            "numerator",
-            "denominator",
-            "value",
-            "ci_low",
-            "ci_high",
-            "method",
-            "n_organizations",
-            "mean_of_ratios",
-        ]
-    ]
-    if (out["period"] == "").all():
-        out = out.drop(columns="period")
-    return out.reset_index(drop=True)
+    return chosen, lo, hi
