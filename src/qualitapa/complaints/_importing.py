@@ -7,8 +7,9 @@ row of the problems table (``row``, ``id``, ``column``, ``value``,
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -21,6 +22,10 @@ from qualitapa.complaints._models import COMPLAINT_ID_PATTERN, Channel, Kind, St
 from qualitapa.errors import DataError
 from qualitapa.io import require_columns
 from qualitapa.models import ID_PATTERN
+from qualitapa.problems import Problems, Rule
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = ["IMPORT_COLUMNS", "ImportReport", "prepare_import"]
 
@@ -48,7 +53,19 @@ IMPORT_COLUMNS = REQUIRED + OPTIONAL
 #: recomputed, not stored.
 DERIVED_COLUMNS = ("updated_at",)
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone", "contact_address")
-PROBLEM_COLUMNS = ["table", "row", "id", "column", "value", "problem"]
+#: How import problems are published: the :mod:`qualitapa.problems` columns under
+#: the names this table had before (``table`` is the core ``source``, ``problem``
+#: the ``message``; the ``rule`` is left out).
+PROBLEM_LAYOUT = {
+    "table": "source",
+    "row": "row",
+    "id": "id",
+    "column": "column",
+    "value": "value",
+    "problem": "message",
+}
+#: Columns of the problems table of an import.
+PROBLEM_COLUMNS = list(PROBLEM_LAYOUT)
 #: The problem of a time later than now (plus the tolerance for clocks running fast).
 FUTURE_MESSAGE = (
     f"in the future (later than now plus {int(FUTURE_TOLERANCE.total_seconds() // 60)} "
@@ -89,17 +106,15 @@ class ImportReport:
     @property
     def rejected(self) -> int:
         """Number of complaint rows not imported."""
-        if not len(self.problems):
-            return 0
-        mine = self.problems["table"].to_numpy() == "complaints"
-        return int(self.problems.loc[mine, "row"].nunique())
+        return self._rejected("complaints")
 
     @property
     def rejected_events(self) -> int:
         """Number of event rows not imported (0 without an events table)."""
-        if not len(self.problems):
-            return 0
-        mine = self.problems["table"].to_numpy() == "events"
+        return self._rejected("events")
+
+    def _rejected(self, table: str) -> int:
+        mine = self.problems["table"].to_numpy() == table
         return int(self.problems.loc[mine, "row"].nunique())
 
     def raise_for_problems(self) -> None:
@@ -118,9 +133,30 @@ class ImportReport:
             )
 
 
+class TableProblems(Problems):
+    """The problems of one table (``complaints`` or ``events``), flagged as row masks.
+
+    A :class:`qualitapa.problems.Problems` published under
+    :data:`PROBLEM_COLUMNS`, with the complaint id of each row.
+    """
+
+    def __init__(
+        self, table: str, ids: np.ndarray, *, order: tuple[str, ...] | None = None
+    ) -> None:
+        super().__init__(source=table, extras=("id",), layout=PROBLEM_LAYOUT, order=order)
+        self.ids = ids
+
+    def flag(
+        self, mask: Any, column: str, values: Any, message: Any, rule: Rule = Rule.INVALID
+    ) -> None:
+        """List the rows of ``mask`` (``values`` and ``message``: one, or one per row)."""
+        self.add(np.asarray(mask, dtype=bool), column=column, value=values, rule=rule,
+                 message=message, id=self.ids)  # fmt: skip
+
+
 def empty_problems() -> pd.DataFrame:
     """An empty problems table with the documented columns."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
+    return TableProblems("complaints", np.zeros(0, dtype=object)).frame()
 
 
 #: The problem of text SQLite cannot store (e.g. from a JSON ``"\\ud800"`` escape).
@@ -256,7 +292,7 @@ def prepare_import(
     frame: pd.DataFrame,
     *,
     source: str | None = None,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     tz: str = DEFAULT_TZ,
     history: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -283,32 +319,62 @@ def prepare_import(
             column=str(unknown[0]),
         )
     n = len(frame)
-    rows = np.arange(1, n + 1)
-    out = pd.DataFrame({"row": rows})
-    problems: list[pd.DataFrame] = []
-
-    def flag(mask: np.ndarray, column: str, values: pd.Series, message: Any) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        if mask.any():
-            msg = message if isinstance(message, str) else np.asarray(message, dtype=object)[mask]
-            problems.append(
-                pd.DataFrame(
-                    {
-                        "table": "complaints",
-                        "row": rows[mask],
-                        "id": ids.to_numpy()[mask],
-                        "column": column,
-                        "value": values.to_numpy()[mask],
-                        "problem": msg,
-                    }
-                )
-            )
-
+    out = pd.DataFrame({"row": np.arange(1, n + 1)})
     ids = _text(frame, "id", strip=False)
     out["id"] = ids.to_numpy()
+    problems = TableProblems("complaints", ids.to_numpy())
+    _check_ids(ids, problems)
+    _check_codes(frame, out, catalog, problems)
+
+    # free texts and the status
+    for col in ("organization", *CONTACT_COLUMNS):
+        out[col] = _text(frame, col).to_numpy()
+    out["description"] = _text(frame, "description", strip=False).to_numpy()
+    out["description"] = out["description"].fillna("")
+    status = _text(frame, "status", strip=False)
+    norm_status = _per_unique(status, _code)
+    if not history:
+        norm_status = norm_status.fillna(Status.RECEIVED.value)
+    good_status = (norm_status.isna() | norm_status.isin([s.value for s in Status])).to_numpy()
+    problems.flag(~good_status, "status", status, f"must be one of {[s.value for s in Status]}")
+    out["status"] = norm_status.to_numpy()
+
+    times, raw_cols = _check_times(frame, tz, problems)
+
+    # the outcome
+    outcome_raw = _text(frame, "outcome", strip=False)
+    outcome = _per_unique(outcome_raw, _code)
+    problems.flag((outcome.notna() & ~outcome.isin(OUTCOMES)).to_numpy(), "outcome",
+                  outcome_raw, f"must be one of {list(OUTCOMES)} (or empty)")  # fmt: skip
+    out["outcome_note"] = _text(frame, "outcome_note").to_numpy()
+    out["outcome_target"] = _text(frame, "outcome_target").to_numpy()
+    for col in ("organization", "description", "outcome_note", "outcome_target",
+                *CONTACT_COLUMNS):  # fmt: skip
+        problems.flag(unencodable(out[col]), col, out[col], NOT_UNICODE, Rule.NOT_UNICODE)
+    if not history:
+        outcome = _default_outcome(outcome, norm_status, times["answered_at"])
+        _check_outcome(problems, out, outcome, outcome_raw, norm_status, times, raw_cols)
+    out["outcome"] = outcome.to_numpy()
+    for col, us in times.items():
+        out[col.replace("_at", "_us")] = us
+
+    problem_table = problems.frame()
+    return drop_rows(out, problems.rows()), problem_table
+
+
+def drop_rows(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """``frame`` without its 1-based data ``rows``, index reset."""
+    keep = np.ones(len(frame), dtype=bool)
+    keep[np.asarray(rows, dtype=np.int64) - 1] = False
+    return frame[keep].reset_index(drop=True)
+
+
+def _check_ids(ids: pd.Series, problems: TableProblems) -> None:
+    """Missing, malformed and repeated complaint ids."""
+    rows = np.arange(1, len(ids) + 1)
     ok_id = ids.fillna("").str.fullmatch(COMPLAINT_ID_PATTERN.pattern).to_numpy(dtype=bool)
-    flag(~ok_id & ids.isna().to_numpy(), "id", ids, "the id is missing")
-    flag(
+    problems.flag(~ok_id & ids.isna().to_numpy(), "id", ids, "the id is missing", Rule.REQUIRED)
+    problems.flag(
         ~ok_id & ids.notna().to_numpy(),
         "id",
         ids,
@@ -317,125 +383,79 @@ def prepare_import(
     dup = ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
     if dup.any():
         first_row = pd.Series(rows, index=ids.to_numpy()).groupby(level=0).min()
-        where = ids[dup].map(first_row).to_numpy()
-        message = np.empty(n, dtype=object)
-        message[dup] = [f"duplicate id (first in row {r})" for r in where]
-        flag(dup, "id", ids, message)
+        message = np.empty(len(ids), dtype=object)
+        message[dup] = [f"duplicate id (first in row {r})" for r in ids[dup].map(first_row)]
+        problems.flag(dup, "id", ids, message, Rule.DUPLICATE)
 
+
+def _check_codes(
+    frame: pd.DataFrame, out: pd.DataFrame, catalog: Catalog | None, problems: TableProblems
+) -> None:
+    """Kind and channel among their values; service and category ids known to the catalog."""
     for col, enum_cls in (("kind", Kind), ("channel", Channel)):
         values = _text(frame, col, strip=False)
         norm = _per_unique(values, _code)
         allowed = [e.value for e in enum_cls]
-        good = norm.isin(allowed).to_numpy()
-        flag(~good, col, values, f"must be one of {allowed}")
+        problems.flag(~norm.isin(allowed).to_numpy(), col, values, f"must be one of {allowed}")
         out[col] = norm.to_numpy()
-
     for col, required in (("service", True), ("category", False)):
         values = _text(frame, col)
         present = values.notna().to_numpy()
         good = _matches(values, ID_PATTERN.pattern)
-        flag(required & ~present, col, values, f"the {col} is missing")
-        flag(present & ~good, col, values, f"not a valid {col} id")
+        problems.flag(required & ~present, col, values, f"the {col} is missing", Rule.REQUIRED)
+        problems.flag(present & ~good, col, values, f"not a valid {col} id")
         if catalog is not None:
             known = list(catalog.services if col == "service" else catalog.complaint_categories)
-            flag(
-                present & good & ~values.isin(known).to_numpy(),
-                col,
-                values,
-                f"unknown {col} (not in the catalog)",
-            )
+            problems.flag(present & good & ~values.isin(known).to_numpy(), col, values,
+                          f"unknown {col} (not in the catalog)", Rule.UNKNOWN_VALUE)  # fmt: skip
         out[col] = values.to_numpy()
-
     if catalog is not None and "category" in frame.columns:
         cats = catalog.complaint_categories
         cat_service = out["category"].map(
             {k: c.service for k, c in cats.items()}, na_action="ignore"
         )
         wrong = (cat_service.notna() & (cat_service != out["service"])).to_numpy(dtype=bool)
-        flag(wrong, "category", out["category"], "the category belongs to another service")
+        problems.flag(wrong, "category", out["category"],
+                      "the category belongs to another service", Rule.INCONSISTENT)  # fmt: skip
 
-    for col in ("organization", *CONTACT_COLUMNS):
-        out[col] = _text(frame, col).to_numpy()
-    out["description"] = _text(frame, "description", strip=False).to_numpy()
-    out["description"] = out["description"].fillna("")
 
-    status = _text(frame, "status", strip=False)
-    norm_status = _per_unique(status, _code)
-    if not history:
-        norm_status = norm_status.fillna(Status.RECEIVED.value)
-    good_status = (norm_status.isna() | norm_status.isin([s.value for s in Status])).to_numpy()
-    flag(~good_status, "status", status, f"must be one of {[s.value for s in Status]}")
-    out["status"] = norm_status.to_numpy()
+def _check_times(
+    frame: pd.DataFrame, tz: str, problems: TableProblems
+) -> tuple[dict[str, np.ndarray], dict[str, pd.Series]]:
+    """Each time column in microseconds (-1 when missing), and the raw cells.
 
+    Flags cells that are not date-times, times in the future, a missing
+    receipt and times out of order.
+    """
     times: dict[str, np.ndarray] = {}
     raw_cols: dict[str, pd.Series] = {}
     limit = future_limit_us()
     for col in ("received_at", "answered_at", "closed_at", "outcome_at"):
-        raw = frame[col] if col in frame.columns else pd.Series([None] * n, dtype=object)
+        raw = frame[col] if col in frame.columns else pd.Series([None] * len(frame), dtype=object)
         raw = raw.reset_index(drop=True)
         raw_cols[col] = raw
         utc, bad = _parse_times(raw, tz)
-        flag(bad, col, raw, "not a date-time (use ISO 8601, e.g. 2024-01-31T09:30:00+01:00)")
+        problems.flag(bad, col, raw, "not a date-time (use ISO 8601, e.g. "
+                      "2024-01-31T09:30:00+01:00)", Rule.NOT_A_DATE)  # fmt: skip
         us = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
         us[utc.isna().to_numpy()] = -1
         times[col] = us
-        flag(us > limit, col, raw, FUTURE_MESSAGE)
+        problems.flag(us > limit, col, raw, FUTURE_MESSAGE, Rule.IN_FUTURE)
         if col == "received_at":
-            flag(raw.isna().to_numpy(), col, raw, "the date of receipt is missing")
+            problems.flag(raw.isna().to_numpy(), col, raw, "the date of receipt is missing",
+                          Rule.REQUIRED)  # fmt: skip
     rec, ans, clo = times["received_at"], times["answered_at"], times["closed_at"]
     out_at = times["outcome_at"]
-    for col, when, what in (
-        ("answered_at", ans, "answered"),
-        ("closed_at", clo, "closed"),
-        ("outcome_at", out_at, "forwarded or rejected"),
+    for col, when, earlier, what in (
+        ("answered_at", ans, rec, "answered before it was received"),
+        ("closed_at", clo, rec, "closed before it was received"),
+        ("outcome_at", out_at, rec, "forwarded or rejected before it was received"),
+        ("closed_at", clo, ans, "closed before it was answered"),
+        ("closed_at", clo, out_at, "closed before it was forwarded or rejected"),
     ):
-        flag((when >= 0) & (rec >= 0) & (when < rec), col, raw_cols[col],
-             f"{what} before it was received")  # fmt: skip
-    flag(
-        (clo >= 0) & (ans >= 0) & (clo < ans),
-        "closed_at",
-        raw_cols["closed_at"],
-        "closed before it was answered",
-    )
-    flag(
-        (clo >= 0) & (out_at >= 0) & (clo < out_at),
-        "closed_at",
-        raw_cols["closed_at"],
-        "closed before it was forwarded or rejected",
-    )
-
-    outcome_raw = _text(frame, "outcome", strip=False)
-    outcome = _per_unique(outcome_raw, _code)
-    flag(
-        (outcome.notna() & ~outcome.isin(OUTCOMES)).to_numpy(),
-        "outcome",
-        outcome_raw,
-        f"must be one of {list(OUTCOMES)} (or empty)",
-    )
-    out["outcome_note"] = _text(frame, "outcome_note").to_numpy()
-    out["outcome_target"] = _text(frame, "outcome_target").to_numpy()
-    for col in ("organization", "description", "outcome_note", "outcome_target",
-                *CONTACT_COLUMNS):  # fmt: skip
-        flag(unencodable(out[col]), col, out[col], NOT_UNICODE)
-    if not history:
-        outcome = _default_outcome(outcome, norm_status, ans)
-        _check_outcome(flag, frame, out, outcome, outcome_raw, norm_status, ans, out_at, raw_cols)
-    out["outcome"] = outcome.to_numpy()
-    out["received_us"] = rec
-    out["answered_us"] = ans
-    out["closed_us"] = clo
-    out["outcome_us"] = out_at
-
-    problem_table = (
-        pd.concat(problems, ignore_index=True).sort_values(["row", "column"], kind="stable")
-        if problems
-        else empty_problems()
-    )
-    problem_table = problem_table.reset_index(drop=True)
-    bad_rows = np.zeros(n, dtype=bool)
-    if len(problem_table):
-        bad_rows[problem_table["row"].to_numpy(dtype=np.int64) - 1] = True
-    return out[~bad_rows].reset_index(drop=True), problem_table
+        problems.flag((when >= 0) & (earlier >= 0) & (when < earlier), col, raw_cols[col], what,
+                      Rule.INCONSISTENT)  # fmt: skip
+    return times, raw_cols
 
 
 def _default_outcome(outcome: pd.Series, status: pd.Series, answered_us: np.ndarray) -> pd.Series:
@@ -452,17 +472,17 @@ def _default_outcome(outcome: pd.Series, status: pd.Series, answered_us: np.ndar
 
 
 def _check_outcome(
-    flag: Any,
-    frame: pd.DataFrame,
+    problems: TableProblems,
     out: pd.DataFrame,
     outcome: pd.Series,
     outcome_raw: pd.Series,
     status: pd.Series,
-    ans: np.ndarray,
-    out_at: np.ndarray,
+    times: dict[str, np.ndarray],
     raw_cols: dict[str, pd.Series],
 ) -> None:
     """Current-state checks: the outcome must fit the status and the dates."""
+    flag = functools.partial(problems.flag, rule=Rule.INCONSISTENT)
+    ans, out_at = times["answered_at"], times["outcome_at"]
     oc = outcome.to_numpy(dtype=object)
     st = status.to_numpy(dtype=object)
     known = outcome.isin(OUTCOMES).to_numpy()
