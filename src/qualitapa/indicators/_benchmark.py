@@ -219,19 +219,8 @@ def benchmark(
         [bool(getattr(defs.get(str(i)), "organizations", ())) for i in iv.indicator_labels],
         dtype=bool,
     )
-    n_rows = len(iv.value)
-    peer_col: Any = None
-    org_peer: np.ndarray | None = None
-    n_peer = 1
-    if peer_groups is not None:
-        mapping = peer_group_of(peer_groups, catalog)
-        org_group = pd.Series(mapping, dtype=object).reindex(iv.org_labels.astype(str))
-        peer_codes, peer_labels = pd.factorize(org_group.to_numpy(), sort=True)
-        org_peer = np.asarray(peer_codes, dtype=np.int32)  # one code per organization
-        n_peer = max(len(peer_labels), 1)
-        peer_col = pd.Categorical.from_codes(org_peer[iv.org], categories=pd.Index(peer_labels))
-
-    out = _Outputs(n_rows)
+    org_peer, n_peer, peer_col = _peer_codes(iv, peer_groups, catalog)
+    out = _Outputs(len(iv.value))
     block = _Block(
         iv=iv,
         sign_of_ind=sign_of_ind,
@@ -243,8 +232,40 @@ def benchmark(
         org_names=iv.org_labels.astype(str).to_numpy(),
         out=out,
     )
-    # Indicators are independent: work in blocks of whole indicators to bound
-    # the memory of temporaries (a loop over indicator blocks, not over rows).
+    _run_blocks(block, iv)
+    frame: dict[str, Any] = {
+        "organization": values["organization"].array,
+        "period": values["period"].array,
+        "indicator": values["indicator"].array,
+    }
+    if peer_col is not None:
+        frame["peer_group"] = peer_col
+    frame.update(_result_columns(iv, out, block.performer_texts))
+    return pd.DataFrame(frame, copy=False)
+
+
+def _peer_codes(
+    iv: Any, peer_groups: str | PeerGroup | Mapping[str, Any] | None, catalog: Any
+) -> tuple[np.ndarray | None, int, Any]:
+    """``(org_peer, n_peer, peer_col)``: each organization's peer group code, the number
+    of groups and the ``peer_group`` column (None, 1, None without peer groups)."""
+    if peer_groups is None:
+        return None, 1, None
+    mapping = peer_group_of(peer_groups, catalog)
+    org_group = pd.Series(mapping, dtype=object).reindex(iv.org_labels.astype(str))
+    peer_codes, peer_labels = pd.factorize(org_group.to_numpy(), sort=True)
+    org_peer = np.asarray(peer_codes, dtype=np.int32)  # one code per organization
+    peer_col = pd.Categorical.from_codes(org_peer[iv.org], categories=pd.Index(peer_labels))
+    return org_peer, max(len(peer_labels), 1), peer_col
+
+
+def _run_blocks(block: _Block, iv: Any) -> None:
+    """Run ``block`` over the rows of each block of whole indicators.
+
+    Indicators are independent: work in blocks of whole indicators to bound
+    the memory of temporaries (a loop over indicator blocks, not over rows).
+    """
+    n_rows = len(iv.value)
     n_ind = len(iv.indicator_labels)
     ind = iv.indicator
     in_order = bool(n_rows == 0 or (ind[1:] >= ind[:-1]).all())
@@ -258,34 +279,27 @@ def benchmark(
             rows = perm[rows]
         block.run(rows, lo, hi)
 
-    frame: dict[str, Any] = {
-        "organization": values["organization"].array,
-        "period": values["period"].array,
-        "indicator": values["indicator"].array,
+
+def _result_columns(iv: Any, out: _Outputs, performer_texts: list[str]) -> dict[str, Any]:
+    """The result columns from ``value`` on (:data:`BENCHMARK_COLUMNS`)."""
+    return {
+        "value": iv.value,
+        "rank": pd.arrays.IntegerArray(out.rank, out.rank_missing),
+        "percentile": out.percentile,
+        "quartile": pd.arrays.IntegerArray(out.quartile, out.quartile_missing),
+        "z_score": out.z_score,
+        "best_value": out.best_value,
+        "best_performers": pd.Categorical.from_codes(
+            out.best_code, categories=pd.Index(performer_texts, dtype=object)
+        ),
+        "is_best": out.is_best,
+        "gap_to_best": out.gap_to_best,
+        "gap_to_median": out.gap_to_median,
+        "n": out.n,
+        "comparison": pd.Categorical.from_codes(
+            out.comparison, categories=pd.Index(COMPARISON_LABELS)
+        ),
     }
-    if peer_col is not None:
-        frame["peer_group"] = peer_col
-    frame.update(
-        {
-            "value": iv.value,
-            "rank": pd.arrays.IntegerArray(out.rank, out.rank_missing),
-            "percentile": out.percentile,
-            "quartile": pd.arrays.IntegerArray(out.quartile, out.quartile_missing),
-            "z_score": out.z_score,
-            "best_value": out.best_value,
-            "best_performers": pd.Categorical.from_codes(
-                out.best_code, categories=pd.Index(block.performer_texts, dtype=object)
-            ),
-            "is_best": out.is_best,
-            "gap_to_best": out.gap_to_best,
-            "gap_to_median": out.gap_to_median,
-            "n": out.n,
-            "comparison": pd.Categorical.from_codes(
-                out.comparison, categories=pd.Index(COMPARISON_LABELS)
-            ),
-        }
-    )
-    return pd.DataFrame(frame, copy=False)
 
 
 #: Rows per block of indicators (bounds the memory of temporaries).
