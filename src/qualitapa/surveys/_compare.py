@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -229,6 +229,29 @@ def compare_groups(
     >>> w[["estimate_a", "test", "n_eff_a"]].round(3).to_dict("records")
     [{'estimate_a': 4.667, 'test': 'weighted_welch_t', 'n_eff_a': 4.5}]
     """
+    _check_options(responses, by, kind, test, weights)
+    w = None if weights is None else weights_of(responses, weights)
+    keys = responses[by]
+    if keys.isna().any():
+        raise DataError("group is missing", row=int(np.flatnonzero(keys.isna())[0]) + 1, column=by)
+    codes, labels = pd.factorize(keys, sort=True)
+    if len(labels) < 2:
+        raise DataError(f"comparisons need at least two groups in {by!r}")
+    series = _variables(instrument, responses, on, kind, top_box, variables)
+    labels_text = [str(x) for x in labels]
+    if w is not None:
+        out = _weighted_tests(series, codes, labels_text, w, kind, pairwise)
+    else:
+        out = _unweighted_tests(series, codes, labels_text, kind, test, pairwise)
+    out["p_adjusted"] = adjust_pvalues(out["p_value"].to_numpy(), correction)
+    out["significant"] = out["p_adjusted"] < alpha
+    return out[COLUMNS]
+
+
+def _check_options(
+    responses: pd.DataFrame, by: str, kind: str, test: str, weights: str | None
+) -> None:
+    """Raise on a missing grouping column or an unknown or impossible option."""
     if by not in responses.columns:
         raise DataError("grouping column is missing", column=by)
     if kind not in ("mean", "share"):
@@ -241,37 +264,23 @@ def compare_groups(
             "weights; use test='parametric' (design-based Welch t / F) with weights",
             column=weights,
         )
-    w = None if weights is None else weights_of(responses, weights)
-    keys = responses[by]
-    if keys.isna().any():
-        raise DataError("group is missing", row=int(np.flatnonzero(keys.isna())[0]) + 1, column=by)
-    codes, labels = pd.factorize(keys, sort=True)
-    n_groups = len(labels)
-    if n_groups < 2:
-        raise DataError(f"comparisons need at least two groups in {by!r}")
-    series: dict[str, np.ndarray] = {}
+
+
+def _variables(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    on: str,
+    kind: str,
+    top_box: int,
+    variables: Sequence[str] | None,
+) -> dict[str, np.ndarray]:
+    """The values to compare, by variable (item scores or top-box flags, or indices)."""
     if on == "items":
-        for q in instrument.questions:
-            if q.type.scaled and (variables is None or q.id in variables):
-                x = item_values(q, responses, reverse=True)
-                if kind == "share":
-                    assert q.scale is not None
-                    hi = q.scale.top_box(top_box)  # x is already reverse-coded
-                    x = np.where(np.isnan(x), np.nan, np.isin(x, hi).astype(float))
-                series[q.id] = x
+        series = _item_series(instrument, responses, kind, top_box, variables)
     elif on == "dimensions":
         if kind == "share":
             raise ValueError("shares are compared on items, not dimension indices")
-        sc = respondent_scores(instrument, responses)
-        with np.errstate(invalid="ignore"):
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                sc["overall"] = np.nanmean(sc.to_numpy(), axis=1) if len(sc.columns) else np.nan
-        for c in sc.columns:
-            if variables is None or c in variables:
-                series[str(c)] = sc[c].to_numpy(dtype=float)
+        series = _index_series(instrument, responses, variables)
     else:
         raise ValueError(f"on must be 'items' or 'dimensions', not {on!r}")
     if variables is not None:
@@ -280,29 +289,67 @@ def compare_groups(
             raise DataError(f"unknown variable(s) to compare: {unknown}")
     if not series:
         raise DataError("nothing to compare: the instrument has no scaled questions")
-    labels_text = [str(x) for x in labels]
-    if w is not None:
-        out = _weighted_tests(series, codes, labels_text, w, kind, pairwise)
-    else:
-        rows: list[dict[str, Any]] = []
-        for name, x in series.items():  # loop over variables and pairs, not respondents
-            parts = _split(x, codes, n_groups)
-            if n_groups > 2:
-                rows.append(_test_all(name, parts, kind, test))
-            if n_groups == 2 or pairwise:
-                for i, j in itertools.combinations(range(n_groups), 2):
-                    rows.append(
-                        _test_pair(
-                            name, parts[i], parts[j], labels_text[i], labels_text[j], kind, test
-                        )
-                    )
-        out = pd.DataFrame(rows)
-        out["weighted"] = False
-        out["n_eff_a"] = out["n_a"].astype(float)
-        out["n_eff_b"] = out["n_b"].astype(float)
-    out["p_adjusted"] = adjust_pvalues(out["p_value"].to_numpy(), correction)
-    out["significant"] = out["p_adjusted"] < alpha
-    return out[COLUMNS]
+    return series
+
+
+def _item_series(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    kind: str,
+    top_box: int,
+    variables: Sequence[str] | None,
+) -> dict[str, np.ndarray]:
+    """Each scaled item's reverse-coded scores (or top-box flags for ``kind='share'``)."""
+    series: dict[str, np.ndarray] = {}
+    for q in instrument.questions:
+        if q.type.scaled and (variables is None or q.id in variables):
+            x = item_values(q, responses, reverse=True)
+            if kind == "share":
+                assert q.scale is not None
+                hi = q.scale.top_box(top_box)  # x is already reverse-coded
+                x = np.where(np.isnan(x), np.nan, np.isin(x, hi).astype(float))
+            series[q.id] = x
+    return series
+
+
+def _index_series(
+    instrument: Instrument, responses: pd.DataFrame, variables: Sequence[str] | None
+) -> dict[str, np.ndarray]:
+    """Each respondent's dimension indices and their mean (``overall``)."""
+    sc = respondent_scores(instrument, responses)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sc["overall"] = np.nanmean(sc.to_numpy(), axis=1) if len(sc.columns) else np.nan
+    return {
+        str(c): sc[c].to_numpy(dtype=float)
+        for c in sc.columns
+        if variables is None or c in variables
+    }
+
+
+def _unweighted_tests(
+    series: Mapping[str, np.ndarray],
+    codes: np.ndarray,
+    labels: list[str],
+    kind: str,
+    test: str,
+    pairwise: bool,
+) -> pd.DataFrame:
+    """The tests of a simple random sample: all groups, then pairs."""
+    n_groups = len(labels)
+    rows: list[dict[str, Any]] = []
+    for name, x in series.items():  # loop over variables and pairs, not respondents
+        parts = _split(x, codes, n_groups)
+        if n_groups > 2:
+            rows.append(_test_all(name, parts, kind, test))
+        if n_groups == 2 or pairwise:
+            for i, j in itertools.combinations(range(n_groups), 2):
+                rows.append(_test_pair(name, parts[i], parts[j], labels[i], labels[j], kind, test))
+    out = pd.DataFrame(rows)
+    out["weighted"] = False
+    out["n_eff_a"] = out["n_a"].astype(float)
+    out["n_eff_b"] = out["n_b"].astype(float)
+    return out
 
 
 def _welch_t(m: np.ndarray, var: np.ndarray, nu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
