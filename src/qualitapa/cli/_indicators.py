@@ -2,46 +2,59 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import attrs
 import click
 import pandas as pd
 
 from qualitapa.cli._main import (
     catalog_for,
     cli,
-    definitions_option,
+    echo,
     emit,
-    input_options,
+    for_people,
     listed,
     nothing,
-    output_options,
     read_input,
     select_period,
 )
+from qualitapa.cli._options import (
+    choice_option,
+    definitions_option,
+    file_argument,
+    input_options,
+    output_options,
+)
 from qualitapa.errors import DefinitionError
 from qualitapa.models import Dimension
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 _service_option = click.option("--service", "-s", default=None, help="Only this service.")
 _indicator_option = click.option(
     "--indicator", "-i", "indicators", multiple=True, help="Only this indicator. Repeatable."
 )
-_errors_option = click.option(
+_errors_option = choice_option(
     "--errors",
-    type=click.Choice(["raise", "report"]),
+    choices=["raise", "report"],
     default="raise",
-    show_default=True,
     help="On invalid raw values: stop with the list of problems, or compute the rest and "
     "give status 'invalid_input'.",
 )
-_data_argument = click.argument(
-    "data", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
 
 
-def _select(catalog: Any, service: str | None, ids: tuple[str, ...]) -> list[Any]:
+def _data_options(command: Callable[..., None]) -> Callable[..., None]:
+    """DATA, ``--service`` and ``--indicator``: what to compute from which file."""
+    return file_argument("data")(_service_option(_indicator_option(command)))
+
+
+def _select(catalog: Catalog, service: str | None, ids: tuple[str, ...]) -> list[Any]:
     if ids:
         chosen = [catalog.indicators[i] for i in ids]
     elif service:
@@ -57,48 +70,73 @@ def _select(catalog: Any, service: str | None, ids: tuple[str, ...]) -> list[Any
     return chosen
 
 
-def _compute(
-    defs: list[Any], frame: pd.DataFrame, catalog: Any, path: Path, errors: str
-) -> pd.DataFrame:
-    """compute(), failing when not one value could be computed (and saying why)."""
-    from qualitapa.indicators import compute
-    from qualitapa.indicators._definitions import organization_variables
+@attrs.frozen
+class _Data:
+    """DATA of a command with the indicators chosen by ``--service``/``--indicator``."""
 
-    result = compute(defs, frame, catalog=catalog, source=str(path), errors=errors)  # type: ignore[arg-type]
-    status = result["status"].astype(str)
-    if len(result) and (status == "ok").any():
-        return result
-    counts = ", ".join(f"{k} {v}" for k, v in status.value_counts().items())
-    needed = set().union(*(d.variables for d in defs))
-    given = set(frame["variable"].astype(str)) if "variable" in frame.columns else set(frame)
-    offered = organization_variables(list(catalog.organizations.values()))
-    absent = sorted(needed - given - offered)
-    lacking = f"; the data lack {listed(absent)}" if absent else ""
-    raise nothing(
-        f"no indicator could be computed{f' ({counts})' if counts else ''}{lacking}; run "
-        "'qualitapa indicators check' on the file to see why",
-        source=path,
-    )
+    path: Path
+    catalog: Catalog
+    service: str | None
+    ids: tuple[str, ...]
 
+    def definitions(self) -> list[Any]:
+        return _select(self.catalog, self.service, self.ids)
 
-def _values(
-    path: Path, catalog: Any, service: str | None, ids: tuple[str, ...], errors: str
-) -> pd.DataFrame:
-    """Indicator values from a file: computed from raw data, or read as they are."""
-    frame = read_input(path, catalog=catalog)
-    if "indicator" in frame.columns:
+    def read(self) -> pd.DataFrame:
+        return read_input(self.path, catalog=self.catalog)
+
+    def compute(self, errors: str, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+        """compute(), failing when not one value could be computed (and saying why)."""
+        from qualitapa.indicators import compute, missing_variables
+
+        defs = self.definitions()
+        frame = self.read() if frame is None else frame
+        result = compute(defs, frame, catalog=self.catalog, source=str(self.path), errors=errors)  # type: ignore[arg-type]
+        status = result["status"].astype(str)
+        if len(result) and (status == "ok").any():
+            return result
+        counts = ", ".join(f"{k} {v}" for k, v in status.value_counts().items())
+        absent = missing_variables(frame, defs, catalog=self.catalog)
+        lacking = f"; the data lack {listed(absent)}" if absent else ""
+        raise nothing(
+            f"no indicator could be computed{f' ({counts})' if counts else ''}{lacking}; run "
+            "'qualitapa indicators check' on the file to see why",
+            source=self.path,
+        )
+
+    def values(self, errors: str) -> pd.DataFrame:
+        """Indicator values: computed from raw data, or read as they are."""
+        frame = self.read()
+        if "indicator" not in frame.columns:
+            return self.compute(errors, frame)
         values = frame
-        if ids or service:
-            wanted = sorted({d.id for d in _select(catalog, service, ids)})  # unknown -> error
+        if self.ids or self.service:
+            wanted = sorted({d.id for d in self.definitions()})  # unknown -> error
             values = values[values["indicator"].astype(str).isin(wanted)]
             if values.empty:
                 have = sorted(set(frame["indicator"].dropna().astype(str)))
                 raise nothing(
                     f"no values of {listed(wanted)} in the file (it has {listed(have)})",
-                    source=path,
+                    source=self.path,
                 )
         return values.reset_index(drop=True)
-    return _compute(_select(catalog, service, ids), frame, catalog, path, errors)
+
+
+def _with_data(command: Callable[..., None]) -> Callable[..., None]:
+    """DATA, ``--service``, ``--indicator`` and ``-d`` become one :class:`_Data`."""
+
+    @functools.wraps(command)
+    def run(
+        *,
+        data: Path,
+        service: str | None,
+        indicators: tuple[str, ...],
+        definitions: tuple[Path, ...],
+        **options: Any,
+    ) -> None:
+        command(_Data(data, catalog_for(definitions), service, indicators), **options)
+
+    return run
 
 
 @cli.group("indicators")
@@ -179,29 +217,19 @@ def indicators_show(indicator_id: str, definitions: tuple[Path, ...], fmt: str) 
 
 
 @indicators_group.command("check")
-@_data_argument
-@_service_option
-@_indicator_option
+@_data_options
 @definitions_option
 @input_options
 @output_options
-def indicators_check(
-    data: Path,
-    service: str | None,
-    indicators: tuple[str, ...],
-    definitions: tuple[Path, ...],
-    fmt: str | None,
-    output: Path | None,
-) -> None:
+@_with_data
+def indicators_check(data: _Data, fmt: str | None, output: Path | None) -> None:
     """List the problems in raw DATA (non-numeric, duplicate, impossible values)."""
     from qualitapa.indicators import check_data
 
-    catalog = catalog_for(definitions)
-    defs = _select(catalog, service, indicators)
-    frame = read_input(data, catalog=catalog)
-    problems = check_data(frame, defs, catalog=catalog, source=str(data))
-    if problems.empty and fmt in (None, "table") and output is None:
-        click.echo(f"no problems in {len(frame)} row(s) of {data}", err=True)
+    defs, frame = data.definitions(), data.read()
+    problems = check_data(frame, defs, catalog=data.catalog, source=str(data.path))
+    if problems.empty and for_people(fmt, output):
+        echo(f"no problems in {len(frame)} row(s) of {data.path}", err=True)
         return
     emit(problems, fmt, output)
     if len(problems):
@@ -209,51 +237,31 @@ def indicators_check(
 
 
 @indicators_group.command("compute")
-@_data_argument
-@_service_option
-@_indicator_option
+@_data_options
 @_errors_option
 @definitions_option
 @input_options
 @output_options
-def indicators_compute(
-    data: Path,
-    service: str | None,
-    indicators: tuple[str, ...],
-    errors: str,
-    definitions: tuple[Path, ...],
-    fmt: str | None,
-    output: Path | None,
-) -> None:
+@_with_data
+def indicators_compute(data: _Data, errors: str, fmt: str | None, output: Path | None) -> None:
     """Compute indicators from raw DATA (CSV or Excel; long or wide).
 
     Long data has columns organization, period, variable, value; wide data
     has organization, period and one column per variable.
     """
-    catalog = catalog_for(definitions)
-    defs = _select(catalog, service, indicators)
-    frame = read_input(data, catalog=catalog)
-    emit(_compute(defs, frame, catalog, data, errors), fmt, output)
+    emit(data.compute(errors), fmt, output)
 
 
 @indicators_group.command("trends")
-@_data_argument
-@_service_option
-@_indicator_option
+@_data_options
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level.")
 @_errors_option
 @definitions_option
 @input_options
 @output_options
+@_with_data
 def indicators_trends(
-    data: Path,
-    service: str | None,
-    indicators: tuple[str, ...],
-    alpha: float,
-    errors: str,
-    definitions: tuple[Path, ...],
-    fmt: str | None,
-    output: Path | None,
+    data: _Data, alpha: float, errors: str, fmt: str | None, output: Path | None
 ) -> None:
     """Trends per organization and indicator (Theil-Sen slope, Mann-Kendall test).
 
@@ -262,40 +270,26 @@ def indicators_trends(
     """
     from qualitapa.indicators import trends
 
-    catalog = catalog_for(definitions)
-    values = _values(data, catalog, service, indicators, errors)
-    emit(trends(values, catalog=catalog, alpha=alpha, source=str(data)), fmt, output)
+    values = data.values(errors)
+    emit(trends(values, catalog=data.catalog, alpha=alpha, source=str(data.path)), fmt, output)
 
 
 @indicators_group.command("targets")
-@_data_argument
-@_service_option
-@_indicator_option
+@_data_options
 @_errors_option
 @definitions_option
 @input_options
 @output_options
-def indicators_targets(
-    data: Path,
-    service: str | None,
-    indicators: tuple[str, ...],
-    errors: str,
-    definitions: tuple[Path, ...],
-    fmt: str | None,
-    output: Path | None,
-) -> None:
+@_with_data
+def indicators_targets(data: _Data, errors: str, fmt: str | None, output: Path | None) -> None:
     """Compare values with the indicators' targets (met / not met, gap)."""
     from qualitapa.indicators import targets
 
-    catalog = catalog_for(definitions)
-    values = _values(data, catalog, service, indicators, errors)
-    emit(targets(values, catalog=catalog, source=str(data)), fmt, output)
+    emit(targets(data.values(errors), catalog=data.catalog, source=str(data.path)), fmt, output)
 
 
 @cli.command("benchmark")
-@_data_argument
-@_service_option
-@_indicator_option
+@_data_options
 @click.option("--period", "-p", default=None, help="Only this period (e.g. 2024).")
 @click.option(
     "--peer-group", "-g", default=None, help="Compare within the groups of this peer group id."
@@ -311,15 +305,13 @@ def indicators_targets(
 @definitions_option
 @input_options
 @output_options
+@_with_data
 def benchmark_command(
-    data: Path,
-    service: str | None,
-    indicators: tuple[str, ...],
+    data: _Data,
     period: str | None,
     peer_group: str | None,
     min_compared: int,
     errors: str,
-    definitions: tuple[Path, ...],
     fmt: str | None,
     output: Path | None,
 ) -> None:
@@ -330,16 +322,16 @@ def benchmark_command(
     """
     from qualitapa.indicators import benchmark
 
-    catalog = catalog_for(definitions)
+    catalog = data.catalog
     if peer_group is not None:
         catalog.peer_groups[peer_group]  # unknown peer group -> error with suggestions
-    values = select_period(_values(data, catalog, service, indicators, errors), period, data)
+    values = select_period(data.values(errors), period, data.path)
     result = benchmark(
         values,
         catalog=catalog,
         peer_groups=peer_group,
         min_compared=min_compared,
-        source=str(data),
+        source=str(data.path),
     )
     keys = ["indicator", "period", *(["peer_group"] if peer_group else [])]
     result = result.sort_values([*keys, "rank", "organization"], na_position="last")

@@ -7,8 +7,9 @@ the private modules of this package.
   :class:`Target` (plugins contribute them, in Python or TOML).
 * The formula language: :class:`Formula` (parsed once, never ``eval``-ed).
 * Data functions: :func:`compute` (raw data -> indicator values with a
-  status), :func:`check_data`, :func:`benchmark` (ranks, percentiles, best
-  performers, gaps, peer groups), :func:`changes` and :func:`trends`
+  status), :func:`check_data`, :func:`missing_variables`, :func:`benchmark`
+  (ranks, percentiles, best performers, gaps, peer groups), :func:`changes`
+  and :func:`trends`
   (year-on-year, CAGR, Theil-Sen, Mann-Kendall), :func:`targets`.
 
 Composite indices, their uncertainty, DEA and group ratios live in
@@ -40,6 +41,7 @@ from qualitapa.indicators._definitions import (
     Variable,
 )
 from qualitapa.indicators._formula import FUNCTIONS, Evaluation, Formula, ValueStatus
+from qualitapa.indicators._missing import missing_variables
 from qualitapa.indicators._targets import TARGETS_COLUMNS, targets
 from qualitapa.indicators._trends import CHANGES_COLUMNS, TRENDS_COLUMNS, changes, trends
 
@@ -65,6 +67,7 @@ __all__ = [
     "changes",
     "check_data",
     "compute",
+    "missing_variables",
     "peer_group_of",
     "targets",
     "trends",

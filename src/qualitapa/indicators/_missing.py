@@ -1,0 +1,73 @@
+"""Which variables of a set of indicators neither the data nor the catalog offer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from qualitapa.indicators._definitions import IndicatorDefinition, organization_variables
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
+
+__all__ = ["missing_variables"]
+
+
+def missing_variables(
+    data: pd.DataFrame,
+    definitions: Iterable[IndicatorDefinition],
+    *,
+    catalog: Catalog | None = None,
+) -> list[str]:
+    """The variables the formulas of ``definitions`` need and nobody offers, sorted.
+
+    A variable is offered by the data (long data: a value of its
+    ``variable`` column; wide data: a column) or by the organization
+    records of ``catalog`` (``population`` and their attributes), as
+    :func:`compute` looks them up. An indicator whose variable is missing
+    cannot be computed for anyone: this says what to add to the data.
+
+    Parameters
+    ----------
+    data
+        Raw data, long (``organization, period, variable, value``) or wide
+        (one column per variable).
+    definitions
+        The indicators to compute.
+    catalog
+        Its organizations' variables count as offered.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from qualitapa.indicators import IndicatorDefinition
+    >>> per_fte = IndicatorDefinition(
+    ...     "registry.certificates_per_fte", "Certificati per addetto", "registry",
+    ...     "efficiency", "certificates / fte", "higher_is_better")
+    >>> per_1000 = IndicatorDefinition(
+    ...     "registry.certificates_per_1000", "Certificati per 1.000 abitanti", "registry",
+    ...     "efficiency", "certificates / population * 1000", "higher_is_better")
+    >>> raw = pd.DataFrame({"organization": "modena", "period": 2024,
+    ...                     "variable": ["certificates"], "value": [12000]})
+    >>> missing_variables(raw, [per_fte, per_1000])
+    ['fte']
+
+    ``population`` is not missing: organization records can offer it. Wide
+    data offer their columns:
+
+    >>> missing_variables(pd.DataFrame({"certificates": [1], "fte": [2]}), [per_fte])
+    []
+    """
+    needed: set[str] = set().union(*(d.variables for d in definitions))
+    if "variable" in data.columns:
+        given = set(data["variable"].dropna().astype(str))
+    else:
+        given = {str(c) for c in data.columns}
+    orgs = list(catalog.organizations.values()) if catalog is not None else []
+    return sorted(needed - given - organization_variables(orgs))
