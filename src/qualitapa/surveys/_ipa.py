@@ -16,6 +16,7 @@ given values.
 from __future__ import annotations
 
 import enum
+import functools
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.errors import DataError
-from qualitapa.surveys._models import Instrument
+from qualitapa.surveys._models import Instrument, Question
 from qualitapa.surveys._scoring import _with_keys, item_values, respondent_scores
 from qualitapa.surveys._stats import Groups, make_groups, summarise, weights_of
 
@@ -204,64 +205,15 @@ def ipa(
     items = instrument.items()
     if len(items) < 2:
         raise DataError("importance-performance analysis needs at least two scored items")
-    imp_of = instrument.importance_items()
-    if importance == "auto":
-        importance = "stated" if all(q.id in imp_of for q in items) else "derived"
-    if importance == "stated":
-        missing = [q.id for q in items if q.id not in imp_of]
-        if missing:
-            raise DataError(f"no importance item for {missing}; use importance='derived'")
-    elif importance != "derived":
-        raise ValueError(f"importance must be 'auto', 'stated' or 'derived', not {importance!r}")
+    importance = _importance_kind(instrument, items, importance)
     groups = make_groups(responses, by)
     w = weights_of(responses, weights)
-    perf_x = np.column_stack(
-        [q.scale.rescale(item_values(q, responses, reverse=True)) for q in items]  # type: ignore[union-attr]
+    items, perf_x, imp_x, target = _item_matrices(instrument, responses, items, importance, overall)
+    compute = functools.partial(
+        _perf_imp, perf_x=perf_x, imp_x=imp_x, target=target, groups=groups, derived=derived
     )
-    if importance == "stated":
-        imp_qs = [instrument.question(imp_of[q.id]) for q in items]
-        imp_x = np.column_stack(
-            [q.scale.rescale(item_values(q, responses)) for q in imp_qs]  # type: ignore[union-attr]
-        )
-        target = None
-    else:
-        if overall is not None:
-            oq = instrument.question(overall)
-            if not oq.type.scaled:
-                raise DataError(f"overall satisfaction question {overall!r} is not scaled")
-            target = oq.scale.rescale(item_values(oq, responses, reverse=True))  # type: ignore[union-attr]
-            items_used = [q for q in items if q.id != overall]
-        else:
-            sc = respondent_scores(instrument, responses).to_numpy()
-            with np.errstate(invalid="ignore"):
-                target = np.nanmean(np.where(np.isnan(sc), np.nan, sc), axis=1) if sc.size else sc
-            items_used = items
-        if len(items_used) < len(items):
-            keep = [i for i, q in enumerate(items) if q.id != overall]
-            perf_x = perf_x[:, keep]
-            items = items_used
-        imp_x = None
-
-    def compute(wb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        s = summarise(perf_x, wb, groups)
-        if imp_x is not None:
-            imp = summarise(imp_x, wb, groups).mean
-        else:
-            imp = _importance_derived(perf_x, target, wb, groups, derived)  # type: ignore[arg-type]
-        return s.mean, imp, s.n
-
+    crossing = functools.partial(_crossing, axes=axes, n_groups=groups.n)
     perf, imp, n = compute(w)
-
-    def crossing(p: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if isinstance(axes, tuple):
-            return np.full((groups.n, 1), float(axes[0])), np.full((groups.n, 1), float(axes[1]))
-        if axes not in ("mean", "median"):
-            raise ValueError(f"axes must be 'mean', 'median' or (x, y), not {axes!r}")
-        fn = np.nanmean if axes == "mean" else np.nanmedian
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return fn(p, axis=1, keepdims=True), fn(i, axis=1, keepdims=True)
-
     x0, y0 = crossing(perf, imp)
     quad = _quadrant_codes(perf, imp, x0, y0)
     membership = np.full(perf.shape, np.nan)
@@ -298,6 +250,93 @@ def ipa(
         "membership": membership.ravel(),
     }
     return _with_keys(groups, cols, k)
+
+
+def _importance_kind(instrument: Instrument, items: Sequence[Question], importance: str) -> str:
+    """``"stated"`` or ``"derived"``, from the ``importance`` option and the instrument."""
+    imp_of = instrument.importance_items()
+    if importance == "auto":
+        importance = "stated" if all(q.id in imp_of for q in items) else "derived"
+    if importance == "stated":
+        missing = [q.id for q in items if q.id not in imp_of]
+        if missing:
+            raise DataError(f"no importance item for {missing}; use importance='derived'")
+    elif importance != "derived":
+        raise ValueError(f"importance must be 'auto', 'stated' or 'derived', not {importance!r}")
+    return importance
+
+
+def _item_matrices(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    items: list[Question],
+    importance: str,
+    overall: str | None,
+) -> tuple[list[Question], np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """``(items, performance, importance, target)``: rescaled scores, one column per item.
+
+    Stated importance: the importance items' scores, no target. Derived: no
+    importance matrix, and the target the importance is derived from (the
+    ``overall`` question, left out of the items, or each respondent's mean index).
+    """
+    perf_x = np.column_stack(
+        [q.scale.rescale(item_values(q, responses, reverse=True)) for q in items]  # type: ignore[union-attr]
+    )
+    if importance == "stated":
+        imp_of = instrument.importance_items()
+        imp_qs = [instrument.question(imp_of[q.id]) for q in items]
+        imp_x = np.column_stack(
+            [q.scale.rescale(item_values(q, responses)) for q in imp_qs]  # type: ignore[union-attr]
+        )
+        return items, perf_x, imp_x, None
+    if overall is not None:
+        oq = instrument.question(overall)
+        if not oq.type.scaled:
+            raise DataError(f"overall satisfaction question {overall!r} is not scaled")
+        target = oq.scale.rescale(item_values(oq, responses, reverse=True))  # type: ignore[union-attr]
+        items_used = [q for q in items if q.id != overall]
+    else:
+        sc = respondent_scores(instrument, responses).to_numpy()
+        with np.errstate(invalid="ignore"):
+            target = np.nanmean(np.where(np.isnan(sc), np.nan, sc), axis=1) if sc.size else sc
+        items_used = items
+    if len(items_used) < len(items):
+        keep = [i for i, q in enumerate(items) if q.id != overall]
+        perf_x = perf_x[:, keep]
+        items = items_used
+    return items, perf_x, None, target
+
+
+def _perf_imp(
+    wb: np.ndarray,
+    *,
+    perf_x: np.ndarray,
+    imp_x: np.ndarray | None,
+    target: np.ndarray | None,
+    groups: Groups,
+    derived: str,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Performance, importance and count per group and item, with weights ``wb``."""
+    s = summarise(perf_x, wb, groups)
+    if imp_x is not None:
+        imp = summarise(imp_x, wb, groups).mean
+    else:
+        imp = _importance_derived(perf_x, target, wb, groups, derived)  # type: ignore[arg-type]
+    return s.mean, imp, s.n
+
+
+def _crossing(
+    p: np.ndarray, i: np.ndarray, *, axes: str | tuple[float, float], n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where the axes cross, per group: given, or the mean or median of the items."""
+    if isinstance(axes, tuple):
+        return np.full((n_groups, 1), float(axes[0])), np.full((n_groups, 1), float(axes[1]))
+    if axes not in ("mean", "median"):
+        raise ValueError(f"axes must be 'mean', 'median' or (x, y), not {axes!r}")
+    fn = np.nanmean if axes == "mean" else np.nanmedian
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return fn(p, axis=1, keepdims=True), fn(i, axis=1, keepdims=True)
 
 
 def servqual_gap(
