@@ -10,23 +10,24 @@ import pandas as pd
 from qualitapa.cli._main import (
     catalog_for,
     cli,
-    definitions_option,
     emit,
     get_catalog,
-    input_options,
     nothing,
-    output_options,
     read_input,
     select_period,
 )
-
-
-def _names(text: str) -> list[str]:
-    return [t.strip() for t in text.split(",") if t.strip()]
+from qualitapa.cli._options import (
+    choice_option,
+    definitions_option,
+    file_argument,
+    input_options,
+    names,
+    output_options,
+)
 
 
 @cli.command("composite")
-@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@file_argument("data")
 @click.option("--index", "index_id", required=True, help="Id of the composite index.")
 @definitions_option
 @click.option("--period", "-p", default=None, help="Only this period.")
@@ -38,11 +39,10 @@ def _names(text: str) -> list[str]:
     help="Monte Carlo runs: add median rank and 5th-95th percentile rank interval.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option(
+@choice_option(
     "--show",
-    type=click.Choice(["index", "all", "contributions", "sensitivity"]),
+    choices=["index", "all", "contributions", "sensitivity"],
     default="index",
-    show_default=True,
     help="The composite only, with its sub-indices, the contributions of each component, "
     "or (with --uncertainty) the sensitivity summary.",
 )
@@ -100,31 +100,20 @@ def composite_command(
     emit(out.reset_index(drop=True), fmt, output, title=f"{definition.label}")
 
 
+_RTS = ["crs", "vrs", "irs", "drs"]
+
+
 @cli.command("dea")
-@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@file_argument("data")
 @click.option("--inputs", required=True, help="Comma-separated input columns (resources).")
 @click.option("--outputs", required=True, help="Comma-separated output columns (services).")
-@click.option(
-    "--rts",
-    type=click.Choice(["crs", "vrs", "irs", "drs"]),
-    default="crs",
-    show_default=True,
-    help="Returns to scale.",
+@choice_option(
+    "--rts", choices=["crs", "vrs", "irs", "drs"], default="crs", help="Returns to scale."
 )
-@click.option(
-    "--orientation",
-    type=click.Choice(["input", "output"]),
-    default="input",
-    show_default=True,
-)
+@choice_option("--orientation", choices=["input", "output"], default="input")
 @click.option("--super", "super_eff", is_flag=True, help="Add super-efficiency scores.")
 @click.option("--period", "-p", default=None, help="Only this period (needs a period column).")
-@click.option(
-    "--show",
-    type=click.Choice(["scores", "targets", "lambdas"]),
-    default="scores",
-    show_default=True,
-)
+@choice_option("--show", choices=["scores", "targets", "lambdas"], default="scores")
 @input_options
 @output_options
 def dea_command(
@@ -145,8 +134,8 @@ def dea_command(
     frame = select_period(read_input(data, catalog=get_catalog()), period, data)
     res = dea(
         frame,
-        inputs=_names(inputs),
-        outputs=_names(outputs),
+        inputs=names(inputs),
+        outputs=names(outputs),
         rts=rts,
         orientation=orientation,
         super_efficiency=super_eff,

@@ -139,6 +139,14 @@ def _with_data(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
+def _computing(command: Callable[..., None]) -> Callable[..., None]:
+    """``--errors``, ``-d``, the input and output options; DATA as one :class:`_Data`.
+
+    The options of a command that computes from DATA, after its own options.
+    """
+    return _errors_option(definitions_option(input_options(output_options(_with_data(command)))))
+
+
 @cli.group("indicators")
 def indicators_group() -> None:
     """Indicator definitions, computation from raw data, trends and targets."""
@@ -238,11 +246,7 @@ def indicators_check(data: _Data, fmt: str | None, output: Path | None) -> None:
 
 @indicators_group.command("compute")
 @_data_options
-@_errors_option
-@definitions_option
-@input_options
-@output_options
-@_with_data
+@_computing
 def indicators_compute(data: _Data, errors: str, fmt: str | None, output: Path | None) -> None:
     """Compute indicators from raw DATA (CSV or Excel; long or wide).
 
@@ -255,11 +259,7 @@ def indicators_compute(data: _Data, errors: str, fmt: str | None, output: Path |
 @indicators_group.command("trends")
 @_data_options
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level.")
-@_errors_option
-@definitions_option
-@input_options
-@output_options
-@_with_data
+@_computing
 def indicators_trends(
     data: _Data, alpha: float, errors: str, fmt: str | None, output: Path | None
 ) -> None:
@@ -276,11 +276,7 @@ def indicators_trends(
 
 @indicators_group.command("targets")
 @_data_options
-@_errors_option
-@definitions_option
-@input_options
-@output_options
-@_with_data
+@_computing
 def indicators_targets(data: _Data, errors: str, fmt: str | None, output: Path | None) -> None:
     """Compare values with the indicators' targets (met / not met, gap)."""
     from qualitapa.indicators import targets
@@ -301,11 +297,7 @@ def indicators_targets(data: _Data, errors: str, fmt: str | None, output: Path |
     show_default=True,
     help="Rank nobody when fewer organizations have a value in a comparison.",
 )
-@_errors_option
-@definitions_option
-@input_options
-@output_options
-@_with_data
+@_computing
 def benchmark_command(
     data: _Data,
     period: str | None,

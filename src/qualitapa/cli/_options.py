@@ -27,6 +27,7 @@ __all__ = [
     "definitions_option",
     "file_argument",
     "file_option",
+    "folder_option",
     "input_options",
     "lang_option",
     "names",
@@ -74,6 +75,17 @@ def target_option(
         default=default,
         required=required,
         show_default=show_default,
+        help=help,
+    )
+
+
+def folder_option(*decls: str, default: Path, help: str) -> Decorator:
+    """An option naming a folder to write into (created if need be)."""
+    return click.option(
+        *decls,
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=True,
         help=help,
     )
 

@@ -12,7 +12,8 @@ from typing import Any
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, echo, emit, get_catalog, output_options
+from qualitapa.cli._main import cli, echo, emit, for_people, get_catalog
+from qualitapa.cli._options import folder_option, output_options
 from qualitapa.errors import DefinitionError, PluginWarning
 
 _NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
@@ -90,14 +91,7 @@ def _render_template(name: str) -> dict[str, str]:
 
 @plugin_group.command("new")
 @click.argument("name")
-@click.option(
-    "--directory",
-    "-d",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Where to create the plugin folder.",
-)
+@folder_option("--directory", "-d", default=Path("."), help="Where to create the plugin folder.")
 def plugin_new(name: str, directory: Path) -> None:
     """Scaffold a plugin package NAME (e.g. demo-city) ready to install.
 
@@ -154,7 +148,7 @@ def plugin_check(names: tuple[str, ...], fmt: str | None, output: Path | None) -
         ],
         columns=["severity", "plugin", "kind", "item", "message"],
     )
-    if frame.empty and fmt in (None, "table") and output is None:
+    if frame.empty and for_people(fmt, output):
         checked = ", ".join(names) if names else f"{len(known)} plugin(s)"
         echo(f"ok: no problems in {checked}")
     else:
