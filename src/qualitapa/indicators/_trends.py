@@ -278,42 +278,13 @@ def trends(
     )}  # fmt: skip
     p_value = 2.0 * stats.norm.sf(np.abs(res["mk_z"]))
 
-    valid = ~np.isnan(y)
-    any_valid = valid.any(axis=1)
-    first_idx = np.where(any_valid, valid.argmax(axis=1), 0)
-    last_idx = np.where(any_valid, t - 1 - valid[:, ::-1].argmax(axis=1), 0)
-    rows = np.arange(n_series)
-    first_value = np.where(any_valid, y[rows, first_idx], np.nan)
-    last_value = np.where(any_valid, y[rows, last_idx], np.nan)
-    years = x[last_idx] - x[first_idx]
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = last_value / first_value
-        cagr = np.where(
-            (first_value > 0) & (last_value > 0) & (years > 0),
-            100.0 * (np.power(ratio, 1.0 / years) - 1.0),
-            np.nan,
-        )
-        cagr[~np.isfinite(cagr)] = np.nan
-        # the series' own last change: from the period one unit before its last
-        # value (missing if that period has no value), whatever other series have
-        pos = pd.Index(x).get_indexer(x[last_idx] - 1)  # -1 where no such period
-        found = any_valid & (pos >= 0)
-        prev = np.where(found, y[rows, np.maximum(pos, 0)], np.nan)
-        change = np.where(prev != 0, 100.0 * (last_value - prev) / np.abs(prev), np.nan)
-        change[~np.isfinite(change)] = np.nan
+    any_valid, first_idx, last_idx, first_value, last_value, change, cagr = _ends(y, x)
 
     n_ind = max(len(iv.indicator_labels), 1)
     org_code, ind_code = series_keys // n_ind, series_keys % n_ind
     ind_ids = [str(i) for i in iv.indicator_labels]
     sign = np.array([polarity[i].sign for i in ind_ids], dtype=np.int8)[ind_code]
-    direction = np.sign(res["mk_s"])
-    significant = p_value < alpha
-    trend = np.full(n_series, "stable", dtype=object)
-    trend[significant & (direction * sign > 0)] = "improving"
-    trend[significant & (direction * sign < 0)] = "worsening"
-    trend[significant & (sign == 0) & (direction > 0)] = "increasing"
-    trend[significant & (sign == 0) & (direction < 0)] = "decreasing"
-    trend[res["n"] < min_periods] = "insufficient_data"
+    trend = _trend_class(res["mk_s"], p_value < alpha, sign, res["n"] >= min_periods)
 
     period_labels = iv.period_labels
     return pd.DataFrame(
@@ -349,3 +320,52 @@ def trends(
             ),
         }
     )
+
+
+def _ends(
+    y: np.ndarray, x: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each series' first and last value, last change and compound annual growth.
+
+    ``(any_valid, first_idx, last_idx, first_value, last_value, change, cagr)``
+    for the series (rows) of ``y`` over the numeric periods ``x``.
+    """
+    n_series, t = y.shape
+    valid = ~np.isnan(y)
+    any_valid = valid.any(axis=1)
+    first_idx = np.where(any_valid, valid.argmax(axis=1), 0)
+    last_idx = np.where(any_valid, t - 1 - valid[:, ::-1].argmax(axis=1), 0)
+    rows = np.arange(n_series)
+    first_value = np.where(any_valid, y[rows, first_idx], np.nan)
+    last_value = np.where(any_valid, y[rows, last_idx], np.nan)
+    years = x[last_idx] - x[first_idx]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = last_value / first_value
+        cagr = np.where(
+            (first_value > 0) & (last_value > 0) & (years > 0),
+            100.0 * (np.power(ratio, 1.0 / years) - 1.0),
+            np.nan,
+        )
+        cagr[~np.isfinite(cagr)] = np.nan
+        # the series' own last change: from the period one unit before its last
+        # value (missing if that period has no value), whatever other series have
+        pos = pd.Index(x).get_indexer(x[last_idx] - 1)  # -1 where no such period
+        found = any_valid & (pos >= 0)
+        prev = np.where(found, y[rows, np.maximum(pos, 0)], np.nan)
+        change = np.where(prev != 0, 100.0 * (last_value - prev) / np.abs(prev), np.nan)
+        change[~np.isfinite(change)] = np.nan
+    return any_valid, first_idx, last_idx, first_value, last_value, change, cagr
+
+
+def _trend_class(
+    mk_s: np.ndarray, significant: np.ndarray, sign: np.ndarray, enough: np.ndarray
+) -> np.ndarray:
+    """The trend class of each series from the sign of Mann-Kendall's S and the polarity."""
+    direction = np.sign(mk_s)
+    trend = np.full(len(mk_s), "stable", dtype=object)
+    trend[significant & (direction * sign > 0)] = "improving"
+    trend[significant & (direction * sign < 0)] = "worsening"
+    trend[significant & (sign == 0) & (direction > 0)] = "increasing"
+    trend[significant & (sign == 0) & (direction < 0)] = "decreasing"
+    trend[~enough] = "insufficient_data"
+    return trend
