@@ -9,7 +9,6 @@ blanked cell is in the problems table with the action taken.
 from __future__ import annotations
 
 import contextlib
-import enum
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +18,7 @@ import pandas as pd
 
 from qualitapa.errors import DataError
 from qualitapa.io import to_numeric_column
+from qualitapa.problems import Problems, Rule, check_option
 from qualitapa.surveys._models import Instrument, Question, QuestionType, _format_code
 
 __all__ = ["DEFAULT_EXTRA_COLUMNS", "PROBLEM_COLUMNS", "Rule", "ValidationResult", "validate"]
@@ -33,33 +33,20 @@ DEFAULT_EXTRA_COLUMNS: tuple[str, ...] = (
     "channel",
 )
 
-#: Columns of :attr:`ValidationResult.problems`.
-PROBLEM_COLUMNS = ["row", "respondent", "question", "value", "rule", "message", "action"]
-
-
-class Rule(enum.StrEnum):
-    """The checks :func:`validate` applies (the ``rule`` column of the problems)."""
-
-    UNKNOWN_COLUMN = "unknown_column"
-    MISSING_COLUMN = "missing_column"
-    MISSING_RESPONDENT = "missing_respondent"
-    DUPLICATE_ROW = "duplicate_row"
-    DUPLICATE_RESPONDENT = "duplicate_respondent"
-    NOT_A_NUMBER = "not_a_number"
-    OUT_OF_SCALE = "out_of_scale"
-    UNKNOWN_CODE = "unknown_code"
-    REQUIRED = "required"
-    NOT_RELEVANT = "not_relevant"
-    CONSTRAINT = "constraint"
-
-
-_CELL_RULES = {
-    Rule.NOT_A_NUMBER,
-    Rule.OUT_OF_SCALE,
-    Rule.UNKNOWN_CODE,
-    Rule.NOT_RELEVANT,
-    Rule.CONSTRAINT,
+#: How :attr:`ValidationResult.problems` is published: the :mod:`qualitapa.problems`
+#: columns (the core ``column`` is the ``question``; ``source`` is left out) and the
+#: survey's own ``respondent`` and ``action``.
+PROBLEM_LAYOUT = {
+    "row": "row",
+    "respondent": "respondent",
+    "question": "column",
+    "value": "value",
+    "rule": "rule",
+    "message": "message",
+    "action": "action",
 }
+#: Columns of :attr:`ValidationResult.problems`.
+PROBLEM_COLUMNS = list(PROBLEM_LAYOUT)
 
 
 @attrs.frozen
@@ -108,33 +95,6 @@ class ValidationResult:
             .rename("count")
             .reset_index()
         )
-
-
-def _problem_chunk(
-    idx: np.ndarray,
-    respondents: np.ndarray,
-    question: str | None,
-    values: Any,
-    rule: Rule,
-    message: str,
-    action: str,
-) -> pd.DataFrame:
-    n = len(idx)
-    if isinstance(values, pd.Series):
-        vals = values.iloc[idx].astype(object).to_numpy()
-    else:
-        vals = np.full(n, values, dtype=object)
-    return pd.DataFrame(
-        {
-            "row": idx + 1,
-            "respondent": respondents[idx] if len(respondents) else np.full(n, None),
-            "question": np.full(n, question, dtype=object),
-            "value": vals,
-            "rule": np.full(n, rule.value, dtype=object),
-            "message": np.full(n, message, dtype=object),
-            "action": np.full(n, action, dtype=object),
-        }
-    )
 
 
 def _normalise_scaled(q: Question, raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
@@ -239,13 +199,16 @@ def validate(
     Returns
     -------
     ValidationResult
-        ``.clean`` and ``.problems``.
+        ``.clean`` and ``.problems`` (by row, then question; problems of a
+        whole column last).
 
     Raises
     ------
     DataError
         In strict mode, when any problem is found; ``failure_cases`` holds
         the problems table.
+    OptionError
+        ``mode`` or ``drop`` is not one of the values above (a ``ValueError``).
 
     Examples
     --------
@@ -261,207 +224,194 @@ def validate(
     0    2  out_of_scale  row dropped
     1    3      required  row dropped
     """
-    if mode not in ("lenient", "strict"):
-        raise ValueError(f"mode must be 'lenient' or 'strict', not {mode!r}")
-    if drop not in ("row", "cell"):
-        raise ValueError(f"drop must be 'row' or 'cell', not {drop!r}")
+    check_option("mode", mode, ("lenient", "strict"))
+    check_option("drop", drop, ("row", "cell"))
     if not isinstance(responses, pd.DataFrame):
         raise DataError("responses must be a pandas DataFrame", source=source)
-    n = len(responses)
-    original_index = responses.index
-    frame = responses.reset_index(drop=True)
-    chunks: list[pd.DataFrame] = []
-    no_rows = np.array([], dtype=np.int64)
-    rid_col = instrument.respondent
-    has_rid = rid_col in frame.columns
-    respondents = frame[rid_col].to_numpy(dtype=object) if has_rid else np.array([], dtype=object)
+    run = _Run(instrument, responses.reset_index(drop=True), drop, source)
     question_ids = [q.id for q in instrument.questions]
     extra = set(extra_columns)
-
-    def column_problem(col: str, rule: Rule, message: str, action: str) -> None:
-        chunk = _problem_chunk(no_rows, respondents, col, None, rule, message, action)
-        chunk = (
-            pd.DataFrame(
-                {
-                    "row": [pd.NA],
-                    "respondent": [None],
-                    "question": [col],
-                    "value": [None],
-                    "rule": [rule.value],
-                    "message": [message],
-                    "action": [action],
-                }
-            )
-            if chunk.empty
-            else chunk
-        )
-        chunks.append(chunk)
-
-    for name in frame.columns:
-        if name != rid_col and name not in question_ids and name not in extra:
-            column_problem(
+    for name in run.frame.columns:
+        if name != run.rid_col and name not in question_ids and name not in extra:
+            run.column_problem(
                 str(name),
                 Rule.UNKNOWN_COLUMN,
                 "column is not a question of the instrument",
                 "column kept",
             )
-    drop_rows = np.zeros(n, dtype=bool)
-    blank: dict[str, np.ndarray] = {}
-    cell_action = "row dropped" if drop == "row" else "cell blanked"
-
-    # respondent ids ---------------------------------------------------------
-    if has_rid:
-        missing_id = frame[rid_col].isna().to_numpy()
-        if missing_id.any():
-            idx = np.flatnonzero(missing_id)
-            chunks.append(
-                _problem_chunk(
-                    idx,
-                    respondents,
-                    rid_col,
-                    None,
-                    Rule.MISSING_RESPONDENT,
-                    "respondent id is missing",
-                    "row dropped",
-                )
-            )
-            drop_rows |= missing_id
-        ids = frame[rid_col]
-        dup_any = ids.duplicated(keep=False).to_numpy() & ~missing_id
-        if dup_any.any():
-            exact_later = frame.duplicated(keep="first").to_numpy() & dup_any
-            sub = frame.loc[dup_any]
-            n_variants = sub.drop_duplicates().groupby(rid_col, sort=False).size()
-            conflicting = ids.map(n_variants).fillna(0).to_numpy() > 1
-            idx = np.flatnonzero(exact_later & ~conflicting)
-            if len(idx):
-                chunks.append(
-                    _problem_chunk(
-                        idx,
-                        respondents,
-                        rid_col,
-                        frame[rid_col],
-                        Rule.DUPLICATE_ROW,
-                        "row repeats an earlier row exactly; the first copy is kept",
-                        "row dropped",
-                    )
-                )
-            idx = np.flatnonzero(conflicting & dup_any)
-            if len(idx):
-                chunks.append(
-                    _problem_chunk(
-                        idx,
-                        respondents,
-                        rid_col,
-                        frame[rid_col],
-                        Rule.DUPLICATE_RESPONDENT,
-                        "respondent id appears in rows with different answers; all are dropped",
-                        "row dropped",
-                    )
-                )
-            drop_rows |= (exact_later & ~conflicting) | (conflicting & dup_any)
-
-    # values ------------------------------------------------------------------
-    clean_cols: dict[str, pd.Series] = {}
-    scored_values: dict[str, np.ndarray] = {}
+    if run.rid_col in run.frame.columns:
+        _check_respondents(run)
     for q in instrument.questions:
-        if q.id not in frame.columns:
-            column_problem(
-                q.id, Rule.MISSING_COLUMN, "question column is missing", "column added (empty)"
-            )
-            dtype = "float64" if q.type.scaled or q.type is QuestionType.NUMERIC else "string"
-            clean_cols[q.id] = pd.Series(np.nan, index=frame.index, dtype=dtype)
-            if q.type.scaled or q.type is QuestionType.NUMERIC:
-                scored_values[q.id] = np.full(n, np.nan)
-            continue
-        raw = frame[q.id]
-        bad_cells = np.zeros(n, dtype=bool)
-        if q.type.scaled:
-            col, not_num, out_of_scale = _normalise_scaled(q, raw)
-            assert q.scale is not None
-            pts = ", ".join(_format_code(p) for p in q.scale.points)
-            dk = ", ".join(_format_code(c) for c in q.scale.dont_know)
-            for mask, rule, msg in (
-                (not_num, Rule.NOT_A_NUMBER, "answer is not a number"),
-                (
-                    out_of_scale,
-                    Rule.OUT_OF_SCALE,
-                    f"answer is not a point of the scale ({pts}"
-                    + (f"; don't know: {dk})" if dk else ")"),
-                ),
-            ):
-                if mask.any():
-                    idx = np.flatnonzero(mask)
-                    chunks.append(
-                        _problem_chunk(idx, respondents, q.id, raw, rule, msg, cell_action)
-                    )
-                    bad_cells |= mask
-            nums = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            dk_num = np.array([c for c in q.scale.dont_know if not isinstance(c, str)], dtype=float)
-            scored = np.where(np.isin(nums, dk_num) | bad_cells, np.nan, nums)
-            scored_values[q.id] = scored
-            answered = col.notna().to_numpy() & ~bad_cells
-        elif q.type.has_choices:
-            col, bad = _normalise_choice(q, raw)
-            if bad.any():
-                idx = np.flatnonzero(bad)
-                codes = ", ".join(c.code for c in q.choices)
-                chunks.append(
-                    _problem_chunk(
-                        idx,
-                        respondents,
-                        q.id,
-                        raw,
-                        Rule.UNKNOWN_CODE,
-                        f"code not in the choice list ({codes})",
-                        cell_action,
-                    )
-                )
-                bad_cells |= bad
-            answered = col.notna().to_numpy() & ~bad_cells
-            scored = np.full(n, np.nan)
-        elif q.type is QuestionType.NUMERIC:
-            nums, not_num = to_numeric_column(raw)
-            if not_num.any():
-                idx = np.flatnonzero(not_num)
-                chunks.append(
-                    _problem_chunk(
-                        idx,
-                        respondents,
-                        q.id,
-                        raw,
-                        Rule.NOT_A_NUMBER,
-                        "answer is not a number",
-                        cell_action,
-                    )
-                )
-                bad_cells |= not_num
-            col = pd.Series(nums, index=frame.index, dtype="float64")
-            scored = nums
-            scored_values[q.id] = nums
-            answered = ~np.isnan(nums)
-        else:
-            stripped = raw.astype("string").str.strip()
-            col = stripped.mask(stripped == "")
-            answered = col.notna().to_numpy()
-            scored = np.full(n, np.nan)
-        clean_cols[q.id] = col
-        if bad_cells.any():
-            blank[q.id] = bad_cells.copy()
+        _check_answers(run, q)
+    _check_logic(run)
+    if mode == "strict":
+        run.problems.raise_if_any("the responses do not match the instrument")
+    return ValidationResult(
+        clean=_clean(run, responses.index), problems=run.problems.frame(), n_input=run.n
+    )
 
-    # relevance, required, constraints (on the normalised answers) ---------------
+
+@attrs.define(eq=False)
+class _Run:
+    """The state of one :func:`validate` run: the data, the problems, what is dropped."""
+
+    instrument: Instrument
+    frame: pd.DataFrame
+    drop: str
+    source: str | None
+    problems: Problems = attrs.field(init=False)
+    n: int = attrs.field(init=False)
+    rid_col: str = attrs.field(init=False)
+    respondents: Any = attrs.field(init=False)
+    drop_rows: np.ndarray = attrs.field(init=False)
+    #: Cells found invalid, by question (blanked or their row dropped).
+    blank: dict[str, np.ndarray] = attrs.field(init=False, factory=dict)
+    clean_cols: dict[str, pd.Series] = attrs.field(init=False, factory=dict)
+    #: Numeric answers without don't-know codes and invalid cells, by question.
+    scored: dict[str, np.ndarray] = attrs.field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        self.problems = Problems(
+            source=self.source, extras=("respondent", "action"), layout=PROBLEM_LAYOUT
+        )
+        self.n = len(self.frame)
+        self.rid_col = self.instrument.respondent
+        has_rid = self.rid_col in self.frame.columns
+        self.respondents = self.frame[self.rid_col].to_numpy(dtype=object) if has_rid else None
+        self.drop_rows = np.zeros(self.n, dtype=bool)
+
+    @property
+    def cell_action(self) -> str:
+        return "row dropped" if self.drop == "row" else "cell blanked"
+
+    def flag(
+        self,
+        mask: np.ndarray,
+        question: str,
+        values: Any,
+        rule: Rule,
+        message: str,
+        action: str | None = None,
+    ) -> None:
+        """One problem per row of ``mask`` (``action`` by default the cell action)."""
+        self.problems.add(
+            mask,
+            column=question,
+            value=values,
+            rule=rule,
+            message=message,
+            respondent=self.respondents,
+            action=action or self.cell_action,
+        )
+
+    def column_problem(self, column: str, rule: Rule, message: str, action: str) -> None:
+        self.problems.add(None, column=column, rule=rule, message=message, action=action)
+
+    def blanked(self, qid: str) -> np.ndarray:
+        return self.blank.get(qid, np.zeros(self.n, dtype=bool))
+
+
+def _check_respondents(run: _Run) -> None:
+    """Missing respondent ids, repeated rows and ids with different answers."""
+    frame, rid_col = run.frame, run.rid_col
+    missing_id = frame[rid_col].isna().to_numpy()
+    run.flag(
+        missing_id,
+        rid_col,
+        None,
+        Rule.MISSING_RESPONDENT,
+        "respondent id is missing",
+        "row dropped",
+    )
+    run.drop_rows |= missing_id
+    ids = frame[rid_col]
+    dup_any = ids.duplicated(keep=False).to_numpy() & ~missing_id
+    if not dup_any.any():
+        return
+    exact_later = frame.duplicated(keep="first").to_numpy() & dup_any
+    n_variants = frame.loc[dup_any].drop_duplicates().groupby(rid_col, sort=False).size()
+    conflicting = (ids.map(n_variants).fillna(0).to_numpy() > 1) & dup_any
+    run.flag(
+        exact_later & ~conflicting,
+        rid_col,
+        ids,
+        Rule.DUPLICATE_ROW,
+        "row repeats an earlier row exactly; the first copy is kept",
+        "row dropped",
+    )
+    run.flag(
+        conflicting,
+        rid_col,
+        ids,
+        Rule.DUPLICATE_RESPONDENT,
+        "respondent id appears in rows with different answers; all are dropped",
+        "row dropped",
+    )
+    run.drop_rows |= (exact_later & ~conflicting) | conflicting
+
+
+def _check_answers(run: _Run, q: Question) -> None:
+    """Normalise the answers to ``q``; flag non-numbers and codes off the scale or list."""
+    numeric = q.type.scaled or q.type is QuestionType.NUMERIC
+    if q.id not in run.frame.columns:
+        run.column_problem(
+            q.id, Rule.MISSING_COLUMN, "question column is missing", "column added (empty)"
+        )
+        dtype = "float64" if numeric else "string"
+        run.clean_cols[q.id] = pd.Series(np.nan, index=run.frame.index, dtype=dtype)
+        if numeric:
+            run.scored[q.id] = np.full(run.n, np.nan)
+        return
+    raw = run.frame[q.id]
+    bad_cells = np.zeros(run.n, dtype=bool)
+    if q.type.scaled:
+        col, not_num, out_of_scale = _normalise_scaled(q, raw)
+        scale = q.scale
+        if scale is None:  # pragma: no cover - a scaled question has a scale (models.py)
+            raise DataError(f"question {q.id!r} has no scale")
+        pts = ", ".join(_format_code(p) for p in scale.points)
+        dk = ", ".join(_format_code(c) for c in scale.dont_know)
+        off_scale = f"answer is not a point of the scale ({pts}" + (
+            f"; don't know: {dk})" if dk else ")"
+        )
+        run.flag(not_num, q.id, raw, Rule.NOT_A_NUMBER, "answer is not a number")
+        run.flag(out_of_scale, q.id, raw, Rule.OUT_OF_SCALE, off_scale)
+        bad_cells |= not_num | out_of_scale
+        nums = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        dk_num = np.array([c for c in scale.dont_know if not isinstance(c, str)], dtype=float)
+        run.scored[q.id] = np.where(np.isin(nums, dk_num) | bad_cells, np.nan, nums)
+    elif q.type.has_choices:
+        col, bad_cells = _normalise_choice(q, raw)
+        codes = ", ".join(c.code for c in q.choices)
+        run.flag(bad_cells, q.id, raw, Rule.UNKNOWN_CODE, f"code not in the choice list ({codes})")
+    elif q.type is QuestionType.NUMERIC:
+        nums, bad_cells = to_numeric_column(raw)
+        run.flag(bad_cells, q.id, raw, Rule.NOT_A_NUMBER, "answer is not a number")
+        col = pd.Series(nums, index=run.frame.index, dtype="float64")
+        run.scored[q.id] = nums
+    else:
+        stripped = raw.astype("string").str.strip()
+        col = stripped.mask(stripped == "")
+    run.clean_cols[q.id] = col
+    if bad_cells.any():
+        run.blank[q.id] = np.asarray(bad_cells, dtype=bool).copy()
+
+
+def _check_logic(run: _Run) -> None:
+    """Relevance, required answers and constraints, on the normalised answers."""
+    n, index = run.n, run.frame.index
     norm = pd.DataFrame(
         {
-            qid: clean_cols[qid].where(~pd.Series(blank[qid], index=frame.index))
-            if qid in blank
-            else clean_cols[qid]
-            for qid in question_ids
+            q.id: run.clean_cols[q.id].where(~pd.Series(run.blank[q.id], index=index))
+            if q.id in run.blank
+            else run.clean_cols[q.id]
+            for q in run.instrument.questions
         },
-        index=frame.index,
+        index=index,
     )
-    for q in instrument.questions:
-        col = clean_cols[q.id]
-        answered = col.notna().to_numpy() & ~blank.get(q.id, np.zeros(n, dtype=bool))
+    for q in run.instrument.questions:
+        col = run.clean_cols[q.id]
+        answered = col.notna().to_numpy() & ~run.blanked(q.id)
         relevant = (
             q.relevant_expression.evaluate(norm)
             if q.relevant_expression is not None
@@ -469,99 +419,64 @@ def validate(
         )
         mask = answered & ~relevant
         if mask.any():
-            idx = np.flatnonzero(mask)
-            chunks.append(
-                _problem_chunk(
-                    idx,
-                    respondents,
-                    q.id,
-                    frame.get(q.id, None),
-                    Rule.NOT_RELEVANT,
-                    f"answered although not relevant ({q.relevant})",
-                    cell_action,
-                )
+            run.flag(
+                mask,
+                q.id,
+                run.frame.get(q.id, None),
+                Rule.NOT_RELEVANT,
+                f"answered although not relevant ({q.relevant})",
             )
-            blank[q.id] = blank.get(q.id, np.zeros(n, dtype=bool)) | mask
+            run.blank[q.id] = run.blanked(q.id) | mask
         if q.required:
-            mask = ~answered & relevant & ~blank.get(q.id, np.zeros(n, dtype=bool))
-            if mask.any():
-                idx = np.flatnonzero(mask)
-                chunks.append(
-                    _problem_chunk(
-                        idx,
-                        respondents,
-                        q.id,
-                        None,
-                        Rule.REQUIRED,
-                        "required answer is missing",
-                        "row dropped" if drop == "row" else "reported",
-                    )
-                )
-                if drop == "row":
-                    drop_rows |= mask
+            mask = ~answered & relevant & ~run.blanked(q.id)
+            run.flag(
+                mask,
+                q.id,
+                None,
+                Rule.REQUIRED,
+                "required answer is missing",
+                "row dropped" if run.drop == "row" else "reported",
+            )
+            if run.drop == "row":
+                run.drop_rows |= mask
         if q.constraint_expression is not None:
-            self_vals = (
-                pd.Series(scored_values[q.id])
-                if q.id in scored_values
-                else col.reset_index(drop=True)
-            )
+            scored = run.scored.get(q.id)
+            self_vals = pd.Series(scored) if scored is not None else col.reset_index(drop=True)
             ok = q.constraint_expression.evaluate(norm, self_values=self_vals)
-            checked = answered & relevant & ~blank.get(q.id, np.zeros(n, dtype=bool))
-            if q.id in scored_values:
-                checked &= ~np.isnan(scored_values[q.id])  # don't-know codes are not checked
-            mask = checked & ~ok
-            if mask.any():
-                idx = np.flatnonzero(mask)
-                msg = (
-                    q.constraint_message.it
-                    if q.constraint_message
-                    else f"answer violates the constraint {q.constraint}"
-                )
-                chunks.append(
-                    _problem_chunk(
-                        idx, respondents, q.id, frame[q.id], Rule.CONSTRAINT, msg, cell_action
-                    )
-                )
-                blank[q.id] = blank.get(q.id, np.zeros(n, dtype=bool)) | mask
-
-    # assemble -------------------------------------------------------------------
-    problems = (
-        pd.concat(chunks, ignore_index=True)
-        if chunks
-        else pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
-    )
-    problems = problems[PROBLEM_COLUMNS]
-    if len(problems):
-        problems["row"] = problems["row"].astype("Int64")
-        order = np.lexsort(
-            (
-                problems["question"].astype(str).to_numpy(),
-                problems["row"].fillna(0).to_numpy(dtype=np.int64),
+            checked = answered & relevant & ~run.blanked(q.id)
+            if scored is not None:
+                checked &= ~np.isnan(scored)  # don't-know codes are not checked
+            message = (
+                q.constraint_message.it
+                if q.constraint_message
+                else f"answer violates the constraint {q.constraint}"
             )
-        )
-        problems = problems.iloc[order].reset_index(drop=True)
-    if mode == "strict" and len(problems):
-        raise DataError(
-            "the responses do not match the instrument",
-            source=source,
-            failure_cases=problems,
-        )
-    for qid, mask in blank.items():
-        if drop == "row":
+            if (checked & ~ok).any():
+                run.flag(checked & ~ok, q.id, run.frame[q.id], Rule.CONSTRAINT, message)
+                run.blank[q.id] = run.blanked(q.id) | (checked & ~ok)
+
+
+def _clean(run: _Run, original_index: pd.Index) -> pd.DataFrame:
+    """The clean responses: invalid rows dropped or cells blanked, the input's index."""
+    drop_rows = run.drop_rows.copy()
+    clean_cols = dict(run.clean_cols)
+    for qid, mask in run.blank.items():
+        if run.drop == "row":
             drop_rows |= mask
         else:
             c = clean_cols[qid]
             clean_cols[qid] = c.where(~pd.Series(mask, index=c.index))
-    others = [c for c in frame.columns if c not in clean_cols and c != rid_col]
+    frame = run.frame
     parts: dict[str, Any] = {}
-    if has_rid:
-        parts[rid_col] = frame[rid_col]
+    if run.rid_col in frame.columns:
+        parts[run.rid_col] = frame[run.rid_col]
     parts.update(clean_cols)
-    for other in others:
-        parts[str(other)] = frame[other]
+    for other in frame.columns:
+        if other not in clean_cols and other != run.rid_col:
+            parts[str(other)] = frame[other]
     clean = pd.DataFrame(parts, index=frame.index)
     clean.index = original_index
     keep = ~drop_rows
     if not keep.all():
         clean = clean.loc[keep] if original_index.is_unique else clean.iloc[np.flatnonzero(keep)]
-    return ValidationResult(clean=clean, problems=problems, n_input=n)
+    return clean
