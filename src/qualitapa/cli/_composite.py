@@ -7,15 +7,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from qualitapa.cli._main import (
-    catalog_for,
-    cli,
-    emit,
-    get_catalog,
-    nothing,
-    read_input,
-    select_period,
-)
+from qualitapa.cli._main import catalog_for, cli, emit, nothing, read_input, select_period
 from qualitapa.cli._options import (
     choice_option,
     definitions_option,
@@ -131,7 +123,7 @@ def dea_command(
     """Data Envelopment Analysis of the organizations in DATA (one row each)."""
     from qualitapa.composite import dea
 
-    frame = select_period(read_input(data, catalog=get_catalog()), period, data)
+    frame = select_period(read_input(data, catalog=catalog_for()), period, data)
     res = dea(
         frame,
         inputs=names(inputs),

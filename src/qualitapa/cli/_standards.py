@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import pandas as pd
@@ -26,8 +26,11 @@ from qualitapa.cli._main import (
 from qualitapa.cli._options import file_option, lang_option, target_option
 from qualitapa.errors import DataError, UnknownItemError
 
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
-def _select(catalog: Any, service: str | None, ids: tuple[str, ...]) -> list[Any]:
+
+def _select(catalog: Catalog, service: str | None, ids: tuple[str, ...]) -> list[Any]:
     if ids:
         return [catalog.standards[i] for i in ids]
     if service:
@@ -255,7 +258,7 @@ def charter_render(
     definitions: tuple[Path, ...],
 ) -> None:
     """Render the charter of SERVICE for publication (all text escaped)."""
-    from qualitapa.standards import render_charter
+    from qualitapa.standards import charters_for, render_charter
 
     catalog = catalog_for(definitions)
     if organization is not None:
@@ -267,13 +270,12 @@ def charter_render(
             day = dt.date.fromisoformat(on_date) if on_date else dt.date.today()
         except ValueError:
             raise click.BadParameter(f"{on_date!r} is not a date", param_hint="--on") from None
-        of_service = [c for c in catalog.charters.values() if c.service == service]
+        charters = list(catalog.charters.values())
+        of_service = charters_for(charters, service)
         if not of_service:
-            raise UnknownItemError(
-                "charter of service", service, suggestions=sorted({c.service for c in
-                                                                  catalog.charters.values()})
-            )  # fmt: skip
-        in_force = [c for c in of_service if c.is_valid_on(day)]
+            suggestions = sorted({c.service for c in charters})
+            raise UnknownItemError("charter of service", service, suggestions=suggestions)
+        in_force = charters_for(of_service, service, day)
         if len(in_force) != 1:
             ids = ", ".join(c.id for c in (in_force or of_service))
             raise DataError(
