@@ -522,47 +522,13 @@ class ComplaintRegister:
         with self._write() as db:
             clash = self._existing(db, good["id"])
             if len(clash):
-                mask = good["id"].isin(clash).to_numpy()
-                extra = [
-                    pd.DataFrame(
-                        {
-                            "table": "complaints",
-                            "row": good["row"].to_numpy()[mask],
-                            "id": good["id"].to_numpy()[mask],
-                            "column": "id",
-                            "value": good["id"].to_numpy()[mask],
-                            "problem": "already in the register",
-                        }
-                    )
-                ]
-                if history is not None:
-                    hit = history["complaint_id"].isin(clash).to_numpy()
-                    extra.append(
-                        pd.DataFrame(
-                            {
-                                "table": "events",
-                                "row": history["row"].to_numpy()[hit],
-                                "id": history["complaint_id"].to_numpy()[hit],
-                                "column": "complaint_id",
-                                "value": history["complaint_id"].to_numpy()[hit],
-                                "problem": "not imported: its complaint is already in the register",
-                            }
-                        )
-                    )
-                    history = history[~hit]
+                good, history, extra = _without_clashes(good, history, clash)
                 problems = pd.concat([problems, *extra], ignore_index=True)
-                good = good[~mask].reset_index(drop=True)
             if len(good) == 0:
                 return ImportReport(0, 0, _sorted(problems), source, events_source)
             comp = {c: good[c].to_numpy(dtype=object).tolist() for c in _COMPLAINT_COLS}
             comp["received_us"] = good["received_us"].to_numpy().tolist()
-            if history is not None:
-                events_cols = {c: history[c].to_numpy(dtype=object).tolist() for c in _EVENT_COLS}
-                events_cols["at_us"] = history["at_us"].to_numpy(dtype=np.int64).tolist()
-            else:
-                rows = import_events(good, actor)
-                columns = list(zip(*rows, strict=True)) or [() for _ in _EVENT_COLS]
-                events_cols = {c: list(v) for c, v in zip(_EVENT_COLS, columns, strict=True)}
+            events_cols = _event_columns(good, history, actor)
             n_events = len(events_cols["complaint_id"])
             self._append(db, comp, events_cols)
             has_contact = good[list(CONTACT_COLUMNS)].notna().any(axis=1).to_numpy()
@@ -999,3 +965,54 @@ def _sorted(problems: pd.DataFrame) -> pd.DataFrame:
     )
     order = key.sort_values(["t", "r", "c"], kind="stable").index.to_numpy()
     return problems.iloc[order][PROBLEM_COLUMNS].reset_index(drop=True)
+
+
+def _problem_rows(
+    table: str, rows: np.ndarray, ids: np.ndarray, column: str, problem: str
+) -> pd.DataFrame:
+    """Problems of an import, one per row, each with its id as the value."""
+    return pd.DataFrame(
+        {"table": table, "row": rows, "id": ids, "column": column, "value": ids, "problem": problem}
+    )
+
+
+def _without_clashes(
+    good: pd.DataFrame, history: pd.DataFrame | None, clash: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame | None, list[pd.DataFrame]]:
+    """Leave out the complaints already in the register (``clash``) and their events.
+
+    Returns the complaints and events left and the problems listing what was left out.
+    """
+    mask = good["id"].isin(clash).to_numpy()
+    ids = good["id"].to_numpy()[mask]
+    extra = [
+        _problem_rows(
+            "complaints", good["row"].to_numpy()[mask], ids, "id", "already in the register"
+        )
+    ]
+    if history is not None:
+        hit = history["complaint_id"].isin(clash).to_numpy()
+        extra.append(
+            _problem_rows(
+                "events",
+                history["row"].to_numpy()[hit],
+                history["complaint_id"].to_numpy()[hit],
+                "complaint_id",
+                "not imported: its complaint is already in the register",
+            )
+        )
+        history = history[~hit]
+    return good[~mask].reset_index(drop=True), history, extra
+
+
+def _event_columns(
+    good: pd.DataFrame, history: pd.DataFrame | None, actor: str
+) -> dict[str, list[Any]]:
+    """The events to write, by column: the imported history, or one event per complaint."""
+    if history is not None:
+        events_cols = {c: history[c].to_numpy(dtype=object).tolist() for c in _EVENT_COLS}
+        events_cols["at_us"] = history["at_us"].to_numpy(dtype=np.int64).tolist()
+        return events_cols
+    rows = import_events(good, actor)
+    columns = list(zip(*rows, strict=True)) or [() for _ in _EVENT_COLS]
+    return {c: list(v) for c, v in zip(_EVENT_COLS, columns, strict=True)}
