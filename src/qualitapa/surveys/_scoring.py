@@ -24,6 +24,7 @@ from qualitapa.models import Text
 from qualitapa.surveys._models import OVERALL, Instrument, Question, QuestionType, _format_code
 from qualitapa.surveys._stats import (
     Groups,
+    Summary,
     make_groups,
     poisson_bootstrap,
     summarise,
@@ -179,51 +180,14 @@ def score_items(
     raw = np.empty((len(responses), k), order="F")  # contiguous columns
     for j, q in enumerate(qs):
         raw[:, j] = item_values(q, responses)
-    s = summarise(raw, w, groups, confidence=confidence)
-    if method == "bootstrap":
-        s_low, s_high = poisson_bootstrap(
-            raw, w, groups, n_boot=n_boot, seed=seed, confidence=confidence
-        )
-    else:
-        s_low, s_high = s.low, s.high
-    # top / bottom box shares (after reverse coding) and don't-know counts
-    ws = groups.sort(w)
-    top_w = np.empty((groups.n, k))
-    bottom_w = np.empty((groups.n, k))
-    n_dk = np.empty((groups.n, k))
-    for j, q in enumerate(qs):  # loop over items, vectorised over respondents
-        scale = q.scale
-        if scale is None:  # pragma: no cover - scaled questions have a scale
-            raise DataError("question has no scale", column=q.id)
-        x = groups.sort(raw[:, j])
-        hi, lo = scale.top_box(top_box), scale.bottom_box(top_box)
-        if q.reverse:
-            hi, lo = lo, hi
-        top_w[:, j] = groups.sum_sorted(np.where(np.isin(x, hi), ws, 0.0))
-        bottom_w[:, j] = groups.sum_sorted(np.where(np.isin(x, lo), ws, 0.0))
-        dk_num = [c for c in scale.dont_know if not isinstance(c, str)]
-        dk_txt = [c for c in scale.dont_know if isinstance(c, str)]
-        col = responses[q.id]
-        if pd.api.types.is_numeric_dtype(col) and not dk_txt:
-            is_dk = np.isin(col.to_numpy(dtype=float, na_value=np.nan), dk_num)
-        else:
-            is_dk = col.isin(list(scale.dont_know)).to_numpy(dtype=bool)
-        n_dk[:, j] = groups.sum(is_dk)
+    s, s_low, s_high = _estimates(raw, w, groups, confidence, method, n_boot, seed)
+    top_w, bottom_w, n_dk = _box_counts(qs, raw, responses, groups, w, top_box)
     with np.errstate(invalid="ignore", divide="ignore"):
         t_mean = top_w / s.sum_w
         b_mean = bottom_w / s.sum_w
     t_low, t_high = wilson_interval(t_mean * s.n_eff, s.n_eff, confidence=confidence)
     b_low, b_high = wilson_interval(b_mean * s.n_eff, s.n_eff, confidence=confidence)
-    mins = np.array([q.scale.min for q in qs if q.scale is not None])
-    maxs = np.array([q.scale.max for q in qs if q.scale is not None])
-    rev = np.array([q.reverse for q in qs], dtype=bool)
-
-    def to_index(x: np.ndarray) -> np.ndarray:
-        x = np.where(rev, mins + maxs - x, x)
-        return (x - mins) / (maxs - mins) * 100.0
-
-    idx, idx_a, idx_b = to_index(s.mean), to_index(s_low), to_index(s_high)
-    idx_low, idx_high = np.where(rev, idx_b, idx_a), np.where(rev, idx_a, idx_b)
+    idx, idx_low, idx_high = _item_index(qs, s.mean, s_low, s_high)
     small = s.n < min_n
     cols: dict[str, Any] = {
         "question": np.tile([q.id for q in qs], groups.n),
@@ -256,6 +220,76 @@ def score_items(
         ]
         out.loc[out["small_sample"], est] = np.nan
     return out
+
+
+def _estimates(
+    matrix: np.ndarray,
+    w: np.ndarray,
+    groups: Groups,
+    confidence: float,
+    method: str,
+    n_boot: int,
+    seed: int | None,
+) -> tuple[Summary, np.ndarray, np.ndarray]:
+    """The summary of ``matrix``'s columns per group, and the interval of ``method``."""
+    s = summarise(matrix, w, groups, confidence=confidence)
+    if method == "bootstrap":
+        low, high = poisson_bootstrap(
+            matrix, w, groups, n_boot=n_boot, seed=seed, confidence=confidence
+        )
+        return s, low, high
+    return s, s.low, s.high
+
+
+def _box_counts(
+    qs: Sequence[Question],
+    raw: np.ndarray,
+    responses: pd.DataFrame,
+    groups: Groups,
+    w: np.ndarray,
+    top_box: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weights of the top and bottom box (after reverse coding) and don't-know counts."""
+    k = len(qs)
+    ws = groups.sort(w)
+    top_w = np.empty((groups.n, k))
+    bottom_w = np.empty((groups.n, k))
+    n_dk = np.empty((groups.n, k))
+    for j, q in enumerate(qs):  # loop over items, vectorised over respondents
+        scale = q.scale
+        if scale is None:  # pragma: no cover - scaled questions have a scale
+            raise DataError("question has no scale", column=q.id)
+        x = groups.sort(raw[:, j])
+        hi, lo = scale.top_box(top_box), scale.bottom_box(top_box)
+        if q.reverse:
+            hi, lo = lo, hi
+        top_w[:, j] = groups.sum_sorted(np.where(np.isin(x, hi), ws, 0.0))
+        bottom_w[:, j] = groups.sum_sorted(np.where(np.isin(x, lo), ws, 0.0))
+        dk_num = [c for c in scale.dont_know if not isinstance(c, str)]
+        dk_txt = [c for c in scale.dont_know if isinstance(c, str)]
+        col = responses[q.id]
+        if pd.api.types.is_numeric_dtype(col) and not dk_txt:
+            is_dk = np.isin(col.to_numpy(dtype=float, na_value=np.nan), dk_num)
+        else:
+            is_dk = col.isin(list(scale.dont_know)).to_numpy(dtype=bool)
+        n_dk[:, j] = groups.sum(is_dk)
+    return top_w, bottom_w, n_dk
+
+
+def _item_index(
+    qs: Sequence[Question], mean: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Item means and their interval on 0-100, reverse-coded items turned round."""
+    mins = np.array([q.scale.min for q in qs if q.scale is not None])
+    maxs = np.array([q.scale.max for q in qs if q.scale is not None])
+    rev = np.array([q.reverse for q in qs], dtype=bool)
+
+    def to_index(x: np.ndarray) -> np.ndarray:
+        x = np.where(rev, mins + maxs - x, x)
+        return (x - mins) / (maxs - mins) * 100.0
+
+    idx, idx_a, idx_b = to_index(mean), to_index(low), to_index(high)
+    return idx, np.where(rev, idx_b, idx_a), np.where(rev, idx_a, idx_b)
 
 
 def respondent_scores(
@@ -413,13 +447,7 @@ def score_dimensions(
     with np.errstate(invalid="ignore", divide="ignore"):
         overall = (np.where(present, scores, 0.0) * om).sum(axis=1) / (present * om).sum(axis=1)
     matrix = np.column_stack([scores, overall])
-    s = summarise(matrix, w, groups, confidence=confidence)
-    if method == "bootstrap":
-        low, high = poisson_bootstrap(
-            matrix, w, groups, n_boot=n_boot, seed=seed, confidence=confidence
-        )
-    else:
-        low, high = s.low, s.high
+    s, low, high = _estimates(matrix, w, groups, confidence, method, n_boot, seed)
     overall_label = Text("Indice complessivo di soddisfazione", "Overall satisfaction index")
     labels = {d.id: d.label for d in instrument.dimensions} | {OVERALL: overall_label}
     names = [*dims, OVERALL]
