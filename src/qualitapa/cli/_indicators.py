@@ -160,12 +160,9 @@ def indicators_group() -> None:
 @definitions_option
 @output_options
 def indicators_list(
-    service: str | None,
-    dimension: str | None,
-    definitions: tuple[Path, ...],
-    fmt: str | None,
-    output: Path | None,
-) -> None:
+    service: str | None, dimension: str | None, definitions: tuple[Path, ...],
+    fmt: str | None, output: Path | None,
+) -> None:  # fmt: skip
     """List the indicators defined by the plugins."""
     catalog = catalog_for(definitions)
     if service:

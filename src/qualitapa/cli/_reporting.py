@@ -110,18 +110,10 @@ def report_command(
         raise nothing(f"no data for period {period} (periods in the tables: "
                       f"{listed(sorted(periods))})")  # fmt: skip
     path = write_report(
-        output,
-        service=service,
-        period=period,
-        lang=lang,
-        catalog=catalog,
-        organization=organization,
-        title=title,
-        note=note,
-        charts=not no_charts,
-        image_format="png" if png else "svg",
-        **tables,
-    )
+        output, service=service, period=period, lang=lang, catalog=catalog,
+        organization=organization, title=title, note=note, charts=not no_charts,
+        image_format="png" if png else "svg", **tables,
+    )  # fmt: skip
     echo(f"wrote the report ({', '.join(tables)}) to {path}", err=True)
 
 

@@ -61,12 +61,9 @@ _service_option = click.option(
 @definitions_option
 @output_options
 def standards_list(
-    service: str | None,
-    organization: str | None,
-    definitions: tuple[Path, ...],
-    fmt: str | None,
-    output: Path | None,
-) -> None:
+    service: str | None, organization: str | None, definitions: tuple[Path, ...],
+    fmt: str | None, output: Path | None,
+) -> None:  # fmt: skip
     """List the quality standards defined by the plugins."""
     from qualitapa.standards import standards_for
 

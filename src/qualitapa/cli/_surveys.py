@@ -297,17 +297,9 @@ def ipa_command(
             ) from None
         axes_value = (x, y)
     frame = ipa(
-        sample.inst,
-        sample.clean,
-        by=_by(by),
-        weights=sample.weights,
-        importance=importance,
-        derived=derived,
-        overall=overall,
-        axes=axes_value,
-        n_boot=n_boot,
-        seed=seed,
-    )
+        sample.inst, sample.clean, by=_by(by), weights=sample.weights, importance=importance,
+        derived=derived, overall=overall, axes=axes_value, n_boot=n_boot, seed=seed,
+    )  # fmt: skip
     emit(frame, fmt, output)
 
 
