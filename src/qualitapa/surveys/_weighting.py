@@ -304,38 +304,57 @@ def rake(
         w = np.ones(n)
     grand = float(total) if total is not None else float(w.sum())
     variables = list(margins)
-    codes: list[np.ndarray] = []
-    targets: list[np.ndarray] = []
-    cats_of: list[list[Any]] = []
-    for var in variables:
-        cats = list(margins[var])
-        t = np.asarray([float(margins[var][c]) for c in cats])
-        if np.any(t < 0) or not np.isfinite(t).all() or t.sum() <= 0:
-            raise DataError(
-                "margin targets must be non-negative numbers with a positive sum",
-                source=source,
-                column=var,
-            )
-        c = _codes(responses, var, cats, source)
-        counts = np.bincount(c, minlength=len(cats))
-        empty = (counts == 0) & (t > 0)
-        if empty.any():
-            first = cats[int(np.flatnonzero(empty)[0])]
-            raise DataError(
-                f"empty margin cell: no respondent has {var} = {first!r} "
-                "but its population target is positive; collapse categories",
-                source=source,
-                column=var,
-            )
-        codes.append(c)
-        targets.append(t / t.sum() * grand)
-        cats_of.append(cats)
+    cells = [_margin_cells(responses, margins, var, grand, source) for var in variables]
+    codes = [c for c, _, _ in cells]
+    targets = [t for _, t, _ in cells]
+    w, it, max_error = _fit(w * grand / w.sum(), codes, targets, max_iter, tol, trim, source)
+    report = _report(variables, [cats for _, _, cats in cells], codes, targets, w)
+    return WeightingResult(
+        pd.Series(w, index=responses.index, name="weight"), report, it, True, max_error
+    )
+
+
+def _margin_cells(
+    responses: pd.DataFrame, margins: Margins, var: str, grand: float, source: str | None
+) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """``(codes, targets, categories)`` of one margin, targets scaled to ``grand``."""
+    cats = list(margins[var])
+    t = np.asarray([float(margins[var][c]) for c in cats])
+    if np.any(t < 0) or not np.isfinite(t).all() or t.sum() <= 0:
+        raise DataError(
+            "margin targets must be non-negative numbers with a positive sum",
+            source=source,
+            column=var,
+        )
+    c = _codes(responses, var, cats, source)
+    counts = np.bincount(c, minlength=len(cats))
+    empty = (counts == 0) & (t > 0)
+    if empty.any():
+        first = cats[int(np.flatnonzero(empty)[0])]
+        raise DataError(
+            f"empty margin cell: no respondent has {var} = {first!r} "
+            "but its population target is positive; collapse categories",
+            source=source,
+            column=var,
+        )
+    return c, t / t.sum() * grand, cats
+
+
+def _fit(
+    w: np.ndarray,
+    codes: list[np.ndarray],
+    targets: list[np.ndarray],
+    max_iter: int,
+    tol: float,
+    trim: tuple[float | None, float | None] | None,
+    source: str | None,
+) -> tuple[np.ndarray, int, float]:
+    """``(weights, cycles, largest relative margin error)`` once the margins are met.
+
+    Raises a :class:`DataError` when they are not met in ``max_iter`` cycles.
+    """
     max_error = np.inf
-    converged = False
-    it = 0
-    w = w * grand / w.sum()
-    for cycle in range(1, max_iter + 1):
-        it = cycle  # loop over cycles and variables, not respondents
+    for cycle in range(1, max_iter + 1):  # loop over cycles and variables, not respondents
         for c, t in zip(codes, targets, strict=True):
             current = np.bincount(c, weights=w, minlength=len(t))
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -356,18 +375,12 @@ def rake(
         ]
         max_error = float(max(errors))
         if max_error <= tol:
-            converged = True
-            break
-    if not converged:
-        raise DataError(
-            f"raking did not converge in {max_iter} cycles (largest relative margin error "
-            f"{max_error:.3g} > tol {tol:g}); loosen the trimming bounds, collapse sparse "
-            "categories or raise max_iter",
-            source=source,
-        )
-    report = _report(variables, cats_of, codes, targets, w)
-    return WeightingResult(
-        pd.Series(w, index=responses.index, name="weight"), report, it, converged, max_error
+            return w, cycle, max_error
+    raise DataError(
+        f"raking did not converge in {max_iter} cycles (largest relative margin error "
+        f"{max_error:.3g} > tol {tol:g}); loosen the trimming bounds, collapse sparse "
+        "categories or raise max_iter",
+        source=source,
     )
 
 
