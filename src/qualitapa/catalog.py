@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # the models of the capabilities, which import the catalog
 
     from qualitapa.complaints import ComplaintCategory
     from qualitapa.composite import CompositeDefinition
+    from qualitapa.demo import DemoProfile
     from qualitapa.indicators import IndicatorDefinition, Variable
     from qualitapa.standards import Charter, QualityStandard
     from qualitapa.surveys import Instrument
@@ -123,6 +124,7 @@ KINDS: tuple[Kind, ...] = tuple(
         ("standards", "quality standard", "qualitapa.standards:QualityStandard"),
         ("charters", "service charter", "qualitapa.standards:Charter"),
         ("datasets", "dataset", "qualitapa.models:Dataset"),
+        ("demo_profiles", "demo profile", "qualitapa.demo:DemoProfile"),
     ]
 )
 
@@ -327,7 +329,7 @@ class Catalog:
     Attributes
     ----------
     services, organizations, peer_groups, variables, indicators, composites,
-    instruments, complaint_categories, standards, charters, datasets : Collection
+    instruments, complaint_categories, standards, charters, datasets, demo_profiles : Collection
         The items of each kind by id.
     plugins : list[PluginInfo]
         The registered plugins, without the skipped ones.
@@ -357,6 +359,7 @@ class Catalog:
     standards: Collection[QualityStandard]
     charters: Collection[Charter]
     datasets: Collection[Dataset]
+    demo_profiles: Collection[DemoProfile]
 
     def __init__(self, pm: pluggy.PluginManager, *, skip_failing: bool = False) -> None:
         self.plugin_manager = pm

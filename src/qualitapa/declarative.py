@@ -338,6 +338,10 @@ class TomlPlugin:
     def qualitapa_datasets(self) -> list[object]:
         return self.definitions()["datasets"]
 
+    @hookimpl
+    def qualitapa_demo_profiles(self) -> list[object]:
+        return self.definitions()["demo_profiles"]
+
 
 def toml_plugin(package: str, *resources: str) -> TomlPlugin:
     """A :class:`TomlPlugin` reading TOML files shipped inside ``package``.

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # as pytest's hookspec: the models import this package
     from qualitapa.catalog import Override
     from qualitapa.complaints import ComplaintCategory
     from qualitapa.composite import CompositeDefinition
+    from qualitapa.demo import DemoProfile
     from qualitapa.indicators import IndicatorDefinition, Variable
     from qualitapa.models import Dataset, Organization, PeerGroup, Service
     from qualitapa.standards import Charter, QualityStandard
@@ -219,4 +220,28 @@ def qualitapa_datasets() -> list[Dataset | Override]:
             return [Dataset("qclub.demo.indicators", Text("Dati demo", "Demo data"),
                             path=files(__package__) / "demo" / "indicators.csv",
                             kind="indicator_data", synthetic=True)]
+    """
+
+
+@hookspec
+def qualitapa_demo_profiles() -> list[DemoProfile | Override]:
+    """Return demo profiles: what ``qualitapa demo`` runs on the plugins' demo data.
+
+    Returns a list of :class:`qualitapa.demo.DemoProfile`: the DEA models,
+    the survey raking variables, the peer group and the highlighted city of
+    a group of cities. The core names no service or city; a club plugin
+    says what its demo shows.
+
+    .. versionadded:: 0.2.0
+
+    Example::
+
+        @hookimpl
+        def qualitapa_demo_profiles():
+            return [DemoProfile.from_mapping({
+                "id": "qclub", "label": "Q-Club", "highlight": "036023",
+                "peer_group": "qclub.size", "margins": ["sex", "age_class"],
+                "dea": [{"service": "libraries", "inputs": ["libraries.cost"],
+                         "outputs": ["libraries.loans", "libraries.visits"]}],
+            })]
     """

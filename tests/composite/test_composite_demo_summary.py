@@ -11,7 +11,10 @@ import pytest
 from qualitapa import composite as cp
 from qualitapa import indicators as ind
 from qualitapa.catalog import Catalog
-from qualitapa.demo import _run as demo_run
+from qualitapa.demo import DemoOptions, DemoResult, DemoState, select_profile
+from qualitapa.demo import _state as demo_state
+from qualitapa.demo import _steps_indicators as demo_steps
+from qualitapa.demo._summary import summary
 from qualitapa.testing import isolated_plugins
 
 QCLUB = ["qclub", "registry", "nurseries", "libraries", "finance", "personnel", "modena"]
@@ -22,12 +25,12 @@ LINE = re.compile(
 )
 
 
-def _run(tmp_path: Path) -> demo_run._Run:
+def _run(tmp_path: Path) -> DemoState:
     with isolated_plugins(QCLUB):
         catalog = Catalog.build()
-    run = demo_run._Run(catalog, demo_run.DemoResult(out=tmp_path), lambda m: None, seed=0)
-    run.benchmark_table = pd.DataFrame({"period": [], "is_best": []})
-    return run
+    # what `qualitapa demo` runs by default: 200 runs, seed 0
+    options = DemoOptions(profile=select_profile(catalog), uncertainty_runs=200, seed=0)
+    return DemoState(catalog=catalog, options=options, result=DemoResult(out=tmp_path))
 
 
 def _section(text: str) -> list[str]:
@@ -37,12 +40,12 @@ def _section(text: str) -> list[str]:
 
 def test_summary_names_the_first_by_index_value_with_its_median_rank(tmp_path):
     run = _run(tmp_path)
-    raw = demo_run._load(demo_run._datasets(run.catalog, "indicator_data"))
+    raw = demo_state.load(demo_state.datasets(run.catalog, "indicator_data"))
     run.raw = raw
     run.values = ind.compute(list(run.catalog.indicators.values()), raw, catalog=run.catalog)
     run.period = int(pd.to_numeric(run.values["period"]).max())
-    run.composites(200)  # what `qualitapa demo` runs by default
-    lines = _section(demo_run._summary(run, "qclub"))
+    demo_steps.composites(run)
+    lines = _section(summary(run))
     names = {o.id: o.name for o in run.catalog.organizations.values()}
     assert len(lines) == len(run.catalog.composites) == 5
     for line in lines:
@@ -83,7 +86,7 @@ def test_summary_says_both_when_the_median_rank_first_differs(tmp_path):
             "composite": "x.index",
         }
     )
-    (line,) = _section(demo_run._summary(run, "qclub"))
+    (line,) = _section(summary(run))
     assert line == (
         "- x.index, 50 runs: first Milano (index 70.0; median rank 2, 5th-95th percentile 1-3)"
         "; lowest median rank: Torino (1)"

@@ -22,7 +22,7 @@ HOOKS = sorted(
 
 def test_there_is_one_hook_per_kind():
     assert sorted(k.hook for k in KINDS) == HOOKS
-    assert len(HOOKS) == 11
+    assert len(HOOKS) == 12
 
 
 @pytest.mark.parametrize("hook", HOOKS)

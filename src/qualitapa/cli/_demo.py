@@ -1,13 +1,17 @@
-"""``qualitapa demo``: the whole Q-Club cycle on the plugins' demo data."""
+"""``qualitapa demo``: the whole quality cycle on the plugins' demo data."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from qualitapa.cli._main import cli, echo, get_catalog
+
+if TYPE_CHECKING:
+    from qualitapa.demo import Scale
 
 
 @cli.command("demo")
@@ -24,15 +28,25 @@ from qualitapa.cli._main import cli, echo, get_catalog
     type=click.Choice(["qclub", "national"]),
     default="qclub",
     show_default=True,
-    help="qclub: the eight cities, every step; national: indicators, benchmark and composites "
-    "for ~7,900 synthetic municipalities.",
+    help="qclub: the demo profile's cities, every step; national: indicators, benchmark and "
+    "composites for ~7,900 synthetic municipalities.",
+)
+@click.option(
+    "--profile",
+    default=None,
+    help="Demo profile (from the plugins) saying which DEA models, survey margins, peer group "
+    "and city to use. Default: the only one installed.",
 )
 @click.option(
     "--organization",
-    default="036023",
-    show_default=True,
+    default=None,
     help="City highlighted in the reports and whose improvement plan is derived (ISTAT code "
-    "or name).",
+    "or name). Default: the profile's.",
+)
+@click.option(
+    "--peer-group",
+    default=None,
+    help="Peer group the benchmark compares within. Default: the profile's.",
 )
 @click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
 @click.option(
@@ -47,9 +61,17 @@ from qualitapa.cli._main import cli, echo, get_catalog
     "since, are never replaced.",
 )
 def demo_command(
-    out: Path, scale: str, organization: str, lang: str, runs: int, seed: int, force: bool
+    out: Path,
+    scale: Scale,
+    profile: str | None,
+    organization: str | None,
+    peer_group: str | None,
+    lang: str,
+    runs: int,
+    seed: int,
+    force: bool,
 ) -> None:
-    """Run the Q-Club quality cycle on the installed plugins' demo data.
+    """Run the quality cycle on the installed plugins' demo data.
 
     Computes and benchmarks the indicators, composite indices with uncertainty
     and DEA; validates, weights and scores the satisfaction survey; imports the
@@ -75,7 +97,9 @@ def demo_command(
         out,
         catalog=catalog,
         scale=scale,
-        organization=catalog.resolve_organization(organization),
+        profile=profile,
+        organization=None if organization is None else catalog.resolve_organization(organization),
+        peer_group=peer_group,
         lang=lang,
         uncertainty_runs=runs,
         seed=seed,

@@ -1,0 +1,124 @@
+"""The demo's last step: one HTML report per service, the open-data package, Excel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qualitapa.demo._state import DemoState
+from qualitapa.errors import DataError
+
+__all__ = ["OPEN_TABLES", "publish"]
+
+#: Tables published in the open-data package and the Excel workbook.
+OPEN_TABLES = (
+    "indicator_values",
+    "indicator_benchmark",
+    "indicator_trends",
+    "composite_ranks",
+    "dea_scores",
+    "survey_dimensions",
+    "survey_items",
+    "complaint_kpis",
+    "complaint_trend",
+    "charter_compliance",
+    "caf_scores",
+)
+
+#: Sections of a service report fed from a results table: report keyword -> table.
+_SERVICE_TABLES = (
+    ("complaints", "complaint_kpis_by_service"),
+    ("complaint_trend", "complaint_trend_by_service"),
+    ("compliance", "charter_compliance"),
+)
+
+
+def publish(state: DemoState) -> None:
+    """Write the reports, the open-data package and the Excel workbook."""
+    reports(state)
+    open_data(state)
+    excel(state)
+
+
+def _report_options(state: DemoState, service: str) -> dict[str, Any]:
+    """The keyword arguments of :func:`qualitapa.reporting.write_report` for ``service``."""
+    tables = state.result.tables
+    kwargs: dict[str, Any] = {
+        "service": service,
+        "period": state.period,
+        "lang": state.options.lang,
+        "catalog": state.catalog,
+        "indicators": tables["indicator_values"],
+        "trends": tables.get("indicator_trends"),
+        "organization": state.options.organization,
+        "note": "Dati sintetici a scopo dimostrativo / synthetic demonstration data",
+    }
+    if service in state.uncertainty:
+        kwargs["composite"] = state.uncertainty[service]
+    if service in state.dea:
+        kwargs["dea"] = state.dea[service]
+    survey = state.surveys.get(service)
+    if survey:
+        kwargs.update(survey=survey["survey"], ipa=survey["ipa"])
+    # every section keeps the rows of this service only (render_report)
+    for key, name in _SERVICE_TABLES:
+        if name in tables:
+            kwargs[key] = tables[name]
+    if "caf_scores" in tables:
+        kwargs["caf"] = tables["caf_scores"]
+    return kwargs
+
+
+def reports(state: DemoState) -> None:
+    """One HTML report per top-level service with indicators."""
+    from qualitapa import reporting as rp
+
+    catalog = state.catalog
+    for service, definition in catalog.services.items():
+        if definition.parent is not None or not catalog.indicators.by_service(service):
+            continue
+        name = f"report-{service}-{state.period}.html"
+        rp.write_report(state.result.out / name, **_report_options(state, service))
+        state.result.files.append(name)
+
+
+def open_data(state: DemoState) -> None:
+    """The open-data package (validated) of the published tables and the indicator list."""
+    from qualitapa import reporting as rp
+
+    profile, out = state.options.profile, state.result.out
+    package = {
+        "indicators": rp.indicator_table(state.catalog),
+        **{k: v for k, v in state.result.tables.items() if k in OPEN_TABLES},
+    }
+    title = (profile.title or profile.label).get("en")
+    description = profile.description.get("en") if profile.description else None
+    rp.write_datapackage(
+        package,
+        out / "opendata",
+        name=f"{profile.package}-{state.period}",
+        title=f"{title} {state.period} (synthetic demo data)",
+        description=description or "SYNTHETIC data generated for demonstration.",
+        primary_keys={"indicator_values": ["organization", "period", "indicator"]},
+    )
+    problems = rp.validate_datapackage(out / "opendata")
+    if len(problems):
+        raise DataError(
+            "the open-data package does not validate",
+            source=str(out / "opendata"),
+            failure_cases=problems,
+        )
+    state.result.files.append("opendata/datapackage.json")
+
+
+def excel(state: DemoState) -> None:
+    """The published tables in one Excel workbook (needs the 'excel' extra)."""
+    from qualitapa import reporting as rp
+
+    tables = state.result.tables
+    try:
+        rp.write_excel(
+            {k: tables[k] for k in OPEN_TABLES if k in tables}, state.result.out / "results.xlsx"
+        )
+        state.result.files.append("results.xlsx")
+    except ImportError:
+        state.result.notes.append("results.xlsx not written: install the 'excel' extra")

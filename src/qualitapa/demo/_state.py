@@ -1,0 +1,133 @@
+"""The demo's typed state: what the options say and what each step leaves for the next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+import pandas as pd
+
+from qualitapa.catalog import Catalog
+from qualitapa.demo._profile import DemoProfile
+from qualitapa.io import read_table, write_csv
+
+if TYPE_CHECKING:
+    from qualitapa.composite import DEAResult, UncertaintyResult
+
+__all__ = ["DemoOptions", "DemoResult", "DemoState", "Progress", "Scale", "datasets", "load"]
+
+#: What the demo runs on: the profile's cities (every step) or a synthetic
+#: national set of municipalities (indicators, benchmark, composites).
+Scale = Literal["qclub", "national"]
+SCALES: tuple[Scale, ...] = ("qclub", "national")
+
+Progress = Callable[[str], None]
+
+
+@attrs.define
+class DemoResult:
+    """What :func:`~qualitapa.demo.run_demo` produced.
+
+    Attributes
+    ----------
+    out
+        The output folder.
+    tables
+        Name -> table of every result written as CSV.
+    files
+        Every file written, relative to ``out``.
+    notes
+        Things the reader should know (skipped steps, invalid rows found).
+    """
+
+    out: Path
+    tables: dict[str, pd.DataFrame] = attrs.field(factory=dict)
+    files: list[str] = attrs.field(factory=list)
+    notes: list[str] = attrs.field(factory=list)
+
+    def save(self, name: str, frame: pd.DataFrame) -> None:
+        """Write ``frame`` as ``<name>.csv`` (formula injection neutralised)."""
+        self.tables[name] = frame
+        write_csv(frame, self.out / f"{name}.csv")
+        self.files.append(f"{name}.csv")
+
+
+@attrs.frozen
+class DemoOptions:
+    """The choices a demo run makes (from the profile and the caller)."""
+
+    profile: DemoProfile
+    scale: Scale = "qclub"
+    organization: str | None = None
+    peer_group: str | None = None
+    lang: str = "it"
+    uncertainty_runs: int = 200
+    seed: int = 0
+    national_size: int = 0
+
+
+@attrs.define
+class DemoState:
+    """State shared by the demo steps: each step reads what earlier ones left.
+
+    Attributes
+    ----------
+    catalog
+        The catalog (at national scale, extended with the synthetic
+        municipalities).
+    options
+        What to run.
+    result
+        The files and tables written so far.
+    raw
+        Tidy raw variables (``organization, period, variable, value``).
+    names
+        Organization id -> name for organizations the catalog does not have.
+    values, benchmark, trends
+        Indicator values, benchmark and trends of every period.
+    period
+        The latest period of the indicator values.
+    uncertainty
+        Service -> composite uncertainty analysis.
+    dea
+        Service -> DEA result.
+    surveys
+        Service -> ``{"survey": dimension scores, "ipa": IPA table}``.
+    cases
+        Complaint cases of the register (None before the complaints step).
+    caf
+        Consolidated CAF scores (None without CAF data).
+    """
+
+    catalog: Catalog
+    options: DemoOptions
+    result: DemoResult
+    raw: pd.DataFrame = attrs.field(factory=pd.DataFrame)
+    names: dict[str, str] = attrs.field(factory=dict)
+    values: pd.DataFrame = attrs.field(factory=pd.DataFrame)
+    benchmark: pd.DataFrame = attrs.field(factory=pd.DataFrame)
+    trends: pd.DataFrame = attrs.field(factory=pd.DataFrame)
+    period: int = 0
+    uncertainty: dict[str, UncertaintyResult] = attrs.field(factory=dict)
+    dea: dict[str, DEAResult] = attrs.field(factory=dict)
+    surveys: dict[str, dict[str, pd.DataFrame]] = attrs.field(factory=dict)
+    cases: pd.DataFrame | None = None
+    caf: pd.DataFrame | None = None
+
+    @property
+    def organization_names(self) -> dict[str, str]:
+        """Organization id -> name, for the catalog's and the synthetic organizations."""
+        return {o.id: o.name for o in self.catalog.organizations.values()} | self.names
+
+
+def datasets(catalog: Catalog, kind: str) -> list[Any]:
+    """The catalog's datasets of ``kind``, in catalog order."""
+    return [d for d in catalog.datasets.values() if d.kind == kind]
+
+
+def load(sets: list[Any]) -> pd.DataFrame:
+    """The datasets' tables, one under the other (empty without datasets)."""
+    frames = [read_table(d.path) for d in sets]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -1,0 +1,220 @@
+"""Demo steps on the services' other data: surveys, complaints, charters, CAF, plan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.demo._state import DemoState, datasets, load
+from qualitapa.io import read_table
+
+__all__ = ["caf", "complaints", "improvement_plan", "rake_by_organization", "standards", "surveys"]
+
+
+def surveys(state: DemoState) -> None:
+    """Validate, weight (raked to the profile's margins) and score each survey."""
+    from qualitapa import surveys as sv
+
+    catalog, result = state.catalog, state.result
+    margins_sets = {d.instrument: d for d in datasets(catalog, "survey_margins")}
+    tables: dict[str, list[pd.DataFrame]] = {}
+
+    def add(name: str, frame: pd.DataFrame, instrument: str) -> None:
+        tables.setdefault(name, []).append(frame.assign(instrument=instrument))
+
+    for ds in datasets(catalog, "survey_responses"):
+        inst = catalog.instruments[ds.instrument]
+        raw = read_table(ds.path)
+        checked = sv.validate(inst, raw, source=str(ds.path))
+        clean = checked.clean
+        add("survey_problems", checked.problems, inst.id)
+        result.notes.append(
+            f"survey {inst.id}: {len(raw)} responses, {len(clean)} valid, "
+            f"{len(checked.problems)} problem(s) reported in survey_problems.csv"
+        )
+        weights = None
+        if ds.instrument in margins_sets:
+            margins = read_table(margins_sets[ds.instrument].path)
+            clean = rake_by_organization(clean, margins, state.options.profile.margins)
+            weights = "weight"
+        dim = sv.score_dimensions(inst, clean, by="organization", weights=weights)
+        add("survey_dimensions", dim, inst.id)
+        add(
+            "survey_items", sv.score_items(inst, clean, by="organization", weights=weights), inst.id
+        )
+        add("survey_reliability", sv.reliability(inst, clean, by="organization"), inst.id)
+        ipa_table = sv.ipa(inst, clean, weights=weights).assign(instrument=inst.id)
+        tables.setdefault("survey_ipa", []).append(ipa_table)
+        if any(q.type is sv.QuestionType.RECOMMEND for q in inst.questions):
+            add("survey_nps", sv.nps(inst, clean, by="organization", weights=weights), inst.id)
+        if inst.service is not None:  # the service's report shows it
+            state.surveys[inst.service] = {"survey": dim, "ipa": ipa_table}
+    if "survey_dimensions" in tables:
+        order = ("dimensions", "items", "reliability", "ipa", "problems", "nps")
+        for name in (f"survey_{part}" for part in order):
+            if name in tables:
+                result.save(name, pd.concat(tables[name], ignore_index=True))
+
+
+def rake_by_organization(
+    responses: pd.DataFrame, margins: pd.DataFrame, variables: Sequence[str]
+) -> pd.DataFrame:
+    """Rake each city's respondents to its own margins on ``variables``, in one fit.
+
+    Crossing every margin variable with the organization makes one raking
+    over the pooled sample equal to separate rakings per city (the margins of
+    different cities share no respondent), so no loop over cities is needed.
+    The weights are relative (they sum to the number of respondents) and
+    proportional to the populations the respondents stand for. Variables
+    missing from the margins or the responses are left out.
+
+    Examples
+    --------
+    >>> responses = pd.DataFrame({"organization": ["a", "a", "a", "b"],
+    ...                           "sex": ["f", "m", "m", "f"]})
+    >>> margins = pd.DataFrame({"organization": ["a", "a", "b"], "sex": ["f", "m", "f"],
+    ...                         "population": [60.0, 40.0, 10.0]})
+    >>> w = rake_by_organization(responses, margins, ["sex"])["weight"]
+    >>> (w * 110 / w.sum()).round(1).tolist()  # 60 women in a, 40 men, 10 women in b
+    [60.0, 20.0, 20.0, 10.0]
+    """
+    from qualitapa import surveys as sv
+
+    variables = [c for c in variables if c in margins and c in responses]
+    frame = responses.copy()
+    targets: dict[str, dict[Any, float]] = {}
+    org_m = margins["organization"].astype(str)
+    org_r = frame["organization"].astype(str)
+    for var in variables:
+        key = f"_{var}_by_organization"
+        frame[key] = org_r + "|" + frame[var].astype(str)
+        cells = margins.groupby(org_m + "|" + margins[var].astype(str))["population"].sum()
+        targets[key] = cells.to_dict()
+    fit = sv.rake(frame, targets, max_iter=200)
+    out = responses.copy()
+    out["weight"] = np.asarray(fit.weights, dtype=float)
+    return out
+
+
+def complaints(state: DemoState) -> None:
+    """Import the complaints (with their event history) into a register; KPIs and trends."""
+    from qualitapa import complaints as cp
+
+    catalog, result = state.catalog, state.result
+    records = datasets(catalog, "complaints")
+    if not records:
+        return
+    db = result.out / "complaints.db"  # a fresh staging folder (DemoFolder)
+    events = {d.service: d for d in datasets(catalog, "complaint_events")}
+    register = cp.ComplaintRegister(db)
+    calendars = {
+        o.id: cp.WorkCalendar(o.province) for o in catalog.organizations.values() if o.province
+    }
+    policy = cp.DeadlinePolicy.from_catalog(catalog)
+    as_of = pd.Timestamp(f"{state.period}-12-31 23:59", tz="Europe/Rome")
+    try:
+        for ds in records:
+            ev = events.get(ds.service)
+            # with the events file the register keeps each complaint's real
+            # history: reopenings, suspensions and forwards count in the KPIs
+            report = register.import_csv(ds.path, events=ev.path if ev else None)
+            result.notes.append(
+                f"complaints {ds.id}: {report.imported} imported"
+                + (" with their full event history" if ev else "")
+                + f", {len(report.problems)} problem(s)"
+            )
+            if len(report.problems):
+                result.save("complaint_import_problems", report.problems)
+        result.files.append("complaints.db")
+        cases = register.cases(policy=policy, calendar=calendars or None, as_of=as_of)
+    finally:
+        register.close()
+    options: dict[str, Any] = {"as_of": as_of, "policy": policy, "calendar": calendars or None}
+    populations = {k: float(v) for k, v in catalog.populations().items() if v}
+    kpis = cp.kpis(cases, by="organization", population=populations, **options)
+    result.save("complaint_kpis", kpis)
+    result.save(
+        "complaint_kpis_by_service", cp.kpis(cases, by=["organization", "service"], **options)
+    )
+    for name, by in (
+        ("complaint_trend", ["organization"]),
+        ("complaint_trend_by_service", ["organization", "service"]),
+    ):
+        result.save(name, cp.trend(cases, by=by, period="month", **options))
+    result.save("complaint_pareto", cp.pareto(cases, column="category"))
+    state.cases = cases
+
+
+def standards(state: DemoState) -> None:
+    """Check the service charters' standards on the latest period (and refunds due)."""
+    from qualitapa import standards as st
+
+    stds = list(state.catalog.standards.values())
+    if not stds:
+        return
+    values = state.values
+    # formula standards read raw variables next to indicator values
+    known = set(values["indicator"].astype(str).unique())
+    raw_as_values = state.raw.rename(columns={"variable": "indicator"})
+    raw_as_values = raw_as_values[~raw_as_values["indicator"].isin(known)]
+    columns = ["organization", "period", "indicator", "value"]
+    measured = pd.concat(
+        [
+            values[columns].astype({"organization": str, "indicator": str}),
+            raw_as_values[columns],
+        ],
+        ignore_index=True,
+    )
+    measured = measured[pd.to_numeric(measured["period"]) == state.period]
+    deliveries = load(datasets(state.catalog, "deliveries"))
+    table = st.compliance(
+        stds, indicator_values=measured, deliveries=deliveries if len(deliveries) else None
+    )
+    state.result.save("charter_compliance", table)
+    if len(deliveries):
+        state.result.save("refunds_due", st.refunds_due(stds, deliveries))
+
+
+def caf(state: DemoState) -> None:
+    """Consolidate the CAF self-assessment sheets."""
+    from qualitapa import caf as cf
+
+    sheets = datasets(state.catalog, "caf_scores")
+    if not sheets:
+        return
+    scores = load(sheets)
+    consolidated = cf.consolidate(scores, source=", ".join(str(d.path) for d in sheets))
+    state.result.save("caf_consolidated", consolidated)
+    state.result.save("caf_scores", cf.caf_scores(consolidated))
+    state.caf = consolidated
+
+
+def improvement_plan(state: DemoState) -> None:
+    """Candidate actions for the highlighted organization, from every earlier step."""
+    from qualitapa import improvement as imp
+
+    organization = state.options.organization
+    tables = state.result.tables
+
+    def own(frame: pd.DataFrame) -> pd.DataFrame:
+        if organization is None or "organization" not in frame:
+            return frame
+        return frame[frame["organization"].astype(str) == organization]
+
+    actions = []
+    if state.caf is not None:
+        actions.append(imp.actions_from_caf(state.caf, organization=organization or ""))
+    if "charter_compliance" in tables:
+        actions.append(imp.actions_from_compliance(own(tables["charter_compliance"])))
+    if "survey_dimensions" in tables:
+        actions.append(imp.actions_from_survey(own(tables["survey_dimensions"])))
+    bench = state.benchmark
+    actions.append(
+        imp.actions_from_benchmark(own(bench[pd.to_numeric(bench["period"]) == state.period]))
+    )
+    actions = [t for t in actions if len(t)]
+    if actions:
+        state.result.save("improvement_plan", imp.combine_actions(*actions))
