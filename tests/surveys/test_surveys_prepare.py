@@ -99,3 +99,17 @@ def test_prepare_with_no_clean_response_rakes_nothing(counter, synthetic):
     assert ready.clean.empty
     assert ready.weighting is None
     assert ready.validation.n_input == 3
+
+
+def test_instrument_to_frame_lists_the_questions(counter):
+    table = counter.to_frame()
+    assert list(table.columns) == [
+        "id", "type", "dimension", "scale", "required", "relevant", "label"
+    ]  # fmt: skip
+    assert table["id"].tolist() == [q.id for q in counter.questions]
+    wait = table.set_index("id").loc["wait"]
+    assert (wait["type"], wait["dimension"], wait["scale"]) == ("likert", "time", "1-5 (dk 9.0)")
+    assert wait["relevant"] == "${visited} = 'yes'"
+    assert wait["label"] == "Tempo di attesa"
+    assert counter.to_frame("en").set_index("id").loc["wait", "label"] == "Waiting time"
+    assert table.set_index("id").loc["visited", "scale"] == ""  # a choice question

@@ -443,22 +443,7 @@ def import_xlsform_command(
     )
     if target is not None:
         inst.to_xlsform(target)
-    rows = [
-        {
-            "id": q.id,
-            "type": q.type.value,
-            "dimension": q.dimension or "",
-            "scale": ""
-            if q.scale is None
-            else f"{q.scale.min:g}-{q.scale.max:g}"
-            + (f" (dk {','.join(str(c) for c in q.scale.dont_know)})" if q.scale.dont_know else ""),
-            "required": q.required,
-            "relevant": q.relevant or "",
-            "label": q.label.it,
-        }
-        for q in inst.questions
-    ]
-    emit(pd.DataFrame(rows), fmt, output)
+    emit(inst.to_frame(), fmt, output)
 
 
 @survey_group.command("import-export")

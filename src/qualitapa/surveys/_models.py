@@ -931,6 +931,40 @@ class Instrument:
 
         return write_xlsform(self, path, languages=languages)
 
+    def to_frame(self, lang: str = "it") -> pd.DataFrame:
+        """The questions as a table: one row each, in the order of the form.
+
+        Columns ``id``, ``type``, ``dimension``, ``scale`` (``"1-5"``, with the
+        "don't know" codes: ``"1-5 (dk 9.0)"``), ``required``, ``relevant`` and
+        ``label`` (in ``lang``, Italian when no translation is given).
+
+        Examples
+        --------
+        >>> from qualitapa.models import Text
+        >>> inst = Instrument("c", Text("Sportello"), questions=[
+        ...     Question("q1", "likert", Text("Cortesia", "Courtesy"),
+        ...              scale=Scale((1, 2, 3, 4, 5), dont_know=(9,))),
+        ...     Question("q2", "text", Text("Suggerimenti"))])
+        >>> inst.to_frame("en")[["id", "type", "scale", "label"]]
+           id    type         scale         label
+        0  q1  likert  1-5 (dk 9.0)      Courtesy
+        1  q2    text                Suggerimenti
+        """
+        rows = [
+            {
+                "id": q.id,
+                "type": q.type.value,
+                "dimension": q.dimension or "",
+                "scale": _scale_text(q.scale),
+                "required": q.required,
+                "relevant": q.relevant or "",
+                "label": q.label.get(lang),
+            }
+            for q in self.questions
+        ]
+        columns = ["id", "type", "dimension", "scale", "required", "relevant", "label"]
+        return pd.DataFrame(rows, columns=columns)
+
     def check(self, catalog: Catalog) -> list[str | Problem]:
         """Problems that do not prevent use: dimensions without items, missing English."""
         problems: list[str | Problem] = []
@@ -960,3 +994,13 @@ def _source_dir(source: str | None) -> Path:
         return Path.cwd()
     path = Path(str(source).split(", [[", 1)[0])
     return path.parent if path.suffix else path
+
+
+def _scale_text(scale: Scale | None) -> str:
+    """``"1-5"``, with the "don't know" codes: ``"1-5 (dk 9.0)"``; empty without a scale."""
+    if scale is None:
+        return ""
+    text = f"{scale.min:g}-{scale.max:g}"
+    if scale.dont_know:
+        text += f" (dk {','.join(str(c) for c in scale.dont_know)})"
+    return text
