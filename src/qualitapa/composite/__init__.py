@@ -37,13 +37,9 @@ from qualitapa.composite._dea import (
     ReturnsToScale,
     dea,
 )
+from qualitapa.composite._definition import CompositeComponent, CompositeDefinition
 from qualitapa.composite._group_ratios import group_ratio, ratio_parts
-from qualitapa.composite._index import (
-    CompositeComponent,
-    CompositeDefinition,
-    composite,
-    composite_contributions,
-)
+from qualitapa.composite._index import composite, composite_contributions
 from qualitapa.composite._methods import (
     POSITIVE_BOUNDS,
     Aggregator,

@@ -22,8 +22,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from qualitapa.composite._definition import CompositeDefinition
 from qualitapa.composite._index import (
-    CompositeDefinition,
     _evaluate_root,
     _nonpositive_cases,
     _normalise_by_period,

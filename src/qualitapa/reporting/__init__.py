@@ -2,8 +2,9 @@
 
 * :func:`render_report` / :func:`write_report` - one self-contained HTML page
   per service and period (charts with the ``plot`` extra), Italian or English.
-* :func:`write_datapackage` / :func:`validate_datapackage` - CSV files with a
-  Frictionless Data ``datapackage.json`` (Table Schema), and its validation.
+* :func:`write_datapackage` / :func:`check_datapackage` - CSV files with a
+  Frictionless Data ``datapackage.json`` (Table Schema), and its problems
+  (:func:`validate_datapackage` is the same function under its former name).
 * :func:`write_excel` - one sheet per table (``excel`` extra).
 * :func:`indicator_table` - the indicator definitions as a table to publish
   next to the values; :func:`read_results` - a folder of result tables
@@ -14,11 +15,11 @@ Formula injection is neutralised in every export (:mod:`qualitapa.io`).
 Examples
 --------
 >>> import pandas as pd, tempfile
->>> from qualitapa.reporting import write_datapackage, validate_datapackage
+>>> from qualitapa.reporting import write_datapackage, check_datapackage
 >>> values = pd.DataFrame({"organization": ["036023"], "period": [2024], "value": [3.5]})
 >>> with tempfile.TemporaryDirectory() as d:
 ...     _ = write_datapackage({"values": values}, d, name="demo")
-...     validate_datapackage(d).empty
+...     check_datapackage(d).empty
 True
 """
 
@@ -28,6 +29,7 @@ from qualitapa.reporting._labels import LANGUAGES, format_number
 from qualitapa.reporting._opendata import (
     LICENCES,
     PROBLEM_COLUMNS,
+    check_datapackage,
     resource_name,
     validate_datapackage,
     write_datapackage,
@@ -53,6 +55,7 @@ __all__ = [
     "SECTIONS",
     "SERVICE_RESULT_FILES",
     "check_cells",
+    "check_datapackage",
     "field_type",
     "format_number",
     "guess_primary_key",

@@ -26,12 +26,15 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.__about__ import __version__
+from qualitapa.errors import DataError, OptionError
 from qualitapa.io import neutralise_text, write_csv
+from qualitapa.problems import Problems, Rule
 from qualitapa.reporting._schema import check_cells, infer_schema
 
 __all__ = [
     "LICENCES",
     "PROBLEM_COLUMNS",
+    "check_datapackage",
     "resource_name",
     "validate_datapackage",
     "write_datapackage",
@@ -61,8 +64,18 @@ LICENCES: dict[str, dict[str, str]] = {
     },
 }
 
-#: Columns of the problems table returned by :func:`validate_datapackage`.
-PROBLEM_COLUMNS = ["resource", "row", "field", "value", "problem"]
+#: How the problems of a package are published: the :mod:`qualitapa.problems`
+#: columns under the names this table had before (``resource`` is the core
+#: ``source``, ``field`` the ``column``, ``problem`` the ``message``).
+PROBLEM_LAYOUT = {
+    "resource": "source",
+    "row": "row",
+    "field": "column",
+    "value": "value",
+    "problem": "message",
+}
+#: Columns of the problems table returned by :func:`check_datapackage`.
+PROBLEM_COLUMNS = list(PROBLEM_LAYOUT)
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -108,6 +121,83 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
 def _file_facts(path: Path) -> tuple[int, str]:
     data = path.read_bytes()
     return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _resource_names(
+    name: str, tables: Mapping[str, Any], per_table: Mapping[str, Mapping[str, Any]]
+) -> dict[str, str]:
+    """The resource name of each table, once the package name and per-table options are checked."""
+    if not _NAME_RE.fullmatch(name):
+        raise OptionError(
+            f"package name {name!r} must be lower-case a-z, 0-9, '.', '_' or '-'",
+            option="name",
+            value=name,
+        )
+    for what, mapping in per_table.items():
+        unknown = sorted(set(mapping) - set(tables))
+        if unknown:
+            raise OptionError(f"{what} given for unknown tables: {unknown}", option=what)
+    names = {table: resource_name(table) for table in tables}
+    if len(set(names.values())) != len(names):
+        raise OptionError(f"two tables map to the same resource name: {names}", option="tables")
+    return names
+
+
+def _licence(licence: str | Mapping[str, str]) -> dict[str, str]:
+    """The descriptor's licence entry for a licence id of :data:`LICENCES` or a mapping."""
+    if isinstance(licence, str):
+        if licence not in LICENCES:
+            raise OptionError(
+                f"unknown licence {licence!r}; use one of {sorted(LICENCES)}",
+                option="licence",
+                value=licence,
+            )
+        return {"name": licence, **LICENCES[licence]}
+    lic = {str(k): str(v) for k, v in licence.items()}
+    if not ({"name", "path"} & set(lic)):
+        raise OptionError("a licence mapping needs 'name' or 'path'", option="licence")
+    return lic
+
+
+def _write_resource(
+    frame: pd.DataFrame,
+    path: Path,
+    table: str,
+    fields: Mapping[str, Mapping[str, Any]] | None,
+    key: list[str],
+    labels: Mapping[str, str | None],
+) -> dict[str, Any]:
+    """Write ``frame`` to ``path`` (CSV) and return its resource descriptor."""
+    if key:
+        missing = [c for c in key if c not in frame.columns]
+        if missing:
+            raise DataError(f"table {table!r}: primary key column(s) missing: {missing}")
+        if bool(frame[key].isna().any(axis=None)):
+            raise DataError(f"table {table!r}: the primary key {key} has missing values")
+        if bool(frame.duplicated(subset=key).any()):
+            raise DataError(f"table {table!r}: the primary key {key} is not unique")
+    schema = infer_schema(frame, fields=fields, primary_key=key)
+    # the header as written: a name that could start a formula has a quote
+    for field in schema["fields"]:
+        field["name"] = neutralise_text(field["name"])
+    if "primaryKey" in schema:
+        schema["primaryKey"] = [neutralise_text(str(k)) for k in schema["primaryKey"]]
+    # formulas neutralised, cells with line breaks quoted, 34.375 written
+    # "34.3750": read back one way only (qualitapa.io.read_table)
+    write_csv(_prepare(frame), path)
+    size, digest = _file_facts(path)
+    return {
+        "name": path.stem,
+        "path": path.name,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        **{k: v for k, v in labels.items() if v is not None},
+        "bytes": size,
+        "hash": digest,
+        "schema": schema,
+    }
 
 
 def write_datapackage(
@@ -171,10 +261,12 @@ def write_datapackage(
 
     Raises
     ------
-    ValueError
-        An invalid package name or licence, a primary key that is not
-        unique or has missing values, properties for unknown tables or
-        columns, two tables with the same resource name.
+    OptionError
+        An invalid package name or licence, properties for unknown tables,
+        two tables with the same resource name (a ``ValueError``).
+    DataError
+        A primary key that is not unique or has missing values (a
+        ``ValueError``).
 
     Examples
     --------
@@ -189,70 +281,20 @@ def write_datapackage(
     >>> res["path"], [f["type"] for f in res["schema"]["fields"]], len(problems)
     ('values.csv', ['string', 'integer', 'number'], 0)
     """
-    if not _NAME_RE.fullmatch(name):
-        raise ValueError(f"package name {name!r} must be lower-case a-z, 0-9, '.', '_' or '-'")
-    if isinstance(licence, str):
-        if licence not in LICENCES:
-            raise ValueError(f"unknown licence {licence!r}; use one of {sorted(LICENCES)}")
-        lic = {"name": licence, **LICENCES[licence]}
-    else:
-        lic = {str(k): str(v) for k, v in licence.items()}
-        if not ({"name", "path"} & set(lic)):
-            raise ValueError("a licence mapping needs 'name' or 'path'")
+    lic = _licence(licence)
     fields, primary_keys = fields or {}, primary_keys or {}
     descriptions, titles = descriptions or {}, titles or {}
-    for what, mapping in (
-        ("fields", fields),
-        ("primary_keys", primary_keys),
-        ("descriptions", descriptions),
-        ("titles", titles),
-    ):
-        unknown = sorted(set(mapping) - set(tables))
-        if unknown:
-            raise ValueError(f"{what} given for unknown tables: {unknown}")
-    names = {table: resource_name(table) for table in tables}
-    if len(set(names.values())) != len(names):
-        raise ValueError(f"two tables map to the same resource name: {names}")
-
+    per_table = {"fields": fields, "primary_keys": primary_keys}
+    per_table |= {"descriptions": descriptions, "titles": titles}
+    names = _resource_names(name, tables, per_table)
     out_dir = Path(directory)
     out_dir.mkdir(parents=True, exist_ok=True)
     resources = []
     for table, frame in tables.items():
+        labels = {"title": titles.get(table), "description": descriptions.get(table)}
+        path = out_dir / f"{names[table]}.csv"
         key = list(primary_keys.get(table, []))
-        if key:
-            missing = [c for c in key if c not in frame.columns]
-            if missing:
-                raise ValueError(f"table {table!r}: primary key column(s) missing: {missing}")
-            if bool(frame[key].isna().any(axis=None)):
-                raise ValueError(f"table {table!r}: the primary key {key} has missing values")
-            if bool(frame.duplicated(subset=key).any()):
-                raise ValueError(f"table {table!r}: the primary key {key} is not unique")
-        schema = infer_schema(frame, fields=fields.get(table), primary_key=key)
-        # the header as written: a name that could start a formula has a quote
-        for field in schema["fields"]:
-            field["name"] = neutralise_text(field["name"])
-        if "primaryKey" in schema:
-            schema["primaryKey"] = [neutralise_text(str(k)) for k in schema["primaryKey"]]
-        rname = names[table]
-        path = out_dir / f"{rname}.csv"
-        # formulas neutralised, cells with line breaks quoted, 34.375 written
-        # "34.3750": read back one way only (qualitapa.io.read_table)
-        write_csv(_prepare(frame), path)
-        size, digest = _file_facts(path)
-        resource: dict[str, Any] = {
-            "name": rname,
-            "path": path.name,
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-        }
-        if table in titles:
-            resource["title"] = titles[table]
-        if table in descriptions:
-            resource["description"] = descriptions[table]
-        resource.update({"bytes": size, "hash": digest, "schema": schema})
-        resources.append(resource)
+        resources.append(_write_resource(frame, path, table, fields.get(table), key, labels))
 
     stamp = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     package: dict[str, Any] = {
@@ -273,28 +315,25 @@ def write_datapackage(
     return target
 
 
-def _problem(
-    resource: str, problem: str, *, row: int | None = None, field: str = "", value: str = ""
-) -> dict[str, Any]:
-    return {"resource": resource, "row": row, "field": field, "value": value, "problem": problem}
+class _PackageProblems(Problems):
+    """The problems of a data package, in the order they are found."""
 
+    def __init__(self) -> None:
+        super().__init__(layout=PROBLEM_LAYOUT, order=())
 
-def _problems_frame(rows: list[dict[str, Any]] | list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [r if isinstance(r, pd.DataFrame) else pd.DataFrame([r]) for r in rows]
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return pd.DataFrame(
-            {
-                "resource": pd.Series(dtype="string"),
-                "row": pd.Series(dtype="Int64"),
-                "field": pd.Series(dtype="string"),
-                "value": pd.Series(dtype="string"),
-                "problem": pd.Series(dtype="string"),
-            }
-        )
-    out = pd.concat(parts, ignore_index=True)[PROBLEM_COLUMNS]
-    out["row"] = out["row"].astype("Int64")
-    return out
+    def note(
+        self,
+        resource: str,
+        message: str,
+        rule: Rule,
+        *,
+        row: int | None = None,
+        field: str = "",
+        value: str = "",
+    ) -> None:
+        """One problem of ``resource`` (``row`` 1-based, 0 for the header, None for none)."""
+        where = None if row is None else [row - 1]
+        self.add(where, column=field, value=value, rule=rule, message=message, source=resource)
 
 
 def _safe_path(base: Path, raw: Any) -> Path | None:
@@ -317,19 +356,20 @@ def _resolves_inside(base: Path, path: Path) -> bool:
         return False
 
 
-def _check_descriptor(package: Any, where: str) -> list[dict[str, Any]]:
-    problems: list[dict[str, Any]] = []
+def _check_descriptor(package: Any, where: str, problems: _PackageProblems) -> None:
     if not isinstance(package, dict):
-        return [_problem(where, "the descriptor is not a JSON object")]
+        problems.note(where, "the descriptor is not a JSON object", Rule.SCHEMA)
+        return
     name = package.get("name")
     if name is not None and not (isinstance(name, str) and _NAME_RE.fullmatch(name)):
-        problems.append(_problem(where, f"invalid package name {name!r}", field="name"))
+        problems.note(where, f"invalid package name {name!r}", Rule.INVALID, field="name")
     if not package.get("licenses"):
-        problems.append(_problem(where, "no licence given (property 'licenses')", field="licenses"))
+        problems.note(
+            where, "no licence given (property 'licenses')", Rule.REQUIRED, field="licenses"
+        )
     resources = package.get("resources")
     if not isinstance(resources, list) or not resources:
-        problems.append(_problem(where, "the package has no resources", field="resources"))
-    return problems
+        problems.note(where, "the package has no resources", Rule.REQUIRED, field="resources")
 
 
 def _field_problems(field: Mapping[str, Any]) -> list[str]:
@@ -363,73 +403,71 @@ def _field_problems(field: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def _check_schema(rname: str, schema: Any) -> list[dict[str, Any]]:
+def _check_schema(rname: str, schema: Any, problems: _PackageProblems) -> bool:
+    """Check a resource's Table Schema; True when it can be used to read the file."""
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-        return [_problem(rname, "the resource has no Table Schema with 'fields'", field="schema")]
-    problems = []
+        problems.note(
+            rname, "the resource has no Table Schema with 'fields'", Rule.SCHEMA, field="schema"
+        )
+        return False
+    found = len(problems)
     names = []
     for i, field in enumerate(schema["fields"]):
         if not isinstance(field, dict) or not isinstance(field.get("name"), str):
-            problems.append(_problem(rname, f"field {i + 1} has no name", field="schema"))
+            problems.note(rname, f"field {i + 1} has no name", Rule.SCHEMA, field="schema")
             continue
         names.append(field["name"])
-        problems.extend(
-            _problem(rname, message, field=field["name"]) for message in _field_problems(field)
-        )
+        for message in _field_problems(field):
+            problems.note(rname, message, Rule.SCHEMA, field=field["name"])
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        problems.append(_problem(rname, f"duplicate field names {dupes}", field="schema"))
+        problems.note(rname, f"duplicate field names {dupes}", Rule.SCHEMA, field="schema")
     key = schema.get("primaryKey", [])
     key = [key] if isinstance(key, str) else key
     if not isinstance(key, list) or not all(isinstance(k, str) for k in key):
-        problems.append(
-            _problem(rname, "primaryKey must be a field name or a list of them", field="schema")
+        problems.note(
+            rname, "primaryKey must be a field name or a list of them", Rule.SCHEMA, field="schema"
         )
-        return problems
+        return False
     for col in key:
         if col not in names:
-            problems.append(
-                _problem(rname, f"primary key field {col!r} is not in the schema", field=col)
+            problems.note(
+                rname, f"primary key field {col!r} is not in the schema", Rule.SCHEMA, field=col
             )
-    return problems
+    return len(problems) == found
 
 
-def _check_resource(base: Path, resource: Any, index: int) -> list[Any]:
-    if not isinstance(resource, dict):
-        return [_problem(f"resource {index + 1}", "a resource must be a JSON object")]
-    rname = str(resource.get("name") or f"resource {index + 1}")
-    problems: list[Any] = []
-    if not isinstance(resource.get("name"), str) or not _NAME_RE.fullmatch(resource["name"]):
-        problems.append(_problem(rname, "missing or invalid resource name", field="name"))
+def _check_file(
+    base: Path, resource: dict[str, Any], rname: str, problems: _PackageProblems
+) -> Path | None:
+    """The resource's file, if it is inside the package and exists; its size and hash."""
     path = _safe_path(base, resource.get("path"))
+    raw_path = str(resource.get("path", ""))
     if path is None:
-        problems.append(
-            _problem(
-                rname,
-                "the resource path must be a relative path inside the package",
-                field="path",
-                value=str(resource.get("path", "")),
-            )
+        problems.note(
+            rname,
+            "the resource path must be a relative path inside the package",
+            Rule.FILE,
+            field="path",
+            value=raw_path,
         )
-        return problems
+        return None
     if not _resolves_inside(base, path):
-        problems.append(
-            _problem(
-                rname,
-                "the resource's file is outside the package folder (through a symbolic "
-                "link): not read",
-                field="path",
-                value=str(resource.get("path", "")),
-            )
+        problems.note(
+            rname,
+            "the resource's file is outside the package folder (through a symbolic link): not read",
+            Rule.FILE,
+            field="path",
+            value=raw_path,
         )
-        return problems
+        return None
     if not path.is_file():
-        problems.append(_problem(rname, f"file not found: {resource['path']}", field="path"))
-        return problems
+        problems.note(rname, f"file not found: {resource['path']}", Rule.FILE, field="path")
+        return None
     size = path.stat().st_size
     if "bytes" in resource and resource["bytes"] != size:
-        problems.append(
-            _problem(rname, f"size is {size} bytes, the descriptor says {resource['bytes']}")
+        problems.note(
+            rname, f"size is {size} bytes, the descriptor says {resource['bytes']}", Rule.FILE
         )
     declared = resource.get("hash")
     if isinstance(declared, str):
@@ -438,11 +476,23 @@ def _check_resource(base: Path, resource: Any, index: int) -> list[Any]:
         if algo in ("md5", "sha1", "sha256", "sha512"):
             actual = hashlib.new(algo, path.read_bytes()).hexdigest()
             if actual != value.lower():
-                problems.append(_problem(rname, f"the file's {algo} hash does not match"))
+                problems.note(rname, f"the file's {algo} hash does not match", Rule.FILE)
+    return path
+
+
+def _check_resource(base: Path, resource: Any, index: int, problems: _PackageProblems) -> None:
+    if not isinstance(resource, dict):
+        problems.note(f"resource {index + 1}", "a resource must be a JSON object", Rule.SCHEMA)
+        return
+    rname = str(resource.get("name") or f"resource {index + 1}")
+    if not isinstance(resource.get("name"), str) or not _NAME_RE.fullmatch(resource["name"]):
+        problems.note(rname, "missing or invalid resource name", Rule.INVALID, field="name")
+    path = _check_file(base, resource, rname, problems)
+    if path is None:
+        return
     schema = resource.get("schema")
-    schema_problems = _check_schema(rname, schema)
-    if schema_problems or not isinstance(schema, dict):
-        return problems + schema_problems
+    if not _check_schema(rname, schema, problems) or not isinstance(schema, dict):
+        return
     encoding = str(resource.get("encoding", "utf-8"))
     try:
         table = pd.read_csv(
@@ -452,70 +502,66 @@ def _check_resource(base: Path, resource: Any, index: int) -> list[Any]:
             encoding="utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding,
         )
     except (UnicodeDecodeError, LookupError) as exc:
-        return [*problems, _problem(rname, f"cannot decode the file as {encoding}: {exc}")]
+        problems.note(rname, f"cannot decode the file as {encoding}: {exc}", Rule.FILE)
+        return
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        return [*problems, _problem(rname, f"not a well-formed CSV file: {exc}")]
-    fields = schema["fields"]
-    names = [f["name"] for f in fields]
+        problems.note(rname, f"not a well-formed CSV file: {exc}", Rule.FILE)
+        return
+    names = [f["name"] for f in schema["fields"]]
     header = [str(c) for c in table.columns]
     if header != names:
-        problems.append(
-            _problem(
-                rname,
-                f"the header {header} does not match the schema fields {names}",
-                row=0,
-                value=",".join(header),
-            )
+        problems.note(
+            rname,
+            f"the header {header} does not match the schema fields {names}",
+            Rule.SCHEMA,
+            row=0,
+            value=",".join(header),
         )
-        return problems
+        return
+    _check_table(rname, table, schema, problems)
+
+
+def _check_table(
+    rname: str, table: pd.DataFrame, schema: dict[str, Any], problems: _PackageProblems
+) -> None:
+    """Every cell against its field; the primary key present and unique."""
     missing_values = [str(v) for v in schema.get("missingValues", [""])]
-    for field, col in zip(fields, table.columns, strict=True):
+    for field, col in zip(schema["fields"], table.columns, strict=True):
         cells = check_cells(table[col], field, missing_values)
-        if len(cells):
-            problems.append(
-                pd.DataFrame(
-                    {
-                        "resource": rname,
-                        "row": cells["index"].to_numpy() + 1,
-                        "field": field["name"],
-                        "value": cells["value"].to_numpy(),
-                        "problem": cells["problem"].to_numpy(),
-                    }
-                )
-            )
+        problems.add(
+            cells["index"].to_numpy(dtype=np.int64),
+            column=field["name"],
+            value=cells["value"],
+            rule=Rule.INVALID,
+            message=cells["problem"],
+            source=rname,
+        )
     key = schema.get("primaryKey", [])
     key = [key] if isinstance(key, str) else list(key)
     if key:
         key_cols = table[key]
         empty = key_cols.isin(missing_values).any(axis=1)
         for row in np.flatnonzero(empty.to_numpy())[:1000]:
-            problems.append(
-                _problem(
-                    rname,
-                    "the primary key has a missing value",
-                    row=int(row) + 1,
-                    field=",".join(key),
-                )
+            problems.note(
+                rname,
+                "the primary key has a missing value",
+                Rule.REQUIRED,
+                row=int(row) + 1,
+                field=",".join(key),
             )
-        dup = key_cols.duplicated(keep="first") & ~empty
-        if bool(dup.any()):
-            idx = np.flatnonzero(dup.to_numpy())
-            values = key_cols.iloc[idx].agg("|".join, axis=1).to_numpy()
-            problems.append(
-                pd.DataFrame(
-                    {
-                        "resource": rname,
-                        "row": idx + 1,
-                        "field": ",".join(key),
-                        "value": values,
-                        "problem": "duplicate primary key",
-                    }
-                )
-            )
-    return problems
+        dup = np.flatnonzero((key_cols.duplicated(keep="first") & ~empty).to_numpy())
+        values = key_cols.iloc[dup].agg("|".join, axis=1) if len(dup) else None
+        problems.add(
+            dup,
+            column=",".join(key),
+            value=values,
+            rule=Rule.DUPLICATE,
+            message="duplicate primary key",
+            source=rname,
+        )
 
 
-def validate_datapackage(path: str | Path) -> pd.DataFrame:
+def check_datapackage(path: str | Path) -> pd.DataFrame:
     """Check a tabular data package: descriptor, files and every cell against its schema.
 
     Checked: the descriptor is valid JSON with a licence and resources;
@@ -536,9 +582,10 @@ def validate_datapackage(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per problem with columns ``resource, row, field, value,
-        problem``; ``row`` is the 1-based data row (header excluded; 0 for
-        the header), missing for problems of the whole file. Empty when the
+        One row per problem, in the order found, with columns
+        :data:`PROBLEM_COLUMNS` (``resource, row, field, value, problem``);
+        ``row`` is the 1-based data row (header excluded; 0 for the
+        header), missing for problems of the whole file. Empty when the
         package is valid.
 
     Examples
@@ -547,7 +594,7 @@ def validate_datapackage(path: str | Path) -> pd.DataFrame:
     >>> with tempfile.TemporaryDirectory() as d:
     ...     _ = write_datapackage({"t": pd.DataFrame({"n": [1, 2]})}, d, name="x")
     ...     _ = (Path(d) / "t.csv").write_text("n\\n1\\ntwo\\n")
-    ...     problems = validate_datapackage(d)
+    ...     problems = check_datapackage(d)
     >>> int(problems["row"].iloc[-1]), problems[["field", "value", "problem"]].iloc[-1].tolist()
     (2, ['n', 'two', 'not a valid integer value'])
     >>> problems["problem"].iloc[0]
@@ -556,18 +603,26 @@ def validate_datapackage(path: str | Path) -> pd.DataFrame:
     p = Path(path)
     descriptor = p / "datapackage.json" if p.is_dir() else p
     where = descriptor.name
+    problems = _PackageProblems()
     if not descriptor.is_file():
-        return _problems_frame([_problem(where, f"descriptor not found: {descriptor}")])
+        problems.note(where, f"descriptor not found: {descriptor}", Rule.FILE)
+        return problems.frame()
     try:
         package = json.loads(descriptor.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return _problems_frame([_problem(where, f"the descriptor is not valid JSON: {exc}")])
-    problems: list[Any] = _check_descriptor(package, where)
+        problems.note(where, f"the descriptor is not valid JSON: {exc}", Rule.FILE)
+        return problems.frame()
+    _check_descriptor(package, where, problems)
     if isinstance(package, dict) and isinstance(package.get("resources"), list):
         names = [r.get("name") for r in package["resources"] if isinstance(r, dict)]
         dupes = sorted({str(n) for n in names if n is not None and names.count(n) > 1})
         if dupes:
-            problems.append(_problem(where, f"duplicate resource names {dupes}", field="name"))
+            problems.note(where, f"duplicate resource names {dupes}", Rule.DUPLICATE, field="name")
         for i, resource in enumerate(package["resources"]):
-            problems.extend(_check_resource(descriptor.parent, resource, i))
-    return _problems_frame(problems)
+            _check_resource(descriptor.parent, resource, i, problems)
+    return problems.frame()
+
+
+#: The name :func:`check_datapackage` had before the problems convention
+#: (``check_*`` returns problems); kept as an alias.
+validate_datapackage = check_datapackage
