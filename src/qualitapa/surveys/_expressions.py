@@ -173,18 +173,18 @@ class _Parser:
         return node
 
     def or_expr(self) -> Any:
-        parts = [self.and_expr()]
-        while self.tok.kind == "name" and self.tok.text == "or":
-            self.i += 1
-            parts.append(self.and_expr())
-        return parts[0] if len(parts) == 1 else _BoolOp("or", tuple(parts))
+        return self._joined("or", self.and_expr)
 
     def and_expr(self) -> Any:
-        parts = [self.comparison()]
-        while self.tok.kind == "name" and self.tok.text == "and":
+        return self._joined("and", self.comparison)
+
+    def _joined(self, word: str, operand: Callable[[], Any]) -> Any:
+        """``operand (word operand)*``: one operand, or their ``_BoolOp``."""
+        parts = [operand()]
+        while self.tok.kind == "name" and self.tok.text == word:
             self.i += 1
-            parts.append(self.comparison())
-        return parts[0] if len(parts) == 1 else _BoolOp("and", tuple(parts))
+            parts.append(operand())
+        return parts[0] if len(parts) == 1 else _BoolOp(word, tuple(parts))
 
     def comparison(self) -> Any:
         left = self.primary()
