@@ -218,7 +218,7 @@ def qualitapa_datasets() -> list[Dataset | Override]:
         @hookimpl
         def qualitapa_datasets():
             return [Dataset("qclub.demo.indicators", Text("Dati demo", "Demo data"),
-                            path=files(__package__) / "demo" / "indicators.csv",
+                            path=files(__package__) / "demo" / "indicator_data.csv",
                             kind="indicator_data", synthetic=True)]
     """
 

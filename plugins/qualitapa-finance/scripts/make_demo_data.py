@@ -2,10 +2,10 @@
 
 Writes into ``src/qualitapa_finance/demo/``:
 
-* ``finance_invoices_2024.csv`` - invoices of the eight Q-Club cities
+* ``invoices.csv`` - invoices of the eight Q-Club cities
   (``organization, invoice_id, amount, due_date, payment_date``): those paid
   in 2024 and those still unpaid on 31 December 2024 (blank payment date).
-* ``finance_indicator_data.csv`` - tidy ``organization, period, variable,
+* ``indicator_data.csv`` - tidy ``organization, period, variable,
   value``: every variable of the plugin for 2009-2024. Budget amounts scale
   with each city's population; the payment-timeliness variables start in
   2014 (the DPCM of 22 September 2014 introduced the indicator) and their
@@ -25,6 +25,7 @@ Run from the repository root::
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -32,22 +33,12 @@ import pandas as pd
 from qualitapa_finance import invoice_variables
 
 from qualitapa.demo import synthetic_panel
-from qualitapa.io import write_csv
-from qualitapa.testing import catalog_with
+from qualitapa.demo.data import cities, demo_file, drop_some, sort_tidy, tidy, write_demo_files
 
 SEED = 20240131
 YEARS = list(range(2009, 2025))
 TIMELINESS_FROM = 2014
 OUT = Path(__file__).resolve().parents[1] / "src" / "qualitapa_finance" / "demo"
-
-
-def cities() -> pd.DataFrame:
-    """The eight Q-Club cities with their population (from the qclub plugin)."""
-    cat = catalog_with(installed=["qclub"])
-    orgs = sorted(cat.organizations.values(), key=lambda o: o.id)
-    return pd.DataFrame(
-        {"organization": [o.id for o in orgs], "population": [o.population for o in orgs]}
-    )
 
 
 def make_invoices(orgs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -141,28 +132,23 @@ def make_panel(
     timeliness = [c for c in wide.columns if c.startswith("finance.invoice")]
     wide.loc[years < TIMELINESS_FROM, timeliness] = np.nan
 
-    tidy = wide.rename_axis(columns="variable").stack().rename("value").reset_index()
-    tidy = tidy[["organization", "period", "variable", "value"]].dropna(subset=["value"])
+    values = tidy(wide, sort=False)
     # a few missing values (about 1%), never in the 2024 invoice variables
-    protected = (tidy["period"] == 2024) & tidy["variable"].str.startswith("finance.invoice")
-    drop = (rng.random(len(tidy)) < 0.01) & ~protected.to_numpy()
-    return (
-        tidy.loc[~drop].sort_values(["organization", "period", "variable"]).reset_index(drop=True)
-    )
+    protected = (values["period"] == 2024) & values["variable"].str.startswith("finance.invoice")
+    return sort_tidy(drop_some(values, rng, 0.01, keep=protected))
 
 
 def main() -> None:
     """Write both demo files."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
     rng = np.random.default_rng(SEED)
-    orgs = cities()
+    orgs = cities("qclub")
     invoices = make_invoices(orgs, rng)
     panel = make_panel(orgs, invoices, rng)
-    OUT.mkdir(parents=True, exist_ok=True)
-    write_csv(invoices, OUT / "finance_invoices_2024.csv")
-    write_csv(panel, OUT / "finance_indicator_data.csv")
-    for name in ("finance_invoices_2024.csv", "finance_indicator_data.csv"):
-        print(f"{name}: {(OUT / name).stat().st_size:,} bytes")
-    print(f"{len(invoices)} invoices, {len(panel)} panel values")
+    files = {"invoices": invoices, "indicator_data": panel}
+    write_demo_files({demo_file(kind): frame for kind, frame in files.items()}, args.out)
 
 
 if __name__ == "__main__":

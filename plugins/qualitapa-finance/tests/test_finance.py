@@ -183,7 +183,7 @@ def _demo(name, **kwargs):
 
 
 def test_demo_data_covers_every_variable_city_and_year(catalog):
-    data = _demo("finance_indicator_data.csv")
+    data = _demo("indicator_data.csv")
     assert catalog.datasets["finance.demo.indicators"].synthetic
     variables = {v.id for v in catalog.variables.by_service("finance")}
     assert set(data["variable"]) == variables
@@ -204,12 +204,12 @@ def test_demo_data_covers_every_variable_city_and_year(catalog):
 
 
 def test_demo_invoices_agree_with_the_panel(catalog):
-    invoices = _demo("finance_invoices_2024.csv", keep_default_na=False)
+    invoices = _demo("invoices.csv", keep_default_na=False)
     assert catalog.datasets["finance.demo.invoices"].kind == "invoices"
     assert 2000 <= len(invoices) <= 6000
     recomputed = invoice_variables(invoices)
     assert set(recomputed["period"]) == {2024}
-    panel = _demo("finance_indicator_data.csv")
+    panel = _demo("indicator_data.csv")
     panel = panel[(panel["period"] == 2024) & panel["variable"].isin(INVOICE_VARIABLES)]
     merged = recomputed.merge(panel, on=["organization", "period", "variable"])
     assert len(merged) == len(recomputed) == 8 * 4

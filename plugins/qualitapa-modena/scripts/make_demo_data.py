@@ -2,10 +2,10 @@
 
 Writes into ``src/qualitapa_modena/demo/``:
 
-* ``modena_indicator_data.csv`` - tidy ``organization, period, variable,
+* ``indicator_data.csv`` - tidy ``organization, period, variable,
   value``: the variables of Modena's local appointment-agenda service,
   2016-2024, for Modena only.
-* ``modena_caf_scores.csv`` - a CAF 2020 scoring sheet in the layout
+* ``caf_scores.csv`` - a CAF 2020 scoring sheet in the layout
   :func:`qualitapa.caf.validate_scores` reads (classical scoring): one row per
   assessor and sub-criterion, ``assessor, subcriterion, score, not_assessed,
   evidence, strengths, improvements``. Five assessors score the 28
@@ -23,13 +23,14 @@ Run from the repository root::
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from qualitapa.caf import caf_model
-from qualitapa.io import write_csv
+from qualitapa.demo.data import demo_file, tidy, write_demo_files
 
 SEED = 20240131  # 31 January: San Geminiano
 MODENA = "036023"
@@ -144,23 +145,21 @@ def make_panel(rng: np.random.Generator) -> pd.DataFrame:
         },
         index=pd.Index(YEARS, name="period"),
     )
-    tidy = wide.rename_axis(columns="variable").stack().rename("value").reset_index()
-    tidy.insert(0, "organization", MODENA)
+    values = tidy(wide, sort=False)
+    values.insert(0, "organization", MODENA)
     # one missing value: the no-shows of 2016 were not recorded
-    missing = (tidy["period"] == 2016) & (tidy["variable"] == "modena.appointments.no_shows")
-    return tidy.loc[~missing, ["organization", "period", "variable", "value"]].reset_index(
-        drop=True
-    )
+    missing = (values["period"] == 2016) & (values["variable"] == "modena.appointments.no_shows")
+    return values.loc[~missing].reset_index(drop=True)
 
 
 def main() -> None:
     """Write both demo files."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
     rng = np.random.default_rng(SEED)
-    OUT.mkdir(parents=True, exist_ok=True)
-    write_csv(make_panel(rng), OUT / "modena_indicator_data.csv")
-    write_csv(make_caf(rng), OUT / "modena_caf_scores.csv")
-    for name in ("modena_indicator_data.csv", "modena_caf_scores.csv"):
-        print(f"{name}: {(OUT / name).stat().st_size:,} bytes")
+    files = {"indicator_data": make_panel(rng), "caf_scores": make_caf(rng)}
+    write_demo_files({demo_file(kind): frame for kind, frame in files.items()}, args.out)
 
 
 if __name__ == "__main__":

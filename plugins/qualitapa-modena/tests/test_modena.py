@@ -149,7 +149,7 @@ def test_local_indicators_by_hand(catalog):
 
 
 def test_demo_indicator_data(catalog):
-    with DEMO.joinpath("modena_indicator_data.csv").open(encoding="utf-8") as fh:
+    with DEMO.joinpath("indicator_data.csv").open(encoding="utf-8") as fh:
         data = pd.read_csv(fh, dtype={"organization": str})
     assert set(data["organization"]) == {MODENA}
     variables = {v.id for v in catalog.variables.by_service("modena.appointments")}

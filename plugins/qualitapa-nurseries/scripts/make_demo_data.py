@@ -7,7 +7,7 @@ Run from the repository root (needs qualitapa and qualitapa-qclub installed)::
 Seeded: the same code writes the same file. Every figure is INVENTED, with
 plausible magnitudes for each city's size; never mistake it for real data.
 
-Writes ``src/qualitapa_nurseries/demo/indicators.csv``: tidy
+Writes ``src/qualitapa_nurseries/demo/indicator_data.csv``: tidy
 ``organization, period, variable, value`` for the eight Q-Club cities,
 2009-2024, every variable of the plugin, a few values missing on purpose.
 Derived consistency holds: enrolled <= 1.1 x places, enrolled <= applications,
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.demo import VariableProfile, synthetic_panel
-from qualitapa.testing import catalog_with
+from qualitapa.demo.data import cities, demo_file, drop_some, tidy, write_demo_files
 
 SEED = 20241
 YEARS = list(range(2009, 2025))
@@ -37,14 +37,6 @@ LEVELS = {
     "nurseries.places_private": VariableProfile(per_capita=0.0012, trend=0.015, noise=0.3),
     "nurseries.opening_hours_week": VariableProfile(base=47.0, noise=0.06, integer=False),
 }
-
-
-def cities() -> pd.DataFrame:
-    """The eight Q-Club cities (id, population) from the installed qclub plugin."""
-    cat = catalog_with(installed=["qclub"])
-    rows = [(o.id, o.population) for o in cat.organizations.values()]
-    frame = pd.DataFrame(rows, columns=["organization", "population"])
-    return frame.sort_values("organization", ignore_index=True)
 
 
 def indicator_data(orgs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -87,26 +79,16 @@ def indicator_data(orgs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
         np.round(np.clip(wide["nurseries.opening_hours_week"], 40, 55) * 2) / 2
     )
 
-    tidy = (
-        wide.rename_axis(columns="variable")
-        .stack()
-        .rename("value")
-        .reset_index()
-        .sort_values(["organization", "period", "variable"], ignore_index=True)
-    )
-    drop = (rng.random(len(tidy)) < 0.008) & (tidy["period"] < 2024)
-    return tidy.loc[~drop].reset_index(drop=True)
+    values = tidy(wide)
+    return drop_some(values, rng, 0.008, keep=values["period"] >= 2024)  # 2024 complete
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    frame = indicator_data(cities(), np.random.default_rng(SEED))
-    path = args.out / "indicators.csv"
-    frame.to_csv(path, index=False, lineterminator="\n")
-    print(f"{path.name}: {len(frame)} rows, {path.stat().st_size / 1024:.0f} KiB")
+    frame = indicator_data(cities("qclub"), np.random.default_rng(SEED))
+    write_demo_files({demo_file("indicator_data"): frame}, args.out)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Generate the SYNTHETIC demo data of qualitapa-personnel (seeded, reproducible).
 
-Writes ``src/qualitapa_personnel/demo/personnel_indicator_data.csv``: tidy
+Writes ``src/qualitapa_personnel/demo/indicator_data.csv``: tidy
 ``organization, period, variable, value`` with every variable of the plugin
 for the eight Q-Club cities, 2009-2024. Staff scale with population; the
 other variables are derived from the staff so that they stay consistent
@@ -16,27 +16,18 @@ Run from the repository root::
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from qualitapa.demo import synthetic_panel
-from qualitapa.io import write_csv
-from qualitapa.testing import catalog_with
+from qualitapa.demo.data import cities, demo_file, drop_some, sort_tidy, tidy, write_demo_files
 
 SEED = 20240201
 YEARS = list(range(2009, 2025))
 OUT = Path(__file__).resolve().parents[1] / "src" / "qualitapa_personnel" / "demo"
-
-
-def cities() -> pd.DataFrame:
-    """The eight Q-Club cities with their population (from the qclub plugin)."""
-    cat = catalog_with(installed=["qclub"])
-    orgs = sorted(cat.organizations.values(), key=lambda o: o.id)
-    return pd.DataFrame(
-        {"organization": [o.id for o in orgs], "population": [o.population for o in orgs]}
-    )
 
 
 def by_year(years: np.ndarray, table: dict[int, float]) -> np.ndarray:
@@ -118,23 +109,19 @@ def make_panel(orgs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     women = np.clip(by_year(years, {2009: 0.38, 2024: 0.55}) + rng.normal(0, 0.06, n), 0.1, 0.9)
     wide["personnel.women_managers"] = np.round(managers * women)
 
-    tidy = wide.rename_axis(columns="variable").stack().rename("value").reset_index()
-    tidy = tidy[["organization", "period", "variable", "value"]].dropna(subset=["value"])
+    values = tidy(wide, sort=False)
     # a few missing values (about 1%), never the staff (every indicator needs it)
-    drop = (rng.random(len(tidy)) < 0.01) & (tidy["variable"] != "personnel.staff").to_numpy()
-    return (
-        tidy.loc[~drop].sort_values(["organization", "period", "variable"]).reset_index(drop=True)
-    )
+    return sort_tidy(drop_some(values, rng, 0.01, keep=values["variable"] == "personnel.staff"))
 
 
 def main() -> None:
     """Write the demo file."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
     rng = np.random.default_rng(SEED)
-    panel = make_panel(cities(), rng)
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / "personnel_indicator_data.csv"
-    write_csv(panel, path)
-    print(f"{path.name}: {path.stat().st_size:,} bytes, {len(panel)} values")
+    panel = make_panel(cities("qclub"), rng)
+    write_demo_files({demo_file("indicator_data"): panel}, args.out)
 
 
 if __name__ == "__main__":

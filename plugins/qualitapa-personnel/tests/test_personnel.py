@@ -109,7 +109,7 @@ def test_reverse_item_is_scored_so_that_100_is_best(catalog):
 
 def test_demo_data_covers_every_variable_city_and_year(catalog):
     assert catalog.datasets["personnel.demo.indicators"].synthetic
-    path = files("qualitapa_personnel") / "demo" / "personnel_indicator_data.csv"
+    path = files("qualitapa_personnel") / "demo" / "indicator_data.csv"
     with path.open(encoding="utf-8") as fh:
         data = pd.read_csv(fh, dtype={"organization": str})
     variables = {v.id for v in catalog.variables.by_service("personnel")}

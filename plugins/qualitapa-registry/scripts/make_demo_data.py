@@ -9,7 +9,7 @@ plausible magnitudes for each city's size; never mistake it for real data.
 
 Files written into ``src/qualitapa_registry/demo/``:
 
-* ``indicators.csv``: tidy ``organization, period, variable, value`` for the
+* ``indicator_data.csv``: tidy ``organization, period, variable, value`` for the
   eight Q-Club cities, 2009-2024, every variable of the plugin, a few values
   missing on purpose;
 * ``survey_responses.csv``: about 3,000 answers to the ``registry.counter``
@@ -33,20 +33,12 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.demo import VariableProfile, synthetic_panel
-from qualitapa.testing import catalog_with
+from qualitapa.demo.data import cities, demo_file, drop_some, tidy, write_demo_files
 
 SEED = 20240
 YEARS = list(range(2009, 2025))
 OUT = Path(__file__).resolve().parents[1] / "src" / "qualitapa_registry" / "demo"
 TZ = "Europe/Rome"
-
-
-def cities() -> pd.DataFrame:
-    """The eight Q-Club cities (id, name, population) from the installed qclub plugin."""
-    cat = catalog_with(installed=["qclub"])
-    rows = [(o.id, o.name, o.population) for o in cat.organizations.values()]
-    frame = pd.DataFrame(rows, columns=["organization", "name", "population"])
-    return frame.sort_values("organization", ignore_index=True)
 
 
 # ---------------------------------------------------------------------------
@@ -153,16 +145,9 @@ def indicator_data(orgs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
     for col in ("registry.fte", "registry.civil_status.fte", "registry.foreigners.fte"):
         wide[col] = np.round(np.maximum(wide[col], 1.0), 1)
 
-    tidy = (
-        wide.rename_axis(columns="variable")
-        .stack()
-        .rename("value")
-        .reset_index()
-        .sort_values(["organization", "period", "variable"], ignore_index=True)
-    )
+    values = tidy(wide)
     # a few missing values, as in real collections (not in the latest year)
-    drop = (rng.random(len(tidy)) < 0.006) & (tidy["period"] < 2024)
-    return tidy.loc[~drop].reset_index(drop=True)
+    return drop_some(values, rng, 0.006, keep=values["period"] >= 2024)
 
 
 # ---------------------------------------------------------------------------
@@ -580,16 +565,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    orgs = cities()
+    orgs = cities("qclub")
     rng = np.random.default_rng(SEED)
-    files = {"indicators.csv": indicator_data(orgs, rng)}
-    files["survey_responses.csv"], files["survey_margins.csv"] = survey(orgs, rng)
-    files["complaints.csv"], files["complaint_events.csv"] = complaints(orgs, rng)
-    files["deliveries.csv"] = deliveries(orgs, rng)
-    for name, frame in files.items():
-        frame.to_csv(args.out / name, index=False, lineterminator="\n")
-        print(f"{name}: {len(frame)} rows, {(args.out / name).stat().st_size / 1024:.0f} KiB")
+    files = {"indicator_data": indicator_data(orgs, rng)}
+    files["survey_responses"], files["survey_margins"] = survey(orgs, rng)
+    files["complaints"], files["complaint_events"] = complaints(orgs, rng)
+    files["deliveries"] = deliveries(orgs, rng)
+    write_demo_files({demo_file(kind): frame for kind, frame in files.items()}, args.out)
 
 
 if __name__ == "__main__":
