@@ -14,6 +14,9 @@ import pytest
 
 from qualitapa.complaints import ComplaintRegister
 
+# real processes: concurrent writers and kill -9, seconds each
+pytestmark = pytest.mark.slow
+
 WRITER = textwrap.dedent(
     """
     import datetime as dt, sys

@@ -96,6 +96,7 @@ def test_plugin_new_rejects_bad_names(tmp_path):
     assert "lower-case words separated by hyphens" in result.output
 
 
+@pytest.mark.slow  # runs the scaffold's own tests in a pytest subprocess
 def test_plugin_new_scaffold_installs_and_is_discovered(tmp_path, monkeypatch):
     runner = CliRunner()
     result = runner.invoke(cli, ["plugin", "new", "demo-city", "-d", str(tmp_path)])

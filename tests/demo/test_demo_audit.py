@@ -19,6 +19,9 @@ import pytest
 
 from qualitapa.io import read_table
 
+# the session demo run (tests/demo/conftest.py): minutes on a shared machine
+pytestmark = pytest.mark.slow
+
 SIGN = {"higher_is_better": 1.0, "lower_is_better": -1.0, "neutral": 0.0}
 
 

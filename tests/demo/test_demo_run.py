@@ -18,6 +18,9 @@ from qualitapa.testing import isolated_plugins
 
 from .conftest import PLUGINS
 
+# the session demo run (tests/demo/conftest.py) and the national scale
+pytestmark = pytest.mark.slow
+
 
 def test_demo_writes_every_result(demo):
     out, _, output = demo
