@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
 import numpy as np
 import pandas as pd
 
@@ -220,30 +221,17 @@ def case_table(
     require_columns(events, ["complaint_id", "at", "to_status"], source="events")
     ref = _as_of(as_of, tz)
     ref_us = int(ref.tz_localize(None).to_datetime64().astype("datetime64[us]").astype(np.int64))
-    order = ["complaint_id", "seq"] if "seq" in events.columns else ["complaint_id", "at"]
-    ev = events.sort_values(order, kind="stable").reset_index(drop=True)
-    at_idx = pd.DatetimeIndex(ev["at"])
-    if at_idx.tz is None:
-        at_idx = at_idx.tz_localize(tz)
-    at_us = at_idx.tz_convert("UTC").tz_localize(None).to_numpy().astype("datetime64[us]")
-    at_us = at_us.astype(np.int64)
-    known = at_us <= ref_us  # the register as it stood at as_of
-    at_us = at_us[known]
-    cid = ev["complaint_id"].to_numpy(dtype=object)[known]
-    to = ev["to_status"].astype(str).to_numpy()[known]
-
-    last = np.ones(len(cid), dtype=bool)
-    if len(cid):
-        last[:-1] = cid[1:] != cid[:-1]
+    ev = _known_events(events, ref_us, tz)
+    cid, to = ev.cid, ev.to
     received_local = local_times(complaints["received_at"], tz)
     existing = ~(received_local > ref.tz_convert(tz).tz_localize(None).to_datetime64())
     out = complaints.loc[existing].drop(columns=["description"], errors="ignore").copy()
     ids = out["id"]
-    out["status"] = ids.map(pd.Series(to[last], index=cid[last])).astype(object)
+    out["status"] = ids.map(pd.Series(to[ev.last], index=cid[ev.last])).astype(object)
 
     def when(state: Status, first: bool) -> pd.Series:
         mask = to == state.value
-        s = pd.Series(at_us[mask], index=cid[mask])
+        s = pd.Series(ev.at_us[mask], index=cid[mask])
         g = s.groupby(level=0)
         return g.min() if first else g.max()
 
@@ -259,44 +247,87 @@ def case_table(
         counts = pd.Series(to == state.value, index=cid).groupby(level=0).sum()
         values = ids.map(counts).fillna(0).to_numpy(dtype=np.int64)
         out[col] = values if col == "reopen_count" else values > 0
-
-    # suspensions: from each 'suspended' event to the next event (or as_of),
-    # counted only before the first answer
-    nxt = np.full(len(at_us), ref_us, dtype=np.int64)
-    if len(at_us):
-        nxt[:-1] = at_us[1:]
-        nxt[last] = ref_us
-    sus_mask = to == Status.SUSPENDED.value
-    n = len(out)
-    sus_days = np.zeros(n, dtype=np.int64)
-    sus_wdays = np.zeros(n, dtype=np.int64)
-    if sus_mask.any():
-        s_cid = cid[sus_mask]
-        start = to_local_dates(_us_to_utc(at_us[sus_mask]), tz)
-        end = to_local_dates(_us_to_utc(nxt[sus_mask]), tz)
-        first_answer = pd.Series(answered_us, index=ids.to_numpy()).reindex(s_cid).to_numpy()
-        before = (first_answer < 0) | (at_us[sus_mask] < first_answer)
-        cal_days = (end - start).astype(np.int64)
-        orgs = (
-            pd.Series(out["organization"].to_numpy(), index=ids.to_numpy()).reindex(s_cid)
-            if "organization" in out.columns
-            else None
-        )
-        w_days = np.zeros(len(s_cid), dtype=np.int64)
-        sub = (
-            pd.DataFrame({"organization": orgs.to_numpy()})
-            if orgs is not None
-            else pd.DataFrame(index=pd.RangeIndex(len(s_cid)))
-        )
-        for cal, mask in _calendar_groups(sub, calendar):
-            w_days[mask] = cal.working_days_between(start[mask], end[mask])
-        sums = pd.DataFrame({"cid": s_cid[before], "d": cal_days[before], "w": w_days[before]})
-        agg = sums.groupby("cid").sum()
-        sus_days = ids.map(agg["d"]).fillna(0).to_numpy(dtype=np.int64)
-        sus_wdays = ids.map(agg["w"]).fillna(0).to_numpy(dtype=np.int64)
+    sus_days, sus_wdays = _suspensions(out, ev, ref_us, answered_us, calendar, tz)
     out["suspended_days"] = sus_days
     out["suspended_working_days"] = sus_wdays
     return add_deadlines(out, policy=policy, calendar=calendar, tz=tz)
+
+
+@attrs.frozen(eq=False)
+class _KnownEvents:
+    """The events known at ``as_of``, by complaint in history order."""
+
+    at_us: np.ndarray  # UTC microseconds
+    cid: np.ndarray
+    to: np.ndarray
+    last: np.ndarray  # the last event of its complaint
+
+
+def _known_events(events: pd.DataFrame, ref_us: int, tz: str) -> _KnownEvents:
+    """The events up to ``ref_us`` (the register as it stood at as_of), sorted."""
+    order = ["complaint_id", "seq"] if "seq" in events.columns else ["complaint_id", "at"]
+    ev = events.sort_values(order, kind="stable").reset_index(drop=True)
+    at_idx = pd.DatetimeIndex(ev["at"])
+    if at_idx.tz is None:
+        at_idx = at_idx.tz_localize(tz)
+    at_us = at_idx.tz_convert("UTC").tz_localize(None).to_numpy().astype("datetime64[us]")
+    at_us = at_us.astype(np.int64)
+    known = at_us <= ref_us
+    cid = ev["complaint_id"].to_numpy(dtype=object)[known]
+    last = np.ones(len(cid), dtype=bool)
+    if len(cid):
+        last[:-1] = cid[1:] != cid[:-1]
+    return _KnownEvents(
+        at_us=at_us[known], cid=cid, to=ev["to_status"].astype(str).to_numpy()[known], last=last
+    )
+
+
+def _suspensions(
+    out: pd.DataFrame,
+    ev: _KnownEvents,
+    ref_us: int,
+    answered_us: np.ndarray,
+    calendar: CalendarArg,
+    tz: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Days and working days each complaint of ``out`` was suspended before its first answer.
+
+    A suspension runs from each 'suspended' event to the next event (or as_of).
+    """
+    at_us, cid, ids = ev.at_us, ev.cid, out["id"]
+    nxt = np.full(len(at_us), ref_us, dtype=np.int64)
+    if len(at_us):
+        nxt[:-1] = at_us[1:]
+        nxt[ev.last] = ref_us
+    sus_mask = ev.to == Status.SUSPENDED.value
+    n = len(out)
+    if not sus_mask.any():
+        return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    s_cid = cid[sus_mask]
+    start = to_local_dates(_us_to_utc(at_us[sus_mask]), tz)
+    end = to_local_dates(_us_to_utc(nxt[sus_mask]), tz)
+    first_answer = pd.Series(answered_us, index=ids.to_numpy()).reindex(s_cid).to_numpy()
+    before = (first_answer < 0) | (at_us[sus_mask] < first_answer)
+    cal_days = (end - start).astype(np.int64)
+    orgs = (
+        pd.Series(out["organization"].to_numpy(), index=ids.to_numpy()).reindex(s_cid)
+        if "organization" in out.columns
+        else None
+    )
+    w_days = np.zeros(len(s_cid), dtype=np.int64)
+    sub = (
+        pd.DataFrame({"organization": orgs.to_numpy()})
+        if orgs is not None
+        else pd.DataFrame(index=pd.RangeIndex(len(s_cid)))
+    )
+    for cal, mask in _calendar_groups(sub, calendar):
+        w_days[mask] = cal.working_days_between(start[mask], end[mask])
+    sums = pd.DataFrame({"cid": s_cid[before], "d": cal_days[before], "w": w_days[before]})
+    agg = sums.groupby("cid").sum()
+    return (
+        ids.map(agg["d"]).fillna(0).to_numpy(dtype=np.int64),
+        ids.map(agg["w"]).fillna(0).to_numpy(dtype=np.int64),
+    )
 
 
 def _us_to_utc(us: np.ndarray) -> pd.Series:
