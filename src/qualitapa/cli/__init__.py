@@ -15,6 +15,7 @@ from qualitapa.cli import (  # noqa: F401  (importing registers the commands)
     _standards,
     _surveys,
 )
-from qualitapa.cli._main import cli, emit, get_catalog, main, output_options
+from qualitapa.cli._main import cli, emit, get_catalog, main
+from qualitapa.cli._options import output_options
 
 __all__ = ["cli", "emit", "get_catalog", "main", "output_options"]

@@ -16,8 +16,9 @@ Exit codes: 0 done; 1 the input (files, definitions, option values naming
 unknown items) has a problem, said on stderr, or the command had nothing to
 produce from it; 2 the command line itself is wrong (click's usage errors).
 
-Commands that read data files take :data:`input_options` (``--numbers``)
-and read with :func:`read_input`, which also resolves the organizations of
+Commands that read data files take
+:func:`~qualitapa.cli._options.input_options` (``--numbers``) and read with
+:func:`read_input`, which also resolves the organizations of
 the data against the catalog.
 """
 
@@ -26,39 +27,38 @@ from __future__ import annotations
 import json
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 import pandas as pd
 
 from qualitapa.__about__ import __version__
+from qualitapa.cli._options import READ_OPTIONS
 from qualitapa.cli._terminal import json_safe, printable, terminal_guard
 from qualitapa.errors import DataError, PluginWarning, QualitapaError, QualitapaWarning
-from qualitapa.io import NUMBER_CONVENTIONS, read_table, write_csv
+from qualitapa.io import read_table, write_csv
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = [
     "EXIT_ERROR",
     "catalog_for",
     "cli",
-    "definitions_option",
     "echo",
     "emit",
     "emit_text",
     "for_people",
     "get_catalog",
-    "input_options",
     "listed",
     "main",
     "nothing",
-    "output_options",
     "read_input",
     "select_period",
 ]
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 #: Exit code for errors in the user's input or definitions.
 EXIT_ERROR = 1
@@ -147,27 +147,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)
 
 
-def get_catalog() -> Any:
+def get_catalog() -> Catalog:
     """The catalog of installed plugins (cached for the process)."""
     from qualitapa.catalog import default_catalog
 
     return default_catalog()
 
 
-#: ``-d/--definitions FILE.toml`` (repeatable): extra TOML definitions used
-#: together with the installed plugins; pass the value to :func:`catalog_for`.
-definitions_option = click.option(
-    "--definitions",
-    "-d",
-    "definitions",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Extra TOML definitions (services, organizations, indicators, composites, "
-    "standards, charters...) used together with the installed plugins. Repeatable.",
-)
-
-
-def catalog_for(definitions: tuple[Path, ...] | list[Path] = ()) -> Any:
+def catalog_for(definitions: tuple[Path, ...] | list[Path] = ()) -> Catalog:
     """The installed plugins' catalog, plus the TOML files given with ``-d``."""
     if not definitions:
         return get_catalog()
@@ -181,36 +168,8 @@ def catalog_for(definitions: tuple[Path, ...] | list[Path] = ()) -> Any:
     )
 
 
-#: Where :data:`input_options` keeps the reading options of the command being run.
-_READ_OPTIONS = "qualitapa.read_options"
-
-
-def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    if value is not None:
-        ctx.meta.setdefault(_READ_OPTIONS, {})[param.name] = value
-    return value
-
-
-def input_options(func: F) -> F:
-    """Add the options saying how data files are written (``--numbers it|en``).
-
-    The values are not passed to the command: :func:`read_input` reads
-    them from the click context, so every command reads files the same way
-    and new reading options need no change to the commands.
-    """
-    return click.option(
-        "--numbers",
-        type=click.Choice(list(NUMBER_CONVENTIONS)),
-        default=None,
-        expose_value=False,
-        callback=_remember,
-        help="How numbers are written in the input files: it = 1.234,5 (Italian Excel), "
-        "en = 1,234.5. Without it a number that reads both ways (112.500) is an error.",
-    )(func)
-
-
-def read_input(path: Path, *, catalog: Any = None, **kwargs: Any) -> pd.DataFrame:
-    """Read a data file with the command's :data:`input_options`.
+def read_input(path: Path, *, catalog: Catalog | None = None, **kwargs: Any) -> pd.DataFrame:
+    """Read a data file with the command's :func:`~qualitapa.cli._options.input_options`.
 
     With ``catalog``, the ``organization`` column is resolved to the
     catalog's codes (:meth:`qualitapa.Catalog.resolve_organizations`):
@@ -218,7 +177,7 @@ def read_input(path: Path, *, catalog: Any = None, **kwargs: Any) -> pd.DataFram
     a note), unknown organizations are an error.
     """
     ctx = click.get_current_context(silent=True)
-    options = dict(ctx.meta.get(_READ_OPTIONS, {})) if ctx is not None else {}
+    options = dict(ctx.meta.get(READ_OPTIONS, {})) if ctx is not None else {}
     frame = read_table(path, **{**options, **kwargs})
     if catalog is not None:
         frame = catalog.resolve_organizations(frame, source=str(path))
@@ -253,26 +212,6 @@ def select_period(values: pd.DataFrame, period: str | None, source: Path) -> pd.
             f"no data for period {period} (periods in the data: {listed(known)})", source=source
         )
     return chosen
-
-
-def output_options(func: F) -> F:
-    """Add ``--format table|csv|json`` and ``-o/--output FILE`` to a command."""
-    func = click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        default=None,
-        help="Write to this file instead of the screen.",
-    )(func)
-    func = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", "csv", "json"]),
-        default=None,
-        help="Output format (default: table on screen; csv when --output ends in .csv, "
-        "json when it ends in .json).",
-    )(func)
-    return func
 
 
 def _table_text(frame: pd.DataFrame) -> str:

@@ -2,9 +2,9 @@
 
 One declaration per kind of parameter, as datasette and sqlite-utils share
 theirs: a file to read, a file or folder to write, a closed choice, the
-language; with the reading (:func:`input_options`), output
-(:func:`output_options`) and definitions options of :mod:`qualitapa.cli._main`. A
-command reads as the list of what it takes::
+language, the definitions (``-d``), how input files are written
+(:func:`input_options`) and the output (:func:`output_options`). A command
+reads as the list of what it takes::
 
     @file_option("--consensus", "consensus_path", help="Consensus scores.")
     @choice_option("--fallback", ["mean", "median", "none"], "mean")
@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
-from qualitapa.cli._main import definitions_option, input_options, output_options
+from qualitapa.io import NUMBER_CONVENTIONS
 
 __all__ = [
     "DIR",
     "FILE",
+    "READ_OPTIONS",
     "choice_option",
     "definitions_option",
     "file_argument",
@@ -41,6 +42,62 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 Decorator = Callable[[Any], Any]
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: ``-d/--definitions FILE.toml`` (repeatable): extra TOML definitions used
+#: together with the installed plugins; pass the value to
+#: :func:`qualitapa.cli._main.catalog_for`.
+definitions_option = click.option(
+    "--definitions",
+    "-d",
+    "definitions",
+    multiple=True,
+    type=FILE,
+    help="Extra TOML definitions (services, organizations, indicators, composites, "
+    "standards, charters...) used together with the installed plugins. Repeatable.",
+)
+
+#: Where :func:`input_options` keeps the reading options of the command being run
+#: (for :func:`qualitapa.cli._main.read_input`).
+READ_OPTIONS = "qualitapa.read_options"
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None:
+        ctx.meta.setdefault(READ_OPTIONS, {})[param.name] = value
+    return value
+
+
+def input_options(func: F) -> F:
+    """Add the options saying how data files are written (``--numbers it|en``).
+
+    The values are not passed to the command:
+    :func:`~qualitapa.cli._main.read_input` reads them from the click context,
+    so every command reads files the same way and new reading options need no
+    change to the commands.
+    """
+    return click.option(
+        "--numbers",
+        type=click.Choice(list(NUMBER_CONVENTIONS)),
+        default=None,
+        expose_value=False,
+        callback=_remember,
+        help="How numbers are written in the input files: it = 1.234,5 (Italian Excel), "
+        "en = 1,234.5. Without it a number that reads both ways (112.500) is an error.",
+    )(func)
+
+
+def output_options(func: F) -> F:
+    """Add ``--format table|csv|json`` and ``-o/--output FILE`` to a command."""
+    func = target_option("Write to this file instead of the screen.")(func)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default=None,
+        help="Output format (default: table on screen; csv when --output ends in .csv, "
+        "json when it ends in .json).",
+    )(func)
 
 
 def file_argument(name: str, *, metavar: str | None = None) -> Decorator:

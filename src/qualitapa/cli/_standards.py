@@ -12,18 +12,22 @@ import pandas as pd
 from qualitapa.cli._main import (
     catalog_for,
     cli,
-    definitions_option,
     echo,
     emit,
     emit_text,
     for_people,
-    input_options,
     listed,
     nothing,
-    output_options,
     read_input,
 )
-from qualitapa.cli._options import file_option, lang_option, target_option
+from qualitapa.cli._options import (
+    definitions_option,
+    file_option,
+    input_options,
+    lang_option,
+    output_options,
+    target_option,
+)
 from qualitapa.errors import DataError, UnknownItemError
 
 if TYPE_CHECKING:
