@@ -47,21 +47,19 @@ def missing_variables(
     --------
     >>> import pandas as pd
     >>> from qualitapa.indicators import IndicatorDefinition
-    >>> per_fte = IndicatorDefinition(
-    ...     "registry.certificates_per_fte", "Certificati per addetto", "registry",
-    ...     "efficiency", "certificates / fte", "higher_is_better")
-    >>> per_1000 = IndicatorDefinition(
-    ...     "registry.certificates_per_1000", "Certificati per 1.000 abitanti", "registry",
-    ...     "efficiency", "certificates / population * 1000", "higher_is_better")
-    >>> raw = pd.DataFrame({"organization": "modena", "period": 2024,
-    ...                     "variable": ["certificates"], "value": [12000]})
-    >>> missing_variables(raw, [per_fte, per_1000])
-    ['fte']
+    >>> loans = IndicatorDefinition("libraries.loans_per_user", "Prestiti per utente",
+    ...     "libraries", "effectiveness", "loans / users", "higher_is_better")
+    >>> per_capita = IndicatorDefinition("libraries.loans_per_capita", "Prestiti per abitante",
+    ...     "libraries", "effectiveness", "loans / population", "higher_is_better")
+    >>> long = pd.DataFrame({"organization": "036023", "period": 2024,
+    ...                      "variable": ["loans"], "value": [52_000]})
+    >>> missing_variables(long, [loans, per_capita])
+    ['users']
 
     ``population`` is not missing: organization records can offer it. Wide
     data offer their columns:
 
-    >>> missing_variables(pd.DataFrame({"certificates": [1], "fte": [2]}), [per_fte])
+    >>> missing_variables(pd.DataFrame({"loans": [1], "users": [2]}), [loans])
     []
     """
     needed: set[str] = set().union(*(d.variables for d in definitions))

@@ -70,6 +70,7 @@ def load_instrument(spec: str | Path, *, catalog: Catalog | None = None) -> Inst
     Returns
     -------
     Instrument
+        Read from the file, or the catalog's.
 
     Raises
     ------
@@ -154,7 +155,7 @@ def prepare_responses(
     Parameters
     ----------
     instrument
-        The questionnaire.
+        The questionnaire the responses answer.
     responses
         The raw responses, one row per respondent. Not modified.
     weights
