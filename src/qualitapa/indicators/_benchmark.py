@@ -208,19 +208,10 @@ def benchmark(
     2            c     1  100.000000            b, c          0.0
     3            d     4    0.000000            b, c        -12.0
     """
-    if isinstance(min_compared, bool) or not isinstance(min_compared, (int, np.integer)):
-        raise TypeError(f"min_compared must be an integer, not {min_compared!r}")
-    if min_compared < 1:
-        raise ValueError(f"min_compared must be at least 1, not {min_compared!r}")
+    _check_min_compared(min_compared)
     iv = read_values(values, source=source)
-    polarity, defs = resolve_polarities(iv.indicator_labels, definitions, catalog)
-    sign_of_ind = np.array([polarity[str(i)].sign for i in iv.indicator_labels], dtype=np.float64)
-    local_ind = np.array(
-        [bool(getattr(defs.get(str(i)), "organizations", ())) for i in iv.indicator_labels],
-        dtype=bool,
-    )
+    sign_of_ind, local_ind = _indicator_arrays(iv, definitions, catalog)
     org_peer, n_peer, peer_col = _peer_codes(iv, peer_groups, catalog)
-    out = _Outputs(len(iv.value))
     block = _Block(
         iv=iv,
         sign_of_ind=sign_of_ind,
@@ -230,18 +221,29 @@ def benchmark(
         n_per=max(len(iv.period_labels), 1),
         n_peer=n_peer,
         org_names=iv.org_labels.astype(str).to_numpy(),
-        out=out,
+        out=_Outputs(len(iv.value)),
     )
     _run_blocks(block, iv)
-    frame: dict[str, Any] = {
-        "organization": values["organization"].array,
-        "period": values["period"].array,
-        "indicator": values["indicator"].array,
-    }
-    if peer_col is not None:
-        frame["peer_group"] = peer_col
-    frame.update(_result_columns(iv, out, block.performer_texts))
-    return pd.DataFrame(frame, copy=False)
+    return pd.DataFrame(_result_columns(values, iv, block, peer_col), copy=False)
+
+
+def _check_min_compared(min_compared: Any) -> None:
+    """Raise unless ``min_compared`` is a whole number of at least 1."""
+    if isinstance(min_compared, bool) or not isinstance(min_compared, (int, np.integer)):
+        raise TypeError(f"min_compared must be an integer, not {min_compared!r}")
+    if min_compared < 1:
+        raise ValueError(f"min_compared must be at least 1, not {min_compared!r}")
+
+
+def _indicator_arrays(iv: Any, definitions: Any, catalog: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Per indicator code: the sign of its polarity, and whether it is local (not ranked)."""
+    polarity, defs = resolve_polarities(iv.indicator_labels, definitions, catalog)
+    sign_of_ind = np.array([polarity[str(i)].sign for i in iv.indicator_labels], dtype=np.float64)
+    local_ind = np.array(
+        [bool(getattr(defs.get(str(i)), "organizations", ())) for i in iv.indicator_labels],
+        dtype=bool,
+    )
+    return sign_of_ind, local_ind
 
 
 def _peer_codes(
@@ -280,9 +282,13 @@ def _run_blocks(block: _Block, iv: Any) -> None:
         block.run(rows, lo, hi)
 
 
-def _result_columns(iv: Any, out: _Outputs, performer_texts: list[str]) -> dict[str, Any]:
-    """The result columns from ``value`` on (:data:`BENCHMARK_COLUMNS`)."""
-    return {
+def _result_columns(values: pd.DataFrame, iv: Any, block: _Block, peer_col: Any) -> dict[str, Any]:
+    """The result columns (:data:`BENCHMARK_COLUMNS`)."""
+    out = block.out
+    frame: dict[str, Any] = {c: values[c].array for c in ("organization", "period", "indicator")}
+    if peer_col is not None:
+        frame["peer_group"] = peer_col
+    return frame | {
         "value": iv.value,
         "rank": pd.arrays.IntegerArray(out.rank, out.rank_missing),
         "percentile": out.percentile,
@@ -290,7 +296,7 @@ def _result_columns(iv: Any, out: _Outputs, performer_texts: list[str]) -> dict[
         "z_score": out.z_score,
         "best_value": out.best_value,
         "best_performers": pd.Categorical.from_codes(
-            out.best_code, categories=pd.Index(performer_texts, dtype=object)
+            out.best_code, categories=pd.Index(block.performer_texts, dtype=object)
         ),
         "is_best": out.is_best,
         "gap_to_best": out.gap_to_best,
