@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qualitapa._xlsx import text_cell
 from qualitapa.errors import DataError
 from qualitapa.io import neutralise_formulas
 
@@ -30,8 +31,6 @@ EXCEL_MAX_ROWS = 1_048_576
 _MAX_COLUMNS = 16_384
 _INVALID = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _RESERVED = {"history"}
-# what openpyxl refuses to write (XML 1.0 has no such characters)
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def sheet_names(names: Iterable[str]) -> list[str]:
@@ -73,39 +72,6 @@ def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
         elif isinstance(s.dtype, pd.PeriodDtype):
             out[col] = s.astype(str)
     return neutralise_formulas(out)
-
-
-def text_cell(ws: Any, value: str) -> Any:
-    """An openpyxl write-only cell holding ``value`` as text, never as a formula.
-
-    openpyxl stores a string starting with ``=`` as a formula; this cell is
-    typed text (``data_type = "s"``). Text that a spreadsheet would run if a
-    clerk edited and confirmed the cell (starting with ``= + - @``) also gets
-    Excel's quote prefix, the ``'`` typed before text, which is not part of
-    the value: the text reads back exactly.
-
-    Control characters that XML cannot hold (all but tab, line feed and
-    carriage return: ESC, BEL...) become U+FFFD, the replacement character,
-    instead of failing the whole export. A carriage return reads back as a
-    line feed (XML normalises line ends).
-
-    Examples
-    --------
-    >>> from openpyxl import Workbook
-    >>> ws = Workbook(write_only=True).create_sheet()
-    >>> cell = text_cell(ws, "=1+2")
-    >>> cell.value, cell.data_type, cell.quotePrefix
-    ('=1+2', 's', True)
-    >>> text_cell(ws, "\x1b]0;title\x07").value
-    '\ufffd]0;title\ufffd'
-    """
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=_XML_ILLEGAL.sub("\ufffd", value))
-    cell.data_type = "s"
-    if value.startswith(("=", "+", "-", "@")):
-        cell.quotePrefix = True
-    return cell
 
 
 def _cell_value(value: Any) -> Any:

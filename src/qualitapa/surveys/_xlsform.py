@@ -719,7 +719,7 @@ def _write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> None:
     """Write the sheets to ``path``, every text as a text cell (never a formula)."""
     from openpyxl import Workbook
 
-    from qualitapa.reporting._excel import text_cell
+    from qualitapa._xlsx import text_cell
 
     book = Workbook(write_only=True)
     for name, frame in sheets.items():
