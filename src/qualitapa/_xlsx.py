@@ -1,6 +1,8 @@
-"""Cells written to an ``.xlsx`` workbook: text stays text, never a formula.
+"""openpyxl for every reader and writer of ``.xlsx`` workbooks.
 
-Used by every writer of workbooks (the Excel export, XLSForm questionnaires).
+:func:`require_openpyxl` says clearly when the ``excel`` extra is missing;
+:func:`text_cell` writes text that stays text, never a formula (the Excel
+export, XLSForm questionnaires).
 """
 
 from __future__ import annotations
@@ -8,10 +10,27 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["text_cell"]
+from qualitapa.errors import DataError, DefinitionError
+
+__all__ = ["require_openpyxl", "text_cell"]
 
 # what openpyxl refuses to write (XML 1.0 has no such characters)
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def require_openpyxl(
+    error: type[DataError] | type[DefinitionError], doing: str, source: str
+) -> None:
+    """Raise ``error`` (about ``source``) when openpyxl, the ``excel`` extra, is missing.
+
+    ``doing`` says what needs it, e.g. "reading Excel files".
+    """
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise error(
+            f"{doing} needs the 'excel' extra: pip install 'qualitapa[excel]'", source=source
+        ) from None
 
 
 def text_cell(ws: Any, value: str) -> Any:

@@ -53,6 +53,7 @@ from qualitapa._numbers import (
     parse_numbers,
 )
 from qualitapa._workbooks import WorkbookLimits, check_workbook
+from qualitapa._xlsx import require_openpyxl
 from qualitapa.errors import DataError, QualitapaError
 
 __all__ = [
@@ -709,13 +710,7 @@ def read_table(
     reread: Callable[[list[Any]], pd.DataFrame] | None = None
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):
-            try:
-                import openpyxl  # noqa: F401
-            except ImportError:  # pragma: no cover - depends on the environment
-                raise DataError(
-                    "reading Excel files needs the 'excel' extra: pip install 'qualitapa[excel]'",
-                    source=str(p),
-                ) from None
+            require_openpyxl(DataError, "reading Excel files", str(p))
             if parse:
                 # text cells as they are: the number convention decides, not pandas
                 dtype = collections.defaultdict(lambda: object, dtype)

@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from qualitapa._workbooks import WorkbookLimits, check_workbook
+from qualitapa._xlsx import require_openpyxl
 from qualitapa.errors import DataError, DefinitionError
 from qualitapa.io import read_table, restore_formulas, write_csv
 from qualitapa.models import Text
@@ -150,13 +151,7 @@ def _read_csv_sheet(path: Path) -> pd.DataFrame:
 
 def _read_workbook_sheets(path: Path, limits: WorkbookLimits | None) -> dict[str, pd.DataFrame]:
     """The sheets of an ``.xlsx`` form by lower-case name, checked before reading."""
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise DefinitionError(
-            "reading .xlsx forms needs the 'excel' extra: pip install 'qualitapa[excel]'",
-            source=str(path),
-        ) from None
+    require_openpyxl(DefinitionError, "reading .xlsx forms", str(path))
     try:
         check_workbook(path, limits)
     except DataError as exc:
