@@ -318,8 +318,21 @@ def normalise(
     except (TypeError, ValueError) as exc:
         raise DataError(f"indicator values must be numbers: {exc}") from exc
     sign = _signs(polarity, cols)
+    kwargs = _reference_values(meth, cols, goalposts, log, targets)
+    out = _normalise_array(A, meth, sign, bounds=bounds, **kwargs)
+    return pd.DataFrame(out, index=data.index, columns=data.columns)
+
+
+def _reference_values(
+    method: Normaliser,
+    cols: list[str],
+    goalposts: Mapping[str, tuple[float, float]] | tuple[float, float] | None,
+    log: Mapping[str, bool] | bool,
+    targets: Mapping[str, float] | float | None,
+) -> dict[str, np.ndarray]:
+    """Goalposts (``lo``, ``hi``, ``log``) or ``target`` per column, as the method needs."""
     kwargs: dict[str, np.ndarray] = {}
-    if meth is Normaliser.GOALPOSTS:
+    if method is Normaliser.GOALPOSTS:
         gp = _per_column(goalposts, cols, None, "goalposts")
         if any(g is None for g in gp):
             missing = [c for c, g in zip(cols, gp, strict=True) if g is None]
@@ -327,11 +340,10 @@ def normalise(
         kwargs["lo"] = np.array([float(g[0]) for g in gp])
         kwargs["hi"] = np.array([float(g[1]) for g in gp])
         kwargs["log"] = np.array(_per_column(log, cols, False, "log"), dtype=bool)
-    if meth is Normaliser.DISTANCE_TO_TARGET:
+    if method is Normaliser.DISTANCE_TO_TARGET:
         tg = _per_column(targets, cols, None, "targets")
         kwargs["target"] = np.array([np.nan if t is None else float(t) for t in tg])
-    out = _normalise_array(A, meth, sign, bounds=bounds, **kwargs)
-    return pd.DataFrame(out, index=data.index, columns=data.columns)
+    return kwargs
 
 
 def _check_bounds(bounds: Sequence[float]) -> tuple[float, float]:
@@ -535,6 +547,17 @@ def aggregate(
     if not 0 <= min_coverage <= 1:
         raise DefinitionError(f"min_coverage must be in [0, 1], not {min_coverage!r}")
     cols = list(data.columns)
+    w = _weight_vector(weights, cols)
+    C = data.to_numpy(dtype=float, na_value=np.nan)
+    if agg is not Aggregator.ARITHMETIC:
+        _check_positive(C, data.index, cols, agg)
+    val, cov = _aggregate_array(C, w, agg, min_coverage)
+    status = np.where(np.isnan(val), "insufficient_data", "ok")
+    return pd.DataFrame({"value": val, "coverage": cov, "status": status}, index=data.index)
+
+
+def _weight_vector(weights: Mapping[str, float] | pd.Series | None, cols: list[Any]) -> np.ndarray:
+    """The weight of each column (equal without ``weights``; 0 for a column not given)."""
     if weights is None:
         w = np.ones(len(cols))
     else:
@@ -547,25 +570,26 @@ def aggregate(
         w = np.array([float(wmap.get(c, 0.0)) for c in cols])
     if (w < 0).any() or not np.isfinite(w).all():
         raise DefinitionError("weights must be finite and not negative")
-    C = data.to_numpy(dtype=float, na_value=np.nan)
-    if agg is not Aggregator.ARITHMETIC:
-        rows, cols_bad = np.nonzero(C <= 0)
-        if len(rows):
-            cases = pd.DataFrame(
-                {
-                    "row": data.index[rows],
-                    "column": [cols[j] for j in cols_bad],
-                    "value": C[rows, cols_bad],
-                }
-            )
-            raise DataError(
-                f"a {agg.value} mean needs strictly positive values; {len(rows)} value(s) are "
-                f"0 or negative (first: row {cases['row'].iloc[0]!r}). Normalise with "
-                "bounds=POSITIVE_BOUNDS (min-max or rank onto 0.01 ... 1) or use an "
-                "arithmetic mean",
-                column=str(cases["column"].iloc[0]),
-                failure_cases=cases,
-            )
-    val, cov = _aggregate_array(C, w, agg, min_coverage)
-    status = np.where(np.isnan(val), "insufficient_data", "ok")
-    return pd.DataFrame({"value": val, "coverage": cov, "status": status}, index=data.index)
+    return w
+
+
+def _check_positive(C: np.ndarray, index: pd.Index, cols: list[Any], agg: Aggregator) -> None:
+    """Refuse values of 0 or below before a geometric or harmonic mean (all of them listed)."""
+    rows, cols_bad = np.nonzero(C <= 0)
+    if not len(rows):
+        return
+    cases = pd.DataFrame(
+        {
+            "row": index[rows],
+            "column": [cols[j] for j in cols_bad],
+            "value": C[rows, cols_bad],
+        }
+    )
+    raise DataError(
+        f"a {agg.value} mean needs strictly positive values; {len(rows)} value(s) are "
+        f"0 or negative (first: row {cases['row'].iloc[0]!r}). Normalise with "
+        "bounds=POSITIVE_BOUNDS (min-max or rank onto 0.01 ... 1) or use an "
+        "arithmetic mean",
+        column=str(cases["column"].iloc[0]),
+        failure_cases=cases,
+    )
