@@ -186,6 +186,9 @@ class Problems:
         Publish the table under other column names: a mapping of published
         name to collector column, in the published order. Columns not
         named are left out.
+    rows
+        The 1-based data row of each position, when the data checked are
+        a subset of a file (default: position + 1).
 
     Examples
     --------
@@ -207,8 +210,10 @@ class Problems:
         what: str = "data",
         order: Sequence[str] | None = None,
         layout: Mapping[str, str] | None = None,
+        rows: np.ndarray | None = None,
     ) -> None:
         self.source = source
+        self.row_numbers = rows
         self.extras = tuple(extras)
         self.lazy = lazy
         self.what = what
@@ -260,7 +265,11 @@ class Problems:
             idx = arr.astype(np.int64).reshape(-1)
         if idx.size == 0:
             return
-        rows = pd.array([None] if where is None else idx + 1, dtype="Int64")
+        if where is None:
+            rows = pd.array([None], dtype="Int64")
+        else:
+            numbers = idx + 1 if self.row_numbers is None else self.row_numbers[idx]
+            rows = pd.array(numbers, dtype="Int64")
         cells = {
             "source": _cells(self.source if source is None else source, idx, n),
             "row": rows,
@@ -328,7 +337,7 @@ class Problems:
             return table
         return pd.DataFrame({name: table[col] for name, col in self.layout.items()})
 
-    def rows(self) -> np.ndarray:
+    def bad_rows(self) -> np.ndarray:
         """The distinct 1-based rows with a problem, ascending."""
         if not self._parts:
             return np.zeros(0, dtype=np.int64)

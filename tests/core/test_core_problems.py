@@ -38,7 +38,7 @@ def test_lazy_collects_everything_sorted_by_row_then_column() -> None:
     ]  # fmt: skip
     assert set(table["source"]) == {"raw.csv"}
     assert len(problems) == 5
-    assert problems.rows().tolist() == [2, 4]
+    assert problems.bad_rows().tolist() == [2, 4]
 
 
 def test_sources_keep_the_order_they_were_met() -> None:
@@ -188,3 +188,10 @@ def test_columns_mixing_numbers_and_text_still_sort() -> None:
     problems.add([0], column=3, rule=Rule.INVALID, message="m")
     problems.add([0], column="a", rule=Rule.INVALID, message="m")
     assert problems.frame()["column"].tolist() == [3, "a"]
+
+
+def test_rows_of_a_subset_keep_their_numbers_in_the_file() -> None:
+    problems = Problems(rows=np.array([3, 7, 9]))
+    problems.add(np.array([False, True, True]), column="a", rule=Rule.INVALID, message="m")
+    assert problems.frame()["row"].tolist() == [7, 9]
+    assert problems.bad_rows().tolist() == [7, 9]

@@ -20,11 +20,11 @@ from qualitapa.complaints._importing import (
     NOT_UNICODE,
     OUTCOMES,
     PROBLEM_COLUMNS,
+    TableProblems,
     _code,
     _parse_times,
     _per_unique,
     _text,
-    empty_problems,
     unencodable,
 )
 from qualitapa.complaints._instants import future_limit_us
@@ -51,37 +51,15 @@ def _iso(us: np.ndarray) -> np.ndarray:
     return np.where(np.asarray(us) < 0, "", np.char.add(text.astype(str), "Z")).astype(object)
 
 
-class _Problems:
-    """The problems of one table, flagged as boolean masks over its rows."""
+class _Problems(TableProblems):
+    """The problems of one table, flagged as boolean masks over its rows, in flag order."""
 
     def __init__(self, table: str, rows: np.ndarray, ids: np.ndarray) -> None:
-        self.table = table
-        self.rows = rows
-        self.ids = ids
-        self.frames: list[pd.DataFrame] = []
-
-    def flag(self, mask: np.ndarray, column: str, values: Any, message: Any) -> None:
-        """List the rows of ``mask`` (``message``: one text, or one per row)."""
-        mask = np.asarray(mask, dtype=bool)
-        if mask.any():
-            vals = np.asarray(pd.Series(values).to_numpy(dtype=object))
-            msg = message if isinstance(message, str) else np.asarray(message, dtype=object)[mask]
-            self.frames.append(
-                pd.DataFrame(
-                    {
-                        "table": self.table,
-                        "row": self.rows[mask],
-                        "id": self.ids[mask],
-                        "column": column,
-                        "value": vals[mask],
-                        "problem": msg,
-                    }
-                )
-            )
+        super().__init__(table, ids, rows=rows, order=())
 
     def collected(self) -> pd.DataFrame:
         """Every problem flagged so far, in flag order."""
-        return pd.concat(self.frames, ignore_index=True) if self.frames else empty_problems()
+        return self.frame()
 
 
 @attrs.frozen(eq=False)

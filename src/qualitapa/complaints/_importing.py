@@ -141,10 +141,19 @@ class TableProblems(Problems):
     """
 
     def __init__(
-        self, table: str, ids: np.ndarray, *, order: tuple[str, ...] | None = None
+        self,
+        table: str,
+        ids: np.ndarray,
+        *,
+        rows: np.ndarray | None = None,
+        order: tuple[str, ...] | None = None,
     ) -> None:
-        super().__init__(source=table, extras=("id",), layout=PROBLEM_LAYOUT, order=order)
+        super().__init__(
+            source=table, extras=("id",), layout=PROBLEM_LAYOUT, order=order, rows=rows
+        )
         self.ids = ids
+        #: The 1-based data row of each position of the table checked.
+        self.rows = np.arange(1, len(ids) + 1) if rows is None else np.asarray(rows)
 
     def flag(
         self, mask: Any, column: str, values: Any, message: Any, rule: Rule = Rule.INVALID
@@ -359,7 +368,7 @@ def prepare_import(
         out[col.replace("_at", "_us")] = us
 
     problem_table = problems.frame()
-    return drop_rows(out, problems.rows()), problem_table
+    return drop_rows(out, problems.bad_rows()), problem_table
 
 
 def drop_rows(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
