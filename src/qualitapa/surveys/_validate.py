@@ -9,7 +9,7 @@ blanked cell is in the problems table with the action taken.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -78,6 +78,10 @@ class ValidationResult:
     def ok(self) -> bool:
         """No problem found."""
         return len(self.problems) == 0
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        """``clean, problems = validate(...)``, as every ``validate_*`` returns."""
+        return iter((self.clean, self.problems))
 
     @property
     def n_dropped(self) -> int:
@@ -223,6 +227,9 @@ def validate(
        row          rule       action
     0    2  out_of_scale  row dropped
     1    3      required  row dropped
+    >>> clean, problems = validate(inst, raw)
+    >>> len(clean), len(problems)
+    (1, 2)
     """
     check_option("mode", mode, ("lenient", "strict"))
     check_option("drop", drop, ("row", "cell"))
