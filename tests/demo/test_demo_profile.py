@@ -185,3 +185,16 @@ def test_the_demo_names_no_service_city_or_peer_group():
         assert strings, path
         for name in names:
             assert not [s for s in strings if name in s], (path.name, name)
+
+
+def test_run_demo_refuses_an_unknown_profile_or_peer_group_before_writing(tmp_path):
+    from qualitapa.demo import run_demo
+
+    with isolated_plugins(PLUGINS):
+        catalog = Catalog.build()
+    out = tmp_path / "out"
+    with pytest.raises(UnknownItemError, match=r"did you mean.*qclub\.size"):
+        run_demo(out, catalog=catalog, peer_group="qclub.sizes")
+    with pytest.raises(UnknownItemError, match="qclub"):
+        run_demo(out, catalog=catalog, profile="qclubs")
+    assert not out.exists()

@@ -114,8 +114,8 @@ def run_demo(
         The city whose improvement plan is derived and which the reports
         highlight (default: the profile's ``highlight``).
     peer_group
-        The peer group benchmarks compare within (default: the profile's;
-        none at national scale).
+        The peer group benchmarks compare within (default: the profile's,
+        at national scale none).
     lang
         Language of the HTML reports (``"it"`` or ``"en"``).
     uncertainty_runs
@@ -160,7 +160,8 @@ def run_demo(
         profile=chosen,
         scale=scale,
         organization=organization if organization is not None else chosen.highlight,
-        peer_group=None if scale == "national" else (peer_group or chosen.peer_group),
+        # the profile's peer group is for its cities, not for a synthetic national set
+        peer_group=peer_group or (None if scale == "national" else chosen.peer_group),
         lang=lang,
         uncertainty_runs=uncertainty_runs,
         seed=seed,
