@@ -98,6 +98,15 @@ def _pick(frame: pd.DataFrame, *candidates: str) -> str | None:
     return None
 
 
+def _required(frame: pd.DataFrame, message: str, *choices: tuple[str, ...]) -> list[str]:
+    """The column :func:`_pick` finds for each of ``choices``; a DataError if one is missing."""
+    picked = [_pick(frame, *names) for names in choices]
+    found = [name for name in picked if name is not None]
+    if len(found) < len(picked):
+        raise DataError(message)
+    return found
+
+
 def _numbers(values: Any) -> np.ndarray:
     return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
 
@@ -627,10 +636,12 @@ def _composite_section(ctx: _Context, frame: Any) -> str:
 def _dea_section(ctx: _Context, result: Any) -> str:
     lang = ctx.lang
     frame = _result_frame(ctx, result, "scores", "dea must be a DEAResult or its scores DataFrame")
-    org = _pick(frame, "organization")
-    eff = _pick(frame, "efficiency", "score")
-    if org is None or eff is None:
-        raise DataError("the DEA table needs 'organization' and 'efficiency' columns")
+    org, eff = _required(
+        frame,
+        "the DEA table needs 'organization' and 'efficiency' columns",
+        ("organization",),
+        ("efficiency", "score"),
+    )
     sub = frame.sort_values(eff, ascending=False)
     values = _numbers(sub[eff])
     names = [ctx.name(o) for o in sub[org]]
@@ -677,10 +688,12 @@ def _dea_section(ctx: _Context, result: Any) -> str:
 def _survey_section(ctx: _Context, frame: pd.DataFrame) -> str:
     lang = ctx.lang
     frame = frame.loc[_period_mask(frame, ctx.period)]
-    dim = _pick(frame, "dimension")
-    score = _pick(frame, "index", "score", "mean")
-    if dim is None or score is None:
-        raise DataError("the survey table needs 'dimension' and 'index' columns")
+    dim, score = _required(
+        frame,
+        "the survey table needs 'dimension' and 'index' columns",
+        ("dimension",),
+        ("index", "score", "mean"),
+    )
     low = _pick(frame, "ci_low", "ci_lower", "low")
     high = _pick(frame, "ci_high", "ci_upper", "high")
     org = _pick(frame, "organization")
@@ -737,10 +750,12 @@ def _survey_section(ctx: _Context, frame: pd.DataFrame) -> str:
 def _ipa_section(ctx: _Context, frame: pd.DataFrame) -> str:
     lang = ctx.lang
     frame = frame.loc[_period_mask(frame, ctx.period)]
-    imp = _pick(frame, "importance")
-    perf = _pick(frame, "performance")
-    if imp is None or perf is None:
-        raise DataError("the IPA table needs 'importance' and 'performance' columns")
+    imp, perf = _required(
+        frame,
+        "the IPA table needs 'importance' and 'performance' columns",
+        ("importance",),
+        ("performance",),
+    )
     org = _pick(frame, "organization")
     if org is not None and ctx.highlight in set(frame[org].astype(str)):
         frame = frame.loc[frame[org].astype(str) == ctx.highlight]
