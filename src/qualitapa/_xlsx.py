@@ -8,9 +8,13 @@ export, XLSForm questionnaires).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from qualitapa.errors import DataError, DefinitionError
+
+if TYPE_CHECKING:  # openpyxl is the optional `excel` extra
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 __all__ = ["require_openpyxl", "text_cell"]
 
@@ -33,7 +37,7 @@ def require_openpyxl(
         ) from None
 
 
-def text_cell(ws: Any, value: str) -> Any:
+def text_cell(ws: WriteOnlyWorksheet, value: str) -> Cell:
     """An openpyxl write-only cell holding ``value`` as text, never as a formula.
 
     openpyxl stores a string starting with ``=`` as a formula; this cell is
