@@ -92,7 +92,7 @@ def resource_name(name: str) -> str:
     """
     out = re.sub(r"[^a-z0-9._-]+", "_", str(name).lower()).strip("_.-")
     if not out:
-        raise ValueError(f"cannot make a resource name from {name!r}")
+        raise OptionError(f"cannot make a resource name from {name!r}", option="name", value=name)
     return out
 
 
