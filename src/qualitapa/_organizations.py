@@ -31,9 +31,10 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import attrs
+
+from qualitapa.models import Organization
 
 __all__ = ["OrganizationIndex", "Resolution", "normalise_name", "value_key", "value_text"]
 
@@ -58,7 +59,7 @@ def normalise_name(name: str) -> str:
     return _PREFIX.sub("", words)
 
 
-def value_text(value: Any) -> str:
+def value_text(value: object) -> str:
     """A data value as the text of a code: ``16024`` and ``16024.0`` (Excel) give ``"16024"``."""
     if isinstance(value, bool):
         return str(value)
@@ -71,12 +72,12 @@ def value_text(value: Any) -> str:
     return match.group(1) if match else text
 
 
-def value_key(value: Any) -> str:
+def value_key(value: object) -> str:
     """How :class:`Resolution` names a data value: text as it is, numbers as codes."""
     return value if isinstance(value, str) else value_text(value)
 
 
-def _names(org: Any) -> list[str]:
+def _names(org: object) -> list[str]:
     """Every name of an organization: its name (in every language) and aliases."""
     out: list[str] = []
     for value in (getattr(org, "name", None), getattr(org, "names", None)):
@@ -121,7 +122,7 @@ class OrganizationIndex:
         optionally ``istat_code`` and ``names``).
     """
 
-    def __init__(self, organizations: Iterable[Any]) -> None:
+    def __init__(self, organizations: Iterable[Organization]) -> None:
         self.names: dict[str, str] = {}
         self.ids: set[str] = set()
         self._istat: dict[str, str] = {}
@@ -151,7 +152,7 @@ class OrganizationIndex:
         """``"Name (code)"``, as suggestions and notes show an organization."""
         return f"{self.names.get(code, code)} ({code})"
 
-    def resolve(self, values: Iterable[Any]) -> Resolution:
+    def resolve(self, values: Iterable[object]) -> Resolution:
         """Resolve distinct ``values`` (one loop over the distinct values, not the rows)."""
         codes: dict[str, str] = {}
         notes: dict[str, str] = {}
@@ -183,7 +184,7 @@ class OrganizationIndex:
                 unknown[key] = ""
         return Resolution(codes, notes, unknown)
 
-    def suggest(self, value: Any, n: int = 3) -> list[str]:
+    def suggest(self, value: object, n: int = 3) -> list[str]:
         """The closest organizations to ``value`` by name or code, as ``"Name (code)"``."""
         text = value_text(value)
         candidates = self.resolve([text]).unknown.get(text, "")

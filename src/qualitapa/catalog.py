@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pluggy
 
@@ -731,7 +732,7 @@ class Catalog:
         self,
         unknown: dict[str, str],
         keys: list[str],
-        codes: np.ndarray,
+        codes: npt.NDArray[np.intp],
         column: str,
         source: str | None,
     ) -> UnknownValueError:

@@ -21,7 +21,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -228,7 +228,7 @@ class OptionError(QualitapaError, ValueError):
     (True, 'mode')
     """
 
-    def __init__(self, message: str, *, option: str | None = None, value: Any = None) -> None:
+    def __init__(self, message: str, *, option: str | None = None, value: object = None) -> None:
         self.option = option
         self.value = value
         super().__init__(message)
@@ -279,7 +279,7 @@ class PluginConflictError(PluginError):
 class TransitionError(QualitapaError, ValueError):
     """A lifecycle transition that the state machine does not allow."""
 
-    def __init__(self, from_status: Any, to_status: Any, *, item: str | None = None) -> None:
+    def __init__(self, from_status: object, to_status: object, *, item: str | None = None) -> None:
         self.from_status = from_status
         self.to_status = to_status
         self.item = item

@@ -22,17 +22,22 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
 from qualitapa.errors import DefinitionError
 
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
+
 __all__ = [
+    "COMPARATOR_ALIASES",
     "ID_PATTERN",
     "MAX_ID_LENGTH",
+    "Comparator",
     "Dataset",
     "Dimension",
     "Organization",
@@ -42,6 +47,7 @@ __all__ = [
     "Text",
     "check_id",
     "check_organizations",
+    "coerce_comparator",
     "coerce_enum",
     "confined_path",
     "optional_enum",
@@ -59,8 +65,11 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_\-]*(\.[a-z0-9][a-z0-9_\-]*)*")
 #: column values; a 300-character id is a mistake or an attack.
 MAX_ID_LENGTH = 100
 
+F = TypeVar("F")  # the type of the field an attrs validator checks
+FT = TypeVar("FT", bound=tuple[object, ...])
 
-def check_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+
+def check_id(instance: object, attribute: attrs.Attribute[F], value: F) -> None:
     """attrs validator: ``value`` is a well-formed id (see :data:`ID_PATTERN`).
 
     Examples
@@ -107,20 +116,71 @@ class Polarity(enum.StrEnum):
         return {"higher_is_better": 1, "lower_is_better": -1, "neutral": 0}[self.value]
 
 
-def to_text(value: Any) -> Text:
+class Comparator(enum.StrEnum):
+    """How a value is compared with a target (indicator targets, charter standards).
+
+    Each user picks the members it supports: indicator targets the first
+    five, charter standards ``>=``, ``<=``, ``==`` and ``between``.
+    """
+
+    GE = ">="
+    GT = ">"
+    LE = "<="
+    LT = "<"
+    EQ = "=="
+    BETWEEN = "between"
+
+
+#: Words accepted for the comparators (lower case), e.g. ``at_least`` for ``>=``.
+COMPARATOR_ALIASES: Mapping[str, str] = {
+    "at_least": ">=", "ge": ">=", "min": ">=",
+    "gt": ">", "more_than": ">",
+    "at_most": "<=", "le": "<=", "max": "<=",
+    "lt": "<", "less_than": "<",
+    "eq": "==", "=": "==", "equal": "==",
+}  # fmt: skip
+
+
+def coerce_comparator(
+    value: object, allowed: tuple[Comparator, ...], *, field: str = "comparator"
+) -> Comparator:
+    """The :class:`Comparator` ``value`` names (a member, a symbol or an alias), if allowed.
+
+    Raises :class:`DefinitionError` naming ``field`` and the ``allowed`` ones.
+
+    Examples
+    --------
+    >>> coerce_comparator("At_least", (Comparator.GE, Comparator.LE))
+    <Comparator.GE: '>='>
+    >>> coerce_comparator(">", (Comparator.GE, Comparator.LE))
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DefinitionError: field 'comparator': '>' is not a comparator; use '>=' or '<='
+    """
+    text = str(value.value if isinstance(value, Comparator) else value).strip().lower()
+    text = COMPARATOR_ALIASES.get(text, text)
+    if text in {c.value for c in allowed}:
+        return Comparator(text)
+    names = [repr(c.value) for c in allowed]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    raise DefinitionError(f"{value!r} is not a comparator; use {listed}", field=field)
+
+
+def to_text(value: object) -> Text:
     """attrs converter: a :class:`Text` from a Text, a string or ``{it, en}``."""
     return Text.coerce(value)
 
 
-def to_optional_text(value: Any) -> Text | None:
+def to_optional_text(value: object) -> Text | None:
     """attrs converter: like :func:`to_text`, keeping None."""
     return None if value is None else Text.coerce(value)
 
 
 E = TypeVar("E", bound=enum.StrEnum)
+M = TypeVar("M", bound=attrs.AttrsInstance)
 
 
-def coerce_enum(cls: type[E], field: str, value: Any) -> E:
+def coerce_enum(cls: type[E], field: str, value: object) -> E:
     """A member of ``cls`` from itself or its (case-insensitive) value.
 
     Raises :class:`DefinitionError` naming ``field`` and the allowed values.
@@ -143,12 +203,12 @@ def coerce_enum(cls: type[E], field: str, value: Any) -> E:
         ) from None
 
 
-def optional_enum(cls: type[E], field: str, value: Any) -> E | None:
+def optional_enum(cls: type[E], field: str, value: object) -> E | None:
     """Like :func:`coerce_enum`, keeping None."""
     return None if value is None else coerce_enum(cls, field, value)
 
 
-def to_organizations(values: Any) -> tuple[str, ...]:
+def to_organizations(values: object) -> tuple[str, ...]:
     """attrs converter for a local scope: a tuple of organization ids (None: all).
 
     Examples
@@ -160,7 +220,7 @@ def to_organizations(values: Any) -> tuple[str, ...]:
     """
     if values is None:
         return ()
-    if isinstance(values, (str, Mapping)):
+    if isinstance(values, (str, Mapping)) or not isinstance(values, Iterable):
         raise DefinitionError(
             f"organizations is a list of organization ids (e.g. ['036023']), not {values!r}",
             field="organizations",
@@ -168,9 +228,7 @@ def to_organizations(values: Any) -> tuple[str, ...]:
     return tuple(values)
 
 
-def check_organizations(
-    instance: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
-) -> None:
+def check_organizations(instance: object, attribute: attrs.Attribute[FT], value: FT) -> None:
     """attrs validator: organization ids are non-empty text, each listed once."""
     for org in value:
         if not isinstance(org, str) or not org.strip():
@@ -221,7 +279,7 @@ class Text:
         return self.it
 
     @classmethod
-    def coerce(cls, value: Any) -> Text:
+    def coerce(cls, value: object) -> Text:
         """Build a Text from a Text, a string (Italian) or a mapping ``{it, en}``."""
         if isinstance(value, Text):
             return value
@@ -244,13 +302,13 @@ class Text:
 
 
 def from_mapping(
-    cls: type[Any],
-    mapping: Mapping[str, Any],
+    cls: type[M],
+    mapping: Mapping[str, object],
     *,
     source: str | None = None,
     kind: str | None = None,
-    converters: Mapping[str, Any] | None = None,
-) -> Any:
+    converters: Mapping[str, Callable[[object], object]] | None = None,
+) -> M:
     """Build the attrs class ``cls`` from ``mapping``, reporting what is at fault.
 
     Unknown keys, missing required keys and failing validators become a
@@ -336,7 +394,7 @@ class Service:
     )
 
     @classmethod
-    def from_mapping(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> Service:
+    def from_mapping(cls, mapping: Mapping[str, object], *, source: str | None = None) -> Service:
         """Build a Service from a TOML table or dict."""
         return from_mapping(cls, mapping, source=source, kind="service")
 
@@ -379,7 +437,7 @@ class Organization:
     attributes: Mapping[str, float] = attrs.field(factory=dict, converter=dict)
 
     @population.validator
-    def _check_population(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    def _check_population(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or value < 0
         ):
@@ -390,7 +448,9 @@ class Organization:
             )
 
     @classmethod
-    def from_mapping(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> Organization:
+    def from_mapping(
+        cls, mapping: Mapping[str, object], *, source: str | None = None
+    ) -> Organization:
         """Build an Organization from a TOML table or dict (ids may be given as numbers)."""
         data = dict(mapping)
         for key in ("id", "istat_code"):
@@ -455,12 +515,12 @@ class PeerGroup:
         return {o: self.labels[i] for o, i in zip(orgs, idx, strict=True)}
 
     @classmethod
-    def from_mapping(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> PeerGroup:
+    def from_mapping(cls, mapping: Mapping[str, object], *, source: str | None = None) -> PeerGroup:
         """Build a PeerGroup from a TOML table or dict."""
         return from_mapping(cls, mapping, source=source, kind="peer group")
 
 
-def confined_path(raw: Any, base_dir: str | Path) -> Path:
+def confined_path(raw: object, base_dir: str | Path) -> Path:
     """The file ``raw`` names relative to ``base_dir``, refused if it leaves that folder.
 
     Symbolic links are resolved (a link inside the folder pointing outside
@@ -546,7 +606,7 @@ class Dataset:
     @classmethod
     def from_mapping(
         cls,
-        mapping: Mapping[str, Any],
+        mapping: Mapping[str, object],
         *,
         source: str | None = None,
         base_dir: Path | None = None,
@@ -574,6 +634,6 @@ class Dataset:
                 ) from None
         return from_mapping(cls, data, source=source, kind="dataset")
 
-    def check(self, catalog: Any) -> list[str]:
+    def check(self, catalog: Catalog) -> list[str]:
         """Problems: the file is missing."""
         return [] if self.path.exists() else [f"data file {self.path} does not exist"]

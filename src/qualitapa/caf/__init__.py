@@ -15,6 +15,7 @@ Examples
 """
 
 from qualitapa.caf._assessment import (
+    COMMENT_COLUMNS,
     ENABLER_PARTS,
     RESULT_PARTS,
     TEXT_COLUMNS,
@@ -40,6 +41,7 @@ from qualitapa.caf._model import (
 from qualitapa.caf._template import scoring_template, write_template
 
 __all__ = [
+    "COMMENT_COLUMNS",
     "ENABLER_PARTS",
     "RESULT_PARTS",
     "TEXT_COLUMNS",

@@ -34,6 +34,7 @@ from qualitapa.io import require_columns, to_numeric_column
 from qualitapa.problems import Problems, Rule, check_option
 
 __all__ = [
+    "COMMENT_COLUMNS",
     "ENABLER_PARTS",
     "RESULT_PARTS",
     "TEXT_COLUMNS",
@@ -51,7 +52,9 @@ ENABLER_PARTS = ("plan", "do", "check", "act")
 #: Partial scores of the fine-tuned results panel.
 RESULT_PARTS = ("trends", "targets")
 #: Free-text columns carried through validation.
-TEXT_COLUMNS = ("evidence", "strengths", "improvements")
+COMMENT_COLUMNS = ("evidence", "strengths", "improvements")
+#: The name before 0.2.0 (:data:`qualitapa.io.TEXT_COLUMNS` are the columns read as text).
+TEXT_COLUMNS = COMMENT_COLUMNS
 
 _TRUE = {"true", "yes", "y", "1", "x", "si", "sì", "s"}
 _FALSE = {"", "false", "no", "n", "0", "nan", "<na>"}
@@ -221,7 +224,7 @@ def validate_scores(
                              message="sub-criterion missing from the table: score it or add "
                              "a row marked not_assessed")  # fmt: skip
     problems.raise_if_any()
-    for col in TEXT_COLUMNS:
+    for col in COMMENT_COLUMNS:
         alias = "areas_for_improvement" if col == "improvements" else col
         result[col] = _text(scores, col if col in scores.columns else alias).to_numpy(dtype=object)
     result.attrs["caf_method"] = method.value

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qualitapa.caf._assessment import ENABLER_PARTS, RESULT_PARTS, TEXT_COLUMNS
+from qualitapa.caf._assessment import COMMENT_COLUMNS, ENABLER_PARTS, RESULT_PARTS
 from qualitapa.caf._model import ScoringMethod, caf_model
 from qualitapa.errors import DataError
 from qualitapa.io import neutralise_formulas, write_csv
@@ -56,10 +56,10 @@ def scoring_template(
     for col in score_cols:
         frame[col] = pd.array([pd.NA] * len(frame), dtype="Float64")
     frame["not_assessed"] = ""
-    for col in TEXT_COLUMNS:
+    for col in COMMENT_COLUMNS:
         frame[col] = ""
     return frame[["assessor", "subcriterion", "criterion", "kind", "title", *score_cols,
-                  "not_assessed", *TEXT_COLUMNS]]  # fmt: skip
+                  "not_assessed", *COMMENT_COLUMNS]]  # fmt: skip
 
 
 def write_template(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -11,6 +11,9 @@ import pandas as pd
 
 from qualitapa.complaints._calendar import WorkCalendar
 from qualitapa.complaints._models import DayUnit, Deadline, Kind
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = ["DeadlinePolicy", "due_dates"]
 
@@ -21,6 +24,10 @@ def _deadline(value: Any) -> Deadline:
 
 def _deadlines(value: Mapping[str, Any]) -> dict[str, Deadline]:
     return {str(k): Deadline.coerce(v) for k, v in dict(value).items()}
+
+
+def _parents(value: Mapping[str, str]) -> dict[str, str]:
+    return dict(value)
 
 
 @attrs.frozen
@@ -59,7 +66,7 @@ class DeadlinePolicy:
     by_kind: Mapping[str, Deadline] = attrs.field(factory=dict, converter=_deadlines)
     by_service: Mapping[str, Deadline] = attrs.field(factory=dict, converter=_deadlines)
     by_category: Mapping[str, Deadline] = attrs.field(factory=dict, converter=_deadlines)
-    category_parent: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
+    category_parent: Mapping[str, str] = attrs.field(factory=dict, converter=_parents)
     roll_to_working_day: bool = attrs.field(default=False)
 
     @by_kind.validator
@@ -68,7 +75,7 @@ class DeadlinePolicy:
             Kind(k)
 
     @classmethod
-    def from_catalog(cls, catalog: Any, **kwargs: Any) -> DeadlinePolicy:
+    def from_catalog(cls, catalog: Catalog, **kwargs: Any) -> DeadlinePolicy:
         """A policy with the category deadlines (and tree) the plugins contribute.
 
         ``kwargs`` are the other fields (``default``, ``by_service``...).

@@ -6,12 +6,15 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from qualitapa.errors import DefinitionError
 from qualitapa.models import Text, check_id, from_mapping, to_text
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = [
     "Channel",
@@ -21,6 +24,7 @@ __all__ = [
     "DayUnit",
     "Deadline",
     "Event",
+    "FeedbackKind",
     "Kind",
     "Status",
     "check_complaint_id",
@@ -31,13 +35,17 @@ __all__ = [
 COMPLAINT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$")
 
 
-class Kind(enum.StrEnum):
+class FeedbackKind(enum.StrEnum):
     """The four kinds of citizen feedback (reclamo, segnalazione, suggerimento, encomio)."""
 
     COMPLAINT = "complaint"
     FAULT_REPORT = "fault_report"
     SUGGESTION = "suggestion"
     PRAISE = "praise"
+
+
+#: The name before 0.2.0 (:class:`qualitapa.catalog.Kind` is a kind of catalog item).
+Kind = FeedbackKind
 
 
 class Channel(enum.StrEnum):
@@ -210,8 +218,8 @@ class Contact:
         return not any((self.name, self.email, self.phone, self.address))
 
 
-def _kind(value: Any) -> Kind:
-    return Kind(value)
+def _kind(value: Any) -> FeedbackKind:
+    return FeedbackKind(value)
 
 
 def _channel(value: Any) -> Channel:
@@ -227,7 +235,7 @@ class Complaint:
     id
         Protocol number, unique in the register (see :func:`check_complaint_id`).
     kind
-        :class:`Kind` (or its value).
+        :class:`FeedbackKind` (or its value).
     channel
         :class:`Channel` (or its value).
     service
@@ -249,11 +257,11 @@ class Complaint:
     >>> c = Complaint("2024/1", "complaint", "email", "registry",
     ...               dt.datetime(2024, 1, 8, 9, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Rome")))
     >>> c.kind, c.channel
-    (<Kind.COMPLAINT: 'complaint'>, <Channel.EMAIL: 'email'>)
+    (<FeedbackKind.COMPLAINT: 'complaint'>, <Channel.EMAIL: 'email'>)
     """
 
     id: str = attrs.field(validator=_check_cid)
-    kind: Kind = attrs.field(converter=_kind)
+    kind: FeedbackKind = attrs.field(converter=_kind)
     channel: Channel = attrs.field(converter=_channel)
     service: str = attrs.field(validator=check_id)
     received_at: dt.datetime = attrs.field(validator=_check_aware)
@@ -394,7 +402,7 @@ class ComplaintCategory:
             converters={"deadline": Deadline.coerce, "label": Text.coerce},
         )
 
-    def check(self, catalog: Any) -> list[str]:
+    def check(self, catalog: Catalog) -> list[str]:
         """Problems with the category tree: unknown parent, other service, cycle."""
         problems: list[str] = []
         cats = catalog.complaint_categories

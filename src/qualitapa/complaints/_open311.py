@@ -27,7 +27,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,9 @@ import pandas as pd
 from qualitapa.complaints._calendar import DEFAULT_TZ
 from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = [
     "MAX_JSON_DEPTH",
@@ -58,7 +61,7 @@ def _iso(values: pd.Series, tz: str) -> list[str | None]:
     return out
 
 
-def open311_services(catalog: Any, *, lang: str = "it") -> list[dict[str, Any]]:
+def open311_services(catalog: Catalog, *, lang: str = "it") -> list[dict[str, Any]]:
     """The Open311 service list of a catalog.
 
     Each complaint category is a request type (``service_code`` = category
@@ -117,7 +120,7 @@ def open311_services(catalog: Any, *, lang: str = "it") -> list[dict[str, Any]]:
 def open311_requests(
     frame: pd.DataFrame,
     *,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     lang: str = "it",
     tz: str = DEFAULT_TZ,
     agency: str | None = None,
@@ -281,7 +284,7 @@ _PROBLEM_COLUMNS = ["row", "id", "column", "value", "problem"]
 def from_open311(
     data: str | Path | list[dict[str, Any]],
     *,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     kind: str = "fault_report",
     channel: str = "app",
 ) -> pd.DataFrame:

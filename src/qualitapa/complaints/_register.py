@@ -33,7 +33,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -73,6 +73,9 @@ from qualitapa.complaints._schema import (
 )
 from qualitapa.errors import DataError, UnknownItemError
 from qualitapa.io import read_table, write_csv
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = ["FUTURE_TOLERANCE", "MIGRATIONS", "SCHEMA_VERSION", "ComplaintRegister"]
 
@@ -434,7 +437,7 @@ class ComplaintRegister:
         source: str | None = None,
         events_source: str | None = None,
         actor: str = "import",
-        catalog: Any = None,
+        catalog: Catalog | None = None,
     ) -> ImportReport:
         """Import complaints from a table, with their history if you have it.
 
@@ -562,7 +565,7 @@ class ComplaintRegister:
 
     @sqlite_errors
     def import_open311(
-        self, data: Any, *, catalog: Any = None, source: str | None = None, **kwargs: Any
+        self, data: Any, *, catalog: Catalog | None = None, source: str | None = None, **kwargs: Any
     ) -> ImportReport:
         """Import Open311 GeoReport v2 service requests (JSON file, text or list).
 

@@ -10,7 +10,7 @@ score by its components. The uncertainty analysis reuses the same plan.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -30,6 +30,10 @@ from qualitapa.composite._methods import (
 from qualitapa.composite._options import choice
 from qualitapa.errors import DataError, DefinitionError
 from qualitapa.models import Polarity
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
+    from qualitapa.indicators import IndicatorDefinition
 
 __all__ = ["composite", "composite_contributions"]
 
@@ -194,13 +198,13 @@ def _wide(values: pd.DataFrame, indicators: list[str], source: str | None) -> pd
 
 
 def _catalog_info(
-    catalog: Any, indicators: Iterable[str]
+    catalog: Catalog | Mapping[str, IndicatorDefinition] | None, indicators: Iterable[str]
 ) -> tuple[dict[str, Any], dict[str, float]]:
     polarities: dict[str, Any] = {}
     targets: dict[str, float] = {}
     if catalog is None:
         return polarities, targets
-    coll = getattr(catalog, "indicators", catalog)  # a Catalog or a mapping of definitions
+    coll = catalog if isinstance(catalog, Mapping) else catalog.indicators
     for ind in indicators:
         if ind in coll:
             d = coll[ind]
@@ -211,7 +215,7 @@ def _catalog_info(
     return polarities, targets
 
 
-def _resolve(definition: CompositeDefinition | str, catalog: Any) -> CompositeDefinition:
+def _resolve(definition: CompositeDefinition | str, catalog: Catalog | None) -> CompositeDefinition:
     if isinstance(definition, CompositeDefinition):
         return definition
     if catalog is None:
@@ -308,7 +312,7 @@ def _positivity_error(
 def _prepare(
     values: pd.DataFrame,
     definition: CompositeDefinition | str,
-    catalog: Any,
+    catalog: Catalog | None,
     polarity: Mapping[str, Any] | None,
     source: str | None,
 ) -> _Run:
@@ -341,7 +345,7 @@ def composite(
     values: pd.DataFrame,
     definition: CompositeDefinition | str,
     *,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     polarity: Mapping[str, Polarity | str] | None = None,
     include_subindices: bool = True,
     source: str | None = None,
@@ -504,7 +508,7 @@ def composite_contributions(
     values: pd.DataFrame,
     definition: CompositeDefinition | str,
     *,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     polarity: Mapping[str, Polarity | str] | None = None,
     source: str | None = None,
 ) -> pd.DataFrame:

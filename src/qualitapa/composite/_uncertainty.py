@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -42,6 +42,9 @@ from qualitapa.composite._methods import (
 from qualitapa.composite._options import choice
 from qualitapa.errors import DefinitionError
 from qualitapa.models import Polarity
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = ["UncertaintyResult", "composite_uncertainty"]
 
@@ -212,7 +215,7 @@ def composite_uncertainty(
     normalisers: Sequence[Normaliser | str] | None = None,
     aggregators: Sequence[Aggregator | str] | None = None,
     weight_range: float = 0.25,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     polarity: Mapping[str, Polarity | str] | None = None,
     seed: int | None = 0,
     bins: int = 10,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -12,6 +12,10 @@ from qualitapa.errors import DefinitionError
 from qualitapa.indicators._resolve import DefinitionsLike
 from qualitapa.indicators._values import read_values, resolve_polarities
 from qualitapa.models import PeerGroup
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
+    from qualitapa.models import Polarity
 
 __all__ = ["BENCHMARK_COLUMNS", "COMPARISON_LABELS", "MIN_COMPARED", "benchmark", "peer_group_of"]
 
@@ -52,7 +56,7 @@ MIN_COMPARED = 3
 
 
 def peer_group_of(
-    peer_groups: str | PeerGroup | Mapping[str, Any], catalog: Any = None
+    peer_groups: str | PeerGroup | Mapping[str, Any], catalog: Catalog | None = None
 ) -> dict[str, str]:
     """Organization id -> peer group label.
 
@@ -111,8 +115,8 @@ def _nullable_int(
 def benchmark(
     values: pd.DataFrame,
     *,
-    definitions: DefinitionsLike | Mapping[str, Any] = None,
-    catalog: Any = None,
+    definitions: DefinitionsLike | Mapping[str, Polarity | str] | None = None,
+    catalog: Catalog | None = None,
     peer_groups: str | PeerGroup | Mapping[str, Any] | None = None,
     min_compared: int = MIN_COMPARED,
     source: str | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,9 @@ from qualitapa.indicators._resolve import (
     resolve_definitions,
 )
 
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
+
 __all__ = ["COMPUTE_COLUMNS", "STATUS_LABELS", "check_data", "compute"]
 
 #: Columns of the frame :func:`compute` returns.
@@ -34,7 +37,7 @@ Errors = Literal["raise", "report"]
 
 
 def _prepare(
-    definitions: DefinitionsLike, data: pd.DataFrame, catalog: Any, source: str | None
+    definitions: DefinitionsLike, data: pd.DataFrame, catalog: Catalog | None, source: str | None
 ) -> tuple[list[Any], VariableMatrix]:
     defs, catalog = resolve_definitions(definitions, catalog)
     if catalog is not None:  # names and Excel-stripped codes -> the catalog's codes
@@ -58,7 +61,7 @@ def check_data(
     data: pd.DataFrame,
     definitions: DefinitionsLike,
     *,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     source: str | None = None,
 ) -> pd.DataFrame:
     """Problems in raw data for computing ``definitions``, one row per problem.
@@ -120,7 +123,7 @@ def compute(
     definitions: DefinitionsLike,
     data: pd.DataFrame,
     *,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     source: str | None = None,
     errors: Errors = "raise",
 ) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -28,17 +28,22 @@ import numpy as np
 from qualitapa.errors import DefinitionError
 from qualitapa.indicators._formula import Formula
 from qualitapa.models import (
+    Comparator,
     Dimension,
     Polarity,
     Text,
     check_id,
     check_organizations,
+    coerce_comparator,
     coerce_enum,
     from_mapping,
     to_optional_text,
     to_organizations,
     to_text,
 )
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = [
     "Comparator",
@@ -127,44 +132,12 @@ class Periodicity(enum.StrEnum):
     MONTHLY = "monthly"
 
 
-class Comparator(enum.StrEnum):
-    """How a value is compared with a target value."""
-
-    GE = ">="
-    GT = ">"
-    LE = "<="
-    LT = "<"
-    EQ = "=="
+#: The comparators of an indicator target.
+TARGET_COMPARATORS = (Comparator.GE, Comparator.GT, Comparator.LE, Comparator.LT, Comparator.EQ)
 
 
-_COMPARATOR_ALIASES = {
-    "at_least": ">=",
-    "ge": ">=",
-    "min": ">=",
-    "gt": ">",
-    "more_than": ">",
-    "at_most": "<=",
-    "le": "<=",
-    "max": "<=",
-    "lt": "<",
-    "less_than": "<",
-    "eq": "==",
-    "=": "==",
-    "equal": "==",
-}
-
-
-def _comparator(value: Any) -> Comparator:
-    if isinstance(value, Comparator):
-        return value
-    text = _COMPARATOR_ALIASES.get(str(value).strip().lower(), str(value).strip())
-    try:
-        return Comparator(text)
-    except ValueError:
-        raise DefinitionError(
-            f"{value!r} is not a comparator; use one of '>=', '>', '<=', '<', '=='",
-            field="comparator",
-        ) from None
+def _comparator(value: object) -> Comparator:
+    return coerce_comparator(value, TARGET_COMPARATORS, field="comparator")
 
 
 @attrs.frozen
@@ -420,7 +393,7 @@ class IndicatorDefinition:
             out["organizations"] = list(self.organizations)
         return out
 
-    def check(self, catalog: Any) -> list[Any]:
+    def check(self, catalog: Catalog) -> list[Any]:
         """Problems with this definition in ``catalog`` (for ``qualitapa plugin check``).
 
         * Variables the formula uses that no plugin declares (only when the

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 from qualitapa.errors import DefinitionError
 from qualitapa.indicators._definitions import IndicatorDefinition, organization_variables
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = ["DefinitionsLike", "organization_columns", "resolve_definitions"]
 
 #: What functions accept as ``definitions``: a Catalog, one definition or id,
 #: or an iterable of definitions and ids.
-DefinitionsLike = Any
-
-
-def _is_catalog(obj: Any) -> bool:
-    from qualitapa.catalog import Catalog
-
-    return isinstance(obj, Catalog)
+DefinitionsLike: TypeAlias = (
+    "Catalog | IndicatorDefinition | str | Iterable[IndicatorDefinition | str]"
+)
 
 
 def resolve_definitions(
-    definitions: DefinitionsLike, catalog: Any = None
-) -> tuple[list[IndicatorDefinition], Any]:
+    definitions: DefinitionsLike, catalog: Catalog | None = None
+) -> tuple[list[IndicatorDefinition], Catalog | None]:
     """Definitions as a list, and the catalog to use for variables and organizations.
 
     ``definitions`` may be a Catalog (all its indicators), an
@@ -33,7 +32,9 @@ def resolve_definitions(
     returned is ``catalog``, else the Catalog passed as ``definitions``, else
     the default catalog if ids were looked up there, else None.
     """
-    if _is_catalog(definitions):
+    from qualitapa.catalog import Catalog  # the catalog imports the capabilities
+
+    if isinstance(definitions, Catalog):
         return list(definitions.indicators.values()), catalog or definitions
     if isinstance(definitions, (str, IndicatorDefinition)):
         definitions = [definitions]
@@ -62,7 +63,9 @@ def resolve_definitions(
     return out, catalog
 
 
-def organization_columns(catalog: Any, names: Iterable[str]) -> dict[str, dict[str, float]]:
+def organization_columns(
+    catalog: Catalog | None, names: Iterable[str]
+) -> dict[str, dict[str, float]]:
     """Variables offered by the catalog's organization records: name -> {org id: value}.
 
     Only ``names`` that some organization offers are returned (``population``

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from qualitapa.indicators._resolve import DefinitionsLike
 from qualitapa.indicators._values import read_values, resolve_polarities
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = ["TARGETS_COLUMNS", "targets"]
 
@@ -28,8 +31,8 @@ TARGETS_COLUMNS = (
 def targets(
     values: pd.DataFrame,
     *,
-    definitions: DefinitionsLike = None,
-    catalog: Any = None,
+    definitions: DefinitionsLike | None = None,
+    catalog: Catalog | None = None,
     source: str | None = None,
 ) -> pd.DataFrame:
     """Whether each value meets its indicator's target, and by how much.

@@ -17,7 +17,7 @@ of all periods are taken column-wise, in chunks of series to bound memory.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,10 @@ from scipy import stats
 from qualitapa.errors import DataError
 from qualitapa.indicators._resolve import DefinitionsLike
 from qualitapa.indicators._values import IndicatorValues, read_values, resolve_polarities
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
+    from qualitapa.models import Polarity
 
 __all__ = ["CHANGES_COLUMNS", "TRENDS_COLUMNS", "changes", "trends"]
 
@@ -203,8 +207,8 @@ def _chunk_stats(y: np.ndarray, x: np.ndarray, z_crit: float) -> dict[str, np.nd
 def trends(
     values: pd.DataFrame,
     *,
-    definitions: DefinitionsLike | Mapping[str, Any] = None,
-    catalog: Any = None,
+    definitions: DefinitionsLike | Mapping[str, Polarity | str] | None = None,
+    catalog: Catalog | None = None,
     alpha: float = 0.05,
     min_periods: int = 3,
     source: str | None = None,

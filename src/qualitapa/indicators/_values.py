@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -13,6 +13,9 @@ from qualitapa.errors import DataError, DefinitionError
 from qualitapa.indicators._resolve import DefinitionsLike, resolve_definitions
 from qualitapa.io import require_columns, to_numeric_column
 from qualitapa.models import Polarity
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = ["VALUE_COLUMNS", "IndicatorValues", "read_values", "resolve_polarities"]
 
@@ -100,7 +103,9 @@ def read_values(values: pd.DataFrame, *, source: str | None = None) -> Indicator
 
 
 def resolve_polarities(
-    indicator_ids: pd.Index, definitions: DefinitionsLike | Mapping[str, Any], catalog: Any
+    indicator_ids: pd.Index,
+    definitions: DefinitionsLike | Mapping[str, Polarity | str] | None,
+    catalog: Catalog | None,
 ) -> tuple[dict[str, Polarity], dict[str, Any]]:
     """Polarity (and definition, when known) of each indicator id.
 

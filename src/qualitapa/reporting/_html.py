@@ -14,7 +14,7 @@ import functools
 import html
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -24,6 +24,9 @@ from qualitapa.__about__ import __version__
 from qualitapa.errors import DataError
 from qualitapa.reporting import _charts as charts
 from qualitapa.reporting._labels import check_lang, format_number, has_label, tr
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = ["SECTIONS", "render_report", "write_report"]
 
@@ -119,7 +122,7 @@ class _Context:
     highlight: str | None
     charts: bool
     image_format: str
-    catalog: Any
+    catalog: Catalog | None
     definitions: dict[str, Any]
     max_bars: int
     service: str | None = None
@@ -976,7 +979,7 @@ def _caf_section(ctx: _Context, frame: pd.DataFrame) -> str:
 
 
 # -- the report ----------------------------------------------------------------------------
-def _org_names(catalog: Any, names: Mapping[str, str] | None) -> dict[str, str]:
+def _org_names(catalog: Catalog | None, names: Mapping[str, str] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     orgs = getattr(catalog, "organizations", None)
     if orgs is not None:
@@ -985,7 +988,7 @@ def _org_names(catalog: Any, names: Mapping[str, str] | None) -> dict[str, str]:
     return out
 
 
-def _definitions(catalog: Any, definitions: Any) -> dict[str, Any]:
+def _definitions(catalog: Catalog | None, definitions: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     coll = getattr(catalog, "indicators", None)
     if coll is not None:
@@ -1007,7 +1010,7 @@ _SERVICE_KEYS = (
 )
 
 
-def _service_family(service: str, catalog: Any) -> set[str]:
+def _service_family(service: str, catalog: Catalog | None) -> set[str]:
     """``service`` and its sub-services (by the catalog's tree and by id prefix)."""
     family = {service}
     services = getattr(catalog, "services", None)
@@ -1017,7 +1020,10 @@ def _service_family(service: str, catalog: Any) -> set[str]:
 
 
 def _service_filter(
-    frame: pd.DataFrame, service: str | None, definitions: Mapping[str, Any], catalog: Any
+    frame: pd.DataFrame,
+    service: str | None,
+    definitions: Mapping[str, Any],
+    catalog: Catalog | None,
 ) -> pd.DataFrame:
     """The rows of ``frame`` that belong to ``service`` or one of its sub-services.
 
@@ -1067,7 +1073,7 @@ def render_report(
     service: str | None = None,
     period: int | str,
     lang: str = "it",
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     definitions: Any = None,
     indicators: pd.DataFrame | None = None,
     trends: pd.DataFrame | None = None,
@@ -1239,7 +1245,7 @@ def render_report(
     return _page(ctx, heading, period, sections, notes, generated or dt.date.today())
 
 
-def _own_rows(table: Any, service: str | None, defs: Any, catalog: Any) -> Any:
+def _own_rows(table: Any, service: str | None, defs: Any, catalog: Catalog | None) -> Any:
     """The rows of a section's table that belong to the report's service (None if none)."""
     if table is None or service is None:
         return table

@@ -26,6 +26,7 @@ from qualitapa.standards._charter import (
     Charter,
     ComplaintProcedure,
     Contact,
+    ContactPoint,
     OpeningHours,
     charters_for,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "Comparator",
     "ComplaintProcedure",
     "Contact",
+    "ContactPoint",
     "OpeningHours",
     "QualityDimension",
     "QualityStandard",

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from qualitapa.errors import DefinitionError
 from qualitapa.models import Text, check_id, from_mapping, to_optional_text, to_text
 
-__all__ = ["Charter", "ComplaintProcedure", "Contact", "OpeningHours"]
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
+
+__all__ = ["Charter", "ComplaintProcedure", "Contact", "ContactPoint", "OpeningHours"]
 
 
 def _date(value: Any) -> dt.date:
@@ -30,7 +33,7 @@ def _opt_date(value: Any) -> dt.date | None:
 
 
 @attrs.frozen
-class Contact:
+class ContactPoint:
     """A contact point of the service (office, phone, e-mail, PEC, address, web)."""
 
     label: Text = attrs.field(converter=to_text)
@@ -41,11 +44,16 @@ class Contact:
     web: str | None = None
 
     @classmethod
-    def coerce(cls, value: Any) -> Contact:
-        """Build from a Contact or a table of its fields."""
-        if isinstance(value, Contact):
+    def coerce(cls, value: Any) -> ContactPoint:
+        """Build from a ContactPoint or a table of its fields."""
+        if isinstance(value, ContactPoint):
             return value
         return from_mapping(cls, value, kind="contact")
+
+
+#: The name before 0.2.0 (:class:`qualitapa.complaints.Contact` is a citizen's
+#: personal contact details, a different thing).
+Contact = ContactPoint
 
 
 @attrs.frozen
@@ -107,8 +115,8 @@ def _tuple_of(conv: Any) -> Any:
     return inner
 
 
-def _contacts(values: Any) -> tuple[Contact, ...]:
-    return _tuple_of(Contact.coerce)(values)
+def _contacts(values: Any) -> tuple[ContactPoint, ...]:
+    return _tuple_of(ContactPoint.coerce)(values)
 
 
 def _hours(values: Any) -> tuple[OpeningHours, ...]:
@@ -163,7 +171,7 @@ class Charter:
     valid_to: dt.date | None = attrs.field(default=None, converter=_opt_date)
     standards: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     introduction: Text | None = attrs.field(default=None, converter=to_optional_text)
-    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
+    contacts: tuple[ContactPoint, ...] = attrs.field(default=(), converter=_contacts)
     opening_hours: tuple[OpeningHours, ...] = attrs.field(default=(), converter=_hours)
     complaint_procedure: ComplaintProcedure | None = attrs.field(default=None, converter=_procedure)
     refund_policy: Text | None = attrs.field(default=None, converter=to_optional_text)
@@ -189,7 +197,7 @@ class Charter:
             converters={
                 "valid_from": _date,
                 "valid_to": _opt_date,
-                "contacts": _tuple_of(Contact.coerce),
+                "contacts": _tuple_of(ContactPoint.coerce),
                 "opening_hours": _tuple_of(OpeningHours.coerce),
                 "complaint_procedure": ComplaintProcedure.coerce,
             },
@@ -199,7 +207,7 @@ class Charter:
         """The charter's standards looked up in ``standards`` (e.g. ``catalog.standards``)."""
         return [standards[s] for s in self.standards]
 
-    def check(self, catalog: Any) -> list[str]:
+    def check(self, catalog: Catalog) -> list[str]:
         """Problems against ``catalog``: unknown standards, standards of another service."""
         problems: list[str] = []
         known = getattr(catalog, "standards", {})

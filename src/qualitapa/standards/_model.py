@@ -32,16 +32,18 @@ import enum
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
 from qualitapa.errors import DefinitionError, FormulaError
 from qualitapa.models import (
+    Comparator,
     Text,
     check_id,
     check_organizations,
+    coerce_comparator,
     coerce_enum,
     from_mapping,
     optional_enum,
@@ -49,6 +51,9 @@ from qualitapa.models import (
     to_organizations,
     to_text,
 )
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = [
     "SUB_DIMENSIONS",
@@ -158,30 +163,12 @@ class Aggregate(enum.StrEnum):
     SUM = "sum"
 
 
-class Comparator(enum.StrEnum):
-    """How a measured value is compared with the target."""
-
-    GE = ">="
-    LE = "<="
-    EQ = "=="
-    BETWEEN = "between"
+#: The comparators of a charter standard's target.
+STANDARD_COMPARATORS = (Comparator.GE, Comparator.LE, Comparator.EQ, Comparator.BETWEEN)
 
 
-_ALIASES = {
-    "ge": ">=", "at_least": ">=", "min": ">=", "le": "<=", "at_most": "<=", "max": "<=",
-    "eq": "==", "=": "==", "equal": "==",
-}  # fmt: skip
-
-
-def _comparator(value: Any) -> Comparator:
-    text = str(getattr(value, "value", value)).strip().lower()
-    try:
-        return Comparator(_ALIASES.get(text, text))
-    except ValueError:
-        raise DefinitionError(
-            f"{value!r} is not a comparator; use '>=', '<=', '==' or 'between'",
-            field="target",
-        ) from None
+def _comparator(value: object) -> Comparator:
+    return coerce_comparator(value, STANDARD_COMPARATORS, field="target")
 
 
 def _finite(instance: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
@@ -656,7 +643,7 @@ class QualityStandard:
             },
         )
 
-    def check(self, catalog: Any) -> list[Any]:
+    def check(self, catalog: Catalog) -> list[Any]:
         """Problems found against ``catalog``: the indicator must exist.
 
         Formula names are checked against the catalog's indicators and
@@ -690,7 +677,7 @@ class QualityStandard:
                 )
         return problems
 
-    def _check_scope(self, catalog: Any) -> list[Any]:
+    def _check_scope(self, catalog: Catalog) -> list[Any]:
         from qualitapa.catalog import Problem
 
         problems: list[Any] = []
