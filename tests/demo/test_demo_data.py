@@ -7,7 +7,15 @@ import pandas as pd
 import pytest
 
 from qualitapa.catalog import Catalog
-from qualitapa.demo.data import cities, demo_file, drop_some, sort_tidy, tidy, write_demo_files
+from qualitapa.demo.data import (
+    cities,
+    demo_file,
+    drop_some,
+    run_script,
+    sort_tidy,
+    tidy,
+    write_demo_files,
+)
 from qualitapa.errors import PluginError
 from qualitapa.io import read_table
 from qualitapa.testing import isolated_plugins
@@ -52,7 +60,7 @@ def test_drop_some_draws_one_number_per_row_in_order():
 
 def test_write_demo_files_writes_csv_read_back_as_written(tmp_path, capsys):
     frame = tidy(_wide())
-    (path,) = write_demo_files({demo_file("indicator_data"): frame}, tmp_path / "demo")
+    (path,) = write_demo_files({"indicator_data": frame}, tmp_path / "demo")
     assert path.name == "indicator_data.csv"
     assert "indicator_data.csv: 7 rows" in capsys.readouterr().out
     pd.testing.assert_frame_equal(read_table(path), frame, check_dtype=False)
@@ -73,3 +81,19 @@ def test_every_plugin_names_its_demo_files_after_their_kind():
     for dataset in catalog.datasets.values():
         assert dataset.path.parent.name == "demo", dataset.id
         assert dataset.path.name == demo_file(dataset.kind), dataset.id
+
+
+def test_run_script_writes_into_out_or_the_default(tmp_path, monkeypatch, capsys):
+    frame = tidy(_wide())
+    monkeypatch.setattr("sys.argv", ["make_demo_data.py", "--out", str(tmp_path / "elsewhere")])
+    (path,) = run_script(
+        "Write demo data.\n\nMore.", tmp_path / "demo", lambda: {"caf_scores": frame}
+    )
+    assert path == tmp_path / "elsewhere" / "caf_scores.csv"
+    monkeypatch.setattr("sys.argv", ["make_demo_data.py"])
+    (path,) = run_script(None, tmp_path / "demo", lambda: {"caf_scores": frame})
+    assert path == tmp_path / "demo" / "caf_scores.csv"
+    monkeypatch.setattr("sys.argv", ["make_demo_data.py", "--help"])
+    with pytest.raises(SystemExit):
+        run_script("Write demo data.", tmp_path, dict)
+    assert "Write demo data." in capsys.readouterr().out

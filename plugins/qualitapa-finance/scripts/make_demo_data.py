@@ -25,15 +25,13 @@ Run from the repository root::
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from qualitapa_finance import invoice_variables
 
-from qualitapa.demo import synthetic_panel
-from qualitapa.demo.data import cities, demo_file, drop_some, sort_tidy, tidy, write_demo_files
+from qualitapa.demo import data as demo_data
 
 SEED = 20240131
 YEARS = list(range(2009, 2025))
@@ -90,10 +88,7 @@ def make_panel(
     orgs: pd.DataFrame, invoices: pd.DataFrame, rng: np.random.Generator
 ) -> pd.DataFrame:
     """The tidy panel of every variable, consistent with the invoices in 2024."""
-    base = synthetic_panel(orgs, YEARS, BASE_PROFILES, seed=SEED)
-    wide = base.pivot_table(
-        index=["organization", "period"], columns="variable", values="value"
-    ).sort_index()
+    wide = demo_data.wide_panel(orgs, YEARS, BASE_PROFILES, seed=SEED)
     years = wide.index.get_level_values("period").to_numpy()
     n = len(wide)
     # COVID-19 emergency funds (2020-2021) raised current transfers
@@ -132,24 +127,19 @@ def make_panel(
     timeliness = [c for c in wide.columns if c.startswith("finance.invoice")]
     wide.loc[years < TIMELINESS_FROM, timeliness] = np.nan
 
-    values = tidy(wide, sort=False)
+    values = demo_data.tidy(wide, sort=False)
     # a few missing values (about 1%), never in the 2024 invoice variables
     protected = (values["period"] == 2024) & values["variable"].str.startswith("finance.invoice")
-    return sort_tidy(drop_some(values, rng, 0.01, keep=protected))
+    return demo_data.sort_tidy(demo_data.drop_some(values, rng, 0.01, keep=protected))
 
 
-def main() -> None:
-    """Write both demo files."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args()
+def make_files() -> dict[str, pd.DataFrame]:
+    """Both demo tables, by dataset kind."""
     rng = np.random.default_rng(SEED)
-    orgs = cities("qclub")
+    orgs = demo_data.cities("qclub")
     invoices = make_invoices(orgs, rng)
-    panel = make_panel(orgs, invoices, rng)
-    files = {"invoices": invoices, "indicator_data": panel}
-    write_demo_files({demo_file(kind): frame for kind, frame in files.items()}, args.out)
+    return {"invoices": invoices, "indicator_data": make_panel(orgs, invoices, rng)}
 
 
 if __name__ == "__main__":
-    main()
+    demo_data.run_script(__doc__, OUT, make_files)

@@ -23,14 +23,13 @@ Run from the repository root::
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from qualitapa.caf import caf_model
-from qualitapa.demo.data import demo_file, tidy, write_demo_files
+from qualitapa.demo import data as demo_data
 
 SEED = 20240131  # 31 January: San Geminiano
 MODENA = "036023"
@@ -145,22 +144,18 @@ def make_panel(rng: np.random.Generator) -> pd.DataFrame:
         },
         index=pd.Index(YEARS, name="period"),
     )
-    values = tidy(wide, sort=False)
+    values = demo_data.tidy(wide, sort=False)
     values.insert(0, "organization", MODENA)
     # one missing value: the no-shows of 2016 were not recorded
     missing = (values["period"] == 2016) & (values["variable"] == "modena.appointments.no_shows")
     return values.loc[~missing].reset_index(drop=True)
 
 
-def main() -> None:
-    """Write both demo files."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args()
+def make_files() -> dict[str, pd.DataFrame]:
+    """Both demo tables, by dataset kind (the panel draws first)."""
     rng = np.random.default_rng(SEED)
-    files = {"indicator_data": make_panel(rng), "caf_scores": make_caf(rng)}
-    write_demo_files({demo_file(kind): frame for kind, frame in files.items()}, args.out)
+    return {"indicator_data": make_panel(rng), "caf_scores": make_caf(rng)}
 
 
 if __name__ == "__main__":
-    main()
+    demo_data.run_script(__doc__, OUT, make_files)

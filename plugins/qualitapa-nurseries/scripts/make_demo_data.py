@@ -16,14 +16,13 @@ waiting list <= applications - enrolled, fee revenue < cost.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from qualitapa.demo import VariableProfile, synthetic_panel
-from qualitapa.demo.data import cities, demo_file, drop_some, tidy, write_demo_files
+from qualitapa.demo import VariableProfile
+from qualitapa.demo import data as demo_data
 
 SEED = 20241
 YEARS = list(range(2009, 2025))
@@ -41,14 +40,10 @@ LEVELS = {
 
 def indicator_data(orgs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Tidy panel of every variable, derived variables kept consistent."""
-    long = synthetic_panel(orgs, YEARS, LEVELS, seed=SEED)
-    wide = long.pivot_table(
-        index=["organization", "period"], columns="variable", values="value"
-    ).sort_index()
+    wide = demo_data.wide_panel(orgs, YEARS, LEVELS, seed=SEED)
     n = len(wide)
     year = wide.index.get_level_values("period").to_numpy(dtype=float)
-    codes = pd.Categorical(wide.index.get_level_values("organization")).codes
-    city = rng.normal(0.0, 1.0, codes.max() + 1)[codes]  # persistent city effect
+    city = demo_data.city_effect(wide, rng)
     covid = year == 2020
 
     places = wide["nurseries.places_public"].to_numpy()
@@ -79,17 +74,15 @@ def indicator_data(orgs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
         np.round(np.clip(wide["nurseries.opening_hours_week"], 40, 55) * 2) / 2
     )
 
-    values = tidy(wide)
-    return drop_some(values, rng, 0.008, keep=values["period"] >= 2024)  # 2024 complete
+    values = demo_data.tidy(wide)
+    return demo_data.drop_some(values, rng, 0.008, keep=values["period"] >= 2024)  # 2024 complete
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args()
-    frame = indicator_data(cities("qclub"), np.random.default_rng(SEED))
-    write_demo_files({demo_file("indicator_data"): frame}, args.out)
+def make_files() -> dict[str, pd.DataFrame]:
+    """The demo table, by dataset kind."""
+    rng = np.random.default_rng(SEED)
+    return {"indicator_data": indicator_data(demo_data.cities("qclub"), rng)}
 
 
 if __name__ == "__main__":
-    main()
+    demo_data.run_script(__doc__, OUT, make_files)

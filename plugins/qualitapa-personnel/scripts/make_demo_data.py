@@ -16,14 +16,13 @@ Run from the repository root::
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from qualitapa.demo import data as demo_data
 from qualitapa.demo import synthetic_panel
-from qualitapa.demo.data import cities, demo_file, drop_some, sort_tidy, tidy, write_demo_files
 
 SEED = 20240201
 YEARS = list(range(2009, 2025))
@@ -109,20 +108,18 @@ def make_panel(orgs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     women = np.clip(by_year(years, {2009: 0.38, 2024: 0.55}) + rng.normal(0, 0.06, n), 0.1, 0.9)
     wide["personnel.women_managers"] = np.round(managers * women)
 
-    values = tidy(wide, sort=False)
+    values = demo_data.tidy(wide, sort=False)
     # a few missing values (about 1%), never the staff (every indicator needs it)
-    return sort_tidy(drop_some(values, rng, 0.01, keep=values["variable"] == "personnel.staff"))
+    return demo_data.sort_tidy(
+        demo_data.drop_some(values, rng, 0.01, keep=values["variable"] == "personnel.staff")
+    )
 
 
-def main() -> None:
-    """Write the demo file."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args()
+def make_files() -> dict[str, pd.DataFrame]:
+    """The demo table, by dataset kind."""
     rng = np.random.default_rng(SEED)
-    panel = make_panel(cities("qclub"), rng)
-    write_demo_files({demo_file("indicator_data"): panel}, args.out)
+    return {"indicator_data": make_panel(demo_data.cities("qclub"), rng)}
 
 
 if __name__ == "__main__":
-    main()
+    demo_data.run_script(__doc__, OUT, make_files)

@@ -26,14 +26,13 @@ Files written into ``src/qualitapa_registry/demo/``:
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from qualitapa.demo import VariableProfile, synthetic_panel
-from qualitapa.demo.data import cities, demo_file, drop_some, tidy, write_demo_files
+from qualitapa.demo import VariableProfile
+from qualitapa.demo import data as demo_data
 
 SEED = 20240
 YEARS = list(range(2009, 2025))
@@ -45,7 +44,7 @@ TZ = "Europe/Rome"
 # indicator variables 2009-2024
 # ---------------------------------------------------------------------------
 
-#: Level variables simulated by synthetic_panel (per inhabitant in 2009, yearly trend).
+#: Level variables simulated by wide_panel (per inhabitant in 2009, yearly trend).
 LEVELS = {
     "registry.fte": VariableProfile(per_capita=2.6e-4, trend=-0.012, noise=0.15, integer=False),
     "registry.civil_status.fte": VariableProfile(
@@ -81,14 +80,9 @@ def _logistic(t: np.ndarray, mid: float, rate: float) -> np.ndarray:
 
 def indicator_data(orgs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Tidy panel of every variable, with derived subsets kept consistent."""
-    long = synthetic_panel(orgs, YEARS, LEVELS, seed=SEED)
-    wide = long.pivot_table(
-        index=["organization", "period"], columns="variable", values="value"
-    ).sort_index()
+    wide = demo_data.wide_panel(orgs, YEARS, LEVELS, seed=SEED)
     year = wide.index.get_level_values("period").to_numpy(dtype=float)
-    org_codes = pd.Categorical(wide.index.get_level_values("organization")).codes
-    n_org = int(org_codes.max()) + 1
-    skill = rng.normal(0.0, 1.0, n_org)[org_codes]  # persistent city effect
+    skill = demo_data.city_effect(wide, rng)
     covid = np.where(year == 2020, 0.62, np.where(year == 2021, 0.85, 1.0))
 
     wide["registry.counter_tickets"] = np.round(wide["registry.counter_tickets"] * covid)
@@ -145,9 +139,9 @@ def indicator_data(orgs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
     for col in ("registry.fte", "registry.civil_status.fte", "registry.foreigners.fte"):
         wide[col] = np.round(np.maximum(wide[col], 1.0), 1)
 
-    values = tidy(wide)
+    values = demo_data.tidy(wide)
     # a few missing values, as in real collections (not in the latest year)
-    return drop_some(values, rng, 0.006, keep=values["period"] >= 2024)
+    return demo_data.drop_some(values, rng, 0.006, keep=values["period"] >= 2024)
 
 
 # ---------------------------------------------------------------------------
@@ -561,18 +555,16 @@ def deliveries(orgs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     ]  # fmt: skip
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args()
-    orgs = cities("qclub")
+def make_files() -> dict[str, pd.DataFrame]:
+    """Every demo table, by dataset kind, drawn in this order from one generator."""
+    orgs = demo_data.cities("qclub")
     rng = np.random.default_rng(SEED)
     files = {"indicator_data": indicator_data(orgs, rng)}
     files["survey_responses"], files["survey_margins"] = survey(orgs, rng)
     files["complaints"], files["complaint_events"] = complaints(orgs, rng)
     files["deliveries"] = deliveries(orgs, rng)
-    write_demo_files({demo_file(kind): frame for kind, frame in files.items()}, args.out)
+    return files
 
 
 if __name__ == "__main__":
-    main()
+    demo_data.run_script(__doc__, OUT, make_files)

@@ -6,9 +6,13 @@ script holds only what is particular to its service:
 
 * :func:`cities`: the organizations (id, population) a plugin registers,
   e.g. the Q-Club cities of the ``qclub`` plugin;
+* :func:`wide_panel` and :func:`city_effect`: a seeded synthetic panel, one
+  column per variable, and a persistent random effect per city;
 * :func:`tidy`: a wide panel (one column per variable) as the tidy
   ``organization, period, variable, value`` table the demo reads;
 * :func:`drop_some`: a few values missing on purpose, as in real returns;
+* :func:`run_script`: the ``--out`` option and the writing, for the script's
+  ``if __name__ == "__main__"``;
 * :func:`write_demo_files`: each table as ``demo/<kind>.csv`` (named after
   the dataset ``kind`` it is declared with, see :data:`DEMO_FILES`).
 
@@ -27,21 +31,26 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import cast
 
 import numpy as np
 import pandas as pd
 
+from qualitapa.demo._synthetic import VariableProfile, synthetic_panel
+
 __all__ = [
     "DEMO_FILES",
     "TIDY_COLUMNS",
     "cities",
+    "city_effect",
     "demo_file",
     "drop_some",
+    "run_script",
     "sort_tidy",
     "tidy",
+    "wide_panel",
     "write_demo_files",
 ]
 
@@ -104,6 +113,52 @@ def cities(plugin: str) -> pd.DataFrame:
     return frame.sort_values("organization", ignore_index=True)
 
 
+def wide_panel(
+    organizations: pd.DataFrame,
+    periods: Sequence[int],
+    profiles: Mapping[str, VariableProfile],
+    *,
+    seed: int,
+) -> pd.DataFrame:
+    """A seeded synthetic panel, wide: one row per organization and period, one column per variable.
+
+    :func:`~qualitapa.demo.synthetic_panel` pivoted, sorted by
+    organization and period: the frame a script then makes consistent
+    (derived variables, shocks) before :func:`tidy`.
+
+    Examples
+    --------
+    >>> from qualitapa.demo import VariableProfile
+    >>> orgs = pd.DataFrame({"organization": ["b", "a"], "population": [1000, 2000]})
+    >>> wide = wide_panel(orgs, [2023, 2024], {"x.loans": VariableProfile(per_capita=1.0)},
+    ...                   seed=0)
+    >>> wide.index.tolist(), list(wide.columns)
+    ([('a', 2023), ('a', 2024), ('b', 2023), ('b', 2024)], ['x.loans'])
+    """
+    long = synthetic_panel(organizations, list(periods), profiles, seed=seed)
+    return long.pivot_table(
+        index=["organization", "period"], columns="variable", values="value"
+    ).sort_index()
+
+
+def city_effect(wide: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """A persistent standard-normal effect per organization, repeated on each of its rows.
+
+    One draw per organization, in the order of their ids, so a seeded
+    script gives each city the same effect every time.
+
+    Examples
+    --------
+    >>> index = pd.MultiIndex.from_tuples([("a", 2023), ("a", 2024), ("b", 2024)],
+    ...                                   names=["organization", "period"])
+    >>> effect = city_effect(pd.DataFrame(index=index), np.random.default_rng(0))
+    >>> bool(effect[0] == effect[1] != effect[2])
+    True
+    """
+    codes = pd.Categorical(wide.index.get_level_values("organization")).codes
+    return rng.normal(0.0, 1.0, int(codes.max()) + 1)[codes]
+
+
 def tidy(wide: pd.DataFrame, *, sort: bool = True) -> pd.DataFrame:
     """A wide panel as tidy ``organization, period, variable, value`` rows.
 
@@ -161,12 +216,13 @@ def drop_some(
 
 
 def write_demo_files(frames: Mapping[str, pd.DataFrame], out: str | Path) -> list[Path]:
-    """Write each table to ``out`` as CSV and say what was written.
+    """Write each table to ``out`` as ``<kind>.csv`` and say what was written.
 
     Parameters
     ----------
     frames
-        File name (see :func:`demo_file`) -> table.
+        Dataset kind (``"indicator_data"``, ``"complaints"``...) -> table;
+        the file name is :func:`demo_file` of the kind.
     out
         The plugin's ``demo`` folder (created if needed).
 
@@ -180,9 +236,31 @@ def write_demo_files(frames: Mapping[str, pd.DataFrame], out: str | Path) -> lis
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, frame in frames.items():
-        path = folder / name
+    for kind, frame in frames.items():
+        path = folder / demo_file(kind)
         write_csv(frame, path)
-        print(f"{name}: {len(frame)} rows, {path.stat().st_size / 1024:.0f} KiB")
+        print(f"{path.name}: {len(frame)} rows, {path.stat().st_size / 1024:.0f} KiB")
         paths.append(path)
     return paths
+
+
+def run_script(
+    doc: str | None, default_out: str | Path, make: Callable[[], Mapping[str, pd.DataFrame]]
+) -> list[Path]:
+    """The command line of a demo-data script: ``--out FOLDER``, then write what ``make`` gives.
+
+    Parameters
+    ----------
+    doc
+        The script's docstring (its first line describes the command).
+    default_out
+        The plugin's ``demo`` folder, written when ``--out`` is not given.
+    make
+        Builds the tables, by dataset kind (see :func:`write_demo_files`).
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0] if doc else None)
+    parser.add_argument("--out", type=Path, default=Path(default_out))
+    args = parser.parse_args()
+    return write_demo_files(make(), args.out)
