@@ -11,6 +11,7 @@ import pandas as pd
 
 from qualitapa.catalog import Catalog
 from qualitapa.demo._profile import DemoProfile
+from qualitapa.demo._synthetic import N_MUNICIPALITIES
 from qualitapa.io import read_table, write_csv
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class DemoOptions:
     lang: str = "it"
     uncertainty_runs: int = 200
     seed: int = 0
-    national_size: int = 0
+    national_size: int = N_MUNICIPALITIES
 
 
 @attrs.define
