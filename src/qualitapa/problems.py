@@ -153,13 +153,29 @@ def _cells(values: Any, idx: np.ndarray, n: int | None) -> np.ndarray:
         arr = np.asarray(values, dtype=object)
     else:
         out = np.empty(len(idx), dtype=object)
-        out[:] = [values.value if isinstance(values, enum.Enum) else values] * len(idx)
+        out.fill(values.value if isinstance(values, enum.Enum) else values)
         return out
     if arr.ndim == 1 and n is not None and len(arr) == n:
         return arr[idx]
     if arr.ndim == 1 and len(arr) == len(idx):
         return arr
     raise ValueError(f"{len(arr)} values for {len(idx)} problems")  # a bug, not bad input
+
+
+def _sort_key(values: pd.Series, first_met: bool) -> np.ndarray:
+    """Codes that sort ``values``: numbers as they are, text in order, missing last.
+
+    With ``first_met`` the values keep the order they were first met in.
+    """
+    if first_met:
+        return pd.factorize(values, use_na_sentinel=False)[0]
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
+        return values.to_numpy(dtype=float, na_value=np.inf)
+    try:
+        codes, uniques = pd.factorize(values, sort=True)
+    except TypeError:  # numbers and text mixed: compare as text
+        codes, uniques = pd.factorize(values.map(lambda v: v if pd.isna(v) else str(v)), sort=True)
+    return np.where(codes < 0, len(uniques), codes)
 
 
 class Problems:
@@ -224,6 +240,7 @@ class Problems:
         if unknown:
             raise ValueError(f"layout names columns the collector lacks: {sorted(unknown)}")
         self._parts: list[pd.DataFrame] = []
+        self._other_sources = False
 
     def __len__(self) -> int:
         return sum(len(p) for p in self._parts)
@@ -270,6 +287,7 @@ class Problems:
         else:
             numbers = idx + 1 if self.row_numbers is None else self.row_numbers[idx]
             rows = pd.array(numbers, dtype="Int64")
+        self._other_sources |= source is not None
         cells = {
             "source": _cells(self.source if source is None else source, idx, n),
             "row": rows,
@@ -287,6 +305,7 @@ class Problems:
             if missing:
                 raise ValueError(f"problems table without columns {missing}")
             self._parts.append(table[list(self.columns)].reset_index(drop=True))
+            self._other_sources = True
             if not self.lazy:
                 raise self.to_error()
 
@@ -305,20 +324,13 @@ class Problems:
 
     def _sorted(self, table: pd.DataFrame) -> pd.DataFrame:
         keys = [c for c in self.order if c in table.columns]
+        if not self._other_sources:  # one source: nothing to sort by
+            keys = [c for c in keys if c != "source"]
         if not keys or len(table) < 2:
             return table.reset_index(drop=True)
-        sort = table[keys].copy()
-        if "source" in keys:  # sources in the order first met, not alphabetical
-            codes, _ = pd.factorize(sort["source"], use_na_sentinel=False)
-            sort["source"] = codes
-        try:
-            ordered = sort.sort_values(keys, kind="stable", na_position="last").index
-        except TypeError:  # a key mixing numbers and text: compare as text
-            for key in keys:
-                if sort[key].dtype == object:
-                    sort[key] = sort[key].map(lambda v: None if v is None else str(v))
-            ordered = sort.sort_values(keys, kind="stable", na_position="last").index
-        return table.loc[ordered].reset_index(drop=True)
+        # one integer or float code per key, missing last; np.lexsort is stable
+        order = np.lexsort([_sort_key(table[key], key == "source") for key in reversed(keys)])
+        return table.iloc[order].reset_index(drop=True)
 
     def table(self) -> pd.DataFrame:
         """The problems with the collector's own columns (core + extras), sorted."""
