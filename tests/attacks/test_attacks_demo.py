@@ -28,6 +28,9 @@ from qualitapa.testing import isolated_plugins
 
 from ._fake_plugins import TOML_PACKAGE_INIT, install_distribution, tiny_package_files
 
+# demo runs (a three-city plugin), about a second each
+pytestmark = pytest.mark.slow
+
 MODULE = "qp_attack_demo_tiny"
 #: The demo's manifest (qualitapa.demo.MANIFEST).
 MANIFEST = "qualitapa-demo.json"

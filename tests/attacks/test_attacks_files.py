@@ -367,6 +367,7 @@ def test_workbook_declaring_a_huge_dimension_but_small_reads(tmp_path):
     assert outcome.value.shape == (1, 2)
 
 
+@pytest.mark.slow  # 300 MiB zip bombs
 def test_zip_bomb_fails_in_seconds(tmp_path, reader):
     path = zip_bomb(tmp_path / "bomb.xlsx", 300)
     assert path.stat().st_size < 1 << 20

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 
 from qualitapa.errors import DataError
 
@@ -36,6 +37,7 @@ def _blow_up() -> int:
     return int(np.ones(1 << 28).sum())  # 2 GiB of float64
 
 
+@pytest.mark.slow  # forks children that hang and blow up on purpose
 def test_guard_outcomes() -> None:
     assert guarded(_ok).value == 42
     typed = guarded(_typed)

@@ -250,6 +250,7 @@ def _read_and_import(text: str | Path) -> tuple[int, int]:
         return report.imported, report.rejected
 
 
+@pytest.mark.slow  # fuzz
 @given(requests=st.one_of(st.lists(_REQUEST, max_size=4), _JSON))
 @FUZZ
 def test_fuzz_open311_json_structures(requests: Any) -> None:
@@ -260,6 +261,7 @@ def test_fuzz_open311_json_structures(requests: Any) -> None:
     assert_typed_or_ok(guarded(_read_and_import, text), what="Open311 JSON")
 
 
+@pytest.mark.slow  # fuzz
 @given(
     data=st.one_of(
         st.binary(max_size=200),

@@ -480,6 +480,7 @@ def test_damaged_files_give_typed_errors(tmp_path: Path, readonly: bool) -> None
             assert path.name in outcome.message, outcome.message
 
 
+@pytest.mark.slow  # fuzz / real processes
 @given(data=st.data())
 @FUZZ
 def test_fuzz_flipped_bytes_in_a_register(data: st.DataObject) -> None:
@@ -566,6 +567,7 @@ HOLDER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # fuzz / real processes
 def test_a_register_locked_by_another_process_waits_then_says_so(register: Path) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(register)], stdout=subprocess.PIPE, text=True
@@ -604,6 +606,7 @@ def _open_each(paths: list[str], barrier: Any, results: Any) -> None:
     results.put(errors)
 
 
+@pytest.mark.slow  # fuzz / real processes
 def test_two_processes_creating_the_same_register_at_once(tmp_path: Path) -> None:
     """20 trials: two real processes open the same brand-new file at the same instant."""
     ctx = multiprocessing.get_context("fork")

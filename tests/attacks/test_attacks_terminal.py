@@ -188,6 +188,7 @@ def _run_on_a_terminal(args: list[str], env: dict[str, str]) -> bytes:
     return b"".join(chunks)
 
 
+@pytest.mark.slow  # a process on a pseudo-terminal
 def test_a_real_terminal_never_gets_raw_control_characters(evil):
     env = {
         **os.environ,

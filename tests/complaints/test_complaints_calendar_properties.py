@@ -31,6 +31,9 @@ from hypothesis import strategies as st
 
 from qualitapa.complaints import DeadlinePolicy, WorkCalendar, due_dates
 
+# hypothesis and the national calendar 1990-2100
+pytestmark = pytest.mark.slow
+
 D = dt.date
 SETTINGS = settings(max_examples=150, deadline=None)
 

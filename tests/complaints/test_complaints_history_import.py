@@ -410,6 +410,7 @@ def test_cli_import_with_events(tmp_path: Path) -> None:
 _HAS_REGISTRY = importlib.util.find_spec("qualitapa_registry") is not None
 
 
+@pytest.mark.slow  # the registry plugin's whole demo history
 @pytest.mark.skipif(not _HAS_REGISTRY, reason="the qualitapa-registry plugin is not installed")
 def test_registry_demo_imports_with_its_history(tmp_path: Path) -> None:
     from importlib.resources import files

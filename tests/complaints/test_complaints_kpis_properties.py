@@ -24,6 +24,9 @@ from hypothesis import strategies as st
 
 from qualitapa.complaints import DeadlinePolicy, WorkCalendar, case_table, kpis, pareto, trend
 
+# hypothesis against a plain pandas KPI reference
+pytestmark = pytest.mark.slow
+
 SETTINGS = settings(max_examples=25, deadline=None)
 # kpis costs ~40 ms a call (pandas overhead on small frames): tests that call it
 # several times per example run fewer examples

@@ -324,6 +324,7 @@ def test_output_zero_everywhere_and_too_few_units_and_text():
         dea(PYDEA_SMALL, inputs=["x1"], outputs=["q"], rts="xyz")
 
 
+@pytest.mark.slow  # large DEA problems
 def test_column_generation_repairs_a_too_small_reference_set():
     # start from a reference set of 5 arbitrary units: the reduced costs of the omitted
     # units must pull in the real frontier and give the full-model scores

@@ -17,6 +17,9 @@ from qualitapa.demo import _steps_indicators as demo_steps
 from qualitapa.demo._summary import summary
 from qualitapa.testing import isolated_plugins
 
+# runs the demo's indicator steps (200 uncertainty runs)
+pytestmark = pytest.mark.slow
+
 QCLUB = ["qclub", "registry", "nurseries", "libraries", "finance", "personnel", "modena"]
 LINE = re.compile(
     r"^- (?P<comp>[\w.]+), (?P<runs>\d+) runs: first (?P<name>.+?) \(index (?P<value>[\d.]+); "

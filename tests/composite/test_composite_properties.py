@@ -25,6 +25,9 @@ from qualitapa.composite import (
     winsorise,
 )
 
+# hypothesis properties of composites and their uncertainty
+pytestmark = pytest.mark.slow
+
 SETTINGS = settings(max_examples=30, deadline=None)
 SLOW_SETTINGS = settings(max_examples=12, deadline=None)
 

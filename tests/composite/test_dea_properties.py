@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 
 from qualitapa.composite import dea
 
+# hypothesis properties of DEA: an LP per unit per example
+pytestmark = pytest.mark.slow
+
 SETTINGS = settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

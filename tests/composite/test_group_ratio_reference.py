@@ -16,6 +16,9 @@ from qualitapa.composite import group_ratio, ratio_parts
 from qualitapa.errors import DefinitionError
 from qualitapa.indicators import Formula
 
+# hypothesis against statsmodels and scipy root-finding
+pytestmark = pytest.mark.slow
+
 SETTINGS = settings(max_examples=40, deadline=None)
 CONF = st.sampled_from([0.8, 0.9, 0.95, 0.99])
 

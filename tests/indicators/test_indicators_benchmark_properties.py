@@ -17,6 +17,9 @@ from hypothesis import strategies as st
 
 from qualitapa.indicators import benchmark
 
+# hypothesis properties against a plain pandas benchmark: seconds each
+pytestmark = pytest.mark.slow
+
 NAN = np.nan
 SIGN = {"higher_is_better": 1.0, "lower_is_better": -1.0, "neutral": 0.0}
 STATS = ["rank", "percentile", "quartile", "z_score", "best_value", "is_best", "gap_to_best",

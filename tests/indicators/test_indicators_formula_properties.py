@@ -16,12 +16,16 @@ import re
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualitapa.errors import FormulaError
 from qualitapa.indicators import Formula
 from qualitapa.indicators._formula import Binary, Call, Name, Number, Unary
+
+# hypothesis: random formula trees and token soups
+pytestmark = pytest.mark.slow
 
 NAMES = ["a", "b", "c", "x.y"]
 ROWS = 6

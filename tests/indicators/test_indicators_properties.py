@@ -23,6 +23,9 @@ from scipy import stats
 
 from qualitapa.indicators import IndicatorDefinition, changes, compute, targets, trends
 
+# hypothesis properties against pandas, scipy, pymannkendall: seconds each
+pytestmark = pytest.mark.slow
+
 NAN = np.nan
 SETTINGS = settings(deadline=None)  # example counts from the profile (tests/conftest.py)
 

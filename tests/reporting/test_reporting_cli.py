@@ -6,6 +6,7 @@ import json
 
 import openpyxl
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from qualitapa.cli import cli
@@ -20,6 +21,7 @@ def _results_dir(tmp_path, results):
     return folder
 
 
+@pytest.mark.slow  # a full report with charts
 def test_report_from_a_results_folder(tmp_path, results):
     folder = _results_dir(tmp_path, results)
     out = tmp_path / "report.html"

@@ -31,6 +31,7 @@ def _images(page: str) -> list[bytes]:
     ]
 
 
+@pytest.mark.slow  # full reports with every chart (matplotlib)
 def test_full_report_has_every_section_and_chart(results, definitions):
     page = render_report(service="registry", period=2024, definitions=definitions,
                          names=CITIES, organization="036023", note="Dati sintetici",
@@ -61,6 +62,7 @@ def test_full_report_has_every_section_and_chart(results, definitions):
     assert "in miglioramento" in page
 
 
+@pytest.mark.slow  # full reports with every chart (matplotlib)
 def test_english_report_uses_english_labels_and_png(results, definitions):
     subset = {k: results[k] for k in ("indicators", "caf", "ipa")}
     page = render_report(service="registry", period=2024, lang="en", definitions=definitions,
@@ -186,6 +188,7 @@ def test_write_report_writes_utf8(tmp_path, results):
     assert "Leadership" in text
 
 
+@pytest.mark.slow  # full reports with every chart (matplotlib)
 def test_indicator_without_values_says_why(values, definitions):
     gone = values.assign(
         value=np.where(values.indicator == "registry.online_share", np.nan, values.value),

@@ -44,6 +44,9 @@ from qualitapa.surveys import (
     wilson_interval,
 )
 
+# hypothesis metamorphic properties of every survey statistic: seconds each
+pytestmark = pytest.mark.slow
+
 PROPS = settings(max_examples=30, deadline=None)
 TOL = {"rtol": 1e-9, "atol": 1e-9}
 
