@@ -198,3 +198,14 @@ def test_run_demo_refuses_an_unknown_profile_or_peer_group_before_writing(tmp_pa
     with pytest.raises(UnknownItemError, match="qclub"):
         run_demo(out, catalog=catalog, profile="qclubs")
     assert not out.exists()
+
+
+def test_scale_qclub_is_a_deprecated_name_of_cities(tmp_path):
+    from qualitapa.demo import run_demo
+
+    empty = Catalog.build([], entrypoints=False)
+    with (
+        pytest.warns(DeprecationWarning, match="'qclub' is now called 'cities'"),
+        pytest.raises(DataError, match="no installed plugin ships indicator demo data"),
+    ):
+        run_demo(tmp_path / "out", catalog=empty, scale="qclub")

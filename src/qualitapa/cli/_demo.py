@@ -25,10 +25,10 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--scale",
-    type=click.Choice(["qclub", "national"]),
-    default="qclub",
+    type=click.Choice(["cities", "national"]),
+    default="cities",
     show_default=True,
-    help="qclub: the demo profile's cities, every step; national: indicators, benchmark and "
+    help="cities: the demo profile's cities, every step; national: indicators, benchmark and "
     "composites for ~7,900 synthetic municipalities.",
 )
 @click.option(

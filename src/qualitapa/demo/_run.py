@@ -20,8 +20,10 @@ demo data.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import attrs
 import pandas as pd
@@ -54,7 +56,7 @@ class Step:
 
     label: str
     run: Callable[[DemoState], None]
-    scales: tuple[Scale, ...] = ("qclub",)
+    scales: tuple[Scale, ...] = ("cities",)
 
 
 #: The demo's steps, in order.
@@ -79,7 +81,7 @@ def run_demo(
     out: str | Path,
     *,
     catalog: Catalog | None = None,
-    scale: Scale = "qclub",
+    scale: Scale | Literal["qclub"] = "cities",
     profile: str | DemoProfile | None = None,
     organization: str | None = None,
     peer_group: str | None = None,
@@ -103,7 +105,7 @@ def run_demo(
     catalog
         The catalog to use (default: :func:`qualitapa.default_catalog`).
     scale
-        ``"qclub"`` (the profile's cities, every step) or ``"national"``
+        ``"cities"`` (the profile's cities, every step) or ``"national"``
         (indicators, benchmark and composites for a synthetic national set of
         municipalities with profiles fitted to the demo data).
     profile
@@ -147,8 +149,16 @@ def run_demo(
         An unknown profile, organization or peer group.
     """
     catalog = catalog if catalog is not None else default_catalog()
+    if scale == "qclub":
+        warnings.warn(
+            "scale 'qclub' is now called 'cities' (the demo profile's cities); 'qclub' will "
+            "be refused from 0.3.0",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        scale = "cities"
     if scale not in SCALES:
-        raise DataError(f"unknown scale {scale!r}: use 'qclub' or 'national'", column="scale")
+        raise DataError(f"unknown scale {scale!r}: use 'cities' or 'national'", column="scale")
     sets = datasets(catalog, "indicator_data")
     if not sets:
         raise DataError(

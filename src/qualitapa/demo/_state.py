@@ -21,8 +21,8 @@ __all__ = ["DemoOptions", "DemoResult", "DemoState", "Progress", "Scale", "datas
 
 #: What the demo runs on: the profile's cities (every step) or a synthetic
 #: national set of municipalities (indicators, benchmark, composites).
-Scale = Literal["qclub", "national"]
-SCALES: tuple[Scale, ...] = ("qclub", "national")
+Scale = Literal["cities", "national"]
+SCALES: tuple[Scale, ...] = ("cities", "national")
 
 Progress = Callable[[str], None]
 
@@ -60,7 +60,7 @@ class DemoOptions:
     """The choices a demo run makes (from the profile and the caller)."""
 
     profile: DemoProfile
-    scale: Scale = "qclub"
+    scale: Scale = "cities"
     organization: str | None = None
     peer_group: str | None = None
     lang: str = "it"

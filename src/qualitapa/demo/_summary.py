@@ -18,18 +18,19 @@ Section = Callable[[DemoState], list[str]]
 
 
 def _header(state: DemoState) -> list[str]:
-    scale = state.options.scale
+    scale, profile = state.options.scale, state.options.profile
     if scale == "national":
         title = "synthetic national set of municipalities"
     else:
-        title = state.options.profile.label.get("en")
+        title = profile.label.get("en")
     values = state.values
     return [
         f"# qualitapa demo — {title}, {state.period}",
         "",
         "**Synthetic data** generated for demonstration: no figure here describes a real city.",
         "",
-        f"Scale: {scale}; organizations: {values['organization'].nunique()}; "
+        f"Scale: {profile.id if scale == 'cities' else scale}; "
+        f"organizations: {values['organization'].nunique()}; "
         f"indicators: {values['indicator'].nunique()}; "
         f"periods: {values['period'].nunique()}.",
         "",
