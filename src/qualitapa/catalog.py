@@ -487,14 +487,13 @@ class Catalog:
 
         Examples
         --------
+        >>> from types import SimpleNamespace
         >>> from qualitapa import hookimpl
         >>> from qualitapa.models import Organization
-        >>> class More:
-        ...     @hookimpl
-        ...     def qualitapa_organizations(self):
-        ...         return [Organization("099001", "Sintetica")]
+        >>> synthetic = [Organization("099001", "Sintetica")]
+        >>> more = SimpleNamespace(qualitapa_organizations=hookimpl(lambda: synthetic))
         >>> base = Catalog.build([], entrypoints=False)
-        >>> list(base.extended(("more", More())).organizations)
+        >>> list(base.extended(("more", more)).organizations)
         ['099001']
         """
         registered = [(n, p) for n, p in self.plugin_manager.list_name_plugin() if p is not None]
@@ -610,13 +609,11 @@ class Catalog:
 
         Examples
         --------
-        >>> from qualitapa import hookimpl
-        >>> from qualitapa.models import Organization
-        >>> class Cities:
-        ...     @hookimpl
-        ...     def qualitapa_organizations(self):
-        ...         return [Organization("022205", "Trento")]
-        >>> Catalog.build([Cities()], entrypoints=False).resolve_organization("022205")
+        >>> from qualitapa.declarative import TomlPlugin
+        >>> import pathlib, tempfile
+        >>> toml = pathlib.Path(tempfile.mkdtemp()) / "cities.toml"
+        >>> _ = toml.write_text('[[organizations]]\\nid = "022205"\\nname = "Trento"\\n')
+        >>> Catalog.build([TomlPlugin(toml)], entrypoints=False).resolve_organization("022205")
         '022205'
         """
         index = self.organization_index

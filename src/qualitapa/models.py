@@ -322,23 +322,17 @@ def from_mapping(
         raise DefinitionError(f"a {kind} must be a table, not {mapping!r}", source=source)
     fields = {f.name: f for f in attrs.fields(cls)}
     unknown = sorted(set(mapping) - set(fields))
-    if unknown:
-        raise DefinitionError(
-            f"unknown field(s) {unknown} for a {kind}; allowed: {sorted(fields)}",
-            source=source,
-            item=str(item) if item else None,
-            field=unknown[0],
-        )
     missing = sorted(
         n for n, f in fields.items() if f.default is attrs.NOTHING and f.init and n not in mapping
     )
-    if missing:
-        raise DefinitionError(
-            f"missing required field(s) {missing} for a {kind}",
-            source=source,
-            item=str(item) if item else None,
-            field=missing[0],
-        )
+    for names, problem in (
+        (unknown, f"unknown field(s) {unknown} for a {kind}; allowed: {sorted(fields)}"),
+        (missing, f"missing required field(s) {missing} for a {kind}"),
+    ):
+        if names:
+            raise DefinitionError(
+                problem, source=source, item=str(item) if item else None, field=names[0]
+            )
     kwargs = dict(mapping)
     for name, conv in (converters or {}).items():
         if name in kwargs:

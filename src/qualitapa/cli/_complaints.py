@@ -11,7 +11,7 @@ import functools
 import getpass
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 import pandas as pd
@@ -26,6 +26,9 @@ from qualitapa.cli._options import (
     target_option,
 )
 from qualitapa.errors import DataError
+
+if TYPE_CHECKING:
+    from qualitapa.complaints import ExportFormat
 
 #: Environment variable holding the pseudonymisation secret.
 SECRET_ENV = "QUALITAPA_PSEUDONYM_KEY"
@@ -419,7 +422,7 @@ def trend_command(
 @target_option("Write to this file instead of the screen.", writable=False)
 def export_command(
     db: Path,
-    fmt: str,
+    fmt: ExportFormat | Literal["open311-services"],
     pseudonymise: bool,
     secret: str | None,
     include_contact: bool,
@@ -437,7 +440,7 @@ def export_command(
             frame = _not_empty(reg.to_frame(include_contact=include_contact or pseudonymise), db)
         text = export_complaints(
             frame,
-            fmt,  # type: ignore[arg-type]  # one of click's choices
+            fmt,
             secret=secret if pseudonymise else None,
             catalog=None if fmt == "csv" else get_catalog(),
         )

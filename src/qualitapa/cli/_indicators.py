@@ -35,6 +35,7 @@ from qualitapa.models import Dimension
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
+    from qualitapa.indicators import Errors
 
 _service_option = click.option("--service", "-s", default=None, help="Only this service.")
 _indicator_option = click.option(
@@ -85,13 +86,13 @@ class _Data:
     def read(self) -> pd.DataFrame:
         return read_input(self.path, catalog=self.catalog)
 
-    def compute(self, errors: str, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    def compute(self, errors: Errors, frame: pd.DataFrame | None = None) -> pd.DataFrame:
         """compute(), failing when not one value could be computed (and saying why)."""
         from qualitapa.indicators import compute, missing_variables
 
         defs = self.definitions()
         frame = self.read() if frame is None else frame
-        result = compute(defs, frame, catalog=self.catalog, source=str(self.path), errors=errors)  # type: ignore[arg-type]
+        result = compute(defs, frame, catalog=self.catalog, source=str(self.path), errors=errors)
         status = result["status"].astype(str)
         if len(result) and (status == "ok").any():
             return result
@@ -104,7 +105,7 @@ class _Data:
             source=self.path,
         )
 
-    def values(self, errors: str) -> pd.DataFrame:
+    def values(self, errors: Errors) -> pd.DataFrame:
         """Indicator values: computed from raw data, or read as they are."""
         frame = self.read()
         if "indicator" not in frame.columns:
@@ -244,7 +245,7 @@ def indicators_check(data: _Data, fmt: str | None, output: Path | None) -> None:
 @indicators_group.command("compute")
 @_data_options
 @_computing
-def indicators_compute(data: _Data, errors: str, fmt: str | None, output: Path | None) -> None:
+def indicators_compute(data: _Data, errors: Errors, fmt: str | None, output: Path | None) -> None:
     """Compute indicators from raw DATA (CSV or Excel; long or wide).
 
     Long data has columns organization, period, variable, value; wide data
@@ -258,7 +259,7 @@ def indicators_compute(data: _Data, errors: str, fmt: str | None, output: Path |
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level.")
 @_computing
 def indicators_trends(
-    data: _Data, alpha: float, errors: str, fmt: str | None, output: Path | None
+    data: _Data, alpha: float, errors: Errors, fmt: str | None, output: Path | None
 ) -> None:
     """Trends per organization and indicator (Theil-Sen slope, Mann-Kendall test).
 
@@ -274,7 +275,7 @@ def indicators_trends(
 @indicators_group.command("targets")
 @_data_options
 @_computing
-def indicators_targets(data: _Data, errors: str, fmt: str | None, output: Path | None) -> None:
+def indicators_targets(data: _Data, errors: Errors, fmt: str | None, output: Path | None) -> None:
     """Compare values with the indicators' targets (met / not met, gap)."""
     from qualitapa.indicators import targets
 
@@ -300,7 +301,7 @@ def benchmark_command(
     period: str | None,
     peer_group: str | None,
     min_compared: int,
-    errors: str,
+    errors: Errors,
     fmt: str | None,
     output: Path | None,
 ) -> None:

@@ -32,6 +32,7 @@ from qualitapa.errors import DataError, UnknownItemError
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
+    from qualitapa.standards import CharterFormat
 
 
 def _select(catalog: Catalog, service: str | None, ids: tuple[str, ...]) -> list[Any]:
@@ -250,7 +251,7 @@ def charter_list(definitions: tuple[Path, ...], fmt: str | None, output: Path | 
 @definitions_option
 def charter_render(
     service: str,
-    doc_format: str,
+    doc_format: CharterFormat,
     lang: str,
     charter_id: str | None,
     on_date: str | None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 import pandas as pd
@@ -24,6 +24,9 @@ from qualitapa.cli._options import (
     input_options,
     output_options,
 )
+
+if TYPE_CHECKING:
+    from qualitapa.surveys import IntervalMethod
 
 
 def _instrument(spec: str) -> Any:
@@ -234,7 +237,7 @@ def score_command(
 
     inst, clean, w = sample
     groups = _by(by)
-    method = "bootstrap" if n_boot > 0 else "kish"
+    method: IntervalMethod = "bootstrap" if n_boot > 0 else "kish"
     common: dict[str, Any] = {"by": groups, "weights": w}
     if level in ("dimensions", "items"):
         score = score_dimensions if level == "dimensions" else score_items

@@ -32,7 +32,13 @@ from qualitapa.indicators._benchmark import (
     benchmark,
     peer_group_of,
 )
-from qualitapa.indicators._compute import COMPUTE_COLUMNS, STATUS_LABELS, check_data, compute
+from qualitapa.indicators._compute import (
+    COMPUTE_COLUMNS,
+    STATUS_LABELS,
+    Errors,
+    check_data,
+    compute,
+)
 from qualitapa.indicators._definitions import (
     Comparator,
     IndicatorDefinition,
@@ -56,6 +62,7 @@ __all__ = [
     "TARGETS_COLUMNS",
     "TRENDS_COLUMNS",
     "Comparator",
+    "Errors",
     "Evaluation",
     "Formula",
     "IndicatorDefinition",

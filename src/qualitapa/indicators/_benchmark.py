@@ -15,6 +15,7 @@ from qualitapa.models import PeerGroup
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
+    from qualitapa.indicators._values import IndicatorValues
     from qualitapa.models import Polarity
 
 __all__ = ["BENCHMARK_COLUMNS", "COMPARISON_LABELS", "MIN_COMPARED", "benchmark", "peer_group_of"]
@@ -239,7 +240,11 @@ def _check_min_compared(min_compared: Any) -> None:
         raise ValueError(f"min_compared must be at least 1, not {min_compared!r}")
 
 
-def _indicator_arrays(iv: Any, definitions: Any, catalog: Any) -> tuple[np.ndarray, np.ndarray]:
+def _indicator_arrays(
+    iv: IndicatorValues,
+    definitions: DefinitionsLike | Mapping[str, Polarity | str] | None,
+    catalog: Catalog | None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Per indicator code: the sign of its polarity, and whether it is local (not ranked)."""
     polarity, defs = resolve_polarities(iv.indicator_labels, definitions, catalog)
     sign_of_ind = np.array([polarity[str(i)].sign for i in iv.indicator_labels], dtype=np.float64)
@@ -251,7 +256,9 @@ def _indicator_arrays(iv: Any, definitions: Any, catalog: Any) -> tuple[np.ndarr
 
 
 def _peer_codes(
-    iv: Any, peer_groups: str | PeerGroup | Mapping[str, Any] | None, catalog: Any
+    iv: IndicatorValues,
+    peer_groups: str | PeerGroup | Mapping[str, Any] | None,
+    catalog: Catalog | None,
 ) -> tuple[np.ndarray | None, int, Any]:
     """``(org_peer, n_peer, peer_col)``: each organization's peer group code, the number
     of groups and the ``peer_group`` column (None, 1, None without peer groups)."""

@@ -23,6 +23,7 @@ Examples
 True
 """
 
+from qualitapa.reporting._charts import ImageFormat
 from qualitapa.reporting._excel import EXCEL_MAX_ROWS, sheet_names, write_excel
 from qualitapa.reporting._html import SECTIONS, render_report, write_report
 from qualitapa.reporting._labels import LANGUAGES, format_number
@@ -54,6 +55,7 @@ __all__ = [
     "RESULT_FILES",
     "SECTIONS",
     "SERVICE_RESULT_FILES",
+    "ImageFormat",
     "check_cells",
     "check_datapackage",
     "field_type",

@@ -14,7 +14,7 @@ import html
 import io
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "ImageFormat",
     "bar_chart",
     "charts_available",
     "figure_img",
@@ -31,6 +32,9 @@ __all__ = [
     "radar_chart",
     "trend_chart",
 ]
+
+#: How charts are embedded in HTML: SVG (sharp when printed) or PNG.
+ImageFormat = Literal["svg", "png"]
 
 BEST = "#009E73"  # Okabe-Ito bluish green
 HIGHLIGHT = "#D55E00"  # vermillion
@@ -69,7 +73,7 @@ def _figure(width: float, height: float, **kwargs: Any) -> Figure:
     return Figure(figsize=(width, height), layout="constrained", **kwargs)
 
 
-def figure_img(fig: Figure, alt: str, *, fmt: str = "svg") -> str:
+def figure_img(fig: Figure, alt: str, *, fmt: ImageFormat = "svg") -> str:
     """An ``<img>`` element embedding ``fig`` as base64 SVG or PNG (``alt`` is escaped)."""
     import matplotlib
 

@@ -23,6 +23,7 @@ import pandas as pd
 from qualitapa.__about__ import __version__
 from qualitapa.errors import DataError
 from qualitapa.reporting import _charts as charts
+from qualitapa.reporting._charts import ImageFormat
 from qualitapa.reporting._labels import check_lang, format_number, has_label, tr
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ class _Context:
     names: dict[str, str]
     highlight: str | None
     charts: bool
-    image_format: str
+    image_format: ImageFormat
     catalog: Catalog | None
     definitions: dict[str, Any]
     max_bars: int
@@ -1090,7 +1091,7 @@ def render_report(
     title: str | None = None,
     note: str | None = None,
     charts: bool = True,
-    image_format: str = "svg",
+    image_format: ImageFormat = "svg",
     max_bars: int = 30,
     min_compared: int = 3,
     generated: dt.date | None = None,

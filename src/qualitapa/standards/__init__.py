@@ -47,7 +47,13 @@ from qualitapa.standards._model import (
     StandardTarget,
     SubDimension,
 )
-from qualitapa.standards._render import md_escape, render_charter, render_html, render_markdown
+from qualitapa.standards._render import (
+    CharterFormat,
+    md_escape,
+    render_charter,
+    render_html,
+    render_markdown,
+)
 from qualitapa.standards._scope import charter_standards, replaced_for, standards_for
 
 __all__ = [
@@ -55,6 +61,7 @@ __all__ = [
     "SUB_DIMENSIONS",
     "Aggregate",
     "Charter",
+    "CharterFormat",
     "Comparator",
     "ComplaintProcedure",
     "Contact",

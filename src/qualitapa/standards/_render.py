@@ -11,13 +11,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from qualitapa.standards._charter import Charter
 from qualitapa.standards._model import QualityStandard, Scope
 from qualitapa.standards._scope import charter_standards
 
-__all__ = ["md_escape", "render_charter", "render_html", "render_markdown"]
+__all__ = ["CharterFormat", "md_escape", "render_charter", "render_html", "render_markdown"]
+
+#: The formats :func:`render_charter` writes (``"markdown"`` is ``"md"``).
+CharterFormat = Literal["md", "markdown", "html"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
@@ -321,7 +324,7 @@ def render_charter(
     charter: Charter,
     standards: Mapping[str, QualityStandard] | Iterable[QualityStandard],
     *,
-    fmt: str = "md",
+    fmt: CharterFormat = "md",
     lang: str = "it",
     organization: str | None = None,
 ) -> str:

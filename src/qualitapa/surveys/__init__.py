@@ -11,7 +11,13 @@ reliability (:func:`cronbach_alpha`, :func:`reliability`), analysed
 See ``docs/surveys.md`` for a guided tour.
 """
 
-from qualitapa.surveys._compare import adjust_pvalues, benchmark_table, compare_groups
+from qualitapa.surveys._compare import (
+    GroupStatistic,
+    GroupTest,
+    adjust_pvalues,
+    benchmark_table,
+    compare_groups,
+)
 from qualitapa.surveys._expressions import Expression
 from qualitapa.surveys._imports import import_kobo, import_limesurvey
 from qualitapa.surveys._ipa import Quadrant, ipa, servqual_gap
@@ -27,6 +33,7 @@ from qualitapa.surveys._prepare import PreparedResponses, load_instrument, prepa
 from qualitapa.surveys._reliability import cronbach_alpha, item_analysis, reliability
 from qualitapa.surveys._sample_size import margin_of_error, sample_size
 from qualitapa.surveys._scoring import (
+    IntervalMethod,
     distribution,
     nps,
     respondent_scores,
@@ -48,7 +55,10 @@ __all__ = [
     "DEFAULT_EXTRA_COLUMNS",
     "Choice",
     "Expression",
+    "GroupStatistic",
+    "GroupTest",
     "Instrument",
+    "IntervalMethod",
     "PreparedResponses",
     "Quadrant",
     "Question",

@@ -51,7 +51,7 @@ import itertools
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -62,7 +62,12 @@ from qualitapa.surveys._models import Instrument
 from qualitapa.surveys._scoring import item_values, respondent_scores
 from qualitapa.surveys._stats import make_groups, summarise, weights_of
 
-__all__ = ["adjust_pvalues", "benchmark_table", "compare_groups"]
+__all__ = ["GroupStatistic", "GroupTest", "adjust_pvalues", "benchmark_table", "compare_groups"]
+
+#: What :func:`compare_groups` compares: means or top-box shares.
+GroupStatistic = Literal["mean", "share"]
+#: The family of tests of :func:`compare_groups`.
+GroupTest = Literal["parametric", "nonparametric"]
 
 #: Columns of :func:`compare_groups`, in order.
 COLUMNS = [
@@ -143,8 +148,8 @@ def compare_groups(
     by: str = "organization",
     on: str = "items",
     variables: Sequence[str] | None = None,
-    kind: str = "mean",
-    test: str = "parametric",
+    kind: GroupStatistic = "mean",
+    test: GroupTest = "parametric",
     pairwise: bool = False,
     correction: str | None = "holm",
     top_box: int = 2,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,11 @@ from qualitapa.surveys._stats import (
     wilson_interval,
 )
 
-__all__ = ["distribution", "nps", "score_dimensions", "score_items"]
+__all__ = ["IntervalMethod", "distribution", "nps", "score_dimensions", "score_items"]
+
+#: How score intervals are computed: a t interval with Kish's effective
+#: sample size, or the percentile bootstrap.
+IntervalMethod = Literal["kish", "bootstrap"]
 
 By = str | Sequence[str] | None
 
@@ -117,7 +121,7 @@ def score_items(
     confidence: float = 0.95,
     min_n: int = 30,
     suppress: bool = False,
-    method: str = "kish",
+    method: IntervalMethod = "kish",
     n_boot: int = 1000,
     seed: int | None = None,
 ) -> pd.DataFrame:
@@ -392,7 +396,7 @@ def score_dimensions(
     confidence: float = 0.95,
     min_n: int = 30,
     suppress: bool = False,
-    method: str = "kish",
+    method: IntervalMethod = "kish",
     n_boot: int = 1000,
     seed: int | None = None,
 ) -> pd.DataFrame:
