@@ -47,6 +47,7 @@ FLOORS = {
     "numpy": "1.26.0",
     "pandas": "2.2.0",
     "pluggy": "1.5.0",
+    "regex": "2024.4.16",
     "scipy": "1.11.0",
     "openpyxl": "3.1.0",
     "jinja2": "3.1.0",
@@ -65,8 +66,14 @@ def tests_deps(session: nox.Session, deps: str) -> None:
     """The suite on the oldest dependency versions pyproject.toml allows, and on the newest.
 
     ``nox -s tests_deps`` runs the whole matrix (Python 3.11-3.13 x oldest/newest);
-    ``nox -s "tests_deps-3.12(deps='oldest')"`` one cell. Pass pytest options
-    after ``--`` (e.g. ``-- -m "not slow"``).
+    ``nox -s "tests_deps-3.12(deps='oldest')"`` one cell. nox finds each Python as
+    ``python3.X`` on the PATH (with pyenv: ``pyenv global 3.11 3.12 3.13``).
+
+    By default a cell runs the fast loop (``-m "not slow"``), so that the six cells
+    take minutes, not an hour: the slow tests (the demo, fuzzing, durability,
+    install) mostly repeat library calls the fast tests make on more data. Pytest
+    options after ``--`` replace the default: ``-- -m ""`` runs everything (do it
+    for a cell whose versions you change), ``-- tests/complaints`` one area.
     """
     if deps == "oldest":
         pins = FLOORS | RAISED.get(str(session.python), {})
@@ -76,7 +83,8 @@ def tests_deps(session: nox.Session, deps: str) -> None:
     else:
         _install_all(session, "dev", "--upgrade", "--upgrade-strategy", "eager")
     session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=False)
-    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", *session.posargs)
+    args = session.posargs or ["-m", "not slow"]
+    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", *args)
 
 
 @nox.session
