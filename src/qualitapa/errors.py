@@ -44,11 +44,19 @@ __all__ = [
 
 
 def _where(
-    source: str | None, row: int | None, column: str | None, field: str | None = None
+    source: str | None,
+    row: int | None,
+    column: str | None,
+    field: str | None = None,
+    *,
+    item: str | None = None,
 ) -> str:
+    """Where a problem is: ``source, 'item', row 3, column 'x', field 'y'`` (given parts only)."""
     parts: list[str] = []
     if source:
         parts.append(str(source))
+    if item:
+        parts.append(repr(item))
     if row is not None:
         parts.append(f"row {row}")
     if column is not None:
@@ -89,15 +97,7 @@ class DefinitionError(QualitapaError, ValueError):
         self.source = source
         self.item = item
         self.field = field
-        where = ", ".join(
-            p
-            for p in (
-                str(source) if source else "",
-                f"{item!r}" if item else "",
-                f"field {field!r}" if field else "",
-            )
-            if p
-        )
+        where = _where(source, None, None, field or None, item=item)
         super().__init__(f"{where}: {message}" if where else message)
 
 
