@@ -313,6 +313,7 @@ def test_a_cell_in_the_last_column_is_refused(tmp_path, reader):
     assert_fails_fast(reader, path, "16,384 cells", "with only 2 of them written")
 
 
+@pytest.mark.slow  # deep and wide inputs, seconds each
 def test_a_wide_sheet_with_its_header_written_is_read(tmp_path):
     # a survey export 2,000 questions wide: the header row is full, the answers blank
     header = "".join(f'<c t="inlineStr"><is><t>q{j}</t></is></c>' for j in range(2_000))
@@ -322,6 +323,7 @@ def test_a_wide_sheet_with_its_header_written_is_read(tmp_path):
     assert frame["q0"].tolist() == [1]
 
 
+@pytest.mark.slow  # deep and wide inputs, seconds each
 def test_a_sparse_sheet_is_read_with_a_lower_share(tmp_path, monkeypatch):
     # A1 and PA1: 417 cells, 2 written (0.5 %): below the floors it is read
     body = '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="PA1"><v>1</v></c></row>'
@@ -345,6 +347,7 @@ def test_a_dense_sheet_over_a_million_cells_is_read(tmp_path):
     assert frame.shape == (60_000, 20)
 
 
+@pytest.mark.slow  # deep and wide inputs, seconds each
 def test_the_cell_limit_still_holds_for_a_dense_sheet(tmp_path):
     row = "".join(f"<c><v>{j}</v></c>" for j in range(20))
     body = "".join(f'<row r="{i}">{row}</row>' for i in range(1, 3_001))
@@ -374,6 +377,7 @@ def test_zip_bomb_fails_in_seconds(tmp_path, reader):
     assert_fails_fast(reader, path, "uncompressed", seconds=5)
 
 
+@pytest.mark.slow  # deep and wide inputs, seconds each
 def test_compression_ratio_is_limited(tmp_path, reader):
     path = zip_bomb(tmp_path / "ratio.xlsx", 20)
     assert_fails_fast(reader, path, "compress", seconds=5)
@@ -475,6 +479,7 @@ def test_dea_infinite_input_names_the_organization(bad):
     assert cases[["row", "column"]].to_dict("records") == [{"row": 2, "column": "x"}]
 
 
+@pytest.mark.slow  # deep and wide inputs, seconds each
 @pytest.mark.parametrize(
     "text",
     [

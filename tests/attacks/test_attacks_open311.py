@@ -146,6 +146,7 @@ _NESTED = st.recursive(
 )
 
 
+@pytest.mark.slow  # hypothesis over texts and chunkings
 @given(value=_NESTED, chunk=st.sampled_from([1, 2, 3, 7, 1 << 22]), indent=st.booleans())
 def test_json_depth_agrees_with_the_parser(value: Any, chunk: int, indent: bool) -> None:
     """The scan that runs before parsing measures what the parser builds (any chunking)."""
@@ -173,6 +174,7 @@ def test_lone_surrogates_are_reported_not_crashing() -> None:
 _ALL_CHARS = st.characters(codec=None, exclude_categories=())
 
 
+@pytest.mark.slow  # hypothesis over texts and chunkings
 @given(texts=st.lists(st.text(_ALL_CHARS, max_size=30), min_size=1, max_size=5))
 @FUZZ
 def test_xml_export_is_always_well_formed(texts: list[str]) -> None:

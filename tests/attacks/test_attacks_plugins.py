@@ -308,6 +308,7 @@ def _anchored_patterns_used_with_match(path: Path) -> list[str]:
     return found
 
 
+@pytest.mark.slow  # parses every module of the library
 def test_no_anchored_pattern_is_checked_with_match_in_the_library():
     # `$` also matches before a final newline: `re.match(r"^x$", "x\n")` succeeds
     assert re.match(r"^x$", "x\n")

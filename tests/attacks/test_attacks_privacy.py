@@ -191,6 +191,7 @@ _WORDS = st.lists(
 ).map(" ".join)
 
 
+@pytest.mark.slow  # hypothesis over generated personal data
 @given(before=_WORDS, value=st.one_of(_CF, _EMAIL, _MOBILE), after=_WORDS)
 def test_property_generated_personal_data_never_survives(
     before: str, value: str, after: str

@@ -205,8 +205,8 @@ def _random_units(n, seed):
     ("rts", "orientation"),
     [
         ("crs", "input"),
-        ("vrs", "output"),
         # 2-4 s each: the other models in the slow run
+        pytest.param("vrs", "output", marks=pytest.mark.slow),
         *(
             pytest.param(r, o, marks=pytest.mark.slow)
             for r, o in [

@@ -93,6 +93,7 @@ def test_user_text_is_escaped(values, definitions):
     assert "&lt;i&gt;x&lt;/i&gt;" in page
 
 
+@pytest.mark.slow  # a report with charts (matplotlib)
 def test_script_city_name_inside_charts_is_harmless(values, definitions):
     # the charts are images (data: URIs): nothing of the SVG text reaches the HTML markup
     names = {"036023": "<script>alert(1)</script>"}
