@@ -204,12 +204,12 @@ def _random_units(n, seed):
 @pytest.mark.parametrize(
     ("rts", "orientation"),
     [
-        ("crs", "input"),
-        # 2-4 s each: the other models in the slow run
-        pytest.param("vrs", "output", marks=pytest.mark.slow),
+        # 2-4 s each: every model in the slow run
         *(
             pytest.param(r, o, marks=pytest.mark.slow)
             for r, o in [
+                ("crs", "input"),
+                ("vrs", "output"),
                 ("vrs", "input"),
                 ("irs", "input"),
                 ("drs", "input"),

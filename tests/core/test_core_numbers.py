@@ -261,6 +261,7 @@ _CELLS = st.lists(
 )
 
 
+@pytest.mark.slow  # hypothesis against the conventions' regular expressions
 @given(_CELLS)
 def test_vectorised_classification_agrees_with_the_regular_expressions(cells):
     # the definition of each convention, one cell at a time, in plain Python
