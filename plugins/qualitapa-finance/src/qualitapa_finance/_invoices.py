@@ -17,9 +17,8 @@ that :func:`qualitapa.indicators.compute` reads; the indicator
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from qualitapa.io import require_columns
@@ -36,7 +35,9 @@ INVOICE_VARIABLES = (
 )
 
 
-def _dates(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _dates(
+    frame: pd.DataFrame, column: str
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Parsed dates (datetime64[D]), which cells are blank, which failed to parse."""
     raw = frame[column]
     if pd.api.types.is_datetime64_any_dtype(raw):
@@ -188,7 +189,14 @@ def _read_invoices(
     invoice_id: str | None,
     suspended_days: str | None,
     source: str | None,
-) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[
+    pd.Series[str],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.datetime64],
+    npt.NDArray[np.datetime64],
+    npt.NDArray[np.bool_],
+    npt.NDArray[np.float64],
+]:
     """Parse the invoices, collecting their problems.
 
     Returns ``(organization, amount, due date, payment date, payment date
@@ -202,7 +210,7 @@ def _read_invoices(
     amounts = pd.to_numeric(invoices[amount], errors="coerce").to_numpy(dtype=float)
     due, due_blank, due_bad = _dates(invoices, due_date)
     paid, paid_blank, paid_bad = _dates(invoices, payment_date)
-    checks: list[tuple[Any, str, Rule, str]] = [
+    checks: list[tuple[npt.NDArray[np.bool_], str, Rule, str]] = [
         ((org.isna() | (org == "")).to_numpy(dtype=bool), organization, Rule.REQUIRED,
          "missing organization"),
         (np.isnan(amounts), amount, Rule.NOT_A_NUMBER, "amount missing or not a number"),
