@@ -70,7 +70,7 @@ def standards_list(
     fmt: str | None, output: Path | None,
 ) -> None:  # fmt: skip
     """List the quality standards defined by the plugins."""
-    from qualitapa.standards import standards_for
+    from qualitapa.standards import standards_for, standards_table
 
     catalog = catalog_for(definitions)
     selected = _select(catalog, service, ())
@@ -81,25 +81,7 @@ def standards_list(
         of = f" of service {service!r}" if service else ""
         for_ = f" for organization {organization}" if organization else ""
         raise nothing(f"no standards{of}{for_}")
-    rows = [
-        {
-            "id": s.id,
-            "service": s.service,
-            "dimension": s.dimension.value,
-            "sub_dimension": s.sub_dimension.value if s.sub_dimension else "",
-            "scope": s.scope.value,
-            "measure": s.indicator or s.formula,
-            "target": str(s.target),
-            "unit": s.unit or "",
-            "refund": "yes" if s.refund else "",
-            "organizations": " ".join(s.organizations),
-            "replaces": s.replaces or "",
-        }
-        for s in selected
-    ]
-    columns = ["id", "service", "dimension", "sub_dimension", "scope", "measure", "target",
-               "unit", "refund", "organizations", "replaces"]  # fmt: skip
-    emit(pd.DataFrame(rows, columns=columns), fmt, output)
+    emit(standards_table(selected), fmt, output)
 
 
 @standards_group.command("check")

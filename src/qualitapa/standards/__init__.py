@@ -10,6 +10,7 @@
   and one that ``replaces`` a general standard takes its place there
   (:meth:`QualityStandard.local_variant`, :func:`standards_for`,
   :func:`charter_standards`).
+* :func:`standards_table` - the standards as a table, one row each.
 
 Examples
 --------
@@ -55,9 +56,11 @@ from qualitapa.standards._render import (
     render_markdown,
 )
 from qualitapa.standards._scope import charter_standards, replaced_for, standards_for
+from qualitapa.standards._table import STANDARD_COLUMNS, standards_table
 
 __all__ = [
     "COMPLIANCE_COLUMNS",
+    "STANDARD_COLUMNS",
     "SUB_DIMENSIONS",
     "Aggregate",
     "Charter",
@@ -84,4 +87,5 @@ __all__ = [
     "render_markdown",
     "replaced_for",
     "standards_for",
+    "standards_table",
 ]
