@@ -218,11 +218,9 @@ def _code(value: Any) -> str:
 
 
 def _matches(values: pd.Series, pattern: str) -> np.ndarray:
-    return (
-        _per_unique(values, lambda v: bool(re.fullmatch(pattern, str(v))))
-        .fillna(False)
-        .to_numpy(dtype=bool)
-    )
+    # na_value, not fillna: fillna on object values warns on pandas 2.2 (downcasting)
+    matched = _per_unique(values, lambda v: bool(re.fullmatch(pattern, str(v))))
+    return matched.to_numpy(dtype=bool, na_value=False)
 
 
 # an offset after a time of day (a date alone, 2024-01-02, has none)
@@ -246,11 +244,8 @@ def _parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray]:
             utc = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
     else:
         text = values.astype(object).where(values.notna(), None)
-        has_offset = (
-            _per_unique(text, lambda v: bool(re.search(_OFFSET, str(v).strip())))
-            .fillna(False)
-            .to_numpy(dtype=bool)
-        )
+        offset = _per_unique(text, lambda v: bool(re.search(_OFFSET, str(v).strip())))
+        has_offset = offset.to_numpy(dtype=bool, na_value=False)
         utc = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
         if has_offset.any():
             utc[has_offset] = _to_datetime(text[has_offset], utc=True, tz=tz)

@@ -278,12 +278,12 @@ def _complaint_flags(
     work["reopened"] = reopened & answered
     for col, state in (("forwarded", Status.FORWARDED), ("rejected", Status.REJECTED)):
         work[col] = (
-            data[col].fillna(False).to_numpy(dtype=bool)
+            data[col].to_numpy(dtype=bool, na_value=False)
             if col in data.columns
             else status == state.value
         )
     if "founded" in data.columns:
-        work["founded"] = data["founded"].fillna(False).to_numpy(dtype=bool) & answered
+        work["founded"] = data["founded"].to_numpy(dtype=bool, na_value=False) & answered
     return pd.DataFrame(work, copy=False)
 
 
