@@ -225,7 +225,10 @@ def _read_invoices(
     if suspended_days is not None:
         text = invoices[suspended_days].astype("string").str.strip()
         blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
-        sus = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(dtype=float)
+        # na_value: pandas 2.2 gives a nullable dtype for string input
+        sus = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
         checks += [
             (np.isnan(sus) & ~blank, suspended_days, Rule.NOT_A_NUMBER,
              "suspended days must be a number"),
