@@ -139,7 +139,8 @@ class WorkCalendar:
         lo, hi = np.minimum(s, e), np.maximum(s, e)
         # numpy counts [lo, hi); a reversed call would count (hi, lo] instead
         # (numpy >= 1.25), so always count forwards and apply the sign.
-        count = np.busday_count(lo + 1, hi + 1, busdaycal=self._busdaycal)
+        day = np.timedelta64(1, "D")  # a bare 1 is a 'generic' unit, deprecated in numpy 2.5
+        count = np.busday_count(lo + day, hi + day, busdaycal=self._busdaycal)
         out = np.where(e < s, -count, count)
         return int(out) if np.ndim(out) == 0 else out
 

@@ -123,7 +123,7 @@ def add_deadlines(
     answered = (
         to_local_dates(out["answered_at"], tz)
         if "answered_at" in out.columns
-        else np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+        else np.full(n, np.datetime64("NaT", "D"), dtype="datetime64[D]")
     )
     early = np.flatnonzero(answered < received)  # NaT compares False
     if len(early):
@@ -136,7 +136,7 @@ def add_deadlines(
     sus = _int_col(out, "suspended_days", n)
     sus_w = _int_col(out, "suspended_working_days", n)
     days, working = policy.rules(out)
-    due = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    due = np.full(n, np.datetime64("NaT", "D"), dtype="datetime64[D]")
     answer_w = np.full(n, np.nan)
     has_answer = ~np.isnat(answered) & ~np.isnat(received)
     for cal, mask in _calendar_groups(out, calendar):
@@ -333,5 +333,5 @@ def _suspensions(
 def _us_to_utc(us: np.ndarray) -> pd.Series:
     """UTC timestamps from int64 microseconds (negative means missing)."""
     arr = np.asarray(us, dtype=np.int64).astype("datetime64[us]")
-    arr[np.asarray(us) < 0] = np.datetime64("NaT")
+    arr[np.asarray(us) < 0] = np.datetime64("NaT", "us")
     return pd.Series(arr).dt.tz_localize("UTC")
