@@ -31,7 +31,7 @@ like indicators (hook ``qualitapa_composites``, TOML section
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -47,6 +47,9 @@ from qualitapa.models import (
     to_optional_text,
     to_text,
 )
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = ["CompositeComponent", "CompositeDefinition"]
 
@@ -316,7 +319,7 @@ class CompositeDefinition:
         """The indicator ids of the leaves, depth first."""
         return [leaf.key for c in self.components for leaf in c.leaves()]
 
-    def check(self, catalog: Any) -> list[str]:
+    def check(self, catalog: Catalog) -> list[str]:
         """Problems with the catalog: unknown or neutral indicators."""
         problems = []
         for ind in self.indicators():
