@@ -1098,85 +1098,52 @@ def render_report(
 ) -> str:
     """Render the benchmark report of a service and period as one self-contained HTML page.
 
-    Each section appears when its table is given (the tables are the tidy
-    results of the other modules; extra columns are ignored):
-
-    * ``indicators``: values of :func:`qualitapa.indicators.compute`
-      (``organization, period, indicator, value``; a
-      :func:`~qualitapa.indicators.benchmark` table works too), all the
-      periods up to ``period`` for the trend charts. Gives the headline
-      table and, per indicator, a bar chart of the organizations with the
-      best performer and the median marked (and the target, if the
-      definition has one), a trend chart and a ranked table. Ranks and
-      the best are those of :func:`~qualitapa.indicators.benchmark` with
-      the polarity of the definitions (``catalog`` or ``definitions``);
-      without them no best is marked.
-    * ``trends``: :func:`~qualitapa.indicators.trends` output
-      (``organization, indicator, trend``): adds the trend class to the
-      ranked tables.
-    * ``composite``: the :class:`~qualitapa.composite.UncertaintyResult`
-      of the composite's uncertainty analysis or its ``ranks``
-      (``organization, value, rank, median_rank, rank_p05, rank_p95``;
-      an optional ``composite`` column for several indices).
-    * ``dea``: a :class:`~qualitapa.composite.DEAResult` or its ``scores``
-      (``organization, efficiency, status, peers``).
-    * ``survey``: dimension indices (``dimension, index, ci_low, ci_high``,
-      optional ``organization``, ``label``, ``n``, ``small_sample``), as
-      :func:`qualitapa.surveys.score_dimensions` returns them.
-    * ``ipa``: :func:`qualitapa.surveys.ipa` output (``question`` or
-      ``label``, ``importance``, ``performance``, ``quadrant``,
-      ``importance_axis``, ``performance_axis``; axes at the means without them); with an
-      ``organization`` column, the highlighted organization's rows.
-    * ``complaints``: KPIs of :func:`qualitapa.complaints.kpis`;
-      ``complaint_trend``: its monthly ``trend`` (``period, received,
-      answered``).
-    * ``compliance``: :func:`qualitapa.standards.compliance` output.
-    * ``caf``: :func:`qualitapa.caf.caf_scores` output (a ``previous``
-      column, e.g. from :func:`~qualitapa.caf.compare_assessments`, is
-      drawn as a second line on the radar chart).
-
-    Tables with a ``period`` column are restricted to ``period``.
+    Each section appears when its table is given: the tidy results of the
+    other modules, extra columns ignored, rows of other periods dropped where
+    a table has a ``period`` column. The reporting guide lists the columns
+    each section needs and what it shows ("Sections of the report").
 
     Parameters
     ----------
     service
-        Service id: the title uses its label, and every section keeps the
-        rows of this service and its sub-services only: by the ``service``
-        column of a table, or by the service of the indicator, composite,
-        questionnaire (``instrument``) or standard a row names. A table
-        with none of these columns (e.g. CAF scores, which are about the
-        whole organization) is shown as given.
+        Service id: the title uses its label; every section keeps the rows
+        of this service and its sub-services (by a ``service`` column, or
+        by the service of the indicator, composite, ``instrument`` or
+        standard a row names; CAF scores are shown as given).
     period
         The period reported on (e.g. ``2024``).
+    indicators, trends, composite, dea, survey, ipa, complaints, complaint_trend, compliance, caf
+        The sections' tables: output of :func:`qualitapa.indicators.compute`
+        (all periods up to ``period``, ranked as
+        :func:`~qualitapa.indicators.benchmark` does), ``trends``,
+        :func:`qualitapa.composite.composite_uncertainty`,
+        :func:`~qualitapa.composite.dea`,
+        :func:`qualitapa.surveys.score_dimensions`, ``ipa``,
+        :func:`qualitapa.complaints.kpis` and its ``trend``,
+        :func:`qualitapa.standards.compliance`, :func:`qualitapa.caf.caf_scores`.
     lang
         ``"it"`` (default) or ``"en"``: fixed texts, and labels taken from
         the definitions' :class:`~qualitapa.models.Text` fields.
-    catalog
-        A :class:`~qualitapa.catalog.Catalog` for labels, units, polarity,
-        targets and organization names.
-    definitions
-        Indicator definitions (a list or a mapping by id), in addition to
-        or instead of ``catalog``.
-    organization
-        An organization to highlight (its value and rank in the headline).
-    names
-        Organization id -> display name (overrides the catalog's names).
-    title
-        The report title (default "Benchmarking report" and the service).
-    note
-        A note shown under the title, e.g. that the data are synthetic.
+    catalog, definitions
+        A :class:`~qualitapa.catalog.Catalog` (labels, units, polarity,
+        targets, names) and/or indicator definitions (a list or a mapping).
+    organization, names
+        An organization to highlight (its value and rank in the headline);
+        organization id -> display name (overrides the catalog's names).
+    title, note
+        The title (default "Benchmarking report" and the service); a note
+        under it (e.g. synthetic data).
     charts
-        Draw charts (needs matplotlib, the ``plot`` extra). Without
-        matplotlib the report has the tables only and says so.
+        Draw charts (matplotlib, the ``plot`` extra; without it the report
+        says so and has the tables only).
     image_format
         ``"svg"`` (default, sharp when printed) or ``"png"``.
     max_bars
-        With more organizations, bar charts show the best and the worst
-        ``max_bars // 2`` (and the highlighted one) and no ranked table.
+        With more organizations, bars for the best and worst ``max_bars // 2``
+        and the highlighted one, no ranked table.
     min_compared
-        As for :func:`~qualitapa.indicators.benchmark`: with fewer
-        organizations having a value, an indicator has no ranks and no best
-        performer (a note says so); local indicators are never ranked.
+        As for :func:`~qualitapa.indicators.benchmark` (a note says when an
+        indicator has too few values to be ranked).
     generated
         Date printed in the report (default: today).
 
@@ -1188,10 +1155,10 @@ def render_report(
     Raises
     ------
     DataError
-        A given table lacks the columns its section needs, or there is
-        nothing to report (no table, or no row of ``service``).
+        A table lacks the columns its section needs, or there is nothing to
+        report (no table, or no row of ``service``).
     ValueError
-        ``lang`` is not ``"it"`` or ``"en"``.
+        ``lang`` or ``image_format`` is not one of the values above.
 
     Examples
     --------
@@ -1207,30 +1174,34 @@ def render_report(
     if image_format not in ("svg", "png"):
         raise ValueError(f"image_format must be 'svg' or 'png', not {image_format!r}")
     can_draw = charts and _charts_available()
-    defs = _definitions(catalog, definitions)
     ctx = _Context(
-        lang=lang,
-        period=str(period),
-        names=_org_names(catalog, names),
-        highlight=str(organization) if organization is not None else None,
-        charts=can_draw,
-        image_format=image_format,
-        catalog=catalog,
-        definitions=defs,
-        max_bars=max(2, max_bars),
-        service=service,
-        min_compared=min_compared,
-    )
-    service_label = ctx.label_of("services", service) if service else None
-    heading = title or " – ".join(x for x in (tr("report", lang), service_label) if x)
-    tables = {
-        key: _own_rows(table, service, defs, catalog)
-        for key, table in (
-            ("indicators", indicators), ("trends", trends), ("composite", composite),
-            ("dea", dea), ("survey", survey), ("ipa", ipa), ("complaints", complaints),
-            ("complaint_trend", complaint_trend), ("compliance", compliance),
-        )
+        lang=lang, period=str(period), names=_org_names(catalog, names),
+        highlight=str(organization) if organization is not None else None, charts=can_draw,
+        image_format=image_format, catalog=catalog, definitions=_definitions(catalog, definitions),
+        max_bars=max(2, max_bars), service=service, min_compared=min_compared,
+    )  # fmt: skip
+    given = {
+        "indicators": indicators, "trends": trends, "composite": composite, "dea": dea,
+        "survey": survey, "ipa": ipa, "complaints": complaints,
+        "complaint_trend": complaint_trend, "compliance": compliance,
     }  # fmt: skip
+    notes = ([note] if note else []) + ([tr("no_charts", lang)] if charts and not can_draw else [])
+    return _render(ctx, title, given, caf, notes, generated or dt.date.today())
+
+
+def _render(
+    ctx: _Context,
+    title: str | None,
+    given: dict[str, Any],
+    caf: pd.DataFrame | None,
+    notes: list[str],
+    generated: dt.date,
+) -> str:
+    """The page of :func:`render_report`: each table's own rows, its sections, the notes."""
+    service, defs = ctx.service, ctx.definitions
+    service_label = ctx.label_of("services", service) if service else None
+    heading = title or " – ".join(x for x in (tr("report", ctx.lang), service_label) if x)
+    tables = {key: _own_rows(t, service, defs, ctx.catalog) for key, t in given.items()}
     tables["caf"] = caf  # about the whole organization: never filtered by service
     sections = _sections(ctx, tables)
     if not sections:
@@ -1238,12 +1209,8 @@ def render_report(
             "nothing to report: no result table was given"
             + (f", or none has rows of service {service!r}" if service else "")
         )
-    notes = []
-    if note:
-        notes.append(f'<p class="note">{_esc(note)}</p>')
-    if charts and not can_draw:
-        notes.append(f'<p class="note">{_esc(tr("no_charts", lang))}</p>')
-    return _page(ctx, heading, period, sections, notes, generated or dt.date.today())
+    html_notes = [f'<p class="note">{_esc(n)}</p>' for n in notes]
+    return _page(ctx, heading, ctx.period, sections, html_notes, generated)
 
 
 def _own_rows(table: Any, service: str | None, defs: Any, catalog: Catalog | None) -> Any:
