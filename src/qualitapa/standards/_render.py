@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
-from qualitapa.standards._charter import Charter
+from qualitapa.standards._charter import Charter, ComplaintProcedure
 from qualitapa.standards._model import QualityStandard, Scope
 from qualitapa.standards._scope import charter_standards
 
@@ -142,6 +142,25 @@ def _contact_lines(charter: Charter, lang: str) -> list[tuple[str, list[tuple[st
     return out
 
 
+def _hours_items(charter: Charter, lang: str, e: Callable[[Any], str]) -> list[str]:
+    """The opening hours as escaped list items (``place: days hours``)."""
+    items = []
+    for h in charter.opening_hours:
+        place = f"{e(h.place.get(lang))}: " if h.place else ""
+        items.append(f"{place}{e(h.days.get(lang))} {e(h.hours)}")
+    return items
+
+
+def _complaint_items(cp: ComplaintProcedure, lang: str, e: Callable[[Any], str]) -> list[str]:
+    """The complaint procedure's deadline and channels as escaped list items."""
+    w = _WORDS[lang]
+    kind = w["working"] if cp.working_days else w["calendar"]
+    items = [e(w["deadline"].format(days=cp.answer_days, kind=kind))]
+    if cp.channels:
+        items.append(f"{e(w['channels'])}: " + ", ".join(e(c) for c in cp.channels))
+    return items
+
+
 def _validity(charter: Charter, lang: str) -> str:
     w = _WORDS[lang]
     text = w["valid"].format(start=charter.valid_from.isoformat())
@@ -223,19 +242,14 @@ def render_markdown(
         out.append("")
     if charter.opening_hours:
         out += [f"## {w['hours']}", ""]
-        for h in charter.opening_hours:
-            place = f"{e(h.place.get(lang))}: " if h.place else ""
-            out.append(f"- {place}{e(h.days.get(lang))} {e(h.hours)}")
+        out += [f"- {item}" for item in _hours_items(charter, lang, e)]
         out.append("")
     cp = charter.complaint_procedure
     if cp is not None:
         out += [f"## {w['complaints']}", ""]
         if cp.description is not None:
             out += [e(cp.description.get(lang)), ""]
-        kind = w["working"] if cp.working_days else w["calendar"]
-        out.append(f"- {e(w['deadline'].format(days=cp.answer_days, kind=kind))}")
-        if cp.channels:
-            out.append(f"- {w['channels']}: " + ", ".join(e(c) for c in cp.channels))
+        out += [f"- {item}" for item in _complaint_items(cp, lang, e)]
         out.append("")
     if charter.refund_policy is not None:
         out += [f"## {w['refunds']}", "", e(charter.refund_policy.get(lang)), ""]
@@ -297,19 +311,14 @@ def render_html(
         body.append("</ul>")
     if charter.opening_hours:
         body += [f"<h2>{e(w['hours'])}</h2>", "<ul>"]
-        for h in charter.opening_hours:
-            place = f"{e(h.place.get(lang))}: " if h.place else ""
-            body.append(f"<li>{place}{e(h.days.get(lang))} {e(h.hours)}</li>")
+        body += [f"<li>{item}</li>" for item in _hours_items(charter, lang, e)]
         body.append("</ul>")
     cp = charter.complaint_procedure
     if cp is not None:
         body.append(f"<h2>{e(w['complaints'])}</h2>")
         if cp.description is not None:
             body.append(f"<p>{e(cp.description.get(lang))}</p>")
-        kind = w["working"] if cp.working_days else w["calendar"]
-        items = [e(w["deadline"].format(days=cp.answer_days, kind=kind))]
-        if cp.channels:
-            items.append(f"{e(w['channels'])}: " + ", ".join(e(c) for c in cp.channels))
+        items = _complaint_items(cp, lang, e)
         body += ["<ul>", *(f"<li>{i}</li>" for i in items), "</ul>"]
     if charter.refund_policy is not None:
         body += [f"<h2>{e(w['refunds'])}</h2>", f"<p>{e(charter.refund_policy.get(lang))}</p>"]
