@@ -563,6 +563,12 @@ def _indicator_block(
 
 
 # -- composite and DEA ---------------------------------------------------------------------
+def _numeric_headers(headers: list[str], numeric: list[bool], lang: str, keys: list[str]) -> None:
+    """Append the headers of numeric columns (their words' keys) to ``headers`` and ``numeric``."""
+    headers.extend(tr(key, lang) for key in keys)
+    numeric.extend([True] * len(keys))
+
+
 def _result_frame(ctx: _Context, result: Any, attr: str, message: str) -> pd.DataFrame:
     """The rows of the report's period in ``result``'s table (its ``attr``) or in ``result``."""
     frame = getattr(result, attr) if hasattr(result, attr) else result
@@ -618,15 +624,14 @@ def _composite_section(ctx: _Context, frame: Any) -> str:
             )
         headers = [tr("organization", lang)]
         numeric = [False]
-        cols = []
-        for col, key in ((score, "score"), (rank, "rank"), (med, "median_rank")):
-            if col is not None:
-                headers.append(tr(key, lang))
-                numeric.append(True)
-                cols.append(col)
-        if low and high:
-            headers.append(tr("rank_interval", lang))
-            numeric.append(True)
+        present = [
+            (col, key)
+            for col, key in ((score, "score"), (rank, "rank"), (med, "median_rank"))
+            if col is not None
+        ]
+        cols = [col for col, _ in present]
+        keys = [key for _, key in present] + (["rank_interval"] if low and high else [])
+        _numeric_headers(headers, numeric, lang, keys)
         rows = []
         for _, r in sub.iterrows():
             row = [_esc(ctx.name(r[org]))] + [_esc(ctx.num(r[c])) for c in cols]
@@ -689,15 +694,31 @@ def _dea_section(ctx: _Context, result: Any) -> str:
 
 
 # -- surveys -------------------------------------------------------------------------------
+# the columns a section needs (the names each may have) and the error if one is missing
+_SECTION_COLUMNS: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
+    "survey": (
+        "the survey table needs 'dimension' and 'index' columns",
+        (("dimension",), ("index", "score", "mean")),
+    ),
+    "ipa": (
+        "the IPA table needs 'importance' and 'performance' columns",
+        (("importance",), ("performance",)),
+    ),
+}
+
+
+def _period_columns(
+    ctx: _Context, frame: pd.DataFrame, section: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of the report's period and the columns ``section`` needs in them."""
+    frame = frame.loc[_period_mask(frame, ctx.period)]
+    message, choices = _SECTION_COLUMNS[section]
+    return frame, _required(frame, message, *choices)
+
+
 def _survey_section(ctx: _Context, frame: pd.DataFrame) -> str:
     lang = ctx.lang
-    frame = frame.loc[_period_mask(frame, ctx.period)]
-    dim, score = _required(
-        frame,
-        "the survey table needs 'dimension' and 'index' columns",
-        ("dimension",),
-        ("index", "score", "mean"),
-    )
+    frame, (dim, score) = _period_columns(ctx, frame, "survey")
     low = _pick(frame, "ci_low", "ci_lower", "low")
     high = _pick(frame, "ci_high", "ci_upper", "high")
     org = _pick(frame, "organization")
@@ -729,13 +750,8 @@ def _survey_section(ctx: _Context, frame: pd.DataFrame) -> str:
         )
     headers = ([tr("organization", lang)] if org else []) + [tr("dimension", lang)]
     numeric = [False] * len(headers)
-    for col, key in ((_pick(frame, "n"), "n"), (score, "index")):
-        if col:
-            headers.append(tr(key, lang))
-            numeric.append(True)
-    if low and high:
-        headers.append(tr("ci", lang))
-        numeric.append(True)
+    keys = [key for col, key in ((_pick(frame, "n"), "n"), (score, "index")) if col]
+    _numeric_headers(headers, numeric, lang, keys + (["ci"] if low and high else []))
     rows = []
     for _, r in frame.iterrows():
         row = ([_esc(ctx.name(r[org]))] if org else []) + [_esc(r["_label"])]
@@ -753,13 +769,7 @@ def _survey_section(ctx: _Context, frame: pd.DataFrame) -> str:
 
 def _ipa_section(ctx: _Context, frame: pd.DataFrame) -> str:
     lang = ctx.lang
-    frame = frame.loc[_period_mask(frame, ctx.period)]
-    imp, perf = _required(
-        frame,
-        "the IPA table needs 'importance' and 'performance' columns",
-        ("importance",),
-        ("performance",),
-    )
+    frame, (imp, perf) = _period_columns(ctx, frame, "ipa")
     org = _pick(frame, "organization")
     if org is not None and ctx.highlight in set(frame[org].astype(str)):
         frame = frame.loc[frame[org].astype(str) == ctx.highlight]
