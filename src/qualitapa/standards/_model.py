@@ -68,7 +68,16 @@ __all__ = [
 ]
 
 
-class QualityDimension(enum.StrEnum):
+class _LabelledEnum(enum.StrEnum):
+    """A string enum whose members have a bilingual ``label`` (in ``_LABELS``)."""
+
+    @property
+    def label(self) -> Text:
+        """Bilingual name."""
+        return _LABELS[type(self)][self]
+
+
+class QualityDimension(_LabelledEnum):
     """The four quality dimensions of the Italian public sector."""
 
     ACCESSIBILITY = "accessibility"
@@ -76,13 +85,8 @@ class QualityDimension(enum.StrEnum):
     TRANSPARENCY = "transparency"
     EFFECTIVENESS = "effectiveness"
 
-    @property
-    def label(self) -> Text:
-        """Bilingual name."""
-        return _DIMENSION_LABELS[self]
 
-
-class SubDimension(enum.StrEnum):
+class SubDimension(_LabelledEnum):
     """Sub-dimensions of accessibility, transparency and effectiveness."""
 
     PHYSICAL = "physical"
@@ -94,11 +98,6 @@ class SubDimension(enum.StrEnum):
     COMPLIANCE = "compliance"
     RELIABILITY = "reliability"
     COMPLETENESS = "completeness"
-
-    @property
-    def label(self) -> Text:
-        """Bilingual name."""
-        return _SUB_LABELS[self]
 
     @property
     def dimension(self) -> QualityDimension:
@@ -142,6 +141,10 @@ _SUB_LABELS = {
     SubDimension.COMPLIANCE: Text("Conformità", "Compliance"),
     SubDimension.RELIABILITY: Text("Affidabilità", "Reliability"),
     SubDimension.COMPLETENESS: Text("Compiutezza", "Completeness"),
+}
+_LABELS: dict[type[_LabelledEnum], Mapping[Any, Text]] = {
+    QualityDimension: _DIMENSION_LABELS,
+    SubDimension: _SUB_LABELS,
 }
 
 
