@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -51,6 +52,7 @@ __all__ = [
     "coerce_enum",
     "confined_path",
     "optional_enum",
+    "to_date",
     "to_optional_text",
     "to_organizations",
     "to_text",
@@ -174,6 +176,26 @@ def to_text(value: object) -> Text:
 def to_optional_text(value: object) -> Text | None:
     """attrs converter: like :func:`to_text`, keeping None."""
     return None if value is None else Text.coerce(value)
+
+
+def to_date(value: object, field: str | None = None) -> dt.date:
+    """attrs converter: a date from a date, a datetime (its day) or ``YYYY-MM-DD``.
+
+    Raises :class:`DefinitionError` (naming ``field``) for anything else.
+
+    Examples
+    --------
+    >>> to_date("2025-01-31")
+    datetime.date(2025, 1, 31)
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DefinitionError(f"{value!r} is not a date (write YYYY-MM-DD)", field=field) from None
 
 
 E = TypeVar("E", bound=enum.StrEnum)

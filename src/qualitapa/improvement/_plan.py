@@ -29,6 +29,7 @@ import pandas as pd
 
 from qualitapa.errors import DataError, DefinitionError, TransitionError
 from qualitapa.io import require_columns, to_numeric_column
+from qualitapa.models import to_date
 
 __all__ = [
     "ACTION_COLUMNS",
@@ -117,14 +118,7 @@ def _scale(instance: Any, attribute: attrs.Attribute[Any], value: int) -> None:
 def _opt_date(value: Any) -> dt.date | None:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise DefinitionError(f"{value!r} is not a date (write YYYY-MM-DD)", field="due") from None
+    return to_date(value, "due")
 
 
 def _source(value: Any) -> ActionSource:

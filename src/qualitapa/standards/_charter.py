@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from qualitapa.errors import DefinitionError
-from qualitapa.models import Text, check_id, from_mapping, to_optional_text, to_text
+from qualitapa.models import Text, check_id, from_mapping, to_date, to_optional_text, to_text
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -17,19 +17,8 @@ if TYPE_CHECKING:
 __all__ = ["Charter", "ComplaintProcedure", "Contact", "ContactPoint", "OpeningHours"]
 
 
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise DefinitionError(f"{value!r} is not a date (write YYYY-MM-DD)") from None
-
-
 def _opt_date(value: Any) -> dt.date | None:
-    return None if value is None else _date(value)
+    return None if value is None else to_date(value)
 
 
 @attrs.frozen
@@ -167,7 +156,7 @@ class Charter:
     id: str = attrs.field(validator=check_id)
     service: str = attrs.field(validator=attrs.validators.instance_of(str))
     title: Text = attrs.field(converter=to_text)
-    valid_from: dt.date = attrs.field(converter=_date)
+    valid_from: dt.date = attrs.field(converter=to_date)
     valid_to: dt.date | None = attrs.field(default=None, converter=_opt_date)
     standards: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     introduction: Text | None = attrs.field(default=None, converter=to_optional_text)
@@ -195,7 +184,7 @@ class Charter:
             source=source,
             kind="service charter",
             converters={
-                "valid_from": _date,
+                "valid_from": to_date,
                 "valid_to": _opt_date,
                 "contacts": _tuple_of(ContactPoint.coerce),
                 "opening_hours": _tuple_of(OpeningHours.coerce),
