@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from qualitapa.complaints import DeadlinePolicy, WorkCalendar, due_dates
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, OptionError
 
 D = dt.date
 
@@ -33,7 +33,8 @@ D = dt.date
 )
 def test_patron_saints_come_from_the_holidays_package(province: str, day: D, name: str) -> None:
     # holidays.Italy(subdiv=...) is the package's API for provinces
-    assert holidays.Italy(subdiv=province, years=2024).get(day) == name
+    assert holidays.Italy(subdiv=province, years=2024, language="en_US").get(day) == name
+    assert WorkCalendar(province).holidays(2024, lang="en").set_index("date")["name"][day] == name
     assert day not in holidays.Italy(years=2024)
     assert not WorkCalendar(province).is_working_day([day])[0]
     assert WorkCalendar().is_working_day([day])[0] == (day.weekday() < 5)
@@ -175,3 +176,19 @@ def test_an_answer_before_the_receipt_is_an_error() -> None:
     # the same day, earlier hour (a date typed without time) is not an error
     same_day = frame.assign(answered_at=pd.to_datetime(["2024-03-05 00:00", "2024-03-08 00:00"]))
     assert add_deadlines(same_day)["answer_days"].tolist() == [1, 0]
+
+
+def test_holiday_names_do_not_depend_on_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the holidays package names holidays after LANG when no language is given:
+    # English under C.UTF-8, Italian under it_IT.UTF-8 (found on the nox cells)
+    names = {}
+    for lang_env in ("C.UTF-8", "it_IT.UTF-8", "en_US.UTF-8"):
+        monkeypatch.setenv("LANG", lang_env)
+        names[lang_env] = WorkCalendar("MO").holidays(2024)["name"].tolist()
+    assert names["C.UTF-8"] == names["it_IT.UTF-8"] == names["en_US.UTF-8"]
+    assert "San Geminiano" in names["C.UTF-8"]
+
+
+def test_holiday_names_in_an_unknown_language_are_refused() -> None:
+    with pytest.raises(OptionError, match="lang must be"):
+        WorkCalendar().holidays(2024, lang="de")

@@ -20,11 +20,15 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.errors import DataError
+from qualitapa.problems import check_option
 
 __all__ = ["WorkCalendar", "to_local_dates"]
 
 #: Timezone used to turn instants into office dates.
 DEFAULT_TZ = "Europe/Rome"
+
+#: The languages of holiday names, as the holidays package calls them.
+_HOLIDAY_LANGUAGES = {"it": "it_IT", "en": "en_US"}
 
 _FIRST_YEAR = 1990
 _LAST_YEAR = 2100
@@ -95,15 +99,22 @@ class WorkCalendar:
             weekmask=self.weekmask, holidays=_holiday_array(self.province, self.extra_holidays)
         )
 
-    def holidays(self, year: int) -> pd.DataFrame:
+    def holidays(self, year: int, lang: str = "it") -> pd.DataFrame:
         """The holidays of ``year`` (columns ``date``, ``name``).
+
+        The names are in ``lang`` (``"it"``, default, or ``"en"``), whatever
+        the machine's locale: the holidays package names them after the
+        ``LANG`` environment variable when no language is given.
 
         Examples
         --------
         >>> WorkCalendar("MI").holidays(2024).iloc[-4:]["name"].tolist()
-        ["Saint Ambrose's Day", 'Immaculate Conception', 'Christmas Day', "Saint Stephen's Day"]
+        ["Sant'Ambrogio", 'Immacolata Concezione', 'Natale', 'Santo Stefano']
+        >>> WorkCalendar("MO").holidays(2024, lang="en").iloc[2]["name"]
+        "Saint Geminianus's Day"
         """
-        cal = holidays.Italy(subdiv=self.province, years=year)
+        check_option("lang", lang, _HOLIDAY_LANGUAGES)
+        cal = holidays.Italy(subdiv=self.province, years=year, language=_HOLIDAY_LANGUAGES[lang])
         rows = sorted(cal.items())
         rows += [(d, "extra") for d in self.extra_holidays if d.year == year]
         return pd.DataFrame(sorted(rows), columns=["date", "name"])
