@@ -84,6 +84,11 @@ def tests_deps(session: nox.Session, deps: str) -> None:
         _install_all(session, "dev", "--upgrade", "--upgrade-strategy", "eager")
     session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=False)
     args = session.posargs or ["-m", "not slow"]
+    if deps == "oldest":
+        # docs/cli.md is generated with the newest click; click 8.2.0 wraps help
+        # texts differently, so the page cannot be identical there
+        stale = "tests/core/test_core_docs.py::test_cli_reference_is_up_to_date"
+        args = [*args, "--deselect", stale]
     session.run("python", "-m", "pytest", "-p", "no:cacheprovider", *args)
 
 
