@@ -104,9 +104,10 @@ def test_pattern_that_backtracks_is_stopped_and_said():
     cells = pd.Series(["aaa", "a" * 40 + "!", "b", "a" * 50 + "!"])
     field = {"name": "code", "constraints": {"pattern": EVIL_EVEN_FOR_REGEX}}
     start = time.monotonic()
-    outcome = guarded(check_cells, cells, field, timeout=3.0)
+    outcome = guarded(check_cells, cells, field, timeout=3.0)  # 3 s of CPU at most
     assert outcome.kind == "ok", outcome
-    assert time.monotonic() - start < 3.0
+    # the wall-clock bound is loose: on a loaded shared machine 3 s of work took 3.15 s
+    assert time.monotonic() - start < 15.0
     problems = outcome.value
     stopped = problems[problems["problem"].str.contains("backtrack")]
     assert stopped["index"].tolist() == [1]  # the first value that took too long
@@ -123,9 +124,9 @@ def test_export_validate_with_a_backtracking_pattern_finishes(tmp_path):
         fields={"codes": {"code": {"constraints": {"pattern": EVIL}}}},
     )
     start = time.monotonic()
-    outcome = guarded(validate_datapackage, tmp_path, timeout=5.0)
+    outcome = guarded(validate_datapackage, tmp_path, timeout=5.0)  # 5 s of CPU at most
     assert outcome.kind == "ok", outcome
-    assert time.monotonic() - start < 5.0
+    assert time.monotonic() - start < 25.0  # loose: wall time on a loaded machine
     problems = outcome.value
     assert set(problems["row"]) == {1, 3}
     assert set(problems["field"]) == {"code"}
