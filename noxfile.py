@@ -43,7 +43,7 @@ def tests(session: nox.Session) -> None:
 FLOORS = {
     "attrs": "24.1.0",
     "click": "8.2.0",
-    "holidays": "0.60",
+    "holidays": "0.86",
     "numpy": "1.26.0",
     "pandas": "2.2.0",
     "pluggy": "1.5.0",
