@@ -507,6 +507,7 @@ class ComplaintRegister:
         (1, 3, 0)
         >>> reg.history("2024/7")[-1].target
         'INPS'
+        >>> reg.close()
         """
         with_history = events is not None
         good, problems = prepare_import(
@@ -829,6 +830,7 @@ class ComplaintRegister:
         >>> head = reg.chain_head()
         >>> head.seq, len(head.hash), reg.check(anchor=head.hash)
         (1, 64, [])
+        >>> reg.close()
         """
         return chain_head(self._db)
 
