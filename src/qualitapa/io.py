@@ -503,7 +503,6 @@ def _read_numbers(
     # The checks look at the column types and the empty columns at once, not
     # column by column: a sheet whose one cell is in column XFD has 16,383 empty
     # columns, and per-column pandas calls cost seconds there (issue 13).
-    frame = frame.copy()  # read_excel gives one block per column: consolidate them
     dtypes = frame.dtypes
     blank = frame.isna().all(axis=0) if len(frame) else pd.Series(True, index=frame.columns)
     kept = ~frame.columns.isin(list(skip))
@@ -552,6 +551,8 @@ def _read_numbers(
         order = frame.columns
         frame = pd.concat([frame.loc[:, ~empty], frame.loc[:, empty].astype(float)], axis=1)
         frame = frame[order]
+    elif out:
+        frame = frame.copy()
     for col, series in out.items():
         frame[col] = series
     return frame
@@ -781,7 +782,7 @@ def _read_workbook(p: Path, sheet: str | int | None, dtype: Any, kwargs: dict[st
         with pd.ExcelFile(p, engine="openpyxl") as book:
             frame = pd.read_excel(
                 book, sheet_name=0 if sheet is None else sheet, dtype=dtype, **kwargs
-            )
+            ).copy()  # one block per column as read: consolidated, column work is vectorised
             if sheet is None and len(book.sheet_names) > 1:
                 frame.attrs[SHEETS] = list(book.sheet_names)
     except (QualitapaError, MemoryError):
