@@ -548,9 +548,10 @@ def _read_numbers(
     # an empty Excel column is a column of missing numbers, as pandas infers it
     empty = kept & blank.to_numpy(dtype=bool) & objects
     if len(frame) and empty.any():  # one block, converted at once
-        order = frame.columns
-        frame = pd.concat([frame.loc[:, ~empty], frame.loc[:, empty].astype(float)], axis=1)
-        frame = frame[order]
+        # by position: a header cell may be TRUE, and frame[labels] would read booleans as a mask
+        kept_at, empty_at = np.flatnonzero(~empty), np.flatnonzero(empty)
+        joined = pd.concat([frame.iloc[:, kept_at], frame.iloc[:, empty_at].astype(float)], axis=1)
+        frame = joined.iloc[:, np.argsort(np.concatenate([kept_at, empty_at]))]
     elif out:
         frame = frame.copy()
     for col, series in out.items():

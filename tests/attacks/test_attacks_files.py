@@ -510,3 +510,17 @@ def test_toml_that_is_not_utf8_is_a_typed_error(tmp_path):
     path.write_bytes('[[services]]\nid = "città"\n'.encode("latin-1"))
     with pytest.raises(DefinitionError, match=r"latin\.toml.*UTF-8"):
         load_definitions(path)
+
+
+def test_a_workbook_with_a_boolean_header_and_an_empty_column_is_read(tmp_path):
+    # found by the xlsx fuzz test: header cells TRUE and FALSE are boolean column labels,
+    # which pandas read as a mask when the empty column was put back in its place
+    body = (
+        '<row r="1"><c r="A1" t="b"><v>1</v></c><c r="B1" t="b"><v>0</v></c></row>'
+        '<row r="2"><c r="A2"><v>5</v></c></row>'
+    )
+    frame = read_table(workbook(tmp_path / "bool.xlsx", sheet(body)))
+    assert frame.columns.tolist() == [True, False]
+    assert frame.iloc[:, 0].tolist() == [5]
+    assert frame.iloc[:, 1].isna().all()
+    assert frame.iloc[:, 1].dtype == float
