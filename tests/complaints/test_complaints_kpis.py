@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qualitapa.complaints import kpis, pareto, trend
+from qualitapa.complaints import case_table, kpis, pareto, trend
 from qualitapa.errors import DataError
 
 AS_OF = "2024-04-01"
@@ -251,3 +251,18 @@ def test_trend_year_over_year() -> None:
     assert yearly["received"].tolist() == [2, 3]
     assert yearly.loc["2024", "received_yoy"] == pytest.approx(0.5)
     assert yearly.loc["2024", "received_change"] == pytest.approx(0.5)
+
+
+def test_a_local_time_skipped_by_the_clock_change_is_a_typed_error():
+    # found by the backlog property test: 31 March 2024 02:30 does not exist in Europe/Rome
+    complaints = pd.DataFrame(
+        {"id": ["c0"], "organization": ["A"], "service": ["registry"],
+         "received_at": [pd.Timestamp("2024-03-10")]}
+    )  # fmt: skip
+    events = pd.DataFrame(
+        {"seq": [1, 2], "complaint_id": ["c0", "c0"],
+         "at": [pd.Timestamp("2024-03-10 09:00"), pd.Timestamp("2024-03-31 02:30")],
+         "to_status": ["received", "in_progress"]}
+    )  # fmt: skip
+    with pytest.raises(DataError, match=r"'c0' at 2024-03-31 02:30:00 is not one instant"):
+        case_table(complaints, events, as_of="2024-04-30")

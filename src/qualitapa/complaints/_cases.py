@@ -269,7 +269,17 @@ def _known_events(events: pd.DataFrame, ref_us: int, tz: str) -> _KnownEvents:
     ev = events.sort_values(order, kind="stable").reset_index(drop=True)
     at_idx = pd.DatetimeIndex(ev["at"])
     if at_idx.tz is None:
-        at_idx = at_idx.tz_localize(tz)
+        local = at_idx.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+        unclear = np.flatnonzero(local.isna() & at_idx.notna())
+        if len(unclear):  # as the import does: a local time a clock change skips or repeats
+            first = ev.iloc[int(unclear[0])]
+            raise DataError(
+                f"the event of complaint {first['complaint_id']!r} at {first['at']} is not one "
+                f"instant in {tz} (a daylight-saving change skips or repeats that hour; "
+                f"{len(unclear)} event(s) like it): give the time with its UTC offset",
+                column="at",
+            )
+        at_idx = local
     at_us = at_idx.tz_convert("UTC").tz_localize(None).to_numpy().astype("datetime64[us]")
     at_us = at_us.astype(np.int64)
     known = at_us <= ref_us
