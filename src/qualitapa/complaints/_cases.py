@@ -270,7 +270,7 @@ def _known_events(events: pd.DataFrame, ref_us: int, tz: str) -> _KnownEvents:
     at_idx = pd.DatetimeIndex(ev["at"])
     if at_idx.tz is None:
         local = at_idx.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-        unclear = np.flatnonzero(local.isna() & at_idx.notna())
+        unclear = np.flatnonzero(np.asarray(local.isna()) & np.asarray(at_idx.notna()))
         if len(unclear):  # as the import does: a local time a clock change skips or repeats
             first = ev.iloc[int(unclear[0])]
             raise DataError(
