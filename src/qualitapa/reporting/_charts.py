@@ -1,17 +1,21 @@
-"""Charts for the reports, drawn with matplotlib (extra ``plot``) and embedded as images.
+"""Charts for the reports, drawn with matplotlib (extra ``plot``).
 
 Figures are built with :class:`matplotlib.figure.Figure` directly (no
-pyplot: no global state, no GUI backend) and embedded in the HTML as an
-``<img>`` whose source is a ``data:`` URI: SVG by default (sharp when
-printed), PNG on request. An SVG inside ``<img>`` cannot run scripts, so
-text from the data (city names) can do no harm there.
+pyplot: no global state, no GUI backend). :func:`figure_svg` embeds a
+figure as inline, accessible SVG (``role="img"`` with a ``<title>`` and a
+``<desc>``; text stays text; ids prefixed per chart so several charts share
+a page); :func:`figure_img` as an ``<img>`` with a ``data:`` URI (SVG or
+PNG). Matplotlib escapes the text it writes into SVG, so text from the data
+(city names) stays text.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
+import re
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -19,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -26,6 +31,7 @@ __all__ = [
     "bar_chart",
     "charts_available",
     "figure_img",
+    "figure_svg",
     "interval_chart",
     "ipa_chart",
     "monthly_chart",
@@ -91,6 +97,96 @@ def figure_img(fig: Figure, alt: str, *, fmt: ImageFormat = "svg") -> str:
             raise ValueError(f"image format must be 'svg' or 'png', not {fmt!r}")
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return f'<img class="chart" alt="{html.escape(alt)}" src="data:{mime};base64,{data}">'
+
+
+#: Settings for inline SVG: text as <text> (searchable, read by screen readers,
+#: escaped by matplotlib) and a fixed salt (same figure, same bytes).
+_SVG_RC: Any = {"svg.fonttype": "none", "svg.hashsalt": "qualitapa"}
+_SVG_META = {"Date": None, "Creator": None, "Format": None, "Type": None}
+_SVG_ROOT = re.compile(r"<svg\b[^>]*>")
+_GLOBAL_STYLE = re.compile(r"\s*<defs>\s*<style[^>]*>\*\{([^}]*)\}</style>\s*</defs>")
+_ID_REF = re.compile(r'(\bid="|\bhref="#|url\(#)([^"\)]+)')
+
+
+def figure_svg(
+    fig: Figure, *, title: str, description: str, id_prefix: str | None = None
+) -> Markup:
+    """Inline, accessible SVG of ``fig`` for an HTML page.
+
+    The ``<svg>`` has ``role="img"`` and is labelled by its first children,
+    ``<title>`` and ``<desc>`` (both escaped). Text is kept as SVG text
+    (escaped by matplotlib). Every id of the drawing (clip paths, markers,
+    groups) is prefixed with ``id_prefix``, by default a hash of the
+    drawing, title and description, so several charts on one page share no
+    id. The width is responsive: the ``viewBox`` is kept, ``width="100%"``
+    and the natural width is the maximum. No XML declaration, no doctype,
+    no page-wide ``<style>`` (matplotlib's rule moves to the root element).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, e.g. from :func:`bar_chart`.
+    title : str
+        Short name of the chart (plain text).
+    description : str
+        Text alternative: what the chart shows (plain text).
+    id_prefix : str, optional
+        Prefix of the ids; give distinct ones to draw the same figure with
+        the same title twice on one page.
+
+    Returns
+    -------
+    markupsafe.Markup
+        The ``<svg>`` element, safe to insert in a Jinja2 template.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(3, 2))
+    >>> _ = fig.add_subplot().plot([2023, 2024], [1.0, 2.0], marker="o")
+    >>> svg = figure_svg(fig, title="Attesa <min>", description="Da 1 a 2 minuti.")
+    >>> svg.startswith('<svg role="img"')
+    True
+    >>> "<title id=" in svg and "Attesa &lt;min&gt;</title>" in svg
+    True
+    """
+    import matplotlib
+    from markupsafe import Markup, escape
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context(_SVG_RC):
+        fig.savefig(buf, format="svg", metadata=_SVG_META, bbox_inches="tight")
+    text = buf.getvalue().decode("utf-8")
+    root = _SVG_ROOT.search(text)
+    if root is None:  # pragma: no cover - matplotlib always writes one
+        raise RuntimeError("matplotlib wrote no <svg> element")
+    body = text[root.end() :]
+    if id_prefix is None:
+        digest = hashlib.sha256()
+        for part in (title, description, body):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+        id_prefix = "qc" + digest.hexdigest()[:10]
+    elif not re.fullmatch(r"[A-Za-z][\w-]*", id_prefix):
+        raise ValueError(f"id_prefix must be letters, digits, '_' or '-', not {id_prefix!r}")
+    style = ""
+    if (rule := _GLOBAL_STYLE.match(body)) is not None:
+        body = body[rule.end() :]
+        style = rule.group(1).strip().rstrip(";") + "; "
+    body = _ID_REF.sub(lambda m: f"{m.group(1)}{id_prefix}-{m.group(2)}", body)
+    attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', root.group(0)))
+    width = attrs.get("width", "").removesuffix("pt")
+    max_width = f"max-width: {width}pt; " if width else ""
+    head = (
+        f'<svg role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc"'
+        f' id="{id_prefix}" class="chart" width="100%" viewBox="{attrs.get("viewBox", "")}"'
+        f' style="{max_width}height: auto; {style}"'
+        ' xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        ' version="1.1">'
+        f'<title id="{id_prefix}-title">{escape(title)}</title>'
+        f'<desc id="{id_prefix}-desc">{escape(description)}</desc>'
+    )
+    return Markup(head + body.strip())
 
 
 def _draw(build: Any, *args: Any, **kwargs: Any) -> Figure:
