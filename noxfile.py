@@ -42,6 +42,7 @@ def tests(session: nox.Session) -> None:
 #: predate Python 3.13, scipy 1.11.0 predates 3.12).
 FLOORS = {
     "attrs": "24.1.0",
+    "babel": "2.14.0",
     "click": "8.2.0",
     "holidays": "0.86",
     "numpy": "1.26.0",

@@ -1,6 +1,6 @@
 """Core models shared by every part of qualitapa.
 
-Frozen attrs value objects: :class:`Text` (a bilingual label),
+Frozen attrs value objects: :class:`Text` (a label in Italian and other languages),
 :class:`Service`, :class:`Organization` and :class:`PeerGroup`, plus the
 closed sets :class:`Dimension` and :class:`Polarity`.
 
@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
+from qualitapa._languages import fallback_chain as _fallback_chain
+from qualitapa._languages import is_language as _is_language
 from qualitapa.errors import DefinitionError
 
 if TYPE_CHECKING:
@@ -169,7 +171,7 @@ def coerce_comparator(
 
 
 def to_text(value: object) -> Text:
-    """attrs converter: a :class:`Text` from a Text, a string or ``{it, en}``."""
+    """attrs converter: a :class:`Text` from a Text, a string or ``{it, en, de, ...}``."""
     return Text.coerce(value)
 
 
@@ -262,65 +264,167 @@ def check_organizations(instance: object, attribute: attrs.Attribute[FT], value:
         raise DefinitionError("an organization is listed twice", field="organizations")
 
 
-@attrs.frozen
+@attrs.frozen(init=False, repr=False)
 class Text:
-    """A label in Italian (required) and English (optional).
+    """A label in Italian (required) and any other languages (optional).
 
-    ``get("en")`` falls back to Italian when no English text is given.
+    ``Text(it, en=None, de=None, **others)``: English and German by name or
+    position, other languages by their code (``fr="..."``, ``lad="..."``,
+    ``de_CH="..."``). :meth:`get` returns the text in a language, else along
+    its fallback chain (see :func:`qualitapa.i18n.set_fallbacks`; by default
+    every language falls back to Italian). Blank translations count as absent.
 
     Examples
     --------
-    >>> t = Text("Certificati per addetto", "Certificates per FTE")
-    >>> t.get("it"), t.get("en")
-    ('Certificati per addetto', 'Certificates per FTE')
+    >>> t = Text("Certificati per addetto", "Certificates per FTE", "Bescheinigungen je VZÄ")
+    >>> t.get("it"), t.get("en"), t.get("de")
+    ('Certificati per addetto', 'Certificates per FTE', 'Bescheinigungen je VZÄ')
     >>> Text("Solo italiano").get("en")
     'Solo italiano'
+    >>> lad = Text("Anagrafe", lld="Anagrafe ladina")
+    >>> lad.languages, lad.get("lld"), lad.get("fr")
+    (('it', 'lld'), 'Anagrafe ladina', 'Anagrafe')
     >>> str(t)
     'Certificati per addetto'
     """
 
-    it: str = attrs.field(validator=attrs.validators.instance_of(str))
-    en: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
-    )
+    it: str
+    en: str | None = None
+    de: str | None = None
+    # the languages other than it/en/de, as sorted (code, text) pairs (hashable)
+    _others: tuple[tuple[str, str], ...] = ()
 
-    @it.validator
-    def _check_it(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if not value.strip():
+    def __init__(
+        self, it: str, en: str | None = None, de: str | None = None, **others: str
+    ) -> None:
+        # attrs.evolve passes the stored pairs back as ``others`` (not a language code)
+        extra: object = others.pop("others", ())
+        if not isinstance(extra, tuple):
+            raise DefinitionError("'others' is not a language code", field="others")
+        pairs = dict(extra)
+        pairs.update(others)
+        if not isinstance(it, str):
+            raise DefinitionError(f"the Italian label must be text, not {it!r}", field="it")
+        if not it.strip():
             raise DefinitionError("the Italian label must not be empty", field="it")
+        for code in pairs:
+            if not _is_language(code):
+                raise DefinitionError(
+                    "a label's languages are codes such as 'it', 'en', 'de' or 'de_IT', "
+                    f"not {code!r}",
+                    field=str(code),
+                )
+        kept = {code: _translation(text, code) for code, text in pairs.items()}
+        self.__attrs_init__(
+            it,
+            _translation(en, "en"),
+            _translation(de, "de"),
+            tuple(sorted((c, v) for c, v in kept.items() if v is not None)),
+        )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The codes of the languages given, Italian first.
+
+        Examples
+        --------
+        >>> Text("Nidi", de="Kinderkrippen").languages
+        ('it', 'de')
+        """
+        named = (("en", self.en), ("de", self.de))
+        return ("it", *(c for c, v in named if v is not None), *(c for c, _ in self._others))
 
     def get(self, lang: str = "it") -> str:
-        """The text in ``lang`` ("it" or "en"), falling back to Italian."""
-        if lang == "en" and self.en:
-            return self.en
-        if lang not in ("it", "en"):
-            raise ValueError(f"unsupported language {lang!r}: use 'it' or 'en'")
+        """The text in ``lang``, else in the first language of its fallback chain.
+
+        Parameters
+        ----------
+        lang
+            A language code (``it``, ``en``, ``de``, ``lad``, ``de_IT`` ...).
+
+        Raises
+        ------
+        OptionError
+            ``lang`` is not a well-formed language code.
+
+        Examples
+        --------
+        >>> Text("Anagrafe", de="Meldeamt").get("de_IT")
+        'Meldeamt'
+        """
+        if lang == "it":
+            return self.it
+        for code in _fallback_chain(lang):
+            text = self._lookup(code)
+            if text is not None:
+                return text
         return self.it
+
+    def _lookup(self, code: str) -> str | None:
+        if code == "it":
+            return self.it
+        if code == "en":
+            return self.en
+        if code == "de":
+            return self.de
+        for other, text in self._others:
+            if other == code:
+                return text
+        return None
 
     def __str__(self) -> str:
         return self.it
 
+    def __repr__(self) -> str:
+        given = ", ".join(f"{c}={v!r}" for c, v in self.to_dict().items())
+        return f"Text({given})"
+
     @classmethod
     def coerce(cls, value: object) -> Text:
-        """Build a Text from a Text, a string (Italian) or a mapping ``{it, en}``."""
+        """Build a Text from a Text, a string (Italian) or a mapping ``{it, en, de, ...}``.
+
+        Examples
+        --------
+        >>> Text.coerce({"it": "Nidi", "de": "Kinderkrippen", "fr": "Crèches"}).get("fr")
+        'Crèches'
+        """
         if isinstance(value, Text):
             return value
         if isinstance(value, str):
             return cls(value)
         if isinstance(value, Mapping):
-            unknown = set(value) - {"it", "en"}
-            if unknown:
-                raise DefinitionError(
-                    f"a label has languages 'it' and 'en' only, not {sorted(unknown)}"
-                )
             if "it" not in value:
                 raise DefinitionError("a label needs an Italian text ('it')", field="it")
-            return cls(value["it"], value.get("en"))
-        raise DefinitionError(f"a label must be a string or a table {{it, en}}, not {value!r}")
+            texts = {str(k): v for k, v in value.items()}
+            return cls(texts.pop("it"), texts.pop("en", None), texts.pop("de", None), **texts)
+        raise DefinitionError(
+            f"a label must be a string or a table {{it, en, de, ...}}, not {value!r}"
+        )
 
     def to_dict(self) -> dict[str, str]:
-        """``{"it": ..., "en": ...}`` (``en`` only when given)."""
-        return {"it": self.it, **({"en": self.en} if self.en else {})}
+        """``{"it": ..., "en": ..., "de": ..., ...}``: every language given.
+
+        Examples
+        --------
+        >>> Text("Nidi", "Nurseries").to_dict()
+        {'it': 'Nidi', 'en': 'Nurseries'}
+        """
+        out = {"it": self.it}
+        if self.en is not None:
+            out["en"] = self.en
+        if self.de is not None:
+            out["de"] = self.de
+        out.update(self._others)
+        return out
+
+
+def _translation(text: object, code: str) -> str | None:
+    """A translation as given, None when absent or blank; raise when not text."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise DefinitionError(f"the {code!r} label must be text, not {text!r}", field=code)
+    return text if text.strip() else None
 
 
 def from_mapping(
