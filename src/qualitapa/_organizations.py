@@ -36,8 +36,6 @@ import attrs
 
 from qualitapa.models import Organization
 
-__all__ = ["OrganizationIndex", "Resolution", "normalise_name", "value_key", "value_text"]
-
 _NOT_WORD = re.compile(r"[\W_]+")
 _PREFIX = re.compile(r"^(comune|citta|city|stadt|gemeinde|municipality)( di| of| von)? ")
 _FLOAT_CODE = re.compile(r"^(\d+)\.0+$")

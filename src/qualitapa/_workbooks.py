@@ -47,8 +47,6 @@ import attrs
 
 from qualitapa.errors import DataError
 
-__all__ = ["LIMIT_ENV", "WorkbookLimits", "check_workbook"]
-
 #: Environment variables that raise (or lower) the default limits.
 LIMIT_ENV: Mapping[str, str] = {
     "max_cells": "QUALITAPA_XLSX_MAX_CELLS",

@@ -16,8 +16,6 @@ if TYPE_CHECKING:  # openpyxl is the optional `excel` extra
     from openpyxl.cell import Cell
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-__all__ = ["require_openpyxl", "text_cell"]
-
 # what openpyxl refuses to write (XML 1.0 has no such characters)
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -40,7 +40,7 @@ from qualitapa.complaints import (
     Contact,
     kpis,
 )
-from qualitapa.complaints._register import MIGRATIONS
+from qualitapa.complaints._schema import MIGRATIONS
 from qualitapa.errors import DataError
 
 from .conftest import FUZZ, assert_typed_or_ok, guarded

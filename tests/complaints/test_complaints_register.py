@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from qualitapa.complaints import SCHEMA_VERSION, Complaint, ComplaintRegister, Contact, Status
-from qualitapa.complaints._register import MIGRATIONS
+from qualitapa.complaints._schema import MIGRATIONS
 from qualitapa.errors import DataError, TransitionError, UnknownItemError
 
 ROME = zoneinfo.ZoneInfo("Europe/Rome")

@@ -492,4 +492,3 @@ def upgrade_command(db: Path) -> None:
     echo(f"{db}: schema version {version}, up to date")
 
 
-__all__ = ["complaints_group"]

@@ -44,22 +44,6 @@ from qualitapa.io import read_table, write_csv
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = [
-    "EXIT_ERROR",
-    "catalog_for",
-    "cli",
-    "echo",
-    "emit",
-    "emit_text",
-    "for_people",
-    "get_catalog",
-    "listed",
-    "main",
-    "nothing",
-    "read_input",
-    "select_period",
-]
-
 #: Exit code for errors in the user's input or definitions.
 EXIT_ERROR = 1
 #: How many rows of an error's problem table (``failure_cases``) are printed.

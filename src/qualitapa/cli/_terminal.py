@@ -37,8 +37,6 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-__all__ = ["is_terminal", "json_safe", "printable", "terminal_guard"]
-
 #: Characters a terminal would obey rather than show: C0 controls (except tab
 #: and line feed), DEL, C1 controls, the bidirectional formatting characters
 #: (LRM, RLM, ALM, embeddings, overrides, isolates) and the line/paragraph

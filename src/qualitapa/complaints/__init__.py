@@ -47,7 +47,8 @@ from qualitapa.complaints._privacy import (
     pseudonymise,
     redact,
 )
-from qualitapa.complaints._register import SCHEMA_VERSION, ComplaintRegister
+from qualitapa.complaints._register import ComplaintRegister
+from qualitapa.complaints._schema import SCHEMA_VERSION
 
 __all__ = [
     "ACTIONS",

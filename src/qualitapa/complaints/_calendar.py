@@ -22,8 +22,6 @@ import pandas as pd
 from qualitapa.errors import DataError
 from qualitapa.problems import check_option
 
-__all__ = ["WorkCalendar", "to_local_dates"]
-
 #: Timezone used to turn instants into office dates.
 DEFAULT_TZ = "Europe/Rome"
 

@@ -16,8 +16,6 @@ from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
 from qualitapa.io import require_columns
 
-__all__ = ["CASE_COLUMNS", "add_deadlines", "case_table"]
-
 #: Columns :func:`case_table` adds to the complaint columns.
 CASE_COLUMNS = (
     "status",

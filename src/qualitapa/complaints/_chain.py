@@ -44,8 +44,6 @@ import attrs
 import numpy as np
 import pandas as pd
 
-__all__ = ["GENESIS", "ChainHead", "block_hash", "chain_head", "rebuild_chain", "verify_chain"]
-
 #: The "previous hash" of the first link.
 GENESIS = bytes(32)
 _DOMAIN = b"qualitapa complaint register, hash chain v1\n"

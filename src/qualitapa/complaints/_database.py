@@ -25,8 +25,6 @@ from typing import Any, TypeVar
 from qualitapa.complaints._schema import SCHEMA_VERSION, inspect, migrate
 from qualitapa.errors import DataError
 
-__all__ = ["connect", "sqlite_errors", "translate"]
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 _BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED

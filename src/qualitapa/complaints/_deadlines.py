@@ -15,8 +15,6 @@ from qualitapa.complaints._models import DayUnit, Deadline, Kind
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["DeadlinePolicy", "due_dates"]
-
 
 def _deadline(value: Any) -> Deadline:
     return Deadline.coerce(value)

@@ -13,8 +13,6 @@ from qualitapa.errors import OptionError
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["EXPORT_FORMATS", "ExportFormat", "export_complaints"]
-
 #: The documents :func:`export_complaints` writes.
 ExportFormat = Literal["csv", "open311", "open311-xml"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)

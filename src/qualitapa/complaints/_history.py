@@ -33,8 +33,6 @@ from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
 from qualitapa.io import require_columns
 
-__all__ = ["EVENT_COLUMNS", "prepare_history"]
-
 #: Columns an events table may have (``complaint_id, at, to_status`` required).
 EVENT_COLUMNS = (
     "seq", "complaint_id", "at", "actor", "action", "from_status", "to_status", "note", "target"

@@ -27,8 +27,6 @@ from qualitapa.problems import Problems, Rule
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["IMPORT_COLUMNS", "ImportReport", "prepare_import"]
-
 REQUIRED = ("id", "kind", "channel", "service", "received_at")
 OPTIONAL = (
     "category",

@@ -26,8 +26,6 @@ import pandas as pd
 
 from qualitapa.errors import DataError
 
-__all__ = ["FUTURE_TOLERANCE", "future_limit_us", "instant"]
-
 #: How far ahead of this computer's clock an instant may be: other clocks
 #: (a counter PC, the mail server) run a little fast. Later is refused.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)

@@ -15,8 +15,6 @@ from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
 from qualitapa.io import require_columns
 
-__all__ = ["AGE_BUCKETS", "PERIODS", "kpis", "pareto", "trend"]
-
 #: Period granularities and the numpy unit used to truncate dates.
 PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
 #: Upper bounds (days) of the backlog age buckets; one more bucket above.

@@ -24,17 +24,6 @@ import pandas as pd
 from qualitapa.complaints._models import Event, Status
 from qualitapa.errors import DataError, TransitionError
 
-__all__ = [
-    "ACTIONS",
-    "TRANSITIONS",
-    "allowed_transitions",
-    "check_transition",
-    "current_status",
-    "path_to",
-    "replay",
-    "validate_history",
-]
-
 S = Status
 
 #: Allowed transitions: state -> the states it may go to.

@@ -16,20 +16,6 @@ from qualitapa.models import Text, check_id, from_mapping, to_text
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = [
-    "Channel",
-    "Complaint",
-    "ComplaintCategory",
-    "Contact",
-    "DayUnit",
-    "Deadline",
-    "Event",
-    "FeedbackKind",
-    "Kind",
-    "Status",
-    "check_complaint_id",
-]
-
 #: Complaint ids are protocol numbers: letters, digits and ``_ . - /``,
 #: starting with a letter or digit, at most 64 characters (``2024/000123``).
 COMPLAINT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$")

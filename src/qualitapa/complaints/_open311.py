@@ -39,15 +39,6 @@ from qualitapa.errors import DataError
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = [
-    "MAX_JSON_DEPTH",
-    "from_open311",
-    "open311_requests",
-    "open311_services",
-    "to_open311_json",
-    "to_open311_xml",
-]
-
 _EXTENDED = ("kind", "channel", "service", "category", "organization", "status")
 
 

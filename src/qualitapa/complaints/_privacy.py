@@ -30,8 +30,6 @@ import pandas as pd
 
 from qualitapa.errors import DataError
 
-__all__ = ["MIN_SECRET_BYTES", "PATTERNS", "is_placeholder", "pseudonym", "pseudonymise", "redact"]
-
 #: Shortest secret accepted (bytes): 128 bits.
 MIN_SECRET_BYTES = 16
 #: Token length in hex digits (96 bits: collisions are negligible for

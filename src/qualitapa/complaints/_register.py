@@ -64,20 +64,12 @@ from qualitapa.complaints._lifecycle import ACTIONS, check_transition
 from qualitapa.complaints._models import Channel, Complaint, Contact, Event, Kind, Status
 from qualitapa.complaints._open311 import from_open311
 from qualitapa.complaints._privacy import pseudonymise
-from qualitapa.complaints._schema import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    check_triggers,
-    insert_guards_lifted,
-    split_sql,
-)
+from qualitapa.complaints._schema import check_triggers, insert_guards_lifted, split_sql
 from qualitapa.errors import DataError, UnknownItemError
 from qualitapa.io import read_table, write_csv
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
-
-__all__ = ["FUTURE_TOLERANCE", "MIGRATIONS", "SCHEMA_VERSION", "ComplaintRegister"]
 
 _split_sql = split_sql  # kept for callers of the old private name
 

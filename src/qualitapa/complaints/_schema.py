@@ -35,8 +35,6 @@ from qualitapa.complaints._chain import rebuild_chain
 from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError, QualitapaError
 
-__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "inspect", "migrate"]
-
 #: ``PRAGMA application_id`` of a qualitapa complaint register ("QPA1").
 APPLICATION_ID = 0x51504131
 

@@ -43,14 +43,6 @@ from qualitapa.composite._options import choice
 from qualitapa.errors import DataError, QualitapaError
 from qualitapa.io import require_columns, to_numeric_column
 
-__all__ = [
-    "DEAResult",
-    "DEASolverError",
-    "Orientation",
-    "ReturnsToScale",
-    "dea",
-]
-
 #: Scores within this distance of 1 count as "on the frontier".
 EFFICIENCY_TOL = 1e-6
 #: Slacks (in units of the variable's mean) above this are "positive".

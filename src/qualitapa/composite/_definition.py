@@ -51,8 +51,6 @@ from qualitapa.models import (
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["CompositeComponent", "CompositeDefinition"]
-
 
 def _opt_aggregator(value: Any) -> Aggregator | None:
     return None if value is None else choice(Aggregator, value, "aggregator")

@@ -21,8 +21,6 @@ from scipy.stats import chi2, norm
 from qualitapa.errors import DataError, DefinitionError
 from qualitapa.indicators._formula import Binary, Formula, Number
 
-__all__ = ["group_ratio", "ratio_parts"]
-
 
 def ratio_parts(formula: Formula | str) -> tuple[Formula, Formula, float]:
     """Split a plain ratio formula into ``(numerator, denominator, factor)``.

@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
     from qualitapa.indicators import IndicatorDefinition
 
-__all__ = ["composite", "composite_contributions"]
-
 
 @attrs.frozen
 class _Plan:

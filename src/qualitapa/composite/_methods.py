@@ -26,16 +26,6 @@ from qualitapa.composite._options import choice, float_pair
 from qualitapa.errors import DataError, DefinitionError
 from qualitapa.models import Polarity
 
-__all__ = [
-    "POSITIVE_BOUNDS",
-    "Aggregator",
-    "Normaliser",
-    "aggregate",
-    "normalise",
-    "pca_weights",
-    "winsorise",
-]
-
 
 class Normaliser(enum.StrEnum):
     """Normalisation methods (Handbook section 5).

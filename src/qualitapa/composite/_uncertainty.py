@@ -46,8 +46,6 @@ from qualitapa.models import Polarity
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["UncertaintyResult", "composite_uncertainty"]
-
 
 class _Normalised:
     """The leaves of every normaliser, computed once per (normaliser, positive range)."""

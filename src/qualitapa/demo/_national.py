@@ -16,8 +16,6 @@ from qualitapa.demo._synthetic import (
 from qualitapa.hookspecs import hookimpl
 from qualitapa.models import Organization
 
-__all__ = ["fitted_profiles", "national_catalog", "national_raw"]
-
 
 def fitted_profiles(
     raw: pd.DataFrame, populations: Mapping[str, float]

@@ -40,8 +40,6 @@ from typing import Any
 from qualitapa.__about__ import __version__
 from qualitapa.errors import DataError
 
-__all__ = ["MANIFEST", "DemoFolder"]
-
 #: Name of the manifest the demo writes into its output folder.
 MANIFEST = "qualitapa-demo.json"
 #: Prefix of the staging folders (inside the output folder) a run writes into.

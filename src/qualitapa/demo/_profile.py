@@ -20,8 +20,6 @@ from qualitapa.models import Text, check_id, from_mapping, to_optional_text, to_
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["DeaModel", "DemoProfile", "select_profile"]
-
 #: Returns to scale a DEA model may name (see :func:`qualitapa.composite.dea`).
 RETURNS_TO_SCALE = ("crs", "vrs", "irs", "drs")
 

@@ -7,8 +7,6 @@ from typing import Any
 from qualitapa.demo._state import DemoState
 from qualitapa.errors import DataError
 
-__all__ = ["OPEN_TABLES", "publish"]
-
 #: Tables published in the open-data package and the Excel workbook.
 OPEN_TABLES = (
     "indicator_values",

@@ -47,8 +47,6 @@ from qualitapa.demo._summary import summary
 from qualitapa.demo._synthetic import N_MUNICIPALITIES
 from qualitapa.errors import DataError
 
-__all__ = ["PIPELINE", "Step", "run_demo"]
-
 
 @attrs.frozen
 class Step:

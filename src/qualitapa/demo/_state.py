@@ -17,8 +17,6 @@ from qualitapa.io import read_table, write_csv
 if TYPE_CHECKING:
     from qualitapa.composite import DEAResult, UncertaintyResult
 
-__all__ = ["DemoOptions", "DemoResult", "DemoState", "Progress", "Scale", "datasets", "load"]
-
 #: What the demo runs on: the profile's cities (every step) or a synthetic
 #: national set of municipalities (indicators, benchmark, composites).
 Scale = Literal["cities", "national"]

@@ -12,8 +12,6 @@ import pandas as pd
 
 from qualitapa.demo._state import DemoState
 
-__all__ = ["summary"]
-
 Section = Callable[[DemoState], list[str]]
 
 

@@ -15,8 +15,6 @@ import pandas as pd
 
 from qualitapa.errors import DefinitionError
 
-__all__ = ["VariableProfile", "synthetic_municipalities", "synthetic_panel"]
-
 #: The largest Italian municipalities with approximate resident population
 #: (ISTAT, 1 January 2024, rounded to the thousand); the synthetic
 #: distribution keeps its heavy tail by including them as they are.

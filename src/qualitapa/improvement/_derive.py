@@ -16,14 +16,6 @@ import pandas as pd
 from qualitapa.improvement._plan import ACTION_COLUMNS, prioritise
 from qualitapa.io import require_columns
 
-__all__ = [
-    "actions_from_benchmark",
-    "actions_from_caf",
-    "actions_from_compliance",
-    "actions_from_survey",
-    "combine_actions",
-]
-
 
 def _impact_from_gap(gap: np.ndarray) -> np.ndarray:
     """1 + floor(gap / 20), within 1-5: one step per CAF band (20 points) below 100."""

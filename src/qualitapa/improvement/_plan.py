@@ -31,17 +31,6 @@ from qualitapa.errors import DataError, DefinitionError, TransitionError
 from qualitapa.io import require_columns, to_numeric_column
 from qualitapa.models import to_date
 
-__all__ = [
-    "ACTION_COLUMNS",
-    "Action",
-    "ActionSource",
-    "ActionStatus",
-    "ImprovementPlan",
-    "StatusEvent",
-    "prioritise",
-    "priority",
-]
-
 
 class ActionSource(enum.StrEnum):
     """What an action answers to."""

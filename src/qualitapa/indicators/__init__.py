@@ -39,17 +39,12 @@ from qualitapa.indicators._compute import (
     check_data,
     compute,
 )
-from qualitapa.indicators._definitions import (
-    Comparator,
-    IndicatorDefinition,
-    Periodicity,
-    Target,
-    Variable,
-)
+from qualitapa.indicators._definitions import IndicatorDefinition, Periodicity, Target, Variable
 from qualitapa.indicators._formula import FUNCTIONS, Evaluation, Formula, ValueStatus
 from qualitapa.indicators._missing import missing_variables
 from qualitapa.indicators._targets import TARGETS_COLUMNS, targets
 from qualitapa.indicators._trends import CHANGES_COLUMNS, TRENDS_COLUMNS, changes, trends
+from qualitapa.models import Comparator
 
 __all__ = [
     "BENCHMARK_COLUMNS",

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from qualitapa.indicators._values import IndicatorValues
     from qualitapa.models import Polarity
 
-__all__ = ["BENCHMARK_COLUMNS", "COMPARISON_LABELS", "MIN_COMPARED", "benchmark", "peer_group_of"]
-
 #: Columns of the frame :func:`benchmark` returns (``peer_group`` only with
 #: ``peer_groups``).
 BENCHMARK_COLUMNS = (

@@ -26,8 +26,6 @@ from qualitapa.indicators._resolve import (
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["COMPUTE_COLUMNS", "STATUS_LABELS", "check_data", "compute"]
-
 #: Columns of the frame :func:`compute` returns.
 COMPUTE_COLUMNS = ("organization", "period", "indicator", "value", "status")
 #: The values of the ``status`` column, in the order of :class:`ValueStatus` codes.

@@ -26,8 +26,6 @@ from qualitapa.problems import Problems, Rule
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["LONG_COLUMNS", "PROBLEM_COLUMNS", "VariableMatrix", "build_matrix", "is_long"]
-
 KEY_COLUMNS = ("organization", "period")
 LONG_COLUMNS = ("organization", "period", "variable", "value")
 #: How the problems of indicator data are published (``DataError.failure_cases``):

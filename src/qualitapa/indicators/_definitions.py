@@ -45,14 +45,6 @@ from qualitapa.models import (
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = [
-    "Comparator",
-    "IndicatorDefinition",
-    "Periodicity",
-    "Target",
-    "Variable",
-]
-
 
 def _dimension(value: Any) -> Dimension:
     return coerce_enum(Dimension, "dimension", value)

@@ -66,19 +66,6 @@ import pandas as pd
 
 from qualitapa.errors import DataError, FormulaError
 
-__all__ = [
-    "FUNCTIONS",
-    "Binary",
-    "Call",
-    "Evaluation",
-    "Formula",
-    "Name",
-    "Node",
-    "Number",
-    "Unary",
-    "ValueStatus",
-]
-
 #: Longest formula text accepted.
 MAX_LENGTH = 4000
 #: Deepest expression tree accepted (a bound on evaluation recursion).

@@ -12,8 +12,6 @@ from qualitapa.indicators._definitions import IndicatorDefinition, organization_
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["missing_variables"]
-
 
 def missing_variables(
     data: pd.DataFrame,

@@ -11,8 +11,6 @@ from qualitapa.indicators._definitions import IndicatorDefinition, organization_
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["DefinitionsLike", "organization_columns", "resolve_definitions"]
-
 #: What functions accept as ``definitions``: a Catalog, one definition or id,
 #: or an iterable of definitions and ids.
 DefinitionsLike: TypeAlias = (

@@ -13,8 +13,6 @@ from qualitapa.indicators._values import read_values, resolve_polarities
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["TARGETS_COLUMNS", "targets"]
-
 #: Columns of :func:`targets`.
 TARGETS_COLUMNS = (
     "organization",

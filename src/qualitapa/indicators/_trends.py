@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
     from qualitapa.models import Polarity
 
-__all__ = ["CHANGES_COLUMNS", "TRENDS_COLUMNS", "changes", "trends"]
-
 #: Columns of :func:`changes`.
 CHANGES_COLUMNS = (
     "organization",

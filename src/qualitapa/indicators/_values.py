@@ -17,8 +17,6 @@ from qualitapa.models import Polarity
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["VALUE_COLUMNS", "IndicatorValues", "read_values", "resolve_polarities"]
-
 #: Columns indicator values need.
 VALUE_COLUMNS = ("organization", "period", "indicator", "value")
 

@@ -11,6 +11,7 @@ reliability (:func:`cronbach_alpha`, :func:`reliability`), analysed
 See ``docs/surveys.md`` for a guided tour.
 """
 
+from qualitapa.problems import Rule
 from qualitapa.surveys._compare import (
     GroupStatistic,
     GroupTest,
@@ -41,7 +42,7 @@ from qualitapa.surveys._scoring import (
     score_items,
 )
 from qualitapa.surveys._stats import design_effect, effective_sample_size, wilson_interval
-from qualitapa.surveys._validate import DEFAULT_EXTRA_COLUMNS, Rule, ValidationResult, validate
+from qualitapa.surveys._validate import DEFAULT_EXTRA_COLUMNS, ValidationResult, validate
 from qualitapa.surveys._weighting import (
     WeightingResult,
     margins_from_frame,

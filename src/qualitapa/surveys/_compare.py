@@ -62,8 +62,6 @@ from qualitapa.surveys._models import Instrument
 from qualitapa.surveys._scoring import item_values, respondent_scores
 from qualitapa.surveys._stats import make_groups, summarise, weights_of
 
-__all__ = ["GroupStatistic", "GroupTest", "adjust_pvalues", "benchmark_table", "compare_groups"]
-
 #: What :func:`compare_groups` compares: means or top-box shares.
 GroupStatistic = Literal["mean", "share"]
 #: The family of tests of :func:`compare_groups`.

@@ -42,8 +42,6 @@ import pandas as pd
 
 from qualitapa.errors import FormulaError
 
-__all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "Expression"]
-
 #: Longest expression accepted (checked before tokenising).
 MAX_LENGTH = 20_000
 #: Deepest nesting of parentheses and function calls accepted (the parser,

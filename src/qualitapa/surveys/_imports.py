@@ -34,13 +34,6 @@ from qualitapa.errors import DataError
 from qualitapa.io import read_table
 from qualitapa.surveys._models import Instrument, Question, QuestionType, _format_code
 
-__all__ = [
-    "KOBO_SYSTEM_COLUMNS",
-    "LIMESURVEY_SYSTEM_COLUMNS",
-    "import_kobo",
-    "import_limesurvey",
-]
-
 #: KoboToolbox columns that are not answers (left out of the import).
 KOBO_SYSTEM_COLUMNS = frozenset(
     {

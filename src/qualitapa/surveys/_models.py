@@ -38,16 +38,6 @@ from qualitapa.surveys._expressions import Expression
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog, Problem
 
-__all__ = [
-    "QUESTION_ID_PATTERN",
-    "Choice",
-    "Instrument",
-    "Question",
-    "QuestionType",
-    "Scale",
-    "SurveyDimension",
-]
-
 #: Question ids are XLSForm names: a letter or ``_``, then letters, digits,
 #: ``_``, ``-`` or ``.``. They are also the column names of the responses.
 QUESTION_ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
@@ -237,7 +227,7 @@ class Scale:
     @classmethod
     def yes_no(cls) -> Scale:
         """``0`` = no, ``1`` = yes."""
-        return cls((0, 1), labels=(Text("No", "No"), Text("Sì", "Yes")), id="yes_no")
+        return cls((0, 1), labels=(Text("No", "No", "Nein"), Text("Sì", "Yes", "Ja")), id="yes_no")
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> Scale:

@@ -24,8 +24,6 @@ from qualitapa.surveys._weighting import WeightingResult, rake
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["FORM_SUFFIXES", "PreparedResponses", "load_instrument", "prepare_responses"]
-
 #: File suffixes read as an XLSForm by :func:`load_instrument`.
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 #: The weight column :func:`prepare_responses` adds when it rakes.

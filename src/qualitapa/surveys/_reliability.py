@@ -32,8 +32,6 @@ from qualitapa.surveys._models import Instrument
 from qualitapa.surveys._scoring import item_values
 from qualitapa.surveys._stats import Groups, make_groups
 
-__all__ = ["cronbach_alpha", "item_analysis", "reliability"]
-
 By = str | Sequence[str] | None
 
 

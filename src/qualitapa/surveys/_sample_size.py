@@ -24,8 +24,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["margin_of_error", "sample_size"]
-
 
 def _check(name: str, value: Any, low: float, high: float | None, *, closed: bool = False) -> None:
     arr = np.asarray(value, dtype=float)

@@ -32,8 +32,6 @@ from qualitapa.surveys._stats import (
     wilson_interval,
 )
 
-__all__ = ["IntervalMethod", "distribution", "nps", "score_dimensions", "score_items"]
-
 #: How score intervals are computed: a t interval with Kish's effective
 #: sample size, or the percentile bootstrap.
 IntervalMethod = Literal["kish", "bootstrap"]

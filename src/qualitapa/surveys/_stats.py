@@ -33,12 +33,6 @@ from scipy import stats
 
 from qualitapa.errors import DataError
 
-__all__ = [
-    "design_effect",
-    "effective_sample_size",
-    "wilson_interval",
-]
-
 
 def wilson_interval(
     successes: Any, n: Any, *, confidence: float = 0.95

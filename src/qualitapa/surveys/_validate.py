@@ -21,8 +21,6 @@ from qualitapa.io import to_numeric_column
 from qualitapa.problems import Problems, Rule, check_option
 from qualitapa.surveys._models import Instrument, Question, QuestionType, _format_code
 
-__all__ = ["DEFAULT_EXTRA_COLUMNS", "PROBLEM_COLUMNS", "Rule", "ValidationResult", "validate"]
-
 #: Columns accepted besides the questions and the respondent id.
 DEFAULT_EXTRA_COLUMNS: tuple[str, ...] = (
     "organization",

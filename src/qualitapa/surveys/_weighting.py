@@ -27,8 +27,6 @@ import pandas as pd
 from qualitapa.errors import DataError
 from qualitapa.surveys._stats import _check_weights, design_effect, effective_sample_size
 
-__all__ = ["WeightingResult", "margins_from_frame", "poststratify", "rake", "trim_weights"]
-
 Margins = Mapping[str, Mapping[Any, float]]
 
 

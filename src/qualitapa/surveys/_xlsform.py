@@ -49,8 +49,6 @@ from qualitapa.surveys._models import (
     _format_code,
 )
 
-__all__ = ["read_xlsform", "write_xlsform"]
-
 _LANG_NAMES = {
     "italian": "it",
     "italiano": "it",
