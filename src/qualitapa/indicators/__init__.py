@@ -22,6 +22,7 @@ Examples
 ['registry.certificates', 'registry.fte']
 """
 
+import functools
 import warnings
 from typing import Any
 
@@ -76,37 +77,26 @@ __all__ = [
 ]
 
 # -- moved to qualitapa.composite (issue 14) -----------------------------------------
-#: Names that lived here before :mod:`qualitapa.composite` existed; reading them
-#: from this module still works, with a DeprecationWarning, until 0.3.0. They are
-#: not in ``__all__``: ``from qualitapa.indicators import *`` does not warn.
-_MOVED_TO_COMPOSITE = frozenset(
-    {
-        "Aggregator",
-        "CompositeComponent",
-        "CompositeDefinition",
-        "DEAResult",
-        "DEASolverError",
-        "Normaliser",
-        "Orientation",
-        "ReturnsToScale",
-        "UncertaintyResult",
-        "aggregate",
-        "composite",
-        "composite_contributions",
-        "composite_uncertainty",
-        "dea",
-        "group_ratio",
-        "normalise",
-        "pca_weights",
-        "ratio_parts",
-        "winsorise",
-    }
-)
+#: Public names of :mod:`qualitapa.composite` that came with it and never lived here.
+_NEW_IN_COMPOSITE = frozenset({"POSITIVE_BOUNDS"})
+
+
+@functools.cache
+def _moved_to_composite() -> frozenset[str]:
+    """The names that lived here before :mod:`qualitapa.composite` existed.
+
+    Every public name of :mod:`qualitapa.composite` but those new with it: reading
+    them from this module still works, with a DeprecationWarning, until 0.3.0. They
+    are not in ``__all__``: ``from qualitapa.indicators import *`` does not warn.
+    """
+    import qualitapa.composite  # here: composite imports this package
+
+    return frozenset(qualitapa.composite.__all__) - _NEW_IN_COMPOSITE
 
 
 def __getattr__(name: str) -> Any:
     """Deprecated access to the names moved to :mod:`qualitapa.composite` (PEP 562)."""
-    if name in _MOVED_TO_COMPOSITE:
+    if not name.startswith("_") and name in _moved_to_composite():
         warnings.warn(
             f"qualitapa.indicators.{name} has moved to qualitapa.composite and will be "
             f"removed from qualitapa.indicators in 0.3.0; use "
@@ -121,4 +111,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_MOVED_TO_COMPOSITE})
+    return sorted({*globals(), *_moved_to_composite()})
