@@ -205,3 +205,17 @@ def test_import_limesurvey(form_dir):
     bad = r.problems[r.problems["rule"] == "unknown_code"]
     assert bad["question"].tolist() == ["visited", "visited"]
     assert {"unknown_column", "missing_column"} <= set(r.problems["rule"])
+
+
+@pytest.mark.parametrize(
+    ("read", "how"), [(import_kobo, "by name or label"), (import_limesurvey, "by question code")]
+)
+def test_an_export_with_no_question_column_is_refused_naming_the_file(
+    form_dir, tmp_path, read, how
+):
+    inst = read_xlsform(form_dir)
+    path = tmp_path / "export.csv"
+    pd.DataFrame({"foo": [1], "bar": [2]}).to_csv(path, index=False)
+    with pytest.raises(DataError, match=f"instrument '{inst.id}' \\({how}\\)") as err:
+        read(path, inst)
+    assert err.value.source == str(path)

@@ -24,9 +24,9 @@ LimeSurvey
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeAlias
 
 import pandas as pd
 
@@ -182,6 +182,121 @@ def _assemble(
     return pd.DataFrame(out, index=frame.index)
 
 
+#: Export column -> question id, and question id -> {choice code: export column}
+#: for a select_multiple split into one column per option.
+Matches: TypeAlias = tuple[dict[str, str], dict[str, dict[str, str]]]
+
+
+def _match_kobo(frame: pd.DataFrame, instrument: Instrument) -> Matches:
+    """KoboToolbox headers: XML names with group prefixes, or labels; ``q/code`` options."""
+    by_id = {q.id: q for q in instrument.questions}
+    by_label: dict[str, str] = {}
+    for q in instrument.questions:
+        by_label.setdefault(q.label.it.strip().lower(), q.id)
+        if q.label.en:
+            by_label.setdefault(q.label.en.strip().lower(), q.id)
+    direct: dict[str, str] = {}
+    split: dict[str, dict[str, str]] = {}
+    for col in frame.columns:
+        header = str(col).strip()
+        parts = [p for p in re.split(r"[/.:]", header) if p] if "/" in header else [header]
+        hit = None
+        for i in range(len(parts) - 1, -1, -1):
+            if parts[i] in by_id:
+                hit = i
+                break
+        if hit is not None:
+            q = by_id[parts[hit]]
+            rest = parts[hit + 1 :]
+            if not rest:
+                direct.setdefault(q.id, col)
+                continue
+            if len(rest) == 1 and q.type is QuestionType.MULTIPLE:
+                codes = {c.code.lower(): c.code for c in q.choices}
+                labels = {c.label.it.lower(): c.code for c in q.choices}
+                code = codes.get(rest[0].lower()) or labels.get(rest[0].lower())
+                if code:
+                    split.setdefault(q.id, {})[code] = col
+                    continue
+        low = header.lower()
+        if low in by_label:
+            direct.setdefault(by_label[low], col)
+            continue
+        if "/" in header:
+            head, _, tail = header.rpartition("/")
+            qid = by_label.get(head.strip().lower())
+            if qid and by_id[qid].type is QuestionType.MULTIPLE:
+                labels = {c.label.it.lower(): c.code for c in by_id[qid].choices}
+                labels |= {(c.label.en or "").lower(): c.code for c in by_id[qid].choices}
+                code = labels.get(tail.strip().lower())
+                if code:
+                    split.setdefault(qid, {})[code] = col
+    # a select_multiple exported both ways: the codes column wins (see _assemble)
+    return direct, split
+
+
+def _match_limesurvey(frame: pd.DataFrame, instrument: Instrument) -> Matches:
+    """LimeSurvey headers: question codes, ``code[sub]`` sub-questions and options."""
+    ids = {q.id.lower(): q.id for q in instrument.questions}
+    by_id = {q.id: q for q in instrument.questions}
+    direct: dict[str, str] = {}
+    split: dict[str, dict[str, str]] = {}
+    for col in frame.columns:
+        header = str(col).strip()
+        m = re.fullmatch(r"([^\[\]]+)\[([^\[\]]+)\]", header)
+        if m is None:
+            if header.lower() in ids:
+                direct.setdefault(ids[header.lower()], col)
+            continue
+        code, sub = m.group(1), m.group(2)
+        if code.lower() in ids and by_id[ids[code.lower()]].type is QuestionType.MULTIPLE:
+            q = by_id[ids[code.lower()]]
+            choice = {c.code.lower(): c.code for c in q.choices}.get(sub.lower())
+            if choice:
+                split.setdefault(q.id, {})[choice] = col
+                continue
+        for cand in (f"{code}_{sub}", f"{code}{sub}", f"{code}.{sub}", sub):
+            if cand.lower() in ids:
+                direct.setdefault(ids[cand.lower()], col)
+                break
+    return direct, split
+
+
+class _Export(NamedTuple):
+    """How one tool's export is read."""
+
+    match: Callable[[pd.DataFrame, Instrument], Matches]
+    system: frozenset[str]  # its columns that are not answers
+    answer_codes: bool  # A1, A2 ... stand for scale points 1, 2 ...
+    matched_by: str  # how headers are matched, for the error
+
+
+_KOBO = _Export(_match_kobo, KOBO_SYSTEM_COLUMNS, False, "by name or label")
+_LIMESURVEY = _Export(_match_limesurvey, LIMESURVEY_SYSTEM_COLUMNS, True, "by question code")
+
+
+def _import(
+    data: pd.DataFrame | str | Path,
+    instrument: Instrument,
+    export: _Export,
+    *,
+    respondent: str,
+    source: str | None,
+) -> pd.DataFrame:
+    """Read an export, match its headers to questions, refuse it if none match, assemble."""
+    frame, source = _load(data, source)
+    direct, split = export.match(frame, instrument)
+    if not direct and not split:
+        raise DataError(
+            "no column of the export matches a question of the instrument "
+            f"{instrument.id!r} ({export.matched_by})",
+            source=source,
+        )
+    return _assemble(
+        frame, instrument, direct, split, respondent, export.system, export.answer_codes
+    )
+
+
 def import_kobo(
     data: pd.DataFrame | str | Path,
     instrument: Instrument,
@@ -227,57 +342,7 @@ def import_kobo(
             u1    4 web tel
             u2    2     tel
     """
-    frame, source = _load(data, source)
-    by_id = {q.id: q for q in instrument.questions}
-    by_label: dict[str, str] = {}
-    for q in instrument.questions:
-        by_label.setdefault(q.label.it.strip().lower(), q.id)
-        if q.label.en:
-            by_label.setdefault(q.label.en.strip().lower(), q.id)
-    direct: dict[str, str] = {}
-    split: dict[str, dict[str, str]] = {}
-    for col in frame.columns:
-        header = str(col).strip()
-        parts = [p for p in re.split(r"[/.:]", header) if p] if "/" in header else [header]
-        hit = None
-        for i in range(len(parts) - 1, -1, -1):
-            if parts[i] in by_id:
-                hit = i
-                break
-        if hit is not None:
-            q = by_id[parts[hit]]
-            rest = parts[hit + 1 :]
-            if not rest:
-                direct.setdefault(q.id, col)
-                continue
-            if len(rest) == 1 and q.type is QuestionType.MULTIPLE:
-                codes = {c.code.lower(): c.code for c in q.choices}
-                labels = {c.label.it.lower(): c.code for c in q.choices}
-                code = codes.get(rest[0].lower()) or labels.get(rest[0].lower())
-                if code:
-                    split.setdefault(q.id, {})[code] = col
-                    continue
-        low = header.lower()
-        if low in by_label:
-            direct.setdefault(by_label[low], col)
-            continue
-        if "/" in header:
-            head, _, tail = header.rpartition("/")
-            qid = by_label.get(head.strip().lower())
-            if qid and by_id[qid].type is QuestionType.MULTIPLE:
-                labels = {c.label.it.lower(): c.code for c in by_id[qid].choices}
-                labels |= {(c.label.en or "").lower(): c.code for c in by_id[qid].choices}
-                code = labels.get(tail.strip().lower())
-                if code:
-                    split.setdefault(qid, {})[code] = col
-    # a select_multiple exported both ways: the codes column wins (see _assemble)
-    if not direct and not split:
-        raise DataError(
-            "no column of the export matches a question of the instrument "
-            f"{instrument.id!r} (by name or label)",
-            source=source,
-        )
-    return _assemble(frame, instrument, direct, split, respondent, KOBO_SYSTEM_COLUMNS, False)
+    return _import(data, instrument, _KOBO, respondent=respondent, source=source)
 
 
 def import_limesurvey(
@@ -323,34 +388,4 @@ def import_limesurvey(
               1        5     web
               2        2     tel
     """
-    frame, source = _load(data, source)
-    ids = {q.id.lower(): q.id for q in instrument.questions}
-    by_id = {q.id: q for q in instrument.questions}
-    direct: dict[str, str] = {}
-    split: dict[str, dict[str, str]] = {}
-    for col in frame.columns:
-        header = str(col).strip()
-        m = re.fullmatch(r"([^\[\]]+)\[([^\[\]]+)\]", header)
-        if m is None:
-            if header.lower() in ids:
-                direct.setdefault(ids[header.lower()], col)
-            continue
-        code, sub = m.group(1), m.group(2)
-        if code.lower() in ids and by_id[ids[code.lower()]].type is QuestionType.MULTIPLE:
-            q = by_id[ids[code.lower()]]
-            choice = {c.code.lower(): c.code for c in q.choices}.get(sub.lower())
-            if choice:
-                split.setdefault(q.id, {})[choice] = col
-                continue
-        for cand in (f"{code}_{sub}", f"{code}{sub}", f"{code}.{sub}", sub):
-            if cand.lower() in ids:
-                direct.setdefault(ids[cand.lower()], col)
-                break
-    if not direct and not split:
-        raise DataError(
-            "no column of the export matches a question of the instrument "
-            f"{instrument.id!r} (by question code)",
-            source=source,
-        )
-    out = _assemble(frame, instrument, direct, split, respondent, LIMESURVEY_SYSTEM_COLUMNS, True)
-    return out
+    return _import(data, instrument, _LIMESURVEY, respondent=respondent, source=source)
