@@ -123,6 +123,20 @@ def test_actions_from_caf() -> None:
     assert len(actions_from_caf(_caf(), include_disagreement=False)) == 2
 
 
+def test_optional_columns_missing_or_blank_are_empty_text() -> None:
+    # organization and period may be absent, or blank in some rows
+    t = pd.DataFrame(
+        {"standard": ["r.wait", "r.desk"], "organization": ["mo", None], "scope": "general",
+         "met": [False, False], "margin": [-1.0, -2.0], "target": ["<= 20", "<= 5"]}
+    )  # fmt: skip
+    acts = actions_from_compliance(t).set_index("id")
+    assert sorted(acts.index) == ["std-r.desk", "std-r.wait-mo"]
+    assert acts.loc["std-r.desk", "organization"] == ""
+    assert acts.loc["std-r.desk", "evidence"] == ": margin -2"  # no period column
+    s = pd.DataFrame({"dimension": ["waiting"], "index": [30.0]})
+    assert actions_from_survey(s).loc[0, "organization"] == ""
+
+
 def test_actions_from_compliance_and_combination() -> None:
     wait = QualityStandard(
         "registry.wait", "registry", "timeliness", "Attesa", "<= 20",

@@ -22,6 +22,13 @@ def _impact_from_gap(gap: np.ndarray) -> np.ndarray:
     return np.clip(1 + np.floor(np.nan_to_num(gap, nan=0.0) / 20.0), 1, 5).astype(int)
 
 
+def _text_column(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """``column`` as text, blank where missing or where the table has no such column."""
+    if column not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    return frame[column].fillna("").astype(str).to_numpy(dtype=object)
+
+
 def _table(data: dict[str, object], n: int) -> pd.DataFrame:
     frame = pd.DataFrame({c: data.get(c, [""] * n) for c in ACTION_COLUMNS if c != "priority"})
     frame["priority"] = 0.0
@@ -102,11 +109,7 @@ def actions_from_caf(
         ],
         dtype=object,
     )
-    improvements = (
-        sel["improvements"].fillna("").astype(str).to_numpy(dtype=object)
-        if "improvements" in sel.columns
-        else np.full(len(sel), "", dtype=object)
-    )
+    improvements = _text_column(sel, "improvements")
     n = len(sel)
     return _table(
         {
@@ -162,16 +165,8 @@ def actions_from_compliance(
     sel = t.loc[missed]
     n = len(sel)
     std = sel["standard"].astype(str).to_numpy(dtype=object)
-    org = (
-        sel["organization"].fillna("").astype(str).to_numpy(dtype=object)
-        if "organization" in sel.columns
-        else np.full(n, "", dtype=object)
-    )
-    period = (
-        sel["period"].fillna("").astype(str).to_numpy(dtype=object)
-        if "period" in sel.columns
-        else np.full(n, "", dtype=object)
-    )
+    org = _text_column(sel, "organization")
+    period = _text_column(sel, "period")
     refund = (
         sel["refund_amount"].fillna(0).to_numpy(dtype=float)
         if "refund_amount" in sel.columns
@@ -219,11 +214,7 @@ def _low_scores(
     sel = frame.loc[bad]
     n = len(sel)
     items = sel[item_column].astype(str).to_numpy(dtype=object)
-    org = (
-        sel["organization"].fillna("").astype(str).to_numpy(dtype=object)
-        if "organization" in sel.columns
-        else np.full(n, "", dtype=object)
-    )
+    org = _text_column(sel, "organization")
     gap = np.abs(score[bad] - threshold) / scale * 100
     return _table(
         {
