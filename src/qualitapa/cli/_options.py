@@ -17,13 +17,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import click.shell_completion
 
+from qualitapa.errors import OptionError
+from qualitapa.i18n import LANGUAGES, check_language
 from qualitapa.io import NUMBER_CONVENTIONS
 
 __all__ = [
     "DIR",
     "FILE",
     "READ_OPTIONS",
+    "LanguageType",
     "choice_option",
     "definitions_option",
     "file_argument",
@@ -156,8 +160,40 @@ def choice_option(
     )
 
 
-#: ``--lang it|en`` (default ``it``).
-lang_option = choice_option("--lang", choices=["it", "en"], default="it")
+class LanguageType(click.ParamType):
+    """A language code: ``it``, ``en``, ``de`` or any other (``fr``, ``lld``, ``de_CH``).
+
+    Languages without a translation fall back along their chain (see
+    :func:`qualitapa.i18n.set_fallbacks`); a malformed code is a usage error.
+    """
+
+    name = "language"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return check_language(value, "--lang")
+        except OptionError as exc:
+            self.fail(str(exc), param, ctx)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        return [
+            click.shell_completion.CompletionItem(c) for c in LANGUAGES if c.startswith(incomplete)
+        ]
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(LANGUAGES) + "|...]"
+
+
+#: ``--lang it|en|de|...`` (default ``it``): the language of labels and messages.
+lang_option = click.option(
+    "--lang",
+    type=LanguageType(),
+    default="it",
+    show_default=True,
+    help="Language of the output: it, en, de or another code (falls back to Italian).",
+)
 
 
 def names(text: str) -> list[str]:
