@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from qualitapa import Text
-from qualitapa.errors import DataError, DefinitionError, UnknownItemError
+from qualitapa.errors import DataError, DefinitionError, OptionError, UnknownItemError
 from qualitapa.indicators import (
     COMPUTE_COLUMNS,
     IndicatorDefinition,
@@ -230,7 +230,7 @@ def test_missing_columns(registry) -> None:
 
 
 def test_errors_argument_is_checked(registry) -> None:
-    with pytest.raises(ValueError, match="errors"):
+    with pytest.raises(OptionError, match="errors must be 'raise' or 'report', not 'ignore'"):
         compute(registry, RAW, errors="ignore")  # type: ignore[arg-type]
 
 

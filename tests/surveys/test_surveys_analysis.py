@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 from qualitapa import DataError
+from qualitapa.errors import OptionError
 from qualitapa.surveys import (
     Instrument,
     Question,
@@ -115,6 +116,18 @@ def test_servqual_gap_by_hand():
     assert r.loc[("dimension", ""), "gap"] == pytest.approx(-1.0)
     se = np.std([-1.5, 0, -1.5], ddof=1) / np.sqrt(3)
     assert r.loc[("dimension", ""), "se"] == pytest.approx(se)
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ({"kind": "median"}, "kind must be 'mean' or 'share', not 'median'"),
+        ({"test": "exact"}, "test must be 'parametric' or 'nonparametric', not 'exact'"),
+    ],
+)
+def test_compare_groups_refuses_an_unknown_option(counter, synthetic, option, message):
+    with pytest.raises(OptionError, match=message):
+        compare_groups(counter, synthetic, on="items", variables=["speed"], **option)
 
 
 def test_compare_two_groups_uses_welch_and_mann_whitney(counter, synthetic):

@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 
 from qualitapa import DataError
+from qualitapa.errors import OptionError
 from qualitapa.surveys import (
     Instrument,
     Question,
     Scale,
+    SurveyDimension,
     design_effect,
     distribution,
     effective_sample_size,
@@ -222,3 +224,13 @@ def test_wilson_interval_ends_exactly_at_0_and_1():
     lo, hi = wilson_interval([0, 14], [14, 14], confidence=0.5)
     assert lo[0] == 0.0
     assert hi[1] == 1.0
+
+
+@pytest.mark.parametrize("score", [score_items, score_dimensions])
+def test_an_unknown_interval_method_is_an_option_error(score):
+    inst = Instrument(
+        "c", "C", dimensions=[SurveyDimension("d", "D")],
+        questions=[Question("q", "likert", "Q", dimension="d", scale=Scale.likert(5))],
+    )  # fmt: skip
+    with pytest.raises(OptionError, match="method must be 'kish' or 'bootstrap', not 'jackknife'"):
+        score(inst, pd.DataFrame({"q": [5, 4]}), method="jackknife")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from qualitapa.indicators._resolve import (
     organization_columns,
     resolve_definitions,
 )
+from qualitapa.problems import check_option
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -197,8 +198,7 @@ def compute(
     1        parma     NaN  zero_denominator
     2       reggio     NaN  missing_variable
     """
-    if errors not in ("raise", "report"):
-        raise ValueError(f"errors must be 'raise' or 'report', not {errors!r}")
+    check_option("errors", errors, get_args(Errors))
     defs, matrix = _prepare(definitions, data, catalog, source)
     if errors == "raise" and len(matrix.problems):
         first = matrix.problems.iloc[0]

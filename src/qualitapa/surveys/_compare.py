@@ -51,13 +51,14 @@ import itertools
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from qualitapa.errors import DataError
+from qualitapa.problems import check_option
 from qualitapa.surveys._models import Instrument
 from qualitapa.surveys._scoring import item_values, respondent_scores
 from qualitapa.surveys._stats import make_groups, summarise, weights_of
@@ -257,10 +258,8 @@ def _check_options(
     """Raise on a missing grouping column or an unknown or impossible option."""
     if by not in responses.columns:
         raise DataError("grouping column is missing", column=by)
-    if kind not in ("mean", "share"):
-        raise ValueError(f"kind must be 'mean' or 'share', not {kind!r}")
-    if test not in ("parametric", "nonparametric"):
-        raise ValueError(f"test must be 'parametric' or 'nonparametric', not {test!r}")
+    check_option("kind", kind, get_args(GroupStatistic))
+    check_option("test", test, get_args(GroupTest))
     if weights is not None and kind == "mean" and test == "nonparametric":
         raise DataError(
             "rank-based tests (Mann-Whitney, Kruskal-Wallis) are not defined with survey "

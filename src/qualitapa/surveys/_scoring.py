@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ from scipy import stats
 
 from qualitapa.errors import DataError
 from qualitapa.models import Text
+from qualitapa.problems import check_option
 from qualitapa.surveys._models import OVERALL, Instrument, Question, QuestionType, _format_code
 from qualitapa.surveys._stats import (
     Groups,
@@ -173,8 +174,7 @@ def score_items(
     >>> r[["n", "mean", "index", "top_box"]].round(3).to_dict("records")
     [{'n': 4, 'mean': 3.8, 'index': 70.0, 'top_box': 0.8}]
     """
-    if method not in ("kish", "bootstrap"):
-        raise ValueError(f"method must be 'kish' or 'bootstrap', not {method!r}")
+    check_option("method", method, get_args(IntervalMethod))
     qs = _questions(instrument, questions)
     groups = make_groups(responses, by)
     w = weights_of(responses, weights)
@@ -435,8 +435,7 @@ def score_dimensions(
     1         b   25.0     3.0
     2   overall   37.5     NaN
     """
-    if method not in ("kish", "bootstrap"):
-        raise ValueError(f"method must be 'kish' or 'bootstrap', not {method!r}")
+    check_option("method", method, get_args(IntervalMethod))
     dims = list(instrument.dimension_items())
     if not dims:
         raise DataError("the instrument has no scored items in dimensions")
