@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("matplotlib")
+
+from matplotlib.colors import to_hex
+from matplotlib.text import Text
 
 from qualitapa.reporting import _charts as charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 CITIES = ["Trento", "Milano", "Torino", "Genova", "Venezia", "Bergamo", "Bolzano", "Modena"]
+QUADRANTS = ["Possibile eccesso", "Mantenere il buon lavoro", "Bassa priorità", "Concentrarsi qui"]
+# Okabe & Ito (2008), https://jfly.uni-koeln.de/color/ (table "Color Universal Design"):
+# the eight colours written out here, not read from the module under test
+OKABE_ITO = {"#000000", "#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00",
+             "#cc79a7"}  # fmt: skip
 
 
 def _trend(names=CITIES, highlight="Bolzano", periods=(2021, 2022, 2023, 2024), **kwargs):
@@ -23,8 +34,88 @@ def _trend(names=CITIES, highlight="Bolzano", periods=(2021, 2022, 2023, 2024), 
     return charts.trend_chart(list(periods), series, median=median, highlight=highlight, **kwargs)
 
 
+def _bars(labels=CITIES, **kwargs):
+    n = len(labels)
+    return charts.bar_chart(labels, np.arange(1.0, n + 1), best=np.arange(n) == 0,
+                            highlight=np.arange(n) == n - 2, median=n / 2, target=2.0,
+                            **kwargs)  # fmt: skip
+
+
+def _ipa(x, y, labels=None, **kwargs):
+    labels = labels or [f"Domanda {i + 1}" for i in range(len(x))]
+    return charts.ipa_chart(np.asarray(x, float), np.asarray(y, float), labels,
+                            x_axis=float(np.nanmean(x)), y_axis=float(np.nanmean(y)),
+                            quadrant_names=QUADRANTS, xlabel="Importanza",
+                            ylabel="Prestazione", **kwargs)  # fmt: skip
+
+
+@functools.cache
+def _all_charts():
+    """Every chart once (rendering is the slow part; the tests only read them)."""
+    rng = np.random.default_rng(1)
+    return {
+        "trend": _trend(best="Trento", others_label="altri"),
+        "trend_few": _trend(names=CITIES[:4], highlight=None),
+        "bar": _bars(),
+        "interval": charts.interval_chart(
+            CITIES,
+            np.arange(8.0),
+            np.arange(8.0) - 1,
+            np.arange(8.0) + 1,
+            highlight=np.arange(8) == 6,
+        ),
+        "interval_groups": charts.interval_chart(
+            CITIES[:2] * 3,
+            np.arange(6.0),
+            np.arange(6.0) - 1,
+            np.arange(6.0) + 1,
+            groups=["a", "a", "b", "b", "c", "c"],
+        ),
+        "ipa": _ipa(rng.uniform(0, 1, 12), rng.uniform(50, 90, 12)),
+        "monthly": charts.monthly_chart(
+            [f"2024-{m:02d}" for m in range(1, 13)],
+            rng.integers(0, 9, 12),
+            rng.integers(0, 9, 12),
+            received_label="ricevuti",
+            answered_label="risposte",
+        ),
+        "radar": charts.radar_chart(
+            ["a", "b", "c", "d"],
+            rng.uniform(0, 100, 4),
+            previous=rng.uniform(0, 100, 4),
+            label="2024",
+            previous_label="2023",
+        ),
+    }
+
+
 def _ids(root: ET.Element) -> list[str]:
     return [e.attrib["id"] for e in root.iter() if "id" in e.attrib]
+
+
+def _legend_texts(fig) -> list[str]:
+    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+
+
+def _boxes(texts, renderer) -> np.ndarray:
+    """The texts' boxes in pixels: the text alone (an Annotation's extent adds its leader line)."""
+    return np.array([Text.get_window_extent(t, renderer).extents for t in texts]).reshape(-1, 4)
+
+
+def _overlapping(a: np.ndarray, b: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """Pairs of boxes (x0, y0, x1, y1) that overlap (within a box set when b is None)."""
+    same = b is None
+    b = a if same else b
+    hit = (
+        (a[:, None, 0] < b[None, :, 2]) & (b[None, :, 0] < a[:, None, 2])
+        & (a[:, None, 1] < b[None, :, 3]) & (b[None, :, 1] < a[:, None, 3])
+    )  # fmt: skip
+    if same:
+        hit = np.triu(hit, 1)
+    return list(zip(*np.nonzero(hit), strict=True))
+
+
+# --- figure_svg ---------------------------------------------------------------------------
 
 
 def test_figure_svg_is_accessible_inline_svg():
@@ -41,35 +132,30 @@ def test_figure_svg_is_accessible_inline_svg():
     assert second.text == "Minuti & secondi"
     assert root.attrib["aria-labelledby"].split() == [first.attrib["id"], second.attrib["id"]]
     # responsive: the viewBox is kept, the width follows the page
-    assert "viewBox" in root.attrib
+    assert len(root.attrib["viewBox"].split()) == 4
     assert root.attrib["width"] == "100%"
     assert "height" not in root.attrib
     # no page-wide CSS rule (matplotlib's "*{...}" would restyle the whole report)
     assert root.find(f".//{SVG}style") is None
-    # text stays text: the city names are <text> elements
+    # text stays text: the highlighted city's name is a <text> element
     texts = {"".join(t.itertext()) for t in root.iter(f"{SVG}text")}
     assert "Bolzano" in texts
 
 
-def test_two_charts_on_one_page_share_no_id():
-    one = charts.figure_svg(_trend(), title="A", description="a")
-    # the same drawing twice with different titles, and another chart
-    two = charts.figure_svg(_trend(), title="B", description="b")
-    bars = charts.figure_svg(
-        charts.bar_chart(CITIES, np.arange(8.0), best=np.eye(8, dtype=bool)[0],
-                         highlight=np.eye(8, dtype=bool)[6], median=3.5),
-        title="C", description="c",
-    )  # fmt: skip
-    page = ET.fromstring(f"<body xmlns='http://www.w3.org/1999/xhtml'>{one}{two}{bars}</body>")
+def test_charts_on_one_page_share_no_id():
+    svgs = [charts.figure_svg(fig, title=name, description=name)
+            for name, fig in _all_charts().items()]  # fmt: skip
+    # the same drawing again under another title
+    svgs.append(charts.figure_svg(_trend(best="Trento", others_label="altri"), title="x",
+                                  description="x"))  # fmt: skip
+    page = ET.fromstring(f"<body xmlns='http://www.w3.org/1999/xhtml'>{''.join(svgs)}</body>")
     ids = _ids(page)
-    assert len(ids) > 30
+    assert len(ids) > 100
     assert len(ids) == len(set(ids))
     # every reference points to an id of its own chart
     for svg in page.iter(f"{SVG}svg"):
         own = set(_ids(svg))
-        body = ET.tostring(svg, encoding="unicode")
-
-        refs = re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', body)
+        refs = re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', ET.tostring(svg, encoding="unicode"))
         assert refs
         assert {a or b for a, b in refs} <= own
 
@@ -78,8 +164,7 @@ def test_figure_svg_same_chart_twice_with_prefixes():
     fig = _trend()
     a = charts.figure_svg(fig, title="A", description="a", id_prefix="one")
     b = charts.figure_svg(fig, title="A", description="a", id_prefix="two")
-    page = ET.fromstring(f"<body>{a}{b}</body>")
-    ids = _ids(page)
+    ids = _ids(ET.fromstring(f"<body>{a}{b}</body>"))
     assert len(ids) == len(set(ids))
     with pytest.raises(ValueError, match="id_prefix"):
         charts.figure_svg(fig, title="A", description="a", id_prefix='x" onload="')
@@ -92,20 +177,249 @@ def test_figure_svg_is_deterministic():
 
 
 def test_text_from_data_is_escaped():
-    names = ["<script>alert(1)</script>", "Trento & Rovereto", 'Bol"zano']
-    svg = charts.figure_svg(
-        _trend(names=names, highlight=names[0]), title="<b>x</b>", description="</desc><script>"
-    )
+    names = ["<script>alert(1)</script>", "Trento & Rovereto", 'Bol"zano', "Merano"]
+    svg = charts.figure_svg(_bars(names), title="<b>x</b>", description="</desc><script>")
     assert "<script" not in svg
     assert "<b>" not in svg
     root = ET.fromstring(str(svg))
     assert root.find(f".//{SVG}script") is None
     texts = {"".join(t.itertext()) for t in root.iter(f"{SVG}text")}
-    assert "<script>alert(1)</script>" in texts
-    assert "Trento & Rovereto" in texts
+    assert {"<script>alert(1)</script>", "Trento & Rovereto", 'Bol"zano'} <= texts
+    assert root.find(f"{SVG}desc").text == "</desc><script>"
 
 
 def test_figure_img_still_works():
     img = charts.figure_img(_trend(), 'a "quoted" alt')
     assert img.startswith('<img class="chart" alt="a &quot;quoted&quot; alt" src="data:image/svg')
     assert charts.figure_img(_trend(), "x", fmt="png").count("image/png") == 1
+
+
+# --- palette, markers, legends ------------------------------------------------------------
+
+
+def _colours(fig) -> set[str]:
+    """Every stroke and fill colour drawn in the figure's axes (legends excluded)."""
+    out: set[str] = set()
+    for ax in fig.axes:
+        for line in ax.lines:
+            out |= {to_hex(line.get_color()), to_hex(line.get_markerfacecolor())}
+        for patch in ax.patches:
+            if patch.get_fill():
+                out.add(to_hex(patch.get_facecolor()))
+        for coll in ax.collections:
+            out |= {to_hex(c) for c in coll.get_facecolor()}
+            out |= {to_hex(c) for c in coll.get_edgecolor()}
+        for text in ax.texts:
+            out.add(to_hex(text.get_color()))
+    return out
+
+
+@pytest.mark.parametrize("name", list(_all_charts()))
+def test_categorical_colours_are_okabe_ito(name):
+    fig = _all_charts()[name]
+    colours = _colours(fig)
+    greys = {c for c in colours if c[1:3] == c[3:5] == c[5:7]}  # neutral: not a category
+    assert colours - greys <= OKABE_ITO, colours - greys - OKABE_ITO
+    assert colours - greys  # something is coloured
+
+
+@pytest.mark.parametrize("name", ["trend", "trend_few", "monthly", "radar"])
+def test_every_line_has_markers(name):
+    fig = _all_charts()[name]
+    lines = [line for ax in fig.axes for line in ax.lines if len(line.get_xdata()) > 0]
+    assert lines
+    for line in lines:
+        assert line.get_marker() not in ("None", "", " ", None)
+        assert line.get_markersize() >= 3
+
+
+def test_a_single_point_is_drawn_with_a_marker_and_shows_in_the_svg():
+    series = {"Trento": np.array([np.nan, 4.0, np.nan]), "Bolzano": np.array([1.0, 2.0, 3.0])}
+    fig = charts.trend_chart([2022, 2023, 2024], series, median=np.array([1.0, 3.0, 3.0]),
+                             highlight="Trento")  # fmt: skip
+    line = next(ln for ln in fig.axes[0].lines if ln.get_label() == "Trento")
+    assert line.get_marker() == "o"
+    svg = ET.fromstring(str(charts.figure_svg(fig, title="t", description="d")))
+    # the marker of the lone point: a <use> of a marker path (matplotlib draws one per point)
+    assert len(svg.findall(f".//{SVG}use")) >= 3 + 3 + 1
+
+
+def test_trend_names_highlight_best_median_and_others():
+    fig = _trend(best="Trento", others_label="altri enti", median_label="mediana",
+                 highlight_label="Bolzano (evidenziato)")  # fmt: skip
+    assert _legend_texts(fig) == ["Bolzano (evidenziato)", "Trento", "altri enti", "mediana"]
+    lines = {ln.get_label(): ln for ln in fig.axes[0].lines}
+    assert to_hex(lines["Bolzano (evidenziato)"].get_color()) == "#d55e00"
+    assert to_hex(lines["Trento"].get_color()) == "#009e73"
+    assert to_hex(lines["mediana"].get_color()) == "#000000"
+    others = [ln for ln in fig.axes[0].lines if ln.get_label().startswith("_")]
+    assert len(others) == 6
+    assert {to_hex(ln.get_color()) for ln in others} == {charts.OTHER.lower()}
+    widths = {ln.get_linewidth() for ln in others}
+    assert max(widths) < lines["Bolzano (evidenziato)"].get_linewidth()
+    # the default label is the organization's name
+    assert _legend_texts(_trend())[0] == "Bolzano"
+
+
+def test_trend_of_a_few_organizations_names_each():
+    fig = _trend(names=CITIES[:4], highlight=None, median_label="mediana")
+    assert sorted(_legend_texts(fig)) == sorted([*CITIES[:4], "mediana"])
+    markers = [ln.get_marker() for ln in fig.axes[0].lines if ln.get_label() in CITIES]
+    assert len(set(markers)) == 4
+
+
+def test_legend_reads_row_by_row():
+    fig = _trend(names=list("abcde"), highlight=None, median_label="m")
+    legend = fig.legends[0]
+    # six entries in four columns: matplotlib fills columns first, so the handles are
+    # reordered; rows then read a b c d / e m
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts == ["a", "e", "b", "m", "c", "d"]
+
+
+def test_bar_chart_names_highlight_and_best_in_legend():
+    fig = _bars(best_label="Migliore: Trento", median_label="mediana", target_label="obiettivo")
+    assert _legend_texts(fig) == ["Bolzano", "Migliore: Trento", "mediana", "obiettivo"]
+    bold = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_fontweight() == "bold"]
+    assert bold == ["Bolzano"]
+    fig = _bars(highlight_label="Bolzano (ente evidenziato)")
+    assert _legend_texts(fig)[0] == "Bolzano (ente evidenziato)"
+
+
+def test_interval_chart_names_highlight():
+    fig = _all_charts()["interval"]
+    assert _legend_texts(fig) == ["Bolzano"]
+    groups = _all_charts()["interval_groups"]
+    assert _legend_texts(groups) == ["a", "b", "c"]
+
+
+def test_radar_legend_only_with_labels():
+    assert _legend_texts(_all_charts()["radar"]) == ["2024", "2023"]
+    assert charts.radar_chart(["a", "b", "c"], np.array([1.0, 2.0, 3.0])).legends == []
+
+
+# --- period ticks -------------------------------------------------------------------------
+
+
+def _assert_ticks_clear(fig, periods):
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+    shown = [t.get_text() for t in ticks]
+    assert shown, "no period labelled"
+    assert set(shown) <= {str(p) for p in periods}  # whole periods, no 2021.5
+    assert shown[-1] == str(periods[-1])  # the latest period is always labelled
+    rotation = ticks[0].get_rotation()
+    if rotation == 0:
+        assert _overlapping(_boxes(ticks, renderer)) == []
+    else:  # turned labels are parallel strips: their baselines must be a line height apart
+        probe = ax.text(0, 0, shown[0], fontsize=ticks[0].get_fontsize())
+        height = probe.get_window_extent(renderer).height
+        probe.remove()
+        x = np.array([ax.transData.transform((t.get_position()[0], 0))[0] for t in ticks])
+        assert np.diff(x).min() * np.sin(np.deg2rad(rotation)) >= height
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 12, 25, 40])
+def test_year_ticks_never_run_together(n):
+    periods = list(range(2025 - n, 2025))
+    series = {c: np.arange(n, dtype=float) for c in CITIES[:3]}
+    fig = charts.trend_chart(periods, series, median=np.arange(n, dtype=float))
+    fig.draw_without_rendering()
+    _assert_ticks_clear(fig, periods)
+
+
+@pytest.mark.parametrize("n", [6, 24, 36])
+def test_month_ticks_never_run_together(n):
+    periods = [f"{2022 + m // 12}-{m % 12 + 1:02d}" for m in range(n)]
+    fig = charts.monthly_chart(periods, np.ones(n), None, received_label="r", answered_label="a")
+    fig.draw_without_rendering()
+    _assert_ticks_clear(fig, periods)
+
+
+# --- IPA ----------------------------------------------------------------------------------
+
+
+def _ipa_clear(fig) -> None:
+    """Labels overlap no other label, no point, no quadrant name, and stay in the plot."""
+    ax = fig.axes[0]
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.texts if t.get_label() == "_ipa_label"]
+    names = [t for t in ax.texts if t.get_text() and t.get_label() != "_ipa_label"]
+    assert len(names) == 4
+    lab = _boxes(labels, renderer)
+    assert _overlapping(lab) == []
+    assert _overlapping(lab, _boxes(names, renderer)) == []
+    points = np.vstack([c.get_offsets() for c in ax.collections]).reshape(-1, 2)
+    px = ax.transData.transform(points)
+    r = np.sqrt(42) / 2 * fig.dpi / 72  # the marker's radius in pixels
+    marks = np.column_stack([px - r, px + r])
+    assert _overlapping(lab, marks) == []
+    # quadrant names sit in bands free of points
+    assert _overlapping(_boxes(names, renderer), marks) == []
+    frame = ax.get_window_extent(renderer).extents
+    assert (lab[:, :2] >= frame[:2] - 0.5).all()
+    assert (lab[:, 2:] <= frame[2:] + 0.5).all()
+
+
+def test_ipa_labels_numbered_with_a_key_and_clear_of_each_other():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(0.5, 0.05, 13), rng.normal(75, 3, 13)
+    x[4], y[4] = x[3], y[3]  # two points on top of each other
+    labels = [f"Domanda numero {i + 1} sul servizio" for i in range(13)]
+    fig = _ipa(x, y, labels, key_title="Domande")
+    _ipa_clear(fig)
+    numbers = sorted(int(t.get_text()) for t in fig.axes[0].texts if t.get_label() == "_ipa_label")
+    assert numbers == list(range(1, 14))
+    key = "\n".join(t.get_text() for t in fig.axes[1].texts)
+    assert "1. Domanda numero 1 sul servizio" in key
+    assert "13. Domanda numero 13" in key.replace("\n     ", " ")
+
+
+def test_ipa_labels_as_text_clear_of_each_other():
+    x = np.array([0.3, 0.31, 0.32, 0.6, 0.45])
+    y = np.array([70.0, 70.2, 69.9, 80.0, 75.0])
+    fig = _ipa(x, y, ["Orari", "Sede", "Prenotazione", "Attesa", "Cortesia"], key=False)
+    _ipa_clear(fig)
+    assert {t.get_text() for t in fig.axes[0].texts if t.get_label() == "_ipa_label"} == {
+        "Orari", "Sede", "Prenotazione", "Attesa", "Cortesia"
+    }  # fmt: skip
+
+
+def test_ipa_leaves_out_missing_points_and_keeps_numbers():
+    fig = _ipa([0.2, np.nan, 0.5], [70.0, 80.0, 75.0], ["a", "b", "c"])
+    numbers = [t.get_text() for t in fig.axes[0].texts if t.get_label() == "_ipa_label"]
+    assert numbers == ["1", "3"]
+    assert "b" not in fig.axes[1].texts[-1].get_text()
+
+
+def test_ipa_forty_points_on_one_spot():
+    fig = _ipa(np.full(40, 0.5), np.full(40, 70.0))
+    _ipa_clear(fig)
+
+
+@pytest.mark.slow  # renders up to 40 points per example
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.1, 0.5, 0.52, 0.9]) | st.floats(0, 1),
+                  st.sampled_from([60.0, 60.5, 90.0]) | st.floats(50, 100)),
+        min_size=1,
+        max_size=40,
+    )
+)  # fmt: skip
+def test_ipa_any_points_render_with_clear_labels(points):
+    x, y = np.array(points).T
+    _ipa_clear(_ipa(x, y))
+
+
+def test_place_labels_never_overlaps_when_room_exists():
+    anchors = np.zeros((10, 2)) + 50.0
+    sizes = np.full((10, 2), 8.0)
+    centres = charts._place_labels(anchors, sizes, area=(0.0, 0.0, 200.0, 200.0),
+                                   obstacles=np.empty((0, 4)), clearance=2.0)  # fmt: skip
+    boxes = np.column_stack([centres - 4.0, centres + 4.0])
+    assert _overlapping(boxes) == []
+    # nearest ring first: the first label sits next to its point
+    assert np.hypot(*(centres[0] - 50.0)) < 12
