@@ -170,7 +170,8 @@ def test_fine_tuned_scores_are_the_mean_of_the_parts() -> None:
             "targets": [None, 45],
         }
     )
-    v = validate_scores(t, require_complete=False)
+    v, problems = validate_scores(t, require_complete=False, mode="strict")
+    assert problems.empty
     # (40 + 35 + 20 + 5) / 4 = 25; (70 + 45) / 2 = 57.5
     assert v["score"].tolist() == [25.0, 57.5]
     assert v.attrs["caf_method"] == "fine_tuned"
@@ -190,7 +191,7 @@ def test_fine_tuned_incomplete_phases_and_wrong_parts() -> None:
         }
     )
     with pytest.raises(DataError) as info:
-        validate_scores(t, require_complete=False)
+        validate_scores(t, require_complete=False, mode="strict")
     cases = info.value.failure_cases
     assert info.value.row == 1
     assert info.value.column == "check"
@@ -207,13 +208,14 @@ def test_validation_collects_every_problem() -> None:
         }
     )
     with pytest.raises(DataError) as info:
-        validate_scores(t, source="scores.csv")
+        validate_scores(t, source="scores.csv", mode="strict")
     err = info.value
     assert err.source == "scores.csv"
-    assert err.row == 2
+    assert err.row == 1  # anna scored 1.1 on rows 1 and 4: both copies are named
     assert err.column == "subcriterion"
     cases = err.failure_cases
     found = set(zip(cases.row.astype("Int64"), cases.column, strict=True))
+    assert (1, "subcriterion") in found  # anna scored 1.1 twice (rows 1 and 4)
     assert (2, "subcriterion") in found  # 1.5 does not exist
     assert (3, "assessor") in found  # missing assessor
     assert (4, "subcriterion") in found  # anna scored 1.1 twice
@@ -227,7 +229,7 @@ def test_validation_collects_every_problem() -> None:
 def test_score_out_of_range_names_row_and_column() -> None:
     t = pd.DataFrame({"assessor": ["a", "a"], "subcriterion": ["1.1", "1.2"], "score": [50, 101]})
     with pytest.raises(DataError, match=r"row 2, column 'score'.*outside 0-100"):
-        validate_scores(t, require_complete=False)
+        validate_scores(t, require_complete=False, mode="strict")
 
 
 def test_not_assessed_with_a_score_is_an_error() -> None:
@@ -235,12 +237,12 @@ def test_not_assessed_with_a_score_is_an_error() -> None:
         {"assessor": ["a"], "subcriterion": ["1.1"], "score": [50], "not_assessed": ["x"]}
     )
     with pytest.raises(DataError, match="not_assessed but has a score"):
-        validate_scores(t, require_complete=False)
+        validate_scores(t, require_complete=False, mode="strict")
 
 
 def test_numeric_subcriterion_ids_from_csv_are_accepted() -> None:
     t = pd.DataFrame({"assessor": ["a", "a"], "subcriterion": [1.1, 4.6], "score": [50, 60]})
-    v = validate_scores(t, require_complete=False)
+    v, _ = validate_scores(t, require_complete=False, mode="strict")
     assert v["subcriterion"].tolist() == ["1.1", "4.6"]
     assert v["kind"].tolist() == ["enablers", "enablers"]
 

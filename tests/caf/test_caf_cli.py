@@ -102,3 +102,75 @@ def test_plan_derive_from_caf(tmp_path: Path) -> None:
     table = pd.read_csv(io.StringIO(result.output))
     assert table["id"].tolist() == ["caf-3.2"]
     assert table["impact"].tolist() == [4]
+
+
+def _office_sheet(path: Path, rows: list[str]) -> Path:
+    """A scores file as the office sample is saved: ``;``, decimal commas, CRLF."""
+    text = "assessor;subcriterion;score;not_assessed\r\n" + "\r\n".join(rows) + "\r\n"
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def test_check_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
+    bad = _office_sheet(
+        tmp_path / "autovalutazione.csv",
+        ["Rossi;1.1;28,5;", "Rossi;1.9;40;", ";1.2;tanto;", "Rossi;1.3;50;sì", "Rossi;1.1;62,5;"],
+    )
+    result = CliRunner().invoke(cli, ["caf", "check", str(bad), "--allow-incomplete",
+                                      "--format", "csv"])  # fmt: skip
+    assert result.exit_code == 1
+    assert "6 problem(s) in 5 row(s) of" in result.stderr
+    assert "cannot be consolidated" in result.stderr
+    problems = pd.read_csv(io.StringIO(result.stdout), dtype={"value": str})
+    assert list(problems.columns) == ["source", "row", "column", "value", "rule", "message"]
+    assert problems[["row", "column", "value", "rule"]].fillna("").values.tolist() == [
+        [1, "subcriterion", "1.1", "duplicate"],
+        [2, "subcriterion", "1.9", "unknown_value"],
+        [3, "assessor", "", "required"],
+        [3, "score", "tanto", "not_a_number"],
+        [4, "not_assessed", "sì", "inconsistent"],
+        [5, "subcriterion", "1.1", "duplicate"],
+    ]
+    table = CliRunner().invoke(cli, ["caf", "check", str(bad), "--allow-incomplete"])
+    assert table.exit_code == 1
+    assert "not_a_number" in table.stdout  # the table for people
+    assert "score is not a number" in table.stdout
+
+
+def test_check_of_clean_scores_exits_0(tmp_path: Path) -> None:
+    good = _office_sheet(tmp_path / "ok.csv", ["Rossi;1.1;28,5;", "Bianchi;1.1;;x"])
+    result = CliRunner().invoke(cli, ["caf", "check", str(good), "--allow-incomplete"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "no problems in 2 row(s)" in result.stderr
+    incomplete = CliRunner().invoke(cli, ["caf", "check", str(good)])
+    assert incomplete.exit_code == 1
+    assert "27 problem(s)" in incomplete.stderr  # the 27 sub-criteria nobody scored
+
+
+def test_check_with_consensus_and_missing_column(tmp_path: Path) -> None:
+    good = _office_sheet(tmp_path / "ok.csv", ["Rossi;1.1;28,5;"])
+    consensus = tmp_path / "consenso.csv"
+    consensus.write_text("subcriterion;consensus_score;rationale\n1.1;65;\n3.9;40;piano\n")
+    args = ["--allow-incomplete", "--consensus", str(consensus), "--format", "csv"]
+    result = CliRunner().invoke(cli, ["caf", "check", str(good), *args])
+    assert result.exit_code == 1
+    problems = pd.read_csv(io.StringIO(result.stdout))
+    assert problems["source"].str.endswith("consenso.csv").all()
+    assert problems[["row", "column"]].values.tolist() == [[1, "rationale"], [2, "subcriterion"]]
+    no_score = tmp_path / "no_score.csv"
+    no_score.write_text("assessor;subcriterion\nRossi;1.1\n")
+    missing = CliRunner().invoke(cli, ["caf", "check", str(no_score), "--format", "csv"])
+    assert missing.exit_code == 1
+    first = pd.read_csv(io.StringIO(missing.stdout)).iloc[0]
+    assert (first["column"], first["rule"]) == ("score", "missing_column")
+
+
+def test_score_of_unusable_scores_exits_1_with_the_problems(tmp_path: Path) -> None:
+    bad = _office_sheet(tmp_path / "bad.csv", ["Rossi;1.1;28,5;", "Rossi;1.1;120;"])
+    result = CliRunner().invoke(cli, ["caf", "score", str(bad), "--allow-incomplete"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "row 1, column 'subcriterion'" in result.stderr
+    assert "(3 problem(s):)" in result.stderr
+    assert "out_of_range" in result.stderr

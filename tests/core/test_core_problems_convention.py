@@ -33,7 +33,7 @@ def test_caf_failure_cases_are_the_core_table() -> None:
         }
     )
     with pytest.raises(DataError) as info:
-        validate_scores(t, source="caf.csv")
+        validate_scores(t, source="caf.csv", mode="strict")
     cases = info.value.failure_cases
     assert cases is not None
     assert_problems_table(cases)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from qualitapa.caf._assessment import COMMENT_COLUMNS, ENABLER_PARTS, RESULT_PARTS
 from qualitapa.caf._model import ScoringMethod, caf_model
+from qualitapa.caf._validate import COMMENT_COLUMNS, ENABLER_PARTS, RESULT_PARTS
 from qualitapa.errors import DataError
 from qualitapa.io import neutralise_formulas, write_csv
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, echo, emit, get_catalog, nothing, read_input
+from qualitapa.cli._main import cli, echo, emit, for_people, get_catalog, nothing, read_input
 from qualitapa.cli._options import (
     choice_option,
     file_argument,
@@ -86,6 +86,55 @@ def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Pat
         return
     frame = write_template(output, method=method, assessors=who, lang=lang)
     echo(f"wrote {len(frame)} row(s) to {output}", err=True)
+
+
+@caf_group.command("check")
+@file_argument("scores_path", metavar="SCORES")
+@file_option(
+    "--consensus",
+    "consensus_path",
+    help="Consensus scores to check too: subcriterion, consensus_score, rationale.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(_METHODS),
+    default=None,
+    help="Scoring method (default: fine-tuned when a PDCA column is present).",
+)
+@click.option("--allow-incomplete", is_flag=True,
+              help="Do not require all 28 sub-criteria.")  # fmt: skip
+@input_options
+@output_options
+def caf_check(
+    scores_path: Path,
+    consensus_path: Path | None,
+    method: str | None,
+    allow_incomplete: bool,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """List every problem in SCORES (CSV or xlsx); exit 1 if there is any."""
+    from qualitapa.caf import check_consensus, check_scores
+
+    scores = _scores(scores_path)
+    problems = check_scores(
+        scores, method=method, require_complete=not allow_incomplete, source=str(scores_path)
+    )
+    n_rows = f"{len(scores)} row(s) of {scores_path}"
+    if consensus_path is not None:
+        consensus = _scores(consensus_path)
+        more = check_consensus(consensus, source=str(consensus_path))
+        problems = pd.concat([problems, more], ignore_index=True) if len(more) else problems
+        n_rows += f" and {len(consensus)} of {consensus_path}"
+    if problems.empty:
+        if for_people(fmt, output):
+            echo(f"no problems in {n_rows}", err=True)
+        return
+    emit(problems, fmt, output)
+    raise nothing(
+        f"{len(problems)} problem(s) in {n_rows}: the scores cannot be consolidated until "
+        "they are fixed"
+    )
 
 
 @caf_group.command("score")
