@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # as pytest's hookspec: the models import this package
     from qualitapa.demo import DemoProfile
     from qualitapa.indicators import IndicatorDefinition, Variable
     from qualitapa.models import Dataset, Organization, PeerGroup, Service
+    from qualitapa.reporting import ReportSection
     from qualitapa.standards import Charter, QualityStandard
     from qualitapa.surveys import Instrument
 
@@ -244,4 +245,34 @@ def qualitapa_demo_profiles() -> list[DemoProfile | Override]:
                 "dea": [{"service": "libraries", "inputs": ["libraries.cost"],
                          "outputs": ["libraries.loans", "libraries.visits"]}],
             })]
+    """
+
+
+@hookspec
+def qualitapa_report_sections() -> list[ReportSection]:
+    """Return the sections this plugin adds to the HTML report.
+
+    Returns a list of :class:`qualitapa.reporting.ReportSection`: an ``id``,
+    a ``title`` (:class:`~qualitapa.models.Text`), an ``order`` among the
+    built-in sections (10-90), a ``build(ctx)`` function that turns the
+    report's inputs (``ctx.inputs``, e.g. a table the caller passed in
+    ``ReportInputs(extra={...})``) into the template's variables or returns
+    None to leave the section out, and a template: a ``template`` name
+    found in the plugin's ``templates`` folder, or its ``source`` text.
+    The report collects these from the plugins of its catalog; unlike the
+    other hooks, sections are not catalog items.
+
+    .. versionadded:: 0.2.0
+
+    Example::
+
+        from pathlib import Path
+
+        @hookimpl
+        def qualitapa_report_sections():
+            return [ReportSection(
+                id="waste", title=Text("Raccolta differenziata", "Separate collection"),
+                order=65, build=waste_context, template="waste.html.j2",
+                templates=Path(__file__).parent / "templates",
+            )]
     """

@@ -20,9 +20,14 @@ HOOKS = sorted(
 )
 
 
+#: Hooks whose results are not catalog items (the report's sections).
+NOT_CATALOG = ["qualitapa_report_sections"]
+CATALOG_HOOKS = [h for h in HOOKS if h not in NOT_CATALOG]
+
+
 def test_there_is_one_hook_per_kind():
-    assert sorted(k.hook for k in KINDS) == HOOKS
-    assert len(HOOKS) == 12
+    assert sorted(k.hook for k in KINDS) == CATALOG_HOOKS
+    assert len(CATALOG_HOOKS) == len(KINDS)
 
 
 @pytest.mark.parametrize("hook", HOOKS)
@@ -38,7 +43,7 @@ def test_hook_has_a_spec_docstring_with_an_example(hook):
     assert "@hookimpl" in doc
 
 
-@pytest.mark.parametrize("hook", HOOKS)
+@pytest.mark.parametrize("hook", CATALOG_HOOKS)
 def test_toml_plugin_implements_hook(hook):
     assert callable(getattr(TomlPlugin, hook))
 

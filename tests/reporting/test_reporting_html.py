@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 from qualitapa.composite import dea
-from qualitapa.errors import DataError
-from qualitapa.reporting import render_report, write_report
-from qualitapa.reporting._html import _indicator_view
+from qualitapa.errors import DataError, OptionError
+from qualitapa.reporting import ReportInputs, render_report, write_report
+from qualitapa.reporting._html import _context
+from qualitapa.reporting._sections._view import indicator_view
 
 CITIES = {
     "022205": "Trento", "015146": "Milano", "001272": "Torino", "010025": "Genova",
@@ -25,33 +26,42 @@ SECTION_IDS = ["headline", "indicators", "composite", "dea", "survey", "ipa", "c
                "compliance", "caf"]  # fmt: skip
 
 
+def _render(**options):
+    return render_report(ReportInputs(**options))
+
+
 def _images(page: str) -> list[bytes]:
     return [
         base64.b64decode(b) for b in re.findall(r'src="data:image/[a-z+]+;base64,([^"]+)"', page)
     ]
 
 
+def _svgs(page: str) -> list[str]:
+    return re.findall(r'<svg role="img".*?</svg>', page, flags=re.S)
+
+
 @pytest.mark.slow  # full reports with every chart (matplotlib)
 def test_full_report_has_every_section_and_chart(results, definitions):
-    page = render_report(service="registry", period=2024, definitions=definitions,
+    page = _render(service="registry", period=2024, definitions=definitions,
                          names=CITIES, organization="036023", note="Dati sintetici",
                          generated=pd.Timestamp("2025-03-01").date(), **results)  # fmt: skip
     for sid in SECTION_IDS:
-        assert f'<section id="{sid}">' in page
+        assert f'<section id="{sid}"' in page
     # charts: 3 indicators x (bar + trend), composite, DEA, survey, IPA, complaints trend, CAF radar
-    images = _images(page)
-    assert len(images) == 3 * 2 + 6
-    assert page.count("<img ") == len(images)
-    assert all(img.lstrip().startswith(b"<?xml") and b"<svg" in img for img in images)
+    # as inline SVG, each with its data table
+    assert len(_svgs(page)) == 3 * 2 + 6
+    assert "<img" not in page
+    assert page.count("<details>") == 3 * 2 + 6
     # Italian by default, labels from the Text fields
     assert '<html lang="it">' in page
     assert "Attesa media allo sportello" in page
     assert "Mediana" in page
     assert "Sintesi degli indicatori" in page
     assert "Dati sintetici" in page
-    assert "2025-03-01" in page
-    # the missing value is shown with its reason, not dropped
-    assert "missing_variable" in page
+    assert "1 marzo 2025" in page
+    # the missing value is shown with its reason as a sentence, not dropped nor as a code
+    assert "dato non disponibile: manca una delle variabili" in page
+    assert "missing_variable" not in page
     # complaint KPIs: 0.874 shown as 87,4 (Italian decimal comma)
     assert "87,4" in page
     # compliance: 1 of the 2 assessed standards met (the third has no data)
@@ -65,7 +75,7 @@ def test_full_report_has_every_section_and_chart(results, definitions):
 @pytest.mark.slow  # full reports with every chart (matplotlib)
 def test_english_report_uses_english_labels_and_png(results, definitions):
     subset = {k: results[k] for k in ("indicators", "caf", "ipa")}
-    page = render_report(service="registry", period=2024, lang="en", definitions=definitions,
+    page = _render(service="registry", period=2024, lang="en", definitions=definitions,
                          image_format="png", **subset)  # fmt: skip
     assert '<html lang="en">' in page
     assert "Mean waiting time" in page
@@ -82,12 +92,12 @@ def test_english_report_uses_english_labels_and_png(results, definitions):
 def test_user_text_is_escaped(values, definitions):
     names = {"036023": "<script>alert(1)</script>", "022205": 'Tren"to & co'}
     defs = [d for d in definitions if d.id == "registry.waiting_minutes"]
-    page = render_report(period=2024, indicators=values, definitions=defs, names=names,
+    page = _render(period=2024, indicators=values, definitions=defs, names=names,
                          organization="036023", title="<b>Title</b>", note="<i>x</i>",
                          charts=False)  # fmt: skip
-    assert "<script>" not in page
+    assert "<script" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "Tren&quot;to &amp; co" in page
+    assert "Tren&#34;to &amp; co" in page
     assert "&lt;b&gt;Title&lt;/b&gt;" in page
     assert "<b>Title</b>" not in page
     assert "&lt;i&gt;x&lt;/i&gt;" in page
@@ -95,23 +105,19 @@ def test_user_text_is_escaped(values, definitions):
 
 @pytest.mark.slow  # a report with charts (matplotlib)
 def test_script_city_name_inside_charts_is_harmless(values, definitions):
-    # the charts are images (data: URIs): nothing of the SVG text reaches the HTML markup
+    # the charts are inline SVG: the city name is escaped there too (title, legend, labels)
     names = {"036023": "<script>alert(1)</script>"}
     one = values[values.indicator == "registry.waiting_minutes"]
-    page = render_report(period=2024, indicators=one, definitions=definitions, names=names)
-    markup = re.sub(r'src="data:[^"]+"', 'src=""', page)
-    assert "<script" not in markup
-    assert len(_images(page)) == 2
+    page = _render(period=2024, indicators=one, definitions=definitions, names=names)
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert len(_svgs(page)) == 2
 
 
 def test_best_and_median_follow_polarity(values, definitions):
     # hand check on the 2024 waiting times (lower is better): the best is the minimum
-    from qualitapa.reporting._html import _Context
-
-    ctx = _Context(lang="it", period="2024", names={}, highlight=None, charts=False,
-                   image_format="svg", catalog=None,
-                   definitions={d.id: d for d in definitions}, max_bars=30)  # fmt: skip
-    view = _indicator_view(ctx, values, "registry.waiting_minutes")
+    ctx = _context(ReportInputs(period=2024, definitions=definitions, charts=False))
+    view = indicator_view(ctx, values, "registry.waiting_minutes")
     year = values[(values.period == 2024) & (values.indicator == "registry.waiting_minutes")]
     assert view.current["organization"].iloc[0] == year.loc[year.value.idxmin(), "organization"]
     assert view.current["best"].sum() == 1
@@ -119,7 +125,7 @@ def test_best_and_median_follow_polarity(values, definitions):
     assert view.current["rank"].tolist() == list(range(1, 9))
     assert view.current["value"].is_monotonic_increasing
     # higher is better: sorted the other way round; the missing value is last and unranked
-    share = _indicator_view(ctx, values, "registry.online_share")
+    share = indicator_view(ctx, values, "registry.online_share")
     assert share.current["value"].iloc[:7].is_monotonic_decreasing
     assert pd.isna(share.current["value"].iloc[-1])
     assert pd.isna(share.current["rank"].iloc[-1])
@@ -129,7 +135,7 @@ def test_best_and_median_follow_polarity(values, definitions):
 
 
 def test_neutral_or_unknown_polarity_marks_no_best(values):
-    page = render_report(period=2024, indicators=values, charts=False)
+    page = _render(period=2024, indicators=values, charts=False)
     assert 'class="best' not in page
 
 
@@ -137,18 +143,19 @@ def test_tables_only_without_matplotlib(monkeypatch, results, definitions):
     for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
-    page = render_report(period=2024, definitions=definitions, **results)
+    page = _render(period=2024, definitions=definitions, **results)
     assert "<img" not in page
-    assert "pip install &#x27;qualitapa[plot]&#x27;" in page
-    assert '<section id="caf">' in page
+    assert "<svg" not in page
+    assert "pip install &#39;qualitapa[plot]&#39;" in page
+    assert '<section id="caf"' in page
     assert "<table>" in page
 
 
 def test_sections_are_optional(results):
-    page = render_report(period=2024, caf=results["caf"], charts=False)
-    assert '<section id="caf">' in page
-    assert '<section id="indicators">' not in page
-    assert '<section id="dea">' not in page
+    page = _render(period=2024, caf=results["caf"], charts=False)
+    assert '<section id="caf"' in page
+    assert '<section id="indicators"' not in page
+    assert '<section id="dea"' not in page
 
 
 def test_report_accepts_a_real_dea_result():
@@ -156,7 +163,7 @@ def test_report_accepts_a_real_dea_result():
     data = pd.DataFrame({"organization": ["a", "b", "c"], "staff": [2.0, 4.0, 5.0],
                          "certificates": [4.0, 6.0, 9.0]})  # fmt: skip
     res = dea(data, inputs=["staff"], outputs=["certificates"])
-    page = render_report(period=2024, dea=res, charts=False, lang="en")
+    page = _render(period=2024, dea=res, charts=False, lang="en")
     # scores 1, 0.75, 0.9 (output/input ratios 2, 1.5, 1.8 over the best 2)
     assert ">1.000<" in page
     assert ">0.750<" in page
@@ -169,21 +176,21 @@ def test_period_filter_and_many_organizations():
     orgs = [f"{i:06d}" for i in range(100)]
     frame = pd.DataFrame({"organization": np.repeat(orgs, 2), "period": [2023, 2024] * 100,
                           "indicator": "x.y", "value": rng.uniform(0, 10, 200)})  # fmt: skip
-    page = render_report(period=2024, indicators=frame, max_bars=20, charts=False, lang="en")
+    page = _render(period=2024, indicators=frame, max_bars=20, charts=False, lang="en")
     assert "The 10 best and 10 worst of 100 organizations are shown." in page
-    assert "<td class=num>100</td>" in page  # n in the headline
+    assert '<td class="num">100</td>' in page  # n in the headline
 
 
 def test_missing_columns_are_a_data_error():
     with pytest.raises(DataError, match="indicator values need the columns"):
-        render_report(period=2024, indicators=pd.DataFrame({"organization": ["a"]}))
-    with pytest.raises(ValueError, match="unsupported language"):
-        render_report(period=2024, lang="de")
+        _render(period=2024, indicators=pd.DataFrame({"organization": ["a"]}))
+    with pytest.raises(OptionError, match="lang must be a language code"):
+        _render(period=2024, lang="German")
 
 
 def test_write_report_writes_utf8(tmp_path, results):
-    path = write_report(tmp_path / "out" / "report.html", period=2024, caf=results["caf"],
-                        charts=False)  # fmt: skip
+    path = write_report(tmp_path / "out" / "report.html",
+                        ReportInputs(period=2024, caf=results["caf"], charts=False))  # fmt: skip
     text = path.read_text(encoding="utf-8")
     assert "Autovalutazione CAF" in text
     assert "Leadership" in text
@@ -195,10 +202,9 @@ def test_indicator_without_values_says_why(values, definitions):
         value=np.where(values.indicator == "registry.online_share", np.nan, values.value),
         status=np.where(values.indicator == "registry.online_share", "zero_denominator", "ok"),
     )
-    page = render_report(period=2024, indicators=gone, definitions=definitions, lang="en")
-    assert "No values for 2024 (zero_denominator)" in page
-    # bar + trend charts for the two indicators with values only
-    assert page.count("<img ") == 4
+    page = _render(period=2024, indicators=gone, definitions=definitions, lang="en")
+    assert "zero_denominator" not in page
+    assert len(_svgs(page)) == 4
 
 
 def test_ipa_labels_come_from_the_report_services_questionnaire():
@@ -232,17 +238,17 @@ def test_ipa_labels_come_from_the_report_services_questionnaire():
         {"question": ["acc_hours"], "importance": [0.7], "performance": [64.0],
          "quadrant": ["low_priority"], "performance_axis": [67.0], "importance_axis": [0.72]}
     )  # fmt: skip
-    page = render_report(service="registry", period=2024, ipa=table, catalog=catalog, charts=False)
+    page = _render(service="registry", period=2024, ipa=table, catalog=catalog, charts=False)
     assert "Orari dello sportello" in page
     assert "Orari della biblioteca" not in page
-    by_instrument = render_report(
+    by_instrument = _render(
         period=2024, ipa=table.assign(instrument="libraries.survey"), catalog=catalog,
         charts=False,
     )  # fmt: skip
     assert "Orari della biblioteca" in by_instrument
     # the libraries questionnaire does not belong in the registry report (issue 12, defect 9)
     with pytest.raises(DataError, match="none has rows of service 'registry'"):
-        render_report(
+        _render(
             service="registry", period=2024, ipa=table.assign(instrument="libraries.survey"),
             catalog=catalog, charts=False,
         )  # fmt: skip
@@ -273,26 +279,24 @@ def test_report_ranks_with_benchmark_conventions(definitions):
     # issue 12, defect 2: the report ranked by itself and starred a local
     # indicator's only city as "best"; it now ranks with benchmark()
     from qualitapa.indicators import benchmark
-    from qualitapa.reporting._html import _Context
 
     defs = {d.id: d for d in [*definitions, _local_definition()]}
     values = _two_indicator_values()
-    ctx = _Context(lang="it", period="2024", names=CITIES, highlight=None, charts=False,
-                   image_format="svg", catalog=None, definitions=defs, max_bars=30)  # fmt: skip
-    wait = _indicator_view(ctx, values, "registry.waiting_minutes").current
+    ctx = _context(ReportInputs(period=2024, names=CITIES, definitions=defs, charts=False))
+    wait = indicator_view(ctx, values, "registry.waiting_minutes").current
     expected = benchmark(values.iloc[:3], definitions=[defs["registry.waiting_minutes"]])
     by_org = dict(zip(expected["organization"], expected["rank"], strict=True))
     assert dict(zip(wait["organization"], wait["rank"], strict=True)) == by_org
     assert wait.loc[wait["best"], "organization"].tolist() == ["022205"]
-    local = _indicator_view(ctx, values, "modena.no_show_rate").current
+    local = indicator_view(ctx, values, "modena.no_show_rate").current
     assert not local["best"].any()
     assert local["rank"].isna().all()
-    page = render_report(service="registry", period=2024, definitions=list(defs.values()),
+    page = _render(service="registry", period=2024, definitions=list(defs.values()),
                          names=CITIES, indicators=values, charts=False)  # fmt: skip
     assert "Indicatore locale: riportato per l'ente che lo misura" in html.unescape(page)
     # two cities only: no ranking and no best performer
     two = values[values["organization"] != "001272"]
-    page = render_report(service="registry", period=2024, definitions=list(defs.values()),
+    page = _render(service="registry", period=2024, definitions=list(defs.values()),
                          names=CITIES, indicators=two, charts=False)  # fmt: skip
     assert "Nessuna graduatoria: gli enti con un valore sono meno di 3." in page
     assert 'class="best"' not in page
@@ -303,7 +307,7 @@ def test_report_names_no_best_performer_when_all_are_equal(definitions):
         {"organization": ["036023", "022205", "001272"], "period": 2024,
          "indicator": "registry.waiting_minutes", "value": [10.0, 10.0, 10.0]}
     )  # fmt: skip
-    page = render_report(service="registry", period=2024, definitions=definitions,
+    page = _render(service="registry", period=2024, definitions=definitions,
                          names=CITIES, indicators=values, charts=False)  # fmt: skip
     assert "Tutti gli enti hanno lo stesso valore: nessun miglior ente." in page
     assert 'class="best"' not in page

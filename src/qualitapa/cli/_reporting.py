@@ -12,7 +12,7 @@ from qualitapa.cli._main import cli, echo, emit, get_catalog, listed, nothing, r
 from qualitapa.cli._options import DIR, FILE, choice_option, input_options, target_option
 from qualitapa.errors import DataError
 
-#: report option -> keyword of render_report.
+#: report option -> the field of qualitapa.reporting.ReportInputs.
 _SECTION_OPTIONS = {
     "values": "indicators",
     "trends": "trends",
@@ -41,7 +41,7 @@ def _section_option(name: str, what: str) -> Any:
 @cli.command("report")
 @click.option("--service", "-s", default=None, help="Service id (title, indicator selection).")
 @click.option("--period", "-p", required=True, help="The period reported on, e.g. 2024.")
-@choice_option("--lang", choices=["it", "en"], default="it", help="Language.")
+@choice_option("--lang", choices=["it", "en", "de"], default="it", help="Language.")
 @target_option("The HTML file to write.", default=Path("report.html"), show_default=True)
 @click.option(
     "--results",
@@ -84,7 +84,7 @@ def report_command(
     Give the result tables one by one, or a --results folder. Labels, units,
     polarity and city names come from the installed plugins.
     """
-    from qualitapa.reporting import read_results, write_report
+    from qualitapa.reporting import ReportInputs, read_results, write_report
 
     catalog = get_catalog()
     if service is not None:
@@ -109,11 +109,12 @@ def report_command(
     if periods and str(period) not in periods:
         raise nothing(f"no data for period {period} (periods in the tables: "
                       f"{listed(sorted(periods))})")  # fmt: skip
-    path = write_report(
-        output, service=service, period=period, lang=lang, catalog=catalog,
+    inputs = ReportInputs(
+        service=service, period=period, lang=lang, catalog=catalog,
         organization=organization, title=title, note=note, charts=not no_charts,
         image_format="png" if png else "svg", **tables,
     )  # fmt: skip
+    path = write_report(output, inputs)
     echo(f"wrote the report ({', '.join(tables)}) to {path}", err=True)
 
 

@@ -38,7 +38,7 @@ def publish(state: DemoState) -> None:
 
 
 def _report_options(state: DemoState, service: str) -> dict[str, Any]:
-    """The keyword arguments of :func:`qualitapa.reporting.write_report` for ``service``."""
+    """The fields of :class:`qualitapa.reporting.ReportInputs` for ``service``."""
     tables = state.result.tables
     kwargs: dict[str, Any] = {
         "service": service,
@@ -75,7 +75,8 @@ def reports(state: DemoState) -> None:
         if definition.parent is not None or not catalog.indicators.by_service(service):
             continue
         name = f"report-{service}-{state.period}.html"
-        rp.write_report(state.result.out / name, **_report_options(state, service))
+        inputs = rp.ReportInputs(**_report_options(state, service))
+        rp.write_report(state.result.out / name, inputs)
         state.result.files.append(name)
 
 

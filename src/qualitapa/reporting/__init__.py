@@ -1,7 +1,9 @@
 """Reports and open data: the HTML benchmark report, Frictionless data packages, Excel.
 
 * :func:`render_report` / :func:`write_report` - one self-contained HTML page
-  per service and period (charts with the ``plot`` extra), Italian or English.
+  per service and period from a :class:`ReportInputs` (charts with the
+  ``plot`` extra), in Italian, English, German...; plugins add
+  :class:`ReportSection` objects (hook ``qualitapa_report_sections``).
 * :func:`write_datapackage` / :func:`check_datapackage` - CSV files with a
   Frictionless Data ``datapackage.json`` (Table Schema), and its problems
   (:func:`validate_datapackage` is the same function under its former name).
@@ -24,8 +26,10 @@ True
 """
 
 from qualitapa.reporting._charts import ImageFormat
+from qualitapa.reporting._context import ReportContext
 from qualitapa.reporting._excel import EXCEL_MAX_ROWS, sheet_names, write_excel
-from qualitapa.reporting._html import SECTIONS, render_report, write_report
+from qualitapa.reporting._html import render_report, report_sections, write_report
+from qualitapa.reporting._inputs import SECTIONS, ReportInputs
 from qualitapa.reporting._labels import LANGUAGES, format_number
 from qualitapa.reporting._opendata import (
     LICENCES,
@@ -36,6 +40,7 @@ from qualitapa.reporting._opendata import (
     write_datapackage,
 )
 from qualitapa.reporting._schema import KNOWN_FIELDS, check_cells, field_type, infer_schema
+from qualitapa.reporting._section import ReportSection, SectionBuilder
 from qualitapa.reporting._tables import (
     ID_COLUMNS,
     RESULT_FILES,
@@ -56,6 +61,10 @@ __all__ = [
     "SECTIONS",
     "SERVICE_RESULT_FILES",
     "ImageFormat",
+    "ReportContext",
+    "ReportInputs",
+    "ReportSection",
+    "SectionBuilder",
     "check_cells",
     "check_datapackage",
     "field_type",
@@ -65,6 +74,7 @@ __all__ = [
     "infer_schema",
     "read_results",
     "render_report",
+    "report_sections",
     "resource_name",
     "sheet_names",
     "validate_datapackage",

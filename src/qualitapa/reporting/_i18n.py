@@ -1,0 +1,61 @@
+"""The report's seam with :mod:`qualitapa.i18n`: translator, units, template environments."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from qualitapa.i18n import N_, Translator, template_environment, translator, unit
+
+__all__ = [
+    "PACKAGE",
+    "Translator",
+    "gettext_noop",
+    "plugin_environment",
+    "report_environment",
+    "translator",
+    "unit_of",
+]
+
+#: The package whose ``templates`` folder holds the report's templates.
+PACKAGE = "qualitapa.reporting"
+
+#: Mark a message for the catalogs without translating it (translated when shown).
+gettext_noop = N_
+
+
+def report_environment() -> jinja2.Environment:
+    """The cached Jinja2 environment of the report's own templates."""
+    return template_environment(PACKAGE)
+
+
+@functools.lru_cache(maxsize=32)
+def plugin_environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    """A sandboxed environment for the sections of plugins.
+
+    Templates are looked up in the plugins' own ``folders`` first, then in
+    the report's templates (so a plugin template can import the report's
+    macros, ``{% import "_macros.html.j2" as m with context %}``). The
+    sandbox keeps a plugin's template from reaching what it was not given;
+    autoescape and StrictUndefined as for the report's own templates.
+    """
+    own = report_environment()
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(f) for f in folders])]
+    if own.loader is not None:
+        loaders.append(own.loader)
+    return ImmutableSandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def unit_of(name: str) -> Any:
+    """The unit called ``name`` (:func:`qualitapa.i18n.unit`); None for an empty name."""
+    return unit(name) if name else None

@@ -1,0 +1,67 @@
+"""The service charter section: each standard's value against its target, met or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from qualitapa.errors import DataError
+from qualitapa.reporting._context import ReportContext
+from qualitapa.reporting._frames import is_missing, numbers, period_mask, pick
+from qualitapa.reporting._i18n import gettext_noop as _
+from qualitapa.reporting._views import Cell, table
+from qualitapa.reporting._words import reason_text
+
+__all__ = ["build"]
+
+
+def _met(ctx: ReportContext, value: Any) -> Cell:
+    if is_missing(value):
+        return Cell("–")
+    ok = bool(value) if not isinstance(value, str) else value.lower() in ("true", "1", "yes")
+    text = str(ctx.t(_("sì") if ok else _("no")))
+    return Cell(("✓ " if ok else "✗ ") + text, cls="yes" if ok else "no")
+
+
+def _target(ctx: ReportContext, standard: str, row: pd.Series) -> str:
+    std = getattr(ctx.catalog, "standards", {}).get(standard) if ctx.catalog else None
+    unit = row.get("unit") if not is_missing(row.get("unit")) else getattr(std, "unit", None)
+    target = getattr(std, "target", None) or row.get("target")
+    return ctx.target_text(target, unit)
+
+
+def build(ctx: ReportContext) -> dict[str, Any] | None:
+    """The summary sentence and the table of standards."""
+    frame = ctx.tables.get("compliance")
+    if frame is None:
+        return None
+    t = ctx.t
+    if "period" in frame.columns:
+        frame = frame.loc[period_mask(frame, ctx.period) | frame["period"].isna()]
+    std = pick(frame, "standard")
+    if std is None or "met" not in frame.columns:
+        raise DataError("the compliance table needs 'standard' and 'met' columns")
+    assessed = frame["met"].notna()
+    n_met = int(frame["met"][assessed].astype(bool).sum())
+    summary = str(t(_("Standard rispettati: {met} su {total} valutati."), met=n_met,
+                    total=int(assessed.sum())))  # fmt: skip
+    with_org = "organization" in frame.columns
+    with_refunds = "refunds_due" in frame.columns
+    columns = [(t(_("Standard")), False)] + ([(t(_("Ente")), False)] if with_org else [])
+    columns += [(t(_("Valore")), True), (t(_("Obiettivo")), False), (t(_("Rispettato")), False)]
+    columns += [(t(_("Indennizzi dovuti")), True)] if with_refunds else []
+    rows, marks = [], []
+    for _i, r in frame.iterrows():
+        unit = ctx.unit(r.get("unit") if not is_missing(r.get("unit")) else "")
+        note = reason_text(t, r.get("reason"))
+        row: list[str | Cell] = [ctx.label_of("standards", r[std])]
+        if with_org:
+            row.append(ctx.name(r["organization"]) if not is_missing(r["organization"]) else "")
+        row.append(Cell(ctx.quantity(numbers([r.get("value")])[0], unit), note=note or None))
+        row += [_target(ctx, str(r[std]), r), _met(ctx, r["met"])]
+        if with_refunds:
+            row.append(ctx.num(r["refunds_due"], 0))
+        rows.append(row)
+        marks.append("highlight" if with_org and str(r["organization"]) == ctx.highlight else "")
+    return {"summary": summary, "table": table(columns, rows, classes=marks)}

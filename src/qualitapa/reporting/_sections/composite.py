@@ -1,0 +1,107 @@
+"""The composite indices section: median rank and its uncertainty interval per organization."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import DataError
+from qualitapa.reporting import _charts as charts
+from qualitapa.reporting._context import ReportContext
+from qualitapa.reporting._frames import numbers, period_mask, pick, result_frame
+from qualitapa.reporting._i18n import gettext_noop as _
+from qualitapa.reporting._views import Chart, Table, table
+
+__all__ = ["build"]
+
+
+def _rank(ctx: ReportContext, value: Any) -> str:
+    """A rank as an integer (a median of ranks may be a half: one decimal then)."""
+    x = float(value) if value is not None and not pd.isna(value) else np.nan
+    if not np.isfinite(x):
+        return "–"
+    return str(int(x)) if x.is_integer() else ctx.num(x, 1)
+
+
+def _table(ctx: ReportContext, sub: pd.DataFrame, cols: dict[str, str | None]) -> Table:
+    t = ctx.t
+    keys = [("score", _("Punteggio")), ("rank", _("Posizione")),
+            ("median", _("Posizione mediana"))]  # fmt: skip
+    present = [(str(cols[k]), label) for k, label in keys if cols[k] is not None]
+    org, low, high = str(cols["org"]), cols["low"], cols["high"]
+    columns = [(t(_("Ente")), False), *((t(label), True) for _c, label in present)]
+    if low is not None and high is not None:
+        columns.append((t(_("Intervallo posizioni (5°-95°)")), True))
+    rows = []
+    for _i, r in sub.iterrows():
+        row = [ctx.name(r[org])]
+        row += [ctx.num(r[c]) if c == cols["score"] else _rank(ctx, r[c]) for c, _l in present]
+        if low is not None and high is not None:
+            row.append(f"{_rank(ctx, r[low])}–{_rank(ctx, r[high])}")
+        rows.append(row)
+    marks = ["highlight" if str(o) == ctx.highlight else "" for o in sub[org]]
+    return table(columns, rows, classes=marks)
+
+
+def _chart(ctx: ReportContext, sub: pd.DataFrame, cols: dict[str, str | None], label: str,
+           data: Table) -> Chart | None:  # fmt: skip
+    centre_col = cols["median"] or cols["rank"]
+    low, high = cols["low"], cols["high"]
+    if not (centre_col and low and high) or len(sub) < 2:
+        return None
+    t = ctx.t
+    org = str(cols["org"])
+    names = [ctx.name(o) for o in sub[org]]
+    title = label
+    mine = sub.loc[sub[org].astype(str) == ctx.highlight]
+    description = str(t(_("Posizioni di {n} enti: 1 è la migliore."), n=len(sub)))
+    if len(mine):
+        title += " – " + str(t(_("in evidenza {name}"), name=ctx.name(ctx.highlight)))
+        description += " " + str(t(_("{name}: posizione mediana {rank}, tra {low} e {high}."),
+                                   name=ctx.name(ctx.highlight),
+                                   rank=_rank(ctx, mine[centre_col].iloc[0]),
+                                   low=_rank(ctx, mine[low].iloc[0]),
+                                   high=_rank(ctx, mine[high].iloc[0])))  # fmt: skip
+    build = functools.partial(
+        charts.interval_chart, names, numbers(sub[centre_col]), numbers(sub[low]),
+        numbers(sub[high]), xlabel=str(t(_("Posizione"))),
+        highlight=(sub[org].astype(str) == ctx.highlight).to_numpy(),
+    )  # fmt: skip
+    caption = str(t(_("Posizione mediana e intervallo 5°-95° percentile delle posizioni "
+                      "nell'analisi di incertezza")))  # fmt: skip
+    return ctx.chart(build, title=title, description=description, caption=caption, data=data)
+
+
+def build(ctx: ReportContext) -> dict[str, Any] | None:
+    """One group per composite index: the chart of ranks and the table."""
+    given = ctx.tables.get("composite")
+    if given is None:
+        return None
+    frame = result_frame(given, "ranks", "composite must be an UncertaintyResult or a DataFrame")
+    frame = frame.loc[period_mask(frame, ctx.period)]
+    cols = {
+        "org": pick(frame, "organization"),
+        "score": pick(frame, "score", "index", "value", "composite_score"),
+        "rank": pick(frame, "rank"),
+        "median": pick(frame, "median_rank", "rank_median", "rank_p50"),
+        "low": pick(frame, "rank_p05", "rank_low", "rank_q05", "rank_lo", "p05"),
+        "high": pick(frame, "rank_p95", "rank_high", "rank_q95", "rank_hi", "p95"),
+    }
+    if cols["org"] is None:
+        raise DataError("the composite table needs an 'organization' column", column="organization")
+    group = pick(frame, "composite", "index_id")
+    ids = list(dict.fromkeys(frame[group].astype(str))) if group else [None]
+    groups = []
+    for gid in ids:
+        sub = frame if gid is None else frame.loc[frame[group].astype(str) == gid]
+        order = cols["median"] or cols["rank"] or cols["score"]
+        if order is not None:
+            sub = sub.sort_values(order, ascending=order != cols["score"], na_position="last")
+        label = ctx.label_of("composites", gid) if gid is not None else str(ctx.t(_("Indice")))
+        data = _table(ctx, sub, cols)
+        groups.append({"label": label if gid is not None else None,
+                       "chart": _chart(ctx, sub, cols, label, data), "table": data})  # fmt: skip
+    return {"groups": groups}
