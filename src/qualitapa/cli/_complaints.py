@@ -490,5 +490,3 @@ def upgrade_command(db: Path) -> None:
     with _register(db) as reg:
         version = reg.schema_version
     echo(f"{db}: schema version {version}, up to date")
-
-
