@@ -66,7 +66,7 @@ if TYPE_CHECKING:  # the models of the capabilities, which import the catalog
     from qualitapa.composite import CompositeDefinition
     from qualitapa.demo import DemoProfile
     from qualitapa.indicators import IndicatorDefinition, Variable
-    from qualitapa.standards import Charter, QualityStandard
+    from qualitapa.standards import Charter, CharterContent, QualityStandard
     from qualitapa.surveys import Instrument
 
 __all__ = [
@@ -124,6 +124,7 @@ KINDS: tuple[Kind, ...] = tuple(
         ("complaint_categories", "complaint category", "qualitapa.complaints:ComplaintCategory"),
         ("standards", "quality standard", "qualitapa.standards:QualityStandard"),
         ("charters", "service charter", "qualitapa.standards:Charter"),
+        ("charter_content", "charter content", "qualitapa.standards:CharterContent"),
         ("datasets", "dataset", "qualitapa.models:Dataset"),
         ("demo_profiles", "demo profile", "qualitapa.demo:DemoProfile"),
     ]
@@ -330,7 +331,8 @@ class Catalog:
     Attributes
     ----------
     services, organizations, peer_groups, variables, indicators, composites,
-    instruments, complaint_categories, standards, charters, datasets, demo_profiles : Collection
+    instruments, complaint_categories, standards, charters, charter_content,
+    datasets, demo_profiles : Collection
         The items of each kind by id.
     plugins : list[PluginInfo]
         The registered plugins, without the skipped ones.
@@ -359,6 +361,7 @@ class Catalog:
     complaint_categories: Collection[ComplaintCategory]
     standards: Collection[QualityStandard]
     charters: Collection[Charter]
+    charter_content: Collection[CharterContent]
     datasets: Collection[Dataset]
     demo_profiles: Collection[DemoProfile]
 

@@ -335,6 +335,10 @@ class TomlPlugin:
         return self.definitions()["charters"]
 
     @hookimpl
+    def qualitapa_charter_content(self) -> list[object]:
+        return self.definitions()["charter_content"]
+
+    @hookimpl
     def qualitapa_datasets(self) -> list[object]:
         return self.definitions()["datasets"]
 

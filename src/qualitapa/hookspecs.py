@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # as pytest's hookspec: the models import this package
     from qualitapa.indicators import IndicatorDefinition, Variable
     from qualitapa.models import Dataset, Organization, PeerGroup, Service
     from qualitapa.reporting import ReportSection
-    from qualitapa.standards import Charter, QualityStandard
+    from qualitapa.standards import Charter, CharterContent, QualityStandard
     from qualitapa.surveys import Instrument
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
@@ -204,6 +204,30 @@ def qualitapa_charters() -> list[Charter | Override]:
         @hookimpl
         def qualitapa_charters():
             return [Charter.from_mapping({...})]
+    """
+
+
+@hookspec
+def qualitapa_charter_content() -> list[CharterContent | Override]:
+    """Return a city's content of service charters: contacts, hours, channels, notes, approval.
+
+    Returns a list of :class:`qualitapa.standards.CharterContent`, one per
+    charter and organization. The charter of a service plugin is the shared
+    model; the city that adopts it says how to reach its offices, when they
+    are open, which act approved its charter and what else its citizens
+    should know.
+
+    .. versionadded:: 0.2.0
+
+    Example::
+
+        @hookimpl
+        def qualitapa_charter_content():
+            return [CharterContent.from_mapping({
+                "charter": "registry.charter", "organization": "036023",
+                "contacts": [{"label": "Ufficio anagrafe", "phone": "059 203 2000"}],
+                "channels": ["counter", "email", "pec"],
+            })]
     """
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from qualitapa import TomlPlugin
 from qualitapa.errors import DefinitionError
+from qualitapa.i18n import translator
 from qualitapa.standards import Charter, render_charter, render_html, render_markdown
 from qualitapa.testing import catalog_with
 
@@ -119,8 +120,9 @@ def test_markdown_rendering_escapes_text(catalog) -> None:  # type: ignore[no-un
     assert "# Carta dei servizi \\| Anagrafe" in md
     # the table row of the specific standard: target and refund in words
     assert (
-        "| Tempestività | Attesa allo sportello: Tempo dal ritiro del numero alla chiamata "
-        "| al massimo 20 min | specifico | 5 EUR \\+ 1 EUR ogni 10 min \\(max 20 EUR\\) |"
+        "| Attesa allo sportello: Tempo dal ritiro del numero alla chiamata "
+        "| al massimo 20 minuti | Tempestività | specifico "
+        "| 5\u00a0€ \\+ 1\u00a0€ ogni 10 minuti \\(al massimo 20\u00a0€\\) |"  # no-break spaces
     ) in md
     assert "Certificati online &lt;50%&gt;" in md
     assert "Risposta entro 30 giorni lavorativi" in md
@@ -143,12 +145,14 @@ def test_html_rendering_escapes_text(catalog) -> None:  # type: ignore[no-untype
     )
     page = render_html(charter, stds_ok, lang="en")
     assert "<script>" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
     assert page.startswith("<!DOCTYPE html>")
     assert '<html lang="en">' in page
-    assert "<td>at least 60 %</td>" in page
+    at_least = translator("en")("almeno {value}", value="60%")  # "at least 60%" with the catalog
+    assert f'<td class="target">{at_least}</td>' in page
     assert "<td>Accessibility (Multichannel accessibility)</td>" in page
-    assert "<li><strong>URP</strong>; E-mail: urp@comune.example.it</li>" in page
+    assert "<h3>URP</h3>" in page
+    assert '<a href="mailto:urp@comune.example.it">urp@comune.example.it</a>' in page
     assert render_charter(charter, stds_ok, fmt="md", lang="en").startswith("# Registry charter")
     with pytest.raises(ValueError, match="format"):
         render_charter(charter, stds_ok, fmt="pdf")

@@ -9,6 +9,7 @@ import pandas as pd
 from click.testing import CliRunner
 
 from qualitapa.cli import cli
+from qualitapa.i18n import translator
 
 TOML = """
 [[services]]
@@ -128,7 +129,8 @@ def test_charter_render(tmp_path: Path) -> None:
     assert page.exit_code == 0, page.output
     html = out.read_text(encoding="utf-8")
     assert "<h1>Registry charter</h1>" in html
-    assert "<td>at least 70</td>" in html
+    at_least = translator("en")("almeno {value}", value="70")  # "at least 70" with the catalog
+    assert f'<td class="target">{at_least}</td>' in html
     early = runner.invoke(cli, ["charter", "render", "registry", "-d", str(f["defs"]),
                                 "--on", "2024-06-01"])  # fmt: skip
     assert early.exit_code == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 import pandas as pd
@@ -210,10 +210,11 @@ def charter_list(definitions: tuple[Path, ...], fmt: str | None, output: Path | 
 @click.option(
     "--format",
     "doc_format",
-    type=click.Choice(["md", "html"]),
+    type=click.Choice(["md", "html", "pdf"]),
     default="md",
     show_default=True,
-    help="Markdown or HTML.",
+    help="Markdown, HTML (styled for screen and A4 print) or PDF (printed with a headless "
+    "Chromium; needs --output).",
 )
 @lang_option
 @click.option("--charter", "charter_id", default=None, help="The charter id, if several.")
@@ -227,13 +228,14 @@ def charter_list(definitions: tuple[Path, ...], fmt: str | None, output: Path | 
 @click.option(
     "--organization",
     default=None,
-    help="Render this organization's charter: its local standards in place of the general "
-    "ones they replace.",
+    help="Render this organization's charter (a code or a name): its contacts, hours, "
+    "channels, notes and approval, and its local standards in place of the general ones "
+    "they replace.",
 )
 @definitions_option
 def charter_render(
     service: str,
-    doc_format: CharterFormat,
+    doc_format: CharterFormat | Literal["pdf"],
     lang: str,
     charter_id: str | None,
     on_date: str | None,
@@ -241,9 +243,15 @@ def charter_render(
     organization: str | None,
     definitions: tuple[Path, ...],
 ) -> None:
-    """Render the charter of SERVICE for publication (all text escaped)."""
-    from qualitapa.standards import charters_for, render_charter
+    """Render the charter of SERVICE for publication (all text escaped).
 
+    Without --organization it is the service plugin's model charter; with it, the
+    charter as that city publishes it (its [[charter_content]]).
+    """
+    from qualitapa.standards import charters_for, print_to_pdf, render_charter
+
+    if doc_format == "pdf" and output is None:
+        raise click.UsageError("a PDF is written to a file: give -o/--output (e.g. carta.pdf)")
     catalog = catalog_for(definitions)
     if organization is not None:
         organization = catalog.resolve_organization(organization)  # a name, a code
@@ -268,6 +276,15 @@ def charter_render(
             )
         charter = in_force[0]
     text = render_charter(
-        charter, catalog.standards, fmt=doc_format, lang=lang, organization=organization
+        charter,
+        catalog.standards,
+        fmt="html" if doc_format == "pdf" else doc_format,
+        lang=lang,
+        organization=organization,
+        content=catalog.charter_content,
     )
+    if doc_format == "pdf" and output is not None:
+        print_to_pdf(text, output)
+        echo(f"wrote {output}", err=True)
+        return
     emit_text(text, output, data=False)

@@ -2,8 +2,10 @@
 
 * :class:`QualityStandard` - a standard of a service: dimension, what is
   measured, target, general or specific scope, automatic refund.
-* :class:`Charter` - the published charter; :func:`render_markdown`,
-  :func:`render_html`.
+* :class:`Charter` - the published charter (status, approval act, version);
+  :class:`CharterContent` - a city's part of it (contacts, hours, channels,
+  notes); :func:`render_charter` (HTML, Markdown) in Italian, English, German;
+  :func:`print_to_pdf` with a headless Chromium.
 * :func:`compliance` - standards against indicator values and delivery
   records; :func:`refunds_due` - the refunds owed, delivery by delivery.
 * Local standards: a standard with ``organizations`` applies to them only,
@@ -24,7 +26,9 @@ Examples
 """
 
 from qualitapa.standards._charter import (
+    ApprovalAct,
     Charter,
+    CharterStatus,
     ComplaintProcedure,
     Contact,
     ContactPoint,
@@ -37,6 +41,7 @@ from qualitapa.standards._compliance import (
     delivery_checks,
     refunds_due,
 )
+from qualitapa.standards._content import CharterContent, content_for
 from qualitapa.standards._model import (
     SUB_DIMENSIONS,
     Aggregate,
@@ -48,6 +53,7 @@ from qualitapa.standards._model import (
     StandardTarget,
     SubDimension,
 )
+from qualitapa.standards._pdf import BrowserError, find_browser, print_to_pdf
 from qualitapa.standards._render import (
     CharterFormat,
     md_escape,
@@ -63,8 +69,12 @@ __all__ = [
     "STANDARD_COLUMNS",
     "SUB_DIMENSIONS",
     "Aggregate",
+    "ApprovalAct",
+    "BrowserError",
     "Charter",
+    "CharterContent",
     "CharterFormat",
+    "CharterStatus",
     "Comparator",
     "ComplaintProcedure",
     "Contact",
@@ -79,8 +89,11 @@ __all__ = [
     "charter_standards",
     "charters_for",
     "compliance",
+    "content_for",
     "delivery_checks",
+    "find_browser",
     "md_escape",
+    "print_to_pdf",
     "refunds_due",
     "render_charter",
     "render_html",

@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from qualitapa.errors import DefinitionError
-from qualitapa.models import Text, check_id, from_mapping, to_date, to_optional_text, to_text
+from qualitapa.models import (
+    Text,
+    check_id,
+    coerce_enum,
+    from_mapping,
+    to_date,
+    to_optional_text,
+    to_text,
+)
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["Charter", "ComplaintProcedure", "Contact", "ContactPoint", "OpeningHours"]
+__all__ = [
+    "ApprovalAct",
+    "Charter",
+    "CharterStatus",
+    "ComplaintProcedure",
+    "Contact",
+    "ContactPoint",
+    "OpeningHours",
+]
 
 
 def _opt_date(value: Any) -> dt.date | None:
@@ -23,13 +40,17 @@ def _opt_date(value: Any) -> dt.date | None:
 
 @attrs.frozen
 class ContactPoint:
-    """A contact point of the service (office, phone, e-mail, PEC, address, web)."""
+    """A contact point of the service (office, phone, e-mail, PEC, address, web).
+
+    ``label`` and ``address`` are labels in one or more languages (Bolzano's
+    streets have an Italian and a German name).
+    """
 
     label: Text = attrs.field(converter=to_text)
     phone: str | None = None
     email: str | None = None
     pec: str | None = None
-    address: str | None = None
+    address: Text | None = attrs.field(default=None, converter=to_optional_text)
     web: str | None = None
 
     @classmethod
@@ -59,6 +80,128 @@ class OpeningHours:
         if isinstance(value, OpeningHours):
             return value
         return from_mapping(cls, value, kind="opening hours")
+
+
+class CharterStatus(enum.StrEnum):
+    """Where a charter stands: ``draft``, ``approved``, ``published``, ``under_revision``.
+
+    An approved or published charter names the act that approved it
+    (:class:`ApprovalAct`); one under revision stays in force while the
+    next version is prepared.
+
+    Examples
+    --------
+    >>> CharterStatus("under_revision").label.get("de")
+    'in Überarbeitung'
+    """
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    UNDER_REVISION = "under_revision"
+
+    @property
+    def label(self) -> Text:
+        """The status in words (it, en, de), as a charter shows it."""
+        return _STATUS_LABELS[self]
+
+    @property
+    def needs_approval(self) -> bool:
+        """Whether a charter with this status must name its approval act."""
+        return self in (CharterStatus.APPROVED, CharterStatus.PUBLISHED)
+
+
+_STATUS_LABELS = {
+    CharterStatus.DRAFT: Text("bozza", "draft", "Entwurf"),
+    CharterStatus.APPROVED: Text("approvata", "approved", "genehmigt"),
+    CharterStatus.PUBLISHED: Text("pubblicata", "published", "veröffentlicht"),
+    CharterStatus.UNDER_REVISION: Text("in revisione", "under revision", "in Überarbeitung"),
+}
+
+
+def _status(value: Any) -> CharterStatus:
+    return coerce_enum(CharterStatus, "status", value)
+
+
+def _version(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (bool, float)):
+        raise DefinitionError(
+            f'write the version as text, e.g. version = "{value}" (a number such as 2.10 '
+            "would lose its digits)",
+            field="version",
+        )
+    text = str(value).strip()
+    if not text or len(text) > 40 or "\n" in text:
+        raise DefinitionError('a version is a short text such as "2.1" or "2025"', field="version")
+    return text
+
+
+@attrs.frozen
+class ApprovalAct:
+    """The act that approved a charter: who, which number, when.
+
+    Rendered as *Giunta comunale, deliberazione n. 123 del 12 marzo 2025*.
+
+    Parameters
+    ----------
+    body
+        The body that approved it (``"Giunta comunale"``; a label in any
+        language: ``{ it = "Giunta comunale", de = "Stadtregierung" }``).
+    number
+        The act's number as written on it (``"123"``, ``"45/2025"``).
+    date
+        The day of the act.
+    kind
+        The kind of act, when not a resolution (*deliberazione*): e.g.
+        ``{ it = "determinazione dirigenziale" }``.
+    url
+        Where the act is published (albo pretorio, Amministrazione
+        trasparente).
+
+    Examples
+    --------
+    >>> act = ApprovalAct.coerce({"body": "Giunta comunale", "number": 123,
+    ...                           "date": "2025-03-12"})
+    >>> act.number, act.date.isoformat()
+    ('123', '2025-03-12')
+    """
+
+    body: Text = attrs.field(converter=to_text)
+    number: str = attrs.field(converter=str)
+    date: dt.date = attrs.field(converter=to_date)
+    kind: Text | None = attrs.field(default=None, converter=to_optional_text)
+    url: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not self.number.strip():
+            raise DefinitionError("the act's number must not be empty", field="number")
+        if self.url is not None and not self.url.startswith(("https://", "http://")):
+            raise DefinitionError(
+                f"the act's url must start with https:// (not {self.url!r})", field="url"
+            )
+
+    @classmethod
+    def coerce(cls, value: Any) -> ApprovalAct:
+        """Build from an ApprovalAct or a table ``{body, number, date[, kind, url]}``."""
+        if isinstance(value, ApprovalAct):
+            return value
+        return from_mapping(cls, value, kind="approval act", converters={"date": _act_date})
+
+
+def _act_date(value: Any) -> dt.date:
+    return to_date(value, field="date")
+
+
+def _approval(value: Any) -> ApprovalAct | None:
+    if value is None:
+        return None
+    try:
+        return ApprovalAct.coerce(value)
+    except DefinitionError as exc:  # name the field inside the act: approval.date
+        field = f"approval.{exc.field}" if exc.field else "approval"
+        raise DefinitionError(exc.message, field=field) from exc
 
 
 def _str_tuple(values: Any) -> tuple[str, ...]:
@@ -141,6 +284,17 @@ class Charter:
     refund_policy
         General text on refunds; the amounts come from the standards'
         refund rules.
+    status
+        A :class:`CharterStatus` (default ``draft``: a service plugin's
+        model charter); ``approved`` and ``published`` need ``approval``.
+    approval
+        The :class:`ApprovalAct` (body, number, date) that approved it.
+    version
+        The charter's version as text (``"2.1"``).
+
+    A city's contacts, opening hours, channels, notes and its own approval
+    come from :class:`CharterContent` items (``[[charter_content]]``), so
+    that the charter of a service plugin stays the shared model.
 
     Examples
     --------
@@ -164,10 +318,20 @@ class Charter:
     opening_hours: tuple[OpeningHours, ...] = attrs.field(default=(), converter=_hours)
     complaint_procedure: ComplaintProcedure | None = attrs.field(default=None, converter=_procedure)
     refund_policy: Text | None = attrs.field(default=None, converter=to_optional_text)
+    status: CharterStatus = attrs.field(default=CharterStatus.DRAFT, converter=_status)
+    approval: ApprovalAct | None = attrs.field(default=None, converter=_approval)
+    version: str | None = attrs.field(default=None, converter=_version)
 
     def __attrs_post_init__(self) -> None:
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise DefinitionError("valid_to is before valid_from", item=self.id, field="valid_to")
+        if self.status.needs_approval and self.approval is None:
+            raise DefinitionError(
+                f"a charter with status {self.status.value!r} names the act that approved it: "
+                'approval = { body = "Giunta comunale", number = "123", date = 2025-03-12 }',
+                item=self.id,
+                field="approval",
+            )
         if len(set(self.standards)) != len(self.standards):
             raise DefinitionError("a standard is listed twice", item=self.id, field="standards")
 
@@ -189,6 +353,7 @@ class Charter:
                 "contacts": _tuple_of(ContactPoint.coerce),
                 "opening_hours": _tuple_of(OpeningHours.coerce),
                 "complaint_procedure": ComplaintProcedure.coerce,
+                "approval": _approval,
             },
         )
 

@@ -126,21 +126,31 @@ SUB_DIMENSIONS: dict[QualityDimension, tuple[SubDimension, ...]] = {
 }
 
 _DIMENSION_LABELS = {
-    QualityDimension.ACCESSIBILITY: Text("Accessibilità", "Accessibility"),
-    QualityDimension.TIMELINESS: Text("Tempestività", "Timeliness"),
-    QualityDimension.TRANSPARENCY: Text("Trasparenza", "Transparency"),
-    QualityDimension.EFFECTIVENESS: Text("Efficacia", "Effectiveness"),
+    QualityDimension.ACCESSIBILITY: Text("Accessibilità", "Accessibility", "Zugänglichkeit"),
+    QualityDimension.TIMELINESS: Text("Tempestività", "Timeliness", "Rechtzeitigkeit"),
+    QualityDimension.TRANSPARENCY: Text("Trasparenza", "Transparency", "Transparenz"),
+    QualityDimension.EFFECTIVENESS: Text("Efficacia", "Effectiveness", "Wirksamkeit"),
 }
 _SUB_LABELS = {
-    SubDimension.PHYSICAL: Text("Accessibilità fisica", "Physical accessibility"),
-    SubDimension.MULTICHANNEL: Text("Accessibilità multicanale", "Multichannel accessibility"),
-    SubDimension.RESPONSIBLE_OFFICERS: Text("Responsabili", "Responsible officers"),
-    SubDimension.CONTACT_PROCEDURES: Text("Procedure di contatto", "Contact procedures"),
-    SubDimension.ANSWER_TIMES: Text("Tempistiche di risposta", "Answer times"),
-    SubDimension.CHARGES: Text("Eventuali spese a carico dell'utente", "Charges to the user"),
-    SubDimension.COMPLIANCE: Text("Conformità", "Compliance"),
-    SubDimension.RELIABILITY: Text("Affidabilità", "Reliability"),
-    SubDimension.COMPLETENESS: Text("Compiutezza", "Completeness"),
+    SubDimension.PHYSICAL: Text(
+        "Accessibilità fisica", "Physical accessibility", "Physische Zugänglichkeit"
+    ),
+    SubDimension.MULTICHANNEL: Text(
+        "Accessibilità multicanale", "Multichannel accessibility", "Zugang über mehrere Kanäle"
+    ),
+    SubDimension.RESPONSIBLE_OFFICERS: Text(
+        "Responsabili", "Responsible officers", "Verantwortliche"
+    ),
+    SubDimension.CONTACT_PROCEDURES: Text(
+        "Procedure di contatto", "Contact procedures", "Kontaktverfahren"
+    ),
+    SubDimension.ANSWER_TIMES: Text("Tempistiche di risposta", "Answer times", "Antwortzeiten"),
+    SubDimension.CHARGES: Text(
+        "Eventuali spese a carico dell'utente", "Charges to the user", "Kosten für die Nutzer"
+    ),
+    SubDimension.COMPLIANCE: Text("Conformità", "Compliance", "Konformität"),
+    SubDimension.RELIABILITY: Text("Affidabilità", "Reliability", "Zuverlässigkeit"),
+    SubDimension.COMPLETENESS: Text("Compiutezza", "Completeness", "Vollständigkeit"),
 }
 _LABELS: dict[type[_LabelledEnum], Mapping[Any, Text]] = {
     QualityDimension: _DIMENSION_LABELS,
