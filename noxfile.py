@@ -118,6 +118,20 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session
+def i18n(session: nox.Session) -> None:
+    """Re-extract the messages of src/ and update the catalogs (pybabel extract + update).
+
+    Reads babel.cfg (Python files and Jinja2 templates; the marking functions
+    are qualitapa.i18n._extract.KEYWORDS); new Italian msgids get an empty
+    translation in src/qualitapa/locale/{en,de}/LC_MESSAGES/qualitapa.po, msgids
+    no longer in the source are dropped. Then translate the empty msgstr:
+    tests/i18n/test_i18n_catalogs.py fails until every message has en and de.
+    """
+    session.install("-e", ".")
+    session.run("python", "-m", "qualitapa.i18n._extract", ".")
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Run the benchmarks in benchmarks/ (pass --quick for a small smoke run)."""
     _install_all(session)

@@ -194,8 +194,9 @@ class Translator:
         if out in (singular, plural):
             # not a plural entry in the catalogs: the two forms may be there as
             # two messages (marked one by one); the locale's rules choose
-            single = self.locale.plural_form(abs(whole)) == "one"
-            out = self._translations.gettext(singular if single else plural)
+            one, other = self._translations.gettext(singular), self._translations.gettext(plural)
+            if (one, other) != (singular, plural):
+                out = one if self.locale.plural_form(abs(whole)) == "one" else other
         return out.format(**{"n": self.number(whole, digits=0), **values})
 
     def text(self, label: Text | str | None) -> str:
