@@ -31,6 +31,10 @@ from qualitapa.surveys._stats import Groups, make_groups, summarise, weights_of
 
 __all__ = ["Quadrant", "ipa", "servqual_gap"]
 
+#: The dimension of the overall-satisfaction question(s) (the catalog's
+#: convention): by default not an attribute of the IPA but its target.
+OVERALL_DIMENSION = "overall_satisfaction"
+
 By = str | Sequence[str] | None
 
 
@@ -168,8 +172,13 @@ def ipa(
         :math:`R_{xx}^{-1} r_{xy}`), both from weighted pairwise-complete
         correlations.
     overall
-        Question id of overall satisfaction for derived importance
-        (default: the respondent's overall index over the dimensions).
+        Question id of overall satisfaction. It is never an attribute (left
+        out of the items whatever the importance) and is the target of
+        derived importance. Default: the scored items of the dimension
+        ``overall_satisfaction`` (``OVERALL_DIMENSION``, the catalog's
+        convention) when the instrument has one, their mean the target;
+        else no item is left out and the target is each respondent's mean
+        index over the dimensions.
     axes
         Where the axes cross: ``"mean"`` or ``"median"`` of the items'
         performance and importance in the group, or ``(performance,
@@ -202,13 +211,17 @@ def ipa(
     0        a         37.5       100.0   concentrate_here
     1        b         87.5        37.5  possible_overkill
     """
-    items = instrument.items()
+    targets = _overall_questions(instrument, overall)
+    items = [q for q in instrument.items() if q not in targets]
     if len(items) < 2:
-        raise DataError("importance-performance analysis needs at least two scored items")
+        raise DataError(
+            "importance-performance analysis needs at least two scored items besides "
+            "overall satisfaction"
+        )
     importance = _importance_kind(instrument, items, importance)
     groups = make_groups(responses, by)
     w = weights_of(responses, weights)
-    items, perf_x, imp_x, target = _item_matrices(instrument, responses, items, importance, overall)
+    perf_x, imp_x, target = _item_matrices(instrument, responses, items, importance, targets)
     compute = functools.partial(
         _perf_imp, perf_x=perf_x, imp_x=imp_x, target=target, groups=groups, derived=derived
     )
@@ -266,18 +279,29 @@ def _importance_kind(instrument: Instrument, items: Sequence[Question], importan
     return importance
 
 
+def _overall_questions(instrument: Instrument, overall: str | None) -> list[Question]:
+    """The overall-satisfaction questions: ``overall``, else those of OVERALL_DIMENSION."""
+    if overall is not None:
+        oq = instrument.question(overall)
+        if not oq.type.scaled:
+            raise DataError(f"overall satisfaction question {overall!r} is not scaled")
+        return [oq]
+    return instrument.items(OVERALL_DIMENSION)
+
+
 def _item_matrices(
     instrument: Instrument,
     responses: pd.DataFrame,
     items: list[Question],
     importance: str,
-    overall: str | None,
-) -> tuple[list[Question], np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """``(items, performance, importance, target)``: rescaled scores, one column per item.
+    targets: list[Question],
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """``(performance, importance, target)``: rescaled scores, one column per item.
 
     Stated importance: the importance items' scores, no target. Derived: no
-    importance matrix, and the target the importance is derived from (the
-    ``overall`` question, left out of the items, or each respondent's mean index).
+    importance matrix, and the target the importance is derived from: the
+    mean of the overall-satisfaction questions ``targets`` (one, usually),
+    else each respondent's mean index.
     """
     perf_x = np.column_stack(
         [q.scale.rescale(item_values(q, responses, reverse=True)) for q in items]  # type: ignore[union-attr]
@@ -288,23 +312,19 @@ def _item_matrices(
         imp_x = np.column_stack(
             [q.scale.rescale(item_values(q, responses)) for q in imp_qs]  # type: ignore[union-attr]
         )
-        return items, perf_x, imp_x, None
-    if overall is not None:
-        oq = instrument.question(overall)
-        if not oq.type.scaled:
-            raise DataError(f"overall satisfaction question {overall!r} is not scaled")
-        target = oq.scale.rescale(item_values(oq, responses, reverse=True))  # type: ignore[union-attr]
-        items_used = [q for q in items if q.id != overall]
+        return perf_x, imp_x, None
+    if targets:
+        tx = np.column_stack(
+            [q.scale.rescale(item_values(q, responses, reverse=True)) for q in targets]  # type: ignore[union-attr]
+        )
+        with warnings.catch_warnings():  # a respondent who answered none: NaN, no warning
+            warnings.simplefilter("ignore", RuntimeWarning)
+            target = tx[:, 0] if tx.shape[1] == 1 else np.nanmean(tx, axis=1)
     else:
         sc = respondent_scores(instrument, responses).to_numpy()
         with np.errstate(invalid="ignore"):
             target = np.nanmean(np.where(np.isnan(sc), np.nan, sc), axis=1) if sc.size else sc
-        items_used = items
-    if len(items_used) < len(items):
-        keep = [i for i, q in enumerate(items) if q.id != overall]
-        perf_x = perf_x[:, keep]
-        items = items_used
-    return items, perf_x, None, target
+    return perf_x, None, target
 
 
 def _perf_imp(
