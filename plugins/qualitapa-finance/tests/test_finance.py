@@ -5,11 +5,23 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 import pytest
-from qualitapa_finance import INVOICE_VARIABLES, invoice_variables
+from qualitapa_finance import (
+    INVOICE_PROBLEM_EXTRAS,
+    INVOICE_VARIABLES,
+    check_invoices,
+    invoice_variables,
+)
 
 from qualitapa.errors import DataError
 from qualitapa.indicators import compute
-from qualitapa.testing import assert_plugin_ok, catalog_with, load_installed_plugin
+from qualitapa.testing import (
+    CORE_COLUMNS,
+    Rule,
+    assert_plugin_ok,
+    assert_problems_table,
+    catalog_with,
+    load_installed_plugin,
+)
 
 DEMO = files("qualitapa_finance") / "demo"
 QCLUB = ["qclub"]
@@ -165,10 +177,11 @@ def test_invalid_invoices_are_reported_with_row_and_column():
     assert err.value.column == "amount"
     assert "fatture.csv, row 2, column 'amount'" in str(err.value)
     cases = err.value.failure_cases
-    assert cases[["row", "column"]].values.tolist() == [
-        [2, "amount"],
-        [4, "due_date"],
-        [6, "invoice_id"],
+    assert cases[["row", "column", "invoice"]].values.tolist() == [
+        [2, "amount", "2"],
+        [4, "due_date", "4"],
+        [5, "invoice_id", "1"],  # both copies of the number are named
+        [6, "invoice_id", "1"],
     ]
 
 
@@ -247,17 +260,17 @@ def test_composite_index_by_hand(catalog):
 
 
 def test_invoice_problems_follow_the_shared_layout():
-    from qualitapa.testing import assert_problems_table
-
     inv = _invoices()
     inv.loc[1, "amount"] = -5.0
     inv.loc[3, "due_date"] = "31/13/2024"
     with pytest.raises(DataError) as err:
         invoice_variables(inv, source="fatture.csv")
     problems = err.value.failure_cases
-    assert_problems_table(problems)
+    assert_problems_table(problems, extras=INVOICE_PROBLEM_EXTRAS)
+    assert list(problems.columns) == [*CORE_COLUMNS, "invoice"]
     assert problems[["row", "column", "rule"]].values.tolist() == [
-        [2, "amount", "out_of_range"],
-        [4, "due_date", "not_a_date"],
+        [2, "amount", Rule.OUT_OF_RANGE],
+        [4, "due_date", Rule.NOT_A_DATE],
     ]
     assert set(problems["source"]) == {"fatture.csv"}
+    pd.testing.assert_frame_equal(problems, check_invoices(inv, source="fatture.csv"))

@@ -13,18 +13,34 @@ comma 4).
 of that ratio, in the tidy ``organization, period, variable, value`` layout
 that :func:`qualitapa.indicators.compute` reads; the indicator
 ``finance.payment_timeliness`` of this plugin is their ratio.
+
+The invoices are checked as every qualitapa input is (:mod:`qualitapa.problems`):
+:func:`check_invoices` returns the problems table (``source, row, column,
+value, rule, message`` and the ``invoice`` number), :func:`validate_invoices`
+returns ``(clean, problems)`` and raises in strict mode, and
+:func:`invoice_variables` computes only from invoices without a problem,
+raising otherwise.
 """
 
 from __future__ import annotations
+
+from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from qualitapa.errors import DataError
 from qualitapa.io import require_columns
-from qualitapa.problems import Problems, Rule
+from qualitapa.problems import Problems, Rule, check_option
 
-__all__ = ["INVOICE_VARIABLES", "invoice_variables"]
+__all__ = [
+    "INVOICE_PROBLEM_EXTRAS",
+    "INVOICE_VARIABLES",
+    "check_invoices",
+    "invoice_variables",
+    "validate_invoices",
+]
 
 #: The variables :func:`invoice_variables` produces, in output order.
 INVOICE_VARIABLES = (
@@ -33,6 +49,13 @@ INVOICE_VARIABLES = (
     "finance.invoices_paid",
     "finance.invoices_paid_late",
 )
+
+#: The column the invoice problems add to :data:`qualitapa.problems.CORE_COLUMNS`:
+#: the invoice number (``invoice_id``) of the faulty row.
+INVOICE_PROBLEM_EXTRAS = ("invoice",)
+
+#: ``"lenient"``: return the clean invoices and the problems; ``"strict"``: raise on any.
+Mode = Literal["lenient", "strict"]
 
 
 def _dates(
@@ -48,7 +71,8 @@ def _dates(
         return index.to_numpy().astype("datetime64[D]"), blank, np.zeros_like(blank)
     text = raw.astype("string").str.strip()
     blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
-    parsed = pd.to_datetime(text.where(~blank, None), errors="coerce", format="mixed")
+    # ISO only: format="mixed" read 01/02/2024 (1 February in Italy) as 2 January
+    parsed = pd.to_datetime(text.where(~blank, None), errors="coerce", format="ISO8601")
     bad = parsed.isna().to_numpy(dtype=bool) & ~blank
     return parsed.to_numpy().astype("datetime64[D]"), blank, bad
 
@@ -111,14 +135,15 @@ def invoice_variables(
     Raises
     ------
     DataError
-        A required column is missing, or rows are invalid: missing
-        organization, amount missing, not a number or not positive, due
-        date missing or not a date, payment date not a date, negative or
-        non-numeric suspended days, duplicated invoice id. The error names
-        the first bad row (1-based, header excluded) and column;
-        ``failure_cases`` lists every problem, by row and column, with the
-        columns of :mod:`qualitapa.problems` (``source, row, column, value,
-        rule, message``).
+        Any problem :func:`check_invoices` finds (a missing column, a
+        missing organization, an amount missing, not a number or not
+        positive, a due date missing or not a date, a payment date not a
+        date, negative or non-numeric suspended days, an invoice number
+        listed twice): the error names the first bad row (1-based, header
+        excluded) and column; ``failure_cases`` is the whole problems table.
+        To compute from the good invoices only, take the ``clean`` table of
+        :func:`validate_invoices` (``mode="lenient"``) after reading its
+        problems.
 
     Examples
     --------
@@ -140,24 +165,17 @@ def invoice_variables(
     >>> float(v["value"].iloc[0] / v["value"].iloc[1])   # (1000*10 + 3000*-5) / 4000
     -1.25
     """
-    problems = Problems(source=source, what="invoice")
-    org, amounts, due, paid, paid_blank, sus = _read_invoices(
-        invoices,
-        problems,
-        (organization, amount, due_date, payment_date),
-        invoice_id=invoice_id,
-        suspended_days=suspended_days,
-        source=source,
-    )
+    cols = _Columns(organization, amount, due_date, payment_date, invoice_id, suspended_days)
+    parsed, problems = _checked_invoices(invoices, cols, source, lazy=True)
     problems.raise_if_any()
-
-    keep = ~paid_blank
-    days = (paid[keep] - due[keep]).astype("timedelta64[D]").astype(float) - sus[keep]
-    amt = amounts[keep]
+    keep = ~parsed.paid_blank
+    paid = parsed.paid[keep]
+    days = (paid - parsed.due[keep]).astype("timedelta64[D]").astype(float) - parsed.sus[keep]
+    amt = parsed.amounts[keep]
     grouped = pd.DataFrame(
         {
-            "organization": org.to_numpy()[keep],
-            "period": paid[keep].astype("datetime64[Y]").astype(np.int64) + 1970,
+            "organization": parsed.org.to_numpy()[keep],
+            "period": paid.astype("datetime64[Y]").astype(np.int64) + 1970,
             "finance.invoice_amount_days": amt * days,
             "finance.invoice_amount_paid": amt,
             "finance.invoices_paid": np.ones(int(keep.sum())),
@@ -181,66 +199,204 @@ def _tidy(sums: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="_o").reset_index(drop=True)
 
 
-def _read_invoices(
+def check_invoices(
     invoices: pd.DataFrame,
-    problems: Problems,
-    columns: tuple[str, str, str, str],
     *,
-    invoice_id: str | None,
-    suspended_days: str | None,
-    source: str | None,
-) -> tuple[
-    pd.Series[str],
-    npt.NDArray[np.float64],
-    npt.NDArray[np.datetime64],
-    npt.NDArray[np.datetime64],
-    npt.NDArray[np.bool_],
-    npt.NDArray[np.float64],
-]:
-    """Parse the invoices, collecting their problems.
+    organization: str = "organization",
+    amount: str = "amount",
+    due_date: str = "due_date",
+    payment_date: str = "payment_date",
+    invoice_id: str | None = "invoice_id",
+    suspended_days: str | None = None,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Every problem in a table of invoices, one row per problem.
 
-    Returns ``(organization, amount, due date, payment date, payment date
-    blank, suspended days)``.
+    The checks :func:`invoice_variables` makes before it computes; the
+    parameters are its own.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The problems table of :mod:`qualitapa.problems` (``source, row,
+        column, value, rule, message``) and ``invoice`` (the invoice number
+        of the row, when ``invoice_id`` is a column), by row; empty when the
+        invoices are clean. Rules: ``missing_column``, ``required``
+        (organization, due date), ``not_a_number`` (amount, suspended
+        days), ``out_of_range`` (amount not positive or not finite),
+        ``negative`` (suspended days), ``not_a_date`` (due or payment
+        date), ``duplicate`` (an invoice number twice in an organization:
+        every copy).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inv = pd.DataFrame({
+    ...     "organization": ["036023", "036023"], "invoice_id": ["F1", "F2"],
+    ...     "amount": ["1000", "-3"], "due_date": ["2024-03-01", "31/02/2024"],
+    ...     "payment_date": ["2024-03-11", ""]})
+    >>> check_invoices(inv, source="fatture.csv")[["row", "column", "value", "rule", "invoice"]]
+       row    column       value          rule invoice
+    0    2    amount          -3  out_of_range      F2
+    1    2  due_date  31/02/2024    not_a_date      F2
     """
-    organization, amount, due_date, payment_date = columns
-    cols = [*columns] if suspended_days is None else [*columns, suspended_days]
-    require_columns(invoices, cols, source=source)
+    cols = _Columns(organization, amount, due_date, payment_date, invoice_id, suspended_days)
+    return _checked_invoices(invoices, cols, source, lazy=True)[1].frame()
 
-    org = invoices[organization].astype("string").str.strip()
-    amounts = pd.to_numeric(invoices[amount], errors="coerce").to_numpy(dtype=float)
-    due, due_blank, due_bad = _dates(invoices, due_date)
-    paid, paid_blank, paid_bad = _dates(invoices, payment_date)
+
+def validate_invoices(  # noqa: PLR0913 - invoice_variables' six column names, then options
+    invoices: pd.DataFrame,
+    *,
+    organization: str = "organization",
+    amount: str = "amount",
+    due_date: str = "due_date",
+    payment_date: str = "payment_date",
+    invoice_id: str | None = "invoice_id",
+    suspended_days: str | None = None,
+    source: str | None = None,
+    mode: Mode = "lenient",
+    lazy: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Check a table of invoices: ``(clean, problems)``.
+
+    Parameters
+    ----------
+    invoices
+        One row per invoice. Not modified.
+    organization, amount, due_date, payment_date, invoice_id, suspended_days, source
+        As for :func:`invoice_variables`.
+    mode
+        ``"lenient"`` (default): return the invoices without a problem and
+        every problem; ``"strict"``: raise :class:`~qualitapa.errors.DataError`
+        if there is any problem.
+    lazy
+        Collect every problem before reporting (the default); ``False``
+        raises at the first check that finds one, whatever the mode.
+
+    Returns
+    -------
+    clean : pandas.DataFrame
+        The rows of ``invoices`` without a problem, as they are (same
+        columns, values and index): unpaid invoices (blank payment date)
+        included. ``invoice_variables(clean)`` computes from them.
+    problems : pandas.DataFrame
+        As :func:`check_invoices`.
+
+    Raises
+    ------
+    DataError
+        In strict mode (or with ``lazy=False``) on any problem, naming the
+        first; ``failure_cases`` is the problems table.
+    OptionError
+        ``mode`` is not ``"lenient"`` or ``"strict"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inv = pd.DataFrame({
+    ...     "organization": ["036023", "036023"], "invoice_id": ["F1", "F2"],
+    ...     "amount": [1000.0, -3.0], "due_date": ["2024-03-01", "2024-03-01"],
+    ...     "payment_date": ["2024-03-11", ""]})
+    >>> clean, problems = validate_invoices(inv)
+    >>> clean["invoice_id"].tolist(), problems["message"].tolist()
+    (['F1'], ['amount must be positive (net credit notes against their invoice)'])
+    """
+    check_option("mode", mode, ("lenient", "strict"))
+    cols = _Columns(organization, amount, due_date, payment_date, invoice_id, suspended_days)
+    parsed, problems = _checked_invoices(invoices, cols, source, lazy=lazy)
+    if mode == "strict":
+        problems.raise_if_any()
+    if len(parsed.amounts) < len(invoices):  # a column is missing: no invoice is usable
+        return invoices.iloc[:0], problems.frame()
+    bad = problems.bad_rows() - 1
+    return invoices.drop(index=invoices.index[bad]), problems.frame()
+
+
+class _Columns(NamedTuple):
+    """The column names of an invoice table."""
+
+    organization: str
+    amount: str
+    due_date: str
+    payment_date: str
+    invoice_id: str | None
+    suspended_days: str | None
+
+
+class _Parsed(NamedTuple):
+    """The invoices parsed, one array item per row."""
+
+    org: pd.Series[str]
+    amounts: npt.NDArray[np.float64]
+    due: npt.NDArray[np.datetime64]
+    paid: npt.NDArray[np.datetime64]
+    #: No payment date: the invoice is unpaid.
+    paid_blank: npt.NDArray[np.bool_]
+    #: Suspended days (0 where blank).
+    sus: npt.NDArray[np.float64]
+
+
+def _checked_invoices(
+    invoices: pd.DataFrame, cols: _Columns, source: str | None, *, lazy: bool
+) -> tuple[_Parsed, Problems]:
+    """The invoices parsed and every problem found in them."""
+    problems = Problems(source=source, what="invoice", extras=INVOICE_PROBLEM_EXTRAS, lazy=lazy)
+    names = [cols.organization, cols.amount, cols.due_date, cols.payment_date]
+    if cols.suspended_days is not None:
+        names.append(cols.suspended_days)
+    missing = [c for c in names if c not in invoices.columns]
+    for column in missing:
+        try:
+            require_columns(invoices, [column], source=source)
+        except DataError as exc:  # its message lists the columns found (and the sheets)
+            problems.add(None, column=column, rule=Rule.MISSING_COLUMN, message=exc.message)
+    if missing:  # nothing else can be checked: no row parsed
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in names})
+        return _parse(frame, cols, Problems(extras=INVOICE_PROBLEM_EXTRAS)), problems
+    return _parse(invoices, cols, problems), problems
+
+
+def _parse(invoices: pd.DataFrame, cols: _Columns, problems: Problems) -> _Parsed:
+    """Parse the invoices (which have the columns), adding their problems."""
+    org = invoices[cols.organization].astype("string").str.strip()
+    amounts = pd.to_numeric(invoices[cols.amount], errors="coerce").to_numpy(dtype=float)
+    due, due_blank, due_bad = _dates(invoices, cols.due_date)
+    paid, paid_blank, paid_bad = _dates(invoices, cols.payment_date)
     checks: list[tuple[npt.NDArray[np.bool_], str, Rule, str]] = [
-        ((org.isna() | (org == "")).to_numpy(dtype=bool), organization, Rule.REQUIRED,
+        ((org.isna() | (org == "")).to_numpy(dtype=bool), cols.organization, Rule.REQUIRED,
          "missing organization"),
-        (np.isnan(amounts), amount, Rule.NOT_A_NUMBER, "amount missing or not a number"),
-        (~np.isnan(amounts) & ~(amounts > 0), amount, Rule.OUT_OF_RANGE,
+        (np.isnan(amounts), cols.amount, Rule.NOT_A_NUMBER, "amount missing or not a number"),
+        (~np.isnan(amounts) & ~(amounts > 0), cols.amount, Rule.OUT_OF_RANGE,
          "amount must be positive (net credit notes against their invoice)"),
-        (np.isinf(amounts), amount, Rule.OUT_OF_RANGE, "amount must be a finite number"),
-        (due_blank, due_date, Rule.REQUIRED, "missing due date"),
-        (due_bad, due_date, Rule.NOT_A_DATE, "due date is not a date (use YYYY-MM-DD)"),
-        (paid_bad, payment_date, Rule.NOT_A_DATE, "payment date is not a date (use YYYY-MM-DD)"),
+        (np.isinf(amounts), cols.amount, Rule.OUT_OF_RANGE, "amount must be a finite number"),
+        (due_blank, cols.due_date, Rule.REQUIRED, "missing due date"),
+        (due_bad, cols.due_date, Rule.NOT_A_DATE, "due date is not a date (use YYYY-MM-DD)"),
+        (paid_bad, cols.payment_date, Rule.NOT_A_DATE,
+         "payment date is not a date (use YYYY-MM-DD)"),
     ]  # fmt: skip
     sus = np.zeros(len(invoices))
-    if suspended_days is not None:
-        text = invoices[suspended_days].astype("string").str.strip()
+    if cols.suspended_days is not None:
+        text = invoices[cols.suspended_days].astype("string").str.strip()
         blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
         # na_value: pandas 2.2 gives a nullable dtype for string input
         sus = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(
             dtype=float, na_value=np.nan
         )
         checks += [
-            (np.isnan(sus) & ~blank, suspended_days, Rule.NOT_A_NUMBER,
+            (np.isnan(sus) & ~blank, cols.suspended_days, Rule.NOT_A_NUMBER,
              "suspended days must be a number"),
-            (~np.isnan(sus) & (sus < 0), suspended_days, Rule.NEGATIVE,
+            (~np.isnan(sus) & (sus < 0), cols.suspended_days, Rule.NEGATIVE,
              "suspended days cannot be negative"),
         ]  # fmt: skip
         sus = np.where(np.isnan(sus), 0.0, sus)
-    if invoice_id is not None and invoice_id in invoices.columns:
-        ids = invoices[invoice_id].astype("string").str.strip()
-        dup = pd.DataFrame({"o": org, "i": ids}).duplicated(keep="first").to_numpy(dtype=bool)
-        checks.append((dup & ~ids.isna().to_numpy(dtype=bool), invoice_id, Rule.DUPLICATE,
-                       "invoice listed twice for this organization"))  # fmt: skip
+    number = None
+    if cols.invoice_id is not None and cols.invoice_id in invoices.columns:
+        ids = invoices[cols.invoice_id].astype("string").str.strip()
+        number = ids.astype(object).where(ids.notna(), None).to_numpy(dtype=object)
+        dup = pd.DataFrame({"o": org, "i": ids}).duplicated(keep=False).to_numpy(dtype=bool)
+        checks.append((dup & ~ids.isna().to_numpy(dtype=bool), cols.invoice_id, Rule.DUPLICATE,
+                       "invoice number listed more than once for this organization"))  # fmt: skip
     for mask, column, rule, message in checks:
-        problems.add(mask, column=column, value=invoices[column], rule=rule, message=message)
-    return org, amounts, due, paid, paid_blank, sus
+        problems.add(mask, column=column, value=invoices[column], rule=rule, message=message,
+                     invoice=number)  # fmt: skip
+    return _Parsed(org, amounts, due, paid, paid_blank, sus)
