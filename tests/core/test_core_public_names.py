@@ -13,13 +13,25 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "qualitapa"
 
-#: Areas, and modules of other areas, that still define `__all__` in private modules
-#: (their owners adopt the convention next). The module list only shrinks: a listed
-#: module that drops its `__all__` fails `test_the_baseline_only_shrinks`.
-AREAS_NOT_YET = ("qualitapa/caf/", "qualitapa/reporting/", "qualitapa/standards/")
+#: Where the convention is in force: these packages and core modules. An area joins
+#: when its private modules have dropped their `__all__` (caf, i18n, reporting and
+#: standards next); this list only grows.
+ADOPTED = (
+    "qualitapa/_organizations.py",
+    "qualitapa/_workbooks.py",
+    "qualitapa/_xlsx.py",
+    "qualitapa/cli/",
+    "qualitapa/complaints/",
+    "qualitapa/composite/",
+    "qualitapa/demo/",
+    "qualitapa/improvement/",
+    "qualitapa/indicators/",
+    "qualitapa/surveys/",
+)
+#: Modules of the adopted packages that other areas own and still carry an `__all__`.
+#: This list only shrinks: a module that drops its `__all__` fails
+#: `test_the_exceptions_only_shrink` until its line is deleted.
 MODULES_NOT_YET = {
-    "qualitapa/_languages.py",
-    "qualitapa/_numbers.py",
     "qualitapa/cli/_options.py",
     "qualitapa/demo/_steps_indicators.py",
     "qualitapa/demo/_steps_services.py",
@@ -28,7 +40,7 @@ MODULES_NOT_YET = {
 
 
 def not_yet(module: str) -> bool:
-    return module in MODULES_NOT_YET or module.startswith(AREAS_NOT_YET)
+    return module in MODULES_NOT_YET or not module.startswith(ADOPTED)
 
 
 def defines_all(source: str) -> bool:
@@ -66,6 +78,8 @@ def test_defines_all_finds_the_list():
 
 
 def test_private_modules_define_no_all():
+    checked = [p for p in private_modules() if not not_yet(p.relative_to(SRC).as_posix())]
+    assert len(checked) > 50
     extra = {m for m in with_all() if not not_yet(m)}
     assert not extra, (
         f"{sorted(extra)} define __all__: list the public names in the package's "
@@ -73,8 +87,7 @@ def test_private_modules_define_no_all():
     )
 
 
-def test_the_baseline_only_shrinks():
-    assert len(private_modules()) > 50
+def test_the_exceptions_only_shrink():
     present = {m for m in MODULES_NOT_YET if (SRC / m).exists()}
     gone = present - with_all()
     assert not gone, f"{sorted(gone)} no longer define __all__: delete their lines"
