@@ -27,11 +27,14 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from qualitapa.catalog import Catalog, Problem
+import attrs
+
+from qualitapa.catalog import KINDS, Catalog, Problem
 from qualitapa.errors import PluginError, QualitapaError
+from qualitapa.models import Text
 from qualitapa.plugins import DISABLE_ENV, ENTRY_POINT_GROUP, LOAD_ENV
 from qualitapa.problems import CORE_COLUMNS, Problems, Rule
 
@@ -40,11 +43,13 @@ __all__ = [
     "Problems",
     "Rule",
     "assert_plugin_ok",
+    "assert_plugin_translated",
     "assert_problems_table",
     "catalog_with",
     "check_plugin",
     "isolated_plugins",
     "load_installed_plugin",
+    "missing_translations",
 ]
 
 
@@ -136,6 +141,117 @@ def assert_plugin_ok(
     if bad:
         raise AssertionError("plugin has problems:\n" + "\n".join(f"  - {p}" for p in bad))
     return catalog_with(("plugin-under-test", plugin), installed=installed)
+
+
+def _texts(value: object, path: str, seen: set[int]) -> Iterator[tuple[str, Text]]:
+    """Every :class:`~qualitapa.models.Text` inside ``value``, with its field path."""
+    if isinstance(value, Text):
+        yield path, value
+        return
+    if isinstance(value, str | bytes | int | float) or value is None or id(value) in seen:
+        return
+    seen.add(id(value))
+    cls = type(value)
+    if attrs.has(cls):
+        for field in attrs.fields(cls):
+            sub = f"{path}.{field.name}" if path else field.name
+            yield from _texts(getattr(value, field.name), sub, seen)
+    elif isinstance(value, Mapping):
+        for key, sub_value in value.items():
+            yield from _texts(sub_value, f"{path}[{key}]", seen)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for i, sub_value in enumerate(value):
+            # name a list entry by its id or code (choices, questions) where it has one
+            key = getattr(sub_value, "id", None) or getattr(sub_value, "code", None) or i
+            yield from _texts(sub_value, f"{path}[{key}]", seen)
+
+
+def missing_translations(
+    catalog: Catalog,
+    plugin: str,
+    languages: Sequence[str] = ("en", "de"),
+    *,
+    kinds: Sequence[str] | None = None,
+) -> list[str]:
+    """The labels of ``plugin``'s items that lack one of ``languages``.
+
+    Walks every item the plugin contributes (services, indicators, questions
+    and their answer scales, standards, charters...) down through nested
+    attrs objects, lists and tables, and reports each
+    :class:`~qualitapa.models.Text` without a text of its own in one of
+    ``languages`` (a fallback to Italian does not count).
+
+    Parameters
+    ----------
+    catalog
+        A catalog holding the plugin (e.g. from :func:`catalog_with`).
+    plugin
+        The plugin's name in that catalog.
+    languages
+        Language codes every label must have besides Italian.
+    kinds
+        Collection names to look at (``"indicators"``, ``"standards"``...);
+        every kind by default.
+
+    Returns
+    -------
+    list of str
+        One line per label and language missing, e.g.
+        ``"indicator 'x.y': description lacks de"``; empty when complete.
+
+    Examples
+    --------
+    >>> from qualitapa import hookimpl, Service, Text
+    >>> class Mine:
+    ...     @hookimpl
+    ...     def qualitapa_services(self):
+    ...         return [Service("libraries", Text("Biblioteche", "Libraries"))]
+    >>> missing_translations(catalog_with(("mine", Mine())), "mine")
+    ["service 'libraries': label lacks de"]
+    """
+    found = []
+    for kind in KINDS:
+        if kinds is not None and kind.name not in kinds:
+            continue
+        coll = catalog.collection(kind.name)
+        for item_id, item in coll.items():
+            if coll.plugin_of(item_id) != plugin:
+                continue
+            for path, text in _texts(item, "", set()):
+                for lang in languages:
+                    if lang not in text.languages:
+                        found.append(f"{kind.singular} {item_id!r}: {path} lacks {lang}")
+    return found
+
+
+def assert_plugin_translated(
+    plugin: Any,
+    languages: Sequence[str] = ("en", "de"),
+    *,
+    installed: list[str] | None = None,
+    kinds: Sequence[str] | None = None,
+) -> Catalog:
+    """Fail (AssertionError) listing every label of ``plugin`` missing a language.
+
+    A report in one of ``languages`` then falls back to Italian nowhere in
+    the plugin's items (see :func:`missing_translations`, which also
+    explains ``kinds``). Returns the catalog.
+
+    Examples
+    --------
+    In a plugin's tests::
+
+        def test_every_label_in_english_and_german():
+            assert_plugin_translated(load_installed_plugin("mycity"), ("en", "de"))
+    """
+    catalog = catalog_with(("plugin-under-test", plugin), installed=installed)
+    missing = missing_translations(catalog, "plugin-under-test", languages, kinds=kinds)
+    if missing:
+        raise AssertionError(
+            f"labels without a translation ({len(missing)}):\n"
+            + "\n".join(f"  - {m}" for m in missing)
+        )
+    return catalog
 
 
 def assert_problems_table(table: Any, *, extras: Sequence[str] = ()) -> None:

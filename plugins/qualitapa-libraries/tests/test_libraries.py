@@ -8,7 +8,7 @@ import pytest
 from qualitapa.indicators import compute
 from qualitapa.models import Dimension
 from qualitapa.standards import compliance
-from qualitapa.testing import assert_plugin_ok, load_installed_plugin
+from qualitapa.testing import assert_plugin_ok, assert_plugin_translated, load_installed_plugin
 
 QCLUB_IDS = {"022205", "015146", "001272", "010025", "027042", "016024", "021008", "036023"}
 
@@ -124,3 +124,9 @@ def test_demo_data_covers_every_variable(catalog):
     assert per_user.between(5, 25).all()
     loans = ok.loc[ok["indicator"] == "libraries.loans_per_inhabitant", "value"]
     assert loans.between(0.1, 4).all()
+
+
+def test_every_label_in_english_and_german():
+    # a German (Bolzano) or English report falls back to Italian nowhere: every label of
+    # every item (questions, choices, scales, standards, refunds, charter texts...)
+    assert_plugin_translated(load_installed_plugin("libraries"), ("en", "de"), installed=["qclub"])

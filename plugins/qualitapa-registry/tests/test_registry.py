@@ -13,7 +13,7 @@ from qualitapa.indicators import compute
 from qualitapa.models import Dimension
 from qualitapa.standards import compliance
 from qualitapa.surveys import validate
-from qualitapa.testing import assert_plugin_ok, load_installed_plugin
+from qualitapa.testing import assert_plugin_ok, assert_plugin_translated, load_installed_plugin
 
 QCLUB_IDS = {"022205", "015146", "001272", "010025", "027042", "016024", "021008", "036023"}
 
@@ -205,3 +205,9 @@ def test_demo_deliveries_feed_compliance(catalog):
     assert wait["refund_amount"].sum() == pytest.approx(5.0 * late.sum())
     assert not math.isnan(float(wait["share_within"].mean()))
     assert np.isin(wait["met"].astype(object), [True, False]).all()
+
+
+def test_every_label_in_english_and_german():
+    # a German (Bolzano) or English report falls back to Italian nowhere: every label of
+    # every item (questions, choices, scales, standards, refunds, charter texts...)
+    assert_plugin_translated(load_installed_plugin("registry"), ("en", "de"), installed=["qclub"])
