@@ -21,6 +21,7 @@ import decimal
 
 import babel
 import numpy as np
+import pandas as pd
 import pytest
 
 from qualitapa.errors import OptionError
@@ -74,7 +75,10 @@ def test_number(lang, value, digits, expected):
     assert translator(lang).number(value, digits=digits) == expected
 
 
-@pytest.mark.parametrize("missing", [None, float("nan"), np.nan, decimal.Decimal("NaN")])
+@pytest.mark.parametrize(
+    "missing",
+    [None, float("nan"), np.nan, decimal.Decimal("NaN"), pd.NA, pd.NaT, np.float32("nan")],
+)
 def test_missing_numbers_read_as_a_dash(missing):
     t = translator("it")
     assert t.number(missing) == MISSING == "–"

@@ -72,20 +72,27 @@ def locale_for(lang: str) -> babel.Locale:
 
 def _decimal(value: object) -> decimal.Decimal | None:
     """``value`` as a Decimal (floats by their shortest repr); None when missing."""
-    if value is None:
-        return None
-    if isinstance(value, decimal.Decimal):
-        return None if value.is_nan() else value
-    if isinstance(value, bool):
-        return decimal.Decimal(int(value))
-    if isinstance(value, numbers.Integral):
-        return decimal.Decimal(int(value))
-    if isinstance(value, numbers.Real):
+    if isinstance(value, float) or (
+        isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)
+    ):
         x = float(value)
         if math.isnan(x):
             return None
         return decimal.Decimal(repr(x)) if math.isfinite(x) else decimal.Decimal(x)
+    if isinstance(value, numbers.Integral):
+        return decimal.Decimal(int(value))
+    if isinstance(value, decimal.Decimal):
+        return None if value.is_nan() else value
+    if value is None or _is_na(value):
+        return None
     raise OptionError(f"a number was expected, not {value!r}", option="value", value=value)
+
+
+def _is_na(value: object) -> bool:
+    """pandas' missing scalars (``pd.NA``, ``pd.NaT``)."""
+    import pandas as pd  # only for values that are not numbers
+
+    return value is pd.NA or value is pd.NaT
 
 
 def _round(value: decimal.Decimal, digits: int) -> decimal.Decimal:
@@ -147,12 +154,13 @@ class Translator:
     ('10 Minuten', '1 Arbeitstag')
     """
 
-    __slots__ = ("_translations", "lang", "locale")
+    __slots__ = ("_patterns", "_translations", "lang", "locale")
 
     def __init__(self, lang: str) -> None:
         self.lang = check_language(lang)
         self.locale = _locale(lang, fallback_chain(lang))
         self._translations = load_translations(lang)
+        self._patterns: dict[tuple[str, int], babel_numbers.NumberPattern] = {}
 
     def __repr__(self) -> str:
         return f"Translator({self.lang!r}, locale={str(self.locale)!r})"
@@ -216,15 +224,22 @@ class Translator:
     # -- numbers ------------------------------------------------------------
 
     def _pattern(
-        self, kind: Literal["decimal", "percent"], digits: int
+        self, kind: Literal["decimal", "percent", "currency"], digits: int
     ) -> babel_numbers.NumberPattern:
-        base = (
-            self.locale.decimal_formats[None]
-            if kind == "decimal"
-            else self.locale.percent_formats[None]
-        )
+        """The locale's pattern of ``kind`` with ``digits`` decimals (cached)."""
+        try:
+            return self._patterns[kind, digits]
+        except KeyError:
+            pass
+        if kind == "decimal":
+            base = self.locale.decimal_formats[None]
+        elif kind == "percent":
+            base = self.locale.percent_formats[None]
+        else:
+            base = self.locale.currency_formats["standard"]
         pattern = copy.copy(base)
         pattern.frac_prec = (digits, digits)
+        self._patterns[kind, digits] = pattern
         return pattern
 
     def number(self, value: object, digits: int | None = None) -> str:
@@ -309,9 +324,8 @@ class Translator:
             return MISSING
         if not x.is_finite():
             return self.number(value)
-        pattern = copy.copy(self.locale.currency_formats["standard"])
         d = babel_numbers.get_currency_precision(currency) if digits is None else digits
-        pattern.frac_prec = (d, d)
+        pattern = self._pattern("currency", d)
         return pattern.apply(_round(x, d), self.locale, currency=currency, currency_digits=False)
 
     def quantity(
