@@ -641,15 +641,10 @@ def ipa_chart(
         idx = np.flatnonzero(ok).tolist()
         lines = [textwrap.fill(f"{i + 1}. {labels[i]}", 44, subsequent_indent="     ")
                  for i in idx] if key else []  # fmt: skip
-        n_lines = sum(line.count("\n") + 1 for line in lines)
-        fig = _figure(9.5 if key else 7.0, max(5.2, 0.2 * n_lines + 1.6))
         if key:
-            ax, ax_key = fig.subplots(1, 2, width_ratios=[1.55, 1])
-            ax_key.set_axis_off()
-            ax_key.set_title(key_title, loc="left", fontsize=10)
-            ax_key.text(0, 1, "\n".join(lines), va="top", ha="left", fontsize=8.5,
-                        linespacing=1.45, transform=ax_key.transAxes)  # fmt: skip
+            fig, ax = _ipa_with_key(lines, key_title)
         else:
+            fig = _figure(7.0, 5.2)
             ax = fig.add_subplot()
         quadrant = np.where(y >= y_axis, np.where(x >= x_axis, 1, 0), np.where(x >= x_axis, 3, 2))
         for q, (colour, marker) in enumerate(_QUADRANT_STYLE):
@@ -671,6 +666,29 @@ def ipa_chart(
 
 
 _IPA_MARKER = 42.0  # marker area (points squared)
+_KEY_BESIDE = 26  # key lines that fit beside the plot; more go below, in two columns
+
+
+def _ipa_with_key(lines: list[str], title: str) -> tuple[Figure, Any]:
+    """A figure with the plot and the key of numbered items (beside it, or below if long)."""
+    n_lines = sum(line.count("\n") + 1 for line in lines)
+    style = {"va": "top", "ha": "left", "fontsize": 8.5, "linespacing": 1.45}
+    if n_lines <= _KEY_BESIDE:
+        fig = _figure(9.5, 5.2)
+        ax, ax_key = fig.subplots(1, 2, width_ratios=[1.55, 1])
+        columns = [lines]
+    else:
+        half = (len(lines) + 1) // 2
+        columns = [lines[:half], lines[half:]]
+        rows = max(sum(line.count("\n") + 1 for line in col) for col in columns)
+        key_height = 0.18 * rows + 0.5
+        fig = _figure(9.5, 5.2 + key_height)
+        ax, ax_key = fig.subplots(2, 1, height_ratios=[5.2, key_height])
+    ax_key.set_axis_off()
+    ax_key.set_title(title, loc="left", fontsize=10)
+    for i, col in enumerate(columns):
+        ax_key.text(0.5 * i, 1, "\n".join(col), transform=ax_key.transAxes, **style)
+    return fig, ax
 
 
 def _quadrant_names(ax: Any, quadrant_names: Sequence[str]) -> list[Any]:
