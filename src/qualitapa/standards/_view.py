@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from qualitapa.i18n import N_
 from qualitapa.models import Comparator
 from qualitapa.standards._charter import ApprovalAct, Charter, ComplaintProcedure, ContactPoint
 from qualitapa.standards._content import CharterContent, content_for
@@ -83,18 +84,18 @@ class CharterView:
     draft_notice: str
 
 
-# Channel ids -> Italian msgid (the channel's name in words).
+# Channel ids -> their name, an Italian message (N_ marks it for the catalogs).
 _CHANNELS = {
-    "counter": "sportello",
-    "phone": "telefono",
-    "email": "posta elettronica",
-    "pec": "PEC",
-    "web": "sito web",
-    "online": "servizi online",
-    "app": "app",
-    "letter": "lettera",
-    "post": "lettera",
-    "appointment": "su appuntamento",
+    "counter": N_("sportello"),
+    "phone": N_("telefono"),
+    "email": N_("posta elettronica"),
+    "pec": N_("PEC"),
+    "web": N_("sito web"),
+    "online": N_("servizi online"),
+    "app": N_("app"),
+    "letter": N_("lettera"),
+    "post": N_("lettera"),
+    "appointment": N_("sportello su appuntamento"),
 }
 
 
