@@ -167,7 +167,8 @@ def test_demo_caf_scores_are_in_the_layout_qualitapa_caf_reads(catalog):
     assert dataset.synthetic
     with dataset.path.open(encoding="utf-8") as fh:
         scores = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    clean = validate_scores(scores, source=str(dataset.path))  # complete: all 28 sub-criteria
+    clean, problems = validate_scores(scores, source=str(dataset.path), mode="strict")
+    assert problems.empty  # complete: all 28 sub-criteria
     assert clean.attrs["caf_method"] == "classical"
     assert len(clean) == 5 * 28
     assert clean["assessor"].nunique() == 5
