@@ -144,7 +144,10 @@ def test_update_adds_new_messages_and_drops_obsolete_ones(tmp_path):
     shutil.copy(ROOT / "babel.cfg", tmp_path / "babel.cfg")
     pkg = tmp_path / "src" / "qualitapa"
     (pkg / "templates").mkdir(parents=True)
-    (pkg / "mod.py").write_text('def f(t):\n    return t("Periodo"), t("Nuovo messaggio")\n')
+    (pkg / "_sections").mkdir()  # Babel's default would skip a folder starting with "_"
+    (pkg / "_sections" / "mod.py").write_text(
+        'def f(t):\n    return t("Periodo"), t("Nuovo messaggio")\n'
+    )
     (pkg / "templates" / "page.html.j2").write_text('{{ t("Dal modello") }}\n')
     for lang in ("it", "en", "de"):
         target = pkg / "locale" / lang / "LC_MESSAGES"

@@ -139,6 +139,12 @@ def _mapping(root: Path) -> tuple[list[tuple[str, str]], dict[str, dict[str, str
     return method_map, options_map
 
 
+def _directories(path: str) -> bool:
+    """Babel's default skips folders starting with ``_`` (``reporting/_sections``): not here."""
+    name = Path(path).name
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def extract_messages(root: Path | str = ".") -> Catalog:
     """The messages of the source under ``root`` (the repository), as a template catalog.
 
@@ -156,7 +162,9 @@ def extract_messages(root: Path | str = ".") -> Catalog:
     root = Path(root)
     method_map, options_map = _mapping(root)
     template = Catalog(domain=DOMAIN, project="qualitapa", fuzzy=False)
-    found = extract_from_dir(root, method_map, options_map, keywords=dict(KEYWORDS))
+    found = extract_from_dir(
+        root, method_map, options_map, keywords=dict(KEYWORDS), directory_filter=_directories
+    )
     for filename, lineno, message, comments, context in found:
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template
