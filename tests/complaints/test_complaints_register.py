@@ -131,14 +131,16 @@ def test_migration_from_version_1(tmp_path: Path) -> None:
         assert versions == [1, 2, 3]
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("readonly", [False, True])
+def test_newer_schema_is_refused(tmp_path: Path, readonly: bool) -> None:
     path = tmp_path / "new.db"
     ComplaintRegister(path).close()
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("INSERT INTO schema_version VALUES (99, 'future')")
     db.close()
-    with pytest.raises(DataError, match="schema version 99, newer"):
-        ComplaintRegister(path)
+    with pytest.raises(DataError, match=r"schema version 99, newer .* upgrade qualitapa") as err:
+        ComplaintRegister(path, readonly=readonly)
+    assert err.value.source == str(path)
 
 
 CSV = """id,kind,channel,service,category,received_at,status,answered_at,description,contact_email

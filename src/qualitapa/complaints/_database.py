@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from qualitapa.complaints._schema import SCHEMA_VERSION, inspect, migrate
+from qualitapa.complaints._schema import SCHEMA_VERSION, check_not_newer, inspect, migrate
 from qualitapa.errors import DataError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -139,8 +139,7 @@ def _prepare(
     """Check, switch to WAL and migrate a register opened for writing."""
     db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     version = _retry(lambda: inspect(db, path), deadline, path, busy_timeout)
-    if version > SCHEMA_VERSION:
-        migrate(db, path)  # raises: newer than this qualitapa
+    check_not_newer(version, path)
     if path != ":memory:":
         mode = _retry(
             lambda: db.execute("PRAGMA journal_mode = WAL").fetchone()[0],
@@ -217,12 +216,7 @@ def _connect_readonly(path: str, busy_timeout: float) -> tuple[sqlite3.Connectio
                 "file, or create one with 'qualitapa complaints init'",
                 source=path,
             )
-        if version > SCHEMA_VERSION:
-            raise DataError(
-                f"the register has schema version {version}, newer than this qualitapa "
-                f"supports ({SCHEMA_VERSION}); upgrade qualitapa",
-                source=path,
-            )
+        check_not_newer(version, path)
         if version < 2:
             raise DataError(
                 f"the register has schema version {version}, too old to read without "

@@ -260,18 +260,23 @@ def inspect(db: sqlite3.Connection, source: str) -> int:
         ) from None
 
 
+def check_not_newer(version: int, source: str) -> None:
+    """Refuse a register written by a newer qualitapa (a schema this code does not know)."""
+    if version > SCHEMA_VERSION:
+        raise DataError(
+            f"the register has schema version {version}, newer than this qualitapa supports "
+            f"({SCHEMA_VERSION}); upgrade qualitapa",
+            source=source,
+        )
+
+
 def migrate(db: sqlite3.Connection, source: str) -> int:
     """Bring the schema to :data:`SCHEMA_VERSION`, in the caller's write transaction.
 
     Returns the version found before (0 for a new register).
     """
     current = inspect(db, source)
-    if current > SCHEMA_VERSION:
-        raise DataError(
-            f"the register has schema version {current}, newer than this qualitapa supports "
-            f"({SCHEMA_VERSION}); upgrade qualitapa",
-            source=source,
-        )
+    check_not_newer(current, source)
     if current == SCHEMA_VERSION:
         return current
     db.execute(
