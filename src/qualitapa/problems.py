@@ -393,3 +393,62 @@ class Problems:
         """Raise :meth:`to_error` when any problem was collected."""
         if self._parts:
             raise self.to_error(message, error=error)
+
+    def missing_columns(self, frame: pd.DataFrame, columns: Iterable[str]) -> list[str]:
+        """Add a ``missing_column`` problem for each of ``columns`` ``frame`` lacks; return them.
+
+        The message is :func:`qualitapa.io.require_columns`' (the columns
+        found, and a workbook's sheets).
+
+        Examples
+        --------
+        >>> problems = Problems(source="raw.csv")
+        >>> problems.missing_columns(pd.DataFrame({"a": [1]}), ["a", "b"])
+        ['b']
+        >>> problems.frame()[["row", "column", "rule", "message"]].values.tolist()
+        [[<NA>, 'b', 'missing_column', "required column is missing (found: ['a'])"]]
+        """
+        from qualitapa.io import require_columns
+
+        missing = [c for c in columns if c not in frame.columns]
+        for column in missing:
+            try:
+                require_columns(frame, [column], source=self.source)
+            except DataError as exc:
+                self.add(None, column=column, rule=Rule.MISSING_COLUMN, message=exc.message)
+        return missing
+
+    def split(self, frame: pd.DataFrame, mode: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """What a ``validate_*`` function returns: ``(clean, problems)``.
+
+        ``clean`` is ``frame`` (the checked rows, one per data row) without the
+        rows that have a problem, or no row at all when a column is missing;
+        with ``mode="strict"`` any problem raises :meth:`to_error` instead.
+
+        Raises
+        ------
+        DataError
+            In strict mode, when any problem was collected.
+        OptionError
+            ``mode`` is not ``"lenient"`` or ``"strict"``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> frame = pd.DataFrame({"score": ["50", "x", "70"]})
+        >>> problems = Problems(what="scores")
+        >>> problems.add(np.array([False, True, False]), column="score", value=frame["score"],
+        ...              rule=Rule.NOT_A_NUMBER, message="not a number")
+        >>> clean, table = problems.split(frame, "lenient")
+        >>> clean["score"].tolist(), table["row"].tolist()
+        (['50', '70'], [2])
+        """
+        check_option("mode", mode, ("lenient", "strict"))
+        if mode == "strict":
+            self.raise_if_any()
+        table = self.table()
+        if (table["rule"] == Rule.MISSING_COLUMN.value).any():
+            return frame.iloc[:0], self._publish(table)
+        rows = np.arange(1, len(frame) + 1) if self.row_numbers is None else self.row_numbers
+        keep = ~np.isin(rows, self.bad_rows())
+        return frame.iloc[np.flatnonzero(keep)], self._publish(table)

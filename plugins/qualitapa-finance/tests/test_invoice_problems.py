@@ -228,3 +228,15 @@ def test_row_order_does_not_change_the_problems(
     before = check_invoices(table, suspended_days="suspended")
     after = check_invoices(shuffled, suspended_days="suspended")
     assert _multiset(after, order) == _multiset(before, np.arange(len(table)))
+
+
+def test_two_exports_stacked_drop_only_the_faulty_invoice() -> None:
+    # two monthly exports concatenated without ignore_index: index labels repeat
+    january, february = _invoices().iloc[:3], _invoices().iloc[3:].reset_index(drop=True)
+    february.loc[0, "amount"] = "x"
+    stacked = pd.concat([january, february])
+    assert stacked.index.has_duplicates
+    clean, problems = validate_invoices(stacked)
+    assert problems["row"].tolist() == [4]
+    assert clean["invoice_id"].tolist() == ["FT2024-00001", "FT2024-00002", "FT2024-00003",
+                                            "FT2024-00002"]  # fmt: skip

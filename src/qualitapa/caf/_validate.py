@@ -36,8 +36,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from qualitapa.caf._model import CriterionKind, ScoringMethod, caf_model
-from qualitapa.errors import DataError
-from qualitapa.io import require_columns, to_numeric_column
+from qualitapa.io import to_numeric_column
 from qualitapa.problems import Problems, Rule, check_option
 
 __all__ = [
@@ -90,19 +89,6 @@ def _normalise_subcriterion(values: pd.Series[str]) -> pd.Series[str]:
     return text.str.replace(r"^(\d)\.(\d)\.?0*$", r"\1.\2", regex=True)
 
 
-def _missing_columns(
-    problems: Problems, frame: pd.DataFrame, columns: list[str], source: str | None
-) -> list[str]:
-    """Add a ``missing_column`` problem per absent column of ``columns``; return them."""
-    missing = [c for c in columns if c not in frame.columns]
-    for column in missing:
-        try:
-            require_columns(frame, [column], source=source)
-        except DataError as exc:  # its message lists the columns found (and the sheets)
-            problems.add(None, column=column, rule=Rule.MISSING_COLUMN, message=exc.message)
-    return missing
-
-
 def _scores_0_100(
     problems: Problems, frame: pd.DataFrame, column: str, source: str | None
 ) -> tuple[_Floats, _Bools]:
@@ -140,19 +126,8 @@ def _mode(mode: Mode | None, function: str) -> Mode:
             stacklevel=3,
         )
         return "strict"
-    check_option("mode", mode, ("lenient", "strict"))
+    check_option("mode", mode, ("lenient", "strict"))  # before the work, not after
     return mode
-
-
-def _outcome(
-    checked: pd.DataFrame, problems: Problems, mode: Mode
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(clean, problems)``: strict raises on any problem; lenient drops the faulty rows."""
-    if mode == "strict":
-        problems.raise_if_any()
-    bad = problems.bad_rows() - 1
-    clean = checked.drop(index=checked.index[bad]) if len(bad) else checked
-    return clean, problems.frame()
 
 
 # -- individual scores ------------------------------------------------------------------
@@ -303,7 +278,7 @@ def validate_scores(
     """
     chosen = _mode(mode, "validate_scores")
     checked, problems = _checked_scores(scores, method, require_complete, source, lazy=lazy)
-    clean, table = _outcome(checked, problems, chosen)
+    clean, table = problems.split(checked, chosen)
     return clean if mode is None else (clean, table)
 
 
@@ -330,7 +305,7 @@ def _checked_scores(
     required = ["assessor", "subcriterion"]
     if chosen is ScoringMethod.CLASSICAL:
         required.append("score")
-    missing = _missing_columns(problems, scores, required, source)
+    missing = problems.missing_columns(scores, required)
     if missing:  # nothing else can be checked: no row is usable
         empty = scores.iloc[:0].assign(**{c: pd.Series(dtype=object) for c in missing})
         return _score_rows(Problems(), empty, chosen, False, source), problems
@@ -577,7 +552,7 @@ def validate_consensus(
     """
     chosen = _mode(mode, "validate_consensus")
     checked, problems = _checked_consensus(consensus, source, lazy=lazy)
-    clean, table = _outcome(checked, problems, chosen)
+    clean, table = problems.split(checked, chosen)
     return clean if mode is None else (clean, table)
 
 
@@ -588,7 +563,7 @@ def _checked_consensus(
     frame = consensus.rename(columns={"score": "consensus_score"})
     problems = Problems(source=source, what="CAF consensus", lazy=lazy)
     columns = ["subcriterion", "consensus_score", "rationale"]
-    missing = _missing_columns(problems, frame, columns, source)
+    missing = problems.missing_columns(frame, columns)
     if missing:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}), problems
     sub, known = _subcriteria(problems, frame["subcriterion"])

@@ -30,8 +30,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from qualitapa.errors import DataError
-from qualitapa.io import require_columns
 from qualitapa.problems import Problems, Rule, check_option
 
 __all__ = [
@@ -301,15 +299,9 @@ def validate_invoices(  # noqa: PLR0913 - invoice_variables' six column names, t
     >>> clean["invoice_id"].tolist(), problems["message"].tolist()
     (['F1'], ['amount must be positive (net credit notes against their invoice)'])
     """
-    check_option("mode", mode, ("lenient", "strict"))
+    check_option("mode", mode, ("lenient", "strict"))  # before the work, not after
     cols = _Columns(organization, amount, due_date, payment_date, invoice_id, suspended_days)
-    parsed, problems = _checked_invoices(invoices, cols, source, lazy=lazy)
-    if mode == "strict":
-        problems.raise_if_any()
-    if len(parsed.amounts) < len(invoices):  # a column is missing: no invoice is usable
-        return invoices.iloc[:0], problems.frame()
-    bad = problems.bad_rows() - 1
-    return invoices.drop(index=invoices.index[bad]), problems.frame()
+    return _checked_invoices(invoices, cols, source, lazy=lazy)[1].split(invoices, mode)
 
 
 class _Columns(NamedTuple):
@@ -344,13 +336,7 @@ def _checked_invoices(
     names = [cols.organization, cols.amount, cols.due_date, cols.payment_date]
     if cols.suspended_days is not None:
         names.append(cols.suspended_days)
-    missing = [c for c in names if c not in invoices.columns]
-    for column in missing:
-        try:
-            require_columns(invoices, [column], source=source)
-        except DataError as exc:  # its message lists the columns found (and the sheets)
-            problems.add(None, column=column, rule=Rule.MISSING_COLUMN, message=exc.message)
-    if missing:  # nothing else can be checked: no row parsed
+    if problems.missing_columns(invoices, names):  # nothing else can be checked
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in names})
         return _parse(frame, cols, Problems(extras=INVOICE_PROBLEM_EXTRAS)), problems
     return _parse(invoices, cols, problems), problems
