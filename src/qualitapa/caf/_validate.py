@@ -44,7 +44,6 @@ __all__ = [
     "ENABLER_PARTS",
     "RESULT_PARTS",
     "TEXT_COLUMNS",
-    "UNKNOWN_SUBCRITERION",
     "Mode",
     "check_consensus",
     "check_scores",
