@@ -150,7 +150,9 @@ def test_html_rendering_escapes_text(catalog) -> None:  # type: ignore[no-untype
     assert '<html lang="en">' in page
     at_least = translator("en")("almeno {value}", value="60%")  # "at least 60%" with the catalog
     assert f'<td class="target">{at_least}</td>' in page
-    assert "<td>Accessibility (Multichannel accessibility)</td>" in page
+    en, dimension = translator("en"), "Accessibility (Multichannel accessibility)"
+    kind = f"{en('Dimensione')}: {dimension} · {en('Tipo')}: {en('generale')}"
+    assert f'<span class="kind">{kind}</span>' in page
     assert "<h3>URP</h3>" in page
     assert '<a href="mailto:urp@comune.example.it">urp@comune.example.it</a>' in page
     assert render_charter(charter, stds_ok, fmt="md", lang="en").startswith("# Registry charter")

@@ -106,10 +106,11 @@ def render_markdown(
     >>> print(render_markdown(ch, [std]))  # doctest: +NORMALIZE_WHITESPACE
     # Carta \\*servizi\\*
     <BLANKLINE>
+    In vigore dal 1° gennaio 2025
+    <BLANKLINE>
     **Bozza: questa carta non è ancora stata approvata\\.**
     <BLANKLINE>
     - **Stato:** bozza
-    - **Validità:** In vigore dal 1° gennaio 2025
     <BLANKLINE>
     ## Standard di qualità
     <BLANKLINE>

@@ -72,6 +72,7 @@ class CharterView:
     status: str
     status_label: str
     meta: tuple[Field, ...]
+    validity: str
     introduction: str
     contacts: tuple[ContactView, ...]
     channels: str
@@ -271,7 +272,7 @@ def charter_view(
     --------
     >>> from qualitapa.i18n import translator
     >>> ch = Charter("registry.charter", "registry", "Carta", "2025-01-08")
-    >>> charter_view(ch, [], translator("it")).meta[-1].value
+    >>> charter_view(ch, [], translator("it")).validity
     "In vigore dall'8 gennaio 2025"
     """
     found = content if isinstance(content, CharterContent) else None
@@ -287,7 +288,6 @@ def charter_view(
     if charter.approval is not None:
         meta.append(Field(t("Approvazione"), approval_words(t, charter.approval),
                           charter.approval.url))  # fmt: skip
-    meta.append(Field(t("Validità"), validity(t, charter.valid_from, charter.valid_to)))
     cp = charter.complaint_procedure
     notice = ""
     if not charter.status.needs_approval:
@@ -305,6 +305,7 @@ def charter_view(
         status=charter.status.value,
         status_label=t.text(charter.status.label),
         meta=tuple(meta),
+        validity=validity(t, charter.valid_from, charter.valid_to),
         introduction=t.text(charter.introduction) if charter.introduction is not None else "",
         contacts=tuple(_contact(t, c) for c in charter.contacts),
         channels=channel_names(t, found.channels) if found is not None else "",
