@@ -63,47 +63,71 @@ def missing_note(ctx: ReportContext, v: IndicatorView, status: str) -> str:
     return status_text(ctx.t, status, labels)
 
 
-def trend_data(ctx: ReportContext, v: IndicatorView) -> tuple[dict[str, np.ndarray], Table]:
-    """The lines of the trend chart and their table: the highlighted city (or all), the median."""
-    t = ctx.t
+def _history(v: IndicatorView) -> pd.DataFrame:
+    """The periods from the first to the last with a value (no empty years at the edges)."""
     hist = v.history
-    orgs = [ctx.highlight] if ctx.highlight in hist.columns else []
-    if not orgs and len(hist.columns) <= 6:
-        orgs = list(hist.columns)
-    series = {ctx.name(o): hist[o].to_numpy(dtype=float) for o in orgs}
+    finite = np.flatnonzero(np.isfinite(hist.to_numpy(dtype=float)).any(axis=1))
+    return hist.iloc[finite[0] : finite[-1] + 1] if len(finite) else hist.iloc[:0]
+
+
+def trend_lines(ctx: ReportContext, v: IndicatorView) -> dict[str, str | None]:
+    """Who the trend chart names: the highlighted organization and this period's best."""
+    hist = v.history
+    names, _value = best(ctx, v)
+    best_id = v.current.loc[v.current["best"].astype(bool), "organization"]
+    return {
+        "highlight": ctx.name(ctx.highlight) if ctx.highlight in hist.columns else None,
+        "best": names[0] if len(best_id) == 1 and best_id.iloc[0] in hist.columns else None,
+    }
+
+
+def trend_data(
+    ctx: ReportContext, v: IndicatorView, hist: pd.DataFrame, named: dict[str, str | None]
+) -> Table:
+    """The trend chart's data: the named organizations (or all, when few) and the median."""
+    t = ctx.t
+    shown = [n for n in (named["highlight"], named["best"]) if n is not None]
+    series = {ctx.name(o): hist[o].to_numpy(dtype=float) for o in hist.columns}
+    if not shown and len(series) <= 6:
+        shown = list(series)
     medians = hist.median(axis=1, skipna=True).to_numpy(dtype=float)
-    columns = [(t(_("Anno")), False), *((name, True) for name in series), (t(_("Mediana")), True)]
-    rows = [[str(p), *(ctx.num(s[i]) for s in series.values()), ctx.num(medians[i])]
+    columns = [(t(_("Anno")), False), *((name, True) for name in shown), (t(_("Mediana")), True)]
+    rows = [[str(p), *(ctx.num(series[n][i]) for n in shown), ctx.num(medians[i])]
             for i, p in enumerate(hist.index)]  # fmt: skip
-    return series, table(columns, rows)
+    return table(columns, rows)
 
 
 def trend_chart(ctx: ReportContext, v: IndicatorView) -> Chart | None:
-    """Lines across the periods (None with fewer than two periods with a value)."""
-    t = ctx.t
-    hist = v.history
-    finite = np.isfinite(hist.to_numpy(dtype=float)).any(axis=1) if len(hist) else []
-    if int(np.sum(finite)) < 2:
+    """Lines across the periods (None with fewer than two periods with a value).
+
+    Every organization is drawn; the highlighted one, this period's best
+    performer and the median are named in the legend, the others grey.
+    """
+    t, hist = ctx.t, _history(v)
+    if len(hist) < 2:
         return None
-    series, data = trend_data(ctx, v)
+    named = trend_lines(ctx, v)
     medians = hist.median(axis=1, skipna=True).to_numpy(dtype=float)
     unit = ctx.unit(v.unit)
     span = f"{hist.index[0]}–{hist.index[-1]}"
-    mine = ctx.name(ctx.highlight) if ctx.highlight in hist.columns else None
-    if mine is not None:
+    if named["highlight"] is not None:
         title = str(t(_("{label}: {name} e la mediana degli enti, {span}"),
-                      label=v.label, name=mine, span=span))  # fmt: skip
+                      label=v.label, name=named["highlight"], span=span))  # fmt: skip
     else:
         title = str(t(_("{label}: andamento {span}"), label=v.label, span=span))
     description = str(t(_("Mediana degli enti da {first} nel {start} a {last} nel {end}."),
                         first=ctx.quantity(medians[0], unit), start=hist.index[0],
                         last=ctx.quantity(medians[-1], unit), end=hist.index[-1]))  # fmt: skip
+    series = {ctx.name(o): hist[o].to_numpy(dtype=float) for o in hist.columns}
+    best_label = (str(t(_("{name} (migliore nel {period})"), name=named["best"],
+                        period=ctx.period)) if named["best"] else None)  # fmt: skip
     return ctx.chart(
         lambda: charts.trend_chart(
-            list(hist.index), series, median=medians, highlight=mine,
+            list(hist.index), series, median=medians, highlight=named["highlight"],
+            best=named["best"], best_label=best_label, others_label=str(t(_("altri enti"))),
             ylabel=ctx.unit_label(unit), median_label=str(t(_("Mediana"))),
         ),
-        title=title, description=description, data=data,
+        title=title, description=description, data=trend_data(ctx, v, hist, named),
         caption=str(t(_("Andamento negli anni; la linea nera spessa è la mediana"))),
     )  # fmt: skip
 

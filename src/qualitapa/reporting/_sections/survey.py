@@ -62,7 +62,7 @@ def build(ctx: ReportContext) -> dict[str, Any] | None:
     if org and ctx.highlight in orgs and len(orgs) > 3:
         frame, orgs = frame.loc[frame[org].astype(str) == ctx.highlight], [ctx.highlight]
     ci = (low, high) if low and high else None
-    data = _table(ctx, frame, org, score, ci)
+    data = _table(ctx, frame, org if len(orgs) > 1 else None, score, ci)
     chart = None
     if ci and frame["_label"].nunique() >= 2:
         groups = [ctx.name(o) for o in frame[org]] if org and len(orgs) > 1 else None
