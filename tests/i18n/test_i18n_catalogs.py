@@ -126,9 +126,13 @@ def test_the_packaged_catalogs_compile_and_translate():
 
 
 def test_python_extraction_takes_calls_not_subscripts():
-    src = b't = frame\nx = t["met"]\ny = t("Periodo")\nz = t.plural("{n} ente", "{n} enti", n)\n'
+    src = (
+        b't = frame\nx = t["met"]\ny = t("Periodo")\nz = t.plural("{n} ente", "{n} enti", n)\n'
+        b'w = t(_KPIS["received"])\nv = t(f"{x}")\nu = t(_("Valore"))\n'
+        b'q = _("Nel {period} "\n      "i valori")\n'
+    )
     found = [m[2] for m in extract_python(io.BytesIO(src), KEYWORDS, [], {})]
-    assert found == ["Periodo", ("{n} ente", "{n} enti", None)]
+    assert found == ["Periodo", ("{n} ente", "{n} enti", None), "Valore", "Nel {period} i valori"]
 
 
 def test_jinja_extraction_takes_t_and_t_plural_with_literal_arguments():

@@ -149,12 +149,13 @@ def test_cycles_end_with_italian(fallbacks):
 
 
 def test_fallbacks_reach_the_messages_and_the_locale(fallbacks):
-    assert translator("lld")("Periodo") == "Periodo"
-    fallbacks({"lld": ("de",)})
-    t = translator("lld")
+    assert translator("fur")("Periodo") == "Periodo"
+    fallbacks({"fur": ("de",), "xx": ("de",)})
+    t = translator("fur")
     assert t("Periodo") == "Zeitraum"
     assert t.text(Text("Anagrafe", de="Meldeamt")) == "Meldeamt"
-    assert str(t.locale) == "lld"  # Babel knows Ladin: its own numbers and dates
+    assert str(t.locale) == "fur"  # Babel knows Friulian: its own numbers and dates
+    assert str(translator("xx").locale) == "de_IT"  # Babel does not know xx: the fallback's
 
 
 def test_set_fallbacks_checks_what_it_is_given(fallbacks):

@@ -15,11 +15,9 @@ plural).
 
 from __future__ import annotations
 
-import io
-import itertools
+import ast
 import sys
-import tokenize
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -27,17 +25,10 @@ import jinja2
 from babel.messages import frontend
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.extract import extract_python as _extract_python
 from babel.messages.pofile import read_po, write_po
 from jinja2 import nodes
 
 from qualitapa.i18n._catalogs import DOMAIN
-
-# Babel's extractors are called by Babel with its own (version-dependent) types
-_babel_extract_python: Callable[
-    [IO[bytes], Mapping[str, object], Sequence[str], Mapping[str, object]],
-    Iterator[tuple[object, ...]],
-] = _extract_python  # type: ignore[assignment]
 
 __all__ = ["KEYWORDS", "extract_jinja", "extract_messages", "extract_python", "update_catalogs"]
 
@@ -105,31 +96,45 @@ def extract_python(
     keywords: Mapping[str, object],
     comment_tags: Sequence[str],
     options: Mapping[str, object],
-) -> Iterator[tuple[object, ...]]:
-    """Babel's Python extraction, calls only: ``t["met"]`` (a frame called ``t``) is no message.
+) -> Iterator[tuple[int, str, str | tuple[str | None, ...], list[str]]]:
+    """Babel extraction method for Python, from the syntax tree: calls with literal strings.
 
-    Babel's extractor takes ``name[...]`` like a call ``name(...)``; here a
-    keyword followed by ``[`` is renamed before Babel reads the file.
+    Babel's own extractor reads tokens: it takes ``t["met"]`` (a frame
+    called ``t``) for a call and the key in ``t(_KPIS["received"])`` for a
+    message. Here a message is a string literal argument of a call of a
+    marking function (``t("...")``, ``_("...")``) or method (``t.plural(...)``).
 
     Examples
     --------
-    >>> src = chr(10).join(["t = frame", "x = t['met']", "y = t('Periodo')"]).encode()
+    >>> import io
+    >>> src = chr(10).join(["x = t['met']", "y = t(LABELS['k'])", "z = t('Periodo')"]).encode()
     >>> [m[2] for m in extract_python(io.BytesIO(src), {"t": None}, [], {})]
     ['Periodo']
     """
-    source = fileobj.read()
-    lines = source.decode(str(options.get("encoding", "utf-8"))).splitlines(keepends=True)
-    tokens = list(tokenize.generate_tokens(io.StringIO("".join(lines)).readline))
-    for tok, after in itertools.pairwise(tokens):
-        if tok.type == tokenize.NAME and tok.string in keywords and after.string == "[":
-            row, col = tok.start
-            line = lines[row - 1]
-            # same length, so that the other tokens keep their columns
-            lines[row - 1] = line[:col] + "z" * len(tok.string) + line[col + len(tok.string) :]
-    cleaned = "".join(lines).encode("utf-8")
-    yield from _babel_extract_python(
-        io.BytesIO(cleaned), keywords, comment_tags, {**options, "encoding": "utf-8"}
-    )
+    tree = ast.parse(fileobj.read().decode(str(options.get("encoding", "utf-8"))))
+    found: list[tuple[int, int, str, str | tuple[str | None, ...]]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = (
+            func.id
+            if isinstance(func, ast.Name)
+            else func.attr
+            if isinstance(func, ast.Attribute)
+            else None
+        )
+        if name is None or name not in keywords:
+            continue
+        args = tuple(
+            a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+            for a in node.args
+        )
+        first = args[0] if args else None
+        if first is not None:
+            found.append((node.lineno, node.col_offset, name, first if len(args) == 1 else args))
+    for lineno, _, name, messages in sorted(found, key=lambda f: (f[0], f[1])):
+        yield lineno, name, messages, []
 
 
 def _mapping(root: Path) -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
