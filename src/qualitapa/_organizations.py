@@ -31,10 +31,12 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
-from qualitapa.models import Organization
+from qualitapa._languages import check_language
+from qualitapa.models import Organization, Text
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _PREFIX = re.compile(r"^(comune|citta|city|stadt|gemeinde|municipality)( di| of| von)? ")
@@ -76,13 +78,19 @@ def value_key(value: object) -> str:
 
 
 def _names(org: object) -> list[str]:
-    """Every name of an organization: its name (in every language) and aliases."""
+    """Every name of an organization: its name, its label in every language, aliases."""
     out: list[str] = []
-    for value in (getattr(org, "name", None), getattr(org, "names", None)):
+    for value in (
+        getattr(org, "name", None),
+        getattr(org, "label", None),
+        getattr(org, "names", None),
+    ):
         if value is None:
             continue
         if isinstance(value, str):
             out.append(value)
+        elif isinstance(value, Text):
+            out.extend(v for v in value.to_dict().values() if v not in out)
         elif isinstance(value, Mapping):
             out.extend(str(v) for v in value.values() if v)
         elif attrs.has(type(value)):  # a Text: one name per language
@@ -91,6 +99,44 @@ def _names(org: object) -> list[str]:
             out.extend(str(v) for v in value if v)
         else:
             out.append(str(value))
+    return out
+
+
+def organization_names(organizations: object, lang: str = "it") -> dict[str, str]:
+    """Organization id -> its name in ``lang`` (``Bozen`` for Bolzano in German).
+
+    What every report, export and table that names organizations uses: an
+    organization's :meth:`~qualitapa.models.Organization.display_name`,
+    along the language's fallback chain (by default to the Italian name).
+
+    Parameters
+    ----------
+    organizations
+        A catalog (its ``organizations``), a mapping id -> organization or
+        organizations; None gives an empty mapping.
+    lang
+        A language code (``it``, ``en``, ``de``, ``de_IT``...).
+
+    Raises
+    ------
+    OptionError
+        ``lang`` is not a well-formed language code.
+
+    Examples
+    --------
+    >>> orgs = [Organization("021008", "Bolzano", label=Text("Bolzano", de="Bozen")),
+    ...         Organization("036023", "Modena")]
+    >>> organization_names(orgs, "de")
+    {'021008': 'Bozen', '036023': 'Modena'}
+    """
+    check_language(lang, "lang")
+    found: Any = getattr(organizations, "organizations", organizations)
+    items: Iterable[Any] = found.values() if isinstance(found, Mapping) else found or ()
+    out: dict[str, str] = {}
+    for org in items:
+        shown = getattr(org, "display_name", None)
+        name = shown(lang) if callable(shown) else getattr(org, "name", None)
+        out[str(org.id)] = str(name if name else org.id)
     return out
 
 

@@ -541,11 +541,24 @@ class Organization:
     attributes
         Further numeric attributes (e.g. ``children_0_2``), usable as
         indicator variables.
+    label
+        Optional: the name in other languages, for a city with an official
+        name in more than one (``Text("Bolzano", "Bolzano", "Bozen")``);
+        its Italian text is ``name``. Without it the name is the same in
+        every language (:attr:`names`, :meth:`display_name`). In TOML,
+        ``label = { it = "Bolzano", en = "Bolzano", de = "Bozen" }`` (``it``
+        may be left out).
 
     Examples
     --------
     >>> Organization("036023", "Modena", population=184_739, province="MO").population
     184739
+    >>> bz = Organization("021008", "Bolzano", label=Text("Bolzano", de="Bozen"))
+    >>> bz.display_name("de"), bz.display_name("it"), bz.display_name("en"), bz.name
+    ('Bozen', 'Bolzano', 'Bolzano', 'Bolzano')
+    >>> table = {"id": "021008", "name": "Bolzano", "label": {"de": "Bozen"}}
+    >>> Organization.from_mapping(table).label
+    Text(it='Bolzano', de='Bozen')
     """
 
     id: str = attrs.field(validator=check_id)
@@ -555,6 +568,48 @@ class Organization:
     region: str | None = attrs.field(default=None)
     istat_code: str | None = attrs.field(default=None)
     attributes: Mapping[str, float] = attrs.field(factory=dict, converter=dict)
+    label: Text | None = attrs.field(default=None, converter=to_optional_text)
+
+    @name.validator
+    def _check_name(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if not value.strip():
+            raise DefinitionError("the name must not be empty", item=self.id, field="name")
+
+    @label.validator
+    def _check_label(self, attribute: attrs.Attribute[Text | None], value: Text | None) -> None:
+        if value is not None and value.it != self.name:
+            raise DefinitionError(
+                f"the Italian name is {self.name!r} but the label's 'it' is {value.it!r}: "
+                "give the same Italian name, or leave 'it' out of the label",
+                item=self.id,
+                field="label",
+            )
+
+    def display_name(self, lang: str = "it") -> str:
+        """The name in ``lang``, along its fallback chain (``Bozen`` in German).
+
+        Raises
+        ------
+        OptionError
+            ``lang`` is not a well-formed language code.
+
+        Examples
+        --------
+        >>> Organization("036023", "Modena").display_name("de")
+        'Modena'
+        """
+        return self.names.get(lang)
+
+    @property
+    def names(self) -> Text:
+        """The name in every language given: :attr:`label`, else ``Text(name)``.
+
+        Examples
+        --------
+        >>> Organization("036023", "Modena").names
+        Text(it='Modena')
+        """
+        return self.label if self.label is not None else Text(self.name)
 
     @population.validator
     def _check_population(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
@@ -576,6 +631,9 @@ class Organization:
         for key in ("id", "istat_code"):
             if isinstance(data.get(key), int):
                 data[key] = f"{data[key]:06d}"
+        label = data.get("label")
+        if isinstance(label, Mapping) and "it" not in label and isinstance(data.get("name"), str):
+            data["label"] = {"it": data["name"], **label}  # the Italian name is ``name``
         return from_mapping(cls, data, source=source, kind="organization")
 
     def variables(self) -> dict[str, float]:
