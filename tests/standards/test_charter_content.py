@@ -241,3 +241,25 @@ def test_rendering_picks_the_organizations_content(tmp_path: Path) -> None:
     other = render_markdown(charter, [], organization="036023", content=contents)
     assert "Bolzano" not in other
     assert "Modello" in other
+
+
+def test_cli_lists_charters_with_status_version_and_adopting_cities(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from qualitapa.cli import cli
+
+    path = _write(tmp_path, CITY)
+    result = CliRunner().invoke(
+        cli, ["charter", "list", "--lang", "de", "-d", str(path), "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "id,service,title,status,version,valid_from,valid_to,standards,organizations",
+        "registry.charter,registry,Dienstleistungscharta,draft,1.0,2025-01-01,,0,021008",
+    ]
+    md = CliRunner().invoke(
+        cli, ["charter", "render", "registry", "--organization", "Bolzano", "--lang", "de",
+              "-d", str(path), "--on", "2025-06-01"],
+    )  # fmt: skip
+    assert md.exit_code == 0, md.output
+    assert "Stadtgemeinde Bozen" in md.output

@@ -185,23 +185,37 @@ def charter_group() -> None:
 
 
 @charter_group.command("list")
+@lang_option
 @definitions_option
 @output_options
-def charter_list(definitions: tuple[Path, ...], fmt: str | None, output: Path | None) -> None:
-    """List the charters defined by the plugins."""
+def charter_list(
+    lang: str, definitions: tuple[Path, ...], fmt: str | None, output: Path | None
+) -> None:
+    """List the charters defined by the plugins, with the organizations that adopt them.
+
+    The column organizations lists the codes of the organizations that give their content of
+    the charter ([[charter_content]]: contacts, hours, approval).
+    """
     catalog = catalog_for(definitions)
+    adopted: dict[str, list[str]] = {}
+    for content in catalog.charter_content.values():
+        adopted.setdefault(content.charter, []).append(content.organization)
     rows = [
         {
             "id": c.id,
             "service": c.service,
-            "title": c.title.it,
+            "title": c.title.get(lang),
+            "status": c.status.value,
+            "version": c.version or "",
             "valid_from": c.valid_from.isoformat(),
             "valid_to": c.valid_to.isoformat() if c.valid_to else "",
             "standards": len(c.standards),
+            "organizations": " ".join(sorted(adopted.get(c.id, []))),
         }
         for c in catalog.charters.values()
     ]
-    columns = ["id", "service", "title", "valid_from", "valid_to", "standards"]
+    columns = ["id", "service", "title", "status", "version", "valid_from", "valid_to",
+               "standards", "organizations"]  # fmt: skip
     emit(pd.DataFrame(rows, columns=columns), fmt, output)
 
 
