@@ -9,7 +9,13 @@ import click
 import pandas as pd
 
 from qualitapa.cli._main import cli, echo, emit, get_catalog, listed, nothing, read_input
-from qualitapa.cli._options import DIR, FILE, choice_option, input_options, target_option
+from qualitapa.cli._options import (
+    DIR,
+    FILE,
+    input_options,
+    lang_option,
+    target_option,
+)
 from qualitapa.errors import DataError
 
 #: report option -> the field of qualitapa.reporting.ReportInputs.
@@ -41,7 +47,7 @@ def _section_option(name: str, what: str) -> Any:
 @cli.command("report")
 @click.option("--service", "-s", default=None, help="Service id (title, indicator selection).")
 @click.option("--period", "-p", required=True, help="The period reported on, e.g. 2024.")
-@choice_option("--lang", choices=["it", "en", "de"], default="it", help="Language.")
+@lang_option
 @target_option("The HTML file to write.", default=Path("report.html"), show_default=True)
 @click.option(
     "--results",

@@ -27,7 +27,8 @@ __all__ = [
     "read_results",
 ]
 
-#: The file name of each report section's table in a results folder.
+#: The file name of each report section's table in a results folder (keys: the
+#: fields of :class:`~qualitapa.reporting.ReportInputs`).
 RESULT_FILES: dict[str, str] = {
     "indicators": "indicator_values.csv",
     "trends": "indicator_trends.csv",
@@ -78,13 +79,13 @@ def read_results(directory: str | Path, *, service: str | None = None) -> dict[s
 
     Id columns (:data:`ID_COLUMNS`) are read as text. Missing files are
     skipped: the result has the sections that are there, ready for
-    ``render_report(**results)``.
+    ``render_report(ReportInputs(period=..., **results))``.
 
     With ``service``, complaint tables come from the by-service files of
     :data:`SERVICE_RESULT_FILES`, and a complaint table that does not say
     which service each row is about (no ``service`` column) is not read:
     it would put other services' complaints in the service's report.
-    ``render_report(service=...)`` keeps the service's rows of the others.
+    ``ReportInputs(service=...)`` keeps the service's rows of the others.
 
     Examples
     --------
