@@ -323,3 +323,27 @@ def test_italian_dates_in_words() -> None:
     assert "1. Jänner 2025" in de.text
     assert "8. Dezember 2027" in de.text
     assert "11. März 2025" in de.text
+
+
+def test_targets_in_words() -> None:
+    from qualitapa.standards import StandardTarget
+    from qualitapa.standards._view import target_words
+
+    it, de = translator("it"), translator("de")
+    assert target_words(it, StandardTarget.coerce("<= 10"), "minutes") == "al massimo 10 minuti"
+    assert target_words(it, StandardTarget.coerce("<= 1"), "minutes") == "al massimo 1 minuto"
+    assert target_words(it, StandardTarget.coerce(">= 30"), "hours per week") == (
+        "almeno 30 ore settimanali"
+    )
+    assert target_words(it, StandardTarget.coerce("<= 0.5"), "%") == "al massimo 0,5%"
+    assert target_words(it, StandardTarget.coerce(">= 1.5"), "documents per inhabitant") == (
+        "almeno 1,5 documenti per abitante"
+    )
+    assert target_words(it, StandardTarget.coerce("<= 0"), "days") == "0 giorni"
+    assert (
+        target_words(it, StandardTarget.coerce("between 5 and 10"), "days") == "tra 5 e 10 giorni"
+    )
+    assert target_words(de, StandardTarget.coerce("<= 10"), "minutes") == de(
+        "al massimo {value}", value="10 Minuten"
+    )
+    assert target_words(de, StandardTarget.coerce("<= 2"), "working days").endswith("2 Arbeitstage")

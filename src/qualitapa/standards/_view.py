@@ -177,6 +177,8 @@ def target_words(t: Translator, target: StandardTarget, unit: UnitLike | None) -
     if target.comparator is Comparator.GE:
         return t("almeno {value}", value=value)
     if target.comparator is Comparator.LE:
+        if target.value == 0:  # "al massimo 0 giorni" says less than "0 giorni"
+            return value
         return t("al massimo {value}", value=value)
     text = t("pari a {value}", value=value)
     if target.tolerance:
