@@ -26,6 +26,7 @@ ADOPTED = (
     "qualitapa/demo/",
     "qualitapa/improvement/",
     "qualitapa/indicators/",
+    "qualitapa/standards/",
     "qualitapa/surveys/",
 )
 #: Modules of the adopted packages that other areas own and still carry an `__all__`.

@@ -25,6 +25,7 @@ Examples
 'at least 60'
 """
 
+from qualitapa.models import Comparator
 from qualitapa.standards._charter import (
     ApprovalAct,
     Charter,
@@ -45,7 +46,6 @@ from qualitapa.standards._content import CharterContent, content_for
 from qualitapa.standards._model import (
     SUB_DIMENSIONS,
     Aggregate,
-    Comparator,
     QualityDimension,
     QualityStandard,
     RefundRule,

@@ -23,16 +23,6 @@ from qualitapa.models import (
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = [
-    "ApprovalAct",
-    "Charter",
-    "CharterStatus",
-    "ComplaintProcedure",
-    "Contact",
-    "ContactPoint",
-    "OpeningHours",
-]
-
 
 def _opt_date(value: Any) -> dt.date | None:
     return None if value is None else to_date(value)

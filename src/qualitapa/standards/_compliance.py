@@ -17,8 +17,6 @@ from qualitapa.standards._model import (
 )
 from qualitapa.standards._scope import as_standard_list, replaced_for, scope_mask
 
-__all__ = ["COMPLIANCE_COLUMNS", "compliance", "delivery_checks", "refunds_due"]
-
 #: Columns of :func:`compliance`, in order.
 COMPLIANCE_COLUMNS = [
     "standard", "replaces", "service", "dimension", "sub_dimension", "scope", "organization",

@@ -55,18 +55,6 @@ from qualitapa.models import (
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = [
-    "SUB_DIMENSIONS",
-    "Aggregate",
-    "Comparator",
-    "QualityDimension",
-    "QualityStandard",
-    "RefundRule",
-    "Scope",
-    "StandardTarget",
-    "SubDimension",
-]
-
 
 class _LabelledEnum(enum.StrEnum):
     """A string enum whose members have a bilingual ``label`` (in ``_LABELS``)."""

@@ -23,8 +23,6 @@ from qualitapa.standards._content import CharterContent
 from qualitapa.standards._model import QualityStandard
 from qualitapa.standards._view import charter_view
 
-__all__ = ["CharterFormat", "md_escape", "render_charter", "render_html", "render_markdown"]
-
 #: The formats :func:`render_charter` writes (``"markdown"`` is ``"md"``).
 CharterFormat = Literal["md", "markdown", "html"]
 

@@ -17,14 +17,6 @@ from qualitapa.errors import DefinitionError
 from qualitapa.standards._charter import Charter
 from qualitapa.standards._model import QualityStandard
 
-__all__ = [
-    "as_standard_list",
-    "charter_standards",
-    "replaced_for",
-    "scope_mask",
-    "standards_for",
-]
-
 Standards = QualityStandard | Iterable[QualityStandard] | Mapping[str, QualityStandard]
 
 

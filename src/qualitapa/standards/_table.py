@@ -8,8 +8,6 @@ import pandas as pd
 
 from qualitapa.standards._model import QualityStandard
 
-__all__ = ["STANDARD_COLUMNS", "standards_table"]
-
 #: The columns of :func:`standards_table`.
 STANDARD_COLUMNS = (
     "id", "service", "dimension", "sub_dimension", "scope", "measure", "target", "unit",
