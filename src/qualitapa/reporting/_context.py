@@ -30,9 +30,12 @@ def auto_digits(value: float) -> int:
     return 0 if x >= 100 else 1 if x >= 10 else 2
 
 
-def _plain(value: float) -> int | None:
-    """No decimals for a whole number (a target of 15 reads "15", not "15,0")."""
-    return 0 if float(value).is_integer() else None
+def _plain(value: float) -> int:
+    """The decimals a target is written with: 15 reads "15", 1.5 "1,5" (at most 3)."""
+    for digits in range(3):
+        if round(float(value), digits) == float(value):
+            return digits
+    return 3
 
 
 @attrs.define

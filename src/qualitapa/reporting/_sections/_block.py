@@ -163,6 +163,11 @@ def _summary(ctx: ReportContext, v: IndicatorView) -> str:
     t, unit = ctx.t, ctx.unit(v.unit)
     if not v.n:
         return ""
+    if v.n == 1:
+        only = v.current.loc[v.current["value"].notna()].iloc[0]
+        return str(t(_("Nel {period} solo {name} ha un valore: {value}."), period=ctx.period,
+                     name=ctx.name(only["organization"]),
+                     value=ctx.quantity(only["value"], unit)))  # fmt: skip
     text = str(t.plural(_("Nel {period} {n} ente ha un valore; mediana {median}."),
                         _("Nel {period} {n} enti hanno un valore; mediana {median}."), v.n,
                         period=ctx.period, median=ctx.quantity(v.median, unit)))  # fmt: skip

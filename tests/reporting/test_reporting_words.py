@@ -1,0 +1,71 @@
+"""The report's words for numbers and codes: changes, targets, statuses, ranks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from qualitapa.indicators import IndicatorDefinition
+from qualitapa.reporting import ReportInputs, render_report
+from qualitapa.reporting._html import _context
+
+
+def ctx(lang="it"):
+    return _context(ReportInputs(period=2024, lang=lang, charts=False))
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "unit", "lang", "expected"),
+    [
+        (0.50, -3.40, "days", "it", "-3,90 giorni"),  # issue 15: was "▼ -784,5%"
+        (0.50, -3.40, "days", "de", "-3,90 Tage"),
+        (0.50, -3.40, "days", "en", "-3.90 days"),
+        (12.0, 13.5, "minutes", "it", "+12,5%"),  # both positive: per cent
+        (-2.0, -1.0, "EUR", "it", "+1,00 euro"),  # a negative value: in the unit
+        (0.0, 4.0, "days", "it", "+4,00 giorni"),  # from zero: no per cent
+        (40.3, 38.2, "%", "it", "-2,1 punti percentuali"),  # a percentage: points
+        (float("nan"), 3.0, "days", "it", "–"),
+    ],
+)
+def test_change_is_a_percentage_only_when_it_means_something(before, now, unit, lang, expected):
+    assert ctx(lang).change(before, now, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "unit", "lang", "expected"),
+    [
+        (">= 1.5", "", "it", "almeno 1,5"),
+        (">= 0.825", "%", "it", "almeno 0,825%"),
+        ("<= 10", "minutes", "it", "al massimo 10 minuti"),
+        ("<= 10", "minutes", "de", "höchstens 10 Minuten"),
+        ("<= 10", "minutes", "en", "at most 10 minutes"),
+        (">= 30", "hours per week", "it", "almeno 30 ore settimanali"),
+        ("between 5 and 10", "days", "it", "tra 5 e 10 giorni"),
+        (None, "days", "it", ""),
+    ],
+)
+def test_targets_are_written_in_words(target, unit, lang, expected):
+    assert ctx(lang).target_text(target, unit) == expected
+
+
+def test_a_missing_value_says_why_and_ranks_are_whole_numbers():
+    definition = IndicatorDefinition.from_mapping(
+        {"id": "registry.cert_per_fte", "label": "Certificati per addetto", "service": "registry",
+         "dimension": "efficiency", "formula": "registry.certificates / registry.fte",
+         "polarity": "higher_is_better"}
+    )  # fmt: skip
+    values = pd.DataFrame({"organization": ["a", "b", "c", "d"], "period": 2024,
+                           "indicator": "registry.cert_per_fte",
+                           "value": [1500.0, 1200.0, 900.0, float("nan")],
+                           "status": ["ok", "ok", "ok", "zero_denominator"]})  # fmt: skip
+    composite = pd.DataFrame({"organization": ["a", "b", "c"], "rank": [1.0, 2.0, 3.0],
+                              "median_rank": [1.0, 2.5, 3.0], "rank_p05": [1.0, 1.0, 2.0],
+                              "rank_p95": [2.0, 3.0, 3.0]})  # fmt: skip
+    page = render_report(ReportInputs(period=2024, indicators=values, composite=composite,
+                                      definitions=[definition], charts=False))  # fmt: skip
+    assert "dato non disponibile: il denominatore della formula è zero" in page
+    assert "zero_denominator" not in page
+    assert '<td class="num">1</td><td>a</td>' in page  # the ranked table
+    assert "1,00" not in page.split('id="composite"')[1]  # ranks: 1, 2,5, 3
+    assert ">2,5<" in page
+    assert ">1–2<" in page
