@@ -18,6 +18,7 @@ from typing import Literal
 import jinja2
 
 from qualitapa.errors import OptionError
+from qualitapa.i18n import template_environment, translator
 from qualitapa.standards._charter import Charter
 from qualitapa.standards._content import CharterContent
 from qualitapa.standards._model import QualityStandard
@@ -55,12 +56,6 @@ def _markdown_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-
-
-def _translator(lang: str) -> object:
-    from qualitapa.i18n import translator
-
-    return translator(lang)
 
 
 def render_markdown(
@@ -153,11 +148,9 @@ def _render(
     organization: str | None,
     content: Contents,
 ) -> str:
-    t = _translator(lang)
-    view = charter_view(charter, standards, t, organization=organization, content=content)  # type: ignore[arg-type]
+    t = translator(lang)
+    view = charter_view(charter, standards, t, organization=organization, content=content)
     if template.endswith(".html.j2"):
-        from qualitapa.i18n import template_environment
-
         env = template_environment("qualitapa.standards")
     else:
         env = _markdown_environment()

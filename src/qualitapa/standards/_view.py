@@ -277,11 +277,11 @@ def charter_view(
     >>> charter_view(ch, [], translator("it")).validity
     "In vigore dall'8 gennaio 2025"
     """
-    found = content if isinstance(content, CharterContent) else None
-    if found is None:
-        found = content_for(content, charter, organization)  # type: ignore[arg-type]
-    elif organization is not None and found.organization != organization:
-        found = None
+    found: CharterContent | None
+    if isinstance(content, CharterContent):
+        found = content if organization in (None, content.organization) else None
+    else:
+        found = content_for(content, charter, organization)
     if found is not None:
         charter = found.apply(charter)
     meta = [Field(t("Stato"), t.text(charter.status.label))]
