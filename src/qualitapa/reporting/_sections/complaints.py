@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -68,12 +69,27 @@ def _kpis(ctx: ReportContext, kpis: pd.DataFrame) -> Table:
     return table(columns, rows, classes=marks)
 
 
+def _month(ctx: ReportContext, period: str, pattern: str) -> str:
+    """``2024-01`` as ``gennaio 2024`` (``pattern`` "LLLL y") in the report language."""
+    from babel.dates import format_date
+
+    try:
+        day = dt.date.fromisoformat(f"{period}-01")
+    except ValueError:
+        return period
+    return str(format_date(day, pattern, locale=ctx.t.locale))
+
+
 def _trend(ctx: ReportContext, trend: pd.DataFrame) -> tuple[Chart | None, Table]:
     t = ctx.t
     period = pick(trend, "period", "month")
     if period is None or "received" not in trend.columns:
         raise DataError("the complaint trend needs 'period' and 'received' columns")
     trend = trend.loc[prefix_mask(trend, period, ctx.period)]
+    mine = None
+    if "organization" in trend.columns and ctx.highlight in set(trend["organization"].astype(str)):
+        trend = trend.loc[trend["organization"].astype(str) == ctx.highlight]
+        mine = ctx.name(ctx.highlight)
     cols = ["received"] + (["answered"] if "answered" in trend.columns else [])
     monthly = (
         trend.assign(**{c: numbers(trend[c]) for c in cols}, _p=trend[period].astype(str))
@@ -82,20 +98,24 @@ def _trend(ctx: ReportContext, trend: pd.DataFrame) -> tuple[Chart | None, Table
     )
     months = [str(p) for p in monthly.index]
     data = table([(t(_("Mese")), False), *((t(_KPIS[c]), True) for c in cols)],
-                 [[p, *(ctx.num(monthly.at[p, c], 0) for c in cols)] for p in months])  # fmt: skip
+                 [[_month(ctx, p, "LLLL y"), *(ctx.num(monthly.at[p, c], 0) for c in cols)]
+                  for p in months])  # fmt: skip
     if len(months) < 2:
         return None, data
     received = monthly["received"].to_numpy(dtype=float)
     answered = monthly["answered"].to_numpy(dtype=float) if "answered" in monthly else None
     description = str(t(_("Reclami ricevuti per mese da {first} a {last}: in totale {total}."),
-                        first=months[0], last=months[-1],
+                        first=_month(ctx, months[0], "LLLL y"),
+                        last=_month(ctx, months[-1], "LLLL y"),
                         total=ctx.num(received.sum(), 0)))  # fmt: skip
     chart = ctx.chart(
         lambda: charts.monthly_chart(
-            months, received, answered, received_label=str(t(_KPIS["received"])),
+            [_month(ctx, m, "LLL yy") for m in months], received, answered,
+            received_label=str(t(_KPIS["received"])),
             answered_label=str(t(_KPIS["answered"])),
         ),
-        title=str(t(_("Reclami ricevuti e risposti per mese"))), description=description,
+        title=str(t(_("Reclami ricevuti e risposti per mese"))) + (f" – {mine}" if mine else ""),
+        description=description,
         caption=str(t(_("Reclami ricevuti e risposti per mese"))), data=data,
     )  # fmt: skip
     return chart, data
