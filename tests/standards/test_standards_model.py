@@ -108,6 +108,6 @@ def test_refund_amounts() -> None:
     assert r.amounts([0.0, 5.0, 10.0, 21.0, 500.0, np.nan]).tolist() == [
         0.0, 6.0, 6.0, 8.0, 20.0, 0.0
     ]  # fmt: skip
-    assert r.describe("minuti") == "5 EUR + 1 EUR ogni 10 minuti (max 20 EUR)"
+    assert r.describe("minuti") == "5\u00a0€ + 1\u00a0€ ogni 10 minuti (al massimo 20\u00a0€)"
     with pytest.raises(DefinitionError):
         RefundRule()

@@ -230,16 +230,23 @@ class StandardTarget:
         text = f"{self.comparator.value} {_fmt(self.value)}"
         return text + (f" (± {_fmt(self.tolerance)})" if self.tolerance else "")
 
-    def describe(self, lang: str = "it") -> str:
-        """Words for a charter: ``almeno 90``, ``at most 10``, ``tra 5 e 10``."""
-        words = {
-            "it": {">=": "almeno", "<=": "al massimo", "==": "pari a", "between": "tra"},
-            "en": {">=": "at least", "<=": "at most", "==": "equal to", "between": "between"},
-        }[lang if lang == "en" else "it"]
-        if self.comparator is Comparator.BETWEEN:
-            conj = "and" if lang == "en" else "e"
-            return f"{words['between']} {_fmt(self.value)} {conj} {_fmt(self.upper or 0.0)}"
-        return f"{words[self.comparator.value]} {_fmt(self.value)}"
+    def describe(self, lang: str = "it", unit: Any = None) -> str:
+        """The target in words, in ``lang``: ``almeno 90``, ``at most 10 minutes``.
+
+        ``unit`` (a unit id or label, e.g. the standard's) follows the number in
+        the singular or plural it needs. The charters word their targets this way.
+
+        Examples
+        --------
+        >>> StandardTarget.coerce("<= 10").describe("it", "minutes")
+        'al massimo 10 minuti'
+        >>> StandardTarget.coerce("between 5 and 10").describe("it")
+        'tra 5 e 10'
+        """
+        from qualitapa.i18n import translator
+        from qualitapa.standards._view import target_words
+
+        return target_words(translator(lang), self, unit)
 
     def margin(self, values: Any) -> np.ndarray:
         """Signed margin of each value (NaN stays NaN)."""
@@ -357,23 +364,19 @@ class RefundRule:
             out = np.minimum(out, self.cap)
         return out
 
-    def describe(self, unit: str | None = None, lang: str = "it") -> str:
-        """Words for a charter, e.g. ``10 EUR + 5 EUR per 1 giorno (max 30 EUR)``."""
-        if self.description is not None:
-            return self.description.get(lang)
-        parts = []
-        if self.amount:
-            parts.append(f"{_fmt(self.amount)} {self.currency}")
-        if self.per_unit:
-            per = "per" if lang == "en" else "ogni"
-            parts.append(
-                f"{_fmt(self.per_unit)} {self.currency} {per} {_fmt(self.unit_size)}"
-                + (f" {unit}" if unit else "")
-            )
-        text = " + ".join(parts)
-        if self.cap is not None:
-            text += f" (max {_fmt(self.cap)} {self.currency})"
-        return text
+    def describe(self, unit: Any = None, lang: str = "it") -> str:
+        """The refund in words, in ``lang``: its description, else the amounts.
+
+        Examples
+        --------
+        >>> words = RefundRule(amount=10, per_unit=5, unit_size=1, cap=30).describe("days")
+        >>> words.replace("\\xa0", " ")  # amounts keep their euro sign with a no-break space
+        '10 € + 5 € ogni 1 giorno (al massimo 30 €)'
+        """
+        from qualitapa.i18n import translator
+        from qualitapa.standards._view import refund_words
+
+        return refund_words(translator(lang), self, unit)
 
     @classmethod
     def coerce(cls, value: Any) -> RefundRule:
