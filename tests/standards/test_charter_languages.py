@@ -347,3 +347,18 @@ def test_targets_in_words() -> None:
         "al massimo {value}", value="10 Minuten"
     )
     assert target_words(de, StandardTarget.coerce("<= 2"), "working days").endswith("2 Arbeitstage")
+
+
+@pytest.mark.xfail(
+    bool(_untranslated("en")),
+    reason="the English catalog lacks some of the charter's messages "
+    f"({len(_untranslated('en'))}, e.g. {_untranslated('en')[:3]}); the i18n owner adds them",
+    strict=False,
+)
+@pytest.mark.parametrize(("service", "org"), [(s, o) for s in SERVICES for o in CITIES])
+def test_no_italian_word_in_english(
+    pages: dict[tuple[str, str, str], str], service: str, org: str
+) -> None:
+    text = visible(pages[service, org, "en"]).text
+    found = words(text) & ITALIAN
+    assert not found, sorted(found)
