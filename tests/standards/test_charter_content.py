@@ -263,3 +263,18 @@ def test_cli_lists_charters_with_status_version_and_adopting_cities(tmp_path: Pa
     )  # fmt: skip
     assert md.exit_code == 0, md.output
     assert "Stadtgemeinde Bozen" in md.output
+
+
+def test_cli_notes_a_city_without_content(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from qualitapa.cli import cli
+
+    path = _write(tmp_path, CITY + '\n[[organizations]]\nid = "036023"\nname = "Modena"\n')
+    result = CliRunner().invoke(
+        cli, ["charter", "render", "registry", "--organization", "036023", "-d", str(path),
+              "--on", "2025-06-01"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "organization 036023 gives no content of registry.charter" in result.stderr
+    assert result.stdout.startswith("# Carta dei servizi demografici")

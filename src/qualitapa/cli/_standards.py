@@ -262,7 +262,7 @@ def charter_render(
     Without --organization it is the service plugin's model charter; with it, the
     charter as that city publishes it (its [[charter_content]]).
     """
-    from qualitapa.standards import charters_for, print_to_pdf, render_charter
+    from qualitapa.standards import charters_for, content_for, print_to_pdf, render_charter
 
     if doc_format == "pdf" and output is None:
         raise click.UsageError("a PDF is written to a file: give -o/--output (e.g. carta.pdf)")
@@ -289,6 +289,16 @@ def charter_render(
                 f"({ids}); choose one with --charter or --on"
             )
         charter = in_force[0]
+    if (
+        organization is not None
+        and content_for(catalog.charter_content, charter, organization) is None
+    ):
+        echo(
+            f"note: organization {organization} gives no content of {charter.id} "
+            "([[charter_content]]): the model charter, without the city's contacts, hours "
+            "and approval",
+            err=True,
+        )
     text = render_charter(
         charter,
         catalog.standards,
