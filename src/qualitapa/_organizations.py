@@ -31,7 +31,6 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import attrs
 
@@ -130,14 +129,28 @@ def organization_names(organizations: object, lang: str = "it") -> dict[str, str
     {'021008': 'Bozen', '036023': 'Modena'}
     """
     check_language(lang, "lang")
-    found: Any = getattr(organizations, "organizations", organizations)
-    items: Iterable[Any] = found.values() if isinstance(found, Mapping) else found or ()
     out: dict[str, str] = {}
-    for org in items:
+    for org in items_of(getattr(organizations, "organizations", organizations)):
         shown = getattr(org, "display_name", None)
         name = shown(lang) if callable(shown) else getattr(org, "name", None)
-        out[str(org.id)] = str(name if name else org.id)
+        code = str(getattr(org, "id", ""))
+        out[code] = str(name if name else code)
     return out
+
+
+def items_of(found: object) -> list[object]:
+    """The items of a mapping (its values), of an iterable, or none (None, a string).
+
+    Examples
+    --------
+    >>> items_of({"a": 1}), items_of([2]), items_of(None)
+    ([1], [2], [])
+    """
+    if isinstance(found, Mapping):
+        return list(found.values())
+    if isinstance(found, Iterable) and not isinstance(found, str | bytes):
+        return list(found)
+    return []
 
 
 @attrs.frozen

@@ -61,9 +61,16 @@ def test_plugins_lists_installed_plugins(installed):
 def test_services_table_csv_and_file(installed, tmp_path):
     result = CliRunner().invoke(cli, ["services", "--format", "csv"])
     assert result.output.splitlines() == [
-        "id,label_it,label_en,parent,plugin",
-        "libraries,Biblioteche,Public libraries,,libs",
-        "archives,Archivi,Archivi,libraries,libs",
+        "id,label,parent,plugin",
+        "libraries,Biblioteche,,libs",
+        "archives,Archivi,libraries,libs",
+    ]
+    # --lang: the labels in that language (Italian where there is none), same columns
+    result = CliRunner().invoke(cli, ["services", "--format", "csv", "--lang", "en"])
+    assert result.output.splitlines() == [
+        "id,label,parent,plugin",
+        "libraries,Public libraries,,libs",
+        "archives,Archivi,libraries,libs",
     ]
     out = tmp_path / "services.json"
     result = CliRunner().invoke(cli, ["services", "-o", str(out)])

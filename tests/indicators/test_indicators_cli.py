@@ -109,7 +109,7 @@ def test_benchmark_table_marks_the_best(tmp_path: Path, registry_toml: Path) -> 
         "-i", "registry.online_share", "--period", "2024",
     )  # fmt: skip
     assert code == 0, err
-    assert "best performer" in out
+    assert "* = migliore" in out  # the table for people speaks --lang (default Italian)
     lines = [ln for ln in out.splitlines() if "registry.online_share" in ln]
     # ranked: b (50 %) first and marked, then a (25 %), then c (12.5 %)
     assert [ln.split()[0] for ln in lines] == [
@@ -119,6 +119,12 @@ def test_benchmark_table_marks_the_best(tmp_path: Path, registry_toml: Path) -> 
     ]
     assert " b " in lines[0]
     assert " Beta " in lines[0]  # the organization's name from the catalog
+    code, out, err = _run(
+        "benchmark", str(_raw(tmp_path)), "-d", str(registry_toml),
+        "-i", "registry.online_share", "--period", "2024", "--lang", "en",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Benchmark (* = best performer)" in out
 
 
 def test_benchmark_csv_from_values_and_peer_groups(tmp_path: Path, registry_toml: Path) -> None:

@@ -18,9 +18,11 @@ import pandas as pd
 
 from qualitapa.cli._main import cli, echo, emit, emit_text, get_catalog, nothing, read_input
 from qualitapa.cli._options import (
+    LanguageType,
     choice_option,
     file_argument,
     file_option,
+    lang_option,
     names,
     output_options,
     target_option,
@@ -74,9 +76,51 @@ def _catalog_or_none(use: bool) -> Any:
     return get_catalog() if use else None
 
 
+def _emit_labelled(frame: pd.DataFrame, lang: str, fmt: str | None, output: Path | None) -> None:
+    """Print a result with its organizations, services and categories named in ``lang``."""
+    from qualitapa._labelling import label_columns
+
+    emit(label_columns(frame, get_catalog(), lang), fmt, output, lang=lang)
+
+
 @cli.group("complaints")
 def complaints_group() -> None:
     """Complaints register: import, lifecycle, KPIs, Open311 export."""
+
+
+@complaints_group.command("categories")
+@click.option("--service", "-s", default=None, help="Only the categories of this service.")
+@output_options
+@lang_option
+def categories_command(
+    service: str | None, fmt: str | None, output: Path | None, lang: str
+) -> None:
+    """List the complaint categories of the installed plugins, labelled in --lang."""
+    catalog = get_catalog()
+    if service:
+        catalog.services[service]  # unknown service -> error with suggestions
+    items = [
+        c for c in catalog.complaint_categories.values() if not service or c.service == service
+    ]
+    if not items:
+        raise nothing(
+            f"no complaint categories{f' of service {service!r}' if service else ''}: install "
+            "a plugin that defines them"
+        )
+    rows = [
+        {
+            "id": c.id,
+            "label": c.label.get(lang),
+            "service": c.service,
+            "parent": c.parent or "",
+            "deadline_days": c.deadline.days if c.deadline else None,
+            "deadline_unit": c.deadline.unit.value if c.deadline else "",
+            "plugin": catalog.complaint_categories.plugin_of(c.id),
+        }
+        for c in items
+    ]
+    frame = pd.DataFrame(rows).astype({"deadline_days": "Int64"})
+    _emit_labelled(frame, lang, fmt, output)
 
 
 @complaints_group.command("init")
@@ -348,6 +392,7 @@ def _with_cases(command: Callable[..., None]) -> Callable[..., None]:
 )
 @_with_cases
 @output_options
+@lang_option
 def kpis_command(
     cases: pd.DataFrame,
     by: str,
@@ -355,8 +400,12 @@ def kpis_command(
     as_of: str | None,
     fmt: str | None,
     output: Path | None,
+    lang: str,
 ) -> None:
-    """Complaint KPIs: volumes, timeliness, answer times, backlog, reopenings."""
+    """Complaint KPIs: volumes, timeliness, answer times, backlog, reopenings.
+
+    Organizations, services and categories are named in --lang.
+    """
     from qualitapa.complaints import kpis
 
     groups = names(by)
@@ -366,7 +415,8 @@ def kpis_command(
         orgs = set(cases["organization"].dropna().astype(str))
         if orgs and orgs <= set(known):
             inhabitants = {o: known[o] for o in orgs}
-    emit(kpis(cases, by=groups, as_of=as_of, population=inhabitants), fmt, output)
+    result = kpis(cases, by=groups, as_of=as_of, population=inhabitants)
+    _emit_labelled(result, lang, fmt, output)
 
 
 @complaints_group.command("pareto")
@@ -374,15 +424,16 @@ def kpis_command(
 @click.option("--by", default="", help="Comma-separated grouping, e.g. service.")
 @click.option("--threshold", type=float, default=0.8, show_default=True)
 @output_options
+@lang_option
 def pareto_command(
-    db: Path, by: str, threshold: float, fmt: str | None, output: Path | None
+    db: Path, by: str, threshold: float, fmt: str | None, output: Path | None, lang: str
 ) -> None:
-    """Pareto of categories: which make 80% of the volume."""
+    """Pareto of categories: which make 80% of the volume (labelled in --lang)."""
     from qualitapa.complaints import pareto
 
     with _register(db, readonly=True) as reg:
         frame = _not_empty(reg.complaints_frame(), db)
-    emit(pareto(frame, by=names(by), threshold=threshold), fmt, output)
+    _emit_labelled(pareto(frame, by=names(by), threshold=threshold), lang, fmt, output)
 
 
 @complaints_group.command("trend")
@@ -391,14 +442,15 @@ def pareto_command(
 @click.option("--period", type=click.Choice(["month", "quarter", "year"]), default="month")
 @_with_cases
 @output_options
+@lang_option
 def trend_command(
     cases: pd.DataFrame, by: str, period: str, as_of: str | None,
-    fmt: str | None, output: Path | None,
+    fmt: str | None, output: Path | None, lang: str,
 ) -> None:  # fmt: skip
-    """Trend of volume and timeliness per month (quarter, year)."""
+    """Trend of volume and timeliness per month (quarter, year), labelled in --lang."""
     from qualitapa.complaints import trend
 
-    emit(trend(cases, by=names(by), period=period, as_of=as_of), fmt, output)
+    _emit_labelled(trend(cases, by=names(by), period=period, as_of=as_of), lang, fmt, output)
 
 
 @complaints_group.command("export")
@@ -419,6 +471,15 @@ def trend_command(
     help=f"Pseudonymisation secret (at least 16 characters); also ${SECRET_ENV}.",
 )
 @click.option("--include-contact", is_flag=True, help="Export contact data in clear (CSV).")
+@click.option(
+    "--lang",
+    type=LanguageType(),
+    default=None,
+    help="Name services, categories and organizations in this language: Open311 "
+    "service names (default it); in CSV, columns service_label, category_label and "
+    "organization_name after the codes (without --lang the CSV is the register's own "
+    "layout, which 'complaints import' reads back).",
+)
 @target_option("Write to this file instead of the screen.", writable=False)
 def export_command(
     db: Path,
@@ -426,24 +487,43 @@ def export_command(
     pseudonymise: bool,
     secret: str | None,
     include_contact: bool,
+    lang: str | None,
     output: Path | None,
 ) -> None:
     """Export the register as CSV (formulas neutralised) or Open311 GeoReport v2."""
-    from qualitapa.complaints import export_complaints, open311_services, to_open311_json
+    from qualitapa._labelling import label_columns
+    from qualitapa.complaints import (
+        export_complaints,
+        open311_requests,
+        open311_services,
+        to_open311_json,
+        to_open311_xml,
+    )
+    from qualitapa.complaints import pseudonymise as pseudonymised
 
     if pseudonymise and not secret:
         raise DataError(f"--pseudonymise needs a secret: --secret or ${SECRET_ENV}")
     if fmt == "open311-services":
-        text = to_open311_json(open311_services(get_catalog()))
+        text = to_open311_json(open311_services(get_catalog(), lang=lang or "it"))
     else:
         with _register(db, readonly=True) as reg:
             frame = _not_empty(reg.to_frame(include_contact=include_contact or pseudonymise), db)
-        text = export_complaints(
-            frame,
-            fmt,
-            secret=secret if pseudonymise else None,
-            catalog=None if fmt == "csv" else get_catalog(),
-        )
+        if fmt == "csv" and lang is not None:
+            frame = label_columns(frame, get_catalog(), lang)
+        if fmt != "csv" and lang is not None:
+            # the export's own steps, with the service names in ``lang``
+            shared = pseudonymised(frame, secret) if pseudonymise and secret else frame
+            contact = [c for c in shared.columns if str(c).startswith("contact_")]
+            requests = open311_requests(shared.drop(columns=contact), catalog=get_catalog(),
+                                        lang=lang)  # fmt: skip
+            text = to_open311_json(requests) if fmt == "open311" else to_open311_xml(requests)
+        else:
+            text = export_complaints(
+                frame,
+                fmt,
+                secret=secret if pseudonymise else None,
+                catalog=None if fmt == "csv" else get_catalog(),
+            )
     emit_text(text, output)
 
 

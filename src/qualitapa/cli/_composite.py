@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import pandas as pd
@@ -13,9 +14,40 @@ from qualitapa.cli._options import (
     definitions_option,
     file_argument,
     input_options,
+    lang_option,
     names,
     output_options,
 )
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
+    from qualitapa.composite import CompositeDefinition
+
+
+def _component_labels(
+    definition: CompositeDefinition, catalog: Catalog, lang: str
+) -> dict[str, str]:
+    """Composite, sub-index and indicator id -> label in ``lang``."""
+    out = {definition.id: definition.label.get(lang)}
+    todo = list(definition.components)
+    while todo:
+        node = todo.pop()
+        todo.extend(node.components)
+        if node.label is not None:
+            out[node.key] = node.label.get(lang)
+        elif node.is_leaf and node.key in catalog.indicators:
+            out[node.key] = catalog.indicators[node.key].label.get(lang)
+    return out
+
+
+def _with_component_labels(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """``label`` after ``index`` and ``component_label`` after ``component``."""
+    out = frame.copy()
+    for column, target in (("index", "label"), ("component", "component_label")):
+        if column in out.columns and target not in out.columns:
+            shown = out[column].astype("string").map(labels).fillna("").astype(object)
+            out.insert(list(out.columns).index(column) + 1, target, shown)
+    return out
 
 
 @cli.command("composite")
@@ -40,6 +72,7 @@ from qualitapa.cli._options import (
 )
 @input_options
 @output_options
+@lang_option
 def composite_command(
     data: Path,
     index_id: str,
@@ -50,14 +83,18 @@ def composite_command(
     show: str,
     fmt: str | None,
     output: Path | None,
+    lang: str,
 ) -> None:
     """Compute composite index ID from DATA (indicator values or raw variables).
 
     DATA is the output of `qualitapa indicators compute` (organization,
     period, indicator, value), a wide table with one column per indicator,
     or raw variables from which the composite's indicators are computed.
+    The index, its sub-indices and the organizations are named in --lang.
     """
+    from qualitapa._labelling import label_columns
     from qualitapa.composite import composite, composite_contributions, composite_uncertainty
+    from qualitapa.i18n import translator
     from qualitapa.indicators import compute
 
     catalog = catalog_for(definitions)
@@ -89,7 +126,11 @@ def composite_command(
     sort = [c for c in ("period", "index", "rank") if c in out.columns]
     if show != "contributions" and sort:
         out = out.sort_values(sort, na_position="last", kind="stable")
-    emit(out.reset_index(drop=True), fmt, output, title=f"{definition.label}")
+    out = _with_component_labels(out, _component_labels(definition, catalog, lang))
+    out = label_columns(out.reset_index(drop=True), catalog, lang)
+    t = translator(lang)
+    headers = {"index": t("Codice indice"), "label": t("Indice composito")}
+    emit(out, fmt, output, title=definition.label.get(lang), lang=lang, headers=headers)
 
 
 _RTS = ["crs", "vrs", "irs", "drs"]
@@ -108,6 +149,7 @@ _RTS = ["crs", "vrs", "irs", "drs"]
 @choice_option("--show", choices=["scores", "targets", "lambdas"], default="scores")
 @input_options
 @output_options
+@lang_option
 def dea_command(
     data: Path,
     inputs: str,
@@ -119,11 +161,17 @@ def dea_command(
     show: str,
     fmt: str | None,
     output: Path | None,
+    lang: str,
 ) -> None:
-    """Data Envelopment Analysis of the organizations in DATA (one row each)."""
+    """Data Envelopment Analysis of the organizations in DATA (one row each).
+
+    The organizations are named in --lang (organization_name).
+    """
+    from qualitapa._labelling import label_columns
     from qualitapa.composite import dea
 
-    frame = select_period(read_input(data, catalog=catalog_for()), period, data)
+    catalog = catalog_for()
+    frame = select_period(read_input(data, catalog=catalog), period, data)
     res = dea(
         frame,
         inputs=names(inputs),
@@ -136,4 +184,5 @@ def dea_command(
     table: pd.DataFrame = {"scores": res.scores, "targets": res.targets, "lambdas": res.lambdas}[
         show
     ]
+    table = label_columns(table, catalog, lang, kinds=("organizations",))
     emit(table, fmt, output, title=f"DEA {rts.upper()} {orientation}-oriented")

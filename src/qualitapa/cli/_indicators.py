@@ -28,6 +28,7 @@ from qualitapa.cli._options import (
     definitions_option,
     file_argument,
     input_options,
+    lang_option,
     output_options,
 )
 from qualitapa.errors import DefinitionError
@@ -141,11 +142,32 @@ def _with_data(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _computing(command: Callable[..., None]) -> Callable[..., None]:
-    """``--errors``, ``-d``, the input and output options; DATA as one :class:`_Data`.
+    """``--errors``, ``-d``, the input and output options, ``--lang``; DATA as one :class:`_Data`.
 
     The options of a command that computes from DATA, after its own options.
     """
-    return _errors_option(definitions_option(input_options(output_options(_with_data(command)))))
+    return _errors_option(
+        definitions_option(input_options(output_options(lang_option(_with_data(command)))))
+    )
+
+
+def _emit_results(
+    frame: pd.DataFrame,
+    data: _Data,
+    lang: str,
+    fmt: str | None,
+    output: Path | None,
+    *,
+    title: str | None = None,
+) -> None:
+    """Print a result table with the names and labels of its ids in ``lang``.
+
+    Every format gets ``organization_name``, ``indicator_label``... after the
+    id columns; the table for people has its headers in ``lang`` too.
+    """
+    from qualitapa._labelling import label_columns
+
+    emit(label_columns(frame, data.catalog, lang), fmt, output, title=title, lang=lang)
 
 
 @cli.group("indicators")
@@ -160,12 +182,22 @@ def indicators_group() -> None:
 )
 @definitions_option
 @output_options
+@lang_option
 def indicators_list(
     service: str | None, dimension: str | None, definitions: tuple[Path, ...],
-    fmt: str | None, output: Path | None,
+    fmt: str | None, output: Path | None, lang: str,
 ) -> None:  # fmt: skip
-    """List the indicators defined by the plugins."""
+    """List the indicators defined by the plugins.
+
+    The labels are in --lang; on screen the units, dimensions and polarities
+    too (CSV and JSON keep their codes).
+    """
+    from qualitapa.cli._headers import DIMENSIONS
+    from qualitapa.i18n import translator
+
     catalog = catalog_for(definitions)
+    t = translator(lang)
+    people = for_people(fmt, output)
     if service:
         catalog.services[service]  # unknown service -> error with suggestions
     items = catalog.indicators.by_service(service) if service else list(catalog.indicators.values())
@@ -178,12 +210,11 @@ def indicators_list(
     rows = [
         {
             "id": d.id,
-            "label": d.label.it,
-            "label_en": d.label.get("en"),
+            "label": d.label.get(lang),
             "service": d.service,
-            "dimension": d.dimension.value,
+            "dimension": t(DIMENSIONS[d.dimension.value]) if people else d.dimension.value,
             "polarity": d.polarity.value,
-            "unit": d.unit,
+            "unit": (t.unit(d.unit) if people else d.unit) if d.unit else "",
             "formula": d.formula.text,
             "scale": d.scale,
             "target": str(d.target) if d.target else "",
@@ -191,17 +222,18 @@ def indicators_list(
         }
         for d in items
     ]
-    columns = ["id", "label", "label_en", "service", "dimension", "polarity", "unit",
-               "formula", "scale", "target", "plugin"]  # fmt: skip
-    emit(pd.DataFrame(rows, columns=columns), fmt, output)
+    columns = ["id", "label", "service", "dimension", "polarity", "unit", "formula", "scale",
+               "target", "plugin"]  # fmt: skip
+    emit(pd.DataFrame(rows, columns=columns), fmt, output, lang=lang)
 
 
 @indicators_group.command("show")
 @click.argument("indicator_id")
 @definitions_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-def indicators_show(indicator_id: str, definitions: tuple[Path, ...], fmt: str) -> None:
-    """Show the definition of one indicator."""
+@lang_option
+def indicators_show(indicator_id: str, definitions: tuple[Path, ...], fmt: str, lang: str) -> None:
+    """Show the definition of one indicator (labels in --lang; JSON: every language)."""
     catalog = catalog_for(definitions)
     d = catalog.indicators[indicator_id]
     data = d.to_dict()
@@ -212,14 +244,14 @@ def indicators_show(indicator_id: str, definitions: tuple[Path, ...], fmt: str) 
         return
     flat = {
         **data,
-        "label": d.label.it,
-        "label_en": d.label.get("en"),
-        "description": d.description.it if d.description else "",
+        "label": d.label.get(lang),
+        "description": d.description.get(lang) if d.description else "",
         "target": str(d.target) if d.target else "",
         "variables": ", ".join(data["variables"]),
         "tags": ", ".join(d.tags),
     }
-    emit(pd.DataFrame({"field": list(flat), "value": [str(v) for v in flat.values()]}), "table")
+    table = pd.DataFrame({"field": list(flat), "value": [str(v) for v in flat.values()]})
+    emit(table, "table", lang=lang)
 
 
 @indicators_group.command("check")
@@ -245,13 +277,17 @@ def indicators_check(data: _Data, fmt: str | None, output: Path | None) -> None:
 @indicators_group.command("compute")
 @_data_options
 @_computing
-def indicators_compute(data: _Data, errors: Errors, fmt: str | None, output: Path | None) -> None:
+def indicators_compute(
+    data: _Data, errors: Errors, fmt: str | None, output: Path | None, lang: str
+) -> None:
     """Compute indicators from raw DATA (CSV or Excel; long or wide).
 
     Long data has columns organization, period, variable, value; wide data
-    has organization, period and one column per variable.
+    has organization, period and one column per variable. The result names
+    organizations and indicators in --lang (organization_name,
+    indicator_label) next to their ids.
     """
-    emit(data.compute(errors), fmt, output)
+    _emit_results(data.compute(errors), data, lang, fmt, output)
 
 
 @indicators_group.command("trends")
@@ -259,7 +295,7 @@ def indicators_compute(data: _Data, errors: Errors, fmt: str | None, output: Pat
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level.")
 @_computing
 def indicators_trends(
-    data: _Data, alpha: float, errors: Errors, fmt: str | None, output: Path | None
+    data: _Data, alpha: float, errors: Errors, fmt: str | None, output: Path | None, lang: str
 ) -> None:
     """Trends per organization and indicator (Theil-Sen slope, Mann-Kendall test).
 
@@ -269,17 +305,21 @@ def indicators_trends(
     from qualitapa.indicators import trends
 
     values = data.values(errors)
-    emit(trends(values, catalog=data.catalog, alpha=alpha, source=str(data.path)), fmt, output)
+    result = trends(values, catalog=data.catalog, alpha=alpha, source=str(data.path))
+    _emit_results(result, data, lang, fmt, output)
 
 
 @indicators_group.command("targets")
 @_data_options
 @_computing
-def indicators_targets(data: _Data, errors: Errors, fmt: str | None, output: Path | None) -> None:
+def indicators_targets(
+    data: _Data, errors: Errors, fmt: str | None, output: Path | None, lang: str
+) -> None:
     """Compare values with the indicators' targets (met / not met, gap)."""
     from qualitapa.indicators import targets
 
-    emit(targets(data.values(errors), catalog=data.catalog, source=str(data.path)), fmt, output)
+    result = targets(data.values(errors), catalog=data.catalog, source=str(data.path))
+    _emit_results(result, data, lang, fmt, output)
 
 
 @cli.command("benchmark")
@@ -304,6 +344,7 @@ def benchmark_command(
     errors: Errors,
     fmt: str | None,
     output: Path | None,
+    lang: str,
 ) -> None:
     """Rank organizations on each indicator and period; the best performers are marked.
 
@@ -327,14 +368,15 @@ def benchmark_command(
     result = result.sort_values([*keys, "rank", "organization"], na_position="last")
     result = result.reset_index(drop=True)
     if fmt in ("csv", "json") or (fmt is None and output is not None):
-        emit(result, fmt, output)
+        _emit_results(result, data, lang, fmt, output)
         return
+    from qualitapa._labelling import label_columns
+    from qualitapa.i18n import translator
+
     table = result[[*keys, "rank", "organization", "value", "percentile", "quartile",
                     "gap_to_best", "gap_to_median", "n", "comparison"]].copy()  # fmt: skip
     table.insert(0, "best", result["is_best"].map({True: "*", False: ""}))
-    names = {o.id: o.name for o in catalog.organizations.values()}
-    if names:
-        org = result["organization"].astype(str)
-        position = list(table.columns).index("organization") + 1
-        table.insert(position, "name", org.map(names).fillna(""))
-    emit(table.round(3), "table", output, title="Benchmark (* = best performer)")
+    table = label_columns(table, catalog, lang)
+    t = translator(lang)
+    title = t("Confronto tra enti (* = migliore)")
+    emit(table.round(3), "table", output, title=title, lang=lang)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -217,6 +217,8 @@ def emit(
     output: Path | None = None,
     *,
     title: str | None = None,
+    lang: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """Print or write ``frame`` as a table, CSV (formulas neutralised) or JSON.
 
@@ -224,6 +226,11 @@ def emit(
     visibly (``␛``, ``␍``, ``\\u202e``). CSV keeps the data; JSON escapes
     those characters (``\\u001b``), which reads back as the same data. CSV
     or JSON printed on a terminal is shown visibly as well.
+
+    With ``lang`` the table's headers and its codes of trends, polarity
+    and quadrants are in that language (:mod:`qualitapa.cli._headers`;
+    ``headers`` renames further columns, e.g. organization codes to
+    names); CSV and JSON keep the column names and codes.
     """
     if fmt is None:
         suffix = output.suffix.lower() if output is not None else ""
@@ -233,6 +240,10 @@ def emit(
     elif fmt == "json":
         text = json_safe(json.dumps(_jsonable(frame), indent=2, ensure_ascii=False)) + "\n"
     else:
+        if lang is not None:
+            from qualitapa.cli._headers import headed, worded
+
+            frame = headed(worded(frame, lang), lang, headers)
         text = "(no rows)\n" if frame.empty else _table_text(frame)
         if title:
             title = printable(title, cell=True)

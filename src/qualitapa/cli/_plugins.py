@@ -13,7 +13,7 @@ import click
 import pandas as pd
 
 from qualitapa.cli._main import cli, echo, emit, for_people, get_catalog
-from qualitapa.cli._options import folder_option, output_options
+from qualitapa.cli._options import folder_option, lang_option, output_options
 from qualitapa.errors import DefinitionError, PluginWarning
 
 _NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
@@ -30,34 +30,34 @@ def _catalog_listing_broken() -> Any:
 
 @cli.command("plugins")
 @output_options
-def plugins_command(fmt: str | None, output: Path | None) -> None:
+@lang_option
+def plugins_command(fmt: str | None, output: Path | None, lang: str) -> None:
     """List installed plugins and what each contributes.
 
     A broken plugin (it fails to import, a hook raises, it conflicts with
     another plugin) is listed with status 'broken' and the problem; the other
     commands skip it with a warning.
     """
-    emit(_catalog_listing_broken().contributions(), fmt, output)
+    emit(_catalog_listing_broken().contributions(), fmt, output, lang=lang)
 
 
 @cli.command("services")
 @output_options
-def services_command(fmt: str | None, output: Path | None) -> None:
-    """List the services defined by the installed plugins."""
+@lang_option
+def services_command(fmt: str | None, output: Path | None, lang: str) -> None:
+    """List the services defined by the installed plugins, labelled in --lang."""
     catalog = get_catalog()
     rows = [
         {
             "id": s.id,
-            "label_it": s.label.it,
-            "label_en": s.label.get("en"),
+            "label": s.label.get(lang),
             "parent": s.parent or "",
             "plugin": catalog.services.plugin_of(s.id),
         }
         for s in catalog.services.values()
     ]
-    emit(
-        pd.DataFrame(rows, columns=["id", "label_it", "label_en", "parent", "plugin"]), fmt, output
-    )
+    frame = pd.DataFrame(rows, columns=["id", "label", "parent", "plugin"])
+    emit(frame, fmt, output, lang=lang)
 
 
 @cli.group("plugin")

@@ -43,6 +43,17 @@ def render_cli_reference() -> str:
         "(Italian Excel), `en` reads `1,234.5`; without it a number that reads both",
         "ways (`112.500`) is an error naming its row and column.",
         "",
+        "Commands that show labels take `--lang it|en|de|...` (default `it`; a language",
+        "without a text falls back, by default to Italian): organizations are named and",
+        "indicators, services, complaint categories, composite indices, survey dimensions,",
+        "questions and answers are labelled in that language (Bolzano is *Bozen* in",
+        "German). The rule for columns: ids stay in their own columns (`organization`,",
+        "`indicator`...) and the label follows its id (`organization_name`,",
+        "`indicator_label`, `service_label`, `category_label`, `label`); CSV and JSON keep",
+        "these English column names in every language and only the label values change;",
+        "the table printed on screen, for people, has its headers (and its codes of",
+        "trends, polarities, quadrants and statuses) in the language asked.",
+        "",
     ]
     for path, command in _walk(cli, ["qualitapa"]):
         name = " ".join(path)

@@ -22,6 +22,7 @@ from qualitapa.cli._options import (
     file_argument,
     file_option,
     input_options,
+    lang_option,
     output_options,
 )
 
@@ -82,6 +83,49 @@ def _prepare(
             err=True,
         )
     return ready.clean, ready.weights
+
+
+def _labels(inst: Any, lang: str) -> dict[str, str]:
+    """Dimension and question id -> label in ``lang``."""
+    out = {d.id: d.label.get(lang) for d in inst.dimensions}
+    out.update({q.id: q.label.get(lang) for q in inst.questions})
+    return out
+
+
+def _labelled(
+    frame: pd.DataFrame, inst: Any, lang: str, *, after: tuple[str, ...] = ("question",)
+) -> pd.DataFrame:
+    """``frame`` with its labels in ``lang`` (organization names too).
+
+    A ``label`` column of the library (Italian) is replaced by the label in
+    ``lang`` of the dimension or question of its row, and ``label_en``
+    dropped; otherwise ``label`` (``question_label`` when the frame has a
+    ``label`` of its own, the answers') goes after the first column of
+    ``after`` the frame has.
+    """
+    from qualitapa._labelling import label_columns
+
+    labels = _labels(inst, lang)
+    out = frame.copy()
+    keys = [c for c in after if c in out.columns]
+    if keys:
+        key = keys[0]
+        shown = out[key].astype("string").map(labels).fillna("").astype(object)
+        if "label" in out.columns and "label_en" in out.columns:
+            out["label"] = shown
+            out = out.drop(columns=["label_en"])
+        else:
+            target = "question_label" if "label" in out.columns else "label"
+            out.insert(list(out.columns).index(key) + 1, target, shown)
+    return label_columns(out, get_catalog(), lang, kinds=("organizations",))
+
+
+def _survey_headers(lang: str) -> dict[str, str]:
+    """Headers of the survey tables that differ from other commands' (on screen)."""
+    from qualitapa.i18n import translator
+
+    t = translator(lang)
+    return {"index": t("Indice (0-100)"), "variable": t("Aspetto")}
 
 
 def _by(value: tuple[str, ...]) -> list[str] | None:
@@ -220,6 +264,7 @@ def validate_command(
 @_extra_opt
 @input_options
 @output_options
+@lang_option
 @_with_sample
 def score_command(
     sample: _Sample,
@@ -231,8 +276,12 @@ def score_command(
     seed: int | None,
     fmt: str | None,
     output: Path | None,
+    lang: str,
 ) -> None:
-    """Score RESPONSES: dimension indices (0-100), items, NPS, distribution, reliability."""
+    """Score RESPONSES: dimension indices (0-100), items, NPS, distribution, reliability.
+
+    Dimensions, questions, answers and organizations are named in --lang.
+    """
     from qualitapa.surveys import distribution, nps, reliability, score_dimensions, score_items
 
     inst, clean, w = sample
@@ -248,10 +297,12 @@ def score_command(
     elif level == "nps":
         frame = nps(inst, clean, **common, min_n=min_n, suppress=suppress)
     elif level == "distribution":
-        frame = distribution(inst, clean, **common)
+        frame = distribution(inst, clean, **common, lang=lang)
     else:
         frame = reliability(inst, clean, by=groups)
-    emit(frame, fmt, output)
+    frame = _labelled(frame, inst, lang, after=("dimension",) if level in ("dimensions",
+        "reliability") else ("question",))  # fmt: skip
+    emit(frame, fmt, output, lang=lang, headers=_survey_headers(lang))
 
 
 @survey_group.command("ipa")
@@ -274,6 +325,7 @@ def score_command(
 @_extra_opt
 @input_options
 @output_options
+@lang_option
 @_with_sample
 def ipa_command(
     sample: _Sample,
@@ -286,8 +338,9 @@ def ipa_command(
     seed: int | None,
     fmt: str | None,
     output: Path | None,
+    lang: str,
 ) -> None:
-    """Importance-performance analysis: quadrant of each item."""
+    """Importance-performance analysis: quadrant of each item (labelled in --lang)."""
     from qualitapa.surveys import ipa
 
     axes_value: Any = axes
@@ -303,7 +356,8 @@ def ipa_command(
         sample.inst, sample.clean, by=_by(by), weights=sample.weights, importance=importance,
         derived=derived, overall=overall, axes=axes_value, n_boot=n_boot, seed=seed,
     )  # fmt: skip
-    emit(frame, fmt, output)
+    frame = _labelled(frame, sample.inst, lang)
+    emit(frame, fmt, output, lang=lang, headers=_survey_headers(lang))
 
 
 @survey_group.command("compare")
@@ -322,6 +376,7 @@ def ipa_command(
 @_extra_opt
 @input_options
 @output_options
+@lang_option
 @_with_sample
 def compare_command(
     sample: _Sample,
@@ -333,6 +388,7 @@ def compare_command(
     correction: str,
     fmt: str | None,
     output: Path | None,
+    lang: str,
 ) -> None:
     """Test differences between organizations (or years) with correction.
 
@@ -353,7 +409,8 @@ def compare_command(
         correction=None if correction == "none" else correction,
         weights=sample.weights,
     )
-    emit(frame, fmt, output)
+    frame = _labelled(frame, sample.inst, lang, after=("variable",))
+    emit(frame, fmt, output, lang=lang, headers=_survey_headers(lang))
 
 
 @survey_group.command("benchmark")
@@ -366,15 +423,27 @@ def compare_command(
 @_extra_opt
 @input_options
 @output_options
+@lang_option
 @_with_sample
 def benchmark_command(
-    sample: _Sample, group: str, tidy: bool, fmt: str | None, output: Path | None
+    sample: _Sample, group: str, tidy: bool, fmt: str | None, output: Path | None, lang: str
 ) -> None:
-    """Dimension indices of every city, the best of each dimension marked with *."""
+    """Dimension indices of every city, the best of each dimension marked with *.
+
+    Dimensions are labelled in --lang; on screen the grid's columns are the
+    cities' names in --lang (CSV and JSON keep their codes).
+    """
+    from qualitapa._organizations import organization_names
     from qualitapa.surveys import benchmark_table, score_dimensions
 
     scores = score_dimensions(sample.inst, sample.clean, by=group, weights=sample.weights)
-    emit(benchmark_table(scores, by=group, wide=not tidy), fmt, output)
+    frame = _labelled(benchmark_table(scores, by=group, wide=not tidy), sample.inst, lang,
+                      after=("dimension",))  # fmt: skip
+    headers = _survey_headers(lang)
+    if not tidy and group == "organization":
+        names = organization_names(get_catalog(), lang)
+        headers.update({c: names[c] for c in frame.columns if c in names})
+    emit(frame, fmt, output, lang=lang, headers=headers)
 
 
 @survey_group.command("sample-size")
@@ -432,10 +501,11 @@ def sample_size_command(
     help="Also write the form back out (an .xlsx or a folder of CSV sheets).",
 )
 @output_options
+@lang_option
 def import_xlsform_command(
-    form: Path, target: Path | None, fmt: str | None, output: Path | None
+    form: Path, target: Path | None, fmt: str | None, output: Path | None, lang: str
 ) -> None:
-    """Read an XLSForm and list its questions (checks the form)."""
+    """Read an XLSForm and list its questions, labelled in --lang (checks the form)."""
     from qualitapa.surveys import read_xlsform
 
     inst = read_xlsform(form)
@@ -446,7 +516,7 @@ def import_xlsform_command(
     )
     if target is not None:
         inst.to_xlsform(target)
-    emit(inst.to_frame(), fmt, output)
+    emit(inst.to_frame(lang), fmt, output, lang=lang)
 
 
 @survey_group.command("import-export")

@@ -6,6 +6,12 @@ could start) and every text - headers, index sheet, cells of any column - is
 stored as a text cell, never as a formula (:func:`text_cell`). Headers are
 bold on a coloured band, frozen, with an auto-filter; column widths follow
 the content.
+
+With a ``catalog`` the sheets name what their ids stand for in the reader's
+language (``lang``): ``organization_name`` after ``organization`` (*Bozen*
+in German), ``indicator_label`` after ``indicator``, and so on
+(:func:`qualitapa._labelling.label_columns`); the columns keep their stable
+names in every language, so a sheet reads like its CSV.
 """
 
 from __future__ import annotations
@@ -20,9 +26,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qualitapa._labelling import label_columns
+from qualitapa._languages import check_language
 from qualitapa._xlsx import text_cell
 from qualitapa.errors import DataError
 from qualitapa.io import neutralise_formulas
+from qualitapa.models import Text
 
 __all__ = ["EXCEL_MAX_ROWS", "sheet_names", "text_cell", "write_excel"]
 
@@ -99,11 +108,41 @@ def _widths(frame: pd.DataFrame) -> list[float]:
     return widths
 
 
+def _labelled(
+    tables: Mapping[str, pd.DataFrame],
+    catalog: object,
+    lang: str | None,
+    names: Mapping[str, str | Text] | None,
+) -> Mapping[str, pd.DataFrame]:
+    """The tables with the labels of their ids in ``lang`` (as they are without a catalog)."""
+    if catalog is None and not names:
+        if lang is not None:
+            check_language(lang, "lang")
+        return tables
+    return {
+        name: label_columns(frame, catalog, lang or "it", names=names)
+        for name, frame in tables.items()
+    }
+
+
+def _index_heads(lang: str | None) -> tuple[tuple[str, str], str]:
+    """The index sheet's headers and name: in ``lang``, or in Italian and English."""
+    if lang is None:
+        return ("foglio / sheet", "descrizione / description"), "Indice"
+    from qualitapa.i18n import translator
+
+    t = translator(lang)
+    return (t("Foglio"), t("Descrizione")), t("Indice")
+
+
 def write_excel(
     tables: Mapping[str, pd.DataFrame],
     path: str | Path,
     *,
     descriptions: Mapping[str, str] | None = None,
+    catalog: object = None,
+    lang: str | None = None,
+    names: Mapping[str, str | Text] | None = None,
 ) -> Path:
     """Write ``tables`` to an Excel workbook, one sheet per table.
 
@@ -117,6 +156,17 @@ def write_excel(
     descriptions
         Optional per-table description; when given, a first sheet
         ``Indice`` lists every sheet with its description.
+    catalog
+        A :class:`~qualitapa.Catalog` (or None): each id column it knows gets
+        its label in ``lang`` right after it (``organization_name``,
+        ``indicator_label``, ``service_label``, ``category_label``...); the
+        ids stay in their own columns.
+    lang
+        The language of the labels and of the index sheet (``it``, ``en``,
+        ``de`` or any code, with fallback). None: labels in Italian and the
+        index sheet in Italian and English.
+    names
+        Organization names overriding the catalog's (id -> name or Text).
 
     Returns
     -------
@@ -130,6 +180,8 @@ def write_excel(
         (1,048,576 rows, 16,384 columns): it is never truncated silently.
     ImportError
         openpyxl is not installed (``pip install 'qualitapa[excel]'``).
+    OptionError
+        ``lang`` is not a well-formed language code.
 
     Examples
     --------
@@ -140,6 +192,17 @@ def write_excel(
     ...     ws = openpyxl.load_workbook(p)["values"]
     ...     [[c.value for c in row] for row in ws.iter_rows()]
     [['city', 'value'], ['Modena', 1.5], ["'=cmd|' /C calc'!A0", -2]]
+
+    Organizations named in German, their codes kept:
+
+    >>> from qualitapa.models import Organization
+    >>> bz = Organization("021008", "Bolzano", label=Text("Bolzano", de="Bozen"))
+    >>> values = pd.DataFrame({"organization": ["021008"], "value": [3.5]})
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = write_excel({"values": values}, Path(d) / "out.xlsx", catalog=[bz], lang="de")
+    ...     ws = openpyxl.load_workbook(p)["values"]
+    ...     [[c.value for c in row] for row in ws.iter_rows()]
+    [['organization', 'organization_name', 'value'], ['021008', 'Bozen', 3.5]]
     """
     try:
         from openpyxl import Workbook
@@ -150,6 +213,7 @@ def write_excel(
             "writing Excel files needs the 'excel' extra: pip install 'qualitapa[excel]'"
         ) from exc
     descriptions = descriptions or {}
+    tables = _labelled(tables, catalog, lang, names)
     for name, frame in tables.items():
         if len(frame) + 1 > EXCEL_MAX_ROWS or frame.shape[1] > _MAX_COLUMNS:
             raise DataError(
@@ -163,7 +227,7 @@ def write_excel(
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="1F4E79")
     wrap = Alignment(vertical="top", wrap_text=True)
-    names = sheet_names(tables)
+    sheets = sheet_names(tables)
 
     def header_row(ws: Any, labels: Iterable[Any]) -> list[Any]:
         cells = []
@@ -174,19 +238,20 @@ def write_excel(
         return cells
 
     if descriptions:
+        heads, index_name = _index_heads(lang)
         index = pd.DataFrame(
-            {
-                "foglio / sheet": names,
-                "descrizione / description": [descriptions.get(t, "") for t in tables],
-            }
+            {heads[0]: sheets, heads[1]: [descriptions.get(t, "") for t in tables]}
         )
-        ws = wb.create_sheet("Indice" if "indice" not in {n.lower() for n in names} else "Index_")
+        taken = {n.lower() for n in sheets}
+        ws = wb.create_sheet(
+            sheet_names([index_name])[0] if index_name.lower() not in taken else "Index_"
+        )
         ws.column_dimensions["A"].width = 34
         ws.column_dimensions["B"].width = 90
         ws.append(header_row(ws, index.columns))
         for entry in neutralise_formulas(index).itertuples(index=False, name=None):
             ws.append([text_cell(ws, str(v)) for v in entry])
-    for name, (_, frame) in zip(names, tables.items(), strict=True):
+    for name, (_, frame) in zip(sheets, tables.items(), strict=True):
         data = _excel_frame(frame)
         ws = wb.create_sheet(name)
         for i, width in enumerate(_widths(data), start=1):

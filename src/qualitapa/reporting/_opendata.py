@@ -5,7 +5,11 @@ formulas neutralised, see :func:`qualitapa.io.write_csv`) and a Tabular Data
 Package descriptor (Data Package v1 with Table Schema: field names and types,
 descriptions, units, primary keys, licence, byte size and SHA-256 hash), so
 that open-data portals (CKAN, the Italian dati.gov.it) and the Frictionless
-tools can validate and load it.
+tools can validate and load it. With a ``catalog`` each id column the
+catalog knows is followed by its label in the package's language ``lang``
+(``organization_name``, ``indicator_label``...: see
+:func:`qualitapa._labelling.label_columns`); ids and column names are the
+same in every language.
 
 :func:`validate_datapackage` checks a package the way ``frictionless
 validate`` does for the rules used here, with pandas: descriptor, files,
@@ -26,8 +30,11 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.__about__ import __version__
+from qualitapa._labelling import LABEL_COLUMNS, label_columns
+from qualitapa._languages import check_language
 from qualitapa.errors import DataError, OptionError
 from qualitapa.io import neutralise_text, write_csv
+from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule
 from qualitapa.reporting._schema import check_cells, infer_schema
 
@@ -78,6 +85,30 @@ PROBLEM_LAYOUT = {
 PROBLEM_COLUMNS = list(PROBLEM_LAYOUT)
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+#: The description of each label column :func:`write_datapackage` adds.
+_LABEL_DESCRIPTIONS = {
+    "organization_name": "Name of the organization",
+    "service_label": "Label of the service",
+    "indicator_label": "Label of the indicator",
+    "composite_label": "Label of the composite index",
+    "category_label": "Label of the complaint category",
+    "standard_label": "Label of the quality standard",
+}
+
+
+def _label_fields(
+    frame: pd.DataFrame, given: Mapping[str, Mapping[str, Any]] | None, lang: str
+) -> dict[str, Mapping[str, Any]] | None:
+    """The fields given, plus a description naming the language of each label column added."""
+    added = {target for target, _ in LABEL_COLUMNS.values()} & set(frame.columns)
+    if not added:
+        return dict(given) if given is not None else None
+    out: dict[str, Mapping[str, Any]] = {
+        c: {"description": f"{_LABEL_DESCRIPTIONS[c]} (language: {lang})"} for c in sorted(added)
+    }
+    out.update(given or {})
+    return out
 
 
 def resource_name(name: str) -> str:
@@ -216,6 +247,9 @@ def write_datapackage(
     keywords: Sequence[str] = (),
     version: str | None = None,
     created: dt.datetime | None = None,
+    catalog: object = None,
+    lang: str = "it",
+    names: Mapping[str, str | Text] | None = None,
 ) -> Path:
     """Write ``tables`` as CSV files with a Frictionless ``datapackage.json``.
 
@@ -253,6 +287,17 @@ def write_datapackage(
         Package version (e.g. ``"1.0.0"``).
     created
         Creation time (default: now, UTC).
+    catalog
+        A :class:`~qualitapa.Catalog` (or None): each id column it knows gets
+        its label in ``lang`` right after it (``organization_name``,
+        ``indicator_label``, ``service_label``, ``category_label``...),
+        described in the schema with its language; the ids stay in their
+        own columns and primary keys.
+    lang
+        The language of those labels (``it``, ``en``, ``de`` or any code,
+        with fallback).
+    names
+        Organization names overriding the catalog's (id -> name or Text).
 
     Returns
     -------
@@ -263,7 +308,8 @@ def write_datapackage(
     ------
     OptionError
         An invalid package name or licence, properties for unknown tables,
-        two tables with the same resource name (a ``ValueError``).
+        two tables with the same resource name, a malformed ``lang`` (a
+        ``ValueError``).
     DataError
         A primary key that is not unique or has missing values (a
         ``ValueError``).
@@ -282,6 +328,10 @@ def write_datapackage(
     ('values.csv', ['string', 'integer', 'number'], 0)
     """
     lic = _licence(licence)
+    check_language(lang, "lang")
+    labelled = catalog is not None or bool(names)
+    if labelled:
+        tables = {t: label_columns(f, catalog, lang, names=names) for t, f in tables.items()}
     fields, primary_keys = fields or {}, primary_keys or {}
     descriptions, titles = descriptions or {}, titles or {}
     per_table = {"fields": fields, "primary_keys": primary_keys}
@@ -294,7 +344,8 @@ def write_datapackage(
         labels = {"title": titles.get(table), "description": descriptions.get(table)}
         path = out_dir / f"{names[table]}.csv"
         key = list(primary_keys.get(table, []))
-        resources.append(_write_resource(frame, path, table, fields.get(table), key, labels))
+        described = _label_fields(frame, fields.get(table), lang) if labelled else fields.get(table)
+        resources.append(_write_resource(frame, path, table, described, key, labels))
 
     stamp = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     package: dict[str, Any] = {

@@ -1,0 +1,148 @@
+"""Result tables with the names and labels of their ids, in one language.
+
+A result table names things by their stable ids (``organization`` =
+``021008``, ``indicator`` = ``registry.average_wait``). For people (an Excel
+sheet, a CSV opened in a spreadsheet, the command line's tables) each id
+column the catalog knows gets, right after it, the name or label in the
+reader's language: ``organization_name`` (``Bozen`` in German),
+``indicator_label``, ``service_label``, ``category_label``... The id column
+stays as it is, so the table joins and reads back the same in every
+language; only the label values change with the language.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from qualitapa.models import Organization, Text
+>>> orgs = {"021008": Organization("021008", "Bolzano", label=Text("Bolzano", de="Bozen"))}
+>>> frame = pd.DataFrame({"organization": ["021008"], "value": [1.5]})
+>>> label_columns(frame, orgs, "de", kinds=("organizations",))
+  organization organization_name  value
+0       021008             Bozen    1.5
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from qualitapa._languages import check_language
+from qualitapa._organizations import items_of, organization_names
+from qualitapa.models import Text
+
+#: id column -> (the column added after it, the catalog collection naming its ids).
+LABEL_COLUMNS: Mapping[str, tuple[str, str]] = {
+    "organization": ("organization_name", "organizations"),
+    "service": ("service_label", "services"),
+    "indicator": ("indicator_label", "indicators"),
+    "composite": ("composite_label", "composites"),
+    "category": ("category_label", "complaint_categories"),
+    "standard": ("standard_label", "standards"),
+}
+
+
+def labels_of(items: object, lang: str = "it") -> dict[str, str]:
+    """Item id -> its label (organizations: their name) in ``lang``.
+
+    ``items`` is a mapping id -> item or an iterable of items, each with a
+    ``label`` (:class:`~qualitapa.models.Text` or text) or, for
+    organizations, a ``display_name``.
+
+    Examples
+    --------
+    >>> from qualitapa.models import Service
+    >>> labels_of([Service("registry", Text("Anagrafe", de="Meldeamt"))], "de")
+    {'registry': 'Meldeamt'}
+    """
+    check_language(lang, "lang")
+    out: dict[str, str] = {}
+    for item in items_of(items):
+        code = str(getattr(item, "id", ""))
+        shown = getattr(item, "display_name", None)
+        label = getattr(item, "label", None)
+        if callable(shown):
+            out[code] = str(shown(lang))
+        elif isinstance(label, Text):
+            out[code] = label.get(lang)
+        elif label is not None:
+            out[code] = str(label)
+    return out
+
+
+def _collection(source: object, kind: str) -> object:
+    """The items of ``kind`` in a catalog, or ``source`` itself when it is not a catalog."""
+    collection = getattr(source, "collection", None)
+    if callable(collection):
+        try:
+            found: object = collection(kind)
+        except KeyError:
+            return {}
+        return found
+    return source
+
+
+def label_columns(
+    frame: pd.DataFrame,
+    catalog: object,
+    lang: str = "it",
+    *,
+    kinds: Sequence[str] | None = None,
+    names: Mapping[str, str | Text] | None = None,
+) -> pd.DataFrame:
+    """A copy of ``frame`` with the label of each id column in ``lang`` right after it.
+
+    Parameters
+    ----------
+    frame
+        A result table (not changed).
+    catalog
+        A :class:`~qualitapa.Catalog`, or (with one ``kinds``) a mapping
+        id -> item or a list of items; None adds nothing.
+    lang
+        The language of the labels (``it``, ``en``, ``de`` or any code, with
+        fallback).
+    kinds
+        The collections to label (``"organizations"``, ``"indicators"``...,
+        see :data:`LABEL_COLUMNS`); all by default.
+    names
+        Organization names that override the catalog's (id -> name, or a
+        :class:`~qualitapa.models.Text`).
+
+    Returns
+    -------
+    DataFrame
+        ``frame`` with, after ``organization``, ``organization_name``; after
+        ``indicator``, ``indicator_label``; and so on for the columns of
+        :data:`LABEL_COLUMNS` whose ids the catalog knows. A label column the
+        frame has already is left as it is; an id the catalog lacks gets an
+        empty label; a column none of whose ids is known gets no label
+        column.
+
+    Raises
+    ------
+    OptionError
+        ``lang`` is not a well-formed language code.
+    """
+    check_language(lang, "lang")
+    out = frame.copy()
+    for column, (target, kind) in LABEL_COLUMNS.items():
+        if column not in out.columns or target in out.columns:
+            continue
+        if kinds is not None and kind not in kinds:
+            continue
+        if kind == "organizations":
+            known = (
+                organization_names(_collection(catalog, kind), lang) if catalog is not None else {}
+            )
+            for key, name in (names or {}).items():
+                known[str(key)] = name.get(lang) if isinstance(name, Text) else str(name)
+        else:
+            known = labels_of(_collection(catalog, kind), lang) if catalog is not None else {}
+        if not known:
+            continue
+        ids = out[column].astype("string")
+        labels = ids.map(known)
+        if not labels.notna().any():
+            continue
+        out.insert(list(out.columns).index(column) + 1, target, labels.fillna("").astype(object))
+    return out

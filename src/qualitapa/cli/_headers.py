@@ -1,0 +1,193 @@
+"""Column headers of the tables printed for people, in the language of ``--lang``.
+
+The rule (docs/cli.md): a command's table on screen has its headers in the
+language asked (``Ente``, ``Körperschaft``); CSV and JSON, for machines,
+keep the stable English column names (``organization``,
+``organization_name``) in every language. The label *values* (names of
+organizations, labels of indicators, services, categories, questions)
+follow ``--lang`` in every format.
+
+The headers are Italian messages (msgids) of the gettext catalogs; a
+column without one keeps its name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from qualitapa.i18n import N_, translator
+
+#: Column name -> its header for people (an Italian msgid).
+HEADERS: Mapping[str, str] = {
+    "id": N_("Codice"),
+    "label": N_("Denominazione"),
+    "description": N_("Descrizione"),
+    "organization": N_("Codice ente"),
+    "organization_name": N_("Ente"),
+    "name": N_("Ente"),
+    "service": N_("Codice servizio"),
+    "service_label": N_("Servizio"),
+    "indicator": N_("Codice indicatore"),
+    "indicator_label": N_("Indicatore"),
+    "category": N_("Codice categoria"),
+    "category_label": N_("Categoria"),
+    "composite_label": N_("Indice composito"),
+    "parent": N_("Appartiene a"),
+    "plugin": N_("Plugin"),
+    "period": N_("Periodo"),
+    "value": N_("Valore"),
+    "status": N_("Stato"),
+    "unit": N_("Unità"),
+    "dimension": N_("Dimensione"),
+    "polarity": N_("Polarità"),
+    "formula": N_("Formula"),
+    "scale": N_("Scala"),
+    "target": N_("Obiettivo"),
+    "rank": N_("Posizione"),
+    "percentile": N_("Percentile"),
+    "quartile": N_("Quartile"),
+    "best": N_("Migliore"),
+    "gap_to_best": N_("Distanza dal migliore"),
+    "gap_to_median": N_("Distanza dalla mediana"),
+    "n": N_("N"),
+    "comparison": N_("Confronto"),
+    "trend": N_("Tendenza"),
+    "met": N_("Rispettato"),
+    "question": N_("Codice domanda"),
+    "question_label": N_("Domanda"),
+    "share": N_("Quota"),
+    "mean": N_("Media"),
+    "weight": N_("Peso"),
+    "n_eff": N_("N effettivo"),
+    "weighted_n": N_("N ponderato"),
+    "se": N_("Errore standard"),
+    "sd": N_("Deviazione standard"),
+    "ci_low": N_("Limite inferiore IC 95%"),
+    "ci_high": N_("Limite superiore IC 95%"),
+    "small_sample": N_("Campione ridotto"),
+    "code": N_("Codice risposta"),
+    "count": N_("Numero"),
+    "cumulative_share": N_("Quota cumulata"),
+    "p_value": N_("Valore p"),
+    "significant": N_("Significativo"),
+    # complaints (qualitapa.complaints.kpis, trend)
+    "received": N_("Ricevuti"),
+    "answered": N_("Risposti"),
+    "answered_within_deadline": N_("Risposti nei termini"),
+    "share_within_deadline": N_("Quota risposti nei termini"),
+    "mean_answer_days": N_("Giorni medi di risposta"),
+    "median_answer_days": N_("Giorni mediani di risposta"),
+    "p90_answer_days": N_("90° percentile giorni"),
+    "mean_answer_working_days": N_("Giorni lavorativi medi"),
+    "open": N_("Aperti"),
+    "overdue": N_("Scaduti"),
+    "per_10000": N_("Per 10.000 abitanti"),
+    "quadrant": N_("Quadrante"),
+    "importance": N_("Importanza"),
+    "performance": N_("Performance"),
+    "component": N_("Codice componente"),
+    "component_label": N_("Componente"),
+    "contribution": N_("Contributo"),
+    "coverage": N_("Copertura"),
+    "level": N_("Livello"),
+    "distribution": N_("Pacchetto"),
+    "version": N_("Versione"),
+    "problem": N_("Problema"),
+    "services": N_("Servizi"),
+    "organizations": N_("Enti"),
+    "peer_groups": N_("Gruppi di confronto"),
+    "variables": N_("Variabili"),
+    "indicators": N_("Indicatori"),
+    "composites": N_("Indici compositi"),
+    "instruments": N_("Questionari"),
+    "complaint_categories": N_("Categorie di reclamo"),
+    "standards": N_("Standard"),
+    "charters": N_("Carte dei servizi"),
+    "charter_content": N_("Contenuti delle carte"),
+    "datasets": N_("Insiemi di dati"),
+    "demo_profiles": N_("Profili dimostrativi"),
+    "field": N_("Campo"),
+    "month": N_("Mese"),
+    "quarter": N_("Trimestre"),
+    "year": N_("Anno"),
+}
+
+
+#: Indicator dimensions -> their word (Italian msgid).
+DIMENSIONS: Mapping[str, str] = {
+    "efficiency": N_("efficienza"),
+    "effectiveness": N_("efficacia"),
+    "quality": N_("qualità"),
+    "impact": N_("impatto"),
+}
+
+#: Codes of the command line's result columns -> their word (Italian msgid).
+CODES: Mapping[str, str] = {
+    # comparison (qualitapa.indicators.benchmark)
+    "compared": N_("confrontato"),
+    "no_value": N_("nessun valore"),
+    "no_peer_group": N_("senza gruppo di confronto"),
+    "local_indicator": N_("indicatore locale"),
+    "too_few_compared": N_("troppo pochi enti a confronto"),
+    "all_equal": N_("tutti uguali"),
+    # status (qualitapa.indicators.compute)
+    "missing_variable": N_("manca una variabile"),
+    "zero_denominator": N_("denominatore zero"),
+    "invalid_input": N_("dato di partenza non valido"),
+    "not_finite": N_("risultato non finito"),
+}
+
+#: Columns whose codes a reader gets as words (``improving`` -> ``in miglioramento``).
+WORDED = ("polarity", "trend", "quadrant", "comparison", "status")
+
+
+def worded(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with the codes of :data:`WORDED` columns as words in ``lang`` (for people).
+
+    A code without a word stays as it is.
+
+    Examples
+    --------
+    >>> list(worded(pd.DataFrame({"trend": ["improving", "odd"]}), "it")["trend"])
+    ['in miglioramento', 'odd']
+    """
+    from qualitapa.reporting._words import WORDS
+
+    columns = [c for c in WORDED if c in frame.columns]
+    if not columns:
+        return frame
+    t = translator(lang)
+    words = {code: t(msgid) for code, msgid in {**WORDS, **CODES}.items()}
+    out = frame.copy()
+    for column in columns:
+        out[column] = frame[column].map(lambda c: words.get(str(c), c))
+    return out
+
+
+def headed(frame: pd.DataFrame, lang: str, extra: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """``frame`` with the headers of :data:`HEADERS` in ``lang``; ``extra`` renames as given.
+
+    Two columns that would get the same header (``dimension`` and its
+    label) keep it once: the id column's name stays as it is.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"organization": ["021008"], "organization_name": ["Bozen"],
+    ...                       "alpha": [0.8]})
+    >>> list(headed(frame, "de").columns)
+    ['Kodex Körperschaft', 'Körperschaft', 'alpha']
+    """
+    t = translator(lang)
+    names = {c: t(HEADERS[c]) for c in frame.columns if c in HEADERS}
+    names.update(extra or {})
+    taken: set[str] = set()
+    for column in reversed(list(frame.columns)):  # labels come after their ids
+        shown = names.get(column)
+        if shown is None:
+            continue
+        if shown in taken:
+            del names[column]
+        taken.add(shown)
+    return frame.rename(columns=names)
