@@ -161,6 +161,8 @@ def test_demo_reports_in_every_language_read_as_their_language(demo_results, ser
         text = check_page(render_report(inputs), lang)
         assert "Modena" in text
         tokens = set(re.findall(r"[\w.]+", text))
-        assert not tokens & ids, (lang, sorted(tokens & ids))
+        # a one-word id (a service: "finance") is an English word in an English text
+        shown = {i for i in tokens & ids if lang != "en" or "." in i or "_" in i}
+        assert not shown, (lang, sorted(shown))
         if lang != "en":
             assert not untranslated(text, lang), (lang, sorted(untranslated(text, lang)))

@@ -69,3 +69,26 @@ def test_a_missing_value_says_why_and_ranks_are_whole_numbers():
     assert "1,00" not in page.split('id="composite"')[1]  # ranks: 1, 2,5, 3
     assert ">2,5<" in page
     assert ">1–2<" in page
+
+
+def test_cities_are_named_in_the_report_language():
+    from qualitapa import Organization, Text, hookimpl
+    from qualitapa.testing import catalog_with
+
+    class Cities:
+        @hookimpl
+        def qualitapa_organizations(self):
+            return [Organization("021008", "Bolzano", label=Text("Bolzano", de="Bozen")),
+                    Organization("036023", "Modena")]  # fmt: skip
+
+    catalog = catalog_with(("cities", Cities()))
+    values = pd.DataFrame({"organization": ["021008", "036023"], "period": 2024,
+                           "indicator": "x.y", "value": [1.0, 2.0]})  # fmt: skip
+    pages = {lang: render_report(ReportInputs(period=2024, lang=lang, catalog=catalog,
+                                              indicators=values, organization="021008",
+                                              charts=False))
+             for lang in ("it", "de")}  # fmt: skip
+    assert "Bozen" in pages["de"]
+    assert "Bolzano" not in pages["de"]
+    assert "Bolzano" in pages["it"]
+    assert "Bozen" not in pages["it"]

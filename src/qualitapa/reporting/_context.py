@@ -237,12 +237,18 @@ class ReportContext:
         return Chart(image, title, description, caption, data)
 
 
-def org_names(catalog: Catalog | None, names: Mapping[str, str]) -> dict[str, str]:
-    """Organization id -> name: the catalog's, overridden by ``names``."""
+def _org_name(org: Any, key: str, lang: str) -> str:
+    if hasattr(org, "display_name"):
+        return str(org.display_name(lang))  # Bozen in German
+    return str(getattr(org, "name", key))
+
+
+def org_names(catalog: Catalog | None, names: Mapping[str, str], lang: str) -> dict[str, str]:
+    """Organization id -> name in ``lang``: the catalog's, overridden by ``names``."""
     out: dict[str, str] = {}
     orgs = getattr(catalog, "organizations", None)
     if orgs is not None:
-        out.update({str(k): str(getattr(v, "name", k)) for k, v in orgs.items()})
+        out.update({str(k): _org_name(v, str(k), lang) for k, v in orgs.items()})
     out.update(names)
     return out
 

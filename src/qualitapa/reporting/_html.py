@@ -96,7 +96,7 @@ def _context(inputs: ReportInputs) -> ReportContext:
         inputs=inputs,
         t=translator(inputs.lang),
         tables={k: v for k, v in tables.items() if v is not None},
-        names=org_names(inputs.catalog, inputs.names),
+        names=org_names(inputs.catalog, inputs.names, inputs.lang),
         definitions=definitions,
         can_draw=inputs.charts and charts.charts_available(),
     )
