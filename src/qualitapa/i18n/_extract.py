@@ -205,7 +205,9 @@ def update_catalogs(root: Path | str = ".") -> dict[str, tuple[int, int]]:
         after = {m.id for m in catalog if m.id}
         obsolete = len(catalog.obsolete)
         with po.open("wb") as f:
-            write_po(f, catalog, ignore_obsolete=True, width=100, include_lineno=False)
+            write_po(
+                f, catalog, ignore_obsolete=True, width=100, include_lineno=False, sort_output=True
+            )
         done[lang] = (len(after - before), obsolete)
     return done
 
