@@ -31,6 +31,15 @@ def _target(ctx: ReportContext, standard: str, row: pd.Series) -> str:
     return ctx.target_text(target, unit)
 
 
+def _summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
+    """How many standards are met."""
+    assessed = frame.loc[frame["met"].notna()]
+    met = assessed["met"].astype(bool)
+    text = str(ctx.t(_("Standard rispettati: {met} su {total} valutati."), met=int(met.sum()),
+                     total=len(assessed)))  # fmt: skip
+    return text
+
+
 def build(ctx: ReportContext) -> dict[str, Any] | None:
     """The summary sentence and the table of standards."""
     frame = ctx.tables.get("compliance")
@@ -42,11 +51,14 @@ def build(ctx: ReportContext) -> dict[str, Any] | None:
     std = pick(frame, "standard")
     if std is None or "met" not in frame.columns:
         raise DataError("the compliance table needs 'standard' and 'met' columns")
-    assessed = frame["met"].notna()
-    n_met = int(frame["met"][assessed].astype(bool).sum())
-    summary = str(t(_("Standard rispettati: {met} su {total} valutati."), met=n_met,
-                    total=int(assessed.sum())))  # fmt: skip
+    summary = _summary(ctx, frame)
     with_org = "organization" in frame.columns
+    if with_org and ctx.highlight is not None:  # the highlighted city first under each standard
+        first = {k: i for i, k in enumerate(dict.fromkeys(frame[std].astype(str)))}
+        order = frame[std].astype(str).map(first) * 2 + (
+            frame["organization"].astype(str) != ctx.highlight
+        )
+        frame = frame.iloc[order.to_numpy().argsort(kind="stable")]
     with_refunds = "refunds_due" in frame.columns
     columns = [(t(_("Standard")), False)] + ([(t(_("Ente")), False)] if with_org else [])
     columns += [(t(_("Valore")), True), (t(_("Obiettivo")), False), (t(_("Rispettato")), False)]
