@@ -85,15 +85,26 @@ def _prepare(
     return ready.clean, ready.weights
 
 
-def _labels(inst: Any, lang: str) -> dict[str, str]:
-    """Dimension and question id -> label in ``lang``."""
-    out = {d.id: d.label.get(lang) for d in inst.dimensions}
-    out.update({q.id: q.label.get(lang) for q in inst.questions})
-    return out
+def _labels(inst: Any, lang: str, of: str) -> dict[str, str]:
+    """Dimension (``of="dimension"``, with the overall index) or question id -> label."""
+    from qualitapa.i18n import translator
+    from qualitapa.surveys._models import OVERALL
+
+    if of == "dimension":
+        out = {d.id: d.label.get(lang) for d in inst.dimensions}
+        t = translator(lang)
+        out[OVERALL] = t("Indice complessivo di soddisfazione")
+        return out
+    return {q.id: q.label.get(lang) for q in inst.questions}
 
 
 def _labelled(
-    frame: pd.DataFrame, inst: Any, lang: str, *, after: tuple[str, ...] = ("question",)
+    frame: pd.DataFrame,
+    inst: Any,
+    lang: str,
+    *,
+    after: tuple[str, ...] = ("question",),
+    of: str | None = None,
 ) -> pd.DataFrame:
     """``frame`` with its labels in ``lang`` (organization names too).
 
@@ -101,15 +112,16 @@ def _labelled(
     ``lang`` of the dimension or question of its row, and ``label_en``
     dropped; otherwise ``label`` (``question_label`` when the frame has a
     ``label`` of its own, the answers') goes after the first column of
-    ``after`` the frame has.
+    ``after`` the frame has; ``of`` says whether its ids are of dimensions
+    or questions (by default: as the column is named).
     """
     from qualitapa._labelling import label_columns
 
-    labels = _labels(inst, lang)
     out = frame.copy()
     keys = [c for c in after if c in out.columns]
     if keys:
         key = keys[0]
+        labels = _labels(inst, lang, of or ("dimension" if key == "dimension" else "question"))
         shown = out[key].astype("string").map(labels).fillna("").astype(object)
         if "label" in out.columns and "label_en" in out.columns:
             out["label"] = shown
@@ -409,7 +421,8 @@ def compare_command(
         correction=None if correction == "none" else correction,
         weights=sample.weights,
     )
-    frame = _labelled(frame, sample.inst, lang, after=("variable",))
+    of = "question" if share or on == "items" else "dimension"
+    frame = _labelled(frame, sample.inst, lang, after=("variable",), of=of)
     emit(frame, fmt, output, lang=lang, headers=_survey_headers(lang))
 
 
