@@ -222,6 +222,11 @@ def test_complaints_in_german(plugins, tmp_path):
     exported = _csv(_run("complaints", "export", "--db", str(db), "--lang", "de"))
     assert {"service_label", "category_label", "organization_name"} <= set(exported.columns)
     assert set(exported.loc[exported["organization"] == BOLZANO, "organization_name"]) == {"Bozen"}
+    first = exported.iloc[0]
+    shown = _run("complaints", "show", first["id"], "--db", str(db), "--lang", "de")
+    category = plugins.complaint_categories[first["category"]].label
+    assert f"{category.de} ({first['category']})" in shown
+    assert category.it not in shown
     # without --lang: the register's own layout, which import reads back
     plain = _csv(_run("complaints", "export", "--db", str(db)))
     assert "category_label" not in plain.columns

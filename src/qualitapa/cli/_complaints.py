@@ -270,18 +270,28 @@ def _user() -> str:
 @_db_option
 @click.option("--contact", is_flag=True, help="Also show the citizen's contact (personal data).")
 @output_options
+@lang_option
 def show_command(
-    complaint_id: str, db: Path, contact: bool, fmt: str | None, output: Path | None
+    complaint_id: str, db: Path, contact: bool, fmt: str | None, output: Path | None, lang: str
 ) -> None:
-    """Show a complaint and its history."""
+    """Show a complaint and its history (its service and category labelled in --lang)."""
+    from qualitapa._labelling import labels_of
+
     with _register(db, readonly=True) as reg:
         c = reg.get(complaint_id, include_contact=contact)
         history = reg.history(complaint_id)
     if fmt in (None, "table") and output is None:
+        catalog = get_catalog()
+        services = labels_of(catalog.services, lang)
+        categories = labels_of(catalog.complaint_categories, lang)
+
+        def named(labels: dict[str, str], code: str) -> str:
+            return f"{labels[code]} ({code})" if code in labels else code
+
         # complaint texts are data: echo shows their control characters visibly
         echo(
-            f"{c.id}  {c.kind.value} via {c.channel.value}  service {c.service}"
-            + (f"  category {c.category}" if c.category else "")
+            f"{c.id}  {c.kind.value} via {c.channel.value}  service {named(services, c.service)}"
+            + (f"  category {named(categories, c.category)}" if c.category else "")
         )
         echo(f"received {c.received_at.isoformat()}  status {history[-1].to_status.value}")
         if c.description:
