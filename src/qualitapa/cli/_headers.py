@@ -26,7 +26,6 @@ HEADERS: Mapping[str, str] = {
     "description": N_("Descrizione"),
     "organization": N_("Codice ente"),
     "organization_name": N_("Ente"),
-    "name": N_("Ente"),
     "service": N_("Codice servizio"),
     "service_label": N_("Servizio"),
     "indicator": N_("Codice indicatore"),
@@ -109,6 +108,22 @@ HEADERS: Mapping[str, str] = {
     "datasets": N_("Insiemi di dati"),
     "demo_profiles": N_("Profili dimostrativi"),
     "field": N_("Campo"),
+    "periodicity": N_("Periodicità"),
+    "tags": N_("Parole chiave"),
+    # trends and targets (qualitapa.indicators)
+    "first_period": N_("Primo periodo"),
+    "last_period": N_("Ultimo periodo"),
+    "n_periods": N_("Periodi"),
+    "first_value": N_("Primo valore"),
+    "last_value": N_("Ultimo valore"),
+    "change_pct": N_("Variazione %"),
+    "cagr_pct": N_("Crescita media annua %"),
+    "slope": N_("Pendenza"),
+    "slope_low": N_("Pendenza, limite inferiore"),
+    "slope_high": N_("Pendenza, limite superiore"),
+    "intercept": N_("Intercetta"),
+    "target_value": N_("Valore obiettivo"),
+    "gap": N_("Scarto"),
     "month": N_("Mese"),
     "quarter": N_("Trimestre"),
     "year": N_("Anno"),
@@ -146,23 +161,28 @@ WORDED = ("polarity", "trend", "quadrant", "comparison", "status")
 def worded(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``frame`` with the codes of :data:`WORDED` columns as words in ``lang`` (for people).
 
-    A code without a word stays as it is.
+    A code without a word stays as it is; true/false columns read yes/no.
 
     Examples
     --------
-    >>> list(worded(pd.DataFrame({"trend": ["improving", "odd"]}), "it")["trend"])
-    ['in miglioramento', 'odd']
+    >>> frame = pd.DataFrame({"trend": ["improving", "odd"], "met": [True, False]})
+    >>> worded(frame, "de").to_dict("list")
+    {'trend': ['verbessert sich', 'odd'], 'met': ['ja', 'nein']}
     """
     from qualitapa.reporting._words import WORDS
 
     columns = [c for c in WORDED if c in frame.columns]
-    if not columns:
+    flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c].dtype)]
+    if not columns and not flags:
         return frame
     t = translator(lang)
     words = {code: t(msgid) for code, msgid in {**WORDS, **CODES}.items()}
     out = frame.copy()
     for column in columns:
         out[column] = frame[column].map(lambda c: words.get(str(c), c))
+    yes_no = {True: t("sì"), False: t("no")}
+    for column in flags:
+        out[column] = frame[column].map(yes_no)
     return out
 
 

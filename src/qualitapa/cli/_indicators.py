@@ -242,15 +242,26 @@ def indicators_show(indicator_id: str, definitions: tuple[Path, ...], fmt: str, 
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
+    from qualitapa.cli._headers import DIMENSIONS, HEADERS, worded
+    from qualitapa.i18n import translator
+
+    t = translator(lang)
     flat = {
         **data,
         "label": d.label.get(lang),
+        "dimension": t(DIMENSIONS[d.dimension.value]),
+        "unit": t.unit(d.unit) if d.unit else "",
         "description": d.description.get(lang) if d.description else "",
         "target": str(d.target) if d.target else "",
         "variables": ", ".join(data["variables"]),
         "tags": ", ".join(d.tags),
     }
-    table = pd.DataFrame({"field": list(flat), "value": [str(v) for v in flat.values()]})
+    fields = [t(HEADERS[k]) if k in HEADERS else k for k in flat]
+    table = pd.DataFrame({"field": fields, "value": [str(v) for v in flat.values()]})
+    if "polarity" in flat:
+        table.loc[fields.index(t(HEADERS["polarity"])), "value"] = worded(
+            pd.DataFrame({"polarity": [d.polarity.value]}), lang
+        )["polarity"].iloc[0]
     emit(table, "table", lang=lang)
 
 
