@@ -126,3 +126,26 @@ def test_a_plugin_template_cannot_reach_python_internals():
 def test_section_definitions_are_checked(options, message):
     with pytest.raises(DefinitionError, match=message):
         ReportSection(title=Text("Rifiuti"), build=dict, **options)
+
+
+def test_a_broken_installed_plugin_is_skipped_with_a_warning_where_the_catalog_skips():
+    # as the command line's catalog does for the other hooks: the report is still written
+    from qualitapa.catalog import Catalog
+    from qualitapa.errors import PluginWarning
+    from qualitapa.plugins import make_plugin_manager
+
+    class Broken:
+        @hookimpl
+        def qualitapa_report_sections(self):
+            raise RuntimeError("boom")
+
+    pm = make_plugin_manager([("broken", Broken())], entrypoints=False)
+    pm.installed.add("broken")  # as if loaded from an entry point
+    catalog = Catalog.from_plugin_manager(pm, skip_failing=True)
+    with pytest.warns(PluginWarning, match="plugin 'broken' skipped: .*boom"):
+        page = render_report(ReportInputs(period=2024, catalog=catalog, caf=CAF))
+    assert '<section id="caf">' in page
+    strict = Catalog.from_plugin_manager(make_plugin_manager([("broken", Broken())],
+                                                             entrypoints=False))  # fmt: skip
+    with pytest.raises(PluginError, match="boom"):
+        render_report(ReportInputs(period=2024, catalog=strict, caf=CAF))

@@ -49,8 +49,10 @@ from qualitapa.reporting._tables import (
     indicator_table,
     read_results,
 )
+from qualitapa.reporting._words import WORDS as CODE_WORDS
 
 __all__ = [
+    "CODE_WORDS",
     "EXCEL_MAX_ROWS",
     "ID_COLUMNS",
     "KNOWN_FIELDS",

@@ -12,7 +12,8 @@ engine (autoescape on).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import warnings
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ import jinja2
 from markupsafe import Markup
 
 from qualitapa.__about__ import __version__
-from qualitapa.errors import DataError, PluginError
+from qualitapa.errors import DataError, PluginError, PluginWarning
+from qualitapa.plugins import one_line, skipped_message
 from qualitapa.reporting import _charts as charts
 from qualitapa.reporting._context import ReportContext, indicator_definitions, org_names
 from qualitapa.reporting._i18n import gettext_noop as _
@@ -64,24 +66,42 @@ def report_sections(
 
 
 def _plugin_sections(catalog: Any) -> list[tuple[str, ReportSection]]:
+    """The sections of ``catalog``'s plugins, as ``(plugin, section)``.
+
+    A broken installed plugin is skipped with a :class:`PluginWarning` when
+    the catalog skips broken plugins (the command line's); otherwise, and
+    for plugins passed explicitly, its error raises.
+    """
     pm = getattr(catalog, "plugin_manager", None)
     if pm is None:
         return []
+    isolated = (
+        set(getattr(pm, "installed", ())) if getattr(catalog, "skip_failing", False) else set()
+    )
     out: list[tuple[str, ReportSection]] = []
     for impl in pm.hook.qualitapa_report_sections.get_hookimpls():
         name = impl.plugin_name
         try:
-            sections = impl.function()
-        except Exception as exc:
-            raise PluginError(f"qualitapa_report_sections raised {exc!r}", plugin=name) from exc
-        if not isinstance(sections, list | tuple) or not all(
-            isinstance(s, ReportSection) for s in sections
-        ):
-            raise PluginError(
-                "qualitapa_report_sections must return a list of ReportSection", plugin=name
-            )
-        out.extend((name, s) for s in sections)
+            out.extend((name, s) for s in _call(impl.function, name))
+        except PluginError as exc:
+            if name not in isolated:
+                raise
+            warnings.warn(skipped_message(name, one_line(str(exc))), PluginWarning, stacklevel=3)
     return out
+
+
+def _call(hook: Callable[[], object], plugin: str) -> list[ReportSection]:
+    try:
+        sections = hook()
+    except Exception as exc:
+        raise PluginError(f"qualitapa_report_sections raised {exc!r}", plugin=plugin) from exc
+    if not isinstance(sections, list | tuple) or not all(
+        isinstance(s, ReportSection) for s in sections
+    ):
+        raise PluginError(
+            "qualitapa_report_sections must return a list of ReportSection", plugin=plugin
+        )
+    return list(sections)
 
 
 def _context(inputs: ReportInputs) -> ReportContext:

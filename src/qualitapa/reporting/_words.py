@@ -15,7 +15,9 @@ from qualitapa.reporting._i18n import gettext_noop as _
 
 __all__ = ["comparison_text", "reason_text", "status_text", "word"]
 
-#: Category codes of result tables -> their word (Italian msgid).
+#: Category codes of result tables (trend, polarity, DEA status, IPA quadrant) ->
+#: their word, an Italian msgid to translate with ``t(...)``; public as
+#: ``qualitapa.reporting.CODE_WORDS``.
 WORDS: dict[str, str] = {
     "higher_is_better": _("più alto è meglio"),
     "lower_is_better": _("più basso è meglio"),
