@@ -169,7 +169,7 @@ def worded(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     >>> worded(frame, "de").to_dict("list")
     {'trend': ['verbessert sich', 'odd'], 'met': ['ja', 'nein']}
     """
-    from qualitapa.reporting._words import WORDS
+    from qualitapa.reporting import CODE_WORDS as WORDS
 
     columns = [c for c in WORDED if c in frame.columns]
     flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c].dtype)]
