@@ -92,3 +92,15 @@ def test_cities_are_named_in_the_report_language():
     assert "Bolzano" not in pages["de"]
     assert "Bolzano" in pages["it"]
     assert "Bozen" not in pages["it"]
+
+
+def test_compliance_counts_the_highlighted_city_and_shows_it_first(results):
+    names = {"036023": "Modena", "022205": "Trento"}
+    table = pd.concat([results["compliance"].assign(organization="022205", met=True),
+                       results["compliance"]], ignore_index=True)  # fmt: skip
+    page = render_report(ReportInputs(period=2024, compliance=table, names=names,
+                                      organization="036023", charts=False))  # fmt: skip
+    assert "Standard rispettati: 4 su 5 valutati. Modena: 1 su 2." in page
+    section = page.split('<section id="compliance">')[1]
+    assert section.index("<td>Modena</td>") < section.index("<td>Trento</td>")
+    assert "al massimo 20 minuti" in section  # "<= 20" with unit "min"

@@ -32,11 +32,16 @@ def _target(ctx: ReportContext, standard: str, row: pd.Series) -> str:
 
 
 def _summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
-    """How many standards are met."""
+    """How many standards are met, in all and by the highlighted organization."""
     assessed = frame.loc[frame["met"].notna()]
     met = assessed["met"].astype(bool)
     text = str(ctx.t(_("Standard rispettati: {met} su {total} valutati."), met=int(met.sum()),
                      total=len(assessed)))  # fmt: skip
+    if "organization" in frame.columns and ctx.highlight is not None:
+        mine = (assessed["organization"].astype(str) == ctx.highlight).to_numpy()
+        if mine.any():
+            text += " " + str(ctx.t(_("{name}: {met} su {total}."), name=ctx.name(ctx.highlight),
+                                    met=int(met[mine].sum()), total=int(mine.sum())))  # fmt: skip
     return text
 
 
