@@ -88,7 +88,7 @@ def _prepare(
 def _labels(inst: Any, lang: str, of: str) -> dict[str, str]:
     """Dimension (``of="dimension"``, with the overall index) or question id -> label."""
     from qualitapa.i18n import translator
-    from qualitapa.surveys._models import OVERALL
+    from qualitapa.surveys import OVERALL
 
     if of == "dimension":
         out = {d.id: d.label.get(lang) for d in inst.dimensions}

@@ -23,6 +23,7 @@ from qualitapa.surveys._expressions import Expression
 from qualitapa.surveys._imports import import_kobo, import_limesurvey
 from qualitapa.surveys._ipa import Quadrant, ipa, servqual_gap
 from qualitapa.surveys._models import (
+    OVERALL,
     Choice,
     Instrument,
     Question,
@@ -54,6 +55,7 @@ from qualitapa.surveys._xlsform import read_xlsform, write_xlsform
 
 __all__ = [
     "DEFAULT_EXTRA_COLUMNS",
+    "OVERALL",
     "Choice",
     "Expression",
     "GroupStatistic",
