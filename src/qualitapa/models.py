@@ -50,6 +50,7 @@ __all__ = [
     "Text",
     "check_id",
     "check_organizations",
+    "check_pattern",
     "coerce_comparator",
     "coerce_enum",
     "confined_path",
@@ -89,13 +90,63 @@ def check_id(instance: object, attribute: attrs.Attribute[F], value: F) -> None:
             item=value[:40] + "...",
             field=attribute.name,
         )
-    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+    check_pattern(
+        value,
+        ID_PATTERN,
+        "id",
+        "use lower-case letters, digits, '_', '-' and dots between parts "
+        "(e.g. 'registry.certificates_per_fte')",
+        field=attribute.name,
+    )
+
+
+def check_pattern(
+    value: object, pattern: re.Pattern[str], what: str, rule: str, *, field: str
+) -> str:
+    """Return ``value`` if it is a string that ``pattern`` matches whole, else raise.
+
+    The one check behind every kind of id: catalog ids (:func:`check_id`),
+    complaint protocol numbers, question names.
+
+    Parameters
+    ----------
+    value
+        The id to check.
+    pattern
+        The pattern the whole id must match (``fullmatch``: a final newline fails).
+    what
+        The kind of id, for the message (``"id"``, ``"complaint id"``).
+    rule
+        What a valid id looks like, for the message.
+    field
+        The field the id was given in.
+
+    Returns
+    -------
+    str
+        ``value`` unchanged.
+
+    Raises
+    ------
+    DefinitionError
+        ``value`` is not a string, or ``pattern`` does not match all of it;
+        the message names the value, the kind of id and the rule.
+
+    Examples
+    --------
+    >>> code = re.compile("[a-z][0-9]")
+    >>> check_pattern("q1", code, "code", "letter, digit", field="id")
+    'q1'
+    >>> check_pattern("q1\\n", code, "code", "letter, digit", field="id")
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DefinitionError: 'q1\\n', field 'id': ... not a valid code: letter, digit
+    """
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         raise DefinitionError(
-            f"{value!r} is not a valid id: use lower-case letters, digits, '_', '-' "
-            "and dots between parts (e.g. 'registry.certificates_per_fte')",
-            item=str(value),
-            field=attribute.name,
+            f"{value!r} is not a valid {what}: {rule}", item=str(value), field=field
         )
+    return value
 
 
 class Dimension(enum.StrEnum):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from qualitapa.errors import DefinitionError
-from qualitapa.models import Text, check_id, from_mapping, to_text
+from qualitapa.models import Text, check_id, check_pattern, from_mapping, to_text
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -90,14 +90,13 @@ def check_complaint_id(value: Any) -> str:
     >>> check_complaint_id("2024/000123")
     '2024/000123'
     """
-    if not isinstance(value, str) or not COMPLAINT_ID_PATTERN.fullmatch(value):
-        raise DefinitionError(
-            f"{value!r} is not a valid complaint id: use letters, digits and '_ . - /' "
-            "(at most 64 characters, e.g. '2024/000123')",
-            item=str(value),
-            field="id",
-        )
-    return value
+    return check_pattern(
+        value,
+        COMPLAINT_ID_PATTERN,
+        "complaint id",
+        "use letters, digits and '_ . - /' (at most 64 characters, e.g. '2024/000123')",
+        field="id",
+    )
 
 
 def _check_cid(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

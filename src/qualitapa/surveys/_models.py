@@ -32,7 +32,7 @@ import attrs
 import pandas as pd
 
 from qualitapa.errors import DefinitionError, FormulaError
-from qualitapa.models import Text, check_id, to_optional_text, to_text
+from qualitapa.models import Text, check_id, check_pattern, to_optional_text, to_text
 from qualitapa.surveys._expressions import Expression
 
 if TYPE_CHECKING:
@@ -72,13 +72,13 @@ class QuestionType(enum.StrEnum):
 
 
 def _check_question_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not QUESTION_ID_PATTERN.fullmatch(value):
-        raise DefinitionError(
-            f"{value!r} is not a valid question id: start with a letter or '_', then use "
-            "letters, digits, '_', '-' or '.'",
-            item=str(value),
-            field=attribute.name,
-        )
+    check_pattern(
+        value,
+        QUESTION_ID_PATTERN,
+        "question id",
+        "start with a letter or '_', then use letters, digits, '_', '-' or '.'",
+        field=attribute.name,
+    )
 
 
 def _code(value: Any) -> float | str:
