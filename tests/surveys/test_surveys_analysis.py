@@ -130,6 +130,25 @@ def test_compare_groups_refuses_an_unknown_option(counter, synthetic, option, me
         compare_groups(counter, synthetic, on="items", variables=["speed"], **option)
 
 
+def test_compare_groups_refuses_an_unknown_comparison_target(counter, synthetic):
+    with pytest.raises(OptionError, match="on must be 'items' or 'dimensions', not 'questions'"):
+        compare_groups(counter, synthetic, on="questions")
+
+
+def test_adjust_pvalues_refuses_an_unknown_method():
+    message = "method must be 'holm', 'bonferroni', 'fdr_bh', 'bh' or None, not 'sidak'"
+    with pytest.raises(OptionError, match=message) as err:
+        adjust_pvalues([0.01, 0.04], "sidak")
+    assert err.value.option == "method"
+    with pytest.raises(OptionError, match="not 'sidak'"):  # also with nothing to adjust
+        adjust_pvalues([np.nan], "sidak")
+
+
+def test_sample_size_refuses_an_unknown_rounding():
+    with pytest.raises(OptionError, match="rounding must be 'up' or 'nearest', not 'down'"):
+        sample_size(rounding="down")
+
+
 def test_compare_two_groups_uses_welch_and_mann_whitney(counter, synthetic):
     r = compare_groups(counter, synthetic, on="items", variables=["speed"])
     a = synthetic.loc[synthetic.organization == "modena", "speed"]

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from qualitapa.errors import OptionError
 from qualitapa.surveys import (
     Instrument,
     Question,
@@ -75,6 +76,13 @@ def test_pairwise_and_listwise_missing():
     # because it takes n = 12 rows before the listwise deletion.)
     assert lw["n"] == 9
     assert (round(lw["ci_low"], 3), round(lw["ci_high"], 3)) == (0.533, 0.947)
+
+
+def test_alpha_refuses_an_unknown_nan_policy():
+    with pytest.raises(
+        OptionError, match="nan_policy must be 'pairwise' or 'listwise', not 'drop'"
+    ):
+        cronbach_alpha(LIKERT, nan_policy="drop")
 
 
 def test_alpha_by_group_is_the_alpha_of_each_group():

@@ -108,6 +108,7 @@ def adjust_pvalues(p: Any, method: str | None = "holm") -> np.ndarray:
     >>> adjust_pvalues([0.01, 0.04, 0.03], "fdr_bh").round(3).tolist()
     [0.03, 0.04, 0.04]
     """
+    check_option("method", method, ("holm", "bonferroni", "fdr_bh", "bh", None))
     arr = np.asarray(p, dtype=float)
     out = np.full(arr.shape, np.nan)
     ok = ~np.isnan(arr)
@@ -124,10 +125,8 @@ def adjust_pvalues(p: Any, method: str | None = "holm") -> np.ndarray:
         res = np.empty(m)
         res[order] = np.minimum(adj, 1.0)
         out[ok] = res
-    elif method in ("fdr_bh", "bh"):
+    else:  # "fdr_bh", "bh"
         out[ok] = stats.false_discovery_control(q, method="bh")
-    else:
-        raise ValueError(f"method must be 'holm', 'bonferroni', 'fdr_bh' or None, not {method!r}")
     return out
 
 
@@ -277,14 +276,13 @@ def _variables(
     variables: Sequence[str] | None,
 ) -> dict[str, np.ndarray]:
     """The values to compare, by variable (item scores or top-box flags, or indices)."""
+    check_option("on", on, ("items", "dimensions"))
     if on == "items":
         series = _item_series(instrument, responses, kind, top_box, variables)
-    elif on == "dimensions":
+    else:
         if kind == "share":
             raise ValueError("shares are compared on items, not dimension indices")
         series = _index_series(instrument, responses, variables)
-    else:
-        raise ValueError(f"on must be 'items' or 'dimensions', not {on!r}")
     if variables is not None:
         unknown = sorted(set(variables) - set(series))
         if unknown:

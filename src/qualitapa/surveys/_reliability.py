@@ -28,6 +28,7 @@ import pandas as pd
 from scipy import stats
 
 from qualitapa.errors import DataError
+from qualitapa.problems import check_option
 from qualitapa.surveys._models import Instrument
 from qualitapa.surveys._scoring import item_values
 from qualitapa.surveys._stats import Groups, make_groups
@@ -38,15 +39,14 @@ By = str | Sequence[str] | None
 def _group_cov(x: np.ndarray, groups: Groups, nan_policy: str) -> tuple[np.ndarray, np.ndarray]:
     """Per-group covariance matrices (G, k, k) and the n of each group (G,)."""
     n_rows, k = x.shape
+    check_option("nan_policy", nan_policy, ("pairwise", "listwise"))
     present = ~np.isnan(x)
     if nan_policy == "listwise":
         complete = present.all(axis=1)
         present = present & complete[:, None]
         counted = complete
-    elif nan_policy == "pairwise":
-        counted = present.any(axis=1)
     else:
-        raise ValueError(f"nan_policy must be 'pairwise' or 'listwise', not {nan_policy!r}")
+        counted = present.any(axis=1)
     order = groups.order
     xs = x[order]
     ps = present[order]

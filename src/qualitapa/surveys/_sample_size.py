@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from qualitapa.problems import check_option
+
 
 def _check(name: str, value: Any, low: float, high: float | None, *, closed: bool = False) -> None:
     arr = np.asarray(value, dtype=float)
@@ -85,6 +87,7 @@ def sample_size(
     >>> sample_size(population=[100, 1000, 10_000, 1_000_000])["n"].tolist()
     [80, 278, 370, 384]
     """
+    check_option("rounding", rounding, ("up", "nearest"))
     _check("margin", margin, 0, None)
     _check("confidence", confidence, 0, 1 - 1e-12)
     _check("proportion", proportion, 0, 1)
@@ -105,10 +108,8 @@ def sample_size(
     if rounding == "up":
         # 1e-9 keeps an exact 384.0000000001 (a floating-point artefact) at 384
         n_int = np.ceil(n - 1e-9).astype(np.int64)
-    elif rounding == "nearest":
-        n_int = np.floor(n + 0.5).astype(np.int64)
     else:
-        raise ValueError(f"rounding must be 'up' or 'nearest', not {rounding!r}")
+        n_int = np.floor(n + 0.5).astype(np.int64)
     return pd.DataFrame(
         {
             "population": pd.array(np.where(np.isnan(pop), np.nan, pop), dtype="Float64").astype(
