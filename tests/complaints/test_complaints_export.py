@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from qualitapa.catalog import Catalog
 from qualitapa.complaints import (
     EXPORT_FORMATS,
     Complaint,
@@ -73,6 +74,52 @@ def test_open311_json_and_xml_leave_contacts_out(table: pd.DataFrame) -> None:
 def test_an_unknown_format_is_an_option_error(table: pd.DataFrame) -> None:
     assert EXPORT_FORMATS == ("csv", "open311", "open311-xml")
     with pytest.raises(OptionError, match="fmt must be one of csv, open311, open311-xml") as err:
-        export_complaints(table, "xlsx")  # type: ignore[arg-type]
+        export_complaints(table, "xlsx")
     assert isinstance(err.value, ValueError)
     assert err.value.option == "fmt"
+
+
+def _labelled_catalog() -> Catalog:
+    from qualitapa import Service, Text, hookimpl
+    from qualitapa.testing import catalog_with
+
+    class Labels:
+        @hookimpl
+        def qualitapa_services(self) -> list[Service]:
+            return [
+                Service("registry", Text("Anagrafe", "Civil registry", "Meldeamt")),
+                Service("roads", Text("Strade", "Roads", "Straßen")),
+            ]
+
+    return catalog_with(Labels())
+
+
+def test_csv_in_a_language_has_the_labels_next_to_the_codes(table: pd.DataFrame) -> None:
+    catalog = _labelled_catalog()
+    text = export_complaints(table, catalog=catalog, lang="de", secret=SECRET)
+    back = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    columns = list(back.columns)
+    assert columns[columns.index("service") + 1] == "service_label"
+    assert back["service"].tolist() == ["registry", "roads"]
+    assert back["service_label"].tolist() == ["Meldeamt", "Straßen"]
+    assert "Mario Rossi" not in text  # labelled and pseudonymised
+    # without lang: the register's own layout, which 'complaints import' reads back
+    plain = export_complaints(table, catalog=catalog)
+    assert "service_label" not in plain.splitlines()[0]
+
+
+@pytest.mark.parametrize("fmt", ["open311", "open311-xml"])
+def test_open311_in_a_language_names_the_services_in_it(table: pd.DataFrame, fmt: str) -> None:
+    catalog = _labelled_catalog()
+    text = export_complaints(table, fmt, catalog=catalog, lang="de")
+    assert "Meldeamt" in text
+    assert "Straßen" in text
+    assert "Anagrafe" not in text
+    italian = export_complaints(table, fmt, catalog=catalog)
+    assert "Anagrafe" in italian
+    assert "Meldeamt" not in italian
+
+
+def test_a_malformed_language_is_an_option_error(table: pd.DataFrame) -> None:
+    with pytest.raises(OptionError, match="lang"):
+        export_complaints(table, lang="deutsch!")

@@ -95,3 +95,54 @@ def test_export_excel(tmp_path, results):
     assert [[c.value for c in row] for row in ws.iter_rows()] == [
         ["service", "received"], ["'=1+1", 3], ["registry", 4]
     ]  # fmt: skip
+
+
+@pytest.fixture
+def registry_plugins():
+    from qualitapa.testing import isolated_plugins
+
+    with isolated_plugins(["registry", "qclub"]):
+        yield
+
+
+def _values_csv(tmp_path):
+    csv = tmp_path / "indicator_values.csv"
+    pd.DataFrame(
+        {"organization": ["021008"], "period": [2024], "indicator": ["registry.average_wait"],
+         "value": [12.5]}
+    ).to_csv(csv, index=False)  # fmt: skip
+    return csv
+
+
+def test_export_excel_and_opendata_label_in_lang(tmp_path, registry_plugins):
+    from qualitapa.catalog import default_catalog
+
+    label = default_catalog().indicators["registry.average_wait"].label
+    csv = _values_csv(tmp_path)
+    out = tmp_path / "out.xlsx"
+    res = CliRunner().invoke(cli, ["export", "excel", str(csv), "-o", str(out), "--lang", "de"])
+    assert res.exit_code == 0, res.output
+    rows = [
+        [c.value for c in row]
+        for row in openpyxl.load_workbook(out)["indicator_values"].iter_rows()
+    ]
+    header = rows[0]
+    assert header[:2] == ["organization", "organization_name"]
+    assert rows[1][1] == "Bozen"
+    assert rows[1][header.index("indicator_label")] == label.de
+    pkg = tmp_path / "opendata"
+    res = CliRunner().invoke(
+        cli, ["export", "opendata", str(csv), "-o", str(pkg), "--with-definitions", "--lang", "de"]
+    )
+    assert res.exit_code == 0, res.output
+    values = pd.read_csv(pkg / "indicator_values.csv", dtype=str)
+    assert values["organization_name"].tolist() == ["Bozen"]
+    definitions = pd.read_csv(pkg / "indicators.csv", dtype=str, keep_default_na=False)
+    row = definitions.set_index("indicator").loc["registry.average_wait"]
+    assert row["indicator_label"] == label.de
+    assert "label_it" not in definitions.columns
+    # Italian by default: the same columns, the Italian names
+    res = CliRunner().invoke(cli, ["export", "excel", str(csv), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(out)["indicator_values"]
+    assert ws["B2"].value == "Bolzano"

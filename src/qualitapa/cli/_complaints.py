@@ -501,15 +501,7 @@ def export_command(
     output: Path | None,
 ) -> None:
     """Export the register as CSV (formulas neutralised) or Open311 GeoReport v2."""
-    from qualitapa._labelling import label_columns
-    from qualitapa.complaints import (
-        export_complaints,
-        open311_requests,
-        open311_services,
-        to_open311_json,
-        to_open311_xml,
-    )
-    from qualitapa.complaints import pseudonymise as pseudonymised
+    from qualitapa.complaints import export_complaints, open311_services, to_open311_json
 
     if pseudonymise and not secret:
         raise DataError(f"--pseudonymise needs a secret: --secret or ${SECRET_ENV}")
@@ -518,22 +510,13 @@ def export_command(
     else:
         with _register(db, readonly=True) as reg:
             frame = _not_empty(reg.to_frame(include_contact=include_contact or pseudonymise), db)
-        if fmt == "csv" and lang is not None:
-            frame = label_columns(frame, get_catalog(), lang)
-        if fmt != "csv" and lang is not None:
-            # the export's own steps, with the service names in ``lang``
-            shared = pseudonymised(frame, secret) if pseudonymise and secret else frame
-            contact = [c for c in shared.columns if str(c).startswith("contact_")]
-            requests = open311_requests(shared.drop(columns=contact), catalog=get_catalog(),
-                                        lang=lang)  # fmt: skip
-            text = to_open311_json(requests) if fmt == "open311" else to_open311_xml(requests)
-        else:
-            text = export_complaints(
-                frame,
-                fmt,
-                secret=secret if pseudonymise else None,
-                catalog=None if fmt == "csv" else get_catalog(),
-            )
+        text = export_complaints(
+            frame,
+            fmt,
+            secret=secret if pseudonymise else None,
+            catalog=None if fmt == "csv" and lang is None else get_catalog(),
+            lang=lang,
+        )
     emit_text(text, output)
 
 

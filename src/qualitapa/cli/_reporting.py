@@ -168,6 +168,7 @@ _results_option = click.option(
     is_flag=True,
     help="Add the indicator definitions of the installed plugins (labels, units, formulas).",
 )
+@lang_option
 @input_options
 def export_opendata(
     files: tuple[Path, ...],
@@ -178,11 +179,14 @@ def export_opendata(
     description: str | None,
     licence: str,
     with_definitions: bool,
+    lang: str,
 ) -> None:
     """Write FILES (CSV tables) as an open-data package: CSV + Frictionless datapackage.json.
 
     Each table becomes a resource named after its file; types are inferred,
-    usual keys (organization, period, indicator...) become primary keys.
+    usual keys (organization, period, indicator...) become primary keys. Each
+    id column the installed plugins know gets its label in --lang right after
+    it (organization_name, indicator_label, ...).
     """
     from qualitapa.reporting import (
         guess_primary_key,
@@ -191,9 +195,10 @@ def export_opendata(
         write_datapackage,
     )
 
+    catalog = get_catalog()
     tables = _tables(files, results)
     if with_definitions:
-        tables["indicators"] = indicator_table(get_catalog())
+        tables["indicators"] = indicator_table(catalog, lang=lang)
     try:
         path = write_datapackage(
             tables,
@@ -203,6 +208,8 @@ def export_opendata(
             description=description,
             licence=licence,
             primary_keys={t: k for t, f in tables.items() if (k := guess_primary_key(f))},
+            catalog=catalog,
+            lang=lang,
         )
     except ValueError as exc:
         raise DataError(str(exc)) from exc
@@ -217,13 +224,18 @@ def export_opendata(
 @_files_argument
 @target_option("The .xlsx file to write.", required=True)
 @_results_option
+@lang_option
 @input_options
-def export_excel(files: tuple[Path, ...], output: Path, results: Path | None) -> None:
-    """Write FILES (CSV tables) to one Excel workbook, one sheet per table."""
+def export_excel(files: tuple[Path, ...], output: Path, results: Path | None, lang: str) -> None:
+    """Write FILES (CSV tables) to one Excel workbook, one sheet per table.
+
+    Each id column the installed plugins know gets its label in --lang right
+    after it (organization_name, indicator_label, ...).
+    """
     from qualitapa.reporting import write_excel
 
     tables = _tables(files, results)
-    write_excel(tables, output)
+    write_excel(tables, output, catalog=get_catalog(), lang=lang)
     echo(f"wrote {len(tables)} sheet(s) to {output}", err=True)
 
 

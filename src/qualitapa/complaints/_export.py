@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 import pandas as pd
 
+from qualitapa._labelling import label_columns
 from qualitapa.complaints._open311 import open311_requests, to_open311_json, to_open311_xml
 from qualitapa.complaints._privacy import pseudonymise
 from qualitapa.errors import OptionError
+from qualitapa.i18n import check_language
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -24,6 +26,7 @@ def export_complaints(
     *,
     secret: str | bytes | None = None,
     catalog: Catalog | None = None,
+    lang: str | None = None,
 ) -> str:
     """The complaints as CSV (formulas neutralised) or Open311 service requests.
 
@@ -42,7 +45,16 @@ def export_complaints(
         Pseudonymise first (:func:`pseudonymise`): contact data become
         keyed tokens and personal data in texts are redacted.
     catalog
-        Names of services and categories in the Open311 documents.
+        Names of services and categories in the Open311 documents and, with
+        ``lang``, the label columns of the CSV.
+    lang
+        The language of those names (``it``, ``en``, ``de`` or any code, with
+        fallback). With a ``catalog``, the CSV gets after each code the
+        label in ``lang`` (``service_label``, ``category_label``,
+        ``organization_name``: :func:`qualitapa._labelling.label_columns`);
+        without ``lang`` the CSV keeps the register's own layout (which
+        ``qualitapa complaints import`` reads back) and Open311 names are
+        Italian.
 
     Returns
     -------
@@ -52,7 +64,8 @@ def export_complaints(
     Raises
     ------
     OptionError
-        ``fmt`` is not one of :data:`EXPORT_FORMATS`.
+        ``fmt`` is not one of :data:`EXPORT_FORMATS`, or ``lang`` is not a
+        well-formed language code.
 
     Examples
     --------
@@ -61,6 +74,16 @@ def export_complaints(
     >>> print(export_complaints(table), end="")
     id,description
     2024/1,'=HYPERLINK(1)
+    >>> from qualitapa import hookimpl, Service, Text
+    >>> from qualitapa.testing import catalog_with
+    >>> class P:
+    ...     @hookimpl
+    ...     def qualitapa_services(self):
+    ...         return [Service("registry", Text("Anagrafe", de="Meldeamt"))]
+    >>> table = pd.DataFrame({"id": ["2024/1"], "service": ["registry"]})
+    >>> print(export_complaints(table, catalog=catalog_with(P()), lang="de"), end="")
+    id,service,service_label
+    2024/1,registry,Meldeamt
     """
     from qualitapa.io import write_csv
 
@@ -68,9 +91,13 @@ def export_complaints(
         raise OptionError(
             f"fmt must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}", option="fmt", value=fmt
         )
+    if lang is not None:
+        check_language(lang, "lang")
     frame = pseudonymise(complaints, secret) if secret is not None else complaints
     if fmt == "csv":
+        if catalog is not None and lang is not None:
+            frame = label_columns(frame, catalog, lang)
         return write_csv(frame)
     contact = [c for c in frame.columns if str(c).startswith("contact_")]
-    requests = open311_requests(frame.drop(columns=contact), catalog=catalog)
+    requests = open311_requests(frame.drop(columns=contact), catalog=catalog, lang=lang or "it")
     return to_open311_json(requests) if fmt == "open311" else to_open311_xml(requests)

@@ -86,7 +86,7 @@ def open_data(state: DemoState) -> None:
 
     profile, out = state.options.profile, state.result.out
     package = {
-        "indicators": rp.indicator_table(state.catalog),
+        "indicators": rp.indicator_table(state.catalog, lang=state.options.lang),
         **{k: v for k, v in state.result.tables.items() if k in OPEN_TABLES},
     }
     title = (profile.title or profile.label).get("en")

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from qualitapa.i18n import check_language
 from qualitapa.io import read_table
 
 __all__ = [
@@ -138,7 +139,14 @@ def _text(value: Any, lang: str) -> str:
     return str(value.get(lang)) if hasattr(value, "get") else str(value)
 
 
-def indicator_table(definitions: Iterable[Any] | Mapping[str, Any] | Any) -> pd.DataFrame:
+#: The columns of :func:`indicator_table`, in order.
+INDICATOR_TABLE_COLUMNS = ("indicator", "indicator_label", "service", "dimension", "unit",
+                           "scale", "polarity", "formula", "target", "description")  # fmt: skip
+
+
+def indicator_table(
+    definitions: Iterable[Any] | Mapping[str, Any] | Any, *, lang: str = "it"
+) -> pd.DataFrame:
     """Indicator definitions as a table: what each published value means.
 
     Parameters
@@ -146,24 +154,38 @@ def indicator_table(definitions: Iterable[Any] | Mapping[str, Any] | Any) -> pd.
     definitions
         Indicator definitions: a list, a mapping by id, or a catalog (its
         ``indicators``).
+    lang
+        The language of the labels and descriptions (``it``, ``en``, ``de``
+        or any code, falling back as :meth:`qualitapa.models.Text.get` does).
+        As in every labelled table (``docs/cli.md``), the id column comes
+        first and its label follows under the same English column name in
+        every language.
 
     Returns
     -------
     DataFrame
-        ``indicator, service, label_it, label_en, dimension, unit, scale,
-        polarity, formula, target, description_it, description_en``, one
-        row per definition, sorted by id.
+        ``indicator, indicator_label, service, dimension, unit, scale,
+        polarity, formula, target, description``, one row per definition,
+        sorted by id. ``dimension``, ``unit`` and ``polarity`` are codes.
+
+    Raises
+    ------
+    OptionError
+        ``lang`` is not a well-formed language code.
 
     Examples
     --------
     >>> from qualitapa.indicators import IndicatorDefinition
     >>> d = IndicatorDefinition.from_mapping({"id": "registry.cert_per_fte",
-    ...     "label": {"it": "Certificati per addetto", "en": "Certificates per FTE"},
+    ...     "label": {"it": "Certificati per addetto", "de": "Bescheinigungen je VZÄ"},
     ...     "service": "registry", "dimension": "efficiency",
     ...     "formula": "registry.certificates / registry.fte", "polarity": "higher_is_better"})
-    >>> indicator_table([d])[["indicator", "label_en", "polarity", "formula"]].iloc[0].tolist()
-    ['registry.cert_per_fte', 'Certificates per FTE', 'higher_is_better', 'registry.certificates / registry.fte']
+    >>> indicator_table([d], lang="de")[["indicator", "indicator_label", "polarity"]].iloc[0].tolist()
+    ['registry.cert_per_fte', 'Bescheinigungen je VZÄ', 'higher_is_better']
+    >>> indicator_table([d], lang="fr")["indicator_label"].iloc[0]  # French falls back to Italian
+    'Certificati per addetto'
     """  # noqa: E501
+    check_language(lang, "lang")
     coll = getattr(definitions, "indicators", definitions)
     items: Sequence[Any] = list(coll.values() if isinstance(coll, Mapping) else coll)
     rows = []
@@ -172,19 +194,16 @@ def indicator_table(definitions: Iterable[Any] | Mapping[str, Any] | Any) -> pd.
         rows.append(
             {
                 "indicator": d.id,
+                "indicator_label": _text(d.label, lang),
                 "service": d.service,
-                "label_it": _text(d.label, "it"),
-                "label_en": _text(d.label, "en"),
                 "dimension": str(getattr(d.dimension, "value", d.dimension)),
                 "unit": d.unit or "",
                 "scale": float(d.scale),
                 "polarity": str(getattr(d.polarity, "value", d.polarity)),
                 "formula": str(getattr(d.formula, "text", d.formula)),
                 "target": "" if target is None else str(target),
-                "description_it": _text(getattr(d, "description", None), "it"),
-                "description_en": _text(getattr(d, "description", None), "en"),
+                "description": _text(getattr(d, "description", None), lang),
             }
         )
-    columns = ["indicator", "service", "label_it", "label_en", "dimension", "unit", "scale",
-               "polarity", "formula", "target", "description_it", "description_en"]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).sort_values("indicator", ignore_index=True)
+    frame = pd.DataFrame(rows, columns=list(INDICATOR_TABLE_COLUMNS))
+    return frame.sort_values("indicator", ignore_index=True)
