@@ -41,11 +41,25 @@ def test_change_is_a_percentage_only_when_it_means_something(before, now, unit, 
         ("<= 10", "minutes", "en", "at most 10 minutes"),
         (">= 30", "hours per week", "it", "almeno 30 ore settimanali"),
         ("between 5 and 10", "days", "it", "tra 5 e 10 giorni"),
+        # "al massimo 0 giorni" says less than "0 giorni" (worded as the charters do)
+        ("<= 0", "days", "it", "0 giorni"),
+        ("<= 0", "days", "de", "0 Tage"),
+        ("> 5", "", "it", "più di 5"),  # indicator targets' own comparators
+        ("< 2", "days", "de", "weniger als 2 Tage"),
         (None, "days", "it", ""),
     ],
 )
 def test_targets_are_written_in_words(target, unit, lang, expected):
     assert ctx(lang).target_text(target, unit) == expected
+
+
+@pytest.mark.parametrize("lang", ["it", "de", "en"])
+def test_a_target_reads_as_in_the_charters(lang):
+    from qualitapa.standards import StandardTarget
+
+    for text in ("<= 0", "<= 10", ">= 0.5", "between 5 and 10", "== 3"):
+        expected = StandardTarget.coerce(text).describe(lang, "days")
+        assert ctx(lang).target_text(StandardTarget.coerce(text), "days") == expected
 
 
 def test_a_missing_value_says_why_and_ranks_are_whole_numbers():

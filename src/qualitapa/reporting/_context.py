@@ -15,6 +15,7 @@ from qualitapa.reporting._i18n import unit_of
 from qualitapa.reporting._inputs import ReportInputs
 from qualitapa.reporting._views import Chart, Table
 from qualitapa.reporting._words import comparison_text, parse_target
+from qualitapa.standards import StandardTarget
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
 __all__ = ["ReportContext", "auto_digits"]
+
+#: The comparators a charter standard's target has: worded by the standards.
+_STANDARD_COMPARATORS = frozenset({">=", "<=", "==", "=", "between"})
 
 
 def auto_digits(value: float) -> int:
@@ -196,7 +200,13 @@ class ReportContext:
         return sign + self.quantity(now - before, self.unit(unit_name))
 
     def target_text(self, target: Any, unit_name: Any = None) -> str:
-        """A target in words: ``almeno 1,5``, ``al massimo 10 minuti``; '' for none."""
+        """A target in words: ``almeno 1,5``, ``al massimo 10 minuti``; '' for none.
+
+        The comparators of charter standards (``>=``, ``<=``, ``==``,
+        ``between``) are worded as the charters word them
+        (:meth:`qualitapa.standards.StandardTarget.describe`: *0 giorni*, not
+        *al massimo 0 giorni*); ``>`` and ``<`` (indicator targets) here.
+        """
         if target is None or str(target).strip() in ("", "nan", "None", "<NA>"):
             return ""
         comparator = getattr(target, "comparator", None)
@@ -209,6 +219,11 @@ class ReportContext:
                 return str(target)
             op, low, high = parsed
         unit = self.unit(unit_name)
+        if op in _STANDARD_COMPARATORS:
+            tolerance = getattr(target, "tolerance", 0.0) or 0.0
+            op = "==" if op == "=" else op
+            standard = StandardTarget(op, low, upper=high, tolerance=tolerance)
+            return standard.describe(self.t.lang, unit)
         if op == "between" and high is not None:
             return comparison_text(
                 self.t, op, self.num(low, _plain(low)), self.quantity(high, unit, _plain(high))
