@@ -28,15 +28,6 @@ from collections.abc import Iterable, Mapping
 
 from qualitapa.errors import OptionError
 
-__all__ = [
-    "LANGUAGE_PATTERN",
-    "check_language",
-    "configured_fallbacks",
-    "fallback_chain",
-    "is_language",
-    "set_fallbacks",
-]
-
 #: A well-formed language code: ``it``, ``lad``, ``de_IT``.
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
 

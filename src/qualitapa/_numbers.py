@@ -29,8 +29,6 @@ import attrs
 import numpy as np
 import pandas as pd
 
-__all__ = ["NUMBER_CONVENTIONS", "Numbers", "ParsedNumbers", "check_numbers", "parse_numbers"]
-
 #: A number convention: ``"it"`` writes ``1.234,5``, ``"en"`` writes ``1,234.5``.
 Numbers = Literal["it", "en"]
 NUMBER_CONVENTIONS: tuple[str, ...] = get_args(Numbers)

@@ -17,14 +17,6 @@ from qualitapa.caf._validate import validate_consensus, validate_scores
 from qualitapa.io import require_columns
 from qualitapa.problems import check_option
 
-__all__ = [
-    "caf_scores",
-    "compare_assessments",
-    "consolidate",
-    "score_band",
-    "subcriterion_ids",
-]
-
 _BAND_EDGES = np.array([10.0, 30.0, 50.0, 70.0, 90.0, 100.0])
 _BAND_LABELS = np.array(["0-10", "11-30", "31-50", "51-70", "71-90", "91-100"], dtype=object)
 

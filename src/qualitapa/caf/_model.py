@@ -33,18 +33,6 @@ import pandas as pd
 from qualitapa.errors import UnknownItemError
 from qualitapa.models import Text
 
-__all__ = [
-    "Band",
-    "CafModel",
-    "Criterion",
-    "CriterionKind",
-    "PanelRow",
-    "ScoringMethod",
-    "ScoringPanel",
-    "SubCriterion",
-    "caf_model",
-]
-
 
 class CriterionKind(enum.StrEnum):
     """Enablers (criteria 1-5: what the organisation does) or results (6-9)."""

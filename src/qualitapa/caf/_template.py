@@ -12,8 +12,6 @@ from qualitapa.caf._validate import COMMENT_COLUMNS, ENABLER_PARTS, RESULT_PARTS
 from qualitapa.errors import DataError
 from qualitapa.io import neutralise_formulas, write_csv
 
-__all__ = ["scoring_template", "write_template"]
-
 
 def scoring_template(
     *,

@@ -39,18 +39,6 @@ from qualitapa.caf._model import CriterionKind, ScoringMethod, caf_model
 from qualitapa.io import to_numeric_column
 from qualitapa.problems import Problems, Rule, check_option
 
-__all__ = [
-    "COMMENT_COLUMNS",
-    "ENABLER_PARTS",
-    "RESULT_PARTS",
-    "TEXT_COLUMNS",
-    "Mode",
-    "check_consensus",
-    "check_scores",
-    "validate_consensus",
-    "validate_scores",
-]
-
 #: Partial scores of the fine-tuned enablers panel (PDCA phases).
 ENABLER_PARTS = ("plan", "do", "check", "act")
 #: Partial scores of the fine-tuned results panel.

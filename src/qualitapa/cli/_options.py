@@ -23,23 +23,6 @@ from qualitapa.errors import OptionError
 from qualitapa.i18n import LANGUAGES, check_language
 from qualitapa.io import NUMBER_CONVENTIONS
 
-__all__ = [
-    "DIR",
-    "FILE",
-    "READ_OPTIONS",
-    "LanguageType",
-    "choice_option",
-    "definitions_option",
-    "file_argument",
-    "file_option",
-    "folder_option",
-    "input_options",
-    "lang_option",
-    "names",
-    "output_options",
-    "target_option",
-]
-
 #: An existing file to read.
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 #: An existing folder to read.

@@ -19,8 +19,6 @@ from babel.support import Translations
 
 from qualitapa._languages import fallback_chain
 
-__all__ = ["DOMAIN", "catalog_languages", "load_translations"]
-
 #: The gettext domain of qualitapa's messages.
 DOMAIN = "qualitapa"
 

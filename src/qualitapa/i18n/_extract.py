@@ -30,8 +30,6 @@ from jinja2 import nodes
 
 from qualitapa.i18n._catalogs import DOMAIN
 
-__all__ = ["KEYWORDS", "extract_jinja", "extract_messages", "extract_python", "update_catalogs"]
-
 #: Functions whose string arguments are messages: name -> the message arguments
 #: (None: the first; ``(1, 2)``: singular and plural).
 KEYWORDS: Mapping[str, tuple[int, ...] | None] = {

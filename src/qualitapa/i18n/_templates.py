@@ -6,8 +6,6 @@ import functools
 
 import jinja2
 
-__all__ = ["template_environment"]
-
 
 @functools.cache
 def template_environment(package: str) -> jinja2.Environment:

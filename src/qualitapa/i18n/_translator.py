@@ -29,8 +29,6 @@ from qualitapa.i18n._catalogs import load_translations
 from qualitapa.i18n._units import Unit, unit
 from qualitapa.models import Text
 
-__all__ = ["LOCALES", "MISSING", "Translator", "locale_for", "translator"]
-
 #: The locale of each language with a catalog; another code is its own locale.
 LOCALES: Mapping[str, str] = {"it": "it_IT", "de": "de_IT", "en": "en_GB"}
 

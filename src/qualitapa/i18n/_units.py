@@ -17,8 +17,6 @@ import attrs
 
 from qualitapa.models import Text, to_optional_text, to_text
 
-__all__ = ["UNITS", "Unit", "UnitStyle", "unit"]
-
 #: How a quantity is written: ``label`` after the number (``10 minuti``),
 #: ``percent`` with the locale's percent sign (``82,3%``, ``82,3 %`` in German),
 #: ``bare`` as the number alone (a count).

@@ -29,8 +29,6 @@ from qualitapa.surveys._models import Instrument, Question
 from qualitapa.surveys._scoring import _with_keys, item_values, respondent_scores
 from qualitapa.surveys._stats import Groups, make_groups, summarise, weights_of
 
-__all__ = ["Quadrant", "ipa", "servqual_gap"]
-
 #: The dimension of the overall-satisfaction question(s) (the catalog's
 #: convention): by default not an attribute of the IPA but its target.
 OVERALL_DIMENSION = "overall_satisfaction"
