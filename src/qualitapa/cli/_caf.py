@@ -50,6 +50,10 @@ def caf_model_command(lang: str, fmt: str | None, output: Path | None) -> None:
 
 
 _METHODS = ["classical", "fine_tuned"]
+#: ``caf check`` and ``caf score`` accept an assessment without some sub-criteria alike.
+_allow_incomplete = click.option(
+    "--allow-incomplete", is_flag=True, help="Do not require all 28 sub-criteria."
+)
 
 
 @caf_group.command("panels")
@@ -101,8 +105,7 @@ def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Pat
     default=None,
     help="Scoring method (default: fine-tuned when a PDCA column is present).",
 )
-@click.option("--allow-incomplete", is_flag=True,
-              help="Do not require all 28 sub-criteria.")  # fmt: skip
+@_allow_incomplete
 @input_options
 @output_options
 def caf_check(
@@ -161,8 +164,7 @@ def caf_check(
 @file_option(
     "--previous", "previous_path", help="Scores of a previous assessment: show the change."
 )
-@click.option("--allow-incomplete", is_flag=True,
-              help="Do not require all 28 sub-criteria.")  # fmt: skip
+@_allow_incomplete
 @click.option("--all-columns", is_flag=True, help="Show every column (texts included).")
 @input_options
 @output_options
