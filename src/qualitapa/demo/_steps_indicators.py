@@ -6,8 +6,6 @@ import pandas as pd
 
 from qualitapa.demo._state import DemoState
 
-__all__ = ["composites", "dea", "indicators"]
-
 
 def indicators(state: DemoState) -> None:
     """Compute, benchmark, trend and target the indicators (every period)."""

@@ -11,8 +11,6 @@ import pandas as pd
 from qualitapa.demo._state import DemoState, datasets, load
 from qualitapa.io import read_table
 
-__all__ = ["caf", "complaints", "improvement_plan", "rake_by_organization", "standards", "surveys"]
-
 
 def surveys(state: DemoState) -> None:
     """Validate, weight (raked to the profile's margins) and score each survey."""

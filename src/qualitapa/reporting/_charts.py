@@ -26,19 +26,6 @@ if TYPE_CHECKING:
     from markupsafe import Markup
     from matplotlib.figure import Figure
 
-__all__ = [
-    "ImageFormat",
-    "bar_chart",
-    "charts_available",
-    "figure_img",
-    "figure_svg",
-    "interval_chart",
-    "ipa_chart",
-    "monthly_chart",
-    "radar_chart",
-    "trend_chart",
-]
-
 #: How charts are embedded in HTML: SVG (sharp when printed) or PNG.
 ImageFormat = Literal["svg", "png"]
 

@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
     from qualitapa.catalog import Catalog
 
-__all__ = ["ReportContext", "auto_digits"]
-
 #: The comparators a charter standard's target has: worded by the standards.
 _STANDARD_COMPARATORS = frozenset({">=", "<=", "==", "=", "between"})
 

@@ -33,8 +33,6 @@ from qualitapa.errors import DataError
 from qualitapa.io import neutralise_formulas
 from qualitapa.models import Text
 
-__all__ = ["EXCEL_MAX_ROWS", "sheet_names", "text_cell", "write_excel"]
-
 #: Rows in an Excel sheet (header included).
 EXCEL_MAX_ROWS = 1_048_576
 _MAX_COLUMNS = 16_384

@@ -10,18 +10,6 @@ import pandas as pd
 
 from qualitapa.errors import DataError
 
-__all__ = [
-    "is_missing",
-    "numbers",
-    "period_le",
-    "period_mask",
-    "pick",
-    "prefix_mask",
-    "required",
-    "result_frame",
-    "sort_periods",
-]
-
 
 def is_missing(value: Any) -> bool:
     """True for None, NaN, NA and NaT."""

@@ -22,17 +22,16 @@ from markupsafe import Markup
 
 from qualitapa.__about__ import __version__
 from qualitapa.errors import DataError, PluginError, PluginWarning
+from qualitapa.i18n import translator
 from qualitapa.plugins import one_line, skipped_message
 from qualitapa.reporting import _charts as charts
 from qualitapa.reporting._context import ReportContext, indicator_definitions, org_names
 from qualitapa.reporting._i18n import gettext_noop as _
-from qualitapa.reporting._i18n import plugin_environment, report_environment, translator
+from qualitapa.reporting._i18n import plugin_environment, report_environment
 from qualitapa.reporting._inputs import ReportInputs
 from qualitapa.reporting._section import ReportSection
 from qualitapa.reporting._sections import BUILTIN_SECTIONS
 from qualitapa.reporting._service import own_rows
-
-__all__ = ["render_report", "report_sections", "write_report"]
 
 
 def report_sections(

@@ -1,4 +1,4 @@
-"""The report's seam with :mod:`qualitapa.i18n`: translator, units, template environments."""
+"""The report's seam with :mod:`qualitapa.i18n`: message marks, units, template environments."""
 
 from __future__ import annotations
 
@@ -9,17 +9,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from qualitapa.i18n import N_, Translator, template_environment, translator, unit
-
-__all__ = [
-    "PACKAGE",
-    "Translator",
-    "gettext_noop",
-    "plugin_environment",
-    "report_environment",
-    "translator",
-    "unit_of",
-]
+from qualitapa.i18n import N_, template_environment, unit
 
 #: The package whose ``templates`` folder holds the report's templates.
 PACKAGE = "qualitapa.reporting"

@@ -16,8 +16,6 @@ from qualitapa.reporting._charts import ImageFormat
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["SECTIONS", "ReportInputs"]
-
 #: The tables of the built-in sections, in report order: the fields of
 #: :class:`ReportInputs` that feed each.
 SECTIONS = (

@@ -11,9 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from qualitapa.i18n import LANGUAGES, N_, check_language, translator
-
-__all__ = ["LANGUAGES", "check_lang", "count_organizations", "format_number", "tr"]
+from qualitapa.i18n import N_, check_language, translator
 
 _LABELS: dict[str, str] = {
     "report": N_("Rapporto di benchmarking"),

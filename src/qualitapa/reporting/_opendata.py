@@ -38,15 +38,6 @@ from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule
 from qualitapa.reporting._schema import check_cells, infer_schema
 
-__all__ = [
-    "LICENCES",
-    "PROBLEM_COLUMNS",
-    "check_datapackage",
-    "resource_name",
-    "validate_datapackage",
-    "write_datapackage",
-]
-
 #: Licences known by id (SPDX), with their title and URL.
 LICENCES: dict[str, dict[str, str]] = {
     "CC-BY-4.0": {

@@ -24,16 +24,6 @@ import numpy as np
 import pandas as pd
 import regex
 
-__all__ = [
-    "KNOWN_FIELDS",
-    "PATTERN_BUDGET",
-    "PATTERN_TIMEOUT",
-    "TABLE_SCHEMA_TYPES",
-    "check_cells",
-    "field_type",
-    "infer_schema",
-]
-
 #: Seconds a ``pattern`` constraint may take on one value.
 PATTERN_TIMEOUT = 0.25
 #: Seconds a ``pattern`` constraint may take on all the values of a field.

@@ -15,8 +15,6 @@ from qualitapa.models import Text
 if TYPE_CHECKING:
     from qualitapa.reporting._context import ReportContext
 
-__all__ = ["ReportSection", "SectionBuilder"]
-
 #: A section's builder: the report context -> the template's variables, or
 #: None to leave the section out (its table was not given, or has no rows).
 SectionBuilder = Callable[["ReportContext"], Mapping[str, Any] | None]

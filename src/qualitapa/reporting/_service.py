@@ -10,8 +10,6 @@ import pandas as pd
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["own_rows", "service_filter"]
-
 
 #: Columns that tell which service a result row belongs to, and where the
 #: catalog keeps the item they name (None: the column is the service itself).

@@ -19,15 +19,6 @@ import pandas as pd
 from qualitapa.i18n import check_language
 from qualitapa.io import read_table
 
-__all__ = [
-    "ID_COLUMNS",
-    "RESULT_FILES",
-    "SERVICE_RESULT_FILES",
-    "guess_primary_key",
-    "indicator_table",
-    "read_results",
-]
-
 #: The file name of each report section's table in a results folder (keys: the
 #: fields of :class:`~qualitapa.reporting.ReportInputs`).
 RESULT_FILES: dict[str, str] = {

@@ -11,8 +11,6 @@ from collections.abc import Iterable, Sequence
 import attrs
 from markupsafe import Markup
 
-__all__ = ["Cell", "Chart", "Column", "Row", "Table", "table"]
-
 
 @attrs.frozen
 class Column:

@@ -13,8 +13,6 @@ from typing import Any
 
 from qualitapa.reporting._i18n import gettext_noop as _
 
-__all__ = ["comparison_text", "reason_text", "status_text", "word"]
-
 #: Category codes of result tables (trend, polarity, DEA status, IPA quadrant) ->
 #: their word, an Italian msgid to translate with ``t(...)``; public as
 #: ``qualitapa.reporting.CODE_WORDS``.

@@ -21,8 +21,6 @@ from qualitapa.reporting._sections import (
     survey,
 )
 
-__all__ = ["BUILTIN_SECTIONS"]
-
 #: The built-in sections, in report order (their titles are msgids of the catalogs).
 BUILTIN_SECTIONS: tuple[ReportSection, ...] = (
     ReportSection(id="headline", title=Text(_("Sintesi degli indicatori")),

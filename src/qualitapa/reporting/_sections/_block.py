@@ -15,8 +15,6 @@ from qualitapa.reporting._sections._view import IndicatorView, best, highlighted
 from qualitapa.reporting._views import Cell, Chart, Table, table
 from qualitapa.reporting._words import status_text, word
 
-__all__ = ["Block", "block"]
-
 
 def bar_chart(ctx: ReportContext, v: IndicatorView, shown: pd.DataFrame) -> Chart | None:
     """Bars of this period's values (None with fewer than two values)."""

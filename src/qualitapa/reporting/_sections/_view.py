@@ -16,8 +16,6 @@ from qualitapa.errors import DataError
 from qualitapa.reporting._context import ReportContext
 from qualitapa.reporting._frames import numbers, period_le, sort_periods
 
-__all__ = ["IndicatorView", "best", "highlighted", "indicator_view", "polarity_key", "views"]
-
 _REQUIRED = ["organization", "period", "indicator", "value"]
 
 

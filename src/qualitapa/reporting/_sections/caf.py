@@ -11,8 +11,6 @@ from qualitapa.reporting._frames import is_missing, numbers, pick
 from qualitapa.reporting._i18n import gettext_noop as _
 from qualitapa.reporting._views import table
 
-__all__ = ["build"]
-
 #: Rows of caf_scores that are not criteria: their names (Italian msgids).
 _LEVELS = {"enablers": _("Fattori abilitanti"), "results": _("Risultati"), "total": _("Totale")}
 

@@ -14,8 +14,6 @@ from qualitapa.reporting._frames import numbers, pick, prefix_mask
 from qualitapa.reporting._i18n import gettext_noop as _
 from qualitapa.reporting._views import Chart, Table, table
 
-__all__ = ["build"]
-
 #: KPI columns shown, with their heading (Italian msgid); the others are in the
 #: open-data tables (a report table must fit the page).
 _KPIS: dict[str, str] = {

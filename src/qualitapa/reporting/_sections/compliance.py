@@ -13,8 +13,6 @@ from qualitapa.reporting._i18n import gettext_noop as _
 from qualitapa.reporting._views import Cell, table
 from qualitapa.reporting._words import reason_text
 
-__all__ = ["build"]
-
 
 def _met(ctx: ReportContext, value: Any) -> Cell:
     if is_missing(value):

@@ -15,8 +15,6 @@ from qualitapa.reporting._frames import numbers, period_mask, pick, result_frame
 from qualitapa.reporting._i18n import gettext_noop as _
 from qualitapa.reporting._views import Chart, Table, table
 
-__all__ = ["build"]
-
 
 def _rank(ctx: ReportContext, value: Any) -> str:
     """A rank as an integer (a median of ranks may be a half: one decimal then)."""

@@ -14,8 +14,6 @@ from qualitapa.reporting._i18n import gettext_noop as _
 from qualitapa.reporting._views import table
 from qualitapa.reporting._words import word
 
-__all__ = ["build"]
-
 
 def build(ctx: ReportContext) -> dict[str, Any] | None:
     """The DEA chart (efficiency by organization) and table."""

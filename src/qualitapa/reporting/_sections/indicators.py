@@ -13,8 +13,6 @@ from qualitapa.reporting._sections._view import best, highlighted, polarity_key,
 from qualitapa.reporting._views import Cell, table
 from qualitapa.reporting._words import word
 
-__all__ = ["build_headline", "build_indicators"]
-
 
 def build_headline(ctx: ReportContext) -> dict[str, Any] | None:
     """The headline table: one row per indicator."""

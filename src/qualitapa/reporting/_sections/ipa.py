@@ -14,8 +14,6 @@ from qualitapa.reporting._i18n import gettext_noop as _
 from qualitapa.reporting._views import Chart, table
 from qualitapa.reporting._words import word
 
-__all__ = ["build"]
-
 #: Question ids and dimensions of overall satisfaction: the reference of
 #: derived importance, not an aspect of the service.
 _OVERALL = frozenset({"overall", "overall_satisfaction"})

@@ -12,8 +12,6 @@ from qualitapa.reporting._frames import numbers, period_mask, pick, required
 from qualitapa.reporting._i18n import gettext_noop as _
 from qualitapa.reporting._views import Cell, Table, table
 
-__all__ = ["build"]
-
 
 def _labels(ctx: ReportContext, frame: pd.DataFrame, dim: str) -> pd.Series:
     label_col = pick(frame, f"label_{ctx.lang}", "label")
