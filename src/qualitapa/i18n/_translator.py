@@ -240,6 +240,32 @@ class Translator:
         self._patterns[kind, digits] = pattern
         return pattern
 
+    def _format(
+        self,
+        value: object,
+        style: Literal["decimal", "percent", "currency"],
+        digits: int,
+        *,
+        scale: int = 1,
+        currency: str | None = None,
+    ) -> str:
+        """``value`` in a Babel pattern of the locale, rounded half up to ``digits``.
+
+        What :meth:`number`, :meth:`percent` and :meth:`currency` share: ``–``
+        when missing, ``∞``/``-∞`` when infinite, else the ``style`` pattern
+        (``decimal``, ``percent``, ``currency``) applied to the value rounded
+        in the unit shown (``scale=100`` for a percentage).
+        """
+        x = _decimal(value)
+        if x is None:
+            return MISSING
+        if not x.is_finite():
+            return ("-" if x < 0 else "") + "∞"
+        shown = _round(x * scale, digits) / scale
+        return self._pattern(style, digits).apply(
+            shown, self.locale, currency=currency, currency_digits=False
+        )
+
     def number(self, value: object, digits: int | None = None) -> str:
         """A number in the locale (``1.234,5``); ``–`` when missing.
 
@@ -257,13 +283,8 @@ class Translator:
         >>> Translator("it").number(float("nan")), Translator("it").number(-0.04, digits=1)
         ('–', '0,0')
         """
-        x = _decimal(value)
-        if x is None:
-            return MISSING
-        if not x.is_finite():
-            return ("-" if x < 0 else "") + "∞"
         d = default_digits(value) if digits is None else digits
-        return self._pattern("decimal", d).apply(_round(x, d), self.locale)
+        return self._format(value, "decimal", d)
 
     def percent(self, value: object, digits: int = 0) -> str:
         """A fraction as a percentage in the locale (``0.823`` -> ``82,3%``).
@@ -273,12 +294,7 @@ class Translator:
         >>> Translator("it").percent(0.823, digits=1), Translator("en").percent(0.5)
         ('82,3%', '50%')
         """
-        x = _decimal(value)
-        if x is None:
-            return MISSING
-        if not x.is_finite():
-            return self.number(value)
-        return self._pattern("percent", digits).apply(_round(x * 100, digits) / 100, self.locale)
+        return self._format(value, "percent", digits, scale=100)
 
     def signed(self, value: object, digits: int | None = None, *, percent: bool = False) -> str:
         """A change with its sign (``+12,3``, ``-4,0``, ``0,0``).
@@ -317,14 +333,8 @@ class Translator:
         >>> Translator("it").currency(1234.5), Translator("en").currency(1234.5, digits=0)
         ('1.234,50\\xa0€', '€1,235')
         """
-        x = _decimal(value)
-        if x is None:
-            return MISSING
-        if not x.is_finite():
-            return self.number(value)
         d = babel_numbers.get_currency_precision(currency) if digits is None else digits
-        pattern = self._pattern("currency", d)
-        return pattern.apply(_round(x, d), self.locale, currency=currency, currency_digits=False)
+        return self._format(value, "currency", d, currency=currency)
 
     def quantity(
         self, value: object, unit_: Unit | Text | str | None, digits: int | None = None
