@@ -200,11 +200,6 @@ def test_import_xlsform_lists_questions_in_the_language(plugins, tmp_path):
     assert "Bezeichnung" in _run("survey", "import-xlsform", str(form), "--lang", "de")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qualitapa.surveys reads the it and en label columns of an XLSForm only "
-    "(label::de is written, then dropped when read)",
-)
 def test_import_xlsform_lists_questions_in_german(plugins, tmp_path):
     inst, form = _form(plugins, tmp_path)
     out = _run("survey", "import-xlsform", str(form), "--lang", "de", "--format", "csv")

@@ -911,11 +911,11 @@ class Instrument:
         return read_xlsform(path)
 
     def to_xlsform(
-        self, path: str | Path | None = None, *, languages: Sequence[str] = ("it", "en")
+        self, path: str | Path | None = None, *, languages: Sequence[str] | None = None
     ) -> dict[str, pd.DataFrame]:
         """The XLSForm sheets of this instrument; written to ``path`` when given.
 
-        See :func:`qualitapa.surveys.write_xlsform`.
+        Every language of its texts by default. See :func:`qualitapa.surveys.write_xlsform`.
         """
         from qualitapa.surveys._xlsform import write_xlsform
 

@@ -4,7 +4,12 @@ An XLSForm (https://xlsform.org) has three sheets: ``survey`` (one row per
 question: ``type``, ``name``, ``label``...), ``choices`` (``list_name``,
 ``name``, ``label``) and ``settings`` (``form_id``, ``form_title``,
 ``version``, ``default_language``). Labels per language are columns
-``label::Italiano (it)`` / ``label::English (en)`` (``label::it`` works too).
+``label::Name (code)``: ``label::Italiano (it)``, ``label::Deutsch (de)``
+(``label::de``, ``label::German`` or ``label::Deutsch`` work too), the same
+for ``hint::``, ``constraint_message::`` and ``form_title::``. Every language
+is read into the multilingual :class:`~qualitapa.models.Text`; Italian is
+required (a bare ``label`` column is in the ``default_language``, Italian
+when not set), the other languages are optional.
 
 qualitapa reads a few extra, optional columns that XLSForm tools ignore:
 
@@ -26,6 +31,7 @@ repeats, ``select_one_from_file`` and other unsupported types raise
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -33,6 +39,7 @@ from typing import Any
 
 import pandas as pd
 
+from qualitapa._languages import is_language
 from qualitapa._workbooks import WorkbookLimits, check_workbook
 from qualitapa._xlsx import require_openpyxl
 from qualitapa.errors import DataError, DefinitionError
@@ -49,13 +56,10 @@ from qualitapa.surveys._models import (
     _format_code,
 )
 
-_LANG_NAMES = {
-    "italian": "it",
-    "italiano": "it",
-    "english": "en",
-    "inglese": "en",
-}
+#: The column titles qualitapa writes for the languages it names itself.
 _LANG_TITLES = {"it": "Italiano (it)", "en": "English (en)"}
+#: The columns whose text is a label in several languages (``label::Deutsch (de)``).
+_TEXT_COLUMNS = ("label", "hint", "constraint_message", "form_title")
 _SKIPPED_TYPES = {
     "note",
     "calculate",
@@ -80,13 +84,72 @@ _TRUE = {"yes", "true", "1", "y", "si", "sì", "true()"}
 
 
 def _lang_of(suffix: str) -> str | None:
-    m = re.search(r"\(([A-Za-z]{2,3})\)\s*$", suffix)
-    if m:
-        return m.group(1).lower()
-    s = suffix.strip().lower()
-    if s in ("it", "en"):
-        return s
-    return _LANG_NAMES.get(s)
+    """The language code of a column suffix: ``Deutsch (de)``, ``de``, ``German``, ``de-CH``.
+
+    XLSForm writes ``label::Name (code)``; a bare code or a language name
+    (in English, Italian, German or the language itself) is read too.
+    None when the suffix names no language.
+    """
+    text = suffix.strip()
+    m = re.search(r"\(([^()]*)\)\s*$", text)
+    code = _code_of(m.group(1)) if m else _code_of(text)
+    if code is not None:
+        return code
+    return _language_names().get(text.casefold()) or _native_names().get(text.casefold())
+
+
+def _code_of(text: str) -> str | None:
+    """``de``, ``DE``, ``de-CH`` or ``de_ch`` as a language code (``de_CH``), else None."""
+    m = re.fullmatch(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}))?", text.strip())
+    if m is None:
+        return None
+    lang, region = m.group(1).lower(), m.group(2)
+    return f"{lang}_{region.upper()}" if region else lang
+
+
+@functools.cache
+def _language_names() -> dict[str, str]:
+    """Language names in English, Italian and German (lower case) -> code."""
+    from babel import Locale
+
+    out: dict[str, str] = {}
+    for where in ("de", "it", "en"):  # English last: it wins a clash
+        for code, name in Locale(where).languages.items():
+            if is_language(code):
+                out[name.casefold()] = code
+    return out
+
+
+@functools.cache
+def _native_names() -> dict[str, str]:
+    """Language names in the language itself (``français``) -> code."""
+    from babel import Locale, UnknownLocaleError
+    from babel.localedata import locale_identifiers
+
+    out: dict[str, str] = {}
+    for code in locale_identifiers():
+        if not is_language(code) or "_" in code:
+            continue
+        try:
+            name = Locale(code).get_display_name(code)
+        except (UnknownLocaleError, ValueError):  # pragma: no cover - Babel's own list
+            continue
+        if name:
+            out.setdefault(name.casefold(), code)
+    return out
+
+
+def _title(lang: str) -> str:
+    """The column suffix of ``lang``: ``Italiano (it)``, ``Deutsch (de)``, ``lld``."""
+    if lang in _LANG_TITLES:
+        return _LANG_TITLES[lang]
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(lang).get_display_name(lang)
+    except (UnknownLocaleError, ValueError):
+        return lang
+    return f"{name[:1].upper()}{name[1:]} ({lang})" if name else lang
 
 
 def _cell(row: Mapping[str, Any], key: str) -> str | None:
@@ -102,7 +165,12 @@ def _truthy(value: str | None) -> bool:
 
 
 def _texts(row: Mapping[str, Any], base: str, default_lang: str) -> Text | None:
-    """The bilingual text of columns ``base`` / ``base::lang``."""
+    """The text of columns ``base`` / ``base::lang`` in every language given.
+
+    The bare column is in ``default_lang``; a ``base::lang`` column of the
+    same language wins over it. The columns and the Italian text were checked
+    by :func:`_check_texts`.
+    """
     found: dict[str, str] = {}
     for key in row:
         if key == base:
@@ -112,12 +180,82 @@ def _texts(row: Mapping[str, Any], base: str, default_lang: str) -> Text | None:
         elif key.startswith(base + "::"):
             lang = _lang_of(key.split("::", 1)[1])
             value = _cell(row, key)
-            if lang in ("it", "en") and value is not None:
+            if lang is not None and value is not None:
                 found[lang] = value
     if not found:
         return None
-    it = found.get("it") or found.get("en")
-    return Text(it or "", found.get("en"))
+    return Text.coerce(found)
+
+
+def _text_columns(
+    columns: Sequence[str], base: str, default_lang: str, where: str
+) -> dict[str, str]:
+    """Language -> column of the texts ``base`` (``label``, ``label::Deutsch (de)``...).
+
+    Raises DefinitionError for a column that names no language and for two
+    columns of one language.
+    """
+    out: dict[str, str] = {}
+    for key in columns:
+        if key == base:
+            out.setdefault(default_lang, key)
+            continue
+        if not key.startswith(base + "::"):
+            continue
+        lang = _lang_of(key.split("::", 1)[1])
+        if lang is None:
+            raise DefinitionError(
+                f"column {key!r} names no language: write {base}::Name (code), "
+                f"e.g. {base}::Deutsch (de)",
+                source=where,
+                field=key,
+            )
+        if lang in out and out[lang] != base:
+            raise DefinitionError(
+                f"columns {out[lang]!r} and {key!r} both give the {base} in {lang!r}",
+                source=where,
+                field=key,
+            )
+        out[lang] = key
+    return out
+
+
+def _check_texts(
+    rows: Sequence[Mapping[str, Any]], sheet: str, source: str, default_lang: str
+) -> None:
+    """Every text column of ``sheet`` names its language; every text has Italian.
+
+    Italian is the language every label has (the others are optional): a row
+    with a label, hint or message in another language only is an error naming
+    the sheet, the row and the Italian column to fill.
+    """
+    if not rows:
+        return
+    columns = [k for k in rows[0] if k != "__row__"]
+    where = f"{source}, sheet {sheet!r}"
+    for base in _TEXT_COLUMNS:
+        langs = _text_columns(columns, base, default_lang, where)
+        if not langs:
+            continue
+        italian = langs.get("it", f"{base}::{_LANG_TITLES['it']}")
+        for row in rows:
+            if sheet == "survey" and _unread(row):
+                continue
+            given = [c for c in langs.values() if _cell(row, c) is not None]
+            if given and _cell(row, italian) is None:
+                raise DefinitionError(
+                    f"the {base} has no Italian text ({', '.join(map(repr, given))} given): "
+                    f"fill the column {italian!r} (Italian is required, the other "
+                    "languages are optional)",
+                    source=f"{where}, row {row['__row__']}",
+                    field=italian,
+                )
+
+
+def _unread(row: Mapping[str, Any]) -> bool:
+    """Whether a ``survey`` row is no question (a note, a group...): its texts are not read."""
+    parts = (_cell(row, "type") or "").split()
+    return not parts or parts[0].lower() in (*_SKIPPED_TYPES, "begin", "end")
 
 
 def _normalise(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -241,7 +379,17 @@ def read_xlsform(path: str | Path, *, limits: WorkbookLimits | None = None) -> I
     default_lang = "it"
     dl = _cell(settings, "default_language")
     if dl:
-        default_lang = _lang_of(dl) or "it"
+        found = _lang_of(dl)
+        if found is None:
+            raise DefinitionError(
+                f"default_language {dl!r} names no language: write Name (code), e.g. Italiano (it)",
+                source=f"{source}, sheet 'settings'",
+                field="default_language",
+            )
+        default_lang = found
+    for name, frame in sheets.items():
+        if name in ("survey", "choices", "settings", "dimensions") and len(frame.columns):
+            _check_texts(_normalise(frame), name, source, default_lang)
     lists = _read_choices(sheets, source)
     dim_labels = _read_dimensions(sheets, source, default_lang)
     questions, dims = _read_questions(sheets["survey"], lists, source, default_lang)
@@ -472,14 +620,23 @@ def _select_question(
     pts = [(float(c), o) for c, o, k in zip(codes, options, dk, strict=True) if not k]
     pts.sort(key=lambda t: t[0])
     dks = [(c, o) for c, o, k in zip(codes, options, dk, strict=True) if k]
+    labels = [_texts(o, "label", default_lang) or Text(_format_code(p)) for p, o in pts]
+    dk_labels = [_texts(o, "label", default_lang) or Text(c) for c, o in dks]
     scale = Scale(
         tuple(p for p, _ in pts),
-        labels=tuple(_texts(o, "label", default_lang) or Text(_format_code(p)) for p, o in pts),
+        labels=_unless_codes(labels, [_format_code(p) for p, _ in pts]),
         dont_know=tuple(_code(c) for c, _ in dks),
-        dont_know_labels=tuple(_texts(o, "label", default_lang) or Text(c) for c, o in dks),
+        dont_know_labels=_unless_codes(dk_labels, [c for c, _ in dks]),
         id=parts[1],
     )
     return qtype, {"scale": scale}
+
+
+def _unless_codes(labels: Sequence[Text], codes: Sequence[str]) -> tuple[Text, ...]:
+    """``labels``, or none when each is just its code (an unlabelled scale, as written)."""
+    if all(t == Text(c) for t, c in zip(labels, codes, strict=True)):
+        return ()
+    return tuple(labels)
 
 
 def _is_number(text: str) -> bool:
@@ -514,23 +671,30 @@ def _range_params(text: str | None) -> tuple[float, float, float]:
 
 
 def _label_columns(prefix: str, text: Text | None, languages: Sequence[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for lang in languages:
-        key = f"{prefix}::{_LANG_TITLES.get(lang, lang)}"
-        if text is None:
-            out[key] = ""
-        elif lang == "en":
-            out[key] = text.en or ""
-        else:
-            out[key] = text.get(lang)
-    return out
+    """The columns ``prefix::Name (code)`` of ``text``, blank where it lacks a language."""
+    given = {} if text is None else text.to_dict()
+    return {f"{prefix}::{_title(lang)}": given.get(lang, "") for lang in languages}
+
+
+def _languages(instrument: Instrument) -> tuple[str, ...]:
+    """Every language of the instrument's texts: Italian, English, German, then the others."""
+    texts: list[Text | None] = [instrument.label]
+    texts += [d.label for d in instrument.dimensions]
+    for q in instrument.questions:
+        texts += [q.label, q.hint, q.constraint_message]
+        texts += [c.label for c in q.choices]
+        if q.scale is not None:
+            texts += [*q.scale.labels, *q.scale.dont_know_labels]
+    found = {lang for t in texts if t is not None for lang in t.languages}
+    first = [lang for lang in ("it", "en", "de") if lang in found or lang == "it"]
+    return (*first, *sorted(found - set(first)))
 
 
 def write_xlsform(
     instrument: Instrument,
     path: str | Path | None = None,
     *,
-    languages: Sequence[str] = ("it", "en"),
+    languages: Sequence[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The XLSForm sheets of ``instrument``, optionally written to ``path``.
 
@@ -543,7 +707,11 @@ def write_xlsform(
         ``survey.csv``, ``choices.csv``, ``settings.csv`` and
         ``dimensions.csv``. None: only return the sheets.
     languages
-        Label languages to write.
+        Label languages to write, each as columns ``label::Name (code)``
+        (``label::Italiano (it)``, ``label::Deutsch (de)``...): by default
+        every language of the instrument's texts. Italian, which every
+        label has, is always written, first. A text without a language
+        leaves its cell blank.
 
     Returns
     -------
@@ -557,7 +725,15 @@ def write_xlsform(
     >>> sheets = write_xlsform(inst)
     >>> sheets["survey"][["type", "name", "label::English (en)"]].to_dict("records")
     [{'type': 'select_one likert4', 'name': 'wait', 'label::English (en)': 'Waiting'}]
+    >>> inst = Instrument("counter", "Sportello", questions=[
+    ...     Question("wait", "likert", Text("Attesa", de="Wartezeit"), scale=Scale.likert(4))])
+    >>> [c for c in write_xlsform(inst)["survey"].columns if c.startswith("label")]
+    ['label::Italiano (it)', 'label::Deutsch (de)']
     """
+    if languages is None:
+        languages = _languages(instrument)
+    elif "it" not in languages:
+        languages = ("it", *languages)
     lists = _ChoiceLists()
     survey = [_survey_row(q, lists, languages) for q in instrument.questions]
     choice_cols = ["list_name", "name", *_label_columns("label", None, languages), "dont_know"]
@@ -565,7 +741,7 @@ def write_xlsform(
         "form_id": instrument.id,
         **_label_columns("form_title", instrument.label, languages),
         "version": instrument.version,
-        "default_language": _LANG_TITLES.get(languages[0], languages[0]),
+        "default_language": _title(languages[0]),
         "service": instrument.service or "",
         "respondent": instrument.respondent,
         "supersedes": instrument.supersedes or "",
