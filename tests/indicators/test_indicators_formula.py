@@ -95,6 +95,8 @@ def test_pathological_nesting_is_refused_not_a_recursion_error() -> None:
         Formula.parse("(" * 200 + "a" + ")" * 200)
     with pytest.raises(FormulaError, match="nested"):
         Formula.parse("-" * 200 + "a")
+    with pytest.raises(FormulaError, match="nested"):
+        Formula.parse("not " * 200 + "a")
     with pytest.raises(FormulaError, match="complex"):
         Formula.parse("+".join(["a"] * 150))
     with pytest.raises(FormulaError, match="longer"):

@@ -57,7 +57,7 @@ import enum
 import keyword
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, NamedTuple, TypeAlias
 
 import attrs
@@ -410,61 +410,55 @@ class _Parser:
             raise self.unexpected("unexpected token (missing operator?)")
         return node
 
-    def parse_or(self) -> Node:
-        left = self.parse_and()
-        while self.tok.kind == "word" and self.tok.text == "or":
-            pos = self.advance().pos
-            left = self.node(Binary("or", left, self.parse_and()), pos)
+    def at(self, kind: str, texts: Collection[str]) -> bool:
+        """The current token is of ``kind`` and one of ``texts``."""
+        return self.tok.kind == kind and self.tok.text in texts
+
+    def left_binary(self, kind: str, ops: tuple[str, ...], operand: Callable[[], Node]) -> Node:
+        """``operand (op operand)*`` for ``ops`` of one precedence, grouped from the left."""
+        left = operand()
+        while self.at(kind, ops):
+            op_tok = self.advance()
+            left = self.node(Binary(op_tok.text, left, operand()), op_tok.pos)
         return left
+
+    def prefix(self, kind: str, ops: tuple[str, ...], operand: Callable[[], Node]) -> Node:
+        """``op* operand`` for prefix ``ops``; each nested one counts towards the depth limit."""
+        if not self.at(kind, ops):
+            return operand()
+        op_tok = self.advance()
+        self.enter()
+        inner = self.prefix(kind, ops, operand)
+        self.nesting -= 1
+        return self.node(Unary(op_tok.text, inner), op_tok.pos)
+
+    def parse_or(self) -> Node:
+        return self.left_binary("word", ("or",), self.parse_and)
 
     def parse_and(self) -> Node:
-        left = self.parse_not()
-        while self.tok.kind == "word" and self.tok.text == "and":
-            pos = self.advance().pos
-            left = self.node(Binary("and", left, self.parse_not()), pos)
-        return left
+        return self.left_binary("word", ("and",), self.parse_not)
 
     def parse_not(self) -> Node:
-        if self.tok.kind == "word" and self.tok.text == "not":
-            pos = self.advance().pos
-            self.enter()
-            operand = self.parse_not()
-            self.nesting -= 1
-            return self.node(Unary("not", operand), pos)
-        return self.parse_comparison()
+        return self.prefix("word", ("not",), self.parse_comparison)
 
     def parse_comparison(self) -> Node:
         left = self.parse_additive()
-        if self.tok.kind == "op" and self.tok.text in COMPARISONS:
+        if self.at("op", COMPARISONS):
             op_tok = self.advance()
             node = self.node(Binary(op_tok.text, left, self.parse_additive()), op_tok.pos)
-            if self.tok.kind == "op" and self.tok.text in COMPARISONS:
+            if self.at("op", COMPARISONS):
                 raise self.unexpected("comparisons do not chain; write 'a < b and b < c'")
             return node
         return left
 
     def parse_additive(self) -> Node:
-        left = self.parse_term()
-        while self.tok.kind == "op" and self.tok.text in ("+", "-"):
-            op_tok = self.advance()
-            left = self.node(Binary(op_tok.text, left, self.parse_term()), op_tok.pos)
-        return left
+        return self.left_binary("op", ("+", "-"), self.parse_term)
 
     def parse_term(self) -> Node:
-        left = self.parse_unary()
-        while self.tok.kind == "op" and self.tok.text in ("*", "/"):
-            op_tok = self.advance()
-            left = self.node(Binary(op_tok.text, left, self.parse_unary()), op_tok.pos)
-        return left
+        return self.left_binary("op", ("*", "/"), self.parse_unary)
 
     def parse_unary(self) -> Node:
-        if self.tok.kind == "op" and self.tok.text in ("-", "+"):
-            op_tok = self.advance()
-            self.enter()
-            operand = self.parse_unary()
-            self.nesting -= 1
-            return self.node(Unary(op_tok.text, operand), op_tok.pos)
-        return self.parse_primary()
+        return self.prefix("op", ("-", "+"), self.parse_primary)
 
     def parse_primary(self) -> Node:
         t = self.tok
