@@ -196,7 +196,7 @@ def test_adjust_pvalues_reference_values():
 
 
 def test_benchmark_table_marks_the_best(counter, synthetic):
-    scores = score_dimensions(counter, synthetic, by="organization")
+    scores = score_dimensions(counter, synthetic, by="organization", lang="it")
     t = benchmark_table(scores)
     best = t[t["best"]].set_index("dimension")["organization"].to_dict()
     assert best == {"time": "modena", "staff": "modena", "overall": "modena"}

@@ -171,7 +171,9 @@ def test_weighted_dimensions_agree_with_score_dimensions(counter, synthetic):
     rng = np.random.default_rng(2)
     df = synthetic.assign(w=rng.uniform(0.3, 3.0, len(synthetic)))
     r = compare_groups(counter, df, on="dimensions", weights="w")
-    dims = score_dimensions(counter, df, by="organization", weights="w", weighting="equal")
+    dims = score_dimensions(
+        counter, df, by="organization", weights="w", weighting="equal", lang="it"
+    )
     for name in ("time", "staff"):
         row = r[r.variable == name].iloc[0]
         d = dims[dims.dimension == name].set_index("organization")

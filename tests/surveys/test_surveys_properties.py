@@ -95,7 +95,7 @@ def _items(df, **kw):
 
 
 def _dims(df, **kw):
-    return score_dimensions(INST, df, min_n=1, **kw)
+    return score_dimensions(INST, df, min_n=1, lang="it", **kw)
 
 
 def _nps(df, **kw):

@@ -150,7 +150,7 @@ def test_dimension_index_matches_a_plain_pandas_computation(two_items, weighted)
     pd.testing.assert_series_equal(
         respondent_scores(two_items, weighted)["d"], score, check_names=False
     )
-    got = score_dimensions(two_items, weighted, by="org", weights="w", min_n=1)
+    got = score_dimensions(two_items, weighted, by="org", weights="w", min_n=1, lang="it")
     got = got[got["dimension"] == "d"].set_index("org")
     for g, part in weighted.groupby("org"):
         ok = score[part.index].notna()

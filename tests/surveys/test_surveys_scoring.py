@@ -137,14 +137,14 @@ def test_dimension_indices_importance_weighted(counter):
     scores = respondent_scores(counter, df)
     assert scores["time"].tolist() == [75.0, 0.0]
     assert scores["staff"].tolist() == [75.0, 100.0]
-    r = score_dimensions(counter, df, min_n=1).set_index("dimension")
+    r = score_dimensions(counter, df, min_n=1, lang="it").set_index("dimension")
     assert r.loc["time", "index"] == pytest.approx(37.5)
     assert r.loc["staff", "index"] == pytest.approx(87.5)
     assert r.loc["overall", "index"] == pytest.approx((75 + 300 / 7) / 2)
     assert r.loc["time", "weight"] == 4.0
     assert r.loc["staff", "weight"] == 3.0
     assert set(r["weighting"]) == {"importance"}
-    eq = score_dimensions(counter, df, weighting="equal", min_n=1).set_index("dimension")
+    eq = score_dimensions(counter, df, weighting="equal", min_n=1, lang="it").set_index("dimension")
     assert eq.loc["overall", "index"] == pytest.approx((75 + 50) / 2)
 
 
@@ -180,21 +180,40 @@ def test_distribution_shares(counter):
     assert np.isnan(d[(d["question"] == "channel") & (d["org"] == "b")]["share"]).all()
 
 
-def test_dimension_rows_carry_both_languages_and_the_overall_index_its_own_name():
+def test_dimension_rows_are_labelled_in_lang_and_the_overall_index_has_its_own_name():
     from qualitapa import Text
     from qualitapa.surveys import Instrument, Question, Scale, SurveyDimension, score_dimensions
 
     inst = Instrument(
         "x", "X",
-        dimensions=[SurveyDimension("wait", Text("Attesa", "Waiting"))],
+        dimensions=[SurveyDimension("wait", Text("Attesa", "Waiting", "Wartezeit"))],
         questions=[Question("q", "likert", "Q", dimension="wait", scale=Scale.likert(5))],
     )  # fmt: skip
-    out = score_dimensions(inst, pd.DataFrame({"q": [5, 3]}), min_n=1).set_index("dimension")
-    assert out.loc["wait", ["label", "label_en"]].tolist() == ["Attesa", "Waiting"]
-    assert out.loc["overall", ["label", "label_en"]].tolist() == [
+    df = pd.DataFrame({"q": [5, 3]})
+    labels = {
+        lang: score_dimensions(inst, df, min_n=1, lang=lang).set_index("dimension")["label"]
+        for lang in ("it", "en", "de", "fr")
+    }
+    assert labels["it"].to_dict() == {
+        "wait": "Attesa",
+        "overall": "Indice complessivo di soddisfazione",
+    }
+    assert labels["en"].to_dict() == {"wait": "Waiting", "overall": "Overall satisfaction index"}
+    assert labels["de"].to_dict() == {"wait": "Wartezeit", "overall": "Gesamtzufriedenheitsindex"}
+    assert labels["fr"].to_dict() == labels["it"].to_dict()  # French falls back to Italian
+    out = score_dimensions(inst, df, min_n=1, lang="de").set_index("dimension")
+    assert "label_en" not in out.columns  # one label column, in lang
+    with pytest.raises(OptionError, match="lang must be a language code"):
+        score_dimensions(inst, df, lang="Deutsch")
+    # the old layout (label in Italian, label_en) until 0.3.0, with a warning
+    with pytest.warns(DeprecationWarning, match="without lang= gives 'label' in Italian"):
+        old = score_dimensions(inst, df, min_n=1).set_index("dimension")
+    assert old.loc["wait", ["label", "label_en"]].tolist() == ["Attesa", "Waiting"]
+    assert old.loc["overall", ["label", "label_en"]].tolist() == [
         "Indice complessivo di soddisfazione",
         "Overall satisfaction index",
     ]
+    assert old.drop(columns="label_en").equals(out.assign(label=old["label"]))
     # (5 - 1) / 4 = 100 and (3 - 1) / 4 = 50: mean index 75
     assert out.loc["wait", "index"] == pytest.approx(75.0)
 

@@ -87,14 +87,12 @@ def _prepare(
 
 def _labels(inst: Any, lang: str, of: str) -> dict[str, str]:
     """Dimension (``of="dimension"``, with the overall index) or question id -> label."""
-    from qualitapa.i18n import translator
-    from qualitapa.surveys import OVERALL
+    from qualitapa.surveys import OVERALL, OVERALL_LABEL
 
     if of == "dimension":
-        out = {d.id: d.label.get(lang) for d in inst.dimensions}
-        t = translator(lang)
-        out[OVERALL] = t("Indice complessivo di soddisfazione")
-        return out
+        return {d.id: d.label.get(lang) for d in inst.dimensions} | {
+            OVERALL: OVERALL_LABEL.get(lang)
+        }
     return {q.id: q.label.get(lang) for q in inst.questions}
 
 
@@ -108,10 +106,9 @@ def _labelled(
 ) -> pd.DataFrame:
     """``frame`` with its labels in ``lang`` (organization names too).
 
-    A ``label`` column of the library (Italian) is replaced by the label in
-    ``lang`` of the dimension or question of its row, and ``label_en``
-    dropped; otherwise ``label`` (``question_label`` when the frame has a
-    ``label`` of its own, the answers') goes after the first column of
+    A ``label`` of the dimensions (``score_dimensions(lang=)`` gives it in
+    ``lang``) is kept; otherwise ``label`` (``question_label`` when the frame
+    has a ``label`` of its own, the answers') goes after the first column of
     ``after`` the frame has; ``of`` says whether its ids are of dimensions
     or questions (by default: as the column is named).
     """
@@ -123,10 +120,7 @@ def _labelled(
         key = keys[0]
         labels = _labels(inst, lang, of or ("dimension" if key == "dimension" else "question"))
         shown = out[key].astype("string").map(labels).fillna("").astype(object)
-        if "label" in out.columns and "label_en" in out.columns:
-            out["label"] = shown
-            out = out.drop(columns=["label_en"])
-        else:
+        if not (key == "dimension" and "label" in out.columns):  # else: already in lang
             target = "question_label" if "label" in out.columns else "label"
             out.insert(list(out.columns).index(key) + 1, target, shown)
     return label_columns(out, get_catalog(), lang, kinds=("organizations",))
@@ -301,10 +295,11 @@ def score_command(
     method: IntervalMethod = "bootstrap" if n_boot > 0 else "kish"
     common: dict[str, Any] = {"by": groups, "weights": w}
     if level in ("dimensions", "items"):
+        options: dict[str, Any] = {"lang": lang} if level == "dimensions" else {}
         score = score_dimensions if level == "dimensions" else score_items
         frame = score(
             inst, clean, **common, min_n=min_n, suppress=suppress, method=method, n_boot=n_boot,
-            seed=seed,
+            seed=seed, **options,
         )  # fmt: skip
     elif level == "nps":
         frame = nps(inst, clean, **common, min_n=min_n, suppress=suppress)
@@ -449,7 +444,8 @@ def benchmark_command(
     from qualitapa._organizations import organization_names
     from qualitapa.surveys import benchmark_table, score_dimensions
 
-    scores = score_dimensions(sample.inst, sample.clean, by=group, weights=sample.weights)
+    scores = score_dimensions(sample.inst, sample.clean, by=group, weights=sample.weights,
+                              lang=lang)  # fmt: skip
     frame = _labelled(benchmark_table(scores, by=group, wide=not tidy), sample.inst, lang,
                       after=("dimension",))  # fmt: skip
     headers = _survey_headers(lang)

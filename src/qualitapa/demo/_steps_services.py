@@ -38,7 +38,9 @@ def surveys(state: DemoState) -> None:
             margins = read_table(margins_sets[ds.instrument].path)
             clean = rake_by_organization(clean, margins, state.options.profile.margins)
             weights = "weight"
-        dim = sv.score_dimensions(inst, clean, by="organization", weights=weights)
+        dim = sv.score_dimensions(
+            inst, clean, by="organization", weights=weights, lang=state.options.lang
+        )
         add("survey_dimensions", dim, inst.id)
         add(
             "survey_items", sv.score_items(inst, clean, by="organization", weights=weights), inst.id

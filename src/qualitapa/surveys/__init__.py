@@ -24,6 +24,7 @@ from qualitapa.surveys._imports import import_kobo, import_limesurvey
 from qualitapa.surveys._ipa import Quadrant, ipa, servqual_gap
 from qualitapa.surveys._models import (
     OVERALL,
+    OVERALL_LABEL,
     Choice,
     Instrument,
     Question,
@@ -56,6 +57,7 @@ from qualitapa.surveys._xlsform import read_xlsform, write_xlsform
 __all__ = [
     "DEFAULT_EXTRA_COLUMNS",
     "OVERALL",
+    "OVERALL_LABEL",
     "Choice",
     "Expression",
     "GroupStatistic",

@@ -313,6 +313,10 @@ class Choice:
 
 #: Id of the overall index in scoring results: no dimension may use it.
 OVERALL = "overall"
+#: Label of the overall index (:data:`OVERALL`) in scoring results.
+OVERALL_LABEL = Text(
+    "Indice complessivo di soddisfazione", "Overall satisfaction index", "Gesamtzufriedenheitsindex"
+)
 
 
 @attrs.frozen

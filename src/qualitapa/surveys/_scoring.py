@@ -19,10 +19,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from qualitapa._languages import check_language
 from qualitapa.errors import DataError
-from qualitapa.models import Text
 from qualitapa.problems import check_option
-from qualitapa.surveys._models import OVERALL, Instrument, Question, QuestionType, _format_code
+from qualitapa.surveys._models import (
+    OVERALL,
+    OVERALL_LABEL,
+    Instrument,
+    Question,
+    QuestionType,
+    _format_code,
+)
 from qualitapa.surveys._stats import (
     Groups,
     Summary,
@@ -397,6 +404,7 @@ def score_dimensions(
     method: IntervalMethod = "kish",
     n_boot: int = 1000,
     seed: int | None = None,
+    lang: str | None = None,
 ) -> pd.DataFrame:
     """Dimension indices and the overall satisfaction index on 0-100, by group.
 
@@ -413,13 +421,27 @@ def score_dimensions(
     Group indices are weighted means of the respondent scores, with the
     intervals of :func:`score_items`.
 
+    Parameters
+    ----------
+    lang
+        The language of the ``label`` column (``"it"``, ``"en"``, ``"de"``...;
+        a label without it falls back, see :meth:`qualitapa.models.Text.get`).
+
+        .. deprecated:: 0.2.0
+           Without ``lang`` the table keeps its old layout, ``label`` in
+           Italian and ``label_en`` in English, with a ``DeprecationWarning``;
+           from 0.3.0 ``lang`` defaults to ``"it"`` and ``label_en`` is gone.
+           Pass ``lang`` (``lang="en"`` for the English labels).
+
     Returns
     -------
     DataFrame
         Group columns, then ``dimension`` (``"overall"`` for the overall
-        index), ``label`` (Italian), ``label_en``, ``n``, ``n_eff``, ``index``, ``se``, ``ci_low``,
-        ``ci_high``, ``weight`` (of the dimension in the overall index),
-        ``weighting``, ``small_sample``.
+        index, labelled :data:`OVERALL_LABEL`), ``label`` (in ``lang``),
+        ``n``, ``n_eff``, ``index``, ``se``, ``ci_low``, ``ci_high``,
+        ``weight`` (of the dimension in the overall index), ``weighting``,
+        ``small_sample``. Without ``lang``: ``label`` in Italian, then
+        ``label_en`` (deprecated).
 
     Examples
     --------
@@ -429,13 +451,24 @@ def score_dimensions(
     ...     Question("qa", "likert", "QA", dimension="a", scale=Scale.likert(5)),
     ...     Question("qb", "likert", "QB", dimension="b", scale=Scale.likert(5))])
     >>> df = pd.DataFrame({"qa": [5, 3], "qb": [1, 3]})
-    >>> print(score_dimensions(inst, df, min_n=1)[["dimension", "index", "weight"]])
-      dimension  index  weight
-    0         a   75.0     1.0
-    1         b   25.0     3.0
-    2   overall   37.5     NaN
+    >>> print(score_dimensions(inst, df, min_n=1, lang="de")[["dimension", "label", "index",
+    ...                                                         "weight"]])
+      dimension                      label  index  weight
+    0         a                          A   75.0     1.0
+    1         b                          B   25.0     3.0
+    2   overall  Gesamtzufriedenheitsindex   37.5     NaN
     """
     check_option("method", method, get_args(IntervalMethod))
+    if lang is None:
+        warnings.warn(
+            "score_dimensions() without lang= gives 'label' in Italian and 'label_en' in "
+            "English; from 0.3.0 it gives one 'label' column in lang (default 'it') and no "
+            "'label_en': pass lang='it' (or lang='en' for the English labels)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+    else:
+        check_language(lang)
     dims = list(instrument.dimension_items())
     if not dims:
         raise DataError("the instrument has no scored items in dimensions")
@@ -449,15 +482,19 @@ def score_dimensions(
         overall = (np.where(present, scores, 0.0) * om).sum(axis=1) / (present * om).sum(axis=1)
     matrix = np.column_stack([scores, overall])
     s, low, high = _estimates(matrix, w, groups, confidence, method, n_boot, seed)
-    overall_label = Text("Indice complessivo di soddisfazione", "Overall satisfaction index")
-    labels = {d.id: d.label for d in instrument.dimensions} | {OVERALL: overall_label}
+    labels = {d.id: d.label for d in instrument.dimensions} | {OVERALL: OVERALL_LABEL}
     names = [*dims, OVERALL]
     m = len(names)
     weight_col = np.column_stack([omega, np.full(groups.n, np.nan)])
     cols: dict[str, Any] = {
         "dimension": np.tile(names, groups.n),
-        "label": np.tile([labels[d].get("it") for d in names], groups.n),
-        "label_en": np.tile([labels[d].get("en") for d in names], groups.n),
+        "label": np.tile([labels[d].get(lang or "it") for d in names], groups.n),
+        # deprecated: the English label next to the Italian one when no lang is given
+        **(
+            {"label_en": np.tile([labels[d].get("en") for d in names], groups.n)}
+            if lang is None
+            else {}
+        ),
         "n": s.n.ravel().astype(np.int64),
         "n_eff": s.n_eff.ravel(),
         "index": s.mean.ravel(),
