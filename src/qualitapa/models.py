@@ -544,12 +544,12 @@ class Service:
     id
         Stable id, e.g. ``"registry"`` or ``"registry.civil_status"``.
     label
-        Bilingual name.
+        Name in Italian and other languages.
     parent
         The service type this one belongs to (e.g. ``"registry"`` for
         ``"civil_status"``), or None for a top-level service type.
     description
-        Bilingual description, optional.
+        Description in Italian and other languages, optional.
 
     Examples
     --------
@@ -796,7 +796,7 @@ class Dataset:
     id
         Stable id, e.g. ``"qclub.demo.indicators"``.
     label
-        Bilingual description for listings.
+        Description in Italian and other languages for listings.
     path
         Where the file (or folder) is.
     kind

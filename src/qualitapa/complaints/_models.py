@@ -350,7 +350,7 @@ class ComplaintCategory:
     id
         Category id, e.g. ``"registry.waiting"``.
     label
-        Bilingual label.
+        Label in Italian and other languages.
     service
         The service the category belongs to.
     parent

@@ -108,7 +108,7 @@ class CompositeComponent:
     id
         For a sub-index: its id (leaves use the indicator id).
     label
-        Bilingual name (sub-indices).
+        Name in Italian and other languages (sub-indices).
     weight
         Weight among its siblings (relative; default 1).
     components
@@ -201,7 +201,7 @@ class CompositeDefinition:
     id
         Stable id, e.g. ``"registry.quality_index"``.
     label
-        Bilingual name.
+        Name in Italian and other languages.
     components
         The top-level components (indicators and sub-indices).
     service
@@ -229,7 +229,7 @@ class CompositeDefinition:
     scale
         Multiplier of the final index (e.g. 100 for a 0-100 scale).
     description
-        Bilingual description.
+        Description in Italian and other languages.
 
     Examples
     --------

@@ -77,13 +77,13 @@ class Variable:
     id
         The name formulas use, e.g. ``"registry.certificates"``.
     label
-        Bilingual label.
+        Label in Italian and other languages.
     unit
         Unit of measure (``"count"``, ``"EUR"``, ``"hours"``...).
     service
         The service the variable belongs to, if any.
     description
-        Bilingual description (how to count it, the source document).
+        Description in Italian and other languages (how to count it, the source document).
     nonnegative
         Values below zero are impossible (counts, amounts): they are
         rejected by :func:`~qualitapa.indicators.compute`. Default True.
@@ -264,7 +264,7 @@ class IndicatorDefinition:
     id
         Stable dotted id, e.g. ``"registry.certificates_per_fte"``.
     label
-        Bilingual label.
+        Label in Italian and other languages.
     service
         The service the indicator belongs to.
     dimension
@@ -282,7 +282,7 @@ class IndicatorDefinition:
     periodicity
         :class:`Periodicity`, annual by default.
     description
-        Bilingual description.
+        Description in Italian and other languages.
     target
         Optional :class:`Target`; a bare number takes its comparator from
         the polarity.

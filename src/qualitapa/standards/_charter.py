@@ -260,13 +260,13 @@ class Charter:
     service
         The service the charter is about.
     title
-        Bilingual title.
+        Title in Italian and other languages.
     valid_from, valid_to
         Validity period (``valid_to`` optional: until replaced).
     standards
         Ids of the quality standards it publishes.
     introduction
-        Optional bilingual text (who we are, what we offer).
+        Optional text in Italian and other languages (who we are, what we offer).
     contacts, opening_hours
         Where and when citizens find the service.
     complaint_procedure

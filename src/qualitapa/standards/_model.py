@@ -57,11 +57,11 @@ if TYPE_CHECKING:
 
 
 class _LabelledEnum(enum.StrEnum):
-    """A string enum whose members have a bilingual ``label`` (in ``_LABELS``)."""
+    """A string enum whose members have a multilingual ``label`` (in ``_LABELS``)."""
 
     @property
     def label(self) -> Text:
-        """Bilingual name."""
+        """Name in Italian and other languages."""
         return _LABELS[type(self)][self]
 
 
@@ -457,7 +457,7 @@ class QualityStandard:
     dimension, sub_dimension
         Quality dimension and (where the dimension has them) sub-dimension.
     label, description
-        Bilingual name and description.
+        Name and description in Italian and other languages.
     target
         A :class:`StandardTarget`, or text such as ``">= 90"``.
     indicator
