@@ -423,3 +423,104 @@ def test_place_labels_never_overlaps_when_room_exists():
     assert _overlapping(boxes) == []
     # nearest ring first: the first label sits next to its point
     assert np.hypot(*(centres[0] - 50.0)) < 12
+
+
+def _tick_texts(fig, axis="x"):
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    ticks = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    return [t.get_text() for t in ticks if t.get_text()]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("it", "0,2"), ("de", "0,2"), ("en", "0.2")])
+def test_value_ticks_are_in_the_locale(lang, expected):
+    from qualitapa.i18n import translator
+
+    number = translator(lang).number
+    values = np.array([0.05, 0.12, 0.31, 0.44])
+    fig = charts.bar_chart(CITIES[:4], values, best=values == values.max(),
+                           highlight=values == values.min(), median=0.2, number=number)  # fmt: skip
+    ticks = _tick_texts(fig, "x")
+    assert expected in ticks
+    if lang != "en":
+        assert not [t for t in ticks if "." in t], ticks  # 0.2 is English
+    # thousands grouped, no decimals when the ticks need none
+    big = charts.bar_chart(["a", "b"], np.array([1500.0, 4200.0]), best=np.array([True, False]),
+                           highlight=np.array([False, True]), median=2850.0,
+                           number=number)  # fmt: skip
+    assert ("4.000" if lang != "en" else "4,000") in _tick_texts(big, "x")
+    # without a formatter: matplotlib's own (the default, as before)
+    plain = charts.bar_chart(CITIES[:4], values, best=values == values.max(),
+                             highlight=values == values.min(), median=0.2)  # fmt: skip
+    assert "0.2" in _tick_texts(plain, "x")
+
+
+def _ticks(fig):
+    """The tick labels with a number of the figure's first axes."""
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in [*ax.get_xticklabels(), *ax.get_yticklabels()]]
+    return [t for t in texts if any(c.isdigit() for c in t)]
+
+
+_ENGLISH_DECIMAL = re.compile(r"\d+\.\d{1,2}")  # 0.2 or 1.25; 1.200 is an Italian thousand
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda n: charts.trend_chart([2023, 2024], {"a": np.array([0.31, 0.42]),
+                                     "b": np.array([0.2, 0.35])}, median=np.array([0.25, 0.4]),
+                                     number=n),
+        lambda n: _ipa([3.15, 3.42, 3.81], [3.3, 3.9, 3.55], number=n),
+        lambda n: charts.interval_chart(["a", "b"], np.array([0.3, 0.5]), np.array([0.1, 0.4]),
+                                        np.array([0.45, 0.7]), number=n),
+    ],
+    ids=["trend", "ipa", "interval"],
+)  # fmt: skip
+def test_every_value_axis_is_in_the_locale(build):
+    from qualitapa.i18n import translator
+
+    ticks = _ticks(build(translator("it").number))
+    assert [t for t in ticks if "," in t], ticks
+    assert not [t for t in ticks if _ENGLISH_DECIMAL.fullmatch(t)], ticks
+    # matplotlib's own ticks are English (else this test could not fail)
+    assert [t for t in _ticks(build(None)) if _ENGLISH_DECIMAL.fullmatch(t)]
+
+
+def test_monthly_counts_are_grouped_in_the_locale():
+    from qualitapa.i18n import translator
+
+    def build(number):
+        counts = np.array([1200, 3400])
+        return charts.monthly_chart(["2024-01", "2024-02"], counts, None, received_label="r",
+                                    answered_label="a", number=number)  # fmt: skip
+
+    assert "1.200" in _ticks(build(translator("de").number))
+    assert "1200" in _ticks(build(None))
+
+
+def test_trend_of_one_organization_draws_no_median_and_says_so():
+    series = {"Bolzano": np.array([3.0, 4.0, 5.0])}
+    fig = charts.trend_chart([2022, 2023, 2024], series, median=series["Bolzano"],
+                             highlight="Bolzano", median_label="mediana",
+                             alone_label="un solo ente: nessuna mediana")  # fmt: skip
+    assert _legend_texts(fig) == ["Bolzano", "un solo ente: nessuna mediana"]
+    labels = [ln.get_label() for ln in fig.axes[0].lines]
+    assert labels == ["Bolzano"]  # one line: the city, no median over it
+    assert to_hex(fig.axes[0].lines[0].get_color()) == "#d55e00"
+    # two organizations: the median is drawn and named
+    two = {**series, "Trento": np.array([1.0, 2.0, 2.5])}
+    fig = charts.trend_chart([2022, 2023, 2024], two, median=np.array([2.0, 3.0, 3.75]),
+                             highlight="Bolzano", median_label="mediana",
+                             alone_label="un solo ente: nessuna mediana")  # fmt: skip
+    assert "mediana" in _legend_texts(fig)
+    assert "un solo ente: nessuna mediana" not in _legend_texts(fig)
+
+
+def test_tick_digits():
+    assert charts.tick_digits([0.0, 0.2, 0.4, 0.6]) == 1
+    assert charts.tick_digits([0, 1000, 2000]) == 0
+    assert charts.tick_digits([0.0, 0.025, 0.05]) == 3
+    assert charts.tick_digits([0.0, 0.0001]) == 4
+    assert charts.tick_digits([]) == 0

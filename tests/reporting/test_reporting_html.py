@@ -311,3 +311,34 @@ def test_report_names_no_best_performer_when_all_are_equal(definitions):
                          names=CITIES, indicators=values, charts=False)  # fmt: skip
     assert "Tutti gli enti hanno lo stesso valore: nessun miglior ente." in page
     assert 'class="best"' not in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "alone"),
+    [("it", "un solo ente: nessuna mediana"), ("de", "nur eine Körperschaft: kein Median")],
+)
+def test_trend_of_one_organization_has_no_median(values, definitions, lang, alone):
+    pytest.importorskip("matplotlib")
+    one = values[(values.organization == "021008")
+                 & (values.indicator == "registry.waiting_minutes")]  # fmt: skip
+    page = _render(period=2024, indicators=one, definitions=definitions, lang=lang,
+                   organization="021008")  # fmt: skip
+    (trend,) = [s for s in _svgs(page) if alone in s]
+    assert "edian" not in trend.replace(alone, "")  # neither Mediana nor Median drawn
+    # its data table has no median column either, and no sentence speaks of one
+    block = page[page.index('<section id="indicators"') :]
+    assert "<th" in block
+    assert not re.search(r"<th[^>]*>\s*Median", block)
+    assert "mediana degli enti" not in block
+    assert "Median der" not in block
+
+
+@pytest.mark.parametrize("lang", ["it", "de"])
+def test_chart_ticks_have_a_decimal_comma(values, definitions, lang):
+    pytest.importorskip("matplotlib")
+    small = values.assign(value=values.value / 1000)  # ticks such as 0.02, 0.03
+    page = _render(period=2024, indicators=small, definitions=definitions, lang=lang)
+    ticks = re.findall(r"<text[^>]*>([^<]*)</text>", "\n".join(_svgs(page)))
+    numbers = [t for t in ticks if re.fullmatch(r"[−-]?[\d.,]+", t)]
+    assert [t for t in numbers if "," in t]
+    assert not [t for t in numbers if re.fullmatch(r"[−-]?\d+\.\d{1,2}", t)], numbers

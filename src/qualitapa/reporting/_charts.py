@@ -17,7 +17,7 @@ import html
 import io
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 
 #: How charts are embedded in HTML: SVG (sharp when printed) or PNG.
 ImageFormat = Literal["svg", "png"]
+
+#: Writes a number in the reader's locale: ``number(0.2, digits=1)`` gives ``"0,2"``
+#: in Italian and German (:meth:`qualitapa.i18n.Translator.number`). The charts use
+#: it for their tick labels; without it matplotlib writes ``0.2``.
+NumberFormat = Callable[..., str]
 
 
 #: The Okabe-Ito colour-blind-safe palette (Okabe & Ito 2008, "Color Universal
@@ -285,6 +290,50 @@ def _emphasise(ticks: Sequence[Any], mask: Any) -> None:
             tick.set_color(HIGHLIGHT)
 
 
+def tick_digits(locs: Sequence[float]) -> int:
+    """The fewest decimals (at most 6) that write every tick location exactly.
+
+    Examples
+    --------
+    >>> tick_digits([0.0, 0.2, 0.4]), tick_digits([0, 500, 1000]), tick_digits([0.25, 0.5])
+    (1, 0, 2)
+    """
+    values = np.asarray([v for v in locs if np.isfinite(v)], dtype=float)
+    for digits in range(6):
+        if np.allclose(np.round(values, digits), values, rtol=0, atol=1e-9 * max(
+                1.0, float(np.abs(values).max(initial=0.0)))):  # fmt: skip
+            return digits
+    return 6
+
+
+def _locale_ticks(number: NumberFormat | None, *axes: Any) -> None:
+    """Tick labels of ``axes`` (x or y axis objects) written by ``number``.
+
+    The decimals are those the axis's ticks need (:func:`tick_digits`): ticks
+    at 0, 0.2, 0.4 read ``0,0``, ``0,2``, ``0,4`` in Italian (matplotlib
+    would write ``0.2``); thousands are grouped as the locale groups them.
+    """
+    if number is None:
+        return
+    from matplotlib.ticker import Formatter
+
+    write: NumberFormat = number
+
+    class LocaleFormatter(Formatter):
+        digits: int | None = None  # of the ticks being formatted (format_ticks)
+
+        def format_ticks(self, values: Any) -> list[str]:
+            self.digits = tick_digits(values)
+            return [self(value, i) for i, value in enumerate(values)]
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            digits = tick_digits([x]) if self.digits is None else self.digits
+            return str(write(0.0 if x == 0 else float(x), digits=digits))
+
+    for axis in axes:
+        axis.set_major_formatter(LocaleFormatter())
+
+
 def bar_chart(
     labels: Sequence[str],
     values: np.ndarray,
@@ -298,6 +347,7 @@ def bar_chart(
     target_label: str = "target",
     highlight_label: str | None = None,
     best_label: str | None = None,
+    number: NumberFormat | None = None,
 ) -> Figure:
     """Horizontal bars in the given order (first on top), best and highlighted coloured.
 
@@ -305,6 +355,8 @@ def bar_chart(
     the best's bluish green (a highlighted best bar: vermillion with a green
     edge), the others grey; the legend names both (``highlight_label``,
     ``best_label``; default: their names) and the median and target lines.
+    ``number`` writes the value axis's ticks in the reader's locale
+    (:data:`NumberFormat`).
 
     Examples
     --------
@@ -347,6 +399,7 @@ def bar_chart(
             ax.axvline(target, color=TARGET, linestyle=":", linewidth=2.0)
             handles.append(Line2D([], [], color=TARGET, linestyle=":", lw=2, label=target_label))
         ax.set_xlabel(xlabel)
+        _locale_ticks(number, ax.xaxis)
         ax.grid(axis="x", alpha=0.3)
         ax.margins(y=0.01)
         _legend(fig, handles)
@@ -367,6 +420,8 @@ def trend_chart(
     best: str | None = None,
     best_label: str | None = None,
     others_label: str | None = None,
+    alone_label: str | None = None,
+    number: NumberFormat | None = None,
 ) -> Figure:
     """One line per organization across periods, with markers (single points show).
 
@@ -379,6 +434,10 @@ def trend_chart(
     most five organizations, each has its own colour and marker in the
     legend. Period labels never run together (thinned or turned).
 
+    With one organization no median is drawn (the median of one is that
+    organization) and the legend says so with ``alone_label``. ``number``
+    writes the value axis's ticks in the reader's locale (:data:`NumberFormat`).
+
     Examples
     --------
     >>> import numpy as np
@@ -387,7 +446,11 @@ def trend_chart(
     ...                   highlight_label="Bolzano (ente evidenziato)", median_label="mediana")
     >>> [t.get_text() for t in fig.legends[0].get_texts()]
     ['Bolzano (ente evidenziato)', 'mediana']
-    """
+    >>> fig = trend_chart([2023, 2024], {"Bolzano": np.array([5.0, 6.0])}, median=np.array([5.0, 6.0]),
+    ...                   alone_label="un solo ente: nessuna mediana")
+    >>> [t.get_text() for t in fig.legends[0].get_texts()]
+    ['Bolzano', 'un solo ente: nessuna mediana']
+    """  # noqa: E501
 
     def build() -> Figure:
         from matplotlib.lines import Line2D
@@ -412,9 +475,12 @@ def trend_chart(
         if grey and others_label:
             handles.append(Line2D([], [], color=OTHER, marker="o", markersize=3, linewidth=0.9,
                                   label=others_label))  # fmt: skip
-        (line,) = ax.plot(x, median, color=MEDIAN, marker="s", markersize=5, linewidth=2.0,
-                          label=median_label, zorder=4)  # fmt: skip
-        handles.append(line)
+        if len(series) > 1:
+            (line,) = ax.plot(x, median, color=MEDIAN, marker="s", markersize=5, linewidth=2.0,
+                              label=median_label, zorder=4)  # fmt: skip
+            handles.append(line)
+        elif alone_label:
+            handles.append(Line2D([], [], linestyle="none", label=alone_label))
         if best is not None and best in series and best != highlight:
             (line,) = ax.plot(x, series[best], color=BEST, marker="^", markersize=6,
                               linewidth=1.8, linestyle="--", label=best_label or str(best),
@@ -426,6 +492,7 @@ def trend_chart(
                               zorder=6)  # fmt: skip
             handles.insert(0, line)
         ax.set_ylabel(ylabel)
+        _locale_ticks(number, ax.yaxis)
         ax.grid(axis="y", alpha=0.3)
         _legend(fig, handles)
         _period_ticks(fig, ax, periods)
@@ -446,6 +513,7 @@ def interval_chart(
     invert: bool = False,
     xlim: tuple[float, float] | None = None,
     highlight_label: str | None = None,
+    number: NumberFormat | None = None,
 ) -> Figure:
     """Points with horizontal interval bars, one row per label (first on top).
 
@@ -506,6 +574,7 @@ def interval_chart(
                                         capsize=2, markersize=5, label=name)  # fmt: skip
                 handles.append(container)
         ax.set_xlabel(xlabel)
+        _locale_ticks(number, ax.xaxis)
         if xlim is not None:
             ax.set_xlim(*xlim)
         if invert:
@@ -592,6 +661,7 @@ def ipa_chart(
     ylabel: str,
     key: bool = True,
     key_title: str = "",
+    number: NumberFormat | None = None,
 ) -> Figure:
     """Importance (x) against performance (y) with the quadrant lines and names.
 
@@ -643,6 +713,7 @@ def ipa_chart(
         ax.axhline(y_axis, color="#555555", linewidth=0.9)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
+        _locale_ticks(number, ax.xaxis, ax.yaxis)
         names = _quadrant_names(ax, quadrant_names)
         _ipa_limits(fig, ax, np.append(x[ok], x_axis), np.append(y[ok], y_axis), names)
         texts = [str(i + 1) if key else textwrap.fill(str(labels[i]), 22) for i in idx]
@@ -769,6 +840,7 @@ def monthly_chart(
     *,
     received_label: str,
     answered_label: str,
+    number: NumberFormat | None = None,
 ) -> Figure:
     """Bars of received complaints per period, with answered as a line with markers.
 
@@ -795,6 +867,7 @@ def monthly_chart(
                               linewidth=1.6, label=answered_label)  # fmt: skip
             handles.append(line)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts
+        _locale_ticks(number, ax.yaxis)
         ax.grid(axis="y", alpha=0.3)
         _legend(fig, handles)
         _period_ticks(fig, ax, list(periods))

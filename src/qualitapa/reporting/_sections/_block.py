@@ -45,7 +45,7 @@ def bar_chart(ctx: ReportContext, v: IndicatorView, shown: pd.DataFrame) -> Char
             highlight=(shown["organization"] == ctx.highlight).to_numpy(),
             median=v.median, target=float(target) if target is not None else None,
             xlabel=ctx.unit_label(unit), median_label=str(t(_("Mediana"))),
-            target_label=str(t(_("Obiettivo"))),
+            target_label=str(t(_("Obiettivo"))), number=t.number,
         ),
         title=title, description=description, data=data,
         caption=str(t(_("Valori {period}: in verde il migliore, la linea tratteggiata è la "
@@ -82,15 +82,23 @@ def trend_lines(ctx: ReportContext, v: IndicatorView) -> dict[str, str | None]:
 def trend_data(
     ctx: ReportContext, v: IndicatorView, hist: pd.DataFrame, named: dict[str, str | None]
 ) -> Table:
-    """The trend chart's data: the named organizations (or all, when few) and the median."""
+    """The trend chart's data: the named organizations (or all, when few) and the median.
+
+    With one organization there is no median column (the median of one is
+    that organization).
+    """
     t = ctx.t
     shown = [n for n in (named["highlight"], named["best"]) if n is not None]
     series = {ctx.name(o): hist[o].to_numpy(dtype=float) for o in hist.columns}
     if not shown and len(series) <= 6:
         shown = list(series)
     medians = hist.median(axis=1, skipna=True).to_numpy(dtype=float)
-    columns = [(t(_("Anno")), False), *((name, True) for name in shown), (t(_("Mediana")), True)]
-    rows = [[str(p), *(ctx.num(series[n][i]) for n in shown), ctx.num(medians[i])]
+    with_median = len(series) > 1
+    columns = [(t(_("Anno")), False), *((name, True) for name in shown)]
+    if with_median:
+        columns.append((t(_("Mediana")), True))
+    rows = [[str(p), *(ctx.num(series[n][i]) for n in shown),
+             *([ctx.num(medians[i])] if with_median else [])]
             for i, p in enumerate(hist.index)]  # fmt: skip
     return table(columns, rows)
 
@@ -104,6 +112,8 @@ def trend_chart(ctx: ReportContext, v: IndicatorView) -> Chart | None:
     t, hist = ctx.t, _history(v)
     if len(hist) < 2:
         return None
+    if hist.shape[1] == 1:
+        return _single_trend_chart(ctx, v, hist)
     named = trend_lines(ctx, v)
     medians = hist.median(axis=1, skipna=True).to_numpy(dtype=float)
     unit = ctx.unit(v.unit)
@@ -123,10 +133,36 @@ def trend_chart(ctx: ReportContext, v: IndicatorView) -> Chart | None:
         lambda: charts.trend_chart(
             list(hist.index), series, median=medians, highlight=named["highlight"],
             best=named["best"], best_label=best_label, others_label=str(t(_("altri enti"))),
-            ylabel=ctx.unit_label(unit), median_label=str(t(_("Mediana"))),
+            ylabel=ctx.unit_label(unit), median_label=str(t(_("Mediana"))), number=t.number,
         ),
         title=title, description=description, data=trend_data(ctx, v, hist, named),
         caption=str(t(_("Andamento negli anni; la linea nera spessa è la mediana"))),
+    )  # fmt: skip
+
+
+def _single_trend_chart(ctx: ReportContext, v: IndicatorView, hist: pd.DataFrame) -> Chart | None:
+    """The trend of the only organization with values: its line, no median."""
+    t, unit = ctx.t, ctx.unit(v.unit)
+    org = hist.columns[0]
+    name = ctx.name(org)
+    values = hist[org].to_numpy(dtype=float)
+    span = f"{hist.index[0]}–{hist.index[-1]}"
+    title = str(t(_("{label}: {name}, {span}"), label=v.label, name=name, span=span))
+    finite = np.flatnonzero(np.isfinite(values))
+    description = str(t(_("{name} da {first} nel {start} a {last} nel {end}."), name=name,
+                        first=ctx.quantity(values[finite[0]], unit), start=hist.index[finite[0]],
+                        last=ctx.quantity(values[finite[-1]], unit),
+                        end=hist.index[finite[-1]]))  # fmt: skip
+    highlight = name if org == ctx.highlight else None
+    return ctx.chart(
+        lambda: charts.trend_chart(
+            list(hist.index), {name: values}, median=values, highlight=highlight,
+            ylabel=ctx.unit_label(unit), alone_label=str(t(_("un solo ente: nessuna mediana"))),
+            number=t.number,
+        ),
+        title=title, description=description,
+        data=trend_data(ctx, v, hist, {"highlight": highlight, "best": None}),
+        caption=str(t(_("Andamento negli anni di un solo ente (nessuna mediana)"))),
     )  # fmt: skip
 
 

@@ -110,7 +110,7 @@ def _trend(ctx: ReportContext, trend: pd.DataFrame) -> tuple[Chart | None, Table
         lambda: charts.monthly_chart(
             [_month(ctx, m, "LLL yy") for m in months], received, answered,
             received_label=str(t(_KPIS["received"])),
-            answered_label=str(t(_KPIS["answered"])),
+            answered_label=str(t(_KPIS["answered"])), number=t.number,
         ),
         title=str(t(_("Reclami ricevuti e risposti per mese"))) + (f" – {mine}" if mine else ""),
         description=description,

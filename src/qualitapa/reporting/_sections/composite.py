@@ -66,7 +66,7 @@ def _chart(ctx: ReportContext, sub: pd.DataFrame, cols: dict[str, str | None], l
     build = functools.partial(
         charts.interval_chart, names, numbers(sub[centre_col]), numbers(sub[low]),
         numbers(sub[high]), xlabel=str(t(_("Posizione"))),
-        highlight=(sub[org].astype(str) == ctx.highlight).to_numpy(),
+        highlight=(sub[org].astype(str) == ctx.highlight).to_numpy(), number=t.number,
     )  # fmt: skip
     caption = str(t(_("Posizione mediana e intervallo 5°-95° percentile delle posizioni "
                       "nell'analisi di incertezza")))  # fmt: skip

@@ -66,7 +66,7 @@ def _chart(ctx: ReportContext, sub: pd.DataFrame, org: str, eff: str,
         lambda: charts.bar_chart(
             [ctx.name(o) for o in sub[org]], values, best=efficient,
             highlight=(sub[org].astype(str) == ctx.highlight).to_numpy(), median=median,
-            xlabel=str(t(_("Efficienza"))), median_label=str(t(_("Mediana"))),
+            xlabel=str(t(_("Efficienza"))), median_label=str(t(_("Mediana"))), number=t.number,
         ),
         title=title, description=description, data=data,
         caption=str(t(_("Punteggi di efficienza (1 = sulla frontiera efficiente)"))),

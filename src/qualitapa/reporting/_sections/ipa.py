@@ -91,7 +91,7 @@ def _chart(ctx: ReportContext, frame: pd.DataFrame, x: np.ndarray, y: np.ndarray
         lambda: charts.ipa_chart(
             x, y, labels, x_axis=x_axis, y_axis=y_axis,
             quadrant_names=[names["overkill"], names["keep_up"], names["low"], names["focus"]],
-            xlabel=str(t(_("Importanza"))), ylabel=str(t(_("Performance"))),
+            xlabel=str(t(_("Importanza"))), ylabel=str(t(_("Performance"))), number=t.number,
         ),
         title=title, description=description, data=data,
         caption=str(t(_("Importanza e performance degli aspetti del servizio; le linee sono i "

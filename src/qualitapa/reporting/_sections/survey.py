@@ -75,6 +75,7 @@ def build(ctx: ReportContext) -> dict[str, Any] | None:
             lambda: charts.interval_chart(
                 list(frame["_label"]), scores, numbers(frame[ci[0]]), numbers(frame[ci[1]]),
                 xlabel=str(t(_("Indice (0-100)"))), groups=groups, xlim=(0, 100),
+                number=t.number,
             ),
             title=title, description=description, data=data,
             caption=str(t(_("Indici di soddisfazione (0-100) per dimensione con intervallo di "
