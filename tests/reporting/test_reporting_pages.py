@@ -137,18 +137,8 @@ def _catalog_words(catalog) -> set[str]:
     return {i for kind in kinds for i in getattr(catalog, kind)}
 
 
-_REGISTRY_ID = pytest.mark.xfail(
-    reason="plugins/qualitapa-registry: the description of an indicator names a charter "
-    "standard by its id (registry.std.served_within_10min); fixed there, this passes",
-    strict=True,
-)
-
-
 @pytest.mark.slow  # the demo, then 15 reports with their charts
-@pytest.mark.parametrize(
-    "service", [pytest.param(s, marks=_REGISTRY_ID) if s == "registry" else s
-                for s in DEMO_SERVICES],
-)  # fmt: skip
+@pytest.mark.parametrize("service", DEMO_SERVICES)
 def test_demo_reports_in_every_language_read_as_their_language(demo_results, service):
     from qualitapa.reporting import read_results
 
