@@ -10,7 +10,12 @@ from qualitapa.complaints import DeadlinePolicy, WorkCalendar, add_deadlines
 from qualitapa.errors import DefinitionError
 from qualitapa.indicators import compute
 from qualitapa.standards import compliance, render_markdown
-from qualitapa.testing import assert_plugin_ok, catalog_with, load_installed_plugin
+from qualitapa.testing import (
+    assert_plugin_ok,
+    assert_plugin_translated,
+    catalog_with,
+    load_installed_plugin,
+)
 
 #: Modena overrides and replaces items these plugins define, so it is checked with them.
 BASE = ["qclub", "registry"]
@@ -25,6 +30,18 @@ def catalog():
 
 def test_definitions_are_valid():
     assert_plugin_ok(load_installed_plugin("modena"), installed=BASE)
+
+
+def test_every_label_in_english_and_german():
+    # A German (Bolzano-style) or English report of Modena's local service, indicators,
+    # datasets and charter content falls back to Italian nowhere (issue 15); the charter
+    # contents of the libraries and nurseries charters need those plugins installed.
+    catalog = assert_plugin_translated(
+        load_installed_plugin("modena"), ("en", "de"), installed=[*BASE, "libraries", "nurseries"]
+    )
+    local = [d for i, d in catalog.indicators.items() if i.startswith("modena.")]
+    assert len(local) == 3
+    assert all(d.label.de != d.label.it and d.description.de for d in local)
 
 
 def test_organization_record_is_enriched_by_override(catalog):

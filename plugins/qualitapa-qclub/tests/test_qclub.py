@@ -1,6 +1,6 @@
 """The Q-Club plugin: eight cities with ISTAT codes and a population-class grouping."""
 
-from qualitapa.testing import assert_plugin_ok, load_installed_plugin
+from qualitapa.testing import assert_plugin_ok, assert_plugin_translated, load_installed_plugin
 
 
 def test_definitions_are_valid_and_complete():
@@ -17,6 +17,16 @@ def test_definitions_are_valid_and_complete():
         "Bolzano": "021008",
         "Modena": "036023",
     }
+
+
+def test_every_label_in_english_and_german():
+    # Bolzano's charter content, the peer group and the demo profile: a German or
+    # English report falls back to Italian nowhere (issue 15)
+    catalog = assert_plugin_translated(
+        load_installed_plugin("qclub"), ("en", "de"),
+        installed=["registry", "libraries", "nurseries"],
+    )  # fmt: skip
+    assert catalog.organizations["021008"].display_name("de") == "Bozen"
 
 
 def test_population_classes():
