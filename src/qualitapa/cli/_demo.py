@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qualitapa.cli._main import cli, echo, get_catalog
+from qualitapa.cli._options import lang_option
 
 if TYPE_CHECKING:
     from qualitapa.demo import Scale
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     default=None,
     help="Peer group the benchmark compares within. Default: the profile's.",
 )
-@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@lang_option
 @click.option(
     "--runs", default=200, show_default=True, help="Monte Carlo runs of the composite analysis."
 )

@@ -6,6 +6,7 @@ from typing import Any
 
 from qualitapa.demo._state import DemoState
 from qualitapa.errors import DataError
+from qualitapa.i18n import translator
 
 #: Tables published in the open-data package and the Excel workbook.
 OPEN_TABLES = (
@@ -40,6 +41,7 @@ def publish(state: DemoState) -> None:
 def _report_options(state: DemoState, service: str) -> dict[str, Any]:
     """The fields of :class:`qualitapa.reporting.ReportInputs` for ``service``."""
     tables = state.result.tables
+    t = translator(state.options.lang)
     kwargs: dict[str, Any] = {
         "service": service,
         "period": state.period,
@@ -48,7 +50,7 @@ def _report_options(state: DemoState, service: str) -> dict[str, Any]:
         "indicators": tables["indicator_values"],
         "trends": tables.get("indicator_trends"),
         "organization": state.options.organization,
-        "note": "Dati sintetici a scopo dimostrativo / synthetic demonstration data",
+        "note": t("Dati sintetici a scopo dimostrativo"),
     }
     if service in state.uncertainty:
         kwargs["composite"] = state.uncertainty[service]
@@ -84,20 +86,24 @@ def open_data(state: DemoState) -> None:
     """The open-data package (validated) of the published tables and the indicator list."""
     from qualitapa import reporting as rp
 
-    profile, out = state.options.profile, state.result.out
+    profile, out, lang = state.options.profile, state.result.out, state.options.lang
+    t = translator(lang)
     package = {
-        "indicators": rp.indicator_table(state.catalog, lang=state.options.lang),
+        "indicators": rp.indicator_table(state.catalog, lang=lang),
         **{k: v for k, v in state.result.tables.items() if k in OPEN_TABLES},
     }
-    title = (profile.title or profile.label).get("en")
-    description = profile.description.get("en") if profile.description else None
+    title = (profile.title or profile.label).get(lang)
+    description = profile.description.get(lang) if profile.description else None
     rp.write_datapackage(
         package,
         out / "opendata",
         name=f"{profile.package}-{state.period}",
-        title=f"{title} {state.period} (synthetic demo data)",
-        description=description or "SYNTHETIC data generated for demonstration.",
+        title=t("{title} {period} (dati sintetici dimostrativi)", title=title, period=state.period),
+        description=description or t("Dati SINTETICI generati a scopo dimostrativo."),
         primary_keys={"indicator_values": ["organization", "period", "indicator"]},
+        catalog=state.catalog,
+        lang=lang,
+        names=state.names,
     )
     problems = rp.validate_datapackage(out / "opendata")
     if len(problems):
@@ -116,7 +122,11 @@ def excel(state: DemoState) -> None:
     tables = state.result.tables
     try:
         rp.write_excel(
-            {k: tables[k] for k in OPEN_TABLES if k in tables}, state.result.out / "results.xlsx"
+            {k: tables[k] for k in OPEN_TABLES if k in tables},
+            state.result.out / "results.xlsx",
+            catalog=state.catalog,
+            lang=state.options.lang,
+            names=state.names,
         )
         state.result.files.append("results.xlsx")
     except ImportError:

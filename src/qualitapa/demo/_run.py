@@ -46,6 +46,7 @@ from qualitapa.demo._state import (
 from qualitapa.demo._summary import summary
 from qualitapa.demo._synthetic import N_MUNICIPALITIES
 from qualitapa.errors import DataError
+from qualitapa.i18n import check_language
 
 
 @attrs.frozen
@@ -117,7 +118,10 @@ def run_demo(
         The peer group benchmarks compare within (default: the profile's,
         at national scale none).
     lang
-        Language of the HTML reports (``"it"`` or ``"en"``).
+        Language of the reports, ``summary.md`` and the labels of the Excel
+        workbook and the open-data package (``"it"``, ``"en"``, ``"de"`` or any
+        well-formed code, falling back to Italian); cities are named in it
+        (*Bozen* in German).
     uncertainty_runs
         Monte Carlo runs of the composite uncertainty analysis.
     seed
@@ -145,7 +149,10 @@ def run_demo(
         changed ones.
     UnknownItemError
         An unknown profile, organization or peer group.
+    OptionError
+        ``lang`` is not a well-formed language code.
     """
+    check_language(lang, "lang")
     catalog = catalog if catalog is not None else default_catalog()
     if scale == "qclub":
         warnings.warn(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import pandas as pd
 
+from qualitapa._organizations import organization_names
 from qualitapa.catalog import Catalog
 from qualitapa.demo._profile import DemoProfile
 from qualitapa.demo._synthetic import N_MUNICIPALITIES
@@ -117,8 +118,9 @@ class DemoState:
 
     @property
     def organization_names(self) -> dict[str, str]:
-        """Organization id -> name, for the catalog's and the synthetic organizations."""
-        return {o.id: o.name for o in self.catalog.organizations.values()} | self.names
+        """Organization id -> name in the demo's language (``Bozen`` in German), for the
+        catalog's and the synthetic organizations."""
+        return organization_names(self.catalog, self.options.lang) | self.names
 
 
 def datasets(catalog: Catalog, kind: str) -> list[Any]:
