@@ -211,3 +211,52 @@ def test_every_label_in_english_and_german():
     # a German (Bolzano) or English report falls back to Italian nowhere: every label of
     # every item (questions, choices, scales, standards, refunds, charter texts...)
     assert_plugin_translated(load_installed_plugin("registry"), ("en", "de"), installed=["qclub"])
+
+
+#: The German of South Tyrol's registry counters (Stadtgemeinde Bozen, Südtiroler
+#: Bürgernetz: Wohnsitzwechsel, Wohnsitzerklärung, Einbürgerungsdekret, Eidesleistung,
+#: Überschreibung), and the words the plugin used for the same things before (issue 15).
+SOUTH_TYROL_TERMS = {
+    "Ansässigkeit": "Wohnsitz",
+    "Wohnsitzänderung": "Wohnsitzwechsel",
+    "Staatsbürgerschaftsdekret": "Einbürgerungsdekret",
+    "Einbürgerungen": "Einbürgerungsdekrete",
+    "Übertragung": "Überschreibung",
+    "Eid und": "Eidesleistung und",
+}
+
+
+def _german(catalog):
+    """The German text of every label of the registry plugin's items."""
+    from qualitapa.catalog import KINDS
+    from qualitapa.models import Text
+
+    out = []
+
+    def walk(obj, seen):
+        if isinstance(obj, Text):
+            out.append(obj.de or "")
+        elif isinstance(obj, (list, tuple)):
+            for x in obj:
+                walk(x, seen)
+        elif hasattr(obj, "__attrs_attrs__") and id(obj) not in seen:
+            seen.add(id(obj))
+            for a in obj.__attrs_attrs__:
+                walk(getattr(obj, a.name), seen)
+
+    for kind in KINDS:
+        coll = catalog.collection(kind.name)
+        for item_id, item in coll.items():
+            if coll.plugin_of(item_id) != "qclub":  # the registry plugin (under test)
+                walk(item, set())
+    return out
+
+
+def test_the_german_is_that_of_south_tyrol_registry_counters(catalog):
+    german = _german(catalog)
+    assert len(german) > 100
+    for old, new in SOUTH_TYROL_TERMS.items():
+        assert not [t for t in german if old in t], f"write {new!r}, not {old!r}"
+    # the indicator, its standards and the survey's answer name the same thing alike
+    labels = {t for t in german if "Wohnsitzwechsel" in t}
+    assert len(labels) >= 4
