@@ -703,6 +703,21 @@ class PeerGroup:
     population ``breaks`` (upper bounds of population classes, with one
     more ``labels`` entry than ``breaks``).
 
+    Parameters
+    ----------
+    id
+        Stable id, e.g. ``"qclub.size"``.
+    label
+        Name in Italian and other languages.
+    members
+        Organization id -> the label of its group (``{ "036023" = "large" }``).
+    breaks
+        Increasing upper bounds of the population classes (right-closed:
+        with ``breaks = [100000]`` a city of exactly 100,000 is in the first
+        class); instead of ``members``.
+    labels
+        The names of the population classes, one more than ``breaks``.
+
     Examples
     --------
     >>> pg = PeerGroup("size", Text("Classe demografica", "Population class"),
@@ -812,6 +827,9 @@ class Dataset:
     synthetic
         True for generated demonstration data, never to be mistaken for
         real figures.
+    description
+        Longer description in Italian and other languages (what the file
+        holds, its source).
 
     Examples
     --------

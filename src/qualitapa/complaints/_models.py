@@ -123,6 +123,14 @@ class Deadline:
     Days are counted from the day after receipt (the day of receipt does
     not count, as for Italian administrative deadlines, L. 241/1990).
 
+    Parameters
+    ----------
+    days
+        The number of days, a positive whole number.
+    unit
+        ``calendar`` (default) or ``working`` days (working days skip
+        weekends and holidays: see :class:`WorkCalendar`).
+
     Examples
     --------
     >>> Deadline(30)

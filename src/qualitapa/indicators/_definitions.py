@@ -140,6 +140,14 @@ class Target:
     is ``>= 0`` (``> 0`` for the strict comparators): the margin by which the
     target is met, or (negative) the distance still to go.
 
+    Parameters
+    ----------
+    comparator
+        How a value is compared with ``value``: ``>=``, ``>``, ``<=``, ``<``
+        or ``==`` (or a word: ``at_least``, ``at_most``, ``more_than``...).
+    value
+        The target value, in the indicator's (scaled) unit.
+
     Examples
     --------
     >>> import numpy as np

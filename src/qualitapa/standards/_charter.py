@@ -34,6 +34,21 @@ class ContactPoint:
 
     ``label`` and ``address`` are labels in one or more languages (Bolzano's
     streets have an Italian and a German name).
+
+    Parameters
+    ----------
+    label
+        Name of the contact point (``"Ufficio anagrafe"``).
+    phone
+        Phone number as written (``"059 203 2000"``).
+    email
+        E-mail address.
+    pec
+        Certified e-mail (PEC) address.
+    address
+        Postal address, in one or more languages.
+    web
+        Web page (``https://...``).
     """
 
     label: Text = attrs.field(converter=to_text)
@@ -58,7 +73,17 @@ Contact = ContactPoint
 
 @attrs.frozen
 class OpeningHours:
-    """Opening hours of a place: ``days`` (e.g. "lunedì-venerdì") and ``hours`` ("8:30-12:30")."""
+    """Opening hours of a place: ``days`` (e.g. "lunedì-venerdì") and ``hours`` ("8:30-12:30").
+
+    Parameters
+    ----------
+    days
+        The days, in words (``{ it = "lunedì-venerdì", de = "Montag-Freitag" }``).
+    hours
+        The hours as written (``"8:30-12:30, 14:30-17:00"``).
+    place
+        The office or branch they apply to (optional).
+    """
 
     days: Text = attrs.field(converter=to_text)
     hours: str = attrs.field(validator=attrs.validators.instance_of(str))
@@ -208,6 +233,18 @@ class ComplaintProcedure:
     says whether it counts working days (as the complaints deadline rules
     do) or calendar days. The complaints module's ``Deadline`` can be built
     from these two fields.
+
+    Parameters
+    ----------
+    answer_days
+        The answer deadline in days, a positive whole number.
+    description
+        How to complain, in Italian and other languages.
+    channels
+        Where complaints are accepted: channel ids (``counter``, ``phone``,
+        ``email``, ``pec``, ``web``...).
+    working_days
+        True when ``answer_days`` counts working days (default: calendar days).
     """
 
     answer_days: int = attrs.field(validator=attrs.validators.instance_of(int))

@@ -194,6 +194,20 @@ class StandardTarget:
     For ``==`` the margin is ``tolerance - |value - target|``; for
     ``between`` it is the distance to the nearer bound.
 
+    Parameters
+    ----------
+    comparator
+        ``>=``, ``<=``, ``==`` or ``between`` (or a word: ``at_least``,
+        ``at_most``, ``equal``...).
+    value
+        The target value in the standard's unit; the lower bound for
+        ``between``.
+    upper
+        The upper bound, for ``between`` only.
+    tolerance
+        For ``==``: how far a value may be from ``value`` and still meet it
+        (default 0).
+
     Examples
     --------
     >>> import numpy as np
@@ -333,6 +347,24 @@ class RefundRule:
     where ``excess`` is how far the delivery is past the threshold in the
     standard's unit (e.g. days of delay).
 
+    Parameters
+    ----------
+    amount
+        Fixed amount owed for a missed delivery (default 0).
+    per_unit
+        Amount owed for each started ``unit_size`` of excess (default 0);
+        ``amount`` or ``per_unit`` must be positive.
+    unit_size
+        Size of one unit of excess, in the standard's unit (default 1,
+        e.g. one day).
+    cap
+        Highest amount owed for one delivery (optional: no cap).
+    currency
+        ISO 4217 code of the amounts (default ``EUR``).
+    description
+        The refund in words for the charter (otherwise the amounts are
+        worded), in Italian and other languages.
+
     Examples
     --------
     >>> import numpy as np
@@ -461,10 +493,11 @@ class QualityStandard:
     target
         A :class:`StandardTarget`, or text such as ``">= 90"``.
     indicator
-        The catalog indicator that measures the standard, or
+        The catalog indicator that measures the standard (give it or
+        ``formula``).
     formula
-        its own formula (indicators' formula language) over indicator ids
-        and raw variables (general standards) or the columns of the
+        Instead of ``indicator``: the standard's own formula (indicators'
+        formula language) over indicator ids and raw variables (general standards) or the columns of the
         delivery records (specific standards; e.g. ``waiting_minutes``).
     unit
         Unit of the measured value (e.g. ``"%"``, ``"days"``).

@@ -271,6 +271,16 @@ class Choice:
 
     ``dont_know`` marks a "don't know / not applicable" option.
 
+    Parameters
+    ----------
+    code
+        The answer's code in the responses, without spaces (multiple-choice
+        answers are space-separated codes).
+    label
+        The option's text in Italian and other languages (default: the code).
+    dont_know
+        True for a "don't know / not applicable" option.
+
     Examples
     --------
     >>> Choice("web", Text("Sito web", "Website")).label.get("en")
@@ -325,6 +335,16 @@ class SurveyDimension:
 
     ``weight`` is the declared weight of the dimension in the overall
     index (used when the questionnaire has no importance items).
+
+    Parameters
+    ----------
+    id
+        Stable id that questions name in their ``dimension`` (a letter or
+        ``_``, then letters, digits, ``_``, ``-`` or ``.``; not ``overall``).
+    label
+        Name in Italian and other languages.
+    weight
+        Declared weight in the overall index, a positive number (optional).
 
     Examples
     --------
@@ -395,7 +415,7 @@ class Question:
     type
         A :class:`QuestionType` (or its string value).
     label
-        Bilingual text of the question.
+        Text of the question in Italian and other languages.
     dimension
         The :class:`SurveyDimension` id the item belongs to (scored items).
     scale
@@ -594,7 +614,7 @@ class Instrument:
     id
         Stable id, e.g. ``"registry.counter"``.
     label
-        Bilingual title.
+        Title in Italian and other languages.
     version
         Version label (e.g. ``"2024"``).
     service
