@@ -41,6 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
+import pandas as pd
 
 from qualitapa._languages import is_language
 from qualitapa.catalog import KINDS, Kind
@@ -55,6 +56,7 @@ __all__ = [
     "kind_reference",
     "missing_descriptions",
     "plugin_toml_files",
+    "reference_frame",
     "render_toml_reference",
 ]
 
@@ -623,32 +625,38 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _nowrap(key: str) -> str:
-    """A key as code that the table does not break in the middle (``population``)."""
+def _nowrap(key: str, *, plain: bool = False) -> str:
+    """A key as code that a web page does not break in the middle (``population``)."""
+    if plain:
+        return f"`{key}`"
     return f'<code style="white-space: nowrap">{html.escape(key, quote=False)}</code>'
 
 
-def _render_table(table: TableDoc) -> list[str]:
+def _render_table(table: TableDoc, *, plain: bool = False) -> list[str]:
     lines = ["| Key | Type | Default | Description |", "|-----|------|---------|-------------|"]
     for f in table.fields:
         if f.required:
             default = "**required**"
         elif f.default and f.default != "computed":
-            default = _nowrap(f.default)
+            default = _nowrap(f.default, plain=plain)
         else:
             default = f"*{f.default}*" if f.default else ""
         description = f.description
         if f.allowed:
             description += " Allowed values: " + ", ".join(f"`{a}`" for a in f.allowed) + "."
         lines.append(
-            f"| {_nowrap(f.name)} | {_cell(f.toml_type)} | {_cell(default)} "
+            f"| {_nowrap(f.name, plain=plain)} | {_cell(f.toml_type)} | {_cell(default)} "
             f"| {_cell(description)} |"
         )
     return lines
 
 
-def render_kind(doc: KindDoc, *, root: Path | None = None) -> list[str]:
-    """The Markdown section of one kind (``root``: shorten the example's path)."""
+def render_kind(doc: KindDoc, *, root: Path | None = None, plain: bool = False) -> list[str]:
+    """The Markdown lines of one kind.
+
+    ``root`` shortens the example's path; ``plain`` writes no HTML (for a
+    terminal).
+    """
     kind = doc.kind
     public = kind.model.replace(":", ".")
     lines = [
@@ -666,7 +674,7 @@ def render_kind(doc: KindDoc, *, root: Path | None = None) -> list[str]:
                 f"**`{table.path.removesuffix('[]')}`** is {what} (`{table.model}`){forms}:",
                 "",
             ]
-        lines += [*_render_table(table), ""]
+        lines += [*_render_table(table, plain=plain), ""]
     if doc.example is not None and doc.example_source is not None:
         source = Path(doc.example_source)
         if root is not None and source.is_relative_to(root):
@@ -727,23 +735,81 @@ Sections:
 """
 
 
-def render_toml_reference(files: Sequence[Path] | None = None) -> str:
+def render_toml_reference(
+    files: Sequence[Path] | None = None,
+    *,
+    kinds: Sequence[Kind] | None = None,
+    plain: bool = False,
+) -> str:
     """The Markdown TOML reference page: one section per kind of item.
 
     Parameters
     ----------
     files
-        TOML files the examples come from; default :func:`plugin_toml_files`.
+        TOML files the examples come from; default :func:`plugin_toml_files`
+        (none outside a checkout of the repository).
+    kinds
+        Only these kinds, without the page's introduction; default: the
+        whole page.
+    plain
+        Markdown without HTML, for a terminal (the page keeps its keys
+        from breaking in the middle with a little HTML).
+
+    Examples
+    --------
+    >>> from qualitapa.catalog import KINDS_BY_NAME
+    >>> text = render_toml_reference([], kinds=[KINDS_BY_NAME["services"]])
+    >>> print(text.splitlines()[0])
+    ## `[[services]]`
     """
     files = plugin_toml_files() if files is None else files
     root = PLUGINS_DIR.parent
-    lines = [_INTRO.rstrip("\n"), ""]
-    docs = [kind_reference(k, examples=files) for k in KINDS]
-    lines += [f"- [`[[{d.kind.name}]]`](#{d.kind.name}): {d.kind.singular}" for d in docs]
-    lines.append("")
+    docs = [kind_reference(k, examples=files) for k in (KINDS if kinds is None else kinds)]
+    lines: list[str] = []
+    if kinds is None:
+        lines += [_INTRO.rstrip("\n"), ""]
+        lines += [f"- [`[[{d.kind.name}]]`](#{d.kind.name}): {d.kind.singular}" for d in docs]
+        lines.append("")
     for doc in docs:
-        lines += render_kind(doc, root=root)
+        lines += render_kind(doc, root=root, plain=plain)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+#: The columns of :func:`reference_frame`.
+FRAME_COLUMNS = ["section", "key", "type", "required", "default", "allowed", "description"]
+
+
+def reference_frame(kinds: Sequence[Kind] | None = None) -> pd.DataFrame:
+    """The reference as a table: one row per key of every table of ``kinds`` (default all).
+
+    ``key`` is the key's path in the entry (``target.comparator``,
+    ``questions[].scale.points``); ``allowed`` lists the allowed values
+    separated by spaces.
+
+    Examples
+    --------
+    >>> from qualitapa.catalog import KINDS_BY_NAME
+    >>> frame = reference_frame([KINDS_BY_NAME["complaint_categories"]])
+    >>> frame.loc[frame.key == "deadline.unit", ["type", "default", "allowed"]].values.tolist()
+    [['string', '"calendar"', 'calendar working']]
+    """
+    rows = []
+    for kind in KINDS if kinds is None else kinds:
+        for table in kind_reference(kind).tables:
+            prefix = f"{table.path}." if table.path else ""
+            rows += [
+                {
+                    "section": kind.name,
+                    "key": prefix + f.name,
+                    "type": f.toml_type,
+                    "required": f.required,
+                    "default": f.default,
+                    "allowed": " ".join(f.allowed),
+                    "description": f.description,
+                }
+                for f in table.fields
+            ]
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
 
 if __name__ == "__main__":  # pragma: no cover

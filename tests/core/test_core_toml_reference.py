@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -191,3 +192,39 @@ def test_parameter_descriptions_reads_numpydoc():
         "b": "Shared text on two lines, with `Text` and `code`.",
         "c": "Typed.",
     }
+
+
+def test_cli_prints_one_section_as_markdown_and_every_key_as_rows():
+    from click.testing import CliRunner
+
+    from qualitapa._toml_reference import FRAME_COLUMNS, reference_frame
+    from qualitapa.cli import cli
+
+    runner = CliRunner()
+    md = runner.invoke(cli, ["plugin", "reference", "complaint_categories"])
+    assert md.exit_code == 0, md.output
+    kinds = [KINDS_BY_NAME["complaint_categories"]]
+    assert md.output == render_toml_reference(FILES, kinds=kinds, plain=True)
+    assert "| `deadline` | table or integer |" in md.output
+    assert "<code" not in md.output  # no HTML on a terminal
+    rows = runner.invoke(cli, ["plugin", "reference", "--format", "json"])
+    assert rows.exit_code == 0, rows.output
+    table = json.loads(rows.output)
+    assert list(table[0]) == FRAME_COLUMNS
+    assert len(table) == len(reference_frame())
+    assert {r["section"] for r in table} == {k.name for k in KINDS}
+    unit = next(r for r in table if r["key"] == "deadline.unit")
+    assert (unit["allowed"], unit["default"]) == ("calendar working", '"calendar"')
+
+
+def test_cli_names_every_section_and_refuses_an_unknown_one():
+    from click.testing import CliRunner
+
+    from qualitapa.cli import cli
+
+    runner = CliRunner()
+    help_text = " ".join(runner.invoke(cli, ["plugin", "reference", "--help"]).output.split())
+    assert all(f" {k.name}," in help_text or f" {k.name}." in help_text for k in KINDS)
+    wrong = runner.invoke(cli, ["plugin", "reference", "complaint_category"])
+    assert wrong.exit_code == 2
+    assert "'complaint_category' is not one of" in wrong.output

@@ -10,6 +10,7 @@ from qualitapa.cli import (  # noqa: F401  (importing registers the commands)
     _composite,
     _demo,
     _indicators,
+    _plugin_reference,
     _plugins,
     _reporting,
     _standards,
