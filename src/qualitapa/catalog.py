@@ -26,10 +26,12 @@ from __future__ import annotations
 import difflib
 import functools
 import importlib
+import sys
+import types
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 import attrs
 import numpy as np
@@ -52,12 +54,14 @@ from qualitapa.models import Dataset, Organization, PeerGroup, Service
 from qualitapa.plugins import (
     DATA_DIRS_ATTRIBUTE,
     PluginInfo,
+    PluginManager,
     make_plugin_manager,
     one_line,
     plugin_folders,
     plugin_infos,
     skipped_message,
 )
+from qualitapa.problems import Problems, Rule
 
 if TYPE_CHECKING:  # the models of the capabilities, which import the catalog
     from pluggy import HookImpl
@@ -70,12 +74,15 @@ if TYPE_CHECKING:  # the models of the capabilities, which import the catalog
     from qualitapa.surveys import Instrument
 
 __all__ = [
+    "CHECK_EXTRAS",
     "KINDS",
     "Catalog",
     "Collection",
     "Kind",
     "Override",
     "Problem",
+    "Site",
+    "check_plugins",
     "default_catalog",
 ]
 
@@ -150,15 +157,47 @@ class Override:
     item: object
 
 
+class Site(NamedTuple):
+    """Where an item is defined: a file, its section and the entry's number.
+
+    ``section`` is the TOML array of tables (``"indicators"``,
+    ``"overrides.standards"``); ``entry`` counts its entries from 1 in the file
+    (None for an item a Python plugin returns, whose ``file`` is the plugin's
+    module).
+    """
+
+    file: str
+    section: str
+    entry: int | None = None
+
+
 @attrs.frozen
 class Problem:
-    """One problem found by :meth:`Catalog.check`."""
+    """One problem found by :meth:`Catalog.check` or :func:`check_plugins`.
+
+    ``plugin``, ``kind`` (singular, e.g. ``"indicator"``) and ``item`` (the
+    id) say what is at fault; ``field``, ``value``, ``rule`` and
+    ``suggestion`` (a fix, e.g. the closest known id) say more when known.
+    ``first`` names the plugin that defined an id first (a duplicate),
+    ``override`` marks an item given under ``[[overrides.*]]`` and ``site``
+    says where the item is written, when known.
+
+    .. versionadded:: 0.2.0 ``field``, ``suggestion``, ``rule``, ``value``,
+       ``first``, ``override`` and ``site``.
+    """
 
     plugin: str | None
     kind: str
     item: str | None
     message: str
     severity: str = "error"
+    field: str | None = None
+    suggestion: str | None = None
+    rule: Rule = attrs.field(default=Rule.INVALID, converter=Rule)
+    value: object = None
+    first: str | None = None
+    override: bool = False
+    site: Site | None = None
 
     def __str__(self) -> str:
         where = ", ".join(p for p in (self.plugin, self.kind, self.item) if p)
@@ -310,6 +349,117 @@ def _problem_text(exc: BaseException, plugin: str | None) -> str:
     return one_line(text)
 
 
+#: What the catalog calls with each problem when it collects them (:func:`check_plugins`).
+_Report = Callable[[Problem], None]
+
+
+def _unknown_reference(
+    plugin: str | None,
+    kind: str,
+    item: str | None,
+    field: str,
+    value: str,
+    known: Iterable[str],
+    *,
+    target: str = "service",
+) -> Problem:
+    """The problem of ``item`` whose ``field`` names an unknown ``target`` (closest ids)."""
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    return Problem(
+        plugin,
+        kind,
+        item,
+        f"unknown {target} {value!r}",
+        field=field,
+        value=value,
+        rule=Rule.UNKNOWN_VALUE,
+        suggestion=(
+            "did you mean " + " or ".join(repr(c) for c in close) + "?"
+            if close
+            else f"no plugin defines a {target} with this id: check the id, or install "
+            "the plugin that defines it"
+        ),
+    )
+
+
+def _raise_or_report(problem: Problem, report: _Report | None) -> None:
+    """Report ``problem``, or raise it (a duplicate or a wrong override) without ``report``."""
+    if report is not None:
+        report(problem)
+        return
+    plugin, item_id = str(problem.plugin), str(problem.item)
+    if problem.first is not None and problem.first != plugin:
+        what = f"override of {problem.kind}" if problem.override else problem.kind
+        raise PluginConflictError(what, item_id, [problem.first, plugin])
+    if problem.first is not None:
+        raise DefinitionError(f"{problem.kind} defined twice", source=plugin, item=item_id)
+    raise DefinitionError(problem.message, source=plugin, item=item_id)
+
+
+def _duplicate_found(
+    kind: Kind, plugin: str, item_id: str, first: str, report: _Report | None
+) -> None:
+    """An id ``plugin`` defines when ``first`` (maybe itself) did already: raise or report."""
+    section = kind.name
+    _raise_or_report(
+        Problem(
+            plugin,
+            kind.singular,
+            item_id,
+            f"{kind.singular} {item_id!r} is defined twice",
+            field="id",
+            value=item_id,
+            rule=Rule.DUPLICATE,
+            suggestion=(
+                "remove one of the two entries, or give this one another id"
+                if first == plugin
+                else f"to replace plugin {first!r}'s {kind.singular}, move this entry "
+                f"to [[overrides.{section}]]; to add a new one, give it another id"
+            ),
+            first=first,
+        ),
+        report,
+    )
+
+
+def _override_problem(
+    kind: Kind,
+    plugin: str,
+    item_id: str,
+    items: Mapping[str, object],
+    overridden: Mapping[str, str],
+) -> Problem | None:
+    """What is wrong with an override: a second one of the id, or no item to replace."""
+    if item_id in overridden:
+        return Problem(
+            plugin,
+            kind.singular,
+            item_id,
+            f"{kind.singular} {item_id!r} is overridden twice",
+            field="id",
+            value=item_id,
+            rule=Rule.DUPLICATE,
+            suggestion="keep one of the two overrides",
+            first=overridden[item_id],
+            override=True,
+        )
+    if item_id in items:
+        return None
+    close = difflib.get_close_matches(item_id, list(items), n=1)
+    add = f"to add a new {kind.singular}, move the entry to [[{kind.name}]]"
+    return Problem(
+        plugin,
+        kind.singular,
+        item_id,
+        f"overrides a {kind.singular} that no plugin defines",
+        field="id",
+        value=item_id,
+        rule=Rule.UNKNOWN_VALUE,
+        suggestion=f"did you mean {close[0]!r}? Or, {add}" if close else add,
+        override=True,
+    )
+
+
 class Catalog:
     """Merged, validated contributions of a set of plugins.
 
@@ -429,23 +579,46 @@ class Catalog:
                 gathered.setdefault(plugin, {}).setdefault(kind.name, []).extend(objs)
         return {p: kinds for p, kinds in gathered.items() if p not in self.broken}
 
-    def _merge(self, gathered: dict[str, dict[str, list[object]]]) -> None:
-        """Merge the plugins' items kind by kind; raise on the first conflict or bad reference."""
+    def _merge(
+        self, gathered: dict[str, dict[str, list[object]]], report: _Report | None = None
+    ) -> None:
+        """Merge the plugins' items kind by kind.
+
+        Without ``report``, raise on the first conflict or bad reference;
+        with it, report each one (a conflicting item is left out) and go on.
+        """
         children: dict[str, set[str]] = {}
         for kind in KINDS:
-            items, sources = self._collect(gathered, kind)
+            items, sources = self._collect(gathered, kind, report)
             coll: Collection[object] = Collection(kind, items, sources)
             coll._children = children
             setattr(self, kind.name, coll)
             if kind.name == "services":
-                self._check_service_tree(self.services)
+                self._check_service_tree(self.services, report)
                 for sid, svc in self.services.items():
-                    parent = svc.parent
-                    while parent is not None:
+                    parent, seen = svc.parent, {sid}
+                    while parent is not None and parent in self.services and parent not in seen:
                         children.setdefault(parent, set()).add(sid)
+                        seen.add(parent)
                         parent = self.services[parent].parent
             else:
-                self._check_service_refs(coll)
+                self._check_service_refs(coll, report)
+
+    @classmethod
+    def _checked(
+        cls,
+        pm: pluggy.PluginManager,
+        gathered: dict[str, dict[str, list[object]]],
+        report: _Report,
+    ) -> Catalog:
+        """A catalog of ``gathered`` items, its conflicts and bad references reported."""
+        self = cls.__new__(cls)
+        self.plugin_manager = pm
+        self.skip_failing = False
+        self.broken = dict(getattr(pm, "broken", {}))
+        self._merge(gathered, report)
+        self.plugins = plugin_infos(pm)
+        return self
 
     # -- construction ---------------------------------------------------
     @classmethod
@@ -509,7 +682,9 @@ class Catalog:
 
     @staticmethod
     def _collect(
-        gathered: Mapping[str, Mapping[str, list[object]]], kind: Kind
+        gathered: Mapping[str, Mapping[str, list[object]]],
+        kind: Kind,
+        report: _Report | None = None,
     ) -> tuple[dict[str, object], dict[str, str]]:
         items: dict[str, object] = {}
         sources: dict[str, str] = {}
@@ -522,58 +697,82 @@ class Catalog:
                 if isinstance(obj, Override):
                     pending.append((plugin, item_id, item))
                     continue
-                if item_id in items:
-                    if sources[item_id] == plugin:
-                        raise DefinitionError(
-                            f"{kind.singular} defined twice", source=plugin, item=item_id
-                        )
-                    raise PluginConflictError(kind.singular, item_id, [sources[item_id], plugin])
+                if item_id in items:  # raises without report
+                    _duplicate_found(kind, plugin, item_id, sources[item_id], report)
+                    continue
                 items[item_id] = item
                 sources[item_id] = plugin
         for plugin, item_id, item in pending:
-            if item_id in overridden:
-                raise PluginConflictError(
-                    f"override of {kind.singular}", item_id, [overridden[item_id], plugin]
-                )
-            if item_id not in items:
-                raise DefinitionError(
-                    f"overrides a {kind.singular} that no plugin defines",
-                    source=plugin,
-                    item=item_id,
-                )
+            problem = _override_problem(kind, plugin, item_id, items, overridden)
+            if problem is not None:
+                _raise_or_report(problem, report)
+                continue
             items[item_id] = item
             sources[item_id] = plugin
             overridden[item_id] = plugin
         return items, sources
 
-    def _check_service_tree(self, services: Collection[Service]) -> None:
+    def _check_service_tree(
+        self, services: Collection[Service], report: _Report | None = None
+    ) -> None:
         for sid, svc in services.items():
             if svc.parent is not None and svc.parent not in services:
-                raise DefinitionError(
-                    f"parent service {svc.parent!r} is not defined by any plugin",
-                    source=services.plugin_of(sid),
-                    item=sid,
-                    field="parent",
+                problem = f"parent service {svc.parent!r} is not defined by any plugin"
+                if report is None:
+                    raise DefinitionError(
+                        problem, source=services.plugin_of(sid), item=sid, field="parent"
+                    )
+                report(
+                    _unknown_reference(
+                        services.plugin_of(sid), "service", sid, "parent", svc.parent, services
+                    )
                 )
+                continue
             seen = {sid}
             parent = svc.parent
-            while parent is not None:
+            while parent is not None and parent in services:
                 if parent in seen:
-                    raise DefinitionError(
-                        "the service tree has a cycle", source=services.plugin_of(sid), item=sid
+                    if report is None:
+                        raise DefinitionError(
+                            "the service tree has a cycle",
+                            source=services.plugin_of(sid),
+                            item=sid,
+                        )
+                    report(
+                        Problem(
+                            services.plugin_of(sid),
+                            "service",
+                            sid,
+                            "the service tree has a cycle (a service is its own parent)",
+                            field="parent",
+                            value=svc.parent,
+                            rule=Rule.INCONSISTENT,
+                        )
                     )
+                    break
                 seen.add(parent)
                 parent = services[parent].parent
 
-    def _check_service_refs(self, coll: Collection[object]) -> None:
+    def _check_service_refs(self, coll: Collection[object], report: _Report | None = None) -> None:
         for item_id, item in coll.items():
             service = getattr(item, "service", None)
             if service is not None and service not in self.services:
-                raise DefinitionError(
-                    f"refers to unknown service {service!r}",
-                    source=coll.plugin_of(item_id),
-                    item=item_id,
-                    field="service",
+                if report is None:
+                    raise DefinitionError(
+                        f"refers to unknown service {service!r}",
+                        source=coll.plugin_of(item_id),
+                        item=item_id,
+                        field="service",
+                    )
+                report(
+                    _unknown_reference(
+                        coll.plugin_of(item_id),
+                        coll.kind.singular,
+                        item_id,
+                        "service",
+                        str(service),
+                        self.services,
+                    )
                 )
 
     # -- lookups ----------------------------------------------------------
@@ -854,7 +1053,16 @@ class Catalog:
                 label = getattr(item, "label", None)
                 if label is not None and getattr(label, "en", "x") is None:
                     problems.append(
-                        Problem(plugin, kind.singular, item_id, "no English label", "warning")
+                        Problem(
+                            plugin,
+                            kind.singular,
+                            item_id,
+                            "no English label",
+                            "warning",
+                            field="label",
+                            rule=Rule.INCOMPLETE,
+                            suggestion="add en = ... to the label",
+                        )
                     )
                 checker = getattr(item, "check", None)
                 if callable(checker):
@@ -885,3 +1093,276 @@ def default_catalog() -> Catalog:
     :meth:`Catalog.build`.
     """
     return Catalog.build(skip_failing=True)
+
+
+#: The extra columns of :func:`check_plugins`' table, after the problems' core columns.
+CHECK_EXTRAS: tuple[str, ...] = ("severity", "plugin", "section", "id", "suggestion")
+
+#: Fields that name items of another kind, and that kind.
+_REFERENCES: dict[str, str] = {
+    "indicator": "indicators",
+    "instrument": "instruments",
+    "charter": "charters",
+    "standards": "standards",
+    "organization": "organizations",
+    "organizations": "organizations",
+    "peer_group": "peer_groups",
+}
+
+_KIND_OF_SINGULAR = {k.singular: k.name for k in KINDS}
+
+
+def _target_of(problem: Problem) -> str:
+    """The kind (singular) an unknown reference names: ``unknown service 'x'`` -> service."""
+    for kind in KINDS:
+        if problem.message == f"unknown {kind.singular} {problem.value!r}":
+            return kind.singular
+    return ""
+
+
+def _module_file(plugin: object) -> str:
+    """The file of the module defining ``plugin`` (a module, or an object's class)."""
+    module = plugin if isinstance(plugin, types.ModuleType) else None
+    if module is None:
+        module = sys.modules.get(getattr(type(plugin), "__module__", ""))
+    return str(getattr(module, "__file__", None) or type(plugin).__name__)
+
+
+def _shown_path(path: str) -> str:
+    """``path`` relative to the working folder when inside it (shorter to read)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return path
+
+
+def _reference_problems(catalog: Catalog) -> list[Problem]:
+    """Items naming an indicator, standard, organization... that no plugin defines."""
+    found: list[Problem] = []
+    for kind in KINDS:
+        coll = catalog.collection(kind.name)
+        for item_id, item in coll.items():
+            for field, target in _REFERENCES.items():
+                value = getattr(item, field, None)
+                values = [value] if isinstance(value, str) else value
+                if not isinstance(values, tuple | list):
+                    continue
+                known = catalog.collection(target)
+                for v in values:
+                    if isinstance(v, str) and v not in known:
+                        found.append(
+                            _unknown_reference(
+                                coll.plugin_of(item_id),
+                                kind.singular,
+                                item_id,
+                                field,
+                                v,
+                                known,
+                                target=KINDS_BY_NAME[target].singular,
+                            )
+                        )
+    return found
+
+
+def check_plugins(
+    plugins: Iterable[object] = (),
+    *,
+    names: Iterable[str] | None = None,
+    entrypoints: bool = True,
+) -> pd.DataFrame:
+    """Every problem of every plugin, in one table (``qualitapa plugin check``).
+
+    Unlike :meth:`Catalog.build`, which raises at the first invalid
+    definition, this collects them all: TOML that does not parse (with its
+    line), unknown sections and fields (with the closest known field), values
+    of the wrong type (the field and the type it needs; ``"90%"`` for a share
+    and ``"1000"`` for a number are errors, not converted), ids defined twice
+    (both files, and the override to use), references to services,
+    indicators, standards, organizations... that no plugin defines (with the
+    closest known ids), and what each item's own ``check`` finds (a formula's
+    undeclared variable, with the closest declared one). An entry with a
+    problem is left out of the cross-plugin checks only when it cannot be
+    read at all.
+
+    Parameters
+    ----------
+    plugins
+        Plugin objects, or ``(name, plugin)`` pairs, checked with the others.
+    names
+        Report only the problems of these plugins (every plugin is loaded:
+        references cross plugins).
+    entrypoints
+        Also check the installed plugins (see :mod:`qualitapa.plugins`). A
+        plugin that fails to import is one problem.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The problems table (:mod:`qualitapa.problems`): ``source`` (the
+        file), ``row`` (the entry's number in its section), ``column`` (the
+        field), ``value``, ``rule`` and ``message``, then ``severity``
+        (``error`` or ``warning``), ``plugin``, ``section`` (e.g.
+        ``indicators``, ``overrides.standards``), ``id`` and ``suggestion``.
+        No row: nothing to fix.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from qualitapa.declarative import TomlPlugin
+    >>> toml = pathlib.Path(tempfile.mkdtemp()) / "mine.toml"
+    >>> _ = toml.write_text('[[services]]\\nid = "libraries"\\nlabel = "Biblioteche"\\n'
+    ...                     '[[variables]]\\nid = "loans"\\nlabl = "Prestiti"\\n'
+    ...                     'servce = "libraries"\\n')
+    >>> table = check_plugins([("mine", TomlPlugin(toml))], entrypoints=False)
+    >>> table[["severity", "section", "row", "column", "suggestion"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['error', 'variables', 1, 'labl', "did you mean 'label'?"],
+     ['error', 'variables', 1, 'servce', "did you mean 'service'?"],
+     ['warning', 'services', 1, 'label', 'add en = ... to the label']]
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)
+        pm = make_plugin_manager(plugins, entrypoints=entrypoints, skip_failing=True)
+    check = _PluginCheck(pm)
+    return check.table(None if names is None else set(names))
+
+
+class _PluginCheck:
+    """The work of :func:`check_plugins`: read every plugin, merge, check, tabulate."""
+
+    def __init__(self, pm: PluginManager) -> None:
+        from qualitapa.declarative import TomlPlugin
+
+        self.found: list[Problem] = []
+        #: (plugin, kind name, id, override) -> where each such item is written
+        self.sites: dict[tuple[str | None, str, str, bool], list[Site]] = {}
+        self.home: dict[str, str] = {}  # plugin -> its first file
+        self.gathered: dict[str, dict[str, list[object]]] = {}
+        for name, plugin in pm.list_name_plugin():
+            if plugin is None or name in pm.broken:
+                continue
+            if isinstance(plugin, TomlPlugin):
+                self.home[name] = str(plugin.paths[0]) if plugin.paths else name
+                entries, problems = plugin.inspect(plugin=name)
+                self.found.extend(problems)
+                for kind_name, obj, site in entries:
+                    self._keep_toml(plugin, name, KINDS_BY_NAME[kind_name], obj, site)
+            else:
+                self.home[name] = _module_file(plugin)
+                self._call_hooks(pm, name)
+        #: (kind, id) of the entries with a problem: an item that could not be read is
+        #: not "unknown" where others name it (its own problem says what to fix)
+        self.unread = {(p.kind, p.item) for p in self.found if p.item is not None}
+        catalog = Catalog._checked(pm, self.gathered, self._report)
+        references = _reference_problems(catalog)
+        self.found.extend(r for r in references if (_target_of(r), r.value) not in self.unread)
+        for problem in catalog.check():  # what was said as an unknown reference is said once
+            said = any(
+                (r.plugin, r.kind, r.item) == (problem.plugin, problem.kind, problem.item)
+                and repr(r.value) in problem.message
+                for r in references
+            )
+            if not said:
+                self.found.append(problem)
+
+    def _report(self, problem: Problem) -> None:
+        if problem.rule != Rule.UNKNOWN_VALUE or (_target_of(problem), problem.value) not in (
+            self.unread
+        ):
+            self.found.append(problem)
+
+    def _keep(self, plugin: str, kind: Kind, obj: object, site: Site) -> None:
+        item = obj.item if isinstance(obj, Override) else obj
+        key = (plugin, kind.name, str(getattr(item, "id", "")), isinstance(obj, Override))
+        self.sites.setdefault(key, []).append(site)
+        self.gathered.setdefault(plugin, {}).setdefault(kind.name, []).append(obj)
+
+    def _keep_toml(self, plugin: object, name: str, kind: Kind, obj: object, site: Site) -> None:
+        """Keep an item a TOML file defines; a dataset outside the plugin's folders is a problem."""
+        try:
+            if kind.name == "datasets":
+                _confine_datasets(plugin, name, [obj])
+        except QualitapaError as exc:
+            item = obj.item if isinstance(obj, Override) else obj
+            self.found.append(
+                Problem(
+                    name,
+                    kind.singular,
+                    str(getattr(item, "id", "")),
+                    _problem_text(exc, name),
+                    field="path",
+                    rule=Rule.FILE,
+                    site=site,
+                )
+            )
+            return
+        self._keep(name, kind, obj, site)
+
+    def _call_hooks(self, pm: PluginManager, name: str) -> None:
+        """Keep what the hooks of a Python plugin return; a hook that fails is a problem."""
+        for kind in KINDS:
+            model = kind.model_class()
+            for impl in getattr(pm.hook, kind.hook).get_hookimpls():
+                if impl.plugin_name != name:
+                    continue
+                try:
+                    objs = _call_hook(impl, kind, model)
+                    if kind.name == "datasets":
+                        _confine_datasets(impl.plugin, name, objs)
+                except QualitapaError as exc:
+                    self.found.append(Problem(name, "plugin", None, _problem_text(exc, name)))
+                    continue
+                for obj in objs:
+                    self._keep(name, kind, obj, Site(self.home[name], kind.name))
+
+    def _site(self, p: Problem) -> Site:
+        """Where the item of ``p`` is written (its plugin's first file when unknown)."""
+        if p.site is not None:
+            return p.site
+        kind_name = _KIND_OF_SINGULAR.get(p.kind, "")
+        for override in (p.override, not p.override):
+            listed = self.sites.get((p.plugin, kind_name, p.item or "", override))
+            if listed:  # a second definition in one plugin is at fault, not the first
+                return listed[1] if p.first == p.plugin and len(listed) > 1 else listed[0]
+        return Site(self.home.get(p.plugin or "", p.plugin or ""), "")
+
+    def _message(self, p: Problem) -> str:
+        """The message of ``p``; a duplicate's names where the id was defined first."""
+        if p.first is None:
+            return p.message
+        kind_name = _KIND_OF_SINGULAR.get(p.kind, "")
+        first = self.sites.get((p.first, kind_name, p.item or "", p.override))
+        if not first:
+            return p.message
+        site = first[0]
+        where = f"{_shown_path(site.file)}, [[{site.section}]]"
+        where += f" entry {site.entry}" if site.entry is not None else ""
+        where += "" if p.first == p.plugin else f" (plugin {p.first!r})"
+        return f"{p.message}; first in {where}"
+
+    def table(self, wanted: set[str] | None) -> pd.DataFrame:
+        """The problems of the ``wanted`` plugins (all if None), as a problems table."""
+        table = Problems(
+            extras=CHECK_EXTRAS, order=("severity", "source", "section", "row", "column")
+        )
+        for p in self.found:
+            if wanted is not None and p.plugin not in wanted and p.first not in wanted:
+                continue
+            site = self._site(p)
+            value = p.value
+            if not (value is None or isinstance(value, str | int | float)):
+                value = str(value)
+            table.add(
+                None if site.entry is None else [site.entry - 1],  # row: the entry's number
+                source=_shown_path(site.file),
+                column=p.field,
+                value=value,
+                rule=p.rule,
+                message=self._message(p),
+                severity=p.severity,
+                plugin=p.plugin,
+                section=site.section or None,
+                id=p.item,
+                suggestion=p.suggestion,
+            )
+        return table.frame()

@@ -36,19 +36,33 @@ and its entry point names that object: ``qualitapa_mycity = "qualitapa_mycity:pl
 from __future__ import annotations
 
 import contextlib
+import difflib
+import enum
 import importlib.resources
 import inspect
 import re
 import tomllib
-from collections.abc import Mapping
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from qualitapa.catalog import KINDS, KINDS_BY_NAME, Override
+import attrs
+
+from qualitapa.catalog import KINDS, KINDS_BY_NAME, Kind, Override, Problem, Site
 from qualitapa.errors import DefinitionError
 from qualitapa.hookspecs import hookimpl
+from qualitapa.problems import Rule
 
-__all__ = ["MAX_TOML_DEPTH", "TomlPlugin", "load_definitions", "loads_toml", "toml_plugin"]
+__all__ = [
+    "MAX_TOML_DEPTH",
+    "TomlPlugin",
+    "inspect_definitions",
+    "load_definitions",
+    "loads_toml",
+    "toml_plugin",
+]
 
 
 def _parse_section(
@@ -121,6 +135,11 @@ def load_definitions(path: str | Path) -> dict[str, list[object]]:
     ['libraries']
     """
     path = Path(path)
+    return parse_definitions(_read_toml(path), source=str(path), base_dir=path.parent)
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    """The data of the TOML file ``path``; a :class:`DefinitionError` if unreadable."""
     source = str(path)
     try:
         raw = path.read_bytes()
@@ -138,7 +157,7 @@ def load_definitions(path: str | Path) -> dict[str, list[object]]:
             f"not UTF-8 text (line {line}, byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
             source=source,
         ) from None
-    return parse_definitions(loads_toml(text, source=source), source=source, base_dir=path.parent)
+    return loads_toml(text, source=source)
 
 
 #: Deepest nesting of arrays, tables and dotted keys accepted in a TOML file
@@ -278,21 +297,40 @@ class TomlPlugin:
         """The folders of the TOML files: the only ones its datasets may name."""
         return [Path(str(p)).parent for p in self.paths]
 
+    def _files(self) -> Iterator[Path]:
+        for p in self.paths:
+            ctx = (
+                contextlib.nullcontext(Path(p))
+                if isinstance(p, (str, Path))
+                else importlib.resources.as_file(p)
+            )
+            with ctx as real:
+                yield real
+
     def definitions(self) -> dict[str, list[object]]:
         """All definitions of all files, by kind (loaded once)."""
         if self._loaded is None:
             merged: dict[str, list[object]] = {k.name: [] for k in KINDS}
-            for p in self.paths:
-                ctx = (
-                    contextlib.nullcontext(Path(p))
-                    if isinstance(p, (str, Path))
-                    else importlib.resources.as_file(p)
-                )
-                with ctx as real:
-                    for kind, items in load_definitions(real).items():
-                        merged[kind].extend(items)
+            for real in self._files():
+                for kind, items in load_definitions(real).items():
+                    merged[kind].extend(items)
             self._loaded = merged
         return self._loaded
+
+    def inspect(
+        self, *, plugin: str | None = None
+    ) -> tuple[list[tuple[str, object, Site]], list[Problem]]:
+        """Every file read with :func:`inspect_definitions`: the entries read, every problem.
+
+        .. versionadded:: 0.2.0
+        """
+        entries: list[tuple[str, object, Site]] = []
+        problems: list[Problem] = []
+        for real in self._files():
+            found, wrong = inspect_definitions(real, plugin=plugin)
+            entries.extend(found)
+            problems.extend(wrong)
+        return entries, problems
 
     @hookimpl
     def qualitapa_services(self) -> list[object]:
@@ -366,3 +404,414 @@ def toml_plugin(package: str, *resources: str) -> TomlPlugin:
     """
     root = importlib.resources.files(package)
     return TomlPlugin(*(root / r for r in resources))
+
+
+# -- checking: every problem of a file, not only the first (``qualitapa plugin check``) --
+
+#: A value written as a percentage: ``90%``, ``12,5 %``.
+_PERCENT = re.compile(r"\s*([+-]?\d+(?:[.,]\d+)?)\s*%\s*")
+#: Numeric fields holding a share (a fraction between 0 and 1), by the end of their name.
+_SHARE_FIELDS = ("share", "coverage")
+#: A TOML syntax error's position, as tomllib words it.
+_TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+#: ``report(item_id, field, value, message, suggestion, rule)``: one problem of an entry.
+_EntryReport = Callable[[str | None, str | None, object, str, str | None, Rule], None]
+#: Words people write for true and false (TOML takes only ``true`` and ``false``).
+_TRUE_WORDS = frozenset({"true", "yes", "si", "sì", "ja", "1", "vero"})
+_FALSE_WORDS = frozenset({"false", "no", "nein", "0", "falso"})
+
+
+_FIELD_TYPES: dict[str, dict[str, object]] = {}
+
+
+def _field_types(cls: type[object]) -> dict[str, object]:
+    """The fields a TOML entry of ``cls`` may give, with their types (None if unknown)."""
+    key = f"{cls.__module__}.{cls.__qualname__}"
+    if key not in _FIELD_TYPES:
+        try:
+            hints = typing.get_type_hints(cls)
+        except Exception:  # types out of reach: the model's own errors still apply
+            hints = {}
+        fields = attrs.fields(cls)  # type: ignore[arg-type]
+        _FIELD_TYPES[key] = {f.name: hints.get(f.name) for f in fields if f.init}
+    return _FIELD_TYPES[key]
+
+
+def _plain(hint: object) -> tuple[set[object], object]:
+    """``hint`` without ``None``: its plain types and, for ``tuple[X, ...]``, ``X``."""
+    args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    if typing.get_origin(hint) is typing.Union:
+        args = typing.get_args(hint)
+    plain = {a for a in args if a is not type(None)}
+    inner = None
+    for a in plain:
+        if typing.get_origin(a) is tuple:
+            inner = typing.get_args(a)[0]
+    return plain, inner
+
+
+def _number_fix(field: str, text: str) -> str | None:
+    """How to write ``text`` (a number in quotes, a percentage) as a TOML number."""
+    percent = _PERCENT.fullmatch(text)
+    if percent:
+        number = float(percent.group(1).replace(",", "."))
+        if field.endswith(_SHARE_FIELDS):
+            return f"write {number / 100:g} (a share is a fraction between 0 and 1, no quotes)"
+        return f"write {number:g} (a number without '%' and without quotes)"
+    try:
+        number = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return f"write {number:g} (a number, without quotes)"
+
+
+def _number_problem(
+    field: str, value: object, *, whole: bool
+) -> tuple[str, str | None, Rule] | None:
+    """What is wrong with ``value`` for a numeric ``field`` (a whole number if ``whole``)."""
+    need = "a whole number" if whole else "a number"
+    if isinstance(value, str):  # "1000", "90%": an error, never converted
+        fix = _number_fix(field, value)
+        return f"{field!r} must be {need}, not the text {value!r}", fix, Rule.NOT_A_NUMBER
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{field!r} must be {need}, not {value!r}", None, Rule.NOT_A_NUMBER
+    if whole and isinstance(value, float):
+        fix = f"write {value:.0f}" if value.is_integer() else None
+        return f"{field!r} must be a whole number, not {value!r}", fix, Rule.NOT_INTEGER
+    return None
+
+
+def _type_problem(field: str, value: object, hint: object) -> tuple[str, str | None, Rule] | None:
+    """What is wrong with the type of ``value`` for ``field`` (declared ``hint``), if anything.
+
+    Only plain types are checked (text, numbers, true/false, labels, lists of
+    text or numbers, tables of numbers); the model checks the rest.
+    """
+    from qualitapa.models import Text
+
+    plain, inner = _plain(hint)
+    if plain and plain <= {int, float}:
+        return _number_problem(field, value, whole=plain == {int})
+    if plain == {bool} and not isinstance(value, bool):
+        word = str(value).strip().lower()
+        fix: str | None = "write true or false (without quotes)"
+        if word in _TRUE_WORDS | _FALSE_WORDS:
+            fix = f"write {'true' if word in _TRUE_WORDS else 'false'} (without quotes)"
+        return f"{field!r} must be true or false, not {value!r}", fix, Rule.INVALID
+    if plain == {str} and not isinstance(value, str):
+        return (
+            f"{field!r} must be text in quotes, not {value!r}",
+            f'write "{value}"' if isinstance(value, int | float) else None,
+            Rule.INVALID,
+        )
+    if plain == {Text} and not isinstance(value, str | Mapping):
+        return (
+            f"{field!r} must be text or a table {{it = ..., en = ...}}, not {value!r}",
+            None,
+            Rule.INVALID,
+        )
+    if inner in (str, float) and len(plain) == 1:
+        what = "texts" if inner is str else "numbers"
+        if not isinstance(value, list):
+            fix = f'write ["{value}"]' if isinstance(value, str) else None
+            return f"{field!r} must be a list of {what}, not {value!r}", fix, Rule.INVALID
+        wrong = [v for v in value if not isinstance(v, str if inner is str else int | float)]
+        if wrong or (inner is float and any(isinstance(v, bool) for v in value)):
+            rule = Rule.NOT_A_NUMBER if inner is float else Rule.INVALID
+            return f"{field!r} must be a list of {what}; {wrong[:1]!r} is not", None, rule
+    return None
+
+
+def _map_problems(
+    field: str, value: object, hint: object
+) -> list[tuple[str, object, str, str | None]]:
+    """Values of a table of numbers (``attributes = {area_km2 = "183"}``) that are not numbers."""
+    if typing.get_origin(hint) not in (Mapping, dict) or not isinstance(value, Mapping):
+        return []
+    args = typing.get_args(hint)
+    if len(args) != 2 or args[1] not in (float, int):
+        return []
+    return [
+        (
+            f"{field}.{k}",
+            v,
+            f"{field}.{k} must be a number, not {v!r}",
+            _number_fix(k, v) if isinstance(v, str) else None,
+        )
+        for k, v in value.items()
+        if isinstance(v, bool) or not isinstance(v, int | float)
+    ]
+
+
+def _closest(word: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _entry_problem(
+    exc: DefinitionError, cls: type[object], entry: Mapping[str, object], singular: str
+) -> tuple[str, str | None, Rule]:
+    """The model's complaint about an entry, with a suggestion where one exists."""
+    fields = _field_types(cls)
+    field = exc.field
+    message = exc.message
+    if (
+        field is not None
+        and field in entry
+        and field not in fields
+        and message.startswith("unknown field")
+    ):
+        close = _closest(field, sorted(fields))
+        fix = f"did you mean {close!r}?" if close else f"the fields are: {', '.join(fields)}"
+        return f"unknown field {field!r} for a {singular}", fix, Rule.UNKNOWN_COLUMN
+    if message.startswith("missing required field"):
+        return message, None, Rule.REQUIRED
+    plain, _ = _plain(fields.get(field or ""))
+    enums = [t for t in plain if isinstance(t, type) and issubclass(t, enum.Enum)]
+    if enums and field is not None and field in entry:
+        allowed = [str(m.value) for m in enums[0]]
+        close = _closest(str(entry[field]), allowed)
+        fix = f"did you mean {close!r}?" if close else "allowed: " + ", ".join(allowed)
+        return message, fix, Rule.INVALID
+    return message, None, Rule.INVALID
+
+
+def _mistyped(
+    entry: Mapping[str, object],
+    fields: Mapping[str, object],
+    item_id: str | None,
+    report: _EntryReport,
+) -> set[str]:
+    """Report the fields of ``entry`` whose value has the wrong type; return their names."""
+    dropped: set[str] = set()
+    for field, value in entry.items():
+        if field not in fields:
+            continue
+        found = _type_problem(field, value, fields[field])
+        if found is not None:
+            report(item_id, field, value, *found)
+            dropped.add(field)
+        for name, cell, message, fix in _map_problems(field, value, fields[field]):
+            report(item_id, name, cell, message, fix, Rule.NOT_A_NUMBER)
+            dropped.add(field)
+    return dropped
+
+
+def _inspect_entry(
+    kind: Kind,
+    entry: object,
+    *,
+    where: str,
+    base_dir: Path | None,
+    report: _EntryReport,
+) -> object | None:
+    """The item an entry defines (None if unreadable); every problem found goes to ``report``.
+
+    ``report(item_id, field, value, message, suggestion, rule)``. Fields of the
+    wrong type are reported and left out, then the model reads the rest; each
+    field it refuses is reported and left out in turn, so one run finds
+    them all. An item read without a field that is not required is kept
+    for the cross-plugin checks.
+    """
+    cls = kind.model_class()
+    if not isinstance(entry, Mapping):
+        report(None, None, None, f"an entry must be a table, not {entry!r}", None, Rule.INVALID)
+        return None
+    item_id = entry.get("id") if isinstance(entry.get("id"), str) else None
+    dropped = _mistyped(entry, _field_types(cls), item_id, report)
+    from_mapping = getattr(cls, "from_mapping")  # noqa: B009 - every model of a kind has one
+    takes_base_dir = "base_dir" in inspect.signature(from_mapping).parameters
+    meant: set[str | None] = set()  # the fields misspelt ones stand for
+    for _ in range(len(entry) + 1):
+        mapping = {k: v for k, v in entry.items() if k not in dropped}
+        try:
+            if takes_base_dir:
+                return from_mapping(mapping, source=where, base_dir=base_dir)
+            return from_mapping(mapping, source=where)
+        except DefinitionError as exc:
+            missing = exc.message.startswith("missing required field")
+            only = "', '" not in exc.message  # one field missing
+            if missing and (exc.field in dropped or (only and exc.field in meant)):
+                return None  # said already: a wrong value, or a misspelt name of the field
+            message, fix, rule = _entry_problem(exc, cls, entry, kind.singular)
+            if rule == Rule.UNKNOWN_COLUMN and exc.field is not None:
+                meant.add(_closest(exc.field, sorted(_field_types(cls))))
+            value = entry.get(exc.field) if exc.field else None
+            report(exc.item or item_id, exc.field, value, message, fix, rule)
+            if exc.field is None or exc.field not in mapping or missing:
+                return None
+            dropped.add(exc.field)
+    return None
+
+
+def _unknown_section(plugin: str | None, name: str, site: Site) -> Problem:
+    override = name.startswith("overrides.")
+    word = name.partition(".")[2] if override else name
+    allowed = sorted(KINDS_BY_NAME) if override else [*sorted(KINDS_BY_NAME), "overrides", "plugin"]
+    close = _closest(word, allowed)
+    return Problem(
+        plugin,
+        "file",
+        None,
+        f"unknown section [[{name}]]",
+        value=name,
+        rule=Rule.UNKNOWN_VALUE,
+        suggestion=(
+            f"did you mean [[{'overrides.' if override else ''}{close}]]?"
+            if close
+            else "the sections are: " + ", ".join(allowed)
+        ),
+        site=site,
+    )
+
+
+def _inspect_section(
+    section: str,
+    items: object,
+    override: bool,
+    path: Path,
+    plugin: str | None,
+    entries: list[tuple[str, object, Site]],
+    problems: list[Problem],
+) -> None:
+    """Read the entries of one section of a file into ``entries``, problems into ``problems``."""
+    source = str(path)
+    kind = KINDS_BY_NAME[section]
+    name = f"overrides.{section}" if override else section
+    if not isinstance(items, list):
+        problems.append(
+            Problem(
+                plugin,
+                "file",
+                None,
+                f"[{name}] must be an array of tables",
+                rule=Rule.INVALID,
+                suggestion=f"write [[{name}]] before each entry",
+                site=Site(source, name),
+            )
+        )
+        return
+    for n, entry in enumerate(items, start=1):
+        site = Site(source, name, n)
+
+        def report(
+            item_id: str | None,
+            field: str | None,
+            value: object,
+            message: str,
+            fix: str | None,
+            rule: Rule,
+            site: Site = site,
+        ) -> None:
+            problems.append(
+                Problem(
+                    plugin,
+                    kind.singular,
+                    item_id,
+                    message,
+                    field=field,
+                    value=value,
+                    suggestion=fix,
+                    rule=rule,
+                    override=override,
+                    site=site,
+                )
+            )
+
+        item = _inspect_entry(
+            kind,
+            entry,
+            where=f"{source}, [[{name}]] entry {n}",
+            base_dir=path.parent,
+            report=report,
+        )
+        if item is not None:
+            entries.append((section, Override(item) if override else item, site))
+
+
+def inspect_definitions(
+    path: str | Path, *, plugin: str | None = None
+) -> tuple[list[tuple[str, object, Site]], list[Problem]]:
+    """Read a TOML file as :func:`load_definitions` does, collecting every problem.
+
+    :func:`qualitapa.catalog.check_plugins` (``qualitapa plugin check``) calls
+    it for each file of a :class:`TomlPlugin`.
+
+    Parameters
+    ----------
+    path
+        The TOML file.
+    plugin
+        The plugin's name, for the problems.
+
+    Returns
+    -------
+    entries : list
+        ``(kind name, item, site)`` for each entry that could be read
+        (overrides wrapped in :class:`~qualitapa.catalog.Override`).
+    problems : list of Problem
+        Each with its site (file, section, entry number), the item's kind
+        and id, the field, the value, a rule and a suggestion where one
+        exists.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "defs.toml"
+    >>> _ = p.write_text('[[organizations]]\\nid = "022205"\\nname = "Trento"\\n'
+    ...                  'population = "118000"\\n')
+    >>> entries, problems = inspect_definitions(p)
+    >>> problems[0].field, problems[0].site.entry, problems[0].suggestion
+    ('population', 1, 'write 118000 (a number, without quotes)')
+    """
+    path = Path(path)
+    source = str(path)
+    entries: list[tuple[str, object, Site]] = []
+    problems: list[Problem] = []
+    try:
+        data = _read_toml(path)
+    except DefinitionError as exc:
+        message = exc.message
+        at = _TOML_AT.search(message)
+        if at:
+            message = f"{message[: at.start()]} at line {at.group(1)}, column {at.group(2)}"
+        fix = "check the quotes, brackets and '=' on that line" if at else None
+        problems.append(
+            Problem(
+                plugin, "file", None, message, rule=Rule.FILE, suggestion=fix, site=Site(source, "")
+            )
+        )
+        return entries, problems
+
+    for section, value in data.items():
+        if section == "plugin":
+            continue
+        if section == "overrides":
+            if not isinstance(value, Mapping):
+                problems.append(
+                    Problem(
+                        plugin,
+                        "file",
+                        None,
+                        "[overrides] must be a table of sections",
+                        rule=Rule.INVALID,
+                        suggestion="write [[overrides.SECTION]] before each entry",
+                        site=Site(source, "overrides"),
+                    )
+                )
+                continue
+            for sub, sub_items in value.items():
+                if sub in KINDS_BY_NAME:
+                    _inspect_section(sub, sub_items, True, path, plugin, entries, problems)
+                else:
+                    problems.append(
+                        _unknown_section(
+                            plugin, f"overrides.{sub}", Site(source, f"overrides.{sub}")
+                        )
+                    )
+        elif section in KINDS_BY_NAME:
+            _inspect_section(section, value, False, path, plugin, entries, problems)
+        else:
+            problems.append(_unknown_section(plugin, section, Site(source, section)))
+    return entries, problems

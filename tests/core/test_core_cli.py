@@ -78,10 +78,16 @@ def test_services_table_csv_and_file(installed, tmp_path):
     assert [r["id"] for r in json.loads(out.read_text())] == ["libraries", "archives"]
 
 
-def test_plugin_check_reports_warnings_without_failing(installed):
+def test_plugin_check_reports_warnings_without_failing(installed, tmp_path):
     result = CliRunner().invoke(cli, ["plugin", "check", "--format", "csv"])
     assert result.exit_code == 0
-    assert result.output.splitlines()[1] == "warning,libs,service,archives,no English label"
+    header, row = result.output.splitlines()
+    assert header == ("source,row,column,value,rule,message,severity,plugin,section,id,suggestion")
+    assert row.endswith(
+        ",,label,,incomplete,no English label,warning,libs,services,archives,"
+        "add en = ... to the label"
+    )
+    assert row.startswith(str(tmp_path / "qp_cli_libs.py"))
 
 
 def test_plugin_check_unknown_name_is_one_line_error(installed):

@@ -156,7 +156,9 @@ def test_toml_plugin_and_check(tmp_path) -> None:
     undeclared = [p for p in problems if p.severity == "error"]
     assert len(undeclared) == 1
     assert undeclared[0].item == "libraries.visits_per_child"
-    assert "['libraries.visits']" in undeclared[0].message  # children_0_2 is an attribute
+    assert undeclared[0].value == "libraries.visits"  # children_0_2 is an attribute
+    assert "'libraries.visits'" in undeclared[0].message
+    assert undeclared[0].field == "formula"
     assert undeclared[0].plugin == "libs"
     warning = [p for p in problems if p.severity == "warning"]
     assert "against the polarity" in warning[0].message

@@ -12,9 +12,11 @@ from typing import Any
 import click
 import pandas as pd
 
+from qualitapa.catalog import check_plugins
 from qualitapa.cli._main import cli, echo, emit, for_people, get_catalog
 from qualitapa.cli._options import folder_option, lang_option, output_options
 from qualitapa.errors import DefinitionError, PluginWarning
+from qualitapa.plugins import entry_point_names
 
 _NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 #: Longest plugin name ``plugin new`` accepts (it names folders and a module).
@@ -124,34 +126,62 @@ def plugin_new(name: str, directory: Path) -> None:
 @click.argument("names", nargs=-1)
 @output_options
 def plugin_check(names: tuple[str, ...], fmt: str | None, output: Path | None) -> None:
-    """Validate installed plugins (all, or those NAMES) and print their problems.
+    """Check installed plugins (all, or those NAMES) and list every problem at once.
 
-    Exits with status 1 when any error is found, a broken plugin included;
-    warnings (such as missing English labels) are printed but do not fail.
+    Each problem names the file, the section and entry number, the id, the
+    field, what is wrong and a suggestion (the closest known field or id,
+    the override to use for an id defined twice...). Errors come first,
+    then warnings (such as missing English labels). Exits with status 1
+    when any error is found, a broken plugin included; warnings alone do
+    not fail. --format csv|json gives every column of
+    qualitapa.catalog.check_plugins.
     """
-    catalog = _catalog_listing_broken()
-    known = {p.name for p in catalog.plugins} | set(catalog.broken)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)
+        known = set(entry_point_names())
     unknown = [n for n in names if n not in known]
     if unknown:
         raise DefinitionError(f"not installed; installed plugins: {sorted(known)}", item=unknown[0])
-    problems = [p for p in catalog.check() if not names or p.plugin in names]
-    frame = pd.DataFrame(
-        [
-            {
-                "severity": p.severity,
-                "plugin": p.plugin or "",
-                "kind": p.kind,
-                "item": p.item or "",
-                "message": p.message,
-            }
-            for p in problems
-        ],
-        columns=["severity", "plugin", "kind", "item", "message"],
-    )
-    if frame.empty and for_people(fmt, output):
+    table = check_plugins(names=names or None)
+    errors = table["severity"] == "error"
+    if not for_people(fmt, output):
+        emit(table, fmt, output)
+    elif table.empty:
         checked = ", ".join(names) if names else f"{len(known)} plugin(s)"
         echo(f"ok: no problems in {checked}")
     else:
-        emit(frame, fmt, output)
-    if any(p.severity == "error" for p in problems):
+        for title, rows in (("Errors", table[errors]), ("Warnings", table[~errors])):
+            if len(rows):
+                emit(_for_people(rows), title=f"{title} ({len(rows)})")
+                echo()
+        echo(f"{int(errors.sum())} error(s), {int((~errors).sum())} warning(s)")
+    if errors.any():
         raise SystemExit(1)
+
+
+def _for_people(rows: pd.DataFrame) -> pd.DataFrame:
+    """The columns of the check's table a person reads: where, what, how to fix it."""
+    entry = [
+        f"[[{s}]] {int(r)}"
+        if isinstance(s, str) and pd.notna(r)
+        else (s if isinstance(s, str) else "")
+        for s, r in zip(rows["section"], rows["row"], strict=True)
+    ]
+    shown = pd.DataFrame(
+        {
+            "file": rows["source"].fillna(""),
+            "entry": entry,
+            "id": rows["id"].fillna(""),
+            "field": rows["column"].fillna(""),
+            "problem": rows["message"],
+            "suggestion": rows["suggestion"].fillna(""),
+        }
+    ).astype(str)
+    # text reads left-aligned: pad each column to its widest cell (header included)
+    return pd.DataFrame(
+        {
+            str(name).ljust(width): column.str.ljust(width)
+            for name, column in shown.items()
+            for width in [max(len(str(name)), int(column.str.len().max()))]
+        }
+    )

@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import enum
 import math
 from collections.abc import Mapping, Sequence
@@ -398,24 +399,35 @@ class IndicatorDefinition:
 
         * Variables the formula uses that no plugin declares (only when the
           catalog declares variables at all; ``population`` and the
-          organizations' attributes count as declared).
+          organizations' attributes count as declared), one problem each,
+          suggesting the closest declared variable first (a misspelt name
+          is likelier than a new variable) and only then to declare it.
         * A target whose direction contradicts the polarity (warning).
         """
         from qualitapa.catalog import Problem
+        from qualitapa.problems import Rule
 
         problems: list[Any] = []
         declared = set(catalog.variables) if len(catalog.variables) else None
         if declared is not None:
             declared |= organization_variables(catalog.organizations.values())
-            undeclared = sorted(self.variables - declared)
-            if undeclared:
+            for name in sorted(self.variables - declared):
+                close = difflib.get_close_matches(name, sorted(declared), n=1, cutoff=0.6)
+                declare = f"declare {name!r} in [[variables]]"
                 problems.append(
                     Problem(
                         None,
                         "indicator",
                         self.id,
-                        f"the formula uses undeclared variable(s) {undeclared}; declare them "
-                        "in [[variables]] (or qualitapa_variables)",
+                        f"the formula uses {name!r}, which no plugin declares as a variable",
+                        field="formula",
+                        value=name,
+                        rule=Rule.UNKNOWN_VALUE,
+                        suggestion=(
+                            f"did you mean {close[0]!r} (declared)? If not, {declare}"
+                            if close
+                            else declare
+                        ),
                     )
                 )
         if self.organizations:
