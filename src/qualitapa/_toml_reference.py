@@ -143,7 +143,7 @@ EXTRA_FIELDS: Mapping[str, tuple[FieldDoc, ...]] = {
             False,
             "",
             (),
-            "Named response scales: tables with the keys of `questions.scale` and an `id`, "
+            "Named response scales: tables with the keys of `questions[].scale` and an `id`, "
             'that questions name in `scale = "<id>"`.',
         ),
         FieldDoc(

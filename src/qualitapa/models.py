@@ -813,7 +813,8 @@ class Dataset:
     label
         Description in Italian and other languages for listings.
     path
-        Where the file (or folder) is.
+        Where the file (or folder) is; in TOML, relative to the folder of
+        the TOML file, and inside it.
     kind
         What the data is, so tools can find it: ``indicator_data`` (tidy
         ``organization, period, variable, value``), ``survey_responses``,

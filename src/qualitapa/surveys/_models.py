@@ -622,7 +622,8 @@ class Instrument:
     dimensions
         The :class:`SurveyDimension` objects, in order.
     questions
-        The :class:`Question` objects, in order.
+        The :class:`Question` objects, in order; at least one (in TOML,
+        unless ``xlsform`` gives them).
     previous_version
         Mapping of this version's item ids to the ids of the same items in
         the earlier version, so trends survive questionnaire changes.
