@@ -140,6 +140,14 @@ def test_homonyms_are_not_guessed(table):
     assert resolve("Bolzano Vicentino").code == "024013"  # not Bolzano
 
 
+def test_names_are_compared_alike_one_at_a_time_and_by_column(table):
+    from qualitapa_italy._table import normalise, normalise_all
+
+    names = pd.concat([table[c] for c in ("name", "name_other", "name_official")])
+    names = names[names != ""]
+    assert normalise_all(names).tolist() == [normalise(n) for n in names]
+
+
 def test_unknown_names_suggest_the_closest_and_codes_are_not_invented():
     with pytest.raises(UnknownItemError, match=r"did you mean 'Modena \(MO, 036023\)'"):
         resolve("Modna")

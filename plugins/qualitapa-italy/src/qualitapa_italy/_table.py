@@ -243,6 +243,10 @@ def municipalities() -> pd.DataFrame:
     return _table().copy()
 
 
+_PREFIX = re.compile(r"^(comune|citta|stadt|gemeinde)( di| von)? ")
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def normalise(name: str) -> str:
     """A name as compared: no accents, case, punctuation or "Comune di".
 
@@ -253,23 +257,40 @@ def normalise(name: str) -> str:
     """
     plain = unicodedata.normalize("NFKD", name)
     plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
-    words = _NOT_WORD.sub(" ", plain).strip()
-    return re.sub(r"^(comune|citta|stadt|gemeinde)( di| von)? ", "", words)
+    return _PREFIX.sub("", _NOT_WORD.sub(" ", plain).strip())
+
+
+def normalise_all(names: pd.Series[str]) -> pd.Series[str]:
+    """:func:`normalise` on a column at once.
+
+    Examples
+    --------
+    >>> normalise_all(pd.Series(["Comune di FORLÌ", "Sèn Jan"])).tolist()
+    ['forli', 'sen jan']
+    """
+    plain = names.str.normalize("NFKD").str.replace(_COMBINING, "", regex=True).str.casefold()
+    words = plain.str.replace(_NOT_WORD, " ", regex=True).str.strip()
+    return words.str.replace(_PREFIX, "", regex=True)
 
 
 @functools.cache
 def _index() -> tuple[dict[str, int], dict[str, int], dict[str, list[int]]]:
     table = _table()
-    codes = {c: i for i, c in enumerate(table["code"])}
-    cadastral = {c: i for i, c in enumerate(table["cadastral_code"])}
-    names: dict[str, list[int]] = {}
-    for column in ("name", "name_other", "name_official"):
-        for i, text in enumerate(table[column]):
-            if text:
-                rows = names.setdefault(normalise(text), [])
-                if i not in rows:
-                    rows.append(i)
-    return codes, cadastral, names
+    rows = pd.RangeIndex(len(table))
+    codes = dict(zip(table["code"], rows, strict=True))
+    cadastral = dict(zip(table["cadastral_code"], rows, strict=True))
+    names = pd.concat(
+        [pd.Series(rows, index=table[c]) for c in ("name", "name_other", "name_official")]
+    )
+    names = names[names.index != ""]
+    keyed = pd.DataFrame({"key": normalise_all(names.index.to_series()).to_numpy(), "row": names})
+    keyed = keyed.drop_duplicates().sort_values(["key", "row"])
+    shared = keyed["key"].duplicated(keep=False).to_numpy()  # names of several comuni
+    keys, found = keyed["key"].tolist(), keyed["row"].tolist()
+    by_name = {k: [r] for k, r, s in zip(keys, found, shared, strict=True) if not s}
+    for k, r in zip(keyed["key"][shared], keyed["row"][shared], strict=True):
+        by_name.setdefault(k, []).append(int(r))
+    return codes, cadastral, by_name
 
 
 def _describe(row: int) -> str:
