@@ -31,8 +31,10 @@ LINE = re.compile(
 def _run(tmp_path: Path) -> DemoState:
     with isolated_plugins(QCLUB):
         catalog = Catalog.build()
-    # what `qualitapa demo` runs by default: 200 runs, seed 0
-    options = DemoOptions(profile=select_profile(catalog), uncertainty_runs=200, seed=0)
+    # what `qualitapa demo --lang en` runs by default: 200 runs, seed 0 (the summary in
+    # English, the language of the lines parsed here)
+    options = DemoOptions(profile=select_profile(catalog), uncertainty_runs=200, seed=0,
+                          lang="en")  # fmt: skip
     return DemoState(catalog=catalog, options=options, result=DemoResult(out=tmp_path))
 
 

@@ -48,8 +48,8 @@ def test_header_counts(demo, summary):
     out, _, _ = demo
     values = _read(out, "indicator_values.csv")
     expected = (
-        f"Scale: qclub; organizations: {values['organization'].nunique()}; "
-        f"indicators: {values['indicator'].nunique()}; periods: {values['period'].nunique()}."
+        f"Scala: qclub; enti: {values['organization'].nunique()}; "
+        f"indicatori: {values['indicator'].nunique()}; periodi: {values['period'].nunique()}."
     )
     assert expected in summary
     assert values["organization"].nunique() == 8
@@ -80,9 +80,9 @@ def test_best_performers(demo, summary):
     values = _read(out, "indicator_values.csv")
     period = int(values["period"].max())
     peer = catalog.peer_groups["qclub.size"].assign(catalog.populations())
-    lines = _section(summary, "Best performers")
-    assert "of its peer group (qclub.size: medium, metropolitan)" in lines[0]
-    assert "at least 3 cities" in lines[0]
+    lines = _section(summary, "Migliori risultati")
+    assert "del suo gruppo di confronto (qclub.size: medium, metropolitan)" in lines[0]
+    assert "almeno 3 città" in lines[0]
     said = {m[1]: int(m[2]) for line in lines[1:] if (m := re.match(r"- (.+): (\d+)$", line))}
     assert said == _best_counts(values, catalog, period, peer)
     # and the same counts from the published benchmark table
@@ -101,23 +101,23 @@ def test_citizen_satisfaction(demo, summary):
     dims = _read(out, "survey_dimensions.csv")
     overall = dims[dims["dimension"] == "overall"].sort_values("index", ascending=False)
     names = _names(catalog)
-    expected = [
-        f"- {names[o]}: {i:.1f} [{lo:.1f}, {hi:.1f}]"
+    expected = [  # Italian decimal comma (the values are below 1,000)
+        f"- {names[o]}: {i:.1f} [{lo:.1f}, {hi:.1f}]".replace(".", ",")
         for o, i, lo, hi in overall[["organization", "index", "ci_low", "ci_high"]].itertuples(
             index=False
         )
     ]
-    assert _section(summary, "Citizen satisfaction")[1:] == expected  # [0]: rest of heading
+    assert _section(summary, "Soddisfazione dei cittadini")[1:] == expected  # [0]: heading
     assert (overall["ci_low"] < overall["index"]).all()
     assert (overall["index"] < overall["ci_high"]).all()
 
 
 def test_complaints(demo, summary):
     out, catalog, _ = demo
-    lines = _section(summary, "Complaints")
+    lines = _section(summary, "Reclami")
     received = catalog.datasets["registry.demo.complaints"]
     n_file = len(read_table(received.path))
-    assert lines[0] == f"Complaints received: {n_file}."
+    assert lines[0] == f"Reclami ricevuti: {n_file:,}.".replace(",", ".")  # 1.721
     kpis = _read(out, "complaint_kpis.csv")
     assert kpis["received"].sum() == n_file
     # the share is answered within the deadline over answered, per city
@@ -135,14 +135,17 @@ def test_charters_plan_and_notes(demo, summary):
     comp = _read(out, "charter_compliance.csv")
     met = comp["met"].map({True: True, False: False, "True": True, "False": False})
     checked = int(met.notna().sum())
-    assert f"Standards checked: {checked}; met: {int(met.fillna(False).sum())}." in summary
+    assert f"Standard verificati: {checked}; rispettati: {int(met.fillna(False).sum())}." in summary
     plan = _read(out, "improvement_plan.csv")
-    assert f"{len(plan)} candidate actions" in summary
+    assert f"Azioni candidate: {len(plan)}," in summary
     values = _read(out, "indicator_values.csv")
     missing = values["status"].value_counts()
     reasons = ", ".join(f"{k} {n}" for k, n in missing.items() if k != "ok")
     if reasons:
-        assert f"indicator values without a number, by reason: {reasons}" in summary
+        assert (
+            f"valori degli indicatori senza numero, per motivo (colonna status): {reasons}"
+            in summary
+        )
 
 
 # --- the reports' headline tables ---------------------------------------------------------

@@ -48,17 +48,17 @@ def test_demo_writes_every_result(demo):
     ]
     for name in expected:
         assert (out / name).is_file(), name
-    assert "[9/9] reports, open data and Excel" in output
+    assert "[9/9] rapporti, dati aperti ed Excel" in output  # in the demo's language
     summary = (out / "summary.md").read_text()
     for heading in (
-        "## Best performers",
-        "## Citizen satisfaction",
-        "## Complaints",
-        "## Service charters",
-        "## CAF self-assessment",
-        "## Improvement plan",
+        "## Migliori risultati",
+        "## Soddisfazione dei cittadini",
+        "## Reclami",
+        "## Carte dei servizi",
+        "## Autovalutazione CAF",
+        "## Piano di miglioramento",
     ):
-        assert heading in summary
+        assert heading in summary  # in Italian, the demo's default language
 
 
 def test_indicator_values_match_hand_computation_from_the_raw_demo_data(demo):
@@ -195,6 +195,6 @@ def test_national_scale_runs_on_a_synthetic_set_of_municipalities(tmp_path):
     assert "058091" in set(values["organization"])
     assert "best_performers" not in read_table(tmp_path / "indicator_benchmark.csv", nrows=1)
     summary = (tmp_path / "summary.md").read_text()
-    assert "synthetic national set of municipalities, 2024" in summary
+    assert "insieme nazionale sintetico di comuni, 2024" in summary
     trends = read_table(tmp_path / "indicator_trends.csv")
     assert trends["organization"].nunique() == 400

@@ -87,6 +87,7 @@ def demo_command(
     file it did not write, such as your own complaints.db.
     """
     from qualitapa.demo import run_demo
+    from qualitapa.i18n import translator
 
     start = time.perf_counter()
 
@@ -107,7 +108,13 @@ def demo_command(
         progress=progress,
         force=force,
     )
+    t = translator(lang)
     echo(
-        f"wrote {len(result.files)} files to {result.out} in "
-        f"{time.perf_counter() - start:.1f} s; start with {result.out / 'summary.md'}"
+        t(
+            "scritti {n} file in {out} in {seconds} s; iniziare da {summary}",
+            n=len(result.files),
+            out=result.out,
+            seconds=t.number(time.perf_counter() - start, digits=1),
+            summary=result.out / "summary.md",
+        )
     )

@@ -130,4 +130,5 @@ def excel(state: DemoState) -> None:
         )
         state.result.files.append("results.xlsx")
     except ImportError:
-        state.result.notes.append("results.xlsx not written: install the 'excel' extra")
+        t = translator(state.options.lang)
+        state.result.notes.append(t("results.xlsx non scritto: installare l'extra 'excel'"))

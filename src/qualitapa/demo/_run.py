@@ -46,12 +46,12 @@ from qualitapa.demo._state import (
 from qualitapa.demo._summary import summary
 from qualitapa.demo._synthetic import N_MUNICIPALITIES
 from qualitapa.errors import DataError
-from qualitapa.i18n import check_language
+from qualitapa.i18n import N_, check_language, translator
 
 
 @attrs.frozen
 class Step:
-    """One step of the demo: its progress label, its function and where it runs."""
+    """One step of the demo: its progress label (an Italian msgid), its function and scales."""
 
     label: str
     run: Callable[[DemoState], None]
@@ -61,18 +61,18 @@ class Step:
 #: The demo's steps, in order.
 PIPELINE: tuple[Step, ...] = (
     Step(
-        "indicators: compute, benchmark, trends, targets",
+        N_("indicatori: calcolo, benchmark, andamenti, obiettivi"),
         _steps_indicators.indicators,
         SCALES,
     ),
-    Step("composite indices with uncertainty analysis", _steps_indicators.composites, SCALES),
-    Step("efficiency frontiers (DEA)", _steps_indicators.dea),
-    Step("satisfaction surveys: validate, weight, score", _steps_services.surveys),
-    Step("complaints: register, deadlines, KPIs", _steps_services.complaints),
-    Step("service charters: compliance", _steps_services.standards),
-    Step("CAF self-assessment", _steps_services.caf),
-    Step("improvement plan", _steps_services.improvement_plan),
-    Step("reports, open data and Excel", _publish.publish),
+    Step(N_("indici compositi con analisi di incertezza"), _steps_indicators.composites, SCALES),
+    Step(N_("frontiere di efficienza (DEA)"), _steps_indicators.dea),
+    Step(N_("indagini di soddisfazione: verifica, pesi, punteggi"), _steps_services.surveys),
+    Step(N_("reclami: registro, termini, indicatori"), _steps_services.complaints),
+    Step(N_("carte dei servizi: rispetto degli standard"), _steps_services.standards),
+    Step(N_("autovalutazione CAF"), _steps_services.caf),
+    Step(N_("piano di miglioramento"), _steps_services.improvement_plan),
+    Step(N_("rapporti, dati aperti ed Excel"), _publish.publish),
 )
 
 
@@ -197,15 +197,16 @@ def run_demo(
 def run_pipeline(state: DemoState, raw: pd.DataFrame, say: Progress) -> None:
     """Every step of :data:`PIPELINE` for the state's scale on ``raw``, then ``summary.md``."""
     options = state.options
+    t = translator(options.lang)
     if options.scale == "national":
-        say("generating a synthetic national set of municipalities")
+        say(t("generazione di un insieme nazionale sintetico di comuni"))
         municipalities, raw = national_raw(raw, state.catalog, options.national_size, options.seed)
         state.names = dict(zip(municipalities["organization"], municipalities["name"], strict=True))
         state.catalog = national_catalog(state.catalog, municipalities)
     state.raw = raw
     steps = [s for s in PIPELINE if options.scale in s.scales]
     for n, step in enumerate(steps, start=1):
-        say(f"[{n}/{len(steps)}] {step.label}")
+        say(f"[{n}/{len(steps)}] {t(step.label)}")
         step.run(state)
     (state.result.out / "summary.md").write_text(summary(state), encoding="utf-8")
     state.result.files.append("summary.md")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qualitapa.demo._state import DemoState
+from qualitapa.i18n import translator
 
 
 def indicators(state: DemoState) -> None:
@@ -28,9 +29,13 @@ def indicators(state: DemoState) -> None:
         bench_out = bench[pd.to_numeric(bench["period"]) == state.period].drop(
             columns=["best_performers"]
         )
+        t = translator(state.options.lang)
         result.notes.append(
-            f"national scale: indicator values and benchmark written for {state.period} "
-            "only; trends cover every year"
+            t(
+                "scala nazionale: valori degli indicatori e benchmark scritti solo per il "
+                "{period}; gli andamenti coprono ogni anno",
+                period=state.period,
+            )
         )
     else:
         values_out, bench_out = values, bench
@@ -43,9 +48,12 @@ def indicators(state: DemoState) -> None:
     bad = values["status"].astype(str).ne("ok")
     if bad.any():
         counts = values.loc[bad, "status"].astype(str).value_counts()
+        t = translator(state.options.lang)
         result.notes.append(
-            "indicator values without a number, by reason: "
-            + ", ".join(f"{k} {v}" for k, v in counts.items())
+            t(
+                "valori degli indicatori senza numero, per motivo (colonna status): {reasons}",
+                reasons=", ".join(f"{k} {v}" for k, v in counts.items()),
+            )
         )
 
 

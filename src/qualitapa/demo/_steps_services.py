@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.demo._state import DemoState, datasets, load
+from qualitapa.i18n import translator
 from qualitapa.io import read_table
 
 
@@ -29,9 +30,16 @@ def surveys(state: DemoState) -> None:
         checked = sv.validate(inst, raw, source=str(ds.path))
         clean = checked.clean
         add("survey_problems", checked.problems, inst.id)
+        t = translator(state.options.lang)
         result.notes.append(
-            f"survey {inst.id}: {len(raw)} responses, {len(clean)} valid, "
-            f"{len(checked.problems)} problem(s) reported in survey_problems.csv"
+            t(
+                "indagine {survey}: {responses} risposte, {valid} valide, problemi segnalati "
+                "in survey_problems.csv: {problems}",
+                survey=inst.id,
+                responses=len(raw),
+                valid=len(clean),
+                problems=len(checked.problems),
+            )
         )
         weights = None
         if ds.instrument in margins_sets:
@@ -121,11 +129,15 @@ def complaints(state: DemoState) -> None:
             # with the events file the register keeps each complaint's real
             # history: reopenings, suspensions and forwards count in the KPIs
             report = register.import_csv(ds.path, events=ev.path if ev else None)
+            t = translator(state.options.lang)
+            counts = {"dataset": ds.id, "imported": report.imported,
+                      "problems": len(report.problems)}  # fmt: skip
             result.notes.append(
-                f"complaints {ds.id}: {report.imported} imported"
-                + (" with their full event history" if ev else "")
-                + f", {len(report.problems)} problem(s)"
-            )
+                t("reclami {dataset}: {imported} importati con la loro intera storia, "
+                  "problemi: {problems}", **counts)
+                if ev
+                else t("reclami {dataset}: {imported} importati, problemi: {problems}", **counts)
+            )  # fmt: skip
             if len(report.problems):
                 result.save("complaint_import_problems", report.problems)
         result.files.append("complaints.db")

@@ -11,33 +11,47 @@ from collections.abc import Callable
 import pandas as pd
 
 from qualitapa.demo._state import DemoState
+from qualitapa.i18n import Translator, translator
 
 Section = Callable[[DemoState], list[str]]
 
 
+def _t(state: DemoState) -> Translator:
+    """The translator of the demo's language."""
+    return translator(state.options.lang)
+
+
+def _g(t: Translator, value: float) -> str:
+    """A rank or a count as written: ``2``, ``2,5`` (one decimal when it has one)."""
+    return t.number(value, digits=0 if float(value).is_integer() else 1)
+
+
 def _header(state: DemoState) -> list[str]:
+    t = _t(state)
     scale, profile = state.options.scale, state.options.profile
     if scale == "national":
-        title = "synthetic national set of municipalities"
+        title = t("insieme nazionale sintetico di comuni")
     else:
-        title = profile.label.get("en")
+        title = t.text(profile.label)
     values = state.values
     return [
-        f"# qualitapa demo — {title}, {state.period}",
+        t("# Demo di qualitapa — {title}, {period}", title=title, period=state.period),
         "",
-        "**Synthetic data** generated for demonstration: no figure here describes a real city.",
+        t("**Dati sintetici** generati a scopo dimostrativo: nessun numero qui descrive una "
+          "città reale."),
         "",
-        f"Scale: {profile.id if scale == 'cities' else scale}; "
-        f"organizations: {values['organization'].nunique()}; "
-        f"indicators: {values['indicator'].nunique()}; "
-        f"periods: {values['period'].nunique()}.",
+        t("Scala: {scale}; enti: {organizations}; indicatori: {indicators}; periodi: {periods}.",
+          scale=profile.id if scale == "cities" else t("nazionale"),
+          organizations=values["organization"].nunique(),
+          indicators=values["indicator"].nunique(), periods=values["period"].nunique()),
         "",
-    ]
+    ]  # fmt: skip
 
 
 def _best_performers(state: DemoState) -> list[str]:
     from qualitapa.indicators import MIN_COMPARED
 
+    t = _t(state)
     bench, period = state.benchmark, state.period
     if bench.empty:
         return []
@@ -47,41 +61,46 @@ def _best_performers(state: DemoState) -> list[str]:
     orgs = latest["organization"].astype(str)
     city = orgs.map(state.organization_names).fillna(orgs)
     counts = latest.assign(city=city).groupby("city").size().sort_values(ascending=False)
-    within = ""
     peer = state.options.peer_group
     if peer is not None:
         group = state.catalog.peer_groups[peer]
-        within = f" of its peer group ({peer}: {', '.join(group.labels)})"
-    lines = [
-        "## Best performers",
-        "",
-        f"Indicators on which each city is the best performer{within} in {period} "
-        f"(comparisons of at least {MIN_COMPARED} cities with a value; local indicators "
-        "are never ranked):",
-        "",
-    ]
+        intro = t(
+            "Indicatori su cui ogni città ha il miglior risultato del suo gruppo di "
+            "confronto ({peer}: {labels}) nel {period} (confronti di almeno {n} città "
+            "con un valore; gli indicatori locali non sono mai in graduatoria):",
+            peer=peer,
+            labels=", ".join(group.labels),
+            period=period,
+            n=MIN_COMPARED,
+        )
+    else:
+        intro = t("Indicatori su cui ogni città ha il miglior risultato nel {period} (confronti "
+                  "di almeno {n} città con un valore; gli indicatori locali non sono mai in "
+                  "graduatoria):", period=period, n=MIN_COMPARED)  # fmt: skip
+    lines = ["## " + t("Migliori risultati"), "", intro, ""]
     lines += [f"- {name}: {n}" for name, n in counts.head(10).items()]
     if len(counts) > 10:
-        lines.append(f"- ... and {len(counts) - 10} more (indicator_benchmark.csv)")
+        lines.append(t("- ... e altre {n} (indicator_benchmark.csv)", n=len(counts) - 10))
     return [*lines, ""]
 
 
-def _composite_line(comp: str, part: pd.DataFrame, names: dict[str, str]) -> str:
+def _composite_line(t: Translator, comp: str, part: pd.DataFrame, names: dict[str, str]) -> str:
     """First by index value with its median rank; the lowest median rank when it differs."""
     firsts = part[part["rank"] == 1]
-    said = " and ".join(
-        f"{names.get(str(r['organization']), str(r['organization']))} "
-        f"(index {r['value']:.1f}; median rank {r['median_rank']:g}, "
-        f"5th-95th percentile {r['rank_p05']:g}-{r['rank_p95']:g})"
+    said = f" {t('e')} ".join(
+        t("{name} (indice {value}; posizione mediana {median}, 5°-95° percentile "
+          "{p05}-{p95})", name=names.get(str(r["organization"]), str(r["organization"])),
+          value=t.number(r["value"], digits=1), median=_g(t, r["median_rank"]),
+          p05=_g(t, r["rank_p05"]), p95=_g(t, r["rank_p95"]))
         for _, r in firsts.iterrows()
-    )
-    line = f"- {comp}, {int(part['runs'].max())} runs: first {said or 'none'}"
+    )  # fmt: skip
+    line = t("- {composite}, {runs} simulazioni: primo {said}", composite=comp,
+             runs=int(part["runs"].max()), said=said or t("nessuno"))  # fmt: skip
     best = part["median_rank"].min()
     if len(firsts) and best < firsts["median_rank"].min():
         lowest = part[part["median_rank"] == best]["organization"].astype(str)
-        line += "; lowest median rank: " + " and ".join(
-            f"{names.get(o, o)} ({best:g})" for o in lowest
-        )
+        line += t("; posizione mediana più bassa: {names}", names=f" {t('e')} ".join(
+            f"{names.get(o, o)} ({_g(t, best)})" for o in lowest))  # fmt: skip
     return line
 
 
@@ -89,18 +108,20 @@ def _composites(state: DemoState) -> list[str]:
     ranks = state.result.tables.get("composite_ranks")
     if ranks is None:
         return []
+    t = _t(state)
     names = state.organization_names
     lines = [
-        "## Composite indices",
+        "## " + t("Indici compositi"),
         "",
-        f"First by index value in {state.period} (rank 1 in composite_scores.csv), with its "
-        "median rank and 5th-95th percentile rank over the Monte Carlo runs of the "
-        "uncertainty analysis (composite_ranks.csv); when another city has a lower median "
-        "rank, it is named too.",
+        t("Primo per valore dell'indice nel {period} (posizione 1 in composite_scores.csv), "
+          "con la sua posizione mediana e il 5°-95° percentile della posizione nelle "
+          "simulazioni Monte Carlo dell'analisi di incertezza (composite_ranks.csv); quando "
+          "un'altra città ha una posizione mediana più bassa, è nominata anch'essa.",
+          period=state.period),
         "",
-    ]
+    ]  # fmt: skip
     lines += [
-        _composite_line(str(comp), part, names)
+        _composite_line(t, str(comp), part, names)
         for comp, part in ranks.groupby("composite", sort=True)
     ]
     return [*lines, ""]
@@ -113,13 +134,14 @@ def _satisfaction(state: DemoState) -> list[str]:
     overall = dims[dims["dimension"].astype(str) == "overall"]
     if not len(overall):
         return []
+    t = _t(state)
     names = state.organization_names
-    lines = ["## Citizen satisfaction (overall index 0-100, weighted)", ""]
+    lines = ["## " + t("Soddisfazione dei cittadini (indice complessivo 0-100, ponderato)"), ""]
     for _, row in overall.sort_values("index", ascending=False).iterrows():
         org = str(row["organization"])
         lines.append(
-            f"- {names.get(org, org)}: {row['index']:.1f} "
-            f"[{row['ci_low']:.1f}, {row['ci_high']:.1f}]"
+            f"- {names.get(org, org)}: {t.number(row['index'], digits=1)} "
+            f"[{t.number(row['ci_low'], digits=1)}, {t.number(row['ci_high'], digits=1)}]"
         )
     return [*lines, ""]
 
@@ -128,17 +150,17 @@ def _complaints(state: DemoState) -> list[str]:
     k = state.result.tables.get("complaint_kpis")
     if k is None:
         return []
+    t = _t(state)
     names = state.organization_names
     share = k.get("share_within_deadline")
-    lines = ["## Complaints", "", f"Complaints received: {int(k['received'].sum())}."]
+    received = t.number(int(k["received"].sum()), digits=0)
+    lines = ["## " + t("Reclami"), "", t("Reclami ricevuti: {n}.", n=received)]
     if share is not None:
-        lines.append(
-            "Share answered within the deadline, by city: "
-            + ", ".join(
-                f"{names.get(str(o), str(o))} {v:.0%}"
-                for o, v in zip(k["organization"], share, strict=True)
-            )
+        shares = ", ".join(
+            f"{names.get(str(o), str(o))} {t.percent(v, digits=0)}"
+            for o, v in zip(k["organization"], share, strict=True)
         )
+        lines.append(t("Quota con risposta entro il termine, per città: {shares}", shares=shares))
     return [*lines, ""]
 
 
@@ -146,44 +168,50 @@ def _charters(state: DemoState) -> list[str]:
     c = state.result.tables.get("charter_compliance")
     if c is None:
         return []
+    t = _t(state)
     met = c["met"].astype("boolean")
     return [
-        "## Service charters",
+        "## " + t("Carte dei servizi"),
         "",
-        f"Standards checked: {int(met.notna().sum())}; met: {int(met.sum())}.",
+        t("Standard verificati: {checked}; rispettati: {met}.", checked=int(met.notna().sum()),
+          met=int(met.sum())),
         "",
-    ]
+    ]  # fmt: skip
 
 
 def _caf(state: DemoState) -> list[str]:
     if "caf_scores" not in state.result.tables:
         return []
+    t = _t(state)
     return [
-        "## CAF self-assessment",
+        "## " + t("Autovalutazione CAF"),
         "",
-        "Consolidated scores in caf_scores.csv; sub-criteria where assessors "
-        "disagree are flagged in caf_consolidated.csv.",
+        t("Punteggi consolidati in caf_scores.csv; i sottocriteri su cui i valutatori non "
+          "concordano sono segnalati in caf_consolidated.csv."),
         "",
-    ]
+    ]  # fmt: skip
 
 
 def _plan(state: DemoState) -> list[str]:
     plan = state.result.tables.get("improvement_plan")
     if plan is None:
         return []
+    t = _t(state)
     return [
-        "## Improvement plan",
+        "## " + t("Piano di miglioramento"),
         "",
-        f"{len(plan)} candidate actions, "
-        "prioritised by impact x urgency / effort (improvement_plan.csv).",
+        t("Azioni candidate: {n}, in ordine di impatto x urgenza / sforzo "
+          "(improvement_plan.csv).", n=len(plan)),
         "",
-    ]
+    ]  # fmt: skip
 
 
 def _notes_and_files(state: DemoState) -> list[str]:
-    result = state.result
-    lines = ["## Notes", ""] + [f"- {n}" for n in result.notes] + [""] if result.notes else []
-    return lines + ["## Files", ""] + [f"- `{f}`" for f in result.files] + [""]
+    t, result = _t(state), state.result
+    notes = ["## " + t("Note"), ""] + [f"- {n}" for n in result.notes] + [""]
+    return (notes if result.notes else []) + ["## " + t("File"), ""] + [
+        f"- `{f}`" for f in result.files
+    ] + [""]  # fmt: skip
 
 
 #: The sections of summary.md, in order.
@@ -201,5 +229,5 @@ SECTIONS: tuple[Section, ...] = (
 
 
 def summary(state: DemoState) -> str:
-    """A readable Markdown summary of the demo results."""
+    """A readable Markdown summary of the demo results, in the demo's language."""
     return "\n".join(line for section in SECTIONS for line in section(state))
