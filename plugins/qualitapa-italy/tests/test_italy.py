@@ -18,10 +18,11 @@ from qualitapa_italy import (
     municipalities,
     read_istat,
     resolve,
+    resolve_codes,
 )
 from qualitapa_italy._table import ISTAT_FILE, TABLE_FILE, data_path
 
-from qualitapa.errors import DataError, UnknownItemError
+from qualitapa.errors import DataError, UnknownItemError, UnknownValueError
 from qualitapa.testing import assert_plugin_ok, catalog_with, load_installed_plugin
 
 # ISTAT, update of the list of 10 April 2024 (note): "complessivamente il numero dei
@@ -164,6 +165,34 @@ def test_the_qclub_cities_codes_agree_with_istat():
     for org in catalog.organizations.values():
         assert resolve(org.id).name == org.name
         assert resolve(org.id).province == org.province
+
+
+def test_resolve_codes_maps_a_column_and_keeps_missing_values():
+    data = pd.Series(["Modena", "36023", 36023.0, None, "Bozen", "F257"], index=list("abcdef"))
+    before = data.copy()
+    codes = resolve_codes(data)
+    assert codes.to_dict() == {
+        "a": "036023",
+        "b": "036023",
+        "c": "036023",
+        "d": None,
+        "e": "021008",
+        "f": "036023",
+    }
+    pd.testing.assert_series_equal(data, before)  # the caller's column is not changed
+    # row order is irrelevant: resolving a shuffled column shuffles the codes
+    order = list("fdbeca")
+    pd.testing.assert_series_equal(resolve_codes(data[order]), codes[order])
+
+
+def test_resolve_codes_lists_every_unresolved_value_with_its_first_row():
+    data = pd.Series(["Modena", "Castro", "Modna", "Castro"])
+    with pytest.raises(UnknownValueError, match=r"x\.csv, row 2, column 'comune'") as caught:
+        resolve_codes(data, source="x.csv", column="comune")
+    cases = caught.value.failure_cases
+    assert cases[["value", "row"]].values.tolist() == [["Castro", 2], ["Modna", 3]]
+    assert "Castro (LE, 075096)" in cases["problem"].iloc[0]
+    assert resolve_codes(data[[1, 3]], province="LE").tolist() == ["075096", "075096"]
 
 
 def test_municipalities_returns_a_copy(table):

@@ -3,7 +3,8 @@
 The table is not a set of catalog organizations: the plugin declares one
 dataset (``italy.municipalities``, kind ``municipalities``) and reads its
 file on first use. :func:`municipalities` gives the whole table,
-:func:`resolve` one municipality by code or name, and
+:func:`resolve` one municipality by code or name, :func:`resolve_codes`
+a whole column of them, and
 :meth:`Municipality.to_organization` the organization a city plugin
 registers, with the population from the user's data.
 
@@ -15,7 +16,7 @@ Examples
 """
 
 from qualitapa.declarative import toml_plugin
-from qualitapa_italy._municipality import Municipality, resolve
+from qualitapa_italy._municipality import Municipality, resolve, resolve_codes
 from qualitapa_italy._table import (
     COLUMNS,
     AmbiguousMunicipalityError,
@@ -39,4 +40,5 @@ __all__ = [
     "plugin",
     "read_istat",
     "resolve",
+    "resolve_codes",
 ]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import attrs
+from collections.abc import Iterable
 
+import attrs
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import UnknownItemError, UnknownValueError
 from qualitapa.models import Organization, Text
-from qualitapa_italy._table import _table, find_row
+from qualitapa_italy._table import AmbiguousMunicipalityError, _table, find_row
 
 
 @attrs.frozen
@@ -112,3 +117,70 @@ def resolve(value: object, *, province: str | None = None) -> Municipality:
         nuts3=row["nuts3"],
         cadastral_code=row["cadastral_code"],
     )
+
+
+def resolve_codes(
+    values: Iterable[object],
+    *,
+    province: str | None = None,
+    source: str | None = None,
+    column: str | None = None,
+) -> pd.Series[str]:
+    """The ISTAT code of every value of a column, as :func:`resolve` finds it.
+
+    Each distinct value is looked up once. Missing values stay missing;
+    nothing is guessed: a value that names no municipality, or several,
+    stops the whole column with one error listing every such value.
+
+    Parameters
+    ----------
+    values
+        A column (a pandas Series keeps its index) or any sequence of codes
+        (with or without leading zeros), cadastral codes or names.
+    province
+        Two-letter province for every value (all of one province).
+    source, column
+        The file and column, for messages.
+
+    Returns
+    -------
+    pandas.Series
+        Six-digit codes (text), on the index of ``values``.
+
+    Raises
+    ------
+    UnknownValueError
+        Values that name no municipality or several; ``failure_cases`` has
+        one row per such value (``value``, ``row``, first 1-based row
+        holding it, ``problem``).
+
+    Examples
+    --------
+    >>> resolve_codes(["Modena", 36023, "Bozen", None, "A952"]).tolist()
+    ['036023', '036023', '021008', None, '021008']
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    positions, uniques = pd.factorize(series, use_na_sentinel=True)
+    found: list[str | None] = []
+    failures: list[dict[str, object]] = []
+    table = _table()
+    for i, value in enumerate(uniques):  # once per distinct value, not per row
+        try:
+            found.append(table["code"].iloc[find_row(value, province=province)])
+        except (UnknownItemError, AmbiguousMunicipalityError) as exc:
+            found.append(None)
+            row = int(np.flatnonzero(positions == i)[0]) + 1
+            failures.append({"value": value, "row": row, "problem": str(exc)})
+    if failures:
+        first = failures[0]
+        raise UnknownValueError(
+            "municipality",
+            str(first["value"]),
+            detail=str(first["problem"]),
+            source=source,
+            row=int(str(first["row"])),
+            column=column,
+            failure_cases=pd.DataFrame(failures),
+        )
+    mapped = np.array([*found, None], dtype=object)  # the sentinel -1 takes the last
+    return pd.Series(mapped[positions], index=series.index, dtype=object, name=series.name)
