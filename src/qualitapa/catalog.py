@@ -158,17 +158,26 @@ class Override:
 
 
 class Site(NamedTuple):
-    """Where an item is defined: a file, its section and the entry's number.
+    """Where an item is defined: a file, its section, the entry's number and line.
 
     ``section`` is the TOML array of tables (``"indicators"``,
     ``"overrides.standards"``); ``entry`` counts its entries from 1 in the file
-    (None for an item a Python plugin returns, whose ``file`` is the plugin's
+    and ``line`` is the line of the entry's ``[[section]]`` header (both None
+    for an item a Python plugin returns, whose ``file`` is the plugin's
     module).
     """
 
     file: str
     section: str
     entry: int | None = None
+    line: int | None = None
+    #: The line of each key written in the entry (``("population", 4)``...).
+    keys: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, field: str | None) -> int | None:
+        """The line of ``field`` (``attributes.area_km2``: of ``attributes``), else the entry's."""
+        key = (field or "").partition(".")[0]
+        return dict(self.keys).get(key, self.line)
 
 
 @attrs.frozen
@@ -1096,7 +1105,7 @@ def default_catalog() -> Catalog:
 
 
 #: The extra columns of :func:`check_plugins`' table, after the problems' core columns.
-CHECK_EXTRAS: tuple[str, ...] = ("severity", "plugin", "section", "id", "suggestion")
+CHECK_EXTRAS: tuple[str, ...] = ("severity", "plugin", "section", "id", "suggestion", "line")
 
 #: Fields that name items of another kind, and that kind.
 _REFERENCES: dict[str, str] = {
@@ -1202,7 +1211,9 @@ def check_plugins(
         file), ``row`` (the entry's number in its section), ``column`` (the
         field), ``value``, ``rule`` and ``message``, then ``severity``
         (``error`` or ``warning``), ``plugin``, ``section`` (e.g.
-        ``indicators``, ``overrides.standards``), ``id`` and ``suggestion``.
+        ``indicators``, ``overrides.standards``), ``id``, ``suggestion`` and
+        ``line`` (in the file: of the field when found, else of the entry's
+        ``[[section]]`` header).
         No row: nothing to fix.
 
     Examples
@@ -1337,13 +1348,14 @@ class _PluginCheck:
         site = first[0]
         where = f"{_shown_path(site.file)}, [[{site.section}]]"
         where += f" entry {site.entry}" if site.entry is not None else ""
+        where += f" (line {site.line})" if site.line is not None else ""
         where += "" if p.first == p.plugin else f" (plugin {p.first!r})"
         return f"{p.message}; first in {where}"
 
     def table(self, wanted: set[str] | None) -> pd.DataFrame:
         """The problems of the ``wanted`` plugins (all if None), as a problems table."""
         table = Problems(
-            extras=CHECK_EXTRAS, order=("severity", "source", "section", "row", "column")
+            extras=CHECK_EXTRAS, order=("severity", "source", "line", "section", "row", "column")
         )
         for p in self.found:
             if wanted is not None and p.plugin not in wanted and p.first not in wanted:
@@ -1364,5 +1376,6 @@ class _PluginCheck:
                 section=site.section or None,
                 id=p.item,
                 suggestion=p.suggestion,
+                line=site.line_of(p.field),
             )
         return table.frame()

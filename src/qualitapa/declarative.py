@@ -666,6 +666,48 @@ def _unknown_section(plugin: str | None, name: str, site: Site) -> Problem:
     )
 
 
+#: The header of an entry of an array of tables, ``[[indicators]]`` or ``[[ overrides.x ]]``.
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*([A-Za-z0-9_.-]+)[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+#: A key at the start of a line: ``key =``, ``"key" =``, ``key.sub =``.
+_KEY = re.compile(r"""^[ \t]*("[^"]+"|'[^']+'|[A-Za-z0-9_-]+)[ \t]*[.=]""")
+
+
+def _header_lines(text: str) -> dict[str, list[tuple[int, tuple[tuple[str, int], ...]]]]:
+    """The line of each ``[[section]]`` header, by section (1-based, in order), and its keys'.
+
+    Headers inside multi-line strings are left out (they are text, not TOML).
+    The keys are those written ``key = ...`` on a line of their own after the
+    header, before the next table header, with their line.
+
+    Examples
+    --------
+    >>> _header_lines('[[services]]\\nid = "a"\\n\\n[[services]]  # again\\nid = "b"\\n')
+    {'services': [(1, (('id', 2),)), (4, (('id', 5),))]}
+    """
+    strings = [
+        (m.start(), m.end())
+        for m in _TOML_INERT.finditer(text)
+        if m.group().startswith(('"""', "'''"))
+    ]
+    lines = text.split("\n")
+    out: dict[str, list[tuple[int, tuple[tuple[str, int], ...]]]] = {}
+    for m in _HEADER.finditer(text):
+        if any(a <= m.start() < b for a, b in strings):
+            continue
+        line = text.count("\n", 0, m.start()) + 1
+        keys: dict[str, int] = {}
+        for n in range(line, len(lines)):  # lines[n] is line n + 1
+            if lines[n].lstrip().startswith("["):
+                break
+            key = _KEY.match(lines[n])
+            if key:
+                keys.setdefault(key.group(1).strip("\"'"), n + 1)
+        out.setdefault(m.group(1), []).append((line, tuple(keys.items())))
+    return out
+
+
 def _inspect_section(
     section: str,
     items: object,
@@ -674,11 +716,18 @@ def _inspect_section(
     plugin: str | None,
     entries: list[tuple[str, object, Site]],
     problems: list[Problem],
+    headers: Mapping[str, list[tuple[int, tuple[tuple[str, int], ...]]]],
 ) -> None:
-    """Read the entries of one section of a file into ``entries``, problems into ``problems``."""
+    """Read the entries of one section of a file into ``entries``, problems into ``problems``.
+
+    ``headers`` gives the lines of the ``[[section]]`` headers (see :func:`_header_lines`).
+    """
     source = str(path)
     kind = KINDS_BY_NAME[section]
     name = f"overrides.{section}" if override else section
+    lines = headers.get(name, [])
+    if not isinstance(items, list) or len(lines) != len(items):
+        lines = []  # written otherwise (an inline array): entry numbers only
     if not isinstance(items, list):
         problems.append(
             Problem(
@@ -693,7 +742,7 @@ def _inspect_section(
         )
         return
     for n, entry in enumerate(items, start=1):
-        site = Site(source, name, n)
+        site = Site(source, name, n, *(lines[n - 1] if lines else (None, ())))
 
         def report(
             item_id: str | None,
@@ -771,6 +820,7 @@ def inspect_definitions(
     problems: list[Problem] = []
     try:
         data = _read_toml(path)
+        headers = _header_lines(path.read_text(encoding="utf-8"))
     except DefinitionError as exc:
         message = exc.message
         at = _TOML_AT.search(message)
@@ -803,7 +853,7 @@ def inspect_definitions(
                 continue
             for sub, sub_items in value.items():
                 if sub in KINDS_BY_NAME:
-                    _inspect_section(sub, sub_items, True, path, plugin, entries, problems)
+                    _inspect_section(sub, sub_items, True, path, plugin, entries, problems, headers)
                 else:
                     problems.append(
                         _unknown_section(
@@ -811,7 +861,7 @@ def inspect_definitions(
                         )
                     )
         elif section in KINDS_BY_NAME:
-            _inspect_section(section, value, False, path, plugin, entries, problems)
+            _inspect_section(section, value, False, path, plugin, entries, problems, headers)
         else:
             problems.append(_unknown_section(plugin, section, Site(source, section)))
     return entries, problems

@@ -82,10 +82,12 @@ def test_plugin_check_reports_warnings_without_failing(installed, tmp_path):
     result = CliRunner().invoke(cli, ["plugin", "check", "--format", "csv"])
     assert result.exit_code == 0
     header, row = result.output.splitlines()
-    assert header == ("source,row,column,value,rule,message,severity,plugin,section,id,suggestion")
+    assert header == (
+        "source,row,column,value,rule,message,severity,plugin,section,id,suggestion,line"
+    )
     assert row.endswith(
         ",,label,,incomplete,no English label,warning,libs,services,archives,"
-        "add en = ... to the label"
+        "add en = ... to the label,"
     )
     assert row.startswith(str(tmp_path / "qp_cli_libs.py"))
 

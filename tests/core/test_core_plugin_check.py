@@ -145,9 +145,14 @@ def test_five_mistakes_are_five_rows_in_one_run(tmp_path):
     assert by_field.loc["service", "rule"] == "unknown_value"
     assert by_field.loc["id", "rule"] == "duplicate"
     assert by_field.loc["id", "message"] == (
-        f"service 'bz.libraries' is defined twice; first in {path}, [[services]] entry 1"
+        f"service 'bz.libraries' is defined twice; first in {path}, [[services]] entry 1 (line 6)"
     )
     assert by_field.loc["formula", "value"] == "bz.vists"
+    # each row points at the line of the field
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for _, wrong, (_, _, field, _) in MISTAKES.values():
+        numbers = [n for n, line in enumerate(lines, start=1) if line.startswith(wrong)]
+        assert by_field.loc[field, "line"] == numbers[-1]  # a duplicate: the second
 
 
 @pytest.mark.parametrize("mistake", list(MISTAKES))
@@ -255,7 +260,9 @@ def test_an_id_of_another_plugin_names_both_files_and_the_override(tmp_path):
         1,
         "city",
     )
-    assert row["message"].endswith(f"first in {base}, [[services]] entry 2 (plugin 'base')")
+    assert row["message"].endswith(
+        f"first in {base}, [[services]] entry 2 (line 10) (plugin 'base')"
+    )
     assert row["suggestion"].startswith(
         "to replace plugin 'base''s service, move this entry to [[overrides.services]]"
     )
@@ -329,10 +336,19 @@ def test_cli_lists_the_five_mistakes_and_fails(install):
     assert lines[-1] == "5 error(s), 0 warning(s)"
     for section, entry, field, suggestion in (e for _, _, e in MISTAKES.values()):
         [line] = [x for x in lines if f"[[{section}]] {entry} " in x and f" {field} " in x]
-        assert line.startswith(str(path))
+        assert line.startswith(f"{path}:")
         assert line.rstrip().endswith(suggestion)
     rows = json.loads(CliRunner().invoke(cli, ["plugin", "check", "--format", "json"]).output)
     assert len(rows) == 5
+
+
+def test_the_docs_show_the_output_of_the_five_mistakes(install, monkeypatch):
+    path = install(with_mistakes(*MISTAKES))
+    monkeypatch.chdir(path.parent)  # files are shown relative to the working folder
+    output = CliRunner().invoke(cli, ["plugin", "check"]).output
+    docs = (PLUGINS.parent / "docs" / "plugins.md").read_text(encoding="utf-8")
+    block = docs.split("```text\nErrors (5)\n")[1].split("```")[0]
+    assert [x.rstrip() for x in output.splitlines()] == ["Errors (5)", *block.splitlines()]
 
 
 def test_cli_ok_for_a_correct_plugin(install):

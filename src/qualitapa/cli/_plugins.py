@@ -169,7 +169,10 @@ def _for_people(rows: pd.DataFrame) -> pd.DataFrame:
     ]
     shown = pd.DataFrame(
         {
-            "file": rows["source"].fillna(""),
+            "file": [
+                f"{f}:{int(n)}" if pd.notna(n) else f
+                for f, n in zip(rows["source"].fillna(""), rows["line"], strict=True)
+            ],
             "entry": entry,
             "id": rows["id"].fillna(""),
             "field": rows["column"].fillna(""),
