@@ -309,6 +309,14 @@ def test_read_istat_rejects_a_code_that_lost_its_zeros(tmp_path):
         read_istat(_istat_csv(tmp_path / "l.csv", [row]))
 
 
+def test_read_istat_rejects_a_code_twice_and_a_bad_capital_flag(tmp_path):
+    with pytest.raises(DataError, match=r"row 2.*'031022' appears twice"):
+        read_istat(_istat_csv(tmp_path / "l.csv", [SOVODNJE, SOVODNJE]))
+    row = [*SOVODNJE[:9], "si", *SOVODNJE[10:]]
+    with pytest.raises(DataError, match=r"Flag Comune capoluogo.*'si' is not 0 or 1"):
+        read_istat(_istat_csv(tmp_path / "l.csv", [row]))
+
+
 def test_read_istat_does_not_guess_the_language_of_a_new_other_name(tmp_path):
     row = [*SOVODNJE[:10], "UD", *SOVODNJE[11:]]
     with pytest.raises(DataError, match="province 'UD' is not known"):

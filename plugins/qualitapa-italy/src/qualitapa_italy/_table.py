@@ -48,6 +48,8 @@ ISTAT_COLUMNS: dict[str, str] = {
     "Codice NUTS3 2021": "nuts3_2021",
 }
 
+_ISTAT_NAME = {tidy: istat for istat, tidy in ISTAT_COLUMNS.items()}
+
 #: The tidy table's columns, in order.
 COLUMNS: tuple[str, ...] = (
     "code",
@@ -77,8 +79,9 @@ COLUMNS: tuple[str, ...] = (
 OTHER_LANGUAGE: dict[str, str] = {"BZ": "de", "TS": "sl", "GO": "sl", "TN": "lld"}
 
 #: Characters ISTAT's cp1252 CSV cannot hold and writes as "?": (code, column,
-#: as in the CSV, as the name is). Applied only where the CSV holds exactly
-#: the first text, else reading fails (a newer list is looked at again).
+#: as in the CSV, as the name is). Applied where the CSV holds the first text
+#: (or already the second); otherwise reading fails, so a newer list is looked
+#: at again rather than patched blindly.
 #: "č" of Soči (the Slovenian name: "on the Soča"), lost in ISTAT's cp1252 CSV.
 ERRATA: tuple[tuple[str, str, str, str], ...] = (
     ("031022", "name_other", "Sovodnje ob So?i", "Sovodnje ob Soči"),
@@ -165,15 +168,19 @@ def read_istat(path: str | Path) -> pd.DataFrame:
         )
     table = raw[list(ISTAT_COLUMNS)].rename(columns=ISTAT_COLUMNS)
     table = table.apply(lambda col: col.str.strip())
-    bad = ~table["code"].str.fullmatch(_CODE.pattern)
-    if bad.any():
-        row = int(bad.to_numpy().argmax())
-        raise DataError(
-            f"the ISTAT code {table['code'].iloc[row]!r} is not six digits",
-            source=source,
-            row=row + 1,
-            column="Codice Comune formato alfanumerico",
-        )
+    for bad, what, column in (
+        (~table["code"].str.fullmatch(_CODE.pattern), "is not six digits", "code"),
+        (table["code"].duplicated(), "appears twice", "code"),
+        (~table["capital"].isin(["0", "1"]), "is not 0 or 1", "capital"),
+    ):
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise DataError(
+                f"{table[column].iloc[row]!r} {what}",
+                source=source,
+                row=row + 1,
+                column=_ISTAT_NAME[column],
+            )
     for code, column, wrong, right in ERRATA:
         at = table["code"] == code
         if at.sum() != 1 or table.loc[at, column].iloc[0] not in (wrong, right):
