@@ -26,6 +26,7 @@ from __future__ import annotations
 import difflib
 import functools
 import importlib
+import re
 import sys
 import types
 import warnings
@@ -176,7 +177,7 @@ class Site(NamedTuple):
 
     def line_of(self, field: str | None) -> int | None:
         """The line of ``field`` (``attributes.area_km2``: of ``attributes``), else the entry's."""
-        key = (field or "").partition(".")[0]
+        key = re.split(r"[.\[]", field or "")[0]
         return dict(self.keys).get(key, self.line)
 
 
@@ -1335,7 +1336,7 @@ class _PluginCheck:
             listed = self.sites.get((p.plugin, kind_name, p.item or "", override))
             if listed:  # a second definition in one plugin is at fault, not the first
                 return listed[1] if p.first == p.plugin and len(listed) > 1 else listed[0]
-        return Site(self.home.get(p.plugin or "", p.plugin or ""), "")
+        return Site(self.home.get(p.plugin or "", f"plugin {p.plugin}" if p.plugin else ""), "")
 
     def _message(self, p: Problem) -> str:
         """The message of ``p``; a duplicate's names where the id was defined first."""

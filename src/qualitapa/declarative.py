@@ -595,7 +595,55 @@ def _mistyped(
         for name, cell, message, fix in _map_problems(field, value, fields[field]):
             report(item_id, name, cell, message, fix, Rule.NOT_A_NUMBER)
             dropped.add(field)
+        for name, cell, message, fix, rule in _nested_problems(field, value, fields[field]):
+            report(item_id, name, cell, message, fix, rule)
+            dropped.add(field)
     return dropped
+
+
+#: Deepest nesting of tables whose values :func:`_nested_problems` checks.
+_NESTED_DEPTH = 4
+
+
+def _nested_problems(
+    field: str, value: object, hint: object, depth: int = 0
+) -> list[tuple[str, object, str, str | None, Rule]]:
+    """Values of the wrong type inside a nested table (``target = {value = "90"}``) or a
+    list of tables (``questions``); named ``target.value``, ``questions[2].scale``."""
+    plain, inner = _plain(hint)
+    tables = [t for t in plain if isinstance(t, type) and attrs.has(t)]
+    if tables and isinstance(value, Mapping):
+        return _table_problems(field, value, tables[0], depth)
+    if isinstance(inner, type) and attrs.has(inner) and isinstance(value, list):
+        return [
+            found
+            for n, table in enumerate(value, start=1)
+            if isinstance(table, Mapping)
+            for found in _table_problems(f"{field}[{n}]", table, inner, depth)
+        ]
+    return []
+
+
+def _table_problems(
+    prefix: str, table: Mapping[str, object], cls: type[object], depth: int
+) -> list[tuple[str, object, str, str | None, Rule]]:
+    if depth >= _NESTED_DEPTH:
+        return []
+    fields = _field_types(cls)
+    out: list[tuple[str, object, str, str | None, Rule]] = []
+    for key, value in table.items():
+        if key not in fields:
+            continue  # the nested model says what it accepts
+        name = f"{prefix}.{key}"
+        found = _type_problem(name, value, fields[key])
+        if found is not None:
+            out.append((name, value, *found))
+        out += [
+            (n, c, m, f, Rule.NOT_A_NUMBER)
+            for n, c, m, f in _map_problems(name, value, fields[key])
+        ]
+        out += _nested_problems(name, value, fields[key], depth + 1)
+    return out
 
 
 def _inspect_entry(

@@ -192,6 +192,12 @@ def test_a_formula_variable_far_from_any_declared_one_is_to_be_declared(tmp_path
             "attributes.area_km2",
             "write 52.3 (a number, without quotes)",
         ),
+        (  # inside a nested table too
+            'polarity = "higher_is_better"',
+            'polarity = "higher_is_better"\ntarget = { comparator = ">=", value = "1,5" }',
+            "target.value",
+            "write 1.5 (a number, without quotes)",
+        ),
         (
             'polarity = "higher_is_better"',
             'polarity = "higher_is_beter"',
