@@ -54,6 +54,7 @@ from qualitapa.errors import (
 from qualitapa.models import Dataset, Organization, PeerGroup, Service
 from qualitapa.plugins import (
     DATA_DIRS_ATTRIBUTE,
+    DISABLE_ENV,
     PluginInfo,
     PluginManager,
     make_plugin_manager,
@@ -1030,7 +1031,13 @@ class Catalog:
         problems.
         """
         problems: list[Problem] = [
-            Problem(name, "plugin", None, f"skipped: {problem}")
+            Problem(
+                name,
+                "plugin",
+                None,
+                f"skipped: {problem}",
+                suggestion=f"fix or uninstall it; {DISABLE_ENV}={name} stops loading it",
+            )
             for name, problem in sorted(self.broken.items())
         ]
         try:

@@ -516,10 +516,14 @@ def _type_problem(field: str, value: object, hint: object) -> tuple[str, str | N
         if not isinstance(value, list):
             fix = f'write ["{value}"]' if isinstance(value, str) else None
             return f"{field!r} must be a list of {what}, not {value!r}", fix, Rule.INVALID
-        wrong = [v for v in value if not isinstance(v, str if inner is str else int | float)]
-        if wrong or (inner is float and any(isinstance(v, bool) for v in value)):
+        wrong = [
+            v
+            for v in value
+            if not isinstance(v, str if inner is str else int | float) or isinstance(v, bool)
+        ]
+        if wrong:
             rule = Rule.NOT_A_NUMBER if inner is float else Rule.INVALID
-            return f"{field!r} must be a list of {what}; {wrong[:1]!r} is not", None, rule
+            return f"{field!r} must be a list of {what}; {wrong[0]!r} is not", None, rule
     return None
 
 
@@ -532,16 +536,13 @@ def _map_problems(
     args = typing.get_args(hint)
     if len(args) != 2 or args[1] not in (float, int):
         return []
-    return [
-        (
-            f"{field}.{k}",
-            v,
-            f"{field}.{k} must be a number, not {v!r}",
-            _number_fix(k, v) if isinstance(v, str) else None,
-        )
-        for k, v in value.items()
-        if isinstance(v, bool) or not isinstance(v, int | float)
-    ]
+    out: list[tuple[str, object, str, str | None]] = []
+    for key, cell in value.items():
+        name = f"{field}.{key}"
+        found = _number_problem(name, cell, whole=args[1] is int)
+        if found is not None:
+            out.append((name, cell, found[0], found[1]))
+    return out
 
 
 def _closest(word: str, choices: list[str]) -> str | None:

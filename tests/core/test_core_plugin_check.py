@@ -188,6 +188,12 @@ def test_a_formula_variable_far_from_any_declared_one_is_to_be_declared(tmp_path
         ("population = 107000", 'population = "107.000"', "population", None),
         (
             'name = "Bolzano"',
+            'name = "Bolzano"\nattributes = { districts = true }',
+            "attributes.districts",
+            None,
+        ),
+        (
+            'name = "Bolzano"',
             'name = "Bolzano"\nattributes = { area_km2 = "52,3" }',
             "attributes.area_km2",
             "write 52.3 (a number, without quotes)",
@@ -387,3 +393,20 @@ def test_the_shipped_plugins_pass():
         result = CliRunner().invoke(cli, ["plugin", "check"])
     assert table[table["severity"] == "error"].empty, table.to_string()
     assert result.exit_code == 0, result.output
+
+
+def test_a_plugin_that_fails_to_import_is_one_error(tmp_path, monkeypatch):
+    (tmp_path / "qp_check_broken.py").write_text("raise ImportError('no module named foo')\n")
+    info = tmp_path / "qualitapa_broken-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: qualitapa-broken\n")
+    (info / "entry_points.txt").write_text("[qualitapa]\nbroken = qp_check_broken\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with isolated_plugins(["broken"]):
+        [row] = check_plugins().to_dict("records")
+        result = CliRunner().invoke(cli, ["plugin", "check", "broken"])
+    assert (row["plugin"], row["source"], row["severity"]) == ("broken", "plugin broken", "error")
+    assert "ImportError: no module named foo" in row["message"]
+    assert row["suggestion"].endswith("QUALITAPA_DISABLE_PLUGINS=broken stops loading it")
+    assert result.exit_code == 1
+    assert "no module named foo" in result.output
