@@ -1205,6 +1205,9 @@ def check_plugins(
     ----------
     plugins
         Plugin objects, or ``(name, plugin)`` pairs, checked with the others.
+        An installed TOML plugin reading one of the files of a
+        :class:`~qualitapa.declarative.TomlPlugin` given here is left out
+        (the file is checked once, as given).
     names
         Report only the problems of these plugins (every plugin is loaded:
         references cross plugins).
@@ -1257,9 +1260,22 @@ class _PluginCheck:
         self.sites: dict[tuple[str | None, str, str, bool], list[Site]] = {}
         self.home: dict[str, str] = {}  # plugin -> its first file
         self.gathered: dict[str, dict[str, list[object]]] = {}
+        installed: set[str] = getattr(pm, "installed", set())
+        given = {  # the files of the plugins passed explicitly
+            path.resolve()
+            for name, plugin in pm.list_name_plugin()
+            if name not in installed and isinstance(plugin, TomlPlugin)
+            for path in plugin.files()
+        }
         for name, plugin in pm.list_name_plugin():
             if plugin is None or name in pm.broken:
                 continue
+            if (
+                name in installed
+                and isinstance(plugin, TomlPlugin)
+                and given & {path.resolve() for path in plugin.files()}
+            ):
+                continue  # its files are checked as given (a new version of them, say)
             if isinstance(plugin, TomlPlugin):
                 self.home[name] = str(plugin.paths[0]) if plugin.paths else name
                 entries, problems = plugin.inspect(plugin=name)

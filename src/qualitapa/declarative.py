@@ -297,7 +297,8 @@ class TomlPlugin:
         """The folders of the TOML files: the only ones its datasets may name."""
         return [Path(str(p)).parent for p in self.paths]
 
-    def _files(self) -> Iterator[Path]:
+    def files(self) -> Iterator[Path]:
+        """The TOML files, as paths on disk (resources of a package extracted if need be)."""
         for p in self.paths:
             ctx = (
                 contextlib.nullcontext(Path(p))
@@ -311,7 +312,7 @@ class TomlPlugin:
         """All definitions of all files, by kind (loaded once)."""
         if self._loaded is None:
             merged: dict[str, list[object]] = {k.name: [] for k in KINDS}
-            for real in self._files():
+            for real in self.files():
                 for kind, items in load_definitions(real).items():
                     merged[kind].extend(items)
             self._loaded = merged
@@ -326,7 +327,7 @@ class TomlPlugin:
         """
         entries: list[tuple[str, object, Site]] = []
         problems: list[Problem] = []
-        for real in self._files():
+        for real in self.files():
             found, wrong = inspect_definitions(real, plugin=plugin)
             entries.extend(found)
             problems.extend(wrong)

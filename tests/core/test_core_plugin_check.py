@@ -410,3 +410,28 @@ def test_a_plugin_that_fails_to_import_is_one_error(tmp_path, monkeypatch):
     assert row["suggestion"].endswith("QUALITAPA_DISABLE_PLUGINS=broken stops loading it")
     assert result.exit_code == 1
     assert "no module named foo" in result.output
+
+
+def test_cli_checks_files_being_written_with_d(tmp_path):
+    path = tmp_path / "definitions.toml"
+    path.write_text(with_mistakes(*MISTAKES), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plugin", "check", "-d", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    rows = json.loads(result.output)
+    assert {(r["section"], r["row"], r["column"], r["suggestion"]) for r in rows} == {
+        e for _, _, e in MISTAKES.values()
+    }
+    path.write_text(CORRECT, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plugin", "check", "-d", str(path)])
+    assert (result.exit_code, result.output) == (0, f"ok: no problems in {path}\n")
+
+
+def test_a_file_given_with_d_replaces_the_installed_plugin_reading_it(install, monkeypatch):
+    path = install(CORRECT)  # installed as plugin 'bolzano'
+    monkeypatch.chdir(path.parent)
+    result = CliRunner().invoke(cli, ["plugin", "check", "-d", "definitions.toml"])
+    assert (result.exit_code, result.output) == (0, "ok: no problems in definitions.toml\n")
+    path.write_text(with_mistakes("wrong type"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plugin", "check", "-d", "definitions.toml"])
+    assert result.exit_code == 1
+    assert "1 error(s), 0 warning(s)" in result.output  # read once, not a duplicate of itself

@@ -14,10 +14,18 @@ import pandas as pd
 
 from qualitapa.catalog import check_plugins
 from qualitapa.cli._main import cli, echo, emit, for_people, get_catalog
-from qualitapa.cli._options import folder_option, lang_option, output_options
+from qualitapa.cli._options import (
+    definitions_option,
+    folder_option,
+    lang_option,
+    output_options,
+)
+from qualitapa.declarative import TomlPlugin
 from qualitapa.errors import DefinitionError, PluginWarning
 from qualitapa.plugins import entry_point_names
 
+#: The plugin name of the files ``plugin check -d`` checks.
+_FILES = "definitions"
 _NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 #: Longest plugin name ``plugin new`` accepts (it names folders and a module).
 MAX_PLUGIN_NAME_LENGTH = 40
@@ -124,9 +132,15 @@ def plugin_new(name: str, directory: Path) -> None:
 
 @plugin_group.command("check")
 @click.argument("names", nargs=-1)
+@definitions_option
 @output_options
-def plugin_check(names: tuple[str, ...], fmt: str | None, output: Path | None) -> None:
+def plugin_check(
+    names: tuple[str, ...], definitions: tuple[Path, ...], fmt: str | None, output: Path | None
+) -> None:
     """Check installed plugins (all, or those NAMES) and list every problem at once.
+
+    With -d FILE.toml, check those files (a plugin being written) against
+    the installed plugins instead.
 
     Each problem names the file, the section and entry number, the id, the
     field, what is wrong and a suggestion (the closest known field or id,
@@ -136,18 +150,18 @@ def plugin_check(names: tuple[str, ...], fmt: str | None, output: Path | None) -
     not fail. --format csv|json gives every column of
     qualitapa.catalog.check_plugins.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PluginWarning)
-        known = set(entry_point_names())
+    known = set(entry_point_names())
     unknown = [n for n in names if n not in known]
     if unknown:
         raise DefinitionError(f"not installed; installed plugins: {sorted(known)}", item=unknown[0])
-    table = check_plugins(names=names or None)
+    files = [(_FILES, TomlPlugin(*definitions))] if definitions else []
+    wanted = names or ((_FILES,) if definitions else None)
+    table = check_plugins(files, names=wanted)
     errors = table["severity"] == "error"
     if not for_people(fmt, output):
         emit(table, fmt, output)
     elif table.empty:
-        checked = ", ".join(names) if names else f"{len(known)} plugin(s)"
+        checked = ", ".join([*names, *map(str, definitions)]) or f"{len(known)} plugin(s)"
         echo(f"ok: no problems in {checked}")
     else:
         for title, rows in (("Errors", table[errors]), ("Warnings", table[~errors])):
