@@ -183,6 +183,7 @@ def _for_people(rows: pd.DataFrame) -> pd.DataFrame:
     ]
     shown = pd.DataFrame(
         {
+            "plugin": rows["plugin"].fillna(""),
             "file": [
                 f"{f}:{int(n)}" if pd.notna(n) else f
                 for f, n in zip(rows["source"].fillna(""), rows["line"], strict=True)
