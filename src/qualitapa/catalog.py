@@ -407,11 +407,20 @@ def _raise_or_report(problem: Problem, report: _Report | None) -> None:
     raise DefinitionError(problem.message, source=plugin, item=item_id)
 
 
+def _duplicate_fix(kind: Kind, plugin: str | None, first: str | None) -> str:
+    """How to fix an id ``plugin`` defines again after ``first`` (maybe itself)."""
+    if first == plugin:
+        return "remove one of the two entries, or give this one another id"
+    return (
+        f"to replace plugin {first!r}'s {kind.singular}, move this entry to "
+        f"[[overrides.{kind.name}]]; to add a new one, give it another id"
+    )
+
+
 def _duplicate_found(
     kind: Kind, plugin: str, item_id: str, first: str, report: _Report | None
 ) -> None:
     """An id ``plugin`` defines when ``first`` (maybe itself) did already: raise or report."""
-    section = kind.name
     _raise_or_report(
         Problem(
             plugin,
@@ -421,12 +430,7 @@ def _duplicate_found(
             field="id",
             value=item_id,
             rule=Rule.DUPLICATE,
-            suggestion=(
-                "remove one of the two entries, or give this one another id"
-                if first == plugin
-                else f"to replace plugin {first!r}'s {kind.singular}, move this entry "
-                f"to [[overrides.{section}]]; to add a new one, give it another id"
-            ),
+            suggestion=_duplicate_fix(kind, plugin, first),
             first=first,
         ),
         report,
@@ -1261,6 +1265,7 @@ class _PluginCheck:
         self.home: dict[str, str] = {}  # plugin -> its first file
         self.gathered: dict[str, dict[str, list[object]]] = {}
         installed: set[str] = getattr(pm, "installed", set())
+        self.installed = installed
         given = {  # the files of the plugins passed explicitly
             path.resolve()
             for name, plugin in pm.list_name_plugin()
@@ -1301,10 +1306,19 @@ class _PluginCheck:
                 self.found.append(problem)
 
     def _report(self, problem: Problem) -> None:
-        if problem.rule != Rule.UNKNOWN_VALUE or (_target_of(problem), problem.value) not in (
+        if problem.rule == Rule.UNKNOWN_VALUE and (_target_of(problem), problem.value) in (
             self.unread
         ):
-            self.found.append(problem)
+            return  # the entry it names could not be read: its own problem says why
+        first, plugin = problem.first, problem.plugin
+        if first not in (None, plugin) and first not in self.installed and plugin in self.installed:
+            # an id of an installed plugin given again in files being checked: the fault
+            # (and the override to write) is in the files, whichever was registered first
+            kind = KINDS_BY_NAME[_KIND_OF_SINGULAR[problem.kind]]
+            problem = attrs.evolve(
+                problem, plugin=first, first=plugin, suggestion=_duplicate_fix(kind, first, plugin)
+            )
+        self.found.append(problem)
 
     def _keep(self, plugin: str, kind: Kind, obj: object, site: Site) -> None:
         item = obj.item if isinstance(obj, Override) else obj
@@ -1374,7 +1388,7 @@ class _PluginCheck:
         where += f" entry {site.entry}" if site.entry is not None else ""
         where += f" (line {site.line})" if site.line is not None else ""
         where += "" if p.first == p.plugin else f" (plugin {p.first!r})"
-        return f"{p.message}; first in {where}"
+        return f"{p.message}; {'first' if p.first == p.plugin else 'also'} in {where}"
 
     def table(self, wanted: set[str] | None) -> pd.DataFrame:
         """The problems of the ``wanted`` plugins (all if None), as a problems table."""

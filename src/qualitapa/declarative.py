@@ -877,9 +877,16 @@ def inspect_definitions(
         if at:
             message = f"{message[: at.start()]} at line {at.group(1)}, column {at.group(2)}"
         fix = "check the quotes, brackets and '=' on that line" if at else None
+        line = int(at.group(1)) if at else None
         problems.append(
             Problem(
-                plugin, "file", None, message, rule=Rule.FILE, suggestion=fix, site=Site(source, "")
+                plugin,
+                "file",
+                None,
+                message,
+                rule=Rule.FILE,
+                suggestion=fix,
+                site=Site(source, "", None, line),
             )
         )
         return entries, problems
@@ -905,13 +912,21 @@ def inspect_definitions(
                 if sub in KINDS_BY_NAME:
                     _inspect_section(sub, sub_items, True, path, plugin, entries, problems, headers)
                 else:
+                    name = f"overrides.{sub}"
                     problems.append(
-                        _unknown_section(
-                            plugin, f"overrides.{sub}", Site(source, f"overrides.{sub}")
-                        )
+                        _unknown_section(plugin, name, _section_site(source, name, headers))
                     )
         elif section in KINDS_BY_NAME:
             _inspect_section(section, value, False, path, plugin, entries, problems, headers)
         else:
-            problems.append(_unknown_section(plugin, section, Site(source, section)))
+            site = _section_site(source, section, headers)
+            problems.append(_unknown_section(plugin, section, site))
     return entries, problems
+
+
+def _section_site(
+    source: str, section: str, headers: Mapping[str, list[tuple[int, tuple[tuple[str, int], ...]]]]
+) -> Site:
+    """Where a section is written: its first ``[[section]]`` header, if written so."""
+    written = headers.get(section)
+    return Site(source, section, None, written[0][0] if written else None)

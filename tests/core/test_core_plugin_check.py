@@ -239,6 +239,7 @@ def test_invalid_toml_names_its_line(tmp_path):
     assert row["source"] == str(path)
     assert row["rule"] == "file"
     assert "at line 3" in row["message"]
+    assert row["line"] == 3
 
 
 def test_unknown_section_and_override_of_nothing(tmp_path):
@@ -252,6 +253,7 @@ def test_unknown_section_and_override_of_nothing(tmp_path):
     _, table = check(tmp_path, text)
     rows = table.set_index("section")
     assert rows.loc["variabels", "suggestion"] == "did you mean [[variables]]?"
+    assert rows.loc["variabels", "line"] == 14  # its first header
     assert rows.loc["overrides.services", "row"] == 1
     assert rows.loc["overrides.services", "suggestion"] == (
         "did you mean 'bz.libraries'? Or, to add a new service, move the entry to [[services]]"
@@ -273,7 +275,7 @@ def test_an_id_of_another_plugin_names_both_files_and_the_override(tmp_path):
         "city",
     )
     assert row["message"].endswith(
-        f"first in {base}, [[services]] entry 2 (line 10) (plugin 'base')"
+        f"also in {base}, [[services]] entry 2 (line 10) (plugin 'base')"
     )
     assert row["suggestion"].startswith(
         "to replace plugin 'base''s service, move this entry to [[overrides.services]]"
@@ -435,3 +437,21 @@ def test_a_file_given_with_d_replaces_the_installed_plugin_reading_it(install, m
     result = CliRunner().invoke(cli, ["plugin", "check", "-d", "definitions.toml"])
     assert result.exit_code == 1
     assert "1 error(s), 0 warning(s)" in result.output  # read once, not a duplicate of itself
+
+
+def test_an_id_of_an_installed_plugin_is_reported_in_the_file_given(install, tmp_path):
+    installed = install(CORRECT)
+    mine = tmp_path / "mine" / "mine.toml"
+    mine.parent.mkdir()
+    mine.write_text('[[services]]\nid = "bz.archives"\nlabel = "Archivio"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plugin", "check", "-d", str(mine), "--format", "json"])
+    assert result.exit_code == 1
+    [row] = [r for r in json.loads(result.output) if r["severity"] == "error"]
+    assert (row["source"], row["line"], row["plugin"]) == (str(mine), 2, "definitions")
+    assert row["message"].endswith(
+        f"also in {installed}, [[services]] entry 2 (line 10) (plugin 'bolzano')"
+    )
+    assert row["suggestion"] == (
+        "to replace plugin 'bolzano''s service, move this entry to [[overrides.services]]; "
+        "to add a new one, give it another id"
+    )

@@ -176,9 +176,7 @@ def plugin_check(
 def _for_people(rows: pd.DataFrame) -> pd.DataFrame:
     """The columns of the check's table a person reads: where, what, how to fix it."""
     entry = [
-        f"[[{s}]] {int(r)}"
-        if isinstance(s, str) and pd.notna(r)
-        else (s if isinstance(s, str) else "")
+        (f"[[{s}]]" + (f" {int(r)}" if pd.notna(r) else "")) if isinstance(s, str) and s else ""
         for s, r in zip(rows["section"], rows["row"], strict=True)
     ]
     shown = pd.DataFrame(
