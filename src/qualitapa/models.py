@@ -695,6 +695,16 @@ class Organization:
         return out
 
 
+def _to_class_labels(value: object) -> dict[str, Text]:
+    """``{class: label}`` with each label a :class:`Text` (a table of tables in TOML)."""
+    if not isinstance(value, Mapping):
+        raise DefinitionError(
+            f"class_labels is a table of class name -> label, not {type(value).__name__}",
+            field="class_labels",
+        )
+    return {str(k): to_text(v) for k, v in value.items()}
+
+
 @attrs.frozen
 class PeerGroup:
     """A grouping of organizations for benchmarking among peers.
@@ -717,13 +727,21 @@ class PeerGroup:
         class); instead of ``members``.
     labels
         The names of the population classes, one more than ``breaks``.
+    class_labels
+        What a reader sees for each class (of ``labels`` or ``members``): the
+        class name -> its label in Italian and other languages, as the other
+        labels (``class_labels = { medium = { it = "città medie", de =
+        "mittelgroße Städte" } }``). A class without one is shown by its name.
 
     Examples
     --------
     >>> pg = PeerGroup("size", Text("Classe demografica", "Population class"),
-    ...                breaks=(100_000, 250_000), labels=("small", "medium", "large"))
+    ...                breaks=(100_000, 250_000), labels=("small", "medium", "large"),
+    ...                class_labels={"small": {"it": "piccoli", "de": "kleine"}})
     >>> pg.assign({"a": 90_000, "b": 250_000, "c": 1_300_000})
     {'a': 'small', 'b': 'medium', 'c': 'large'}
+    >>> pg.class_label("small").get("de"), pg.class_label("large").get("de")
+    ('kleine', 'large')
     """
 
     id: str = attrs.field(validator=check_id)
@@ -731,8 +749,17 @@ class PeerGroup:
     members: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
     breaks: tuple[float, ...] = attrs.field(default=(), converter=tuple)
     labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    class_labels: Mapping[str, Text] = attrs.field(factory=dict, converter=_to_class_labels)
 
     def __attrs_post_init__(self) -> None:
+        classes = set(self.labels) | set(self.members.values())
+        if unknown := sorted(set(self.class_labels) - classes):
+            raise DefinitionError(
+                f"class_labels names classes the peer group does not have: {unknown}; "
+                f"its classes are {sorted(classes)}",
+                item=self.id,
+                field="class_labels",
+            )
         if bool(self.members) == bool(self.breaks):
             raise DefinitionError(
                 "a peer group has either 'members' or population 'breaks'", item=self.id
@@ -746,6 +773,10 @@ class PeerGroup:
                     item=self.id,
                     field="labels",
                 )
+
+    def class_label(self, name: str) -> Text:
+        """The label of class ``name`` (its name as an Italian text when it has none)."""
+        return self.class_labels.get(name) or Text(name)
 
     def assign(self, populations: Mapping[str, float | None]) -> dict[str, str]:
         """Group label of each organization (population classes are right-closed)."""

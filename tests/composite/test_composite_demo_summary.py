@@ -15,6 +15,7 @@ from qualitapa.demo import DemoOptions, DemoResult, DemoState, select_profile
 from qualitapa.demo import _state as demo_state
 from qualitapa.demo import _steps_indicators as demo_steps
 from qualitapa.demo._summary import summary
+from qualitapa.i18n import translator
 from qualitapa.testing import isolated_plugins
 
 # runs the demo's indicator steps (200 uncertainty runs)
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 QCLUB = ["qclub", "registry", "nurseries", "libraries", "finance", "personnel", "modena"]
 LINE = re.compile(
-    r"^- (?P<comp>[\w.]+), (?P<runs>\d+) runs: first (?P<name>.+?) \(index (?P<value>[\d.]+); "
+    r"^- (?P<comp>.+?), (?P<runs>\d+) runs: first (?P<name>.+?) \(index (?P<value>[\d.]+); "
     r"median rank (?P<median>[\d.]+), 5th-95th percentile (?P<p05>[\d.]+)-(?P<p95>[\d.]+)\)"
     r"(?:; lowest median rank: (?P<lowest>.+))?$"
 )
@@ -52,11 +53,17 @@ def test_summary_names_the_first_by_index_value_with_its_median_rank(tmp_path):
     demo_steps.composites(run)
     lines = _section(summary(run))
     names = {o.id: o.name for o in run.catalog.organizations.values()}
-    assert len(lines) == len(run.catalog.composites) == 5
+    # the summary names a composite by its label (a reader never sees its id)
+    t = translator("en")
+    by_label = {t.text(c.label): c for c in run.catalog.composites.values()}
+    assert len(by_label) == len(lines) == len(run.catalog.composites) == 5
+    seen = set()
     for line in lines:
         m = LINE.match(line)
         assert m, line
-        comp = run.catalog.composites[m["comp"]]
+        assert m["comp"] not in run.catalog.composites, line
+        comp = by_label[m["comp"]]
+        seen.add(comp.id)
         # recomputed independently of the demo's tables: the composite of the latest year ...
         scores = cp.composite(run.values, comp, catalog=run.catalog, include_subindices=False)
         latest = scores[pd.to_numeric(scores["period"]) == run.period]
@@ -73,6 +80,7 @@ def test_summary_names_the_first_by_index_value_with_its_median_rank(tmp_path):
         assert float(m["p95"]) == pytest.approx(r.loc[top["organization"], "rank_p95"])
         lower = r["median_rank"].min() < r.loc[top["organization"], "median_rank"]
         assert (m["lowest"] is not None) == lower
+    assert seen == set(run.catalog.composites)
 
 
 def test_summary_says_both_when_the_median_rank_first_differs(tmp_path):

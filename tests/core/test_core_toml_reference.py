@@ -107,9 +107,18 @@ _RECURSION = re.compile(r"(\w+\[\])(?:\.\1)+")
 
 
 def _is_data(documented: Mapping[str, str], key: str) -> bool:
-    """A key inside a text (language codes) or a table of values (ids): data, not a key."""
-    parent = key.rpartition(".")[0].removesuffix("[]")
-    return documented.get(parent, "").startswith(("text", "table of", "array of texts"))
+    """A key inside a text (language codes) or a table of values (ids): data, not a key.
+
+    At any depth: in a table of texts (``class_labels.medium.de``) the class and the
+    language are both data.
+    """
+    parts = key.split(".")
+    return any(
+        documented.get(".".join(parts[:i]).removesuffix("[]"), "").startswith(
+            ("text", "table of", "array of texts")
+        )
+        for i in range(1, len(parts))
+    )
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(PLUGINS_DIR)))

@@ -48,7 +48,7 @@ def test_header_counts(demo, summary):
     out, _, _ = demo
     values = _read(out, "indicator_values.csv")
     expected = (
-        f"Scala: qclub; enti: {values['organization'].nunique()}; "
+        f"Scala: Q-Club; enti: {values['organization'].nunique()}; "
         f"indicatori: {values['indicator'].nunique()}; periodi: {values['period'].nunique()}."
     )
     assert expected in summary
@@ -81,7 +81,10 @@ def test_best_performers(demo, summary):
     period = int(values["period"].max())
     peer = catalog.peer_groups["qclub.size"].assign(catalog.populations())
     lines = _section(summary, "Migliori risultati")
-    assert "del suo gruppo di confronto (qclub.size: medium, metropolitan)" in lines[0]
+    assert (
+        "del suo gruppo di confronto (Classe demografica: città fino a 500.000 abitanti, "
+        "città con più di 500.000 abitanti)" in lines[0]
+    )
     assert "almeno 3 città" in lines[0]
     said = {m[1]: int(m[2]) for line in lines[1:] if (m := re.match(r"- (.+): (\d+)$", line))}
     assert said == _best_counts(values, catalog, period, peer)
@@ -140,7 +143,17 @@ def test_charters_plan_and_notes(demo, summary):
     assert f"Azioni candidate: {len(plan)}," in summary
     values = _read(out, "indicator_values.csv")
     missing = values["status"].value_counts()
-    reasons = ", ".join(f"{k} {n}" for k, n in missing.items() if k != "ok")
+    # each status as a sentence, never its code (issue 15)
+    sentence = {
+        "missing_variable": "dato non disponibile",
+        "zero_denominator": "dato non disponibile: il denominatore della formula è zero",
+        "invalid_input": "dato non disponibile: un dato di partenza non è valido",
+        "not_finite": "dato non disponibile: il calcolo non dà un numero finito",
+    }
+    reasons = "; ".join(
+        f"{sentence[k]} ({n:,})".replace(",", ".") for k, n in missing.items() if k != "ok"
+    )
+    assert not any(code in summary for code in sentence)
     if reasons:
         assert (
             f"valori degli indicatori senza numero, per motivo (colonna status): {reasons}"

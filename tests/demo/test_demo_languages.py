@@ -74,3 +74,21 @@ def test_a_malformed_language_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path), "--lang", "deutsch!"])
     assert result.exit_code == 2
     assert "--lang" in result.output
+
+
+def test_german_summary_names_things_by_label_and_words_statuses(german):
+    from qualitapa.catalog import Catalog
+
+    summary = (german / "summary.md").read_text(encoding="utf-8")
+    with isolated_plugins(PLUGINS):
+        catalog = Catalog.build()
+    ids = {*catalog.composites, *catalog.peer_groups, *catalog.instruments, *catalog.datasets,
+           *catalog.indicators, *catalog.services, "qclub"}  # fmt: skip
+    codes = {"missing_variable", "zero_denominator", "invalid_input", "not_finite", "ok"}
+    classes = {c for g in catalog.peer_groups.values() for c in (*g.labels, *g.members.values())}
+    found = sorted(w for w in ids | codes | classes if _words(summary, w))
+    assert not found, found
+    italian = {w: n for w in ITALIAN if (n := len(_words(summary, w)))}
+    assert not italian, italian
+    assert "Bozen" in summary
+    assert "Wert nicht verfügbar" in summary  # the status, worded

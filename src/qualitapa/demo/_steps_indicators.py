@@ -6,6 +6,7 @@ import pandas as pd
 
 from qualitapa.demo._state import DemoState
 from qualitapa.i18n import translator
+from qualitapa.reporting._words import status_text
 
 
 def indicators(state: DemoState) -> None:
@@ -52,7 +53,11 @@ def indicators(state: DemoState) -> None:
         result.notes.append(
             t(
                 "valori degli indicatori senza numero, per motivo (colonna status): {reasons}",
-                reasons=", ".join(f"{k} {v}" for k, v in counts.items()),
+                # each status as the reports word it (a sentence, never the code)
+                reasons="; ".join(
+                    f"{status_text(t, str(k), [])} ({t.number(v, digits=0)})"
+                    for k, v in counts.items()
+                ),
             )
         )
 

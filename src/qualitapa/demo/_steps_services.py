@@ -35,7 +35,7 @@ def surveys(state: DemoState) -> None:
             t(
                 "indagine {survey}: {responses} risposte, {valid} valide, problemi segnalati "
                 "in survey_problems.csv: {problems}",
-                survey=inst.id,
+                survey=t.text(inst.label),
                 responses=len(raw),
                 valid=len(clean),
                 problems=len(checked.problems),
@@ -130,7 +130,7 @@ def complaints(state: DemoState) -> None:
             # history: reopenings, suspensions and forwards count in the KPIs
             report = register.import_csv(ds.path, events=ev.path if ev else None)
             t = translator(state.options.lang)
-            counts = {"dataset": ds.id, "imported": report.imported,
+            counts = {"dataset": t.text(ds.label), "imported": report.imported,
                       "problems": len(report.problems)}  # fmt: skip
             result.notes.append(
                 t("reclami {dataset}: {imported} importati con la loro intera storia, "

@@ -41,7 +41,7 @@ def _header(state: DemoState) -> list[str]:
           "città reale."),
         "",
         t("Scala: {scale}; enti: {organizations}; indicatori: {indicators}; periodi: {periods}.",
-          scale=profile.id if scale == "cities" else t("nazionale"),
+          scale=t.text(profile.label) if scale == "cities" else t("nazionale"),
           organizations=values["organization"].nunique(),
           indicators=values["indicator"].nunique(), periods=values["period"].nunique()),
         "",
@@ -68,8 +68,11 @@ def _best_performers(state: DemoState) -> list[str]:
             "Indicatori su cui ogni città ha il miglior risultato del suo gruppo di "
             "confronto ({peer}: {labels}) nel {period} (confronti di almeno {n} città "
             "con un valore; gli indicatori locali non sono mai in graduatoria):",
-            peer=peer,
-            labels=", ".join(group.labels),
+            peer=t.text(group.label),
+            labels=", ".join(
+                t.text(group.class_label(c))
+                for c in dict.fromkeys((*group.labels, *group.members.values()))
+            ),
             period=period,
             n=MIN_COMPARED,
         )
@@ -85,7 +88,10 @@ def _best_performers(state: DemoState) -> list[str]:
 
 
 def _composite_line(t: Translator, comp: str, part: pd.DataFrame, names: dict[str, str]) -> str:
-    """First by index value with its median rank; the lowest median rank when it differs."""
+    """First by index value with its median rank; the lowest median rank when it differs.
+
+    ``comp`` is the composite as the reader knows it: its label, not its id.
+    """
     firsts = part[part["rank"] == 1]
     said = f" {t('e')} ".join(
         t("{name} (indice {value}; posizione mediana {median}, 5°-95° percentile "
@@ -102,6 +108,12 @@ def _composite_line(t: Translator, comp: str, part: pd.DataFrame, names: dict[st
         line += t("; posizione mediana più bassa: {names}", names=f" {t('e')} ".join(
             f"{names.get(o, o)} ({_g(t, best)})" for o in lowest))  # fmt: skip
     return line
+
+
+def _composite_name(state: DemoState, t: Translator, comp: str) -> str:
+    """A composite index by its label in ``t``'s language (its id only if it has no definition)."""
+    definition = state.catalog.composites.get(comp)
+    return comp if definition is None else t.text(definition.label)
 
 
 def _composites(state: DemoState) -> list[str]:
@@ -121,7 +133,7 @@ def _composites(state: DemoState) -> list[str]:
         "",
     ]  # fmt: skip
     lines += [
-        _composite_line(t, str(comp), part, names)
+        _composite_line(t, _composite_name(state, t, str(comp)), part, names)
         for comp, part in ranks.groupby("composite", sort=True)
     ]
     return [*lines, ""]
