@@ -107,3 +107,39 @@ def test_model_table() -> None:
     assert table.loc[table.subcriterion == "4.3", "criterion_title"].item() == (
         "Partnerships and resources"
     )
+
+
+def test_every_criterion_and_subcriterion_has_a_german_title():
+    model = caf_model()
+    items = [*model.criteria, *model.subcriteria]
+    assert len(items) == 9 + 28
+    for item in items:
+        assert "de" in item.title.languages, item.id
+        assert item.title.de, item.id
+        assert item.title.de != item.title.it, item.id
+
+
+def test_a_german_caf_section_shows_no_italian_title():
+    import html
+    import re
+
+    import numpy as np
+
+    from qualitapa.caf import caf_scores
+    from qualitapa.reporting import ReportInputs, render_report
+
+    model = caf_model()
+    sub = model.to_frame()[["subcriterion"]]
+    sub["final_score"] = np.linspace(35, 75, len(sub))
+    page = render_report(ReportInputs(period=2024, caf=caf_scores(sub), charts=False, lang="de"))
+    section = re.search(r'<section id="caf".*?</section>', page, flags=re.S)
+    assert section is not None
+    text = html.unescape(re.sub(r"<[^>]+>", " ", section[0]))
+    text = re.sub(r"\s+", " ", text)
+    items = [*model.criteria, *model.subcriteria]
+    italian = [
+        i.title.it for i in items if re.search(rf"(?<!\w){re.escape(i.title.it)}(?!\w)", text)
+    ]
+    assert not italian, italian
+    # and the German titles are there instead (each criterion at least)
+    assert all(c.title.de in text for c in model.criteria), text[:500]

@@ -186,7 +186,7 @@ def caf_scores(consolidated: pd.DataFrame, *, column: str = "final_score") -> pd
     -------
     DataFrame
         Columns ``level`` (``criterion``, ``enablers``, ``results``,
-        ``total``), ``id``, ``title_it``, ``title_en``, ``score`` (0-100),
+        ``total``), ``id``, ``title_it``, ``title_en``, ``title_de``, ``score`` (0-100),
         ``points``, ``max_points``, ``n_subcriteria``, ``n_scored``.
 
     Examples
@@ -214,14 +214,15 @@ def caf_scores(consolidated: pd.DataFrame, *, column: str = "final_score") -> pd
     crit.insert(0, "level", "criterion")
     crit["title_it"] = crit["id"].map(lambda i: titles[i].it)
     crit["title_en"] = crit["id"].map(lambda i: titles[i].get("en"))
+    crit["title_de"] = crit["id"].map(lambda i: titles[i].get("de"))
     crit["points"] = crit["score"]
     crit["max_points"] = 100
     crit["_kind"] = crit["id"].map(kinds)
     summary = []
-    for level, mask, it, en in (
-        ("enablers", crit["_kind"] == "enablers", "Fattori abilitanti", "Enablers"),
-        ("results", crit["_kind"] == "results", "Risultati", "Results"),
-        ("total", pd.Series(True, index=crit.index), "Totale", "Total"),
+    for level, mask, it, en, de in (
+        ("enablers", crit["_kind"] == "enablers", "Fattori abilitanti", "Enablers", "Befähiger"),
+        ("results", crit["_kind"] == "results", "Risultati", "Results", "Ergebnisse"),
+        ("total", pd.Series(True, index=crit.index), "Totale", "Total", "Gesamt"),
     ):
         part = crit.loc[mask]
         summary.append(
@@ -230,6 +231,7 @@ def caf_scores(consolidated: pd.DataFrame, *, column: str = "final_score") -> pd
                 "id": level,
                 "title_it": it,
                 "title_en": en,
+                "title_de": de,
                 "score": part["score"].mean(),
                 "points": part["score"].sum(min_count=1),
                 "max_points": 100 * len(part),
@@ -237,7 +239,7 @@ def caf_scores(consolidated: pd.DataFrame, *, column: str = "final_score") -> pd
                 "n_scored": int(part["n_scored"].sum()),
             }
         )
-    columns = ["level", "id", "title_it", "title_en", "score", "points", "max_points",
+    columns = ["level", "id", "title_it", "title_en", "title_de", "score", "points", "max_points",
                "n_subcriteria", "n_scored"]  # fmt: skip
     return pd.concat([crit[columns], pd.DataFrame(summary, columns=columns)], ignore_index=True)
 

@@ -295,6 +295,70 @@ _CRITERIA: tuple[tuple[str, str, str, CriterionKind, tuple[tuple[str, str], ...]
     )),
 )  # fmt: skip
 
+#: German titles of the criteria ("Themenfelder") and sub-criteria ("Kriterien"), by id.
+#: Criterion 1 and its sub-criteria 1.1-1.4 follow the official German text word for
+#: word: "CAF 2020 - deutsch", KDZ Zentrum für Verwaltungsforschung / CAF-Zentrum
+#: Österreich (issuu.com/kdz_austria/docs/caf_2020_deutsch__pdf__barrierefrei_, p. 18,
+#: "Themenfeld 1: Führung"). The other titles could not be consulted: they are faithful
+#: translations made for qualitapa from the English guideline, NOT the official text, in
+#: the official text's terms (Themenfeld, Beschäftigte, Interessengruppen); check them
+#: against the German CAF 2020 before publishing a self-assessment.
+_GERMAN: dict[str, str] = {
+    "1": "Führung",
+    "1.1": "Mission, Vision und Werte entwickeln, um der Organisation die strategische "
+    "Ausrichtung vorzugeben",
+    "1.2": "Die Organisation, ihre Leistungsfähigkeit und ihre kontinuierliche Verbesserung "
+    "steuern",
+    "1.3": "Die Beschäftigten der Organisation inspirieren, motivieren und unterstützen und "
+    "eine Vorbildfunktion ausüben",
+    "1.4": "Angemessene Beziehungen zur Politik und zu anderen Interessengruppen pflegen",
+    "2": "Strategie und Planung",
+    "2.1": "Die Bedürfnisse und Erwartungen der Interessengruppen, das externe Umfeld und "
+    "die relevanten Managementinformationen ermitteln",
+    "2.2": "Strategien und Pläne auf der Grundlage der gesammelten Informationen entwickeln",
+    "2.3": "Strategien und Pläne kommunizieren, umsetzen und überprüfen",
+    "2.4": "Veränderungen und Innovationen steuern, um die Agilität und Resilienz der "
+    "Organisation sicherzustellen",
+    "3": "Personal",
+    "3.1": "Das Personal im Einklang mit der Strategie der Organisation steuern und "
+    "weiterentwickeln",
+    "3.2": "Die Kompetenzen der Beschäftigten entwickeln und steuern",
+    "3.3": "Die Beschäftigten einbeziehen, ihnen Verantwortung übertragen und ihr "
+    "Wohlbefinden fördern",
+    "4": "Partnerschaften und Ressourcen",
+    "4.1": "Partnerschaften mit relevanten Organisationen entwickeln und pflegen",
+    "4.2": "Mit Bürgerinnen und Bürgern und Organisationen der Zivilgesellschaft zusammenarbeiten",
+    "4.3": "Finanzen steuern",
+    "4.4": "Informationen und Wissen steuern",
+    "4.5": "Technologie steuern",
+    "4.6": "Infrastruktur steuern",
+    "5": "Prozesse",
+    "5.1": "Prozesse gestalten und steuern, um den Nutzen für Bürgerinnen und Bürger sowie "
+    "Kundinnen und Kunden zu erhöhen",
+    "5.2": "Produkte und Dienstleistungen für Kundinnen und Kunden, Bürgerinnen und Bürger, "
+    "Interessengruppen und die Gesellschaft erbringen",
+    "5.3": "Prozesse innerhalb der Organisation und mit anderen relevanten Organisationen "
+    "koordinieren",
+    "6": "Bürger- und kundenbezogene Ergebnisse",
+    "6.1": "Wahrnehmungsmessungen",
+    "6.2": "Leistungsmessungen",
+    "7": "Mitarbeiterbezogene Ergebnisse",
+    "7.1": "Wahrnehmungsmessungen",
+    "7.2": "Leistungsmessungen",
+    "8": "Ergebnisse sozialer Verantwortung",
+    "8.1": "Wahrnehmungsmessungen",
+    "8.2": "Leistungsmessungen",
+    "9": "Schlüsselergebnisse der Leistung",
+    "9.1": "Externe Ergebnisse: Output und öffentlicher Nutzen",
+    "9.2": "Interne Ergebnisse: Grad der Effizienz",
+}
+
+
+def _titled(key: str, it: str, en: str) -> Text:
+    """The title of criterion or sub-criterion ``key`` in Italian, English and German."""
+    return Text(it, en, _GERMAN[key])
+
+
 _SCALE = ((0, 10), (11, 30), (31, 50), (51, 70), (71, 90), (91, 100))
 
 
@@ -398,10 +462,10 @@ def _build() -> CafModel:
     criteria = tuple(
         Criterion(
             cid,
-            _t(it, en),
+            _titled(cid, it, en),
             kind,
             tuple(
-                SubCriterion(f"{cid}.{n}", cid, _t(s_it, s_en))
+                SubCriterion(f"{cid}.{n}", cid, _titled(f"{cid}.{n}", s_it, s_en))
                 for n, (s_it, s_en) in enumerate(subs, start=1)
             ),
         )
