@@ -145,7 +145,7 @@ def test_charters_plan_and_notes(demo, summary):
     missing = values["status"].value_counts()
     # each status as a sentence, never its code (issue 15)
     sentence = {
-        "missing_variable": "dato non disponibile",
+        "missing_variable": "dato non disponibile: manca una variabile della formula",
         "zero_denominator": "dato non disponibile: il denominatore della formula è zero",
         "invalid_input": "dato non disponibile: un dato di partenza non è valido",
         "not_finite": "dato non disponibile: il calcolo non dà un numero finito",

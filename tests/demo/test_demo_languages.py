@@ -91,4 +91,4 @@ def test_german_summary_names_things_by_label_and_words_statuses(german):
     italian = {w: n for w in ITALIAN if (n := len(_words(summary, w)))}
     assert not italian, italian
     assert "Bozen" in summary
-    assert "Wert nicht verfügbar" in summary  # the status, worded
+    assert "Wert nicht verfügbar: Eine Variable der Formel fehlt" in summary  # worded

@@ -81,6 +81,7 @@ def status_text(t: Any, status: str, variables: list[str]) -> str:
         if variables:
             return str(t(_("dato non disponibile: manca una delle variabili {variables}"),
                          variables=", ".join(variables)))  # fmt: skip
+        return str(t(_("dato non disponibile: manca una variabile della formula")))
     msgid = _STATUS.get(status, _("dato non disponibile"))
     return str(t(msgid))
 
