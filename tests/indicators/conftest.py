@@ -78,6 +78,10 @@ label = { it = "Classe demografica", en = "Population class" }
 breaks = [10000]
 labels = ["small", "large"]
 
+[peer_groups.class_labels]
+small = { it = "comuni piccoli", de = "kleine Gemeinden" }
+large = { it = "comuni grandi", en = "large municipalities", de = "große Gemeinden" }
+
 [[indicators]]
 id = "registry.certificates_per_fte"
 label = { it = "Certificati per addetto", en = "Certificates per FTE" }

@@ -159,6 +159,18 @@ def test_benchmark_csv_from_values_and_peer_groups(tmp_path: Path, registry_toml
     assert by_org.loc["b", "comparison"] == "all_equal"
     assert by_org.loc["d", "best_performers"] == "d"
     assert by_org.loc["a", "peer_group"] == "small"
+    # the table for people names each class by its label, in --lang (CSV keeps the class)
+    for lang, small, large in (("it", "comuni piccoli", "comuni grandi"),
+                               ("de", "kleine Gemeinden", "große Gemeinden")):  # fmt: skip
+        code, out, err = _run(
+            "benchmark", str(values), "-d", str(registry_toml), "--peer-group", "size",
+            "--min-compared", "2", "--lang", lang,
+        )  # fmt: skip
+        assert code == 0, err
+        assert small in out
+        assert large in out
+        assert " small " not in out
+        assert " large " not in out
 
 
 def test_trends_and_targets_commands(tmp_path: Path, registry_toml: Path) -> None:

@@ -387,7 +387,10 @@ def benchmark_command(
     table = result[[*keys, "rank", "organization", "value", "percentile", "quartile",
                     "gap_to_best", "gap_to_median", "n", "comparison"]].copy()  # fmt: skip
     table.insert(0, "best", result["is_best"].map({True: "*", False: ""}))
-    table = label_columns(table, catalog, lang)
     t = translator(lang)
+    if peer_group is not None:  # each class by its label, not its name
+        group = catalog.peer_groups[peer_group]
+        table["peer_group"] = table["peer_group"].map(lambda c: t.text(group.class_label(str(c))))
+    table = label_columns(table, catalog, lang)
     title = t("Confronto tra enti (* = migliore)")
     emit(table.round(3), "table", output, title=title, lang=lang)
