@@ -169,7 +169,9 @@ def test_demo_rerun_refuses_changed_outputs_and_force_replaces_only_listed_files
     assert snapshot(out) == before
     forced = demo(out, "--force")
     assert forced.exit_code == 0, forced.output
-    assert (out / "summary.md").read_text().startswith("# qualitapa demo")
+    assert (
+        (out / "summary.md").read_text().startswith("# Demo di qualitapa")
+    )  # rewritten, in Italian by default
     assert (out / "opendata" / "extra.csv").read_text() == "x\n1\n"
 
 
