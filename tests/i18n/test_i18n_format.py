@@ -168,20 +168,24 @@ def test_a_datetime_is_written_as_its_day():
 @pytest.mark.parametrize(
     ("lang", "n", "expected"),
     [
-        ("it", 0, "0 enti"),  # Italian: 0 takes the plural
-        ("it", 1, "1 ente"),
-        ("it", 2, "2 enti"),
-        ("it", 1_000_000, "1.000.000 enti"),  # CLDR "many": the catalog has the plural there
-        ("en", 1, "1 organization"),
-        ("en", 0, "0 organizations"),
-        ("en", 1234, "1,234 organizations"),
-        ("de", 1, "1 Körperschaft"),
-        ("de", 2, "2 Körperschaften"),
-        ("fr", 0, "0 enti"),  # no French catalog: Italian, with Italian plural rules
+        ("it", 0, "Risposta entro 0 giorni"),  # Italian: 0 takes the plural
+        ("it", 1, "Risposta entro 1 giorno"),
+        ("it", 2, "Risposta entro 2 giorni"),
+        # CLDR "many": the catalog has the plural there
+        ("it", 1_000_000, "Risposta entro 1.000.000 giorni"),
+        ("en", 1, "Reply within 1 day"),
+        ("en", 0, "Reply within 0 days"),
+        ("en", 1234, "Reply within 1,234 days"),
+        ("de", 1, "Antwort innerhalb von 1 Tag"),
+        ("de", 2, "Antwort innerhalb von 2 Tagen"),
+        # no French catalog: Italian, with Italian plural rules
+        ("fr", 0, "Risposta entro 0 giorni"),
     ],
 )
 def test_plural_forms(lang, n, expected):
-    assert translator(lang).plural("{n} ente", "{n} enti", n) == expected
+    # a plural message of the catalogs (the charter's answer deadline)
+    singular, plural = "Risposta entro {n} giorno", "Risposta entro {n} giorni"
+    assert translator(lang).plural(singular, plural, n) == expected
 
 
 def test_plural_takes_whole_numbers_only():

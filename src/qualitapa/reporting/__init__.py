@@ -29,9 +29,9 @@ from qualitapa.i18n import LANGUAGES
 from qualitapa.reporting._charts import ImageFormat
 from qualitapa.reporting._context import ReportContext
 from qualitapa.reporting._excel import EXCEL_MAX_ROWS, sheet_names, write_excel
+from qualitapa.reporting._format import format_number
 from qualitapa.reporting._html import render_report, report_sections, write_report
 from qualitapa.reporting._inputs import SECTIONS, ReportInputs
-from qualitapa.reporting._labels import format_number
 from qualitapa.reporting._opendata import (
     LICENCES,
     PROBLEM_COLUMNS,

@@ -202,8 +202,8 @@ def _summary(ctx: ReportContext, v: IndicatorView) -> str:
         return str(t(_("Nel {period} solo {name} ha un valore: {value}."), period=ctx.period,
                      name=ctx.name(only["organization"]),
                      value=ctx.quantity(only["value"], unit)))  # fmt: skip
-    text = str(t.plural(_("Nel {period} {n} ente ha un valore; mediana {median}."),
-                        _("Nel {period} {n} enti hanno un valore; mediana {median}."), v.n,
+    text = str(t.plural("Nel {period} {n} ente ha un valore; mediana {median}.",
+                        "Nel {period} {n} enti hanno un valore; mediana {median}.", v.n,
                         period=ctx.period, median=ctx.quantity(v.median, unit)))  # fmt: skip
     names, best_value = best(ctx, v)
     if names:

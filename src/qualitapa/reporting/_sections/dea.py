@@ -54,8 +54,8 @@ def _chart(ctx: ReportContext, sub: pd.DataFrame, org: str, eff: str,
         efficient &= (status == "efficient").to_numpy()
     median = float(np.nanmedian(values)) if np.isfinite(values).any() else np.nan
     title = str(t(_("Efficienza (DEA)")))
-    description = str(t.plural(_("{n} ente su {total} è sulla frontiera efficiente."),
-                               _("{n} enti su {total} sono sulla frontiera efficiente."),
+    description = str(t.plural("{n} ente su {total} è sulla frontiera efficiente.",
+                               "{n} enti su {total} sono sulla frontiera efficiente.",
                                int(efficient.sum()), total=len(sub)))  # fmt: skip
     mine = sub.loc[sub[org].astype(str) == ctx.highlight]
     if len(mine):
