@@ -6,7 +6,7 @@ import pandas as pd
 
 from qualitapa.demo._state import DemoState
 from qualitapa.i18n import translator
-from qualitapa.reporting._words import status_text
+from qualitapa.reporting import status_text
 
 
 def indicators(state: DemoState) -> None:

@@ -51,6 +51,7 @@ from qualitapa.reporting._tables import (
     read_results,
 )
 from qualitapa.reporting._words import WORDS as CODE_WORDS
+from qualitapa.reporting._words import status_text
 
 __all__ = [
     "CODE_WORDS",
@@ -80,6 +81,7 @@ __all__ = [
     "report_sections",
     "resource_name",
     "sheet_names",
+    "status_text",
     "validate_datapackage",
     "write_datapackage",
     "write_excel",

@@ -73,7 +73,25 @@ def word(t: Any, code: Any) -> str:
 
 
 def status_text(t: Any, status: str, variables: list[str]) -> str:
-    """Why a value is missing, as a sentence (``variables``: labels of the formula's variables)."""
+    """Why an indicator value is missing, as a sentence in the translator's language.
+
+    Parameters
+    ----------
+    t
+        A :class:`~qualitapa.i18n.Translator`.
+    status
+        The ``status`` of a computed value (``missing_variable``, ``zero_denominator``...).
+    variables
+        Labels of the formula's variables (named when the status is ``missing_variable``).
+
+    Examples
+    --------
+    >>> from qualitapa.i18n import translator
+    >>> status_text(translator("it"), "missing_variable", ["Addetti"])
+    'dato non disponibile: manca la variabile Addetti'
+    >>> status_text(translator("de"), "missing_variable", [])
+    'Wert nicht verfügbar: Eine Variable der Formel fehlt'
+    """
     if status == "missing_variable":
         if len(variables) == 1:
             return str(t(_("dato non disponibile: manca la variabile {variable}"),
