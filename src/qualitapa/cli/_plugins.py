@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import importlib.metadata
+import json
 import re
 import string
+import sys
 import warnings
 from importlib.resources import files
 from pathlib import Path
@@ -22,7 +26,7 @@ from qualitapa.cli._options import (
 )
 from qualitapa.declarative import TomlPlugin
 from qualitapa.errors import DefinitionError, PluginWarning
-from qualitapa.plugins import entry_point_names
+from qualitapa.plugins import ENTRY_POINT_GROUP, entry_point_names
 
 #: The plugin name of the files ``plugin check -d`` checks.
 _FILES = "definitions"
@@ -75,14 +79,20 @@ def plugin_group() -> None:
     """Write and check plugins."""
 
 
-def _render_template(name: str) -> dict[str, str]:
+def _render_template(name: str, *, extra: dict[str, str] | None = None) -> dict[str, str]:
     module = "qualitapa_" + name.replace("-", "_")
-    mapping = {
+    title = name.replace("-", " ").title()
+    mapping: dict[str, str] = {
         "name": name,
         "module": module,
         "dist": f"qualitapa-{name}",
-        "title": name.replace("-", " ").title(),
+        "title": title,
+        "dependencies": '"qualitapa"',
+        "organization": f'name = "{title}"\npopulation = 100000\nprovince = "MO"',
+        "installed": "",
+        "org_checks": "",
     }
+    mapping.update(extra or {})
     root = files("qualitapa.cli") / "_templates" / "plugin"
     out: dict[str, str] = {}
 
@@ -99,15 +109,171 @@ def _render_template(name: str) -> dict[str, str]:
     return out
 
 
+def _toml_string(text: str) -> str:
+    """``text`` as a TOML basic string (JSON escapes are valid TOML escapes)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _municipalities() -> pd.DataFrame | None:
+    """The reference table of Italian municipalities an installed plugin ships, if any."""
+    catalog = _catalog_listing_broken()
+    found = [d for d in catalog.datasets.values() if d.kind == "municipalities"]
+    if not found:
+        return None
+    return pd.read_csv(found[0].path, dtype=str, keep_default_na=False)
+
+
+def _find_municipality(code: str | None, city: str | None) -> dict[str, str] | None:
+    """The row of the municipality with ISTAT ``code`` or name ``city`` (Italian or other).
+
+    None when no list of municipalities is installed and only a name is given
+    (the name is then used as it is).
+    """
+    table = _municipalities()
+    if table is None:
+        if code:
+            raise DefinitionError(
+                "no list of municipalities is installed to look the code up; install "
+                "the qualitapa-italy plugin, or give --name and --province instead",
+                item=code,
+                field="istat-code",
+            )
+        return None
+    if code:
+        if not code.isdigit() or len(code) > 6:
+            raise DefinitionError("an ISTAT code has up to 6 digits, e.g. 021008", item=code)
+        rows = table[table["code"] == code.zfill(6)]
+        if rows.empty:
+            near = difflib.get_close_matches(code.zfill(6), table["code"].tolist(), n=3)
+            hint = "; close codes: " + ", ".join(
+                f"{c} ({table.loc[table['code'] == c, 'name'].iloc[0]})" for c in near
+            )
+            raise DefinitionError(
+                "no Italian municipality has this ISTAT code" + (hint if near else ""),
+                item=code,
+            )
+        return {str(k): str(v) for k, v in rows.iloc[0].items()}
+    assert city is not None
+    wanted = city.strip().casefold()
+    same = (table["name"].str.casefold() == wanted) | (table["name_other"].str.casefold() == wanted)
+    rows = table[same]
+    if len(rows) > 1:
+        choices = ", ".join(f"{r.code} ({r.name}, {r.province})" for r in rows.itertuples())
+        raise DefinitionError(
+            f"several municipalities have this name: {choices}; give --istat-code",
+            item=city,
+        )
+    if rows.empty:
+        names = sorted(set(table["name"]) | set(table["name_other"]) - {""})
+        near = difflib.get_close_matches(city.strip(), names, n=3)
+        raise DefinitionError(
+            "no Italian municipality has this name"
+            + ("; did you mean " + ", ".join(map(repr, near)) + "?" if near else ""),
+            item=city,
+        )
+    return {str(k): str(v) for k, v in rows.iloc[0].items()}
+
+
+def _distributions(builds_on: tuple[str, ...]) -> list[str]:
+    """The distribution names of the installed plugins ``builds_on``."""
+    dists: dict[str, str] = {}
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if ep.dist is not None:
+            dists.setdefault(ep.name, ep.dist.name)
+    out = []
+    for plugin in builds_on:
+        if plugin not in dists:
+            near = difflib.get_close_matches(plugin, list(dists), n=3)
+            raise DefinitionError(
+                "not an installed plugin"
+                + ("; did you mean " + ", ".join(map(repr, near)) + "?" if near else "")
+                + f"; installed plugins: {sorted(dists)}",
+                item=plugin,
+                field="builds-on",
+            )
+        out.append(dists[plugin])
+    return out
+
+
+def _city_fields(
+    title: str,
+    code: str | None,
+    city: str | None,
+    province: str | None,
+    builds_on: tuple[str, ...],
+) -> dict[str, str]:
+    """The template values for the city and the plugins it builds on (none: the defaults)."""
+    extra: dict[str, str] = {}
+    row = _find_municipality(code, city) if code or city else None
+    if row is not None:
+        lines = [f"name = {_toml_string(row['name'])}"]
+        if row["name_other"]:
+            label = {"it": row["name"], "en": row["name"], row["lang_other"]: row["name_other"]}
+            pairs = ", ".join(f"{k} = {_toml_string(v)}" for k, v in label.items())
+            lines.append(f"label = {{ {pairs} }}")
+        lines += [
+            "population = 100000  # replace with the resident population",
+            f"province = {_toml_string(province or row['province'])}",
+            f"region = {_toml_string(row['region'])}",
+            f"istat_code = {_toml_string(row['code'])}",
+        ]
+        extra["organization"] = "\n".join(lines)
+        extra["org_checks"] = (
+            f"\n    assert city.name == {row['name']!r}"
+            f"\n    assert city.istat_code == {row['code']!r}"
+        )
+    elif city or province:
+        extra["organization"] = (
+            f"name = {_toml_string(city or title)}\npopulation = 100000\n"
+            f"province = {_toml_string(province or 'MO')}"
+        )
+        extra["org_checks"] = f"\n    assert city.name == {city or title!r}"
+    if builds_on:
+        extra["dependencies"] = ", ".join(
+            _toml_string(d) for d in ["qualitapa", *_distributions(builds_on)]
+        )
+        extra["installed"] = f", installed={json.dumps(list(builds_on))}"
+    return extra
+
+
+def _interactive() -> bool:
+    """Whether to ask for missing values: only when standard input is a terminal."""
+    return sys.stdin.isatty()
+
+
 @plugin_group.command("new")
 @click.argument("name")
 @folder_option("--directory", "-d", default=Path("."), help="Where to create the plugin folder.")
-def plugin_new(name: str, directory: Path) -> None:
+@click.option("--istat-code", help="ISTAT code of the city (e.g. 021008); fills name and province.")
+@click.option("--name", "city", help="Name of the city, Italian or other language (e.g. Bozen).")
+@click.option("--province", help="Province abbreviation (e.g. BZ); default from the ISTAT list.")
+@click.option(
+    "--builds-on",
+    multiple=True,
+    metavar="PLUGIN",
+    help="An installed plugin this one builds on (repeatable); listed in its dependencies.",
+)
+def plugin_new(
+    name: str,
+    directory: Path,
+    istat_code: str | None,
+    city: str | None,
+    province: str | None,
+    builds_on: tuple[str, ...],
+) -> None:
     """Scaffold a plugin package NAME (e.g. demo-city) ready to install.
 
     Creates qualitapa-NAME/ with a pyproject declaring the entry point, a
     TOML definitions file, a README and a test. Install it with
     ``pip install -e qualitapa-NAME`` and ``qualitapa plugins`` lists it.
+
+    --istat-code or --name looks the city up in the list of Italian
+    municipalities (the qualitapa-italy plugin) and fills its name, its
+    label in the second language (e.g. Bozen), province, region and code.
+    --builds-on PLUGIN adds that plugin's distribution to the
+    dependencies and to the catalog the generated test checks against.
+    Missing values are asked for only when standard input is a terminal;
+    otherwise (scripts, CI) the defaults are used.
     """
     if len(name) > MAX_PLUGIN_NAME_LENGTH:
         raise DefinitionError(
@@ -122,7 +288,25 @@ def plugin_new(name: str, directory: Path) -> None:
     target = directory / f"qualitapa-{name}"
     if target.exists():
         raise DefinitionError(f"{target} already exists; choose another name or folder", item=name)
-    for rel, text in _render_template(name).items():
+    if _interactive():
+        if not (istat_code or city):
+            answer = click.prompt(
+                "ISTAT code or name of the city (empty: none)", default="", show_default=False
+            ).strip()
+            if answer.isdigit():
+                istat_code = answer
+            elif answer:
+                city = answer
+        if not builds_on:
+            answer = click.prompt(
+                "Installed plugins it builds on, comma-separated (empty: none)",
+                default="",
+                show_default=False,
+            )
+            builds_on = tuple(p.strip() for p in answer.split(",") if p.strip())
+    title = name.replace("-", " ").title()
+    extra = _city_fields(title, istat_code, city, province, builds_on)
+    for rel, text in _render_template(name, extra=extra).items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
