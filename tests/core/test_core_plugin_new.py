@@ -158,3 +158,16 @@ def test_prompts_only_on_a_terminal(tmp_path, monkeypatch):
     assert _definitions(root)["organizations"][0]["name"] == "Bolzano"
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     assert project["dependencies"] == ["qualitapa", "qualitapa-registry"]
+
+
+def test_without_the_list_a_name_is_used_as_given_and_a_code_is_refused(tmp_path, monkeypatch):
+    with isolated_plugins([]):
+        result = _new(tmp_path, "town", "--name", "Borgo Nuovo", "--province", "TN")
+        refused = _new(tmp_path, "coded", "--istat-code", "021008")
+    assert result.exit_code == 0, result.output
+    (city,) = _definitions(tmp_path / "qualitapa-town")["organizations"]
+    assert (city["name"], city["province"]) == ("Borgo Nuovo", "TN")
+    _run_generated_test(tmp_path / "qualitapa-town", monkeypatch)
+    assert refused.exit_code == 1
+    assert "021008" in refused.output
+    assert "install the qualitapa-italy plugin" in refused.output
