@@ -139,10 +139,11 @@ class Translator:
     >>> t = Translator("de")
     >>> t("Rapporto di benchmarking")
     'Benchmarking-Bericht'
-    >>> t("Nessun valore per il {period}", period=2024)
-    'Keine Werte für 2024'
-    >>> t.plural("{n} ente", "{n} enti", 1), t.plural("{n} ente", "{n} enti", 1234)
-    ('1 Körperschaft', '1.234 Körperschaften')
+    >>> t("in evidenza {name}", name="Bozen")
+    'hervorgehoben: Bozen'
+    >>> days = ("Risposta entro {n} giorno", "Risposta entro {n} giorni")
+    >>> t.plural(*days, 1), t.plural(*days, 1234)
+    ('Antwort innerhalb von 1 Tag', 'Antwort innerhalb von 1.234 Tagen')
     >>> t.number(1234.5, digits=1), t.percent(0.823, digits=1), t.signed(12.3, digits=1)
     ('1.234,5', '82,3\\xa0%', '+12,3')
     >>> import datetime
@@ -189,8 +190,8 @@ class Translator:
 
         Examples
         --------
-        >>> Translator("en").plural("{n} ente", "{n} enti", 2)
-        '2 organizations'
+        >>> Translator("en").plural("Risposta entro {n} giorno", "Risposta entro {n} giorni", 2)
+        'Reply within 2 days'
         """
         count = _decimal(n)
         if count is None or not count.is_finite() or count != count.to_integral_value():
