@@ -497,8 +497,9 @@ class QualityStandard:
         ``formula``).
     formula
         Instead of ``indicator``: the standard's own formula (indicators'
-        formula language) over indicator ids and raw variables (general standards) or the columns of the
-        delivery records (specific standards; e.g. ``waiting_minutes``).
+        formula language) over indicator ids and raw variables (general
+        standards) or the columns of the delivery records (specific standards;
+        e.g. ``waiting_minutes``).
     unit
         Unit of the measured value (e.g. ``"%"``, ``"days"``).
     scope
