@@ -21,8 +21,10 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import re
+import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -31,18 +33,21 @@ import attrs
 
 from qualitapa._languages import fallback_chain as _fallback_chain
 from qualitapa._languages import is_language as _is_language
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, UnknownItemError
 
 if TYPE_CHECKING:
-    from qualitapa.catalog import Catalog
+    from qualitapa.catalog import Catalog, Problem
 
 __all__ = [
     "COMPARATOR_ALIASES",
+    "DEFAULT_TIMEZONE",
     "ID_PATTERN",
     "MAX_ID_LENGTH",
     "Comparator",
+    "Contact",
     "Dataset",
     "Dimension",
+    "Office",
     "Organization",
     "PeerGroup",
     "Polarity",
@@ -55,6 +60,7 @@ __all__ = [
     "coerce_enum",
     "confined_path",
     "optional_enum",
+    "time_zone",
     "to_date",
     "to_optional_text",
     "to_organizations",
@@ -570,6 +576,337 @@ class Service:
         return from_mapping(cls, mapping, source=source, kind="service")
 
 
+#: The time zone of an organization that names none: Italy's.
+DEFAULT_TIMEZONE = "Europe/Rome"
+
+#: Zone names that are no place's time zone (the machine's own, a placeholder).
+_NOT_A_PLACE = frozenset({"localtime", "posixrules", "Factory"})
+
+#: An e-mail address: a local part, ``@`` and a domain with at least one dot.
+_EMAIL = re.compile(r"[^@\s]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
+#: A phone number as written: digits, spaces, ``+``, ``.``, ``/``, ``-``, brackets.
+_PHONE = re.compile(r"\+?[0-9()][0-9 ./()\-]*[0-9]")
+#: A web address: ``https://`` or ``http://`` and a host with at least one dot.
+_URL = re.compile(r"https?://[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+(:[0-9]+)?([/?#]\S*)?")
+
+
+def time_zone(value: object, *, item: str | None = None) -> zoneinfo.ZoneInfo:
+    """The :class:`zoneinfo.ZoneInfo` named ``value``, else a :class:`DefinitionError`.
+
+    The error names the field ``timezone`` (and ``item``) and suggests the
+    closest known zone (``"Europe/Roma"``: ``'Europe/Rome'``; ``"Berlin"``:
+    ``'Europe/Berlin'``). ``localtime`` is refused: it is the machine's zone,
+    not a place's.
+
+    Examples
+    --------
+    >>> time_zone("Europe/Rome")
+    zoneinfo.ZoneInfo(key='Europe/Rome')
+    >>> time_zone("Europe/Roma")
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DefinitionError: field 'timezone': ... did you mean 'Europe/Rome'?
+    """
+    if not isinstance(value, str):
+        raise DefinitionError(
+            f"a time zone is a name such as 'Europe/Rome', not {value!r}",
+            item=item,
+            field="timezone",
+        )
+    if value not in _NOT_A_PLACE:
+        try:
+            return zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    zones = zoneinfo.available_timezones() - _NOT_A_PLACE
+    if not zones:
+        hint = "no time zone database was found: install the 'tzdata' package"
+    else:
+        close = _closest_zones(value, zones)
+        hint = (
+            "did you mean " + " or ".join(repr(z) for z in close) + "?"
+            if close
+            else "write a time zone name such as 'Europe/Rome' (continent/city)"
+        )
+    raise DefinitionError(
+        f"{value!r} is not a known time zone; {hint}", item=item, field="timezone"
+    )
+
+
+def _closest_zones(value: str, zones: Iterable[str]) -> list[str]:
+    """The zones closest to ``value``: the same but for case, the same city, else similar."""
+    by_lower = {z.lower(): z for z in zones}
+    key = value.strip().lower().replace(" ", "_")
+    if key in by_lower:
+        return [by_lower[key]]
+    same_city = sorted(z for low, z in by_lower.items() if low.rsplit("/", 1)[-1] == key)
+    if same_city:
+        return same_city[:3]
+    return [by_lower[c] for c in difflib.get_close_matches(key, sorted(by_lower), n=1)]
+
+
+def _check_numbers(
+    instance: object, attribute: attrs.Attribute[Mapping[str, float]], value: Mapping[str, float]
+) -> None:
+    """attrs validator: every value of the mapping is a number (not a text, not a boolean)."""
+    item = getattr(instance, "id", None)
+    for key, number in value.items():
+        if not isinstance(key, str) or not key.strip():
+            raise DefinitionError(
+                f"attribute names are non-empty text, not {key!r}", item=item, field=attribute.name
+            )
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise DefinitionError(
+                f"attribute {key!r} must be a number, not {number!r}",
+                item=item,
+                field=f"{attribute.name}.{key}",
+            )
+
+
+def _check_italian_name(item: str, name: object, label: Text | None) -> None:
+    """A name is non-empty text, and a label's Italian text is the name."""
+    if not isinstance(name, str) or not name.strip():
+        raise DefinitionError(
+            f"the name must be non-empty text, not {name!r}", item=item, field="name"
+        )
+    if label is not None and label.it != name:
+        raise DefinitionError(
+            f"the Italian name is {name!r} but the label's 'it' is {label.it!r}: "
+            "give the same Italian name, or leave 'it' out of the label",
+            item=item,
+            field="label",
+        )
+
+
+def _name_in_label(mapping: Mapping[str, object]) -> dict[str, object]:
+    """``mapping`` with the Italian ``name`` put in a ``label`` table that leaves ``it`` out."""
+    data = dict(mapping)
+    label = data.get("label")
+    if isinstance(label, Mapping) and "it" not in label and isinstance(data.get("name"), str):
+        data["label"] = {"it": data["name"], **label}
+    return data
+
+
+@attrs.frozen
+class Office:
+    """An office of an organization: a branch registry office, a front desk, a URP.
+
+    Parameters
+    ----------
+    id
+        Stable id, unique within the organization; by convention
+        ``"<organization id>.<name>"`` (``"021008.gries"``).
+    name
+        Name in Italian (``"Sportello Gries"``).
+    label
+        Optional: the name in other languages (``{ de = "Bürgerschalter Gries" }``);
+        its Italian text is ``name`` (``it`` may be left out).
+    service
+        The id of the service the office delivers, if it delivers one:
+        ``"registry"`` for a branch registry office (*sportello anagrafico
+        decentrato*). Some plugin must define that service.
+    address
+        Postal address, in Italian and other languages (optional).
+    attributes
+        Numeric attributes of the office (e.g. ``counters = 3``).
+
+    Examples
+    --------
+    >>> gries = Office(
+    ...     "021008.gries",
+    ...     "Sportello Gries",
+    ...     label=Text("Sportello Gries", de="Bürgerschalter Gries"),
+    ...     service="registry",
+    ... )
+    >>> gries.display_name("de"), gries.display_name("it"), gries.display_name("en")
+    ('Bürgerschalter Gries', 'Sportello Gries', 'Sportello Gries')
+    >>> table = {"id": "021008.gries", "name": "Sportello Gries"}
+    >>> Office.from_mapping({**table, "label": {"de": "Bürgerschalter Gries"}}).label
+    Text(it='Sportello Gries', de='Bürgerschalter Gries')
+    """
+
+    id: str = attrs.field(validator=check_id)
+    name: str = attrs.field()
+    label: Text | None = attrs.field(default=None, converter=to_optional_text)
+    service: str | None = attrs.field(default=None, validator=attrs.validators.optional(check_id))
+    address: Text | None = attrs.field(default=None, converter=to_optional_text)
+    attributes: Mapping[str, float] = attrs.field(
+        factory=dict, converter=dict, validator=_check_numbers
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _check_italian_name(self.id, self.name, self.label)
+
+    @property
+    def names(self) -> Text:
+        """The name in every language given: :attr:`label`, else ``Text(name)``.
+
+        Examples
+        --------
+        >>> Office("036023.centro", "Anagrafe centrale").names
+        Text(it='Anagrafe centrale')
+        """
+        return self.label if self.label is not None else Text(self.name)
+
+    def display_name(self, lang: str = "it") -> str:
+        """The name in ``lang``, along its fallback chain.
+
+        Raises
+        ------
+        OptionError
+            ``lang`` is not a well-formed language code.
+
+        Examples
+        --------
+        >>> Office("036023.centro", "Anagrafe centrale").display_name("de")
+        'Anagrafe centrale'
+        """
+        return self.names.get(lang)
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, object], *, source: str | None = None) -> Office:
+        """Build an Office from a TOML table or dict (``label`` may leave ``it`` out).
+
+        Examples
+        --------
+        >>> Office.from_mapping({"id": "036023.centro", "name": "Anagrafe centrale"}).name
+        'Anagrafe centrale'
+        """
+        if not isinstance(mapping, Mapping):
+            raise DefinitionError(f"an office must be a table, not {mapping!r}", source=source)
+        return from_mapping(cls, _name_in_label(mapping), source=source, kind="office")
+
+
+@attrs.frozen
+class Contact:
+    """How to reach an organization for one purpose: its quality office, its URP...
+
+    Parameters
+    ----------
+    role
+        What the contact is for, as an id: ``"quality_office"``, ``"urp"``
+        (*Ufficio relazioni con il pubblico*), ``"complaints"``...
+    label
+        Name of the contact in Italian and other languages (optional).
+    email
+        E-mail address (``"qualita@comune.bolzano.it"``).
+    phone
+        Phone number as written (``"0471 997111"``).
+    url
+        Web page, starting with ``https://`` (or ``http://``).
+
+    A contact gives at least one of ``email``, ``phone`` and ``url``.
+
+    Examples
+    --------
+    >>> Contact("urp", email="urp@comune.modena.it", phone="059 2032000").email
+    'urp@comune.modena.it'
+    >>> Contact("urp", email="urp.comune.modena.it")
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DefinitionError: 'urp', field 'email': 'urp.comune.modena.it' is not ...
+    """
+
+    role: str = attrs.field(validator=check_id)
+    label: Text | None = attrs.field(default=None, converter=to_optional_text)
+    email: str | None = attrs.field(default=None)
+    phone: str | None = attrs.field(default=None)
+    url: str | None = attrs.field(default=None)
+
+    @email.validator
+    def _check_email(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None and (not isinstance(value, str) or not _EMAIL.fullmatch(value)):
+            raise DefinitionError(
+                f"{value!r} is not an e-mail address (name@domain, e.g. urp@comune.modena.it)",
+                item=self.role,
+                field="email",
+            )
+
+    @phone.validator
+    def _check_phone(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None and (
+            not isinstance(value, str)
+            or not _PHONE.fullmatch(value)
+            or sum(c.isdigit() for c in value) < 3
+        ):
+            raise DefinitionError(
+                f"{value!r} is not a phone number (digits, spaces and '+', e.g. "
+                "'+39 0471 997111'; write it in quotes)",
+                item=self.role,
+                field="phone",
+            )
+
+    @url.validator
+    def _check_url(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None and (not isinstance(value, str) or not _URL.fullmatch(value)):
+            raise DefinitionError(
+                f"{value!r} is not a web address: write it whole, starting with https:// "
+                "(e.g. https://www.comune.modena.it/urp)",
+                item=self.role,
+                field="url",
+            )
+
+    def __attrs_post_init__(self) -> None:
+        if self.email is None and self.phone is None and self.url is None:
+            raise DefinitionError(
+                "a contact gives at least one of email, phone and url", item=self.role
+            )
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, object], *, source: str | None = None) -> Contact:
+        """Build a Contact from a TOML table or dict.
+
+        Examples
+        --------
+        >>> Contact.from_mapping({"role": "urp", "url": "https://www.comune.modena.it/urp"}).role
+        'urp'
+        """
+        if not isinstance(mapping, Mapping):
+            raise DefinitionError(f"a contact must be a table, not {mapping!r}", source=source)
+        item = mapping.get("role")
+        try:
+            return from_mapping(cls, mapping, source=source, kind="contact")
+        except DefinitionError as exc:  # a contact has no id: name it by its role
+            if exc.item is not None or not isinstance(item, str):
+                raise
+            raise DefinitionError(
+                exc.message, source=exc.source, item=item, field=exc.field
+            ) from exc
+
+
+def _tables_of(cls: type[Office] | type[Contact], field: str) -> Callable[[object], object]:
+    """A converter: ``field``'s array of tables (or of ``cls`` objects) as a tuple of ``cls``.
+
+    An entry's problem names the entry: ``offices[2].name`` (counted from 1).
+    """
+
+    def convert(value: object) -> tuple[object, ...]:
+        if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+            raise DefinitionError(
+                f"{field} is an array of tables ([[organizations.{field}]] or "
+                f"{field} = [{{ ... }}]), not {value!r}",
+                field=field,
+            )
+        out: list[object] = []
+        for n, entry in enumerate(value, start=1):
+            if isinstance(entry, cls):
+                out.append(entry)
+                continue
+            if not isinstance(entry, Mapping):
+                raise DefinitionError(
+                    f"each entry of {field} is a table, not {entry!r}", field=f"{field}[{n}]"
+                )
+            try:
+                out.append(cls.from_mapping(entry))
+            except DefinitionError as exc:
+                where = f"{field}[{n}]" + (f".{exc.field}" if exc.field else "")
+                what = f"{cls.__name__.lower()} {exc.item!r}: " if exc.item else ""
+                raise DefinitionError(what + exc.message, field=where) from exc
+        return tuple(out)
+
+    return convert
+
+
 @attrs.frozen
 class Organization:
     """A municipality (Comune) or other public body: one unit of a benchmark.
@@ -599,6 +936,17 @@ class Organization:
         every language (:attr:`names`, :meth:`display_name`). In TOML,
         ``label = { it = "Bolzano", en = "Bolzano", de = "Bozen" }`` (``it``
         may be left out).
+    offices
+        Its offices (:class:`Office`), e.g. the branch registry offices;
+        ids unique within the organization. In TOML, an
+        ``[[organizations.offices]]`` table each, or
+        ``offices = [{ id = "...", name = "..." }]``.
+    contacts
+        How to reach it (:class:`Contact`): quality office, URP, complaints...
+        In TOML, an ``[[organizations.contacts]]`` table each.
+    timezone
+        Its time zone, an IANA name (``"Europe/Rome"``, the default): the
+        local time of its offices (:attr:`zone`).
 
     Examples
     --------
@@ -610,6 +958,19 @@ class Organization:
     >>> table = {"id": "021008", "name": "Bolzano", "label": {"de": "Bozen"}}
     >>> Organization.from_mapping(table).label
     Text(it='Bolzano', de='Bozen')
+
+    Offices, contacts and time zone:
+
+    >>> bz = Organization.from_mapping({
+    ...     "id": "021008", "name": "Bolzano",
+    ...     "offices": [{"id": "021008.gries", "name": "Sportello Gries",
+    ...                  "label": {"de": "Bürgerschalter Gries"}, "service": "registry"}],
+    ...     "contacts": [{"role": "urp", "email": "urp@comune.bolzano.it"}],
+    ... })
+    >>> bz.office("021008.gries").display_name("de"), bz.contacts[0].email
+    ('Bürgerschalter Gries', 'urp@comune.bolzano.it')
+    >>> bz.timezone, bz.zone
+    ('Europe/Rome', zoneinfo.ZoneInfo(key='Europe/Rome'))
     """
 
     id: str = attrs.field(validator=check_id)
@@ -620,6 +981,47 @@ class Organization:
     istat_code: str | None = attrs.field(default=None)
     attributes: Mapping[str, float] = attrs.field(factory=dict, converter=dict)
     label: Text | None = attrs.field(default=None, converter=to_optional_text)
+    offices: tuple[Office, ...] = attrs.field(default=(), converter=tuple)
+    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=tuple)
+    timezone: str = attrs.field(default=DEFAULT_TIMEZONE)
+
+    @offices.validator
+    def _check_offices(
+        self, attribute: attrs.Attribute[tuple[Office, ...]], value: tuple[Office, ...]
+    ) -> None:
+        seen: set[str] = set()
+        for n, office in enumerate(value, start=1):
+            if not isinstance(office, Office):
+                raise DefinitionError(
+                    f"offices are Office objects (Office.from_mapping reads a table), "
+                    f"not {office!r}",
+                    item=self.id,
+                    field=f"offices[{n}]",
+                )
+            if office.id in seen:
+                raise DefinitionError(
+                    f"office {office.id!r} is listed twice: give each office its own id",
+                    item=self.id,
+                    field=f"offices[{n}].id",
+                )
+            seen.add(office.id)
+
+    @contacts.validator
+    def _check_contacts(
+        self, attribute: attrs.Attribute[tuple[Contact, ...]], value: tuple[Contact, ...]
+    ) -> None:
+        for n, contact in enumerate(value, start=1):
+            if not isinstance(contact, Contact):
+                raise DefinitionError(
+                    f"contacts are Contact objects (Contact.from_mapping reads a table), "
+                    f"not {contact!r}",
+                    item=self.id,
+                    field=f"contacts[{n}]",
+                )
+
+    @timezone.validator
+    def _check_timezone(self, attribute: attrs.Attribute[str], value: str) -> None:
+        time_zone(value, item=self.id)
 
     @name.validator
     def _check_name(self, attribute: attrs.Attribute[str], value: str) -> None:
@@ -677,15 +1079,103 @@ class Organization:
     def from_mapping(
         cls, mapping: Mapping[str, object], *, source: str | None = None
     ) -> Organization:
-        """Build an Organization from a TOML table or dict (ids may be given as numbers)."""
-        data = dict(mapping)
+        """Build an Organization from a TOML table or dict (ids may be given as numbers).
+
+        ``offices`` and ``contacts`` are arrays of tables; a problem in one
+        names it (field ``offices[2].name``, counted from 1).
+        """
+        if not isinstance(mapping, Mapping):
+            raise DefinitionError(
+                f"an organization must be a table, not {mapping!r}", source=source
+            )
+        data = _name_in_label(mapping)  # the Italian name is ``name``
         for key in ("id", "istat_code"):
             if isinstance(data.get(key), int):
                 data[key] = f"{data[key]:06d}"
-        label = data.get("label")
-        if isinstance(label, Mapping) and "it" not in label and isinstance(data.get("name"), str):
-            data["label"] = {"it": data["name"], **label}  # the Italian name is ``name``
-        return from_mapping(cls, data, source=source, kind="organization")
+        return from_mapping(
+            cls,
+            data,
+            source=source,
+            kind="organization",
+            converters={
+                "offices": _tables_of(Office, "offices"),
+                "contacts": _tables_of(Contact, "contacts"),
+            },
+        )
+
+    def office(self, office_id: str) -> Office:
+        """The office with id ``office_id``.
+
+        Raises
+        ------
+        UnknownItemError
+            No office has that id; the message suggests the closest ids (and
+            ``"<organization id>.<name>"`` for a bare name).
+
+        Examples
+        --------
+        >>> bz = Organization("021008", "Bolzano", offices=[Office("021008.gries", "Gries")])
+        >>> bz.office("021008.gries").name
+        'Gries'
+        >>> bz.office("gries")
+        Traceback (most recent call last):
+        ...
+        qualitapa.errors.UnknownItemError: unknown office 'gries'; did you mean '021008.gries'?
+        """
+        for office in self.offices:
+            if office.id == office_id:
+                return office
+        ids = [o.id for o in self.offices]
+        close = [i for i in ids if i.endswith(f".{office_id}")]
+        close += [i for i in difflib.get_close_matches(str(office_id), ids, n=3) if i not in close]
+        raise UnknownItemError("office", str(office_id), suggestions=close[:3])
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The time zone (:attr:`timezone`) as a :class:`zoneinfo.ZoneInfo`.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> noon = dt.datetime(2025, 7, 1, 10, 0, tzinfo=dt.timezone.utc)
+        >>> noon.astimezone(Organization("036023", "Modena").zone).hour
+        12
+        """
+        return time_zone(self.timezone, item=self.id)
+
+    def check(self, catalog: Catalog) -> list[Problem]:
+        """Problems against ``catalog``: an office's service that no plugin defines.
+
+        Each names the field (``offices[1].service``) and suggests the
+        closest service the catalog defines.
+        """
+        from qualitapa.catalog import Problem
+        from qualitapa.problems import Rule
+
+        services = getattr(catalog, "services", {})
+        problems: list[Problem] = []
+        for n, office in enumerate(self.offices, start=1):
+            if office.service is None or office.service in services:
+                continue
+            close = difflib.get_close_matches(office.service, sorted(services), n=1, cutoff=0.6)
+            problems.append(
+                Problem(
+                    None,
+                    "organization",
+                    self.id,
+                    f"unknown service {office.service!r} (office {office.id!r})",
+                    field=f"offices[{n}].service",
+                    value=office.service,
+                    rule=Rule.UNKNOWN_VALUE,
+                    suggestion=(
+                        f"did you mean {close[0]!r}?"
+                        if close
+                        else "no plugin defines a service with this id: check the id, or "
+                        "install the plugin that defines it"
+                    ),
+                )
+            )
+        return problems
 
     def variables(self) -> dict[str, float]:
         """Numeric variables this record offers to indicator formulas."""
