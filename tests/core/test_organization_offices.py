@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from pathlib import Path
 
 import attrs
 import pytest
@@ -351,3 +352,52 @@ def test_plugin_check_reports_the_office_service_with_file_and_entry(tmp_path):
         ("organizations", 1, "offices[1].service", "did you mean 'registry'?")
     ]
     assert rows[0]["source"] == str(path)
+
+
+# -- the example of docs/plugins.md ---------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
+
+BASE = """
+[[services]]
+id = "registry"
+label = { it = "Anagrafe", en = "Civil registry", de = "Meldeamt" }
+
+[[organizations]]
+id = "021008"
+name = "Bolzano"
+population = 107000
+"""
+
+
+def test_the_docs_example_patches_an_organization_of_another_plugin(tmp_path):
+    section = DOCS.read_text(encoding="utf-8").split(
+        "### Offices, contacts and time zone of an organization"
+    )[1]
+    example = section.split("```toml\n")[1].split("```")[0]
+    base, city = tmp_path / "base.toml", tmp_path / "city.toml"
+    base.write_text(BASE, encoding="utf-8")
+    city.write_text(example, encoding="utf-8")
+    plugins = [("italy", TomlPlugin(base)), ("bolzano", TomlPlugin(city))]
+    catalog = Catalog.build(plugins, entrypoints=False)
+    bz = catalog.organizations["021008"]
+    assert (bz.population, bz.display_name("de"), bz.zone) == (
+        107_000,
+        "Bozen",
+        zoneinfo.ZoneInfo("Europe/Rome"),
+    )
+    assert bz.office("021008.gries") == GRIES  # the office these tests use
+    assert bz.office("021008.gries").display_name("de") == "Bürgerschalter Gries"
+    [quality] = bz.contacts
+    assert (quality.role, quality.label, quality.url) == (
+        "quality_office",
+        Text("Ufficio qualità", de="Amt für Qualität"),
+        "https://www.comune.bolzano.it",
+    )
+    table = check_plugins(plugins, entrypoints=False)
+    assert table[table["severity"] == "error"].empty
+    # the error messages the docs quote
+    assert "`offices[2].name` (counted from 1)" in section
+    with pytest.raises(DefinitionError) as info:
+        organization(timezone="Europe/Roma")
+    assert info.value.message in " ".join(section.split())
