@@ -713,6 +713,17 @@ A definitions file holds arrays of tables, one section per kind of item
 - `[[overrides.<section>]]` (e.g. `[[overrides.standards]]`): an entry with the same
   keys as in `[[<section>]]` that replaces, for everyone, the item with the same `id`
   from another plugin.
+- `extends = "<id>"` in an entry of any section but `[[datasets]]`: a new item (its own
+  `id`) that takes every key it does not give from the item `<id>`, whichever plugin
+  defines it. A standard that gives `organizations` and no `replaces` replaces the
+  standard it extends for those organizations.
+- `[[extensions.<section>]]` (e.g. `[[extensions.organizations]]`): additions to the item
+  `id` of another plugin, which keeps its other keys: the entries of an array (offices,
+  contacts, questions...) are appended, the keys of a table (`attributes`) and the
+  languages of a text are added, a key left empty gets a value. A value the item has
+  already cannot be changed (that is an override). `organizations = [...]` limits the
+  entries added (e.g. questions a city adds to the shared questionnaire) to those
+  organizations. See [Writing a plugin](plugins.md#building-on-another-plugin).
 
 In the tables, a **required** key must be given; any other takes its **Default**
 when left out (an empty default: the key is simply absent; a *computed* one is

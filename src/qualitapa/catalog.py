@@ -40,6 +40,7 @@ import numpy.typing as npt
 import pandas as pd
 import pluggy
 
+from qualitapa._extending import Derived, Extension, derive, extend
 from qualitapa._organizations import OrganizationIndex, value_key
 from qualitapa.errors import (
     DataWarning,
@@ -80,6 +81,8 @@ __all__ = [
     "KINDS",
     "Catalog",
     "Collection",
+    "Derived",
+    "Extension",
     "Kind",
     "Override",
     "Problem",
@@ -248,6 +251,11 @@ class Collection(Mapping[str, T_co], Generic[T_co]):
         self[item_id]
         return self._sources[item_id]
 
+    def extended_by(self, item_id: str) -> list[str]:
+        """The plugins that extend ``item_id`` (``[[extensions.*]]``), in the order applied."""
+        self[item_id]
+        return list(self._extended_by.get(item_id, ()))
+
     def by_plugin(self, plugin: str) -> list[T_co]:
         """Items contributed by ``plugin``."""
         return [v for k, v in self._items.items() if self._sources[k] == plugin]
@@ -275,6 +283,7 @@ class Collection(Mapping[str, T_co], Generic[T_co]):
         return [v for v in self._items.values() if getattr(v, "dimension", None) == dimension]
 
     _children: dict[str, set[str]] = {}  # noqa: RUF012 - replaced per instance by Catalog
+    _extended_by: dict[str, list[str]] = {}  # noqa: RUF012 - replaced per instance by Catalog
 
 
 def _as_list(value: object, plugin: str, kind: Kind) -> list[object]:
@@ -300,6 +309,14 @@ def _call_hook(impl: HookImpl, kind: Kind, model: type[object]) -> list[object]:
         ) from exc
     objs = _as_list(result, plugin, kind)
     for obj in objs:
+        if isinstance(obj, Derived | Extension):
+            if kind.name == "datasets":  # a path changed here would escape _confine_datasets
+                raise PluginError(
+                    f"{kind.hook}() returned a {type(obj).__name__} of dataset {obj.id!r}: "
+                    "datasets cannot be derived or extended; define a dataset of your own",
+                    plugin=plugin,
+                )
+            continue
         item = obj.item if isinstance(obj, Override) else obj
         if not isinstance(item, model):
             raise PluginError(
@@ -404,7 +421,15 @@ def _raise_or_report(problem: Problem, report: _Report | None) -> None:
         raise PluginConflictError(what, item_id, [problem.first, plugin])
     if problem.first is not None:
         raise DefinitionError(f"{problem.kind} defined twice", source=plugin, item=item_id)
-    raise DefinitionError(problem.message, source=plugin, item=item_id)
+    site = problem.site
+    source = plugin
+    if site is not None and site.section:
+        entry = f" entry {site.entry}" if site.entry is not None else ""
+        source = f"{site.file}, [[{site.section}]]{entry}"
+    message = problem.message
+    if problem.suggestion and problem.suggestion not in message:
+        message = f"{message}; {problem.suggestion}"
+    raise DefinitionError(message, source=source, item=item_id, field=problem.field)
 
 
 def _duplicate_fix(kind: Kind, plugin: str | None, first: str | None) -> str:
@@ -473,6 +498,115 @@ def _override_problem(
         suggestion=f"did you mean {close[0]!r}? Or, {add}" if close else add,
         override=True,
     )
+
+
+def _where(plugin: str, obj: Derived | Extension) -> str:
+    """The source an error of ``obj`` names: its file and entry, else its plugin."""
+    site = obj.site
+    if isinstance(site, Site):
+        entry = f" entry {site.entry}" if site.entry is not None else ""
+        return f"{site.file}, [[{site.section}]]{entry}"
+    return plugin
+
+
+def _unknown_base(
+    kind: Kind,
+    plugin: str,
+    item_id: str,
+    field: str,
+    obj: Derived | Extension,
+    items: Mapping[str, object],
+) -> Problem:
+    """The problem of a derived item or an extension naming an item no plugin defines."""
+    base = obj.extends if isinstance(obj, Derived) else obj.id
+    verb = "extends" if isinstance(obj, Derived) else "extends (adds to)"
+    close = difflib.get_close_matches(base, list(items), n=1)
+    return Problem(
+        plugin,
+        kind.singular,
+        item_id,
+        f"{verb} {kind.singular} {base!r}, which no plugin defines",
+        field=field,
+        value=base,
+        rule=Rule.UNKNOWN_VALUE,
+        suggestion=(
+            f"did you mean {close[0]!r}?"
+            if close
+            else "check the id, or install (and list in dependencies) the plugin that defines it"
+        ),
+        site=obj.site if isinstance(obj.site, Site) else None,
+    )
+
+
+def _built_problem(
+    kind: Kind, plugin: str, item_id: str, exc: DefinitionError, obj: Derived | Extension
+) -> Problem:
+    """A derived item or extension the model refuses, as a problem naming the field."""
+    rule = Rule.UNKNOWN_COLUMN if exc.message.startswith("unknown field") else Rule.INVALID
+    if "is already" in exc.message:
+        rule = Rule.INCONSISTENT
+    message, _, hint = exc.message.partition("; did you mean")
+    field = exc.field
+    return Problem(
+        plugin,
+        kind.singular,
+        exc.item or item_id or None,
+        message,
+        field=field,
+        value=obj.changes.get(field) if field else None,
+        rule=rule,
+        suggestion=f"did you mean{hint}" if hint else None,
+        site=obj.site if isinstance(obj.site, Site) else None,
+    )
+
+
+def _apply_extensions(
+    kind: Kind,
+    extensions: list[tuple[str, Extension]],
+    items: dict[str, object],
+    report: _Report | None,
+) -> dict[str, list[str]]:
+    """Apply ``extensions`` to ``items`` in turn; return the plugins extending each item."""
+    extended_by: dict[str, list[str]] = {}
+    for plugin, ext in extensions:
+        if ext.id not in items:
+            _raise_or_report(_unknown_base(kind, plugin, ext.id, "id", ext, items), report)
+            continue
+        try:
+            items[ext.id] = extend(items[ext.id], ext, source=_where(plugin, ext))
+        except DefinitionError as exc:
+            _raise_or_report(_built_problem(kind, plugin, ext.id, exc, ext), report)
+            continue
+        extended_by.setdefault(ext.id, []).append(plugin)
+    return extended_by
+
+
+def _resolve_derived(
+    kind: Kind,
+    derived: list[tuple[str, Derived]],
+    items: dict[str, object],
+    sources: dict[str, str],
+    report: _Report | None,
+) -> None:
+    """Add the items ``derived`` describes to ``items``; one may extend another."""
+    waiting = list(derived)
+    while waiting:
+        ready = [(p, d) for p, d in waiting if d.extends in items]
+        if not ready:
+            break
+        waiting = [(p, d) for p, d in waiting if d.extends not in items]
+        for plugin, d in ready:
+            if d.id in items and d.id != d.extends:  # extending itself: derive says so
+                _duplicate_found(kind, plugin, d.id, sources[d.id], report)
+                continue
+            try:
+                items[d.id] = derive(items[d.extends], d, source=_where(plugin, d))
+            except DefinitionError as exc:
+                _raise_or_report(_built_problem(kind, plugin, d.id, exc, d), report)
+                continue
+            sources[d.id] = plugin
+    for plugin, d in waiting:
+        _raise_or_report(_unknown_base(kind, plugin, d.id, "extends", d, items), report)
 
 
 class Catalog:
@@ -604,9 +738,10 @@ class Catalog:
         """
         children: dict[str, set[str]] = {}
         for kind in KINDS:
-            items, sources = self._collect(gathered, kind, report)
+            items, sources, extended_by = self._collect(gathered, kind, report)
             coll: Collection[object] = Collection(kind, items, sources)
             coll._children = children
+            coll._extended_by = extended_by
             setattr(self, kind.name, coll)
             if kind.name == "services":
                 self._check_service_tree(self.services, report)
@@ -700,13 +835,32 @@ class Catalog:
         gathered: Mapping[str, Mapping[str, list[object]]],
         kind: Kind,
         report: _Report | None = None,
-    ) -> tuple[dict[str, object], dict[str, str]]:
+    ) -> tuple[dict[str, object], dict[str, str], dict[str, list[str]]]:
+        """The items of ``kind`` by id, their plugins, and the plugins extending each.
+
+        Plain items first, then overrides, then derived items (``extends``,
+        in rounds: one may extend another), then extensions in plugin order.
+        """
         items: dict[str, object] = {}
         sources: dict[str, str] = {}
         overridden: dict[str, str] = {}
         pending: list[tuple[str, str, object]] = []
+        derived = [
+            (plugin, obj)
+            for plugin, kinds in gathered.items()
+            for obj in kinds.get(kind.name, ())
+            if isinstance(obj, Derived)
+        ]
+        extensions = [
+            (plugin, obj)
+            for plugin, kinds in gathered.items()
+            for obj in kinds.get(kind.name, ())
+            if isinstance(obj, Extension)
+        ]
         for plugin, kinds in gathered.items():
             for obj in kinds.get(kind.name, ()):
+                if isinstance(obj, Derived | Extension):
+                    continue
                 item = obj.item if isinstance(obj, Override) else obj
                 item_id = str(getattr(item, "id", ""))  # _call_hook checked it is a str
                 if isinstance(obj, Override):
@@ -725,7 +879,8 @@ class Catalog:
             items[item_id] = item
             sources[item_id] = plugin
             overridden[item_id] = plugin
-        return items, sources
+        _resolve_derived(kind, derived, items, sources, report)
+        return items, sources, _apply_extensions(kind, extensions, items, report)
 
     def _check_service_tree(
         self, services: Collection[Service], report: _Report | None = None

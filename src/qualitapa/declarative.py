@@ -50,7 +50,16 @@ from pathlib import Path
 
 import attrs
 
-from qualitapa.catalog import KINDS, KINDS_BY_NAME, Kind, Override, Problem, Site
+from qualitapa.catalog import (
+    KINDS,
+    KINDS_BY_NAME,
+    Derived,
+    Extension,
+    Kind,
+    Override,
+    Problem,
+    Site,
+)
 from qualitapa.errors import DefinitionError
 from qualitapa.hookspecs import hookimpl
 from qualitapa.problems import Rule
@@ -65,6 +74,54 @@ __all__ = [
 ]
 
 
+#: The tables of sections a file may have besides the kinds: ``[[overrides.KIND]]``
+#: replaces an item of another plugin, ``[[extensions.KIND]]`` adds to one.
+_GROUPS = ("overrides", "extensions")
+
+
+def _derived_or_extension(
+    section: str, entry: object, *, group: str | None, where: str, site: Site | None = None
+) -> Derived | Extension | None:
+    """The :class:`Derived` an ``extends`` entry, or the :class:`Extension` an extension, gives.
+
+    None for a plain entry (and an override, which cannot extend).
+    """
+    if not isinstance(entry, Mapping):
+        return None
+    if group == "extensions":
+        item = entry.get("id")
+        if not isinstance(item, str):
+            raise DefinitionError(
+                f"an extension names the {KINDS_BY_NAME[section].singular} it adds to in "
+                "'id' (text)",
+                source=where,
+                field="id",
+            )
+        changes = {k: v for k, v in entry.items() if k not in ("id", "organizations")}
+        return Extension(item, changes, entry.get("organizations", ()), site=site)
+    if "extends" not in entry:
+        return None
+    base = entry["extends"]
+    if group == "overrides":
+        raise DefinitionError(
+            "an override replaces an item whole and cannot extend another: move the entry "
+            f"to [[{section}]] (a new item) or to [[extensions.{section}]] (additions)",
+            source=where,
+            field="extends",
+        )
+    if not isinstance(base, str):
+        raise DefinitionError(
+            f"extends names an item by its id (text), not {base!r}", source=where, field="extends"
+        )
+    if section == "datasets":
+        raise DefinitionError(
+            "datasets cannot extend one another: define the dataset whole",
+            source=where,
+            field="extends",
+        )
+    return Derived(base, {k: v for k, v in entry.items() if k != "extends"}, site=site)
+
+
 def _parse_section(
     section: str,
     entries: object,
@@ -72,7 +129,10 @@ def _parse_section(
     source: str,
     override: bool = False,
     base_dir: Path | None = None,
+    group: str | None = None,
 ) -> list[object]:
+    group = group or ("overrides" if override else None)
+    override = group == "overrides"
     kind = KINDS_BY_NAME[section]
     from_mapping = getattr(kind.model_class(), "from_mapping", None)
     if not callable(from_mapping):
@@ -88,7 +148,12 @@ def _parse_section(
         )
     out: list[object] = []
     for n, entry in enumerate(entries, start=1):
-        where = f"{source}, [[{'overrides.' if override else ''}{section}]] entry {n}"
+        where = f"{source}, [[{group + '.' if group else ''}{section}]] entry {n}"
+        site = Site(source, f"{group + '.' if group else ''}{section}", n)
+        built = _derived_or_extension(section, entry, group=group, where=where, site=site)
+        if built is not None:
+            out.append(built)
+            continue
         try:
             if "base_dir" in inspect.signature(from_mapping).parameters:
                 item = from_mapping(entry, source=where, base_dir=base_dir)
@@ -243,22 +308,22 @@ def parse_definitions(
     instruments read from XLSForm files) resolve relative paths from it.
     """
     out: dict[str, list[object]] = {k.name: [] for k in KINDS}
-    allowed = [*sorted(KINDS_BY_NAME), "overrides", "plugin"]
+    allowed = [*sorted(KINDS_BY_NAME), *_GROUPS, "plugin"]
     for section, entries in data.items():
         if section == "plugin":  # free metadata: name, description, homepage
             continue
-        if section == "overrides":
+        if section in _GROUPS:
             if not isinstance(entries, Mapping):
-                raise DefinitionError("[overrides] must be a table of sections", source=source)
+                raise DefinitionError(f"[{section}] must be a table of sections", source=source)
             for sub, sub_entries in entries.items():
                 if sub not in KINDS_BY_NAME:
                     raise DefinitionError(
-                        f"unknown section [[overrides.{sub}]]; allowed: {sorted(KINDS_BY_NAME)}",
+                        f"unknown section [[{section}.{sub}]]; allowed: {sorted(KINDS_BY_NAME)}",
                         source=source,
                     )
                 out[sub].extend(
                     _parse_section(
-                        sub, sub_entries, source=source, override=True, base_dir=base_dir
+                        sub, sub_entries, source=source, base_dir=base_dir, group=section
                     )
                 )
             continue
@@ -695,10 +760,38 @@ def _inspect_entry(
     return None
 
 
+def _inspect_additions(kind: Kind, built: Derived | Extension, report: _EntryReport) -> bool:
+    """Report the unknown and mistyped fields of a derived item or an extension.
+
+    The rest (the values the model refuses, conflicts) is found when the
+    catalog builds the item from the one it extends. True if it can be built.
+    """
+    cls = kind.model_class()
+    types_ = _field_types(cls)
+    item_id = built.id or None
+    ok = True
+    for key in built.changes:
+        if key not in types_:
+            close = _closest(key, sorted(types_))
+            fix = f"did you mean {close!r}?" if close else f"the fields are: {', '.join(types_)}"
+            report(
+                item_id,
+                key,
+                built.changes[key],
+                f"unknown field {key!r} for a {kind.singular}",
+                fix,
+                Rule.UNKNOWN_COLUMN,
+            )
+            ok = False
+    known = {k: v for k, v in built.changes.items() if k in types_}
+    return not _mistyped(known, types_, item_id, report) and ok
+
+
 def _unknown_section(plugin: str | None, name: str, site: Site) -> Problem:
-    override = name.startswith("overrides.")
-    word = name.partition(".")[2] if override else name
-    allowed = sorted(KINDS_BY_NAME) if override else [*sorted(KINDS_BY_NAME), "overrides", "plugin"]
+    group, dot, word = name.partition(".")
+    group = group if dot and group in _GROUPS else ""
+    word = word if group else name
+    allowed = sorted(KINDS_BY_NAME) if group else [*sorted(KINDS_BY_NAME), *_GROUPS, "plugin"]
     close = _closest(word, allowed)
     return Problem(
         plugin,
@@ -708,7 +801,7 @@ def _unknown_section(plugin: str | None, name: str, site: Site) -> Problem:
         value=name,
         rule=Rule.UNKNOWN_VALUE,
         suggestion=(
-            f"did you mean [[{'overrides.' if override else ''}{close}]]?"
+            f"did you mean [[{group + '.' if group else ''}{close}]]?"
             if close
             else "the sections are: " + ", ".join(allowed)
         ),
@@ -761,7 +854,7 @@ def _header_lines(text: str) -> dict[str, list[tuple[int, tuple[tuple[str, int],
 def _inspect_section(
     section: str,
     items: object,
-    override: bool,
+    group: str | None,
     path: Path,
     plugin: str | None,
     entries: list[tuple[str, object, Site]],
@@ -774,7 +867,8 @@ def _inspect_section(
     """
     source = str(path)
     kind = KINDS_BY_NAME[section]
-    name = f"overrides.{section}" if override else section
+    override = group == "overrides"
+    name = f"{group}.{section}" if group else section
     lines = headers.get(name, [])
     if not isinstance(items, list) or len(lines) != len(items):
         lines = []  # written otherwise (an inline array): entry numbers only
@@ -818,13 +912,17 @@ def _inspect_section(
                 )
             )
 
-        item = _inspect_entry(
-            kind,
-            entry,
-            where=f"{source}, [[{name}]] entry {n}",
-            base_dir=path.parent,
-            report=report,
-        )
+        where = f"{source}, [[{name}]] entry {n}"
+        try:
+            built = _derived_or_extension(section, entry, group=group, where=where, site=site)
+        except DefinitionError as exc:
+            report(None, exc.field, None, exc.message, None, Rule.INVALID)
+            continue
+        if built is not None:
+            if _inspect_additions(kind, built, report):
+                entries.append((section, built, site))
+            continue
+        item = _inspect_entry(kind, entry, where=where, base_dir=path.parent, report=report)
         if item is not None:
             entries.append((section, Override(item) if override else item, site))
 
@@ -894,30 +992,32 @@ def inspect_definitions(
     for section, value in data.items():
         if section == "plugin":
             continue
-        if section == "overrides":
+        if section in _GROUPS:
             if not isinstance(value, Mapping):
                 problems.append(
                     Problem(
                         plugin,
                         "file",
                         None,
-                        "[overrides] must be a table of sections",
+                        f"[{section}] must be a table of sections",
                         rule=Rule.INVALID,
-                        suggestion="write [[overrides.SECTION]] before each entry",
-                        site=Site(source, "overrides"),
+                        suggestion=f"write [[{section}.SECTION]] before each entry",
+                        site=Site(source, section),
                     )
                 )
                 continue
             for sub, sub_items in value.items():
                 if sub in KINDS_BY_NAME:
-                    _inspect_section(sub, sub_items, True, path, plugin, entries, problems, headers)
+                    _inspect_section(
+                        sub, sub_items, section, path, plugin, entries, problems, headers
+                    )
                 else:
-                    name = f"overrides.{sub}"
+                    name = f"{section}.{sub}"
                     problems.append(
                         _unknown_section(plugin, name, _section_site(source, name, headers))
                     )
         elif section in KINDS_BY_NAME:
-            _inspect_section(section, value, False, path, plugin, entries, problems, headers)
+            _inspect_section(section, value, None, path, plugin, entries, problems, headers)
         else:
             site = _section_site(source, section, headers)
             problems.append(_unknown_section(plugin, section, site))

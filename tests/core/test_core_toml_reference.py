@@ -124,11 +124,13 @@ def _is_data(documented: Mapping[str, str], key: str) -> bool:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(PLUGINS_DIR)))
 def test_every_key_the_plugins_write_is_documented(path):
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    sections = {k: v for k, v in data.items() if k not in ("plugin", "overrides")}
-    sections.update(data.get("overrides", {}))
+    groups = ("overrides", "extensions")
+    sections = [(k, v) for k, v in data.items() if k not in ("plugin", *groups)]
+    for group in groups:
+        sections += list(data.get(group, {}).items())
     undocumented = set()
-    for kind_name, entries in sections.items():
-        documented = _documented(kind_name)
+    for kind_name, entries in sections:
+        documented = {**_documented(kind_name), "extends": "string", "organizations": "array"}
         for entry in entries:
             for key in _keys(entry):
                 key = _RECURSION.sub(r"\1", key)  # a sub-index's components are components
