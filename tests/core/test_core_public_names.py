@@ -8,6 +8,7 @@ names; the private modules behind it define no `__all__` of their own, and the
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -44,9 +45,16 @@ def not_yet(module: str) -> bool:
     return module in MODULES_NOT_YET or not module.startswith(ADOPTED)
 
 
-def defines_all(source: str) -> bool:
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    """A source file's tree, parsed once for the tests of this module."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def defines_all(source: str | ast.Module) -> bool:
     """True if the module's top level assigns ``__all__``."""
-    for node in ast.parse(source).body:
+    tree = ast.parse(source) if isinstance(source, str) else source
+    for node in tree.body:
         targets = node.targets if isinstance(node, ast.Assign) else []
         if isinstance(node, ast.AnnAssign | ast.AugAssign):
             targets = [node.target]
@@ -64,11 +72,7 @@ def private_modules() -> list[Path]:
 
 
 def with_all() -> set[str]:
-    return {
-        p.relative_to(SRC).as_posix()
-        for p in private_modules()
-        if defines_all(p.read_text(encoding="utf-8"))
-    }
+    return {p.relative_to(SRC).as_posix() for p in private_modules() if defines_all(parsed(p))}
 
 
 def test_defines_all_finds_the_list():
@@ -98,7 +102,7 @@ def _reexports_through_private_modules() -> list[str]:
     """Names a package `__init__` imports from a private module that only imports them."""
     found = []
     for init in PACKAGE.rglob("__init__.py"):
-        for node in ast.walk(ast.parse(init.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(init)):
             if not isinstance(node, ast.ImportFrom) or not node.module:
                 continue
             if not node.module.rpartition(".")[2].startswith("_"):
@@ -108,7 +112,7 @@ def _reexports_through_private_modules() -> list[str]:
                 continue
             imported = {
                 alias.asname or alias.name.partition(".")[0]
-                for stmt in ast.parse(module.read_text(encoding="utf-8")).body
+                for stmt in parsed(module).body
                 if isinstance(stmt, ast.Import | ast.ImportFrom)
                 for alias in stmt.names
             }

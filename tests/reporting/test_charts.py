@@ -142,15 +142,10 @@ def test_figure_svg_is_accessible_inline_svg():
     assert "Bolzano" in texts
 
 
-def test_charts_on_one_page_share_no_id():
-    svgs = [charts.figure_svg(fig, title=name, description=name)
-            for name, fig in _all_charts().items()]  # fmt: skip
-    # the same drawing again under another title
-    svgs.append(charts.figure_svg(_trend(best="Trento", others_label="altri"), title="x",
-                                  description="x"))  # fmt: skip
+def _assert_ids_unique_and_own(svgs, at_least):
     page = ET.fromstring(f"<body xmlns='http://www.w3.org/1999/xhtml'>{''.join(svgs)}</body>")
     ids = _ids(page)
-    assert len(ids) > 100
+    assert len(ids) > at_least
     assert len(ids) == len(set(ids))
     # every reference points to an id of its own chart
     for svg in page.iter(f"{SVG}svg"):
@@ -158,6 +153,23 @@ def test_charts_on_one_page_share_no_id():
         refs = re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', ET.tostring(svg, encoding="unicode"))
         assert refs
         assert {a or b for a, b in refs} <= own
+
+
+@pytest.mark.slow  # every chart serialised to SVG, one drawn again
+def test_charts_on_one_page_share_no_id():
+    svgs = [charts.figure_svg(fig, title=name, description=name)
+            for name, fig in _all_charts().items()]  # fmt: skip
+    # the same drawing again under another title
+    svgs.append(charts.figure_svg(_trend(best="Trento", others_label="altri"), title="x",
+                                  description="x"))  # fmt: skip
+    _assert_ids_unique_and_own(svgs, at_least=100)
+
+
+def test_two_charts_on_one_page_share_no_id():
+    # the quick twin of the test above: two charts, and the first one again
+    figs = [_all_charts()["trend"], _all_charts()["bar"], _all_charts()["trend"]]
+    svgs = [charts.figure_svg(fig, title=str(i), description="") for i, fig in enumerate(figs)]
+    _assert_ids_unique_and_own(svgs, at_least=20)
 
 
 def test_figure_svg_same_chart_twice_with_prefixes():
@@ -320,7 +332,9 @@ def _assert_ticks_clear(fig, periods):
         assert np.diff(x).min() * np.sin(np.deg2rad(rotation)) >= height
 
 
-@pytest.mark.parametrize("n", [1, 2, 5, 12, 25, 40])
+# one, a dozen (flat) and forty (turned) periods in the quick loop; the rest when slow
+@pytest.mark.parametrize("n", [1, *(pytest.param(n, marks=pytest.mark.slow) for n in (2, 5)),
+                               12, pytest.param(25, marks=pytest.mark.slow), 40])  # fmt: skip
 def test_year_ticks_never_run_together(n):
     periods = list(range(2025 - n, 2025))
     series = {c: np.arange(n, dtype=float) for c in CITIES[:3]}
@@ -329,7 +343,7 @@ def test_year_ticks_never_run_together(n):
     _assert_ticks_clear(fig, periods)
 
 
-@pytest.mark.parametrize("n", [6, 24, 36])
+@pytest.mark.parametrize("n", [pytest.param(6, marks=pytest.mark.slow), 24, 36])
 def test_month_ticks_never_run_together(n):
     periods = [f"{2022 + m // 12}-{m % 12 + 1:02d}" for m in range(n)]
     fig = charts.monthly_chart(periods, np.ones(n), None, received_label="r", answered_label="a")
@@ -432,7 +446,10 @@ def _tick_texts(fig, axis="x"):
     return [t.get_text() for t in ticks if t.get_text()]
 
 
-@pytest.mark.parametrize(("lang", "expected"), [("it", "0,2"), ("de", "0,2"), ("en", "0.2")])
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("it", "0,2"), pytest.param("de", "0,2", marks=pytest.mark.slow), ("en", "0.2")],
+)
 def test_value_ticks_are_in_the_locale(lang, expected):
     from qualitapa.i18n import translator
 

@@ -315,7 +315,10 @@ def test_report_names_no_best_performer_when_all_are_equal(definitions):
 
 @pytest.mark.parametrize(
     ("lang", "alone"),
-    [("it", "un solo ente: nessuna mediana"), ("de", "nur eine Körperschaft: kein Median")],
+    [
+        ("it", "un solo ente: nessuna mediana"),
+        pytest.param("de", "nur eine Körperschaft: kein Median", marks=pytest.mark.slow),
+    ],
 )
 def test_trend_of_one_organization_has_no_median(values, definitions, lang, alone):
     pytest.importorskip("matplotlib")
@@ -333,9 +336,18 @@ def test_trend_of_one_organization_has_no_median(values, definitions, lang, alon
     assert "Median der" not in block
 
 
-@pytest.mark.parametrize("lang", ["it", "de"])
-def test_chart_ticks_have_a_decimal_comma(values, definitions, lang):
+@pytest.mark.parametrize(
+    ("lang", "indicator"),
+    [
+        ("it", "registry.online_share"),  # the quick check: one indicator's two charts
+        pytest.param("it", None, marks=pytest.mark.slow),  # every chart of the report
+        pytest.param("de", None, marks=pytest.mark.slow),
+    ],
+)
+def test_chart_ticks_have_a_decimal_comma(values, definitions, lang, indicator):
     pytest.importorskip("matplotlib")
+    if indicator is not None:
+        values = values[values.indicator == indicator]
     small = values.assign(value=values.value / 1000)  # ticks such as 0.02, 0.03
     page = _render(period=2024, indicators=small, definitions=definitions, lang=lang)
     ticks = re.findall(r"<text[^>]*>([^<]*)</text>", "\n".join(_svgs(page)))

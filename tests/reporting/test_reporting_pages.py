@@ -99,10 +99,15 @@ def test_report_is_valid_html_with_accessible_charts(results, definitions, lang)
         assert not codes, codes  # standards are named by id only without a catalog
 
 
-def test_a_city_called_script_stays_text(values, definitions):
+@pytest.mark.parametrize(
+    "charts",
+    [False, pytest.param(True, marks=pytest.mark.slow)],  # with them: every chart drawn
+)
+def test_a_city_called_script_stays_text(values, definitions, charts):
     names = {"036023": "<script>alert(1)</script>"}
     page = render_report(ReportInputs(period=2024, indicators=values, definitions=definitions,
-                                      names=names, organization="036023"))  # fmt: skip
+                                      names=names, organization="036023",
+                                      charts=charts))  # fmt: skip
     doc = parse(page)
     assert not list(doc.iter(f"{NS}script"))
     assert "<script>alert(1)</script>" in visible_text(doc)

@@ -22,8 +22,14 @@ from qualitapa_italy import (
 )
 from qualitapa_italy._table import ISTAT_FILE, TABLE_FILE, data_path
 
+from qualitapa import Catalog
 from qualitapa.errors import DataError, UnknownItemError, UnknownValueError
-from qualitapa.testing import assert_plugin_ok, catalog_with, load_installed_plugin
+from qualitapa.testing import (
+    assert_plugin_ok,
+    catalog_with,
+    isolated_plugins,
+    load_installed_plugin,
+)
 
 # ISTAT, update of the list of 10 April 2024 (note): "complessivamente il numero dei
 # comuni risulta essere di 7.896 unità"; the comuni created in January 2024 by merger.
@@ -231,12 +237,36 @@ LAZY = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # a fresh interpreter: imports qualitapa, pandas and the plugins again
 def test_importing_and_building_the_catalog_read_no_data_file():
     code = f"ISTAT, TABLE = {ISTAT_FILE!r}, {TABLE_FILE!r}\n" + LAZY
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["0", "1"]  # none before the first call, the table on it
+
+
+def test_building_the_catalog_reads_no_data_file(monkeypatch):
+    # the quick twin of the test above, in this process: the cached table emptied and
+    # every pandas read counted (the import itself is checked only there)
+    from qualitapa_italy import _table
+
+    read_csv, opened = pd.read_csv, []
+
+    def counted(path, *args, **kwargs):
+        opened.append(str(path))
+        return read_csv(path, *args, **kwargs)
+
+    monkeypatch.setattr(pd, "read_csv", counted)
+    _table._table.cache_clear()
+    _table._index.cache_clear()
+    with isolated_plugins(["italy"]):
+        catalog = Catalog.build()
+        catalog.check()
+    assert "italy.municipalities" in catalog.datasets
+    assert not [p for p in opened if ISTAT_FILE in p or TABLE_FILE in p]
+    municipalities()
+    assert [p for p in opened if ISTAT_FILE in p or TABLE_FILE in p]
 
 
 def _istat_csv(path, rows):
