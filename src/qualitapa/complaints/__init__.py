@@ -49,6 +49,7 @@ from qualitapa.complaints._privacy import (
 )
 from qualitapa.complaints._register import ComplaintRegister
 from qualitapa.complaints._schema import SCHEMA_VERSION
+from qualitapa.complaints._scope import CategoryScopeError, categories_for
 
 __all__ = [
     "ACTIONS",
@@ -65,6 +66,7 @@ __all__ = [
     "PERIODS",
     "SCHEMA_VERSION",
     "TRANSITIONS",
+    "CategoryScopeError",
     "ChainHead",
     "Channel",
     "Complaint",
@@ -84,6 +86,7 @@ __all__ = [
     "add_deadlines",
     "allowed_transitions",
     "case_table",
+    "categories_for",
     "check_complaint_id",
     "check_transition",
     "current_status",

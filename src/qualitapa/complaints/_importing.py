@@ -19,6 +19,7 @@ from qualitapa.complaints._calendar import DEFAULT_TZ
 from qualitapa.complaints._instants import FUTURE_TOLERANCE, future_limit_us
 from qualitapa.complaints._lifecycle import ACTIONS, path_to
 from qualitapa.complaints._models import COMPLAINT_ID_PATTERN, Channel, Kind, Status
+from qualitapa.complaints._scope import scope_refusals
 from qualitapa.errors import DataError
 from qualitapa.io import require_columns
 from qualitapa.models import ID_PATTERN
@@ -116,7 +117,11 @@ class ImportReport:
         return int(self.problems.loc[mine, "row"].nunique())
 
     def raise_for_problems(self) -> None:
-        """Raise :class:`DataError` (with ``failure_cases``) if any row was rejected."""
+        """Raise :class:`DataError` (with ``failure_cases``) if any row was rejected.
+
+        The error names the file, row and column of the first problem and
+        says it; ``failure_cases`` lists them all.
+        """
         if len(self.problems):
             parts = [f"{self.rejected} row(s)"]
             if self.rejected_events:
@@ -124,9 +129,13 @@ class ImportReport:
                     f"{self.rejected} complaint row(s)",
                     f"{self.rejected_events} event row(s)",
                 ]
+            first = self.problems.iloc[0]
+            events = first["table"] == "events"
             raise DataError(
-                f"{' and '.join(parts)} were not imported",
-                source=self.source,
+                f"{first['problem']} ({' and '.join(parts)} were not imported)",
+                source=self.events_source if events else self.source,
+                row=int(first["row"]),
+                column=str(first["column"]),
                 failure_cases=self.problems,
             )
 
@@ -331,6 +340,9 @@ def prepare_import(
     # free texts and the status
     for col in ("organization", *CONTACT_COLUMNS):
         out[col] = _text(frame, col).to_numpy()
+    if catalog is not None:  # a local category only for its organizations
+        local, why = scope_refusals(catalog, out["category"], out["organization"])
+        problems.flag(local, "category", out["category"], why, Rule.INCONSISTENT)
     out["description"] = _text(frame, "description", strip=False).to_numpy()
     out["description"] = out["description"].fillna("")
     status = _text(frame, "status", strip=False)

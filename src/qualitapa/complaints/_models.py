@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import re
 from collections.abc import Mapping
@@ -11,7 +12,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from qualitapa.errors import DefinitionError
-from qualitapa.models import Text, check_id, check_pattern, from_mapping, to_text
+from qualitapa.models import (
+    Text,
+    check_id,
+    check_organizations,
+    check_pattern,
+    from_mapping,
+    to_organizations,
+    to_text,
+)
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -366,6 +375,13 @@ class ComplaintCategory:
     deadline
         Answer deadline (:class:`Deadline`, a number of calendar days, or
         ``{days, unit}``), or None to use the service's.
+    organizations
+        Ids of the organizations the category applies to; empty (the
+        default): all of them. A category with organizations is *local*:
+        a complaint of another organization cannot have it (the register
+        refuses it, suggesting the categories that apply), and its KPIs
+        exist for those organizations only. A subcategory of a local
+        category lists the same organizations or fewer.
 
     Examples
     --------
@@ -374,6 +390,13 @@ class ComplaintCategory:
     ...     "service": "registry", "deadline": {"days": 10, "unit": "working"}})
     >>> str(c.deadline)
     '10 working days'
+    >>> local = ComplaintCategory.from_mapping({"id": "registry.bilingual",
+    ...     "label": {"it": "Bilinguismo", "de": "Zweisprachigkeit"},
+    ...     "service": "registry", "organizations": ["021008"]})
+    >>> local.is_local, local.applies_to("021008"), local.applies_to("036023")
+    (True, True, False)
+    >>> c.is_local, c.applies_to("036023")
+    (False, True)
     """
 
     id: str = attrs.field(validator=check_id)
@@ -381,6 +404,26 @@ class ComplaintCategory:
     service: str = attrs.field(validator=check_id)
     parent: str | None = attrs.field(default=None)
     deadline: Deadline | None = attrs.field(default=None, converter=_optional_deadline)
+    organizations: tuple[str, ...] = attrs.field(
+        default=(), converter=to_organizations, validator=check_organizations
+    )
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the category applies to some organizations only."""
+        return bool(self.organizations)
+
+    def applies_to(self, organization: str) -> bool:
+        """Whether a complaint of ``organization`` may have this category.
+
+        Examples
+        --------
+        >>> c = ComplaintCategory("registry.bilingual", "Bilinguismo", "registry",
+        ...                       organizations=["021008"])
+        >>> c.applies_to("021008"), c.applies_to("022205")
+        (True, False)
+        """
+        return not self.organizations or organization in self.organizations
 
     @classmethod
     def from_mapping(
@@ -395,9 +438,15 @@ class ComplaintCategory:
             converters={"deadline": Deadline.coerce, "label": Text.coerce},
         )
 
-    def check(self, catalog: Catalog) -> list[str]:
-        """Problems with the category tree: unknown parent, other service, cycle."""
-        problems: list[str] = []
+    def check(self, catalog: Catalog) -> list[Any]:
+        """Problems with the category in ``catalog`` (for ``qualitapa plugin check``).
+
+        * The category tree: unknown parent, parent of another service, cycle.
+        * A local category's organizations that no plugin registers, each
+          with the closest registered id as a suggestion.
+        * A subcategory that applies where its local parent does not.
+        """
+        problems: list[Any] = []
         cats = catalog.complaint_categories
         seen = {self.id}
         parent = self.parent
@@ -416,4 +465,68 @@ class ComplaintCategory:
                 break
             seen.add(parent)
             parent = cats[parent].parent
+        problems += self._check_scope(catalog)
         return problems
+
+    def _check_scope(self, catalog: Catalog) -> list[Any]:
+        from qualitapa.catalog import Problem
+        from qualitapa.problems import Rule
+
+        problems: list[Any] = []
+        known = sorted(getattr(catalog, "organizations", {}))
+        for org in self.organizations:
+            if org in known:
+                continue
+            problems.append(
+                Problem(
+                    None,
+                    "complaint category",
+                    self.id,
+                    f"organization {org!r} is not registered by any plugin; a local category "
+                    "lists the ids of the organizations it applies to",
+                    field="organizations",
+                    value=org,
+                    rule=Rule.UNKNOWN_VALUE,
+                    suggestion=_organization_hint(catalog, org, known),
+                )
+            )
+        parent = catalog.complaint_categories.get(self.parent) if self.parent else None
+        if parent is not None and parent.is_local:
+            outside = (
+                sorted(set(self.organizations) - set(parent.organizations))
+                if self.is_local
+                else None
+            )
+            if outside is None or outside:
+                where = f"to {outside}" if outside else "to every organization"
+                problems.append(
+                    Problem(
+                        None,
+                        "complaint category",
+                        self.id,
+                        f"applies {where}, but its parent category {parent.id!r} only to "
+                        f"{list(parent.organizations)}",
+                        field="organizations",
+                        rule=Rule.INCONSISTENT,
+                        suggestion=f"organizations = {list(parent.organizations)!r}".replace(
+                            "'", '"'
+                        ),
+                    )
+                )
+        return problems
+
+
+def _organization_hint(catalog: Catalog, org: str, known: list[str]) -> str:
+    """How to fix an unknown organization id: its id when ``org`` is a name, else the closest."""
+    index = getattr(catalog, "organization_index", None)
+    if index is not None and len(index):
+        found = index.resolve([org]).codes.get(org)
+        if found is not None:
+            return f"write its id {found!r} ({index.names.get(found, found)})"
+        close = index.suggest(org, n=1)
+        if close:
+            return f"did you mean {close[0]}?"
+    close = difflib.get_close_matches(org, known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "register the organization in [[organizations]], or remove it from the list"

@@ -52,12 +52,16 @@ def _iso(values: pd.Series, tz: str) -> list[str | None]:
     return out
 
 
-def open311_services(catalog: Catalog, *, lang: str = "it") -> list[dict[str, Any]]:
+def open311_services(
+    catalog: Catalog, *, lang: str = "it", organization: str | None = None
+) -> list[dict[str, Any]]:
     """The Open311 service list of a catalog.
 
     Each complaint category is a request type (``service_code`` = category
     id, ``group`` = its service); a service without categories is a
-    request type itself.
+    request type itself. With ``organization`` (the city whose endpoint
+    this is), local categories of other organizations are left out; without
+    it, every category is listed.
 
     Examples
     --------
@@ -76,7 +80,11 @@ def open311_services(catalog: Catalog, *, lang: str = "it") -> list[dict[str, An
     'Waiting'
     """
     out: list[dict[str, Any]] = []
-    cats = catalog.complaint_categories
+    cats = {
+        cid: c
+        for cid, c in catalog.complaint_categories.items()
+        if organization is None or c.applies_to(organization)
+    }
     with_categories = {c.service for c in cats.values()}
     for cid, cat in cats.items():
         svc = catalog.services[cat.service]

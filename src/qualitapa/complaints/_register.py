@@ -65,6 +65,7 @@ from qualitapa.complaints._models import Channel, Complaint, Contact, Event, Kin
 from qualitapa.complaints._open311 import from_open311
 from qualitapa.complaints._privacy import pseudonymise
 from qualitapa.complaints._schema import check_triggers, insert_guards_lifted, split_sql
+from qualitapa.complaints._scope import CategoryScopeError, refusal
 from qualitapa.errors import DataError, UnknownItemError
 from qualitapa.io import read_table, write_csv
 
@@ -282,18 +283,56 @@ class ComplaintRegister:
         *,
         actor: str = "system",
         at: dt.datetime | str | None = None,
+        catalog: Catalog | None = None,
     ) -> Event:
         """Add a new complaint; record its ``received`` event (dated ``at`` or receipt).
 
         ``at`` (when it was entered, if later than its receipt) may be ISO
-        8601 text; a time without offset is office time.
+        8601 text; a time without offset is office time. With ``catalog``,
+        the service and the category must exist in it, the category must
+        belong to the service and, if it is local, apply to the
+        complaint's organization (as for :meth:`import_frame`).
 
         Raises
         ------
         DataError
             A complaint with the same id is already in the register; a time
-            in the future or ``at`` before the receipt.
+            in the future or ``at`` before the receipt; a category of
+            another service.
+        CategoryScopeError
+            A local category of other organizations (``field`` is
+            ``"category"``; ``suggestions`` lists the categories that
+            apply to the complaint's organization).
+        UnknownItemError
+            An unknown service or category (with the closest ids).
+
+        Examples
+        --------
+        >>> from qualitapa import Service, hookimpl
+        >>> from qualitapa.testing import catalog_with
+        >>> from qualitapa.complaints import ComplaintCategory
+        >>> class P:
+        ...     @hookimpl
+        ...     def qualitapa_services(self):
+        ...         return [Service("registry", "Anagrafe")]
+        ...     @hookimpl
+        ...     def qualitapa_complaint_categories(self):
+        ...         return [ComplaintCategory("registry.waiting", "Attese", "registry"),
+        ...                 ComplaintCategory("registry.bilingual", "Bilinguismo", "registry",
+        ...                                   organizations=["021008"])]
+        >>> t = dt.datetime(2024, 1, 8, 9, 0, tzinfo=dt.timezone.utc)
+        >>> c = Complaint("2024/2", "complaint", "email", "registry", t,
+        ...               category="registry.bilingual", organization="036023")
+        >>> with ComplaintRegister(":memory:") as reg:
+        ...     reg.add(c, catalog=catalog_with(P()))
+        Traceback (most recent call last):
+        ...
+        qualitapa.complaints._scope.CategoryScopeError: complaint '2024/2', field 'category': \
+the category 'registry.bilingual' applies to '021008' only, not to '036023'; categories of \
+service 'registry' that apply: 'registry.waiting'
         """
+        if catalog is not None:
+            _check_catalog(complaint, catalog)
         received_us = self._instant(complaint.received_at, "received_at", complaint.id)
         at_us = received_us if at is None else self._instant(at, "at", complaint.id)
         if at_us < received_us:
@@ -465,7 +504,13 @@ class ComplaintRegister:
             Recorded as the actor of the generated events (and of imported
             events without one).
         catalog
-            When given, services and categories must exist in it.
+            When given, services and categories must exist in it, each
+            category must belong to the row's service, and a local
+            category (see :attr:`ComplaintCategory.organizations`) must
+            apply to the row's organization: a row of another organization
+            is refused (column ``category``), its problem listing the
+            categories that apply. Organizations are matched by the
+            catalog's code, or a name or code that names exactly one.
 
         Returns
         -------
@@ -896,6 +941,36 @@ _RULES: dict[str, dict[str, Any]] = {
         "target": "text?",
     },
 }
+
+
+def _check_catalog(complaint: Complaint, catalog: Catalog) -> None:
+    """Refuse a complaint whose service or category the catalog does not allow."""
+    where = f"complaint {complaint.id!r}"
+    catalog.services[complaint.service]  # unknown -> UnknownItemError with suggestions
+    if complaint.category is None:
+        return
+    category = catalog.complaint_categories[complaint.category]
+    if category.service != complaint.service:
+        raise DataError(
+            f"the category {category.id!r} belongs to service {category.service!r}, "
+            f"not {complaint.service!r}",
+            source=where,
+            column="category",
+        )
+    if complaint.organization is None:
+        return
+    found = refusal(catalog, category.id, complaint.organization)
+    if found is not None:
+        _, code, suggestions, message = found
+        raise CategoryScopeError(
+            category.id,
+            code,
+            scope=category.organizations,
+            suggestions=suggestions,
+            detail=message,
+            source=where,
+            field="category",
+        )
 
 
 def _is_int(values: pd.Series) -> np.ndarray:
