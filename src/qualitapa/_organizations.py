@@ -35,11 +35,11 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from qualitapa._languages import check_language
+from qualitapa.io import code_text
 from qualitapa.models import Organization, Text
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _PREFIX = re.compile(r"^(comune|citta|city|stadt|gemeinde|municipality)( di| of| von)? ")
-_FLOAT_CODE = re.compile(r"^(\d+)\.0+$")
 
 
 def normalise_name(name: str) -> str:
@@ -58,22 +58,9 @@ def normalise_name(name: str) -> str:
     return _PREFIX.sub("", words)
 
 
-def value_text(value: object) -> str:
-    """A data value as the text of a code: ``16024`` and ``16024.0`` (Excel) give ``"16024"``."""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    match = _FLOAT_CODE.fullmatch(text)
-    return match.group(1) if match else text
-
-
 def value_key(value: object) -> str:
     """How :class:`Resolution` names a data value: text as it is, numbers as codes."""
-    return value if isinstance(value, str) else value_text(value)
+    return value if isinstance(value, str) else code_text(value)
 
 
 def _names(org: object) -> list[str]:
@@ -215,7 +202,7 @@ class OrganizationIndex:
         notes: dict[str, str] = {}
         unknown: dict[str, str] = {}
         for value in values:
-            text = value_text(value)
+            text = code_text(value)
             key = value_key(value)
             if text in self.ids:
                 codes[key] = text
@@ -243,7 +230,7 @@ class OrganizationIndex:
 
     def suggest(self, value: object, n: int = 3) -> list[str]:
         """The closest organizations to ``value`` by name or code, as ``"Name (code)"``."""
-        text = value_text(value)
+        text = code_text(value)
         candidates = self.resolve([text]).unknown.get(text, "")
         if candidates.startswith("the "):  # a shared name: all of them
             key = normalise_name(text)

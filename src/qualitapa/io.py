@@ -18,6 +18,8 @@
 * :func:`read_table` checks an ``.xlsx`` before reading it
   (:class:`WorkbookLimits`: size, compression, extent, no DOCTYPE).
 * :func:`require_columns` checks a frame has the columns a function needs.
+* :func:`code_text` turns a code cell that a spreadsheet stored as a number
+  (``16024.0``) into the text of the code (``"16024"``).
 
 Examples
 --------
@@ -63,6 +65,7 @@ __all__ = [
     "TEXT_COLUMNS",
     "Numbers",
     "WorkbookLimits",
+    "code_text",
     "neutralise_formulas",
     "neutralise_text",
     "read_table",
@@ -820,6 +823,45 @@ def require_columns(
             source=source,
             column=missing[0],
         )
+
+
+_WHOLE_FLOAT_TEXT = re.compile(r"(\d+)\.0+")
+
+
+def code_text(value: object) -> str:
+    """A cell as the text of a code: ``16024`` and ``16024.0`` give ``"16024"``.
+
+    Spreadsheets keep codes typed as numbers (an ISTAT code that lost its
+    leading zeros, ``16024``), and pandas reads such a column with a blank
+    cell as floats (``16024.0``). A whole number, or the text of one
+    followed by ``.0``, gives its digits; any other value gives its text,
+    stripped. Leading zeros are not restored: how long a code is, only the
+    code list knows.
+
+    Parameters
+    ----------
+    value
+        A cell: a number, text, or any other object (read as ``str(value)``).
+
+    Returns
+    -------
+    str
+        The text of the code.
+
+    Examples
+    --------
+    >>> code_text(16024.0), code_text("16024.0"), code_text(" 022205 "), code_text(7.5)
+    ('16024', '16024', '022205', '7.5')
+    """
+    if isinstance(value, bool):  # before int: True is an int
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    match = _WHOLE_FLOAT_TEXT.fullmatch(text)
+    return match.group(1) if match else text
 
 
 def to_numeric_column(

@@ -8,12 +8,33 @@ import pytest
 
 from qualitapa.errors import DataError
 from qualitapa.io import (
+    code_text,
     neutralise_formulas,
     read_table,
     require_columns,
     to_numeric_column,
     write_csv,
 )
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [
+        (16024, "16024"),
+        (16024.0, "16024"),  # a number column with a blank cell, as pandas reads it
+        (np.float64(22205.0), "22205"),
+        (np.int64(22205), "22205"),
+        ("16024.00", "16024"),
+        (" 022205 ", "022205"),  # text keeps its leading zeros
+        ("022205.0", "022205"),
+        (7.5, "7.5"),
+        ("16024.5", "16024.5"),
+        ("A794", "A794"),
+        (True, "True"),
+    ],
+)
+def test_code_text(cell, text):
+    assert code_text(cell) == text
 
 
 def test_neutralise_formulas_prefixes_risky_text_only():

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from qualitapa.errors import DataError, QualitapaError, UnknownItemError
+from qualitapa.io import code_text
 
 DATA = "data"
 ISTAT_FILE = "Elenco-comuni-italiani.csv"
@@ -305,22 +306,12 @@ def _describe(row: int) -> str:
     return f"{r['name_official']} ({r['province']}, {r['code']})"
 
 
-def _code_text(value: object) -> str:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def find_row(value: object, *, province: str | None = None) -> int:
     """The row of :func:`municipalities` that ``value`` names.
 
     See :func:`qualitapa_italy.resolve` (which returns the municipality).
     """
-    text = _code_text(value)
+    text = code_text(value)
     codes, cadastral, names = _index()
     if _DIGITS.fullmatch(text):
         rows = [codes[c]] if (c := text.split(".")[0].zfill(6)) in codes else []
