@@ -33,9 +33,11 @@ import attrs
 
 from qualitapa._languages import fallback_chain as _fallback_chain
 from qualitapa._languages import is_language as _is_language
-from qualitapa.errors import DefinitionError, UnknownItemError
+from qualitapa.errors import DataError, DefinitionError, UnknownItemError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from qualitapa.catalog import Catalog, Problem
 
 __all__ = [
@@ -1352,6 +1354,11 @@ class Dataset:
     description
         Longer description in Italian and other languages (what the file
         holds, its source).
+    organizations
+        Ids of the organizations whose data the file holds; empty (the
+        default): any. A city's plugin ships its own data as a *local*
+        dataset: :meth:`read` refuses a row of another organization, so
+        the data of two plugins read together cannot overlap by mistake.
 
     Examples
     --------
@@ -1371,6 +1378,61 @@ class Dataset:
     description: Text | None = attrs.field(
         default=None, converter=attrs.converters.optional(to_text)
     )
+    organizations: tuple[str, ...] = attrs.field(
+        default=(), converter=to_organizations, validator=check_organizations
+    )
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the file holds the data of some organizations only."""
+        return bool(self.organizations)
+
+    def read(self, **options: object) -> pd.DataFrame:
+        """The table of the file, read by :func:`qualitapa.io.read_table` with ``options``.
+
+        Raises
+        ------
+        DataError
+            For a local dataset: rows of an ``organization`` not in
+            :attr:`organizations` (the first row, and every one in
+            ``failure_cases``).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "bz.csv"
+        >>> _ = f.write_text("organization,period,variable,value\\n021008,2024,staff,10\\n")
+        >>> Dataset("bz.demo", "Dati di Bolzano", f, "indicator_data",
+        ...         organizations=["021008"]).read()["organization"].tolist()
+        ['021008']
+        """
+        import numpy as np
+        import pandas as pd
+
+        from qualitapa.io import read_table
+
+        table = read_table(self.path, **options)  # type: ignore[arg-type]
+        if not self.organizations or "organization" not in table.columns:
+            return table
+        codes = table["organization"].astype("string")
+        outside = ~codes.isin(self.organizations) & codes.notna()
+        if outside.any():
+            rows = np.flatnonzero(outside.to_numpy())
+            first = codes.iloc[rows[0]]
+            cases = pd.DataFrame(
+                {"row": rows + 1, "column": "organization", "value": codes.iloc[rows].to_numpy()}
+            )
+            raise DataError(
+                f"dataset {self.id!r} holds the data of {list(self.organizations)} only, "
+                f"but row {rows[0] + 1} is of organization {first!r} ({len(rows)} such rows): "
+                "move those rows to the dataset of their organization, or list it in the "
+                "dataset's organizations",
+                source=str(self.path),
+                row=int(rows[0] + 1),
+                column="organization",
+                failure_cases=cases,
+            )
+        return table
 
     @classmethod
     def from_mapping(
@@ -1404,5 +1466,12 @@ class Dataset:
         return from_mapping(cls, data, source=source, kind="dataset")
 
     def check(self, catalog: Catalog) -> list[str]:
-        """Problems: the file is missing."""
-        return [] if self.path.exists() else [f"data file {self.path} does not exist"]
+        """Problems: the file is missing; organizations no plugin registers."""
+        problems = [] if self.path.exists() else [f"data file {self.path} does not exist"]
+        known = getattr(catalog, "organizations", {})
+        for org in self.organizations:
+            if org not in known:
+                close = difflib.get_close_matches(org, list(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(f"organization {org!r} is not registered by any plugin{hint}")
+        return problems

@@ -13,7 +13,7 @@ from qualitapa._organizations import organization_names
 from qualitapa.catalog import Catalog
 from qualitapa.demo._profile import DemoProfile
 from qualitapa.demo._synthetic import N_MUNICIPALITIES
-from qualitapa.io import read_table, write_csv
+from qualitapa.io import write_csv
 
 if TYPE_CHECKING:
     from qualitapa.composite import DEAResult, UncertaintyResult
@@ -129,6 +129,9 @@ def datasets(catalog: Catalog, kind: str) -> list[Any]:
 
 
 def load(sets: list[Any]) -> pd.DataFrame:
-    """The datasets' tables, one under the other (empty without datasets)."""
-    frames = [read_table(d.path) for d in sets]
+    """The datasets' tables, one under the other (empty without datasets).
+
+    A local dataset's rows must be of its organizations (:meth:`Dataset.read`).
+    """
+    frames = [d.read() for d in sets]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
