@@ -500,3 +500,29 @@ def test_kpis_of_a_local_category_exist_for_its_organization_only(catalog: Catal
     # Pareto by organization ranks each city's categories within that city
     ranks = pareto(cases, by="organization")
     assert set(ranks.loc[ranks["category"] == "registry.bilingual", "organization"]) == {BOLZANO}
+
+
+def test_the_cli_lists_the_categories_of_one_organization(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualitapa.cli import _complaints, cli
+
+    monkeypatch.setattr(_complaints, "get_catalog", lambda: catalog)
+
+    def ids(*args: str) -> list[str]:
+        result = CliRunner().invoke(
+            cli, ["complaints", "categories", *args, "--format", "json", "--lang", "en"]
+        )
+        assert result.exit_code == 0, result.stderr
+        return [row["id"] for row in json.loads(result.stdout)]
+
+    assert ids("--organization", "Bolzano", "-s", "registry") == [
+        "registry.waiting",
+        "registry.documents",
+        "registry.bilingual",
+    ]
+    assert "registry.bilingual" not in ids("--organization", TRENTO)
+    assert {"registry.bilingual", "registry.modena_app"} <= set(ids())
+    unknown = CliRunner().invoke(cli, ["complaints", "categories", "--organization", "Bolzan"])
+    assert unknown.exit_code == 1
+    assert "Bolzano (021008)" in unknown.stderr

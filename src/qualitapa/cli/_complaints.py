@@ -90,23 +90,34 @@ def complaints_group() -> None:
 
 @complaints_group.command("categories")
 @click.option("--service", "-s", default=None, help="Only the categories of this service.")
+@click.option(
+    "--organization",
+    default=None,
+    help="Only the categories a complaint of this organization may have (a code or a name): "
+    "the general ones and its local ones.",
+)
 @output_options
 @lang_option
 def categories_command(
-    service: str | None, fmt: str | None, output: Path | None, lang: str
+    service: str | None, organization: str | None, fmt: str | None, output: Path | None, lang: str
 ) -> None:
     """List the complaint categories of the installed plugins, labelled in --lang."""
+    from qualitapa.complaints import categories_for
+
     catalog = get_catalog()
     if service:
         catalog.services[service]  # unknown service -> error with suggestions
     items = [
         c for c in catalog.complaint_categories.values() if not service or c.service == service
     ]
+    if organization is not None:
+        organization = catalog.resolve_organization(organization)  # a name, a code
+        allowed = {c.id for c in categories_for(catalog, organization)}
+        items = [c for c in items if c.id in allowed]
     if not items:
-        raise nothing(
-            f"no complaint categories{f' of service {service!r}' if service else ''}: install "
-            "a plugin that defines them"
-        )
+        of = f" of service {service!r}" if service else ""
+        for_ = f" for organization {organization}" if organization else ""
+        raise nothing(f"no complaint categories{of}{for_}: install a plugin that defines them")
     rows = [
         {
             "id": c.id,
