@@ -140,6 +140,36 @@ def _unknown_field(key: str, allowed: Sequence[str], item: str) -> DefinitionErr
     return DefinitionError(f"unknown field {key!r}; {hint}", item=item, field=key)
 
 
+#: Keys a model's ``from_mapping`` reads besides its fields: an instrument's named scales,
+#: which its questions name (``scale = "sat5"``).
+_MAPPING_ONLY = ("scales",)
+
+
+def _named_scales(base: object, changes: Mapping[str, object]) -> dict[str, object]:
+    """The named scales of ``base``'s questions and those ``changes`` declare, as ``scales``.
+
+    An item added to a questionnaire may then name a scale of the questionnaire
+    it extends, as its own questions do.
+    """
+    questions = getattr(base, "questions", None)
+    if not isinstance(questions, tuple) or "questions" not in changes:
+        if "scales" in changes:
+            raise DefinitionError(
+                "scales are declared for the questions added with them", field="scales"
+            )
+        return {}
+    found: dict[str, object] = {}
+    for question in questions:
+        scale = getattr(question, "scale", None)
+        name = getattr(scale, "id", None)
+        if scale is not None and isinstance(name, str) and name:
+            found.setdefault(name, item_fields(scale))
+    declared = changes.get("scales", [])
+    if not isinstance(declared, list):
+        raise DefinitionError("scales must be an array of tables", field="scales")
+    return {"scales": [*found.values(), *declared]}
+
+
 def _build(cls: type[object], data: Mapping[str, object], source: str | None) -> object:
     from_mapping = getattr(cls, "from_mapping")  # noqa: B009 - every model of a kind has one
     return from_mapping(data, source=source)
@@ -178,9 +208,9 @@ def derive(base: object, derived: Derived, *, source: str | None = None) -> obje
             field="extends",
         )
     for key in derived.changes:
-        if key not in fields:
+        if key not in fields and key not in _MAPPING_ONLY:
             raise _unknown_field(key, sorted(fields), derived.id)
-    data = item_fields(base)
+    data = item_fields(base) | _named_scales(base, derived.changes)
     if (
         "replaces" in fields
         and "organizations" in derived.changes
@@ -300,10 +330,10 @@ def extend(base: object, extension: Extension, *, source: str | None = None) -> 
     cls = type(base)
     fields = _init_fields(cls)
     item = extension.id
-    data = item_fields(base)
+    data = item_fields(base) | _named_scales(base, extension.changes)
     scoped = False
     for key, new in extension.changes.items():
-        if key == "id":
+        if key in ("id", *_MAPPING_ONLY):
             continue
         if key not in fields:
             raise _unknown_field(key, sorted(fields), item)

@@ -50,6 +50,7 @@ from pathlib import Path
 
 import attrs
 
+from qualitapa._extending import _MAPPING_ONLY
 from qualitapa.catalog import (
     KINDS,
     KINDS_BY_NAME,
@@ -771,7 +772,7 @@ def _inspect_additions(kind: Kind, built: Derived | Extension, report: _EntryRep
     item_id = built.id or None
     ok = True
     for key in built.changes:
-        if key not in types_:
+        if key not in types_ and key not in _MAPPING_ONLY:
             close = _closest(key, sorted(types_))
             fix = f"did you mean {close!r}?" if close else f"the fields are: {', '.join(types_)}"
             report(

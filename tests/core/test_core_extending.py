@@ -336,3 +336,56 @@ def test_plugin_check_reports_each_mistake_of_extends_and_extensions_once(tmp_pa
         [20, "extensions.organisations", None, None, "did you mean [[extensions.organizations]]?"],
     ]
     assert "already 'Bolzano'" in found.loc[3, "message"]
+
+
+# -- a city's questions added to the shared questionnaire ------------------------------
+
+
+def test_questions_added_to_the_shared_questionnaire_apply_to_the_city_only(tmp_path):
+    cat = _build(
+        tmp_path,
+        """
+        [[extensions.instruments]]
+        id = "registry.counter"
+        organizations = ["021008"]
+
+        [[extensions.instruments.questions]]
+        id = "bz_language"
+        type = "likert"
+        scale = "sat5"
+        dimension = "courtesy"
+        label = { it = "Servizio nella lingua scelta", de = "Bedienung in der gewählten Sprache" }
+
+        [[extensions.instruments.questions]]
+        id = "bz_language_importance"
+        type = "likert"
+        scale = "imp5"
+        importance_of = "bz_language"
+        label = { it = "Importanza della lingua", de = "Wichtigkeit der Sprache" }
+        """,
+    )
+    with isolated_plugins(SHIPPED):
+        shared = Catalog.build().instruments["registry.counter"]
+    extended = cat.instruments["registry.counter"]
+    assert extended.questions[: len(shared.questions)] == shared.questions  # unchanged, in order
+    added = extended.questions[len(shared.questions) :]
+    assert [q.id for q in added] == ["bz_language", "bz_language_importance"]
+    assert all(q.organizations == ("021008",) for q in added)
+    sat5 = next(q.scale for q in shared.questions if q.scale is not None and q.scale.id == "sat5")
+    assert added[0].scale == sat5  # the questionnaire's own named scale
+    assert cat.instruments.extended_by("registry.counter") == ["city"]
+
+
+def test_a_question_id_already_in_the_questionnaire_is_refused(tmp_path):
+    with isolated_plugins(SHIPPED):
+        first = Catalog.build().instruments["registry.counter"].questions[0].id
+    with pytest.raises(DefinitionError, match=first):
+        _build(
+            tmp_path,
+            f"""
+            [[extensions.instruments]]
+            id = "registry.counter"
+            organizations = ["021008"]
+            questions = [{{ id = "{first}", type = "likert", scale = "sat5", label = "Doppia" }}]
+            """,
+        )
