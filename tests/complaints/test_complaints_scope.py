@@ -35,6 +35,7 @@ from qualitapa.complaints import (
 )
 from qualitapa.declarative import TomlPlugin
 from qualitapa.errors import DataError, DefinitionError, UnknownItemError
+from qualitapa.problems import Rule
 from qualitapa.testing import catalog_with
 
 BOLZANO, MODENA, TRENTO = "021008", "036023", "022205"
@@ -192,7 +193,7 @@ def test_catalog_check_reports_unknown_organizations_and_a_wider_subcategory(
 ) -> None:
     cat = Catalog.build([("bz", TomlPlugin(toml_file))], entrypoints=False)
     found = {
-        (p.item, p.value if p.value is not None else p.field): p
+        (p.item, p.value if p.rule == Rule.UNKNOWN_VALUE else p.rule.value): p
         for p in cat.check()
         if p.kind == "complaint category"
     }
@@ -200,8 +201,8 @@ def test_catalog_check_reports_unknown_organizations_and_a_wider_subcategory(
         ("registry.misspelt", "021009"),
         ("registry.misspelt", "Modena"),
         ("registry.misspelt", "099999"),
-        ("registry.bilingual.forms", "organizations"),
-        ("registry.bilingual.wider", "organizations"),
+        ("registry.bilingual.forms", "inconsistent"),
+        ("registry.bilingual.wider", "inconsistent"),
     }
     # the closest registered organization; a name gets the id it stands for
     assert found[("registry.misspelt", "021009")].suggestion == "did you mean Bolzano (021008)?"
@@ -211,10 +212,13 @@ def test_catalog_check_reports_unknown_organizations_and_a_wider_subcategory(
         assert problem.severity == "error"
         assert problem.field == "organizations"
         assert problem.plugin == "bz"
-    forms = found[("registry.bilingual.forms", "organizations")]
+    forms = found[("registry.bilingual.forms", "inconsistent")]
     assert "applies to every organization" in forms.message
     assert forms.suggestion == 'organizations = ["021008"]'
-    assert "['036023']" in found[("registry.bilingual.wider", "organizations")].message
+    assert forms.value == []
+    wider = found[("registry.bilingual.wider", "inconsistent")]
+    assert "applies to ['036023']" in wider.message
+    assert wider.value == ["021008", "036023"]
 
 
 def test_plugin_check_names_the_file_entry_and_field(toml_file: Path) -> None:

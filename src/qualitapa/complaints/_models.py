@@ -507,6 +507,7 @@ class ComplaintCategory:
                         f"applies {where}, but its parent category {parent.id!r} only to "
                         f"{list(parent.organizations)}",
                         field="organizations",
+                        value=list(self.organizations),
                         rule=Rule.INCONSISTENT,
                         suggestion=f"organizations = {list(parent.organizations)!r}".replace(
                             "'", '"'

@@ -178,13 +178,13 @@ def organization_codes(catalog: Catalog, values: Iterable[object]) -> dict[str, 
 
 
 def refusal(
-    catalog: Catalog, category_id: str, organization: str
+    catalog: Catalog, category_id: str, organization: str, *, code: str | None = None
 ) -> tuple[ComplaintCategory, str, list[str], str] | None:
     """Why a complaint of ``organization`` cannot have ``category_id``, or None if it can.
 
-    Returns the category, the organization's code, the suggested
-    categories and the message. An unknown category is not this check's
-    business (None).
+    Returns the category, the organization's code (``code`` when the
+    caller resolved it already), the suggested categories and the message.
+    An unknown category is not this check's business (None).
     """
     cats = catalog.complaint_categories
     if category_id not in cats:
@@ -192,7 +192,8 @@ def refusal(
     category = cats[category_id]
     if not category.is_local:
         return None
-    code = organization_codes(catalog, [organization]).get(organization, organization)
+    if code is None:
+        code = organization_codes(catalog, [organization]).get(organization, organization)
     if category.applies_to(code):
         return None
     suggestions = _suggestions(catalog, category, code)
@@ -210,9 +211,9 @@ def scope_refusals(
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.object_]]:
     """Rows whose local category does not apply to their organization, and why.
 
-    One check per distinct (category, organization) pair, not per row.
-    Rows without a category or an organization, and rows whose category
-    the catalog does not know, are not refused here.
+    One check per distinct (category, organization code) pair, not per
+    row. Rows without a category or an organization, and rows whose
+    category the catalog does not know, are not refused here.
 
     Returns
     -------
@@ -231,14 +232,22 @@ def scope_refusals(
     candidates = np.flatnonzero(pd.Series(cat).isin(local).to_numpy() & pd.notna(org))
     if not len(candidates):
         return bad, messages
-    pairs = pd.MultiIndex.from_arrays([cat[candidates], org[candidates].astype(str)])
-    codes, uniques = pairs.factorize()
-    why = np.full(len(uniques), None, dtype=object)
-    for i, (category_id, organization) in enumerate(uniques):  # distinct pairs: few
-        found = refusal(catalog, category_id, organization)
+    # each distinct organization value resolved once, then each distinct pair checked once
+    org_codes, org_values = pd.factorize(org[candidates].astype(str))
+    resolved = organization_codes(catalog, org_values)
+    as_code = np.array([resolved.get(v, v) for v in org_values], dtype=object)
+    code_codes, code_values = pd.factorize(as_code[org_codes])
+    cat_codes, cat_values = pd.factorize(cat[candidates])
+    width = len(code_values)
+    distinct, pair_of_row = np.unique(
+        cat_codes.astype(np.int64) * width + code_codes, return_inverse=True
+    )
+    why = np.full(len(distinct), None, dtype=object)
+    for i, key in enumerate(distinct.tolist()):  # distinct pairs: few
+        code = str(code_values[key % width])
+        found = refusal(catalog, str(cat_values[key // width]), code, code=code)
         if found is not None:
             why[i] = found[3]
-    refused = pd.notna(why)[codes]
-    bad[candidates[refused]] = True
-    messages[candidates] = why[codes]
+    bad[candidates[pd.notna(why)[pair_of_row]]] = True
+    messages[candidates] = why[pair_of_row]
     return bad, messages
