@@ -530,3 +530,37 @@ def test_the_cli_lists_the_categories_of_one_organization(
     unknown = CliRunner().invoke(cli, ["complaints", "categories", "--organization", "Bolzan"])
     assert unknown.exit_code == 1
     assert "Bolzano (021008)" in unknown.stderr
+
+
+def test_with_history_a_refused_complaint_takes_its_events_along_and_says_so(
+    catalog: Catalog,
+) -> None:
+    complaints = pd.DataFrame(
+        [_row("BZ1", "registry.bilingual", BOLZANO), _row("TN1", "registry.bilingual", TRENTO)]
+    )
+    events = pd.DataFrame(
+        {
+            "complaint_id": ["BZ1", "BZ1", "TN1", "TN1"],
+            "at": ["2024-01-08T09:00:00+01:00", "2024-01-09T09:00:00+01:00"] * 2,
+            "to_status": ["received", "registered"] * 2,
+        }
+    )
+    with ComplaintRegister(":memory:") as reg:
+        report = reg.import_frame(
+            complaints, events=events, source="c.csv", events_source="e.csv", catalog=catalog
+        )
+        assert list(reg.to_frame()["id"]) == ["BZ1"]
+    assert (report.imported, report.events, report.rejected, report.rejected_events) == (
+        1,
+        2,
+        1,
+        2,
+    )
+    p = report.problems
+    assert p[["table", "row", "id", "column"]].values.tolist()[0] == [
+        "complaints",
+        2,
+        "TN1",
+        "category",
+    ]
+    assert set(p.loc[p["table"] == "events", "row"]) == {3, 4}
