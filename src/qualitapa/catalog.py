@@ -1249,11 +1249,72 @@ class Catalog:
                             f"its check failed: {type(exc).__name__}: {one_line(str(exc))}"
                         ]
                     for found in found_all:
-                        if isinstance(found, Problem):
-                            problems.append(attrs.evolve(found, plugin=found.plugin or plugin))
-                        else:
-                            problems.append(Problem(plugin, kind.singular, item_id, str(found)))
+                        if not isinstance(found, Problem):
+                            found = Problem(plugin, kind.singular, item_id, str(found))
+                        found = attrs.evolve(found, plugin=found.plugin or plugin)
+                        problems.append(self._completed(found, item))
         return problems
+
+    def _completed(self, problem: Problem, item: object) -> Problem:
+        """``problem`` of ``item``'s own check, given the field and suggestion it lacks.
+
+        The field is the one holding the id the message quotes (``standard
+        'x' is not defined`` of a charter: ``standards``) or the one it names;
+        for an unknown id, the suggestion is the closest id of the kind the
+        message names (``standard``, ``indicator``, ``organization``...).
+        """
+        message, suggestion = problem.message, problem.suggestion
+        close = _DID_YOU_MEAN.search(message)
+        if close and suggestion is None:
+            message, suggestion = message[: close.start()].rstrip(" ;,("), close.group(1)
+        quoted = _QUOTED.findall(message)
+        value = problem.value if problem.value is not None else (quoted[0] if quoted else None)
+        field = problem.field or _field_of(item, message, value)
+        if suggestion is None and isinstance(value, str) and _UNKNOWN.search(message):
+            suggestion = self._closest_id(message, value)
+        return attrs.evolve(
+            problem, message=message, field=field, value=value, suggestion=suggestion
+        )
+
+    def _closest_id(self, message: str, value: str) -> str | None:
+        """For an unknown ``value``: the closest id of the kind ``message`` names before it."""
+        before = message[: message.find(repr(value))].lower() if repr(value) in message else ""
+        words = re.findall(r"[a-z_]+", before)
+        for word in reversed(words):
+            kind = _KIND_OF_WORD.get(word) or _KIND_OF_WORD.get(word.removesuffix("s"))
+            if kind is None:
+                continue
+            close = difflib.get_close_matches(value, list(self.collection(kind)), n=1)
+            return f"did you mean {close[0]!r}?" if close else None
+        return None
+
+
+#: "; did you mean 'x'?" or " (did you mean 'x'?)" at the end of a message.
+_DID_YOU_MEAN = re.compile(r"[\s;,(]*(did you mean [^?]*\?)\)?\s*$")
+_QUOTED = re.compile(r"'([^']+)'")
+#: Messages about an id that no plugin defines.
+_UNKNOWN = re.compile(r"\bunknown\b|not (?:defined|registered|declared)|no plugin defines")
+
+
+def _field_of(item: object, message: str, value: object) -> str | None:
+    """The field of ``item`` a check's ``message`` is about: the one holding ``value``,
+    else the first one the message names (singular or plural)."""
+    if not attrs.has(type(item)):
+        return None
+    names = [f.name.lstrip("_") for f in attrs.fields(type(item))]  # type: ignore[arg-type]
+    if isinstance(value, str):
+        for f in attrs.fields(type(item)):  # type: ignore[arg-type]
+            held = getattr(item, f.name, None)
+            if f.name != "id" and (
+                held == value
+                or (isinstance(held, tuple | list | set | frozenset | Mapping) and value in held)
+            ):
+                return f.name.lstrip("_")
+    for word in re.findall(r"[a-z_]+", message.lower()):
+        for name in (word, word + "s"):
+            if name in names and name != "id":
+                return name
+    return None
 
 
 @functools.cache
@@ -1286,6 +1347,8 @@ _REFERENCES: dict[str, str] = {
 }
 
 _KIND_OF_SINGULAR = {k.singular: k.name for k in KINDS}
+#: The kind a word of a message names: "standard" -> standards, "category" -> complaint_categories.
+_KIND_OF_WORD = {k.singular.split()[-1]: k.name for k in KINDS}
 
 
 def _target_of(problem: Problem) -> str:

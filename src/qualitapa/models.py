@@ -1469,9 +1469,9 @@ class Dataset:
         """Problems: the file is missing; organizations no plugin registers."""
         problems = [] if self.path.exists() else [f"data file {self.path} does not exist"]
         known = getattr(catalog, "organizations", {})
-        for org in self.organizations:
-            if org not in known:
-                close = difflib.get_close_matches(org, list(known), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                problems.append(f"organization {org!r} is not registered by any plugin{hint}")
+        problems += [  # the catalog adds the closest id (Catalog.check)
+            f"organization {org!r} is not registered by any plugin"
+            for org in self.organizations
+            if org not in known
+        ]
         return problems

@@ -80,9 +80,13 @@ def test_organizations_are_text_ids_in_toml_and_checked_against_the_catalog(tmp_
         [("bz", TomlPlugin(toml)), ("orgs", _orgs([Organization("021008", "Bolzano")]))],
         entrypoints=False,
     )
-    messages = [p.message for p in orgs.check() if p.item == "bz.demo" and p.severity == "error"]
-    assert messages == [
-        "organization '021009' is not registered by any plugin (did you mean '021008'?)"
+    found = [p for p in orgs.check() if p.item == "bz.demo" and p.severity == "error"]
+    assert [(p.message, p.field, p.suggestion) for p in found] == [
+        (
+            "organization '021009' is not registered by any plugin",
+            "organizations",
+            "did you mean '021008'?",
+        )
     ]
     with pytest.raises(DefinitionError, match="organization ids"):
         Dataset("x", "Dati", f, "indicator_data", organizations=[21008])
