@@ -20,16 +20,27 @@ value, rule, message`` and the ``invoice`` number), :func:`validate_invoices`
 returns ``(clean, problems)`` and raises in strict mode, and
 :func:`invoice_variables` computes only from invoices without a problem,
 raising otherwise.
+
+Invoices come as an office exports them: amounts written the Italian way
+(``2.088,44``) or the English way (``2,088.44``) are read as
+:func:`qualitapa.io.to_numeric_column` reads numbers (declare the
+convention with ``numbers="it"`` or ``"en"``; without one, ``1.234`` reads
+two ways and is a problem), and dates are ISO (``2024-01-31``) or written
+day first as in Italy (``31/01/2024``, ``31.01.2024``, ``31-01-2024``;
+never month first).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from qualitapa.errors import DataError
+from qualitapa.io import NUMBER_CONVENTIONS, Numbers, to_numeric_column
 from qualitapa.problems import Problems, Rule, check_option
 
 __all__ = [
@@ -56,10 +67,24 @@ INVOICE_PROBLEM_EXTRAS = ("invoice",)
 Mode = Literal["lenient", "strict"]
 
 
+# A time of day after a date (an Excel date cell read as text ends in 00:00:00); ASCII
+# digits only ("\d" would take other scripts' digits).
+_TIME = r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+# 2024-01-31, or 31/01/2024 (31.01.2024, 31-01-2024) day first as in Italy: never month
+# first (format="mixed" read 01/02/2024, 1 February in Italy, as 2 January), and the
+# year in four digits (31/01/24 is refused, not given a century). Anchored: the whole cell.
+_ISO_DATE = re.compile(rf"^(?P<y>[0-9]{{4}})-(?P<m>[0-9]{{2}})-(?P<d>[0-9]{{2}}){_TIME}$")
+_DAY_FIRST = re.compile(
+    rf"^(?P<d>[0-9]{{1,2}})(?P<sep>[/.-])(?P<m>[0-9]{{1,2}})(?P=sep)(?P<y>[0-9]{{4}}){_TIME}$"
+)
+# What a date cell may look like, for messages.
+_DATE_FORMATS = "write 31/01/2024 or 2024-01-31"
+
+
 def _dates(
     frame: pd.DataFrame, column: str
 ) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """Parsed dates (datetime64[D]), which cells are blank, which failed to parse."""
+    """Parsed dates (datetime64[D]), which cells are blank, which are not a date."""
     raw = frame[column]
     if pd.api.types.is_datetime64_any_dtype(raw):
         index = pd.DatetimeIndex(raw)
@@ -69,13 +94,51 @@ def _dates(
         return index.to_numpy().astype("datetime64[D]"), blank, np.zeros_like(blank)
     text = raw.astype("string").str.strip()
     blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
-    # ISO only: format="mixed" read 01/02/2024 (1 February in Italy) as 2 January
-    parsed = pd.to_datetime(text.where(~blank, None), errors="coerce", format="ISO8601")
+    # either layout rewritten as year-month-day (a cell cannot have both); other text
+    # stays as it is and fails the exact format below, as 2024-02-30 does
+    ymd = text.str.replace(_ISO_DATE, r"\g<y>-\g<m>-\g<d>", regex=True)
+    ymd = ymd.str.replace(_DAY_FIRST, r"\g<y>-\g<m>-\g<d>", regex=True)
+    parsed = pd.to_datetime(ymd, errors="coerce", format="%Y-%m-%d")
     bad = parsed.isna().to_numpy(dtype=bool) & ~blank
     return parsed.to_numpy().astype("datetime64[D]"), blank, bad
 
 
-def invoice_variables(
+#: How each number convention is called in messages.
+_CONVENTIONS = {"it": "Italian (2.088,44)", "en": "English (2,088.44)"}
+_AMBIGUOUS = (
+    "reads two ways (1.234 is 1234 in the Italian convention, 1.234 in the English one): "
+    "declare numbers='it' or numbers='en'"
+)
+
+
+def _numbers(
+    frame: pd.DataFrame, column: str, numbers: Numbers | None, source: str | None
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Numbers of a column, which cells are not numbers, which read two ways.
+
+    :func:`qualitapa.io.to_numeric_column` raises at the first cell that reads
+    two ways; here every such cell is a problem of its own row, and the other
+    cells are read.
+    """
+    raw = frame[column]
+    try:
+        values, bad = to_numeric_column(raw, source=source, column=column, numbers=numbers)
+        return values, bad, np.zeros(len(raw), dtype=bool)
+    except DataError:
+        if numbers is not None:  # pragma: no cover - a declared convention is never ambiguous
+            raise
+        it, it_bad = to_numeric_column(raw, column=column, numbers="it")
+        en, en_bad = to_numeric_column(raw, column=column, numbers="en")
+        with np.errstate(invalid="ignore"):
+            ambiguous = ~it_bad & ~en_bad & ~np.isnan(it) & (it != en)
+        if not ambiguous.any():  # pragma: no cover - the error was not ambiguity
+            raise
+        kept = raw.astype(object).where(~ambiguous, None)
+        values, bad = to_numeric_column(kept, source=source, column=column)
+        return values, bad, ambiguous
+
+
+def invoice_variables(  # noqa: PLR0913 - six column names, then options
     invoices: pd.DataFrame,
     *,
     organization: str = "organization",
@@ -85,6 +148,7 @@ def invoice_variables(
     invoice_id: str | None = "invoice_id",
     suspended_days: str | None = None,
     source: str | None = None,
+    numbers: Numbers | None = None,
 ) -> pd.DataFrame:
     """Raw variables of the payment-timeliness indicator, per organization and year.
 
@@ -111,8 +175,11 @@ def invoice_variables(
     invoices
         One row per invoice (credit notes already netted). Not modified.
     organization, amount, due_date, payment_date
-        Column names. Dates are ISO text (``2024-03-31``) or datetimes;
-        ``payment_date`` may be blank for unpaid invoices.
+        Column names. Amounts are numbers, or text in the ``numbers``
+        convention (``2.088,44``). Dates are datetimes, ISO text
+        (``2024-03-31``) or text day first as in Italy (``31/03/2024``,
+        ``31.03.2024``, ``31-03-2024``; never read month first; the year
+        in four digits); ``payment_date`` may be blank for unpaid invoices.
     invoice_id
         Column with the invoice number, checked for duplicates within an
         organization when present (None to skip).
@@ -122,6 +189,13 @@ def invoice_variables(
         blank means 0.
     source
         File name, for error messages.
+    numbers
+        How amounts and suspended days written as text are written:
+        ``"it"`` (``2.088,44``) or ``"en"`` (``2,088.44``), as for
+        :func:`qualitapa.io.read_table`. With None (the default) each value
+        is read the only way it can be (``2.088,44``, ``310,5``,
+        ``2088.44``); one that reads two ways (``1.234``: 1234 or 1.234) is
+        a problem of its row.
 
     Returns
     -------
@@ -134,11 +208,11 @@ def invoice_variables(
     ------
     DataError
         Any problem :func:`check_invoices` finds (a missing column, a
-        missing organization, an amount missing, not a number or not
-        positive, a due date missing or not a date, a payment date not a
-        date, negative or non-numeric suspended days, an invoice number
-        listed twice): the error names the first bad row (1-based, header
-        excluded) and column; ``failure_cases`` is the whole problems table.
+        missing organization, an amount missing, not a number, reading two
+        ways or not positive, a due date missing or not a date, a payment
+        date not a date, negative or non-numeric suspended days, an invoice
+        number listed twice): the error names the file, the first bad row
+        (1-based, header excluded) and column; ``failure_cases`` is the whole problems table.
         To compute from the good invoices only, take the ``clean`` table of
         :func:`validate_invoices` (``mode="lenient"``) after reading its
         problems.
@@ -164,7 +238,7 @@ def invoice_variables(
     -1.25
     """
     cols = _Columns(organization, amount, due_date, payment_date, invoice_id, suspended_days)
-    parsed, problems = _checked_invoices(invoices, cols, source, lazy=True)
+    parsed, problems = _checked_invoices(invoices, cols, source, numbers, lazy=True)
     problems.raise_if_any()
     keep = ~parsed.paid_blank
     paid = parsed.paid[keep]
@@ -197,7 +271,7 @@ def _tidy(sums: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="_o").reset_index(drop=True)
 
 
-def check_invoices(
+def check_invoices(  # noqa: PLR0913 - invoice_variables' six column names, then options
     invoices: pd.DataFrame,
     *,
     organization: str = "organization",
@@ -207,6 +281,7 @@ def check_invoices(
     invoice_id: str | None = "invoice_id",
     suspended_days: str | None = None,
     source: str | None = None,
+    numbers: Numbers | None = None,
 ) -> pd.DataFrame:
     """Every problem in a table of invoices, one row per problem.
 
@@ -221,7 +296,8 @@ def check_invoices(
         of the row, when ``invoice_id`` is a column), by row; empty when the
         invoices are clean. Rules: ``missing_column``, ``required``
         (organization, due date), ``not_a_number`` (amount, suspended
-        days), ``out_of_range`` (amount not positive or not finite),
+        days: not a number, or reading two ways without ``numbers``),
+        ``out_of_range`` (amount not positive or not finite),
         ``negative`` (suspended days), ``not_a_date`` (due or payment
         date), ``duplicate`` (an invoice number twice in an organization:
         every copy).
@@ -231,7 +307,7 @@ def check_invoices(
     >>> import pandas as pd
     >>> inv = pd.DataFrame({
     ...     "organization": ["036023", "036023"], "invoice_id": ["F1", "F2"],
-    ...     "amount": ["1000", "-3"], "due_date": ["2024-03-01", "31/02/2024"],
+    ...     "amount": ["2.088,44", "-3"], "due_date": ["01/03/2024", "31/02/2024"],
     ...     "payment_date": ["2024-03-11", ""]})
     >>> check_invoices(inv, source="fatture.csv")[["row", "column", "value", "rule", "invoice"]]
        row    column       value          rule invoice
@@ -239,7 +315,7 @@ def check_invoices(
     1    2  due_date  31/02/2024    not_a_date      F2
     """
     cols = _Columns(organization, amount, due_date, payment_date, invoice_id, suspended_days)
-    return _checked_invoices(invoices, cols, source, lazy=True)[1].frame()
+    return _checked_invoices(invoices, cols, source, numbers, lazy=True)[1].frame()
 
 
 def validate_invoices(  # noqa: PLR0913 - invoice_variables' six column names, then options
@@ -252,6 +328,7 @@ def validate_invoices(  # noqa: PLR0913 - invoice_variables' six column names, t
     invoice_id: str | None = "invoice_id",
     suspended_days: str | None = None,
     source: str | None = None,
+    numbers: Numbers | None = None,
     mode: Mode = "lenient",
     lazy: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -261,7 +338,7 @@ def validate_invoices(  # noqa: PLR0913 - invoice_variables' six column names, t
     ----------
     invoices
         One row per invoice. Not modified.
-    organization, amount, due_date, payment_date, invoice_id, suspended_days, source
+    organization, amount, due_date, payment_date, invoice_id, suspended_days, source, numbers
         As for :func:`invoice_variables`.
     mode
         ``"lenient"`` (default): return the invoices without a problem and
@@ -286,7 +363,8 @@ def validate_invoices(  # noqa: PLR0913 - invoice_variables' six column names, t
         In strict mode (or with ``lazy=False``) on any problem, naming the
         first; ``failure_cases`` is the problems table.
     OptionError
-        ``mode`` is not ``"lenient"`` or ``"strict"``.
+        ``mode`` is not ``"lenient"`` or ``"strict"``, or ``numbers`` not
+        ``"it"``, ``"en"`` or None.
 
     Examples
     --------
@@ -301,7 +379,7 @@ def validate_invoices(  # noqa: PLR0913 - invoice_variables' six column names, t
     """
     check_option("mode", mode, ("lenient", "strict"))  # before the work, not after
     cols = _Columns(organization, amount, due_date, payment_date, invoice_id, suspended_days)
-    return _checked_invoices(invoices, cols, source, lazy=lazy)[1].split(invoices, mode)
+    return _checked_invoices(invoices, cols, source, numbers, lazy=lazy)[1].split(invoices, mode)
 
 
 class _Columns(NamedTuple):
@@ -329,48 +407,60 @@ class _Parsed(NamedTuple):
 
 
 def _checked_invoices(
-    invoices: pd.DataFrame, cols: _Columns, source: str | None, *, lazy: bool
+    invoices: pd.DataFrame,
+    cols: _Columns,
+    source: str | None,
+    numbers: Numbers | None,
+    *,
+    lazy: bool,
 ) -> tuple[_Parsed, Problems]:
     """The invoices parsed and every problem found in them."""
+    check_option("numbers", numbers, (*NUMBER_CONVENTIONS, None))
     problems = Problems(source=source, what="invoice", extras=INVOICE_PROBLEM_EXTRAS, lazy=lazy)
     names = [cols.organization, cols.amount, cols.due_date, cols.payment_date]
     if cols.suspended_days is not None:
         names.append(cols.suspended_days)
     if problems.missing_columns(invoices, names):  # nothing else can be checked
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in names})
-        return _parse(frame, cols, Problems(extras=INVOICE_PROBLEM_EXTRAS)), problems
-    return _parse(invoices, cols, problems), problems
+        empty = Problems(extras=INVOICE_PROBLEM_EXTRAS)
+        return _parse(frame, cols, empty, source, numbers), problems
+    return _parse(invoices, cols, problems, source, numbers), problems
 
 
-def _parse(invoices: pd.DataFrame, cols: _Columns, problems: Problems) -> _Parsed:
+def _parse(
+    invoices: pd.DataFrame,
+    cols: _Columns,
+    problems: Problems,
+    source: str | None,
+    numbers: Numbers | None,
+) -> _Parsed:
     """Parse the invoices (which have the columns), adding their problems."""
     org = invoices[cols.organization].astype("string").str.strip()
-    amounts = pd.to_numeric(invoices[cols.amount], errors="coerce").to_numpy(dtype=float)
+    amounts, _, amount_twice = _numbers(invoices, cols.amount, numbers, source)
+    not_a_number = "amount missing or not a number" + (
+        f" in the {_CONVENTIONS[numbers]} convention declared" if numbers else ""
+    )
     due, due_blank, due_bad = _dates(invoices, cols.due_date)
     paid, paid_blank, paid_bad = _dates(invoices, cols.payment_date)
     checks: list[tuple[npt.NDArray[np.bool_], str, Rule, str]] = [
         ((org.isna() | (org == "")).to_numpy(dtype=bool), cols.organization, Rule.REQUIRED,
          "missing organization"),
-        (np.isnan(amounts), cols.amount, Rule.NOT_A_NUMBER, "amount missing or not a number"),
+        (np.isnan(amounts) & ~amount_twice, cols.amount, Rule.NOT_A_NUMBER, not_a_number),
+        (amount_twice, cols.amount, Rule.NOT_A_NUMBER, f"amount {_AMBIGUOUS}"),
         (~np.isnan(amounts) & ~(amounts > 0), cols.amount, Rule.OUT_OF_RANGE,
          "amount must be positive (net credit notes against their invoice)"),
         (np.isinf(amounts), cols.amount, Rule.OUT_OF_RANGE, "amount must be a finite number"),
         (due_blank, cols.due_date, Rule.REQUIRED, "missing due date"),
-        (due_bad, cols.due_date, Rule.NOT_A_DATE, "due date is not a date (use YYYY-MM-DD)"),
+        (due_bad, cols.due_date, Rule.NOT_A_DATE, f"due date is not a date ({_DATE_FORMATS})"),
         (paid_bad, cols.payment_date, Rule.NOT_A_DATE,
-         "payment date is not a date (use YYYY-MM-DD)"),
+         f"payment date is not a date ({_DATE_FORMATS})"),
     ]  # fmt: skip
     sus = np.zeros(len(invoices))
     if cols.suspended_days is not None:
-        text = invoices[cols.suspended_days].astype("string").str.strip()
-        blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
-        # na_value: pandas 2.2 gives a nullable dtype for string input
-        sus = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
+        sus, sus_bad, sus_twice = _numbers(invoices, cols.suspended_days, numbers, source)
         checks += [
-            (np.isnan(sus) & ~blank, cols.suspended_days, Rule.NOT_A_NUMBER,
-             "suspended days must be a number"),
+            (sus_bad, cols.suspended_days, Rule.NOT_A_NUMBER, "suspended days must be a number"),
+            (sus_twice, cols.suspended_days, Rule.NOT_A_NUMBER, f"suspended days {_AMBIGUOUS}"),
             (~np.isnan(sus) & (sus < 0), cols.suspended_days, Rule.NEGATIVE,
              "suspended days cannot be negative"),
         ]  # fmt: skip
