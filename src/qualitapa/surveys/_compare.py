@@ -60,6 +60,7 @@ from scipy import stats
 from qualitapa.errors import DataError
 from qualitapa.problems import check_option
 from qualitapa.surveys._models import Instrument
+from qualitapa.surveys._scope import common_instrument
 from qualitapa.surveys._scoring import item_values, respondent_scores
 from qualitapa.surveys._stats import make_groups, summarise, weights_of
 
@@ -156,7 +157,12 @@ def compare_groups(
 ) -> pd.DataFrame:
     """Test whether groups (organizations, years...) differ on items or indices.
 
-    Groups are compared as independent samples (domains). Without
+    Groups are compared on the questions asked in every organization of
+    the responses (the ``organization`` column): a local question
+    (:attr:`Question.organizations`) is compared only between groups of
+    its own organizations (e.g. years of one city), never across
+    organizations where it is not asked; dimension indices then use those
+    questions only. Groups are compared as independent samples (domains). Without
     ``weights`` the tests treat respondents as a simple random sample; with
     ``weights`` they are design-based and agree with the intervals of
     :func:`score_items` and :func:`score_dimensions` (see the module notes
@@ -240,7 +246,9 @@ def compare_groups(
     codes, labels = pd.factorize(keys, sort=True)
     if len(labels) < 2:
         raise DataError(f"comparisons need at least two groups in {by!r}")
-    series = _variables(instrument, responses, on, kind, top_box, variables)
+    common = common_instrument(instrument, responses)
+    _check_not_local(instrument, common, variables)
+    series = _variables(common, responses, on, kind, top_box, variables)
     labels_text = [str(x) for x in labels]
     if w is not None:
         out = _weighted_tests(series, codes, labels_text, w, kind, pairwise)
@@ -249,6 +257,22 @@ def compare_groups(
     out["p_adjusted"] = adjust_pvalues(out["p_value"].to_numpy(), correction)
     out["significant"] = out["p_adjusted"] < alpha
     return out[COLUMNS]
+
+
+def _check_not_local(
+    instrument: Instrument, common: Instrument, variables: Sequence[str] | None
+) -> None:
+    """Raise when ``variables`` names a local question not asked in every organization."""
+    kept = {q.id for q in common.questions}
+    for v in variables or ():
+        q = next((q for q in instrument.questions if q.id == v), None)
+        if q is not None and q.id not in kept:
+            raise DataError(
+                f"question {v!r} is asked only in organizations {list(q.organizations)}: it "
+                "is not compared across organizations; compare it within them (responses "
+                "of those organizations only) or leave it out",
+                column=v,
+            )
 
 
 def _check_options(
@@ -636,6 +660,13 @@ def benchmark_table(
         ``clearly_best`` (the best's interval lies above every other
         interval, when ``ci_low``/``ci_high`` are present).
 
+    Notes
+    -----
+    Rows whose ``local`` column is true (an index or item that uses
+    questions asked in some organizations only, see :func:`score_items`
+    and :func:`score_dimensions`) keep their value but are never ranked:
+    no rank, not best, no gap to the best.
+
     Examples
     --------
     >>> s = pd.DataFrame({"organization": ["mo", "re", "mo", "re"],
@@ -649,14 +680,17 @@ def benchmark_table(
     for c in (by, item, value):
         if c not in scores.columns:
             raise DataError("column is missing from the scores", column=c)
-    df = scores[[c for c in (item, by, value, "ci_low", "ci_high") if c in scores.columns]].copy()
-    grp = df.groupby(item, sort=False)[value]
+    cols = [c for c in (item, by, value, "ci_low", "ci_high", "local") if c in scores.columns]
+    df = scores[cols].copy()
+    local = df["local"].fillna(False).to_numpy(dtype=bool) if "local" in df else None
+    ranked = df[value].where(~local) if local is not None else df[value]
+    grp = ranked.groupby(df[item], sort=False)
     df["rank"] = grp.rank(ascending=False, method="min").astype("Int64")
     best_value = grp.transform("max")
-    df["best"] = df[value] == best_value
-    df["gap_to_best"] = best_value - df[value]
+    df["best"] = ranked == best_value
+    df["gap_to_best"] = best_value - ranked
     if "ci_low" in df.columns and "ci_high" in df.columns:
-        others_high = df["ci_high"].where(~df["best"])
+        others_high = df["ci_high"].where(~df["best"] & ranked.notna())
         max_other = others_high.groupby(df[item], sort=False).transform("max")
         n_best = df["best"].groupby(df[item], sort=False).transform("sum")
         df["clearly_best"] = df["best"] & (n_best == 1) & (df["ci_low"] > max_other.fillna(-np.inf))

@@ -26,6 +26,7 @@ import pandas as pd
 
 from qualitapa.errors import DataError
 from qualitapa.surveys._models import Instrument, Question
+from qualitapa.surveys._scope import by_scope
 from qualitapa.surveys._scoring import _with_keys, item_values, respondent_scores
 from qualitapa.surveys._stats import Groups, make_groups, summarise, weights_of
 
@@ -196,6 +197,15 @@ def ipa(
         ``membership`` (share of bootstrap replicates that put the item in
         the same quadrant; NaN without bootstrap).
 
+    Notes
+    -----
+    IPA is an analysis within each group: a group's items are the questions
+    that apply to every organization of its respondents, local ones
+    (:attr:`Question.organizations`) included, e.g. a city's own importance
+    items for the shared questions. A group's rows are those of a separate
+    run on its respondents; quadrants are relative to the group's own axes
+    and are not compared across organizations.
+
     Examples
     --------
     >>> from qualitapa.surveys import Instrument, Question, Scale, SurveyDimension
@@ -209,6 +219,33 @@ def ipa(
     0        a         37.5       100.0   concentrate_here
     1        b         87.5        37.5  possible_overkill
     """
+    options: dict[str, Any] = {
+        "by": by,
+        "weights": weights,
+        "importance": importance,
+        "derived": derived,
+        "overall": overall,
+        "axes": axes,
+        "n_boot": n_boot,
+        "seed": seed,
+    }
+    return by_scope(instrument, responses, by, lambda inst, r: _ipa(inst, r, **options))
+
+
+def _ipa(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    *,
+    by: By,
+    weights: str | None,
+    importance: str,
+    derived: str,
+    overall: str | None,
+    axes: str | tuple[float, float],
+    n_boot: int,
+    seed: int | None,
+) -> pd.DataFrame:
+    """:func:`ipa` with every question of ``instrument``."""
     targets = _overall_questions(instrument, overall)
     items = [q for q in instrument.items() if q not in targets]
     if len(items) < 2:

@@ -32,7 +32,15 @@ import attrs
 import pandas as pd
 
 from qualitapa.errors import DefinitionError, FormulaError
-from qualitapa.models import Text, check_id, check_pattern, to_optional_text, to_text
+from qualitapa.models import (
+    Text,
+    check_id,
+    check_organizations,
+    check_pattern,
+    to_optional_text,
+    to_organizations,
+    to_text,
+)
 from qualitapa.surveys._expressions import Expression
 
 if TYPE_CHECKING:
@@ -443,6 +451,12 @@ class Question:
         Declared weight of the item within its dimension (default 1).
     hint
         Help text (optional).
+    organizations
+        Ids of the organizations whose respondents are asked the question;
+        empty (the default): every organization. A question with
+        organizations is *local*: a city's addition to a shared
+        questionnaire. Its answers are scored for those organizations only
+        and never compared across organizations (see ``docs/surveys.md``).
 
     Examples
     --------
@@ -450,6 +464,10 @@ class Question:
     ...              constraint=". != 3", relevant="${visited} = 'yes'")
     >>> q.type, sorted(q.relevant_expression.references)
     (<QuestionType.LIKERT: 'likert'>, ['visited'])
+    >>> bz = Question("bilingual", "likert", Text("Servizio bilingue", de="Zweisprachiger Dienst"),
+    ...               scale=Scale.likert(5), organizations=["021008"])
+    >>> bz.is_local, bz.applies_to("021008"), bz.applies_to("022205"), q.applies_to("022205")
+    (True, True, False, True)
     """
 
     id: str = attrs.field(validator=_check_question_id)
@@ -467,6 +485,9 @@ class Question:
     required: bool = False
     weight: float | None = attrs.field(default=None, converter=_to_opt_float)
     hint: Text | None = attrs.field(default=None, converter=to_optional_text)
+    organizations: tuple[str, ...] = attrs.field(
+        default=(), converter=to_organizations, validator=check_organizations
+    )
     _relevant_expr: Expression | None = attrs.field(init=False, default=None, eq=False, repr=False)
     _constraint_expr: Expression | None = attrs.field(
         init=False, default=None, eq=False, repr=False
@@ -543,6 +564,29 @@ class Question:
         """A scaled item belonging to a dimension (it enters the indices)."""
         return self.type.scaled and self.dimension is not None
 
+    @property
+    def is_local(self) -> bool:
+        """Whether the question is asked in some organizations only (never compared)."""
+        return bool(self.organizations)
+
+    def applies_to(self, organization: str) -> bool:
+        """Whether the respondents of ``organization`` are asked the question."""
+        return not self.organizations or organization in self.organizations
+
+    @property
+    def references(self) -> frozenset[str]:
+        """Ids of the questions this one depends on.
+
+        Those named by ``relevant`` and ``constraint``, ``importance_of`` and
+        ``expectation_of``.
+        """
+        refs: set[str] = set()
+        for expr in (self._relevant_expr, self._constraint_expr):
+            if expr is not None:
+                refs |= expr.references
+        refs |= {r for r in (self.importance_of, self.expectation_of) if r}
+        return frozenset(refs)
+
     def valid_codes(self) -> tuple[float | str, ...]:
         """Every accepted code: scale points and don't-know codes, or choice codes."""
         if self.scale is not None and self.type.scaled:
@@ -596,6 +640,20 @@ class Question:
         return result
 
 
+def _asked_wherever(question: Question, other: Question) -> bool:
+    """Whether ``other`` is asked in every organization where ``question`` is."""
+    if not other.organizations:
+        return True
+    return bool(question.organizations) and set(question.organizations) <= set(other.organizations)
+
+
+def _scope_text(question: Question) -> str:
+    """``"every organization"`` or ``"organizations ['021008']"``."""
+    if not question.organizations:
+        return "every organization"
+    return f"organizations {list(question.organizations)}"
+
+
 def _str_map(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
         raise DefinitionError(
@@ -632,11 +690,24 @@ class Instrument:
     respondent
         Name of the respondent-id column in the responses.
 
+    Notes
+    -----
+    *Local questions* (:attr:`Question.organizations`) are a city's
+    additions to a shared questionnaire. A question may depend (``relevant``,
+    ``constraint``, ``importance_of``, ``expectation_of``) only on questions
+    asked wherever it is asked: a local importance item of a shared question
+    is fine, a shared question depending on a local one is an error. A
+    local question may belong to a shared dimension: dimension indices
+    compared across organizations use the shared questions only
+    (:meth:`shared`), an organization's own results may add its local
+    questions (:meth:`for_organizations`).
+
     Raises
     ------
     DefinitionError
         Duplicated question ids, references to unknown dimensions or
-        questions, importance items that are not scaled.
+        questions, importance items that are not scaled, a question that
+        depends on a question not asked in all of its organizations.
 
     Examples
     --------
@@ -724,6 +795,17 @@ class Instrument:
                         field=fld,
                         source=self.id,
                     )
+        for q in self.questions:
+            for ref in sorted(q.references & set(by_id)):
+                if not _asked_wherever(q, by_id[ref]):
+                    raise DefinitionError(
+                        f"question {q.id!r} is asked in {_scope_text(q)} but depends on "
+                        f"{ref!r}, asked only in {_scope_text(by_id[ref])}: a question can "
+                        "depend only on questions asked wherever it is asked (give "
+                        f"{q.id!r} the organizations of {ref!r}, or make {ref!r} shared)",
+                        item=self.id,
+                        field="organizations",
+                    )
         unknown_prev = sorted(set(self.previous_version) - set(by_id))
         if unknown_prev:
             raise DefinitionError(
@@ -784,6 +866,75 @@ class Instrument:
     def expectation_items(self) -> dict[str, str]:
         """Perception item id -> id of its expectation item (SERVQUAL pairs)."""
         return {q.expectation_of: q.id for q in self.questions if q.expectation_of}
+
+    def questions_for(self, organization: str) -> list[Question]:
+        """The questions the respondents of ``organization`` are asked (shared and local).
+
+        Examples
+        --------
+        >>> inst = Instrument("c", "C", questions=[
+        ...     Question("wait", "likert", "Attesa", scale=Scale.likert(5)),
+        ...     Question("bilingual", "likert", "Bilinguismo", scale=Scale.likert(5),
+        ...              organizations=["021008"])])
+        >>> [q.id for q in inst.questions_for("021008")], [q.id for q in inst.questions_for("x")]
+        (['wait', 'bilingual'], ['wait'])
+        """
+        return [q for q in self.questions if q.applies_to(organization)]
+
+    def shared_questions(self) -> list[Question]:
+        """The questions asked in every organization (not local)."""
+        return [q for q in self.questions if not q.is_local]
+
+    def local_questions(self) -> list[Question]:
+        """The questions asked in some organizations only."""
+        return [q for q in self.questions if q.is_local]
+
+    def for_organizations(self, organizations: Iterable[str]) -> Instrument:
+        """This instrument with the questions asked in *every* one of ``organizations``.
+
+        The shared questions and the local questions of all of them: what
+        their respondents can be compared on. With no organization, the
+        shared questions only (:meth:`shared`). A question keeps what it
+        depends on (see the class notes); ``previous_version`` keeps the
+        remaining questions.
+
+        Raises
+        ------
+        DefinitionError
+            No question is asked in all of them.
+
+        Examples
+        --------
+        >>> inst = Instrument("c", "C", questions=[
+        ...     Question("wait", "likert", "Attesa", scale=Scale.likert(5)),
+        ...     Question("bilingual", "likert", "Bilinguismo", scale=Scale.likert(5),
+        ...              organizations=["021008", "021051"])])
+        >>> [q.id for q in inst.for_organizations(["021008", "021051"]).questions]
+        ['wait', 'bilingual']
+        >>> [q.id for q in inst.for_organizations(["021008", "022205"]).questions]
+        ['wait']
+        """
+        orgs = list(organizations)
+        keep = tuple(
+            q
+            for q in self.questions
+            if not q.is_local or (orgs and all(q.applies_to(o) for o in orgs))
+        )
+        if len(keep) == len(self.questions):
+            return self
+        if not keep:
+            raise DefinitionError(
+                f"no question of the instrument is asked in every one of {orgs}",
+                item=self.id,
+                field="organizations",
+            )
+        ids = {q.id for q in keep}
+        previous = {k: v for k, v in self.previous_version.items() if k in ids}
+        return attrs.evolve(self, questions=keep, previous_version=previous)
+
+    def shared(self) -> Instrument:
+        """This instrument with its shared questions only (what every city is asked)."""
+        return self.for_organizations(())
 
     def nps_questions(self) -> list[Question]:
         """The 0-10 "would you recommend" questions."""
@@ -981,8 +1132,42 @@ class Instrument:
         return pd.DataFrame(rows, columns=columns)
 
     def check(self, catalog: Catalog) -> list[str | Problem]:
-        """Problems that do not prevent use: dimensions without items, missing English."""
+        """Problems found against ``catalog``, and those that do not prevent use.
+
+        Organizations of local questions that no plugin registers (an
+        error, suggesting the closest registered id); dimensions without
+        items and questions without an English label (warnings).
+        """
         problems: list[str | Problem] = []
+        known = list(getattr(catalog, "organizations", {}))
+        for q in self.questions:
+            for org in q.organizations:
+                if org in known:
+                    continue
+                import difflib
+
+                from qualitapa.catalog import Problem
+                from qualitapa.problems import Rule
+
+                close = difflib.get_close_matches(org, known, n=1, cutoff=0.6)
+                problems.append(
+                    Problem(
+                        None,
+                        "survey instrument",
+                        self.id,
+                        f"question {q.id!r} is asked in organization {org!r}, which no "
+                        "plugin registers",
+                        field="organizations",
+                        value=org,
+                        rule=Rule.UNKNOWN_VALUE,
+                        suggestion=(
+                            f"did you mean {close[0]!r}?"
+                            if close
+                            else "use the id of an organization a plugin registers "
+                            "(its ISTAT code, e.g. '021008')"
+                        ),
+                    )
+                )
         used = {q.dimension for q in self.questions}
         for d in self.dimensions:
             if d.id not in used:

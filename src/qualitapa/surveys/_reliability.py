@@ -168,6 +168,11 @@ def _dimension_matrix(
     )
 
 
+def _shared(instrument: Instrument) -> Instrument:
+    """The shared questions of ``instrument``: the scales of :func:`score_dimensions`."""
+    return instrument.shared() if instrument.shared_questions() else instrument
+
+
 def reliability(
     instrument: Instrument,
     responses: pd.DataFrame,
@@ -181,6 +186,8 @@ def reliability(
 
     Reverse-coded items are turned first (``min + max - x``);
     "don't know" answers are missing. Dimensions with one item are skipped.
+    The dimensions are those of :func:`score_dimensions`: the shared
+    questions only, when the instrument has local ones.
 
     Returns
     -------
@@ -197,6 +204,7 @@ def reliability(
        k  alpha
     0  2   0.96
     """
+    instrument = _shared(instrument)
     groups = make_groups(responses, by)
     dims = instrument.dimension_items()
     if dimensions is not None:
@@ -236,6 +244,8 @@ def item_analysis(
 ) -> pd.DataFrame:
     """Item-rest correlation and alpha-if-item-deleted, per dimension and group.
 
+    The items are the shared questions, as in :func:`reliability`.
+
     Both come from the same covariance matrix :math:`C` as the alpha: the
     item-rest correlation of item :math:`i` is
     :math:`(\\sum_j C_{ij} - C_{ii}) / \\sqrt{C_{ii}\\,(\\sum C - 2\\sum_j C_{ij} + C_{ii})}`.
@@ -258,6 +268,7 @@ def item_analysis(
     1        b        0.872             0.947
     2        c        0.872             0.947
     """
+    instrument = _shared(instrument)
     groups = make_groups(responses, by)
     parts = []
     for d, ids in instrument.dimension_items().items():

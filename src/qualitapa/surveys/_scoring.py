@@ -30,6 +30,7 @@ from qualitapa.surveys._models import (
     QuestionType,
     _format_code,
 )
+from qualitapa.surveys._scope import applicable, by_scope
 from qualitapa.surveys._stats import (
     Groups,
     Summary,
@@ -170,7 +171,16 @@ def score_items(
         best), ``top_box``, ``top_box_low``, ``top_box_high``,
         ``bottom_box``, ``bottom_box_low``, ``bottom_box_high`` (weighted
         shares with Wilson intervals, after reverse coding),
-        ``small_sample``.
+        ``small_sample``, ``local`` (the question is asked in some
+        organizations only: not comparable across organizations).
+
+    Notes
+    -----
+    A local question (:attr:`Question.organizations`) has a row only for
+    the groups whose respondents all belong to its organizations (the
+    ``organization`` column; see ``docs/surveys.md``): no row for the
+    others, and none for a group that pools organizations where it is not
+    asked.
 
     Examples
     --------
@@ -184,6 +194,11 @@ def score_items(
     check_option("method", method, get_args(IntervalMethod))
     qs = _questions(instrument, questions)
     groups = make_groups(responses, by)
+    asked = applicable(instrument, responses, groups, qs)
+    if questions is None and not asked.all():  # local questions asked in no group: none
+        some = np.flatnonzero(asked.any(axis=0))
+        qs = [qs[j] for j in some]
+        asked = asked[:, some]
     w = weights_of(responses, weights)
     k = len(qs)
     raw = np.empty((len(responses), k), order="F")  # contiguous columns
@@ -219,16 +234,24 @@ def score_items(
         "bottom_box_low": b_low.ravel(),
         "bottom_box_high": b_high.ravel(),
         "small_sample": small.ravel(),
+        "local": np.tile([q.is_local for q in qs], groups.n),
     }
     out = _with_keys(groups, cols, k)
     if suppress:
         est = [
             c
             for c in cols
-            if c not in ("question", "dimension", "n", "n_dont_know", "small_sample")
+            if c not in ("question", "dimension", "n", "n_dont_know", "small_sample", "local")
         ]
         out.loc[out["small_sample"], est] = np.nan
-    return out
+    return _asked_rows(out, asked)
+
+
+def _asked_rows(out: pd.DataFrame, asked: np.ndarray) -> pd.DataFrame:
+    """The rows of a group-major table (groups x questions) whose question ``asked``."""
+    if asked.all():
+        return out
+    return out.loc[asked.ravel()].reset_index(drop=True)
 
 
 def _estimates(
@@ -405,6 +428,7 @@ def score_dimensions(
     n_boot: int = 1000,
     seed: int | None = None,
     lang: str | None = None,
+    include_local: bool = False,
 ) -> pd.DataFrame:
     """Dimension indices and the overall satisfaction index on 0-100, by group.
 
@@ -432,6 +456,17 @@ def score_dimensions(
            Italian and ``label_en`` in English, with a ``DeprecationWarning``;
            from 0.3.0 ``lang`` defaults to ``"it"`` and ``label_en`` is gone.
            Pass ``lang`` (``lang="en"`` for the English labels).
+    include_local
+        Also use the local questions (:attr:`Question.organizations`, a
+        city's additions to a shared questionnaire). By default the indices
+        use the shared questions only, so that they compare across
+        organizations (and their importance items only weight the overall
+        index). With ``include_local`` each group's indices use the
+        questions that apply to every organization of its respondents; the
+        rows that use a local question have ``local`` true and are an
+        organization's own result, never ranked against others (see
+        :func:`benchmark_table`). Either way a group's rows are those of a
+        separate run on its respondents.
 
     Returns
     -------
@@ -440,8 +475,9 @@ def score_dimensions(
         index, labelled :data:`OVERALL_LABEL`), ``label`` (in ``lang``),
         ``n``, ``n_eff``, ``index``, ``se``, ``ci_low``, ``ci_high``,
         ``weight`` (of the dimension in the overall index), ``weighting``,
-        ``small_sample``. Without ``lang``: ``label`` in Italian, then
-        ``label_en`` (deprecated).
+        ``small_sample``, ``local`` (the index uses a local question).
+        Without ``lang``: ``label`` in Italian, then ``label_en``
+        (deprecated).
 
     Examples
     --------
@@ -469,6 +505,48 @@ def score_dimensions(
         )
     else:
         check_language(lang)
+    options: dict[str, Any] = {
+        "by": by,
+        "weights": weights,
+        "weighting": weighting,
+        "min_items": min_items,
+        "confidence": confidence,
+        "min_n": min_n,
+        "suppress": suppress,
+        "method": method,
+        "n_boot": n_boot,
+        "seed": seed,
+        "lang": lang,
+    }
+    if include_local:
+        return by_scope(
+            instrument, responses, by, lambda inst, r: _score_dimensions(inst, r, **options)
+        )
+    if not instrument.shared_questions():
+        raise DataError(
+            "the instrument has local questions only; pass include_local=True to score "
+            "them for their organizations"
+        )
+    return _score_dimensions(instrument.shared(), responses, **options)
+
+
+def _score_dimensions(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    *,
+    by: By,
+    weights: str | None,
+    weighting: str,
+    min_items: float,
+    confidence: float,
+    min_n: int,
+    suppress: bool,
+    method: str,
+    n_boot: int,
+    seed: int | None,
+    lang: str | None,
+) -> pd.DataFrame:
+    """:func:`score_dimensions` with every question of ``instrument``."""
     dims = list(instrument.dimension_items())
     if not dims:
         raise DataError("the instrument has no scored items in dimensions")
@@ -504,11 +582,30 @@ def score_dimensions(
         "weight": weight_col.ravel(),
         "weighting": np.full(groups.n * m, rule, dtype=object),
         "small_sample": (s.n < min_n).ravel(),
+        "local": np.tile(_uses_local(instrument, names, rule), groups.n),
     }
     out = _with_keys(groups, cols, m)
     if suppress:
         out.loc[out["small_sample"], ["n_eff", "index", "se", "ci_low", "ci_high"]] = np.nan
     return out
+
+
+def _uses_local(instrument: Instrument, names: Sequence[str], rule: str) -> list[bool]:
+    """Whether each dimension index (or the overall one) uses a local question.
+
+    The overall index also uses the importance items when ``rule`` is
+    ``"importance"``.
+    """
+    items = instrument.dimension_items()
+    every = [i for ids in items.values() for i in ids]
+    if rule == "importance":
+        imp = instrument.importance_items()
+        every += [imp[i] for i in every if i in imp]
+
+    def local(ids: Sequence[str]) -> bool:
+        return any(instrument.question(i).is_local for i in ids)
+
+    return [local(every) if d == OVERALL else local(items[d]) for d in names]
 
 
 def nps(
@@ -528,7 +625,9 @@ def nps(
     ``nps = 100 * (promoters - detractors)``. With weighted shares
     :math:`p, d` and Kish :math:`n_{eff}`, the standard error is
     :math:`100\\sqrt{(p + d - (p - d)^2) / n_{eff}}` and the interval is
-    normal.
+    normal. A local question (:attr:`Question.organizations`) has rows
+    only for the groups of its organizations; by default the first shared
+    "recommend" question is used.
 
     Returns
     -------
@@ -549,7 +648,7 @@ def nps(
         cands = instrument.nps_questions()
         if not cands:
             raise DataError("the instrument has no 'recommend' (0-10) question")
-        q = cands[0]
+        q = ([c for c in cands if not c.is_local] or cands)[0]  # a shared one first
     else:
         q = instrument.question(question)
         if q.type is not QuestionType.RECOMMEND:
@@ -592,7 +691,7 @@ def nps(
     if suppress:
         est = ["n_eff", "promoters", "passives", "detractors", "nps", "se", "ci_low", "ci_high"]
         out.loc[out["small_sample"], est] = np.nan
-    return out
+    return _asked_rows(out, applicable(instrument, responses, groups, [q]))
 
 
 def distribution(
@@ -608,7 +707,9 @@ def distribution(
 
     Shares are among the respondents who answered the question (don't-know
     codes included). For multiple choice they are the share of respondents
-    choosing each option, so they can add up to more than 1.
+    choosing each option, so they can add up to more than 1. A local
+    question (:attr:`Question.organizations`) has rows only for the groups
+    of its organizations.
 
     Returns
     -------
@@ -632,8 +733,13 @@ def distribution(
         qs = [q for q in instrument.questions if q.type.scaled or q.type.has_choices]
     else:
         qs = [instrument.question(q) for q in questions]
+    asked = applicable(instrument, responses, groups, qs)
+    if questions is None:  # local questions asked in no group: none
+        some = np.flatnonzero(asked.any(axis=0))
+        qs = [qs[j] for j in some]
+        asked = asked[:, some]
     parts = []
-    for q in qs:  # loop over questions; each is vectorised over respondents
+    for j, q in enumerate(qs):  # loop over questions; each is vectorised over respondents
         if q.id not in responses.columns:
             raise DataError("question column is missing", column=q.id)
         col = responses[q.id]
@@ -676,5 +782,5 @@ def distribution(
             },
             len(codes),
         )
-        parts.append(part)
+        parts.append(_asked_rows(part, np.repeat(asked[:, j], len(codes))))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

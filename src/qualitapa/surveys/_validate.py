@@ -20,6 +20,7 @@ from qualitapa.errors import DataError
 from qualitapa.io import to_numeric_column
 from qualitapa.problems import Problems, Rule, check_option
 from qualitapa.surveys._models import Instrument, Question, QuestionType, _format_code
+from qualitapa.surveys._scope import ORGANIZATION, local_ids, organization_ids
 
 #: Columns accepted besides the questions and the respondent id.
 DEFAULT_EXTRA_COLUMNS: tuple[str, ...] = (
@@ -37,6 +38,7 @@ DEFAULT_EXTRA_COLUMNS: tuple[str, ...] = (
 PROBLEM_LAYOUT = {
     "row": "row",
     "respondent": "respondent",
+    "organization": "organization",
     "question": "column",
     "value": "value",
     "rule": "rule",
@@ -60,7 +62,9 @@ class ValidationResult:
     problems
         One row per problem, columns :data:`PROBLEM_COLUMNS`: ``row`` (1-based
         data row of the input, header excluded; empty for column problems),
-        ``respondent``, ``question`` (the column), ``value`` (as found),
+        ``respondent``, ``organization`` (the respondent's, from the
+        ``organization`` column when there is one), ``question`` (the
+        column), ``value`` (as found),
         ``rule`` (a :class:`Rule`), ``message`` and ``action`` (``row
         dropped``, ``cell blanked``, ``reported``, ``column kept``,
         ``column added (empty)``).
@@ -178,6 +182,16 @@ def validate(
     required answers (where relevant), answers where ``relevant`` is false,
     and violated constraints (checked on non-"don't know" answers).
 
+    A *local* question (:attr:`Question.organizations`) is asked only of the
+    respondents of its organizations, named in the ``organization``
+    column: another organization's answer to it is a ``not_relevant``
+    problem (naming the row, the question, the organization and, when the
+    organization looks misspelt, the id it is close to); its column may be
+    missing when no respondent belongs to its organizations (it is added
+    empty, no problem). Without an ``organization`` column respondents are
+    asked the shared questions only: answers to local questions are one
+    ``missing_column`` problem for the ``organization`` column.
+
     Parameters
     ----------
     instrument
@@ -235,7 +249,7 @@ def validate(
         raise DataError("responses must be a pandas DataFrame", source=source)
     run = _Run(instrument, responses.reset_index(drop=True), drop, source)
     question_ids = [q.id for q in instrument.questions]
-    extra = set(extra_columns)
+    extra = set(extra_columns) | ({ORGANIZATION} if instrument.local_questions() else set())
     for name in run.frame.columns:
         if name != run.rid_col and name not in question_ids and name not in extra:
             run.column_problem(
@@ -248,6 +262,7 @@ def validate(
         _check_respondents(run)
     for q in instrument.questions:
         _check_answers(run, q)
+    _check_local(run)
     _check_logic(run)
     if mode == "strict":
         run.problems.raise_if_any("the responses do not match the instrument")
@@ -268,6 +283,8 @@ class _Run:
     n: int = attrs.field(init=False)
     rid_col: str = attrs.field(init=False)
     respondents: Any = attrs.field(init=False)
+    #: Each row's organization (ids of the instrument where they match), if known.
+    organizations: np.ndarray | None = attrs.field(init=False)
     drop_rows: np.ndarray = attrs.field(init=False)
     #: Cells found invalid, by question (blanked or their row dropped).
     blank: dict[str, np.ndarray] = attrs.field(init=False, factory=dict)
@@ -277,12 +294,19 @@ class _Run:
 
     def __attrs_post_init__(self) -> None:
         self.problems = Problems(
-            source=self.source, extras=("respondent", "action"), layout=PROBLEM_LAYOUT
+            source=self.source,
+            extras=("respondent", "organization", "action"),
+            layout=PROBLEM_LAYOUT,
         )
         self.n = len(self.frame)
         self.rid_col = self.instrument.respondent
         has_rid = self.rid_col in self.frame.columns
         self.respondents = self.frame[self.rid_col].to_numpy(dtype=object) if has_rid else None
+        self.organizations = (
+            organization_ids(self.frame[ORGANIZATION], local_ids(self.instrument))
+            if ORGANIZATION in self.frame.columns
+            else None
+        )
         self.drop_rows = np.zeros(self.n, dtype=bool)
 
     @property
@@ -295,10 +319,13 @@ class _Run:
         question: str,
         values: Any,
         rule: Rule,
-        message: str,
+        message: str | np.ndarray,
         action: str | None = None,
     ) -> None:
-        """One problem per row of ``mask`` (``action`` by default the cell action)."""
+        """One problem per row of ``mask`` (``action`` by default the cell action).
+
+        ``message`` is one text, or one per row (aligned with ``mask``).
+        """
         self.problems.add(
             mask,
             column=question,
@@ -306,6 +333,7 @@ class _Run:
             rule=rule,
             message=message,
             respondent=self.respondents,
+            organization=self.organizations,
             action=action or self.cell_action,
         )
 
@@ -314,6 +342,14 @@ class _Run:
 
     def blanked(self, qid: str) -> np.ndarray:
         return self.blank.get(qid, np.zeros(self.n, dtype=bool))
+
+    def asked(self, q: Question) -> np.ndarray:
+        """Rows whose respondent is asked ``q`` (all for a shared question)."""
+        if not q.is_local:
+            return np.ones(self.n, dtype=bool)
+        if self.organizations is None:
+            return np.zeros(self.n, dtype=bool)
+        return np.isin(self.organizations, np.asarray(q.organizations, dtype=object))
 
 
 def _check_respondents(run: _Run) -> None:
@@ -359,9 +395,14 @@ def _check_answers(run: _Run, q: Question) -> None:
     """Normalise the answers to ``q``; flag non-numbers and codes off the scale or list."""
     numeric = q.type.scaled or q.type is QuestionType.NUMERIC
     if q.id not in run.frame.columns:
-        run.column_problem(
-            q.id, Rule.MISSING_COLUMN, "question column is missing", "column added (empty)"
-        )
+        if not q.is_local or run.asked(q).any():
+            where = f" (asked in organizations {list(q.organizations)})" if q.is_local else ""
+            run.column_problem(
+                q.id,
+                Rule.MISSING_COLUMN,
+                f"question column is missing{where}",
+                "column added (empty)",
+            )
         dtype = "float64" if numeric else "string"
         run.clean_cols[q.id] = pd.Series(np.nan, index=run.frame.index, dtype=dtype)
         if numeric:
@@ -402,6 +443,57 @@ def _check_answers(run: _Run, q: Question) -> None:
         run.blank[q.id] = np.asarray(bad_cells, dtype=bool).copy()
 
 
+def _check_local(run: _Run) -> None:
+    """Answers to local questions from respondents of other organizations."""
+    local = [q for q in run.instrument.local_questions() if q.id in run.frame.columns]
+    if not local:
+        return
+    if run.organizations is None:
+        with_answers = [q.id for q in local if run.clean_cols[q.id].notna().any()]
+        if with_answers:
+            run.column_problem(
+                ORGANIZATION,
+                Rule.MISSING_COLUMN,
+                f"the responses answer questions {with_answers}, which are asked only in "
+                "some organizations, but have no 'organization' column to say whose "
+                "respondents they are: add it (those answers are not scored without it)",
+                "reported",
+            )
+        return
+    orgs = run.organizations
+    for q in local:  # loop over the few local questions; vectorised over respondents
+        mask = run.clean_cols[q.id].notna().to_numpy() & ~run.asked(q)
+        if not mask.any():
+            continue
+        messages = np.array([_not_asked_message(q, org) for org in orgs[mask]], dtype=object)
+        full = np.empty(run.n, dtype=object)
+        full[mask] = messages
+        run.flag(mask, q.id, run.frame[q.id], Rule.NOT_RELEVANT, full)
+        run.blank[q.id] = run.blanked(q.id) | mask
+
+
+def _not_asked_message(q: Question, organization: Any) -> str:
+    """Why an organization's answer to a local question is a problem, and a fix."""
+    import difflib
+
+    asked = list(q.organizations)
+    if organization is None:
+        return (
+            f"answered by a respondent without an organization; the question is asked only "
+            f"in organizations {asked}: fill in the respondent's organization"
+        )
+    close = difflib.get_close_matches(str(organization), asked, n=1, cutoff=0.6)
+    fix = (
+        f"did you mean organization {close[0]!r}?"
+        if close
+        else "check the respondent's organization, or leave the answer out"
+    )
+    return (
+        f"answered by a respondent of organization {organization!r}; the question is asked "
+        f"only in organizations {asked}: {fix}"
+    )
+
+
 def _check_logic(run: _Run) -> None:
     """Relevance, required answers and constraints, on the normalised answers."""
     n, index = run.n, run.frame.index
@@ -422,6 +514,9 @@ def _check_logic(run: _Run) -> None:
             if q.relevant_expression is not None
             else np.ones(n, dtype=bool)
         )
+        unknown = q.is_local and run.organizations is None  # reported by _check_local
+        if not unknown:
+            relevant &= run.asked(q)  # a local question: its organizations' respondents only
         mask = answered & ~relevant
         if mask.any():
             run.flag(
@@ -432,7 +527,7 @@ def _check_logic(run: _Run) -> None:
                 f"answered although not relevant ({q.relevant})",
             )
             run.blank[q.id] = run.blanked(q.id) | mask
-        if q.required:
+        if q.required and not unknown:
             mask = ~answered & relevant & ~run.blanked(q.id)
             run.flag(
                 mask,
