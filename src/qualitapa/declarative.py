@@ -155,6 +155,7 @@ def _parse_section(
         if built is not None:
             out.append(built)
             continue
+        _refuse_mistyped(kind, entry, where)
         try:
             if "base_dir" in inspect.signature(from_mapping).parameters:
                 item = from_mapping(entry, source=where, base_dir=base_dir)
@@ -168,6 +169,39 @@ def _parse_section(
             ) from exc
         out.append(Override(item) if override else item)
     return out
+
+
+def _refuse_mistyped(kind: Kind, entry: object, where: str) -> None:
+    """Raise the first value of the wrong type, as ``qualitapa plugin check`` reports it.
+
+    ``population = "118000"``, ``required_share = "90%"`` or
+    ``attributes = {area_km2 = "157,9"}`` are errors with the fix, never read
+    as numbers behind the writer's back (nor kept as text).
+    """
+    if not isinstance(entry, Mapping):
+        return  # the model says what an entry must be
+    found: list[tuple[str | None, str, str | None]] = []
+
+    def report(
+        item: str | None,
+        field: str | None,
+        value: object,
+        message: str,
+        fix: str | None,
+        rule: Rule,
+    ) -> None:
+        found.append((field, message, fix))
+
+    item_id = entry.get("id") if isinstance(entry.get("id"), str) else None
+    _mistyped(entry, _field_types(kind.model_class()), item_id, report)
+    if found:
+        field, message, fix = found[0]
+        raise DefinitionError(
+            f"{message}; {fix}" if fix else message,
+            source=where,
+            item=str(item_id) if item_id else None,
+            field=field,
+        )
 
 
 def load_definitions(path: str | Path) -> dict[str, list[object]]:
@@ -489,6 +523,9 @@ _TRUE_WORDS = frozenset({"true", "yes", "si", "sì", "ja", "1", "vero"})
 _FALSE_WORDS = frozenset({"false", "no", "nein", "0", "falso"})
 
 
+#: Fields holding an organization's (ISTAT) code, six digits with leading zeros.
+_CODE_FIELDS = frozenset({"id", "istat_code"})
+
 _FIELD_TYPES: dict[str, dict[str, object]] = {}
 
 
@@ -501,7 +538,12 @@ def _field_types(cls: type[object]) -> dict[str, object]:
         except Exception:  # types out of reach: the model's own errors still apply
             hints = {}
         fields = attrs.fields(cls)  # type: ignore[arg-type]
-        _FIELD_TYPES[key] = {f.name: hints.get(f.name) for f in fields if f.init}
+        _FIELD_TYPES[key] = {
+            # a text the model converts with str (a deliberation number) may be written 112
+            f.name: hints.get(f.name) if f.converter is not str else str | int
+            for f in fields
+            if f.init
+        }
     return _FIELD_TYPES[key]
 
 
@@ -567,11 +609,10 @@ def _type_problem(field: str, value: object, hint: object) -> tuple[str, str | N
             fix = f"write {'true' if word in _TRUE_WORDS else 'false'} (without quotes)"
         return f"{field!r} must be true or false, not {value!r}", fix, Rule.INVALID
     if plain == {str} and not isinstance(value, str):
-        return (
-            f"{field!r} must be text in quotes, not {value!r}",
-            f'write "{value}"' if isinstance(value, int | float) else None,
-            Rule.INVALID,
-        )
+        fix = f'write "{value}"' if isinstance(value, int | float) else None
+        if field in _CODE_FIELDS and isinstance(value, int) and 0 < value < 1_000_000:
+            fix = f'write "{value:06d}" (a code in quotes: a number loses its leading zeros)'
+        return f"{field!r} must be text in quotes, not {value!r}", fix, Rule.INVALID
     if plain == {Text} and not isinstance(value, str | Mapping):
         return (
             f"{field!r} must be text or a table {{it = ..., en = ...}}, not {value!r}",

@@ -981,7 +981,9 @@ class Organization:
     province: str | None = attrs.field(default=None)
     region: str | None = attrs.field(default=None)
     istat_code: str | None = attrs.field(default=None)
-    attributes: Mapping[str, float] = attrs.field(factory=dict, converter=dict)
+    attributes: Mapping[str, float] = attrs.field(
+        factory=dict, converter=dict, validator=_check_numbers
+    )
     label: Text | None = attrs.field(default=None, converter=to_optional_text)
     offices: tuple[Office, ...] = attrs.field(default=(), converter=tuple)
     contacts: tuple[Contact, ...] = attrs.field(default=(), converter=tuple)

@@ -16,7 +16,7 @@ id = "libraries"
 label = { it = "Biblioteche", en = "Public libraries" }
 
 [[organizations]]
-id = 36023
+id = "036023"
 name = "Modena"
 population = 184739
 province = "MO"
@@ -30,6 +30,16 @@ def test_load_definitions_by_kind(tmp_path):
     assert [s.id for s in defs["services"]] == ["libraries"]
     assert defs["organizations"][0].id == "036023"
     assert defs["indicators"] == []
+
+
+def test_a_code_written_as_a_number_is_an_error_with_its_leading_zero(tmp_path):
+    # TOML has no 036023 (a number cannot start with 0): 36023 would be a guess
+    p = tmp_path / "defs.toml"
+    p.write_text(GOOD.replace('id = "036023"', "id = 36023"))
+    with pytest.raises(DefinitionError) as info:
+        load_definitions(p)
+    assert info.value.field == "id"
+    assert 'write "036023"' in str(info.value)
 
 
 def test_toml_plugin_in_a_catalog(tmp_path):
@@ -91,3 +101,35 @@ def test_dataset_paths_are_relative_to_the_toml_file(tmp_path):
     assert cat.datasets["x.demo"].synthetic is True
     messages = [(pr.item, pr.message) for pr in cat.check() if pr.severity == "error"]
     assert messages == [("x.missing", f"data file {tmp_path / 'demo' / 'none.csv'} does not exist")]
+
+
+@pytest.mark.parametrize(
+    ("entry", "field", "fix"),
+    [
+        (
+            '[[organizations]]\nid = "022205"\nname = "Trento"\npopulation = "118000"\n',
+            "population",
+            "write 118000 (a number, without quotes)",
+        ),
+        (
+            '[[organizations]]\nid = "022205"\nname = "Trento"\nattributes = {area = "157,9"}\n',
+            "attributes.area",
+            "write 157.9 (a number, without quotes)",
+        ),
+        (
+            '[[standards]]\nid = "r.s"\nservice = "registry"\ndimension = "timeliness"\n'
+            'label = "S"\ntarget = ">= 80"\nindicator = "r.x"\nrequired_share = "90%"\n',
+            "required_share",
+            "write 0.9 (a share is a fraction between 0 and 1, no quotes)",
+        ),
+    ],
+)
+def test_loading_refuses_numbers_in_quotes_as_plugin_check_does(tmp_path, entry, field, fix):
+    # the catalog used to read "118000" as a number and keep "157,9" as text, silently
+    p = tmp_path / "defs.toml"
+    p.write_text(entry, encoding="utf-8")
+    with pytest.raises(DefinitionError) as info:
+        load_definitions(p)
+    assert info.value.field == field
+    assert fix in str(info.value)
+    assert "[[" in str(info.value)  # the section and entry are named
