@@ -79,6 +79,15 @@ def plugin_group() -> None:
     """Write and check plugins."""
 
 
+#: What the scaffold writes for a city it knows nothing about: comments, never a guess.
+_NO_POPULATION = "population = 100000  # replace with the resident population"
+_NO_PROVINCE = (
+    '# province = "XX"  # the province abbreviation: its patron saint\'s day is a holiday '
+    "in working-day deadlines"
+)
+_UNKNOWN_CITY_FIELDS = f"{_NO_POPULATION}\n{_NO_PROVINCE}"
+
+
 def _render_template(name: str, *, extra: dict[str, str] | None = None) -> dict[str, str]:
     module = "qualitapa_" + name.replace("-", "_")
     title = name.replace("-", " ").title()
@@ -88,7 +97,7 @@ def _render_template(name: str, *, extra: dict[str, str] | None = None) -> dict[
         "dist": f"qualitapa-{name}",
         "title": title,
         "dependencies": '"qualitapa"',
-        "organization": f'name = "{title}"\npopulation = 100000\nprovince = "MO"',
+        "organization": f'name = "{title}"\n{_UNKNOWN_CITY_FIELDS}',
         "installed": "",
         "org_checks": "",
     }
@@ -223,10 +232,8 @@ def _city_fields(
             f"\n    assert city.istat_code == {row['code']!r}"
         )
     elif city or province:
-        extra["organization"] = (
-            f"name = {_toml_string(city or title)}\npopulation = 100000\n"
-            f"province = {_toml_string(province or 'MO')}"
-        )
+        where = f"province = {_toml_string(province)}" if province else _NO_PROVINCE
+        extra["organization"] = f"name = {_toml_string(city or title)}\n{_NO_POPULATION}\n{where}"
         extra["org_checks"] = f"\n    assert city.name == {city or title!r}"
     if builds_on:
         extra["dependencies"] = ", ".join(
