@@ -454,3 +454,15 @@ def test_group_wise_equals_separate_runs_with_local_questions(seed, n_tn):
             alone = run(part)
             got = grouped[grouped["organization"] == org].drop(columns="organization")
             pd.testing.assert_frame_equal(got.reset_index(drop=True), alone, obj=name)
+
+
+def test_xlsform_round_trip_keeps_the_organizations(tmp_path):
+    sheets = EXTENDED.to_xlsform(tmp_path / "form")
+    survey = sheets["survey"].set_index("name")
+    assert survey.loc["bilingual", "organizations"] == BZ
+    assert survey.loc["wait", "organizations"] == ""
+    back = Instrument.from_xlsform(tmp_path / "form")
+    assert [q.organizations for q in back.questions] == [
+        q.organizations for q in EXTENDED.questions
+    ]
+    assert "organizations" not in SHARED.to_xlsform()["survey"].columns

@@ -14,8 +14,10 @@ when not set), the other languages are optional.
 qualitapa reads a few extra, optional columns that XLSForm tools ignore:
 
 * survey: ``dimension``, ``reverse``, ``importance_of``, ``expectation_of``,
-  ``weight`` and ``question_type`` (one of :class:`QuestionType`, to tell a
-  Likert item from a single choice when the form alone cannot);
+  ``weight``, ``question_type`` (one of :class:`QuestionType`, to tell a
+  Likert item from a single choice when the form alone cannot) and
+  ``organizations`` (ids separated by spaces or commas: a local question,
+  see :attr:`Question.organizations`; written only when a question is local);
 * choices: ``dont_know`` (``yes`` marks a "don't know / not applicable"
   option; non-numeric codes in a numeric list are such codes too);
 * settings: ``service``, ``respondent``, ``supersedes``;
@@ -558,6 +560,7 @@ def _question(
         raise DefinitionError(f"unsupported question type {qtype_text!r}", field="type")
     relevant = _combine([*groups, _cell(row, "relevant")])
     weight = _cell(row, "weight")
+    orgs = _cell(row, "organizations")
     return Question(
         name,
         qtype,
@@ -572,6 +575,7 @@ def _question(
         required=_truthy(_cell(row, "required")),
         weight=float(weight) if weight else None,
         hint=_texts(row, "hint", default_lang),
+        organizations=re.split(r"[\s,;]+", orgs) if orgs else (),
         **kwargs,
     )
 
@@ -755,7 +759,13 @@ def write_xlsform(
         for d in instrument.dimensions
     ]
     sheets = {
-        "survey": pd.DataFrame(survey, columns=_survey_columns(languages)),
+        "survey": pd.DataFrame(
+            survey,
+            columns=[
+                *_survey_columns(languages),
+                *(["organizations"] if instrument.local_questions() else []),
+            ],
+        ),
         "choices": pd.DataFrame(lists.rows, columns=choice_cols),
         "settings": pd.DataFrame([settings]),
         "dimensions": pd.DataFrame(
@@ -854,6 +864,7 @@ def _survey_row(q: Question, lists: _ChoiceLists, languages: Sequence[str]) -> d
             "importance_of": q.importance_of or "",
             "expectation_of": q.expectation_of or "",
             "weight": "" if q.weight is None else repr(q.weight),
+            "organizations": " ".join(q.organizations),
         }
     )
     return row
