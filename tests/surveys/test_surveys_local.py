@@ -32,6 +32,7 @@ from qualitapa.surveys import (
     reliability,
     score_dimensions,
     score_items,
+    servqual_gap,
     validate,
 )
 
@@ -466,3 +467,17 @@ def test_xlsform_round_trip_keeps_the_organizations(tmp_path):
         q.organizations for q in EXTENDED.questions
     ]
     assert "organizations" not in SHARED.to_xlsform()["survey"].columns
+
+
+def test_servqual_gaps_of_a_local_expectation_item_only_for_its_organizations():
+    exp = Question("exp_wait", "likert", "Attesa attesa", scale=L5, expectation_of="wait",
+                   organizations=[BZ])  # fmt: skip
+    inst = Instrument("c", "C", dimensions=DIMS, questions=[*_shared(), exp])
+    df = _responses().assign(exp_wait=lambda d: d["imp_wait"])
+    gaps = servqual_gap(inst, df, by="organization")
+    assert gaps[["organization", "level", "question"]].values.tolist() == [
+        [BZ, "item", "wait"],
+        [BZ, "dimension", ""],
+    ]
+    alone = servqual_gap(inst, df[df["organization"] == BZ])
+    pd.testing.assert_frame_equal(gaps.drop(columns="organization"), alone)

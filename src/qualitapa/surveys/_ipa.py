@@ -26,7 +26,7 @@ import pandas as pd
 
 from qualitapa.errors import DataError
 from qualitapa.surveys._models import Instrument, Question
-from qualitapa.surveys._scope import by_scope
+from qualitapa.surveys._scope import applicable, by_scope
 from qualitapa.surveys._scoring import _with_keys, item_values, respondent_scores
 from qualitapa.surveys._stats import Groups, make_groups, summarise, weights_of
 
@@ -409,6 +409,9 @@ def servqual_gap(
     points when both use the same scale, otherwise on 0-100). Dimension
     gaps average a respondent's item gaps. Negative gaps mean expectations
     are not met. Intervals are paired, with Kish effective sample size.
+    A pair with a local question (:attr:`Question.organizations`) has rows
+    only for the groups of its organizations, and a group's dimension gaps
+    average the pairs its respondents were asked.
 
     Returns
     -------
@@ -471,4 +474,15 @@ def servqual_gap(
         "ci_low": sd.low.ravel(),
         "ci_high": sd.high.ravel(),
     }
-    return _with_keys(groups, cols, m)
+    out = _with_keys(groups, cols, m)
+    # a pair with a local question: rows only for the groups of its organizations
+    qs = [instrument.question(i) for i in ids]
+    eqs = [instrument.question(pairs[i]) for i in ids]
+    asked = applicable(instrument, responses, groups, qs) & applicable(
+        instrument, responses, groups, eqs
+    )
+    if asked.all():
+        return out
+    by_dim = np.column_stack([asked[:, dim_of == d].any(axis=1) for d in dims])
+    keep = np.column_stack([asked, by_dim]).ravel()
+    return out.loc[keep].reset_index(drop=True)
