@@ -43,6 +43,105 @@ _IT = rf"[+-]?(?:[1-9][0-9]{{0,2}}(?:\.[0-9]{{3}})+|[0-9]+|(?=,[0-9]))(?:,[0-9]+
 _EN = rf"[+-]?(?:[1-9][0-9]{{0,2}}(?:,[0-9]{{3}})+|[0-9]+|(?=\.[0-9]))(?:\.[0-9]+)?{_EXP}"
 
 
+#: Spaces that may separate thousands (``1 234``): space, no-break space,
+#: narrow no-break space (what French and Swiss tools write).
+SPACES = " \u00a0\u202f"
+
+
+@attrs.frozen
+class Separators:
+    """A number convention other than ``"it"`` and ``"en"``: its two separators.
+
+    ``decimal`` comes before the decimals; ``thousands`` (None: none)
+    between groups of three digits. A space as ``thousands`` stands for
+    any of :data:`SPACES`. Built by :func:`number_convention`.
+
+    Examples
+    --------
+    >>> swiss = Separators(",", "'")
+    >>> parse_numbers(pd.Series(["1'234,5", "12,5", "1.5"]), swiss).canonical.tolist()
+    ['1234.5', '12.5', nan]
+    """
+
+    decimal: str
+    thousands: str | None = None
+
+    def translation(self) -> dict[int, str]:
+        """What each separator becomes to be read in the English convention.
+
+        The thousands separator becomes ``,`` and the decimal one ``.``; any
+        other ``.`` or ``,`` becomes a character no number has.
+        """
+        table = {ord("."): "x", ord(","): "x"}
+        if self.thousands is not None:
+            spaces = SPACES if self.thousands in SPACES else self.thousands
+            table.update({ord(c): "," for c in spaces})
+        table[ord(self.decimal)] = "."
+        return table
+
+
+#: What ``numbers=`` accepts inside the library: a named convention, or separators.
+Convention = Numbers | Separators
+
+
+def number_convention(
+    numbers: str | None, decimal: str | None = None, thousands: str | None = None
+) -> Convention | None:
+    """The convention named by ``numbers`` or by ``decimal`` and ``thousands``.
+
+    ``decimal="," , thousands="."`` is ``"it"`` and ``decimal=".",
+    thousands=","`` is ``"en"``; other separators give a :class:`Separators`.
+
+    Raises
+    ------
+    OptionError
+        ``numbers`` given with ``decimal`` or ``thousands``; a separator that is
+        not one character, or digits, or the same for both.
+
+    Examples
+    --------
+    >>> number_convention(None, ",", "."), number_convention(None, ",", "'")
+    ('it', Separators(decimal=',', thousands="'"))
+    """
+    from qualitapa.errors import OptionError
+
+    if decimal is None and thousands is None:
+        return check_numbers(numbers)
+    given = " and ".join(
+        f"{name} {value!r}"
+        for name, value in (("--decimal", decimal), ("--thousands", thousands))
+        if value is not None
+    )
+    if numbers is not None:
+        raise OptionError(
+            f"--numbers {numbers} and {given} both say how numbers are written: give "
+            "--numbers (it or en) or --decimal/--thousands, not both (numbers=, decimal=, "
+            "thousands= in Python)",
+            option="numbers",
+            value=numbers,
+        )
+    decimal = "." if decimal is None else decimal
+    for name, sep in (("decimal", decimal), ("thousands", thousands)):
+        if sep is not None and (len(sep) != 1 or sep in _DIGITS + "+-eE"):
+            raise OptionError(
+                f"the {name} separator must be one character other than a digit, a sign or e, "
+                f"not {sep!r}",
+                option=name,
+                value=sep,
+            )
+    if thousands == decimal:
+        raise OptionError(
+            f"the decimal and thousands separators must differ (both are {decimal!r})",
+            option="thousands",
+            value=thousands,
+        )
+    if (decimal, thousands) == (",", "."):
+        return "it"
+    if (decimal, thousands) == (".", ","):
+        return "en"
+    return Separators(decimal, thousands)
+
+
 def check_numbers(numbers: str | None) -> Numbers | None:
     """Return ``numbers`` if it names a convention (or is None); raise ValueError otherwise."""
     if numbers is not None and numbers not in NUMBER_CONVENTIONS:
@@ -158,7 +257,14 @@ def _classify(body: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return it_ok, en_ok
 
 
-def parse_numbers(text: pd.Series, numbers: Numbers | None) -> ParsedNumbers:
+def _parse_separators(text: pd.Series, separators: Separators) -> ParsedNumbers:
+    """:func:`parse_numbers` in other separators: translated to English, read as English."""
+    translated = text.astype("string").str.strip().str.translate(separators.translation())
+    english = parse_numbers(translated.astype(object).where(text.notna(), np.nan), "en")
+    return attrs.evolve(english, contradicts=np.zeros(len(text), dtype=bool))
+
+
+def parse_numbers(text: pd.Series, numbers: Convention | None) -> ParsedNumbers:
     """Classify text cells as numbers in the ``numbers`` convention.
 
     Vectorised: cells of digits and separators are checked on a matrix of
@@ -173,12 +279,15 @@ def parse_numbers(text: pd.Series, numbers: Numbers | None) -> ParsedNumbers:
     numbers
         ``"it"``, ``"en"`` or None (no convention declared: every value is
         read the only way it can be, and values that read both ways are
-        flagged ``ambiguous``).
+        flagged ``ambiguous``), or :class:`Separators` (the cells are
+        translated to the English convention and read in it).
 
     Returns
     -------
     ParsedNumbers
     """
+    if isinstance(numbers, Separators):
+        return _parse_separators(text, numbers)
     numbers = check_numbers(numbers)
     n = len(text)
     it_ok = np.zeros(n, dtype=bool)

@@ -36,8 +36,10 @@ from __future__ import annotations
 import collections
 import csv
 import datetime as dt
+import io
 import numbers as _numbers_abc
 import re
+import tempfile
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -46,13 +48,32 @@ from typing import Any, overload
 import numpy as np
 import pandas as pd
 
+from qualitapa._dates import is_date_column, read_dates
 from qualitapa._numbers import (
     CONVENTION_NAMES,
     NUMBER_CONVENTIONS,
+    Convention,
     Numbers,
     ParsedNumbers,
+    Separators,
     check_numbers,
+    number_convention,
     parse_numbers,
+)
+from qualitapa._reading import (
+    INPUT_FORMATS,
+    InputFormat,
+    Source,
+    check_encoding,
+    check_format,
+    decode_error,
+    delimiter_char,
+    fallback_warning,
+    input_format,
+    open_source,
+    sniff_delimiter,
+    text_encoding,
+    text_sample,
 )
 from qualitapa._workbooks import WorkbookLimits, check_workbook
 from qualitapa._xlsx import require_openpyxl
@@ -61,11 +82,14 @@ from qualitapa.errors import DataError, QualitapaError
 __all__ = [
     "FIELD_BREAKS",
     "FORMULA_PREFIXES",
+    "INPUT_FORMATS",
     "NUMBER_CONVENTIONS",
     "TEXT_COLUMNS",
+    "InputFormat",
     "Numbers",
     "WorkbookLimits",
     "code_text",
+    "is_date_column",
     "neutralise_formulas",
     "neutralise_text",
     "read_table",
@@ -341,15 +365,6 @@ def write_csv(
     return out.to_csv(path, index=index, lineterminator=ends, encoding="utf-8")
 
 
-def _sniff_sep(path: Path, encoding: str) -> str:
-    """The delimiter of a CSV file: the most frequent of , ; tab | in its header line."""
-    with path.open(encoding=encoding, newline="") as fh:
-        header = fh.readline()
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda k: counts[k])
-    return best if counts[best] > 0 else ","
-
-
 #: Key of ``DataFrame.attrs`` where :func:`read_table` notes the sheets of a
 #: workbook it read the first sheet of (for :func:`require_columns`' hint).
 SHEETS = "qualitapa.sheets"
@@ -375,7 +390,7 @@ CONTRADICTS = "not a number in the declared convention"
 
 
 def _number_error(
-    cases: list[pd.DataFrame], numbers: Numbers | None, source: str | None
+    cases: list[pd.DataFrame], numbers: Convention | None, source: str | None
 ) -> DataError:
     """One error for every ambiguous or contradicting cell, the first one in words."""
     table = pd.concat(cases, ignore_index=True).sort_values(["row", "column"], kind="stable")
@@ -417,14 +432,20 @@ def _text_mask(values: pd.Series) -> np.ndarray:
     return np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
 
 
-def _could_read_two_ways(values: pd.Series, numbers: Numbers | None) -> bool:
+def _could_read_two_ways(values: pd.Series, numbers: Convention | None) -> bool:
     """Whether pandas' reading of a float column may differ from the convention's.
 
     pandas reads ``112.500`` as 112.5. Without a convention such a cell is
     ambiguous; with the Italian one every dot is a thousands separator.
     Only the values that could have been written with one to three digits,
     a dot and three decimals are suspect; full-precision floats are not.
+    With other separators, a float pandas read is read again unless the
+    decimal separator is a dot (then pandas read it as the convention does).
     """
+    if isinstance(numbers, Separators):
+        return numbers.decimal != "." and bool(
+            np.isfinite(values.to_numpy(float, na_value=np.nan)).any()
+        )
     if numbers == "en":
         return False
     v = values.to_numpy(dtype=float, na_value=np.nan)
@@ -435,7 +456,7 @@ def _could_read_two_ways(values: pd.Series, numbers: Numbers | None) -> bool:
     return bool(suspect.any())
 
 
-def _parse_column(text: pd.Series, numbers: Numbers | None) -> ParsedNumbers:
+def _parse_column(text: pd.Series, numbers: Convention | None) -> ParsedNumbers:
     """:func:`parse_numbers`, once per distinct value when values repeat (codes, labels)."""
     head = text.iloc[:1000]
     if len(text) <= 1000 or head.nunique() > len(head) // 2:
@@ -488,7 +509,7 @@ def _number_column(s: pd.Series, parsed: ParsedNumbers, is_text: np.ndarray) -> 
 
 def _read_numbers(
     frame: pd.DataFrame,
-    numbers: Numbers | None,
+    numbers: Convention | None,
     skip: set[str],
     source: str | None,
     reread: Callable[[list[Any]], pd.DataFrame] | None = None,
@@ -562,96 +583,195 @@ def _read_numbers(
     return frame
 
 
-def _not_utf8(path: Path) -> DataError:
-    """The error for a file that is not UTF-8: where, and what the byte would be in cp1252."""
-    raw = path.read_bytes()
-    try:
-        raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start)  # 0: the header; n: data row n
-        byte = raw[exc.start : exc.start + 1]
-        meaning = byte.decode("cp1252", errors="replace")
-        return DataError(
-            f"not UTF-8 text (byte 0x{byte.hex()}, {meaning!r} in Windows-1252 as Excel "
-            "saves 'CSV'); save the file as 'CSV UTF-8'",
-            source=str(path),
-            row=line if line > 0 else None,
-        )
-    return DataError("not UTF-8 text; save the file as 'CSV UTF-8'", source=str(path))
-
-
 _FIELDS_EXPECTED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
-def _too_many_fields(path: Path, sep: str, encoding: str) -> DataError:
+def _too_many_fields(source: Source, sep: str, encoding: str) -> DataError:
     """The error for a row with more fields than the header (found with the csv module)."""
-    with path.open(encoding=encoding, newline="") as fh:
-        records = csv.reader(fh, delimiter=sep)
-        header = next(records, [])
-        for row, record in enumerate(records, start=1):
-            if len(record) > len(header):
-                return _fields_error(path, row, len(record), len(header))
+    text = io.TextIOWrapper(io.BytesIO(source.read_bytes()), encoding=encoding, newline="")
+    records = csv.reader(text, delimiter=sep)
+    header = next(records, [])
+    for row, record in enumerate(records, start=1):
+        if len(record) > len(header):
+            return _fields_error(source, row, len(record), len(header))
     return DataError(  # pragma: no cover - pandas and the csv module agree
-        "a row has more fields than the header", source=str(path)
+        "a row has more fields than the header", source=source.name
     )
 
 
-def _fields_error(path: Path, row: int, fields: int, header: int) -> DataError:
+def _fields_error(source: Source, row: int, fields: int, header: int) -> DataError:
     return DataError(
         f"{fields} fields, the header has {header}: a separator too many, or a value "
-        "holding the separator that is not in quotes",
-        source=str(path),
+        "holding the separator that is not in quotes (give the delimiter with --delimiter "
+        "if it is not the one read)",
+        source=source.name,
         row=row,
     )
 
 
-def _read_csv(p: Path, suffix: str, dtype: Any, kwargs: dict[str, Any]) -> tuple[Any, ...]:
-    """pandas.read_csv with the separator sniffed, refusing rows longer than the header.
+def _csv_frame(source: Source, dtype: Any, sep: str, encoding: str, kwargs: dict[str, Any]) -> Any:
+    """pandas.read_csv, refusing rows longer than the header.
 
     pandas takes the extra leading fields of a first row longer than the header
     for an index, shifting every value a column to the right; with
     ``index_col=False`` it drops the extra fields with a warning. Both lose data
     silently, so such a row is an error naming it.
     """
-    encoding = kwargs.pop("encoding", "utf-8-sig")
-    sep = kwargs.pop("sep", None) or ("\t" if suffix == ".tsv" else _sniff_sep(p, encoding))
-    kwargs.setdefault("index_col", False)
     with warnings.catch_warnings():
         warnings.filterwarnings("error", "Length of header", pd.errors.ParserWarning)
         try:
-            frame = pd.read_csv(p, dtype=dtype, sep=sep, encoding=encoding, **kwargs)
+            return pd.read_csv(source.handle(), dtype=dtype, sep=sep, encoding=encoding, **kwargs)
         except pd.errors.ParserWarning:
-            raise _too_many_fields(p, sep, encoding) from None
+            raise _too_many_fields(source, sep, encoding) from None
         except pd.errors.ParserError as exc:
             found = _FIELDS_EXPECTED.search(str(exc))
             if found is None:
                 raise
             expected, line, saw = (int(g) for g in found.groups())
-            raise _fields_error(p, line - 1, saw, expected) from None
+            raise _fields_error(source, line - 1, saw, expected) from None
         except (pd.errors.EmptyDataError, UnicodeDecodeError):
             raise
         except (ValueError, TypeError, OverflowError) as exc:  # a cell not of its dtype
             options = {**kwargs, "sep": sep, "encoding": encoding}
-            raise _dtype_error(p, dtype, options, exc) from exc
-    return frame, sep, encoding
+            raise _dtype_error(source, dtype, options, exc) from exc
 
 
-def read_table(
+def _read_csv(
+    source: Source,
+    tsv: bool,
+    dtype: Any,
+    options: tuple[str | None, str | None],
+    kwargs: dict[str, Any],
+) -> tuple[Any, str, str]:
+    """The frame, the delimiter and the encoding of a CSV source.
+
+    The encoding is the one given, else UTF-8, else Windows-1252 with a
+    note (also when the first non-UTF-8 byte comes after the sample the
+    encoding was chosen on); the delimiter the one given, else a tab for
+    TSV, else sniffed.
+    """
+    delimiter, encoding = options
+    chosen = text_encoding(source, encoding)
+    sep = delimiter or ("\t" if tsv else sniff_delimiter(text_sample(source, chosen), source.name))
+    kwargs.setdefault("index_col", False)
+    try:
+        frame = _csv_frame(source, dtype, sep, chosen, kwargs)
+    except UnicodeDecodeError:
+        if encoding is not None or chosen != "utf-8-sig":
+            raise decode_error(source, chosen) from None
+        fallback_warning(source)  # not UTF-8 further down: the same fallback
+        chosen = "cp1252"
+        try:
+            frame = _csv_frame(source, dtype, sep, chosen, kwargs)
+        except UnicodeDecodeError:
+            raise decode_error(source, "utf-8-sig") from None
+    return frame, sep, chosen
+
+
+def _read_json(source: Source, fmt: InputFormat, kwargs: dict[str, Any]) -> pd.DataFrame:
+    """Records as the command line's ``--format json`` writes them, or one per line."""
+    try:
+        frame = pd.read_json(
+            source.handle(),
+            orient="records",
+            lines=fmt == "ndjson",
+            dtype=False,  # text stays text: codes keep their leading zeros
+            encoding="utf-8",
+            **kwargs,
+        )
+    except ValueError as exc:
+        layout = "one JSON object per line" if fmt == "ndjson" else "a JSON list of records"
+        raise DataError(
+            f"not {layout} ({_detail(exc)}); e.g. the output of --format json", source=source.name
+        ) from exc
+    return frame
+
+
+def _read_parquet(source: Source, kwargs: dict[str, Any]) -> pd.DataFrame:
+    """A Parquet file, with the ``parquet`` extra (pyarrow)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise DataError(
+            'reading Parquet files needs pyarrow: pip install "qualitapa[parquet]"',
+            source=source.name,
+        ) from None
+    try:
+        return pd.read_parquet(source.handle(), **kwargs)
+    except (OSError, ValueError) as exc:
+        raise DataError(f"not a Parquet file ({_detail(exc)})", source=source.name) from exc
+
+
+def _as_text_columns(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """Typed formats (JSON, Parquet): code columns as text, as CSV reads them."""
+    wanted = [
+        c for c in columns if c in frame.columns and not pd.api.types.is_string_dtype(frame[c])
+    ]
+    if not wanted:
+        return frame
+    out = frame.copy()
+    for c in wanted:
+        out[c] = out[c].map(code_text, na_action="ignore").astype(object)
+    return out
+
+
+def _dtypes(dtype: Any, text_columns: list[str]) -> tuple[Any, bool, set[str]]:
+    """(the dtype for pandas, whether numbers are read in the convention, columns kept as read)."""
+    parse = dtype is None or isinstance(dtype, dict)
+    explicit = dict(dtype) if isinstance(dtype, dict) else {}
+    if dtype is None:
+        dtype = dict.fromkeys(text_columns, str)
+    elif isinstance(dtype, dict):
+        dtype = {**dict.fromkeys(text_columns, str), **dtype}
+    return dtype, parse, {*text_columns, *explicit}
+
+
+def read_table(  # noqa: PLR0913 - the reading options, as the command line names them
     path: str | Path,
     *,
+    format: InputFormat | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
     numbers: Numbers | None = None,
-    dtype: Any = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
+    date_format: str | None = None,
     sheet: str | int | None = None,
+    dtype: Any = None,
     text_columns: Iterable[str] = TEXT_COLUMNS,
     limits: WorkbookLimits | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
-    """Read a CSV (``.csv``, ``.tsv``, ``.txt``) or Excel (``.xlsx``) table.
+    r"""Read a table: CSV, TSV, Excel, JSON, NDJSON or Parquet, from a file or standard input.
+
+    The reading options have the names of the command line's options
+    (``--delimiter``, ``--encoding``, ``--numbers``, ``--decimal``,
+    ``--thousands``, ``--date-format``, ``--sheet``, ``--input-format``).
 
     Parameters
     ----------
     path
-        The file.
+        The file; ``"-"`` reads standard input (all of it, once).
+    format
+        How the table is stored: ``"csv"``, ``"tsv"``, ``"xlsx"``,
+        ``"json"`` (a list of records, as ``--format json`` writes),
+        ``"ndjson"`` (one record per line) or ``"parquet"`` (with the
+        ``parquet`` extra: ``pip install "qualitapa[parquet]"``). By
+        default the extension says (``.csv .txt .tsv .xlsx .json .ndjson
+        .jsonl .parquet``); for standard input and other extensions the
+        first bytes do (a workbook, Parquet, ``[``, ``{``, else CSV).
+    delimiter
+        CSV only: the character between fields (``";"``, ``","``,
+        ``"|"``, ``"tab"``). By default a tab for TSV, and for CSV the one
+        of ``, ; tab |`` that gives the header and the rows the same
+        number of fields (:class:`csv.Sniffer` decides between several);
+        when none does it is an error asking for it.
+    encoding
+        CSV only: the text encoding (``"utf-8"``, ``"cp1252"``,
+        ``"latin-1"``...). By default UTF-8, with or without BOM; a file
+        that is not UTF-8 is read as Windows-1252 (what Italian Excel saves
+        as "CSV": ``à``, ``€``) with a :class:`~qualitapa.errors.DataWarning`
+        naming the file.
     numbers
         How numbers written as text are written: ``"it"`` (``1.234,5``:
         a dot between thousands, a comma before the decimals) or ``"en"``
@@ -661,93 +781,151 @@ def read_table(
         ``335,211``) reads both ways and is an error. A cell that is a
         number only in the other convention than the declared one is an
         error too. Excel's own number cells are numbers already.
+    decimal, thousands
+        Any other convention: the decimal separator (default ``"."``) and
+        the thousands separator (default none): ``decimal=",",
+        thousands="'"`` reads the Swiss ``1'234,5``; a space as
+        ``thousands`` also stands for the no-break and narrow no-break
+        spaces. Read with the same rules as ``numbers`` (groups of three
+        digits); they cannot be given with ``numbers``.
+    date_format
+        The strftime format of the dates that are not ISO 8601
+        (``"%d/%m/%Y"``, ``"%d/%m/%Y %H:%M"``), in the date columns
+        (:func:`is_date_column`: ``date``, ``*_date``, ``*_at``...). By
+        default ``31/01/2024``, ``31.01.2024`` and ``31/01/2024 09:30``
+        are read day first; a cell that reads only month first, has a
+        two-digit year or names no day is an error. Dates and date-times
+        without an offset are naive (office time), never moved to UTC; a
+        date column becomes ``datetime64`` (ISO text when the table is read
+        as text, ``dtype=str``, or when some cells carry an offset).
+    sheet
+        Excel only: the sheet name or number (0 is the first).
     dtype
         Passed to pandas; by default columns are inferred, except
         ``text_columns``. Columns given a dtype here are read by pandas as
-        it says (``dtype=str`` reads every column as text).
+        it says (``dtype=str`` reads every column as text; dates are then
+        written as ISO 8601 text).
     text_columns
         Columns read as text (identifiers and codes keep their leading
         zeros); by default :data:`TEXT_COLUMNS`.
-    sheet
-        Excel sheet name or number (Excel only).
     limits
         How big an Excel workbook may be (Excel only; see
         :class:`WorkbookLimits`): by default 10 million cells per sheet,
         256 MiB unpacked, compressed at most 100 to 1, changed by the
         ``QUALITAPA_XLSX_MAX_*`` environment variables.
     **kwargs
-        Passed to :func:`pandas.read_csv` / :func:`pandas.read_excel`.
+        Passed to the pandas reader (:func:`pandas.read_csv`,
+        :func:`pandas.read_excel`, :func:`pandas.read_json`,
+        :func:`pandas.read_parquet`).
 
     Raises
     ------
+    OptionError
+        An unknown ``format`` or ``encoding``, a ``delimiter`` that is not
+        one character, ``numbers`` given with ``decimal`` or ``thousands``.
     DataError
         The file is missing, empty, or not a well-formed table (a row with
-        more fields than the header, a workbook that is not a zip archive,
-        is damaged or goes beyond ``limits``); numbers are ambiguous or
-        contradict ``numbers``. The message names the file (and the row and
-        column of the first faulty cell; ``failure_cases`` lists them all).
+        more fields than the header, a delimiter that cannot be told, text
+        in no encoding tried, a workbook that is not a zip archive, is
+        damaged or goes beyond ``limits``, JSON that is not records,
+        Parquet without pyarrow); numbers are ambiguous or contradict
+        ``numbers``; dates are not dates. The message names the file (and
+        the row and column of the first faulty cell; ``failure_cases``
+        lists them all).
 
     Examples
     --------
     >>> import pathlib, tempfile
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "raw.csv"
-    >>> _ = path.write_text("organization;value\\n022205;112.500\\n022205;47,5\\n")
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> path = folder / "raw.csv"
+    >>> _ = path.write_text("organization;value\n022205;112.500\n022205;47,5\n")
     >>> read_table(path, numbers="it")["value"].tolist()
     [112500.0, 47.5]
     >>> read_table(path)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     qualitapa.errors.DataError: ...raw.csv, row 1, column 'value': '112.500' is ambiguous: ...
+
+    Swiss numbers, a pipe between fields, dates day first:
+
+    >>> swiss = folder / "swiss.txt"
+    >>> _ = swiss.write_text("organization|value|received_at\n022205|1'234,5|31/01/2024 09:30\n")
+    >>> t = read_table(swiss, decimal=",", thousands="'")
+    >>> t["value"].tolist(), t["received_at"].tolist()
+    ([1234.5], [Timestamp('2024-01-31 09:30:00')])
+    >>> read_table(swiss, delimiter="|", date_format="%m/%d/%Y %H:%M")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DataError: ...swiss.txt, row 1, column 'received_at': '31/01/2024 09:30' ...
+
+    Italian Excel's "CSV" (Windows-1252), read with a note, or with ``encoding``:
+
+    >>> excel = folder / "excel.csv"
+    >>> _ = excel.write_bytes("organization;nota\n022205;€ 5, così\n".encode("cp1252"))
+    >>> read_table(excel, encoding="cp1252")["nota"].tolist()
+    ['€ 5, così']
+
+    JSON records, as ``--format json`` writes them:
+
+    >>> records = folder / "out.json"
+    >>> _ = records.write_text('[{"organization": "022205", "value": 1.5}]')
+    >>> read_table(records).to_dict("records")
+    [{'organization': '022205', 'value': 1.5}]
     """
-    numbers = check_numbers(numbers)
-    p = Path(path)
-    if not p.exists():
-        raise DataError("file not found", source=str(p))
+    fmt = check_format(format)
+    convention = number_convention(numbers, decimal, thousands)
+    options = (
+        delimiter_char(kwargs.pop("sep", None) or delimiter),
+        check_encoding(kwargs.pop("encoding", None) or encoding),
+    )
+    source = open_source(path)
+    fmt = input_format(source, fmt)
     text_columns = list(text_columns)
-    parse = dtype is None or isinstance(dtype, dict)
-    explicit = dict(dtype) if isinstance(dtype, dict) else {}
-    if dtype is None:
-        dtype = dict.fromkeys(text_columns, str)
-    elif isinstance(dtype, dict):
-        dtype = {**dict.fromkeys(text_columns, str), **dtype}
-    skip = {*text_columns, *explicit}
-    suffix = p.suffix.lower()
+    dtype, parse, skip = _dtypes(dtype, text_columns)
     reread: Callable[[list[Any]], pd.DataFrame] | None = None
     try:
-        if suffix in (".xlsx", ".xlsm", ".xls"):
-            require_openpyxl(DataError, "reading Excel files", str(p))
+        if fmt == "xlsx":
+            require_openpyxl(DataError, "reading Excel files", source.name)
             if parse:
                 # text cells as they are: the number convention decides, not pandas
                 dtype = collections.defaultdict(lambda: object, dtype)
-            check_workbook(p, limits)
-            frame = _read_workbook(p, sheet, dtype, kwargs)
+            frame = _read_workbook(source, sheet, dtype, limits, kwargs)
+        elif fmt in ("json", "ndjson", "parquet"):
+            frame = (
+                _read_json(source, fmt, kwargs)
+                if fmt != "parquet"
+                else _read_parquet(source, kwargs)
+            )
+            frame = _as_text_columns(frame, text_columns if parse else list(frame.columns))
         else:
-            frame, sep, encoding = _read_csv(p, suffix, dtype, kwargs)
+            frame, sep, used = _read_csv(source, fmt == "tsv", dtype, options, kwargs)
 
             def reread(columns: list[Any]) -> pd.DataFrame:
                 # the cells of these columns as written: the convention decides, not pandas
-                options = {**kwargs, "usecols": columns}
-                return pd.read_csv(p, dtype=str, sep=sep, encoding=encoding, **options)
+                again = {**kwargs, "usecols": columns}
+                return pd.read_csv(source.handle(), dtype=str, sep=sep, encoding=used, **again)
     except pd.errors.EmptyDataError:
-        raise DataError("the file is empty", source=str(p)) from None
+        raise DataError("the file is empty", source=source.name) from None
     except pd.errors.ParserError as exc:
-        raise DataError(f"not a well-formed table: {exc}", source=str(p)) from exc
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(p) from exc
+        raise DataError(f"not a well-formed table: {exc}", source=source.name) from exc
     except OSError as exc:  # a folder, no permission...
-        raise DataError(f"cannot read the file: {exc.strerror or exc}", source=str(p)) from exc
-    if not parse:
-        return frame
-    return _read_numbers(frame, numbers, skip, str(p), reread)
+        raise DataError(f"cannot read the file: {exc.strerror or exc}", source=source.name) from exc
+    if parse:
+        frame = _read_numbers(frame, convention, skip, source.name, reread)
+    return read_dates(
+        frame, date_format=date_format, source=source.name, skip=skip, as_text=not parse
+    )
 
 
-def _dtype_error(p: Path, dtype: Any, options: dict[str, Any], exc: Exception) -> DataError:
+def _dtype_error(source: Source, dtype: Any, options: dict[str, Any], exc: Exception) -> DataError:
     """The error for a cell that is not of the dtype asked for its column: which, where."""
     declared = dtype if isinstance(dtype, dict) else {}
     numeric = [c for c, kind in declared.items() if _is_number_dtype(kind)]
     if numeric:
         try:
-            text = pd.read_csv(p, dtype=str, usecols=lambda c: c in numeric, **options)
+            text = pd.read_csv(
+                source.handle(), dtype=str, usecols=lambda c: c in numeric, **options
+            )
         except Exception:  # the file cannot be re-read: say what pandas said
             text = pd.DataFrame()
         for col in text.columns:
@@ -760,12 +938,12 @@ def _dtype_error(p: Path, dtype: Any, options: dict[str, Any], exc: Exception) -
                     f"{values.iloc[row]!r} cannot be read as {kind}, the dtype given for the "
                     "column; leave the dtype out to read numbers in a declared convention "
                     "(numbers='it' or 'en')",
-                    source=str(p),
+                    source=source.name,
                     row=row + 1,
                     column=str(col),
                 )
     return DataError(
-        f"a column cannot be read as the type declared for it ({_detail(exc)})", source=str(p)
+        f"a column cannot be read as the type declared for it ({_detail(exc)})", source=source.name
     )
 
 
@@ -780,12 +958,47 @@ def _detail(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _read_workbook(p: Path, sheet: str | int | None, dtype: Any, kwargs: dict[str, Any]) -> Any:
+def _sheet(names: list[Any], sheet: str | int | None, source: str) -> str | int:
+    """The sheet asked for: a name, else a number (``"1"`` is the second sheet)."""
+    if sheet is None:
+        return 0
+    if isinstance(sheet, str) and sheet not in names and sheet.strip().isdigit():
+        sheet = int(sheet)
+    if (isinstance(sheet, int) and not 0 <= sheet < len(names)) or (
+        isinstance(sheet, str) and sheet not in names
+    ):
+        listed = ", ".join(f"{i}: {n!r}" for i, n in enumerate(names))
+        raise DataError(
+            f"no sheet {sheet!r}; the workbook has {listed} (give --sheet a name or a "
+            "number, 0 being the first)",
+            source=source,
+        )
+    return sheet
+
+
+def _read_workbook(
+    source: Source,
+    sheet: str | int | None,
+    dtype: Any,
+    limits: WorkbookLimits | None,
+    kwargs: dict[str, Any],
+) -> Any:
     """pandas.read_excel on a checked workbook; whatever openpyxl raises is a DataError."""
+    if source.path is None:  # standard input: checked and read from a temporary copy
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "stdin.xlsx"
+            copy.write_bytes(source.read_bytes())
+            try:
+                return _read_workbook(Source(source.name, path=copy), sheet, dtype, limits, kwargs)
+            except DataError as exc:
+                exc.source = source.name
+                raise
+    check_workbook(source.path, limits)
     try:
-        with pd.ExcelFile(p, engine="openpyxl") as book:
+        with pd.ExcelFile(source.path, engine="openpyxl") as book:
+            chosen = _sheet(book.sheet_names, sheet, source.name)
             frame = pd.read_excel(
-                book, sheet_name=0 if sheet is None else sheet, dtype=dtype, **kwargs
+                book, sheet_name=chosen, dtype=dtype, **kwargs
             ).copy()  # one block per column as read: consolidated, column work is vectorised
             if sheet is None and len(book.sheet_names) > 1:
                 frame.attrs[SHEETS] = list(book.sheet_names)
@@ -793,7 +1006,7 @@ def _read_workbook(p: Path, sheet: str | int | None, dtype: Any, kwargs: dict[st
         raise
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged workbook
         detail = str(exc) or type(exc).__name__
-        raise DataError(f"cannot read the workbook: {detail}", source=str(p)) from exc
+        raise DataError(f"cannot read the workbook: {detail}", source=source.name) from exc
     return frame
 
 

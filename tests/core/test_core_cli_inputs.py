@@ -82,15 +82,23 @@ def test_numbers_it_reads_thousands_separators(italian_thousands):
         assert got[org] == pytest.approx(loans / POPULATION[org])
 
 
-def test_windows_1252_files_are_a_clear_error_for_now(tmp_path):
+def test_windows_1252_files_are_read_with_a_note(tmp_path):
+    # issue 17: Italian Excel's "CSV" is read as Windows-1252, with a note naming the file
     path = office_csv(tmp_path / "cp1252.csv", _long({"022205": "022205"}), encoding="cp1252")
-    code, out, err = run("indicators", "compute", path, "-s", "libraries")
-    assert code == 1
-    assert out == ""
-    assert err.splitlines() == [
-        f"Error: {path}, row 1: not UTF-8 text (byte 0x92, '’' in Windows-1252 as Excel "
-        "saves 'CSV'); save the file as 'CSV UTF-8'"
-    ]
+    code, out, err = run("indicators", "compute", path, "-s", "libraries", "--format", "csv")
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        f"Note: {path}: not UTF-8; read as Windows-1252 (cp1252, Excel's 'CSV' on Windows). "
+        "If accented letters look wrong, give the file's encoding (--encoding, encoding= in "
+        "Python), or save it as 'CSV UTF-8'"
+    )
+    assert _loans_per_inhabitant(out)["022205"] == pytest.approx(112500 / 119000)
+    code, told, err = run(
+        "indicators", "compute", path, "-s", "libraries", "--format", "csv", "--encoding", "cp1252"
+    )
+    assert code == 0, err
+    assert "Note:" not in err
+    assert told == out
 
 
 def test_numbers_en_refuses_decimal_commas(tmp_path):

@@ -61,10 +61,10 @@ def test_read_table_errors_name_the_file(tmp_path):
     empty.write_text("")
     with pytest.raises(DataError, match=r"empty\.csv: the file is empty"):
         read_table(empty)
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes("città\nForlì\n".encode("latin-1"))
-    with pytest.raises(DataError, match="not UTF-8"):
-        read_table(latin)
+    undecodable = tmp_path / "latin.csv"  # 0x81: neither UTF-8 nor Windows-1252
+    undecodable.write_bytes("città\nForlì\n".encode("latin-1") + b"\x81\n")
+    with pytest.raises(DataError, match=r"latin\.csv, row 2: not UTF-8 text, nor Windows-1252 \(byte 0x81\)"):
+        read_table(undecodable)
 
 
 def test_read_table_sniffs_semicolons(tmp_path):

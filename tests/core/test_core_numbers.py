@@ -111,7 +111,11 @@ def test_text_columns_are_left_alone(tmp_path):
         encoding="utf-8",
     )
     frame = read_table(p)
-    assert frame["received_at"].tolist() == ["31/01/2024", "15/01/2024 09:30"]
+    # received_at is a date column (issue 17): read day first, never as numbers
+    assert frame["received_at"].tolist() == [
+        pd.Timestamp("2024-01-31"),
+        pd.Timestamp("2024-01-15 09:30"),
+    ]
     assert frame["description"].tolist() == ["costo 22,21 €", "ok"]
 
 

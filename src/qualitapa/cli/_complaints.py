@@ -22,6 +22,7 @@ from qualitapa.cli._options import (
     choice_option,
     file_argument,
     file_option,
+    input_options,
     lang_option,
     names,
     output_options,
@@ -166,6 +167,7 @@ def init_command(db: Path) -> None:
 @click.option("--strict", is_flag=True, help="Exit with an error if any row is rejected.")
 @click.option("--create", is_flag=True, help="Create the register if --db does not exist.")
 @click.option("--actor", default="import", show_default=True, help="Recorded on the events.")
+@input_options
 @output_options
 def import_command(
     file: Path,

@@ -17,7 +17,8 @@ unknown items) has a problem, said on stderr, or the command had nothing to
 produce from it; 2 the command line itself is wrong (click's usage errors).
 
 Commands that read data files take
-:func:`~qualitapa.cli._options.input_options` (``--numbers``) and read with
+:func:`~qualitapa.cli._options.input_options` (``--numbers``, ``--delimiter``,
+``--encoding``, ``--date-format``...) and read with
 :func:`read_input`, which also resolves the organizations of
 the data against the catalog.
 """
@@ -36,6 +37,7 @@ import click
 import pandas as pd
 
 from qualitapa.__about__ import __version__
+from qualitapa._reading import STDIN
 from qualitapa.cli._options import READ_OPTIONS
 from qualitapa.cli._terminal import json_safe, printable, terminal_guard
 from qualitapa.errors import DataError, PluginWarning, QualitapaError, QualitapaWarning
@@ -155,6 +157,8 @@ def catalog_for(definitions: tuple[Path, ...] | list[Path] = ()) -> Catalog:
 def read_input(path: Path, *, catalog: Catalog | None = None, **kwargs: Any) -> pd.DataFrame:
     """Read a data file with the command's :func:`~qualitapa.cli._options.input_options`.
 
+    ``-`` reads standard input (once: two arguments cannot both be ``-``).
+
     With ``catalog``, the ``organization`` column is resolved to the
     catalog's codes (:meth:`qualitapa.Catalog.resolve_organizations`):
     names and codes that lost their leading zeros are read as codes (with
@@ -164,7 +168,8 @@ def read_input(path: Path, *, catalog: Catalog | None = None, **kwargs: Any) -> 
     options = dict(ctx.meta.get(READ_OPTIONS, {})) if ctx is not None else {}
     frame = read_table(path, **{**options, **kwargs})
     if catalog is not None:
-        frame = catalog.resolve_organizations(frame, source=str(path))
+        source = STDIN if str(path) == "-" else str(path)
+        frame = catalog.resolve_organizations(frame, source=source)
     return frame
 
 

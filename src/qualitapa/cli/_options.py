@@ -21,10 +21,11 @@ import click.shell_completion
 
 from qualitapa.errors import OptionError
 from qualitapa.i18n import LANGUAGES, check_language
-from qualitapa.io import NUMBER_CONVENTIONS
+from qualitapa.io import INPUT_FORMATS, NUMBER_CONVENTIONS
 
-#: An existing file to read.
-FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+#: An existing file to read, or ``-`` for standard input (read by
+#: :func:`qualitapa.cli._main.read_input`).
+FILE = click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path)
 #: An existing folder to read.
 DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
@@ -39,7 +40,7 @@ definitions_option = click.option(
     "-d",
     "definitions",
     multiple=True,
-    type=FILE,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),  # a file: not stdin
     help="Extra TOML definitions (services, organizations, indicators, composites, "
     "standards, charters...) used together with the installed plugins. Repeatable.",
 )
@@ -55,35 +56,133 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return value
 
 
-def input_options(func: F) -> F:
-    """Add the options saying how data files are written (``--numbers it|en``).
+#: The reading options: (flags, click type, help). Each is stored under its
+#: name, the keyword of :func:`qualitapa.io.read_table` it is passed as.
+_READING: tuple[tuple[tuple[str, ...], Any, str], ...] = (
+    (
+        ("--numbers", "numbers"),
+        click.Choice(list(NUMBER_CONVENTIONS)),
+        "How numbers are written in the input files: it = 1.234,5 (Italian Excel), "
+        "en = 1,234.5. Without it a number that reads both ways (112.500) is an error.",
+    ),
+    (
+        ("--decimal", "decimal"),
+        str,
+        "Decimal separator of the input's numbers when neither --numbers it nor en fits "
+        "(with --thousands, e.g. --decimal , --thousands \"'\" for 1'234,5).",
+    ),
+    (
+        ("--thousands", "thousands"),
+        str,
+        "Thousands separator of the input's numbers (' or a space; a space also stands "
+        "for no-break spaces). Not with --numbers.",
+    ),
+    (
+        ("--delimiter", "delimiter"),
+        str,
+        "Field delimiter of CSV input: ; , | or tab (default: sniffed among them).",
+    ),
+    (
+        ("--encoding", "encoding"),
+        str,
+        "Text encoding of CSV input, e.g. utf-8, cp1252, latin-1 (default: UTF-8 with or "
+        "without BOM, else Windows-1252 with a note).",
+    ),
+    (
+        ("--date-format", "date_format"),
+        str,
+        "strftime format of dates that are not ISO 8601, e.g. %d/%m/%Y or '%d/%m/%Y %H:%M' "
+        "(default: 31/01/2024 and 31/01/2024 09:30 read day first).",
+    ),
+    (
+        ("--sheet", "sheet"),
+        str,
+        "Excel input: the sheet to read, by name, or by number (0 is the first) when no "
+        "sheet has that name.",
+    ),
+    (
+        ("--input-format", "format"),
+        click.Choice(list(INPUT_FORMATS)),
+        "How the input is stored, when its extension does not say (standard input, "
+        "'-'): csv, tsv, xlsx, json, ndjson, parquet.",
+    ),
+)
 
+
+def input_options(func: F) -> F:
+    """Add the options saying how data files are written.
+
+    ``--numbers it|en`` or ``--decimal``/``--thousands``, ``--delimiter``,
+    ``--encoding``, ``--date-format``, ``--sheet`` and ``--input-format``:
+    the options of :func:`qualitapa.io.read_table`, with the same names.
     The values are not passed to the command:
     :func:`~qualitapa.cli._main.read_input` reads them from the click context,
     so every command reads files the same way and new reading options need no
     change to the commands.
     """
-    return click.option(
-        "--numbers",
-        type=click.Choice(list(NUMBER_CONVENTIONS)),
-        default=None,
-        expose_value=False,
-        callback=_remember,
-        help="How numbers are written in the input files: it = 1.234,5 (Italian Excel), "
-        "en = 1,234.5. Without it a number that reads both ways (112.500) is an error.",
-    )(func)
+    for decls, kind, help in reversed(_READING):
+        func = click.option(
+            *decls,
+            type=kind,
+            default=None,
+            expose_value=False,
+            callback=_remember,
+            help=help,
+        )(func)
+    return func
+
+
+def _check_output(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """``-o FILE`` names a format by its extension, the one ``--format`` asks for if given."""
+    from qualitapa._writers import SUFFIXES, format_of
+
+    fmt, output = (
+        (value, ctx.params.get("output")) if param.name == "fmt" else (ctx.params.get("fmt"), value)
+    )
+    if output is None:
+        return value
+    try:
+        implied = format_of(output)
+    except OptionError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+    if fmt is not None and fmt != implied:
+        suffix = next(s for s, f in SUFFIXES.items() if f == fmt)
+        raise click.BadParameter(
+            f"--format {fmt} does not match {output.name} (a {output.suffix} file is written "
+            f"as {implied}): drop --format or name the file {output.stem}{suffix}",
+            ctx,
+            param,
+        )
+    return value
 
 
 def output_options(func: F) -> F:
-    """Add ``--format table|csv|json`` and ``-o/--output FILE`` to a command."""
-    func = target_option("Write to this file instead of the screen.")(func)
+    """Add ``--format table|csv|json|ndjson|xlsx|parquet|md|html`` and ``-o/--output FILE``.
+
+    ``-o`` writes the format its extension names (``.csv``, ``.json``,
+    ``.ndjson``, ``.xlsx``, ``.parquet``, ``.md``, ``.html``, ``.txt`` for the
+    table); another extension, or a ``--format`` that contradicts it, is a
+    usage error (exit 2). See :mod:`qualitapa.cli._output`.
+    """
+    from qualitapa._writers import FORMATS
+
+    func = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        default=None,
+        callback=_check_output,
+        help="Write to this file instead of the screen, in the format its extension names: "
+        ".csv, .json, .ndjson, .xlsx, .parquet, .md, .html (.txt: the table).",
+    )(func)
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(["table", "csv", "json"]),
+        type=click.Choice(list(FORMATS)),
         default=None,
-        help="Output format (default: table on screen; csv when --output ends in .csv, "
-        "json when it ends in .json).",
+        callback=_check_output,
+        help="Output format (default: table on screen, else the one -o's extension names). "
+        'xlsx and parquet need -o; parquet needs pip install "qualitapa[parquet]".',
     )(func)
 
 

@@ -532,6 +532,7 @@ def import_xlsform_command(
 @_instrument_arg
 @file_argument("export")
 @click.option("--tool", type=click.Choice(["kobo", "limesurvey"]), required=True)
+@input_options
 @output_options
 def import_export_command(
     instrument: str, export: Path, tool: str, fmt: str | None, output: Path | None
@@ -541,7 +542,10 @@ def import_export_command(
 
     inst = _instrument(instrument)
     fn = import_kobo if tool == "kobo" else import_limesurvey
-    frame = fn(export, inst)
+    # the export's cells as written (the import maps the tool's codes), read with the
+    # command's reading options (delimiter, encoding, standard input...)
+    table = read_input(export, dtype=str, keep_default_na=False)
+    frame = fn(table, inst, source="<stdin>" if str(export) == "-" else str(export))
     if frame.empty:
         raise nothing("the export has no responses", source=export)
     emit(frame, fmt or ("csv" if output is None else None), output)

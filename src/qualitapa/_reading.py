@@ -1,0 +1,313 @@
+"""Where a table comes from and how its text is written: source, format, encoding, delimiter.
+
+:func:`qualitapa.io.read_table` builds on this module:
+
+* :func:`open_source` opens a path, or standard input for ``"-"`` (read
+  into memory once, so that the format and the delimiter can be sniffed);
+* :func:`input_format` says how the table is stored: by the file's
+  extension, by ``format``, or (stdin, an extension that says nothing) by
+  the first bytes;
+* :func:`text_encoding` says how a CSV file's text is encoded: as given,
+  else UTF-8 (with or without BOM), else Windows-1252 (what Italian Excel
+  saves as "CSV") with a :class:`~qualitapa.errors.DataWarning` naming the
+  file;
+* :func:`sniff_delimiter` finds the delimiter among ``, ; tab |``, or says
+  it cannot.
+
+Examples
+--------
+>>> sniff_delimiter("organization;value\\n022205;1,5\\n016024;2\\n", "raw.csv")
+';'
+>>> delimiter_char("tab")
+'\\t'
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import sys
+import warnings
+from pathlib import Path
+from typing import IO, Literal, get_args
+
+import attrs
+
+from qualitapa.errors import DataError, DataWarning, OptionError
+
+#: How a table is stored (``format`` of :func:`qualitapa.io.read_table`,
+#: ``--input-format`` on the command line).
+InputFormat = Literal["csv", "tsv", "xlsx", "json", "ndjson", "parquet"]
+INPUT_FORMATS: tuple[str, ...] = get_args(InputFormat)
+
+#: The format each file extension names.
+EXTENSIONS: dict[str, InputFormat] = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xlsx",
+    ".json": "json",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+#: The delimiters sniffed, and the names a delimiter may be given by.
+DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+
+#: Bytes looked at to sniff the format, the encoding and the delimiter.
+SAMPLE_BYTES = 1 << 16
+
+#: The name standard input goes by in messages.
+STDIN = "<stdin>"
+
+
+@attrs.frozen
+class Source:
+    """A table to read: a file (``path``), or bytes already in memory (``data``)."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    def handle(self) -> Path | IO[bytes]:
+        """What pandas reads: the path, or a fresh binary stream over the bytes."""
+        if self.path is not None:
+            return self.path
+        return io.BytesIO(self.data or b"")
+
+    def head(self, size: int = SAMPLE_BYTES) -> bytes:
+        """The first ``size`` bytes."""
+        if self.path is None:
+            return (self.data or b"")[:size]
+        with self.path.open("rb") as fh:
+            return fh.read(size)
+
+    def suffix(self) -> str:
+        """The lower-case extension of the file (empty for standard input)."""
+        return self.path.suffix.lower() if self.path is not None else ""
+
+    def read_bytes(self) -> bytes:
+        """Every byte of the table."""
+        if self.path is None:
+            return self.data or b""
+        return self.path.read_bytes()
+
+
+def open_source(path: str | Path) -> Source:
+    """The table at ``path``; ``"-"`` is standard input, read into memory once.
+
+    Raises
+    ------
+    DataError
+        The file does not exist, or standard input is empty.
+    """
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        if not data:
+            raise DataError("nothing on standard input", source=STDIN)
+        return Source(STDIN, data=data)
+    p = Path(path)
+    if not p.exists():
+        raise DataError("file not found", source=str(p))
+    return Source(str(p), path=p)
+
+
+def check_format(format: str | None) -> InputFormat | None:
+    """``format`` if it names an :data:`InputFormat` (or is None); OptionError otherwise."""
+    if format is not None and format not in INPUT_FORMATS:
+        raise OptionError(
+            f"format must be one of {', '.join(INPUT_FORMATS)}, not {format!r}",
+            option="format",
+            value=format,
+        )
+    return format  # type: ignore[return-value]
+
+
+def input_format(source: Source, format: InputFormat | None) -> InputFormat:
+    """How ``source`` is stored: ``format``, else its extension, else its first bytes.
+
+    The first bytes decide for standard input and for extensions that say
+    nothing: a zip archive is a workbook, ``PAR1`` Parquet, ``[`` JSON
+    records, ``{`` NDJSON, anything else CSV.
+    """
+    if format is not None:
+        return format
+    known = EXTENSIONS.get(source.suffix())
+    if known is not None:
+        return known
+    head = source.head(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"["):
+        return "json"
+    if head.startswith(b"{"):
+        return "ndjson"
+    return "csv"
+
+
+def check_encoding(encoding: str | None) -> str | None:
+    """The codec name of ``encoding`` (UTF-8 reads a BOM too); OptionError if unknown."""
+    if encoding is None:
+        return None
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise OptionError(
+            f"unknown encoding {encoding!r}: use e.g. utf-8, cp1252 (Windows, Italian Excel's "
+            "'CSV') or latin-1",
+            option="encoding",
+            value=encoding,
+        ) from None
+    return "utf-8-sig" if name == "utf-8" else name
+
+
+def _decodes(sample: bytes, encoding: str, whole: bool) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        decoder.decode(sample, final=whole)  # a character cut at the sample's end is fine
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def text_encoding(source: Source, encoding: str | None) -> str:
+    """The encoding to read ``source``'s text with.
+
+    ``encoding`` when given. Otherwise UTF-8 (a BOM is skipped) when the
+    first :data:`SAMPLE_BYTES` are UTF-8; else Windows-1252, with a
+    :class:`DataWarning` naming the file (Italian Excel saves "CSV" in
+    it); else a :class:`DataError` saying where the first odd byte is.
+    """
+    if encoding is not None:
+        return encoding
+    sample = source.head()
+    whole = len(sample) < SAMPLE_BYTES
+    if _decodes(sample, "utf-8-sig", whole):
+        return "utf-8-sig"
+    if _decodes(sample, "cp1252", whole):
+        fallback_warning(source)
+        return "cp1252"
+    raise decode_error(source, "utf-8-sig")
+
+
+def fallback_warning(source: Source) -> None:
+    """Say that ``source`` is read as Windows-1252 because it is not UTF-8."""
+    warnings.warn(
+        f"{source.name}: not UTF-8; read as Windows-1252 (cp1252, Excel's 'CSV' on Windows). "
+        "If accented letters look wrong, give the file's encoding (--encoding, "
+        "encoding= in Python), or save it as 'CSV UTF-8'",
+        DataWarning,
+        stacklevel=4,
+    )
+
+
+def decode_error(source: Source, encoding: str) -> DataError:
+    """The error for text that ``encoding`` cannot read: which byte, on which row.
+
+    With ``"utf-8-sig"`` (no encoding given) the text was tried as UTF-8
+    and then as Windows-1252: the byte named is one Windows-1252 lacks.
+    """
+    raw = source.read_bytes()
+    tried = "cp1252" if encoding == "utf-8-sig" else encoding
+    try:
+        raw.decode(tried)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start)  # 0: the header; n: data row n
+        byte = raw[exc.start : exc.start + 1]
+        what = "UTF-8 text, nor Windows-1252" if tried != encoding else f"{encoding} text"
+        return DataError(
+            f"not {what} (byte 0x{byte.hex()}); give the file's encoding with --encoding "
+            "(encoding= in Python; e.g. latin-1, utf-16), or save it as 'CSV UTF-8'",
+            source=source.name,
+            row=line if line > 0 else None,
+        )
+    return DataError(f"not {encoding} text", source=source.name)  # pragma: no cover
+
+
+def delimiter_char(delimiter: str | None) -> str | None:
+    """The character ``delimiter`` names (``"tab"`` is a tab); OptionError if not one."""
+    if delimiter is None:
+        return None
+    char = DELIMITER_NAMES.get(delimiter.lower(), delimiter)
+    if len(char) != 1 or char in '\r\n"':
+        raise OptionError(
+            f"the delimiter must be one character (or tab), not {delimiter!r}",
+            option="delimiter",
+            value=delimiter,
+        )
+    return char
+
+
+def text_sample(source: Source, encoding: str) -> str:
+    """The first lines of ``source`` as text (whole lines only, unless it is one line)."""
+    raw = source.head()
+    text = raw.decode(encoding, errors="replace")
+    if len(raw) >= SAMPLE_BYTES and "\n" in text:
+        text = text[: text.rindex("\n") + 1]
+    return text
+
+
+def _fields(sample: str, delimiter: str) -> list[int]:
+    """How many fields each record of ``sample`` has with ``delimiter``."""
+    records = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    try:
+        return [len(r) for r in records if r]
+    except csv.Error:  # e.g. a NUL byte: not this delimiter's business
+        return []
+
+
+def sniff_delimiter(sample: str, source: str) -> str:
+    """The delimiter of a CSV ``sample``, among ``, ; tab |``.
+
+    A delimiter fits when the header has at least two fields with it and
+    every record has the header's number of fields or fewer, most of them
+    exactly as many. When one fits it is the one; when several do,
+    :class:`csv.Sniffer` decides; a header with none of them is a table
+    of one column.
+
+    Raises
+    ------
+    DataError
+        No delimiter fits, or several do and the sniffer cannot tell
+        which; the message suggests ``--delimiter``.
+
+    Examples
+    --------
+    >>> sniff_delimiter("a|b\\n1|2\\n", "x.csv"), sniff_delimiter("value\\n1,5\\n", "x.csv")
+    ('|', ',')
+    """
+    counts = {d: _fields(sample, d) for d in DELIMITERS}
+    fitting = []
+    for d, n in counts.items():
+        if n and n[0] > 1 and max(n) <= n[0] and 2 * n.count(n[0]) > len(n):
+            fitting.append(d)
+    if len(fitting) == 1:
+        return fitting[0]
+    if not fitting and all(not n or n[0] == 1 for n in counts.values()):
+        return ","  # one column
+    if fitting:
+        try:
+            sniffed = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
+        except csv.Error:
+            sniffed = ""
+        if sniffed in fitting:
+            return sniffed
+        why = "each gives every row the same number of fields"
+    else:
+        fitting = [d for d in DELIMITERS if counts[d] and counts[d][0] > 1]
+        why = "with none do the rows have the header's number of fields"
+    shown = " or ".join(repr(d) for d in fitting)
+    raise DataError(
+        f"cannot tell the delimiter (it could be {shown}: {why}); give it with "
+        "--delimiter (e.g. --delimiter ';' or --delimiter tab; delimiter= in Python)",
+        source=source,
+    )
