@@ -38,6 +38,7 @@ LABEL_COLUMNS: Mapping[str, tuple[str, str]] = {
     "composite": ("composite_label", "composites"),
     "category": ("category_label", "complaint_categories"),
     "standard": ("standard_label", "standards"),
+    "instrument": ("instrument_label", "instruments"),
 }
 
 

@@ -17,6 +17,7 @@ from qualitapa.cli._options import (
     output_options,
     target_option,
 )
+from qualitapa.cli._output import for_machines
 
 _SHOWN = [
     "subcriterion", "n_assessors", "n_not_assessed", "mean", "median", "sd", "range",
@@ -201,7 +202,8 @@ def caf_score(
     elif summary:
         result = caf_scores(current)
     else:
-        result = current if all_columns or fmt in ("csv", "json") or output else current[_SHOWN]
+        shown = all_columns or for_machines(fmt, output)
+        result = current if shown else current[_SHOWN]
     emit(result, fmt, output)
 
 

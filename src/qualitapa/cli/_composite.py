@@ -130,7 +130,8 @@ def composite_command(
     out = label_columns(out.reset_index(drop=True), catalog, lang)
     t = translator(lang)
     headers = {"index": t("Codice indice"), "label": t("Indice composito")}
-    emit(out, fmt, output, title=definition.label.get(lang), lang=lang, headers=headers)
+    title = definition.label.get(lang)
+    emit(out, fmt, output, title=title, lang=lang, headers=headers, catalog=catalog)
 
 
 _RTS = ["crs", "vrs", "irs", "drs"]

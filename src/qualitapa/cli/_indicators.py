@@ -167,7 +167,8 @@ def _emit_results(
     """
     from qualitapa._labelling import label_columns
 
-    emit(label_columns(frame, data.catalog, lang), fmt, output, title=title, lang=lang)
+    labelled = label_columns(frame, data.catalog, lang)
+    emit(labelled, fmt, output, title=title, lang=lang, catalog=data.catalog)
 
 
 @cli.group("indicators")
@@ -362,6 +363,7 @@ def benchmark_command(
     DATA is raw data (the indicators are computed first) or indicator values
     (columns organization, period, indicator, value).
     """
+    from qualitapa.cli._output import for_machines
     from qualitapa.indicators import benchmark
 
     catalog = data.catalog
@@ -378,7 +380,7 @@ def benchmark_command(
     keys = ["indicator", "period", *(["peer_group"] if peer_group else [])]
     result = result.sort_values([*keys, "rank", "organization"], na_position="last")
     result = result.reset_index(drop=True)
-    if fmt in ("csv", "json") or (fmt is None and output is not None):
+    if for_machines(fmt, output):
         _emit_results(result, data, lang, fmt, output)
         return
     from qualitapa._labelling import label_columns
@@ -393,4 +395,4 @@ def benchmark_command(
         table["peer_group"] = table["peer_group"].map(lambda c: t.text(group.class_label(str(c))))
     table = label_columns(table, catalog, lang)
     title = t("Confronto tra enti (* = migliore)")
-    emit(table.round(3), "table", output, title=title, lang=lang)
+    emit(table, fmt, output, title=title, lang=lang, catalog=catalog)

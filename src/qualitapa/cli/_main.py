@@ -25,7 +25,6 @@ the data against the catalog.
 
 from __future__ import annotations
 
-import json
 import sys
 import warnings
 from collections.abc import Iterator, Mapping
@@ -39,9 +38,9 @@ import pandas as pd
 from qualitapa.__about__ import __version__
 from qualitapa._reading import STDIN
 from qualitapa.cli._options import READ_OPTIONS
-from qualitapa.cli._terminal import json_safe, printable, terminal_guard
+from qualitapa.cli._terminal import printable, terminal_guard
 from qualitapa.errors import DataError, PluginWarning, QualitapaError, QualitapaWarning
-from qualitapa.io import read_table, write_csv
+from qualitapa.io import read_table
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -211,11 +210,6 @@ def _table_text(frame: pd.DataFrame) -> str:
         return printable(frame.to_string(index=False) + "\n", cell=False)
 
 
-def _jsonable(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    text = frame.to_json(orient="records", date_format="iso", force_ascii=False)
-    return json.loads(text)
-
-
 def emit(
     frame: pd.DataFrame,
     fmt: str | None = None,
@@ -224,43 +218,19 @@ def emit(
     title: str | None = None,
     lang: str | None = None,
     headers: Mapping[str, str] | None = None,
+    catalog: Catalog | None = None,
 ) -> None:
-    """Print or write ``frame`` as a table, CSV (formulas neutralised) or JSON.
+    """Print ``frame`` as a table for people, or write it as ``fmt`` / ``output``'s format.
 
-    The table is for people: control characters in the data are shown
-    visibly (``␛``, ``␍``, ``\\u202e``). CSV keeps the data; JSON escapes
-    those characters (``\\u001b``), which reads back as the same data. CSV
-    or JSON printed on a terminal is shown visibly as well.
-
-    With ``lang`` the table's headers and its codes of trends, polarity
-    and quadrants are in that language (:mod:`qualitapa.cli._headers`;
-    ``headers`` renames further columns, e.g. organization codes to
-    names); CSV and JSON keep the column names and codes.
+    The id columns get their names and labels in ``lang`` (``catalog``,
+    else the installed plugins'); the table for people has numbers rounded
+    per unit, codes as words and headers in ``lang``, drawn to the
+    terminal's width; CSV, JSON, NDJSON, Excel and Parquet keep full
+    precision and the column names. See :mod:`qualitapa.cli._output`.
     """
-    if fmt is None:
-        suffix = output.suffix.lower() if output is not None else ""
-        fmt = {".csv": "csv", ".json": "json"}.get(suffix, "csv" if output else "table")
-    if fmt == "csv":
-        text = write_csv(frame)  # formulas neutralised, line breaks quoted
-    elif fmt == "json":
-        text = json_safe(json.dumps(_jsonable(frame), indent=2, ensure_ascii=False)) + "\n"
-    else:
-        if lang is not None:
-            from qualitapa.cli._headers import headed, worded
+    from qualitapa.cli._output import write_result
 
-            frame = headed(worded(frame, lang), lang, headers)
-        text = "(no rows)\n" if frame.empty else _table_text(frame)
-        if title:
-            title = printable(title, cell=True)
-            text = f"{title}\n{'=' * len(title)}\n{text}"
-    if output is None:
-        # a table is printable already; CSV and JSON keep the data (color=True: click
-        # would strip what looks like colour codes from a pipe); terminal_guard
-        # shows them visibly on a terminal
-        click.echo(text, nl=False, color=True)
-    else:
-        output.write_text(text, encoding="utf-8", newline="")  # CSV says its line ends
-        echo(f"wrote {len(frame)} row(s) to {output}", err=True)
+    write_result(frame, fmt, output, title=title, lang=lang, headers=headers, catalog=catalog)
 
 
 def for_people(fmt: str | None, output: Path | None) -> bool:

@@ -357,7 +357,8 @@ def plugin_check(
     else:
         for title, rows in (("Errors", table[errors]), ("Warnings", table[~errors])):
             if len(rows):
-                emit(_for_people(rows), title=f"{title} ({len(rows)})")
+                shown = _for_people(rows)  # for plugin authors: the English column names
+                emit(shown, title=f"{title} ({len(rows)})", headers={c: c for c in shown.columns})
                 echo()
         echo(f"{int(errors.sum())} error(s), {int((~errors).sum())} warning(s)")
     if errors.any():
@@ -370,7 +371,7 @@ def _for_people(rows: pd.DataFrame) -> pd.DataFrame:
         (f"[[{s}]]" + (f" {int(r)}" if pd.notna(r) else "")) if isinstance(s, str) and s else ""
         for s, r in zip(rows["section"], rows["row"], strict=True)
     ]
-    shown = pd.DataFrame(
+    return pd.DataFrame(
         {
             "plugin": rows["plugin"].fillna(""),
             "file": [
@@ -384,11 +385,3 @@ def _for_people(rows: pd.DataFrame) -> pd.DataFrame:
             "suggestion": rows["suggestion"].fillna(""),
         }
     ).astype(str)
-    # text reads left-aligned: pad each column to its widest cell (header included)
-    return pd.DataFrame(
-        {
-            str(name).ljust(width): column.str.ljust(width)
-            for name, column in shown.items()
-            for width in [max(len(str(name)), int(column.str.len().max()))]
-        }
-    )

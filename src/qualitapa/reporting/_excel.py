@@ -5,7 +5,9 @@ exports (:func:`qualitapa.io.neutralise_formulas`: a ``'`` where a formula
 could start) and every text - headers, index sheet, cells of any column - is
 stored as a text cell, never as a formula (:func:`text_cell`). Headers are
 bold on a coloured band, frozen, with an auto-filter; column widths follow
-the content.
+the content. Numbers, dates and times have number formats
+(:func:`qualitapa._writers.excel_number_formats`: ``0.0%`` for shares,
+``0.0"%"`` for indicators in ``%``, decimals by size); cells keep every digit.
 
 With a ``catalog`` the sheets name what their ids stand for in the reader's
 language (``lang``): ``organization_name`` after ``organization`` (*Bozen*
@@ -28,6 +30,7 @@ import pandas as pd
 
 from qualitapa._labelling import label_columns
 from qualitapa._languages import check_language
+from qualitapa._writers import excel_number_formats
 from qualitapa._xlsx import text_cell
 from qualitapa.errors import DataError
 from qualitapa.io import neutralise_formulas
@@ -95,6 +98,17 @@ def _cell_value(value: Any) -> Any:
     if not isinstance(value, (str, numbers.Number, dt.date, dt.time, dt.timedelta)):
         return str(value)  # other objects as the CSV export writes them
     return value
+
+
+def _number_cell(ws: Any, value: Any, number_format: str | None) -> Any:
+    """A number, date or time with its Excel number format (the value as it is)."""
+    if number_format is None or value is None or isinstance(value, bool):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def _widths(frame: pd.DataFrame) -> list[float]:
@@ -258,9 +272,17 @@ def write_excel(
         if data.shape[1]:
             ws.auto_filter.ref = f"A1:{get_column_letter(data.shape[1])}{len(data) + 1}"
         ws.append(header_row(ws, data.columns))
-        for row in data.itertuples(index=False, name=None):
+        formats = excel_number_formats(frame, catalog)
+        for r, row in enumerate(data.itertuples(index=False, name=None)):
             values = [_cell_value(v) for v in row]
-            ws.append([text_cell(ws, v) if isinstance(v, str) else v for v in values])
+            ws.append(
+                [
+                    text_cell(ws, v)
+                    if isinstance(v, str)
+                    else _number_cell(ws, v, f[r] if isinstance(f, list) else f)
+                    for v, f in zip(values, formats, strict=True)
+                ]
+            )
     target.parent.mkdir(parents=True, exist_ok=True)
     wb.save(target)
     return target
