@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection
 
@@ -89,11 +90,12 @@ def _day_first(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     day, month = parts["d"].astype(int), parts["m"].astype(int)
     short = parts["y"].str.len() != 4
     flipped = ~short & (month > 12) & (day <= 12) & (month <= 31)
-    problem[short[short].index] = SHORT_YEAR
-    problem[flipped[flipped].index] = MONTH_FIRST
+    reason = np.full(len(parts), None, dtype=object)
+    reason[flipped.to_numpy(dtype=bool)] = MONTH_FIRST
+    reason[short.to_numpy(dtype=bool)] = SHORT_YEAR
+    problem = problem.mask(shaped, pd.Series(reason, index=parts.index, dtype=object))
     fine = ~short & ~flipped
-    iso[fine[fine].index] = _iso_text(parts[fine])
-    return iso, problem
+    return iso.mask(shaped & fine.reindex(text.index, fill_value=False), _iso_text(parts)), problem
 
 
 def _in_format(text: pd.Series, date_format: str) -> tuple[pd.Series, pd.Series]:
@@ -102,8 +104,7 @@ def _in_format(text: pd.Series, date_format: str) -> tuple[pd.Series, pd.Series]
     shape = "%Y-%m-%dT%H:%M:%S" if _TIME_DIRECTIVES.search(date_format) else "%Y-%m-%d"
     iso = parsed.dt.strftime(shape).where(parsed.notna(), np.nan).astype(object)
     problem = pd.Series(np.nan, index=text.index, dtype=object)
-    problem[parsed.isna()] = f"not a date in the format {date_format}"
-    return iso, problem
+    return iso, problem.mask(parsed.isna(), f"not a date in the format {date_format}")
 
 
 def _read_column(values: pd.Series, date_format: str | None) -> tuple[pd.Series, pd.Series, bool]:
@@ -132,9 +133,10 @@ def _read_column(values: pd.Series, date_format: str | None) -> tuple[pd.Series,
         cells[taken] = done.to_numpy(dtype=object)[pick][taken]
         problems = pd.Series(problem.to_numpy(dtype=object)[pick], index=values.index)
         problems[~taken] = np.nan
-        all_naive = (
-            bool(naive.to_numpy()[pick][taken].all())
-            and not (values.notna().to_numpy() & ~is_text).any()
+        others = values[values.notna().to_numpy() & ~is_text]  # Excel's own date cells
+        all_naive = bool(naive.to_numpy()[pick][taken].all()) and all(
+            isinstance(v, dt.datetime | np.datetime64) and getattr(v, "tzinfo", None) is None
+            for v in others
         )
     else:
         problems = pd.Series(np.nan, index=values.index, dtype=object)
@@ -153,8 +155,10 @@ def _date_error(cases: pd.DataFrame, source: str | None, date_format: str | None
         hint = "correct the cell, or give the format the file uses with --date-format"
     else:
         hint = "correct the cell"
+    if "--date-format" in hint:
+        hint += " (date_format= in Python)"
     return DataError(
-        f"{value!r} is not a date: {reason}; {hint} (date_format= in Python)",
+        f"{value!r} is not a date: {reason}; {hint}",
         source=source,
         row=int(first["row"]),
         column=str(first["column"]),

@@ -196,7 +196,7 @@ def text_encoding(source: Source, encoding: str | None) -> str:
     if _decodes(sample, "cp1252", whole):
         fallback_warning(source)
         return "cp1252"
-    raise decode_error(source, "utf-8-sig")
+    raise decode_error(source, None)
 
 
 def fallback_warning(source: Source) -> None:
@@ -210,20 +210,21 @@ def fallback_warning(source: Source) -> None:
     )
 
 
-def decode_error(source: Source, encoding: str) -> DataError:
+def decode_error(source: Source, encoding: str | None) -> DataError:
     """The error for text that ``encoding`` cannot read: which byte, on which row.
 
-    With ``"utf-8-sig"`` (no encoding given) the text was tried as UTF-8
-    and then as Windows-1252: the byte named is one Windows-1252 lacks.
+    With None (no encoding given) the text was tried as UTF-8 and then as
+    Windows-1252: the byte named is one Windows-1252 lacks.
     """
     raw = source.read_bytes()
-    tried = "cp1252" if encoding == "utf-8-sig" else encoding
+    tried = "cp1252" if encoding is None else encoding
     try:
         raw.decode(tried)
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start)  # 0: the header; n: data row n
         byte = raw[exc.start : exc.start + 1]
-        what = "UTF-8 text, nor Windows-1252" if tried != encoding else f"{encoding} text"
+        shown = "utf-8" if encoding == "utf-8-sig" else encoding
+        what = "UTF-8 text, nor Windows-1252" if encoding is None else f"{shown} text"
         return DataError(
             f"not {what} (byte 0x{byte.hex()}); give the file's encoding with --encoding "
             "(encoding= in Python; e.g. latin-1, utf-16), or save it as 'CSV UTF-8'",
@@ -268,17 +269,19 @@ def _fields(sample: str, delimiter: str) -> list[int]:
 def sniff_delimiter(sample: str, source: str) -> str:
     """The delimiter of a CSV ``sample``, among ``, ; tab |``.
 
-    A delimiter fits when the header has at least two fields with it and
-    every record has the header's number of fields or fewer, most of them
-    exactly as many. When one fits it is the one; when several do,
-    :class:`csv.Sniffer` decides; a header with none of them is a table
-    of one column.
+    Each candidate splits the sample as :mod:`csv` reads it (quotes
+    respected). A delimiter fits when the header has at least two fields
+    with it and every record has the header's number of fields or fewer,
+    most of them exactly as many. When one fits it is the one; a header
+    with none of them is a table of one column. When several fit, nothing
+    tells which is meant (:class:`csv.Sniffer` would pick by a fixed order
+    of preference): it is an error, never a guess.
 
     Raises
     ------
     DataError
-        No delimiter fits, or several do and the sniffer cannot tell
-        which; the message suggests ``--delimiter``.
+        No delimiter fits, or several do; the message suggests
+        ``--delimiter``.
 
     Examples
     --------
@@ -295,12 +298,6 @@ def sniff_delimiter(sample: str, source: str) -> str:
     if not fitting and all(not n or n[0] == 1 for n in counts.values()):
         return ","  # one column
     if fitting:
-        try:
-            sniffed = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
-        except csv.Error:
-            sniffed = ""
-        if sniffed in fitting:
-            return sniffed
         why = "each gives every row the same number of fields"
     else:
         fitting = [d for d in DELIMITERS if counts[d] and counts[d][0] > 1]

@@ -658,13 +658,13 @@ def _read_csv(
         frame = _csv_frame(source, dtype, sep, chosen, kwargs)
     except UnicodeDecodeError:
         if encoding is not None or chosen != "utf-8-sig":
-            raise decode_error(source, chosen) from None
+            raise decode_error(source, encoding) from None
         fallback_warning(source)  # not UTF-8 further down: the same fallback
         chosen = "cp1252"
         try:
             frame = _csv_frame(source, dtype, sep, chosen, kwargs)
         except UnicodeDecodeError:
-            raise decode_error(source, "utf-8-sig") from None
+            raise decode_error(source, None) from None
     return frame, sep, chosen
 
 
@@ -764,8 +764,8 @@ def read_table(  # noqa: PLR0913 - the reading options, as the command line name
         CSV only: the character between fields (``";"``, ``","``,
         ``"|"``, ``"tab"``). By default a tab for TSV, and for CSV the one
         of ``, ; tab |`` that gives the header and the rows the same
-        number of fields (:class:`csv.Sniffer` decides between several);
-        when none does it is an error asking for it.
+        number of fields; when none or several do, it is an error asking
+        for it.
     encoding
         CSV only: the text encoding (``"utf-8"``, ``"cp1252"``,
         ``"latin-1"``...). By default UTF-8, with or without BOM; a file

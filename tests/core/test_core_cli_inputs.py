@@ -3,8 +3,8 @@
 Files are written here in the shapes of ``shared/samples/office-files``:
 ``;`` and CRLF, ``112.500`` for 112500, city names instead of ISTAT codes,
 codes that lost their leading zero in Excel, accented text. They are saved
-as Excel's "CSV UTF-8"; Windows-1252 files are refused with a clear error
-until ``--encoding`` arrives (issue 17), as are day-first dates.
+as Excel's "CSV UTF-8"; Windows-1252 files are read with a note (issue 17;
+the reading options are tested in test_core_io_cli.py).
 """
 
 from __future__ import annotations
