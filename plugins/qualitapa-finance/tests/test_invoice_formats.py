@@ -144,7 +144,7 @@ def test_an_office_export_read_as_text(tmp_path):
 
 
 def test_an_office_export_read_with_its_convention(tmp_path):
-    # read_table reads the amounts as numbers; the dates stay text for the plugin
+    # read_table reads the amounts in the declared convention (and the *_date columns)
     path = _export(tmp_path)
     invoices = read_table(path, encoding="cp1252", numbers="it")
     assert invoices["amount"].tolist() == [2088.44, 1234.0, 310.5]
