@@ -7,6 +7,11 @@ Writes into ``src/qualitapa_bolzano/demo/``:
   language, counter contacts served in the chosen language, counter staff with
   the bilingualism certificate), 2009-2024, for Bolzano only. The shared
   registry variables are not repeated: the Q-Club demo data has Bolzano's rows.
+* ``complaints.csv`` - Bolzano's 2024 complaints in its LOCAL categories (the use of
+  Italian and German), in the import layout of
+  :meth:`qualitapa.complaints.ComplaintRegister.import_csv` (the layout of the
+  registry plugin's demo complaints). Its other complaints are in the registry
+  plugin's demo data.
 
 Every figure is invented: these are not the City of Bolzano's statistics. The
 plugin itself is TOML only; this script is a development tool, not part of the
@@ -65,10 +70,63 @@ def make_panel(rng: np.random.Generator) -> pd.DataFrame:
     return values.loc[~missing].reset_index(drop=True)
 
 
+#: Local complaint categories and how many complaints each gets in 2024.
+CATEGORIES = {
+    "bolzano.registry.language.obligation": 8,
+    "bolzano.registry.language.documents": 4,
+    "bolzano.registry.language": 2,
+}
+CHANNELS = ["counter", "email", "web", "pec", "phone"]
+DESCRIPTION = "Reclamo (testo sintetico dimostrativo) / Beschwerde (synthetischer Demotext)"
+
+
+def make_complaints(rng: np.random.Generator) -> pd.DataFrame:
+    """Bolzano's 2024 complaints in its local categories, answered or still open."""
+    categories = np.repeat(list(CATEGORIES), list(CATEGORIES.values()))
+    n = len(categories)
+
+    def office_hours(days: np.ndarray) -> pd.DatetimeIndex:
+        """Weekdays ``days`` after ``start`` (a weekend rolls to Monday), 8:30 to 16:30."""
+        dates = np.datetime64("2024-01-08") + np.floor(days).astype("timedelta64[D]")
+        dates = np.busday_offset(dates, 0, roll="forward")
+        minutes = np.round(rng.uniform(8.5 * 60, 16.5 * 60, len(days)))
+        return pd.DatetimeIndex(dates).tz_localize("Europe/Rome") + pd.to_timedelta(minutes, "min")
+
+    day = np.sort(rng.uniform(0, 340, n))
+    received = office_hours(day)
+    # most answered within a few days, a few late; the last two still open
+    answered = office_hours(day + 1 + rng.gamma(2.0, 4.0, n))
+    closed = office_hours(day + 12 + rng.gamma(2.0, 4.0, n))
+    is_open = np.arange(n) >= n - 2
+    iso = "%Y-%m-%dT%H:%M:%S%z"
+
+    def stamp(values: pd.DatetimeIndex, blank: np.ndarray) -> list[str]:
+        text = [v.strftime(iso) for v in values]
+        text = [t[:-2] + ":" + t[-2:] for t in text]  # +0100 -> +01:00 (ISO 8601)
+        return ["" if b else t for t, b in zip(text, blank, strict=True)]
+
+    order = rng.permutation(n)
+    return pd.DataFrame(
+        {
+            "id": [f"{BOLZANO}-2024-BZ{i + 1:03d}" for i in range(n)],
+            "kind": "complaint",
+            "channel": rng.choice(CHANNELS, n),
+            "service": "registry",
+            "received_at": stamp(received, np.zeros(n, bool)),
+            "category": categories[order],
+            "organization": BOLZANO,
+            "description": DESCRIPTION,
+            "status": np.where(is_open, "in_progress", "closed"),
+            "answered_at": stamp(answered, is_open),
+            "closed_at": stamp(closed, is_open),
+        }
+    )
+
+
 def make_files() -> dict[str, pd.DataFrame]:
-    """The demo tables, by dataset kind."""
+    """The demo tables, by dataset kind (the panel draws first)."""
     rng = np.random.default_rng(SEED)
-    return {"indicator_data": make_panel(rng)}
+    return {"indicator_data": make_panel(rng), "complaints": make_complaints(rng)}
 
 
 if __name__ == "__main__":

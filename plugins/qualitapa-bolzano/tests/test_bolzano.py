@@ -114,8 +114,9 @@ def test_local_items_are_scoped_to_bolzano(catalog):
     assert categories["bolzano.registry.language.obligation"].label.de == (
         "Verletzung der Zweisprachigkeitspflicht"
     )
-    dataset = catalog.datasets["bolzano.demo.bilingualism"]
-    assert (dataset.organizations, dataset.synthetic) == ((BOLZANO,), True)
+    for dataset in ("bolzano.demo.bilingualism", "bolzano.demo.complaints"):
+        assert catalog.datasets[dataset].organizations == (BOLZANO,)
+        assert catalog.datasets[dataset].synthetic
 
 
 def test_complaint_deadlines(catalog):
@@ -125,6 +126,39 @@ def test_complaint_deadlines(catalog):
     assert cats["bolzano.registry.language"].deadline.days == 30
     # the documents subcategory has none of its own: it inherits its parent's 30 days
     assert cats["bolzano.registry.language.documents"].deadline is None
+
+
+def test_demo_complaints_in_the_local_categories(catalog, tmp_path):
+    from qualitapa.complaints import ComplaintRegister, DeadlinePolicy, WorkCalendar, kpis
+
+    dataset = catalog.datasets["bolzano.demo.complaints"]
+    assert (dataset.kind, dataset.organizations, dataset.synthetic) == (
+        "complaints",
+        (BOLZANO,),
+        True,
+    )
+    register = ComplaintRegister(tmp_path / "complaints.db")
+    try:
+        # with catalog=, a category that does not apply to the complaint's city is refused
+        report = register.import_csv(dataset.path, catalog=catalog)
+        assert (report.imported, len(report.problems)) == (14, 0)
+        policy = DeadlinePolicy.from_catalog(catalog)
+        calendar = {BOLZANO: WorkCalendar(catalog.organizations[BOLZANO].province)}
+        as_of = "2024-12-31 23:59"
+        cases = register.cases(policy=policy, calendar=calendar, as_of=as_of).set_index("id")
+    finally:
+        register.close()
+    due = cases["due_date"].dt.strftime("%Y-%m-%d")
+    # 10 working days (obligation): received Fri 26 Jan 2024 -> 29, 30, 31 Jan, 1, 2, 5,
+    # 6, 7, 8, 9 Feb; received Tue 9 Apr -> 10, 11, 12, 15, ..., 19, 22, 23 Apr
+    assert due["021008-2024-BZ001"] == "2024-02-09"
+    assert due["021008-2024-BZ003"] == "2024-04-23"
+    # documents: no deadline of its own, its parent's 30 calendar days (16 May + 30)
+    assert due["021008-2024-BZ005"] == "2024-06-15"
+    table = kpis(cases.reset_index(), by="category", policy=policy, calendar=calendar, as_of=as_of)
+    row = table.set_index("category").loc["bolzano.registry.language.obligation"]
+    # 8 received, 7 answered; BZ003 answered on 1 May, after its 23 April deadline
+    assert (row["received"], row["answered"], row["answered_within_deadline"]) == (8, 7, 6)
 
 
 def test_questionnaire_is_extended_for_bolzano_only(catalog):
