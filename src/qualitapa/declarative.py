@@ -653,6 +653,12 @@ def _map_problems(
     return out
 
 
+#: A nested table's unknown field, as :func:`qualitapa.models.from_mapping` words it.
+_NESTED_UNKNOWN = re.compile(
+    r"unknown field\(s\) \['([^']+)'[^\]]*\] for an? [^;]+; allowed: \[([^\]]*)\]"
+)
+
+
 def _closest(word: str, choices: list[str]) -> str | None:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return close[0] if close else None
@@ -673,7 +679,14 @@ def _entry_problem(
     ):
         close = _closest(field, sorted(fields))
         fix = f"did you mean {close!r}?" if close else f"the fields are: {', '.join(fields)}"
-        return f"unknown field {field!r} for a {singular}", fix, Rule.UNKNOWN_COLUMN
+        article = "an" if singular[:1] in "aeiou" else "a"
+        return f"unknown field {field!r} for {article} {singular}", fix, Rule.UNKNOWN_COLUMN
+    nested = _NESTED_UNKNOWN.search(message)
+    if nested:  # offices[2].nome: the model lists the allowed fields of the nested table
+        allowed = re.findall(r"'([^']+)'", nested.group(2))
+        close = _closest(nested.group(1), allowed)
+        fix = f"did you mean {close!r}?" if close else "allowed: " + ", ".join(allowed)
+        return message[: nested.start(2) - len("; allowed: [")].rstrip(), fix, Rule.UNKNOWN_COLUMN
     if message.startswith("missing required field"):
         return message, None, Rule.REQUIRED
     plain, _ = _plain(fields.get(field or ""))
@@ -796,9 +809,10 @@ def _inspect_entry(
                 meant.add(_closest(exc.field, sorted(_field_types(cls))))
             value = entry.get(exc.field) if exc.field else None
             report(exc.item or item_id, exc.field, value, message, fix, rule)
-            if exc.field is None or exc.field not in mapping or missing:
+            top = re.split(r"[.\[]", exc.field)[0] if exc.field else None
+            if top is None or top not in mapping or missing:
                 return None
-            dropped.add(exc.field)
+            dropped.add(top)  # offices[2].nome: read the rest of the entry without offices
     return None
 
 
@@ -820,7 +834,8 @@ def _inspect_additions(kind: Kind, built: Derived | Extension, report: _EntryRep
                 item_id,
                 key,
                 built.changes[key],
-                f"unknown field {key!r} for a {kind.singular}",
+                f"unknown field {key!r} for {'an' if kind.singular[:1] in 'aeiou' else 'a'} "
+                f"{kind.singular}",
                 fix,
                 Rule.UNKNOWN_COLUMN,
             )

@@ -502,6 +502,7 @@ def from_mapping(
     (for nested structures).
     """
     kind = kind or cls.__name__
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
     item = mapping.get("id") if isinstance(mapping, Mapping) else None
     if not isinstance(mapping, Mapping):
         raise DefinitionError(f"a {kind} must be a table, not {mapping!r}", source=source)
@@ -511,8 +512,8 @@ def from_mapping(
         n for n, f in fields.items() if f.default is attrs.NOTHING and f.init and n not in mapping
     )
     for names, problem in (
-        (unknown, f"unknown field(s) {unknown} for a {kind}; allowed: {sorted(fields)}"),
-        (missing, f"missing required field(s) {missing} for a {kind}"),
+        (unknown, f"unknown field(s) {unknown} for {article} {kind}; allowed: {sorted(fields)}"),
+        (missing, f"missing required field(s) {missing} for {article} {kind}"),
     ):
         if names:
             raise DefinitionError(

@@ -68,3 +68,28 @@ def test_a_suggestion_the_check_wrote_is_kept_and_not_repeated():
     done = cat._completed(p, object())
     assert done.message == "unknown thing 'b'"
     assert done.suggestion == "did you mean 'c'?"
+
+
+def test_a_misspelt_key_of_a_nested_table_gets_the_closest_and_the_rest_is_checked(tmp_path):
+    path = tmp_path / "city.toml"
+    path.write_text(
+        textwrap.dedent(
+            """
+            [[organizations]]
+            id = "022205"
+            name = "Trento"
+            population = "118000"
+
+            [[organizations.offices]]
+            id = "022205.a"
+            nome = "Sportello A"
+            """
+        ),
+        encoding="utf-8",
+    )
+    table = check_plugins([("city", TomlPlugin(path))], entrypoints=False)
+    rows = table[["column", "suggestion"]].values.tolist()
+    assert ["offices[1].nome", "did you mean 'name'?"] in rows
+    assert ["population", "write 118000 (a number, without quotes)"] in rows
+    nested = table[table["column"] == "offices[1].nome"].iloc[0]
+    assert nested["message"].endswith("for an office")  # no list of every allowed field
