@@ -150,7 +150,7 @@ def test_cli_dea(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "target" in result.output
+    assert "Obiettivo" in result.output  # the target column, its header in Italian
     bad = tmp_path / "bad.csv"
     pd.DataFrame({"organization": ["a", "b"], "staff": [0.0, 1.0], "acts": [1.0, 2.0]}).to_csv(
         bad, index=False
