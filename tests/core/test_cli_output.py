@@ -262,7 +262,7 @@ def test_a_missing_value_is_a_dash_next_to_its_reason(data):
 def test_no_english_word_in_the_tables_for_people(data, lang):
     english = {"organization", "organization_name", "indicator", "indicator_label", "value",
                "status", "period", "rank", "compared", "missing_variable", "no_value", "best",
-               "percentile", "comparison"}  # fmt: skip
+               "percentile", "comparison", "ok"}  # fmt: skip
     for args in (("indicators", "compute"), ("benchmark",)):
         out = _run(*args, str(data), "-s", "registry", "--lang", lang, width=200).stdout
         assert not english & set(out.split()), english & set(out.split())

@@ -152,6 +152,7 @@ CODES: Mapping[str, str] = {
     "too_few_compared": N_("troppo pochi enti a confronto"),
     "all_equal": N_("tutti uguali"),
     # status (qualitapa.indicators.compute)
+    "ok": N_("calcolato"),
     "missing_variable": N_("manca una variabile"),
     "zero_denominator": N_("denominatore zero"),
     "invalid_input": N_("dato di partenza non valido"),
