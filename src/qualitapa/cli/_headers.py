@@ -128,6 +128,20 @@ HEADERS: Mapping[str, str] = {
     "intercept": N_("Intercetta"),
     "target_value": N_("Valore obiettivo"),
     "gap": N_("Scarto"),
+    # standards, complaint categories, CAF model (issue 17)
+    "sub_dimension": N_("Sottodimensione"),
+    "scope": N_("Ambito di verifica"),
+    "measure": N_("Misura"),
+    "refund": N_("Rimborso"),
+    "replaces": N_("Sostituisce"),
+    "deadline_days": N_("Termine di risposta"),
+    "deadline_unit": N_("Tipo di giorni"),
+    "subcriterion": N_("Sottocriterio"),
+    "criterion": N_("Criterio"),
+    "kind": N_("Tipo"),
+    "criterion_title": N_("Titolo del criterio"),
+    "title": N_("Titolo"),
+    "title_en": N_("Titolo in inglese"),
     "month": N_("Mese"),
     "quarter": N_("Trimestre"),
     "year": N_("Anno"),
@@ -153,6 +167,13 @@ CODES: Mapping[str, str] = {
     "all_equal": N_("tutti uguali"),
     # status (qualitapa.indicators.compute)
     "ok": N_("calcolato"),
+    # standards' scope, deadlines, CAF criteria (issue 17)
+    "general": N_("in media"),
+    "specific": N_("per ogni prestazione"),
+    "calendar": N_("di calendario"),
+    "working": N_("lavorativi"),
+    "enablers": N_("fattori abilitanti"),
+    "results": N_("risultati"),
     "missing_variable": N_("manca una variabile"),
     "zero_denominator": N_("denominatore zero"),
     "invalid_input": N_("dato di partenza non valido"),
@@ -160,7 +181,7 @@ CODES: Mapping[str, str] = {
 }
 
 #: Columns whose codes a reader gets as words (``improving`` -> ``in miglioramento``).
-WORDED = ("polarity", "trend", "quadrant", "comparison", "status")
+WORDED = ("polarity", "trend", "quadrant", "comparison", "status", "scope", "deadline_unit", "kind")
 
 
 def worded(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

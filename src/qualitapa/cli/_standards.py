@@ -70,6 +70,7 @@ def standards_list(
     fmt: str | None, output: Path | None,
 ) -> None:  # fmt: skip
     """List the quality standards defined by the plugins."""
+    from qualitapa.cli._output import for_machines
     from qualitapa.standards import standards_for, standards_table
 
     catalog = catalog_for(definitions)
@@ -81,7 +82,14 @@ def standards_list(
         of = f" of service {service!r}" if service else ""
         for_ = f" for organization {organization}" if organization else ""
         raise nothing(f"no standards{of}{for_}")
-    emit(standards_table(selected), fmt, output)
+    table = standards_table(selected)
+    if not for_machines(fmt, output):  # dimensions by their Italian names
+        from qualitapa.standards import QualityDimension, SubDimension
+
+        for column, kind in (("dimension", QualityDimension), ("sub_dimension", SubDimension)):
+            known = {m.value: m.label.get("it") for m in kind}
+            table[column] = table[column].map(lambda c, k=known: k.get(c, c))
+    emit(table, fmt, output, catalog=catalog)
 
 
 @standards_group.command("check")
