@@ -6,10 +6,18 @@ question: ``type``, ``name``, ``label``...), ``choices`` (``list_name``,
 ``version``, ``default_language``). Labels per language are columns
 ``label::Name (code)``: ``label::Italiano (it)``, ``label::Deutsch (de)``
 (``label::de``, ``label::German`` or ``label::Deutsch`` work too), the same
-for ``hint::``, ``constraint_message::`` and ``form_title::``. Every language
-is read into the multilingual :class:`~qualitapa.models.Text`; Italian is
-required (a bare ``label`` column is in the ``default_language``, Italian
-when not set), the other languages are optional.
+for ``hint::`` and ``constraint_message::``, on the ``survey``, ``choices``
+and ``dimensions`` sheets. Every language is read into the multilingual
+:class:`~qualitapa.models.Text`; Italian is required (a bare ``label``
+column is in the ``default_language``, Italian when not set), the other
+languages are optional.
+
+XLSForm has no translated form title: ``settings`` has one ``form_title``,
+in the ``default_language`` (pyxform, the compiler behind ODK and
+KoboToolbox, fails on a ``form_title::...`` column). The title in the other
+languages goes to columns ``form_title_de``, ``form_title_en``... that
+XLSForm tools ignore; ``form_title::Deutsch (de)`` columns, as qualitapa
+wrote them before, are still read.
 
 qualitapa reads a few extra, optional columns that XLSForm tools ignore:
 
@@ -20,7 +28,7 @@ qualitapa reads a few extra, optional columns that XLSForm tools ignore:
   see :attr:`Question.organizations`; written only when a question is local);
 * choices: ``dont_know`` (``yes`` marks a "don't know / not applicable"
   option; non-numeric codes in a numeric list are such codes too);
-* settings: ``service``, ``respondent``, ``supersedes``;
+* settings: ``service``, ``respondent``, ``supersedes``, ``form_title_<code>``;
 * an optional ``dimensions`` sheet: ``name``, ``label::...``, ``weight``.
 
 A ``select_one`` list whose codes are numbers becomes a :class:`Scale`; the
@@ -62,6 +70,8 @@ from qualitapa.surveys._models import (
 _LANG_TITLES = {"it": "Italiano (it)", "en": "English (en)"}
 #: The columns whose text is a label in several languages (``label::Deutsch (de)``).
 _TEXT_COLUMNS = ("label", "hint", "constraint_message", "form_title")
+#: The settings columns of the title in another language: ``form_title_de``, ``form_title_de_ch``.
+_TITLE_COLUMN = re.compile(r"form_title_([a-z]{2,3}(?:_[a-z]{2})?)", re.IGNORECASE)
 _SKIPPED_TYPES = {
     "note",
     "calculate",
@@ -202,9 +212,10 @@ def _text_columns(
         if key == base:
             out.setdefault(default_lang, key)
             continue
-        if not key.startswith(base + "::"):
+        title = _title_language(key) if base == "form_title" else None
+        if not key.startswith(base + "::") and title is None:
             continue
-        lang = _lang_of(key.split("::", 1)[1])
+        lang = title or _lang_of(key.split("::", 1)[1])
         if lang is None:
             raise DefinitionError(
                 f"column {key!r} names no language: write {base}::Name (code), "
@@ -396,7 +407,7 @@ def read_xlsform(path: str | Path, *, limits: WorkbookLimits | None = None) -> I
     dim_labels = _read_dimensions(sheets, source, default_lang)
     questions, dims = _read_questions(sheets["survey"], lists, source, default_lang)
     form_id = _cell(settings, "form_id") or path.stem
-    title = _texts(settings, "form_title", default_lang) or Text(form_id)
+    title = _form_title(settings, default_lang) or Text(form_id)
     ordered = [d for d in dim_labels if d in dims] + [d for d in dims if d not in dim_labels]
     dimensions = [dim_labels.get(d) or SurveyDimension(d, Text(d)) for d in ordered]
     try:
@@ -412,6 +423,32 @@ def read_xlsform(path: str | Path, *, limits: WorkbookLimits | None = None) -> I
         )
     except DefinitionError as exc:
         raise DefinitionError(exc.message, source=source, item=exc.item, field=exc.field) from exc
+
+
+def _title_language(column: str) -> str | None:
+    """The language of a ``form_title_de`` column (None for any other column)."""
+    m = _TITLE_COLUMN.fullmatch(column)
+    code = _code_of(m.group(1)) if m else None
+    return code if code is not None and is_language(code) else None
+
+
+def _form_title(settings: Mapping[str, Any], default_lang: str) -> Text | None:
+    """The form title: ``form_title`` (default language), ``form_title_de``... in every language.
+
+    ``form_title::Deutsch (de)`` columns (qualitapa's older sheets) are read too.
+    """
+    found: dict[str, str] = {}
+    old = _texts(settings, "form_title", default_lang)
+    if old is not None:
+        found.update(old.to_dict())
+    for key in settings:
+        lang = _title_language(key)
+        value = _cell(settings, key)
+        if lang is not None and value is not None:
+            found[lang] = value
+    if not found:
+        return None
+    return Text.coerce(found)
 
 
 # choices -----------------------------------------------------------------
@@ -680,6 +717,19 @@ def _label_columns(prefix: str, text: Text | None, languages: Sequence[str]) -> 
     return {f"{prefix}::{_title(lang)}": given.get(lang, "") for lang in languages}
 
 
+def _title_columns(title: Text, languages: Sequence[str]) -> dict[str, str]:
+    """``form_title`` in the first language, ``form_title_de``... in the others.
+
+    XLSForm's ``settings`` has no ``form_title::Deutsch (de)`` (pyxform fails
+    on it); the other languages go to columns XLSForm tools ignore.
+    """
+    given = title.to_dict()
+    first, *others = languages
+    return {"form_title": given.get(first, "")} | {
+        f"form_title_{lang}": given.get(lang, "") for lang in others
+    }
+
+
 def _languages(instrument: Instrument) -> tuple[str, ...]:
     """Every language of the instrument's texts: Italian, English, German, then the others."""
     texts: list[Text | None] = [instrument.label]
@@ -743,7 +793,7 @@ def write_xlsform(
     choice_cols = ["list_name", "name", *_label_columns("label", None, languages), "dont_know"]
     settings = {
         "form_id": instrument.id,
-        **_label_columns("form_title", instrument.label, languages),
+        **_title_columns(instrument.label, languages),
         "version": instrument.version,
         "default_language": _title(languages[0]),
         "service": instrument.service or "",
