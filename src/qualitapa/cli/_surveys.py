@@ -538,6 +538,7 @@ def import_export_command(
     instrument: str, export: Path, tool: str, fmt: str | None, output: Path | None
 ) -> None:
     """Convert a KoboToolbox or LimeSurvey CSV export to the response layout."""
+    from qualitapa.errors import DataError
     from qualitapa.surveys import import_kobo, import_limesurvey
 
     inst = _instrument(instrument)
@@ -545,7 +546,21 @@ def import_export_command(
     # the export's cells as written (the import maps the tool's codes), read with the
     # command's reading options (delimiter, encoding, standard input...)
     table = read_input(export, dtype=str, keep_default_na=False)
-    frame = fn(table, inst, source="<stdin>" if str(export) == "-" else str(export))
+    source = "<stdin>" if str(export) == "-" else str(export)
+    try:
+        frame = fn(table, inst, source=source, strict=True)
+    except DataError as exc:
+        problems = exc.failure_cases
+        if problems is None or not len(problems):
+            raise
+        first = problems.iloc[0]
+        echo(
+            f"{len(problems)} answer(s) match no code of the questionnaire, kept as found "
+            f"('qualitapa survey validate' lists and refuses them); first: row {first['row']}, "
+            f"column {first['column']!r}, {first['value']!r}: {first['message']}",
+            err=True,
+        )
+        frame = fn(table, inst, source=source)
     if frame.empty:
         raise nothing("the export has no responses", source=export)
     emit(frame, fmt or ("csv" if output is None else None), output)

@@ -9,29 +9,38 @@ lost silently). System columns of the tools (listed in
 out.
 
 KoboToolbox
-    Headers are XML names with group prefixes (``group/q``) or labels;
+    Headers are XML names with group prefixes (``group/q``, or
+    ``group-q``, ``group.q``, ``group:q`` with another group separator) or labels;
     values are codes or labels (any language of the form); a
     ``select_multiple`` is one column of space-separated codes and/or one
     0/1 column per option (``q/code``), which are combined.
 LimeSurvey
     Headers are question codes; array sub-questions are ``code[sub]`` and
     map to the question ``code_sub`` (or ``sub``); multiple-choice options
-    are ``code[option]`` with ``Y`` when chosen. Answer codes ``A1``,
-    ``A2``... map to scale points 1, 2... when the scale has them; labels
-    map to codes.
+    are ``code[option]`` with ``Y`` when chosen. Both of LimeSurvey's
+    response formats are read: "answer codes" (``A1``, ``A2``... map to
+    scale points 1, 2..., ``Y``/``N`` to 1/0 of a yes/no question) and
+    "full answers" (the answer texts, in any language of the labels).
+
+Nothing is dropped silently: an answer that matches no code of its
+question is kept as found (``validate`` reports and refuses it);
+``strict=True`` raises instead, with every such answer, its row, the
+export's column and the allowed codes in the error's ``failure_cases``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, TypeAlias
 
+import numpy as np
 import pandas as pd
 
 from qualitapa.errors import DataError
 from qualitapa.io import read_table
+from qualitapa.problems import Problems, Rule
 from qualitapa.surveys._models import Instrument, Question, QuestionType, _format_code
 
 #: KoboToolbox columns that are not answers (left out of the import).
@@ -82,7 +91,10 @@ LIMESURVEY_SYSTEM_COLUMNS = frozenset(
     }
 )
 
-_TRUE_TEXT = {"1", "1.0", "true", "y", "yes", "si", "sì"}
+#: An option column's cell that says the option was chosen (LimeSurvey ``Y``, Kobo ``1``).
+_TRUE_TEXT = {"1", "1.0", "true", "y", "yes", "si", "sì", "ja"}
+#: ... and one that says it was not (blank, LimeSurvey's ``N`` when "convert N" is set).
+_FALSE_TEXT = {"", "0", "0.0", "false", "n", "no", "nein"}
 
 
 def _load(data: pd.DataFrame | str | Path, source: str | None) -> tuple[pd.DataFrame, str | None]:
@@ -106,24 +118,49 @@ def _label_map(q: Question) -> dict[str, str]:
             text = _format_code(code)
             out[text.lower()] = text
             if label is not None:
-                out.setdefault(label.it.strip().lower(), text)
-                if label.en:
-                    out.setdefault(label.en.strip().lower(), text)
+                for words in label.to_dict().values():
+                    out.setdefault(words.strip().lower(), text)
     for c in q.choices:
         out[c.code.lower()] = c.code
-        out.setdefault(c.label.it.strip().lower(), c.code)
-        if c.label.en:
-            out.setdefault(c.label.en.strip().lower(), c.code)
+        for words in c.label.to_dict().values():
+            out.setdefault(words.strip().lower(), c.code)
     return out
 
 
-def _recode(q: Question, values: pd.Series, *, answer_codes: bool = False) -> pd.Series:
-    """Map labels to codes (vectorised over the distinct values); unknown stay as found."""
+def _allowed(q: Question) -> list[str]:
+    """The codes an answer to ``q`` may have (scale points, "don't know" codes, choices)."""
+    if q.type.scaled and q.scale is not None:
+        return [_format_code(c) for c in (*q.scale.points, *q.scale.dont_know)]
+    return [c.code for c in q.choices]
+
+
+def _recode(
+    q: Question, values: pd.Series, *, answer_codes: bool = False
+) -> tuple[pd.Series, np.ndarray]:
+    """Labels and tool codes mapped to codes (over the distinct values), and the cells that
+    match no code of ``q`` (kept as found, so that validation reports them).
+
+    With ``answer_codes`` (LimeSurvey), ``A1``, ``A2``... are scale points 1, 2... and
+    ``Y``/``N`` are 1/0 of a yes/no question.
+    """
     text = values.astype("string").str.strip()
     text = text.mask(text == "")
-    if q.type in (QuestionType.TEXT, QuestionType.NUMERIC) or q.type is QuestionType.MULTIPLE:
-        return text
+    none = np.zeros(len(text), dtype=bool)
+    if q.type in (QuestionType.TEXT, QuestionType.NUMERIC):
+        return text, none
+    allowed = set(_allowed(q))
+    if q.type is QuestionType.MULTIPLE:
+        text = text.str.replace(r"\s+", " ", regex=True)
+        lower = {c.lower(): c for c in allowed}
+        tokens = text.str.split(" ").explode()
+        fixed = tokens.map(lambda t: lower.get(str(t).lower(), t), na_action="ignore")
+        bad_tok = ~fixed.isin(allowed) & fixed.notna()
+        bad = bad_tok.groupby(level=0, sort=False).any().reindex(text.index, fill_value=False)
+        joined = fixed.dropna().astype(str).groupby(level=0, sort=False).agg(" ".join)
+        return joined.reindex(text.index).astype("string"), bad.to_numpy(dtype=bool)
     mapping = _label_map(q)
+    if answer_codes and q.type is QuestionType.YES_NO:
+        mapping |= {"y": "1", "n": "0"}
     uniq = text.dropna().unique().tolist()
     table: dict[str, str] = {}
     for u in uniq:  # over distinct answers (a handful), not respondents
@@ -138,17 +175,26 @@ def _recode(q: Question, values: pd.Series, *, answer_codes: bool = False) -> pd
             pass
         m = re.fullmatch(r"a0*(\d+)", key) if answer_codes else None
         table[u] = mapping.get(m.group(1), u) if m else u
-    return text.map(table).astype("string")
+    out = text.map(table).astype("string")
+    return out, (~out.isin(allowed) & out.notna()).to_numpy(dtype=bool, na_value=False)
 
 
-def _combine_split(columns: dict[str, pd.Series], index: pd.Index) -> pd.Series:
-    """Space-separated codes from one 0/1 (or Y/blank) column per option."""
+def _combine_split(
+    columns: dict[str, pd.Series], index: pd.Index
+) -> tuple[pd.Series, dict[str, np.ndarray]]:
+    """Space-separated codes from one 0/1 (or Y/blank) column per option.
+
+    Also, per option, the cells that say neither chosen nor not chosen (``X``, ``2``).
+    """
     out = pd.Series("", index=index, dtype="string")
+    bad: dict[str, np.ndarray] = {}
     for code, col in columns.items():  # over options, not respondents
-        chosen = col.astype("string").str.strip().str.lower().isin(_TRUE_TEXT).fillna(False)
-        out = out.where(~chosen.to_numpy(), out + " " + code)
+        text = col.astype("string").str.strip().str.lower().fillna("")
+        chosen = text.isin(_TRUE_TEXT).to_numpy(dtype=bool)
+        bad[code] = ~chosen & ~text.isin(_FALSE_TEXT).to_numpy(dtype=bool)
+        out = out.where(~chosen, out + " " + code)
     out = out.str.strip()
-    return out.mask(out == "")
+    return out.mask(out == ""), bad
 
 
 def _assemble(
@@ -159,18 +205,34 @@ def _assemble(
     respondent: str | None,
     system: Iterable[str],
     answer_codes: bool,
+    problems: Problems,
 ) -> pd.DataFrame:
     out: dict[str, Any] = {}
     if respondent is not None and respondent in frame.columns:
         out[instrument.respondent] = frame[respondent]
     for q in instrument.questions:
         if q.id in direct:
-            col = _recode(q, frame[direct[q.id]], answer_codes=answer_codes)
-            if q.type is QuestionType.MULTIPLE:
-                col = col.str.replace(r"\s+", " ", regex=True)
+            header = direct[q.id]
+            col, bad = _recode(q, frame[header], answer_codes=answer_codes)
             out[q.id] = col
+            codes = ", ".join(_allowed(q))
+            more = " (or A1, A2..., the answer texts)" if answer_codes and q.type.scaled else ""
+            more = more or (" (or the answer texts)" if answer_codes else " (or the labels)")
+            problems.add(bad, column=str(header), value=frame[header].to_numpy(),
+                         rule=Rule.UNKNOWN_CODE, question=q.id,
+                         message=f"answer matches no code of question {q.id!r}: "
+                         f"allowed {codes}{more}")  # fmt: skip
         elif q.id in split:
-            out[q.id] = _combine_split({c: frame[h] for c, h in split[q.id].items()}, frame.index)
+            out[q.id], bad_cells = _combine_split(
+                {c: frame[h] for c, h in split[q.id].items()}, frame.index
+            )
+            for code, bad in bad_cells.items():
+                header = split[q.id][code]
+                problems.add(bad, column=str(header), value=frame[header].to_numpy(),
+                             rule=Rule.UNKNOWN_CODE, question=q.id,
+                             message=f"option {code!r} of question {q.id!r} is neither chosen "
+                             "nor not chosen: allowed Y, 1, Sì (chosen) or blank, N, 0 (not "
+                             "chosen)")  # fmt: skip
     used = set(direct.values()) | {h for m in split.values() for h in m.values()}
     system = {s.lower() for s in system}
     for name in frame.columns:
@@ -199,12 +261,7 @@ def _match_kobo(frame: pd.DataFrame, instrument: Instrument) -> Matches:
     split: dict[str, dict[str, str]] = {}
     for col in frame.columns:
         header = str(col).strip()
-        parts = [p for p in re.split(r"[/.:]", header) if p] if "/" in header else [header]
-        hit = None
-        for i in range(len(parts) - 1, -1, -1):
-            if parts[i] in by_id:
-                hit = i
-                break
+        parts, hit = _kobo_parts(header, by_id)
         if hit is not None:
             q = by_id[parts[hit]]
             rest = parts[hit + 1 :]
@@ -233,6 +290,30 @@ def _match_kobo(frame: pd.DataFrame, instrument: Instrument) -> Matches:
                     split.setdefault(qid, {})[code] = col
     # a select_multiple exported both ways: the codes column wins (see _assemble)
     return direct, split
+
+
+def _kobo_parts(header: str, by_id: Mapping[str, Question]) -> tuple[list[str], int | None]:
+    """The parts of a Kobo header and the index of the one that is a question id.
+
+    The whole header first (an id may hold ``-`` or ``.``), then its parts split
+    at Kobo's group separators (``/``, or ``-``, ``.``, ``:`` when the export
+    was made with another): the last part that is a question id, so that
+    ``g_acc/acc_hours`` and ``g_acc-acc_hours`` are ``acc_hours`` and
+    ``grp/channel/web`` is option ``web`` of ``channel``.
+    """
+    if header in by_id:
+        return [header], 0
+    for sep in ("/", "-", ".", ":"):
+        if sep not in header:
+            continue
+        pieces = [p for p in header.split(sep) if p]
+        # longest run of pieces that is an id (ids may contain the separator)
+        for i in range(len(pieces)):
+            for j in range(len(pieces), i, -1):
+                name = sep.join(pieces[i:j])
+                if name in by_id:
+                    return [*pieces[:i], name, *pieces[j:]], i
+    return [header], None
 
 
 def _match_limesurvey(frame: pd.DataFrame, instrument: Instrument) -> Matches:
@@ -282,6 +363,7 @@ def _import(
     *,
     respondent: str,
     source: str | None,
+    strict: bool,
 ) -> pd.DataFrame:
     """Read an export, match its headers to questions, refuse it if none match, assemble."""
     frame, source = _load(data, source)
@@ -292,9 +374,14 @@ def _import(
             f"{instrument.id!r} ({export.matched_by})",
             source=source,
         )
-    return _assemble(
-        frame, instrument, direct, split, respondent, export.system, export.answer_codes
-    )
+    problems = Problems(source=source, extras=("question",), what="answers")
+    out = _assemble(
+        frame, instrument, direct, split, respondent, export.system, export.answer_codes,
+        problems,
+    )  # fmt: skip
+    if strict and problems:
+        raise problems.to_error(f"{len(problems)} answer(s) match no code of the questionnaire")
+    return out
 
 
 def import_kobo(
@@ -303,6 +390,7 @@ def import_kobo(
     *,
     respondent: str = "_uuid",
     source: str | None = None,
+    strict: bool = False,
 ) -> pd.DataFrame:
     """Turn a KoboToolbox CSV export into the response layout of ``instrument``.
 
@@ -317,16 +405,23 @@ def import_kobo(
         The export column with the submission id.
     source
         Name of the data for error messages.
+    strict
+        Raise on an answer that matches no code (instead of keeping it).
 
     Returns
     -------
     DataFrame
         One column per question found, the respondent id, other columns.
+        An answer that matches no code of its question is kept as found:
+        :func:`~qualitapa.surveys.validate` reports and refuses it.
 
     Raises
     ------
     DataError
-        No column of the export matches a question of the instrument.
+        No column of the export matches a question of the instrument;
+        with ``strict``, an answer matches no code: ``failure_cases``
+        lists every one with its row, the export's column, the value and
+        the allowed codes.
 
     Examples
     --------
@@ -342,7 +437,7 @@ def import_kobo(
             u1    4 web tel
             u2    2     tel
     """
-    return _import(data, instrument, _KOBO, respondent=respondent, source=source)
+    return _import(data, instrument, _KOBO, respondent=respondent, source=source, strict=strict)
 
 
 def import_limesurvey(
@@ -351,6 +446,7 @@ def import_limesurvey(
     *,
     respondent: str = "id",
     source: str | None = None,
+    strict: bool = False,
 ) -> pd.DataFrame:
     """Turn a LimeSurvey CSV export ("question code" headers) into the response layout.
 
@@ -364,15 +460,20 @@ def import_limesurvey(
         The export column with the response id.
     source
         Name of the data for error messages.
+    strict
+        Raise on an answer that matches no code (instead of keeping it).
 
     Returns
     -------
     DataFrame
+        As :func:`import_kobo` returns it (an answer that matches no code
+        is kept as found, for ``validate`` to refuse).
 
     Raises
     ------
     DataError
-        No column of the export matches a question of the instrument.
+        No column of the export matches a question of the instrument;
+        with ``strict``, an answer matches no code.
 
     Examples
     --------
@@ -388,4 +489,6 @@ def import_limesurvey(
               1        5     web
               2        2     tel
     """
-    return _import(data, instrument, _LIMESURVEY, respondent=respondent, source=source)
+    return _import(
+        data, instrument, _LIMESURVEY, respondent=respondent, source=source, strict=strict
+    )
