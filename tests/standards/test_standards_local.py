@@ -361,6 +361,9 @@ def test_charter_listing_a_local_standard_omits_it_elsewhere() -> None:
     table = [GENERAL, MODENA, WAIT]
     assert [s.id for s in charter_standards(local_charter, table, MO)] == [MODENA.id, WAIT.id]
     assert [s.id for s in charter_standards(local_charter, table, TN)] == [WAIT.id]
+    # the model charter (no organization) shows no city's local standard
+    assert [s.id for s in charter_standards(local_charter, table)] == [WAIT.id]
+    assert "almeno 90" not in render_markdown(local_charter, table)
     with pytest.raises(KeyError):
         charter_standards(local_charter, [GENERAL], MO)
 

@@ -128,7 +128,9 @@ def complaints(state: DemoState) -> None:
             ev = events.get(ds.service)
             # with the events file the register keeps each complaint's real
             # history: reopenings, suspensions and forwards count in the KPIs
-            report = register.import_csv(ds.path, events=ev.path if ev else None)
+            report = register.import_csv(
+                ds.path, events=ev.path if ev else None, catalog=catalog
+            )  # the catalog refuses a city's local category for another city
             t = translator(state.options.lang)
             counts = {"dataset": t.text(ds.label), "imported": report.imported,
                       "problems": len(report.problems)}  # fmt: skip
@@ -156,7 +158,8 @@ def complaints(state: DemoState) -> None:
         ("complaint_trend_by_service", ["organization", "service"]),
     ):
         result.save(name, cp.trend(cases, by=by, period="month", **options))
-    result.save("complaint_pareto", cp.pareto(cases, column="category"))
+    # per city: categories are ranked among a city's own (a local category never pooled)
+    result.save("complaint_pareto", cp.pareto(cases, column="category", by="organization"))
     state.cases = cases
 
 

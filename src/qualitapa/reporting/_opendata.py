@@ -85,6 +85,7 @@ _LABEL_DESCRIPTIONS = {
     "composite_label": "Label of the composite index",
     "category_label": "Label of the complaint category",
     "standard_label": "Label of the quality standard",
+    "instrument_label": "Label of the survey instrument",
 }
 
 

@@ -135,8 +135,10 @@ def charter_standards(
 ) -> list[QualityStandard]:
     """The standards a charter publishes, for one organization if given.
 
-    Without ``organization`` the standards the charter lists. With it, each
-    listed standard is replaced by the local standard that replaces it for
+    Without ``organization`` the general standards the charter lists (the
+    model charter every city starts from: a local standard a city lists in a
+    shared charter is its own, not the model's). With it, each listed
+    standard is replaced by the local standard that replaces it for
     ``organization`` (if any) and listed standards that do not apply to
     ``organization`` are left out.
 
@@ -155,11 +157,17 @@ def charter_standards(
     ['>= 90']
     >>> [str(s.target) for s in charter_standards(ch, [g, mo])]
     ['>= 80']
+    >>> bz = QualityStandard("bz.lang", "r", "effectiveness", "Lingua", ">= 98",
+    ...                      indicator="bz.lang", organizations=["021008"])
+    >>> both = Charter("r.charter", "r", "Carta", "2025-01-01", standards=["r.w", "bz.lang"])
+    >>> [s.id for s in charter_standards(both, [g, bz])], [
+    ...     s.id for s in charter_standards(both, [g, bz], "021008")]
+    (['r.w'], ['r.w', 'bz.lang'])
     """
     table = dict(standards) if isinstance(standards, Mapping) else {s.id: s for s in standards}
     listed = [table[sid] for sid in charter.standards]  # KeyError on an unknown id
     if organization is None:
-        return listed
+        return [std for std in listed if not std.is_local]
     in_force = standards_for(table, organization)
     out: dict[str, QualityStandard] = {}
     for std in listed:
