@@ -302,6 +302,30 @@ def test_report_ranks_with_benchmark_conventions(definitions):
     assert 'class="best"' not in page
 
 
+def test_a_citys_report_leaves_out_another_citys_local_indicator(definitions):
+    # a Bolzano report listed Modena's local indicators with "–" for Bolzano (issue 16)
+    defs = {d.id: d for d in [*definitions, _local_definition()]}
+    values = _two_indicator_values()
+    options = {"service": "registry", "period": 2024, "definitions": list(defs.values()),
+               "names": CITIES, "indicators": values, "charts": False}  # fmt: skip
+    label = "Tasso di appuntamenti non rispettati"
+    assert label not in html.unescape(_render(organization="022205", **options))
+    modena = html.unescape(_render(organization="036023", **options))
+    assert label in modena
+    row = re.search(rf"{label}.*?</tr>", modena, flags=re.S)
+    assert row is not None
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(
+        r"<td[^>]*>(.*?)</td>", row.group(0), flags=re.S)]  # fmt: skip
+    table = modena[: row.start()]
+    header = [re.sub(r"<[^>]+>", "", h).strip()
+              for h in re.findall(r"<th[^>]*>(.*?)</th>", table, flags=re.S)]  # fmt: skip
+    header = header[-len(cells) - 1 :]  # the headline table's header row (label cell is a th)
+    median = header.index("Mediana") - 1
+    # N = 1 and no median of cities for a local indicator (its own value, 4, is not a median)
+    assert cells[median - 1] == "1"
+    assert cells[median] == "–"
+
+
 def test_report_names_no_best_performer_when_all_are_equal(definitions):
     values = pd.DataFrame(
         {"organization": ["036023", "022205", "001272"], "period": 2024,

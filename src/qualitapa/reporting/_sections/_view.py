@@ -42,6 +42,20 @@ class IndicatorView:
         """Number of organizations with a value this period."""
         return int(self.current["value"].notna().sum())
 
+    @property
+    def local(self) -> bool:
+        """A local indicator: reported for the organizations measuring it, never compared."""
+        return bool((self.current["comparison"] == "local_indicator").any())
+
+    def applies_to(self, organization: str, definition: object) -> bool:
+        """Whether the indicator belongs in ``organization``'s report (a local one: its own)."""
+        scope = tuple(getattr(definition, "organizations", ()) or ())
+        if scope:
+            return organization in scope
+        if not self.local:
+            return True
+        return bool((self.current["organization"] == organization).any())
+
 
 def _polarity(ctx: ReportContext, frame: pd.DataFrame, indicator: str) -> int:
     definition = ctx.definitions.get(indicator)
@@ -132,7 +146,12 @@ def views(ctx: ReportContext) -> list[IndicatorView]:
             raise DataError(f"the indicator values need the columns {_REQUIRED}", column=missing[0])
         ids = list(dict.fromkeys(frame["indicator"].astype(str)))
         found = [indicator_view(ctx, frame, i) for i in ids]
-        return [v for v in found if len(v.current) or len(v.history)]
+        found = [v for v in found if len(v.current) or len(v.history)]
+        if ctx.highlight is not None:  # another city's local indicators are not this one's
+            found = [
+                v for v in found if v.applies_to(ctx.highlight, ctx.definitions.get(v.indicator))
+            ]
+        return found
 
     result: list[IndicatorView] = ctx.memo("indicator_views", build)
     return result

@@ -31,13 +31,14 @@ def build_headline(ctx: ReportContext) -> dict[str, Any] | None:
         names, best_value = best(ctx, v)
         row: list[str | Cell] = [
             Cell(v.label, href=f"#ind-{v.slug}", note=word(t, polarity_key(v.sign))),
-            ctx.unit_label(ctx.unit(v.unit)), str(v.n), ctx.num(v.median),
+            ctx.unit_label(ctx.unit(v.unit)), str(v.n),
+            "–" if v.local else ctx.num(v.median),  # a local indicator has no median of cities
             ctx.num(best_value), ", ".join(names[:3]) + (" …" if len(names) > 3 else ""),
         ]  # fmt: skip
         if ctx.highlight is not None:
             value, rank = highlighted(ctx, v)
             row += [ctx.num(value), f"{int(rank)}/{v.n}" if np.isfinite(rank) else "–"]
-        row.append(ctx.change(v.previous_median, v.median, v.unit))
+        row.append("–" if v.local else ctx.change(v.previous_median, v.median, v.unit))
         rows.append(row)
     return {"table": table(columns, rows)}
 
