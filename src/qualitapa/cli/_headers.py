@@ -55,6 +55,8 @@ HEADERS: Mapping[str, str] = {
     "gap_to_best": N_("Distanza dal migliore"),
     "gap_to_median": N_("Distanza dalla mediana"),
     "n": N_("N"),
+    # surveys: the index or item uses a question asked in some organizations only
+    "local": N_("Con domande locali"),
     "comparison": N_("Confronto"),
     "trend": N_("Tendenza"),
     "met": N_("Rispettato"),

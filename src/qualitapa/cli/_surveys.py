@@ -70,11 +70,7 @@ def _prepare(
             err=True,
         )
     if ready.clean.empty:
-        raise nothing(
-            f"no clean responses: all {result.n_input} row(s) have problems; run 'qualitapa "
-            "survey validate' for the list",
-            source=responses_path,
-        )
+        raise nothing(_no_clean(result.n_input, len(result.problems)), source=responses_path)
     if ready.weighting is not None:
         res = ready.weighting
         echo(
@@ -83,6 +79,16 @@ def _prepare(
             err=True,
         )
     return ready.clean, ready.weights
+
+
+def _no_clean(n_input: int, n_problems: int) -> str:
+    """Why no response is left to analyse, in words."""
+    if n_input == 0:
+        return "no responses to analyse: the file has a header but no rows"
+    return (
+        f"no responses to analyse: validation refused all {n_input} row(s) "
+        f"({n_problems} problem(s)); run 'qualitapa survey validate' for the list"
+    )
 
 
 def _labels(inst: Any, lang: str, of: str) -> dict[str, str]:
@@ -215,6 +221,7 @@ _extra_opt = click.option(
 @_extra_opt
 @input_options
 @output_options
+@lang_option
 def validate_command(
     instrument: str,
     responses: Path,
@@ -224,8 +231,12 @@ def validate_command(
     extra: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
+    lang: str,
 ) -> None:
-    """Check RESPONSES against INSTRUMENT and list every problem."""
+    """Check RESPONSES against INSTRUMENT and list every problem.
+
+    Each problem's question and organization are named in --lang.
+    """
     from qualitapa.io import write_csv
     from qualitapa.surveys import DEFAULT_EXTRA_COLUMNS, validate
 
@@ -246,9 +257,9 @@ def validate_command(
         f"{len(result.problems)} problem(s)",
         err=True,
     )
-    emit(result.problems, fmt, output)
+    emit(_labelled(result.problems, inst, lang), fmt, output, lang=lang)
     if result.clean.empty:
-        raise nothing("no clean responses: every row has a problem", source=responses)
+        raise nothing(_no_clean(result.n_input, len(result.problems)), source=responses)
 
 
 @survey_group.command("score")
@@ -267,6 +278,12 @@ def validate_command(
 @click.option("--suppress", is_flag=True, help="Blank the estimates of flagged groups.")
 @click.option("--bootstrap", "n_boot", default=0, help="Bootstrap replicates for the intervals.")
 @click.option("--seed", default=None, type=int, help="Random seed of the bootstrap.")
+@click.option(
+    "--include-local",
+    is_flag=True,
+    help="Dimension indices with the local questions too (asked in some organizations "
+    "only): each organization's indices use its own; not comparable across organizations.",
+)
 @_extra_opt
 @input_options
 @output_options
@@ -280,6 +297,7 @@ def score_command(
     suppress: bool,
     n_boot: int,
     seed: int | None,
+    include_local: bool,
     fmt: str | None,
     output: Path | None,
     lang: str,
@@ -287,6 +305,8 @@ def score_command(
     """Score RESPONSES: dimension indices (0-100), items, NPS, distribution, reliability.
 
     Dimensions, questions, answers and organizations are named in --lang.
+    Dimension indices use the questions every organization asks, unless
+    --include-local.
     """
     from qualitapa.surveys import distribution, nps, reliability, score_dimensions, score_items
 
@@ -295,7 +315,11 @@ def score_command(
     method: IntervalMethod = "bootstrap" if n_boot > 0 else "kish"
     common: dict[str, Any] = {"by": groups, "weights": w}
     if level in ("dimensions", "items"):
-        options: dict[str, Any] = {"lang": lang} if level == "dimensions" else {}
+        if include_local and level != "dimensions":
+            raise click.UsageError("--include-local applies to --level dimensions only")
+        options: dict[str, Any] = (
+            {"lang": lang, "include_local": include_local} if level == "dimensions" else {}
+        )
         score = score_dimensions if level == "dimensions" else score_items
         frame = score(
             inst, clean, **common, min_n=min_n, suppress=suppress, method=method, n_boot=n_boot,
@@ -307,6 +331,11 @@ def score_command(
         frame = distribution(inst, clean, **common, lang=lang)
     else:
         frame = reliability(inst, clean, by=groups)
+    if level != "distribution" and "n" in frame.columns and not frame["n"].fillna(0).any():
+        raise nothing(
+            f"nothing to score: none of the {len(clean)} clean response(s) answers a scored "
+            "question (every answer is blank or 'don't know')"
+        )
     frame = _labelled(frame, inst, lang, after=("dimension",) if level in ("dimensions",
         "reliability") else ("question",))  # fmt: skip
     emit(frame, fmt, output, lang=lang, headers=_survey_headers(lang))

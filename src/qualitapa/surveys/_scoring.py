@@ -400,7 +400,7 @@ def _dimension_weights(
         if not imp_ids:
             continue
         vals = np.column_stack([item_values(instrument.question(i), responses) for i in imp_ids])
-        s = summarise(vals.reshape(len(vals), -1), w, groups)
+        s = summarise(vals.reshape(len(vals), len(imp_ids)), w, groups)
         # mean stated importance of the dimension's items (equal item weights)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
