@@ -1,4 +1,8 @@
-"""The complaint table as a document to hand over: CSV or Open311 GeoReport v2."""
+"""The complaint table as a document to hand over: CSV or Open311 GeoReport v2.
+
+Instants are written in the office time of each complaint's organization,
+with the offset (``2024-02-02T09:30:00+01:00``): never moved to UTC.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ from typing import TYPE_CHECKING, Literal, get_args
 import pandas as pd
 
 from qualitapa._labelling import label_columns
+from qualitapa.complaints._instants import localise, zones_of
 from qualitapa.complaints._open311 import open311_requests, to_open311_json, to_open311_xml
 from qualitapa.complaints._privacy import pseudonymise
 from qualitapa.errors import OptionError
 from qualitapa.i18n import check_language
+from qualitapa.models import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -27,6 +33,7 @@ def export_complaints(
     secret: str | bytes | None = None,
     catalog: Catalog | None = None,
     lang: str | None = None,
+    tz: str = DEFAULT_TIMEZONE,
 ) -> str:
     """The complaints as CSV (formulas neutralised) or Open311 service requests.
 
@@ -54,7 +61,12 @@ def export_complaints(
         ``organization_name``: :func:`qualitapa._labelling.label_columns`);
         without ``lang`` the CSV keeps the register's own layout (which
         ``qualitapa complaints import`` reads back) and Open311 names are
-        Italian.
+        Italian. Its organizations' time zones
+        (:attr:`~qualitapa.Organization.timezone`) are those the times are
+        written in.
+    tz
+        The time zone of complaints whose organization the ``catalog`` does
+        not know (or without a catalog): Europe/Rome by default.
 
     Returns
     -------
@@ -70,10 +82,11 @@ def export_complaints(
     Examples
     --------
     >>> import pandas as pd
-    >>> table = pd.DataFrame({"id": ["2024/1"], "description": ["=HYPERLINK(1)"]})
+    >>> table = pd.DataFrame({"id": ["2024/1"], "description": ["=HYPERLINK(1)"],
+    ...                       "received_at": pd.to_datetime(["2024-02-02T08:30Z"])})
     >>> print(export_complaints(table), end="")
-    id,description
-    2024/1,'=HYPERLINK(1)
+    id,description,received_at
+    2024/1,'=HYPERLINK(1),2024-02-02T09:30:00+01:00
     >>> from qualitapa import hookimpl, Service, Text
     >>> from qualitapa.testing import catalog_with
     >>> class P:
@@ -94,10 +107,14 @@ def export_complaints(
     if lang is not None:
         check_language(lang, "lang")
     frame = pseudonymise(complaints, secret) if secret is not None else complaints
+    zones = zones_of(frame.get("organization"), len(frame), catalog, tz)
     if fmt == "csv":
+        frame = localise(frame, zones)
         if catalog is not None and lang is not None:
             frame = label_columns(frame, catalog, lang)
         return write_csv(frame)
     contact = [c for c in frame.columns if str(c).startswith("contact_")]
-    requests = open311_requests(frame.drop(columns=contact), catalog=catalog, lang=lang or "it")
+    requests = open311_requests(
+        frame.drop(columns=contact), catalog=catalog, lang=lang or "it", tz=tz
+    )
     return to_open311_json(requests) if fmt == "open311" else to_open311_xml(requests)

@@ -22,9 +22,10 @@ from qualitapa.complaints._importing import (
     PROBLEM_COLUMNS,
     TableProblems,
     _code,
-    _parse_times,
     _per_unique,
     _text,
+    dst_problems,
+    parse_office_times,
     unencodable,
 )
 from qualitapa.complaints._instants import future_limit_us
@@ -188,12 +189,13 @@ def _read_events(
 def _check_times(events: pd.DataFrame, tz: str, flags: _Problems) -> tuple[pd.Series, np.ndarray]:
     """The raw ``at`` column and its UTC microseconds (-1 where unreadable)."""
     raw_at = events["at"].reset_index(drop=True)
-    utc, bad_at = _parse_times(raw_at, tz)
+    utc, bad_at, gap, fold = parse_office_times(raw_at, tz)
     at_us = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
     at_us[utc.isna().to_numpy()] = -1
     flags.flag(
         bad_at, "at", raw_at, "not a date-time (use ISO 8601, e.g. 2024-01-31T09:30:00+01:00)"
     )
+    flags.flag(gap | fold, "at", raw_at, dst_problems(gap, fold, raw_at, tz))
     flags.flag(at_us > future_limit_us(), "at", raw_at, FUTURE_MESSAGE)
     flags.flag(raw_at.isna().to_numpy(), "at", raw_at, "the date-time is missing")
     return raw_at, at_us

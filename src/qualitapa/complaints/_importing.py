@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.complaints._calendar import DEFAULT_TZ
-from qualitapa.complaints._instants import FUTURE_TOLERANCE, future_limit_us
+from qualitapa.complaints._instants import FUTURE_TOLERANCE, future_limit_us, localize, zones_of
 from qualitapa.complaints._lifecycle import ACTIONS, path_to
 from qualitapa.complaints._models import COMPLAINT_ID_PATTERN, Channel, Kind, Status
 from qualitapa.complaints._scope import scope_refusals
@@ -234,34 +234,92 @@ def _matches(values: pd.Series, pattern: str) -> np.ndarray:
 _OFFSET = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 
 
-def _parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray]:
-    """UTC instants and a mask of unparseable non-empty cells.
+def _parse_times(values: pd.Series, tz: str | pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """UTC instants and a mask of non-empty cells that are not one instant.
+
+    See :func:`parse_office_times`; the mask includes office times that a
+    daylight-saving change skips or repeats.
+    """
+    utc, bad, gap, fold = parse_office_times(values, tz)
+    return utc, bad | gap | fold
+
+
+def parse_office_times(
+    values: pd.Series, tz: str | pd.Series
+) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    """UTC instants; masks of unparseable cells and of office times skipped or repeated.
 
     Text with an offset (``+01:00``, ``Z``) is an instant; text without is
-    office time (``tz``). Mixed offsets (winter and summer time in one
-    file) are parsed in one vectorised pass.
+    office time (``tz``: one zone, or each row's). Mixed offsets (winter and
+    summer time in one file) are parsed in one vectorised pass. A date
+    alone is the start of that day in the office. An office time the
+    clocks skip (``gap``) or repeat (``fold``) is NaT, never guessed.
     """
     values = values.reset_index(drop=True)
     present = values.notna().to_numpy()
+    gap = np.zeros(len(values), dtype=bool)
+    fold = np.zeros(len(values), dtype=bool)
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = pd.Series(values.to_numpy(), index=values.index)
         if isinstance(parsed.dtype, pd.DatetimeTZDtype):
             utc = parsed.dt.tz_convert("UTC")
         else:
-            utc = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+            utc, gap, fold = localize(parsed, tz)
     else:
         text = values.astype(object).where(values.notna(), None)
         offset = _per_unique(text, lambda v: bool(re.search(_OFFSET, str(v).strip())))
         has_offset = offset.to_numpy(dtype=bool, na_value=False)
         utc = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
         if has_offset.any():
-            utc[has_offset] = _to_datetime(text[has_offset], utc=True, tz=tz)
+            utc[has_offset] = _to_datetime(text[has_offset], utc=True, tz="UTC")
         naive = present & ~has_offset
         if naive.any():
-            utc[naive] = _to_datetime(text[naive], utc=False, tz=tz)
+            wall = _wall_clock(text[naive])
+            if wall is None:  # pragma: no cover - rare: odd layouts, one by one
+                utc[naive] = _to_datetime(text[naive], utc=False, tz=_one_zone(tz))
+            else:
+                zones = tz if isinstance(tz, str) else tz.reset_index(drop=True)[naive]
+                local, g, f = localize(wall, zones)
+                utc[naive] = local.to_numpy()
+                gap[naive], fold[naive] = g, f
     utc = utc.astype("datetime64[us, UTC]")
-    bad = present & utc.isna().to_numpy()
-    return utc, bad
+    bad = present & utc.isna().to_numpy() & ~gap & ~fold
+    return utc, bad, gap, fold
+
+
+def _wall_clock(text: pd.Series) -> pd.Series | None:
+    """Naive date-times of text without offset (None: not one layout pandas reads at once)."""
+    try:
+        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    except (ValueError, TypeError):
+        parsed = pd.Series([_one_time(v) for v in text], index=text.index, dtype=object)
+        try:
+            parsed = pd.to_datetime(parsed)
+        except (ValueError, TypeError):
+            return None
+    if not pd.api.types.is_datetime64_dtype(parsed) or isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        return None
+    return parsed
+
+
+def _one_zone(tz: str | pd.Series) -> str:
+    return tz if isinstance(tz, str) else str(pd.Series(tz).iloc[0])
+
+
+def dst_problems(gap: np.ndarray, fold: np.ndarray, raw: pd.Series, tz: str | pd.Series) -> Any:
+    """The message of each office time a daylight-saving change skips or repeats (else None)."""
+    out = np.full(len(raw), None, dtype=object)
+    zones = [tz] * len(raw) if isinstance(tz, str) else list(tz)
+    for i in np.flatnonzero(gap | fold):  # the few problem rows only
+        cell, zone = str(raw.iat[i]).strip(), zones[i]
+        out[i] = (
+            f"{cell} does not exist in {zone} (the clocks go forward at that hour): give a "
+            "time that exists, or the offset (e.g. +01:00 in winter, +02:00 in summer)"
+            if gap[i]
+            else f"{cell} happens twice in {zone} (the clocks go back at that hour): give the "
+            "offset, e.g. +02:00 for the first time, +01:00 for the second"
+        )
+    return out
 
 
 def _to_datetime(text: pd.Series, *, utc: bool, tz: str) -> pd.Series:
@@ -353,7 +411,9 @@ def prepare_import(
     problems.flag(~good_status, "status", status, f"must be one of {[s.value for s in Status]}")
     out["status"] = norm_status.to_numpy()
 
-    times, raw_cols = _check_times(frame, tz, problems)
+    # a time without offset is office time: the organization's zone when the catalog knows it
+    zones = zones_of(pd.Series(out["organization"]), n, catalog, tz)
+    times, raw_cols = _check_times(frame, zones, problems)
 
     # the outcome
     outcome_raw = _text(frame, "outcome", strip=False)
@@ -434,7 +494,7 @@ def _check_codes(
 
 
 def _check_times(
-    frame: pd.DataFrame, tz: str, problems: TableProblems
+    frame: pd.DataFrame, tz: str | pd.Series, problems: TableProblems
 ) -> tuple[dict[str, np.ndarray], dict[str, pd.Series]]:
     """Each time column in microseconds (-1 when missing), and the raw cells.
 
@@ -448,9 +508,10 @@ def _check_times(
         raw = frame[col] if col in frame.columns else pd.Series([None] * len(frame), dtype=object)
         raw = raw.reset_index(drop=True)
         raw_cols[col] = raw
-        utc, bad = _parse_times(raw, tz)
+        utc, bad, gap, fold = parse_office_times(raw, tz)
         problems.flag(bad, col, raw, "not a date-time (use ISO 8601, e.g. "
                       "2024-01-31T09:30:00+01:00)", Rule.NOT_A_DATE)  # fmt: skip
+        problems.flag(gap | fold, col, raw, dst_problems(gap, fold, raw, tz), Rule.NOT_A_DATE)
         us = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
         us[utc.isna().to_numpy()] = -1
         times[col] = us

@@ -19,12 +19,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from qualitapa.errors import DataError
+from qualitapa.models import DEFAULT_TIMEZONE
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 #: How far ahead of this computer's clock an instant may be: other clocks
 #: (a counter PC, the mail server) run a little fast. Later is refused.
@@ -131,3 +135,157 @@ def _offset(when: dt.datetime) -> str:
     minutes = int(off.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+# -- many instants at once: each row in its organization's zone ----------------
+
+
+def zones_of(
+    organizations: pd.Series | None,
+    n: int,
+    catalog: Catalog | None = None,
+    default: str = DEFAULT_TIMEZONE,
+) -> pd.Series:
+    """The time zone name of each row: its organization's in ``catalog``, else ``default``.
+
+    Parameters
+    ----------
+    organizations
+        The organization code of each row (None: no such column).
+    n
+        The number of rows.
+    catalog
+        Where organizations' :attr:`~qualitapa.Organization.timezone` is
+        looked up; without it (or for a code it lacks) every row is in
+        ``default``.
+    default
+        The zone of rows without a known organization (Europe/Rome).
+
+    Examples
+    --------
+    >>> zones_of(pd.Series(["036023", None]), 2).tolist()
+    ['Europe/Rome', 'Europe/Rome']
+    """
+    if organizations is None or catalog is None:
+        return pd.Series([default] * n, dtype=object)
+    known = {k: o.timezone for k, o in catalog.organizations.items()}
+    codes = organizations.reset_index(drop=True).astype(object)
+    return codes.map(known).where(codes.map(known).notna(), default).astype(object)
+
+
+def _groups(zones: str | pd.Series, n: int) -> list[tuple[str, np.ndarray]]:
+    """(zone, row positions) per distinct zone: tz_convert works one zone at a time."""
+    if isinstance(zones, str):
+        return [(zones, np.arange(n))]
+    codes, uniques = pd.factorize(pd.Series(zones).reset_index(drop=True), use_na_sentinel=False)
+    return [(str(z), np.flatnonzero(codes == i)) for i, z in enumerate(uniques)]
+
+
+def localize(values: pd.Series, zones: str | pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """UTC instants of naive office times, each row in its zone; the DST problems.
+
+    Parameters
+    ----------
+    values
+        Naive date-times (``datetime64``): wall-clock time in the office.
+    zones
+        One IANA zone name, or one per row (:func:`zones_of`).
+
+    Returns
+    -------
+    (instants, gap, fold)
+        ``datetime64[us, UTC]`` (NaT where missing or not one instant);
+        ``gap`` marks office times the clocks skip (2024-03-31 02:30 in
+        Europe/Rome), ``fold`` those they repeat (2024-10-27 02:30): neither
+        is guessed, both are NaT.
+
+    Examples
+    --------
+    >>> naive = pd.Series(pd.to_datetime(["2024-02-02 09:30", "2024-03-31 02:30",
+    ...                                   "2024-10-27 02:30", "2024-07-02 09:30"]))
+    >>> utc, gap, fold = localize(naive, "Europe/Rome")
+    >>> utc.dt.strftime("%H:%M").tolist(), gap.tolist(), fold.tolist()
+    (['08:30', nan, nan, '07:30'], [False, True, False, False], [False, False, True, False])
+    """
+    naive = pd.Series(pd.DatetimeIndex(values).as_unit("us"))
+    out = pd.Series(pd.NaT, index=naive.index, dtype="datetime64[us, UTC]")
+    gap = np.zeros(len(naive), dtype=bool)
+    fold = np.zeros(len(naive), dtype=bool)
+    present = naive.notna().to_numpy()
+    for zone, rows in _groups(zones, len(naive)):  # the few zones, each vectorised
+        part = naive.iloc[rows]
+        first = np.ones(len(part), dtype=bool)
+        no_gap = part.dt.tz_localize(zone, ambiguous=first, nonexistent="NaT")
+        no_fold = part.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+        gap[rows] = no_gap.isna().to_numpy() & present[rows]
+        fold[rows] = no_fold.isna().to_numpy() & present[rows]
+        out.iloc[rows] = no_gap.where(~fold[rows]).dt.tz_convert("UTC").to_numpy()
+    return out, gap, fold
+
+
+def _offset_text(minutes: np.ndarray) -> np.ndarray:
+    sign = np.where(minutes < 0, "-", "+")
+    hours = np.char.zfill((np.abs(minutes) // 60).astype(str), 2)
+    mins = np.char.zfill((np.abs(minutes) % 60).astype(str), 2)
+    return np.char.add(np.char.add(np.char.add(sign, hours), ":"), mins)
+
+
+def local_text(values: pd.Series, zones: str | pd.Series) -> pd.Series:
+    """ISO 8601 text of instants in each row's office time, with the offset.
+
+    ``2024-02-02T09:30:00+01:00`` in winter, ``+02:00`` in summer;
+    microseconds only where there are some (the text reads back to the same
+    instant). Naive values are taken as UTC (the register's); missing ones
+    stay missing (None).
+
+    Examples
+    --------
+    >>> utc = pd.Series(pd.to_datetime(["2024-02-02T08:30Z", "2024-07-02T07:30Z", None]))
+    >>> local_text(utc, "Europe/Rome").tolist()
+    ['2024-02-02T09:30:00+01:00', '2024-07-02T09:30:00+02:00', None]
+    >>> local_text(utc, pd.Series(["Europe/Rome", "Europe/London", "Europe/Rome"])).tolist()
+    ['2024-02-02T09:30:00+01:00', '2024-07-02T08:30:00+01:00', None]
+    """
+    idx = pd.DatetimeIndex(values)
+    if idx.tz is None:
+        idx = idx.tz_localize("UTC")
+    utc = pd.Series(idx.tz_convert("UTC").as_unit("us"))
+    out = pd.Series([None] * len(utc), dtype=object)
+    for zone, rows in _groups(zones, len(utc)):  # the few zones, each vectorised
+        part = utc.iloc[rows]
+        local = part.dt.tz_convert(zone).dt.tz_localize(None)
+        minutes = ((local - part.dt.tz_localize(None)) // pd.Timedelta(minutes=1)).to_numpy()
+        fine = part.notna().to_numpy()
+        if not fine.any():
+            continue
+        wall = local.dt.strftime("%Y-%m-%dT%H:%M:%S")
+        micro = local.dt.microsecond.fillna(0).to_numpy() != 0
+        if micro.any():
+            wall = wall.where(~micro, local.dt.strftime("%Y-%m-%dT%H:%M:%S.%f"))
+        text = wall.to_numpy(dtype=object)[fine] + _offset_text(
+            minutes[fine].astype(np.int64)
+        ).astype(object)
+        out.iloc[rows[fine]] = text
+    return out
+
+
+def localise(frame: pd.DataFrame, zones: str | pd.Series) -> pd.DataFrame:
+    """A copy of ``frame`` with every instant column as office time with offset.
+
+    Columns of timezone-aware date-times (the register's UTC instants)
+    become ISO 8601 text in each row's zone (:func:`local_text`); naive
+    date-times and dates (``due_date``: a calendar day) are left as they
+    are.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"received_at": pd.to_datetime(["2024-02-02T08:30Z"]),
+    ...                       "due_date": pd.to_datetime(["2024-03-03"])})
+    >>> localise(frame, "Europe/Rome").iloc[0].tolist()
+    ['2024-02-02T09:30:00+01:00', Timestamp('2024-03-03 00:00:00')]
+    """
+    out = frame.copy()
+    for col in frame.columns:
+        if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
+            out[col] = local_text(frame[col], zones).to_numpy(dtype=object)
+    return out

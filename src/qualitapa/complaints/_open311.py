@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.complaints._calendar import DEFAULT_TZ
+from qualitapa.complaints._instants import local_text, localize, zones_of
 from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
 
@@ -42,14 +43,9 @@ if TYPE_CHECKING:
 _EXTENDED = ("kind", "channel", "service", "category", "organization", "status")
 
 
-def _iso(values: pd.Series, tz: str) -> list[str | None]:
-    idx = pd.DatetimeIndex(values)
-    if idx.tz is None:
-        idx = idx.tz_localize("UTC")
-    local = idx.tz_convert(tz)
-    text = local.strftime("%Y-%m-%dT%H:%M:%S%z")
-    out = [None if pd.isna(v) else f"{v[:-2]}:{v[-2:]}" for v in text]
-    return out
+def _iso(values: pd.Series, zones: str | pd.Series) -> list[str | None]:
+    """ISO 8601 with offset in each row's office time (naive values are UTC)."""
+    return list(local_text(values, zones))
 
 
 def open311_services(
@@ -137,7 +133,10 @@ def open311_requests(
     catalog
         Used for ``service_name`` (labels in ``lang``); codes otherwise.
     tz
-        Timezone of the date-times written.
+        The time zone of rows whose organization the ``catalog`` does not
+        know (or without a catalog); the others are written in their
+        organization's (:attr:`~qualitapa.Organization.timezone`). Every
+        date-time carries its offset.
     agency
         ``agency_responsible``; the organization column by default.
 
@@ -163,14 +162,15 @@ def open311_requests(
         names.update({k: v.label.get(lang) for k, v in catalog.services.items()})
         names.update({k: v.label.get(lang) for k, v in catalog.complaint_categories.items()})
     status = frame["status"].astype(str).to_numpy()
-    requested = _iso(frame["received_at"], tz)
-    updated = _iso(frame["updated_at"], tz) if "updated_at" in frame.columns else requested
-    answered = _iso(frame["answered_at"], tz) if "answered_at" in frame.columns else [None] * n
-    closed = _iso(frame["closed_at"], tz) if "closed_at" in frame.columns else [None] * n
+    zones = zones_of(frame.get("organization"), n, catalog, tz)
+    requested = _iso(frame["received_at"], zones)
+    updated = _iso(frame["updated_at"], zones) if "updated_at" in frame.columns else requested
+    answered = _iso(frame["answered_at"], zones) if "answered_at" in frame.columns else [None] * n
+    closed = _iso(frame["closed_at"], zones) if "closed_at" in frame.columns else [None] * n
     expected: list[str | None] = [None] * n
-    if "due_date" in frame.columns:
+    if "due_date" in frame.columns:  # a calendar day: due by its end, in the office's time
         due = pd.to_datetime(frame["due_date"]) + pd.Timedelta(hours=23, minutes=59, seconds=59)
-        expected = _iso(pd.Series(pd.DatetimeIndex(due).tz_localize(tz)), tz)
+        expected = _iso(localize(due, zones)[0], zones)
     orgs = col("organization")
     descr = col("description")
     out: list[dict[str, Any]] = []
