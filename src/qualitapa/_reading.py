@@ -270,18 +270,21 @@ def sniff_delimiter(sample: str, source: str) -> str:
     """The delimiter of a CSV ``sample``, among ``, ; tab |``.
 
     Each candidate splits the sample as :mod:`csv` reads it (quotes
-    respected). A delimiter fits when the header has at least two fields
-    with it and every record has the header's number of fields or fewer,
-    most of them exactly as many. When one fits it is the one; a header
-    with none of them is a table of one column. When several fit, nothing
-    tells which is meant (:class:`csv.Sniffer` would pick by a fixed order
-    of preference): it is an error, never a guess.
+    respected). A header with none of them is a table of one column; a
+    header split by one of them only is split by it (a row with too many
+    fields is then reported by the reader, naming the row). When the header
+    is split by several, those that give every record the header's number
+    of fields fit (else those that give most records as many), and of them
+    the one splitting the header into most fields is it (the more fields
+    agree, the less by chance); when none fits, or several split it into as
+    many fields, nothing tells which
+    is meant (:class:`csv.Sniffer` would pick by a fixed order of
+    preference): it is an error, never a guess.
 
     Raises
     ------
     DataError
-        No delimiter fits, or several do; the message suggests
-        ``--delimiter``.
+        The delimiter cannot be told; the message suggests ``--delimiter``.
 
     Examples
     --------
@@ -289,19 +292,26 @@ def sniff_delimiter(sample: str, source: str) -> str:
     ('|', ',')
     """
     counts = {d: _fields(sample, d) for d in DELIMITERS}
-    fitting = []
-    for d, n in counts.items():
-        if n and n[0] > 1 and max(n) <= n[0] and 2 * n.count(n[0]) > len(n):
-            fitting.append(d)
-    if len(fitting) == 1:
-        return fitting[0]
-    if not fitting and all(not n or n[0] == 1 for n in counts.values()):
+    splitting = [d for d, n in counts.items() if n and n[0] > 1]
+    if not splitting:
         return ","  # one column
+    if len(splitting) == 1:
+        return splitting[0]
+    same = {d: counts[d].count(counts[d][0]) for d in splitting}
+    fitting: list[str] = []
+    for enough in (lambda d: same[d] == len(counts[d]), lambda d: 2 * same[d] > len(counts[d])):
+        fitting = [d for d in splitting if enough(d)]  # every record, else most records
+        if fitting:
+            break
+    widest = [d for d in fitting if counts[d][0] == max(counts[f][0] for f in fitting)]
+    if len(widest) == 1:  # the more fields agree, the less they agree by chance
+        return widest[0]
     if fitting:
-        why = "each gives every row the same number of fields"
+        fitting = widest
+        why = "each splits the header and the rows into as many fields"
     else:
-        fitting = [d for d in DELIMITERS if counts[d] and counts[d][0] > 1]
-        why = "with none do the rows have the header's number of fields"
+        fitting = splitting
+        why = "with none do most rows have the header's number of fields"
     shown = " or ".join(repr(d) for d in fitting)
     raise DataError(
         f"cannot tell the delimiter (it could be {shown}: {why}); give it with "

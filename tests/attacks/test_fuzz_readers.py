@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import string
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qualitapa.declarative import load_definitions
-from qualitapa.errors import QualitapaError
+from qualitapa.errors import DataWarning, QualitapaError
 from qualitapa.indicators import Formula
 from qualitapa.io import read_table, restore_formulas, write_csv
 from qualitapa.surveys import read_xlsform
@@ -152,7 +153,10 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _frame_or_error(path: Path, options: dict[str, Any]) -> tuple[int, int]:
-    frame = read_table(path, **options)
+    with warnings.catch_warnings():
+        # a file that is not UTF-8 is read as Windows-1252 with this note (issue 17)
+        warnings.simplefilter("ignore", DataWarning)
+        frame = read_table(path, **options)
     assert isinstance(frame, pd.DataFrame)
     return frame.shape
 

@@ -55,10 +55,17 @@ def test_a_delimiter_that_cannot_be_told_is_an_error_asking_for_it(tmp_path):
     path.write_text("a;b,c\n1;2,3\n")
     with pytest.raises(DataError, match=r"x\.csv: cannot tell the delimiter.*--delimiter"):
         read_table(path)
-    ragged = tmp_path / "ragged.csv"  # no delimiter gives the rows the header's fields
-    ragged.write_text("a;b\n1;2;3;4\n5;6;7;8\n")
+    ragged = tmp_path / "ragged.csv"  # neither gives most rows the header's fields
+    ragged.write_text("a;b,c\n1;2;3\n4,5,6\n7\n")
     with pytest.raises(DataError, match=r"ragged\.csv: cannot tell the delimiter.*--delimiter"):
         read_table(ragged)
+
+
+def test_a_row_too_long_for_the_only_delimiter_of_the_header_is_named(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a;b\n1;2;3;4\n5;6\n")
+    with pytest.raises(DataError, match=r"x\.csv, row 1: 4 fields, the header has 2"):
+        read_table(path)
 
 
 def test_a_file_of_one_column(tmp_path):

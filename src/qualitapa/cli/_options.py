@@ -58,7 +58,7 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 
 #: The reading options: (flags, click type, help). Each is stored under its
 #: name, the keyword of :func:`qualitapa.io.read_table` it is passed as.
-_READING: tuple[tuple[tuple[str, ...], Any, str], ...] = (
+_READING: tuple[tuple[tuple[str, ...], Any, str], ...] = (  # flags, type, help
     (
         ("--numbers", "numbers"),
         click.Choice(list(NUMBER_CONVENTIONS)),
@@ -109,6 +109,16 @@ _READING: tuple[tuple[tuple[str, ...], Any, str], ...] = (
 )
 
 
+_METAVARS = {
+    "decimal": "CHAR",
+    "thousands": "CHAR",
+    "delimiter": "CHAR",
+    "encoding": "NAME",
+    "date_format": "FORMAT",
+    "sheet": "NAME|N",
+}
+
+
 def input_options(func: F) -> F:
     """Add the options saying how data files are written.
 
@@ -124,6 +134,7 @@ def input_options(func: F) -> F:
         func = click.option(
             *decls,
             type=kind,
+            metavar=_METAVARS.get(decls[1]),
             default=None,
             expose_value=False,
             callback=_remember,
