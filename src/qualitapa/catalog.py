@@ -1148,8 +1148,9 @@ class Catalog:
         """Table of plugins and what each contributes.
 
         Columns: ``plugin``, ``distribution``, ``version``, one count
-        column per kind of item, ``status`` (``ok`` or ``broken``: skipped,
-        see :attr:`broken`) and ``problem`` (why it is broken).
+        column per kind of item, ``extensions`` (the items of other plugins
+        it adds to, ``[[extensions.*]]``), ``status`` (``ok`` or ``broken``:
+        skipped, see :attr:`broken`) and ``problem`` (why it is broken).
         """
         rows = []
         for info in self.plugins:
@@ -1158,8 +1159,12 @@ class Catalog:
                 "distribution": info.distribution or "",
                 "version": info.version or "",
             }
+            extended = 0
             for kind in KINDS:
-                row[kind.name] = len(self.collection(kind.name).by_plugin(info.name))
+                coll = self.collection(kind.name)
+                row[kind.name] = len(coll.by_plugin(info.name))
+                extended += sum(info.name in by for by in coll._extended_by.values())
+            row["extensions"] = extended
             rows.append({**row, "status": "ok", "problem": ""})
         dists: dict[str, tuple[str, str]] = getattr(self.plugin_manager, "distributions", {})
         for name, problem in self.broken.items():
@@ -1170,11 +1175,12 @@ class Catalog:
                     "distribution": dist[0],
                     "version": dist[1],
                     **{kind.name: 0 for kind in KINDS},
+                    "extensions": 0,
                     "status": "broken",
                     "problem": problem,
                 }
             )
-        columns = ["plugin", "distribution", "version", *(k.name for k in KINDS)]
+        columns = ["plugin", "distribution", "version", *(k.name for k in KINDS), "extensions"]
         columns += ["status", "problem"]
         return pd.DataFrame(rows, columns=columns).sort_values("plugin", ignore_index=True)
 

@@ -52,8 +52,28 @@ def test_contributions_table_counts_items_per_plugin():
     assert table.loc["registry", "services"] == 2
     assert table.loc["cities", "organizations"] == 2
     assert table.loc["cities", "services"] == 0
-    assert list(table.columns[2:]) == [*(k.name for k in KINDS), "status", "problem"]
+    assert list(table.columns[2:]) == [*(k.name for k in KINDS), "extensions", "status", "problem"]
     assert set(table["status"]) == {"ok"}
+    assert set(table["extensions"]) == {0}
+
+
+def test_contributions_count_the_items_a_plugin_extends():
+    from qualitapa.catalog import Extension
+
+    class Adds:
+        @hookimpl
+        def qualitapa_organizations(self):
+            return [Extension(o, {"attributes": {"area_km2": 1.0}}) for o in ("022205", "036023")]
+
+        @hookimpl
+        def qualitapa_services(self):
+            return [Extension("registry", {"label": {"de": "Meldeamt"}})]
+
+    cat = Catalog.build([("registry", Registry()), ("cities", Cities()), ("adds", Adds())],
+                        entrypoints=False)  # fmt: skip
+    table = cat.contributions().set_index("plugin")
+    assert table.loc["adds", "extensions"] == 3
+    assert table.loc["adds", "organizations"] == 0  # it defines none of its own
 
 
 def test_duplicate_ids_from_two_plugins_raise_conflict_naming_both():

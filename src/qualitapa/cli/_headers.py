@@ -113,6 +113,7 @@ HEADERS: Mapping[str, str] = {
     "charter_content": N_("Contenuti delle carte"),
     "datasets": N_("Insiemi di dati"),
     "demo_profiles": N_("Profili dimostrativi"),
+    "extensions": N_("Estensioni"),
     "field": N_("Campo"),
     "periodicity": N_("Periodicità"),
     "tags": N_("Parole chiave"),
@@ -169,6 +170,9 @@ CODES: Mapping[str, str] = {
     "all_equal": N_("tutti uguali"),
     # status (qualitapa.indicators.compute)
     "ok": N_("calcolato"),
+    # a plugin's state (qualitapa plugins)
+    "loaded": N_("caricato"),
+    "skipped": N_("escluso"),
     # standards' scope, deadlines, CAF criteria (issue 17)
     "general": N_("in media"),
     "specific": N_("per ogni prestazione"),

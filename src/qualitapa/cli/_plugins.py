@@ -52,7 +52,10 @@ def plugins_command(fmt: str | None, output: Path | None, lang: str) -> None:
     another plugin) is listed with status 'broken' and the problem; the other
     commands skip it with a warning.
     """
-    emit(_catalog_listing_broken().contributions(), fmt, output, lang=lang)
+    table = _catalog_listing_broken().contributions()
+    if fmt in (None, "table"):  # for people: loaded or skipped, not the codes ok/broken
+        table["status"] = table["status"].map({"ok": "loaded", "broken": "skipped"})
+    emit(table, fmt, output, lang=lang)
 
 
 @cli.command("services")
