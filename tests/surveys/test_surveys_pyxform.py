@@ -11,6 +11,7 @@ attribute 'nodeType'``) on the translated ``form_title::...`` settings columns.
 from __future__ import annotations
 
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -166,3 +167,14 @@ def test_a_title_given_twice_in_one_language_is_an_error(tmp_path):
     )
     with pytest.raises(Exception, match="both give the form_title in 'de'"):
         read_xlsform(d)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("java") is None, reason="ODK Validate needs a Java runtime")
+@pytest.mark.parametrize("instrument_id", SHIPPED)
+def test_odk_validate_accepts_the_shipped_questionnaire(shipped, instrument_id, tmp_path):
+    """ODK Validate (JavaRosa, the engine of ODK Collect; shipped with pyxform) loads the form."""
+    path = tmp_path / "form.xlsx"
+    shipped[instrument_id].to_xlsform(path)
+    result = convert(path, validate=True)
+    assert result.warnings == []
