@@ -154,6 +154,9 @@ def test_an_unknown_answer_is_kept_for_validation_to_refuse(registry):
         ["acc_hours", "sex", "overall", "booked"])])  # fmt: skip
     assert {4, 5, 7, 8} <= refused
     assert len(result.clean) == 80 - len(set(result.problems["row"]))
+    # validation names the allowed codes too
+    a7 = result.problems[result.problems["value"] == "A7"]["message"].item()
+    assert a7 == "answer is not a number: use a point of the scale (1, 2, 3, 4, 5; don't know: 9)"
 
 
 def test_an_option_column_neither_chosen_nor_not_is_a_problem():

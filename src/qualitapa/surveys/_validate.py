@@ -420,7 +420,8 @@ def _check_answers(run: _Run, q: Question) -> None:
         off_scale = f"answer is not a point of the scale ({pts}" + (
             f"; don't know: {dk})" if dk else ")"
         )
-        run.flag(not_num, q.id, raw, Rule.NOT_A_NUMBER, "answer is not a number")
+        not_a_code = f"answer is not a number: use {off_scale.removeprefix('answer is not ')}"
+        run.flag(not_num, q.id, raw, Rule.NOT_A_NUMBER, not_a_code)
         run.flag(out_of_scale, q.id, raw, Rule.OUT_OF_SCALE, off_scale)
         bad_cells |= not_num | out_of_scale
         nums = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
