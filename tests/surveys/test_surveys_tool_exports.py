@@ -175,7 +175,8 @@ def test_an_option_column_neither_chosen_nor_not_is_a_problem():
 def test_a_multiple_choice_code_column_with_an_unknown_code():
     inst = Instrument("c", "C", questions=[
         Question("channel", "multiple", "Canale", choices=["web", "tel"])])  # fmt: skip
-    raw = pd.DataFrame({"_uuid": ["u1", "u2"], "g/channel": ["WEB tel", "fax"]})
+    # an index that repeats (two frames concatenated) is read by position
+    raw = pd.DataFrame({"_uuid": ["u1", "u2"], "g/channel": ["WEB tel", "fax"]}, index=[0, 0])
     out = import_kobo(raw, inst)
     assert out["channel"].tolist() == ["web tel", "fax"]
     with pytest.raises(DataError, match="row 2, column 'g/channel'") as info:

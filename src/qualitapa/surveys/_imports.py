@@ -150,14 +150,17 @@ def _recode(
         return text, none
     allowed = set(_allowed(q))
     if q.type is QuestionType.MULTIPLE:
-        text = text.str.replace(r"\s+", " ", regex=True)
+        # by position: a caller's index may repeat labels
+        text = text.str.replace(r"\s+", " ", regex=True).reset_index(drop=True)
         lower = {c.lower(): c for c in allowed}
         tokens = text.str.split(" ").explode()
-        fixed = tokens.map(lambda t: lower.get(str(t).lower(), t), na_action="ignore")
+        uniq = tokens.dropna().unique().tolist()  # the distinct codes given (a handful)
+        fixed = tokens.map({t: lower.get(str(t).lower(), t) for t in uniq})
         bad_tok = ~fixed.isin(allowed) & fixed.notna()
         bad = bad_tok.groupby(level=0, sort=False).any().reindex(text.index, fill_value=False)
         joined = fixed.dropna().astype(str).groupby(level=0, sort=False).agg(" ".join)
-        return joined.reindex(text.index).astype("string"), bad.to_numpy(dtype=bool)
+        out = joined.reindex(text.index).astype("string").set_axis(values.index)
+        return out, bad.to_numpy(dtype=bool)
     mapping = _label_map(q)
     if answer_codes and q.type is QuestionType.YES_NO:
         mapping |= {"y": "1", "n": "0"}
