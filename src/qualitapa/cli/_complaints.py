@@ -7,8 +7,10 @@ that a misspelt ``--db`` is an error rather than a new, empty register.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import getpass
+import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -213,6 +215,7 @@ def import_command(
                 events_source=str(events_file) if events_file is not None else None,
                 catalog=catalog,
                 actor=actor,
+                time_zones=get_catalog(),  # times without offset: the organization's office
             )
     rejected = f"{report.rejected} row(s) rejected"
     if events_file is not None:
@@ -293,8 +296,9 @@ def show_command(
     with _register(db, readonly=True) as reg:
         c = reg.get(complaint_id, include_contact=contact)
         history = reg.history(complaint_id)
+    catalog = get_catalog()
+    zone = _office_zone(catalog, c.organization)
     if fmt in (None, "table") and output is None:
-        catalog = get_catalog()
         services = labels_of(catalog.services, lang)
         categories = labels_of(catalog.complaint_categories, lang)
 
@@ -306,7 +310,7 @@ def show_command(
             f"{c.id}  {c.kind.value} via {c.channel.value}  service {named(services, c.service)}"
             + (f"  category {named(categories, c.category)}" if c.category else "")
         )
-        echo(f"received {c.received_at.isoformat()}  status {history[-1].to_status.value}")
+        echo(f"received {_local(c.received_at, zone)}  status {history[-1].to_status.value}")
         if c.description:
             echo(f"text: {c.description}")
         if contact and c.contact is not None:
@@ -316,7 +320,7 @@ def show_command(
     rows = [
         {
             "seq": e.seq,
-            "at": e.at.isoformat(),
+            "at": _local(e.at, zone),
             "actor": e.actor,
             "action": e.action,
             "from": e.from_status.value if e.from_status else "",
@@ -327,6 +331,19 @@ def show_command(
         for e in history
     ]
     emit(pd.DataFrame(rows), fmt, output)
+
+
+def _office_zone(catalog: Any, organization: str | None) -> zoneinfo.ZoneInfo:
+    """The time zone of ``organization``'s offices (the catalog's), else Europe/Rome."""
+    from qualitapa.models import DEFAULT_TIMEZONE
+
+    org = catalog.organizations.get(organization) if organization else None
+    return org.zone if org is not None else zoneinfo.ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def _local(when: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
+    """An instant as office time with its offset: ``2024-02-02T09:30:00+01:00``."""
+    return when.astimezone(zone).isoformat(timespec="seconds" if not when.microsecond else "auto")
 
 
 def _deadline_options(func: Any) -> Any:
@@ -481,10 +498,12 @@ def trend_command(
 @choice_option(
     "--format",
     "fmt",
-    choices=["csv", "open311", "open311-xml", "open311-services"],
+    choices=["csv", "json", "ndjson", "xlsx", "open311", "open311-xml", "open311-services"],
     default="csv",
-    help="csv: table; open311: service requests as JSON; open311-xml: as XML; "
-    "open311-services: the service list (JSON).",
+    help="csv: table (json, ndjson, xlsx: the same table; -o FILE.json, .ndjson or .xlsx "
+    "picks them too); open311: service requests as JSON; open311-xml: as XML; "
+    "open311-services: the service list (JSON). Times are office time with the offset "
+    "(2024-02-02T09:30:00+01:00), in each organization's time zone.",
 )
 @click.option("--pseudonymise", is_flag=True, help="Replace contact data with keyed tokens.")
 @click.option(
@@ -514,20 +533,36 @@ def export_command(
     output: Path | None,
 ) -> None:
     """Export the register as CSV (formulas neutralised) or Open311 GeoReport v2."""
-    from qualitapa.complaints import export_complaints, open311_services, to_open311_json
+    from qualitapa.complaints import (
+        export_complaints,
+        open311_services,
+        to_open311_json,
+        with_local_times,
+    )
+    from qualitapa.complaints import pseudonymise as pseudonymise_frame
 
     if pseudonymise and not secret:
         raise DataError(f"--pseudonymise needs a secret: --secret or ${SECRET_ENV}")
+    by_suffix = {".json": "json", ".ndjson": "ndjson", ".xlsx": "xlsx"}
+    if fmt == "csv" and output is not None:  # -o names the format of a table
+        fmt = by_suffix.get(output.suffix.lower(), fmt)  # type: ignore[assignment]
     if fmt == "open311-services":
         text = to_open311_json(open311_services(get_catalog(), lang=lang or "it"))
     else:
         with _register(db, readonly=True) as reg:
             frame = _not_empty(reg.to_frame(include_contact=include_contact or pseudonymise), db)
+        catalog = get_catalog()  # its organizations' time zones, and names with --lang
+        if fmt in by_suffix.values():
+            if pseudonymise and secret:
+                frame = pseudonymise_frame(frame, secret)
+            table = with_local_times(frame, catalog)
+            emit(table, fmt, output, lang=lang, catalog=catalog)
+            return
         text = export_complaints(
             frame,
             fmt,
             secret=secret if pseudonymise else None,
-            catalog=None if fmt == "csv" and lang is None else get_catalog(),
+            catalog=catalog,
             lang=lang,
         )
     emit_text(text, output)

@@ -4,7 +4,12 @@ from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar, to_local_da
 from qualitapa.complaints._cases import CASE_COLUMNS, add_deadlines, case_table
 from qualitapa.complaints._chain import ChainHead
 from qualitapa.complaints._deadlines import DeadlinePolicy, due_dates
-from qualitapa.complaints._export import EXPORT_FORMATS, ExportFormat, export_complaints
+from qualitapa.complaints._export import (
+    EXPORT_FORMATS,
+    ExportFormat,
+    export_complaints,
+    with_local_times,
+)
 from qualitapa.complaints._history import EVENT_COLUMNS
 from qualitapa.complaints._importing import IMPORT_COLUMNS, OUTCOMES, ImportReport
 from qualitapa.complaints._instants import FUTURE_TOLERANCE, instant
@@ -109,4 +114,5 @@ __all__ = [
     "to_open311_xml",
     "trend",
     "validate_history",
+    "with_local_times",
 ]

@@ -26,6 +26,29 @@ ExportFormat = Literal["csv", "open311", "open311-xml"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
 
 
+def with_local_times(
+    complaints: pd.DataFrame, catalog: Catalog | None = None, *, tz: str = DEFAULT_TIMEZONE
+) -> pd.DataFrame:
+    """A copy of the complaint table with its instants in office time, with the offset.
+
+    Each row is in its organization's time zone (``catalog``), else in
+    ``tz``; instant columns (``received_at``, ``answered_at``...: the
+    register's UTC) become ISO 8601 text such as
+    ``2024-02-02T09:30:00+01:00``, which reads back to the same instant.
+    Dates (``due_date``) stay dates.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"id": ["2024/1", "2024/2"],
+    ...     "received_at": pd.to_datetime(["2024-02-02T08:30Z", "2024-07-02T07:30Z"])})
+    >>> with_local_times(table)["received_at"].tolist()
+    ['2024-02-02T09:30:00+01:00', '2024-07-02T09:30:00+02:00']
+    """
+    return localise(
+        complaints, zones_of(complaints.get("organization"), len(complaints), catalog, tz)
+    )
+
+
 def export_complaints(
     complaints: pd.DataFrame,
     fmt: ExportFormat = "csv",
@@ -107,9 +130,8 @@ def export_complaints(
     if lang is not None:
         check_language(lang, "lang")
     frame = pseudonymise(complaints, secret) if secret is not None else complaints
-    zones = zones_of(frame.get("organization"), len(frame), catalog, tz)
     if fmt == "csv":
-        frame = localise(frame, zones)
+        frame = with_local_times(frame, catalog, tz=tz)
         if catalog is not None and lang is not None:
             frame = label_columns(frame, catalog, lang)
         return write_csv(frame)

@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.complaints._calendar import DEFAULT_TZ
-from qualitapa.complaints._instants import FUTURE_TOLERANCE, future_limit_us, localize, zones_of
+from qualitapa.complaints._instants import (
+    FUTURE_TOLERANCE,
+    future_limit_us,
+    local_days,
+    localize,
+    zones_of,
+)
 from qualitapa.complaints._lifecycle import ACTIONS, path_to
 from qualitapa.complaints._models import COMPLAINT_ID_PATTERN, Channel, Kind, Status
 from qualitapa.complaints._scope import scope_refusals
@@ -280,7 +286,7 @@ def parse_office_times(
             else:
                 zones = tz if isinstance(tz, str) else tz.reset_index(drop=True)[naive]
                 local, g, f = localize(wall, zones)
-                utc[naive] = local.to_numpy()
+                utc[naive] = local.dt.as_unit("us").array
                 gap[naive], fold[naive] = g, f
     utc = utc.astype("datetime64[us, UTC]")
     bad = present & utc.isna().to_numpy() & ~gap & ~fold
@@ -311,7 +317,7 @@ def dst_problems(gap: np.ndarray, fold: np.ndarray, raw: pd.Series, tz: str | pd
     out = np.full(len(raw), None, dtype=object)
     zones = [tz] * len(raw) if isinstance(tz, str) else list(tz)
     for i in np.flatnonzero(gap | fold):  # the few problem rows only
-        cell, zone = str(raw.iat[i]).strip(), zones[i]
+        cell, zone = str(raw.iat[int(i)]).strip(), zones[int(i)]
         out[i] = (
             f"{cell} does not exist in {zone} (the clocks go forward at that hour): give a "
             "time that exists, or the offset (e.g. +01:00 in winter, +02:00 in summer)"
@@ -364,6 +370,7 @@ def prepare_import(
     catalog: Catalog | None = None,
     tz: str = DEFAULT_TZ,
     history: bool = False,
+    time_zones: Catalog | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate an import table; return ``(good_rows, problems)``.
 
@@ -376,6 +383,9 @@ def prepare_import(
     ``outcome`` and the dates are only checked against it later (see
     :func:`qualitapa.complaints._history.prepare_history`), so a blank
     ``status`` stays blank instead of meaning ``received``.
+
+    A time without offset is office time of the row's organization
+    (its ``timezone`` in ``time_zones``, else in ``catalog``), else ``tz``.
     """
     if not isinstance(frame, pd.DataFrame):
         raise DataError("expected a pandas DataFrame", source=source)
@@ -412,7 +422,7 @@ def prepare_import(
     out["status"] = norm_status.to_numpy()
 
     # a time without offset is office time: the organization's zone when the catalog knows it
-    zones = zones_of(pd.Series(out["organization"]), n, catalog, tz)
+    zones = zones_of(pd.Series(out["organization"]), n, time_zones or catalog, tz)
     times, raw_cols = _check_times(frame, zones, problems)
 
     # the outcome
@@ -493,6 +503,38 @@ def _check_codes(
                       "the category belongs to another service", Rule.INCONSISTENT)  # fmt: skip
 
 
+_DATE_ONLY = r"\s*\d{4}-\d{2}-\d{2}\s*"
+
+
+def _date_only_steps(
+    times: dict[str, np.ndarray], raw: dict[str, pd.Series], tz: str | pd.Series
+) -> None:
+    """A date alone in a later step is that calendar day (changes ``times`` in place).
+
+    ``answered_at = 2024-02-02`` for a complaint received on 2024-02-02 at
+    09:30 was answered that day, not before it was received: the step is
+    recorded at the earlier step's instant (the first of that day the
+    history allows); on a later day, at the start of the day in the office.
+    """
+    for col in ("answered_at", "outcome_at", "closed_at"):
+        earlier = [times["received_at"]]
+        if col == "closed_at":
+            earlier += [times["answered_at"], times["outcome_at"]]
+        floor = np.maximum.reduce(earlier)
+        us = times[col]
+        text = raw[col].astype(object).where(raw[col].notna(), "")
+        day_only = text.astype(str).str.fullmatch(_DATE_ONLY).to_numpy(dtype=bool)
+        late = day_only & (us >= 0) & (floor > us)
+        if not late.any():
+            continue
+        same = local_days(_us_utc(us), tz) == local_days(_us_utc(floor), tz)
+        times[col] = np.where(late & same, floor, us)
+
+
+def _us_utc(us: np.ndarray) -> pd.Series:
+    return pd.Series(np.where(us < 0, 0, us).astype("datetime64[us]")).dt.tz_localize("UTC")
+
+
 def _check_times(
     frame: pd.DataFrame, tz: str | pd.Series, problems: TableProblems
 ) -> tuple[dict[str, np.ndarray], dict[str, pd.Series]]:
@@ -519,6 +561,7 @@ def _check_times(
         if col == "received_at":
             problems.flag(raw.isna().to_numpy(), col, raw, "the date of receipt is missing",
                           Rule.REQUIRED)  # fmt: skip
+    _date_only_steps(times, raw_cols, tz)
     rec, ans, clo = times["received_at"], times["answered_at"], times["closed_at"]
     out_at = times["outcome_at"]
     for col, when, earlier, what in (

@@ -208,7 +208,7 @@ def localize(values: pd.Series, zones: str | pd.Series) -> tuple[pd.Series, np.n
     (['08:30', nan, nan, '07:30'], [False, True, False, False], [False, False, True, False])
     """
     naive = pd.Series(pd.DatetimeIndex(values).as_unit("us"))
-    out = pd.Series(pd.NaT, index=naive.index, dtype="datetime64[us, UTC]")
+    out = np.full(len(naive), np.datetime64("NaT"), dtype="datetime64[us]")
     gap = np.zeros(len(naive), dtype=bool)
     fold = np.zeros(len(naive), dtype=bool)
     present = naive.notna().to_numpy()
@@ -219,8 +219,9 @@ def localize(values: pd.Series, zones: str | pd.Series) -> tuple[pd.Series, np.n
         no_fold = part.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
         gap[rows] = no_gap.isna().to_numpy() & present[rows]
         fold[rows] = no_fold.isna().to_numpy() & present[rows]
-        out.iloc[rows] = no_gap.where(~fold[rows]).dt.tz_convert("UTC").to_numpy()
-    return out, gap, fold
+        utc = no_gap.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
+        out[rows] = np.where(fold[rows], np.datetime64("NaT"), utc)
+    return pd.Series(out).dt.tz_localize("UTC"), gap, fold
 
 
 def _offset_text(minutes: np.ndarray) -> np.ndarray:
@@ -288,4 +289,24 @@ def localise(frame: pd.DataFrame, zones: str | pd.Series) -> pd.DataFrame:
     for col in frame.columns:
         if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
             out[col] = local_text(frame[col], zones).to_numpy(dtype=object)
+    return out
+
+
+def local_days(values: pd.Series, zones: str | pd.Series) -> np.ndarray:
+    """The office day (``datetime64[D]``) of each instant, in its row's zone (NaT: missing).
+
+    Examples
+    --------
+    >>> utc = pd.Series(pd.to_datetime(["2024-02-01T23:30Z", "2024-02-01T23:30Z"]))
+    >>> local_days(utc, pd.Series(["Europe/Rome", "Europe/London"])).tolist()
+    [datetime.date(2024, 2, 2), datetime.date(2024, 2, 1)]
+    """
+    idx = pd.DatetimeIndex(values)
+    if idx.tz is None:
+        idx = idx.tz_localize("UTC")
+    utc = pd.Series(idx.tz_convert("UTC"))
+    out = np.full(len(utc), np.datetime64("NaT"), dtype="datetime64[D]")
+    for zone, rows in _groups(zones, len(utc)):
+        local = utc.iloc[rows].dt.tz_convert(zone).dt.tz_localize(None)
+        out[rows] = local.to_numpy().astype("datetime64[D]")
     return out

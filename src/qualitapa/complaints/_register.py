@@ -50,6 +50,7 @@ from qualitapa.complaints._chain import (
 )
 from qualitapa.complaints._database import connect, sqlite_errors
 from qualitapa.complaints._deadlines import DeadlinePolicy
+from qualitapa.complaints._export import with_local_times
 from qualitapa.complaints._history import prepare_history
 from qualitapa.complaints._importing import (
     CONTACT_COLUMNS,
@@ -469,6 +470,7 @@ service 'registry' that apply: 'registry.waiting'
         events_source: str | None = None,
         actor: str = "import",
         catalog: Catalog | None = None,
+        time_zones: Catalog | None = None,
     ) -> ImportReport:
         """Import complaints from a table, with their history if you have it.
 
@@ -511,6 +513,11 @@ service 'registry' that apply: 'registry.waiting'
             is refused (column ``category``), its problem listing the
             categories that apply. Organizations are matched by the
             catalog's code, or a name or code that names exactly one.
+        time_zones
+            A catalog whose organizations' time zones
+            (:attr:`~qualitapa.Organization.timezone`) read the times
+            without offset of their rows, without checking services and
+            categories (``catalog`` does both). Other rows are in ``tz``.
 
         Returns
         -------
@@ -548,7 +555,12 @@ service 'registry' that apply: 'registry.waiting'
         """
         with_history = events is not None
         good, problems = prepare_import(
-            frame, source=source, catalog=catalog, tz=self.tz, history=with_history
+            frame,
+            source=source,
+            catalog=catalog,
+            tz=self.tz,
+            history=with_history,
+            time_zones=time_zones,
         )
         history = None
         if events is not None:
@@ -835,8 +847,13 @@ service 'registry' that apply: 'registry.waiting'
         *,
         include_contact: bool = False,
         secret: str | bytes | None = None,
+        catalog: Catalog | None = None,
     ) -> int:
         """Write the complaints (with status) as CSV, formulas neutralised.
+
+        Times are office time with the offset (``2024-02-02T09:30:00+01:00``):
+        each complaint's organization's time zone in ``catalog``, else the
+        register's ``tz``.
 
         With ``secret`` the contact columns are replaced by keyed tokens
         (:func:`qualitapa.complaints.pseudonymise`); with
@@ -846,7 +863,7 @@ service 'registry' that apply: 'registry.waiting'
         frame = self.to_frame(include_contact=include_contact or secret is not None)
         if secret is not None:
             frame = pseudonymise(frame, secret)
-        write_csv(frame, path)
+        write_csv(with_local_times(frame, catalog, tz=self.tz), path)
         return len(frame)
 
     @sqlite_errors
