@@ -12,6 +12,14 @@ come in:
   repeated when they go back, 2024-10-27 02:30) is an error asking for the
   offset, never a guess;
 * an instant later than now plus :data:`FUTURE_TOLERANCE` is refused.
+
+Many instants at once, each row in its organization's time zone
+(:func:`zones_of`; a register may hold several organizations): one
+vectorised conversion per zone. :func:`localize` reads naive office times
+(marking the hours skipped or repeated); :func:`local_text` and
+:func:`localise` write instants as office time with the offset
+(``2024-02-02T09:30:00+01:00``), which reads back to the same instant;
+:func:`local_days` gives office days.
 """
 
 from __future__ import annotations
