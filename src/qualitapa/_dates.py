@@ -40,7 +40,7 @@ from qualitapa.errors import DataError
 _ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _OFFSET = r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)"
 _DAY_FIRST = (
-    r"(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d+)"
+    r"(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{1,4})"
     r"(?:[ T]+(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?)?"
 )
 _TIME_DIRECTIVES = re.compile(r"%[HIMSpfXcT]")
@@ -78,14 +78,19 @@ def _iso_text(parts: pd.DataFrame) -> pd.Series:
     return text.where(~timed, text + clock)
 
 
-def _day_first(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(ISO text where read, the problem where a date-shaped cell cannot be)."""
+def _day_first(text: pd.Series, as_text: bool) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(the date-time, ISO text if ``as_text``, the problem) of each day-first cell.
+
+    The parts are read by one regular expression, the date-times built from
+    their numbers at once (a day that does not exist gives none).
+    """
     parts = text.str.extract(f"^{_DAY_FIRST}$")
     shaped = parts["d"].notna()
     problem = pd.Series(np.nan, index=text.index, dtype=object)
     iso = pd.Series(np.nan, index=text.index, dtype=object)
+    when = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     if not shaped.any():
-        return iso, problem
+        return when, iso, problem
     parts = parts[shaped]
     day, month = parts["d"].astype(int), parts["m"].astype(int)
     short = parts["y"].str.len() != 4
@@ -93,55 +98,99 @@ def _day_first(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     reason = np.full(len(parts), None, dtype=object)
     reason[flipped.to_numpy(dtype=bool)] = MONTH_FIRST
     reason[short.to_numpy(dtype=bool)] = SHORT_YEAR
+    numbers = pd.DataFrame(
+        {
+            "year": parts["y"].astype(int),
+            "month": month,
+            "day": day,
+            "hour": parts["H"].fillna("0").astype(int),
+            "minute": parts["M"].fillna("0").astype(int),
+            "second": parts["S"].fillna("0").astype(int),
+        }
+    ).where(~short & ~flipped, 1)
+    built = pd.to_datetime(numbers, errors="coerce")
+    reason[(built.isna() & ~short & ~flipped).to_numpy(dtype=bool)] = NOT_A_DAY
+    fine = pd.Series(reason, index=parts.index).isna()
     problem = problem.mask(shaped, pd.Series(reason, index=parts.index, dtype=object))
-    fine = ~short & ~flipped
-    return iso.mask(shaped & fine.reindex(text.index, fill_value=False), _iso_text(parts)), problem
+    when = when.mask(shaped & fine.reindex(text.index, fill_value=False), built)
+    if as_text:
+        iso = iso.mask(shaped & fine.reindex(text.index, fill_value=False), _iso_text(parts))
+    return when, iso, problem
 
 
-def _in_format(text: pd.Series, date_format: str) -> tuple[pd.Series, pd.Series]:
-    """(ISO text where read in ``date_format``, the problem where not)."""
+def _in_format(
+    text: pd.Series, date_format: str, as_text: bool
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(the date-time, ISO text if ``as_text``, the problem) of each cell in ``date_format``."""
     parsed = pd.to_datetime(text, format=date_format, errors="coerce")
-    shape = "%Y-%m-%dT%H:%M:%S" if _TIME_DIRECTIVES.search(date_format) else "%Y-%m-%d"
-    iso = parsed.dt.strftime(shape).where(parsed.notna(), np.nan).astype(object)
+    iso = pd.Series(np.nan, index=text.index, dtype=object)
+    if as_text:
+        shape = "%Y-%m-%dT%H:%M:%S" if _TIME_DIRECTIVES.search(date_format) else "%Y-%m-%d"
+        iso = parsed.dt.strftime(shape).where(parsed.notna(), np.nan).astype(object)
     problem = pd.Series(np.nan, index=text.index, dtype=object)
-    return iso, problem.mask(parsed.isna(), f"not a date in the format {date_format}")
+    return parsed, iso, problem.mask(parsed.isna(), f"not a date in the format {date_format}")
 
 
-def _read_column(values: pd.Series, date_format: str | None) -> tuple[pd.Series, pd.Series, bool]:
-    """(the cells with dates as ISO text, the problem of each cell, all naive ISO)."""
-    is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
-    codes, uniques = pd.factorize(values.where(is_text).str.strip())
-    u = pd.Series(uniques, dtype=object)
+def _text_cells(values: pd.Series) -> np.ndarray:
+    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values):
+        return values.notna().to_numpy(dtype=bool)
+    return np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+
+
+def _read_column(
+    values: pd.Series, date_format: str | None, as_text: bool
+) -> tuple[pd.Series, pd.Series]:
+    """(the column with its dates read, the problem of each cell)."""
+    is_text = _text_cells(values)
+    if not is_text.any():  # Excel's own date cells (or none): typed as pandas infers them
+        return values.infer_objects(), pd.Series(np.nan, index=values.index, dtype=object)
+    codes, uniques = pd.factorize(values.where(is_text))
+    u = pd.Series(uniques, dtype=object).str.strip()
     iso_naive = u.str.fullmatch(_ISO).astype(bool)
     iso_offset = u.str.fullmatch(_ISO + r"\s*" + _OFFSET).astype(bool)
-    rest = u[~iso_naive & ~iso_offset & (u != "")]
-    iso, problem = _in_format(rest, date_format) if date_format else _day_first(rest)
-    done = u.copy()
-    done[iso.dropna().index] = iso.dropna()
-    naive = iso_naive.copy()
-    naive[iso.dropna().index] = True
-    # a naive ISO date that does not exist (2024-02-30): no such day
-    check = done[naive]
-    bad_day = pd.to_datetime(check, format="ISO8601", errors="coerce").isna()
+    rest = ~iso_naive & ~iso_offset & (u != "")
+    if date_format:
+        when, iso, problem = _in_format(u[rest], date_format, as_text)
+    else:
+        when, iso, problem = _day_first(u[rest], as_text)
+    when = when.reindex(u.index)
+    # ISO 8601 as written; a naive ISO date that does not exist (2024-02-30): no such day
+    plain = pd.to_datetime(u[iso_naive], format="ISO8601", errors="coerce")
+    when[plain.index] = plain
     problem = problem.reindex(u.index)
-    problem[check[bad_day].index] = NOT_A_DAY
-    naive &= problem.isna()
+    problem[plain[plain.isna()].index] = NOT_A_DAY
     pick = np.where(codes >= 0, codes, 0)
     taken = codes >= 0
-    cells = values.astype(object).copy()
-    if len(u):
-        cells[taken] = done.to_numpy(dtype=object)[pick][taken]
-        problems = pd.Series(problem.to_numpy(dtype=object)[pick], index=values.index)
-        problems[~taken] = np.nan
-        others = values[values.notna().to_numpy() & ~is_text]  # Excel's own date cells
-        all_naive = bool(naive.to_numpy()[pick][taken].all()) and all(
+    problems = pd.Series(problem.to_numpy(dtype=object)[pick], index=values.index)
+    problems[~taken] = np.nan
+    others = values[values.notna().to_numpy() & ~is_text]  # Excel's own date cells
+    naive = (when.notna() | (u == "")).to_numpy(dtype=bool)
+    all_naive = (
+        len(u) > 0
+        and bool(naive.all())
+        and all(
             isinstance(v, dt.datetime | np.datetime64) and getattr(v, "tzinfo", None) is None
             for v in others
         )
-    else:
-        problems = pd.Series(np.nan, index=values.index, dtype=object)
-        all_naive = False
-    return cells, problems, all_naive
+    )
+    if all_naive and not as_text:
+        column = pd.Series(when.to_numpy()[pick], index=values.index)
+        column[~taken] = pd.NaT
+        if len(others):
+            column[others.index] = pd.to_datetime(others)
+        return column, problems
+    if not as_text:  # a column that stays text (offsets, cells no date): its dates as ISO text
+        if date_format:
+            iso = _in_format(u[rest], date_format, True)[1]
+        else:
+            iso = _day_first(u[rest], True)[1]
+    done = u.copy()
+    converted = iso.reindex(u.index).dropna()
+    done[converted.index] = converted
+    cells = values.astype(object).copy()
+    if len(u):
+        cells[taken] = done.to_numpy(dtype=object)[pick][taken]
+    return cells, problems
 
 
 def _date_error(cases: pd.DataFrame, source: str | None, date_format: str | None) -> DataError:
@@ -212,7 +261,7 @@ def read_dates(
     out = frame.copy()
     cases = []
     for col in columns:  # the few date columns, each vectorised
-        cells, problems, all_naive = _read_column(out[col], date_format)
+        column, problems = _read_column(out[col], date_format, as_text)
         bad = problems.notna().to_numpy()
         if bad.any():
             rows = np.flatnonzero(bad)
@@ -227,10 +276,7 @@ def read_dates(
                 )
             )
             continue
-        if all_naive and not as_text:
-            out[col] = pd.to_datetime(cells, format="ISO8601")
-        else:
-            out[col] = cells.astype(out[col].dtype) if as_text else cells
+        out[col] = column.astype(out[col].dtype) if as_text else column
     if cases:
         table = pd.concat(cases, ignore_index=True).sort_values(["row", "column"], kind="stable")
         raise _date_error(table.reset_index(drop=True), source, date_format)

@@ -911,7 +911,9 @@ def read_table(  # noqa: PLR0913 - the reading options, as the command line name
     except OSError as exc:  # a folder, no permission...
         raise DataError(f"cannot read the file: {exc.strerror or exc}", source=source.name) from exc
     if parse:
-        frame = _read_numbers(frame, convention, skip, source.name, reread)
+        # date columns are read by read_dates, not as numbers
+        dates = {c for c in frame.columns if is_date_column(c)}
+        frame = _read_numbers(frame, convention, skip | dates, source.name, reread)
     return read_dates(
         frame, date_format=date_format, source=source.name, skip=skip, as_text=not parse
     )
