@@ -322,3 +322,28 @@ def test_export_then_import_gives_the_same_instants(rows) -> None:
             second.import_frame(document[cols], time_zones=catalog)
             again = second.to_frame()
         assert again["received_at"].tolist() == kept["received_at"].tolist()
+
+
+def test_history_and_transitions_in_the_organizations_zone(tmp_path: Path, cli_catalog) -> None:
+    complaints = pd.DataFrame({
+        "id": ["L1"], "kind": ["complaint"], "channel": ["counter"], "service": ["registry"],
+        "organization": [LONDON], "received_at": ["2024-02-02 09:30"],
+    })  # fmt: skip
+    events = pd.DataFrame({
+        "complaint_id": ["L1", "L1"], "at": ["2024-02-02 09:30", "2024-02-02 10:00"],
+        "to_status": ["received", "registered"],
+    })  # fmt: skip
+    db = tmp_path / "london.db"
+    with ComplaintRegister(db) as reg:
+        report = reg.import_frame(complaints, events=events, time_zones=cli_catalog)
+        assert (report.imported, report.events) == (1, 2)
+        at = reg.events_frame()["at"].dt.strftime("%H:%M").tolist()
+    assert at == ["09:30", "10:00"]  # London is UTC+0 in winter
+    code, out, err = _run("complaints", "transition", "L1", "assigned", "--db", str(db),
+                          "--target", "anagrafe", "--at", "2024-02-02 11:00")  # fmt: skip
+    assert code == 0, err
+    with ComplaintRegister(db, readonly=True) as reg:
+        assert reg.history("L1")[-1].at == dt.datetime(2024, 2, 2, 11, tzinfo=dt.UTC)
+    code, out, _ = _run("complaints", "show", "L1", "--db", str(db))
+    assert "received 2024-02-02T09:30:00+00:00" in out
+    assert "2024-02-02T11:00:00+00:00" in out

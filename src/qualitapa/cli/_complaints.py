@@ -249,8 +249,8 @@ def import_command(
     "--at",
     "at",
     default=None,
-    help="When (ISO 8601, e.g. 2024-03-31T09:30; without offset: office time; default: now). "
-    "Not in the future.",
+    help="When (ISO 8601, e.g. 2024-03-31T09:30; without offset: office time of the "
+    "complaint's organization; default: now). Not in the future.",
 )
 def transition_command(
     complaint_id: str,
@@ -261,15 +261,25 @@ def transition_command(
     actor: str | None,
     at: str | None,
 ) -> None:
-    """Move complaint COMPLAINT_ID to STATUS (one appended event)."""
+    """Move complaint COMPLAINT_ID to STATUS (one appended event).
+
+    --at without an offset is office time of the complaint's organization
+    (its time zone in the catalog, else Europe/Rome).
+    """
+    from qualitapa.complaints import instant
+
     with _register(db) as reg:
+        when: Any = at
+        if at is not None and complaint_id in reg:
+            zone = _office_zone(get_catalog(), reg.get(complaint_id).organization)
+            when = instant(at, str(zone.key), what="--at")
         ev = reg.transition(
             complaint_id,
             status,
             actor=actor or _user(),
             note=note,
             target=target,
-            at=at,
+            at=when,
         )
     echo(f"{complaint_id}: {ev.from_status} -> {ev.to_status} (event {ev.seq})")
 

@@ -98,7 +98,7 @@ def prepare_history(
     all_ids: np.ndarray,
     *,
     source: str | None = None,
-    tz: str,
+    tz: str | pd.Series,
     actor: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Validate an events table against the prepared complaints.
@@ -118,7 +118,8 @@ def prepare_history(
     source
         The events file name, for errors.
     tz
-        Office timezone for times without an offset.
+        Office time zone for times without an offset: one, or one per
+        event row (its complaint's organization's).
     actor
         The actor recorded when an event has none.
 
@@ -167,7 +168,7 @@ def _read_events(
     all_ids: np.ndarray,
     flags: _Problems,
     *,
-    tz: str,
+    tz: str | pd.Series,
     actor: str,
 ) -> _Events:
     """Parse and check each event on its own."""
@@ -186,7 +187,9 @@ def _read_events(
     )  # fmt: skip
 
 
-def _check_times(events: pd.DataFrame, tz: str, flags: _Problems) -> tuple[pd.Series, np.ndarray]:
+def _check_times(
+    events: pd.DataFrame, tz: str | pd.Series, flags: _Problems
+) -> tuple[pd.Series, np.ndarray]:
     """The raw ``at`` column and its UTC microseconds (-1 where unreadable)."""
     raw_at = events["at"].reset_index(drop=True)
     utc, bad_at, gap, fold = parse_office_times(raw_at, tz)

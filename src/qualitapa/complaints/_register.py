@@ -60,7 +60,7 @@ from qualitapa.complaints._importing import (
     import_events,
     prepare_import,
 )
-from qualitapa.complaints._instants import FUTURE_TOLERANCE, future_limit_us, instant
+from qualitapa.complaints._instants import FUTURE_TOLERANCE, future_limit_us, instant, zones_of
 from qualitapa.complaints._lifecycle import ACTIONS, check_transition
 from qualitapa.complaints._models import Channel, Complaint, Contact, Event, Kind, Status
 from qualitapa.complaints._open311 import from_open311
@@ -566,7 +566,12 @@ service 'registry' that apply: 'registry.waiting'
         if events is not None:
             all_ids = _text(frame, "id", strip=False).to_numpy(dtype=object)
             history, ev_problems, keep = prepare_history(
-                events, good, all_ids, source=events_source, tz=self.tz, actor=actor
+                events,
+                good,
+                all_ids,
+                source=events_source,
+                tz=self._event_zones(events, good, time_zones or catalog),
+                actor=actor,
             )
             good = good[keep].reset_index(drop=True)
             problems = pd.concat([problems, ev_problems], ignore_index=True)
@@ -592,6 +597,17 @@ service 'registry' that apply: 'registry.waiting'
                     zip(*(sub[c].to_numpy(dtype=object).tolist() for c in sub), strict=True),
                 )
         return ImportReport(len(good), n_events, _sorted(problems), source, events_source)
+
+    def _event_zones(
+        self, events: pd.DataFrame, good: pd.DataFrame, catalog: Catalog | None
+    ) -> str | pd.Series:
+        """The office time zone of each event row: its complaint's organization's."""
+        if catalog is None or "complaint_id" not in events.columns:
+            return self.tz
+        org_of = pd.Series(good["organization"].to_numpy(), index=good["id"].to_numpy())
+        org_of = org_of[~org_of.index.duplicated()]
+        orgs = _text(events, "complaint_id", strip=False).map(org_of)
+        return zones_of(orgs, len(events), catalog, self.tz)
 
     @sqlite_errors
     def import_csv(
