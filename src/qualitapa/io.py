@@ -1,7 +1,12 @@
 """Reading and writing tables safely.
 
-* :func:`read_table` reads CSV (or Excel with the ``excel`` extra) and turns
-  parse failures into a :class:`~qualitapa.errors.DataError` naming the file.
+* :func:`read_table` reads CSV and TSV (delimiter sniffed, UTF-8 or
+  Windows-1252), Excel (``excel`` extra), JSON and NDJSON records, Parquet
+  (``parquet`` extra), from a file or standard input (``"-"``), with the
+  reading options the command line has (``delimiter``, ``encoding``,
+  ``numbers`` or ``decimal``/``thousands``, ``date_format``, ``sheet``,
+  ``format``), and turns parse failures into a
+  :class:`~qualitapa.errors.DataError` naming the file.
   Numbers written as text follow a declared convention (``numbers="it"`` for
   ``1.234,5``, ``"en"`` for ``1,234.5``) and are never guessed: without one,
   ``112.500`` (112500 or 112.5?) is an error naming its row and column.
