@@ -185,19 +185,28 @@ def _as_days(values: Any) -> np.ndarray:
     raise DataError(f"expected dates, got values of type {arr.dtype}")
 
 
-def to_local_dates(values: pd.Series | pd.DatetimeIndex, tz: str = DEFAULT_TZ) -> np.ndarray:
+def to_local_dates(
+    values: pd.Series | pd.DatetimeIndex, tz: str | pd.Series = DEFAULT_TZ
+) -> np.ndarray:
     """Office dates (``datetime64[D]``) of instants, in timezone ``tz``.
 
-    Timezone-aware values are converted to ``tz``; naive values are taken
-    as already local. Missing values become ``NaT``.
+    Timezone-aware values are converted to ``tz`` (one zone, or one per
+    row: each complaint's organization's); naive values are taken as
+    already local. Missing values become ``NaT``.
 
     Examples
     --------
     >>> s = pd.Series(pd.to_datetime(["2024-01-30T23:30:00Z"]))
     >>> to_local_dates(s)   # 00:30 on the 31st in Rome
     array(['2024-01-31'], dtype='datetime64[D]')
+    >>> to_local_dates(s, pd.Series(["Europe/London"]))
+    array(['2024-01-30'], dtype='datetime64[D]')
     """
     idx = pd.DatetimeIndex(values)
-    if idx.tz is not None:
-        idx = idx.tz_convert(tz).tz_localize(None)
-    return idx.to_numpy().astype("datetime64[D]")
+    if idx.tz is None:
+        return idx.to_numpy().astype("datetime64[D]")
+    if not isinstance(tz, str):
+        from qualitapa.complaints._instants import local_days
+
+        return local_days(pd.Series(idx), tz)
+    return idx.tz_convert(tz).tz_localize(None).to_numpy().astype("datetime64[D]")
