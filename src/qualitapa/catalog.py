@@ -52,6 +52,7 @@ from qualitapa.errors import (
     UnknownItemError,
     UnknownValueError,
 )
+from qualitapa.i18n import N_, Translator, translatable
 from qualitapa.models import Dataset, Organization, PeerGroup, Service
 from qualitapa.plugins import (
     DATA_DIRS_ATTRIBUTE,
@@ -120,6 +121,13 @@ class Kind:
             raise ImportError(f"{self.name}: {self.model!r} does not name a class")
         return cls
 
+
+#: How an organization was recognised (the index's words) -> how a note says it.
+_FOUND_BY = {
+    "name": N_("dal nome"),
+    "ISTAT code": N_("dal codice ISTAT"),
+    "code without its leading zeros": N_("dal codice senza gli zeri iniziali"),
+}
 
 #: The kinds of item, in the order the catalog builds them (services first:
 #: the others refer to them).
@@ -996,9 +1004,17 @@ class Catalog:
         if key in found.codes:
             code = found.codes[key]
             if key in found.notes:
+                how, label = found.notes[key], index.label(code)
                 warnings.warn(
-                    f"organization {key!r} read as {index.label(code)} (by its {found.notes[key]})",
-                    DataWarning,
+                    translatable(
+                        DataWarning,
+                        lambda t: t(
+                            "organizzazione {value} letta come {label} ({how})",
+                            value=repr(key),
+                            label=label,
+                            how=t(_FOUND_BY.get(how, how)),
+                        ),
+                    ),
                     stacklevel=2,
                 )
             return code
@@ -1076,19 +1092,22 @@ class Catalog:
         ):
             return data
         if found.notes:
-            shown = [
-                f"{k!r} -> {found.codes[k]} ({index.names[found.codes[k]]}, by {how})"
-                for k, how in list(found.notes.items())[:10]
-            ]
+            shown = list(found.notes.items())[:10]
             more = len(found.notes) - len(shown)
-            where = ", ".join(p for p in (source, f"column {column!r}") if p)
-            warnings.warn(
-                f"{where}: organizations read as the catalog's codes: "
-                + ", ".join(shown)
-                + (f" and {more} more" if more > 0 else ""),
-                DataWarning,
-                stacklevel=2,
-            )
+
+            def note(t: Translator) -> str:
+                where = ", ".join(p for p in (source, t("colonna {column}",
+                                                        column=repr(column))) if p)  # fmt: skip
+                read = ", ".join(
+                    f"{k!r} -> {found.codes[k]} ({index.names[found.codes[k]]}, "
+                    f"{t(_FOUND_BY.get(how, how))})"
+                    for k, how in shown
+                )
+                text = t("{where}: organizzazioni lette come codici del catalogo: {read}",
+                         where=where, read=read)  # fmt: skip
+                return text + (t(" e altre {n}", n=more) if more > 0 else "")
+
+            warnings.warn(translatable(DataWarning, note), stacklevel=2)
         out = data.copy()
         resolved = pd.Series(mapped[codes], index=data.index, dtype=object)
         resolved = resolved.where(codes >= 0, np.nan)

@@ -20,11 +20,13 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from qualitapa.i18n import Translator
 
 __all__ = [
     "DataError",
@@ -290,7 +292,14 @@ class TransitionError(QualitapaError, ValueError):
 
 
 class QualitapaWarning(UserWarning):
-    """Base class of the warnings qualitapa gives."""
+    """Base class of the warnings qualitapa gives.
+
+    Its text is English. One made by :func:`qualitapa.i18n.translatable`
+    also has ``render``: ``render(translator)`` writes it in the
+    translator's language (the command line shows notes so).
+    """
+
+    render: Callable[[Translator], str] | None = None
 
 
 class DataWarning(QualitapaWarning):

@@ -68,7 +68,8 @@ def _compute(data: Path, *args: str, width: int | None = None, code: int = 0):
 def test_machine_files_read_back_with_read_table(data, tmp_path, suffix):
     target = tmp_path / f"out{suffix}"
     result = _compute(data, "--lang", "de", "-o", str(target))
-    assert "wrote" in result.stderr
+    assert "Zeilen in" in result.stderr
+    assert "geschrieben" in result.stderr
     back = read_table(target, dtype={"organization": str, "period": str})
     assert {"organization", "organization_name", "indicator", "indicator_label", "value"} <= set(
         back.columns

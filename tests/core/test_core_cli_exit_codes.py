@@ -162,7 +162,7 @@ def test_survey_score_with_no_clean_response(hopeless_responses):
     code, out, err = run("survey", "score", "registry.counter", hopeless_responses)
     assert code == 1
     assert out == ""
-    assert "no clean responses" in err
+    assert "no responses to analyse: validation refused all 2 row(s)" in err
     assert "survey validate" in err
 
 
@@ -245,8 +245,7 @@ def test_standards_check_that_matches_no_standard(tmp_path):
 def test_standards_for_an_organization_given_by_name():
     code, out, err = run("standards", "list", "--organization", "Trento", "--format", "csv")
     assert code == 0, err
-    assert "Note:" in err
-    assert "022205" in err
+    assert err.startswith("Nota: organizzazione 'Trento' letta come Trento (022205) (dal nome)")
     assert "libraries.std.opening_hours" in out
 
 

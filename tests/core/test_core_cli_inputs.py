@@ -162,8 +162,8 @@ def test_city_names_are_read_as_their_codes_with_a_note(tmp_path):
     assert set(got) == set(LOANS_2024)
     for org, loans in LOANS_2024.items():
         assert got[org] == pytest.approx(loans / POPULATION[org])
-    assert "Note:" in err
-    assert "'Trento' -> 022205" in err
+    assert "Nota:" in err  # in the language of the command (Italian by default)
+    assert "'Trento' -> 022205 (Trento, dal nome)" in err
 
 
 def test_codes_excel_stored_as_numbers_are_read_as_codes(tmp_path):

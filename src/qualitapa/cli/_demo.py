@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from qualitapa.cli._context import verbosity
 from qualitapa.cli._main import cli, echo, get_catalog
 from qualitapa.cli._options import lang_option
 
@@ -86,35 +87,35 @@ def demo_command(
     only (refusing files changed since, unless --force). It never deletes a
     file it did not write, such as your own complaints.db.
     """
+    from qualitapa.cli._progress import StepProgress
     from qualitapa.demo import run_demo
     from qualitapa.i18n import translator
 
-    start = time.perf_counter()
-
-    def progress(message: str) -> None:
-        echo(f"{message} ({time.perf_counter() - start:.1f} s)", err=True)
-
     catalog = get_catalog()
-    result = run_demo(
-        out,
-        catalog=catalog,
-        scale=scale,
-        profile=profile,
-        organization=None if organization is None else catalog.resolve_organization(organization),
-        peer_group=peer_group,
-        lang=lang,
-        uncertainty_runs=runs,
-        seed=seed,
-        progress=progress,
-        force=force,
-    )
+    if organization is not None:  # its note before the bar
+        organization = catalog.resolve_organization(organization)
+    with StepProgress(lang, verbosity=verbosity()) as progress:
+        result = run_demo(
+            out,
+            catalog=catalog,
+            scale=scale,
+            profile=profile,
+            organization=organization,
+            peer_group=peer_group,
+            lang=lang,
+            uncertainty_runs=runs,
+            seed=seed,
+            progress=progress,
+            force=force,
+        )
     t = translator(lang)
     echo(
         t(
             "scritti {n} file in {out} in {seconds} s; iniziare da {summary}",
             n=len(result.files),
             out=result.out,
-            seconds=t.number(time.perf_counter() - start, digits=1),
+            seconds=t.number(time.perf_counter() - progress.start, digits=1),
             summary=result.out / "summary.md",
-        )
+        ),
+        err=True,
     )

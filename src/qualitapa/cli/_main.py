@@ -16,6 +16,12 @@ Exit codes: 0 done; 1 the input (files, definitions, option values naming
 unknown items) has a problem, said on stderr, or the command had nothing to
 produce from it; 2 the command line itself is wrong (click's usage errors).
 
+Data go to stdout, messages to stderr. The root options apply to every
+command (:mod:`qualitapa.cli._context`): ``--quiet`` keeps stderr to errors
+and broken-plugin warnings, ``--verbose`` says more (each sub-step of long
+work), ``--lang`` (or ``QUALITAPA_LANG``) is the language of the messages
+and the default of every command's ``--lang``.
+
 Commands that read data files take
 :func:`~qualitapa.cli._options.input_options` (``--numbers``, ``--delimiter``,
 ``--encoding``, ``--date-format``...) and read with
@@ -37,9 +43,11 @@ import pandas as pd
 
 from qualitapa.__about__ import __version__
 from qualitapa._reading import STDIN
-from qualitapa.cli._options import READ_OPTIONS
+from qualitapa.cli._context import LANG_ENV, LANGUAGE, VERBOSITY, language, verbosity
+from qualitapa.cli._options import READ_OPTIONS, LanguageType
 from qualitapa.cli._terminal import printable, terminal_guard
 from qualitapa.errors import DataError, PluginWarning, QualitapaError, QualitapaWarning
+from qualitapa.i18n import translator
 from qualitapa.io import read_table
 
 if TYPE_CHECKING:
@@ -56,8 +64,30 @@ def echo(message: Any = "", *, err: bool = False, nl: bool = True) -> None:
 
     Use it (not ``click.echo``) for every message, note and error: a
     complaint text, a label or a file name may hold terminal escapes.
+    A message on stderr (``err=True``) is not printed with ``--quiet``.
     """
+    if err and verbosity() < 0:
+        return
     click.echo(printable(str(message)), err=err, nl=nl)
+
+
+def _say(message: str) -> None:
+    """Print an error or a warning on stderr, also with ``--quiet``."""
+    click.echo(printable(message), err=True)
+
+
+def note_line(message: Warning | str, lang: str) -> str:
+    """The line of a note: ``Nota: ...`` in ``lang`` when the warning can be translated.
+
+    A :class:`~qualitapa.errors.QualitapaWarning` made by
+    :func:`qualitapa.i18n.translatable` is written in the language; any
+    other warning as ``Note: ...`` in English.
+    """
+    render = getattr(message, "render", None)
+    if render is None:
+        return f"Note: {message}"
+    t = translator(lang)
+    return str(t("Nota: {note}", note=render(t)))
 
 
 @contextmanager
@@ -79,9 +109,9 @@ def _notes() -> Iterator[None]:
             if issubclass(category, PluginWarning):
                 if str(message) not in warned:  # once per process, however often built
                     warned.add(str(message))
-                    echo(f"Warning: {message}", err=True)
+                    _say(f"Warning: {message}")
             elif issubclass(category, QualitapaWarning):
-                echo(f"Note: {message}", err=True)
+                echo(note_line(message, language()), err=True)
             else:
                 shown(message, category, filename, lineno, file, line)
 
@@ -109,27 +139,55 @@ class _Group(click.Group):
                 raise
             cases = getattr(exc, "failure_cases", None)
             if isinstance(cases, pd.DataFrame) and len(cases) and hasattr(exc, "summary"):
-                echo(f"Error: {exc.summary} ({len(cases)} problem(s):)", err=True)
+                _say(f"Error: {exc.summary} ({len(cases)} problem(s):)")
             else:
-                echo(f"Error: {exc}", err=True)
+                _say(f"Error: {exc}")
             if isinstance(cases, pd.DataFrame) and len(cases):
-                echo(_table_text(cases.head(MAX_FAILURE_ROWS)), err=True, nl=False)
+                _say(_table_text(cases.head(MAX_FAILURE_ROWS)).rstrip("\n"))
                 if len(cases) > MAX_FAILURE_ROWS:
-                    echo(f"... and {len(cases) - MAX_FAILURE_ROWS} more problem(s)", err=True)
+                    _say(f"... and {len(cases) - MAX_FAILURE_ROWS} more problem(s)")
             ctx.exit(EXIT_ERROR)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="qualitapa")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Print no notes, confirmations or progress on stderr: only errors and warnings.",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Say more on stderr: each sub-step of long work (the demo's report sections).",
+)
+@click.option(
+    "--lang",
+    type=LanguageType(),
+    default=None,
+    envvar=LANG_ENV,
+    help=f"Language of messages, and default of every command's --lang: it, en, de or "
+    f"another code (also ${LANG_ENV}; default it).",
+)
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, quiet: bool, verbose: bool, lang: str | None, debug: bool) -> None:
     """qualitapa: quality and benchmarking of municipal services.
 
     Indicators, citizen-satisfaction surveys, complaints, service charters
     and CAF self-assessment, with definitions contributed by plugins.
+
+    Data go to stdout, messages to stderr. Exit status: 0 done, 1 a problem
+    with the input (said in one line), 2 a wrong command line.
     """
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose exclude each other")
     ctx.ensure_object(dict)
+    ctx.meta[VERBOSITY] = -1 if quiet else int(verbose)
+    if lang is not None:
+        ctx.meta[LANGUAGE] = lang
 
 
 def get_catalog() -> Catalog:
@@ -248,7 +306,8 @@ def emit_text(text: str, output: Path | None, *, data: bool = True) -> None:
         click.echo(text, nl=False, color=True if data else None)
     else:
         output.write_text(text, encoding="utf-8", newline="")  # the text says its line ends
-        echo(f"wrote {output}", err=True)
+        t = translator(language())
+        echo(t("scritto {file}", file=output), err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:

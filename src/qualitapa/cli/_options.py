@@ -279,13 +279,24 @@ class LanguageType(click.ParamType):
         return "[" + "|".join(LANGUAGES) + "|...]"
 
 
-#: ``--lang it|en|de|...`` (default ``it``): the language of labels and messages.
+def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """The command's ``--lang``, else the root's (``qualitapa --lang``, ``QUALITAPA_LANG``)."""
+    from qualitapa.cli._context import LANGUAGE, language
+
+    chosen = value if value is not None else language()
+    ctx.meta[LANGUAGE] = chosen  # the command's messages speak it too
+    return chosen
+
+
+#: ``--lang it|en|de|...``: the language of labels and messages (default: the
+#: root's ``qualitapa --lang``, else ``QUALITAPA_LANG``, else ``it``).
 lang_option = click.option(
     "--lang",
     type=LanguageType(),
-    default="it",
-    show_default=True,
-    help="Language of the output: it, en, de or another code (falls back to Italian).",
+    default=None,
+    callback=_language,
+    help="Language of the output: it, en, de or another code (falls back to Italian). "
+    "Default: qualitapa --lang, else $QUALITAPA_LANG, else it.",
 )
 
 

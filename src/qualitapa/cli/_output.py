@@ -460,7 +460,15 @@ def _no_rows(lang: str, title: str | None) -> str:
 
 
 def _wrote(frame: pd.DataFrame, output: Path) -> None:
-    click.echo(printable(f"wrote {len(frame)} row(s) to {output}"), err=True)
+    """Say on stderr (not with ``--quiet``) how many rows went to ``output``, in the language."""
+    from qualitapa.cli._context import language, verbosity
+
+    if verbosity() < 0:
+        return
+    t = translator(language())
+    said = t.plural("scritta {n} riga in {file}", "scritte {n} righe in {file}", len(frame),
+                    file=output)  # fmt: skip
+    click.echo(printable(str(said)), err=True)
 
 
 def _catalog_for(frame: pd.DataFrame) -> object:

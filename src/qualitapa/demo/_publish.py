@@ -32,9 +32,18 @@ _SERVICE_TABLES = (
 
 
 def publish(state: DemoState) -> None:
-    """Write the reports, the open-data package and the Excel workbook."""
-    reports(state)
+    """Write the reports, the open-data package and the Excel workbook.
+
+    Each report, the package and the workbook is a sub-step of the progress
+    (:meth:`DemoState.advance`); a report's sections say where it is.
+    """
+    t = translator(state.options.lang)
+    services = report_services(state)
+    total = len(services) + 2
+    reports(state, services, total=total)
+    state.advance(len(services), total, t("pacchetto di dati aperti"))
     open_data(state)
+    state.advance(len(services) + 1, total, t("cartella di lavoro Excel"))
     excel(state)
 
 
@@ -68,17 +77,37 @@ def _report_options(state: DemoState, service: str) -> dict[str, Any]:
     return kwargs
 
 
-def reports(state: DemoState) -> None:
-    """One HTML report per top-level service with indicators."""
+def report_services(state: DemoState) -> list[str]:
+    """The services that get a report: the top-level ones with indicators."""
+    catalog = state.catalog
+    return [
+        service
+        for service, definition in catalog.services.items()
+        if definition.parent is None and catalog.indicators.by_service(service)
+    ]
+
+
+def reports(state: DemoState, services: list[str] | None = None, *, total: int = 0) -> None:
+    """One HTML report per service of ``services`` (default :func:`report_services`).
+
+    Report ``k`` is sub-step ``k`` of ``total`` (default: as many as reports).
+    """
     from qualitapa import reporting as rp
 
-    catalog = state.catalog
-    for service, definition in catalog.services.items():
-        if definition.parent is not None or not catalog.indicators.by_service(service):
-            continue
+    services = report_services(state) if services is None else services
+    total = total or len(services)
+    t = translator(state.options.lang)
+    for done, service in enumerate(services):
         name = f"report-{service}-{state.period}.html"
+        label = state.catalog.services[service].label.get(state.options.lang)
+
+        def section(title: str, done: int = done, label: str = label) -> None:
+            state.advance(done, total, t("rapporto {service}: {section}", service=label,
+                                         section=title))  # fmt: skip
+
+        state.advance(done, total, t("rapporto {service}", service=label))
         inputs = rp.ReportInputs(**_report_options(state, service))
-        rp.write_report(state.result.out / name, inputs)
+        rp.write_report(state.result.out / name, inputs, progress=section)
         state.result.files.append(name)
 
 

@@ -39,6 +39,7 @@ from qualitapa.demo._state import (
     DemoResult,
     DemoState,
     Progress,
+    ProgressEvent,
     Scale,
     datasets,
     load,
@@ -127,7 +128,11 @@ def run_demo(
     seed
         Seed for every random step.
     progress
-        Called with a message before each step (the CLI shows them).
+        Called with a :class:`~qualitapa.demo.ProgressEvent` before each step
+        and before each sub-step of the last one (each service's report,
+        section by section, the open-data package, the Excel workbook);
+        ``str(event)`` is a line for people. The CLI draws a progress bar
+        with an estimate of the time left.
     national_size
         Number of synthetic municipalities at national scale (default: as
         many as Italy has, 7,896).
@@ -188,7 +193,7 @@ def run_demo(
     folder.prepare()
     with folder.staging() as stage:
         state = DemoState(catalog=catalog, options=options, result=DemoResult(out=stage))
-        run_pipeline(state, load(sets), progress or (lambda message: None))
+        run_pipeline(state, load(sets), progress or (lambda event: None))
         folder.commit(stage)
     state.result.out = folder.out
     return state.result
@@ -197,16 +202,19 @@ def run_demo(
 def run_pipeline(state: DemoState, raw: pd.DataFrame, say: Progress) -> None:
     """Every step of :data:`PIPELINE` for the state's scale on ``raw``, then ``summary.md``."""
     options = state.options
+    state.progress = say
     t = translator(options.lang)
+    steps = [s for s in PIPELINE if options.scale in s.scales]
     if options.scale == "national":
-        say(t("generazione di un insieme nazionale sintetico di comuni"))
+        making = t("generazione di un insieme nazionale sintetico di comuni")
+        say(ProgressEvent(0, len(steps), making))
         municipalities, raw = national_raw(raw, state.catalog, options.national_size, options.seed)
         state.names = dict(zip(municipalities["organization"], municipalities["name"], strict=True))
         state.catalog = national_catalog(state.catalog, municipalities)
     state.raw = raw
-    steps = [s for s in PIPELINE if options.scale in s.scales]
     for n, step in enumerate(steps, start=1):
-        say(f"[{n}/{len(steps)}] {t(step.label)}")
+        state.step = ProgressEvent(n, len(steps), t(step.label))
+        say(state.step)
         step.run(state)
     (state.result.out / "summary.md").write_text(summary(state), encoding="utf-8")
     state.result.files.append("summary.md")

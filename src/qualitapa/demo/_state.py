@@ -23,7 +23,51 @@ if TYPE_CHECKING:
 Scale = Literal["cities", "national"]
 SCALES: tuple[Scale, ...] = ("cities", "national")
 
-Progress = Callable[[str], None]
+
+@attrs.frozen
+class ProgressEvent:
+    """Where a demo run is: its step and, within a long step, the sub-step.
+
+    :func:`~qualitapa.demo.run_demo` calls its ``progress`` callback with one
+    before each step (``done == 0``) and before each sub-step of a step that
+    has them (the reports, the open-data package and the Excel workbook of
+    the last step: ``done`` of ``total`` finished, ``detail`` running now).
+    ``str(event)`` is a line for people: ``[9/9] label: detail (2/7)``.
+
+    Attributes
+    ----------
+    step, steps
+        The step (1-based; 0 for a note before the numbered steps) and how many.
+    label
+        What the step does, in the demo's language.
+    done, total
+        Sub-steps finished and how many the step has (0: it has none).
+    detail
+        The sub-step running now, in the demo's language (None: the step starts).
+
+    Examples
+    --------
+    >>> str(ProgressEvent(9, 9, "rapporti", done=2, total=7, detail="biblioteche"))
+    '[9/9] rapporti: biblioteche (2/7)'
+    """
+
+    step: int
+    steps: int
+    label: str
+    done: int = 0
+    total: int = 0
+    detail: str | None = None
+
+    def __str__(self) -> str:
+        head = f"[{self.step}/{self.steps}] {self.label}" if self.step else self.label
+        if self.detail is None:
+            return head
+        return f"{head}: {self.detail} ({self.done}/{self.total})"
+
+
+#: A demo's progress callback (:func:`~qualitapa.demo.run_demo`'s ``progress``):
+#: called with a :class:`ProgressEvent` (``str()`` of it is a line for people).
+Progress = Callable[[ProgressEvent], object]
 
 
 @attrs.define
@@ -99,6 +143,10 @@ class DemoState:
         Complaint cases of the register (None before the complaints step).
     caf
         Consolidated CAF scores (None without CAF data).
+    progress
+        The run's progress callback (see :class:`ProgressEvent`).
+    step
+        The step running now (None before the first).
     """
 
     catalog: Catalog
@@ -115,6 +163,14 @@ class DemoState:
     surveys: dict[str, dict[str, pd.DataFrame]] = attrs.field(factory=dict)
     cases: pd.DataFrame | None = None
     caf: pd.DataFrame | None = None
+    progress: Progress = attrs.field(default=lambda event: None, repr=False)
+    step: ProgressEvent | None = None
+
+    def advance(self, done: int, total: int, detail: str) -> None:
+        """Say that the running step has finished ``done`` of its ``total`` sub-steps
+        and runs ``detail`` now."""
+        if self.step is not None:
+            self.progress(attrs.evolve(self.step, done=done, total=total, detail=detail))
 
     @property
     def organization_names(self) -> dict[str, str]:

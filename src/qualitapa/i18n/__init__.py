@@ -30,6 +30,7 @@ from qualitapa._languages import (
     set_fallbacks,
 )
 from qualitapa.i18n._catalogs import DOMAIN, catalog_languages
+from qualitapa.i18n._notes import translatable
 from qualitapa.i18n._templates import template_environment
 from qualitapa.i18n._translator import (
     LOCALES,
@@ -61,6 +62,7 @@ __all__ = [
     "locale_for",
     "set_fallbacks",
     "template_environment",
+    "translatable",
     "translator",
     "unit",
 ]

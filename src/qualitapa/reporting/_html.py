@@ -147,7 +147,14 @@ def _render_section(ctx: ReportContext, section: ReportSection) -> dict[str, Any
     return {"id": section.id, "title": title, "html": Markup(html)}
 
 
-def render_report(inputs: ReportInputs) -> str:
+def _section_title(ctx: ReportContext, section: ReportSection) -> str:
+    """The title of ``section`` in the report's language."""
+    if section in BUILTIN_SECTIONS:
+        return str(ctx.t(section.title.it))
+    return str(ctx.t.text(section.title))
+
+
+def render_report(inputs: ReportInputs, *, progress: Callable[[str], object] | None = None) -> str:
     """Render the benchmark report of a service and period as one self-contained HTML page.
 
     Each section appears when its table is given (see
@@ -160,6 +167,9 @@ def render_report(inputs: ReportInputs) -> str:
     ----------
     inputs
         The tables and options of the report.
+    progress
+        Called with each section's title (in the report's language) before
+        the section is built: a long report can show where it is.
 
     Returns
     -------
@@ -185,11 +195,12 @@ def render_report(inputs: ReportInputs) -> str:
     (True, True, False)
     """
     ctx = _context(inputs)
-    sections = [
-        rendered
-        for section in report_sections(inputs.catalog)
-        if (rendered := _render_section(ctx, section)) is not None
-    ]
+    sections = []
+    for section in report_sections(inputs.catalog):
+        if progress is not None:
+            progress(_section_title(ctx, section))
+        if (rendered := _render_section(ctx, section)) is not None:
+            sections.append(rendered)
     if not sections:
         service = inputs.service
         raise DataError(
@@ -219,8 +230,12 @@ def _page(ctx: ReportContext, sections: list[dict[str, Any]]) -> str:
     )  # fmt: skip
 
 
-def write_report(path: str | Path, inputs: ReportInputs) -> Path:
+def write_report(
+    path: str | Path, inputs: ReportInputs, *, progress: Callable[[str], object] | None = None
+) -> Path:
     """Render the report with :func:`render_report` and write it to ``path`` (UTF-8).
+
+    ``progress`` is called with each section's title (see :func:`render_report`).
 
     Returns
     -------
@@ -238,5 +253,5 @@ def write_report(path: str | Path, inputs: ReportInputs) -> Path:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_report(inputs), encoding="utf-8")
+    target.write_text(render_report(inputs, progress=progress), encoding="utf-8")
     return target

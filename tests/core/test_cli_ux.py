@@ -1,0 +1,174 @@
+"""The command line as people meet it (issue 17): ``python -m qualitapa``, the root
+options ``--quiet``, ``--verbose`` and ``--lang`` (``QUALITAPA_LANG``), messages on
+stderr and data on stdout, notes in the language, progress without a terminal."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from qualitapa.cli import cli
+from qualitapa.cli._progress import StepProgress, left
+from qualitapa.demo import ProgressEvent
+from qualitapa.testing import isolated_plugins
+
+PLUGINS = ["libraries", "registry", "qclub"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    with isolated_plugins(PLUGINS):
+        result = CliRunner().invoke(cli, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_python_dash_m_runs_the_command_line():
+    command = [sys.executable, "-m", "qualitapa", "--version"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("qualitapa, version ")
+    usage = subprocess.run(
+        [sys.executable, "-m", "qualitapa", "no-such-command"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert usage.returncode == 2
+    assert "Usage: qualitapa" in usage.stderr  # named as the console script, not __main__.py
+
+
+# -- the language of messages -----------------------------------------------------
+
+LIST = ("standards", "list", "--organization", "Trento", "--format", "csv")
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "note"),
+    [
+        ((), None, "Nota: organizzazione 'Trento' letta come Trento (022205) (dal nome)"),
+        (("--lang", "en"), None, "Note: organization 'Trento' read as Trento (022205) (by name)"),
+        ((), {"QUALITAPA_LANG": "de"}, "Hinweis: Organisation 'Trento' gelesen als Trento"),
+        # the option beats the environment
+        (("--lang", "it"), {"QUALITAPA_LANG": "de"}, "Nota: organizzazione 'Trento'"),
+    ],
+)
+def test_notes_are_in_the_language_of_the_root_option_or_environment(args, env, note):
+    code, out, err = run(*args, *LIST, env=env)
+    assert code == 0, err
+    assert err.startswith(note), err
+    assert "libraries.std.opening_hours" in out  # the data on stdout, the note not
+
+
+def test_a_command_lang_overrides_the_root_one_for_labels_and_messages(tmp_path):
+    target = tmp_path / "indicators.csv"
+    args = ("indicators", "list", "--service", "libraries", "-o", str(target))
+    code, _, err = run("--lang", "de", *args, "--lang", "en")
+    assert code == 0, err
+    assert err.startswith("wrote ")
+    assert f"rows to {target}" in err
+    code, _, err = run("--lang", "de", *args)
+    assert code == 0, err
+    assert "Zeilen in" in err
+    assert "geschrieben" in err
+
+
+def test_the_root_lang_is_every_command_default(tmp_path):
+    code, out, err = run("--lang", "de", "indicators", "list", "--service", "libraries")
+    assert code == 0, err
+    assert "Ausleihen" in out or "Bibliothek" in out, out  # labels in German
+
+
+def test_a_malformed_language_is_a_usage_error():
+    code, _, err = run("--lang", "deutsch!", "indicators", "list")
+    assert code == 2
+    assert "--lang" in err
+    code, _, err = run("indicators", "list", env={"QUALITAPA_LANG": "deutsch!"})
+    assert code == 2, err
+
+
+# -- quiet and verbose ------------------------------------------------------------
+
+
+def test_quiet_keeps_stderr_to_errors(tmp_path):
+    target = tmp_path / "standards.csv"
+    code, out, err = run("--quiet", *LIST[:-2], "-o", str(target))
+    assert code == 0
+    assert (out, err) == ("", "")
+    assert target.exists()
+    code, out, err = run("-q", "indicators", "list", "--service", "librarys")
+    assert code == 1
+    assert err.startswith("Error: unknown service 'librarys'")
+
+
+def test_quiet_and_verbose_exclude_each_other():
+    code, _, err = run("--quiet", "--verbose", "indicators", "list")
+    assert code == 2
+    assert "--quiet and --verbose exclude each other" in err
+
+
+def test_no_style_of_our_own_reaches_a_pipe():
+    code, out, err = run("indicators", "list", "--service", "libraries")
+    assert code == 0, err
+    assert "\x1b" not in out + err
+
+
+# -- progress -----------------------------------------------------------------------
+
+
+def test_the_time_left_goes_at_the_pace_of_the_sub_steps_done():
+    assert left(30.0, 2, 7) == pytest.approx(75.0)
+    assert left(30.0, 0, 7) is None  # nothing done: no estimate
+    assert left(30.0, 7, 7) is None
+
+
+def _events() -> list[ProgressEvent]:
+    step = ProgressEvent(2, 2, "rapporti")
+    return [
+        ProgressEvent(1, 2, "indicatori"),
+        step,
+        ProgressEvent(2, 2, "rapporti", 0, 3, "rapporto A"),
+        ProgressEvent(2, 2, "rapporti", 0, 3, "rapporto A: Sintesi"),
+        ProgressEvent(2, 2, "rapporti", 1, 3, "rapporto B"),
+        ProgressEvent(2, 2, "rapporti", 1, 3, "rapporto B: Sintesi"),
+        ProgressEvent(2, 2, "rapporti", 2, 3, "dati aperti"),
+    ]
+
+
+def _shown(monkeypatch, verbosity: int, lang: str = "it") -> list[str]:
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    with StepProgress(lang, verbosity=verbosity) as progress:  # not a terminal: lines
+        for event in _events():
+            progress(event)
+    return err.getvalue().splitlines()
+
+
+def test_progress_off_a_terminal_is_plain_lines_with_an_estimate(monkeypatch):
+    lines = _shown(monkeypatch, 0)
+    assert [line.split(" (")[0] for line in lines] == [
+        "[1/2] indicatori",
+        "[2/2] rapporti",
+        "[2/2] 0/3 rapporto A",
+        "[2/2] 1/3 rapporto B",
+        "[2/2] 2/3 dati aperti",
+    ]
+    assert "ancora circa" in lines[-1]  # an estimate once a sub-step is done
+    assert "ancora" not in lines[2]
+    assert all("\x1b" not in line for line in lines)
+
+
+def test_verbose_progress_shows_every_section_and_quiet_nothing(monkeypatch):
+    verbose = _shown(monkeypatch, 1, "en")
+    assert any(line.startswith("[2/2] 0/3 rapporto A: Sintesi") for line in verbose)
+    assert "about" in verbose[-1]
+    assert "left" in verbose[-1]
+    assert _shown(monkeypatch, -1) == []
+
+
+def test_progress_events_read_as_lines():
+    assert str(ProgressEvent(9, 9, "rapporti")) == "[9/9] rapporti"
+    assert str(ProgressEvent(9, 9, "rapporti", 2, 7, "Excel")) == "[9/9] rapporti: Excel (2/7)"
+    assert str(ProgressEvent(0, 9, "generazione")) == "generazione"
