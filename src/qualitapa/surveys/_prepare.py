@@ -80,8 +80,10 @@ def load_instrument(spec: str | Path, *, catalog: Catalog | None = None) -> Inst
 
     Examples
     --------
+    >>> import tempfile
     >>> from pathlib import Path
-    >>> _ = Path("defs.toml").write_text('''
+    >>> defs = Path(tempfile.mkdtemp()) / "defs.toml"
+    >>> _ = defs.write_text('''
     ... [[instruments]]
     ... id = "counter"
     ... label = { it = "Sportello" }
@@ -93,9 +95,9 @@ def load_instrument(spec: str | Path, *, catalog: Catalog | None = None) -> Inst
     ... label = { it = "Cortesia" }
     ... scale = "agree4"
     ... ''', encoding="utf-8")
-    >>> load_instrument("defs.toml").id
+    >>> load_instrument(defs).id
     'counter'
-    >>> load_instrument("defs.toml::counter").version
+    >>> load_instrument(f"{defs}::counter").version
     '2025'
     """
     from qualitapa.surveys._xlsform import read_xlsform
