@@ -853,21 +853,15 @@ class Catalog:
         sources: dict[str, str] = {}
         overridden: dict[str, str] = {}
         pending: list[tuple[str, str, object]] = []
-        derived = [
-            (plugin, obj)
-            for plugin, kinds in gathered.items()
-            for obj in kinds.get(kind.name, ())
-            if isinstance(obj, Derived)
-        ]
-        extensions = [
-            (plugin, obj)
-            for plugin, kinds in gathered.items()
-            for obj in kinds.get(kind.name, ())
-            if isinstance(obj, Extension)
-        ]
+        derived: list[tuple[str, Derived]] = []
+        extensions: list[tuple[str, Extension]] = []
         for plugin, kinds in gathered.items():
             for obj in kinds.get(kind.name, ()):
-                if isinstance(obj, Derived | Extension):
+                if isinstance(obj, Derived):
+                    derived.append((plugin, obj))
+                    continue
+                if isinstance(obj, Extension):
+                    extensions.append((plugin, obj))
                     continue
                 item = obj.item if isinstance(obj, Override) else obj
                 item_id = str(getattr(item, "id", ""))  # _call_hook checked it is a str
