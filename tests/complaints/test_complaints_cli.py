@@ -54,7 +54,7 @@ def test_office_year_through_the_cli(tmp_path: Path) -> None:
 
     code, out, _ = _run("complaints", "show", "2024/2", "--db", db)
     assert code == 0
-    assert "status registered" in out
+    assert "stato protocollato" in out  # in --lang (Italian by default), not the code
     assert "anna" not in out
     code, out, _ = _run("complaints", "show", "2024/1", "--db", db, "--contact")
     assert "anna@example.org" in out

@@ -5,6 +5,7 @@ stderr and data on stdout, notes in the language, progress without a terminal.""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 
@@ -172,3 +173,71 @@ def test_progress_events_read_as_lines():
     assert str(ProgressEvent(9, 9, "rapporti")) == "[9/9] rapporti"
     assert str(ProgressEvent(9, 9, "rapporti", 2, 7, "Excel")) == "[9/9] rapporti: Excel (2/7)"
     assert str(ProgressEvent(0, 9, "generazione")) == "generazione"
+
+
+# -- no English words in Italian or German output ------------------------------------
+
+COMPLAINTS = """id,kind,channel,service,received_at,status,answered_at,description
+2024/1,complaint,email,registry,2024-01-08T09:00:00+01:00,answered,2024-01-15T10:00:00+01:00,Coda
+"""
+
+
+@pytest.fixture
+def register(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(COMPLAINTS, encoding="utf-8")
+    db = tmp_path / "urp.db"
+    code, _, err = run("complaints", "import", str(source), "--db", str(db), "--create")
+    assert code == 0, err
+    return db
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines", "headers"),
+    [
+        ("it", ["reclamo tramite posta elettronica  servizio",
+                "ricevuto il 2024-01-08T09:00:00+01:00  stato risposto", "testo: Coda"],
+         ["Data e ora", "A stato"]),
+        ("de", ["Beschwerde über E-Mail  Dienst",
+                "eingegangen am 2024-01-08T09:00:00+01:00  Status beantwortet", "Text: Coda"],
+         ["Datum und Uhrzeit", "Neuer Status"]),
+        ("en", ["complaint via email  service", "received 2024-01-08T09:00:00+01:00  status "
+                "answered", "text: Coda"], ["Date and time", "To status"]),
+    ],
+)  # fmt: skip
+def test_complaints_show_speaks_the_language(register, lang, lines, headers):
+    code, out, err = run("--lang", lang, "complaints", "show", "2024/1", "--db", str(register))
+    assert code == 0, err
+    for line in lines:
+        assert line in out, out
+    for header in headers:
+        assert header in out, out
+    if lang != "en":
+        for english in ("received", "status", "via", "text:", "answered", "complaint"):
+            assert english not in out.replace("2024/1", ""), (english, out)
+
+
+DEA = "organization,staff,budget,loans\n022205,10,100,1000\n016024,12,90,900\n021008,8,120,1100\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "words"),
+    [
+        ("it", "DEA VRS orientata agli input", ["Variabile", "Ruolo", "risorsa (input)",
+                                                 "prodotto (output)", "Scarto residuo"]),
+        ("de", "DEA VRS inputorientiert", ["Variable", "Rolle", "Schlupf", "Beobachteter Wert"]),
+        ("en", "DEA VRS input-oriented", ["Variable", "Role", "Slack", "Observed value"]),
+    ],
+)  # fmt: skip
+def test_dea_table_speaks_the_language(tmp_path, lang, title, words):
+    data = tmp_path / "dea.csv"
+    data.write_text(DEA, encoding="utf-8")
+    code, out, err = run("dea", str(data), "--inputs", "staff,budget", "--outputs", "loans",
+                         "--rts", "vrs", "--show", "targets", "--lang", lang)  # fmt: skip
+    assert code == 0, err
+    assert out.startswith(title + "\n"), out
+    for word in words:
+        assert word in out, out
+    if lang != "en":
+        for english in ("variable", "role", "observed", "radial", "slack", "-oriented"):
+            assert not re.search(rf"\b{english}\b", out), (english, out)

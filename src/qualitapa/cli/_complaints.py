@@ -31,6 +31,7 @@ from qualitapa.cli._options import (
     target_option,
 )
 from qualitapa.errors import DataError
+from qualitapa.i18n import N_
 
 if TYPE_CHECKING:
     from qualitapa.complaints import ExportFormat
@@ -291,6 +292,49 @@ def _user() -> str:
         return "cli"
 
 
+#: Kinds of feedback, channels and statuses -> their word (Italian msgids), for people.
+_KINDS = {
+    "complaint": N_("reclamo"),
+    "fault_report": N_("segnalazione"),
+    "suggestion": N_("suggerimento"),
+    "praise": N_("encomio"),
+}
+_CHANNELS = {
+    "counter": N_("sportello"),
+    "phone": N_("telefono"),
+    "email": N_("posta elettronica"),
+    "pec": N_("PEC"),
+    "web": N_("sito web"),
+    "app": N_("app"),
+    "letter": N_("lettera"),
+    "social": N_("social network"),
+}
+_STATUSES = {
+    "received": N_("ricevuto"),
+    "registered": N_("protocollato"),
+    "assigned": N_("assegnato"),
+    "in_progress": N_("in lavorazione"),
+    "suspended": N_("sospeso"),
+    "answered": N_("risposto"),
+    "closed": N_("chiuso"),
+    "reopened": N_("riaperto"),
+    "forwarded": N_("inoltrato"),
+    "rejected": N_("respinto"),
+}
+
+#: Columns of a complaint's history -> their header for people (Italian msgids).
+_HISTORY_HEADERS = {
+    "seq": N_("N."),
+    "at": N_("Data e ora"),
+    "actor": N_("Operatore"),
+    "action": N_("Azione"),
+    "from": N_("Da stato"),
+    "to": N_("A stato"),
+    "target": N_("Destinatario"),
+    "note": N_("Nota"),
+}
+
+
 @complaints_group.command("show")
 @click.argument("complaint_id")
 @_db_option
@@ -302,6 +346,7 @@ def show_command(
 ) -> None:
     """Show a complaint and its history (its service and category labelled in --lang)."""
     from qualitapa._labelling import labels_of
+    from qualitapa.i18n import translator
 
     with _register(db, readonly=True) as reg:
         c = reg.get(complaint_id, include_contact=contact)
@@ -315,17 +360,26 @@ def show_command(
         def named(labels: dict[str, str], code: str) -> str:
             return f"{labels[code]} ({code})" if code in labels else code
 
+        t = translator(lang)
+
+        def word(words: dict[str, str], code: str) -> str:
+            return t(words[code]) if code in words else code
+
         # complaint texts are data: echo shows their control characters visibly
-        echo(
-            f"{c.id}  {c.kind.value} via {c.channel.value}  service {named(services, c.service)}"
-            + (f"  category {named(categories, c.category)}" if c.category else "")
-        )
-        echo(f"received {_local(c.received_at, zone)}  status {history[-1].to_status.value}")
+        head = t("{id}  {kind} tramite {channel}  servizio {service}", id=c.id,
+                 kind=word(_KINDS, c.kind.value), channel=word(_CHANNELS, c.channel.value),
+                 service=named(services, c.service))  # fmt: skip
+        if c.category:
+            head += "  " + t("categoria {category}", category=named(categories, c.category))
+        echo(head)
+        echo(t("ricevuto il {when}  stato {status}", when=_local(c.received_at, zone),
+               status=word(_STATUSES, history[-1].to_status.value)))  # fmt: skip
         if c.description:
-            echo(f"text: {c.description}")
+            echo(t("testo: {text}", text=c.description))
         if contact and c.contact is not None:
             k = c.contact
-            echo("contact: " + ", ".join(v for v in (k.name, k.email, k.phone, k.address) if v))
+            echo(t("contatto: {contact}", contact=", ".join(
+                v for v in (k.name, k.email, k.phone, k.address) if v)))  # fmt: skip
         echo("")
     rows = [
         {
@@ -340,7 +394,13 @@ def show_command(
         }
         for e in history
     ]
-    emit(pd.DataFrame(rows), fmt, output)
+    frame, headers = pd.DataFrame(rows), None
+    if fmt in (None, "table") and output is None:  # for people: words, headers in --lang
+        t = translator(lang)
+        for column in ("from", "to"):
+            frame[column] = frame[column].map(lambda s: t(_STATUSES[s]) if s in _STATUSES else s)
+        headers = {c: t(m) for c, m in _HISTORY_HEADERS.items()}
+    emit(frame, fmt, output, lang=lang, headers=headers)
 
 
 def _office_zone(catalog: Any, organization: str | None) -> zoneinfo.ZoneInfo:

@@ -170,6 +170,7 @@ def dea_command(
     """
     from qualitapa._labelling import label_columns
     from qualitapa.composite import dea
+    from qualitapa.i18n import translator
 
     catalog = catalog_for()
     frame = select_period(read_input(data, catalog=catalog), period, data)
@@ -186,4 +187,10 @@ def dea_command(
         show
     ]
     table = label_columns(table, catalog, lang, kinds=("organizations",))
-    emit(table, fmt, output, title=f"DEA {rts.upper()} {orientation}-oriented")
+    t = translator(lang)
+    title = (
+        t("DEA {rts} orientata agli input", rts=rts.upper())
+        if orientation == "input"
+        else t("DEA {rts} orientata agli output", rts=rts.upper())
+    )
+    emit(table, fmt, output, title=title, lang=lang)

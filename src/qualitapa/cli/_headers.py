@@ -148,6 +148,21 @@ HEADERS: Mapping[str, str] = {
     "month": N_("Mese"),
     "quarter": N_("Trimestre"),
     "year": N_("Anno"),
+    # DEA (qualitapa dea: scores, targets, lambdas)
+    "efficiency": N_("Efficienza"),
+    "score": N_("Punteggio"),
+    "super_efficiency": N_("Superefficienza"),
+    "super_status": N_("Stato della superefficienza"),
+    "peers": N_("Enti di riferimento"),
+    "n_peers": N_("Numero di enti di riferimento"),
+    "lambda_sum": N_("Somma dei pesi lambda"),
+    "peer": N_("Ente di riferimento"),
+    "lambda": N_("Peso lambda"),
+    "variable": N_("Variabile"),
+    "role": N_("Ruolo"),
+    "observed": N_("Valore osservato"),
+    "radial": N_("Movimento radiale"),
+    "slack": N_("Scarto residuo"),
 }
 
 
@@ -184,10 +199,25 @@ CODES: Mapping[str, str] = {
     "zero_denominator": N_("denominatore zero"),
     "invalid_input": N_("dato di partenza non valido"),
     "not_finite": N_("risultato non finito"),
+    # the role of a DEA variable
+    "input": N_("risorsa (input)"),
+    "output": N_("prodotto (output)"),
+    "infeasible": N_("non calcolabile"),
 }
 
 #: Columns whose codes a reader gets as words (``improving`` -> ``in miglioramento``).
-WORDED = ("polarity", "trend", "quadrant", "comparison", "status", "scope", "deadline_unit", "kind")
+WORDED = (
+    "polarity",
+    "trend",
+    "quadrant",
+    "comparison",
+    "status",
+    "scope",
+    "deadline_unit",
+    "kind",
+    "role",
+    "super_status",
+)
 
 
 def worded(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
