@@ -86,13 +86,15 @@ def office_db(tmp_path: Path, cli_catalog) -> str:
 
 def test_show_prints_the_counter_time_with_its_offset(office_db: str) -> None:
     # before the fix: "received 2024-02-02T08:30:00+00:00" (UTC)
-    code, out, err = _run("complaints", "show", "2024/000001", "--db", office_db)
+    code, out, err = _run("complaints", "show", "2024/000001", "--db", office_db, "--lang", "en")
     assert code == 0, err
     assert "received 2024-02-02T09:30:00+01:00" in out
     assert "08:30" not in out
     assert "+00:00" not in out
-    code, out, _ = _run("complaints", "show", "2024/000002", "--db", office_db)
+    code, out, _ = _run("complaints", "show", "2024/000002", "--db", office_db, "--lang", "en")
     assert "received 2024-07-02T09:30:00+02:00" in out  # summer time
+    code, out, _ = _run("complaints", "show", "2024/000001", "--db", office_db)
+    assert "ricevuto il 2024-02-02T09:30:00+01:00" in out
     code, out, _ = _run("complaints", "show", "2024/000001", "--db", office_db, "--format", "json")
     assert next(e["at"][:25] for e in json.loads(out)) == "2024-02-02T09:30:00+01:00"
 
@@ -344,6 +346,6 @@ def test_history_and_transitions_in_the_organizations_zone(tmp_path: Path, cli_c
     assert code == 0, err
     with ComplaintRegister(db, readonly=True) as reg:
         assert reg.history("L1")[-1].at == dt.datetime(2024, 2, 2, 11, tzinfo=dt.UTC)
-    code, out, _ = _run("complaints", "show", "L1", "--db", str(db))
+    code, out, _ = _run("complaints", "show", "L1", "--db", str(db), "--lang", "en")
     assert "received 2024-02-02T09:30:00+00:00" in out
     assert "2024-02-02T11:00:00+00:00" in out
