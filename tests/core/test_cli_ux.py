@@ -241,3 +241,47 @@ def test_dea_table_speaks_the_language(tmp_path, lang, title, words):
     if lang != "en":
         for english in ("variable", "role", "observed", "radial", "slack", "-oriented"):
             assert not re.search(rf"\b{english}\b", out), (english, out)
+
+
+# -- shell completion ---------------------------------------------------------------
+
+
+def complete(line: str, shell: str = "bash") -> list[str]:
+    """What the shell is offered for the last word of ``line`` (click's own protocol)."""
+    words = line.split(" ")
+    env = {
+        "_QUALITAPA_COMPLETE": f"{shell}_complete",
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(words) - 1),
+    }
+    with isolated_plugins(PLUGINS):
+        result = CliRunner().invoke(cli, [], env=env, prog_name="qualitapa")
+    assert result.exit_code == 0, result.output
+    return [item.split(",", 1)[1] for item in result.output.splitlines() if item]
+
+
+def test_completion_offers_the_catalog_ids():
+    indicators = complete("qualitapa indicators compute -i libraries.lo")
+    assert "libraries.loans_per_inhabitant" in indicators
+    assert all(i.startswith("libraries.lo") for i in indicators)
+    assert complete("qualitapa indicators list --service lib") == ["libraries"]
+    assert "registry.counter" in complete("qualitapa survey score ")  # an instrument argument
+    assert complete("qualitapa standards list --organization 0222") == ["022205"]
+    assert complete("qualitapa standards list --organization tren") == ["Trento"]  # by name
+    assert complete("qualitapa benchmark raw.csv --peer-group qclub.s") == ["qclub.size"]
+
+
+def test_a_list_option_completes_its_last_item():
+    got = complete("qualitapa indicators compute -i libraries.loans_per_inhabitant,registry.")
+    assert got
+    assert all(g.startswith("libraries.loans_per_inhabitant,registry.") for g in got)
+
+
+def test_completion_scripts_are_generated_for_each_shell():
+    for shell in ("bash", "zsh", "fish"):
+        with isolated_plugins(PLUGINS):
+            result = CliRunner().invoke(
+                cli, [], env={"_QUALITAPA_COMPLETE": f"{shell}_source"}, prog_name="qualitapa"
+            )
+        assert result.exit_code == 0
+        assert "_QUALITAPA_COMPLETE" in result.output

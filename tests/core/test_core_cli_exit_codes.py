@@ -270,3 +270,79 @@ def test_usage_errors_exit_2(raw):
     assert run("indicators", "compute", raw, "--numbers", "fr")[0] == 2
     assert run("complaints", "kpis", "--by")[0] == 2
     assert run("indicators", "list", "--dimension", "equity")[0] == 2
+
+
+# -- every failure class, one test each (docs/getting-started.md, "Exit codes") ----
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("indicators", "lists"),  # an unknown command
+        ("indicators", "list", "--colour"),  # an unknown option
+        ("benchmark",),  # a missing argument
+        ("indicators", "list", "--dimension", "equity"),  # a value not among the choices
+        ("--lang", "deutsch!", "indicators", "list"),  # a malformed language code
+        ("indicators", "list", "-o", "list.docx"),  # -o naming no format
+        ("indicators", "list", "--format", "xlsx"),  # a file format without a file
+        ("--quiet", "--verbose", "indicators", "list"),  # options that exclude each other
+        ("indicators", "compute", "no-such-file.csv"),  # a file that does not exist
+    ],
+)
+def test_a_wrong_command_line_exits_2_with_usage(args):
+    code, out, err = run(*args)
+    assert code == 2, err
+    assert out == ""
+    assert "Usage:" in err
+    assert "Traceback" not in err
+
+
+def test_an_ambiguous_number_in_the_input_exits_1(tmp_path):
+    path = tmp_path / "raw.csv"
+    path.write_text(RAW.replace("112500", '"112.500"'), encoding="utf-8")
+    code, out, err = run("indicators", "compute", path, "-s", "libraries")
+    assert code == 1
+    assert out == ""
+    assert "112.500" in one_line_error(err)
+
+
+def test_an_unknown_organization_in_the_data_exits_1(tmp_path):
+    path = tmp_path / "raw.csv"
+    path.write_text(RAW.replace("016024", "Bergamoo"), encoding="utf-8")
+    code, out, err = run("indicators", "compute", path, "-s", "libraries")
+    assert code == 1
+    assert out == ""
+    assert "Bergamoo" in one_line_error(err)
+
+
+def test_a_period_asked_of_data_without_periods_exits_1(tmp_path):
+    path = tmp_path / "dea.csv"
+    path.write_text("organization,staff,loans\n022205,10,1000\n016024,12,900\n", encoding="utf-8")
+    code, out, err = run("dea", path, "--inputs", "staff", "--outputs", "loans", "-p", "2024")
+    assert code == 1
+    assert out == ""
+    assert "no 'period' column" in one_line_error(err)
+
+
+def test_problems_reported_on_stdout_exit_1_even_when_quiet(tmp_path):
+    path = tmp_path / "raw.csv"
+    path.write_text(RAW.replace("libraries.loans", "libraries.loan"), encoding="utf-8")
+    code, out, err = run("--quiet", "indicators", "check", path, "-s", "libraries",
+                         "--format", "csv")  # fmt: skip
+    assert code == 1
+    assert len(pd.read_csv(io.StringIO(out))) == 6  # the problems are the data
+    assert err == ""
+
+
+def test_python_dash_m_gives_the_same_exit_codes(tmp_path):
+    import subprocess
+    import sys
+
+    def status(*args: str) -> int:
+        done = subprocess.run([sys.executable, "-m", "qualitapa", *args], capture_output=True,
+                              check=False)  # fmt: skip
+        return done.returncode
+
+    assert status("--version") == 0
+    assert status("indicators", "list", "--colour") == 2
+    assert status("indicators", "compute", str(tmp_path / "missing.csv")) == 2

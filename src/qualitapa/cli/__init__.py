@@ -16,7 +16,10 @@ from qualitapa.cli import (  # noqa: F401  (importing registers the commands)
     _standards,
     _surveys,
 )
+from qualitapa.cli._complete import install
 from qualitapa.cli._main import cli, emit, get_catalog, main
 from qualitapa.cli._options import output_options
+
+install(cli)  # the catalog's ids complete in the shell
 
 __all__ = ["cli", "emit", "get_catalog", "main", "output_options"]

@@ -248,8 +248,8 @@ def select_period(values: pd.DataFrame, period: str | None, source: Path) -> pd.
     """The rows of ``period`` (all rows without one); a period the data lack is an error."""
     if period is None:
         return values
-    if "period" not in values.columns:
-        raise click.BadParameter("the data have no 'period' column", param_hint="--period")
+    if "period" not in values.columns:  # the data's problem, not the command line's (exit 1)
+        raise DataError(f"--period {period}: the data have no 'period' column", source=str(source))
     periods = values["period"].astype(str)
     chosen = values[periods == str(period)].reset_index(drop=True)
     if chosen.empty:
