@@ -285,3 +285,15 @@ def test_completion_scripts_are_generated_for_each_shell():
             )
         assert result.exit_code == 0
         assert "_QUALITAPA_COMPLETE" in result.output
+
+
+def test_the_bar_keeps_each_finished_step_with_its_time(monkeypatch):
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    with StepProgress("de", bar=True) as progress:  # rich draws; finished steps stay
+        for event in _events():
+            progress(event)
+    lines = [line for line in err.getvalue().splitlines() if line.strip()]
+    assert [line.split(" (")[0] for line in lines] == ["[1/2] indicatori", "[2/2] rapporti"]
+    assert all(re.search(r"\(\d+,\d s\)$", line) for line in lines), lines  # German decimals
+    assert "␛" not in err.getvalue()
