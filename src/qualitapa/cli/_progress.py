@@ -161,6 +161,7 @@ class StepProgress:
             TimeElapsedColumn,
             TimeRemainingColumn,
         )
+        from rich.table import Column
 
         console = Console(
             file=_real_stderr(),
@@ -169,14 +170,20 @@ class StepProgress:
             emoji=False,
             no_color=True if "NO_COLOR" in os.environ else None,  # rich reads it too
         )
+
+        def shrinking(ratio: int) -> Column:  # the texts give way; counts and times never
+            return Column(ratio=ratio, no_wrap=True, overflow="ellipsis")
+
         return Progress(
-            TextColumn("{task.description}", markup=False),
-            BarColumn(),
+            TextColumn("{task.description}", markup=False, table_column=shrinking(2)),
+            BarColumn(bar_width=12),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
-            TextColumn("{task.fields[detail]}", markup=False),
+            TextColumn("{task.fields[detail]}", markup=False, table_column=shrinking(3)),
             console=console,
+            expand=True,
+            speed_estimate_period=3600,  # a report takes a minute: estimate over the step
             transient=True,
             redirect_stdout=False,  # data
             redirect_stderr=True,  # notes printed while it runs appear above the bar
