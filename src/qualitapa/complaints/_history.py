@@ -26,7 +26,7 @@ from qualitapa.complaints._importing import (
     _text,
     dst_problems,
     parse_office_times,
-    unencodable,
+    without_surrogates,
 )
 from qualitapa.complaints._instants import future_limit_us
 from qualitapa.complaints._lifecycle import ACTIONS, validate_history
@@ -133,9 +133,13 @@ def prepare_history(
         import.
     """
     _check_layout(events, source)
+    # lone surrogates go before any text reaches a pandas text column (pyarrow refuses them)
+    events, not_unicode = without_surrogates(events)
     rows = np.arange(1, len(events) + 1)
     cid = _text(events, "complaint_id").reset_index(drop=True)
     ev_flags = _Problems("events", rows, cid.to_numpy(dtype=object))
+    for col, bad in not_unicode.items():
+        ev_flags.flag(bad, str(col), events[col].reset_index(drop=True), NOT_UNICODE)
     ev = _read_events(events, cid, all_ids, ev_flags, tz=tz, actor=actor)
     hist = _check_histories(ev, ev_flags)
     c_flags = _Problems(
@@ -256,8 +260,6 @@ def _check_actions(
     flags.flag((is_fwd | is_rej) & note.isna().to_numpy(), "note", note,
                "forwarding and rejecting need the reason (note)")  # fmt: skip
     actors = _text(events, "actor").reset_index(drop=True).fillna(actor)
-    for col, values in (("actor", actors), ("note", note), ("target", target)):
-        flags.flag(unencodable(values), col, values, NOT_UNICODE)
     return expected_action, note, target, actors
 
 

@@ -203,6 +203,38 @@ def unencodable(values: pd.Series) -> np.ndarray:
     return bad
 
 
+def shown_text(value: Any) -> Any:
+    """``value`` with each lone surrogate written as its escape (``\\ud800``): storable text."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def without_surrogates(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """``frame`` with no lone surrogate in its text, and the mask of each column that had one.
+
+    A lone surrogate (from a JSON ``"\\ud800"`` escape) cannot be written as
+    UTF-8: SQLite refuses it, and so does a pandas text column stored by
+    pyarrow. The cells that hold one are written with the escape instead
+    (:func:`shown_text`), so that the checks can go on and the problems
+    table can show them; the masks say which rows to refuse (a copy is
+    made only when a column has one).
+    """
+    masks: dict[str, np.ndarray] = {}
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            bad = unencodable(values)
+            if bad.any():
+                masks[col] = bad
+    if not masks:
+        return frame, masks
+    out = frame.copy()
+    for col, bad in masks.items():
+        cells = out[col].to_numpy(dtype=object).copy()
+        cells[bad] = [shown_text(str(v)) for v in cells[bad]]
+        out[col] = pd.Series(cells, index=out.index, dtype=object)
+    return out, masks
+
+
 def _per_unique(values: pd.Series, func: Any) -> pd.Series:
     """Apply ``func`` to each distinct non-missing value once (fast on repetitive columns)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -398,10 +430,14 @@ def prepare_import(
             column=str(unknown[0]),
         )
     n = len(frame)
+    # lone surrogates go before any text reaches a pandas text column (pyarrow refuses them)
+    frame, not_unicode = without_surrogates(frame)
     out = pd.DataFrame({"row": np.arange(1, n + 1)})
     ids = _text(frame, "id", strip=False)
     out["id"] = ids.to_numpy()
     problems = TableProblems("complaints", ids.to_numpy())
+    for col, bad in not_unicode.items():
+        problems.flag(bad, str(col), frame[col], NOT_UNICODE, Rule.NOT_UNICODE)
     _check_ids(ids, problems)
     _check_codes(frame, out, catalog, problems)
 
@@ -432,9 +468,6 @@ def prepare_import(
                   outcome_raw, f"must be one of {list(OUTCOMES)} (or empty)")  # fmt: skip
     out["outcome_note"] = _text(frame, "outcome_note").to_numpy()
     out["outcome_target"] = _text(frame, "outcome_target").to_numpy()
-    for col in ("organization", "description", "outcome_note", "outcome_target",
-                *CONTACT_COLUMNS):  # fmt: skip
-        problems.flag(unencodable(out[col]), col, out[col], NOT_UNICODE, Rule.NOT_UNICODE)
     if not history:
         outcome = _default_outcome(outcome, norm_status, times["answered_at"])
         _check_outcome(problems, out, outcome, outcome_raw, norm_status, times, raw_cols)

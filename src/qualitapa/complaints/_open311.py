@@ -216,9 +216,29 @@ def _clean(value: Any) -> Any:
     return str(value)
 
 
+#: A lone surrogate (half of a UTF-16 pair): text cannot be written as UTF-8 with one.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def to_open311_json(items: list[dict[str, Any]]) -> str:
-    """JSON text of a service list or of service requests (a JSON array)."""
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    """JSON text of a service list or of service requests (a JSON array).
+
+    Letters stay as they are (UTF-8); a lone surrogate (only in text that
+    did not come from the register, which refuses them) is written as its
+    JSON escape (``\\ud800``), so that the text can be saved as UTF-8 and
+    reads back the same.
+
+    Examples
+    --------
+    >>> print(to_open311_json([{"description": "città \\ud800"}]), end="")
+    [
+      {
+        "description": "città \\ud800"
+      }
+    ]
+    """
+    text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 #: Characters XML 1.0 cannot carry, even escaped: C0 controls other than tab,

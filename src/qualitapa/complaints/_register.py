@@ -59,6 +59,7 @@ from qualitapa.complaints._importing import (
     _text,
     import_events,
     prepare_import,
+    without_surrogates,
 )
 from qualitapa.complaints._instants import FUTURE_TOLERANCE, future_limit_us, instant, zones_of
 from qualitapa.complaints._lifecycle import ACTIONS, check_transition
@@ -564,7 +565,9 @@ service 'registry' that apply: 'registry.waiting'
         )
         history = None
         if events is not None:
-            all_ids = _text(frame, "id", strip=False).to_numpy(dtype=object)
+            # as prepare_import reads them (a lone surrogate escaped), so events find their row
+            ids = without_surrogates(frame[["id"]])[0]
+            all_ids = _text(ids, "id", strip=False).to_numpy(dtype=object)
             history, ev_problems, keep = prepare_history(
                 events,
                 good,
