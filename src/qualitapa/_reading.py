@@ -12,7 +12,10 @@
   saves as "CSV") with a :class:`~qualitapa.errors.DataWarning` naming the
   file;
 * :func:`sniff_delimiter` finds the delimiter among ``, ; tab |``, or says
-  it cannot.
+  it cannot;
+* :func:`check_json_text` refuses JSON text holding half a character (a
+  lone surrogate, ``"\\ud800"``), which pandas' reader would drop or could
+  not store, naming the record and the field.
 
 Examples
 --------
@@ -27,8 +30,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
+import re
 import sys
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Literal, get_args
 
@@ -318,3 +324,84 @@ def sniff_delimiter(sample: str, source: str) -> str:
         "--delimiter (e.g. --delimiter ';' or --delimiter tab; delimiter= in Python)",
         source=source,
     )
+
+
+#: A JSON escape of a surrogate (``\\ud800``..``\\udfff``): the text may hold half a character.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _lone_surrogate(value: object) -> str | None:
+    """The first lone surrogate in a parsed JSON value (keys included), as its escape."""
+    if isinstance(value, str):
+        for char in value:
+            if "\ud800" <= char <= "\udfff":
+                return f"\\u{ord(char):04x}"
+        return None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        for item in value:
+            found = _lone_surrogate(item)
+            if found:
+                return found
+    return None
+
+
+def check_json_text(source: Source, fmt: Literal["json", "ndjson"]) -> None:
+    """Refuse JSON text with a lone surrogate, naming the record (``row``) and the field.
+
+    JSON can write half of a character (``"\\ud800"``: a UTF-16 surrogate
+    without its other half). pandas' reader drops such a character
+    silently, or keeps one that a text column stored by pyarrow refuses.
+    Pairs (``"\\ud83d\\ude00"``, one letter) are fine. Only text holding a
+    surrogate escape is read again with :mod:`json` to find where it is;
+    text that :mod:`json` cannot read is left to the table reader to report.
+
+    Raises
+    ------
+    DataError
+        Naming the record (``row``, 1-based) and the field, or the file
+        when the top level is not a list of records.
+
+    Examples
+    --------
+    >>> check_json_text(Source("x.json", data=rb'[{"a": "\\ud83d\\ude00"}]'), "json")
+    >>> check_json_text(Source("x.json", data=rb'[{"a": 1}, {"b": "x\\ud800"}]'), "json")
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DataError: x.json, row 2, column 'b': contains half of a character ...
+    """
+    raw = source.read_bytes()
+    if _SURROGATE_ESCAPE.search(raw) is None:  # almost always: one pass in C
+        return
+    try:
+        text = raw.decode("utf-8-sig")
+        if fmt == "ndjson":
+            records: object = [json.loads(line) for line in text.splitlines() if line.strip()]
+        else:
+            records = json.loads(text)
+    except (ValueError, RecursionError):  # not JSON: the table reader says why
+        return
+    found: Iterable[tuple[int | None, str | None, str | None]] = [
+        (None, None, _lone_surrogate(records))
+    ]
+    if isinstance(records, list) and all(isinstance(r, dict) for r in records):
+        found = (
+            (number, _shown(key), _lone_surrogate([key, value]))
+            for number, record in enumerate(records, start=1)
+            for key, value in record.items()
+        )
+    for row, column, escape in found:
+        if escape is not None:
+            raise DataError(
+                f"contains half of a character ({escape}, a lone surrogate), which is not "
+                "valid Unicode text; correct the text where the file is made",
+                source=source.name,
+                row=row,
+                column=column,
+            )
+
+
+def _shown(key: str) -> str:
+    """A field name with its lone surrogates written as escapes."""
+    return key.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -71,6 +71,7 @@ from qualitapa._reading import (
     Source,
     check_encoding,
     check_format,
+    check_json_text,
     decode_error,
     delimiter_char,
     fallback_warning,
@@ -675,6 +676,7 @@ def _read_csv(
 
 def _read_json(source: Source, fmt: InputFormat, kwargs: dict[str, Any]) -> pd.DataFrame:
     """Records as the command line's ``--format json`` writes them, or one per line."""
+    check_json_text(source, "ndjson" if fmt == "ndjson" else "json")
     try:
         frame = pd.read_json(
             source.handle(),
