@@ -78,7 +78,10 @@ def caf_panels(method: str, kind: str, lang: str, fmt: str | None, output: Path 
 )
 @click.option("--assessor", "assessors", multiple=True, help="Pre-fill a block per assessor.")
 @lang_option
-@target_option("File to write (.csv, or .xlsx with the excel extra); default: CSV on screen.")
+@target_option(
+    "File to write (.csv, or .xlsx with the excel extra); default: CSV on screen.",
+    formats={"csv": [".csv"], "xlsx": [".xlsx"]},
+)
 def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Path | None) -> None:
     """Write an empty scoring sheet for the 28 sub-criteria."""
     from qualitapa.caf import scoring_template, write_template

@@ -21,13 +21,13 @@ import pandas as pd
 from qualitapa.cli._main import cli, echo, emit, emit_text, get_catalog, nothing, read_input
 from qualitapa.cli._options import (
     LanguageType,
-    choice_option,
     file_argument,
     file_option,
     input_options,
     lang_option,
     names,
     output_options,
+    suffix_check,
     target_option,
 )
 from qualitapa.errors import DataError
@@ -563,17 +563,31 @@ def trend_command(
     _emit_labelled(trend(cases, by=names(by), period=period, as_of=as_of), lang, fmt, output)
 
 
+#: complaints export --format -> the extensions of -o (the first format of one is its default).
+_EXPORT_FORMATS = {
+    "csv": [".csv"],
+    "json": [".json"],
+    "ndjson": [".ndjson", ".jsonl"],
+    "xlsx": [".xlsx"],
+    "open311": [".json"],
+    "open311-xml": [".xml"],
+    "open311-services": [".json"],
+}
+
+
 @complaints_group.command("export")
 @_db_option
-@choice_option(
+@click.option(
     "--format",
     "fmt",
-    choices=["csv", "json", "ndjson", "xlsx", "open311", "open311-xml", "open311-services"],
-    default="csv",
-    help="csv: table (json, ndjson, xlsx: the same table; -o FILE.json, .ndjson or .xlsx "
-    "picks them too); open311: service requests as JSON; open311-xml: as XML; "
-    "open311-services: the service list (JSON). Times are office time with the offset "
-    "(2024-02-02T09:30:00+01:00), in each organization's time zone.",
+    type=click.Choice(list(_EXPORT_FORMATS)),
+    default=None,
+    callback=suffix_check(_EXPORT_FORMATS, default="csv"),
+    help="csv: table (json, ndjson, xlsx: the same table); open311: service requests as "
+    "JSON; open311-xml: as XML; open311-services: the service list (JSON). Default: the "
+    "one -o's extension names (.csv, .json, .ndjson, .xlsx, .xml), else csv. Times are "
+    "office time with the offset (2024-02-02T09:30:00+01:00), in each organization's "
+    "time zone.",
 )
 @click.option("--pseudonymise", is_flag=True, help="Replace contact data with keyed tokens.")
 @click.option(
@@ -592,7 +606,11 @@ def trend_command(
     "organization_name after the codes (without --lang the CSV is the register's own "
     "layout, which 'complaints import' reads back).",
 )
-@target_option("Write to this file instead of the screen.", writable=False)
+@target_option(
+    "Write to this file instead of the screen: .csv, .json, .ndjson, .xlsx or .xml.",
+    writable=False,
+    formats=_EXPORT_FORMATS,
+)
 def export_command(
     db: Path,
     fmt: ExportFormat | Literal["open311-services"],
@@ -613,16 +631,13 @@ def export_command(
 
     if pseudonymise and not secret:
         raise DataError(f"--pseudonymise needs a secret: --secret or ${SECRET_ENV}")
-    by_suffix = {".json": "json", ".ndjson": "ndjson", ".xlsx": "xlsx"}
-    if fmt == "csv" and output is not None:  # -o names the format of a table
-        fmt = by_suffix.get(output.suffix.lower(), fmt)  # type: ignore[assignment]
     if fmt == "open311-services":
         text = to_open311_json(open311_services(get_catalog(), lang=lang or "it"))
     else:
         with _register(db, readonly=True) as reg:
             frame = _not_empty(reg.to_frame(include_contact=include_contact or pseudonymise), db)
         catalog = get_catalog()  # its organizations' time zones, and names with --lang
-        if fmt in by_suffix.values():
+        if fmt in ("json", "ndjson", "xlsx"):
             if pseudonymise and secret:
                 frame = pseudonymise_frame(frame, secret)
             table = with_local_times(frame, catalog)

@@ -17,6 +17,7 @@ from qualitapa.cli._main import (
     cli,
     echo,
     emit,
+    emit_text,
     for_people,
     listed,
     nothing,
@@ -30,6 +31,8 @@ from qualitapa.cli._options import (
     input_options,
     lang_option,
     output_options,
+    suffix_check,
+    target_option,
 )
 from qualitapa.errors import DefinitionError
 from qualitapa.models import Dimension
@@ -228,12 +231,26 @@ def indicators_list(
     emit(pd.DataFrame(rows, columns=columns), fmt, output, lang=lang)
 
 
+#: indicators show --format -> the extensions of -o.
+_SHOW_FORMATS = {"table": [".txt"], "json": [".json"]}
+
+
 @indicators_group.command("show")
 @click.argument("indicator_id")
 @definitions_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(_SHOW_FORMATS)),
+    default=None,
+    callback=suffix_check(_SHOW_FORMATS, default="table"),
+    help="table, or json (every language). Default: the one -o's extension names, else table.",
+)
+@target_option("Write to this file instead of the screen: .txt or .json.", formats=_SHOW_FORMATS)
 @lang_option
-def indicators_show(indicator_id: str, definitions: tuple[Path, ...], fmt: str, lang: str) -> None:
+def indicators_show(
+    indicator_id: str, definitions: tuple[Path, ...], fmt: str, output: Path | None, lang: str
+) -> None:
     """Show the definition of one indicator (labels in --lang; JSON: every language)."""
     catalog = catalog_for(definitions)
     d = catalog.indicators[indicator_id]
@@ -241,7 +258,7 @@ def indicators_show(indicator_id: str, definitions: tuple[Path, ...], fmt: str, 
     data["variables"] = sorted(d.variables)
     data["plugin"] = catalog.indicators.plugin_of(d.id)
     if fmt == "json":
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        emit_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
         return
     from qualitapa.cli._headers import DIMENSIONS, HEADERS, worded
     from qualitapa.i18n import translator
@@ -263,7 +280,7 @@ def indicators_show(indicator_id: str, definitions: tuple[Path, ...], fmt: str, 
         table.loc[fields.index(t(HEADERS["polarity"])), "value"] = worded(
             pd.DataFrame({"polarity": [d.polarity.value]}), lang
         )["polarity"].iloc[0]
-    emit(table, "table", lang=lang)
+    emit(table, "table", output, lang=lang)
 
 
 @indicators_group.command("check")

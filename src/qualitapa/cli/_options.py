@@ -12,7 +12,7 @@ reads as the list of what it takes::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -167,6 +167,80 @@ def _check_output(ctx: click.Context, param: click.Parameter, value: Any) -> Any
     return value
 
 
+def _listed_suffixes(suffixes: Sequence[str]) -> str:
+    return suffixes[0] if len(suffixes) == 1 else ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}"
+
+
+def suffix_check(
+    formats: Mapping[str, Sequence[str]], *, default: str | None = None
+) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A callback for a command's own ``-o FILE`` and ``--format`` (put it on both).
+
+    ``formats`` maps each format to the extensions of the files written in it,
+    the first of them named in messages (``{"md": [".md"], "html": [".html",
+    ".htm"]}``); a command without ``--format`` gives one entry. An extension
+    it does not list, or a ``--format`` the extension contradicts, is a usage
+    error (exit 2) naming the extensions allowed. On ``--format`` (the
+    parameter ``fmt``) the callback returns the format: the one given, else
+    the first whose extensions hold ``-o``'s, else ``default``.
+
+    Examples
+    --------
+    >>> @click.command()
+    ... @click.option("--format", "fmt", callback=suffix_check({"md": [".md"]}, default="md"))
+    ... @click.option("-o", "output", type=Path, callback=suffix_check({"md": [".md"]}))
+    ... def show(fmt, output):
+    ...     click.echo(fmt)
+    >>> from click.testing import CliRunner
+    >>> r = CliRunner().invoke(show, ["-o", "out.txt"])
+    >>> r.exit_code, "cannot write a '.txt' file: use .md" in r.output
+    (2, True)
+    """
+    allowed = list(dict.fromkeys(s for suffixes in formats.values() for s in suffixes))
+    shown = [s for s in allowed if s not in (".htm", ".jsonl")] or allowed
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        is_format = param.name == "fmt"
+        fmt, output = (value, ctx.params.get("output")) if is_format else (
+            ctx.params.get("fmt"), value)  # fmt: skip
+        if output is None:
+            return fmt if is_format and fmt is not None else default if is_format else value
+        suffix = Path(output).suffix.lower()
+        if suffix not in allowed:
+            what = f"a '{suffix}' file" if suffix else "a file without an extension"
+            raise click.BadParameter(
+                f"cannot write {what}: use {_listed_suffixes(shown)}", ctx, param
+            )
+        if fmt is not None and suffix not in formats[fmt]:
+            name = Path(output)
+            raise click.BadParameter(
+                f"--format {fmt} does not match {name.name}: drop --format or name the file "
+                f"{name.stem}{formats[fmt][0]}",
+                ctx,
+                param,
+            )
+        if not is_format:
+            return value
+        return fmt or next(f for f, suffixes in formats.items() if suffix in suffixes)
+
+    return check
+
+
+def folder_check(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """``-o FOLDER`` names a folder: a file's extension (``pkg.zip``) is a usage error."""
+    from qualitapa._writers import SUFFIXES
+
+    files = {*SUFFIXES, ".zip", ".pdf", ".xml", ".gz", ".tar", ".xls", ".ods"}
+    if value is not None and value.suffix.lower() in files:
+        raise click.BadParameter(
+            f"{value.name} names a {value.suffix} file, but this writes a folder: "
+            f"name the folder without an extension (e.g. {value.stem})",
+            ctx,
+            param,
+        )
+    return value
+
+
 def output_options(func: F) -> F:
     """Add ``--format table|csv|json|ndjson|xlsx|parquet|md|html`` and ``-o/--output FILE``.
 
@@ -215,8 +289,13 @@ def target_option(
     folder: bool = False,
     writable: bool = True,
     show_default: bool = False,
+    formats: Mapping[str, Sequence[str]] | None = None,
 ) -> Decorator:
-    """``-o/--output``: the file (or ``folder``) a command writes."""
+    """``-o/--output``: the file (or ``folder``) a command writes.
+
+    ``formats`` (see :func:`suffix_check`) lists the extensions the file may
+    have; a ``folder`` may not have a file's extension (:func:`folder_check`).
+    """
     kind = (
         click.Path(file_okay=False, path_type=Path)
         if folder
@@ -229,6 +308,7 @@ def target_option(
         default=default,
         required=required,
         show_default=show_default,
+        callback=folder_check if folder else suffix_check(formats) if formats else None,
         help=help,
     )
 

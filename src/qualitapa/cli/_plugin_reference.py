@@ -9,8 +9,11 @@ import click
 from qualitapa._toml_reference import reference_frame, render_toml_reference
 from qualitapa.catalog import KINDS, KINDS_BY_NAME
 from qualitapa.cli._main import emit, emit_text
-from qualitapa.cli._options import target_option
+from qualitapa.cli._options import suffix_check, target_option
 from qualitapa.cli._plugins import plugin_group
+
+#: --format -> the extensions of -o.
+_FORMATS = {"md": [".md"], "csv": [".csv"], "json": [".json"]}
 
 
 @plugin_group.command("reference")
@@ -20,12 +23,13 @@ from qualitapa.cli._plugins import plugin_group
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "csv", "json"]),
-    default="md",
-    show_default=True,
-    help="md: the reference as Markdown (as in the docs); csv, json: one row per key.",
+    type=click.Choice(list(_FORMATS)),
+    default=None,
+    callback=suffix_check(_FORMATS, default="md"),
+    help="md: the reference as Markdown (as in the docs); csv, json: one row per key "
+    "(default: the one -o's extension names, else md).",
 )
-@target_option("Write to this file instead of the screen.")
+@target_option("Write to this file instead of the screen: .md, .csv or .json.", formats=_FORMATS)
 def plugin_reference(section: str | None, fmt: str, output: Path | None) -> None:
     """Every key a TOML plugin may write in SECTION (default: every section).
 

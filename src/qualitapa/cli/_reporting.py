@@ -14,6 +14,7 @@ from qualitapa.cli._options import (
     FILE,
     input_options,
     lang_option,
+    output_options,
     target_option,
 )
 from qualitapa.errors import DataError
@@ -48,7 +49,12 @@ def _section_option(name: str, what: str) -> Any:
 @click.option("--service", "-s", default=None, help="Service id (title, indicator selection).")
 @click.option("--period", "-p", required=True, help="The period reported on, e.g. 2024.")
 @lang_option
-@target_option("The HTML file to write.", default=Path("report.html"), show_default=True)
+@target_option(
+    "The HTML file to write (.html).",
+    default=Path("report.html"),
+    show_default=True,
+    formats={"html": [".html", ".htm"]},
+)
 @click.option(
     "--results",
     type=DIR,
@@ -152,7 +158,9 @@ _results_option = click.option(
 
 @export_group.command("opendata")
 @_files_argument
-@target_option("The folder of the data package.", required=True, folder=True)
+@target_option(
+    "The folder of the data package (no extension: it is not a .zip).", required=True, folder=True
+)
 @_results_option
 @click.option("--name", default="qualitapa-results", show_default=True, help="Package name.")
 @click.option("--title", default=None, help="Package title.")
@@ -222,7 +230,7 @@ def export_opendata(
 
 @export_group.command("excel")
 @_files_argument
-@target_option("The .xlsx file to write.", required=True)
+@target_option("The .xlsx file to write.", required=True, formats={"xlsx": [".xlsx"]})
 @_results_option
 @lang_option
 @input_options
@@ -241,14 +249,8 @@ def export_excel(files: tuple[Path, ...], output: Path, results: Path | None, la
 
 @export_group.command("validate")
 @click.argument("package", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default=None,
-    help="Output format of the problems.",
-)
-def export_validate(package: Path, fmt: str | None) -> None:
+@output_options
+def export_validate(package: Path, fmt: str | None, output: Path | None) -> None:
     """Check a data package (folder or datapackage.json) against its Table Schemas.
 
     Prints one line per problem and exits with status 1 if there is any.
@@ -259,5 +261,5 @@ def export_validate(package: Path, fmt: str | None) -> None:
     if problems.empty:
         echo("the data package is valid", err=True)
         return
-    emit(problems, fmt)
+    emit(problems, fmt, output)
     raise DataError(f"{len(problems)} problem(s) in the data package", source=str(package))

@@ -26,6 +26,7 @@ from qualitapa.cli._options import (
     input_options,
     lang_option,
     output_options,
+    suffix_check,
     target_option,
 )
 from qualitapa.errors import DataError, UnknownItemError
@@ -192,6 +193,10 @@ def charter_group() -> None:
     """Service charters (carte dei servizi)."""
 
 
+#: charter render --format -> the extensions of -o.
+_CHARTER_FORMATS = {"md": [".md"], "html": [".html", ".htm"], "pdf": [".pdf"]}
+
+
 @charter_group.command("list")
 @lang_option
 @definitions_option
@@ -231,12 +236,12 @@ def charter_list(
 @click.argument("service")
 @click.option(
     "--format",
-    "doc_format",
-    type=click.Choice(["md", "html", "pdf"]),
-    default="md",
-    show_default=True,
+    "fmt",
+    type=click.Choice(list(_CHARTER_FORMATS)),
+    default=None,
+    callback=suffix_check(_CHARTER_FORMATS, default="md"),
     help="Markdown, HTML (styled for screen and A4 print) or PDF (printed with a headless "
-    "Chromium; needs --output).",
+    "Chromium; needs --output). Default: the one -o's extension names, else md.",
 )
 @lang_option
 @click.option("--charter", "charter_id", default=None, help="The charter id, if several.")
@@ -246,7 +251,9 @@ def charter_list(
     default=None,
     help="Pick the charter in force on this date (YYYY-MM-DD; default: today).",
 )
-@target_option("Write to this file instead of the screen.")
+@target_option(
+    "Write to this file instead of the screen: .md, .html or .pdf.", formats=_CHARTER_FORMATS
+)
 @click.option(
     "--organization",
     default=None,
@@ -257,7 +264,7 @@ def charter_list(
 @definitions_option
 def charter_render(
     service: str,
-    doc_format: CharterFormat | Literal["pdf"],
+    fmt: CharterFormat | Literal["pdf"],
     lang: str,
     charter_id: str | None,
     on_date: str | None,
@@ -272,7 +279,7 @@ def charter_render(
     """
     from qualitapa.standards import charters_for, content_for, print_to_pdf, render_charter
 
-    if doc_format == "pdf" and output is None:
+    if fmt == "pdf" and output is None:
         raise click.UsageError("a PDF is written to a file: give -o/--output (e.g. carta.pdf)")
     catalog = catalog_for(definitions)
     if organization is not None:
@@ -310,12 +317,12 @@ def charter_render(
     text = render_charter(
         charter,
         catalog.standards,
-        fmt="html" if doc_format == "pdf" else doc_format,
+        fmt="html" if fmt == "pdf" else fmt,
         lang=lang,
         organization=organization,
         content=catalog.charter_content,
     )
-    if doc_format == "pdf" and output is not None:
+    if fmt == "pdf" and output is not None:
         print_to_pdf(text, output)
         echo(f"wrote {output}", err=True)
         return
