@@ -23,11 +23,11 @@ from qualitapa.cli._options import (
     LanguageType,
     file_argument,
     file_option,
+    format_option,
     input_options,
     lang_option,
     names,
     output_options,
-    suffix_check,
     target_option,
 )
 from qualitapa.errors import DataError
@@ -577,12 +577,9 @@ _EXPORT_FORMATS = {
 
 @complaints_group.command("export")
 @_db_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(_EXPORT_FORMATS)),
-    default=None,
-    callback=suffix_check(_EXPORT_FORMATS, default="csv"),
+@format_option(
+    _EXPORT_FORMATS,
+    default="csv",
     help="csv: table (json, ndjson, xlsx: the same table); open311: service requests as "
     "JSON; open311-xml: as XML; open311-services: the service list (JSON). Default: the "
     "one -o's extension names (.csv, .json, .ndjson, .xlsx, .xml), else csv. Times are "

@@ -28,10 +28,10 @@ from qualitapa.cli._options import (
     choice_option,
     definitions_option,
     file_argument,
+    format_option,
     input_options,
     lang_option,
     output_options,
-    suffix_check,
     target_option,
 )
 from qualitapa.errors import DefinitionError
@@ -238,12 +238,9 @@ _SHOW_FORMATS = {"table": [".txt"], "json": [".json"]}
 @indicators_group.command("show")
 @click.argument("indicator_id")
 @definitions_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(_SHOW_FORMATS)),
-    default=None,
-    callback=suffix_check(_SHOW_FORMATS, default="table"),
+@format_option(
+    _SHOW_FORMATS,
+    default="table",
     help="table, or json (every language). Default: the one -o's extension names, else table.",
 )
 @target_option("Write to this file instead of the screen: .txt or .json.", formats=_SHOW_FORMATS)

@@ -226,6 +226,21 @@ def suffix_check(
     return check
 
 
+def format_option(formats: Mapping[str, Sequence[str]], *, default: str, help: str) -> Decorator:
+    """A command's own ``--format`` (``fmt``) checked against ``-o`` (:func:`suffix_check`).
+
+    Put ``target_option(..., formats=formats)`` on the command too.
+    """
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(formats)),
+        default=None,
+        callback=suffix_check(formats, default=default),
+        help=help,
+    )
+
+
 def folder_check(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """``-o FOLDER`` names a folder: a file's extension (``pkg.zip``) is a usage error."""
     from qualitapa._writers import SUFFIXES

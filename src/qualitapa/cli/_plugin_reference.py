@@ -9,7 +9,7 @@ import click
 from qualitapa._toml_reference import reference_frame, render_toml_reference
 from qualitapa.catalog import KINDS, KINDS_BY_NAME
 from qualitapa.cli._main import emit, emit_text
-from qualitapa.cli._options import suffix_check, target_option
+from qualitapa.cli._options import format_option, target_option
 from qualitapa.cli._plugins import plugin_group
 
 #: --format -> the extensions of -o.
@@ -20,12 +20,9 @@ _FORMATS = {"md": [".md"], "csv": [".csv"], "json": [".json"]}
 @click.argument(
     "section", required=False, metavar="[SECTION]", type=click.Choice([k.name for k in KINDS])
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(_FORMATS)),
-    default=None,
-    callback=suffix_check(_FORMATS, default="md"),
+@format_option(
+    _FORMATS,
+    default="md",
     help="md: the reference as Markdown (as in the docs); csv, json: one row per key "
     "(default: the one -o's extension names, else md).",
 )

@@ -23,10 +23,10 @@ from qualitapa.cli._main import (
 from qualitapa.cli._options import (
     definitions_option,
     file_option,
+    format_option,
     input_options,
     lang_option,
     output_options,
-    suffix_check,
     target_option,
 )
 from qualitapa.errors import DataError, UnknownItemError
@@ -234,12 +234,9 @@ def charter_list(
 
 @charter_group.command("render")
 @click.argument("service")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(_CHARTER_FORMATS)),
-    default=None,
-    callback=suffix_check(_CHARTER_FORMATS, default="md"),
+@format_option(
+    _CHARTER_FORMATS,
+    default="md",
     help="Markdown, HTML (styled for screen and A4 print) or PDF (printed with a headless "
     "Chromium; needs --output). Default: the one -o's extension names, else md.",
 )
