@@ -63,7 +63,8 @@ def test_read_table_errors_name_the_file(tmp_path):
         read_table(empty)
     undecodable = tmp_path / "latin.csv"  # 0x81: neither UTF-8 nor Windows-1252
     undecodable.write_bytes("città\nForlì\n".encode("latin-1") + b"\x81\n")
-    with pytest.raises(DataError, match=r"latin\.csv, row 2: not UTF-8 text, nor Windows-1252 \(byte 0x81\)"):
+    expected = r"latin\.csv, row 2: not UTF-8 text, nor Windows-1252 \(byte 0x81\)"
+    with pytest.raises(DataError, match=expected):
         read_table(undecodable)
 
 

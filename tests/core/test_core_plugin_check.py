@@ -350,7 +350,8 @@ def test_cli_lists_the_five_mistakes_and_fails(install):
     assert lines[-1] == "5 error(s), 0 warning(s)"
     for section, entry, field, suggestion in (e for _, _, e in MISTAKES.values()):
         [line] = [x for x in lines if f"[[{section}]] {entry} " in x and f" {field} " in x]
-        assert line.split()[0] == "bolzano" and line.split()[1].startswith(f"{path}:")
+        assert line.split()[0] == "bolzano"
+        assert line.split()[1].startswith(f"{path}:")
         assert line.rstrip().endswith(suggestion)
     rows = json.loads(CliRunner().invoke(cli, ["plugin", "check", "--format", "json"]).output)
     assert len(rows) == 5

@@ -18,6 +18,7 @@ Enable it once per shell (docs/getting-started.md)::
 from __future__ import annotations
 
 from collections.abc import Callable
+
 import click
 from click.shell_completion import CompletionItem
 
