@@ -299,6 +299,7 @@ _counter_times = st.datetimes(
 ).map(lambda t: t.replace(microsecond=0))
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(st.lists(st.tuples(_counter_times, st.sampled_from([MODENA, LONDON, CANARY])),
                 min_size=1, max_size=8))  # fmt: skip

@@ -429,6 +429,7 @@ CATEGORIES = [None, "registry.waiting", "registry.bilingual", "registry.modena_a
 ORGS = [None, BOLZANO, MODENA, TRENTO, "Bolzano", "Atlantide"]
 
 
+@pytest.mark.slow
 @given(
     st.lists(
         st.tuples(st.sampled_from(CATEGORIES), st.sampled_from(ORGS)), min_size=1, max_size=25

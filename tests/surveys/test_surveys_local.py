@@ -437,6 +437,7 @@ def test_reliability_of_the_shared_scales():
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 2**16), n_tn=st.integers(3, 30))
 def test_group_wise_equals_separate_runs_with_local_questions(seed, n_tn):
