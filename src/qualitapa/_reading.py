@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import IO, Literal, get_args
 
 import attrs
+import pandas as pd
 
 from qualitapa.errors import DataError, DataWarning, OptionError
 
@@ -400,6 +401,39 @@ def check_json_text(source: Source, fmt: Literal["json", "ndjson"]) -> None:
                 row=row,
                 column=column,
             )
+
+
+def json_frame(source: Source, fmt: Literal["json", "ndjson"]) -> pd.DataFrame:
+    """JSON records (a list of objects, or one object per line) as a frame, every float exact.
+
+    Read with :mod:`json`, which reads a number to the nearest double
+    (pandas' fast reader is an ulp off for 45% of random doubles, and its
+    exact mode refuses subnormal numbers): a float written with
+    :func:`repr` reads back bit for bit. ``null`` is missing; dates stay
+    text here, for :func:`qualitapa.io.read_table` to read by column name.
+
+    Raises
+    ------
+    ValueError
+        The text is not JSON, or not records (the caller names the file).
+
+    Examples
+    --------
+    >>> json_frame(Source("x.ndjson", data=b'{"a": 0.30000000000000004}\\n{"a": null}\\n'),
+    ...            "ndjson")["a"].tolist()
+    [0.30000000000000004, nan]
+    """
+    text = source.read_bytes().decode("utf-8-sig")
+    try:
+        if fmt == "ndjson":
+            records: object = [json.loads(line) for line in text.splitlines() if line.strip()]
+        else:
+            records = json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ValueError("the records are not objects in a list")
+    return pd.DataFrame.from_records(records) if records else pd.DataFrame()
 
 
 def _shown(key: str) -> str:

@@ -26,12 +26,15 @@ qualitapa.errors.OptionError: cannot write a '.gz' file: use .csv, .json, .ndjso
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from qualitapa.errors import DataError, OptionError
@@ -235,11 +238,85 @@ def excel_number_formats(frame: pd.DataFrame, catalog: object = None) -> list[An
     return out
 
 
+def _json_value(value: object) -> object:
+    """One cell of an object column as JSON: None for missing, ISO 8601 for dates."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="microseconds" if value.microsecond else "seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _offset_text(times: pd.Series) -> pd.Series:
+    """The UTC offset of each time-zone-aware time as ``+01:00``."""
+    offset = times.dt.strftime("%z")
+    return offset.str[:3] + ":" + offset.str[3:]
+
+
+def _time_text(times: pd.Series) -> pd.Series:
+    """ISO 8601 text of date-times: a date for a column of dates, local time with its offset.
+
+    A column whose every time is midnight holds dates (``2024-01-31``);
+    others are written to the second, to the microsecond where a time has
+    some, and a time-zone-aware time in its own zone with the offset
+    (``2024-01-31T09:30:00+01:00``): the instant, never moved to UTC.
+    """
+    present = times.notna()
+    local = times.dt.tz_localize(None) if times.dt.tz is not None else times
+    if not present.any():
+        return pd.Series([None] * len(times), index=times.index, dtype=object)
+    if times.dt.tz is None and bool((local[present] == local[present].dt.normalize()).all()):
+        text = times.dt.strftime("%Y-%m-%d")
+    else:
+        text = times.dt.strftime("%Y-%m-%dT%H:%M:%S")
+        micro = (times.dt.microsecond.fillna(0) != 0).to_numpy()
+        if micro.any():
+            text = text.where(~micro, times.dt.strftime("%Y-%m-%dT%H:%M:%S.%f"))
+        if times.dt.tz is not None:
+            text = text + _offset_text(times)
+    return text.astype(object).where(present, None)
+
+
+def _json_column(values: pd.Series) -> list[object]:
+    """A column as JSON-ready Python values (vectorised by dtype).
+
+    Floats stay Python floats, which :mod:`json` writes with
+    :func:`repr`: the shortest text that reads back to the same double
+    (every bit); NaN and infinities become ``null`` (JSON has no such
+    numbers).
+    """
+    kind = values.dtype
+    if pd.api.types.is_datetime64_any_dtype(kind):
+        return _time_text(values).tolist()
+    if pd.api.types.is_float_dtype(kind) and not isinstance(kind, pd.api.extensions.ExtensionDtype):
+        array = values.to_numpy(dtype=float)
+        out = array.astype(object)
+        out[~np.isfinite(array)] = None
+        return out.tolist()
+    if (
+        pd.api.types.is_integer_dtype(kind) or pd.api.types.is_bool_dtype(kind)
+    ) and not values.hasnans:
+        return values.to_numpy().tolist()
+    return [_json_value(v) for v in values.astype(object).tolist()]
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows as JSON-ready records: NaN as null, dates as ISO 8601 text."""
-    text = frame.to_json(orient="records", date_format="iso", force_ascii=False)
-    records: list[dict[str, Any]] = json.loads(text)
-    return records
+    """The rows as JSON-ready records: every digit of a float, NaN as null, ISO 8601 dates."""
+    names = [str(c) for c in frame.columns]
+    columns = [_json_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    return (
+        [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+        if (columns)
+        else [{} for _ in range(len(frame))]
+    )
 
 
 _UNSAFE_JSON = re.compile(

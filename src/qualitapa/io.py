@@ -76,6 +76,7 @@ from qualitapa._reading import (
     delimiter_char,
     fallback_warning,
     input_format,
+    json_frame,
     open_source,
     sniff_delimiter,
     text_encoding,
@@ -678,14 +679,16 @@ def _read_json(source: Source, fmt: InputFormat, kwargs: dict[str, Any]) -> pd.D
     """Records as the command line's ``--format json`` writes them, or one per line."""
     check_json_text(source, "ndjson" if fmt == "ndjson" else "json")
     try:
-        frame = pd.read_json(
-            source.handle(),
-            orient="records",
-            lines=fmt == "ndjson",
-            dtype=False,  # text stays text: codes keep their leading zeros
-            encoding="utf-8",
-            **kwargs,
-        )
+        if kwargs:  # pandas' own reading options
+            return pd.read_json(
+                source.handle(),
+                orient="records",
+                lines=fmt == "ndjson",
+                dtype=False,  # text stays text: codes keep their leading zeros
+                encoding="utf-8",
+                **kwargs,
+            )
+        frame = json_frame(source, "ndjson" if fmt == "ndjson" else "json")  # floats exact
     except ValueError as exc:
         layout = "one JSON object per line" if fmt == "ndjson" else "a JSON list of records"
         raise DataError(
