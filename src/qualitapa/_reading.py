@@ -41,7 +41,7 @@ from typing import IO, Literal, get_args
 import attrs
 import pandas as pd
 
-from qualitapa.errors import DataError, DataWarning, OptionError
+from qualitapa.errors import DataError, DataWarning, DelimiterError, OptionError
 
 #: How a table is stored (``format`` of :func:`qualitapa.io.read_table`,
 #: ``--input-format`` on the command line).
@@ -207,12 +207,20 @@ def text_encoding(source: Source, encoding: str | None) -> str:
 
 
 def fallback_warning(source: Source) -> None:
-    """Say that ``source`` is read as Windows-1252 because it is not UTF-8."""
+    """Say that ``source`` is read as Windows-1252 because it is not UTF-8 (in the language)."""
+    from qualitapa.i18n import translatable
+
+    name = source.name
     warnings.warn(
-        f"{source.name}: not UTF-8; read as Windows-1252 (cp1252, Excel's 'CSV' on Windows). "
-        "If accented letters look wrong, give the file's encoding (--encoding, "
-        "encoding= in Python), or save it as 'CSV UTF-8'",
-        DataWarning,
+        translatable(
+            DataWarning,
+            lambda t: t(
+                "{name}: non è UTF-8; letto come Windows-1252 (cp1252, il 'CSV' di Excel su "
+                "Windows). Se le lettere accentate non sono giuste, indicare la codifica del "
+                "file (--encoding, encoding= in Python) o salvarlo come 'CSV UTF-8'",
+                name=name,
+            ),
+        ),
         stacklevel=4,
     )
 
@@ -325,6 +333,41 @@ def sniff_delimiter(sample: str, source: str) -> str:
         "--delimiter (e.g. --delimiter ';' or --delimiter tab; delimiter= in Python)",
         source=source,
     )
+
+
+def check_delimiter(sample: str, delimiter: str, source: str) -> None:
+    """Refuse a ``delimiter`` that leaves the header one field when another splits it.
+
+    ``--delimiter ,`` on a file written with ``;`` reads a table of one
+    column whose values are whole lines (every check after it would speak
+    of a missing column), or stops at the first ``1,5`` with "too many
+    fields". When the header is one field with ``delimiter`` but
+    :func:`sniff_delimiter` finds another that splits it, it is an error
+    suggesting that one. A file that is one column with every delimiter is
+    left alone.
+
+    Raises
+    ------
+    DelimiterError
+        Naming the file, the delimiter given and the one that fits.
+
+    Examples
+    --------
+    >>> check_delimiter("a;b\\n1;2\\n", ";", "x.csv")
+    >>> check_delimiter("a;b\\n1;2\\n", ",", "x.csv")
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DelimiterError: x.csv: with the delimiter ',' the header is one field; ...
+    """
+    fields = _fields(sample, delimiter)
+    if not fields or fields[0] != 1:
+        return
+    try:
+        found = sniff_delimiter(sample, source)
+    except DataError:  # several would fit: none to suggest
+        return
+    if found != delimiter and (_fields(sample, found) or [1])[0] > 1:
+        raise DelimiterError(delimiter, found, source=source)
 
 
 #: A JSON escape of a surrogate (``\\ud800``..``\\udfff``): the text may hold half a character.

@@ -32,6 +32,7 @@ __all__ = [
     "DataError",
     "DataWarning",
     "DefinitionError",
+    "DelimiterError",
     "FormulaError",
     "OptionError",
     "PluginConflictError",
@@ -173,6 +174,31 @@ class DataError(QualitapaError, ValueError):
         if failure_cases is not None and len(failure_cases) > 0:
             text += f" ({len(failure_cases)} problem(s); see .failure_cases)"
         super().__init__(text)
+
+
+class DelimiterError(DataError):
+    """A CSV file read with a delimiter that does not split its header, when another one does.
+
+    A :class:`DataError` naming the file, with ``delimiter`` (the one
+    given) and ``suggestion`` (the delimiter that splits the header and the
+    rows into the same number of fields).
+
+    Examples
+    --------
+    >>> print(DelimiterError(",", ";", source="raw.csv"))  # doctest: +ELLIPSIS
+    raw.csv: with the delimiter ',' the header is one field; ... --delimiter ';' ...
+    """
+
+    def __init__(self, delimiter: str, suggestion: str, *, source: str | None = None) -> None:
+        self.delimiter = delimiter
+        self.suggestion = suggestion
+        named = {"\t": "tab"}
+        given, fits = named.get(delimiter, repr(delimiter)), named.get(suggestion, repr(suggestion))
+        super().__init__(
+            f"with the delimiter {given} the header is one field; the file is split by {fits}: "
+            f"give --delimiter {fits} (delimiter= in Python), or leave it out to have it found",
+            source=source,
+        )
 
 
 class UnknownValueError(DataError):

@@ -69,6 +69,7 @@ from qualitapa._reading import (
     INPUT_FORMATS,
     InputFormat,
     Source,
+    check_delimiter,
     check_encoding,
     check_format,
     check_json_text,
@@ -660,6 +661,8 @@ def _read_csv(
     delimiter, encoding = options
     chosen = text_encoding(source, encoding)
     sep = delimiter or ("\t" if tsv else sniff_delimiter(text_sample(source, chosen), source.name))
+    if delimiter is not None:  # one that leaves the header one field, when another splits it
+        check_delimiter(text_sample(source, chosen), delimiter, source.name)
     kwargs.setdefault("index_col", False)
     try:
         frame = _csv_frame(source, dtype, sep, chosen, kwargs)
