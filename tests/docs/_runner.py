@@ -1,0 +1,403 @@
+"""Find the shell commands of the docs, check that they parse, run the runnable ones.
+
+The pages are README.md, docs/*.md and plugins/*/README.md. A *command block* is a
+fenced block marked ``bash``, ``sh``, ``shell`` or ``console``. What happens to it:
+
+* a ``console`` block (``$ `` before each command, the output pasted below it) is
+  **runnable**: the slow test runs each command and checks its exit status (0, or the
+  one written after it as ``  # exit N``) and every pasted output line (``…`` marks a
+  cut; spaces are compared squashed, so column widths may change);
+* a ``bash`` block preceded by ``<!-- runnable -->`` is runnable too (no output
+  pasted: the exit status must be 0);
+* ``<!-- runnable: raw.csv is plugins/.../indicator_data.csv -->`` (clauses ``NAME is
+  PATH``, separated by ``;``) copies a shipped file under the name the page uses
+  for the reader's own before the page's commands run;
+* ``<!-- not runnable: REASON -->`` before any command block says why it is not run
+  (needs a PostgreSQL URL, installs packages, stands for the reader's own file...);
+* ``<!-- pending: REASON -->`` before a block cites a command that does not exist
+  yet: the fast test expects it not to parse and fails once it does (then mark the
+  block runnable).
+
+A bash block with a ``qualitapa`` command and none of these marks fails the fast
+test: new docs cannot rot silently. Every ``qualitapa`` command, in any command
+block or inline code span (`` `qualitapa ...` ``), must parse against the CLI (the
+command path and its options exist, ids of the catalog's items exist), pending
+blocks aside.
+
+A page's runnable commands run in page order in one temporary folder, so later
+commands read what earlier ones wrote. A page that says ``cd docs/examples/NAME`` in a
+command block runs in a copy of that folder; other pages run in an empty one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).parents[2]
+BIN = Path(sys.executable).parent
+SHELLS = ("bash", "sh", "shell", "console")
+
+_FENCE = re.compile(
+    r"^(?P<indent> *)```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S
+)
+_MARK = re.compile(
+    r"<!--\s*(?P<kind>runnable|not runnable|pending)\s*(?::\s*(?P<reason>.*?))?\s*-->\s*\Z", re.S
+)
+_INLINE = re.compile(
+    r"(?P<pending><!--\s*pending:[^>]*-->\s*)?(?<!`)`(?P<code>(?:\S*/)?qualitapa [^`\n]+)`(?!`)"
+)
+_CD = re.compile(r"^cd (?P<path>docs/examples/[\w./-]+)$", re.M)
+
+
+def pages() -> list[Path]:
+    """The pages whose commands are checked (docs/cli.md is generated from the CLI)."""
+    found = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    found += sorted(ROOT.glob("plugins/*/README.md"))
+    return [p for p in found if p.name != "cli.md"]
+
+
+def relative(page: Path) -> str:
+    return page.relative_to(ROOT).as_posix()
+
+
+@dataclass
+class Step:
+    """One command of a runnable block: its expected exit status and pasted output."""
+
+    command: str
+    status: int = 0
+    pasted: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    """A fenced command block of a page."""
+
+    page: Path
+    line: int
+    lang: str
+    body: str
+    mark: str | None  # "runnable", "not runnable", "pending" or None
+    reason: str
+
+    @property
+    def where(self) -> str:
+        return f"{relative(self.page)}:{self.line}"
+
+    @property
+    def runnable(self) -> bool:
+        if self.mark is not None:
+            return self.mark == "runnable"
+        return self.lang == "console"
+
+    def steps(self) -> list[Step]:
+        """The commands in order, continuation lines joined, with status and output."""
+        steps: list[Step] = []
+        lines = iter(self.body.splitlines())
+        for line in lines:
+            if self.lang == "console" and not line.startswith("$ "):
+                if steps and line.strip() and line.strip() != "…":
+                    steps[-1].pasted.append(line)
+                continue
+            text = line[2:] if self.lang == "console" else line
+            while text.rstrip().endswith("\\"):
+                text = text.rstrip()[:-1].rstrip() + " " + next(lines, "").strip()
+            command, _, comment = text.partition("  # ")
+            if not command.strip() or command.lstrip().startswith("#"):
+                continue
+            status = re.fullmatch(r"exit (\d+)", comment.strip())
+            steps.append(Step(command.strip(), int(status[1]) if status else 0))
+        return steps
+
+    def qualitapa_commands(self) -> list[tuple[Step, list[str]]]:
+        """Each ``qualitapa`` call of the block, with the step it belongs to."""
+        return [(step, args) for step in self.steps() for args in qualitapa_args(step.command)]
+
+
+def blocks(page: Path) -> list[Block]:
+    text = page.read_text(encoding="utf-8")
+    found = []
+    for fence in _FENCE.finditer(text):
+        lang = fence["lang"]
+        if lang not in SHELLS:
+            continue
+        before = text[: fence.start()].rstrip()
+        mark = _MARK.search(before[-300:])
+        found.append(
+            Block(
+                page=page,
+                line=text.count("\n", 0, fence.start()) + 1,
+                lang=lang,
+                body=fence["body"],
+                mark=mark["kind"] if mark else None,
+                reason=(mark["reason"] or "") if mark else "",
+            )
+        )
+    return found
+
+
+def all_blocks() -> list[Block]:
+    return [block for page in pages() for block in blocks(page)]
+
+
+def inline_commands() -> list[tuple[str, str, bool]]:
+    """(where, command, pending) of each `qualitapa ...` inline code span outside blocks.
+
+    A span with a placeholder (``...``, ``…``, ``<TAB>``) is a sketch and is left out.
+    ``<!-- pending: REASON -->`` just before a span says its command is not there yet.
+    """
+    found = []
+    for page in pages():
+        text = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), page.read_text("utf-8"))
+        for span in _INLINE.finditer(text):
+            if re.search(r"\.\.\.|…|<TAB>", span["code"]):
+                continue
+            line = text.count("\n", 0, span.start()) + 1
+            found.append((f"{relative(page)}:{line}", span["code"], bool(span["pending"])))
+    return found
+
+
+def qualitapa_args(command: str) -> list[list[str]]:
+    """The arguments of each ``qualitapa`` call in a shell command line.
+
+    Pipes, ``&&``, ``;`` and ``VAR=value`` prefixes are understood; ``.venv/bin/qualitapa``
+    and ``python -m qualitapa`` count.
+    """
+    lexer = shlex.shlex(command, posix=False, punctuation_chars=True)  # quotes kept
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    calls = []
+    try:
+        segments = list(_segments(list(lexer)))
+        for segment in segments:
+            words = [" ".join(shlex.split(token)) for token in segment]
+            while words and re.fullmatch(r"[A-Za-z_]\w*=.*", words[0]):
+                words = words[1:]
+            if words and Path(words[0]).name == "qualitapa":
+                calls.append(words[1:])
+            elif "python" in Path(words[0] if words else "").name and words[1:3] == [
+                "-m",
+                "qualitapa",
+            ]:
+                calls.append(words[3:])
+    except ValueError:  # an unbalanced quote: not a command we can read
+        return []
+    return calls
+
+
+def _segments(tokens: list[str]) -> Iterator[list[str]]:
+    """Split at the unquoted ``|``, ``&&``, ``;``, parentheses and redirections."""
+    segment: list[str] = []
+    for token in tokens:
+        if token and set(token) <= set("|&;()<>"):
+            yield segment
+            segment = []
+        else:
+            segment.append(token)
+    yield segment
+
+
+# -- parsing against the CLI -------------------------------------------------------------
+
+
+def parse_problem(args: list[str], *, complete: bool = True) -> str | None:
+    """Why ``qualitapa ARGS`` does not parse, or None. Nothing is executed.
+
+    Each group resolves its subcommand (click's ``resolve_command``) and the last
+    command parses its options and arguments (``make_context``: names, choices, counts).
+    Files need not exist. ``complete=False`` (an inline mention such as
+    ``qualitapa demo --organization``) forgives missing values and arguments. The
+    values of options and arguments that take catalog ids are checked against the
+    installed catalog.
+    """
+    from qualitapa.cli import cli
+
+    command: click.Command = cli
+    name = "qualitapa"
+    parent: click.Context | None = None
+    rest = list(args)
+    while True:
+        try:
+            with (
+                contextlib.redirect_stdout(io.StringIO()),
+                _files_need_not_exist(command),
+                _placeholders(rest),
+            ):
+                ctx = command.make_context(
+                    name, list(rest), parent=parent, resilient_parsing=not complete
+                )
+        except (click.exceptions.Exit, click.exceptions.NoArgsIsHelpError):  # --help, --version
+            return None
+        except click.ClickException as error:
+            return f"{error.format_message()} ({' '.join(args)})"
+        if not isinstance(command, click.Group):
+            return _unknown_ids(ctx, args)
+        rest = [*ctx._protected_args, *ctx.args]
+        if not rest:
+            return None
+        first = rest[0]
+        try:
+            name, sub, rest = command.resolve_command(ctx, rest)
+        except click.ClickException as error:
+            return f"{error.format_message()} ({' '.join(args)})"
+        if sub is None or name is None:  # resilient parsing says nothing
+            return f"No such command {first!r} ({' '.join(args)})"
+        command, parent = sub, ctx
+
+
+@contextlib.contextmanager
+def _files_need_not_exist(command: click.Command) -> Iterator[None]:
+    """The docs cite the reader's files: parse as if they existed."""
+    types = [p.type for p in command.params if isinstance(p.type, click.Path) and p.type.exists]
+    for type_ in types:
+        type_.exists = False
+    try:
+        yield
+    finally:
+        for type_ in types:
+            type_.exists = True
+
+
+@contextlib.contextmanager
+def _placeholders(args: list[str]) -> Iterator[None]:
+    """Empty files, in a temporary working folder, for the file names among ``args``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for arg in args:
+            if _is_file(arg) and not arg.startswith("-") and "/" not in arg:
+                (Path(tmp) / arg).touch()
+        with contextlib.chdir(tmp):
+            yield
+
+
+#: Parameters that take catalog ids besides the completed ones (qualitapa.cli._complete).
+MORE_IDS = {"index_id": "composites"}
+
+
+def _unknown_ids(ctx: click.Context, args: list[str]) -> str | None:
+    from qualitapa.catalog import default_catalog
+    from qualitapa.cli._complete import COMPLETED
+
+    catalog = default_catalog()
+    for param, value in ctx.params.items():
+        kind = COMPLETED.get(param) or MORE_IDS.get(param)
+        if kind is None or value is None:
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            for one in str(item).split(","):
+                if one and not _is_file(one) and one not in _ids(catalog, kind):
+                    what = kind[:-1].replace("_", " ")
+                    return f"no {what} {one!r} in the catalog ({' '.join(args)})"
+    return None
+
+
+def _is_file(text: str) -> bool:
+    return "/" in text or bool(re.search(r"\.(csv|xlsx|json|toml|xml|ndjson|parquet|db)$", text))
+
+
+def _ids(catalog: object, kind: str) -> set[str]:
+    items = getattr(catalog, kind)
+    ids = {str(key) for key in items}
+    if kind == "organizations":  # by code or by name, in any language
+        for item in items.values():
+            ids |= {item.names.get(language) for language in item.names.languages}
+    return ids
+
+
+# -- running -----------------------------------------------------------------------------
+
+
+def files(page: Path) -> dict[str, Path]:
+    """The files the runnable marks of a page copy into its folder (name -> source)."""
+    found = {}
+    for block in blocks(page):
+        if block.mark == "runnable":
+            for clause in filter(None, (c.strip() for c in block.reason.split(";"))):
+                name, sep, source = clause.partition(" is ")
+                if not sep:
+                    raise ValueError(f"{block.where}: write 'NAME is PATH', not {clause!r}")
+                found[name.strip()] = ROOT / source.strip()
+    return found
+
+
+def prepare(page: Path, tmp: Path) -> Path:
+    """A folder prepared as the page says: its example folder copied, its files named."""
+    source = workdir_source(page)
+    work = tmp / (source.name if source else page.stem)
+    if source:
+        shutil.copytree(source, work)
+    else:
+        work.mkdir()
+    for name, path in files(page).items():
+        shutil.copyfile(path, work / name)
+    return work
+
+
+def runnable_steps(page: Path) -> list[tuple[Block, Step]]:
+    return [(block, step) for block in blocks(page) if block.runnable for step in block.steps()]
+
+
+def workdir_source(page: Path) -> Path | None:
+    """The example folder a page says to ``cd`` into, if any."""
+    for block in blocks(page):
+        cd = _CD.search(block.body)
+        if cd:
+            return ROOT / cd["path"]
+    return None
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def env() -> dict[str, str]:
+    """The environment of a reader's shell: installed plugins, plain output, 100 columns."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUALITAPA_")}
+    env.update(
+        COLUMNS="100", NO_COLOR="1", TERM="dumb", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    )
+    return env
+
+
+def run_steps(steps: list[tuple[Block, Step]], cwd: Path) -> list[str]:
+    """Run the steps in order in ``cwd``; the failures, each explained."""
+    failures = []
+    environment = env()
+    for block, step in steps:
+        run = subprocess.run(
+            step.command,
+            shell=True,  # the pages' commands include pipes and variables
+            cwd=cwd,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        output = squash(run.stdout + "\n" + run.stderr)
+        if run.returncode != step.status:
+            failures.append(
+                f"{block.where}: $ {step.command}\nexit {run.returncode}, the page says "
+                f"{step.status}\n{run.stderr[-2000:]}"
+            )
+            continue
+        missing = [line for line in step.pasted if squash(line) not in output]
+        if missing:
+            failures.append(
+                f"{block.where}: $ {step.command}\npasted lines not printed any more:\n"
+                + "\n".join(missing)
+                + f"\n--- printed:\n{run.stdout[-3000:]}{run.stderr[-2000:]}"
+            )
+    return failures

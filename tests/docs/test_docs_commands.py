@@ -1,0 +1,171 @@
+"""Every ``qualitapa`` command the docs cite exists, with its options and ids (fast).
+
+Nothing runs: each command is parsed against the CLI (see ``_runner.parse_problem``).
+This is what catches a README citing a command that does not exist, an option that
+was renamed, or an id the installed plugins do not define. The runnable blocks run in
+``test_docs_run.py`` (slow).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from qualitapa.catalog import default_catalog
+from qualitapa.plugins import LOAD_ENV
+
+from . import _runner
+from ._runner import Block, all_blocks, inline_commands, pages, parse_problem, relative
+
+PAGES = pages()
+
+
+@pytest.fixture(autouse=True)
+def _installed_plugins(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """The docs are read by someone with every plugin of plugins/ installed."""
+    monkeypatch.delenv(LOAD_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)  # a parse never writes, but never in the checkout
+    default_catalog.cache_clear()
+
+
+def _problems(block: Block) -> list[str]:
+    found = []
+    for step, args in block.qualitapa_commands():
+        problem = parse_problem(args)
+        if step.status == 2 and problem is None:
+            found.append(f"{block.where}: the page says exit 2, but it parses: {step.command}")
+        elif step.status != 2 and problem is not None:
+            found.append(f"{block.where}: {problem}")
+    return found
+
+
+def test_the_pages_have_command_blocks():
+    blocks = all_blocks()
+    assert {relative(p) for p in PAGES} >= {"README.md", "docs/your-own-data.md"}
+    assert len([b for b in blocks if b.runnable]) >= 10
+    assert len([b for b in blocks if b.mark == "not runnable"]) >= 10
+
+
+def test_every_command_block_is_runnable_or_says_why_not():
+    unmarked = [
+        b.where
+        for b in all_blocks()
+        if not b.runnable and b.mark is None and b.qualitapa_commands()
+    ]
+    assert not unmarked, (
+        "these blocks cite qualitapa commands but are neither runnable ('$ ' in a console "
+        "block, or <!-- runnable --> before it) nor marked <!-- not runnable: REASON -->"
+    )
+
+
+def test_every_mark_that_does_not_run_gives_a_reason():
+    silent = [
+        b.where for b in all_blocks() if b.mark in {"not runnable", "pending"} and not b.reason
+    ]
+    assert not silent
+
+
+@pytest.mark.parametrize("page", PAGES, ids=relative)
+def test_commands_of_code_blocks_parse(page):
+    problems = [p for b in _runner.blocks(page) if b.mark != "pending" for p in _problems(b)]
+    assert not problems, "\n".join(problems)
+
+
+def test_inline_commands_parse():
+    problems = [
+        f"{where}: {problem}"
+        for where, command, pending in inline_commands()
+        for args in _runner.qualitapa_args(command)
+        if not pending and (problem := parse_problem(args, complete=False)) is not None
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_pending_blocks_cite_a_command_still_missing():
+    """A pending block whose commands now parse must be marked runnable (and run)."""
+    ready = [
+        b.where
+        for b in all_blocks()
+        if b.mark == "pending" and b.qualitapa_commands() and not _problems(b)
+    ]
+    ready += [
+        where
+        for where, command, pending in inline_commands()
+        if pending
+        and all(
+            parse_problem(args, complete=False) is None for args in _runner.qualitapa_args(command)
+        )
+    ]
+    assert not ready, "these commands exist now: mark the blocks runnable, drop 'pending'"
+
+
+# -- the checker finds what it should ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "problem"),
+    [
+        ("qualitapa variables --service registry", "No such command 'variables'"),
+        ("qualitapa indicators nothing", "No such command 'nothing'"),
+        ("qualitapa indicators compute raw.csv --no-such-option", "No such option"),
+        ("qualitapa benchmark values.csv --peer-group size", "no peer group 'size'"),
+        ("qualitapa indicators show registry.no_such_indicator", "no indicator"),
+        ("qualitapa standards list --organization Atlantide", "no organization 'Atlantide'"),
+        ("qualitapa composite v.csv --index libraries.nothing", "no composite"),
+        ("qualitapa survey sample-size --margin lots", "not a valid float"),
+        ("qualitapa benchmark raw.csv -o out.xls", "cannot write a '.xls' file"),
+    ],
+)
+def test_the_checker_reports_a_wrong_command(command, problem):
+    [args] = _runner.qualitapa_args(command)
+    assert problem in (parse_problem(args) or "")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "qualitapa benchmark values.csv --peer-group qclub.size -o out.csv",
+        "qualitapa standards list --organization Bozen",  # a name in German
+        "qualitapa charter render registry --organization 036023",
+        "qualitapa --lang de indicators show registry.certificates_per_fte",
+        "qualitapa --help",
+        "qualitapa survey --help",
+    ],
+)
+def test_the_checker_accepts_a_right_command(command):
+    [args] = _runner.qualitapa_args(command)
+    assert parse_problem(args) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "calls"),
+    [
+        ("qualitapa plugins   ", [["plugins"]]),
+        ("QUALITAPA_LANG=de qualitapa services", [["services"]]),
+        (
+            'cat a.csv | qualitapa indicators compute - --delimiter ";"',
+            [["indicators", "compute", "-", "--delimiter", ";"]],
+        ),
+        (".venv/bin/pip install x && .venv/bin/qualitapa demo --out d", [["demo", "--out", "d"]]),
+        ("python -m qualitapa plugins > out.txt", [["plugins"]]),
+        ('eval "$(_QUALITAPA_COMPLETE=bash_source qualitapa)"', []),
+        ("pip install qualitapa", []),
+    ],
+)
+def test_qualitapa_calls_are_found_in_a_shell_line(line, calls):
+    assert _runner.qualitapa_args(line) == calls
+
+
+def test_steps_join_continuation_lines_and_read_the_expected_exit_status():
+    block = Block(
+        page=PAGES[0],
+        line=1,
+        lang="console",
+        body="$ qualitapa a \\\n    --b c  # exit 2\nprinted\n…\n$ qualitapa d\n",
+        mark=None,
+        reason="",
+    )
+    steps = block.steps()
+    assert [(s.command, s.status, s.pasted) for s in steps] == [
+        ("qualitapa a --b c", 2, ["printed"]),
+        ("qualitapa d", 0, []),
+    ]

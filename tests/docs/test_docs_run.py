@@ -1,0 +1,65 @@
+"""The runnable commands of the docs run as printed (slow).
+
+Each page's runnable blocks (see ``_runner``) run in page order in a folder prepared
+as the page says: a copy of the example folder it ``cd``s into, the shipped files its
+marks name. The exit status must be the page's (0, or ``  # exit N``) and every
+output line pasted under a command must still be printed (spaces aside; ``…`` marks a
+cut). docs/your-own-data.md also runs its Python blocks on its office files.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from ._runner import ROOT, blocks, env, pages, prepare, relative, run_steps, runnable_steps
+
+pytestmark = pytest.mark.slow
+
+RUNNABLE = [page for page in pages() if runnable_steps(page)]
+YOUR_OWN_DATA = ROOT / "docs" / "your-own-data.md"
+EXAMPLES = ROOT / "docs" / "examples" / "your-own-data"
+
+
+@pytest.mark.parametrize("page", RUNNABLE, ids=relative)
+def test_runnable_commands_of_the_page_run_as_printed(page, tmp_path):
+    failures = run_steps(runnable_steps(page), prepare(page, tmp_path))
+    assert not failures, "\n\n".join(failures)
+
+
+def test_your_own_data_has_commands_and_error_examples():
+    steps = [step for _, step in runnable_steps(YOUR_OWN_DATA)]
+    assert len(steps) >= 25
+    assert {step.status for step in steps} >= {0, 1, 2}
+    assert all("qualitapa" in step.command for step in steps)
+    assert all(b.runnable for b in blocks(YOUR_OWN_DATA) if b.lang == "console")
+
+
+def test_every_example_file_is_used_by_your_own_data():
+    page = YOUR_OWN_DATA.read_text(encoding="utf-8")
+    unused = [p.name for p in EXAMPLES.iterdir() if p.name not in page]
+    assert not unused
+
+
+def test_python_blocks_of_your_own_data_run(tmp_path):
+    import re
+
+    work = prepare(YOUR_OWN_DATA, tmp_path)
+    code_blocks = re.findall(
+        r"^```python\n(.*?)^```", YOUR_OWN_DATA.read_text(encoding="utf-8"), flags=re.M | re.S
+    )
+    assert code_blocks
+    for i, code in enumerate(code_blocks):
+        script = work / f"block_{i}.py"
+        script.write_text(code, encoding="utf-8")
+        run = subprocess.run(
+            [sys.executable, "-W", "error::DeprecationWarning", str(script)],
+            cwd=work,
+            env=env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, f"block {i}:\n{code}\n{run.stderr}"
