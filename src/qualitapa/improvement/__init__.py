@@ -17,6 +17,7 @@ from qualitapa.improvement._derive import (
     actions_from_benchmark,
     actions_from_caf,
     actions_from_compliance,
+    actions_from_expected,
     actions_from_survey,
     combine_actions,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "actions_from_benchmark",
     "actions_from_caf",
     "actions_from_compliance",
+    "actions_from_expected",
     "actions_from_survey",
     "combine_actions",
     "prioritise",

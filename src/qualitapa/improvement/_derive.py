@@ -313,10 +313,88 @@ def actions_from_benchmark(
     )
 
 
+def actions_from_expected(
+    expected: pd.DataFrame,
+    *,
+    urgency: int = 4,
+    effort: int = 3,
+) -> pd.DataFrame:
+    """Candidate actions for the expected results of the quality plan not obtained.
+
+    One action per row of :func:`qualitapa.programme.expected_vs_obtained`
+    whose ``outcome`` is ``not_met`` (``no_data`` is not an action: ask the
+    data owner for the measurement), linked to its ``department`` and
+    ``activity``. ``impact = 1 + floor(shortfall / 20)`` within 1-5, the
+    shortfall in percent of the expected value (``100 * |gap| / |expected|``;
+    3 when the expected value is 0).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> e = pd.DataFrame({"organization": "mo", "year": "2024", "activity": ["a1", "a2"],
+    ...     "department": "demo", "expected_kind": "indicator",
+    ...     "expected_id": ["registry.average_wait", "registry.online_share"],
+    ...     "period": "2024", "operator": ["<=", ">="], "expected": [10.0, 50.0],
+    ...     "obtained": [14.0, 55.0], "unit": ["minutes", "%"], "outcome": ["not_met", "met"],
+    ...     "gap": [-4.0, 5.0]})
+    >>> actions_from_expected(e)[["id", "department", "activity", "impact"]]
+               id department activity  impact
+    0  prog-a1-mo       demo       a1       3
+    """
+    require_columns(
+        expected,
+        ["organization", "activity", "department", "expected_id", "operator", "expected",
+         "obtained", "outcome", "gap"],
+    )  # fmt: skip
+    sel = expected.loc[expected["outcome"].eq("not_met").to_numpy()]
+    n = len(sel)
+    act = sel["activity"].astype(str).to_numpy(dtype=object)
+    org = _text_column(sel, "organization")
+    gap = sel["gap"].to_numpy(dtype=float)
+    target = sel["expected"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shortfall = np.where(target != 0, 100 * np.abs(gap) / np.abs(target), 40.0)
+    unit = _text_column(sel, "unit")
+    op = _text_column(sel, "operator")
+    ids = _text_column(sel, "expected_id")
+    period = _text_column(sel, "period")
+    return _table(
+        {
+            "id": [f"prog-{a}" + (f"-{o}" if o else "") for a, o in zip(act, org, strict=True)],
+            "title": [f"Raggiungere il risultato atteso su {i}" for i in ids],
+            "source": ["programme"] * n,
+            "reference": ids,
+            "organization": org,
+            "expected_effect": [
+                f"{o} {t:g} {u}".strip() for o, t, u in zip(op, target, unit, strict=True)
+            ],
+            "impact": _impact_from_gap(shortfall),
+            "urgency": [urgency] * n,
+            "effort": [effort] * n,
+            "status": ["proposed"] * n,
+            "evidence": [
+                f"{p}: obtained {v:.4g}, gap {g:.4g}"
+                for p, v, g in zip(period, sel["obtained"].to_numpy(dtype=float), gap, strict=True)
+            ],
+            "department": _text_column(sel, "department"),
+            "activity": act,
+        },
+        n,
+    )
+
+
 def combine_actions(*tables: pd.DataFrame) -> pd.DataFrame:
-    """Stack action tables, keep the first of repeated ids, and sort by priority."""
+    """Stack action tables, keep the first of repeated ids, and sort by priority.
+
+    A table without the optional link columns (``department``, ``activity``:
+    an action table written before they existed) gets them blank.
+    """
     frames = [t for t in tables if len(t)]
     if not frames:
         return pd.DataFrame(columns=ACTION_COLUMNS)
     out = pd.concat(frames, ignore_index=True).drop_duplicates("id", keep="first")
+    for col in ("department", "activity"):
+        if col not in out.columns:
+            out[col] = ""
+        out[col] = out[col].fillna("")
     return prioritise(out[ACTION_COLUMNS])

@@ -39,6 +39,8 @@ class ActionSource(enum.StrEnum):
     STANDARD = "standard"
     SURVEY = "survey"
     BENCHMARK = "benchmark"
+    #: An expected result of the annual quality plan not obtained (:mod:`qualitapa.programme`).
+    PROGRAMME = "programme"
     OTHER = "other"
 
 
@@ -75,7 +77,7 @@ _TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
 #: functions, :meth:`ImprovementPlan.from_frame`).
 ACTION_COLUMNS = [
     "id", "title", "source", "reference", "organization", "owner", "due", "expected_effect",
-    "impact", "urgency", "effort", "priority", "status", "evidence",
+    "impact", "urgency", "effort", "priority", "status", "evidence", "department", "activity",
 ]  # fmt: skip
 
 
@@ -143,6 +145,10 @@ class Action:
     effort: int = attrs.field(default=3, validator=_scale)
     status: ActionStatus = attrs.field(default=ActionStatus.PROPOSED, converter=_status)
     evidence: str = ""
+    #: The department (settore) in charge, and the activity of the annual quality plan
+    #: the action answers to (:mod:`qualitapa.programme`); blank when not linked.
+    department: str = ""
+    activity: str = ""
 
     @property
     def priority(self) -> float:
@@ -357,6 +363,8 @@ class ImprovementPlan:
                 effort=int(ints["effort"][i]),
                 status=texts["status"][i],
                 evidence=texts["evidence"][i],
+                department=texts["department"][i],
+                activity=texts["activity"][i],
             )
             for i in range(n)
         )
