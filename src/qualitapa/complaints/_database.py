@@ -17,28 +17,22 @@ from __future__ import annotations
 import functools
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from qualitapa._sqlite import closing_on_error as _closing_on_error
+from qualitapa._sqlite import error_code as _code
+from qualitapa._sqlite import is_busy as _is_busy
+from qualitapa._sqlite import retry
 from qualitapa.complaints._schema import SCHEMA_VERSION, check_not_newer, inspect, migrate
 from qualitapa.errors import DataError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
 _READONLY = 8
 _CANTOPEN = 14
 _DAMAGED = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
-
-
-def _code(exc: sqlite3.Error) -> int:
-    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-
-
-def _is_busy(exc: sqlite3.Error) -> bool:
-    return _code(exc) in _BUSY or "locked" in str(exc)
 
 
 def translate(
@@ -89,30 +83,8 @@ def sqlite_errors(method: F) -> F:
 
 
 def _retry(step: Callable[[], Any], deadline: float, source: str, timeout: float) -> Any:
-    """Run ``step``; while another process holds the lock, try again until ``deadline``.
-
-    SQLite does not call its busy handler for every lock (the switch to WAL
-    of a new database, the first read of a schema being created), so the
-    register waits here too.
-    """
-    pause = 0.005
-    while True:
-        try:
-            return step()
-        except sqlite3.OperationalError as exc:
-            if not _is_busy(exc) or time.monotonic() >= deadline:
-                raise translate(exc, source, waited=timeout) from exc
-        time.sleep(pause)
-        pause = min(pause * 2, 0.1)
-
-
-@contextmanager
-def _closing_on_error(db: sqlite3.Connection) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        db.close()
-        raise
+    """Run ``step``; while another process holds the lock, try again until ``deadline``."""
+    return retry(step, deadline, lambda exc: translate(exc, source, waited=timeout))
 
 
 def connect(path: str, *, readonly: bool, busy_timeout: float) -> tuple[sqlite3.Connection, int]:

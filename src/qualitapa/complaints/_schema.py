@@ -28,9 +28,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from qualitapa._sqlite import split_sql
 from qualitapa.complaints._chain import rebuild_chain
 from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError, QualitapaError
@@ -165,21 +166,6 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
 
 #: The schema version this code writes.
 SCHEMA_VERSION = max(MIGRATIONS)
-
-
-def split_sql(script: str) -> Sequence[str]:
-    """Split a migration script into statements, keeping trigger bodies whole."""
-    out: list[str] = []
-    buf: list[str] = []
-    for line in script.strip().splitlines():
-        buf.append(line)
-        text = "\n".join(buf).strip()
-        if sqlite3.complete_statement(text):
-            out.append(text)
-            buf = []
-    if "\n".join(buf).strip():  # pragma: no cover - malformed migration
-        raise QualitapaError("incomplete SQL statement in a migration")
-    return out
 
 
 def _normal(sql: str) -> str:
