@@ -1,0 +1,86 @@
+"""The quality programme of a city (issue 19): departments, referents, the annual plan.
+
+The model (:class:`Department`, :class:`Person`, :class:`Role`,
+:class:`Plan`, :class:`Activity`, :class:`StatusChange`, :class:`Meeting`,
+:class:`MeetingAction`), the sheets an office keeps them in
+(:data:`SHEETS`, :func:`check_sheet`, :func:`read_sheet`) and the durable
+store with its history (:class:`ProgrammeStore`).
+"""
+
+from qualitapa.programme._files import write_template
+from qualitapa.programme._models import (
+    LABELS,
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Department,
+    DepartmentKind,
+    ExpectedKind,
+    Meeting,
+    MeetingAction,
+    Milestone,
+    Person,
+    Plan,
+    PlanStatus,
+    Role,
+    RoleKind,
+    StatusChange,
+)
+from qualitapa.programme._monitoring import (
+    ACTIVITY_STATUSES,
+    DEPARTMENT_PROGRESS_COLUMNS,
+    EXPECTED_COLUMNS,
+    PROGRESS_COLUMNS,
+    Outcome,
+    expected_vs_obtained,
+    overdue,
+    progress,
+    progress_by_department,
+)
+from qualitapa.programme._sheets import (
+    SHEETS,
+    Sheet,
+    check_sheet,
+    empty_sheet,
+    read_sheet,
+    sheet_names,
+)
+from qualitapa.programme._store import CONFLICT_KINDS, ImportReport, ProgrammeStore
+
+__all__ = [
+    "ACTIVITY_STATUSES",
+    "CONFLICT_KINDS",
+    "DEPARTMENT_PROGRESS_COLUMNS",
+    "EXPECTED_COLUMNS",
+    "LABELS",
+    "PROGRESS_COLUMNS",
+    "SHEETS",
+    "Activity",
+    "ActivityStatus",
+    "ActivityType",
+    "Department",
+    "DepartmentKind",
+    "ExpectedKind",
+    "ImportReport",
+    "Meeting",
+    "MeetingAction",
+    "Milestone",
+    "Outcome",
+    "Person",
+    "Plan",
+    "PlanStatus",
+    "ProgrammeStore",
+    "Role",
+    "RoleKind",
+    "Sheet",
+    "StatusChange",
+    "check_sheet",
+    "empty_sheet",
+    "expected_vs_obtained",
+    "overdue",
+    "progress",
+    "progress_by_department",
+    "read_sheet",
+    "sheet_names",
+    "write_template",
+]

@@ -1,0 +1,521 @@
+"""The quality programme of a city as typed values: departments, people, plans, activities.
+
+One class per row of a programme sheet (see :mod:`qualitapa.programme._sheets`
+for the columns); each is frozen and built from a sheet's row by its
+``from_mapping`` named constructor, which reads the canonical text the
+store keeps (ISO dates, ``0.5``). The closed sets are enums, each value
+with an Italian label (and German, English) in :data:`LABELS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+from qualitapa.errors import DefinitionError
+from qualitapa.models import Text, coerce_enum, to_date
+
+__all__ = [
+    "LABELS",
+    "Activity",
+    "ActivityStatus",
+    "ActivityType",
+    "Department",
+    "DepartmentKind",
+    "ExpectedKind",
+    "Meeting",
+    "MeetingAction",
+    "Milestone",
+    "Person",
+    "Plan",
+    "PlanStatus",
+    "Role",
+    "RoleKind",
+    "StatusChange",
+]
+
+
+class DepartmentKind(enum.StrEnum):
+    """What a unit of the organization is: a settore, a servizio or an ufficio."""
+
+    SETTORE = "settore"
+    SERVIZIO = "servizio"
+    UFFICIO = "ufficio"
+
+
+class RoleKind(enum.StrEnum):
+    """A person's role in the quality programme."""
+
+    REFERENT = "referent"
+    HEAD = "head"
+    COORDINATOR = "coordinator"
+
+
+class PlanStatus(enum.StrEnum):
+    """Where a version of the annual plan stands."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    SUPERSEDED = "superseded"
+
+
+class ActivityType(enum.StrEnum):
+    """The kinds of activity of a piano annuale delle attività in tema di qualità."""
+
+    SURVEY = "survey"
+    INDICATORS = "indicators"
+    CHARTER = "charter"
+    CAF = "caf"
+    COMPLAINTS = "complaints"
+    CERTIFICATION = "certification"
+    TRAINING = "training"
+    BENCHMARKING = "benchmarking"
+
+
+class ActivityStatus(enum.StrEnum):
+    """Where an activity stands; ``done`` and ``cancelled`` close it."""
+
+    PLANNED = "planned"
+    STARTED = "started"
+    SUSPENDED = "suspended"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_closed(self) -> bool:
+        """Done or cancelled."""
+        return self in (ActivityStatus.DONE, ActivityStatus.CANCELLED)
+
+
+class ExpectedKind(enum.StrEnum):
+    """What an activity's expected result is measured on."""
+
+    INDICATOR = "indicator"
+    STANDARD = "standard"
+    SURVEY_INDEX = "survey_index"
+
+
+#: Italian (required), German and English labels of every enum value.
+LABELS: Mapping[enum.StrEnum, Text] = {
+    DepartmentKind.SETTORE: Text("settore", en="department", de="Bereich"),
+    DepartmentKind.SERVIZIO: Text("servizio", en="service", de="Dienst"),
+    DepartmentKind.UFFICIO: Text("ufficio", en="office", de="Amt"),
+    RoleKind.REFERENT: Text("referente della qualità", en="quality referent",
+                            de="Qualitätsbeauftragte/r"),
+    RoleKind.HEAD: Text("dirigente", en="head of department", de="Bereichsleitung"),
+    RoleKind.COORDINATOR: Text("coordinamento", en="coordinator", de="Koordinierung"),
+    PlanStatus.DRAFT: Text("bozza", en="draft", de="Entwurf"),
+    PlanStatus.APPROVED: Text("approvato", en="approved", de="genehmigt"),
+    PlanStatus.SUPERSEDED: Text("sostituito", en="superseded", de="ersetzt"),
+    ActivityType.SURVEY: Text("indagine di soddisfazione", en="satisfaction survey",
+                              de="Zufriedenheitsumfrage"),
+    ActivityType.INDICATORS: Text("misurazione degli indicatori", en="indicator measurement",
+                                  de="Messung der Indikatoren"),
+    ActivityType.CHARTER: Text("carta dei servizi", en="service charter",
+                               de="Dienstleistungscharta"),
+    ActivityType.CAF: Text("autovalutazione CAF", en="CAF self-assessment",
+                           de="CAF-Selbstbewertung"),
+    ActivityType.COMPLAINTS: Text("analisi dei reclami", en="complaint analysis",
+                                  de="Analyse der Beschwerden"),
+    ActivityType.CERTIFICATION: Text("audit di certificazione", en="certification audit",
+                                     de="Zertifizierungsaudit"),
+    ActivityType.TRAINING: Text("formazione", en="training", de="Weiterbildung"),
+    ActivityType.BENCHMARKING: Text("benchmarking", en="benchmarking round",
+                                    de="Benchmarking"),
+    ActivityStatus.PLANNED: Text("programmata", en="planned", de="geplant"),
+    ActivityStatus.STARTED: Text("avviata", en="started", de="begonnen"),
+    ActivityStatus.SUSPENDED: Text("sospesa", en="suspended", de="ausgesetzt"),
+    ActivityStatus.DONE: Text("conclusa", en="done", de="abgeschlossen"),
+    ActivityStatus.CANCELLED: Text("annullata", en="cancelled", de="abgesagt"),
+    ExpectedKind.INDICATOR: Text("indicatore", en="indicator", de="Indikator"),
+    ExpectedKind.STANDARD: Text("standard di qualità", en="quality standard",
+                                de="Qualitätsstandard"),
+    ExpectedKind.SURVEY_INDEX: Text("indice di soddisfazione", en="satisfaction index",
+                                    de="Zufriedenheitsindex"),
+}  # fmt: skip
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+def _text(value: object) -> str | None:
+    """A cell as stripped text, None when empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _required(row: Mapping[str, Any], field: str) -> str:
+    value = _text(row.get(field))
+    if value is None:
+        raise DefinitionError("a value is required", field=field)
+    return value
+
+
+def _enum(cls: type[E], row: Mapping[str, Any], field: str) -> E:
+    return coerce_enum(cls, field, _required(row, field))
+
+
+def _optional_enum(cls: type[E], row: Mapping[str, Any], field: str) -> E | None:
+    value = _text(row.get(field))
+    return None if value is None else coerce_enum(cls, field, value)
+
+
+def _date(row: Mapping[str, Any], field: str) -> dt.date | None:
+    value = _text(row.get(field))
+    return None if value is None else to_date(value[:10], field)
+
+
+def _number(row: Mapping[str, Any], field: str) -> float | None:
+    value = _text(row.get(field))
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise DefinitionError(f"{value!r} is not a number", field=field) from None
+
+
+def _label(row: Mapping[str, Any], prefix: str) -> Text:
+    return Text(
+        _required(row, f"{prefix}_it"),
+        en=_text(row.get(f"{prefix}_en")),
+        de=_text(row.get(f"{prefix}_de")),
+    )
+
+
+def _not_blank(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise DefinitionError("a value is required", field=attribute.name)
+
+
+def _end_not_before(start: str, end: str) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        first, last = getattr(instance, start), getattr(instance, end)
+        if first is not None and last is not None and last < first:
+            raise DefinitionError(f"{end} {last} is before {start} {first}", field=end)
+
+    return check
+
+
+@attrs.frozen
+class Department:
+    """A settore, servizio or ufficio of an organization.
+
+    Examples
+    --------
+    >>> d = Department.from_mapping({"organization": "036023", "department": "S03",
+    ...                              "name_it": "Servizi demografici", "kind": "settore"})
+    >>> d.kind, d.name.it
+    (<DepartmentKind.SETTORE: 'settore'>, 'Servizi demografici')
+    """
+
+    organization: str = attrs.field(validator=_not_blank)
+    department: str = attrs.field(validator=_not_blank)
+    name: Text
+    kind: DepartmentKind = attrs.field(converter=lambda v: coerce_enum(DepartmentKind, "kind", v))
+    parent: str | None = None
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any]) -> Department:
+        """A department from a row of the ``departments`` sheet."""
+        return cls(
+            _required(row, "organization"),
+            _required(row, "department"),
+            _label(row, "name"),
+            _enum(DepartmentKind, row, "kind"),
+            _text(row.get("parent")),
+        )
+
+
+@attrs.frozen
+class Person:
+    """Someone of the programme: a referent, a head, the quality office.
+
+    ``name`` and ``email`` are personal data (pseudonymisable on export).
+
+    Examples
+    --------
+    >>> Person.from_mapping({"person": "p01", "name": "Anna Bianchi", "category": "D"}).category
+    'D'
+    """
+
+    person: str = attrs.field(validator=_not_blank)
+    name: str | None = None
+    email: str | None = None
+    category: str | None = None
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any]) -> Person:
+        """A person from a row of the ``people`` sheet."""
+        return cls(
+            _required(row, "person"),
+            _text(row.get("name")),
+            _text(row.get("email")),
+            _text(row.get("category")),
+        )
+
+
+@attrs.frozen
+class Role:
+    """A person's role in a department, from ``start`` to ``end`` (None: in office).
+
+    Examples
+    --------
+    >>> r = Role.from_mapping({"organization": "036023", "department": "S03",
+    ...                        "person": "p01", "role": "referent", "start": "2024-01-15"})
+    >>> r.role.value, r.end is None
+    ('referent', True)
+    """
+
+    organization: str = attrs.field(validator=_not_blank)
+    department: str = attrs.field(validator=_not_blank)
+    person: str = attrs.field(validator=_not_blank)
+    role: RoleKind = attrs.field(converter=lambda v: coerce_enum(RoleKind, "role", v))
+    start: dt.date = attrs.field(converter=lambda v: to_date(v, "start"))
+    appointed_by: str | None = None
+    end: dt.date | None = attrs.field(default=None, validator=_end_not_before("start", "end"))
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any]) -> Role:
+        """A role from a row of the ``roles`` sheet."""
+        start = _date(row, "start")
+        if start is None:
+            raise DefinitionError("a value is required", field="start")
+        return cls(
+            _required(row, "organization"),
+            _required(row, "department"),
+            _required(row, "person"),
+            _enum(RoleKind, row, "role"),
+            start,
+            _text(row.get("appointed_by")),
+            _date(row, "end"),
+        )
+
+
+@attrs.frozen
+class Plan:
+    """A version of the annual quality plan and its approval act (Giunta resolution).
+
+    Examples
+    --------
+    >>> p = Plan.from_mapping({"organization": "036023", "year": "2024", "version": "1",
+    ...                        "resolution": "123/2024", "approved_on": "2024-03-12",
+    ...                        "status": "approved"})
+    >>> p.year, p.resolution, p.approved_on
+    (2024, '123/2024', datetime.date(2024, 3, 12))
+    """
+
+    organization: str = attrs.field(validator=_not_blank)
+    year: int
+    version: int
+    status: PlanStatus = attrs.field(converter=lambda v: coerce_enum(PlanStatus, "status", v))
+    resolution: str | None = None
+    approved_on: dt.date | None = None
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any]) -> Plan:
+        """A plan version from a row of the ``plans`` sheet."""
+        return cls(
+            _required(row, "organization"),
+            int(_required(row, "year")),
+            int(_required(row, "version")),
+            _enum(PlanStatus, row, "status"),
+            _text(row.get("resolution")),
+            _date(row, "approved_on"),
+        )
+
+
+@attrs.frozen
+class Activity:
+    """An activity of the annual plan, with its expected result when there is one.
+
+    The expected result is ``expected_kind`` (indicator, standard, survey
+    index) ``expected_id`` ``expected_operator`` ``expected_value`` in
+    ``expected_period``: e.g. indicator ``waiting_time`` ``<=`` 15 in 2024.
+
+    Examples
+    --------
+    >>> a = Activity.from_mapping({"organization": "036023", "year": "2024",
+    ...     "activity": "A01", "type": "survey", "department": "S03",
+    ...     "title_it": "Indagine anagrafe", "planned_start": "2024-02-01",
+    ...     "planned_end": "2024-05-31"})
+    >>> a.type.value, a.title.it, a.planned_end
+    ('survey', 'Indagine anagrafe', datetime.date(2024, 5, 31))
+    """
+
+    organization: str = attrs.field(validator=_not_blank)
+    year: int
+    activity: str = attrs.field(validator=_not_blank)
+    type: ActivityType = attrs.field(converter=lambda v: coerce_enum(ActivityType, "type", v))
+    department: str = attrs.field(validator=_not_blank)
+    title: Text
+    owner: str | None = None
+    objective: str | None = None
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = attrs.field(
+        default=None, validator=_end_not_before("planned_start", "planned_end")
+    )
+    expected_kind: ExpectedKind | None = None
+    expected_id: str | None = None
+    expected_operator: str | None = attrs.field(
+        default=None, validator=attrs.validators.in_((None, ">=", "<="))
+    )
+    expected_value: float | None = None
+    expected_period: str | None = None
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any]) -> Activity:
+        """An activity from a row of the ``activities`` sheet."""
+        return cls(
+            organization=_required(row, "organization"),
+            year=int(_required(row, "year")),
+            activity=_required(row, "activity"),
+            type=_enum(ActivityType, row, "type"),
+            department=_required(row, "department"),
+            title=_label(row, "title"),
+            owner=_text(row.get("owner")),
+            objective=_text(row.get("objective")),
+            planned_start=_date(row, "planned_start"),
+            planned_end=_date(row, "planned_end"),
+            expected_kind=_optional_enum(ExpectedKind, row, "expected_kind"),
+            expected_id=_text(row.get("expected_id")),
+            expected_operator=_text(row.get("expected_operator")),
+            expected_value=_number(row, "expected_value"),
+            expected_period=_text(row.get("expected_period")),
+        )
+
+
+@attrs.frozen
+class Milestone:
+    """A milestone of an activity, due on a date."""
+
+    organization: str = attrs.field(validator=_not_blank)
+    year: int
+    activity: str = attrs.field(validator=_not_blank)
+    milestone: str = attrs.field(validator=_not_blank)
+    title: Text
+    due: dt.date | None = None
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any]) -> Milestone:
+        """A milestone from a row of the ``milestones`` sheet."""
+        return cls(
+            _required(row, "organization"),
+            int(_required(row, "year")),
+            _required(row, "activity"),
+            _required(row, "milestone"),
+            _label(row, "title"),
+            _date(row, "due"),
+        )
+
+
+def _fraction(instance: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and not 0 <= value <= 1:
+        raise DefinitionError(f"{value!r} is not a fraction between 0 and 1", field=attribute.name)
+
+
+@attrs.frozen
+class StatusChange:
+    """An entry of an activity's status history (append-only): ``status`` from ``at``.
+
+    Examples
+    --------
+    >>> s = StatusChange.from_mapping({"organization": "036023", "year": "2024",
+    ...     "activity": "A01", "at": "2024-03-01", "status": "started", "progress": "0.25",
+    ...     "by": "p01"})
+    >>> s.status.value, s.progress
+    ('started', 0.25)
+    """
+
+    organization: str = attrs.field(validator=_not_blank)
+    year: int
+    activity: str = attrs.field(validator=_not_blank)
+    at: dt.date = attrs.field(converter=lambda v: to_date(v, "at"))
+    status: ActivityStatus = attrs.field(
+        converter=lambda v: coerce_enum(ActivityStatus, "status", v)
+    )
+    progress: float | None = attrs.field(default=None, validator=_fraction)
+    note: str | None = None
+    by: str | None = None
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any]) -> StatusChange:
+        """A status change from a row of the ``activity_status`` sheet."""
+        at = _date(row, "at")
+        if at is None:
+            raise DefinitionError("a value is required", field="at")
+        return cls(
+            _required(row, "organization"),
+            int(_required(row, "year")),
+            _required(row, "activity"),
+            at,
+            _enum(ActivityStatus, row, "status"),
+            _number(row, "progress"),
+            _text(row.get("note")),
+            _text(row.get("by")),
+        )
+
+
+@attrs.frozen
+class Meeting:
+    """A meeting of the quality referents' network.
+
+    ``participants`` are person ids (written ``;``-separated in the sheet).
+    """
+
+    organization: str = attrs.field(validator=_not_blank)
+    meeting: str = attrs.field(validator=_not_blank)
+    date: dt.date = attrs.field(converter=lambda v: to_date(v, "date"))
+    title: Text | None = None
+    participants: tuple[str, ...] = ()
+    agenda: str | None = None
+    decisions: str | None = None
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any]) -> Meeting:
+        """A meeting from a row of the ``meetings`` sheet."""
+        day = _date(row, "date")
+        if day is None:
+            raise DefinitionError("a value is required", field="date")
+        title = _text(row.get("title_it"))
+        people = _text(row.get("participants")) or ""
+        return cls(
+            _required(row, "organization"),
+            _required(row, "meeting"),
+            day,
+            Text(title) if title else None,
+            tuple(p.strip() for p in people.split(";") if p.strip()),
+            _text(row.get("agenda")),
+            _text(row.get("decisions")),
+        )
+
+
+@attrs.frozen
+class MeetingAction:
+    """An action decided at a meeting: who does what by when (optionally for an activity)."""
+
+    organization: str = attrs.field(validator=_not_blank)
+    meeting: str = attrs.field(validator=_not_blank)
+    action: str = attrs.field(validator=_not_blank)
+    text: str = attrs.field(validator=_not_blank)
+    owner: str | None = None
+    due: dt.date | None = None
+    activity: str | None = None
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any]) -> MeetingAction:
+        """An action from a row of the ``meeting_actions`` sheet."""
+        return cls(
+            _required(row, "organization"),
+            _required(row, "meeting"),
+            _required(row, "action"),
+            _required(row, "text"),
+            _text(row.get("owner")),
+            _date(row, "due"),
+            _text(row.get("activity")),
+        )

@@ -1,0 +1,658 @@
+"""The programme's sheets: their columns, reading one as an office writes it, and checking it.
+
+One sheet is one table (the contract of issue 19): its key columns, its
+other columns, which are required, dates, numbers or closed sets.
+:func:`check_sheet` turns a sheet as read (CSV from Italian Excel,
+``31/01/2024``, ``0,5``; or an ``.xlsx`` sheet) into its *canonical text*:
+every cell a stripped string or None, dates ``YYYY-MM-DD``, whole numbers
+``2024``, other numbers as Python writes them (``0.5``). Two sheets with
+the same content give the same canonical rows, whatever their format,
+so the store compares rows by their text.
+
+Every fault is collected (:class:`qualitapa.problems.Problems`) and
+raised at once, naming the file, the sheet, the row and the column, with
+the closest known value as a suggestion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from collections.abc import Collection, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from qualitapa._dates import read_dates
+from qualitapa.errors import DataError
+from qualitapa.io import code_text, read_table
+from qualitapa.models import Text
+from qualitapa.problems import Problems, Rule
+from qualitapa.programme._models import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Department,
+    DepartmentKind,
+    ExpectedKind,
+    Meeting,
+    MeetingAction,
+    Milestone,
+    Person,
+    Plan,
+    PlanStatus,
+    Role,
+    RoleKind,
+    StatusChange,
+)
+
+__all__ = ["SHEETS", "Sheet", "check_sheet", "empty_sheet", "read_sheet", "sheet_names"]
+
+
+@attrs.frozen
+class Sheet:
+    """What one programme sheet holds.
+
+    ``columns`` are all of them in order (the key first), ``key`` those that
+    identify a row; ``dates``, ``integers``, ``numbers`` (``fractions``:
+    between 0 and 1) and ``choices`` say how cells are read; ``personal``
+    columns are personal data; rows of a ``history`` sheet are never changed,
+    only added. ``help`` is each column's Italian instruction.
+    """
+
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+    required: frozenset[str]
+    model: type
+    title: Text
+    help: Mapping[str, str]
+    dates: frozenset[str] = frozenset()
+    integers: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    fractions: frozenset[str] = frozenset()
+    choices: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    personal: frozenset[str] = frozenset()
+    history: bool = False
+
+    @property
+    def text_columns(self) -> list[str]:
+        """The columns read as text (codes keep their leading zeros)."""
+        return [c for c in self.columns if c not in self.dates | self.integers | self.numbers]
+
+
+def _values(enum: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(str(e.value) for e in enum)
+
+
+_ORG = "codice dell'ente (ISTAT, es. 036023)"
+_YEAR = "anno del piano (es. 2024)"
+_DATE = "data (31/01/2024 o 2024-01-31)"
+
+#: The sheets in the order an import applies them (a sheet refers only to earlier ones).
+SHEETS: Mapping[str, Sheet] = {
+    s.name: s
+    for s in (
+        Sheet(
+            "departments",
+            ("organization", "department"),
+            ("organization", "department", "name_it", "name_de", "name_en", "parent", "kind"),
+            frozenset({"organization", "department", "name_it", "kind"}),
+            Department,
+            Text("Settori e uffici", en="Departments", de="Bereiche und Ämter"),
+            {
+                "organization": _ORG,
+                "department": "codice del settore, servizio o ufficio (es. S03)",
+                "name_it": "nome in italiano (obbligatorio)",
+                "name_de": "nome in tedesco (facoltativo)",
+                "name_en": "nome in inglese (facoltativo)",
+                "parent": "codice del settore di cui fa parte (vuoto se nessuno)",
+                "kind": "settore, servizio o ufficio",
+            },
+            choices={"kind": _values(DepartmentKind)},
+        ),
+        Sheet(
+            "people",
+            ("person",),
+            ("person", "name", "email", "category"),
+            frozenset({"person"}),
+            Person,
+            Text("Persone", en="People", de="Personen"),
+            {
+                "person": "identificativo della persona (es. p01): non il nome",
+                "name": "nome e cognome (dato personale)",
+                "email": "indirizzo e-mail (dato personale)",
+                "category": "categoria contrattuale (es. D)",
+            },
+            personal=frozenset({"name", "email"}),
+        ),
+        Sheet(
+            "roles",
+            ("organization", "department", "person", "role", "start"),
+            ("organization", "department", "person", "role", "start", "appointed_by", "end"),
+            frozenset({"organization", "department", "person", "role", "start"}),
+            Role,
+            Text("Ruoli", en="Roles", de="Rollen"),
+            {
+                "organization": _ORG,
+                "department": "codice del settore",
+                "person": "identificativo della persona (foglio people)",
+                "role": "referent (referente della qualità), head (dirigente) o "
+                "coordinator (ufficio qualità)",
+                "start": "inizio dell'incarico: " + _DATE,
+                "appointed_by": "chi ha nominato (identificativo o testo)",
+                "end": "fine dell'incarico (vuoto se in carica)",
+            },
+            dates=frozenset({"start", "end"}),
+            choices={"role": _values(RoleKind)},
+        ),
+        Sheet(
+            "plans",
+            ("organization", "year", "version"),
+            ("organization", "year", "version", "resolution", "approved_on", "status"),
+            frozenset({"organization", "year", "version", "status"}),
+            Plan,
+            Text("Piani annuali", en="Annual plans", de="Jahrespläne"),
+            {
+                "organization": _ORG,
+                "year": _YEAR,
+                "version": "versione del piano (1, 2, ...)",
+                "resolution": "delibera di Giunta (es. 123/2024)",
+                "approved_on": "data della delibera: " + _DATE,
+                "status": "draft (bozza), approved (approvato) o superseded (sostituito)",
+            },
+            dates=frozenset({"approved_on"}),
+            integers=frozenset({"year", "version"}),
+            choices={"status": _values(PlanStatus)},
+        ),
+        Sheet(
+            "activities",
+            ("organization", "year", "activity"),
+            (
+                "organization",
+                "year",
+                "activity",
+                "type",
+                "department",
+                "owner",
+                "objective",
+                "title_it",
+                "title_de",
+                "planned_start",
+                "planned_end",
+                "expected_kind",
+                "expected_id",
+                "expected_operator",
+                "expected_value",
+                "expected_period",
+            ),
+            frozenset({"organization", "year", "activity", "type", "department", "title_it"}),
+            Activity,
+            Text("Attività del piano", en="Plan activities", de="Tätigkeiten des Plans"),
+            {
+                "organization": _ORG,
+                "year": _YEAR,
+                "activity": "codice dell'attività (es. A01)",
+                "type": "survey, indicators, charter, caf, complaints, certification, "
+                "training o benchmarking",
+                "department": "codice del settore responsabile",
+                "owner": "identificativo del responsabile (foglio people)",
+                "objective": "obiettivo PEG/PDO collegato (es. PEG-2024-03.2)",
+                "title_it": "titolo in italiano (obbligatorio)",
+                "title_de": "titolo in tedesco (facoltativo)",
+                "planned_start": "inizio previsto: " + _DATE,
+                "planned_end": "fine prevista: " + _DATE,
+                "expected_kind": "risultato atteso su: indicator, standard o survey_index "
+                "(vuoto se nessuno)",
+                "expected_id": "codice dell'indicatore, dello standard o dell'indice",
+                "expected_operator": ">= (almeno) o <= (al più)",
+                "expected_value": "valore atteso (es. 80 o 0,8)",
+                "expected_period": "periodo del risultato (es. 2024)",
+            },
+            dates=frozenset({"planned_start", "planned_end"}),
+            integers=frozenset({"year"}),
+            numbers=frozenset({"expected_value"}),
+            choices={
+                "type": _values(ActivityType),
+                "expected_kind": _values(ExpectedKind),
+                "expected_operator": (">=", "<="),
+            },
+        ),
+        Sheet(
+            "milestones",
+            ("organization", "year", "activity", "milestone"),
+            ("organization", "year", "activity", "milestone", "title_it", "due"),
+            frozenset({"organization", "year", "activity", "milestone", "title_it"}),
+            Milestone,
+            Text("Tappe", en="Milestones", de="Meilensteine"),
+            {
+                "organization": _ORG,
+                "year": _YEAR,
+                "activity": "codice dell'attività (foglio activities)",
+                "milestone": "codice della tappa (es. M1)",
+                "title_it": "descrizione in italiano",
+                "due": "scadenza: " + _DATE,
+            },
+            dates=frozenset({"due"}),
+            integers=frozenset({"year"}),
+        ),
+        Sheet(
+            "activity_status",
+            ("organization", "year", "activity", "at", "status"),
+            ("organization", "year", "activity", "at", "status", "progress", "note", "by"),
+            frozenset({"organization", "year", "activity", "at", "status"}),
+            StatusChange,
+            Text("Stato di avanzamento", en="Activity status", de="Stand der Tätigkeiten"),
+            {
+                "organization": _ORG,
+                "year": _YEAR,
+                "activity": "codice dell'attività (foglio activities)",
+                "at": "data dell'aggiornamento: " + _DATE,
+                "status": "planned (programmata), started (avviata), suspended (sospesa), "
+                "done (conclusa) o cancelled (annullata)",
+                "progress": "avanzamento come frazione da 0 a 1 (0,5 = metà)",
+                "note": "nota (obbligatoria per riaprire un'attività conclusa o annullata)",
+                "by": "chi aggiorna (identificativo, foglio people)",
+            },
+            dates=frozenset({"at"}),
+            integers=frozenset({"year"}),
+            numbers=frozenset({"progress"}),
+            fractions=frozenset({"progress"}),
+            choices={"status": _values(ActivityStatus)},
+            history=True,
+        ),
+        Sheet(
+            "meetings",
+            ("organization", "meeting"),
+            (
+                "organization",
+                "meeting",
+                "date",
+                "title_it",
+                "participants",
+                "agenda",
+                "decisions",
+            ),
+            frozenset({"organization", "meeting", "date"}),
+            Meeting,
+            Text("Incontri dei referenti", en="Referents' meetings", de="Treffen"),
+            {
+                "organization": _ORG,
+                "meeting": "codice dell'incontro (es. R2024-01)",
+                "date": "data dell'incontro: " + _DATE,
+                "title_it": "titolo",
+                "participants": "partecipanti: identificativi separati da ; (p01;p02)",
+                "agenda": "ordine del giorno",
+                "decisions": "decisioni prese",
+            },
+            dates=frozenset({"date"}),
+        ),
+        Sheet(
+            "meeting_actions",
+            ("organization", "meeting", "action"),
+            ("organization", "meeting", "action", "text", "owner", "due", "activity"),
+            frozenset({"organization", "meeting", "action", "text"}),
+            MeetingAction,
+            Text("Azioni decise", en="Meeting actions", de="Beschlossene Maßnahmen"),
+            {
+                "organization": _ORG,
+                "meeting": "codice dell'incontro (foglio meetings)",
+                "action": "codice dell'azione (es. 1)",
+                "text": "che cosa fare",
+                "owner": "chi (identificativo, foglio people)",
+                "due": "entro quando: " + _DATE,
+                "activity": "attività collegata (facoltativa, foglio activities)",
+            },
+            dates=frozenset({"due"}),
+        ),
+    )
+}
+
+#: What a column refers to: sheet -> column -> (referred sheet, the key column there).
+REFERENCES: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "departments": {"parent": ("departments", "department")},
+    "roles": {"department": ("departments", "department"), "person": ("people", "person")},
+    "activities": {"department": ("departments", "department"), "owner": ("people", "person")},
+    "milestones": {"activity": ("activities", "activity")},
+    "activity_status": {"activity": ("activities", "activity"), "by": ("people", "person")},
+    "meetings": {"participants": ("people", "person")},
+    "meeting_actions": {
+        "meeting": ("meetings", "meeting"),
+        "owner": ("people", "person"),
+        "activity": ("activities", "activity"),
+    },
+}
+
+
+def sheet_names() -> list[str]:
+    """The programme's sheets, in the order an import applies them.
+
+    Examples
+    --------
+    >>> sheet_names()[:3]
+    ['departments', 'people', 'roles']
+    """
+    return list(SHEETS)
+
+
+def sheet(name: str) -> Sheet:
+    """The sheet called ``name``; an unknown name is a :class:`DataError` with a suggestion."""
+    try:
+        return SHEETS[name]
+    except KeyError:
+        close = difflib.get_close_matches(str(name), list(SHEETS), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (sheets: {', '.join(SHEETS)})"
+        raise DataError(f"unknown programme sheet {name!r}{hint}") from None
+
+
+def empty_sheet(name: str) -> pd.DataFrame:
+    """The sheet ``name`` with its columns and no rows.
+
+    Examples
+    --------
+    >>> list(empty_sheet("people").columns)
+    ['person', 'name', 'email', 'category']
+    """
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in sheet(name).columns})
+
+
+def read_sheet(path: str | Path, name: str, **options: Any) -> pd.DataFrame:
+    """Read the sheet ``name`` from a file (CSV, or the sheet ``name`` of a workbook).
+
+    ``options`` are :func:`qualitapa.io.read_table`'s (``delimiter``,
+    ``encoding``, ``numbers``, ``date_format``...). The codes are read as
+    text; dates and numbers are left to :func:`check_sheet`.
+    """
+    spec = sheet(name)
+    options = dict(options)
+    options.pop("date_format", None)
+    if Path(str(path)).suffix.lower() in (".xlsx", ".xlsm") and "sheet" not in options:
+        options["sheet"] = name
+    return read_table(path, text_columns=spec.text_columns, dtype=None, **options)
+
+
+def _empty(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _closest(value: str, known: Collection[str]) -> str:
+    close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.5)
+    return "; did you mean " + " or ".join(close) + "?" if close else ""
+
+
+def _as_date_text(values: pd.Series, column: str, date_format: str | None) -> pd.Series:
+    """``YYYY-MM-DD`` of each cell (dates, date-times, day-first or ISO text); NaN if none."""
+    out = pd.Series(np.nan, index=values.index, dtype=object)
+    is_text = values.map(lambda v: isinstance(v, str) and bool(v.strip()))
+    if is_text.any():
+        frame = pd.DataFrame({"date": values[is_text].str.strip()})
+        try:
+            read = read_dates(frame, date_format=date_format, as_text=True)["date"]
+        except DataError as exc:
+            raise _DateCells(exc.failure_cases, values[is_text].index) from None
+        out[is_text] = read.astype(str).str.slice(0, 10)
+    others = values[~is_text & ~values.map(_empty)]
+    for idx, value in others.items():  # Excel's own date cells: few, already typed
+        if isinstance(value, dt.datetime | pd.Timestamp):
+            out[idx] = value.date().isoformat()
+        elif isinstance(value, dt.date):
+            out[idx] = value.isoformat()
+        else:
+            out[idx] = _NOT_A_DATE
+    return out
+
+
+_NOT_A_DATE = "\0not a date"
+
+
+class _DateCells(Exception):
+    def __init__(self, cases: pd.DataFrame | None, index: pd.Index) -> None:
+        self.cases = cases
+        self.index = index
+
+
+def _number_text(value: object, integer: bool) -> str | None:
+    """The canonical text of a number cell; None when it is not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")  # 0,5 as an Italian CSV writes it
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    elif isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+    else:
+        return None
+    if not math.isfinite(number):
+        return None
+    if integer:
+        return str(int(number)) if number.is_integer() else None
+    return repr(number + 0.0)
+
+
+def check_sheet(  # noqa: C901, PLR0912, PLR0915 - one pass per kind of cell, each few lines
+    frame: pd.DataFrame,
+    name: str,
+    *,
+    source: str | None = None,
+    date_format: str | None = None,
+    known: Mapping[str, Collection[str]] | None = None,
+) -> pd.DataFrame:
+    """The canonical text of a sheet; every problem raised at once.
+
+    Parameters
+    ----------
+    frame
+        The sheet as read (:func:`read_sheet`, or any DataFrame); not changed.
+    name
+        Which sheet it is (:func:`sheet_names`).
+    source
+        The file, for messages.
+    date_format
+        strftime format of dates that are not ISO nor day first.
+    known
+        The codes other sheets define, by sheet: ``{"departments": {...},
+        "people": {...}, "activities": {...}, "meetings": {...}}``; a column
+        referring to a sheet given here must name one of its codes. Sheets
+        not given are not checked.
+
+    Returns
+    -------
+    DataFrame
+        The sheet's columns in order, every cell a string or None.
+
+    Raises
+    ------
+    DataError
+        Columns missing or unknown, required values empty, numbers, dates or
+        choices that are not, keys repeated, dates out of order, unknown
+        codes (with the closest known). ``failure_cases`` lists them all,
+        with the ``sheet``.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"organization": ["036023"], "department": ["S03"],
+    ...                     "name_it": ["Servizi demografici"], "kind": ["Settore"]})
+    >>> check_sheet(raw, "departments").iloc[0].to_dict()["kind"]
+    'settore'
+    >>> raw = pd.DataFrame({"organization": ["036023"], "year": [2024], "activity": ["A1"],
+    ...     "type": ["survey"], "department": ["S3"], "title_it": ["Indagine"]})
+    >>> check_sheet(raw, "activities", source="piano.csv",
+    ...             known={"departments": {"S03", "S04"}})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DataError: piano.csv, sheet 'activities', row 1, column 'department': \
+invalid activities: unknown department 'S3'; did you mean S03? ...
+    """
+    spec = sheet(name)
+    where = f"{source}, sheet {name!r}" if source else f"sheet {name!r}"
+    problems = Problems(source=where, extras=("sheet",), what=name)
+    data = frame.rename(columns=lambda c: str(c).strip().lower())
+    unknown = [c for c in data.columns if c not in spec.columns]
+    missing = [c for c in spec.columns if c in spec.required and c not in data.columns]
+    if unknown or missing:
+        parts = [f"required column {c!r} is missing" for c in missing]
+        for column in unknown:
+            hint = _closest(column, spec.columns) or f" (columns: {', '.join(spec.columns)})"
+            parts.append(f"unknown column {column!r}{hint}")
+        for column in missing:
+            problems.add(None, column=column, rule=Rule.MISSING_COLUMN, sheet=name,
+                         message=f"required column {column!r} is missing")  # fmt: skip
+        for column in unknown:
+            problems.add(None, column=column, rule=Rule.UNKNOWN_COLUMN, sheet=name,
+                         message=f"unknown column {column!r}")  # fmt: skip
+        raise problems.to_error(
+            f"the sheet does not have the programme's columns: {'; '.join(parts)}"
+        )
+    n = len(data)
+    out: dict[str, pd.Series] = {}
+    for column in spec.columns:
+        values = (
+            data[column].astype(object)
+            if column in data.columns
+            else pd.Series([None] * n, dtype=object)
+        ).reset_index(drop=True)
+        blank = values.map(_empty).to_numpy(dtype=bool)
+        text = pd.Series([None] * n, dtype=object)
+        if column in spec.dates:
+            try:
+                dates = _as_date_text(values, column, date_format)
+            except _DateCells as exc:
+                cases = exc.cases if exc.cases is not None else pd.DataFrame()
+                for _, case in cases.iterrows():
+                    position = exc.index[int(case["row"]) - 1]
+                    problems.add(
+                        [position], column=column, value=case["value"], sheet=name,
+                        rule=Rule.NOT_A_DATE,
+                        message=f"{case['value']!r} is not a date ({case['problem']}): "
+                        "write 31/01/2024 or 2024-01-31",
+                    )  # fmt: skip
+                dates = pd.Series([None] * n, dtype=object)
+            bad = (dates == _NOT_A_DATE).to_numpy(dtype=bool)
+            problems.add(
+                bad, column=column, value=values, rule=Rule.NOT_A_DATE, sheet=name,
+                message="not a date: write 31/01/2024 or 2024-01-31",
+            )  # fmt: skip
+            text = dates.where(dates.notna() & ~bad, None).astype(object)
+        elif column in spec.integers or column in spec.numbers:
+            integer = column in spec.integers
+            text = values.map(lambda v, i=integer: None if _empty(v) else _number_text(v, i))
+            bad = (~blank) & text.isna().to_numpy(dtype=bool)
+            problems.add(
+                bad, column=column, value=values, sheet=name,
+                rule=Rule.NOT_INTEGER if integer else Rule.NOT_A_NUMBER,
+                message="not a whole number" if integer else "not a number",
+            )  # fmt: skip
+            if column in spec.fractions:
+                numbers = pd.to_numeric(text, errors="coerce")
+                outside = ((numbers < 0) | (numbers > 1)).to_numpy(dtype=bool)
+                problems.add(
+                    outside, column=column, value=values, rule=Rule.OUT_OF_RANGE, sheet=name,
+                    message="not a fraction between 0 and 1 (write 0,5 for half)",
+                )  # fmt: skip
+        else:
+            text = values.map(lambda v: None if _empty(v) else code_text(v))
+            if column in spec.choices:
+                allowed = spec.choices[column]
+                lowered = text.map(lambda v: v.lower() if isinstance(v, str) else None)
+                bad = (lowered.notna() & ~lowered.isin(allowed)).to_numpy(dtype=bool)
+                for position in np.flatnonzero(bad):
+                    value = str(text.iloc[position])
+                    hint = _closest(value.lower(), allowed) or f" (one of {', '.join(allowed)})"
+                    problems.add(
+                        [position], column=column, value=value, rule=Rule.UNKNOWN_CODE,
+                        sheet=name, message=f"{value!r} is not allowed{hint}",
+                    )  # fmt: skip
+                text = lowered.where(~bad, None)
+        if column in spec.required:
+            problems.add(
+                blank, column=column, rule=Rule.REQUIRED, sheet=name,
+                message="a value is required",
+            )  # fmt: skip
+        out[column] = text.astype(object).where(text.notna(), None)
+    clean = pd.DataFrame(out, columns=list(spec.columns))
+    _check_rows(clean, spec, problems)
+    _check_references(clean, spec, known or {}, problems)
+    problems.raise_if_any()
+    return clean
+
+
+def _check_rows(clean: pd.DataFrame, spec: Sheet, problems: Problems) -> None:
+    """Keys repeated, dates out of order, expected results incomplete."""
+    keys = clean[list(spec.key)]
+    complete = keys.notna().all(axis=1).to_numpy(dtype=bool)
+    repeated = keys.duplicated(keep="first").to_numpy(dtype=bool) & complete
+    problems.add(
+        repeated, column=spec.key[-1], value=clean[spec.key[-1]], rule=Rule.DUPLICATE,
+        sheet=spec.name,
+        message=f"the key ({', '.join(spec.key)}) repeats an earlier row",
+    )  # fmt: skip
+    for first, last in (("start", "end"), ("planned_start", "planned_end")):
+        if first in clean.columns and last in clean.columns:
+            both = clean[first].notna() & clean[last].notna()
+            early = both & (clean[last].fillna("") < clean[first].fillna(""))
+            problems.add(
+                early.to_numpy(dtype=bool), column=last, value=clean[last],
+                rule=Rule.INCONSISTENT, sheet=spec.name, message=f"{last} is before {first}",
+            )  # fmt: skip
+    if spec.name == "activities":
+        given = clean["expected_kind"].notna()
+        for column in ("expected_id", "expected_operator", "expected_value"):
+            lacking = (given & clean[column].isna()).to_numpy(dtype=bool)
+            problems.add(
+                lacking, column=column, rule=Rule.INCOMPLETE, sheet=spec.name,
+                message="an expected result needs kind, id, operator and value",
+            )  # fmt: skip
+
+
+_SINGULAR = {
+    "departments": "department",
+    "people": "person",
+    "activities": "activity",
+    "meetings": "meeting",
+}
+
+
+def _first_unknown(people: str | None, codes: Collection[str]) -> str | None:
+    """The first of ``;``-separated ids not in ``codes`` (None when all are known)."""
+    if not isinstance(people, str):
+        return None
+    return next((p.strip() for p in people.split(";") if p.strip() not in codes), None)
+
+
+def _check_references(
+    clean: pd.DataFrame,
+    spec: Sheet,
+    known: Mapping[str, Collection[str]],
+    problems: Problems,
+) -> None:
+    """Codes naming nothing in the sheets they refer to (with the closest ones)."""
+    for column, (target, _) in REFERENCES.get(spec.name, {}).items():
+        if target not in known:
+            continue
+        codes = set(known[target])
+        values = clean[column]
+        if column == "participants":
+            values = values.map(lambda v, c=codes: _first_unknown(v, c))
+        for position in np.flatnonzero(values.notna().to_numpy(dtype=bool)):
+            value = str(values.iloc[position])
+            if value in codes:
+                continue
+            what = _SINGULAR[target]
+            hint = _closest(value, codes) if codes else f": the {target} sheet has none yet"
+            problems.add(
+                [position], column=column, value=value, rule=Rule.UNKNOWN_VALUE,
+                sheet=spec.name, message=f"unknown {what} {value!r}{hint}",
+            )  # fmt: skip
