@@ -26,6 +26,15 @@ Nothing is dropped silently: an answer that matches no code of its
 question is kept as found (``validate`` reports and refuses it);
 ``strict=True`` raises instead, with every such answer, its row, the
 export's column and the allowed codes in the error's ``failure_cases``.
+
+What ``qualitapa survey import-export`` writes reads back cleanly: like
+every table the command line writes, it carries the name of each
+organization next to its code (``organization_name``, in the language),
+and :func:`qualitapa.surveys.validate` expects the name and label columns
+the tool writes (``qualitapa._labelling.LABEL_COLUMNS``) whenever their id
+column is there, so ``survey validate`` and ``survey score`` read the file
+without an "unknown column". A label column without its id column is
+still reported: it is not the tool's.
 """
 
 from __future__ import annotations

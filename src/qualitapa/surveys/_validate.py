@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from qualitapa._labelling import LABEL_COLUMNS
 from qualitapa.errors import DataError
 from qualitapa.io import to_numeric_column
 from qualitapa.problems import Problems, Rule, check_option
@@ -209,6 +210,10 @@ def validate(
     extra_columns
         Columns that are neither questions nor the respondent id but are
         expected (organization, period, weights, profile variables...).
+        The name and label columns the tool writes next to an id column
+        (``organization_name`` after ``organization``: what ``survey
+        import-export`` writes) are expected too when the id column is
+        there.
     source
         Name of the data (file path) used in error messages.
 
@@ -250,6 +255,8 @@ def validate(
     run = _Run(instrument, responses.reset_index(drop=True), drop, source)
     question_ids = [q.id for q in instrument.questions]
     extra = set(extra_columns) | ({ORGANIZATION} if instrument.local_questions() else set())
+    # the names the tool writes next to an id column it writes (organization_name...)
+    extra |= {label for col, (label, _) in LABEL_COLUMNS.items() if col in responses.columns}
     for name in run.frame.columns:
         if name != run.rid_col and name not in question_ids and name not in extra:
             run.column_problem(
