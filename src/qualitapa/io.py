@@ -22,6 +22,9 @@
   breaks quoted, and numbers that :func:`read_table` reads back as they were.
 * :func:`read_table` checks an ``.xlsx`` before reading it
   (:class:`WorkbookLimits`: size, compression, extent, no DOCTYPE).
+* :func:`read_sources` reads several files and catalog datasets as one
+  table, with the file of each row; a record two files give with different
+  values is a :class:`SourceConflictError` naming both.
 * :func:`require_columns` checks a frame has the columns a function needs.
 * :func:`code_text` turns a code cell that a spreadsheet stored as a number
   (``16024.0``) into the text of the code (``"16024"``).
@@ -41,6 +44,7 @@ from __future__ import annotations
 import collections
 import csv
 import datetime as dt
+import difflib
 import io
 import numbers as _numbers_abc
 import re
@@ -48,7 +52,7 @@ import tempfile
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import pandas as pd
@@ -85,21 +89,27 @@ from qualitapa._reading import (
 )
 from qualitapa._workbooks import WorkbookLimits, check_workbook
 from qualitapa._xlsx import require_openpyxl
-from qualitapa.errors import DataError, QualitapaError
+from qualitapa.errors import DataError, DataWarning, OptionError, QualitapaError
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 __all__ = [
     "FIELD_BREAKS",
     "FORMULA_PREFIXES",
     "INPUT_FORMATS",
     "NUMBER_CONVENTIONS",
+    "PROVENANCE_COLUMNS",
     "TEXT_COLUMNS",
     "InputFormat",
     "Numbers",
+    "SourceConflictError",
     "WorkbookLimits",
     "code_text",
     "is_date_column",
     "neutralise_formulas",
     "neutralise_text",
+    "read_sources",
     "read_table",
     "require_columns",
     "restore_formulas",
@@ -1147,3 +1157,230 @@ def to_numeric_column(
         blank = (text == "").fillna(True).to_numpy(dtype=bool)
         bad[is_text] = ~parsed.number & ~blank
     return arr, bad
+
+
+#: Columns :func:`read_sources` adds to say where each row comes from: the file
+#: (or dataset id), the sheet of a workbook, the row (1-based data row of a
+#: table, header excluded; the row Excel shows for a data-collection template).
+PROVENANCE_COLUMNS = ("source", "source_sheet", "source_row")
+#: The columns that identify a record of raw data or of indicator values.
+_RECORD_KEYS = (("organization", "period", "variable"), ("organization", "period", "indicator"))
+#: Text columns of a wide table that are not variables (labels added by exports).
+_LABEL_SUFFIXES = ("_name", "_label")
+
+
+class SourceConflictError(DataError):
+    """Several input files give different values for the same record.
+
+    A :class:`~qualitapa.errors.DataError` whose ``failure_cases`` lists
+    every row in conflict, with the record's key, its value and where it
+    comes from (:data:`PROVENANCE_COLUMNS`); rows of one record follow each
+    other.
+    """
+
+
+def _where_row(case: pd.Series) -> str:
+    """Where a row of :func:`read_sources`' output comes from: file, sheet, row."""
+    sheet = case["source_sheet"]
+    sheet_part = f", sheet {sheet!r}" if isinstance(sheet, str) and sheet else ""
+    return f"{case['source']}{sheet_part}, row {case['source_row']}"
+
+
+def _read_one(
+    source: str | Path, catalog: Catalog | None, options: dict[str, Any]
+) -> tuple[pd.DataFrame, str]:
+    """One source as a frame with its provenance columns, and its name."""
+    from qualitapa._data_templates import is_indicator_template, read_indicator_template
+
+    text = str(source)
+    path = Path(text)
+    if text != "-" and not path.exists():
+        if catalog is not None and text in catalog.datasets:
+            frame = catalog.datasets[text].read()
+            return frame.assign(source=text, source_sheet=None, source_row=np.arange(
+                1, len(frame) + 1)), text  # fmt: skip
+        known = list(catalog.datasets) if catalog is not None else []
+        close = difflib.get_close_matches(text, known, n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        what = "file, nor a dataset of the installed plugins" if catalog is not None else "file"
+        raise DataError(f"no such {what}{hint}", source=text)
+    if text != "-" and path.suffix.lower() == ".xlsx" and is_indicator_template(path):
+        frame = read_indicator_template(path, source=text, limits=options.get("limits"))
+        frame = frame[frame["value"].notna()].drop(columns=["required", "service"])
+        frame = frame.assign(source=text).reset_index(drop=True)
+    else:
+        frame = read_table(source, **options)
+        sheet = options.get("sheet")
+        frame = frame.assign(
+            source=text,
+            source_sheet=None if sheet is None else str(sheet),
+            source_row=np.arange(1, len(frame) + 1),
+        )
+    if catalog is not None:
+        frame = catalog.resolve_organizations(frame, source=text)
+    return frame, text
+
+
+def _as_long(frame: pd.DataFrame) -> pd.DataFrame:
+    """A wide raw table (one column per variable) as ``organization, period, variable, value``."""
+    if "variable" in frame.columns or "indicator" in frame.columns:
+        return frame
+    if "organization" not in frame.columns:
+        return frame
+    ids = [c for c in ("organization", "period", *PROVENANCE_COLUMNS) if c in frame.columns]
+    values = [c for c in frame.columns if c not in ids and not str(c).endswith(_LABEL_SUFFIXES)]
+    long = frame.melt(id_vars=ids, value_vars=values, var_name="variable", value_name="value")
+    return long[long["value"].notna()].reset_index(drop=True)
+
+
+def _canonical(values: pd.Series) -> np.ndarray:
+    """The values as comparable text: numbers by their float value, text stripped."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    text = values.astype("string").str.strip().fillna("")
+    as_number = numbers.map(lambda v: repr(float(v)), na_action="ignore")
+    return as_number.where(numbers.notna(), text).astype(object).to_numpy()
+
+
+def _merge(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """``frame`` (several sources concatenated) with overlapping records checked."""
+    keys = next((list(k) for k in _RECORD_KEYS if set(k) <= set(frame.columns)), None)
+    if keys is None or "value" not in frame.columns:
+        return frame
+    group = frame[keys].astype("string").fillna("").groupby(keys, sort=False).ngroup().to_numpy()
+    origin = pd.Series(pd.Categorical(frame["source"], categories=names).codes)
+    sources_per_group = origin.groupby(group).nunique().to_numpy()
+    shared = sources_per_group[group] > 1
+    if not shared.any():
+        return frame
+    canon = pd.Series(_canonical(frame["value"]))
+    values_per_group = canon[shared].groupby(group[shared]).nunique()
+    counts = values_per_group.reindex(pd.Index(group[shared])).to_numpy()
+    differing = group[shared][counts > 1]
+    conflict = np.isin(group, differing) & shared
+    if conflict.any():
+        cases = frame.loc[conflict, [*keys, "value", *PROVENANCE_COLUMNS]].copy()
+        cases["source_sheet"] = cases["source_sheet"].fillna("")
+        cases.insert(0, "record", group[conflict])
+        cases = cases.sort_values(["record", "source"], kind="stable").drop(columns="record")
+        first = cases.iloc[0]
+        other = cases[
+            (cases[keys].astype("string") == first[keys].astype("string")).all(axis=1)
+        ].iloc[1]
+        record = ", ".join(f"{k} {first[k]}" for k in keys)
+        n = len(np.unique(group[conflict]))
+        raise SourceConflictError(
+            f"{n} record(s) have different values in different files: {record} is "
+            f"{first['value']} in {_where_row(first)} and {other['value']} in {_where_row(other)};"
+            " keep one value per record (correct or remove the other rows)",
+            failure_cases=cases.reset_index(drop=True),
+        )
+    first_origin = origin.groupby(group).transform("min").to_numpy()
+    repeated = shared & (origin.to_numpy() != first_origin)
+    if repeated.any():
+        from qualitapa.i18n import translatable
+
+        count = int(repeated.sum())
+        files = ", ".join(sorted(set(frame.loc[repeated, "source"].astype(str))))
+        warnings.warn(
+            translatable(
+                DataWarning,
+                lambda t: t(
+                    "{n} righe uguali a righe di un file precedente sono state lette una volta "
+                    "sola ({files})",
+                    n=count,
+                    files=files,
+                ),
+            ),
+            stacklevel=3,
+        )
+    return frame[~repeated].reset_index(drop=True)
+
+
+def read_sources(
+    sources: Iterable[str | Path],
+    *,
+    catalog: Catalog | None = None,
+    provenance: bool = False,
+    **options: Any,
+) -> pd.DataFrame:
+    """Read several data files and datasets as one table.
+
+    Each source is a file (read by :func:`read_table` with ``options``; a
+    data-collection template written by ``qualitapa template indicators``
+    is read as the long raw data it holds, its blank cells left out), ``-``
+    for standard input, or the id of a dataset of ``catalog``
+    (:meth:`qualitapa.Dataset.read`, read without ``options``). With
+    ``catalog`` the organizations of each source are resolved to the
+    catalog's codes (:meth:`qualitapa.Catalog.resolve_organizations`).
+
+    Several sources are concatenated; a wide raw table (one column per
+    variable) then becomes long (``organization, period, variable,
+    value``). A record (``organization, period, variable``, or
+    ``indicator`` for indicator values) given by several sources with the
+    same value is kept once, with a :class:`~qualitapa.errors.DataWarning`;
+    with different values it is an error.
+
+    Parameters
+    ----------
+    sources
+        File paths and dataset ids, in order.
+    catalog
+        Where dataset ids and organizations are looked up.
+    provenance
+        Add :data:`PROVENANCE_COLUMNS` (``source``, ``source_sheet``,
+        ``source_row``) even for one source; several sources always get
+        them.
+    **options
+        Passed to :func:`read_table` for each file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One source without ``provenance``: the table as :func:`read_table`
+        reads it (the long data of a template).
+
+    Raises
+    ------
+    OptionError
+        No source given.
+    DataError
+        A source is neither a file nor a dataset (with the closest dataset
+        ids), or cannot be read.
+    SourceConflictError
+        A record has different values in different sources (every such
+        row in ``failure_cases``, with its file, sheet and row).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.csv").write_text("organization,period,variable,value\\nm1,2024,x,3\\n")
+    >>> _ = (folder / "b.csv").write_text("organization,period,x,y\\nm2,2024,5,6\\n")
+    >>> both = read_sources([folder / "a.csv", folder / "b.csv"])
+    >>> both[["organization", "variable", "value"]].values.tolist()
+    [['m1', 'x', 3], ['m2', 'x', 5], ['m2', 'y', 6]]
+    >>> _ = (folder / "c.csv").write_text("organization;period;variable;value\\nm1;2024;x;4\\n")
+    >>> read_sources([folder / "a.csv", folder / "c.csv"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qualitapa.io.SourceConflictError: 1 record(s) have different values in different files: \
+organization m1, period 2024, variable x is 3 in ...a.csv, row 1 and 4 in ...c.csv, row 1; ...
+    """
+    names = [str(s) for s in sources]
+    if not names:
+        raise OptionError("no data given: name a file or a dataset", option="sources", value=[])
+    if names.count("-") > 1:
+        raise OptionError("standard input ('-') can be read once only", option="sources", value="-")
+    if len(set(names)) < len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise OptionError(f"given twice: {', '.join(twice)}", option="sources", value=twice)
+    frames = [_read_one(s, catalog, dict(options))[0] for s in names]
+    if len(frames) == 1:
+        frame = frames[0]
+    else:
+        frame = pd.concat([_as_long(f) for f in frames], ignore_index=True)
+        frame = _merge(frame, names)
+    if provenance or len(frames) > 1:
+        ordered = [c for c in frame.columns if c not in PROVENANCE_COLUMNS]
+        return frame[[*ordered, *PROVENANCE_COLUMNS]]
+    return frame.drop(columns=list(PROVENANCE_COLUMNS))

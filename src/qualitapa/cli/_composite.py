@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING
 import click
 import pandas as pd
 
-from qualitapa.cli._main import catalog_for, cli, emit, nothing, read_input, select_period
+from qualitapa.cli._main import (
+    catalog_for,
+    cli,
+    emit,
+    nothing,
+    read_input,
+    read_inputs,
+    select_period,
+    sources_argument,
+    sources_name,
+)
 from qualitapa.cli._options import (
     choice_option,
     definitions_option,
@@ -51,7 +61,7 @@ def _with_component_labels(frame: pd.DataFrame, labels: dict[str, str]) -> pd.Da
 
 
 @cli.command("composite")
-@file_argument("data")
+@sources_argument("data")
 @click.option("--index", "index_id", required=True, help="Id of the composite index.")
 @definitions_option
 @click.option("--period", "-p", default=None, help="Only this period.")
@@ -74,7 +84,7 @@ def _with_component_labels(frame: pd.DataFrame, labels: dict[str, str]) -> pd.Da
 @output_options
 @lang_option
 def composite_command(
-    data: Path,
+    data: tuple[Path | str, ...],
     index_id: str,
     definitions: tuple[Path, ...],
     period: str | None,
@@ -86,6 +96,8 @@ def composite_command(
     lang: str,
 ) -> None:
     """Compute composite index ID from DATA (indicator values or raw variables).
+
+    DATA is one or more files or dataset ids; several are merged into one table.
 
     DATA is the output of `qualitapa indicators compute` (organization,
     period, indicator, value), a wide table with one column per indicator,
@@ -99,29 +111,30 @@ def composite_command(
 
     catalog = catalog_for(definitions)
     definition = catalog.composites[index_id]
-    frame = read_input(data, catalog=catalog)
+    source = sources_name(data)
+    frame = read_inputs(data, catalog=catalog)
     needed = definition.indicators()
     if "indicator" not in frame.columns and not set(needed) <= set(frame.columns):
         frame = compute(
-            [catalog.indicators[i] for i in needed], frame, catalog=catalog, source=str(data)
+            [catalog.indicators[i] for i in needed], frame, catalog=catalog, source=source
         )
-    frame = select_period(frame, period, data)
+    frame = select_period(frame, period, source)
     if show == "contributions":
-        out = composite_contributions(frame, definition, catalog=catalog, source=str(data))
+        out = composite_contributions(frame, definition, catalog=catalog, source=source)
     elif runs:
         res = composite_uncertainty(
-            frame, definition, runs=runs, catalog=catalog, seed=seed, source=str(data)
+            frame, definition, runs=runs, catalog=catalog, seed=seed, source=source
         )
         out = res.summary if show == "sensitivity" else res.ranks
     else:
         out = composite(
-            frame, definition, catalog=catalog, include_subindices=show == "all", source=str(data)
+            frame, definition, catalog=catalog, include_subindices=show == "all", source=source
         )
     if out.empty:
         raise nothing(
             f"no composite {index_id!r} could be computed: the data have no values of its "
             f"indicators ({', '.join(needed)})",
-            source=data,
+            source=source,
         )
     sort = [c for c in ("period", "index", "rank") if c in out.columns]
     if show != "contributions" and sort:

@@ -21,13 +21,14 @@ from qualitapa.cli._main import (
     for_people,
     listed,
     nothing,
-    read_input,
+    read_inputs,
     select_period,
+    sources_argument,
+    sources_name,
 )
 from qualitapa.cli._options import (
     choice_option,
     definitions_option,
-    file_argument,
     format_option,
     input_options,
     lang_option,
@@ -56,7 +57,7 @@ _errors_option = choice_option(
 
 def _data_options(command: Callable[..., None]) -> Callable[..., None]:
     """DATA, ``--service`` and ``--indicator``: what to compute from which file."""
-    return file_argument("data")(_service_option(_indicator_option(command)))
+    return sources_argument("data")(_service_option(_indicator_option(command)))
 
 
 def _select(catalog: Catalog, service: str | None, ids: tuple[str, ...]) -> list[Any]:
@@ -79,16 +80,22 @@ def _select(catalog: Catalog, service: str | None, ids: tuple[str, ...]) -> list
 class _Data:
     """DATA of a command with the indicators chosen by ``--service``/``--indicator``."""
 
-    path: Path
+    sources: tuple[Path | str, ...]
     catalog: Catalog
     service: str | None
     ids: tuple[str, ...]
+
+    @property
+    def path(self) -> str:
+        """The DATA in messages: the file, or the files and datasets joined by ``+``."""
+        return sources_name(self.sources)
 
     def definitions(self) -> list[Any]:
         return _select(self.catalog, self.service, self.ids)
 
     def read(self) -> pd.DataFrame:
-        return read_input(self.path, catalog=self.catalog)
+        """DATA as one table (several files and datasets merged, see read_inputs)."""
+        return read_inputs(self.sources, catalog=self.catalog)
 
     def compute(self, errors: Errors, frame: pd.DataFrame | None = None) -> pd.DataFrame:
         """compute(), failing when not one value could be computed (and saying why)."""
@@ -133,7 +140,7 @@ def _with_data(command: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(command)
     def run(
         *,
-        data: Path,
+        data: tuple[Path | str, ...],
         service: str | None,
         indicators: tuple[str, ...],
         definitions: tuple[Path, ...],
@@ -308,6 +315,10 @@ def indicators_compute(
 ) -> None:
     """Compute indicators from raw DATA (CSV or Excel; long or wide).
 
+    DATA is one or more files, filled data-collection templates (qualitapa
+    template indicators) or dataset ids: several are merged into one table
+    (a record two files give with different values is an error naming both).
+
     Long data has columns organization, period, variable, value; wide data
     has organization, period and one column per variable. The result names
     organizations and indicators in --lang (organization_name,
@@ -375,7 +386,8 @@ def benchmark_command(
     """Rank organizations on each indicator and period; the best performers are marked.
 
     DATA is raw data (the indicators are computed first) or indicator values
-    (columns organization, period, indicator, value).
+    (columns organization, period, indicator, value): one or more files,
+    filled templates or dataset ids, merged into one table.
     """
     from qualitapa.cli._output import for_machines
     from qualitapa.indicators import benchmark

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,7 +48,7 @@ from qualitapa.cli._options import READ_OPTIONS, LanguageType
 from qualitapa.cli._terminal import printable, terminal_guard
 from qualitapa.errors import DataError, PluginWarning, QualitapaError, QualitapaWarning
 from qualitapa.i18n import translator
-from qualitapa.io import read_table
+from qualitapa.io import read_sources
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -223,11 +223,77 @@ def read_input(path: Path, *, catalog: Catalog | None = None, **kwargs: Any) -> 
     """
     ctx = click.get_current_context(silent=True)
     options = dict(ctx.meta.get(READ_OPTIONS, {})) if ctx is not None else {}
-    frame = read_table(path, **{**options, **kwargs})
+    frame = read_sources([path], **{**options, **kwargs})  # a filled template: its long data
     if catalog is not None:
         source = STDIN if str(path) == "-" else str(path)
         frame = catalog.resolve_organizations(frame, source=source)
     return frame
+
+
+def read_inputs(
+    sources: Sequence[Path | str], *, catalog: Catalog | None = None, **kwargs: Any
+) -> pd.DataFrame:
+    """Read the DATA arguments of a command: files and dataset ids, as one table.
+
+    One file is read as :func:`read_input` reads it; several are merged by
+    :func:`qualitapa.io.read_sources` (identical records kept once with a
+    note, different values for one record an error naming both files).
+    """
+    if len(sources) == 1 and (str(sources[0]) == "-" or Path(sources[0]).exists()):
+        return read_input(Path(sources[0]), catalog=catalog, **kwargs)
+    ctx = click.get_current_context(silent=True)
+    options = dict(ctx.meta.get(READ_OPTIONS, {})) if ctx is not None else {}
+    return read_sources(sources, catalog=catalog, **{**options, **kwargs})
+
+
+def sources_name(sources: Sequence[Path | str]) -> str:
+    """How messages name the DATA of a command: the file, or the files joined by ``+``."""
+    return " + ".join(str(s) for s in sources)
+
+
+class SourceType(click.ParamType):
+    """A DATA argument: an existing file, ``-`` (standard input) or a dataset id.
+
+    A dataset id is one of the installed plugins' datasets
+    (``registry.demo.indicators``); anything else is a usage error, as a
+    missing file always was.
+    """
+
+    name = "source"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value)
+        if text == "-":
+            return text
+        path = Path(text)
+        if path.exists():
+            if path.is_dir():
+                self.fail(f"{text!r} is a folder, not a file", param, ctx)
+            return path
+        datasets = list(get_catalog().datasets)
+        if text in datasets:
+            return text
+        import difflib
+
+        close = difflib.get_close_matches(text, datasets, n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        self.fail(
+            f"{text!r} is neither a file nor a dataset of the installed plugins{hint}", param, ctx
+        )
+
+
+def sources_argument(name: str = "data", *, metavar: str = "DATA...") -> Any:
+    """DATA...: one or more files (``-``: standard input) or dataset ids."""
+    return click.argument(name, nargs=-1, required=True, metavar=metavar, type=SourceType())
+
+
+def messages() -> Translator:
+    """The translator of the command's messages: ``t = messages(); t("...")`` (Italian msgids).
+
+    Its language is the command's ``--lang``, else the root's, else
+    ``$QUALITAPA_LANG``, else Italian (:func:`~qualitapa.cli._context.language`).
+    """
+    return translator(language())
 
 
 def nothing(what: str, *, source: Path | str | None = None) -> DataError:
@@ -244,7 +310,7 @@ def listed(items: list[str], most: int = 10) -> str:
     return shown + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
-def select_period(values: pd.DataFrame, period: str | None, source: Path) -> pd.DataFrame:
+def select_period(values: pd.DataFrame, period: str | None, source: Path | str) -> pd.DataFrame:
     """The rows of ``period`` (all rows without one); a period the data lack is an error."""
     if period is None:
         return values
