@@ -12,6 +12,7 @@ from qualitapa.cli import (  # noqa: F401  (importing registers the commands)
     _indicators,
     _plugin_reference,
     _plugins,
+    _programme,
     _reporting,
     _standards,
     _surveys,

@@ -1,0 +1,489 @@
+"""``qualitapa programme ...``: a city's quality programme from the command line.
+
+The programme lives in a SQLite store (``--db``, or
+``$QUALITAPA_PROGRAMME_DB``): ``programme init`` creates it; every other
+command needs it to exist, so that a misspelt ``--db`` is an error rather
+than a new, empty store. The offices keep the sheets in Excel or CSV and
+``programme import`` records what changed, with who (``--by``) and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from qualitapa.cli._context import language
+from qualitapa.cli._main import cli as root
+from qualitapa.cli._main import echo, emit, for_people, nothing
+from qualitapa.cli._options import (
+    READ_OPTIONS,
+    file_argument,
+    input_options,
+    lang_option,
+    output_options,
+    target_option,
+)
+from qualitapa.errors import DataError
+from qualitapa.i18n import N_, translator
+
+#: Environment variable naming the programme store.
+DB_ENV = "QUALITAPA_PROGRAMME_DB"
+#: Environment variable holding the pseudonymisation secret (the complaints' one).
+SECRET_ENV = "QUALITAPA_PSEUDONYM_KEY"
+
+_db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="programme.db",
+    show_default=True,
+    envvar=DB_ENV,
+    help=f"The programme store (SQLite file); also ${DB_ENV}.",
+)
+_by_option = click.option(
+    "--by", required=True, help="Who makes the change (a person id or a name): kept in the history."
+)
+_organization_option = click.option(
+    "--organization",
+    default=None,
+    help="The organization's code (needed when the store has several).",
+)
+_year_option = click.option(
+    "--year", type=int, default=None, help="The plan's year (needed when the store has several)."
+)
+
+#: Headers of the programme's tables for people (Italian msgids).
+_HEADERS = {
+    "sheet": N_("Foglio"),
+    "added": N_("Aggiunte"),
+    "changed": N_("Modificate"),
+    "unchanged": N_("Invariate"),
+    "conflicts": N_("Conflitti"),
+    "key": N_("Chiave"),
+    "activity": N_("Attività"),
+    "department": N_("Settore"),
+    "type": N_("Tipo"),
+    "owner": N_("Responsabile"),
+    "title": N_("Titolo"),
+    "planned_start": N_("Inizio previsto"),
+    "planned_end": N_("Fine prevista"),
+    "status_on": N_("Dal"),
+    "progress": N_("Avanzamento"),
+    "overdue": N_("In ritardo"),
+    "days_late": N_("Giorni di ritardo"),
+    "year": N_("Anno"),
+}
+
+
+def _(message: str, /, **values: object) -> str:
+    """``message`` (an Italian msgid) in the command's language, placeholders filled."""
+    return str(translator(language())(message, **values))
+
+
+def _headers(lang: str) -> dict[str, str]:
+    t = translator(lang)
+    return {column: str(t(msgid)) for column, msgid in _HEADERS.items()}
+
+
+def _store(db: Path, *, readonly: bool = False) -> Any:
+    from qualitapa.programme import ProgrammeStore
+
+    if not db.exists():
+        raise nothing(
+            _("nessun programma in {db}: controllare --db (o ${env}), oppure crearlo con "
+              "'qualitapa programme init --db {db}'", db=db, env=DB_ENV)
+        )  # fmt: skip
+    return ProgrammeStore(db, readonly=readonly)
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    """A date given on the command line: ``31/01/2024`` or ``2024-01-31`` (usage error else)."""
+    if value is None:
+        return None
+    for shape in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), shape).date()
+        except ValueError:
+            continue
+    raise click.BadParameter(f"{value!r} is not a date: write 31/01/2024 or 2024-01-31",
+                             param_hint=option)  # fmt: skip
+
+
+def _words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Statuses, activity types and yes/no as words in ``lang`` (for people only)."""
+    from qualitapa.programme import LABELS, ActivityStatus, ActivityType
+
+    t = translator(lang)
+    out = frame.copy()
+    words = {
+        "status": {s.value: t.text(LABELS[s]) for s in ActivityStatus},
+        "type": {s.value: t.text(LABELS[s]) for s in ActivityType},
+    }
+    for column, mapping in words.items():
+        if column in out.columns:
+            out[column] = out[column].map(lambda v, m=mapping: m.get(v, v))
+    if "overdue" in out.columns:
+        yes, no = str(t("sì")), str(t("no"))
+        out["overdue"] = out["overdue"].map(lambda v: yes if bool(v) else no)
+    if "progress" in out.columns:
+        out["progress"] = out["progress"].map(
+            lambda v: "" if pd.isna(v) else t.percent(float(v), digits=0)
+        )
+    for column in ("planned_start", "planned_end", "status_on"):
+        if column in out.columns:
+            out[column] = out[column].map(
+                lambda v: "" if pd.isna(v) else t.date(pd.Timestamp(v).date(), format="short")
+            )
+    return out
+
+
+def _scope(frame: pd.DataFrame, organization: str | None, year: int | None) -> pd.DataFrame:
+    if organization is not None:
+        frame = frame[frame["organization"] == organization]
+    if year is not None and "year" in frame.columns:
+        frame = frame[frame["year"] == year]
+    return frame
+
+
+@root.group("programme")
+def programme_group() -> None:
+    """The city's quality programme: departments, referents, annual plan, meetings."""
+
+
+@programme_group.command("init")
+@_db_option
+def init_command(db: Path) -> None:
+    """Create an empty programme store at --db (an error if the file exists)."""
+    from qualitapa.programme import ProgrammeStore
+
+    if db.exists():
+        raise DataError(
+            _("esiste già: scegliere un altro --db, o usare il programma che c'è"), source=str(db)
+        )
+    ProgrammeStore(db).close()
+    echo(_("creato un programma vuoto in {db}", db=db), err=True)
+
+
+@programme_group.command("import")
+@click.argument("table", metavar="SHEET")
+@file_argument("file")
+@_db_option
+@_by_option
+@click.option("--strict", is_flag=True, help="Exit with status 1 when the import has conflicts.")
+@input_options
+@output_options
+def import_command(
+    table: str,
+    file: Path,
+    db: Path,
+    by: str,
+    strict: bool,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Import SHEET from FILE; SHEET 'all' takes every programme sheet of a workbook.
+
+    SHEET is one of departments, people, roles, plans, activities,
+    milestones, activity_status, meetings, meeting_actions. The differences
+    with the store are recorded as new history with --by and the time;
+    nothing is overwritten. Conflicts (rows deleted from the sheet, keys
+    changed, status history edited, a done activity set back without a note)
+    are listed and not applied. A bad row changes nothing: the error names
+    sheet, row and column.
+    """
+    from qualitapa.programme import SHEETS
+
+    ctx = click.get_current_context()
+    options = dict(ctx.meta.get(READ_OPTIONS, {}))
+    if table != "all" and table not in SHEETS:
+        raise click.BadParameter(
+            f"{table!r} is not a programme sheet: all, {', '.join(SHEETS)}", param_hint="SHEET"
+        )
+    with _store(db) as store:
+        report = store.import_file(
+            file, by=by, sheet_name=None if table == "all" else table, **options
+        )
+    lang = language()
+    t = translator(lang)
+    echo(
+        t("{added}, {changed}, {unchanged} da {file}",
+          added=t.plural("{n} riga aggiunta", "{n} righe aggiunte", report.added),
+          changed=t.plural("{n} modificata", "{n} modificate", report.changed),
+          unchanged=t.plural("{n} invariata", "{n} invariate", report.unchanged),
+          file=file.name),
+        err=True,
+    )  # fmt: skip
+    if for_people(fmt, output):
+        emit(report.counts, headers=_headers(lang), lang=lang)
+    else:
+        emit(report.changes, fmt, output, lang=lang)
+    conflicts = report.conflicts
+    if len(conflicts):
+        echo(t.plural("{n} conflitto, non applicato:", "{n} conflitti, non applicati:",
+                      len(conflicts)), err=True)  # fmt: skip
+        for row in conflicts.itertuples(index=False):
+            where = "" if pd.isna(row.row) else " " + str(t("riga {row}", row=int(row.row)))
+            echo(f"  {row.sheet}{where} {row.key}: {row.message}", err=True)
+        if strict:
+            raise DataError(_("conflitti nell'importazione (--strict)"), source=str(file))
+
+
+def _activity_key(store: Any, activity: str, organization: str | None, year: int | None) -> Any:
+    acts = _scope(store.table("activities"), organization, year)
+    found = acts[acts["activity"] == activity]
+    if found.empty:
+        known = sorted(set(acts["activity"]))
+        from difflib import get_close_matches
+
+        close = get_close_matches(activity, known, n=1)
+        hint = _("; forse {code}?", code=close[0]) if close else ""
+        raise DataError(_("attività sconosciuta {activity}{hint}", activity=activity, hint=hint))
+    if len(found) > 1:
+        raise DataError(
+            _("l'attività {activity} è in più piani: indicare --organization e --year",
+              activity=activity)
+        )  # fmt: skip
+    return found.iloc[0]
+
+
+@programme_group.command("status")
+@click.argument("activity")
+@click.argument("status", type=click.Choice(["planned", "started", "suspended", "done",
+                                              "cancelled"]))  # fmt: skip
+@_db_option
+@_by_option
+@click.option("--progress", type=click.FloatRange(0, 1), default=None,
+              help="Progress as a fraction 0-1.")  # fmt: skip
+@click.option("--note", default=None, help="Why (needed to reopen a done or cancelled activity).")
+@click.option("--on", "on", default=None, help="The date of the change (default today).")
+@_organization_option
+@_year_option
+def status_command(  # noqa: PLR0913 - the command's options
+    activity: str,
+    status: str,
+    db: Path,
+    by: str,
+    progress: float | None,
+    note: str | None,
+    on: str | None,
+    organization: str | None,
+    year: int | None,
+) -> None:
+    """Record that ACTIVITY is now STATUS (appended to its history)."""
+    from qualitapa.programme import LABELS, ActivityStatus
+
+    day = _date(on, "--on") or dt.date.today()
+    with _store(db) as store:
+        row = _activity_key(store, activity, organization, year)
+        report = store.record_status(
+            row["organization"], int(row["year"]), activity, status,
+            by=by, on=day, progress=progress, note=note,
+        )  # fmt: skip
+    if len(report.conflicts):
+        raise DataError(str(report.conflicts["message"].iloc[0]), source=activity)
+    t = translator(language())
+    if not report.has_changes:
+        echo(_("{activity}: già registrato", activity=activity), err=True)
+        return
+    echo(t("{activity}: {status} dal {day}", activity=activity,
+           status=t.text(LABELS[ActivityStatus(status)]), day=t.date(day)))  # fmt: skip
+
+
+@programme_group.command("overdue")
+@_db_option
+@click.option("--as-of", "as_of", default=None, help="The date (default today).")
+@_organization_option
+@_year_option
+@lang_option
+@output_options
+def overdue_command(
+    db: Path,
+    as_of: str | None,
+    organization: str | None,
+    year: int | None,
+    lang: str,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """List the activities past their planned end and not done nor cancelled."""
+    from qualitapa.programme import overdue
+
+    day = _date(as_of, "--as-of") or dt.date.today()
+    with _store(db, readonly=True) as store:
+        acts = _scope(store.table("activities"), organization, year)
+        hist = store.table("activity_status")
+    if acts.empty:
+        raise nothing(_("nessuna attività nel programma: importare il foglio activities"))
+    late = overdue(acts, hist, as_of=day)
+    if for_people(fmt, output):
+        if late.empty:
+            t = translator(lang)
+            echo(_("nessuna attività in ritardo al {day}", day=t.date(day)))
+            return
+        shown = _words(late, lang).drop(columns=["organization", "overdue"])
+        emit(shown, lang=lang, headers=_headers(lang))
+        return
+    emit(late, fmt, output, lang=lang)
+
+
+@programme_group.command("department")
+@click.argument("code")
+@_db_option
+@click.option("--as-of", "as_of", default=None, help="The date (default today).")
+@_organization_option
+@_year_option
+@lang_option
+@output_options
+def department_command(
+    code: str,
+    db: Path,
+    as_of: str | None,
+    organization: str | None,
+    year: int | None,
+    lang: str,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """The page of department CODE: its referents, its activities and where they stand."""
+    from qualitapa.programme import LABELS, RoleKind, progress
+
+    day = _date(as_of, "--as-of") or dt.date.today()
+    with _store(db, readonly=True) as store:
+        deps = _scope(store.table("departments"), organization, None)
+        roles = _scope(store.table("roles"), organization, None)
+        people = store.table("people")
+        acts = _scope(store.table("activities"), organization, year)
+        hist = store.table("activity_status")
+    found = deps[deps["department"] == code]
+    if found.empty:
+        from difflib import get_close_matches
+
+        close = get_close_matches(code, sorted(deps["department"]), n=3)
+        hint = _("; forse {code}?", code=" o ".join(close)) if close else ""
+        raise DataError(_("settore sconosciuto {code}{hint}", code=code, hint=hint))
+    mine = acts[acts["department"] == code]
+    table = progress(mine, hist, as_of=day) if len(mine) else pd.DataFrame()
+    if len(table):
+        titles = dict(zip(mine["activity"], mine["title_it"], strict=True))
+        table.insert(3, "title", table["activity"].map(titles))
+    if not for_people(fmt, output):
+        if table.empty:
+            raise nothing(_("il settore {code} non ha attività nel piano", code=code))
+        emit(table, fmt, output, lang=lang)
+        return
+    t = translator(lang)
+    dep = found.iloc[0]
+    name = dep.get(f"name_{lang}") if f"name_{lang}" in dep.index else None
+    echo(f"{dep['department']}  {name if isinstance(name, str) else dep['name_it']}")
+    start, end = pd.Timestamp(day), pd.Timestamp(day)
+    current = roles[
+        (roles["department"] == code)
+        & (roles["start"] <= start)
+        & (roles["end"].isna() | (roles["end"] >= end))
+    ]
+    names = dict(zip(people["person"], people["name"], strict=True))
+    if current.empty:
+        echo(_("nessun referente in carica al {day}", day=t.date(day)))
+    for role in current.itertuples(index=False):
+        person = names.get(role.person)
+        who = person if isinstance(person, str) else role.person
+        echo(f"  {t.text(LABELS[RoleKind(role.role)])}: {who}")
+    if table.empty:
+        echo(_("nessuna attività nel piano"))
+        return
+    shown = _words(table, lang).drop(columns=["organization", "department", "overdue"])
+    emit(shown, lang=lang, headers=_headers(lang),
+         title=str(t("Attività al {day}", day=t.date(day))))  # fmt: skip
+
+
+@programme_group.group("meeting")
+def meeting_group() -> None:
+    """Meetings of the quality referents' network."""
+
+
+@meeting_group.command("add")
+@click.argument("meeting")
+@_db_option
+@_by_option
+@click.option("--organization", required=True, help="The organization's code.")
+@click.option("--date", "day", required=True, help="The date (31/01/2024 or 2024-01-31).")
+@click.option("--title", default=None, help="The title, in Italian.")
+@click.option("--participant", "participants", multiple=True, help="A participant's id (repeat).")
+@click.option("--agenda", default=None, help="The agenda.")
+@click.option("--decisions", default=None, help="The decisions taken.")
+@click.option(
+    "--action",
+    "actions",
+    multiple=True,
+    help="An action decided: 'TEXT|OWNER|DUE|ACTIVITY' (the last three optional; repeat).",
+)
+def meeting_add_command(  # noqa: PLR0913 - the command's options
+    meeting: str,
+    db: Path,
+    by: str,
+    organization: str,
+    day: str,
+    title: str | None,
+    participants: tuple[str, ...],
+    agenda: str | None,
+    decisions: str | None,
+    actions: tuple[str, ...],
+) -> None:
+    """Record meeting MEETING with its participants, decisions and actions."""
+    when = _date(day, "--date") or dt.date.today()  # --date is required
+    rows = []
+    for number, text in enumerate(actions, start=1):
+        parts = [*text.split("|"), "", "", ""][:4]
+        rows.append({"organization": organization, "meeting": meeting, "action": str(number),
+                     "text": parts[0], "owner": parts[1] or None, "due": parts[2] or None,
+                     "activity": parts[3] or None})  # fmt: skip
+    sheets = {
+        "meetings": pd.DataFrame([{
+            "organization": organization, "meeting": meeting, "date": when.isoformat(),
+            "title_it": title, "participants": ";".join(participants) or None,
+            "agenda": agenda, "decisions": decisions,
+        }]),
+    }  # fmt: skip
+    if rows:
+        sheets["meeting_actions"] = pd.DataFrame(rows)
+    with _store(db) as store:
+        report = store.import_sheets(sheets, by=by, partial=True)
+    if len(report.conflicts):
+        raise DataError(str(report.conflicts["message"].iloc[0]), source=meeting)
+    t = translator(language())
+    echo(t("incontro {meeting} registrato: {actions}", meeting=meeting,
+           actions=t.plural("{n} azione", "{n} azioni", len(rows))), err=True)  # fmt: skip
+
+
+@programme_group.command("export")
+@_db_option
+@target_option("The workbook (.xlsx), or a folder of CSV files.", required=True, writable=True)
+@click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help=f"Replace people's names and e-mails with keyed pseudonyms (secret in ${SECRET_ENV}).",
+)
+def export_command(db: Path, output: Path, pseudonymise: bool) -> None:
+    """Write every table of the programme (one sheet each) and its history."""
+    secret = None
+    if pseudonymise:
+        secret = os.environ.get(SECRET_ENV)
+        if not secret:
+            raise click.UsageError(f"--pseudonymise needs the secret in ${SECRET_ENV}")
+    with _store(db, readonly=True) as store:
+        path = store.export(output, secret=secret)
+    echo(_("scritto {file}", file=path), err=True)
+
+
+@programme_group.command("template")
+@target_option("The workbook (.xlsx), or a folder of CSV files.", required=True)
+def template_command(output: Path) -> None:
+    """Write the empty sheets of the programme, with instructions in Italian."""
+    from qualitapa.programme import write_template
+
+    path = write_template(output)
+    echo(_("scritto {file}", file=path), err=True)
