@@ -326,6 +326,8 @@ _STATUSES = {
 _HISTORY_HEADERS = {
     "seq": N_("N."),
     "at": N_("Data e ora"),
+    "date": N_("Data"),
+    "time": N_("Ora"),
     "actor": N_("Operatore"),
     "action": N_("Azione"),
     "from": N_("Da stato"),
@@ -399,6 +401,11 @@ def show_command(
         t = translator(lang)
         for column in ("from", "to"):
             frame[column] = frame[column].map(lambda s: t(_STATUSES[s]) if s in _STATUSES else s)
+        # the day and the time with its offset in two short columns: never wrapped
+        days, times = zip(*(_day_and_time(e.at, zone) for e in history), strict=True)
+        frame = frame.drop(columns="at")
+        frame.insert(1, "date", list(days))
+        frame.insert(2, "time", list(times))
         headers = {c: t(m) for c, m in _HISTORY_HEADERS.items()}
     emit(frame, fmt, output, lang=lang, headers=headers)
 
@@ -414,6 +421,13 @@ def _office_zone(catalog: Any, organization: str | None) -> zoneinfo.ZoneInfo:
 def _local(when: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
     """An instant as office time with its offset: ``2024-02-02T09:30:00+01:00``."""
     return when.astimezone(zone).isoformat(timespec="seconds" if not when.microsecond else "auto")
+
+
+def _day_and_time(when: dt.datetime, zone: zoneinfo.ZoneInfo) -> tuple[str, str]:
+    """An instant as its office day and time with offset: ``("2024-02-02", "09:30+01:00")``."""
+    local = when.astimezone(zone)
+    clock = local.isoformat(timespec="minutes" if not local.second else "seconds")
+    return clock[:10], clock[11:]
 
 
 def _deadline_options(func: Any) -> Any:
