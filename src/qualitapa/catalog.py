@@ -955,6 +955,139 @@ class Catalog:
         coll: Collection[object] = getattr(self, kind)
         return coll
 
+    def describe(
+        self,
+        kind: str | None = None,
+        *,
+        lang: str = "it",
+        service: str | None = None,
+        organization: str | None = None,
+    ) -> pd.DataFrame:
+        """What the catalog defines, as a table (``qualitapa catalog [KIND]``).
+
+        .. versionadded:: 0.2.0
+
+        Parameters
+        ----------
+        kind
+            A collection name (``"indicators"``, ``"peer_groups"``...: see
+            :data:`KINDS`); None for the summary of every kind.
+        lang
+            The language of the labels (with fallback to Italian).
+        service
+            Only the items of this service and its sub-services (kinds that
+            belong to no service, such as organizations, are not filtered).
+        organization
+            Only the items that apply to this organization (a code or a
+            name): items defined for other organizations only are left out;
+            organizations, peer groups and charter contents are those of
+            this organization.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Without ``kind``: one row per kind with ``kind``, ``label`` (its
+            name in ``lang``), ``count`` (items) and ``plugins`` (those that
+            contribute some). With ``kind``: one row per item (per question
+            for ``instruments``, per member for ``peer_groups``) whose first
+            columns are ``id`` and ``label`` (``instrument``, ``question``...
+            for instruments), the kind's fields as text (targets and refunds
+            in words, lists joined with commas), the labels of the ids it
+            names (``service_label``...) and ``plugin``.
+
+        Raises
+        ------
+        UnknownItemError
+            An unknown kind, service or organization (the closest are
+            suggested).
+
+        Examples
+        --------
+        >>> from qualitapa.declarative import TomlPlugin
+        >>> import pathlib, tempfile
+        >>> toml = pathlib.Path(tempfile.mkdtemp()) / "libs.toml"
+        >>> _ = toml.write_text('[[services]]\\nid = "libraries"\\n'
+        ...     'label = {it = "Biblioteche", de = "Bibliotheken"}\\n'
+        ...     '[[variables]]\\nid = "loans"\\nlabel = "Prestiti"\\nservice = "libraries"\\n')
+        >>> cat = Catalog.build([("libs", TomlPlugin(toml))], entrypoints=False)
+        >>> cat.describe().query("count > 0")[["kind", "count", "plugins"]].values.tolist()
+        [['services', 1, 'libs'], ['variables', 1, 'libs']]
+        >>> cat.describe("variables", lang="de")[["id", "service_label", "type"]].values.tolist()
+        [['loans', 'Bibliotheken', 'number']]
+        """
+        from qualitapa._describe import describe
+
+        return describe(self, kind, lang=lang, service=service, organization=organization)
+
+    def kinds_of(self, item_id: str) -> list[str]:
+        """The kinds (collection names) having an item ``item_id``: more than one is ambiguous.
+
+        .. versionadded:: 0.2.0
+
+        Examples
+        --------
+        >>> Catalog.build([], entrypoints=False).kinds_of("registry")
+        []
+        """
+        from qualitapa._describe import kinds_of
+
+        return kinds_of(self, item_id)
+
+    def item(self, item_id: str, kind: str | None = None) -> dict[str, object]:
+        """One item in full, as plain JSON-able data (``qualitapa catalog show ID``).
+
+        .. versionadded:: 0.2.0
+
+        Parameters
+        ----------
+        item_id
+            The item's id (an organization also by name or ISTAT code).
+        kind
+            Its collection (``"indicators"``...); needed only when the id
+            names items of several kinds.
+
+        Returns
+        -------
+        dict
+            ``id``; ``kind``; ``source`` (``plugin``, ``file`` and ``line``
+            where it is written, None when not known); ``extended_by`` (the
+            same for each plugin that adds to it, in the order applied);
+            ``definition`` (every field: labels as ``{"it": ..., "de": ...}``,
+            enums as their values, dates in ISO 8601, paths as text); and
+            ``related`` (what the catalog knows besides: a variable's
+            indicators, an indicator's variables, standards and composites,
+            a peer group's members, an organization's peer groups, a
+            service's sub-services, a standard's charters...).
+
+        Raises
+        ------
+        UnknownItemError
+            No item has this id (the closest ids of every kind are
+            suggested), or ``kind`` is unknown.
+        OptionError
+            The id names items of several kinds and ``kind`` is not given
+            (:meth:`kinds_of` lists them).
+
+        Examples
+        --------
+        >>> from qualitapa.declarative import TomlPlugin
+        >>> import pathlib, tempfile
+        >>> toml = pathlib.Path(tempfile.mkdtemp()) / "libs.toml"
+        >>> _ = toml.write_text('[[services]]\\nid = "libraries"\\n'
+        ...     'label = {it = "Biblioteche", de = "Bibliotheken"}\\n')
+        >>> cat = Catalog.build([("libs", TomlPlugin(toml))], entrypoints=False)
+        >>> found = cat.item("libraries")
+        >>> found["kind"], found["definition"]["label"], found["source"]["line"]
+        ('services', {'it': 'Biblioteche', 'de': 'Bibliotheken'}, 1)
+        >>> cat.item("librarys")
+        Traceback (most recent call last):
+        ...
+        qualitapa.errors.UnknownItemError: unknown item 'librarys'; did you mean 'libraries'?
+        """
+        from qualitapa._describe import item
+
+        return item(self, item_id, kind)
+
     def indicator(self, indicator_id: str) -> IndicatorDefinition:
         """The indicator definition ``indicator_id``."""
         return self.indicators[indicator_id]

@@ -6,6 +6,7 @@ registers them all on the :data:`cli` group.
 
 from qualitapa.cli import (  # noqa: F401  (importing registers the commands)
     _caf,
+    _catalog,
     _complaints,
     _composite,
     _demo,
