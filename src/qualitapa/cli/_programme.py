@@ -390,8 +390,8 @@ def department_command(
         echo(_("nessun referente in carica al {day}", day=t.date(day)))
     for role in current.itertuples(index=False):
         person = names.get(role.person)
-        who = person if isinstance(person, str) else role.person
-        echo(f"  {t.text(LABELS[RoleKind(role.role)])}: {who}")
+        who = person if isinstance(person, str) else str(role.person)
+        echo(f"  {t.text(LABELS[RoleKind(str(role.role))])}: {who}")
     if table.empty:
         echo(_("nessuna attività nel piano"))
         return

@@ -43,7 +43,7 @@ def _cell(ws: Any, value: Any, date: bool) -> Any:
     if value is pd.NA:
         return None
     if date:
-        cell = WriteOnlyCell(ws, value=pd.Timestamp(value).to_pydatetime().date())
+        cell = WriteOnlyCell(ws, value=pd.Timestamp(value).normalize().to_pydatetime())
         cell.number_format = _DATE_FORMAT
         return cell
     if isinstance(value, str):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import attrs
 
@@ -149,28 +149,28 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _required(row: Mapping[str, Any], field: str) -> str:
+def _required(row: Mapping[str, object], field: str) -> str:
     value = _text(row.get(field))
     if value is None:
         raise DefinitionError("a value is required", field=field)
     return value
 
 
-def _enum(cls: type[E], row: Mapping[str, Any], field: str) -> E:
+def _enum(cls: type[E], row: Mapping[str, object], field: str) -> E:
     return coerce_enum(cls, field, _required(row, field))
 
 
-def _optional_enum(cls: type[E], row: Mapping[str, Any], field: str) -> E | None:
+def _optional_enum(cls: type[E], row: Mapping[str, object], field: str) -> E | None:
     value = _text(row.get(field))
     return None if value is None else coerce_enum(cls, field, value)
 
 
-def _date(row: Mapping[str, Any], field: str) -> dt.date | None:
+def _date(row: Mapping[str, object], field: str) -> dt.date | None:
     value = _text(row.get(field))
     return None if value is None else to_date(value[:10], field)
 
 
-def _number(row: Mapping[str, Any], field: str) -> float | None:
+def _number(row: Mapping[str, object], field: str) -> float | None:
     value = _text(row.get(field))
     if value is None:
         return None
@@ -180,7 +180,7 @@ def _number(row: Mapping[str, Any], field: str) -> float | None:
         raise DefinitionError(f"{value!r} is not a number", field=field) from None
 
 
-def _label(row: Mapping[str, Any], prefix: str) -> Text:
+def _label(row: Mapping[str, object], prefix: str) -> Text:
     return Text(
         _required(row, f"{prefix}_it"),
         en=_text(row.get(f"{prefix}_en")),
@@ -188,18 +188,52 @@ def _label(row: Mapping[str, Any], prefix: str) -> Text:
     )
 
 
-def _not_blank(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+def _not_blank(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise DefinitionError("a value is required", field=attribute.name)
 
 
-def _end_not_before(start: str, end: str) -> Any:
-    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def _end_not_before(
+    start: str, end: str
+) -> Callable[[object, attrs.Attribute[dt.date | None], dt.date | None], None]:
+    def check(instance: object, attribute: attrs.Attribute[dt.date | None], value: object) -> None:
         first, last = getattr(instance, start), getattr(instance, end)
         if first is not None and last is not None and last < first:
             raise DefinitionError(f"{end} {last} is before {start} {first}", field=end)
 
     return check
+
+
+def _department_kind(value: object) -> DepartmentKind:
+    return coerce_enum(DepartmentKind, "kind", value)
+
+
+def _role_kind(value: object) -> RoleKind:
+    return coerce_enum(RoleKind, "role", value)
+
+
+def _plan_status(value: object) -> PlanStatus:
+    return coerce_enum(PlanStatus, "status", value)
+
+
+def _activity_type(value: object) -> ActivityType:
+    return coerce_enum(ActivityType, "type", value)
+
+
+def _activity_status(value: object) -> ActivityStatus:
+    return coerce_enum(ActivityStatus, "status", value)
+
+
+def _start(value: object) -> dt.date:
+    return to_date(value, "start")
+
+
+def _at(value: object) -> dt.date:
+    return to_date(value, "at")
+
+
+def _day(value: object) -> dt.date:
+    return to_date(value, "date")
 
 
 @attrs.frozen
@@ -217,11 +251,11 @@ class Department:
     organization: str = attrs.field(validator=_not_blank)
     department: str = attrs.field(validator=_not_blank)
     name: Text
-    kind: DepartmentKind = attrs.field(converter=lambda v: coerce_enum(DepartmentKind, "kind", v))
+    kind: DepartmentKind = attrs.field(converter=_department_kind)
     parent: str | None = None
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> Department:
+    def from_mapping(cls, row: Mapping[str, object]) -> Department:
         """A department from a row of the ``departments`` sheet."""
         return cls(
             _required(row, "organization"),
@@ -250,7 +284,7 @@ class Person:
     category: str | None = None
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> Person:
+    def from_mapping(cls, row: Mapping[str, object]) -> Person:
         """A person from a row of the ``people`` sheet."""
         return cls(
             _required(row, "person"),
@@ -275,13 +309,13 @@ class Role:
     organization: str = attrs.field(validator=_not_blank)
     department: str = attrs.field(validator=_not_blank)
     person: str = attrs.field(validator=_not_blank)
-    role: RoleKind = attrs.field(converter=lambda v: coerce_enum(RoleKind, "role", v))
-    start: dt.date = attrs.field(converter=lambda v: to_date(v, "start"))
+    role: RoleKind = attrs.field(converter=_role_kind)
+    start: dt.date = attrs.field(converter=_start)
     appointed_by: str | None = None
     end: dt.date | None = attrs.field(default=None, validator=_end_not_before("start", "end"))
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> Role:
+    def from_mapping(cls, row: Mapping[str, object]) -> Role:
         """A role from a row of the ``roles`` sheet."""
         start = _date(row, "start")
         if start is None:
@@ -313,12 +347,12 @@ class Plan:
     organization: str = attrs.field(validator=_not_blank)
     year: int
     version: int
-    status: PlanStatus = attrs.field(converter=lambda v: coerce_enum(PlanStatus, "status", v))
+    status: PlanStatus = attrs.field(converter=_plan_status)
     resolution: str | None = None
     approved_on: dt.date | None = None
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> Plan:
+    def from_mapping(cls, row: Mapping[str, object]) -> Plan:
         """A plan version from a row of the ``plans`` sheet."""
         return cls(
             _required(row, "organization"),
@@ -351,7 +385,7 @@ class Activity:
     organization: str = attrs.field(validator=_not_blank)
     year: int
     activity: str = attrs.field(validator=_not_blank)
-    type: ActivityType = attrs.field(converter=lambda v: coerce_enum(ActivityType, "type", v))
+    type: ActivityType = attrs.field(converter=_activity_type)
     department: str = attrs.field(validator=_not_blank)
     title: Text
     owner: str | None = None
@@ -369,7 +403,7 @@ class Activity:
     expected_period: str | None = None
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> Activity:
+    def from_mapping(cls, row: Mapping[str, object]) -> Activity:
         """An activity from a row of the ``activities`` sheet."""
         return cls(
             organization=_required(row, "organization"),
@@ -402,7 +436,7 @@ class Milestone:
     due: dt.date | None = None
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> Milestone:
+    def from_mapping(cls, row: Mapping[str, object]) -> Milestone:
         """A milestone from a row of the ``milestones`` sheet."""
         return cls(
             _required(row, "organization"),
@@ -414,7 +448,9 @@ class Milestone:
         )
 
 
-def _fraction(instance: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
+def _fraction(
+    instance: object, attribute: attrs.Attribute[float | None], value: float | None
+) -> None:
     if value is not None and not 0 <= value <= 1:
         raise DefinitionError(f"{value!r} is not a fraction between 0 and 1", field=attribute.name)
 
@@ -435,16 +471,14 @@ class StatusChange:
     organization: str = attrs.field(validator=_not_blank)
     year: int
     activity: str = attrs.field(validator=_not_blank)
-    at: dt.date = attrs.field(converter=lambda v: to_date(v, "at"))
-    status: ActivityStatus = attrs.field(
-        converter=lambda v: coerce_enum(ActivityStatus, "status", v)
-    )
+    at: dt.date = attrs.field(converter=_at)
+    status: ActivityStatus = attrs.field(converter=_activity_status)
     progress: float | None = attrs.field(default=None, validator=_fraction)
     note: str | None = None
     by: str | None = None
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> StatusChange:
+    def from_mapping(cls, row: Mapping[str, object]) -> StatusChange:
         """A status change from a row of the ``activity_status`` sheet."""
         at = _date(row, "at")
         if at is None:
@@ -470,14 +504,14 @@ class Meeting:
 
     organization: str = attrs.field(validator=_not_blank)
     meeting: str = attrs.field(validator=_not_blank)
-    date: dt.date = attrs.field(converter=lambda v: to_date(v, "date"))
+    date: dt.date = attrs.field(converter=_day)
     title: Text | None = None
     participants: tuple[str, ...] = ()
     agenda: str | None = None
     decisions: str | None = None
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> Meeting:
+    def from_mapping(cls, row: Mapping[str, object]) -> Meeting:
         """A meeting from a row of the ``meetings`` sheet."""
         day = _date(row, "date")
         if day is None:
@@ -508,7 +542,7 @@ class MeetingAction:
     activity: str | None = None
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> MeetingAction:
+    def from_mapping(cls, row: Mapping[str, object]) -> MeetingAction:
         """An action from a row of the ``meeting_actions`` sheet."""
         return cls(
             _required(row, "organization"),

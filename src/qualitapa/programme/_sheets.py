@@ -390,23 +390,26 @@ def _closest(value: str, known: Collection[str]) -> str:
 
 def _as_date_text(values: pd.Series, column: str, date_format: str | None) -> pd.Series:
     """``YYYY-MM-DD`` of each cell (dates, date-times, day-first or ISO text); NaN if none."""
-    out = pd.Series(np.nan, index=values.index, dtype=object)
-    is_text = values.map(lambda v: isinstance(v, str) and bool(v.strip()))
+    cells: list[object] = [None] * len(values)
+    is_text = values.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy(dtype=bool)
     if is_text.any():
         frame = pd.DataFrame({"date": values[is_text].str.strip()})
         try:
             read = read_dates(frame, date_format=date_format, as_text=True)["date"]
         except DataError as exc:
             raise _DateCells(exc.failure_cases, values[is_text].index) from None
-        out[is_text] = read.astype(str).str.slice(0, 10)
-    others = values[~is_text & ~values.map(_empty)]
-    for idx, value in others.items():  # Excel's own date cells: few, already typed
+        for spot, text in zip(np.flatnonzero(is_text), read.astype(str), strict=True):
+            cells[int(spot)] = text[:10]
+    for position, value in enumerate(values):  # Excel's own date cells, already typed
+        if is_text[position] or _empty(value):
+            continue
         if isinstance(value, dt.datetime | pd.Timestamp):
-            out[idx] = value.date().isoformat()
+            cells[position] = value.date().isoformat()
         elif isinstance(value, dt.date):
-            out[idx] = value.isoformat()
+            cells[position] = value.isoformat()
         else:
-            out[idx] = _NOT_A_DATE
+            cells[position] = _NOT_A_DATE
+    out = pd.Series(cells, index=values.index, dtype=object)
     return out
 
 

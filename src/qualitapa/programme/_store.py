@@ -658,7 +658,9 @@ def _compare(  # noqa: C901, PLR0912, PLR0915 - one decision per kind of row, in
     """What a checked sheet adds and changes, and its conflicts, against the stored rows."""
     out = _Comparison()
     kept = [c for c in spec.columns if c not in spec.personal]
-    records = clean.to_dict("records")
+    records: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in clean.to_dict("records")
+    ]
     seen: set[str] = set()
     new: list[tuple[int, str, dict[str, Any]]] = []
     for position, row in enumerate(records, start=1):
