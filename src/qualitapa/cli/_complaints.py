@@ -496,7 +496,8 @@ def _with_cases(command: Callable[..., None]) -> Callable[..., None]:
             else DeadlinePolicy(default=default)
         )
         with _register(db, readonly=True) as reg:
-            cases = reg.cases(policy=policy, calendar=WorkCalendar(province), as_of=as_of)
+            cases = reg.cases(policy=policy, calendar=WorkCalendar(province), as_of=as_of,
+                              time_zones=get_catalog())  # each office's days  # fmt: skip
         command(_not_empty(cases, db), as_of=as_of, **options)
 
     return _deadline_options(run)
@@ -539,7 +540,7 @@ def kpis_command(
         orgs = set(cases["organization"].dropna().astype(str))
         if orgs and orgs <= set(known):
             inhabitants = {o: known[o] for o in orgs}
-    result = kpis(cases, by=groups, as_of=as_of, population=inhabitants)
+    result = kpis(cases, by=groups, as_of=as_of, population=inhabitants, tz=get_catalog())
     _emit_labelled(result, lang, fmt, output)
 
 
@@ -574,7 +575,8 @@ def trend_command(
     """Trend of volume and timeliness per month (quarter, year), labelled in --lang."""
     from qualitapa.complaints import trend
 
-    _emit_labelled(trend(cases, by=names(by), period=period, as_of=as_of), lang, fmt, output)
+    table = trend(cases, by=names(by), period=period, as_of=as_of, tz=get_catalog())
+    _emit_labelled(table, lang, fmt, output)
 
 
 #: complaints export --format -> the extensions of -o (the first format of one is its default).

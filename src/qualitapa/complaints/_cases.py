@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 import numpy as np
@@ -11,10 +11,13 @@ import pandas as pd
 
 from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar, to_local_dates
 from qualitapa.complaints._deadlines import DeadlinePolicy, due_dates
-from qualitapa.complaints._instants import instant
+from qualitapa.complaints._instants import instant, local_days, localize
 from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
 from qualitapa.io import require_columns
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 #: Columns :func:`case_table` adds to the complaint columns.
 CASE_COLUMNS = (
@@ -36,10 +39,76 @@ CASE_COLUMNS = (
 )
 
 CalendarArg = WorkCalendar | Mapping[str, WorkCalendar] | None
+#: The offices' time zones: one IANA name for every complaint, a mapping
+#: organization id -> zone name, or a catalog (each organization's
+#: :attr:`~qualitapa.Organization.timezone`); organizations it does not
+#: name are in :data:`DEFAULT_TZ`.
+TimeZones: TypeAlias = "str | Mapping[str, str] | Catalog"
+
+
+def _zone_names(tz: Any) -> dict[str, str]:
+    """organization id -> zone name, from a mapping or a catalog's organizations."""
+    organizations = getattr(tz, "organizations", None)
+    if organizations is not None:
+        return {str(k): str(o.timezone) for k, o in organizations.items()}
+    return {str(k): str(getattr(v, "key", v)) for k, v in dict(tz).items()}
+
+
+def row_zones(frame: pd.DataFrame, tz: TimeZones) -> str | pd.Series:
+    """The office time zone of each row of ``frame``: one name, or one per row (by position).
+
+    Rows are in their ``organization``'s zone (``tz`` a mapping or a
+    catalog), else in :data:`DEFAULT_TZ`; one name when every row shares it.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"organization": ["london", "036023"]})
+    >>> row_zones(frame, {"london": "Europe/London"}).tolist()
+    ['Europe/London', 'Europe/Rome']
+    >>> row_zones(frame, "America/New_York")
+    'America/New_York'
+    """
+    if isinstance(tz, str):
+        return tz
+    if "organization" not in frame.columns:
+        return DEFAULT_TZ
+    codes = frame["organization"].astype(object).reset_index(drop=True)
+    zones = codes.map(_zone_names(tz)).where(lambda z: z.notna(), DEFAULT_TZ).astype(object)
+    distinct = pd.unique(zones)
+    return str(distinct[0]) if len(distinct) == 1 else zones
+
+
+def _one_zone(zones: str | pd.Series) -> str:
+    """The zone a naive ``as_of`` is read in: the rows' common zone, else the default."""
+    if isinstance(zones, str):
+        return zones
+    distinct = pd.unique(zones)
+    return str(distinct[0]) if len(distinct) == 1 else DEFAULT_TZ
+
+
+def _utc_us(values: Any, zones: str | pd.Series) -> np.ndarray:
+    """Instants as UTC ``datetime64[us]`` (naive values are office time in each row's zone).
+
+    An office time a clock change skips or repeats is NaT here: the import
+    refuses those.
+    """
+    idx = pd.DatetimeIndex(values)
+    if idx.tz is not None:
+        return idx.tz_convert("UTC").tz_localize(None).as_unit("us").to_numpy()
+    utc, _gap, _fold = localize(pd.Series(idx), zones)
+    return utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
+
+
+def _local_days_of(ref: pd.Timestamp, zones: str | pd.Series, n: int) -> np.ndarray:
+    """The office day of the instant ``ref`` in each of ``n`` rows' zones."""
+    if isinstance(zones, str):
+        day = to_local_dates(pd.DatetimeIndex([ref]), zones)[0]
+        return np.full(n, day, dtype="datetime64[D]")
+    return local_days(pd.Series([ref] * n), zones)
 
 
 def _as_of(as_of: Any, tz: str = DEFAULT_TZ) -> pd.Timestamp:
-    """The reference instant (UTC); text and naive times are office time in ``tz``."""
+    """The reference instant (UTC); text and naive times are office time in ``tz`` (one zone)."""
     if as_of is None:
         return pd.Timestamp.now(tz="UTC")
     return pd.Timestamp(instant(as_of, tz, what="as_of"))
@@ -84,7 +153,7 @@ def add_deadlines(
     *,
     policy: DeadlinePolicy | None = None,
     calendar: CalendarArg = None,
-    tz: str = DEFAULT_TZ,
+    tz: TimeZones = DEFAULT_TZ,
 ) -> pd.DataFrame:
     """Add deadline and answer-time columns to a complaint table (a new frame).
 
@@ -97,7 +166,9 @@ def add_deadlines(
     suspensions; NaN while unanswered) and ``within_deadline`` (NA while
     unanswered). Working days are counted as
     :meth:`WorkCalendar.working_days_between` does; an answer is within the
-    deadline when given on or before ``due_date``.
+    deadline when given on or before ``due_date``. Days are office days in
+    each complaint's organization's time zone (``tz``: see
+    :data:`TimeZones`).
 
     Raises
     ------
@@ -117,9 +188,10 @@ def add_deadlines(
     require_columns(frame, ["received_at"])
     out = frame.copy()
     n = len(out)
-    received = to_local_dates(out["received_at"], tz)
+    zones = row_zones(out, tz)
+    received = to_local_dates(out["received_at"], zones)
     answered = (
-        to_local_dates(out["answered_at"], tz)
+        to_local_dates(out["answered_at"], zones)
         if "answered_at" in out.columns
         else np.full(n, np.datetime64("NaT", "D"), dtype="datetime64[D]")
     )
@@ -178,7 +250,7 @@ def case_table(
     policy: DeadlinePolicy | None = None,
     calendar: CalendarArg = None,
     as_of: Any = None,
-    tz: str = DEFAULT_TZ,
+    tz: TimeZones = DEFAULT_TZ,
 ) -> pd.DataFrame:
     """Derive, for every complaint, its state, answer times and deadline.
 
@@ -204,7 +276,11 @@ def case_table(
         the backlog at that instant; a suspension still running at
         ``as_of`` counts up to it.
     tz
-        The office timezone (dates are office dates).
+        The offices' time zone: one IANA name, or each organization's (a
+        mapping organization -> zone, or a catalog; see :data:`TimeZones`).
+        Dates and working days are office days in each complaint's zone;
+        times without offset are office time there; a naive ``as_of`` is
+        office time in the complaints' common zone (else Europe/Rome).
 
     Returns
     -------
@@ -217,12 +293,17 @@ def case_table(
     """
     require_columns(complaints, ["id", "received_at"], source="complaints")
     require_columns(events, ["complaint_id", "at", "to_status"], source="events")
-    ref = _as_of(as_of, tz)
+    zones = row_zones(complaints, tz)
+    ref = _as_of(as_of, _one_zone(zones))
     ref_us = int(ref.tz_localize(None).to_datetime64().astype("datetime64[us]").astype(np.int64))
-    ev = _known_events(events, ref_us, tz)
+    event_zones: str | pd.Series = zones
+    if not isinstance(zones, str):  # each complaint's zone, by complaint id
+        event_zones = pd.Series(zones.to_numpy(), index=complaints["id"].to_numpy())
+        event_zones = event_zones[~event_zones.index.duplicated()]
+    ev = _known_events(events, ref_us, event_zones)
     cid, to = ev.cid, ev.to
-    received_local = local_times(complaints["received_at"], tz)
-    existing = ~(received_local > ref.tz_convert(tz).tz_localize(None).to_datetime64())
+    received_utc = _utc_us(complaints["received_at"], zones)
+    existing = ~(received_utc > ref.tz_localize(None).to_datetime64())
     out = complaints.loc[existing].drop(columns=["description"], errors="ignore").copy()
     ids = out["id"]
     out["status"] = ids.map(pd.Series(to[ev.last], index=cid[ev.last])).astype(object)
@@ -261,20 +342,27 @@ class _KnownEvents:
     last: np.ndarray  # the last event of its complaint
 
 
-def _known_events(events: pd.DataFrame, ref_us: int, tz: str) -> _KnownEvents:
-    """The events up to ``ref_us`` (the register as it stood at as_of), sorted."""
+def _known_events(events: pd.DataFrame, ref_us: int, tz: str | pd.Series) -> _KnownEvents:
+    """The events up to ``ref_us`` (the register as it stood at as_of), sorted.
+
+    ``tz``: the zone of naive event times, one or by complaint id.
+    """
     order = ["complaint_id", "seq"] if "seq" in events.columns else ["complaint_id", "at"]
     ev = events.sort_values(order, kind="stable").reset_index(drop=True)
     at_idx = pd.DatetimeIndex(ev["at"])
     if at_idx.tz is None:
-        local = at_idx.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+        zones: str | pd.Series = tz
+        if not isinstance(tz, str):
+            zones = ev["complaint_id"].map(tz).where(lambda z: z.notna(), DEFAULT_TZ)
+        utc, _gap, _fold = localize(pd.Series(at_idx), zones)
+        local = pd.DatetimeIndex(utc)
         unclear = np.flatnonzero(np.asarray(local.isna()) & np.asarray(at_idx.notna()))
         if len(unclear):  # as the import does: a local time a clock change skips or repeats
             first = ev.iloc[int(unclear[0])]
             raise DataError(
                 f"the event of complaint {first['complaint_id']!r} at {first['at']} is not one "
-                f"instant in {tz} (a daylight-saving change skips or repeats that hour; "
-                f"{len(unclear)} event(s) like it): give the time with its UTC offset",
+                f"instant in its office's time zone (a daylight-saving change skips or repeats "
+                f"that hour; {len(unclear)} event(s) like it): give the time with its UTC offset",
                 column="at",
             )
         at_idx = local
@@ -296,7 +384,7 @@ def _suspensions(
     ref_us: int,
     answered_us: np.ndarray,
     calendar: CalendarArg,
-    tz: str,
+    tz: TimeZones,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Days and working days each complaint of ``out`` was suspended before its first answer.
 
@@ -312,8 +400,13 @@ def _suspensions(
     if not sus_mask.any():
         return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     s_cid = cid[sus_mask]
-    start = to_local_dates(_us_to_utc(at_us[sus_mask]), tz)
-    end = to_local_dates(_us_to_utc(nxt[sus_mask]), tz)
+    zones = row_zones(out, tz)
+    if not isinstance(zones, str):  # each suspension in its complaint's zone
+        by_id = pd.Series(zones.to_numpy(), index=ids.to_numpy())
+        zones = by_id[~by_id.index.duplicated()].reindex(s_cid).fillna(DEFAULT_TZ)
+        zones = zones.reset_index(drop=True)
+    start = to_local_dates(_us_to_utc(at_us[sus_mask]), zones)
+    end = to_local_dates(_us_to_utc(nxt[sus_mask]), zones)
     first_answer = pd.Series(answered_us, index=ids.to_numpy()).reindex(s_cid).to_numpy()
     before = (first_answer < 0) | (at_us[sus_mask] < first_answer)
     cal_days = (end - start).astype(np.int64)

@@ -8,8 +8,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qualitapa.complaints._calendar import DEFAULT_TZ, to_local_dates
-from qualitapa.complaints._cases import CalendarArg, _as_of, add_deadlines, local_times
+from qualitapa.complaints._calendar import DEFAULT_TZ
+from qualitapa.complaints._cases import (
+    CalendarArg,
+    TimeZones,
+    _as_of,
+    _local_days_of,
+    _one_zone,
+    _utc_us,
+    add_deadlines,
+    row_zones,
+)
 from qualitapa.complaints._deadlines import DeadlinePolicy
 from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
@@ -69,7 +78,7 @@ def _prepare(
     *,
     policy: DeadlinePolicy | None,
     calendar: CalendarArg,
-    tz: str,
+    tz: TimeZones,
 ) -> pd.DataFrame:
     require_columns(frame, ["received_at", "status"])
     if not {"due_date", "answer_days", "received_date"} <= set(frame.columns):
@@ -77,20 +86,21 @@ def _prepare(
     return frame
 
 
-def _check_as_of(frame: pd.DataFrame, ref: pd.Timestamp, tz: str) -> None:
+def _check_as_of(frame: pd.DataFrame, ref: pd.Timestamp, zones: str | pd.Series) -> None:
     """Refuse a table that already knows what happened after ``as_of``.
 
     The backlog at ``as_of`` needs each complaint's state at that instant;
     a table built later (a complaint received or answered after it) has
     the wrong states, and would count complaints not yet received.
     """
-    limit = ref.tz_convert(tz).tz_localize(None).to_datetime64()
+    limit = ref.tz_localize(None).to_datetime64()
     for col in ("received_at", "answered_at", "closed_at"):
         if col not in frame.columns:
             continue
-        later = np.flatnonzero(local_times(frame[col], tz) > limit)
+        later = np.flatnonzero(_utc_us(frame[col], zones) > limit)
         if len(later):
-            when = pd.Timestamp(limit).strftime("%Y-%m-%d %H:%M")
+            shown = ref.tz_convert(_one_zone(zones))
+            when = shown.strftime("%Y-%m-%d %H:%M") + shown.strftime("%z")
             raise DataError(
                 f"{len(later)} complaint(s) have {col} after as_of ({when}): the backlog at "
                 f"as_of needs the complaints as they stood then; build the table with "
@@ -130,7 +140,7 @@ def kpis(
     policy: DeadlinePolicy | None = None,
     calendar: CalendarArg = None,
     age_buckets: Sequence[int] = AGE_BUCKETS,
-    tz: str = DEFAULT_TZ,
+    tz: TimeZones = DEFAULT_TZ,
 ) -> pd.DataFrame:
     """Complaint-office KPIs, one row per group.
 
@@ -164,7 +174,10 @@ def kpis(
     age_buckets
         Upper bounds in days of the backlog age classes.
     tz
-        Office timezone.
+        The offices' time zone: one IANA name, or each organization's (a
+        mapping organization -> zone, or a catalog): periods, ages and
+        overdue complaints are counted in office days of each complaint's
+        zone (see :func:`case_table`).
 
     Returns
     -------
@@ -199,9 +212,10 @@ def kpis(
     cols, period = _split_by(by, period)
     require_columns(frame, cols)
     data = _prepare(frame, policy=policy, calendar=calendar, tz=tz)
-    ref = _as_of(as_of, tz)
-    _check_as_of(data, ref, tz)
-    ref_day = to_local_dates(pd.DatetimeIndex([ref]), tz)[0]
+    zones = row_zones(data, tz)
+    ref = _as_of(as_of, _one_zone(zones))
+    _check_as_of(data, ref, zones)
+    ref_day = _local_days_of(ref, zones, len(data))
     names = _bucket_names(age_buckets)
     table = _complaint_flags(data, cols, period, ref_day, age_buckets)
     keys = [*cols, *(["period"] if period is not None else [])]
@@ -237,7 +251,7 @@ def _complaint_flags(
     data: pd.DataFrame,
     cols: Sequence[str],
     period: str | None,
-    ref_day: np.datetime64,
+    ref_day: np.ndarray,
     age_buckets: Sequence[int],
 ) -> pd.DataFrame:
     """One row per complaint: its group keys and what it counts towards."""
@@ -403,7 +417,7 @@ def trend(
     as_of: Any = None,
     policy: DeadlinePolicy | None = None,
     calendar: CalendarArg = None,
-    tz: str = DEFAULT_TZ,
+    tz: TimeZones = DEFAULT_TZ,
 ) -> pd.DataFrame:
     """Monthly (or quarterly, yearly) trend of volume and timeliness.
 

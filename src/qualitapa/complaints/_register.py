@@ -844,19 +844,28 @@ service 'registry' that apply: 'registry.waiting'
         policy: DeadlinePolicy | None = None,
         calendar: WorkCalendar | dict[str, WorkCalendar] | None = None,
         as_of: Any = None,
+        time_zones: Catalog | None = None,
     ) -> pd.DataFrame:
         """One row per complaint with status, answer times and deadlines.
 
         See :func:`qualitapa.complaints.case_table` for the columns; this is
-        the input of :func:`qualitapa.complaints.kpis`.
+        the input of :func:`qualitapa.complaints.kpis`. Days are office
+        days in each complaint's organization's time zone in
+        ``time_zones`` (a catalog), else in the register's ``tz``.
         """
+        complaints = self.complaints_frame()
+        tz: str | dict[str, str] = self.tz
+        if time_zones is not None and "organization" in complaints.columns:
+            known = {k: o.timezone for k, o in time_zones.organizations.items()}
+            orgs = complaints["organization"].dropna().astype(str).unique()
+            tz = {o: known.get(o, self.tz) for o in orgs}
         return case_table(
-            self.complaints_frame(),
+            complaints,
             self.events_frame(),
             policy=policy,
             calendar=calendar,
             as_of=as_of,
-            tz=self.tz,
+            tz=tz,
         )
 
     @sqlite_errors
