@@ -200,3 +200,31 @@ def test_template_and_pseudonymised_export(db: str, tmp_path: Path,
     text = (tmp_path / "csv" / "people.csv").read_text(encoding="utf-8")
     assert "Anna" not in text
     assert "p_" in text
+
+
+def test_offices_declared_by_a_plugin_become_departments(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualitapa.catalog import Catalog
+    from qualitapa.cli import _programme
+    from qualitapa.declarative import TomlPlugin
+
+    toml = tmp_path / "modena.toml"
+    toml.write_text(
+        '[[organizations]]\nid = "036023"\nname = "Modena"\n'
+        '[[organizations.offices]]\nid = "036023.crocetta"\n'
+        'name = "Anagrafe decentrata Crocetta"\n',
+        encoding="utf-8",
+    )
+    catalog = Catalog.build([("modena", TomlPlugin(toml))], entrypoints=False)
+    monkeypatch.setattr(_programme, "get_catalog", lambda: catalog)
+    code, _, err = _run("programme", "offices", "--db", db, "--by", "p01")
+    assert code == 0, err
+    assert "1 riga aggiunta, 0 modificate, 0 invariate da catalog" in err
+    code, _, err = _run("programme", "offices", "--db", db, "--by", "p01")
+    assert "0 righe aggiunte, 0 modificate, 1 invariata" in err
+    out = tmp_path / "p.xlsx"
+    assert _run("programme", "export", "--db", db, "-o", str(out))[0] == 0
+    deps = pd.read_excel(out, sheet_name="departments", dtype=str)
+    assert deps["department"].tolist() == ["036023.crocetta", "S03", "S04"]
+    assert deps.set_index("department").loc["036023.crocetta", "kind"] == "ufficio"

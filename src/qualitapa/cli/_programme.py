@@ -19,7 +19,7 @@ import pandas as pd
 
 from qualitapa.cli._context import language
 from qualitapa.cli._main import cli as root
-from qualitapa.cli._main import echo, emit, for_people, nothing
+from qualitapa.cli._main import echo, emit, for_people, get_catalog, nothing
 from qualitapa.cli._options import (
     READ_OPTIONS,
     file_argument,
@@ -248,6 +248,47 @@ def _activity_key(store: Any, activity: str, organization: str | None, year: int
               activity=activity)
         )  # fmt: skip
     return found.iloc[0]
+
+
+@programme_group.command("offices")
+@_db_option
+@_by_option
+@click.option(
+    "--organization",
+    "organizations",
+    multiple=True,
+    help="Only this organization's offices (a code; repeat). Default: every organization.",
+)
+@output_options
+def offices_command(
+    db: Path, by: str, organizations: tuple[str, ...], fmt: str | None, output: Path | None
+) -> None:
+    """Import as departments the offices the installed plugins declare (kind 'ufficio').
+
+    A city's plugin declares its organizations' offices in TOML
+    ([[organizations.offices]]: branch registry offices, URP...); they are
+    recorded in the departments sheet with --by and the time, like an import.
+    """
+    from qualitapa.programme import departments_from_catalog
+
+    rows = departments_from_catalog(get_catalog(), organizations=organizations or None)
+    if rows.empty:
+        raise nothing(
+            _("nessun ufficio dichiarato dai plugin installati: importare il foglio departments")
+        )
+    with _store(db) as store:
+        report = store.import_sheet("departments", rows, by=by, source="catalog", partial=True)
+    lang = language()
+    t = translator(lang)
+    echo(
+        t("{added}, {changed}, {unchanged} da {file}",
+          added=t.plural("{n} riga aggiunta", "{n} righe aggiunte", report.added),
+          changed=t.plural("{n} modificata", "{n} modificate", report.changed),
+          unchanged=t.plural("{n} invariata", "{n} invariate", report.unchanged),
+          file="catalog"),
+        err=True,
+    )  # fmt: skip
+    emit(report.changes, fmt, output, lang=lang, headers=_headers(lang))
 
 
 @programme_group.command("status")

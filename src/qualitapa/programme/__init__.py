@@ -7,6 +7,7 @@ The model (:class:`Department`, :class:`Person`, :class:`Role`,
 store with its history (:class:`ProgrammeStore`).
 """
 
+from qualitapa.programme._catalog import departments_from_catalog
 from qualitapa.programme._files import write_template
 from qualitapa.programme._models import (
     LABELS,
@@ -75,6 +76,7 @@ __all__ = [
     "Sheet",
     "StatusChange",
     "check_sheet",
+    "departments_from_catalog",
     "empty_sheet",
     "expected_vs_obtained",
     "overdue",
