@@ -54,7 +54,9 @@ _FENCE = re.compile(
     r"^(?P<indent> *)```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S
 )
 _MARK = re.compile(
-    r"<!--\s*(?P<kind>runnable|not runnable|pending)\s*(?::\s*(?P<reason>.*?))?\s*-->\s*\Z", re.S
+    r"<!--\s*(?P<kind>runnable|not runnable|pending)\s*(?::\s*(?P<reason>(?:(?!-->).)*?))?"
+    r"\s*-->\s*\Z",
+    re.S,
 )
 _INLINE = re.compile(
     r"(?P<pending><!--\s*pending:[^>]*-->\s*)?(?<!`)`(?P<code>(?:\S*/)?qualitapa [^`\n]+)`(?!`)"
@@ -70,7 +72,7 @@ def pages() -> list[Path]:
 
 
 def relative(page: Path) -> str:
-    return page.relative_to(ROOT).as_posix()
+    return page.relative_to(ROOT).as_posix() if page.is_relative_to(ROOT) else str(page)
 
 
 @dataclass
@@ -178,7 +180,7 @@ def qualitapa_args(command: str) -> list[list[str]]:
     """
     lexer = shlex.shlex(command, posix=False, punctuation_chars=True)  # quotes kept
     lexer.whitespace_split = True
-    lexer.commenters = ""
+    lexer.commenters = "#"
     calls = []
     try:
         segments = list(_segments(list(lexer)))

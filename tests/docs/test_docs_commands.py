@@ -169,3 +169,24 @@ def test_steps_join_continuation_lines_and_read_the_expected_exit_status():
         ("qualitapa a --b c", 2, ["printed"]),
         ("qualitapa d", 0, []),
     ]
+
+
+def test_marks_are_read_from_the_comment_just_before_a_block(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "<!-- not runnable: needs a server -->\n```bash\nqualitapa a\n```\n\n"
+        "```bash\nqualitapa b\n```\n\n"
+        "<!-- runnable: raw.csv is x/y.csv -->\n```bash\nqualitapa c\n```\n\n"
+        "```console\n$ qualitapa d\n```\n\n"
+        "<!-- pending: command added in issue 18 -->\n\n```console\n$ qualitapa e\n```\n",
+        encoding="utf-8",
+    )
+    found = [(b.body.split()[-1], b.mark, b.reason, b.runnable) for b in _runner.blocks(page)]
+    assert found == [
+        ("a", "not runnable", "needs a server", False),
+        ("b", None, "", False),
+        ("c", "runnable", "raw.csv is x/y.csv", True),
+        ("d", None, "", True),
+        ("e", "pending", "command added in issue 18", False),
+    ]
+    assert _runner.files(page) == {"raw.csv": _runner.ROOT / "x/y.csv"}
