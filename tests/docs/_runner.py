@@ -158,14 +158,15 @@ def all_blocks() -> list[Block]:
 def inline_commands() -> list[tuple[str, str, bool]]:
     """(where, command, pending) of each `qualitapa ...` inline code span outside blocks.
 
-    A span with a placeholder (``...``, ``…``, ``<TAB>``) is a sketch and is left out.
+    A span with a placeholder (``...``, ``…``, ``<TAB>``, a word in capitals such as
+    ``KIND`` or ``FILE``) is a sketch and is left out.
     ``<!-- pending: REASON -->`` just before a span says its command is not there yet.
     """
     found = []
     for page in pages():
         text = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), page.read_text("utf-8"))
         for span in _INLINE.finditer(text):
-            if re.search(r"\.\.\.|…|<TAB>", span["code"]):
+            if re.search(r"\.\.\.|…|<TAB>|(?<![\w.-])[A-Z][A-Z_]+\b(?![=.])", span["code"]):
                 continue
             line = text.count("\n", 0, span.start()) + 1
             found.append((f"{relative(page)}:{line}", span["code"], bool(span["pending"])))
