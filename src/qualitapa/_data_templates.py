@@ -155,8 +155,15 @@ def required_variables(catalog: Catalog, service: str, organization: str | None)
     return [v for v in catalog.variables if v in needed]
 
 
-def service_variables(catalog: Catalog, service: str) -> list[str]:
-    """Every variable a template of ``service`` lists: those its indicators need, then its own.
+def service_variables(
+    catalog: Catalog, service: str, organizations: Sequence[str] = ()
+) -> list[str]:
+    """The variables a template of ``service`` lists: the required ones first, then the others.
+
+    Required: what the service's indicators need from one of
+    ``organizations`` (:func:`required_variables`; from anyone when none is
+    given). Then the other variables of the service and its sub-services,
+    except those only the local indicators of other organizations use.
 
     Examples
     --------
@@ -165,19 +172,29 @@ def service_variables(catalog: Catalog, service: str) -> list[str]:
     >>> toml = pathlib.Path(tempfile.mkdtemp()) / "defs.toml"
     >>> _ = toml.write_text(EXAMPLE_TOML, encoding="utf-8")
     >>> catalog = Catalog.build([("example", TomlPlugin(toml))], entrypoints=False)
-    >>> service_variables(catalog, "registry")
+    >>> service_variables(catalog, "registry", ["022205"])
     ['registry.certificates', 'registry.fte']
     """
+    targets: list[str | None] = list(organizations) or [None]
     needed: set[str] = set()
+    for org in targets:
+        needed |= set(required_variables(catalog, service, org))
+    others: set[str] = set()  # used only by local indicators of other organizations
+    used: set[str] = set()
     for definition in catalog.indicators.by_service(service):
-        needed |= set(definition.variables)
+        local = definition.organizations
+        if local and organizations and not set(local) & set(organizations):
+            others |= set(definition.variables)
+        else:
+            used |= set(definition.variables)
+    skip = others - used
     own = [
         v.id
         for v in catalog.variables.values()
         if v.service is not None and (v.service == service or v.service.startswith(service + "."))
     ]
     first = [v for v in catalog.variables if v in needed]
-    return [*first, *(v for v in own if v not in needed)]
+    return [*first, *(v for v in own if v not in needed and v not in skip)]
 
 
 def _allowed(
@@ -269,7 +286,7 @@ def write_indicator_template(
     meta_rows: list[list[Any]] = []
     sheets: list[str] = []
     for service_id in services:
-        if not service_variables(catalog, service_id):
+        if not service_variables(catalog, service_id, [o.id for o in orgs]):
             raise DefinitionError(
                 "no variable to collect: its indicators use no variable the plugins declare",
                 item=service_id,
@@ -373,7 +390,7 @@ def _variable_rows(
 ) -> list[list[Any]]:
     """The header and one row per variable of a service sheet; the metadata of its cells."""
     style = _styles()
-    names = service_variables(catalog, service_id)
+    names = service_variables(catalog, service_id, [o.id for o in orgs])
     value_headers = [f"{o.name} ({o.id})" for o in orgs] if len(orgs) > 1 else [t("Valore")]
     headers = [t("Voce"), t("Unità di misura"), t("Obbligatoria"), *value_headers,
                t("Tipo"), t("Valori ammessi"), t("Descrizione"), t("Codice")]  # fmt: skip

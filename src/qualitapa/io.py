@@ -50,7 +50,7 @@ import numbers as _numbers_abc
 import re
 import tempfile
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -107,6 +107,7 @@ __all__ = [
     "WorkbookLimits",
     "code_text",
     "is_date_column",
+    "merge_sources",
     "neutralise_formulas",
     "neutralise_text",
     "read_sources",
@@ -1241,41 +1242,71 @@ def _canonical(values: pd.Series) -> np.ndarray:
     return as_number.where(numbers.notna(), text).astype(object).to_numpy()
 
 
-def _merge(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """``frame`` (several sources concatenated) with overlapping records checked."""
+def merge_sources(frames: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Concatenate the tables of several sources; the records they give differently apart.
+
+    Each frame carries :data:`PROVENANCE_COLUMNS` (as :func:`read_sources`
+    gives them). Wide raw tables become long. A record (``organization,
+    period, variable``, or ``indicator``) that several frames give with the
+    same value is kept once, from the first frame, with a
+    :class:`~qualitapa.errors.DataWarning`; the rows of a record they give
+    with different values are left out of the merged table and returned.
+    Repeated records within one frame are left as they are (the
+    indicators' checks report them).
+
+    Parameters
+    ----------
+    frames
+        The tables, in order of precedence.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The merged table, and the conflicting rows (the record's key,
+        ``value`` and :data:`PROVENANCE_COLUMNS`; rows of one record follow
+        each other; empty when none).
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"organization": ["m1", "m1"], "period": 2024, "variable": ["x", "y"],
+    ...                   "value": [3, 1], "source": "a.csv", "source_sheet": None,
+    ...                   "source_row": [1, 2]})
+    >>> b = a.assign(value=[3, 2], source="b.csv")
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as notes:
+    ...     warnings.simplefilter("always")
+    ...     merged, conflicts = merge_sources([a, b])
+    >>> len(notes)  # x = 3 in both: kept once, with a note
+    1
+    >>> merged[["variable", "value", "source"]].values.tolist()
+    [['x', 3, 'a.csv']]
+    >>> conflicts[["variable", "value", "source"]].values.tolist()
+    [['y', 1, 'a.csv'], ['y', 2, 'b.csv']]
+    """
+    frame = pd.concat(
+        [_as_long(f).assign(_origin=i) for i, f in enumerate(frames)], ignore_index=True
+    )
     keys = next((list(k) for k in _RECORD_KEYS if set(k) <= set(frame.columns)), None)
-    if keys is None or "value" not in frame.columns:
-        return frame
+    none = frame.iloc[:0]
+    if keys is None or "value" not in frame.columns or frame.empty:
+        return frame.drop(columns="_origin"), none.drop(columns="_origin")
     group = frame[keys].astype("string").fillna("").groupby(keys, sort=False).ngroup().to_numpy()
-    origin = pd.Series(pd.Categorical(frame["source"], categories=names).codes)
+    origin = frame["_origin"]
     sources_per_group = origin.groupby(group).nunique().to_numpy()
     shared = sources_per_group[group] > 1
+    frame = frame.drop(columns="_origin")
     if not shared.any():
-        return frame
+        return frame, none.drop(columns="_origin")
     canon = pd.Series(_canonical(frame["value"]))
     values_per_group = canon[shared].groupby(group[shared]).nunique()
     counts = values_per_group.reindex(pd.Index(group[shared])).to_numpy()
-    differing = group[shared][counts > 1]
-    conflict = np.isin(group, differing) & shared
-    if conflict.any():
-        cases = frame.loc[conflict, [*keys, "value", *PROVENANCE_COLUMNS]].copy()
-        cases["source_sheet"] = cases["source_sheet"].fillna("")
-        cases.insert(0, "record", group[conflict])
-        cases = cases.sort_values(["record", "source"], kind="stable").drop(columns="record")
-        first = cases.iloc[0]
-        other = cases[
-            (cases[keys].astype("string") == first[keys].astype("string")).all(axis=1)
-        ].iloc[1]
-        record = ", ".join(f"{k} {first[k]}" for k in keys)
-        n = len(np.unique(group[conflict]))
-        raise SourceConflictError(
-            f"{n} record(s) have different values in different files: {record} is "
-            f"{first['value']} in {_where_row(first)} and {other['value']} in {_where_row(other)};"
-            " keep one value per record (correct or remove the other rows)",
-            failure_cases=cases.reset_index(drop=True),
-        )
+    conflict = np.isin(group, group[shared][counts > 1]) & shared
+    cases = frame.loc[conflict, [*keys, "value", *PROVENANCE_COLUMNS]].copy()
+    cases["source_sheet"] = cases["source_sheet"].fillna("")
+    cases.insert(0, "_record", group[conflict])
+    cases = cases.sort_values(["_record"], kind="stable").drop(columns="_record")
     first_origin = origin.groupby(group).transform("min").to_numpy()
-    repeated = shared & (origin.to_numpy() != first_origin)
+    repeated = shared & ~conflict & (origin.to_numpy() != first_origin)
     if repeated.any():
         from qualitapa.i18n import translatable
 
@@ -1291,9 +1322,26 @@ def _merge(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
                     files=files,
                 ),
             ),
-            stacklevel=3,
+            stacklevel=2,
         )
-    return frame[~repeated].reset_index(drop=True)
+    merged = frame[~repeated & ~conflict].reset_index(drop=True)
+    return merged, cases.reset_index(drop=True)
+
+
+def _conflict_error(cases: pd.DataFrame) -> SourceConflictError:
+    """The error naming the first record two sources give differently (all in failure_cases)."""
+    keys = [c for c in cases.columns if c not in ("value", *PROVENANCE_COLUMNS)]
+    first = cases.iloc[0]
+    same = (cases[keys].astype("string") == first[keys].astype("string")).all(axis=1)
+    other = cases[same].iloc[1]
+    record = ", ".join(f"{k} {first[k]}" for k in keys)
+    n = len(cases[keys].astype("string").drop_duplicates())
+    return SourceConflictError(
+        f"{n} record(s) have different values in different files: {record} is "
+        f"{first['value']} in {_where_row(first)} and {other['value']} in {_where_row(other)};"
+        " keep one value per record (correct or remove the other rows)",
+        failure_cases=cases,
+    )
 
 
 def read_sources(
@@ -1378,8 +1426,13 @@ organization m1, period 2024, variable x is 3 in ...a.csv, row 1 and 4 in ...c.c
     if len(frames) == 1:
         frame = frames[0]
     else:
-        frame = pd.concat([_as_long(f) for f in frames], ignore_index=True)
-        frame = _merge(frame, names)
+        with warnings.catch_warnings(record=True) as notes:
+            warnings.simplefilter("always")
+            frame, conflicts = merge_sources(frames)
+        if len(conflicts):  # the error, without the notes about the other records
+            raise _conflict_error(conflicts)
+        for note in notes:
+            warnings.warn(note.message, stacklevel=2)
     if provenance or len(frames) > 1:
         ordered = [c for c in frame.columns if c not in PROVENANCE_COLUMNS]
         return frame[[*ordered, *PROVENANCE_COLUMNS]]

@@ -94,7 +94,7 @@ def test_reimport_reports_changes_and_conflicts_with_exit_codes(db: str, tmp_pat
     ]
     assert "0 righe aggiunte, 1 modificata, 1 invariata" in err
     assert "1 conflitto, non applicato:" in err
-    assert "036023/2024/A03" in err
+    assert "036023/2024/A03: la riga è nell'archivio ma non più nel foglio" in err
     code, _, err = _run("programme", "import", "activities", str(path), "--db", db,
                         "--by", "p02", "--strict")  # fmt: skip
     assert code == 1
@@ -137,7 +137,10 @@ def test_status_overdue_and_department_page(db: str) -> None:
     code, _, err = _run("programme", "status", "A01", "started", "--db", db, "--by", "p01",
                         "--on", "03/06/2024")  # fmt: skip
     assert code == 1
-    assert "needs a note" in err
+    assert (
+        "l'attività era conclusa il 31 maggio 2024: per riportarla allo stato «avviata» "
+        "serve una nota" in err
+    )
     code, out, _ = _run("programme", "status", "A02", "done", "--db", db, "--by", "p02",
                         "--on", "20/07/2024", "--progress", "1")  # fmt: skip
     assert code == 0

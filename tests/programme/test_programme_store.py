@@ -307,6 +307,7 @@ def test_reopening_a_done_activity_needs_a_note(store: ProgrammeStore) -> None:
     conflict = report.conflicts.iloc[0]
     assert (conflict["kind"], conflict["row"]) == ("reopened_without_note", 4)
     assert "needs a note" in conflict["message"]
+    assert conflict["detail"] == "done|2024-05-31|started"
     with_note = {**back, "note": "riaperta: mancano i dati della sede decentrata"}
     report = store.import_sheet(
         "activity_status", pd.concat([statuses(), pd.DataFrame([with_note])]), by="p01"
@@ -427,6 +428,17 @@ def test_workbook_import_reads_each_sheet_by_name(tmp_path: Path) -> None:
         assert report.added == 3 + 3 + 3 + 3
     with ProgrammeStore(tmp_path / "q.db") as s, pytest.raises(DataError, match="which"):
         s.import_file(tmp_path / "x.csv", by=BY)
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("organization;department\n", encoding="utf-8")
+    with ProgrammeStore(tmp_path / "q.db") as s, pytest.raises(DataError, match=r"fake\.xlsx"):
+        s.import_file(fake, by=BY)
+
+
+def test_an_empty_sheet_is_nothing_to_import(tmp_path: Path) -> None:
+    with ProgrammeStore(tmp_path / "p.db") as s:
+        with pytest.raises(DataError, match="nothing to import"):
+            s.import_sheet("departments", departments().iloc[:0], by=BY)
+        assert s.history().empty
 
 
 # -- properties ------------------------------------------------------------------------
@@ -434,6 +446,7 @@ def test_workbook_import_reads_each_sheet_by_name(tmp_path: Path) -> None:
 _ROWS = activities()
 
 
+@pytest.mark.slow
 @settings(max_examples=8)
 @given(order=st.permutations(list(range(len(_ROWS)))), data=st.data())
 def test_row_order_is_irrelevant_and_reimport_is_idempotent(

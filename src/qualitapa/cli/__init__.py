@@ -15,6 +15,7 @@ from qualitapa.cli import (  # noqa: F401  (importing registers the commands)
     _plugins,
     _programme,
     _reporting,
+    _round,
     _standards,
     _surveys,
 )

@@ -29,7 +29,7 @@ from qualitapa.cli._options import (
     target_option,
 )
 from qualitapa.errors import DataError
-from qualitapa.i18n import N_, translator
+from qualitapa.i18n import N_, Translator, translator
 
 #: Environment variable naming the programme store.
 DB_ENV = "QUALITAPA_PROGRAMME_DB"
@@ -141,6 +141,31 @@ def _words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+def _conflict(kind: str, detail: str, t: Translator) -> str:
+    """A conflict of an import in the translator's language."""
+    from qualitapa.programme import LABELS, ActivityStatus
+
+    if kind == "missing":
+        return str(t("la riga è nell'archivio ma non più nel foglio: resta archiviata"))
+    if kind == "key_changed":
+        return str(
+            t("è la riga archiviata {key} con un'altra chiave: resta quella archiviata e "
+              "questa non è aggiunta (se sono due righe, tenerle entrambe nel foglio)", key=detail)
+        )  # fmt: skip
+    if kind == "history_edited":
+        return str(
+            t("la riga di stato è già nella storia con altri valori ({columns}): la storia non "
+              "si cambia; aggiungere una riga nuova", columns=detail)
+        )  # fmt: skip
+    status, day, new = detail.split("|")
+    return str(
+        t("l'attività era {status} il {day}: per riportarla allo stato «{new}» serve una nota",
+          status=t.text(LABELS[ActivityStatus(status)]),
+          day=t.date(dt.date.fromisoformat(day)),
+          new=t.text(LABELS[ActivityStatus(new)]))
+    )  # fmt: skip
+
+
 def _scope(frame: pd.DataFrame, organization: str | None, year: int | None) -> pd.DataFrame:
     if organization is not None:
         frame = frame[frame["organization"] == organization]
@@ -227,7 +252,8 @@ def import_command(
                       len(conflicts)), err=True)  # fmt: skip
         for row in conflicts.itertuples(index=False):
             where = "" if pd.isna(row.row) else " " + str(t("riga {row}", row=int(row.row)))
-            echo(f"  {row.sheet}{where} {row.key}: {row.message}", err=True)
+            echo(f"  {row.sheet}{where} {row.key}: {_conflict(row.kind, row.detail, t)}",
+                 err=True)  # fmt: skip
         if strict:
             raise DataError(_("conflitti nell'importazione (--strict)"), source=str(file))
 
@@ -325,7 +351,9 @@ def status_command(  # noqa: PLR0913 - the command's options
             by=by, on=day, progress=progress, note=note,
         )  # fmt: skip
     if len(report.conflicts):
-        raise DataError(str(report.conflicts["message"].iloc[0]), source=activity)
+        first = report.conflicts.iloc[0]
+        raise DataError(_conflict(first["kind"], first["detail"], translator(language())),
+                        source=activity)  # fmt: skip
     t = translator(language())
     if not report.has_changes:
         echo(_("{activity}: già registrato", activity=activity), err=True)
@@ -494,7 +522,9 @@ def meeting_add_command(  # noqa: PLR0913 - the command's options
     with _store(db) as store:
         report = store.import_sheets(sheets, by=by, partial=True)
     if len(report.conflicts):
-        raise DataError(str(report.conflicts["message"].iloc[0]), source=meeting)
+        first = report.conflicts.iloc[0]
+        raise DataError(_conflict(first["kind"], first["detail"], translator(language())),
+                        source=meeting)  # fmt: skip
     t = translator(language())
     echo(t("incontro {meeting} registrato: {actions}", meeting=meeting,
            actions=t.plural("{n} azione", "{n} azioni", len(rows))), err=True)  # fmt: skip

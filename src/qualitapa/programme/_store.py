@@ -39,6 +39,7 @@ import attrs
 import pandas as pd
 
 from qualitapa._sqlite import closing_on_error, error_code, is_busy, retry
+from qualitapa._workbooks import check_workbook
 from qualitapa.errors import DataError
 from qualitapa.programme._models import ActivityStatus
 from qualitapa.programme._schema import SCHEMA_VERSION, check_not_newer, inspect, migrate
@@ -59,7 +60,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: The kinds of conflict an import reports (the ``kind`` column).
 CONFLICT_KINDS = ("missing", "key_changed", "history_edited", "reopened_without_note")
 _CHANGE_COLUMNS = ["sheet", "row", "key", "action", "column", "old", "new"]
-_CONFLICT_COLUMNS = ["sheet", "row", "key", "kind", "message"]
+_CONFLICT_COLUMNS = ["sheet", "row", "key", "kind", "message", "detail"]
 _COUNT_COLUMNS = ["sheet", "added", "changed", "unchanged", "conflicts"]
 _STATUS_ORDER = {s.value: i for i, s in enumerate(ActivityStatus)}
 
@@ -104,8 +105,11 @@ class ImportReport:
         ``changed``), ``column``, ``old``, ``new``; an added row has one row
         with no column.
     conflicts
-        ``sheet, row, key, kind, message``: what was not applied and why
-        (:data:`CONFLICT_KINDS`); ``missing`` rows have no ``row``.
+        ``sheet, row, key, kind, message, detail``: what was not applied and
+        why (:data:`CONFLICT_KINDS`); ``missing`` rows have no ``row``;
+        ``detail`` holds the message's values (the stored key of a
+        ``key_changed`` row, the columns of a ``history_edited`` one,
+        ``status|date|new status`` of a ``reopened_without_note`` one).
     import_seq
         The number of the import in the store's history (None when nothing
         was written).
@@ -424,6 +428,13 @@ class ProgrammeStore:
             raise DataError("say who imports (by): the history keeps it")
         for name in sheets:
             sheet(name)
+        if all(len(frame) == 0 for frame in sheets.values()):
+            raise DataError(
+                "nothing to import: the sheet has no rows"
+                if len(sheets) == 1
+                else "nothing to import: the sheets have no rows",
+                source=source,
+            )
         when = _instant(at)
         self._db.execute("BEGIN IMMEDIATE")
         try:
@@ -536,6 +547,7 @@ class ProgrammeStore:
         elif file.suffix.lower() in (".xlsx", ".xlsm"):
             from openpyxl import load_workbook
 
+            check_workbook(file)  # a damaged or oversized file: a clear error, before openpyxl
             book = load_workbook(file, read_only=True)
             present = list(book.sheetnames)
             book.close()
@@ -692,6 +704,7 @@ def _compare(  # noqa: C901, PLR0912, PLR0915 - one decision per kind of row, in
                 spec.name, position, _key_label(key), "history_edited",
                 f"this status row is in the history already with other values "
                 f"({', '.join(differ)}): the history is never changed; add a new row instead",
+                ", ".join(differ),
             ])  # fmt: skip
             continue
         out.changed += 1
@@ -717,13 +730,14 @@ def _compare(  # noqa: C901, PLR0912, PLR0915 - one decision per kind of row, in
                 f"this row is the stored row {_key_label(old_key)} with another key: the "
                 "stored row is kept and this one not added (keep both rows in the sheet if "
                 "both are meant)",
+                _key_label(old_key),
             ])  # fmt: skip
             continue
         if spec.name == "activity_status":
             problem = _reopened(data, stored, new)
             if problem:
                 out.conflicts.append([spec.name, position, _key_label(key),
-                                      "reopened_without_note", problem])  # fmt: skip
+                                      "reopened_without_note", *problem])  # fmt: skip
                 continue
         out.added += 1
         out.writes.append((key, "added", json.dumps(data, ensure_ascii=False)))
@@ -732,6 +746,7 @@ def _compare(  # noqa: C901, PLR0912, PLR0915 - one decision per kind of row, in
         out.conflicts.append([
             spec.name, None, _key_label(key), "missing",
             "this row is in the store but no longer in the sheet: it is kept",
+            "",
         ])  # fmt: skip
     return out
 
@@ -740,8 +755,10 @@ def _reopened(
     data: Mapping[str, Any],
     stored: Mapping[str, Mapping[str, Any]],
     new: Iterable[tuple[int, str, Mapping[str, Any]]],
-) -> str | None:
-    """Why a status row sets a closed activity back without a note (None if it does not)."""
+) -> tuple[str, str] | None:
+    """Why a status row sets a closed activity back without a note (None if it does not).
+
+    The message, and ``status|date|new status`` for a translated one."""
     if ActivityStatus(data["status"]).is_closed or data.get("note"):
         return None
     ident = (data["organization"], data["year"], data["activity"])
@@ -759,5 +776,6 @@ def _reopened(
         return None
     return (
         f"the activity was {last['status']} on {last['at']}: setting it back to "
-        f"{data['status']} needs a note saying why"
+        f"{data['status']} needs a note saying why",
+        f"{last['status']}|{last['at']}|{data['status']}",
     )
