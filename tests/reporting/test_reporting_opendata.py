@@ -106,11 +106,12 @@ def test_csv_cells_are_open_data_shaped(tmp_path, tables):
     lines = text.splitlines()
     assert lines[0] == ("service,month,received,share_within_deadline,first_received,"
                         "last_event,published,note")  # fmt: skip
-    # 17:30 in Rome in January is 16:30 UTC; dates ISO; booleans true/false; NaN empty;
+    # 17:30 in Rome in January stays office time with its offset, not 16:30 UTC "Z"
+    # (issue 17); dates ISO; booleans true/false; NaN empty;
     # the formula is neutralised with a leading quote
-    assert lines[1] == ("registry,2024-01,41,0.9,2024-01-02,2024-01-31T16:30:00Z,true,"
+    assert lines[1] == ("registry,2024-01,41,0.9,2024-01-02,2024-01-31T17:30:00+01:00,true,"
                         "\"'=HYPERLINK(\"\"http://x\"\")\"")  # fmt: skip
-    assert lines[2] == "libraries,2024-01,12,,2024-01-05,2024-01-30T08:00:00Z,false,ok"
+    assert lines[2] == "libraries,2024-01,12,,2024-01-05,2024-01-30T09:00:00+01:00,false,ok"
 
 
 def test_broken_package_is_reported(tmp_path, tables):

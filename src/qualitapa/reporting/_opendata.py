@@ -32,9 +32,10 @@ import pandas as pd
 from qualitapa.__about__ import __version__
 from qualitapa._labelling import LABEL_COLUMNS, label_columns
 from qualitapa._languages import check_language
+from qualitapa.complaints._instants import zones_of
 from qualitapa.errors import DataError, OptionError
 from qualitapa.io import neutralise_text, write_csv
-from qualitapa.models import Text
+from qualitapa.models import DEFAULT_TIMEZONE, Text
 from qualitapa.problems import Problems, Rule
 from qualitapa.reporting._schema import check_cells, infer_schema
 
@@ -119,19 +120,73 @@ def resource_name(name: str) -> str:
     return out
 
 
-def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as it is written: dates ISO 8601, datetimes in UTC with ``Z``."""
+def _instant_pattern(s: pd.Series) -> str | None:
+    """The strptime pattern a date-time column is written in (None: a column of dates).
+
+    Local office time with its UTC offset (Table Schema ``datetime`` with
+    this ``format``): ``%Y-%m-%dT%H:%M:%S%z``, ``.%f`` before the offset
+    when a time has microseconds.
+    """
+    if not pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return None
+    if getattr(s.dtype, "tz", None) is None and bool(
+        (s.dropna() == s.dropna().dt.normalize()).all()
+    ):
+        return None  # a date stays a date
+    micro = bool((s.dropna().dt.microsecond != 0).any())
+    return "%Y-%m-%dT%H:%M:%S" + (".%f" if micro else "") + "%z"
+
+
+def _office_time(s: pd.Series, pattern: str, zones: str | pd.Series, column: str) -> pd.Series:
+    """Date-times as office time with the offset (``2024-01-31T09:30:00+01:00``), never UTC ``Z``.
+
+    UTC instants (the register's) are written in each row's office zone;
+    a column already in another zone keeps it; naive times are office
+    time in each row's zone (an hour a clock change skips or repeats is an
+    error: which instant is meant?).
+    """
+    from qualitapa.complaints._instants import _groups, localize
+
+    tz = getattr(s.dtype, "tz", None)
+    if tz is None:
+        utc, gap, fold = localize(s, zones)
+        if (gap | fold).any():
+            row = int(np.flatnonzero(gap | fold)[0])
+            raise DataError(
+                f"{s.iloc[row]} is not one instant in the office's time zone (a daylight-saving "
+                "change skips or repeats that hour): give the time with its UTC offset",
+                row=row + 1,
+                column=column,
+            )
+    else:
+        utc = s.dt.tz_convert("UTC")
+        if str(tz) != "UTC":
+            zones = str(tz)
+    utc = utc.reset_index(drop=True)
+    out = pd.Series([None] * len(s), dtype=object)
+    for zone, rows in _groups(zones, len(s)):  # the few zones, each vectorised
+        local = utc.iloc[rows].dt.tz_convert(zone)
+        offset = local.dt.strftime("%z")
+        text = local.dt.strftime(pattern.removesuffix("%z")) + offset.str[:3] + ":" + offset.str[3:]
+        out.iloc[rows] = text.where(local.notna(), None).to_numpy(dtype=object)
+    return out.set_axis(s.index)
+
+
+def _prepare(frame: pd.DataFrame, zones: str | pd.Series = DEFAULT_TIMEZONE) -> pd.DataFrame:
+    """The frame as it is written: dates ISO 8601, date-times office time with the offset.
+
+    ``zones``: the office time zone of each row (its organization's).
+    """
     out = frame.copy()
     out.columns = [str(c) for c in out.columns]
     for col in out.columns:
         s = out[col]
         if pd.api.types.is_datetime64_any_dtype(s.dtype):
-            if getattr(s.dtype, "tz", None) is not None:
-                out[col] = s.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-            elif bool((s.dropna() == s.dropna().dt.normalize()).all()):
+            pattern = _instant_pattern(s)
+            if pattern is None:
                 out[col] = s.dt.strftime("%Y-%m-%d")
             else:
-                out[col] = s.dt.strftime("%Y-%m-%dT%H:%M:%S")
+                out[col] = _office_time(s, pattern, zones, col)
         elif pd.api.types.is_bool_dtype(s.dtype) or (
             pd.api.types.is_object_dtype(s.dtype)
             and len(s.dropna())
@@ -189,6 +244,7 @@ def _write_resource(
     fields: Mapping[str, Mapping[str, Any]] | None,
     key: list[str],
     labels: Mapping[str, str | None],
+    zones: str | pd.Series = DEFAULT_TIMEZONE,
 ) -> dict[str, Any]:
     """Write ``frame`` to ``path`` (CSV) and return its resource descriptor."""
     if key:
@@ -201,13 +257,16 @@ def _write_resource(
             raise DataError(f"table {table!r}: the primary key {key} is not unique")
     schema = infer_schema(frame, fields=fields, primary_key=key)
     # the header as written: a name that could start a formula has a quote
-    for field in schema["fields"]:
+    for field, column in zip(schema["fields"], frame.columns, strict=True):
+        pattern = _instant_pattern(frame[column])
+        if field["type"] == "datetime" and pattern is not None:
+            field.setdefault("format", pattern)  # with the offset: not the default UTC 'Z'
         field["name"] = neutralise_text(field["name"])
     if "primaryKey" in schema:
         schema["primaryKey"] = [neutralise_text(str(k)) for k in schema["primaryKey"]]
     # formulas neutralised, cells with line breaks quoted, 34.375 written
     # "34.3750": read back one way only (qualitapa.io.read_table)
-    write_csv(_prepare(frame), path)
+    write_csv(_prepare(frame, zones), path)
     size, digest = _file_facts(path)
     return {
         "name": path.stem,
@@ -280,7 +339,11 @@ def write_datapackage(
     created
         Creation time (default: now, UTC).
     catalog
-        A :class:`~qualitapa.Catalog` (or None): each id column it knows gets
+        A :class:`~qualitapa.Catalog` (or None): date-times are written in
+        each row's organization's time zone (its
+        :attr:`~qualitapa.Organization.timezone`; Europe/Rome without
+        one) with the offset, ``2024-01-31T09:30:00+01:00``, declared as
+        ``datetime`` with that ``format``; a date stays a date. Each id column it knows gets
         its label in ``lang`` right after it (``organization_name``,
         ``indicator_label``, ``service_label``, ``category_label``...),
         described in the schema with its language; the ids stay in their
@@ -337,7 +400,10 @@ def write_datapackage(
         path = out_dir / f"{names[table]}.csv"
         key = list(primary_keys.get(table, []))
         described = _label_fields(frame, fields.get(table), lang) if labelled else fields.get(table)
-        resources.append(_write_resource(frame, path, table, described, key, labels))
+        orgs = frame["organization"] if "organization" in frame.columns else None
+        known = catalog if hasattr(catalog, "organizations") else None
+        zones = zones_of(orgs, len(frame), known)  # type: ignore[arg-type]  # a Catalog
+        resources.append(_write_resource(frame, path, table, described, key, labels, zones))
 
     stamp = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     package: dict[str, Any] = {
