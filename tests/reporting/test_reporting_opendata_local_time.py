@@ -69,7 +69,9 @@ def test_without_a_catalog_rome_and_naive_times_are_office_time(tmp_path):
     frame = pd.DataFrame(
         {
             "at": pd.to_datetime(["2024-03-31T00:30Z", "2024-03-31T01:30Z"], utc=True),
-            "local": pd.to_datetime(["2024-01-31 09:30", "2024-07-01 09:30:00.25"], format="ISO8601"),
+            "local": pd.to_datetime(
+                ["2024-01-31 09:30", "2024-07-01 09:30:00.25"], format="ISO8601"
+            ),
         }
     )
     fields, back, _ = _package(tmp_path, frame)
