@@ -1,0 +1,70 @@
+"""docs/programme.md: its commands, then its Python blocks, run as printed (slow).
+
+The commands alone run in ``tests/docs/test_docs_run.py``; the Python blocks need the
+store those commands fill, so this test runs both, in page order, in one folder, and
+checks the figures the page states.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).parents[2]
+PAGE = ROOT / "docs" / "programme.md"
+
+
+def _runner():
+    spec = importlib.util.spec_from_file_location("docs_runner", ROOT / "tests/docs/_runner.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["docs_runner"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_commands_and_python_blocks_run_and_say_what_the_page_says(tmp_path):
+    runner = _runner()
+    work = runner.prepare(PAGE, tmp_path)
+    failures = runner.run_steps(runner.runnable_steps(PAGE), work)
+    assert not failures, "\n\n".join(failures)
+    text = PAGE.read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```", text, flags=re.M | re.S)
+    assert len(blocks) == 4
+    for i, code in enumerate(blocks):
+        script = work / f"block_{i}.py"
+        script.write_text(code, encoding="utf-8")
+        run = subprocess.run(
+            [sys.executable, "-W", "error::DeprecationWarning", str(script)],
+            cwd=work,
+            env=runner.env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert run.returncode == 0, f"block {i}:\n{code}\n{run.stderr}"
+    report = (work / "relazione-qualita-2024.html").read_text(encoding="utf-8")
+    assert "Relazione annuale sul sistema qualità 2024" in report
+    actions = pd.read_csv(work / "azioni-2024.csv")
+    # "14 activities have an expected result: 5 are met, 7 are not and 2 have no data ...
+    # so 7 improvement actions are proposed"
+    stated = re.search(
+        r"(\d+) activities have an expected result: (\d+) are met, (\d+) are not and "
+        r"(\d+) have\s+no data",
+        text,
+    )
+    assert stated is not None
+    n, met, not_met, no_data = (int(g) for g in stated.groups())
+    assert len(actions) == not_met
+    assert f"Risultati attesi: {n}; raggiunti: {met}; non raggiunti: {not_met}; " in report
+    assert f"senza dati: {no_data}." in report
