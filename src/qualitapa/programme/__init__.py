@@ -38,6 +38,7 @@ from qualitapa.programme._monitoring import (
     progress,
     progress_by_department,
 )
+from qualitapa.programme._report import annual_report, write_annual_report
 from qualitapa.programme._sheets import (
     SHEETS,
     Sheet,
@@ -75,6 +76,7 @@ __all__ = [
     "RoleKind",
     "Sheet",
     "StatusChange",
+    "annual_report",
     "check_sheet",
     "departments_from_catalog",
     "empty_sheet",
@@ -84,5 +86,6 @@ __all__ = [
     "progress_by_department",
     "read_sheet",
     "sheet_names",
+    "write_annual_report",
     "write_template",
 ]
