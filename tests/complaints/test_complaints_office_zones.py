@@ -126,3 +126,36 @@ def test_a_naive_event_time_is_office_time_and_the_skipped_hour_is_refused():
     skipped.loc[1, "complaint_id"] = "IT"  # the same wall-clock time in Rome is fine
     skipped.loc[1, "seq"] = 5
     case_table(complaints, skipped.sort_values("seq"), as_of="2024-06-01", tz=ZONES)
+
+
+def test_the_command_line_counts_in_each_offices_days(tmp_path, monkeypatch):
+    import io
+
+    from click.testing import CliRunner
+
+    from qualitapa.cli import _complaints, cli
+
+    catalog = catalog_with(("offices", _Offices()))
+    monkeypatch.setattr(_complaints, "get_catalog", lambda: catalog)
+    src = tmp_path / "reclami.csv"
+    src.write_text(
+        "id;kind;channel;service;organization;received_at;status;answered_at\n"
+        "N1;complaint;counter;registry;newyork;31/01/2024 23:30;answered;05/02/2024 17:00\n"
+        "R1;complaint;counter;registry;036023;31/01/2024 23:30;answered;05/02/2024 17:00\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "urp.db")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["complaints", "import", str(src), "--db", db, "--create"])
+    assert result.exit_code == 0, result.output + result.stderr
+    args = ["complaints", "kpis", "--db", db, "--by", "organization,month", "--format", "csv"]
+    result = runner.invoke(cli, [*args, "--as-of", "2024-06-01"])
+    assert result.exit_code == 0, result.output + result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout), dtype={"organization": str, "period": str})
+    rows = table.set_index("organization")
+    # each office's wall clock: 31 January, answered 5 days later (3 working days)
+    assert rows.loc[NY, "period"] == "2024-01"
+    assert rows.loc[ROME, "period"] == "2024-01"
+    assert rows.loc[NY, "mean_answer_days"] == 5
+    assert rows.loc[ROME, "mean_answer_days"] == 5
+    assert rows.loc[NY, "mean_answer_working_days"] == 3
