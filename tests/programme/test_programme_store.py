@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualitapa.errors import DataError
+from qualitapa.i18n import translator
 from qualitapa.programme import (
     SHEETS,
     Activity,
@@ -155,6 +156,11 @@ def test_bad_rows_name_sheet_row_and_column_with_suggestions() -> None:
     assert "did you mean S04" in messages
     assert "did you mean survey" in messages
     assert str(info.value).startswith("piano.csv, sheet 'activities', row 1, column 'type'")
+    italian = info.value.render(translator("it"))  # the first problem, in a language
+    assert italian == (
+        "piano.csv, foglio 'activities', riga 1, colonna 'type': 'surveys' non è ammesso; "
+        "forse survey?"
+    )
 
 
 def test_missing_required_value_unknown_column_and_duplicate_key() -> None:

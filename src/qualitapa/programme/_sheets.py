@@ -21,7 +21,7 @@ import difflib
 import math
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -29,6 +29,7 @@ import pandas as pd
 
 from qualitapa._dates import read_dates
 from qualitapa.errors import DataError
+from qualitapa.i18n import N_
 from qualitapa.io import code_text, read_table
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule
@@ -49,6 +50,9 @@ from qualitapa.programme._models import (
     RoleKind,
     StatusChange,
 )
+
+if TYPE_CHECKING:
+    from qualitapa.i18n import Translator
 
 __all__ = ["SHEETS", "Sheet", "check_sheet", "empty_sheet", "read_sheet", "sheet_names"]
 
@@ -383,6 +387,74 @@ def _empty(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def _close(value: str, known: Collection[str]) -> str:
+    """The closest of ``known`` to ``value``, comma-separated ('' when none is close)."""
+    return ", ".join(difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.5))
+
+
+#: What each rule says, in Italian (msgids); ``{value}`` is the cell.
+_SAYS: Mapping[str, str] = {
+    Rule.REQUIRED.value: N_("manca un valore obbligatorio"),
+    Rule.NOT_A_DATE.value: N_("{value} non è una data: scrivere 31/01/2024 o 2024-01-31"),
+    Rule.NOT_INTEGER.value: N_("{value} non è un numero intero"),
+    Rule.NOT_A_NUMBER.value: N_("{value} non è un numero"),
+    Rule.OUT_OF_RANGE.value: N_("{value} non è una frazione tra 0 e 1 (0,5 per metà)"),
+    Rule.UNKNOWN_CODE.value: N_("{value} non è ammesso"),
+    Rule.UNKNOWN_VALUE.value: N_("codice sconosciuto {value}"),
+    Rule.DUPLICATE.value: N_("la chiave ripete una riga precedente"),
+    Rule.INCONSISTENT.value: N_("la data di fine è prima di quella di inizio"),
+    Rule.INCOMPLETE.value: N_("un risultato atteso richiede tipo, codice, operatore e valore"),
+}
+
+
+#: An unknown code, by the sheet it should be in (Italian msgids).
+_UNKNOWN: Mapping[str, str] = {
+    "departments": N_("settore sconosciuto {value}"),
+    "people": N_("persona sconosciuta {value}"),
+    "activities": N_("attività sconosciuta {value}"),
+    "meetings": N_("incontro sconosciuto {value}"),
+}
+
+
+def _rendered(
+    error: DataError,
+    source: str | None,
+    name: str,
+    *,
+    missing: Collection[str] = (),
+    unknown: Collection[str] = (),
+) -> DataError:
+    """``error`` with ``render``: its first line in a translator's language (the CLI's)."""
+    cases = error.failure_cases
+    first = cases.iloc[0] if cases is not None and len(cases) else None
+
+    def render(t: Translator) -> str:
+        parts = [source] if source else []
+        parts.append(str(t("foglio {sheet}", sheet=repr(name))))
+        if missing or unknown:
+            said = [str(t("manca la colonna {column}", column=repr(c))) for c in missing]
+            said += [str(t("colonna sconosciuta {column}", column=repr(c))) for c in unknown]
+            return ", ".join(parts) + ": " + "; ".join(said)
+        if first is None:  # pragma: no cover - an error always has its cases
+            return str(error)
+        if not pd.isna(first["row"]):
+            parts.append(str(t("riga {row}", row=int(first["row"]))))
+        if isinstance(first["column"], str):
+            parts.append(str(t("colonna {column}", column=repr(first["column"]))))
+        value = first["value"]
+        shown = "" if value is None or (isinstance(value, float) and math.isnan(value)) else value
+        rule, column = str(first["rule"]), first["column"]
+        target = REFERENCES.get(name, {}).get(str(column), ("", ""))[0]
+        says = _UNKNOWN.get(target) if rule == Rule.UNKNOWN_VALUE.value else None
+        said = str(t(says or _SAYS.get(rule, "{value}"), value=repr(shown)))
+        if isinstance(first["close"], str) and first["close"]:
+            said += str(t("; forse {suggestions}?", suggestions=first["close"]))
+        return ", ".join(parts) + ": " + said
+
+    error.render = render  # type: ignore[attr-defined]
+    return error
+
+
 def _closest(value: str, known: Collection[str]) -> str:
     close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.5)
     return "; did you mean " + " or ".join(close) + "?" if close else ""
@@ -501,7 +573,7 @@ invalid activities: unknown department 'S3'; did you mean S03? ...
     """
     spec = sheet(name)
     where = f"{source}, sheet {name!r}" if source else f"sheet {name!r}"
-    problems = Problems(source=where, extras=("sheet",), what=name)
+    problems = Problems(source=where, extras=("sheet", "close"), what=name)
     data = frame.rename(columns=lambda c: str(c).strip().lower())
     unknown = [c for c in data.columns if c not in spec.columns]
     missing = [c for c in spec.columns if c in spec.required and c not in data.columns]
@@ -515,9 +587,16 @@ invalid activities: unknown department 'S3'; did you mean S03? ...
                          message=f"required column {column!r} is missing")  # fmt: skip
         for column in unknown:
             problems.add(None, column=column, rule=Rule.UNKNOWN_COLUMN, sheet=name,
-                         message=f"unknown column {column!r}")  # fmt: skip
-        raise problems.to_error(
-            f"the sheet does not have the programme's columns: {'; '.join(parts)}"
+                         message=f"unknown column {column!r}",
+                         close=_close(column, spec.columns))  # fmt: skip
+        raise _rendered(
+            problems.to_error(
+                f"the sheet does not have the programme's columns: {'; '.join(parts)}"
+            ),
+            source,
+            name,
+            missing=missing,
+            unknown=unknown,
         )
     n = len(data)
     out: dict[str, pd.Series] = {}
@@ -577,6 +656,7 @@ invalid activities: unknown department 'S3'; did you mean S03? ...
                     problems.add(
                         [position], column=column, value=value, rule=Rule.UNKNOWN_CODE,
                         sheet=name, message=f"{value!r} is not allowed{hint}",
+                        close=_close(value.lower(), allowed) or ", ".join(allowed),
                     )  # fmt: skip
                 text = lowered.where(~bad, None)
         if column in spec.required:
@@ -588,7 +668,8 @@ invalid activities: unknown department 'S3'; did you mean S03? ...
     clean = pd.DataFrame(out, columns=list(spec.columns))
     _check_rows(clean, spec, problems)
     _check_references(clean, spec, known or {}, problems)
-    problems.raise_if_any()
+    if problems:
+        raise _rendered(problems.to_error(), source, name)
     return clean
 
 
@@ -658,4 +739,5 @@ def _check_references(
             problems.add(
                 [position], column=column, value=value, rule=Rule.UNKNOWN_VALUE,
                 sheet=spec.name, message=f"unknown {what} {value!r}{hint}",
+                close=_close(value, codes),
             )  # fmt: skip
