@@ -432,9 +432,9 @@ def _rendered(
         parts = [source] if source else []
         parts.append(str(t("foglio {sheet}", sheet=repr(name))))
         if missing or unknown:
-            said = [str(t("manca la colonna {column}", column=repr(c))) for c in missing]
-            said += [str(t("colonna sconosciuta {column}", column=repr(c))) for c in unknown]
-            return ", ".join(parts) + ": " + "; ".join(said)
+            lacking = [str(t("manca la colonna {column}", column=repr(c))) for c in missing]
+            lacking += [str(t("colonna sconosciuta {column}", column=repr(c))) for c in unknown]
+            return ", ".join(parts) + ": " + "; ".join(lacking)
         if first is None:  # pragma: no cover - an error always has its cases
             return str(error)
         if not pd.isna(first["row"]):
