@@ -8,7 +8,17 @@ from typing import Any
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, echo, emit, get_catalog, listed, nothing, read_input
+from qualitapa.cli._main import (
+    SourceType,
+    cli,
+    echo,
+    emit,
+    get_catalog,
+    listed,
+    nothing,
+    read_input,
+    read_inputs,
+)
 from qualitapa.cli._options import (
     DIR,
     FILE,
@@ -40,6 +50,31 @@ def _read(path: Path) -> pd.DataFrame:
     return read_input(path, dtype=dict.fromkeys(ID_COLUMNS, "string"))
 
 
+def _read_all(sources: tuple[Path | str, ...]) -> pd.DataFrame:
+    """Several result tables of one kind (files, dataset ids) as one (see read_inputs)."""
+    from qualitapa.reporting import ID_COLUMNS
+
+    return read_inputs(sources, dtype=dict.fromkeys(ID_COLUMNS, "string"))
+
+
+def _section_tables(
+    results: Path | None,
+    service: str | None,
+    sections: dict[str, Path | tuple[Path | str, ...] | None],
+) -> dict[str, Any]:
+    """The result tables of a report: the --results folder's, then the options' own."""
+    from qualitapa.reporting import read_results
+
+    tables: dict[str, Any] = read_results(results, service=service) if results is not None else {}
+    for option, path in sections.items():
+        if isinstance(path, tuple):  # --values: several files are merged
+            if path:
+                tables[_SECTION_OPTIONS[option]] = _read_all(path)
+        elif path is not None:
+            tables[_SECTION_OPTIONS[option]] = _read(path)
+    return tables
+
+
 def _section_option(name: str, what: str) -> Any:
     flag = "--" + name.replace("_", "-")
     return click.option(flag, name, type=FILE, default=None, help=what)
@@ -62,7 +97,14 @@ def _section_option(name: str, what: str) -> Any:
     help="A folder of result tables named as qualitapa.reporting.RESULT_FILES says "
     "(indicator_values.csv, composite_ranks.csv, ...); the options below override them.",
 )
-@_section_option("values", "Indicator values (qualitapa indicators compute).")
+@click.option(
+    "--values",
+    "values",
+    type=SourceType(),
+    multiple=True,
+    help="Indicator values (qualitapa indicators compute). Repeatable: several files or "
+    "dataset ids are merged.",
+)
 @_section_option("trends", "Indicator trends (organization, indicator, trend).")
 @_section_option("composite", "Composite ranks (median_rank, rank_p05, rank_p95).")
 @_section_option("dea", "DEA scores (organization, efficiency, status, peers).")
@@ -89,24 +131,21 @@ def report_command(
     note: str | None,
     no_charts: bool,
     png: bool,
-    **sections: Path | None,
+    **sections: Path | tuple[Path | str, ...] | None,
 ) -> None:
     """Write the self-contained HTML benchmark report of a SERVICE and PERIOD.
 
     Give the result tables one by one, or a --results folder. Labels, units,
     polarity and city names come from the installed plugins.
     """
-    from qualitapa.reporting import ReportInputs, read_results, write_report
+    from qualitapa.reporting import ReportInputs, write_report
 
     catalog = get_catalog()
     if service is not None:
         catalog.services[service]  # unknown service -> error with suggestions
     if organization is not None:
         organization = catalog.resolve_organization(organization)  # a name, a code
-    tables: dict[str, Any] = read_results(results, service=service) if results is not None else {}
-    for option, path in sections.items():
-        if path is not None:
-            tables[_SECTION_OPTIONS[option]] = _read(path)
+    tables = _section_tables(results, service, sections)
     if not tables:
         raise DataError("no result tables given: use --values, --caf, ... or --results DIR")
     for name, table in tables.items():  # names and Excel-stripped codes -> the catalog's
