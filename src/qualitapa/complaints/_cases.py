@@ -167,8 +167,8 @@ def add_deadlines(
     unanswered). Working days are counted as
     :meth:`WorkCalendar.working_days_between` does; an answer is within the
     deadline when given on or before ``due_date``. Days are office days in
-    each complaint's organization's time zone (``tz``: see
-    :data:`TimeZones`).
+    each complaint's organization's time zone (``tz``: one IANA name,
+    organization id -> zone name, or a catalog).
 
     Raises
     ------
@@ -277,7 +277,7 @@ def case_table(
         ``as_of`` counts up to it.
     tz
         The offices' time zone: one IANA name, or each organization's (a
-        mapping organization -> zone, or a catalog; see :data:`TimeZones`).
+        mapping organization -> zone, or a catalog).
         Dates and working days are office days in each complaint's zone;
         times without offset are office time there; a naive ``as_of`` is
         office time in the complaints' common zone (else Europe/Rome).
