@@ -265,6 +265,19 @@ def test_triggers_refuse_update_and_delete_of_the_history(tmp_path: Path) -> Non
     db.close()
 
 
+def test_check_reports_dropped_protections(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    with ProgrammeStore(path) as s:
+        s.import_sheet("departments", departments(), by=BY)
+        assert s.check() == []
+    db = sqlite3.connect(path)
+    db.execute("DROP TRIGGER records_no_update")
+    db.commit()
+    db.close()
+    with ProgrammeStore(path, readonly=True) as s:
+        assert s.check() == ["protection removed: trigger records_no_update is missing"]
+
+
 def test_a_record_cannot_be_slipped_into_an_old_import(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
     with ProgrammeStore(path) as s:

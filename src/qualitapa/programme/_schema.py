@@ -23,6 +23,7 @@ belongs to the last import (no record can be slipped into an old one).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Callable
 
@@ -85,6 +86,41 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {1: _V1}
 
 #: The schema version this code writes.
 SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def _normal(sql: str) -> str:
+    return re.sub(r"\s+", " ", sql.strip().rstrip(";")).strip()
+
+
+def expected_triggers() -> dict[str, str]:
+    """Every trigger the migrations create: name -> SQL (whitespace normalised)."""
+    out: dict[str, str] = {}
+    for script in (s for s in MIGRATIONS.values() if isinstance(s, str)):
+        for statement in split_sql(script):
+            match = re.match(r"CREATE TRIGGER (\w+)", statement)
+            if match:
+                out[match.group(1)] = _normal(statement)
+    return out
+
+
+def check_triggers(db: sqlite3.Connection) -> list[str]:
+    """The protections removed, changed or added since the migrations created them."""
+    found = {
+        name: _normal(sql or "")
+        for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    }
+    expected = expected_triggers()
+    problems = []
+    for name, sql in expected.items():
+        if name not in found:
+            problems.append(f"protection removed: trigger {name} is missing")
+        elif found[name] != sql:
+            problems.append(f"protection removed: trigger {name} was changed")
+    problems += [
+        f"protection removed: trigger {name} was added by someone else"
+        for name in sorted(set(found) - set(expected))
+    ]
+    return problems
 
 
 def inspect(db: sqlite3.Connection, source: str) -> int:

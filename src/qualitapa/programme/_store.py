@@ -42,7 +42,13 @@ from qualitapa._sqlite import closing_on_error, error_code, is_busy, retry
 from qualitapa._workbooks import check_workbook
 from qualitapa.errors import DataError
 from qualitapa.programme._models import ActivityStatus
-from qualitapa.programme._schema import SCHEMA_VERSION, check_not_newer, inspect, migrate
+from qualitapa.programme._schema import (
+    SCHEMA_VERSION,
+    check_not_newer,
+    check_triggers,
+    inspect,
+    migrate,
+)
 from qualitapa.programme._sheets import (
     REFERENCES,
     SHEETS,
@@ -292,6 +298,21 @@ class ProgrammeStore:
     def schema_version(self) -> int:
         """The schema version of the file."""
         return int(self._db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0])
+
+    @_sqlite_errors
+    def check(self) -> list[str]:
+        """What threatens the history: the append-only triggers dropped, changed or added.
+
+        An empty list when the store is as the migrations made it. A client
+        with write access to the file can drop the triggers and then change
+        the history; this says so (it cannot say what was changed).
+
+        Examples
+        --------
+        >>> ProgrammeStore(":memory:").check()
+        []
+        """
+        return check_triggers(self._db)
 
     # -- reading ------------------------------------------------------------------------
     def _current(self, name: str) -> dict[str, dict[str, Any]]:
