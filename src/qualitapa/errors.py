@@ -192,13 +192,31 @@ class DelimiterError(DataError):
     def __init__(self, delimiter: str, suggestion: str, *, source: str | None = None) -> None:
         self.delimiter = delimiter
         self.suggestion = suggestion
-        named = {"\t": "tab"}
-        given, fits = named.get(delimiter, repr(delimiter)), named.get(suggestion, repr(suggestion))
+        given, fits = self._shown()
         super().__init__(
             f"with the delimiter {given} the header is one field; the file is split by {fits}: "
             f"give --delimiter {fits} (delimiter= in Python), or leave it out to have it found",
             source=source,
         )
+
+    def _shown(self) -> tuple[str, str]:
+        named = {"\t": "tab"}
+        return (
+            named.get(self.delimiter, repr(self.delimiter)),
+            named.get(self.suggestion, repr(self.suggestion)),
+        )
+
+    def render(self, t: Translator) -> str:
+        """The message in ``t``'s language (the command line shows it so), with the file."""
+        given, fits = self._shown()
+        text = t(
+            "con il separatore {given} l'intestazione è un campo solo; il file è diviso da "
+            "{fits}: indicare --delimiter {fits} (delimiter= in Python), o non indicarlo "
+            "perché sia riconosciuto",
+            given=given,
+            fits=fits,
+        )
+        return f"{self.source}: {text}" if self.source else text
 
 
 class UnknownValueError(DataError):

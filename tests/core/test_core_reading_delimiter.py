@@ -77,6 +77,20 @@ def test_the_command_line_says_which_delimiter_fits(tmp_path):
     with isolated_plugins(["libraries", "qclub"]):
         result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1
-    (line,) = result.stderr.splitlines()  # one line, no traceback
-    assert f"{path}: with the delimiter ',' the header is one field" in line
-    assert "give --delimiter ';'" in line
+    (line,) = result.stderr.splitlines()  # one line, no traceback, in the language
+    assert f"{path}: con il separatore ',' l'intestazione è un campo solo" in line
+    assert "--delimiter ';'" in line
+
+
+def test_the_message_is_in_the_language(tmp_path):
+    err = DelimiterError(",", "\t", source="raw.csv")
+    assert str(err).startswith("raw.csv: with the delimiter ',' the header is one field")
+    italian = err.render(translator("it"))
+    assert italian == (
+        "raw.csv: con il separatore ',' l'intestazione è un campo solo; il file è diviso da "
+        "tab: indicare --delimiter tab (delimiter= in Python), o non indicarlo perché sia "
+        "riconosciuto"
+    )
+    for lang in ("en", "de"):
+        assert err.render(translator(lang)).startswith("raw.csv: ")
+        assert "--delimiter tab" in err.render(translator(lang))
