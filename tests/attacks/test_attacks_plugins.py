@@ -122,7 +122,7 @@ def invoke(*args: str):
 
 
 def warning_lines(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.startswith("Warning:")]
+    return [line for line in stderr.splitlines() if line.startswith("Avviso:")]  # Italian default
 
 
 @pytest.mark.parametrize("kind", sorted(BROKEN))

@@ -32,6 +32,13 @@ from qualitapa.testing import isolated_plugins
 
 from ._fake_plugins import install_distribution
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command line's English messages (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 HYPERLINK = "\x1b]8;;http://evil.example/\x07Clicca qui\x1b]8;;\x07"
 CLEAR = "\x1b[2J"
 OVERWRITE = "tutto ok\rHACKED  "

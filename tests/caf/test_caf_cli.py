@@ -12,6 +12,12 @@ from click.testing import CliRunner
 from qualitapa.cli import cli
 
 
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command line's English messages (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 def _fill(template: pd.DataFrame) -> pd.DataFrame:
     t = template.copy()
     t["score"] = t["assessor"].map({"anna": 40.0, "bruno": 70.0})
@@ -119,7 +125,7 @@ def test_check_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["caf", "check", str(bad), "--allow-incomplete",
                                       "--format", "csv"])  # fmt: skip
     assert result.exit_code == 1
-    assert "6 problem(s) in 5 row(s) of" in result.stderr
+    assert "6 problems in 5 rows of" in result.stderr
     assert "cannot be consolidated" in result.stderr
     problems = pd.read_csv(io.StringIO(result.stdout), dtype={"value": str})
     assert list(problems.columns) == ["source", "row", "column", "value", "rule", "message"]
@@ -133,7 +139,7 @@ def test_check_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
     ]
     table = CliRunner().invoke(cli, ["caf", "check", str(bad), "--allow-incomplete"])
     assert table.exit_code == 1
-    assert "not_a_number" in table.stdout  # the table for people
+    assert "not a number" in table.stdout  # the table for people: rules as words
     assert "score is not a number" in table.stdout
 
 
@@ -142,10 +148,10 @@ def test_check_of_clean_scores_exits_0(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["caf", "check", str(good), "--allow-incomplete"])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert "no problems in 2 row(s)" in result.stderr
+    assert "no problems in 2 rows" in result.stderr
     incomplete = CliRunner().invoke(cli, ["caf", "check", str(good)])
     assert incomplete.exit_code == 1
-    assert "27 problem(s)" in incomplete.stderr  # the 27 sub-criteria nobody scored
+    assert "27 problems" in incomplete.stderr  # the 27 sub-criteria nobody scored
 
 
 def test_check_with_consensus_and_missing_column(tmp_path: Path) -> None:
@@ -172,5 +178,5 @@ def test_score_of_unusable_scores_exits_1_with_the_problems(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "row 1, column 'subcriterion'" in result.stderr
-    assert "(3 problem(s):)" in result.stderr
+    assert "(3 problems:)" in result.stderr
     assert "out_of_range" in result.stderr

@@ -12,6 +12,13 @@ from click.testing import CliRunner
 
 from qualitapa.cli import cli
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command line's English messages (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 CSV = """id,kind,channel,service,received_at,status,answered_at,description,contact_email
 2024/1,complaint,email,registry,2024-01-08T09:00:00+01:00,answered,2024-01-15T10:00:00+01:00,@SUM(A1),anna@example.org
 2024/2,complaint,email,registry,2024-01-09 10:00,received,,,
@@ -33,13 +40,13 @@ def test_office_year_through_the_cli(tmp_path: Path) -> None:
         "complaints", "import", str(src), "--db", db, "--create", "--format", "csv"
     )
     assert code == 0
-    assert "imported 2 complaint(s)" in err
-    assert "1 row(s) rejected" in err
+    assert "imported 2 complaints" in err
+    assert "1 row rejected" in err
     problems = pd.read_csv(io.StringIO(out))
     assert problems[["row", "column"]].to_records(index=False).tolist() == [(3, "channel")]
     code, _, err = _run("complaints", "import", str(src), "--db", db, "--strict")
     assert code == 1
-    assert "row(s) rejected" in err
+    assert "rows rejected" in err
 
     code, out, _ = _run("complaints", "transition", "2024/2", "registered", "--db", db,
                         "--actor", "urp", "--at", "2024-01-09T12:00")  # fmt: skip
@@ -97,7 +104,7 @@ def test_office_year_through_the_cli(tmp_path: Path) -> None:
     other = str(tmp_path / "copy.db")
     code, _, err = _run("complaints", "import", str(target), "--db", other, "--create")
     assert code == 0
-    assert "imported 2 complaint(s)" in err
+    assert "imported 2 complaints" in err
 
     code, out, _ = _run("complaints", "trend", "--db", db, "--as-of", "2024-03-01",
                         "--format", "csv")  # fmt: skip

@@ -15,6 +15,13 @@ from qualitapa.cli import cli
 from qualitapa.complaints import ComplaintRegister, Status, kpis, path_to
 from qualitapa.errors import DataError
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command line's English messages (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 AS_OF = "2024-06-01"
 
 # Four complaints of March 2024 (office time, Europe/Rome: +01:00 until 31 March,
@@ -390,8 +397,7 @@ def test_cli_import_with_events(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert (
-        "imported 1 complaint(s) (2 event(s)) into " + db + "; 7 row(s) rejected, "
-        "13 event row(s) rejected"
+        "imported 1 complaint (2 events) into " + db + "; 7 rows rejected, 13 event rows rejected"
     ) in result.stderr
     problems = pd.read_csv(io.StringIO(result.stdout))
     assert list(problems.columns) == ["table", "row", "id", "column", "value", "problem"]

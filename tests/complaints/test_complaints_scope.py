@@ -38,6 +38,13 @@ from qualitapa.errors import DataError, DefinitionError, UnknownItemError
 from qualitapa.problems import Rule
 from qualitapa.testing import catalog_with
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command line's English messages (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 BOLZANO, MODENA, TRENTO = "021008", "036023", "022205"
 
 
@@ -370,7 +377,7 @@ def test_the_cli_import_lists_the_refused_row(
     args = ["complaints", "import", str(src), "--create", "--check-catalog"]
     result = CliRunner().invoke(cli, [*args, "--db", str(db), "--format", "csv"])
     assert result.exit_code == 0, result.stderr
-    assert "imported 1 complaint(s)" in result.stderr
+    assert "imported 1 complaint" in result.stderr
     problems = pd.read_csv(io.StringIO(result.stdout), dtype=str)
     assert problems[["row", "id", "column"]].values.tolist() == [["2", "2", "category"]]
     assert "not to Modena (036023)" in problems["problem"].item()

@@ -14,6 +14,13 @@ from qualitapa.composite import group_ratio, ratio_parts
 from qualitapa.errors import DataError, DefinitionError
 from qualitapa.indicators import IndicatorDefinition
 
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's messages in English (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 TOML = """
 [[services]]
 id = "libraries"
@@ -81,6 +88,7 @@ def test_cli_composite_from_raw_data(files):
     assert rows["c"]["value"] == pytest.approx(25.0)
 
 
+@pytest.mark.usefixtures("english")
 def test_cli_composite_uncertainty_and_contributions(files):
     defs, raw = files
     runner = CliRunner()

@@ -99,7 +99,7 @@ def test_quiet_keeps_stderr_to_errors(tmp_path):
     assert code == 0
     assert (out, err) == ("", "")
     assert target.exists()
-    code, out, err = run("-q", "indicators", "list", "--service", "librarys")
+    code, out, err = run("-q", "--lang", "en", "indicators", "list", "--service", "librarys")
     assert code == 1
     assert err.startswith("Error: unknown service 'librarys'")
 

@@ -14,6 +14,13 @@ from qualitapa import __version__
 from qualitapa.cli import cli
 from qualitapa.testing import isolated_plugins
 
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's messages in English (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 PLUGIN = """
 from qualitapa import hookimpl, Service, Text
 
@@ -92,6 +99,7 @@ def test_plugin_check_reports_warnings_without_failing(installed, tmp_path):
     assert row.startswith(str(tmp_path / "qp_cli_libs.py"))
 
 
+@pytest.mark.usefixtures("english")
 def test_plugin_check_unknown_name_is_one_line_error(installed):
     result = CliRunner().invoke(cli, ["plugin", "check", "nope"])
     assert result.exit_code == 1

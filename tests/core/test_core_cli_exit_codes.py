@@ -16,6 +16,13 @@ from click.testing import CliRunner
 from qualitapa.cli import cli
 from qualitapa.testing import isolated_plugins
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command line's English messages (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 PLUGINS = ["libraries", "registry", "qclub"]
 
 RAW = """organization,period,variable,value
@@ -162,7 +169,7 @@ def test_survey_score_with_no_clean_response(hopeless_responses):
     code, out, err = run("survey", "score", "registry.counter", hopeless_responses)
     assert code == 1
     assert out == ""
-    assert "no responses to analyse: validation refused all 2 row(s)" in err
+    assert "no responses to analyse: validation refused all 2 rows" in err
     assert "survey validate" in err
 
 
@@ -203,7 +210,7 @@ def test_import_into_a_register_that_does_not_exist(tmp_path):
     assert not db.exists()
     code, _, err = run("complaints", "import", src, "--db", db, "--create")
     assert code == 0, err
-    assert "imported 1 complaint(s)" in err
+    assert "imported 1 complaint" in err
 
 
 def test_init_creates_an_empty_register_once(tmp_path):
@@ -225,7 +232,7 @@ def test_an_import_that_rejects_every_row_fails(tmp_path):
     db = tmp_path / "reclami.db"
     code, out, err = run("complaints", "import", src, "--db", db, "--create", "--format", "csv")
     assert code == 1
-    assert "imported 0 complaint(s)" in err
+    assert "imported 0 complaints" in err
     assert "every row was rejected" in err
     assert "channel" in out  # the problems are listed
 
@@ -243,7 +250,9 @@ def test_standards_check_that_matches_no_standard(tmp_path):
 
 
 def test_standards_for_an_organization_given_by_name():
-    code, out, err = run("standards", "list", "--organization", "Trento", "--format", "csv")
+    code, out, err = run(
+        "--lang", "it", "standards", "list", "--organization", "Trento", "--format", "csv"
+    )
     assert code == 0, err
     assert err.startswith("Nota: organizzazione 'Trento' letta come Trento (022205) (dal nome)")
     assert "libraries.std.opening_hours" in out

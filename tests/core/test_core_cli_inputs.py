@@ -18,6 +18,13 @@ from click.testing import CliRunner
 from qualitapa.cli import cli
 from qualitapa.testing import isolated_plugins
 
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's messages in English (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 PLUGINS = ["libraries", "registry", "qclub"]
 
 LOANS_2024 = {"022205": 112500, "016024": 88000, "021008": 118000}
@@ -62,6 +69,7 @@ def italian_thousands(tmp_path):
     return office_csv(tmp_path / "it.csv", _long({c: c for c in LOANS_2024}, written))
 
 
+@pytest.mark.usefixtures("english")
 def test_italian_thousands_without_numbers_is_an_error_with_the_hint(italian_thousands):
     code, out, err = run("indicators", "compute", italian_thousands, "-s", "libraries")
     assert code == 1
@@ -101,6 +109,7 @@ def test_windows_1252_files_are_read_with_a_note(tmp_path):
     assert told == out
 
 
+@pytest.mark.usefixtures("english")
 def test_numbers_en_refuses_decimal_commas(tmp_path):
     path = office_csv(
         tmp_path / "x.csv",
@@ -184,6 +193,7 @@ def test_codes_excel_stored_as_numbers_are_read_as_codes(tmp_path):
     assert "'16024' -> 016024" in err
 
 
+@pytest.mark.usefixtures("english")
 def test_unknown_organizations_are_a_one_line_error_with_suggestions(tmp_path):
     path = office_csv(tmp_path / "names.csv", _long({"022205": "Trentoo", "016024": "016024"}))
     code, out, err = run("indicators", "compute", path, "-s", "libraries")

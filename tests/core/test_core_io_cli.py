@@ -20,6 +20,13 @@ from qualitapa.cli import cli
 from qualitapa.io import read_table
 from qualitapa.testing import isolated_plugins
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command line's English messages (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 PLUGINS = ["libraries", "registry", "qclub"]
 
 #: indicators_cp1252.csv: Windows-1252, ';', CRLF, accented notes.
@@ -166,7 +173,7 @@ def test_a_complaint_register_with_day_first_dates(tmp_path):
     db = tmp_path / "reg.db"
     code, out, err = run("complaints", "import", path, "--db", db, "--create")
     assert code == 0, err
-    assert "imported 2 complaint(s)" in err
+    assert "imported 2 complaints" in err
     code, out, err = run("complaints", "show", "2024/000102", "--db", db)
     assert code == 0, err
     # 15/01/2024 09:30 is office time (Europe/Rome, UTC+1 in winter): day first, not 1 March

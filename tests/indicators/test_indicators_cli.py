@@ -7,9 +7,17 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from qualitapa.cli import cli
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's messages in English (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
 
 RAW = pd.DataFrame(
     {
@@ -61,6 +69,7 @@ def test_list_and_show(registry_toml: Path) -> None:
     assert "online / certificates" in out
 
 
+@pytest.mark.usefixtures("english")
 def test_show_unknown_is_one_line_error(registry_toml: Path) -> None:
     code, _, err = _run("indicators", "show", "registry.online", "-d", str(registry_toml))
     assert code == 1
@@ -193,12 +202,14 @@ def test_trends_and_targets_commands(tmp_path: Path, registry_toml: Path) -> Non
     assert pd.read_csv(io.StringIO(out))["met"].tolist() == [False, False, True, True, True]
 
 
+@pytest.mark.usefixtures("english")
 def test_no_indicators_installed(tmp_path: Path) -> None:
     code, _, err = _run("indicators", "compute", str(_raw(tmp_path)))
     assert code == 1
     assert "no indicators" in err
 
 
+@pytest.mark.usefixtures("english")
 def test_invalid_data_prints_the_problem_table(tmp_path: Path, registry_toml: Path) -> None:
     bad = RAW.astype({"value": object}).copy()
     bad.loc[1, "value"] = "quattro"  # a's FTE written in words
@@ -209,5 +220,5 @@ def test_invalid_data_prints_the_problem_table(tmp_path: Path, registry_toml: Pa
     assert "data row 2, variable 'fte', value 'quattro': not a number" in first
     assert "--errors report" in first
     assert "Traceback" not in err
-    assert table[0].split()[:2] == ["row", "organization"]
+    assert table[0].split()[:2] == ["Row", "Organization"]  # headers for people
     assert table[1].split()[:2] == ["2", "a"]

@@ -13,6 +13,12 @@ from qualitapa.cli import cli
 from qualitapa.reporting import RESULT_FILES
 
 
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's messages in English (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 def _results_dir(tmp_path, results):
     folder = tmp_path / "results"
     folder.mkdir()
@@ -53,12 +59,14 @@ def test_report_single_files_and_no_charts(tmp_path, results):
     assert "Autovalutazione CAF" in page
 
 
+@pytest.mark.usefixtures("english")
 def test_report_without_tables_is_a_clean_error(tmp_path):
     res = CliRunner().invoke(cli, ["report", "-p", "2024", "-o", str(tmp_path / "r.html")])
     assert res.exit_code == 1
     assert "no result tables given" in res.output
 
 
+@pytest.mark.usefixtures("english")
 def test_export_opendata_then_validate(tmp_path, results):
     folder = _results_dir(tmp_path, results)
     pkg = tmp_path / "opendata"
@@ -82,7 +90,7 @@ def test_export_opendata_then_validate(tmp_path, results):
     bad = CliRunner().invoke(cli, ["export", "validate", str(pkg), "--format", "csv"])
     assert bad.exit_code == 1
     assert "dea_scores,1,efficiency,one,not a valid number value" in bad.output
-    assert "problem(s) in the data package" in bad.output
+    assert "problems in the data package" in bad.output
 
 
 def test_export_excel(tmp_path, results):

@@ -20,6 +20,13 @@ from qualitapa.standards import (
 )
 from qualitapa.testing import catalog_with
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command line's English messages (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 CITY = """
 [[services]]
 id = "registry"

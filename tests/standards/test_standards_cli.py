@@ -6,10 +6,18 @@ import io
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from qualitapa.cli import cli
 from qualitapa.i18n import translator
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's messages in English (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
 
 TOML = """
 [[services]]
@@ -101,6 +109,7 @@ def test_check_needs_data() -> None:
     assert "--values" in result.output
 
 
+@pytest.mark.usefixtures("english")
 def test_bad_value_is_one_line_error(tmp_path: Path) -> None:
     f = _files(tmp_path)
     bad = tmp_path / "bad.csv"
@@ -134,7 +143,7 @@ def test_charter_render(tmp_path: Path) -> None:
     early = runner.invoke(cli, ["charter", "render", "registry", "-d", str(f["defs"]),
                                 "--on", "2024-06-01"])  # fmt: skip
     assert early.exit_code == 1
-    assert "0 charters of 'registry' in force on 2024-06-01" in early.output
+    assert "0 carte di 'registry' in vigore il 2024-06-01" in early.output  # Italian default
     unknown = runner.invoke(cli, ["charter", "render", "libraries", "-d", str(f["defs"])])
     assert unknown.exit_code == 1
     assert "unknown charter of service 'libraries'" in unknown.output

@@ -12,6 +12,12 @@ from qualitapa.cli import cli
 from qualitapa.testing import isolated_plugins
 
 
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command line's English messages (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 @pytest.fixture
 def files(tmp_path, counter, synthetic):
     form = tmp_path / "form"
@@ -64,7 +70,7 @@ def test_validate_reports_problems(files, tmp_path):
     assert len(pd.read_csv(clean)) == len(raw) - 1
     strict = run("survey", "validate", form, bad, "--extra", "sex", "--strict")
     assert strict.exit_code == 1
-    assert "1 problem(s)" in strict.output
+    assert "(1 problem:)" in strict.output
 
 
 def test_score_levels(files):

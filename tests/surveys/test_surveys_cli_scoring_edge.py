@@ -19,6 +19,13 @@ from qualitapa.cli import cli
 from qualitapa.models import Text
 from qualitapa.surveys import Instrument, Question, Scale, SurveyDimension, score_dimensions
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command line's English messages (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 BZ, TN = "021008", "022205"
 L5 = Scale.likert(5)
 DIMS = [SurveyDimension("time", Text("Tempi", de="Zeiten")), SurveyDimension("staff", "Personale")]
@@ -73,7 +80,7 @@ def test_rows_all_refused_by_validation_say_so_and_exit_1(form, tmp_path, level)
     bad.to_csv(path, index=False)
     r = run("survey", "score", form, path, "--level", level)
     assert r.exit_code == 1, r.output
-    assert "validation refused all 10 row(s) (10 problem(s))" in r.stderr
+    assert "validation refused all 10 rows (10 problems)" in r.stderr
     assert "qualitapa survey validate" in r.stderr
 
 
@@ -85,7 +92,7 @@ def test_clean_rows_without_a_scored_answer_say_so_and_exit_1(form, tmp_path, le
     blank.to_csv(path, index=False)
     r = run("survey", "score", form, path, "--level", level)
     assert r.exit_code == 1, r.output
-    assert "none of the 10 clean response(s) answers a scored question" in r.stderr
+    assert "none of the 10 clean responses answers a scored question" in r.stderr
 
 
 def test_score_dimensions_of_no_rows_is_a_table_of_empty_indices():

@@ -23,6 +23,12 @@ from qualitapa.surveys import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command line's English messages (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 @pytest.fixture
 def one_item() -> Instrument:
     return Instrument("c", "C", questions=[Question("q", "likert", "Q", scale=Scale.likert(5))])

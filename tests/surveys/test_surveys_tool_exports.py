@@ -32,6 +32,13 @@ from qualitapa.surveys import (
 )
 from qualitapa.testing import isolated_plugins
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command line's English messages (Italian is the default)."""
+    monkeypatch.setenv("QUALITAPA_LANG", "en")
+
+
 SAMPLES = Path(__file__).parent / "samples"
 KOBO = SAMPLES / "kobo_export.csv"
 LS_CODES = SAMPLES / "limesurvey_export_codes.csv"
@@ -195,7 +202,7 @@ def test_the_cli_says_which_answers_match_no_code(registry, tmp_path):
         r = CliRunner().invoke(cli, ["survey", "import-export", "registry.counter", str(export),
                                      "--tool", "limesurvey", "-o", str(out)])  # fmt: skip
     assert r.exit_code == 0, r.output
-    assert "4 answer(s) match no code" in r.stderr
+    assert "4 answers match no code" in r.stderr
     assert "row 4, column 'acc[hours]', 'A7'" in r.stderr
     back = pd.read_csv(out, dtype=str)
     assert back.loc[3, "acc_hours"] == "A7"

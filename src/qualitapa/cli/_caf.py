@@ -7,7 +7,16 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from qualitapa.cli._main import cli, echo, emit, for_people, get_catalog, nothing, read_input
+from qualitapa.cli._main import (
+    cli,
+    echo,
+    emit,
+    for_people,
+    get_catalog,
+    messages,
+    nothing,
+    read_input,
+)
 from qualitapa.cli._options import (
     choice_option,
     file_argument,
@@ -93,7 +102,9 @@ def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Pat
         click.echo(write_csv(frame), nl=False)
         return
     frame = write_template(output, method=method, assessors=who, lang=lang)
-    echo(f"wrote {len(frame)} row(s) to {output}", err=True)
+    t = messages()
+    echo(t.plural("scritta {n} riga in {file}", "scritte {n} righe in {file}", len(frame),
+                  file=output), err=True)  # fmt: skip
 
 
 @caf_group.command("check")
@@ -127,21 +138,22 @@ def caf_check(
     problems = check_scores(
         scores, method=method, require_complete=not allow_incomplete, source=str(scores_path)
     )
-    n_rows = f"{len(scores)} row(s) of {scores_path}"
+    t = messages()
+    n_rows = t.plural("{n} riga di {file}", "{n} righe di {file}", len(scores), file=scores_path)
     if consensus_path is not None:
         consensus = _scores(consensus_path)
         more = check_consensus(consensus, source=str(consensus_path))
         problems = pd.concat([problems, more], ignore_index=True) if len(more) else problems
-        n_rows += f" and {len(consensus)} of {consensus_path}"
+        n_rows += t(" e {n} di {file}", n=len(consensus), file=consensus_path)
     if problems.empty:
         if for_people(fmt, output):
-            echo(f"no problems in {n_rows}", err=True)
+            echo(t("nessun problema in {rows}", rows=n_rows), err=True)
         return
     emit(problems, fmt, output)
     raise nothing(
-        f"{len(problems)} problem(s) in {n_rows}: the scores cannot be consolidated until "
-        "they are fixed"
-    )
+        t("{problems} in {rows}: i punteggi non si possono consolidare finché non sono corretti",
+          problems=t.plural("{n} problema", "{n} problemi", len(problems)), rows=n_rows)
+    )  # fmt: skip
 
 
 @caf_group.command("score")
@@ -267,11 +279,12 @@ def plan_derive(
         tables.append(actions_from_benchmark(_table(benchmark_path)))
     plan = combine_actions(*tables)
     if plan.empty:  # a valid answer: nothing needs an action
+        t = messages()
         echo(
-            "no actions proposed: nothing in the inputs is below its threshold "
-            "(--max-score, --survey-threshold) or short of its standard",
+            t("nessuna azione proposta: nulla nei dati è sotto la sua soglia "
+              "(--max-score, --survey-threshold) o al di sotto del suo standard"),
             err=True,
-        )
+        )  # fmt: skip
         return
     emit(plan, fmt, output)
 
@@ -288,5 +301,6 @@ def plan_show(plan_path: Path, progress: bool, fmt: str | None, output: Path | N
     plan = ImprovementPlan.from_frame(_table(plan_path), source=str(plan_path))
     table = plan.to_frame()
     if table.empty:
-        raise nothing("the plan has no actions", source=plan_path)
+        t = messages()
+        raise nothing(t("il piano non ha azioni"), source=plan_path)
     emit(plan.progress() if progress else table, fmt, output)

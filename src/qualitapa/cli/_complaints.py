@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import getpass
+import re
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import click
 import pandas as pd
 
+from qualitapa.cli._context import language
 from qualitapa.cli._main import cli, echo, emit, emit_text, get_catalog, nothing, read_input
 from qualitapa.cli._options import (
     LanguageType,
@@ -31,7 +33,7 @@ from qualitapa.cli._options import (
     target_option,
 )
 from qualitapa.errors import DataError
-from qualitapa.i18n import N_
+from qualitapa.i18n import N_, translator
 
 if TYPE_CHECKING:
     from qualitapa.complaints import ExportFormat
@@ -62,18 +64,29 @@ def _register(db: Path, *, create: bool = False, readonly: bool = False) -> Any:
 
     if not create and not db.exists():
         raise nothing(
-            f"no register at {db}: check --db (or ${DB_ENV}), or create one with "
-            f"'qualitapa complaints init --db {db}'"
-        )
+            _("nessun registro in {db}: controllare --db (o ${env}), oppure crearne uno con "
+                 "'qualitapa complaints init --db {db}'", db=db, env=DB_ENV)
+        )  # fmt: skip
     return ComplaintRegister(db, readonly=readonly)
 
 
 def _not_empty(frame: pd.DataFrame, db: Path) -> pd.DataFrame:
     if frame.empty:
         raise nothing(
-            f"the register {db} has no complaints: import them with 'qualitapa complaints import'"
-        )
+            _("il registro {db} non ha reclami: importarli con 'qualitapa complaints import'",
+                 db=db)
+        )  # fmt: skip
     return frame
+
+
+def _t() -> Any:
+    """The translator of the command's language (messages, Italian msgids)."""
+    return translator(language())
+
+
+def _(message: str, /, **values: object) -> str:
+    """``message`` (an Italian msgid) in the command's language, placeholders filled."""
+    return str(translator(language())(message, **values))
 
 
 def _catalog_or_none(use: bool) -> Any:
@@ -83,8 +96,16 @@ def _catalog_or_none(use: bool) -> Any:
 def _emit_labelled(frame: pd.DataFrame, lang: str, fmt: str | None, output: Path | None) -> None:
     """Print a result with its organizations, services and categories named in ``lang``."""
     from qualitapa._labelling import label_columns
+    from qualitapa.i18n import translator
 
-    emit(label_columns(frame, get_catalog(), lang), fmt, output, lang=lang)
+    t = translator(lang)
+    headers: dict[str, str] = {}  # the backlog's age classes (kpis' age_buckets) in words
+    for column in frame.columns:
+        if m := re.fullmatch(r"backlog_(\d+)_(\d+)", str(column)):
+            headers[column] = t("Aperti da {low}-{high} giorni", low=m[1], high=m[2])
+        elif m := re.fullmatch(r"backlog_over_(\d+)", str(column)):
+            headers[column] = t("Aperti da oltre {days} giorni", days=m[1])
+    emit(label_columns(frame, get_catalog(), lang), fmt, output, lang=lang, headers=headers)
 
 
 @cli.group("complaints")
@@ -144,11 +165,11 @@ def init_command(db: Path) -> None:
     """Create an empty register at --db (an error if the file exists)."""
     if db.exists():
         raise DataError(
-            "already exists: choose another --db, or use the register that is there",
+            _("esiste già: scegliere un altro --db, o usare il registro che c'è"),
             source=str(db),
         )
     _register(db, create=True).close()
-    echo(f"created an empty register at {db}", err=True)
+    echo(_("creato un registro vuoto in {db}", db=db), err=True)
 
 
 @complaints_group.command("import")
@@ -197,9 +218,10 @@ def import_command(
         raise click.UsageError("--events goes with a CSV/Excel table, not Open311 JSON")
     if not create and not db.exists():
         raise nothing(
-            f"no register at {db}: check --db (or ${DB_ENV}), or add --create to create it "
-            f"(or 'qualitapa complaints init --db {db}')"
-        )
+            _("nessun registro in {db}: controllare --db (o ${env}), oppure aggiungere "
+                 "--create per crearlo (o 'qualitapa complaints init --db {db}')", db=db,
+                 env=DB_ENV)
+        )  # fmt: skip
     catalog = _catalog_or_none(check_catalog)
     as_text: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_values": [""]}
     if kind == "table":  # read before the register is touched: a bad file changes nothing
@@ -218,21 +240,25 @@ def import_command(
                 actor=actor,
                 time_zones=get_catalog(),  # times without offset: the organization's office
             )
-    rejected = f"{report.rejected} row(s) rejected"
+    t = _t()
+    rejected = t.plural("{n} riga scartata", "{n} righe scartate", report.rejected)
     if events_file is not None:
-        rejected += f", {report.rejected_events} event row(s) rejected"
+        rejected += ", " + t.plural("{n} riga di eventi scartata", "{n} righe di eventi scartate",
+                                    report.rejected_events)  # fmt: skip
     echo(
-        f"imported {report.imported} complaint(s) ({report.events} event(s)) into {db}; "
-        + rejected,
+        t("{complaints} ({events}) importati in {db}; {rejected}",
+          complaints=t.plural("{n} reclamo", "{n} reclami", report.imported),
+          events=t.plural("{n} evento", "{n} eventi", report.events), db=db,
+          rejected=rejected),
         err=True,
-    )
+    )  # fmt: skip
     if len(report.problems):
-        emit(report.problems, fmt, output)
+        emit(report.problems, fmt, output, lang=language())
     if report.imported == 0:
         raise nothing(
-            "nothing imported: every row was rejected (see the problems above)"
+            t("nulla importato: ogni riga è stata scartata (vedere i problemi sopra)")
             if report.rejected
-            else "nothing imported: the file has no complaints",
+            else t("nulla importato: il file non ha reclami"),
             source=file,
         )
     if strict and len(report.problems):
@@ -282,7 +308,14 @@ def transition_command(
             target=target,
             at=when,
         )
-    echo(f"{complaint_id}: {ev.from_status} -> {ev.to_status} (event {ev.seq})")
+    t = _t()
+
+    def word(status: Any) -> str:
+        code = getattr(status, "value", status)
+        return str(t(_STATUSES[code])) if code in _STATUSES else str(code)
+
+    echo(t("{id}: {old} -> {new} (evento {seq})", id=complaint_id, old=word(ev.from_status),
+           new=word(ev.to_status), seq=ev.seq))  # fmt: skip
 
 
 def _user() -> str:
@@ -321,6 +354,22 @@ _STATUSES = {
     "forwarded": N_("inoltrato"),
     "rejected": N_("respinto"),
 }
+
+#: The verbs of a history's events (``qualitapa.complaints.ACTIONS``) -> their word.
+_ACTIONS = {
+    "receive": N_("ricezione"),
+    "register": N_("protocollazione"),
+    "assign": N_("assegnazione"),
+    "start": N_("presa in carico"),
+    "suspend": N_("sospensione"),
+    "answer": N_("risposta"),
+    "close": N_("chiusura"),
+    "reopen": N_("riapertura"),
+    "forward": N_("inoltro"),
+    "reject": N_("rigetto"),
+}
+#: The notes the register writes itself (an imported event) -> their word.
+_NOTES = {"imported": N_("importato")}
 
 #: Columns of a complaint's history -> their header for people (Italian msgids).
 _HISTORY_HEADERS = {
@@ -401,6 +450,8 @@ def show_command(
         t = translator(lang)
         for column in ("from", "to"):
             frame[column] = frame[column].map(lambda s: t(_STATUSES[s]) if s in _STATUSES else s)
+        for column, words in (("action", _ACTIONS), ("note", _NOTES)):
+            frame[column] = frame[column].map(lambda s, w=words: t(w[s]) if s in w else s)
         # the day and the time with its offset in two short columns: never wrapped
         days, times = zip(*(_day_and_time(e.at, zone) for e in history), strict=True)
         frame = frame.drop(columns="at")
@@ -643,7 +694,8 @@ def export_command(
     from qualitapa.complaints import pseudonymise as pseudonymise_frame
 
     if pseudonymise and not secret:
-        raise DataError(f"--pseudonymise needs a secret: --secret or ${SECRET_ENV}")
+        raise DataError(_("--pseudonymise richiede un segreto: --secret o ${env}",
+                             env=SECRET_ENV))  # fmt: skip
     if fmt == "open311-services":
         text = to_open311_json(open311_services(get_catalog(), lang=lang or "it"))
     else:
@@ -689,13 +741,16 @@ def check_command(db: Path, anchor: str | None) -> None:
     for problem in problems:
         echo(problem)
     if head is not None:
-        echo(
-            f"chain head: event {head.seq}, hash {head.hash} "
-            f"(written {head.written_at.isoformat(timespec='seconds')})"
-        )
+        echo(_("testa della catena: evento {seq}, hash {hash} (scritto {written})",
+                  seq=head.seq, hash=head.hash,
+                  written=head.written_at.isoformat(timespec="seconds")))  # fmt: skip
+    t = _t()
     if problems:
-        raise DataError(f"{len(problems)} problem(s) found in the register", source=str(db))
-    echo(f"the register is sound: {n} complaint(s)")
+        raise DataError(t.plural("{n} problema trovato nel registro",
+                                 "{n} problemi trovati nel registro", len(problems)),
+                        source=str(db))  # fmt: skip
+    echo(t("il registro è integro: {complaints}",
+           complaints=t.plural("{n} reclamo", "{n} reclami", n)))  # fmt: skip
 
 
 @complaints_group.command("upgrade")
@@ -708,4 +763,4 @@ def upgrade_command(db: Path) -> None:
     """
     with _register(db) as reg:
         version = reg.schema_version
-    echo(f"{db}: schema version {version}, up to date")
+    echo(_("{db}: versione dello schema {version}, aggiornata", db=db, version=version))

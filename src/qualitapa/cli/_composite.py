@@ -12,6 +12,7 @@ from qualitapa.cli._main import (
     catalog_for,
     cli,
     emit,
+    messages,
     nothing,
     read_input,
     read_inputs,
@@ -131,11 +132,12 @@ def composite_command(
             frame, definition, catalog=catalog, include_subindices=show == "all", source=source
         )
     if out.empty:
+        t = messages()
         raise nothing(
-            f"no composite {index_id!r} could be computed: the data have no values of its "
-            f"indicators ({', '.join(needed)})",
+            t("indice composito {id} non calcolabile: i dati non hanno valori dei suoi "
+              "indicatori ({indicators})", id=repr(index_id), indicators=", ".join(needed)),
             source=source,
-        )
+        )  # fmt: skip
     sort = [c for c in ("period", "index", "rank") if c in out.columns]
     if show != "contributions" and sort:
         out = out.sort_values(sort, na_position="last", kind="stable")

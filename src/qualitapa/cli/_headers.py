@@ -163,6 +163,30 @@ HEADERS: Mapping[str, str] = {
     "observed": N_("Valore osservato"),
     "radial": N_("Movimento radiale"),
     "slack": N_("Scarto residuo"),
+    # problem tables (failure cases, survey validate, complaints import), issue 17
+    "source": N_("File di origine"),
+    "row": N_("Riga"),
+    "column": N_("Colonna"),
+    "respondent": N_("Rispondente"),
+    "rule": N_("Regola"),
+    "message": N_("Messaggio"),
+    "action": N_("Azione"),
+    "peer_group": N_("Gruppo di confronto"),
+    "weighting": N_("Ponderazione"),
+    # complaints kpis and trend, pareto
+    "median_answer_working_days": N_("Giorni lavorativi mediani"),
+    "p90_answer_working_days": N_("90° percentile giorni lavorativi"),
+    "reopened": N_("Riaperti"),
+    "reopening_rate": N_("Quota riaperti"),
+    "forwarded": N_("Inoltrati"),
+    "share_forwarded": N_("Quota inoltrati"),
+    "rejected": N_("Respinti"),
+    "share_rejected": N_("Quota respinti"),
+    "population": N_("Popolazione"),
+    "received_rolling_3": N_("Ricevuti, media mobile 3 periodi"),
+    "received_change": N_("Variazione dei ricevuti"),
+    "received_yoy": N_("Variazione dei ricevuti su un anno"),
+    "vital_few": N_("Tra i pochi vitali"),
 }
 
 
@@ -203,6 +227,46 @@ CODES: Mapping[str, str] = {
     "input": N_("risorsa (input)"),
     "output": N_("prodotto (output)"),
     "infeasible": N_("non calcolabile"),
+    # the rules of a problem (qualitapa.problems.Rule), issue 17
+    "missing_column": N_("colonna mancante"),
+    "unknown_column": N_("colonna sconosciuta"),
+    "required": N_("risposta obbligatoria"),
+    "missing_respondent": N_("rispondente mancante"),
+    "duplicate_row": N_("riga ripetuta"),
+    "duplicate_respondent": N_("rispondente ripetuto"),
+    "duplicate": N_("duplicato"),
+    "not_a_number": N_("non è un numero"),
+    "not_a_date": N_("non è una data"),
+    "negative": N_("negativo"),
+    "not_integer": N_("non intero"),
+    "out_of_range": N_("fuori intervallo"),
+    "out_of_scale": N_("fuori scala"),
+    "unknown_code": N_("codice sconosciuto"),
+    "unknown_value": N_("valore sconosciuto"),
+    "invalid": N_("non valido"),
+    "inconsistent": N_("incoerente"),
+    "incomplete": N_("incompleto"),
+    "in_future": N_("nel futuro"),
+    "not_unicode": N_("codifica non valida"),
+    "not_relevant": N_("risposta non pertinente"),
+    "constraint": N_("vincolo non rispettato"),
+    "file": N_("file"),
+    "schema": N_("schema"),
+    # what validation did about a problem (survey validate's action)
+    "row dropped": N_("riga esclusa"),
+    "cell blanked": N_("risposta svuotata"),
+    "column kept": N_("colonna mantenuta"),
+    "column added (empty)": N_("colonna aggiunta (vuota)"),
+    "reported": N_("segnalato"),
+    # how often an indicator is measured (periodicity)
+    "annual": N_("annuale"),
+    "semiannual": N_("semestrale"),
+    "quarterly": N_("trimestrale"),
+    "monthly": N_("mensile"),
+    # the weighting of an overall survey index
+    "importance": N_("per importanza"),
+    "declared": N_("pesi dichiarati"),
+    "equal": N_("pesi uguali"),
 }
 
 #: Columns whose codes a reader gets as words (``improving`` -> ``in miglioramento``).
@@ -217,6 +281,10 @@ WORDED = (
     "kind",
     "role",
     "super_status",
+    "rule",
+    "action",
+    "weighting",
+    "periodicity",
 )
 
 

@@ -20,6 +20,7 @@ from qualitapa.cli._main import (
     emit_text,
     for_people,
     listed,
+    messages,
     nothing,
     read_inputs,
     select_period,
@@ -69,10 +70,11 @@ def _select(catalog: Catalog, service: str | None, ids: tuple[str, ...]) -> list
     else:
         chosen = list(catalog.indicators.values())
     if not chosen:
+        t = messages()
         raise DefinitionError(
-            "no indicators to compute: install a plugin that defines them, or pass "
-            "--definitions FILE.toml"
-        )
+            t("nessun indicatore da calcolare: installare un plugin che ne definisca, o dare "
+              "--definitions FILE.toml")
+        )  # fmt: skip
     return chosen
 
 
@@ -107,14 +109,20 @@ class _Data:
         status = result["status"].astype(str)
         if len(result) and (status == "ok").any():
             return result
-        counts = ", ".join(f"{k} {v}" for k, v in status.value_counts().items())
-        absent = missing_variables(frame, defs, catalog=self.catalog)
-        lacking = f"; the data lack {listed(absent)}" if absent else ""
-        raise nothing(
-            f"no indicator could be computed{f' ({counts})' if counts else ''}{lacking}; run "
-            "'qualitapa indicators check' on the file to see why",
-            source=self.path,
+        from qualitapa.cli._headers import CODES
+
+        t = messages()
+        counts = ", ".join(
+            f"{t(CODES[str(k)]) if str(k) in CODES else k} {v}"
+            for k, v in status.value_counts().items()
         )
+        absent = missing_variables(frame, defs, catalog=self.catalog)
+        lacking = t("; ai dati mancano {variables}", variables=listed(absent)) if absent else ""
+        raise nothing(
+            t("nessun indicatore calcolabile{counts}{lacking}; 'qualitapa indicators check' sul "
+              "file dice perché", counts=f" ({counts})" if counts else "", lacking=lacking),
+            source=self.path,
+        )  # fmt: skip
 
     def values(self, errors: Errors) -> pd.DataFrame:
         """Indicator values: computed from raw data, or read as they are."""
@@ -127,10 +135,12 @@ class _Data:
             values = values[values["indicator"].astype(str).isin(wanted)]
             if values.empty:
                 have = sorted(set(frame["indicator"].dropna().astype(str)))
+                t = messages()
                 raise nothing(
-                    f"no values of {listed(wanted)} in the file (it has {listed(have)})",
+                    t("nessun valore di {wanted} nel file (ha {have})", wanted=listed(wanted),
+                      have=listed(have)),
                     source=self.path,
-                )
+                )  # fmt: skip
         return values.reset_index(drop=True)
 
 
@@ -215,9 +225,9 @@ def indicators_list(
     if dimension:
         items = [d for d in items if d.dimension.value == dimension]
     if not items and (service or dimension):
-        of = f" of service {service!r}" if service else ""
-        with_ = f" with dimension {dimension!r}" if dimension else ""
-        raise nothing(f"no indicators{of}{with_}")
+        of = t(" del servizio {service}", service=repr(service)) if service else ""
+        with_ = t(" con dimensione {dimension}", dimension=repr(dimension)) if dimension else ""
+        raise nothing(t("nessun indicatore{of}{with_}", of=of, with_=with_))
     rows = [
         {
             "id": d.id,
@@ -275,6 +285,16 @@ def indicators_show(
         "unit": t.unit(d.unit) if d.unit else "",
         "description": d.description.get(lang) if d.description else "",
         "target": str(d.target) if d.target else "",
+        "scale": t.number(d.scale, 0 if float(d.scale).is_integer() else None),
+        **(
+            {
+                "periodicity": worded(
+                    pd.DataFrame({"periodicity": [str(data["periodicity"])]}), lang
+                )["periodicity"].iloc[0]
+            }
+            if "periodicity" in data
+            else {}
+        ),
         "variables": ", ".join(data["variables"]),
         "tags": ", ".join(d.tags),
     }
@@ -300,7 +320,10 @@ def indicators_check(data: _Data, fmt: str | None, output: Path | None) -> None:
     defs, frame = data.definitions(), data.read()
     problems = check_data(frame, defs, catalog=data.catalog, source=str(data.path))
     if problems.empty and for_people(fmt, output):
-        echo(f"no problems in {len(frame)} row(s) of {data.path}", err=True)
+        t = messages()
+        echo(t.plural("nessun problema in {n} riga di {file}",
+                      "nessun problema in {n} righe di {file}", len(frame), file=data.path),
+             err=True)  # fmt: skip
         return
     emit(problems, fmt, output)
     if len(problems):

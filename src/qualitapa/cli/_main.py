@@ -46,12 +46,20 @@ from qualitapa._reading import STDIN
 from qualitapa.cli._context import LANG_ENV, LANGUAGE, VERBOSITY, language, verbosity
 from qualitapa.cli._options import READ_OPTIONS, LanguageType
 from qualitapa.cli._terminal import printable, terminal_guard
-from qualitapa.errors import DataError, PluginWarning, QualitapaError, QualitapaWarning
-from qualitapa.i18n import translator
+from qualitapa.errors import (
+    DataError,
+    DefinitionError,
+    PluginWarning,
+    QualitapaError,
+    QualitapaWarning,
+    UnknownItemError,
+)
+from qualitapa.i18n import N_, translator
 from qualitapa.io import read_sources
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
+    from qualitapa.i18n import Translator
 
 #: Exit code for errors in the user's input or definitions.
 EXIT_ERROR = 1
@@ -84,10 +92,88 @@ def note_line(message: Warning | str, lang: str) -> str:
     other warning as ``Note: ...`` in English.
     """
     render = getattr(message, "render", None)
-    if render is None:
-        return f"Note: {message}"
     t = translator(lang)
-    return str(t("Nota: {note}", note=render(t)))
+    return str(t("Nota: {note}", note=message if render is None else render(t)))
+
+
+#: The kinds of item an unknown id may be (``UnknownItemError.kind``) -> their word.
+_KINDS = {
+    "service": N_("servizio"),
+    "organization": N_("ente"),
+    "peer group": N_("gruppo di confronto"),
+    "variable": N_("variabile"),
+    "indicator": N_("indicatore"),
+    "composite index": N_("indice composito"),
+    "survey instrument": N_("questionario"),
+    "complaint category": N_("categoria di reclamo"),
+    "quality standard": N_("standard di qualità"),
+    "service charter": N_("carta dei servizi"),
+    "charter content": N_("contenuto della carta"),
+    "dataset": N_("insieme di dati"),
+    "demo profile": N_("profilo dimostrativo"),
+    "complaint": N_("reclamo"),
+    "action": N_("azione"),
+    "office": N_("ufficio"),
+    "CAF criterion": N_("criterio CAF"),
+    "CAF scoring panel": N_("griglia di valutazione CAF"),
+    "charter of service": N_("carta del servizio"),
+    "kind of item": N_("tipo di elemento"),
+}
+
+
+def _where(t: Translator, exc: Exception) -> str:
+    """Where an error is (file, item, row, column, field) in ``t``'s language."""
+    parts: list[str] = []
+    source, item = getattr(exc, "source", None), getattr(exc, "item", None)
+    row, column, field = (getattr(exc, k, None) for k in ("row", "column", "field"))
+    if source:
+        parts.append(str(source))
+    if item:
+        parts.append(repr(item))
+    if row is not None:
+        parts.append(str(t("riga {row}", row=row)))
+    if column is not None:
+        parts.append(str(t("colonna {column}", column=repr(column))))
+    if field is not None:
+        parts.append(str(t("campo {field}", field=repr(field))))
+    return ", ".join(parts)
+
+
+def error_text(exc: QualitapaError, lang: str) -> str:
+    """The one-line text of ``exc`` in ``lang``, as far as it can be said in it.
+
+    An error with ``render`` (as the notes of
+    :func:`qualitapa.i18n.translatable`) is written by it; an unknown id
+    names its kind and suggestions in the language; where a data or
+    definition error applies (row, column, field) is said in the language,
+    before the error's own message.
+    """
+    t = translator(lang)
+    render = getattr(exc, "render", None)
+    if callable(render):
+        return str(render(t))
+    if isinstance(exc, UnknownItemError) and str(exc).startswith(f"unknown {exc.kind} "):
+        kind = t(_KINDS[exc.kind]) if exc.kind in _KINDS else exc.kind
+        text = str(t("{kind} {item}: non esiste", kind=kind, item=repr(exc.item)))
+        if exc.suggestions:
+            shown = ", ".join(repr(s) for s in exc.suggestions)
+            text += str(t("; forse {suggestions}?", suggestions=shown))
+        return text
+    message = getattr(exc, "message", None)
+    if isinstance(exc, (DataError, DefinitionError)) and isinstance(message, str):
+        english = getattr(exc, "summary", str(exc))
+        if english in (message, f"{_english_where(exc)}: {message}"):
+            where = _where(t, exc)
+            return f"{where}: {message}" if where else message
+    return str(exc)
+
+
+def _english_where(exc: Exception) -> str:
+    from qualitapa.errors import _where as where
+
+    source, item = getattr(exc, "source", None), getattr(exc, "item", None)
+    row, column, field = (getattr(exc, k, None) for k in ("row", "column", "field"))
+    return where(source, row, column, field, item=item)
 
 
 @contextmanager
@@ -109,7 +195,8 @@ def _notes() -> Iterator[None]:
             if issubclass(category, PluginWarning):
                 if str(message) not in warned:  # once per process, however often built
                     warned.add(str(message))
-                    _say(f"Warning: {message}")
+                    t = translator(language())
+                    _say(str(t("Avviso: {warning}", warning=message)))
             elif issubclass(category, QualitapaWarning):
                 echo(note_line(message, language()), err=True)
             else:
@@ -137,15 +224,25 @@ class _Group(click.Group):
         except QualitapaError as exc:
             if ctx.find_root().params.get("debug"):
                 raise
+            lang = language()
+            t = translator(lang)
             cases = getattr(exc, "failure_cases", None)
+            text = error_text(exc, lang)
             if isinstance(cases, pd.DataFrame) and len(cases) and hasattr(exc, "summary"):
-                _say(f"Error: {exc.summary} ({len(cases)} problem(s):)")
+                count = t.plural("{n} problema", "{n} problemi", len(cases))
+                _say(str(t("Errore: {message} ({count}:)", message=text, count=count)))
             else:
-                _say(f"Error: {exc}")
+                _say(str(t("Errore: {message}", message=text)))
             if isinstance(cases, pd.DataFrame) and len(cases):
-                _say(_table_text(cases.head(MAX_FAILURE_ROWS)).rstrip("\n"))
+                from qualitapa.cli._headers import headed
+
+                shown = headed(cases.head(MAX_FAILURE_ROWS), lang)
+                _say(_table_text(shown).rstrip("\n"))
                 if len(cases) > MAX_FAILURE_ROWS:
-                    _say(f"... and {len(cases) - MAX_FAILURE_ROWS} more problem(s)")
+                    more = len(cases) - MAX_FAILURE_ROWS
+                    _say(
+                        str(t.plural("... e altro {n} problema", "... e altri {n} problemi", more))
+                    )
             ctx.exit(EXIT_ERROR)
 
 
@@ -299,7 +396,8 @@ def messages() -> Translator:
 def nothing(what: str, *, source: Path | str | None = None) -> DataError:
     """The error of a command that has nothing to produce from its input (exit 1).
 
-    ``what`` says what was missing and what to do, in one line.
+    ``what`` says what was missing and what to do, in one line, in the language
+    of the command (``translator(language())``, Italian msgids).
     """
     return DataError(what, source=str(source) if source is not None else None)
 
@@ -307,7 +405,10 @@ def nothing(what: str, *, source: Path | str | None = None) -> DataError:
 def listed(items: list[str], most: int = 10) -> str:
     """``"a, b, c"``, the first ``most`` items and how many more."""
     shown = ", ".join(items[:most])
-    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
+    if len(items) <= most:
+        return shown
+    t = translator(language())
+    return shown + str(t.plural(" e un altro", " e altri {n}", len(items) - most))
 
 
 def select_period(values: pd.DataFrame, period: str | None, source: Path | str) -> pd.DataFrame:
@@ -315,14 +416,19 @@ def select_period(values: pd.DataFrame, period: str | None, source: Path | str) 
     if period is None:
         return values
     if "period" not in values.columns:  # the data's problem, not the command line's (exit 1)
-        raise DataError(f"--period {period}: the data have no 'period' column", source=str(source))
+        t = translator(language())
+        raise DataError(t("--period {period}: i dati non hanno la colonna 'period'",
+                          period=period), source=str(source))  # fmt: skip
     periods = values["period"].astype(str)
     chosen = values[periods == str(period)].reset_index(drop=True)
     if chosen.empty:
         known = sorted(set(periods.dropna()))
+        t = translator(language())
         raise nothing(
-            f"no data for period {period} (periods in the data: {listed(known)})", source=source
-        )
+            t("nessun dato del periodo {period} (periodi nei dati: {periods})", period=period,
+              periods=listed(known)),
+            source=source,
+        )  # fmt: skip
     return chosen
 
 

@@ -53,10 +53,12 @@ from qualitapa.errors import OptionError, QualitapaError
 from qualitapa.i18n import MISSING, default_digits, translator, unit
 from qualitapa.io import write_csv
 
-#: Columns holding a year, period or other number that is a name, not a quantity.
+#: Columns holding a year, period or other number that is a name, not a quantity
+#: (a row of a file, an event of a register: ``1215``, not ``1.215``).
 NAME_NUMBERS = frozenset(
-    {"period", "year", "first_period", "last_period", "month", "quarter", "version"}
-)
+    {"period", "year", "first_period", "last_period", "month", "quarter", "version", "row",
+     "seq"}
+)  # fmt: skip
 #: Columns that say what a row is about: repeated when a wide table is drawn in parts.
 KEY_COLUMNS = (
     "organization_name",
@@ -391,8 +393,10 @@ def write_result(
     ``catalog`` names the ids (None: the installed plugins' catalog, looked
     up only when the frame has an id column).
     """
+    from qualitapa.cli._context import language as command_language
+
     kind = check_output(fmt, output)
-    language = lang or "it"
+    language = lang or command_language()  # the root's --lang, else $QUALITAPA_LANG, else it
     if catalog is None:
         catalog = _catalog_for(frame)
     if catalog is not None:

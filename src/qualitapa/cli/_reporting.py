@@ -15,6 +15,7 @@ from qualitapa.cli._main import (
     emit,
     get_catalog,
     listed,
+    messages,
     nothing,
     read_input,
     read_inputs,
@@ -147,7 +148,10 @@ def report_command(
         organization = catalog.resolve_organization(organization)  # a name, a code
     tables = _section_tables(results, service, sections)
     if not tables:
-        raise DataError("no result tables given: use --values, --caf, ... or --results DIR")
+        t = messages()
+        raise DataError(
+            t("nessuna tabella di risultati: dare --values, --caf, ... o --results DIR")
+        )
     for name, table in tables.items():  # names and Excel-stripped codes -> the catalog's
         if isinstance(table, pd.DataFrame):
             tables[name] = catalog.resolve_organizations(table, source=name)
@@ -158,15 +162,18 @@ def report_command(
         for p in t["period"].dropna().unique()
     }
     if periods and str(period) not in periods:
-        raise nothing(f"no data for period {period} (periods in the tables: "
-                      f"{listed(sorted(periods))})")  # fmt: skip
+        t = messages()
+        raise nothing(t("nessun dato del periodo {period} (periodi nelle tabelle: {periods})",
+                        period=period, periods=listed(sorted(periods))))  # fmt: skip
     inputs = ReportInputs(
         service=service, period=period, lang=lang, catalog=catalog,
         organization=organization, title=title, note=note, charts=not no_charts,
         image_format="png" if png else "svg", **tables,
     )  # fmt: skip
     path = write_report(output, inputs)
-    echo(f"wrote the report ({', '.join(tables)}) to {path}", err=True)
+    t = messages()
+    echo(t("scritto il rapporto ({tables}) in {file}", tables=", ".join(tables), file=path),
+         err=True)  # fmt: skip
 
 
 @cli.group("export")
@@ -185,7 +192,8 @@ def _tables(files: tuple[Path, ...], results: Path | None) -> dict[str, pd.DataF
     for path in files:
         tables[path.stem] = _read(path)
     if not tables:
-        raise DataError("no tables given: name CSV files or use --results DIR")
+        t = messages()
+        raise DataError(t("nessuna tabella: indicare file CSV o usare --results DIR"))
     return tables
 
 
@@ -263,8 +271,11 @@ def export_opendata(
     problems = validate_datapackage(path)
     if not problems.empty:  # pragma: no cover - the writer writes valid packages
         emit(problems)
-        raise DataError("the written package does not validate")
-    echo(f"wrote {len(tables)} table(s) and {path}", err=True)
+        t = messages()
+        raise DataError(t("il pacchetto scritto non è valido"))
+    t = messages()
+    echo(t.plural("scritta {n} tabella e {file}", "scritte {n} tabelle e {file}", len(tables),
+                  file=path), err=True)  # fmt: skip
 
 
 @export_group.command("excel")
@@ -283,7 +294,9 @@ def export_excel(files: tuple[Path, ...], output: Path, results: Path | None, la
 
     tables = _tables(files, results)
     write_excel(tables, output, catalog=get_catalog(), lang=lang)
-    echo(f"wrote {len(tables)} sheet(s) to {output}", err=True)
+    t = messages()
+    echo(t.plural("scritto {n} foglio in {file}", "scritti {n} fogli in {file}", len(tables),
+                  file=output), err=True)  # fmt: skip
 
 
 @export_group.command("validate")
@@ -297,8 +310,11 @@ def export_validate(package: Path, fmt: str | None, output: Path | None) -> None
     from qualitapa.reporting import validate_datapackage
 
     problems = validate_datapackage(package)
+    t = messages()
     if problems.empty:
-        echo("the data package is valid", err=True)
+        echo(t("il pacchetto di dati è valido"), err=True)
         return
     emit(problems, fmt, output)
-    raise DataError(f"{len(problems)} problem(s) in the data package", source=str(package))
+    raise DataError(t.plural("{n} problema nel pacchetto di dati",
+                             "{n} problemi nel pacchetto di dati", len(problems)),
+                    source=str(package))  # fmt: skip

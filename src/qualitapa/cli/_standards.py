@@ -17,6 +17,7 @@ from qualitapa.cli._main import (
     emit_text,
     for_people,
     listed,
+    messages,
     nothing,
     read_input,
 )
@@ -79,16 +80,17 @@ def standards_list(
     if organization is not None:
         organization = catalog.resolve_organization(organization)  # a name, a code
         selected = list(standards_for(selected, organization).values())
+    t = messages()
     if not selected and (service or organization):
-        of = f" of service {service!r}" if service else ""
-        for_ = f" for organization {organization}" if organization else ""
-        raise nothing(f"no standards{of}{for_}")
+        of = t(" del servizio {service}", service=repr(service)) if service else ""
+        for_ = t(" per l'ente {organization}", organization=organization) if organization else ""
+        raise nothing(t("nessuno standard{of}{for_}", of=of, for_=for_))
     table = standards_table(selected)
     if not for_machines(fmt, output):  # dimensions by their Italian names
         from qualitapa.standards import QualityDimension, SubDimension
 
         for column, kind in (("dimension", QualityDimension), ("sub_dimension", SubDimension)):
-            known = {m.value: m.label.get("it") for m in kind}
+            known = {m.value: m.label.get(t.lang) for m in kind}
             table[column] = table[column].map(lambda c, k=known: k.get(c, c))
     emit(table, fmt, output, catalog=catalog)
 
@@ -129,8 +131,13 @@ def standards_check(
     deliveries = read_input(deliveries_path, catalog=catalog) if deliveries_path else None
     source = ", ".join(str(p) for p in (values_path, deliveries_path) if p)
     selected = _select(catalog, service, standard_ids)
+    t = messages()
     if not selected:
-        raise nothing(f"no standards of service {service!r}" if service else "no standards")
+        raise nothing(
+            t("nessuno standard del servizio {service}", service=repr(service))
+            if service
+            else t("nessuno standard")
+        )
     result = compliance(
         selected,
         indicator_values=values,
@@ -139,8 +146,8 @@ def standards_check(
     )
     if (result["organization"].astype(str) == "").all():  # one "no data" row per standard
         reasons = sorted(set(result["reason"].astype(str)))
-        raise nothing(f"no standard could be checked against the data: {listed(reasons, 3)}",
-                      source=source)  # fmt: skip
+        raise nothing(t("nessuno standard verificabile sui dati: {reasons}",
+                        reasons=listed(reasons, 3)), source=source)  # fmt: skip
     emit(result, fmt, output)
 
 
@@ -177,13 +184,18 @@ def standards_refunds(
             if c in deliveries.columns
         )
         if not matched:
+            t = messages()
             raise nothing(
-                "no delivery belongs to a standard with refunds (column 'standard' or "
-                f"'service'; standards: {listed(sorted(s.id for s in selected), 5)})",
+                t("nessuna prestazione appartiene a uno standard con rimborso (colonna "
+                  "'standard' o 'service'; standard: {standards})",
+                  standards=listed(sorted(s.id for s in selected), 5)),
                 source=deliveries_path,
-            )
+            )  # fmt: skip
         if for_people(fmt, output):
-            echo(f"no refunds due for the {len(deliveries)} deliveries", err=True)
+            t = messages()
+            echo(t.plural("nessun rimborso dovuto per l'unica prestazione",
+                          "nessun rimborso dovuto per le {n} prestazioni", len(deliveries)),
+                 err=True)  # fmt: skip
             return
     emit(due, fmt, output)
 
@@ -296,21 +308,24 @@ def charter_render(
         in_force = charters_for(of_service, service, day)
         if len(in_force) != 1:
             ids = ", ".join(c.id for c in (in_force or of_service))
+            t = messages()
             raise DataError(
-                f"{len(in_force)} charters of {service!r} in force on {day.isoformat()} "
-                f"({ids}); choose one with --charter or --on"
-            )
+                t("{n} carte di {service} in vigore il {day} ({ids}); sceglierne una con "
+                  "--charter o --on", n=len(in_force), service=repr(service),
+                  day=day.isoformat(), ids=ids)
+            )  # fmt: skip
         charter = in_force[0]
     if (
         organization is not None
         and content_for(catalog.charter_content, charter, organization) is None
     ):
+        t = messages()
         echo(
-            f"note: organization {organization} gives no content of {charter.id} "
-            "([[charter_content]]): the model charter, without the city's contacts, hours "
-            "and approval",
+            t("Nota: l'ente {organization} non dà contenuti di {charter} ([[charter_content]]): "
+              "la carta modello, senza i recapiti, gli orari e l'approvazione del comune",
+              organization=organization, charter=charter.id),
             err=True,
-        )
+        )  # fmt: skip
     text = render_charter(
         charter,
         catalog.standards,
@@ -321,6 +336,7 @@ def charter_render(
     )
     if fmt == "pdf" and output is not None:
         print_to_pdf(text, output)
-        echo(f"wrote {output}", err=True)
+        t = messages()
+        echo(t("scritto {file}", file=output), err=True)
         return
     emit_text(text, output, data=False)

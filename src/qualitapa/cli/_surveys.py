@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import click
 import pandas as pd
 
+from qualitapa.cli._context import language
 from qualitapa.cli._main import cli, echo, emit, get_catalog, nothing, read_input
 from qualitapa.cli._options import (
     choice_option,
@@ -63,32 +64,47 @@ def _prepare(
         source=str(responses_path),
     )  # fmt: skip
     result = ready.validation
+    t = _t()
     if not result.ok:
         echo(
-            f"{len(result.problems)} problem(s) in {responses_path}; {result.n_dropped} row(s) "
-            "left out (run 'qualitapa survey validate' for the list)",
+            t("{problems} in {file}; {dropped} (l'elenco: 'qualitapa survey validate')",
+              problems=t.plural("{n} problema", "{n} problemi", len(result.problems)),
+              file=responses_path,
+              dropped=t.plural("{n} riga esclusa", "{n} righe escluse", result.n_dropped)),
             err=True,
-        )
+        )  # fmt: skip
     if ready.clean.empty:
         raise nothing(_no_clean(result.n_input, len(result.problems)), source=responses_path)
     if ready.weighting is not None:
         res = ready.weighting
         echo(
-            f"raked in {res.iterations} cycle(s); design effect {res.design_effect:.3f}, "
-            f"effective n {res.effective_n:.1f}",
+            t("raking in {cycles}; effetto del disegno {deff}, N effettivo {n_eff}",
+              cycles=t.plural("{n} ciclo", "{n} cicli", res.iterations),
+              deff=t.number(res.design_effect, digits=3),
+              n_eff=t.number(res.effective_n, digits=1)),
             err=True,
-        )
+        )  # fmt: skip
     return ready.clean, ready.weights
 
 
+def _t() -> Any:
+    """The translator of the command's language (messages, Italian msgids)."""
+    from qualitapa.i18n import translator
+
+    return translator(language())
+
+
 def _no_clean(n_input: int, n_problems: int) -> str:
-    """Why no response is left to analyse, in words."""
+    """Why no response is left to analyse, in words (in the command's language)."""
+    t = _t()
     if n_input == 0:
-        return "no responses to analyse: the file has a header but no rows"
-    return (
-        f"no responses to analyse: validation refused all {n_input} row(s) "
-        f"({n_problems} problem(s)); run 'qualitapa survey validate' for the list"
-    )
+        return str(t("nessuna risposta da analizzare: il file ha l'intestazione ma nessuna riga"))
+    return str(
+        t("nessuna risposta da analizzare: la validazione ha rifiutato {rows} ({problems}); "
+          "l'elenco: 'qualitapa survey validate'",
+          rows=t.plural("l'unica riga", "tutte le {n} righe", n_input),
+          problems=t.plural("{n} problema", "{n} problemi", n_problems))
+    )  # fmt: skip
 
 
 def _labels(inst: Any, lang: str, of: str) -> dict[str, str]:
@@ -249,14 +265,18 @@ def validate_command(
         drop=drop,
         extra_columns=(*DEFAULT_EXTRA_COLUMNS, *extra),
         source=str(responses),
+        lang=lang,
     )
     if clean_path is not None:
         write_csv(result.clean, clean_path)
+    t = _t()
     echo(
-        f"{result.n_input} row(s) read, {len(result.clean)} clean, "
-        f"{len(result.problems)} problem(s)",
+        t("{read}, {clean} senza problemi, {problems}",
+          read=t.plural("{n} riga letta", "{n} righe lette", result.n_input),
+          clean=len(result.clean),
+          problems=t.plural("{n} problema", "{n} problemi", len(result.problems))),
         err=True,
-    )
+    )  # fmt: skip
     emit(_labelled(result.problems, inst, lang), fmt, output, lang=lang)
     if result.clean.empty:
         raise nothing(_no_clean(result.n_input, len(result.problems)), source=responses)
@@ -333,8 +353,13 @@ def score_command(
         frame = reliability(inst, clean, by=groups)
     if level != "distribution" and "n" in frame.columns and not frame["n"].fillna(0).any():
         raise nothing(
-            f"nothing to score: none of the {len(clean)} clean response(s) answers a scored "
-            "question (every answer is blank or 'don't know')"
+            _t().plural(
+                "nulla da calcolare: l'unica risposta valida non risponde a nessuna domanda "
+                "con punteggio (ogni risposta è vuota o 'non so')",
+                "nulla da calcolare: nessuna delle {n} risposte valide risponde a una domanda "
+                "con punteggio (ogni risposta è vuota o 'non so')",
+                len(clean),
+            )
         )
     frame = _labelled(frame, inst, lang, after=("dimension",) if level in ("dimensions",
         "reliability") else ("question",))  # fmt: skip
@@ -547,11 +572,14 @@ def import_xlsform_command(
     from qualitapa.surveys import read_xlsform
 
     inst = read_xlsform(form)
+    t = _t()
     echo(
-        f"instrument {inst.id!r} version {inst.version}: {len(inst.questions)} question(s), "
-        f"{len(inst.dimensions)} dimension(s)",
+        t("questionario {id} versione {version}: {questions}, {dimensions}", id=repr(inst.id),
+          version=inst.version,
+          questions=t.plural("{n} domanda", "{n} domande", len(inst.questions)),
+          dimensions=t.plural("{n} dimensione", "{n} dimensioni", len(inst.dimensions))),
         err=True,
-    )
+    )  # fmt: skip
     if target is not None:
         inst.to_xlsform(target)
     emit(inst.to_frame(lang), fmt, output, lang=lang)
@@ -583,13 +611,22 @@ def import_export_command(
         if problems is None or not len(problems):
             raise
         first = problems.iloc[0]
+        t = _t()
         echo(
-            f"{len(problems)} answer(s) match no code of the questionnaire, kept as found "
-            f"('qualitapa survey validate' lists and refuses them); first: row {first['row']}, "
-            f"column {first['column']!r}, {first['value']!r}: {first['message']}",
+            t.plural(
+                "{n} risposta non corrisponde a nessun codice del questionario, tenuta com'è "
+                "('qualitapa survey validate' la elenca e la rifiuta): riga {row}, colonna "
+                "{column}, {value}: {message}",
+                "{n} risposte non corrispondono a nessun codice del questionario, tenute come "
+                "sono ('qualitapa survey validate' le elenca e le rifiuta); la prima: riga "
+                "{row}, colonna {column}, {value}: {message}",
+                len(problems), row=first["row"], column=repr(first["column"]),
+                value=repr(first["value"]), message=first["message"],
+            ),
             err=True,
-        )
+        )  # fmt: skip
         frame = fn(table, inst, source=source)
     if frame.empty:
-        raise nothing("the export has no responses", source=export)
+        t = _t()
+        raise nothing(t("l'esportazione non ha risposte"), source=export)
     emit(frame, fmt or ("csv" if output is None else None), output)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from qualitapa._labelling import LABEL_COLUMNS
 from qualitapa.errors import DataError
+from qualitapa.i18n import Translator, translator
 from qualitapa.io import to_numeric_column
 from qualitapa.problems import Problems, Rule, check_option
 from qualitapa.surveys._models import Instrument, Question, QuestionType, _format_code
@@ -172,6 +173,7 @@ def validate(
     drop: str = "row",
     extra_columns: Iterable[str] = DEFAULT_EXTRA_COLUMNS,
     source: str | None = None,
+    lang: str | None = None,
 ) -> ValidationResult:
     """Check raw responses against the questionnaire.
 
@@ -216,6 +218,10 @@ def validate(
         there.
     source
         Name of the data (file path) used in error messages.
+    lang
+        Language of the problems' ``message`` texts (``"it"``, ``"de"``...);
+        None writes them in English, as before. The ``rule`` and ``action``
+        codes stay the same in every language.
 
     Returns
     -------
@@ -252,7 +258,7 @@ def validate(
     check_option("drop", drop, ("row", "cell"))
     if not isinstance(responses, pd.DataFrame):
         raise DataError("responses must be a pandas DataFrame", source=source)
-    run = _Run(instrument, responses.reset_index(drop=True), drop, source)
+    run = _Run(instrument, responses.reset_index(drop=True), drop, source, lang)
     question_ids = [q.id for q in instrument.questions]
     extra = set(extra_columns) | ({ORGANIZATION} if instrument.local_questions() else set())
     # the names the tool writes next to an id column it writes (organization_name...)
@@ -262,7 +268,7 @@ def validate(
             run.column_problem(
                 str(name),
                 Rule.UNKNOWN_COLUMN,
-                "column is not a question of the instrument",
+                run.t("la colonna non è una domanda del questionario"),
                 "column kept",
             )
     if run.rid_col in run.frame.columns:
@@ -286,6 +292,9 @@ class _Run:
     frame: pd.DataFrame
     drop: str
     source: str | None
+    lang: str | None = None
+    #: The messages' translator (English without a language).
+    t: Translator = attrs.field(init=False)
     problems: Problems = attrs.field(init=False)
     n: int = attrs.field(init=False)
     rid_col: str = attrs.field(init=False)
@@ -300,6 +309,7 @@ class _Run:
     scored: dict[str, np.ndarray] = attrs.field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
+        self.t = translator(self.lang or "en")
         self.problems = Problems(
             source=self.source,
             extras=("respondent", "organization", "action"),
@@ -368,7 +378,7 @@ def _check_respondents(run: _Run) -> None:
         rid_col,
         None,
         Rule.MISSING_RESPONDENT,
-        "respondent id is missing",
+        run.t("manca il codice del rispondente"),
         "row dropped",
     )
     run.drop_rows |= missing_id
@@ -384,7 +394,7 @@ def _check_respondents(run: _Run) -> None:
         rid_col,
         ids,
         Rule.DUPLICATE_ROW,
-        "row repeats an earlier row exactly; the first copy is kept",
+        run.t("la riga ripete esattamente una riga precedente; si tiene la prima copia"),
         "row dropped",
     )
     run.flag(
@@ -392,7 +402,9 @@ def _check_respondents(run: _Run) -> None:
         rid_col,
         ids,
         Rule.DUPLICATE_RESPONDENT,
-        "respondent id appears in rows with different answers; all are dropped",
+        run.t(
+            "il codice del rispondente compare in righe con risposte diverse; sono tutte escluse"
+        ),
         "row dropped",
     )
     run.drop_rows |= (exact_later & ~conflicting) | conflicting
@@ -403,11 +415,16 @@ def _check_answers(run: _Run, q: Question) -> None:
     numeric = q.type.scaled or q.type is QuestionType.NUMERIC
     if q.id not in run.frame.columns:
         if not q.is_local or run.asked(q).any():
-            where = f" (asked in organizations {list(q.organizations)})" if q.is_local else ""
+            message = (
+                run.t("manca la colonna della domanda (posta negli enti {organizations})",
+                      organizations=list(q.organizations))
+                if q.is_local
+                else run.t("manca la colonna della domanda")
+            )  # fmt: skip
             run.column_problem(
                 q.id,
                 Rule.MISSING_COLUMN,
-                f"question column is missing{where}",
+                message,
                 "column added (empty)",
             )
         dtype = "float64" if numeric else "string"
@@ -424,10 +441,10 @@ def _check_answers(run: _Run, q: Question) -> None:
             raise DataError(f"question {q.id!r} has no scale")
         pts = ", ".join(_format_code(p) for p in scale.points)
         dk = ", ".join(_format_code(c) for c in scale.dont_know)
-        off_scale = f"answer is not a point of the scale ({pts}" + (
-            f"; don't know: {dk})" if dk else ")"
-        )
-        not_a_code = f"answer is not a number: use {off_scale.removeprefix('answer is not ')}"
+        points = run.t("{points}; non so: {dont_know}", points=pts, dont_know=dk) if dk else pts
+        off_scale = run.t("la risposta non è un punto della scala ({points})", points=points)
+        not_a_code = run.t("la risposta non è un numero: usare un punto della scala ({points})",
+                           points=points)  # fmt: skip
         run.flag(not_num, q.id, raw, Rule.NOT_A_NUMBER, not_a_code)
         run.flag(out_of_scale, q.id, raw, Rule.OUT_OF_SCALE, off_scale)
         bad_cells |= not_num | out_of_scale
@@ -437,10 +454,11 @@ def _check_answers(run: _Run, q: Question) -> None:
     elif q.type.has_choices:
         col, bad_cells = _normalise_choice(q, raw)
         codes = ", ".join(c.code for c in q.choices)
-        run.flag(bad_cells, q.id, raw, Rule.UNKNOWN_CODE, f"code not in the choice list ({codes})")
+        message = run.t("codice non presente nell'elenco delle scelte ({codes})", codes=codes)
+        run.flag(bad_cells, q.id, raw, Rule.UNKNOWN_CODE, message)
     elif q.type is QuestionType.NUMERIC:
         nums, bad_cells = to_numeric_column(raw)
-        run.flag(bad_cells, q.id, raw, Rule.NOT_A_NUMBER, "answer is not a number")
+        run.flag(bad_cells, q.id, raw, Rule.NOT_A_NUMBER, run.t("la risposta non è un numero"))
         col = pd.Series(nums, index=run.frame.index, dtype="float64")
         run.scored[q.id] = nums
     else:
@@ -462,9 +480,12 @@ def _check_local(run: _Run) -> None:
             run.column_problem(
                 ORGANIZATION,
                 Rule.MISSING_COLUMN,
-                f"the responses answer questions {with_answers}, which are asked only in "
-                "some organizations, but have no 'organization' column to say whose "
-                "respondents they are: add it (those answers are not scored without it)",
+                run.t(
+                    "le risposte rispondono alle domande {questions}, poste solo in alcuni "
+                    "enti, ma non hanno la colonna 'organization' che dica di quali enti sono "
+                    "i rispondenti: aggiungerla (senza, quelle risposte non sono conteggiate)",
+                    questions=with_answers,
+                ),
                 "reported",
             )
         return
@@ -473,33 +494,33 @@ def _check_local(run: _Run) -> None:
         mask = run.clean_cols[q.id].notna().to_numpy() & ~run.asked(q)
         if not mask.any():
             continue
-        messages = np.array([_not_asked_message(q, org) for org in orgs[mask]], dtype=object)
+        messages = np.array([_not_asked_message(q, org, run.t) for org in orgs[mask]], dtype=object)
         full = np.empty(run.n, dtype=object)
         full[mask] = messages
         run.flag(mask, q.id, run.frame[q.id], Rule.NOT_RELEVANT, full)
         run.blank[q.id] = run.blanked(q.id) | mask
 
 
-def _not_asked_message(q: Question, organization: Any) -> str:
+def _not_asked_message(q: Question, organization: Any, t: Translator) -> str:
     """Why an organization's answer to a local question is a problem, and a fix."""
     import difflib
 
     asked = list(q.organizations)
     if organization is None:
-        return (
-            f"answered by a respondent without an organization; the question is asked only "
-            f"in organizations {asked}: fill in the respondent's organization"
-        )
+        return str(
+            t("risposta di un rispondente senza ente; la domanda è posta solo negli enti "
+              "{asked}: indicare l'ente del rispondente", asked=asked)
+        )  # fmt: skip
     close = difflib.get_close_matches(str(organization), asked, n=1, cutoff=0.6)
     fix = (
-        f"did you mean organization {close[0]!r}?"
+        t("forse l'ente {organization}?", organization=repr(close[0]))
         if close
-        else "check the respondent's organization, or leave the answer out"
+        else t("controllare l'ente del rispondente, o lasciare fuori la risposta")
     )
-    return (
-        f"answered by a respondent of organization {organization!r}; the question is asked "
-        f"only in organizations {asked}: {fix}"
-    )
+    return str(
+        t("risposta di un rispondente dell'ente {organization}; la domanda è posta solo negli "
+          "enti {asked}: {fix}", organization=repr(organization), asked=asked, fix=fix)
+    )  # fmt: skip
 
 
 def _check_logic(run: _Run) -> None:
@@ -532,7 +553,7 @@ def _check_logic(run: _Run) -> None:
                 q.id,
                 run.frame.get(q.id, None),
                 Rule.NOT_RELEVANT,
-                f"answered although not relevant ({q.relevant})",
+                run.t("risposta data benché non pertinente ({condition})", condition=q.relevant),
             )
             run.blank[q.id] = run.blanked(q.id) | mask
         if q.required and not unknown:
@@ -542,7 +563,7 @@ def _check_logic(run: _Run) -> None:
                 q.id,
                 None,
                 Rule.REQUIRED,
-                "required answer is missing",
+                run.t("manca una risposta obbligatoria"),
                 "row dropped" if run.drop == "row" else "reported",
             )
             if run.drop == "row":
@@ -555,10 +576,11 @@ def _check_logic(run: _Run) -> None:
             if scored is not None:
                 checked &= ~np.isnan(scored)  # don't-know codes are not checked
             message = (
-                q.constraint_message.it
+                q.constraint_message.get(run.lang or "it")
                 if q.constraint_message
-                else f"answer violates the constraint {q.constraint}"
-            )
+                else run.t("la risposta non rispetta il vincolo {constraint}",
+                           constraint=q.constraint)
+            )  # fmt: skip
             if (checked & ~ok).any():
                 run.flag(checked & ~ok, q.id, run.frame[q.id], Rule.CONSTRAINT, message)
                 run.blank[q.id] = run.blanked(q.id) | (checked & ~ok)
