@@ -266,8 +266,8 @@ def _activity_key(store: Any, activity: str, organization: str | None, year: int
         from difflib import get_close_matches
 
         close = get_close_matches(activity, known, n=1)
-        hint = _("; forse {code}?", code=close[0]) if close else ""
-        raise DataError(_("attività sconosciuta {activity}{hint}", activity=activity, hint=hint))
+        hint = _("; forse {suggestions}?", suggestions=close[0]) if close else ""
+        raise DataError(_("attività sconosciuta {value}", value=repr(activity)) + hint)
     if len(found) > 1:
         raise DataError(
             _("l'attività {activity} è in più piani: indicare --organization e --year",
@@ -432,8 +432,8 @@ def department_command(
         from difflib import get_close_matches
 
         close = get_close_matches(code, sorted(deps["department"]), n=3)
-        hint = _("; forse {code}?", code=" o ".join(close)) if close else ""
-        raise DataError(_("settore sconosciuto {code}{hint}", code=code, hint=hint))
+        hint = _("; forse {suggestions}?", suggestions=", ".join(close)) if close else ""
+        raise DataError(_("settore sconosciuto {value}", value=repr(code)) + hint)
     mine = acts[acts["department"] == code]
     table = progress(mine, hist, as_of=day) if len(mine) else pd.DataFrame()
     if len(table):
