@@ -429,7 +429,8 @@ def test_template_has_every_sheet_and_italian_instructions(tmp_path: Path) -> No
     assert book.sheetnames == ["istruzioni", *SHEETS]
     assert [c.value for c in book["activities"][1]] == list(SHEETS["activities"].columns)
     text = " ".join(str(c.value) for row in book["istruzioni"].iter_rows() for c in row)
-    assert "obbligatoria" in text
+    assert "nome in italiano; colonna obbligatoria; fa parte" not in text
+    assert "nome in italiano; colonna obbligatoria" in text
     assert "delibera di Giunta" in text
     folder = write_template(tmp_path / "modello")
     assert sorted(p.stem for p in folder.glob("*.csv")) == sorted([*SHEETS, "istruzioni"])

@@ -118,8 +118,8 @@ def _instructions() -> pd.DataFrame:
     for name, spec in SHEETS.items():
         rows.append({"foglio": name, "colonna": "", "istruzioni": spec.title.it})
         for column in spec.columns:
-            need = " (obbligatoria)" if column in spec.required else ""
-            key = " [chiave]" if column in spec.key else ""
+            need = "; colonna obbligatoria" if column in spec.required else ""
+            key = "; fa parte della chiave della riga" if column in spec.key else ""
             rows.append(
                 {"foglio": name, "colonna": column, "istruzioni": spec.help[column] + need + key}
             )

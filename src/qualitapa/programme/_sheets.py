@@ -111,7 +111,7 @@ SHEETS: Mapping[str, Sheet] = {
             {
                 "organization": _ORG,
                 "department": "codice del settore, servizio o ufficio (es. S03)",
-                "name_it": "nome in italiano (obbligatorio)",
+                "name_it": "nome in italiano",
                 "name_de": "nome in tedesco (facoltativo)",
                 "name_en": "nome in inglese (facoltativo)",
                 "parent": "codice del settore di cui fa parte (vuoto se nessuno)",
@@ -206,7 +206,7 @@ SHEETS: Mapping[str, Sheet] = {
                 "department": "codice del settore responsabile",
                 "owner": "identificativo del responsabile (foglio people)",
                 "objective": "obiettivo PEG/PDO collegato (es. PEG-2024-03.2)",
-                "title_it": "titolo in italiano (obbligatorio)",
+                "title_it": "titolo in italiano",
                 "title_de": "titolo in tedesco (facoltativo)",
                 "planned_start": "inizio previsto: " + _DATE,
                 "planned_end": "fine prevista: " + _DATE,
