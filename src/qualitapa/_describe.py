@@ -350,21 +350,36 @@ def _rows_instruments(catalog: Catalog, items: list[Any], lang: str) -> list[dic
     return rows
 
 
+def _deadline_of(categories: Mapping[str, Any], category: Any) -> tuple[Any, str]:
+    """A category's deadline and the category giving it: its own, else its nearest parent's."""
+    seen: set[str] = set()
+    while category is not None and category.id not in seen:
+        if category.deadline is not None:
+            return category.deadline, category.id
+        seen.add(category.id)
+        category = categories.get(category.parent) if category.parent else None
+    return None, ""
+
+
 def _rows_complaint_categories(
     catalog: Catalog, items: list[Any], lang: str
 ) -> list[dict[str, object]]:
-    return [
-        {
-            "id": c.id,
-            "label": _label(c, lang),
-            "service": c.service,
-            "parent": c.parent or "",
-            "deadline_days": None if c.deadline is None else c.deadline.days,
-            "deadline_unit": "" if c.deadline is None else _enum(c.deadline.unit),
-            "organizations": _joined(c.organizations),
-        }
-        for c in items
-    ]
+    rows: list[dict[str, object]] = []
+    for c in items:
+        deadline, source = _deadline_of(catalog.complaint_categories, c)
+        rows.append(
+            {
+                "id": c.id,
+                "label": _label(c, lang),
+                "service": c.service,
+                "parent": c.parent or "",
+                "deadline_days": None if deadline is None else deadline.days,
+                "deadline_unit": "" if deadline is None else _enum(deadline.unit),
+                "deadline_of": source,
+                "organizations": _joined(c.organizations),
+            }
+        )
+    return rows
 
 
 def _rows_standards(catalog: Catalog, items: list[Any], lang: str) -> list[dict[str, object]]:
@@ -534,6 +549,7 @@ COLUMNS: Mapping[str, tuple[str, ...]] = {
         "parent",
         "deadline_days",
         "deadline_unit",
+        "deadline_of",
         "organizations",
     ),
     "standards": (

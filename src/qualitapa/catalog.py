@@ -993,7 +993,10 @@ class Catalog:
             columns are ``id`` and ``label`` (``instrument``, ``question``...
             for instruments), the kind's fields as text (targets and refunds
             in words, lists joined with commas), the labels of the ids it
-            names (``service_label``...) and ``plugin``.
+            names (``service_label``...) and ``plugin``. A complaint
+            category's deadline is its own or its nearest parent's
+            (``deadline_of`` names the category giving it; none: the
+            register's policy applies, 30 calendar days by default).
 
         Raises
         ------

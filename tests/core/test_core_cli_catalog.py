@@ -108,9 +108,17 @@ def test_the_columns_say_what_the_issue_asks(catalog):
     assert "3" in loan["refund"]
     assert loan["scope"] == "specific"
     categories = rows("complaint_categories")
-    with_deadline = [r for r in categories if r["deadline_days"] is not None]
-    for row in with_deadline:
-        assert row["deadline_days"] == catalog.complaint_categories[row["id"]].deadline.days
+    cats = catalog.complaint_categories
+    for row in categories:  # its own deadline, else its nearest parent's, said which
+        if cats[row["id"]].deadline is not None:
+            assert row["deadline_of"] == row["id"]
+        if row["deadline_of"]:
+            assert row["deadline_days"] == cats[row["deadline_of"]].deadline.days
+        else:
+            assert row["deadline_days"] is None
+    inherited = [r for r in categories if r["deadline_of"] not in ("", r["id"])]
+    assert inherited
+    assert all(cats[r["id"]].deadline is None for r in inherited)
     datasets = rows("datasets")
     assert all(str(catalog.datasets[r["id"]].path) == r["path"] for r in datasets)
 

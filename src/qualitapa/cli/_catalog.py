@@ -92,6 +92,7 @@ FIELDS: Mapping[str, str] = {
     "package": N_("Pacchetto di dati aperti"),
     "authority": N_("Ente titolare"),
     "deadline": N_("Termine di risposta"),
+    "deadline_of": N_("Termine della categoria"),
     "address": N_("Indirizzo"),
     "dimensions": N_("Dimensioni"),
     "breaks": N_("Soglie di popolazione"),
