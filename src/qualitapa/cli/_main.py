@@ -348,25 +348,24 @@ def sources_name(sources: Sequence[Path | str]) -> str:
     return " + ".join(str(s) for s in sources)
 
 
-class SourceType(click.ParamType):
+class SourceType(click.Path):
     """A DATA argument: an existing file, ``-`` (standard input) or a dataset id.
 
     A dataset id is one of the installed plugins' datasets
     (``registry.demo.indicators``); anything else is a usage error, as a
-    missing file always was.
+    missing file always was. A file is checked as ``click.Path`` checks it
+    (a folder is refused).
     """
 
     name = "source"
 
+    def __init__(self) -> None:
+        super().__init__(exists=True, dir_okay=False, allow_dash=True, path_type=Path)
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         text = str(value)
-        if text == "-":
-            return text
-        path = Path(text)
-        if path.exists():
-            if path.is_dir():
-                self.fail(f"{text!r} is a folder, not a file", param, ctx)
-            return path
+        if text == "-" or not self.exists or Path(text).exists():
+            return super().convert(value, param, ctx)
         datasets = list(get_catalog().datasets)
         if text in datasets:
             return text

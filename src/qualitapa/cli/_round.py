@@ -7,6 +7,7 @@ and benchmarks the merged table (``benchmark``, ``report``).
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,15 @@ if TYPE_CHECKING:
 
 #: completeness status -> its word (msgids).
 _STATUS_WORDS = {"sent": "inviato", "missing": "mancante", "invalid": "non valido"}
+#: Headers of collect's tables for people (msgids); the other columns are the usual ones.
+_HEADERS = {
+    "source_sheet": "Foglio",
+    "source_row": "Riga",
+    "previous": "Valore precedente",
+    "required": "Obbligatoria",
+    "status": "Stato",
+    "service": "Codice servizio",
+}
 
 
 @cli.group("template")
@@ -242,7 +252,16 @@ def collect_command(  # noqa: PLR0913 - the round's options
     else:
         tables = {"status": result.completeness, "problems": result.problems,
                   "changes": result.changes}  # fmt: skip
-        emit(tables[show], fmt, lang=lang)
+        table = tables[show]
+        headers = None
+        if fmt == "table":  # for people: statuses and headers in words
+            headers = {k: t(v) for k, v in _HEADERS.items()}
+            if "status" in table.columns:
+                table = table.assign(status=table["status"].map(lambda s: t(_STATUS_WORDS[s])))
+            if "required" in table.columns:
+                words = {True: t("sì"), False: t("no")}
+                table = table.assign(required=table["required"].map(words))
+        emit(table, fmt, lang=lang, headers=headers)
     _summary(result, t)
     if not result.complete:
         raise SystemExit(1)
@@ -259,13 +278,8 @@ def _summary(result: RoundData, t: Translator) -> None:
                      len(result.problems)),
             err=True,
         )  # fmt: skip
-        for row in result.problems.head(10).itertuples(index=False):
-            where = ", ".join(
-                str(x)
-                for x in (row.source, row.source_sheet, row.source_row, row.variable)
-                if x is not None and not (isinstance(x, float) and pd.isna(x)) and x != ""
-            )
-            echo(f"  {where}: {row.problem}", err=True)
+        for row in result.problems.head(10).to_dict("records"):
+            echo(f"  {_where(row, t)}: {row['problem']}", err=True)
         if len(result.problems) > 10:
             echo(t("  ... e altri {n}", n=len(result.problems) - 10), err=True)
     if missing or invalid:
@@ -281,3 +295,16 @@ def _summary(result: RoundData, t: Translator) -> None:
                      len(result.changes)),
             err=True,
         )  # fmt: skip
+
+
+def _where(problem: Mapping[Hashable, object], t: Translator) -> str:
+    """Where a problem is, in words: file, sheet, row, variable (the parts known)."""
+    parts = [str(problem["source"])]
+    sheet, row, variable = problem["source_sheet"], problem["source_row"], problem["variable"]
+    if isinstance(sheet, str) and sheet:
+        parts.append(t("foglio {sheet}", sheet=repr(sheet)))
+    if row is not None and not pd.isna(row):  # type: ignore[call-overload]
+        parts.append(t("riga {row}", row=int(row)))  # type: ignore[call-overload]
+    if isinstance(variable, str) and variable:
+        parts.append(variable)
+    return ", ".join(parts)
