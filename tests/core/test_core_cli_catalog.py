@@ -246,6 +246,8 @@ def test_definitions_files_are_listed_with_their_file(catalog, tmp_path):
     found = json.loads(run(["catalog", "show", "alpine", "-d", str(toml),
                             "--format", "json"]).stdout)  # fmt: skip
     assert found["source"] == {"plugin": "definitions", "file": str(toml), "line": 1}
+    before = run(["catalog", "-d", str(toml), "show", "alpine", "--format", "json"]).stdout
+    assert json.loads(before) == found
 
 
 def test_the_table_goes_to_a_file(catalog, tmp_path):
@@ -255,3 +257,15 @@ def test_the_table_goes_to_a_file(catalog, tmp_path):
     shown = tmp_path / "wait.json"
     run(["catalog", "show", "registry.average_wait", "-o", str(shown)])
     assert json.loads(shown.read_text(encoding="utf-8"))["id"] == "registry.average_wait"
+
+
+def test_the_shell_completes_the_ids_of_every_kind(catalog):
+    def complete(words):
+        env = {"_QUALITAPA_COMPLETE": "bash_complete", "COMP_WORDS": words,
+               "COMP_CWORD": str(len(words.split()) - 1)}  # fmt: skip
+        result = CliRunner().invoke(cli, [], env=env, prog_name="qualitapa")
+        return [line.split(",", 1)[1] for line in result.output.splitlines()]
+
+    assert complete("qualitapa catalog show registry.av") == ["registry.average_wait"]
+    assert "libraries.collection" in complete("qualitapa catalog show --kind variables libraries.")
+    assert complete("qualitapa catalog peer") == ["peer_groups"]

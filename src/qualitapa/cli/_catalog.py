@@ -305,7 +305,7 @@ def catalog_show(
     An organization may be named by its name (Bozen) or code; an ID shared by
     several kinds needs --kind.
     """
-    catalog = catalog_for(definitions)
+    catalog = catalog_for(_from_group("definitions", definitions))
     if kind is None:
         kinds = catalog.kinds_of(item_id)
         if len(kinds) > 1:
