@@ -31,22 +31,22 @@ from qualitapa.cli._options import (
     lang_option,
     target_option,
 )
-from qualitapa.i18n import translator
+from qualitapa.i18n import N_, translator
 
 if TYPE_CHECKING:
     from qualitapa._collecting import RoundData
     from qualitapa.i18n import Translator
 
 #: completeness status -> its word (msgids).
-_STATUS_WORDS = {"sent": "inviato", "missing": "mancante", "invalid": "non valido"}
+_STATUS_WORDS = {"sent": N_("inviato"), "missing": N_("mancante"), "invalid": N_("non valido")}
 #: Headers of collect's tables for people (msgids); the other columns are the usual ones.
 _HEADERS = {
-    "source_sheet": "Foglio",
-    "source_row": "Riga",
-    "previous": "Valore precedente",
-    "required": "Obbligatoria",
-    "status": "Stato",
-    "service": "Codice servizio",
+    "source_sheet": N_("Foglio"),
+    "source_row": N_("Riga"),
+    "previous": N_("Valore precedente"),
+    "required": N_("Obbligatoria"),
+    "status": N_("Stato"),
+    "service": N_("Codice servizio"),
 }
 
 
