@@ -194,6 +194,14 @@ def test_a_bad_row_writes_nothing(store: ProgrammeStore) -> None:
     assert "A04" not in store.table("activities")["activity"].tolist()
 
 
+def test_activities_need_the_departments_first(tmp_path: Path) -> None:
+    with ProgrammeStore(tmp_path / "p.db") as s:
+        with pytest.raises(DataError, match="the departments sheet has none yet"):
+            s.import_sheet("activities", activities(), by=BY)
+        s.import_sheet("departments", departments(), by=BY)
+        assert s.import_sheet("activities", activities(), by=BY).added == 3  # people later
+
+
 def test_dates_out_of_order_and_progress_outside_zero_one() -> None:
     acts = activities()
     acts.loc[0, "planned_end"] = "01/01/2024"

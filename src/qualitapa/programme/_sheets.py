@@ -727,6 +727,8 @@ def _check_references(
         if target not in known:
             continue
         codes = set(known[target])
+        if target == spec.name:  # a department's parent may be in the same sheet
+            codes |= {str(v) for v in clean[REFERENCES[spec.name][column][1]].dropna()}
         values = clean[column]
         if column == "participants":
             values = values.map(lambda v, c=codes: _first_unknown(v, c))

@@ -468,6 +468,12 @@ class ProgrammeStore:
         return report
 
     def _known(self, extra: Mapping[str, pd.DataFrame]) -> dict[str, set[str]]:
+        """The codes each referred sheet holds (store and this import).
+
+        Departments are always checked (an activity or a role needs one); the
+        other sheets once they have rows, so that a plan can be imported
+        before the people who run it.
+        """
         known: dict[str, set[str]] = {}
         for target, column in {
             (t, c) for refs in REFERENCES.values() for t, c in refs.values()
@@ -475,7 +481,7 @@ class ProgrammeStore:
             codes = {str(d[column]) for d in self._current(target).values() if d.get(column)}
             if target in extra:
                 codes |= {str(v) for v in extra[target][column].dropna()}
-            if codes or target in extra:
+            if codes or target in extra or target == "departments":
                 known[target] = codes
         return known
 
