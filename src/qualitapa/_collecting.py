@@ -217,6 +217,12 @@ def _root_services(catalog: Catalog, variables: Iterable[str]) -> list[str]:
     return sorted(out)
 
 
+def _variables(seen: pd.DataFrame, merged: pd.DataFrame) -> list[str]:
+    """Every variable of the files read, valid or not."""
+    frame = seen if "variable" in seen.columns else merged
+    return [str(v) for v in frame["variable"].dropna().unique()]
+
+
 def _expected(
     catalog: Catalog,
     services: Sequence[str],
@@ -339,7 +345,7 @@ def collect(
     round_services = (
         list(services)
         or (sorted(set(everything["service"].dropna())) if "service" in everything else [])
-        or _root_services(catalog, merged["variable"].astype(str))
+        or _root_services(catalog, _variables(everything, merged))
     )
     orgs = wanted or sorted(set(everything["organization"].dropna().astype(str)))
     round_periods = list(periods) or sorted(set(everything["period"].dropna().tolist()), key=str)

@@ -181,3 +181,21 @@ def test_an_unknown_source_is_a_usage_error_with_suggestions() -> None:
     result = run("benchmark", "registry.demo.indicator", "-s", "registry")
     assert result.exit_code == 2
     assert "registry.demo.indicators" in result.stderr
+
+
+def test_a_city_export_with_problems_is_checked_row_by_row(tmp_path: Path) -> None:
+    """A city's own CSV (names, ';', a typo) instead of the template: every problem named."""
+    export = tmp_path / "trento.csv"
+    export.write_text(
+        "organization;period;variable;value\n"
+        "Trento;2024;registry.fte;abc\n"
+        "022205;2024;registry.cost;-5\n"
+        "022205;2024;registry.certificats;10\n",
+        encoding="utf-8",
+    )
+    result = run("collect", export)
+    assert result.exit_code == 1
+    assert "0 su 17, 15 mancanti, 2 non validi" in result.stdout  # the typo is not a value
+    assert f"{export}, riga 1, registry.fte: not a number" in result.stderr
+    assert f"{export}, riga 2, registry.cost: negative value" in result.stderr
+    assert "did you mean 'registry.certificates'" in result.stderr
