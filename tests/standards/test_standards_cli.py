@@ -146,7 +146,7 @@ def test_charter_render(tmp_path: Path) -> None:
     assert "0 carte di 'registry' in vigore il 2024-06-01" in early.output  # Italian default
     unknown = runner.invoke(cli, ["charter", "render", "libraries", "-d", str(f["defs"])])
     assert unknown.exit_code == 1
-    assert "unknown charter of service 'libraries'" in unknown.output
+    assert "carta del servizio 'libraries': non esiste" in unknown.output  # Italian default
 
 
 def test_plan_derive_from_compliance(tmp_path: Path) -> None:

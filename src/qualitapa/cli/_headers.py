@@ -165,6 +165,8 @@ HEADERS: Mapping[str, str] = {
     "slack": N_("Scarto residuo"),
     # problem tables (failure cases, survey validate, complaints import), issue 17
     "source": N_("File di origine"),
+    "table": N_("Tabella"),
+    "resource": N_("Risorsa"),
     "row": N_("Riga"),
     "column": N_("Colonna"),
     "respondent": N_("Rispondente"),
