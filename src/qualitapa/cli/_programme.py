@@ -267,7 +267,7 @@ def _activity_key(store: Any, activity: str, organization: str | None, year: int
 
         close = get_close_matches(activity, known, n=1)
         hint = _("; forse {suggestions}?", suggestions=close[0]) if close else ""
-        raise DataError(_("attività sconosciuta {value}", value=repr(activity)) + hint)
+        raise DataError(_("attività sconosciuta {value}", value=activity) + hint)
     if len(found) > 1:
         raise DataError(
             _("l'attività {activity} è in più piani: indicare --organization e --year",
@@ -433,7 +433,7 @@ def department_command(
 
         close = get_close_matches(code, sorted(deps["department"]), n=3)
         hint = _("; forse {suggestions}?", suggestions=", ".join(close)) if close else ""
-        raise DataError(_("settore sconosciuto {value}", value=repr(code)) + hint)
+        raise DataError(_("settore sconosciuto {value}", value=code) + hint)
     mine = acts[acts["department"] == code]
     table = progress(mine, hist, as_of=day) if len(mine) else pd.DataFrame()
     if len(table):
