@@ -20,7 +20,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ __all__ = [
     "DefinitionError",
     "DelimiterError",
     "FormulaError",
+    "Message",
     "OptionError",
     "PluginConflictError",
     "PluginError",
@@ -66,6 +67,102 @@ def _where(
         parts.append(f"column {column!r}")
     if field is not None:
         parts.append(f"field {field!r}")
+    return ", ".join(parts)
+
+
+class Message(str):
+    """An English text that can also be said in another language.
+
+    It *is* the English text (a ``str``: logs, ``str(error)`` and code
+    comparing texts see English), built from ``english`` with ``params``;
+    it also keeps ``msgid``, the Italian message of the gettext catalogs
+    with the same named placeholders, so that ``render(t)`` says it in the
+    language of a :class:`~qualitapa.i18n.Translator`. A parameter that is
+    itself a :class:`Message` is rendered in the same language. A
+    :class:`DataError` whose message is a ``Message`` renders so (the
+    command line shows it in ``--lang``), as do the cells of its
+    ``failure_cases`` (the ``problem`` column).
+
+    Examples
+    --------
+    >>> from qualitapa.i18n import N_, translator
+    >>> m = Message("{value} is not a date", N_("{value} non è una data"), value="'31/02'")
+    >>> m, m.render(translator("it"))
+    ("'31/02' is not a date", "'31/02' non è una data")
+    """
+
+    msgid: str
+    params: Mapping[str, object]
+
+    def __new__(cls, english: str, msgid: str, /, **params: object) -> Message:
+        text = super().__new__(cls, english.format(**{k: str(v) for k, v in params.items()}))
+        text.msgid = msgid
+        text.params = params
+        _KNOWN[str(text)] = text
+        while len(_KNOWN) > _KNOWN_MAX:  # the oldest go: a process may build many
+            del _KNOWN[next(iter(_KNOWN))]
+        return text
+
+    def __reduce__(
+        self,
+    ) -> tuple[
+        Callable[[str, str, dict[str, object]], Message], tuple[str, str, dict[str, object]]
+    ]:
+        return (_message, (str(self), self.msgid, dict(self.params)))
+
+    def render(self, t: Translator) -> str:
+        """The text in ``t``'s language (the catalog's translation of ``msgid``)."""
+        return str(t(self.msgid, **{k: said(v, t) for k, v in self.params.items()}))
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs (:func:`qualitapa.i18n.N_`; that module imports this)."""
+    return message
+
+
+def _message(text: str, msgid: str, params: dict[str, object]) -> Message:
+    """A :class:`Message` unpickled: its English text as it was."""
+    message = str.__new__(Message, text)
+    message.msgid, message.params = msgid, params
+    return message
+
+
+#: The latest messages built, by their English text: a table cell holding one is
+#: plain text once pandas stored it (``str`` dtype), and is found again here.
+_KNOWN: dict[str, Message] = {}
+_KNOWN_MAX = 4096
+
+
+def said(value: object, t: Translator) -> object:
+    """``value`` in ``t``'s language when it is (the text of) a :class:`Message`; else as it is.
+
+    Examples
+    --------
+    >>> from qualitapa.i18n import N_, translator
+    >>> _ = Message("no such day", N_("giorno inesistente"))
+    >>> said("no such day", translator("it")), said("other", translator("it"))
+    ('giorno inesistente', 'other')
+    """
+    if isinstance(value, str) and not isinstance(value, Message):
+        value = _KNOWN.get(value, value)
+    return value.render(t) if isinstance(value, Message) else value
+
+
+def _where_in(t: Translator, error: object) -> str:
+    """Where ``error`` applies (file, item, row, column, field) in ``t``'s language."""
+    parts: list[str] = []
+    source, item = getattr(error, "source", None), getattr(error, "item", None)
+    row, column, field = (getattr(error, k, None) for k in ("row", "column", "field"))
+    if source:
+        parts.append(str(source))
+    if item:
+        parts.append(repr(item))
+    if row is not None:
+        parts.append(str(t("riga {row}", row=row)))
+    if column is not None:
+        parts.append(str(t("colonna {column}", column=repr(column))))
+    if field is not None:
+        parts.append(str(t("campo {field}", field=repr(field))))
     return ", ".join(parts)
 
 
@@ -175,6 +272,23 @@ class DataError(QualitapaError, ValueError):
             text += f" ({len(failure_cases)} problem(s); see .failure_cases)"
         super().__init__(text)
 
+    def render(self, t: Translator) -> str:
+        """The message with where it applies in ``t``'s language, without the count of problems.
+
+        A message given as a :class:`Message` is said in the language; an
+        English one stays English (only where it applies is translated).
+
+        Examples
+        --------
+        >>> from qualitapa.i18n import N_, translator
+        >>> err = DataError(Message("file not found", N_("file non trovato")), source="raw.csv")
+        >>> str(err), err.render(translator("de"))  # doctest: +SKIP
+        ('raw.csv: file not found', 'raw.csv: Datei nicht gefunden')
+        """
+        where = _where_in(t, self)
+        message = str(said(self.message, t))
+        return f"{where}: {message}" if where else message
+
 
 class DelimiterError(DataError):
     """A CSV file read with a delimiter that does not split its header, when another one does.
@@ -250,9 +364,17 @@ class UnknownValueError(DataError):
         self.kind = kind
         self.value = value
         self.suggestions = list(suggestions)
-        message = detail or f"unknown {kind} {value!r}"
+        message: str = detail or f"unknown {kind} {value!r}"
         if self.suggestions:
-            message += "; did you mean " + " or ".join(self.suggestions) + "?"
+            either: str = self.suggestions[0]
+            for other in self.suggestions[1:]:
+                either = Message("{a} or {b}", N_("{a} o {b}"), a=either, b=other)
+            message = Message(
+                "{detail}; did you mean {suggestions}?",
+                N_("{detail}; forse {suggestions}?"),
+                detail=message,
+                suggestions=either,
+            )
         super().__init__(
             message, source=source, row=row, column=column, failure_cases=failure_cases
         )

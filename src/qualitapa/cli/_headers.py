@@ -318,6 +318,34 @@ def worded(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+#: Columns whose texts may be library messages (:class:`qualitapa.errors.Message`).
+SAID = ("problem", "message")
+
+
+def said_problems(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with the library's messages in its :data:`SAID` columns in ``lang``.
+
+    The English text of a :class:`~qualitapa.errors.Message` (what a problem
+    table holds) becomes its translation; other text stays as it is.
+
+    Examples
+    --------
+    >>> from qualitapa.indicators._data import NOT_A_NUMBER
+    >>> said_problems(pd.DataFrame({"problem": [NOT_A_NUMBER, "odd"]}), "de")["problem"].tolist()
+    ['keine Zahl', 'odd']
+    """
+    from qualitapa.errors import said
+
+    columns = [c for c in SAID if c in frame.columns]
+    if not columns:
+        return frame
+    t = translator(lang)
+    out = frame.copy()
+    for column in columns:
+        out[column] = frame[column].map(lambda v: said(v, t)).astype(object)
+    return out
+
+
 def headed(frame: pd.DataFrame, lang: str, extra: Mapping[str, str] | None = None) -> pd.DataFrame:
     """``frame`` with the headers of :data:`HEADERS` in ``lang``; ``extra`` renames as given.
 

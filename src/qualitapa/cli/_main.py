@@ -234,9 +234,9 @@ class _Group(click.Group):
             else:
                 _say(str(t("Errore: {message}", message=text)))
             if isinstance(cases, pd.DataFrame) and len(cases):
-                from qualitapa.cli._headers import headed
+                from qualitapa.cli._headers import headed, said_problems
 
-                shown = headed(cases.head(MAX_FAILURE_ROWS), lang)
+                shown = headed(said_problems(cases.head(MAX_FAILURE_ROWS), lang), lang)
                 _say(_table_text(shown).rstrip("\n"))
                 if len(cases) > MAX_FAILURE_ROWS:
                     more = len(cases) - MAX_FAILURE_ROWS

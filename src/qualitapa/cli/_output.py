@@ -194,14 +194,14 @@ def for_people(
     Every cell is text; a missing number is ``–`` (the result's status or
     comparison column gives the reason in words), missing text is blank.
     """
-    from qualitapa.cli._headers import headed, worded
+    from qualitapa.cli._headers import headed, said_problems, worded
 
     units = row_units(frame, catalog)
     out = frame.copy()
     for column in frame.columns:
         if _is_number_column(frame[column]):
             out[column] = _number_texts(frame, column, lang, units)
-    out = worded(out, lang)
+    out = said_problems(worded(out, lang), lang)
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(frame[column].dtype):
             out[column] = out[column].map(_cell_text)

@@ -451,7 +451,7 @@ def _rendered(
             said += str(t("; forse {suggestions}?", suggestions=first["close"]))
         return ", ".join(parts) + ": " + said
 
-    error.render = render  # type: ignore[attr-defined]
+    error.render = render  # type: ignore[method-assign]
     return error
 
 
