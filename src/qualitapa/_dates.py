@@ -35,7 +35,8 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 
 _ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _OFFSET = r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)"
@@ -45,9 +46,12 @@ _DAY_FIRST = (
 )
 _TIME_DIRECTIVES = re.compile(r"%[HIMSpfXcT]")
 
-MONTH_FIRST = "reads only month first: dates are read day first (31/01/2024)"
-SHORT_YEAR = "two-digit year (which century?)"
-NOT_A_DAY = "no such day"
+MONTH_FIRST = Message(
+    "reads only month first: dates are read day first (31/01/2024)",
+    N_("si legge solo con il mese prima: le date si leggono con il giorno prima (31/01/2024)"),
+)
+SHORT_YEAR = Message("two-digit year (which century?)", N_("anno di due cifre (quale secolo?)"))
+NOT_A_DAY = Message("no such day", N_("giorno inesistente"))
 
 
 def is_date_column(name: object) -> bool:
@@ -128,7 +132,11 @@ def _in_format(
         shape = "%Y-%m-%dT%H:%M:%S" if _TIME_DIRECTIVES.search(date_format) else "%Y-%m-%d"
         iso = parsed.dt.strftime(shape).where(parsed.notna(), np.nan).astype(object)
     problem = pd.Series(np.nan, index=text.index, dtype=object)
-    return parsed, iso, problem.mask(parsed.isna(), f"not a date in the format {date_format}")
+    not_in = Message(
+        "not a date in the format {format}", N_("non è una data nel formato {format}"),
+        format=date_format,
+    )  # fmt: skip
+    return parsed, iso, problem.mask(parsed.isna(), not_in)
 
 
 def _text_cells(values: pd.Series) -> np.ndarray:
@@ -196,18 +204,51 @@ def _read_column(
 def _date_error(cases: pd.DataFrame, source: str | None, date_format: str | None) -> DataError:
     first = cases.iloc[0]
     value, reason = str(first["value"]).strip(), str(first["problem"])
+    known = {str(m): m for m in (MONTH_FIRST, SHORT_YEAR, NOT_A_DAY)}
     if reason == MONTH_FIRST:
-        hint = "if the file writes month first, give --date-format %m/%d/%Y"
+        hint = Message(
+            "if the file writes month first, give --date-format %m/%d/%Y (date_format= in Python)",
+            N_(
+                "se il file scrive prima il mese, indicare --date-format %m/%d/%Y "
+                "(date_format= in Python)"
+            ),
+        )
     elif reason == SHORT_YEAR:
-        hint = "write the year in four digits, or give --date-format %d/%m/%y"
+        hint = Message(
+            "write the year in four digits, or give --date-format %d/%m/%y (date_format= in "
+            "Python)",
+            N_(
+                "scrivere l'anno con quattro cifre, o indicare --date-format %d/%m/%y "
+                "(date_format= in Python)"
+            ),
+        )
     elif date_format:
-        hint = "correct the cell, or give the format the file uses with --date-format"
+        hint = Message(
+            "correct the cell, or give the format the file uses with --date-format (date_format= "
+            "in Python)",
+            N_(
+                "correggere la cella, o indicare il formato del file con --date-format "
+                "(date_format= in Python)"
+            ),
+        )
     else:
-        hint = "correct the cell"
-    if "--date-format" in hint:
-        hint += " (date_format= in Python)"
+        hint = Message("correct the cell", N_("correggere la cella"))
+    if date_format and reason not in known:
+        why: object = Message(
+            "not a date in the format {format}", N_("non è una data nel formato {format}"),
+            format=date_format,
+        )  # fmt: skip
+    else:
+        why = known.get(reason, reason)
+    message = Message(
+        "{value} is not a date: {reason}; {hint}",
+        N_("{value} non è una data: {reason}; {hint}"),
+        value=repr(value),
+        reason=why,
+        hint=hint,
+    )
     return DataError(
-        f"{value!r} is not a date: {reason}; {hint}",
+        message,
         source=source,
         row=int(first["row"]),
         column=str(first["column"]),

@@ -35,6 +35,8 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from qualitapa._languages import check_language
+from qualitapa.errors import Message
+from qualitapa.i18n import N_
 from qualitapa.io import code_text
 from qualitapa.models import Organization, Text
 
@@ -140,6 +142,15 @@ def items_of(found: object) -> list[object]:
     return []
 
 
+#: What several organizations share (``how`` a value was matched), in words.
+_SHARED_BY = {
+    "name": Message("name", N_("il nome")),
+    "code without its leading zeros": Message(
+        "code without its leading zeros", N_("il codice senza gli zeri iniziali")
+    ),
+}
+
+
 @attrs.frozen
 class Resolution:
     """How the distinct values of a column resolve.
@@ -223,7 +234,13 @@ class OrganizationIndex:
                 codes[key], notes[key] = next(iter(found)), how
             elif len(found) > 1:
                 shared = ", ".join(self.label(c) for c in sorted(found))
-                unknown[key] = f"the {how} of {len(found)} organizations: {shared}"
+                unknown[key] = Message(
+                    "the {how} of {n} organizations: {shared}",
+                    N_("{how} di {n} enti: {shared}"),
+                    how=_SHARED_BY[how],
+                    n=len(found),
+                    shared=shared,
+                )
             else:
                 unknown[key] = ""
         return Resolution(codes, notes, unknown)

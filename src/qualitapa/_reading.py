@@ -41,7 +41,8 @@ from typing import IO, Literal, get_args
 import attrs
 import pandas as pd
 
-from qualitapa.errors import DataError, DataWarning, DelimiterError, OptionError
+from qualitapa.errors import DataError, DataWarning, DelimiterError, Message, OptionError
+from qualitapa.i18n import N_
 
 #: How a table is stored (``format`` of :func:`qualitapa.io.read_table`,
 #: ``--input-format`` on the command line).
@@ -118,11 +119,14 @@ def open_source(path: str | Path) -> Source:
     if str(path) == "-":
         data = sys.stdin.buffer.read()
         if not data:
-            raise DataError("nothing on standard input", source=STDIN)
+            raise DataError(
+                Message("nothing on standard input", N_("niente sullo standard input")),
+                source=STDIN,
+            )
         return Source(STDIN, data=data)
     p = Path(path)
     if not p.exists():
-        raise DataError("file not found", source=str(p))
+        raise DataError(Message("file not found", N_("file non trovato")), source=str(p))
     return Source(str(p), path=p)
 
 
@@ -239,10 +243,23 @@ def decode_error(source: Source, encoding: str | None) -> DataError:
         line = raw.count(b"\n", 0, exc.start)  # 0: the header; n: data row n
         byte = raw[exc.start : exc.start + 1]
         shown = "utf-8" if encoding == "utf-8-sig" else encoding
-        what = "UTF-8 text, nor Windows-1252" if encoding is None else f"{shown} text"
-        return DataError(
-            f"not {what} (byte 0x{byte.hex()}); give the file's encoding with --encoding "
+        what = (
+            Message("UTF-8 text, nor Windows-1252", N_("testo UTF-8, né Windows-1252"))
+            if encoding is None
+            else Message("{encoding} text", N_("testo {encoding}"), encoding=shown)
+        )
+        message = Message(
+            "not {what} (byte 0x{byte}); give the file's encoding with --encoding "
             "(encoding= in Python; e.g. latin-1, utf-16), or save it as 'CSV UTF-8'",
+            N_(
+                "non è {what} (byte 0x{byte}); indicare la codifica del file con --encoding "
+                "(encoding= in Python; ad esempio latin-1, utf-16), o salvarlo come 'CSV UTF-8'"
+            ),
+            what=what,
+            byte=byte.hex(),
+        )
+        return DataError(
+            message,
             source=source.name,
             row=line if line > 0 else None,
         )

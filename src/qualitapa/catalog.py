@@ -45,6 +45,7 @@ from qualitapa._organizations import OrganizationIndex, value_key
 from qualitapa.errors import (
     DataWarning,
     DefinitionError,
+    Message,
     PluginConflictError,
     PluginError,
     PluginWarning,
@@ -123,6 +124,8 @@ class Kind:
 
 
 #: How an organization was recognised (the index's words) -> how a note says it.
+_UNKNOWN_ORGANIZATION = Message("unknown organization", N_("ente sconosciuto"))
+
 _FOUND_BY = {
     "name": N_("dal nome"),
     "ISTAT code": N_("dal codice ISTAT"),
@@ -1262,7 +1265,13 @@ class Catalog:
                     "row": first_row[k],
                     "column": column,
                     "value": k,
-                    "problem": f"unknown organization ({why})" if why else "unknown organization",
+                    "problem": (
+                        Message(
+                            "unknown organization ({why})", N_("ente sconosciuto ({why})"), why=why
+                        )
+                        if why
+                        else _UNKNOWN_ORGANIZATION
+                    ),
                     "suggestions": ", ".join(index.suggest(k)),
                 }
                 for k, why in unknown.items()
@@ -1271,13 +1280,31 @@ class Catalog:
         first = str(cases["value"].iloc[0])
         why = unknown[first]
         detail = (
-            f"{first!r} is {why}; use the code"
+            Message(
+                "{value} is {why}; use the code",
+                N_("{value} è {why}; usare il codice"),
+                value=repr(first),
+                why=why,
+            )
             if why
-            else f"unknown organization {first!r} (the catalog has {len(index)} organizations: "
-            "use one's code or name, or add it to a plugin or a --definitions file)"
+            else Message(
+                "unknown organization {value} (the catalog has {n} organizations: use one's code "
+                "or name, or add it to a plugin or a --definitions file)",
+                N_(
+                    "ente sconosciuto {value} (il catalogo ha {n} enti: usare il codice o il "
+                    "nome di uno di essi, o aggiungerlo a un plugin o a un file --definitions)"
+                ),
+                value=repr(first),
+                n=len(index),
+            )
         )
         if len(cases) > 1:
-            detail += f"; {len(cases)} unknown organizations in all"
+            detail = Message(
+                "{detail}; {n} unknown organizations in all",
+                N_("{detail}; {n} enti sconosciuti in tutto"),
+                detail=detail,
+                n=len(cases),
+            )
         return UnknownValueError(
             "organization",
             first,

@@ -89,7 +89,8 @@ from qualitapa._reading import (
 )
 from qualitapa._workbooks import WorkbookLimits, check_workbook
 from qualitapa._xlsx import require_openpyxl
-from qualitapa.errors import DataError, DataWarning, OptionError, QualitapaError
+from qualitapa.errors import DataError, DataWarning, Message, OptionError, QualitapaError
+from qualitapa.i18n import N_
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -404,8 +405,20 @@ def _problem_cases(rows: np.ndarray, column: str, values: Any, problem: str) -> 
     )
 
 
-AMBIGUOUS = "ambiguous number: declare the convention (--numbers it|en)"
-CONTRADICTS = "not a number in the declared convention"
+AMBIGUOUS = Message(
+    "ambiguous number: declare the convention (--numbers it|en)",
+    N_("numero ambiguo: indicare la convenzione (--numbers it|en)"),
+)
+CONTRADICTS = Message(
+    "not a number in the declared convention",
+    N_("non è un numero nella convenzione indicata"),
+)
+
+#: How each convention is called in messages (English, Italian msgid).
+_CONVENTIONS = {
+    "it": Message(CONVENTION_NAMES["it"], N_("italiana (1.234,5)")),
+    "en": Message(CONVENTION_NAMES["en"], N_("inglese (1,234.5)")),
+}
 
 
 def _number_error(
@@ -419,17 +432,33 @@ def _number_error(
     if first["problem"] == AMBIGUOUS:
         it_value = parse_numbers(pd.Series([value]), "it").canonical.iloc[0]
         en_value = parse_numbers(pd.Series([value]), "en").canonical.iloc[0]
-        message = (
-            f"{value!r} is ambiguous: {it_value} in the Italian convention (1.234,5), "
-            f"{float(en_value):g} in the English one (1,234.5); declare which with "
-            "--numbers it or --numbers en (numbers='it' or 'en' in Python)"
+        message = Message(
+            "{value} is ambiguous: {it_value} in the Italian convention (1.234,5), "
+            "{en_value} in the English one (1,234.5); declare which with "
+            "--numbers it or --numbers en (numbers='it' or 'en' in Python)",
+            N_(
+                "{value} è ambiguo: {it_value} nella convenzione italiana (1.234,5), "
+                "{en_value} in quella inglese (1,234.5); indicare quale con --numbers it o "
+                "--numbers en (numbers='it' o 'en' in Python)"
+            ),
+            value=repr(value),
+            it_value=it_value,
+            en_value=f"{float(en_value):g}",
         )
     else:
         other = "en" if numbers == "it" else "it"
-        message = (
-            f"{value!r} is not a number in the {CONVENTION_NAMES[str(numbers)]} convention "
-            f"declared; correct the cell, or declare --numbers {other} if the whole file "
-            f"is written {CONVENTION_NAMES[other]}"
+        message = Message(
+            "{value} is not a number in the {convention} convention declared; correct the "
+            "cell, or declare --numbers {other} if the whole file is written {other_convention}",
+            N_(
+                "{value} non è un numero nella convenzione {convention} indicata; correggere "
+                "la cella, o indicare --numbers {other} se tutto il file è scritto nella "
+                "convenzione {other_convention}"
+            ),
+            value=repr(value),
+            convention=_CONVENTIONS[str(numbers)],
+            other=other,
+            other_convention=_CONVENTIONS[other],
         )
     return DataError(
         message,
@@ -994,11 +1023,17 @@ def _sheet(names: list[Any], sheet: str | int | None, source: str) -> str | int:
         isinstance(sheet, str) and sheet not in names
     ):
         listed = ", ".join(f"{i}: {n!r}" for i, n in enumerate(names))
-        raise DataError(
-            f"no sheet {sheet!r}; the workbook has {listed} (give --sheet a name or a "
-            "number, 0 being the first)",
-            source=source,
+        message = Message(
+            "no sheet {sheet}; the workbook has {listed} (give --sheet a name or a number, 0 "
+            "being the first)",
+            N_(
+                "nessun foglio {sheet}; la cartella di lavoro ha {listed} (indicare con --sheet "
+                "un nome o un numero, 0 per il primo)"
+            ),
+            sheet=repr(sheet),
+            listed=listed,
         )
+        raise DataError(message, source=source)
     return sheet
 
 
@@ -1051,14 +1086,27 @@ def require_columns(
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         sheets = frame.attrs.get(SHEETS)
-        hint = (
-            f"; the workbook has sheets {', '.join(repr(s) for s in sheets)} and the data "
-            "are read from the first"
+        found = str([str(c) for c in frame.columns])
+        message = (
+            Message(
+                "required column is missing (found: {found}); the workbook has sheets {sheets} "
+                "and the data are read from the first",
+                N_(
+                    "manca una colonna obbligatoria (trovate: {found}); la cartella di lavoro ha "
+                    "i fogli {sheets} e i dati sono letti dal primo"
+                ),
+                found=found,
+                sheets=", ".join(repr(s) for s in sheets),
+            )
             if sheets
-            else ""
+            else Message(
+                "required column is missing (found: {found})",
+                N_("manca una colonna obbligatoria (trovate: {found})"),
+                found=found,
+            )
         )
         raise DataError(
-            f"required column is missing (found: {[str(c) for c in frame.columns]}){hint}",
+            message,
             source=source,
             column=missing[0],
         )

@@ -288,7 +288,7 @@ def test_data_on_a_second_sheet_is_pointed_at(tmp_path):
     code, out, err = run("indicators", "compute", path, "-s", "libraries")
     assert code == 1
     assert out == ""
-    assert "the workbook has sheets 'Leggimi', 'Dati'" in one_line(err)
+    assert "la cartella di lavoro ha i fogli 'Leggimi', 'Dati'" in one_line(err)  # --lang it
 
 
 def one_line(err: str) -> str:

@@ -18,7 +18,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 from qualitapa.indicators._formula import ValueStatus
 from qualitapa.io import require_columns, to_numeric_column
 from qualitapa.problems import Problems, Rule
@@ -42,15 +43,24 @@ PROBLEM_LAYOUT = {
 #: Columns of the problems table (``DataError.failure_cases``).
 PROBLEM_COLUMNS = tuple(PROBLEM_LAYOUT)
 
-NOT_A_NUMBER = "not a number"
-NEGATIVE = "negative value for a variable that cannot be negative"
-FRACTIONAL = (
-    "not a whole number, for a variable that counts (a thousands separator read as a decimal?)"
+NOT_A_NUMBER = Message("not a number", N_("non è un numero"))
+NEGATIVE = Message(
+    "negative value for a variable that cannot be negative",
+    N_("valore negativo per una variabile che non può essere negativa"),
 )
-DUPLICATE = "duplicate (organization, period, variable)"
-DUPLICATE_ROW = "duplicate (organization, period) row"
-NO_KEY = "organization or period is missing"
-_RULES = {
+FRACTIONAL = Message(
+    "not a whole number, for a variable that counts (a thousands separator read as a decimal?)",
+    N_(
+        "non è un numero intero, per una variabile che conta (un separatore delle migliaia "
+        "letto come decimale?)"
+    ),
+)
+DUPLICATE = Message(
+    "duplicate (organization, period, variable)", N_("ripetuto (ente, periodo, variabile)")
+)
+DUPLICATE_ROW = Message("duplicate (organization, period) row", N_("riga ripetuta (ente, periodo)"))
+NO_KEY = Message("organization or period is missing", N_("manca l'ente o il periodo"))
+_RULES: dict[str, Rule] = {
     NOT_A_NUMBER: Rule.NOT_A_NUMBER,
     NEGATIVE: Rule.NEGATIVE,
     FRACTIONAL: Rule.NOT_INTEGER,
@@ -182,8 +192,14 @@ def _check_keys(
         if where is not None:
             bad = where[bad]
         cases = _problems(data, [(bad, "", np.full(len(bad), "", dtype=object), NO_KEY)])
+        message = Message(
+            "{n} row(s) have no organization or period (first: data row {first})",
+            N_("{n} righe senza ente o periodo (la prima: riga {first})"),
+            n=len(bad),
+            first=int(bad[0]) + 1,
+        )
         raise DataError(
-            f"{len(bad)} row(s) have no organization or period (first: data row {bad[0] + 1})",
+            message,
             source=source,
             row=int(bad[0]) + 1,
             failure_cases=cases,
@@ -327,7 +343,7 @@ def add_columns(matrix: VariableMatrix, columns: Mapping[str, Mapping[str, float
     matrix.names = [*matrix.names, *columns]
 
 
-UNKNOWN_VARIABLE = "unknown variable"
+UNKNOWN_VARIABLE = Message("unknown variable", N_("variabile sconosciuta"))
 
 
 def known_variables(catalog: Catalog | None, definitions: Iterable[Any] = ()) -> set[str]:
@@ -363,7 +379,12 @@ def unknown_variables(data: pd.DataFrame, known: Collection[str]) -> pd.DataFram
         return bool(close)
 
     def problem(name: str) -> str:
-        return f"{UNKNOWN_VARIABLE}; did you mean {closest[name]!r}?"
+        return Message(
+            "{unknown}; did you mean {name}?",
+            N_("{unknown}; forse {name}?"),
+            unknown=UNKNOWN_VARIABLE,
+            name=repr(closest[name]),
+        )
 
     problems = _collector()
     if is_long(data):
