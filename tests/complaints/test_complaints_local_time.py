@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualitapa import Organization, Service, hookimpl
+from qualitapa._zones import localize, zones_of
 from qualitapa.cli import cli
 from qualitapa.complaints import (
     ComplaintRegister,
@@ -26,7 +27,7 @@ from qualitapa.complaints import (
     from_open311,
     with_local_times,
 )
-from qualitapa.complaints._instants import local_days, local_text, localize, zones_of
+from qualitapa.complaints._instants import local_days, local_text
 from qualitapa.testing import catalog_with
 
 MODENA, LONDON, CANARY = "036023", "london", "canarias"

@@ -9,9 +9,10 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from qualitapa._zones import localize
 from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar, to_local_dates
 from qualitapa.complaints._deadlines import DeadlinePolicy, due_dates
-from qualitapa.complaints._instants import instant, local_days, localize
+from qualitapa.complaints._instants import instant, local_days
 from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
 from qualitapa.io import require_columns

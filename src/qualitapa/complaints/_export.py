@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Literal, get_args
 import pandas as pd
 
 from qualitapa._labelling import label_columns
-from qualitapa.complaints._instants import localise, zones_of
+from qualitapa._zones import zones_of
+from qualitapa.complaints._instants import localise
 from qualitapa.complaints._open311 import open311_requests, to_open311_json, to_open311_xml
 from qualitapa.complaints._privacy import pseudonymise
 from qualitapa.errors import OptionError

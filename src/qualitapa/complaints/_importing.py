@@ -15,13 +15,12 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from qualitapa._zones import localize, zones_of
 from qualitapa.complaints._calendar import DEFAULT_TZ
 from qualitapa.complaints._instants import (
     FUTURE_TOLERANCE,
     future_limit_us,
     local_days,
-    localize,
-    zones_of,
 )
 from qualitapa.complaints._lifecycle import ACTIONS, path_to
 from qualitapa.complaints._models import COMPLAINT_ID_PATTERN, Channel, Kind, Status

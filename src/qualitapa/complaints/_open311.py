@@ -32,8 +32,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from qualitapa._zones import localize, zones_of
 from qualitapa.complaints._calendar import DEFAULT_TZ
-from qualitapa.complaints._instants import local_text, localize, zones_of
+from qualitapa.complaints._instants import local_text
 from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
 

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from qualitapa._zones import zones_of
 from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar
 from qualitapa.complaints._cases import case_table
 from qualitapa.complaints._chain import (
@@ -61,7 +62,7 @@ from qualitapa.complaints._importing import (
     prepare_import,
     without_surrogates,
 )
-from qualitapa.complaints._instants import FUTURE_TOLERANCE, future_limit_us, instant, zones_of
+from qualitapa.complaints._instants import FUTURE_TOLERANCE, future_limit_us, instant
 from qualitapa.complaints._lifecycle import ACTIONS, check_transition
 from qualitapa.complaints._models import Channel, Complaint, Contact, Event, Kind, Status
 from qualitapa.complaints._open311 import from_open311

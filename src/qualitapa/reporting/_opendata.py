@@ -32,7 +32,7 @@ import pandas as pd
 from qualitapa.__about__ import __version__
 from qualitapa._labelling import LABEL_COLUMNS, label_columns
 from qualitapa._languages import check_language
-from qualitapa.complaints._instants import zones_of
+from qualitapa._zones import zone_groups, zones_of
 from qualitapa.errors import DataError, OptionError
 from qualitapa.io import neutralise_text, write_csv
 from qualitapa.models import DEFAULT_TIMEZONE, Text
@@ -145,7 +145,7 @@ def _office_time(s: pd.Series, pattern: str, zones: str | pd.Series, column: str
     time in each row's zone (an hour a clock change skips or repeats is an
     error: which instant is meant?).
     """
-    from qualitapa.complaints._instants import _groups, localize
+    from qualitapa._zones import localize
 
     tz = getattr(s.dtype, "tz", None)
     if tz is None:
@@ -164,7 +164,7 @@ def _office_time(s: pd.Series, pattern: str, zones: str | pd.Series, column: str
             zones = str(tz)
     utc = utc.reset_index(drop=True)
     out = pd.Series([None] * len(s), dtype=object)
-    for zone, rows in _groups(zones, len(s)):  # the few zones, each vectorised
+    for zone, rows in zone_groups(zones, len(s)):  # the few zones, each vectorised
         local = utc.iloc[rows].dt.tz_convert(zone)
         offset = local.dt.strftime("%z")
         text = local.dt.strftime(pattern.removesuffix("%z")) + offset.str[:3] + ":" + offset.str[3:]
