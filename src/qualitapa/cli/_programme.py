@@ -558,3 +558,282 @@ def template_command(output: Path) -> None:
 
     path = write_template(output)
     echo(_("scritto {file}", file=path), err=True)
+
+
+#: Headers of the expected vs obtained table for people (Italian msgids).
+_RESULT_HEADERS = {
+    "activity": N_("Attività"),
+    "department": N_("Settore"),
+    "measure": N_("Misura"),
+    "expected": N_("Atteso"),
+    "obtained": N_("Ottenuto"),
+    "outcome": N_("Esito"),
+    "gap": N_("Scarto"),
+}
+#: The outcomes of expected_vs_obtained in words (Italian msgids).
+_OUTCOME_WORDS = {
+    "met": N_("raggiunto"),
+    "not_met": N_("non raggiunto"),
+    "no_data": N_("dato non disponibile"),
+}
+
+
+def _sources_option(name: str, what: str) -> Any:
+    from qualitapa.cli._main import SourceType
+
+    return click.option(
+        f"--{name}",
+        name,
+        type=SourceType(),
+        multiple=True,
+        help=f"{what} Repeatable: several files or dataset ids are merged.",
+    )
+
+
+_values_option = _sources_option(
+    "values", "Indicator values (organization, period, indicator, value: qualitapa indicators "
+    "compute)."
+)  # fmt: skip
+_compliance_option = _sources_option(
+    "compliance", "Standards compliance (qualitapa standards check)."
+)
+_survey_option = _sources_option(
+    "survey", "Survey indices with an instrument column (qualitapa survey score)."
+)
+
+
+def _read_results(
+    values: tuple[Path | str, ...],
+    compliance: tuple[Path | str, ...],
+    survey: tuple[Path | str, ...],
+) -> dict[str, pd.DataFrame | None]:
+    """The obtained results given on the command line (None where not given)."""
+    from qualitapa.cli._main import read_inputs
+
+    text = {"organization": "string", "period": "string"}
+    return {
+        name: read_inputs(list(sources), dtype=text) if sources else None
+        for name, sources in (("values", values), ("compliance", compliance),
+                              ("survey", survey))
+    }  # fmt: skip
+
+
+def _plan(store: Any, organization: str | None, year: int | None) -> pd.DataFrame:
+    """The activities of one plan (an error naming the plans when it is ambiguous)."""
+    acts = _scope(store.table("activities"), organization, year)
+    if acts.empty:
+        raise nothing(_("nessuna attività nel programma: importare il foglio activities"))
+    plans = sorted({f"{o} {y}" for o, y in zip(acts["organization"], acts["year"], strict=True)})
+    if len(plans) > 1:
+        raise DataError(
+            _("il programma ha più piani ({plans}): indicare --organization e --year",
+              plans=", ".join(plans))
+        )  # fmt: skip
+    return acts
+
+
+def _measure(catalog: Any, kind: str, ident: str, t: Translator) -> str:
+    """The name of an indicator, standard or survey index in ``t``'s language."""
+    base, _sep, dimension = ident.partition(":")
+    if kind == "indicator" and base in catalog.indicators:
+        return t.text(catalog.indicators[base].label)
+    if kind == "standard" and base in catalog.standards:
+        return t.text(catalog.standards[base].label)
+    if kind == "survey_index" and base in catalog.instruments:
+        instrument = catalog.instruments[base]
+        dims = {d.id: d.label for d in instrument.dimensions}
+        part = t.text(dims[dimension]) if dimension in dims else str(t("indice complessivo"))
+        return f"{t.text(instrument.label)}: {part}"
+    return ident
+
+
+def _results_for_people(
+    table: pd.DataFrame, activities: pd.DataFrame, catalog: Any, lang: str
+) -> pd.DataFrame:
+    """Expected vs obtained with names, units and outcomes in words in ``lang``."""
+    import math
+
+    from qualitapa.i18n import unit
+    from qualitapa.programme._report import POINTS
+
+    t = translator(lang)
+    titles = {}
+    for row in activities.to_dict("records"):
+        own = row.get(f"title_{lang}")
+        titles[str(row["activity"])] = own if isinstance(own, str) and own else row["title_it"]
+
+    def digits(value: float) -> int:  # as the annual report: 0,91 prestiti, 69,8 punti
+        return 2 if abs(value) < 10 else 1
+
+    def amount(value: object, name: object, kind: str) -> str:
+        number = float(value)  # type: ignore[arg-type]
+        if math.isnan(number):
+            return "–"
+        shown = unit(str(name)) if isinstance(name, str) and name else None
+        return t.quantity(number, POINTS if kind == "survey_index" else shown,
+                          digits=digits(number))  # fmt: skip
+
+    rows = []
+    for r in table.to_dict("records"):
+        gap, kind = float(r["gap"]), str(r["expected_kind"])
+        bound = N_("almeno {value}") if r["operator"] == ">=" else N_("al massimo {value}")
+        rows.append({
+            "activity": f"{r['activity']} {titles.get(str(r['activity']), '')}".strip(),
+            "department": r["department"],
+            "measure": _measure(catalog, kind, str(r["expected_id"]), t),
+            "expected": str(t(bound, value=amount(r["expected"], r["unit"], kind))),
+            "obtained": amount(r["obtained"], r["unit"], kind),
+            "outcome": str(t(_OUTCOME_WORDS[str(r["outcome"])])),
+            "gap": "–" if math.isnan(gap) else t.signed(gap, digits=digits(gap)),
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=list(_RESULT_HEADERS))
+
+
+@programme_group.command("results")
+@_db_option
+@_organization_option
+@_year_option
+@_values_option
+@_compliance_option
+@_survey_option
+@click.option(
+    "--actions",
+    "actions_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the improvement actions opened for the results not met (CSV or .xlsx).",
+)
+@lang_option
+@input_options
+@output_options
+def results_command(  # noqa: PLR0913 - the command's options
+    db: Path,
+    organization: str | None,
+    year: int | None,
+    values: tuple[Path | str, ...],
+    compliance: tuple[Path | str, ...],
+    survey: tuple[Path | str, ...],
+    actions_file: Path | None,
+    lang: str,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Compare the plan's expected results with those obtained: met, not met, no data.
+
+    The obtained results are indicator values (--values), standards
+    compliance (--compliance) and survey indices (--survey); the gap is in
+    the unit of the measure, negative when short of the target whatever
+    its polarity. With --actions, the improvement actions the results not
+    met open (linked to department and activity) are written there.
+    """
+    from qualitapa.improvement import actions_from_expected
+    from qualitapa.programme import expected_vs_obtained
+
+    if not (values or compliance or survey):
+        raise click.UsageError("give the obtained results: --values, --compliance or --survey")
+    with _store(db, readonly=True) as store:
+        acts = _plan(store, organization, year)
+    catalog = get_catalog()
+    inputs = _read_results(values, compliance, survey)
+    table = expected_vs_obtained(
+        acts,
+        values=inputs["values"],
+        compliance=inputs["compliance"],
+        survey=inputs["survey"],
+        catalog=catalog,
+    )
+    if table.empty:
+        raise nothing(_("nessuna attività del piano ha un risultato atteso"))
+    if table["outcome"].eq("no_data").all():
+        raise nothing(
+            _("nessun risultato ottenuto corrisponde ai risultati attesi: controllare "
+              "organizzazione, periodo e codici dei dati")
+        )  # fmt: skip
+    t = translator(lang)
+    counts = table["outcome"].value_counts()
+    echo(
+        t("Risultati attesi: {n}; raggiunti: {met}; non raggiunti: {not_met}; senza dati: "
+          "{no_data}.", n=len(table), met=int(counts.get("met", 0)),
+          not_met=int(counts.get("not_met", 0)), no_data=int(counts.get("no_data", 0))),
+        err=True,
+    )  # fmt: skip
+    if actions_file is not None:
+        from qualitapa.cli._output import write_result
+
+        actions = actions_from_expected(table)
+        write_result(actions, None, actions_file, lang=lang)
+    if for_people(fmt, output):
+        emit(_results_for_people(table, acts, catalog, lang), lang=lang,
+             headers={k: str(t(v)) for k, v in _RESULT_HEADERS.items()})  # fmt: skip
+        return
+    emit(table, fmt, output, lang=lang)
+
+
+@programme_group.command("report")
+@_db_option
+@click.option("--organization", required=True, help="The organization's code.")
+@click.option("--year", type=int, required=True, help="The plan's year.")
+@_values_option
+@_compliance_option
+@_survey_option
+@click.option(
+    "--complaints",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Complaint KPIs (qualitapa complaints kpis).",
+)
+@click.option(
+    "--actions",
+    "actions_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The improvement actions (default: those the results not met open).",
+)
+@click.option("--as-of", "as_of", default=None, help="The date of the monitoring "
+              "(default 31 December of --year).")  # fmt: skip
+@click.option("--note", default=None, help="A note under the title (e.g. 'dati sintetici').")
+@lang_option
+@target_option(
+    "The HTML file to write (.html).",
+    default=Path("relazione-qualita.html"),
+    show_default=True,
+    formats={"html": [".html", ".htm"]},
+)
+@input_options
+def report_command(  # noqa: PLR0913 - the command's options
+    db: Path,
+    organization: str,
+    year: int,
+    values: tuple[Path | str, ...],
+    compliance: tuple[Path | str, ...],
+    survey: tuple[Path | str, ...],
+    complaints: Path | None,
+    actions_file: Path | None,
+    as_of: str | None,
+    note: str | None,
+    lang: str,
+    output: Path,
+) -> None:
+    """Write the annual quality report (relazione annuale sul sistema qualità) as HTML.
+
+    The plan and its approval acts, the referents, plan vs results per
+    department, overdue activities, expected vs obtained results (from
+    --values, --compliance, --survey), survey indices, complaints
+    (--complaints), improvement actions and meetings: one page for the
+    Giunta, in Italian (--lang de: German where the labels exist).
+    """
+    from qualitapa.cli._main import read_input
+    from qualitapa.programme import SHEETS, write_annual_report
+
+    day = _date(as_of, "--as-of")
+    with _store(db, readonly=True) as store:
+        tables = {name: store.table(name) for name in SHEETS}
+    text = {"organization": "string", "period": "string"}
+    inputs = _read_results(values, compliance, survey)
+    kpis = read_input(complaints, dtype=text) if complaints is not None else None
+    actions = read_input(actions_file, dtype=text) if actions_file is not None else None
+    path = write_annual_report(
+        output, tables, organization=organization, year=year, lang=lang, as_of=day,
+        complaints=kpis, actions=actions, catalog=get_catalog(), note=note, **inputs,
+    )  # fmt: skip
+    echo(_("scritto {file}", file=path), err=True)
