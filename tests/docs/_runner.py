@@ -25,8 +25,16 @@ command path and its options exist, ids of the catalog's items exist), pending
 blocks aside.
 
 A page's runnable commands run in page order in one temporary folder, so later
-commands read what earlier ones wrote. A page that says ``cd docs/examples/NAME`` in a
-command block runs in a copy of that folder; other pages run in an empty one.
+commands read what earlier ones wrote. A plain ``qualitapa ...`` command (no pipe,
+redirection, ``&&``, ``;``, variable, ``VAR=value`` or ``cd``) runs in the test's
+process through click's ``CliRunner`` (:func:`run_in_process`): starting an
+interpreter and loading every plugin's catalog for each command made the run last
+18 minutes. Shell constructs run in a shell; the pages of :data:`AS_PROCESSES` run
+every command as a real process (encodings, stdin and exit codes as a shell sees them).
+The pages of :data:`OWN_TEST` are run by their own test, not by the general one.
+
+A page that says ``cd docs/examples/NAME`` in a command block runs in a copy of that
+folder; other pages run in an empty one.
 """
 
 from __future__ import annotations
@@ -375,24 +383,122 @@ def env() -> dict[str, str]:
     return env
 
 
-def run_steps(steps: list[tuple[Block, Step]], cwd: Path) -> list[str]:
-    """Run the steps in order in ``cwd``; the failures, each explained."""
+#: Pages whose commands all run as real processes: they show encodings, standard input
+#: and exit codes as the reader's shell sees them.
+AS_PROCESSES = frozenset({"docs/your-own-data.md"})
+#: Pages run by a test of their own (which also runs their Python blocks), not by
+#: ``test_docs_run.py``: page -> that test.
+OWN_TEST = {"docs/programme.md": "tests/programme/test_programme_docs.py"}
+
+
+@dataclass
+class Ran:
+    """What a command did: its exit status and what it printed."""
+
+    status: int
+    stdout: str
+    stderr: str
+
+
+def plain_args(command: str) -> list[str] | None:
+    """The arguments of a plain ``qualitapa ARGS`` command line, else None.
+
+    Plain: one call of the ``qualitapa`` script, with no pipe, redirection, ``&&``,
+    ``;``, ``$`` variable, backquote, ``VAR=value`` prefix or glob: what a shell would
+    pass to the script unchanged.
+    """
+    lexer = shlex.shlex(command, posix=False, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    try:
+        tokens = list(lexer)
+        words = shlex.split(command, comments=True)
+    except ValueError:
+        return None
+    if any(token and set(token) <= set("|&;()<>") for token in tokens):
+        return None
+    if not words or words[0] != "qualitapa":
+        return None
+    unquoted = [t for t in tokens if not t.startswith(("'", '"'))]
+    if any(re.search(r"[$`*?~\\\[]", t) for t in unquoted) or any(
+        "$" in t or "`" in t for t in tokens if t.startswith('"')
+    ):
+        return None
+    return words[1:]
+
+
+def run_in_process(args: list[str], cwd: Path, stdin: str | None = None) -> Ran:
+    """``qualitapa ARGS`` run by click's ``CliRunner`` in ``cwd``, with :func:`env`.
+
+    The environment has no ``QUALITAPA_*`` variable (every installed plugin loads, as
+    for a reader, whatever the test's fixtures set); the catalog is built by the first
+    command and cached for the next ones, as in a process that ran them all: a command's
+    ``-d`` definitions build a catalog of their own and are not cached. The root options
+    (``--quiet``, ``--lang``...) live in the click context, made anew for each command.
+    stdout and stderr are kept apart (click >= 8.2 always does). An exception that is
+    not click's exit is a traceback a reader would see: it is returned on stderr with
+    the status 1 a process would have, marked so that no page can paste it.
+    """
+    from click.testing import CliRunner
+
+    from qualitapa.cli import cli
+
+    environment: dict[str, str | None] = {k: None for k in os.environ if k.startswith("QUALITAPA_")}
+    environment.update({k: v for k, v in env().items() if k in ("COLUMNS", "NO_COLOR", "TERM")})
+    runner = CliRunner(env=environment)
+    with contextlib.chdir(cwd):
+        result = runner.invoke(cli, args, input=stdin, prog_name="qualitapa")
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        import traceback
+
+        trace = "".join(traceback.format_exception(result.exception))
+        stderr += f"\n[in-process traceback]\n{trace}"
+    return Ran(result.exit_code, result.stdout, stderr)
+
+
+def run_in_shell(command: str, cwd: Path) -> Ran:
+    run = subprocess.run(
+        command,
+        shell=True,  # the pages' commands include pipes and variables
+        cwd=cwd,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return Ran(run.returncode, run.stdout, run.stderr)
+
+
+def run_step(step: Step, cwd: Path, *, processes: bool = False) -> Ran:
+    """Run one step: in this process if it is plain (and not ``processes``), else in a shell."""
+    args = None if processes else plain_args(step.command)
+    return run_in_shell(step.command, cwd) if args is None else run_in_process(args, cwd)
+
+
+def run_steps(
+    steps: list[tuple[Block, Step]], cwd: Path, *, processes: bool = False, twin: Path | None = None
+) -> list[str]:
+    """Run the steps in order in ``cwd``; the failures, each explained.
+
+    Plain ``qualitapa`` commands run in this process (:func:`run_in_process`), the
+    others in a shell; with ``processes`` every command runs in a shell. With ``twin``
+    (a second copy of the page's folder; with ``processes``) every step also runs in
+    it, plain ones in this process, and must print the same (status, stdout and
+    stderr) as the process did: what lets the other pages run in this process.
+    """
+    from qualitapa.catalog import default_catalog
+
+    default_catalog.cache_clear()  # built again for the reader's plugins (see run_in_process)
     failures = []
-    environment = env()
     for block, step in steps:
-        run = subprocess.run(
-            step.command,
-            shell=True,  # the pages' commands include pipes and variables
-            cwd=cwd,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        run = run_step(step, cwd, processes=processes)
+        if twin is not None:
+            failures += _compare(block, step, run, cwd, twin)
         output = squash(run.stdout + "\n" + run.stderr)
-        if run.returncode != step.status:
+        if run.status != step.status or "[in-process traceback]" in run.stderr:
             failures.append(
-                f"{block.where}: $ {step.command}\nexit {run.returncode}, the page says "
+                f"{block.where}: $ {step.command}\nexit {run.status}, the page says "
                 f"{step.status}\n{run.stderr[-2000:]}"
             )
             continue
@@ -404,3 +510,20 @@ def run_steps(steps: list[tuple[Block, Step]], cwd: Path) -> list[str]:
                 + f"\n--- printed:\n{run.stdout[-3000:]}{run.stderr[-2000:]}"
             )
     return failures
+
+
+def _compare(block: Block, step: Step, process: Ran, cwd: Path, twin: Path) -> list[str]:
+    """Run ``step`` in ``twin`` as :func:`run_step` would; a difference with ``process``."""
+    ran = run_step(step, twin)
+    if plain_args(step.command) is None:
+        return []  # run in a shell both times: only keeps the twin folder alike
+    said = (process.stdout, process.stderr)
+    expected = tuple(text.replace(str(cwd), str(twin)) for text in said)
+    if ran.status == process.status and (ran.stdout, ran.stderr) == expected:
+        return []
+    return [
+        f"{block.where}: $ {step.command}\nin this process, not as a process: exit "
+        f"{ran.status} (process {process.status})\n--- stdout:\n{ran.stdout[-2000:]}\n"
+        f"--- process stdout:\n{process.stdout[-2000:]}\n--- stderr:\n{ran.stderr[-2000:]}"
+        f"\n--- process stderr:\n{process.stderr[-2000:]}"
+    ]

@@ -14,7 +14,15 @@ from qualitapa.catalog import default_catalog
 from qualitapa.plugins import LOAD_ENV
 
 from . import _runner
-from ._runner import Block, all_blocks, inline_commands, pages, parse_problem, relative
+from ._runner import (
+    Block,
+    all_blocks,
+    inline_commands,
+    pages,
+    parse_problem,
+    plain_args,
+    relative,
+)
 
 PAGES = pages()
 
@@ -188,3 +196,32 @@ def test_marks_are_read_from_the_comment_just_before_a_block(tmp_path):
         ("e", "pending", "command added in issue 18", False),
     ]
     assert _runner.files(page) == {"raw.csv": _runner.ROOT / "x/y.csv"}
+
+
+@pytest.mark.parametrize(
+    ("line", "args"),
+    [
+        ("qualitapa catalog services", ["catalog", "services"]),
+        (
+            'qualitapa indicators compute a.csv --delimiter ";" -i x.y',
+            ["indicators", "compute", "a.csv", "--delimiter", ";", "-i", "x.y"],
+        ),
+        (
+            "qualitapa programme meeting add --action 'a|b|c'",
+            ["programme", "meeting", "add", "--action", "a|b|c"],
+        ),
+        ("cat a.csv | qualitapa indicators compute -", None),
+        ("qualitapa indicators compute a.csv > out.csv", None),
+        ("qualitapa demo && ls", None),
+        ("QUALITAPA_LANG=de qualitapa catalog services", None),
+        ("qualitapa indicators compute $FILE", None),
+        ('qualitapa indicators compute "$FILE"', None),
+        ("qualitapa indicators compute *.csv", None),
+        ("cd docs/examples/x", None),
+        ("head -3 raccolta.csv", None),
+        (".venv/bin/qualitapa catalog services", None),
+    ],
+)
+def test_plain_commands_are_told_from_shell_constructs(line, args):
+    """Plain commands run in the test's process, the others in a shell (test_docs_run)."""
+    assert plain_args(line) == args

@@ -1,8 +1,10 @@
 """docs/programme.md: its commands, then its Python blocks, run as printed (slow).
 
-The commands alone run in ``tests/docs/test_docs_run.py``; the Python blocks need the
-store those commands fill, so this test runs both, in page order, in one folder, and
-checks the figures the page states.
+The Python blocks need the store the commands fill, so this test runs both, in page
+order, in one folder, and checks the figures the page states. It is the only run of
+the page: ``tests/docs/test_docs_run.py`` leaves docs/programme.md to it
+(``OWN_TEST`` of ``tests/docs/_runner.py``). The plain ``qualitapa`` commands run in
+this process, as there.
 """
 
 from __future__ import annotations
@@ -35,12 +37,19 @@ def _runner():
 def test_commands_and_python_blocks_run_and_say_what_the_page_says(tmp_path):
     runner = _runner()
     work = runner.prepare(PAGE, tmp_path)
-    failures = runner.run_steps(runner.runnable_steps(PAGE), work)
-    assert not failures, "\n\n".join(failures)
     text = PAGE.read_text(encoding="utf-8")
-    blocks = re.findall(r"^```python\n(.*?)^```", text, flags=re.M | re.S)
-    assert len(blocks) == 4
-    for i, code in enumerate(blocks):
+    # in page order: the commands before each Python block, the block, then the rest
+    blocks = [
+        (text.count("\n", 0, found.start()) + 1, found[1])
+        for found in re.finditer(r"^```python\n(.*?)^```", text, flags=re.M | re.S)
+    ]
+    assert len(blocks) == 2
+    steps = runner.runnable_steps(PAGE)
+    for i, (line, code) in enumerate(blocks):
+        before = [(block, step) for block, step in steps if block.line < line]
+        steps = steps[len(before) :]
+        failures = runner.run_steps(before, work)
+        assert not failures, "\n\n".join(failures)
         script = work / f"block_{i}.py"
         script.write_text(code, encoding="utf-8")
         run = subprocess.run(
@@ -53,6 +62,8 @@ def test_commands_and_python_blocks_run_and_say_what_the_page_says(tmp_path):
             check=False,
         )
         assert run.returncode == 0, f"block {i}:\n{code}\n{run.stderr}"
+    failures = runner.run_steps(steps, work)
+    assert not failures, "\n\n".join(failures)
     report = (work / "relazione-qualita-2024.html").read_text(encoding="utf-8")
     assert "Relazione annuale sul sistema qualità 2024" in report
     actions = pd.read_csv(work / "azioni-2024.csv")
