@@ -124,6 +124,7 @@ def test_results_for_people_name_measures_units_and_outcomes_in_italian(work, pl
     assert code == 0, err
     assert "Attesa media allo sportello" in out  # the indicator's label, not its id
     assert "registry.average_wait" not in out
+    assert "Servizi demografici" in " ".join(out.split())  # S01's name, not its code
     assert "al massimo 10,0 minuti" in out
     for word in ("non raggiunto", "raggiunto", "dato non disponibile", "punti su 100"):
         assert word in " ".join(out.split()), word

@@ -648,7 +648,11 @@ def _measure(catalog: Any, kind: str, ident: str, t: Translator) -> str:
 
 
 def _results_for_people(
-    table: pd.DataFrame, activities: pd.DataFrame, catalog: Any, lang: str
+    table: pd.DataFrame,
+    activities: pd.DataFrame,
+    departments: pd.DataFrame,
+    catalog: Any,
+    lang: str,
 ) -> pd.DataFrame:
     """Expected vs obtained with names, units and outcomes in words in ``lang``."""
     import math
@@ -661,6 +665,10 @@ def _results_for_people(
     for row in activities.to_dict("records"):
         own = row.get(f"title_{lang}")
         titles[str(row["activity"])] = own if isinstance(own, str) and own else row["title_it"]
+    names = {}
+    for row in departments.to_dict("records"):
+        own = row.get(f"name_{lang}")
+        names[str(row["department"])] = own if isinstance(own, str) and own else row["name_it"]
 
     def digits(value: float) -> int:  # as the annual report: 0,91 prestiti, 69,8 punti
         return 2 if abs(value) < 10 else 1
@@ -679,7 +687,7 @@ def _results_for_people(
         bound = N_("almeno {value}") if r["operator"] == ">=" else N_("al massimo {value}")
         rows.append({
             "activity": f"{r['activity']} {titles.get(str(r['activity']), '')}".strip(),
-            "department": r["department"],
+            "department": names.get(str(r["department"]), r["department"]),
             "measure": _measure(catalog, kind, str(r["expected_id"]), t),
             "expected": str(t(bound, value=amount(r["expected"], r["unit"], kind))),
             "obtained": amount(r["obtained"], r["unit"], kind),
@@ -733,6 +741,7 @@ def results_command(  # noqa: PLR0913 - the command's options
         raise click.UsageError("give the obtained results: --values, --compliance or --survey")
     with _store(db, readonly=True) as store:
         acts = _plan(store, organization, year)
+        deps = _scope(store.table("departments"), str(acts["organization"].iloc[0]), None)
     catalog = get_catalog()
     inputs = _read_results(values, compliance, survey)
     table = expected_vs_obtained(
@@ -763,7 +772,7 @@ def results_command(  # noqa: PLR0913 - the command's options
         actions = actions_from_expected(table)
         write_result(actions, None, actions_file, lang=lang)
     if for_people(fmt, output):
-        emit(_results_for_people(table, acts, catalog, lang), lang=lang,
+        emit(_results_for_people(table, acts, deps, catalog, lang), lang=lang,
              headers={k: str(t(v)) for k, v in _RESULT_HEADERS.items()})  # fmt: skip
         return
     emit(table, fmt, output, lang=lang)
