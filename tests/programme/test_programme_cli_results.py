@@ -179,3 +179,19 @@ def test_report_of_an_unknown_plan_exits_1(work, plugins):
                         "--organization", "999999", "--year", "2024",
                         "-o", str(work / "x.html"))  # fmt: skip
     assert code == 1, err
+
+
+def test_results_merge_several_values_files(work, tmp_path, plugins):
+    values = pd.read_csv(work / "valori.csv", dtype={"organization": str})
+    half = len(values) // 2
+    first, second = tmp_path / "valori-1.csv", tmp_path / "valori-2.csv"
+    values.iloc[:half].to_csv(first, index=False)
+    values.iloc[half:].to_csv(second, index=False)
+    whole, split = work / "intero.csv", tmp_path / "diviso.csv"
+    db = ["--db", str(work / "programma.db")]
+    assert _run("programme", "results", *db, "--values", str(work / "valori.csv"),
+                "-o", str(whole))[0] == 0  # fmt: skip
+    code, _, err = _run("programme", "results", *db, "--values", str(first),
+                        "--values", str(second), "-o", str(split))  # fmt: skip
+    assert code == 0, err
+    pd.testing.assert_frame_equal(pd.read_csv(split), pd.read_csv(whole))
