@@ -526,6 +526,7 @@ def annual_report(  # noqa: PLR0913 - one keyword per table the report joins
         "note": note or "",
         "summary": {
             "activities": t.number(len(table)),
+            "n_activities": len(table),  # the count for the plural form
             "departments": t.number(int(table["department"].nunique())),
             "done": t.number(n_done),
             "done_share": t.percent(n_done / n_live if n_live else float("nan")),
