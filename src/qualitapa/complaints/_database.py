@@ -25,7 +25,7 @@ from qualitapa._sqlite import closing_on_error as _closing_on_error
 from qualitapa._sqlite import error_code as _code
 from qualitapa._sqlite import is_busy as _is_busy
 from qualitapa._sqlite import retry
-from qualitapa.complaints._schema import SCHEMA_VERSION, check_not_newer, inspect, migrate
+from qualitapa.complaints._schema import SCHEMA, SCHEMA_VERSION
 from qualitapa.errors import DataError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -110,8 +110,8 @@ def _prepare(
 ) -> tuple[sqlite3.Connection, int]:
     """Check, switch to WAL and migrate a register opened for writing."""
     db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-    version = _retry(lambda: inspect(db, path), deadline, path, busy_timeout)
-    check_not_newer(version, path)
+    version = _retry(lambda: SCHEMA.inspect(db, path), deadline, path, busy_timeout)
+    SCHEMA.check_not_newer(version, path)
     if path != ":memory:":
         mode = _retry(
             lambda: db.execute("PRAGMA journal_mode = WAL").fetchone()[0],
@@ -130,7 +130,7 @@ def _prepare(
 def _migrate(db: sqlite3.Connection, path: str) -> int:
     db.execute("BEGIN IMMEDIATE")
     try:
-        migrate(db, path)  # looks again under the lock: another process may have done it
+        SCHEMA.migrate(db, path)  # looks again under the lock: another process may have done it
     except BaseException:
         db.execute("ROLLBACK")
         raise
@@ -157,7 +157,7 @@ def _connect_readonly(path: str, busy_timeout: float) -> tuple[sqlite3.Connectio
         )
         with _closing_on_error(db):
             db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            version = inspect(db, path)
+            version = SCHEMA.inspect(db, path)
         return db, version
 
     try:
@@ -188,7 +188,7 @@ def _connect_readonly(path: str, busy_timeout: float) -> tuple[sqlite3.Connectio
                 "file, or create one with 'qualitapa complaints init'",
                 source=path,
             )
-        check_not_newer(version, path)
+        SCHEMA.check_not_newer(version, path)
         if version < 2:
             raise DataError(
                 f"the register has schema version {version}, too old to read without "

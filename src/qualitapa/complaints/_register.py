@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from qualitapa._sqlite import SqliteStore
 from qualitapa._zones import zones_of
 from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar
 from qualitapa.complaints._cases import case_table
@@ -67,7 +68,7 @@ from qualitapa.complaints._lifecycle import ACTIONS, check_transition
 from qualitapa.complaints._models import Channel, Complaint, Contact, Event, Kind, Status
 from qualitapa.complaints._open311 import from_open311
 from qualitapa.complaints._privacy import pseudonymise
-from qualitapa.complaints._schema import check_triggers, insert_guards_lifted, split_sql
+from qualitapa.complaints._schema import SCHEMA, insert_guards_lifted, split_sql
 from qualitapa.complaints._scope import CategoryScopeError, refusal
 from qualitapa.errors import DataError, UnknownItemError
 from qualitapa.io import read_table, write_csv
@@ -122,7 +123,7 @@ def _encodable(value: str | None, what: str, source: str | None) -> None:
         ) from None
 
 
-class ComplaintRegister:
+class ComplaintRegister(SqliteStore):
     """A durable, append-only register of complaints and their events.
 
     Parameters
@@ -184,20 +185,6 @@ class ComplaintRegister:
     def open(cls, path: str | os.PathLike[str], **kwargs: Any) -> ComplaintRegister:
         """Open (or create) the register at ``path``; same as the constructor."""
         return cls(path, **kwargs)
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
-
-    def __enter__(self) -> ComplaintRegister:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        mode = ", readonly=True" if self.readonly else ""
-        return f"ComplaintRegister({self.path!r}{mode})"
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -944,7 +931,7 @@ service 'registry' that apply: 'registry.waiting'
             f"foreign key: {r[0]} row {r[1]} refers to missing {r[2]}"
             for r in db.execute("PRAGMA foreign_key_check")
         ]
-        problems += check_triggers(db, self._schema)
+        problems += SCHEMA.check_triggers(db, self._schema)
         orphan = db.execute(
             "SELECT id FROM complaints c WHERE NOT EXISTS "
             "(SELECT 1 FROM events e WHERE e.complaint_id = c.id) LIMIT 10"

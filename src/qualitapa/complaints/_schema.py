@@ -25,16 +25,14 @@ matches the events.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
-from qualitapa._sqlite import split_sql
+from qualitapa._sqlite import Migration, SqliteSchema, split_sql
 from qualitapa.complaints._chain import rebuild_chain
 from qualitapa.complaints._models import Status
-from qualitapa.errors import DataError, QualitapaError
+from qualitapa.errors import QualitapaError
 
 #: ``PRAGMA application_id`` of a qualitapa complaint register ("QPA1").
 APPLICATION_ID = 0x51504131
@@ -42,8 +40,6 @@ APPLICATION_ID = 0x51504131
 _STATUSES = ", ".join(f"'{s.value}'" for s in Status)
 _TABLES = ("complaints", "contacts", "events")
 
-#: Migrations: version -> SQL script (or function of the connection)
-#: bringing the schema from version-1 to it. Never edit a released one.
 _V1 = f"""
     CREATE TABLE complaints (
         id TEXT PRIMARY KEY,
@@ -158,128 +154,22 @@ def _version_3(db: sqlite3.Connection) -> None:
 
 #: Migrations: version -> SQL script (or function of the connection)
 #: bringing the schema from version-1 to it. Never edit a released one.
-MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
+MIGRATIONS: dict[int, Migration] = {
     1: _V1,
     2: _V2,
     3: _version_3,
 }
 
+#: The register's schema (registers of schema 1 and 2 were written
+#: without an application id: a ``schema_version`` table marks them).
+SCHEMA = SqliteSchema(
+    APPLICATION_ID,
+    "complaint register",
+    _TABLES,
+    MIGRATIONS,
+    scripts=(_V1, _V2, _V3),
+    unmarked=True,
+)
+
 #: The schema version this code writes.
-SCHEMA_VERSION = max(MIGRATIONS)
-
-
-def _normal(sql: str) -> str:
-    return re.sub(r"\s+", " ", sql.strip().rstrip(";")).strip()
-
-
-def expected_triggers() -> dict[str, str]:
-    """Every trigger the migrations create: name -> SQL (whitespace normalised)."""
-    out: dict[str, str] = {}
-    for script in (_V1, _V2, _V3):
-        for statement in split_sql(script):
-            match = re.match(r"CREATE TRIGGER (\w+)", statement)
-            if match:
-                out[match.group(1)] = _normal(statement)
-    return out
-
-
-def check_triggers(db: sqlite3.Connection, version: int) -> list[str]:
-    """Triggers removed, changed or added since the migrations created them."""
-    if version < SCHEMA_VERSION:
-        return []  # reported as a missing chain; the new triggers come with it
-    found = {
-        name: _normal(sql or "")
-        for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-    }
-    problems = []
-    for name, sql in expected_triggers().items():
-        if name not in found:
-            problems.append(f"protection removed: trigger {name} is missing")
-        elif found[name] != sql:
-            problems.append(f"protection removed: trigger {name} was changed")
-    for name in sorted(set(found) - set(expected_triggers())):
-        problems.append(f"protection removed: trigger {name} was added by someone else")
-    return problems
-
-
-def inspect(db: sqlite3.Connection, source: str) -> int:
-    """The schema version of an open database: 0 for an empty one.
-
-    Raises
-    ------
-    DataError
-        The database is not a qualitapa complaint register (another
-        application's tables), or a damaged one (tables missing).
-    """
-    app_id = int(db.execute("PRAGMA application_id").fetchone()[0])
-    rows = db.execute("SELECT type, name FROM sqlite_master").fetchall()
-    names = sorted(name for _, name in rows if not name.startswith("sqlite_"))
-    tables = {name for kind, name in rows if kind == "table"}
-    if app_id not in (0, APPLICATION_ID):
-        raise DataError(
-            f"not a qualitapa complaint register (it belongs to another application, "
-            f"application_id {app_id:#x}): give the register's file, or a new file name",
-            source=source,
-        )
-    if not names:
-        return 0
-    ours = "schema_version" in tables or app_id == APPLICATION_ID
-    if not ours:
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        raise DataError(
-            f"not a qualitapa complaint register (it holds {shown}): give the register's "
-            "file, or a new file name to create one",
-            source=source,
-        )
-    missing = [t for t in ("schema_version", *_TABLES) if t not in tables]
-    if missing:
-        raise DataError(
-            f"a damaged complaint register: table(s) {', '.join(missing)} are missing",
-            source=source,
-        )
-    row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
-    try:
-        return int(row[0] or 0)
-    except (TypeError, ValueError):
-        raise DataError(
-            f"a damaged complaint register: schema version {row[0]!r}", source=source
-        ) from None
-
-
-def check_not_newer(version: int, source: str) -> None:
-    """Refuse a register written by a newer qualitapa (a schema this code does not know)."""
-    if version > SCHEMA_VERSION:
-        raise DataError(
-            f"the register has schema version {version}, newer than this qualitapa supports "
-            f"({SCHEMA_VERSION}); upgrade qualitapa",
-            source=source,
-        )
-
-
-def migrate(db: sqlite3.Connection, source: str) -> int:
-    """Bring the schema to :data:`SCHEMA_VERSION`, in the caller's write transaction.
-
-    Returns the version found before (0 for a new register).
-    """
-    current = inspect(db, source)
-    check_not_newer(current, source)
-    if current == SCHEMA_VERSION:
-        return current
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version "
-        "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    for version in range(current + 1, SCHEMA_VERSION + 1):
-        step = MIGRATIONS[version]
-        if callable(step):
-            step(db)
-        else:
-            for statement in split_sql(step):
-                db.execute(statement)
-        db.execute(
-            "INSERT INTO schema_version VALUES (?, ?)",
-            (version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
-        )
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    return current
+SCHEMA_VERSION = SCHEMA.version

@@ -22,13 +22,7 @@ belongs to the last import (no record can be slipped into an old one).
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import sqlite3
-from collections.abc import Callable
-
-from qualitapa._sqlite import split_sql
-from qualitapa.errors import DataError
+from qualitapa._sqlite import Migration, SqliteSchema
 
 #: ``PRAGMA application_id`` of a qualitapa programme store ("QPP1").
 APPLICATION_ID = 0x51505031
@@ -82,112 +76,10 @@ BEGIN SELECT RAISE(ABORT, 'the schema version cannot be deleted'); END;
 
 #: Migrations: version -> SQL script (or function of the connection) bringing
 #: the schema from version-1 to it. Never edit a released one.
-MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {1: _V1}
+MIGRATIONS: dict[int, Migration] = {1: _V1}
+
+#: The programme store's schema.
+SCHEMA = SqliteSchema(APPLICATION_ID, "programme store", _TABLES, MIGRATIONS, scripts=(_V1,))
 
 #: The schema version this code writes.
-SCHEMA_VERSION = max(MIGRATIONS)
-
-
-def _normal(sql: str) -> str:
-    return re.sub(r"\s+", " ", sql.strip().rstrip(";")).strip()
-
-
-def expected_triggers() -> dict[str, str]:
-    """Every trigger the migrations create: name -> SQL (whitespace normalised)."""
-    out: dict[str, str] = {}
-    for script in (s for s in MIGRATIONS.values() if isinstance(s, str)):
-        for statement in split_sql(script):
-            match = re.match(r"CREATE TRIGGER (\w+)", statement)
-            if match:
-                out[match.group(1)] = _normal(statement)
-    return out
-
-
-def check_triggers(db: sqlite3.Connection) -> list[str]:
-    """The protections removed, changed or added since the migrations created them."""
-    found = {
-        name: _normal(sql or "")
-        for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-    }
-    expected = expected_triggers()
-    problems = []
-    for name, sql in expected.items():
-        if name not in found:
-            problems.append(f"protection removed: trigger {name} is missing")
-        elif found[name] != sql:
-            problems.append(f"protection removed: trigger {name} was changed")
-    problems += [
-        f"protection removed: trigger {name} was added by someone else"
-        for name in sorted(set(found) - set(expected))
-    ]
-    return problems
-
-
-def inspect(db: sqlite3.Connection, source: str) -> int:
-    """The schema version of an open database: 0 for an empty one.
-
-    Raises
-    ------
-    DataError
-        Another application's database, or a damaged store (tables missing).
-    """
-    app_id = int(db.execute("PRAGMA application_id").fetchone()[0])
-    rows = db.execute("SELECT type, name FROM sqlite_master").fetchall()
-    names = sorted(name for _, name in rows if not name.startswith("sqlite_"))
-    tables = {name for kind, name in rows if kind == "table"}
-    if app_id not in (0, APPLICATION_ID) or (names and app_id != APPLICATION_ID):
-        shown = ", ".join(names[:5]) or f"application_id {app_id:#x}"
-        raise DataError(
-            f"not a qualitapa programme store (it holds {shown}): give the store's file, "
-            "or a new file name to create one",
-            source=source,
-        )
-    if not names:
-        return 0
-    missing = [t for t in ("schema_version", *_TABLES) if t not in tables]
-    if missing:
-        raise DataError(
-            f"a damaged programme store: table(s) {', '.join(missing)} are missing",
-            source=source,
-        )
-    row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
-    return int(row[0] or 0)
-
-
-def check_not_newer(version: int, source: str) -> None:
-    """Refuse a store written by a newer qualitapa."""
-    if version > SCHEMA_VERSION:
-        raise DataError(
-            f"the programme store has schema version {version}, newer than this qualitapa "
-            f"supports ({SCHEMA_VERSION}); upgrade qualitapa",
-            source=source,
-        )
-
-
-def migrate(db: sqlite3.Connection, source: str) -> int:
-    """Bring the schema to :data:`SCHEMA_VERSION`, in the caller's write transaction.
-
-    Returns the version found before (0 for a new store).
-    """
-    current = inspect(db, source)
-    check_not_newer(current, source)
-    if current == SCHEMA_VERSION:
-        return current
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version "
-        "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    for version in range(current + 1, SCHEMA_VERSION + 1):
-        step = MIGRATIONS[version]
-        if callable(step):  # pragma: no cover - no such migration yet
-            step(db)
-        else:
-            for statement in split_sql(step):
-                db.execute(statement)
-        db.execute(
-            "INSERT INTO schema_version VALUES (?, ?)",
-            (version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
-        )
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    return current
+SCHEMA_VERSION = SCHEMA.version

@@ -38,17 +38,11 @@ from typing import Any, TypeVar
 import attrs
 import pandas as pd
 
-from qualitapa._sqlite import closing_on_error, error_code, is_busy, retry
+from qualitapa._sqlite import SqliteStore, closing_on_error, error_code, is_busy, retry
 from qualitapa._workbooks import check_workbook
 from qualitapa.errors import DataError
 from qualitapa.programme._models import ActivityStatus
-from qualitapa.programme._schema import (
-    SCHEMA_VERSION,
-    check_not_newer,
-    check_triggers,
-    inspect,
-    migrate,
-)
+from qualitapa.programme._schema import SCHEMA, SCHEMA_VERSION
 from qualitapa.programme._sheets import (
     REFERENCES,
     SHEETS,
@@ -180,7 +174,7 @@ def _typed(frame: pd.DataFrame, spec: Sheet) -> pd.DataFrame:
     return out
 
 
-class ProgrammeStore:
+class ProgrammeStore(SqliteStore):
     """A city's quality programme, durable, every change kept.
 
     Parameters
@@ -246,8 +240,10 @@ class ProgrammeStore:
         with closing_on_error(db):
             try:
                 db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-                version = retry(lambda: inspect(db, path), deadline, lambda e: _translate(e, path))
-                check_not_newer(version, path)
+                version = retry(
+                    lambda: SCHEMA.inspect(db, path), deadline, lambda e: _translate(e, path)
+                )
+                SCHEMA.check_not_newer(version, path)
                 if self.readonly:
                     if version == 0:
                         raise DataError(
@@ -274,25 +270,11 @@ class ProgrammeStore:
     def _migrate(self, db: sqlite3.Connection) -> None:
         db.execute("BEGIN IMMEDIATE")
         try:
-            migrate(db, self.path)
+            SCHEMA.migrate(db, self.path)
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
-
-    def __enter__(self) -> ProgrammeStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        mode = ", readonly=True" if self.readonly else ""
-        return f"ProgrammeStore({self.path!r}{mode})"
 
     @property
     def schema_version(self) -> int:
@@ -312,7 +294,7 @@ class ProgrammeStore:
         >>> ProgrammeStore(":memory:").check()
         []
         """
-        return check_triggers(self._db)
+        return SCHEMA.check_triggers(self._db)
 
     # -- reading ------------------------------------------------------------------------
     def _current(self, name: str) -> dict[str, dict[str, Any]]:
