@@ -658,7 +658,7 @@ def _results_for_people(
     import math
 
     from qualitapa.i18n import unit
-    from qualitapa.programme._report import POINTS
+    from qualitapa.programme import INDEX_POINTS
 
     t = translator(lang)
     titles = {}
@@ -678,7 +678,7 @@ def _results_for_people(
         if math.isnan(number):
             return "–"
         shown = unit(str(name)) if isinstance(name, str) and name else None
-        return t.quantity(number, POINTS if kind == "survey_index" else shown,
+        return t.quantity(number, INDEX_POINTS if kind == "survey_index" else shown,
                           digits=digits(number))  # fmt: skip
 
     rows = []

@@ -38,7 +38,7 @@ from qualitapa.programme._monitoring import (
     progress,
     progress_by_department,
 )
-from qualitapa.programme._report import annual_report, write_annual_report
+from qualitapa.programme._report import INDEX_POINTS, annual_report, write_annual_report
 from qualitapa.programme._sheets import (
     SHEETS,
     Sheet,
@@ -54,6 +54,7 @@ __all__ = [
     "CONFLICT_KINDS",
     "DEPARTMENT_PROGRESS_COLUMNS",
     "EXPECTED_COLUMNS",
+    "INDEX_POINTS",
     "LABELS",
     "PROGRESS_COLUMNS",
     "SHEETS",

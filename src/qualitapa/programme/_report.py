@@ -42,10 +42,10 @@ from qualitapa.programme._monitoring import (
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["annual_report", "write_annual_report"]
+__all__ = ["INDEX_POINTS", "annual_report", "write_annual_report"]
 
 #: The unit of a satisfaction index (0-100).
-POINTS: Final = Unit(
+INDEX_POINTS: Final = Unit(
     "points",
     Text("punto su 100", en="point out of 100", de="Punkt von 100"),
     Text("punti su 100", en="points out of 100", de="Punkte von 100"),
@@ -147,7 +147,7 @@ class _Words:
     def unit(self, kind: str, ident: str, name: str) -> Unit | None:
         """The unit of a measure: the indicator's (also behind a standard), points, %."""
         if kind == "survey_index":
-            return POINTS
+            return INDEX_POINTS
         catalog = self.catalog
         if catalog is not None and kind == "standard" and ident in catalog.standards:
             std = catalog.standards[ident]
