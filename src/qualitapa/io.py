@@ -649,9 +649,18 @@ def _too_many_fields(source: Source, sep: str, encoding: str) -> DataError:
 
 def _fields_error(source: Source, row: int, fields: int, header: int) -> DataError:
     return DataError(
-        f"{fields} fields, the header has {header}: a separator too many, or a value "
-        "holding the separator that is not in quotes (give the delimiter with --delimiter "
-        "if it is not the one read)",
+        Message(
+            "{fields} fields, the header has {header}: a separator too many, or a value "
+            "holding the separator that is not in quotes (give the delimiter with --delimiter "
+            "if it is not the one read)",
+            N_(
+                "{fields} campi, l'intestazione ne ha {header}: un separatore di troppo, o un "
+                "valore che contiene il separatore senza virgolette (indicare il separatore con "
+                "--delimiter se non è quello letto)"
+            ),
+            fields=fields,
+            header=header,
+        ),
         source=source.name,
         row=row,
     )

@@ -96,6 +96,11 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (folder / "codifica.csv").write_bytes(
         b"organization;period;variable;value\n022205;2024;libraries.loans;\x81\x8d\n"
     )
+    (folder / "campi.csv").write_text(  # a value holding the separator, not quoted
+        "organization;period;variable;value\n022205;2024;libraries.loans;5\n"
+        "022205;2024;libraries.visits;47;5\n",
+        encoding="utf-8",
+    )
     return {p.stem: p for p in folder.iterdir()}
 
 
@@ -153,6 +158,7 @@ def _commands(files: dict[str, Path], db: Path) -> dict[str, list[object]]:
         ],
         "indicator data problems": ["indicators", "check", files["problemi"], "--numbers", "it"],
         "encoding": ["indicators", "check", files["codifica"]],
+        "fields": ["indicators", "check", files["campi"]],
     }
 
 
@@ -167,6 +173,7 @@ CASES = (
     "no such sheet",
     "indicator data problems",
     "encoding",
+    "fields",
 )
 
 #: What the English command line says of each case (the text of ``str(error)``).
@@ -191,6 +198,9 @@ SAID_IN_ENGLISH = {
     "no sheet": "no sheet 'Data'; the workbook has 0: 'Leggimi', 1: 'Dati' (give --sheet a "
     "name or a number, 0 being the first)",
     "indicator data problems": "unknown variable; did you mean 'libraries.opening_hours_week'?",
+    "fields": "5 fields, the header has 4: a separator too many, or a value holding the "
+    "separator that is not in quotes (give the delimiter with --delimiter if it is not the one "
+    "read)",
     "encoding": "not UTF-8 text, nor Windows-1252 (byte 0x81); give the file's encoding with "
     "--encoding (encoding= in Python; e.g. latin-1, utf-16), or save it as 'CSV UTF-8'",
 }
