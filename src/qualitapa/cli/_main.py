@@ -123,20 +123,9 @@ _KINDS = {
 
 def _where(t: Translator, exc: Exception) -> str:
     """Where an error is (file, item, row, column, field) in ``t``'s language."""
-    parts: list[str] = []
-    source, item = getattr(exc, "source", None), getattr(exc, "item", None)
-    row, column, field = (getattr(exc, k, None) for k in ("row", "column", "field"))
-    if source:
-        parts.append(str(source))
-    if item:
-        parts.append(repr(item))
-    if row is not None:
-        parts.append(str(t("riga {row}", row=row)))
-    if column is not None:
-        parts.append(str(t("colonna {column}", column=repr(column))))
-    if field is not None:
-        parts.append(str(t("campo {field}", field=repr(field))))
-    return ", ".join(parts)
+    from qualitapa.errors import _where_in
+
+    return _where_in(t, exc)
 
 
 def error_text(exc: QualitapaError, lang: str) -> str:
