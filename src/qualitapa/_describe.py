@@ -252,7 +252,7 @@ def _rows_variables(catalog: Catalog, items: list[Any], lang: str) -> list[dict[
             "id": v.id,
             "label": _label(v, lang),
             "service": v.service,
-            "unit": _unit(v.unit, lang),
+            "unit": unit_words(v.unit, lang),
             "type": "integer" if v.integer else "number",
             "nonnegative": bool(v.nonnegative),
             "indicators": _joined(used.get(v.id, ())),
@@ -262,7 +262,8 @@ def _rows_variables(catalog: Catalog, items: list[Any], lang: str) -> list[dict[
     ]
 
 
-def _unit(unit: Any, lang: str) -> str:
+def unit_words(unit: Any, lang: str) -> str:
+    """A unit in words in ``lang`` (``"minuti"``); an unknown unit as written, none as ``""``."""
     if not unit:
         return ""
     try:
@@ -279,7 +280,7 @@ def _rows_indicators(catalog: Catalog, items: list[Any], lang: str) -> list[dict
             "service": d.service,
             "dimension": _enum(d.dimension),
             "polarity": _enum(d.polarity),
-            "unit": _unit(d.unit, lang),
+            "unit": unit_words(d.unit, lang),
             "formula": d.formula.text,
             "target": "" if d.target is None else str(d.target),
             "organizations": _joined(d.organizations),

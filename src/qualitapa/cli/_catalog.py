@@ -461,15 +461,6 @@ def _header(t: Translator, key: str) -> str:
     return t(HEADERS[key]) if key in HEADERS else key
 
 
-def _unit_words(unit: str, lang: str) -> str:
-    from qualitapa.errors import QualitapaError
-
-    try:
-        return str(translator(lang).unit(unit))
-    except QualitapaError:
-        return unit
-
-
 def _where(site: Mapping[str, Any]) -> str:
     """``plugin (file:line)``, the file relative to the working folder when inside it."""
     where = str(site.get("plugin") or "")
@@ -541,7 +532,9 @@ def _field_text(kind: str, key: str, value: object, lang: str, row: Mapping[str,
     """One field of an item for people: codes as words, shares in %, targets in words."""
     t = translator(lang)
     if key == "unit" and isinstance(value, str):
-        return _unit_words(value, lang)
+        from qualitapa._describe import unit_words
+
+        return unit_words(value, lang)
     if key == "deadline" and isinstance(value, dict) and isinstance(value.get("days"), int):
         n = value["days"]
         if value.get("unit") == "working":
