@@ -342,7 +342,10 @@ def said_problems(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     t = translator(lang)
     out = frame.copy()
     for column in columns:
-        out[column] = frame[column].map(lambda v: said(v, t)).astype(object)
+        # a problem table repeats a few messages: translate each distinct one once
+        codes, distinct = pd.factorize(frame[column].astype(object), use_na_sentinel=False)
+        words = [said(v, t) for v in distinct]
+        out[column] = pd.Series([words[c] for c in codes], index=frame.index, dtype=object)
     return out
 
 
