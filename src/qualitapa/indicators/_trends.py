@@ -17,7 +17,7 @@ of all periods are taken column-wise, in chunks of series to bound memory.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -65,6 +65,16 @@ TRENDS_COLUMNS = (
 
 #: Pairwise work per chunk (series x pairs) to bound memory.
 _CHUNK_CELLS = 2_000_000
+
+#: The classes of the ``trend`` column of :func:`trends`, in their order.
+_TREND_CLASSES = (
+    "improving",
+    "stable",
+    "worsening",
+    "increasing",
+    "decreasing",
+    "insufficient_data",
+)
 
 
 def _numeric_periods(labels: pd.Index, source: str | None) -> np.ndarray:
@@ -270,6 +280,38 @@ def trends(
     polarity, _ = resolve_polarities(iv.indicator_labels, definitions, catalog)
     x = _numeric_periods(iv.period_labels, source)
     series_keys, _, y = _grid(iv)
+    res = _series_stats(y, x, alpha)
+
+    n_ind = max(len(iv.indicator_labels), 1)
+    org_code, ind_code = series_keys // n_ind, series_keys % n_ind
+    ind_ids = [str(i) for i in iv.indicator_labels]
+    sign = np.array([polarity[i].sign for i in ind_ids], dtype=np.int8)[ind_code]
+    trend = _trend_class(res["mk_s"], res["p_value"] < alpha, sign, res["n"] >= min_periods)
+
+    columns = {
+        "organization": pd.Categorical.from_codes(org_code, categories=iv.org_labels.astype(str)),
+        "indicator": pd.Categorical.from_codes(ind_code, categories=pd.Index(ind_ids)),
+        "n_periods": res["n"].astype(np.int64),
+        **_ends(y, x, iv.period_labels),
+        "slope": res["slope"],
+        "slope_low": res["slope_low"],
+        "slope_high": res["slope_high"],
+        "intercept": res["intercept"],
+        "mk_s": res["mk_s"].astype(np.float64),
+        "mk_z": res["mk_z"],
+        "p_value": res["p_value"],
+        "trend": pd.Categorical(trend, categories=list(_TREND_CLASSES)),
+    }
+    return pd.DataFrame(columns, columns=list(TRENDS_COLUMNS))
+
+
+def _series_stats(y: np.ndarray, x: np.ndarray, alpha: float) -> dict[str, np.ndarray]:
+    """Theil-Sen slope and Mann-Kendall test of each series (row) of ``y``.
+
+    The series are taken in chunks (:data:`_CHUNK_CELLS`) to bound the memory
+    of the pairwise differences: :func:`_chunk_stats`' columns for all series,
+    and the two-sided ``p_value`` of the test.
+    """
     n_series, t = y.shape
     z_crit = float(stats.norm.ppf(alpha / 2.0))  # negative, as in scipy.stats.theilslopes
     pairs = max(t * (t - 1) // 2, 1)
@@ -278,59 +320,16 @@ def trends(
     res = {k: np.concatenate([p[k] for p in parts]) if parts else np.zeros(0) for k in (
         "n", "slope", "slope_low", "slope_high", "intercept", "mk_s", "mk_z"
     )}  # fmt: skip
-    p_value = 2.0 * stats.norm.sf(np.abs(res["mk_z"]))
-
-    any_valid, first_idx, last_idx, first_value, last_value, change, cagr = _ends(y, x)
-
-    n_ind = max(len(iv.indicator_labels), 1)
-    org_code, ind_code = series_keys // n_ind, series_keys % n_ind
-    ind_ids = [str(i) for i in iv.indicator_labels]
-    sign = np.array([polarity[i].sign for i in ind_ids], dtype=np.int8)[ind_code]
-    trend = _trend_class(res["mk_s"], p_value < alpha, sign, res["n"] >= min_periods)
-
-    period_labels = iv.period_labels
-    return pd.DataFrame(
-        {
-            "organization": pd.Categorical.from_codes(
-                org_code, categories=iv.org_labels.astype(str)
-            ),
-            "indicator": pd.Categorical.from_codes(ind_code, categories=pd.Index(ind_ids)),
-            "first_period": pd.Series(period_labels[first_idx]).where(any_valid).array,
-            "last_period": pd.Series(period_labels[last_idx]).where(any_valid).array,
-            "n_periods": res["n"].astype(np.int64),
-            "first_value": first_value,
-            "last_value": last_value,
-            "change_pct": change,
-            "cagr_pct": cagr,
-            "slope": res["slope"],
-            "slope_low": res["slope_low"],
-            "slope_high": res["slope_high"],
-            "intercept": res["intercept"],
-            "mk_s": res["mk_s"].astype(np.float64),
-            "mk_z": res["mk_z"],
-            "p_value": p_value,
-            "trend": pd.Categorical(
-                trend,
-                categories=[
-                    "improving",
-                    "stable",
-                    "worsening",
-                    "increasing",
-                    "decreasing",
-                    "insufficient_data",
-                ],
-            ),
-        }
-    )
+    res["p_value"] = 2.0 * stats.norm.sf(np.abs(res["mk_z"]))
+    return res
 
 
-def _ends(
-    y: np.ndarray, x: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Each series' first and last value, last change and compound annual growth.
+def _ends(y: np.ndarray, x: np.ndarray, period_labels: pd.Index) -> dict[str, Any]:
+    """Each series' first and last period and value, last change and compound annual growth.
 
-    ``(any_valid, first_idx, last_idx, first_value, last_value, change, cagr)``
-    for the series (rows) of ``y`` over the numeric periods ``x``.
+    The columns ``first_period``, ``last_period``, ``first_value``,
+    ``last_value``, ``change_pct`` and ``cagr_pct`` of :func:`trends` for the
+    series (rows) of ``y`` over the numeric periods ``x``.
     """
     n_series, t = y.shape
     valid = ~np.isnan(y)
@@ -356,7 +355,14 @@ def _ends(
         prev = np.where(found, y[rows, np.maximum(pos, 0)], np.nan)
         change = np.where(prev != 0, 100.0 * (last_value - prev) / np.abs(prev), np.nan)
         change[~np.isfinite(change)] = np.nan
-    return any_valid, first_idx, last_idx, first_value, last_value, change, cagr
+    return {
+        "first_period": pd.Series(period_labels[first_idx]).where(any_valid).array,
+        "last_period": pd.Series(period_labels[last_idx]).where(any_valid).array,
+        "first_value": first_value,
+        "last_value": last_value,
+        "change_pct": change,
+        "cagr_pct": cagr,
+    }
 
 
 def _trend_class(
