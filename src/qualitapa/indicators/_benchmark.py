@@ -378,73 +378,21 @@ class _Block:
     def run(self, rows: Any, lo: int, hi: int) -> None:
         iv, out = self.iv, self.out
         ind = iv.indicator[rows]
-        m = len(ind)
-        if m == 0:
+        if len(ind) == 0:
             return
         n_groups = (hi - lo) * self.n_per * self.n_peer
-        g = (ind - lo).astype(np.int64) * self.n_per + iv.period[rows]
-        outside = np.zeros(m, dtype=bool)
-        if self.org_peer is not None:
-            peer = self.org_peer[iv.org[rows]]
-            outside = peer < 0
-            g = g * self.n_peer + peer
-            g[outside] = n_groups  # an extra group for rows outside every peer group
+        g, outside = self._group_codes(rows, ind, lo, n_groups)
         v = iv.value[rows]
         sign = self.sign_of_ind[ind]
         polar = sign != 0
         order_sign = np.where(polar, sign, 1.0)
         valid = ~np.isnan(v) & ~outside
         score = v * order_sign
-
-        # sort by group, best score first, missing last
-        sort_key = np.where(valid, -score, np.inf)
-        order = np.argsort(sort_key)
-        g_small = g.astype(np.int16) if n_groups < 32767 else g
-        order = order[np.argsort(g_small[order], kind="stable")]
-        del g_small
-        gs = g[order]
-        ks = sort_key[order]
-        del sort_key
-        idx = np.arange(m)
-        new_group = np.empty(m, dtype=bool)
-        new_group[0] = True
-        np.not_equal(gs[1:], gs[:-1], out=new_group[1:])
-        new_value = new_group.copy()
-        new_value[1:] |= ks[1:] != ks[:-1]
-        first_equal = np.where(new_value, idx, 0)
-        np.maximum.accumulate(first_equal, out=first_equal)
-        group_start = np.where(new_group, idx, 0)
-        np.maximum.accumulate(group_start, out=group_start)
-        first_equal -= group_start
-        first_equal += 1
-        rank = np.empty(m, dtype=np.int64)
-        rank[order] = first_equal
-        del first_equal, group_start, new_value, idx
-
+        rank, counts, best, spread, median = _group_order(g, valid, score, n_groups)
         n_slots = n_groups + 1
-        counts = np.bincount(g, weights=valid, minlength=n_slots).astype(np.int64)
-        counts[n_groups:] = 0
-        starts = np.flatnonzero(new_group)
-        start_of = np.zeros(n_slots, dtype=np.int64)
-        start_of[gs[starts]] = starts
-        del new_group, gs, starts, order
-        has = counts > 0
-        last = m - 1
-        best = np.where(has, -ks[np.minimum(start_of, last)], np.nan)
-        worst = np.where(has, -ks[np.minimum(start_of + np.maximum(counts - 1, 0), last)], np.nan)
-        spread = has & (best > worst)  # all equal: nobody is "the best"
-        lo_i = np.minimum(start_of + np.maximum(counts - 1, 0) // 2, last)
-        hi_i = np.minimum(start_of + counts // 2, last)
-        median = np.where(has, -(ks[lo_i] + ks[hi_i]) / 2.0, np.nan)
-        del ks, lo_i, hi_i
-        sums = np.bincount(g, weights=np.where(valid, score, 0.0), minlength=n_slots)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = sums / counts
-            dev = np.where(valid, score - mean[g], 0.0)
-            std = np.sqrt(np.bincount(g, weights=dev * dev, minlength=n_slots) / (counts - 1))
-            del dev
-            std[(counts < 2) | ~(std > 0)] = np.nan
+        mean, std = _group_moments(g, valid, score, counts, n_slots)
 
+        with np.errstate(invalid="ignore", divide="ignore"):
             n_row = counts[g]
             # a group is compared when it has enough values and the indicator is
             # not local; rows are ranked when, in addition, they have a value
@@ -473,13 +421,24 @@ class _Block:
         out.is_best[rows] = is_best
         out.n[rows] = n_row
         out.best_code[rows] = self._performers(g, is_best, iv.org[rows], n_slots)
-        comparison = np.full(m, _COMPARED, dtype=np.int8)
-        comparison[polar & ~spread[g]] = _ALL_EQUAL
-        comparison[n_row < self.min_compared] = _TOO_FEW
-        comparison[local_row] = _LOCAL
-        comparison[outside] = _NO_PEER_GROUP
-        comparison[np.isnan(v)] = _NO_VALUE
-        out.comparison[rows] = comparison
+        out.comparison[rows] = _comparison(
+            v, polar & ~spread[g], n_row < self.min_compared, local_row, outside
+        )
+
+    def _group_codes(
+        self, rows: Any, ind: np.ndarray, lo: int, n_groups: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(g, outside)``: each row's (indicator, period[, peer group]) code in the block,
+        and whether it is outside every peer group (code ``n_groups``, an extra group)."""
+        iv = self.iv
+        g = (ind - lo).astype(np.int64) * self.n_per + iv.period[rows]
+        outside = np.zeros(len(ind), dtype=bool)
+        if self.org_peer is not None:
+            peer = self.org_peer[iv.org[rows]]
+            outside = peer < 0
+            g = g * self.n_peer + peer
+            g[outside] = n_groups  # an extra group for rows outside every peer group
+        return g, outside
 
     def _performers(
         self, g: np.ndarray, is_best: np.ndarray, org: np.ndarray, n_slots: int
@@ -498,3 +457,88 @@ class _Block:
                     self.performer_texts.append(text)
                 code_of_group[cast(int, group)] = code
         return code_of_group[g]
+
+
+def _group_order(
+    g: np.ndarray, valid: np.ndarray, score: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What one sort by (group, -score) gives: ``(rank, counts, best, spread, median)``.
+
+    ``rank`` per row ("min", 1 = largest score; rows without a value last);
+    per group code (``n_groups`` + 1 slots, the last one for rows outside
+    every peer group, never counted): the number of values, the best score,
+    whether the scores differ, and the median score.
+    """
+    m = len(g)
+    # sort by group, best score first, missing last
+    sort_key = np.where(valid, -score, np.inf)
+    order = np.argsort(sort_key)
+    g_small = g.astype(np.int16) if n_groups < 32767 else g
+    order = order[np.argsort(g_small[order], kind="stable")]
+    del g_small
+    gs = g[order]
+    ks = sort_key[order]
+    del sort_key
+    idx = np.arange(m)
+    new_group = np.empty(m, dtype=bool)
+    new_group[0] = True
+    np.not_equal(gs[1:], gs[:-1], out=new_group[1:])
+    new_value = new_group.copy()
+    new_value[1:] |= ks[1:] != ks[:-1]
+    first_equal = np.where(new_value, idx, 0)
+    np.maximum.accumulate(first_equal, out=first_equal)
+    group_start = np.where(new_group, idx, 0)
+    np.maximum.accumulate(group_start, out=group_start)
+    first_equal -= group_start
+    first_equal += 1
+    rank = np.empty(m, dtype=np.int64)
+    rank[order] = first_equal
+    del first_equal, group_start, new_value, idx
+
+    n_slots = n_groups + 1
+    counts = np.bincount(g, weights=valid, minlength=n_slots).astype(np.int64)
+    counts[n_groups:] = 0
+    starts = np.flatnonzero(new_group)
+    start_of = np.zeros(n_slots, dtype=np.int64)
+    start_of[gs[starts]] = starts
+    del new_group, gs, starts, order
+    has = counts > 0
+    last = m - 1
+    best = np.where(has, -ks[np.minimum(start_of, last)], np.nan)
+    worst = np.where(has, -ks[np.minimum(start_of + np.maximum(counts - 1, 0), last)], np.nan)
+    spread = has & (best > worst)  # all equal: nobody is "the best"
+    lo_i = np.minimum(start_of + np.maximum(counts - 1, 0) // 2, last)
+    hi_i = np.minimum(start_of + counts // 2, last)
+    median = np.where(has, -(ks[lo_i] + ks[hi_i]) / 2.0, np.nan)
+    return rank, counts, best, spread, median
+
+
+def _group_moments(
+    g: np.ndarray, valid: np.ndarray, score: np.ndarray, counts: np.ndarray, n_slots: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation (ddof=1; NaN without spread) of the scores of each group."""
+    sums = np.bincount(g, weights=np.where(valid, score, 0.0), minlength=n_slots)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = sums / counts
+        dev = np.where(valid, score - mean[g], 0.0)
+        std = np.sqrt(np.bincount(g, weights=dev * dev, minlength=n_slots) / (counts - 1))
+        del dev
+        std[(counts < 2) | ~(std > 0)] = np.nan
+    return mean, std
+
+
+def _comparison(
+    v: np.ndarray,
+    all_equal: np.ndarray,
+    too_few: np.ndarray,
+    local_row: np.ndarray,
+    outside: np.ndarray,
+) -> np.ndarray:
+    """Each row's ``comparison`` code (:data:`COMPARISON_LABELS`); a later reason wins."""
+    comparison = np.full(len(v), _COMPARED, dtype=np.int8)
+    comparison[all_equal] = _ALL_EQUAL
+    comparison[too_few] = _TOO_FEW
+    comparison[local_row] = _LOCAL
+    comparison[outside] = _NO_PEER_GROUP
+    comparison[np.isnan(v)] = _NO_VALUE
+    return comparison
