@@ -157,31 +157,7 @@ def group_ratio(
     if scale is not None:
         factor = float(scale)
     wide, num, den = _parts(data, num_f, den_f, source)
-    if groups is None:
-        g = np.full(len(wide), "all", dtype=object)
-    elif isinstance(groups, str):
-        g = wide[groups].astype(str).to_numpy()
-    else:
-        g = wide["organization"].astype(str).map(groups).to_numpy()
-    ok = np.isfinite(num) & np.isfinite(den) & (den > 0) & pd.notna(g)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(ok, num / den, np.nan)
-    frame = pd.DataFrame(
-        {
-            "group": g,
-            "period": wide["period"].to_numpy(),
-            "numerator": np.where(ok, num, 0.0),
-            "denominator": np.where(ok, den, 0.0),
-            "n_organizations": ok.astype(int),
-            "ratio": ratio,
-        }
-    )[ok]
-    out = frame.groupby(["group", "period"], sort=True, as_index=False).agg(
-        numerator=("numerator", "sum"),
-        denominator=("denominator", "sum"),
-        n_organizations=("n_organizations", "sum"),
-        mean_of_ratios=("ratio", "mean"),
-    )
+    frame, out = _group_sums(wide, _group_labels(wide, groups), num, den)
     chosen, lo, hi = _intervals(frame, out, method, confidence)
     out["value"] = factor * out["numerator"].to_numpy() / out["denominator"].to_numpy()
     out["ci_low"] = factor * lo
@@ -254,6 +230,46 @@ def _parts(
             failure_cases=wide.loc[bad, ["organization", "period", *needed]],
         )
     return wide, num, den
+
+
+def _group_labels(wide: pd.DataFrame, groups: Mapping[str, str] | str | None) -> np.ndarray:
+    """Each row's group: ``"all"``, the ``groups`` column, or the organization's label."""
+    if groups is None:
+        return np.full(len(wide), "all", dtype=object)
+    if isinstance(groups, str):
+        return wide[groups].astype(str).to_numpy()
+    return wide["organization"].astype(str).map(groups).to_numpy()
+
+
+def _group_sums(
+    wide: pd.DataFrame, g: np.ndarray, num: np.ndarray, den: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows with both parts (a group and a denominator > 0), and their sums by group.
+
+    ``(frame, out)``: ``frame`` has one row per organization counted
+    (``group, period, numerator, denominator, n_organizations, ratio``);
+    ``out`` one per group and period, with the sums and ``mean_of_ratios``.
+    """
+    ok = np.isfinite(num) & np.isfinite(den) & (den > 0) & pd.notna(g)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(ok, num / den, np.nan)
+    frame = pd.DataFrame(
+        {
+            "group": g,
+            "period": wide["period"].to_numpy(),
+            "numerator": np.where(ok, num, 0.0),
+            "denominator": np.where(ok, den, 0.0),
+            "n_organizations": ok.astype(int),
+            "ratio": ratio,
+        }
+    )[ok]
+    out = frame.groupby(["group", "period"], sort=True, as_index=False).agg(
+        numerator=("numerator", "sum"),
+        denominator=("denominator", "sum"),
+        n_organizations=("n_organizations", "sum"),
+        mean_of_ratios=("ratio", "mean"),
+    )
+    return frame, out
 
 
 def _intervals(
