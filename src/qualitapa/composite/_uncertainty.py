@@ -292,6 +292,25 @@ def composite_uncertainty(
     norms, aggs = _choices(normalisers, aggregators, normalised, source)
     draws = _Draws.sample(base, len(norms), len(aggs), runs, weight_range, seed)
     index_runs = _index_runs(normalised, norms, aggs, draws, batch)
+    rank_table, sensitivity, summary = _result_tables(base, draws, index_runs, bins)
+    return UncertaintyResult(
+        rank_table,
+        sensitivity,
+        summary,
+        runs,
+        tuple(n.value for n in norms),
+        tuple(a.value for a in aggs),
+    )
+
+
+def _result_tables(
+    base: _Run, draws: _Draws, index_runs: np.ndarray, bins: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The ``ranks``, ``sensitivity`` and ``summary`` tables of the runs' index values.
+
+    Each run is ranked by period and compared with the nominal index (the
+    definition's choices); ``period`` is dropped when the data have none.
+    """
     ranks = _rank_by_period(index_runs, base.periods)
     nominal = base.vals[:, -1] * base.definition.scale  # the root is the last slot
     nominal_rank = _rank_by_period(nominal[None, :], base.periods)[0]
@@ -302,14 +321,7 @@ def composite_uncertainty(
         rank_table = rank_table.drop(columns="period")
         sensitivity = sensitivity.drop(columns="period")
         summary = summary.drop(columns="period")
-    return UncertaintyResult(
-        rank_table,
-        sensitivity,
-        summary,
-        runs,
-        tuple(n.value for n in norms),
-        tuple(a.value for a in aggs),
-    )
+    return rank_table, sensitivity, summary
 
 
 @attrs.frozen
