@@ -147,6 +147,87 @@ def _index_heads(lang: str | None) -> tuple[tuple[str, str], str]:
     return (t("Foglio"), t("Descrizione")), t("Indice")
 
 
+def _check_fits(tables: Mapping[str, pd.DataFrame]) -> None:
+    """Refuse a table larger than an Excel sheet: it is never truncated silently."""
+    for name, frame in tables.items():
+        if len(frame) + 1 > EXCEL_MAX_ROWS or frame.shape[1] > _MAX_COLUMNS:
+            raise DataError(
+                f"{frame.shape[0]} rows x {frame.shape[1]} columns do not fit in an Excel sheet "
+                f"(at most {EXCEL_MAX_ROWS - 1} rows and {_MAX_COLUMNS} columns); "
+                "export it as CSV (open data) or split it",
+                source=str(name),
+            )
+
+
+def _header_style() -> tuple[Any, Any, Any]:
+    """The font, fill and alignment of header cells: bold white on a dark blue band, wrapped."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    return (
+        Font(bold=True, color="FFFFFF"),
+        PatternFill("solid", fgColor="1F4E79"),
+        Alignment(vertical="top", wrap_text=True),
+    )
+
+
+def _header_row(ws: Any, labels: Iterable[Any], style: tuple[Any, Any, Any]) -> list[Any]:
+    """The header cells of ``labels``: text cells with the header ``style``."""
+    cells = []
+    for label in labels:
+        cell = text_cell(ws, str(label))
+        cell.font, cell.fill, cell.alignment = style
+        cells.append(cell)
+    return cells
+
+
+def _write_index(
+    wb: Any,
+    sheets: list[str],
+    tables: Mapping[str, pd.DataFrame],
+    descriptions: Mapping[str, str],
+    lang: str | None,
+    style: tuple[Any, Any, Any],
+) -> None:
+    """The first sheet: every sheet with its description."""
+    heads, index_name = _index_heads(lang)
+    index = pd.DataFrame({heads[0]: sheets, heads[1]: [descriptions.get(t, "") for t in tables]})
+    taken = {n.lower() for n in sheets}
+    ws = wb.create_sheet(
+        sheet_names([index_name])[0] if index_name.lower() not in taken else "Index_"
+    )
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 90
+    ws.append(_header_row(ws, index.columns, style))
+    for entry in neutralise_formulas(index).itertuples(index=False, name=None):
+        ws.append([text_cell(ws, str(v)) for v in entry])
+
+
+def _write_sheet(
+    ws: Any, frame: pd.DataFrame, catalog: object, style: tuple[Any, Any, Any]
+) -> None:
+    """One table's sheet: sized columns, frozen filtered header, typed and formatted cells."""
+    from openpyxl.utils import get_column_letter
+
+    data = _excel_frame(frame)
+    for i, width in enumerate(_widths(data), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    if data.shape[1]:
+        ws.auto_filter.ref = f"A1:{get_column_letter(data.shape[1])}{len(data) + 1}"
+    ws.append(_header_row(ws, data.columns, style))
+    formats = excel_number_formats(frame, catalog)
+    for r, row in enumerate(data.itertuples(index=False, name=None)):
+        values = [_cell_value(v) for v in row]
+        ws.append(
+            [
+                text_cell(ws, v)
+                if isinstance(v, str)
+                else _number_cell(ws, v, f[r] if isinstance(f, list) else f)
+                for v, f in zip(values, formats, strict=True)
+            ]
+        )
+
+
 def write_excel(
     tables: Mapping[str, pd.DataFrame],
     path: str | Path,
@@ -218,71 +299,20 @@ def write_excel(
     """
     try:
         from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font, PatternFill
-        from openpyxl.utils import get_column_letter
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
             "writing Excel files needs the 'excel' extra: pip install 'qualitapa[excel]'"
         ) from exc
-    descriptions = descriptions or {}
     tables = _labelled(tables, catalog, lang, names)
-    for name, frame in tables.items():
-        if len(frame) + 1 > EXCEL_MAX_ROWS or frame.shape[1] > _MAX_COLUMNS:
-            raise DataError(
-                f"{frame.shape[0]} rows x {frame.shape[1]} columns do not fit in an Excel sheet "
-                f"(at most {EXCEL_MAX_ROWS - 1} rows and {_MAX_COLUMNS} columns); "
-                "export it as CSV (open data) or split it",
-                source=str(name),
-            )
+    _check_fits(tables)
     target = Path(path)
     wb = Workbook(write_only=True)
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="1F4E79")
-    wrap = Alignment(vertical="top", wrap_text=True)
+    header = _header_style()
     sheets = sheet_names(tables)
-
-    def header_row(ws: Any, labels: Iterable[Any]) -> list[Any]:
-        cells = []
-        for label in labels:
-            cell = text_cell(ws, str(label))
-            cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
-            cells.append(cell)
-        return cells
-
     if descriptions:
-        heads, index_name = _index_heads(lang)
-        index = pd.DataFrame(
-            {heads[0]: sheets, heads[1]: [descriptions.get(t, "") for t in tables]}
-        )
-        taken = {n.lower() for n in sheets}
-        ws = wb.create_sheet(
-            sheet_names([index_name])[0] if index_name.lower() not in taken else "Index_"
-        )
-        ws.column_dimensions["A"].width = 34
-        ws.column_dimensions["B"].width = 90
-        ws.append(header_row(ws, index.columns))
-        for entry in neutralise_formulas(index).itertuples(index=False, name=None):
-            ws.append([text_cell(ws, str(v)) for v in entry])
-    for name, (_, frame) in zip(sheets, tables.items(), strict=True):
-        data = _excel_frame(frame)
-        ws = wb.create_sheet(name)
-        for i, width in enumerate(_widths(data), start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        ws.freeze_panes = "A2"
-        if data.shape[1]:
-            ws.auto_filter.ref = f"A1:{get_column_letter(data.shape[1])}{len(data) + 1}"
-        ws.append(header_row(ws, data.columns))
-        formats = excel_number_formats(frame, catalog)
-        for r, row in enumerate(data.itertuples(index=False, name=None)):
-            values = [_cell_value(v) for v in row]
-            ws.append(
-                [
-                    text_cell(ws, v)
-                    if isinstance(v, str)
-                    else _number_cell(ws, v, f[r] if isinstance(f, list) else f)
-                    for v, f in zip(values, formats, strict=True)
-                ]
-            )
+        _write_index(wb, sheets, tables, descriptions, lang, header)
+    for name, frame in zip(sheets, tables.values(), strict=True):
+        _write_sheet(wb.create_sheet(name), frame, catalog, header)
     target.parent.mkdir(parents=True, exist_ok=True)
     wb.save(target)
     return target
