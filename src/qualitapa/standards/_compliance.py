@@ -300,6 +300,25 @@ def _out_of_scope_reason(
     return "; ".join(parts)
 
 
+def _standard_rows(
+    std: QualityStandard,
+    values: pd.DataFrame | None,
+    deliveries: Deliveries | None,
+    source: str | None,
+    replaced: Mapping[str, Mapping[str, QualityStandard]],
+) -> pd.DataFrame:
+    """The result rows of ``std`` for the organizations in its scope, or one saying why none."""
+    measured, reason = _measure(std, values, deliveries, source)
+    if measured is not None:
+        in_scope = scope_mask(std, measured["organization"].to_numpy(), replaced)
+        if not in_scope.all():
+            measured = measured.loc[in_scope]
+            reason = _out_of_scope_reason(std, replaced)
+    if measured is None or measured.empty:
+        return _no_data(std, reason)
+    return _result_rows(std, measured)
+
+
 def compliance(
     standards: QualityStandard | Iterable[QualityStandard] | Mapping[str, QualityStandard],
     *,
@@ -395,21 +414,10 @@ def compliance(
     items = as_standard_list(standards)
     replaced = replaced_for(items)
     values = _prepare_values(indicator_values, source) if indicator_values is not None else None
-    parts: list[pd.DataFrame] = []
-    for std in items:
-        measured, reason = _measure(std, values, deliveries, source)
-        if measured is not None:
-            in_scope = scope_mask(std, measured["organization"].to_numpy(), replaced)
-            if not in_scope.all():
-                measured = measured.loc[in_scope]
-                reason = _out_of_scope_reason(std, replaced)
-        if measured is None or measured.empty:
-            parts.append(_no_data(std, reason))
-        else:
-            parts.append(_result_rows(std, measured))
-    if not parts:
-        return pd.DataFrame(columns=COMPLIANCE_COLUMNS)
-    return pd.concat(parts, ignore_index=True)
+    parts = [_standard_rows(std, values, deliveries, source, replaced) for std in items]
+    return (
+        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COMPLIANCE_COLUMNS)
+    )
 
 
 def refunds_due(
