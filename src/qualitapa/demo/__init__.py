@@ -22,14 +22,7 @@ from qualitapa.demo._national import fitted_profiles
 from qualitapa.demo._output import MANIFEST, DemoFolder
 from qualitapa.demo._profile import DeaModel, DemoProfile, select_profile
 from qualitapa.demo._run import PIPELINE, Step, run_demo
-from qualitapa.demo._state import (
-    DemoOptions,
-    DemoResult,
-    DemoState,
-    Progress,
-    ProgressEvent,
-    Scale,
-)
+from qualitapa.demo._state import DemoOptions, DemoResult, DemoState, Progress, ProgressEvent, Scale
 from qualitapa.demo._synthetic import VariableProfile, synthetic_municipalities, synthetic_panel
 
 __all__ = [

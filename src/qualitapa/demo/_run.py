@@ -48,6 +48,7 @@ from qualitapa.demo._summary import summary
 from qualitapa.demo._synthetic import N_MUNICIPALITIES
 from qualitapa.errors import DataError
 from qualitapa.i18n import N_, check_language, translator
+from qualitapa.models import Dataset
 
 
 @attrs.frozen
@@ -159,22 +160,8 @@ def run_demo(
     """
     check_language(lang, "lang")
     catalog = catalog if catalog is not None else default_catalog()
-    if scale == "qclub":
-        warnings.warn(
-            "scale 'qclub' is now called 'cities' (the demo profile's cities); 'qclub' will "
-            "be refused from 0.3.0",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        scale = "cities"
-    if scale not in SCALES:
-        raise DataError(f"unknown scale {scale!r}: use 'cities' or 'national'", column="scale")
-    sets = datasets(catalog, "indicator_data")
-    if not sets:
-        raise DataError(
-            "no installed plugin ships indicator demo data: install the plugins under plugins/ "
-            "(see README.md)"
-        )
+    scale = _checked_scale(scale)
+    sets = _indicator_sets(catalog)
     chosen = select_profile(catalog, profile)
     options = DemoOptions(
         profile=chosen,
@@ -189,7 +176,43 @@ def run_demo(
     )
     if options.peer_group is not None:
         catalog.peer_groups[options.peer_group]  # UnknownItemError with suggestions
-    folder = DemoFolder(out, force=force)
+    return _run_in(DemoFolder(out, force=force), catalog, options, sets, progress)
+
+
+def _checked_scale(scale: Scale | Literal["qclub"]) -> Scale:
+    """``scale`` as the demo knows it (``"qclub"``, deprecated, is ``"cities"``)."""
+    if scale == "qclub":
+        warnings.warn(
+            "scale 'qclub' is now called 'cities' (the demo profile's cities); 'qclub' will "
+            "be refused from 0.3.0",
+            DeprecationWarning,
+            stacklevel=3,  # the caller of run_demo
+        )
+        return "cities"
+    if scale not in SCALES:
+        raise DataError(f"unknown scale {scale!r}: use 'cities' or 'national'", column="scale")
+    return scale
+
+
+def _indicator_sets(catalog: Catalog) -> list[Dataset]:
+    """The indicator demo data the installed plugins ship (refused when there is none)."""
+    sets = datasets(catalog, "indicator_data")
+    if not sets:
+        raise DataError(
+            "no installed plugin ships indicator demo data: install the plugins under plugins/ "
+            "(see README.md)"
+        )
+    return sets
+
+
+def _run_in(
+    folder: DemoFolder,
+    catalog: Catalog,
+    options: DemoOptions,
+    sets: list[Dataset],
+    progress: Progress | None,
+) -> DemoResult:
+    """The pipeline in a staging folder that becomes ``folder``'s output once every step ran."""
     folder.prepare()
     with folder.staging() as stage:
         state = DemoState(catalog=catalog, options=options, result=DemoResult(out=stage))
