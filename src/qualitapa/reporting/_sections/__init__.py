@@ -21,24 +21,21 @@ from qualitapa.reporting._sections import (
     survey,
 )
 
+#: Id, title (a msgid of the catalogs) and build function of the built-in sections, in order.
+_BUILTIN = (
+    ("headline", _("Sintesi degli indicatori"), indicators.build_headline),
+    ("indicators", _("Indicatori"), indicators.build_indicators),
+    ("composite", _("Indici compositi"), composite.build),
+    ("dea", _("Efficienza (DEA)"), dea.build),
+    ("survey", _("Soddisfazione degli utenti"), survey.build),
+    ("ipa", _("Analisi importanza-performance"), ipa.build),
+    ("complaints", _("Reclami e segnalazioni"), complaints.build),
+    ("compliance", _("Rispetto degli standard della carta"), compliance.build),
+    ("caf", _("Autovalutazione CAF"), caf.build),
+)
+
 #: The built-in sections, in report order (their titles are msgids of the catalogs).
-BUILTIN_SECTIONS: tuple[ReportSection, ...] = (
-    ReportSection(id="headline", title=Text(_("Sintesi degli indicatori")),
-                  build=indicators.build_headline, template="headline.html.j2", order=10),
-    ReportSection(id="indicators", title=Text(_("Indicatori")),
-                  build=indicators.build_indicators, template="indicators.html.j2", order=20),
-    ReportSection(id="composite", title=Text(_("Indici compositi")),
-                  build=composite.build, template="composite.html.j2", order=30),
-    ReportSection(id="dea", title=Text(_("Efficienza (DEA)")),
-                  build=dea.build, template="dea.html.j2", order=40),
-    ReportSection(id="survey", title=Text(_("Soddisfazione degli utenti")),
-                  build=survey.build, template="survey.html.j2", order=50),
-    ReportSection(id="ipa", title=Text(_("Analisi importanza-performance")),
-                  build=ipa.build, template="ipa.html.j2", order=60),
-    ReportSection(id="complaints", title=Text(_("Reclami e segnalazioni")),
-                  build=complaints.build, template="complaints.html.j2", order=70),
-    ReportSection(id="compliance", title=Text(_("Rispetto degli standard della carta")),
-                  build=compliance.build, template="compliance.html.j2", order=80),
-    ReportSection(id="caf", title=Text(_("Autovalutazione CAF")),
-                  build=caf.build, template="caf.html.j2", order=90),
-)  # fmt: skip
+BUILTIN_SECTIONS: tuple[ReportSection, ...] = tuple(
+    ReportSection(id=id_, title=Text(title), build=build, template=f"{id_}.html.j2", order=10 * n)
+    for n, (id_, title, build) in enumerate(_BUILTIN, start=1)
+)
