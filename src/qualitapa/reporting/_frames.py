@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -77,3 +77,18 @@ def result_frame(result: Any, attr: str, message: str) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(message)
     return frame
+
+
+def period_table(
+    tables: Mapping[str, Any], name: str, period: str, *, attr: str | None = None, message: str = ""
+) -> pd.DataFrame | None:
+    """The rows of ``period`` of the table ``name`` (None when it is not given).
+
+    With ``attr``, the table is that attribute of a result object, or the
+    given frame itself (:func:`result_frame`, ``message`` for anything else).
+    """
+    given = tables.get(name)
+    if given is None:
+        return None
+    frame = given if attr is None else result_frame(given, attr, message)
+    return frame.loc[period_mask(frame, period)]

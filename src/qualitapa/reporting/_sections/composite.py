@@ -11,7 +11,7 @@ import pandas as pd
 from qualitapa.errors import DataError
 from qualitapa.reporting import _charts as charts
 from qualitapa.reporting._context import ReportContext
-from qualitapa.reporting._frames import numbers, period_mask, pick, result_frame
+from qualitapa.reporting._frames import numbers, period_table, pick
 from qualitapa.reporting._i18n import gettext_noop as _
 from qualitapa.reporting._views import Chart, Table, table
 
@@ -75,11 +75,10 @@ def _chart(ctx: ReportContext, sub: pd.DataFrame, cols: dict[str, str | None], l
 
 def build(ctx: ReportContext) -> dict[str, Any] | None:
     """One group per composite index: the chart of ranks and the table."""
-    given = ctx.tables.get("composite")
-    if given is None:
+    message = "composite must be an UncertaintyResult or a DataFrame"
+    frame = period_table(ctx.tables, "composite", ctx.period, attr="ranks", message=message)
+    if frame is None:
         return None
-    frame = result_frame(given, "ranks", "composite must be an UncertaintyResult or a DataFrame")
-    frame = frame.loc[period_mask(frame, ctx.period)]
     cols = {
         "org": pick(frame, "organization"),
         "score": pick(frame, "score", "index", "value", "composite_score"),

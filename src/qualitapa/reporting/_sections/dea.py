@@ -9,7 +9,7 @@ import pandas as pd
 
 from qualitapa.reporting import _charts as charts
 from qualitapa.reporting._context import ReportContext
-from qualitapa.reporting._frames import is_missing, numbers, period_mask, required, result_frame
+from qualitapa.reporting._frames import is_missing, numbers, period_table, required
 from qualitapa.reporting._i18n import gettext_noop as _
 from qualitapa.reporting._views import table
 from qualitapa.reporting._words import word
@@ -17,12 +17,11 @@ from qualitapa.reporting._words import word
 
 def build(ctx: ReportContext) -> dict[str, Any] | None:
     """The DEA chart (efficiency by organization) and table."""
-    given = ctx.tables.get("dea")
-    if given is None:
+    message = "dea must be a DEAResult or its scores DataFrame"
+    frame = period_table(ctx.tables, "dea", ctx.period, attr="scores", message=message)
+    if frame is None:
         return None
     t = ctx.t
-    frame = result_frame(given, "scores", "dea must be a DEAResult or its scores DataFrame")
-    frame = frame.loc[period_mask(frame, ctx.period)]
     org, eff = required(frame, "the DEA table needs 'organization' and 'efficiency' columns",
                         ("organization",), ("efficiency", "score"))  # fmt: skip
     sub = frame.sort_values(eff, ascending=False)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from qualitapa.reporting import _charts as charts
 from qualitapa.reporting._context import ReportContext
-from qualitapa.reporting._frames import numbers, period_mask, pick, required
+from qualitapa.reporting._frames import numbers, period_table, pick, required
 from qualitapa.reporting._i18n import gettext_noop as _
 from qualitapa.reporting._views import Chart, table
 from qualitapa.reporting._words import word
@@ -49,11 +49,10 @@ def _axes(frame: pd.DataFrame, x: np.ndarray, y: np.ndarray) -> tuple[float, flo
 
 def build(ctx: ReportContext) -> dict[str, Any] | None:
     """The IPA chart and the table of aspects with their quadrant."""
-    given = ctx.tables.get("ipa")
-    if given is None:
+    frame = period_table(ctx.tables, "ipa", ctx.period)
+    if frame is None:
         return None
     t = ctx.t
-    frame = given.loc[period_mask(given, ctx.period)]
     imp, perf = required(frame, "the IPA table needs 'importance' and 'performance' columns",
                          ("importance",), ("performance",))  # fmt: skip
     frame, labels = _rows(ctx, frame)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from qualitapa.reporting import _charts as charts
 from qualitapa.reporting._context import ReportContext
-from qualitapa.reporting._frames import numbers, period_mask, pick, required
+from qualitapa.reporting._frames import numbers, period_table, pick, required
 from qualitapa.reporting._i18n import gettext_noop as _
 from qualitapa.reporting._views import Cell, Table, table
 
@@ -46,11 +46,10 @@ def _table(ctx: ReportContext, frame: pd.DataFrame, org: str | None, score: str,
 
 def build(ctx: ReportContext) -> dict[str, Any] | None:
     """The chart of the indices by dimension and the table."""
-    frame = ctx.tables.get("survey")
+    frame = period_table(ctx.tables, "survey", ctx.period)
     if frame is None:
         return None
     t = ctx.t
-    frame = frame.loc[period_mask(frame, ctx.period)]
     dim, score = required(frame, "the survey table needs 'dimension' and 'index' columns",
                           ("dimension",), ("index", "score", "mean"))  # fmt: skip
     low, high = pick(frame, "ci_low", "ci_lower", "low"), pick(frame, "ci_high", "ci_upper", "high")
