@@ -6,7 +6,10 @@ already catches ``ValueError`` or ``KeyError`` keeps working (the pattern of
 ``attrs.exceptions.FrozenError(AttributeError)``).
 
 Errors carry *where* the fault is as structured fields, and say it in their
-message, so a municipal clerk can open the file and fix the row.
+message, so a municipal clerk can open the file and fix the row. Their
+``str()`` is English; a data, definition or unknown-id error also says
+itself in another language with ``render(translator)`` (the command line
+writes it so, in ``--lang``).
 
 Examples
 --------
@@ -79,9 +82,10 @@ class Message(str):
     with the same named placeholders, so that ``render(t)`` says it in the
     language of a :class:`~qualitapa.i18n.Translator`. A parameter that is
     itself a :class:`Message` is rendered in the same language. A
-    :class:`DataError` whose message is a ``Message`` renders so (the
-    command line shows it in ``--lang``), as do the cells of its
-    ``failure_cases`` (the ``problem`` column).
+    :class:`DataError` or :class:`DefinitionError` whose message is a
+    ``Message`` renders so (the command line shows it in ``--lang``), as
+    do the cells of a data error's ``failure_cases`` (the ``problem``
+    column).
 
     Examples
     --------
@@ -166,6 +170,38 @@ def _where_in(t: Translator, error: object) -> str:
     return ", ".join(parts)
 
 
+def _placed(t: Translator, error: object, message: object) -> str:
+    """``message`` in ``t``'s language, after where ``error`` applies (when it says where)."""
+    where = _where_in(t, error)
+    text = str(said(message, t))
+    return f"{where}: {text}" if where else text
+
+
+#: The kinds of item an unknown id may be (``UnknownItemError.kind``) -> their word.
+_KIND_WORDS = {
+    "service": N_("servizio"),
+    "organization": N_("ente"),
+    "peer group": N_("gruppo di confronto"),
+    "variable": N_("variabile"),
+    "indicator": N_("indicatore"),
+    "composite index": N_("indice composito"),
+    "survey instrument": N_("questionario"),
+    "complaint category": N_("categoria di reclamo"),
+    "quality standard": N_("standard di qualità"),
+    "service charter": N_("carta dei servizi"),
+    "charter content": N_("contenuto della carta"),
+    "dataset": N_("insieme di dati"),
+    "demo profile": N_("profilo dimostrativo"),
+    "complaint": N_("reclamo"),
+    "action": N_("azione"),
+    "office": N_("ufficio"),
+    "CAF criterion": N_("criterio CAF"),
+    "CAF scoring panel": N_("griglia di valutazione CAF"),
+    "charter of service": N_("carta del servizio"),
+    "kind of item": N_("tipo di elemento"),
+}
+
+
 class QualitapaError(Exception):
     """Base class of every error raised by qualitapa."""
 
@@ -199,6 +235,24 @@ class DefinitionError(QualitapaError, ValueError):
         self.field = field
         where = _where(source, None, None, field or None, item=item)
         super().__init__(f"{where}: {message}" if where else message)
+
+    def render(self, t: Translator) -> str:
+        """The message with where it applies (file, item, field) in ``t``'s language.
+
+        Where it applies is always translated; a message given as a
+        :class:`Message` is said in the language, an English one stays
+        English. The command line shows the error so.
+
+        Examples
+        --------
+        >>> from qualitapa.i18n import translator
+        >>> err = DefinitionError("must be positive", source="defs.toml", item="x", field="target")
+        >>> str(err)
+        "defs.toml, 'x', field 'target': must be positive"
+        >>> err.render(translator("de"))
+        "defs.toml, 'x', Feld 'target': must be positive"
+        """
+        return _placed(t, self, self.message)
 
 
 class FormulaError(DefinitionError):
@@ -285,9 +339,7 @@ class DataError(QualitapaError, ValueError):
         >>> str(err), err.render(translator("de"))  # doctest: +SKIP
         ('raw.csv: file not found', 'raw.csv: Datei nicht gefunden')
         """
-        where = _where_in(t, self)
-        message = str(said(self.message, t))
-        return f"{where}: {message}" if where else message
+        return _placed(t, self, self.message)
 
 
 class DelimiterError(DataError):
@@ -416,6 +468,26 @@ class UnknownItemError(QualitapaError, KeyError):
 
     def __str__(self) -> str:  # KeyError quotes its message otherwise
         return str(self.args[0])
+
+    def render(self, t: Translator) -> str:
+        """The message in ``t``'s language: the kind of item, the id and the closest ids.
+
+        Examples
+        --------
+        >>> from qualitapa.i18n import translator
+        >>> err = UnknownItemError("indicator", "loans_per_usr", suggestions=["loans_per_user"])
+        >>> str(err)
+        "unknown indicator 'loans_per_usr'; did you mean 'loans_per_user'?"
+        >>> err.render(translator("it"))
+        "indicatore 'loans_per_usr': non esiste; forse 'loans_per_user'?"
+        """
+        word = _KIND_WORDS.get(self.kind)
+        kind = str(t(word)) if word is not None else self.kind
+        text = str(t("{kind} {item}: non esiste", kind=kind, item=repr(self.item)))
+        if self.suggestions:
+            shown = ", ".join(repr(s) for s in self.suggestions)
+            text += str(t("; forse {suggestions}?", suggestions=shown))
+        return text
 
 
 class PluginError(QualitapaError, RuntimeError):

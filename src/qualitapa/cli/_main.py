@@ -46,15 +46,8 @@ from qualitapa._reading import STDIN
 from qualitapa.cli._context import LANG_ENV, LANGUAGE, VERBOSITY, language, verbosity
 from qualitapa.cli._options import READ_OPTIONS, LanguageType
 from qualitapa.cli._terminal import printable, terminal_guard
-from qualitapa.errors import (
-    DataError,
-    DefinitionError,
-    PluginWarning,
-    QualitapaError,
-    QualitapaWarning,
-    UnknownItemError,
-)
-from qualitapa.i18n import N_, translator
+from qualitapa.errors import DataError, PluginWarning, QualitapaError, QualitapaWarning
+from qualitapa.i18n import translator
 from qualitapa.io import read_sources
 
 if TYPE_CHECKING:
@@ -96,73 +89,17 @@ def note_line(message: Warning | str, lang: str) -> str:
     return str(t("Nota: {note}", note=message if render is None else render(t)))
 
 
-#: The kinds of item an unknown id may be (``UnknownItemError.kind``) -> their word.
-_KINDS = {
-    "service": N_("servizio"),
-    "organization": N_("ente"),
-    "peer group": N_("gruppo di confronto"),
-    "variable": N_("variabile"),
-    "indicator": N_("indicatore"),
-    "composite index": N_("indice composito"),
-    "survey instrument": N_("questionario"),
-    "complaint category": N_("categoria di reclamo"),
-    "quality standard": N_("standard di qualità"),
-    "service charter": N_("carta dei servizi"),
-    "charter content": N_("contenuto della carta"),
-    "dataset": N_("insieme di dati"),
-    "demo profile": N_("profilo dimostrativo"),
-    "complaint": N_("reclamo"),
-    "action": N_("azione"),
-    "office": N_("ufficio"),
-    "CAF criterion": N_("criterio CAF"),
-    "CAF scoring panel": N_("griglia di valutazione CAF"),
-    "charter of service": N_("carta del servizio"),
-    "kind of item": N_("tipo di elemento"),
-}
-
-
-def _where(t: Translator, exc: Exception) -> str:
-    """Where an error is (file, item, row, column, field) in ``t``'s language."""
-    from qualitapa.errors import _where_in
-
-    return _where_in(t, exc)
-
-
 def error_text(exc: QualitapaError, lang: str) -> str:
     """The one-line text of ``exc`` in ``lang``, as far as it can be said in it.
 
-    An error with ``render`` (as the notes of
-    :func:`qualitapa.i18n.translatable`) is written by it; an unknown id
-    names its kind and suggestions in the language; where a data or
-    definition error applies (row, column, field) is said in the language,
-    before the error's own message.
+    An error with ``render`` (a data, definition or unknown-id error, or
+    one made so as the notes of :func:`qualitapa.i18n.translatable`) is
+    written by it in the language; any other in English, as ``str()``.
     """
-    t = translator(lang)
     render = getattr(exc, "render", None)
     if callable(render):
-        return str(render(t))
-    if isinstance(exc, UnknownItemError) and str(exc).startswith(f"unknown {exc.kind} "):
-        kind = t(_KINDS[exc.kind]) if exc.kind in _KINDS else exc.kind
-        text = str(t("{kind} {item}: non esiste", kind=kind, item=repr(exc.item)))
-        if exc.suggestions:
-            shown = ", ".join(repr(s) for s in exc.suggestions)
-            text += str(t("; forse {suggestions}?", suggestions=shown))
-        return text
-    message = getattr(exc, "message", None)
-    if isinstance(exc, (DataError, DefinitionError)) and isinstance(message, str):
-        english = getattr(exc, "summary", str(exc))
-        if english in (message, f"{_english_where(exc)}: {message}"):
-            where = _where(t, exc)
-            return f"{where}: {message}" if where else message
+        return str(render(translator(lang)))
     return str(exc)
-
-
-def _english_where(exc: Exception) -> str:
-    from qualitapa.errors import _where as where
-
-    source, item = getattr(exc, "source", None), getattr(exc, "item", None)
-    row, column, field = (getattr(exc, k, None) for k in ("row", "column", "field"))
-    return where(source, row, column, field, item=item)
 
 
 @contextmanager
