@@ -553,21 +553,7 @@ def composite_contributions(
     frames = []
     for j, (key, kids, agg) in enumerate(plan.nodes):
         C = run.vals[:, kids]
-        avail = ~np.isnan(C)
-        w = np.where(avail, run.weights[j], 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            w = w / w.sum(axis=1, keepdims=True)
-            if agg is Aggregator.ARITHMETIC:
-                contrib = w * C
-            elif agg is Aggregator.GEOMETRIC:
-                contrib = w * np.log(C)
-            else:
-                contrib = w / C
-            total = np.nansum(contrib, axis=1, keepdims=True)
-            share = contrib / total
-        parent_missing = np.isnan(run.vals[:, L + j])[:, None]
-        contrib = np.where(parent_missing | ~avail, np.nan, contrib)
-        share = np.where(parent_missing | ~avail, np.nan, share)
+        w, contrib, share = _node_contributions(C, run.weights[j], agg, run.vals[:, L + j])
         raw = np.column_stack(
             [run.raw[:, k] if k < L else np.full(len(orgs), np.nan) for k in kids]
         )
@@ -591,3 +577,30 @@ def composite_contributions(
     if (out["period"] == "").all():
         out = out.drop(columns="period")
     return out
+
+
+def _node_contributions(
+    C: np.ndarray, weights: np.ndarray, agg: Aggregator, parent: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(weight, contribution, share)`` of a node's components ``C`` (rows x components).
+
+    Weights are renormalised over the components with a value; contributions
+    are on the aggregator's scale (the weighted value, log value or inverse
+    value); where the component or its ``parent`` value is missing, both are NaN.
+    """
+    avail = ~np.isnan(C)
+    w = np.where(avail, weights, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w = w / w.sum(axis=1, keepdims=True)
+        if agg is Aggregator.ARITHMETIC:
+            contrib = w * C
+        elif agg is Aggregator.GEOMETRIC:
+            contrib = w * np.log(C)
+        else:
+            contrib = w / C
+        total = np.nansum(contrib, axis=1, keepdims=True)
+        share = contrib / total
+    parent_missing = np.isnan(parent)[:, None]
+    contrib = np.where(parent_missing | ~avail, np.nan, contrib)
+    share = np.where(parent_missing | ~avail, np.nan, share)
+    return w, contrib, share
