@@ -844,16 +844,40 @@ def _inspect_additions(kind: Kind, built: Derived | Extension, report: _EntryRep
     return not _mistyped(known, types_, item_id, report) and ok
 
 
+def _file_problem(
+    plugin: str | None,
+    message: str,
+    *,
+    rule: Rule,
+    suggestion: str | None,
+    site: Site,
+    value: object = None,
+) -> Problem:
+    """A problem of the file itself (its TOML, a section), not of one of its items."""
+    return Problem(
+        plugin, "file", None, message, rule=rule, suggestion=suggestion, value=value, site=site
+    )
+
+
+def _written_wrong(plugin: str | None, source: str, name: str, what: str, header: str) -> Problem:
+    """``[name]`` is not ``what`` (a table written where an array of tables belongs...)."""
+    return _file_problem(
+        plugin,
+        f"[{name}] must be {what}",
+        rule=Rule.INVALID,
+        suggestion=f"write [[{header}]] before each entry",
+        site=Site(source, name),
+    )
+
+
 def _unknown_section(plugin: str | None, name: str, site: Site) -> Problem:
     group, dot, word = name.partition(".")
     group = group if dot and group in _GROUPS else ""
     word = word if group else name
     allowed = sorted(KINDS_BY_NAME) if group else [*sorted(KINDS_BY_NAME), *_GROUPS, "plugin"]
     close = _closest(word, allowed)
-    return Problem(
+    return _file_problem(
         plugin,
-        "file",
-        None,
         f"unknown section [[{name}]]",
         value=name,
         rule=Rule.UNKNOWN_VALUE,
@@ -930,17 +954,7 @@ def _inspect_section(
     if not isinstance(items, list) or len(lines) != len(items):
         lines = []  # written otherwise (an inline array): entry numbers only
     if not isinstance(items, list):
-        problems.append(
-            Problem(
-                plugin,
-                "file",
-                None,
-                f"[{name}] must be an array of tables",
-                rule=Rule.INVALID,
-                suggestion=f"write [[{name}]] before each entry",
-                site=Site(source, name),
-            )
-        )
+        problems.append(_written_wrong(plugin, source, name, "an array of tables", name))
         return
     for n, entry in enumerate(items, start=1):
         site = Site(source, name, n, *(lines[n - 1] if lines else (None, ())))
@@ -1034,14 +1048,8 @@ def inspect_definitions(
         fix = "check the quotes, brackets and '=' on that line" if at else None
         line = int(at.group(1)) if at else None
         problems.append(
-            Problem(
-                plugin,
-                "file",
-                None,
-                message,
-                rule=Rule.FILE,
-                suggestion=fix,
-                site=Site(source, "", None, line),
+            _file_problem(
+                plugin, message, rule=Rule.FILE, suggestion=fix, site=Site(source, "", None, line)
             )
         )
         return entries, problems
@@ -1051,17 +1059,8 @@ def inspect_definitions(
             continue
         if section in _GROUPS:
             if not isinstance(value, Mapping):
-                problems.append(
-                    Problem(
-                        plugin,
-                        "file",
-                        None,
-                        f"[{section}] must be a table of sections",
-                        rule=Rule.INVALID,
-                        suggestion=f"write [[{section}.SECTION]] before each entry",
-                        site=Site(source, section),
-                    )
-                )
+                what, header = "a table of sections", f"{section}.SECTION"
+                problems.append(_written_wrong(plugin, source, section, what, header))
                 continue
             for sub, sub_items in value.items():
                 if sub in KINDS_BY_NAME:
