@@ -9,7 +9,9 @@ blanked cell is in the problems table with the action taken.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+import difflib
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -17,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from qualitapa._labelling import LABEL_COLUMNS
-from qualitapa.errors import DataError
-from qualitapa.i18n import Translator, translator
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_, Translator, translator
 from qualitapa.io import to_numeric_column
 from qualitapa.problems import Problems, Rule, check_option
-from qualitapa.surveys._models import Instrument, Question, QuestionType, _format_code
+from qualitapa.surveys._models import Instrument, Question, QuestionType, Scale, _format_code
 from qualitapa.surveys._scope import ORGANIZATION, local_ids, organization_ids
 
 #: Columns accepted besides the questions and the respondent id.
@@ -49,6 +51,29 @@ PROBLEM_LAYOUT = {
 }
 #: Columns of :attr:`ValidationResult.problems`.
 PROBLEM_COLUMNS = list(PROBLEM_LAYOUT)
+
+# The problems' messages: English, and the Italian msgid the catalogs translate
+# (:class:`~qualitapa.errors.Message`); ``validate(lang=)`` says them in ``lang``.
+NOT_A_QUESTION = Message(
+    "column is not a question of the instrument",
+    N_("la colonna non è una domanda del questionario"),
+)
+NO_RESPONDENT = Message("respondent id is missing", N_("manca il codice del rispondente"))
+REPEATED_ROW = Message(
+    "row repeats an earlier row exactly; the first copy is kept",
+    N_("la riga ripete esattamente una riga precedente; si tiene la prima copia"),
+)
+CONFLICTING_ROWS = Message(
+    "respondent id appears in rows with different answers; all are dropped",
+    N_("il codice del rispondente compare in righe con risposte diverse; sono tutte escluse"),
+)
+NO_QUESTION_COLUMN = Message("question column is missing", N_("manca la colonna della domanda"))
+NOT_A_NUMBER = Message("answer is not a number", N_("la risposta non è un numero"))
+NO_REQUIRED_ANSWER = Message("required answer is missing", N_("manca una risposta obbligatoria"))
+CHECK_ORGANIZATION = Message(
+    "check the respondent's organization, or leave the answer out",
+    N_("controllare l'ente del rispondente, o lasciare fuori la risposta"),
+)
 
 
 @attrs.frozen
@@ -220,8 +245,11 @@ def validate(
         Name of the data (file path) used in error messages.
     lang
         Language of the problems' ``message`` texts (``"it"``, ``"de"``...);
-        None writes them in English, as before. The ``rule`` and ``action``
-        codes stay the same in every language.
+        None writes them in English, as before: each is the English text of
+        a :class:`~qualitapa.errors.Message`, which
+        :func:`qualitapa.errors.said` (as the command line does) says in
+        another language later. The ``rule`` and ``action`` codes stay the
+        same in every language.
 
     Returns
     -------
@@ -259,18 +287,7 @@ def validate(
     if not isinstance(responses, pd.DataFrame):
         raise DataError("responses must be a pandas DataFrame", source=source)
     run = _Run(instrument, responses.reset_index(drop=True), drop, source, lang)
-    question_ids = [q.id for q in instrument.questions]
-    extra = set(extra_columns) | ({ORGANIZATION} if instrument.local_questions() else set())
-    # the names the tool writes next to an id column it writes (organization_name...)
-    extra |= {label for col, (label, _) in LABEL_COLUMNS.items() if col in responses.columns}
-    for name in run.frame.columns:
-        if name != run.rid_col and name not in question_ids and name not in extra:
-            run.column_problem(
-                str(name),
-                Rule.UNKNOWN_COLUMN,
-                run.t("la colonna non è una domanda del questionario"),
-                "column kept",
-            )
+    _check_columns(run, extra_columns)
     if run.rid_col in run.frame.columns:
         _check_respondents(run)
     for q in instrument.questions:
@@ -278,9 +295,9 @@ def validate(
     _check_local(run)
     _check_logic(run)
     if mode == "strict":
-        run.problems.raise_if_any("the responses do not match the instrument")
+        run.raise_if_any("the responses do not match the instrument")
     return ValidationResult(
-        clean=_clean(run, responses.index), problems=run.problems.frame(), n_input=run.n
+        clean=_clean(run, responses.index), problems=run.said(run.problems.frame()), n_input=run.n
     )
 
 
@@ -293,8 +310,10 @@ class _Run:
     drop: str
     source: str | None
     lang: str | None = None
-    #: The messages' translator (English without a language).
+    #: The translator of ``lang`` (English without one).
     t: Translator = attrs.field(init=False)
+    #: The messages of the problems, by their English text (what a table cell holds).
+    messages: dict[str, Message] = attrs.field(init=False, factory=dict)
     problems: Problems = attrs.field(init=False)
     n: int = attrs.field(init=False)
     rid_col: str = attrs.field(init=False)
@@ -341,8 +360,10 @@ class _Run:
     ) -> None:
         """One problem per row of ``mask`` (``action`` by default the cell action).
 
-        ``message`` is one text, or one per row (aligned with ``mask``).
+        ``message`` is one text (a :class:`Message` or the instrument's own
+        text), or one per row (aligned with ``mask``: :meth:`per_value`).
         """
+        self.keep(message)
         self.problems.add(
             mask,
             column=question,
@@ -354,8 +375,49 @@ class _Run:
             action=action or self.cell_action,
         )
 
-    def column_problem(self, column: str, rule: Rule, message: str, action: str) -> None:
+    def column_problem(self, column: str, rule: Rule, message: Message, action: str) -> None:
+        self.keep(message)
         self.problems.add(None, column=column, rule=rule, message=message, action=action)
+
+    def keep(self, message: object) -> None:
+        """Remember ``message`` if it is a :class:`Message`, to say it in :attr:`lang`."""
+        if isinstance(message, Message):
+            self.messages[str(message)] = message
+
+    def per_value(
+        self, mask: np.ndarray, values: np.ndarray, build: Callable[[Any], Message]
+    ) -> np.ndarray:
+        """A message for each row of ``mask``, built once per distinct value (None: missing)."""
+        codes, distinct = pd.factorize(values[mask], use_na_sentinel=True)
+        built = [build(v) for v in distinct] + ([build(None)] if (codes < 0).any() else [])
+        for message in built:
+            self.keep(message)
+        table = np.empty(len(built), dtype=object)
+        table[:] = built
+        full = np.empty(self.n, dtype=object)
+        full[mask] = table[codes]  # code -1 (missing) takes the last one
+        return full
+
+    def said(self, problems: pd.DataFrame) -> pd.DataFrame:
+        """``problems`` with its messages in :attr:`lang` (as they are without one).
+
+        Each distinct message is said once; a text that is not a library
+        message (an instrument's constraint message) stays as it is.
+        """
+        if self.lang is None or problems.empty:
+            return problems
+        codes, distinct = pd.factorize(problems["message"].astype(object), use_na_sentinel=False)
+        words = np.empty(len(distinct), dtype=object)
+        words[:] = [self.messages[m].render(self.t) if m in self.messages else m for m in distinct]
+        return problems.assign(message=words[codes])
+
+    def raise_if_any(self, message: str) -> None:
+        """Raise the error of the problems found (``failure_cases`` said in :attr:`lang`)."""
+        if self.problems:
+            error = self.problems.to_error(message)
+            if error.failure_cases is not None:
+                error.failure_cases = self.said(error.failure_cases)
+            raise error
 
     def blanked(self, qid: str) -> np.ndarray:
         return self.blank.get(qid, np.zeros(self.n, dtype=bool))
@@ -369,6 +431,19 @@ class _Run:
         return np.isin(self.organizations, np.asarray(q.organizations, dtype=object))
 
 
+def _check_columns(run: _Run, extra_columns: Iterable[str]) -> None:
+    """Columns that are neither a question, the respondent id nor an expected column."""
+    columns = run.frame.columns
+    expected = {q.id for q in run.instrument.questions} | {run.rid_col, *extra_columns}
+    if run.instrument.local_questions():
+        expected.add(ORGANIZATION)
+    # the names the tool writes next to an id column it writes (organization_name...)
+    expected |= {label for col, (label, _) in LABEL_COLUMNS.items() if col in columns}
+    for name in columns:
+        if name not in expected:
+            run.column_problem(str(name), Rule.UNKNOWN_COLUMN, NOT_A_QUESTION, "column kept")
+
+
 def _check_respondents(run: _Run) -> None:
     """Missing respondent ids, repeated rows and ids with different answers."""
     frame, rid_col = run.frame, run.rid_col
@@ -378,7 +453,7 @@ def _check_respondents(run: _Run) -> None:
         rid_col,
         None,
         Rule.MISSING_RESPONDENT,
-        run.t("manca il codice del rispondente"),
+        NO_RESPONDENT,
         "row dropped",
     )
     run.drop_rows |= missing_id
@@ -394,7 +469,7 @@ def _check_respondents(run: _Run) -> None:
         rid_col,
         ids,
         Rule.DUPLICATE_ROW,
-        run.t("la riga ripete esattamente una riga precedente; si tiene la prima copia"),
+        REPEATED_ROW,
         "row dropped",
     )
     run.flag(
@@ -402,9 +477,7 @@ def _check_respondents(run: _Run) -> None:
         rid_col,
         ids,
         Rule.DUPLICATE_RESPONDENT,
-        run.t(
-            "il codice del rispondente compare in righe con risposte diverse; sono tutte escluse"
-        ),
+        CONFLICTING_ROWS,
         "row dropped",
     )
     run.drop_rows |= (exact_later & ~conflicting) | conflicting
@@ -416,17 +489,15 @@ def _check_answers(run: _Run, q: Question) -> None:
     if q.id not in run.frame.columns:
         if not q.is_local or run.asked(q).any():
             message = (
-                run.t("manca la colonna della domanda (posta negli enti {organizations})",
-                      organizations=list(q.organizations))
+                Message(
+                    "question column is missing (asked in organizations {organizations})",
+                    N_("manca la colonna della domanda (posta negli enti {organizations})"),
+                    organizations=list(q.organizations),
+                )
                 if q.is_local
-                else run.t("manca la colonna della domanda")
-            )  # fmt: skip
-            run.column_problem(
-                q.id,
-                Rule.MISSING_COLUMN,
-                message,
-                "column added (empty)",
+                else NO_QUESTION_COLUMN
             )
+            run.column_problem(q.id, Rule.MISSING_COLUMN, message, "column added (empty)")
         dtype = "float64" if numeric else "string"
         run.clean_cols[q.id] = pd.Series(np.nan, index=run.frame.index, dtype=dtype)
         if numeric:
@@ -439,12 +510,17 @@ def _check_answers(run: _Run, q: Question) -> None:
         scale = q.scale
         if scale is None:  # pragma: no cover - a scaled question has a scale (models.py)
             raise DataError(f"question {q.id!r} has no scale")
-        pts = ", ".join(_format_code(p) for p in scale.points)
-        dk = ", ".join(_format_code(c) for c in scale.dont_know)
-        points = run.t("{points}; non so: {dont_know}", points=pts, dont_know=dk) if dk else pts
-        off_scale = run.t("la risposta non è un punto della scala ({points})", points=points)
-        not_a_code = run.t("la risposta non è un numero: usare un punto della scala ({points})",
-                           points=points)  # fmt: skip
+        points = _points(scale)
+        not_a_code = Message(
+            "answer is not a number: use a point of the scale ({points})",
+            N_("la risposta non è un numero: usare un punto della scala ({points})"),
+            points=points,
+        )
+        off_scale = Message(
+            "answer is not a point of the scale ({points})",
+            N_("la risposta non è un punto della scala ({points})"),
+            points=points,
+        )
         run.flag(not_num, q.id, raw, Rule.NOT_A_NUMBER, not_a_code)
         run.flag(out_of_scale, q.id, raw, Rule.OUT_OF_SCALE, off_scale)
         bad_cells |= not_num | out_of_scale
@@ -453,12 +529,15 @@ def _check_answers(run: _Run, q: Question) -> None:
         run.scored[q.id] = np.where(np.isin(nums, dk_num) | bad_cells, np.nan, nums)
     elif q.type.has_choices:
         col, bad_cells = _normalise_choice(q, raw)
-        codes = ", ".join(c.code for c in q.choices)
-        message = run.t("codice non presente nell'elenco delle scelte ({codes})", codes=codes)
+        message = Message(
+            "code not in the choice list ({codes})",
+            N_("codice non presente nell'elenco delle scelte ({codes})"),
+            codes=", ".join(c.code for c in q.choices),
+        )
         run.flag(bad_cells, q.id, raw, Rule.UNKNOWN_CODE, message)
     elif q.type is QuestionType.NUMERIC:
         nums, bad_cells = to_numeric_column(raw)
-        run.flag(bad_cells, q.id, raw, Rule.NOT_A_NUMBER, run.t("la risposta non è un numero"))
+        run.flag(bad_cells, q.id, raw, Rule.NOT_A_NUMBER, NOT_A_NUMBER)
         col = pd.Series(nums, index=run.frame.index, dtype="float64")
         run.scored[q.id] = nums
     else:
@@ -469,6 +548,20 @@ def _check_answers(run: _Run, q: Question) -> None:
         run.blank[q.id] = np.asarray(bad_cells, dtype=bool).copy()
 
 
+def _points(scale: Scale) -> str | Message:
+    """The points of ``scale`` in words (with its don't-know codes), for a message."""
+    points = ", ".join(_format_code(p) for p in scale.points)
+    dont_know = ", ".join(_format_code(c) for c in scale.dont_know)
+    if not dont_know:
+        return points
+    return Message(
+        "{points}; don't know: {dont_know}",
+        N_("{points}; non so: {dont_know}"),
+        points=points,
+        dont_know=dont_know,
+    )
+
+
 def _check_local(run: _Run) -> None:
     """Answers to local questions from respondents of other organizations."""
     local = [q for q in run.instrument.local_questions() if q.id in run.frame.columns]
@@ -477,50 +570,63 @@ def _check_local(run: _Run) -> None:
     if run.organizations is None:
         with_answers = [q.id for q in local if run.clean_cols[q.id].notna().any()]
         if with_answers:
-            run.column_problem(
-                ORGANIZATION,
-                Rule.MISSING_COLUMN,
-                run.t(
+            message = Message(
+                "the responses answer questions {questions}, which are asked only in some "
+                "organizations, but have no 'organization' column to say whose respondents "
+                "they are: add it (those answers are not scored without it)",
+                N_(
                     "le risposte rispondono alle domande {questions}, poste solo in alcuni "
                     "enti, ma non hanno la colonna 'organization' che dica di quali enti sono "
-                    "i rispondenti: aggiungerla (senza, quelle risposte non sono conteggiate)",
-                    questions=with_answers,
+                    "i rispondenti: aggiungerla (senza, quelle risposte non sono conteggiate)"
                 ),
-                "reported",
+                questions=with_answers,
             )
+            run.column_problem(ORGANIZATION, Rule.MISSING_COLUMN, message, "reported")
         return
-    orgs = run.organizations
     for q in local:  # loop over the few local questions; vectorised over respondents
         mask = run.clean_cols[q.id].notna().to_numpy() & ~run.asked(q)
         if not mask.any():
             continue
-        messages = np.array([_not_asked_message(q, org, run.t) for org in orgs[mask]], dtype=object)
-        full = np.empty(run.n, dtype=object)
-        full[mask] = messages
-        run.flag(mask, q.id, run.frame[q.id], Rule.NOT_RELEVANT, full)
+        # one message per distinct organization, not per respondent
+        messages = run.per_value(mask, run.organizations, functools.partial(_not_asked_message, q))
+        run.flag(mask, q.id, run.frame[q.id], Rule.NOT_RELEVANT, messages)
         run.blank[q.id] = run.blanked(q.id) | mask
 
 
-def _not_asked_message(q: Question, organization: Any, t: Translator) -> str:
+def _not_asked_message(q: Question, organization: Any) -> Message:
     """Why an organization's answer to a local question is a problem, and a fix."""
-    import difflib
-
     asked = list(q.organizations)
     if organization is None:
-        return str(
-            t("risposta di un rispondente senza ente; la domanda è posta solo negli enti "
-              "{asked}: indicare l'ente del rispondente", asked=asked)
-        )  # fmt: skip
+        return Message(
+            "answered by a respondent without an organization; the question is asked only in "
+            "organizations {asked}: fill in the respondent's organization",
+            N_(
+                "risposta di un rispondente senza ente; la domanda è posta solo negli enti "
+                "{asked}: indicare l'ente del rispondente"
+            ),
+            asked=asked,
+        )
     close = difflib.get_close_matches(str(organization), asked, n=1, cutoff=0.6)
     fix = (
-        t("forse l'ente {organization}?", organization=repr(close[0]))
+        Message(
+            "did you mean organization {organization}?",
+            N_("forse l'ente {organization}?"),
+            organization=repr(close[0]),
+        )
         if close
-        else t("controllare l'ente del rispondente, o lasciare fuori la risposta")
+        else CHECK_ORGANIZATION
     )
-    return str(
-        t("risposta di un rispondente dell'ente {organization}; la domanda è posta solo negli "
-          "enti {asked}: {fix}", organization=repr(organization), asked=asked, fix=fix)
-    )  # fmt: skip
+    return Message(
+        "answered by a respondent of organization {organization}; the question is asked only "
+        "in organizations {asked}: {fix}",
+        N_(
+            "risposta di un rispondente dell'ente {organization}; la domanda è posta solo negli "
+            "enti {asked}: {fix}"
+        ),
+        organization=repr(organization),
+        asked=asked,
+        fix=fix,
+    )
 
 
 def _check_logic(run: _Run) -> None:
@@ -553,7 +659,11 @@ def _check_logic(run: _Run) -> None:
                 q.id,
                 run.frame.get(q.id, None),
                 Rule.NOT_RELEVANT,
-                run.t("risposta data benché non pertinente ({condition})", condition=q.relevant),
+                Message(
+                    "answered although not relevant ({condition})",
+                    N_("risposta data benché non pertinente ({condition})"),
+                    condition=q.relevant,
+                ),
             )
             run.blank[q.id] = run.blanked(q.id) | mask
         if q.required and not unknown:
@@ -563,7 +673,7 @@ def _check_logic(run: _Run) -> None:
                 q.id,
                 None,
                 Rule.REQUIRED,
-                run.t("manca una risposta obbligatoria"),
+                NO_REQUIRED_ANSWER,
                 "row dropped" if run.drop == "row" else "reported",
             )
             if run.drop == "row":
@@ -576,11 +686,14 @@ def _check_logic(run: _Run) -> None:
             if scored is not None:
                 checked &= ~np.isnan(scored)  # don't-know codes are not checked
             message = (
-                q.constraint_message.get(run.lang or "it")
+                q.constraint_message.get(run.lang or "it")  # the instrument's own words
                 if q.constraint_message
-                else run.t("la risposta non rispetta il vincolo {constraint}",
-                           constraint=q.constraint)
-            )  # fmt: skip
+                else Message(
+                    "answer violates the constraint {constraint}",
+                    N_("la risposta non rispetta il vincolo {constraint}"),
+                    constraint=q.constraint,
+                )
+            )
             if (checked & ~ok).any():
                 run.flag(checked & ~ok, q.id, run.frame[q.id], Rule.CONSTRAINT, message)
                 run.blank[q.id] = run.blanked(q.id) | (checked & ~ok)
