@@ -672,6 +672,11 @@ def _check_italian_name(item: str, name: object, label: Text | None) -> None:
         raise DefinitionError(
             f"the name must be non-empty text, not {name!r}", item=item, field="name"
         )
+    _check_label_is_name(item, name, label)
+
+
+def _check_label_is_name(item: str, name: object, label: Text | None) -> None:
+    """A label's Italian text is the name (in TOML the label may leave ``it`` out)."""
     if label is not None and label.it != name:
         raise DefinitionError(
             f"the Italian name is {name!r} but the label's 'it' is {label.it!r}: "
@@ -1035,13 +1040,7 @@ class Organization:
 
     @label.validator
     def _check_label(self, attribute: attrs.Attribute[Text | None], value: Text | None) -> None:
-        if value is not None and value.it != self.name:
-            raise DefinitionError(
-                f"the Italian name is {self.name!r} but the label's 'it' is {value.it!r}: "
-                "give the same Italian name, or leave 'it' out of the label",
-                item=self.id,
-                field="label",
-            )
+        _check_label_is_name(self.id, self.name, value)
 
     def display_name(self, lang: str = "it") -> str:
         """The name in ``lang``, along its fallback chain (``Bozen`` in German).
