@@ -99,22 +99,12 @@ def actions_from_caf(
     sel_score = score[pick]
     is_enabler = sel["kind"].to_numpy(dtype=object) == "enablers"
     low_sel = low[pick]
-    from qualitapa.caf import caf_model
-
-    titles = {s.id: s.title.it for s in caf_model().subcriteria}
-    title = np.array(
-        [
-            (f"Migliorare {s} {titles.get(s, '')}" if is_low else f"Chiarire le evidenze {s}")
-            for s, is_low in zip(sub, low_sel, strict=True)
-        ],
-        dtype=object,
-    )
     improvements = _text_column(sel, "improvements")
     n = len(sel)
     return _table(
         {
             "id": np.char.add("caf-", sub.astype(str)).astype(object),
-            "title": title,
+            "title": _caf_titles(sub, low_sel),
             "source": ["caf"] * n,
             "reference": sub,
             "organization": [organization] * n,
@@ -124,13 +114,32 @@ def actions_from_caf(
             "urgency": np.where(is_enabler, urgency_enablers, urgency_results),
             "effort": [effort] * n,
             "status": ["proposed"] * n,
-            "evidence": [
-                f"CAF score {v:.1f}" + ("" if is_low else ", assessors disagree")
-                for v, is_low in zip(sel_score, low_sel, strict=True)
-            ],
+            "evidence": _caf_evidence(sel_score, low_sel),
         },
         n,
     )
+
+
+def _caf_titles(sub: np.ndarray, low: np.ndarray) -> np.ndarray:
+    """Action titles (Italian): improve a low sub-criterion, or clarify disputed evidence."""
+    from qualitapa.caf import caf_model
+
+    titles = {s.id: s.title.it for s in caf_model().subcriteria}
+    return np.array(
+        [
+            (f"Migliorare {s} {titles.get(s, '')}" if is_low else f"Chiarire le evidenze {s}")
+            for s, is_low in zip(sub, low, strict=True)
+        ],
+        dtype=object,
+    )
+
+
+def _caf_evidence(score: np.ndarray, low: np.ndarray) -> list[str]:
+    """The evidence of each action: the score, and whether the assessors disagree."""
+    return [
+        f"CAF score {v:.1f}" + ("" if is_low else ", assessors disagree")
+        for v, is_low in zip(score, low, strict=True)
+    ]
 
 
 def actions_from_compliance(
