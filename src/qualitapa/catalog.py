@@ -432,11 +432,7 @@ def _raise_or_report(problem: Problem, report: _Report | None) -> None:
         raise PluginConflictError(what, item_id, [problem.first, plugin])
     if problem.first is not None:
         raise DefinitionError(f"{problem.kind} defined twice", source=plugin, item=item_id)
-    site = problem.site
-    source = plugin
-    if site is not None and site.section:
-        entry = f" entry {site.entry}" if site.entry is not None else ""
-        source = f"{site.file}, [[{site.section}]]{entry}"
+    source = _site_source(problem.site, plugin)
     message = problem.message
     if problem.suggestion and problem.suggestion not in message:
         message = f"{message}; {problem.suggestion}"
@@ -511,10 +507,9 @@ def _override_problem(
     )
 
 
-def _where(plugin: str, obj: Derived | Extension) -> str:
-    """The source an error of ``obj`` names: its file and entry, else its plugin."""
-    site = obj.site
-    if isinstance(site, Site):
+def _site_source(site: object, plugin: str) -> str:
+    """The source an error names: the file and entry of ``site``, else the plugin."""
+    if isinstance(site, Site) and site.section:
         entry = f" entry {site.entry}" if site.entry is not None else ""
         return f"{site.file}, [[{site.section}]]{entry}"
     return plugin
@@ -584,7 +579,7 @@ def _apply_extensions(
             _raise_or_report(_unknown_base(kind, plugin, ext.id, "id", ext, items), report)
             continue
         try:
-            items[ext.id] = extend(items[ext.id], ext, source=_where(plugin, ext))
+            items[ext.id] = extend(items[ext.id], ext, source=_site_source(ext.site, plugin))
         except DefinitionError as exc:
             _raise_or_report(_built_problem(kind, plugin, ext.id, exc, ext), report)
             continue
@@ -611,7 +606,7 @@ def _resolve_derived(
                 _duplicate_found(kind, plugin, d.id, sources[d.id], report)
                 continue
             try:
-                items[d.id] = derive(items[d.extends], d, source=_where(plugin, d))
+                items[d.id] = derive(items[d.extends], d, source=_site_source(d.site, plugin))
             except DefinitionError as exc:
                 _raise_or_report(_built_problem(kind, plugin, d.id, exc, d), report)
                 continue
