@@ -570,12 +570,6 @@ _RESULT_HEADERS = {
     "outcome": N_("Esito"),
     "gap": N_("Scarto"),
 }
-#: The outcomes of expected_vs_obtained in words (Italian msgids).
-_OUTCOME_WORDS = {
-    "met": N_("raggiunto"),
-    "not_met": N_("non raggiunto"),
-    "no_data": N_("dato non disponibile"),
-}
 
 
 def _sources_option(name: str, what: str) -> Any:
@@ -632,21 +626,6 @@ def _plan(store: Any, organization: str | None, year: int | None) -> pd.DataFram
     return acts
 
 
-def _measure(catalog: Any, kind: str, ident: str, t: Translator) -> str:
-    """The name of an indicator, standard or survey index in ``t``'s language."""
-    base, _sep, dimension = ident.partition(":")
-    if kind == "indicator" and base in catalog.indicators:
-        return t.text(catalog.indicators[base].label)
-    if kind == "standard" and base in catalog.standards:
-        return t.text(catalog.standards[base].label)
-    if kind == "survey_index" and base in catalog.instruments:
-        instrument = catalog.instruments[base]
-        dims = {d.id: d.label for d in instrument.dimensions}
-        part = t.text(dims[dimension]) if dimension in dims else str(t("indice complessivo"))
-        return f"{t.text(instrument.label)}: {part}"
-    return ident
-
-
 def _results_for_people(
     table: pd.DataFrame,
     activities: pd.DataFrame,
@@ -654,47 +633,13 @@ def _results_for_people(
     catalog: Any,
     lang: str,
 ) -> pd.DataFrame:
-    """Expected vs obtained with names, units and outcomes in words in ``lang``."""
-    import math
+    """Expected vs obtained in words (the annual report's), each activity's id before its title."""
+    from qualitapa.programme import results_in_words
 
-    from qualitapa.i18n import unit
-    from qualitapa.programme import INDEX_POINTS
-
-    t = translator(lang)
-    titles = {}
-    for row in activities.to_dict("records"):
-        own = row.get(f"title_{lang}")
-        titles[str(row["activity"])] = own if isinstance(own, str) and own else row["title_it"]
-    names = {}
-    for row in departments.to_dict("records"):
-        own = row.get(f"name_{lang}")
-        names[str(row["department"])] = own if isinstance(own, str) and own else row["name_it"]
-
-    def digits(value: float) -> int:  # as the annual report: 0,91 prestiti, 69,8 punti
-        return 2 if abs(value) < 10 else 1
-
-    def amount(value: object, name: object, kind: str) -> str:
-        number = float(value)  # type: ignore[arg-type]
-        if math.isnan(number):
-            return "–"
-        shown = unit(str(name)) if isinstance(name, str) and name else None
-        return t.quantity(number, INDEX_POINTS if kind == "survey_index" else shown,
-                          digits=digits(number))  # fmt: skip
-
-    rows = []
-    for r in table.to_dict("records"):
-        gap, kind = float(r["gap"]), str(r["expected_kind"])
-        bound = N_("almeno {value}") if r["operator"] == ">=" else N_("al massimo {value}")
-        rows.append({
-            "activity": f"{r['activity']} {titles.get(str(r['activity']), '')}".strip(),
-            "department": names.get(str(r["department"]), r["department"]),
-            "measure": _measure(catalog, kind, str(r["expected_id"]), t),
-            "expected": str(t(bound, value=amount(r["expected"], r["unit"], kind))),
-            "obtained": amount(r["obtained"], r["unit"], kind),
-            "outcome": str(t(_OUTCOME_WORDS[str(r["outcome"])])),
-            "gap": "–" if math.isnan(gap) else t.signed(gap, digits=digits(gap)),
-        })  # fmt: skip
-    return pd.DataFrame(rows, columns=list(_RESULT_HEADERS))
+    words = results_in_words(table, activities, departments, catalog=catalog, lang=lang,
+                             missing="–")  # fmt: skip
+    words["activity"] = (words["activity"] + " " + words["title"]).str.strip()
+    return words[list(_RESULT_HEADERS)]
 
 
 @programme_group.command("results")

@@ -3,8 +3,10 @@
 The model (:class:`Department`, :class:`Person`, :class:`Role`,
 :class:`Plan`, :class:`Activity`, :class:`StatusChange`, :class:`Meeting`,
 :class:`MeetingAction`), the sheets an office keeps them in
-(:data:`SHEETS`, :func:`check_sheet`, :func:`read_sheet`) and the durable
-store with its history (:class:`ProgrammeStore`).
+(:data:`SHEETS`, :func:`check_sheet`, :func:`read_sheet`), the durable
+store with its history (:class:`ProgrammeStore`), the monitoring of the plan
+(:func:`progress`, :func:`expected_vs_obtained`, :func:`results_in_words`)
+and the annual report (:func:`annual_report`).
 """
 
 from qualitapa.programme._catalog import departments_from_catalog
@@ -38,7 +40,7 @@ from qualitapa.programme._monitoring import (
     progress,
     progress_by_department,
 )
-from qualitapa.programme._report import INDEX_POINTS, annual_report, write_annual_report
+from qualitapa.programme._report import annual_report, write_annual_report
 from qualitapa.programme._sheets import (
     SHEETS,
     Sheet,
@@ -48,6 +50,7 @@ from qualitapa.programme._sheets import (
     sheet_names,
 )
 from qualitapa.programme._store import CONFLICT_KINDS, ImportReport, ProgrammeStore
+from qualitapa.programme._words import INDEX_POINTS, results_in_words
 
 __all__ = [
     "ACTIVITY_STATUSES",
@@ -86,6 +89,7 @@ __all__ = [
     "progress",
     "progress_by_department",
     "read_sheet",
+    "results_in_words",
     "sheet_names",
     "write_annual_report",
     "write_template",

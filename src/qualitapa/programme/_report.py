@@ -13,7 +13,6 @@ the catalog, the sheets or the message catalogs, in the report's language
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -21,16 +20,16 @@ from typing import TYPE_CHECKING, Final
 import pandas as pd
 
 from qualitapa.__about__ import __version__
+from qualitapa._html_style import REPORT_STYLE
 from qualitapa.errors import DataError
-from qualitapa.i18n import N_, Translator, Unit, template_environment, translator, unit
+from qualitapa.i18n import N_, Translator, template_environment, translator, unit
 from qualitapa.improvement import actions_from_expected
-from qualitapa.models import Text
 from qualitapa.programme._models import (
     LABELS,
     ActivityStatus,
     ActivityType,
-    ExpectedKind,
     PlanStatus,
+    RoleKind,
 )
 from qualitapa.programme._monitoring import (
     expected_vs_obtained,
@@ -38,24 +37,11 @@ from qualitapa.programme._monitoring import (
     progress,
     progress_by_department,
 )
+from qualitapa.programme._words import blank, measure_name, names, pick, results_in_words
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["INDEX_POINTS", "annual_report", "write_annual_report"]
-
-#: The unit of a satisfaction index (0-100).
-INDEX_POINTS: Final = Unit(
-    "points",
-    Text("punto su 100", en="point out of 100", de="Punkt von 100"),
-    Text("punti su 100", en="points out of 100", de="Punkte von 100"),
-)
-
-_OUTCOMES: Final = {
-    "met": N_("raggiunto"),
-    "not_met": N_("non raggiunto"),
-    "no_data": N_("dato non disponibile"),
-}
 _ACTION_STATUSES: Final = {
     "proposed": N_("proposta"),
     "planned": N_("pianificata"),
@@ -68,17 +54,8 @@ _ACTION_STATUSES: Final = {
 _NEEDED: Final = ("departments", "people", "roles", "plans", "activities", "activity_status")
 
 
-def _digits(value: float) -> int:
-    """Two decimals below 10 (0,91 prestiti per abitante), one above (69,8 punti)."""
-    return 2 if abs(value) < 10 else 1
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
-
-
 def _day(value: object) -> dt.date | None:
-    if _blank(value) or pd.isna(value):  # type: ignore[call-overload]
+    if blank(value) or pd.isna(value):  # type: ignore[call-overload]
         return None
     return pd.Timestamp(str(value)).date()
 
@@ -100,66 +77,31 @@ class _Words:
     ) -> None:
         self.t = t
         self.catalog = catalog
-        deps = tables["departments"]
-        self._departments = {
-            str(r["department"]): self._pick(r.to_dict(), "name") for _, r in deps.iterrows()
-        }
+        self._departments = names(tables["departments"], "department", "name", t.lang)
         self._people = {
             str(p): str(n) for p, n in zip(tables["people"]["person"], tables["people"]["name"],
                                            strict=True)
         }  # fmt: skip
 
-    def _pick(self, row: Mapping[Hashable, object], prefix: str) -> str:
-        own = row.get(f"{prefix}_{self.t.lang}")
-        return str(own) if not _blank(own) else str(row[f"{prefix}_it"])
-
     def department(self, code: str) -> str:
         return self._departments.get(code, code)
 
     def person(self, code: object) -> str:
-        return self._people.get(str(code), "" if _blank(code) else str(code))
+        return self._people.get(str(code), "" if blank(code) else str(code))
 
     def title(self, row: Mapping[Hashable, object]) -> str:
-        return self._pick(row, "title")
+        return pick(row, "title", self.t.lang)
+
+    def titles(self, activities: pd.DataFrame) -> dict[str, str]:
+        """Activity id -> its title."""
+        return names(activities, "activity", "title", self.t.lang)
 
     def label(self, member: object) -> str:
         return self.t.text(LABELS[member])  # type: ignore[index]
 
     def measure(self, kind: str, ident: str) -> str:
         """The name of an indicator, standard or survey index (its id without a catalog)."""
-        catalog = self.catalog
-        base, _, dimension = ident.partition(":")
-        if catalog is None:
-            return ident
-        if kind == "indicator" and base in catalog.indicators:
-            return self.t.text(catalog.indicators[base].label)
-        if kind == "standard" and base in catalog.standards:
-            return self.t.text(catalog.standards[base].label)
-        if kind == "survey_index" and base in catalog.instruments:
-            instrument = catalog.instruments[base]
-            name = self.t.text(instrument.label)
-            dims = {d.id: d.label for d in instrument.dimensions}
-            if dimension and dimension in dims:
-                return f"{name}: {self.t.text(dims[dimension])}"
-            return f"{name}: {self.t(N_('indice complessivo'))}"
-        return ident
-
-    def unit(self, kind: str, ident: str, name: str) -> Unit | None:
-        """The unit of a measure: the indicator's (also behind a standard), points, %."""
-        if kind == "survey_index":
-            return INDEX_POINTS
-        catalog = self.catalog
-        if catalog is not None and kind == "standard" and ident in catalog.standards:
-            std = catalog.standards[ident]
-            indicator = std.indicator or ""
-            if std.scope.value == "general" and indicator in catalog.indicators:
-                name = str(catalog.indicators[indicator].unit or name)
-        return unit(name) if name else None
-
-    def quantity(self, value: float, unit_: Unit | None) -> str:
-        if math.isnan(value):
-            return self.t(N_("dato non disponibile"))
-        return self.t.quantity(value, unit_, digits=_digits(value))
+        return measure_name(self.catalog, kind, ident, self.t)
 
 
 def _plan_rows(words: _Words, plans: pd.DataFrame) -> Sequence[Mapping[str, object]]:
@@ -169,7 +111,7 @@ def _plan_rows(words: _Words, plans: pd.DataFrame) -> Sequence[Mapping[str, obje
         rows.append(
             {
                 "version": t.number(int(p["version"])),
-                "resolution": str(p["resolution"]) if not _blank(p["resolution"]) else "–",
+                "resolution": str(p["resolution"]) if not blank(p["resolution"]) else "–",
                 "approved_on": t.date(_day(p["approved_on"])),
                 "status": words.label(PlanStatus(str(p["status"]))),
             }
@@ -198,18 +140,12 @@ def _referents(
             {
                 "department": words.department(str(r["department"])),
                 "person": words.person(r["person"]),
-                "role": words.label(_role(str(r["role"]))),
+                "role": words.label(RoleKind(str(r["role"]))),
                 "since": t.date(_day(r["start"]), "medium"),
                 "until": t.date(ended, "medium") if ended else "",
             }
         )
     return rows
-
-
-def _role(value: str) -> object:
-    from qualitapa.programme._models import RoleKind
-
-    return RoleKind(value)
 
 
 def _activity_rows(
@@ -229,7 +165,7 @@ def _activity_rows(
                     {
                         "title": words.title(r.to_dict()),
                         "type": words.label(ActivityType(str(r["type"]))),
-                        "objective": "" if _blank(r["objective"]) else str(r["objective"]),
+                        "objective": "" if blank(r["objective"]) else str(r["objective"]),
                         "end": t.date(_day(r["planned_end"]), "medium"),
                         "status": words.label(ActivityStatus(str(r["status"]))),
                         "progress": t.percent(float(r["progress"])),
@@ -260,33 +196,19 @@ def _department_rows(words: _Words, by_dept: pd.DataFrame) -> Sequence[Mapping[s
 
 
 def _expected_rows(
-    words: _Words, activities: pd.DataFrame, eo: pd.DataFrame
-) -> Sequence[Mapping[str, object]]:
-    t = words.t
-    titles = {str(r["activity"]): words.title(r.to_dict()) for _, r in activities.iterrows()}
-    rows = []
-    for _, r in eo.iterrows():
-        kind, ident = str(r["expected_kind"]), str(r["expected_id"])
-        unit_ = words.unit(kind, ident.partition(":")[0], str(r["unit"]))
-        expected = words.quantity(float(r["expected"]), unit_)
-        gap = float(r["gap"])
-        rows.append(
-            {
-                "activity": titles.get(str(r["activity"]), str(r["activity"])),
-                "department": words.department(str(r["department"])),
-                "kind": words.label(ExpectedKind(kind)),
-                "measure": words.measure(kind, ident),
-                "expected": t(
-                    N_("almeno {value}") if r["operator"] == ">=" else N_("al massimo {value}"),
-                    value=expected,
-                ),
-                "obtained": words.quantity(float(r["obtained"]), unit_),
-                "outcome": t(_OUTCOMES[str(r["outcome"])]),
-                "cls": {"met": "yes", "not_met": "no"}.get(str(r["outcome"]), ""),
-                "gap": "–" if math.isnan(gap) else t.signed(gap, digits=_digits(gap)),
-            }
-        )
-    return rows
+    t: Translator,
+    catalog: Catalog | None,
+    sheets: Mapping[str, pd.DataFrame],
+    eo: pd.DataFrame,
+) -> Sequence[Mapping[Hashable, object]]:
+    """Expected vs obtained results in words (:func:`results_in_words`), titles for activities."""
+    table = results_in_words(
+        eo, sheets["activities"], sheets["departments"], catalog=catalog, lang=t.lang
+    )
+    table["activity"] = table["title"].where(table["title"] != "", table["activity"])
+    table["cls"] = eo["outcome"].map({"met": "yes", "not_met": "no"}).fillna("").to_numpy()
+    columns = ["activity", "department", "kind", "measure", "expected", "obtained", "outcome"]
+    return table[[*columns, "cls", "gap"]].to_dict("records")
 
 
 def _survey_rows(words: _Words, survey: pd.DataFrame) -> Sequence[Mapping[str, object]]:
@@ -302,7 +224,7 @@ def _survey_rows(words: _Words, survey: pd.DataFrame) -> Sequence[Mapping[str, o
             {
                 "measure": words.measure("survey_index", ident),
                 "index": t.number(float(r["index"]), digits=1),
-                "n": "–" if _blank(n) else t.number(int(n)),  # type: ignore[arg-type]
+                "n": "–" if blank(n) else t.number(int(n)),  # type: ignore[arg-type]
                 "overall": dimension == "overall",
             }
         )
@@ -322,7 +244,7 @@ def _complaint_rows(t: Translator, kpis: pd.DataFrame) -> list[tuple[str, str]]:
          lambda v: t.quantity(v, unit("days"), digits=1)),
         ("open", N_("Reclami aperti a fine periodo"), lambda v: t.number(int(v))),
     ):  # fmt: skip
-        if column in k.index and not _blank(k[column]) and not pd.isna(k[column]):
+        if column in k.index and not blank(k[column]) and not pd.isna(k[column]):
             rows.append((t(label), show(float(k[column]))))
     return rows
 
@@ -332,7 +254,7 @@ def _action_rows(
 ) -> Sequence[Mapping[str, object]]:
     t = words.t
     linked = actions.loc[actions["activity"].fillna("").astype(str) != ""]
-    titles = {str(r["activity"]): words.title(r.to_dict()) for _, r in activities.iterrows()}
+    titles = words.titles(activities)
     kinds = dict(zip(eo["activity"], eo["expected_kind"], strict=True))
     return [
         {
@@ -347,10 +269,13 @@ def _action_rows(
 
 
 def _meetings(
-    words: _Words, meetings: pd.DataFrame, actions: pd.DataFrame, activities: pd.DataFrame
+    words: _Words, sheets: Mapping[str, pd.DataFrame], activities: pd.DataFrame
 ) -> Sequence[Mapping[str, object]]:
+    """The referents' meetings (sheets ``meetings``, ``meeting_actions``), by date."""
     t = words.t
-    titles = {str(r["activity"]): words.title(r.to_dict()) for _, r in activities.iterrows()}
+    meetings = sheets.get("meetings", pd.DataFrame(columns=["date", "meeting"]))
+    actions = sheets.get("meeting_actions", pd.DataFrame(columns=["meeting"]))
+    titles = words.titles(activities)
     out = []
     for _, m in meetings.sort_values("date").iterrows():
         people = [words.person(p.strip()) for p in str(m["participants"]).split(";") if p.strip()]
@@ -361,15 +286,15 @@ def _meetings(
                 "title": str(m["title_it"]),
                 "participants": t.join(people),
                 "n": t.number(len(people)),
-                "agenda": "" if _blank(m["agenda"]) else str(m["agenda"]),
-                "decisions": "" if _blank(m["decisions"]) else str(m["decisions"]),
+                "agenda": "" if blank(m["agenda"]) else str(m["agenda"]),
+                "decisions": "" if blank(m["decisions"]) else str(m["decisions"]),
                 "actions": [
                     {
                         "text": str(a["text"]),
                         "owner": words.person(a["owner"]),
                         "due": t.date(_day(a["due"]), "medium"),
                         "activity": titles.get(str(a["activity"]), "")
-                        if not _blank(a["activity"])
+                        if not blank(a["activity"])
                         else "",
                     }
                     for _, a in own.iterrows()
@@ -377,6 +302,124 @@ def _meetings(
             }
         )
     return out
+
+
+def _check_needed(tables: Mapping[str, pd.DataFrame]) -> None:
+    missing = [name for name in _NEEDED if name not in tables]
+    if missing:
+        raise DataError(
+            f"the annual report needs the sheets {', '.join(_NEEDED)}: {', '.join(missing)} missing"
+        )
+
+
+def _plan_sheets(
+    tables: Mapping[str, pd.DataFrame], organization: str, year: int
+) -> dict[str, pd.DataFrame]:
+    """The sheets' rows of ``organization`` (its plan's of ``year``; every person)."""
+    own = {name: _own(frame, organization) for name, frame in tables.items()}
+    own["people"] = tables["people"]
+    for name in ("activities", "activity_status", "plans"):
+        own[name] = own[name].loc[own[name]["year"].astype("string") == str(year)]
+    if own["activities"].empty:
+        raise DataError(
+            f"the plan has no activity of organization {organization!r} in {year}: "
+            "check the activities sheet (columns organization and year)"
+        )
+    return own
+
+
+def _heading(
+    t: Translator,
+    catalog: Catalog | None,
+    organization: str,
+    year: int,
+    when: dt.date,
+    generated: dt.date | None,
+    note: str | None,
+) -> dict[str, object]:
+    """The page's language, title, organization, dates, note and style sheet."""
+    org_name = (
+        catalog.organizations[organization].name
+        if catalog is not None and organization in catalog.organizations
+        else organization
+    )
+    return {
+        "lang": t.lang,
+        "t": t,
+        "version": __version__,
+        "generated": t.date(generated or dt.date.today()),
+        "heading": t(N_("Relazione annuale sul sistema qualità {year}"), year=year),
+        "organization": org_name,
+        "as_of": t.date(when),
+        "note": note or "",
+        "style": REPORT_STYLE,
+    }
+
+
+def _results(
+    activities: pd.DataFrame,
+    catalog: Catalog | None,
+    actions: pd.DataFrame | None,
+    *,
+    values: pd.DataFrame | None,
+    compliance: pd.DataFrame | None,
+    survey: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Expected vs obtained, and the improvement actions (``actions``, or those the gaps open)."""
+    eo = expected_vs_obtained(
+        activities, values=values, compliance=compliance, survey=survey, catalog=catalog
+    )
+    return eo, actions_from_expected(eo) if actions is None else actions
+
+
+def _summary(
+    t: Translator,
+    table: pd.DataFrame,
+    late: pd.DataFrame,
+    eo: pd.DataFrame,
+    actions: pd.DataFrame,
+) -> dict[str, object]:
+    """The figures of the summary: activities, done, overdue, results, actions."""
+    n_done = int((table["status"] == "done").sum())
+    n_live = int((table["status"] != "cancelled").sum())
+    outcomes = eo["outcome"].value_counts()
+    return {
+        "activities": t.number(len(table)),
+        "n_activities": len(table),  # the count for the plural form
+        "departments": t.number(int(table["department"].nunique())),
+        "done": t.number(n_done),
+        "done_share": t.percent(n_done / n_live if n_live else float("nan")),
+        "overdue": t.number(len(late)),
+        "cancelled": t.number(int((table["status"] == "cancelled").sum())),
+        "expected": t.number(len(eo)),
+        "met": t.number(int(outcomes.get("met", 0))),
+        "not_met": t.number(int(outcomes.get("not_met", 0))),
+        "no_data": t.number(int(outcomes.get("no_data", 0))),
+        "actions": t.number(int((actions["activity"].fillna("") != "").sum())),
+    }
+
+
+def _resolution(plans: pd.DataFrame) -> str:
+    """The resolution of the last approved version of the plan ('' when none)."""
+    approved = plans.loc[plans["status"].astype(str) == "approved"]
+    return str(approved["resolution"].iloc[-1]) if len(approved) else ""
+
+
+def _late_rows(
+    words: _Words, activities: pd.DataFrame, late: pd.DataFrame
+) -> Sequence[Mapping[str, object]]:
+    t = words.t
+    by_id = activities.set_index("activity")
+    return [
+        {
+            "title": words.title(by_id.loc[r["activity"]].to_dict()),
+            "department": words.department(str(r["department"])),
+            "end": t.date(_day(r["planned_end"]), "medium"),
+            "status": words.label(ActivityStatus(str(r["status"]))),
+            "days": t.number(int(r["days_late"])),
+        }
+        for _, r in late.iterrows()
+    ]
 
 
 def annual_report(  # noqa: PLR0913 - one keyword per table the report joins
@@ -472,97 +515,30 @@ def annual_report(  # noqa: PLR0913 - one keyword per table the report joins
     >>> "Servizi &lt;demografici&gt;" in page, "Delibera di Giunta" in page
     (True, True)
     """
-    missing = [name for name in _NEEDED if name not in tables]
-    if missing:
-        raise DataError(
-            f"the annual report needs the sheets {', '.join(_NEEDED)}: {', '.join(missing)} missing"
-        )
+    _check_needed(tables)
     t = translator(lang)
     when = pd.Timestamp(as_of).date() if as_of is not None else dt.date(year, 12, 31)
-    own = {name: _own(frame, organization) for name, frame in tables.items()}
-    own["people"] = tables["people"]
-
-    def this_year(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.loc[frame["year"].astype("string") == str(year)]
-
-    acts = this_year(own["activities"])
-    if acts.empty:
-        raise DataError(
-            f"the plan has no activity of organization {organization!r} in {year}: "
-            "check the activities sheet (columns organization and year)"
-        )
-    status = this_year(own["activity_status"])
-    plans = this_year(own["plans"])
+    own = _plan_sheets(tables, organization, year)
+    acts, status = own["activities"], own["activity_status"]
     words = _Words(t, own, catalog)
     table = progress(acts, status, as_of=when)
-    by_dept = progress_by_department(acts, status, as_of=when)
     late = overdue(acts, status, as_of=when)
-    eo = expected_vs_obtained(
-        acts,
-        values=values,
-        compliance=compliance,
-        survey=survey,
-        catalog=catalog,
-    )
-    derived = actions_from_expected(eo) if actions is None else actions
-    survey_own = _own(survey, organization)
-    n_done = int((table["status"] == "done").sum())
-    n_live = int((table["status"] != "cancelled").sum())
-    outcomes = eo["outcome"].value_counts()
-    org_name = (
-        catalog.organizations[organization].name
-        if catalog is not None and organization in catalog.organizations
-        else organization
-    )
-    approved = plans.loc[plans["status"].astype(str) == "approved"]
+    eo, derived = _results(acts, catalog, actions, values=values, compliance=compliance,
+                           survey=survey)  # fmt: skip
     context = {
-        "lang": t.lang,
-        "t": t,
-        "version": __version__,
-        "generated": t.date(generated or dt.date.today()),
-        "heading": t(N_("Relazione annuale sul sistema qualità {year}"), year=year),
-        "organization": org_name,
-        "as_of": t.date(when),
-        "note": note or "",
-        "summary": {
-            "activities": t.number(len(table)),
-            "n_activities": len(table),  # the count for the plural form
-            "departments": t.number(int(table["department"].nunique())),
-            "done": t.number(n_done),
-            "done_share": t.percent(n_done / n_live if n_live else float("nan")),
-            "overdue": t.number(len(late)),
-            "cancelled": t.number(int((table["status"] == "cancelled").sum())),
-            "expected": t.number(len(eo)),
-            "met": t.number(int(outcomes.get("met", 0))),
-            "not_met": t.number(int(outcomes.get("not_met", 0))),
-            "no_data": t.number(int(outcomes.get("no_data", 0))),
-            "actions": t.number(int((derived["activity"].fillna("") != "").sum())),
-        },
-        "resolution": str(approved["resolution"].iloc[-1]) if len(approved) else "",
-        "plans": _plan_rows(words, plans),
+        **_heading(t, catalog, organization, year, when, generated, note),
+        "summary": _summary(t, table, late, eo, derived),
+        "resolution": _resolution(own["plans"]),
+        "plans": _plan_rows(words, own["plans"]),
         "referents": _referents(words, own["roles"], when, year),
-        "departments": _department_rows(words, by_dept),
+        "departments": _department_rows(words, progress_by_department(acts, status, as_of=when)),
         "activities": _activity_rows(words, acts, table),
-        "late": [
-            {
-                "title": words.title(acts.set_index("activity").loc[r["activity"]].to_dict()),
-                "department": words.department(str(r["department"])),
-                "end": t.date(_day(r["planned_end"]), "medium"),
-                "status": words.label(ActivityStatus(str(r["status"]))),
-                "days": t.number(int(r["days_late"])),
-            }
-            for _, r in late.iterrows()
-        ],
-        "expected": _expected_rows(words, acts, eo),
-        "surveys": _survey_rows(words, survey_own),
+        "late": _late_rows(words, acts, late),
+        "expected": _expected_rows(t, catalog, own, eo),
+        "surveys": _survey_rows(words, _own(survey, organization)),
         "complaints": _complaint_rows(t, _own(complaints, organization)),
         "actions": _action_rows(words, acts, derived, eo),
-        "meetings": _meetings(
-            words,
-            own.get("meetings", pd.DataFrame(columns=["date", "meeting"])),
-            own.get("meeting_actions", pd.DataFrame(columns=["meeting"])),
-            acts,
-        ),
+        "meetings": _meetings(words, own, acts),
     }
     template = template_environment("qualitapa.programme").get_template("annual_report.html.j2")
     return template.render(**context)

@@ -1,4 +1,20 @@
-{#- The style of qualitapa's reports (a copy of qualitapa.reporting's _style.css.j2: the programme sits below reporting in the layers and cannot load its templates). -#}
+"""The style sheet of qualitapa's HTML reports (the benchmark report and the annual report).
+
+One copy for both: :mod:`qualitapa.reporting` and :mod:`qualitapa.programme` put
+:data:`REPORT_STYLE` in their page's ``<style>`` (``{{ style }}`` in the
+template). It lives in the core because the programme sits below reporting in
+the layers and cannot load reporting's templates. It has print styles for A4.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from markupsafe import Markup
+
+#: The CSS of a report page (safe markup: the template engine does not escape it).
+REPORT_STYLE: Final = Markup(
+    """\
 :root { --ink: #1b1b1b; --muted: #595959; --rule: #d0d7de; --band: #1f4e79;
         --best: #00704f; --bad: #b34700; }
 * { box-sizing: border-box; }
@@ -37,4 +53,5 @@ footer { margin-top: 3rem; border-top: 1px solid var(--rule); }
   figure, table, tr { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
-}
+}"""
+)
