@@ -401,14 +401,18 @@ def _unknown_reference(
     known: Iterable[str],
     *,
     target: str = "service",
+    detail: str = "",
 ) -> Problem:
-    """The problem of ``item`` whose ``field`` names an unknown ``target`` (closest ids)."""
+    """The problem of ``item`` whose ``field`` names an unknown ``target`` (closest ids).
+
+    ``detail`` follows the message (`` (office '021008.gries')``).
+    """
     close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
     return Problem(
         plugin,
         kind,
         item,
-        f"unknown {target} {value!r}",
+        f"unknown {target} {value!r}{detail}",
         field=field,
         value=value,
         rule=Rule.UNKNOWN_VALUE,

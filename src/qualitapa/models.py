@@ -1153,33 +1153,22 @@ class Organization:
         Each names the field (``offices[1].service``) and suggests the
         closest service the catalog defines.
         """
-        from qualitapa.catalog import Problem
-        from qualitapa.problems import Rule
+        from qualitapa.catalog import _unknown_reference
 
         services = getattr(catalog, "services", {})
-        problems: list[Problem] = []
-        for n, office in enumerate(self.offices, start=1):
-            if office.service is None or office.service in services:
-                continue
-            close = difflib.get_close_matches(office.service, sorted(services), n=1, cutoff=0.6)
-            problems.append(
-                Problem(
-                    None,
-                    "organization",
-                    self.id,
-                    f"unknown service {office.service!r} (office {office.id!r})",
-                    field=f"offices[{n}].service",
-                    value=office.service,
-                    rule=Rule.UNKNOWN_VALUE,
-                    suggestion=(
-                        f"did you mean {close[0]!r}?"
-                        if close
-                        else "no plugin defines a service with this id: check the id, or "
-                        "install the plugin that defines it"
-                    ),
-                )
+        return [
+            _unknown_reference(
+                None,
+                "organization",
+                self.id,
+                f"offices[{n}].service",
+                office.service,
+                services,
+                detail=f" (office {office.id!r})",
             )
-        return problems
+            for n, office in enumerate(self.offices, start=1)
+            if office.service is not None and office.service not in services
+        ]
 
     def variables(self) -> dict[str, float]:
         """Numeric variables this record offers to indicator formulas."""
