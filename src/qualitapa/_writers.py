@@ -37,6 +37,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from qualitapa._zones import instant_text
 from qualitapa.errors import DataError, OptionError
 
 __all__ = [
@@ -255,34 +256,23 @@ def _json_value(value: object) -> object:
     return str(value)
 
 
-def _offset_text(times: pd.Series) -> pd.Series:
-    """The UTC offset of each time-zone-aware time as ``+01:00``."""
-    offset = times.dt.strftime("%z")
-    return offset.str[:3] + ":" + offset.str[3:]
-
-
 def _time_text(times: pd.Series) -> pd.Series:
     """ISO 8601 text of date-times: a date for a column of dates, local time with its offset.
 
     A column whose every time is midnight holds dates (``2024-01-31``);
     others are written to the second, to the microsecond where a time has
     some, and a time-zone-aware time in its own zone with the offset
-    (``2024-01-31T09:30:00+01:00``): the instant, never moved to UTC.
+    (``2024-01-31T09:30:00+01:00``: :func:`qualitapa._zones.instant_text`):
+    the instant, never moved to UTC.
     """
     present = times.notna()
-    local = times.dt.tz_localize(None) if times.dt.tz is not None else times
-    if not present.any():
-        return pd.Series([None] * len(times), index=times.index, dtype=object)
-    if times.dt.tz is None and bool((local[present] == local[present].dt.normalize()).all()):
-        text = times.dt.strftime("%Y-%m-%d")
-    else:
-        text = times.dt.strftime("%Y-%m-%dT%H:%M:%S")
-        micro = (times.dt.microsecond.fillna(0) != 0).to_numpy()
-        if micro.any():
-            text = text.where(~micro, times.dt.strftime("%Y-%m-%dT%H:%M:%S.%f"))
-        if times.dt.tz is not None:
-            text = text + _offset_text(times)
-    return text.astype(object).where(present, None)
+    if (
+        times.dt.tz is None
+        and present.any()
+        and bool((times[present] == times[present].dt.normalize()).all())
+    ):
+        return times.dt.strftime("%Y-%m-%d").astype(object).where(present, None)
+    return instant_text(times)
 
 
 def _json_column(values: pd.Series) -> list[object]:

@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from qualitapa._zones import localize
+from qualitapa._zones import localize, zones_of
 from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar, to_local_dates
 from qualitapa.complaints._deadlines import DeadlinePolicy, due_dates
 from qualitapa.complaints._instants import instant, local_days
@@ -47,14 +47,6 @@ CalendarArg = WorkCalendar | Mapping[str, WorkCalendar] | None
 TimeZones: TypeAlias = "str | Mapping[str, str] | Catalog"
 
 
-def _zone_names(tz: Any) -> dict[str, str]:
-    """organization id -> zone name, from a mapping or a catalog's organizations."""
-    organizations = getattr(tz, "organizations", None)
-    if organizations is not None:
-        return {str(k): str(o.timezone) for k, o in organizations.items()}
-    return {str(k): str(getattr(v, "key", v)) for k, v in dict(tz).items()}
-
-
 def row_zones(frame: pd.DataFrame, tz: TimeZones) -> str | pd.Series:
     """The office time zone of each row of ``frame``: one name, or one per row (by position).
 
@@ -73,8 +65,7 @@ def row_zones(frame: pd.DataFrame, tz: TimeZones) -> str | pd.Series:
         return tz
     if "organization" not in frame.columns:
         return DEFAULT_TZ
-    codes = frame["organization"].astype(object).reset_index(drop=True)
-    zones = codes.map(_zone_names(tz)).where(lambda z: z.notna(), DEFAULT_TZ).astype(object)
+    zones = zones_of(frame["organization"], len(frame), tz, DEFAULT_TZ)
     distinct = pd.unique(zones)
     return str(distinct[0]) if len(distinct) == 1 else zones
 

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qualitapa._zones import instant_text, offset_text
 from qualitapa._zones import zone_groups as _groups
 from qualitapa.errors import DataError
 
@@ -137,19 +138,10 @@ def instant(value: Any, tz: str, *, what: str = "the date-time") -> dt.datetime:
 
 def _offset(when: dt.datetime) -> str:
     off = when.utcoffset() or dt.timedelta(0)
-    minutes = int(off.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return str(offset_text(np.array([off // dt.timedelta(seconds=1)]))[0])
 
 
 # -- many instants at once: each row in its organization's zone ----------------
-
-
-def _offset_text(minutes: np.ndarray) -> np.ndarray:
-    sign = np.where(minutes < 0, "-", "+")
-    hours = np.char.zfill((np.abs(minutes) // 60).astype(str), 2)
-    mins = np.char.zfill((np.abs(minutes) % 60).astype(str), 2)
-    return np.char.add(np.char.add(np.char.add(sign, hours), ":"), mins)
 
 
 def local_text(values: pd.Series, zones: str | pd.Series) -> pd.Series:
@@ -157,8 +149,8 @@ def local_text(values: pd.Series, zones: str | pd.Series) -> pd.Series:
 
     ``2024-02-02T09:30:00+01:00`` in winter, ``+02:00`` in summer;
     microseconds only where there are some (the text reads back to the same
-    instant). Naive values are taken as UTC (the register's); missing ones
-    stay missing (None).
+    instant: :func:`qualitapa._zones.instant_text`). Naive values are taken
+    as UTC (the register's); missing ones stay missing (None).
 
     Examples
     --------
@@ -171,24 +163,7 @@ def local_text(values: pd.Series, zones: str | pd.Series) -> pd.Series:
     idx = pd.DatetimeIndex(values)
     if idx.tz is None:
         idx = idx.tz_localize("UTC")
-    utc = pd.Series(idx.tz_convert("UTC").as_unit("us"))
-    out = pd.Series([None] * len(utc), dtype=object)
-    for zone, rows in _groups(zones, len(utc)):  # the few zones, each vectorised
-        part = utc.iloc[rows]
-        local = part.dt.tz_convert(zone).dt.tz_localize(None)
-        minutes = ((local - part.dt.tz_localize(None)) // pd.Timedelta(minutes=1)).to_numpy()
-        fine = part.notna().to_numpy()
-        if not fine.any():
-            continue
-        wall = local.dt.strftime("%Y-%m-%dT%H:%M:%S")
-        micro = local.dt.microsecond.fillna(0).to_numpy() != 0
-        if micro.any():
-            wall = wall.where(~micro, local.dt.strftime("%Y-%m-%dT%H:%M:%S.%f"))
-        text = wall.to_numpy(dtype=object)[fine] + _offset_text(
-            minutes[fine].astype(np.int64)
-        ).astype(object)
-        out.iloc[rows[fine]] = text
-    return out
+    return instant_text(pd.Series(idx.as_unit("us")), zones)
 
 
 def localise(frame: pd.DataFrame, zones: str | pd.Series) -> pd.DataFrame:

@@ -32,7 +32,7 @@ import pandas as pd
 from qualitapa.__about__ import __version__
 from qualitapa._labelling import LABEL_COLUMNS, label_columns
 from qualitapa._languages import check_language
-from qualitapa._zones import zone_groups, zones_of
+from qualitapa._zones import instant_text, localize, zones_of
 from qualitapa.errors import DataError, OptionError
 from qualitapa.io import neutralise_text, write_csv
 from qualitapa.models import DEFAULT_TIMEZONE, Text
@@ -143,11 +143,11 @@ def _office_time(s: pd.Series, pattern: str, zones: str | pd.Series, column: str
     UTC instants (the register's) are written in each row's office zone;
     a column already in another zone keeps it; naive times are office
     time in each row's zone (an hour a clock change skips or repeats is an
-    error: which instant is meant?).
+    error: which instant is meant?). Every time has a fraction of a second
+    when the column's ``pattern`` has one.
     """
-    from qualitapa._zones import localize
-
     tz = getattr(s.dtype, "tz", None)
+    times: pd.Series = s
     if tz is None:
         utc, gap, fold = localize(s, zones)
         if (gap | fold).any():
@@ -158,18 +158,10 @@ def _office_time(s: pd.Series, pattern: str, zones: str | pd.Series, column: str
                 row=row + 1,
                 column=column,
             )
-    else:
-        utc = s.dt.tz_convert("UTC")
-        if str(tz) != "UTC":
-            zones = str(tz)
-    utc = utc.reset_index(drop=True)
-    out = pd.Series([None] * len(s), dtype=object)
-    for zone, rows in zone_groups(zones, len(s)):  # the few zones, each vectorised
-        local = utc.iloc[rows].dt.tz_convert(zone)
-        offset = local.dt.strftime("%z")
-        text = local.dt.strftime(pattern.removesuffix("%z")) + offset.str[:3] + ":" + offset.str[3:]
-        out.iloc[rows] = text.where(local.notna(), None).to_numpy(dtype=object)
-    return out.set_axis(s.index)
+        times = utc.set_axis(s.index)
+    elif str(tz) != "UTC":
+        zones = str(tz)
+    return instant_text(times, zones, fraction=".%f" in pattern)
 
 
 def _prepare(frame: pd.DataFrame, zones: str | pd.Series = DEFAULT_TIMEZONE) -> pd.DataFrame:
