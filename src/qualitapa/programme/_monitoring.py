@@ -42,6 +42,7 @@ import pandas as pd
 
 from qualitapa.errors import DataError
 from qualitapa.io import require_columns
+from qualitapa.problems import Problems, Rule
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -101,22 +102,29 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series[str]:
     return values.str.replace(r"^(\d+)\.0$", r"\1", regex=True).astype(str)
 
 
+#: The problems table of an error of the monitoring (published name -> collector column).
+_PROBLEM_LAYOUT: Final = {"row": "row", "column": "column", "value": "value", "problem": "message"}
+
+
 def _fail(
-    bad: npt.NDArray[np.bool_], frame: pd.DataFrame, column: str, problem: str, source: str | None
+    bad: npt.NDArray[np.bool_],
+    frame: pd.DataFrame,
+    column: str,
+    problem: str,
+    source: str | None,
+    rule: Rule,
 ) -> None:
-    """Raise one :class:`DataError` for the rows ``bad`` of ``column`` (1-based rows)."""
-    rows = np.flatnonzero(bad)
-    if not len(rows):
+    """Raise one :class:`DataError` for the rows ``bad`` of ``column`` (1-based rows).
+
+    Its ``failure_cases`` lists every such row (``row, column, value, problem``).
+    """
+    if not bad.any():
         return
-    values = frame[column].astype("string").fillna("").to_numpy(dtype=object)[rows]
-    cases = pd.DataFrame({"row": rows + 1, "column": column, "value": values, "problem": problem})
-    raise DataError(
-        f"{problem} (value {values[0]!r}; {len(rows)} such rows)",
-        source=source,
-        row=int(rows[0] + 1),
-        column=column,
-        failure_cases=cases,
-    )
+    problems = Problems(source=source, layout=_PROBLEM_LAYOUT)
+    values = frame[column].astype("string").fillna("").to_numpy(dtype=object)
+    problems.add(bad, column=column, value=values, rule=rule, message=problem)
+    first = problems.table()["value"].iloc[0]
+    problems.raise_if_any(f"{problem} (value {first!r}; {len(problems)} such rows)")
 
 
 def _dates(frame: pd.DataFrame, column: str, source: str | None) -> pd.Series[pd.Timestamp]:
@@ -129,6 +137,7 @@ def _dates(frame: pd.DataFrame, column: str, source: str | None) -> pd.Series[pd
         column,
         "not a date: write YYYY-MM-DD",
         source,
+        Rule.NOT_A_DATE,
     )
     return parsed.dt.normalize()
 
@@ -145,13 +154,21 @@ def _activities(activities: pd.DataFrame, source: str | None) -> pd.DataFrame:
     out["owner"] = _text(activities, "owner")
     out["planned_start"] = _dates(activities, "planned_start", source)
     out["planned_end"] = _dates(activities, "planned_end", source)
-    _fail(out["activity"].eq("").to_numpy(), activities, "activity", "missing activity id", source)
+    _fail(
+        out["activity"].eq("").to_numpy(),
+        activities,
+        "activity",
+        "missing activity id",
+        source,
+        Rule.REQUIRED,
+    )
     _fail(
         out.duplicated(_KEYS).to_numpy(),
         activities,
         "activity",
         "activity listed twice for the same organization and year",
         source,
+        Rule.DUPLICATE,
     )
     return out
 
@@ -167,9 +184,10 @@ def _latest(activity_status: pd.DataFrame, as_of: pd.Timestamp, source: str | No
         "status",
         f"unknown status: use one of {', '.join(ACTIVITY_STATUSES)}",
         source,
+        Rule.UNKNOWN_CODE,
     )
     s["at"] = _dates(activity_status, "at", source)
-    _fail(s["at"].isna().to_numpy(), activity_status, "at", "missing date", source)
+    _fail(s["at"].isna().to_numpy(), activity_status, "at", "missing date", source, Rule.REQUIRED)
     if "progress" in activity_status.columns:
         raw = _text(activity_status, "progress").str.replace(",", ".", regex=False)
         prog = pd.to_numeric(raw.where(raw != ""), errors="coerce")
@@ -180,6 +198,7 @@ def _latest(activity_status: pd.DataFrame, as_of: pd.Timestamp, source: str | No
             "progress",
             "progress is a fraction from 0 to 1",
             source,
+            Rule.OUT_OF_RANGE,
         )
     else:
         prog = pd.Series(np.nan, index=s.index)
@@ -599,6 +618,7 @@ def _expectations(
         "expected_kind",
         f"unknown kind of expected result: use one of {', '.join(kinds)} or leave it blank",
         source,
+        Rule.UNKNOWN_CODE,
     )
     a["operator"] = _text(activities, "expected_operator")
     _fail(
@@ -607,6 +627,7 @@ def _expectations(
         "expected_operator",
         "unknown operator: use >= or <=",
         source,
+        Rule.UNKNOWN_CODE,
     )
     raw = _text(activities, "expected_value").str.replace(",", ".", regex=False)
     a["expected"] = pd.to_numeric(raw.where(raw != ""), errors="coerce").astype(float)
@@ -616,6 +637,7 @@ def _expectations(
         "expected_value",
         "the expected value is not a number",
         source,
+        Rule.NOT_A_NUMBER,
     )
     period = _text(activities, "expected_period")
     a["period"] = period.where(period != "", a["year"])
