@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from qualitapa.__about__ import __version__
+from qualitapa._html_style import REPORT_STYLE
 from qualitapa.errors import DataError, PluginError, PluginWarning
 from qualitapa.i18n import translator
 from qualitapa.plugins import one_line, skipped_message
@@ -225,7 +226,7 @@ def _page(ctx: ReportContext, sections: list[dict[str, Any]]) -> str:
                              "tabelle."))))  # fmt: skip
     return report_environment().get_template("page.html.j2").render(
         lang=inputs.lang, t=t, heading=heading, period=inputs.period, notes=notes,
-        sections=sections, version=__version__,
+        sections=sections, version=__version__, style=REPORT_STYLE,
         generated=t.date(inputs.generated or dt.date.today()),
     )  # fmt: skip
 
