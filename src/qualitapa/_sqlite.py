@@ -4,10 +4,24 @@ Splitting a migration script into statements, the error code and "busy"
 test of a SQLite error, retrying a step while another process holds the
 lock, closing a connection when its preparation fails; the schema
 machinery (:class:`SqliteSchema`: recognising a store's file, its version,
-migrating it, comparing its triggers with the migrations) and the
-boilerplate of a store object (:class:`SqliteStore`). A store gives its
-data (application id, name, tables, migrations); the wording and the
-checks are the same for every store.
+migrating it, comparing its triggers with the migrations); opening a
+store's file (:func:`connect`) and saying SQLite's errors clearly
+(:func:`translate`, :func:`sqlite_errors`); and the boilerplate of a store
+object (:class:`SqliteStore`: its write transaction, close, ``with``). A
+store gives its data (application id, names, tables, migrations); the
+wording and the checks are the same for every store.
+
+* Writing: the file is created when missing; a database that is not one of
+  the store's is refused before anything is written to it; the WAL switch
+  and the migrations wait for other processes (two processes creating the
+  same new store at once both succeed). Every write is one ``BEGIN
+  IMMEDIATE`` transaction (:func:`transaction`).
+* Reading (``readonly``): nothing is created, migrated or written. A store
+  in a read-only folder is opened ``immutable`` when it has no pending
+  ``-wal`` changes (SQLite cannot create its ``-shm`` file there).
+* Every SQLite error becomes a :class:`~qualitapa.errors.DataError` naming
+  the file: locked by another process (after waiting ``busy_timeout``
+  seconds), read-only, damaged, not a database.
 
 Examples
 --------
@@ -19,12 +33,14 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Self
+from pathlib import Path
+from typing import Any, ClassVar, Self, TypeVar
 
 import attrs
 
@@ -35,16 +51,25 @@ __all__ = [
     "SqliteSchema",
     "SqliteStore",
     "closing_on_error",
+    "connect",
     "error_code",
     "is_busy",
     "retry",
     "split_sql",
+    "sqlite_errors",
+    "transaction",
+    "translate",
 ]
 
 #: One migration step: an SQL script, or a function of the connection.
 Migration = str | Callable[[sqlite3.Connection], None]
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 _BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+_READONLY = 8
+_CANTOPEN = 14
+_DAMAGED = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 
 def split_sql(script: str) -> Sequence[str]:
@@ -105,6 +130,32 @@ def closing_on_error(db: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, with the write lock taken up front (``BEGIN IMMEDIATE``).
+
+    Taking the lock before anything is read means two processes cannot
+    both change the same state; a block that raises is rolled back, and a
+    process killed in the middle leaves nothing half-done.
+
+    Examples
+    --------
+    >>> db = sqlite3.connect(":memory:", isolation_level=None)
+    >>> with transaction(db):
+    ...     _ = db.execute("CREATE TABLE a (x)")
+    >>> db.in_transaction
+    False
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    else:
+        db.execute("COMMIT")
+
+
 def _normal(sql: str) -> str:
     """``sql`` with its whitespace normalised (to compare triggers)."""
     return re.sub(r"\s+", " ", sql.strip().rstrip(";")).strip()
@@ -136,6 +187,12 @@ class SqliteSchema:
         Whether a file without an application id but with a
         ``schema_version`` table is one (written before the store set its
         application id).
+    called : str
+        What messages call the store for short ("register"); ``name`` by
+        default.
+    init_command : str
+        The command that creates an empty store, said when an empty
+        database is opened for reading.
 
     Examples
     --------
@@ -154,6 +211,10 @@ class SqliteSchema:
     migrations: Mapping[int, Migration]
     scripts: tuple[str, ...]
     unmarked: bool = False
+    called: str = attrs.field(
+        default=attrs.Factory(lambda self: self.name, takes_self=True), kw_only=True
+    )
+    init_command: str = attrs.field(default="", kw_only=True)
 
     @property
     def version(self) -> int:
@@ -280,12 +341,241 @@ class SqliteSchema:
         return current
 
 
-class SqliteStore:
-    """What every store object does with its connection: close, ``with``, repr."""
+def translate(
+    exc: sqlite3.Error | UnicodeDecodeError,
+    schema: SqliteSchema,
+    source: str,
+    *,
+    waited: float | None = None,
+) -> DataError:
+    """A clear error for a SQLite error on the store ``source`` (of ``schema``).
 
+    Examples
+    --------
+    >>> schema = SqliteSchema(1, "complaint register", (), {1: ""}, (), called="register")
+    >>> translate(sqlite3.OperationalError("database is locked"), schema, "urp.db",
+    ...           waited=30).message
+    'the register is locked by another process (waited 30 s): try again when it has \
+finished, or find the program holding it'
+    """
+    called = schema.called
+    if isinstance(exc, UnicodeDecodeError):  # a TEXT value that is not UTF-8
+        return DataError(
+            f"the file is damaged: it holds text that is not UTF-8 ({exc.reason} at byte "
+            f"{exc.start}); restore it from a backup",
+            source=source,
+        )
+    code = error_code(exc)
+    if is_busy(exc):
+        wait = f" (waited {waited:g} s)" if waited else ""
+        return DataError(
+            f"the {called} is locked by another process{wait}: try again when it has "
+            "finished, or find the program holding it",
+            source=source,
+        )
+    if code == _READONLY or "readonly" in str(exc):
+        return DataError(
+            f"cannot write to the {called}: the file or its folder is read-only "
+            "(reading commands still work)",
+            source=source,
+        )
+    if code in _DAMAGED or "malformed" in str(exc) or "not a database" in str(exc):
+        return DataError(
+            f"the file is damaged or not a {schema.name} ({exc}); restore it from a backup",
+            source=source,
+        )
+    if code == _CANTOPEN:
+        return DataError(f"cannot open the {called} ({exc})", source=source)
+    return DataError(f"cannot use the {called}: {exc}", source=source)
+
+
+def _open(target: str, *, uri: bool, busy_timeout: float) -> sqlite3.Connection:
+    """A connection in autocommit mode (the stores begin their transactions), any thread."""
+    return sqlite3.connect(
+        target, uri=uri, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+    )
+
+
+def connect(
+    path: str,
+    schema: SqliteSchema,
+    *,
+    readonly: bool,
+    busy_timeout: float,
+    cache_mib: int | None = None,
+) -> tuple[sqlite3.Connection, int]:
+    """Open the store of ``schema`` at ``path``: the connection and its schema version.
+
+    Writing (``readonly`` false), the file is created when missing, checked,
+    switched to WAL and migrated; ``cache_mib`` sets SQLite's page cache.
+    Reading, nothing is created, migrated or written.
+
+    Raises
+    ------
+    DataError
+        The file is another application's database, a damaged store, newer
+        than this qualitapa, locked beyond ``busy_timeout``, read-only (when
+        writing), or missing or empty (when reading).
+
+    Examples
+    --------
+    >>> schema = SqliteSchema(0x51505858, "test store", ("a",), {1: "CREATE TABLE a (x);"},
+    ...                       scripts=("CREATE TABLE a (x);",))
+    >>> db, version = connect(":memory:", schema, readonly=False, busy_timeout=1)
+    >>> version, schema.inspect(db, ":memory:")
+    (1, 1)
+    """
+    if readonly:
+        return _connect_readonly(path, schema, busy_timeout)
+    deadline = time.monotonic() + busy_timeout
+    try:
+        db = _open(path, uri=False, busy_timeout=busy_timeout)
+    except sqlite3.Error as exc:
+        raise translate(exc, schema, path) from exc
+    try:
+        with closing_on_error(db):
+            return _prepare(db, schema, path, deadline, busy_timeout, cache_mib)
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        raise translate(exc, schema, path, waited=busy_timeout) from exc
+
+
+def _retrying(
+    step: Callable[[], Any], schema: SqliteSchema, path: str, deadline: float, timeout: float
+) -> Any:
+    """:func:`retry` with the store's clear error."""
+    return retry(step, deadline, lambda exc: translate(exc, schema, path, waited=timeout))
+
+
+def _prepare(
+    db: sqlite3.Connection,
+    schema: SqliteSchema,
+    path: str,
+    deadline: float,
+    busy_timeout: float,
+    cache_mib: int | None,
+) -> tuple[sqlite3.Connection, int]:
+    """Check, switch to WAL and migrate a store opened for writing."""
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    version = _retrying(lambda: schema.inspect(db, path), schema, path, deadline, busy_timeout)
+    schema.check_not_newer(version, path)
+    if path != ":memory:":
+        mode = _retrying(
+            lambda: db.execute("PRAGMA journal_mode = WAL").fetchone()[0],
+            schema, path, deadline, busy_timeout,
+        )  # fmt: skip
+        if str(mode).lower() != "wal":  # pragma: no cover - e.g. network file systems
+            raise DataError(f"cannot use WAL mode (got {mode!r})", source=path)
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA foreign_keys = ON")
+    if cache_mib is not None:
+        db.execute(f"PRAGMA cache_size = {-1024 * cache_mib}")
+    if version < schema.version:
+        version = _retrying(lambda: _migrate(db, schema, path), schema, path, deadline,
+                            busy_timeout)  # fmt: skip
+    return db, version
+
+
+def _migrate(db: sqlite3.Connection, schema: SqliteSchema, path: str) -> int:
+    with transaction(db):
+        schema.migrate(db, path)  # looks again under the lock: another process may have done it
+    return schema.version
+
+
+def _connect_readonly(
+    path: str, schema: SqliteSchema, busy_timeout: float
+) -> tuple[sqlite3.Connection, int]:
+    """Open a store for reading: it must exist and hold a schema this code reads."""
+    called = schema.called
+    if path == ":memory:" or path.startswith("file:"):
+        raise DataError(f"a {called} opened read-only needs the path of its file", source=path)
+    if not Path(path).is_file():
+        raise DataError(f"no {called} at this path (reading never creates one)", source=path)
+    db, version = _open_readonly(path, schema, busy_timeout)
+    with closing_on_error(db):
+        if version == 0:
+            create = f", or create one with '{schema.init_command}'" if schema.init_command else ""
+            raise DataError(
+                f"not a qualitapa {schema.name} (an empty database): give the {called}'s "
+                f"file{create}",
+                source=path,
+            )
+        schema.check_not_newer(version, path)
+        db.execute("PRAGMA query_only = ON")
+    return db, version
+
+
+def _open_readonly(
+    path: str, schema: SqliteSchema, busy_timeout: float
+) -> tuple[sqlite3.Connection, int]:
+    """A read-only connection and the schema version; ``immutable`` in a read-only folder."""
+    uri = Path(path).absolute().as_uri() + "?mode=ro"
+    deadline = time.monotonic() + busy_timeout
+
+    def open_(extra: str = "") -> tuple[sqlite3.Connection, int]:
+        db = _open(uri + extra, uri=True, busy_timeout=busy_timeout)
+        with closing_on_error(db):
+            db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            version = schema.inspect(db, path)
+        return db, version
+
+    try:
+        opened: tuple[sqlite3.Connection, int] = _retrying(
+            open_, schema, path, deadline, busy_timeout
+        )
+    except DataError as exc:
+        cause = exc.__cause__
+        if not isinstance(cause, sqlite3.Error) or error_code(cause) not in (
+            _READONLY,
+            _CANTOPEN,
+        ):
+            raise
+        # a read-only folder: SQLite cannot create the -shm file a WAL reader needs;
+        # without pending -wal changes the file alone is the whole store
+        wal = Path(path + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise DataError(
+                f"cannot read the {schema.called}: its folder is read-only and it has changes "
+                f"in {wal.name} not yet in the file; open it once where the folder is writable",
+                source=path,
+            ) from exc
+        try:
+            return open_("&immutable=1")
+        except (sqlite3.Error, UnicodeDecodeError) as again:
+            raise translate(again, schema, path) from again
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        raise translate(exc, schema, path) from exc
+    return opened
+
+
+class SqliteStore:
+    """What every store object does with its connection: write, close, ``with``, repr.
+
+    A store class names its :attr:`store_schema`; an instance has ``path``,
+    ``readonly``, ``busy_timeout`` and the connection ``_db``.
+    """
+
+    #: The schema of the store's files (its names are what messages say).
+    store_schema: ClassVar[SqliteSchema]
     path: str
     readonly: bool
+    busy_timeout: float
     _db: sqlite3.Connection
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (:func:`transaction`); refused when opened read-only."""
+        if self.readonly:
+            raise DataError(
+                f"the {self.store_schema.called} was opened read-only: open it without "
+                "readonly to change it",
+                source=self.path,
+            )
+        with transaction(self._db) as db:
+            yield db
+
+    def _translate(self, exc: sqlite3.Error | UnicodeDecodeError) -> DataError:
+        """A clear error for a SQLite error on this store."""
+        return translate(exc, self.store_schema, self.path, waited=self.busy_timeout)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -300,3 +590,16 @@ class SqliteStore:
     def __repr__(self) -> str:
         mode = ", readonly=True" if self.readonly else ""
         return f"{type(self).__name__}({self.path!r}{mode})"
+
+
+def sqlite_errors(method: F) -> F:
+    """Decorate a :class:`SqliteStore` method: SQLite errors become DataError naming the file."""
+
+    @functools.wraps(method)
+    def wrapper(self: SqliteStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            raise self._translate(exc) from exc
+
+    return wrapper  # type: ignore[return-value]

@@ -27,18 +27,17 @@ Design
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from qualitapa._sqlite import SqliteStore
+from qualitapa._sqlite import SqliteStore, sqlite_errors
 from qualitapa._zones import zones_of
 from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar
 from qualitapa.complaints._cases import case_table
@@ -50,7 +49,7 @@ from qualitapa.complaints._chain import (
     chain_head,
     verify_chain,
 )
-from qualitapa.complaints._database import connect, sqlite_errors
+from qualitapa.complaints._database import connect
 from qualitapa.complaints._deadlines import DeadlinePolicy
 from qualitapa.complaints._export import with_local_times
 from qualitapa.complaints._history import prepare_history
@@ -166,6 +165,8 @@ class ComplaintRegister(SqliteStore):
     []
     """
 
+    store_schema = SCHEMA
+
     def __init__(
         self,
         path: str | os.PathLike[str],
@@ -185,23 +186,6 @@ class ComplaintRegister(SqliteStore):
     def open(cls, path: str | os.PathLike[str], **kwargs: Any) -> ComplaintRegister:
         """Open (or create) the register at ``path``; same as the constructor."""
         return cls(path, **kwargs)
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, with the write lock taken up front."""
-        if self.readonly:
-            raise DataError(
-                "the register was opened read-only: open it without readonly to change it",
-                source=self.path,
-            )
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
 
     @property
     def schema_version(self) -> int:

@@ -169,6 +169,8 @@ SCHEMA = SqliteSchema(
     MIGRATIONS,
     scripts=(_V1, _V2, _V3),
     unmarked=True,
+    called="register",
+    init_command="qualitapa complaints init",
 )
 
 #: The schema version this code writes.

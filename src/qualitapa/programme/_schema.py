@@ -79,7 +79,14 @@ BEGIN SELECT RAISE(ABORT, 'the schema version cannot be deleted'); END;
 MIGRATIONS: dict[int, Migration] = {1: _V1}
 
 #: The programme store's schema.
-SCHEMA = SqliteSchema(APPLICATION_ID, "programme store", _TABLES, MIGRATIONS, scripts=(_V1,))
+SCHEMA = SqliteSchema(
+    APPLICATION_ID,
+    "programme store",
+    _TABLES,
+    MIGRATIONS,
+    scripts=(_V1,),
+    init_command="qualitapa programme init",
+)
 
 #: The schema version this code writes.
 SCHEMA_VERSION = SCHEMA.version

@@ -4,9 +4,9 @@ Design
 ------
 * One file, WAL journal, ``busy_timeout``; every write is one ``BEGIN
   IMMEDIATE`` transaction (a killed process leaves nothing half-done). The
-  connection and its errors are the complaint register's
-  (:mod:`qualitapa._sqlite`); the schema is versioned and migrated on
-  opening (:mod:`qualitapa.programme._schema`).
+  connection, its errors and the write transaction are the complaint
+  register's (:mod:`qualitapa._sqlite`); the schema is versioned and
+  migrated on opening (:mod:`qualitapa.programme._schema`).
 * Offices keep working in spreadsheets: :meth:`ProgrammeStore.import_sheet`
   compares an edited sheet with the store and appends what differs as new
   records (a new row ``added``, a row whose fields differ ``changed``), with
@@ -26,23 +26,20 @@ Design
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import os
-import sqlite3
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 import pandas as pd
 
-from qualitapa._sqlite import SqliteStore, closing_on_error, error_code, is_busy, retry
+from qualitapa._sqlite import SqliteStore, connect, sqlite_errors
 from qualitapa._workbooks import check_workbook
 from qualitapa.errors import DataError
 from qualitapa.programme._models import ActivityStatus
-from qualitapa.programme._schema import SCHEMA, SCHEMA_VERSION
+from qualitapa.programme._schema import SCHEMA
 from qualitapa.programme._sheets import (
     REFERENCES,
     SHEETS,
@@ -55,40 +52,12 @@ from qualitapa.programme._sheets import (
 
 __all__ = ["CONFLICT_KINDS", "ImportReport", "ProgrammeStore"]
 
-F = TypeVar("F", bound=Callable[..., Any])
-
 #: The kinds of conflict an import reports (the ``kind`` column).
 CONFLICT_KINDS = ("missing", "key_changed", "history_edited", "reopened_without_note")
 _CHANGE_COLUMNS = ["sheet", "row", "key", "action", "column", "old", "new"]
 _CONFLICT_COLUMNS = ["sheet", "row", "key", "kind", "message", "detail"]
 _COUNT_COLUMNS = ["sheet", "added", "changed", "unchanged", "conflicts"]
 _STATUS_ORDER = {s.value: i for i, s in enumerate(ActivityStatus)}
-
-
-def _translate(exc: sqlite3.Error | UnicodeDecodeError, source: str) -> DataError:
-    if isinstance(exc, UnicodeDecodeError):
-        return DataError("the file is damaged: it holds text that is not UTF-8", source=source)
-    if is_busy(exc):
-        return DataError(
-            "the programme store is locked by another process: try again when it has finished",
-            source=source,
-        )
-    if error_code(exc) == 8 or "readonly" in str(exc):
-        return DataError("cannot write to the programme store: it is read-only", source=source)
-    if "append-only" in str(exc):
-        return DataError(f"refused by the store: {exc}", source=source)
-    return DataError(f"cannot use the programme store: {exc}", source=source)
-
-
-def _sqlite_errors(method: F) -> F:
-    @functools.wraps(method)
-    def wrapper(self: ProgrammeStore, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except (sqlite3.Error, UnicodeDecodeError) as exc:
-            raise _translate(exc, self.path) from exc
-
-    return wrapper  # type: ignore[return-value]
 
 
 @attrs.frozen
@@ -207,6 +176,8 @@ class ProgrammeStore(SqliteStore):
     [['S03', 'Servizi demografici']]
     """
 
+    store_schema = SCHEMA
+
     def __init__(
         self,
         path: str | os.PathLike[str],
@@ -217,71 +188,15 @@ class ProgrammeStore(SqliteStore):
         self.path = str(path)
         self.readonly = readonly
         self.busy_timeout = busy_timeout
-        self._db = self._connect()
+        self._db, _ = connect(self.path, SCHEMA, readonly=readonly, busy_timeout=busy_timeout)
 
     # -- connection ---------------------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
-        path, timeout = self.path, self.busy_timeout
-        if self.readonly:
-            if path == ":memory:" or not Path(path).is_file():
-                raise DataError(
-                    "no programme store at this path (reading never creates one)", source=path
-                )
-            target, uri = Path(path).absolute().as_uri() + "?mode=ro", True
-        else:
-            target, uri = path, False
-        deadline = time.monotonic() + timeout
-        try:
-            db = sqlite3.connect(
-                target, uri=uri, timeout=timeout, isolation_level=None, check_same_thread=False
-            )
-        except sqlite3.Error as exc:
-            raise _translate(exc, path) from exc
-        with closing_on_error(db):
-            try:
-                db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-                version = retry(
-                    lambda: SCHEMA.inspect(db, path), deadline, lambda e: _translate(e, path)
-                )
-                SCHEMA.check_not_newer(version, path)
-                if self.readonly:
-                    if version == 0:
-                        raise DataError(
-                            "not a programme store (an empty database): create one with "
-                            "'qualitapa programme init'",
-                            source=path,
-                        )
-                    db.execute("PRAGMA query_only = ON")
-                    return db
-                if path != ":memory:":
-                    retry(
-                        lambda: db.execute("PRAGMA journal_mode = WAL").fetchone(),
-                        deadline,
-                        lambda e: _translate(e, path),
-                    )
-                db.execute("PRAGMA synchronous = FULL")
-                db.execute("PRAGMA foreign_keys = ON")
-                if version < SCHEMA_VERSION:
-                    retry(lambda: self._migrate(db), deadline, lambda e: _translate(e, path))
-            except (sqlite3.Error, UnicodeDecodeError) as exc:
-                raise _translate(exc, path) from exc
-        return db
-
-    def _migrate(self, db: sqlite3.Connection) -> None:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            SCHEMA.migrate(db, self.path)
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-
     @property
     def schema_version(self) -> int:
         """The schema version of the file."""
         return int(self._db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0])
 
-    @_sqlite_errors
+    @sqlite_errors
     def check(self) -> list[str]:
         """What threatens the history: the append-only triggers dropped, changed or added.
 
@@ -324,7 +239,7 @@ class ProgrammeStore(SqliteStore):
                 frame[column] = [contacts.get(p, (None, None))[i] for p in frame["person"]]
         return frame
 
-    @_sqlite_errors
+    @sqlite_errors
     def table(self, name: str, *, secret: str | bytes | None = None) -> pd.DataFrame:
         """The sheet ``name`` as it stands now, in the sheet's columns.
 
@@ -350,7 +265,7 @@ class ProgrammeStore(SqliteStore):
         """Every sheet (:meth:`table`), in the order of :data:`SHEETS`."""
         return {name: self.table(name, secret=secret) for name in SHEETS}
 
-    @_sqlite_errors
+    @sqlite_errors
     def history(self, name: str | None = None) -> pd.DataFrame:
         """Every record written, oldest first: who, when, from which file, what.
 
@@ -411,7 +326,7 @@ class ProgrammeStore(SqliteStore):
         return self.import_sheets({name: frame}, by=by, at=at, source=source,
                                   date_format=date_format, partial=partial)  # fmt: skip
 
-    @_sqlite_errors
+    @sqlite_errors
     def import_sheets(
         self,
         sheets: Mapping[str, pd.DataFrame],
@@ -439,15 +354,9 @@ class ProgrammeStore(SqliteStore):
                 source=source,
             )
         when = _instant(at)
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            report = self._import(sheets, by=str(by).strip(), at=when, source=source,
-                                  date_format=date_format, partial=partial)  # fmt: skip
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-        return report
+        with self._write():
+            return self._import(sheets, by=str(by).strip(), at=when, source=source,
+                                date_format=date_format, partial=partial)  # fmt: skip
 
     def _known(self, extra: Mapping[str, pd.DataFrame]) -> dict[str, set[str]]:
         """The codes each referred sheet holds (store and this import).
@@ -602,23 +511,18 @@ class ProgrammeStore(SqliteStore):
         }  # fmt: skip
         return self.import_sheet("activity_status", pd.DataFrame([row]), by=by, partial=True)
 
-    @_sqlite_errors
+    @sqlite_errors
     def erase_person(self, person: str) -> bool:
         """Erase a person's name and e-mail (GDPR art. 17); the id and history stay.
 
         Returns whether the person had any.
         """
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            cursor = self._db.execute(
+        with self._write() as db:
+            cursor = db.execute(
                 "UPDATE contacts SET name = NULL, email = NULL WHERE person = ? "
                 "AND (name IS NOT NULL OR email IS NOT NULL)",
                 (person,),
             )
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
         return cursor.rowcount > 0
 
     # -- files --------------------------------------------------------------------------

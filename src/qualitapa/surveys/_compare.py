@@ -240,23 +240,28 @@ def compare_groups(
     """
     _check_options(responses, by, kind, test, weights)
     w = None if weights is None else weights_of(responses, weights)
+    codes, labels = _groups(responses, by)
+    common = common_instrument(instrument, responses)
+    _check_not_local(instrument, common, variables)
+    series = _variables(common, responses, on, kind, top_box, variables)
+    if w is not None:
+        out = _weighted_tests(series, codes, labels, w, kind, pairwise)
+    else:
+        out = _unweighted_tests(series, codes, labels, kind, test, pairwise)
+    out["p_adjusted"] = adjust_pvalues(out["p_value"].to_numpy(), correction)
+    out["significant"] = out["p_adjusted"] < alpha
+    return out[COLUMNS]
+
+
+def _groups(responses: pd.DataFrame, by: str) -> tuple[np.ndarray, list[str]]:
+    """Each response's group (a code) and the groups' names, sorted: two or more, none missing."""
     keys = responses[by]
     if keys.isna().any():
         raise DataError("group is missing", row=int(np.flatnonzero(keys.isna())[0]) + 1, column=by)
     codes, labels = pd.factorize(keys, sort=True)
     if len(labels) < 2:
         raise DataError(f"comparisons need at least two groups in {by!r}")
-    common = common_instrument(instrument, responses)
-    _check_not_local(instrument, common, variables)
-    series = _variables(common, responses, on, kind, top_box, variables)
-    labels_text = [str(x) for x in labels]
-    if w is not None:
-        out = _weighted_tests(series, codes, labels_text, w, kind, pairwise)
-    else:
-        out = _unweighted_tests(series, codes, labels_text, kind, test, pairwise)
-    out["p_adjusted"] = adjust_pvalues(out["p_value"].to_numpy(), correction)
-    out["significant"] = out["p_adjusted"] < alpha
-    return out[COLUMNS]
+    return codes, [str(x) for x in labels]
 
 
 def _check_not_local(

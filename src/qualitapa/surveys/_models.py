@@ -21,10 +21,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -986,60 +987,8 @@ class Instrument:
         data = dict(mapping)
         item = str(data.get("id")) if data.get("id") else None
         if "xlsform" in data:
-            form = Path(str(data.pop("xlsform")))
-            if not form.is_absolute():
-                base = _source_dir(source)
-                form = base / form
-            from qualitapa.surveys._xlsform import read_xlsform
-
-            try:
-                inst = read_xlsform(form)
-            except DefinitionError as exc:
-                raise DefinitionError(
-                    exc.message, source=source, item=exc.item or item, field=exc.field
-                ) from exc
-            overrides = {k: v for k, v in data.items() if k != "scales"}
-            allowed = {
-                "id",
-                "label",
-                "version",
-                "service",
-                "previous_version",
-                "supersedes",
-                "respondent",
-            }
-            unknown = sorted(set(overrides) - allowed)
-            if unknown:
-                raise DefinitionError(
-                    f"with 'xlsform', only {sorted(allowed)} may be given, not {unknown}",
-                    source=source,
-                    item=item,
-                    field=unknown[0],
-                )
-            try:
-                if "label" in overrides:
-                    overrides["label"] = Text.coerce(overrides["label"])
-                return attrs.evolve(inst, **overrides)
-            except DefinitionError as exc:
-                raise DefinitionError(
-                    exc.message, source=source, item=exc.item or item, field=exc.field
-                ) from exc
-        scales: dict[str, Scale] = {}
-        for n, entry in enumerate(data.pop("scales", []) or [], start=1):
-            try:
-                s = Scale.from_mapping(entry)
-            except DefinitionError as exc:
-                raise DefinitionError(
-                    f"scale {n}: {exc.message}", source=source, item=item, field="scales"
-                ) from exc
-            if not s.id:
-                raise DefinitionError(
-                    f"scale {n} needs an 'id' to be referred to",
-                    source=source,
-                    item=item,
-                    field="scales",
-                )
-            scales[s.id] = s
+            return _xlsform_instrument(data, source, item)
+        scales = _named_scales(data.pop("scales", []) or [], source, item)
 
         def dims(value: Any) -> tuple[SurveyDimension, ...]:
             if not isinstance(value, list):
@@ -1186,6 +1135,75 @@ class Instrument:
                     )
                 )
         return problems
+
+
+#: What a TOML table with ``xlsform`` may set besides the form.
+_XLSFORM_OVERRIDES = (
+    "id",
+    "label",
+    "version",
+    "service",
+    "previous_version",
+    "supersedes",
+    "respondent",
+)
+
+
+def _xlsform_instrument(data: dict[str, Any], source: str | None, item: str | None) -> Instrument:
+    """The instrument of a TOML table with ``xlsform``: the form, its settings overridden."""
+    from qualitapa.surveys._xlsform import read_xlsform
+
+    form = Path(str(data.pop("xlsform")))
+    if not form.is_absolute():
+        form = _source_dir(source) / form
+    with _located(source, item):
+        inst = read_xlsform(form)
+    overrides = {k: v for k, v in data.items() if k != "scales"}
+    allowed = set(_XLSFORM_OVERRIDES)
+    unknown = sorted(set(overrides) - allowed)
+    if unknown:
+        raise DefinitionError(
+            f"with 'xlsform', only {sorted(allowed)} may be given, not {unknown}",
+            source=source,
+            item=item,
+            field=unknown[0],
+        )
+    with _located(source, item):
+        if "label" in overrides:
+            overrides["label"] = Text.coerce(overrides["label"])
+        return attrs.evolve(inst, **overrides)
+
+
+@contextlib.contextmanager
+def _located(source: str | None, item: str | None) -> Iterator[None]:
+    """A :class:`DefinitionError` raised inside names ``source`` (and ``item`` if it has none)."""
+    try:
+        yield
+    except DefinitionError as exc:
+        raise DefinitionError(
+            exc.message, source=source, item=exc.item or item, field=exc.field
+        ) from exc
+
+
+def _named_scales(entries: Iterable[Any], source: str | None, item: str | None) -> dict[str, Scale]:
+    """The ``scales`` of a TOML table by id (questions refer to them by name)."""
+    scales: dict[str, Scale] = {}
+    for n, entry in enumerate(entries, start=1):
+        try:
+            s = Scale.from_mapping(entry)
+        except DefinitionError as exc:
+            raise DefinitionError(
+                f"scale {n}: {exc.message}", source=source, item=item, field="scales"
+            ) from exc
+        if not s.id:
+            raise DefinitionError(
+                f"scale {n} needs an 'id' to be referred to",
+                source=source,
+                item=item,
+                field="scales",
+            )
+        scales[s.id] = s
+    return scales
 
 
 def _source_dir(source: str | None) -> Path:

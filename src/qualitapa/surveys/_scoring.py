@@ -47,6 +47,9 @@ IntervalMethod = Literal["kish", "bootstrap"]
 
 By = str | Sequence[str] | None
 
+#: The columns of :func:`score_items` that ``suppress`` keeps (the others are estimates).
+_ITEM_COUNTS = ("question", "dimension", "n", "n_dont_know", "small_sample", "local")
+
 
 def item_values(
     question: Question, frame: pd.DataFrame, *, reverse: bool = False, source: str | None = None
@@ -192,27 +195,14 @@ def score_items(
     [{'n': 4, 'mean': 3.8, 'index': 70.0, 'top_box': 0.8}]
     """
     check_option("method", method, get_args(IntervalMethod))
-    qs = _questions(instrument, questions)
     groups = make_groups(responses, by)
-    asked = applicable(instrument, responses, groups, qs)
-    if questions is None and not asked.all():  # local questions asked in no group: none
-        some = np.flatnonzero(asked.any(axis=0))
-        qs = [qs[j] for j in some]
-        asked = asked[:, some]
+    qs, asked = _asked_questions(
+        instrument, responses, groups, _questions(instrument, questions), every=questions is None
+    )
     w = weights_of(responses, weights)
-    k = len(qs)
-    raw = np.empty((len(responses), k), order="F")  # contiguous columns
-    for j, q in enumerate(qs):
-        raw[:, j] = item_values(q, responses)
-    s, s_low, s_high = _estimates(raw, w, groups, confidence, method, n_boot, seed)
+    raw = _item_matrix(qs, responses)
+    s, low, high = _estimates(raw, w, groups, confidence, method, n_boot, seed)
     top_w, bottom_w, n_dk = _box_counts(qs, raw, responses, groups, w, top_box)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t_mean = top_w / s.sum_w
-        b_mean = bottom_w / s.sum_w
-    t_low, t_high = wilson_interval(t_mean * s.n_eff, s.n_eff, confidence=confidence)
-    b_low, b_high = wilson_interval(b_mean * s.n_eff, s.n_eff, confidence=confidence)
-    idx, idx_low, idx_high = _item_index(qs, s.mean, s_low, s_high)
-    small = s.n < min_n
     cols: dict[str, Any] = {
         "question": np.tile([q.id for q in qs], groups.n),
         "dimension": np.tile([q.dimension or "" for q in qs], groups.n),
@@ -222,29 +212,56 @@ def score_items(
         "mean": s.mean.ravel(),
         "sd": s.sd.ravel(),
         "se": s.se.ravel(),
-        "ci_low": s_low.ravel(),
-        "ci_high": s_high.ravel(),
-        "index": idx.ravel(),
-        "index_low": idx_low.ravel(),
-        "index_high": idx_high.ravel(),
-        "top_box": t_mean.ravel(),
-        "top_box_low": t_low.ravel(),
-        "top_box_high": t_high.ravel(),
-        "bottom_box": b_mean.ravel(),
-        "bottom_box_low": b_low.ravel(),
-        "bottom_box_high": b_high.ravel(),
-        "small_sample": small.ravel(),
+        "ci_low": low.ravel(),
+        "ci_high": high.ravel(),
+        **_item_index(qs, s.mean, low, high),
+        **_box_shares("top_box", top_w, s, confidence),
+        **_box_shares("bottom_box", bottom_w, s, confidence),
+        "small_sample": (s.n < min_n).ravel(),
         "local": np.tile([q.is_local for q in qs], groups.n),
     }
-    out = _with_keys(groups, cols, k)
+    out = _with_keys(groups, cols, len(qs))
     if suppress:
-        est = [
-            c
-            for c in cols
-            if c not in ("question", "dimension", "n", "n_dont_know", "small_sample", "local")
-        ]
-        out.loc[out["small_sample"], est] = np.nan
+        out.loc[out["small_sample"], [c for c in cols if c not in _ITEM_COUNTS]] = np.nan
     return _asked_rows(out, asked)
+
+
+def _asked_questions(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    groups: Groups,
+    qs: Sequence[Question],
+    *,
+    every: bool,
+) -> tuple[list[Question], np.ndarray]:
+    """``qs`` and whether each group is asked each (groups x questions).
+
+    With ``every`` (``qs`` are the default questions, not the caller's
+    choice) a local question asked in no group is left out.
+    """
+    asked = applicable(instrument, responses, groups, qs)
+    if every and not asked.all():
+        some = np.flatnonzero(asked.any(axis=0))
+        return [qs[j] for j in some], asked[:, some]
+    return list(qs), asked
+
+
+def _item_matrix(qs: Sequence[Question], responses: pd.DataFrame) -> np.ndarray:
+    """The numeric answers to ``qs`` (:func:`item_values`), one column each."""
+    raw = np.empty((len(responses), len(qs)), order="F")  # contiguous columns
+    for j, q in enumerate(qs):
+        raw[:, j] = item_values(q, responses)
+    return raw
+
+
+def _box_shares(
+    name: str, box_w: np.ndarray, s: Summary, confidence: float
+) -> dict[str, np.ndarray]:
+    """The weighted share of a box (weights ``box_w``) with its Wilson interval, as columns."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = box_w / s.sum_w
+    low, high = wilson_interval(share * s.n_eff, s.n_eff, confidence=confidence)
+    return {name: share.ravel(), f"{name}_low": low.ravel(), f"{name}_high": high.ravel()}
 
 
 def _asked_rows(out: pd.DataFrame, asked: np.ndarray) -> pd.DataFrame:
@@ -310,8 +327,8 @@ def _box_counts(
 
 def _item_index(
     qs: Sequence[Question], mean: np.ndarray, low: np.ndarray, high: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Item means and their interval on 0-100, reverse-coded items turned round."""
+) -> dict[str, np.ndarray]:
+    """Item means and their interval on 0-100, reverse-coded items turned round, as columns."""
     mins = np.array([q.scale.min for q in qs if q.scale is not None])
     maxs = np.array([q.scale.max for q in qs if q.scale is not None])
     rev = np.array([q.reverse for q in qs], dtype=bool)
@@ -321,7 +338,11 @@ def _item_index(
         return (x - mins) / (maxs - mins) * 100.0
 
     idx, idx_a, idx_b = to_index(mean), to_index(low), to_index(high)
-    return idx, np.where(rev, idx_b, idx_a), np.where(rev, idx_a, idx_b)
+    return {
+        "index": idx.ravel(),
+        "index_low": np.where(rev, idx_b, idx_a).ravel(),
+        "index_high": np.where(rev, idx_a, idx_b).ravel(),
+    }
 
 
 def respondent_scores(
@@ -495,16 +516,7 @@ def score_dimensions(
     2   overall  Gesamtzufriedenheitsindex   37.5     NaN
     """
     check_option("method", method, get_args(IntervalMethod))
-    if lang is None:
-        warnings.warn(
-            "score_dimensions() without lang= gives 'label' in Italian and 'label_en' in "
-            "English; from 0.3.0 it gives one 'label' column in lang (default 'it') and no "
-            "'label_en': pass lang='it' (or lang='en' for the English labels)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-    else:
-        check_language(lang)
+    _check_label_language(lang)
     options: dict[str, Any] = {
         "by": by,
         "weights": weights,
@@ -528,6 +540,20 @@ def score_dimensions(
             "them for their organizations"
         )
     return _score_dimensions(instrument.shared(), responses, **options)
+
+
+def _check_label_language(lang: str | None) -> None:
+    """Check the ``lang`` of :func:`score_dimensions`; without one, warn (deprecated)."""
+    if lang is None:
+        warnings.warn(
+            "score_dimensions() without lang= gives 'label' in Italian and 'label_en' in "
+            "English; from 0.3.0 it gives one 'label' column in lang (default 'it') and no "
+            "'label_en': pass lang='it' (or lang='en' for the English labels)",
+            DeprecationWarning,
+            stacklevel=3,  # the caller of score_dimensions
+        )
+    else:
+        check_language(lang)
 
 
 def _score_dimensions(
@@ -733,11 +759,7 @@ def distribution(
         qs = [q for q in instrument.questions if q.type.scaled or q.type.has_choices]
     else:
         qs = [instrument.question(q) for q in questions]
-    asked = applicable(instrument, responses, groups, qs)
-    if questions is None:  # local questions asked in no group: none
-        some = np.flatnonzero(asked.any(axis=0))
-        qs = [qs[j] for j in some]
-        asked = asked[:, some]
+    qs, asked = _asked_questions(instrument, responses, groups, qs, every=questions is None)
     parts = []
     for j, q in enumerate(qs):  # loop over questions; each is vectorised over respondents
         if q.id not in responses.columns:
