@@ -274,6 +274,68 @@ def _write_resource(
     }
 
 
+def _write_resources(
+    tables: Mapping[str, pd.DataFrame],
+    out_dir: Path,
+    names: Mapping[str, str],
+    per_table: Mapping[str, Mapping[str, Any]],
+    catalog: object,
+    lang: str,
+    labelled: bool,
+) -> list[dict[str, Any]]:
+    """Write each table to ``<its resource name>.csv``; return the resource descriptors.
+
+    ``per_table``: the per-table ``fields``, ``primary_keys``,
+    ``descriptions`` and ``titles`` of :func:`write_datapackage`; date-times
+    are written in each row's organization's zone (``catalog``).
+    """
+    fields, keys = per_table["fields"], per_table["primary_keys"]
+    known = catalog if hasattr(catalog, "organizations") else None
+    resources = []
+    for table, frame in tables.items():
+        labels = {
+            "title": per_table["titles"].get(table),
+            "description": per_table["descriptions"].get(table),
+        }
+        path = out_dir / f"{names[table]}.csv"
+        key = list(keys.get(table, []))
+        described = _label_fields(frame, fields.get(table), lang) if labelled else fields.get(table)
+        orgs = frame["organization"] if "organization" in frame.columns else None
+        zones = zones_of(orgs, len(frame), known)  # type: ignore[arg-type]  # a Catalog
+        resources.append(_write_resource(frame, path, table, described, key, labels, zones))
+    return resources
+
+
+def _write_descriptor(
+    out_dir: Path,
+    name: str,
+    about: Mapping[str, Any],
+    licence: dict[str, str],
+    created: dt.datetime | None,
+    resources: list[dict[str, Any]],
+) -> Path:
+    """Write the package descriptor ``datapackage.json`` in ``out_dir``; return its path.
+
+    ``about``: the package's ``title``, ``description``, ``version``,
+    ``sources`` and ``keywords``; each is left out when empty.
+    """
+    given = {k: v for k, v in about.items() if v}
+    stamp = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    package: dict[str, Any] = {
+        "profile": "tabular-data-package",
+        "name": name,
+        **{k: given[k] for k in ("title", "description", "version") if k in given},
+        "created": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "licenses": [licence],
+        **{k: given[k] for k in ("sources", "keywords") if k in given},
+        "contributors": [{"title": f"qualitapa {__version__}", "role": "author"}],
+        "resources": resources,
+    }
+    target = out_dir / "datapackage.json"
+    target.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
+
+
 def write_datapackage(
     tables: Mapping[str, pd.DataFrame],
     directory: str | Path,
@@ -379,41 +441,15 @@ def write_datapackage(
     labelled = catalog is not None or bool(names)
     if labelled:
         tables = {t: label_columns(f, catalog, lang, names=names) for t, f in tables.items()}
-    fields, primary_keys = fields or {}, primary_keys or {}
-    descriptions, titles = descriptions or {}, titles or {}
-    per_table = {"fields": fields, "primary_keys": primary_keys}
-    per_table |= {"descriptions": descriptions, "titles": titles}
-    names = _resource_names(name, tables, per_table)
+    per_table = {"fields": fields or {}, "primary_keys": primary_keys or {}}
+    per_table |= {"descriptions": descriptions or {}, "titles": titles or {}}
+    files = _resource_names(name, tables, per_table)
     out_dir = Path(directory)
     out_dir.mkdir(parents=True, exist_ok=True)
-    resources = []
-    for table, frame in tables.items():
-        labels = {"title": titles.get(table), "description": descriptions.get(table)}
-        path = out_dir / f"{names[table]}.csv"
-        key = list(primary_keys.get(table, []))
-        described = _label_fields(frame, fields.get(table), lang) if labelled else fields.get(table)
-        orgs = frame["organization"] if "organization" in frame.columns else None
-        known = catalog if hasattr(catalog, "organizations") else None
-        zones = zones_of(orgs, len(frame), known)  # type: ignore[arg-type]  # a Catalog
-        resources.append(_write_resource(frame, path, table, described, key, labels, zones))
-
-    stamp = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    package: dict[str, Any] = {
-        "profile": "tabular-data-package",
-        "name": name,
-        **({"title": title} if title else {}),
-        **({"description": description} if description else {}),
-        **({"version": version} if version else {}),
-        "created": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "licenses": [lic],
-        **({"sources": [dict(s) for s in sources]} if sources else {}),
-        **({"keywords": list(keywords)} if keywords else {}),
-        "contributors": [{"title": f"qualitapa {__version__}", "role": "author"}],
-        "resources": resources,
-    }
-    target = out_dir / "datapackage.json"
-    target.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return target
+    resources = _write_resources(tables, out_dir, files, per_table, catalog, lang, labelled)
+    about: dict[str, object] = {"title": title, "description": description, "version": version}
+    about |= {"sources": [dict(s) for s in sources], "keywords": list(keywords)}
+    return _write_descriptor(out_dir, name, about, lic, created, resources)
 
 
 class _PackageProblems(Problems):
