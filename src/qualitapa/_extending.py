@@ -19,12 +19,11 @@ complete items only. This module knows the models through attrs only.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 
 import attrs
 
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, _did_you_mean
 from qualitapa.models import Text, to_optional_text, to_organizations, to_text
 
 
@@ -135,8 +134,7 @@ def item_fields(item: object) -> dict[str, object]:
 
 
 def _unknown_field(key: str, allowed: Sequence[str], item: str) -> DefinitionError:
-    close = difflib.get_close_matches(key, list(allowed), n=1)
-    hint = f"did you mean {close[0]!r}?" if close else f"the fields are: {', '.join(allowed)}"
+    hint = _did_you_mean(key, allowed, f"the fields are: {', '.join(allowed)}")
     return DefinitionError(f"unknown field {key!r}; {hint}", item=item, field=key)
 
 

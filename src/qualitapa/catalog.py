@@ -52,6 +52,7 @@ from qualitapa.errors import (
     QualitapaError,
     UnknownItemError,
     UnknownValueError,
+    _did_you_mean,
 )
 from qualitapa.i18n import N_, Translator, translatable
 from qualitapa.models import Dataset, Organization, PeerGroup, Service
@@ -407,7 +408,6 @@ def _unknown_reference(
 
     ``detail`` follows the message (`` (office '021008.gries')``).
     """
-    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
     return Problem(
         plugin,
         kind,
@@ -416,11 +416,11 @@ def _unknown_reference(
         field=field,
         value=value,
         rule=Rule.UNKNOWN_VALUE,
-        suggestion=(
-            "did you mean " + " or ".join(repr(c) for c in close) + "?"
-            if close
-            else f"no plugin defines a {target} with this id: check the id, or install "
-            "the plugin that defines it"
+        suggestion=_did_you_mean(
+            value,
+            known,
+            f"no plugin defines a {target} with this id: check the id, or install "
+            "the plugin that defines it",
         ),
     )
 
@@ -530,7 +530,6 @@ def _unknown_base(
     """The problem of a derived item or an extension naming an item no plugin defines."""
     base = obj.extends if isinstance(obj, Derived) else obj.id
     verb = "extends" if isinstance(obj, Derived) else "extends (adds to)"
-    close = difflib.get_close_matches(base, list(items), n=1)
     return Problem(
         plugin,
         kind.singular,
@@ -539,10 +538,10 @@ def _unknown_base(
         field=field,
         value=base,
         rule=Rule.UNKNOWN_VALUE,
-        suggestion=(
-            f"did you mean {close[0]!r}?"
-            if close
-            else "check the id, or install (and list in dependencies) the plugin that defines it"
+        suggestion=_did_you_mean(
+            base,
+            items,
+            "check the id, or install (and list in dependencies) the plugin that defines it",
         ),
         site=obj.site if isinstance(obj.site, Site) else None,
     )
@@ -1465,8 +1464,7 @@ class Catalog:
             kind = _KIND_OF_WORD.get(word) or _KIND_OF_WORD.get(word.removesuffix("s"))
             if kind is None:
                 continue
-            close = difflib.get_close_matches(value, list(self.collection(kind)), n=1)
-            return f"did you mean {close[0]!r}?" if close else None
+            return _did_you_mean(value, self.collection(kind))
         return None
 
 

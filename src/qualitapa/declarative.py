@@ -61,7 +61,7 @@ from qualitapa.catalog import (
     Problem,
     Site,
 )
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, _did_you_mean
 from qualitapa.hookspecs import hookimpl
 from qualitapa.problems import Rule
 
@@ -677,15 +677,13 @@ def _entry_problem(
         and field not in fields
         and message.startswith("unknown field")
     ):
-        close = _closest(field, sorted(fields))
-        fix = f"did you mean {close!r}?" if close else f"the fields are: {', '.join(fields)}"
+        fix = _did_you_mean(field, fields, f"the fields are: {', '.join(fields)}")
         article = "an" if singular[:1] in "aeiou" else "a"
         return f"unknown field {field!r} for {article} {singular}", fix, Rule.UNKNOWN_COLUMN
     nested = _NESTED_UNKNOWN.search(message)
     if nested:  # offices[2].nome: the model lists the allowed fields of the nested table
         allowed = re.findall(r"'([^']+)'", nested.group(2))
-        close = _closest(nested.group(1), allowed)
-        fix = f"did you mean {close!r}?" if close else "allowed: " + ", ".join(allowed)
+        fix = _did_you_mean(nested.group(1), allowed, "allowed: " + ", ".join(allowed))
         return message[: nested.start(2) - len("; allowed: [")].rstrip(), fix, Rule.UNKNOWN_COLUMN
     if message.startswith("missing required field"):
         return message, None, Rule.REQUIRED
@@ -693,8 +691,7 @@ def _entry_problem(
     enums = [t for t in plain if isinstance(t, type) and issubclass(t, enum.Enum)]
     if enums and field is not None and field in entry:
         allowed = [str(m.value) for m in enums[0]]
-        close = _closest(str(entry[field]), allowed)
-        fix = f"did you mean {close!r}?" if close else "allowed: " + ", ".join(allowed)
+        fix = _did_you_mean(str(entry[field]), allowed, "allowed: " + ", ".join(allowed))
         return message, fix, Rule.INVALID
     return message, None, Rule.INVALID
 
@@ -828,8 +825,7 @@ def _inspect_additions(kind: Kind, built: Derived | Extension, report: _EntryRep
     ok = True
     for key in built.changes:
         if key not in types_ and key not in _MAPPING_ONLY:
-            close = _closest(key, sorted(types_))
-            fix = f"did you mean {close!r}?" if close else f"the fields are: {', '.join(types_)}"
+            fix = _did_you_mean(key, types_, f"the fields are: {', '.join(types_)}")
             report(
                 item_id,
                 key,

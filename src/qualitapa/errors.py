@@ -23,8 +23,9 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+import difflib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,6 +72,16 @@ def _where(
     if field is not None:
         parts.append(f"field {field!r}")
     return ", ".join(parts)
+
+
+@overload
+def _did_you_mean(value: str, known: Iterable[str], otherwise: str) -> str: ...
+@overload
+def _did_you_mean(value: str, known: Iterable[str], otherwise: None = None) -> str | None: ...
+def _did_you_mean(value: str, known: Iterable[str], otherwise: str | None = None) -> str | None:
+    """``did you mean 'x'?`` for the known id closest to ``value``, else ``otherwise``."""
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else otherwise
 
 
 class Message(str):
