@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualitapa.errors import DataError
 from qualitapa.programme import ProgrammeStore
+from qualitapa.programme._models import ActivityStatus
+from qualitapa.programme._store import _reopenings
 
 ORG = "036023"
 BY = "ufficio.qualita"
@@ -148,3 +153,79 @@ def test_a_store_locked_by_another_connection_waits_then_says_so(tmp_path: Path)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+# -- set back without a note: vectorised = the rule row by row ----------------------------
+
+_ORDER = {s.value: i for i, s in enumerate(ActivityStatus)}
+
+
+def _reopened_row_by_row(
+    data: Mapping[str, Any],
+    stored: Mapping[str, Mapping[str, Any]],
+    new: list[tuple[int, str, Mapping[str, Any]]],
+) -> tuple[str, str] | None:
+    """The rule as first written (one scan of the history per row): the reference."""
+    if ActivityStatus(data["status"]).is_closed or data.get("note"):
+        return None
+    ident = (data["organization"], data["year"], data["activity"])
+    history = [*stored.values(), *(d for _, _, d in new)]
+    earlier = [
+        d
+        for d in history
+        if (d["organization"], d["year"], d["activity"]) == ident
+        and (d["at"], _ORDER[d["status"]]) < (data["at"], _ORDER[data["status"]])
+    ]
+    if not earlier:
+        return None
+    last = max(earlier, key=lambda d: (d["at"], _ORDER[d["status"]]))
+    if not ActivityStatus(last["status"]).is_closed:
+        return None
+    return (
+        f"the activity was {last['status']} on {last['at']}: setting it back to "
+        f"{data['status']} needs a note saying why",
+        f"{last['status']}|{last['at']}|{data['status']}",
+    )
+
+
+_ROW = st.fixed_dictionaries(
+    {
+        "organization": st.sampled_from([ORG, "021008"]),
+        "year": st.sampled_from(["2024", "2025"]),
+        "activity": st.sampled_from(["A01", "A02"]),
+        "at": st.sampled_from(["2024-02-01", "2024-05-31", "2024-06-03", "2024-09-30"]),
+        "status": st.sampled_from([s.value for s in ActivityStatus]),
+        "note": st.sampled_from([None, "", "riaperta"]),
+    }
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(stored=st.lists(_ROW, max_size=12), new=st.lists(_ROW, max_size=12))
+def test_set_back_rows_vectorised_match_the_row_by_row_rule(
+    stored: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> None:
+    stored_map = {f"s{i}": row for i, row in enumerate(stored)}
+    new_rows = [(i + 1, f"n{i}", row) for i, row in enumerate(new)]
+    expected = {
+        i: found
+        for i, (_, _, row) in enumerate(new_rows)
+        if (found := _reopened_row_by_row(row, stored_map, new_rows)) is not None
+    }
+    assert _reopenings(stored_map, new_rows) == expected
+
+
+def test_set_back_rows_by_hand() -> None:
+    done = {"organization": ORG, "year": "2024", "activity": "A01", "at": "2024-05-31",
+            "status": "done", "note": None}  # fmt: skip
+    back = {**done, "at": "2024-06-03", "status": "started"}
+    same_day = {**done, "status": "started"}  # started < done on the same day: before it
+    other = {**back, "activity": "A02"}  # another activity: nothing closed before it
+    new = [(1, "a", back), (2, "b", same_day), (3, "c", other), (4, "d", {**back, "note": "x"})]
+    assert _reopenings({"k": done}, new) == {
+        0: (
+            "the activity was done on 2024-05-31: setting it back to started needs a note "
+            "saying why",
+            "done|2024-05-31|started",
+        )
+    }

@@ -28,11 +28,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 import pandas as pd
 
 from qualitapa._sqlite import SqliteStore, connect, sqlite_errors
@@ -58,6 +59,9 @@ _CHANGE_COLUMNS = ["sheet", "row", "key", "action", "column", "old", "new"]
 _CONFLICT_COLUMNS = ["sheet", "row", "key", "kind", "message", "detail"]
 _COUNT_COLUMNS = ["sheet", "added", "changed", "unchanged", "conflicts"]
 _STATUS_ORDER = {s.value: i for i, s in enumerate(ActivityStatus)}
+_CLOSED = [s.value for s in ActivityStatus if s.is_closed]
+#: The columns that name an activity in its status history.
+_ACTIVITY = ("organization", "year", "activity")
 
 
 @attrs.frozen
@@ -634,7 +638,8 @@ def _compare(  # noqa: C901, PLR0912, PLR0915 - one decision per kind of row, in
     rest = [c for c in kept if c not in spec.key]
     by_content = {_key_text(d.get(c) for c in rest): k for k, d in missing.items()}
     renamed: set[str] = set()
-    for position, key, data in new:
+    reopened = _reopenings(stored, new) if spec.name == "activity_status" else {}
+    for i, (position, key, data) in enumerate(new):
         old_key = by_content.get(_key_text(data.get(c) for c in rest)) if rest else None
         if old_key is not None and old_key not in renamed:
             renamed.add(old_key)
@@ -646,12 +651,10 @@ def _compare(  # noqa: C901, PLR0912, PLR0915 - one decision per kind of row, in
                 _key_label(old_key),
             ])  # fmt: skip
             continue
-        if spec.name == "activity_status":
-            problem = _reopened(data, stored, new)
-            if problem:
-                out.conflicts.append([spec.name, position, _key_label(key),
-                                      "reopened_without_note", *problem])  # fmt: skip
-                continue
+        if i in reopened:
+            out.conflicts.append([spec.name, position, _key_label(key),
+                                  "reopened_without_note", *reopened[i]])  # fmt: skip
+            continue
         out.added += 1
         out.writes.append((key, "added", json.dumps(data, ensure_ascii=False)))
         out.changes.append([spec.name, position, _key_label(key), "added", None, None, None])
@@ -664,31 +667,56 @@ def _compare(  # noqa: C901, PLR0912, PLR0915 - one decision per kind of row, in
     return out
 
 
-def _reopened(
-    data: Mapping[str, Any],
-    stored: Mapping[str, Mapping[str, Any]],
-    new: Iterable[tuple[int, str, Mapping[str, Any]]],
-) -> tuple[str, str] | None:
-    """Why a status row sets a closed activity back without a note (None if it does not).
+def _codes(rows: Sequence[Mapping[str, Any]], columns: Iterable[str]) -> np.ndarray:
+    """One integer per distinct combination of ``columns`` (values compared as Python does)."""
+    codes = np.zeros(len(rows), dtype=np.int64)
+    for column in columns:
+        values = np.empty(len(rows), dtype=object)
+        values[:] = [row[column] for row in rows]
+        part, uniques = pd.factorize(values)
+        codes = pd.factorize(codes * len(uniques) + part)[0]
+    return codes
 
-    The message, and ``status|date|new status`` for a translated one."""
-    if ActivityStatus(data["status"]).is_closed or data.get("note"):
-        return None
-    ident = (data["organization"], data["year"], data["activity"])
-    history = [d for d in stored.values()] + [d for _, _, d in new]
-    earlier = [
-        d
-        for d in history
-        if (d["organization"], d["year"], d["activity"]) == ident
-        and (d["at"], _STATUS_ORDER[d["status"]]) < (data["at"], _STATUS_ORDER[data["status"]])
-    ]
-    if not earlier:
-        return None
-    last = max(earlier, key=lambda d: (d["at"], _STATUS_ORDER[d["status"]]))
-    if not ActivityStatus(last["status"]).is_closed:
-        return None
-    return (
-        f"the activity was {last['status']} on {last['at']}: setting it back to "
-        f"{data['status']} needs a note saying why",
-        f"{last['status']}|{last['at']}|{data['status']}",
-    )
+
+def _reopenings(
+    stored: Mapping[str, Mapping[str, Any]],
+    new: Sequence[tuple[int, str, Mapping[str, Any]]],
+) -> dict[int, tuple[str, str]]:
+    """Why new status rows set a closed activity back without a note, by their place in ``new``.
+
+    A row without a note whose status is not closed sets its activity back
+    when the activity's last earlier status (by date, then by the order of
+    :class:`ActivityStatus`), among the stored and the new rows, is done or
+    cancelled. The message, and ``status|date|new status`` for a translated
+    one. Vectorised: the history sorted by activity, date and status, each
+    distinct step's predecessor found by a shift.
+    """
+    if not new:
+        return {}
+    rows = [*stored.values(), *(data for _, _, data in new)]
+    activity = _codes(rows, _ACTIVITY)
+    when, dates = pd.factorize(np.array([row["at"] for row in rows], dtype=object), sort=True)
+    status = np.array([row["status"] for row in rows], dtype=object)
+    order = np.array([_STATUS_ORDER[s] for s in status], dtype=np.int64)
+    sort = np.lexsort((order, when, activity))
+    a, w, o = activity[sort], when[sort], order[sort]
+    starts = np.ones(len(rows), dtype=bool)  # the first row of each (activity, date, status)
+    starts[1:] = (a[1:] != a[:-1]) | (w[1:] != w[:-1]) | (o[1:] != o[:-1])
+    first = sort[starts]  # a row of each step, steps in order
+    before = np.full(len(first), -1, dtype=np.int64)  # the step before, in the same activity
+    same = a[starts][1:] == a[starts][:-1]
+    before[1:] = np.where(same, first[:-1], -1)
+    step = np.empty(len(rows), dtype=np.int64)
+    step[sort] = np.cumsum(starts) - 1
+    last = before[step[len(stored) :]]  # the row before each new row (-1: none)
+    closed = np.isin(status, _CLOSED)
+    noted = np.array([bool(data.get("note")) for _, _, data in new], dtype=bool)
+    hit = ~closed[len(stored) :] & ~noted & (last >= 0) & closed[np.maximum(last, 0)]
+    return {
+        int(i): (
+            f"the activity was {status[j]} on {dates[when[j]]}: setting it back to "
+            f"{status[len(stored) + i]} needs a note saying why",
+            f"{status[j]}|{dates[when[j]]}|{status[len(stored) + i]}",
+        )
+        for i, j in zip(np.flatnonzero(hit), last[hit], strict=True)
+    }
