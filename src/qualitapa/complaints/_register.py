@@ -526,52 +526,83 @@ service 'registry' that apply: 'registry.waiting'
         'INPS'
         >>> reg.close()
         """
-        with_history = events is not None
         good, problems = prepare_import(
             frame,
             source=source,
             catalog=catalog,
             tz=self.tz,
-            history=with_history,
+            history=events is not None,
             time_zones=time_zones,
         )
         history = None
         if events is not None:
-            # as prepare_import reads them (a lone surrogate escaped), so events find their row
-            ids = without_surrogates(frame[["id"]])[0]
-            all_ids = _text(ids, "id", strip=False).to_numpy(dtype=object)
-            history, ev_problems, keep = prepare_history(
-                events,
-                good,
-                all_ids,
-                source=events_source,
-                tz=self._event_zones(events, good, time_zones or catalog),
-                actor=actor,
+            history, ev_problems, keep = self._history_of(
+                frame, events, good, source=events_source, actor=actor, zones=time_zones or catalog
             )
             good = good[keep].reset_index(drop=True)
             problems = pd.concat([problems, ev_problems], ignore_index=True)
-        if len(good) == 0:
-            return ImportReport(0, 0, _sorted(problems), source, events_source)
-        with self._write() as db:
-            clash = self._existing(db, good["id"])
-            if len(clash):
-                good, history, extra = _without_clashes(good, history, clash)
-                problems = pd.concat([problems, *extra], ignore_index=True)
-            if len(good) == 0:
-                return ImportReport(0, 0, _sorted(problems), source, events_source)
-            comp = {c: good[c].to_numpy(dtype=object).tolist() for c in _COMPLAINT_COLS}
-            comp["received_us"] = good["received_us"].to_numpy().tolist()
-            events_cols = _event_columns(good, history, actor)
-            n_events = len(events_cols["complaint_id"])
-            self._append(db, comp, events_cols)
-            has_contact = good[list(CONTACT_COLUMNS)].notna().any(axis=1).to_numpy()
-            if has_contact.any():
-                sub = good.loc[has_contact, ["id", *CONTACT_COLUMNS]]
-                db.executemany(
-                    "INSERT INTO contacts VALUES (?, ?, ?, ?, ?)",
-                    zip(*(sub[c].to_numpy(dtype=object).tolist() for c in sub), strict=True),
+        imported = n_events = 0
+        if len(good):
+            with self._write() as db:
+                imported, n_events, problems = self._write_import(
+                    db, good, history, problems, actor
                 )
-        return ImportReport(len(good), n_events, _sorted(problems), source, events_source)
+        return ImportReport(imported, n_events, _sorted(problems), source, events_source)
+
+    def _history_of(
+        self,
+        frame: pd.DataFrame,
+        events: pd.DataFrame,
+        good: pd.DataFrame,
+        *,
+        source: str | None,
+        actor: str,
+        zones: Catalog | None,
+    ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+        """The imported events of the good complaints: history, problems, complaints kept."""
+        # as prepare_import reads them (a lone surrogate escaped), so events find their row
+        ids = without_surrogates(frame[["id"]])[0]
+        all_ids = _text(ids, "id", strip=False).to_numpy(dtype=object)
+        return prepare_history(
+            events,
+            good,
+            all_ids,
+            source=source,
+            tz=self._event_zones(events, good, zones),
+            actor=actor,
+        )
+
+    def _write_import(
+        self,
+        db: sqlite3.Connection,
+        good: pd.DataFrame,
+        history: pd.DataFrame | None,
+        problems: pd.DataFrame,
+        actor: str,
+    ) -> tuple[int, int, pd.DataFrame]:
+        """Write the good complaints not already in the register, in the caller's transaction.
+
+        Returns the complaints and events written, and the problems with the
+        complaints left out because their id is taken.
+        """
+        clash = self._existing(db, good["id"])
+        if len(clash):
+            good, history, extra = _without_clashes(good, history, clash)
+            problems = pd.concat([problems, *extra], ignore_index=True)
+        if len(good) == 0:
+            return 0, 0, problems
+        comp = {c: good[c].to_numpy(dtype=object).tolist() for c in _COMPLAINT_COLS}
+        comp["received_us"] = good["received_us"].to_numpy().tolist()
+        events_cols = _event_columns(good, history, actor)
+        self._append(db, comp, events_cols)
+        has_contact = good[list(CONTACT_COLUMNS)].notna().any(axis=1).to_numpy()
+        if has_contact.any():
+            sub = good.loc[has_contact, ["id", *CONTACT_COLUMNS]]
+            db.executemany(
+                "INSERT INTO contacts VALUES (?, ?, ?, ?, ?)",
+                zip(*(sub[c].to_numpy(dtype=object).tolist() for c in sub), strict=True),
+            )
+        return len(good), len(events_cols["complaint_id"]), problems
 
     def _event_zones(
         self, events: pd.DataFrame, good: pd.DataFrame, catalog: Catalog | None
