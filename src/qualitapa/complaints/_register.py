@@ -859,9 +859,9 @@ service 'registry' that apply: 'registry.waiting'
         complaints = self.complaints_frame()
         tz: str | dict[str, str] = self.tz
         if time_zones is not None and "organization" in complaints.columns:
-            known = {k: o.timezone for k, o in time_zones.organizations.items()}
-            orgs = complaints["organization"].dropna().astype(str).unique()
-            tz = {o: known.get(o, self.tz) for o in orgs}
+            orgs = pd.Series(complaints["organization"].dropna().astype(str).unique())
+            zones = zones_of(orgs, len(orgs), time_zones, self.tz)
+            tz = dict(zip(orgs, zones, strict=True))
         return case_table(
             complaints,
             self.events_frame(),
