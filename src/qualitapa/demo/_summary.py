@@ -14,11 +14,26 @@ from qualitapa.demo._state import DemoState
 from qualitapa.i18n import Translator, translator
 
 Section = Callable[[DemoState], list[str]]
+#: A section over one result table: the state, its translator and the table.
+TableSection = Callable[[DemoState, Translator, pd.DataFrame], list[str]]
 
 
 def _t(state: DemoState) -> Translator:
     """The translator of the demo's language."""
     return translator(state.options.lang)
+
+
+def _on_table(name: str) -> Callable[[TableSection], Section]:
+    """A section written only when the demo produced the result table ``name``."""
+
+    def wrap(write: TableSection) -> Section:
+        def section(state: DemoState) -> list[str]:
+            table = state.result.tables.get(name)
+            return [] if table is None else write(state, _t(state), table)
+
+        return section
+
+    return wrap
 
 
 def _g(t: Translator, value: float) -> str:
@@ -116,11 +131,8 @@ def _composite_name(state: DemoState, t: Translator, comp: str) -> str:
     return comp if definition is None else t.text(definition.label)
 
 
-def _composites(state: DemoState) -> list[str]:
-    ranks = state.result.tables.get("composite_ranks")
-    if ranks is None:
-        return []
-    t = _t(state)
+@_on_table("composite_ranks")
+def _composites(state: DemoState, t: Translator, ranks: pd.DataFrame) -> list[str]:
     names = state.organization_names
     lines = [
         "## " + t("Indici compositi"),
@@ -139,14 +151,11 @@ def _composites(state: DemoState) -> list[str]:
     return [*lines, ""]
 
 
-def _satisfaction(state: DemoState) -> list[str]:
-    dims = state.result.tables.get("survey_dimensions")
-    if dims is None:
-        return []
+@_on_table("survey_dimensions")
+def _satisfaction(state: DemoState, t: Translator, dims: pd.DataFrame) -> list[str]:
     overall = dims[dims["dimension"].astype(str) == "overall"]
     if not len(overall):
         return []
-    t = _t(state)
     names = state.organization_names
     lines = ["## " + t("Soddisfazione dei cittadini (indice complessivo 0-100, ponderato)"), ""]
     for _, row in overall.sort_values("index", ascending=False).iterrows():
@@ -158,11 +167,8 @@ def _satisfaction(state: DemoState) -> list[str]:
     return [*lines, ""]
 
 
-def _complaints(state: DemoState) -> list[str]:
-    k = state.result.tables.get("complaint_kpis")
-    if k is None:
-        return []
-    t = _t(state)
+@_on_table("complaint_kpis")
+def _complaints(state: DemoState, t: Translator, k: pd.DataFrame) -> list[str]:
     names = state.organization_names
     share = k.get("share_within_deadline")
     received = t.number(int(k["received"].sum()), digits=0)
@@ -176,11 +182,8 @@ def _complaints(state: DemoState) -> list[str]:
     return [*lines, ""]
 
 
-def _charters(state: DemoState) -> list[str]:
-    c = state.result.tables.get("charter_compliance")
-    if c is None:
-        return []
-    t = _t(state)
+@_on_table("charter_compliance")
+def _charters(state: DemoState, t: Translator, c: pd.DataFrame) -> list[str]:
     met = c["met"].astype("boolean")
     return [
         "## " + t("Carte dei servizi"),
@@ -191,10 +194,8 @@ def _charters(state: DemoState) -> list[str]:
     ]  # fmt: skip
 
 
-def _caf(state: DemoState) -> list[str]:
-    if "caf_scores" not in state.result.tables:
-        return []
-    t = _t(state)
+@_on_table("caf_scores")
+def _caf(state: DemoState, t: Translator, scores: pd.DataFrame) -> list[str]:
     return [
         "## " + t("Autovalutazione CAF"),
         "",
@@ -204,11 +205,8 @@ def _caf(state: DemoState) -> list[str]:
     ]  # fmt: skip
 
 
-def _plan(state: DemoState) -> list[str]:
-    plan = state.result.tables.get("improvement_plan")
-    if plan is None:
-        return []
-    t = _t(state)
+@_on_table("improvement_plan")
+def _plan(state: DemoState, t: Translator, plan: pd.DataFrame) -> list[str]:
     return [
         "## " + t("Piano di miglioramento"),
         "",
