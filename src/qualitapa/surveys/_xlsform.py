@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -183,20 +183,32 @@ def _texts(row: Mapping[str, Any], base: str, default_lang: str) -> Text | None:
     same language wins over it. The columns and the Italian text were checked
     by :func:`_check_texts`.
     """
+    bare = _cell(row, base)
+    found: dict[str, str] = {} if bare is None else {default_lang: bare}
+    prefix = base + "::"
+    found.update(
+        _language_cells(
+            row, lambda key: _lang_of(key[len(prefix) :]) if key.startswith(prefix) else None
+        )
+    )
+    return Text.coerce(found) if found else None
+
+
+def _language_cells(
+    row: Mapping[str, Any], language_of: Callable[[str], str | None]
+) -> dict[str, str]:
+    """Language -> text of the non-empty cells of ``row`` whose column names a language.
+
+    ``language_of`` says the language of a column (None: not a text column);
+    of two columns in one language the later wins.
+    """
     found: dict[str, str] = {}
     for key in row:
-        if key == base:
-            value = _cell(row, key)
-            if value is not None:
-                found.setdefault(default_lang, value)
-        elif key.startswith(base + "::"):
-            lang = _lang_of(key.split("::", 1)[1])
-            value = _cell(row, key)
-            if lang is not None and value is not None:
-                found[lang] = value
-    if not found:
-        return None
-    return Text.coerce(found)
+        lang = language_of(key)
+        value = None if lang is None else _cell(row, key)
+        if lang is not None and value is not None:
+            found[lang] = value
+    return found
 
 
 def _text_columns(
@@ -437,18 +449,10 @@ def _form_title(settings: Mapping[str, Any], default_lang: str) -> Text | None:
 
     ``form_title::Deutsch (de)`` columns (qualitapa's older sheets) are read too.
     """
-    found: dict[str, str] = {}
     old = _texts(settings, "form_title", default_lang)
-    if old is not None:
-        found.update(old.to_dict())
-    for key in settings:
-        lang = _title_language(key)
-        value = _cell(settings, key)
-        if lang is not None and value is not None:
-            found[lang] = value
-    if not found:
-        return None
-    return Text.coerce(found)
+    found: dict[str, str] = {} if old is None else old.to_dict()
+    found.update(_language_cells(settings, _title_language))
+    return Text.coerce(found) if found else None
 
 
 # choices -----------------------------------------------------------------
