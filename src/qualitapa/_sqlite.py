@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 import sqlite3
 import time
@@ -348,7 +349,18 @@ def translate(
     *,
     waited: float | None = None,
 ) -> DataError:
-    """A clear error for a SQLite error on the store ``source`` (of ``schema``).
+    """A clear error for a SQLite error on a store's file.
+
+    Parameters
+    ----------
+    exc
+        What SQLite (or the decoding of a text value) raised.
+    schema
+        The store's schema: its names are what the message calls the store.
+    source
+        The file, named by the error.
+    waited
+        Seconds waited for another process (said when the file is locked).
 
     Examples
     --------
@@ -548,10 +560,11 @@ def _open_readonly(
 
 
 class SqliteStore:
-    """What every store object does with its connection: write, close, ``with``, repr.
+    """What every store object does with its connection: open, write, close, ``with``, repr.
 
     A store class names its :attr:`store_schema`; an instance has ``path``,
-    ``readonly``, ``busy_timeout`` and the connection ``_db``.
+    ``readonly``, ``busy_timeout``, the connection ``_db`` and the schema
+    version of its file ``_version``.
     """
 
     #: The schema of the store's files (its names are what messages say).
@@ -560,6 +573,21 @@ class SqliteStore:
     readonly: bool
     busy_timeout: float
     _db: sqlite3.Connection
+    _version: int
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, readonly: bool = False, busy_timeout: float = 30.0
+    ) -> None:
+        self.path = str(path)
+        self.readonly = readonly
+        self.busy_timeout = busy_timeout
+        self._db, self._version = self._connect()
+
+    def _connect(self) -> tuple[sqlite3.Connection, int]:
+        """Open the file (:func:`connect`): the connection and its schema version."""
+        return connect(
+            self.path, self.store_schema, readonly=self.readonly, busy_timeout=self.busy_timeout
+        )
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

@@ -175,11 +175,8 @@ class ComplaintRegister(SqliteStore):
         busy_timeout: float = 30.0,
         tz: str = DEFAULT_TZ,
     ) -> None:
-        self.path = str(path)
         self.tz = tz
-        self.readonly = readonly
-        self.busy_timeout = busy_timeout
-        self._db, self._schema = connect(self.path, readonly=readonly, busy_timeout=busy_timeout)
+        super().__init__(path, readonly=readonly, busy_timeout=busy_timeout)
 
     # -- connection and schema -------------------------------------------------
     @classmethod
@@ -187,10 +184,13 @@ class ComplaintRegister(SqliteStore):
         """Open (or create) the register at ``path``; same as the constructor."""
         return cls(path, **kwargs)
 
+    def _connect(self) -> tuple[sqlite3.Connection, int]:
+        return connect(self.path, readonly=self.readonly, busy_timeout=self.busy_timeout)
+
     @property
     def schema_version(self) -> int:
         """The schema version of the open database."""
-        return self._schema
+        return self._version
 
     def _instant(self, value: Any, what: str, source: str) -> int:
         """Microseconds of ``value`` (text or datetime, naive = office time), not in the future."""
@@ -946,7 +946,7 @@ service 'registry' that apply: 'registry.waiting'
             f"foreign key: {r[0]} row {r[1]} refers to missing {r[2]}"
             for r in db.execute("PRAGMA foreign_key_check")
         ]
-        problems += SCHEMA.check_triggers(db, self._schema)
+        problems += SCHEMA.check_triggers(db, self._version)
         orphan = db.execute(
             "SELECT id FROM complaints c WHERE NOT EXISTS "
             "(SELECT 1 FROM events e WHERE e.complaint_id = c.id) LIMIT 10"
@@ -962,7 +962,7 @@ service 'registry' that apply: 'registry.waiting'
             problems += _time_problems(ev, complaints)
             bad = validate_history(ev)
             problems += [f"complaint {r.complaint_id}: {r.problem}" for r in bad.itertuples()]
-        problems += verify_chain(db, with_chain=self._schema >= 3, anchor=anchor)
+        problems += verify_chain(db, with_chain=self._version >= 3, anchor=anchor)
         return problems
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from qualitapa._sqlite import SqliteStore, connect, sqlite_errors
+from qualitapa._sqlite import SqliteStore, sqlite_errors
 from qualitapa._workbooks import check_workbook
 from qualitapa.errors import DataError
 from qualitapa.programme._models import ActivityStatus
@@ -181,18 +180,6 @@ class ProgrammeStore(SqliteStore):
     """
 
     store_schema = SCHEMA
-
-    def __init__(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        readonly: bool = False,
-        busy_timeout: float = 30.0,
-    ) -> None:
-        self.path = str(path)
-        self.readonly = readonly
-        self.busy_timeout = busy_timeout
-        self._db, _ = connect(self.path, SCHEMA, readonly=readonly, busy_timeout=busy_timeout)
 
     # -- connection ---------------------------------------------------------------------
     @property
