@@ -115,17 +115,33 @@ def consolidate(
     valid, _ = validate_scores(
         scores, method=method, require_complete=require_complete, source=source, mode="strict"
     )
-    model = caf_model()
-    base = model.to_frame()[["subcriterion", "criterion", "kind"]]
+    out = _assessor_statistics(valid)
+    measure = out["range"] if spread == "range" else out["sd"]
+    out["disagreement"] = (measure > threshold).fillna(False).astype(bool)
+    out = _final_scores(out, consensus, fallback)
+    texts = valid.groupby("subcriterion", sort=False).agg(
+        strengths=("strengths", _join_unique), improvements=("improvements", _join_unique)
+    )
+    out = out.merge(texts, left_on="subcriterion", right_index=True, how="left")
+    for col in ("strengths", "improvements"):
+        out[col] = out[col].fillna("")
+    out.attrs["caf_method"] = valid.attrs.get("caf_method")
+    return out.reset_index(drop=True)
+
+
+def _assessor_statistics(valid: pd.DataFrame) -> pd.DataFrame:
+    """Every sub-criterion of the model (in order) with the statistics of its scores.
+
+    Columns ``subcriterion, criterion, kind, n_assessors, n_not_assessed,
+    mean, median, sd, min, max, range`` (see :func:`consolidate`).
+    """
+    base = caf_model().to_frame()[["subcriterion", "criterion", "kind"]]
     scored = valid.loc[~valid["not_assessed"]]
     grouped = scored.groupby("subcriterion", sort=False)["score"]
     stats = grouped.agg(
         n_assessors="count", mean="mean", median="median", sd="std", min="min", max="max"
     )
     counts_na = valid.loc[valid["not_assessed"]].groupby("subcriterion").size()
-    texts = valid.groupby("subcriterion", sort=False).agg(
-        strengths=("strengths", _join_unique), improvements=("improvements", _join_unique)
-    )
     out = base.merge(stats, left_on="subcriterion", right_index=True, how="left")
     out["n_assessors"] = out["n_assessors"].fillna(0).astype(int)
     out.insert(
@@ -134,8 +150,13 @@ def consolidate(
         out["subcriterion"].map(counts_na).fillna(0).astype(int).to_numpy(),
     )
     out["range"] = out["max"] - out["min"]
-    measure = out["range"] if spread == "range" else out["sd"]
-    out["disagreement"] = (measure > threshold).fillna(False).astype(bool)
+    return out
+
+
+def _final_scores(
+    out: pd.DataFrame, consensus: pd.DataFrame | None, fallback: str | None
+) -> pd.DataFrame:
+    """``out`` with the consensus, the final score and its source, band and discussion flag."""
     if consensus is not None:
         cons, _ = validate_consensus(consensus, mode="strict")
         out = out.merge(cons, on="subcriterion", how="left")
@@ -151,11 +172,7 @@ def consolidate(
     )
     out["band"] = score_band(out["final_score"].to_numpy())
     out["needs_discussion"] = out["disagreement"] & ~has_cons
-    out = out.merge(texts, left_on="subcriterion", right_index=True, how="left")
-    for col in ("strengths", "improvements"):
-        out[col] = out[col].fillna("")
-    out.attrs["caf_method"] = valid.attrs.get("caf_method")
-    return out.reset_index(drop=True)
+    return out
 
 
 def caf_scores(consolidated: pd.DataFrame, *, column: str = "final_score") -> pd.DataFrame:
