@@ -52,29 +52,6 @@ PROBLEM_LAYOUT = {
 #: Columns of :attr:`ValidationResult.problems`.
 PROBLEM_COLUMNS = list(PROBLEM_LAYOUT)
 
-# The problems' messages: English, and the Italian msgid the catalogs translate
-# (:class:`~qualitapa.errors.Message`); ``validate(lang=)`` says them in ``lang``.
-NOT_A_QUESTION = Message(
-    "column is not a question of the instrument",
-    N_("la colonna non è una domanda del questionario"),
-)
-NO_RESPONDENT = Message("respondent id is missing", N_("manca il codice del rispondente"))
-REPEATED_ROW = Message(
-    "row repeats an earlier row exactly; the first copy is kept",
-    N_("la riga ripete esattamente una riga precedente; si tiene la prima copia"),
-)
-CONFLICTING_ROWS = Message(
-    "respondent id appears in rows with different answers; all are dropped",
-    N_("il codice del rispondente compare in righe con risposte diverse; sono tutte escluse"),
-)
-NO_QUESTION_COLUMN = Message("question column is missing", N_("manca la colonna della domanda"))
-NOT_A_NUMBER = Message("answer is not a number", N_("la risposta non è un numero"))
-NO_REQUIRED_ANSWER = Message("required answer is missing", N_("manca una risposta obbligatoria"))
-CHECK_ORGANIZATION = Message(
-    "check the respondent's organization, or leave the answer out",
-    N_("controllare l'ente del rispondente, o lasciare fuori la risposta"),
-)
-
 
 @attrs.frozen
 class ValidationResult:
@@ -439,9 +416,13 @@ def _check_columns(run: _Run, extra_columns: Iterable[str]) -> None:
         expected.add(ORGANIZATION)
     # the names the tool writes next to an id column it writes (organization_name...)
     expected |= {label for col, (label, _) in LABEL_COLUMNS.items() if col in columns}
+    unknown = Message(
+        "column is not a question of the instrument",
+        N_("la colonna non è una domanda del questionario"),
+    )
     for name in columns:
         if name not in expected:
-            run.column_problem(str(name), Rule.UNKNOWN_COLUMN, NOT_A_QUESTION, "column kept")
+            run.column_problem(str(name), Rule.UNKNOWN_COLUMN, unknown, "column kept")
 
 
 def _check_respondents(run: _Run) -> None:
@@ -453,7 +434,7 @@ def _check_respondents(run: _Run) -> None:
         rid_col,
         None,
         Rule.MISSING_RESPONDENT,
-        NO_RESPONDENT,
+        Message("respondent id is missing", N_("manca il codice del rispondente")),
         "row dropped",
     )
     run.drop_rows |= missing_id
@@ -469,7 +450,10 @@ def _check_respondents(run: _Run) -> None:
         rid_col,
         ids,
         Rule.DUPLICATE_ROW,
-        REPEATED_ROW,
+        Message(
+            "row repeats an earlier row exactly; the first copy is kept",
+            N_("la riga ripete esattamente una riga precedente; si tiene la prima copia"),
+        ),
         "row dropped",
     )
     run.flag(
@@ -477,7 +461,13 @@ def _check_respondents(run: _Run) -> None:
         rid_col,
         ids,
         Rule.DUPLICATE_RESPONDENT,
-        CONFLICTING_ROWS,
+        Message(
+            "respondent id appears in rows with different answers; all are dropped",
+            N_(
+                "il codice del rispondente compare in righe con risposte diverse; "
+                "sono tutte escluse"
+            ),
+        ),
         "row dropped",
     )
     run.drop_rows |= (exact_later & ~conflicting) | conflicting
@@ -495,7 +485,7 @@ def _check_answers(run: _Run, q: Question) -> None:
                     organizations=list(q.organizations),
                 )
                 if q.is_local
-                else NO_QUESTION_COLUMN
+                else Message("question column is missing", N_("manca la colonna della domanda"))
             )
             run.column_problem(q.id, Rule.MISSING_COLUMN, message, "column added (empty)")
         dtype = "float64" if numeric else "string"
@@ -537,7 +527,13 @@ def _check_answers(run: _Run, q: Question) -> None:
         run.flag(bad_cells, q.id, raw, Rule.UNKNOWN_CODE, message)
     elif q.type is QuestionType.NUMERIC:
         nums, bad_cells = to_numeric_column(raw)
-        run.flag(bad_cells, q.id, raw, Rule.NOT_A_NUMBER, NOT_A_NUMBER)
+        run.flag(
+            bad_cells,
+            q.id,
+            raw,
+            Rule.NOT_A_NUMBER,
+            Message("answer is not a number", N_("la risposta non è un numero")),
+        )
         col = pd.Series(nums, index=run.frame.index, dtype="float64")
         run.scored[q.id] = nums
     else:
@@ -614,7 +610,10 @@ def _not_asked_message(q: Question, organization: Any) -> Message:
             organization=repr(close[0]),
         )
         if close
-        else CHECK_ORGANIZATION
+        else Message(
+            "check the respondent's organization, or leave the answer out",
+            N_("controllare l'ente del rispondente, o lasciare fuori la risposta"),
+        )
     )
     return Message(
         "answered by a respondent of organization {organization}; the question is asked only "
@@ -673,7 +672,7 @@ def _check_logic(run: _Run) -> None:
                 q.id,
                 None,
                 Rule.REQUIRED,
-                NO_REQUIRED_ANSWER,
+                Message("required answer is missing", N_("manca una risposta obbligatoria")),
                 "row dropped" if run.drop == "row" else "reported",
             )
             if run.drop == "row":
