@@ -387,9 +387,14 @@ def _empty(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _close(value: str, known: Collection[str]) -> str:
-    """The closest of ``known`` to ``value``, comma-separated ('' when none is close)."""
-    return ", ".join(difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.5))
+def _matches(values: Iterable[str], known: Collection[str]) -> dict[str, list[str]]:
+    """The closest of ``known`` to each distinct value (one look-up each; none when far)."""
+    ordered = sorted(known)
+    return {v: difflib.get_close_matches(v, ordered, n=3, cutoff=0.5) for v in set(values)}
+
+
+def _did_you_mean(close: list[str]) -> str:
+    return "; did you mean " + " or ".join(close) + "?" if close else ""
 
 
 #: What each rule says, in Italian (msgids); ``{value}`` is the cell.
@@ -455,11 +460,6 @@ def _rendered(
     return error
 
 
-def _closest(value: str, known: Collection[str]) -> str:
-    close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.5)
-    return "; did you mean " + " or ".join(close) + "?" if close else ""
-
-
 def _as_date_text(values: pd.Series, column: str, date_format: str | None) -> pd.Series:
     """``YYYY-MM-DD`` of each cell (dates, date-times, day-first or ISO text); NaN if none."""
     cells: list[object] = [None] * len(values)
@@ -517,7 +517,7 @@ def _number_text(value: object, integer: bool) -> str | None:
     return repr(number + 0.0)
 
 
-def check_sheet(  # noqa: C901, PLR0912, PLR0915 - one pass per kind of cell, each few lines
+def check_sheet(
     frame: pd.DataFrame,
     name: str,
     *,
@@ -575,95 +575,15 @@ invalid activities: unknown department 'S3'; did you mean S03? ...
     where = f"{source}, sheet {name!r}" if source else f"sheet {name!r}"
     problems = Problems(source=where, extras=("sheet", "close"), what=name)
     data = frame.rename(columns=lambda c: str(c).strip().lower())
-    unknown = [c for c in data.columns if c not in spec.columns]
-    missing = [c for c in spec.columns if c in spec.required and c not in data.columns]
-    if unknown or missing:
-        parts = [f"required column {c!r} is missing" for c in missing]
-        for column in unknown:
-            hint = _closest(column, spec.columns) or f" (columns: {', '.join(spec.columns)})"
-            parts.append(f"unknown column {column!r}{hint}")
-        for column in missing:
-            problems.add(None, column=column, rule=Rule.MISSING_COLUMN, sheet=name,
-                         message=f"required column {column!r} is missing")  # fmt: skip
-        for column in unknown:
-            problems.add(None, column=column, rule=Rule.UNKNOWN_COLUMN, sheet=name,
-                         message=f"unknown column {column!r}",
-                         close=_close(column, spec.columns))  # fmt: skip
-        raise _rendered(
-            problems.to_error(
-                f"the sheet does not have the programme's columns: {'; '.join(parts)}"
-            ),
-            source,
-            name,
-            missing=missing,
-            unknown=unknown,
-        )
-    n = len(data)
+    _check_columns(data, spec, problems, source)
     out: dict[str, pd.Series] = {}
     for column in spec.columns:
         values = (
             data[column].astype(object)
             if column in data.columns
-            else pd.Series([None] * n, dtype=object)
+            else pd.Series([None] * len(data), dtype=object)
         ).reset_index(drop=True)
-        blank = values.map(_empty).to_numpy(dtype=bool)
-        text = pd.Series([None] * n, dtype=object)
-        if column in spec.dates:
-            try:
-                dates = _as_date_text(values, column, date_format)
-            except _DateCells as exc:
-                cases = exc.cases if exc.cases is not None else pd.DataFrame()
-                for _, case in cases.iterrows():
-                    position = exc.index[int(case["row"]) - 1]
-                    problems.add(
-                        [position], column=column, value=case["value"], sheet=name,
-                        rule=Rule.NOT_A_DATE,
-                        message=f"{case['value']!r} is not a date ({case['problem']}): "
-                        "write 31/01/2024 or 2024-01-31",
-                    )  # fmt: skip
-                dates = pd.Series([None] * n, dtype=object)
-            bad = (dates == _NOT_A_DATE).to_numpy(dtype=bool)
-            problems.add(
-                bad, column=column, value=values, rule=Rule.NOT_A_DATE, sheet=name,
-                message="not a date: write 31/01/2024 or 2024-01-31",
-            )  # fmt: skip
-            text = dates.where(dates.notna() & ~bad, None).astype(object)
-        elif column in spec.integers or column in spec.numbers:
-            integer = column in spec.integers
-            text = values.map(lambda v, i=integer: None if _empty(v) else _number_text(v, i))
-            bad = (~blank) & text.isna().to_numpy(dtype=bool)
-            problems.add(
-                bad, column=column, value=values, sheet=name,
-                rule=Rule.NOT_INTEGER if integer else Rule.NOT_A_NUMBER,
-                message="not a whole number" if integer else "not a number",
-            )  # fmt: skip
-            if column in spec.fractions:
-                numbers = pd.to_numeric(text, errors="coerce")
-                outside = ((numbers < 0) | (numbers > 1)).to_numpy(dtype=bool)
-                problems.add(
-                    outside, column=column, value=values, rule=Rule.OUT_OF_RANGE, sheet=name,
-                    message="not a fraction between 0 and 1 (write 0,5 for half)",
-                )  # fmt: skip
-        else:
-            text = values.map(lambda v: None if _empty(v) else code_text(v))
-            if column in spec.choices:
-                allowed = spec.choices[column]
-                lowered = text.map(lambda v: v.lower() if isinstance(v, str) else None)
-                bad = (lowered.notna() & ~lowered.isin(allowed)).to_numpy(dtype=bool)
-                for position in np.flatnonzero(bad):
-                    value = str(text.iloc[position])
-                    hint = _closest(value.lower(), allowed) or f" (one of {', '.join(allowed)})"
-                    problems.add(
-                        [position], column=column, value=value, rule=Rule.UNKNOWN_CODE,
-                        sheet=name, message=f"{value!r} is not allowed{hint}",
-                        close=_close(value.lower(), allowed) or ", ".join(allowed),
-                    )  # fmt: skip
-                text = lowered.where(~bad, None)
-        if column in spec.required:
-            problems.add(
-                blank, column=column, rule=Rule.REQUIRED, sheet=name,
-                message="a value is required",
-            )  # fmt: skip
+        text = _column_text(values, column, spec, problems, date_format)
         out[column] = text.astype(object).where(text.notna(), None)
     clean = pd.DataFrame(out, columns=list(spec.columns))
     _check_rows(clean, spec, problems)
@@ -671,6 +591,132 @@ invalid activities: unknown department 'S3'; did you mean S03? ...
     if problems:
         raise _rendered(problems.to_error(), source, name)
     return clean
+
+
+def _check_columns(data: pd.DataFrame, spec: Sheet, problems: Problems, source: str | None) -> None:
+    """Raise when columns are missing or unknown (with the closest known ones)."""
+    unknown = [c for c in data.columns if c not in spec.columns]
+    missing = [c for c in spec.columns if c in spec.required and c not in data.columns]
+    if not (unknown or missing):
+        return
+    close = _matches(unknown, spec.columns)
+    parts = [f"required column {c!r} is missing" for c in missing]
+    for column in unknown:
+        hint = _did_you_mean(close[column]) or f" (columns: {', '.join(spec.columns)})"
+        parts.append(f"unknown column {column!r}{hint}")
+    for column in missing:
+        problems.add(None, column=column, rule=Rule.MISSING_COLUMN, sheet=spec.name,
+                     message=f"required column {column!r} is missing")  # fmt: skip
+    for column in unknown:
+        problems.add(None, column=column, rule=Rule.UNKNOWN_COLUMN, sheet=spec.name,
+                     message=f"unknown column {column!r}",
+                     close=", ".join(close[column]))  # fmt: skip
+    raise _rendered(
+        problems.to_error(f"the sheet does not have the programme's columns: {'; '.join(parts)}"),
+        source,
+        spec.name,
+        missing=missing,
+        unknown=unknown,
+    )
+
+
+def _column_text(
+    values: pd.Series,
+    column: str,
+    spec: Sheet,
+    problems: Problems,
+    date_format: str | None,
+) -> pd.Series:
+    """The canonical text of one column's cells (None where blank or wrong); faults added."""
+    blank = values.map(_empty).to_numpy(dtype=bool)
+    if column in spec.dates:
+        text = _date_cells(values, column, spec.name, problems, date_format)
+    elif column in spec.integers or column in spec.numbers:
+        text = _number_cells(values, column, spec, problems, blank)
+    else:
+        text = values.map(lambda v: None if _empty(v) else code_text(v))
+        if column in spec.choices:
+            text = _choice_cells(text, column, spec, problems)
+    if column in spec.required:
+        problems.add(
+            blank, column=column, rule=Rule.REQUIRED, sheet=spec.name,
+            message="a value is required",
+        )  # fmt: skip
+    return text
+
+
+def _date_cells(
+    values: pd.Series,
+    column: str,
+    name: str,
+    problems: Problems,
+    date_format: str | None,
+) -> pd.Series:
+    """``YYYY-MM-DD`` of each cell of a date column; cells that are not dates added."""
+    try:
+        dates = _as_date_text(values, column, date_format)
+    except _DateCells as exc:
+        cases = exc.cases if exc.cases is not None else pd.DataFrame()
+        for _, case in cases.iterrows():
+            position = exc.index[int(case["row"]) - 1]
+            problems.add(
+                [position], column=column, value=case["value"], sheet=name,
+                rule=Rule.NOT_A_DATE,
+                message=f"{case['value']!r} is not a date ({case['problem']}): "
+                "write 31/01/2024 or 2024-01-31",
+            )  # fmt: skip
+        dates = pd.Series([None] * len(values), dtype=object)
+    bad = (dates == _NOT_A_DATE).to_numpy(dtype=bool)
+    problems.add(
+        bad, column=column, value=values, rule=Rule.NOT_A_DATE, sheet=name,
+        message="not a date: write 31/01/2024 or 2024-01-31",
+    )  # fmt: skip
+    return dates.where(dates.notna() & ~bad, None).astype(object)
+
+
+def _number_cells(
+    values: pd.Series,
+    column: str,
+    spec: Sheet,
+    problems: Problems,
+    blank: np.ndarray,
+) -> pd.Series:
+    """The canonical text of each cell of a number column; cells that are not added."""
+    integer = column in spec.integers
+    text = values.map(lambda v: None if _empty(v) else _number_text(v, integer))
+    bad = (~blank) & text.isna().to_numpy(dtype=bool)
+    problems.add(
+        bad, column=column, value=values, sheet=spec.name,
+        rule=Rule.NOT_INTEGER if integer else Rule.NOT_A_NUMBER,
+        message="not a whole number" if integer else "not a number",
+    )  # fmt: skip
+    if column in spec.fractions:
+        numbers = pd.to_numeric(text, errors="coerce")
+        outside = ((numbers < 0) | (numbers > 1)).to_numpy(dtype=bool)
+        problems.add(
+            outside, column=column, value=values, rule=Rule.OUT_OF_RANGE, sheet=spec.name,
+            message="not a fraction between 0 and 1 (write 0,5 for half)",
+        )  # fmt: skip
+    return text
+
+
+def _choice_cells(text: pd.Series, column: str, spec: Sheet, problems: Problems) -> pd.Series:
+    """The cells of a closed-set column in lower case; values not allowed added (and None)."""
+    allowed = spec.choices[column]
+    lowered = text.map(lambda v: v.lower() if isinstance(v, str) else None)
+    bad = (lowered.notna() & ~lowered.isin(allowed)).to_numpy(dtype=bool)
+    if bad.any():
+        shown = text[bad].astype(str)
+        close = _matches(lowered[bad], allowed)
+        one_of = f" (one of {', '.join(allowed)})"
+        problems.add(
+            np.flatnonzero(bad), column=column, value=shown.to_numpy(dtype=object),
+            rule=Rule.UNKNOWN_CODE, sheet=spec.name,
+            message=[f"{v!r} is not allowed{_did_you_mean(close[v.lower()]) or one_of}"
+                     for v in shown],
+            close=[", ".join(close[v.lower()]) or ", ".join(allowed) for v in shown],
+        )  # fmt: skip
+    return lowered.where(~bad, None)
 
 
 def _check_rows(clean: pd.DataFrame, spec: Sheet, problems: Problems) -> None:
@@ -723,23 +769,28 @@ def _check_references(
     problems: Problems,
 ) -> None:
     """Codes naming nothing in the sheets they refer to (with the closest ones)."""
-    for column, (target, _) in REFERENCES.get(spec.name, {}).items():
+    for column, (target, key) in REFERENCES.get(spec.name, {}).items():
         if target not in known:
             continue
         codes = set(known[target])
         if target == spec.name:  # a department's parent may be in the same sheet
-            codes |= {str(v) for v in clean[REFERENCES[spec.name][column][1]].dropna()}
+            codes |= {str(v) for v in clean[key].dropna()}
         values = clean[column]
         if column == "participants":
             values = values.map(lambda v, c=codes: _first_unknown(v, c))
-        for position in np.flatnonzero(values.notna().to_numpy(dtype=bool)):
-            value = str(values.iloc[position])
-            if value in codes:
-                continue
-            what = _SINGULAR[target]
-            hint = _closest(value, codes) if codes else f": the {target} sheet has none yet"
-            problems.add(
-                [position], column=column, value=value, rule=Rule.UNKNOWN_VALUE,
-                sheet=spec.name, message=f"unknown {what} {value!r}{hint}",
-                close=_close(value, codes),
-            )  # fmt: skip
+        given = values.notna().to_numpy(dtype=bool)
+        text = values.astype(object).where(given, "").astype(str)
+        bad = given & ~text.isin(codes).to_numpy(dtype=bool)
+        if not bad.any():
+            continue
+        unknown = text[bad]
+        close = _matches(unknown, codes)
+        none_yet = f": the {target} sheet has none yet"
+        what = _SINGULAR[target]
+        problems.add(
+            np.flatnonzero(bad), column=column, value=unknown.to_numpy(dtype=object),
+            rule=Rule.UNKNOWN_VALUE, sheet=spec.name,
+            message=[f"unknown {what} {v!r}{_did_you_mean(close[v]) if codes else none_yet}"
+                     for v in unknown],
+            close=[", ".join(close[v]) for v in unknown],
+        )  # fmt: skip
