@@ -36,6 +36,11 @@ def _on_table(name: str) -> Callable[[TableSection], Section]:
     return wrap
 
 
+def _paragraph(heading: str, text: str) -> list[str]:
+    """A section of one paragraph under its heading."""
+    return ["## " + heading, "", text, ""]
+
+
 def _g(t: Translator, value: float) -> str:
     """A rank or a count as written: ``2``, ``2,5`` (one decimal when it has one)."""
     return t.number(value, digits=0 if float(value).is_integer() else 1)
@@ -185,35 +190,29 @@ def _complaints(state: DemoState, t: Translator, k: pd.DataFrame) -> list[str]:
 @_on_table("charter_compliance")
 def _charters(state: DemoState, t: Translator, c: pd.DataFrame) -> list[str]:
     met = c["met"].astype("boolean")
-    return [
-        "## " + t("Carte dei servizi"),
-        "",
-        t("Standard verificati: {checked}; rispettati: {met}.", checked=int(met.notna().sum()),
-          met=int(met.sum())),
-        "",
-    ]  # fmt: skip
+    checked, kept = int(met.notna().sum()), int(met.sum())
+    return _paragraph(
+        t("Carte dei servizi"),
+        t("Standard verificati: {checked}; rispettati: {met}.", checked=checked, met=kept),
+    )
 
 
 @_on_table("caf_scores")
 def _caf(state: DemoState, t: Translator, scores: pd.DataFrame) -> list[str]:
-    return [
-        "## " + t("Autovalutazione CAF"),
-        "",
+    return _paragraph(
+        t("Autovalutazione CAF"),
         t("Punteggi consolidati in caf_scores.csv; i sottocriteri su cui i valutatori non "
           "concordano sono segnalati in caf_consolidated.csv."),
-        "",
-    ]  # fmt: skip
+    )  # fmt: skip
 
 
 @_on_table("improvement_plan")
 def _plan(state: DemoState, t: Translator, plan: pd.DataFrame) -> list[str]:
-    return [
-        "## " + t("Piano di miglioramento"),
-        "",
+    return _paragraph(
+        t("Piano di miglioramento"),
         t("Azioni candidate: {n}, in ordine di impatto x urgenza / sforzo "
           "(improvement_plan.csv).", n=len(plan)),
-        "",
-    ]  # fmt: skip
+    )  # fmt: skip
 
 
 def _notes_and_files(state: DemoState) -> list[str]:
