@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import pandas as pd
@@ -30,6 +30,9 @@ from qualitapa.cli._options import (
 )
 from qualitapa.errors import DataError
 from qualitapa.i18n import N_, Translator, translator
+
+if TYPE_CHECKING:
+    from qualitapa.programme import ImportReport
 
 #: Environment variable naming the programme store.
 DB_ENV = "QUALITAPA_PROGRAMME_DB"
@@ -166,6 +169,26 @@ def _conflict(kind: str, detail: str, t: Translator) -> str:
     )  # fmt: skip
 
 
+def _say_counts(t: Translator, report: ImportReport, file: str) -> None:
+    """Say on stderr how many rows an import added, changed and left unchanged."""
+    echo(
+        t("{added}, {changed}, {unchanged} da {file}",
+          added=t.plural("{n} riga aggiunta", "{n} righe aggiunte", report.added),
+          changed=t.plural("{n} modificata", "{n} modificate", report.changed),
+          unchanged=t.plural("{n} invariata", "{n} invariate", report.unchanged),
+          file=file),
+        err=True,
+    )  # fmt: skip
+
+
+def _refuse_conflict(report: ImportReport, source: str) -> None:
+    """Raise the first conflict of a one-row change (a status, a meeting) as its error."""
+    if len(report.conflicts):
+        first = report.conflicts.iloc[0]
+        raise DataError(_conflict(first["kind"], first["detail"], translator(language())),
+                        source=source)  # fmt: skip
+
+
 def _scope(frame: pd.DataFrame, organization: str | None, year: int | None) -> pd.DataFrame:
     if organization is not None:
         frame = frame[frame["organization"] == organization]
@@ -234,14 +257,7 @@ def import_command(
         )
     lang = language()
     t = translator(lang)
-    echo(
-        t("{added}, {changed}, {unchanged} da {file}",
-          added=t.plural("{n} riga aggiunta", "{n} righe aggiunte", report.added),
-          changed=t.plural("{n} modificata", "{n} modificate", report.changed),
-          unchanged=t.plural("{n} invariata", "{n} invariate", report.unchanged),
-          file=file.name),
-        err=True,
-    )  # fmt: skip
+    _say_counts(t, report, file.name)
     if for_people(fmt, output):
         emit(report.counts, headers=_headers(lang), lang=lang)
     else:
@@ -305,15 +321,7 @@ def offices_command(
     with _store(db) as store:
         report = store.import_sheet("departments", rows, by=by, source="catalog", partial=True)
     lang = language()
-    t = translator(lang)
-    echo(
-        t("{added}, {changed}, {unchanged} da {file}",
-          added=t.plural("{n} riga aggiunta", "{n} righe aggiunte", report.added),
-          changed=t.plural("{n} modificata", "{n} modificate", report.changed),
-          unchanged=t.plural("{n} invariata", "{n} invariate", report.unchanged),
-          file="catalog"),
-        err=True,
-    )  # fmt: skip
+    _say_counts(translator(lang), report, "catalog")
     emit(report.changes, fmt, output, lang=lang, headers=_headers(lang))
 
 
@@ -350,10 +358,7 @@ def status_command(  # noqa: PLR0913 - the command's options
             row["organization"], int(row["year"]), activity, status,
             by=by, on=day, progress=progress, note=note,
         )  # fmt: skip
-    if len(report.conflicts):
-        first = report.conflicts.iloc[0]
-        raise DataError(_conflict(first["kind"], first["detail"], translator(language())),
-                        source=activity)  # fmt: skip
+    _refuse_conflict(report, activity)
     t = translator(language())
     if not report.has_changes:
         echo(_("{activity}: già registrato", activity=activity), err=True)
@@ -521,10 +526,7 @@ def meeting_add_command(  # noqa: PLR0913 - the command's options
         sheets["meeting_actions"] = pd.DataFrame(rows)
     with _store(db) as store:
         report = store.import_sheets(sheets, by=by, partial=True)
-    if len(report.conflicts):
-        first = report.conflicts.iloc[0]
-        raise DataError(_conflict(first["kind"], first["detail"], translator(language())),
-                        source=meeting)  # fmt: skip
+    _refuse_conflict(report, meeting)
     t = translator(language())
     echo(t("incontro {meeting} registrato: {actions}", meeting=meeting,
            actions=t.plural("{n} azione", "{n} azioni", len(rows))), err=True)  # fmt: skip
