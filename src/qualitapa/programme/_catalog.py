@@ -20,8 +20,6 @@ from qualitapa.programme._sheets import empty_sheet
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = ["departments_from_catalog"]
-
 
 def departments_from_catalog(
     catalog: Catalog, *, organizations: Collection[str] | None = None

@@ -22,8 +22,6 @@ from qualitapa.errors import DataError
 from qualitapa.io import write_csv
 from qualitapa.programme._sheets import SHEETS, empty_sheet
 
-__all__ = ["write_sheets", "write_template"]
-
 _DATE_FORMAT = "DD/MM/YYYY"
 _INSTRUCTIONS = "istruzioni"
 _INTRO = (

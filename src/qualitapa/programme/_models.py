@@ -19,25 +19,6 @@ import attrs
 from qualitapa.errors import DefinitionError
 from qualitapa.models import Text, coerce_enum, to_date
 
-__all__ = [
-    "LABELS",
-    "Activity",
-    "ActivityStatus",
-    "ActivityType",
-    "Department",
-    "DepartmentKind",
-    "ExpectedKind",
-    "Meeting",
-    "MeetingAction",
-    "Milestone",
-    "Person",
-    "Plan",
-    "PlanStatus",
-    "Role",
-    "RoleKind",
-    "StatusChange",
-]
-
 
 class DepartmentKind(enum.StrEnum):
     """What a unit of the organization is: a settore, a servizio or an ufficio."""

@@ -47,18 +47,6 @@ from qualitapa.problems import Problems, Rule
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-__all__ = [
-    "ACTIVITY_STATUSES",
-    "DEPARTMENT_PROGRESS_COLUMNS",
-    "EXPECTED_COLUMNS",
-    "PROGRESS_COLUMNS",
-    "Outcome",
-    "expected_vs_obtained",
-    "overdue",
-    "progress",
-    "progress_by_department",
-]
-
 #: Statuses of an activity, in the order of its life (ties of the same day follow it).
 ACTIVITY_STATUSES: Final = ("planned", "started", "suspended", "done", "cancelled")
 _RANK: Final = {s: i for i, s in enumerate(ACTIVITY_STATUSES)}

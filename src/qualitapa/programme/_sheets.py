@@ -54,8 +54,6 @@ from qualitapa.programme._models import (
 if TYPE_CHECKING:
     from qualitapa.i18n import Translator
 
-__all__ = ["SHEETS", "Sheet", "check_sheet", "empty_sheet", "read_sheet", "sheet_names"]
-
 
 @attrs.frozen
 class Sheet:
