@@ -16,21 +16,8 @@ organization (local indicators only from the organizations they list),
 apart from what the catalog's organization records give (population):
 :func:`qualitapa._data_templates.required_variables`.
 
-Examples
---------
->>> import pathlib, tempfile
->>> from qualitapa import Catalog, TomlPlugin
->>> from qualitapa._data_templates import EXAMPLE_TOML
->>> folder = pathlib.Path(tempfile.mkdtemp())
->>> _ = (folder / "defs.toml").write_text(EXAMPLE_TOML, encoding="utf-8")
->>> catalog = Catalog.build([("example", TomlPlugin(folder / "defs.toml"))], entrypoints=False)
->>> _ = (folder / "trento.csv").write_text(
-...     "organization,period,variable,value\\n022205,2024,registry.certificates,52000\\n")
->>> result = collect([folder / "trento.csv"], catalog=catalog)
->>> result.completeness[["variable", "status"]].values.tolist()
-[['registry.certificates', 'sent'], ['registry.fte', 'missing']]
->>> result.complete
-False
+The public names are :mod:`qualitapa.rounds`'s; its description has an
+example of a round.
 """
 
 from __future__ import annotations
@@ -43,11 +30,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from qualitapa._data_templates import (
-    is_indicator_template,
-    read_indicator_template,
-    required_variables,
-)
+from qualitapa._data_templates import read_template_source, required_variables
 from qualitapa.errors import DataError
 from qualitapa.indicators import check_data
 from qualitapa.io import PROVENANCE_COLUMNS, merge_sources, read_sources
@@ -152,10 +135,9 @@ def _read(
 ) -> tuple[pd.DataFrame, str]:
     """One file as long raw data with its provenance, ``required`` and ``service`` columns."""
     name = str(source)
-    if name != "-" and Path(name).suffix.lower() == ".xlsx" and is_indicator_template(name):
-        frame = read_indicator_template(name, source=name, limits=options.get("limits"))
-        frame = catalog.resolve_organizations(frame.assign(source=name), source=name)
-        return frame, name
+    template = read_template_source(name, options.get("limits"))
+    if template is not None:
+        return catalog.resolve_organizations(template, source=name), name
     frame = read_sources([source], catalog=catalog, provenance=True, **options)
     frame = merge_sources([frame])[0]  # a wide table as long data
     if "variable" not in frame.columns or "value" not in frame.columns:
@@ -365,21 +347,31 @@ def _status(expected: pd.DataFrame, merged: pd.DataFrame, problems: pd.DataFrame
     sent = merged[[*_KEYS, "source"]].drop_duplicates(_KEYS)
     extra = sent[~_key(sent).isin(set(_key(exp)))]
     table = pd.concat([exp, extra[_KEYS].assign(service=None, required=False)], ignore_index=True)
-    keys = _key(table)
-    source_of = dict(zip(_key(sent), sent["source"], strict=True))
+    keys, sent_keys = _key(table), _key(sent)
     with_key = problems.dropna(subset=["organization", "variable"])
-    invalid = set(_key(with_key)) if len(with_key) else set()
-    status = np.where(
-        keys.isin(invalid), "invalid", np.where(keys.isin(set(source_of)), "sent", "missing")
+    bad_keys = _key(with_key)
+    is_sent, is_bad = keys.isin(sent_keys).to_numpy(), keys.isin(bad_keys).to_numpy()
+    table["status"] = np.where(is_bad, "invalid", np.where(is_sent, "sent", "missing"))
+    table["source"] = np.where(
+        is_sent,
+        _last_of(keys, sent_keys, sent["source"]),
+        _last_of(keys, bad_keys, with_key["source"]),
     )
-    bad_source = dict(zip(_key(with_key), with_key["source"], strict=False)) if invalid else {}
-    table["status"] = status
-    table["source"] = [source_of.get(k, bad_source.get(k)) for k in keys]
     table["period"] = table["period"].astype(object)
     order = table.sort_values(
         ["period", "organization"], key=lambda s: s.astype(str), kind="stable"
     )
     return order[list(COMPLETENESS_COLUMNS)].reset_index(drop=True)
+
+
+def _last_of(keys: pd.Series, known: pd.Series, values: pd.Series) -> np.ndarray:
+    """The value of each of ``keys`` in ``known``/``values`` (the last if repeated), else None."""
+    lookup = pd.Series(values.to_numpy(dtype=object), index=known.to_numpy(dtype=object))
+    lookup = lookup[~lookup.index.duplicated(keep="last")]
+    at = lookup.index.get_indexer(pd.Index(keys.to_numpy(dtype=object)))
+    out = np.full(len(keys), None, dtype=object)
+    out[at >= 0] = lookup.to_numpy()[at[at >= 0]]
+    return out
 
 
 def completeness_matrix(completeness: pd.DataFrame) -> pd.DataFrame:

@@ -188,11 +188,7 @@ def service_variables(
         else:
             used |= set(definition.variables)
     skip = others - used
-    own = [
-        v.id
-        for v in catalog.variables.values()
-        if v.service is not None and (v.service == service or v.service.startswith(service + "."))
-    ]
+    own = [v.id for v in catalog.variables.by_service(service)]
     first = [v for v in catalog.variables if v in needed]
     return [*first, *(v for v in own if v not in needed and v not in skip)]
 
@@ -497,6 +493,21 @@ def is_indicator_template(path: str | Path) -> bool:
     except (OSError, zipfile.BadZipFile, KeyError):
         return False
     return f'name="{METADATA_SHEET}"'.encode() in listing
+
+
+def read_template_source(
+    source: str | Path, limits: WorkbookLimits | None = None
+) -> pd.DataFrame | None:
+    """A filled template's raw data with its file in ``source``; None if ``source`` is not one.
+
+    Standard input (``"-"``) and files that are not ``.xlsx`` are never read
+    as templates. Blank values and the ``required``, ``service`` columns are
+    kept.
+    """
+    name = str(source)
+    if name == "-" or Path(name).suffix.lower() != ".xlsx" or not is_indicator_template(name):
+        return None
+    return read_indicator_template(name, source=name, limits=limits).assign(source=name)
 
 
 def _period(value: object) -> object:

@@ -35,6 +35,7 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
+from qualitapa._reading import cell_error
 from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_
 
@@ -247,13 +248,7 @@ def _date_error(cases: pd.DataFrame, source: str | None, date_format: str | None
         reason=why,
         hint=hint,
     )
-    return DataError(
-        message,
-        source=source,
-        row=int(first["row"]),
-        column=str(first["column"]),
-        failure_cases=cases,
-    )
+    return cell_error(message, cases, source)
 
 
 def read_dates(

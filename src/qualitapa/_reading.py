@@ -15,7 +15,9 @@
   it cannot;
 * :func:`check_json_text` refuses JSON text holding half a character (a
   lone surrogate, ``"\\ud800"``), which pandas' reader would drop or could
-  not store, naming the record and the field.
+  not store, naming the record and the field;
+* :func:`cell_error` is the error of a table's faulty cells: it names the
+  first and carries them all.
 
 Examples
 --------
@@ -494,6 +496,18 @@ def json_frame(source: Source, fmt: Literal["json", "ndjson"]) -> pd.DataFrame:
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ValueError("the records are not objects in a list")
     return pd.DataFrame.from_records(records) if records else pd.DataFrame()
+
+
+def cell_error(message: Message, cases: pd.DataFrame, source: str | None) -> DataError:
+    """The error at the first of ``cases`` (``row``, ``column``), with every case in it."""
+    first = cases.iloc[0]
+    return DataError(
+        message,
+        source=source,
+        row=int(first["row"]),
+        column=str(first["column"]),
+        failure_cases=cases,
+    )
 
 
 def _shown(key: str) -> str:

@@ -1,4 +1,4 @@
-"""Reading and writing tables safely.
+r"""Reading and writing tables safely.
 
 * :func:`read_table` reads CSV and TSV (delimiter sniffed, UTF-8 or
   Windows-1252), Excel (``excel`` extra), JSON and NDJSON records, Parquet
@@ -29,6 +29,38 @@
 * :func:`code_text` turns a code cell that a spreadsheet stored as a number
   (``16024.0``) into the text of the code (``"16024"``).
 
+How :func:`read_table` reads by default:
+
+* the format: the extension says (``.csv .txt .tsv .xlsx .json .ndjson
+  .jsonl .parquet``); for standard input and other extensions the first
+  bytes do (a workbook, Parquet, ``[``, ``{``, else CSV);
+* the delimiter (CSV): a tab for TSV, else the one of ``, ; tab |`` that
+  gives the header and the rows the same number of fields; when none or
+  several do, it is an error asking for it;
+* the encoding (CSV): UTF-8, with or without BOM; a file that is not UTF-8
+  is read as Windows-1252 (what Italian Excel saves as "CSV": ``à``,
+  ``€``) with a :class:`~qualitapa.errors.DataWarning` naming the file;
+* numbers written as text: ``numbers="it"`` is ``1.234,5`` (a dot between
+  thousands, a comma before the decimals), ``"en"`` is ``1,234.5``. With
+  neither, each value is read the only way it can be (``0.82``, ``47,5``,
+  ``1.234,5``); a value whose only separator is followed by exactly three
+  digits (``112.500``, ``335,211``) reads both ways and is an error. A
+  cell that is a number only in the other convention than the declared one
+  is an error too. ``decimal``/``thousands`` are read with the same rules
+  (groups of three digits); a space as ``thousands`` also stands for the
+  no-break and narrow no-break spaces. Excel's own number cells are
+  numbers already;
+* dates, in the date columns (:func:`is_date_column`: ``date``,
+  ``*_date``, ``*_at``...): ISO 8601, and ``31/01/2024``, ``31.01.2024``
+  and ``31/01/2024 09:30`` day first; a cell that reads only month first,
+  has a two-digit year or names no day is an error. Dates and date-times
+  without an offset are naive (office time), never moved to UTC; a date
+  column becomes ``datetime64`` (ISO text when the table is read as text,
+  ``dtype=str``, or when some cells carry an offset);
+* a workbook (:class:`WorkbookLimits`): at most 10 million cells per
+  sheet, 256 MiB unpacked, compressed at most 100 to 1, changed by the
+  ``QUALITAPA_XLSX_MAX_*`` environment variables.
+
 Examples
 --------
 >>> import pandas as pd
@@ -37,11 +69,40 @@ Examples
 0   '=1+2  1
 1      ok  2
 2  '-3 days  3
+
+Swiss numbers, a pipe between fields, dates day first:
+
+>>> import pathlib, tempfile
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> swiss = folder / "swiss.txt"
+>>> _ = swiss.write_text("organization|value|received_at\n022205|1'234,5|31/01/2024 09:30\n")
+>>> t = read_table(swiss, decimal=",", thousands="'")
+>>> t["value"].tolist(), t["received_at"].tolist()
+([1234.5], [Timestamp('2024-01-31 09:30:00')])
+>>> read_table(swiss, delimiter="|", date_format="%m/%d/%Y %H:%M")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+qualitapa.errors.DataError: ...swiss.txt, row 1, column 'received_at': '31/01/2024 09:30' ...
+
+Italian Excel's "CSV" (Windows-1252), read with a note, or with ``encoding``:
+
+>>> excel = folder / "excel.csv"
+>>> _ = excel.write_bytes("organization;nota\n022205;€ 5, così\n".encode("cp1252"))
+>>> read_table(excel, encoding="cp1252")["nota"].tolist()
+['€ 5, così']
+
+JSON records, as ``--format json`` writes them:
+
+>>> records = folder / "out.json"
+>>> _ = records.write_text('[{"organization": "022205", "value": 1.5}]')
+>>> read_table(records).to_dict("records")
+[{'organization': '022205', 'value': 1.5}]
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import csv
 import datetime as dt
 import difflib
@@ -50,7 +111,7 @@ import numbers as _numbers_abc
 import re
 import tempfile
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -73,6 +134,7 @@ from qualitapa._reading import (
     INPUT_FORMATS,
     InputFormat,
     Source,
+    cell_error,
     check_delimiter,
     check_encoding,
     check_format,
@@ -460,13 +522,7 @@ def _number_error(
             other=other,
             other_convention=_CONVENTIONS[other],
         )
-    return DataError(
-        message,
-        source=source,
-        row=int(first["row"]),
-        column=str(first["column"]),
-        failure_cases=table,
-    )
+    return cell_error(message, table, source)
 
 
 def _text_mask(values: pd.Series) -> np.ndarray:
@@ -699,8 +755,8 @@ def _read_csv(
     dtype: Any,
     options: tuple[str | None, str | None],
     kwargs: dict[str, Any],
-) -> tuple[Any, str, str]:
-    """The frame, the delimiter and the encoding of a CSV source.
+) -> tuple[Any, Callable[[list[Any]], pd.DataFrame]]:
+    """The frame of a CSV source, and how to read some of its columns again as text.
 
     The encoding is the one given, else UTF-8, else Windows-1252 with a
     note (also when the first non-UTF-8 byte comes after the sample the
@@ -724,7 +780,13 @@ def _read_csv(
             frame = _csv_frame(source, dtype, sep, chosen, kwargs)
         except UnicodeDecodeError:
             raise decode_error(source, None) from None
-    return frame, sep, chosen
+
+    def reread(columns: list[Any]) -> pd.DataFrame:
+        # the cells of these columns as written: the convention decides, not pandas
+        again = {**kwargs, "usecols": columns}
+        return pd.read_csv(source.handle(), dtype=str, sep=sep, encoding=chosen, **again)
+
+    return frame, reread
 
 
 def _read_json(source: Source, fmt: InputFormat, kwargs: dict[str, Any]) -> pd.DataFrame:
@@ -808,7 +870,8 @@ def read_table(  # noqa: PLR0913 - the reading options, as the command line name
 
     The reading options have the names of the command line's options
     (``--delimiter``, ``--encoding``, ``--numbers``, ``--decimal``,
-    ``--thousands``, ``--date-format``, ``--sheet``, ``--input-format``).
+    ``--thousands``, ``--date-format``, ``--sheet``, ``--input-format``);
+    the module's description says how each is read by default.
 
     Parameters
     ----------
@@ -818,48 +881,27 @@ def read_table(  # noqa: PLR0913 - the reading options, as the command line name
         How the table is stored: ``"csv"``, ``"tsv"``, ``"xlsx"``,
         ``"json"`` (a list of records, as ``--format json`` writes),
         ``"ndjson"`` (one record per line) or ``"parquet"`` (with the
-        ``parquet`` extra: ``pip install "qualitapa[parquet]"``). By
-        default the extension says (``.csv .txt .tsv .xlsx .json .ndjson
-        .jsonl .parquet``); for standard input and other extensions the
-        first bytes do (a workbook, Parquet, ``[``, ``{``, else CSV).
+        ``parquet`` extra: ``pip install "qualitapa[parquet]"``); by
+        default the extension, else the first bytes, say.
     delimiter
         CSV only: the character between fields (``";"``, ``","``,
-        ``"|"``, ``"tab"``). By default a tab for TSV, and for CSV the one
-        of ``, ; tab |`` that gives the header and the rows the same
-        number of fields; when none or several do, it is an error asking
-        for it.
+        ``"|"``, ``"tab"``); by default a tab for TSV, else sniffed.
     encoding
         CSV only: the text encoding (``"utf-8"``, ``"cp1252"``,
-        ``"latin-1"``...). By default UTF-8, with or without BOM; a file
-        that is not UTF-8 is read as Windows-1252 (what Italian Excel saves
-        as "CSV": ``à``, ``€``) with a :class:`~qualitapa.errors.DataWarning`
-        naming the file.
+        ``"latin-1"``...); by default UTF-8, else Windows-1252 with a
+        :class:`~qualitapa.errors.DataWarning` naming the file.
     numbers
-        How numbers written as text are written: ``"it"`` (``1.234,5``:
-        a dot between thousands, a comma before the decimals) or ``"en"``
-        (``1,234.5``). With None (the default) each value is read the only
-        way it can be (``0.82``, ``47,5``, ``1.234,5``); a value whose only
-        separator is followed by exactly three digits (``112.500``,
-        ``335,211``) reads both ways and is an error. A cell that is a
-        number only in the other convention than the declared one is an
-        error too. Excel's own number cells are numbers already.
+        How numbers written as text are written: ``"it"`` (``1.234,5``)
+        or ``"en"`` (``1,234.5``); None (the default) reads each value the
+        only way it can be, and a value that reads both ways is an error.
     decimal, thousands
         Any other convention: the decimal separator (default ``"."``) and
-        the thousands separator (default none): ``decimal=",",
-        thousands="'"`` reads the Swiss ``1'234,5``; a space as
-        ``thousands`` also stands for the no-break and narrow no-break
-        spaces. Read with the same rules as ``numbers`` (groups of three
-        digits); they cannot be given with ``numbers``.
+        the thousands separator (default none), e.g. ``decimal=",",
+        thousands="'"`` for the Swiss ``1'234,5``; not with ``numbers``.
     date_format
         The strftime format of the dates that are not ISO 8601
-        (``"%d/%m/%Y"``, ``"%d/%m/%Y %H:%M"``), in the date columns
-        (:func:`is_date_column`: ``date``, ``*_date``, ``*_at``...). By
-        default ``31/01/2024``, ``31.01.2024`` and ``31/01/2024 09:30``
-        are read day first; a cell that reads only month first, has a
-        two-digit year or names no day is an error. Dates and date-times
-        without an offset are naive (office time), never moved to UTC; a
-        date column becomes ``datetime64`` (ISO text when the table is read
-        as text, ``dtype=str``, or when some cells carry an offset).
+        (``"%d/%m/%Y"``, ``"%d/%m/%Y %H:%M"``) in the date columns
+        (:func:`is_date_column`); by default day first.
     sheet
         Excel only: the sheet name or number (0 is the first).
     dtype
@@ -871,10 +913,7 @@ def read_table(  # noqa: PLR0913 - the reading options, as the command line name
         Columns read as text (identifiers and codes keep their leading
         zeros); by default :data:`TEXT_COLUMNS`.
     limits
-        How big an Excel workbook may be (Excel only; see
-        :class:`WorkbookLimits`): by default 10 million cells per sheet,
-        256 MiB unpacked, compressed at most 100 to 1, changed by the
-        ``QUALITAPA_XLSX_MAX_*`` environment variables.
+        How big an Excel workbook may be (:class:`WorkbookLimits`).
     **kwargs
         Passed to the pandas reader (:func:`pandas.read_csv`,
         :func:`pandas.read_excel`, :func:`pandas.read_json`,
@@ -907,32 +946,6 @@ def read_table(  # noqa: PLR0913 - the reading options, as the command line name
     Traceback (most recent call last):
     ...
     qualitapa.errors.DataError: ...raw.csv, row 1, column 'value': '112.500' is ambiguous: ...
-
-    Swiss numbers, a pipe between fields, dates day first:
-
-    >>> swiss = folder / "swiss.txt"
-    >>> _ = swiss.write_text("organization|value|received_at\n022205|1'234,5|31/01/2024 09:30\n")
-    >>> t = read_table(swiss, decimal=",", thousands="'")
-    >>> t["value"].tolist(), t["received_at"].tolist()
-    ([1234.5], [Timestamp('2024-01-31 09:30:00')])
-    >>> read_table(swiss, delimiter="|", date_format="%m/%d/%Y %H:%M")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    qualitapa.errors.DataError: ...swiss.txt, row 1, column 'received_at': '31/01/2024 09:30' ...
-
-    Italian Excel's "CSV" (Windows-1252), read with a note, or with ``encoding``:
-
-    >>> excel = folder / "excel.csv"
-    >>> _ = excel.write_bytes("organization;nota\n022205;€ 5, così\n".encode("cp1252"))
-    >>> read_table(excel, encoding="cp1252")["nota"].tolist()
-    ['€ 5, così']
-
-    JSON records, as ``--format json`` writes them:
-
-    >>> records = folder / "out.json"
-    >>> _ = records.write_text('[{"organization": "022205", "value": 1.5}]')
-    >>> read_table(records).to_dict("records")
-    [{'organization': '022205', 'value': 1.5}]
     """
     fmt = check_format(format)
     convention = number_convention(numbers, decimal, thousands)
@@ -944,34 +957,9 @@ def read_table(  # noqa: PLR0913 - the reading options, as the command line name
     fmt = input_format(source, fmt)
     text_columns = list(text_columns)
     dtype, parse, skip = _dtypes(dtype, text_columns)
-    reread: Callable[[list[Any]], pd.DataFrame] | None = None
-    try:
-        if fmt == "xlsx":
-            require_openpyxl(DataError, "reading Excel files", source.name)
-            if parse:
-                # text cells as they are: the number convention decides, not pandas
-                dtype = collections.defaultdict(lambda: object, dtype)
-            frame = _read_workbook(source, sheet, dtype, limits, kwargs)
-        elif fmt in ("json", "ndjson", "parquet"):
-            frame = (
-                _read_json(source, fmt, kwargs)
-                if fmt != "parquet"
-                else _read_parquet(source, kwargs)
-            )
-            frame = _as_text_columns(frame, text_columns if parse else list(frame.columns))
-        else:
-            frame, sep, used = _read_csv(source, fmt == "tsv", dtype, options, kwargs)
-
-            def reread(columns: list[Any]) -> pd.DataFrame:
-                # the cells of these columns as written: the convention decides, not pandas
-                again = {**kwargs, "usecols": columns}
-                return pd.read_csv(source.handle(), dtype=str, sep=sep, encoding=used, **again)
-    except pd.errors.EmptyDataError:
-        raise DataError("the file is empty", source=source.name) from None
-    except pd.errors.ParserError as exc:
-        raise DataError(f"not a well-formed table: {exc}", source=source.name) from exc
-    except OSError as exc:  # a folder, no permission...
-        raise DataError(f"cannot read the file: {exc.strerror or exc}", source=source.name) from exc
+    frame, reread = _read_frame(
+        source, fmt, dtype, parse, text_columns, sheet, options, limits, kwargs
+    )
     if parse:
         # date columns are read by read_dates, not as numbers
         dates = {c for c in frame.columns if is_date_column(c)}
@@ -979,6 +967,47 @@ def read_table(  # noqa: PLR0913 - the reading options, as the command line name
     return read_dates(
         frame, date_format=date_format, source=source.name, skip=skip, as_text=not parse
     )
+
+
+def _read_frame(  # noqa: PLR0913 - read_table's options, checked
+    source: Source,
+    fmt: InputFormat,
+    dtype: Any,
+    parse: bool,
+    text_columns: list[str],
+    sheet: str | int | None,
+    options: tuple[str | None, str | None],
+    limits: WorkbookLimits | None,
+    kwargs: dict[str, Any],
+) -> tuple[Any, Callable[[list[Any]], pd.DataFrame] | None]:
+    """The table as its format's reader gives it, and (CSV) how to read columns again as text."""
+    with _file_errors(source):
+        if fmt == "xlsx":
+            require_openpyxl(DataError, "reading Excel files", source.name)
+            if parse:  # text cells as they are: the number convention decides, not pandas
+                dtype = collections.defaultdict(lambda: object, dtype)
+            return _read_workbook(source, sheet, dtype, limits, kwargs), None
+        if fmt in ("json", "ndjson", "parquet"):
+            frame = (
+                _read_parquet(source, kwargs)
+                if fmt == "parquet"
+                else _read_json(source, fmt, kwargs)
+            )
+            return _as_text_columns(frame, text_columns if parse else list(frame.columns)), None
+        return _read_csv(source, fmt == "tsv", dtype, options, kwargs)
+
+
+@contextlib.contextmanager
+def _file_errors(source: Source) -> Iterator[None]:
+    """pandas' and the system's reading errors as a DataError naming the file."""
+    try:
+        yield
+    except pd.errors.EmptyDataError:
+        raise DataError("the file is empty", source=source.name) from None
+    except pd.errors.ParserError as exc:
+        raise DataError(f"not a well-formed table: {exc}", source=source.name) from exc
+    except OSError as exc:  # a folder, no permission...
+        raise DataError(f"cannot read the file: {exc.strerror or exc}", source=source.name) from exc
 
 
 def _dtype_error(source: Source, dtype: Any, options: dict[str, Any], exc: Exception) -> DataError:
@@ -1248,7 +1277,7 @@ def _read_one(
     source: str | Path, catalog: Catalog | None, options: dict[str, Any]
 ) -> tuple[pd.DataFrame, str]:
     """One source as a frame with its provenance columns, and its name."""
-    from qualitapa._data_templates import is_indicator_template, read_indicator_template
+    from qualitapa._data_templates import read_template_source
 
     text = str(source)
     path = Path(text)
@@ -1262,10 +1291,10 @@ def _read_one(
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         what = "file, nor a dataset of the installed plugins" if catalog is not None else "file"
         raise DataError(f"no such {what}{hint}", source=text)
-    if text != "-" and path.suffix.lower() == ".xlsx" and is_indicator_template(path):
-        frame = read_indicator_template(path, source=text, limits=options.get("limits"))
-        frame = frame[frame["value"].notna()].drop(columns=["required", "service"])
-        frame = frame.assign(source=text).reset_index(drop=True)
+    template = read_template_source(text, options.get("limits"))
+    if template is not None:
+        frame = template[template["value"].notna()].drop(columns=["required", "service"])
+        frame = frame.reset_index(drop=True)
     else:
         frame = read_table(source, **options)
         sheet = options.get("sheet")

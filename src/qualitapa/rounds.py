@@ -26,6 +26,8 @@ Examples
 >>> result = collect([folder / "trento.csv"], catalog=catalog)
 >>> result.completeness[["variable", "status"]].values.tolist()
 [['registry.certificates', 'sent'], ['registry.fte', 'missing']]
+>>> result.complete
+False
 """
 
 from __future__ import annotations
