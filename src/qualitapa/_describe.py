@@ -130,17 +130,6 @@ def _enum(value: object) -> str:
     return str(value.value if isinstance(value, enum.Enum) else value)
 
 
-def _service_filter(catalog: Catalog, service: str) -> Callable[[object], bool]:
-    """Whether an item belongs to ``service`` or one of its sub-services."""
-    wanted = {service, *catalog.services._children.get(service, set())}
-
-    def belongs(item: object) -> bool:
-        s = getattr(item, "service", None)
-        return s is not None and (s in wanted or str(s).startswith(service + "."))
-
-    return belongs
-
-
 def _items(
     catalog: Catalog, kind: str, service: str | None, organization: str | None
 ) -> list[object]:
@@ -152,16 +141,14 @@ def _items(
     """
     items = list(catalog.collection(kind).values())
     if service is not None:
-        belongs = _service_filter(catalog, service)
         if kind == "services":
             wanted = {service, *catalog.services._children.get(service, set())}
             items = [s for s in items if s.id in wanted or s.id.startswith(service + ".")]  # type: ignore[attr-defined]
         elif kind == "charter_content":
-            charters = catalog.charters
-            items = [c for c in items if getattr(c, "charter", None) in charters
-                     and belongs(charters[c.charter])]  # type: ignore[attr-defined]  # fmt: skip
+            charters = {c.id for c in catalog.charters.by_service(service)}
+            items = [c for c in items if getattr(c, "charter", None) in charters]
         elif kind not in ("organizations", "peer_groups", "demo_profiles"):
-            items = [i for i in items if belongs(i)]
+            items = list(catalog.collection(kind).by_service(service))
     if organization is not None:
         if kind == "organizations":
             items = [o for o in items if getattr(o, "id", None) == organization]
@@ -405,16 +392,23 @@ def _rows_standards(catalog: Catalog, items: list[Any], lang: str) -> list[dict[
     ]
 
 
+def _in_force(document: Any) -> dict[str, object]:
+    """A charter's (or its content's) status, version and period of validity."""
+    return {
+        "status": _enum(document.status),
+        "version": document.version or "",
+        "valid_from": "" if document.valid_from is None else document.valid_from.isoformat(),
+        "valid_to": "" if document.valid_to is None else document.valid_to.isoformat(),
+    }
+
+
 def _rows_charters(catalog: Catalog, items: list[Any], lang: str) -> list[dict[str, object]]:
     return [
         {
             "id": c.id,
             "title": _label(c, lang, "title"),
             "service": c.service,
-            "status": _enum(c.status),
-            "version": c.version or "",
-            "valid_from": "" if c.valid_from is None else c.valid_from.isoformat(),
-            "valid_to": "" if c.valid_to is None else c.valid_to.isoformat(),
+            **_in_force(c),
             "standards": _joined(c.standards),
         }
         for c in items
@@ -428,10 +422,7 @@ def _rows_charter_content(catalog: Catalog, items: list[Any], lang: str) -> list
             "charter": c.charter,
             "organization": c.organization,
             "authority": _label(c, lang, "authority"),
-            "status": _enum(c.status),
-            "version": c.version or "",
-            "valid_from": "" if c.valid_from is None else c.valid_from.isoformat(),
-            "valid_to": "" if c.valid_to is None else c.valid_to.isoformat(),
+            **_in_force(c),
         }
         for c in items
     ]

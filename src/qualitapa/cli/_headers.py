@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from qualitapa._describe import KIND_LABELS
 from qualitapa.i18n import N_, translator
 
 #: Column name -> its header for people (an Italian msgid).
@@ -100,19 +101,9 @@ HEADERS: Mapping[str, str] = {
     "distribution": N_("Pacchetto"),
     "version": N_("Versione"),
     "problem": N_("Problema"),
-    "services": N_("Servizi"),
-    "organizations": N_("Enti"),
-    "peer_groups": N_("Gruppi di confronto"),
-    "variables": N_("Variabili"),
-    "indicators": N_("Indicatori"),
-    "composites": N_("Indici compositi"),
-    "instruments": N_("Questionari"),
-    "complaint_categories": N_("Categorie di reclamo"),
+    # the catalog's kinds (KIND_LABELS); as a column, standards are "Standard"
+    **KIND_LABELS,
     "standards": N_("Standard"),
-    "charters": N_("Carte dei servizi"),
-    "charter_content": N_("Contenuti delle carte"),
-    "datasets": N_("Insiemi di dati"),
-    "demo_profiles": N_("Profili dimostrativi"),
     "extensions": N_("Estensioni"),
     "field": N_("Campo"),
     "periodicity": N_("Periodicità"),
