@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import click
 import pandas as pd
@@ -18,6 +19,7 @@ from qualitapa.cli._main import (
     read_input,
 )
 from qualitapa.cli._options import (
+    Decorator,
     choice_option,
     file_argument,
     file_option,
@@ -60,6 +62,7 @@ def caf_model_command(lang: str, fmt: str | None, output: Path | None) -> None:
 
 
 _METHODS = ["classical", "fine_tuned"]
+_F = TypeVar("_F")  # the command function the options decorate
 #: ``caf check`` and ``caf score`` accept an assessment without some sub-criteria alike.
 _allow_incomplete = click.option(
     "--allow-incomplete", is_flag=True, help="Do not require all 28 sub-criteria."
@@ -78,21 +81,34 @@ def caf_panels(method: str, kind: str, lang: str, fmt: str | None, output: Path 
     emit(caf_model().panel(kind, method).to_frame(lang), fmt, output)
 
 
-@caf_group.command("template")
-@choice_option(
-    "--method",
-    choices=_METHODS,
-    default="classical",
-    help="Classical (one score) or fine-tuned (PDCA phases / trends and targets).",
-)
-@click.option("--assessor", "assessors", multiple=True, help="Pre-fill a block per assessor.")
-@lang_option
-@target_option(
-    "File to write (.csv, or .xlsx with the excel extra); default: CSV on screen.",
-    formats={"csv": [".csv"], "xlsx": [".xlsx"]},
-)
-def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Path | None) -> None:
-    """Write an empty scoring sheet for the 28 sub-criteria."""
+def template_options(target_help: str, *, required: bool) -> Decorator:
+    """The options of a CAF scoring sheet: ``--method``, ``--assessor``, ``--lang``, ``-o``."""
+    options = [
+        choice_option(
+            "--method",
+            choices=_METHODS,
+            default="classical",
+            help="Classical (one score) or fine-tuned (PDCA phases / trends and targets).",
+        ),
+        click.option(
+            "--assessor", "assessors", multiple=True, help="Pre-fill a block per assessor."
+        ),
+        lang_option,
+        target_option(target_help, required=required, formats={"csv": [".csv"], "xlsx": [".xlsx"]}),
+    ]
+
+    def apply(command: _F) -> _F:
+        for option in reversed(options):  # as if stacked above the command, in this order
+            command = option(command)
+        return command
+
+    return apply
+
+
+def write_scoring_sheet(
+    method: str, assessors: tuple[str, ...], lang: str, output: Path | None
+) -> None:
+    """Write an empty scoring sheet to ``output`` and say so; without one, CSV on screen."""
     from qualitapa.caf import scoring_template, write_template
     from qualitapa.io import write_csv
 
@@ -105,6 +121,15 @@ def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Pat
     t = messages()
     echo(t.plural("scritta {n} riga in {file}", "scritte {n} righe in {file}", len(frame),
                   file=output), err=True)  # fmt: skip
+
+
+@caf_group.command("template")
+@template_options(
+    "File to write (.csv, or .xlsx with the excel extra); default: CSV on screen.", required=False
+)
+def caf_template(method: str, assessors: tuple[str, ...], lang: str, output: Path | None) -> None:
+    """Write an empty scoring sheet for the 28 sub-criteria."""
+    write_scoring_sheet(method, assessors, lang, output)
 
 
 @caf_group.command("check")

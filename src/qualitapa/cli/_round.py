@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 import pandas as pd
 
+from qualitapa.cli._caf import template_options, write_scoring_sheet
 from qualitapa.cli._context import language
 from qualitapa.cli._main import (
     catalog_for,
@@ -113,30 +114,10 @@ def template_survey(instrument: str, output: Path) -> None:
 
 
 @template_group.command("caf")
-@choice_option(
-    "--method",
-    choices=["classical", "fine_tuned"],
-    default="classical",
-    help="Classical (one score) or fine-tuned (PDCA phases / trends and targets).",
-)
-@click.option("--assessor", "assessors", multiple=True, help="Pre-fill a block per assessor.")
-@lang_option
-@target_option(
-    "File to write (.csv, or .xlsx with the excel extra).",
-    required=True,
-    formats={"csv": [".csv"], "xlsx": [".xlsx"]},
-)
+@template_options("File to write (.csv, or .xlsx with the excel extra).", required=True)
 def template_caf(method: str, assessors: tuple[str, ...], lang: str, output: Path) -> None:
     """Write an empty CAF scoring sheet for the 28 sub-criteria (as 'qualitapa caf template')."""
-    from qualitapa.caf import write_template
-
-    frame = write_template(output, method=method, assessors=assessors or ("",), lang=lang)
-    t = translator(language())
-    echo(
-        t.plural("scritta {n} riga in {file}", "scritte {n} righe in {file}", len(frame),
-                 file=output),
-        err=True,
-    )  # fmt: skip
+    write_scoring_sheet(method, assessors, lang, output)
 
 
 def _matrix(completeness: pd.DataFrame, lang: str) -> pd.DataFrame:
