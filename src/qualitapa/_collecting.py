@@ -199,6 +199,14 @@ def _root_services(catalog: Catalog, variables: Iterable[str]) -> list[str]:
     return sorted(out)
 
 
+def _round_services(
+    catalog: Catalog, services: Sequence[str], read: pd.DataFrame, variables: Iterable[object]
+) -> list[str]:
+    """The services given, else the templates' (``read``'s ``service``), else the variables'."""
+    templates = sorted(set(read["service"].dropna())) if "service" in read.columns else []
+    return list(services) or templates or _root_services(catalog, map(str, variables))
+
+
 def _variables(seen: pd.DataFrame, merged: pd.DataFrame) -> list[str]:
     """Every variable of the files read, valid or not."""
     frame = seen if "variable" in seen.columns else merged
@@ -303,12 +311,8 @@ def collect(
             frame, name = _read(source, catalog, dict(options))
             seen.append(frame)
             filled = frame[frame["value"].notna()].reset_index(drop=True)
-            round_services = (
-                list(services)
-                or sorted(set(frame["service"].dropna()))
-                or (_root_services(catalog, filled["variable"].astype(str)))
-            )
-            found, bad = _check(filled, catalog, round_services, name)
+            file_services = _round_services(catalog, services, frame, filled["variable"])
+            found, bad = _check(filled, catalog, file_services, name)
         except DataError as exc:
             problems.append(_file_problem(name, exc))
             continue
@@ -324,11 +328,7 @@ def collect(
         else pd.DataFrame(columns=list(PROBLEM_COLUMNS))
     )
     everything = pd.concat(seen, ignore_index=True) if seen else pd.DataFrame(columns=_KEYS)
-    round_services = (
-        list(services)
-        or (sorted(set(everything["service"].dropna())) if "service" in everything else [])
-        or _root_services(catalog, _variables(everything, merged))
-    )
+    round_services = _round_services(catalog, services, everything, _variables(everything, merged))
     orgs = wanted or sorted(set(everything["organization"].dropna().astype(str)))
     round_periods = list(periods) or sorted(set(everything["period"].dropna().tolist()), key=str)
     expected = _expected(catalog, round_services, orgs, round_periods)
