@@ -242,7 +242,7 @@ def _asked_questions(
     asked = applicable(instrument, responses, groups, qs)
     if every and not asked.all():
         some = np.flatnonzero(asked.any(axis=0))
-        return [qs[j] for j in some], asked[:, some]
+        return [qs[j] for j in some.tolist()], asked[:, some]
     return list(qs), asked
 
 
