@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import pandas as pd
 
+from qualitapa.cli._complaints import SECRET_ENV  # the pseudonymisation secret is one
 from qualitapa.cli._context import language
 from qualitapa.cli._main import cli as root
 from qualitapa.cli._main import echo, emit, for_people, get_catalog, nothing
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
 
 #: Environment variable naming the programme store.
 DB_ENV = "QUALITAPA_PROGRAMME_DB"
-#: Environment variable holding the pseudonymisation secret (the complaints' one).
-SECRET_ENV = "QUALITAPA_PSEUDONYM_KEY"
 
 _db_option = click.option(
     "--db",
