@@ -137,6 +137,19 @@ def test_optional_columns_missing_or_blank_are_empty_text() -> None:
     assert actions_from_survey(s).loc[0, "organization"] == ""
 
 
+def test_a_categorical_column_with_a_blank_is_empty_text() -> None:
+    # the demo's compliance table has categorical organization codes; a blank one
+    # made fillna("") fail ("Cannot setitem on a Categorical with a new category")
+    t = pd.DataFrame(
+        {"standard": ["r.wait", "r.desk"], "organization": pd.Categorical(["mo", None]),
+         "scope": "general", "met": [False, False], "margin": [-1.0, -2.0],
+         "target": ["<= 20", "<= 5"]}
+    )  # fmt: skip
+    acts = actions_from_compliance(t).set_index("id")
+    assert sorted(acts.index) == ["std-r.desk", "std-r.wait-mo"]
+    assert acts.loc["std-r.desk", "organization"] == ""
+
+
 def test_actions_from_compliance_and_combination() -> None:
     wait = QualityStandard(
         "registry.wait", "registry", "timeliness", "Attesa", "<= 20",

@@ -26,7 +26,11 @@ def _text_column(frame: pd.DataFrame, column: str) -> np.ndarray:
     """``column`` as text, blank where missing or where the table has no such column."""
     if column not in frame.columns:
         return np.full(len(frame), "", dtype=object)
-    return frame[column].fillna("").astype(str).to_numpy(dtype=object)
+    values = frame[column]
+    # not fillna(""): pandas refuses "" as a new category of a categorical column
+    text = values.astype(str).to_numpy(dtype=object)
+    text[values.isna().to_numpy()] = ""
+    return text
 
 
 def _table(data: dict[str, object], n: int) -> pd.DataFrame:
