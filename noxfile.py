@@ -51,7 +51,7 @@ def tests(session: nox.Session) -> None:
 FLOORS = {
     "attrs": "24.1.0",
     "babel": "2.17.0",
-    "click": "8.2.0",
+    "click": "8.2.1",
     "holidays": "0.86",
     "numpy": "1.26.0",
     "pandas": "2.2.0",
@@ -61,7 +61,7 @@ FLOORS = {
     "openpyxl": "3.1.0",
     "jinja2": "3.1.0",
     "matplotlib": "3.8.0",
-    "pyarrow": "14.0.0",
+    "pyarrow": "15.0.0",
 }
 RAISED = {
     "3.12": {"scipy": "1.11.2"},

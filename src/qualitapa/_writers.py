@@ -169,9 +169,10 @@ def row_units(frame: pd.DataFrame, catalog: object) -> pd.Series | None:
 
 def _typical_digits(values: pd.Series) -> int:
     """Decimals for numbers of this size: 0 from 100, 1 from 10, else 2 (the reports' rule)."""
-    typical = values.abs().median()
-    if pd.isna(typical):
+    known = values.dropna()  # numpy < 2 warns on the median of nothing
+    if known.empty:
         return 2
+    typical = known.abs().median()
     return 0 if typical >= 100 else 1 if typical >= 10 else 2
 
 

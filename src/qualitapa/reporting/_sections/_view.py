@@ -103,10 +103,11 @@ def indicator_view(ctx: ReportContext, frame: pd.DataFrame, indicator: str) -> I
     sub = frame.loc[frame["indicator"].astype(str) == indicator]
     sign = _polarity(ctx, sub, indicator)
     status = sub["status"] if "status" in sub.columns else pd.Series("", index=sub.index)
+    status = status.astype(object).fillna("")  # a categorical refuses "" as a new category
     data = pd.DataFrame({"organization": sub["organization"].astype(str).to_numpy(),
                          "period": sub["period"].astype(str).to_numpy(),
                          "value": numbers(sub["value"]),
-                         "status": status.fillna("").astype(str).to_numpy()})  # fmt: skip
+                         "status": status.astype(str).to_numpy()})  # fmt: skip
     cur = data.loc[data["period"] == ctx.period, ["organization", "value", "status"]]
     cur = _ranked(ctx, cur.drop_duplicates("organization").reset_index(drop=True), indicator, sign)
     key = cur["value"] * (sign if sign else 1)
