@@ -292,8 +292,12 @@ def file_argument(name: str, *, metavar: str | None = None) -> Decorator:
 
 
 def file_option(*decls: str, help: str | None = None, required: bool = False) -> Decorator:
-    """An option naming an existing file (``None`` when not given)."""
-    return click.option(*decls, type=FILE, default=None, required=required, help=help)
+    """An option naming an existing file (``None`` when not given).
+
+    No explicit ``default=None``: since click 8.3 it counts as a value, and a
+    ``required`` option with it is never missing.
+    """
+    return click.option(*decls, type=FILE, required=required, help=help)
 
 
 def target_option(
@@ -310,17 +314,20 @@ def target_option(
 
     ``formats`` (see :func:`suffix_check`) lists the extensions the file may
     have; a ``folder`` may not have a file's extension (:func:`folder_check`).
+    ``default`` is passed to click only when given: since click 8.3 an explicit
+    ``default=None`` counts as a value, and ``required`` is no longer enforced.
     """
     kind = (
         click.Path(file_okay=False, path_type=Path)
         if folder
         else click.Path(dir_okay=False, writable=writable, path_type=Path)
     )
+    given = {} if default is None else {"default": default}
     return click.option(
         "-o",
         "--output",
         type=kind,
-        default=default,
+        **given,
         required=required,
         show_default=show_default,
         callback=folder_check if folder else suffix_check(formats) if formats else None,
