@@ -49,6 +49,7 @@ __all__ = [
     "Contact",
     "Dataset",
     "Dimension",
+    "LocalScope",
     "Office",
     "Organization",
     "PeerGroup",
@@ -321,6 +322,46 @@ def check_organizations(instance: object, attribute: attrs.Attribute[FT], value:
             )
     if len(set(value)) != len(value):
         raise DefinitionError("an organization is listed twice", field="organizations")
+
+
+class LocalScope:
+    """The local scope of a catalog item: the organizations it applies to.
+
+    A base class of the items an ``organizations`` field (see
+    :func:`to_organizations`) can make local: indicators, quality
+    standards, complaint categories, survey questions and datasets. An
+    empty ``organizations`` means every organization. A local indicator
+    is computed for its organizations and never ranked; a local question is
+    asked there and never compared; a local standard applies there (by
+    itself: a local variant replaces the general one); a local complaint
+    category may be given only to their complaints; a local dataset holds
+    their data only.
+
+    Examples
+    --------
+    >>> d = Dataset("bz", "Bolzano", "bz.csv", "indicators", organizations=["021008"])
+    >>> d.is_local, Dataset("all", "Tutti", "all.csv", "indicators").is_local
+    (True, False)
+    """
+
+    __slots__ = ()
+    organizations: tuple[str, ...]
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the item applies to some organizations only."""
+        return bool(self.organizations)
+
+    def applies_to(self, organization: str) -> bool:
+        """Whether the item applies to ``organization`` (by itself, before replacements).
+
+        Examples
+        --------
+        >>> d = Dataset("bz", "Bolzano", "bz.csv", "indicators", organizations=["021008"])
+        >>> d.applies_to("021008"), d.applies_to("022205")
+        (True, False)
+        """
+        return not self.organizations or organization in self.organizations
 
 
 @attrs.frozen(init=False, repr=False)
@@ -1317,7 +1358,7 @@ def confined_path(raw: object, base_dir: str | Path) -> Path:
 
 
 @attrs.frozen
-class Dataset:
+class Dataset(LocalScope):
     """A data file a plugin ships: demo data, reference data, templates.
 
     Parameters
@@ -1372,11 +1413,6 @@ class Dataset:
     organizations: tuple[str, ...] = attrs.field(
         default=(), converter=to_organizations, validator=check_organizations
     )
-
-    @property
-    def is_local(self) -> bool:
-        """Whether the file holds the data of some organizations only."""
-        return bool(self.organizations)
 
     def read(self, **options: object) -> pd.DataFrame:
         """The table of the file, read by :func:`qualitapa.io.read_table` with ``options``.

@@ -13,6 +13,7 @@ import attrs
 
 from qualitapa.errors import DefinitionError
 from qualitapa.models import (
+    LocalScope,
     Text,
     check_id,
     check_organizations,
@@ -354,7 +355,7 @@ def _optional_deadline(value: Any) -> Deadline | None:
 
 
 @attrs.frozen
-class ComplaintCategory:
+class ComplaintCategory(LocalScope):
     """A complaint category of a service, optionally under a parent category.
 
     Plugins contribute categories through the
@@ -407,23 +408,6 @@ class ComplaintCategory:
     organizations: tuple[str, ...] = attrs.field(
         default=(), converter=to_organizations, validator=check_organizations
     )
-
-    @property
-    def is_local(self) -> bool:
-        """Whether the category applies to some organizations only."""
-        return bool(self.organizations)
-
-    def applies_to(self, organization: str) -> bool:
-        """Whether a complaint of ``organization`` may have this category.
-
-        Examples
-        --------
-        >>> c = ComplaintCategory("registry.bilingual", "Bilinguismo", "registry",
-        ...                       organizations=["021008"])
-        >>> c.applies_to("021008"), c.applies_to("022205")
-        (True, False)
-        """
-        return not self.organizations or organization in self.organizations
 
     @classmethod
     def from_mapping(

@@ -31,6 +31,7 @@ from qualitapa.indicators._formula import Formula
 from qualitapa.models import (
     Comparator,
     Dimension,
+    LocalScope,
     Polarity,
     Text,
     check_id,
@@ -265,7 +266,7 @@ def _nonzero(instance: Any, attribute: attrs.Attribute[Any], value: float) -> No
 
 
 @attrs.frozen
-class IndicatorDefinition:
+class IndicatorDefinition(LocalScope):
     """An indicator: a formula over raw variables, with its meaning and polarity.
 
     Parameters
@@ -339,15 +340,6 @@ class IndicatorDefinition:
     def variables(self) -> frozenset[str]:
         """The variables the formula needs."""
         return self.formula.variables
-
-    @property
-    def is_local(self) -> bool:
-        """Whether the indicator applies to some organizations only (never ranked)."""
-        return bool(self.organizations)
-
-    def applies_to(self, organization: str) -> bool:
-        """Whether the indicator is computed for ``organization``."""
-        return not self.organizations or organization in self.organizations
 
     @classmethod
     def from_mapping(

@@ -40,6 +40,7 @@ import numpy as np
 from qualitapa.errors import DefinitionError, FormulaError
 from qualitapa.models import (
     Comparator,
+    LocalScope,
     Text,
     check_id,
     check_organizations,
@@ -477,7 +478,7 @@ def _check_opt_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) ->
 
 
 @attrs.frozen
-class QualityStandard:
+class QualityStandard(LocalScope):
     """A quality standard of a service charter.
 
     Parameters
@@ -608,23 +609,6 @@ class QualityStandard:
                 raise FormulaError(
                     exc.message, item=self.id, field="formula", source=exc.source
                 ) from exc
-
-    @property
-    def is_local(self) -> bool:
-        """Whether the standard applies to some organizations only."""
-        return bool(self.organizations)
-
-    def applies_to(self, organization: str) -> bool:
-        """Whether the standard applies to ``organization`` (by itself, before replacements).
-
-        Examples
-        --------
-        >>> s = QualityStandard("r.w", "r", "timeliness", "Attesa", "<= 20",
-        ...                     indicator="r.wait", organizations=["036023"])
-        >>> s.applies_to("036023"), s.applies_to("022205")
-        (True, False)
-        """
-        return not self.organizations or organization in self.organizations
 
     def local_variant(self, *, id: str, organizations: Any, **changes: Any) -> QualityStandard:
         """A local copy of this standard that replaces it for ``organizations``.

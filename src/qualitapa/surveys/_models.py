@@ -34,6 +34,7 @@ import pandas as pd
 
 from qualitapa.errors import DefinitionError, FormulaError
 from qualitapa.models import (
+    LocalScope,
     Text,
     check_id,
     check_organizations,
@@ -414,7 +415,7 @@ def _default_scale(qtype: QuestionType) -> Scale | None:
 
 
 @attrs.frozen
-class Question:
+class Question(LocalScope):
     """One question of an :class:`Instrument`.
 
     Parameters
@@ -564,15 +565,6 @@ class Question:
     def scored(self) -> bool:
         """A scaled item belonging to a dimension (it enters the indices)."""
         return self.type.scaled and self.dimension is not None
-
-    @property
-    def is_local(self) -> bool:
-        """Whether the question is asked in some organizations only (never compared)."""
-        return bool(self.organizations)
-
-    def applies_to(self, organization: str) -> bool:
-        """Whether the respondents of ``organization`` are asked the question."""
-        return not self.organizations or organization in self.organizations
 
     @property
     def references(self) -> frozenset[str]:
