@@ -322,7 +322,7 @@ def target_option(
         if folder
         else click.Path(dir_okay=False, writable=writable, path_type=Path)
     )
-    given = {} if default is None else {"default": default}
+    given: dict[str, Any] = {} if default is None else {"default": default}
     return click.option(
         "-o",
         "--output",
