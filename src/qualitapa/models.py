@@ -956,6 +956,17 @@ def _tables_of(cls: type[Office] | type[Contact], field: str) -> Callable[[objec
     return convert
 
 
+def _check_instance(item: str, field: str, n: int, cls: type, value: object) -> None:
+    """Raise DefinitionError naming ``field[n]`` unless ``value`` is a ``cls``."""
+    if not isinstance(value, cls):
+        name = cls.__name__
+        raise DefinitionError(
+            f"{field} are {name} objects ({name}.from_mapping reads a table), not {value!r}",
+            item=item,
+            field=f"{field}[{n}]",
+        )
+
+
 @attrs.frozen
 class Organization:
     """A municipality (Comune) or other public body: one unit of a benchmark.
@@ -1042,13 +1053,7 @@ class Organization:
     ) -> None:
         seen: set[str] = set()
         for n, office in enumerate(value, start=1):
-            if not isinstance(office, Office):
-                raise DefinitionError(
-                    f"offices are Office objects (Office.from_mapping reads a table), "
-                    f"not {office!r}",
-                    item=self.id,
-                    field=f"offices[{n}]",
-                )
+            _check_instance(self.id, "offices", n, Office, office)
             if office.id in seen:
                 raise DefinitionError(
                     f"office {office.id!r} is listed twice: give each office its own id",
@@ -1062,13 +1067,7 @@ class Organization:
         self, attribute: attrs.Attribute[tuple[Contact, ...]], value: tuple[Contact, ...]
     ) -> None:
         for n, contact in enumerate(value, start=1):
-            if not isinstance(contact, Contact):
-                raise DefinitionError(
-                    f"contacts are Contact objects (Contact.from_mapping reads a table), "
-                    f"not {contact!r}",
-                    item=self.id,
-                    field=f"contacts[{n}]",
-                )
+            _check_instance(self.id, "contacts", n, Contact, contact)
 
     @timezone.validator
     def _check_timezone(self, attribute: attrs.Attribute[str], value: str) -> None:
