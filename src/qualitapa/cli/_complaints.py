@@ -23,6 +23,8 @@ from qualitapa.cli._context import language
 from qualitapa.cli._main import cli, echo, emit, emit_text, get_catalog, nothing, read_input
 from qualitapa.cli._options import (
     LanguageType,
+    database_option,
+    existing_database,
     file_argument,
     file_option,
     format_option,
@@ -43,14 +45,7 @@ SECRET_ENV = "QUALITAPA_PSEUDONYM_KEY"
 #: Environment variable naming the register file.
 DB_ENV = "QUALITAPA_COMPLAINTS_DB"
 
-_db_option = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="complaints.db",
-    show_default=True,
-    envvar=DB_ENV,
-    help=f"The register (SQLite file); also ${DB_ENV}.",
-)
+_db_option = database_option(default="complaints.db", envvar=DB_ENV, what="register")
 
 
 def _register(db: Path, *, create: bool = False, readonly: bool = False) -> Any:
@@ -62,10 +57,10 @@ def _register(db: Path, *, create: bool = False, readonly: bool = False) -> Any:
     """
     from qualitapa.complaints import ComplaintRegister
 
-    if not create and not db.exists():
-        raise nothing(
-            _("nessun registro in {db}: controllare --db (o ${env}), oppure crearne uno con "
-                 "'qualitapa complaints init --db {db}'", db=db, env=DB_ENV)
+    if not create:
+        existing_database(
+            db, _("nessun registro in {db}: controllare --db (o ${env}), oppure crearne uno con "
+                  "'qualitapa complaints init --db {db}'", db=db, env=DB_ENV)
         )  # fmt: skip
     return ComplaintRegister(db, readonly=readonly)
 
@@ -216,11 +211,11 @@ def import_command(
     kind = source_format or ("open311" if file.suffix.lower() == ".json" else "table")
     if kind == "open311" and events_file is not None:
         raise click.UsageError("--events goes with a CSV/Excel table, not Open311 JSON")
-    if not create and not db.exists():
-        raise nothing(
-            _("nessun registro in {db}: controllare --db (o ${env}), oppure aggiungere "
-                 "--create per crearlo (o 'qualitapa complaints init --db {db}')", db=db,
-                 env=DB_ENV)
+    if not create:
+        existing_database(
+            db, _("nessun registro in {db}: controllare --db (o ${env}), oppure aggiungere "
+                  "--create per crearlo (o 'qualitapa complaints init --db {db}')", db=db,
+                  env=DB_ENV)
         )  # fmt: skip
     catalog = _catalog_or_none(check_catalog)
     as_text: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_values": [""]}

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import click
 import click.shell_completion
 
-from qualitapa.errors import OptionError
+from qualitapa.errors import DataError, OptionError
 from qualitapa.i18n import LANGUAGES, check_language
 from qualitapa.io import INPUT_FORMATS, NUMBER_CONVENTIONS
 
@@ -333,6 +333,40 @@ def target_option(
         callback=folder_check if folder else suffix_check(formats) if formats else None,
         help=help,
     )
+
+
+def database_option(*, default: str, envvar: str, what: str) -> Decorator:
+    """``--db FILE``: the SQLite file of a store (``default``, else ``$envvar``).
+
+    Open it with :func:`existing_database`, so that a misspelt ``--db`` is an
+    error rather than a new, empty store.
+    """
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=default,
+        show_default=True,
+        envvar=envvar,
+        help=f"The {what} (SQLite file); also ${envvar}.",
+    )
+
+
+def existing_database(db: Path, missing: str) -> Path:
+    """``db`` if the file exists, else a :class:`~qualitapa.errors.DataError` (exit 1).
+
+    ``missing`` says, in the command's language, where the store was looked
+    for and how to create it.
+
+    Examples
+    --------
+    >>> existing_database(Path("nowhere.db"), "no store in nowhere.db")
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DataError: no store in nowhere.db
+    """
+    if not db.exists():
+        raise DataError(missing)
+    return db
 
 
 def folder_option(*decls: str, default: Path, help: str) -> Decorator:

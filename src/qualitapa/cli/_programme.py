@@ -23,6 +23,8 @@ from qualitapa.cli._main import cli as root
 from qualitapa.cli._main import echo, emit, for_people, get_catalog, nothing
 from qualitapa.cli._options import (
     READ_OPTIONS,
+    database_option,
+    existing_database,
     file_argument,
     input_options,
     lang_option,
@@ -38,14 +40,7 @@ if TYPE_CHECKING:
 #: Environment variable naming the programme store.
 DB_ENV = "QUALITAPA_PROGRAMME_DB"
 
-_db_option = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="programme.db",
-    show_default=True,
-    envvar=DB_ENV,
-    help=f"The programme store (SQLite file); also ${DB_ENV}.",
-)
+_db_option = database_option(default="programme.db", envvar=DB_ENV, what="programme store")
 _by_option = click.option(
     "--by", required=True, help="Who makes the change (a person id or a name): kept in the history."
 )
@@ -94,11 +89,10 @@ def _headers(lang: str) -> dict[str, str]:
 def _store(db: Path, *, readonly: bool = False) -> Any:
     from qualitapa.programme import ProgrammeStore
 
-    if not db.exists():
-        raise nothing(
-            _("nessun programma in {db}: controllare --db (o ${env}), oppure crearlo con "
+    existing_database(
+        db, _("nessun programma in {db}: controllare --db (o ${env}), oppure crearlo con "
               "'qualitapa programme init --db {db}'", db=db, env=DB_ENV)
-        )  # fmt: skip
+    )  # fmt: skip
     return ProgrammeStore(db, readonly=readonly)
 
 
