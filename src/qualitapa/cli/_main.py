@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +45,7 @@ from qualitapa.__about__ import __version__
 from qualitapa._reading import STDIN
 from qualitapa.cli._context import LANG_ENV, LANGUAGE, VERBOSITY, language, verbosity
 from qualitapa.cli._options import READ_OPTIONS, LanguageType
+from qualitapa.cli._output import emit as emit  # the one way out, public
 from qualitapa.cli._terminal import printable, terminal_guard
 from qualitapa.errors import DataError, PluginWarning, QualitapaError, QualitapaWarning
 from qualitapa.i18n import translator
@@ -363,29 +364,6 @@ def _table_text(frame: pd.DataFrame) -> str:
         "display.max_rows", None, "display.max_columns", None, "display.width", 200
     ):
         return printable(frame.to_string(index=False) + "\n", cell=False)
-
-
-def emit(
-    frame: pd.DataFrame,
-    fmt: str | None = None,
-    output: Path | None = None,
-    *,
-    title: str | None = None,
-    lang: str | None = None,
-    headers: Mapping[str, str] | None = None,
-    catalog: Catalog | None = None,
-) -> None:
-    """Print ``frame`` as a table for people, or write it as ``fmt`` / ``output``'s format.
-
-    The id columns get their names and labels in ``lang`` (``catalog``,
-    else the installed plugins'); the table for people has numbers rounded
-    per unit, codes as words and headers in ``lang``, drawn to the
-    terminal's width; CSV, JSON, NDJSON, Excel and Parquet keep full
-    precision and the column names. See :mod:`qualitapa.cli._output`.
-    """
-    from qualitapa.cli._output import write_result
-
-    write_result(frame, fmt, output, title=title, lang=lang, headers=headers, catalog=catalog)
 
 
 def for_people(fmt: str | None, output: Path | None) -> bool:

@@ -1,7 +1,6 @@
 """What a command's result table becomes: a table for people or a file for programs.
 
-:func:`write_result` is the one way out (``emit`` in :mod:`qualitapa.cli._main`
-calls it):
+:func:`emit` is the one way out (``qualitapa.cli.emit``):
 
 * every id column the catalog knows gets its name or label next to it
   (``organization_name`` after ``organization``, ``indicator_label`` after
@@ -29,7 +28,7 @@ import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import pandas as pd
@@ -52,6 +51,9 @@ from qualitapa.cli._terminal import is_terminal, printable
 from qualitapa.errors import OptionError, QualitapaError
 from qualitapa.i18n import MISSING, default_digits, translator, unit
 from qualitapa.io import write_csv
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 #: Columns holding a year, period or other number that is a name, not a quantity
 #: (a row of a file, an event of a register: ``1215``, not ``1.215``).
@@ -378,7 +380,7 @@ def _draw(
 # -- the way out --------------------------------------------------------------
 
 
-def write_result(
+def emit(
     frame: pd.DataFrame,
     fmt: str | None = None,
     output: Path | None = None,
@@ -386,12 +388,16 @@ def write_result(
     title: str | None = None,
     lang: str | None = None,
     headers: Mapping[str, str] | None = None,
-    catalog: object = None,
+    catalog: Catalog | None = None,
 ) -> None:
-    """Print ``frame`` or write it to ``output`` in ``fmt`` (see the module's description).
+    """Print ``frame`` as a table for people, or write it as ``fmt`` / ``output``'s format.
 
-    ``catalog`` names the ids (None: the installed plugins' catalog, looked
-    up only when the frame has an id column).
+    The id columns get their names and labels in ``lang`` (``catalog``,
+    else the installed plugins', looked up only when the frame has an id
+    column); the table for people has numbers rounded per unit, codes as
+    words and headers in ``lang``, drawn to the terminal's width; CSV, JSON,
+    NDJSON, Excel and Parquet keep full precision and the column names.
+    See the module's description.
     """
     from qualitapa.cli._context import language as command_language
 
@@ -475,7 +481,7 @@ def _wrote(frame: pd.DataFrame, output: Path) -> None:
     click.echo(printable(str(said)), err=True)
 
 
-def _catalog_for(frame: pd.DataFrame) -> object:
+def _catalog_for(frame: pd.DataFrame) -> Catalog | None:
     """The installed plugins' catalog when ``frame`` has an id column it could name."""
     from qualitapa._labelling import LABEL_COLUMNS
 

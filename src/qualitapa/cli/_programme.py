@@ -707,10 +707,8 @@ def results_command(  # noqa: PLR0913 - the command's options
         err=True,
     )  # fmt: skip
     if actions_file is not None:
-        from qualitapa.cli._output import write_result
-
         actions = actions_from_expected(table)
-        write_result(actions, None, actions_file, lang=lang)
+        emit(actions, None, actions_file, lang=lang)
     if for_people(fmt, output):
         emit(_results_for_people(table, acts, deps, catalog, lang), lang=lang,
              headers={k: str(t(v)) for k, v in _RESULT_HEADERS.items()})  # fmt: skip
