@@ -46,7 +46,7 @@ def work(tmp_path_factory) -> Path:
     db = str(folder / "programma.db")
     with isolated_plugins(PLUGINS):
         assert _run("programme", "init", "--db", db)[0] == 0
-        for name in SHEETS:
+        for name in (n for n in SHEETS if (sheets / f"{n}.csv").exists()):  # issue 20
             code, _, err = _run("programme", "import", name, str(sheets / f"{name}.csv"),
                                 "--db", db, "--by", "P02")  # fmt: skip
             assert code == 0, err

@@ -50,6 +50,17 @@ from qualitapa.programme._models import (
     RoleKind,
     StatusChange,
 )
+from qualitapa.programme._training import (
+    Attendance,
+    Audience,
+    Completion,
+    Course,
+    CourseKind,
+    CourseSession,
+    Priority,
+    StaffCount,
+    TrainingNeed,
+)
 
 if TYPE_CHECKING:
     from qualitapa.i18n import Translator
@@ -311,6 +322,123 @@ SHEETS: Mapping[str, Sheet] = {
             },
             dates=frozenset({"due"}),
         ),
+        # -- training (issue 20) --
+        Sheet(
+            "training_needs",
+            ("organization", "year", "department", "topic", "audience"),
+            (
+                "organization",
+                "year",
+                "department",
+                "topic",
+                "audience",
+                "people",
+                "hours",
+                "priority",
+                "reported_by",
+                "note",
+            ),
+            frozenset(
+                {"organization", "year", "department", "topic", "audience", "people", "hours"}
+            ),
+            TrainingNeed,
+            Text("Fabbisogni formativi", en="Training needs", de="Weiterbildungsbedarf"),
+            {
+                "organization": _ORG,
+                "year": "anno della formazione (es. 2024)",
+                "department": "codice del settore che segnala il fabbisogno",
+                "topic": "argomento (codice, es. privacy): lo stesso del foglio courses",
+                "audience": "managers (dirigenti), referents (referenti) o staff (personale)",
+                "people": "numero di persone da formare",
+                "hours": "ore previste per persona (es. 4 o 2,5)",
+                "priority": "high (alta), medium (media) o low (bassa)",
+                "reported_by": "chi segnala (identificativo, foglio people)",
+                "note": "nota",
+            },
+            integers=frozenset({"year", "people"}),
+            numbers=frozenset({"hours"}),
+            choices={"audience": _values(Audience), "priority": _values(Priority)},
+        ),
+        Sheet(
+            "courses",
+            ("organization", "course"),
+            ("organization", "course", "title", "topic", "audience", "trainer", "kind", "hours"),
+            frozenset({"organization", "course", "title", "topic", "audience"}),
+            Course,
+            Text("Corsi", en="Courses", de="Kurse"),
+            {
+                "organization": _ORG,
+                "course": "codice del corso (es. C01)",
+                "title": "titolo del corso",
+                "topic": "argomento (codice, es. privacy): lo stesso del foglio training_needs",
+                "audience": "managers (dirigenti), referents (referenti) o staff (personale)",
+                "trainer": "docente o ente formatore",
+                "kind": "internal (interno), external (esterno) o e_learning",
+                "hours": "ore del corso (se ha edizioni, contano le ore delle edizioni)",
+            },
+            numbers=frozenset({"hours"}),
+            choices={"audience": _values(Audience), "kind": _values(CourseKind)},
+        ),
+        Sheet(
+            "course_sessions",
+            ("organization", "course", "session"),
+            ("organization", "course", "session", "date", "hours", "place"),
+            frozenset({"organization", "course", "session", "date", "hours"}),
+            CourseSession,
+            Text("Edizioni dei corsi", en="Course sessions", de="Kurstermine"),
+            {
+                "organization": _ORG,
+                "course": "codice del corso (foglio courses)",
+                "session": "codice dell'edizione o della giornata (es. 1)",
+                "date": "data: " + _DATE,
+                "hours": "ore dell'edizione (es. 3 o 3,5)",
+                "place": "sede",
+            },
+            dates=frozenset({"date"}),
+            numbers=frozenset({"hours"}),
+        ),
+        Sheet(
+            "attendance",
+            ("organization", "course", "session", "person"),
+            (
+                "organization",
+                "course",
+                "session",
+                "person",
+                "department",
+                "hours_attended",
+                "completed",
+            ),
+            frozenset({"organization", "course", "session", "person", "department"}),
+            Attendance,
+            Text("Presenze ai corsi", en="Course attendance", de="Kursteilnahme"),
+            {
+                "organization": _ORG,
+                "course": "codice del corso (foglio courses)",
+                "session": "codice dell'edizione (foglio course_sessions)",
+                "person": "matricola o codice del dipendente: non il nome",
+                "department": "codice del settore del dipendente",
+                "hours_attended": "ore frequentate (vuoto = tutte le ore dell'edizione)",
+                "completed": "yes (sì) o no: corso completato",
+            },
+            numbers=frozenset({"hours_attended"}),
+            choices={"completed": _values(Completion)},
+        ),
+        Sheet(
+            "staff",
+            ("organization", "year", "department"),
+            ("organization", "year", "department", "employees"),
+            frozenset({"organization", "year", "department", "employees"}),
+            StaffCount,
+            Text("Personale in servizio", en="Staff in service", de="Personalbestand"),
+            {
+                "organization": _ORG,
+                "year": "anno (es. 2024)",
+                "department": "codice del settore",
+                "employees": "dipendenti in servizio al 31/12 (numero intero)",
+            },
+            integers=frozenset({"year", "employees"}),
+        ),
     )
 }
 
@@ -327,6 +455,12 @@ REFERENCES: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "owner": ("people", "person"),
         "activity": ("activities", "activity"),
     },
+    "training_needs": {
+        "department": ("departments", "department"),
+        "reported_by": ("people", "person"),
+    },
+    "attendance": {"department": ("departments", "department")},
+    "staff": {"department": ("departments", "department")},
 }
 
 
