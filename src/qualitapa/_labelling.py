@@ -28,7 +28,24 @@ import pandas as pd
 
 from qualitapa._languages import check_language
 from qualitapa._organizations import items_of, organization_names
+from qualitapa.i18n import N_
 from qualitapa.models import Text
+
+#: How people reach an office (a complaint's channel, a charter's contact
+#: points), by id -> the Italian word, a msgid (N_ marks it for the catalogs).
+CHANNEL_WORDS: Mapping[str, str] = {
+    "counter": N_("sportello"),
+    "phone": N_("telefono"),
+    "email": N_("posta elettronica"),
+    "pec": N_("PEC"),
+    "web": N_("sito web"),
+    "online": N_("servizi online"),
+    "app": N_("app"),
+    "letter": N_("lettera"),
+    "post": N_("lettera"),
+    "appointment": N_("sportello su appuntamento"),
+    "social": N_("social network"),
+}
 
 #: id column -> (the column added after it, the catalog collection naming its ids).
 LABEL_COLUMNS: Mapping[str, tuple[str, str]] = {

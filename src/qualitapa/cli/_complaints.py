@@ -12,13 +12,14 @@ import functools
 import getpass
 import re
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import click
 import pandas as pd
 
+from qualitapa._labelling import CHANNEL_WORDS
 from qualitapa.cli._context import language
 from qualitapa.cli._main import cli, echo, emit, emit_text, get_catalog, nothing, read_input
 from qualitapa.cli._options import (
@@ -327,16 +328,6 @@ _KINDS = {
     "suggestion": N_("suggerimento"),
     "praise": N_("encomio"),
 }
-_CHANNELS = {
-    "counter": N_("sportello"),
-    "phone": N_("telefono"),
-    "email": N_("posta elettronica"),
-    "pec": N_("PEC"),
-    "web": N_("sito web"),
-    "app": N_("app"),
-    "letter": N_("lettera"),
-    "social": N_("social network"),
-}
 _STATUSES = {
     "received": N_("ricevuto"),
     "registered": N_("protocollato"),
@@ -408,12 +399,12 @@ def show_command(
 
         t = translator(lang)
 
-        def word(words: dict[str, str], code: str) -> str:
+        def word(words: Mapping[str, str], code: str) -> str:
             return t(words[code]) if code in words else code
 
         # complaint texts are data: echo shows their control characters visibly
         head = t("{id}  {kind} tramite {channel}  servizio {service}", id=c.id,
-                 kind=word(_KINDS, c.kind.value), channel=word(_CHANNELS, c.channel.value),
+                 kind=word(_KINDS, c.kind.value), channel=word(CHANNEL_WORDS, c.channel.value),
                  service=named(services, c.service))  # fmt: skip
         if c.category:
             head += "  " + t("categoria {category}", category=named(categories, c.category))

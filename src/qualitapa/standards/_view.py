@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from qualitapa.i18n import N_
+from qualitapa._labelling import CHANNEL_WORDS
 from qualitapa.models import Comparator
 from qualitapa.standards._charter import ApprovalAct, Charter, ComplaintProcedure, ContactPoint
 from qualitapa.standards._content import CharterContent, content_for
@@ -85,23 +85,8 @@ class CharterView:
     draft_notice: str
 
 
-# Channel ids -> their name, an Italian message (N_ marks it for the catalogs).
-_CHANNELS = {
-    "counter": N_("sportello"),
-    "phone": N_("telefono"),
-    "email": N_("posta elettronica"),
-    "pec": N_("PEC"),
-    "web": N_("sito web"),
-    "online": N_("servizi online"),
-    "app": N_("app"),
-    "letter": N_("lettera"),
-    "post": N_("lettera"),
-    "appointment": N_("sportello su appuntamento"),
-}
-
-
 def _t_channel(t: Translator, channel: str) -> str:
-    msgid = _CHANNELS.get(channel.strip().lower())
+    msgid = CHANNEL_WORDS.get(channel.strip().lower())
     return t(msgid) if msgid is not None else channel
 
 
