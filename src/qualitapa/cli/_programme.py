@@ -23,6 +23,7 @@ from qualitapa.cli._main import cli as root
 from qualitapa.cli._main import echo, emit, for_people, get_catalog, nothing
 from qualitapa.cli._options import (
     READ_OPTIONS,
+    F,
     database_option,
     existing_database,
     file_argument,
@@ -52,6 +53,17 @@ _organization_option = click.option(
 _year_option = click.option(
     "--year", type=int, default=None, help="The plan's year (needed when the store has several)."
 )
+
+
+def _on_a_day_options(command: F) -> F:
+    """``--db``, ``--as-of`` (default today), ``--organization``, ``--year``, ``--lang``, output."""
+    as_of = click.option("--as-of", "as_of", default=None, help="The date (default today).")
+    for option in reversed(
+        (_db_option, as_of, _organization_option, _year_option, lang_option, output_options)
+    ):
+        command = option(command)
+    return command
+
 
 #: Headers of the programme's tables for people (Italian msgids).
 _HEADERS = {
@@ -361,12 +373,7 @@ def status_command(  # noqa: PLR0913 - the command's options
 
 
 @programme_group.command("overdue")
-@_db_option
-@click.option("--as-of", "as_of", default=None, help="The date (default today).")
-@_organization_option
-@_year_option
-@lang_option
-@output_options
+@_on_a_day_options
 def overdue_command(
     db: Path,
     as_of: str | None,
@@ -399,12 +406,7 @@ def overdue_command(
 
 @programme_group.command("department")
 @click.argument("code")
-@_db_option
-@click.option("--as-of", "as_of", default=None, help="The date (default today).")
-@_organization_option
-@_year_option
-@lang_option
-@output_options
+@_on_a_day_options
 def department_command(
     code: str,
     db: Path,
