@@ -41,6 +41,8 @@ class ActionSource(enum.StrEnum):
     BENCHMARK = "benchmark"
     #: An expected result of the annual quality plan not obtained (:mod:`qualitapa.programme`).
     PROGRAMME = "programme"
+    #: A non-conformity found by an audit of a certified service (:mod:`qualitapa.programme`).
+    CERTIFICATION = "certification"
     OTHER = "other"
 
 

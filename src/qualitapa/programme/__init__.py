@@ -10,6 +10,19 @@ and the annual report (:func:`annual_report`).
 """
 
 from qualitapa.programme._catalog import departments_from_catalog
+from qualitapa.programme._certification import (
+    ALERT_COLUMNS,
+    CERTIFICATION_LABELS,
+    AlertKind,
+    Audit,
+    AuditKind,
+    CertificateStatus,
+    Certification,
+    Finding,
+    FindingKind,
+    actions_from_findings,
+    certification_alerts,
+)
 from qualitapa.programme._files import write_template
 from qualitapa.programme._models import (
     LABELS,
@@ -39,6 +52,11 @@ from qualitapa.programme._monitoring import (
     overdue,
     progress,
     progress_by_department,
+)
+from qualitapa.programme._practices import (
+    SUGGESTION_COLUMNS,
+    Practice,
+    suggest_practices,
 )
 from qualitapa.programme._report import annual_report, write_annual_report
 from qualitapa.programme._sheets import (
@@ -74,6 +92,8 @@ from qualitapa.programme._words import INDEX_POINTS, results_in_words
 
 __all__ = [
     "ACTIVITY_STATUSES",
+    "ALERT_COLUMNS",
+    "CERTIFICATION_LABELS",
     "CONFLICT_KINDS",
     "COURSE_HOURS_COLUMNS",
     "DEPARTMENT_PROGRESS_COLUMNS",
@@ -83,13 +103,19 @@ __all__ = [
     "NEEDS_COLUMNS",
     "PROGRESS_COLUMNS",
     "SHEETS",
+    "SUGGESTION_COLUMNS",
     "TRAINING_HOURS_COLUMNS",
     "TRAINING_LABELS",
     "Activity",
     "ActivityStatus",
     "ActivityType",
+    "AlertKind",
     "Attendance",
     "Audience",
+    "Audit",
+    "AuditKind",
+    "CertificateStatus",
+    "Certification",
     "Completion",
     "Course",
     "CourseKind",
@@ -97,6 +123,8 @@ __all__ = [
     "Department",
     "DepartmentKind",
     "ExpectedKind",
+    "Finding",
+    "FindingKind",
     "ImportReport",
     "Meeting",
     "MeetingAction",
@@ -106,6 +134,7 @@ __all__ = [
     "Person",
     "Plan",
     "PlanStatus",
+    "Practice",
     "Priority",
     "ProgrammeStore",
     "Role",
@@ -114,7 +143,9 @@ __all__ = [
     "StaffCount",
     "StatusChange",
     "TrainingNeed",
+    "actions_from_findings",
     "annual_report",
+    "certification_alerts",
     "check_sheet",
     "course_hours",
     "departments_from_catalog",
@@ -127,6 +158,7 @@ __all__ = [
     "read_sheet",
     "results_in_words",
     "sheet_names",
+    "suggest_practices",
     "training_hours",
     "training_variables",
     "write_annual_report",

@@ -33,6 +33,14 @@ from qualitapa.i18n import N_
 from qualitapa.io import code_text, read_table
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule
+from qualitapa.programme._certification import (
+    Audit,
+    AuditKind,
+    CertificateStatus,
+    Certification,
+    Finding,
+    FindingKind,
+)
 from qualitapa.programme._models import (
     Activity,
     ActivityStatus,
@@ -50,6 +58,7 @@ from qualitapa.programme._models import (
     RoleKind,
     StatusChange,
 )
+from qualitapa.programme._practices import Practice
 from qualitapa.programme._training import (
     Attendance,
     Audience,
@@ -439,6 +448,136 @@ SHEETS: Mapping[str, Sheet] = {
             },
             integers=frozenset({"year", "employees"}),
         ),
+        # -- certifications and good practices (issue 20) --
+        Sheet(
+            "certifications",
+            ("organization", "certificate"),
+            (
+                "organization",
+                "certificate",
+                "department",
+                "service",
+                "standard",
+                "scope",
+                "body",
+                "number",
+                "first_issued",
+                "issued",
+                "expires",
+                "status",
+            ),
+            frozenset({"organization", "certificate", "standard", "issued", "expires", "status"}),
+            Certification,
+            Text("Certificazioni", en="Certifications", de="Zertifizierungen"),
+            {
+                "organization": _ORG,
+                "certificate": "codice del certificato (es. C01)",
+                "department": "codice del settore certificato (foglio departments)",
+                "service": "servizio certificato (es. polizia locale)",
+                "standard": "norma (es. ISO 9001:2015)",
+                "scope": "campo di applicazione del certificato",
+                "body": "ente di certificazione",
+                "number": "numero del certificato",
+                "first_issued": "data della prima emissione: " + _DATE,
+                "issued": "data dell'emissione in corso: " + _DATE,
+                "expires": "data di scadenza: " + _DATE,
+                "status": "valid (valido), suspended (sospeso), withdrawn (revocato) "
+                "o expired (scaduto)",
+            },
+            dates=frozenset({"first_issued", "issued", "expires"}),
+            choices={"status": _values(CertificateStatus)},
+        ),
+        Sheet(
+            "audits",
+            ("organization", "audit"),
+            ("organization", "audit", "certificate", "kind", "date", "body", "activity"),
+            frozenset({"organization", "audit", "certificate", "kind", "date"}),
+            Audit,
+            Text("Audit", en="Audits", de="Audits"),
+            {
+                "organization": _ORG,
+                "audit": "codice dell'audit (es. AU2024-1)",
+                "certificate": "codice del certificato (foglio certifications)",
+                "kind": "certification (certificazione), surveillance (sorveglianza), "
+                "recertification (rinnovo) o internal (interno)",
+                "date": "data dell'audit: " + _DATE,
+                "body": "ente di certificazione o, per un audit interno, l'ufficio che lo "
+                "conduce (non il nome di una persona)",
+                "activity": "attività del piano collegata (facoltativa, foglio activities)",
+            },
+            dates=frozenset({"date"}),
+            choices={"kind": _values(AuditKind)},
+        ),
+        Sheet(
+            "findings",
+            ("organization", "audit", "finding"),
+            (
+                "organization",
+                "audit",
+                "finding",
+                "kind",
+                "clause",
+                "text",
+                "action",
+                "owner",
+                "due",
+                "closed",
+            ),
+            frozenset({"organization", "audit", "finding", "kind"}),
+            Finding,
+            Text("Rilievi degli audit", en="Audit findings", de="Auditfeststellungen"),
+            {
+                "organization": _ORG,
+                "audit": "codice dell'audit (foglio audits)",
+                "finding": "numero del rilievo (es. 1)",
+                "kind": "major_nc (non conformità maggiore), minor_nc (non conformità minore), "
+                "observation (osservazione) o opportunity (opportunità di miglioramento)",
+                "clause": "punto della norma (es. 8.5.1)",
+                "text": "che cosa è stato rilevato",
+                "action": "azione correttiva",
+                "owner": "responsabile dell'azione (identificativo, foglio people)",
+                "due": "entro quando: " + _DATE,
+                "closed": "data di chiusura (vuoto se aperta): " + _DATE,
+            },
+            dates=frozenset({"due", "closed"}),
+            choices={"kind": _values(FindingKind)},
+        ),
+        Sheet(
+            "practices",
+            ("organization", "practice"),
+            (
+                "organization",
+                "practice",
+                "service",
+                "title_it",
+                "title_de",
+                "title_en",
+                "description",
+                "since",
+                "indicators",
+                "contact",
+                "documents",
+            ),
+            frozenset({"organization", "practice", "title_it"}),
+            Practice,
+            Text("Buone pratiche", en="Good practices", de="Gute Praktiken"),
+            {
+                "organization": _ORG,
+                "practice": "codice della pratica (es. BP01)",
+                "service": "servizio (es. anagrafe)",
+                "title_it": "titolo in italiano",
+                "title_de": "titolo in tedesco (facoltativo)",
+                "title_en": "titolo in inglese (facoltativo)",
+                "description": "che cosa si fa e con quali risultati",
+                "since": "anno di avvio (es. 2019)",
+                "indicators": "codici degli indicatori che ne mostrano i risultati, separati "
+                "da virgola (es. registry.wait, registry.online_share)",
+                "contact": "persona di contatto (identificativo, foglio people: nome ed e-mail "
+                "stanno lì)",
+                "documents": "indirizzi web dei documenti, separati da ; (https://...)",
+            },
+            integers=frozenset({"since"}),
+        ),
     )
 }
 
@@ -461,6 +600,13 @@ REFERENCES: Mapping[str, Mapping[str, tuple[str, str]]] = {
     },
     "attendance": {"department": ("departments", "department")},
     "staff": {"department": ("departments", "department")},
+    "certifications": {"department": ("departments", "department")},
+    "audits": {
+        "certificate": ("certifications", "certificate"),
+        "activity": ("activities", "activity"),
+    },
+    "findings": {"audit": ("audits", "audit"), "owner": ("people", "person")},
+    "practices": {"contact": ("people", "person")},
 }
 
 
@@ -861,7 +1007,7 @@ def _check_rows(clean: pd.DataFrame, spec: Sheet, problems: Problems) -> None:
         sheet=spec.name,
         message=f"the key ({', '.join(spec.key)}) repeats an earlier row",
     )  # fmt: skip
-    for first, last in (("start", "end"), ("planned_start", "planned_end")):
+    for first, last in (("start", "end"), ("planned_start", "planned_end"), ("issued", "expires")):
         if first in clean.columns and last in clean.columns:
             both = clean[first].notna() & clean[last].notna()
             early = both & (clean[last].fillna("") < clean[first].fillna(""))
@@ -884,6 +1030,8 @@ _SINGULAR = {
     "people": "person",
     "activities": "activity",
     "meetings": "meeting",
+    "certifications": "certificate",
+    "audits": "audit",
 }
 
 
