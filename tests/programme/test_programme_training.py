@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from qualitapa.errors import DataError, DataWarning
 from qualitapa.indicators import compute
 from qualitapa.programme import (
+    COURSE_HOURS_COLUMNS,
     LABELS,
     SHEETS,
     TRAINING_HOURS_COLUMNS,
@@ -408,6 +409,12 @@ def test_course_without_hours_anywhere() -> None:
     out = course_hours(courses().assign(hours=None), sessions().iloc[:0])
     assert out["hours"].isna().all()
     assert out["hours_from"].isna().all()
+
+
+def test_no_course_gives_an_empty_table() -> None:
+    out = course_hours(courses().iloc[:0], sessions().iloc[:0])
+    assert out.empty
+    assert list(out.columns) == COURSE_HOURS_COLUMNS
 
 
 def test_session_of_an_unknown_course_is_named() -> None:

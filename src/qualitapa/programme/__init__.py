@@ -6,7 +6,11 @@ The model (:class:`Department`, :class:`Person`, :class:`Role`,
 (:data:`SHEETS`, :func:`check_sheet`, :func:`read_sheet`), the durable
 store with its history (:class:`ProgrammeStore`), the monitoring of the plan
 (:func:`progress`, :func:`expected_vs_obtained`, :func:`results_in_words`)
-and the annual report (:func:`annual_report`).
+and the annual report (:func:`annual_report`). Training (issue 20): needs,
+courses, sessions, attendance and headcount sheets, hours per employee
+(:func:`training_hours`), needs against training delivered
+(:func:`needs_vs_delivered`) and the personnel plugin's variables
+(:func:`training_variables`).
 """
 
 from qualitapa.programme._catalog import departments_from_catalog

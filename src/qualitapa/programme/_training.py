@@ -704,6 +704,8 @@ def course_hours(courses: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
         read = _Reader(sessions.reset_index(drop=True), "course_sessions")
         read.add(orphan, "course", Rule.UNKNOWN_VALUE, "no such course in the courses sheet")
         read.done()
+    if listed.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COURSE_HOURS_COLUMNS})
     summed = given.groupby(keys, sort=False)["session_hours"].agg(["size", "sum"])
     out = listed[keys].join(summed, on=keys)
     out["sessions"] = out["size"].fillna(0).astype("int64")
