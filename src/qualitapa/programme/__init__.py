@@ -10,7 +10,12 @@ and the annual report (:func:`annual_report`). Training (issue 20): needs,
 courses, sessions, attendance and headcount sheets, hours per employee
 (:func:`training_hours`), needs against training delivered
 (:func:`needs_vs_delivered`) and the personnel plugin's variables
-(:func:`training_variables`).
+(:func:`training_variables`). Certified services (issue 20): certificates,
+audits and findings, their alerts on a date (:func:`certification_alerts`)
+and corrective actions for the improvement plan
+(:func:`actions_from_findings`). Good practices (issue 20): the register
+and the practices of the cities that do better on a city's worst benchmark
+gaps (:func:`suggest_practices`).
 """
 
 from qualitapa.programme._catalog import departments_from_catalog
