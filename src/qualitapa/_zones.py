@@ -107,7 +107,7 @@ def localize(values: pd.Series, zones: str | pd.Series) -> tuple[pd.Series, np.n
     (['08:30', nan, nan, '07:30'], [False, True, False, False], [False, False, True, False])
     """
     naive = pd.Series(pd.DatetimeIndex(values).as_unit("us"))
-    out = np.full(len(naive), np.datetime64("NaT"), dtype="datetime64[us]")
+    out = np.full(len(naive), np.datetime64("NaT", "us"), dtype="datetime64[us]")
     gap = np.zeros(len(naive), dtype=bool)
     fold = np.zeros(len(naive), dtype=bool)
     present = naive.notna().to_numpy()
@@ -119,7 +119,7 @@ def localize(values: pd.Series, zones: str | pd.Series) -> tuple[pd.Series, np.n
         gap[rows] = no_gap.isna().to_numpy() & present[rows]
         fold[rows] = no_fold.isna().to_numpy() & present[rows]
         utc = no_gap.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
-        out[rows] = np.where(fold[rows], np.datetime64("NaT"), utc)
+        out[rows] = np.where(fold[rows], np.datetime64("NaT", "us"), utc)
     return pd.Series(out).dt.tz_localize("UTC"), gap, fold
 
 

@@ -201,7 +201,7 @@ def local_days(values: pd.Series, zones: str | pd.Series) -> np.ndarray:
     if idx.tz is None:
         idx = idx.tz_localize("UTC")
     utc = pd.Series(idx.tz_convert("UTC"))
-    out = np.full(len(utc), np.datetime64("NaT"), dtype="datetime64[D]")
+    out = np.full(len(utc), np.datetime64("NaT", "D"), dtype="datetime64[D]")
     for zone, rows in _groups(zones, len(utc)):
         local = utc.iloc[rows].dt.tz_convert(zone).dt.tz_localize(None)
         out[rows] = local.to_numpy().astype("datetime64[D]")
