@@ -145,7 +145,10 @@ def load_entrypoint_plugins(pm: pluggy.PluginManager, *, skip_failing: bool = Fa
         if isinstance(pm, PluginManager):
             pm.installed.add(ep.name)
             if dist is not None:
-                pm.distributions[ep.name] = (dist.name, dist.version)
+                # .get: a distribution without a Version field is "" (Python 3.13's
+                # dist.version warns that it will raise KeyError there)
+                version = dist.metadata.get("Version") or ""
+                pm.distributions[ep.name] = (dist.name, str(version))
         try:
             try:
                 plugin = ep.load()
