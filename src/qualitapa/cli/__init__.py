@@ -20,8 +20,9 @@ from qualitapa.cli import (  # noqa: F401  (importing registers the commands)
     _surveys,
 )
 from qualitapa.cli._complete import install
-from qualitapa.cli._main import cli, emit, get_catalog, main
+from qualitapa.cli._main import cli, get_catalog, main
 from qualitapa.cli._options import output_options
+from qualitapa.cli._output import emit
 
 install(cli)  # the catalog's ids complete in the shell
 
