@@ -20,6 +20,8 @@ from qualitapa.testing import catalog_with, load_installed_plugin
 
 FOLDER = Path(str(files("qualitapa_modena") / "programme"))
 BASE = ["qclub", "registry", "libraries", "nurseries", "personnel"]
+PLAN_SHEETS = ["departments", "people", "roles", "plans", "activities", "milestones",
+               "activity_status", "meetings", "meeting_actions"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +32,10 @@ def catalog():
 @pytest.fixture(scope="module")
 def sheets(catalog):
     found = {d.path.stem: d.read() for d in catalog.datasets.values() if d.kind == "programme"}
-    assert sorted(found) == sorted(SHEETS)
-    return {name: read_sheet(FOLDER / f"{name}.csv", name) for name in SHEETS}
+    # every sheet of the plan (issue 19); training, certification and practice sheets
+    # (issue 20) are optional in a programme and not shipped yet
+    assert set(PLAN_SHEETS) <= set(found) <= set(SHEETS)
+    return {name: read_sheet(FOLDER / f"{name}.csv", name) for name in found}
 
 
 def test_every_sheet_is_valid(sheets):
