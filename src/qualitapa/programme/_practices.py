@@ -182,6 +182,34 @@ def _practice_links(practices: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _checked_arguments(
+    benchmark_table: pd.DataFrame, practices: pd.DataFrame, organization: str, n: int
+) -> str:
+    """``organization`` as text, once the tables and ``n`` are known to be usable."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise DataError(f"n must be a whole number of at least 1, not {n!r}")
+    require_columns(benchmark_table, _BENCHMARK_COLUMNS, source="benchmark")
+    require_columns(practices, ("organization", "practice", "indicators"), source="practices")
+    org = str(organization)
+    known = set(benchmark_table["organization"].astype(str))
+    if org not in known:
+        close = difflib.get_close_matches(org, sorted(known), n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise DataError(f"organization {org!r} is not in the benchmark{hint}")
+    return org
+
+
+def _own_gaps(compared: pd.DataFrame, org: str, period: str | int | None) -> pd.DataFrame:
+    """``org``'s compared rows with a gap, in ``period`` or each indicator's latest one."""
+    own = compared[compared["organization"].eq(org) & compared["gap_to_best"].lt(0)]
+    if period is not None:
+        own = own[own["period"].eq(str(period))]
+    else:
+        latest = compared[compared["organization"].eq(org)].groupby("indicator")["period"].max()
+        own = own[own["period"].eq(own["indicator"].map(latest))]
+    return own.assign(relative_gap=-own["gap_to_best"] / own["spread"])
+
+
 def suggest_practices(
     benchmark_table: pd.DataFrame,
     practices: pd.DataFrame,
@@ -260,24 +288,9 @@ def suggest_practices(
     0  registry.wait           1.0                     b      BP1              1
     1  registry.wait           1.0                     c      BP2              2
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise DataError(f"n must be a whole number of at least 1, not {n!r}")
-    require_columns(benchmark_table, _BENCHMARK_COLUMNS, source="benchmark")
-    require_columns(practices, ("organization", "practice", "indicators"), source="practices")
-    org = str(organization)
-    known = set(benchmark_table["organization"].astype(str))
-    if org not in known:
-        close = difflib.get_close_matches(org, sorted(known), n=3)
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
-        raise DataError(f"organization {org!r} is not in the benchmark{hint}")
+    org = _checked_arguments(benchmark_table, practices, organization, n)
     compared = _comparisons(benchmark_table)
-    own = compared[compared["organization"].eq(org) & compared["gap_to_best"].lt(0)]
-    if period is not None:
-        own = own[own["period"].eq(str(period))]
-    else:
-        latest = compared[compared["organization"].eq(org)].groupby("indicator")["period"].max()
-        own = own[own["period"].eq(own["indicator"].map(latest))]
-    own = own.assign(relative_gap=-own["gap_to_best"] / own["spread"])
+    own = _own_gaps(compared, org, period)
     better = compared.merge(
         own[["indicator", "period", "peer_group", "rank"]].rename(columns={"rank": "own_rank"}),
         on=["indicator", "period", "peer_group"],
