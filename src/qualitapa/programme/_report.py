@@ -422,6 +422,38 @@ def _late_rows(
     ]
 
 
+def _plan_context(
+    words: _Words,
+    own: Mapping[str, pd.DataFrame],
+    organization: str,
+    when: dt.date,
+    year: int,
+    inputs: Mapping[str, pd.DataFrame | None],
+) -> dict[str, object]:
+    """The plan's sections: summary, plan, referents, departments, activities, results,
+    surveys, complaints, improvement actions, meetings (``inputs``: the results' tables)."""
+    t, catalog = words.t, words.catalog
+    acts, status = own["activities"], own["activity_status"]
+    table = progress(acts, status, as_of=when)
+    late = overdue(acts, status, as_of=when)
+    eo, derived = _results(acts, catalog, inputs["actions"], values=inputs["values"],
+                           compliance=inputs["compliance"], survey=inputs["survey"])  # fmt: skip
+    return {
+        "summary": _summary(t, table, late, eo, derived),
+        "resolution": _resolution(own["plans"]),
+        "plans": _plan_rows(words, own["plans"]),
+        "referents": _referents(words, own["roles"], when, year),
+        "departments": _department_rows(words, progress_by_department(acts, status, as_of=when)),
+        "activities": _activity_rows(words, acts, table),
+        "late": _late_rows(words, acts, late),
+        "expected": _expected_rows(t, catalog, own, eo),
+        "surveys": _survey_rows(words, _own(inputs["survey"], organization)),
+        "complaints": _complaint_rows(t, _own(inputs["complaints"], organization)),
+        "actions": _action_rows(words, acts, derived, eo),
+        "meetings": _meetings(words, own, acts),
+    }
+
+
 def annual_report(  # noqa: PLR0913 - one keyword per table the report joins
     tables: Mapping[str, pd.DataFrame],
     *,
@@ -519,26 +551,12 @@ def annual_report(  # noqa: PLR0913 - one keyword per table the report joins
     t = translator(lang)
     when = pd.Timestamp(as_of).date() if as_of is not None else dt.date(year, 12, 31)
     own = _plan_sheets(tables, organization, year)
-    acts, status = own["activities"], own["activity_status"]
     words = _Words(t, own, catalog)
-    table = progress(acts, status, as_of=when)
-    late = overdue(acts, status, as_of=when)
-    eo, derived = _results(acts, catalog, actions, values=values, compliance=compliance,
-                           survey=survey)  # fmt: skip
+    inputs = {"values": values, "compliance": compliance, "survey": survey,
+              "complaints": complaints, "actions": actions}  # fmt: skip
     context = {
         **_heading(t, catalog, organization, year, when, generated, note),
-        "summary": _summary(t, table, late, eo, derived),
-        "resolution": _resolution(own["plans"]),
-        "plans": _plan_rows(words, own["plans"]),
-        "referents": _referents(words, own["roles"], when, year),
-        "departments": _department_rows(words, progress_by_department(acts, status, as_of=when)),
-        "activities": _activity_rows(words, acts, table),
-        "late": _late_rows(words, acts, late),
-        "expected": _expected_rows(t, catalog, own, eo),
-        "surveys": _survey_rows(words, _own(survey, organization)),
-        "complaints": _complaint_rows(t, _own(complaints, organization)),
-        "actions": _action_rows(words, acts, derived, eo),
-        "meetings": _meetings(words, own, acts),
+        **_plan_context(words, own, organization, when, year, inputs),
     }
     template = template_environment("qualitapa.programme").get_template("annual_report.html.j2")
     return template.render(**context)
