@@ -335,6 +335,16 @@ def target_option(
     )
 
 
+def html_target_option(default: str) -> Decorator:
+    """``-o/--output``: the HTML page a report command writes, ``default`` unless given."""
+    return target_option(
+        "The HTML file to write (.html).",
+        default=Path(default),
+        show_default=True,
+        formats={"html": [".html", ".htm"]},
+    )
+
+
 def database_option(*, default: str, envvar: str, what: str) -> Decorator:
     """``--db FILE``: the SQLite file of a store (``default``, else ``$envvar``).
 

@@ -23,6 +23,7 @@ from qualitapa.cli._main import (
 from qualitapa.cli._options import (
     DIR,
     FILE,
+    html_target_option,
     input_options,
     lang_option,
     output_options,
@@ -85,12 +86,7 @@ def _section_option(name: str, what: str) -> Any:
 @click.option("--service", "-s", default=None, help="Service id (title, indicator selection).")
 @click.option("--period", "-p", required=True, help="The period reported on, e.g. 2024.")
 @lang_option
-@target_option(
-    "The HTML file to write (.html).",
-    default=Path("report.html"),
-    show_default=True,
-    formats={"html": [".html", ".htm"]},
-)
+@html_target_option("report.html")
 @click.option(
     "--results",
     type=DIR,
