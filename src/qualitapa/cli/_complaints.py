@@ -40,6 +40,7 @@ from qualitapa.i18n import N_, translator
 
 if TYPE_CHECKING:
     from qualitapa.complaints import ExportFormat
+    from qualitapa.i18n import Translator
 
 #: Environment variable holding the pseudonymisation secret.
 SECRET_ENV = "QUALITAPA_PSEUDONYM_KEY"
@@ -47,6 +48,8 @@ SECRET_ENV = "QUALITAPA_PSEUDONYM_KEY"
 DB_ENV = "QUALITAPA_COMPLAINTS_DB"
 
 _db_option = database_option(default="complaints.db", envvar=DB_ENV, what="register")
+#: ``--by`` of pareto and trend (kpis also groups by month, quarter or year).
+_by_option = click.option("--by", default="", help="Comma-separated grouping, e.g. service.")
 
 
 def _register(db: Path, *, create: bool = False, readonly: bool = False) -> Any:
@@ -307,8 +310,7 @@ def transition_command(
     t = _t()
 
     def word(status: Any) -> str:
-        code = getattr(status, "value", status)
-        return str(t(_STATUSES[code])) if code in _STATUSES else str(code)
+        return _word(t, _STATUSES, getattr(status, "value", status))
 
     echo(t("{id}: {old} -> {new} (evento {seq})", id=complaint_id, old=word(ev.from_status),
            new=word(ev.to_status), seq=ev.seq))  # fmt: skip
@@ -357,6 +359,12 @@ _ACTIONS = {
 #: The notes the register writes itself (an imported event) -> their word.
 _NOTES = {"imported": N_("importato")}
 
+
+def _word(t: Translator, words: Mapping[str, str], code: Any) -> str:
+    """``code``'s word in ``t``'s language (``words``: code -> msgid); else the code as it is."""
+    return str(t(words[code])) if code in words else str(code)
+
+
 #: Columns of a complaint's history -> their header for people (Italian msgids).
 _HISTORY_HEADERS = {
     "seq": N_("N."),
@@ -398,10 +406,7 @@ def show_command(
             return f"{labels[code]} ({code})" if code in labels else code
 
         t = translator(lang)
-
-        def word(words: Mapping[str, str], code: str) -> str:
-            return t(words[code]) if code in words else code
-
+        word = functools.partial(_word, t)
         # complaint texts are data: echo shows their control characters visibly
         head = t("{id}  {kind} tramite {channel}  servizio {service}", id=c.id,
                  kind=word(_KINDS, c.kind.value), channel=word(CHANNEL_WORDS, c.channel.value),
@@ -434,10 +439,9 @@ def show_command(
     frame, headers = pd.DataFrame(rows), None
     if fmt in (None, "table") and output is None:  # for people: words, headers in --lang
         t = translator(lang)
-        for column in ("from", "to"):
-            frame[column] = frame[column].map(lambda s: t(_STATUSES[s]) if s in _STATUSES else s)
-        for column, words in (("action", _ACTIONS), ("note", _NOTES)):
-            frame[column] = frame[column].map(lambda s, w=words: t(w[s]) if s in w else s)
+        for column, words in (("from", _STATUSES), ("to", _STATUSES), ("action", _ACTIONS),
+                              ("note", _NOTES)):  # fmt: skip
+            frame[column] = frame[column].map(functools.partial(_word, t, words))
         # the day and the time with its offset in two short columns: never wrapped
         days, times = zip(*(_day_and_time(e.at, zone) for e in history), strict=True)
         frame = frame.drop(columns="at")
@@ -583,7 +587,7 @@ def kpis_command(
 
 @complaints_group.command("pareto")
 @_db_option
-@click.option("--by", default="", help="Comma-separated grouping, e.g. service.")
+@_by_option
 @click.option("--threshold", type=float, default=0.8, show_default=True)
 @output_options
 @lang_option
@@ -600,7 +604,7 @@ def pareto_command(
 
 @complaints_group.command("trend")
 @_db_option
-@click.option("--by", default="", help="Comma-separated grouping, e.g. service.")
+@_by_option
 @click.option("--period", type=click.Choice(["month", "quarter", "year"]), default="month")
 @_with_cases
 @output_options
