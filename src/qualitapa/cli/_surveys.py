@@ -215,6 +215,18 @@ _extra_opt = click.option(
     multiple=True,
     help="Other expected columns (profile variables...), not reported as unknown.",
 )
+#: compare's and benchmark's one grouping column.
+_group_opt = click.option("--by", "group", default="organization", show_default=True)
+
+
+def _sample_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The analyses' last options (--extra, input, output, --lang) and their ``sample``.
+
+    The options in this order on the command, the command wrapped by ``_with_sample``.
+    """
+    for decorate in (_with_sample, lang_option, output_options, input_options, _extra_opt):
+        command = decorate(command)
+    return command
 
 
 @survey_group.command("validate")
@@ -304,11 +316,7 @@ def validate_command(
     help="Dimension indices with the local questions too (asked in some organizations "
     "only): each organization's indices use its own; not comparable across organizations.",
 )
-@_extra_opt
-@input_options
-@output_options
-@lang_option
-@_with_sample
+@_sample_options
 def score_command(
     sample: _Sample,
     by: tuple[str, ...],
@@ -383,11 +391,7 @@ def score_command(
 )
 @click.option("--bootstrap", "n_boot", default=0, help="Bootstrap replicates (membership).")
 @click.option("--seed", default=None, type=int)
-@_extra_opt
-@input_options
-@output_options
-@lang_option
-@_with_sample
+@_sample_options
 def ipa_command(
     sample: _Sample,
     by: tuple[str, ...],
@@ -424,7 +428,7 @@ def ipa_command(
 @survey_group.command("compare")
 @_instrument_arg
 @_responses_arg
-@click.option("--by", "group", default="organization", show_default=True)
+@_group_opt
 @choice_option("--on", choices=["dimensions", "items"], default="dimensions")
 @click.option("--share", is_flag=True, help="Compare top-box shares (chi-square) on items.")
 @click.option(
@@ -434,11 +438,7 @@ def ipa_command(
 @choice_option("--correction", choices=["holm", "bonferroni", "fdr_bh", "none"], default="holm")
 @_weights_opt
 @_rake_opt
-@_extra_opt
-@input_options
-@output_options
-@lang_option
-@_with_sample
+@_sample_options
 def compare_command(
     sample: _Sample,
     group: str,
@@ -478,15 +478,11 @@ def compare_command(
 @survey_group.command("benchmark")
 @_instrument_arg
 @_responses_arg
-@click.option("--by", "group", default="organization", show_default=True)
+@_group_opt
 @_weights_opt
 @_rake_opt
 @click.option("--tidy", is_flag=True, help="One row per city and dimension instead of a grid.")
-@_extra_opt
-@input_options
-@output_options
-@lang_option
-@_with_sample
+@_sample_options
 def benchmark_command(
     sample: _Sample, group: str, tidy: bool, fmt: str | None, output: Path | None, lang: str
 ) -> None:
