@@ -29,7 +29,7 @@ import attrs
 import pandas as pd
 
 from qualitapa.catalog import Catalog, default_catalog
-from qualitapa.demo import _publish, _steps_indicators, _steps_services
+from qualitapa.demo import _publish, _steps_indicators, _steps_programme, _steps_services
 from qualitapa.demo._national import national_catalog, national_raw
 from qualitapa.demo._output import DemoFolder
 from qualitapa.demo._profile import DemoProfile, select_profile
@@ -235,6 +235,9 @@ def run_pipeline(state: DemoState, raw: pd.DataFrame, say: Progress) -> None:
         state.names = dict(zip(municipalities["organization"], municipalities["name"], strict=True))
         state.catalog = national_catalog(state.catalog, municipalities)
     state.raw = raw
+    if options.scale == "cities":  # the training records give the city's training variables
+        state.programme = _steps_programme.programme_sheets(state.catalog)
+        _steps_programme.join_training(state)
     for n, step in enumerate(steps, start=1):
         state.step = ProgressEvent(n, len(steps), t(step.label))
         say(state.step)

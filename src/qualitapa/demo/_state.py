@@ -143,6 +143,9 @@ class DemoState:
         Complaint cases of the register (None before the complaints step).
     caf
         Consolidated CAF scores (None without CAF data).
+    programme
+        Sheet name -> the quality programme's sheet, as the plugins ship it
+        (datasets of kind ``programme``; empty without them).
     progress
         The run's progress callback (see :class:`ProgressEvent`).
     step
@@ -163,6 +166,7 @@ class DemoState:
     surveys: dict[str, dict[str, pd.DataFrame]] = attrs.field(factory=dict)
     cases: pd.DataFrame | None = None
     caf: pd.DataFrame | None = None
+    programme: dict[str, pd.DataFrame] = attrs.field(factory=dict)
     progress: Progress = attrs.field(default=lambda event: None, repr=False)
     step: ProgressEvent | None = None
 

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qualitapa.demo import _steps_programme
 from qualitapa.demo._state import DemoState, datasets, load
 from qualitapa.i18n import translator
 from qualitapa.io import read_table
@@ -226,6 +227,9 @@ def improvement_plan(state: DemoState) -> None:
         actions.append(imp.actions_from_compliance(own(tables["charter_compliance"])))
     if "survey_dimensions" in tables:
         actions.append(imp.actions_from_survey(own(tables["survey_dimensions"])))
+    found = _steps_programme.certification_actions(state)  # open non-conformities
+    if found is not None:
+        actions.append(found)
     bench = state.benchmark
     actions.append(
         imp.actions_from_benchmark(own(bench[pd.to_numeric(bench["period"]) == state.period]))
@@ -233,57 +237,4 @@ def improvement_plan(state: DemoState) -> None:
     actions = [t for t in actions if len(t)]
     if actions:
         state.result.save("improvement_plan", imp.combine_actions(*actions))
-    programme(state)
-
-
-def programme(state: DemoState) -> None:
-    """The highlighted city's annual quality report, from its plugin's programme sheets.
-
-    The sheets are the datasets of kind ``programme`` (one per sheet, named by its
-    file, e.g. ``activities.csv``). Writes ``programme_results.csv`` (expected vs
-    obtained results) and ``relazione-qualita-<year>.html``; nothing when the city
-    has no plan for the demo's year.
-    """
-    from pathlib import Path
-
-    from qualitapa import programme as pg
-
-    organization = state.options.organization
-    sets = datasets(state.catalog, "programme")
-    if organization is None or not sets:
-        return
-    parts: dict[str, list[pd.DataFrame]] = {}
-    for dataset in sets:
-        name = Path(dataset.path).stem
-        parts.setdefault(name, []).append(pg.read_sheet(dataset.path, name))
-    sheets = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
-    acts = sheets.get("activities")
-    if acts is None:
-        return
-    own = (acts["organization"].astype(str) == organization) & (
-        acts["year"].astype(str) == str(state.period)
-    )
-    if not own.any():
-        return
-    tables = state.result.tables
-    values, survey = tables["indicator_values"], tables.get("survey_dimensions")
-    compliance = tables.get("charter_compliance")
-    expected = pg.expected_vs_obtained(
-        acts.loc[own], values=values, compliance=compliance, survey=survey, catalog=state.catalog
-    )
-    state.result.save("programme_results", expected)
-    name = f"relazione-qualita-{state.period}.html"
-    pg.write_annual_report(
-        state.result.out / name,
-        sheets,
-        organization=organization,
-        year=state.period,
-        lang=state.options.lang,
-        complaints=tables.get("complaint_kpis"),
-        catalog=state.catalog,
-        note=translator(state.options.lang)("Dati sintetici a scopo dimostrativo"),
-        values=values,
-        compliance=compliance,
-        survey=survey,
-    )
-    state.result.files.append(name)
+    _steps_programme.programme(state)

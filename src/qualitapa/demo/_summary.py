@@ -215,6 +215,100 @@ def _plan(state: DemoState, t: Translator, plan: pd.DataFrame) -> list[str]:
     )  # fmt: skip
 
 
+def _day(t: Translator, day: pd.Timestamp) -> str:
+    """A day as the language writes it in a line: ``31/12/2024`` in Italian."""
+    return f"{day:%d/%m/%Y}" if t.lang.split("_")[0] == "it" else t.date(day, "medium")
+
+
+def _training_line(state: DemoState, t: Translator, city: str) -> list[str]:
+    """Hours per employee and share trained (the city's total row), needs met."""
+    hours = state.result.tables.get("training_hours")
+    if hours is None:
+        return []
+    total = hours[hours["level"].astype(str) == "organization"].iloc[0]
+    where = {"city": city, "year": state.period}
+    if pd.isna(total["hours_per_employee"]):
+        line = t(
+            "Formazione: {hours} ore, senza il numero dei dipendenti ({city}, {year}; "
+            "training_hours.csv)",
+            hours=t.number(total["hours"], digits=0),
+            **where,
+        )
+    else:
+        line = t("Formazione: {hours} ore per dipendente, {share} del personale formato "
+                 "({city}, {year}; training_hours.csv)",
+                 hours=t.number(total["hours_per_employee"], digits=1),
+                 share=t.percent(total["share_trained"], digits=0), **where)  # fmt: skip
+    needs = state.result.tables.get("training_needs")
+    if needs is not None and len(needs):
+        status = needs["status"].astype(str)
+        line += t("; bisogni formativi soddisfatti: {met} su {n}, in parte: {partial} "
+                  "(training_needs.csv)", met=int((status == "met").sum()), n=len(needs),
+                  partial=int((status == "partial").sum()))  # fmt: skip
+    return [f"- {line}"]
+
+
+def _certification_line(state: DemoState, t: Translator) -> list[str]:
+    """How many certification alerts on 31 December, by kind (most severe first)."""
+    from qualitapa.programme import CERTIFICATION_LABELS, AlertKind
+
+    alerts = state.result.tables.get("certification_alerts")
+    if alerts is None:
+        return []
+    day = _day(t, pd.Timestamp(year=state.period, month=12, day=31))
+    if alerts.empty:
+        return [
+            f"- {t('Certificazioni: nessun avviso al {day} (certification_alerts.csv)', day=day)}"
+        ]
+    counts = alerts["kind"].astype(str).value_counts()
+    kinds = "; ".join(
+        f"{t.text(CERTIFICATION_LABELS[kind])}: {counts[kind.value]}"
+        for kind in AlertKind
+        if kind.value in counts
+    )
+    line = t.plural("Certificazioni: {n} avviso al {day} ({kinds}; certification_alerts.csv)",
+                    "Certificazioni: {n} avvisi al {day} ({kinds}; certification_alerts.csv)",
+                    len(alerts), day=day, kinds=kinds)  # fmt: skip
+    return [f"- {line}"]
+
+
+def _practice_line(state: DemoState, t: Translator, city: str) -> list[str]:
+    """How many practices are suggested, on how many gaps, from how many cities."""
+    found = state.result.tables.get("practice_suggestions")
+    if found is None:
+        return []
+    if found.empty:
+        line = t("Buone pratiche: nessun suggerimento per {city} (nessuna città che fa meglio "
+                 "sui suoi divari ha registrato una pratica)", city=city)  # fmt: skip
+    else:
+        line = t.plural(
+            "Buone pratiche: {n} suggerimento per {city} (indicatori con i divari maggiori: "
+            "{indicators}; città che fanno meglio: {cities}; practice_suggestions.csv)",
+            "Buone pratiche: {n} suggerimenti per {city} (indicatori con i divari maggiori: "
+            "{indicators}; città che fanno meglio: {cities}; practice_suggestions.csv)",
+            len(found), city=city, indicators=found["indicator"].nunique(),
+            cities=found["practice_organization"].nunique(),
+        )  # fmt: skip
+    return [f"- {line}"]
+
+
+def _programme(state: DemoState) -> list[str]:
+    """Training, certification alerts and good practices of the highlighted city."""
+    organization = state.options.organization
+    if organization is None:
+        return []
+    t = _t(state)
+    city = state.organization_names.get(organization, organization)
+    lines = [
+        *_training_line(state, t, city),
+        *_certification_line(state, t),
+        *_practice_line(state, t, city),
+    ]
+    if not lines:
+        return []
+    return ["## " + t("Formazione, certificazioni e buone pratiche"), "", *lines, ""]
+
+
 def _notes_and_files(state: DemoState) -> list[str]:
     t, result = _t(state), state.result
     notes = ["## " + t("Note"), ""] + [f"- {n}" for n in result.notes] + [""]
@@ -233,6 +327,7 @@ SECTIONS: tuple[Section, ...] = (
     _charters,
     _caf,
     _plan,
+    _programme,
     _notes_and_files,
 )
 
