@@ -15,7 +15,8 @@ audits and findings, their alerts on a date (:func:`certification_alerts`)
 and corrective actions for the improvement plan
 (:func:`actions_from_findings`). Good practices (issue 20): the register
 and the practices of the cities that do better on a city's worst benchmark
-gaps (:func:`suggest_practices`).
+gaps (:func:`suggest_practices`). Every code of the programme carries its
+labels (:class:`LabelledEnum`, :func:`label_of`).
 """
 
 from qualitapa.programme._catalog import departments_from_catalog
@@ -41,6 +42,8 @@ from qualitapa.programme._models import (
     Department,
     DepartmentKind,
     ExpectedKind,
+    LabelledEnum,
+    LabelTable,
     Meeting,
     MeetingAction,
     Milestone,
@@ -50,6 +53,8 @@ from qualitapa.programme._models import (
     Role,
     RoleKind,
     StatusChange,
+    label_of,
+    programme_codes,
 )
 from qualitapa.programme._monitoring import (
     ACTIVITY_STATUSES,
@@ -135,6 +140,8 @@ __all__ = [
     "Finding",
     "FindingKind",
     "ImportReport",
+    "LabelTable",
+    "LabelledEnum",
     "Meeting",
     "MeetingAction",
     "Milestone",
@@ -160,8 +167,10 @@ __all__ = [
     "departments_from_catalog",
     "empty_sheet",
     "expected_vs_obtained",
+    "label_of",
     "needs_vs_delivered",
     "overdue",
+    "programme_codes",
     "progress",
     "progress_by_department",
     "read_sheet",

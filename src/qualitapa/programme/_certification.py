@@ -28,48 +28,64 @@ from qualitapa.improvement import ACTION_COLUMNS, prioritise
 from qualitapa.io import require_columns
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule
-from qualitapa.programme._models import _date, _enum, _not_blank, _required, _text
-
-__all__ = [
-    "ALERT_COLUMNS",
-    "CERTIFICATION_LABELS",
-    "AlertKind",
-    "Audit",
-    "AuditKind",
-    "CertificateStatus",
-    "Certification",
-    "Finding",
-    "FindingKind",
-    "actions_from_findings",
-    "certification_alerts",
-]
+from qualitapa.programme._models import (
+    LabelledEnum,
+    LabelTable,
+    _date,
+    _enum,
+    _not_blank,
+    _required,
+    _text,
+)
 
 
-class CertificateStatus(enum.StrEnum):
+class CertificateStatus(LabelledEnum):
     """Where a certificate stands (as the certification body's register says)."""
 
-    VALID = "valid"
-    SUSPENDED = "suspended"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
+    VALID = "valid", Text("valido", en="valid", de="gültig")
+    SUSPENDED = "suspended", Text("sospeso", en="suspended", de="ausgesetzt")
+    WITHDRAWN = "withdrawn", Text("revocato", en="withdrawn", de="entzogen")
+    EXPIRED = "expired", Text("scaduto", en="expired", de="abgelaufen")
 
 
-class AuditKind(enum.StrEnum):
+class AuditKind(LabelledEnum):
     """What an audit is: the body's certification, surveillance, recertification; or internal."""
 
-    CERTIFICATION = "certification"
-    SURVEILLANCE = "surveillance"
-    RECERTIFICATION = "recertification"
-    INTERNAL = "internal"
+    CERTIFICATION = (
+        "certification",
+        Text("audit di certificazione", en="certification audit", de="Zertifizierungsaudit"),
+    )
+    SURVEILLANCE = (
+        "surveillance",
+        Text("audit di sorveglianza", en="surveillance audit", de="Überwachungsaudit"),
+    )
+    RECERTIFICATION = (
+        "recertification",
+        Text("audit di rinnovo", en="recertification audit", de="Rezertifizierungsaudit"),
+    )
+    INTERNAL = "internal", Text("audit interno", en="internal audit", de="internes Audit")
 
 
-class FindingKind(enum.StrEnum):
+class FindingKind(LabelledEnum):
     """What an audit found."""
 
-    MAJOR_NC = "major_nc"
-    MINOR_NC = "minor_nc"
-    OBSERVATION = "observation"
-    OPPORTUNITY = "opportunity"
+    MAJOR_NC = (
+        "major_nc",
+        Text("non conformità maggiore", en="major nonconformity", de="Hauptabweichung"),
+    )
+    MINOR_NC = (
+        "minor_nc",
+        Text("non conformità minore", en="minor nonconformity", de="Nebenabweichung"),
+    )
+    OBSERVATION = "observation", Text("osservazione", en="observation", de="Beobachtung")
+    OPPORTUNITY = (
+        "opportunity",
+        Text(
+            "opportunità di miglioramento",
+            en="opportunity for improvement",
+            de="Verbesserungspotenzial",
+        ),
+    )
 
     @property
     def is_nonconformity(self) -> bool:
@@ -77,14 +93,41 @@ class FindingKind(enum.StrEnum):
         return self in (FindingKind.MAJOR_NC, FindingKind.MINOR_NC)
 
 
-class AlertKind(enum.StrEnum):
+class AlertKind(LabelledEnum):
     """What a certification alert is about, most severe first (the ``severity`` order)."""
 
-    EXPIRED = "expired"
-    MAJOR_NC_OPEN = "major_nc_open"
-    SURVEILLANCE_OVERDUE = "surveillance_overdue"
-    ACTION_OVERDUE = "action_overdue"
-    EXPIRING = "expiring"
+    EXPIRED = (
+        "expired",
+        Text("certificato scaduto", en="certificate expired", de="Zertifikat abgelaufen"),
+    )
+    MAJOR_NC_OPEN = (
+        "major_nc_open",
+        Text(
+            "non conformità maggiore aperta",
+            en="major nonconformity open",
+            de="Hauptabweichung offen",
+        ),
+    )
+    SURVEILLANCE_OVERDUE = (
+        "surveillance_overdue",
+        Text(
+            "audit di sorveglianza scaduto",
+            en="surveillance audit overdue",
+            de="Überwachungsaudit überfällig",
+        ),
+    )
+    ACTION_OVERDUE = (
+        "action_overdue",
+        Text(
+            "azione correttiva in ritardo",
+            en="corrective action overdue",
+            de="Korrekturmaßnahme überfällig",
+        ),
+    )
+    EXPIRING = (
+        "expiring",
+        Text("certificato in scadenza", en="certificate expiring", de="Zertifikat läuft ab"),
+    )
 
     @property
     def severity(self) -> int:
@@ -92,40 +135,11 @@ class AlertKind(enum.StrEnum):
         return list(AlertKind).index(self) + 1
 
 
-#: Italian (required), German and English labels of the certification codes.
-CERTIFICATION_LABELS: Mapping[enum.StrEnum, Text] = {
-    CertificateStatus.VALID: Text("valido", en="valid", de="gültig"),
-    CertificateStatus.SUSPENDED: Text("sospeso", en="suspended", de="ausgesetzt"),
-    CertificateStatus.WITHDRAWN: Text("revocato", en="withdrawn", de="entzogen"),
-    CertificateStatus.EXPIRED: Text("scaduto", en="expired", de="abgelaufen"),
-    AuditKind.CERTIFICATION: Text("audit di certificazione", en="certification audit",
-                                  de="Zertifizierungsaudit"),
-    AuditKind.SURVEILLANCE: Text("audit di sorveglianza", en="surveillance audit",
-                                 de="Überwachungsaudit"),
-    AuditKind.RECERTIFICATION: Text("audit di rinnovo", en="recertification audit",
-                                    de="Rezertifizierungsaudit"),
-    AuditKind.INTERNAL: Text("audit interno", en="internal audit", de="internes Audit"),
-    FindingKind.MAJOR_NC: Text("non conformità maggiore", en="major nonconformity",
-                               de="Hauptabweichung"),
-    FindingKind.MINOR_NC: Text("non conformità minore", en="minor nonconformity",
-                               de="Nebenabweichung"),
-    FindingKind.OBSERVATION: Text("osservazione", en="observation", de="Beobachtung"),
-    FindingKind.OPPORTUNITY: Text("opportunità di miglioramento",
-                                  en="opportunity for improvement",
-                                  de="Verbesserungspotenzial"),
-    AlertKind.EXPIRED: Text("certificato scaduto", en="certificate expired",
-                            de="Zertifikat abgelaufen"),
-    AlertKind.MAJOR_NC_OPEN: Text("non conformità maggiore aperta",
-                                  en="major nonconformity open", de="Hauptabweichung offen"),
-    AlertKind.SURVEILLANCE_OVERDUE: Text("audit di sorveglianza scaduto",
-                                         en="surveillance audit overdue",
-                                         de="Überwachungsaudit überfällig"),
-    AlertKind.ACTION_OVERDUE: Text("azione correttiva in ritardo",
-                                   en="corrective action overdue",
-                                   de="Korrekturmaßnahme überfällig"),
-    AlertKind.EXPIRING: Text("certificato in scadenza", en="certificate expiring",
-                             de="Zertifikat läuft ab"),
-}  # fmt: skip
+#: Italian (required), German and English labels of the certification codes
+#: (each member carries its own: ``AuditKind.INTERNAL.label``).
+CERTIFICATION_LABELS: Mapping[enum.StrEnum, Text] = LabelTable(
+    CertificateStatus, AuditKind, FindingKind, AlertKind
+)
 
 
 def _expires_not_before_issued(
@@ -166,7 +180,7 @@ class Certification:
     @property
     def label(self) -> Text:
         """The status's label in Italian, German and English."""
-        return CERTIFICATION_LABELS[self.status]
+        return self.status.label
 
     @classmethod
     def from_mapping(cls, row: Mapping[str, object]) -> Certification:

@@ -4,15 +4,16 @@ One class per row of a programme sheet (see :mod:`qualitapa.programme._sheets`
 for the columns); each is frozen and built from a sheet's row by its
 ``from_mapping`` named constructor, which reads the canonical text the
 store keeps (ISO dates, ``0.5``). The closed sets are enums, each value
-with an Italian label (and German, English) in :data:`LABELS`.
+with an Italian label (and German, English) that the member carries
+(:class:`LabelledEnum`, :func:`label_of`; :data:`LABELS` looks them up).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Mapping
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import Self, TypeVar
 
 import attrs
 
@@ -20,51 +21,179 @@ from qualitapa.errors import DefinitionError
 from qualitapa.models import Text, coerce_enum, to_date
 
 
-class DepartmentKind(enum.StrEnum):
+class LabelledEnum(enum.StrEnum):
+    """A code of the programme's sheets whose members carry their own labels.
+
+    Each member is declared with its value and its :class:`~qualitapa.models.Text`
+    (Italian required, German and English): ``DONE = "done", Text("conclusa",
+    en="done", de="abgeschlossen")``. The label belongs to the member, so two
+    codes that share a value (``internal`` audit, ``internal`` course) keep
+    their own labels, which a mapping keyed by members cannot do (a
+    :class:`enum.StrEnum` member hashes and compares equal to its value).
+    ``Kind("value")`` finds a member by its value as usual.
+
+    Examples
+    --------
+    >>> ActivityStatus.DONE.label.get("it"), ActivityStatus("done").label.get("de")
+    ('conclusa', 'abgeschlossen')
+    """
+
+    _value_: str
+    _label: Text
+
+    def __new__(cls, value: str, label: Text | None = None) -> Self:
+        # Called once per member when the class is built (a lookup by value,
+        # ``Kind("done")``, goes through Enum.__new__ instead).
+        if not isinstance(label, Text):
+            raise TypeError(f"{cls.__name__} {value!r}: a Text label is required")
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    @property
+    def label(self) -> Text:
+        """The code's label in Italian, German and English."""
+        return self._label
+
+
+def label_of(member: enum.Enum) -> Text:
+    """The Italian (German, English) label of a code of the programme.
+
+    Raises :class:`KeyError` for a value that is not a member of a
+    :class:`LabelledEnum` (a bare ``"done"`` is ambiguous: say which code).
+
+    Examples
+    --------
+    >>> label_of(RoleKind.HEAD).get("it")
+    'dirigente'
+    """
+    if not isinstance(member, LabelledEnum):
+        raise KeyError(member)
+    return member.label
+
+
+def programme_codes() -> tuple[type[LabelledEnum], ...]:
+    """Every code (enum) of the programme's modules, in the order they were defined.
+
+    Examples
+    --------
+    >>> [c.__name__ for c in programme_codes()][:2]
+    ['DepartmentKind', 'RoleKind']
+    """
+    found: list[type[LabelledEnum]] = []
+    stack = list(LabelledEnum.__subclasses__())
+    while stack:
+        cls = stack.pop(0)
+        if cls.__module__.startswith("qualitapa.programme."):
+            found.append(cls)
+        stack.extend(cls.__subclasses__())
+    return tuple(found)
+
+
+class LabelTable(Mapping[enum.StrEnum, Text]):
+    """A read-only view of the labels of some codes, looked up by member.
+
+    ``table[member]`` is ``member.label`` when ``member`` belongs to one of
+    the table's codes (every programme code when none is given, including
+    those of modules imported later); a plain string or a member of another
+    code raises :class:`KeyError`. Iteration gives the members, code by code.
+
+    Examples
+    --------
+    >>> table = LabelTable(PlanStatus)
+    >>> table[PlanStatus.DRAFT].get("en"), len(table), ActivityStatus.DONE in table
+    ('draft', 3, False)
+    """
+
+    def __init__(self, *codes: type[LabelledEnum]) -> None:
+        self._codes = codes
+
+    def codes(self) -> tuple[type[LabelledEnum], ...]:
+        """The codes (enums) whose labels the table holds."""
+        return self._codes or programme_codes()
+
+    def __getitem__(self, member: enum.StrEnum) -> Text:
+        if isinstance(member, LabelledEnum) and type(member) in self.codes():
+            return member.label
+        raise KeyError(member)
+
+    def __contains__(self, member: object) -> bool:
+        return isinstance(member, LabelledEnum) and type(member) in self.codes()
+
+    def __iter__(self) -> Iterator[enum.StrEnum]:
+        for code in self.codes():
+            yield from code
+
+    def __len__(self) -> int:
+        return sum(len(code) for code in self.codes())
+
+    def __repr__(self) -> str:
+        return f"LabelTable({', '.join(c.__name__ for c in self.codes())})"
+
+
+class DepartmentKind(LabelledEnum):
     """What a unit of the organization is: a settore, a servizio or an ufficio."""
 
-    SETTORE = "settore"
-    SERVIZIO = "servizio"
-    UFFICIO = "ufficio"
+    SETTORE = "settore", Text("settore", en="department", de="Bereich")
+    SERVIZIO = "servizio", Text("servizio", en="service", de="Dienst")
+    UFFICIO = "ufficio", Text("ufficio", en="office", de="Amt")
 
 
-class RoleKind(enum.StrEnum):
+class RoleKind(LabelledEnum):
     """A person's role in the quality programme."""
 
-    REFERENT = "referent"
-    HEAD = "head"
-    COORDINATOR = "coordinator"
+    REFERENT = (
+        "referent",
+        Text("referente della qualità", en="quality referent", de="Qualitätsbeauftragte/r"),
+    )
+    HEAD = "head", Text("dirigente", en="head of department", de="Bereichsleitung")
+    COORDINATOR = "coordinator", Text("coordinamento", en="coordinator", de="Koordinierung")
 
 
-class PlanStatus(enum.StrEnum):
+class PlanStatus(LabelledEnum):
     """Where a version of the annual plan stands."""
 
-    DRAFT = "draft"
-    APPROVED = "approved"
-    SUPERSEDED = "superseded"
+    DRAFT = "draft", Text("bozza", en="draft", de="Entwurf")
+    APPROVED = "approved", Text("approvato", en="approved", de="genehmigt")
+    SUPERSEDED = "superseded", Text("sostituito", en="superseded", de="ersetzt")
 
 
-class ActivityType(enum.StrEnum):
+class ActivityType(LabelledEnum):
     """The kinds of activity of a piano annuale delle attività in tema di qualità."""
 
-    SURVEY = "survey"
-    INDICATORS = "indicators"
-    CHARTER = "charter"
-    CAF = "caf"
-    COMPLAINTS = "complaints"
-    CERTIFICATION = "certification"
-    TRAINING = "training"
-    BENCHMARKING = "benchmarking"
+    SURVEY = (
+        "survey",
+        Text("indagine di soddisfazione", en="satisfaction survey", de="Zufriedenheitsumfrage"),
+    )
+    INDICATORS = (
+        "indicators",
+        Text(
+            "misurazione degli indicatori", en="indicator measurement", de="Messung der Indikatoren"
+        ),
+    )
+    CHARTER = "charter", Text("carta dei servizi", en="service charter", de="Dienstleistungscharta")
+    CAF = "caf", Text("autovalutazione CAF", en="CAF self-assessment", de="CAF-Selbstbewertung")
+    COMPLAINTS = (
+        "complaints",
+        Text("analisi dei reclami", en="complaint analysis", de="Analyse der Beschwerden"),
+    )
+    CERTIFICATION = (
+        "certification",
+        Text("audit di certificazione", en="certification audit", de="Zertifizierungsaudit"),
+    )
+    TRAINING = "training", Text("formazione", en="training", de="Weiterbildung")
+    BENCHMARKING = "benchmarking", Text("benchmarking", en="benchmarking round", de="Benchmarking")
 
 
-class ActivityStatus(enum.StrEnum):
+class ActivityStatus(LabelledEnum):
     """Where an activity stands; ``done`` and ``cancelled`` close it."""
 
-    PLANNED = "planned"
-    STARTED = "started"
-    SUSPENDED = "suspended"
-    DONE = "done"
-    CANCELLED = "cancelled"
+    PLANNED = "planned", Text("programmata", en="planned", de="geplant")
+    STARTED = "started", Text("avviata", en="started", de="begonnen")
+    SUSPENDED = "suspended", Text("sospesa", en="suspended", de="ausgesetzt")
+    DONE = "done", Text("conclusa", en="done", de="abgeschlossen")
+    CANCELLED = "cancelled", Text("annullata", en="cancelled", de="abgesagt")
 
     @property
     def is_closed(self) -> bool:
@@ -72,52 +201,24 @@ class ActivityStatus(enum.StrEnum):
         return self in (ActivityStatus.DONE, ActivityStatus.CANCELLED)
 
 
-class ExpectedKind(enum.StrEnum):
+class ExpectedKind(LabelledEnum):
     """What an activity's expected result is measured on."""
 
-    INDICATOR = "indicator"
-    STANDARD = "standard"
-    SURVEY_INDEX = "survey_index"
+    INDICATOR = "indicator", Text("indicatore", en="indicator", de="Indikator")
+    STANDARD = (
+        "standard",
+        Text("standard di qualità", en="quality standard", de="Qualitätsstandard"),
+    )
+    SURVEY_INDEX = (
+        "survey_index",
+        Text("indice di soddisfazione", en="satisfaction index", de="Zufriedenheitsindex"),
+    )
 
 
-#: Italian (required), German and English labels of every enum value.
-LABELS: Mapping[enum.StrEnum, Text] = {
-    DepartmentKind.SETTORE: Text("settore", en="department", de="Bereich"),
-    DepartmentKind.SERVIZIO: Text("servizio", en="service", de="Dienst"),
-    DepartmentKind.UFFICIO: Text("ufficio", en="office", de="Amt"),
-    RoleKind.REFERENT: Text("referente della qualità", en="quality referent",
-                            de="Qualitätsbeauftragte/r"),
-    RoleKind.HEAD: Text("dirigente", en="head of department", de="Bereichsleitung"),
-    RoleKind.COORDINATOR: Text("coordinamento", en="coordinator", de="Koordinierung"),
-    PlanStatus.DRAFT: Text("bozza", en="draft", de="Entwurf"),
-    PlanStatus.APPROVED: Text("approvato", en="approved", de="genehmigt"),
-    PlanStatus.SUPERSEDED: Text("sostituito", en="superseded", de="ersetzt"),
-    ActivityType.SURVEY: Text("indagine di soddisfazione", en="satisfaction survey",
-                              de="Zufriedenheitsumfrage"),
-    ActivityType.INDICATORS: Text("misurazione degli indicatori", en="indicator measurement",
-                                  de="Messung der Indikatoren"),
-    ActivityType.CHARTER: Text("carta dei servizi", en="service charter",
-                               de="Dienstleistungscharta"),
-    ActivityType.CAF: Text("autovalutazione CAF", en="CAF self-assessment",
-                           de="CAF-Selbstbewertung"),
-    ActivityType.COMPLAINTS: Text("analisi dei reclami", en="complaint analysis",
-                                  de="Analyse der Beschwerden"),
-    ActivityType.CERTIFICATION: Text("audit di certificazione", en="certification audit",
-                                     de="Zertifizierungsaudit"),
-    ActivityType.TRAINING: Text("formazione", en="training", de="Weiterbildung"),
-    ActivityType.BENCHMARKING: Text("benchmarking", en="benchmarking round",
-                                    de="Benchmarking"),
-    ActivityStatus.PLANNED: Text("programmata", en="planned", de="geplant"),
-    ActivityStatus.STARTED: Text("avviata", en="started", de="begonnen"),
-    ActivityStatus.SUSPENDED: Text("sospesa", en="suspended", de="ausgesetzt"),
-    ActivityStatus.DONE: Text("conclusa", en="done", de="abgeschlossen"),
-    ActivityStatus.CANCELLED: Text("annullata", en="cancelled", de="abgesagt"),
-    ExpectedKind.INDICATOR: Text("indicatore", en="indicator", de="Indikator"),
-    ExpectedKind.STANDARD: Text("standard di qualità", en="quality standard",
-                                de="Qualitätsstandard"),
-    ExpectedKind.SURVEY_INDEX: Text("indice di soddisfazione", en="satisfaction index",
-                                    de="Zufriedenheitsindex"),
-}  # fmt: skip
+#: The labels of every code of the programme (training and certification
+#: codes included), looked up by member: ``LABELS[ActivityStatus.DONE]`` is
+#: ``ActivityStatus.DONE.label`` (see :func:`label_of`).
+LABELS: Mapping[enum.StrEnum, Text] = LabelTable()
 
 E = TypeVar("E", bound=enum.StrEnum)
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
-from typing import Final, Literal, TypeVar, cast
+from typing import Final, Literal, TypeVar
 
 import attrs
 import numpy as np
@@ -45,7 +45,8 @@ from qualitapa.errors import DefinitionError
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule, check_option
 from qualitapa.programme._models import (
-    LABELS,
+    LabelledEnum,
+    LabelTable,
     _date,
     _enum,
     _not_blank,
@@ -55,89 +56,54 @@ from qualitapa.programme._models import (
     _text,
 )
 
-__all__ = [
-    "COURSE_HOURS_COLUMNS",
-    "NEEDS_COLUMNS",
-    "TRAINING_HOURS_COLUMNS",
-    "TRAINING_LABELS",
-    "Attendance",
-    "Audience",
-    "Completion",
-    "Course",
-    "CourseKind",
-    "CourseSession",
-    "NeedStatus",
-    "Priority",
-    "StaffCount",
-    "TrainingNeed",
-    "course_hours",
-    "needs_vs_delivered",
-    "training_hours",
-    "training_variables",
-]
 
-
-class Audience(enum.StrEnum):
+class Audience(LabelledEnum):
     """Who a course or a training need is for."""
 
-    MANAGERS = "managers"
-    REFERENTS = "referents"
-    STAFF = "staff"
+    MANAGERS = "managers", Text("dirigenti", en="managers", de="Führungskräfte")
+    REFERENTS = (
+        "referents",
+        Text("referenti della qualità", en="quality referents", de="Qualitätsbeauftragte"),
+    )
+    STAFF = "staff", Text("personale", en="staff", de="Personal")
 
 
-class Priority(enum.StrEnum):
+class Priority(LabelledEnum):
     """How urgent a training need is."""
 
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
+    HIGH = "high", Text("alta", en="high", de="hoch")
+    MEDIUM = "medium", Text("media", en="medium", de="mittel")
+    LOW = "low", Text("bassa", en="low", de="niedrig")
 
 
-class CourseKind(enum.StrEnum):
+class CourseKind(LabelledEnum):
     """How a course is given."""
 
-    INTERNAL = "internal"
-    EXTERNAL = "external"
-    E_LEARNING = "e_learning"
+    INTERNAL = "internal", Text("interno", en="internal", de="intern")
+    EXTERNAL = "external", Text("esterno", en="external", de="extern")
+    E_LEARNING = "e_learning", Text("e-learning", en="e-learning", de="E-Learning")
 
 
-class Completion(enum.StrEnum):
+class Completion(LabelledEnum):
     """Whether a person completed a course (the ``completed`` column)."""
 
-    YES = "yes"
-    NO = "no"
+    YES = "yes", Text("sì", en="yes", de="ja")
+    NO = "no", Text("no", en="no", de="nein")
 
 
-class NeedStatus(enum.StrEnum):
+class NeedStatus(LabelledEnum):
     """How far a training need is met (:func:`needs_vs_delivered`)."""
 
-    MET = "met"
-    PARTIAL = "partial"
-    NONE = "none"
+    MET = "met", Text("soddisfatto", en="met", de="erfüllt")
+    PARTIAL = "partial", Text("in parte", en="partly met", de="teilweise erfüllt")
+    NONE = "none", Text("non soddisfatto", en="not met", de="nicht erfüllt")
 
 
-#: Italian (required), German and English labels of the training codes.
-TRAINING_LABELS: Mapping[enum.StrEnum, Text] = {
-    Audience.MANAGERS: Text("dirigenti", en="managers", de="Führungskräfte"),
-    Audience.REFERENTS: Text("referenti della qualità", en="quality referents",
-                             de="Qualitätsbeauftragte"),
-    Audience.STAFF: Text("personale", en="staff", de="Personal"),
-    Priority.HIGH: Text("alta", en="high", de="hoch"),
-    Priority.MEDIUM: Text("media", en="medium", de="mittel"),
-    Priority.LOW: Text("bassa", en="low", de="niedrig"),
-    CourseKind.INTERNAL: Text("interno", en="internal", de="intern"),
-    CourseKind.EXTERNAL: Text("esterno", en="external", de="extern"),
-    CourseKind.E_LEARNING: Text("e-learning", en="e-learning", de="E-Learning"),
-    Completion.YES: Text("sì", en="yes", de="ja"),
-    Completion.NO: Text("no", en="no", de="nein"),
-    NeedStatus.MET: Text("soddisfatto", en="met", de="erfüllt"),
-    NeedStatus.PARTIAL: Text("in parte", en="partly met", de="teilweise erfüllt"),
-    NeedStatus.NONE: Text("non soddisfatto", en="not met", de="nicht erfüllt"),
-}  # fmt: skip
-
-# The programme reads every code's label from one mapping (``LABELS[member]``):
-# the training codes join it when this module is imported (the package does).
-cast(dict[enum.StrEnum, Text], LABELS).update(TRAINING_LABELS)
+#: Italian (required), German and English labels of the training codes
+#: (each member carries its own: ``Audience.STAFF.label``).
+TRAINING_LABELS: Mapping[enum.StrEnum, Text] = LabelTable(
+    Audience, Priority, CourseKind, Completion, NeedStatus
+)
 
 N = TypeVar("N", int, float, int | None, float | None)
 
