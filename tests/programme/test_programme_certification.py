@@ -180,11 +180,6 @@ def test_export_then_import_changes_nothing(
     assert len(store.history()) == len(before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect outside this slice: the CSV export neutralises a text cell starting "
-    "with '-' as \"'-\" and the re-import records that as a change",
-)
 def test_a_text_cell_starting_with_a_dash_survives_a_csv_round_trip(tmp_path: Path) -> None:
     with ProgrammeStore(":memory:") as s:
         s.import_sheets({**sheets(), "findings": findings().assign(text="-")}, by=BY, at=AT)

@@ -30,7 +30,7 @@ import pandas as pd
 from qualitapa._dates import read_dates
 from qualitapa.errors import DataError
 from qualitapa.i18n import N_
-from qualitapa.io import code_text, read_table
+from qualitapa.io import code_text, read_table, restore_formulas
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule
 from qualitapa.programme._certification import (
@@ -647,14 +647,20 @@ def read_sheet(path: str | Path, name: str, **options: Any) -> pd.DataFrame:
 
     ``options`` are :func:`qualitapa.io.read_table`'s (``delimiter``,
     ``encoding``, ``numbers``, ``date_format``...). The codes are read as
-    text; dates and numbers are left to :func:`check_sheet`.
+    text; dates and numbers are left to :func:`check_sheet`. In a CSV file
+    the quote an export puts before a cell's ``= + - @`` (formula
+    injection, :func:`qualitapa.io.neutralise_formulas`) is taken away
+    again (:func:`qualitapa.io.restore_formulas`): an exported folder
+    imports back unchanged. A workbook's text cells are read as they are.
     """
     spec = sheet(name)
     options = dict(options)
     options.pop("date_format", None)
-    if Path(str(path)).suffix.lower() in (".xlsx", ".xlsm") and "sheet" not in options:
+    workbook = Path(str(path)).suffix.lower() in (".xlsx", ".xlsm")
+    if workbook and "sheet" not in options:
         options["sheet"] = name
-    return read_table(path, text_columns=spec.text_columns, dtype=None, **options)
+    frame = read_table(path, text_columns=spec.text_columns, dtype=None, **options)
+    return frame if workbook else restore_formulas(frame)
 
 
 def _empty(value: object) -> bool:
