@@ -31,6 +31,7 @@ ADOPTED = (
     "qualitapa/i18n/",
     "qualitapa/improvement/",
     "qualitapa/indicators/",
+    "qualitapa/programme/",
     "qualitapa/reporting/",
     "qualitapa/standards/",
     "qualitapa/surveys/",

@@ -23,8 +23,6 @@ from qualitapa.io import require_columns
 from qualitapa.models import Text
 from qualitapa.programme._models import _label, _not_blank, _required, _text
 
-__all__ = ["SUGGESTION_COLUMNS", "Practice", "split_list", "suggest_practices"]
-
 
 def split_list(value: object, sep: str = ",") -> tuple[str, ...]:
     """The items of a ``sep``-separated cell, stripped, blanks left out.

@@ -50,8 +50,6 @@ from qualitapa.programme._sheets import (
     sheet,
 )
 
-__all__ = ["CONFLICT_KINDS", "ImportReport", "ProgrammeStore"]
-
 #: The kinds of conflict an import reports (the ``kind`` column).
 CONFLICT_KINDS = ("missing", "key_changed", "history_edited", "reopened_without_note")
 _CHANGE_COLUMNS = ["sheet", "row", "key", "action", "column", "old", "new"]
