@@ -70,7 +70,7 @@ COURSES = [
      "Società di formazione Esempio", EXTERNAL),
     ("C06", "Il modello CAF e l'autovalutazione", "caf", "managers", "Ufficio qualità",
      INTERNAL),
-    ("C07", "Il sistema qualità nei nidi d'infanzia", "qualita", "staff", "Ufficio qualità",
+    ("C07", "Il sistema qualità nei nidi d'infanzia", "qualita_nidi", "staff", "Ufficio qualità",
      INTERNAL),
     ("G01", "Sicurezza sul lavoro: aggiornamento dei lavoratori", "sicurezza", "staff",
      "Società di formazione Esempio", EXTERNAL),
@@ -157,7 +157,7 @@ NEEDS = [
     ("S07", "iso9001", "staff", 5, 16, "low", "P16", "Verso la certificazione"),
     ("S05", "caf", "managers", 1, 6, "low", "P12", ""),
     ("S07", "caf", "managers", 1, 6, "medium", "P16", ""),
-    ("S02", "qualita", "staff", 40, 12, "high", "P05", "Educatrici dei nidi"),
+    ("S02", "qualita_nidi", "staff", 40, 12, "high", "P05", "Educatrici dei nidi"),
     ("S07", "qualita", "referents", 2, 24, "medium", "P16", ""),
     ("S01", "digitale", "staff", 30, 20, "medium", "P03", "Servizi online"),
 ]  # fmt: skip
@@ -204,18 +204,22 @@ FINDINGS = [
      "Due versioni della procedura di pronto intervento sulla rete interna", "", "", "", ""),
 ]  # fmt: skip
 
-# practice, service (catalog id), title_it, title_de, title_en, description, since,
+# services as the catalog labels them in Italian (the sheet's `service` is free text)
+REGISTRY, LIBRARIES = "Servizi demografici - Anagrafe", "Biblioteche pubbliche"
+NURSERIES, PERSONNEL = "Nidi d'infanzia", "Personale e formazione"
+
+# practice, service, title_it, title_de, title_en, description, since,
 # indicators (comparable catalog indicators on which Modena is first of its population
 # class in the demo's 2024 benchmark), contact (people.csv), documents
 PRACTICES = [
-    ("BP-MO-01", "registry", "Agenda online degli appuntamenti dell'anagrafe",
+    ("BP-MO-01", REGISTRY, "Agenda online degli appuntamenti dell'anagrafe",
      "Online-Terminkalender des Meldeamts", "Online appointment agenda of the registry office",
      "Carta d'identità, residenza e certificati allo sportello solo su appuntamento, "
      "prenotato online, per telefono o allo sportello; gli operatori sono assegnati alle "
      "fasce orarie secondo le prenotazioni. Costo del servizio per abitante il più basso "
      "della classe demografica.", 2016, "registry.cost_per_inhabitant", "P03",
      "https://example.org/modena/agenda-anagrafe.pdf"),
-    ("BP-MO-02", "nurseries", "Graduatoria unica dei nidi con posti flessibili",
+    ("BP-MO-02", NURSERIES, "Graduatoria unica dei nidi con posti flessibili",
      "Einheitliche Rangliste der Kinderkrippen mit flexiblen Plätzen",
      "Single nursery ranking with flexible places",
      "Una sola graduatoria per nidi comunali e convenzionati; i posti lasciati liberi a "
@@ -223,7 +227,7 @@ PRACTICES = [
      "la lista d'attesa.", 2019,
      "nurseries.demand_met, nurseries.waiting_list_share, nurseries.occupancy", "P07",
      "https://example.org/modena/graduatoria-nidi.pdf"),
-    ("BP-MO-03", "libraries", "Prestito tra le biblioteche della rete provinciale",
+    ("BP-MO-03", LIBRARIES, "Prestito tra le biblioteche della rete provinciale",
      "Fernleihe zwischen den Bibliotheken des Landesnetzes",
      "Loans between the libraries of the provincial network",
      "Un catalogo unico e un corriere settimanale portano i libri di tutta la rete nella "
