@@ -736,8 +736,50 @@ def _name_in_label(mapping: Mapping[str, object]) -> dict[str, object]:
     return data
 
 
+class _Named:
+    """An item with an Italian ``name`` and an optional ``label`` in other languages.
+
+    A base class of :class:`Office` and :class:`Organization`: both give
+    their name in a reader's language the same way.
+    """
+
+    __slots__ = ()
+    name: str
+    label: Text | None
+
+    @property
+    def names(self) -> Text:
+        """The name in every language given: :attr:`label`, else ``Text(name)``.
+
+        Examples
+        --------
+        >>> Organization("036023", "Modena").names
+        Text(it='Modena')
+        >>> Office("036023.centro", "Anagrafe centrale").names
+        Text(it='Anagrafe centrale')
+        """
+        return self.label if self.label is not None else Text(self.name)
+
+    def display_name(self, lang: str = "it") -> str:
+        """The name in ``lang``, along its fallback chain (``Bozen`` for Bolzano in German).
+
+        Raises
+        ------
+        OptionError
+            ``lang`` is not a well-formed language code.
+
+        Examples
+        --------
+        >>> Organization("036023", "Modena").display_name("de")
+        'Modena'
+        >>> Office("036023.centro", "Anagrafe centrale").display_name("de")
+        'Anagrafe centrale'
+        """
+        return self.names.get(lang)
+
+
 @attrs.frozen
-class Office:
+class Office(_Named):
     """An office of an organization: a branch registry office, a front desk, a URP.
 
     Parameters
@@ -785,32 +827,6 @@ class Office:
 
     def __attrs_post_init__(self) -> None:
         _check_italian_name(self.id, self.name, self.label)
-
-    @property
-    def names(self) -> Text:
-        """The name in every language given: :attr:`label`, else ``Text(name)``.
-
-        Examples
-        --------
-        >>> Office("036023.centro", "Anagrafe centrale").names
-        Text(it='Anagrafe centrale')
-        """
-        return self.label if self.label is not None else Text(self.name)
-
-    def display_name(self, lang: str = "it") -> str:
-        """The name in ``lang``, along its fallback chain.
-
-        Raises
-        ------
-        OptionError
-            ``lang`` is not a well-formed language code.
-
-        Examples
-        --------
-        >>> Office("036023.centro", "Anagrafe centrale").display_name("de")
-        'Anagrafe centrale'
-        """
-        return self.names.get(lang)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, object], *, source: str | None = None) -> Office:
@@ -968,7 +984,7 @@ def _check_instance(item: str, field: str, n: int, cls: type, value: object) -> 
 
 
 @attrs.frozen
-class Organization:
+class Organization(_Named):
     """A municipality (Comune) or other public body: one unit of a benchmark.
 
     Parameters
@@ -1081,32 +1097,6 @@ class Organization:
     @label.validator
     def _check_label(self, attribute: attrs.Attribute[Text | None], value: Text | None) -> None:
         _check_label_is_name(self.id, self.name, value)
-
-    def display_name(self, lang: str = "it") -> str:
-        """The name in ``lang``, along its fallback chain (``Bozen`` in German).
-
-        Raises
-        ------
-        OptionError
-            ``lang`` is not a well-formed language code.
-
-        Examples
-        --------
-        >>> Organization("036023", "Modena").display_name("de")
-        'Modena'
-        """
-        return self.names.get(lang)
-
-    @property
-    def names(self) -> Text:
-        """The name in every language given: :attr:`label`, else ``Text(name)``.
-
-        Examples
-        --------
-        >>> Organization("036023", "Modena").names
-        Text(it='Modena')
-        """
-        return self.label if self.label is not None else Text(self.name)
 
     @population.validator
     def _check_population(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
