@@ -227,6 +227,23 @@ def _layout(fig: Figure) -> Any:
     return fig.canvas.get_renderer()  # type: ignore[attr-defined]
 
 
+def _period_axes(height: float, periods: Sequence[Any]) -> tuple[Figure, Any, np.ndarray]:
+    """A chart over periods: a figure 7 inches wide, its axes, and the x of each period."""
+    fig = _figure(7.0, height)
+    return fig, fig.add_subplot(), np.arange(len(periods))
+
+
+def _finish_periods(
+    fig: Figure, ax: Any, handles: list[Any], periods: Sequence[Any], number: NumberFormat | None
+) -> Figure:
+    """Finish a chart over periods: values in the reader's locale, grid, legend, period ticks."""
+    _locale_ticks(number, ax.yaxis)
+    ax.grid(axis="y", alpha=0.3)
+    _legend(fig, handles)
+    _period_ticks(fig, ax, periods)
+    return fig
+
+
 def _period_ticks(fig: Figure, ax: Any, periods: Sequence[Any]) -> None:
     """One tick per period, thinned or turned 45° so no two labels touch.
 
@@ -455,9 +472,7 @@ def trend_chart(
     def build() -> Figure:
         from matplotlib.lines import Line2D
 
-        fig = _figure(7.0, 3.6)
-        ax = fig.add_subplot()
-        x = np.arange(len(periods))
+        fig, ax, x = _period_axes(3.6, periods)
         named = {n for n in (highlight, best) if n is not None and n in series}
         own_colours = not named and len(series) <= len(PALETTE)
         handles: list[Any] = []
@@ -492,11 +507,7 @@ def trend_chart(
                               zorder=6)  # fmt: skip
             handles.insert(0, line)
         ax.set_ylabel(ylabel)
-        _locale_ticks(number, ax.yaxis)
-        ax.grid(axis="y", alpha=0.3)
-        _legend(fig, handles)
-        _period_ticks(fig, ax, periods)
-        return fig
+        return _finish_periods(fig, ax, handles, periods, number)
 
     return _draw(build)
 
@@ -856,9 +867,7 @@ def monthly_chart(
     from matplotlib.ticker import MaxNLocator
 
     def build() -> Figure:
-        fig = _figure(7.0, 3.2)
-        ax = fig.add_subplot()
-        x = np.arange(len(periods))
+        fig, ax, x = _period_axes(3.2, periods)
         handles: list[Any] = [
             ax.bar(x, received, color=OKABE_ITO["sky_blue"], label=received_label)
         ]
@@ -867,11 +876,7 @@ def monthly_chart(
                               linewidth=1.6, label=answered_label)  # fmt: skip
             handles.append(line)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts
-        _locale_ticks(number, ax.yaxis)
-        ax.grid(axis="y", alpha=0.3)
-        _legend(fig, handles)
-        _period_ticks(fig, ax, list(periods))
-        return fig
+        return _finish_periods(fig, ax, handles, periods, number)
 
     return _draw(build)
 
