@@ -31,15 +31,17 @@ import pandas as pd
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "qualitapa_qclub" / "programme"
 
-# person, name, category
+# person, name: contacts of the other cities, with no contractual category (that is a
+# category of the city's own staff; a blank one also keeps a store that holds a city's
+# people from taking a club contact for one of them with a new id)
 PEOPLE = [
-    ("QC-TN1", "Giovanna Fittizia", "D"),
-    ("QC-BZ1", "Klaus Beispiel", "D"),
-    ("QC-BG1", "Luisa Campionaria", "D"),
-    ("QC-VE1", "Nicola Immaginato", "D"),
-    ("QC-MI1", "Federica Inventata", "D"),
-    ("QC-TO1", "Pietro Ipotetico", "D"),
-    ("QC-GE1", "Alessandra Modellata", "D"),
+    ("QC-TN1", "Giovanna Fittizia"),
+    ("QC-BZ1", "Klaus Beispiel"),
+    ("QC-BG1", "Luisa Campionaria"),
+    ("QC-VE1", "Nicola Immaginato"),
+    ("QC-MI1", "Federica Inventata"),
+    ("QC-TO1", "Pietro Ipotetico"),
+    ("QC-GE1", "Alessandra Modellata"),
 ]
 
 TRENTO, BOLZANO, BERGAMO, MILANO = "022205", "021008", "016024", "015146"
@@ -124,7 +126,7 @@ def _email(name: str) -> str:
 def sheets() -> dict[str, pd.DataFrame]:
     """The ``people`` and ``practices`` sheets, as tables of text."""
     people = pd.DataFrame(
-        [(p, n, _email(n), c) for p, n, c in PEOPLE],
+        [(p, n, _email(n), "") for p, n in PEOPLE],
         columns=["person", "name", "email", "category"],
     )
     rows = [(*row, f"https://example.org/qclub/{row[1].lower()}.pdf") for row in PRACTICES]
