@@ -63,6 +63,7 @@ from qualitapa.catalog import (
 )
 from qualitapa.errors import DefinitionError, _did_you_mean
 from qualitapa.hookspecs import hookimpl
+from qualitapa.models import _with_article
 from qualitapa.problems import Rule
 
 __all__ = [
@@ -678,8 +679,7 @@ def _entry_problem(
         and message.startswith("unknown field")
     ):
         fix = _did_you_mean(field, fields, f"the fields are: {', '.join(fields)}")
-        article = "an" if singular[:1] in "aeiou" else "a"
-        return f"unknown field {field!r} for {article} {singular}", fix, Rule.UNKNOWN_COLUMN
+        return f"unknown field {field!r} for {_with_article(singular)}", fix, Rule.UNKNOWN_COLUMN
     nested = _NESTED_UNKNOWN.search(message)
     if nested:  # offices[2].nome: the model lists the allowed fields of the nested table
         allowed = re.findall(r"'([^']+)'", nested.group(2))

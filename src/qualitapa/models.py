@@ -527,6 +527,19 @@ def _translation(text: object, code: str) -> str | None:
     return text if text.strip() else None
 
 
+def _with_article(noun: str) -> str:
+    """``noun`` after its indefinite article: ``"an office"``, ``"a contact"``."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _check_table(mapping: object, kind: str, source: str | None) -> None:
+    """A definition is a table (a mapping): else a :class:`DefinitionError` naming its kind."""
+    if not isinstance(mapping, Mapping):
+        raise DefinitionError(
+            f"{_with_article(kind)} must be a table, not {mapping!r}", source=source
+        )
+
+
 def from_mapping(
     cls: type[M],
     mapping: Mapping[str, object],
@@ -543,18 +556,17 @@ def from_mapping(
     (for nested structures).
     """
     kind = kind or cls.__name__
-    article = "an" if kind[:1].lower() in "aeiou" else "a"
-    item = mapping.get("id") if isinstance(mapping, Mapping) else None
-    if not isinstance(mapping, Mapping):
-        raise DefinitionError(f"a {kind} must be a table, not {mapping!r}", source=source)
+    _check_table(mapping, kind, source)
+    item = mapping.get("id")
     fields = {f.name: f for f in attrs.fields(cls)}
     unknown = sorted(set(mapping) - set(fields))
     missing = sorted(
         n for n, f in fields.items() if f.default is attrs.NOTHING and f.init and n not in mapping
     )
+    what = _with_article(kind)
     for names, problem in (
-        (unknown, f"unknown field(s) {unknown} for {article} {kind}; allowed: {sorted(fields)}"),
-        (missing, f"missing required field(s) {missing} for {article} {kind}"),
+        (unknown, f"unknown field(s) {unknown} for {what}; allowed: {sorted(fields)}"),
+        (missing, f"missing required field(s) {missing} for {what}"),
     ):
         if names:
             raise DefinitionError(
@@ -837,8 +849,7 @@ class Office(_Named):
         >>> Office.from_mapping({"id": "036023.centro", "name": "Anagrafe centrale"}).name
         'Anagrafe centrale'
         """
-        if not isinstance(mapping, Mapping):
-            raise DefinitionError(f"an office must be a table, not {mapping!r}", source=source)
+        _check_table(mapping, "office", source)
         return from_mapping(cls, _name_in_label(mapping), source=source, kind="office")
 
 
@@ -926,8 +937,7 @@ class Contact:
         >>> Contact.from_mapping({"role": "urp", "url": "https://www.comune.modena.it/urp"}).role
         'urp'
         """
-        if not isinstance(mapping, Mapping):
-            raise DefinitionError(f"a contact must be a table, not {mapping!r}", source=source)
+        _check_table(mapping, "contact", source)
         item = mapping.get("role")
         try:
             return from_mapping(cls, mapping, source=source, kind="contact")
@@ -1118,10 +1128,7 @@ class Organization(_Named):
         ``offices`` and ``contacts`` are arrays of tables; a problem in one
         names it (field ``offices[2].name``, counted from 1).
         """
-        if not isinstance(mapping, Mapping):
-            raise DefinitionError(
-                f"an organization must be a table, not {mapping!r}", source=source
-            )
+        _check_table(mapping, "organization", source)
         data = _name_in_label(mapping)  # the Italian name is ``name``
         for key in ("id", "istat_code"):
             if isinstance(data.get(key), int):
