@@ -35,6 +35,7 @@ from qualitapa.programme._models import (
     _enum,
     _not_blank,
     _required,
+    _required_date,
     _text,
 )
 
@@ -185,16 +186,13 @@ class Certification:
     @classmethod
     def from_mapping(cls, row: Mapping[str, object]) -> Certification:
         """A certificate from a row of the ``certifications`` sheet."""
-        issued, expires = _date(row, "issued"), _date(row, "expires")
-        for field, value in (("issued", issued), ("expires", expires)):
-            if value is None:
-                raise DefinitionError("a value is required", field=field)
+        issued, expires = _required_date(row, "issued"), _required_date(row, "expires")
         return cls(
             organization=_required(row, "organization"),
             certificate=_required(row, "certificate"),
             standard=_required(row, "standard"),
-            issued=issued,  # type: ignore[arg-type]
-            expires=expires,  # type: ignore[arg-type]
+            issued=issued,
+            expires=expires,
             status=_enum(CertificateStatus, row, "status"),
             department=_text(row.get("department")),
             service=_text(row.get("service")),
@@ -228,9 +226,7 @@ class Audit:
     @classmethod
     def from_mapping(cls, row: Mapping[str, object]) -> Audit:
         """An audit from a row of the ``audits`` sheet."""
-        day = _date(row, "date")
-        if day is None:
-            raise DefinitionError("a value is required", field="date")
+        day = _required_date(row, "date")
         return cls(
             _required(row, "organization"),
             _required(row, "audit"),

@@ -252,6 +252,13 @@ def _date(row: Mapping[str, object], field: str) -> dt.date | None:
     return None if value is None else to_date(value[:10], field)
 
 
+def _required_date(row: Mapping[str, object], field: str) -> dt.date:
+    value = _date(row, field)
+    if value is None:
+        raise DefinitionError("a value is required", field=field)
+    return value
+
+
 def _number(row: Mapping[str, object], field: str) -> float | None:
     value = _text(row.get(field))
     if value is None:
@@ -399,9 +406,7 @@ class Role:
     @classmethod
     def from_mapping(cls, row: Mapping[str, object]) -> Role:
         """A role from a row of the ``roles`` sheet."""
-        start = _date(row, "start")
-        if start is None:
-            raise DefinitionError("a value is required", field="start")
+        start = _required_date(row, "start")
         return cls(
             _required(row, "organization"),
             _required(row, "department"),
@@ -562,9 +567,7 @@ class StatusChange:
     @classmethod
     def from_mapping(cls, row: Mapping[str, object]) -> StatusChange:
         """A status change from a row of the ``activity_status`` sheet."""
-        at = _date(row, "at")
-        if at is None:
-            raise DefinitionError("a value is required", field="at")
+        at = _required_date(row, "at")
         return cls(
             _required(row, "organization"),
             int(_required(row, "year")),
@@ -595,9 +598,7 @@ class Meeting:
     @classmethod
     def from_mapping(cls, row: Mapping[str, object]) -> Meeting:
         """A meeting from a row of the ``meetings`` sheet."""
-        day = _date(row, "date")
-        if day is None:
-            raise DefinitionError("a value is required", field="date")
+        day = _required_date(row, "date")
         title = _text(row.get("title_it"))
         people = _text(row.get("participants")) or ""
         return cls(

@@ -47,12 +47,12 @@ from qualitapa.problems import Problems, Rule, check_option
 from qualitapa.programme._models import (
     LabelledEnum,
     LabelTable,
-    _date,
     _enum,
     _not_blank,
     _number,
     _optional_enum,
     _required,
+    _required_date,
     _text,
 )
 
@@ -229,9 +229,7 @@ class CourseSession:
     @classmethod
     def from_mapping(cls, row: Mapping[str, object]) -> CourseSession:
         """A session from a row of the ``course_sessions`` sheet."""
-        day = _date(row, "date")
-        if day is None:
-            raise DefinitionError("a value is required", field="date")
+        day = _required_date(row, "date")
         return cls(
             _required(row, "organization"),
             _required(row, "course"),
