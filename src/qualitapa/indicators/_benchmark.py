@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
+import attrs
 import numpy as np
 import pandas as pd
 
@@ -340,6 +341,7 @@ class _Outputs:
         self.comparison = np.full(n, _NO_VALUE, dtype=np.int8)
 
 
+@attrs.define(kw_only=True, eq=False)
 class _Block:
     """Statistics for the rows of a block of indicators.
 
@@ -350,30 +352,17 @@ class _Block:
     (+1 for neutral), so "best" is always the largest score.
     """
 
-    def __init__(
-        self,
-        *,
-        iv: Any,
-        sign_of_ind: np.ndarray,
-        local_ind: np.ndarray,
-        min_compared: int,
-        org_peer: np.ndarray | None,
-        n_per: int,
-        n_peer: int,
-        org_names: np.ndarray,
-        out: _Outputs,
-    ) -> None:
-        self.iv = iv
-        self.sign_of_ind = sign_of_ind
-        self.local_ind = local_ind
-        self.min_compared = min_compared
-        self.org_peer = org_peer
-        self.n_per = n_per
-        self.n_peer = n_peer
-        self.org_names = org_names
-        self.out = out
-        self.performer_texts: list[str] = []
-        self._performer_code: dict[str, int] = {}
+    iv: Any
+    sign_of_ind: np.ndarray
+    local_ind: np.ndarray
+    min_compared: int
+    org_peer: np.ndarray | None
+    n_per: int
+    n_peer: int
+    org_names: np.ndarray
+    out: _Outputs
+    performer_texts: list[str] = attrs.field(init=False, factory=list)
+    _performer_code: dict[str, int] = attrs.field(init=False, factory=dict)
 
     def run(self, rows: Any, lo: int, hi: int) -> None:
         iv, out = self.iv, self.out
