@@ -53,6 +53,9 @@ PEOPLE_DEPARTMENT = {
 }  # fmt: skip
 
 INTERNAL, EXTERNAL, ONLINE = "internal", "external", "e_learning"
+
+#: An attendance: course, session, person, hours attended (None: the whole session), completed
+Row = tuple[str, str, str, float | None, str]
 ROOM = "Sala formazione del Comune (sede di esempio)"
 PLATFORM = "Piattaforma e-learning"
 
@@ -254,7 +257,7 @@ def employees() -> pd.DataFrame:
 
 def _staff_of(staff: pd.DataFrame) -> dict[str, list[str]]:
     matricole = staff[staff["person"].str.startswith("M")]
-    return {d: list(g["person"]) for d, g in matricole.groupby("department", sort=False)}
+    return {str(d): list(g["person"]) for d, g in matricole.groupby("department", sort=False)}
 
 
 def _who(code: str, by_department: dict[str, list[str]]) -> str:
@@ -264,11 +267,11 @@ def _who(code: str, by_department: dict[str, list[str]]) -> str:
     return by_department[department][int(index) - 1]
 
 
-def quality_attendance(staff: pd.DataFrame) -> list[tuple[str, str, str, float | None, str]]:
+def quality_attendance(staff: pd.DataFrame) -> list[Row]:
     """Rows (course, session, person, hours_attended or None, completed) of the quality
     courses."""
     by_department = _staff_of(staff)
-    rows = []
+    rows: list[Row] = []
     for course, sessions, people in QUALITY_ATTENDANCE:
         for session in sessions:
             for code in people:
@@ -277,9 +280,7 @@ def quality_attendance(staff: pd.DataFrame) -> list[tuple[str, str, str, float |
     return rows
 
 
-def general_attendance(
-    staff: pd.DataFrame, already: set[str], hours_so_far: float
-) -> list[tuple[str, str, str, float | None, str]]:
+def general_attendance(staff: pd.DataFrame, already: set[str], hours_so_far: float) -> list[Row]:
     """Rows of the general courses: the trained employees (1,393 in all, with those of the
     quality courses) drawn with the seed; the Syllabus hours fill the total to 65,940."""
     rng = np.random.default_rng(SEED)
@@ -287,8 +288,9 @@ def general_attendance(
     others = [p for p in staff["person"] if p not in already]
     drawn = rng.choice(len(others), size=TRAINED_TOTAL - len(already), replace=False)
     trained = sorted(already | {others[i] for i in drawn})
-    rows: list[tuple[str, str, str, float | None, str]] = []
-    syllabus: list[list[object]] = []
+    rows: list[Row] = []
+    syllabus: list[tuple[str, str]] = []  # (session, person) of the Syllabus course
+    attended: list[float] = []  # their hours
 
     def edition(course: str) -> str:
         return str(rng.integers(len(GENERAL_SESSIONS[course][0])) + 1)
@@ -304,7 +306,8 @@ def general_attendance(
             taken.append(special[0])
         digital = rng.random() < 0.6
         if digital:
-            syllabus.append(["G03", edition("G03"), person, 6.0, ""])
+            syllabus.append((edition("G03"), person))
+            attended.append(6.0)
         if not taken and not digital and person not in already:
             taken.append("G02")  # everyone trained did at least the mandatory course
         for course in taken:
@@ -316,14 +319,14 @@ def general_attendance(
     order = rng.permutation(len(syllabus))
     while deficit > 0:
         for i in order:
-            add = min(full - syllabus[i][3], float(rng.integers(1, 15)), deficit)
-            syllabus[i][3] += add
+            add = min(full - attended[i], float(rng.integers(1, 15)), deficit)
+            attended[i] += add
             deficit -= add
             if deficit == 0:
                 break
-    for course, session, person, attended, _ in syllabus:
-        complete = attended == full
-        rows.append((str(course), str(session), str(person), None if complete else attended,
+    for (session, person), hours in zip(syllabus, attended, strict=True):
+        complete = hours == full
+        rows.append(("G03", session, person, None if complete else hours,
                      "yes" if complete else "no"))  # fmt: skip
     return rows
 
