@@ -13,6 +13,7 @@ the catalog, the sheets or the message catalogs, in the report's language
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -25,7 +26,6 @@ from qualitapa.errors import DataError
 from qualitapa.i18n import N_, Translator, template_environment, translator, unit
 from qualitapa.improvement import actions_from_expected
 from qualitapa.programme._models import (
-    LABELS,
     ActivityStatus,
     ActivityType,
     PlanStatus,
@@ -37,6 +37,12 @@ from qualitapa.programme._monitoring import (
     progress,
     progress_by_department,
 )
+from qualitapa.programme._report_sections import (
+    certification_section,
+    practices_section,
+    training_section,
+)
+from qualitapa.programme._report_sections import label as code_label
 from qualitapa.programme._words import blank, measure_name, names, pick, results_in_words
 
 if TYPE_CHECKING:
@@ -96,8 +102,8 @@ class _Words:
         """Activity id -> its title."""
         return names(activities, "activity", "title", self.t.lang)
 
-    def label(self, member: object) -> str:
-        return self.t.text(LABELS[member])  # type: ignore[index]
+    def label(self, member: enum.Enum) -> str:
+        return code_label(self.t, member)
 
     def measure(self, kind: str, ident: str) -> str:
         """The name of an indicator, standard or survey index (its id without a catalog)."""
@@ -469,6 +475,8 @@ def annual_report(  # noqa: PLR0913 - one keyword per table the report joins
     catalog: Catalog | None = None,
     generated: dt.date | None = None,
     note: str | None = None,
+    benchmark: pd.DataFrame | None = None,
+    club_practices: pd.DataFrame | None = None,
 ) -> str:
     """The annual quality report of ``organization`` for ``year``, as one HTML page.
 
@@ -478,34 +486,38 @@ def annual_report(  # noqa: PLR0913 - one keyword per table the report joins
         The programme's sheets (``store.table(name)`` for each, or the
         sheets read from files): ``departments, people, roles, plans,
         activities, activity_status`` are needed; ``meetings`` and
-        ``meeting_actions`` add the meetings' section.
+        ``meeting_actions`` add the meetings' section; ``attendance,
+        course_sessions, staff, training_needs, courses`` the training's;
+        ``certifications, audits, findings`` the certified services' (alerts
+        as of ``as_of``); ``practices`` the good practices'.
     organization, year
         Whose plan, and which year (the rows of other organizations and
         years are left out).
     lang
-        Language of the page (``it``; ``de`` where the labels exist, else
-        Italian).
+        Language of the page (``it``; ``de`` where the labels exist).
     as_of
         Date of the monitoring (default: 31 December of ``year``).
     values, compliance, survey
         Indicator values, standards compliance and survey indices, as
         :func:`~qualitapa.programme.expected_vs_obtained` reads them.
     complaints
-        Complaint KPIs (:func:`qualitapa.complaints.kpis`: ``organization,
-        received, answered, share_within_deadline, mean_answer_days,
-        open``).
+        Complaint KPIs (:func:`qualitapa.complaints.kpis`).
     actions
         An improvement-action table (:data:`qualitapa.improvement.ACTION_COLUMNS`);
         default: the actions :func:`~qualitapa.improvement.actions_from_expected`
         derives from the results not obtained. Actions linked to an
         activity are shown.
     catalog
-        Names the indicators, standards and questionnaires, and gives their
-        units and polarity.
+        Names the indicators, standards, questionnaires, cities; their units.
     generated
         Date printed as the report's date (default: today).
     note
         A note printed under the title (e.g. that the data are synthetic).
+    benchmark, club_practices
+        A benchmark (:func:`qualitapa.indicators.benchmark`) ranks the
+        city on its practices' indicators and, with the practices of the
+        club's cities (default: the ``practices`` sheet), suggests those of
+        the better ranked cities for its worst gaps (:func:`suggest_practices`).
 
     Returns
     -------
@@ -515,8 +527,9 @@ def annual_report(  # noqa: PLR0913 - one keyword per table the report joins
     Raises
     ------
     DataError
-        A needed sheet is missing, or the plan has no activity of
-        ``organization`` and ``year``.
+        A needed sheet is missing, the plan has no activity of
+        ``organization`` and ``year``, a training or certification sheet
+        is not as it should be, or ``organization`` is not in ``benchmark``.
 
     Examples
     --------
@@ -554,9 +567,15 @@ def annual_report(  # noqa: PLR0913 - one keyword per table the report joins
     words = _Words(t, own, catalog)
     inputs = {"values": values, "compliance": compliance, "survey": survey,
               "complaints": complaints, "actions": actions}  # fmt: skip
+    club = tables.get("practices") if club_practices is None else club_practices
+    shared = practices_section(words, own, organization, year, values=values,
+                               benchmark=benchmark, club_practices=club)  # fmt: skip
     context = {
         **_heading(t, catalog, organization, year, when, generated, note),
         **_plan_context(words, own, organization, when, year, inputs),
+        "training": training_section(words, own, year),
+        "certified": certification_section(words, own, year, when),
+        "practices": shared,
     }
     template = template_environment("qualitapa.programme").get_template("annual_report.html.j2")
     return template.render(**context)
