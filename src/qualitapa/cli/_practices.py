@@ -24,7 +24,14 @@ import pandas as pd
 
 from qualitapa.cli._main import cli as root
 from qualitapa.cli._main import echo, emit, for_people, get_catalog, nothing, read_input
-from qualitapa.cli._options import READ_OPTIONS, input_options, lang_option, output_options
+from qualitapa.cli._options import (
+    DIR,
+    READ_OPTIONS,
+    file_option,
+    input_options,
+    lang_option,
+    output_options,
+)
 from qualitapa.cli._programme import DB_ENV, _, _store
 from qualitapa.errors import DataError
 from qualitapa.i18n import N_, translator
@@ -125,15 +132,10 @@ def practices_group() -> None:
 
 @practices_group.command("suggest")
 @click.option("--organization", required=True, help="The city's code (as in the benchmark).")
-@click.option(
-    "--benchmark",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="A benchmark table (qualitapa benchmark -o FILE).",
-)
+@file_option("--benchmark", help="A benchmark table (qualitapa benchmark -o FILE).")
 @click.option(
     "--results",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=DIR,
     default=None,
     help=f"The results folder of 'qualitapa demo' (its {BENCHMARK_FILE}).",
 )
@@ -145,10 +147,8 @@ def practices_group() -> None:
     help=f"The programme store whose practices sheet is the register; also ${DB_ENV}. "
     "Default programme.db, unless --practices is given.",
 )
-@click.option(
+@file_option(
     "--practices",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
     help="The practices sheet (CSV, or a workbook with a 'practices' sheet) instead of --db.",
 )
 @click.option("--period", default=None, help="The period (default: each indicator's latest).")

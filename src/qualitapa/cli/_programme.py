@@ -27,6 +27,7 @@ from qualitapa.cli._options import (
     database_option,
     existing_database,
     file_argument,
+    file_option,
     input_options,
     lang_option,
     output_options,
@@ -725,19 +726,9 @@ def results_command(  # noqa: PLR0913 - the command's options
 @_values_option
 @_compliance_option
 @_survey_option
-@click.option(
-    "--complaints",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Complaint KPIs (qualitapa complaints kpis).",
-)
-@click.option(
-    "--actions",
-    "actions_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="The improvement actions (default: those the results not met open).",
-)
+@file_option("--complaints", help="Complaint KPIs (qualitapa complaints kpis).")
+@file_option("--actions", "actions_file",
+             help="The improvement actions (default: those the results not met open).")  # fmt: skip
 @click.option("--as-of", "as_of", default=None, help="The date of the monitoring "
               "(default 31 December of --year).")  # fmt: skip
 @click.option("--note", default=None, help="A note under the title (e.g. 'dati sintetici').")
