@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import openpyxl
@@ -100,14 +101,11 @@ def test_reimport_reports_changes_and_conflicts_with_exit_codes(db: str, tmp_pat
     assert code == 1
     assert "Errore: " in err
     assert "conflitti nell'importazione (--strict)" in err
-    history = (
-        sqlite3.connect(db)
-        .execute(
+    with closing(sqlite3.connect(db)) as raw:
+        history = raw.execute(
             "SELECT i.by, r.action FROM records r JOIN imports i ON i.seq = r.import_seq "
             "WHERE r.sheet = 'activities' AND r.key LIKE '%A02%' ORDER BY r.seq"
-        )
-        .fetchall()
-    )
+        ).fetchall()
     assert history == [("ufficio.qualita", "added"), ("p02", "changed")]
 
 
