@@ -222,6 +222,24 @@ def test_training_by_person_and_by_course(db: str) -> None:
     assert "referenti della qualità" in out
 
 
+def test_the_three_views_add_up_to_the_same_hours(db: str) -> None:
+    """Per person, per course and per department are cuts of the same hours: same totals."""
+
+    def table(*args: str) -> pd.DataFrame:
+        code, out, err = _run("programme", "training", "--db", db, *args, "--format", "csv")
+        assert code == 0, err
+        return _csv(out)
+
+    by_department = table()
+    totals = by_department[by_department["level"] == "organization"]
+    by_person = table("--by", "person")
+    # 2024: 12 hours; 2025: e03's 4 hours of 20/01/2025
+    assert totals.set_index("year")["hours"].to_dict() == {2024: 12.0, 2025: 4.0}
+    assert by_person.groupby("year")["hours"].sum().to_dict() == {2024: 12.0, 2025: 4.0}
+    assert table("--by", "course")["hours"].sum() == pytest.approx(16.0)  # 12 + 4
+    assert table("--by", "course", "--year", "2025")["hours"].sum() == pytest.approx(4.0)
+
+
 def test_needs_vs_delivered_in_words(db: str) -> None:
     code, out, err = _run("programme", "training", "--db", db, "--needs", "--format", "csv")
     assert code == 0, err

@@ -85,8 +85,9 @@ def _practices(db: Path | None, practices: Path | None) -> tuple[pd.DataFrame, s
         raw = read_sheet(practices, "practices", **options)
         sheet = check_sheet(raw, "practices", source=str(practices), date_format=date_format)
         return sheet, str(practices)
-    with _store(db if db is not None else Path("programme.db"), readonly=True) as store:
-        return store.table("practices"), str(db)
+    path = db if db is not None else Path("programme.db")
+    with _store(path, readonly=True) as store:
+        return store.table("practices"), str(path)
 
 
 def _known(organization: str, bench: pd.DataFrame, source: str) -> None:

@@ -283,7 +283,11 @@ def training_command(  # noqa: PLR0913 - the command's options
             table = training_hours(sheets["attendance"], sheets["course_sessions"],
                                    sheets["staff"], year=year)  # fmt: skip
     if table.empty:
-        raise nothing(_("nessuna formazione nel programma per l'anno {year}", year=year))
+        raise nothing(
+            _("nessuna formazione nel programma")
+            if year is None
+            else _("nessuna formazione nel programma per l'anno {year}", year=year)
+        )
     if not for_people(fmt, output):
         emit(table, fmt, output, lang=lang)
         return
