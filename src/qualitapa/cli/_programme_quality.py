@@ -89,7 +89,13 @@ def headers(lang: str) -> dict[str, str]:
 
 
 def day_text(day: object, lang: str) -> str:
-    """A date as people of ``lang`` write it: ``31/12/2024`` in Italian, blank when missing."""
+    """A date as people of ``lang`` write it: ``31/12/2024`` in Italian, blank when missing.
+
+    Examples
+    --------
+    >>> day_text(dt.date(2024, 12, 31), "it"), day_text("2024-12-31", "de"), day_text(None, "it")
+    ('31/12/2024', '31.12.2024', '')
+    """
     if not isinstance(day, dt.date | str) or pd.isna(day):
         return ""
     when = pd.Timestamp(day).date()
