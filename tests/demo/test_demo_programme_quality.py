@@ -6,6 +6,7 @@ wrote, and the training variables from the plugin's own sheets with plain pandas
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -189,3 +190,12 @@ def test_no_raw_code_in_the_new_summary_lines(demo):
     for line in lines:
         assert "personnel." not in line
         assert not re.search(r"\b(met|partial|expiring|action_overdue|major_nc)\b", line)
+
+
+def test_the_annual_report_suggests_the_demo_practices(demo):
+    out, _, _ = demo
+    page = (out / f"relazione-qualita-{YEAR}.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    found = table(out, "practice_suggestions.csv")
+    missing = [title for title in found["title_it"] if title not in text]
+    assert not missing  # the report got the demo's benchmark and every plugin's practices

@@ -220,8 +220,10 @@ def programme(state: DemoState) -> None:
 
     Writes the training, alerts and suggestions files (above), then
     ``programme_results.csv`` (expected vs obtained results) and
-    ``relazione-qualita-<year>.html``; no report when the city has no plan
-    for the demo's year.
+    ``relazione-qualita-<year>.html`` (with the demo's benchmark, so the
+    report's good practices section ranks the city and suggests the
+    practices of every plugin); no report when the city has no plan for the
+    demo's year.
     """
     from qualitapa import programme as pg
 
@@ -259,5 +261,6 @@ def programme(state: DemoState) -> None:
         values=values,
         compliance=compliance,
         survey=survey,
+        benchmark=state.benchmark,  # ranks the city; with the practices' sheet, suggestions
     )
     state.result.files.append(name)
