@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qualitapa.errors import DataError
 from qualitapa.indicators import benchmark
@@ -431,3 +433,18 @@ def test_user_text_is_escaped(sheets):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;x&lt;/b&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_the_order_of_the_rows_does_not_change_the_sections(sheets, seed):
+    # metamorphic: the training and certification sheets' rows shuffled, the same sections
+    # (rows come in the order of the departments' codes, the audits' dates, the alerts'
+    # severity, whatever the order of the sheets)
+    shuffled = dict(sheets)
+    for name in (*TRAINING, *CERTIFICATION):
+        shuffled[name] = sheets[name].sample(frac=1, random_state=seed).reset_index(drop=True)
+    for section in ("formazione", "certificazioni"):
+        assert _section(_report(shuffled), section) == _section(_report(sheets), section)

@@ -182,7 +182,7 @@ def _topic_titles(own: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     courses = _sheet(own, "courses")
     out: dict[str, str] = {}
     for topic, part in courses.groupby(courses["topic"].astype(str), sort=False):
-        out[str(topic)] = "; ".join(dict.fromkeys(part["title"].astype(str)))
+        out[str(topic)] = "; ".join(sorted(set(part["title"].astype(str))))
     return out
 
 
