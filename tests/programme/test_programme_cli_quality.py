@@ -429,6 +429,15 @@ def test_suggestions_table_names_indicators_and_cities(db: str, bench: Path) -> 
     assert not [c for c in CODES if c in out]
 
 
+def test_the_city_may_be_named(db: str, bench: Path) -> None:
+    args = ("practices", "suggest", "--benchmark", str(bench), "--db", db, "--format", "csv")
+    by_code = _run(*args, "--organization", ORG)[1]
+    code, by_name, err = _run(*args, "--organization", "Modena")
+    assert code == 0, err
+    assert by_name == by_code
+    assert "036023" in err  # the note says which code the name was read as
+
+
 def test_practices_from_an_office_sheet(bench: Path, tmp_path: Path) -> None:
     sheet = _office_file(tmp_path, "pratiche", PRACTICES)
     code, out, err = _run("practices", "suggest", "--organization", ORG, "--benchmark",

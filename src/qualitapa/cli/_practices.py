@@ -33,7 +33,7 @@ from qualitapa.cli._options import (
     output_options,
 )
 from qualitapa.cli._programme import DB_ENV, _, _store
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, QualitapaError
 from qualitapa.i18n import N_, translator
 
 #: The benchmark table ``qualitapa demo`` writes in its results folder.
@@ -90,11 +90,24 @@ def _practices(db: Path | None, practices: Path | None) -> tuple[pd.DataFrame, s
         return store.table("practices"), str(path)
 
 
-def _known(organization: str, bench: pd.DataFrame, source: str) -> None:
-    """An error naming the closest ids when ``organization`` is not in the benchmark."""
+def _organization_code(organization: str, bench: pd.DataFrame, source: str) -> str:
+    """``organization``'s code in the benchmark: the code, or a city's name the catalog knows.
+
+    An error naming the closest ids when it is neither.
+    """
     known = sorted(set(bench["organization"].astype(str))) if "organization" in bench else []
     if organization in known:
-        return
+        return organization
+    try:  # a name (Modena) or a code without its leading zero: the catalog's code, with a note
+        code = str(
+            get_catalog()
+            .resolve_organizations(pd.DataFrame({"organization": [organization]}))
+            .iloc[0]["organization"]
+        )
+    except QualitapaError:
+        code = organization
+    if code in known:
+        return code
     close = difflib.get_close_matches(organization, known, n=3)
     hint = _("; forse {suggestions}?", suggestions=" o ".join(close)) if close else ""
     raise DataError(_("ente {value} non presente nel benchmark", value=organization) + hint,
@@ -132,7 +145,9 @@ def practices_group() -> None:
 
 
 @practices_group.command("suggest")
-@click.option("--organization", required=True, help="The city's code (as in the benchmark).")
+@click.option(
+    "--organization", required=True, help="The city: its code (as in the benchmark) or name."
+)
 @file_option("--benchmark", help="A benchmark table (qualitapa benchmark -o FILE).")
 @click.option(
     "--results",
@@ -191,7 +206,7 @@ def suggest_command(  # noqa: PLR0913 - the command's options
     if register.empty:
         raise nothing(_("nessuna buona pratica nel registro: importare il foglio practices"),
                       source=register_source)  # fmt: skip
-    _known(organization, bench, bench_source)
+    organization = _organization_code(organization, bench, bench_source)
     table = suggest_practices(bench, register, organization, period=period, n=n)
     if not for_people(fmt, output):
         emit(table, fmt, output, lang=lang)
