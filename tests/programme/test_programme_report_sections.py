@@ -320,6 +320,8 @@ def test_an_old_workbook_renders_as_before(plan):
     page = _report(plan)
     for section in ("formazione", "certificazioni", "buone-pratiche"):
         assert f'id="{section}"' not in page
+    assert "Formazione:" not in page
+    assert "Servizi certificati:" not in page
 
 
 def test_the_sections_are_listed_in_the_index_in_page_order(page):
@@ -448,3 +450,20 @@ def test_the_order_of_the_rows_does_not_change_the_sections(sheets, seed):
         shuffled[name] = sheets[name].sample(frac=1, random_state=seed).reset_index(drop=True)
     for section in ("formazione", "certificazioni"):
         assert _section(_report(shuffled), section) == _section(_report(sheets), section)
+
+
+def test_a_priority_that_is_not_one_is_an_error(sheets):
+    # S01's need is met (its priority is not printed): still checked
+    needs = TRAINING["training_needs"].assign(priority=["urgente", "high", "low", "high"])
+    with pytest.raises(DataError, match=r"'training_needs', column 'priority': 'urgente'"):
+        _report({**sheets, "training_needs": needs})
+
+
+def test_the_summary_names_training_and_certification_figures(page):
+    text = _section(page, "sintesi")
+    # the city's total row (18 hours / 23 employees = 0,78; 4 / 23 = 17%)
+    assert (
+        "Formazione: 18 ore, 0,78 ore per dipendente; persone formate: 4 (17% dei dipendenti)."
+        in text
+    )
+    assert "Servizi certificati: 1; avvisi al 31/12/2024: 3." in text

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 import pandas as pd
 from babel import dates as babel_dates
 
+from qualitapa.errors import DataError
 from qualitapa.i18n import Translator
 from qualitapa.models import Text
 from qualitapa.programme._certification import (
@@ -147,6 +148,8 @@ def _needs_rows(
         _sheet(own, "course_sessions"),
         _sheet(own, "attendance"),
     )
+    for value in table["priority"]:  # every priority checked, also those of needs met
+        _priority(t, value)
     table = table[table["year"] == year]
     courses = _courses_by_department(own, year)
     titles = _topic_titles(own)
@@ -167,7 +170,7 @@ def _needs_rows(
             "department": words.department(str(r["department"])),
             "topic": titles.get(str(r["topic"]), str(r["topic"])),
             "audience": label(t, Audience(r["audience"])),
-            "priority": label(t, Priority(r["priority"])) if not blank(r["priority"]) else "–",
+            "priority": _priority(t, r["priority"]),
             "hours_needed": _hours(t, float(r["hours_needed"])),
             "hours_delivered": _hours(t, float(r["hours_delivered"])),
             "status": label(t, NeedStatus(r["status"])),
@@ -175,6 +178,19 @@ def _needs_rows(
         for r in table[table["status"] != NeedStatus.MET.value].to_dict("records")
     ]
     return by_dept, open_rows
+
+
+def _priority(t: Translator, value: object) -> str:
+    """A need's priority in words (``–`` when blank); another value is an error."""
+    if blank(value):
+        return "–"
+    try:
+        return label(t, Priority(str(value)))
+    except ValueError:
+        allowed = ", ".join(p.value for p in Priority)
+        raise DataError(
+            f"sheet 'training_needs', column 'priority': {value!r} is not one of {allowed}"
+        ) from None
 
 
 def _topic_titles(own: Mapping[str, pd.DataFrame]) -> dict[str, str]:
