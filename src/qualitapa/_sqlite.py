@@ -45,7 +45,7 @@ from typing import Any, ClassVar, Self, TypeVar
 
 import attrs
 
-from qualitapa.errors import DataError, QualitapaError
+from qualitapa.errors import N_, DataError, Message, QualitapaError
 
 __all__ = [
     "Migration",
@@ -162,8 +162,27 @@ def _normal(sql: str) -> str:
     return re.sub(r"\s+", " ", sql.strip().rstrip(";")).strip()
 
 
+#: The stores' names (:attr:`SqliteSchema.name` and ``called``) in Italian. The
+#: messages put "il"/"un"/"del" before them (a masculine noun; "das"/"ein" in German):
+#: a store whose name takes other articles needs messages of its own.
+_STORE_WORDS = {
+    "complaint register": N_("registro dei reclami"),
+    "register": N_("registro"),
+    "programme store": N_("programma della qualità"),
+}
+
+
+def _said(name: str) -> str:
+    """A store's name that is said in the reader's language (when it is one of ours)."""
+    word = _STORE_WORDS.get(name)
+    return Message(name, word) if word is not None and not isinstance(name, Message) else name
+
+
 def _shown(names: Sequence[str]) -> str:
-    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    shown = ", ".join(names[:5])
+    if len(names) <= 5:
+        return shown
+    return Message("{names} and {n} more", N_("{names} e altri {n}"), names=shown, n=len(names) - 5)
 
 
 @attrs.frozen
@@ -248,14 +267,30 @@ class SqliteSchema:
             )
         }
         expected = self.expected_triggers()
-        problems = []
+        problems: list[str] = []
         for name, sql in expected.items():
             if name not in found:
-                problems.append(f"protection removed: trigger {name} is missing")
+                problems.append(
+                    Message(
+                        "protection removed: trigger {name} is missing",
+                        N_("protezione rimossa: manca il trigger {name}"),
+                        name=name,
+                    )
+                )
             elif found[name] != sql:
-                problems.append(f"protection removed: trigger {name} was changed")
+                problems.append(
+                    Message(
+                        "protection removed: trigger {name} was changed",
+                        N_("protezione rimossa: il trigger {name} è stato modificato"),
+                        name=name,
+                    )
+                )
         problems += [
-            f"protection removed: trigger {name} was added by someone else"
+            Message(
+                "protection removed: trigger {name} was added by someone else",
+                N_("protezione rimossa: il trigger {name} è stato aggiunto da altri"),
+                name=name,
+            )
             for name in sorted(set(found) - set(expected))
         ]
         return problems
@@ -274,12 +309,31 @@ class SqliteSchema:
         rows = db.execute("SELECT type, name FROM sqlite_master").fetchall()
         names = sorted(name for _, name in rows if not name.startswith("sqlite_"))
         tables = {name for kind, name in rows if kind == "table"}
-        advice = f"give the {self.name}'s file, or a new file name to create one"
+        name = _said(self.name)
+        advice = Message(
+            "give the {name}'s file, or a new file name to create one",
+            N_("indicare il file del {name}, o il nome di un file nuovo per crearne uno"),
+            name=name,
+        )
         if app_id not in (0, self.application_id):
-            holds = f", holding {_shown(names)}" if names else ""
+            holds = (
+                Message(", holding {names}", N_(", contiene {names}"), names=_shown(names))
+                if names
+                else ""
+            )
             raise DataError(
-                f"not a qualitapa {self.name} (it belongs to another application, "
-                f"application_id {app_id:#x}{holds}): {advice}",
+                Message(
+                    "not a qualitapa {name} (it belongs to another application, "
+                    "application_id {app_id}{holds}): {advice}",
+                    N_(
+                        "non è un {name} di qualitapa (appartiene a un'altra applicazione, "
+                        "identificativo {app_id}{holds}): {advice}"
+                    ),
+                    name=name,
+                    app_id=f"{app_id:#x}",
+                    holds=holds,
+                    advice=advice,
+                ),
                 source=source,
             )
         if not names:
@@ -287,13 +341,24 @@ class SqliteSchema:
         ours = app_id == self.application_id or (self.unmarked and "schema_version" in tables)
         if not ours:
             raise DataError(
-                f"not a qualitapa {self.name} (it holds {_shown(names)}): {advice}",
+                Message(
+                    "not a qualitapa {name} (it holds {names}): {advice}",
+                    N_("non è un {name} di qualitapa (contiene {names}): {advice}"),
+                    name=name,
+                    names=_shown(names),
+                    advice=advice,
+                ),
                 source=source,
             )
         missing = [t for t in ("schema_version", *self.tables) if t not in tables]
         if missing:
             raise DataError(
-                f"a damaged {self.name}: table(s) {', '.join(missing)} are missing",
+                Message(
+                    "a damaged {name}: table(s) {tables} are missing",
+                    N_("un {name} danneggiato: mancano le tabelle {tables}"),
+                    name=name,
+                    tables=", ".join(missing),
+                ),
                 source=source,
             )
         row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
@@ -301,15 +366,30 @@ class SqliteSchema:
             return int(row[0] or 0)
         except (TypeError, ValueError):
             raise DataError(
-                f"a damaged {self.name}: schema version {row[0]!r}", source=source
+                Message(
+                    "a damaged {name}: schema version {version}",
+                    N_("un {name} danneggiato: la versione dello schema {version} non è un numero"),
+                    name=name,
+                    version=repr(row[0]),
+                ),
+                source=source,
             ) from None
 
     def check_not_newer(self, version: int, source: str) -> None:
         """Refuse a file written by a newer qualitapa (a schema this code does not know)."""
         if version > self.version:
             raise DataError(
-                f"the {self.name} has schema version {version}, newer than this qualitapa "
-                f"supports ({self.version}); upgrade qualitapa",
+                Message(
+                    "the {name} has schema version {version}, newer than this qualitapa "
+                    "supports ({supported}); upgrade qualitapa",
+                    N_(
+                        "il {name} ha la versione dello schema {version}, più recente di quelle "
+                        "che questo qualitapa sa leggere ({supported}): aggiornare qualitapa"
+                    ),
+                    name=_said(self.name),
+                    version=version,
+                    supported=self.version,
+                ),
                 source=source,
             )
 
@@ -370,35 +450,89 @@ def translate(
     'the register is locked by another process (waited 30 s): try again when it has \
 finished, or find the program holding it'
     """
-    called = schema.called
+    called = _said(schema.called)
     if isinstance(exc, UnicodeDecodeError):  # a TEXT value that is not UTF-8
         return DataError(
-            f"the file is damaged: it holds text that is not UTF-8 ({exc.reason} at byte "
-            f"{exc.start}); restore it from a backup",
+            Message(
+                "the file is damaged: it holds text that is not UTF-8 ({reason} at byte "
+                "{start}); restore it from a backup",
+                N_(
+                    "il file è danneggiato: contiene testo che non è UTF-8 (al byte {start}): "
+                    "ripristinarlo da una copia di sicurezza"
+                ),
+                reason=exc.reason,
+                start=exc.start,
+            ),
             source=source,
         )
     code = error_code(exc)
     if is_busy(exc):
-        wait = f" (waited {waited:g} s)" if waited else ""
+        wait = (
+            Message(" (waited {seconds} s)", N_(" (atteso {seconds} s)"), seconds=f"{waited:g}")
+            if waited
+            else ""
+        )
         return DataError(
-            f"the {called} is locked by another process{wait}: try again when it has "
-            "finished, or find the program holding it",
+            Message(
+                "the {called} is locked by another process{wait}: try again when it has "
+                "finished, or find the program holding it",
+                N_(
+                    "il {called} è bloccato da un altro processo{wait}: riprovare quando ha "
+                    "finito, o cercare l'applicazione che lo tiene aperto"
+                ),
+                called=called,
+                wait=wait,
+            ),
             source=source,
         )
     if code == _READONLY or "readonly" in str(exc):
         return DataError(
-            f"cannot write to the {called}: the file or its folder is read-only "
-            "(reading commands still work)",
+            Message(
+                "cannot write to the {called}: the file or its folder is read-only "
+                "(reading commands still work)",
+                N_(
+                    "impossibile scrivere nel {called}: il file o la sua cartella è di sola "
+                    "lettura (i comandi che leggono funzionano)"
+                ),
+                called=called,
+            ),
             source=source,
         )
     if code in _DAMAGED or "malformed" in str(exc) or "not a database" in str(exc):
         return DataError(
-            f"the file is damaged or not a {schema.name} ({exc}); restore it from a backup",
+            Message(
+                "the file is damaged or not a {name} ({detail}); restore it from a backup",
+                N_(
+                    "il file è danneggiato o non è un {name}: ripristinarlo da una copia di "
+                    "sicurezza"
+                ),
+                name=_said(schema.name),
+                detail=exc,
+            ),
             source=source,
         )
     if code == _CANTOPEN:
-        return DataError(f"cannot open the {called} ({exc})", source=source)
-    return DataError(f"cannot use the {called}: {exc}", source=source)
+        return DataError(
+            Message(
+                "cannot open the {called} ({detail})",
+                N_(
+                    "impossibile aprire il {called}: controllare che la cartella esista e che "
+                    "il file si possa leggere"
+                ),
+                called=called,
+                detail=exc,
+            ),
+            source=source,
+        )
+    return DataError(
+        Message(
+            "cannot use the {called}: {detail}",
+            N_("impossibile usare il {called}: {detail}"),
+            called=called,
+            detail=exc,
+        ),
+        source=source,
+    )
 
 
 def _open(target: str, *, uri: bool, busy_timeout: float) -> sqlite3.Connection:
@@ -476,7 +610,14 @@ def _prepare(
             schema, path, deadline, busy_timeout,
         )  # fmt: skip
         if str(mode).lower() != "wal":  # pragma: no cover - e.g. network file systems
-            raise DataError(f"cannot use WAL mode (got {mode!r})", source=path)
+            raise DataError(
+                Message(
+                    "cannot use WAL mode (got {mode})",
+                    N_("impossibile usare la modalità WAL (ottenuto {mode})"),
+                    mode=repr(mode),
+                ),
+                source=path,
+            )
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")
     if cache_mib is not None:
@@ -497,18 +638,48 @@ def _connect_readonly(
     path: str, schema: SqliteSchema, busy_timeout: float
 ) -> tuple[sqlite3.Connection, int]:
     """Open a store for reading: it must exist and hold a schema this code reads."""
-    called = schema.called
+    called = _said(schema.called)
     if path == ":memory:" or path.startswith("file:"):
-        raise DataError(f"a {called} opened read-only needs the path of its file", source=path)
+        raise DataError(
+            Message(
+                "a {called} opened read-only needs the path of its file",
+                N_("un {called} aperto in sola lettura richiede il percorso del suo file"),
+                called=called,
+            ),
+            source=path,
+        )
     if not Path(path).is_file():
-        raise DataError(f"no {called} at this path (reading never creates one)", source=path)
+        raise DataError(
+            Message(
+                "no {called} at this path (reading never creates one)",
+                N_("nessun {called} in questo percorso (la lettura non ne crea mai uno)"),
+                called=called,
+            ),
+            source=path,
+        )
     db, version = _open_readonly(path, schema, busy_timeout)
     with closing_on_error(db):
         if version == 0:
-            create = f", or create one with '{schema.init_command}'" if schema.init_command else ""
+            create = (
+                Message(
+                    ", or create one with '{command}'",
+                    N_(", o crearne uno con '{command}'"),
+                    command=schema.init_command,
+                )
+                if schema.init_command
+                else ""
+            )
             raise DataError(
-                f"not a qualitapa {schema.name} (an empty database): give the {called}'s "
-                f"file{create}",
+                Message(
+                    "not a qualitapa {name} (an empty database): give the {called}'s file{create}",
+                    N_(
+                        "non è un {name} di qualitapa (è un database vuoto): indicare il file "
+                        "del {called}{create}"
+                    ),
+                    name=_said(schema.name),
+                    called=called,
+                    create=create,
+                ),
                 source=path,
             )
         schema.check_not_newer(version, path)
@@ -546,8 +717,17 @@ def _open_readonly(
         wal = Path(path + "-wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise DataError(
-                f"cannot read the {schema.called}: its folder is read-only and it has changes "
-                f"in {wal.name} not yet in the file; open it once where the folder is writable",
+                Message(
+                    "cannot read the {called}: its folder is read-only and it has changes "
+                    "in {wal} not yet in the file; open it once where the folder is writable",
+                    N_(
+                        "impossibile leggere il {called}: la sua cartella è di sola lettura e "
+                        "ha modifiche in {wal} non ancora nel file; aprirlo una volta dove la "
+                        "cartella è scrivibile"
+                    ),
+                    called=_said(schema.called),
+                    wal=wal.name,
+                ),
                 source=path,
             ) from exc
         try:
@@ -594,8 +774,14 @@ class SqliteStore:
         """One write transaction (:func:`transaction`); refused when opened read-only."""
         if self.readonly:
             raise DataError(
-                f"the {self.store_schema.called} was opened read-only: open it without "
-                "readonly to change it",
+                Message(
+                    "the {called} was opened read-only: open it without readonly to change it",
+                    N_(
+                        "il {called} è stato aperto in sola lettura: aprirlo senza readonly "
+                        "per modificarlo"
+                    ),
+                    called=_said(self.store_schema.called),
+                ),
                 source=self.path,
             )
         with transaction(self._db) as db:

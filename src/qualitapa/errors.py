@@ -126,7 +126,13 @@ class Message(str):
         return (_message, (str(self), self.msgid, dict(self.params)))
 
     def render(self, t: Translator) -> str:
-        """The text in ``t``'s language (the catalog's translation of ``msgid``)."""
+        """The text in ``t``'s language (the catalog's translation of ``msgid``).
+
+        In English, a message the catalog does not translate yet is its
+        English text (not the Italian ``msgid``).
+        """
+        if t.lang.split("_")[0] == "en" and str(t(self.msgid)) == self.msgid:
+            return str(self)
         return str(t(self.msgid, **{k: said(v, t) for k, v in self.params.items()}))
 
 
