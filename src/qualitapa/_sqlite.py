@@ -468,7 +468,11 @@ finished, or find the program holding it'
     code = error_code(exc)
     if is_busy(exc):
         wait = (
-            Message(" (waited {seconds} s)", N_(" (atteso {seconds} s)"), seconds=f"{waited:g}")
+            Message(
+                " (waited {seconds} s)",
+                N_(" (dopo un'attesa di {seconds} s)"),
+                seconds=f"{waited:g}",
+            )
             if waited
             else ""
         )
