@@ -1273,10 +1273,36 @@ def _where_row(case: pd.Series) -> str:
     return f"{case['source']}{sheet_part}, row {case['source_row']}"
 
 
+def _provenance_clash(frame: pd.DataFrame, source: str) -> DataError | None:
+    """The error for a data column named like a provenance column, if ``frame`` has one."""
+    clash = [c for c in frame.columns if c in PROVENANCE_COLUMNS]
+    if not clash:
+        return None
+    names = ", ".join(PROVENANCE_COLUMNS)
+    return DataError(
+        Message(
+            "the column '{column}' has the name of a column that says where a row comes from "
+            "({names}): read the file alone without provenance, or rename the column",
+            N_(
+                "la colonna '{column}' ha il nome di una colonna che dice da dove viene una riga "
+                "({names}): leggi il file da solo, senza provenienza, o rinomina la colonna"
+            ),
+            column=clash[0],
+            names=names,
+        ),
+        source=source,
+        column=clash[0],
+    )
+
+
 def _read_one(
-    source: str | Path, catalog: Catalog | None, options: dict[str, Any]
+    source: str | Path, catalog: Catalog | None, options: dict[str, Any], *, provenance: bool
 ) -> tuple[pd.DataFrame, str]:
-    """One source as a frame with its provenance columns, and its name."""
+    """One source as a frame, with its provenance columns if asked, and its name.
+
+    A data column named like a provenance column is kept as it is without
+    ``provenance``, and is an error with it (never overwritten).
+    """
     from qualitapa._data_templates import read_template_source
 
     text = str(source)
@@ -1284,28 +1310,38 @@ def _read_one(
     if text != "-" and not path.exists():
         if catalog is not None and text in catalog.datasets:
             frame = catalog.datasets[text].read()
-            return frame.assign(source=text, source_sheet=None, source_row=np.arange(
-                1, len(frame) + 1)), text  # fmt: skip
-        known = list(catalog.datasets) if catalog is not None else []
-        close = difflib.get_close_matches(text, known, n=3)
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
-        what = "file, nor a dataset of the installed plugins" if catalog is not None else "file"
-        raise DataError(f"no such {what}{hint}", source=text)
-    template = read_template_source(text, options.get("limits"))
-    if template is not None:
-        frame = template[template["value"].notna()].drop(columns=["required", "service"])
-        frame = frame.reset_index(drop=True)
+            sheet: str | None = None
+            resolve = None  # a plugin's dataset has the catalog's codes already
+        else:
+            known = list(catalog.datasets) if catalog is not None else []
+            close = difflib.get_close_matches(text, known, n=3)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            what = "file, nor a dataset of the installed plugins" if catalog is not None else "file"
+            raise DataError(f"no such {what}{hint}", source=text)
     else:
+        template = read_template_source(text, options.get("limits"))
+        if template is not None:  # its own layout: the sheet and Excel row of each value
+            frame = template[template["value"].notna()].drop(columns=["required", "service"])
+            frame = frame.reset_index(drop=True).assign(source=text)
+            if not provenance:
+                frame = frame.drop(columns=list(PROVENANCE_COLUMNS))
+            return _resolved(frame, catalog, text), text
         frame = read_table(source, **options)
-        sheet = options.get("sheet")
+        sheet = None if options.get("sheet") is None else str(options["sheet"])
+        resolve = catalog
+    if provenance:
+        clash = _provenance_clash(frame, text)
+        if clash is not None:
+            raise clash
         frame = frame.assign(
-            source=text,
-            source_sheet=None if sheet is None else str(sheet),
-            source_row=np.arange(1, len(frame) + 1),
+            source=text, source_sheet=sheet, source_row=np.arange(1, len(frame) + 1)
         )
-    if catalog is not None:
-        frame = catalog.resolve_organizations(frame, source=text)
-    return frame, text
+    return _resolved(frame, resolve, text), text
+
+
+def _resolved(frame: pd.DataFrame, catalog: Catalog | None, source: str) -> pd.DataFrame:
+    """``frame`` with its organizations resolved to ``catalog``'s codes (if given)."""
+    return frame if catalog is None else catalog.resolve_organizations(frame, source=source)
 
 
 def _as_long(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1463,7 +1499,9 @@ def read_sources(
     provenance
         Add :data:`PROVENANCE_COLUMNS` (``source``, ``source_sheet``,
         ``source_row``) even for one source; several sources always get
-        them.
+        them. Without them, a data column of that name (an improvement
+        plan's ``source``) is data like any other; with them it is an error
+        (:class:`~qualitapa.errors.DataError`): it is never overwritten.
     **options
         Passed to :func:`read_table` for each file.
 
@@ -1471,7 +1509,7 @@ def read_sources(
     -------
     pandas.DataFrame
         One source without ``provenance``: the table as :func:`read_table`
-        reads it (the long data of a template).
+        reads it, every column kept (the long data of a template).
 
     Raises
     ------
@@ -1479,7 +1517,9 @@ def read_sources(
         No source given.
     DataError
         A source is neither a file nor a dataset (with the closest dataset
-        ids), or cannot be read.
+        ids), or cannot be read; or, with provenance (``provenance`` or
+        several sources), a source has a column named like one of
+        :data:`PROVENANCE_COLUMNS` (the error names the file and the column).
     SourceConflictError
         A record has different values in different sources (every such
         row in ``failure_cases``, with its file, sheet and row).
@@ -1493,6 +1533,9 @@ def read_sources(
     >>> both = read_sources([folder / "a.csv", folder / "b.csv"])
     >>> both[["organization", "variable", "value"]].values.tolist()
     [['m1', 'x', 3], ['m2', 'x', 5], ['m2', 'y', 6]]
+    >>> _ = (folder / "plan.csv").write_text("id,title,source\\na1,Tempi,benchmark\\n")
+    >>> read_sources([folder / "plan.csv"])["source"].tolist()  # the data's own column
+    ['benchmark']
     >>> _ = (folder / "c.csv").write_text("organization;period;variable;value\\nm1;2024;x;4\\n")
     >>> read_sources([folder / "a.csv", folder / "c.csv"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -1508,7 +1551,8 @@ organization m1, period 2024, variable x is 3 in ...a.csv, row 1 and 4 in ...c.c
     if len(set(names)) < len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
         raise OptionError(f"given twice: {', '.join(twice)}", option="sources", value=twice)
-    frames = [_read_one(s, catalog, dict(options))[0] for s in names]
+    with_provenance = provenance or len(names) > 1
+    frames = [_read_one(s, catalog, dict(options), provenance=with_provenance)[0] for s in names]
     if len(frames) == 1:
         frame = frames[0]
     else:
@@ -1519,7 +1563,7 @@ organization m1, period 2024, variable x is 3 in ...a.csv, row 1 and 4 in ...c.c
             raise _conflict_error(conflicts)
         for note in notes:
             warnings.warn(note.message, stacklevel=2)
-    if provenance or len(frames) > 1:
-        ordered = [c for c in frame.columns if c not in PROVENANCE_COLUMNS]
-        return frame[[*ordered, *PROVENANCE_COLUMNS]]
-    return frame.drop(columns=list(PROVENANCE_COLUMNS))
+    if not with_provenance:
+        return frame  # a data column named like a provenance column is data: kept
+    ordered = [c for c in frame.columns if c not in PROVENANCE_COLUMNS]
+    return frame[[*ordered, *PROVENANCE_COLUMNS]]

@@ -328,4 +328,6 @@ def plan_show(plan_path: Path, progress: bool, fmt: str | None, output: Path | N
     if table.empty:
         t = messages()
         raise nothing(t("il piano non ha azioni"), source=plan_path)
-    emit(plan.progress() if progress else table, fmt, output)
+    # an action's source is what it answers to (benchmark, survey ...), not a file
+    headers = {"source": str(messages()("Origine dell'azione"))}
+    emit(plan.progress() if progress else table, fmt, output, headers=headers)
