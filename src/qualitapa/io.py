@@ -1281,13 +1281,13 @@ def _provenance_clash(frame: pd.DataFrame, source: str) -> DataError | None:
     names = ", ".join(PROVENANCE_COLUMNS)
     return DataError(
         Message(
-            "the column '{column}' has the name of a column that says where a row comes from "
-            "({names}): read the file alone without provenance, or rename the column",
+            "the name is reserved for where each row comes from ({names}) when several files "
+            "are read together or with provenance: rename the column, or read the file alone",
             N_(
-                "la colonna '{column}' ha il nome di una colonna che dice da dove viene una riga "
-                "({names}): leggi il file da solo, senza provenienza, o rinomina la colonna"
+                "questo nome è riservato alla provenienza di ogni riga ({names}) quando si "
+                "leggono più file insieme o si chiede la provenienza: rinomina la colonna o "
+                "leggi il file da solo"
             ),
-            column=clash[0],
             names=names,
         ),
         source=source,

@@ -111,3 +111,22 @@ def test_plan_show_lists_each_action_with_its_source(tmp_path: Path) -> None:
     assert screen.exit_code == 0, screen.output
     assert "File di origine" not in screen.stdout  # the action's source is not a file
     assert "Origine dell'azione" in screen.stdout
+
+
+def test_a_round_file_with_a_source_column_is_a_problem_naming_it(
+    plugins: None, tmp_path: Path
+) -> None:
+    from qualitapa.catalog import default_catalog
+    from qualitapa.rounds import collect
+
+    good = tmp_path / "good.csv"
+    pd.DataFrame({"organization": ["022205"], "period": 2024, "variable": "registry.fte",
+                  "value": [60.0]}).to_csv(good, index=False)  # fmt: skip
+    noted = tmp_path / "noted.csv"  # where each value comes from, in the city's words
+    row = {"organization": ["016024"], "period": 2024, "variable": "registry.fte",
+           "value": [40.0], "source": ["conto annuale"]}  # fmt: skip
+    pd.DataFrame(row).to_csv(noted, index=False)
+    data = collect([good, noted], catalog=default_catalog())
+    assert data.data["source"].tolist() == [str(good)]  # not overwritten with the file name
+    problem = data.problems[data.problems["source"] == str(noted)]
+    assert problem["variable"].tolist() == ["source"]
