@@ -14,7 +14,8 @@ Design
   and triggers refuse any UPDATE or DELETE of it.
 * Conflicts are reported, never resolved by guessing: a row that left the
   sheet is kept (``missing``); a new row identical to a missing one but
-  for its key is not added (``key_changed``); a status history row edited
+  for its key is not added (``key_changed``, only for a unique match of at
+  least two filled values: :func:`_renames`); a status history row edited
   in the sheet is not changed (``history_edited``); a done or cancelled
   activity set back without a note is not recorded
   (``reopened_without_note``).
@@ -52,6 +53,8 @@ from qualitapa.programme._sheets import (
 
 #: The kinds of conflict an import reports (the ``kind`` column).
 CONFLICT_KINDS = ("missing", "key_changed", "history_edited", "reopened_without_note")
+#: The filled compared values a new row needs to be taken for a missing one renamed.
+_RENAME_MIN_FILLED = 2
 _CHANGE_COLUMNS = ["sheet", "row", "key", "action", "column", "old", "new"]
 _CONFLICT_COLUMNS = ["sheet", "row", "key", "kind", "message", "detail"]
 _COUNT_COLUMNS = ["sheet", "added", "changed", "unchanged", "conflicts"]
@@ -561,7 +564,7 @@ def _scope(spec: Sheet, rows: Iterable[Mapping[str, Any]]) -> set[tuple[Any, ...
     return {tuple(r.get(c) for c in columns) for r in rows}
 
 
-def _compare(  # noqa: C901, PLR0912, PLR0915 - one decision per kind of row, in order
+def _compare(  # noqa: C901, PLR0912 - one decision per kind of row, in order
     spec: Sheet,
     clean: pd.DataFrame,
     stored: Mapping[str, Mapping[str, Any]],
@@ -620,14 +623,11 @@ def _compare(  # noqa: C901, PLR0912, PLR0915 - one decision per kind of row, in
         for key, data in stored.items()
         if not partial and key not in seen and _scope(spec, [data]) <= scope
     }
-    rest = [c for c in kept if c not in spec.key]
-    by_content = {_key_text(d.get(c) for c in rest): k for k, d in missing.items()}
-    renamed: set[str] = set()
+    renames = _renames(spec, missing, new, records, contacts)
     reopened = _reopenings(stored, new) if spec.name == "activity_status" else {}
     for i, (position, key, data) in enumerate(new):
-        old_key = by_content.get(_key_text(data.get(c) for c in rest)) if rest else None
-        if old_key is not None and old_key not in renamed:
-            renamed.add(old_key)
+        old_key = renames.get(i)
+        if old_key is not None:
             out.conflicts.append([
                 spec.name, position, _key_label(key), "key_changed",
                 f"this row is the stored row {_key_label(old_key)} with another key: the "
@@ -643,13 +643,79 @@ def _compare(  # noqa: C901, PLR0912, PLR0915 - one decision per kind of row, in
         out.added += 1
         out.writes.append((key, "added", json.dumps(data, ensure_ascii=False)))
         out.changes.append([spec.name, position, _key_label(key), "added", None, None, None])
-    for key in sorted(set(missing) - renamed):
+    for key in sorted(set(missing) - set(renames.values())):
         out.conflicts.append([
             spec.name, None, _key_label(key), "missing",
             "this row is in the store but no longer in the sheet: it is kept",
             "",
         ])  # fmt: skip
     return out
+
+
+def _filled(value: Any) -> bool:
+    """Whether a cell holds something (not None, NaN, NaT, NA or blank text)."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return False
+    return str(value).strip() != ""
+
+
+def _renames(
+    spec: Sheet,
+    missing: Mapping[str, Mapping[str, Any]],
+    new: Sequence[tuple[int, str, Mapping[str, Any]]],
+    records: Sequence[Mapping[str, Any]],
+    contacts: Mapping[str, tuple[str | None, str | None]],
+) -> dict[int, str]:
+    """The new rows (index in ``new``) that are a missing stored row (its key) renamed.
+
+    The content compared is every column but the key's; on a sheet with personal data
+    (``people``) the name and e-mail too, the stored ones read from the contacts; a row
+    is never taken for one of another organization or year. A new row is a missing row
+    under another key only when the match is unambiguous and meaningful: the content
+    has at least two filled values, and exactly one missing row and exactly one new row
+    have it. Otherwise the new row is added and the missing row reported ``missing``: a
+    same category alone does not make two people one, and of several identical missing
+    rows none is picked at random.
+
+    Examples
+    --------
+    >>> from qualitapa.programme._sheets import sheet
+    >>> spec = sheet("people")
+    >>> gone = {'["p02"]': {"person": "p02", "category": "D"}}
+    >>> contacts = {"p02": ("Luca Verdi", None)}
+    >>> retyped = {"person": "p2", "name": "Luca Verdi", "email": None, "category": "D"}
+    >>> other = {"person": "p04", "name": "Sara Gialli", "email": None, "category": "D"}
+    >>> _renames(spec, gone, [(1, '["p2"]', retyped)], [retyped], contacts)
+    {0: '["p02"]'}
+    >>> _renames(spec, gone, [(1, '["p04"]', other)], [other], contacts)
+    {}
+    """
+    rest = [c for c in spec.columns if c not in spec.key and c not in spec.personal]
+    personal = [c for c in ("name", "email") if c in spec.personal]
+    within = [c for c in ("organization", "year") if c in spec.key]  # never renamed across
+
+    def content(data: Mapping[str, Any], contact: Iterable[Any]) -> str | None:
+        values = [v if _filled(v) else None for v in [*(data.get(c) for c in rest), *contact]]
+        filled = sum(v is not None for v in values)
+        scope = [data.get(c) for c in within]
+        return _key_text([*scope, *values]) if filled >= _RENAME_MIN_FILLED else None
+
+    old: dict[str, list[str]] = {}
+    for key, data in missing.items():
+        stored_contact = contacts.get(str(data.get("person")), (None, None)) if personal else ()
+        text = content(data, stored_contact)
+        if text is not None:
+            old.setdefault(text, []).append(key)
+    found: dict[str, list[int]] = {}
+    for i, (position, _, data) in enumerate(new):
+        text = content(data, [records[position - 1].get(c) for c in personal])
+        if text is not None and text in old:
+            found.setdefault(text, []).append(i)
+    return {
+        rows[0]: old[text][0]
+        for text, rows in found.items()
+        if len(rows) == 1 and len(old[text]) == 1
+    }
 
 
 def _codes(rows: Sequence[Mapping[str, Any]], columns: Iterable[str]) -> np.ndarray:
