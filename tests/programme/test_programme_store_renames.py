@@ -163,3 +163,30 @@ def test_new_people_are_added_whatever_the_categories_of_those_removed(
         report = s.import_sheet("people", pd.concat([sheet.iloc[removed:], new]), by=BY)
     assert report.added == removed
     assert report.conflicts["kind"].tolist() == ["missing"] * removed
+
+
+def test_a_row_of_another_organization_is_not_a_rename(tmp_path: Path) -> None:
+    # ORG's A01 leaves the sheet; the other city's new A09 has A01's content: not a rename
+    other = "036024"
+    deps = pd.concat([departments(), departments().assign(organization=other)])
+    first = activities(["A01", "B01"], ["Indagine", "Audit"])
+    second = pd.concat([first.iloc[[1]], first.iloc[[0]].assign(organization=other,
+                                                                  activity="A09")])  # fmt: skip
+    with ProgrammeStore(tmp_path / "p.db") as s:
+        s.import_sheets({"departments": deps, "people": people()}, by=BY)
+        s.import_sheet("activities", first, by=BY)
+        report = s.import_sheet("activities", second, by=BY)
+    assert report.conflicts[["key", "kind"]].values.tolist() == [[f"{ORG}/2024/A01", "missing"]]
+    assert report.added == 1
+
+
+def test_one_shared_value_is_not_enough_for_a_rename(tmp_path: Path) -> None:
+    # staff: S03 (10 employees) leaves, S04 (10 employees too) comes in; one value only
+    deps = pd.concat([departments(), departments().assign(department="S04")])
+    staff = pd.DataFrame({"organization": [ORG], "year": [2024], "department": ["S03"],
+                          "employees": [10]})  # fmt: skip
+    with ProgrammeStore(tmp_path / "p.db") as s:
+        s.import_sheets({"departments": deps, "staff": staff}, by=BY)
+        report = s.import_sheet("staff", staff.assign(department="S04"), by=BY)
+    assert report.conflicts[["key", "kind"]].values.tolist() == [[f"{ORG}/2024/S03", "missing"]]
+    assert report.added == 1
