@@ -174,6 +174,42 @@ def test_report_writes_the_annual_report_python_writes(work, plugins):
         assert not re.search(rf"\b{english}\b", text), english
 
 
+def test_report_with_a_benchmark_and_the_club_practices_suggests_as_python(work, plugins):
+    """--benchmark and --practices reach annual_report (issue 20): the same page as Python's."""
+    from qualitapa.catalog import default_catalog
+    from qualitapa.indicators import benchmark, compute
+    from qualitapa.io import write_csv
+    from qualitapa.programme import ProgrammeStore, check_sheet
+
+    catalog = default_catalog()
+    raw = pd.concat(
+        [d.read() for d in catalog.datasets.values() if d.kind == "indicator_data"],
+        ignore_index=True,
+    )
+    values = compute(catalog, raw[raw["period"].astype(str) == "2024"], errors="report")
+    bench_file = work / "benchmark.csv"
+    write_csv(benchmark(values, catalog=catalog), bench_file)  # as the demo writes it
+    club_file = Path(str(files("qualitapa_qclub") / "programme" / "practices.csv"))
+    out = work / "relazione-pratiche.html"
+    code, _, err = _run("programme", "report", *_options(work), "--organization", MODENA,
+                        "--year", "2024", "--as-of", "31/12/2024", "--benchmark", str(bench_file),
+                        "--practices", str(club_file), "-o", str(out))  # fmt: skip
+    assert code == 0, err
+    page = _text(out.read_text(encoding="utf-8"))
+    with ProgrammeStore(work / "programma.db", readonly=True) as store:
+        tables = {name: store.table(name) for name in SHEETS}
+    bench = read_table(bench_file, text_columns=["organization", "period"])
+    club = check_sheet(read_sheet(club_file, "practices"), "practices")
+    python = annual_report(tables, organization=MODENA, year=2024, as_of="2024-12-31",
+                           catalog=catalog, benchmark=bench, club_practices=club,
+                           **_inputs(work))  # fmt: skip
+    assert page == _text(python)
+    assert "Pratiche da conoscere per i maggiori scarti dal migliore" in page
+    # at least one club practice of another city is suggested to Modena
+    titles = set(club.loc[club["organization"].astype(str) != MODENA, "title_it"])
+    assert any(title in page for title in titles)
+
+
 def test_report_of_an_unknown_plan_exits_1(work, plugins):
     code, _, err = _run("programme", "report", "--db", str(work / "programma.db"),
                         "--organization", "999999", "--year", "2024",

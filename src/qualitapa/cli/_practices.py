@@ -75,16 +75,20 @@ def _benchmark(benchmark: Path | None, results: Path | None) -> tuple[pd.DataFra
     return read_input(path, dtype=text), str(path)
 
 
-def _practices(db: Path | None, practices: Path | None) -> tuple[pd.DataFrame, str]:
-    """The register of good practices: a sheet file, else the programme store."""
+def read_practices(practices: Path) -> pd.DataFrame:
+    """A ``practices`` sheet file, read and checked with the command's input options."""
     from qualitapa.programme import check_sheet, read_sheet
 
+    options = dict(click.get_current_context().meta.get(READ_OPTIONS, {}))
+    date_format = options.pop("date_format", None)
+    raw = read_sheet(practices, "practices", **options)
+    return check_sheet(raw, "practices", source=str(practices), date_format=date_format)
+
+
+def _practices(db: Path | None, practices: Path | None) -> tuple[pd.DataFrame, str]:
+    """The register of good practices: a sheet file, else the programme store."""
     if practices is not None:
-        options = dict(click.get_current_context().meta.get(READ_OPTIONS, {}))
-        date_format = options.pop("date_format", None)
-        raw = read_sheet(practices, "practices", **options)
-        sheet = check_sheet(raw, "practices", source=str(practices), date_format=date_format)
-        return sheet, str(practices)
+        return read_practices(practices), str(practices)
     path = db if db is not None else Path("programme.db")
     with _store(path, readonly=True) as store:
         return store.table("practices"), str(path)

@@ -731,6 +731,11 @@ def results_command(  # noqa: PLR0913 - the command's options
              help="The improvement actions (default: those the results not met open).")  # fmt: skip
 @click.option("--as-of", "as_of", default=None, help="The date of the monitoring "
               "(default 31 December of --year).")  # fmt: skip
+@file_option("--benchmark", help="A benchmark table (qualitapa benchmark -o FILE, or the demo's "
+             "indicator_benchmark.csv): ranks the city on its practices' indicators and suggests "
+             "the better cities' practices.")  # fmt: skip
+@file_option("--practices", "practices_file", help="The club's register of good practices "
+             "(a practices sheet; default: the store's).")  # fmt: skip
 @click.option("--note", default=None, help="A note under the title (e.g. 'dati sintetici').")
 @lang_option
 @target_option(
@@ -750,6 +755,8 @@ def report_command(  # noqa: PLR0913 - the command's options
     complaints: Path | None,
     actions_file: Path | None,
     as_of: str | None,
+    benchmark: Path | None,
+    practices_file: Path | None,
     note: str | None,
     lang: str,
     output: Path,
@@ -759,10 +766,14 @@ def report_command(  # noqa: PLR0913 - the command's options
     The plan and its approval acts, the referents, plan vs results per
     department, overdue activities, expected vs obtained results (from
     --values, --compliance, --survey), survey indices, complaints
-    (--complaints), improvement actions and meetings: one page for the
-    Giunta, in Italian (--lang de: German where the labels exist).
+    (--complaints), improvement actions and meetings, training, certified
+    services and good practices (with --benchmark: the city's rank on its
+    practices' indicators and the better cities' practices for its worst
+    gaps): one page for the Giunta, in Italian (--lang de: German where the
+    labels exist).
     """
     from qualitapa.cli._main import read_input
+    from qualitapa.cli._practices import read_practices
     from qualitapa.programme import SHEETS, write_annual_report
 
     day = _date(as_of, "--as-of")
@@ -772,8 +783,11 @@ def report_command(  # noqa: PLR0913 - the command's options
     inputs = _read_results(values, compliance, survey)
     kpis = read_input(complaints, dtype=text) if complaints is not None else None
     actions = read_input(actions_file, dtype=text) if actions_file is not None else None
+    bench = read_input(benchmark, dtype=text) if benchmark is not None else None
+    club = read_practices(practices_file) if practices_file is not None else None
     path = write_annual_report(
         output, tables, organization=organization, year=year, lang=lang, as_of=day,
-        complaints=kpis, actions=actions, catalog=get_catalog(), note=note, **inputs,
+        complaints=kpis, actions=actions, catalog=get_catalog(), note=note,
+        benchmark=bench, club_practices=club, **inputs,
     )  # fmt: skip
     echo(_("scritto {file}", file=path), err=True)
