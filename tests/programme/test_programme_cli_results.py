@@ -215,6 +215,8 @@ def test_report_of_an_unknown_plan_exits_1(work, plugins):
                         "--organization", "999999", "--year", "2024",
                         "-o", str(work / "x.html"))  # fmt: skip
     assert code == 1, err
+    # said in Italian (it was English: "the plan has no activity of organization ...")
+    assert "il piano non ha attività dell'ente '999999' nel 2024" in err, err
 
 
 def test_results_merge_several_values_files(work, tmp_path, plugins):

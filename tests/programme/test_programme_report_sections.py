@@ -455,7 +455,7 @@ def test_the_order_of_the_rows_does_not_change_the_sections(sheets, seed):
 def test_a_priority_that_is_not_one_is_an_error(sheets):
     # S01's need is met (its priority is not printed): still checked
     needs = TRAINING["training_needs"].assign(priority=["urgente", "high", "low", "high"])
-    with pytest.raises(DataError, match=r"'training_needs', column 'priority': 'urgente'"):
+    with pytest.raises(DataError, match=r"training_needs, column 'priority': 'urgente' is not"):
         _report({**sheets, "training_needs": needs})
 
 

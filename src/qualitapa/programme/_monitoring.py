@@ -40,7 +40,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 from qualitapa.io import require_columns
 from qualitapa.problems import Problems, Rule
 
@@ -371,6 +372,14 @@ _OPERATORS: Final = (">=", "<=")
 _DEFAULT_OPERATOR: Final = {"higher_is_better": ">=", "lower_is_better": "<="}
 
 
+#: The kinds of expected result, as an error message names them.
+_KIND_WORDS: Final = {
+    "indicator": Message("indicator", N_("l'indicatore")),
+    "standard": Message("standard", N_("lo standard")),
+    "survey_index": Message("survey index", N_("l'indice d'indagine")),
+}
+
+
 def _unique_lookup(
     table: pd.DataFrame, keys: list[str], value: str, what: str, source: str | None
 ) -> pd.DataFrame:
@@ -379,8 +388,13 @@ def _unique_lookup(
     if dup.any():
         first = int(np.flatnonzero(dup)[0])
         raise DataError(
-            f"the {what} holds two rows for {dict(table[keys].iloc[first])}: keep one per "
-            f"{', '.join(keys)}",
+            Message(
+                "the {what} holds two rows for {key}: keep one per {keys}",
+                N_("la tabella {what} ha due righe per {key}: tenerne una per {keys}"),
+                what=what,
+                key=dict(table[keys].iloc[first]),
+                keys=", ".join(keys),
+            ),
             source=source,
             row=first + 1,
             column=keys[-1],
@@ -486,8 +500,16 @@ def _catalog_facts(
         if len(unknown):
             first = int(unknown[0])
             raise DataError(
-                f"{kind_name.replace('_', ' ')} {ids[first]!r} is not in the catalog: check "
-                "the id, or install the plugin that defines it",
+                Message(
+                    "{kind} {id} is not in the catalog: check the id, or install the plugin "
+                    "that defines it",
+                    N_(
+                        "{kind} {id} non è nel catalogo: controllare il codice, o installare il "
+                        "plugin che lo definisce"
+                    ),
+                    kind=_KIND_WORDS[kind_name],
+                    id=repr(ids[first]),
+                ),
                 source=source,
                 row=int(frame["_row"].iloc[first]),
                 column="expected_id",
@@ -633,7 +655,12 @@ def _expectations(
     if a["expected_id"].eq("").any():
         r = int(np.flatnonzero(a["expected_id"].eq("").to_numpy())[0])
         raise DataError(
-            "an expected result needs the id of its indicator, standard or survey",
+            Message(
+                "an expected result needs the id of its indicator, standard or survey",
+                N_(
+                    "un risultato atteso richiede il codice del suo indicatore, standard o indagine"
+                ),
+            ),
             source=source,
             row=int(a["_row"].iloc[r]),
             column="expected_id",
@@ -699,13 +726,31 @@ def _outcomes(a: pd.DataFrame, source: str | None) -> pd.DataFrame:
     missing_op = a["operator"].eq("").to_numpy()
     missing_value = a["expected"].isna().to_numpy() & ~a["expected_kind"].eq("standard").to_numpy()
     for bad, column, problem in (
-        (missing_op, "expected_operator", "write >= or <= (the polarity does not say which)"),
-        (missing_value, "expected_value", "an expected result needs a value"),
+        (
+            missing_op,
+            "expected_operator",
+            Message(
+                "write >= or <= (the polarity does not say which)",
+                N_("scrivere >= o <= (la polarità non dice quale)"),
+            ),
+        ),
+        (
+            missing_value,
+            "expected_value",
+            Message(
+                "an expected result needs a value", N_("un risultato atteso richiede un valore")
+            ),
+        ),
     ):
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
             raise DataError(
-                f"activity {a['activity'].iloc[r]!r}: {problem}",
+                Message(
+                    "activity {activity}: {problem}",
+                    N_("attività {activity}: {problem}"),
+                    activity=repr(a["activity"].iloc[r]),
+                    problem=problem,
+                ),
                 source=source,
                 row=int(a["_row"].iloc[r]),
                 column=column,

@@ -22,7 +22,7 @@ import pandas as pd
 
 from qualitapa.__about__ import __version__
 from qualitapa._html_style import REPORT_STYLE
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_, Translator, template_environment, translator, unit
 from qualitapa.improvement import actions_from_expected
 from qualitapa.programme._models import (
@@ -314,7 +314,12 @@ def _check_needed(tables: Mapping[str, pd.DataFrame]) -> None:
     missing = [name for name in _NEEDED if name not in tables]
     if missing:
         raise DataError(
-            f"the annual report needs the sheets {', '.join(_NEEDED)}: {', '.join(missing)} missing"
+            Message(
+                "the annual report needs the sheets {needed}: {missing} missing",
+                N_("la relazione annuale richiede i fogli {needed}: mancano {missing}"),
+                needed=", ".join(_NEEDED),
+                missing=", ".join(missing),
+            )
         )
 
 
@@ -328,8 +333,16 @@ def _plan_sheets(
         own[name] = own[name].loc[own[name]["year"].astype("string") == str(year)]
     if own["activities"].empty:
         raise DataError(
-            f"the plan has no activity of organization {organization!r} in {year}: "
-            "check the activities sheet (columns organization and year)"
+            Message(
+                "the plan has no activity of organization {organization} in {year}: "
+                "check the activities sheet (columns organization and year)",
+                N_(
+                    "il piano non ha attività dell'ente {organization} nel {year}: controllare il "
+                    "foglio activities (colonne organization e year)"
+                ),
+                organization=repr(organization),
+                year=year,
+            )
         )
     return own
 

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Protocol
 import pandas as pd
 from babel import dates as babel_dates
 
-from qualitapa.errors import DataError
-from qualitapa.i18n import Translator
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_, Translator
 from qualitapa.models import Text
 from qualitapa.programme._certification import (
     AlertKind,
@@ -189,7 +189,14 @@ def _priority(t: Translator, value: object) -> str:
     except ValueError:
         allowed = ", ".join(p.value for p in Priority)
         raise DataError(
-            f"sheet 'training_needs', column 'priority': {value!r} is not one of {allowed}"
+            Message(
+                "{value} is not one of {allowed}",
+                N_("{value} non è tra i valori ammessi: {allowed}"),
+                value=repr(value),
+                allowed=allowed,
+            ),
+            source="training_needs",
+            column="priority",
         ) from None
 
 
