@@ -111,6 +111,11 @@ def test_plan_show_lists_each_action_with_its_source(tmp_path: Path) -> None:
     assert screen.exit_code == 0, screen.output
     assert "File di origine" not in screen.stdout  # the action's source is not a file
     assert "Origine dell'azione" in screen.stdout
+    # sources and statuses in words on screen (they were the English codes)
+    for word in ("confronto tra enti", "certificazione", "proposta", "Scadenza", "Responsabile"):
+        assert word in screen.stdout, word
+    for code in ("benchmark", "certification", "proposed", "expected_effect"):
+        assert code not in screen.stdout, code
 
 
 def test_a_round_file_with_a_source_column_is_a_problem_naming_it(

@@ -29,6 +29,7 @@ from qualitapa.cli._options import (
     target_option,
 )
 from qualitapa.cli._output import for_machines
+from qualitapa.i18n import N_
 
 _SHOWN = [
     "subcriterion", "n_assessors", "n_not_assessed", "mean", "median", "sd", "range",
@@ -311,7 +312,60 @@ def plan_derive(
             err=True,
         )  # fmt: skip
         return
-    emit(plan, fmt, output)
+    _emit_plan(plan, fmt, output)
+
+
+#: The columns of an improvement plan that have no general header, for people.
+_PLAN_HEADERS = {
+    "source": N_("Origine dell'azione"),  # what it answers to (benchmark, survey ...), not a file
+    "reference": N_("Riferimento"),
+    "owner": N_("Responsabile"),
+    "due": N_("Scadenza"),
+    "expected_effect": N_("Effetto atteso"),
+    "impact": N_("Impatto"),
+    "urgency": N_("Urgenza"),
+    "effort": N_("Impegno"),
+    "priority": N_("Priorità"),
+    "evidence": N_("Evidenze"),
+    "department": N_("Settore"),
+    "activity": N_("Attività"),
+}
+
+#: An action's source and status (qualitapa.improvement.ActionSource, ActionStatus) in words.
+_PLAN_WORDS = {
+    "source": {
+        "caf": N_("autovalutazione CAF"),
+        "standard": N_("standard di qualità"),
+        "survey": N_("indagine di soddisfazione"),
+        "benchmark": N_("confronto tra enti"),
+        "programme": N_("piano della qualità"),
+        "certification": N_("certificazione"),
+        "other": N_("altro"),
+    },
+    "status": {
+        "proposed": N_("proposta"),
+        "planned": N_("pianificata"),
+        "in_progress": N_("in corso"),
+        "on_hold": N_("sospesa"),
+        "done": N_("conclusa"),
+        "cancelled": N_("annullata"),
+    },
+}
+
+
+def _emit_plan(frame: pd.DataFrame, fmt: str | None, output: Path | None) -> None:
+    """An improvement plan: codes as they are for programs, in words with headers for people."""
+    if for_machines(fmt, output):
+        emit(frame, fmt, output)
+        return
+    t = messages()
+    out = frame.copy()
+    for column, words in _PLAN_WORDS.items():
+        if column in out.columns:
+            said = {code: str(t(msgid)) for code, msgid in words.items()}
+            out[column] = out[column].map(lambda c, said=said: said.get(str(c), c))
+    headers = {c: str(t(h)) for c, h in _PLAN_HEADERS.items() if c in out.columns}
+    emit(out, fmt, output, headers=headers)
 
 
 @plan_group.command("show")
@@ -328,6 +382,4 @@ def plan_show(plan_path: Path, progress: bool, fmt: str | None, output: Path | N
     if table.empty:
         t = messages()
         raise nothing(t("il piano non ha azioni"), source=plan_path)
-    # an action's source is what it answers to (benchmark, survey ...), not a file
-    headers = {"source": str(messages()("Origine dell'azione"))}
-    emit(plan.progress() if progress else table, fmt, output, headers=headers)
+    _emit_plan(plan.progress() if progress else table, fmt, output)
