@@ -196,6 +196,7 @@ def test_a_city_export_with_problems_is_checked_row_by_row(tmp_path: Path) -> No
     result = run("collect", export)
     assert result.exit_code == 1
     assert "0 su 17, 15 mancanti, 2 non validi" in result.stdout  # the typo is not a value
-    assert f"{export}, riga 1, registry.fte: not a number" in result.stderr
-    assert f"{export}, riga 2, registry.cost: negative value" in result.stderr
-    assert "did you mean 'registry.certificates'" in result.stderr
+    # the problems in Italian (they were printed in English before)
+    assert f"{export}, riga 1, registry.fte: non è un numero" in result.stderr
+    assert f"{export}, riga 2, registry.cost: valore negativo" in result.stderr
+    assert "variabile sconosciuta; forse 'registry.certificates'?" in result.stderr

@@ -32,6 +32,7 @@ from qualitapa.cli._options import (
     lang_option,
     target_option,
 )
+from qualitapa.errors import said
 from qualitapa.i18n import N_, translator
 
 if TYPE_CHECKING:
@@ -260,7 +261,7 @@ def _summary(result: RoundData, t: Translator) -> None:
             err=True,
         )  # fmt: skip
         for row in result.problems.head(10).to_dict("records"):
-            echo(f"  {_where(row, t)}: {row['problem']}", err=True)
+            echo(f"  {_where(row, t)}: {said(row['problem'], t)}", err=True)
         if len(result.problems) > 10:
             echo(t("  ... e altri {n}", n=len(result.problems) - 10), err=True)
     if missing or invalid:
