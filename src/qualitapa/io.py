@@ -1285,8 +1285,8 @@ def _provenance_clash(frame: pd.DataFrame, source: str) -> DataError | None:
             "are read together or with provenance: rename the column, or read the file alone",
             N_(
                 "questo nome è riservato alla provenienza di ogni riga ({names}) quando si "
-                "leggono più file insieme o si chiede la provenienza: rinomina la colonna o "
-                "leggi il file da solo"
+                "leggono più file insieme o si chiede la provenienza: rinominare la colonna o "
+                "leggere il file da solo"
             ),
             names=names,
         ),

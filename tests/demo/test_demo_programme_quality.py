@@ -121,7 +121,7 @@ def test_the_training_line_is_recomputed(demo):
     line = (
         f"- Formazione: {it(row['hours'] / row['employees'], 1)} ore per dipendente, "
         f"{it(100 * row['people_trained'] / row['employees'], 0)}% del personale formato "
-        f"(Modena, {YEAR}; training_hours.csv); bisogni formativi soddisfatti: "
+        f"(Modena, {YEAR}; training_hours.csv); fabbisogni formativi soddisfatti: "
         f"{(needs['status'] == 'met').sum()} su {len(needs)}, in parte: "
         f"{(needs['status'] == 'partial').sum()} (training_needs.csv)"
     )

@@ -258,7 +258,7 @@ def test_summary_lines_recomputed(catalog, tmp_path):
         "",
         # 8 h / 10 employees = 0,8; 2 / 10 = 20%; needs: D1 met, D2 none
         "- Formazione: 0,8 ore per dipendente, 20% del personale formato (c1, 2024; "
-        "training_hours.csv); bisogni formativi soddisfatti: 1 su 2, in parte: 0 "
+        "training_hours.csv); fabbisogni formativi soddisfatti: 1 su 2, in parte: 0 "
         "(training_needs.csv)",
         "- Certificazioni: 2 avvisi al 31/12/2024 (azione correttiva in ritardo: 1; "
         "certificato in scadenza: 1; certification_alerts.csv)",

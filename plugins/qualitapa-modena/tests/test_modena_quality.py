@@ -160,7 +160,7 @@ def test_needs_are_partly_delivered(sheets):
     assert (row["hours_needed"], row["hours_delivered"], row["status"]) == (75, 50, "partial")
     assert row["coverage"] == pytest.approx(50 / 75)
     none = table[table["status"] == "none"][["department", "topic"]]
-    assert none.values.tolist() == [["S03", "customer_satisfaction"], ["S07", "caf"],
+    assert none.values.tolist() == [["S03", "soddisfazione_utenti"], ["S07", "caf"],
                                     ["S07", "iso9001"]]  # fmt: skip
 
 

@@ -324,7 +324,7 @@ _PLAN_HEADERS = {
     "expected_effect": N_("Effetto atteso"),
     "impact": N_("Impatto"),
     "urgency": N_("Urgenza"),
-    "effort": N_("Impegno"),
+    "effort": N_("Sforzo"),
     "priority": N_("Priorità"),
     "evidence": N_("Evidenze"),
     "department": N_("Settore"),

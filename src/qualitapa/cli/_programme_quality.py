@@ -174,10 +174,22 @@ def _per_course(sheets: dict[str, pd.DataFrame], year: int | None) -> pd.DataFra
                 "course_hours", "hours_from", "participants", "hours"]]  # fmt: skip
 
 
-def _training_for_people(table: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+def _topic_titles(courses: pd.DataFrame) -> dict[str, str]:
+    """A topic code -> its code and the titles of its courses (what the need is about)."""
+    titles = courses.groupby(courses["topic"].astype(str))["title"].agg(
+        lambda s: "; ".join(sorted(set(s.astype(str))))
+    )
+    return {topic: f"{topic} ({title})" for topic, title in titles.items()}
+
+
+def _training_for_people(
+    table: pd.DataFrame, names: dict[str, str], lang: str, topics: dict[str, str] | None = None
+) -> pd.DataFrame:
     """A training table in words: departments by name, codes as words, shares as percent."""
     t = translator(lang)
     out = _only_one_organization(table)
+    if topics and "topic" in out.columns:
+        out["topic"] = out["topic"].map(lambda c: topics.get(str(c), c))
     if "level" in out.columns:
         total = str(t("Totale ente"))
         out["department"] = [
@@ -300,7 +312,9 @@ def training_command(  # noqa: PLR0913 - the command's options
     shown = (
         _variables_for_people(table, lang)
         if variables
-        else _training_for_people(table, names, lang)
+        else _training_for_people(
+            table, names, lang, _topic_titles(sheets["courses"]) if needs else None
+        )
     )
     emit(shown, lang=lang, headers=headers(lang), catalog=None)
 

@@ -242,7 +242,7 @@ def _training_line(state: DemoState, t: Translator, city: str) -> list[str]:
     needs = state.result.tables.get("training_needs")
     if needs is not None and len(needs):
         status = needs["status"].astype(str)
-        line += t("; bisogni formativi soddisfatti: {met} su {n}, in parte: {partial} "
+        line += t("; fabbisogni formativi soddisfatti: {met} su {n}, in parte: {partial} "
                   "(training_needs.csv)", met=int((status == "met").sum()), n=len(needs),
                   partial=int((status == "partial").sum()))  # fmt: skip
     return [f"- {line}"]
