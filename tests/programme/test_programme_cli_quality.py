@@ -257,6 +257,9 @@ def test_needs_vs_delivered_in_words(db: str) -> None:
     assert code == 0
     for word in ("in parte", "soddisfatto", "non soddisfatto", "personale", "alta", "67%"):
         assert word in out, word  # 8 / 12 = 66.7% -> 67%
+    # a topic is the city's code: its courses' titles say what it is about
+    assert "privacy (Privacy negli uffici)" in out
+    assert "qualita (Gestione per la qualità)" in out
     for lang in ("it", "de"):
         out = _run("programme", "training", "--db", db, "--needs", "--lang", lang)[1]
         words = set(out.replace("|", " ").split())
