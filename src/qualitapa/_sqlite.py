@@ -146,6 +146,7 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     ...     _ = db.execute("CREATE TABLE a (x)")
     >>> db.in_transaction
     False
+    >>> db.close()
     """
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -223,6 +224,7 @@ class SqliteSchema:
     (0, 1)
     >>> schema.check_triggers(db)
     []
+    >>> db.close()
     """
 
     application_id: int
@@ -574,6 +576,7 @@ def connect(
     >>> db, version = connect(":memory:", schema, readonly=False, busy_timeout=1)
     >>> version, schema.inspect(db, ":memory:")
     (1, 1)
+    >>> db.close()
     """
     if readonly:
         return _connect_readonly(path, schema, busy_timeout)
