@@ -140,11 +140,9 @@ def _sheets(store: ProgrammeStore, organization: str | None) -> dict[str, pd.Dat
 
 def _per_person(sheets: dict[str, pd.DataFrame], year: int | None) -> pd.DataFrame:
     """Hours each person attended per year (the library's hours: blank = the whole session)."""
-    from qualitapa.programme._training import _attendance
+    from qualitapa.programme import attended_hours
 
-    done = _attendance(sheets["attendance"], sheets["course_sessions"])
-    if year is not None:
-        done = done[done["year"] == year]
+    done = attended_hours(sheets["attendance"], sheets["course_sessions"], year=year)
     keys = ["organization", "year", "person", "department"]
     out = done.groupby(keys, sort=True)["hours"].sum().reset_index()
     out["year"] = out["year"].astype("int64")
@@ -153,16 +151,13 @@ def _per_person(sheets: dict[str, pd.DataFrame], year: int | None) -> pd.DataFra
 
 def _per_course(sheets: dict[str, pd.DataFrame], year: int | None) -> pd.DataFrame:
     """Each course's hours (:func:`course_hours`) with its participants and hours attended."""
-    from qualitapa.programme import course_hours
-    from qualitapa.programme._training import _attendance
+    from qualitapa.programme import attended_hours, course_hours
 
     courses = sheets["courses"]
     hours = course_hours(courses, sheets["course_sessions"]).rename(
         columns={"hours": "course_hours"}
     )
-    done = _attendance(sheets["attendance"], sheets["course_sessions"])
-    if year is not None:
-        done = done[done["year"] == year]
+    done = attended_hours(sheets["attendance"], sheets["course_sessions"], year=year)
     keys = ["organization", "course"]
     attended = done.groupby(keys).agg(participants=("person", "nunique"), hours=("hours", "sum"))
     out = hours.join(attended, on=keys)
@@ -179,7 +174,7 @@ def _topic_titles(courses: pd.DataFrame) -> dict[str, str]:
     titles = courses.groupby(courses["topic"].astype(str))["title"].agg(
         lambda s: "; ".join(sorted(set(s.astype(str))))
     )
-    return {topic: f"{topic} ({title})" for topic, title in titles.items()}
+    return {str(topic): f"{topic} ({title})" for topic, title in titles.items()}
 
 
 def _training_for_people(

@@ -454,6 +454,51 @@ def _year_filter(frame: pd.DataFrame, year: int | None) -> pd.DataFrame:
     return frame if year is None else frame[frame["year"] == int(year)]
 
 
+def attended_hours(
+    attendance: pd.DataFrame, sessions: pd.DataFrame, *, year: int | None = None
+) -> pd.DataFrame:
+    """Each attendance with the year of its session and the hours it counts for.
+
+    The hours are ``hours_attended``, or the session's ``hours`` when blank
+    (the rule of :func:`training_hours`, which sums these rows); what
+    per-person or per-course views group.
+
+    Parameters
+    ----------
+    attendance, sessions
+        As :func:`training_hours`.
+    year
+        Only the sessions of this year; None: every year.
+
+    Returns
+    -------
+    DataFrame
+        ``organization, course, session, person, department, year, hours``
+        (and the session's ``date`` and ``session_hours``), one row per
+        attendance.
+
+    Raises
+    ------
+    DataError
+        A column is missing, a number is not one, an attendance names a
+        session the sessions sheet does not have, or lasts longer than it
+        (every problem, naming sheet, row and column).
+
+    Examples
+    --------
+    >>> sessions = pd.DataFrame({"organization": "036023", "course": "C1",
+    ...     "session": ["1", "2"], "date": ["2024-03-05", "2025-01-12"], "hours": [3, 4]})
+    >>> attendance = pd.DataFrame({"organization": "036023", "course": "C1",
+    ...     "session": ["1", "2", "1"], "person": ["e1", "e1", "e2"],
+    ...     "department": "S03", "hours_attended": [None, 2, 1.5]})
+    >>> attended_hours(attendance, sessions, year=2024)[["person", "year", "hours"]]
+      person  year  hours
+    0     e1  2024    3.0
+    2     e2  2024    1.5
+    """
+    return _year_filter(_attendance(attendance, sessions), year)
+
+
 def training_hours(
     attendance: pd.DataFrame,
     sessions: pd.DataFrame,
