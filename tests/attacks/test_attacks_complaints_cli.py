@@ -222,6 +222,9 @@ def test_check_reports_tampering_and_exits_1(evil_db: str) -> None:
     assert "trigger events_append_only_update is missing" in out
     assert "event 3 (complaint 2024/1" in out
     assert "found in the register" in err
+    # in Italian, the protection's problem is said in Italian (it was English)
+    out = _run("--lang", "it", "complaints", "check", "--db", evil_db, "--anchor", anchor)[1]
+    assert "protezione rimossa: manca il trigger events_append_only_update" in out
 
 
 def test_reading_commands_work_on_an_old_register_without_changing_it(tmp_path: Path) -> None:

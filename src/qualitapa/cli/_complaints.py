@@ -35,7 +35,7 @@ from qualitapa.cli._options import (
     output_options,
     target_option,
 )
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, said
 from qualitapa.i18n import N_, translator
 
 if TYPE_CHECKING:
@@ -728,8 +728,9 @@ def check_command(db: Path, anchor: str | None) -> None:
         problems = reg.check(anchor=anchor)
         head = reg.chain_head()
         n = len(reg)
+    t = _t()
     for problem in problems:
-        echo(problem)
+        echo(said(problem, t))
     if head is not None:
         echo(_("testa della catena: evento {seq}, hash {hash} (scritto {written})",
                   seq=head.seq, hash=head.hash,
