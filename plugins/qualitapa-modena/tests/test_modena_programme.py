@@ -100,3 +100,4 @@ def test_version_2_of_the_plan_is_recorded_as_differences(tmp_path, sheets):
     assert plans.loc[1, "status"] == "superseded"
     assert plans.loc[2, "resolution"] == "412/2024"
     assert isinstance(store.history(), pd.DataFrame)
+    store.close()

@@ -72,13 +72,14 @@ def test_every_sheet_is_a_dataset_and_valid(catalog, sheets):
 
 
 def test_the_store_imports_every_sheet(tmp_path, sheets):
-    store = ProgrammeStore(tmp_path / "programme.db")
-    report = store.import_sheets(sheets, by="P02", at="2025-01-15T09:00+01:00")
+    with ProgrammeStore(tmp_path / "programme.db") as store:
+        report = store.import_sheets(sheets, by="P02", at="2025-01-15T09:00+01:00")
+        attended = len(store.table("attendance"))
     assert len(report.conflicts) == 0
     added = report.counts.set_index("sheet")["added"]
     for name in QUALITY_SHEETS:
         assert added[name] == len(sheets[name]), name
-    assert len(store.table("attendance")) == 4510
+    assert attended == 4510
 
 
 def test_the_cli_imports_the_new_sheets_one_by_one(tmp_path):

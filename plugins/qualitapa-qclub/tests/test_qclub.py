@@ -92,8 +92,8 @@ def test_the_register_is_a_valid_programme_and_imports(tmp_path):
     sheets = _club_sheets()
     for name, frame in sheets.items():
         check_sheet(frame, name, source=f"{name}.csv")
-    report = ProgrammeStore(tmp_path / "club.db").import_sheets(sheets, by="QC-TN1",
-                                                               partial=True)  # fmt: skip
+    with ProgrammeStore(tmp_path / "club.db") as store:
+        report = store.import_sheets(sheets, by="QC-TN1", partial=True)
     assert report.counts.set_index("sheet").loc["practices", "added"] == 11
     assert sheets["people"]["email"].str.endswith("@example.org").all()
 

@@ -178,6 +178,7 @@ class ProgrammeStore(SqliteStore):
     False
     >>> store.table("departments")[["department", "name_it"]].values.tolist()
     [['S03', 'Servizi demografici']]
+    >>> store.close()
     """
 
     store_schema = SCHEMA
@@ -198,7 +199,8 @@ class ProgrammeStore(SqliteStore):
 
         Examples
         --------
-        >>> ProgrammeStore(":memory:").check()
+        >>> with ProgrammeStore(":memory:") as store:
+        ...     store.check()
         []
         """
         return SCHEMA.check_triggers(self._db)
