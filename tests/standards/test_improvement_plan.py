@@ -132,7 +132,7 @@ def test_optional_columns_missing_or_blank_are_empty_text() -> None:
     acts = actions_from_compliance(t).set_index("id")
     assert sorted(acts.index) == ["std-r.desk", "std-r.wait-mo"]
     assert acts.loc["std-r.desk", "organization"] == ""
-    assert acts.loc["std-r.desk", "evidence"] == ": margin -2"  # no period column
+    assert acts.loc["std-r.desk", "evidence"] == ": scarto -2"  # no period column
     s = pd.DataFrame({"dimension": ["waiting"], "index": [30.0]})
     assert actions_from_survey(s).loc[0, "organization"] == ""
 
@@ -163,7 +163,7 @@ def test_actions_from_compliance_and_combination() -> None:
     assert acts["id"].tolist() == ["std-registry.wait-mo"]
     assert acts.loc[0, "impact"] == 5  # refunds were due
     assert acts.loc[0, "urgency"] == 5  # specific standard
-    assert "refunds 5.00" in acts.loc[0, "evidence"]
+    assert "rimborsi 5,00\xa0€" in acts.loc[0, "evidence"]  # one delivery late: 1 * 5 euro
     survey = actions_from_survey(
         pd.DataFrame({"dimension": ["waiting", "courtesy"], "index": [30.0, 75.0]})
     )

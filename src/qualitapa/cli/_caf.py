@@ -298,11 +298,11 @@ def plan_derive(
             )
         )
     if compliance_path:
-        tables.append(actions_from_compliance(_table(compliance_path)))
+        tables.append(actions_from_compliance(_table(compliance_path), catalog=get_catalog()))
     if survey_path:
         tables.append(actions_from_survey(_table(survey_path), threshold=survey_threshold))
     if benchmark_path:
-        tables.append(actions_from_benchmark(_table(benchmark_path)))
+        tables.append(actions_from_benchmark(_table(benchmark_path), catalog=get_catalog()))
     plan = combine_actions(*tables)
     if plan.empty:  # a valid answer: nothing needs an action
         t = messages()

@@ -224,7 +224,8 @@ def improvement_plan(state: DemoState) -> None:
     if state.caf is not None:
         actions.append(imp.actions_from_caf(state.caf, organization=organization or ""))
     if "charter_compliance" in tables:
-        actions.append(imp.actions_from_compliance(own(tables["charter_compliance"])))
+        compliance = own(tables["charter_compliance"])
+        actions.append(imp.actions_from_compliance(compliance, catalog=state.catalog))
     if "survey_dimensions" in tables:
         actions.append(imp.actions_from_survey(own(tables["survey_dimensions"])))
     found = _steps_programme.certification_actions(state)  # open non-conformities
@@ -232,7 +233,9 @@ def improvement_plan(state: DemoState) -> None:
         actions.append(found)
     bench = state.benchmark
     actions.append(
-        imp.actions_from_benchmark(own(bench[pd.to_numeric(bench["period"]) == state.period]))
+        imp.actions_from_benchmark(
+            own(bench[pd.to_numeric(bench["period"]) == state.period]), catalog=state.catalog
+        )
     )
     actions = [t for t in actions if len(t)]
     if actions:

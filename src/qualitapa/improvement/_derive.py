@@ -10,11 +10,71 @@ looks at the action and defaults to 3.
 
 from __future__ import annotations
 
+import math
+import re
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
+from qualitapa.i18n import Translator, translator
 from qualitapa.improvement._plan import ACTION_COLUMNS, prioritise
 from qualitapa.io import require_columns
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
+
+
+def _it() -> Translator:
+    """Italian formatting: the texts of derived actions are Italian data, not messages."""
+    return translator("it")
+
+
+_TARGET = re.compile(r"^\s*(<=|>=|<|>|=|==)?\s*([-+]?\d+(?:\.\d+)?)\s*$")
+
+
+def _decimals(value: float, significant: int) -> int:
+    """The decimals ``value`` needs to be shown with ``significant`` figures, like ``%g``
+    (trailing zeros dropped; whole numbers of any size keep all their digits)."""
+    if not math.isfinite(value) or value == 0:
+        return 0
+    most = max(0, significant - 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:.{most}f}"
+    return len(text.rstrip("0").partition(".")[2]) if "." in text else 0
+
+
+def _number(value: float, significant: int = 3, unit: str = "") -> str:
+    """``value`` in Italian (decimal comma) with ``significant`` figures, and its unit if any."""
+    digits = _decimals(float(value), significant)
+    if unit:
+        return _it().quantity(float(value), unit, digits=digits)
+    return _it().number(float(value), digits=digits)
+
+
+def _target(text: str, unit: str = "") -> str:
+    """A target as ``<= 10`` in Italian (``<= 0,5 giorni``); unparsed text as is."""
+    match = _TARGET.match(text)
+    if match is None:
+        return text.strip()
+    op, value = match.group(1) or "", float(match.group(2))
+    return f"{op} {_number(value, 6, unit)}".strip()
+
+
+def _label(catalog: Catalog | None, kind: str, ident: str) -> str:
+    """The Italian name of an indicator, standard or survey index; its id without a catalog."""
+    base, _, dimension = ident.partition(":")
+    if catalog is None:
+        return ident
+    if kind == "indicator" and base in catalog.indicators:
+        return _it().text(catalog.indicators[base].label)
+    if kind == "standard" and base in catalog.standards:
+        return _it().text(catalog.standards[base].label)
+    if kind == "survey_index" and base in catalog.instruments:
+        instrument = catalog.instruments[base]
+        dims = {d.id: d.label for d in instrument.dimensions}
+        name = _it().text(instrument.label)
+        return f"{name}: {_it().text(dims[dimension])}" if dimension in dims else name
+    return ident
 
 
 def _impact_from_gap(gap: np.ndarray) -> np.ndarray:
@@ -129,9 +189,10 @@ def _caf_titles(sub: np.ndarray, low: np.ndarray) -> np.ndarray:
     from qualitapa.caf import caf_model
 
     titles = {s.id: s.title.it for s in caf_model().subcriteria}
+    verb = {True: "Migliorare", False: "Chiarire le evidenze del sottocriterio"}
     return np.array(
         [
-            (f"Migliorare {s} {titles.get(s, '')}" if is_low else f"Chiarire le evidenze {s}")
+            f"{verb[is_low]} {s} {titles.get(s, '')}".strip()
             for s, is_low in zip(sub, low, strict=True)
         ],
         dtype=object,
@@ -141,7 +202,8 @@ def _caf_titles(sub: np.ndarray, low: np.ndarray) -> np.ndarray:
 def _caf_evidence(score: np.ndarray, low: np.ndarray) -> list[str]:
     """The evidence of each action: the score, and whether the assessors disagree."""
     return [
-        f"CAF score {v:.1f}" + ("" if is_low else ", assessors disagree")
+        f"punteggio CAF {_it().number(v, digits=1)}"
+        + ("" if is_low else ", i valutatori non concordano")
         for v, is_low in zip(score, low, strict=True)
     ]
 
@@ -150,6 +212,7 @@ def actions_from_compliance(
     compliance_table: pd.DataFrame,
     *,
     effort: int = 3,
+    catalog: Catalog | None = None,
 ) -> pd.DataFrame:
     """Candidate actions for standards not met.
 
@@ -160,6 +223,11 @@ def actions_from_compliance(
     costs money), else 4; ``urgency`` 5 for specific standards (a promise
     to each citizen), 4 for general ones.
 
+    The texts are Italian, numbers with the decimal comma: the title names
+    the standard by its label in ``catalog`` (its id without one; the id is
+    in ``reference``), ``expected_effect`` is the target with its unit,
+    ``evidence`` the period, the margin and the refunds paid.
+
     Examples
     --------
     >>> import pandas as pd
@@ -168,9 +236,12 @@ def actions_from_compliance(
     ...                   "met": [False, True], "margin": [-0.3, 2.0], "target": ["<= 20", ">= 60"],
     ...                   "refund_amount": [14.0, 0.0]})
     >>> cols = ["id", "impact", "urgency", "priority"]
-    >>> actions_from_compliance(t)[cols]  # doctest: +NORMALIZE_WHITESPACE
+    >>> acts = actions_from_compliance(t)
+    >>> acts[cols]  # doctest: +NORMALIZE_WHITESPACE
                     id  impact  urgency  priority
     0  std-r.wait-mo       5        5  8.333333
+    >>> acts.loc[0, "expected_effect"], acts.loc[0, "evidence"]
+    ('obiettivo <= 20', '2024: scarto -0,3, rimborsi 14,00\\xa0€')
     """
     require_columns(compliance_table, ["standard", "scope", "met", "margin", "target"])
     t = compliance_table
@@ -189,17 +260,20 @@ def actions_from_compliance(
     frame = _table(
         {
             "id": ids,
-            "title": [f"Rispettare lo standard {s}" for s in std],
+            "title": [f"Rispettare lo standard: {_label(catalog, 'standard', s)}" for s in std],
             "source": ["standard"] * n,
             "reference": std,
             "organization": org,
-            "expected_effect": [f"target {t_}" for t_ in sel["target"].astype(str)],
+            "expected_effect": [
+                f"obiettivo {_target(t_, u)}"
+                for t_, u in zip(sel["target"].astype(str), _text_column(sel, "unit"), strict=True)
+            ],
             "impact": np.where(refund > 0, 5, 4),
             "urgency": np.where(sel["scope"].to_numpy(dtype=object) == "specific", 5, 4),
             "effort": [effort] * n,
             "status": ["proposed"] * n,
             "evidence": [
-                f"{p}: margin {m:.3g}" + (f", refunds {r:.2f}" if r else "")
+                f"{p}: scarto {_number(m)}" + (f", rimborsi {_it().currency(r)}" if r else "")
                 for p, m, r in zip(period, sel["margin"].to_numpy(dtype=float), refund, strict=True)
             ],
         },
@@ -220,13 +294,22 @@ def _low_scores(
     urgency: int,
     effort: int,
     title: str,
+    measure: str,
+    labels: np.ndarray | None = None,
 ) -> pd.DataFrame:
+    """Actions for the rows of ``frame`` on the wrong side of ``threshold``.
+
+    ``title`` has an ``{item}`` field (the Italian label from ``labels``,
+    else the item's id); ``evidence`` says ``measure``, the score and the
+    threshold in Italian.
+    """
     require_columns(frame, [item_column, score_column])
     score = frame[score_column].to_numpy(dtype=float)
     bad = ~np.isnan(score) & ((score < threshold) if higher_is_better else (score > threshold))
     sel = frame.loc[bad]
     n = len(sel)
     items = sel[item_column].astype(str).to_numpy(dtype=object)
+    names = items if labels is None else np.where(labels[bad] != "", labels[bad], items)
     org = _text_column(sel, "organization")
     gap = np.abs(score[bad] - threshold) / scale * 100
     return _table(
@@ -234,7 +317,7 @@ def _low_scores(
             "id": [
                 f"{source}-{i}" + (f"-{o}" if o else "") for i, o in zip(items, org, strict=True)
             ],
-            "title": [title.format(item=i) for i in items],
+            "title": [title.format(item=i) for i in names],
             "source": [source] * n,
             "reference": items,
             "organization": org,
@@ -242,7 +325,9 @@ def _low_scores(
             "urgency": [urgency] * n,
             "effort": [effort] * n,
             "status": ["proposed"] * n,
-            "evidence": [f"{score_column} {v:.3g} (threshold {threshold:g})" for v in score[bad]],
+            "evidence": [
+                f"{measure} {_number(v)} (soglia {_number(threshold, 6)})" for v in score[bad]
+            ],
         },
         n,
     )
@@ -264,14 +349,21 @@ def actions_from_survey(
     ``organization``), e.g. the satisfaction indices (0-100) of the surveys
     module. ``impact = 1 + floor(gap / 20)`` within 1-5, with ``gap`` the
     shortfall in points of a 0-100 scale (``scale`` converts other scales).
+    The title names the dimension by its ``label`` column where the table
+    has one (the surveys module's tables do), else by its id; ``evidence``
+    is the index and the threshold in Italian (decimal comma).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"dimension": ["waiting", "courtesy"], "index": [48.0, 81.0]})
-    >>> actions_from_survey(s)[["id", "impact", "evidence"]]  # doctest: +NORMALIZE_WHITESPACE
-                   id  impact                        evidence
-    0  survey-waiting       1  index 48 (threshold 60)
+    >>> s = pd.DataFrame({"dimension": ["waiting", "courtesy"], "index": [48.5, 81.0],
+    ...                   "label": ["Tempi di attesa", "Cortesia"]})
+    >>> acts = actions_from_survey(s)
+    >>> acts[["id", "impact"]]
+                   id  impact
+    0  survey-waiting       1
+    >>> acts.loc[0, "title"], acts.loc[0, "evidence"]
+    ("Migliorare la dimensione 'Tempi di attesa' del gradimento", 'indice 48,5 (soglia 60)')
     """
     return _low_scores(
         dimension_scores,
@@ -284,6 +376,8 @@ def actions_from_survey(
         urgency=urgency,
         effort=effort,
         title="Migliorare la dimensione '{item}' del gradimento",
+        measure="indice",
+        labels=_text_column(dimension_scores, "label"),
     )
 
 
@@ -294,6 +388,7 @@ def actions_from_benchmark(
     gap_column: str = "gap_to_median",
     urgency: int = 2,
     effort: int = 3,
+    catalog: Catalog | None = None,
 ) -> pd.DataFrame:
     """Candidate actions for indicators where an organization is worse than its peers.
 
@@ -301,16 +396,21 @@ def actions_from_benchmark(
     gap oriented by polarity (negative = worse than the reference, as the
     benchmarking functions report ``gap_to_median`` in percent of the
     median). Rows with a negative gap get an action; ``impact = 1 +
-    floor(|gap| / 20)`` within 1-5.
+    floor(|gap| / 20)`` within 1-5. The title names the indicator by its
+    Italian label in ``catalog`` (its id without one; the id is in
+    ``reference``); ``evidence`` is the gap in Italian (decimal comma).
 
     Examples
     --------
     >>> import pandas as pd
     >>> g = pd.DataFrame({"indicator": ["loans", "cost"], "organization": ["mo", "mo"],
     ...                   "gap_to_median": [-45.0, 10.0]})
-    >>> actions_from_benchmark(g)[["id", "impact", "urgency"]]  # doctest: +NORMALIZE_WHITESPACE
+    >>> acts = actions_from_benchmark(g)
+    >>> acts[["id", "impact", "urgency"]]  # doctest: +NORMALIZE_WHITESPACE
                       id  impact  urgency
     0  benchmark-loans-mo       3        2
+    >>> acts.loc[0, "evidence"]
+    'distanza dalla mediana -45 (soglia 0)'
     """
     return _low_scores(
         gaps,
@@ -323,6 +423,13 @@ def actions_from_benchmark(
         urgency=urgency,
         effort=effort,
         title="Ridurre il divario sull'indicatore '{item}'",
+        measure="distanza dalla mediana",
+        labels=np.array(
+            [_label(catalog, "indicator", str(i)) for i in gaps[indicator_column]]
+            if indicator_column in gaps.columns
+            else [""] * len(gaps),
+            dtype=object,
+        ),
     )
 
 
@@ -331,6 +438,7 @@ def actions_from_expected(
     *,
     urgency: int = 4,
     effort: int = 3,
+    catalog: Catalog | None = None,
 ) -> pd.DataFrame:
     """Candidate actions for the expected results of the quality plan not obtained.
 
@@ -339,7 +447,10 @@ def actions_from_expected(
     data owner for the measurement), linked to its ``department`` and
     ``activity``. ``impact = 1 + floor(shortfall / 20)`` within 1-5, the
     shortfall in percent of the expected value (``100 * |gap| / |expected|``;
-    3 when the expected value is 0).
+    3 when the expected value is 0). The title names the indicator, standard
+    or survey index by its Italian label in ``catalog`` (its id without one;
+    the id is in ``reference``); ``expected_effect`` and ``evidence`` are
+    Italian, numbers with the decimal comma and units in words.
 
     Examples
     --------
@@ -350,9 +461,12 @@ def actions_from_expected(
     ...     "period": "2024", "operator": ["<=", ">="], "expected": [10.0, 50.0],
     ...     "obtained": [14.0, 55.0], "unit": ["minutes", "%"], "outcome": ["not_met", "met"],
     ...     "gap": [-4.0, 5.0]})
-    >>> actions_from_expected(e)[["id", "department", "activity", "impact"]]
+    >>> acts = actions_from_expected(e)
+    >>> acts[["id", "department", "activity", "impact"]]
                id department activity  impact
     0  prog-a1-mo       demo       a1       3
+    >>> acts.loc[0, "expected_effect"], acts.loc[0, "evidence"]
+    ('obiettivo <= 10 minuti', '2024: ottenuto 14 minuti, scarto -4 minuti')
     """
     require_columns(
         expected,
@@ -370,24 +484,31 @@ def actions_from_expected(
     unit = _text_column(sel, "unit")
     op = _text_column(sel, "operator")
     ids = _text_column(sel, "expected_id")
+    kinds = _text_column(sel, "expected_kind")
     period = _text_column(sel, "period")
     return _table(
         {
             "id": [f"prog-{a}" + (f"-{o}" if o else "") for a, o in zip(act, org, strict=True)],
-            "title": [f"Raggiungere il risultato atteso su {i}" for i in ids],
+            "title": [
+                f"Raggiungere il risultato atteso su {_label(catalog, k, i)}"
+                for k, i in zip(kinds, ids, strict=True)
+            ],
             "source": ["programme"] * n,
             "reference": ids,
             "organization": org,
             "expected_effect": [
-                f"{o} {t:g} {u}".strip() for o, t, u in zip(op, target, unit, strict=True)
+                f"obiettivo {o} {_number(t, 6, u)}".replace("  ", " ")
+                for o, t, u in zip(op, target, unit, strict=True)
             ],
             "impact": _impact_from_gap(shortfall),
             "urgency": [urgency] * n,
             "effort": [effort] * n,
             "status": ["proposed"] * n,
             "evidence": [
-                f"{p}: obtained {v:.4g}, gap {g:.4g}"
-                for p, v, g in zip(period, sel["obtained"].to_numpy(dtype=float), gap, strict=True)
+                f"{p}: ottenuto {_number(v, 4, u)}, scarto {_number(g, 4, u)}"
+                for p, v, g, u in zip(
+                    period, sel["obtained"].to_numpy(dtype=float), gap, unit, strict=True
+                )
             ],
             "department": _text_column(sel, "department"),
             "activity": act,
