@@ -174,3 +174,10 @@ def test_benchmark_gap_is_the_tables(gap: float) -> None:
     shown = re.fullmatch("distanza dalla mediana " + NUMBER + r" \(soglia 0\)", evidence)
     assert shown is not None, evidence
     assert _value(shown.group(1)) == pytest.approx(gap, rel=5e-3)
+
+
+def test_a_year_read_as_a_float_is_said_as_a_year() -> None:
+    # a CSV with a blank period reads the column as floats: 2024.0 was shown
+    t = pd.DataFrame({"standard": ["a", "b"], "period": [2024.0, None], "scope": "general",
+                      "met": False, "margin": [-1.0, -2.0], "target": "<= 5"})  # fmt: skip
+    assert actions_from_compliance(t)["evidence"].tolist() == ["2024: scarto -1", ": scarto -2"]

@@ -87,6 +87,8 @@ def _text_column(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame.columns:
         return np.full(len(frame), "", dtype=object)
     values = frame[column]
+    if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+        values = values.astype("Int64")  # a year read as 2024.0 (a blank elsewhere): 2024
     # not fillna(""): pandas refuses "" as a new category of a categorical column
     text = values.astype(str).to_numpy(dtype=object)
     text[values.isna().to_numpy()] = ""
