@@ -710,7 +710,7 @@ def results_command(  # noqa: PLR0913 - the command's options
         err=True,
     )  # fmt: skip
     if actions_file is not None:
-        actions = actions_from_expected(table)
+        actions = actions_from_expected(table, catalog=catalog)
         emit(actions, None, actions_file, lang=lang)
     if for_people(fmt, output):
         emit(_results_for_people(table, acts, deps, catalog, lang), lang=lang,

@@ -388,7 +388,7 @@ def _results(
     eo = expected_vs_obtained(
         activities, values=values, compliance=compliance, survey=survey, catalog=catalog
     )
-    return eo, actions_from_expected(eo) if actions is None else actions
+    return eo, actions_from_expected(eo, catalog=catalog) if actions is None else actions
 
 
 def _summary(
