@@ -30,7 +30,7 @@ def _it() -> Translator:
     return translator("it")
 
 
-_TARGET = re.compile(r"^\s*(<=|>=|<|>|=|==)?\s*([-+]?\d+(?:\.\d+)?)\s*$")
+_TARGET = re.compile(r"\s*(<=|>=|<|>|=|==)?\s*([-+]?\d+(?:\.\d+)?)\s*")
 
 
 def _decimals(value: float, significant: int) -> int:
@@ -53,7 +53,7 @@ def _number(value: float, significant: int = 3, unit: str = "") -> str:
 
 def _target(text: str, unit: str = "") -> str:
     """A target as ``<= 10`` in Italian (``<= 0,5 giorni``); unparsed text as is."""
-    match = _TARGET.match(text)
+    match = _TARGET.fullmatch(text)
     if match is None:
         return text.strip()
     op, value = match.group(1) or "", float(match.group(2))
