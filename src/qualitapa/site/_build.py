@@ -1,0 +1,246 @@
+"""Building the portal: :func:`build_site` writes every page, the assets and the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from qualitapa.__about__ import __version__
+from qualitapa.catalog import Catalog, default_catalog
+from qualitapa.errors import DataError, DefinitionError
+from qualitapa.i18n import check_language
+from qualitapa.site._context import Results, SiteContext, language_root
+from qualitapa.site._model import Page, PageKind, SiteSection
+from qualitapa.site._registry import site_registry
+from qualitapa.site._render import PageRenderer
+
+#: The tables of a results folder the site knows (what ``qualitapa demo --out DIR`` writes).
+KNOWN_TABLES = (
+    "indicator_values", "indicator_benchmark", "indicator_trends", "indicator_targets",
+    "composite_scores", "composite_ranks", "dea_scores", "survey_items", "survey_dimensions",
+    "survey_nps", "survey_ipa", "survey_reliability", "complaint_kpis",
+    "complaint_kpis_by_service", "complaint_pareto", "complaint_trend", "charter_compliance",
+    "refunds_due", "caf_scores", "caf_consolidated", "improvement_plan", "programme_results",
+    "training_hours", "training_needs", "certification_alerts", "practice_suggestions",
+)  # fmt: skip
+
+#: The manifest written at the site's root.
+MANIFEST = "qualitapa-site.json"
+
+STATIC = Path(__file__).parent / "static"
+
+
+@attrs.frozen(kw_only=True)
+class SiteBuild:
+    """What :func:`build_site` wrote.
+
+    Attributes
+    ----------
+    out
+        The site's folder.
+    pages
+        ``(language, path under the language root, kind id)`` of every page.
+    files
+        Every file written, as POSIX paths from ``out`` (the manifest excluded).
+    members
+        True for the members' build.
+    """
+
+    out: Path
+    pages: tuple[tuple[str, str, str], ...]
+    files: tuple[str, ...]
+    members: bool
+
+
+def build_site(
+    results: str | Path | Results,
+    out: str | Path,
+    *,
+    catalog: Catalog | None = None,
+    organizations: Iterable[str] | None = None,
+    members: bool = False,
+    languages: Sequence[str] = ("it", "en", "de"),
+    extra: Iterable[PageKind | SiteSection] = (),
+) -> SiteBuild:
+    """Build the static quality portal from a results folder into ``out``.
+
+    Every page kind (built-in, plugins' ``qualitapa_site_pages``,
+    ``extra``) builds its pages in each language; Italian pages are at the
+    root, the others under ``en/``, ``de/``. Links are relative, so the
+    folder can be opened from disk or copied to any web server or CMS.
+    ``out`` also gets ``static/`` (Bootstrap Italia), ``search-index.js``
+    per language and the manifest ``qualitapa-site.json`` (sha256 of each file).
+
+    Parameters
+    ----------
+    results
+        The results folder (what ``qualitapa demo --out DIR`` writes).
+    out
+        The site's folder: created, or replaced if it holds an earlier build.
+    catalog
+        The catalog (labels, charters...); default :func:`~qualitapa.catalog.default_catalog`.
+    organizations
+        The organizations (ids or names) the site is about; default those in the results.
+    members
+        The members' build: adds drafts and unpublished items and sections.
+    languages
+        The languages of the pages: Italian at the root, the others in ``en/``, ``de/``...
+    extra
+        More page kinds and sections (as a plugin would give).
+
+    Returns
+    -------
+    SiteBuild
+
+    Raises
+    ------
+    DataError
+        ``results`` is not a folder or has none of the known tables; ``out``
+        is a folder with other files than an earlier build's.
+    PluginConflictError
+        Two page kinds or sections share an id.
+    DefinitionError
+        Two pages of a language have the same path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = Path(d, "complaint_kpis.csv").write_text("organization,received\\n036023,10\\n")
+    ...     site = build_site(d, Path(d) / "site", languages=("it",))
+    ...     site.pages[0], (site.out / "index.html").read_text().count('lang="it"') > 0
+    (('it', 'index.html', 'home'), True)
+    """
+    source = results if isinstance(results, Results) else Results(results)
+    _check_results(source)
+    for lang in languages:
+        check_language(lang)
+    catalog = default_catalog() if catalog is None else catalog
+    orgs = _organizations(catalog, source, organizations)
+    kinds, sections = site_registry(catalog, extra)
+    target = _prepare(Path(out))
+    written: list[tuple[str, str, str]] = []
+    for lang in languages:
+        ctx = SiteContext(results=source, catalog=catalog, organizations=orgs, lang=lang,
+                          period=source.latest_period(), members=members,
+                          site_sections=tuple(sections))  # fmt: skip
+        written += _build_language(ctx, kinds, languages, target / language_root(lang))
+    if STATIC.is_dir():
+        shutil.copytree(STATIC, target / "static", dirs_exist_ok=True)
+    files = _write_manifest(target, kinds, written, languages, members)
+    return SiteBuild(out=target, pages=tuple(written), files=files, members=members)
+
+
+def _build_language(
+    ctx: SiteContext, kinds: Sequence[PageKind], languages: Sequence[str], root: Path
+) -> list[tuple[str, str, str]]:
+    pages: list[tuple[PageKind, Page]] = []
+    seen: dict[str, str] = {}
+    for kind in kinds:
+        for page in kind.build(ctx):
+            if page.members_only and not ctx.members:
+                continue
+            if page.path in seen:
+                raise DefinitionError(f"page {page.path!r} is built by both the "
+                                      f"{seen[page.path]!r} and the {kind.id!r} kinds",
+                                      item=page.path, field="path")  # fmt: skip
+            seen[page.path] = kind.id
+            pages.append((kind, attrs.evolve(page, kind=kind.id)))
+    menu = _menu(ctx, kinds, pages)
+    renderer = PageRenderer(ctx, languages, menu)
+    for kind, page in pages:
+        path = root / page.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(renderer.render(page, kind.templates), encoding="utf-8")
+    _write_search_index(root, [page for _kind, page in pages])
+    for name, file in ctx.files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, root / name)
+    return [(ctx.lang, page.path, page.kind) for _kind, page in pages]
+
+
+def _menu(
+    ctx: SiteContext, kinds: Sequence[PageKind], pages: Sequence[tuple[PageKind, Page]]
+) -> list[tuple[str, str, str]]:
+    first: dict[str, str] = {}
+    for kind, page in pages:
+        first.setdefault(kind.id, page.path)
+    return [(k.id, ctx.t.text(k.title), first[k.id]) for k in kinds if k.in_menu and k.id in first]
+
+
+def _write_search_index(root: Path, pages: Sequence[Page]) -> None:
+    entries = [{"title": p.title, "url": p.path, "summary": p.summary, "kind": p.kind,
+                "keywords": list(p.keywords)} for p in pages]  # fmt: skip
+    text = json.dumps(entries, ensure_ascii=False, indent=0)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "search-index.json").write_text(text + "\n", encoding="utf-8")
+    (root / "search-index.js").write_text(f"window.QUALITAPA_SEARCH = {text};\n", encoding="utf-8")
+
+
+def _check_results(results: Results) -> None:
+    if not results.path.is_dir():
+        raise DataError(f"the results folder {str(results.path)!r} does not exist",
+                        source=str(results.path))  # fmt: skip
+    if not set(results.names()) & set(KNOWN_TABLES):
+        expected = ", ".join(f"{name}.csv" for name in KNOWN_TABLES[:6])
+        raise DataError(
+            f"the results folder {str(results.path)!r} has none of the tables the site shows "
+            f"({expected}...): give the folder that 'qualitapa demo --out DIR' or the "
+            "commands of qualitapa write",
+            source=str(results.path),
+        )
+
+
+def _organizations(
+    catalog: Catalog, results: Results, given: Iterable[str] | None
+) -> tuple[str, ...]:
+    if given is None:
+        return results.organizations()
+    return tuple(dict.fromkeys(catalog.resolve_organization(o) for o in given))
+
+
+def _prepare(out: Path) -> Path:
+    """Create ``out``, or empty it if it holds an earlier build (never another folder)."""
+    if out.exists() and any(out.iterdir()):
+        if not (out / MANIFEST).is_file():
+            raise DataError(f"the folder {str(out)!r} is not empty and is not a site built by "
+                            "qualitapa: give a new or empty folder", source=str(out))  # fmt: skip
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _write_manifest(
+    out: Path,
+    kinds: Sequence[PageKind],
+    pages: Sequence[tuple[str, str, str]],
+    languages: Sequence[str],
+    members: bool,
+) -> tuple[str, ...]:
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    manifest: dict[str, Any] = {
+        "qualitapa": __version__,
+        "members": members,
+        "languages": list(languages),
+        "roots": {lang: language_root(lang) for lang in languages},
+        "kinds": [{"id": k.id, "order": k.order, "title": k.title.get("it")} for k in kinds],
+        "pages": [{"lang": lang, "path": path, "kind": kind} for lang, path, kind in pages],
+        "files": {name: _sha256(out / name) for name in files},
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                encoding="utf-8")  # fmt: skip
+    return tuple(files)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,16 @@
+"""The portal's built-in page kinds and sections.
+
+Each capability's module adds its entries here: one import line and its
+kinds/sections in :data:`BUILTIN` (plugins use the
+:func:`~qualitapa.hookspecs.qualitapa_site_pages` hook instead).
+"""
+
+from __future__ import annotations
+
+from qualitapa.site._home import HOME
+from qualitapa.site._model import PageKind, SiteSection
+
+#: The built-in page kinds and sections, in no particular order (menus sort by ``order``).
+BUILTIN: list[PageKind | SiteSection] = [
+    HOME,
+]
