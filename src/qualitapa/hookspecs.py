@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # as pytest's hookspec: the models import this package
     from qualitapa.indicators import IndicatorDefinition, Variable
     from qualitapa.models import Dataset, Organization, PeerGroup, Service
     from qualitapa.reporting import ReportSection
+    from qualitapa.site import PageKind, SiteSection
     from qualitapa.standards import Charter, CharterContent, QualityStandard
     from qualitapa.surveys import Instrument
 
@@ -296,6 +297,39 @@ def qualitapa_report_sections() -> list[ReportSection]:
         def qualitapa_report_sections():
             return [ReportSection(
                 id="waste", title=Text("Raccolta differenziata", "Separate collection"),
+                order=65, build=waste_context, template="waste.html.j2",
+                templates=Path(__file__).parent / "templates",
+            )]
+    """
+
+
+@hookspec
+def qualitapa_site_pages() -> list[PageKind | SiteSection]:
+    """Return the page kinds and sections this plugin adds to the quality portal.
+
+    Returns a list of :class:`qualitapa.site.PageKind` (a kind of page with
+    its menu entry: an ``id``, a ``title`` (:class:`~qualitapa.models.Text`),
+    an ``order`` in the menu, 0-100, and a ``build(ctx)`` function that
+    returns the :class:`~qualitapa.site.Page` objects of ``ctx.lang``) and
+    :class:`qualitapa.site.SiteSection` (a block on the pages of another
+    kind: ``page="city"``, ``"service"`` or ``"home"``, with a
+    ``build(ctx, subject)`` function that returns the template's variables
+    or None). Templates are looked up in the plugin's ``templates`` folder,
+    then among the portal's (layout and ``_macros.html.j2``). Like the
+    report's sections, these are not catalog items: ``qualitapa site build``
+    collects them from the plugins of its catalog; two with the same id are
+    an error.
+
+    .. versionadded:: 0.3.0
+
+    Example::
+
+        from pathlib import Path
+
+        @hookimpl
+        def qualitapa_site_pages():
+            return [SiteSection(
+                id="waste", page="city", title=Text("Raccolta differenziata"),
                 order=65, build=waste_context, template="waste.html.j2",
                 templates=Path(__file__).parent / "templates",
             )]

@@ -20,8 +20,8 @@ HOOKS = sorted(
 )
 
 
-#: Hooks whose results are not catalog items (the report's sections).
-NOT_CATALOG = ["qualitapa_report_sections"]
+#: Hooks whose results are not catalog items (the report's sections, the portal's pages).
+NOT_CATALOG = ["qualitapa_report_sections", "qualitapa_site_pages"]
 CATALOG_HOOKS = [h for h in HOOKS if h not in NOT_CATALOG]
 
 
