@@ -153,7 +153,7 @@ def _build_language(
             seen[page.path] = kind.id
             pages.append((kind, attrs.evolve(page, kind=kind.id)))
     menu = _menu(ctx, kinds, pages)
-    renderer = PageRenderer(ctx, languages, menu)
+    renderer = PageRenderer(ctx, languages, menu, (page.path for _kind, page in pages))
     for kind, page in pages:
         path = root / page.path
         path.parent.mkdir(parents=True, exist_ok=True)

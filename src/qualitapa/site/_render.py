@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +50,16 @@ class PageRenderer:
     """Renders the pages of one language with links relative to each page."""
 
     def __init__(
-        self, ctx: SiteContext, languages: Sequence[str], menu: Sequence[tuple[str, str, str]]
+        self,
+        ctx: SiteContext,
+        languages: Sequence[str],
+        menu: Sequence[tuple[str, str, str]],
+        paths: Iterable[str] = (),
     ) -> None:
         self.ctx = ctx
         self.languages = tuple(languages)
         self.menu = tuple(menu)  # (kind id, label, path)
+        self.paths = frozenset(paths)  # the pages of this language
 
     def globals(self, page: Page) -> dict[str, Any]:
         """The variables every template of ``page`` gets: ``url``, ``static``, ``t``..."""
@@ -73,7 +78,7 @@ class PageRenderer:
 
         return {"t": self.ctx.t, "ctx": self.ctx, "page": page, "lang": self.ctx.lang,
                 "url": url, "static": static, "render_section": render_section,
-                "owner": self.owner()}  # fmt: skip
+                "owner": self.owner(), "page_exists": self.paths.__contains__}  # fmt: skip
 
     def owner(self) -> str:
         """Who publishes the site: "Comune di Modena" for one city, the club for several."""
