@@ -1,0 +1,728 @@
+"""The city pages of the portal: the cities, each city's page and its service charters.
+
+* ``citta/index.html`` - the cities of the site (name, province, region);
+* ``citta/<slug>.html`` - one page per organization, made of
+  :class:`~qualitapa.site.SiteSection` blocks with ``page="city"`` (so plugins
+  and the programme add theirs the same way): its service charters, the
+  standards of the charters against their targets, the satisfaction indices
+  with their intervals, the complaint KPIs, the CAF self-assessment and the
+  improvement plan; a section whose table is not in the results is left out;
+* ``citta/<slug>/carta-<charter>.html`` - each charter as the library renders
+  it (:func:`qualitapa.standards.render_html`) inside the site's layout, with
+  its previous versions. A draft charter is a members' page and is not
+  listed on the public city page.
+
+A city's charters are the catalog's charters the city gives its own content
+for (:class:`~qualitapa.standards.CharterContent`: status, version, approval
+act). The CAF scores are the city's when their table has an ``organization``
+column, or else when the improvement plan's CAF actions name one organization
+(the demo derives both from the same self-assessment).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from markupsafe import Markup
+
+from qualitapa.i18n import N_
+from qualitapa.models import Text
+from qualitapa.site._model import Page, PageKind, SectionBuilder, SiteSection
+
+if TYPE_CHECKING:
+    from qualitapa.i18n import Unit
+    from qualitapa.site._context import SiteContext
+    from qualitapa.standards import Charter
+
+#: An action's source and status (:mod:`qualitapa.improvement`) in words (the CLI's words).
+ACTION_WORDS: Mapping[str, Mapping[str, str]] = {
+    "source": {
+        "caf": N_("autovalutazione CAF"),
+        "standard": N_("standard di qualità"),
+        "survey": N_("indagine di soddisfazione"),
+        "benchmark": N_("confronto tra enti"),
+        "programme": N_("piano della qualità"),
+        "certification": N_("certificazione"),
+        "other": N_("altro"),
+    },
+    "status": {
+        "proposed": N_("proposta"),
+        "planned": N_("pianificata"),
+        "in_progress": N_("in corso"),
+        "on_hold": N_("sospesa"),
+        "done": N_("conclusa"),
+        "cancelled": N_("annullata"),
+    },
+}
+
+#: Rows of caf_scores that are not criteria: their names (as the report names them).
+_CAF_LEVELS = {
+    "enablers": N_("Fattori abilitanti"),
+    "results": N_("Risultati"),
+    "total": N_("Totale"),
+}
+
+_TRUE = ("true", "1", "yes", "sì", "si")
+
+
+# -- tables -----------------------------------------------------------------------------
+def _own(frame: pd.DataFrame | None, org: str) -> pd.DataFrame | None:
+    """The rows of ``org`` (codes compared as text); None when there are none."""
+    if frame is None or "organization" not in frame.columns:
+        return None
+    rows = frame.loc[frame["organization"].astype("string").eq(org).fillna(False).to_numpy()]
+    return rows if len(rows) else None
+
+
+def _latest(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
+    """The rows of the latest ``period`` (all rows when there is no period)."""
+    if "period" not in frame.columns:
+        return frame, None
+    periods = pd.to_numeric(frame["period"], errors="coerce")
+    if periods.notna().sum() == 0:
+        return frame, None
+    last = int(periods.max())
+    return frame.loc[(periods == last).to_numpy()], last
+
+
+def _float(value: object) -> float | None:
+    try:
+        x = float(value)  # type: ignore[arg-type]  # any cell: None, text, a number
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(x) else x
+
+
+def _missing(value: object) -> bool:
+    """None, NaN or pandas' NA (an empty cell)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _is_true(value: object) -> bool | None:
+    if _missing(value):
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in _TRUE
+    return bool(value)
+
+
+def _text(value: object) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def interval_text(
+    ctx: SiteContext, value: object, low: object, high: object, digits: int = 1
+) -> str:
+    """``67,6 [65,9–69,3]``: a value with its interval in the page's language.
+
+    Examples
+    --------
+    >>> from qualitapa.catalog import default_catalog
+    >>> from qualitapa.site._context import Results, SiteContext
+    >>> ctx = SiteContext(results=Results("."), catalog=default_catalog(), organizations=())
+    >>> interval_text(ctx, 67.5955, 65.8922, 69.2989), interval_text(ctx, 67.5955, None, 1)
+    ('67,6 [65,9–69,3]', '67,6')
+    """
+    text = ctx.number(value, digits)
+    lo, hi = _float(low), _float(high)
+    if lo is None or hi is None:
+        return text
+    dash = " – " if lo < 0 or hi < 0 else "–"  # -32,3 – -13,9: the minus stays readable
+    return f"{text} [{ctx.number(lo, digits)}{dash}{ctx.number(hi, digits)}]"
+
+
+# -- charters ---------------------------------------------------------------------------
+def charter_slug(charter_id: str) -> str:
+    """The slug of a charter's page: its id without a final ``.charter``, dots as ``-``.
+
+    Examples
+    --------
+    >>> charter_slug("registry.charter"), charter_slug("nurseries.charter.2023")
+    ('registry', 'nurseries-charter-2023')
+    """
+    from qualitapa.site._context import slug
+
+    return slug(re.sub(r"\.charter$", "", charter_id))
+
+
+def charter_path(ctx: SiteContext, org: str, charter_id: str) -> str:
+    """The path of a city's charter page: ``citta/<city>/carta-<charter>.html``.
+
+    Examples
+    --------
+    >>> from qualitapa import hookimpl
+    >>> from qualitapa.catalog import Catalog
+    >>> from qualitapa.models import Organization
+    >>> from qualitapa.site._context import Results, SiteContext
+    >>> class Cities:
+    ...     @hookimpl
+    ...     def qualitapa_organizations(self):
+    ...         return [Organization("036023", "Modena")]
+    >>> catalog = Catalog.build([("cities", Cities())], entrypoints=False)
+    >>> ctx = SiteContext(results=Results("."), catalog=catalog, organizations=("036023",))
+    >>> charter_path(ctx, "036023", "registry.charter")
+    'citta/modena/carta-registry.html'
+    """
+    return f"citta/{ctx.city_slug(org)}/carta-{charter_slug(charter_id)}.html"
+
+
+def city_charters(ctx: SiteContext, org: str) -> list[Charter]:
+    """The charters ``org`` publishes, as it publishes them (its content applied).
+
+    The catalog's charters the organization gives its own content for
+    (:class:`~qualitapa.standards.CharterContent`), newest first within a
+    service; drafts only in the members' build (``ctx.members``).
+    """
+    contents = getattr(ctx.catalog, "charter_content", {})
+    charters = getattr(ctx.catalog, "charters", {})
+    found = []
+    for content in contents.values():
+        if content.organization != org or content.charter not in charters:
+            continue
+        charter = content.apply(charters[content.charter])
+        if charter.status.value == "draft" and not ctx.members:
+            continue
+        found.append(charter)
+    return sorted(found, key=lambda c: (c.service, -c.valid_from.toordinal(), c.id))
+
+
+def _is_previous(charter: Charter, newer: list[Charter], today: dt.date) -> bool:
+    """Expired, or followed by a newer charter of its service already in force."""
+    if charter.valid_to is not None and charter.valid_to < today:
+        return True
+    return any(
+        n.service == charter.service and charter.valid_from < n.valid_from <= today for n in newer
+    )
+
+
+def _charter_item(ctx: SiteContext, org: str, charter: Charter) -> dict[str, object]:
+    t = ctx.t
+    valid = t("dal {date}", date=ctx.date(charter.valid_from))
+    if charter.valid_to is not None:
+        valid = t(
+            "dal {start} al {end}",
+            start=ctx.date(charter.valid_from),
+            end=ctx.date(charter.valid_to),
+        )
+    return {
+        "title": t.text(charter.title),
+        "path": charter_path(ctx, org, charter.id),
+        "service": ctx.service_name(charter.service),
+        "status": t.text(charter.status.label),
+        "draft": charter.status.value == "draft",
+        "version": charter.version or "–",
+        "valid": valid,
+    }
+
+
+def _charter_lists(ctx: SiteContext, org: str) -> tuple[list[Charter], list[Charter]]:
+    """(current, previous) charters of ``org``."""
+    charters = city_charters(ctx, org)
+    today = dt.date.today()
+    previous = [c for c in charters if _is_previous(c, charters, today)]
+    current = [c for c in charters if c not in previous]
+    return current, previous
+
+
+def charters_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
+    """The city's charters in force and their previous versions, each linking to its page."""
+    current, previous = _charter_lists(ctx, org)
+    if not current and not previous:
+        return None
+    return {
+        "current": [_charter_item(ctx, org, c) for c in current],
+        "previous": [_charter_item(ctx, org, c) for c in previous],
+        "caption": ctx.t("Carte dei servizi di {city}", city=ctx.org_name(org)),
+    }
+
+
+_MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
+_H1 = re.compile(r"<h1>.*?</h1>\s*", re.DOTALL)
+#: The charter's own classes with Bootstrap Italia's (the site has no charter stylesheet).
+_CHARTER_CLASSES = {
+    "hours": "hours table table-sm w-auto",
+    "label": "label d-block fw-bold",
+    "description": "description d-block small",
+    "kind": "kind d-block small text-muted",
+    "notice": "notice alert alert-warning",
+    "authority": "authority fw-bold text-uppercase mb-1",
+    "validity": "validity fw-bold",
+}
+
+
+def charter_body(html: str) -> Markup:
+    """The body of a charter page of :func:`~qualitapa.standards.render_html`, for the layout.
+
+    The ``<main>``'s content without its ``<h1>`` (the layout writes the
+    title), tables with Bootstrap Italia's ``table`` class. The HTML is
+    qualitapa's own, escaped by its template engine.
+
+    Examples
+    --------
+    >>> charter_body('<main><h1>Carta</h1><p class="notice">x</p><table></table></main>')
+    Markup('<p class="notice alert alert-warning">x</p><table class="table"></table>')
+    """
+    found = _MAIN.search(html)
+    body = found.group(1) if found else ""
+    body = _H1.sub("", body, count=1).replace("<table>", '<table class="table">')
+    for old, new in _CHARTER_CLASSES.items():
+        body = body.replace(f'class="{old}"', f'class="{new}"')
+    return Markup(body.strip())
+
+
+def _charter_page(ctx: SiteContext, org: str, charter: Charter, others: list[Charter]) -> Page:
+    from qualitapa.standards import render_html
+
+    t = ctx.t
+    model = ctx.catalog.charters[charter.id]
+    html = render_html(
+        model,
+        ctx.catalog.standards,
+        lang=ctx.lang,
+        organization=org,
+        content=ctx.catalog.charter_content,
+    )
+    city = ctx.org_name(org)
+    title = t.text(charter.title)
+    versions = [
+        _charter_item(ctx, org, c)
+        for c in others
+        if c.service == charter.service and c.id != charter.id
+    ]
+    return Page(
+        path=charter_path(ctx, org, charter.id),
+        title=title,
+        template="charter.html.j2",
+        context={
+            "body": charter_body(html),
+            "city": city,
+            "city_path": ctx.city_path(org),
+            "versions": versions,
+            "item": _charter_item(ctx, org, charter),
+        },
+        summary=t(
+            "{charter} di {city}: standard di qualità, contatti, reclami e indennizzi.",
+            charter=title,
+            city=city,
+        ),
+        keywords=(city, ctx.service_name(charter.service)),
+        members_only=charter.status.value == "draft",
+        breadcrumbs=(*_crumbs(ctx), (city, ctx.city_path(org))),
+    )
+
+
+# -- standards, surveys, complaints, CAF, plan ------------------------------------------
+def _value_words(
+    ctx: SiteContext, row: pd.Series, unit: Unit | Text | str | None
+) -> tuple[str, str]:
+    """(value, target) in words; a standard judged case by case says its share of cases."""
+    from qualitapa.standards import StandardTarget
+
+    t = ctx.t
+    std = ctx.catalog.standards.get(str(row["standard"])) if "standard" in row else None
+    target = getattr(std, "target", None)
+    if target is None and _text(row.get("target")):
+        target = StandardTarget.coerce(str(row["target"]))
+    target_text = target.describe(ctx.lang, unit) if target is not None else "–"
+    value = _float(row.get("value"))
+    value_text = "–" if value is None else t.quantity(value, unit) if unit else ctx.number(value)
+    within, required = _float(row.get("share_within")), _float(row.get("required_share"))
+    if within is not None and required is not None and required < 1:
+        target_text = t(
+            "{target} (obiettivo: {share} dei casi)",
+            target=target_text,
+            share=t.percent(required, digits=0),
+        )
+        value_text = t(
+            "{share} dei casi (media {mean})", share=t.percent(within, digits=1), mean=value_text
+        )
+    return value_text, target_text
+
+
+def compliance_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
+    """The standards of the city's charters: target, value, met in words, refunds due."""
+    own = _own(ctx.results.table("charter_compliance"), org)
+    if own is None or "standard" not in own.columns:
+        return None
+    own, year = _latest(own)
+    t = ctx.t
+    rows = []
+    for _i, r in own.iterrows():
+        std = ctx.catalog.standards.get(str(r["standard"]))
+        unit = getattr(std, "unit", None) or _text(r.get("unit")) or None
+        value, target = _value_words(ctx, r, unit)
+        met = _is_true(r.get("met"))
+        rows.append(
+            {
+                "standard": ctx.label(r["standard"], "standards"),
+                "service": ctx.service_name(r["service"]) if _text(r.get("service")) else "",
+                "target": target,
+                "value": value,
+                "met": "–" if met is None else t("sì") if met else t("no"),
+                "ok": met,
+                "refunds": ctx.number(r.get("refunds_due"), 0) if "refunds_due" in r else "–",
+                "amount": t.currency(_float(r.get("refund_amount")) or 0.0)
+                if "refund_amount" in r
+                else "–",
+            }
+        )
+    assessed = [r for r in rows if r["ok"] is not None]
+    summary = t(
+        "Standard rispettati: {met} su {total} valutati.",
+        met=sum(bool(r["ok"]) for r in assessed),
+        total=len(assessed),
+    )
+    caption = t("Standard di qualità nel {year}", year=year) if year else t("Standard di qualità")
+    return {"rows": rows, "summary": summary, "caption": caption}
+
+
+def _dimension_label(ctx: SiteContext, row: pd.Series) -> str:
+    from qualitapa.surveys import OVERALL, OVERALL_LABEL
+
+    dim = str(row["dimension"])
+    if dim == OVERALL:
+        return ctx.t.text(OVERALL_LABEL)
+    inst = ctx.catalog.instruments.get(_text(row.get("instrument")))
+    for d in getattr(inst, "dimensions", ()):
+        if d.id == dim:
+            return ctx.t.text(d.label)
+    return _text(row.get(f"label_{ctx.lang}")) or _text(row.get("label")) or dim
+
+
+def _survey_chart(
+    ctx: SiteContext, title: str, frame: pd.DataFrame, labels: list[str]
+) -> Markup | None:
+    """The indices as bars with their intervals (S3's accessible SVG); None under 2 bars."""
+    from qualitapa.site._charts import bar_chart
+
+    if len(labels) < 2:
+        return None
+    low = frame["ci_low"] if "ci_low" in frame.columns else pd.Series([None] * len(frame))
+    high = frame["ci_high"] if "ci_high" in frame.columns else pd.Series([None] * len(frame))
+    return bar_chart(
+        labels,
+        [_float(v) for v in frame["index"]],
+        title=title,
+        intervals=[(_float(a), _float(b)) for a, b in zip(low, high, strict=True)],
+        lang=ctx.lang,
+        digits=1,
+    )
+
+
+def survey_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
+    """The satisfaction indices (0-100) by dimension with their 95% intervals; the NPS."""
+    own = _own(ctx.results.table("survey_dimensions"), org)
+    nps = _own(ctx.results.table("survey_nps"), org)
+    if own is None and nps is None:
+        return None
+    t = ctx.t
+    groups = []
+    if own is not None and {"dimension", "index"} <= set(own.columns):
+        own, _year = _latest(own)
+        key = own["instrument"] if "instrument" in own.columns else pd.Series([""] * len(own))
+        for inst, frame in own.groupby(key.fillna("").to_numpy(), sort=False):
+            labels = [_dimension_label(ctx, r) for _i, r in frame.iterrows()]
+            rows = [
+                {
+                    "label": label,
+                    "n": ctx.number(r.get("n"), 0),
+                    "text": interval_text(ctx, r["index"], r.get("ci_low"), r.get("ci_high")),
+                }
+                for label, (_i, r) in zip(labels, frame.iterrows(), strict=True)
+            ]
+            name = ctx.label(inst, "instruments") if inst else ""
+            caption = t(
+                "Indici di soddisfazione (0-100) per dimensione con intervallo di confidenza al 95%"
+            )
+            caption = f"{caption} – {name}" if name else caption
+            groups.append(
+                {
+                    "caption": caption,
+                    "rows": rows,
+                    "chart": _survey_chart(ctx, caption, frame, labels),
+                }
+            )
+    scores = []
+    if nps is not None and "nps" in nps.columns:
+        for _i, r in nps.iterrows():
+            survey = _text(r.get("instrument"))
+            scores.append(
+                {
+                    "survey": ctx.label(survey, "instruments") if survey else "–",
+                    "n": ctx.number(r.get("n"), 0),
+                    "nps": interval_text(ctx, r["nps"], r.get("ci_low"), r.get("ci_high")),
+                }
+            )
+    if not groups and not scores:
+        return None
+    return {"groups": groups, "nps": scores}
+
+
+#: The complaint KPIs the city page shows: column -> (header, kind of number).
+_KPIS = {
+    "received": (N_("Ricevuti"), "count"),
+    "answered": (N_("Risposti"), "count"),
+    "share_within_deadline": (N_("% risposti nei termini"), "share"),
+    "median_answer_days": (N_("Giorni mediani di risposta"), "days"),
+    "open": (N_("Aperti"), "count"),
+    "overdue": (N_("Scaduti"), "count"),
+}
+
+
+def _kpi(ctx: SiteContext, value: object, kind: str) -> str:
+    x = _float(value)
+    if x is None:
+        return "–"
+    if kind == "share":
+        return ctx.t.percent(x, digits=1)
+    return ctx.number(x, 0 if kind == "count" else 1)
+
+
+def _complaint_words(ctx: SiteContext, row: pd.Series) -> str:
+    t = ctx.t
+    parts = [
+        t.plural(
+            "{n} reclamo ricevuto",
+            "{n} reclami ricevuti",
+            int(_float(row.get("received")) or 0),
+            n=ctx.number(row.get("received"), 0),
+        )
+    ]
+    if _float(row.get("answered")) is not None and _float(row.get("share_within_deadline")):
+        parts.append(
+            t(
+                "{answered} con risposta, il {share} entro il termine",
+                answered=ctx.number(row.get("answered"), 0),
+                share=t.percent(_float(row["share_within_deadline"]), digits=1),
+            )
+        )
+    if _float(row.get("mean_answer_days")) is not None:
+        parts.append(
+            t("risposta in {days} giorni in media", days=ctx.number(row.get("mean_answer_days"), 1))
+        )
+    if _float(row.get("per_10000")) is not None:
+        parts.append(
+            t("{rate} reclami ogni 10.000 abitanti", rate=ctx.number(row.get("per_10000"), 1))
+        )
+    return "; ".join(parts) + "."
+
+
+def complaints_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
+    """The complaint KPIs in words and numbers, in all and by the city's services."""
+    own = _own(ctx.results.table("complaint_kpis"), org)
+    by_service = _own(ctx.results.table("complaint_kpis_by_service"), org)
+    if own is None and by_service is None:
+        return None
+    t = ctx.t
+    cols = [c for c in _KPIS if by_service is not None and c in by_service.columns]
+    rows = []
+    if by_service is not None and "service" in by_service.columns:
+        for _i, r in by_service.iterrows():
+            rows.append(
+                {
+                    "service": ctx.service_name(r["service"]),
+                    "cells": [_kpi(ctx, r[c], _KPIS[c][1]) for c in cols],
+                }
+            )
+    return {
+        "words": _complaint_words(ctx, own.iloc[0]) if own is not None else "",
+        "headers": [t(_KPIS[c][0]) for c in cols],
+        "rows": rows,
+        "caption": t("Reclami per servizio"),
+    }
+
+
+def _caf_rows(ctx: SiteContext, org: str) -> pd.DataFrame | None:
+    frame = ctx.results.table("caf_scores")
+    if frame is None or not {"level", "id", "score"} <= set(frame.columns):
+        return None
+    if "organization" in frame.columns:
+        return _own(frame, org)
+    plan = ctx.results.table("improvement_plan")
+    if plan is None or not {"source", "organization"} <= set(plan.columns):
+        return None
+    named = plan.loc[plan["source"].astype("string").eq("caf").fillna(False).to_numpy()]
+    orgs = set(named["organization"].dropna().astype(str)) - {""}
+    return frame if orgs == {org} else None
+
+
+def caf_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
+    """The CAF self-assessment: the criteria's scores (0-100) and the total."""
+    frame = _caf_rows(ctx, org)
+    if frame is None:
+        return None
+    t = ctx.t
+    title = next(
+        (c for c in (f"title_{ctx.lang}", "title_it", "title") if c in frame.columns), None
+    )
+    rows = []
+    for _i, r in frame.iterrows():
+        key, level = str(r["id"]), str(r["level"])
+        name = _text(r[title]) if title else ""
+        if level != "criterion":
+            name = t(_CAF_LEVELS[key]) if key in _CAF_LEVELS else name or key
+        rows.append(
+            {
+                "name": f"{key}. {name}" if level == "criterion" else name,
+                "score": ctx.number(r["score"], 1),
+                "total": level != "criterion",
+            }
+        )
+    return {"rows": rows, "caption": t("Punteggi dei criteri CAF (0-100)")}
+
+
+def improvement_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
+    """The city's improvement actions by priority: source, priority and status in words."""
+    own = _own(ctx.results.table("improvement_plan"), org)
+    if own is None or "title" not in own.columns:
+        return None
+    t = ctx.t
+    if "priority" in own.columns:
+        order = pd.to_numeric(own["priority"], errors="coerce").fillna(-1)
+        own = own.iloc[(-order).to_numpy().argsort(kind="stable")]
+    words = {k: {code: t(msgid) for code, msgid in v.items()} for k, v in ACTION_WORDS.items()}
+    rows = []
+    for _i, r in own.iterrows():
+        source, status = _text(r.get("source")), _text(r.get("status"))
+        rows.append(
+            {
+                "title": _text(r["title"]),
+                "source": words["source"].get(source, words["source"]["other"]),
+                "priority": ctx.number(r.get("priority"), 1),
+                "status": words["status"].get(status, "–"),
+                "due": ctx.date(pd.Timestamp(r["due"]).date()) if _text(r.get("due")) else "–",
+            }
+        )
+    open_ = sum(_text(r.get("status")) not in ("done", "cancelled") for _i, r in own.iterrows())
+    summary = t.plural(
+        "{n} azione di miglioramento, {open} aperte.",
+        "{n} azioni di miglioramento, {open} aperte.",
+        len(rows),
+        n=len(rows),
+        open=open_,
+    )
+    return {"rows": rows, "summary": summary, "caption": t("Piano di miglioramento")}
+
+
+# -- pages ------------------------------------------------------------------------------
+#: The kind's menu label, also the cities' page in the breadcrumbs.
+_CITIES = Text("Città", "Cities", "Städte")
+
+
+def _crumbs(ctx: SiteContext) -> tuple[tuple[str, str], ...]:
+    """The breadcrumbs of a city's pages after the home page (the layout adds it)."""
+    return ((ctx.t.text(_CITIES), "citta/index.html"),)
+
+
+def _city_facts(ctx: SiteContext, org: str) -> dict[str, str]:
+    item = ctx.catalog.organizations.get(org)
+    return {
+        "province": _text(getattr(item, "province", None)),
+        "region": _text(getattr(item, "region", None)),
+        "population": ctx.number(item.population, 0) if item and item.population else "",
+    }
+
+
+def build_city_pages(ctx: SiteContext) -> Iterator[Page]:
+    """The pages of the city kind: the cities, one page per city, one per charter."""
+    t = ctx.t
+    cities = [
+        {"name": ctx.org_name(o), "path": ctx.city_path(o), **_city_facts(ctx, o)}
+        for o in ctx.organizations
+    ]
+    cities.sort(key=lambda c: c["name"])
+    yield Page(
+        path="citta/index.html",
+        title=t("Le città"),
+        template="cities.html.j2",
+        context={"cities": cities},
+        summary=t(
+            "Le città del sistema qualità: carte dei servizi, standard, soddisfazione, "
+            "reclami e miglioramento."
+        ),
+    )
+    for org in ctx.organizations:
+        name = ctx.org_name(org)
+        current, previous = _charter_lists(ctx, org)
+        yield Page(
+            path=ctx.city_path(org),
+            title=name,
+            template="city.html.j2",
+            context={
+                "org": org,
+                "facts": _city_facts(ctx, org),
+                "sections": ctx.sections("city", org),
+            },
+            summary=t(
+                "{city}: carte dei servizi, standard, soddisfazione, reclami, CAF e piano "
+                "di miglioramento.",
+                city=name,
+            ),
+            keywords=(name,),
+            breadcrumbs=_crumbs(ctx),
+        )
+        for charter in current + previous:
+            yield _charter_page(ctx, org, charter, current + previous)
+
+
+def _section(
+    id_: str, title: Text, order: int, build: SectionBuilder, template: str
+) -> SiteSection:
+    return SiteSection(
+        id=id_, page="city", title=title, order=order, build=build, template=f"sections/{template}"
+    )
+
+
+#: The city kind (menu order 20).
+CITY_KIND = PageKind(id="city", title=_CITIES, order=20, build=build_city_pages)
+
+#: The built-in sections of a city page, in their order.
+CITY_SECTIONS = (
+    _section(
+        "city-charters",
+        Text("Carte dei servizi", "Service charters", "Dienstleistungschartas"),
+        10,
+        charters_section,
+        "city_charters.html.j2",
+    ),
+    _section(
+        "city-standards",
+        Text("Standard di qualità", "Quality standards", "Qualitätsstandards"),
+        20,
+        compliance_section,
+        "city_standards.html.j2",
+    ),
+    _section(
+        "city-satisfaction",
+        Text("Soddisfazione degli utenti", "User satisfaction", "Nutzerzufriedenheit"),
+        30,
+        survey_section,
+        "city_survey.html.j2",
+    ),
+    _section(
+        "city-complaints",
+        Text("Reclami", "Complaints", "Beschwerden"),
+        40,
+        complaints_section,
+        "city_complaints.html.j2",
+    ),
+    _section(
+        "city-caf",
+        Text("Autovalutazione CAF", "CAF self-assessment", "CAF-Selbstbewertung"),
+        50,
+        caf_section,
+        "city_caf.html.j2",
+    ),
+    _section(
+        "city-improvement",
+        Text("Piano di miglioramento", "Improvement plan", "Verbesserungsplan"),
+        60,
+        improvement_section,
+        "city_improvement.html.j2",
+    ),
+)

@@ -1,0 +1,265 @@
+"""The city pages of the portal: the cities, a city's sections, its charters (issue 21).
+
+The pages are built from the small results folder of ``conftest.py`` (Modena 036023,
+Trento 022205, Bolzano 021008) and the shipped plugins' catalog, rendered into the
+site's layout, and read as a citizen would: the visible text, in Italian and German.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import attrs
+import html5lib
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qualitapa.site._build import build_site
+from qualitapa.site._city import (
+    CITY_KIND,
+    CITY_SECTIONS,
+    caf_section,
+    charter_body,
+    city_charters,
+    compliance_section,
+    interval_text,
+)
+from qualitapa.site._context import Results, SiteContext
+from qualitapa.site._render import PageRenderer
+
+MODENA, TRENTO, BOLZANO = "036023", "022205", "021008"
+
+#: English words that must not reach an Italian or German reader of a city page.
+ENGLISH = {
+    "charter", "charters", "standard", "target", "value", "met", "refund", "refunds", "due",
+    "yes", "survey", "satisfaction", "index", "interval", "complaints", "received",
+    "answered", "open", "overdue", "days", "hours", "minutes", "week", "score", "criterion",
+    "total", "enablers", "results", "improvement", "plan", "priority", "status", "proposed",
+    "planned", "draft", "approved", "published", "revision", "version", "valid", "from",
+    "city", "cities", "province", "region", "population", "service", "the", "and", "of",
+    "with", "per", "within", "mean", "median",
+}  # fmt: skip
+#: Words of the list that are also words of the language.
+ALSO = {
+    "it": {"standard", "per"},
+    "de": {"standard", "index", "status", "version", "plan", "region", "per"},
+}
+#: A code of a result table (``in_progress``) or a catalog id (``registry.std.x``).
+CODE = re.compile(r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+\b")
+#: E-mail addresses and web addresses of a charter's contacts (not words of the language).
+ADDRESS = re.compile(r"\S+@\S+|\b(?:www\.|https?://)?[\w-]+(?:\.[\w-]+)*\.(?:it|eu|org)\b")
+
+
+def visible_text(page: str) -> str:
+    """The text a reader sees: tags, scripts and styles removed, entities decoded."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def english_and_codes(text: str, lang: str) -> set[str]:
+    text = ADDRESS.sub(" ", text)
+    words = set(re.findall(r"[^\W\d_]+", text))
+    english = {w for w in words if w.lower() in ENGLISH - ALSO.get(lang, set())}
+    return english | set(CODE.findall(text))
+
+
+def context(results: Path, catalog, lang: str = "it", *, members: bool = False) -> SiteContext:
+    return SiteContext(
+        results=Results(results),
+        catalog=catalog,
+        lang=lang,
+        members=members,
+        organizations=(MODENA, TRENTO, BOLZANO),
+        site_sections=CITY_SECTIONS,
+    )
+
+
+def render(ctx: SiteContext) -> dict[str, str]:
+    """Every page of the city kind: path -> the whole HTML document."""
+    renderer = PageRenderer(ctx, (ctx.lang,), [("city", "Città", "citta/index.html")])
+    return {p.path: renderer.render(attrs.evolve(p, kind="city")) for p in CITY_KIND.build(ctx)}
+
+
+@pytest.fixture
+def pages(results_dir, catalog) -> dict[str, str]:
+    return render(context(results_dir, catalog))
+
+
+def section_ids(page: str) -> list[str]:
+    return re.findall(r'<section id="(city-[a-z-]+)"', page)
+
+
+def test_the_cities_page_links_every_city_with_province_and_region(pages):
+    page = pages["citta/index.html"]
+    for name, path in (("Modena", "modena"), ("Trento", "trento"), ("Bolzano", "bolzano")):
+        assert f'href="{path}.html">{name}</a>' in page
+    text = visible_text(page)
+    assert "Emilia-Romagna" in text
+    assert "MO" in text
+    assert "Popolazione: 185.000" in " ".join(text.split())  # 185000 inhabitants, Italian
+
+
+def test_the_city_page_shows_the_numbers_of_the_tables(pages):
+    text = " ".join(visible_text(pages["citta/modena.html"]).split())
+    # survey_dimensions: waiting 68.5249 [66.3144, 70.7354]; courtesy 72.7095 [70.662, 74.7569]
+    assert "68,5 [66,3–70,7]" in text
+    assert "72,7 [70,7–74,8]" in text
+    # charter_compliance: certificate wait, 235 of 287 deliveries within 10 minutes = 0.821678
+    # -> 82,2%, mean 5.93252 minutes; 51 refunds due, 255 euro; opening hours 48 < 50: not met
+    assert "82,2% dei casi (media 5,93 minuti)" in text
+    assert "al massimo 10 minuti (obiettivo: 90% dei casi)" in text
+    assert "51 255,00 €" in text.replace("\xa0", " ")
+    assert "Standard rispettati: 0 su 2 valutati." in text
+    # complaint_kpis: 58 received, 55 answered, 0.890909 -> 89,1% in time, 11.8909 days
+    assert "58 reclami ricevuti; 55 con risposta, il 89,1% entro il termine" in text
+    assert "risposta in 11,9 giorni in media; 3,1 reclami ogni 10.000 abitanti" in text
+    # caf_scores (Modena's: the plan's CAF actions name 036023): Leadership 49.9
+    assert "1. Leadership 49,9" in text
+    # improvement_plan: priority 5*5/3 = 8.33 first, in words
+    assert re.search(r"Certificato allo sportello entro 10 minuti di attesa standard di "
+                     r"qualità 8,3 proposta", text)  # fmt: skip
+    assert "3 azioni di miglioramento, 3 aperte." in text
+
+
+def test_the_sections_come_in_order_and_missing_tables_leave_them_out(results_dir, catalog):
+    full = render(context(results_dir, catalog))["citta/modena.html"]
+    assert section_ids(full) == ["city-charters", "city-standards", "city-satisfaction",
+                                 "city-complaints", "city-caf", "city-improvement"]  # fmt: skip
+    for name in ("charter_compliance", "survey_dimensions", "caf_scores", "improvement_plan"):
+        (results_dir / f"{name}.csv").unlink()
+    page = render(context(results_dir, catalog))["citta/modena.html"]
+    assert section_ids(page) == ["city-charters", "city-complaints"]
+    # Trento has no charter content, so no charters section; its complaints stay
+    assert section_ids(render(context(results_dir, catalog))["citta/trento.html"]) == [
+        "city-complaints"
+    ]
+
+
+def test_a_city_without_results_says_so(tmp_path, catalog):
+    (tmp_path / "complaint_kpis.csv").write_text("organization,received\n036023,3\n")
+    page = render(context(tmp_path, catalog))["citta/trento.html"]
+    assert section_ids(page) == []
+    assert "non ci sono ancora risultati pubblicati" in page
+
+
+def test_the_caf_scores_belong_to_the_organization_they_name(results_dir, catalog):
+    ctx = context(results_dir, catalog)
+    assert caf_section(ctx, MODENA) is not None
+    assert caf_section(ctx, TRENTO) is None
+    scores = pd.read_csv(results_dir / "caf_scores.csv").assign(organization=TRENTO)
+    scores.to_csv(results_dir / "caf_scores.csv", index=False)
+    ctx = context(results_dir, catalog)  # a column says whose scores they are
+    assert caf_section(ctx, MODENA) is None
+    assert caf_section(ctx, TRENTO) is not None
+
+
+def test_the_standards_of_the_latest_period_only(results_dir, catalog):
+    frame = pd.read_csv(results_dir / "charter_compliance.csv", dtype={"organization": str})
+    older = frame.assign(period=2023, met=True)
+    pd.concat([older, frame]).to_csv(results_dir / "charter_compliance.csv", index=False)
+    found = compliance_section(context(results_dir, catalog), MODENA)
+    assert found is not None
+    assert len(found["rows"]) == 2
+    assert found["summary"] == "Standard rispettati: 0 su 2 valutati."
+
+
+def test_the_city_page_links_its_charters_and_the_charter_page_renders_them(pages):
+    city = pages["citta/modena.html"]
+    for slug in ("registry", "libraries", "nurseries"):
+        assert f'href="modena/carta-{slug}.html"' in city
+    charter = pages["citta/modena/carta-registry.html"]
+    assert charter.count("<h1") == 1  # the layout's: the charter's own h1 is dropped
+    text = " ".join(visible_text(charter).split())
+    assert "Carta dei servizi demografici" in text
+    assert "Versione 3.0" in text
+    assert "pubblicata" in text
+    assert "Giunta comunale, deliberazione n. 87" in text  # Modena's approval act
+    assert "Standard di qualità" in text
+    assert 'href="../modena.html"' in charter  # back to the city, relative
+
+
+def test_a_draft_charter_is_only_in_the_members_build(results_dir, catalog):
+    # Bolzano's nurseries charter is a draft (its content in the Bolzano plugin)
+    public = render(context(results_dir, catalog))
+    members = render(context(results_dir, catalog, members=True))
+    assert "citta/bolzano/carta-nurseries.html" not in public
+    assert "carta-nurseries" not in public["citta/bolzano.html"]
+    assert "citta/bolzano/carta-nurseries.html" in members
+    assert 'href="bolzano/carta-nurseries.html"' in members["citta/bolzano.html"]
+    page = members["citta/bolzano/carta-nurseries.html"]
+    assert "Bozza: questa carta non è ancora stata approvata." in page
+    ctx = context(results_dir, catalog, members=True)
+    drafts = [p for p in CITY_KIND.build(ctx) if p.members_only]
+    assert [p.path for p in drafts] == ["citta/bolzano/carta-nurseries.html"]
+    assert all(c.status.value != "draft" for c in city_charters(context(results_dir, catalog),
+                                                                  BOLZANO))  # fmt: skip
+
+
+@pytest.mark.slow  # two whole builds (about 3 s each)
+def test_the_public_build_has_no_file_of_the_draft_charter(results_dir, catalog, tmp_path):
+    public = build_site(results_dir, tmp_path / "public", catalog=catalog, languages=("it",))
+    members = build_site(results_dir, tmp_path / "members", catalog=catalog, languages=("it",),
+                         members=True)  # fmt: skip
+    draft = "citta/bolzano/carta-nurseries.html"
+    assert ("it", draft, "city") not in public.pages
+    assert ("it", draft, "city") in members.pages
+    assert not (tmp_path / "public" / draft).exists()
+    assert (tmp_path / "members" / draft).exists()
+    # no page, search index or manifest of the public build names it
+    files = [f for f in (tmp_path / "public").rglob("*") if f.suffix in (".html", ".js", ".json")]
+    named = [f for f in files if "bolzano/carta-nurseries" in f.read_text()]
+    assert named == []
+
+
+@pytest.mark.parametrize("lang", ["it", "de"])
+def test_no_english_word_or_code_on_the_city_pages(results_dir, catalog, lang):
+    pages = render(context(results_dir, catalog, lang))
+    for path in ("citta/index.html", "citta/modena.html", "citta/modena/carta-registry.html",
+                 "citta/bolzano.html"):  # fmt: skip
+        text = visible_text(pages[path])
+        assert not english_and_codes(text, lang), (lang, path, english_and_codes(text, lang))
+
+
+def test_the_german_page_says_the_numbers_the_german_way(results_dir, catalog):
+    text = " ".join(visible_text(render(context(results_dir, catalog, "de"))["citta/modena.html"])
+                    .split())  # fmt: skip
+    assert "68,5 [66,3–70,7]" in text  # de_IT: decimal comma too
+    assert "Wartezeiten" in text  # the instrument's dimension label, not the table's Italian
+    assert "Tempi di attesa" not in text
+
+
+def test_the_city_pages_parse_as_html5(pages):
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    for path in ("citta/index.html", "citta/modena.html", "citta/modena/carta-nurseries.html"):
+        parser.parse(pages[path])
+
+
+def test_a_charter_text_cannot_inject_markup():
+    body = charter_body("<main><h1>x</h1><p>&lt;script&gt;alert(1)&lt;/script&gt;</p></main>")
+    assert "<script>" not in body
+    assert "&lt;script&gt;" in body
+
+
+def test_a_missing_interval_leaves_the_value_alone(results_dir, catalog):
+    ctx = context(results_dir, catalog)
+    assert interval_text(ctx, 67.5955, float("nan"), 69.3) == "67,6"
+    assert interval_text(ctx, -23.0886, -32.2549, -13.9224) == "-23,1 [-32,3 – -13,9]"
+
+
+@given(
+    st.floats(0, 100, allow_nan=False),
+    st.floats(0, 50, allow_nan=False),
+    st.floats(0, 50, allow_nan=False),
+)
+def test_the_interval_text_says_the_rounded_numbers(value, below, above):
+    ctx = SiteContext(results=Results("."), catalog=None, organizations=())  # type: ignore[arg-type]
+    low, high = value - below, value + above
+    text = interval_text(ctx, value, low, high)
+    found = re.fullmatch(r"(-?[\d.]+,\d) \[(-?[\d.]+,\d)( – |–)(-?[\d.]+,\d)\]", text)
+    assert found, text
+    numbers = [float(g.replace(".", "").replace(",", ".")) for g in found.group(1, 2, 4)]
+    assert numbers == pytest.approx([value, low, high], abs=0.05 + 1e-9)
