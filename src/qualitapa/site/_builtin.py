@@ -7,10 +7,13 @@ kinds/sections in :data:`BUILTIN` (plugins use the
 
 from __future__ import annotations
 
+from qualitapa.site._city import CITY_KIND, CITY_SECTIONS
 from qualitapa.site._home import HOME
 from qualitapa.site._model import PageKind, SiteSection
 
 #: The built-in page kinds and sections, in no particular order (menus sort by ``order``).
 BUILTIN: list[PageKind | SiteSection] = [
     HOME,
+    CITY_KIND,
+    *CITY_SECTIONS,
 ]
