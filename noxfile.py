@@ -115,6 +115,39 @@ def tests_deps(session: nox.Session, deps: str) -> None:
     session.run("python", "-m", "pytest", "-p", "no:cacheprovider", *args)
 
 
+#: axe-core, the accessibility engine the portal's browser tests run (from npm into .cache/axe).
+AXE_CORE = "axe-core@4.14.1"
+
+
+@nox.session
+def site(session: nox.Session) -> None:
+    """The portal's checks: its HTML and links, and axe-core in headless Chromium.
+
+    Runs every test of tests/site, the slow ones too: the site is built, its
+    pages are checked (links, HTML5, headings, languages, text alternatives),
+    then served on 127.0.0.1 and read by axe-core in Debian's Chromium through
+    Debian's chromedriver (``apt-get install chromium chromium-driver``;
+    nothing downloads a browser). axe-core comes from npm into .cache/axe.
+    ``QUALITAPA_REQUIRE_BROWSER=1`` makes a missing browser fail, not skip.
+    Pytest options after ``--`` are added (``-- -k axe``).
+    """
+    _install_all(session)
+    npm = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", ".cache/axe"]
+    session.run(*npm, AXE_CORE, external=True)
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-m",
+        "",
+        "tests/site",
+        *session.posargs,
+        env={"QUALITAPA_REQUIRE_BROWSER": "1"},
+    )
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check, ruff format --check and the import contracts (lint-imports)."""

@@ -519,7 +519,8 @@ def check_site(site: str | Path, *, root_lang: str = "it") -> pd.DataFrame:
     Raises
     ------
     qualitapa.errors.DataError
-        ``site`` is not a folder, or holds no HTML page.
+        ``site`` is not a folder, or holds no HTML page; html5lib is not
+        installed (it is in the ``dev`` extra).
 
     Examples
     --------
@@ -540,6 +541,18 @@ def check_site(site: str | Path, *, root_lang: str = "it") -> pd.DataFrame:
     """
     root = Path(site)
     tree = _read_site(root)
+    try:
+        import html5lib  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise DataError(
+            Message(
+                "checking a site needs html5lib (the WHATWG parser): pip install html5lib",
+                N_(
+                    "controllare un sito richiede html5lib (il parser WHATWG): pip install html5lib"
+                ),
+            ),
+            source=str(root),
+        ) from None
     languages = _languages_of(tree, root_lang)
     pages = sorted(f for f in tree.files if f.endswith(".html"))
     found: dict[str, list[_Found]] = {}
