@@ -10,10 +10,12 @@ from __future__ import annotations
 from qualitapa.site._city import CITY_KIND, CITY_SECTIONS
 from qualitapa.site._home import HOME
 from qualitapa.site._model import PageKind, SiteSection
+from qualitapa.site._service import SERVICE_KIND
 
 #: The built-in page kinds and sections, in no particular order (menus sort by ``order``).
 BUILTIN: list[PageKind | SiteSection] = [
     HOME,
     CITY_KIND,
     *CITY_SECTIONS,
+    SERVICE_KIND,
 ]

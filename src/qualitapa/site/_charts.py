@@ -479,9 +479,12 @@ def line_chart(
     x_low, x_high = min(xs, default=0.0), max(xs, default=1.0)
     if x_high == x_low:
         x_low, x_high = x_low - 1, x_high + 1
-    tick_texts = [_with_unit(format_number(v, lang, _tick_digits(y_ticks)), unit) for v in y_ticks]
+    # the ticks carry "%" only; another unit is written once, above the axis
+    tick_unit = unit if unit == "%" else ""
+    digits_ = _tick_digits(y_ticks)
+    tick_texts = [_with_unit(format_number(v, lang, digits_), tick_unit) for v in y_ticks]
     left = 12 + max(len(s) for s in tick_texts) * _CHAR
-    right, top, bottom = _WIDTH - 24, 12.0, 262.0
+    right, top, bottom = _WIDTH - 24, (34.0 if unit and not tick_unit else 12.0), 262.0
     y_lo, y_hi = y_ticks[0], y_ticks[-1]
 
     def px(x: float) -> float:  # 20 px inside the plot at each end: room for the year
@@ -491,6 +494,8 @@ def line_chart(
         return bottom - (y - y_lo) / (y_hi - y_lo) * (bottom - top)
 
     body = [_axes(y_ticks, tick_texts, _x_ticks(x_low, x_high, xs), px, py, left, right, lang)]
+    if unit and not tick_unit:
+        body.append(_text(8, 16, unit, extra=' font-style="italic"'))
 
     def value_text(y: float) -> str:
         return _with_unit(format_number(y, lang, digits), unit)

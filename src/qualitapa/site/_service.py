@@ -1,0 +1,560 @@
+"""The service pages of the portal: the indicators of a service across the cities.
+
+* ``servizi/index.html`` - the catalog's services that have results;
+* ``servizi/<service>.html`` - per indicator of the service (and of its
+  sub-services): label, unit and polarity in words; the latest period across
+  the cities (a table and a bar chart, the best performers of each peer group
+  said in words); the trend of each city (direction and significance in words,
+  a line chart of the values over the years); then the composite indices and
+  the DEA efficiency scores of the service when the results have them, and
+  the sections other capabilities add with ``page="service"``.
+
+Only comparable indicators enter the comparisons: an indicator whose rows of
+the latest period all lack a comparison (the benchmark's ``comparison``
+column: ``local_indicator``, ``too_few_compared``, ``no_peer_group``...) is
+listed apart with the reason in words and its values, never ranked nor
+called best. Ranks and best performers are those of the benchmark table
+(:func:`qualitapa.indicators.benchmark`), shown as they are, never recomputed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from qualitapa.i18n import N_, unit
+from qualitapa.models import Text
+from qualitapa.reporting import CODE_WORDS
+from qualitapa.site._charts import bar_chart, line_chart
+from qualitapa.site._model import Page, PageKind
+
+if TYPE_CHECKING:
+    from qualitapa.i18n import Unit
+    from qualitapa.site._context import SiteContext
+
+#: The kind's menu label, also the services' page in the breadcrumbs.
+SERVICES = Text("Servizi", "Services", "Dienste")
+
+#: Why a benchmark row has no rank (its ``comparison`` code) -> words (Italian msgid).
+COMPARISON_WORDS: Mapping[str, str] = {
+    "no_value": N_("valore mancante"),
+    "no_peer_group": N_("ente senza gruppo di confronto"),
+    "local_indicator": N_("indicatore locale: misurato da un solo ente, senza confronto"),
+    "too_few_compared": N_("troppo pochi enti con un valore per un confronto"),
+    "all_equal": N_("tutti gli enti hanno lo stesso valore: nessun migliore"),
+}
+
+#: Of the reasons an indicator is not compared, the one said (the first found).
+_REASON_ORDER = ("local_indicator", "too_few_compared", "no_peer_group", "no_value")
+_COMPARABLE = ("compared", "all_equal")
+_SIGNIFICANT = ("improving", "worsening", "increasing", "decreasing")
+
+
+# -- small helpers ----------------------------------------------------------------------
+def _float(value: object) -> float | None:
+    """A cell as a finite float, None when empty, not a number or infinite."""
+    if value is None or value is pd.NA:
+        return None
+    try:
+        x = float(value)  # type: ignore[arg-type]  # any cell: None, text, a number
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _true(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "sì", "si")
+    return _float(value) not in (None, 0.0)
+
+
+def _unit(definition: object) -> Unit | None:
+    code = getattr(definition, "unit", "") or ""
+    return unit(code) if code else None
+
+
+def _unit_word(ctx: SiteContext, u: Unit | None) -> str:
+    """The unit after a number in a chart (``minuti``, ``%``); "" for a count."""
+    if u is None or u.style == "bare":
+        return ""
+    return ctx.t.unit(u)
+
+
+def _header_unit(ctx: SiteContext, u: Unit | None) -> str:
+    """The unit a table's header names (the cells carry numbers); "" for a percentage or a count."""
+    if u is None or u.style in ("bare", "percent"):
+        return ""
+    return ctx.t.unit(u)
+
+
+def _value_text(ctx: SiteContext, value: object, u: Unit | None) -> str:
+    """A value in a cell: ``41,1%`` for a percentage, else the number (its unit in the header)."""
+    x = _float(value)
+    if x is None:
+        return "–"
+    return ctx.t.quantity(x, u) if u is not None and u.style == "percent" else ctx.number(x)
+
+
+def _period(value: object) -> str:
+    x = _float(value)
+    return "" if x is None else str(int(x))
+
+
+def _family(ctx: SiteContext, service: str) -> list[str]:
+    """``service`` and its sub-services (the catalog's tree), the service first."""
+    services = ctx.catalog.services
+    out = [service]
+    for sid, obj in services.items():
+        parent = getattr(obj, "parent", None)
+        seen = {sid}
+        while parent is not None and parent not in seen:
+            if parent == service:
+                out.append(sid)
+                break
+            seen.add(parent)
+            parent = getattr(services.get(parent), "parent", None)
+    return out
+
+
+def _table(ctx: SiteContext, name: str) -> pd.DataFrame:
+    """A results table, empty when absent."""
+    table = ctx.results.table(name)
+    return pd.DataFrame() if table is None else table
+
+
+def _rows_of(frame: pd.DataFrame | None, column: str, keys: Sequence[str]) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` is one of ``keys`` (codes as text)."""
+    if frame is None or column not in frame.columns:
+        return pd.DataFrame()
+    keep = frame[column].astype("string").isin(list(keys)).fillna(False).to_numpy()
+    return frame.loc[keep]
+
+
+def _selected(ctx: SiteContext, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the site's organizations (all rows when the site names none)."""
+    if frame.empty or "organization" not in frame.columns or not ctx.organizations:
+        return frame
+    return _rows_of(frame, "organization", ctx.organizations)
+
+
+def _latest(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
+    """The rows of the latest ``period`` (all rows when there is none)."""
+    if frame.empty or "period" not in frame.columns:
+        return frame, None
+    periods = pd.to_numeric(frame["period"], errors="coerce")
+    if periods.notna().sum() == 0:
+        return frame, None
+    last = int(periods.max())
+    return frame.loc[(periods == last).to_numpy()], last
+
+
+def peer_group_name(ctx: SiteContext, group: object) -> str:
+    """A peer group (a class of a catalog peer group, or a peer group id) in words.
+
+    Examples
+    --------
+    >>> from qualitapa.catalog import default_catalog
+    >>> from qualitapa.site._context import Results, SiteContext
+    >>> ctx = SiteContext(results=Results("."), catalog=default_catalog(), organizations=())
+    >>> peer_group_name(ctx, "medium"), peer_group_name(ctx, None)
+    ('città fino a 500.000 abitanti', '')
+    """
+    if group is None or group is pd.NA or (isinstance(group, float) and math.isnan(group)):
+        return ""
+    name = str(group)
+    groups = ctx.catalog.peer_groups
+    if name in groups:
+        return ctx.t.text(groups[name].label)
+    for pg in groups.values():
+        if name in pg.class_labels or name in pg.labels:
+            return ctx.t.text(pg.class_label(name))
+    return name
+
+
+def _city_key(ctx: SiteContext, org: object) -> tuple[str, str]:
+    return (ctx.org_name(org), str(org))
+
+
+# -- an indicator across the cities -----------------------------------------------------
+def _codes(frame: pd.DataFrame) -> pd.Series:
+    """Each row's ``comparison`` code; without the column, "compared" where there is a rank."""
+    if "comparison" in frame.columns:
+        return frame["comparison"].astype("string").fillna("no_value")
+    codes = pd.Series("no_value", index=frame.index, dtype="string")
+    if "rank" in frame.columns:
+        codes[pd.to_numeric(frame["rank"], errors="coerce").notna().to_numpy()] = "compared"
+    return codes
+
+
+def _sorted_rows(ctx: SiteContext, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows by peer group, rank (unranked last) and city name: the input order is irrelevant."""
+    keys = pd.DataFrame(
+        {
+            "group": [
+                peer_group_name(ctx, g) for g in frame.get("peer_group", [None] * len(frame))
+            ],
+            "rank": pd.to_numeric(frame["rank"], errors="coerce").to_numpy()
+            if "rank" in frame
+            else math.nan,
+            "name": [ctx.org_name(o) for o in frame["organization"]],
+            "org": frame["organization"].astype("string").to_numpy(),
+        },
+        index=frame.index,
+    )
+    order = keys.sort_values(["group", "rank", "name", "org"], na_position="last").index
+    return frame.loc[order]
+
+
+def comparison_view(ctx: SiteContext, definition: Any, rows: pd.DataFrame) -> dict[str, Any] | None:
+    """An indicator's latest period across the cities, as the page shows it.
+
+    ``rows`` are the benchmark rows of one indicator. Returns None when
+    there are none; ``comparable`` is False when no row of the latest
+    period was compared (then ``reason`` says why, and no row is ranked
+    or best).
+    """
+    t = ctx.t
+    current, period = _latest(rows)
+    if current.empty:
+        return None
+    current = _sorted_rows(ctx, current)
+    codes = _codes(current)
+    comparable = bool(codes.isin(_COMPARABLE).any())
+    u = _unit(definition)
+    has_groups = "peer_group" in current.columns and current["peer_group"].notna().any()
+    out_rows = []
+    for (_, row), code in zip(current.iterrows(), codes, strict=True):
+        ranked = comparable and code in _COMPARABLE and _float(row.get("rank")) is not None
+        best = ranked and code == "compared" and _true(row.get("is_best"))
+        note = COMPARISON_WORDS.get(str(code), "") if code != "compared" else ""
+        if best:
+            note = N_("migliore del gruppo") if has_groups else N_("migliore")
+        out_rows.append(
+            {
+                "city": ctx.org_name(row["organization"]),
+                "path": ctx.city_path(row["organization"]),
+                "group": peer_group_name(ctx, row.get("peer_group")),
+                "value": _float(row.get("value")),
+                "value_text": _value_text(ctx, row.get("value"), u),
+                "rank": t("{rank} su {n}", rank=int(row["rank"]), n=int(_float(row.get("n")) or 0))
+                if ranked and _float(row.get("n"))
+                else ("–" if comparable else ""),
+                "best": best,
+                "note": t(note) if note else "",
+            }
+        )
+    reasons = [c for c in _REASON_ORDER if (codes == c).any()]
+    best = [r for r in out_rows if r["best"]]
+    names = [f"{r['city']} ({r['group']})" if r["group"] else r["city"] for r in best]
+    best_text = ""
+    if best:
+        best_text = t("Migliori nel {period}: {names}.", period=period, names=t.join(names))
+    elif comparable and (codes == "all_equal").any():
+        best_text = t(COMPARISON_WORDS["all_equal"]).capitalize() + "."
+    return {
+        "period": "" if period is None else str(period),
+        "comparable": comparable,
+        "has_groups": bool(has_groups),
+        "rows": out_rows,
+        "reason": t(COMPARISON_WORDS[reasons[0]]) if reasons and not comparable else "",
+        "best": best,
+        "best_text": best_text,
+    }
+
+
+def _bar(ctx: SiteContext, view: Mapping[str, Any], title: str, u: Unit | None) -> Any:
+    rows = view["rows"]
+    if header := _header_unit(ctx, u):
+        title = f"{title} ({header})"
+    return bar_chart(
+        [r["city"] for r in rows],
+        [r["value"] for r in rows],
+        title=title,
+        unit="%" if u is not None and u.style == "percent" else "",
+        highlight=[r["city"] for r in rows if r["best"]],
+        highlight_label=ctx.t("migliore"),
+        lang=ctx.lang,
+    )
+
+
+def _significance(ctx: SiteContext, code: str, p_value: object) -> str:
+    """The trend's significance in words, with its p-value."""
+    p = _float(p_value)
+    if p is None or code == "insufficient_data":
+        return ""
+    p_text = ("< " + ctx.number(0.001, 3)) if p < 0.001 else ("= " + ctx.number(p, 3))
+    if code in _SIGNIFICANT:
+        return ctx.t("statisticamente significativa (p {p})", p=p_text)
+    return ctx.t("non significativa (p {p})", p=p_text)
+
+
+def trend_view(
+    ctx: SiteContext, definition: Any, trends: pd.DataFrame, values: pd.DataFrame
+) -> dict[str, Any] | None:
+    """Each city's trend of an indicator in words, and its values over the years as a chart."""
+    t = ctx.t
+    u = _unit(definition)
+    rows = []
+    if not trends.empty:
+        ordered = trends.assign(_name=[ctx.org_name(o) for o in trends["organization"]])
+        for _, row in ordered.sort_values(["_name", "organization"]).iterrows():
+            code = str(row.get("trend", ""))
+            first, last = _period(row.get("first_period")), _period(row.get("last_period"))
+            slope = _float(row.get("slope"))
+            rows.append(
+                {
+                    "city": row["_name"],
+                    "periods": f"{first}–{last}" if first and last and first != last else last,
+                    "direction": t(CODE_WORDS[code]) if code in CODE_WORDS else "–",
+                    "significance": _significance(ctx, code, row.get("p_value")),
+                    "slope": t.signed(slope) if slope is not None else "–",
+                }
+            )
+    chart = None
+    if not values.empty and {"period", "value"} <= set(values.columns):
+        series: dict[str, list[tuple[float, float | None]]] = {}
+        for org in sorted(values["organization"].unique(), key=lambda o: _city_key(ctx, o)):
+            own = values.loc[(values["organization"] == org).to_numpy()]
+            points = [
+                (x, _float(y))
+                for p, y in zip(own["period"], own["value"], strict=True)
+                if (x := _float(p)) is not None
+            ]
+            series[ctx.org_name(org)] = sorted(points, key=lambda p: p[0])
+        if any(len(s) > 1 for s in series.values()):
+            title = t("{indicator}: andamento per città", indicator=ctx.t.text(definition.label))
+            chart = line_chart(series, title=title, unit=_unit_word(ctx, u), lang=ctx.lang)
+    if not rows and chart is None:
+        return None
+    return {"rows": rows, "chart": chart, "unit": _unit_word(ctx, u)}
+
+
+# -- composite indices and DEA ----------------------------------------------------------
+def composite_view(ctx: SiteContext, composite: Any) -> dict[str, Any] | None:
+    """A composite index's latest values and ranks (with their interval when simulated)."""
+    t = ctx.t
+    ranks = _selected(
+        ctx, _rows_of(ctx.results.table("composite_ranks"), "composite", [composite.id])
+    )
+    if ranks.empty:
+        scores = ctx.results.table("composite_scores")
+        column = "composite" if scores is not None and "composite" in scores else "index"
+        ranks = _selected(ctx, _rows_of(scores, column, [composite.id]))
+        if not ranks.empty and "level" in ranks.columns:
+            ranks = ranks.loc[(pd.to_numeric(ranks["level"], errors="coerce") == 0).to_numpy()]
+    current, period = _latest(ranks)
+    if current.empty or "value" not in current.columns:
+        return None
+    n = int(pd.to_numeric(current["value"], errors="coerce").notna().sum())
+    current = _sorted_rows(ctx, current)
+    rows: list[dict[str, Any]] = []
+    for _, row in current.iterrows():
+        rank, low, high = (_float(row.get(c)) for c in ("rank", "rank_p05", "rank_p95"))
+        interval = ""
+        if low is not None and high is not None:
+            interval = f"{int(low)}–{int(high)}" if low != high else str(int(low))
+        rows.append(
+            {
+                "city": ctx.org_name(row["organization"]),
+                "path": ctx.city_path(row["organization"]),
+                "value": _float(row.get("value")),
+                "value_text": ctx.number(row.get("value"), 1),
+                "rank": t("{rank} su {n}", rank=int(rank), n=n) if rank is not None else "–",
+                "interval": interval,
+            }
+        )
+    label = t.text(composite.label)
+    chart = bar_chart(
+        [r["city"] for r in rows], [r["value"] for r in rows], title=label, lang=ctx.lang, digits=1
+    )
+    return {
+        "id": "indice-" + _anchor(composite.id),
+        "label": label,
+        "description": t.text(getattr(composite, "description", None)),
+        "period": "" if period is None else str(period),
+        "rows": rows,
+        "chart": chart,
+        "intervals": any(r["interval"] for r in rows),
+    }
+
+
+def dea_view(ctx: SiteContext, family: Sequence[str]) -> dict[str, Any] | None:
+    """The DEA efficiency scores of the service's latest period."""
+    t = ctx.t
+    current, period = _latest(
+        _selected(ctx, _rows_of(ctx.results.table("dea_scores"), "service", family))
+    )
+    score_col = "efficiency" if "efficiency" in current.columns else "score"
+    if current.empty or score_col not in current.columns:
+        return None
+    current = _sorted_rows(
+        ctx, current.assign(rank=-pd.to_numeric(current[score_col], errors="coerce"))
+    )
+    rows: list[dict[str, Any]] = []
+    for _, row in current.iterrows():
+        org = str(row["organization"])
+        peers = [
+            p for p in str(row.get("peers") or "").split(";") if p and p != org and p != "<NA>"
+        ]
+        status = str(row.get("status", ""))
+        score = _float(row.get(score_col))
+        rows.append(
+            {
+                "city": ctx.org_name(org),
+                "path": ctx.city_path(org),
+                "value": None if score is None else score * 100,
+                "value_text": t.percent(score, 1) if score is not None else "–",
+                "status": t(CODE_WORDS[status]) if status in CODE_WORDS else "–",
+                "peers": t.join(sorted(ctx.org_name(p) for p in peers)),
+            }
+        )
+    title = t("Efficienza relativa (DEA)")
+    chart = bar_chart(
+        [r["city"] for r in rows],
+        [r["value"] for r in rows],
+        title=title,
+        unit="%",
+        lang=ctx.lang,
+        digits=1,
+    )
+    return {"period": "" if period is None else str(period), "rows": rows, "chart": chart}
+
+
+# -- pages ------------------------------------------------------------------------------
+def _anchor(item_id: str) -> str:
+    """An HTML id from a catalog id (``registry.average_wait`` -> ``registry-average_wait``)."""
+    return "".join(c if c.isalnum() or c in "_-" else "-" for c in item_id.lower())
+
+
+def _indicator_rows(ctx: SiteContext, family: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The benchmark rows of each indicator of ``family`` with results, in catalog order."""
+    bench = ctx.results.table("indicator_benchmark")
+    if bench is None or "indicator" not in bench.columns:
+        return {}
+    bench = _selected(ctx, bench)
+    own = {iid: d for iid, d in ctx.catalog.indicators.items() if d.service in family}
+    found = set(bench["indicator"].astype("string").dropna())
+    groups = {iid: g for iid, g in bench.groupby(bench["indicator"].astype("string"), sort=False)}
+    order = {s: k for k, s in enumerate(family)}
+    ids = sorted(
+        (i for i in own if i in found), key=lambda i: (order[own[i].service], list(own).index(i))
+    )
+    return {i: groups[i] for i in ids}
+
+
+def service_view(ctx: SiteContext, service: str) -> dict[str, Any] | None:
+    """Everything the page of ``service`` shows; None when the results say nothing of it."""
+    t = ctx.t
+    family = _family(ctx, service)
+    values = _selected(ctx, _table(ctx, "indicator_values"))
+    trends = _selected(ctx, _table(ctx, "indicator_trends"))
+    compared, apart = [], []
+    for iid, rows in _indicator_rows(ctx, family).items():
+        definition = ctx.catalog.indicators[iid]
+        view = comparison_view(ctx, definition, rows)
+        if view is None:
+            continue
+        u = _unit(definition)
+        label = t.text(definition.label)
+        own_values = _rows_of(values, "indicator", [iid]) if not values.empty else rows
+        item = {
+            "id": _anchor(iid),
+            "label": label,
+            "service": ctx.service_name(definition.service)
+            if definition.service != service
+            else "",
+            "unit": t.unit(u) if u is not None else "",
+            "value_unit": _header_unit(ctx, u),
+            "polarity": t(CODE_WORDS.get(definition.polarity.value, definition.polarity.value)),
+            "description": t.text(definition.description),
+            "view": view,
+            "trend": trend_view(ctx, definition, _rows_of(trends, "indicator", [iid]), own_values),
+        }
+        item["chart"] = None
+        if view["comparable"]:
+            item["chart"] = _bar(
+                ctx, view, t("{indicator} nel {period}", indicator=label, period=view["period"]), u
+            )
+            compared.append(item)
+        else:
+            apart.append(item)
+    composites = [
+        v
+        for c in ctx.catalog.composites.values()
+        if c.service in family and (v := composite_view(ctx, c)) is not None
+    ]
+    dea = dea_view(ctx, family)
+    sections = ctx.sections("service", service)
+    if not (compared or apart or composites or dea or sections):
+        return None
+    return {
+        "service": service,
+        "name": ctx.service_name(service),
+        "description": t.text(getattr(ctx.catalog.services[service], "description", None)),
+        "compared": compared,
+        "apart": apart,
+        "composites": composites,
+        "dea": dea,
+        "sections": sections,
+    }
+
+
+def _crumbs(ctx: SiteContext, service: str) -> tuple[tuple[str, str], ...]:
+    crumbs = [(ctx.t.text(SERVICES), "servizi/index.html")]
+    parent = getattr(ctx.catalog.services[service], "parent", None)
+    chain = []
+    while parent is not None and parent in ctx.catalog.services and parent not in chain:
+        chain.append(parent)
+        parent = getattr(ctx.catalog.services[parent], "parent", None)
+    crumbs += [(ctx.service_name(p), ctx.service_path(p)) for p in reversed(chain)]
+    return tuple(crumbs)
+
+
+def build_service_pages(ctx: SiteContext) -> Iterator[Page]:
+    """The pages of the service kind: the services with results, one page per service."""
+    t = ctx.t
+    views = {s: v for s in ctx.catalog.services if (v := service_view(ctx, s)) is not None}
+    listed = []
+    for sid, view in views.items():
+        parent = getattr(ctx.catalog.services[sid], "parent", None)
+        listed.append(
+            {
+                "name": view["name"],
+                "path": ctx.service_path(sid),
+                "description": view["description"],
+                "parent": ctx.service_name(parent) if parent in views else "",
+                "n_compared": len(view["compared"]),
+                "n_apart": len(view["apart"]),
+                "n_composites": len(view["composites"]),
+            }
+        )
+    yield Page(
+        path="servizi/index.html",
+        title=t("I servizi"),
+        template="services.html.j2",
+        context={"services": listed},
+        summary=t(
+            "Gli indicatori dei servizi a confronto tra le città: valori, migliori, tendenze."
+        ),
+    )
+    for sid, view in views.items():
+        yield Page(
+            path=ctx.service_path(sid),
+            title=view["name"],
+            template="service.html.j2",
+            context=view,
+            summary=t(
+                "{service}: gli indicatori a confronto tra le città, le tendenze e gli indici "
+                "sintetici.",
+                service=view["name"],
+            ),
+            keywords=(view["name"], *(i["label"] for i in view["compared"] + view["apart"])),
+            breadcrumbs=_crumbs(ctx, sid),
+        )
+
+
+#: The service kind (menu order 30).
+SERVICE_KIND = PageKind(id="service", title=SERVICES, order=30, build=build_service_pages)
