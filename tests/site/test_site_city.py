@@ -115,14 +115,14 @@ def test_the_city_page_shows_the_numbers_of_the_tables(pages):
     assert "51 255,00 €" in text.replace("\xa0", " ")
     assert "Standard rispettati: 0 su 2 valutati." in text
     # complaint_kpis: 58 received, 55 answered, 0.890909 -> 89,1% in time, 11.8909 days
-    assert "58 reclami ricevuti; 55 con risposta, il 89,1% entro il termine" in text
+    assert "58 reclami ricevuti; 55 con risposta (89,1% entro il termine)" in text
     assert "risposta in 11,9 giorni in media; 3,1 reclami ogni 10.000 abitanti" in text
     # caf_scores (Modena's: the plan's CAF actions name 036023): Leadership 49.9
     assert "1. Leadership 49,9" in text
     # improvement_plan: priority 5*5/3 = 8.33 first, in words
     assert re.search(r"Certificato allo sportello entro 10 minuti di attesa standard di "
                      r"qualità 8,3 proposta", text)  # fmt: skip
-    assert "3 azioni di miglioramento, 3 aperte." in text
+    assert "Azioni di miglioramento: 3; ancora aperte: 3." in text
 
 
 def test_the_sections_come_in_order_and_missing_tables_leave_them_out(results_dir, catalog):
@@ -180,6 +180,9 @@ def test_the_city_page_links_its_charters_and_the_charter_page_renders_them(page
     assert "Giunta comunale, deliberazione n. 87" in text  # Modena's approval act
     assert "Standard di qualità" in text
     assert 'href="../modena.html"' in charter  # back to the city, relative
+    # the office's web page is said, not linked: the portal links nothing outside itself
+    assert "https://www.comune.modena.it/servizi/anagrafe" in text
+    assert 'href="http' not in charter
 
 
 def test_a_draft_charter_is_only_in_the_members_build(results_dir, catalog):

@@ -243,6 +243,16 @@ def charters_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
 
 _MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
 _H1 = re.compile(r"<h1>.*?</h1>\s*", re.DOTALL)
+#: A link out of the site (a contact's web page, an act's page): said, not linked.
+_LINK_OUT = re.compile(r'<a href="(https?://[^"]*)">(.*?)</a>', re.DOTALL)
+
+
+def _unlinked(found: re.Match[str]) -> str:
+    """The link's text, with its address when the text is not the address itself."""
+    href, text = found.group(1), found.group(2)
+    return text if text == href else f"{text} ({href})"
+
+
 #: The charter's own classes with Bootstrap Italia's (the site has no charter stylesheet).
 _CHARTER_CLASSES = {
     "hours": "hours table table-sm w-auto",
@@ -259,17 +269,22 @@ def charter_body(html: str) -> Markup:
     """The body of a charter page of :func:`~qualitapa.standards.render_html`, for the layout.
 
     The ``<main>``'s content without its ``<h1>`` (the layout writes the
-    title), tables with Bootstrap Italia's ``table`` class. The HTML is
-    qualitapa's own, escaped by its template engine.
+    title), tables with Bootstrap Italia's ``table`` class, links out of the
+    site written as text (the portal works offline and links nothing
+    outside itself). The HTML is qualitapa's own, escaped by its template
+    engine.
 
     Examples
     --------
     >>> charter_body('<main><h1>Carta</h1><p class="notice">x</p><table></table></main>')
     Markup('<p class="notice alert alert-warning">x</p><table class="table"></table>')
+    >>> charter_body('<main><a href="https://x.it/a">Atto</a> <a href="tel:059">059</a></main>')
+    Markup('Atto (https://x.it/a) <a href="tel:059">059</a>')
     """
     found = _MAIN.search(html)
     body = found.group(1) if found else ""
     body = _H1.sub("", body, count=1).replace("<table>", '<table class="table">')
+    body = _LINK_OUT.sub(_unlinked, body)
     for old, new in _CHARTER_CLASSES.items():
         body = body.replace(f'class="{old}"', f'class="{new}"')
     return Markup(body.strip())
@@ -496,7 +511,7 @@ def _complaint_words(ctx: SiteContext, row: pd.Series) -> str:
     if _float(row.get("answered")) is not None and _float(row.get("share_within_deadline")):
         parts.append(
             t(
-                "{answered} con risposta, il {share} entro il termine",
+                "{answered} con risposta ({share} entro il termine)",
                 answered=ctx.number(row.get("answered"), 0),
                 share=t.percent(_float(row["share_within_deadline"]), digits=1),
             )
@@ -599,13 +614,7 @@ def improvement_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
             }
         )
     open_ = sum(_text(r.get("status")) not in ("done", "cancelled") for _i, r in own.iterrows())
-    summary = t.plural(
-        "{n} azione di miglioramento, {open} aperte.",
-        "{n} azioni di miglioramento, {open} aperte.",
-        len(rows),
-        n=len(rows),
-        open=open_,
-    )
+    summary = t("Azioni di miglioramento: {n}; ancora aperte: {open}.", n=len(rows), open=open_)
     return {"rows": rows, "summary": summary, "caption": t("Piano di miglioramento")}
 
 
