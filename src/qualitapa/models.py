@@ -1353,6 +1353,16 @@ def confined_path(raw: object, base_dir: str | Path) -> Path:
     return real
 
 
+def _check_flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    """A true/false field is a bool (TOML ``true``/``false``), not text or a number."""
+    if not isinstance(value, bool):
+        raise DefinitionError(
+            f"{attribute.name} is true or false, not {value!r}",
+            item=getattr(instance, "id", None),
+            field=attribute.name,
+        )
+
+
 @attrs.frozen
 class Dataset(LocalScope):
     """A data file a plugin ships: demo data, reference data, templates.
@@ -1387,13 +1397,22 @@ class Dataset(LocalScope):
         default): any. A city's plugin ships its own data as a *local*
         dataset: :meth:`read` refuses a row of another organization, so
         the data of two plugins read together cannot overlap by mistake.
+    published
+        False keeps the dataset out of the public quality portal
+        (``qualitapa site build``); the members' build (``--members``) lists
+        it. Default True.
+
+        .. versionadded:: 0.3.0
 
     Examples
     --------
     >>> d = Dataset("x.demo", Text("Dati dimostrativi", "Demo data"), path="demo.csv",
     ...             kind="indicator_data", synthetic=True)
-    >>> d.path.name
-    'demo.csv'
+    >>> d.path.name, d.published
+    ('demo.csv', True)
+    >>> Dataset.from_mapping({"id": "x.draft", "label": "Bozza", "path": "d.csv",
+    ...                       "kind": "indicator_data", "published": False}).published
+    False
     """
 
     id: str = attrs.field(validator=check_id)
@@ -1409,6 +1428,7 @@ class Dataset(LocalScope):
     organizations: tuple[str, ...] = attrs.field(
         default=(), converter=to_organizations, validator=check_organizations
     )
+    published: bool = attrs.field(default=True, validator=_check_flag)
 
     def read(self, **options: object) -> pd.DataFrame:
         """The table of the file, read by :func:`qualitapa.io.read_table` with ``options``.

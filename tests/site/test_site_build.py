@@ -416,3 +416,30 @@ def test_home_page_shows_each_city_with_its_figures(site):
     assert "Rispettare lo standard: Certificato allo sportello" in text  # news of the plan
     de = (site.out / "de/index.html").read_text(encoding="utf-8")
     assert '<th scope="row">Bozen</th>' in de
+
+
+# -- datasets kept for the members ---------------------------------------------------------
+
+
+def test_dataset_published_false_from_toml(tmp_path):
+    from qualitapa.declarative import TomlPlugin
+
+    (tmp_path / "d.csv").write_text("organization,period,variable,value\n")
+    (tmp_path / "plugin.toml").write_text(
+        '[[datasets]]\nid = "x.bozza"\nlabel = "Bozza"\npath = "d.csv"\nkind = "indicator_data"\n'
+        "published = false\n\n"
+        '[[datasets]]\nid = "x.pubblico"\nlabel = "Pubblico"\npath = "d.csv"\n'
+        'kind = "indicator_data"\n',
+        encoding="utf-8",
+    )
+    catalog = catalog_with(("x", TomlPlugin(tmp_path / "plugin.toml")))
+    assert catalog.datasets["x.bozza"].published is False
+    assert catalog.datasets["x.pubblico"].published is True
+
+
+def test_dataset_published_must_be_true_or_false():
+    from qualitapa.models import Dataset
+
+    with pytest.raises(DefinitionError, match="published is true or false, not 'no'"):
+        Dataset.from_mapping({"id": "x.y", "label": "a", "path": "d.csv", "kind": "k",
+                              "published": "no"})  # fmt: skip
