@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -119,10 +120,25 @@ def _family(ctx: SiteContext, service: str) -> list[str]:
     return out
 
 
-def _table(ctx: SiteContext, name: str) -> pd.DataFrame:
-    """A results table, empty when absent."""
-    table = ctx.results.table(name)
-    return pd.DataFrame() if table is None else table
+def _by(ctx: SiteContext, name: str, column: str) -> dict[str, pd.DataFrame]:
+    """The site's organizations' rows of a results table, by ``column`` (read once per language)."""
+
+    def split() -> dict[str, pd.DataFrame]:
+        table = ctx.results.table(name)
+        if table is None or column not in table.columns:
+            return {}
+        table = _selected(ctx, table)
+        return {str(k): g for k, g in table.groupby(table[column].astype("string"), sort=False)}
+
+    found: dict[str, pd.DataFrame] = ctx.memo(f"service:{name}:{column}", split)
+    return found
+
+
+def _rows_by(ctx: SiteContext, name: str, column: str, keys: Sequence[str]) -> pd.DataFrame:
+    """The rows of a results table whose ``column`` is one of ``keys``; empty when none."""
+    groups = _by(ctx, name, column)
+    found = [groups[k] for k in keys if k in groups]
+    return pd.concat(found) if found else pd.DataFrame()
 
 
 def _rows_of(frame: pd.DataFrame | None, column: str, keys: Sequence[str]) -> pd.DataFrame:
@@ -156,11 +172,20 @@ def peer_group_name(ctx: SiteContext, group: object) -> str:
 
     Examples
     --------
-    >>> from qualitapa.catalog import default_catalog
+    >>> from qualitapa import hookimpl
+    >>> from qualitapa.catalog import Catalog
+    >>> from qualitapa.models import PeerGroup
     >>> from qualitapa.site._context import Results, SiteContext
-    >>> ctx = SiteContext(results=Results("."), catalog=default_catalog(), organizations=())
-    >>> peer_group_name(ctx, "medium"), peer_group_name(ctx, None)
-    ('città fino a 500.000 abitanti', '')
+    >>> class Groups:
+    ...     @hookimpl
+    ...     def qualitapa_peer_groups(self):
+    ...         return [PeerGroup("size", "Classe demografica", breaks=(500000,),
+    ...                 labels=("medium", "large"),
+    ...                 class_labels={"medium": {"it": "città fino a 500.000 abitanti"}})]
+    >>> catalog = Catalog.build([("groups", Groups())], entrypoints=False)
+    >>> ctx = SiteContext(results=Results("."), catalog=catalog, organizations=())
+    >>> peer_group_name(ctx, "medium"), peer_group_name(ctx, "size"), peer_group_name(ctx, None)
+    ('città fino a 500.000 abitanti', 'Classe demografica', '')
     """
     if group is None or group is pd.NA or (isinstance(group, float) and math.isnan(group)):
         return ""
@@ -336,13 +361,11 @@ def trend_view(
 def composite_view(ctx: SiteContext, composite: Any) -> dict[str, Any] | None:
     """A composite index's latest values and ranks (with their interval when simulated)."""
     t = ctx.t
-    ranks = _selected(
-        ctx, _rows_of(ctx.results.table("composite_ranks"), "composite", [composite.id])
-    )
+    ranks = _rows_by(ctx, "composite_ranks", "composite", [composite.id])
     if ranks.empty:
-        scores = ctx.results.table("composite_scores")
-        column = "composite" if scores is not None and "composite" in scores else "index"
-        ranks = _selected(ctx, _rows_of(scores, column, [composite.id]))
+        ranks = _rows_by(ctx, "composite_scores", "composite", [composite.id])
+        if ranks.empty:
+            ranks = _rows_by(ctx, "composite_scores", "index", [composite.id])
         if not ranks.empty and "level" in ranks.columns:
             ranks = ranks.loc[(pd.to_numeric(ranks["level"], errors="coerce") == 0).to_numpy()]
     current, period = _latest(ranks)
@@ -384,9 +407,7 @@ def composite_view(ctx: SiteContext, composite: Any) -> dict[str, Any] | None:
 def dea_view(ctx: SiteContext, family: Sequence[str]) -> dict[str, Any] | None:
     """The DEA efficiency scores of the service's latest period."""
     t = ctx.t
-    current, period = _latest(
-        _selected(ctx, _rows_of(ctx.results.table("dea_scores"), "service", family))
-    )
+    current, period = _latest(_rows_by(ctx, "dea_scores", "service", family))
     score_col = "efficiency" if "efficiency" in current.columns else "score"
     if current.empty or score_col not in current.columns:
         return None
@@ -431,56 +452,61 @@ def _anchor(item_id: str) -> str:
 
 def _indicator_rows(ctx: SiteContext, family: Sequence[str]) -> dict[str, pd.DataFrame]:
     """The benchmark rows of each indicator of ``family`` with results, in catalog order."""
-    bench = ctx.results.table("indicator_benchmark")
-    if bench is None or "indicator" not in bench.columns:
-        return {}
-    bench = _selected(ctx, bench)
-    own = {iid: d for iid, d in ctx.catalog.indicators.items() if d.service in family}
-    found = set(bench["indicator"].astype("string").dropna())
-    groups = {iid: g for iid, g in bench.groupby(bench["indicator"].astype("string"), sort=False)}
+    groups = _by(ctx, "indicator_benchmark", "indicator")
     order = {s: k for k, s in enumerate(family)}
-    ids = sorted(
-        (i for i in own if i in found), key=lambda i: (order[own[i].service], list(own).index(i))
-    )
-    return {i: groups[i] for i in ids}
+    own = [
+        (order[d.service], k, iid)
+        for k, (iid, d) in enumerate(ctx.catalog.indicators.items())
+        if d.service in order and iid in groups
+    ]
+    return {iid: groups[iid] for _, _, iid in sorted(own)}
+
+
+def _indicator_item(ctx: SiteContext, iid: str, rows: pd.DataFrame) -> dict[str, Any] | None:
+    """What the page shows of one indicator (the same on the service's and its parent's page)."""
+    t = ctx.t
+    definition = ctx.catalog.indicators[iid]
+    view = comparison_view(ctx, definition, rows)
+    if view is None:
+        return None
+    u = _unit(definition)
+    label = t.text(definition.label)
+    values = _by(ctx, "indicator_values", "indicator")
+    chart = None
+    if view["comparable"]:
+        title = t("{indicator} nel {period}", indicator=label, period=view["period"])
+        chart = _bar(ctx, view, title, u)
+    return {
+        "id": _anchor(iid),
+        "label": label,
+        "unit": t.unit(u) if u is not None else "",
+        "value_unit": _header_unit(ctx, u),
+        "polarity": t(CODE_WORDS.get(definition.polarity.value, definition.polarity.value)),
+        "description": t.text(definition.description),
+        "view": view,
+        "chart": chart,
+        "trend": trend_view(
+            ctx,
+            definition,
+            _rows_by(ctx, "indicator_trends", "indicator", [iid]),
+            values.get(iid, rows) if values else rows,
+        ),
+    }
 
 
 def service_view(ctx: SiteContext, service: str) -> dict[str, Any] | None:
     """Everything the page of ``service`` shows; None when the results say nothing of it."""
     t = ctx.t
     family = _family(ctx, service)
-    values = _selected(ctx, _table(ctx, "indicator_values"))
-    trends = _selected(ctx, _table(ctx, "indicator_trends"))
     compared, apart = [], []
     for iid, rows in _indicator_rows(ctx, family).items():
-        definition = ctx.catalog.indicators[iid]
-        view = comparison_view(ctx, definition, rows)
-        if view is None:
+        found = ctx.memo(f"service:indicator:{iid}", partial(_indicator_item, ctx, iid, rows))
+        if found is None:
             continue
-        u = _unit(definition)
-        label = t.text(definition.label)
-        own_values = _rows_of(values, "indicator", [iid]) if not values.empty else rows
-        item = {
-            "id": _anchor(iid),
-            "label": label,
-            "service": ctx.service_name(definition.service)
-            if definition.service != service
-            else "",
-            "unit": t.unit(u) if u is not None else "",
-            "value_unit": _header_unit(ctx, u),
-            "polarity": t(CODE_WORDS.get(definition.polarity.value, definition.polarity.value)),
-            "description": t.text(definition.description),
-            "view": view,
-            "trend": trend_view(ctx, definition, _rows_of(trends, "indicator", [iid]), own_values),
-        }
-        item["chart"] = None
-        if view["comparable"]:
-            item["chart"] = _bar(
-                ctx, view, t("{indicator} nel {period}", indicator=label, period=view["period"]), u
-            )
-            compared.append(item)
-        else:
-            apart.append(item)
+        definition = ctx.catalog.indicators[iid]
+        sub = ctx.service_name(definition.service) if definition.service != service else ""
+        item = {**found, "service": sub}
+        (compared if item["view"]["comparable"] else apart).append(item)
     composites = [
         v
         for c in ctx.catalog.composites.values()
