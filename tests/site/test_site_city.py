@@ -157,6 +157,16 @@ def test_the_caf_scores_belong_to_the_organization_they_name(results_dir, catalo
     assert caf_section(ctx, TRENTO) is not None
 
 
+def test_a_small_sample_is_said(results_dir, catalog):
+    frame = pd.read_csv(results_dir / "survey_dimensions.csv", dtype={"organization": str})
+    frame.loc[frame["organization"].eq(TRENTO), "small_sample"] = True
+    frame.to_csv(results_dir / "survey_dimensions.csv", index=False)
+    pages = render(context(results_dir, catalog))
+    trento = " ".join(visible_text(pages["citta/trento.html"]).split())
+    assert "66,5 [64,0–69,0] (campione ridotto)" in trento  # 66.4733 [63.9919, 68.9548]
+    assert "campione ridotto" not in pages["citta/modena.html"]
+
+
 def test_the_standards_of_the_latest_period_only(results_dir, catalog):
     frame = pd.read_csv(results_dir / "charter_compliance.csv", dtype={"organization": str})
     older = frame.assign(period=2023, met=True)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from qualitapa.site._city import CITY_KIND, CITY_SECTIONS
 from qualitapa.site._home import HOME
+from qualitapa.site._methodology import METHODOLOGY
 from qualitapa.site._model import PageKind, SiteSection
+from qualitapa.site._opendata import OPENDATA
+from qualitapa.site._search import SEARCH
 from qualitapa.site._service import SERVICE_KIND
 
 #: The built-in page kinds and sections, in no particular order (menus sort by ``order``).
@@ -18,4 +21,7 @@ BUILTIN: list[PageKind | SiteSection] = [
     CITY_KIND,
     *CITY_SECTIONS,
     SERVICE_KIND,
+    METHODOLOGY,
+    OPENDATA,
+    SEARCH,
 ]

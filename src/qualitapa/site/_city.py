@@ -447,6 +447,7 @@ def survey_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
                     "label": label,
                     "n": ctx.number(r.get("n"), 0),
                     "text": interval_text(ctx, r["index"], r.get("ci_low"), r.get("ci_high")),
+                    "small": _is_true(r.get("small_sample")) is True,
                 }
                 for label, (_i, r) in zip(labels, frame.iterrows(), strict=True)
             ]

@@ -1,0 +1,319 @@
+"""The methodology pages of the portal: indicators, questionnaires, the CAF model (issue 21).
+
+Built from the small results folder of ``conftest.py`` (three cities, three indicators:
+libraries.loans_per_inhabitant, nurseries.coverage, registry.certificates_per_fte) and the
+shipped plugins' catalog, rendered into the site's layout and read as a reader would.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import runpy
+from pathlib import Path
+
+import html5lib
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qualitapa.caf import caf_model
+from qualitapa.catalog import Catalog
+from qualitapa.i18n import translator
+from qualitapa.indicators import Formula
+from qualitapa.site._context import Results, SiteContext
+from qualitapa.site._methodology import (
+    INDICATORS_PATH,
+    METHODOLOGY,
+    formula_parts,
+    indicator_anchor,
+    indicators_with_results,
+)
+from qualitapa.site._render import PageRenderer
+
+WITH_RESULTS = ["libraries.loans_per_inhabitant", "nurseries.coverage",
+                "registry.certificates_per_fte"]  # fmt: skip
+
+#: English words that must not reach an Italian or German reader of these pages.
+ENGLISH = {
+    "formula", "unit", "polarity", "higher", "lower", "better", "target", "source", "data",
+    "dataset", "local", "compared", "organizations", "variable", "variables", "description",
+    "questionnaire", "question", "questions", "dimension", "scale", "answers", "score",
+    "scoring", "panel", "criterion", "criteria", "enablers", "results", "classical",
+    "fine", "tuned", "annual", "quality", "efficiency", "effectiveness", "impact", "the",
+    "and", "of", "with", "per", "at", "least", "most", "none", "indicator", "indicators",
+    "synthetic", "demo", "likert", "single", "multiple", "choice", "text",
+}  # fmt: skip
+#: Words of the list that are also words of the language (or proper names used in it).
+ALSO = {"it": {"formula", "per", "likert", "scale"},
+        "de": {"formula", "per", "likert", "dimension", "data", "impact", "text", "indicator",
+               "scale", "variable"}}  # fmt: skip
+#: A catalog id (``registry.certificates_per_fte``) or a code (``higher_is_better``).
+CODE = re.compile(r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+\b")
+
+
+def visible_text(page: str) -> str:
+    """The text a reader sees: tags, scripts and styles removed, entities decoded."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", text)}
+
+
+def render(ctx: SiteContext) -> dict[str, str]:
+    """The methodology pages of ``ctx``'s language, each in the layout: path -> HTML."""
+    renderer = PageRenderer(ctx, ("it", "en", "de"), [])
+    return {p.path: renderer.render(p) for p in METHODOLOGY.build(ctx)}
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> dict[str, dict[str, str]]:
+    """The pages in it, de, en from conftest's results folder (built once for the module)."""
+    folder = tmp_path_factory.mktemp("results")
+    tables = runpy.run_path(str(Path(__file__).with_name("conftest.py")))["TABLES"]
+    for name, text in tables.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    orgs = ("021008", "022205", "036023")
+    out = {}
+    for lang in ("it", "de", "en"):
+        ctx = SiteContext(results=Results(folder), catalog=catalog, organizations=orgs,
+                          lang=lang)  # fmt: skip
+        out[lang] = render(ctx)
+    return out
+
+
+def block(page: str, indicator: str) -> str:
+    """The HTML of one indicator's <article> on the indicators page."""
+    start = page.index(">", page.index(f'id="{indicator_anchor(indicator)}"')) + 1
+    return page[start : page.index("</article>", start)]
+
+
+def test_the_four_pages_are_built_and_parse(pages: dict[str, dict[str, str]]) -> None:
+    names = ["caf", "index", "indicatori", "questionari"]
+    assert sorted(pages["it"]) == [f"metodologia/{n}.html" for n in names]
+    for lang, built in pages.items():
+        for path, page in built.items():
+            parser = html5lib.HTMLParser(strict=True)
+            parser.parse(page)
+            assert f'<html lang="{lang}">' in page
+            assert page.count("<h1") == 1, path
+
+
+def test_every_indicator_with_results_has_its_anchor_once(
+    pages: dict[str, dict[str, str]], results_dir: Path, catalog: Catalog
+) -> None:
+    ctx = SiteContext(results=Results(results_dir), catalog=catalog,
+                      organizations=("021008", "022205", "036023"))  # fmt: skip
+    assert indicators_with_results(ctx) == WITH_RESULTS
+    for built in pages.values():
+        page = built[INDICATORS_PATH]
+        anchors = re.findall(r'id="(ind-[^"]+)"', page)
+        assert sorted(anchors) == sorted(indicator_anchor(i) for i in WITH_RESULTS)
+        ids = re.findall(r'\bid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), "an HTML id twice"
+
+
+def test_an_indicator_of_an_organization_outside_the_site_is_left_out(
+    results_dir: Path, catalog: Catalog
+) -> None:
+    # Trento alone: its rows have values for the three indicators; a Modena-only row
+    # of a fourth indicator (appended here) must not list that indicator.
+    values = results_dir / "indicator_values.csv"
+    values.write_text(values.read_text() + "036023,2024,nurseries.occupancy,80.5,ok\n")
+    trento = SiteContext(results=Results(results_dir), catalog=catalog, organizations=("022205",))
+    modena = SiteContext(results=Results(results_dir), catalog=catalog, organizations=("036023",))
+    assert "nurseries.occupancy" not in indicators_with_results(trento)
+    assert "nurseries.occupancy" in indicators_with_results(modena)
+
+
+@pytest.mark.parametrize("lang", ["it", "de", "en"])
+def test_formula_variables_are_shown_by_their_label(
+    pages: dict[str, dict[str, str]], catalog: Catalog, lang: str
+) -> None:
+    page = pages[lang][INDICATORS_PATH]
+    for ind_id in WITH_RESULTS:
+        ind = catalog.indicators[ind_id]
+        text = block(page, ind_id)
+        formula = re.search(r'class="col-sm-9 qualitapa-formula">(.*?)</dd>', text, re.DOTALL)
+        assert formula is not None
+        shown = re.findall(r"<var>(.*?)</var>", formula.group(1))
+        for name in ind.formula.variables:
+            label = (catalog.variables[name].label.get(lang) if name in catalog.variables
+                     else translator(lang)("Popolazione residente"))  # fmt: skip
+            assert html.escape(label, quote=False) in shown, (ind_id, name)
+            assert name not in visible_text(text), name
+    # (places_public + places_private) / children_0_2 * 100: the parentheses and the scale
+    coverage = block(page, "nurseries.coverage")
+    assert "÷" in coverage
+    assert re.search(r"\)\s*÷\s*<var>", coverage), "the sum is kept in parentheses"
+    assert "× 100" in coverage
+
+
+def test_unit_polarity_target_in_words(pages: dict[str, dict[str, str]]) -> None:
+    it = pages["it"][INDICATORS_PATH]
+    coverage = visible_text(block(it, "nurseries.coverage"))
+    assert "più alto è meglio" in coverage
+    assert "almeno 33%" in coverage  # target ">= 33" with unit "%"
+    assert "annuale" in coverage
+    assert "efficacia" in coverage
+    certificates = visible_text(block(it, "registry.certificates_per_fte"))
+    assert "certificati per addetto (ETP)" in certificates  # unit "certificates per FTE"
+    loans = visible_text(block(it, "libraries.loans_per_inhabitant"))
+    assert "prestiti per abitante" in loans
+    de = visible_text(block(pages["de"][INDICATORS_PATH], "registry.certificates_per_fte"))
+    assert "Bescheinigungen je VZÄ" in de
+
+
+def test_comparability_from_the_benchmark(pages: dict[str, dict[str, str]]) -> None:
+    # conftest's indicator_benchmark: 2024, three rows "compared" for nurseries.coverage
+    # (021008, 022205, 036023) -> 3 organizations compared.
+    text = visible_text(block(pages["it"][INDICATORS_PATH], "nurseries.coverage"))
+    assert "Nel 2024 è confrontato tra 3 enti." in text
+    # registry.certificates_per_fte has no benchmark rows: no such sentence
+    other = visible_text(block(pages["it"][INDICATORS_PATH], "registry.certificates_per_fte"))
+    assert "confrontato tra" not in other
+
+
+def test_a_local_indicator_says_it_is_not_compared(results_dir: Path, catalog: Catalog) -> None:
+    values = results_dir / "indicator_values.csv"
+    values.write_text(values.read_text() + "036023,2024,modena.appointments.online_share,40,ok\n")
+    ctx = SiteContext(results=Results(results_dir), catalog=catalog, organizations=("036023",))
+    page = render(ctx)[INDICATORS_PATH]
+    text = visible_text(block(page, "modena.appointments.online_share"))
+    assert "Indicatore locale di Modena: non è confrontato con le altre città." in text
+    # its source is Modena's own dataset, whose label already says it is synthetic
+    assert text.count("sintetic") == 1
+
+
+def test_no_indicator_results_says_so(tmp_path: Path, catalog: Catalog) -> None:
+    (tmp_path / "complaint_kpis.csv").write_text("organization,received\n036023,10\n")
+    ctx = SiteContext(results=Results(tmp_path), catalog=catalog, organizations=("036023",))
+    page = render(ctx)[INDICATORS_PATH]
+    assert "Nessun indicatore ha risultati" in page
+    assert "ind-" not in page
+
+
+@pytest.mark.parametrize("lang", ["it", "de"])
+def test_no_english_word_nor_code_on_italian_and_german_pages(
+    pages: dict[str, dict[str, str]], lang: str
+) -> None:
+    for path, page in pages[lang].items():
+        main = page[page.index('<main id="main-content">') : page.index("</main>")]
+        text = visible_text(main)
+        english = words(text) & (ENGLISH - ALSO[lang])
+        assert not english, (path, sorted(english))
+        assert not CODE.findall(text), (path, CODE.findall(text))
+
+
+def test_the_italian_fallback_is_said_once(pages: dict[str, dict[str, str]]) -> None:
+    note = "sono mostrati in italiano"
+    # the CAF scoring bands have no German text: said once on the German page
+    de = pages["de"]["metodologia/caf.html"]
+    assert de.count(translator("de")(
+        "Alcuni testi del catalogo non sono tradotti in questa lingua e sono mostrati in "
+        "italiano.")) == 1  # fmt: skip
+    band = caf_model().panel("results", "classical").rows[0].bands[2].description
+    assert band.de is None
+    assert band.it in de
+    for page in pages["it"].values():
+        assert note not in page
+    assert 'class="alert alert-info"' not in pages["en"]["metodologia/caf.html"]
+
+
+def test_every_questionnaire_with_its_dimensions_and_items(
+    pages: dict[str, dict[str, str]], catalog: Catalog
+) -> None:
+    for lang in ("it", "de"):
+        page = html.unescape(pages[lang]["metodologia/questionari.html"])
+        for ins in catalog.instruments.values():
+            assert ins.label.get(lang) in page
+            for dim in ins.dimensions:
+                assert dim.label.get(lang) in page, dim.id
+            for q in ins.questions:
+                assert q.label.get(lang) in page, q.id
+    it = html.unescape(pages["it"]["metodologia/questionari.html"])
+    assert "da 1 (Per niente soddisfatto) a 5 (Molto soddisfatto)" in it
+    assert "9 (Non so / non applicabile): non entra nel punteggio" in it
+
+
+def test_the_caf_model_criteria_subcriteria_and_panels(pages: dict[str, dict[str, str]]) -> None:
+    model = caf_model()
+    for lang in ("it", "de"):
+        page = html.unescape(pages[lang]["metodologia/caf.html"])
+        for sub in model.subcriteria:
+            assert f"{sub.id} {sub.title.get(lang)}" in page
+        for c in model.criteria:
+            assert f"{c.id}. {c.title.get(lang)}" in page
+        for panel in model.panels:
+            for row in panel.rows:
+                for band in row.bands:
+                    assert band.description.get(lang) in page
+        # 4 panels x (1 or more rows) tables of 6 bands: 1 + 1 + 4 + 2 tables
+        assert page.count("<table") == 8
+
+
+# -- the formula in words is the formula ------------------------------------------------
+
+_NAMES = st.sampled_from(["a", "b", "c.d", "e_f"])
+_NUMBERS = st.one_of(st.integers(0, 999), st.sampled_from([0.5, 0.125, 2.75, 12.5]))
+
+
+def _formulas() -> st.SearchStrategy[str]:
+    leaves = st.one_of(_NAMES, _NUMBERS.map(str))
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        binary = st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "<", ">=", "==", "and",
+                                                   "or"]), inner)  # fmt: skip
+        calls = st.tuples(st.sampled_from(["min", "max", "sum", "coalesce"]),
+                          st.lists(inner, min_size=2, max_size=3))  # fmt: skip
+        return st.one_of(
+            binary.map(lambda x: f"({x[0]} {x[1]} {x[2]})"),
+            calls.map(lambda x: f"{x[0]}({', '.join(x[1])})"),
+            inner.map(lambda x: f"abs({x})"),
+            inner.map(lambda x: f"(-({x}))"),
+            inner.map(lambda x: f"(not ({x}))"),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=8)
+
+
+def _back(parts: list[dict[str, str]], t) -> str:
+    """The formula language's text of the parts (labels are the names here)."""
+    symbols = {"÷": "/", "×": "*", "−": "-", "≤": "<=", "≥": ">=", "≠": "!=", "=": "==",
+               ";": ","}  # fmt: skip
+    functions = {t(w): f for f, w in [("abs", "valore assoluto di"), ("min", "il minore tra"),
+                                      ("max", "il maggiore tra"), ("sum", "somma di"),
+                                      ("coalesce", "il primo valore disponibile tra")]}  # fmt: skip
+    logic = {t("e"): "and", t("o"): "or", t("non"): "not"}
+    out = []
+    for p in parts:
+        if p["kind"] == "word":
+            out.append(functions.get(p["text"]) or logic[p["text"]])
+        elif p["kind"] == "num":
+            out.append(p["text"].replace(",", ""))  # English digits: "1,000" -> "1000"
+        else:
+            out.append(symbols.get(p["text"], p["text"]))
+    return " ".join(out)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_formulas())
+def test_the_formula_in_words_reads_back_as_the_same_formula(text: str) -> None:
+    formula = Formula.parse(text)
+    t = translator("en")
+    parts = formula_parts(formula, {}, t)
+    assert Formula.parse(_back(parts, t)) == formula
+    # no part is lost or added: every variable appears as many times as in the tree
+    names = re.findall(r"[a-z_][a-z0-9_.]*", text)
+    assert sorted(p["text"] for p in parts if p["kind"] == "var") == sorted(
+        n for n in names if n in {"a", "b", "c.d", "e_f"}
+    )
+
+
+def test_constants_are_written_in_the_language_and_never_rounded() -> None:
+    # 0.125 would be "0,13" with the reports' default two decimals
+    parts = formula_parts(Formula.parse("x * 0.125 + 1234"), {"x": "Spesa"}, translator("it"),
+                          scale=1000)  # fmt: skip
+    assert "".join(p["space"] + p["text"] for p in parts) == "Spesa × 0,125 + 1.234 × 1.000"
