@@ -12,6 +12,7 @@ from qualitapa.site._home import HOME
 from qualitapa.site._methodology import METHODOLOGY
 from qualitapa.site._model import PageKind, SiteSection
 from qualitapa.site._opendata import OPENDATA
+from qualitapa.site._programme import PROGRAMME_KIND, PROGRAMME_SECTIONS
 from qualitapa.site._search import SEARCH
 from qualitapa.site._service import SERVICE_KIND
 
@@ -21,6 +22,8 @@ BUILTIN: list[PageKind | SiteSection] = [
     CITY_KIND,
     *CITY_SECTIONS,
     SERVICE_KIND,
+    PROGRAMME_KIND,
+    *PROGRAMME_SECTIONS,
     METHODOLOGY,
     OPENDATA,
     SEARCH,
