@@ -193,7 +193,7 @@ def test_a_folder_with_other_files_is_not_overwritten(results_dir, catalog, tmp_
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
-    with pytest.raises(DataError, match="not a site built by qualitapa"):
+    with pytest.raises(DataError, match="not a portal built by qualitapa"):
         build_site(results_dir, out, catalog=catalog)
     assert (out / "notes.txt").read_text() == "keep me"
 
@@ -265,7 +265,7 @@ def test_empty_results_folder_is_an_error_naming_the_folder(catalog, tmp_path):
     empty = tmp_path / "vuota"
     empty.mkdir()
     (empty / "note.csv").write_text("a\n1\n")
-    with pytest.raises(DataError, match=r"vuota.*none of the tables.*indicator_values\.csv"):
+    with pytest.raises(DataError, match=r"vuota.*none of the result tables.*indicator_values\.csv"):
         build_site(empty, tmp_path / "site", catalog=catalog)
     with pytest.raises(DataError, match="does not exist"):
         build_site(tmp_path / "nowhere", tmp_path / "site", catalog=catalog)

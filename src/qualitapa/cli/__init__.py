@@ -18,6 +18,7 @@ from qualitapa.cli import (  # noqa: F401  (importing registers the commands)
     _programme_quality,
     _reporting,
     _round,
+    _site,
     _standards,
     _surveys,
 )

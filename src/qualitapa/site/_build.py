@@ -13,8 +13,8 @@ import attrs
 
 from qualitapa.__about__ import __version__
 from qualitapa.catalog import Catalog, default_catalog
-from qualitapa.errors import DataError, DefinitionError
-from qualitapa.i18n import check_language
+from qualitapa.errors import DataError, DefinitionError, Message
+from qualitapa.i18n import N_, check_language
 from qualitapa.site._context import Results, SiteContext, language_root
 from qualitapa.site._model import Page, PageKind, SiteSection
 from qualitapa.site._registry import site_registry
@@ -90,7 +90,8 @@ def build_site(
     members
         The members' build: adds drafts and unpublished items and sections.
     languages
-        The languages of the pages: Italian at the root, the others in ``en/``, ``de/``...
+        The languages of the pages: Italian (always built) at the root, the
+        others in ``en/``, ``de/``...
     extra
         More page kinds and sections (as a plugin would give).
 
@@ -119,8 +120,7 @@ def build_site(
     """
     source = results if isinstance(results, Results) else Results(results)
     _check_results(source)
-    for lang in languages:
-        check_language(lang)
+    languages = tuple(dict.fromkeys(["it", *(check_language(lang) for lang in languages)]))
     catalog = default_catalog() if catalog is None else catalog
     orgs = _organizations(catalog, source, organizations)
     kinds, sections = site_registry(catalog, extra)
@@ -147,9 +147,12 @@ def _build_language(
             if page.members_only and not ctx.members:
                 continue
             if page.path in seen:
-                raise DefinitionError(f"page {page.path!r} is built by both the "
-                                      f"{seen[page.path]!r} and the {kind.id!r} kinds",
-                                      item=page.path, field="path")  # fmt: skip
+                message = Message(
+                    "page {path} is built by both the {first} and the {second} kinds",
+                    N_("la pagina {path} è generata sia dal tipo {first} sia dal tipo {second}"),
+                    path=repr(page.path), first=repr(seen[page.path]), second=repr(kind.id),
+                )  # fmt: skip
+                raise DefinitionError(message, item=page.path, field="path")
             seen[page.path] = kind.id
             pages.append((kind, attrs.evolve(page, kind=kind.id)))
     menu = _menu(ctx, kinds, pages)
@@ -184,17 +187,22 @@ def _write_search_index(root: Path, pages: Sequence[Page]) -> None:
 
 
 def _check_results(results: Results) -> None:
+    folder = str(results.path)
     if not results.path.is_dir():
-        raise DataError(f"the results folder {str(results.path)!r} does not exist",
-                        source=str(results.path))  # fmt: skip
+        message = Message("the results folder does not exist",
+                          N_("la cartella dei risultati non esiste"))  # fmt: skip
+        raise DataError(message, source=folder)
     if not set(results.names()) & set(KNOWN_TABLES):
         expected = ", ".join(f"{name}.csv" for name in KNOWN_TABLES[:6])
-        raise DataError(
-            f"the results folder {str(results.path)!r} has none of the tables the site shows "
-            f"({expected}...): give the folder that 'qualitapa demo --out DIR' or the "
-            "commands of qualitapa write",
-            source=str(results.path),
-        )
+        message = Message(
+            "the folder has none of the result tables the portal shows ({expected}...): give "
+            "the folder that 'qualitapa demo --out DIR' or qualitapa's commands write",
+            N_("la cartella non contiene nessuna delle tabelle di risultati che il portale "
+               "mostra ({expected}...): indicare la cartella scritta da 'qualitapa demo --out "
+               "DIR' o dai comandi di qualitapa"),
+            expected=expected,
+        )  # fmt: skip
+        raise DataError(message, source=folder)
 
 
 def _organizations(
@@ -209,8 +217,13 @@ def _prepare(out: Path) -> Path:
     """Create ``out``, or empty it if it holds an earlier build (never another folder)."""
     if out.exists() and any(out.iterdir()):
         if not (out / MANIFEST).is_file():
-            raise DataError(f"the folder {str(out)!r} is not empty and is not a site built by "
-                            "qualitapa: give a new or empty folder", source=str(out))  # fmt: skip
+            message = Message(
+                "the folder is not empty and is not a portal built by qualitapa: give a new "
+                "or empty folder",
+                N_("la cartella non è vuota e non è un portale generato da qualitapa: indicare "
+                   "una cartella nuova o vuota"),
+            )  # fmt: skip
+            raise DataError(message, source=str(out))
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     return out

@@ -55,8 +55,11 @@ def _text(value: object) -> Text:
 
 
 def _pairs(value: Iterable[Iterable[str]]) -> tuple[tuple[str, str], ...]:
-    out = tuple((str(a), str(b)) for a, b in value)
-    return out
+    return tuple((str(a), str(b)) for a, b in value)
+
+
+def _words(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(v) for v in value)
 
 
 @attrs.frozen(kw_only=True)
@@ -103,7 +106,7 @@ class Page:
     context: Mapping[str, Any] = attrs.field(factory=dict)
     kind: str = ""
     summary: str = ""
-    keywords: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    keywords: tuple[str, ...] = attrs.field(default=(), converter=_words)
     members_only: bool = False
     breadcrumbs: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
 
