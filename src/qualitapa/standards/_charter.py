@@ -219,6 +219,23 @@ def _approval(value: Any) -> ApprovalAct | None:
         raise DefinitionError(exc.message, field=field) from exc
 
 
+def _check_approved(item: str, status: CharterStatus | None, approval: ApprovalAct | None) -> None:
+    """A charter (or its content) approved, published or in revision names its act."""
+    if status is not None and status.needs_approval and approval is None:
+        raise DefinitionError(
+            f"a charter with status {status.value!r} names the act that approved it: "
+            'approval = { body = "Giunta comunale", number = "123", date = 2025-03-12 }',
+            item=item,
+            field="approval",
+        )
+
+
+def _check_period(item: str, valid_from: dt.date | None, valid_to: dt.date | None) -> None:
+    """The period of validity does not end before it starts (an open end is fine)."""
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        raise DefinitionError("valid_to is before valid_from", item=item, field="valid_to")
+
+
 def _str_tuple(values: Any) -> tuple[str, ...]:
     if isinstance(values, str):
         raise DefinitionError("expected a list of ids, not a single string")
@@ -350,15 +367,8 @@ class Charter:
     version: str | None = attrs.field(default=None, converter=_version)
 
     def __attrs_post_init__(self) -> None:
-        if self.valid_to is not None and self.valid_to < self.valid_from:
-            raise DefinitionError("valid_to is before valid_from", item=self.id, field="valid_to")
-        if self.status.needs_approval and self.approval is None:
-            raise DefinitionError(
-                f"a charter with status {self.status.value!r} names the act that approved it: "
-                'approval = { body = "Giunta comunale", number = "123", date = 2025-03-12 }',
-                item=self.id,
-                field="approval",
-            )
+        _check_period(self.id, self.valid_from, self.valid_to)
+        _check_approved(self.id, self.status, self.approval)
         if len(set(self.standards)) != len(self.standards):
             raise DefinitionError("a standard is listed twice", item=self.id, field="standards")
 

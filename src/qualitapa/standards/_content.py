@@ -37,6 +37,8 @@ from qualitapa.standards._charter import (
     ContactPoint,
     OpeningHours,
     _approval,
+    _check_approved,
+    _check_period,
     _contacts,
     _hours,
     _opt_date,
@@ -126,19 +128,8 @@ class CharterContent:
     notes: tuple[Text, ...] = attrs.field(default=(), converter=_texts)
 
     def __attrs_post_init__(self) -> None:
-        if self.status is not None and self.status.needs_approval and self.approval is None:
-            raise DefinitionError(
-                f"a charter with status {self.status.value!r} names the act that approved it: "
-                'approval = { body = "Giunta comunale", number = "123", date = 2025-03-12 }',
-                item=self.id,
-                field="approval",
-            )
-        if (
-            self.valid_from is not None
-            and self.valid_to is not None
-            and self.valid_to < self.valid_from
-        ):
-            raise DefinitionError("valid_to is before valid_from", item=self.id, field="valid_to")
+        _check_approved(self.id, self.status, self.approval)
+        _check_period(self.id, self.valid_from, self.valid_to)
         if len(set(self.channels)) != len(self.channels):
             raise DefinitionError("a channel is listed twice", item=self.id, field="channels")
 
