@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -43,25 +44,35 @@ def _keys(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _refuse(
+    faulty: np.ndarray,
+    column: str,
+    values: np.ndarray,
+    problem: str,
+    message: str,
+    source: str | None,
+) -> NoReturn:
+    """Raise one error listing every ``faulty`` row: its value of ``column`` and ``problem``.
+
+    ``values`` are the column's values at the faulty positions; ``message``
+    may name the first of them as ``{value!r}``. Rows are 1-based.
+    """
+    rows = np.flatnonzero(faulty)
+    cases = pd.DataFrame({"row": rows + 1, "column": column, "value": values, "problem": problem})
+    raise DataError(
+        message.format(value=cases["value"].iloc[0]),
+        source=source,
+        row=int(rows[0]) + 1,
+        column=column,
+        failure_cases=cases,
+    )
+
+
 def _numeric(frame: pd.DataFrame, column: str, source: str | None) -> np.ndarray:
     values, bad = to_numeric_column(frame[column], source=source, column=column)
     if bad.any():
-        rows = np.flatnonzero(bad)
-        cases = pd.DataFrame(
-            {
-                "row": rows + 1,
-                "column": column,
-                "value": frame[column].to_numpy(dtype=object)[rows].astype(str),
-                "problem": "not a number",
-            }
-        )
-        raise DataError(
-            f"value is not a number: {cases['value'].iloc[0]!r}",
-            source=source,
-            row=int(rows[0]) + 1,
-            column=column,
-            failure_cases=cases,
-        )
+        found = frame[column].to_numpy(dtype=object)[bad].astype(str)
+        _refuse(bad, column, found, "not a number", "value is not a number: {value!r}", source)
     return values
 
 
@@ -72,22 +83,9 @@ def _prepare_values(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
     out["value"] = _numeric(frame, "value", source)
     dup = out.duplicated(["organization", "period", "indicator"], keep="first").to_numpy()
     if dup.any():
-        rows = np.flatnonzero(dup)
-        cases = pd.DataFrame(
-            {
-                "row": rows + 1,
-                "column": "indicator",
-                "value": out["indicator"].to_numpy()[rows],
-                "problem": "indicator given twice for the same organization and period",
-            }
-        )
-        raise DataError(
-            "indicator given twice for the same organization and period",
-            source=source,
-            row=int(rows[0]) + 1,
-            column="indicator",
-            failure_cases=cases,
-        )
+        twice = "indicator given twice for the same organization and period"
+        found = out["indicator"].to_numpy()[dup]
+        _refuse(dup, "indicator", found, twice, twice, source)
     return out.reset_index(drop=True)
 
 
