@@ -59,6 +59,7 @@ __all__ = [
     "check_id",
     "check_organizations",
     "check_pattern",
+    "check_table",
     "coerce_comparator",
     "coerce_enum",
     "confined_path",
@@ -532,8 +533,32 @@ def _with_article(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
-def _check_table(mapping: object, kind: str, source: str | None) -> None:
-    """A definition is a table (a mapping): else a :class:`DefinitionError` naming its kind."""
+def check_table(mapping: object, kind: str, source: str | None = None) -> None:
+    """A definition is a table (a mapping): else a :class:`DefinitionError` naming its kind.
+
+    Parameters
+    ----------
+    mapping
+        What a TOML file or a plugin gave for one definition.
+    kind
+        The kind of definition, as the message names it (``"scale"``);
+        its article is chosen to fit (``"an office"``).
+    source
+        Where the definition comes from (a file or plugin), for the message.
+
+    Raises
+    ------
+    DefinitionError
+        ``mapping`` is not a mapping.
+
+    Examples
+    --------
+    >>> check_table({"id": "x"}, "office")
+    >>> check_table(["x"], "instrument", "defs.toml")
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DefinitionError: defs.toml: an instrument must be a table, not ['x']
+    """
     if not isinstance(mapping, Mapping):
         raise DefinitionError(
             f"{_with_article(kind)} must be a table, not {mapping!r}", source=source
@@ -556,7 +581,7 @@ def from_mapping(
     (for nested structures).
     """
     kind = kind or cls.__name__
-    _check_table(mapping, kind, source)
+    check_table(mapping, kind, source)
     item = mapping.get("id")
     fields = {f.name: f for f in attrs.fields(cls)}
     unknown = sorted(set(mapping) - set(fields))
@@ -849,7 +874,7 @@ class Office(_Named):
         >>> Office.from_mapping({"id": "036023.centro", "name": "Anagrafe centrale"}).name
         'Anagrafe centrale'
         """
-        _check_table(mapping, "office", source)
+        check_table(mapping, "office", source)
         return from_mapping(cls, _name_in_label(mapping), source=source, kind="office")
 
 
@@ -937,7 +962,7 @@ class Contact:
         >>> Contact.from_mapping({"role": "urp", "url": "https://www.comune.modena.it/urp"}).role
         'urp'
         """
-        _check_table(mapping, "contact", source)
+        check_table(mapping, "contact", source)
         item = mapping.get("role")
         try:
             return from_mapping(cls, mapping, source=source, kind="contact")
@@ -1128,7 +1153,7 @@ class Organization(_Named):
         ``offices`` and ``contacts`` are arrays of tables; a problem in one
         names it (field ``offices[2].name``, counted from 1).
         """
-        _check_table(mapping, "organization", source)
+        check_table(mapping, "organization", source)
         data = _name_in_label(mapping)  # the Italian name is ``name``
         for key in ("id", "istat_code"):
             if isinstance(data.get(key), int):

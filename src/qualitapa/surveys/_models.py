@@ -39,6 +39,7 @@ from qualitapa.models import (
     check_id,
     check_organizations,
     check_pattern,
+    check_table,
     to_optional_text,
     to_organizations,
     to_text,
@@ -248,8 +249,7 @@ class Scale:
         >>> Scale.from_mapping({"min": 1, "max": 4, "dont_know": [9]}).points
         (1.0, 2.0, 3.0, 4.0)
         """
-        if not isinstance(mapping, Mapping):
-            raise DefinitionError(f"a scale must be a table, not {mapping!r}", source=source)
+        check_table(mapping, "scale", source)
         data = dict(mapping)
         if "min" in data or "max" in data:
             if "points" in data:
@@ -974,8 +974,7 @@ class Instrument:
         """
         from qualitapa.models import from_mapping
 
-        if not isinstance(mapping, Mapping):
-            raise DefinitionError(f"an instrument must be a table, not {mapping!r}", source=source)
+        check_table(mapping, "instrument", source)
         data = dict(mapping)
         item = str(data.get("id")) if data.get("id") else None
         if "xlsform" in data:
