@@ -354,7 +354,9 @@ def trend_view(
             chart = line_chart(series, title=title, unit=_unit_word(ctx, u), lang=ctx.lang)
     if not rows and chart is None:
         return None
-    return {"rows": rows, "chart": chart, "unit": _unit_word(ctx, u)}
+    # a percentage's yearly change is in percentage points
+    change_unit = t("punti percentuali") if u is not None and u.style == "percent" else ""
+    return {"rows": rows, "chart": chart, "unit": change_unit or _header_unit(ctx, u)}
 
 
 # -- composite indices and DEA ----------------------------------------------------------
@@ -412,7 +414,7 @@ def dea_view(ctx: SiteContext, family: Sequence[str]) -> dict[str, Any] | None:
     if current.empty or score_col not in current.columns:
         return None
     current = _sorted_rows(
-        ctx, current.assign(rank=-pd.to_numeric(current[score_col], errors="coerce"))
+        ctx, current.assign(rank=-pd.to_numeric(current[score_col], errors="coerce").round(6))
     )
     rows: list[dict[str, Any]] = []
     for _, row in current.iterrows():
@@ -539,12 +541,36 @@ def _crumbs(ctx: SiteContext, service: str) -> tuple[tuple[str, str], ...]:
     return tuple(crumbs)
 
 
+def _counts(ctx: SiteContext, view: Mapping[str, Any]) -> list[str]:
+    """What a service's page has, in words (``12 indicatori a confronto``), nothing for none."""
+    t = ctx.t
+    words = (
+        ("compared", N_("{n} indicatore a confronto"), N_("{n} indicatori a confronto")),
+        (
+            "apart",
+            N_("{n} indicatore locale o non confrontabile"),
+            N_("{n} indicatori locali o non confrontabili"),
+        ),
+        ("composites", N_("{n} indice sintetico"), N_("{n} indici sintetici")),
+    )
+    return [t.plural(one, many, len(view[k])) for k, one, many in words if view[k]]
+
+
+def _index_key(ctx: SiteContext, service: str) -> tuple[str, int, str]:
+    """Services by name, each sub-service right after its parent."""
+    parent = getattr(ctx.catalog.services[service], "parent", None)
+    if parent is not None and parent in ctx.catalog.services:
+        return (ctx.service_name(parent).casefold(), 1, ctx.service_name(service).casefold())
+    return (ctx.service_name(service).casefold(), 0, "")
+
+
 def build_service_pages(ctx: SiteContext) -> Iterator[Page]:
     """The pages of the service kind: the services with results, one page per service."""
     t = ctx.t
     views = {s: v for s in ctx.catalog.services if (v := service_view(ctx, s)) is not None}
     listed = []
-    for sid, view in views.items():
+    for sid in sorted(views, key=lambda s: _index_key(ctx, s)):
+        view = views[sid]
         parent = getattr(ctx.catalog.services[sid], "parent", None)
         listed.append(
             {
@@ -552,9 +578,7 @@ def build_service_pages(ctx: SiteContext) -> Iterator[Page]:
                 "path": ctx.service_path(sid),
                 "description": view["description"],
                 "parent": ctx.service_name(parent) if parent in views else "",
-                "n_compared": len(view["compared"]),
-                "n_apart": len(view["apart"]),
-                "n_composites": len(view["composites"]),
+                "counts": _counts(ctx, view),
             }
         )
     yield Page(
