@@ -45,7 +45,7 @@ ENGLISH = {
 }  # fmt: skip
 #: Words of the list that are also words of the language.
 ALSO = {
-    "it": {"standard", "per"},
+    "it": {"standard", "per", "due"},  # due: two
     "de": {"standard", "index", "status", "version", "plan", "region", "per"},
 }
 #: A code of a result table (``in_progress``) or a catalog id (``registry.std.x``).
