@@ -526,14 +526,16 @@ def check_site(site: str | Path, *, root_lang: str = "it") -> pd.DataFrame:
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> root = Path(tempfile.mkdtemp())
-    >>> _ = (root / "index.html").write_text('''<!DOCTYPE html>
+    >>> page = '''<!DOCTYPE html>
     ... <html lang="it"><head><title>Qualità</title></head>
     ... <body><main id="main"><h1>Qualità</h1>
     ... <a href="#main">Su</a> <a href="citta/modena.html">Modena</a>
     ... <img src="logo.png">
-    ... </main></body></html>''', encoding="utf-8")
-    >>> check_site(root)[["source", "row", "column", "value", "check"]]
+    ... </main></body></html>'''
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = Path(folder, "index.html").write_text(page, encoding="utf-8")
+    ...     problems = check_site(folder)
+    >>> problems[["source", "row", "column", "value", "check"]]
            source  row    column              value        check
     0  index.html    4   a[href]  citta/modena.html  broken_link
     1  index.html    5  img[alt]           logo.png      img_alt
