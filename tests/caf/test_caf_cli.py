@@ -179,4 +179,4 @@ def test_score_of_unusable_scores_exits_1_with_the_problems(tmp_path: Path) -> N
     assert result.stdout == ""
     assert "row 1, column 'subcriterion'" in result.stderr
     assert "(3 problems:)" in result.stderr
-    assert "out_of_range" in result.stderr
+    assert "out of range" in result.stderr  # the rule in words (out_of_range)

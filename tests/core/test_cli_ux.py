@@ -39,7 +39,7 @@ def test_python_dash_m_runs_the_command_line():
         check=False,
     )
     assert usage.returncode == 2
-    assert "Usage: qualitapa" in usage.stderr  # named as the console script, not __main__.py
+    assert "Uso: qualitapa" in usage.stderr  # Italian by default; named as the script
 
 
 # -- the language of messages -----------------------------------------------------

@@ -238,4 +238,4 @@ def test_cli_names_every_section_and_refuses_an_unknown_one():
     assert all(f" {k.name}," in help_text or f" {k.name}." in help_text for k in KINDS)
     wrong = runner.invoke(cli, ["plugin", "reference", "complaint_category"])
     assert wrong.exit_code == 2
-    assert "'complaint_category' is not one of" in wrong.output
+    assert "'complaint_category' non è tra" in wrong.output  # click's message, in Italian

@@ -163,6 +163,8 @@ HEADERS: Mapping[str, str] = {
     "respondent": N_("Rispondente"),
     "rule": N_("Regola"),
     "message": N_("Messaggio"),
+    "sheet": N_("Foglio"),
+    "close": N_("Valori vicini"),
     "action": N_("Azione"),
     "peer_group": N_("Gruppo di confronto"),
     "weighting": N_("Ponderazione"),
@@ -309,8 +311,9 @@ def worded(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-#: Columns whose texts may be library messages (:class:`qualitapa.errors.Message`).
-SAID = ("problem", "message")
+#: Columns whose texts may be library messages (:class:`qualitapa.errors.Message`);
+#: a source may be one too (a programme sheet: ``sheet 'people'``).
+SAID = ("problem", "message", "source")
 
 
 def said_problems(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

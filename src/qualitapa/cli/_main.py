@@ -43,6 +43,7 @@ import pandas as pd
 
 from qualitapa.__about__ import __version__
 from qualitapa._reading import STDIN
+from qualitapa.cli._click_words import click_in_language, remember
 from qualitapa.cli._context import LANG_ENV, LANGUAGE, VERBOSITY, language, verbosity
 from qualitapa.cli._options import READ_OPTIONS, LanguageType
 from qualitapa.cli._output import emit as emit  # the one way out, public
@@ -141,10 +142,11 @@ class _Group(click.Group):
     """
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        with terminal_guard():
+        with terminal_guard(), click_in_language():
             return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
+        remember(ctx.meta)  # click's usage errors are said in its language
         try:
             with _notes():
                 return super().invoke(ctx)
@@ -161,10 +163,11 @@ class _Group(click.Group):
             else:
                 _say(str(t("Errore: {message}", message=text)))
             if isinstance(cases, pd.DataFrame) and len(cases):
-                from qualitapa.cli._headers import headed, said_problems
+                from qualitapa.cli._headers import headed, said_problems, worded
 
-                shown = headed(said_problems(cases.head(MAX_FAILURE_ROWS), lang), lang)
-                _say(_table_text(shown).rstrip("\n"))
+                shown = worded(cases.head(MAX_FAILURE_ROWS), lang)
+                shown = headed(said_problems(shown, lang), lang).astype(object)
+                _say(_table_text(shown.where(shown.notna(), "")).rstrip("\n"))  # blank, not None
                 if len(cases) > MAX_FAILURE_ROWS:
                     more = len(cases) - MAX_FAILURE_ROWS
                     _say(

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa._dates import read_dates
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_
 from qualitapa.io import code_text, read_table, restore_formulas
 from qualitapa.models import Text
@@ -681,6 +681,15 @@ def _did_you_mean(close: list[str]) -> str:
     return "; did you mean " + " or ".join(close) + "?" if close else ""
 
 
+def _perhaps(said: Message, close: list[str], otherwise: Message | None = None) -> Message:
+    """``said``, then the closest known values (``; did you mean a or b?``); else ``otherwise``."""
+    if not close:
+        return said if otherwise is None else otherwise
+    return Message("{said}; did you mean {options}?", N_("{said}; forse {alternatives}?"),
+                   said=said, options=" or ".join(close),
+                   alternatives=" o ".join(close))  # fmt: skip
+
+
 #: What each rule says, in Italian (msgids); ``{value}`` is the cell.
 _SAYS: Mapping[str, str] = {
     Rule.REQUIRED.value: N_("manca un valore obbligatorio"),
@@ -702,7 +711,13 @@ _UNKNOWN: Mapping[str, str] = {
     "people": N_("persona sconosciuta {value}"),
     "activities": N_("attività sconosciuta {value}"),
     "meetings": N_("incontro sconosciuto {value}"),
+    "certifications": N_("certificato sconosciuto {value}"),
+    "audits": N_("verifica sconosciuta {value}"),
 }
+
+_REQUIRED = Message("a value is required", _SAYS[Rule.REQUIRED.value])
+_NOT_WHOLE = Message("not a whole number", N_("non è un numero intero"))
+_NOT_A_NUMBER = Message("not a number", N_("non è un numero"))
 
 
 def _rendered(
@@ -856,7 +871,12 @@ def check_sheet(
 invalid activities: unknown department 'S3'; did you mean S03? ...
     """
     spec = sheet(name)
-    where = f"{source}, sheet {name!r}" if source else f"sheet {name!r}"
+    where = (
+        Message("{source}, sheet {sheet}", N_("{source}, foglio {sheet}"), source=source,
+                sheet=repr(name))
+        if source
+        else Message("sheet {sheet}", N_("foglio {sheet}"), sheet=repr(name))
+    )  # fmt: skip
     problems = Problems(source=where, extras=("sheet", "close"), what=name)
     data = frame.rename(columns=lambda c: str(c).strip().lower())
     _check_columns(data, spec, problems, source)
@@ -890,10 +910,13 @@ def _check_columns(data: pd.DataFrame, spec: Sheet, problems: Problems, source: 
         parts.append(f"unknown column {column!r}{hint}")
     for column in missing:
         problems.add(None, column=column, rule=Rule.MISSING_COLUMN, sheet=spec.name,
-                     message=f"required column {column!r} is missing")  # fmt: skip
+                     message=Message("required column {column} is missing",
+                                     N_("manca la colonna obbligatoria {column}"),
+                                     column=repr(column)))  # fmt: skip
     for column in unknown:
         problems.add(None, column=column, rule=Rule.UNKNOWN_COLUMN, sheet=spec.name,
-                     message=f"unknown column {column!r}",
+                     message=Message("unknown column {column}",
+                                     N_("colonna sconosciuta {column}"), column=repr(column)),
                      close=", ".join(close[column]))  # fmt: skip
     raise _rendered(
         problems.to_error(f"the sheet does not have the programme's columns: {'; '.join(parts)}"),
@@ -923,8 +946,7 @@ def _column_text(
             text = _choice_cells(text, column, spec, problems)
     if column in spec.required:
         problems.add(
-            blank, column=column, rule=Rule.REQUIRED, sheet=spec.name,
-            message="a value is required",
+            blank, column=column, rule=Rule.REQUIRED, sheet=spec.name, message=_REQUIRED,
         )  # fmt: skip
     return text
 
@@ -946,14 +968,17 @@ def _date_cells(
             problems.add(
                 [position], column=column, value=case["value"], sheet=name,
                 rule=Rule.NOT_A_DATE,
-                message=f"{case['value']!r} is not a date ({case['problem']}): "
-                "write 31/01/2024 or 2024-01-31",
+                message=Message(
+                    "{value} is not a date ({problem}): write 31/01/2024 or 2024-01-31",
+                    N_("{value} non è una data ({problem}): scrivere 31/01/2024 o 2024-01-31"),
+                    value=repr(case["value"]), problem=case["problem"]),
             )  # fmt: skip
         dates = pd.Series([None] * len(values), dtype=object)
     bad = (dates == _NOT_A_DATE).to_numpy(dtype=bool)
     problems.add(
         bad, column=column, value=values, rule=Rule.NOT_A_DATE, sheet=name,
-        message="not a date: write 31/01/2024 or 2024-01-31",
+        message=Message("not a date: write 31/01/2024 or 2024-01-31",
+                        N_("non è una data: scrivere 31/01/2024 o 2024-01-31")),
     )  # fmt: skip
     return dates.where(dates.notna() & ~bad, None).astype(object)
 
@@ -972,14 +997,15 @@ def _number_cells(
     problems.add(
         bad, column=column, value=values, sheet=spec.name,
         rule=Rule.NOT_INTEGER if integer else Rule.NOT_A_NUMBER,
-        message="not a whole number" if integer else "not a number",
+        message=_NOT_WHOLE if integer else _NOT_A_NUMBER,
     )  # fmt: skip
     if column in spec.fractions:
         numbers = pd.to_numeric(text, errors="coerce")
         outside = ((numbers < 0) | (numbers > 1)).to_numpy(dtype=bool)
         problems.add(
             outside, column=column, value=values, rule=Rule.OUT_OF_RANGE, sheet=spec.name,
-            message="not a fraction between 0 and 1 (write 0,5 for half)",
+            message=Message("not a fraction between 0 and 1 (write 0,5 for half)",
+                            N_("non è una frazione tra 0 e 1 (0,5 per metà)")),
         )  # fmt: skip
     return text
 
@@ -992,12 +1018,17 @@ def _choice_cells(text: pd.Series, column: str, spec: Sheet, problems: Problems)
     if bad.any():
         shown = text[bad].astype(str)
         close = _matches(lowered[bad], allowed)
-        one_of = f" (one of {', '.join(allowed)})"
+        said = [
+            _perhaps(Message("{value} is not allowed", N_("{value} non è ammesso"), value=repr(v)),
+                     close[v.lower()],
+                     Message("{value} is not allowed (one of {allowed})",
+                             N_("{value} non è ammesso (valori ammessi: {allowed})"),
+                             value=repr(v), allowed=", ".join(allowed)))
+            for v in shown
+        ]  # fmt: skip
         problems.add(
             np.flatnonzero(bad), column=column, value=shown.to_numpy(dtype=object),
-            rule=Rule.UNKNOWN_CODE, sheet=spec.name,
-            message=[f"{v!r} is not allowed{_did_you_mean(close[v.lower()]) or one_of}"
-                     for v in shown],
+            rule=Rule.UNKNOWN_CODE, sheet=spec.name, message=said,
             close=[", ".join(close[v.lower()]) or ", ".join(allowed) for v in shown],
         )  # fmt: skip
     return lowered.where(~bad, None)
@@ -1011,7 +1042,9 @@ def _check_rows(clean: pd.DataFrame, spec: Sheet, problems: Problems) -> None:
     problems.add(
         repeated, column=spec.key[-1], value=clean[spec.key[-1]], rule=Rule.DUPLICATE,
         sheet=spec.name,
-        message=f"the key ({', '.join(spec.key)}) repeats an earlier row",
+        message=Message("the key ({keys}) repeats an earlier row",
+                        N_("la chiave ({keys}) ripete una riga precedente"),
+                        keys=", ".join(spec.key)),
     )  # fmt: skip
     for first, last in (("start", "end"), ("planned_start", "planned_end"), ("issued", "expires")):
         if first in clean.columns and last in clean.columns:
@@ -1019,7 +1052,9 @@ def _check_rows(clean: pd.DataFrame, spec: Sheet, problems: Problems) -> None:
             early = both & (clean[last].fillna("") < clean[first].fillna(""))
             problems.add(
                 early.to_numpy(dtype=bool), column=last, value=clean[last],
-                rule=Rule.INCONSISTENT, sheet=spec.name, message=f"{last} is before {first}",
+                rule=Rule.INCONSISTENT, sheet=spec.name,
+                message=Message("{last} is before {first}", N_("{last} è prima di {first}"),
+                                last=last, first=first),
             )  # fmt: skip
     if spec.name == "activities":
         given = clean["expected_kind"].notna()
@@ -1027,7 +1062,8 @@ def _check_rows(clean: pd.DataFrame, spec: Sheet, problems: Problems) -> None:
             lacking = (given & clean[column].isna()).to_numpy(dtype=bool)
             problems.add(
                 lacking, column=column, rule=Rule.INCOMPLETE, sheet=spec.name,
-                message="an expected result needs kind, id, operator and value",
+                message=Message("an expected result needs kind, id, operator and value",
+                                _SAYS[Rule.INCOMPLETE.value]),
             )  # fmt: skip
 
 
@@ -1071,12 +1107,17 @@ def _check_references(
             continue
         unknown = text[bad]
         close = _matches(unknown, codes)
-        none_yet = f": the {target} sheet has none yet"
         what = _SINGULAR[target]
+        said = [Message(f"unknown {what} {{value}}", _UNKNOWN[target], value=repr(v))
+                for v in unknown]  # fmt: skip
+        if codes:
+            said = [_perhaps(s, close[v]) for s, v in zip(said, unknown, strict=True)]
+        else:
+            said = [Message("{said}: the {target} sheet has none yet",
+                            N_("{said}: il foglio {sheet} è ancora vuoto"), said=s,
+                            target=target, sheet=repr(target)) for s in said]  # fmt: skip
         problems.add(
             np.flatnonzero(bad), column=column, value=unknown.to_numpy(dtype=object),
-            rule=Rule.UNKNOWN_VALUE, sheet=spec.name,
-            message=[f"unknown {what} {v!r}{_did_you_mean(close[v]) if codes else none_yet}"
-                     for v in unknown],
+            rule=Rule.UNKNOWN_VALUE, sheet=spec.name, message=said,
             close=[", ".join(close[v]) for v in unknown],
         )  # fmt: skip

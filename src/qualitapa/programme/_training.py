@@ -41,7 +41,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, Message, said
+from qualitapa.i18n import N_, Translator
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule, check_option
 from qualitapa.programme._models import (
@@ -331,9 +332,12 @@ class _Reader:
     def __init__(self, frame: pd.DataFrame, name: str) -> None:
         self.frame = frame
         self.name = name
-        self.problems = Problems(source=f"sheet {name!r}", extras=("sheet",), what=name)
+        where = Message("sheet {sheet}", N_("foglio {sheet}"), sheet=repr(name))
+        self.problems = Problems(source=where, extras=("sheet",), what=name)
 
-    def add(self, bad: _Mask, column: str, rule: Rule, message: str, value: object = None) -> None:
+    def add(
+        self, bad: _Mask, column: str, rule: Rule, message: Message, value: object = None
+    ) -> None:
         if not bad.any():
             return
         if value is None and column in self.frame.columns:
@@ -352,7 +356,7 @@ class _Reader:
         values = self.frame[column].astype("string").fillna("").str.strip()
         values = values.str.replace(r"^(\d+)\.0$", r"\1", regex=True).astype(str)
         if required:
-            self.add((values == "").to_numpy(), column, Rule.REQUIRED, "a value is required")
+            self.add((values == "").to_numpy(), column, Rule.REQUIRED, _REQUIRED)
         return values
 
     def number(
@@ -367,13 +371,13 @@ class _Reader:
             text = text.str.replace(",", ".", regex=False)
         values = pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
         blank = (text == "").to_numpy()
-        self.add((values.isna().to_numpy() & ~blank), column, Rule.NOT_A_NUMBER, "not a number")
-        self.add((values < 0).to_numpy(), column, Rule.NEGATIVE, "a negative number")
+        self.add((values.isna().to_numpy() & ~blank), column, Rule.NOT_A_NUMBER, _NOT_A_NUMBER)
+        self.add((values < 0).to_numpy(), column, Rule.NEGATIVE, _NEGATIVE)
         if integer:
             whole = values.isna() | (values == np.floor(values))
-            self.add(~whole.to_numpy(), column, Rule.NOT_INTEGER, "not a whole number")
+            self.add(~whole.to_numpy(), column, Rule.NOT_INTEGER, _NOT_WHOLE)
         if required:
-            self.add(blank, column, Rule.REQUIRED, "a value is required")
+            self.add(blank, column, Rule.REQUIRED, _REQUIRED)
         return values
 
     def dates(self, column: str) -> pd.Series[pd.Timestamp]:
@@ -385,16 +389,66 @@ class _Reader:
             text = raw.astype("string").fillna("").str.strip()
             parsed = pd.to_datetime(text.where(text != ""), format="ISO8601", errors="coerce")
             bad = (parsed.isna() & (text != "")).to_numpy()
-            self.add(bad, column, Rule.NOT_A_DATE, "not a date: write YYYY-MM-DD")
+            self.add(bad, column, Rule.NOT_A_DATE, _NOT_A_DATE)
         return parsed
+
+    def choice(self, values: pd.Series[str], column: str, allowed: list[str]) -> None:
+        """Add the cells of ``values`` (lower case; blank allowed) not among ``allowed``."""
+        bad = ((values != "") & ~values.isin(allowed)).to_numpy()
+        wrong = Message(
+            "not one of {allowed}", N_("non è tra {allowed}"), allowed=", ".join(allowed)
+        )
+        self.add(bad, column, Rule.UNKNOWN_CODE, wrong)
 
     def duplicates(self, keys: pd.DataFrame, column: str) -> None:
         repeated = keys.duplicated(keep="first").to_numpy()
-        self.add(repeated, column, Rule.DUPLICATE,
-                 f"the key ({', '.join(keys.columns)}) repeats an earlier row")  # fmt: skip
+        repeats = Message("the key ({keys}) repeats an earlier row",
+                          N_("la chiave ({keys}) ripete una riga precedente"),
+                          keys=", ".join(keys.columns))  # fmt: skip
+        self.add(repeated, column, Rule.DUPLICATE, repeats)
 
     def done(self) -> None:
-        self.problems.raise_if_any()
+        """Raise every fault found, the first one said in the command's language."""
+        if not self.problems:
+            return
+        error = self.problems.to_error()
+        first = self.problems.table().iloc[0]  # the error's first problem
+        name = self.name
+
+        def render(t: Translator) -> str:
+            parts = [t("foglio {sheet}", sheet=repr(name))]
+            if error.row is not None:
+                parts.append(t("riga {row}", row=error.row))
+            if error.column is not None:
+                parts.append(t("colonna {column}", column=repr(error.column)))
+            text = str(said(first["message"], t))
+            if isinstance(first["value"], str) and first["value"]:
+                shown = Message(
+                    "(value {value})", N_("(valore {value})"), value=repr(first["value"])
+                )
+                text += f" {said(shown, t)}"
+            return ", ".join(parts) + ": " + text
+
+        error.render = render  # type: ignore[method-assign]
+        raise error
+
+
+#: What the training sheets' faults say (English text, Italian msgid).
+_REQUIRED = Message("a value is required", N_("manca un valore obbligatorio"))
+_NOT_A_NUMBER = Message("not a number", N_("non è un numero"))
+_NEGATIVE = Message("a negative number", N_("un numero negativo"))
+_NOT_WHOLE = Message("not a whole number", N_("non è un numero intero"))
+_NO_SESSION = Message(
+    "no such session of this course in the course_sessions sheet",
+    N_("il corso non ha questa sessione nel foglio 'course_sessions'"),
+)
+_TOO_MANY_HOURS = Message(
+    "more hours than the session lasted", N_("più ore di quante ne sia durata la sessione")
+)
+_NO_COURSE = Message(
+    "no such course in the courses sheet", N_("corso assente dal foglio 'courses'")
+)
+_NOT_A_DATE = Message("not a date: write YYYY-MM-DD", N_("non è una data: scrivere AAAA-MM-GG"))
 
 
 def _sessions(sessions: pd.DataFrame) -> pd.DataFrame:
@@ -405,7 +459,7 @@ def _sessions(sessions: pd.DataFrame) -> pd.DataFrame:
         {c: read.text(c) for c in ("organization", "course", "session")}, index=sessions.index
     )
     dates = read.dates("date")
-    read.add(dates.isna().to_numpy(), "date", Rule.REQUIRED, "a value is required")
+    read.add(dates.isna().to_numpy(), "date", Rule.REQUIRED, _REQUIRED)
     out["year"] = dates.dt.year.astype("Int64")
     out["session_hours"] = read.number("hours")
     read.duplicates(out[["organization", "course", "session"]], "session")
@@ -428,10 +482,9 @@ def _attendance(attendance: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFram
     merged = out.merge(known, on=["organization", "course", "session"], how="left",
                        validate="many_to_one")  # fmt: skip
     unknown = merged["year"].isna().to_numpy() & (out["session"] != "").to_numpy()
-    read.add(unknown, "session", Rule.UNKNOWN_VALUE,
-             "no such session of this course in the course_sessions sheet")  # fmt: skip
+    read.add(unknown, "session", Rule.UNKNOWN_VALUE, _NO_SESSION)
     over = (attended > merged["session_hours"]).to_numpy()
-    read.add(over, "hours_attended", Rule.INCONSISTENT, "more hours than the session lasted")
+    read.add(over, "hours_attended", Rule.INCONSISTENT, _TOO_MANY_HOURS)
     read.done()
     merged["hours"] = attended.fillna(merged["session_hours"])
     return merged
@@ -711,7 +764,7 @@ def course_hours(courses: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
     orphan = ~pd.MultiIndex.from_frame(given[keys]).isin(known)
     if orphan.any():
         read = _Reader(sessions.reset_index(drop=True), "course_sessions")
-        read.add(orphan, "course", Rule.UNKNOWN_VALUE, "no such course in the courses sheet")
+        read.add(orphan, "course", Rule.UNKNOWN_VALUE, _NO_COURSE)
         read.done()
     if listed.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COURSE_HOURS_COLUMNS})
@@ -734,8 +787,7 @@ def _courses(courses: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({c: read.text(c) for c in ("organization", "course", "topic")})
     audience = read.text("audience").str.lower()
     allowed = [a.value for a in Audience]
-    read.add(((audience != "") & ~audience.isin(allowed)).to_numpy(), "audience",
-             Rule.UNKNOWN_CODE, f"not one of {', '.join(allowed)}")  # fmt: skip
+    read.choice(audience, "audience", allowed)
     out["audience"] = audience
     out["hours"] = read.number("hours", required=False)
     read.duplicates(out[["organization", "course"]], "course")
@@ -751,8 +803,7 @@ def _needs(needs: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({c: read.text(c) for c in ("organization", "department", "topic")})
     audience = read.text("audience").str.lower()
     allowed = [a.value for a in Audience]
-    read.add(((audience != "") & ~audience.isin(allowed)).to_numpy(), "audience",
-             Rule.UNKNOWN_CODE, f"not one of {', '.join(allowed)}")  # fmt: skip
+    read.choice(audience, "audience", allowed)
     out["audience"] = audience
     out["priority"] = read.text("priority", required=False).str.lower().replace("", None)
     out["year"] = read.number("year", integer=True)
@@ -825,7 +876,7 @@ def needs_vs_delivered(
     orphan = ~pd.MultiIndex.from_frame(done[keys]).isin(pd.MultiIndex.from_frame(listed[keys]))
     if orphan.any():
         read = _Reader(attendance.reset_index(drop=True), "attendance")
-        read.add(orphan, "course", Rule.UNKNOWN_VALUE, "no such course in the courses sheet")
+        read.add(orphan, "course", Rule.UNKNOWN_VALUE, _NO_COURSE)
         read.done()
     done = done.merge(listed[[*keys, "topic", "audience"]], on=keys, how="left")
     done["year"] = done["year"].astype("int64")
