@@ -317,3 +317,63 @@ def test_constants_are_written_in_the_language_and_never_rounded() -> None:
     parts = formula_parts(Formula.parse("x * 0.125 + 1234"), {"x": "Spesa"}, translator("it"),
                           scale=1000)  # fmt: skip
     assert "".join(p["space"] + p["text"] for p in parts) == "Spesa × 0,125 + 1.234 × 1.000"
+
+
+def test_items_of_the_same_scale_share_its_letter(
+    pages: dict[str, dict[str, str]], catalog: Catalog
+) -> None:
+    page = html.unescape(pages["it"]["metodologia/questionari.html"])
+    ins = catalog.instruments["registry.counter"]
+    section = page[page.index('id="questionario-registry.counter"') :]
+    section = section[: section.index("</section>")]
+    listed = dict(re.findall(r"<li>Scala ([A-Z]): (.*?)</li>", section))
+    # the first scaled item of the first dimension gives scale A
+    dimension = ins.dimensions[0].id
+    first = next(q for q in ins.questions if q.scale is not None and q.dimension == dimension)
+    assert listed["A"].startswith(f"da 1 ({first.scale.labels[0].it})")
+    by_text = {}
+    for row in section.split("<tr>")[1:]:
+        cells = re.findall(r"<td>(.*?)</td>", row, re.DOTALL)
+        if cells:
+            by_text[cells[0].split("<br>")[0]] = cells[2]
+    for q in ins.questions:
+        if q.scale is not None:
+            letter = by_text[q.label.it].removeprefix("Scala ")
+            assert letter in listed, q.id
+            same = [p for p in ins.questions if p.scale == q.scale]
+            assert {by_text[p.label.it] for p in same} == {f"Scala {letter}"}
+
+
+def test_a_sub_service_follows_its_parent(results_dir: Path, catalog: Catalog) -> None:
+    values = results_dir / "indicator_values.csv"
+    values.write_text(values.read_text() + "036023,2024,modena.appointments.online_share,40,ok\n")
+    ctx = SiteContext(results=Results(results_dir), catalog=catalog, organizations=("036023",))
+    page = render(ctx)[INDICATORS_PATH]
+    order = re.findall(r'<section id="servizio-([^"]+)"', page)
+    # "Agenda appuntamenti ... (Modena)" (parent registry) sorts first alone, but follows
+    # "Servizi demografici - Anagrafe"; Biblioteche and Nidi by their titles
+    assert order == ["libraries", "nurseries", "registry", "modena.appointments"]
+
+
+def test_an_unpublished_dataset_is_a_source_in_the_members_build_only(
+    results_dir: Path, catalog: Catalog, tmp_path: Path
+) -> None:
+    from qualitapa import Dataset, Text, hookimpl
+
+    data = tmp_path / "private.csv"
+    data.write_text("organization,period,variable,value\n")
+
+    class Private:
+        qualitapa_data_dirs = (tmp_path,)  # the plugin's data lives outside its package
+
+        @hookimpl
+        def qualitapa_datasets(self):
+            return [Dataset("x.private", Text("Registro riservato dei prestiti"), data,
+                            "indicator_data", service="libraries", published=False)]  # fmt: skip
+
+    extended = catalog.extended(("private", Private()))
+    for members in (False, True):
+        ctx = SiteContext(results=Results(results_dir), catalog=extended, members=members,
+                          organizations=("036023",))  # fmt: skip
+        text = visible_text(block(render(ctx)[INDICATORS_PATH], "libraries.loans_per_inhabitant"))
+        assert ("Registro riservato dei prestiti" in text) is members

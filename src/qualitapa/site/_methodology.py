@@ -403,13 +403,17 @@ def indicators_context(ctx: SiteContext) -> dict[str, Any]:
     for ind_id in indicators_with_results(ctx):
         ind = ctx.catalog.indicators[ind_id]
         by_service.setdefault(ind.service, []).append(_indicator(ctx, ind, labels, bench))
+    titles = {s: labels(o.label) for s, o in ctx.catalog.services.items()}
     groups: list[dict[str, Any]] = []
     for service, blocks in by_service.items():
         obj = ctx.catalog.services.get(service)
-        title = labels(obj.label) if obj is not None else service
+        parent = getattr(obj, "parent", None) or ""
         blocks.sort(key=lambda b: b["label"].casefold())
-        groups.append({"id": f"servizio-{service}", "title": title, "indicators": blocks})
-    groups.sort(key=lambda g: g["title"].casefold())
+        groups.append({"id": f"servizio-{service}", "title": titles.get(service, service),
+                       "indicators": blocks,  # a sub-service right after its parent
+                       "order": (titles.get(parent, "").casefold(), bool(parent),
+                                 titles.get(service, service).casefold())})  # fmt: skip
+    groups.sort(key=lambda g: g["order"])
     return {"groups": groups, "fallback": ctx.t(_FALLBACK_NOTE) if labels.fell_back else ""}
 
 
@@ -459,7 +463,7 @@ def _question(
         notes.append(t("domanda locale di {organizations}", organizations=names))
     return {"text": labels(q.label), "hint": labels(q.hint),
             "type": t(_QUESTION_TYPES.get(q.type.value, q.type.value)),
-            "answers": answers, "notes": notes}  # fmt: skip
+            "answers": answers, "notes": notes, "scaled": q.scale is not None}  # fmt: skip
 
 
 def _instrument(ctx: SiteContext, ins: Any, labels: _Labels) -> dict[str, Any]:
@@ -478,8 +482,20 @@ def _instrument(ctx: SiteContext, ins: Any, labels: _Labels) -> dict[str, Any]:
                        "questions": others, "weight": ""})  # fmt: skip
     service = ctx.service_name(ins.service) if ins.service else ""
     return {"id": f"questionario-{ins.id}", "title": labels(ins.label), "service": service,
-            "version": str(ins.version), "groups": groups,
+            "version": str(ins.version), "groups": groups, "scales": _lettered(ctx, groups),
             "n_items": len(ins.questions)}  # fmt: skip
+
+
+def _lettered(ctx: SiteContext, groups: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The instrument's scales, each written once with a letter the items refer to."""
+    letters: dict[str, str] = {}
+    for group in groups:
+        for item in group["questions"]:
+            if item["scaled"]:
+                text = item["answers"]
+                letter = letters.setdefault(text, chr(ord("A") + len(letters) % 26))
+                item["answers"] = ctx.t("Scala {letter}", letter=letter)
+    return [{"letter": letter, "text": text} for text, letter in letters.items()]
 
 
 def surveys_context(ctx: SiteContext) -> dict[str, Any]:
