@@ -145,7 +145,7 @@ def test_a_seeded_defect_is_found_at_its_line(tmp_path, body, check, column, val
 
 def test_every_check_has_a_seeded_defect():
     # the defects above, with the page-level ones below, exercise every check
-    seeded = {check for _, check, _, _ in DEFECTS} | {"lang", "title"}
+    seeded = {check for _, check, _, _ in DEFECTS} | {"lang", "title", "unreachable"}
     assert seeded == {c.value for c in SiteCheck}
 
 
@@ -180,14 +180,14 @@ def test_a_language_folder_gives_its_pages_language(tmp_path):
 
 
 def test_a_folder_named_as_a_language_without_a_home_is_no_language_folder(tmp_path):
-    write_site(tmp_path)
+    write_site(tmp_path, '<a href="de/guida.html">Guida</a>')
     (tmp_path / "de").mkdir()
     (tmp_path / "de" / "guida.html").write_text(PAGE.format(lang="it", title="Guida", home="#"))
     assert check_site(tmp_path).empty
 
 
 def test_a_page_without_title_or_h1(tmp_path):
-    write_site(tmp_path)
+    write_site(tmp_path, '<a href="vuota.html">Vuota</a>')
     (tmp_path / "vuota.html").write_text(
         '<!DOCTYPE html><html lang="it"><head><title> </title></head><body></body></html>'
     )
@@ -197,6 +197,27 @@ def test_a_page_without_title_or_h1(tmp_path):
         ["vuota.html", "title"],
     ]
     assert problems.loc[0, "message"] == "0 <h1> on the page: a page has exactly one"
+
+
+def test_a_page_no_link_leads_to_is_unreachable(tmp_path):
+    write_site(tmp_path)
+    page = PAGE.format(lang="it", title="Sola", home="index.html")
+    (tmp_path / "sola.html").write_text(page)
+    # linked only from another unreachable page, or from itself: still unreachable
+    (tmp_path / "citta" / "sola.html").write_text(page.replace("index.html", "../sola.html"))
+    problems = check_site(tmp_path)
+    assert problems[["source", "check"]].values.tolist() == [
+        ["citta/sola.html", "unreachable"],
+        ["sola.html", "unreachable"],
+    ]
+    assert problems["row"].isna().all()  # a problem of the page, not of a line
+    # a link from a reachable page to citta/sola.html reaches both (it links ../sola.html)
+    page = tmp_path / "citta" / "modena.html"
+    page.write_text(page.read_text().replace("</main>", '<a href="sola.html">x</a></main>'))
+    assert check_site(tmp_path).empty
+    # a site without a home page at its root has no reachability to check
+    (tmp_path / "index.html").rename(tmp_path / "home.html")
+    assert "unreachable" not in set(check_site(tmp_path)["check"])
 
 
 def test_a_style_sheet_url_that_does_not_resolve(tmp_path):

@@ -67,6 +67,8 @@ class SiteCheck(enum.StrEnum):
     ARIA_REFERENCE = "aria_reference"
     #: An id given to two elements of a page.
     DUPLICATE_ID = "duplicate_id"
+    #: A page no chain of links from the home page (``index.html``) reaches.
+    UNREACHABLE = "unreachable"
 
 
 #: The problems rule (:class:`qualitapa.problems.Rule`) of each check.
@@ -85,6 +87,7 @@ _RULES: Mapping[SiteCheck, Rule] = {
     SiteCheck.SVG_LABEL: Rule.REQUIRED,
     SiteCheck.ARIA_REFERENCE: Rule.UNKNOWN_VALUE,
     SiteCheck.DUPLICATE_ID: Rule.DUPLICATE,
+    SiteCheck.UNREACHABLE: Rule.INCOMPLETE,
 }
 
 #: The attributes whose value is an address the browser follows or loads, by element.
@@ -361,6 +364,7 @@ class _Site:
     files: frozenset[str]
     dirs: frozenset[str]
     scans: dict[str, _PageScan] = attrs.field(factory=dict)
+    links: dict[str, set[str]] = attrs.field(factory=dict)  # page -> the files it links
     _svg_ids: dict[str, frozenset[str]] = attrs.field(factory=dict)
 
     def anchors(self, target: str) -> Iterable[str] | None:
@@ -417,7 +421,21 @@ class _Site:
                 target=target,
             )
             return _Found(SiteCheck.BROKEN_LINK, message, value=value)
+        if link:
+            self.links.setdefault(page, set()).add(target)
         return self._anchor(target, unquote(parts.fragment), value)
+
+    def unreachable(self, home: str = "index.html") -> list[str]:
+        """The pages no chain of links from ``home`` reaches (none if there is no home)."""
+        if home not in self.scans:
+            return []
+        seen, todo = {home}, [home]
+        while todo:
+            for target in self.links.get(todo.pop(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return sorted(set(self.scans) - seen)
 
     def _anchor(self, target: str, fragment: str, value: str) -> _Found | None:
         anchors = self.anchors(target)
@@ -495,7 +513,8 @@ def check_site(site: str | Path, *, root_lang: str = "it") -> pd.DataFrame:
     ``src``, ``srcset``, ``action``, SVG ``use``...) and every CSS ``url()``
     must name a file of the site, relative to the file it is written in; a
     ``#fragment`` must name an id of its target page or SVG sprite (an
-    empty one and ``#top`` are the top of the page).
+    empty one and ``#top`` are the top of the page). Every page must be
+    reached from the home page (``index.html``) by following links.
 
     Parameters
     ----------
@@ -543,18 +562,7 @@ def check_site(site: str | Path, *, root_lang: str = "it") -> pd.DataFrame:
     """
     root = Path(site)
     tree = _read_site(root)
-    try:
-        import html5lib  # noqa: F401
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise DataError(
-            Message(
-                "checking a site needs html5lib (the WHATWG parser): pip install html5lib",
-                N_(
-                    "controllare un sito richiede html5lib (il parser WHATWG): pip install html5lib"
-                ),
-            ),
-            source=str(root),
-        ) from None
+    _require_html5lib(root)
     languages = _languages_of(tree, root_lang)
     pages = sorted(f for f in tree.files if f.endswith(".html"))
     found: dict[str, list[_Found]] = {}
@@ -570,9 +578,31 @@ def check_site(site: str | Path, *, root_lang: str = "it") -> pd.DataFrame:
             problem = tree.resolve(page, value, link=column in _LINKS)
             if problem is not None:
                 found[page].append(attrs.evolve(problem, line=line, column=column))
+    for page in tree.unreachable():
+        message = Message(
+            "no chain of links from the home page reaches this page",
+            N_("nessuna catena di collegamenti dalla pagina iniziale porta a questa pagina"),
+        )
+        found[page].append(_Found(SiteCheck.UNREACHABLE, message))
     for sheet in sorted(f for f in tree.files if f.endswith(".css")):
         found[sheet] = _css_problems(tree, sheet)
     return _table(found)
+
+
+def _require_html5lib(root: Path) -> None:
+    """Raise a :class:`DataError` (about ``root``) when html5lib is missing."""
+    try:
+        import html5lib  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise DataError(
+            Message(
+                "checking a site needs html5lib (the WHATWG parser): pip install html5lib",
+                N_(
+                    "controllare un sito richiede html5lib (il parser WHATWG): pip install html5lib"
+                ),
+            ),
+            source=str(root),
+        ) from None
 
 
 def _table(found: Mapping[str, list[_Found]]) -> pd.DataFrame:
