@@ -274,6 +274,8 @@ def test_german_words(results, catalog):
 def test_names_only_when_public(results, catalog):
     referents = programme_context(_ctx(results, catalog), MODENA)["referents"]
     rows = [(r["department"], r["role"], r["name"]) for r in referents["rows"]]
+    assert [(r["since"], r["until"]) for r in referents["rows"]][:2] == [
+        ("10/01/2022", ""), ("01/03/2023", "")]  # fmt: skip
     assert rows == [  # departments in the sheet's order, coordinator/referent/head
         ("Ufficio qualità", "coordinamento", PUBLIC_NAME),
         ("Servizi demografici", "referente della qualità", ""),
@@ -296,6 +298,10 @@ def test_public_build_publishes_no_private_name(results, catalog, tmp_path):
     report = _text(texts["programma/modena/relazione-qualita-2024.html"])
     # the report names the referent by role and department instead
     assert "referente della qualità (Servizi demografici)" in report
+    # in the report's language (Italian) on the German page too, marked as such
+    german = texts["de/programma/modena/relazione-qualita-2024.html"]
+    assert "referente della qualità (Servizi demografici)" in _text(german)
+    assert '<div class="programme-report" lang="it">' in german
     assert PRIVATE_NAME in (results / "relazione-qualita-2024.html").read_text(encoding="utf-8")
 
 

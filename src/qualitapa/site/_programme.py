@@ -237,12 +237,10 @@ def _date(ctx: SiteContext, value: object) -> str:
     return ctx.date(day) if day is not None else "–"
 
 
-def _department_names(ctx: SiteContext, departments: pd.DataFrame) -> dict[str, str]:
+def _department_names(lang: str, departments: pd.DataFrame) -> dict[str, str]:
     if departments.empty:
         return {}
-    return {
-        str(r["department"]): _pick(r, "name", ctx.lang) for r in departments.to_dict("records")
-    }
+    return {str(r["department"]): _pick(r, "name", lang) for r in departments.to_dict("records")}
 
 
 def _figure(value: object) -> float:
@@ -268,7 +266,7 @@ class _Words:
         self.ctx, self.organization, self.year = ctx, organization, year
         self.sheets = {name: _own(sheets.get(name), organization) for name in PAGE_SHEETS}
         self.sheets["people"] = sheets.get("people", pd.DataFrame())
-        self.departments = _department_names(ctx, self.sheets["departments"])
+        self.departments = _department_names(ctx.lang, self.sheets["departments"])
 
     def department(self, code: object) -> str:
         return "" if _blank(code) else self.departments.get(str(code), str(code))
@@ -373,6 +371,8 @@ def referents_part(words: _Words) -> dict[str, Any] | None:
             "department": words.department(r["department"]),
             "role": _label(ctx, _codes("RoleKind"), r["role"]),
             "name": public.get(str(r["person"]), ""),
+            "since": _date(ctx, r.get("start")),
+            "until": "" if _blank(r.get("end")) else _date(ctx, r.get("end")),
         }
         for r in held.to_dict("records")
     ]
@@ -558,8 +558,13 @@ def report_file(ctx: SiteContext, organization: str, year: int) -> Path | None:
     return plain if set(results["organization"].astype(str)) == {organization} else None
 
 
-def _designations(words: _Words) -> dict[str, str]:
-    """Person id -> how the public report names them: their role and department."""
+def _designations(words: _Words, lang: str) -> dict[str, str]:
+    """Person id -> how the public report names them: role and department, in ``lang``."""
+    from qualitapa import programme as pg
+    from qualitapa.i18n import translator
+
+    t = translator(lang)
+    departments = _department_names(lang, words.sheets["departments"])
     roles = words.sheets["roles"]
     if roles.empty:
         return {}
@@ -568,11 +573,11 @@ def _designations(words: _Words) -> dict[str, str]:
     held = held.assign(_r=held["role"].astype(str).map(rank)).sort_values("_r", kind="stable")
     out: dict[str, str] = {}
     for r in held.to_dict("records"):
-        out.setdefault(str(r["person"]), words.ctx.t(
-            "{role} ({department})",
-            role=_label(words.ctx, _codes("RoleKind"), r["role"]),
-            department=words.department(r["department"]),
-        ))  # fmt: skip
+        role = pg.RoleKind(str(r["role"]))  # _in_office keeps the known roles only
+        department = str(r["department"])
+        out.setdefault(str(r["person"]), t("{role} ({department})",
+                       role=t.text(pg.label_of(role)),
+                       department=departments.get(department, department)))  # fmt: skip
     return out
 
 
@@ -585,7 +590,7 @@ def masked_report(html: str, words: _Words) -> str | None:
     people = words.sheets["people"]
     if people.empty or "name" not in people.columns:
         return None
-    roles = _designations(words)
+    roles = _designations(words, _report_lang(html))
     hidden = people
     if "public" in people.columns:
         hidden = people[~people["public"].map(_is_public)]
@@ -615,13 +620,19 @@ def report_body(html: str) -> tuple[str, str]:
     ...             '<main><td class="num">1</td></main></body></html>')
     ('<div><p>x</p></div><div><td class="num text-end">1</td></div>', 'de')
     """
-    lang = re.search(r"<html[^>]*\blang=\"([A-Za-z-]+)\"", html)
     body = re.search(r"<body[^>]*>(.*)</body>", html, flags=re.S)
     text = body.group(1) if body else html
     text = re.sub(r"<h1\b[^>]*>.*?</h1>", "", text, count=1, flags=re.S)
     text = re.sub(r"<(/?)(?:header|main)\b[^>]*>", r"<\1div>", text)
     text = text.replace('class="num"', 'class="num text-end"')
-    return text.strip(), (lang.group(1) if lang else "it")
+    text = re.sub(r"<table(?=[\s>])", '<table class="table table-sm"', text)
+    return text.strip(), _report_lang(html)
+
+
+def _report_lang(html: str) -> str:
+    """The language of a report (its ``<html lang>``; Italian when it says none)."""
+    found = re.search(r"<html[^>]*\blang=\"([A-Za-z-]+)\"", html)
+    return found.group(1) if found else "it"
 
 
 def report_part(words: _Words) -> dict[str, Any] | None:
