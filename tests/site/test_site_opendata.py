@@ -196,3 +196,16 @@ def test_every_column_of_the_demo_package_has_an_italian_description() -> None:
         "points max_points n_subcriteria n_scored "
     ).split()
     assert sorted(set(demo) - set(FIELD_WORDS)) == []
+
+
+def test_the_creation_day_is_the_day_in_italy(
+    results_dir: Path, package: Path, catalog: Catalog
+) -> None:
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    # 23:30 UTC on 31 December is 00:30 of 1 January in Rome (CET = UTC+1 in winter)
+    descriptor["created"] = "2024-12-31T23:30:00Z"
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert "Data di creazione 01/01/2025" in re.sub(
+        r"\s+", " ", visible_text(render(context(results_dir, catalog)))
+    )
+    assert "01.01.2025" in visible_text(render(context(results_dir, catalog, "de")))

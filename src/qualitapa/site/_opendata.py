@@ -20,13 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import zoneinfo
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from qualitapa.errors import DataError
 from qualitapa.i18n import N_
-from qualitapa.models import Text
+from qualitapa.models import DEFAULT_TIMEZONE, Text
 from qualitapa.site._context import SiteContext
 from qualitapa.site._model import Page, PageKind
 
@@ -349,10 +350,12 @@ def _created(ctx: SiteContext, value: object) -> str:
     if not isinstance(value, str):
         return ""
     try:
-        day = dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+        instant = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return ""
-    return ctx.date(day)
+    if instant.tzinfo is not None:  # the day in Italy, not in UTC
+        instant = instant.astimezone(zoneinfo.ZoneInfo(DEFAULT_TIMEZONE))
+    return ctx.date(instant.date())
 
 
 def opendata_context(ctx: SiteContext) -> dict[str, Any] | None:
