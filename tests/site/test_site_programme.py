@@ -212,6 +212,21 @@ def test_no_programme_no_page_no_section(tmp_path, catalog):
     assert home_section(ctx, "") is None
 
 
+@pytest.mark.slow
+def test_sheets_from_the_catalog_without_a_programme_folder(tmp_path):
+    """The demo's way: the plugins' datasets of kind "programme" (Modena's 2024 plan)."""
+    out = tmp_path / "results"
+    _csv(out / "complaint_kpis.csv", [{"organization": MODENA, "received": 3}])
+    with_modena = catalog_with(installed=["qclub", "registry", "modena"])
+    ctx = _ctx(out, with_modena)
+    assert programme_organizations(ctx) == [MODENA]
+    plan = programme_context(ctx, MODENA)["plan"]
+    # the plugin's activities.csv has 25 activities of 2024 (docs/programme.md says so)
+    assert len(plan["activities"]) == 25
+    assert plan["approved"]["resolution"] == "412/2024"
+    assert plan["results"] == []  # no programme_results.csv in these results
+
+
 # -- the figures, as the tables say ---------------------------------------------------------
 
 

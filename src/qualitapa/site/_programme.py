@@ -65,7 +65,7 @@ def _read_sheets(folder: str | None, files: tuple[tuple[str, str], ...]) -> dict
     """Sheets from ``folder/<sheet>.csv`` or the ``(sheet, path)`` files, each concatenated."""
     from qualitapa import programme as pg
 
-    known = set(pg.sheet_names())
+    known = set(PAGE_SHEETS)  # the sheets the pages show (not the training registers)
     parts: dict[str, list[pd.DataFrame]] = {}
     if folder is not None:
         for name in sorted(known):
@@ -86,6 +86,10 @@ def programme_sheets(ctx: SiteContext) -> dict[str, pd.DataFrame]:
 def find_sheets(ctx: Any) -> dict[str, pd.DataFrame]:
     """The programme's sheets for the site: the results' ``programme/`` folder, else the catalog.
 
+    The catalog's datasets of kind ``programme`` (one per sheet, named by
+    its file, as the demo reads them); one marked ``published = false`` only
+    in the members' build.
+
     Parameters
     ----------
     ctx
@@ -99,7 +103,8 @@ def find_sheets(ctx: Any) -> dict[str, pd.DataFrame]:
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> ctx = SimpleNamespace(results=SimpleNamespace(path=Path("no-such-folder")), catalog=None)
+    >>> ctx = SimpleNamespace(results=SimpleNamespace(path=Path("no-such-folder")), catalog=None,
+    ...                       members=False)
     >>> find_sheets(ctx)
     {}
     """
@@ -112,7 +117,7 @@ def find_sheets(ctx: Any) -> dict[str, pd.DataFrame]:
     files = tuple(
         (Path(str(d.path)).stem, str(d.path))
         for d in catalog.datasets.values()
-        if d.kind == "programme"
+        if d.kind == "programme" and (getattr(d, "published", True) or ctx.members)
     )
     return _read_sheets(None, files) if files else {}
 
