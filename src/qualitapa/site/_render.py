@@ -116,7 +116,8 @@ class PageRenderer:
     def _crumbs(self, page: Page) -> list[tuple[str, str]]:
         if page.path == "index.html":
             return []
-        home = (self.ctx.t("Pagina iniziale"), "index.html")
+        home_label = next((label for _k, label, path in self.menu if path == "index.html"), None)
+        home = (home_label or self.ctx.t("Pagina iniziale"), "index.html")
         return [home, *(c for c in page.breadcrumbs if c[1] != "index.html")]
 
 
