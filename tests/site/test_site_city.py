@@ -167,6 +167,16 @@ def test_a_small_sample_is_said(results_dir, catalog):
     assert "campione ridotto" not in pages["citta/modena.html"]
 
 
+def test_the_standards_come_by_service_whatever_the_row_order(results_dir, catalog):
+    before = compliance_section(context(results_dir, catalog), MODENA)
+    frame = pd.read_csv(results_dir / "charter_compliance.csv", dtype={"organization": str})
+    frame.iloc[::-1].to_csv(results_dir / "charter_compliance.csv", index=False)
+    after = compliance_section(context(results_dir, catalog), MODENA)
+    assert before == after
+    assert [r["service"] for r in after["rows"]] == ["Biblioteche pubbliche",
+                                                     "Servizi demografici - Anagrafe"]  # fmt: skip
+
+
 def test_the_standards_of_the_latest_period_only(results_dir, catalog):
     frame = pd.read_csv(results_dir / "charter_compliance.csv", dtype={"organization": str})
     older = frame.assign(period=2023, met=True)

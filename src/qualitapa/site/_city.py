@@ -386,6 +386,7 @@ def compliance_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
                 else "–",
             }
         )
+    rows.sort(key=lambda r: (str(r["service"]), str(r["standard"])))  # by service, in words
     assessed = [r for r in rows if r["ok"] is not None]
     summary = t(
         "Standard rispettati: {met} su {total} valutati.",
