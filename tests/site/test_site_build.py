@@ -138,7 +138,7 @@ def test_search_form_only_when_the_search_page_is_built(
                       build=lambda ctx: [page], templates=templates)  # fmt: skip
     other = build_site(results_dir, tmp_path / "s", catalog=catalog, extra=[search])
     assert 'action="cerca.html"' in (other.out / "de/index.html").read_text(encoding="utf-8")
-    assert 'href="cerca.html"' not in (other.out / "index.html").read_text(encoding="utf-8")
+    assert 'class="nav-link" href="cerca.html"' not in (other.out / "index.html").read_text("utf-8")
 
 
 def test_no_absolute_or_external_url_in_any_page(site):
