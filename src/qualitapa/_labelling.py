@@ -9,6 +9,10 @@ reader's language: ``organization_name`` (``Bozen`` in German),
 stays as it is, so the table joins and reads back the same in every
 language; only the label values change with the language.
 
+A closed set of codes whose members carry their own labels is a
+:class:`LabelledEnum` (the programme's sheets, an improvement action's
+source and status).
+
 Examples
 --------
 >>> import pandas as pd
@@ -22,7 +26,9 @@ Examples
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
+from typing import Self
 
 import pandas as pd
 
@@ -30,6 +36,45 @@ from qualitapa._languages import check_language
 from qualitapa._organizations import items_of, organization_names
 from qualitapa.i18n import N_
 from qualitapa.models import Text
+
+
+class LabelledEnum(enum.StrEnum):
+    """A code of the programme's sheets whose members carry their own labels.
+
+    Each member is declared with its value and its :class:`~qualitapa.models.Text`
+    (Italian required, German and English): ``DONE = "done", Text("conclusa",
+    en="done", de="abgeschlossen")``. The label belongs to the member, so two
+    codes that share a value (``internal`` audit, ``internal`` course) keep
+    their own labels, which a mapping keyed by members cannot do (a
+    :class:`enum.StrEnum` member hashes and compares equal to its value).
+    ``Kind("value")`` finds a member by its value as usual.
+
+    Examples
+    --------
+    >>> class Status(LabelledEnum):
+    ...     DONE = "done", Text("conclusa", en="done", de="abgeschlossen")
+    >>> Status.DONE.label.get("it"), Status("done").label.get("de"), Status.DONE == "done"
+    ('conclusa', 'abgeschlossen', True)
+    """
+
+    _value_: str
+    _label: Text
+
+    def __new__(cls, value: str, label: Text | None = None) -> Self:
+        # Called once per member when the class is built (a lookup by value,
+        # ``Kind("done")``, goes through Enum.__new__ instead).
+        if not isinstance(label, Text):
+            raise TypeError(f"{cls.__name__} {value!r}: a Text label is required")
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    @property
+    def label(self) -> Text:
+        """The code's label in Italian, German and English."""
+        return self._label
+
 
 #: How people reach an office (a complaint's channel, a charter's contact
 #: points), by id -> the Italian word, a msgid (N_ marks it for the catalogs).

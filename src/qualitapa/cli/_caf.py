@@ -331,38 +331,20 @@ _PLAN_HEADERS = {
     "activity": N_("Attività"),
 }
 
-#: An action's source and status (qualitapa.improvement.ActionSource, ActionStatus) in words.
-_PLAN_WORDS = {
-    "source": {
-        "caf": N_("autovalutazione CAF"),
-        "standard": N_("standard di qualità"),
-        "survey": N_("indagine di soddisfazione"),
-        "benchmark": N_("confronto tra enti"),
-        "programme": N_("piano della qualità"),
-        "certification": N_("certificazione"),
-        "other": N_("altro"),
-    },
-    "status": {
-        "proposed": N_("proposta"),
-        "planned": N_("pianificata"),
-        "in_progress": N_("in corso"),
-        "on_hold": N_("sospesa"),
-        "done": N_("conclusa"),
-        "cancelled": N_("annullata"),
-    },
-}
-
 
 def _emit_plan(frame: pd.DataFrame, fmt: str | None, output: Path | None) -> None:
     """An improvement plan: codes as they are for programs, in words with headers for people."""
     if for_machines(fmt, output):
         emit(frame, fmt, output)
         return
+    from qualitapa.improvement import ActionSource, ActionStatus
+
     t = messages()
     out = frame.copy()
-    for column, words in _PLAN_WORDS.items():
+    # an action's source and status in words: their labels
+    for column, code in (("source", ActionSource), ("status", ActionStatus)):
         if column in out.columns:
-            said = {code: str(t(msgid)) for code, msgid in words.items()}
+            said = {member.value: t.text(member.label) for member in code}
             out[column] = out[column].map(lambda c, said=said: said.get(str(c), c))
     headers = {c: str(t(h)) for c, h in _PLAN_HEADERS.items() if c in out.columns}
     emit(out, fmt, output, headers=headers)

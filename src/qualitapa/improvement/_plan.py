@@ -20,41 +20,57 @@ overwritten. Invalid changes raise :class:`~qualitapa.errors.TransitionError`.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any
 
 import attrs
 import numpy as np
 import pandas as pd
 
+from qualitapa._labelling import LabelledEnum
 from qualitapa.errors import DataError, DefinitionError, TransitionError
 from qualitapa.io import require_columns, to_numeric_column
-from qualitapa.models import to_date
+from qualitapa.models import Text, to_date
 
 
-class ActionSource(enum.StrEnum):
-    """What an action answers to."""
+class ActionSource(LabelledEnum):
+    """What an action answers to; each member has its ``label`` (Italian, English, German).
 
-    CAF = "caf"
-    STANDARD = "standard"
-    SURVEY = "survey"
-    BENCHMARK = "benchmark"
+    Examples
+    --------
+    >>> ActionSource("caf").label.get("de")
+    'CAF-Selbstbewertung'
+    """
+
+    CAF = "caf", Text("autovalutazione CAF", en="CAF self-assessment", de="CAF-Selbstbewertung")
+    STANDARD = "standard", Text("standard di qualità", en="quality standard",
+                                de="Qualitätsstandard")  # fmt: skip
+    SURVEY = "survey", Text("indagine di soddisfazione", en="satisfaction survey",
+                            de="Zufriedenheitsumfrage")  # fmt: skip
+    BENCHMARK = "benchmark", Text("confronto tra enti", en="benchmarking",
+                                  de="Vergleich der Körperschaften")  # fmt: skip
     #: An expected result of the annual quality plan not obtained (:mod:`qualitapa.programme`).
-    PROGRAMME = "programme"
+    PROGRAMME = "programme", Text("piano della qualità", en="quality plan", de="Qualitätsplan")
     #: A non-conformity found by an audit of a certified service (:mod:`qualitapa.programme`).
-    CERTIFICATION = "certification"
-    OTHER = "other"
+    CERTIFICATION = "certification", Text("certificazione", en="certification",
+                                          de="Zertifizierung")  # fmt: skip
+    OTHER = "other", Text("altro", en="other", de="Sonstiges")
 
 
-class ActionStatus(enum.StrEnum):
-    """Where an action stands."""
+class ActionStatus(LabelledEnum):
+    """Where an action stands; each member has its ``label`` (Italian, English, German).
 
-    PROPOSED = "proposed"
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    ON_HOLD = "on_hold"
-    DONE = "done"
-    CANCELLED = "cancelled"
+    Examples
+    --------
+    >>> ActionStatus.IN_PROGRESS.label.get("it"), ActionStatus("done").label.get("en")
+    ('in corso', 'done')
+    """
+
+    PROPOSED = "proposed", Text("proposta", en="proposed", de="vorgeschlagen")
+    PLANNED = "planned", Text("pianificata", en="planned", de="geplant")
+    IN_PROGRESS = "in_progress", Text("in corso", en="in progress", de="laufend")
+    ON_HOLD = "on_hold", Text("sospesa", en="on hold", de="ausgesetzt")
+    DONE = "done", Text("conclusa", en="done", de="abgeschlossen")
+    CANCELLED = "cancelled", Text("annullata", en="cancelled", de="abgesagt")
 
     @property
     def is_open(self) -> bool:

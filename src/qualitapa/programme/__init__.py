@@ -19,6 +19,7 @@ gaps (:func:`suggest_practices`). Every code of the programme carries its
 labels (:class:`LabelledEnum`, :func:`label_of`).
 """
 
+from qualitapa._labelling import LabelledEnum
 from qualitapa.programme._catalog import departments_from_catalog
 from qualitapa.programme._certification import (
     ALERT_COLUMNS,
@@ -42,7 +43,6 @@ from qualitapa.programme._models import (
     Department,
     DepartmentKind,
     ExpectedKind,
-    LabelledEnum,
     LabelTable,
     Meeting,
     MeetingAction,

@@ -13,48 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable, Iterator, Mapping
-from typing import Self, TypeVar
+from typing import TypeVar
 
 import attrs
 
+from qualitapa._labelling import LabelledEnum
 from qualitapa.errors import DefinitionError
 from qualitapa.models import Text, coerce_enum, to_date
-
-
-class LabelledEnum(enum.StrEnum):
-    """A code of the programme's sheets whose members carry their own labels.
-
-    Each member is declared with its value and its :class:`~qualitapa.models.Text`
-    (Italian required, German and English): ``DONE = "done", Text("conclusa",
-    en="done", de="abgeschlossen")``. The label belongs to the member, so two
-    codes that share a value (``internal`` audit, ``internal`` course) keep
-    their own labels, which a mapping keyed by members cannot do (a
-    :class:`enum.StrEnum` member hashes and compares equal to its value).
-    ``Kind("value")`` finds a member by its value as usual.
-
-    Examples
-    --------
-    >>> ActivityStatus.DONE.label.get("it"), ActivityStatus("done").label.get("de")
-    ('conclusa', 'abgeschlossen')
-    """
-
-    _value_: str
-    _label: Text
-
-    def __new__(cls, value: str, label: Text | None = None) -> Self:
-        # Called once per member when the class is built (a lookup by value,
-        # ``Kind("done")``, goes through Enum.__new__ instead).
-        if not isinstance(label, Text):
-            raise TypeError(f"{cls.__name__} {value!r}: a Text label is required")
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member._label = label
-        return member
-
-    @property
-    def label(self) -> Text:
-        """The code's label in Italian, German and English."""
-        return self._label
 
 
 def label_of(member: enum.Enum) -> Text:

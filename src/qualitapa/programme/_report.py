@@ -24,7 +24,7 @@ from qualitapa.__about__ import __version__
 from qualitapa._html_style import REPORT_STYLE
 from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_, Translator, template_environment, translator, unit
-from qualitapa.improvement import actions_from_expected
+from qualitapa.improvement import ActionStatus, actions_from_expected
 from qualitapa.programme._models import (
     ActivityStatus,
     ActivityType,
@@ -48,14 +48,8 @@ from qualitapa.programme._words import blank, measure_name, names, pick, results
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
-_ACTION_STATUSES: Final = {
-    "proposed": N_("proposta"),
-    "planned": N_("pianificata"),
-    "in_progress": N_("in corso"),
-    "on_hold": N_("sospesa"),
-    "done": N_("conclusa"),
-    "cancelled": N_("annullata"),
-}
+#: An improvement action's status -> its label (:class:`qualitapa.improvement.ActionStatus`).
+_ACTION_STATUSES: Final = {status.value: status.label for status in ActionStatus}
 
 _NEEDED: Final = ("departments", "people", "roles", "plans", "activities", "activity_status")
 
@@ -255,6 +249,12 @@ def _complaint_rows(t: Translator, kpis: pd.DataFrame) -> list[tuple[str, str]]:
     return rows
 
 
+def _status_word(t: Translator, status: str) -> str:
+    """An action's status in words (a code the plan does not know: as it is)."""
+    label = _ACTION_STATUSES.get(status)
+    return t(status) if label is None else t.text(label)
+
+
 def _action_rows(
     words: _Words, activities: pd.DataFrame, actions: pd.DataFrame, eo: pd.DataFrame
 ) -> Sequence[Mapping[str, object]]:
@@ -268,7 +268,7 @@ def _action_rows(
             "activity": titles.get(str(a["activity"]), str(a["activity"])),
             "measure": words.measure(kinds.get(a["activity"], ""), str(a["reference"])),
             "priority": t.number(float(a["priority"]), digits=1),
-            "status": t(_ACTION_STATUSES.get(str(a["status"]), str(a["status"]))),
+            "status": _status_word(t, str(a["status"])),
         }
         for _, a in linked.iterrows()
     ]
