@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from qualitapa.programme import SHEETS  # the columns of each sheet, in order
+
 MODENA = "036023"
 YEAR = 2024
 OUT = Path(__file__).resolve().parents[1] / "src" / "qualitapa_modena" / "programme"
@@ -328,19 +330,19 @@ def sheets() -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     out["departments"] = pd.DataFrame(
         [(MODENA, *row) for row in DEPARTMENTS],
-        columns=["organization", "department", "name_it", "name_de", "name_en", "parent", "kind"],
+        columns=list(SHEETS["departments"].columns),
     )
     out["people"] = pd.DataFrame(
         [(p, n, _email(n), c) for p, n, c in PEOPLE],
-        columns=["person", "name", "email", "category"],
+        columns=list(SHEETS["people"].columns),
     )
     out["roles"] = pd.DataFrame(
         [(MODENA, d, p, r, s, a, e) for d, p, r, a, s, e in ROLES],
-        columns=["organization", "department", "person", "role", "start", "appointed_by", "end"],
+        columns=list(SHEETS["roles"].columns),
     )
     out["plans"] = pd.DataFrame(
         [(MODENA, YEAR, *row) for row in PLANS],
-        columns=["organization", "year", "version", "resolution", "approved_on", "status"],
+        columns=list(SHEETS["plans"].columns),
     )
     rows = []
     for act, kind, dept, owner, obj, title_it, title_de, start, end, exp in ACTIVITIES:
@@ -349,26 +351,23 @@ def sheets() -> dict[str, pd.DataFrame]:
                      ek, eid, eop, "" if ev is None else ev, ""))  # fmt: skip
     out["activities"] = pd.DataFrame(
         rows,
-        columns=["organization", "year", "activity", "type", "department", "owner", "objective",
-                 "title_it", "title_de", "planned_start", "planned_end", "expected_kind",
-                 "expected_id", "expected_operator", "expected_value", "expected_period"],
+        columns=list(SHEETS["activities"].columns),
     )  # fmt: skip
     out["milestones"] = pd.DataFrame(
         [(MODENA, YEAR, *row) for row in MILESTONES],
-        columns=["organization", "year", "activity", "milestone", "title_it", "due"],
+        columns=list(SHEETS["milestones"].columns),
     )
     out["activity_status"] = pd.DataFrame(
         [(MODENA, YEAR, a, at, s, "" if p is None else p, n, b) for a, at, s, p, n, b in STATUS],
-        columns=["organization", "year", "activity", "at", "status", "progress", "note", "by"],
+        columns=list(SHEETS["activity_status"].columns),
     )
     out["meetings"] = pd.DataFrame(
         [(MODENA, m, d, t, ";".join(ps), ag, de) for m, d, t, ps, ag, de in MEETINGS],
-        columns=["organization", "meeting", "date", "title_it", "participants", "agenda",
-                 "decisions"],
+        columns=list(SHEETS["meetings"].columns),
     )  # fmt: skip
     out["meeting_actions"] = pd.DataFrame(
         [(MODENA, *row) for row in MEETING_ACTIONS],
-        columns=["organization", "meeting", "action", "text", "owner", "due", "activity"],
+        columns=list(SHEETS["meeting_actions"].columns),
     )
     return out
 

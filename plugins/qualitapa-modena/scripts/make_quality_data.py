@@ -30,6 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qualitapa.programme import SHEETS  # the columns of each sheet, in order
+
 MODENA = "036023"
 YEAR = 2024
 SEED = 20241231
@@ -343,21 +345,19 @@ def training_sheets() -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     out["training_needs"] = pd.DataFrame(
         [(MODENA, YEAR, d, t, a, p, h, pr, by, note) for d, t, a, p, h, pr, by, note in NEEDS],
-        columns=["organization", "year", "department", "topic", "audience", "people", "hours",
-                 "priority", "reported_by", "note"],
+        columns=list(SHEETS["training_needs"].columns),
     )  # fmt: skip
     out["courses"] = pd.DataFrame(
         [(MODENA, c, title, topic, aud, trainer, kind, "") for c, title, topic, aud, trainer,
          kind in COURSES],
-        columns=["organization", "course", "title", "topic", "audience", "trainer", "kind",
-                 "hours"],
+        columns=list(SHEETS["courses"].columns),
     )  # fmt: skip
     sessions = [(c, s, d, h, p) for c, s, d, h, p in QUALITY_SESSIONS]
     for course, (dates, hours, place) in GENERAL_SESSIONS.items():
         sessions += [(course, str(i + 1), d, hours, place) for i, d in enumerate(dates)]
     out["course_sessions"] = pd.DataFrame(
         [(MODENA, c, s, d, _number(h), p) for c, s, d, h, p in sessions],
-        columns=["organization", "course", "session", "date", "hours", "place"],
+        columns=list(SHEETS["course_sessions"].columns),
     )
     session_hours = {(c, s): h for c, s, _, h, _ in sessions}
     quality = quality_attendance(staff)
@@ -366,8 +366,7 @@ def training_sheets() -> dict[str, pd.DataFrame]:
     department = dict(zip(staff["person"], staff["department"], strict=True))
     table = pd.DataFrame(
         [(MODENA, c, s, p, department[p], _number(h), ok) for c, s, p, h, ok in rows],
-        columns=["organization", "course", "session", "person", "department",
-                 "hours_attended", "completed"],
+        columns=list(SHEETS["attendance"].columns),
     )  # fmt: skip
     course_order = {c[0]: i for i, c in enumerate(COURSES)}
     table = table.assign(_c=table["course"].map(course_order), _s=table["session"].astype(int))
@@ -377,7 +376,7 @@ def training_sheets() -> dict[str, pd.DataFrame]:
     )  # fmt: skip
     out["staff"] = pd.DataFrame(
         [(MODENA, YEAR, d, n) for d, n in STAFF],
-        columns=["organization", "year", "department", "employees"],
+        columns=list(SHEETS["staff"].columns),
     )
     return out
 
@@ -387,39 +386,15 @@ def certification_sheets() -> dict[str, pd.DataFrame]:
     return {
         "certifications": pd.DataFrame(
             [(MODENA, *row) for row in CERTIFICATIONS],
-            columns=[
-                "organization",
-                "certificate",
-                "department",
-                "service",
-                "standard",
-                "scope",
-                "body",
-                "number",
-                "first_issued",
-                "issued",
-                "expires",
-                "status",
-            ],
+            columns=list(SHEETS["certifications"].columns),
         ),
         "audits": pd.DataFrame(
             [(MODENA, *row) for row in AUDITS],
-            columns=["organization", "audit", "certificate", "kind", "date", "body", "activity"],
+            columns=list(SHEETS["audits"].columns),
         ),
         "findings": pd.DataFrame(
             [(MODENA, *row) for row in FINDINGS],
-            columns=[
-                "organization",
-                "audit",
-                "finding",
-                "kind",
-                "clause",
-                "text",
-                "action",
-                "owner",
-                "due",
-                "closed",
-            ],
+            columns=list(SHEETS["findings"].columns),
         ),
     }
 
@@ -428,8 +403,7 @@ def practice_sheet() -> pd.DataFrame:
     """Modena's own good practices."""
     return pd.DataFrame(
         [(MODENA, *row) for row in PRACTICES],
-        columns=["organization", "practice", "service", "title_it", "title_de", "title_en",
-                 "description", "since", "indicators", "contact", "documents"],
+        columns=list(SHEETS["practices"].columns),
     )  # fmt: skip
 
 

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from qualitapa.programme import SHEETS  # the columns of each sheet, in order
+
 OUT = Path(__file__).resolve().parents[1] / "src" / "qualitapa_qclub" / "programme"
 
 # person, name: contacts of the other cities, with no contractual category (that is a
@@ -127,13 +129,12 @@ def sheets() -> dict[str, pd.DataFrame]:
     """The ``people`` and ``practices`` sheets, as tables of text."""
     people = pd.DataFrame(
         [(p, n, _email(n), "") for p, n in PEOPLE],
-        columns=["person", "name", "email", "category"],
+        columns=list(SHEETS["people"].columns),
     )
     rows = [(*row, f"https://example.org/qclub/{row[1].lower()}.pdf") for row in PRACTICES]
     practices = pd.DataFrame(
         rows,
-        columns=["organization", "practice", "service", "title_it", "title_de", "title_en",
-                 "description", "since", "indicators", "contact", "documents"],
+        columns=list(SHEETS["practices"].columns),
     )  # fmt: skip
     return {"people": people, "practices": practices}
 
