@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qualitapa import programme as pg
 from qualitapa.models import Text
@@ -23,12 +25,14 @@ from qualitapa.site._context import Results, SiteContext
 from qualitapa.site._model import Page, PageKind, SiteSection
 from qualitapa.site._programme import (
     PROGRAMME_KIND,
+    _Words,
     city_section,
     home_section,
     programme_context,
     programme_organizations,
     programme_pages,
     report_body,
+    results_part,
 )
 from qualitapa.site._registry import site_registry
 from qualitapa.testing import catalog_with
@@ -244,6 +248,43 @@ def test_plan_and_results_in_words(results, catalog):
     assert (first["expected"], first["obtained"], first["gap"]) == (
         "al massimo 10,0 minuti", "8,50 minuti", "+1,50")  # fmt: skip
     assert (second["outcome"], second["gap"]) == ("non raggiunto", "-3,50")
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cases=st.lists(
+        st.tuples(st.floats(1, 60, allow_nan=False), st.one_of(st.none(), st.floats(0, 60))),
+        min_size=1,
+        max_size=8,
+    ),
+    seed=st.integers(0, 2**16),
+)
+def test_counts_and_gaps_follow_the_table(tmp_path, catalog, cases, seed):
+    """Met + not met + no data = the rows; a gap's sign says met; row order is irrelevant."""
+    rows = []
+    for i, (expected, obtained) in enumerate(cases):
+        # a target "at most": met when obtained <= expected; gap = expected - obtained
+        outcome = "no_data" if obtained is None else ("met" if obtained <= expected else "not_met")
+        gap = None if obtained is None else expected - obtained
+        rows.append({"organization": MODENA, "year": 2024, "activity": f"A{i}",
+                     "department": "S01", "expected_kind": "indicator",
+                     "expected_id": "registry.average_wait", "operator": "<=",
+                     "expected": expected, "obtained": obtained, "unit": "minutes",
+                     "outcome": outcome, "gap": gap})  # fmt: skip
+    table = pd.DataFrame(rows).astype({"obtained": float, "gap": float})
+    words = _Words(_ctx(tmp_path, catalog), {}, MODENA, 2024)
+    part = results_part(words, table, pd.DataFrame())
+    shuffled = results_part(words, table.sample(frac=1, random_state=seed), pd.DataFrame())
+    assert shuffled["counts"] == part["counts"]
+    outcomes = [r["outcome"] for r in rows]
+    assert part["counts"] == {k: str(outcomes.count(k)) for k in ("met", "not_met", "no_data")} | {
+        "n": str(len(rows))}  # fmt: skip
+    for row, said in zip(rows, part["results"], strict=True):
+        if row["gap"] is not None and row["gap"] != 0:
+            assert said["gap"].startswith("+" if row["gap"] > 0 else "-")
+            assert (said["outcome"] == "raggiunto") == (row["outcome"] == "met")
 
 
 def test_training_figures(results, catalog):
