@@ -500,7 +500,8 @@ def service_view(ctx: SiteContext, service: str) -> dict[str, Any] | None:
     """Everything the page of ``service`` shows; None when the results say nothing of it."""
     t = ctx.t
     family = _family(ctx, service)
-    compared, apart = [], []
+    compared: list[dict[str, Any]] = []
+    apart: list[dict[str, Any]] = []
     for iid, rows in _indicator_rows(ctx, family).items():
         found = ctx.memo(f"service:indicator:{iid}", partial(_indicator_item, ctx, iid, rows))
         if found is None:
