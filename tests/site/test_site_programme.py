@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from qualitapa import programme as pg
 from qualitapa.models import Text
 from qualitapa.site._build import build_site
+from qualitapa.site._check import check_site
 from qualitapa.site._context import Results, SiteContext
 from qualitapa.site._model import Page, PageKind, SiteSection
 from qualitapa.site._programme import (
@@ -359,6 +360,13 @@ def test_public_build_publishes_no_private_name(results, catalog, tmp_path):
     assert "referente della qualità (Servizi demografici)" in _text(german)
     assert '<div class="programme-report" lang="it">' in german
     assert PRIVATE_NAME in (results / "relazione-qualita-2024.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_programme_pages_pass_the_site_checks(results, catalog, tmp_path):
+    site = build_site(results, tmp_path / "site", catalog=catalog, languages=("it", "de"))
+    problems = check_site(site.out)  # links, HTML5, one <h1>, lang, text alternatives
+    assert problems.empty, problems[["source", "value", "message"]].to_string()
 
 
 def test_members_build_shows_the_report_as_written(results, catalog, tmp_path):
