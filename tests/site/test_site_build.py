@@ -242,8 +242,10 @@ def test_manifest_hashes_match_the_files(site):
     on_disk = sorted(p.relative_to(site.out).as_posix() for p in site.out.rglob("*")
                      if p.is_file() and p.name != MANIFEST)  # fmt: skip
     assert sorted(manifest["files"]) == on_disk == list(site.files)
-    for name, digest in manifest["files"].items():
-        assert hashlib.sha256((site.out / name).read_bytes()).hexdigest() == digest
+    for name, entry in manifest["files"].items():
+        data = (site.out / name).read_bytes()
+        assert entry == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    assert manifest["generator"] == "qualitapa site build"
     assert {(p["lang"], p["path"], p["kind"]) for p in manifest["pages"]} == set(site.pages)
     assert manifest["members"] is False
     assert manifest["roots"] == {"it": "", "en": "en/", "de": "de/"}

@@ -238,13 +238,19 @@ def _write_manifest(
 ) -> tuple[str, ...]:
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     manifest: dict[str, Any] = {
-        "qualitapa": __version__,
+        "generator": "qualitapa site build",
+        "qualitapa_version": __version__,
+        "note": "The quality portal: every file of this folder with its sha256. A new build "
+        "into this folder replaces it whole.",
         "members": members,
         "languages": list(languages),
         "roots": {lang: language_root(lang) for lang in languages},
         "kinds": [{"id": k.id, "order": k.order, "title": k.title.get("it")} for k in kinds],
         "pages": [{"lang": lang, "path": path, "kind": kind} for lang, path, kind in pages],
-        "files": {name: _sha256(out / name) for name in files},
+        "files": {
+            name: {"bytes": (out / name).stat().st_size, "sha256": _sha256(out / name)}
+            for name in files
+        },
     }
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                 encoding="utf-8")  # fmt: skip
