@@ -330,3 +330,17 @@ def test_peer_group_names(catalog, results):
     ctx = context(results, catalog)
     assert peer_group_name(ctx, "medium") == "città fino a 500.000 abitanti"
     assert peer_group_name(ctx, float("nan")) == ""
+
+
+@pytest.mark.slow
+def test_the_built_site_s_service_pages_pass_the_site_checks(results, catalog, tmp_path):
+    from qualitapa.site import build_site
+    from qualitapa.site._check import check_site
+
+    site = build_site(results, tmp_path / "site", catalog=catalog, languages=("it", "de"))
+    built = {(lang, path) for lang, path, kind in site.pages if kind == "service"}
+    assert ("it", "servizi/registry.html") in built
+    assert ("de", "servizi/index.html") in built
+    problems = check_site(tmp_path / "site")
+    own = problems.loc[problems["source"].astype(str).str.contains("servizi/")]
+    assert own.empty, own.to_string()
