@@ -209,3 +209,24 @@ def test_the_creation_day_is_the_day_in_italy(
         r"\s+", " ", visible_text(render(context(results_dir, catalog)))
     )
     assert "01.01.2025" in visible_text(render(context(results_dir, catalog, "de")))
+
+
+#: English words that must not reach an Italian or German reader of the open data page.
+ENGLISH = {"download", "file", "files", "field", "fields", "type", "string", "number",
+           "integer", "boolean", "description", "licence", "license", "attribution",
+           "resource", "resources", "package", "created", "primary", "key", "organization",
+           "indicator", "value", "period", "the", "and", "of", "id"}  # fmt: skip
+#: ... that are also words of the language ("file" in Italian, "Package" in German...).
+ALSO = {"it": {"file"}, "de": {"file", "package", "indicator"}}
+
+
+@pytest.mark.parametrize("lang", ["it", "de"])
+def test_no_english_word_outside_the_column_names(
+    results_dir: Path, package: Path, catalog: Catalog, lang: str
+) -> None:
+    page = render(context(results_dir, catalog, lang))
+    main = page[page.index('<main id="main-content">') : page.index("</main>")]
+    main = re.sub(r"<code>.*?</code>", " ", main)  # the CSV's column names are shown as code
+    main = re.sub(r"\b[\w-]+\.(csv|json)\b", " ", main)  # and its file names
+    words = {w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", visible_text(main))}
+    assert not words & (ENGLISH - ALSO[lang])

@@ -15,6 +15,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualitapa.catalog import Catalog
 from qualitapa.site._build import build_site
@@ -158,3 +160,25 @@ def test_the_search_page_finds_in_a_real_browser(site: Path, tmp_path: Path) -> 
     assert link in results
     assert "Indice di prestito" in results
     assert re.search(r"\d+ risultat[oi] per «Indice prestito»", dom)
+
+
+_LETTERS = "abcdefghilmnoprstuvzàèéìòù"
+
+
+@pytest.mark.slow  # a Node process per example: about 6 s
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@settings(max_examples=8, deadline=None)
+@given(st.lists(st.text(_LETTERS, min_size=5, max_size=12), min_size=5, max_size=20, unique=True))
+def test_any_title_word_is_found_whatever_its_case_and_accents(titles: list[str]) -> None:
+    import unicodedata
+
+    def bare(word: str) -> str:  # the word without accents, in capitals
+        decomposed = unicodedata.normalize("NFD", word)
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+
+    entries = [entry(f"Servizio {w}") for w in titles]
+    queries = [bare(w) for w in titles] + [w for w in titles]
+    found = node_search(entries, queries)
+    for i, w in enumerate(titles):
+        for hits in (found[i], found[len(titles) + i]):
+            assert f"Servizio {w}" in hits, (w, hits)
