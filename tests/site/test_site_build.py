@@ -375,6 +375,17 @@ def test_results_reads_ids_as_text_and_returns_copies(results_dir):
     assert results.table("nope") is None
 
 
+def test_results_memo_is_shared_by_the_languages(results_dir, catalog):
+    results = Results(results_dir)
+    calls = []
+    contexts = [SiteContext(results=results, catalog=catalog, organizations=(), lang=lang)
+                for lang in ("it", "de")]  # fmt: skip
+    views = [ctx.results.memo("v", lambda: calls.append(1) or len(calls)) for ctx in contexts]
+    assert views == [1, 1]  # built once, for both languages
+    it, de = contexts
+    assert (it.memo("w", lambda: "it"), de.memo("w", lambda: "de")) == ("it", "de")  # per language
+
+
 def test_context_paths_and_words(results_dir, catalog):
     ctx = SiteContext(results=Results(results_dir), catalog=catalog,
                       organizations=("036023", "021008"), lang="de")  # fmt: skip

@@ -96,6 +96,18 @@ class Results:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._tables: dict[str, pd.DataFrame | None] = {}
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """``build()``, computed once per build for every language (language-free views).
+
+        For what does not depend on the language (a table filtered and
+        ranked, a trend fitted); :meth:`SiteContext.memo` keeps what does.
+        Treat the result as read-only: every language gets the same object.
+        """
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     def __repr__(self) -> str:
         return f"Results({str(self.path)!r})"
@@ -218,7 +230,11 @@ class SiteContext:
         return language_root(self.lang)
 
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
-        """``build()``, computed once per language (kinds that share a view)."""
+        """``build()``, computed once per language (kinds that share a view).
+
+        What does not depend on the language is better kept once for every
+        language with ``ctx.results.memo(key, build)``.
+        """
         if key not in self.cache:
             self.cache[key] = build()
         return self.cache[key]
