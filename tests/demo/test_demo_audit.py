@@ -222,3 +222,20 @@ def test_report_headline_tables(demo, service):
         if len(modena):
             rank = int((score > score[modena.index[0]]).sum()) + 1
             assert cells[7] == f"{rank}/{n}", ind
+
+
+def test_portal_pages_counted_from_the_site(demo, summary):
+    # the summary's page count is the number of HTML pages in the site's folder
+    # (the manifest says the same), Italian at the root and English/German in folders
+    out, _, _ = demo
+    site = out / "site"
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    italian = [p for p in pages if not p.startswith(("en/", "de/"))]
+    shown = re.search(r"Il sito statico del sistema qualità delle città: ([\d.]+) pagine", summary)
+    assert shown is not None
+    n = int(shown.group(1).replace(".", ""))
+    assert n == len(pages), (n, len(pages))
+    assert len(italian) * 3 == len(pages)  # every page in the three languages
+    assert (site / "index.html").is_file()
+    for lang in ("en", "de"):
+        assert (site / lang / "index.html").is_file()

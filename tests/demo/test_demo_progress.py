@@ -7,11 +7,11 @@ import re
 
 def test_the_report_step_shows_each_sub_step_with_an_estimate(demo):
     out, _catalog, output = demo
-    lines = [line for line in output.splitlines() if line.startswith("[9/9] ")]
+    lines = [line for line in output.splitlines() if line.startswith("[9/10] ")]
     # the step, then one line per report, the open-data package and the workbook
     reports = sorted(out.glob("report-*.html"))
     total = len(reports) + 2
-    subs = [line for line in lines if re.match(rf"\[9/9\] \d+/{total} ", line)]
+    subs = [line for line in lines if re.match(rf"\[9/10\] \d+/{total} ", line)]
     assert [int(s.split()[1].split("/")[0]) for s in subs] == list(range(total)), lines
     assert all(s.split()[2] == "rapporto" for s in subs[: len(reports)])
     assert "pacchetto di dati aperti" in subs[-2]
@@ -22,7 +22,7 @@ def test_the_report_step_shows_each_sub_step_with_an_estimate(demo):
 
 
 def test_run_demo_reports_progress_events_in_order(demo):
-    # the events are what the lines print: numbered steps 1..9, each once
+    # the events are what the lines print: numbered steps 1..10, each once
     _, _, output = demo
-    heads = [m.group(1) for m in re.finditer(r"^\[(\d)/9\] (?!\d+/)", output, flags=re.M)]
-    assert heads == [str(n) for n in range(1, 10)]
+    heads = [m.group(1) for m in re.finditer(r"^\[(\d+)/10\] (?!\d+/)", output, flags=re.M)]
+    assert heads == [str(n) for n in range(1, 11)]

@@ -45,10 +45,12 @@ def test_demo_writes_every_result(demo):
         "report-registry-2024.html",
         "opendata/datapackage.json",
         "results.xlsx",
+        "site/index.html",
+        "site/citta/modena.html",
     ]
     for name in expected:
         assert (out / name).is_file(), name
-    assert "[9/9] rapporti, dati aperti ed Excel" in output  # in the demo's language
+    assert "[9/10] rapporti, dati aperti ed Excel" in output  # in the demo's language
     summary = (out / "summary.md").read_text()
     for heading in (
         "## Migliori risultati",

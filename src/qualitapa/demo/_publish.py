@@ -1,4 +1,4 @@
-"""The demo's last step: one HTML report per service, the open-data package, Excel."""
+"""The demo's last steps: one HTML report per service, the open-data package, Excel; the portal."""
 
 from __future__ import annotations
 
@@ -161,3 +161,21 @@ def excel(state: DemoState) -> None:
     except ImportError:
         t = translator(state.options.lang)
         state.result.notes.append(t("results.xlsx non scritto: installare l'extra 'excel'"))
+
+
+#: The folder of the demo's quality portal, inside the demo's output.
+SITE_FOLDER = "site"
+
+
+def portal(state: DemoState) -> None:
+    """The static quality portal of the demo's results (:func:`qualitapa.site.build_site`).
+
+    Built from the files the earlier steps wrote, in Italian, English and
+    German, into ``site/`` of the output (``site/index.html`` to start).
+    """
+    from qualitapa.site import build_site
+
+    out = state.result.out
+    build = build_site(out, out / SITE_FOLDER, catalog=state.catalog)
+    state.site_pages = len(build.pages)
+    state.result.files.append(f"{SITE_FOLDER}/index.html")

@@ -75,6 +75,7 @@ PIPELINE: tuple[Step, ...] = (
     Step(N_("autovalutazione CAF"), _steps_services.caf),
     Step(N_("piano di miglioramento"), _steps_services.improvement_plan),
     Step(N_("rapporti, dati aperti ed Excel"), _publish.publish),
+    Step(N_("portale della qualità (sito statico)"), _publish.portal),
 )
 
 

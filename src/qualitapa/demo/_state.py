@@ -146,6 +146,8 @@ class DemoState:
     programme
         Sheet name -> the quality programme's sheet, as the plugins ship it
         (datasets of kind ``programme``; empty without them).
+    site_pages
+        Pages of the quality portal the demo built (0 before that step).
     progress
         The run's progress callback (see :class:`ProgressEvent`).
     step
@@ -167,6 +169,7 @@ class DemoState:
     cases: pd.DataFrame | None = None
     caf: pd.DataFrame | None = None
     programme: dict[str, pd.DataFrame] = attrs.field(factory=dict)
+    site_pages: int = 0
     progress: Progress = attrs.field(default=lambda event: None, repr=False)
     step: ProgressEvent | None = None
 

@@ -309,6 +309,19 @@ def _programme(state: DemoState) -> list[str]:
     return ["## " + t("Formazione, certificazioni e buone pratiche"), "", *lines, ""]
 
 
+def _portal(state: DemoState) -> list[str]:
+    """Where the quality portal is and how many pages it has."""
+    if not state.site_pages:
+        return []
+    t = _t(state)
+    return _paragraph(
+        t("Portale della qualità"),
+        t("Il sito statico del sistema qualità delle città: {n} pagine in italiano, inglese e "
+          "tedesco; aprire site/index.html nel browser (funziona anche senza rete).",
+          n=t.number(state.site_pages, digits=0)),
+    )  # fmt: skip
+
+
 def _notes_and_files(state: DemoState) -> list[str]:
     t, result = _t(state), state.result
     notes = ["## " + t("Note"), ""] + [f"- {n}" for n in result.notes] + [""]
@@ -328,6 +341,7 @@ SECTIONS: tuple[Section, ...] = (
     _caf,
     _plan,
     _programme,
+    _portal,
     _notes_and_files,
 )
 
