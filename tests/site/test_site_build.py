@@ -456,3 +456,18 @@ def test_dataset_published_must_be_true_or_false():
     with pytest.raises(DefinitionError, match="published is true or false, not 'no'"):
         Dataset.from_mapping({"id": "x.y", "label": "a", "path": "d.csv", "kind": "k",
                               "published": "no"})  # fmt: skip
+
+
+#: A code of a result table (``in_progress``) or a catalog id (``registry.std.x``).
+CODE = re.compile(r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+\b")
+
+
+@pytest.mark.parametrize("root", ["", "de/"])
+def test_home_page_names_items_by_their_labels_not_their_ids(site, root):
+    page = (site.out / root / "index.html").read_text(encoding="utf-8")
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert CODE.findall(text) == []
+    assert "proposed" not in text  # the plan's status, in words
+    # the fixture's composite indices by their catalog labels
+    assert ("Indice sintetico dei servizi demografici" if not root else "demograf") in text
