@@ -286,3 +286,32 @@ def test_the_interval_text_says_the_rounded_numbers(value, below, above):
     assert found, text
     numbers = [float(g.replace(".", "").replace(",", ".")) for g in found.group(1, 2, 4)]
     assert numbers == pytest.approx([value, low, high], abs=0.05 + 1e-9)
+
+
+#: The columns each section cannot do without; the others may be missing.
+MINIMAL = {
+    "charter_compliance": ["standard", "organization", "value", "met"],
+    "survey_dimensions": ["organization", "dimension", "index"],
+    "complaint_kpis": ["organization", "received"],
+    "improvement_plan": ["organization", "title"],
+    "caf_scores": ["level", "id", "score"],
+}
+
+
+@pytest.mark.parametrize("name", list(MINIMAL))
+def test_a_table_with_only_its_key_columns_still_makes_its_section(name, results_dir, catalog):
+    path = results_dir / f"{name}.csv"
+    frame = pd.read_csv(path, dtype=str)
+    frame[MINIMAL[name]].to_csv(path, index=False)
+    if name == "caf_scores":  # whose scores: the plan's CAF actions say it
+        plan = pd.read_csv(results_dir / "improvement_plan.csv", dtype=str)
+        assert set(plan.loc[plan["source"] == "caf", "organization"]) == {MODENA}
+    page = render(context(results_dir, catalog))["citta/modena.html"]
+    section = {
+        "charter_compliance": "city-standards",
+        "survey_dimensions": "city-satisfaction",
+        "complaint_kpis": "city-complaints",
+        "improvement_plan": "city-improvement",
+        "caf_scores": "city-caf",
+    }[name]
+    assert section in section_ids(page)
