@@ -298,7 +298,7 @@ def _back(parts: list[dict[str, str]], t) -> str:
     return " ".join(out)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(text=_formulas())
 def test_the_formula_in_words_reads_back_as_the_same_formula(text: str) -> None:
     formula = Formula.parse(text)
@@ -377,3 +377,33 @@ def test_an_unpublished_dataset_is_a_source_in_the_members_build_only(
                           organizations=("036023",))  # fmt: skip
         text = visible_text(block(render(ctx)[INDICATORS_PATH], "libraries.loans_per_inhabitant"))
         assert ("Registro riservato dei prestiti" in text) is members
+
+
+@pytest.mark.slow  # pandas' groupby per example: about 8 s
+@settings(max_examples=25, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from([2022, 2023, 2024]),
+                  st.sampled_from(["x", "y", "z", "w"]),
+                  st.sampled_from(["compared", "too_few_compared", "all_equal", "no_value"])),
+        min_size=1, max_size=30,
+    ),
+    seed=st.randoms(use_true_random=False),
+)  # fmt: skip
+def test_comparison_facts_count_as_by_hand_in_any_row_order(rows, seed) -> None:
+    import pandas as pd
+
+    from qualitapa.site._methodology import comparison_facts
+
+    bench = pd.DataFrame(rows, columns=["indicator", "period", "organization", "comparison"])
+    shuffled = bench.sample(frac=1, random_state=seed.randint(0, 10**6))
+    facts = comparison_facts(bench)
+    pd.testing.assert_frame_equal(facts, comparison_facts(shuffled))
+    for ind, group in bench.groupby("indicator"):  # the same, row by row
+        latest = group[group["period"] == group["period"].max()]
+        assert facts.loc[ind, "period"] == latest["period"].max()
+        compared = {o for o, c in zip(latest["organization"], latest["comparison"], strict=True)
+                    if c == "compared"}  # fmt: skip
+        assert facts.loc[ind, "compared"] == len(compared)
+        assert facts.loc[ind, "too_few"] == ("too_few_compared" in set(latest["comparison"]))
+        assert facts.loc[ind, "all_equal"] == ("all_equal" in set(latest["comparison"]))

@@ -326,7 +326,52 @@ def _sources(ctx: SiteContext, ind: Any, labels: _Labels) -> list[str]:
     return sorted(out)
 
 
-def _comparability(ctx: SiteContext, ind: Any, bench: pd.DataFrame | None) -> list[str]:
+def comparison_facts(bench: pd.DataFrame | None) -> pd.DataFrame:
+    """Per indicator, its latest period in the benchmark and how it was compared then.
+
+    Columns ``period``, ``compared`` (organizations with ``comparison ==
+    "compared"``), ``too_few`` and ``all_equal`` (some row says so), indexed
+    by indicator; empty without a benchmark.
+
+    Examples
+    --------
+    >>> bench = pd.DataFrame({"indicator": ["a", "a", "a", "b"], "period": [2023, 2024, 2024, 2024],
+    ...     "organization": ["x", "x", "y", "x"],
+    ...     "comparison": ["compared", "compared", "compared", "too_few_compared"]})
+    >>> comparison_facts(bench).to_dict("index")
+    {'a': {'period': 2024, 'compared': 2, 'too_few': False, 'all_equal': False}, \
+'b': {'period': 2024, 'compared': 0, 'too_few': True, 'all_equal': False}}
+    """
+    columns = ["period", "compared", "too_few", "all_equal"]
+    if bench is None or not {"indicator", "period", "comparison", "organization"} <= set(
+        bench.columns
+    ):
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame({
+        "indicator": bench["indicator"].astype("string"),
+        "period": pd.to_numeric(bench["period"], errors="coerce"),
+        "code": bench["comparison"].astype("string"),
+        "organization": bench["organization"].astype("string"),
+    }).dropna(subset=["indicator", "period"])  # fmt: skip
+    latest = frame[frame["period"] == frame.groupby("indicator")["period"].transform("max")]
+    facts = (
+        latest.assign(
+            compared=latest["organization"].where(latest["code"] == "compared"),
+            too_few=latest["code"] == "too_few_compared",
+            all_equal=latest["code"] == "all_equal",
+        )
+        .groupby("indicator")
+        .agg(
+            period=("period", "max"),
+            compared=("compared", "nunique"),
+            too_few=("too_few", "any"),
+            all_equal=("all_equal", "any"),
+        )
+    )
+    return facts.astype({"period": int, "compared": int, "too_few": bool, "all_equal": bool})
+
+
+def _comparability(ctx: SiteContext, ind: Any, facts: pd.DataFrame) -> list[str]:
     """What limits the comparison of the indicator across cities, in sentences."""
     t = ctx.t
     if ind.organizations:
@@ -337,26 +382,20 @@ def _comparability(ctx: SiteContext, ind: Any, bench: pd.DataFrame | None) -> li
     if ind.polarity.value == "neutral":
         notes.append(t("Nessun valore è migliore di un altro: l'indicatore descrive, "
                        "non fa una classifica."))  # fmt: skip
-    if bench is None or not {"indicator", "period", "comparison"} <= set(bench.columns):
+    if ind.id not in facts.index:
         return notes
-    rows = bench[bench["indicator"].astype("string") == ind.id]
-    periods = pd.to_numeric(rows["period"], errors="coerce")
-    if periods.notna().sum() == 0:
-        return notes
-    latest = rows[periods == periods.max()]
-    period = int(periods.max())
-    codes = latest["comparison"].astype("string")
-    compared = int(latest.loc[codes == "compared", "organization"].nunique())
+    row = facts.loc[ind.id]
+    period, compared = str(int(row["period"])), int(row["compared"])
     if compared:
         notes.append(t.plural("Nel {period} è confrontato tra {n} ente.",
                               "Nel {period} è confrontato tra {n} enti.", compared,
-                              period=str(period)))  # fmt: skip
-    elif (codes == "too_few_compared").any():
+                              period=period))  # fmt: skip
+    elif row["too_few"]:
         notes.append(t("Nel {period} troppo pochi enti hanno un valore per un confronto.",
-                       period=str(period)))  # fmt: skip
-    if (codes == "all_equal").any():
+                       period=period))  # fmt: skip
+    if row["all_equal"]:
         same = t("Nel {period} in almeno un confronto tutti gli enti hanno lo stesso valore: "
-                 "nessuno è indicato come migliore.", period=str(period))  # fmt: skip
+                 "nessuno è indicato come migliore.", period=period)  # fmt: skip
         notes.append(same)
     return notes
 
@@ -371,9 +410,7 @@ def _target(ctx: SiteContext, ind: Any) -> str:
     return str(ctx.t(phrase, value=value))
 
 
-def _indicator(
-    ctx: SiteContext, ind: Any, labels: _Labels, bench: pd.DataFrame | None
-) -> dict[str, Any]:
+def _indicator(ctx: SiteContext, ind: Any, labels: _Labels, facts: pd.DataFrame) -> dict[str, Any]:
     """One indicator's block: what it measures and how."""
     t = ctx.t
     variables = _variables(ctx, ind, labels)
@@ -391,18 +428,21 @@ def _indicator(
         "target": _target(ctx, ind),
         "periodicity": t(_PERIODICITY.get(ind.periodicity.value, ind.periodicity.value)),
         "sources": _sources(ctx, ind, labels),
-        "notes": _comparability(ctx, ind, bench),
+        "notes": _comparability(ctx, ind, facts),
     }
 
 
 def indicators_context(ctx: SiteContext) -> dict[str, Any]:
     """The template variables of ``metodologia/indicatori.html``: indicators by service."""
     labels = _Labels(ctx.lang)
-    bench = ctx.results.table("indicator_benchmark")
+    facts = ctx.memo(
+        "methodology.comparison",
+        lambda: comparison_facts(ctx.results.table("indicator_benchmark")),
+    )
     by_service: dict[str, list[dict[str, Any]]] = {}
     for ind_id in indicators_with_results(ctx):
         ind = ctx.catalog.indicators[ind_id]
-        by_service.setdefault(ind.service, []).append(_indicator(ctx, ind, labels, bench))
+        by_service.setdefault(ind.service, []).append(_indicator(ctx, ind, labels, facts))
     titles = {s: labels(o.label) for s, o in ctx.catalog.services.items()}
     groups: list[dict[str, Any]] = []
     for service, blocks in by_service.items():
