@@ -200,6 +200,9 @@ def test_the_city_page_links_its_charters_and_the_charter_page_renders_them(page
     assert "Giunta comunale, deliberazione n. 87" in text  # Modena's approval act
     assert "Standard di qualità" in text
     assert 'href="../modena.html"' in charter  # back to the city, relative
+    # the charter's standards measured for Modena: a link to its results on the city page
+    assert 'href="../modena.html#city-standards"' in charter
+    assert "city-standards" not in pages["citta/modena/carta-nurseries.html"]  # none measured
     # the office's web page is said, not linked: the portal links nothing outside itself
     assert "https://www.comune.modena.it/servizi/anagrafe" in text
     assert 'href="http' not in charter

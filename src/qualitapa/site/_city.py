@@ -290,6 +290,18 @@ def charter_body(html: str) -> Markup:
     return Markup(body.strip())
 
 
+def _measured(ctx: SiteContext, org: str, charter: Charter) -> bool:
+    """Whether the city page shows how ``org`` did on some of the charter's standards."""
+    table = ctx.memo("city-compliance", lambda: ctx.results.table("charter_compliance"))
+    own = _own(table, org)
+    if own is None or "standard" not in own.columns:
+        return False
+    named = own["standard"].astype(str).isin(charter.standards)
+    if "replaces" in own.columns:  # a local standard in place of one of the charter's
+        named |= own["replaces"].astype(str).isin(charter.standards)
+    return bool(named.any())
+
+
 def _charter_page(ctx: SiteContext, org: str, charter: Charter, others: list[Charter]) -> Page:
     from qualitapa.standards import render_html
 
@@ -319,6 +331,7 @@ def _charter_page(ctx: SiteContext, org: str, charter: Charter, others: list[Cha
             "city_path": ctx.city_path(org),
             "versions": versions,
             "item": _charter_item(ctx, org, charter),
+            "measured": _measured(ctx, org, charter),
         },
         summary=t(
             "{charter} di {city}: standard di qualità, contatti, reclami e indennizzi.",
