@@ -7,6 +7,7 @@ import hashlib
 import json
 import posixpath
 import re
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from qualitapa.site import (
 )
 from qualitapa.site._home import HOME, charters_in_force, standards_met
 from qualitapa.testing import catalog_with
+
+_EMPTY = catalog_with()
 
 URL_ATTRIBUTES = ("href", "src", "action", "srcset", "poster", "data")
 
@@ -471,3 +474,32 @@ def test_home_page_names_items_by_their_labels_not_their_ids(site, root):
     assert "proposed" not in text  # the plan's status, in words
     # the fixture's composite indices by their catalog labels
     assert ("Indice sintetico dei servizi demografici" if not root else "demograf") in text
+
+
+_ROWS = st.lists(
+    st.tuples(st.sampled_from(["021008", "022205", "036023"]), st.integers(2022, 2024),
+              st.sampled_from(["s1", "s2", "s3"]), st.sampled_from(["True", "False", ""])),
+    max_size=25,
+)  # fmt: skip
+
+
+@given(_ROWS, st.randoms(use_true_random=False))
+def test_standards_met_is_a_count_in_each_city_s_latest_measured_period(rows, rnd):
+    import pandas as pd
+
+    def computed(order: list[tuple[str, int, str, str]]) -> dict[str, tuple[int, int]]:
+        with tempfile.TemporaryDirectory() as d:
+            frame = pd.DataFrame(order, columns=["organization", "period", "standard", "met"])
+            frame.to_csv(Path(d, "charter_compliance.csv"), index=False)
+            ctx = SiteContext(results=Results(d), catalog=_EMPTY, organizations=())
+            return standards_met(ctx)
+
+    expected = {}  # the plain count, row by row: latest period with a measured standard
+    for org in {r[0] for r in rows if r[3]}:
+        measured = [r for r in rows if r[0] == org and r[3]]
+        latest = max(r[1] for r in measured)
+        at = [r for r in measured if r[1] == latest]
+        expected[org] = (sum(r[3] == "True" for r in at), len(at))
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    assert computed(rows) == expected == computed(shuffled)
