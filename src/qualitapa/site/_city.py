@@ -71,12 +71,23 @@ _TRUE = ("true", "1", "yes", "sì", "si")
 
 
 # -- tables -----------------------------------------------------------------------------
-def _own(frame: pd.DataFrame | None, org: str) -> pd.DataFrame | None:
-    """The rows of ``org`` (codes compared as text); None when there are none."""
+def _by_organization(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """The rows of each organization (codes compared as text); {} without the column."""
     if frame is None or "organization" not in frame.columns:
-        return None
-    rows = frame.loc[frame["organization"].astype("string").eq(org).fillna(False).to_numpy()]
-    return rows if len(rows) else None
+        return {}
+    key = frame["organization"].astype("string").fillna("").to_numpy()
+    return {str(org): rows for org, rows in frame.groupby(key, sort=False)}
+
+
+def _own(ctx: SiteContext, name: str, org: str) -> pd.DataFrame | None:
+    """The rows of ``org`` in the table ``name``; None when there are none.
+
+    Each table is split by organization once for the whole build (every
+    city and language reads its part): treat the rows as read-only.
+    """
+    split = ctx.results.memo(f"city:{name}", lambda: _by_organization(ctx.results.table(name)))
+    rows: pd.DataFrame | None = split.get(org)
+    return rows
 
 
 def _latest(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
@@ -292,8 +303,7 @@ def charter_body(html: str) -> Markup:
 
 def _measured(ctx: SiteContext, org: str, charter: Charter) -> bool:
     """Whether the city page shows how ``org`` did on some of the charter's standards."""
-    table = ctx.memo("city-compliance", lambda: ctx.results.table("charter_compliance"))
-    own = _own(table, org)
+    own = _own(ctx, "charter_compliance", org)
     if own is None or "standard" not in own.columns:
         return False
     named = own["standard"].astype(str).isin(charter.standards)
@@ -374,7 +384,7 @@ def _value_words(
 
 def compliance_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
     """The standards of the city's charters: target, value, met in words, refunds due."""
-    own = _own(ctx.results.table("charter_compliance"), org)
+    own = _own(ctx, "charter_compliance", org)
     if own is None or "standard" not in own.columns:
         return None
     own, year = _latest(own)
@@ -445,8 +455,8 @@ def _survey_chart(
 
 def survey_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
     """The satisfaction indices (0-100) by dimension with their 95% intervals; the NPS."""
-    own = _own(ctx.results.table("survey_dimensions"), org)
-    nps = _own(ctx.results.table("survey_nps"), org)
+    own = _own(ctx, "survey_dimensions", org)
+    nps = _own(ctx, "survey_nps", org)
     if own is None and nps is None:
         return None
     t = ctx.t
@@ -544,8 +554,8 @@ def _complaint_words(ctx: SiteContext, row: pd.Series) -> str:
 
 def complaints_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
     """The complaint KPIs in words and numbers, in all and by the city's services."""
-    own = _own(ctx.results.table("complaint_kpis"), org)
-    by_service = _own(ctx.results.table("complaint_kpis_by_service"), org)
+    own = _own(ctx, "complaint_kpis", org)
+    by_service = _own(ctx, "complaint_kpis_by_service", org)
     if own is None and by_service is None:
         return None
     t = ctx.t
@@ -567,18 +577,25 @@ def complaints_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
     }
 
 
-def _caf_rows(ctx: SiteContext, org: str) -> pd.DataFrame | None:
-    frame = ctx.results.table("caf_scores")
-    if frame is None or not {"level", "id", "score"} <= set(frame.columns):
-        return None
-    if "organization" in frame.columns:
-        return _own(frame, org)
-    plan = ctx.results.table("improvement_plan")
+def _caf_owner(plan: pd.DataFrame | None) -> str | None:
+    """The one organization the improvement plan's CAF actions name, if exactly one."""
     if plan is None or not {"source", "organization"} <= set(plan.columns):
         return None
     named = plan.loc[plan["source"].astype("string").eq("caf").fillna(False).to_numpy()]
     orgs = set(named["organization"].dropna().astype(str)) - {""}
-    return frame if orgs == {org} else None
+    return orgs.pop() if len(orgs) == 1 else None
+
+
+def _caf_rows(ctx: SiteContext, org: str) -> pd.DataFrame | None:
+    frame = ctx.results.memo("city:caf_scores:all", lambda: ctx.results.table("caf_scores"))
+    if frame is None or not {"level", "id", "score"} <= set(frame.columns):
+        return None
+    if "organization" in frame.columns:
+        return _own(ctx, "caf_scores", org)
+    owner = ctx.results.memo(
+        "city:caf_owner", lambda: _caf_owner(ctx.results.table("improvement_plan"))
+    )
+    return frame if owner == org else None
 
 
 def caf_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
@@ -608,7 +625,7 @@ def caf_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
 
 def improvement_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
     """The city's improvement actions by priority: source, priority and status in words."""
-    own = _own(ctx.results.table("improvement_plan"), org)
+    own = _own(ctx, "improvement_plan", org)
     if own is None or "title" not in own.columns:
         return None
     t = ctx.t
