@@ -123,13 +123,16 @@ AXE_CORE = "axe-core@4.14.1"
 def site(session: nox.Session) -> None:
     """The portal's checks: its HTML and links, and axe-core in headless Chromium.
 
-    Runs every test of tests/site, the slow ones too: the site is built, its
-    pages are checked (links, HTML5, headings, languages, text alternatives),
-    then served on 127.0.0.1 and read by axe-core in Debian's Chromium through
-    Debian's chromedriver (``apt-get install chromium chromium-driver``;
-    nothing downloads a browser). axe-core comes from npm into .cache/axe.
-    ``QUALITAPA_REQUIRE_BROWSER=1`` makes a missing browser fail, not skip.
-    Pytest options after ``--`` are added (``-- -k axe``).
+    Runs every test of tests/site, the slow ones too, and the demo's portal
+    test (tests/demo/test_demo_site.py, which runs the demo): the site is
+    built, its pages are checked (links, HTML5, headings, languages, text
+    alternatives), then served on 127.0.0.1 and read by axe-core in Debian's
+    Chromium through Debian's chromedriver (``apt-get install chromium
+    chromium-driver``; nothing downloads a browser). axe-core comes from npm
+    into .cache/axe. ``QUALITAPA_REQUIRE_BROWSER=1`` makes a missing browser
+    fail, not skip. Pytest options after ``--`` are added (``-- -k axe``);
+    ``QUALITAPA_SITE_DIR=demo-output/site`` runs the browser tests on a site
+    already built.
     """
     _install_all(session)
     npm = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", ".cache/axe"]
@@ -143,6 +146,7 @@ def site(session: nox.Session) -> None:
         "-m",
         "",
         "tests/site",
+        "tests/demo/test_demo_site.py",
         *session.posargs,
         env={"QUALITAPA_REQUIRE_BROWSER": "1"},
     )
