@@ -18,18 +18,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qualitapa import hookimpl
+from qualitapa.catalog import Catalog
+from qualitapa.models import Organization, Service, Text
 from qualitapa.site._build import build_site
 from qualitapa.site._city import (
     CITY_KIND,
     CITY_SECTIONS,
     caf_section,
     charter_body,
+    charters_section,
     city_charters,
     compliance_section,
     interval_text,
 )
 from qualitapa.site._context import Results, SiteContext
 from qualitapa.site._render import PageRenderer
+from qualitapa.standards import Charter, CharterContent
 
 MODENA, TRENTO, BOLZANO = "036023", "022205", "021008"
 
@@ -318,3 +323,55 @@ def test_a_table_with_only_its_key_columns_still_makes_its_section(name, results
         "caf_scores": "city-caf",
     }[name]
     assert section in section_ids(page)
+
+
+class _TwoVersions:
+    """A city with two versions of its registry charter: 2021-2023 and 2024 on, and a draft."""
+
+    @hookimpl
+    def qualitapa_organizations(self):
+        return [Organization("036023", "Modena", province="MO", region="Emilia-Romagna")]
+
+    @hookimpl
+    def qualitapa_services(self):
+        return [Service("registry", Text("Servizi demografici", "Registry", "Meldeamt"))]
+
+    @hookimpl
+    def qualitapa_charters(self):
+        def charter(id_, start, end=None):
+            return Charter(id_, "registry", Text("Carta dei servizi demografici"), start,
+                           valid_to=end)  # fmt: skip
+
+        return [charter("registry.charter.2021", "2021-01-01", "2023-12-31"),
+                charter("registry.charter", "2024-01-01"),
+                charter("registry.charter.next", "2099-01-01")]  # fmt: skip
+
+    @hookimpl
+    def qualitapa_charter_content(self):
+        act = {"body": "Giunta comunale", "number": "12", "date": "2020-12-10"}
+        return [
+            CharterContent("registry.charter.2021", "036023", status="published",
+                           version="1.0", approval=act),
+            CharterContent("registry.charter", "036023", status="published", version="2.0",
+                           approval={**act, "number": "40", "date": "2023-12-01"}),
+            CharterContent("registry.charter.next", "036023", status="draft", version="3.0"),
+        ]  # fmt: skip
+
+
+def test_a_charter_s_previous_versions_are_listed_apart_and_linked(tmp_path):
+    catalog = Catalog.build([("two-versions", _TwoVersions())], entrypoints=False)
+    (tmp_path / "complaint_kpis.csv").write_text("organization,received\n036023,3\n")
+    ctx = SiteContext(results=Results(tmp_path), catalog=catalog, organizations=(MODENA,))
+    found = charters_section(ctx, MODENA)
+    assert found is not None
+    # in force: version 2.0 (2024 on); previous: 1.0 (ended 31/12/2023); the draft is left out
+    assert [c["version"] for c in found["current"]] == ["2.0"]
+    assert [c["version"] for c in found["previous"]] == ["1.0"]
+    assert found["previous"][0]["valid"] == "dal 01/01/2021 al 31/12/2023"
+    pages = render(ctx)
+    assert "citta/modena/carta-registry-charter-2021.html" in pages
+    assert "carta-registry-charter-next" not in " ".join(pages)  # the draft: members only
+    current = pages["citta/modena/carta-registry.html"]
+    assert 'href="carta-registry-charter-2021.html"' in current  # the other version, linked
+    members = render(attrs.evolve(ctx, members=True, cache={}))
+    assert "citta/modena/carta-registry-charter-next.html" in members
