@@ -130,7 +130,9 @@ def _by(ctx: SiteContext, name: str, column: str) -> dict[str, pd.DataFrame]:
         table = _selected(ctx, table)
         return {str(k): g for k, g in table.groupby(table[column].astype("string"), sort=False)}
 
-    found: dict[str, pd.DataFrame] = ctx.memo(f"service:{name}:{column}", split)
+    # language-free: split once for every language of the build
+    key = f"service:{name}:{column}:{','.join(ctx.organizations)}"
+    found: dict[str, pd.DataFrame] = ctx.results.memo(key, split)
     return found
 
 
@@ -216,21 +218,17 @@ def _codes(frame: pd.DataFrame) -> pd.Series:
 
 def _sorted_rows(ctx: SiteContext, frame: pd.DataFrame) -> pd.DataFrame:
     """The rows by peer group, rank (unranked last) and city name: the input order is irrelevant."""
-    keys = pd.DataFrame(
-        {
-            "group": [
-                peer_group_name(ctx, g) for g in frame.get("peer_group", [None] * len(frame))
-            ],
-            "rank": pd.to_numeric(frame["rank"], errors="coerce").to_numpy()
-            if "rank" in frame
-            else math.nan,
-            "name": [ctx.org_name(o) for o in frame["organization"]],
-            "org": frame["organization"].astype("string").to_numpy(),
-        },
-        index=frame.index,
-    )
-    order = keys.sort_values(["group", "rank", "name", "org"], na_position="last").index
-    return frame.loc[order]
+    n = len(frame)
+    groups = frame["peer_group"] if "peer_group" in frame.columns else [None] * n
+    ranks = frame["rank"] if "rank" in frame.columns else [None] * n
+
+    def key(k: int) -> tuple[str, bool, float, str, str]:
+        rank = _float(ranks[k] if isinstance(ranks, list) else ranks.iloc[k])
+        org = frame["organization"].iloc[k]
+        group = groups[k] if isinstance(groups, list) else groups.iloc[k]
+        return (peer_group_name(ctx, group), rank is None, rank or 0.0, ctx.org_name(org), str(org))
+
+    return frame.iloc[sorted(range(n), key=key)]
 
 
 def comparison_view(ctx: SiteContext, definition: Any, rows: pd.DataFrame) -> dict[str, Any] | None:
@@ -251,7 +249,7 @@ def comparison_view(ctx: SiteContext, definition: Any, rows: pd.DataFrame) -> di
     u = _unit(definition)
     has_groups = "peer_group" in current.columns and current["peer_group"].notna().any()
     out_rows = []
-    for (_, row), code in zip(current.iterrows(), codes, strict=True):
+    for row, code in zip(current.to_dict("records"), codes, strict=True):
         ranked = comparable and code in _COMPARABLE and _float(row.get("rank")) is not None
         best = ranked and code == "compared" and _true(row.get("is_best"))
         note = COMPARISON_WORDS.get(str(code), "") if code != "compared" else ""
@@ -324,14 +322,14 @@ def trend_view(
     u = _unit(definition)
     rows = []
     if not trends.empty:
-        ordered = trends.assign(_name=[ctx.org_name(o) for o in trends["organization"]])
-        for _, row in ordered.sort_values(["_name", "organization"]).iterrows():
+        records = trends.to_dict("records")
+        for row in sorted(records, key=lambda r: _city_key(ctx, r["organization"])):
             code = str(row.get("trend", ""))
             first, last = _period(row.get("first_period")), _period(row.get("last_period"))
             slope = _float(row.get("slope"))
             rows.append(
                 {
-                    "city": row["_name"],
+                    "city": ctx.org_name(row["organization"]),
                     "periods": f"{first}–{last}" if first and last and first != last else last,
                     "direction": t(CODE_WORDS[code]) if code in CODE_WORDS else "–",
                     "significance": _significance(ctx, code, row.get("p_value")),
@@ -340,15 +338,16 @@ def trend_view(
             )
     chart = None
     if not values.empty and {"period", "value"} <= set(values.columns):
-        series: dict[str, list[tuple[float, float | None]]] = {}
-        for org in sorted(values["organization"].unique(), key=lambda o: _city_key(ctx, o)):
-            own = values.loc[(values["organization"] == org).to_numpy()]
-            points = [
-                (x, _float(y))
-                for p, y in zip(own["period"], own["value"], strict=True)
-                if (x := _float(p)) is not None
-            ]
-            series[ctx.org_name(org)] = sorted(points, key=lambda p: p[0])
+        by_org: dict[str, list[tuple[float, float | None]]] = {}
+        for org, p, y in zip(
+            values["organization"], values["period"], values["value"], strict=True
+        ):
+            if (x := _float(p)) is not None:
+                by_org.setdefault(str(org), []).append((x, _float(y)))
+        series = {
+            ctx.org_name(org): sorted(by_org[org], key=lambda p: p[0])
+            for org in sorted(by_org, key=lambda o: _city_key(ctx, o))
+        }
         if any(len(s) > 1 for s in series.values()):
             title = t("{indicator}: andamento per città", indicator=ctx.t.text(definition.label))
             chart = line_chart(series, title=title, unit=_unit_word(ctx, u), lang=ctx.lang)
@@ -376,7 +375,7 @@ def composite_view(ctx: SiteContext, composite: Any) -> dict[str, Any] | None:
     n = int(pd.to_numeric(current["value"], errors="coerce").notna().sum())
     current = _sorted_rows(ctx, current)
     rows: list[dict[str, Any]] = []
-    for _, row in current.iterrows():
+    for row in current.to_dict("records"):
         rank, low, high = (_float(row.get(c)) for c in ("rank", "rank_p05", "rank_p95"))
         interval = ""
         if low is not None and high is not None:
@@ -417,7 +416,7 @@ def dea_view(ctx: SiteContext, family: Sequence[str]) -> dict[str, Any] | None:
         ctx, current.assign(rank=-pd.to_numeric(current[score_col], errors="coerce").round(6))
     )
     rows: list[dict[str, Any]] = []
-    for _, row in current.iterrows():
+    for row in current.to_dict("records"):
         org = str(row["organization"])
         peers = [
             p for p in str(row.get("peers") or "").split(";") if p and p != org and p != "<NA>"
