@@ -79,8 +79,9 @@ def _read_sheets(folder: str | None, files: tuple[tuple[str, str], ...]) -> dict
 
 
 def programme_sheets(ctx: SiteContext) -> dict[str, pd.DataFrame]:
-    """The programme's sheets of the site (read once per language: :meth:`SiteContext.memo`)."""
-    return dict(ctx.memo("programme.sheets", lambda: find_sheets(ctx)))
+    """The programme's sheets of the site, read once for every language (``Results.memo``)."""
+    key = f"programme.sheets.{'members' if ctx.members else 'public'}"
+    return dict(ctx.results.memo(key, lambda: find_sheets(ctx)))
 
 
 def find_sheets(ctx: Any) -> dict[str, pd.DataFrame]:
