@@ -192,6 +192,35 @@ def test_a_public_build_over_a_members_build_leaves_nothing_of_it(
     assert not (out / "prova/riservata.html").exists()
 
 
+def test_a_rebuild_keeps_the_files_added_to_the_folder(results_dir, catalog, tmp_path, templates):
+    out = tmp_path / "riservato"
+    build_site(results_dir, out, catalog=catalog, members=True, extra=[_nested_kind(templates)])
+    (out / ".htaccess").write_text("Require valid-user\n")  # the city's protection
+    (out / "prova" / "nota.txt").write_text("mine")
+    site = build_site(results_dir, out, catalog=catalog, extra=[_nested_kind(templates)])
+    assert (out / ".htaccess").read_text() == "Require valid-user\n"
+    assert (out / "prova" / "nota.txt").read_text() == "mine"
+    assert not (out / "prova/riservata.html").exists()
+    assert ".htaccess" not in site.files  # not the build's: the next build leaves it too
+    assert ".htaccess" not in json.loads((out / MANIFEST).read_text())["files"]
+
+
+def test_an_unreadable_manifest_is_an_error(results_dir, catalog, tmp_path):
+    out = tmp_path / "s"
+    out.mkdir()
+    (out / MANIFEST).write_text("{not json")
+    with pytest.raises(DataError, match="cannot be read"):
+        build_site(results_dir, out, catalog=catalog)
+
+
+def test_add_file_refuses_a_path_leaving_the_site(results_dir, catalog):
+    ctx = SiteContext(results=Results(results_dir), catalog=catalog, organizations=())
+    assert ctx.add_file("dati-aperti/a.csv", results_dir / "caf_scores.csv") == "dati-aperti/a.csv"
+    for bad in ("../a.csv", "/etc/a.csv", "a/../../b.csv", "a//b.csv"):
+        with pytest.raises(DefinitionError, match="relative POSIX path"):
+            ctx.add_file(bad, results_dir / "caf_scores.csv")
+
+
 def test_a_folder_with_other_files_is_not_overwritten(results_dir, catalog, tmp_path):
     out = tmp_path / "mine"
     out.mkdir()

@@ -47,7 +47,8 @@ class SiteBuild:
     pages
         ``(language, path under the language root, kind id)`` of every page.
     files
-        Every file written, as POSIX paths from ``out`` (the manifest excluded).
+        Every file the build wrote, as POSIX paths from ``out`` (the manifest
+        excluded; files someone added to the folder are not the build's).
     members
         True for the members' build.
     """
@@ -82,7 +83,8 @@ def build_site(
     results
         The results folder (what ``qualitapa demo --out DIR`` writes).
     out
-        The site's folder: created, or replaced if it holds an earlier build.
+        The site's folder: created, or the earlier build it holds replaced
+        (the files its manifest lists; files added since stay).
     catalog
         The catalog (labels, charters...); default :func:`~qualitapa.catalog.default_catalog`.
     organizations
@@ -126,20 +128,24 @@ def build_site(
     kinds, sections = site_registry(catalog, extra)
     target = _prepare(Path(out))
     written: list[tuple[str, str, str]] = []
+    files: set[str] = set()
     for lang in languages:
         ctx = SiteContext(results=source, catalog=catalog, organizations=orgs, lang=lang,
                           period=source.latest_period(), members=members,
                           site_sections=tuple(sections))  # fmt: skip
-        written += _build_language(ctx, kinds, languages, target / language_root(lang))
-    if STATIC.is_dir():
-        shutil.copytree(STATIC, target / "static", dirs_exist_ok=True)
-    files = _write_manifest(target, kinds, written, languages, members)
-    return SiteBuild(out=target, pages=tuple(written), files=files, members=members)
+        pages, names = _build_language(ctx, kinds, languages, target)
+        written += pages
+        files |= names
+    files |= _copy_static(target)
+    _write_manifest(target, kinds, written, languages, members, sorted(files))
+    return SiteBuild(out=target, pages=tuple(written), files=tuple(sorted(files)), members=members)
 
 
 def _build_language(
-    ctx: SiteContext, kinds: Sequence[PageKind], languages: Sequence[str], root: Path
-) -> list[tuple[str, str, str]]:
+    ctx: SiteContext, kinds: Sequence[PageKind], languages: Sequence[str], out: Path
+) -> tuple[list[tuple[str, str, str]], set[str]]:
+    """Write the pages of ``ctx.lang``: ``(lang, path, kind)`` of each, and the files written."""
+    root = out / ctx.root
     pages: list[tuple[PageKind, Page]] = []
     seen: dict[str, str] = {}
     for kind in kinds:
@@ -165,7 +171,17 @@ def _build_language(
     for name, file in ctx.files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(file, root / name)
-    return [(ctx.lang, page.path, page.kind) for _kind, page in pages]
+    names = [page.path for _kind, page in pages]
+    names += ["search-index.json", "search-index.js", *ctx.files]
+    return [(ctx.lang, p.path, p.kind) for _kind, p in pages], {ctx.root + n for n in names}
+
+
+def _copy_static(out: Path) -> set[str]:
+    """Copy the assets (Bootstrap Italia, the portal's scripts) to ``out/static``."""
+    if not STATIC.is_dir():
+        return set()
+    shutil.copytree(STATIC, out / "static", dirs_exist_ok=True)
+    return {"static/" + p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file()}
 
 
 def _menu(
@@ -214,7 +230,12 @@ def _organizations(
 
 
 def _prepare(out: Path) -> Path:
-    """Create ``out``, or empty it if it holds an earlier build (never another folder)."""
+    """Create ``out``, or remove the earlier build it holds (never another folder).
+
+    Only the files the earlier build's manifest lists are removed (and the
+    folders left empty): files added since, such as a web server's
+    ``.htaccess`` protecting a members' build, stay.
+    """
     if out.exists() and any(out.iterdir()):
         if not (out / MANIFEST).is_file():
             message = Message(
@@ -224,9 +245,32 @@ def _prepare(out: Path) -> Path:
                    "una cartella nuova o vuota"),
             )  # fmt: skip
             raise DataError(message, source=str(out))
-        shutil.rmtree(out)
+        _remove_build(out)
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+def _remove_build(out: Path) -> None:
+    """Remove the files ``out``'s manifest lists, the manifest, then the empty folders."""
+    try:
+        listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        message = Message(
+            "the folder's qualitapa-site.json cannot be read: give a new or empty folder",
+            N_("il file qualitapa-site.json della cartella non è leggibile: indicare una "
+               "cartella nuova o vuota"),
+        )  # fmt: skip
+        raise DataError(message, source=str(out)) from None
+    root = out.resolve()
+    for name in listed:
+        path = (out / str(name)).resolve()
+        if path.is_relative_to(root) and path.is_file():
+            path.unlink()
+    (out / MANIFEST).unlink()
+    folders = sorted((p for p in out.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts))
+    for folder in folders:
+        if not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _write_manifest(
@@ -235,8 +279,8 @@ def _write_manifest(
     pages: Sequence[tuple[str, str, str]],
     languages: Sequence[str],
     members: bool,
-) -> tuple[str, ...]:
-    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    files: Sequence[str],
+) -> None:
     manifest: dict[str, Any] = {
         "generator": "qualitapa site build",
         "qualitapa_version": __version__,
@@ -254,7 +298,6 @@ def _write_manifest(
     }
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                 encoding="utf-8")  # fmt: skip
-    return tuple(files)
 
 
 def _sha256(path: Path) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pandas as pd
 
+from qualitapa.errors import DefinitionError
 from qualitapa.i18n import Translator, translator
 from qualitapa.io import read_table
 from qualitapa.reporting import ID_COLUMNS, format_number
@@ -245,6 +246,12 @@ class SiteContext:
         For downloads (``ctx.add_file("dati-aperti/values.csv", file)``);
         link it with ``url(path)``. Add members-only files only when ``ctx.members``.
         """
+        parts = path.split("/")
+        if path.startswith("/") or "" in parts or ".." in parts or "." in parts or "\\" in path:
+            raise DefinitionError(
+                f"a file of the site is a relative POSIX path without '..', not {path!r}",
+                field="path",
+            )
         self.files[path] = Path(source)
         return path
 
