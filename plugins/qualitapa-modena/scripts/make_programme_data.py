@@ -333,7 +333,7 @@ def sheets() -> dict[str, pd.DataFrame]:
         columns=list(SHEETS["departments"].columns),
     )
     out["people"] = pd.DataFrame(
-        [(p, n, _email(n), c) for p, n, c in PEOPLE],
+        [(p, n, _email(n), c, MODENA) for p, n, c in PEOPLE],  # all work for the city
         columns=list(SHEETS["people"].columns),
     )
     out["roles"] = pd.DataFrame(

@@ -200,9 +200,10 @@ def test_practices_name_catalog_indicators(sheets, catalog):
 
 def test_the_clubs_register_joins_modenas_in_one_store(tmp_path):
     # Modena's people and practices, then the Q-Club's (qualitapa-qclub), one file at a time
-    # as `qualitapa programme import` does: every row is added; the only conflicts are
-    # Modena's people missing from the club's people file (a sheet without an organization
-    # column is one table: they stay stored), never a club contact taken for a Modena person
+    # as `qualitapa programme import` does: every row is added, with no conflict. The club's
+    # contacts name their cities (the people sheet's organization), so Modena's people are
+    # not missing from the club's file (they were, 19 conflicts, before the column), and no
+    # club contact is taken for a Modena person
     club = Path(str(files("qualitapa_qclub") / "programme"))
     with ProgrammeStore(tmp_path / "programme.db") as store:
         reports = [
@@ -211,12 +212,14 @@ def test_the_clubs_register_joins_modenas_in_one_store(tmp_path):
                          club / "people.csv", club / "practices.csv")
         ]  # fmt: skip
         practices = store.table("practices")
-        assert len(store.table("people")) == 19 + 7
+        people = store.table("people")
+        assert len(people) == 19 + 7
     added = [r.counts["added"].sum() for r in reports]
     assert added == [19, 3, 7, 11]
-    kinds = reports[2].conflicts["kind"].value_counts().to_dict()
-    assert kinds == {"missing": 19}
-    assert [len(r.conflicts) for r in (reports[0], reports[1], reports[3])] == [0, 0, 0]
+    assert [len(r.conflicts) for r in reports] == [0, 0, 0, 0]
+    by_city = people["organization"].value_counts()
+    assert by_city["036023"] == 19
+    assert len(by_city) == 1 + 7  # Modena and seven cities
     # 3 of Modena's own and 11 of seven other cities
     assert practices["organization"].value_counts()["036023"] == 3
     assert len(practices) == 3 + 11

@@ -4,7 +4,7 @@
 cities (the ``practices`` sheet of ``qualitapa.programme``, one row per
 practice, ``organization`` its city) and ``people.csv`` their contacts (the
 ``people`` sheet: the practices name a person id, whose name and e-mail stay
-there). Modena's own practices are in ``qualitapa-modena``.
+there, and ``organization`` the city the contact works for). Modena's own practices are in ``qualitapa-modena``.
 
 Everything is INVENTED: the practices, their start years, the contacts (fake
 names, e-mails at ``example.org``) and the documents (``example.org``). Each
@@ -127,8 +127,11 @@ def _email(name: str) -> str:
 
 def sheets() -> dict[str, pd.DataFrame]:
     """The ``people`` and ``practices`` sheets, as tables of text."""
+    # each contact works for the city whose practices they answer for: a store that holds
+    # a city's own people (no organization) does not take them for missing ones
+    city = {row[-1]: row[0] for row in PRACTICES}
     people = pd.DataFrame(
-        [(p, n, _email(n), "") for p, n in PEOPLE],
+        [(p, n, _email(n), "", city[p]) for p, n in PEOPLE],
         columns=list(SHEETS["people"].columns),
     )
     rows = [(*row, f"https://example.org/qclub/{row[1].lower()}.pdf") for row in PRACTICES]

@@ -322,9 +322,11 @@ class Department:
 
 @attrs.frozen
 class Person:
-    """Someone of the programme: a referent, a head, the quality office.
+    """Someone of the programme: a referent, a head, the quality office, a club contact.
 
     ``name`` and ``email`` are personal data (pseudonymisable on export).
+    ``organization`` is the code of the organization the person works for
+    (optional: a contact of another city names it).
 
     Examples
     --------
@@ -336,6 +338,7 @@ class Person:
     name: str | None = None
     email: str | None = None
     category: str | None = None
+    organization: str | None = None
 
     @classmethod
     def from_mapping(cls, row: Mapping[str, object]) -> Person:
@@ -345,6 +348,7 @@ class Person:
             _text(row.get("name")),
             _text(row.get("email")),
             _text(row.get("category")),
+            _text(row.get("organization")),
         )
 
 

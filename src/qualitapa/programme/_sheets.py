@@ -140,7 +140,7 @@ SHEETS: Mapping[str, Sheet] = {
         Sheet(
             "people",
             ("person",),
-            ("person", "name", "email", "category"),
+            ("person", "name", "email", "category", "organization"),
             frozenset({"person"}),
             Person,
             Text("Persone", en="People", de="Personen"),
@@ -149,6 +149,8 @@ SHEETS: Mapping[str, Sheet] = {
                 "name": "nome e cognome (dato personale)",
                 "email": "indirizzo e-mail (dato personale)",
                 "category": "categoria contrattuale (es. D)",
+                "organization": "codice dell'ente per cui lavora (facoltativo; es. 022205 per "
+                "un contatto di Trento)",
             },
             personal=frozenset({"name", "email"}),
         ),

@@ -560,10 +560,25 @@ class _Comparison:
     contacts: list[tuple[str, str | None, str | None]] = attrs.field(factory=list)
 
 
+def _scope_columns(spec: Sheet) -> list[str]:
+    """The columns of a sheet that say which organization and year a row belongs to."""
+    return [c for c in ("organization", "year") if c in spec.columns]
+
+
 def _scope(spec: Sheet, rows: Iterable[Mapping[str, Any]]) -> set[tuple[Any, ...]]:
-    """The (organization, year) pairs a sheet covers: its missing rows are looked for there."""
-    columns = [c for c in ("organization", "year") if c in spec.key]
-    return {tuple(r.get(c) for c in columns) for r in rows}
+    """The (organization, year) pairs a sheet covers: its missing rows are looked for there.
+
+    A person's organization is not part of the key (a person has one id) but
+    scopes as well: a club's contacts (other cities) leave a city's own
+    people (blank organization) out of their import.
+    """
+    columns = _scope_columns(spec)
+    return {tuple(_blank_none(r.get(c)) for c in columns) for r in rows}
+
+
+def _blank_none(value: Any) -> Any:
+    """None for a blank cell (None, NaN, ''), so that a sheet without the column scopes alike."""
+    return value if _filled(value) else None
 
 
 def _compare(  # noqa: C901, PLR0912 - one decision per kind of row, in order
@@ -692,14 +707,14 @@ def _renames(
     >>> _renames(spec, gone, [(1, '["p04"]', other)], [other], contacts)
     {}
     """
-    rest = [c for c in spec.columns if c not in spec.key and c not in spec.personal]
+    within = _scope_columns(spec)  # never renamed across; not a value that makes two rows one
+    rest = [c for c in spec.columns if c not in {*spec.key, *spec.personal, *within}]
     personal = [c for c in ("name", "email") if c in spec.personal]
-    within = [c for c in ("organization", "year") if c in spec.key]  # never renamed across
 
     def content(data: Mapping[str, Any], contact: Iterable[Any]) -> str | None:
         values = [v if _filled(v) else None for v in [*(data.get(c) for c in rest), *contact]]
         filled = sum(v is not None for v in values)
-        scope = [data.get(c) for c in within]
+        scope = [_blank_none(data.get(c)) for c in within]
         return _key_text([*scope, *values]) if filled >= _RENAME_MIN_FILLED else None
 
     old: dict[str, list[str]] = {}
