@@ -176,7 +176,8 @@ def indicators_with_results(ctx: SiteContext) -> list[str]:
         known = ctx.catalog.indicators
         return sorted(i for i in found if i in known and _published(known[i], ctx.members))
 
-    result: list[str] = ctx.memo("methodology.indicators", build)
+    key = f"methodology.indicators:{ctx.members}:{','.join(ctx.organizations)}"
+    result: list[str] = ctx.results.memo(key, build)  # the same in every language
     return result
 
 
@@ -435,7 +436,7 @@ def _indicator(ctx: SiteContext, ind: Any, labels: _Labels, facts: pd.DataFrame)
 def indicators_context(ctx: SiteContext) -> dict[str, Any]:
     """The template variables of ``metodologia/indicatori.html``: indicators by service."""
     labels = _Labels(ctx.lang)
-    facts = ctx.memo(
+    facts = ctx.results.memo(
         "methodology.comparison",
         lambda: comparison_facts(ctx.results.table("indicator_benchmark")),
     )
