@@ -252,6 +252,12 @@ def test_the_caf_model_criteria_subcriteria_and_panels(pages: dict[str, dict[str
                     assert band.description.get(lang) in page
         # 4 panels x (1 or more rows) tables of 6 bands: 1 + 1 + 4 + 2 tables
         assert page.count("<table") == 8
+    # the counts said in words are the model's: 5 enablers + 4 results = 9 criteria
+    enablers = sum(c.kind.value == "enablers" for c in model.criteria)
+    text = html.unescape(pages["it"]["metodologia/caf.html"])
+    assert (f"Il modello CAF 2020 ha {len(model.criteria)} criteri: {enablers} fattori abilitanti"
+            in text)  # fmt: skip
+    assert f"e {len(model.criteria) - enablers} criteri di risultato" in text
 
 
 # -- the formula in words is the formula ------------------------------------------------
