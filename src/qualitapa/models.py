@@ -1425,9 +1425,7 @@ class Dataset(LocalScope):
     published
         False keeps the dataset out of the public quality portal
         (``qualitapa site build``); the members' build (``--members``) lists
-        it. Default True.
-
-        .. versionadded:: 0.3.0
+        it. Default True (new in 0.3.0).
 
     Examples
     --------
