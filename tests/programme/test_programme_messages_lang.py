@@ -123,7 +123,7 @@ def _office(folder: Path, name: str, text: str) -> Path:
 
 
 def _run(*args: object) -> tuple[int, str, str]:
-    with isolated_plugins(["qclub", "modena"]):
+    with isolated_plugins(["qclub", "modena", "registry"]):
         result = CliRunner().invoke(cli, [str(a) for a in args], prog_name="qualitapa")
     return result.exit_code, result.stdout, result.stderr
 
@@ -176,6 +176,14 @@ USAGE_ERRORS = [
      "'course'."),
     (["programme", "export"], "Errore: Manca l'opzione '-o' / '--output'."),
     (["programme", "training", "--db"], "Errore: L'opzione '--db' richiede un valore."),
+    # the command line's own usage errors
+    (["plan", "derive", "-o", "piano.csv"],
+     "Errore: indicare almeno uno tra --caf, --compliance, --survey e --benchmark"),
+    (["-q", "-v", "programme", "training"], "Errore: --quiet e --verbose si escludono a vicenda"),
+    (["indicators", "compute", "regstry.demo.indicators"],
+     "Errore: Valore non valido per 'DATA...': 'regstry.demo.indicators' non è né un file né "
+     "un insieme di dati dei plugin installati; forse registry.demo.indicators o "
+     "registry.demo.deliveries o registry.demo.complaints?"),
 ]  # fmt: skip
 
 
@@ -187,8 +195,8 @@ def test_click_usage_errors_in_italian(args: list[str], said: str) -> None:
     lines = err.splitlines()
     assert lines[-1] == said
     if len(lines) > 1:  # the usage, and where to find help
-        assert lines[0].startswith("Uso: qualitapa programme")
-        assert lines[1].startswith("Per l'aiuto: 'qualitapa programme")
+        assert lines[0].startswith("Uso: qualitapa ")
+        assert lines[1].startswith("Per l'aiuto: 'qualitapa ")
     assert english(err) == []
 
 
@@ -198,6 +206,9 @@ def test_click_usage_errors_follow_the_language() -> None:
     assert code == 2
     assert err.splitlines()[0].startswith("Usage: qualitapa programme training")
     assert err.splitlines()[-1] == "Error: No such option '--nope'. Did you mean '--needs'?"
+    # the root's own error, in the root's language (English: the text it always had)
+    code, _, err = _run("--lang", "en", "-q", "-v", "programme", "training")
+    assert err.splitlines()[-1] == "Error: --quiet and --verbose exclude each other"
     # German: the root's word, and no English (click's messages wait for the catalog)
     code, _, err = _run("--lang", "de", "programme", "training", "--nope")
     assert err.splitlines()[-1].startswith("Fehler: ")

@@ -29,6 +29,7 @@ from qualitapa.cli._options import (
     target_option,
 )
 from qualitapa.cli._output import for_machines
+from qualitapa.errors import Message
 from qualitapa.i18n import N_
 
 _SHOWN = [
@@ -288,7 +289,11 @@ def plan_derive(
     )
 
     if not any((caf_path, compliance_path, survey_path, benchmark_path)):
-        raise click.UsageError("give at least one of --caf, --compliance, --survey, --benchmark")
+        said = Message(
+            "give at least one of --caf, --compliance, --survey, --benchmark",
+            N_("indicare almeno uno tra --caf, --compliance, --survey e --benchmark"),
+        )
+        raise click.UsageError(said.render(messages()))
     tables = []
     if caf_path:
         tables.append(

@@ -48,8 +48,8 @@ from qualitapa.cli._context import LANG_ENV, LANGUAGE, VERBOSITY, language, verb
 from qualitapa.cli._options import READ_OPTIONS, LanguageType
 from qualitapa.cli._output import emit as emit  # the one way out, public
 from qualitapa.cli._terminal import printable, terminal_guard
-from qualitapa.errors import DataError, PluginWarning, QualitapaError, QualitapaWarning
-from qualitapa.i18n import translator
+from qualitapa.errors import DataError, Message, PluginWarning, QualitapaError, QualitapaWarning
+from qualitapa.i18n import N_, translator
 from qualitapa.io import read_sources
 
 if TYPE_CHECKING:
@@ -209,12 +209,14 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool, lang: str | None, debug:
     Data go to stdout, messages to stderr. Exit status: 0 done, 1 a problem
     with the input (said in one line), 2 a wrong command line.
     """
+    if lang is not None:
+        ctx.meta[LANGUAGE] = lang  # first: a usage error of the root speaks it too
     if quiet and verbose:
-        raise click.UsageError("--quiet and --verbose exclude each other")
+        said = Message("--quiet and --verbose exclude each other",
+                       N_("--quiet e --verbose si escludono a vicenda"))  # fmt: skip
+        raise click.UsageError(said.render(translator(language())))
     ctx.ensure_object(dict)
     ctx.meta[VERBOSITY] = -1 if quiet else int(verbose)
-    if lang is not None:
-        ctx.meta[LANGUAGE] = lang
 
 
 def get_catalog() -> Catalog:
@@ -302,10 +304,14 @@ class SourceType(click.Path):
         import difflib
 
         close = difflib.get_close_matches(text, datasets, n=3)
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
-        self.fail(
-            f"{text!r} is neither a file nor a dataset of the installed plugins{hint}", param, ctx
-        )
+        said = Message("{value} is neither a file nor a dataset of the installed plugins",
+                       N_("{value} non è né un file né un insieme di dati dei plugin installati"),
+                       value=repr(text))  # fmt: skip
+        if close:
+            said = Message("{said}; did you mean {options}?", N_("{said}; forse {alternatives}?"),
+                           said=said, options=" or ".join(close),
+                           alternatives=" o ".join(close))  # fmt: skip
+        self.fail(said.render(translator(language())), param, ctx)
 
 
 def sources_argument(name: str = "data", *, metavar: str = "DATA...") -> Any:
