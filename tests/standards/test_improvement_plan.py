@@ -170,8 +170,17 @@ def test_actions_from_compliance_and_combination() -> None:
     # gap 30 points -> impact 1 + floor(30 / 20) = 2
     assert survey[["id", "impact"]].values.tolist() == [["survey-waiting", 2]]
     bench = actions_from_benchmark(
-        pd.DataFrame({"indicator": ["loans"], "organization": ["mo"], "gap_to_median": [-85.0]})
+        pd.DataFrame(
+            {
+                "indicator": ["loans"],
+                "organization": ["mo"],
+                "value": [1.5],
+                "polarity": ["higher_is_better"],
+                "gap_to_median": [-8.5],
+            }
+        )
     )
+    # median 1.5 + 8.5 = 10, gap 8.5 / 10 = 85% -> impact 1 + floor(85 / 20) = 5
     assert bench.loc[0, "impact"] == 5
     plan = combine_actions(actions_from_caf(_caf()), acts, survey, bench, acts)
     assert plan["id"].is_unique

@@ -77,7 +77,13 @@ def test_no_english_word_in_any_derived_text(catalog: Catalog) -> None:
             pd.DataFrame({"dimension": ["waiting"], "index": [48.25], "label": ["Attesa"]})
         ),
         "benchmark": actions_from_benchmark(
-            pd.DataFrame({"indicator": ["nurseries.cost_per_child"], "gap_to_median": [-1790.4]}),
+            pd.DataFrame(
+                {
+                    "indicator": ["nurseries.cost_per_child"],
+                    "value": [9000.0],
+                    "gap_to_median": [-1790.4],
+                }
+            ),
             catalog=catalog,
         ),
         "expected": actions_from_expected(_expected_table(), catalog=catalog),
@@ -106,7 +112,12 @@ def test_no_english_word_in_any_derived_text(catalog: Catalog) -> None:
     bench = tables["benchmark"].loc[0]
     assert bench["title"] == "Ridurre il divario sull'indicatore 'Costo per bambino iscritto'"
     assert bench["reference"] == "nurseries.cost_per_child"  # the id stays in reference
-    assert bench["evidence"] == "distanza dalla mediana -1.790 (soglia 0)"
+    # lower is better: median = 9000 - 1790.4 = 7209.6 (7.210 to 3 figures);
+    # 1790.4 / 7209.6 = 24.8% -> "25%", impact 1 + floor(24.8 / 20) = 2
+    assert bench["evidence"] == (
+        "valore 9.000 euro per bambino, mediana 7.210 euro per bambino (divario dalla mediana: 25%)"
+    )
+    assert bench["impact"] == 2
     exp = tables["expected"].loc[0]
     assert exp["title"] == "Raggiungere il risultato atteso su Costo per bambino iscritto"
     # 4 significant figures: 9012.25 -> 9.012, -511.75 -> -511,8; 8500.5 to 6 figures
@@ -168,12 +179,47 @@ def test_caf_score_is_the_consolidated_one(a: int, b: int) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(gap=st.floats(-1e6, -1e-3))
-def test_benchmark_gap_is_the_tables(gap: float) -> None:
+def test_benchmark_gap_in_percent_is_the_tables(gap: float) -> None:
     g = pd.DataFrame({"indicator": ["x"], "gap_to_median": [gap]})
-    evidence = actions_from_benchmark(g).loc[0, "evidence"]
-    shown = re.fullmatch("distanza dalla mediana " + NUMBER + r" \(soglia 0\)", evidence)
+    evidence = actions_from_benchmark(g, gap_unit="percent").loc[0, "evidence"]
+    shown = re.fullmatch("distanza dalla mediana " + NUMBER + r"% \(soglia 0\)", evidence)
     assert shown is not None, evidence
     assert _value(shown.group(1)) == pytest.approx(gap, rel=5e-3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    value=st.floats(0.01, 1e5),
+    gap=st.floats(1e-3, 1e5),
+    higher=st.booleans(),
+)
+def test_benchmark_evidence_is_the_tables_value_and_median(
+    value: float, gap: float, higher: bool
+) -> None:
+    # worse than the median: higher is better -> median = value + gap; lower -> value - gap
+    median = value + gap if higher else value - gap
+    g = pd.DataFrame(
+        {
+            "indicator": ["x"],
+            "value": [value],
+            "gap_to_median": [-gap],
+            "polarity": ["higher_is_better" if higher else "lower_is_better"],
+        }
+    )
+    act = actions_from_benchmark(g).loc[0]
+    shown = re.fullmatch(
+        f"valore {NUMBER}, mediana {NUMBER}(?: \\(divario dalla mediana: {NUMBER}%\\))?",
+        act["evidence"],
+    )
+    assert shown is not None, act["evidence"]
+    assert _value(shown.group(1)) == pytest.approx(value, rel=5e-3, abs=5e-3)
+    assert _value(shown.group(2)) == pytest.approx(median, rel=5e-3, abs=5e-3)
+    if median == 0:
+        assert shown.group(3) is None
+        assert act["impact"] == 3
+    else:
+        percent = 100 * gap / abs(median)
+        assert act["impact"] == min(5, 1 + int(percent // 20))
 
 
 def test_a_year_read_as_a_float_is_said_as_a_year() -> None:
@@ -181,3 +227,39 @@ def test_a_year_read_as_a_float_is_said_as_a_year() -> None:
     t = pd.DataFrame({"standard": ["a", "b"], "period": [2024.0, None], "scope": "general",
                       "met": False, "margin": [-1.0, -2.0], "target": "<= 5"})  # fmt: skip
     assert actions_from_compliance(t)["evidence"].tolist() == ["2024: scarto -1", ": scarto -2"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    values=st.lists(
+        st.integers(1, 10_000).map(lambda v: v / 10), min_size=4, max_size=9, unique=True
+    ),
+    higher=st.booleans(),
+)
+def test_benchmark_actions_read_the_benchmarks_gap_against_pandas_median(
+    values: list[float], higher: bool
+) -> None:
+    # independent: the peers' median is pandas' median of the values; the percent is
+    # |value - median| / |median|, for every organization worse than the median
+    from qualitapa.indicators import benchmark
+
+    polarity = "higher_is_better" if higher else "lower_is_better"
+    vals = pd.DataFrame(
+        {
+            "organization": [f"o{i}" for i in range(len(values))],
+            "period": 2024,
+            "indicator": "x",
+            "value": values,
+        }
+    )
+    table = benchmark(vals, definitions={"x": polarity})
+    acts = actions_from_benchmark(table.assign(polarity=polarity)).set_index("organization")
+    median = float(pd.Series(values).median())
+    worse = vals[(vals["value"] < median) if higher else (vals["value"] > median)]
+    assert sorted(acts.index) == sorted(worse["organization"])
+    for org, value in zip(worse["organization"], worse["value"], strict=True):
+        percent = 100 * abs(value - median) / abs(median)
+        assert acts.loc[org, "impact"] == min(5, 1 + int(percent // 20)), (org, percent)
+        shown = re.search("mediana " + NUMBER, acts.loc[org, "evidence"])
+        assert shown is not None
+        assert _value(shown.group(1)) == pytest.approx(median, rel=5e-3)

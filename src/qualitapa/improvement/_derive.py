@@ -383,11 +383,57 @@ def actions_from_survey(
     )
 
 
+def _polarity_signs(
+    frame: pd.DataFrame, indicator_column: str, catalog: Catalog | None
+) -> np.ndarray:
+    """+1/-1 per row (higher/lower is better) from a ``polarity`` column or the catalog.
+
+    NaN where neither says.
+    """
+    from qualitapa.models import Polarity
+
+    signs = {p.value: float(p.sign) for p in Polarity}
+    if "polarity" in frame.columns:
+        words = frame["polarity"].astype("string").str.strip().str.lower()
+        return words.map(signs).astype(float).to_numpy(dtype=float)
+    ids = frame[indicator_column].astype(str)
+    known = {} if catalog is None else catalog.indicators
+    return np.array(
+        [float(known[i].polarity.sign) if i in known else np.nan for i in ids], dtype=float
+    )
+
+
+def _relative_gaps(
+    frame: pd.DataFrame, gap: np.ndarray, indicator_column: str, catalog: Catalog | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(median, percent)``: the peers' median in the indicator's unit and the gap in
+    percent of it (NaN where the median is 0), from a gap in the indicator's unit."""
+    require_columns(frame, ["value"])
+    value = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+    sign = _polarity_signs(frame, indicator_column, catalog)
+    unknown = ~np.isnan(gap) & ~np.isin(sign, (1.0, -1.0))
+    if unknown.any():
+        missing = sorted(set(frame[indicator_column].astype(str).to_numpy()[unknown]))
+        raise ValueError(
+            "the polarity of these indicators is unknown, so their gap to the median "
+            f"cannot be read: {', '.join(missing[:5])}; pass catalog= (the catalog that "
+            "defines them) or a 'polarity' column, or gap_unit='percent' for gaps already "
+            "in percent of the median"
+        )
+    # benchmark: score = value * sign and gap = score - median score (indicators/_benchmark.py),
+    # so median = (score - gap) * sign = value - gap * sign
+    median = value - gap * np.nan_to_num(sign)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        percent = np.where(median != 0, 100.0 * np.abs(gap) / np.abs(median), np.nan)
+    return median, percent
+
+
 def actions_from_benchmark(
     gaps: pd.DataFrame,
     *,
     indicator_column: str = "indicator",
     gap_column: str = "gap_to_median",
+    gap_unit: str = "indicator",
     urgency: int = 2,
     effort: int = 3,
     catalog: Catalog | None = None,
@@ -395,43 +441,89 @@ def actions_from_benchmark(
     """Candidate actions for indicators where an organization is worse than its peers.
 
     ``gaps`` has ``indicator``, optionally ``organization``, and a signed
-    gap oriented by polarity (negative = worse than the reference, as the
-    benchmarking functions report ``gap_to_median`` in percent of the
-    median). Rows with a negative gap get an action; ``impact = 1 +
-    floor(|gap| / 20)`` within 1-5. The title names the indicator by its
-    Italian label in ``catalog`` (its id without one; the id is in
-    ``reference``); ``evidence`` is the gap in Italian (decimal comma).
+    gap oriented by polarity (negative = worse than the peers' median). Rows
+    with a negative gap get an action; ``impact = 1 + floor(p / 20)`` within
+    1-5, ``p`` the gap in percent of the median (3 when the median is 0).
+
+    Parameters
+    ----------
+    gaps
+        The table of :func:`qualitapa.indicators.benchmark` (or the same columns).
+    gap_unit
+        ``"indicator"`` (default): the gap is in the indicator's unit, as
+        :func:`~qualitapa.indicators.benchmark` gives ``gap_to_median``
+        (``score - median``); the table needs ``value`` and the polarity of each
+        indicator (a ``polarity`` column, or ``catalog``), and the percent is
+        ``100 * |gap| / |median|`` with ``median = value - gap * sign``.
+        ``"percent"``: the gap is already in percent of the median.
+    catalog
+        Names each indicator by its Italian label (its id without one; the id
+        is in ``reference``) and gives its polarity.
+
+    ``evidence`` says the value, the median and the gap in Italian (decimal comma).
+
+    Raises
+    ------
+    ValueError
+        An unknown ``gap_unit``, or a gap in the indicator's unit whose
+        polarity is unknown (no ``polarity`` column and no ``catalog``).
 
     Examples
     --------
     >>> import pandas as pd
     >>> g = pd.DataFrame({"indicator": ["loans", "cost"], "organization": ["mo", "mo"],
-    ...                   "gap_to_median": [-45.0, 10.0]})
-    >>> acts = actions_from_benchmark(g)
+    ...                   "polarity": ["higher_is_better", "lower_is_better"],
+    ...                   "value": [2.2, 90.0], "gap_to_median": [-1.8, 10.0]})
+    >>> acts = actions_from_benchmark(g)  # loans: median 2.2 + 1.8 = 4; 1.8 / 4 = 45%
     >>> acts[["id", "impact", "urgency"]]  # doctest: +NORMALIZE_WHITESPACE
                       id  impact  urgency
     0  benchmark-loans-mo       3        2
     >>> acts.loc[0, "evidence"]
-    'distanza dalla mediana -45 (soglia 0)'
+    'valore 2,2, mediana 4 (divario dalla mediana: 45%)'
+    >>> actions_from_benchmark(g[["indicator", "gap_to_median"]].assign(gap_to_median=[-45.0, 1]),
+    ...                        gap_unit="percent").loc[0, "evidence"]
+    'distanza dalla mediana -45% (soglia 0)'
     """
-    return _low_scores(
-        gaps,
-        source="benchmark",
-        item_column=indicator_column,
-        score_column=gap_column,
-        threshold=0.0,
-        higher_is_better=True,
-        scale=100.0,
-        urgency=urgency,
-        effort=effort,
-        title="Ridurre il divario sull'indicatore '{item}'",
-        measure="distanza dalla mediana",
-        labels=np.array(
-            [_label(catalog, "indicator", str(i)) for i in gaps[indicator_column]]
-            if indicator_column in gaps.columns
-            else [""] * len(gaps),
-            dtype=object,
-        ),
+    if gap_unit not in ("indicator", "percent"):
+        raise ValueError(f"gap_unit must be 'indicator' or 'percent', not {gap_unit!r}")
+    require_columns(gaps, [indicator_column, gap_column])
+    gap = pd.to_numeric(gaps[gap_column], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isnan(gap) & (gap < 0)
+    sel = gaps.loc[bad]
+    n = len(sel)
+    items = sel[indicator_column].astype(str).to_numpy(dtype=object)
+    names = [_label(catalog, "indicator", i) for i in items]
+    if gap_unit == "percent":
+        percent = np.abs(gap[bad])
+        evidence = [f"distanza dalla mediana {_number(g_)}% (soglia 0)" for g_ in gap[bad]]
+    else:
+        median, percent = _relative_gaps(sel, gap[bad], indicator_column, catalog)
+        value = pd.to_numeric(sel["value"], errors="coerce").to_numpy(dtype=float)
+        known = {} if catalog is None else catalog.indicators
+        units = [known[i].unit if i in known else "" for i in items]
+        evidence = [
+            f"valore {_number(v, 3, u)}, mediana {_number(m, 3, u)}"
+            + (f" (divario dalla mediana: {_number(p, 2)}%)" if np.isfinite(p) else "")
+            for v, m, p, u in zip(value, median, percent, units, strict=True)
+        ]
+    org = _text_column(sel, "organization")
+    impact = np.where(np.isnan(percent), 3, _impact_from_gap(percent))
+    return _table(
+        {
+            "id": [
+                f"benchmark-{i}" + (f"-{o}" if o else "") for i, o in zip(items, org, strict=True)
+            ],
+            "title": [f"Ridurre il divario sull'indicatore '{i}'" for i in names],
+            "source": ["benchmark"] * n,
+            "reference": items,
+            "organization": org,
+            "impact": impact.astype(int),
+            "urgency": [urgency] * n,
+            "effort": [effort] * n,
+            "status": ["proposed"] * n,
+            "evidence": evidence,
+        },
+        n,
     )
 
 
