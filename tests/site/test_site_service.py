@@ -344,3 +344,23 @@ def test_the_built_site_s_service_pages_pass_the_site_checks(results, catalog, t
     problems = check_site(tmp_path / "site")
     own = problems.loc[problems["source"].astype(str).str.contains("servizi/")]
     assert own.empty, own.to_string()
+
+
+def test_each_indicator_links_its_definition_when_the_methodology_is_built(
+    results, catalog, tmp_path
+):
+    # the link goes to the indicator's anchor on metodologia/indicatori.html, and the
+    # anchor is there (an unresolved fragment is a check_site problem)
+    from qualitapa.site import build_site
+    from qualitapa.site._check import check_site
+
+    site = build_site(results, tmp_path / "site", catalog=catalog, languages=("it",))
+    page = (tmp_path / "site" / "servizi" / "registry.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="\.\./metodologia/indicatori\.html#(ind-[^"]+)">', page)
+    assert links, "no link to the indicators' definitions"
+    target = (tmp_path / "site" / "metodologia" / "indicatori.html").read_text(encoding="utf-8")
+    for anchor in links:
+        assert f'id="{anchor}"' in target, anchor
+    assert ("it", "metodologia/indicatori.html") in {(lang, p) for lang, p, _ in site.pages}
+    problems = check_site(tmp_path / "site")
+    assert problems.loc[problems["source"].astype(str).str.contains("servizi/")].empty

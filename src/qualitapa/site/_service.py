@@ -30,6 +30,7 @@ from qualitapa.i18n import N_, unit
 from qualitapa.models import Text
 from qualitapa.reporting import CODE_WORDS
 from qualitapa.site._charts import bar_chart, line_chart
+from qualitapa.site._methodology import INDICATORS_PATH, indicator_anchor
 from qualitapa.site._model import Page, PageKind
 
 if TYPE_CHECKING:
@@ -480,6 +481,7 @@ def _indicator_item(ctx: SiteContext, iid: str, rows: pd.DataFrame) -> dict[str,
     return {
         "id": _anchor(iid),
         "label": label,
+        "definition": f"{INDICATORS_PATH}#{indicator_anchor(iid)}",
         "unit": t.unit(u) if u is not None else "",
         "value_unit": _header_unit(ctx, u),
         "polarity": t(CODE_WORDS.get(definition.polarity.value, definition.polarity.value)),
