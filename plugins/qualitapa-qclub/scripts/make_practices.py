@@ -4,7 +4,8 @@
 cities (the ``practices`` sheet of ``qualitapa.programme``, one row per
 practice, ``organization`` its city) and ``people.csv`` their contacts (the
 ``people`` sheet: the practices name a person id, whose name and e-mail stay
-there, and ``organization`` the city the contact works for). Modena's own practices are in ``qualitapa-modena``.
+there, and ``organization`` the city the contact works for). Modena's own
+practices are in ``qualitapa-modena``.
 
 Everything is INVENTED: the practices, their start years, the contacts (fake
 names, e-mails at ``example.org``) and the documents (``example.org``). Each
