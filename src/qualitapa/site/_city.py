@@ -24,13 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pandas as pd
 from markupsafe import Markup
 
 from qualitapa.i18n import N_
+from qualitapa.improvement import ActionSource, ActionStatus
 from qualitapa.models import Text
 from qualitapa.site._model import Page, PageKind, SectionBuilder, SiteSection
 
@@ -39,26 +40,6 @@ if TYPE_CHECKING:
     from qualitapa.site._context import SiteContext
     from qualitapa.standards import Charter
 
-#: An action's source and status (:mod:`qualitapa.improvement`) in words (the CLI's words).
-ACTION_WORDS: Mapping[str, Mapping[str, str]] = {
-    "source": {
-        "caf": N_("autovalutazione CAF"),
-        "standard": N_("standard di qualità"),
-        "survey": N_("indagine di soddisfazione"),
-        "benchmark": N_("confronto tra enti"),
-        "programme": N_("piano della qualità"),
-        "certification": N_("certificazione"),
-        "other": N_("altro"),
-    },
-    "status": {
-        "proposed": N_("proposta"),
-        "planned": N_("pianificata"),
-        "in_progress": N_("in corso"),
-        "on_hold": N_("sospesa"),
-        "done": N_("conclusa"),
-        "cancelled": N_("annullata"),
-    },
-}
 
 #: Rows of caf_scores that are not criteria: their names (as the report names them).
 _CAF_LEVELS = {
@@ -632,16 +613,17 @@ def improvement_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
     if "priority" in own.columns:
         order = pd.to_numeric(own["priority"], errors="coerce").fillna(-1)
         own = own.iloc[(-order).to_numpy().argsort(kind="stable")]
-    words = {k: {code: t(msgid) for code, msgid in v.items()} for k, v in ACTION_WORDS.items()}
+    sources = {m.value: t.text(m.label) for m in ActionSource}
+    statuses = {m.value: t.text(m.label) for m in ActionStatus}
     rows = []
     for _i, r in own.iterrows():
         source, status = _text(r.get("source")), _text(r.get("status"))
         rows.append(
             {
                 "title": _text(r["title"]),
-                "source": words["source"].get(source, words["source"]["other"]),
+                "source": sources.get(source, sources[ActionSource.OTHER.value]),
                 "priority": ctx.number(r.get("priority"), 1),
-                "status": words["status"].get(status, "–"),
+                "status": statuses.get(status, "–"),
                 "due": ctx.date(pd.Timestamp(r["due"]).date()) if _text(r.get("due")) else "–",
             }
         )
