@@ -26,9 +26,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from qualitapa.catalog import Catalog
+from qualitapa.reporting import write_datapackage
 from qualitapa.site import build_site
 from qualitapa.testing import isolated_plugins
 from tests.site.conftest import PLUGINS, TABLES
@@ -49,6 +51,8 @@ CHROMIUM_FLAGS = (
     "--disable-dev-shm-usage",
     "--window-size=1280,1024",
 )
+#: The tables of the test results folder published as its open data package.
+OPEN_DATA = ("indicator_values", "complaint_kpis")
 #: The impacts that fail the test (axe-core's four: minor, moderate, serious, critical).
 FAILING = ("serious", "critical")
 
@@ -99,6 +103,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Path:
     results = tmp_path_factory.mktemp("axe-results")
     for name, text in TABLES.items():
         (results / f"{name}.csv").write_text(text, encoding="utf-8")
+    # the open data page describes the results' data package (as the demo writes it)
+    tables = {n: pd.read_csv(results / f"{n}.csv", dtype=str) for n in OPEN_DATA}
+    write_datapackage(tables, results / "opendata", name="qclub-test", title="Q-Club")
     out = tmp_path_factory.mktemp("axe-site") / "site"
     with isolated_plugins(PLUGINS):
         build_site(results, out, catalog=catalog)

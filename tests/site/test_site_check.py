@@ -283,10 +283,17 @@ def test_a_relative_link_resolves_from_anywhere(source, target, fragment):
 @pytest.mark.slow
 def test_the_built_site_passes_the_checks(results_dir, catalog, tmp_path):
     """The portal built from the tests' results folder: every check passes, in every language."""
+    import pandas as pd
+
+    from qualitapa.reporting import write_datapackage
     from qualitapa.site import build_site
     from qualitapa.testing import isolated_plugins
     from tests.site.conftest import PLUGINS
 
+    # the open data page describes the results' data package (as the demo writes it)
+    published = ("indicator_values", "complaint_kpis")
+    tables = {n: pd.read_csv(results_dir / f"{n}.csv", dtype=str) for n in published}
+    write_datapackage(tables, results_dir / "opendata", name="qclub-test", title="Q-Club")
     with isolated_plugins(PLUGINS):
         site = build_site(results_dir, tmp_path / "site", catalog=catalog).out
     problems = check_site(site)
@@ -295,7 +302,7 @@ def test_the_built_site_passes_the_checks(results_dir, catalog, tmp_path):
     assert set(problems.loc[problems["check"] == "external_link", "column"]) <= {"a[href]"}
     problems = problems[problems["check"] != "external_link"]
     assert problems.empty, problems.drop(columns="rule").to_string()
-    # it checked the pages of all three languages, and the style sheets
-    assert {"index.html", "en/index.html", "de/index.html"} <= {
+    # it checked the pages of all three languages, the open data page among them
+    assert {"index.html", "en/index.html", "de/index.html", "dati-aperti/index.html"} <= {
         p.relative_to(site).as_posix() for p in site.rglob("*.html")
     }
