@@ -14,6 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from qualitapa.errors import DataError
 from qualitapa.programme import SHEETS, Person, ProgrammeStore, check_sheet, write_template
 
 BY = "ufficio.qualita"
@@ -76,7 +77,7 @@ def test_the_organization_alone_does_not_make_a_rename() -> None:
 
 
 def test_the_column_is_optional_last_and_read() -> None:
-    assert SHEETS["people"].columns[-1] == "organization"
+    assert SHEETS["people"].columns[-2:] == ("organization", "public")
     assert "organization" not in SHEETS["people"].required
     assert "organization" not in SHEETS["people"].key
     clean = check_sheet(own(), "people")  # a sheet without the column still reads
@@ -95,3 +96,20 @@ def test_template_and_export_have_the_column(tmp_path: Path) -> None:
         table = store.table("people")
     by_person = dict(zip(table["person"], table["organization"], strict=True))
     assert by_person == {"QC-TN1": "022205", "QC-TN2": "022205", "QC-BZ1": "021008"}
+
+
+def test_public_says_whether_the_name_may_be_published() -> None:
+    # the portal shows a name only when the sheet says yes; blank or no = role and department
+    sheet = pd.DataFrame(
+        {
+            "person": ["p01", "p02", "p03"],
+            "name": ["Anna Bianchi", "Luca Verdi", "Ada Neri"],
+            "public": ["yes", "no", None],
+        }
+    )
+    clean = check_sheet(sheet, "people")
+    shown = [Person.from_mapping(r).public for r in clean.to_dict("records")]
+    assert shown == [True, False, False]
+    with pytest.raises(DataError) as info:
+        check_sheet(sheet.assign(public=["forse", "no", None]), "people")
+    assert "public" in info.value.failure_cases["column"].astype(str).tolist()

@@ -326,7 +326,9 @@ class Person:
 
     ``name`` and ``email`` are personal data (pseudonymisable on export).
     ``organization`` is the code of the organization the person works for
-    (optional: a contact of another city names it).
+    (optional: a contact of another city names it). ``public`` says the
+    name may be published (the quality portal shows it; otherwise only the
+    role and the department): ``yes`` in the sheet, blank or ``no`` = not.
 
     Examples
     --------
@@ -339,6 +341,7 @@ class Person:
     email: str | None = None
     category: str | None = None
     organization: str | None = None
+    public: bool = False
 
     @classmethod
     def from_mapping(cls, row: Mapping[str, object]) -> Person:
@@ -349,6 +352,7 @@ class Person:
             _text(row.get("email")),
             _text(row.get("category")),
             _text(row.get("organization")),
+            (_text(row.get("public")) or "").lower() == "yes",
         )
 
 

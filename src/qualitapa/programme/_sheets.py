@@ -140,7 +140,7 @@ SHEETS: Mapping[str, Sheet] = {
         Sheet(
             "people",
             ("person",),
-            ("person", "name", "email", "category", "organization"),
+            ("person", "name", "email", "category", "organization", "public"),
             frozenset({"person"}),
             Person,
             Text("Persone", en="People", de="Personen"),
@@ -151,7 +151,10 @@ SHEETS: Mapping[str, Sheet] = {
                 "category": "categoria contrattuale (es. D)",
                 "organization": "codice dell'ente per cui lavora (facoltativo; es. 022205 per "
                 "un contatto di Trento)",
+                "public": "yes (sì) o no: il nome può essere pubblicato sul portale della qualità "
+                "(vuoto = no: il portale indica solo ruolo e settore)",
             },
+            choices={"public": _values(Completion)},
             personal=frozenset({"name", "email"}),
         ),
         Sheet(
