@@ -5,7 +5,7 @@ Debian's ``chromedriver`` (package ``chromium-driver``): nothing downloads a
 browser or a driver (the driver's path is given, so Selenium Manager never
 runs, and it is told to stay offline). Pages are served over http by a
 local ``http.server`` thread on 127.0.0.1. axe-core comes from npm:
-``npm install --no-save --prefix .cache/axe axe-core@4`` (``.ci/run`` and
+``npm install --no-save --prefix .cache/axe axe-core@4.14.1`` (``.ci/run`` and
 ``nox -s site`` do it), or the file named by ``QUALITAPA_AXE``.
 
 Skipped when the browser, the driver, selenium or axe-core is missing,
@@ -89,7 +89,7 @@ def axe_script() -> str:
     path = Path(os.environ.get("QUALITAPA_AXE") or AXE)
     need(
         path.is_file(),
-        f"axe-core is not at {path}: npm install --no-save --prefix .cache/axe axe-core@4",
+        f"axe-core is not at {path}: npm install --no-save --prefix .cache/axe axe-core@4.14.1",
     )
     return path.read_text(encoding="utf-8")
 
@@ -144,15 +144,16 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         from selenium.webdriver.chrome.service import Service
     except ImportError:
         need(False, "selenium is not installed (pip install -e '.[dev]')")
-    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager: never fetch anything
-    os.environ.setdefault("SE_AVOID_STATS", "true")
     options = Options()
     options.binary_location = str(chromium)
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console, read below
-    chrome = webdriver.Chrome(service=Service(executable_path=str(driver)), options=options)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SE_OFFLINE", "true")  # Selenium Manager (not run: the driver is given)
+        env.setenv("SE_AVOID_STATS", "true")
+        chrome = webdriver.Chrome(service=Service(executable_path=str(driver)), options=options)
     chrome.set_script_timeout(120)
     chrome.set_page_load_timeout(60)
     try:
