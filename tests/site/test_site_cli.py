@@ -114,3 +114,29 @@ def test_preview_server_serves_the_site_on_localhost(results_dir, tmp_path):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def test_check_says_nothing_wrong_of_a_built_site_and_exits_0(results_dir, tmp_path):
+    out = tmp_path / "sito"
+    assert run("site", "build", "--results", str(results_dir), "--out", str(out)).exit_code == 0
+    result = run("site", "check", str(out))
+    assert result.exit_code == 0, result.output
+    assert "nessun problema in 3 pagine" in result.output  # the home page in it, en, de
+
+
+def test_check_lists_the_problems_in_italian_and_exits_1(tmp_path):
+    site = tmp_path / "sito"
+    site.mkdir()
+    (site / "index.html").write_text(
+        '<!doctype html><html lang="it"><head><title>x</title></head>'
+        '<body><h1>x</h1><a href="nope.html">n</a><img src="a.png"></body></html>',
+        encoding="utf-8",
+    )
+    result = run("site", "check", str(site))
+    assert result.exit_code == 1
+    assert "nope.html non esiste" in result.output
+    assert "<img> senza alt" in result.output
+    assert "broken_link" not in result.output  # codes only in the machines' formats
+    assert "3 problemi in 1 pagina di" in result.output
+    csv = run("site", "check", str(site), "--format", "csv")
+    assert csv.output.splitlines()[0] == "source,row,column,value,rule,message,check"

@@ -225,7 +225,7 @@ CODES: Mapping[str, str] = {
     # the rules of a problem (qualitapa.problems.Rule), issue 17
     "missing_column": N_("colonna mancante"),
     "unknown_column": N_("colonna sconosciuta"),
-    "required": N_("risposta obbligatoria"),
+    "required": N_("valore obbligatorio"),
     "missing_respondent": N_("rispondente mancante"),
     "duplicate_row": N_("riga ripetuta"),
     "duplicate_respondent": N_("rispondente ripetuto"),

@@ -1,4 +1,4 @@
-"""``qualitapa site build|serve``: the quality portal, a static site of the quality system."""
+"""``qualitapa site build|serve|check``: the quality portal, a static site of the quality system."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from qualitapa.cli._main import cli, echo, get_catalog, messages
-from qualitapa.cli._options import LanguageType
+from qualitapa.cli._main import cli, echo, for_people, get_catalog, messages, nothing
+from qualitapa.cli._options import LanguageType, output_options
+from qualitapa.cli._output import emit
 from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_
 
@@ -144,3 +145,33 @@ def site_serve(site: Path, port: int) -> None:
         pass
     finally:
         server.server_close()
+
+
+@site_group.command("check")
+@click.argument("site", type=click.Path(file_okay=False, path_type=Path))
+@output_options
+def site_check(site: Path, fmt: str | None, output: Path | None) -> None:
+    """List every problem of a built portal SITE; exit 1 if there is any.
+
+    Links, assets and anchors that do not resolve, pages that are not valid
+    HTML5, headings, languages, text alternatives, anything loaded from
+    outside the site (needs html5lib: the 'site' extra).
+    """
+    from qualitapa.site import check_site
+
+    problems = check_site(site)
+    t = messages()
+    pages = sum(1 for _ in site.rglob("*.html"))
+    n_pages = t.plural("{n} pagina", "{n} pagine", pages)
+    if problems.empty:
+        if for_people(fmt, output):
+            echo(t("nessun problema in {pages} di {site}", pages=n_pages, site=site), err=True)
+        return
+    if for_people(fmt, output):  # the message says the check; its code is for machines
+        problems = problems.drop(columns="check")
+    emit(problems, fmt, output)
+    raise nothing(
+        t("{problems} in {pages} di {site}",
+          problems=t.plural("{n} problema", "{n} problemi", len(problems)), pages=n_pages,
+          site=site)
+    )  # fmt: skip

@@ -9,6 +9,8 @@
   blocks to the pages of another kind. Plugins add both with the
   :func:`~qualitapa.hookspecs.qualitapa_site_pages` hook;
   :func:`site_registry` lists those of a build.
+* :func:`check_site` lists the problems of a built site (links, HTML5,
+  headings, languages, text alternatives; :class:`SiteCheck` names the checks).
 * A kind's ``build(ctx)`` gets a :class:`SiteContext`: the
   :class:`Results` folder, the catalog, the language and the paths every
   page links the same way (``ctx.city_path(org)``, ``ctx.service_path(id)``).
@@ -32,6 +34,7 @@ Examples
 """
 
 from qualitapa.site._build import KNOWN_TABLES, MANIFEST, SiteBuild, build_site
+from qualitapa.site._check import SiteCheck, check_site
 from qualitapa.site._context import (
     Results,
     SectionBlock,
@@ -53,9 +56,11 @@ __all__ = [
     "SectionBlock",
     "SectionBuilder",
     "SiteBuild",
+    "SiteCheck",
     "SiteContext",
     "SiteSection",
     "build_site",
+    "check_site",
     "language_root",
     "relative_url",
     "site_registry",

@@ -455,7 +455,10 @@ def _read_site(root: Path) -> _Site:
     """The files and folders of ``root`` (POSIX paths relative to it)."""
     if not root.is_dir():
         raise DataError(
-            Message("no such folder: the site to check", N_("cartella inesistente: il sito")),
+            Message(
+                "no such folder: the site to check",
+                N_("cartella inesistente: il sito da controllare"),
+            ),
             source=str(root),
         )
     files: set[str] = set()
@@ -539,7 +542,7 @@ def check_site(site: str | Path, *, root_lang: str = "it") -> pd.DataFrame:
     ------
     qualitapa.errors.DataError
         ``site`` is not a folder, or holds no HTML page; html5lib is not
-        installed (it is in the ``dev`` extra).
+        installed (the ``site`` extra: ``pip install "qualitapa[site]"``).
 
     Examples
     --------
@@ -596,9 +599,10 @@ def _require_html5lib(root: Path) -> None:
     except ImportError:  # pragma: no cover - depends on the environment
         raise DataError(
             Message(
-                "checking a site needs html5lib (the WHATWG parser): pip install html5lib",
+                "checking a site needs html5lib (the WHATWG parser): pip install 'qualitapa[site]'",
                 N_(
-                    "controllare un sito richiede html5lib (il parser WHATWG): pip install html5lib"
+                    "controllare un sito richiede html5lib (il parser WHATWG): "
+                    "pip install 'qualitapa[site]'"
                 ),
             ),
             source=str(root),
