@@ -359,6 +359,9 @@ def test_public_build_publishes_no_private_name(results, catalog, tmp_path):
     german = texts["de/programma/modena/relazione-qualita-2024.html"]
     assert "referente della qualità (Servizi demografici)" in _text(german)
     assert '<div class="programme-report" lang="it">' in german
+    # the German page says the report is in Italian, in German; the Italian page says nothing
+    assert "in der die Körperschaft ihn verfasst hat: Italienisch." in _text(german)
+    assert "nella lingua in cui" not in report
     assert PRIVATE_NAME in (results / "relazione-qualita-2024.html").read_text(encoding="utf-8")
 
 

@@ -37,6 +37,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+import babel
 import markupsafe
 import pandas as pd
 
@@ -652,8 +653,12 @@ def report_part(words: _Words) -> dict[str, Any] | None:
     if shown is None:
         return None
     body, lang = report_body(shown)
+    language = babel.Locale.parse(ctx.lang.replace("-", "_")).languages.get(
+        lang.split("-")[0], lang
+    )
     return {"path": report_path(ctx, words.organization, words.year), "year": words.year,
-            "body": body, "lang": lang, "masked": not ctx.members}  # fmt: skip
+            "body": body, "lang": lang, "language": language,
+            "masked": not ctx.members}  # fmt: skip
 
 
 # -- pages and sections -------------------------------------------------------------------
