@@ -31,7 +31,7 @@ from qualitapa._languages import (
 )
 from qualitapa.i18n._catalogs import DOMAIN, catalog_languages
 from qualitapa.i18n._notes import translatable
-from qualitapa.i18n._templates import template_environment
+from qualitapa.i18n._templates import sandboxed_environment, template_environment
 from qualitapa.i18n._translator import (
     LOCALES,
     MISSING,
@@ -60,6 +60,7 @@ __all__ = [
     "fallback_chain",
     "is_language",
     "locale_for",
+    "sandboxed_environment",
     "set_fallbacks",
     "template_environment",
     "translatable",

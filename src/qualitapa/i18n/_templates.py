@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import pathlib
 
 import jinja2
 
@@ -41,6 +42,41 @@ def template_environment(package: str) -> jinja2.Environment:
     """
     return jinja2.Environment(
         loader=jinja2.PackageLoader(package, "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def sandboxed_environment(package: str, folders: tuple[pathlib.Path, ...]) -> jinja2.Environment:
+    """A sandboxed environment for plugins' templates, over ``package``'s own.
+
+    Templates are looked up in the plugins' ``folders`` first, then in
+    ``package``'s ``templates`` folder (so a plugin's template can import its
+    macros, ``{% import "_macros.html.j2" as m with context %}``). The
+    sandbox keeps a plugin's template from reaching what it was not given;
+    autoescape and ``StrictUndefined`` as in :func:`template_environment`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from qualitapa.i18n import translator
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = pathlib.Path(d, "mine.html.j2").write_text("<p>{{ t('Periodo') }} {{ x }}</p>")
+    ...     env = sandboxed_environment("qualitapa.standards", (pathlib.Path(d),))
+    ...     env.get_template("mine.html.j2").render(t=translator("de"), x="<b>")
+    '<p>Zeitraum &lt;b&gt;</p>'
+    """
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(f) for f in folders])]
+    own = template_environment(package).loader
+    if own is not None:
+        loaders.append(own)
+    return ImmutableSandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

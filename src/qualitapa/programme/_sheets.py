@@ -642,7 +642,7 @@ def empty_sheet(name: str) -> pd.DataFrame:
     Examples
     --------
     >>> list(empty_sheet("people").columns)
-    ['person', 'name', 'email', 'category', 'organization']
+    ['person', 'name', 'email', 'category', 'organization', 'public']
     """
     return pd.DataFrame({c: pd.Series(dtype=object) for c in sheet(name).columns})
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from qualitapa.i18n import N_, template_environment, unit
+from qualitapa.i18n import N_, sandboxed_environment, template_environment, unit
 
 #: The package whose ``templates`` folder holds the report's templates.
 PACKAGE = "qualitapa.reporting"
@@ -23,27 +21,15 @@ def report_environment() -> jinja2.Environment:
     return template_environment(PACKAGE)
 
 
-@functools.lru_cache(maxsize=32)
 def plugin_environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     """A sandboxed environment for the sections of plugins.
 
     Templates are looked up in the plugins' own ``folders`` first, then in
     the report's templates (so a plugin template can import the report's
-    macros, ``{% import "_macros.html.j2" as m with context %}``). The
-    sandbox keeps a plugin's template from reaching what it was not given;
-    autoescape and StrictUndefined as for the report's own templates.
+    macros, ``{% import "_macros.html.j2" as m with context %}``); see
+    :func:`qualitapa.i18n.sandboxed_environment`.
     """
-    own = report_environment()
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(f) for f in folders])]
-    if own.loader is not None:
-        loaders.append(own.loader)
-    return ImmutableSandboxedEnvironment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return sandboxed_environment(PACKAGE, folders)
 
 
 def unit_of(name: str) -> Any:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from qualitapa.i18n import template_environment
+from qualitapa.i18n import sandboxed_environment, template_environment
 from qualitapa.site._context import SectionBlock, SiteContext, language_root, relative_url
 from qualitapa.site._model import Page
 
@@ -24,26 +22,15 @@ def site_environment() -> jinja2.Environment:
     return template_environment("qualitapa.site")
 
 
-@functools.lru_cache(maxsize=32)
 def folder_environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     """A sandboxed environment for the templates of plugins' kinds and sections.
 
     The plugin's ``folders`` come first, then the site's templates (the
-    layout and ``_macros.html.j2``).
+    layout and ``_macros.html.j2``); :func:`qualitapa.i18n.sandboxed_environment`.
     """
     if not folders:
         return site_environment()
-    own = site_environment()
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(f) for f in folders])]
-    if own.loader is not None:
-        loaders.append(own.loader)
-    return ImmutableSandboxedEnvironment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return sandboxed_environment("qualitapa.site", folders)
 
 
 class PageRenderer:
