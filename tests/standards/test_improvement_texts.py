@@ -42,6 +42,9 @@ def _english(acts: pd.DataFrame) -> list[str]:
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
+    # the installed plugins' catalog, not one an earlier module's test left cached
+    # (tests/conftest.py loads no plugins for each test and clears the cache before it)
+    default_catalog.cache_clear()
     return default_catalog()
 
 

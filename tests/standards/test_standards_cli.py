@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from qualitapa.cli import cli
 from qualitapa.i18n import translator
+from qualitapa.testing import isolated_plugins
 
 
 @pytest.fixture
@@ -167,3 +168,40 @@ def test_plan_derive_from_compliance(tmp_path: Path) -> None:
     shown = runner.invoke(cli, ["plan", "show", str(plan), "--progress", "--format", "csv"])
     assert shown.exit_code == 0, shown.output
     assert "proposed,1,0" in shown.output
+
+
+def test_plan_derive_from_a_benchmark_reads_the_gap_in_the_indicators_unit(
+    tmp_path: Path,
+) -> None:
+    # as 'indicators benchmark' writes it (Italian Excel export): registry.average_wait is
+    # lower-is-better minutes; 8,9 against a median of 7,0 -> gap -1,9 minutes, 27% of the
+    # median -> impact 1 + floor(27 / 20) = 2 (read as percent it was 1: 1.9 < 20)
+    bench = tmp_path / "benchmark.csv"
+    bench.write_text(
+        "organization;period;indicator;value;gap_to_median\n"
+        "036023;2024;registry.average_wait;8,9;-1,9\n"
+        "022205;2024;registry.average_wait;6,5;0,5\n",
+        encoding="cp1252",
+    )
+    plan = tmp_path / "plan.csv"
+    args = ["plan", "derive", "--benchmark", str(bench), "--numbers", "it", "-o", str(plan)]
+    with isolated_plugins(["registry"]):  # the indicator's polarity and unit
+        derived = CliRunner().invoke(cli, args)
+    assert derived.exit_code == 0, derived.output
+    table = pd.read_csv(plan, dtype={"organization": str})
+    assert table["reference"].tolist() == ["registry.average_wait"]
+    assert table.loc[0, "organization"] == "036023"
+    assert table.loc[0, "impact"] == 2
+    assert table.loc[0, "evidence"] == (
+        "valore 8,9 minuti, mediana 7 minuti (divario dalla mediana: 27%)"
+    )
+
+
+def test_plan_derive_from_a_benchmark_of_unknown_indicators_says_why(tmp_path: Path) -> None:
+    # without the plugin that defines the indicator its polarity is unknown: an error, not
+    # a gap read the wrong way round
+    bench = tmp_path / "benchmark.csv"
+    bench.write_text("indicator,value,gap_to_median\nx.unknown,8.9,-1.9\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", "derive", "--benchmark", str(bench)])
+    assert result.exit_code == 1
+    assert "la polarità di x.unknown non è nota" in result.output

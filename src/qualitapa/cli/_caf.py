@@ -264,7 +264,8 @@ def plan_group() -> None:
 @file_option(
     "--benchmark",
     "benchmark_path",
-    help="Benchmark gaps: indicator, [organization,] gap_to_median (negative = worse).",
+    help="Output of 'indicators benchmark': indicator, [organization,] value, gap_to_median "
+    "(in the indicator's unit, negative = worse; the polarity from the catalog).",
 )
 @input_options
 @output_options

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from qualitapa.i18n import Translator, translator
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_, Translator, translator
 from qualitapa.improvement._plan import ACTION_COLUMNS, prioritise
 from qualitapa.io import require_columns
 
@@ -414,11 +415,19 @@ def _relative_gaps(
     unknown = ~np.isnan(gap) & ~np.isin(sign, (1.0, -1.0))
     if unknown.any():
         missing = sorted(set(frame[indicator_column].astype(str).to_numpy()[unknown]))
-        raise ValueError(
-            "the polarity of these indicators is unknown, so their gap to the median "
-            f"cannot be read: {', '.join(missing[:5])}; pass catalog= (the catalog that "
-            "defines them) or a 'polarity' column, or gap_unit='percent' for gaps already "
-            "in percent of the median"
+        raise DataError(
+            Message(
+                "the polarity of {names} is unknown, so the gap to the median cannot be read: "
+                "install the plugin that defines them, or add a 'polarity' column "
+                "(higher_is_better or lower_is_better)",
+                N_(
+                    "la polarità di {names} non è nota, quindi la distanza dalla mediana non si "
+                    "può leggere: installare il plugin che li definisce o aggiungere una colonna "
+                    "'polarity' (higher_is_better o lower_is_better)"
+                ),
+                names=", ".join(missing[:5]) + (" ..." if len(missing) > 5 else ""),
+            ),
+            column=indicator_column,
         )
     # benchmark: score = value * sign and gap = score - median score (indicators/_benchmark.py),
     # so median = (score - gap) * sign = value - gap * sign
@@ -465,8 +474,10 @@ def actions_from_benchmark(
     Raises
     ------
     ValueError
-        An unknown ``gap_unit``, or a gap in the indicator's unit whose
-        polarity is unknown (no ``polarity`` column and no ``catalog``).
+        An unknown ``gap_unit``.
+    qualitapa.errors.DataError
+        A gap in the indicator's unit whose polarity is unknown (no
+        ``polarity`` column, and ``catalog`` does not define the indicator).
 
     Examples
     --------
