@@ -375,3 +375,22 @@ def test_a_charter_s_previous_versions_are_listed_apart_and_linked(tmp_path):
     assert 'href="carta-registry-charter-2021.html"' in current  # the other version, linked
     members = render(attrs.evolve(ctx, members=True, cache={}))
     assert "citta/modena/carta-registry-charter-next.html" in members
+
+
+def test_no_complaint_answered_in_time_is_said_not_left_out(results_dir, catalog, tmp_path):
+    # share_within_deadline 0.0 is the worst result: "0,0% entro il termine" (it was dropped
+    # because 0.0 is falsy); a blank refund amount is "–", not "0,00 €"
+    from qualitapa.site._city import _complaint_words
+
+    ctx = context(results_dir, catalog)
+    row = pd.Series({"received": 4, "answered": 3, "share_within_deadline": 0.0})
+    assert "3 con risposta (0,0% entro il termine)" in _complaint_words(ctx, row)
+    (tmp_path / "charter_compliance.csv").write_text(
+        "standard,service,organization,period,value,unit,target,met,refunds_due,refund_amount\n"
+        "registry.std.certificate_wait,registry,036023,2024,82.2,%,>= 90,False,51,\n",
+        encoding="utf-8",
+    )
+    section = compliance_section(context(tmp_path, catalog), "036023")
+    assert section is not None
+    assert section["rows"][0]["amount"] == "–"
+    assert section["rows"][0]["refunds"] == "51"

@@ -160,7 +160,7 @@ def test_ranks_and_best_are_those_of_the_table(pages):
         "Modena città fino a 500.000 abitanti 8,90 3 su 3",
     ]
     text = article(page, "registry-average_wait")
-    assert "Migliori nel 2024: Trento (città fino a 500.000 abitanti)." in text
+    assert "Migliore nel 2024: Trento (città fino a 500.000 abitanti)." in text
     assert "Polarità: più basso è meglio" in text
     assert "Valore (minuti)" in text  # the unit in the header, numbers in the cells
     assert "9,50" not in text.split("Andamento")[0]  # the 2023 value is not the latest
@@ -364,3 +364,26 @@ def test_each_indicator_links_its_definition_when_the_methodology_is_built(
     assert ("it", "metodologia/indicatori.html") in {(lang, p) for lang, p, _ in site.pages}
     problems = check_site(tmp_path / "site")
     assert problems.loc[problems["source"].astype(str).str.contains("servizi/")].empty
+
+
+def test_a_one_city_site_ranks_the_composite_among_every_city(results, catalog):
+    # composite_ranks has Trento, Bolzano and Modena: a site about Modena alone still says
+    # "3 su 3" (it said "3 su 1": n counted the site's cities only)
+    ctx = SiteContext(results=Results(results), catalog=catalog, lang="it",
+                      organizations=(MODENA,))  # fmt: skip
+    page = render(ctx)["servizi/registry.html"]
+    text = visible(page.split('id="indici"')[1].split("</section>")[0])
+    assert "Modena 35,2 3 su 3" in text
+    assert "su 1" not in text
+
+
+def test_the_simulated_positions_are_rounded_outward(tmp_path, catalog):
+    # rank_p05 5.0 and rank_p95 6.8 are positions 5 to 7 (int() said 5-6, hiding the 7th)
+    write(tmp_path, {"composite_ranks": (
+        "organization,period,value,rank,median_rank,rank_p05,rank_p95,mean_rank,runs,composite\n"
+        f"{MODENA},2024,35.2,6,6,5.0,6.8,6.1,200,registry.index\n"
+        f"{TRENTO},2024,65.0,1,1,1.2,1.9,1.4,200,registry.index\n")})  # fmt: skip
+    page = render(context(tmp_path, catalog))["servizi/registry.html"]
+    text = visible(page.split('id="indici"')[1].split("</section>")[0])
+    assert "6 su 2 5–7" in text
+    assert "1 su 2 1–2" in text

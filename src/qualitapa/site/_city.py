@@ -385,9 +385,9 @@ def compliance_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
                 "met": "–" if met is None else t("sì") if met else t("no"),
                 "ok": met,
                 "refunds": ctx.number(r.get("refunds_due"), 0) if "refunds_due" in r else "–",
-                "amount": t.currency(_float(r.get("refund_amount")) or 0.0)
-                if "refund_amount" in r
-                else "–",
+                "amount": "–"
+                if (amount := _float(r.get("refund_amount"))) is None
+                else t.currency(amount),
             }
         )
     rows.sort(key=lambda r: (str(r["service"]), str(r["standard"])))  # by service, in words
@@ -514,12 +514,14 @@ def _complaint_words(ctx: SiteContext, row: pd.Series) -> str:
             n=ctx.number(row.get("received"), 0),
         )
     ]
-    if _float(row.get("answered")) is not None and _float(row.get("share_within_deadline")):
+    # a share of 0 is said too: it is the worst result, not a missing one
+    share = _float(row.get("share_within_deadline"))
+    if _float(row.get("answered")) is not None and share is not None:
         parts.append(
             t(
                 "{answered} con risposta ({share} entro il termine)",
                 answered=ctx.number(row.get("answered"), 0),
-                share=t.percent(_float(row["share_within_deadline"]), digits=1),
+                share=t.percent(share, digits=1),
             )
         )
     if _float(row.get("mean_answer_days")) is not None:

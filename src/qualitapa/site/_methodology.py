@@ -452,7 +452,9 @@ def indicators_context(ctx: SiteContext) -> dict[str, Any]:
         blocks.sort(key=lambda b: b["label"].casefold())
         groups.append({"id": f"servizio-{service}", "title": titles.get(service, service),
                        "indicators": blocks,  # a sub-service right after its parent
-                       "order": (titles.get(parent, "").casefold(), bool(parent),
+                       # a sub-service right after its parent: (family, child?, name)
+                       "order": ((titles.get(parent, parent) if parent
+                                  else titles.get(service, service)).casefold(), bool(parent),
                                  titles.get(service, service).casefold())})  # fmt: skip
     groups.sort(key=lambda g: g["order"])
     return {"groups": groups, "fallback": ctx.t(_FALLBACK_NOTE) if labels.fell_back else ""}

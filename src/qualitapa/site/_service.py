@@ -275,7 +275,13 @@ def comparison_view(ctx: SiteContext, definition: Any, rows: pd.DataFrame) -> di
     names = [f"{r['city']} ({r['group']})" if r["group"] else r["city"] for r in best]
     best_text = ""
     if best:
-        best_text = t("Migliori nel {period}: {names}.", period=period, names=t.join(names))
+        best_text = t.plural(
+            "Migliore nel {period}: {names}.",
+            "Migliori nel {period}: {names}.",
+            len(names),
+            period=period,
+            names=t.join(names),
+        )
     elif comparable and (codes == "all_equal").any():
         best_text = t(COMPARISON_WORDS["all_equal"]).capitalize() + "."
     return {
@@ -360,27 +366,39 @@ def trend_view(
 
 
 # -- composite indices and DEA ----------------------------------------------------------
+def _top_level(frame: pd.DataFrame) -> pd.DataFrame:
+    """The index's own rows of a composite table (``level`` 0), all rows without the column."""
+    if frame.empty or "level" not in frame.columns:
+        return frame
+    return frame.loc[(pd.to_numeric(frame["level"], errors="coerce") == 0).to_numpy()]
+
+
 def composite_view(ctx: SiteContext, composite: Any) -> dict[str, Any] | None:
     """A composite index's latest values and ranks (with their interval when simulated)."""
     t = ctx.t
-    ranks = _rows_by(ctx, "composite_ranks", "composite", [composite.id])
-    if ranks.empty:
-        ranks = _rows_by(ctx, "composite_scores", "composite", [composite.id])
-        if ranks.empty:
-            ranks = _rows_by(ctx, "composite_scores", "index", [composite.id])
-        if not ranks.empty and "level" in ranks.columns:
-            ranks = ranks.loc[(pd.to_numeric(ranks["level"], errors="coerce") == 0).to_numpy()]
+    ranks, source = pd.DataFrame(), ("composite_ranks", "composite")
+    for source in (("composite_ranks", "composite"), ("composite_scores", "composite"),
+                   ("composite_scores", "index")):  # fmt: skip
+        ranks = _top_level(_rows_by(ctx, *source, [composite.id]))
+        if not ranks.empty:
+            break
     current, period = _latest(ranks)
     if current.empty or "value" not in current.columns:
         return None
-    n = int(pd.to_numeric(current["value"], errors="coerce").notna().sum())
+    # "rank of n": n is every organization ranked, not only the site's (a one-city site
+    # would say "4 su 1")
+    every = _top_level(_rows_of(ctx.results.table(source[0]), source[1], [composite.id]))
+    if period is not None and "period" in every.columns:
+        every = every.loc[(pd.to_numeric(every["period"], errors="coerce") == period).to_numpy()]
+    n = int(pd.to_numeric(every["value"], errors="coerce").notna().sum())
     current = _sorted_rows(ctx, current)
     rows: list[dict[str, Any]] = []
     for row in current.to_dict("records"):
         rank, low, high = (_float(row.get(c)) for c in ("rank", "rank_p05", "rank_p95"))
         interval = ""
-        if low is not None and high is not None:
-            interval = f"{int(low)}–{int(high)}" if low != high else str(int(low))
+        if low is not None and high is not None:  # the simulated positions, outward
+            low_, high_ = math.floor(low), math.ceil(high)
+            interval = f"{low_}–{high_}" if low_ != high_ else str(low_)
         rows.append(
             {
                 "city": ctx.org_name(row["organization"]),
