@@ -532,3 +532,24 @@ def test_standards_met_is_a_count_in_each_city_s_latest_measured_period(rows, rn
     shuffled = list(rows)
     rnd.shuffle(shuffled)
     assert computed(rows) == expected == computed(shuffled)
+
+
+def test_a_download_is_a_data_file_never_a_page_or_script(results_dir, catalog, tmp_path):
+    # a data package listing 'index.html' or 'x.js' must not publish active content, nor
+    # replace a page: add_file takes data files only, and no path the site already has
+    source = tmp_path / "data.csv"
+    source.write_text("a,b\n1,2\n", encoding="utf-8")
+    ctx = SiteContext(results=Results(results_dir), catalog=catalog, lang="it", organizations=())
+    for path in ("dati-aperti/index.html", "x.js", "x.svg", "x.HTML"):
+        with pytest.raises(DefinitionError, match="not a data file"):
+            ctx.add_file(path, source)
+    assert ctx.add_file("dati-aperti/data.csv", source) == "dati-aperti/data.csv"
+
+    def build(ctx: SiteContext) -> list[Page]:
+        ctx.add_file("search-index.json", source)  # the site's own file
+        return []
+
+    taker = PageKind(id="prende", title=Text("Prende"), order=60, build=build)
+    with pytest.raises(DefinitionError, match="would replace a page of the site"):
+        build_site(results_dir, tmp_path / "site", catalog=catalog, extra=[taker],
+                   languages=("it",))  # fmt: skip

@@ -168,6 +168,11 @@ def _build_language(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(renderer.render(page, kind.templates), encoding="utf-8")
     _write_search_index(root, [page for _kind, page in pages])
+    taken = set(seen) | {"search-index.json", "search-index.js"}
+    for name in ctx.files:
+        if name in taken:  # a download must not replace a page or the search index
+            raise DefinitionError(f"the file {name!r} would replace a page of the site",
+                                  item=name, field="path")  # fmt: skip
     for name, file in ctx.files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(file, root / name)

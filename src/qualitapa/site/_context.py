@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 TEXT_COLUMNS = (*ID_COLUMNS, "service", "instrument", "peer_group", "index", "composite",
                 "reference", "replaces", "source")  # fmt: skip
 
+#: The files :meth:`SiteContext.add_file` copies: data and documents, never active content
+#: (a page, a script or an SVG from a data package would be served as the portal's own).
+DOWNLOAD_SUFFIXES = frozenset({".csv", ".json", ".xlsx", ".ods", ".zip", ".parquet", ".pdf",
+                               ".txt", ".xml", ".geojson"})  # fmt: skip
+
 #: The language roots of the site: Italian at the root, the others in a folder.
 LANGUAGE_ROOTS = {"it": ""}
 
@@ -250,6 +255,12 @@ class SiteContext:
         if path.startswith("/") or "" in parts or ".." in parts or "." in parts or "\\" in path:
             raise DefinitionError(
                 f"a file of the site is a relative POSIX path without '..', not {path!r}",
+                field="path",
+            )
+        if Path(path).suffix.lower() not in DOWNLOAD_SUFFIXES:  # no page, script or image
+            raise DefinitionError(
+                f"{path!r} is not a data file the portal offers for download "
+                f"({', '.join(sorted(DOWNLOAD_SUFFIXES))})",
                 field="path",
             )
         self.files[path] = Path(source)
