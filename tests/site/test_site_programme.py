@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualitapa import programme as pg
+from qualitapa.errors import DataError
 from qualitapa.models import Text
 from qualitapa.site._build import build_site
 from qualitapa.site._check import check_site
@@ -458,3 +459,39 @@ def test_programme_registered_like_a_plugin_kind(tmp_path, results):
     assert ("it", "rifiuti/index.html", "waste") in site.pages
     assert ("it", "programma/modena.html", "programme") in site.pages
     assert "<p>42</p>" in (site.out / "rifiuti/index.html").read_text(encoding="utf-8")
+
+
+def _copy_results(results: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "results"
+    shutil.copytree(results, out)
+    return out
+
+
+def test_a_name_written_otherwise_stops_the_public_build(results, catalog, tmp_path):
+    # masking replaces the name as the people sheet writes it; "RISERVATO Marco" or an
+    # entity between the words would pass it: the public build refuses such a report
+    out = _copy_results(results, tmp_path)
+    report = out / "relazione-qualita-2024.html"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("</main>", "<p>Firmato: MARCO&nbsp;Riservato</p></main>", 1),
+                      encoding="utf-8")  # fmt: skip
+    with pytest.raises(DataError, match=r"nomina ancora|still names") as info:
+        build_site(out, tmp_path / "site", catalog=catalog, languages=("it",))
+    assert PRIVATE_NAME not in str(info.value)  # the error names the person's id only
+    members = build_site(out, tmp_path / "soci", catalog=catalog, languages=("it",),
+                         members=True)  # fmt: skip
+    assert members.members
+
+
+@pytest.mark.parametrize(
+    "active",
+    ['<script>alert(1)</script>', '<img src="https://tracker.example/x.png" alt="">',
+     '<p onclick="steal()">x</p>', '<a href="javascript:alert(1)">x</a>'],
+)  # fmt: skip
+def test_a_report_with_active_content_is_not_published(results, catalog, tmp_path, active):
+    out = _copy_results(results, tmp_path)
+    report = out / "relazione-qualita-2024.html"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("</main>", active + "</main>", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"relazione annuale contiene|annual report holds"):
+        build_site(out, tmp_path / "site", catalog=catalog, languages=("it",))

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import html as htmlmod
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -41,6 +42,8 @@ import babel
 import markupsafe
 import pandas as pd
 
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_, translator
 from qualitapa.models import Text
 from qualitapa.site._model import Page, PageKind, SiteSection
 
@@ -588,6 +591,10 @@ def _designations(words: _Words, lang: str) -> dict[str, str]:
     return out
 
 
+#: What the public report says instead of a name that has no role to stand for it.
+_UNNAMED = N_("nome non pubblicato")
+
+
 def masked_report(html: str, words: _Words) -> str | None:
     """The report's HTML with each name not marked public replaced by the person's role.
 
@@ -602,8 +609,9 @@ def masked_report(html: str, words: _Words) -> str | None:
     if "public" in people.columns:
         hidden = people[~people["public"].map(_is_public)]
     swaps: dict[str, str] = {}
+    unnamed = translator(_report_lang(html))(_UNNAMED)  # in the report's language
     for r in hidden.to_dict("records"):
-        instead = roles.get(str(r["person"]), words.ctx.t("nome non pubblicato"))
+        instead = roles.get(str(r["person"]), unnamed)
         for column in ("name", "email"):
             if not _blank(r.get(column)):
                 swaps[str(markupsafe.escape(str(r[column]).strip()))] = str(
@@ -611,7 +619,63 @@ def masked_report(html: str, words: _Words) -> str | None:
                 )
     for name in sorted(swaps, key=len, reverse=True):
         html = html.replace(name, swaps[name])
+    _refuse_left_names(html, hidden, words.organization)
     return html
+
+
+def _plain(text: str) -> str:
+    """The words of an HTML text, entities resolved, spaces single, case folded."""
+    words = htmlmod.unescape(re.sub(r"<[^>]+>", " ", text))
+    return " ".join(words.replace("\u2019", "'").split()).casefold()
+
+
+def _refuse_left_names(html: str, hidden: pd.DataFrame, organization: str) -> None:
+    """Fail closed: a name or e-mail not marked public still in the masked report
+    (written otherwise: "ROSSI Mario", an entity, a line break) stops the public build."""
+    text = _plain(html)
+    left = [
+        str(r["person"])
+        for r in hidden.to_dict("records")
+        for column in ("name", "email")
+        if not _blank(r.get(column)) and _plain(str(r[column])) in text
+    ]
+    if left:
+        raise DataError(
+            Message(
+                "the annual report of {organization} still names {people} where the names "
+                "are not public: it is not published; write the names as the people sheet "
+                "does, or mark them public",
+                N_("la relazione annuale di {organization} nomina ancora {people}, i cui nomi "
+                   "non sono pubblici: non viene pubblicata; scrivere i nomi come nel foglio "
+                   "people o indicarli come pubblici"),
+                organization=organization, people=", ".join(sorted(set(left))),
+            ),
+            column="name",
+        )  # fmt: skip
+
+
+#: What a report published inside the portal may not hold: scripts, frames, handlers,
+#: resources or links from outside the site (the portal works offline and is the city's).
+_ACTIVE = re.compile(
+    r"<(script|iframe|object|embed|form)\b|\son[a-z]+\s*=|javascript:|(src|href)\s*=\s*[\"']?(https?:)?//",
+    re.IGNORECASE,
+)
+
+
+def _refuse_active_content(html: str, source: str) -> None:
+    """The report is HTML from the results folder: publish it only without active content."""
+    found = _ACTIVE.search(html)
+    if found is not None:
+        raise DataError(
+            Message(
+                "the annual report holds {what}: the portal publishes only qualitapa's own "
+                "report, without scripts or links out of the site",
+                N_("la relazione annuale contiene {what}: il portale pubblica solo la relazione "
+                   "di qualitapa, senza script né collegamenti fuori dal sito"),
+                what=repr(found.group(0)[:40]),
+            ),
+            source=source,
+        )  # fmt: skip
 
 
 def report_body(html: str) -> tuple[str, str]:
@@ -649,6 +713,7 @@ def report_part(words: _Words) -> dict[str, Any] | None:
     if source is None:
         return None
     html = source.read_text(encoding="utf-8")
+    _refuse_active_content(html, str(source))
     shown = html if ctx.members else masked_report(html, words)
     if shown is None:
         return None
