@@ -333,7 +333,8 @@ def sheets() -> dict[str, pd.DataFrame]:
         columns=list(SHEETS["departments"].columns),
     )
     out["people"] = pd.DataFrame(
-        [(p, n, _email(n), c, MODENA) for p, n, c in PEOPLE],  # all work for the city
+        # all work for the city; no name is marked public (blank: the portal shows roles)
+        [(p, n, _email(n), c, MODENA, "") for p, n, c in PEOPLE],
         columns=list(SHEETS["people"].columns),
     )
     out["roles"] = pd.DataFrame(

@@ -132,7 +132,7 @@ def sheets() -> dict[str, pd.DataFrame]:
     # a city's own people (no organization) does not take them for missing ones
     city = {row[-1]: row[0] for row in PRACTICES}
     people = pd.DataFrame(
-        [(p, n, _email(n), "", city[p]) for p, n in PEOPLE],
+        [(p, n, _email(n), "", city[p], "") for p, n in PEOPLE],  # names not public (blank)
         columns=list(SHEETS["people"].columns),
     )
     rows = [(*row, f"https://example.org/qclub/{row[1].lower()}.pdf") for row in PRACTICES]
