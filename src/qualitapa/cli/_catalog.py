@@ -21,7 +21,7 @@ from click.shell_completion import CompletionItem
 from qualitapa._describe import KIND_LABELS
 from qualitapa.catalog import KINDS, Catalog
 from qualitapa.cli._complete import ids_of
-from qualitapa.cli._main import catalog_for, cli, echo, emit, emit_text, for_people
+from qualitapa.cli._main import catalog_for, cli, echo, emit, emit_text, for_people, messages
 from qualitapa.cli._options import (
     definitions_option,
     format_option,
@@ -29,6 +29,7 @@ from qualitapa.cli._options import (
     output_options,
     target_option,
 )
+from qualitapa.errors import Message
 from qualitapa.i18n import N_, Translator, translator
 
 #: Kind name -> one item of the kind, for people (an Italian msgid).
@@ -309,10 +310,13 @@ def catalog_show(
     if kind is None:
         kinds = catalog.kinds_of(item_id)
         if len(kinds) > 1:
-            raise click.UsageError(
-                f"{item_id!r} names items of several kinds: give --kind "
-                + " or --kind ".join(kinds)
+            said = Message(
+                "{item} names items of several kinds: give --kind {kinds}",
+                N_("{item} indica elementi di più tipi: indicare --kind {kinds}"),
+                item=repr(item_id),
+                kinds=" / --kind ".join(kinds),
             )
+            raise click.UsageError(said.render(messages()))
     found = catalog.item(item_id, kind)
     if fmt == "json":
         emit_text(json.dumps(found, indent=2, ensure_ascii=False) + "\n", output)
