@@ -155,7 +155,7 @@ def _check_output(ctx: click.Context, param: click.Parameter, value: Any) -> Any
     try:
         implied = format_of(output)
     except OptionError as exc:
-        raise click.BadParameter(_unwritable(exc, output), ctx, param) from None
+        raise click.BadParameter(str(exc), ctx, param) from None
     if fmt is not None and fmt != implied:
         suffix = next(s for s, f in SUFFIXES.items() if f == fmt)
         raise click.BadParameter(
@@ -449,19 +449,3 @@ lang_option = click.option(
 def names(text: str) -> list[str]:
     """The names of a comma-separated option value, blanks dropped."""
     return [t.strip() for t in text.split(",") if t.strip()]
-
-
-def _unwritable(exc: OptionError, output: Path) -> str:
-    """The error of an output file qualitapa cannot write, in the command's language."""
-    from qualitapa._writers import SUFFIXES
-    from qualitapa.cli._context import language
-    from qualitapa.errors import Message
-    from qualitapa.i18n import N_, translator
-
-    said = Message(
-        str(exc).replace("{", "{{").replace("}", "}}"),
-        N_("non si può scrivere {file}: usare un file {allowed}"),
-        file=repr(output.name),
-        allowed=", ".join(s for s in SUFFIXES if s not in (".htm", ".jsonl")),
-    )
-    return said.render(translator(language()))
