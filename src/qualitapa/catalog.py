@@ -311,7 +311,10 @@ def _as_list(value: object, plugin: str, kind: Kind) -> list[object]:
 
 
 def _call_hook(impl: HookImpl, kind: Kind, model: type[object]) -> list[object]:
-    """The items one hook implementation returns, checked: a list of ``model`` with ids."""
+    """The items one hook implementation returns, checked: a list of ``model`` with ids.
+
+    Datasets must also lie in the plugin's folders (:func:`_confine_datasets`).
+    """
     plugin = impl.plugin_name
     try:
         result = impl.function()
@@ -341,6 +344,8 @@ def _call_hook(impl: HookImpl, kind: Kind, model: type[object]) -> list[object]:
                 f"{kind.hook}() returned an item without a string 'id': {item!r}",
                 plugin=plugin,
             )
+    if kind.name == "datasets":
+        _confine_datasets(impl.plugin, plugin, objs)
     return objs
 
 
@@ -728,8 +733,6 @@ class Catalog:
                     continue
                 try:
                     objs = _call_hook(impl, kind, model)
-                    if kind.name == "datasets":
-                        _confine_datasets(impl.plugin, plugin, objs)
                 except QualitapaError as exc:
                     self._skip_or_raise(plugin, exc, isolated)
                     gathered.pop(plugin, None)
@@ -1753,8 +1756,6 @@ class _PluginCheck:
                     continue
                 try:
                     objs = _call_hook(impl, kind, model)
-                    if kind.name == "datasets":
-                        _confine_datasets(impl.plugin, name, objs)
                 except QualitapaError as exc:
                     self.found.append(Problem(name, "plugin", None, _problem_text(exc, name)))
                     continue
