@@ -39,8 +39,9 @@ import re
 import sys
 import types
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pluggy
 
@@ -182,6 +183,66 @@ def skipped_message(name: str, problem: str) -> str:
         f"plugin {name!r} skipped: {problem} (fix or uninstall it; "
         f"{DISABLE_ENV}={name} stops loading it)"
     )
+
+
+def hook_items(
+    catalog: object, hook: str, model: type | tuple[type, ...], what: str
+) -> list[tuple[str, Any]]:
+    """What the plugins of ``catalog`` return from ``hook``, as ``(plugin, item)``.
+
+    For the hooks that add to an output rather than to the catalog (report
+    sections, site pages). Each item must be an instance of ``model``
+    (``what`` names it in the error). A broken installed plugin is skipped
+    with a :class:`~qualitapa.errors.PluginWarning` when the catalog skips
+    broken plugins (the command line's); otherwise, and for plugins passed
+    explicitly, its error raises.
+
+    Raises
+    ------
+    PluginError
+        A plugin's hook raised, or returned something else than a list of ``model``.
+
+    Examples
+    --------
+    >>> from qualitapa.catalog import Catalog
+    >>> hook_items(Catalog.build([], entrypoints=False), "qualitapa_site_pages", object, "items")
+    []
+    """
+    pm = getattr(catalog, "plugin_manager", None)
+    caller = getattr(getattr(pm, "hook", None), hook, None)
+    if caller is None:
+        return []
+    isolated = (
+        set(getattr(pm, "installed", ())) if getattr(catalog, "skip_failing", False) else set()
+    )
+    out: list[tuple[str, Any]] = []
+    for impl in caller.get_hookimpls():
+        name = impl.plugin_name
+        try:
+            out.extend(
+                (name, item) for item in _hook_result(impl.function, name, hook, model, what)
+            )
+        except PluginError as exc:
+            if name not in isolated:
+                raise
+            warnings.warn(skipped_message(name, one_line(str(exc))), PluginWarning, stacklevel=3)
+    return out
+
+
+def _hook_result(
+    function: Callable[[], object],
+    plugin: str,
+    hook: str,
+    model: type | tuple[type, ...],
+    what: str,
+) -> list[Any]:
+    try:
+        items = function()
+    except Exception as exc:
+        raise PluginError(f"{hook} raised {exc!r}", plugin=plugin) from exc
+    if not isinstance(items, list | tuple) or not all(isinstance(i, model) for i in items):
+        raise PluginError(f"{hook} must return a list of {what}", plugin=plugin)
+    return list(items)
 
 
 def _register(pm: pluggy.PluginManager, plugin: object, name: str | None) -> str:

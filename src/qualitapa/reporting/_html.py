@@ -12,7 +12,6 @@ engine (autoescape on).
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,9 @@ from markupsafe import Markup
 
 from qualitapa.__about__ import __version__
 from qualitapa._html_style import REPORT_STYLE
-from qualitapa.errors import DataError, PluginError, PluginWarning
+from qualitapa.errors import DataError, PluginError
 from qualitapa.i18n import translator
-from qualitapa.plugins import one_line, skipped_message
+from qualitapa.plugins import hook_items
 from qualitapa.reporting import _charts as charts
 from qualitapa.reporting._context import ReportContext, indicator_definitions, org_names
 from qualitapa.reporting._i18n import gettext_noop as _
@@ -55,7 +54,8 @@ def report_sections(
     ['headline', 'indicators', 'composite']
     """
     found: dict[str, tuple[ReportSection, str]] = {s.id: (s, "qualitapa") for s in BUILTIN_SECTIONS}
-    for plugin, section in [*_plugin_sections(catalog), *(("(given)", s) for s in extra)]:
+    plugins = hook_items(catalog, "qualitapa_report_sections", ReportSection, "ReportSection")
+    for plugin, section in [*plugins, *(("(given)", s) for s in extra)]:
         if section.id in found:
             raise PluginError(
                 f"report section {section.id!r} is already defined by {found[section.id][1]!r}",
@@ -63,45 +63,6 @@ def report_sections(
             )
         found[section.id] = (section, plugin)
     return sorted((s for s, _p in found.values()), key=lambda s: s.order)
-
-
-def _plugin_sections(catalog: Any) -> list[tuple[str, ReportSection]]:
-    """The sections of ``catalog``'s plugins, as ``(plugin, section)``.
-
-    A broken installed plugin is skipped with a :class:`PluginWarning` when
-    the catalog skips broken plugins (the command line's); otherwise, and
-    for plugins passed explicitly, its error raises.
-    """
-    pm = getattr(catalog, "plugin_manager", None)
-    if pm is None:
-        return []
-    isolated = (
-        set(getattr(pm, "installed", ())) if getattr(catalog, "skip_failing", False) else set()
-    )
-    out: list[tuple[str, ReportSection]] = []
-    for impl in pm.hook.qualitapa_report_sections.get_hookimpls():
-        name = impl.plugin_name
-        try:
-            out.extend((name, s) for s in _call(impl.function, name))
-        except PluginError as exc:
-            if name not in isolated:
-                raise
-            warnings.warn(skipped_message(name, one_line(str(exc))), PluginWarning, stacklevel=3)
-    return out
-
-
-def _call(hook: Callable[[], object], plugin: str) -> list[ReportSection]:
-    try:
-        sections = hook()
-    except Exception as exc:
-        raise PluginError(f"qualitapa_report_sections raised {exc!r}", plugin=plugin) from exc
-    if not isinstance(sections, list | tuple) or not all(
-        isinstance(s, ReportSection) for s in sections
-    ):
-        raise PluginError(
-            "qualitapa_report_sections must return a list of ReportSection", plugin=plugin
-        )
-    return list(sections)
 
 
 def _context(inputs: ReportInputs) -> ReportContext:

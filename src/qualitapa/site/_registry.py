@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from qualitapa.errors import PluginConflictError, PluginError, PluginWarning
-from qualitapa.plugins import one_line, skipped_message
+from qualitapa.errors import PluginConflictError, PluginError
+from qualitapa.plugins import hook_items
 from qualitapa.site._builtin import BUILTIN
 from qualitapa.site._model import PageKind, SiteSection
 
@@ -37,7 +36,8 @@ def site_registry(
     """
     found: dict[tuple[str, str], tuple[PageKind | SiteSection, str]] = {}
     given = [("qualitapa", item) for item in BUILTIN]
-    given += [*_plugin_items(catalog), *(("(given)", item) for item in extra)]
+    given += hook_items(catalog, _HOOK, (PageKind, SiteSection), "PageKind or SiteSection")
+    given += [("(given)", item) for item in extra]
     for source, item in given:
         if not isinstance(item, PageKind | SiteSection):
             raise PluginError(f"{_HOOK} must return PageKind or SiteSection objects, "
@@ -51,40 +51,3 @@ def site_registry(
     kinds = sorted((i for i in items if isinstance(i, PageKind)), key=lambda k: k.order)
     sections = sorted((i for i in items if isinstance(i, SiteSection)), key=lambda s: s.order)
     return kinds, sections
-
-
-def _plugin_items(catalog: Any) -> list[tuple[str, PageKind | SiteSection]]:
-    """The kinds and sections of ``catalog``'s plugins, as ``(plugin, item)``.
-
-    A broken installed plugin is skipped with a :class:`PluginWarning` when
-    the catalog skips broken plugins (the command line's); otherwise its error raises.
-    """
-    pm = getattr(catalog, "plugin_manager", None)
-    hook = getattr(getattr(pm, "hook", None), _HOOK, None)
-    if hook is None:
-        return []
-    isolated = (
-        set(getattr(pm, "installed", ())) if getattr(catalog, "skip_failing", False) else set()
-    )
-    out: list[tuple[str, PageKind | SiteSection]] = []
-    for impl in hook.get_hookimpls():
-        name = impl.plugin_name
-        try:
-            out.extend((name, item) for item in _call(impl.function, name))
-        except PluginError as exc:
-            if name not in isolated:
-                raise
-            warnings.warn(skipped_message(name, one_line(str(exc))), PluginWarning, stacklevel=3)
-    return out
-
-
-def _call(hook: Callable[[], object], plugin: str) -> list[PageKind | SiteSection]:
-    try:
-        items = hook()
-    except Exception as exc:
-        raise PluginError(f"{_HOOK} raised {exc!r}", plugin=plugin) from exc
-    if not isinstance(items, list | tuple) or not all(
-        isinstance(i, PageKind | SiteSection) for i in items
-    ):
-        raise PluginError(f"{_HOOK} must return a list of PageKind or SiteSection", plugin=plugin)
-    return list(items)
