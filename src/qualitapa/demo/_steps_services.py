@@ -204,7 +204,10 @@ def caf(state: DemoState) -> None:
     scores = load(sheets)
     consolidated = cf.consolidate(scores, source=", ".join(str(d.path) for d in sheets))
     state.result.save("caf_consolidated", consolidated)
-    state.result.save("caf_scores", cf.caf_scores(consolidated))
+    table = cf.caf_scores(consolidated)
+    if state.options.organization is not None:  # whose self-assessment (the portal's city page)
+        table.insert(0, "organization", state.options.organization)
+    state.result.save("caf_scores", table)
     state.caf = consolidated
 
 
