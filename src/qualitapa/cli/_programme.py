@@ -10,10 +10,13 @@ than a new, empty store. The offices keep the sheets in Excel or CSV and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import click
 import pandas as pd
 
@@ -23,7 +26,6 @@ from qualitapa.cli._main import cli as root
 from qualitapa.cli._main import echo, emit, for_people, get_catalog, nothing
 from qualitapa.cli._options import (
     READ_OPTIONS,
-    F,
     database_option,
     existing_database,
     file_argument,
@@ -56,14 +58,43 @@ _year_option = click.option(
 )
 
 
-def _on_a_day_options(command: F) -> F:
-    """``--db``, ``--as-of`` (default today), ``--organization``, ``--year``, ``--lang``, output."""
+@attrs.frozen
+class _OnADay:
+    """The store, the day (``--as-of``, default today) and the scope a report looks at."""
+
+    db: Path
+    day: dt.date
+    organization: str | None
+    year: int | None
+
+    def scoped(self, store: Any, table: str, *, by_year: bool = False) -> pd.DataFrame:
+        """``table`` of the open store, within ``--organization`` (``--year`` if ``by_year``)."""
+        return _scope(store.table(table), self.organization, self.year if by_year else None)
+
+
+def _on_a_day_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--db``, ``--as-of`` (default today), ``--organization``, ``--year`` as one
+    :class:`_OnADay`, then ``--lang`` and the output options."""
+
+    @functools.wraps(command)
+    def run(
+        *,
+        db: Path,
+        as_of: str | None,
+        organization: str | None,
+        year: int | None,
+        **options: Any,
+    ) -> None:
+        day = _date(as_of, "--as-of") or dt.date.today()
+        command(on=_OnADay(db, day, organization, year), **options)
+
     as_of = click.option("--as-of", "as_of", default=None, help="The date (default today).")
+    wrapped: Callable[..., None] = run
     for option in reversed(
         (_db_option, as_of, _organization_option, _year_option, lang_option, output_options)
     ):
-        command = option(command)
-    return command
+        wrapped = option(wrapped)
+    return wrapped
 
 
 #: Headers of the programme's tables for people (Italian msgids).
@@ -375,21 +406,13 @@ def status_command(  # noqa: PLR0913 - the command's options
 
 @programme_group.command("overdue")
 @_on_a_day_options
-def overdue_command(
-    db: Path,
-    as_of: str | None,
-    organization: str | None,
-    year: int | None,
-    lang: str,
-    fmt: str | None,
-    output: Path | None,
-) -> None:
+def overdue_command(on: _OnADay, lang: str, fmt: str | None, output: Path | None) -> None:
     """List the activities past their planned end and not done nor cancelled."""
     from qualitapa.programme import overdue
 
-    day = _date(as_of, "--as-of") or dt.date.today()
-    with _store(db, readonly=True) as store:
-        acts = _scope(store.table("activities"), organization, year)
+    day = on.day
+    with _store(on.db, readonly=True) as store:
+        acts = on.scoped(store, "activities", by_year=True)
         hist = store.table("activity_status")
     if acts.empty:
         raise nothing(_("nessuna attività nel programma: importare il foglio activities"))
@@ -409,24 +432,17 @@ def overdue_command(
 @click.argument("code")
 @_on_a_day_options
 def department_command(
-    code: str,
-    db: Path,
-    as_of: str | None,
-    organization: str | None,
-    year: int | None,
-    lang: str,
-    fmt: str | None,
-    output: Path | None,
+    code: str, on: _OnADay, lang: str, fmt: str | None, output: Path | None
 ) -> None:
     """The page of department CODE: its referents, its activities and where they stand."""
     from qualitapa.programme import LABELS, RoleKind, progress
 
-    day = _date(as_of, "--as-of") or dt.date.today()
-    with _store(db, readonly=True) as store:
-        deps = _scope(store.table("departments"), organization, None)
-        roles = _scope(store.table("roles"), organization, None)
+    day = on.day
+    with _store(on.db, readonly=True) as store:
+        deps = on.scoped(store, "departments")
+        roles = on.scoped(store, "roles")
         people = store.table("people")
-        acts = _scope(store.table("activities"), organization, year)
+        acts = on.scoped(store, "activities", by_year=True)
         hist = store.table("activity_status")
     found = deps[deps["department"] == code]
     if found.empty:
