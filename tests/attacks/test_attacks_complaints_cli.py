@@ -242,6 +242,6 @@ def test_reading_commands_work_on_an_old_register_without_changing_it(tmp_path: 
     assert _digest(path) == before
     code, out, _ = _run("complaints", "upgrade", "--db", str(path))
     assert code == 0
-    assert "schema version 3" in out
+    assert "schema version 4" in out
     code, out, _ = _run("complaints", "check", "--db", str(path))
     assert code == 0

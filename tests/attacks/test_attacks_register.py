@@ -100,11 +100,12 @@ REWRITES = {
     "update an event": "UPDATE events SET to_status = 'closed'",
     "delete events": "DELETE FROM events",
     "replace a complaint": "REPLACE INTO complaints VALUES ('2024/1', 'praise', 'web', "
-    "'registry', NULL, NULL, 0, 'riscritto')",
+    "'registry', NULL, NULL, 0, 'riscritto', NULL, NULL, NULL, NULL)",
     "insert or replace a complaint": "INSERT OR REPLACE INTO complaints VALUES ('2024/2', "
-    "'praise', 'web', 'registry', NULL, NULL, 0, '')",
+    "'praise', 'web', 'registry', NULL, NULL, 0, '', NULL, NULL, NULL, NULL)",
     "upsert a complaint": "INSERT INTO complaints VALUES ('2024/3', 'praise', 'web', "
-    "'registry', NULL, NULL, 0, '') ON CONFLICT (id) DO UPDATE SET kind = 'praise'",
+    "'registry', NULL, NULL, 0, '', NULL, NULL, NULL, NULL) "
+    "ON CONFLICT (id) DO UPDATE SET kind = 'praise'",
     "update or replace a complaint": "UPDATE OR REPLACE complaints SET id = '2024/1' "
     "WHERE id = '2024/2'",
     "delete a complaint": "DELETE FROM complaints WHERE id = '2024/1'",
@@ -197,7 +198,7 @@ TAMPERING: dict[str, tuple[list[str], str]] = {
     "a complaint without history": (
         [
             "INSERT INTO complaints VALUES ('2024/9', 'praise', 'web', 'registry', NULL, "
-            "NULL, 0, '')"
+            "NULL, 0, '', NULL, NULL, NULL, NULL)"
         ],
         r"complaint 2024/9 has no events",
     ),

@@ -41,7 +41,7 @@ def _complaint(cid: str = "2024/1", **kw: object) -> Complaint:
 
 def test_wal_mode_and_schema_version(reg: ComplaintRegister) -> None:
     assert reg._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert reg.schema_version == SCHEMA_VERSION == 3
+    assert reg.schema_version == SCHEMA_VERSION == 4
 
 
 def test_add_transition_history(reg: ComplaintRegister) -> None:
@@ -124,11 +124,11 @@ def test_migration_from_version_1(tmp_path: Path) -> None:
     )
     db.close()
     with ComplaintRegister(path) as reg:
-        assert reg.schema_version == 3
+        assert reg.schema_version == 4
         # the view added by migration 2 works on the old data
         assert reg.to_frame()["status"].tolist() == ["received"]
         versions = [r[0] for r in reg._db.execute("SELECT version FROM schema_version")]
-        assert versions == [1, 2, 3]
+        assert versions == [1, 2, 3, 4]
 
 
 @pytest.mark.parametrize("readonly", [False, True])

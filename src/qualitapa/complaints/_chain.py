@@ -19,6 +19,13 @@ Block layout (all integers little-endian signed 64-bit)::
     the complaints whose first event is in the range, by that event, column by column:
         id, kind, channel, service, category, organization, received_us, description
 
+Since schema 4 a complaint may carry where the problem is (``latitude,
+longitude, address, media_url``). A block whose complaints carry any of
+them adds, after the complaints, ``b"location"`` and those four columns
+(the numbers as their shortest decimal text), in the same order: blocks
+without a location hash as before, so older links still verify, and a
+location written into an older complaint later no longer matches its link.
+
 An integer column is its values. A text column is ``J``, the NULL
 bitmap (``numpy.packbits``), then the UTF-8 of the values (NULL as empty)
 joined by U+001F; when a value holds U+001F, ``L``, the bitmap, each
@@ -53,6 +60,9 @@ EVENT_FIELDS = (
 COMPLAINT_FIELDS = (
     "id", "kind", "channel", "service", "category", "organization", "received_us", "description"
 )  # fmt: skip
+#: The complaint's location (schema 4), hashed only in blocks that carry one.
+LOCATION_FIELDS = ("latitude", "longitude", "address", "media_url")
+_NUMBERS = frozenset({"latitude", "longitude"})
 _INTEGERS = frozenset({"seq", "at_us", "received_us"})
 
 
@@ -126,7 +136,24 @@ def block_hash(
         for name in fields:
             column = columns[name]
             h.update(_integers(column) if name in _INTEGERS else _texts(column))
+    _hash_location(h, complaints)
     return h.digest()
+
+
+def _hash_location(h: Any, complaints: Mapping[str, Sequence[Any] | np.ndarray]) -> None:
+    """Add the complaints' locations to the block, when any of them has one."""
+    if not all(f in complaints for f in LOCATION_FIELDS):
+        return
+    columns = {f: np.asarray(complaints[f], dtype=object) for f in LOCATION_FIELDS}
+    if all(pd.isna(v).all() for v in columns.values()):
+        return
+    h.update(b"location")
+    for name, column in columns.items():
+        if name in _NUMBERS:
+            column = np.array(
+                [None if pd.isna(v) else repr(float(v)) for v in column], dtype=object
+            )
+        h.update(_texts(column))
 
 
 def chain_head(db: sqlite3.Connection) -> ChainHead | None:
@@ -155,8 +182,14 @@ def _now_us() -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+def has_location(db: sqlite3.Connection) -> bool:
+    """Whether the register's complaints have the location columns (schema 4)."""
+    return any(r[1] == "latitude" for r in db.execute("PRAGMA table_info(complaints)"))
+
+
 def _read(db: sqlite3.Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Events by seq and complaints with the seq of their first event, as stored."""
+    fields = (*COMPLAINT_FIELDS, *LOCATION_FIELDS) if has_location(db) else COMPLAINT_FIELDS
     events = pd.DataFrame.from_records(
         db.execute(f"SELECT {', '.join(EVENT_FIELDS)} FROM events ORDER BY seq").fetchall(),
         columns=list(EVENT_FIELDS),
@@ -164,11 +197,11 @@ def _read(db: sqlite3.Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     complaints = pd.DataFrame.from_records(
         db.execute(
-            f"SELECT {', '.join('c.' + f for f in COMPLAINT_FIELDS)}, f.first_seq "
+            f"SELECT {', '.join('c.' + f for f in fields)}, f.first_seq "
             "FROM complaints c JOIN (SELECT complaint_id, MIN(seq) AS first_seq FROM events "
             "GROUP BY complaint_id) f ON f.complaint_id = c.id ORDER BY f.first_seq"
         ).fetchall(),
-        columns=[*COMPLAINT_FIELDS, "first_seq"],
+        columns=[*fields, "first_seq"],
         coerce_float=False,
     )
     return events, complaints
@@ -206,7 +239,7 @@ def rebuild_chain(db: sqlite3.Connection) -> None:
         db,
         done + 1,
         {f: events[f].tolist() for f in EVENT_FIELDS},
-        {f: complaints[f].tolist() for f in COMPLAINT_FIELDS},
+        {f: complaints[f].tolist() for f in complaints.columns if f != "first_seq"},
     )
     # the migration's block starts at done + 1 even when events were missing
     # there; the block's own seq values say which were present
@@ -233,7 +266,8 @@ def verify_chain(
     seqs = events["seq"].to_numpy(dtype=np.int64) if len(events) else np.empty(0, np.int64)
     first = complaints["first_seq"].to_numpy(dtype=np.int64) if len(complaints) else seqs[:0]
     ev_cols = {f: events[f].to_numpy(dtype=object) for f in EVENT_FIELDS}
-    c_cols = {f: complaints[f].to_numpy(dtype=object) for f in COMPLAINT_FIELDS}
+    c_cols = {f: complaints[f].to_numpy(dtype=object) for f in complaints.columns}
+    del c_cols["first_seq"]
     problems: list[str] = []
     previous = GENESIS
     covered = 0

@@ -49,6 +49,10 @@ OPTIONAL = (
     "contact_email",
     "contact_phone",
     "contact_address",
+    "latitude",
+    "longitude",
+    "address",
+    "media_url",
 )
 #: Columns an import table may have (the first five are required).
 IMPORT_COLUMNS = REQUIRED + OPTIONAL
@@ -448,6 +452,7 @@ def prepare_import(
         problems.flag(local, "category", out["category"], why, Rule.INCONSISTENT)
     out["description"] = _text(frame, "description", strip=False).to_numpy()
     out["description"] = out["description"].fillna("")
+    _check_location(frame, out, problems)
     status = _text(frame, "status", strip=False)
     norm_status = _per_unique(status, _code)
     if not history:
@@ -533,6 +538,32 @@ def _check_codes(
         wrong = (cat_service.notna() & (cat_service != out["service"])).to_numpy(dtype=bool)
         problems.flag(wrong, "category", out["category"],
                       "the category belongs to another service", Rule.INCONSISTENT)  # fmt: skip
+
+
+def _check_location(frame: pd.DataFrame, out: pd.DataFrame, problems: TableProblems) -> None:
+    """Where the problem is: degrees in range (``45.46`` or ``45,46``), both or neither;
+    an http(s) ``media_url``."""
+    for col, limit in (("latitude", 90.0), ("longitude", 180.0)):
+        raw = _text(frame, col)
+        text = raw.str.replace(",", ".", regex=False).where(~raw.str.contains(r"\.", na=False), raw)
+        value = pd.to_numeric(text, errors="coerce").astype("float64")
+        given = raw.notna().to_numpy()
+        number = value.notna().to_numpy()
+        problems.flag(given & ~number, col, raw, "not a number of degrees (e.g. 45.4642)")
+        outside = number & ~(value.abs() <= limit).to_numpy()
+        problems.flag(outside, col, raw, f"must be between -{limit:g} and {limit:g} degrees")
+        out[col] = value.to_numpy()
+    lat, lon = (_text(frame, c).notna().to_numpy() for c in ("latitude", "longitude"))
+    problems.flag(lat & ~lon, "longitude", _text(frame, "longitude"),
+                  "latitude without longitude: give both or neither")  # fmt: skip
+    problems.flag(lon & ~lat, "latitude", _text(frame, "latitude"),
+                  "longitude without latitude: give both or neither")  # fmt: skip
+    out["address"] = _text(frame, "address").to_numpy()
+    media = _text(frame, "media_url")
+    web = media.str.fullmatch(r"(?i)https?://[^\s/?#]+[^\s]*", na=False).to_numpy(dtype=bool)
+    problems.flag(media.notna().to_numpy() & ~web, "media_url", media,
+                  "not an http:// or https:// address")  # fmt: skip
+    out["media_url"] = media.to_numpy()
 
 
 _DATE_ONLY = r"\s*\d{4}-\d{2}-\d{2}\s*"

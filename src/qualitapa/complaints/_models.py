@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
+import math
 import re
+import urllib.parse
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -221,6 +223,51 @@ class Contact:
         return not any((self.name, self.email, self.phone, self.address))
 
 
+def _coordinate(limit: float) -> Any:
+    """A converter to float and validator of a coordinate within ``±limit`` degrees."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise DefinitionError(
+                f"{attribute.name} must be a number of degrees, not {value!r}",
+                field=attribute.name,
+            )
+        if not math.isfinite(value) or not -limit <= value <= limit:
+            raise DefinitionError(
+                f"{attribute.name} must be between {-limit:g} and {limit:g} degrees "
+                f"(WGS84), not {value!r}",
+                field=attribute.name,
+            )
+
+    return check
+
+
+def _optional_float(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _check_optional_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not isinstance(value, str):
+        raise DefinitionError(f"{attribute.name} must be text, not {value!r}", field=attribute.name)
+
+
+def _check_media_url(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise DefinitionError(f"media_url must be text, not {value!r}", field="media_url")
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or value != value.strip():
+        raise DefinitionError(
+            f"media_url must be an http:// or https:// address, not {value!r}",
+            field="media_url",
+        )
+
+
 def _kind(value: Any) -> FeedbackKind:
     return FeedbackKind(value)
 
@@ -253,6 +300,17 @@ class Complaint:
         The citizen's text.
     contact
         Personal data, optional; hidden from repr and stored apart.
+    latitude, longitude
+        Where the problem is (WGS84 degrees, as Open311 GeoReport v2
+        ``lat``/``long``), optional: latitude between -90 and 90, longitude
+        between -180 and 180.
+    address
+        Where the problem is, as text (Open311 ``address_string``, e.g.
+        ``"Via Roma 1, Milano"``), optional. Not the citizen's address
+        (that is :attr:`Contact.address`).
+    media_url
+        A photo or document of the problem (Open311 ``media_url``), an
+        ``http://`` or ``https://`` address, optional.
 
     Examples
     --------
@@ -261,6 +319,10 @@ class Complaint:
     ...               dt.datetime(2024, 1, 8, 9, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Rome")))
     >>> c.kind, c.channel
     (<FeedbackKind.COMPLAINT: 'complaint'>, <Channel.EMAIL: 'email'>)
+    >>> Complaint("2024/2", "fault_report", "app", "roads", c.received_at,
+    ...           latitude=45.4642, longitude=9, address="Piazza del Duomo, Milano",
+    ...           media_url="https://example.org/buca.jpg").longitude
+    9.0
     """
 
     id: str = attrs.field(validator=_check_cid)
@@ -272,6 +334,14 @@ class Complaint:
     organization: str | None = attrs.field(default=None)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     contact: Contact | None = attrs.field(default=None, eq=False)
+    latitude: float | None = attrs.field(
+        default=None, converter=_optional_float, validator=_coordinate(90.0)
+    )
+    longitude: float | None = attrs.field(
+        default=None, converter=_optional_float, validator=_coordinate(180.0)
+    )
+    address: str | None = attrs.field(default=None, validator=_check_optional_text)
+    media_url: str | None = attrs.field(default=None, validator=_check_media_url)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> Complaint:

@@ -44,6 +44,7 @@ from qualitapa.complaints._cases import case_table
 from qualitapa.complaints._chain import (
     COMPLAINT_FIELDS,
     EVENT_FIELDS,
+    LOCATION_FIELDS,
     ChainHead,
     append_link,
     chain_head,
@@ -101,6 +102,8 @@ def _us_series(values: Any) -> pd.Series:
     return pd.Series(arr.astype("datetime64[us]")).dt.tz_localize("UTC")
 
 
+#: The schema version from which complaints carry a location.
+_LOCATED = 4
 #: From this many events, an import lifts the per-row REPLACE guards in its transaction.
 _BULK_ROWS = 2000
 #: Stored instants outside 0001-01-01 .. 9999-12-31 cannot have been written by qualitapa.
@@ -227,10 +230,12 @@ class ComplaintRegister(SqliteStore):
         # guards against REPLACE inside its own transaction, which other
         # connections never see without them
         with insert_guards_lifted(db, lifted=n >= _BULK_ROWS):
+            cols = [c for c in (*_COMPLAINT_COLS, *LOCATION_FIELDS) if c in complaints]
             if len(complaints["id"]):
                 db.executemany(
-                    f"INSERT INTO complaints VALUES ({','.join('?' * 8)})",
-                    zip(*(complaints[c] for c in _COMPLAINT_COLS), strict=True),
+                    f"INSERT INTO complaints ({','.join(cols)}) "
+                    f"VALUES ({','.join('?' * len(cols))})",
+                    zip(*(complaints[c] for c in cols), strict=True),
                 )
             db.executemany(
                 f"INSERT INTO events (seq, {','.join(_EVENT_COLS)}) VALUES ({','.join('?' * 9)})",
@@ -246,6 +251,9 @@ class ComplaintRegister(SqliteStore):
             name: np.asarray(complaints[col], dtype=object)[idx]
             for name, col in zip(COMPLAINT_FIELDS, _COMPLAINT_COLS, strict=True)
         }
+        ordered.update(
+            {f: np.asarray(complaints[f], dtype=object)[idx] for f in cols[len(_COMPLAINT_COLS) :]}
+        )
         append_link(db, first, {"seq": seqs, **{c: events[c] for c in EVENT_FIELDS[1:]}}, ordered)
         return first
 
@@ -316,7 +324,12 @@ service 'registry' that apply: 'registry.waiting'
                 source=complaint.id,
             )
         c = complaint.contact
-        texts: dict[str, str | None] = {"description": complaint.description, "actor": actor}
+        texts: dict[str, str | None] = {
+            "description": complaint.description,
+            "actor": actor,
+            "address": complaint.address,
+            "media_url": complaint.media_url,
+        }
         if c is not None:
             texts.update(name=c.name, email=c.email, phone=c.phone, address=c.address)
         for what, text in texts.items():
@@ -340,7 +353,10 @@ service 'registry' that apply: 'registry.waiting'
                 )
             seq = self._append(
                 db,
-                {col: [v] for col, v in zip(_COMPLAINT_COLS, values, strict=True)},
+                {
+                    **{col: [v] for col, v in zip(_COMPLAINT_COLS, values, strict=True)},
+                    **{f: [getattr(complaint, f)] for f in self._location_fields},
+                },
                 {col: [v] for col, v in zip(_EVENT_COLS, event, strict=True)},
             )
             if c is not None and not c.is_empty():
@@ -593,6 +609,9 @@ service 'registry' that apply: 'registry.waiting'
             return 0, 0, problems
         comp = {c: good[c].to_numpy(dtype=object).tolist() for c in _COMPLAINT_COLS}
         comp["received_us"] = good["received_us"].to_numpy().tolist()
+        for f in self._location_fields:
+            if f in good.columns:
+                comp[f] = good[f].astype(object).where(good[f].notna(), None).tolist()
         events_cols = _event_columns(good, history, actor)
         self._append(db, comp, events_cols)
         has_contact = good[list(CONTACT_COLUMNS)].notna().any(axis=1).to_numpy()
@@ -683,7 +702,7 @@ service 'registry' that apply: 'registry.waiting'
     def get(self, complaint_id: str, *, include_contact: bool = False) -> Complaint:
         """The complaint ``complaint_id`` (its contact only if ``include_contact``)."""
         row = self._db.execute(
-            f"SELECT {','.join(_COMPLAINT_COLS)} FROM complaints WHERE id = ?", (complaint_id,)
+            f"SELECT {self._complaint_columns('')} FROM complaints WHERE id = ?", (complaint_id,)
         ).fetchone()
         if row is None:
             raise UnknownItemError("complaint", complaint_id)
@@ -705,6 +724,10 @@ service 'registry' that apply: 'registry.waiting'
                 received_at=_from_us(row[6]),
                 description=row[7],
                 contact=contact,
+                latitude=row[8],
+                longitude=row[9],
+                address=row[10],
+                media_url=row[11],
             )
         except (ValueError, TypeError, OverflowError) as exc:
             raise self._damaged("complaints", f"complaint {complaint_id}", exc) from None
@@ -740,6 +763,17 @@ service 'registry' that apply: 'registry.waiting'
         except ValueError as exc:
             raise self._damaged("events", f"complaint {complaint_id}", exc) from None
 
+    @property
+    def _location_fields(self) -> tuple[str, ...]:
+        """The location columns the register has (none before schema 4)."""
+        return LOCATION_FIELDS if self._version >= _LOCATED else ()
+
+    def _complaint_columns(self, prefix: str) -> str:
+        """The SELECT list of a complaint row, location last (NULL before schema 4)."""
+        cols = [prefix + c for c in _COMPLAINT_COLS]
+        cols += [prefix + f if f in self._location_fields else "NULL" for f in LOCATION_FIELDS]
+        return ", ".join(cols)
+
     def _damaged(self, table: str, where: str, detail: Any) -> DataError:
         return DataError(
             f"the register holds a value qualitapa cannot have written (table {table}, "
@@ -760,6 +794,8 @@ service 'registry' that apply: 'registry.waiting'
                 if ok.all() and col.endswith("_us"):
                     ints = values.to_numpy(dtype=np.int64)
                     ok = (ints >= _MIN_US) & (ints <= _MAX_US)
+            elif rule == "real?":
+                ok = np.array([type(v) is float for v in values], dtype=bool) | missing
             elif rule in ("text", "text?"):
                 if values.dtype == object:
                     ok = np.array([type(v) is str for v in values], dtype=bool)
@@ -786,11 +822,12 @@ service 'registry' that apply: 'registry.waiting'
         """All complaints as a table (without status; see :meth:`to_frame`).
 
         Columns: ``id, kind, channel, service, category, organization,
-        received_at`` (UTC), ``description`` and, with ``include_contact``,
+        received_at`` (UTC), ``description``, ``latitude, longitude, address,
+        media_url`` (where the problem is; empty when not given) and, with ``include_contact``,
         ``contact_name, contact_email, contact_phone, contact_address``.
         """
-        cols = list(_COMPLAINT_COLS)
-        sql = f"SELECT {','.join('c.' + c for c in cols)}"
+        cols = [*_COMPLAINT_COLS, *LOCATION_FIELDS]
+        sql = f"SELECT {self._complaint_columns('c.')}"
         if include_contact:
             sql += ", k.name, k.email, k.phone, k.address FROM complaints c "
             sql += "LEFT JOIN contacts k ON k.complaint_id = c.id"
@@ -802,6 +839,8 @@ service 'registry' that apply: 'registry.waiting'
         frame = self._checked(frame, "complaints", "id")
         received = _us_series(frame["received_us"].to_numpy(dtype=np.int64))
         frame.insert(6, "received_at", received)
+        for f in ("latitude", "longitude"):
+            frame[f] = frame[f].astype("float64")
         return frame.drop(columns="received_us")
 
     @sqlite_errors
@@ -976,6 +1015,10 @@ _RULES: dict[str, dict[str, Any]] = {
         "organization": "text?",
         "received_us": "int",
         "description": "text",
+        "latitude": "real?",
+        "longitude": "real?",
+        "address": "text?",
+        "media_url": "text?",
     },
     "events": {
         "seq": "int",

@@ -111,6 +111,28 @@ CREATE TRIGGER schema_version_no_delete BEFORE DELETE ON schema_version
 BEGIN SELECT RAISE(ABORT, 'the schema version cannot be deleted'); END;
 """
 
+#: Where the problem is (Open311 GeoReport v2 lat, long, address_string,
+#: media_url) and the protocol-number counters of ``add()`` without an id.
+_V4 = """
+ALTER TABLE complaints ADD COLUMN latitude REAL
+    CHECK (latitude IS NULL OR (typeof(latitude) = 'real' AND latitude BETWEEN -90 AND 90));
+ALTER TABLE complaints ADD COLUMN longitude REAL
+    CHECK (longitude IS NULL OR (typeof(longitude) = 'real' AND longitude BETWEEN -180 AND 180));
+ALTER TABLE complaints ADD COLUMN address TEXT;
+ALTER TABLE complaints ADD COLUMN media_url TEXT;
+CREATE TABLE protocol_counters (
+    organization TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    last INTEGER NOT NULL CHECK (last > 0),
+    PRIMARY KEY (organization, year)
+) WITHOUT ROWID;
+CREATE TRIGGER protocol_counters_no_delete BEFORE DELETE ON protocol_counters
+BEGIN SELECT RAISE(ABORT, 'protocol numbers are never given back'); END;
+CREATE TRIGGER protocol_counters_forward BEFORE UPDATE ON protocol_counters
+WHEN NEW.last IS NOT OLD.last + 1 OR NEW.organization IS NOT OLD.organization
+  OR NEW.year IS NOT OLD.year
+BEGIN SELECT RAISE(ABORT, 'a protocol counter only moves to the next number'); END;
+"""
 
 #: The BEFORE INSERT triggers that refuse REPLACE (they cost a check per row).
 _INSERT_GUARDS = ("events_append_only_insert", "complaints_no_replace")
@@ -158,6 +180,7 @@ MIGRATIONS: dict[int, Migration] = {
     1: _V1,
     2: _V2,
     3: _version_3,
+    4: _V4,
 }
 
 #: The register's schema (registers of schema 1 and 2 were written
@@ -167,7 +190,7 @@ SCHEMA = SqliteSchema(
     "complaint register",
     _TABLES,
     MIGRATIONS,
-    scripts=(_V1, _V2, _V3),
+    scripts=(_V1, _V2, _V3, _V4),
     unmarked=True,
     called="register",
     init_command="qualitapa complaints init",
