@@ -1,0 +1,435 @@
+"""Survey designs: weights, strata, clusters (PSUs) and FPC; the Taylor-linearisation variance.
+
+A :class:`SurveyDesign` says how the sample was drawn, as R's
+``survey::svydesign(ids, strata, weights, fpc, nest)`` does for a one-stage
+design (Lumley 2010, *Complex Surveys*, ch. 2-3). Its variance of an estimated
+total of the "influence" values :math:`z_i` (the with-replacement,
+between-PSU formula of Wolter 2007, *Introduction to Variance Estimation*,
+eq. 2.4.8, with the stratum's finite population correction) is
+
+.. math::
+
+    \\hat V = \\sum_h (1 - f_h)\\,\\frac{n_h}{n_h - 1}
+              \\sum_{i=1}^{n_h} (z_{hi} - \\bar z_h)^2,
+
+where :math:`z_{hi}` is the total of :math:`z` in PSU :math:`i` of stratum
+:math:`h`, :math:`n_h` the number of PSUs the stratum has in the sample and
+:math:`f_h = n_h / N_h` its sampling fraction (0 without FPC). This is R's
+``survey:::onestrat`` (survey 4.1, read from the installed package with
+``print(survey:::onestrat)``), including its rules for a stratum with a single
+PSU (``options(survey.lonely.psu)``, see :data:`LonelyPsu`). The estimators
+that use it are in ``_design_estimates.py``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from typing import Literal, get_args
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import DataError, Message, UnknownValueError
+from qualitapa.i18n import N_
+from qualitapa.io import to_numeric_column
+from qualitapa.problems import check_option
+
+LonelyPsu = Literal["fail", "adjust", "average", "certainty", "remove"]
+"""What a stratum with a single PSU adds to a variance (R's ``survey.lonely.psu``).
+
+``"fail"`` (R's default) refuses the design; ``"adjust"`` centres the PSU at
+the overall estimate (its total squared, times :math:`1 - f_h`) instead of the
+stratum's; ``"average"`` gives such strata the average variance of the other
+strata (the sum over the others times strata/others); ``"certainty"`` and
+``"remove"`` let the stratum add nothing (in survey 4.1 the two give the same
+variances). A stratum with a single PSU that is its whole population
+(FPC :math:`N_h = 1`) adds nothing under every rule, as in R.
+"""
+
+_CENSUS = 1e-7  # R: a stratum with 1 - f below this adds nothing (all(f < 1e-07))
+
+
+def _not_found(column: str, data: pd.DataFrame, field: str) -> UnknownValueError:
+    close = difflib.get_close_matches(column, [str(c) for c in data.columns], n=2)
+    return UnknownValueError(
+        "column",
+        column,
+        suggestions=[repr(c) for c in close],
+        detail=Message(
+            "no column {name!r} in the data (the design's {field})",
+            N_("nei dati non c'è la colonna {name!r} (campo {field} del disegno)"),
+            name=column,
+            field=field,
+        ),
+        column=column,
+    )
+
+
+def _labels(data: pd.DataFrame, column: str, field: str) -> pd.Series:
+    """The column, required complete."""
+    if column not in data.columns:
+        raise _not_found(column, data, field)
+    values = data[column]
+    missing = values.isna().to_numpy()
+    if missing.any():
+        raise DataError(
+            Message(
+                "{field} is missing: every row needs one",
+                N_("manca il valore di {field}: serve in ogni riga"),
+                field=field,
+            ),
+            row=int(np.flatnonzero(missing)[0]) + 1,
+            column=column,
+        )
+    return values
+
+
+def numeric_column(data: pd.DataFrame, column: str, field: str) -> np.ndarray:
+    """The column as floats (NaN where empty); text that is no number is an error."""
+    if column not in data.columns:
+        raise _not_found(column, data, field)
+    values, bad = to_numeric_column(data[column], column=column)
+    if bad.any():
+        raise DataError(
+            Message(
+                "{value!r} is not a number",
+                N_("{value!r} non è un numero"),
+                value=str(data[column].iloc[int(np.flatnonzero(bad)[0])]),
+            ),
+            row=int(np.flatnonzero(bad)[0]) + 1,
+            column=column,
+        )
+    return values
+
+
+def _weights(data: pd.DataFrame, column: str) -> np.ndarray:
+    w = numeric_column(data, column, "weights")
+    bad = np.isnan(w) | (w < 0) | ~np.isfinite(w)
+    if bad.any():
+        raise DataError(
+            Message(
+                "a weight must be a number, zero or more",
+                N_("il peso deve essere un numero maggiore o uguale a zero"),
+            ),
+            row=int(np.flatnonzero(bad)[0]) + 1,
+            column=column,
+        )
+    return w
+
+
+def _psus(
+    data: pd.DataFrame, stratum: np.ndarray, clusters: str | None, nest: bool
+) -> np.ndarray:
+    """PSU codes 0..P-1, one PSU in one stratum only."""
+    if clusters is None:
+        return np.arange(len(data))
+    ids = _labels(data, clusters, "clusters")
+    key = pd.MultiIndex.from_arrays([stratum, ids]) if nest else ids
+    psu = pd.factorize(key, sort=True)[0]
+    if not nest:
+        strata_per_psu = pd.Series(stratum).groupby(psu).nunique().to_numpy()
+        if (strata_per_psu > 1).any():
+            first = int(np.flatnonzero(strata_per_psu[psu] > 1)[0])
+            raise DataError(
+                Message(
+                    "cluster {value!r} is in more than one stratum; if the clusters are"
+                    " numbered within each stratum, pass nest=True",
+                    N_(
+                        "il gruppo {value!r} è in più di uno strato; se i gruppi sono"
+                        " numerati dentro ogni strato, usare nest=True"
+                    ),
+                    value=str(ids.iloc[first]),
+                ),
+                row=first + 1,
+                column=clusters,
+            )
+    return psu
+
+
+def _population(
+    data: pd.DataFrame, column: str, stratum: np.ndarray, n_psu: np.ndarray
+) -> np.ndarray:
+    """Population size N_h per stratum from a size (all >= 1) or a fraction (all <= 1) column."""
+    fpc = numeric_column(data, column, "fpc")
+    missing = np.isnan(fpc) | (fpc < 0)
+    if missing.any():
+        raise DataError(
+            Message(
+                "the finite population correction must be a number, zero or more",
+                N_("la correzione per popolazione finita deve essere un numero non negativo"),
+            ),
+            row=int(np.flatnonzero(missing)[0]) + 1,
+            column=column,
+        )
+    per_stratum = pd.Series(fpc).groupby(stratum).agg(["min", "max"]).to_numpy()
+    varies = per_stratum[:, 0] != per_stratum[:, 1]
+    sizes = (fpc > 1).any()
+    if varies.any() or (sizes and (fpc < 1).any()):
+        row = (
+            int(np.flatnonzero(varies[stratum])[0])
+            if varies.any()
+            else int(np.flatnonzero(fpc < 1)[0])
+        )
+        raise DataError(
+            Message(
+                "the finite population correction must be one value per stratum, either"
+                " population sizes (all 1 or more) or sampling fractions (all 1 or less)",
+                N_(
+                    "la correzione per popolazione finita deve avere un solo valore per"
+                    " strato: numerosità della popolazione (tutte almeno 1) oppure frazioni"
+                    " di campionamento (tutte al più 1)"
+                ),
+            ),
+            row=row + 1,
+            column=column,
+        )
+    value = per_stratum[:, 0]
+    with np.errstate(divide="ignore"):
+        population = value if sizes else n_psu / value
+    over = population < n_psu
+    if over.any():
+        raise DataError(
+            Message(
+                "the finite population correction says the stratum has fewer units ({size})"
+                " than the sample has PSUs ({count})",
+                N_(
+                    "secondo la correzione per popolazione finita lo strato ha meno unità"
+                    " ({size}) delle unità primarie nel campione ({count})"
+                ),
+                size=f"{population[over][0]:g}",
+                count=int(n_psu[over][0]),
+            ),
+            row=int(np.flatnonzero(over[stratum])[0]) + 1,
+            column=column,
+        )
+    return population
+
+
+@attrs.frozen(eq=False)
+class SurveyDesign:
+    """A one-stage survey design: weights, strata, clusters (PSUs) and FPC.
+
+    Build it with :meth:`from_frame`; the estimators (:func:`design_mean`,
+    :func:`design_total`, :func:`design_ratio`, :func:`design_proportion`)
+    take it as their first argument. Arrays are per row of :attr:`data`
+    (weights, stratum and PSU codes) or per stratum (labels, PSU counts,
+    population sizes).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"city": ["A", "A", "A", "B", "B"], "day": [1, 1, 2, 1, 2],
+    ...                    "w": [2.0, 2.0, 3.0, 5.0, 5.0], "q": [4, 5, 3, 2, 4]})
+    >>> d = SurveyDesign.from_frame(df, weights="w", strata="city", clusters="day", nest=True)
+    >>> d.strata_labels, d.n_psu.tolist(), d.degrees_of_freedom
+    (('A', 'B'), [2, 2], 2)
+    """
+
+    data: pd.DataFrame = attrs.field(repr=False)
+    weights: np.ndarray = attrs.field(repr=False)
+    stratum: np.ndarray = attrs.field(repr=False)
+    psu: np.ndarray = attrs.field(repr=False)
+    strata_labels: tuple[str, ...]
+    n_psu: np.ndarray
+    population: np.ndarray
+    lonely_psu: LonelyPsu = "fail"
+
+    @classmethod
+    def from_frame(
+        cls,
+        data: pd.DataFrame,
+        *,
+        weights: str | None = None,
+        strata: str | None = None,
+        clusters: str | None = None,
+        fpc: str | None = None,
+        nest: bool = False,
+        lonely_psu: LonelyPsu = "fail",
+    ) -> SurveyDesign:
+        """The design of ``data``, named by its columns (R's ``svydesign``).
+
+        Parameters
+        ----------
+        data
+            One row per respondent (it is copied, never changed).
+        weights
+            Column of sampling weights (zero or more). Without it the weights
+            are :math:`N_h / n_h` when ``fpc`` gives population sizes, else 1.
+        strata
+            Column of strata; none: one stratum.
+        clusters
+            Column of the primary sampling units (survey day, session...);
+            none: every respondent is a PSU.
+        fpc
+            Column of the finite population correction, one value per stratum:
+            the population size :math:`N_h` (in PSUs; all values 1 or more)
+            or the sampling fraction :math:`n_h / N_h` (all 1 or less), as R's
+            ``fpc``. None: sampling with replacement (no correction).
+        nest
+            The cluster ids repeat across strata (day 1 of each city): a PSU
+            is a stratum and a cluster id together.
+        lonely_psu
+            Rule for a stratum with a single PSU (:data:`LonelyPsu`).
+
+        Raises
+        ------
+        DataError
+            A column is missing (:class:`~qualitapa.errors.UnknownValueError`,
+            with close names), a design value is empty, a weight is negative,
+            a cluster lies in two strata without ``nest``, the FPC varies in
+            a stratum or is smaller than the sample, the whole sample is one
+            PSU, or a stratum has a single PSU under ``lonely_psu="fail"``.
+        OptionError
+            ``lonely_psu`` is none of the rules.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"q": [3.0, 4.0, 5.0, 4.0], "N": [40, 40, 40, 40]})
+        >>> SurveyDesign.from_frame(df, fpc="N").weights.tolist()
+        [10.0, 10.0, 10.0, 10.0]
+        """
+        check_option("lonely_psu", lonely_psu, get_args(LonelyPsu))
+        data = data.reset_index(drop=True).copy()
+        if strata is None:
+            stratum = np.zeros(len(data), dtype=np.intp)
+            labels: tuple[str, ...] = ("",)
+        else:
+            codes, uniques = pd.factorize(_labels(data, strata, "strata"), sort=True)
+            stratum, labels = codes.astype(np.intp), tuple(str(u) for u in uniques)
+        psu = _psus(data, stratum, clusters, nest)
+        psu_stratum = np.zeros(psu.max() + 1 if len(psu) else 0, dtype=np.intp)
+        psu_stratum[psu] = stratum
+        n_psu = np.bincount(psu_stratum, minlength=len(labels))
+        population = (
+            np.full(len(labels), np.inf)
+            if fpc is None
+            else _population(data, fpc, stratum, n_psu)
+        )
+        if weights is not None:
+            w = _weights(data, weights)
+        elif fpc is not None:
+            w = (population / n_psu)[stratum]
+        else:
+            w = np.ones(len(data))
+        design = cls(data, w, stratum, psu, labels, n_psu, population, lonely_psu)
+        design._check_psus(strata, clusters, nest)
+        return design
+
+    def _check_psus(self, strata: str | None, clusters: str | None, nest: bool) -> None:
+        """R's refusals: a sample of one PSU; a lonely PSU under ``"fail"``."""
+        if len(self.psu) and self.psu.max() == 0 and not (nest and strata is not None):
+            raise DataError(
+                Message(
+                    "the whole sample is a single cluster: its variance cannot be estimated",
+                    N_("tutto il campione è un solo gruppo: la varianza non è stimabile"),
+                ),
+                column=clusters,
+            )
+        lonely = (self.n_psu == 1) & (self.population != 1)
+        if self.lonely_psu == "fail" and lonely.any():
+            h = int(np.flatnonzero(lonely)[0])
+            raise DataError(
+                Message(
+                    "stratum {stratum!r} has a single cluster: choose a rule with"
+                    " lonely_psu ('adjust', 'average', 'certainty' or 'remove')",
+                    N_(
+                        "lo strato {stratum!r} ha un solo gruppo: scegliere una regola con"
+                        " lonely_psu ('adjust', 'average', 'certainty' o 'remove')"
+                    ),
+                    stratum=self.strata_labels[h],
+                ),
+                row=int(np.flatnonzero(self.stratum == h)[0]) + 1,
+                column=strata,
+            )
+
+    @property
+    def degrees_of_freedom(self) -> int:
+        """PSUs minus strata among the rows with a weight (R's ``degf``)."""
+        return int(domain_degrees_of_freedom(self, np.zeros(len(self.weights), np.intp), 1)[0])
+
+    @property
+    def sampling_fraction(self) -> np.ndarray:
+        """:math:`f_h = n_h / N_h` per stratum (0 without FPC)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(np.isfinite(self.population), self.n_psu / self.population, 0.0)
+
+
+def domain_degrees_of_freedom(design: SurveyDesign, domain: np.ndarray, k: int) -> np.ndarray:
+    """Per domain 0..k-1: distinct PSUs minus distinct strata of its rows with a weight.
+
+    R's ``degf`` of the domain's subset (``degf(design[in_domain, ])``).
+    """
+    keep = (domain >= 0) & (design.weights != 0)
+    d = domain[keep]
+    n_psus = np.bincount(_distinct(d, design.psu[keep]), minlength=k)
+    n_strata = np.bincount(_distinct(d, design.stratum[keep]), minlength=k)
+    return (n_psus - n_strata).astype(float)
+
+
+def _distinct(domain: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The domain of each distinct (domain, code) pair."""
+    if not len(domain):
+        return domain
+    pairs = np.unique(np.stack([domain, codes]), axis=1)
+    return pairs[0]
+
+
+def design_variance(design: SurveyDesign, z: np.ndarray, domain: np.ndarray, k: int) -> np.ndarray:
+    """Variance of the totals of ``z`` over each domain 0..k-1 (rows with domain -1 add nothing).
+
+    Vectorised over domains: PSU totals by ``bincount`` of (PSU, domain),
+    stratum sums by ``np.add.at``; the lonely-PSU rule as R's ``onestrat``
+    and ``onestage`` (the ``"average"`` rule counts, per domain, the strata
+    that have rows in it, as R's subset design does).
+    """
+    keep = domain >= 0
+    n_psus = len(design.n_psu) and int(design.psu.max()) + 1
+    totals = np.bincount(
+        design.psu[keep] * k + domain[keep], weights=z[keep], minlength=n_psus * k
+    ).reshape(n_psus, k)
+    psu_stratum = np.zeros(n_psus, dtype=np.intp)
+    psu_stratum[design.psu] = design.stratum
+    h_count = len(design.n_psu)
+    sums = np.zeros((h_count, k))
+    np.add.at(sums, psu_stratum, totals)
+    nh = design.n_psu.astype(float)
+    centred = totals - (sums / nh[:, None])[psu_stratum]
+    squares = np.zeros((h_count, k))
+    np.add.at(squares, psu_stratum, centred**2)
+    one_minus_f = 1.0 - design.sampling_fraction
+    lonely = (nh == 1) & (one_minus_f >= _CENSUS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(nh > 1, one_minus_f * nh / (nh - 1), one_minus_f)
+    scale = np.where(one_minus_f < _CENSUS, 0.0, scale)
+    parts = squares * scale[:, None]
+    if design.lonely_psu == "adjust":
+        parts[lonely] = (sums[lonely] ** 2) * scale[lonely, None]
+    if design.lonely_psu != "average" or not lonely.any():
+        return parts.sum(axis=0)
+    rows = np.bincount(
+        design.stratum[keep] * k + domain[keep], minlength=h_count * k
+    ).reshape(h_count, k)
+    present = rows > 0
+    n_strata = present.sum(axis=0)
+    n_ok = (present & ~lonely[:, None]).sum(axis=0)
+    parts[lonely] = 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return parts.sum(axis=0) * n_strata / n_ok
+
+
+def domain_codes(
+    design: SurveyDesign, by: str | Sequence[str] | None
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Domain code of each row (-1: no domain) and the domains' labels, sorted as R's ``svyby``."""
+    n = len(design.weights)
+    if by is None:
+        return np.zeros(n, dtype=np.intp), pd.DataFrame(index=range(1))
+    columns = [by] if isinstance(by, str) else list(by)
+    for column in columns:
+        if column not in design.data.columns:
+            raise _not_found(column, design.data, "by")
+    groups = design.data.groupby(columns, sort=True, dropna=True)
+    codes = groups.ngroup().fillna(-1).to_numpy().astype(np.intp)
+    labels = groups.size().index.to_frame(index=False)
+    return codes, labels

@@ -1,0 +1,353 @@
+"""Design-based estimators on a :class:`SurveyDesign`: mean, total, ratio, proportion, by domain.
+
+Each estimator is linearised (Taylor; Woodruff 1971, JASA 66:411-414) to a
+total of influence values :math:`z_i` whose variance the design gives
+(:func:`~qualitapa.surveys._design.design_variance`), as R's ``survey``
+does (Lumley 2010, *Complex Surveys*, sec. 2.3, 3.3; the code of
+``svytotal``, ``svymean``, ``svyratio``, ``svyby`` and ``svyciprop`` in
+survey 4.1, read from the installed package):
+
+* total :math:`\\hat t = \\sum w_i y_i`, :math:`z_i = w_i y_i`;
+* ratio :math:`\\hat R = \\hat t_y / \\hat t_x`,
+  :math:`z_i = w_i (y_i - \\hat R x_i) / \\hat t_x`; the mean is the ratio
+  with :math:`x_i = 1` and a share the mean of a 0/1 answer;
+* a domain (``by``) is a subpopulation: out-of-domain rows get
+  :math:`z_i = 0` but stay in the design (their strata and PSUs count), R's
+  ``svyby``; a missing answer is left out as an out-of-domain row
+  (R's ``na.rm = TRUE``);
+* design effect :math:`\\hat V / \\hat V_{srs}` (Kish 1965, sec. 8.2), with
+  :math:`\\hat V_{srs} = s_u^2\\,c^2\\,(\\hat N - n)/(\\hat N n)` for simple random
+  sampling without replacement (R's ``deff = TRUE``) or :math:`s_u^2 c^2 / n`
+  with replacement (``deff = "replace"``), where :math:`u` is :math:`y`
+  (total) or :math:`y - \\hat R x` (ratio, mean), :math:`s_u^2` its weighted
+  variance with :math:`n/(n-1)` (R's ``svyvar``), :math:`c = \\hat N` for a
+  total and :math:`\\hat N / \\hat t_x` for a ratio, :math:`n` the rows with a
+  weight and :math:`\\hat N` the sum of the weights, all in the domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from qualitapa.problems import check_option
+from qualitapa.surveys._design import (
+    SurveyDesign,
+    design_variance,
+    domain_codes,
+    domain_degrees_of_freedom,
+    numeric_column,
+)
+
+Interval = Literal["normal", "t"]
+"""Confidence interval of an estimate: ``"normal"`` (R's ``confint``) or ``"t"`` (design df)."""
+
+DeffReference = Literal["srswor", "srswr"]
+"""Simple random sampling the design effect compares with: without or with replacement."""
+
+ProportionMethod = Literal["logit", "mean"]
+"""Interval of a share: on the logit scale or around the mean (R's ``svyciprop`` methods)."""
+
+By = str | Sequence[str] | None
+
+
+def _linearised(
+    design: SurveyDesign,
+    y: np.ndarray,
+    x: np.ndarray | None,
+    domain: np.ndarray,
+    k: int,
+    reference: DeffReference,
+) -> dict[str, np.ndarray]:
+    """Estimate, SE, n and design effect per domain of a total (``x`` None) or a ratio."""
+    w = design.weights
+    ok = (domain >= 0) & ~np.isnan(y)
+    if x is not None:
+        ok &= ~np.isnan(x)
+    d = np.where(ok, domain, -1)
+
+    def dsum(values: np.ndarray) -> np.ndarray:
+        return np.bincount(d[ok], weights=values[ok], minlength=k)
+
+    y = np.where(ok, y, 0.0)
+    n_hat, n = dsum(w), dsum((w != 0).astype(float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if x is None:
+            estimate, denominator, u = dsum(w * y), np.ones(k), y
+        else:
+            xv = np.where(ok, x, 0.0)
+            denominator = dsum(w * xv)
+            estimate = dsum(w * y) / denominator
+            u = y - estimate[d] * xv
+        z = np.where(ok, w * u / denominator[d], 0.0)
+        variance = design_variance(design, z, d, k)
+        u_mean = dsum(w * u) / n_hat
+        s2 = n / (n - 1) * dsum(w * (u - u_mean[d]) ** 2) / n_hat
+        scale = s2 * (n_hat / denominator) ** 2
+        if reference == "srswr":
+            srs = scale / n
+        else:
+            srs = np.where(n_hat >= n, scale * (n_hat - n) / (n_hat * n), np.nan)
+        deff = variance / srs
+    return {"n": n, "estimate": estimate, "se": np.sqrt(variance), "deff": deff}
+
+
+def _table(
+    design: SurveyDesign,
+    by: By,
+    rows: list[tuple[str, np.ndarray, np.ndarray | None]],
+    *,
+    total: bool,
+    confidence: float,
+    interval: Interval,
+    deff: DeffReference,
+) -> pd.DataFrame:
+    """One row per (variable, domain): the domains' labels, then the estimates."""
+    check_option("interval", interval, get_args(Interval))
+    check_option("deff", deff, get_args(DeffReference))
+    domain, labels = domain_codes(design, by)
+    k = len(labels)
+    df = domain_degrees_of_freedom(design, domain, k)
+    quantile = (
+        stats.norm.ppf(0.5 + confidence / 2)
+        if interval == "normal"
+        else stats.t.ppf(0.5 + confidence / 2, np.where(df > 0, df, np.nan))
+    )
+    frames = []
+    for name, y, x in rows:
+        r = _linearised(design, y, None if total else x, domain, k, deff)
+        frame = labels.assign(
+            variable=name,
+            n=r["n"].astype(int),
+            estimate=r["estimate"],
+            se=r["se"],
+            ci_low=r["estimate"] - quantile * r["se"],
+            ci_high=r["estimate"] + quantile * r["se"],
+            df=df,
+            deff=r["deff"],
+        )
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _columns(columns: str | Sequence[str]) -> list[str]:
+    return [columns] if isinstance(columns, str) else list(columns)
+
+
+def design_mean(
+    design: SurveyDesign,
+    columns: str | Sequence[str],
+    *,
+    by: By = None,
+    confidence: float = 0.95,
+    interval: Interval = "normal",
+    deff: DeffReference = "srswor",
+) -> pd.DataFrame:
+    """Weighted means with design-based (linearised) standard errors (R's ``svymean``).
+
+    Parameters
+    ----------
+    design
+        The survey design (:meth:`SurveyDesign.from_frame`).
+    columns
+        Numeric column(s) of the design's data; empty cells are left out
+        (R's ``na.rm = TRUE``).
+    by
+        Column(s) whose values are domains (R's ``svyby``): each estimated
+        as a subpopulation of the full design, not on a subset of the data.
+        Rows with an empty ``by`` value are in no domain.
+    confidence
+        Confidence level of the interval.
+    interval
+        ``"normal"`` (R's ``confint``) or ``"t"`` with the ``df`` column.
+    deff
+        Design effect against simple random sampling without replacement
+        (``"srswor"``, R's ``deff = TRUE``) or with (``"srswr"``,
+        R's ``deff = "replace"``).
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, then ``variable``, ``n`` (answers with a
+        weight), ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``df``
+        (PSUs minus strata in the domain, R's ``degf``) and ``deff``; one
+        row per variable and domain, domains sorted.
+
+    Raises
+    ------
+    DataError
+        A column is missing or holds text that is no number.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"city": ["A", "A", "A", "B", "B", "B"],
+    ...                    "day": [1, 1, 2, 1, 2, 2], "w": [2.0, 2, 3, 5, 5, 4],
+    ...                    "q": [4, 5, 3, 2, 4, 5]})
+    >>> d = SurveyDesign.from_frame(df, weights="w", strata="city", clusters="day", nest=True)
+    >>> r = design_mean(d, "q")
+    >>> round(float(r["estimate"][0]), 4), round(float(r["se"][0]), 4)
+    (3.8095, 0.2706)
+    """
+    rows = [(c, numeric_column(design.data, c, "columns"), None) for c in _columns(columns)]
+    ones = np.ones(len(design.weights))
+    return _table(
+        design,
+        by,
+        [(name, y, ones) for name, y, _ in rows],
+        total=False,
+        confidence=confidence,
+        interval=interval,
+        deff=deff,
+    )
+
+
+def design_total(
+    design: SurveyDesign,
+    columns: str | Sequence[str],
+    *,
+    by: By = None,
+    confidence: float = 0.95,
+    interval: Interval = "normal",
+    deff: DeffReference = "srswor",
+) -> pd.DataFrame:
+    """Weighted totals with design-based standard errors (R's ``svytotal``).
+
+    Parameters and result as :func:`design_mean`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"y": [1.0, 0.0, 1.0, 1.0], "w": [10.0, 10.0, 20.0, 20.0]})
+    >>> d = SurveyDesign.from_frame(df, weights="w")
+    >>> r = design_total(d, "y")
+    >>> float(r["estimate"][0]), round(float(r["se"][0]), 4)
+    (50.0, 11.5470)
+    """
+    rows = [(c, numeric_column(design.data, c, "columns"), None) for c in _columns(columns)]
+    return _table(
+        design, by, rows, total=True, confidence=confidence, interval=interval, deff=deff
+    )
+
+
+def design_ratio(
+    design: SurveyDesign,
+    numerator: str,
+    denominator: str,
+    *,
+    by: By = None,
+    confidence: float = 0.95,
+    interval: Interval = "normal",
+    deff: DeffReference = "srswor",
+) -> pd.DataFrame:
+    """Ratio of two weighted totals with its linearised standard error (R's ``svyratio``).
+
+    Rows where either column is empty are left out of both totals. The
+    ``variable`` column reads ``"numerator/denominator"``; the rest as
+    :func:`design_mean`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"cost": [10.0, 30.0, 20.0], "visits": [1.0, 2.0, 2.0]})
+    >>> d = SurveyDesign.from_frame(df)
+    >>> r = design_ratio(d, "cost", "visits")
+    >>> float(r["estimate"][0]), round(float(r["se"][0]), 4)
+    (12.0, 2.6458)
+    """
+    y = numeric_column(design.data, numerator, "numerator")
+    x = numeric_column(design.data, denominator, "denominator")
+    return _table(
+        design,
+        by,
+        [(f"{numerator}/{denominator}", y, x)],
+        total=False,
+        confidence=confidence,
+        interval=interval,
+        deff=deff,
+    )
+
+
+def design_proportion(
+    design: SurveyDesign,
+    column: str,
+    *,
+    by: By = None,
+    categories: Sequence[object] | None = None,
+    confidence: float = 0.95,
+    method: ProportionMethod = "logit",
+    deff: DeffReference = "srswor",
+) -> pd.DataFrame:
+    """Share of each answer with a design-based interval (R's ``svyciprop``).
+
+    Parameters
+    ----------
+    design
+        The survey design.
+    column
+        Column of answers (codes or text); empty cells are left out.
+    by
+        Domains, as in :func:`design_mean`.
+    categories
+        Answers to estimate, in this order; by default every answer given,
+        sorted.
+    confidence
+        Confidence level.
+    method
+        ``"logit"`` (R's default): the interval
+        :math:`\\operatorname{expit}(\\operatorname{logit}\\hat p \\pm
+        t_{df}\\,se/(\\hat p(1-\\hat p)))`, inside (0, 1); ``"mean"``:
+        :math:`\\hat p \\pm t_{df}\\,se`. Both use the design's degrees of
+        freedom as ``svyciprop``; a share of 0 or 1 has the interval [p, p].
+    deff
+        As in :func:`design_mean`.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, then ``variable``, ``category``, then as
+        :func:`design_mean`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": ["yes", "no", "yes", "yes", "no", "yes"],
+    ...                    "w": [1.0, 2.0, 1.0, 2.0, 1.0, 1.0]})
+    >>> d = SurveyDesign.from_frame(df, weights="w")
+    >>> r = design_proportion(d, "a", categories=["yes"])
+    >>> round(float(r["estimate"][0]), 4), round(float(r["ci_low"][0]), 4)
+    (0.625, 0.2026)
+    """
+    check_option("method", method, get_args(ProportionMethod))
+    if column not in design.data.columns:
+        numeric_column(design.data, column, "column")  # raises: no such column
+    answers = design.data[column]
+    given = answers.dropna().unique()
+    chosen = sorted(given) if categories is None else list(categories)
+    missing = answers.isna().to_numpy()
+    rows = [
+        (column, np.where(missing, np.nan, (answers == c).to_numpy(dtype=float)), None)
+        for c in chosen
+    ]
+    ones = np.ones(len(design.weights))
+    table = _table(
+        design,
+        by,
+        [(name, y, ones) for name, y, _ in rows],
+        total=False,
+        confidence=confidence,
+        interval="t",
+        deff=deff,
+    )
+    per = len(table) // max(len(chosen), 1)
+    table.insert(table.columns.get_loc("variable") + 1, "category", np.repeat(chosen, per))
+    if method == "logit":
+        p, se = table["estimate"].to_numpy(), table["se"].to_numpy()
+        q = stats.t.ppf(0.5 + confidence / 2, np.where(table["df"] > 0, table["df"], np.nan))
+        inside = (p > 0) & (p < 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            eta = np.log(p / (1 - p))
+            half = q * se / (p * (1 - p))
+            table["ci_low"] = np.where(inside, 1 / (1 + np.exp(-(eta - half))), p)
+            table["ci_high"] = np.where(inside, 1 / (1 + np.exp(-(eta + half))), p)
+    return table

@@ -1,0 +1,210 @@
+# Golden reference values for qualitapa.surveys' design-based estimators (SurveyDesign),
+# computed with R `survey` (Taylor linearisation).
+#
+# Regenerate (from the repository root; R and the Debian package r-cran-survey, e.g.
+# `apt-get install r-base-core r-cran-survey`):
+#
+#     Rscript tests/surveys/golden/make_design_golden.R
+#
+# Generated with R 4.2.2, survey 4.1.1 (written to design_versions.csv). The inputs are
+# R's own `api` data (apistrat: stratified by school type with fpc; apiclus1: one-stage
+# cluster sample of school districts with fpc; the classic examples of the survey manual)
+# and a synthetic 1-5 Likert survey shaped like the Q-Club survey (city x counter strata,
+# survey days as clusters, population of days per stratum as fpc), written next to the
+# results so the Python tests read the very numbers R used (17 significant digits).
+# Which test reads which file: tests/surveys/test_surveys_design_golden.py.
+#
+# design_results.csv, one row per estimate:
+#   design, lonely (options(survey.lonely.psu)), statistic (mean, total, ratio, ciprop),
+#   variable, by (domain variable or ""), domain (its level or ""), estimate, se,
+#   ci_low, ci_high (confint(): normal; svyciprop: its own method with df = degf),
+#   df (degf of the design or of the domain subset), deff (deff = TRUE: SRS without
+#   replacement), deff_replace (deff = "replace": SRS with replacement).
+
+suppressPackageStartupMessages(library(survey))
+
+here <- local({
+  args <- commandArgs(trailingOnly = FALSE)
+  f <- sub("^--file=", "", args[grep("^--file=", args)])
+  if (length(f) == 1) dirname(normalizePath(f)) else "tests/surveys/golden"
+})
+
+num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
+
+save <- function(df, name) {
+  out <- df
+  for (col in names(out)) if (is.numeric(out[[col]])) out[[col]] <- num(out[[col]])
+  write.csv(out, file.path(here, name), row.names = FALSE, quote = FALSE, na = "")
+}
+
+save(data.frame(
+  package = c("R", "survey"),
+  version = c(paste(R.version$major, R.version$minor, sep = "."),
+              as.character(packageVersion("survey")))
+), "design_versions.csv")
+
+# -- inputs ------------------------------------------------------------------------------
+data(api)
+strat <- apistrat[, c("stype", "pw", "fpc", "api00", "api99", "enroll", "api.stu",
+                      "acs.k3", "sch.wide", "awards")]
+strat$stype <- as.character(strat$stype)
+strat$sch.wide <- as.character(strat$sch.wide)
+strat$awards <- as.character(strat$awards)
+strat$high <- as.numeric(strat$api00 >= 700)  # a share that is neither 0 nor 1 in a domain
+save(strat, "design_apistrat.csv")
+clus1 <- apiclus1[, c("dnum", "pw", "fpc", "api00", "api99", "enroll", "api.stu",
+                      "stype", "sch.wide")]
+clus1$stype <- as.character(clus1$stype)
+clus1$sch.wide <- as.character(clus1$sch.wide)
+save(clus1, "design_apiclus1.csv")
+
+# Q-Club-like survey: 3 cities x 2 counters = 6 strata; in each stratum 2 to 5 survey days
+# (clusters, numbered 1.. within the stratum: nest = TRUE) out of 20 to 40 opening days
+# (fpc: population of days); 3 to 12 respondents a day; answers 1-5 with a day effect;
+# some answers missing; weights from non-response adjustment. A seventh stratum with a
+# single day is added for the lonely-PSU rules.
+set.seed(2023)
+cells <- expand.grid(counter = c("front", "phone"), city = c("Alba", "Bra", "Cuneo"),
+                     stringsAsFactors = FALSE)
+rows <- list()
+for (s in seq_len(nrow(cells))) {
+  ndays <- sample(2:5, 1)
+  popdays <- sample(20:40, 1)
+  for (d in seq_len(ndays)) {
+    m <- sample(3:12, 1)
+    effect <- rnorm(1, 0, 0.6)
+    q1 <- pmin(5, pmax(1, round(3.4 + effect + rnorm(m, 0, 1))))
+    q2 <- pmin(5, pmax(1, round(3.0 + 0.5 * effect + rnorm(m, 0, 1.1))))
+    q1[runif(m) < 0.08] <- NA
+    rows[[length(rows) + 1]] <- data.frame(
+      city = cells$city[s], counter = cells$counter[s], day = d, days = popdays,
+      w = round(popdays * 25 / (ndays * m) * runif(m, 0.7, 1.3), 3),
+      q1 = q1, q2 = q2, age = sample(c("under40", "40plus"), m, replace = TRUE),
+      stringsAsFactors = FALSE)
+  }
+}
+likert <- do.call(rbind, rows)
+likert$stratum <- paste(likert$city, likert$counter, sep = ".")
+likert$top <- as.numeric(likert$q2 >= 4)
+lonely_extra <- data.frame(
+  city = "Cuneo", counter = "mail", day = 1, days = 15, w = c(30, 34.5, 28.25, 31),
+  q1 = c(4, 5, 3, 4), q2 = c(3, 4, 4, 2), age = c("under40", "40plus", "40plus", "40plus"),
+  stringsAsFactors = FALSE)
+lonely_extra$stratum <- "Cuneo.mail"
+lonely_extra$top <- as.numeric(lonely_extra$q2 >= 4)
+likert_lonely <- rbind(likert, lonely_extra)
+save(likert, "design_likert.csv")
+save(likert_lonely, "design_likert_lonely.csv")
+
+# -- estimates ---------------------------------------------------------------------------
+results <- list()
+add <- function(design, lonely, statistic, variable, estimate, se, ci, df, deff = NA,
+                deff_replace = NA, by = "", domain = "") {
+  results[[length(results) + 1]] <<- data.frame(
+    design = design, lonely = lonely, statistic = statistic, variable = variable, by = by,
+    domain = as.character(domain), estimate = as.numeric(estimate), se = as.numeric(se),
+    ci_low = as.numeric(ci[, 1]), ci_high = as.numeric(ci[, 2]), df = df,
+    deff = as.numeric(deff), deff_replace = as.numeric(deff_replace),
+    stringsAsFactors = FALSE)
+}
+
+whole <- function(name, lonely, d, means, totals, ratios, props, na = FALSE) {
+  for (v in means) {
+    f <- as.formula(paste0("~`", v, "`"))
+    m <- svymean(f, d, deff = TRUE, na.rm = na)
+    mr <- svymean(f, d, deff = "replace", na.rm = na)
+    add(name, lonely, "mean", v, coef(m), SE(m), confint(m), degf(d), deff(m), deff(mr))
+  }
+  for (v in totals) {
+    f <- as.formula(paste0("~`", v, "`"))
+    m <- svytotal(f, d, deff = TRUE, na.rm = na)
+    mr <- svytotal(f, d, deff = "replace", na.rm = na)
+    add(name, lonely, "total", v, coef(m), SE(m), confint(m), degf(d), deff(m), deff(mr))
+  }
+  for (r in ratios) {
+    m <- svyratio(as.formula(paste0("~`", r[1], "`")), as.formula(paste0("~`", r[2], "`")),
+                  d, deff = TRUE, na.rm = na)
+    mr <- svyratio(as.formula(paste0("~`", r[1], "`")), as.formula(paste0("~`", r[2], "`")),
+                   d, deff = "replace", na.rm = na)
+    add(name, lonely, "ratio", paste(r, collapse = "/"), coef(m), SE(m), confint(m),
+        degf(d), deff(m), deff(mr))
+  }
+  for (p in props) {
+    f <- as.formula(paste0("~I(`", p[1], "` == ", p[2], ")"))
+    m <- svyciprop(f, d, method = "logit")
+    add(name, lonely, "ciprop", paste(p, collapse = "="), coef(m), SE(m),
+        matrix(attr(m, "ci"), 1), degf(d))
+  }
+}
+
+domains <- function(name, lonely, d, by, means, ratios, props, na = FALSE) {
+  fb <- as.formula(paste0("~", by))
+  for (v in means) {
+    f <- as.formula(paste0("~`", v, "`"))
+    m <- svyby(f, fb, d, svymean, deff = TRUE, na.rm = na)
+    mr <- svyby(f, fb, d, svymean, deff = "replace", na.rm = na)
+    dfs <- sapply(m[[by]], function(l) degf(d[d$variables[[by]] == l, ]))
+    add(name, lonely, "mean", v, coef(m), SE(m), confint(m), dfs, m$DEff, mr$DEff,
+        by, m[[by]])
+    t <- svyby(f, fb, d, svytotal, deff = TRUE, na.rm = na)
+    tr <- svyby(f, fb, d, svytotal, deff = "replace", na.rm = na)
+    add(name, lonely, "total", v, coef(t), SE(t), confint(t), dfs, t$DEff, tr$DEff,
+        by, t[[by]])
+  }
+  for (r in ratios) {
+    m <- svyby(as.formula(paste0("~`", r[1], "`")), fb, d, svyratio,
+               denominator = as.formula(paste0("~`", r[2], "`")), deff = TRUE, na.rm = na)
+    dfs <- sapply(m[[by]], function(l) degf(d[d$variables[[by]] == l, ]))
+    add(name, lonely, "ratio", paste(r, collapse = "/"), coef(m), SE(m), confint(m), dfs,
+        m$DEff, NA, by, m[[by]])
+  }
+  for (p in props) {
+    f <- as.formula(paste0("~I(`", p[1], "` == ", p[2], ")"))
+    m <- svyby(f, fb, d, svyciprop, vartype = c("se", "ci"), method = "logit")
+    dfs <- sapply(m[[by]], function(l) degf(d[d$variables[[by]] == l, ]))
+    add(name, lonely, "ciprop", paste(p, collapse = "="), coef(m), SE(m),
+        cbind(m$ci_l, m$ci_u), dfs, by = by, domain = m[[by]])
+  }
+}
+
+options(survey.lonely.psu = "fail")
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = strat, fpc = ~fpc)
+whole("apistrat", "fail", dstrat, c("api00", "enroll"), c("enroll"),
+      list(c("api.stu", "enroll")), list(c("sch.wide", "'Yes'")))
+whole("apistrat", "fail", dstrat, c("acs.k3"), c("acs.k3"), list(c("acs.k3", "api00")),
+      list(), na = TRUE)
+domains("apistrat", "fail", dstrat, "awards", c("api00"), list(c("api.stu", "enroll")),
+        list(c("high", "1")))
+# apistrat without fpc: sampling with replacement at the first stage
+dstrat_wr <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = strat)
+whole("apistrat_nofpc", "fail", dstrat_wr, c("api00"), c("enroll"), list(), list())
+
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, data = clus1, fpc = ~fpc)
+whole("apiclus1", "fail", dclus1, c("api00", "enroll"), c("enroll"),
+      list(c("api.stu", "enroll")), list(c("sch.wide", "'Yes'")))
+domains("apiclus1", "fail", dclus1, "stype", c("api00"), list(c("api.stu", "enroll")),
+        list(c("sch.wide", "'Yes'")))
+
+dlik <- svydesign(id = ~day, strata = ~stratum, weights = ~w, fpc = ~days, nest = TRUE,
+                  data = likert)
+whole("likert", "fail", dlik, c("q1", "q2", "top"), c("q1", "top"), list(c("q1", "q2")),
+      list(c("q2", "5")), na = TRUE)
+domains("likert", "fail", dlik, "city", c("q1", "q2"), list(c("q1", "q2")),
+        list(c("top", "1")), na = TRUE)
+domains("likert", "fail", dlik, "age", c("q1", "q2"), list(), list(c("top", "1")), na = TRUE)
+
+for (lonely in c("adjust", "average", "certainty", "remove")) {
+  options(survey.lonely.psu = lonely)
+  dl <- svydesign(id = ~day, strata = ~stratum, weights = ~w, fpc = ~days, nest = TRUE,
+                  data = likert_lonely)
+  whole("likert_lonely", lonely, dl, c("q1", "q2"), c("q2"), list(c("q1", "q2")), list(),
+        na = TRUE)
+  domains("likert_lonely", lonely, dl, "city", c("q2"), list(), list())
+  # without fpc the single day of Cuneo.mail is not sampled with certainty
+  dn <- svydesign(id = ~day, strata = ~stratum, weights = ~w, nest = TRUE,
+                  data = likert_lonely)
+  whole("likert_lonely_nofpc", lonely, dn, c("q2"), c("q2"), list(), list())
+}
+options(survey.lonely.psu = "fail")
+
+save(do.call(rbind, results), "design_results.csv")
