@@ -6,7 +6,10 @@ weighted to the population (:func:`rake`, :func:`poststratify`), scored
 (:func:`score_items`, :func:`score_dimensions`, :func:`nps`), checked for
 reliability (:func:`cronbach_alpha`, :func:`reliability`), analysed
 (:func:`ipa`, :func:`servqual_gap`, :func:`compare_groups`,
-:func:`benchmark_table`) and planned (:func:`sample_size`).
+:func:`benchmark_table`) and planned (:func:`sample_size`). With the sampling
+design (:class:`SurveyDesign`: strata, clusters, FPC) the design-based
+estimators (:func:`design_mean`, :func:`design_total`, :func:`design_ratio`,
+:func:`design_proportion`) give linearised standard errors and design effects.
 
 See ``docs/surveys.md`` for a guided tour.
 """
@@ -18,6 +21,13 @@ from qualitapa.surveys._compare import (
     adjust_pvalues,
     benchmark_table,
     compare_groups,
+)
+from qualitapa.surveys._design import LonelyPsu, SurveyDesign
+from qualitapa.surveys._design_estimates import (
+    design_mean,
+    design_proportion,
+    design_ratio,
+    design_total,
 )
 from qualitapa.surveys._expressions import Expression
 from qualitapa.surveys._imports import import_kobo, import_limesurvey
@@ -64,12 +74,14 @@ __all__ = [
     "GroupTest",
     "Instrument",
     "IntervalMethod",
+    "LonelyPsu",
     "PreparedResponses",
     "Quadrant",
     "Question",
     "QuestionType",
     "Rule",
     "Scale",
+    "SurveyDesign",
     "SurveyDimension",
     "ValidationResult",
     "WeightingResult",
@@ -78,6 +90,10 @@ __all__ = [
     "compare_groups",
     "cronbach_alpha",
     "design_effect",
+    "design_mean",
+    "design_proportion",
+    "design_ratio",
+    "design_total",
     "distribution",
     "effective_sample_size",
     "import_kobo",
