@@ -37,6 +37,7 @@ __all__ = [
     "DataWarning",
     "DefinitionError",
     "DelimiterError",
+    "Either",
     "FormulaError",
     "Message",
     "OptionError",
@@ -136,6 +137,30 @@ class Message(str):
         return str(t(self.msgid, **{k: said(v, t) for k, v in self.params.items()}))
 
 
+class Either(tuple[str, ...]):
+    """Alternatives in a :class:`Message` (``did you mean a or b?``), joined as each language does.
+
+    Its ``str()`` is the English ``a, b or c``; a message holding it as a
+    parameter says it with the language's own word (``a o b``, ``a oder b``;
+    Babel's ``format_list(style="or")``).
+
+    Examples
+    --------
+    >>> from qualitapa.i18n import N_, translator
+    >>> m = Message("{said}; did you mean {alternatives}?", N_("{said}; forse {alternatives}?"),
+    ...             said="S3", alternatives=Either(["S03", "S30"]))
+    >>> m, m.render(translator("it")), m.render(translator("de"))
+    ('S3; did you mean S03 or S30?', 'S3; forse S03 o S30?', 'S3; meinten Sie S03 oder S30?')
+    """
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        from babel.lists import format_list
+
+        return format_list(list(self), style="or", locale="en_GB")
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogs (:func:`qualitapa.i18n.N_`; that module imports this)."""
     return message
@@ -164,6 +189,8 @@ def said(value: object, t: Translator) -> object:
     >>> said("no such day", translator("it")), said("other", translator("it"))
     ('giorno inesistente', 'other')
     """
+    if isinstance(value, Either):
+        return t.join(value, style="or")
     if isinstance(value, str) and not isinstance(value, Message):
         value = _KNOWN.get(value, value)
     return value.render(t) if isinstance(value, Message) else value
@@ -435,14 +462,11 @@ class UnknownValueError(DataError):
         self.suggestions = list(suggestions)
         message: str = detail or f"unknown {kind} {value!r}"
         if self.suggestions:
-            either: str = self.suggestions[0]
-            for other in self.suggestions[1:]:
-                either = Message("{a} or {b}", N_("{a} o {b}"), a=either, b=other)
             message = Message(
                 "{detail}; did you mean {suggestions}?",
                 N_("{detail}; forse {suggestions}?"),
                 detail=message,
-                suggestions=either,
+                suggestions=Either(self.suggestions),
             )
         super().__init__(
             message, source=source, row=row, column=column, failure_cases=failure_cases
@@ -480,7 +504,7 @@ class UnknownItemError(QualitapaError, KeyError):
         self.suggestions = list(suggestions)
         msg = f"unknown {kind} {item!r}"
         if self.suggestions:
-            msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+            msg += f"; did you mean {Either(repr(s) for s in self.suggestions)}?"
         super().__init__(msg)
 
     def __str__(self) -> str:  # KeyError quotes its message otherwise
@@ -502,7 +526,7 @@ class UnknownItemError(QualitapaError, KeyError):
         kind = str(t(word)) if word is not None else self.kind
         text = str(t("{kind} {item}: non esiste", kind=kind, item=repr(self.item)))
         if self.suggestions:
-            shown = ", ".join(repr(s) for s in self.suggestions)
+            shown = t.join([repr(s) for s in self.suggestions], style="or")
             text += str(t("; forse {suggestions}?", suggestions=shown))
         return text
 

@@ -71,9 +71,9 @@ def test_a_definition_error_with_a_message_says_it_in_the_language():
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("it", "indicatore 'x.y': non esiste; forse 'x.z', 'x.w'?"),
-        ("de", "Indikator 'x.y': existiert nicht; meinten Sie 'x.z', 'x.w'?"),
-        ("en", "unknown indicator 'x.y'; did you mean 'x.z', 'x.w'?"),
+        ("it", "indicatore 'x.y': non esiste; forse 'x.z' o 'x.w'?"),
+        ("de", "Indikator 'x.y': existiert nicht; meinten Sie 'x.z' oder 'x.w'?"),
+        ("en", "unknown indicator 'x.y'; did you mean 'x.z' or 'x.w'?"),
     ],
 )
 def test_an_unknown_id_names_its_kind_and_the_closest_in_the_language(lang, said):
