@@ -410,10 +410,9 @@ def design_variance(design: SurveyDesign, z: np.ndarray, domain: np.ndarray, k: 
     rows = np.bincount(
         design.stratum[keep] * k + domain[keep], minlength=h_count * k
     ).reshape(h_count, k)
-    present = rows > 0
+    present = rows > 0  # a lonely PSU centred on itself already adds 0
     n_strata = present.sum(axis=0)
     n_ok = (present & ~lonely[:, None]).sum(axis=0)
-    parts[lonely] = 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
         return parts.sum(axis=0) * n_strata / n_ok
 
