@@ -19,6 +19,7 @@ import pandas as pd
 from click.shell_completion import CompletionItem
 
 from qualitapa._describe import KIND_LABELS
+from qualitapa._vocabulary import PERIODICITY_WORDS, QUESTION_TYPE_WORDS
 from qualitapa.catalog import KINDS, Catalog
 from qualitapa.cli._complete import ids_of
 from qualitapa.cli._main import catalog_for, cli, echo, emit, emit_text, for_people, messages
@@ -337,23 +338,11 @@ def catalog_show(
 #: Codes of the catalog's tables -> their word for people (Italian msgids).
 CODES: Mapping[str, Mapping[str, str]] = {
     "type": {  # of a question; of a variable
-        "likert": N_("scala Likert"),
-        "rating": N_("voto"),
-        "yes_no": N_("sì/no"),
-        "recommend": N_("raccomandazione (0-10)"),
-        "single": N_("scelta singola"),
-        "multiple": N_("scelta multipla"),
-        "numeric": N_("numero"),
-        "text": N_("testo libero"),
+        **QUESTION_TYPE_WORDS,
         "integer": N_("intero"),
         "number": N_("numero"),
     },
-    "periodicity": {
-        "annual": N_("annuale"),
-        "semiannual": N_("semestrale"),
-        "quarterly": N_("trimestrale"),
-        "monthly": N_("mensile"),
-    },
+    "periodicity": PERIODICITY_WORDS,
     "aggregate": {
         "mean": N_("media"),
         "median": N_("mediana"),

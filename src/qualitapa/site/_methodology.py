@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from qualitapa._vocabulary import DIMENSION_WORDS, PERIODICITY_WORDS, QUESTION_TYPE_WORDS
 from qualitapa.i18n import N_, unit
 from qualitapa.models import Text
 from qualitapa.reporting import CODE_WORDS
@@ -37,20 +38,6 @@ _INDEX_PATH = "metodologia/index.html"
 _SURVEYS_PATH = "metodologia/questionari.html"
 _CAF_PATH = "metodologia/caf.html"
 
-#: Indicator dimensions -> their word (Italian msgid).
-_DIMENSIONS = {
-    "efficiency": N_("efficienza"),
-    "effectiveness": N_("efficacia"),
-    "quality": N_("qualità"),
-    "impact": N_("impatto"),
-}
-#: How often an indicator is measured -> its word (Italian msgid).
-_PERIODICITY = {
-    "annual": N_("annuale"),
-    "semiannual": N_("semestrale"),
-    "quarterly": N_("trimestrale"),
-    "monthly": N_("mensile"),
-}
 #: Comparators of a target -> the phrase (Italian msgid, ``{value}`` with its unit).
 _TARGETS = {
     ">=": N_("almeno {value}"),
@@ -58,17 +45,6 @@ _TARGETS = {
     "<=": N_("al massimo {value}"),
     "<": N_("meno di {value}"),
     "==": N_("pari a {value}"),
-}
-#: Kinds of question -> how they are answered (Italian msgid).
-_QUESTION_TYPES = {
-    "likert": N_("scala Likert"),
-    "rating": N_("voto"),
-    "yes_no": N_("sì/no"),
-    "recommend": N_("raccomandazione (0-10)"),
-    "single": N_("scelta singola"),
-    "multiple": N_("scelta multipla"),
-    "numeric": N_("numero"),
-    "text": N_("testo libero"),
 }
 #: Operators of the formula language as a reader writes them (words are msgids).
 _OPERATORS = {"+": "+", "-": "−", "*": "×", "/": "÷", "<": "<", "<=": "≤", ">": ">",
@@ -421,13 +397,13 @@ def _indicator(ctx: SiteContext, ind: Any, labels: _Labels, facts: pd.DataFrame)
         "anchor": indicator_anchor(ind.id),
         "label": labels(ind.label),
         "description": labels(ind.description),
-        "dimension": t(_DIMENSIONS.get(ind.dimension.value, ind.dimension.value)),
+        "dimension": t(DIMENSION_WORDS.get(ind.dimension.value, ind.dimension.value)),
         "formula": formula_parts(ind.formula, names, t, scale=ind.scale),
         "variables": variables,
         "unit": t.unit(unit(ind.unit)) if ind.unit else "",
         "polarity": t(CODE_WORDS.get(ind.polarity.value, ind.polarity.value)),
         "target": _target(ctx, ind),
-        "periodicity": t(_PERIODICITY.get(ind.periodicity.value, ind.periodicity.value)),
+        "periodicity": t(PERIODICITY_WORDS.get(ind.periodicity.value, ind.periodicity.value)),
         "sources": _sources(ctx, ind, labels),
         "notes": _comparability(ctx, ind, facts),
     }
@@ -505,7 +481,7 @@ def _question(
         names = t.join([ctx.org_name(o) for o in q.organizations])
         notes.append(t("domanda locale di {organizations}", organizations=names))
     return {"text": labels(q.label), "hint": labels(q.hint),
-            "type": t(_QUESTION_TYPES.get(q.type.value, q.type.value)),
+            "type": t(QUESTION_TYPE_WORDS.get(q.type.value, q.type.value)),
             "answers": answers, "notes": notes, "scaled": q.scale is not None}  # fmt: skip
 
 
