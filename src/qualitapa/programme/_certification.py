@@ -28,16 +28,7 @@ from qualitapa.improvement import ACTION_COLUMNS, prioritise
 from qualitapa.io import require_columns
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule
-from qualitapa.programme._models import (
-    LabelledEnum,
-    LabelTable,
-    _date,
-    _enum,
-    _not_blank,
-    _required,
-    _required_date,
-    _text,
-)
+from qualitapa.programme._models import LabelledEnum, LabelTable, SheetRow, _not_blank
 
 
 class CertificateStatus(LabelledEnum):
@@ -153,7 +144,7 @@ def _expires_not_before_issued(
 
 
 @attrs.frozen
-class Certification:
+class Certification(SheetRow):
     """A certificate of a service: standard, scope, body, number, issue and expiry.
 
     Examples
@@ -183,28 +174,9 @@ class Certification:
         """The status's label in Italian, German and English."""
         return self.status.label
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Certification:
-        """A certificate from a row of the ``certifications`` sheet."""
-        issued, expires = _required_date(row, "issued"), _required_date(row, "expires")
-        return cls(
-            organization=_required(row, "organization"),
-            certificate=_required(row, "certificate"),
-            standard=_required(row, "standard"),
-            issued=issued,
-            expires=expires,
-            status=_enum(CertificateStatus, row, "status"),
-            department=_text(row.get("department")),
-            service=_text(row.get("service")),
-            scope=_text(row.get("scope")),
-            body=_text(row.get("body")),
-            number=_text(row.get("number")),
-            first_issued=_date(row, "first_issued"),
-        )
-
 
 @attrs.frozen
-class Audit:
+class Audit(SheetRow):
     """An audit of a certificate: certification, surveillance, recertification or internal.
 
     Examples
@@ -223,23 +195,9 @@ class Audit:
     body: str | None = None
     activity: str | None = None
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Audit:
-        """An audit from a row of the ``audits`` sheet."""
-        day = _required_date(row, "date")
-        return cls(
-            _required(row, "organization"),
-            _required(row, "audit"),
-            _required(row, "certificate"),
-            _enum(AuditKind, row, "kind"),
-            day,
-            _text(row.get("body")),
-            _text(row.get("activity")),
-        )
-
 
 @attrs.frozen
-class Finding:
+class Finding(SheetRow):
     """What an audit found, with its corrective action, owner, due date and closure.
 
     Examples
@@ -260,22 +218,6 @@ class Finding:
     owner: str | None = None
     due: dt.date | None = None
     closed: dt.date | None = None
-
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Finding:
-        """A finding from a row of the ``findings`` sheet."""
-        return cls(
-            _required(row, "organization"),
-            _required(row, "audit"),
-            _required(row, "finding"),
-            _enum(FindingKind, row, "kind"),
-            _text(row.get("clause")),
-            _text(row.get("text")),
-            _text(row.get("action")),
-            _text(row.get("owner")),
-            _date(row, "due"),
-            _date(row, "closed"),
-        )
 
 
 #: Columns of :func:`certification_alerts`.

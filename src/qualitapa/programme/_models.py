@@ -3,7 +3,7 @@
 One class per row of a programme sheet (see :mod:`qualitapa.programme._sheets`
 for the columns); each is frozen and built from a sheet's row by its
 ``from_mapping`` named constructor, which reads the canonical text the
-store keeps (ISO dates, ``0.5``). The closed sets are enums, each value
+store keeps (ISO dates, ``0.5``) as the fields' types say (:class:`SheetRow`). The closed sets are enums, each value
 with an Italian label (and German, English) that the member carries
 (:class:`LabelledEnum`, :func:`label_of`; :data:`LABELS` looks them up).
 """
@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import typing
 from collections.abc import Callable, Iterator, Mapping
-from typing import TypeVar
+from typing import ClassVar, Self, TypeVar, cast
 
 import attrs
 
@@ -234,12 +235,128 @@ def _number(row: Mapping[str, object], field: str) -> float | None:
         raise DefinitionError(f"{value!r} is not a number", field=field) from None
 
 
+def _whole(row: Mapping[str, object], field: str) -> int:
+    value = _number(row, field)
+    if value is None:
+        raise DefinitionError("a value is required", field=field)
+    if not value.is_integer():
+        raise DefinitionError(f"{value!r} is not a whole number", field=field)
+    return int(value)
+
+
+def _float(row: Mapping[str, object], field: str) -> float:
+    value = _number(row, field)
+    if value is None:
+        raise DefinitionError("a value is required", field=field)
+    return value
+
+
+def _optional_text(row: Mapping[str, object], field: str) -> str | None:
+    return _text(row.get(field))
+
+
 def _label(row: Mapping[str, object], prefix: str) -> Text:
     return Text(
         _required(row, f"{prefix}_it"),
         en=_text(row.get(f"{prefix}_en")),
         de=_text(row.get(f"{prefix}_de")),
     )
+
+
+def split_list(value: object, sep: str = ",") -> tuple[str, ...]:
+    """The items of a ``sep``-separated cell, stripped, blanks left out.
+
+    Examples
+    --------
+    >>> split_list("registry.wait, registry.online_share,")
+    ('registry.wait', 'registry.online_share')
+    """
+    text = _text(value)
+    if text is None:
+        return ()
+    return tuple(item.strip() for item in text.split(sep) if item.strip())
+
+
+#: How a :class:`SheetRow` reads the fields whose cells its field types do not say
+#: (field -> function of the row).
+RowReaders = Mapping[str, Callable[[Mapping[str, object]], object]]
+
+#: How a cell is read, by the field's declared type (:class:`SheetRow`); ``| None``: blank
+#: allowed (None), otherwise a blank cell is "a value is required".
+_REQUIRED_READERS: Mapping[object, Callable[[Mapping[str, object], str], object]] = {
+    str: _required,
+    int: _whole,
+    float: _float,
+    dt.date: _required_date,
+    Text: _label,
+}
+_OPTIONAL_READERS: Mapping[object, Callable[[Mapping[str, object], str], object]] = {
+    str: _optional_text,
+    float: _number,
+    dt.date: _date,
+}
+
+
+def _cell(row: Mapping[str, object], field: str, kind: object) -> object:
+    """The value of ``field`` read from ``row`` as its declared type ``kind`` says."""
+    args = typing.get_args(kind)
+    optional = type(None) in args
+    base = next(a for a in args if a is not type(None)) if optional else kind
+    if isinstance(base, type) and issubclass(base, enum.StrEnum):
+        return _optional_enum(base, row, field) if optional else _enum(base, row, field)
+    readers = _OPTIONAL_READERS if optional else _REQUIRED_READERS
+    if base not in readers:  # a programming slip: the class says how in _readers
+        raise TypeError(f"no reader for a field {field!r} of type {kind}: add it to _readers")
+    return readers[base](row, field)
+
+
+_FIELD_TYPES: dict[type, tuple[tuple[str, object], ...]] = {}
+
+
+def _field_types(cls: type) -> tuple[tuple[str, object], ...]:
+    """The attrs class ``cls``'s fields and their declared types, in order."""
+    if cls not in _FIELD_TYPES:
+        hints = typing.get_type_hints(cls)
+        fields = attrs.fields(cast("type[attrs.AttrsInstance]", cls))
+        _FIELD_TYPES[cls] = tuple((f.name, hints[f.name]) for f in fields)
+    return _FIELD_TYPES[cls]
+
+
+class SheetRow:
+    """A row of a programme sheet as a typed value: the base of the sheets' attrs classes.
+
+    :meth:`from_mapping` reads each field from the row's cell of the same
+    name, as the field's declared type says: ``str`` text, ``int`` a whole
+    number, ``float`` a number, ``dt.date`` an ISO date (its first ten
+    characters), a :class:`LabelledEnum` one of its codes (any case), and
+    :class:`~qualitapa.models.Text` the cells ``{field}_it`` (required),
+    ``{field}_en`` and ``{field}_de``. A type with ``| None`` may be blank
+    (None); a blank cell of any other is "a value is required". A field
+    whose cell is written otherwise is read by the class's ``_readers``
+    (field -> function of the row).
+
+    Examples
+    --------
+    >>> Milestone.from_mapping({"organization": "036023", "year": "2024", "activity": "A01",
+    ...     "milestone": "M1", "title_it": "Questionari raccolti", "due": "2024-04-30"}).due
+    datetime.date(2024, 4, 30)
+    """
+
+    __slots__ = ()
+    _readers: ClassVar[RowReaders] = {}
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, object]) -> Self:
+        """A value from a row of its sheet (the canonical text the store keeps).
+
+        Raises :class:`~qualitapa.errors.DefinitionError` naming the field
+        that is blank but required, or not of its type.
+        """
+        values = {
+            name: cls._readers[name](row) if name in cls._readers else _cell(row, name, kind)
+            for name, kind in _field_types(cls)
+        }
+        return cls(**values)
 
 
 def _not_blank(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -291,7 +408,7 @@ def _day(value: object) -> dt.date:
 
 
 @attrs.frozen
-class Department:
+class Department(SheetRow):
     """A settore, servizio or ufficio of an organization.
 
     Examples
@@ -308,20 +425,9 @@ class Department:
     kind: DepartmentKind = attrs.field(converter=_department_kind)
     parent: str | None = None
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Department:
-        """A department from a row of the ``departments`` sheet."""
-        return cls(
-            _required(row, "organization"),
-            _required(row, "department"),
-            _label(row, "name"),
-            _enum(DepartmentKind, row, "kind"),
-            _text(row.get("parent")),
-        )
-
 
 @attrs.frozen
-class Person:
+class Person(SheetRow):
     """Someone of the programme: a referent, a head, the quality office, a club contact.
 
     ``name`` and ``email`` are personal data (pseudonymisable on export).
@@ -343,21 +449,13 @@ class Person:
     organization: str | None = None
     public: bool = False
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Person:
-        """A person from a row of the ``people`` sheet."""
-        return cls(
-            _required(row, "person"),
-            _text(row.get("name")),
-            _text(row.get("email")),
-            _text(row.get("category")),
-            _text(row.get("organization")),
-            (_text(row.get("public")) or "").lower() == "yes",
-        )
+    _readers: ClassVar[RowReaders] = {
+        "public": lambda row: (_text(row.get("public")) or "").lower() == "yes"
+    }
 
 
 @attrs.frozen
-class Role:
+class Role(SheetRow):
     """A person's role in a department, from ``start`` to ``end`` (None: in office).
 
     Examples
@@ -376,23 +474,9 @@ class Role:
     appointed_by: str | None = None
     end: dt.date | None = attrs.field(default=None, validator=_end_not_before("start", "end"))
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Role:
-        """A role from a row of the ``roles`` sheet."""
-        start = _required_date(row, "start")
-        return cls(
-            _required(row, "organization"),
-            _required(row, "department"),
-            _required(row, "person"),
-            _enum(RoleKind, row, "role"),
-            start,
-            _text(row.get("appointed_by")),
-            _date(row, "end"),
-        )
-
 
 @attrs.frozen
-class Plan:
+class Plan(SheetRow):
     """A version of the annual quality plan and its approval act (Giunta resolution).
 
     Examples
@@ -411,21 +495,9 @@ class Plan:
     resolution: str | None = None
     approved_on: dt.date | None = None
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Plan:
-        """A plan version from a row of the ``plans`` sheet."""
-        return cls(
-            _required(row, "organization"),
-            int(_required(row, "year")),
-            int(_required(row, "version")),
-            _enum(PlanStatus, row, "status"),
-            _text(row.get("resolution")),
-            _date(row, "approved_on"),
-        )
-
 
 @attrs.frozen
-class Activity:
+class Activity(SheetRow):
     """An activity of the annual plan, with its expected result when there is one.
 
     The expected result is ``expected_kind`` (indicator, standard, survey
@@ -462,30 +534,9 @@ class Activity:
     expected_value: float | None = None
     expected_period: str | None = None
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Activity:
-        """An activity from a row of the ``activities`` sheet."""
-        return cls(
-            organization=_required(row, "organization"),
-            year=int(_required(row, "year")),
-            activity=_required(row, "activity"),
-            type=_enum(ActivityType, row, "type"),
-            department=_required(row, "department"),
-            title=_label(row, "title"),
-            owner=_text(row.get("owner")),
-            objective=_text(row.get("objective")),
-            planned_start=_date(row, "planned_start"),
-            planned_end=_date(row, "planned_end"),
-            expected_kind=_optional_enum(ExpectedKind, row, "expected_kind"),
-            expected_id=_text(row.get("expected_id")),
-            expected_operator=_text(row.get("expected_operator")),
-            expected_value=_number(row, "expected_value"),
-            expected_period=_text(row.get("expected_period")),
-        )
-
 
 @attrs.frozen
-class Milestone:
+class Milestone(SheetRow):
     """A milestone of an activity, due on a date."""
 
     organization: str = attrs.field(validator=_not_blank)
@@ -494,18 +545,6 @@ class Milestone:
     milestone: str = attrs.field(validator=_not_blank)
     title: Text
     due: dt.date | None = None
-
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Milestone:
-        """A milestone from a row of the ``milestones`` sheet."""
-        return cls(
-            _required(row, "organization"),
-            int(_required(row, "year")),
-            _required(row, "activity"),
-            _required(row, "milestone"),
-            _label(row, "title"),
-            _date(row, "due"),
-        )
 
 
 def _fraction(
@@ -516,7 +555,7 @@ def _fraction(
 
 
 @attrs.frozen
-class StatusChange:
+class StatusChange(SheetRow):
     """An entry of an activity's status history (append-only): ``status`` from ``at``.
 
     Examples
@@ -537,24 +576,9 @@ class StatusChange:
     note: str | None = None
     by: str | None = None
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> StatusChange:
-        """A status change from a row of the ``activity_status`` sheet."""
-        at = _required_date(row, "at")
-        return cls(
-            _required(row, "organization"),
-            int(_required(row, "year")),
-            _required(row, "activity"),
-            at,
-            _enum(ActivityStatus, row, "status"),
-            _number(row, "progress"),
-            _text(row.get("note")),
-            _text(row.get("by")),
-        )
-
 
 @attrs.frozen
-class Meeting:
+class Meeting(SheetRow):
     """A meeting of the quality referents' network.
 
     ``participants`` are person ids (written ``;``-separated in the sheet).
@@ -568,25 +592,14 @@ class Meeting:
     agenda: str | None = None
     decisions: str | None = None
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Meeting:
-        """A meeting from a row of the ``meetings`` sheet."""
-        day = _required_date(row, "date")
-        title = _text(row.get("title_it"))
-        people = _text(row.get("participants")) or ""
-        return cls(
-            _required(row, "organization"),
-            _required(row, "meeting"),
-            day,
-            Text(title) if title else None,
-            tuple(p.strip() for p in people.split(";") if p.strip()),
-            _text(row.get("agenda")),
-            _text(row.get("decisions")),
-        )
+    _readers: ClassVar[RowReaders] = {
+        "title": lambda row: Text(title) if (title := _text(row.get("title_it"))) else None,
+        "participants": lambda row: split_list(row.get("participants"), ";"),
+    }
 
 
 @attrs.frozen
-class MeetingAction:
+class MeetingAction(SheetRow):
     """An action decided at a meeting: who does what by when (optionally for an activity)."""
 
     organization: str = attrs.field(validator=_not_blank)
@@ -596,16 +609,3 @@ class MeetingAction:
     owner: str | None = None
     due: dt.date | None = None
     activity: str | None = None
-
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> MeetingAction:
-        """An action from a row of the ``meeting_actions`` sheet."""
-        return cls(
-            _required(row, "organization"),
-            _required(row, "meeting"),
-            _required(row, "action"),
-            _required(row, "text"),
-            _text(row.get("owner")),
-            _date(row, "due"),
-            _text(row.get("activity")),
-        )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import attrs
@@ -21,21 +22,7 @@ import pandas as pd
 from qualitapa.errors import DataError, DefinitionError
 from qualitapa.io import require_columns
 from qualitapa.models import Text
-from qualitapa.programme._models import _label, _not_blank, _required, _text
-
-
-def split_list(value: object, sep: str = ",") -> tuple[str, ...]:
-    """The items of a ``sep``-separated cell, stripped, blanks left out.
-
-    Examples
-    --------
-    >>> split_list("registry.wait, registry.online_share,")
-    ('registry.wait', 'registry.online_share')
-    """
-    text = _text(value)
-    if text is None:
-        return ()
-    return tuple(item.strip() for item in text.split(sep) if item.strip())
+from qualitapa.programme._models import RowReaders, SheetRow, _not_blank, _text, split_list
 
 
 def _web_addresses(instance: object, attribute: attrs.Attribute[tuple[str, ...]],
@@ -48,8 +35,16 @@ def _web_addresses(instance: object, attribute: attrs.Attribute[tuple[str, ...]]
             )
 
 
+def _year(row: Mapping[str, object], field: str) -> int | None:
+    since = _text(row.get(field))
+    try:
+        return None if since is None else int(float(since))
+    except ValueError:
+        raise DefinitionError(f"{since!r} is not a year", field=field) from None
+
+
 @attrs.frozen
-class Practice:
+class Practice(SheetRow):
     """A good practice of a city: what, for which service, since when, with what evidence.
 
     ``indicators`` are the ids of the indicators whose values show the
@@ -78,25 +73,11 @@ class Practice:
     contact: str | None = None
     documents: tuple[str, ...] = attrs.field(default=(), validator=_web_addresses)
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Practice:
-        """A practice from a row of the ``practices`` sheet."""
-        since = _text(row.get("since"))
-        try:
-            year = None if since is None else int(float(since))
-        except ValueError:
-            raise DefinitionError(f"{since!r} is not a year", field="since") from None
-        return cls(
-            organization=_required(row, "organization"),
-            practice=_required(row, "practice"),
-            title=_label(row, "title"),
-            service=_text(row.get("service")),
-            description=_text(row.get("description")),
-            since=year,
-            indicators=split_list(row.get("indicators")),
-            contact=_text(row.get("contact")),
-            documents=split_list(row.get("documents"), ";"),
-        )
+    _readers: ClassVar[RowReaders] = {
+        "since": lambda row: _year(row, "since"),
+        "indicators": lambda row: split_list(row.get("indicators")),
+        "documents": lambda row: split_list(row.get("documents"), ";"),
+    }
 
 
 #: Columns of :func:`suggest_practices`.

@@ -45,17 +45,7 @@ from qualitapa.errors import DefinitionError, Message, said
 from qualitapa.i18n import N_, Translator
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule, check_option
-from qualitapa.programme._models import (
-    LabelledEnum,
-    LabelTable,
-    _enum,
-    _not_blank,
-    _number,
-    _optional_enum,
-    _required,
-    _required_date,
-    _text,
-)
+from qualitapa.programme._models import LabelledEnum, LabelTable, SheetRow, _not_blank
 
 
 class Audience(LabelledEnum):
@@ -114,19 +104,8 @@ def _nonnegative(instance: object, attribute: attrs.Attribute[N], value: N) -> N
         raise DefinitionError(f"{value!r} is not a number of zero or more", field=attribute.name)
 
 
-def _int(row: Mapping[str, object], field: str) -> int:
-    return int(float(_required(row, field)))
-
-
-def _float(row: Mapping[str, object], field: str) -> float:
-    value = _number(row, field)
-    if value is None:
-        raise DefinitionError("a value is required", field=field)
-    return value
-
-
 @attrs.frozen
-class TrainingNeed:
+class TrainingNeed(SheetRow):
     """A training need a referent reports: ``people`` of a department, ``hours`` each.
 
     Examples
@@ -154,25 +133,9 @@ class TrainingNeed:
         """People times hours per person."""
         return self.people * self.hours
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> TrainingNeed:
-        """A need from a row of the ``training_needs`` sheet."""
-        return cls(
-            _required(row, "organization"),
-            _int(row, "year"),
-            _required(row, "department"),
-            _required(row, "topic"),
-            _enum(Audience, row, "audience"),
-            _int(row, "people"),
-            _float(row, "hours"),
-            _optional_enum(Priority, row, "priority"),
-            _text(row.get("reported_by")),
-            _text(row.get("note")),
-        )
-
 
 @attrs.frozen
-class Course:
+class Course(SheetRow):
     """A course: its topic and audience, trainer, kind and (planned) hours.
 
     Examples
@@ -193,23 +156,9 @@ class Course:
     kind: CourseKind | None = None
     hours: float | None = attrs.field(default=None, validator=_nonnegative)
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Course:
-        """A course from a row of the ``courses`` sheet."""
-        return cls(
-            _required(row, "organization"),
-            _required(row, "course"),
-            _required(row, "title"),
-            _required(row, "topic"),
-            _enum(Audience, row, "audience"),
-            _text(row.get("trainer")),
-            _optional_enum(CourseKind, row, "kind"),
-            _number(row, "hours"),
-        )
-
 
 @attrs.frozen
-class CourseSession:
+class CourseSession(SheetRow):
     """A session (edition, day) of a course: its date, hours and place.
 
     Examples
@@ -227,22 +176,9 @@ class CourseSession:
     hours: float = attrs.field(validator=_nonnegative)
     place: str | None = None
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> CourseSession:
-        """A session from a row of the ``course_sessions`` sheet."""
-        day = _required_date(row, "date")
-        return cls(
-            _required(row, "organization"),
-            _required(row, "course"),
-            _required(row, "session"),
-            day,
-            _float(row, "hours"),
-            _text(row.get("place")),
-        )
-
 
 @attrs.frozen
-class Attendance:
+class Attendance(SheetRow):
     """A person's attendance of a session; ``hours_attended`` None: the whole session.
 
     ``person`` is an employee's code (not a name).
@@ -263,22 +199,9 @@ class Attendance:
     hours_attended: float | None = attrs.field(default=None, validator=_nonnegative)
     completed: Completion | None = None
 
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> Attendance:
-        """An attendance from a row of the ``attendance`` sheet."""
-        return cls(
-            _required(row, "organization"),
-            _required(row, "course"),
-            _required(row, "session"),
-            _required(row, "person"),
-            _required(row, "department"),
-            _number(row, "hours_attended"),
-            _optional_enum(Completion, row, "completed"),
-        )
-
 
 @attrs.frozen
-class StaffCount:
+class StaffCount(SheetRow):
     """The employees of a department in a year (headcount at 31 December).
 
     Examples
@@ -292,16 +215,6 @@ class StaffCount:
     year: int
     department: str = attrs.field(validator=_not_blank)
     employees: int = attrs.field(validator=_nonnegative)
-
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, object]) -> StaffCount:
-        """A headcount from a row of the ``staff`` sheet."""
-        return cls(
-            _required(row, "organization"),
-            _int(row, "year"),
-            _required(row, "department"),
-            _int(row, "employees"),
-        )
 
 
 # -- computations ------------------------------------------------------------------------
