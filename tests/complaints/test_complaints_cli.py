@@ -54,7 +54,10 @@ def test_office_year_through_the_cli(tmp_path: Path) -> None:
     assert out.strip().endswith("received -> registered (event 6)")
     code, _, err = _run("complaints", "transition", "2024/2", "closed", "--db", db)
     assert code == 1
-    assert err.strip() == "Error: 2024/2: cannot go from 'registered' to 'closed'"
+    assert err.strip() == (
+        "Error: 2024/2: the complaint is registered and cannot go to closed; "
+        "from registered it may go to: assigned, forwarded, rejected"
+    )
     code, _, err = _run("complaints", "transition", "2024/2", "rejected", "--db", db)
     assert code == 1
     assert "rejecting needs the reason" in err

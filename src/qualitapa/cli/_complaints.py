@@ -8,6 +8,7 @@ that a misspelt ``--db`` is an error rather than a new, empty register.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import getpass
 import re
@@ -35,7 +36,7 @@ from qualitapa.cli._options import (
     output_options,
     target_option,
 )
-from qualitapa.errors import DataError, said
+from qualitapa.errors import DataError, TransitionError, UnknownItemError, said
 from qualitapa.i18n import N_, translator
 
 if TYPE_CHECKING:
@@ -105,6 +106,45 @@ def _emit_labelled(frame: pd.DataFrame, lang: str, fmt: str | None, output: Path
         elif m := re.fullmatch(r"backlog_over_(\d+)", str(column)):
             headers[column] = t("Aperti da oltre {days} giorni", days=m[1])
     emit(label_columns(frame, get_catalog(), lang), fmt, output, lang=lang, headers=headers)
+
+
+def _deadline_options(func: Any) -> Any:
+    func = click.option(
+        "--deadline",
+        "deadline_days",
+        type=int,
+        default=30,
+        show_default=True,
+        help="Answer deadline in days.",
+    )(func)
+    func = click.option("--working-days", is_flag=True, help="The deadline counts working days.")(
+        func
+    )
+    func = click.option(
+        "--province", default=None, help="Province code for the local holiday (e.g. MO)."
+    )(func)
+    func = click.option(
+        "--use-catalog", is_flag=True, help="Use category deadlines from the installed plugins."
+    )(func)
+    return click.option(
+        "--as-of",
+        default=None,
+        callback=_check_as_of,
+        help="Reference date for backlog and overdue (default: now).",
+    )(func)
+
+
+def _check_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from qualitapa.complaints import DEFAULT_TZ, instant
+
+    if value is not None:
+        try:
+            instant(value, DEFAULT_TZ, what="--as-of")
+        except DataError as exc:
+            raise click.BadParameter(
+                f"{exc} (e.g. 2024-12-31 or 2024-12-31T23:59)", param_hint="--as-of"
+            ) from None
+    return value
 
 
 @cli.group("complaints")
@@ -292,21 +332,40 @@ def transition_command(
     --at without an offset is office time of the complaint's organization
     (its time zone in the catalog, else Europe/Rome).
     """
+    move(db, complaint_id, status, note=note, target=target, actor=actor, at=at)
+
+
+def move(
+    db: Path,
+    complaint_id: str,
+    status: str,
+    *,
+    note: str = "",
+    target: str | None = None,
+    actor: str | None = None,
+    at: str | None = None,
+) -> None:
+    """Append one transition to the register and say it in the command's language.
+
+    ``at`` without an offset is office time of the complaint's organization.
+    An unknown id is an error naming the closest ids of the register; a
+    step the lifecycle refuses names the complaint's state and the states
+    it may go to, in the command's language.
+    """
     from qualitapa.complaints import instant
 
     with _register(db) as reg:
+        if complaint_id not in reg:
+            raise unknown_complaint(reg, complaint_id)
         when: Any = at
-        if at is not None and complaint_id in reg:
+        if at is not None:
             zone = _office_zone(get_catalog(), reg.get(complaint_id).organization)
             when = instant(at, str(zone.key), what="--at")
-        ev = reg.transition(
-            complaint_id,
-            status,
-            actor=actor or _user(),
-            note=note,
-            target=target,
-            at=when,
-        )
+        try:
+            ev = reg.transition(complaint_id, status, actor=actor or _user(), note=note,
+                                target=target, at=when)  # fmt: skip
+        except TransitionError as exc:
+            raise RefusedStep(exc.from_status, exc.to_status, item=complaint_id) from None
     t = _t()
 
     def word(status: Any) -> str:
@@ -314,6 +373,36 @@ def transition_command(
 
     echo(t("{id}: {old} -> {new} (evento {seq})", id=complaint_id, old=word(ev.from_status),
            new=word(ev.to_status), seq=ev.seq))  # fmt: skip
+
+
+def unknown_complaint(reg: Any, complaint_id: str) -> UnknownItemError:
+    """The error for an id the register does not hold, with its closest ids."""
+    ids = reg.complaints_frame()["id"].astype(str).tolist()
+    close = difflib.get_close_matches(complaint_id, ids, n=3, cutoff=0.6)
+    return UnknownItemError("complaint", complaint_id, suggestions=close)
+
+
+class RefusedStep(TransitionError):
+    """A lifecycle step refused, said with the complaint's state and where it may go.
+
+    Examples
+    --------
+    >>> from qualitapa.i18n import translator
+    >>> RefusedStep("registered", "closed", item="2024/2").render(translator("it"))
+    "2024/2: il reclamo è protocollato e non può passare a chiuso; da protocollato può \
+passare a: assegnato, inoltrato, respinto"
+    """
+
+    def render(self, t: Translator) -> str:
+        """The refusal in ``t``'s language (the command line shows it so)."""
+        from qualitapa.complaints import allowed_transitions
+
+        current = getattr(self.from_status, "value", self.from_status)
+        wanted = getattr(self.to_status, "value", self.to_status)
+        allowed = ", ".join(_word(t, _STATUSES, s.value) for s in allowed_transitions(current))
+        return str(t("{id}: il reclamo è {current} e non può passare a {wanted}; da {current} "
+                     "può passare a: {allowed}", id=self.item, current=_word(t, _STATUSES,
+                     current), wanted=_word(t, _STATUSES, wanted), allowed=allowed))  # fmt: skip
 
 
 def _user() -> str:
@@ -384,16 +473,30 @@ _HISTORY_HEADERS = {
 @click.argument("complaint_id")
 @_db_option
 @click.option("--contact", is_flag=True, help="Also show the citizen's contact (personal data).")
+@_deadline_options
 @output_options
 @lang_option
 def show_command(
-    complaint_id: str, db: Path, contact: bool, fmt: str | None, output: Path | None, lang: str
+    complaint_id: str,
+    db: Path,
+    contact: bool,
+    fmt: str | None,
+    output: Path | None,
+    lang: str,
+    **deadline: Any,
 ) -> None:
-    """Show a complaint and its history (its service and category labelled in --lang)."""
+    """Show a complaint, its deadline and its history (labelled in --lang).
+
+    The deadline is the day the answer is due, with the working days left
+    (or past it, or used for the answer), counted in the office's days of
+    the complaint's organization; times are its office time.
+    """
     from qualitapa._labelling import labels_of
     from qualitapa.i18n import translator
 
     with _register(db, readonly=True) as reg:
+        if complaint_id not in reg:
+            raise unknown_complaint(reg, complaint_id)
         c = reg.get(complaint_id, include_contact=contact)
         history = reg.history(complaint_id)
     catalog = get_catalog()
@@ -416,6 +519,7 @@ def show_command(
         echo(head)
         echo(t("ricevuto il {when}  stato {status}", when=_local(c.received_at, zone),
                status=word(_STATUSES, history[-1].to_status.value)))  # fmt: skip
+        echo(_deadline_of(t, c, history, zone, **deadline))
         if c.description:
             echo(t("testo: {text}", text=c.description))
         if contact and c.contact is not None:
@@ -451,6 +555,39 @@ def show_command(
     emit(frame, fmt, output, lang=lang, headers=headers)
 
 
+def _deadline_of(
+    t: Translator,
+    complaint: Any,
+    history: list[Any],
+    zone: zoneinfo.ZoneInfo,
+    *,
+    deadline_days: int,
+    working_days: bool,
+    province: str | None,
+    use_catalog: bool,
+    as_of: str | None,
+) -> str:
+    """The deadline line of ``complaint`` (:func:`deadline_text`), from its own history."""
+    from qualitapa.complaints import WorkCalendar, case_table, instant
+
+    c = complaint
+    one = pd.DataFrame({"id": [c.id], "kind": [c.kind.value], "service": [c.service],
+                        "category": [c.category], "organization": [c.organization],
+                        "received_at": [c.received_at]})  # fmt: skip
+    events = pd.DataFrame(
+        {"complaint_id": [e.complaint_id for e in history], "seq": [e.seq for e in history],
+         "at": [e.at for e in history], "to_status": [e.to_status.value for e in history]}
+    )  # fmt: skip
+    policy = _policy(deadline_days, working_days=working_days, use_catalog=use_catalog)
+    ref = instant(as_of, str(zone.key), what="--as-of") if as_of else dt.datetime.now(dt.UTC)
+    cases = case_table(one, events, policy=policy, calendar=WorkCalendar(province),
+                       as_of=ref, tz=str(zone.key))  # fmt: skip
+    if cases.empty:  # received after --as-of
+        return str(t("ricevuto dopo la data di riferimento (--as-of): nessuna scadenza"))
+    today = ref.astimezone(zone).date()
+    return deadline_text(t, cases.iloc[0], province=province, today=today)
+
+
 def _office_zone(catalog: Any, organization: str | None) -> zoneinfo.ZoneInfo:
     """The time zone of ``organization``'s offices (the catalog's), else Europe/Rome."""
     from qualitapa.models import DEFAULT_TIMEZONE
@@ -471,45 +608,6 @@ def _day_and_time(when: dt.datetime, zone: zoneinfo.ZoneInfo) -> tuple[str, str]
     return clock[:10], clock[11:]
 
 
-def _deadline_options(func: Any) -> Any:
-    func = click.option(
-        "--deadline",
-        "deadline_days",
-        type=int,
-        default=30,
-        show_default=True,
-        help="Answer deadline in days.",
-    )(func)
-    func = click.option("--working-days", is_flag=True, help="The deadline counts working days.")(
-        func
-    )
-    func = click.option(
-        "--province", default=None, help="Province code for the local holiday (e.g. MO)."
-    )(func)
-    func = click.option(
-        "--use-catalog", is_flag=True, help="Use category deadlines from the installed plugins."
-    )(func)
-    return click.option(
-        "--as-of",
-        default=None,
-        callback=_check_as_of,
-        help="Reference date for backlog and overdue (default: now).",
-    )(func)
-
-
-def _check_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from qualitapa.complaints import DEFAULT_TZ, instant
-
-    if value is not None:
-        try:
-            instant(value, DEFAULT_TZ, what="--as-of")
-        except DataError as exc:
-            raise click.BadParameter(
-                f"{exc} (e.g. 2024-12-31 or 2024-12-31T23:59)", param_hint="--as-of"
-            ) from None
-    return value
-
-
 def _with_cases(command: Callable[..., None]) -> Callable[..., None]:
     """Add the deadline options; the command gets the register's cases in place of them.
 
@@ -528,20 +626,79 @@ def _with_cases(command: Callable[..., None]) -> Callable[..., None]:
         as_of: str | None,
         **options: Any,
     ) -> None:
-        from qualitapa.complaints import Deadline, DeadlinePolicy, WorkCalendar
-
-        default = Deadline(deadline_days, "working" if working_days else "calendar")
-        policy = (
-            DeadlinePolicy.from_catalog(get_catalog(), default=default)
-            if use_catalog
-            else DeadlinePolicy(default=default)
-        )
         with _register(db, readonly=True) as reg:
-            cases = reg.cases(policy=policy, calendar=WorkCalendar(province), as_of=as_of,
-                              time_zones=get_catalog())  # each office's days  # fmt: skip
+            cases = cases_of(reg, deadline_days, working_days=working_days, province=province,
+                             use_catalog=use_catalog, as_of=as_of)  # fmt: skip
         command(_not_empty(cases, db), as_of=as_of, **options)
 
     return _deadline_options(run)
+
+
+def cases_of(
+    reg: Any,
+    deadline_days: int,
+    *,
+    working_days: bool,
+    province: str | None,
+    use_catalog: bool,
+    as_of: str | None,
+) -> pd.DataFrame:
+    """The register's cases with the deadlines the options give (each office's days)."""
+    from qualitapa.complaints import WorkCalendar
+
+    policy = _policy(deadline_days, working_days=working_days, use_catalog=use_catalog)
+    return reg.cases(  # type: ignore[no-any-return]
+        policy=policy, calendar=WorkCalendar(province), as_of=as_of, time_zones=get_catalog()
+    )
+
+
+def _policy(deadline_days: int, *, working_days: bool, use_catalog: bool) -> Any:
+    """The deadline rules of the options: one default, or the catalog's categories' too."""
+    from qualitapa.complaints import Deadline, DeadlinePolicy
+
+    default = Deadline(deadline_days, "working" if working_days else "calendar")
+    if use_catalog:
+        return DeadlinePolicy.from_catalog(get_catalog(), default=default)
+    return DeadlinePolicy(default=default)
+
+
+def deadline_text(
+    t: Translator,
+    case: Mapping[str, Any],
+    *,
+    province: str | None,
+    today: dt.date,
+) -> str:
+    """One complaint's deadline for people: the day, the rule, the working days left or used.
+
+    ``case`` is the complaint's row of the case table; ``today`` its
+    office's day (of ``--as-of``).
+    """
+    from qualitapa.complaints import Status, WorkCalendar
+
+    due = pd.Timestamp(case["due_date"]).date()
+    days = int(case["deadline_days"])
+    rule = (t.plural("{n} giorno lavorativo", "{n} giorni lavorativi", days)
+            if case["deadline_working"] else
+            t.plural("{n} giorno di calendario", "{n} giorni di calendario", days))  # fmt: skip
+    head = t("scadenza {due} ({rule})", due=due.isoformat(), rule=rule)
+    if not pd.isna(case["answer_working_days"]):
+        used = t.plural("{n} giorno lavorativo", "{n} giorni lavorativi",
+                        int(case["answer_working_days"]))  # fmt: skip
+        if bool(case["within_deadline"]):
+            return str(t("{head}: risposta in {used}, entro la scadenza", head=head, used=used))
+        return str(t("{head}: risposta in {used}, oltre la scadenza", head=head, used=used))
+    if not Status(case["status"]).is_open:
+        return str(head)
+    left = int(WorkCalendar(province).working_days_between(today, due))
+    if left > 0:
+        return str(t.plural("{head}: manca {n} giorno lavorativo",
+                            "{head}: mancano {n} giorni lavorativi", left, head=head))  # fmt: skip
+    if left == 0 and today <= due:
+        return str(t("{head}: scade oggi", head=head))
+    late = max(1, -left)  # past the day: late by one working day at least
+    return str(t.plural("{head}: scaduto da {n} giorno lavorativo",
+                        "{head}: scaduto da {n} giorni lavorativi", late, head=head))  # fmt: skip
 
 
 @complaints_group.command("kpis")
