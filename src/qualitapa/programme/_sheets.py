@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa._dates import read_dates
-from qualitapa.errors import DataError, Message
+from qualitapa.errors import DataError, Either, Message
 from qualitapa.i18n import N_
 from qualitapa.io import code_text, read_table, restore_formulas
 from qualitapa.models import Text
@@ -690,9 +690,8 @@ def _perhaps(said: Message, close: list[str], otherwise: Message | None = None) 
     """``said``, then the closest known values (``; did you mean a or b?``); else ``otherwise``."""
     if not close:
         return said if otherwise is None else otherwise
-    return Message("{said}; did you mean {options}?", N_("{said}; forse {alternatives}?"),
-                   said=said, options=" or ".join(close),
-                   alternatives=" o ".join(close))  # fmt: skip
+    return Message("{said}; did you mean {alternatives}?", N_("{said}; forse {alternatives}?"),
+                   said=said, alternatives=Either(close))  # fmt: skip
 
 
 #: What each rule says, in Italian (msgids); ``{value}`` is the cell.
