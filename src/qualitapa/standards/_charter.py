@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -24,8 +24,23 @@ if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
 
 
+_M = TypeVar("_M", bound=attrs.AttrsInstance)
+
+
 def _opt_date(value: Any) -> dt.date | None:
     return None if value is None else to_date(value)
+
+
+def _model_or_table(
+    cls: type[_M],
+    value: Any,
+    kind: str,
+    converters: Mapping[str, Callable[[object], object]] | None = None,
+) -> _M:
+    """``value`` itself when it is a ``cls``, else a ``cls`` built from the table ``value``."""
+    if isinstance(value, cls):
+        return value
+    return from_mapping(cls, value, kind=kind, converters=converters)
 
 
 @attrs.frozen
@@ -61,9 +76,7 @@ class ContactPoint:
     @classmethod
     def coerce(cls, value: Any) -> ContactPoint:
         """Build from a ContactPoint or a table of its fields."""
-        if isinstance(value, ContactPoint):
-            return value
-        return from_mapping(cls, value, kind="contact")
+        return _model_or_table(cls, value, "contact")
 
 
 #: The name before 0.2.0 (:class:`qualitapa.complaints.Contact` is a citizen's
@@ -92,9 +105,7 @@ class OpeningHours:
     @classmethod
     def coerce(cls, value: Any) -> OpeningHours:
         """Build from an OpeningHours or a table of its fields."""
-        if isinstance(value, OpeningHours):
-            return value
-        return from_mapping(cls, value, kind="opening hours")
+        return _model_or_table(cls, value, "opening hours")
 
 
 class CharterStatus(enum.StrEnum):
@@ -200,9 +211,7 @@ class ApprovalAct:
     @classmethod
     def coerce(cls, value: Any) -> ApprovalAct:
         """Build from an ApprovalAct or a table ``{body, number, date[, kind, url]}``."""
-        if isinstance(value, ApprovalAct):
-            return value
-        return from_mapping(cls, value, kind="approval act", converters={"date": _act_date})
+        return _model_or_table(cls, value, "approval act", {"date": _act_date})
 
 
 def _act_date(value: Any) -> dt.date:
@@ -277,9 +286,7 @@ class ComplaintProcedure:
     @classmethod
     def coerce(cls, value: Any) -> ComplaintProcedure:
         """Build from a ComplaintProcedure or a table of its fields."""
-        if isinstance(value, ComplaintProcedure):
-            return value
-        return from_mapping(cls, value, kind="complaint procedure")
+        return _model_or_table(cls, value, "complaint procedure")
 
 
 def _tuple_of(conv: Any) -> Any:
