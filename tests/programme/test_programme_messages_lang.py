@@ -182,7 +182,7 @@ USAGE_ERRORS = [
     (["-q", "-v", "programme", "training"], "Errore: --quiet e --verbose si escludono a vicenda"),
     (["indicators", "compute", "regstry.demo.indicators"],
      "Errore: Valore non valido per 'DATA...': 'regstry.demo.indicators' non è né un file né "
-     "un insieme di dati dei plugin installati; forse registry.demo.indicators o "
+     "un insieme di dati dei plugin installati; forse registry.demo.indicators, "
      "registry.demo.deliveries o registry.demo.complaints?"),
 ]  # fmt: skip
 

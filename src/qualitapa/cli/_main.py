@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,7 +48,14 @@ from qualitapa.cli._context import LANG_ENV, LANGUAGE, VERBOSITY, language, verb
 from qualitapa.cli._options import READ_OPTIONS, LanguageType
 from qualitapa.cli._output import emit as emit  # the one way out, public
 from qualitapa.cli._terminal import printable, terminal_guard
-from qualitapa.errors import DataError, Message, PluginWarning, QualitapaError, QualitapaWarning
+from qualitapa.errors import (
+    DataError,
+    Either,
+    Message,
+    PluginWarning,
+    QualitapaError,
+    QualitapaWarning,
+)
 from qualitapa.i18n import N_, translator
 from qualitapa.io import read_sources
 
@@ -308,9 +315,9 @@ class SourceType(click.Path):
                        N_("{value} non è né un file né un insieme di dati dei plugin installati"),
                        value=repr(text))  # fmt: skip
         if close:
-            said = Message("{said}; did you mean {options}?", N_("{said}; forse {alternatives}?"),
-                           said=said, options=" or ".join(close),
-                           alternatives=" o ".join(close))  # fmt: skip
+            said = Message("{said}; did you mean {alternatives}?",
+                           N_("{said}; forse {alternatives}?"), said=said,
+                           alternatives=Either(close))  # fmt: skip
         self.fail(said.render(translator(language())), param, ctx)
 
 
@@ -344,6 +351,18 @@ def listed(items: list[str], most: int = 10) -> str:
         return shown
     t = translator(language())
     return shown + str(t.plural(" e un altro", " e altri {n}", len(items) - most))
+
+
+def perhaps(value: str, known: Iterable[str], n: int = 3) -> str:
+    """``"; forse a o b?"``: the ``n`` known values closest to ``value``, in the command's
+    language (its own word for "or"); ``""`` when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(value, sorted(known), n=n)
+    if not close:
+        return ""
+    t = translator(language())
+    return str(t("; forse {suggestions}?", suggestions=t.join(close, style="or")))
 
 
 def select_period(values: pd.DataFrame, period: str | None, source: Path | str) -> pd.DataFrame:

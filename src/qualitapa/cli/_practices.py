@@ -16,14 +16,13 @@ the command says so and exits with status 0.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import click
 import pandas as pd
 
 from qualitapa.cli._main import cli as root
-from qualitapa.cli._main import echo, emit, for_people, get_catalog, nothing, read_input
+from qualitapa.cli._main import echo, emit, for_people, get_catalog, nothing, perhaps, read_input
 from qualitapa.cli._options import (
     DIR,
     READ_OPTIONS,
@@ -112,10 +111,8 @@ def _organization_code(organization: str, bench: pd.DataFrame, source: str) -> s
         code = organization
     if code in known:
         return code
-    close = difflib.get_close_matches(organization, known, n=3)
-    hint = _("; forse {suggestions}?", suggestions=" o ".join(close)) if close else ""
-    raise DataError(_("ente {value} non presente nel benchmark", value=organization) + hint,
-                    source=source)  # fmt: skip
+    raise DataError(_("ente {value} non presente nel benchmark", value=organization)
+                    + perhaps(organization, known), source=source)  # fmt: skip
 
 
 def _for_people(table: pd.DataFrame, lang: str) -> pd.DataFrame:

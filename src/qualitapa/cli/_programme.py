@@ -23,7 +23,7 @@ import pandas as pd
 from qualitapa.cli._complaints import SECRET_ENV  # the pseudonymisation secret is one
 from qualitapa.cli._context import language
 from qualitapa.cli._main import cli as root
-from qualitapa.cli._main import echo, emit, for_people, get_catalog, nothing
+from qualitapa.cli._main import echo, emit, for_people, get_catalog, nothing, perhaps
 from qualitapa.cli._options import (
     READ_OPTIONS,
     database_option,
@@ -315,11 +315,7 @@ def _activity_key(store: Any, activity: str, organization: str | None, year: int
     acts = _scope(store.table("activities"), organization, year)
     found = acts[acts["activity"] == activity]
     if found.empty:
-        known = sorted(set(acts["activity"]))
-        from difflib import get_close_matches
-
-        close = get_close_matches(activity, known, n=1)
-        hint = _("; forse {suggestions}?", suggestions=close[0]) if close else ""
+        hint = perhaps(activity, set(acts["activity"]), n=1)
         raise DataError(_("attività sconosciuta {value}", value=activity) + hint)
     if len(found) > 1:
         raise DataError(
@@ -446,11 +442,9 @@ def department_command(
         hist = store.table("activity_status")
     found = deps[deps["department"] == code]
     if found.empty:
-        from difflib import get_close_matches
-
-        close = get_close_matches(code, sorted(deps["department"]), n=3)
-        hint = _("; forse {suggestions}?", suggestions=", ".join(close)) if close else ""
-        raise DataError(_("settore sconosciuto {value}", value=code) + hint)
+        raise DataError(
+            _("settore sconosciuto {value}", value=code) + perhaps(code, deps["department"])
+        )
     mine = acts[acts["department"] == code]
     table = progress(mine, hist, as_of=day) if len(mine) else pd.DataFrame()
     if len(table):
