@@ -17,10 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qualitapa import Service, Text, hookimpl
 from qualitapa.caf import caf_model
 from qualitapa.catalog import Catalog
 from qualitapa.i18n import translator
-from qualitapa.indicators import Formula
+from qualitapa.indicators import Formula, IndicatorDefinition
 from qualitapa.site._context import Results, SiteContext
 from qualitapa.site._methodology import (
     INDICATORS_PATH,
@@ -30,6 +31,9 @@ from qualitapa.site._methodology import (
     indicators_with_results,
 )
 from qualitapa.site._render import PageRenderer
+from qualitapa.testing import isolated_plugins
+
+from .conftest import PLUGINS
 
 WITH_RESULTS = ["libraries.loans_per_inhabitant", "nurseries.coverage",
                 "registry.certificates_per_fte"]  # fmt: skip
@@ -357,15 +361,37 @@ def test_items_of_the_same_scale_share_its_letter(
             assert {by_text[p.label.it] for p in same} == {f"Scala {letter}"}
 
 
-def test_a_sub_service_follows_its_parent(results_dir: Path, catalog: Catalog) -> None:
+class _ArchiveOfLibraries:
+    """A sub-service of the libraries (the first service by title) named to sort first."""
+
+    @hookimpl
+    def qualitapa_services(self) -> list[Service]:
+        return [Service("libraries.archive", Text("Archivio storico"), parent="libraries")]
+
+    @hookimpl
+    def qualitapa_indicators(self) -> list[IndicatorDefinition]:
+        return [IndicatorDefinition("libraries.archive.visits", Text("Visite all'archivio"),
+                                    "libraries.archive", "effectiveness", "visits / 1",
+                                    "higher_is_better")]  # fmt: skip
+
+
+def test_a_sub_service_follows_its_parent(results_dir: Path) -> None:
+    with isolated_plugins(PLUGINS):
+        catalog = Catalog.build([_ArchiveOfLibraries()])
     values = results_dir / "indicator_values.csv"
-    values.write_text(values.read_text() + "036023,2024,modena.appointments.online_share,40,ok\n")
+    values.write_text(values.read_text() + "036023,2024,modena.appointments.online_share,40,ok\n"
+                      "036023,2024,libraries.archive.visits,12,ok\n")  # fmt: skip
     ctx = SiteContext(results=Results(results_dir), catalog=catalog, organizations=("036023",))
     page = render(ctx)[INDICATORS_PATH]
     order = re.findall(r'<section id="servizio-([^"]+)"', page)
-    # "Agenda appuntamenti ... (Modena)" (parent registry) sorts first alone, but follows
-    # "Servizi demografici - Anagrafe"; Biblioteche and Nidi by their titles
-    assert order == ["libraries", "nurseries", "registry", "modena.appointments"]
+    # Each sub-service right after its parent, whatever the titles and ids say alone:
+    # "Archivio storico" (parent Biblioteche, the first parent) and "Agenda appuntamenti
+    # ... (Modena)" (parent "Servizi demografici - Anagrafe", the last) would each sort
+    # first by their own title; by id the archive would come before Modena's agenda and
+    # both before Nidi. Putting every sub-service after all the services (the order
+    # before the review) moves the archive after the registry: the test fails then.
+    assert order == ["libraries", "libraries.archive", "nurseries", "registry",
+                     "modena.appointments"]  # fmt: skip
 
 
 def test_an_unpublished_dataset_is_a_source_in_the_members_build_only(
