@@ -30,10 +30,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import zoneinfo
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import numpy as np
 import pandas as pd
 
@@ -102,6 +104,8 @@ def _us_series(values: Any) -> pd.Series:
     return pd.Series(arr.astype("datetime64[us]")).dt.tz_localize("UTC")
 
 
+#: The id a mapping without one is checked with before it gets its protocol number.
+_UNNUMBERED = "0"
 #: The schema version from which complaints carry a location.
 _LOCATED = 4
 #: From this many events, an import lifts the per-row REPLACE guards in its transaction.
@@ -169,6 +173,14 @@ class ComplaintRegister(SqliteStore):
     """
 
     store_schema = SCHEMA
+
+    def __new__(cls, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> ComplaintRegister:
+        if cls is ComplaintRegister and isinstance(path, str):
+            from qualitapa.complaints._postgres import PostgresRegister, is_postgres_url
+
+            if is_postgres_url(path):
+                return super().__new__(PostgresRegister)
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -261,13 +273,23 @@ class ComplaintRegister(SqliteStore):
     @sqlite_errors
     def add(
         self,
-        complaint: Complaint,
+        complaint: Complaint | Mapping[str, Any],
         *,
         actor: str = "system",
         at: dt.datetime | str | None = None,
         catalog: Catalog | None = None,
     ) -> Event:
         """Add a new complaint; record its ``received`` event (dated ``at`` or receipt).
+
+        ``complaint`` is a :class:`Complaint`, or a mapping of its fields
+        (:meth:`Complaint.from_mapping`). A mapping without ``id`` gets the
+        next protocol number of its organization and year (the year of
+        receipt in the office's time zone): ``2024/000001``, ``2024/000002``...,
+        prefixed by the organization's id when it has one
+        (``015146/2024/000001``), so organizations sharing a register number
+        apart. Numbers are unique and without gaps even with many clerks
+        adding at once; a number an imported complaint already holds is
+        skipped. The returned event's ``complaint_id`` is the number given.
 
         ``at`` (when it was entered, if later than its receipt) may be ISO
         8601 text; a time without offset is office time. With ``catalog``,
@@ -313,6 +335,10 @@ class ComplaintRegister(SqliteStore):
 the category 'registry.bilingual' applies to '021008' only, not to '036023'; categories of \
 service 'registry' that apply: 'registry.waiting'
         """
+        numbered = not isinstance(complaint, Complaint) and not complaint.get("id")
+        if not isinstance(complaint, Complaint):
+            # a complaint without an id gets the next protocol number, in the transaction
+            complaint = Complaint.from_mapping({**complaint, "id": _UNNUMBERED})
         if catalog is not None:
             _check_catalog(complaint, catalog)
         received_us = self._instant(complaint.received_at, "received_at", complaint.id)
@@ -331,26 +357,22 @@ service 'registry' that apply: 'registry.waiting'
             "media_url": complaint.media_url,
         }
         if c is not None:
-            texts.update(name=c.name, email=c.email, phone=c.phone, address=c.address)
+            texts.update(name=c.name, email=c.email, phone=c.phone)
+            texts["contact address"] = c.address
         for what, text in texts.items():
             _encodable(text, what, complaint.id)
-        values = (
-            complaint.id,
-            complaint.kind.value,
-            complaint.channel.value,
-            complaint.service,
-            complaint.category,
-            complaint.organization,
-            received_us,
-            complaint.description,
-        )
-        event = (complaint.id, at_us, actor, ACTIONS[Status.RECEIVED], None,
-                 Status.RECEIVED.value, "", None)  # fmt: skip
         with self._write() as db:
-            if db.execute("SELECT 1 FROM complaints WHERE id = ?", (complaint.id,)).fetchone():
+            if numbered:
+                complaint = attrs.evolve(complaint, id=self._next_number(db, complaint))
+            elif db.execute("SELECT 1 FROM complaints WHERE id = ?", (complaint.id,)).fetchone():
                 raise DataError(
                     "a complaint with this id is already in the register", source=complaint.id
                 )
+            values = (complaint.id, complaint.kind.value, complaint.channel.value,
+                      complaint.service, complaint.category, complaint.organization,
+                      received_us, complaint.description)  # fmt: skip
+            event = (complaint.id, at_us, actor, ACTIONS[Status.RECEIVED], None,
+                     Status.RECEIVED.value, "", None)  # fmt: skip
             seq = self._append(
                 db,
                 {
@@ -365,6 +387,28 @@ service 'registry' that apply: 'registry.waiting'
                     (complaint.id, c.name, c.email, c.phone, c.address),
                 )
         return Event(complaint.id, _from_us(at_us), actor, "receive", None, "received", seq=seq)
+
+    def _next_number(self, db: Any, complaint: Complaint) -> str:
+        """The next free protocol number of the complaint's organization and year.
+
+        In the caller's write transaction: the counter moves with the
+        complaint, so a failed write gives its number back (no gaps) and a
+        concurrent one waits for it (no duplicates). A number already taken
+        (an imported complaint keeps its id) is skipped.
+        """
+        year = complaint.received_at.astimezone(zoneinfo.ZoneInfo(self.tz)).year
+        organization = complaint.organization or ""
+        prefix = f"{organization}/" if organization else ""
+        while True:
+            row = db.execute(
+                "INSERT INTO protocol_counters (organization, year, last) VALUES (?, ?, 1) "
+                "ON CONFLICT (organization, year) DO UPDATE SET last = protocol_counters.last + 1 "
+                "RETURNING last",
+                (organization, year),
+            ).fetchone()
+            number = f"{prefix}{year}/{int(row[0]):06d}"
+            if not db.execute("SELECT 1 FROM complaints WHERE id = ?", (number,)).fetchone():
+                return number
 
     @sqlite_errors
     def transition(
@@ -413,6 +457,7 @@ service 'registry' that apply: 'registry.waiting'
         for what, text in (("actor", actor), ("note", note), ("target", target)):
             _encodable(text, what, complaint_id)
         with self._write() as db:
+            self._lock(db, complaint_id)
             last = db.execute(
                 "SELECT to_status, at_us FROM events WHERE complaint_id = ? "
                 "ORDER BY seq DESC LIMIT 1",
@@ -436,6 +481,9 @@ service 'registry' that apply: 'registry.waiting'
         return Event(
             complaint_id, _from_us(at_us), actor, ACTIONS[to], last[0], to, note, target, seq
         )
+
+    def _lock(self, db: Any, complaint_id: str) -> None:
+        """Hold the complaint until the transaction ends (SQLite's write lock already does)."""
 
     @sqlite_errors
     def erase_contact(self, complaint_id: str) -> bool:

@@ -1,0 +1,606 @@
+"""The complaint register on a PostgreSQL server, for many clerks at once.
+
+``ComplaintRegister("postgresql://...")`` opens this back end: the same
+API as the SQLite register, with these differences, all enforced by the
+server:
+
+* **Concurrency.** Connections come from a pool (psycopg 3 and
+  psycopg_pool); every write is one transaction. A change of state locks
+  its complaint's row (``SELECT ... FOR UPDATE``) before reading the current
+  state, so two clerks acting on one complaint are served one after the
+  other and the second sees the first's change (the lifecycle then refuses
+  it if it no longer applies): they never both win. Clerks working on
+  different complaints do not wait for each other. A transaction the server
+  aborts (serialization failure, deadlock) is run again, a few times.
+* **Append-only history.** Triggers raise on any ``UPDATE``, ``DELETE`` or
+  ``TRUNCATE`` of ``complaints``, ``events`` and ``schema_version``
+  (``INSERT ... ON CONFLICT DO UPDATE`` goes through UPDATE). Each event has
+  its position in its complaint's history (``n``: 1, 2, 3...), unique, and a
+  statement trigger refuses an event whose previous one is missing or
+  whose ``from_status`` is not the previous ``to_status``: no gap, no
+  event slipped in. ``seq`` orders events across complaints; it is unique
+  and increasing, but a rolled-back transaction leaves a gap in it (the
+  SQLite register's ``seq`` has none).
+* **Protocol numbers.** The ``protocol_counters`` row of the organization
+  and year is locked and moved in the transaction that adds the complaint:
+  gap-free and unique under any number of clerks.
+* **Bulk imports** use ``COPY``.
+* **Not on this back end:** the hash chain (``chain_head()``,
+  ``check(anchor=...)``) raises :class:`BackendError`. On a server the
+  history is protected by the triggers and by who may connect with which
+  rights (give clerks a role without ``ALTER``/``DROP``/``TRIGGER``
+  rights), not by a file's hash chain. ``check()`` reports removed or
+  disabled triggers, gaps in a complaint's history, events out of time
+  order and invalid lifecycles.
+
+The schema is versioned in ``schema_version`` (its own numbering,
+:data:`PG_SCHEMA_VERSION`); opening for writing applies the missing
+migrations in one transaction under an advisory lock, so clerks opening the
+register together do not migrate it twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from qualitapa.complaints._calendar import DEFAULT_TZ
+from qualitapa.complaints._chain import LOCATION_FIELDS, ChainHead
+from qualitapa.complaints._models import Channel, Kind, Status
+from qualitapa.complaints._register import (
+    _COMPLAINT_COLS,
+    _EVENT_COLS,
+    ComplaintRegister,
+    _time_problems,
+)
+from qualitapa.errors import DataError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: URL schemes that open the PostgreSQL back end.
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+_STATUSES = ", ".join(f"'{s.value}'" for s in Status)
+_KINDS = ", ".join(f"'{k.value}'" for k in Kind)
+_CHANNELS = ", ".join(f"'{c.value}'" for c in Channel)
+
+_V1 = f"""
+CREATE TABLE complaints (
+    id text PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ({_KINDS})),
+    channel text NOT NULL CHECK (channel IN ({_CHANNELS})),
+    service text NOT NULL,
+    category text,
+    organization text,
+    received_us bigint NOT NULL,
+    description text NOT NULL DEFAULT '',
+    latitude double precision CHECK (latitude BETWEEN -90 AND 90),
+    longitude double precision CHECK (longitude BETWEEN -180 AND 180),
+    address text,
+    media_url text
+);
+CREATE TABLE contacts (
+    complaint_id text PRIMARY KEY REFERENCES complaints(id),
+    name text, email text, phone text, address text
+);
+CREATE TABLE events (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    complaint_id text NOT NULL REFERENCES complaints(id),
+    n integer NOT NULL CHECK (n >= 1),
+    at_us bigint NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    from_status text CHECK (from_status IN ({_STATUSES})),
+    to_status text NOT NULL CHECK (to_status IN ({_STATUSES})),
+    note text NOT NULL DEFAULT '',
+    target text,
+    UNIQUE (complaint_id, n)
+);
+CREATE TABLE protocol_counters (
+    organization text NOT NULL,
+    year integer NOT NULL,
+    last integer NOT NULL CHECK (last > 0),
+    PRIMARY KEY (organization, year)
+);
+CREATE FUNCTION qualitapa_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'check_violation';
+END $$;
+CREATE FUNCTION qualitapa_events_in_order() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM added a
+        LEFT JOIN events p ON p.complaint_id = a.complaint_id AND p.n = a.n - 1
+        WHERE (a.n > 1 AND (p.seq IS NULL OR p.seq >= a.seq
+                            OR a.from_status IS DISTINCT FROM p.to_status))
+           OR (a.n = 1 AND a.from_status IS NOT NULL)
+    ) THEN
+        RAISE EXCEPTION 'events are append-only: a new event follows the last one of its '
+            'complaint' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events FOR EACH ROW
+EXECUTE FUNCTION qualitapa_refuse('events are append-only: the history cannot be changed');
+CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events FOR EACH STATEMENT
+EXECUTE FUNCTION qualitapa_refuse('events are append-only: the history cannot be deleted');
+CREATE TRIGGER events_in_order AFTER INSERT ON events REFERENCING NEW TABLE AS added
+FOR EACH STATEMENT EXECUTE FUNCTION qualitapa_events_in_order();
+CREATE TRIGGER complaints_append_only BEFORE UPDATE OR DELETE ON complaints FOR EACH ROW
+EXECUTE FUNCTION qualitapa_refuse('complaints cannot be changed: append an event instead');
+CREATE TRIGGER complaints_no_truncate BEFORE TRUNCATE ON complaints FOR EACH STATEMENT
+EXECUTE FUNCTION qualitapa_refuse('complaints cannot be deleted');
+CREATE TRIGGER schema_version_append_only BEFORE UPDATE OR DELETE ON schema_version
+FOR EACH ROW EXECUTE FUNCTION qualitapa_refuse('the schema version cannot be changed');
+CREATE TRIGGER protocol_counters_no_delete BEFORE DELETE ON protocol_counters FOR EACH ROW
+EXECUTE FUNCTION qualitapa_refuse('protocol numbers are never given back');
+CREATE TRIGGER protocol_counters_forward BEFORE UPDATE ON protocol_counters FOR EACH ROW
+WHEN (NEW.last <> OLD.last + 1 OR NEW.organization <> OLD.organization
+      OR NEW.year <> OLD.year)
+EXECUTE FUNCTION qualitapa_refuse('a protocol counter only moves to the next number');
+"""
+
+#: PostgreSQL migrations: version -> SQL bringing the schema from version-1 to it.
+PG_MIGRATIONS: dict[int, str] = {1: _V1}
+#: The PostgreSQL schema version this code writes.
+PG_SCHEMA_VERSION = max(PG_MIGRATIONS)
+#: Every trigger the schema has, and the table it is on.
+PG_TRIGGERS = {
+    "events_append_only": "events",
+    "events_no_truncate": "events",
+    "events_in_order": "events",
+    "complaints_append_only": "complaints",
+    "complaints_no_truncate": "complaints",
+    "schema_version_append_only": "schema_version",
+    "protocol_counters_no_delete": "protocol_counters",
+    "protocol_counters_forward": "protocol_counters",
+}
+#: What marks a schema_version table as a qualitapa register's.
+_MARK = "qualitapa complaint register"
+#: The advisory lock key that serialises migrations ("QPA1").
+_LOCK_KEY = 0x51504131
+#: From this many rows, a write goes through COPY instead of INSERT.
+_COPY_ROWS = 64
+#: How many times a transaction the server aborted (serialization, deadlock) is run.
+_ATTEMPTS = 5
+
+
+class BackendError(DataError):
+    """The register's back end cannot do this (e.g. the hash chain on PostgreSQL).
+
+    Examples
+    --------
+    >>> str(BackendError("no hash chain", source="postgresql://db/urp"))
+    'postgresql://db/urp: no hash chain'
+    """
+
+
+def is_postgres_url(path: Any) -> bool:
+    """Whether ``path`` is a PostgreSQL URL (``postgresql://...``).
+
+    Examples
+    --------
+    >>> is_postgres_url("postgresql://urp@db.comune.it/reclami"), is_postgres_url("urp.db")
+    (True, False)
+    """
+    return isinstance(path, str) and path.lower().startswith(URL_SCHEMES)
+
+
+def shown_url(url: str) -> str:
+    """``url`` without its password, for messages and repr.
+
+    Examples
+    --------
+    >>> shown_url("postgresql://urp:segreta@db/reclami")
+    'postgresql://urp:***@db/reclami'
+    """
+    scheme, sep, rest = url.partition("://")
+    creds, at, host = rest.rpartition("@")
+    if at and ":" in creds:
+        creds = creds.split(":", 1)[0] + ":***"
+    return f"{scheme}{sep}{creds}{at}{host}"
+
+
+def _translated(exc: Exception, source: str) -> DataError:
+    """A clear DataError for an error of the server or the driver."""
+    import psycopg
+    from psycopg import errors as pg
+
+    if isinstance(exc, pg.UniqueViolation) and "complaints_pkey" in str(exc):
+        return DataError("a complaint with this id is already in the register", source=source)
+    if isinstance(exc, pg.LockNotAvailable):
+        return DataError(
+            "another clerk keeps this complaint locked longer than the wait allowed "
+            "(busy_timeout): try again",
+            source=source,
+        )
+    if isinstance(exc, pg.ReadOnlySqlTransaction):
+        return DataError(
+            "the register was opened read-only: open it without readonly to change it",
+            source=source,
+        )
+    if isinstance(exc, pg.CheckViolation | pg.RaiseException):
+        detail = exc.diag.message_primary or str(exc)
+        return DataError(f"the register refused the change: {detail}", source=source)
+    if isinstance(exc, psycopg.OperationalError):
+        return DataError(
+            f"cannot reach the PostgreSQL server: {str(exc).strip()}",
+            source=source,
+        )
+    return DataError(f"PostgreSQL error: {str(exc).strip()}", source=source)
+
+
+def _conninfo(url: str, busy_timeout: float, *, readonly: bool) -> tuple[str, str]:
+    """The connection string and the server options: the URL's, then the register's."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    try:
+        params = conninfo_to_dict(url)
+    except Exception as exc:  # psycopg.ProgrammingError: a malformed URL
+        raise DataError(f"not a valid PostgreSQL URL: {exc}", source=shown_url(url)) from None
+    options = str(params.pop("options", "") or "")
+    options += f" -c lock_timeout={int(busy_timeout * 1000)}"
+    if readonly:
+        options += " -c default_transaction_read_only=on"
+    return make_conninfo(**params), options.strip()  # type: ignore[arg-type]
+
+
+def _pg(sql: str) -> str:
+    """A statement written for SQLite's ``?`` placeholders, for psycopg's ``%s``."""
+    return sql.replace("?", "%s")
+
+
+class _Rows(list[Any]):
+    """Rows already fetched, with the cursor methods the register uses."""
+
+    rowcount = -1
+
+    def fetchone(self) -> Any:
+        return self[0] if self else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self)
+
+
+class _Statements:
+    """One pooled connection inside a transaction, spoken to as the SQLite register does."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(_pg(sql), params)
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(_pg(sql), list(rows))
+
+
+class _Reader:
+    """Reads through the pool: each statement on a pooled connection, its rows fetched."""
+
+    def __init__(self, pool: Any, source: str) -> None:
+        self.pool = pool
+        self.source = source
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Rows:
+        import psycopg
+
+        try:
+            with self.pool.connection() as conn:
+                cur = conn.execute(_pg(sql), params)
+                rows = _Rows(cur.fetchall() if cur.description else [])
+                rows.rowcount = cur.rowcount
+        except psycopg.Error as exc:
+            raise _translated(exc, self.source) from exc
+        return rows
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def _retrying(method: F) -> F:
+    """Run a write again when the server aborted its transaction (serialization, deadlock)."""
+
+    @functools.wraps(method)
+    def wrapper(self: PostgresRegister, *args: Any, **kwargs: Any) -> Any:
+        from psycopg import errors as pg
+
+        pause = 0.01
+        for attempt in range(_ATTEMPTS):
+            try:
+                return method(self, *args, **kwargs)
+            except DataError as exc:
+                cause = exc.__cause__
+                again = isinstance(cause, pg.SerializationFailure | pg.DeadlockDetected)
+                if not again or attempt == _ATTEMPTS - 1:
+                    raise
+            time.sleep(pause)
+            pause *= 2
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return wrapper  # type: ignore[return-value]
+
+
+class PostgresRegister(ComplaintRegister):
+    """The complaint register on a PostgreSQL server (see the module's docs).
+
+    Open it as ``ComplaintRegister("postgresql://user@host/db")``: the
+    constructor returns this class for a PostgreSQL URL. The connection
+    string may carry any libpq parameter (``?sslmode=require``,
+    ``options=-csearch_path%3Durp`` for a schema of its own...).
+
+    Parameters
+    ----------
+    url
+        ``postgresql://`` URL (libpq connection string).
+    readonly
+        Connections refuse every write; nothing is created or migrated.
+    busy_timeout
+        Seconds to wait for a connection, or for a complaint another clerk
+        holds; then a :class:`~qualitapa.errors.DataError` says so.
+    tz
+        Timezone of the office.
+    pool_size
+        Most connections the register opens at once.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        readonly: bool = False,
+        busy_timeout: float = 30.0,
+        tz: str = DEFAULT_TZ,
+        pool_size: int = 4,
+    ) -> None:
+        from psycopg_pool import ConnectionPool
+
+        self.tz = tz
+        self.path = shown_url(str(path))
+        self.readonly = readonly
+        self.busy_timeout = busy_timeout
+        conninfo, options = _conninfo(str(path), busy_timeout, readonly=readonly)
+        self._version = self._open_schema(conninfo, options)
+        pool = ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=max(1, pool_size),
+            kwargs={"autocommit": True, "options": options},
+            timeout=busy_timeout,
+            open=True,
+            name="qualitapa-register",
+        )
+        self._pool = pool
+        self._db = _Reader(pool, self.path)  # type: ignore[assignment]
+
+    # -- schema ------------------------------------------------------------------
+    def _open_schema(self, conninfo: str, options: str) -> int:
+        """Check (and, for writing, migrate) the schema; its version."""
+        import psycopg
+
+        try:
+            with psycopg.connect(
+                conninfo, autocommit=True, options=options, connect_timeout=10
+            ) as conn:
+                return self._migrate(conn)
+        except psycopg.Error as exc:
+            raise _translated(exc, self.path) from exc
+
+    def _migrate(self, conn: Any) -> int:
+        with conn.transaction():
+            if not self.readonly:
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            found = conn.execute(
+                "SELECT to_regclass('schema_version'), to_regclass('complaints'), "
+                "obj_description(to_regclass('schema_version'), 'pg_class')"
+            ).fetchone()
+            if found[0] is None:
+                if found[1] is not None:
+                    raise DataError(
+                        "the database has a table 'complaints' but is not a qualitapa "
+                        "complaint register: it is left untouched (give the register a "
+                        "database or schema of its own)",
+                        source=self.path,
+                    )
+                current = 0
+            elif found[2] != _MARK:
+                raise DataError(
+                    "the database has a table 'schema_version' that is not a qualitapa "
+                    "register's: it is left untouched",
+                    source=self.path,
+                )
+            else:
+                current = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+            if current > PG_SCHEMA_VERSION:
+                raise DataError(
+                    f"the register has schema version {current}, newer than this qualitapa "
+                    f"supports ({PG_SCHEMA_VERSION}); upgrade qualitapa",
+                    source=self.path,
+                )
+            if self.readonly or current == PG_SCHEMA_VERSION:
+                if current == 0:
+                    raise DataError(
+                        "no complaint register here yet: run 'qualitapa complaints init' "
+                        "(or open it without readonly) first",
+                        source=self.path,
+                    )
+                return int(current)
+            if current == 0:
+                conn.execute(
+                    "CREATE TABLE schema_version "
+                    "(version integer PRIMARY KEY, applied_at timestamptz NOT NULL)"
+                )
+                conn.execute(f"COMMENT ON TABLE schema_version IS '{_MARK}'")
+            for version in range(current + 1, PG_SCHEMA_VERSION + 1):
+                conn.execute(PG_MIGRATIONS[version])
+                conn.execute("INSERT INTO schema_version VALUES (%s, now())", (version,))
+        return PG_SCHEMA_VERSION
+
+    @property
+    def _location_fields(self) -> tuple[str, ...]:
+        return LOCATION_FIELDS
+
+    # -- writing -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Any]:
+        """One write transaction on a pooled connection; server errors become DataError."""
+        import psycopg
+
+        if self.readonly:
+            raise DataError(
+                "the register was opened read-only: open it without readonly to change it",
+                source=self.path,
+            )
+        try:
+            with self._pool.connection() as conn, conn.transaction():
+                yield _Statements(conn)
+        except psycopg.Error as exc:
+            raise _translated(exc, self.path) from exc
+
+    def _lock(self, db: Any, complaint_id: str) -> None:
+        """Lock the complaint's row: a second clerk waits, then sees the first's change."""
+        db.execute("SELECT 1 FROM complaints WHERE id = ? FOR UPDATE", (complaint_id,))
+
+    def _append(
+        self,
+        db: Any,
+        complaints: Mapping[str, Sequence[Any]],
+        events: Mapping[str, Sequence[Any]],
+    ) -> int:
+        """Write complaints and events (columns); the seq of the first event."""
+        conn = db.conn
+        cols = [c for c in (*_COMPLAINT_COLS, *LOCATION_FIELDS) if c in complaints]
+        if len(complaints["id"]):
+            _insert(conn, "complaints", cols, [complaints[c] for c in cols])
+        ids = pd.Series(events["complaint_id"], dtype=object)
+        n = (ids.groupby(ids, sort=False).cumcount() + 1).to_numpy(dtype=np.int64)
+        known = set(ids.unique()) - set(complaints["id"])
+        if known:
+            rows = conn.execute(
+                "SELECT complaint_id, max(n) FROM events WHERE complaint_id = ANY(%s) "
+                "GROUP BY complaint_id",
+                (sorted(known),),
+            ).fetchall()
+            n = n + ids.map(dict(rows)).fillna(0).to_numpy(dtype=np.int64)
+        columns = ["complaint_id", "n", *_EVENT_COLS[1:]]
+        values = [events["complaint_id"], n.tolist(), *(events[c] for c in _EVENT_COLS[1:])]
+        return _insert(conn, "events", columns, values, returning="seq")
+
+    @staticmethod
+    def _existing(db: Any, ids: pd.Series) -> list[str]:
+        rows = db.conn.execute(
+            "SELECT id FROM complaints WHERE id = ANY(%s)", (ids.astype(str).tolist(),)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    add = _retrying(ComplaintRegister.add)
+    transition = _retrying(ComplaintRegister.transition)
+    import_frame = _retrying(ComplaintRegister.import_frame)
+
+    # -- what only the SQLite register has ----------------------------------------------
+    def chain_head(self) -> ChainHead | None:
+        """Not on PostgreSQL: the register has no hash chain there (raises BackendError)."""
+        raise BackendError(
+            "a register on PostgreSQL has no hash chain (its history is protected by the "
+            "server's triggers and roles): chain_head() and check(anchor=...) are for "
+            "SQLite registers",
+            source=self.path,
+        )
+
+    def check(self, *, anchor: str | None = None) -> list[str]:
+        """Problems of the register; an empty list means it is sound.
+
+        Checks that every trigger keeping the history append-only is there
+        and enabled, that every complaint has events, each complaint's
+        history numbered without gaps and in time order, none before its
+        receipt or in the future, each a valid lifecycle starting with
+        ``received``. ``anchor`` raises :class:`BackendError` (no hash chain).
+        """
+        from qualitapa.complaints._lifecycle import validate_history
+
+        if anchor is not None:
+            self.chain_head()
+        found = dict(
+            self._db.execute(
+                "SELECT t.tgname, t.tgenabled FROM pg_trigger t "
+                "WHERE NOT t.tgisinternal AND t.tgname = ANY(?) "
+                "AND t.tgrelid IN (to_regclass('events'), to_regclass('complaints'), "
+                "to_regclass('schema_version'), to_regclass('protocol_counters'))",
+                (list(PG_TRIGGERS),),
+            ).fetchall()
+        )
+        problems = [
+            f"protection removed: the trigger {name} (table {table}) is missing"
+            if name not in found
+            else f"protection removed: the trigger {name} (table {table}) is disabled"
+            for name, table in PG_TRIGGERS.items()
+            if found.get(name) in (None, "D")
+        ]
+        orphan = self._db.execute(
+            "SELECT id FROM complaints c WHERE NOT EXISTS "
+            "(SELECT 1 FROM events e WHERE e.complaint_id = c.id) ORDER BY id LIMIT 10"
+        ).fetchall()
+        problems += [f"complaint {r[0]} has no events" for r in orphan]
+        gaps = self._db.execute(
+            "SELECT complaint_id, count(*), max(n) FROM events GROUP BY complaint_id "
+            "HAVING count(*) <> max(n) OR min(n) <> 1 ORDER BY complaint_id LIMIT 10"
+        ).fetchall()
+        problems += [
+            f"complaint {r[0]}: its history has {r[1]} events numbered up to {r[2]} "
+            "(events are missing)"
+            for r in gaps
+        ]
+        try:
+            ev = self.events_frame()
+            complaints = self.complaints_frame()
+        except DataError as exc:
+            return [*problems, exc.message]
+        if len(ev):
+            problems += _time_problems(ev, complaints)
+            bad = validate_history(ev)
+            problems += [f"complaint {r.complaint_id}: {r.problem}" for r in bad.itertuples()]
+        return problems
+
+    def close(self) -> None:
+        """Close every connection of the pool."""
+        self._pool.close()
+
+
+def _insert(
+    conn: Any,
+    table: str,
+    columns: Sequence[str],
+    values: Sequence[Sequence[Any]],
+    *,
+    returning: str | None = None,
+) -> int:
+    """Insert rows given by column; with ``returning``, the first row's value of that column.
+
+    Many rows (a bulk import, which needs no value back) go through ``COPY``.
+    """
+    rows = list(zip(*values, strict=True))
+    names = ", ".join(columns)
+    if not rows:
+        return 0
+    if len(rows) < _COPY_ROWS:
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+        if returning is None:
+            with conn.cursor() as cur:
+                cur.executemany(sql, rows)
+            return 0
+        with conn.cursor() as cur:
+            cur.executemany(sql + f" RETURNING {returning}", rows, returning=True)
+            return int(cur.fetchone()[0])
+    with conn.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return 0
