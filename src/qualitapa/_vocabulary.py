@@ -135,3 +135,13 @@ QUESTION_TYPE_WORDS: Mapping[str, str] = {
     "numeric": N_("numero"),
     "text": N_("testo libero"),
 }
+
+#: Comparators of a target (:class:`qualitapa.models.Comparator`) -> the phrase,
+#: ``{value}`` the target already written with its unit (``almeno 95%``).
+COMPARATOR_WORDS: Mapping[str, str] = {
+    ">=": N_("almeno {value}"),
+    ">": N_("più di {value}"),
+    "<=": N_("al massimo {value}"),
+    "<": N_("meno di {value}"),
+    "==": N_("pari a {value}"),
+}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from qualitapa._vocabulary import COMPARATOR_WORDS
 from qualitapa.reporting._i18n import gettext_noop as _
 
 #: Category codes of result tables (trend, polarity, DEA status, IPA quadrant) ->
@@ -53,14 +54,7 @@ _REASONS: tuple[tuple[str, str], ...] = (
     ("replaced by", _("sostituito da uno standard locale")),
 )
 
-_COMPARATORS: dict[str, str] = {
-    ">=": _("almeno {value}"),
-    ">": _("più di {value}"),
-    "<=": _("al massimo {value}"),
-    "<": _("meno di {value}"),
-    "==": _("pari a {value}"),
-    "=": _("pari a {value}"),
-}
+_COMPARATORS: dict[str, str] = {**COMPARATOR_WORDS, "=": COMPARATOR_WORDS["=="]}
 
 _TARGET = re.compile(r"\s*(>=|<=|==|=|>|<)\s*(-?[\d.]+)\s*")
 _BETWEEN = re.compile(r"\s*between\s+(-?[\d.]+)\s+and\s+(-?[\d.]+)\s*")

@@ -25,7 +25,12 @@ from typing import Any
 
 import pandas as pd
 
-from qualitapa._vocabulary import DIMENSION_WORDS, PERIODICITY_WORDS, QUESTION_TYPE_WORDS
+from qualitapa._vocabulary import (
+    COMPARATOR_WORDS,
+    DIMENSION_WORDS,
+    PERIODICITY_WORDS,
+    QUESTION_TYPE_WORDS,
+)
 from qualitapa.i18n import N_, unit
 from qualitapa.models import Text
 from qualitapa.reporting import CODE_WORDS
@@ -38,14 +43,6 @@ _INDEX_PATH = "metodologia/index.html"
 _SURVEYS_PATH = "metodologia/questionari.html"
 _CAF_PATH = "metodologia/caf.html"
 
-#: Comparators of a target -> the phrase (Italian msgid, ``{value}`` with its unit).
-_TARGETS = {
-    ">=": N_("almeno {value}"),
-    ">": N_("più di {value}"),
-    "<=": N_("al massimo {value}"),
-    "<": N_("meno di {value}"),
-    "==": N_("pari a {value}"),
-}
 #: Operators of the formula language as a reader writes them (words are msgids).
 _OPERATORS = {"+": "+", "-": "−", "*": "×", "/": "÷", "<": "<", "<=": "≤", ">": ">",
               ">=": "≥", "==": "=", "!=": "≠"}  # fmt: skip
@@ -383,7 +380,7 @@ def _target(ctx: SiteContext, ind: Any) -> str:
     value = ctx.t.quantity(
         ind.target.value, unit(ind.unit) if ind.unit else None, digits=_places(ind.target.value)
     )
-    phrase = _TARGETS.get(ind.target.comparator.value, _TARGETS["=="])
+    phrase = COMPARATOR_WORDS.get(ind.target.comparator.value, COMPARATOR_WORDS["=="])
     return str(ctx.t(phrase, value=value))
 
 
