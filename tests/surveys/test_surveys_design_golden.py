@@ -4,7 +4,8 @@
 ``Rscript tests/surveys/golden/make_design_golden.R``) writes the inputs (R's
 ``apistrat`` and ``apiclus1``, the survey manual's examples, and a synthetic
 Likert survey with city x counter strata and survey days as clusters) and R's
-``svymean``, ``svytotal``, ``svyratio``, ``svyciprop`` (logit), ``svyby``
+``svymean``, ``svytotal``, ``svyratio``, ``svyciprop`` (logit; beta: Korn-Graubard),
+``svyby``
 results with ``deff = TRUE`` and ``deff = "replace"`` and ``degf``, under each
 ``survey.lonely.psu`` rule. Same method: estimates to 1e-8, SE 1e-6.
 """
@@ -56,7 +57,10 @@ def estimate(d: SurveyDesign, statistic: str, variable: str, by: str | None, def
         return design_ratio(d, num, den, by=by, deff=deff)  # type: ignore[arg-type]
     column, value = variable.split("=")
     category: object = value.strip("'") if value.startswith("'") else float(value)
-    return design_proportion(d, column, by=by, categories=[category], deff=deff)  # type: ignore[arg-type]
+    method = "beta" if statistic == "ciprop_beta" else "logit"
+    return design_proportion(
+        d, column, by=by, categories=[category], deff=deff, method=method  # type: ignore[arg-type]
+    )
 
 
 CASES = RESULTS.groupby(["design", "lonely", "statistic", "variable", "by"], sort=False).size()
@@ -96,7 +100,7 @@ def test_golden_cases_cover_every_design_rule_and_statistic():
     # a test that could pass on an empty or truncated golden file would prove nothing
     assert set(RESULTS["design"]) == set(DESIGNS)
     assert set(RESULTS["lonely"]) == {"fail", "adjust", "average", "certainty", "remove"}
-    assert set(RESULTS["statistic"]) == {"mean", "total", "ratio", "ciprop"}
+    assert set(RESULTS["statistic"]) == {"mean", "total", "ratio", "ciprop", "ciprop_beta"}
     assert len(CASES) >= 40
 
 

@@ -49,8 +49,8 @@ Interval = Literal["normal", "t"]
 DeffReference = Literal["srswor", "srswr"]
 """Simple random sampling the design effect compares with: without or with replacement."""
 
-ProportionMethod = Literal["logit", "mean"]
-"""Interval of a share: on the logit scale or around the mean (R's ``svyciprop`` methods)."""
+ProportionMethod = Literal["logit", "beta", "mean"]
+"""Interval of a share: logit scale, Korn-Graubard or around the mean (R's ``svyciprop``)."""
 
 By = str | Sequence[str] | None
 
@@ -269,6 +269,31 @@ def design_ratio(
     )
 
 
+def _share_interval(
+    table: pd.DataFrame, method: ProportionMethod, confidence: float, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Logit or Korn-Graubard interval of the shares in ``table`` (R's ``svyciprop``).
+
+    ``rows`` is the number of rows of each domain (R's ``nrow(design)`` of
+    the domain's subset), for Korn and Graubard's degrees-of-freedom factor.
+    """
+    p, se = table["estimate"].to_numpy(), table["se"].to_numpy()
+    df = table["df"].to_numpy()
+    alpha = 1 - confidence
+    inside = (p > 0) & (p < 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = stats.t.ppf(1 - alpha / 2, np.where(df > 0, df, np.nan))
+        if method == "logit":
+            eta = np.log(p / (1 - p))
+            half = q * se / (p * (1 - p))
+            low, high = 1 / (1 + np.exp(-(eta - half))), 1 / (1 + np.exp(-(eta + half)))
+        else:  # Korn and Graubard (1998): beta quantiles at the effective sample size
+            n_eff = p * (1 - p) / se**2 * (stats.t.ppf(alpha / 2, rows - 1) / -q) ** 2
+            low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
+            high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
+    return np.where(inside, low, p), np.where(inside, high, p)
+
+
 def design_proportion(
     design: SurveyDesign,
     column: str,
@@ -297,9 +322,14 @@ def design_proportion(
     method
         ``"logit"`` (R's default): the interval
         :math:`\\operatorname{expit}(\\operatorname{logit}\\hat p \\pm
-        t_{df}\\,se/(\\hat p(1-\\hat p)))`, inside (0, 1); ``"mean"``:
-        :math:`\\hat p \\pm t_{df}\\,se`. Both use the design's degrees of
-        freedom as ``svyciprop``; a share of 0 or 1 has the interval [p, p].
+        t_{df}\\,se/(\\hat p(1-\\hat p)))`, inside (0, 1); ``"beta"``:
+        Korn and Graubard (1998, *Survey Methodology* 24:193-201), the
+        Clopper-Pearson interval at the effective sample size
+        :math:`\\hat p(1-\\hat p)/se^2` times
+        :math:`(t_{n-1}/t_{df})^2` (:math:`n` rows of the domain);
+        ``"mean"``: :math:`\\hat p \\pm t_{df}\\,se`. All use the design's
+        degrees of freedom as ``svyciprop``; a share of 0 or 1 has the
+        interval [p, p].
     deff
         As in :func:`design_mean`.
 
@@ -341,13 +371,9 @@ def design_proportion(
     )
     per = len(table) // max(len(chosen), 1)
     table.insert(table.columns.get_loc("variable") + 1, "category", np.repeat(chosen, per))
-    if method == "logit":
-        p, se = table["estimate"].to_numpy(), table["se"].to_numpy()
-        q = stats.t.ppf(0.5 + confidence / 2, np.where(table["df"] > 0, table["df"], np.nan))
-        inside = (p > 0) & (p < 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            eta = np.log(p / (1 - p))
-            half = q * se / (p * (1 - p))
-            table["ci_low"] = np.where(inside, 1 / (1 + np.exp(-(eta - half))), p)
-            table["ci_high"] = np.where(inside, 1 / (1 + np.exp(-(eta + half))), p)
+    if method != "mean":
+        domain, _ = domain_codes(design, by)
+        rows_in = np.bincount(domain[domain >= 0], minlength=per)
+        low, high = _share_interval(table, method, confidence, np.tile(rows_in, len(chosen)))
+        table["ci_low"], table["ci_high"] = low, high
     return table

@@ -15,7 +15,8 @@
 # Which test reads which file: tests/surveys/test_surveys_design_golden.py.
 #
 # design_results.csv, one row per estimate:
-#   design, lonely (options(survey.lonely.psu)), statistic (mean, total, ratio, ciprop),
+#   design, lonely (options(survey.lonely.psu)), statistic (mean, total, ratio, ciprop:
+#   svyciprop method "logit", ciprop_beta: method "beta", Korn-Graubard),
 #   variable, by (domain variable or ""), domain (its level or ""), estimate, se,
 #   ci_low, ci_high (confint(): normal; svyciprop: its own method with df = degf),
 #   df (degf of the design or of the domain subset), deff (deff = TRUE: SRS without
@@ -131,9 +132,11 @@ whole <- function(name, lonely, d, means, totals, ratios, props, na = FALSE) {
   }
   for (p in props) {
     f <- as.formula(paste0("~I(`", p[1], "` == ", p[2], ")"))
-    m <- svyciprop(f, d, method = "logit")
-    add(name, lonely, "ciprop", paste(p, collapse = "="), coef(m), SE(m),
-        matrix(attr(m, "ci"), 1), degf(d))
+    for (method in c("logit", "beta")) {
+      m <- svyciprop(f, d, method = method)
+      add(name, lonely, c(logit = "ciprop", beta = "ciprop_beta")[[method]],
+          paste(p, collapse = "="), coef(m), SE(m), matrix(attr(m, "ci"), 1), degf(d))
+    }
   }
 }
 
@@ -160,10 +163,13 @@ domains <- function(name, lonely, d, by, means, ratios, props, na = FALSE) {
   }
   for (p in props) {
     f <- as.formula(paste0("~I(`", p[1], "` == ", p[2], ")"))
-    m <- svyby(f, fb, d, svyciprop, vartype = c("se", "ci"), method = "logit")
-    dfs <- sapply(m[[by]], function(l) degf(d[d$variables[[by]] == l, ]))
-    add(name, lonely, "ciprop", paste(p, collapse = "="), coef(m), SE(m),
-        cbind(m$ci_l, m$ci_u), dfs, by = by, domain = m[[by]])
+    for (method in c("logit", "beta")) {
+      m <- svyby(f, fb, d, svyciprop, vartype = c("se", "ci"), method = method)
+      dfs <- sapply(m[[by]], function(l) degf(d[d$variables[[by]] == l, ]))
+      add(name, lonely, c(logit = "ciprop", beta = "ciprop_beta")[[method]],
+          paste(p, collapse = "="), coef(m), SE(m), cbind(m$ci_l, m$ci_u), dfs, by = by,
+          domain = m[[by]])
+    }
   }
 }
 
