@@ -16,12 +16,15 @@ from qualitapa.models import Text
 from qualitapa.programme import (
     SHEETS,
     Activity,
+    ActivityStatus,
     ActivityType,
+    DepartmentKind,
     Meeting,
     Person,
     Plan,
     PlanStatus,
     ProgrammeStore,
+    Sheet,
     StaffCount,
     TrainingNeed,
     read_sheet,
@@ -122,3 +125,32 @@ def test_a_need_reads_back_what_was_written(people: int, hours: object, spaces: 
     assert need.hours == float(str(hours))
     assert need.priority is None
     assert need.reported_by is None
+
+
+def test_a_sheet_reads_its_cells_as_its_model_declares_them() -> None:
+    status = SHEETS["activity_status"]
+    assert status.required == {"organization", "year", "activity", "at", "status"}
+    assert (status.dates, status.integers, status.numbers) == ({"at"}, {"year"}, {"progress"})
+    assert status.choices == {"status": tuple(s.value for s in ActivityStatus)}
+    activities = SHEETS["activities"]
+    assert "title_it" in activities.required  # a label: its Italian column
+    assert activities.choices["expected_operator"] == (">=", "<=")  # given: a str field
+    assert set(activities.choices) == {"type", "expected_kind", "expected_operator"}
+    assert SHEETS["people"].choices == {"public": ("yes", "no")}  # a flag the class reads
+
+
+def test_a_new_sheet_takes_its_cells_from_its_model() -> None:
+    @attrs.frozen
+    class Visit(SheetRow):
+        office: str
+        day: dt.date
+        kind: DepartmentKind | None = None
+        minutes: float | None = None
+        people: int = 1
+
+    sheet = Sheet("visits", ("office", "day"), ("office", "day", "kind", "minutes", "people"),
+                  Visit, Text("Visite"), {})  # fmt: skip
+    assert sheet.required == {"office", "day", "people"}
+    assert (sheet.dates, sheet.numbers, sheet.integers) == ({"day"}, {"minutes"}, {"people"})
+    assert sheet.choices == {"kind": ("settore", "servizio", "ufficio")}
+    assert sheet.text_columns == ["office", "kind"]

@@ -297,12 +297,21 @@ _OPTIONAL_READERS: Mapping[object, Callable[[Mapping[str, object], str], object]
 }
 
 
-def _cell(row: Mapping[str, object], field: str, kind: object) -> object:
-    """The value of ``field`` read from ``row`` as its declared type ``kind`` says."""
+def _declared(kind: object) -> tuple[object, bool]:
+    """A field's declared type without its ``| None``, and whether it had one."""
     args = typing.get_args(kind)
     optional = type(None) in args
-    base = next(a for a in args if a is not type(None)) if optional else kind
-    if isinstance(base, type) and issubclass(base, enum.StrEnum):
+    return (next(a for a in args if a is not type(None)) if optional else kind), optional
+
+
+def _is_code(base: object) -> typing.TypeGuard[type[enum.StrEnum]]:
+    return isinstance(base, type) and issubclass(base, enum.StrEnum)
+
+
+def _cell(row: Mapping[str, object], field: str, kind: object) -> object:
+    """The value of ``field`` read from ``row`` as its declared type ``kind`` says."""
+    base, optional = _declared(kind)
+    if _is_code(base):
         return _optional_enum(base, row, field) if optional else _enum(base, row, field)
     readers = _OPTIONAL_READERS if optional else _REQUIRED_READERS
     if base not in readers:  # a programming slip: the class says how in _readers
@@ -320,6 +329,48 @@ def _field_types(cls: type) -> tuple[tuple[str, object], ...]:
         fields = attrs.fields(cast("type[attrs.AttrsInstance]", cls))
         _FIELD_TYPES[cls] = tuple((f.name, hints[f.name]) for f in fields)
     return _FIELD_TYPES[cls]
+
+
+@attrs.frozen
+class CellKinds:
+    """How the cells of a :class:`SheetRow`'s sheet are read, as its fields' types say.
+
+    ``required``: the columns that cannot be blank (a label's ``_it``
+    one); ``dates``, ``integers`` (``int``), ``numbers`` (``float``): the
+    columns of those types; ``choices``: a code's column and its values.
+
+    Examples
+    --------
+    >>> kinds = CellKinds.of(Milestone)
+    >>> sorted(kinds.required), sorted(kinds.dates), sorted(kinds.integers)
+    (['activity', 'milestone', 'organization', 'title_it', 'year'], ['due'], ['year'])
+    """
+
+    required: frozenset[str]
+    dates: frozenset[str]
+    integers: frozenset[str]
+    numbers: frozenset[str]
+    choices: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, model: type[SheetRow]) -> CellKinds:
+        """The kinds of the cells of ``model``'s sheet."""
+        declared = [(name, *_declared(kind)) for name, kind in _field_types(model)]
+
+        def columns(kind: type) -> frozenset[str]:
+            return frozenset(name for name, base, _ in declared if base is kind)
+
+        return cls(
+            frozenset(
+                f"{name}_it" if base is Text else name
+                for name, base, optional in declared
+                if not optional and (base in _REQUIRED_READERS or _is_code(base))
+            ),
+            columns(dt.date),
+            columns(int),
+            columns(float),
+            {name: tuple(m.value for m in base) for name, base, _ in declared if _is_code(base)},
+        )
 
 
 class SheetRow:

@@ -35,38 +35,28 @@ from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule
 from qualitapa.programme._certification import (
     Audit,
-    AuditKind,
-    CertificateStatus,
     Certification,
     Finding,
-    FindingKind,
 )
 from qualitapa.programme._models import (
     Activity,
-    ActivityStatus,
-    ActivityType,
+    CellKinds,
     Department,
-    DepartmentKind,
-    ExpectedKind,
     Meeting,
     MeetingAction,
     Milestone,
     Person,
     Plan,
-    PlanStatus,
     Role,
-    RoleKind,
+    SheetRow,
     StatusChange,
 )
 from qualitapa.programme._practices import Practice
 from qualitapa.programme._training import (
     Attendance,
-    Audience,
     Completion,
     Course,
-    CourseKind,
     CourseSession,
-    Priority,
     StaffCount,
     TrainingNeed,
 )
@@ -80,26 +70,36 @@ class Sheet:
     """What one programme sheet holds.
 
     ``columns`` are all of them in order (the key first), ``key`` those that
-    identify a row; ``dates``, ``integers``, ``numbers`` (``fractions``:
-    between 0 and 1) and ``choices`` say how cells are read; ``personal``
-    columns are personal data; rows of a ``history`` sheet are never changed,
-    only added. ``help`` is each column's Italian instruction.
+    identify a row; ``model`` is the typed row, whose fields' types say how
+    cells are read (:class:`CellKinds`): the ``required`` columns, the
+    ``dates``, ``integers``, ``numbers`` and the ``choices`` of the codes,
+    with the closed sets of ``codes`` that no field's type says;
+    ``fractions`` are numbers between 0 and 1. ``personal`` columns are
+    personal data; rows of a ``history`` sheet are never changed, only
+    added. ``help`` is each column's Italian instruction.
     """
 
     name: str
     key: tuple[str, ...]
     columns: tuple[str, ...]
-    required: frozenset[str]
-    model: type
+    model: type[SheetRow]
     title: Text
     help: Mapping[str, str]
-    dates: frozenset[str] = frozenset()
-    integers: frozenset[str] = frozenset()
-    numbers: frozenset[str] = frozenset()
     fractions: frozenset[str] = frozenset()
-    choices: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    codes: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     personal: frozenset[str] = frozenset()
     history: bool = False
+    required: frozenset[str] = attrs.field(init=False)
+    dates: frozenset[str] = attrs.field(init=False)
+    integers: frozenset[str] = attrs.field(init=False)
+    numbers: frozenset[str] = attrs.field(init=False)
+    choices: Mapping[str, tuple[str, ...]] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        kinds = CellKinds.of(self.model)
+        for name in ("required", "dates", "integers", "numbers"):
+            object.__setattr__(self, name, getattr(kinds, name))
+        object.__setattr__(self, "choices", {**kinds.choices, **self.codes})
 
     @property
     def text_columns(self) -> list[str]:
@@ -123,7 +123,6 @@ SHEETS: Mapping[str, Sheet] = {
             "departments",
             ("organization", "department"),
             ("organization", "department", "name_it", "name_de", "name_en", "parent", "kind"),
-            frozenset({"organization", "department", "name_it", "kind"}),
             Department,
             Text("Settori e uffici", en="Departments", de="Bereiche und Ämter"),
             {
@@ -135,13 +134,11 @@ SHEETS: Mapping[str, Sheet] = {
                 "parent": "codice del settore di cui fa parte (vuoto se nessuno)",
                 "kind": "settore, servizio o ufficio",
             },
-            choices={"kind": _values(DepartmentKind)},
         ),
         Sheet(
             "people",
             ("person",),
             ("person", "name", "email", "category", "organization", "public"),
-            frozenset({"person"}),
             Person,
             Text("Persone", en="People", de="Personen"),
             {
@@ -154,14 +151,13 @@ SHEETS: Mapping[str, Sheet] = {
                 "public": "yes (sì) o no: il nome può essere pubblicato sul portale della qualità "
                 "(vuoto = no: il portale indica solo ruolo e settore)",
             },
-            choices={"public": _values(Completion)},
+            codes={"public": _values(Completion)},
             personal=frozenset({"name", "email"}),
         ),
         Sheet(
             "roles",
             ("organization", "department", "person", "role", "start"),
             ("organization", "department", "person", "role", "start", "appointed_by", "end"),
-            frozenset({"organization", "department", "person", "role", "start"}),
             Role,
             Text("Ruoli", en="Roles", de="Rollen"),
             {
@@ -174,14 +170,11 @@ SHEETS: Mapping[str, Sheet] = {
                 "appointed_by": "chi ha nominato (identificativo o testo)",
                 "end": "fine dell'incarico (vuoto se in carica)",
             },
-            dates=frozenset({"start", "end"}),
-            choices={"role": _values(RoleKind)},
         ),
         Sheet(
             "plans",
             ("organization", "year", "version"),
             ("organization", "year", "version", "resolution", "approved_on", "status"),
-            frozenset({"organization", "year", "version", "status"}),
             Plan,
             Text("Piani annuali", en="Annual plans", de="Jahrespläne"),
             {
@@ -192,9 +185,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "approved_on": "data della delibera: " + _DATE,
                 "status": "draft (bozza), approved (approvato) o superseded (sostituito)",
             },
-            dates=frozenset({"approved_on"}),
-            integers=frozenset({"year", "version"}),
-            choices={"status": _values(PlanStatus)},
         ),
         Sheet(
             "activities",
@@ -217,7 +207,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "expected_value",
                 "expected_period",
             ),
-            frozenset({"organization", "year", "activity", "type", "department", "title_it"}),
             Activity,
             Text("Attività del piano", en="Plan activities", de="Tätigkeiten des Plans"),
             {
@@ -240,20 +229,12 @@ SHEETS: Mapping[str, Sheet] = {
                 "expected_value": "valore atteso (es. 80 o 0,8)",
                 "expected_period": "periodo del risultato (es. 2024)",
             },
-            dates=frozenset({"planned_start", "planned_end"}),
-            integers=frozenset({"year"}),
-            numbers=frozenset({"expected_value"}),
-            choices={
-                "type": _values(ActivityType),
-                "expected_kind": _values(ExpectedKind),
-                "expected_operator": (">=", "<="),
-            },
+            codes={"expected_operator": (">=", "<=")},
         ),
         Sheet(
             "milestones",
             ("organization", "year", "activity", "milestone"),
             ("organization", "year", "activity", "milestone", "title_it", "due"),
-            frozenset({"organization", "year", "activity", "milestone", "title_it"}),
             Milestone,
             Text("Tappe", en="Milestones", de="Meilensteine"),
             {
@@ -264,14 +245,11 @@ SHEETS: Mapping[str, Sheet] = {
                 "title_it": "descrizione in italiano",
                 "due": "scadenza: " + _DATE,
             },
-            dates=frozenset({"due"}),
-            integers=frozenset({"year"}),
         ),
         Sheet(
             "activity_status",
             ("organization", "year", "activity", "at", "status"),
             ("organization", "year", "activity", "at", "status", "progress", "note", "by"),
-            frozenset({"organization", "year", "activity", "at", "status"}),
             StatusChange,
             Text("Stato di avanzamento", en="Activity status", de="Stand der Tätigkeiten"),
             {
@@ -285,11 +263,7 @@ SHEETS: Mapping[str, Sheet] = {
                 "note": "nota (obbligatoria per riaprire un'attività conclusa o annullata)",
                 "by": "chi aggiorna (identificativo, foglio people)",
             },
-            dates=frozenset({"at"}),
-            integers=frozenset({"year"}),
-            numbers=frozenset({"progress"}),
             fractions=frozenset({"progress"}),
-            choices={"status": _values(ActivityStatus)},
             history=True,
         ),
         Sheet(
@@ -304,7 +278,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "agenda",
                 "decisions",
             ),
-            frozenset({"organization", "meeting", "date"}),
             Meeting,
             Text("Incontri dei referenti", en="Referents' meetings", de="Treffen"),
             {
@@ -316,13 +289,11 @@ SHEETS: Mapping[str, Sheet] = {
                 "agenda": "ordine del giorno",
                 "decisions": "decisioni prese",
             },
-            dates=frozenset({"date"}),
         ),
         Sheet(
             "meeting_actions",
             ("organization", "meeting", "action"),
             ("organization", "meeting", "action", "text", "owner", "due", "activity"),
-            frozenset({"organization", "meeting", "action", "text"}),
             MeetingAction,
             Text("Azioni decise", en="Meeting actions", de="Beschlossene Maßnahmen"),
             {
@@ -334,7 +305,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "due": "entro quando: " + _DATE,
                 "activity": "attività collegata (facoltativa, foglio activities)",
             },
-            dates=frozenset({"due"}),
         ),
         # -- training (issue 20) --
         Sheet(
@@ -352,9 +322,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "reported_by",
                 "note",
             ),
-            frozenset(
-                {"organization", "year", "department", "topic", "audience", "people", "hours"}
-            ),
             TrainingNeed,
             Text("Fabbisogni formativi", en="Training needs", de="Weiterbildungsbedarf"),
             {
@@ -369,15 +336,11 @@ SHEETS: Mapping[str, Sheet] = {
                 "reported_by": "chi segnala (identificativo, foglio people)",
                 "note": "nota",
             },
-            integers=frozenset({"year", "people"}),
-            numbers=frozenset({"hours"}),
-            choices={"audience": _values(Audience), "priority": _values(Priority)},
         ),
         Sheet(
             "courses",
             ("organization", "course"),
             ("organization", "course", "title", "topic", "audience", "trainer", "kind", "hours"),
-            frozenset({"organization", "course", "title", "topic", "audience"}),
             Course,
             Text("Corsi", en="Courses", de="Kurse"),
             {
@@ -390,14 +353,11 @@ SHEETS: Mapping[str, Sheet] = {
                 "kind": "internal (interno), external (esterno) o e_learning",
                 "hours": "ore del corso (se ha edizioni, contano le ore delle edizioni)",
             },
-            numbers=frozenset({"hours"}),
-            choices={"audience": _values(Audience), "kind": _values(CourseKind)},
         ),
         Sheet(
             "course_sessions",
             ("organization", "course", "session"),
             ("organization", "course", "session", "date", "hours", "place"),
-            frozenset({"organization", "course", "session", "date", "hours"}),
             CourseSession,
             Text("Edizioni dei corsi", en="Course sessions", de="Kurstermine"),
             {
@@ -408,8 +368,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "hours": "ore dell'edizione (es. 3 o 3,5)",
                 "place": "sede",
             },
-            dates=frozenset({"date"}),
-            numbers=frozenset({"hours"}),
         ),
         Sheet(
             "attendance",
@@ -423,7 +381,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "hours_attended",
                 "completed",
             ),
-            frozenset({"organization", "course", "session", "person", "department"}),
             Attendance,
             Text("Presenze ai corsi", en="Course attendance", de="Kursteilnahme"),
             {
@@ -435,14 +392,11 @@ SHEETS: Mapping[str, Sheet] = {
                 "hours_attended": "ore frequentate (vuoto = tutte le ore dell'edizione)",
                 "completed": "yes (sì) o no: corso completato",
             },
-            numbers=frozenset({"hours_attended"}),
-            choices={"completed": _values(Completion)},
         ),
         Sheet(
             "staff",
             ("organization", "year", "department"),
             ("organization", "year", "department", "employees"),
-            frozenset({"organization", "year", "department", "employees"}),
             StaffCount,
             Text("Personale in servizio", en="Staff in service", de="Personalbestand"),
             {
@@ -451,7 +405,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "department": "codice del settore",
                 "employees": "dipendenti in servizio al 31/12 (numero intero)",
             },
-            integers=frozenset({"year", "employees"}),
         ),
         # -- certifications and good practices (issue 20) --
         Sheet(
@@ -471,7 +424,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "expires",
                 "status",
             ),
-            frozenset({"organization", "certificate", "standard", "issued", "expires", "status"}),
             Certification,
             Text("Certificazioni", en="Certifications", de="Zertifizierungen"),
             {
@@ -489,14 +441,11 @@ SHEETS: Mapping[str, Sheet] = {
                 "status": "valid (valido), suspended (sospeso), withdrawn (revocato) "
                 "o expired (scaduto)",
             },
-            dates=frozenset({"first_issued", "issued", "expires"}),
-            choices={"status": _values(CertificateStatus)},
         ),
         Sheet(
             "audits",
             ("organization", "audit"),
             ("organization", "audit", "certificate", "kind", "date", "body", "activity"),
-            frozenset({"organization", "audit", "certificate", "kind", "date"}),
             Audit,
             Text("Audit", en="Audits", de="Audits"),
             {
@@ -510,8 +459,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "conduce (non il nome di una persona)",
                 "activity": "attività del piano collegata (facoltativa, foglio activities)",
             },
-            dates=frozenset({"date"}),
-            choices={"kind": _values(AuditKind)},
         ),
         Sheet(
             "findings",
@@ -528,7 +475,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "due",
                 "closed",
             ),
-            frozenset({"organization", "audit", "finding", "kind"}),
             Finding,
             Text("Rilievi degli audit", en="Audit findings", de="Auditfeststellungen"),
             {
@@ -544,8 +490,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "due": "entro quando: " + _DATE,
                 "closed": "data di chiusura (vuoto se aperta): " + _DATE,
             },
-            dates=frozenset({"due", "closed"}),
-            choices={"kind": _values(FindingKind)},
         ),
         Sheet(
             "practices",
@@ -563,7 +507,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "contact",
                 "documents",
             ),
-            frozenset({"organization", "practice", "title_it"}),
             Practice,
             Text("Buone pratiche", en="Good practices", de="Gute Praktiken"),
             {
@@ -581,7 +524,6 @@ SHEETS: Mapping[str, Sheet] = {
                 "stanno lì)",
                 "documents": "indirizzi web dei documenti, separati da ; (https://...)",
             },
-            integers=frozenset({"since"}),
         ),
     )
 }
