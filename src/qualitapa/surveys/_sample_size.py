@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from qualitapa.errors import Message
+from qualitapa.i18n import N_
 from qualitapa.problems import check_option
 
 
@@ -34,7 +36,11 @@ def _check(name: str, value: Any, low: float, high: float | None, *, closed: boo
         bad |= arr > high
     if np.any(bad) or np.any(np.isnan(arr)):
         bound = f"[{low}, {high}]" if closed else f"({low}, {high if high is not None else 'inf'}]"
-        raise ValueError(f"{name} must be in {bound}, not {value!r}")
+        raise ValueError(
+            Message("{name} must be in {bound}, not {value}",
+                    N_("{name} deve essere in {bound}, non {value}"),
+                    name=name, bound=bound, value=repr(value))
+        )  # fmt: skip
 
 
 def sample_size(
@@ -100,7 +106,9 @@ def sample_size(
     e = np.asarray(margin, dtype=float)
     pop = np.asarray(np.nan if population is None else population, dtype=float)
     if np.any(pop[~np.isnan(pop)] < 1):
-        raise ValueError("population must be at least 1")
+        raise ValueError(
+            Message("population must be at least 1", N_("population deve essere almeno 1"))
+        )
     e, pop = (np.atleast_1d(a) for a in np.broadcast_arrays(e, pop))
     n0 = z**2 * var / e**2 * design_effect
     with np.errstate(invalid="ignore"):
@@ -156,7 +164,9 @@ def margin_of_error(
     pop = np.asarray(np.nan if population is None else population, dtype=float)
     nn, pop = (np.atleast_1d(a) for a in np.broadcast_arrays(nn, pop))
     if np.any(nn[~np.isnan(pop)] > pop[~np.isnan(pop)]):
-        raise ValueError("n cannot exceed the population")
+        raise ValueError(
+            Message("n cannot exceed the population", N_("n non può superare population"))
+        )
     with np.errstate(invalid="ignore", divide="ignore"):
         fpc = np.where(np.isnan(pop), 1.0, (pop - nn) / np.maximum(pop - 1, 1))
         e = z * np.sqrt(design_effect * var / nn * fpc)
