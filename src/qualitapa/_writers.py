@@ -30,7 +30,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from qualitapa._zones import instant_text
-from qualitapa.errors import DataError, OptionError
+from qualitapa.errors import DataError, Either, Message, OptionError
+from qualitapa.i18n import N_
 
 __all__ = [
     "BINARY_FORMATS",
@@ -129,11 +130,38 @@ def format_of(path: str | Path) -> OutputFormat:
     try:
         return SUFFIXES[suffix]
     except KeyError:
-        allowed = ", ".join(_SHOWN_SUFFIXES[:-1]) + f" or {_SHOWN_SUFFIXES[-1]}"
-        what = f"a '{suffix}' file" if suffix else "a file without an extension"
         raise OptionError(
-            f"cannot write {what}: use {allowed}", option="output", value=str(path)
+            unwritable(path, _SHOWN_SUFFIXES), option="output", value=str(path)
         ) from None
+
+
+def unwritable(path: str | Path, allowed: Sequence[str]) -> Message:
+    """The message of an output ``path`` whose extension is none of ``allowed``.
+
+    Said in any language (:class:`~qualitapa.errors.Message`): the command
+    line writes it in ``--lang``.
+
+    Examples
+    --------
+    >>> from qualitapa.i18n import translator
+    >>> message = unwritable("out.xls", [".csv", ".json", ".xlsx"])
+    >>> str(message)
+    "cannot write a '.xls' file: use .csv, .json or .xlsx"
+    >>> message.render(translator("it"))
+    "non si può scrivere un file '.xls': usare .csv, .json o .xlsx"
+    """
+    suffix = Path(path).suffix.lower()
+    what = (
+        Message("a '{suffix}' file", N_("un file '{suffix}'"), suffix=suffix)
+        if suffix
+        else Message("a file without an extension", N_("un file senza estensione"))
+    )
+    return Message(
+        "cannot write {what}: use {allowed}",
+        N_("non si può scrivere {what}: usare {allowed}"),
+        what=what,
+        allowed=Either(allowed),
+    )
 
 
 def row_units(frame: pd.DataFrame, catalog: object) -> pd.Series | None:
