@@ -219,7 +219,8 @@ def init_command(db: Path) -> None:
     "source_format",
     type=click.Choice(["table", "open311"]),
     default=None,
-    help="File type: a CSV/Excel table, or Open311 JSON (default: by extension).",
+    help="File type: a CSV/Excel table, or Open311 GeoReport v2 service requests, JSON or "
+    "XML (default: by extension: .json and .xml are Open311).",
 )
 @file_option(
     "--events",
@@ -252,9 +253,9 @@ def import_command(
     or by a code that lost its leading zeros are stored with the catalog's
     code. Exits with status 1 when nothing could be imported.
     """
-    kind = source_format or ("open311" if file.suffix.lower() == ".json" else "table")
+    kind = source_format or ("open311" if file.suffix.lower() in (".json", ".xml") else "table")
     if kind == "open311" and events_file is not None:
-        raise click.UsageError("--events goes with a CSV/Excel table, not Open311 JSON")
+        raise click.UsageError("--events goes with a CSV/Excel table, not Open311 JSON or XML")
     if not create:
         existing_database(
             db, _("nessun registro in {db}: controllare --db (o ${env}), oppure aggiungere "

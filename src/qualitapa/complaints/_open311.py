@@ -13,6 +13,11 @@ for exchanging citizen service requests. Field names follow the spec:
   ``expected_datetime``, ``address``, ``address_id``, ``zipcode``,
   ``lat``, ``long``, ``media_url``.
 
+Where the problem is travels in ``lat``, ``long`` (WGS84) and ``address``,
+a photo in ``media_url``: the complaint's ``latitude``, ``longitude``,
+``address`` and ``media_url``. XML is read without DTDs or entities
+(:func:`xml_requests`).
+
 Open311 knows only ``open`` and ``closed``; the fine-grained state is the
 first word of ``status_notes`` and, with what else qualitapa needs to read
 a request back (kind, channel, service, category, answer time), travels in
@@ -36,7 +41,8 @@ from qualitapa._zones import localize, zones_of
 from qualitapa.complaints._calendar import DEFAULT_TZ
 from qualitapa.complaints._instants import local_text
 from qualitapa.complaints._models import Status
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -174,6 +180,8 @@ def open311_requests(
         expected = _iso(localize(due, zones)[0], zones)
     orgs = col("organization")
     descr = col("description")
+    lat, lon = (_coordinates(frame, c) for c in ("latitude", "longitude"))
+    address, media = col("address"), col("media_url")
     out: list[dict[str, Any]] = []
     for i in range(n):
         st = Status(status[i])
@@ -195,16 +203,24 @@ def open311_requests(
                 "requested_datetime": requested[i],
                 "updated_datetime": updated[i],
                 "expected_datetime": expected[i],
-                "address": None,
+                "address": _clean(address.iat[i]) if address is not None else None,
                 "address_id": None,
                 "zipcode": None,
-                "lat": None,
-                "long": None,
-                "media_url": None,
+                "lat": lat[i],
+                "long": lon[i],
+                "media_url": _clean(media.iat[i]) if media is not None else None,
                 "extended_attributes": ext,
             }
         )
     return out
+
+
+def _coordinates(frame: pd.DataFrame, column: str) -> list[float | None]:
+    """A coordinate column as numbers (None where missing or without the column)."""
+    if column not in frame.columns:
+        return [None] * len(frame)
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    return [None if np.isnan(v) else float(v) for v in values]
 
 
 def _clean(value: Any) -> Any:
@@ -293,7 +309,7 @@ MAX_JSON_DEPTH = 32
 #: Request fields read as text (a number is accepted: real feeds number their ids).
 _TEXT_FIELDS = (
     "service_request_id", "status", "status_notes", "service_code", "description",
-    "agency_responsible",
+    "agency_responsible", "lat", "long", "address", "address_string", "media_url",
 )  # fmt: skip
 _DATE_FIELDS = ("requested_datetime", "updated_datetime")
 _EXT_TEXT = ("kind", "channel", "service", "category", "organization", "status")
@@ -313,10 +329,13 @@ def from_open311(
     Parameters
     ----------
     data
-        A JSON file path (:class:`~pathlib.Path`, or text not starting with
-        ``[`` or ``{``), JSON text, or the parsed list of requests. The JSON
-        is an array of requests or ``{"service_requests": [...]}``, UTF-8,
-        nested at most :data:`MAX_JSON_DEPTH` levels.
+        A JSON or XML file path (:class:`~pathlib.Path`, or text not
+        starting with ``[``, ``{`` or ``<``), JSON or XML text, or the
+        parsed list of requests. The JSON is an array of requests or
+        ``{"service_requests": [...]}``, UTF-8, nested at most
+        :data:`MAX_JSON_DEPTH` levels; the XML is the spec's
+        ``<service_requests>`` (a ``.xml`` file, or text starting with
+        ``<``), read by :func:`xml_requests` (no DTD, no entities).
     catalog
         Resolves ``service_code`` to category and service when the request
         has no ``extended_attributes``.
@@ -327,7 +346,11 @@ def from_open311(
     Returns
     -------
     pandas.DataFrame
-        Columns of :data:`IMPORT_COLUMNS`. The fine state is read from
+        Columns of :data:`IMPORT_COLUMNS`, with where the problem is:
+        ``latitude`` and ``longitude`` from ``lat`` and ``long``,
+        ``address`` from ``address`` (or ``address_string``, the name a
+        posted request gives it), ``media_url`` (surrounding spaces
+        dropped); the import checks them. The fine state is read from
         ``extended_attributes.status`` or the first word of
         ``status_notes``; otherwise ``open`` becomes ``registered`` and
         ``closed`` becomes ``closed``. Numbers in text fields (a numeric
@@ -373,7 +396,8 @@ def from_open311(
             failure_cases=cases,
         )
     columns = ["id", "kind", "channel", "service", "category", "organization", "received_at",
-               "description", "status", "answered_at", "closed_at"]  # fmt: skip
+               "description", "status", "answered_at", "closed_at", "latitude", "longitude",
+               "address", "media_url"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
@@ -431,6 +455,12 @@ def _request_row(
         "status": status,
         "answered_at": answered,
         "closed_at": closed,
+        "latitude": fields["lat"],
+        "longitude": fields["long"],
+        # ``address`` in the requests the spec returns, ``address_string`` in one posted
+        "address": fields["address"] or fields["address_string"],
+        # the spec's own example ends its media_url with a space
+        "media_url": fields["media_url"].strip() if fields["media_url"] else None,
     }
 
 
@@ -465,28 +495,22 @@ def _status_from_notes(notes: str | None, status: str | None) -> str:
 
 
 def _load(data: str | Path | list[dict[str, Any]]) -> tuple[list[Any], str | None]:
-    """The requests and the file name (None for text or a list)."""
+    """The requests and the file name (None for text or a list); JSON or XML."""
     if isinstance(data, list):
         return data, None
     source = None
     if isinstance(data, Path) or (
-        isinstance(data, str) and not data.lstrip().startswith(("[", "{"))
+        isinstance(data, str) and not data.lstrip().startswith(("[", "{", "<"))
     ):
         source = str(data)
-        try:
-            raw = Path(data).read_bytes()
-        except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-            raise DataError(f"cannot read: {exc}", source=source) from exc
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                f"not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r}); "
-                "save the file as UTF-8",
-                source=source,
-            ) from None
+        raw = _read(source)
+        if Path(data).suffix.lower() == ".xml" or raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+            return xml_requests(raw, source=source), source
+        text = _utf8(raw, source)
     else:
         text = str(data)
+        if text.lstrip().startswith("<"):
+            return xml_requests(text.encode("utf-8"), source=None), None
     _check_depth(text, source)
     try:
         parsed = json.loads(text)
@@ -503,6 +527,24 @@ def _load(data: str | Path | list[dict[str, Any]]) -> tuple[list[Any], str | Non
     if not isinstance(parsed, list):
         raise DataError("expected a JSON array of service requests", source=source)
     return parsed, source
+
+
+def _read(source: str) -> bytes:
+    try:
+        return Path(source).read_bytes()
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise DataError(f"cannot read: {exc}", source=source) from exc
+
+
+def _utf8(raw: bytes, source: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r}); "
+            "save the file as UTF-8",
+            source=source,
+        ) from None
 
 
 _CHUNK = 1 << 22  # bytes scanned at a time by _json_depth
@@ -573,3 +615,92 @@ def _check_depth(text: str, source: str | None) -> None:
             "the array, each request, its extended_attributes)",
             source=source,
         )
+
+
+def xml_requests(raw: bytes, *, source: str | None = None) -> list[dict[str, Any]]:
+    """The service requests of a GeoReport v2 XML document, as the JSON form's objects.
+
+    ``<service_requests><request>...</request></service_requests>``: each
+    ``<request>``'s elements become the fields (an empty element is
+    missing), ``<extended_attributes>`` an object of its elements. The XML
+    is parsed with defusedxml and may not declare a DTD: entities (the
+    "billion laughs" expansion) and external references are refused
+    before anything is expanded or fetched.
+
+    Raises
+    ------
+    DataError
+        The text declares a DTD or entities, is not well-formed XML, is not
+        ``<service_requests>`` of ``<request>`` elements, or a request
+        repeats a field (``row`` is the request's 1-based position,
+        ``column`` the field).
+
+    Examples
+    --------
+    >>> xml_requests(b"<service_requests><request><service_request_id>638344"
+    ...              b"</service_request_id><lat>37.762221815</lat><address/></request>"
+    ...              b"</service_requests>")
+    [{'service_request_id': '638344', 'lat': '37.762221815', 'address': None}]
+    """
+    import defusedxml
+    import defusedxml.ElementTree as SafeET
+
+    try:
+        root = SafeET.fromstring(raw, forbid_dtd=True)
+    except defusedxml.DefusedXmlException:
+        raise DataError(
+            Message("the XML declares a DTD or entities, which Open311 XML never needs: "
+                    "refused unread (entity expansion could exhaust the memory)",
+                    N_("l'XML dichiara un DTD o delle entità, che l'XML Open311 non usa mai: "
+                       "rifiutato senza leggerlo (l'espansione delle entità può esaurire "
+                       "la memoria)")),
+            source=source,
+        ) from None  # fmt: skip
+    except ET.ParseError as exc:
+        line, column = exc.position
+        raise DataError(
+            Message("not well-formed XML (line {line}, column {column})",
+                    N_("XML non ben formato (riga {line}, colonna {column})"),
+                    line=line, column=column + 1),
+            source=source,
+        ) from None  # fmt: skip
+    if root.tag != "service_requests":
+        raise DataError(
+            Message("expected <service_requests>, found <{tag}>",
+                    N_("atteso <service_requests>, trovato <{tag}>"), tag=root.tag),
+            source=source,
+        )  # fmt: skip
+    out = []
+    for number, element in enumerate(root, start=1):
+        if element.tag != "request":
+            raise DataError(
+                Message("expected <request>, found <{tag}>",
+                        N_("atteso <request>, trovato <{tag}>"), tag=element.tag),
+                source=source, row=number,
+            )  # fmt: skip
+        out.append(_xml_fields(element, source, number, nested=True))
+    return out
+
+
+def _xml_fields(element: Any, source: str | None, number: int, *, nested: bool) -> dict[str, Any]:
+    """An element's children as fields: text (None when empty) or, if ``nested``, an object.
+
+    Deeper elements become an object the field checks refuse (never text).
+    """
+    fields: dict[str, Any] = {}
+    for child in element:
+        if child.tag in fields:
+            raise DataError(
+                Message("the field appears twice in the request",
+                        N_("il campo compare due volte nella richiesta")),
+                source=source, row=number, column=str(child.tag),
+            )  # fmt: skip
+        if len(child):
+            fields[child.tag] = (
+                _xml_fields(child, source, number, nested=False)
+                if nested
+                else {c.tag: None for c in child}
+            )
+        else:
+            fields[child.tag] = child.text if child.text else None
+    return fields
