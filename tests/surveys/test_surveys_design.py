@@ -208,7 +208,8 @@ def test_lonely_psu_fails_by_default_and_names_the_stratum():
     df = pd.DataFrame({"s": ["a", "a", "b"], "c": [1, 2, 3], "y": [1.0, 2.0, 3.0]})
     with pytest.raises(DataError, match="stratum 'b' has a single cluster") as err:
         SurveyDesign.from_frame(df, strata="s", clusters="c")
-    assert err.value.row == 3 and err.value.column == "s"
+    assert err.value.row == 3
+    assert err.value.column == "s"
     # a stratum that is its whole population (N_h = 1) is no lonely PSU (R: f = 0)
     SurveyDesign.from_frame(df.assign(N=[5, 5, 1]), strata="s", clusters="c", fpc="N")
     with pytest.raises(OptionError):

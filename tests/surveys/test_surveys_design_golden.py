@@ -59,7 +59,12 @@ def estimate(d: SurveyDesign, statistic: str, variable: str, by: str | None, def
     category: object = value.strip("'") if value.startswith("'") else float(value)
     method = "beta" if statistic == "ciprop_beta" else "logit"
     return design_proportion(
-        d, column, by=by, categories=[category], deff=deff, method=method  # type: ignore[arg-type]
+        d,
+        column,
+        by=by,
+        categories=[category],
+        deff=deff,
+        method=method,  # type: ignore[arg-type]
     )
 
 
@@ -106,8 +111,8 @@ def test_golden_cases_cover_every_design_rule_and_statistic():
 
 def test_lonely_psu_rules_give_different_variances_as_in_r():
     # the rules matter on this design (else the golden cases would not tell them apart)
-    se = RESULTS.query("design == 'likert_lonely_nofpc' & statistic == 'mean'").set_index(
-        "lonely"
-    )["se"]
+    se = RESULTS.query("design == 'likert_lonely_nofpc' & statistic == 'mean'").set_index("lonely")[
+        "se"
+    ]
     assert se["adjust"] != se["average"] != se["remove"]
     assert se["certainty"] == se["remove"]

@@ -29,6 +29,7 @@ from typing import Literal, get_args
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from qualitapa.errors import DataError, Message, UnknownValueError
@@ -47,6 +48,9 @@ strata (the sum over the others times strata/others); ``"certainty"`` and
 variances). A stratum with a single PSU that is its whole population
 (FPC :math:`N_h = 1`) adds nothing under every rule, as in R.
 """
+
+Floats = npt.NDArray[np.float64]
+Codes = npt.NDArray[np.intp]
 
 _CENSUS = 1e-7  # R: a stratum with 1 - f below this adds nothing (all(f < 1e-07))
 
@@ -67,8 +71,8 @@ def _not_found(column: str, data: pd.DataFrame, field: str) -> UnknownValueError
     )
 
 
-def _labels(data: pd.DataFrame, column: str, field: str) -> pd.Series:
-    """The column, required complete."""
+def _labels(data: pd.DataFrame, column: str, field: str) -> npt.NDArray[np.object_]:
+    """The column's values, required complete."""
     if column not in data.columns:
         raise _not_found(column, data, field)
     values = data[column]
@@ -83,10 +87,10 @@ def _labels(data: pd.DataFrame, column: str, field: str) -> pd.Series:
             row=int(np.flatnonzero(missing)[0]) + 1,
             column=column,
         )
-    return values
+    return values.to_numpy(dtype=object)
 
 
-def numeric_column(data: pd.DataFrame, column: str, field: str) -> np.ndarray:
+def numeric_column(data: pd.DataFrame, column: str, field: str) -> Floats:
     """The column as floats (NaN where empty); text that is no number is an error."""
     if column not in data.columns:
         raise _not_found(column, data, field)
@@ -104,7 +108,7 @@ def numeric_column(data: pd.DataFrame, column: str, field: str) -> np.ndarray:
     return values
 
 
-def _weights(data: pd.DataFrame, column: str) -> np.ndarray:
+def _weights(data: pd.DataFrame, column: str) -> Floats:
     w = numeric_column(data, column, "weights")
     bad = np.isnan(w) | (w < 0) | ~np.isfinite(w)
     if bad.any():
@@ -119,9 +123,7 @@ def _weights(data: pd.DataFrame, column: str) -> np.ndarray:
     return w
 
 
-def _psus(
-    data: pd.DataFrame, stratum: np.ndarray, clusters: str | None, nest: bool
-) -> np.ndarray:
+def _psus(data: pd.DataFrame, stratum: Codes, clusters: str | None, nest: bool) -> Codes:
     """PSU codes 0..P-1, one PSU in one stratum only."""
     if clusters is None:
         return np.arange(len(data))
@@ -140,7 +142,7 @@ def _psus(
                         "il gruppo {value!r} è in più di uno strato; se i gruppi sono"
                         " numerati dentro ogni strato, usare nest=True"
                     ),
-                    value=str(ids.iloc[first]),
+                    value=str(ids[first]),
                 ),
                 row=first + 1,
                 column=clusters,
@@ -148,9 +150,7 @@ def _psus(
     return psu
 
 
-def _population(
-    data: pd.DataFrame, column: str, stratum: np.ndarray, n_psu: np.ndarray
-) -> np.ndarray:
+def _population(data: pd.DataFrame, column: str, stratum: Codes, n_psu: Codes) -> Floats:
     """Population size N_h per stratum from a size (all >= 1) or a fraction (all <= 1) column."""
     fpc = numeric_column(data, column, "fpc")
     missing = np.isnan(fpc) | (fpc < 0)
@@ -227,12 +227,12 @@ class SurveyDesign:
     """
 
     data: pd.DataFrame = attrs.field(repr=False)
-    weights: np.ndarray = attrs.field(repr=False)
-    stratum: np.ndarray = attrs.field(repr=False)
-    psu: np.ndarray = attrs.field(repr=False)
+    weights: Floats = attrs.field(repr=False)
+    stratum: Codes = attrs.field(repr=False)
+    psu: Codes = attrs.field(repr=False)
     strata_labels: tuple[str, ...]
-    n_psu: np.ndarray
-    population: np.ndarray
+    n_psu: Codes
+    population: Floats
     lonely_psu: LonelyPsu = "fail"
 
     @classmethod
@@ -302,9 +302,7 @@ class SurveyDesign:
         psu_stratum[psu] = stratum
         n_psu = np.bincount(psu_stratum, minlength=len(labels))
         population = (
-            np.full(len(labels), np.inf)
-            if fpc is None
-            else _population(data, fpc, stratum, n_psu)
+            np.full(len(labels), np.inf) if fpc is None else _population(data, fpc, stratum, n_psu)
         )
         if weights is not None:
             w = _weights(data, weights)
@@ -349,13 +347,13 @@ class SurveyDesign:
         return int(domain_degrees_of_freedom(self, np.zeros(len(self.weights), np.intp), 1)[0])
 
     @property
-    def sampling_fraction(self) -> np.ndarray:
+    def sampling_fraction(self) -> Floats:
         """:math:`f_h = n_h / N_h` per stratum (0 without FPC)."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(np.isfinite(self.population), self.n_psu / self.population, 0.0)
 
 
-def domain_degrees_of_freedom(design: SurveyDesign, domain: np.ndarray, k: int) -> np.ndarray:
+def domain_degrees_of_freedom(design: SurveyDesign, domain: Codes, k: int) -> Floats:
     """Per domain 0..k-1: distinct PSUs minus distinct strata of its rows with a weight.
 
     R's ``degf`` of the domain's subset (``degf(design[in_domain, ])``).
@@ -367,7 +365,7 @@ def domain_degrees_of_freedom(design: SurveyDesign, domain: np.ndarray, k: int) 
     return (n_psus - n_strata).astype(float)
 
 
-def _distinct(domain: np.ndarray, codes: np.ndarray) -> np.ndarray:
+def _distinct(domain: Codes, codes: Codes) -> Codes:
     """The domain of each distinct (domain, code) pair."""
     if not len(domain):
         return domain
@@ -375,7 +373,7 @@ def _distinct(domain: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return pairs[0]
 
 
-def design_variance(design: SurveyDesign, z: np.ndarray, domain: np.ndarray, k: int) -> np.ndarray:
+def design_variance(design: SurveyDesign, z: Floats, domain: Codes, k: int) -> Floats:
     """Variance of the totals of ``z`` over each domain 0..k-1 (rows with domain -1 add nothing).
 
     Vectorised over domains: PSU totals by ``bincount`` of (PSU, domain),
@@ -407,9 +405,9 @@ def design_variance(design: SurveyDesign, z: np.ndarray, domain: np.ndarray, k: 
         parts[lonely] = (sums[lonely] ** 2) * scale[lonely, None]
     if design.lonely_psu != "average" or not lonely.any():
         return parts.sum(axis=0)
-    rows = np.bincount(
-        design.stratum[keep] * k + domain[keep], minlength=h_count * k
-    ).reshape(h_count, k)
+    rows = np.bincount(design.stratum[keep] * k + domain[keep], minlength=h_count * k).reshape(
+        h_count, k
+    )
     present = rows > 0  # a lonely PSU centred on itself already adds 0
     n_strata = present.sum(axis=0)
     n_ok = (present & ~lonely[:, None]).sum(axis=0)
@@ -419,7 +417,7 @@ def design_variance(design: SurveyDesign, z: np.ndarray, domain: np.ndarray, k: 
 
 def domain_codes(
     design: SurveyDesign, by: str | Sequence[str] | None
-) -> tuple[np.ndarray, pd.DataFrame]:
+) -> tuple[Codes, pd.DataFrame]:
     """Domain code of each row (-1: no domain) and the domains' labels, sorted as R's ``svyby``."""
     n = len(design.weights)
     if by is None:

@@ -36,6 +36,8 @@ from scipy import stats
 
 from qualitapa.problems import check_option
 from qualitapa.surveys._design import (
+    Codes,
+    Floats,
     SurveyDesign,
     design_variance,
     domain_codes,
@@ -57,12 +59,12 @@ By = str | Sequence[str] | None
 
 def _linearised(
     design: SurveyDesign,
-    y: np.ndarray,
-    x: np.ndarray | None,
-    domain: np.ndarray,
+    y: Floats,
+    x: Floats | None,
+    domain: Codes,
     k: int,
     reference: DeffReference,
-) -> dict[str, np.ndarray]:
+) -> dict[str, Floats]:
     """Estimate, SE, n and design effect per domain of a total (``x`` None) or a ratio."""
     w = design.weights
     ok = (domain >= 0) & ~np.isnan(y)
@@ -70,8 +72,8 @@ def _linearised(
         ok &= ~np.isnan(x)
     d = np.where(ok, domain, -1)
 
-    def dsum(values: np.ndarray) -> np.ndarray:
-        return np.bincount(d[ok], weights=values[ok], minlength=k)
+    def dsum(values: Floats) -> Floats:
+        return np.asarray(np.bincount(d[ok], weights=values[ok], minlength=k), dtype=np.float64)
 
     y = np.where(ok, y, 0.0)
     n_hat, n = dsum(w), dsum((w != 0).astype(float))
@@ -99,7 +101,7 @@ def _linearised(
 def _table(
     design: SurveyDesign,
     by: By,
-    rows: list[tuple[str, np.ndarray, np.ndarray | None]],
+    rows: Sequence[tuple[str, Floats, Floats | None]],
     *,
     total: bool,
     confidence: float,
@@ -227,9 +229,7 @@ def design_total(
     (50.0, 19.1485)
     """
     rows = [(c, numeric_column(design.data, c, "columns"), None) for c in _columns(columns)]
-    return _table(
-        design, by, rows, total=True, confidence=confidence, interval=interval, deff=deff
-    )
+    return _table(design, by, rows, total=True, confidence=confidence, interval=interval, deff=deff)
 
 
 def design_ratio(
@@ -270,8 +270,8 @@ def design_ratio(
 
 
 def _share_interval(
-    table: pd.DataFrame, method: ProportionMethod, confidence: float, rows: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    table: pd.DataFrame, method: ProportionMethod, confidence: float, rows: Codes
+) -> tuple[Floats, Floats]:
     """Logit or Korn-Graubard interval of the shares in ``table`` (R's ``svyciprop``).
 
     ``rows`` is the number of rows of each domain (R's ``nrow(design)`` of
@@ -370,7 +370,8 @@ def design_proportion(
         deff=deff,
     )
     per = len(table) // max(len(chosen), 1)
-    table.insert(table.columns.get_loc("variable") + 1, "category", np.repeat(chosen, per))
+    position = list(table.columns).index("variable") + 1
+    table.insert(position, "category", np.repeat(np.asarray(chosen, dtype=object), per))
     if method != "mean":
         domain, _ = domain_codes(design, by)
         rows_in = np.bincount(domain[domain >= 0], minlength=per)
