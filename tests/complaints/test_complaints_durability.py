@@ -1,21 +1,29 @@
-"""Concurrent writers and a writer killed mid-transaction, with real processes."""
+"""Concurrent writers and a writer killed mid-transaction, with real processes.
+
+Every test runs on both back ends (the ``backend`` fixture: a SQLite file,
+then a schema on a real PostgreSQL server, see ``conftest.py``).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from qualitapa.complaints import ComplaintRegister
 
-# real processes: concurrent writers and kill -9, seconds each
-pytestmark = pytest.mark.slow
+#: Operations of each of the 8 clerks: a few in the quick run, 5,000 in the slow one.
+QUICK_OPS, FULL_OPS = 24, 5000
 
 WRITER = textwrap.dedent(
     """
@@ -57,6 +65,31 @@ BULK = textwrap.dedent(
 )
 
 
+def _clerk(path: str, name: str, ops: int, shared: int, out: Path) -> None:
+    """One clerk (a forked process): ``ops // 4`` complaints' lives, racing for shared ones."""
+    import datetime as dt
+
+    from qualitapa.errors import TransitionError
+
+    t = dt.datetime(2024, 1, 8, 9, tzinfo=dt.UTC)
+    mine = []
+    with ComplaintRegister(path) as reg:
+        # each complaint's life is 4 operations: register (a new protocol number),
+        # assign, answer... between them every clerk races for the shared complaints
+        for i in range(ops // 4):
+            new = {"kind": "complaint", "channel": "web", "service": "registry",
+                   "received_at": t, "organization": "015146"}  # fmt: skip
+            cid = reg.add(new, actor=name).complaint_id
+            mine.append(cid)
+            reg.transition(cid, "registered", actor=name, at=t)
+            reg.transition(cid, "assigned", actor=name, target=name, at=t)
+            reg.transition(cid, "answered", actor=name, at=t)
+            for to in ("registered", "rejected"):
+                with contextlib.suppress(TransitionError):
+                    reg.transition(f"shared-{i % shared}", to, actor=name, note="race", at=t)
+    out.write_text(" ".join(mine))
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     src = str(Path(__file__).resolve().parents[2] / "src")
@@ -64,12 +97,76 @@ def _env() -> dict[str, str]:
     return env
 
 
-def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
+def _clerks(path: str, ops: int, shared: int, clerks: int = 8) -> list[list[str]]:
+    """Run ``clerks`` processes of ``ops`` operations each at once; the ids each added.
+
+    The processes are forked from this one (qualitapa already imported: the
+    quick run does not pay 8 interpreter starts).
+    """
+    ctx = multiprocessing.get_context("fork")
+    folder = Path(tempfile.mkdtemp())
+    procs = [
+        ctx.Process(target=_clerk, args=(path, f"clerk{k}", ops, shared, folder / f"{k}.txt"))
+        for k in range(clerks)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=1800)
+        assert p.exitcode == 0
+    return [(folder / f"{k}.txt").read_text().split() for k in range(clerks)]
+
+
+def _eight_clerks_lose_and_duplicate_nothing(path: str, ops: int) -> None:
     import datetime as dt
 
     from qualitapa.complaints import Complaint
 
-    path = tmp_path / "shared.db"
+    t = dt.datetime(2024, 1, 8, 9, tzinfo=dt.UTC)
+    shared = 5
+    with ComplaintRegister(path) as reg:
+        for i in range(shared):
+            reg.add(Complaint(f"shared-{i}", "complaint", "web", "registry", t))
+    added = _clerks(path, ops, shared)
+    per_clerk = ops // 4
+    with ComplaintRegister(path, readonly=True) as reg:
+        frame = reg.to_frame()
+        events = reg.events_frame()
+        ids = [cid for mine in added for cid in mine]
+        # every add is there once; the protocol numbers are 1..N without gaps
+        assert len(ids) == len(set(ids)) == 8 * per_clerk
+        assert sorted(ids) == [f"015146/2024/{k:06d}" for k in range(1, 8 * per_clerk + 1)]
+        assert len(frame) == 8 * per_clerk + shared
+        mine = frame[~frame["id"].str.startswith("shared")]
+        assert (mine["status"] == "answered").all()
+        # 4 events per complaint, nothing lost or duplicated, each by its own clerk
+        counted = events[events["complaint_id"].isin(ids)].groupby("complaint_id").size()
+        assert (counted == 4).all()
+        assert len(counted) == len(ids)
+        # each shared complaint was registered then rejected exactly once
+        for i in range(shared):
+            assert [e.to_status.value for e in reg.history(f"shared-{i}")] == [
+                "received", "registered", "rejected"
+            ]  # fmt: skip
+        assert reg.check() == []
+
+
+def test_eight_clerks_at_once_lose_and_duplicate_nothing(backend: Path | str) -> None:
+    _eight_clerks_lose_and_duplicate_nothing(str(backend), QUICK_OPS)
+
+
+@pytest.mark.slow
+def test_eight_clerks_times_5000_operations(backend: Path | str) -> None:
+    _eight_clerks_lose_and_duplicate_nothing(str(backend), FULL_OPS)
+
+
+@pytest.mark.slow
+def test_two_processes_writing_at_once_lose_nothing(backend: Path | str) -> None:
+    import datetime as dt
+
+    from qualitapa.complaints import Complaint
+
+    path = backend
     with ComplaintRegister(path) as reg:
         t = dt.datetime(2024, 1, 8, 9, tzinfo=dt.UTC)
         reg.add(Complaint("shared", "complaint", "web", "registry", t))
@@ -96,19 +193,47 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
         assert reg.check() == []
 
 
+def _writing(path: Path | str) -> Any:
+    """A test of whether the import has started writing (before it commits)."""
+    if isinstance(path, str):  # PostgreSQL: the server runs its COPY
+        import psycopg
+
+        conn = psycopg.connect(path, autocommit=True)
+
+        def copying() -> bool:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                "AND query LIKE 'COPY events%' AND pid <> pg_backend_pid()"
+            ).fetchone()
+            return bool(row and row[0])
+
+        copying.close = conn.close  # type: ignore[attr-defined]
+        return copying
+    wal = Path(str(path) + "-wal")
+    start_size = wal.stat().st_size if wal.exists() else 0
+
+    def spilling() -> bool:  # the uncommitted transaction spills pages into the WAL file
+        return wal.exists() and wal.stat().st_size > start_size + 4_000_000
+
+    spilling.close = lambda: None  # type: ignore[attr-defined]
+    return spilling
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_writer_killed_mid_transaction_leaves_a_consistent_database(tmp_path: Path) -> None:
+def test_writer_killed_mid_transaction_leaves_a_consistent_database(
+    backend: Path | str,
+) -> None:
     import datetime as dt
 
     from qualitapa.complaints import Complaint
 
-    path = tmp_path / "killed.db"
+    path = backend
     t = dt.datetime(2024, 1, 8, 9, tzinfo=dt.UTC)
     with ComplaintRegister(path) as reg:
         for i in range(5):
             reg.add(Complaint(f"kept-{i}", "praise", "letter", "libraries", t))
-    wal = Path(str(path) + "-wal")
-    start_size = wal.stat().st_size if wal.exists() else 0
+    writing = _writing(path)
     proc = subprocess.Popen(
         [sys.executable, "-c", BULK, str(path), "400000"],
         env=_env(),
@@ -117,10 +242,9 @@ def test_writer_killed_mid_transaction_leaves_a_consistent_database(tmp_path: Pa
     )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "importing"
-    # wait until the uncommitted transaction spills pages into the WAL file
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if wal.exists() and wal.stat().st_size > start_size + 4_000_000:
+        if writing():
             break
         assert proc.poll() is None, "the import finished before it could be killed"
         time.sleep(0.005)
@@ -129,6 +253,7 @@ def test_writer_killed_mid_transaction_leaves_a_consistent_database(tmp_path: Pa
         proc.wait()
         proc.stdout.close()
         pytest.fail("the import never started writing")
+    writing.close()
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     proc.stdout.close()

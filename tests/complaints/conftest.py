@@ -1,0 +1,70 @@
+"""Fixtures of the complaint tests: a real PostgreSQL server for the register's back end.
+
+``QUALITAPA_TEST_POSTGRES`` (set by ``.ci/run``) names a server the tests may
+create schemas in. Without it the session starts a throwaway cluster
+(:mod:`tests.complaints._pg_cluster`, a couple of seconds) and stops it at the
+end. When no server can be started, the PostgreSQL tests are skipped saying
+why, except in CI (``CI`` set), where they fail.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import _pg_cluster as pg_cluster
+
+ENV = "QUALITAPA_TEST_POSTGRES"
+_schemas = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server (given, or a throwaway cluster started for the session)."""
+    url = os.environ.get(ENV)
+    if url:
+        yield url
+        return
+    try:
+        url, root = pg_cluster.start()
+    except RuntimeError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must test the PostgreSQL register, but {exc} (set {ENV})")
+        pytest.skip(f"PostgreSQL register tests skipped: {exc} (set {ENV} to a server)")
+    try:
+        yield url
+    finally:
+        pg_cluster.stop(root)
+
+
+def with_schema(url: str, schema: str) -> str:
+    """``url`` whose connections work in ``schema`` (libpq ``options``, URL-encoded)."""
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def pg_url(postgres_server: str) -> Iterator[str]:
+    """A register URL of its own: a fresh schema on the server, dropped after the test."""
+    import psycopg
+
+    schema = f"t{os.getpid()}_{next(_schemas)}"
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield with_schema(postgres_server, schema)
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """Where a register lives, once per back end: a SQLite file, then a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return tmp_path / "register.db"
+    return request.getfixturevalue("pg_url")
