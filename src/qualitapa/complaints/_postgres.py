@@ -361,8 +361,14 @@ class PostgresRegister(ComplaintRegister):
         tz: str = DEFAULT_TZ,
         pool_size: int = 4,
     ) -> None:
-        from psycopg_pool import ConnectionPool
-
+        try:
+            from psycopg_pool import ConnectionPool
+        except ImportError:
+            raise DataError(
+                "a register on PostgreSQL needs psycopg 3 and psycopg_pool: "
+                "pip install 'qualitapa[postgresql]'",
+                source=shown_url(str(path)),
+            ) from None
         self.tz = tz
         self.path = shown_url(str(path))
         self.readonly = readonly
