@@ -81,10 +81,10 @@ registry.std.certificate_wait,,registry,timeliness,,specific,022205,2024,6.70823
 registry.std.certificate_wait,,registry,timeliness,,specific,036023,2024,5.93252,minutes,<= 10,False,-0.0783217,287,1,235,0.821678,0.9,51,255,
 """,
     "caf_scores": """\
-level,id,title_it,title_en,title_de,score,points,max_points,n_subcriteria,n_scored
-criterion,1,Leadership,Leadership,Führung,49.9,49.9,100,4,4
-criterion,2,Strategia e pianificazione,Strategy and planning,Strategie und Planung,53.35,53.35,100,4,4
-criterion,3,Personale,People,Personal,60.4667,60.4667,100,3,3
+organization,level,id,title_it,title_en,title_de,score,points,max_points,n_subcriteria,n_scored
+036023,criterion,1,Leadership,Leadership,Führung,49.9,49.9,100,4,4
+036023,criterion,2,Strategia e pianificazione,Strategy and planning,Strategie und Planung,53.35,53.35,100,4,4
+036023,criterion,3,Personale,People,Personal,60.4667,60.4667,100,3,3
 """,
     "improvement_plan": """\
 id,title,source,reference,organization,owner,due,expected_effect,impact,urgency,effort,priority,status,evidence,department,activity

@@ -30,7 +30,8 @@ from qualitapa.site import (
     site_registry,
     slug,
 )
-from qualitapa.site._home import HOME, charters_in_force, standards_met
+from qualitapa.site._city import charters_in_force, standards_met
+from qualitapa.site._home import HOME
 from qualitapa.testing import catalog_with
 
 _EMPTY = catalog_with()
@@ -437,20 +438,23 @@ def test_standards_met_per_city_in_the_latest_period(results_dir, catalog):
                       organizations=("021008", "022205", "036023"))  # fmt: skip
     # the fixture's 2024 rows: libraries.std.opening_hours met by Bolzano and Trento, not
     # Modena; registry.std.certificate_wait met by Bolzano only
-    assert standards_met(ctx) == {"021008": (2, 2), "022205": (1, 2), "036023": (0, 2)}
+    found = {org: standards_met(ctx, org) for org in ctx.organizations}
+    assert found == {"021008": (2, 2, 2024), "022205": (1, 2, 2024), "036023": (0, 2, 2024)}
 
 
 def test_charters_in_force_count_drafts_only_for_members(catalog, results_dir):
-    public = SiteContext(results=Results(results_dir), catalog=catalog, organizations=())
-    members = SiteContext(results=Results(results_dir), catalog=catalog, organizations=(),
-                          members=True)  # fmt: skip
+    def count(org: str, day: dt.date, members: bool = False) -> int:
+        ctx = SiteContext(results=Results(results_dir), catalog=catalog, organizations=(),
+                          members=members, reference_date=day)  # fmt: skip
+        return len({c.service for c in charters_in_force(ctx, org)})
+
     autumn = dt.date(2025, 10, 1)
     # Bolzano: registry and libraries published from 2025-01-01, nurseries a draft
-    assert charters_in_force(public, "021008", autumn) == 2
-    assert charters_in_force(members, "021008", autumn) == 3
+    assert count("021008", autumn) == 2
+    assert count("021008", autumn, members=True) == 3
     # Modena before 2025-04-01: only libraries (from 2025-01-01) is in force
-    assert charters_in_force(public, "036023", dt.date(2025, 3, 1)) == 1
-    assert charters_in_force(public, "036023", autumn) == 3
+    assert count("036023", dt.date(2025, 3, 1)) == 1
+    assert count("036023", autumn) == 3
 
 
 def test_home_page_shows_each_city_with_its_figures(site):
@@ -513,7 +517,7 @@ _ROWS = st.lists(
 
 
 @given(_ROWS, st.randoms(use_true_random=False))
-def test_standards_met_is_a_count_in_each_city_s_latest_measured_period(rows, rnd):
+def test_standards_met_is_a_count_in_each_city_s_latest_period(rows, rnd):
     import pandas as pd
 
     def computed(order: list[tuple[str, int, str, str]]) -> dict[str, tuple[int, int]]:
@@ -521,13 +525,12 @@ def test_standards_met_is_a_count_in_each_city_s_latest_measured_period(rows, rn
             frame = pd.DataFrame(order, columns=["organization", "period", "standard", "met"])
             frame.to_csv(Path(d, "charter_compliance.csv"), index=False)
             ctx = SiteContext(results=Results(d), catalog=_EMPTY, organizations=())
-            return standards_met(ctx)
+            return {org: standards_met(ctx, org)[:2] for org in {r[0] for r in order}}
 
-    expected = {}  # the plain count, row by row: latest period with a measured standard
-    for org in {r[0] for r in rows if r[3]}:
-        measured = [r for r in rows if r[0] == org and r[3]]
-        latest = max(r[1] for r in measured)
-        at = [r for r in measured if r[1] == latest]
+    expected = {}  # the plain count, row by row: the city's latest period, measured rows
+    for org in {r[0] for r in rows}:
+        latest = max(r[1] for r in rows if r[0] == org)
+        at = [r for r in rows if r[0] == org and r[1] == latest and r[3]]
         expected[org] = (sum(r[3] == "True" for r in at), len(at))
     shuffled = list(rows)
     rnd.shuffle(shuffled)

@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 
 from qualitapa import hookimpl
 from qualitapa.catalog import Catalog
+from qualitapa.errors import DataError
+from qualitapa.i18n import translator
 from qualitapa.models import Organization, Service, Text
 from qualitapa.site._build import build_site
 from qualitapa.site._city import (
@@ -27,12 +29,14 @@ from qualitapa.site._city import (
     CITY_SECTIONS,
     caf_section,
     charter_body,
+    charters_in_force,
     charters_section,
     city_charters,
     compliance_section,
     interval_text,
 )
 from qualitapa.site._context import Results, SiteContext
+from qualitapa.site._home import city_rows
 from qualitapa.site._render import PageRenderer
 from qualitapa.standards import Charter, CharterContent
 
@@ -122,7 +126,7 @@ def test_the_city_page_shows_the_numbers_of_the_tables(pages):
     # complaint_kpis: 58 received, 55 answered, 0.890909 -> 89,1% in time, 11.8909 days
     assert "58 reclami ricevuti; 55 con risposta (89,1% entro il termine)" in text
     assert "risposta in 11,9 giorni in media; 3,1 reclami ogni 10.000 abitanti" in text
-    # caf_scores (Modena's: the plan's CAF actions name 036023): Leadership 49.9
+    # caf_scores (Modena's: its organization column says 036023): Leadership 49.9
     assert "1. Leadership 49,9" in text
     # improvement_plan: priority 5*5/3 = 8.33 first, in words
     assert re.search(r"Certificato allo sportello entro 10 minuti di attesa standard di "
@@ -160,6 +164,119 @@ def test_the_caf_scores_belong_to_the_organization_they_name(results_dir, catalo
     ctx = context(results_dir, catalog)  # a column says whose scores they are
     assert caf_section(ctx, MODENA) is None
     assert caf_section(ctx, TRENTO) is not None
+
+
+def test_caf_scores_that_do_not_name_their_city_are_refused(results_dir, catalog):
+    # before: credited to the one city the plan's CAF actions named (a guess)
+    scores = pd.read_csv(results_dir / "caf_scores.csv", dtype=str).drop(columns="organization")
+    scores.to_csv(results_dir / "caf_scores.csv", index=False)
+    with pytest.raises(DataError, match="organization") as info:
+        caf_section(context(results_dir, catalog), MODENA)
+    assert (info.value.source, info.value.column) == ("caf_scores.csv", "organization")
+    assert "colonna organization" in info.value.render(translator("it"))
+
+
+def test_home_and_city_pages_count_standards_met_by_one_rule(results_dir, catalog):
+    # Modena's latest period (2025) is listed but not measured yet, and its 2024 cells say
+    # yes/no as '1.0' and 'sì': before, the home page counted 2024 ('1.0' met) while the
+    # city page listed 2025 ('sì' not met by its rule)
+    rows = pd.DataFrame({
+        "standard": ["libraries.std.opening_hours", "registry.std.certificate_wait"] * 2,
+        "organization": MODENA, "period": ["2024", "2024", "2025", "2025"],
+        "value": ["52", "5", "", ""], "met": ["1.0", "sì", "", ""],
+    })  # fmt: skip
+    rows.to_csv(results_dir / "charter_compliance.csv", index=False)
+    ctx = context(results_dir, catalog)
+    city = compliance_section(ctx, MODENA)
+    assert city is not None
+    assert city["summary"] == "Standard rispettati: 0 su 0 valutati."
+    home = {r["name"]: r["met"] for r in city_rows(attrs.evolve(ctx, organizations=(MODENA,)))}
+    assert home == {"Modena": "–"}  # 0 assessed in 2025: the same count as the city page's
+    rows.loc[rows["period"] == "2025", "period"] = "2023"  # now 2024 is the latest
+    rows.to_csv(results_dir / "charter_compliance.csv", index=False)
+    ctx = context(results_dir, catalog)
+    city = compliance_section(ctx, MODENA)
+    assert city is not None
+    assert city["summary"] == "Standard rispettati: 2 su 2 valutati."
+    home = {r["name"]: r["met"] for r in city_rows(attrs.evolve(ctx, organizations=(MODENA,)))}
+    assert home == {"Modena": "2 su 2 (100%)"}
+
+
+def test_complaints_and_nps_are_the_latest_period_s_and_say_it(results_dir, catalog):
+    # before: the first row of complaint_kpis (here 2023's) and every NPS row were shown
+    kpis = pd.DataFrame({"organization": [MODENA, MODENA], "year": ["2024", "2023"],
+                         "received": [58, 12], "answered": [55, 10],
+                         "share_within_deadline": [0.890909, 0.5]})  # fmt: skip
+    kpis.iloc[::-1].to_csv(results_dir / "complaint_kpis.csv", index=False)
+    kpis.assign(service="registry").to_csv(
+        results_dir / "complaint_kpis_by_service.csv", index=False
+    )
+    nps = pd.DataFrame({"organization": MODENA, "period": ["2023", "2024"],
+                        "instrument": "registry.counter", "n": [100, 200],
+                        "nps": [-40.0, 12.5]})  # fmt: skip
+    nps.to_csv(results_dir / "survey_nps.csv", index=False)
+    text = visible_text(render(context(results_dir, catalog))["citta/modena.html"])
+    assert "2024: 58 reclami ricevuti; 55 con risposta (89,1% entro il termine)." in text
+    assert "12 reclami" not in text
+    assert re.search(r"Servizi demografici - Anagrafe\s+58\s+55\s+89,1%", text)  # 2024's only
+    assert "50,0%" not in text
+    assert "Reclami per servizio nel 2024" in text
+    assert "Propensione a raccomandare il servizio (NPS) nel 2024" in text
+    assert "12,5" in text
+    assert "-40,0" not in text
+
+
+def test_complaint_kpis_by_quarter_say_the_quarter(results_dir, catalog):
+    kpis = pd.DataFrame({"organization": MODENA, "quarter": ["2024Q3", "2024Q4", "2024Q2"],
+                         "received": [7, 9, 4]})  # fmt: skip
+    kpis.to_csv(results_dir / "complaint_kpis.csv", index=False)
+    (results_dir / "complaint_kpis_by_service.csv").unlink(missing_ok=True)
+    text = visible_text(render(context(results_dir, catalog))["citta/modena.html"])
+    assert "4º trimestre 2024: 9 reclami ricevuti." in text
+    de = visible_text(render(context(results_dir, catalog, "de"))["citta/modena.html"])
+    assert "4. Quartal 2024: 9 eingegangene Beschwerden." in de
+
+
+def test_two_kpi_rows_of_a_city_in_one_period_are_refused(results_dir, catalog):
+    kpis = pd.DataFrame({"organization": [MODENA, MODENA], "received": [58, 12]})
+    kpis.to_csv(results_dir / "complaint_kpis.csv", index=False)
+    with pytest.raises(DataError, match="2 rows") as info:
+        render(context(results_dir, catalog))
+    assert (info.value.source, info.value.row) == ("complaint_kpis.csv", 2)
+
+
+@pytest.mark.parametrize("due", ["domani", "2024-13-45", "31/02/2024"])
+def test_a_due_date_that_is_not_a_date_is_a_data_error(results_dir, catalog, due):
+    # before: pd.Timestamp(due) raised a bare ValueError with a traceback
+    plan = pd.read_csv(results_dir / "improvement_plan.csv", dtype=str)
+    plan.loc[1, "due"] = due
+    plan.to_csv(results_dir / "improvement_plan.csv", index=False)
+    with pytest.raises(DataError, match="not a date") as info:
+        render(context(results_dir, catalog))
+    assert (info.value.source, info.value.row, info.value.column) == (
+        "improvement_plan.csv", 2, "due")  # fmt: skip
+
+
+def test_a_due_date_is_said_in_the_language(results_dir, catalog):
+    plan = pd.read_csv(results_dir / "improvement_plan.csv", dtype=str)
+    plan.loc[0, "due"], plan.loc[1, "due"] = "2025-06-30", "31/12/2025"
+    plan.to_csv(results_dir / "improvement_plan.csv", index=False)
+    text = visible_text(render(context(results_dir, catalog))["citta/modena.html"])
+    assert "30/06/2025" in text
+    assert "31/12/2025" in text
+
+
+def test_the_charters_in_force_are_those_of_the_build_s_reference_date(results_dir, catalog):
+    # before: date.today() decided, so a build made again later changed the page
+    import datetime as dt
+
+    early = attrs.evolve(context(results_dir, catalog), reference_date=dt.date(2025, 3, 1))
+    late = attrs.evolve(early, reference_date=dt.date(2025, 10, 1))
+    assert len(charters_in_force(early, MODENA)) == 1
+    assert len(charters_in_force(late, MODENA)) == 3
+    section = charters_section(late, MODENA)
+    assert section is not None
+    assert str(section["caption"]).endswith("al 01/10/2025")
 
 
 def test_a_small_sample_is_said(results_dir, catalog):
@@ -302,7 +419,7 @@ MINIMAL = {
     "survey_dimensions": ["organization", "dimension", "index"],
     "complaint_kpis": ["organization", "received"],
     "improvement_plan": ["organization", "title"],
-    "caf_scores": ["level", "id", "score"],
+    "caf_scores": ["organization", "level", "id", "score"],
 }
 
 
@@ -311,9 +428,6 @@ def test_a_table_with_only_its_key_columns_still_makes_its_section(name, results
     path = results_dir / f"{name}.csv"
     frame = pd.read_csv(path, dtype=str)
     frame[MINIMAL[name]].to_csv(path, index=False)
-    if name == "caf_scores":  # whose scores: the plan's CAF actions say it
-        plan = pd.read_csv(results_dir / "improvement_plan.csv", dtype=str)
-        assert set(plan.loc[plan["source"] == "caf", "organization"]) == {MODENA}
     page = render(context(results_dir, catalog))["citta/modena.html"]
     section = {
         "charter_compliance": "city-standards",

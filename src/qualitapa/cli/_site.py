@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from qualitapa.cli._main import cli, echo, for_people, get_catalog, messages, nothing
-from qualitapa.cli._options import LanguageType, output_options
+from qualitapa.cli._options import LanguageType, date_value, output_options
 from qualitapa.cli._output import emit
 from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_
@@ -51,6 +51,12 @@ def site_group() -> None:
     "behind the city's authentication.",
 )
 @click.option(
+    "--date",
+    "reference_date",
+    help="The day that decides which charters are in force (31/01/2024 or 2024-01-31; the "
+    "pages say it). Default: today.",
+)
+@click.option(
     "--out",
     "-o",
     required=True,
@@ -62,6 +68,7 @@ def site_build(
     organizations: tuple[str, ...],
     languages: tuple[str, ...],
     members: bool,
+    reference_date: str | None,
     out: Path,
 ) -> None:
     """Build the quality portal from a results folder into OUT.
@@ -81,6 +88,7 @@ def site_build(
         organizations=organizations or None,
         members=members,
         languages=languages or ("it", "en", "de"),
+        reference_date=date_value(reference_date, "--date"),
     )
     t = messages()
     per_language = Counter(lang for lang, _path, _kind in site.pages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -68,6 +69,7 @@ def build_site(
     members: bool = False,
     languages: Sequence[str] = ("it", "en", "de"),
     extra: Iterable[PageKind | SiteSection] = (),
+    reference_date: dt.date | None = None,
 ) -> SiteBuild:
     """Build the static quality portal from a results folder into ``out``.
 
@@ -96,6 +98,10 @@ def build_site(
         others in ``en/``, ``de/``...
     extra
         More page kinds and sections (as a plugin would give).
+    reference_date
+        The day that decides what is in force (charters and their
+        standards); default today. The home and city pages say it, so a
+        build made again later shows the same charters.
 
     Returns
     -------
@@ -132,6 +138,7 @@ def build_site(
     for lang in languages:
         ctx = SiteContext(results=source, catalog=catalog, organizations=orgs, lang=lang,
                           period=source.latest_period(), members=members,
+                          reference_date=reference_date or dt.date.today(),
                           site_sections=tuple(sections))  # fmt: skip
         pages, names = _build_language(ctx, kinds, languages, target)
         written += pages

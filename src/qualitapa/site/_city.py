@@ -14,15 +14,14 @@
 
 A city's charters are the catalog's charters the city gives its own content
 for (:class:`~qualitapa.standards.CharterContent`: status, version, approval
-act). The CAF scores are the city's when their table has an ``organization``
-column, or else when the improvement plan's CAF actions name one organization
-(the demo derives both from the same self-assessment).
+act). The CAF scores name their city in an ``organization`` column (a table
+without it is refused, never credited to a city by guess). The complaint
+KPIs and the NPS are the city's latest period's, and the page says which.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -30,9 +29,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from markupsafe import Markup
 
+from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_
 from qualitapa.improvement import ActionSource, ActionStatus
 from qualitapa.models import Text
+from qualitapa.site import _cells as cells
 from qualitapa.site._model import Page, PageKind, SectionBuilder, SiteSection
 
 if TYPE_CHECKING:
@@ -47,8 +48,6 @@ _CAF_LEVELS = {
     "results": N_("Risultati"),
     "total": N_("Totale"),
 }
-
-_TRUE = ("true", "1", "yes", "sì", "si")
 
 
 # -- tables -----------------------------------------------------------------------------
@@ -71,42 +70,6 @@ def _own(ctx: SiteContext, name: str, org: str) -> pd.DataFrame | None:
     return rows
 
 
-def _latest(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
-    """The rows of the latest ``period`` (all rows when there is no period)."""
-    if "period" not in frame.columns:
-        return frame, None
-    periods = pd.to_numeric(frame["period"], errors="coerce")
-    if periods.notna().sum() == 0:
-        return frame, None
-    last = int(periods.max())
-    return frame.loc[(periods == last).to_numpy()], last
-
-
-def _float(value: object) -> float | None:
-    try:
-        x = float(value)  # type: ignore[arg-type]  # any cell: None, text, a number
-    except (TypeError, ValueError):
-        return None
-    return None if pd.isna(x) else x
-
-
-def _missing(value: object) -> bool:
-    """None, NaN or pandas' NA (an empty cell)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def _is_true(value: object) -> bool | None:
-    if _missing(value):
-        return None
-    if isinstance(value, str):
-        return value.strip().lower() in _TRUE
-    return bool(value)
-
-
-def _text(value: object) -> str:
-    return "" if _missing(value) else str(value)
-
-
 def interval_text(
     ctx: SiteContext, value: object, low: object, high: object, digits: int = 1
 ) -> str:
@@ -121,7 +84,7 @@ def interval_text(
     ('67,6 [65,9–69,3]', '67,6')
     """
     text = ctx.number(value, digits)
-    lo, hi = _float(low), _float(high)
+    lo, hi = cells.number(low), cells.number(high)
     if lo is None or hi is None:
         return text
     dash = " – " if lo < 0 or hi < 0 else "–"  # -32,3 – -13,9: the minus stays readable
@@ -213,12 +176,23 @@ def _charter_item(ctx: SiteContext, org: str, charter: Charter) -> dict[str, obj
 
 
 def _charter_lists(ctx: SiteContext, org: str) -> tuple[list[Charter], list[Charter]]:
-    """(current, previous) charters of ``org``."""
+    """(current, previous) charters of ``org`` on the build's reference date."""
     charters = city_charters(ctx, org)
-    today = dt.date.today()
-    previous = [c for c in charters if _is_previous(c, charters, today)]
+    day = ctx.reference_date
+    previous = [c for c in charters if _is_previous(c, charters, day)]
     current = [c for c in charters if c not in previous]
     return current, previous
+
+
+def charters_in_force(ctx: SiteContext, org: str) -> list[Charter]:
+    """The charters of ``org`` in force on the build's reference date (``ctx.reference_date``).
+
+    Of the city page's current charters, those already in force (not one
+    approved to start later); drafts only in the members' build. The home
+    page counts their services.
+    """
+    current, _previous = _charter_lists(ctx, org)
+    return [c for c in current if c.is_valid_on(ctx.reference_date)]
 
 
 def charters_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
@@ -229,7 +203,11 @@ def charters_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
     return {
         "current": [_charter_item(ctx, org, c) for c in current],
         "previous": [_charter_item(ctx, org, c) for c in previous],
-        "caption": ctx.t("Carte dei servizi di {city}", city=ctx.org_name(org)),
+        "caption": ctx.t(
+            "Carte dei servizi di {city} al {date}",
+            city=ctx.org_name(org),
+            date=ctx.date(ctx.reference_date),
+        ),
     }
 
 
@@ -345,12 +323,15 @@ def _value_words(
     t = ctx.t
     std = ctx.catalog.standards.get(str(row["standard"])) if "standard" in row else None
     target = getattr(std, "target", None)
-    if target is None and _text(row.get("target")):
+    if target is None and cells.text(row.get("target")):
         target = StandardTarget.coerce(str(row["target"]))
     target_text = target.describe(ctx.lang, unit) if target is not None else "–"
-    value = _float(row.get("value"))
+    value = cells.number(row.get("value"))
     value_text = "–" if value is None else t.quantity(value, unit) if unit else ctx.number(value)
-    within, required = _float(row.get("share_within")), _float(row.get("required_share"))
+    within, required = (
+        cells.number(row.get("share_within")),
+        cells.number(row.get("required_share")),
+    )
     if within is not None and required is not None and required < 1:
         target_text = t(
             "{target} (obiettivo: {share} dei casi)",
@@ -363,40 +344,52 @@ def _value_words(
     return value_text, target_text
 
 
+def standards_met(ctx: SiteContext, org: str) -> tuple[int, int, int | None]:
+    """(standards met, standards assessed, period) of ``org`` in its latest period.
+
+    The one count of the portal: the city page's summary and the home
+    page's column (:func:`~qualitapa.site._cells.met_count` on the rows of
+    ``charter_compliance`` of the city's latest period); ``(0, 0, None)``
+    without rows.
+    """
+    own = _own(ctx, "charter_compliance", org)
+    if own is None:
+        return 0, 0, None
+    rows, year = cells.latest(own)
+    met, assessed = cells.met_count(rows)
+    return met, assessed, year
+
+
 def compliance_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
     """The standards of the city's charters: target, value, met in words, refunds due."""
     own = _own(ctx, "charter_compliance", org)
     if own is None or "standard" not in own.columns:
         return None
-    own, year = _latest(own)
+    own, year = cells.latest(own)
     t = ctx.t
     rows = []
     for _i, r in own.iterrows():
         std = ctx.catalog.standards.get(str(r["standard"]))
-        unit = getattr(std, "unit", None) or _text(r.get("unit")) or None
+        unit = getattr(std, "unit", None) or cells.text(r.get("unit")) or None
         value, target = _value_words(ctx, r, unit)
-        met = _is_true(r.get("met"))
+        met = cells.flag(r.get("met"))
         rows.append(
             {
                 "standard": ctx.label(r["standard"], "standards"),
-                "service": ctx.service_name(r["service"]) if _text(r.get("service")) else "",
+                "service": ctx.service_name(r["service"]) if cells.text(r.get("service")) else "",
                 "target": target,
                 "value": value,
                 "met": "–" if met is None else t("sì") if met else t("no"),
                 "ok": met,
                 "refunds": ctx.number(r.get("refunds_due"), 0) if "refunds_due" in r else "–",
                 "amount": "–"
-                if (amount := _float(r.get("refund_amount"))) is None
+                if (amount := cells.number(r.get("refund_amount"))) is None
                 else t.currency(amount),
             }
         )
     rows.sort(key=lambda r: (str(r["service"]), str(r["standard"])))  # by service, in words
-    assessed = [r for r in rows if r["ok"] is not None]
-    summary = t(
-        "Standard rispettati: {met} su {total} valutati.",
-        met=sum(bool(r["ok"]) for r in assessed),
-        total=len(assessed),
-    )
+    met, assessed, _year = standards_met(ctx, org)
+    summary = t("Standard rispettati: {met} su {total} valutati.", met=met, total=assessed)
     caption = t("Standard di qualità nel {year}", year=year) if year else t("Standard di qualità")
     return {"rows": rows, "summary": summary, "caption": caption}
 
@@ -407,11 +400,11 @@ def _dimension_label(ctx: SiteContext, row: pd.Series) -> str:
     dim = str(row["dimension"])
     if dim == OVERALL:
         return ctx.t.text(OVERALL_LABEL)
-    inst = ctx.catalog.instruments.get(_text(row.get("instrument")))
+    inst = ctx.catalog.instruments.get(cells.text(row.get("instrument")))
     for d in getattr(inst, "dimensions", ()):
         if d.id == dim:
             return ctx.t.text(d.label)
-    return _text(row.get(f"label_{ctx.lang}")) or _text(row.get("label")) or dim
+    return cells.text(row.get(f"label_{ctx.lang}")) or cells.text(row.get("label")) or dim
 
 
 def _survey_chart(
@@ -426,9 +419,9 @@ def _survey_chart(
     high = frame["ci_high"] if "ci_high" in frame.columns else pd.Series([None] * len(frame))
     return bar_chart(
         labels,
-        [_float(v) for v in frame["index"]],
+        [cells.number(v) for v in frame["index"]],
         title=title,
-        intervals=[(_float(a), _float(b)) for a, b in zip(low, high, strict=True)],
+        intervals=[(cells.number(a), cells.number(b)) for a, b in zip(low, high, strict=True)],
         lang=ctx.lang,
         digits=1,
     )
@@ -443,7 +436,7 @@ def survey_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
     t = ctx.t
     groups = []
     if own is not None and {"dimension", "index"} <= set(own.columns):
-        own, _year = _latest(own)
+        own, _year = cells.latest(own)
         key = own["instrument"] if "instrument" in own.columns else pd.Series([""] * len(own))
         for inst, frame in own.groupby(key.fillna("").to_numpy(), sort=False):
             labels = [_dimension_label(ctx, r) for _i, r in frame.iterrows()]
@@ -452,7 +445,7 @@ def survey_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
                     "label": label,
                     "n": ctx.number(r.get("n"), 0),
                     "text": interval_text(ctx, r["index"], r.get("ci_low"), r.get("ci_high")),
-                    "small": _is_true(r.get("small_sample")) is True,
+                    "small": cells.flag(r.get("small_sample")) is True,
                 }
                 for label, (_i, r) in zip(labels, frame.iterrows(), strict=True)
             ]
@@ -468,10 +461,11 @@ def survey_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
                     "chart": _survey_chart(ctx, caption, frame, labels),
                 }
             )
-    scores = []
+    scores, nps_year = [], None
     if nps is not None and "nps" in nps.columns:
+        nps, nps_year = cells.latest(nps)
         for _i, r in nps.iterrows():
-            survey = _text(r.get("instrument"))
+            survey = cells.text(r.get("instrument"))
             scores.append(
                 {
                     "survey": ctx.label(survey, "instruments") if survey else "–",
@@ -481,7 +475,13 @@ def survey_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
             )
     if not groups and not scores:
         return None
-    return {"groups": groups, "nps": scores}
+    nps_caption = (
+        t("Propensione a raccomandare il servizio (NPS) nel {year} con intervallo di confidenza "
+          "al 95%", year=nps_year)
+        if nps_year
+        else t("Propensione a raccomandare il servizio (NPS) con intervallo di confidenza al 95%")
+    )  # fmt: skip
+    return {"groups": groups, "nps": scores, "nps_caption": nps_caption}
 
 
 #: The complaint KPIs the city page shows: column -> (header, kind of number).
@@ -496,7 +496,7 @@ _KPIS = {
 
 
 def _kpi(ctx: SiteContext, value: object, kind: str) -> str:
-    x = _float(value)
+    x = cells.number(value)
     if x is None:
         return "–"
     if kind == "share":
@@ -510,13 +510,13 @@ def _complaint_words(ctx: SiteContext, row: pd.Series) -> str:
         t.plural(
             "{n} reclamo ricevuto",
             "{n} reclami ricevuti",
-            int(_float(row.get("received")) or 0),
+            int(cells.number(row.get("received")) or 0),
             n=ctx.number(row.get("received"), 0),
         )
     ]
     # a share of 0 is said too: it is the worst result, not a missing one
-    share = _float(row.get("share_within_deadline"))
-    if _float(row.get("answered")) is not None and share is not None:
+    share = cells.number(row.get("share_within_deadline"))
+    if cells.number(row.get("answered")) is not None and share is not None:
         parts.append(
             t(
                 "{answered} con risposta ({share} entro il termine)",
@@ -524,24 +524,73 @@ def _complaint_words(ctx: SiteContext, row: pd.Series) -> str:
                 share=t.percent(share, digits=1),
             )
         )
-    if _float(row.get("mean_answer_days")) is not None:
+    if cells.number(row.get("mean_answer_days")) is not None:
         parts.append(
             t("risposta in {days} giorni in media", days=ctx.number(row.get("mean_answer_days"), 1))
         )
-    if _float(row.get("per_10000")) is not None:
+    if cells.number(row.get("per_10000")) is not None:
         parts.append(
             t("{rate} reclami ogni 10.000 abitanti", rate=ctx.number(row.get("per_10000"), 1))
         )
     return "; ".join(parts) + "."
 
 
+#: The period columns of the complaint KPIs: a results' ``period``, or what
+#: :func:`qualitapa.complaints.kpis` writes with ``by="year"``, ``"quarter"``, ``"month"``.
+_COMPLAINT_PERIODS = ("period", "year", "quarter", "month")
+
+
+def _latest_complaints(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """The rows of the latest period of the KPIs and that period as its code (``2024``,
+    ``2024Q3``, ``2024-11``: each sorts as time); all rows and None without a period."""
+    column = next((c for c in _COMPLAINT_PERIODS if c in frame.columns), None)
+    if column is None:
+        return frame, None
+    codes = frame[column].astype("string").str.strip().str.removesuffix(".0")
+    if codes.isna().all():
+        return frame, None
+    last = str(codes.max())
+    return frame.loc[codes.eq(last).fillna(False).to_numpy()], last
+
+
+def _period_words(ctx: SiteContext, code: str) -> str:
+    """A period code in words: ``2024``, ``3º trimestre 2024``, ``11/2024``."""
+    if (quarter := re.fullmatch(r"(\d{4})Q([1-4])", code)) is not None:
+        return ctx.t("{n}º trimestre {year}", n=quarter.group(2), year=quarter.group(1))
+    if (month := re.fullmatch(r"(\d{4})-(\d{2})", code)) is not None:
+        return f"{month.group(2)}/{month.group(1)}"
+    return code
+
+
+def _one_row(frame: pd.DataFrame, org: str) -> pd.Series:
+    """The city's one row of ``complaint_kpis`` in its latest period; a DataError if more."""
+    if len(frame) > 1:
+        message = Message(
+            "{organization} has {n} rows in the latest period: the city page says one total; "
+            "compute the KPIs by organization (and period) only",
+            N_("{organization} ha {n} righe nell'ultimo periodo: la pagina della città riporta "
+               "un solo totale; calcolare gli indicatori solo per ente (e periodo)"),
+            organization=org, n=len(frame),
+        )  # fmt: skip
+        raise DataError(message, source="complaint_kpis.csv", row=int(frame.index[1]) + 1,
+                        column="organization")  # fmt: skip
+    return frame.iloc[0]
+
+
 def complaints_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
-    """The complaint KPIs in words and numbers, in all and by the city's services."""
+    """The complaint KPIs of the city's latest period in words and numbers, in all and by
+    the city's services; the period said."""
     own = _own(ctx, "complaint_kpis", org)
     by_service = _own(ctx, "complaint_kpis_by_service", org)
     if own is None and by_service is None:
         return None
     t = ctx.t
+    period = None
+    if own is not None:
+        own, period = _latest_complaints(own)
+    if by_service is not None:
+        by_service, service_period = _latest_complaints(by_service)
+        period = period or service_period
     cols = [c for c in _KPIS if by_service is not None and c in by_service.columns]
     rows = []
     if by_service is not None and "service" in by_service.columns:
@@ -552,33 +601,34 @@ def complaints_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
                     "cells": [_kpi(ctx, r[c], _KPIS[c][1]) for c in cols],
                 }
             )
+    words = _complaint_words(ctx, _one_row(own, org)) if own is not None else ""
+    caption = t("Reclami per servizio")
+    if period is not None:
+        when = _period_words(ctx, period)
+        words = t("{period}: {words}", period=when, words=words) if words else ""
+        caption = t("Reclami per servizio nel {period}", period=when)
     return {
-        "words": _complaint_words(ctx, own.iloc[0]) if own is not None else "",
+        "words": words,
         "headers": [t(_KPIS[c][0]) for c in cols],
         "rows": rows,
-        "caption": t("Reclami per servizio"),
+        "caption": caption,
     }
 
 
-def _caf_owner(plan: pd.DataFrame | None) -> str | None:
-    """The one organization the improvement plan's CAF actions name, if exactly one."""
-    if plan is None or not {"source", "organization"} <= set(plan.columns):
-        return None
-    named = plan.loc[plan["source"].astype("string").eq("caf").fillna(False).to_numpy()]
-    orgs = set(named["organization"].dropna().astype(str)) - {""}
-    return orgs.pop() if len(orgs) == 1 else None
-
-
 def _caf_rows(ctx: SiteContext, org: str) -> pd.DataFrame | None:
+    """The city's CAF scores; a table that does not say whose they are is refused."""
     frame = ctx.results.memo("city:caf_scores:all", lambda: ctx.results.table("caf_scores"))
     if frame is None or not {"level", "id", "score"} <= set(frame.columns):
         return None
-    if "organization" in frame.columns:
-        return _own(ctx, "caf_scores", org)
-    owner = ctx.results.memo(
-        "city:caf_owner", lambda: _caf_owner(ctx.results.table("improvement_plan"))
-    )
-    return frame if owner == org else None
+    if "organization" not in frame.columns:
+        message = Message(
+            "the CAF scores do not say whose self-assessment they are: add the column "
+            "organization (the organization's code on every row)",
+            N_("i punteggi CAF non dicono di quale ente è l'autovalutazione: aggiungere la "
+               "colonna organization (il codice dell'ente su ogni riga)"),
+        )  # fmt: skip
+        raise DataError(message, source="caf_scores.csv", column="organization")
+    return _own(ctx, "caf_scores", org)
 
 
 def caf_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
@@ -593,7 +643,7 @@ def caf_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
     rows = []
     for _i, r in frame.iterrows():
         key, level = str(r["id"]), str(r["level"])
-        name = _text(r[title]) if title else ""
+        name = cells.text(r[title]) if title else ""
         if level != "criterion":
             name = t(_CAF_LEVELS[key]) if key in _CAF_LEVELS else name or key
         rows.append(
@@ -604,6 +654,25 @@ def caf_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
             }
         )
     return {"rows": rows, "caption": t("Punteggi dei criteri CAF (0-100)")}
+
+
+def _due(ctx: SiteContext, index: object, value: object) -> str:
+    """An action's due date in words; ``–`` when it has none; a DataError when not a date."""
+    given = cells.text(value).strip()
+    if not given:
+        return "–"
+    day = pd.to_datetime(given, errors="coerce", format="ISO8601")
+    if pd.isna(day):
+        day = pd.to_datetime(given, errors="coerce", format="%d/%m/%Y")
+    if pd.isna(day):
+        message = Message(
+            "the due date {value} is not a date: write it as 2024-12-31 or 31/12/2024",
+            N_("la scadenza {value} non è una data: scriverla come 2024-12-31 o 31/12/2024"),
+            value=repr(given),
+        )
+        row = int(index) + 1 if pd.api.types.is_integer(index) else None  # type: ignore[call-overload]
+        raise DataError(message, source="improvement_plan.csv", row=row, column="due")
+    return ctx.date(day.date())
 
 
 def improvement_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
@@ -618,18 +687,20 @@ def improvement_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
     sources = {m.value: t.text(m.label) for m in ActionSource}
     statuses = {m.value: t.text(m.label) for m in ActionStatus}
     rows = []
-    for _i, r in own.iterrows():
-        source, status = _text(r.get("source")), _text(r.get("status"))
+    for i, r in own.iterrows():
+        source, status = cells.text(r.get("source")), cells.text(r.get("status"))
         rows.append(
             {
-                "title": _text(r["title"]),
+                "title": cells.text(r["title"]),
                 "source": sources.get(source, sources[ActionSource.OTHER.value]),
                 "priority": ctx.number(r.get("priority"), 1),
                 "status": statuses.get(status, "–"),
-                "due": ctx.date(pd.Timestamp(r["due"]).date()) if _text(r.get("due")) else "–",
+                "due": _due(ctx, i, r.get("due")),
             }
         )
-    open_ = sum(_text(r.get("status")) not in ("done", "cancelled") for _i, r in own.iterrows())
+    open_ = sum(
+        cells.text(r.get("status")) not in ("done", "cancelled") for _i, r in own.iterrows()
+    )
     summary = t("Azioni di miglioramento: {n}; ancora aperte: {open}.", n=len(rows), open=open_)
     return {"rows": rows, "summary": summary, "caption": t("Piano di miglioramento")}
 
@@ -647,8 +718,8 @@ def _crumbs(ctx: SiteContext) -> tuple[tuple[str, str], ...]:
 def _city_facts(ctx: SiteContext, org: str) -> dict[str, str]:
     item = ctx.catalog.organizations.get(org)
     return {
-        "province": _text(getattr(item, "province", None)),
-        "region": _text(getattr(item, "region", None)),
+        "province": cells.text(getattr(item, "province", None)),
+        "region": cells.text(getattr(item, "region", None)),
         "population": ctx.number(item.population, 0) if item and item.population else "",
     }
 

@@ -194,6 +194,9 @@ class SiteContext:
         The :class:`~qualitapa.i18n.Translator` of ``lang``.
     members
         The members' build: draft and unpublished items are shown.
+    reference_date
+        The day the build speaks of: what is in force (charters, standards)
+        is what is in force on it; default today. The pages say it.
     site_sections
         The sections of every page kind (the builder fills it).
 
@@ -221,6 +224,7 @@ class SiteContext:
     lang: str = "it"
     period: int | None = None
     members: bool = False
+    reference_date: dt.date = attrs.field(factory=dt.date.today)
     t: Translator = attrs.field()
     site_sections: tuple[SiteSection, ...] = ()
     cache: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)

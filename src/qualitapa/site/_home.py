@@ -8,26 +8,19 @@ home page (``SiteSection(page="home")``).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pandas as pd
 
+from qualitapa.improvement import ActionStatus
 from qualitapa.models import Text
+from qualitapa.site._city import charters_in_force, standards_met
 from qualitapa.site._context import SiteContext
 from qualitapa.site._model import Page, PageKind
 
 #: How many improvement actions the home page shows (highest priority first).
 NEWS_ACTIONS = 6
-
-#: An action's status in words (:class:`qualitapa.improvement.ActionStatus`).
-_STATUS = {"proposed": Text("proposta", "proposed", "vorgeschlagen"),
-           "planned": Text("pianificata", "planned", "geplant"),
-           "in_progress": Text("in corso", "in progress", "laufend"),
-           "on_hold": Text("sospesa", "on hold", "ausgesetzt"),
-           "done": Text("conclusa", "done", "abgeschlossen"),
-           "cancelled": Text("annullata", "cancelled", "abgebrochen")}  # fmt: skip
 
 #: The portal's other parts the home page links to, when they were built.
 _EXPLORE = (
@@ -50,58 +43,6 @@ _EXPLORE = (
 )  # fmt: skip
 
 
-def _flag(value: object) -> bool | None:
-    """A ``met`` cell as a truth value (CSV text or bool); None when missing."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return None
-    text = str(value).strip().lower()
-    if text in ("true", "1", "1.0", "yes"):
-        return True
-    if text in ("false", "0", "0.0", "no"):
-        return False
-    return None
-
-
-def standards_met(ctx: SiteContext) -> dict[str, tuple[int, int]]:
-    """Organization -> (standards met, standards measured) in its latest period.
-
-    From ``charter_compliance``: rows whose ``met`` is missing (not measured)
-    are not counted.
-    """
-    table = ctx.results.table("charter_compliance")
-    if table is None or not {"organization", "met"} <= set(table.columns):
-        return {}
-    table["met"] = table["met"].map(_flag)
-    table = table[table["met"].notna()]
-    if "period" in table.columns:
-        period = pd.to_numeric(table["period"], errors="coerce")
-        latest = period.groupby(table["organization"]).transform("max")
-        table = table[period == latest]
-    counts = table.groupby("organization")["met"].agg(["sum", "count"])
-    return {str(o): (int(r["sum"]), int(r["count"])) for o, r in counts.iterrows()}
-
-
-def charters_in_force(ctx: SiteContext, org: str, day: dt.date | None = None) -> int:
-    """How many services of ``org`` have a charter in force on ``day`` (default today).
-
-    A charter counts when the organization publishes it (its
-    :class:`~qualitapa.standards.CharterContent`), it is in force on the day
-    and it is not a draft (drafts count in the members' build only).
-    """
-    day = dt.date.today() if day is None else day
-    contents = getattr(ctx.catalog, "charter_content", {})
-    charters = getattr(ctx.catalog, "charters", {})
-    services = set()
-    for content in contents.values():
-        if content.organization != org or content.charter not in charters:
-            continue
-        charter = content.apply(charters[content.charter])
-        draft = str(charter.status) == "draft"
-        if charter.is_valid_on(day) and (ctx.members or not draft):
-            services.add(charter.service)
-    return len(services)
-
-
 def _open_actions(ctx: SiteContext) -> pd.DataFrame | None:
     plan = ctx.results.table("improvement_plan")
     if plan is None or not {"organization", "title"} <= set(plan.columns):
@@ -115,19 +56,25 @@ def _open_actions(ctx: SiteContext) -> pd.DataFrame | None:
 
 
 def city_rows(ctx: SiteContext) -> list[dict[str, Any]]:
-    """One row per city: name, page, standards met, charters in force, open actions."""
-    met = standards_met(ctx)
+    """One row per city: name, page, standards met, charters in force, open actions.
+
+    Standards met are counted as the city page counts them
+    (:func:`~qualitapa.site._city.standards_met`); the charters in force are
+    the city page's on the build's reference date, by service.
+    """
     actions = _open_actions(ctx)
     n_actions = actions["organization"].value_counts() if actions is not None else pd.Series()
     rows = []
     for org in ctx.organizations:
-        done, measured = met.get(org, (0, 0))
+        done, measured, _year = standards_met(ctx, org)
+        share = done / measured if measured else None
+        met = ctx.t("{met} su {n}", met=done, n=measured) if measured else "–"
         rows.append({
             "name": ctx.org_name(org),
             "path": ctx.city_path(org),
-            "met": ctx.t("{met} su {n}", met=done, n=measured) if measured else "–",
-            "share": done / measured * 100 if measured else None,
-            "charters": charters_in_force(ctx, org),
+            "met": met if share is None else f"{met} ({ctx.t.percent(share, 0)})",
+            "share": None if share is None else share * 100,
+            "charters": len({c.service for c in charters_in_force(ctx, org)}),
             "actions": int(n_actions.get(org, 0)),
         })  # fmt: skip
     return sorted(rows, key=lambda r: r["name"])
@@ -167,12 +114,12 @@ def news(ctx: SiteContext) -> list[dict[str, str]]:
     actions = _open_actions(ctx)
     if actions is None:
         return []
+    statuses = {m.value: ctx.t.text(m.label) for m in ActionStatus}
     out = []
     for row in actions.head(NEWS_ACTIONS).itertuples(index=False):
-        status = _STATUS.get(str(getattr(row, "status", "")))
         out.append({"title": str(row.title), "city": ctx.org_name(row.organization),
                     "path": ctx.city_path(row.organization),
-                    "status": ctx.t.text(status) if status is not None else "–"})  # fmt: skip
+                    "status": statuses.get(str(getattr(row, "status", "")), "–")})  # fmt: skip
     return out
 
 
@@ -190,6 +137,7 @@ def build_home(ctx: SiteContext) -> Iterator[Page]:
             "met_bars": bars,
             "composites": composite_table(ctx),
             "news": news(ctx),
+            "reference_date": ctx.date(ctx.reference_date),
             "explore": [(path, t.text(title), t.text(text)) for path, title, text in _EXPLORE],
             "sections": ctx.sections("home", ""),
         },

@@ -1,0 +1,116 @@
+"""Reading the results' cells and tables the same way on every page of the portal.
+
+A number, a yes/no and a text out of a CSV cell, and the rows of a table's
+latest period: the city, service and home pages count and say them by one
+rule (the home page's "standards met" is the city page's).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+#: The words of a yes/no cell (``met``, ``is_best``, ``small_sample``), case ignored.
+YES = frozenset({"true", "1", "1.0", "yes", "sì", "si", "vero"})
+NO = frozenset({"false", "0", "0.0", "no", "falso"})
+
+
+def missing(value: object) -> bool:
+    """None, NaN or pandas' NA (an empty cell).
+
+    Examples
+    --------
+    >>> missing(None), missing(float("nan")), missing(pd.NA), missing(""), missing(0)
+    (True, True, True, False, False)
+    """
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: object) -> float | None:
+    """A cell as a finite float; None when empty, not a number or infinite.
+
+    Examples
+    --------
+    >>> number("4.5"), number(3), number(""), number("abc"), number(float("inf")), number(pd.NA)
+    (4.5, 3.0, None, None, None, None)
+    """
+    if value is None or value is pd.NA:
+        return None
+    try:
+        x = float(value)  # type: ignore[arg-type]  # any cell: None, text, a number
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def flag(value: object) -> bool | None:
+    """A yes/no cell as a truth value; None when empty or not a yes/no word.
+
+    Text is one of :data:`YES` or :data:`NO` (case and spaces ignored); a
+    bool or a number is true when not zero.
+
+    Examples
+    --------
+    >>> flag("True"), flag(" sì "), flag("0"), flag(1.0), flag(False), flag(""), flag(None)
+    (True, True, False, True, False, None, None)
+    >>> flag("forse") is None
+    True
+    """
+    if missing(value):
+        return None
+    if isinstance(value, str):
+        word = value.strip().lower()
+        return True if word in YES else False if word in NO else None
+    x = number(value)
+    return None if x is None else x != 0
+
+
+def text(value: object) -> str:
+    """A cell as text, ``""`` when empty.
+
+    Examples
+    --------
+    >>> text(None), text("Modena"), text(2024)
+    ('', 'Modena', '2024')
+    """
+    return "" if missing(value) else str(value)
+
+
+def latest(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
+    """The rows of the latest ``period`` and that period (all rows and None without one).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"period": ["2023", "2024", "2024"], "value": [1, 2, 3]})
+    >>> rows, year = latest(frame)
+    >>> rows["value"].tolist(), year
+    ([2, 3], 2024)
+    >>> latest(frame.drop(columns="period"))[1] is None
+    True
+    """
+    if frame.empty or "period" not in frame.columns:
+        return frame, None
+    periods = pd.to_numeric(frame["period"], errors="coerce")
+    if periods.notna().sum() == 0:
+        return frame, None
+    last = int(periods.max())
+    return frame.loc[(periods == last).to_numpy()], last
+
+
+def met_count(frame: pd.DataFrame) -> tuple[int, int]:
+    """(standards met, standards assessed) of ``charter_compliance`` rows.
+
+    A row whose ``met`` is empty (or not a yes/no word) was not assessed and
+    is not counted. The city page says this count for a city's latest
+    period; the home page shows the same count for every city.
+
+    Examples
+    --------
+    >>> met_count(pd.DataFrame({"met": ["True", "False", None, "1"]}))
+    (2, 3)
+    """
+    if "met" not in frame.columns:
+        return 0, 0
+    flags = [flag(v) for v in frame["met"]]
+    return sum(f is True for f in flags), sum(f is not None for f in flags)
