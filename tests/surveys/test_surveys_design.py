@@ -223,7 +223,7 @@ def test_lonely_psu_fails_by_default_and_names_the_stratum():
         ({"N": [9, 8, 9, 9]}, {"strata": "s", "fpc": "N"}, "one value per stratum"),
         ({"N": [1, 1, 9, 9]}, {"strata": "s", "fpc": "N"}, "fewer units"),
         ({"w": [1, -1, 1, 1]}, {"weights": "w"}, "zero or more"),
-        ({"s": ["a", None, "b", "b"]}, {"strata": "s"}, "strata is missing"),
+        ({"s": ["a", None, "b", "b"]}, {"strata": "s"}, r"a value in every row \(strata\)"),
         ({"c": [1, 1, 1, 1]}, {"clusters": "c"}, "single cluster"),
         ({"w": ["1", "x", "1", "1"]}, {"weights": "w"}, "'x' is not a number"),
     ],

@@ -52,7 +52,18 @@ variances). A stratum with a single PSU that is its whole population
 Floats = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.intp]
 
-_CENSUS = 1e-7  # R: a stratum with 1 - f below this adds nothing (all(f < 1e-07))
+_CENSUS = 1e-7
+#: What each column of the design or of an estimator is, said in an error's language.
+FIELDS = {
+    "weights": Message("weights", N_("pesi")),
+    "strata": Message("strata", N_("strati")),
+    "clusters": Message("clusters", N_("gruppi (unità primarie)")),
+    "fpc": Message("finite population correction", N_("correzione per popolazione finita")),
+    "by": Message("domains", N_("domini")),
+    "columns": Message("variable", N_("variabile")),
+    "numerator": Message("numerator", N_("numeratore")),
+    "denominator": Message("denominator", N_("denominatore")),
+}  # R: a stratum with 1 - f below this adds nothing (all(f < 1e-07))
 
 
 def _not_found(column: str, data: pd.DataFrame, field: str) -> UnknownValueError:
@@ -62,10 +73,10 @@ def _not_found(column: str, data: pd.DataFrame, field: str) -> UnknownValueError
         column,
         suggestions=[repr(c) for c in close],
         detail=Message(
-            "no column {name!r} in the data (the design's {field})",
-            N_("nei dati non c'è la colonna {name!r} (campo {field} del disegno)"),
+            "no column {name!r} in the data ({field})",
+            N_("nei dati non c'è la colonna {name!r} ({field})"),
             name=column,
-            field=field,
+            field=FIELDS[field],
         ),
         column=column,
     )
@@ -80,9 +91,9 @@ def _labels(data: pd.DataFrame, column: str, field: str) -> npt.NDArray[np.objec
     if missing.any():
         raise DataError(
             Message(
-                "{field} is missing: every row needs one",
-                N_("manca il valore di {field}: serve in ogni riga"),
-                field=field,
+                "the design needs a value in every row ({field})",
+                N_("il disegno richiede un valore in ogni riga ({field})"),
+                field=FIELDS[field],
             ),
             row=int(np.flatnonzero(missing)[0]) + 1,
             column=column,

@@ -350,7 +350,7 @@ def design_proportion(
     """
     check_option("method", method, get_args(ProportionMethod))
     if column not in design.data.columns:
-        numeric_column(design.data, column, "column")  # raises: no such column
+        numeric_column(design.data, column, "columns")  # raises: no such column
     answers = design.data[column]
     given = answers.dropna().unique()
     chosen = sorted(given) if categories is None else list(categories)
