@@ -16,9 +16,10 @@ server:
   ``TRUNCATE`` of ``complaints``, ``events`` and ``schema_version``
   (``INSERT ... ON CONFLICT DO UPDATE`` goes through UPDATE). Each event has
   its position in its complaint's history (``n``: 1, 2, 3...), unique, and a
-  statement trigger refuses an event whose previous one is missing or
-  whose ``from_status`` is not the previous ``to_status``: no gap, no
-  event slipped in. ``seq`` orders events across complaints; it is unique
+  statement trigger refuses an event whose previous one is missing, whose
+  ``from_status`` is not the previous ``to_status`` or whose change the
+  lifecycle does not allow, and a first event other than ``received``: no
+  gap, no event slipped in, no impossible history. ``seq`` orders events across complaints; it is unique
   and increasing, but a rolled-back transaction leaves a gap in it (the
   SQLite register's ``seq`` has none).
 * **Protocol numbers.** The ``protocol_counters`` row of the organization
@@ -53,6 +54,7 @@ import pandas as pd
 
 from qualitapa.complaints._calendar import DEFAULT_TZ
 from qualitapa.complaints._chain import LOCATION_FIELDS, ChainHead
+from qualitapa.complaints._lifecycle import TRANSITIONS
 from qualitapa.complaints._models import Channel, Kind, Status
 from qualitapa.complaints._register import (
     _COMPLAINT_COLS,
@@ -70,6 +72,14 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 _STATUSES = ", ".join(f"'{s.value}'" for s in Status)
 _KINDS = ", ".join(f"'{k.value}'" for k in Kind)
 _CHANNELS = ", ".join(f"'{c.value}'" for c in Channel)
+
+#: The lifecycle's allowed changes, as the schema checks them (a change of the
+#: lifecycle needs a migration that replaces qualitapa_events_in_order).
+_ALLOWED = ", ".join(
+    f"('{a.value}', '{b.value}')"
+    for a, targets in sorted(TRANSITIONS.items())
+    for b in sorted(targets)
+)
 
 _V1 = f"""
 CREATE TABLE complaints (
@@ -119,11 +129,12 @@ BEGIN
         SELECT 1 FROM added a
         LEFT JOIN events p ON p.complaint_id = a.complaint_id AND p.n = a.n - 1
         WHERE (a.n > 1 AND (p.seq IS NULL OR p.seq >= a.seq
-                            OR a.from_status IS DISTINCT FROM p.to_status))
-           OR (a.n = 1 AND a.from_status IS NOT NULL)
+                            OR a.from_status IS DISTINCT FROM p.to_status
+                            OR (p.to_status, a.to_status) NOT IN ({_ALLOWED})))
+           OR (a.n = 1 AND (a.from_status IS NOT NULL OR a.to_status <> 'received'))
     ) THEN
         RAISE EXCEPTION 'events are append-only: a new event follows the last one of its '
-            'complaint' USING ERRCODE = 'check_violation';
+            'complaint, by a change the lifecycle allows' USING ERRCODE = 'check_violation';
     END IF;
     RETURN NULL;
 END $$;

@@ -1,0 +1,283 @@
+"""The complaint register on a real PostgreSQL server (see conftest.py for the server).
+
+The same operations give the same register on both back ends; the server
+itself refuses a rewritten history; two clerks on one complaint are served
+one after the other; what PostgreSQL does not support raises BackendError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from qualitapa.complaints import Complaint, ComplaintRegister, Contact
+from qualitapa.complaints._postgres import BackendError, PostgresRegister, shown_url
+from qualitapa.errors import DataError, TransitionError
+
+T = dt.datetime(2024, 3, 1, 8, 30, tzinfo=dt.UTC)
+
+
+def _fill(reg: ComplaintRegister) -> None:
+    """The same life of a few complaints, on any back end."""
+    complaints = pd.DataFrame(
+        {
+            "id": ["imp/1", "imp/2"],
+            "kind": ["complaint", "praise"],
+            "channel": ["pec", "web"],
+            "service": ["registry", "libraries"],
+            "received_at": ["2024-02-01T09:00+01:00", "2024-02-02T10:00+01:00"],
+            "status": ["forwarded", "answered"],
+            "answered_at": [None, "2024-02-05T12:00+01:00"],
+            "outcome_note": ["non di competenza", None],
+            "outcome_target": ["INPS", None],
+            "contact_email": ["a@example.org", None],
+            "latitude": ["45,4642", None],
+            "longitude": ["9,19", None],
+        }
+    )
+    report = reg.import_frame(complaints)
+    assert report.imported == 2, report.problems
+    reg.add(
+        Complaint("2024/9", "fault_report", "app", "roads", T, address="Via Po 2",
+                  media_url="https://example.org/a.jpg", contact=Contact(name="Mario Rossi")),
+        actor="urp",
+    )  # fmt: skip
+    reg.add({"kind": "complaint", "channel": "email", "service": "registry",
+             "received_at": T, "organization": "015146"})  # fmt: skip
+    for to, extra in (("registered", {}), ("assigned", {"target": "ufficio"}),
+                      ("answered", {})):  # fmt: skip
+        reg.transition("2024/9", to, actor="urp", at=T + dt.timedelta(days=1), **extra)
+    reg.erase_contact("2024/9")
+
+
+def test_the_same_operations_give_the_same_register(tmp_path: Path, pg_url: str) -> None:
+    frames = []
+    for where in (tmp_path / "r.db", pg_url):
+        with ComplaintRegister(where) as reg:
+            _fill(reg)
+            assert reg.check() == []
+            frames.append(
+                (
+                    reg.to_frame(include_contact=True),
+                    reg.events_frame().drop(columns="seq"),
+                    reg.cases(as_of="2024-06-30"),
+                    [reg.get(cid, include_contact=True) for cid in sorted(reg.to_frame()["id"])],
+                    len(reg),
+                )
+            )
+    lite, pg = frames
+    pd.testing.assert_frame_equal(lite[0], pg[0])
+    pd.testing.assert_frame_equal(lite[1], pg[1])
+    pd.testing.assert_frame_equal(lite[2], pg[2])
+    assert lite[3] == pg[3]
+    assert lite[4] == pg[4] == 4
+    assert "015146/2024/000001" in [c.id for c in pg[3]]
+
+
+def test_the_url_opens_the_postgresql_back_end(pg_url: str) -> None:
+    with ComplaintRegister.open(pg_url) as reg:
+        assert isinstance(reg, PostgresRegister)
+        assert reg.schema_version == 1
+    # opened again: nothing to migrate, same version
+    with ComplaintRegister(pg_url) as reg:
+        assert reg.schema_version == 1
+
+
+def test_the_password_never_shows() -> None:
+    assert shown_url("postgresql://urp:s3greta@db:5432/reclami") == (
+        "postgresql://urp:***@db:5432/reclami"
+    )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE events SET actor = 'evil'",
+        "DELETE FROM events",
+        "TRUNCATE events CASCADE",
+        "TRUNCATE complaints CASCADE",
+        "UPDATE complaints SET description = 'riscritto'",
+        "DELETE FROM complaints",
+        "INSERT INTO complaints (id, kind, channel, service, received_us) VALUES "
+        "('2024/1', 'praise', 'web', 'x', 0) ON CONFLICT (id) DO UPDATE SET kind = 'praise'",
+        "INSERT INTO events (complaint_id, n, at_us, actor, action, from_status, to_status) "
+        "VALUES ('2024/1', 3, 0, 'x', 'close', 'registered', 'closed')",
+        "INSERT INTO events (complaint_id, n, at_us, actor, action, from_status, to_status) "
+        "VALUES ('2024/1', 2, 0, 'x', 'close', 'answered', 'closed')",
+        "UPDATE schema_version SET version = 9",
+        "DELETE FROM protocol_counters",
+        "UPDATE protocol_counters SET last = 1",
+    ],
+)
+def test_the_server_refuses_every_rewrite_of_history(pg_url: str, sql: str) -> None:
+    import psycopg
+
+    with ComplaintRegister(pg_url) as reg:
+        reg.add(Complaint("2024/1", "complaint", "web", "registry", T))
+        reg.transition("2024/1", "registered", actor="urp", at=T)
+        reg.add({"kind": "complaint", "channel": "web", "service": "x", "received_at": T})
+        reg.add({"kind": "complaint", "channel": "web", "service": "x", "received_at": T})
+    with psycopg.connect(pg_url, autocommit=True) as conn, pytest.raises(psycopg.Error) as info:
+        conn.execute(sql)
+    # check_violation (the register's triggers), or unique_violation (an event's place taken)
+    assert info.value.sqlstate in ("23514", "23505")
+    with ComplaintRegister(pg_url, readonly=True) as reg:
+        assert [e.to_status.value for e in reg.history("2024/1")] == ["received", "registered"]
+        assert reg.check() == []
+
+
+def test_check_names_a_disabled_or_dropped_trigger_and_a_gap(pg_url: str) -> None:
+    import psycopg
+
+    with ComplaintRegister(pg_url) as reg:
+        reg.add(Complaint("2024/1", "complaint", "web", "registry", T))
+        reg.transition("2024/1", "registered", actor="urp", at=T)
+        reg.transition("2024/1", "assigned", actor="urp", target="x", at=T)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE events DISABLE TRIGGER events_append_only")
+        conn.execute("DROP TRIGGER complaints_no_truncate ON complaints")
+        conn.execute("DELETE FROM events WHERE complaint_id = '2024/1' AND n = 2")
+    with ComplaintRegister(pg_url, readonly=True) as reg:
+        problems = reg.check()
+    assert "protection removed: the trigger events_append_only (table events) is disabled" in (
+        problems
+    )
+    assert (
+        "protection removed: the trigger complaints_no_truncate (table complaints) is missing"
+        in (problems)
+    )
+    assert any("2024/1: its history has 2 events numbered up to 3" in p for p in problems)
+
+
+def test_what_postgresql_does_not_support_raises_backend_error(pg_url: str) -> None:
+    with ComplaintRegister(pg_url) as reg:
+        reg.add(Complaint("2024/1", "complaint", "web", "registry", T))
+        with pytest.raises(BackendError, match="no hash chain"):
+            reg.chain_head()
+        with pytest.raises(BackendError, match="no hash chain"):
+            reg.check(anchor="00" * 32)
+
+
+def test_two_clerks_on_one_complaint_never_both_win(pg_url: str) -> None:
+    import psycopg
+
+    with ComplaintRegister(pg_url) as reg:
+        reg.add(Complaint("2024/1", "complaint", "web", "registry", T))
+        reg.transition("2024/1", "registered", actor="urp", at=T)
+    outcome: list[object] = []
+    with psycopg.connect(pg_url) as first:
+        # the first clerk holds the complaint (as transition() does) and rejects it...
+        first.execute("SELECT 1 FROM complaints WHERE id = '2024/1' FOR UPDATE")
+
+        def second_clerk() -> None:
+            with ComplaintRegister(pg_url) as reg:
+                try:
+                    outcome.append(reg.transition("2024/1", "assigned", actor="b", target="b"))
+                except TransitionError as exc:
+                    outcome.append(exc)
+
+        thread = threading.Thread(target=second_clerk)
+        thread.start()
+        time.sleep(0.5)
+        assert outcome == []  # ...the second waits for it
+        first.execute(
+            "INSERT INTO events (complaint_id, n, at_us, actor, action, from_status, to_status,"
+            " note) VALUES ('2024/1', 3, %s, 'a', 'reject', 'registered', 'rejected', 'no')",
+            (int(T.timestamp() * 1e6),),
+        )
+        first.commit()
+        thread.join(timeout=30)
+    # then sees the rejection: a rejected complaint cannot be assigned
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], TransitionError)
+    with ComplaintRegister(pg_url, readonly=True) as reg:
+        assert reg.status("2024/1").value == "rejected"
+
+
+@pytest.mark.parametrize("where", ["sqlite", "postgresql"])
+def test_a_failed_add_gives_its_protocol_number_back(
+    where: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "r.db" if where == "sqlite" else request.getfixturevalue("pg_url")
+    new = {"kind": "complaint", "channel": "web", "service": "x", "received_at": T}
+    with ComplaintRegister(path) as reg:
+        assert reg.add(new).complaint_id == "2024/000001"
+
+        def broken(*args: object, **kwargs: object) -> int:
+            raise DataError("disk full")
+
+        with monkeypatch.context() as m:
+            m.setattr(type(reg), "_append", broken)
+            with pytest.raises(DataError, match="disk full"):
+                reg.add(new)
+        assert reg.add(new).complaint_id == "2024/000002"
+        assert reg.add({**new, "received_at": "2025-01-01T00:30+01:00"}).complaint_id == (
+            "2025/000001"
+        )
+
+
+def test_importing_twice_imports_once(pg_url: str) -> None:
+    frame = pd.DataFrame(
+        {
+            "id": [f"b/{i}" for i in range(300)],
+            "kind": "complaint",
+            "channel": "web",
+            "service": "registry",
+            "received_at": "2024-01-08T09:00+01:00",
+            "status": "answered",
+            "answered_at": "2024-01-09T09:00+01:00",
+        }
+    )
+    with ComplaintRegister(pg_url) as reg:
+        first = reg.import_frame(frame)
+        again = reg.import_frame(frame)
+        # received, registered, assigned, answered: the shortest path to an answer
+        assert (first.imported, first.events) == (300, 1200)
+        assert (again.imported, again.rejected) == (0, 300)
+        assert set(again.problems["problem"]) == {"already in the register"}
+        assert len(reg) == 300
+        assert len(reg.events_frame()) == 1200
+        assert reg.check() == []
+
+
+def test_a_database_of_another_application_is_left_untouched(pg_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE complaints (x int)")
+    with pytest.raises(DataError, match="not a qualitapa complaint register"):
+        ComplaintRegister(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT to_regclass('schema_version')").fetchone() == (None,)
+
+
+def test_readonly_creates_nothing_and_writes_nothing(pg_url: str) -> None:
+    with pytest.raises(DataError, match="no complaint register here yet"):
+        ComplaintRegister(pg_url, readonly=True)
+    ComplaintRegister(pg_url).close()
+    with ComplaintRegister(pg_url, readonly=True) as reg:
+        with pytest.raises(DataError, match="read-only"):
+            reg.add(Complaint("2024/1", "complaint", "web", "registry", T))
+        assert len(reg) == 0
+
+
+def test_an_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
+    url = f"postgresql://nobody@/reclami?host={tmp_path}&port=1"
+    with pytest.raises(DataError, match="cannot reach the PostgreSQL server") as info:
+        ComplaintRegister(url)
+    assert info.value.source == url
+
+
+def test_a_schema_newer_than_this_qualitapa_is_refused(pg_url: str) -> None:
+    import psycopg
+
+    ComplaintRegister(pg_url).close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO schema_version VALUES (99, now())")
+    with pytest.raises(DataError, match="schema version 99, newer"):
+        ComplaintRegister(pg_url)
