@@ -19,9 +19,9 @@ server:
   statement trigger refuses an event whose previous one is missing, whose
   ``from_status`` is not the previous ``to_status`` or whose change the
   lifecycle does not allow, and a first event other than ``received``: no
-  gap, no event slipped in, no impossible history. ``seq`` orders events across complaints; it is unique
-  and increasing, but a rolled-back transaction leaves a gap in it (the
-  SQLite register's ``seq`` has none).
+  gap, no event slipped in, no impossible history. ``seq`` orders events
+  across complaints; it is unique and increasing, but a rolled-back
+  transaction leaves a gap in it (the SQLite register's ``seq`` has none).
 * **Protocol numbers.** The ``protocol_counters`` row of the organization
   and year is locked and moved in the transaction that adds the complaint:
   gap-free and unique under any number of clerks.
