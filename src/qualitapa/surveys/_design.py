@@ -387,43 +387,68 @@ def _distinct(domain: Codes, codes: Codes) -> Codes:
 def design_variance(design: SurveyDesign, z: Floats, domain: Codes, k: int) -> Floats:
     """Variance of the totals of ``z`` over each domain 0..k-1 (rows with domain -1 add nothing).
 
-    Vectorised over domains: PSU totals by ``bincount`` of (PSU, domain),
-    stratum sums by ``np.add.at``; the lonely-PSU rule as R's ``onestrat``
-    and ``onestage`` (the ``"average"`` rule counts, per domain, the strata
-    that have rows in it, as R's subset design does).
+    Vectorised over domains: PSU totals by ``bincount`` of (PSU, domain);
+    the lonely-PSU rule as R's ``onestrat`` and ``onestage`` (the
+    ``"average"`` rule counts, per domain, the strata that have rows in it,
+    as R's subset design does).
     """
     keep = domain >= 0
-    n_psus = len(design.n_psu) and int(design.psu.max()) + 1
+    n_psus = int(design.psu.max()) + 1
     totals = np.bincount(
         design.psu[keep] * k + domain[keep], weights=z[keep], minlength=n_psus * k
     ).reshape(n_psus, k)
+    h_count = len(design.n_psu)
+    rows = np.bincount(design.stratum[keep] * k + domain[keep], minlength=h_count * k)
+    spread = _spread(design, totals, rows.reshape(h_count, k) > 0)
+    return np.asarray((spread**2).sum(axis=0), dtype=np.float64)
+
+
+def design_covariance(design: SurveyDesign, z: Floats, keep: npt.NDArray[np.bool_]) -> Floats:
+    """Covariance matrix of the totals of the columns of ``z`` (n x m) over the rows ``keep``.
+
+    R's ``svyrecvar`` (``crossprod`` of the scaled, centred PSU totals).
+    """
+    n_psus = int(design.psu.max()) + 1
+    totals = np.stack(
+        [np.bincount(design.psu[keep], weights=col[keep], minlength=n_psus) for col in z.T],
+        axis=1,
+    )
+    present = np.bincount(design.stratum[keep], minlength=len(design.n_psu)) > 0
+    spread = _spread(design, totals, np.repeat(present[:, None], z.shape[1], axis=1))
+    return np.asarray(spread.T @ spread, dtype=np.float64)
+
+
+def _spread(design: SurveyDesign, totals: Floats, present: npt.NDArray[np.bool_]) -> Floats:
+    """PSU totals centred in their stratum and scaled: their crossproduct is the variance.
+
+    ``totals`` is PSUs x columns, ``present`` strata x columns (the stratum
+    has rows in the column's domain). Row (h, i) is
+    :math:`\\sqrt{(1 - f_h) n_h / (n_h - 1)}\\,(z_{hi} - \\bar z_h)`; a lonely
+    PSU is uncentred under ``"adjust"``, and ``"average"`` scales each column
+    by :math:`\\sqrt{\\text{strata} / \\text{strata with 2+ PSUs}}`.
+    """
+    n_psus, h_count = totals.shape[0], len(design.n_psu)
     psu_stratum = np.zeros(n_psus, dtype=np.intp)
     psu_stratum[design.psu] = design.stratum
-    h_count = len(design.n_psu)
-    sums = np.zeros((h_count, k))
+    sums = np.zeros((h_count, totals.shape[1]))
     np.add.at(sums, psu_stratum, totals)
     nh = design.n_psu.astype(float)
-    centred = totals - (sums / nh[:, None])[psu_stratum]
-    squares = np.zeros((h_count, k))
-    np.add.at(squares, psu_stratum, centred**2)
     one_minus_f = 1.0 - design.sampling_fraction
     lonely = (nh == 1) & (one_minus_f >= _CENSUS)
+    centred = totals - (sums / nh[:, None])[psu_stratum]
+    if design.lonely_psu == "adjust":
+        centred = np.where(lonely[psu_stratum, None], totals, centred)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(nh > 1, one_minus_f * nh / (nh - 1), one_minus_f)
     scale = np.where(one_minus_f < _CENSUS, 0.0, scale)
-    parts = squares * scale[:, None]
-    if design.lonely_psu == "adjust":
-        parts[lonely] = (sums[lonely] ** 2) * scale[lonely, None]
-    if design.lonely_psu != "average" or not lonely.any():
-        return parts.sum(axis=0)
-    rows = np.bincount(design.stratum[keep] * k + domain[keep], minlength=h_count * k).reshape(
-        h_count, k
-    )
-    present = rows > 0  # a lonely PSU centred on itself already adds 0
-    n_strata = present.sum(axis=0)
-    n_ok = (present & ~lonely[:, None]).sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return parts.sum(axis=0) * n_strata / n_ok
+    spread = centred * np.sqrt(scale)[psu_stratum, None]
+    if design.lonely_psu == "average" and lonely.any():
+        # a lonely PSU centred on itself adds 0; the others stand in for it
+        n_strata = present.sum(axis=0)
+        n_ok = (present & ~lonely[:, None]).sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            spread = spread * np.sqrt(n_strata / n_ok)
+    return np.asarray(spread, dtype=np.float64)
 
 
 def domain_codes(
