@@ -41,7 +41,7 @@ import types
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import pluggy
 
@@ -62,6 +62,8 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = "qualitapa"
+#: The type of what an output hook returns (:func:`hook_items`).
+_Item = TypeVar("_Item")
 LOAD_ENV = "QUALITAPA_LOAD_PLUGINS"
 DISABLE_ENV = "QUALITAPA_DISABLE_PLUGINS"
 #: Attribute a Python plugin sets to let its datasets name files outside its
@@ -186,8 +188,8 @@ def skipped_message(name: str, problem: str) -> str:
 
 
 def hook_items(
-    catalog: object, hook: str, model: type | tuple[type, ...], what: str
-) -> list[tuple[str, Any]]:
+    catalog: object, hook: str, model: type[_Item] | tuple[type[_Item], ...], what: str
+) -> list[tuple[str, _Item]]:
     """What the plugins of ``catalog`` return from ``hook``, as ``(plugin, item)``.
 
     For the hooks that add to an output rather than to the catalog (report
@@ -215,7 +217,7 @@ def hook_items(
     isolated = (
         set(getattr(pm, "installed", ())) if getattr(catalog, "skip_failing", False) else set()
     )
-    out: list[tuple[str, Any]] = []
+    out: list[tuple[str, _Item]] = []
     for impl in caller.get_hookimpls():
         name = impl.plugin_name
         try:
@@ -233,9 +235,9 @@ def _hook_result(
     function: Callable[[], object],
     plugin: str,
     hook: str,
-    model: type | tuple[type, ...],
+    model: type[_Item] | tuple[type[_Item], ...],
     what: str,
-) -> list[Any]:
+) -> list[_Item]:
     try:
         items = function()
     except Exception as exc:
