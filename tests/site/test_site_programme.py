@@ -318,6 +318,39 @@ def test_practices_name_cities_and_units(results, catalog):
         "Trento", "5 su 5", "8,50 minuti", "5,94 minuti")  # fmt: skip
 
 
+@pytest.mark.parametrize("version", ["due", "2.5", ""])
+def test_an_approved_plan_s_version_that_is_not_a_whole_number_is_a_data_error(
+    results, catalog, tmp_path, version
+):
+    # before: int(NaN) raised a ValueError with a traceback (or the first row was taken)
+    copy = tmp_path / "results"
+    shutil.copytree(results, copy)
+    plans = pd.read_csv(copy / "programme" / "plans.csv", dtype=str, keep_default_na=False)
+    plans.loc[1, "version"] = version
+    plans.to_csv(copy / "programme" / "plans.csv", index=False)
+    with pytest.raises(DataError, match="whole number") as info:
+        programme_context(_ctx(copy, catalog), MODENA)
+    assert (info.value.source, info.value.row, info.value.column) == ("plans.csv", 2, "version")
+
+
+def test_a_practice_without_a_rank_says_so_and_a_bad_rank_is_a_data_error(
+    results, catalog, tmp_path
+):
+    copy = tmp_path / "results"
+    shutil.copytree(results, copy)
+    table = pd.read_csv(copy / "practice_suggestions.csv", dtype=str, keep_default_na=False)
+    table.loc[0, "rank"] = ""  # int(NaN) before
+    table.to_csv(copy / "practice_suggestions.csv", index=False)
+    (row,) = programme_context(_ctx(copy, catalog), MODENA)["practices"]["rows"]
+    assert row["rank"] == "dato non disponibile"
+    table.loc[0, "rank"] = "quinto"
+    table.to_csv(copy / "practice_suggestions.csv", index=False)
+    with pytest.raises(DataError, match="whole number") as info:
+        programme_context(_ctx(copy, catalog), MODENA)
+    assert (info.value.source, info.value.row, info.value.column) == (
+        "practice_suggestions.csv", 1, "rank")  # fmt: skip
+
+
 def test_german_words(results, catalog):
     context = programme_context(_ctx(results, catalog, lang="de"), MODENA)
     assert context["plan"]["activities"][0]["title"] == "Messung der Wartezeiten"

@@ -128,7 +128,10 @@ def find_sheets(ctx: Any) -> dict[str, pd.DataFrame]:
 
 
 def _own(frame: pd.DataFrame | None, organization: str, year: int | None = None) -> pd.DataFrame:
-    """The rows of ``organization`` (and ``year`` when the frame has years); empty if none."""
+    """The rows of ``organization`` (and ``year`` when the frame has years); empty if none.
+
+    The rows keep their index: a row's number in its file is its index + 1.
+    """
     if frame is None or frame.empty:
         return pd.DataFrame()
     keep = pd.Series(True, index=frame.index)
@@ -137,7 +140,7 @@ def _own(frame: pd.DataFrame | None, organization: str, year: int | None = None)
     if year is not None and "year" in frame.columns:
         years = pd.to_numeric(frame["year"], errors="coerce")
         keep &= years.eq(year).fillna(False)
-    return frame.loc[keep].reset_index(drop=True)
+    return frame.loc[keep]
 
 
 def _table(ctx: SiteContext, name: str) -> pd.DataFrame | None:
@@ -297,8 +300,11 @@ def plan_part(words: _Words) -> dict[str, Any] | None:
     if not plans.empty:
         ok = plans[plans["status"].astype(str) == "approved"]
         if not ok.empty:
-            last = ok.iloc[int(pd.to_numeric(ok["version"], errors="coerce").to_numpy().argmax())]
-            approved = {"version": ctx.number(int(last["version"]), 0),
+            versions = [_whole(i, v, "version", "plans.csv", required=True)
+                        for i, v in ok["version"].items()]  # fmt: skip
+            k = max(range(len(versions)), key=lambda j: versions[j] or 0)
+            last = ok.iloc[k]
+            approved = {"version": ctx.number(versions[k], 0),
                         "resolution": "" if _blank(last["resolution"]) else str(last["resolution"]),
                         "day": _date(ctx, last["approved_on"])}  # fmt: skip
     activities = [
@@ -530,21 +536,41 @@ def practices_part(words: _Words) -> dict[str, Any] | None:
         table = table[pd.to_numeric(table["period"], errors="coerce").eq(words.year)]
     if table.empty:
         return None
-    rows = [
-        {
+    rows = []
+    for i, r in table.iterrows():
+        rank, n, since = (_whole(i, r.get(c), c, "practice_suggestions.csv") for c in _WHOLE)
+        rows.append({
             "indicator": ctx.label(str(r["indicator"])),
             "value": _quantity(ctx, str(r["indicator"]), r["value"]),
-            "rank": ctx.t(
-                "{rank} su {n}", rank=ctx.number(int(r["rank"]), 0), n=ctx.number(int(r["n"]), 0)
-            ),
+            "rank": ctx.t("{rank} su {n}", rank=ctx.number(rank, 0), n=ctx.number(n, 0))
+            if rank is not None and n is not None
+            else ctx.t("dato non disponibile"),
             "practice": _pick(r, "title", ctx.lang),
             "city": ctx.org_name(_org_id(ctx, r["practice_organization"])),
             "practice_value": _quantity(ctx, str(r["indicator"]), r["practice_value"]),
-            "since": "" if _blank(r.get("since")) else str(int(float(str(r["since"])))),
-        }
-        for r in table.to_dict("records")
-    ]
+            "since": "" if since is None else str(since),
+        })  # fmt: skip
     return {"rows": rows}
+
+
+#: The whole numbers of a practice suggestion; when one is empty the page says so.
+_WHOLE = ("rank", "n", "since")
+
+
+def _whole(
+    index: object, value: object, column: str, source: str, *, required: bool = False
+) -> int | None:
+    """A cell that is a whole number (a plan's version, a rank); None when empty and not
+    ``required``; else a DataError naming the file, the row (index + 1) and the column."""
+    if _blank(value) and not required:
+        return None
+    x = _figure(value)
+    if pd.isna(x) or not float(x).is_integer():
+        message = Message("{value} is not a whole number", N_("{value} non è un numero intero"),
+                          value=repr(str(value)))  # fmt: skip
+        row = int(index) + 1 if pd.api.types.is_integer(index) else None  # type: ignore[call-overload]
+        raise DataError(message, source=source, row=row, column=column)
+    return int(x)
 
 
 # -- the annual report --------------------------------------------------------------------
