@@ -22,6 +22,7 @@ import pandas as pd
 
 from qualitapa._labelling import CHANNEL_WORDS
 from qualitapa.cli._context import language
+from qualitapa.cli._database_url import DatabaseUrl, server_database_option
 from qualitapa.cli._main import cli, echo, emit, emit_text, get_catalog, nothing, read_input
 from qualitapa.cli._options import (
     LanguageType,
@@ -49,19 +50,23 @@ SECRET_ENV = "QUALITAPA_PSEUDONYM_KEY"
 DB_ENV = "QUALITAPA_COMPLAINTS_DB"
 
 _db_option = database_option(default="complaints.db", envvar=DB_ENV, what="register")
+_db_option = server_database_option(_db_option)  # --db also takes a postgresql:// URL
 #: ``--by`` of pareto and trend (kpis also groups by month, quarter or year).
 _by_option = click.option("--by", default="", help="Comma-separated grouping, e.g. service.")
 
 
 def _register(db: Path, *, create: bool = False, readonly: bool = False) -> Any:
-    """The register at ``db``; it must exist unless ``create``.
+    """The register at ``db`` (a file, or a ``postgresql://`` URL); it must exist unless ``create``.
 
     Reading commands open it ``readonly``: they never create, migrate or
     change it (a read-only file can be read; another program's database is
-    an error, left untouched).
+    an error, left untouched). A register on PostgreSQL opened ``readonly``
+    must exist too (the server says so).
     """
     from qualitapa.complaints import ComplaintRegister
 
+    if isinstance(db, DatabaseUrl):
+        return ComplaintRegister(str(db), readonly=readonly)
     if not create:
         existing_database(
             db, _("nessun registro in {db}: controllare --db (o ${env}), oppure crearne uno con "
@@ -256,7 +261,7 @@ def import_command(
     kind = source_format or ("open311" if file.suffix.lower() in (".json", ".xml") else "table")
     if kind == "open311" and events_file is not None:
         raise click.UsageError("--events goes with a CSV/Excel table, not Open311 JSON or XML")
-    if not create:
+    if not create and not isinstance(db, DatabaseUrl):  # a server's register: the server says
         existing_database(
             db, _("nessun registro in {db}: controllare --db (o ${env}), oppure aggiungere "
                   "--create per crearlo (o 'qualitapa complaints init --db {db}')", db=db,
@@ -884,7 +889,7 @@ def check_command(db: Path, anchor: str | None) -> None:
     """
     with _register(db, readonly=True) as reg:
         problems = reg.check(anchor=anchor)
-        head = reg.chain_head()
+        head = None if isinstance(db, DatabaseUrl) else reg.chain_head()  # no chain on a server
         n = len(reg)
     t = _t()
     for problem in problems:
