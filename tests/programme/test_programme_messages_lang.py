@@ -178,7 +178,8 @@ USAGE_ERRORS = [
     (["programme", "training", "--db"], "Errore: L'opzione '--db' richiede un valore."),
     # the command line's own usage errors
     (["plan", "derive", "-o", "piano.csv"],
-     "Errore: indicare almeno uno tra --caf, --compliance, --survey e --benchmark"),
+     "Errore: indicare almeno uno tra --caf, --compliance, --survey, --benchmark e "
+     "--complaints"),
     (["-q", "-v", "programme", "training"], "Errore: --quiet e --verbose si escludono a vicenda"),
     (["indicators", "compute", "regstry.demo.indicators"],
      "Errore: Valore non valido per 'DATA...': 'regstry.demo.indicators' non è né un file né "

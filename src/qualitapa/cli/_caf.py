@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 import pandas as pd
 
+from qualitapa.cli._complaints_desk import complaint_actions, complaint_options
 from qualitapa.cli._main import (
     cli,
     echo,
@@ -267,6 +268,7 @@ def plan_group() -> None:
     help="Output of 'indicators benchmark': indicator, [organization,] value, gap_to_median "
     "(in the indicator's unit, negative = worse; the polarity from the catalog).",
 )
+@complaint_options
 @input_options
 @output_options
 def plan_derive(
@@ -278,8 +280,10 @@ def plan_derive(
     benchmark_path: Path | None,
     fmt: str | None,
     output: Path | None,
+    **complaints: Any,
 ) -> None:
-    """Propose prioritised actions from a CAF, a compliance check, a survey, a benchmark."""
+    """Propose prioritised actions from a CAF, a compliance check, a survey, a benchmark,
+    the complaints register (recurring categories, late answers)."""
     from qualitapa.caf import consolidate
     from qualitapa.improvement import (
         actions_from_benchmark,
@@ -289,10 +293,10 @@ def plan_derive(
         combine_actions,
     )
 
-    if not any((caf_path, compliance_path, survey_path, benchmark_path)):
+    if not any((caf_path, compliance_path, survey_path, benchmark_path, complaints["db"])):
         said = Message(
-            "give at least one of --caf, --compliance, --survey, --benchmark",
-            N_("indicare almeno uno tra --caf, --compliance, --survey e --benchmark"),
+            "give at least one of --caf, --compliance, --survey, --benchmark, --complaints",
+            N_("indicare almeno uno tra --caf, --compliance, --survey, --benchmark e --complaints"),
         )
         raise click.UsageError(said.render(messages()))
     tables = []
@@ -309,12 +313,14 @@ def plan_derive(
         tables.append(actions_from_survey(_table(survey_path), threshold=survey_threshold))
     if benchmark_path:
         tables.append(actions_from_benchmark(_table(benchmark_path), catalog=get_catalog()))
+    if complaints["db"]:
+        tables.append(complaint_actions(**complaints))
     plan = combine_actions(*tables)
     if plan.empty:  # a valid answer: nothing needs an action
         t = messages()
         echo(
-            t("nessuna azione proposta: nulla nei dati è sotto la sua soglia "
-              "(--max-score, --survey-threshold) o al di sotto del suo standard"),
+            t("nessuna azione proposta: nulla nei dati è oltre la sua soglia (--max-score, "
+              "--survey-threshold, --recurring, --late-share) o al di sotto del suo standard"),
             err=True,
         )  # fmt: skip
         return

@@ -298,12 +298,11 @@ def reopen_command(
     move(db, complaint_id, "reopened", note=note, actor=actor, at=at)
 
 
-#: Columns of ``complaints list`` -> their header for people (Italian msgids).
+#: Columns of ``complaints list`` -> their header for people (Italian msgids); the
+#: service and the category get the general headers, with their labels.
 _LIST_HEADERS = {
     "id": N_("Protocollo"),
     "received": N_("Ricevuto"),
-    "service": N_("Servizio"),
-    "category": N_("Categoria"),
     "status": N_("Stato"),
     "assignee": N_("Assegnato a"),
     "due_date": N_("Scadenza"),
@@ -429,4 +428,63 @@ def _list_table(
             "working_days_left": pd.Series(left, dtype="Int64").where(is_open, pd.NA),
             "overdue": overdue,
         }
+    )
+
+
+def complaint_options(func: Any) -> Any:
+    """``plan derive``'s options for the complaints register (``db`` None: not asked)."""
+    func = click.option(
+        "--period",
+        "period",
+        type=click.Choice(["year", "quarter"]),
+        default="year",
+        show_default=True,
+        help="The period complaints are counted in (by their receipt).",
+    )(func)
+    func = click.option(
+        "--min-answered",
+        type=int,
+        default=5,
+        show_default=True,
+        help="The fewest answers of a service in a period to judge its share of late ones.",
+    )(func)
+    func = click.option(
+        "--late-share",
+        type=float,
+        default=0.2,
+        show_default=True,
+        help="A service answering late more often than this share gets an action.",
+    )(func)
+    func = click.option(
+        "--recurring",
+        type=int,
+        default=10,
+        show_default=True,
+        help="Complaints of one category in a period that make it recurring.",
+    )(func)
+    return click.option(
+        "--complaints",
+        "db",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="A complaints register: recurring categories and late answers (deadlines: 30 "
+        "days, or the categories' own in the installed plugins).",
+    )(func)
+
+
+def complaint_actions(
+    *, db: Path, recurring: int, late_share: float, min_answered: int, period: str
+) -> Any:
+    """The actions the complaints of the register ``db`` call for (Italian texts)."""
+    from qualitapa.improvement import actions_from_complaints
+
+    with _register(db, readonly=True) as reg:
+        cases = cases_of(reg, 30, working_days=False, province=None, use_catalog=True, as_of=None)
+    return actions_from_complaints(
+        _not_empty(cases, db),
+        recurring=recurring,
+        late_share=late_share,
+        min_answered=min_answered,
+        period=period,
+        catalog=get_catalog(),
     )

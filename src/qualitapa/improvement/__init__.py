@@ -16,6 +16,7 @@ Examples
 from qualitapa.improvement._derive import (
     actions_from_benchmark,
     actions_from_caf,
+    actions_from_complaints,
     actions_from_compliance,
     actions_from_expected,
     actions_from_survey,
@@ -41,6 +42,7 @@ __all__ = [
     "StatusEvent",
     "actions_from_benchmark",
     "actions_from_caf",
+    "actions_from_complaints",
     "actions_from_compliance",
     "actions_from_expected",
     "actions_from_survey",

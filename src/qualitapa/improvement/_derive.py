@@ -622,6 +622,248 @@ def actions_from_expected(
     )
 
 
+#: ``actions_from_complaints``: the kinds of feedback that can make a category recurring
+#: (praise and suggestions never call for an action).
+_GRIEVANCES = ("complaint", "fault_report")
+#: The texts of the actions from complaints (Italian msgids, said in the function's ``lang``).
+_RECURRING_TITLE = N_("Ridurre i reclami ricorrenti: {category}")
+_RECURRING_EFFECT = N_("meno di {threshold} reclami della categoria per periodo")
+_RECURRING_EVIDENCE = N_("{period}: {count} reclami della categoria (soglia {threshold})")
+_LATE_TITLE = N_("Rispondere ai reclami entro i termini: {service}")
+_LATE_EFFECT = N_("risposte oltre la scadenza non più del {threshold}")
+_LATE_EVIDENCE = N_(
+    "{period}: {late} risposte su {answered} oltre la scadenza ({share}; soglia {threshold})"
+)
+_QUARTER = N_("{n}º trimestre {year}")
+
+
+def _periods(days: np.ndarray, period: str, t: Translator) -> tuple[np.ndarray, np.ndarray]:
+    """Each day's period key (``2024``, ``2024Q1``) and its name in ``t``'s language."""
+    months = days.astype("datetime64[M]").astype(np.int64)
+    if period == "year":
+        keys = (1970 + months // 12).astype(str)
+        return keys, keys
+    quarters = months // 3
+    years, numbers = 1970 + quarters // 4, quarters % 4 + 1
+    keys = np.char.add(np.char.add(years.astype(str), "Q"), numbers.astype(str))
+    named = {k: str(t(_QUARTER, n=int(n), year=int(y)))
+             for k, n, y in zip(keys, numbers, years, strict=True)}  # fmt: skip
+    return keys, np.array([named[k] for k in keys], dtype=object)
+
+
+def actions_from_complaints(
+    cases: pd.DataFrame,
+    *,
+    recurring: int = 10,
+    late_share: float = 0.2,
+    min_answered: int = 5,
+    period: str = "year",
+    catalog: Catalog | None = None,
+    lang: str = "it",
+    effort: int = 3,
+) -> pd.DataFrame:
+    """Candidate actions from the complaints: recurring categories and late answers.
+
+    Two rules, counted per organization and period of receipt (``year``,
+    default, or ``quarter``):
+
+    * a **recurring category**: at least ``recurring`` complaints and fault
+      reports (praise and suggestions do not count; a complaint without a
+      category counts for no category) of one category in a period. Impact
+      3, 4 from twice the threshold, 5 from four times; urgency 3.
+    * **late answers**: of a service's complaints answered (at least
+      ``min_answered``, so that one late answer out of one is not a trend),
+      the share answered after the deadline is above ``late_share``. Impact
+      4 (an answer within the deadline is owed by law, L. 241/1990);
+      urgency 5 from twice the share, else 4.
+
+    Parameters
+    ----------
+    cases
+        A case table (:meth:`qualitapa.complaints.ComplaintRegister.cases`):
+        ``id``, ``kind``, ``service``, ``category``, ``organization``,
+        ``received_date``, ``answer_days`` (missing while unanswered) and
+        ``within_deadline``.
+    recurring
+        Complaints of one category in a period from which it is recurring
+        (default 10 a year: about one a month).
+    late_share
+        The share of late answers above which a service gets an action
+        (default 0.2: one answer in five late).
+    min_answered
+        The fewest answers of a service in a period to judge its share.
+    period
+        ``year`` or ``quarter``.
+    catalog
+        Names the categories and services in ``lang`` (their ids without).
+    lang
+        The language of the titles, effects and evidence (Italian by
+        default); numbers in its locale.
+    effort
+        The effort of every action (unknown until someone looks at it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        An action table (source ``complaints``), prioritised; ids
+        ``complaints-category-<category>-<organization>-<period>`` and
+        ``complaints-late-<service>-<organization>-<period>``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({
+    ...     "id": [f"2024/{i}" for i in range(12)], "kind": ["complaint"] * 12,
+    ...     "service": ["registry"] * 12, "organization": ["036023"] * 12,
+    ...     "category": ["registry.waiting"] * 10 + ["registry.staff"] * 2,
+    ...     "received_date": pd.to_datetime(["2024-03-01"] * 12),
+    ...     "answer_days": [10.0] * 7 + [40.0] * 3 + [None] * 2,
+    ...     "within_deadline": [True] * 7 + [False] * 3 + [None] * 2})
+    >>> acts = actions_from_complaints(cases)
+    >>> acts[["id", "impact", "urgency"]]  # doctest: +NORMALIZE_WHITESPACE
+                                                     id  impact  urgency
+    0              complaints-late-registry-036023-2024       4        4
+    1  complaints-category-registry.waiting-036023-2024       3        3
+    >>> acts.loc[0, "evidence"]
+    '2024: 3 risposte su 10 oltre la scadenza (30%; soglia 20%)'
+    """
+    from qualitapa.errors import OptionError
+
+    require_columns(cases, ["id", "service", "received_date"], source="cases")
+    if period not in ("year", "quarter"):
+        raise OptionError(f"period must be 'year' or 'quarter', not {period!r}",
+                          option="period", value=period)  # fmt: skip
+    t = translator(lang)
+    keys, names = _periods(cases["received_date"].to_numpy().astype("datetime64[D]"), period, t)
+    work = pd.DataFrame({
+        "service": cases["service"].astype(str).to_numpy(),
+        "category": _text_column(cases, "category"),
+        "organization": _text_column(cases, "organization"),
+        "kind": _text_column(cases, "kind"),
+        "period": keys, "period_name": names,
+        "answered": cases["answer_days"].notna().to_numpy() if "answer_days" in cases else False,
+        "late": (cases["within_deadline"] == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+        if "within_deadline" in cases else False,
+    })  # fmt: skip
+    tables = [
+        _recurring_categories(work, recurring, catalog, t, effort),
+        _late_answers(work, late_share, min_answered, catalog, t, effort),
+    ]
+    return combine_actions(*tables)
+
+
+def _complaint_ids(kind: str, item: np.ndarray, groups: pd.DataFrame) -> list[str]:
+    return [
+        "-".join(p for p in ("complaints", kind, i, o, k) if p)
+        for i, o, k in zip(item, groups["organization"], groups["period"], strict=True)
+    ]
+
+
+def _recurring_categories(
+    work: pd.DataFrame, threshold: int, catalog: Catalog | None, t: Translator, effort: int
+) -> pd.DataFrame:
+    """One action per category, organization and period with ``threshold`` complaints or more."""
+    grievances = work.loc[(work["category"] != "") & work["kind"].isin(("", *_GRIEVANCES))]
+    counts = (
+        grievances.groupby(["category", "organization", "period", "period_name"], sort=True)
+        .size()
+        .reset_index(name="count")
+    )
+    sel = counts.loc[counts["count"] >= threshold].reset_index(drop=True)
+    n = len(sel)
+    cats = sel["category"].to_numpy(dtype=object)
+    count = sel["count"].to_numpy(dtype=np.int64)
+    names = [_item_name(catalog, "complaint_categories", c, t) for c in cats]
+    return _table(
+        {
+            "id": _complaint_ids("category", cats, sel),
+            "title": [str(t(_RECURRING_TITLE, category=c)) for c in names],
+            "source": ["complaints"] * n,
+            "reference": cats,
+            "organization": sel["organization"].to_numpy(dtype=object),
+            "expected_effect": [str(t(_RECURRING_EFFECT, threshold=t.number(threshold)))] * n,
+            "impact": 3 + (count >= 2 * threshold) + (count >= 4 * threshold),
+            "urgency": [3] * n,
+            "effort": [effort] * n,
+            "status": ["proposed"] * n,
+            "evidence": [
+                str(
+                    t(
+                        _RECURRING_EVIDENCE,
+                        period=p,
+                        count=t.number(k),
+                        threshold=t.number(threshold),
+                    )
+                )
+                for p, k in zip(sel["period_name"], count, strict=True)
+            ],
+        },
+        n,
+    )
+
+
+def _late_answers(
+    work: pd.DataFrame,
+    threshold: float,
+    min_answered: int,
+    catalog: Catalog | None,
+    t: Translator,
+    effort: int,
+) -> pd.DataFrame:
+    """One action per service, organization and period answering late too often."""
+    answered = work.loc[work["answered"]]
+    sums = (
+        answered.groupby(["service", "organization", "period", "period_name"], sort=True)
+        .agg(answered=("answered", "size"), late=("late", "sum"))
+        .reset_index()
+    )
+    share = sums["late"].to_numpy(dtype=float) / sums["answered"].to_numpy(dtype=float)
+    keep = (sums["answered"].to_numpy() >= min_answered) & (share > threshold)
+    sel, share = sums.loc[keep].reset_index(drop=True), share[keep]
+    n = len(sel)
+    services = sel["service"].to_numpy(dtype=object)
+    names = [_item_name(catalog, "services", s, t) for s in services]
+    shown = t.percent(threshold, digits=_decimals(threshold * 100, 3))
+    return _table(
+        {
+            "id": _complaint_ids("late", services, sel),
+            "title": [str(t(_LATE_TITLE, service=s)) for s in names],
+            "source": ["complaints"] * n,
+            "reference": services,
+            "organization": sel["organization"].to_numpy(dtype=object),
+            "expected_effect": [str(t(_LATE_EFFECT, threshold=shown))] * n,
+            "impact": [4] * n,
+            "urgency": np.where(share >= 2 * threshold, 5, 4),
+            "effort": [effort] * n,
+            "status": ["proposed"] * n,
+            "evidence": [
+                str(
+                    t(
+                        _LATE_EVIDENCE,
+                        period=p,
+                        late=t.number(int(k)),
+                        answered=t.number(int(a)),
+                        share=t.percent(s, digits=_decimals(s * 100, 3)),
+                        threshold=shown,
+                    )
+                )
+                for p, k, a, s in zip(
+                    sel["period_name"], sel["late"], sel["answered"], share, strict=True
+                )
+            ],
+        },
+        n,
+    )
+
+
+def _item_name(catalog: Catalog | None, collection: str, ident: str, t: Translator) -> str:
+    """A service's or category's label in ``t``'s language; its id without a catalog."""
+    items = getattr(catalog, collection, None) if catalog is not None else None
+    if items is None or ident not in items:
+        return ident
+    return t.text(items[ident].label)
+
+
 def combine_actions(*tables: pd.DataFrame) -> pd.DataFrame:
     """Stack action tables, keep the first of repeated ids, and sort by priority.
 

@@ -53,6 +53,8 @@ class ActionSource(LabelledEnum):
     #: A non-conformity found by an audit of a certified service (:mod:`qualitapa.programme`).
     CERTIFICATION = "certification", Text("certificazione", en="certification",
                                           de="Zertifizierung")  # fmt: skip
+    #: A recurring complaint category or late answers (:func:`actions_from_complaints`).
+    COMPLAINTS = "complaints", Text("reclami", en="complaints", de="Beschwerden")
     OTHER = "other", Text("altro", en="other", de="Sonstiges")
 
 
