@@ -20,6 +20,7 @@ import pytest
 
 from qualitapa.surveys import (
     SurveyDesign,
+    design_chisq,
     design_mean,
     design_proportion,
     design_ratio,
@@ -116,3 +117,27 @@ def test_lonely_psu_rules_give_different_variances_as_in_r():
     ]
     assert se["adjust"] != se["average"] != se["remove"]
     assert se["certainty"] == se["remove"]
+
+
+# -- svychisq ----------------------------------------------------------------------------
+
+CHISQ = pd.read_csv(GOLDEN / "design_chisq.csv", keep_default_na=False, na_values=[""])
+
+
+@pytest.mark.parametrize(
+    "row",
+    CHISQ.to_dict("records"),
+    ids=[f"{r.design}-{r.lonely}-{r.rows}-{r.cols}-{r.statistic}" for r in CHISQ.itertuples()],
+)
+def test_rao_scott_matches_r_svychisq(row):
+    d = design(row["design"], row["lonely"])
+    t = design_chisq(
+        d, row["rows"], row["cols"], statistic=row["statistic"].replace("Chisq", "chisq")
+    )
+    assert t.value == pytest.approx(row["value"], rel=1e-8)
+    assert t.df_num == pytest.approx(row["ndf"], rel=1e-8)
+    assert t.p_value == pytest.approx(row["p_value"], rel=1e-6)
+    if row["statistic"] == "F":
+        assert t.df_den == pytest.approx(row["ddf"], rel=1e-8)
+    else:
+        assert np.isnan(t.df_den)

@@ -9,7 +9,8 @@ reliability (:func:`cronbach_alpha`, :func:`reliability`), analysed
 :func:`benchmark_table`) and planned (:func:`sample_size`). With the sampling
 design (:class:`SurveyDesign`: strata, clusters, FPC) the design-based
 estimators (:func:`design_mean`, :func:`design_total`, :func:`design_ratio`,
-:func:`design_proportion`) give linearised standard errors and design effects.
+:func:`design_proportion`) give linearised standard errors and design effects,
+and :func:`design_chisq` the Rao-Scott test of a two-way table.
 
 See ``docs/surveys.md`` for a guided tour.
 """
@@ -29,6 +30,7 @@ from qualitapa.surveys._design_estimates import (
     design_ratio,
     design_total,
 )
+from qualitapa.surveys._design_tests import RaoScottTest, design_chisq
 from qualitapa.surveys._expressions import Expression
 from qualitapa.surveys._imports import import_kobo, import_limesurvey
 from qualitapa.surveys._ipa import Quadrant, ipa, servqual_gap
@@ -79,6 +81,7 @@ __all__ = [
     "Quadrant",
     "Question",
     "QuestionType",
+    "RaoScottTest",
     "Rule",
     "Scale",
     "SurveyDesign",
@@ -89,6 +92,7 @@ __all__ = [
     "benchmark_table",
     "compare_groups",
     "cronbach_alpha",
+    "design_chisq",
     "design_effect",
     "design_mean",
     "design_proportion",

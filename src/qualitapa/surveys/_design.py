@@ -66,7 +66,7 @@ FIELDS = {
 }  # R: a stratum with 1 - f below this adds nothing (all(f < 1e-07))
 
 
-def _not_found(column: str, data: pd.DataFrame, field: str) -> UnknownValueError:
+def not_found(column: str, data: pd.DataFrame, field: str) -> UnknownValueError:
     close = difflib.get_close_matches(column, [str(c) for c in data.columns], n=2)
     return UnknownValueError(
         "column",
@@ -85,7 +85,7 @@ def _not_found(column: str, data: pd.DataFrame, field: str) -> UnknownValueError
 def _labels(data: pd.DataFrame, column: str, field: str) -> npt.NDArray[np.object_]:
     """The column's values, required complete."""
     if column not in data.columns:
-        raise _not_found(column, data, field)
+        raise not_found(column, data, field)
     values = data[column]
     missing = values.isna().to_numpy()
     if missing.any():
@@ -104,7 +104,7 @@ def _labels(data: pd.DataFrame, column: str, field: str) -> npt.NDArray[np.objec
 def numeric_column(data: pd.DataFrame, column: str, field: str) -> Floats:
     """The column as floats (NaN where empty); text that is no number is an error."""
     if column not in data.columns:
-        raise _not_found(column, data, field)
+        raise not_found(column, data, field)
     values, bad = to_numeric_column(data[column], column=column)
     if bad.any():
         raise DataError(
@@ -461,7 +461,7 @@ def domain_codes(
     columns = [by] if isinstance(by, str) else list(by)
     for column in columns:
         if column not in design.data.columns:
-            raise _not_found(column, design.data, "by")
+            raise not_found(column, design.data, "by")
     groups = design.data.groupby(columns, sort=True, dropna=True)
     codes = groups.ngroup().fillna(-1).to_numpy().astype(np.intp)
     labels = groups.size().index.to_frame(index=False)

@@ -214,3 +214,34 @@ for (lonely in c("adjust", "average", "certainty", "remove")) {
 options(survey.lonely.psu = "fail")
 
 save(do.call(rbind, results), "design_results.csv")
+
+# -- svychisq: Rao-Scott tests of a two-way table ---------------------------------------
+# design_chisq.csv: statistic "F" (second-order Rao-Scott, F with d0 and d0 * nu df;
+# value = Pearson's X^2 / trace(Delta)) and "Chisq" (first order: X^2 / mean eigenvalue
+# against chi-square with (r - 1)(c - 1) df; value = Pearson's X^2 of the weighted table
+# scaled to the number of rows).
+tests <- list()
+chisq <- function(name, lonely, d, rows, cols) {
+  f <- as.formula(paste0("~", rows, " + ", cols))
+  for (statistic in c("F", "Chisq")) {
+    t <- svychisq(f, d, statistic = statistic)
+    par <- t$parameter
+    tests[[length(tests) + 1]] <<- data.frame(
+      design = name, lonely = lonely, rows = rows, cols = cols, statistic = statistic,
+      value = as.numeric(t$statistic), ndf = as.numeric(par[1]),
+      ddf = if (length(par) > 1) as.numeric(par[2]) else NA, p_value = t$p.value,
+      stringsAsFactors = FALSE)
+  }
+}
+chisq("apiclus1", "fail", dclus1, "sch.wide", "stype")   # the survey manual's example
+chisq("apistrat", "fail", dstrat, "awards", "stype")
+chisq("likert", "fail", dlik, "age", "q2")
+chisq("likert", "fail", dlik, "city", "q1")              # q1 has missing answers
+for (lonely in c("adjust", "average", "certainty")) {
+  options(survey.lonely.psu = lonely)
+  dl <- svydesign(id = ~day, strata = ~stratum, weights = ~w, nest = TRUE,
+                  data = likert_lonely)
+  chisq("likert_lonely_nofpc", lonely, dl, "age", "q2")
+}
+options(survey.lonely.psu = "fail")
+save(do.call(rbind, tests), "design_chisq.csv")
