@@ -232,6 +232,28 @@ def test_composite_and_dea(pages):
     assert "80,0%" not in dea
 
 
+def test_dea_scores_of_sub_services_are_never_pooled(results, catalog):
+    # before: registry and registry.civil_status rows made one ranking on the registry's page
+    extra = (
+        "021008,0.5,0.5,inefficient,022205,1,1.0,registry.civil_status,2024\n"
+        "022205,1.0,1.0,efficient,022205,1,1.0,registry.civil_status,2024\n"
+    )
+    with (results / "dea_scores.csv").open("a", encoding="utf-8") as handle:
+        handle.write(extra)
+    page = render(context(results, catalog))["servizi/registry.html"]
+    section = page.split('id="dea"')[1].split("</section>")[0]
+    captions = [visible(c) for c in re.findall(r"<caption>(.*?)</caption>", section)]
+    registry = "Servizi demografici - Anagrafe"
+    assert captions == [
+        f"Efficienza relativa nel 2024 – {registry}",
+        "Efficienza relativa nel 2024 – Stato civile",
+    ]
+    tables = [visible(t) for t in re.findall(r"<tbody>(.*?)</tbody>", section, re.DOTALL)]
+    assert "Bolzano 100,0% efficiente" in tables[0]  # registry: Bolzano efficient
+    assert "Bolzano 50,0% non efficiente Trento" in tables[1]  # civil status: its own DEA
+    assert "Modena" not in tables[1]
+
+
 def test_the_index_lists_services_with_results(pages):
     assert "servizi/registry.html" in pages
     assert "servizi/libraries.html" in pages  # its DEA row is a result

@@ -29,6 +29,7 @@ import pandas as pd
 from qualitapa.i18n import N_, unit
 from qualitapa.models import Text
 from qualitapa.reporting import CODE_WORDS
+from qualitapa.site import _cells as cells
 from qualitapa.site._charts import bar_chart, line_chart
 from qualitapa.site._methodology import INDICATORS_PATH, indicator_anchor
 from qualitapa.site._model import Page, PageKind
@@ -56,23 +57,6 @@ _SIGNIFICANT = ("improving", "worsening", "increasing", "decreasing")
 
 
 # -- small helpers ----------------------------------------------------------------------
-def _float(value: object) -> float | None:
-    """A cell as a finite float, None when empty, not a number or infinite."""
-    if value is None or value is pd.NA:
-        return None
-    try:
-        x = float(value)  # type: ignore[arg-type]  # any cell: None, text, a number
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
-
-
-def _true(value: object) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes", "sì", "si")
-    return _float(value) not in (None, 0.0)
-
-
 def _unit(definition: object) -> Unit | None:
     code = getattr(definition, "unit", "") or ""
     return unit(code) if code else None
@@ -94,14 +78,14 @@ def _header_unit(ctx: SiteContext, u: Unit | None) -> str:
 
 def _value_text(ctx: SiteContext, value: object, u: Unit | None) -> str:
     """A value in a cell: ``41,1%`` for a percentage, else the number (its unit in the header)."""
-    x = _float(value)
+    x = cells.number(value)
     if x is None:
         return "–"
     return ctx.t.quantity(x, u) if u is not None and u.style == "percent" else ctx.number(x)
 
 
 def _period(value: object) -> str:
-    x = _float(value)
+    x = cells.number(value)
     return "" if x is None else str(int(x))
 
 
@@ -159,17 +143,6 @@ def _selected(ctx: SiteContext, frame: pd.DataFrame) -> pd.DataFrame:
     return _rows_of(frame, "organization", ctx.organizations)
 
 
-def _latest(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
-    """The rows of the latest ``period`` (all rows when there is none)."""
-    if frame.empty or "period" not in frame.columns:
-        return frame, None
-    periods = pd.to_numeric(frame["period"], errors="coerce")
-    if periods.notna().sum() == 0:
-        return frame, None
-    last = int(periods.max())
-    return frame.loc[(periods == last).to_numpy()], last
-
-
 def peer_group_name(ctx: SiteContext, group: object) -> str:
     """A peer group (a class of a catalog peer group, or a peer group id) in words.
 
@@ -190,7 +163,7 @@ def peer_group_name(ctx: SiteContext, group: object) -> str:
     >>> peer_group_name(ctx, "medium"), peer_group_name(ctx, "size"), peer_group_name(ctx, None)
     ('città fino a 500.000 abitanti', 'Classe demografica', '')
     """
-    if group is None or group is pd.NA or (isinstance(group, float) and math.isnan(group)):
+    if cells.missing(group):
         return ""
     name = str(group)
     groups = ctx.catalog.peer_groups
@@ -224,7 +197,7 @@ def _sorted_rows(ctx: SiteContext, frame: pd.DataFrame) -> pd.DataFrame:
     ranks = frame["rank"] if "rank" in frame.columns else [None] * n
 
     def key(k: int) -> tuple[str, bool, float, str, str]:
-        rank = _float(ranks[k] if isinstance(ranks, list) else ranks.iloc[k])
+        rank = cells.number(ranks[k] if isinstance(ranks, list) else ranks.iloc[k])
         org = frame["organization"].iloc[k]
         group = groups[k] if isinstance(groups, list) else groups.iloc[k]
         return (peer_group_name(ctx, group), rank is None, rank or 0.0, ctx.org_name(org), str(org))
@@ -241,7 +214,7 @@ def comparison_view(ctx: SiteContext, definition: Any, rows: pd.DataFrame) -> di
     or best).
     """
     t = ctx.t
-    current, period = _latest(rows)
+    current, period = cells.latest(rows)
     if current.empty:
         return None
     current = _sorted_rows(ctx, current)
@@ -251,8 +224,8 @@ def comparison_view(ctx: SiteContext, definition: Any, rows: pd.DataFrame) -> di
     has_groups = "peer_group" in current.columns and current["peer_group"].notna().any()
     out_rows = []
     for row, code in zip(current.to_dict("records"), codes, strict=True):
-        ranked = comparable and code in _COMPARABLE and _float(row.get("rank")) is not None
-        best = ranked and code == "compared" and _true(row.get("is_best"))
+        ranked = comparable and code in _COMPARABLE and cells.number(row.get("rank")) is not None
+        best = ranked and code == "compared" and cells.flag(row.get("is_best")) is True
         note = COMPARISON_WORDS.get(str(code), "") if code != "compared" else ""
         if best:
             note = N_("migliore del gruppo") if has_groups else N_("migliore")
@@ -261,10 +234,12 @@ def comparison_view(ctx: SiteContext, definition: Any, rows: pd.DataFrame) -> di
                 "city": ctx.org_name(row["organization"]),
                 "path": ctx.city_path(row["organization"]),
                 "group": peer_group_name(ctx, row.get("peer_group")),
-                "value": _float(row.get("value")),
+                "value": cells.number(row.get("value")),
                 "value_text": _value_text(ctx, row.get("value"), u),
-                "rank": t("{rank} su {n}", rank=int(row["rank"]), n=int(_float(row.get("n")) or 0))
-                if ranked and _float(row.get("n"))
+                "rank": t(
+                    "{rank} su {n}", rank=int(row["rank"]), n=int(cells.number(row.get("n")) or 0)
+                )
+                if ranked and cells.number(row.get("n"))
                 else ("–" if comparable else ""),
                 "best": best,
                 "note": t(note) if note else "",
@@ -312,7 +287,7 @@ def _bar(ctx: SiteContext, view: Mapping[str, Any], title: str, u: Unit | None) 
 
 def _significance(ctx: SiteContext, code: str, p_value: object) -> str:
     """The trend's significance in words, with its p-value."""
-    p = _float(p_value)
+    p = cells.number(p_value)
     if p is None or code == "insufficient_data":
         return ""
     p_text = ("< " + ctx.number(0.001, 3)) if p < 0.001 else ("= " + ctx.number(p, 3))
@@ -333,7 +308,7 @@ def trend_view(
         for row in sorted(records, key=lambda r: _city_key(ctx, r["organization"])):
             code = str(row.get("trend", ""))
             first, last = _period(row.get("first_period")), _period(row.get("last_period"))
-            slope = _float(row.get("slope"))
+            slope = cells.number(row.get("slope"))
             rows.append(
                 {
                     "city": ctx.org_name(row["organization"]),
@@ -349,8 +324,8 @@ def trend_view(
         for org, p, y in zip(
             values["organization"], values["period"], values["value"], strict=True
         ):
-            if (x := _float(p)) is not None:
-                by_org.setdefault(str(org), []).append((x, _float(y)))
+            if (x := cells.number(p)) is not None:
+                by_org.setdefault(str(org), []).append((x, cells.number(y)))
         series = {
             ctx.org_name(org): sorted(by_org[org], key=lambda p: p[0])
             for org in sorted(by_org, key=lambda o: _city_key(ctx, o))
@@ -382,7 +357,7 @@ def composite_view(ctx: SiteContext, composite: Any) -> dict[str, Any] | None:
         ranks = _top_level(_rows_by(ctx, *source, [composite.id]))
         if not ranks.empty:
             break
-    current, period = _latest(ranks)
+    current, period = cells.latest(ranks)
     if current.empty or "value" not in current.columns:
         return None
     # "rank of n": n is every organization ranked, not only the site's (a one-city site
@@ -394,7 +369,7 @@ def composite_view(ctx: SiteContext, composite: Any) -> dict[str, Any] | None:
     current = _sorted_rows(ctx, current)
     rows: list[dict[str, Any]] = []
     for row in current.to_dict("records"):
-        rank, low, high = (_float(row.get(c)) for c in ("rank", "rank_p05", "rank_p95"))
+        rank, low, high = (cells.number(row.get(c)) for c in ("rank", "rank_p05", "rank_p95"))
         interval = ""
         if low is not None and high is not None:  # the simulated positions, outward
             low_, high_ = math.floor(low), math.ceil(high)
@@ -403,7 +378,7 @@ def composite_view(ctx: SiteContext, composite: Any) -> dict[str, Any] | None:
             {
                 "city": ctx.org_name(row["organization"]),
                 "path": ctx.city_path(row["organization"]),
-                "value": _float(row.get("value")),
+                "value": cells.number(row.get("value")),
                 "value_text": ctx.number(row.get("value"), 1),
                 "rank": t("{rank} su {n}", rank=int(rank), n=n) if rank is not None else "–",
                 "interval": interval,
@@ -425,9 +400,22 @@ def composite_view(ctx: SiteContext, composite: Any) -> dict[str, Any] | None:
 
 
 def dea_view(ctx: SiteContext, family: Sequence[str]) -> dict[str, Any] | None:
-    """The DEA efficiency scores of the service's latest period."""
+    """The DEA efficiency scores of the service's latest period, one table per (sub-)service.
+
+    A DEA compares the cities on one service's inputs and outputs: the
+    scores of two sub-services are two analyses and are never pooled in
+    one ranking (a service and its sub-services each get their table).
+    """
+    found = [s for s in family if not _rows_by(ctx, "dea_scores", "service", [s]).empty]
+    several = len(found) > 1  # then each table says its service
+    groups = [g for s in found if (g := _dea_group(ctx, s, several=several)) is not None]
+    return {"groups": groups} if groups else None
+
+
+def _dea_group(ctx: SiteContext, service: str, *, several: bool) -> dict[str, Any] | None:
+    """One service's DEA table and chart (its latest period); None without scores."""
     t = ctx.t
-    current, period = _latest(_rows_by(ctx, "dea_scores", "service", family))
+    current, period = cells.latest(_rows_by(ctx, "dea_scores", "service", [service]))
     score_col = "efficiency" if "efficiency" in current.columns else "score"
     if current.empty or score_col not in current.columns:
         return None
@@ -441,7 +429,7 @@ def dea_view(ctx: SiteContext, family: Sequence[str]) -> dict[str, Any] | None:
             p for p in str(row.get("peers") or "").split(";") if p and p != org and p != "<NA>"
         ]
         status = str(row.get("status", ""))
-        score = _float(row.get(score_col))
+        score = cells.number(row.get(score_col))
         rows.append(
             {
                 "city": ctx.org_name(org),
@@ -453,6 +441,10 @@ def dea_view(ctx: SiteContext, family: Sequence[str]) -> dict[str, Any] | None:
             }
         )
     title = t("Efficienza relativa (DEA)")
+    caption = t("Efficienza relativa nel {period}", period="" if period is None else period)
+    if several:
+        name = ctx.service_name(service)
+        title, caption = f"{title} – {name}", f"{caption} – {name}"
     chart = bar_chart(
         [r["city"] for r in rows],
         [r["value"] for r in rows],
@@ -461,7 +453,7 @@ def dea_view(ctx: SiteContext, family: Sequence[str]) -> dict[str, Any] | None:
         lang=ctx.lang,
         digits=1,
     )
-    return {"period": "" if period is None else str(period), "rows": rows, "chart": chart}
+    return {"caption": caption, "rows": rows, "chart": chart}
 
 
 # -- pages ------------------------------------------------------------------------------
