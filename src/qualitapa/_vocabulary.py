@@ -2,11 +2,18 @@
 
 A result table (``indicator_values``, ``complaint_kpis``...) keeps stable
 English column names in every language, and the catalog stable codes
-(``effectiveness``, ``quarterly``, ``likert``); people read them as words.
-The command line (table headers, ``catalog``) and the portal (the open data
-page's field descriptions, the methodology pages) take them from here; each
-adds the columns only it shows. The words are Italian msgids, translated
-with :class:`~qualitapa.i18n.Translator`.
+(``effectiveness``, ``quarterly``, ``likert``, ``>=``); people read them as
+words. The command line (table headers, ``catalog``), the report (targets)
+and the portal (the open data page's field descriptions, the methodology
+pages) take them from here; each adds the columns only it shows. The words
+are Italian msgids, translated with :class:`~qualitapa.i18n.Translator`.
+
+Examples
+--------
+>>> from qualitapa.i18n import translator
+>>> t = translator("de")
+>>> t(COLUMN_WORDS["organization_name"]), t(COMPARATOR_WORDS[">="], value="95 %")
+('Körperschaft', 'mindestens 95 %')
 """
 
 from __future__ import annotations
