@@ -182,17 +182,17 @@ def test_txt_is_the_table(data, tmp_path):
 @pytest.mark.parametrize("name", ["out.xls", "out.tsv.gz", "out"])
 def test_an_unknown_extension_is_a_usage_error(data, tmp_path, name):
     result = _compute(data, "-o", str(tmp_path / name), code=2)
-    assert ".csv, .json, .ndjson, .xlsx, .parquet, .md, .html or .txt" in result.stderr
+    assert ".csv, .json, .ndjson, .xlsx, .parquet, .md, .html o .txt" in result.stderr
     assert not (tmp_path / name).exists()
 
 
 def test_a_format_contradicting_the_extension_is_a_usage_error(data, tmp_path):
     result = _compute(data, "--format", "csv", "-o", str(tmp_path / "out.xlsx"), code=2)
-    assert "--format csv does not match out.xlsx" in result.stderr
+    assert "--format csv non corrisponde a out.xlsx" in result.stderr
     assert "out.csv" in result.stderr
     assert not (tmp_path / "out.xlsx").exists()
     result = _compute(data, "--format", "xlsx", code=2)
-    assert "-o FILE.xlsx" in result.stderr
+    assert "-o risultati.xlsx" in result.stderr
 
 
 # -- tables for people ------------------------------------------------------------

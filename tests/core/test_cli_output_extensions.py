@@ -89,7 +89,7 @@ def test_an_extension_it_cannot_write_is_a_usage_error(
             r = _run(*args(inputs), "-o", str(tmp_path / name))
         assert r.exit_code == 2, r.output
         said = " ".join(r.output.split())  # click wraps the message
-        what = f"'{Path(name).suffix}' file" if Path(name).suffix else "without an extension"
+        what = f"un file '{Path(name).suffix}'" if Path(name).suffix else "senza estensione"
         assert what in said
         assert ", ".join(allowed[:-1]) in said
         assert allowed[-1] in said
@@ -117,7 +117,7 @@ def test_a_format_the_extension_contradicts_is_a_usage_error(
             r = _run(*args(inputs), *order)
         assert r.exit_code == 2, r.output
         said = " ".join(r.output.split())
-        assert f"--format {fmt} does not match {name}" in said
+        assert f"--format {fmt} non corrisponde a {name}" in said
         assert right in said
         assert not (tmp_path / name).exists()
 
@@ -154,7 +154,8 @@ def test_opendata_writes_a_folder_not_a_zip(inputs: Path, tmp_path: Path) -> Non
     with isolated_plugins(["registry", "qclub"]):
         r = _run("export", "opendata", str(inputs / "caf.csv"), "-o", str(tmp_path / "pkg.zip"))
         assert r.exit_code == 2, r.output
-        assert "name the folder without an extension (e.g. pkg)" in " ".join(r.output.split())
+        said = " ".join(r.output.split())
+        assert "chiamare la cartella senza estensione (ad es. pkg)" in said
         assert not (tmp_path / "pkg.zip").exists()
         r = _run("export", "opendata", str(inputs / "caf.csv"), "-o", str(tmp_path / "pkg"))
     assert r.exit_code == 0, r.output

@@ -118,7 +118,7 @@ def test_pending_blocks_cite_a_command_still_missing():
         ("qualitapa standards list --organization Atlantide", "no organization 'Atlantide'"),
         ("qualitapa composite v.csv --index libraries.nothing", "no composite"),
         ("qualitapa survey sample-size --margin lots", "not a valid float"),
-        ("qualitapa benchmark raw.csv -o out.xls", "cannot write a '.xls' file"),
+        ("qualitapa benchmark raw.csv -o out.xls", "non si può scrivere un file '.xls'"),
     ],
 )
 def test_the_checker_reports_a_wrong_command(command, problem):

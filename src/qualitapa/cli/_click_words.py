@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 
 import click
+import click.core
 
 from qualitapa.cli._context import LANGUAGE, language
 from qualitapa.i18n import N_, translator
@@ -79,7 +80,12 @@ CLICK_MESSAGES: Mapping[str, str] = {
         "Impossibile aprire il file {filename!r}: {message}"
     ),
     "Aborted!": N_("Interrotto."),
+    # the usage line's words (click does not mark them: see UsageInLanguage)
+    "[OPTIONS]": N_("[OPZIONI]"),
+    "COMMAND [ARGS]...": N_("COMANDO [ARGOMENTI]..."),
 }
+#: The usage line's words that :class:`UsageInLanguage` says in the command's language.
+_USAGE_WORDS = frozenset({"[OPTIONS]", "COMMAND [ARGS]..."})
 
 #: The click modules whose ``_`` and ``ngettext`` say their messages.
 _MODULES = ("click.core", "click.exceptions", "click.formatting", "click.parser", "click.types")
@@ -122,17 +128,18 @@ def remember(meta: MutableMapping[str, object]) -> None:
 def click_in_language() -> Iterator[None]:
     """While it lasts, click's messages are said in the command's language.
 
-    Examples
-    --------
-    >>> import click
-    >>> from click.testing import CliRunner
-    >>> @click.command()
-    ... @click.option("--n", type=int, required=True)
-    ... def count(n: int) -> None: ...
-    >>> with click_in_language():
-    ...     result = CliRunner().invoke(count, [])
-    >>> result.stderr.splitlines()[-1]
-    "Errore: Manca l'opzione '--n'."
+        Examples
+        --------
+        >>> import click
+    import click.core
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @click.option("--n", type=int, required=True)
+        ... def count(n: int) -> None: ...
+        >>> with click_in_language():
+        ...     result = CliRunner().invoke(count, [])
+        >>> result.stderr.splitlines()[-1]
+        "Errore: Manca l'opzione '--n'."
     """
     saved: list[tuple[object, str, object]] = []
     for name in _MODULES:
@@ -149,3 +156,32 @@ def click_in_language() -> Iterator[None]:
         _SAID.meta = previous
         for patched, attribute, original in reversed(saved):
             setattr(patched, attribute, original)
+
+
+class UsageInLanguage(click.Command):
+    """A command whose usage line says ``[OPTIONS]`` and ``COMMAND [ARGS]...`` in its language.
+
+    click writes them as they are, not through gettext as its other
+    messages: they are looked up as click's messages are (the gettext of
+    ``click.core``, which :func:`click_in_language` points to
+    :data:`CLICK_MESSAGES`), so outside the ``qualitapa`` command (the CLI
+    reference page) they stay click's English.
+    """
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        say = click.core._  # looked up now: click_in_language replaces it while it lasts
+        return [
+            say(piece) if piece in _USAGE_WORDS else piece
+            for piece in super().collect_usage_pieces(ctx)
+        ]
+
+
+class Command(UsageInLanguage):
+    """A ``qualitapa`` command (its usage line in its language)."""
+
+
+class Group(UsageInLanguage, click.Group):
+    """A group of ``qualitapa`` commands: its commands and groups are of these classes."""
+
+    command_class = Command
+    group_class = type  # a group's groups are of its own class

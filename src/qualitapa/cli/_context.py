@@ -40,3 +40,17 @@ def language() -> str:
 
     env = os.environ.get(LANG_ENV, "")
     return env if is_language(env) else "it"
+
+
+def in_language(message: str, /, **values: object) -> str:
+    """``message`` in the command's language (:func:`language`).
+
+    A :class:`~qualitapa.errors.Message` says itself in it; any other text is
+    an Italian msgid (mark it with ``N_``), its ``{placeholders}`` filled
+    from ``values``.
+    """
+    from qualitapa.errors import Message
+    from qualitapa.i18n import translator
+
+    t = translator(language())
+    return message.render(t) if isinstance(message, Message) else str(t(message, **values))

@@ -43,7 +43,7 @@ import pandas as pd
 
 from qualitapa.__about__ import __version__
 from qualitapa._reading import STDIN
-from qualitapa.cli._click_words import click_in_language, remember
+from qualitapa.cli._click_words import Group, click_in_language, remember
 from qualitapa.cli._context import LANG_ENV, LANGUAGE, VERBOSITY, language, verbosity
 from qualitapa.cli._options import READ_OPTIONS, LanguageType
 from qualitapa.cli._output import emit as emit  # the one way out, public
@@ -141,12 +141,14 @@ def _notes() -> Iterator[None]:
         yield
 
 
-class _Group(click.Group):
+class _Group(Group):
     """A click group that turns library errors into one clean line.
 
     While it runs, terminals on stdout and stderr get only printable text
     (:func:`~qualitapa.cli._terminal.terminal_guard`).
     """
+
+    group_class = Group  # the commands' groups: without the root's error handling
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         with terminal_guard(), click_in_language():

@@ -12,6 +12,7 @@ reads as the list of what it takes::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,8 +20,9 @@ from typing import Any, TypeVar
 import click
 import click.shell_completion
 
+from qualitapa.cli._context import in_language
 from qualitapa.errors import DataError, OptionError
-from qualitapa.i18n import LANGUAGES, check_language
+from qualitapa.i18n import LANGUAGES, N_, check_language
 from qualitapa.io import INPUT_FORMATS, NUMBER_CONVENTIONS
 
 #: An existing file to read, or ``-`` for standard input (read by
@@ -145,30 +147,18 @@ def input_options(func: F) -> F:
 
 def _check_output(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """``-o FILE`` names a format by its extension, the one ``--format`` asks for if given."""
-    from qualitapa._writers import SUFFIXES, format_of
-
     fmt, output = (
         (value, ctx.params.get("output")) if param.name == "fmt" else (ctx.params.get("fmt"), value)
     )
     if output is None:
         return value
+    from qualitapa.cli._output import check_output  # the one check, also of emit()
+
     try:
-        implied = format_of(output)
-    except OptionError as exc:
-        raise click.BadParameter(str(exc), ctx, param) from None
-    if fmt is not None and fmt != implied:
-        suffix = next(s for s, f in SUFFIXES.items() if f == fmt)
-        raise click.BadParameter(
-            f"--format {fmt} does not match {output.name} (a {output.suffix} file is written "
-            f"as {implied}): drop --format or name the file {output.stem}{suffix}",
-            ctx,
-            param,
-        )
+        check_output(fmt, output)
+    except click.UsageError as exc:  # said on the option being parsed
+        raise click.BadParameter(exc.message, ctx, param) from None
     return value
-
-
-def _listed_suffixes(suffixes: Sequence[str]) -> str:
-    return suffixes[0] if len(suffixes) == 1 else ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}"
 
 
 def suffix_check(
@@ -207,18 +197,16 @@ def suffix_check(
             return fmt if is_format and fmt is not None else default if is_format else value
         suffix = Path(output).suffix.lower()
         if suffix not in allowed:
-            what = f"a '{suffix}' file" if suffix else "a file without an extension"
-            raise click.BadParameter(
-                f"cannot write {what}: use {_listed_suffixes(shown)}", ctx, param
-            )
+            from qualitapa._writers import unwritable
+
+            raise click.BadParameter(in_language(unwritable(output, shown)), ctx, param)
         if fmt is not None and suffix not in formats[fmt]:
             name = Path(output)
-            raise click.BadParameter(
-                f"--format {fmt} does not match {name.name}: drop --format or name the file "
-                f"{name.stem}{formats[fmt][0]}",
-                ctx,
-                param,
-            )
+            said = in_language(
+                N_("--format {fmt} non corrisponde a {name}: togliere --format o chiamare il "
+                   "file {right}"), fmt=fmt, name=name.name, right=f"{name.stem}{formats[fmt][0]}"
+            )  # fmt: skip
+            raise click.BadParameter(said, ctx, param)
         if not is_format:
             return value
         return fmt or next(f for f, suffixes in formats.items() if suffix in suffixes)
@@ -241,18 +229,33 @@ def format_option(formats: Mapping[str, Sequence[str]], *, default: str, help: s
     )
 
 
+def date_value(value: str | None, option: str) -> dt.date | None:
+    """A date given on the command line: ``31/01/2024`` or ``2024-01-31`` (usage error else)."""
+    if value is None:
+        return None
+    for shape in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), shape).date()
+        except ValueError:
+            continue
+    said = in_language(
+        N_("{value} non è una data: scrivere 31/01/2024 o 2024-01-31"), value=repr(value)
+    )
+    raise click.BadParameter(said, param_hint=option)
+
+
 def folder_check(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """``-o FOLDER`` names a folder: a file's extension (``pkg.zip``) is a usage error."""
     from qualitapa._writers import SUFFIXES
 
     files = {*SUFFIXES, ".zip", ".pdf", ".xml", ".gz", ".tar", ".xls", ".ods"}
     if value is not None and value.suffix.lower() in files:
-        raise click.BadParameter(
-            f"{value.name} names a {value.suffix} file, but this writes a folder: "
-            f"name the folder without an extension (e.g. {value.stem})",
-            ctx,
-            param,
-        )
+        said = in_language(
+            N_("{name} è il nome di un file {suffix}, ma qui si scrive una cartella: chiamare "
+               "la cartella senza estensione (ad es. {stem})"),
+            name=value.name, suffix=value.suffix, stem=value.stem,
+        )  # fmt: skip
+        raise click.BadParameter(said, ctx, param)
     return value
 
 

@@ -47,9 +47,10 @@ from qualitapa._writers import (
     to_ndjson,
     write_parquet,
 )
+from qualitapa.cli._context import in_language
 from qualitapa.cli._terminal import is_terminal, printable
 from qualitapa.errors import OptionError, QualitapaError
-from qualitapa.i18n import MISSING, default_digits, translator, unit
+from qualitapa.i18n import MISSING, N_, default_digits, translator, unit
 from qualitapa.io import write_csv
 
 if TYPE_CHECKING:
@@ -89,16 +90,22 @@ def check_output(fmt: str | None, output: Path | None) -> str:
         try:
             implied = format_of(output)
         except OptionError as exc:
-            raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
+            raise click.BadParameter(
+                in_language(exc.args[0]), param_hint="'-o' / '--output'"
+            ) from None
         if fmt is not None and fmt != implied:
             raise click.UsageError(
-                f"--format {fmt} does not match {output.name} (a {output.suffix} file is "
-                f"written as {implied}); drop --format or name the file "
-                f"{output.stem}{_suffix_of(fmt)}"
-            )
+                in_language(N_("--format {fmt} non corrisponde a {name} (un file {suffix} si "
+                               "scrive come {implied}): togliere --format o chiamare il file "
+                               "{right}"), fmt=fmt, name=output.name, suffix=output.suffix,
+                            implied=implied, right=f"{output.stem}{_suffix_of(fmt)}")
+            )  # fmt: skip
         return implied
     if fmt in BINARY_FORMATS:
-        raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE.{fmt}")
+        raise click.UsageError(
+            in_language(N_("--format {fmt} scrive un file: indicarlo con -o (ad es. "
+                           "-o risultati.{fmt})"), fmt=fmt)
+        )  # fmt: skip
     return fmt or "table"
 
 

@@ -59,7 +59,7 @@ HEADERS = {
 def _benchmark(benchmark: Path | None, results: Path | None) -> tuple[pd.DataFrame, str]:
     """The benchmark table and where it was read from."""
     if (benchmark is None) == (results is None):
-        raise click.UsageError("give the benchmark: --benchmark FILE or --results DIR")
+        raise click.UsageError(_("indicare il benchmark: --benchmark FILE o --results CARTELLA"))
     if results is not None:
         path = results / BENCHMARK_FILE
         if not path.is_file():

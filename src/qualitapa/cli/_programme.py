@@ -21,12 +21,14 @@ import click
 import pandas as pd
 
 from qualitapa.cli._complaints import SECRET_ENV  # the pseudonymisation secret is one
+from qualitapa.cli._context import in_language as _  # _("..."): a msgid, extracted
 from qualitapa.cli._context import language
 from qualitapa.cli._main import cli as root
 from qualitapa.cli._main import echo, emit, for_people, get_catalog, nothing, perhaps
 from qualitapa.cli._options import (
     READ_OPTIONS,
     database_option,
+    date_value,
     existing_database,
     file_argument,
     file_option,
@@ -85,7 +87,7 @@ def _on_a_day_options(command: Callable[..., None]) -> Callable[..., None]:
         year: int | None,
         **options: Any,
     ) -> None:
-        day = _date(as_of, "--as-of") or dt.date.today()
+        day = date_value(as_of, "--as-of") or dt.date.today()
         command(on=_OnADay(db, day, organization, year), **options)
 
     as_of = click.option("--as-of", "as_of", default=None, help="The date (default today).")
@@ -120,11 +122,6 @@ _HEADERS = {
 }
 
 
-def _(message: str, /, **values: object) -> str:
-    """``message`` (an Italian msgid) in the command's language, placeholders filled."""
-    return str(translator(language())(message, **values))
-
-
 def _headers(lang: str) -> dict[str, str]:
     t = translator(lang)
     return {column: str(t(msgid)) for column, msgid in _HEADERS.items()}
@@ -138,19 +135,6 @@ def _store(db: Path, *, readonly: bool = False) -> Any:
               "'qualitapa programme init --db {db}'", db=db, env=DB_ENV)
     )  # fmt: skip
     return ProgrammeStore(db, readonly=readonly)
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    """A date given on the command line: ``31/01/2024`` or ``2024-01-31`` (usage error else)."""
-    if value is None:
-        return None
-    for shape in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(value.strip(), shape).date()
-        except ValueError:
-            continue
-    raise click.BadParameter(f"{value!r} is not a date: write 31/01/2024 or 2024-01-31",
-                             param_hint=option)  # fmt: skip
 
 
 def _words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -286,8 +270,10 @@ def import_command(
     options = dict(ctx.meta.get(READ_OPTIONS, {}))
     if table != "all" and table not in SHEETS:
         raise click.BadParameter(
-            f"{table!r} is not a programme sheet: all, {', '.join(SHEETS)}", param_hint="SHEET"
-        )
+            _("{value} non è un foglio del programma: all, {sheets}", value=repr(table),
+              sheets=", ".join(SHEETS)),
+            param_hint="SHEET",
+        )  # fmt: skip
     with _store(db) as store:
         report = store.import_file(
             file, by=by, sheet_name=None if table == "all" else table, **options
@@ -384,7 +370,7 @@ def status_command(  # noqa: PLR0913 - the command's options
     """Record that ACTIVITY is now STATUS (appended to its history)."""
     from qualitapa.programme import LABELS, ActivityStatus
 
-    day = _date(on, "--on") or dt.date.today()
+    day = date_value(on, "--on") or dt.date.today()
     with _store(db) as store:
         row = _activity_key(store, activity, organization, year)
         report = store.record_status(
@@ -514,7 +500,7 @@ def meeting_add_command(  # noqa: PLR0913 - the command's options
     actions: tuple[str, ...],
 ) -> None:
     """Record meeting MEETING with its participants, decisions and actions."""
-    when = _date(day, "--date") or dt.date.today()  # --date is required
+    when = date_value(day, "--date") or dt.date.today()  # --date is required
     rows = []
     for number, text in enumerate(actions, start=1):
         parts = [*text.split("|"), "", "", ""][:4]
@@ -552,7 +538,9 @@ def export_command(db: Path, output: Path, pseudonymise: bool) -> None:
     if pseudonymise:
         secret = os.environ.get(SECRET_ENV)
         if not secret:
-            raise click.UsageError(f"--pseudonymise needs the secret in ${SECRET_ENV}")
+            raise click.UsageError(
+                _("--pseudonymise richiede il segreto in ${env}", env=SECRET_ENV)
+            )
     with _store(db, readonly=True) as store:
         path = store.export(output, secret=secret)
     echo(_("scritto {file}", file=path), err=True)
@@ -691,7 +679,9 @@ def results_command(  # noqa: PLR0913 - the command's options
     from qualitapa.programme import expected_vs_obtained
 
     if not (values or compliance or survey):
-        raise click.UsageError("give the obtained results: --values, --compliance or --survey")
+        raise click.UsageError(
+            _("indicare i risultati ottenuti: --values, --compliance o --survey")
+        )
     with _store(db, readonly=True) as store:
         acts = _plan(store, organization, year)
         deps = _scope(store.table("departments"), str(acts["organization"].iloc[0]), None)
@@ -786,7 +776,7 @@ def report_command(  # noqa: PLR0913 - the command's options
     from qualitapa.cli._practices import read_practices
     from qualitapa.programme import SHEETS, write_annual_report
 
-    day = _date(as_of, "--as-of")
+    day = date_value(as_of, "--as-of")
     with _store(db, readonly=True) as store:
         tables = {name: store.table(name) for name in SHEETS}
     text = {"organization": "string", "period": "string"}

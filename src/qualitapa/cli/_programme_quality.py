@@ -27,10 +27,9 @@ import click
 import pandas as pd
 
 from qualitapa.cli._main import echo, emit, for_people, get_catalog, nothing
-from qualitapa.cli._options import lang_option, output_options
+from qualitapa.cli._options import date_value, lang_option, output_options
 from qualitapa.cli._programme import (
     _,
-    _date,
     _db_option,
     _organization_option,
     _scope,
@@ -270,7 +269,7 @@ def training_command(  # noqa: PLR0913 - the command's options
     from qualitapa.programme import needs_vs_delivered, training_hours, training_variables
 
     if needs and variables:
-        raise click.UsageError("--needs and --variables are two different tables: give one")
+        raise click.UsageError(_("--needs e --variables sono due tabelle diverse: indicarne una"))
     with _store(db, readonly=True) as store:
         sheets = _sheets(store, organization)
         names = department_names(store, organization, lang)
@@ -371,7 +370,7 @@ def certifications_command(
     """
     from qualitapa.programme import actions_from_findings, certification_alerts
 
-    day = _date(on, "--on") or dt.date.today()
+    day = date_value(on, "--on") or dt.date.today()
     with _store(db, readonly=True) as store:
         certs = _scope(store.table("certifications"), organization, None)
         audits = _scope(store.table("audits"), organization, None)

@@ -22,6 +22,7 @@ from qualitapa.cli._main import (
     read_input,
 )
 from qualitapa.cli._options import (
+    date_value,
     definitions_option,
     file_option,
     format_option,
@@ -125,7 +126,8 @@ def standards_check(
     from qualitapa.standards import compliance
 
     if values_path is None and deliveries_path is None:
-        raise click.UsageError("give --values and/or --deliveries")
+        t = messages()
+        raise click.UsageError(t("indicare --values, --deliveries o entrambi"))
     catalog = catalog_for(definitions)
     values = read_input(values_path, catalog=catalog) if values_path else None
     deliveries = read_input(deliveries_path, catalog=catalog) if deliveries_path else None
@@ -258,7 +260,7 @@ def charter_list(
     "--on",
     "on_date",
     default=None,
-    help="Pick the charter in force on this date (YYYY-MM-DD; default: today).",
+    help="Pick the charter in force on this date (31/01/2024 or 2024-01-31; default: today).",
 )
 @target_option(
     "Write to this file instead of the screen: .md, .html or .pdf.", formats=_CHARTER_FORMATS
@@ -289,17 +291,17 @@ def charter_render(
     from qualitapa.standards import charters_for, content_for, print_to_pdf, render_charter
 
     if fmt == "pdf" and output is None:
-        raise click.UsageError("a PDF is written to a file: give -o/--output (e.g. carta.pdf)")
+        t = messages()
+        raise click.UsageError(
+            t("un PDF si scrive in un file: indicare -o/--output (ad es. carta.pdf)")
+        )
     catalog = catalog_for(definitions)
     if organization is not None:
         organization = catalog.resolve_organization(organization)  # a name, a code
     if charter_id is not None:
         charter = catalog.charters[charter_id]
     else:
-        try:
-            day = dt.date.fromisoformat(on_date) if on_date else dt.date.today()
-        except ValueError:
-            raise click.BadParameter(f"{on_date!r} is not a date", param_hint="--on") from None
+        day = date_value(on_date, "--on") or dt.date.today()
         charters = list(catalog.charters.values())
         of_service = charters_for(charters, service)
         if not of_service:

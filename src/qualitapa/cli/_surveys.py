@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import click
 import pandas as pd
 
-from qualitapa.cli._context import language
+from qualitapa.cli._context import in_language, language
 from qualitapa.cli._main import cli, echo, emit, get_catalog, nothing, read_input
 from qualitapa.cli._options import (
     choice_option,
@@ -54,7 +54,8 @@ def _prepare(
     from qualitapa.surveys import margins_from_frame, prepare_responses
 
     if weights and rake_path:
-        raise click.UsageError("give either --weights or --rake, not both")
+        t = _t()
+        raise click.UsageError(t("indicare --weights o --rake, non entrambi"))
     raw = _read_responses(responses_path)
     margins = None
     if rake_path is not None:
@@ -344,7 +345,8 @@ def score_command(
     common: dict[str, Any] = {"by": groups, "weights": w}
     if level in ("dimensions", "items"):
         if include_local and level != "dimensions":
-            raise click.UsageError("--include-local applies to --level dimensions only")
+            t = _t()
+            raise click.UsageError(t("--include-local vale solo con --level dimensions"))
         options: dict[str, Any] = (
             {"lang": lang, "include_local": include_local} if level == "dimensions" else {}
         )
@@ -413,8 +415,9 @@ def ipa_command(
         try:
             x, y = (float(v) for v in axes.split(","))
         except ValueError:
+            t = _t()
             raise click.BadParameter(
-                "use mean, median or two numbers X,Y", param_hint="--axes"
+                t("indicare mean, median o due numeri X,Y"), param_hint="--axes"
             ) from None
         axes_value = (x, y)
     frame = ipa(
@@ -545,8 +548,8 @@ def sample_size_command(
             frame = margin_of_error(achieved, **common)
         else:
             frame = sample_size(margin=margin, response_rate=response_rate, **common)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    except ValueError as exc:  # a value out of its range: the library's Message
+        raise click.UsageError(in_language(exc.args[0])) from None
     emit(frame, fmt, output)
 
 
