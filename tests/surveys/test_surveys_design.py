@@ -18,6 +18,7 @@ from scipy import stats
 from qualitapa.errors import DataError, OptionError, UnknownValueError
 from qualitapa.surveys import (
     SurveyDesign,
+    design_chisq,
     design_mean,
     design_proportion,
     design_ratio,
@@ -129,7 +130,7 @@ samples = st.composite(_sample)()
 OPTIONS = {"weights": "w", "strata": "s", "clusters": "c", "nest": True, "lonely_psu": "adjust"}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(samples, st.randoms())
 def test_permuting_rows_changes_nothing(df, rnd):
     order = list(range(len(df)))
@@ -141,7 +142,7 @@ def test_permuting_rows_changes_nothing(df, rnd):
         pd.testing.assert_frame_equal(a[COLUMNS], b[COLUMNS], rtol=1e-10)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(samples)
 def test_domain_equals_zero_weights_outside_it(df):
     # R's own trick (Lumley 2010, sec. 2.3.1): a domain estimate is the estimate on the
@@ -156,7 +157,7 @@ def test_domain_equals_zero_weights_outside_it(df):
                 assert z[col][0] == pytest.approx(row[col], rel=1e-9, abs=1e-12, nan_ok=True)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(samples)
 def test_one_stratum_is_no_strata(df):
     assume(df["c"].nunique() > 1)  # else R refuses the design without strata
@@ -250,3 +251,59 @@ def test_the_callers_frame_is_not_changed():
     before = df.copy()
     design_mean(SurveyDesign.from_frame(df, strata="s"), "y", by="s")
     pd.testing.assert_frame_equal(df, before)
+
+
+# -- Rao-Scott ---------------------------------------------------------------------------
+
+tables = st.integers(10, 60).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.sampled_from("abc"), min_size=n, max_size=n),
+        st.lists(st.sampled_from("xy"), min_size=n, max_size=n),
+    )
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(tables)
+def test_rao_scott_on_a_simple_random_sample_is_pearson_times_n_minus_1_over_n(pair):
+    # Equal weights, every row a PSU, no fpc: V = (D - pp')/(n - 1), so Delta = n/(n-1) I
+    # (C is orthogonal to 1) and the first-order test is scipy's Pearson X^2 (n-1)/n.
+    rows, cols = pair
+    df = pd.DataFrame({"r": rows, "c": cols})
+    assume(df["r"].nunique() > 1 and df["c"].nunique() > 1)
+    table = pd.crosstab(df["r"], df["c"]).to_numpy()
+    assume((table > 0).all())  # an empty cell has 1/p set to 0 (as R): D^-1 D is not I
+    x2, _, dof, _ = stats.chi2_contingency(table, correction=False)
+    n = len(df)
+    d = SurveyDesign.from_frame(df)
+    first = design_chisq(d, "r", "c", statistic="chisq")
+    assert first.pearson == pytest.approx(x2, rel=1e-9)
+    assert first.mean_deff == pytest.approx(n / (n - 1), rel=1e-9)
+    assert first.p_value == pytest.approx(stats.chi2.sf(x2 * (n - 1) / n, dof), rel=1e-9)
+    second = design_chisq(d, "r", "c")
+    assert second.df_num == pytest.approx(dof, rel=1e-9)
+    assert second.df_den == pytest.approx(dof * (n - 1), rel=1e-9)
+    assert second.value == pytest.approx(x2 / dof * (n - 1) / n, rel=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(samples, st.randoms())
+def test_rao_scott_ignores_row_order_and_weight_scale(df, rnd):
+    assume(df["g"].nunique() > 1 and df["x"].nunique() > 1)
+    order = list(range(len(df)))
+    rnd.shuffle(order)
+    base = design_chisq(SurveyDesign.from_frame(df, **OPTIONS), "g", "x")
+    moved = design_chisq(SurveyDesign.from_frame(df.iloc[order], **OPTIONS), "g", "x")
+    scaled = design_chisq(SurveyDesign.from_frame(df.assign(w=df["w"] * 7), **OPTIONS), "g", "x")
+    for other in (moved, scaled):
+        assert other.value == pytest.approx(base.value, rel=1e-9, nan_ok=True)
+        assert other.df_num == pytest.approx(base.df_num, rel=1e-9, nan_ok=True)
+
+
+def test_rao_scott_needs_two_answers():
+    df = pd.DataFrame({"r": ["a", "a", "a"], "c": ["x", "y", "x"]})
+    with pytest.raises(DataError, match="at least two different answers") as err:
+        design_chisq(SurveyDesign.from_frame(df), "r", "c")
+    assert err.value.column == "r"
+    with pytest.raises(OptionError):
+        design_chisq(SurveyDesign.from_frame(df), "c", "r", statistic="wald")  # type: ignore[arg-type]
