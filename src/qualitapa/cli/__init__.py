@@ -8,6 +8,7 @@ from qualitapa.cli import (  # noqa: F401  (importing registers the commands)
     _caf,
     _catalog,
     _complaints,
+    _complaints_db,
     _complaints_desk,
     _composite,
     _demo,

@@ -62,7 +62,8 @@ from qualitapa.complaints._register import (
     ComplaintRegister,
     _time_problems,
 )
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -179,6 +180,10 @@ _MARK = "qualitapa complaint register"
 _LOCK_KEY = 0x51504131
 #: From this many rows, a write goes through COPY instead of INSERT.
 _COPY_ROWS = 64
+_READ_ONLY = Message(
+    "the register was opened read-only: open it without readonly to change it",
+    N_("il registro è stato aperto in sola lettura: aprirlo senza readonly per modificarlo"),
+)
 #: How many times a transaction the server aborted (serialization, deadlock) is run.
 _ATTEMPTS = 5
 
@@ -225,24 +230,37 @@ def _translated(exc: Exception, source: str) -> DataError:
     from psycopg import errors as pg
 
     if isinstance(exc, pg.UniqueViolation) and "complaints_pkey" in str(exc):
-        return DataError("a complaint with this id is already in the register", source=source)
+        return DataError(
+            Message(
+                "a complaint with this id is already in the register",
+                N_("un reclamo con questo numero è già nel registro"),
+            ),
+            source=source,
+        )
     if isinstance(exc, pg.LockNotAvailable):
         return DataError(
-            "another clerk keeps this complaint locked longer than the wait allowed "
-            "(busy_timeout): try again",
+            Message(
+                "another clerk keeps this complaint locked longer than the wait allowed "
+                "(busy_timeout): try again",
+                N_(
+                    "un altro operatore tiene bloccato questo reclamo più a lungo dell'attesa "
+                    "concessa (busy_timeout): riprovare"
+                ),
+            ),
             source=source,
         )
     if isinstance(exc, pg.ReadOnlySqlTransaction):
-        return DataError(
-            "the register was opened read-only: open it without readonly to change it",
-            source=source,
-        )
+        return DataError(_READ_ONLY, source=source)
     if isinstance(exc, pg.CheckViolation | pg.RaiseException):
         detail = exc.diag.message_primary or str(exc)
         return DataError(f"the register refused the change: {detail}", source=source)
     if isinstance(exc, psycopg.OperationalError):
         return DataError(
-            f"cannot reach the PostgreSQL server: {str(exc).strip()}",
+            Message(
+                "cannot reach the PostgreSQL server: {detail}",
+                N_("il server PostgreSQL non risponde: {detail}"),
+                detail=str(exc).strip(),
+            ),
             source=source,
         )
     return DataError(f"PostgreSQL error: {str(exc).strip()}", source=source)
@@ -422,9 +440,16 @@ class PostgresRegister(ComplaintRegister):
             if found[0] is None:
                 if found[1] is not None:
                     raise DataError(
-                        "the database has a table 'complaints' but is not a qualitapa "
-                        "complaint register: it is left untouched (give the register a "
-                        "database or schema of its own)",
+                        Message(
+                            "the database has a table 'complaints' but is not a qualitapa "
+                            "complaint register: it is left untouched (give the register a "
+                            "database or schema of its own)",
+                            N_(
+                                "il database ha una tabella 'complaints' ma non è un registro "
+                                "dei reclami di qualitapa: non è stato toccato (dare al "
+                                "registro un database o uno schema suo)"
+                            ),
+                        ),
                         source=self.path,
                     )
                 current = 0
@@ -445,8 +470,14 @@ class PostgresRegister(ComplaintRegister):
             if self.readonly or current == PG_SCHEMA_VERSION:
                 if current == 0:
                     raise DataError(
-                        "no complaint register here yet: run 'qualitapa complaints init' "
-                        "(or open it without readonly) first",
+                        Message(
+                            "no complaint register here yet: run 'qualitapa complaints init' "
+                            "(or open it without readonly) first",
+                            N_(
+                                "qui non c'è ancora un registro dei reclami: crearlo prima con "
+                                "'qualitapa complaints init'"
+                            ),
+                        ),
                         source=self.path,
                     )
                 return int(current)
@@ -472,10 +503,7 @@ class PostgresRegister(ComplaintRegister):
         import psycopg
 
         if self.readonly:
-            raise DataError(
-                "the register was opened read-only: open it without readonly to change it",
-                source=self.path,
-            )
+            raise DataError(_READ_ONLY, source=self.path)
         try:
             with self._pool.connection() as conn, conn.transaction():
                 yield _Statements(conn)
@@ -526,9 +554,16 @@ class PostgresRegister(ComplaintRegister):
     def chain_head(self) -> ChainHead | None:
         """Not on PostgreSQL: the register has no hash chain there (raises BackendError)."""
         raise BackendError(
-            "a register on PostgreSQL has no hash chain (its history is protected by the "
-            "server's triggers and roles): chain_head() and check(anchor=...) are for "
-            "SQLite registers",
+            Message(
+                "a register on PostgreSQL has no hash chain (its history is protected by the "
+                "server's triggers and roles): chain_head() and check(anchor=...) are for "
+                "SQLite registers",
+                N_(
+                    "un registro su PostgreSQL non ha la catena di hash (la sua storia è "
+                    "protetta dai trigger e dai ruoli del server): la testa della catena e "
+                    "--anchor valgono per i registri SQLite"
+                ),
+            ),
             source=self.path,
         )
 

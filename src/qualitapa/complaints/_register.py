@@ -72,7 +72,7 @@ from qualitapa.complaints._open311 import from_open311
 from qualitapa.complaints._privacy import pseudonymise
 from qualitapa.complaints._schema import SCHEMA, insert_guards_lifted, split_sql
 from qualitapa.complaints._scope import CategoryScopeError, refusal
-from qualitapa.errors import DataError, UnknownItemError
+from qualitapa.errors import DataError, DefinitionError, UnknownItemError
 from qualitapa.io import read_table, write_csv
 
 if TYPE_CHECKING:
@@ -337,8 +337,13 @@ service 'registry' that apply: 'registry.waiting'
         """
         numbered = not isinstance(complaint, Complaint) and not complaint.get("id")
         if not isinstance(complaint, Complaint):
-            # a complaint without an id gets the next protocol number, in the transaction
-            complaint = Complaint.from_mapping({**complaint, "id": _UNNUMBERED})
+            complaint = (
+                self._unnumbered(complaint)
+                if numbered
+                else Complaint.from_mapping(
+                    {**complaint, "received_at": self._when(complaint.get("received_at"))}
+                )
+            )
         if catalog is not None:
             _check_catalog(complaint, catalog)
         received_us = self._instant(complaint.received_at, "received_at", complaint.id)
@@ -387,6 +392,22 @@ service 'registry' that apply: 'registry.waiting'
                     (complaint.id, c.name, c.email, c.phone, c.address),
                 )
         return Event(complaint.id, _from_us(at_us), actor, "receive", None, "received", seq=seq)
+
+    def _when(self, value: Any) -> Any:
+        """A receipt time of a mapping: text or naive is office time (``tz``)."""
+        if value is None or (isinstance(value, dt.datetime) and value.tzinfo is not None):
+            return value
+        return instant(value, self.tz, what="received_at")
+
+    def _unnumbered(self, fields: Mapping[str, Any]) -> Complaint:
+        """The complaint of ``fields`` (no id yet: it gets the next protocol number)."""
+        try:
+            # checked with a stand-in id; the number is given in the write transaction
+            return Complaint.from_mapping(
+                {**fields, "id": _UNNUMBERED, "received_at": self._when(fields.get("received_at"))}
+            )
+        except DefinitionError as exc:
+            raise DefinitionError(exc.message, field=exc.field, source="new complaint") from None
 
     def _next_number(self, db: Any, complaint: Complaint) -> str:
         """The next free protocol number of the complaint's organization and year.
