@@ -30,44 +30,90 @@ from scipy import stats
 from qualitapa.errors import DataError
 from qualitapa.problems import check_option
 from qualitapa.surveys._models import Instrument
-from qualitapa.surveys._scoring import item_values
+from qualitapa.surveys._scoring import item_matrix
 from qualitapa.surveys._stats import Groups, make_groups
 
 By = str | Sequence[str] | None
 
 
 def _group_cov(x: np.ndarray, groups: Groups, nan_policy: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per-group covariance matrices (G, k, k) and the n of each group (G,)."""
-    n_rows, k = x.shape
+    """Per-group covariance matrices (G, k, k) and the n of each group (G,).
+
+    Rows are sorted by group once; each group's block then gives every item
+    pair at once by matrix products (no loop over pairs or rows). With
+    ``"listwise"`` the block is the group's complete cases, centred on
+    their means: :math:`C = D^T D / (n - 1)`. With ``"pairwise"`` each item
+    is centred on its own group mean (:math:`D`, 0 where missing) and, with
+    the indicator matrix :math:`M` of the answers, :math:`N = M^T M` counts
+    the respondents of each pair, :math:`A = D^T M` sums an item's
+    deviations over them, and :math:`C = (D^T D - A \\circ A^T / N) / (N - 1)`:
+    the covariance about the pair's own means.
+    """
+    k = x.shape[1]
     check_option("nan_policy", nan_policy, ("pairwise", "listwise"))
     present = ~np.isnan(x)
     if nan_policy == "listwise":
-        complete = present.all(axis=1)
-        present = present & complete[:, None]
-        counted = complete
+        counted = present.all(axis=1)
+        rows = groups.order[counted[groups.order]]  # complete cases, in group order
     else:
         counted = present.any(axis=1)
-    order = groups.order
-    xs = x[order]
-    ps = present[order]
-    n_group = groups.sum_sorted(counted[order])
+        rows = groups.order
+    n_group = np.bincount(groups.codes[counted], minlength=groups.n).astype(float)
+    sizes = np.bincount(groups.codes[rows], minlength=groups.n)
+    ends = np.cumsum(sizes)
+    xs = _sorted_columns(x, rows)
     cov = np.full((groups.n, k, k), np.nan)
-    if n_rows == 0:
-        return cov, n_group
-    for a in range(k):  # loop over item pairs, each a pass over all groups
-        for b in range(a, k):
-            m = ps[:, a] & ps[:, b]
-            n_ab = groups.sum_sorted(m)
-            # two passes about the pair's own means (see Groups.centre_sorted): no
-            # cancellation, and exactly 0 for an item that does not vary in a group
-            _ma, da = groups.centre_sorted(xs[:, a], m)
-            _mb, db = groups.centre_sorted(xs[:, b], m)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                c = groups.sum_sorted(da * db) / (n_ab - 1)
-            c = np.where(n_ab > 1, c, np.nan)
-            cov[:, a, b] = c
-            cov[:, b, a] = c
+    for g in np.flatnonzero(sizes > 1):  # loop over groups; pairs and rows are matrix products
+        block = xs[ends[g] - sizes[g] : ends[g]]
+        if nan_policy == "listwise":
+            d = block - _centre(block, None)
+            cov[g] = d.T @ d / (len(block) - 1)
+        else:
+            cov[g] = _pairwise_cov(block)
     return cov, n_group
+
+
+def _sorted_columns(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``x[rows]`` in column (Fortran) order, gathered one column at a time.
+
+    Gathering the rows of a column-ordered matrix at once, or building a
+    row-ordered one, scatters every value; a column at a time is contiguous.
+    """
+    out = np.empty((len(rows), x.shape[1]), order="F")
+    for j in range(x.shape[1]):  # loop over items, each a vectorised gather
+        out[:, j] = x[:, j][rows]
+    return out
+
+
+def _centre(block: np.ndarray, ok: np.ndarray | None) -> np.ndarray:
+    """Column means of ``block`` over its ``ok`` rows, kept within the column's range.
+
+    A column that does not vary then has exactly its value as mean and
+    deviations exactly 0 (a plain ``sum / n`` can miss it by an ulp, which
+    shows up as a tiny non-zero variance); NaN for a column with no ``ok`` row.
+    """
+    if ok is None:
+        mean = block.mean(axis=0)
+        lo, hi = block.min(axis=0), block.max(axis=0)
+    else:
+        n = ok.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(ok, block, 0.0).sum(axis=0) / n
+        lo = np.where(ok, block, np.inf).min(axis=0)
+        hi = np.where(ok, block, -np.inf).max(axis=0)
+    return np.where(hi >= lo, np.clip(mean, np.minimum(lo, hi), hi), np.nan)
+
+
+def _pairwise_cov(block: np.ndarray) -> np.ndarray:
+    """The pairwise-complete covariance matrix of one group's block (NaN = missing)."""
+    ok = ~np.isnan(block)
+    m = ok.astype(float)
+    d = np.where(ok, block - _centre(block, ok), 0.0)
+    n = m.T @ m
+    a = d.T @ m  # a[i, j]: sum of item i's deviations over the respondents of pair (i, j)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = (d.T @ d - a * a.T / n) / (n - 1)
+    return np.where(n > 1, c, np.nan)
 
 
 def _alpha(k: int, tr: np.ndarray, total: np.ndarray) -> np.ndarray:
@@ -144,12 +190,9 @@ def cronbach_alpha(
     missing = [c for c in cols if c not in data.columns]
     if missing:
         raise DataError("item column is missing", column=missing[0])
-    x = np.column_stack(
-        [
-            pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            for c in cols
-        ]
-    )
+    x = np.empty((len(data), len(cols)), order="F")  # columns written contiguously
+    for j, c in enumerate(cols):
+        x[:, j] = pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     groups = make_groups(data, by)
     cov, n = _group_cov(x, groups, nan_policy)
     alpha = _alpha_from_cov(cov)
@@ -163,9 +206,7 @@ def cronbach_alpha(
 def _dimension_matrix(
     instrument: Instrument, responses: pd.DataFrame, ids: Sequence[str]
 ) -> np.ndarray:
-    return np.column_stack(
-        [item_values(instrument.question(i), responses, reverse=True) for i in ids]
-    )
+    return item_matrix([instrument.question(i) for i in ids], responses, reverse=True)
 
 
 def _shared(instrument: Instrument) -> Instrument:

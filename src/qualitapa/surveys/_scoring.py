@@ -200,7 +200,7 @@ def score_items(
         instrument, responses, groups, _questions(instrument, questions), every=questions is None
     )
     w = weights_of(responses, weights)
-    raw = _item_matrix(qs, responses)
+    raw = item_matrix(qs, responses)
     s, low, high = _estimates(raw, w, groups, confidence, method, n_boot, seed)
     top_w, bottom_w, n_dk = _box_counts(qs, raw, responses, groups, w, top_box)
     cols: dict[str, Any] = {
@@ -246,11 +246,17 @@ def _asked_questions(
     return list(qs), asked
 
 
-def _item_matrix(qs: Sequence[Question], responses: pd.DataFrame) -> np.ndarray:
-    """The numeric answers to ``qs`` (:func:`item_values`), one column each."""
+def item_matrix(
+    qs: Sequence[Question], responses: pd.DataFrame, *, reverse: bool = False
+) -> np.ndarray:
+    """The numeric answers to ``qs`` (:func:`item_values`), one column each.
+
+    The matrix is in column order (Fortran): each column is written in one
+    contiguous pass, not scattered across rows as ``np.column_stack`` does.
+    """
     raw = np.empty((len(responses), len(qs)), order="F")  # contiguous columns
     for j, q in enumerate(qs):
-        raw[:, j] = item_values(q, responses)
+        raw[:, j] = item_values(q, responses, reverse=reverse)
     return raw
 
 
