@@ -26,7 +26,7 @@ import re
 import threading
 from collections.abc import Iterable, Mapping
 
-from qualitapa.errors import OptionError
+from qualitapa.errors import N_, Message, OptionError
 
 #: A well-formed language code: ``it``, ``lad``, ``de_IT``.
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
@@ -81,11 +81,13 @@ def check_language(code: object, option: str = "lang") -> str:
     qualitapa.errors.OptionError: lang must be a language code such as 'it', ..., not 'Deutsch'
     """
     if not is_language(code):
-        raise OptionError(
-            f"{option} must be a language code such as 'it', 'en', 'de' or 'de_IT', not {code!r}",
-            option=option,
-            value=code,
-        )
+        said = Message(
+            "{option} must be a language code such as 'it', 'en', 'de' or 'de_IT', not {value}",
+            N_("{option} deve essere un codice di lingua come 'it', 'en', 'de' o 'de_IT', "
+               "non {value}"),
+            option=option, value=repr(code),
+        )  # fmt: skip
+        raise OptionError(said, option=option, value=code)
     return code  # type: ignore[return-value]
 
 

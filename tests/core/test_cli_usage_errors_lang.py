@@ -122,6 +122,11 @@ CASES = [
     (["survey", "sample-size", "--confidence", "2"],
      "Errore: confidence deve essere in (0, 0.999999999999], non 2.0",
      "Fehler: confidence muss in (0, 0.999999999999] liegen, nicht 2.0"),
+    (["programme", "overdue", "--lang", "1x"],
+     "Errore: Valore non valido per '--lang': --lang deve essere un codice di lingua come 'it', "
+     "'en', 'de' o 'de_IT', non '1x'",
+     "Fehler: Ungültiger Wert für '--lang': --lang muss ein Sprachcode wie 'it', 'en', 'de' "
+     "oder 'de_IT' sein, nicht '1x'"),
     (["survey", "sample-size", "--population", "50", "--n", "80"],
      "Errore: n non può superare population",
      "Fehler: n darf population nicht überschreiten"),

@@ -41,4 +41,4 @@ def test_lang_defaults_to_italian_and_lists_the_catalogs_in_the_help():
 def test_a_malformed_code_is_a_usage_error_naming_it(bad):
     result = CliRunner().invoke(show, ["--lang", bad])
     assert result.exit_code == 2
-    assert f"not '{bad}'" in result.stderr
+    assert f"non '{bad}'" in result.stderr  # the command's language: Italian by default

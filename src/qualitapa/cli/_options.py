@@ -415,7 +415,7 @@ class LanguageType(click.ParamType):
         try:
             return check_language(value, "--lang")
         except OptionError as exc:
-            self.fail(str(exc), param, ctx)
+            self.fail(in_language(exc.args[0]), param, ctx)
 
     def shell_complete(
         self, ctx: click.Context, param: click.Parameter, incomplete: str
