@@ -394,8 +394,9 @@ def design_variance(design: SurveyDesign, z: Floats, domain: Codes, k: int) -> F
     """
     keep = domain >= 0
     n_psus = int(design.psu.max()) + 1
-    totals = np.bincount(
-        design.psu[keep] * k + domain[keep], weights=z[keep], minlength=n_psus * k
+    totals = np.asarray(
+        np.bincount(design.psu[keep] * k + domain[keep], weights=z[keep], minlength=n_psus * k),
+        dtype=np.float64,
     ).reshape(n_psus, k)
     h_count = len(design.n_psu)
     rows = np.bincount(design.stratum[keep] * k + domain[keep], minlength=h_count * k)
@@ -409,10 +410,10 @@ def design_covariance(design: SurveyDesign, z: Floats, keep: npt.NDArray[np.bool
     R's ``svyrecvar`` (``crossprod`` of the scaled, centred PSU totals).
     """
     n_psus = int(design.psu.max()) + 1
-    totals = np.stack(
+    totals = np.asarray(
         [np.bincount(design.psu[keep], weights=col[keep], minlength=n_psus) for col in z.T],
-        axis=1,
-    )
+        dtype=np.float64,
+    ).T
     present = np.bincount(design.stratum[keep], minlength=len(design.n_psu)) > 0
     spread = _spread(design, totals, np.repeat(present[:, None], z.shape[1], axis=1))
     return np.asarray(spread.T @ spread, dtype=np.float64)
