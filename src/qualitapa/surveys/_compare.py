@@ -62,7 +62,7 @@ from qualitapa.problems import check_option
 from qualitapa.surveys._models import Instrument
 from qualitapa.surveys._scope import common_instrument
 from qualitapa.surveys._scoring import item_values, respondent_scores
-from qualitapa.surveys._stats import make_groups, summarise, weights_of
+from qualitapa.surveys._stats import Summary, make_groups, summarise, weights_of
 
 #: What :func:`compare_groups` compares: means or top-box shares.
 GroupStatistic = Literal["mean", "share"]
@@ -364,21 +364,54 @@ def _unweighted_tests(
     test: str,
     pairwise: bool,
 ) -> pd.DataFrame:
-    """The tests of a simple random sample: all groups, then pairs."""
+    """The tests of a simple random sample: all groups, then pairs.
+
+    Welch t and chi-square pairs come at once from the groups' counts,
+    means and variances (:func:`_pair_tests` with unit weights: exactly
+    Welch's t and Pearson's chi-square); Mann-Whitney needs each pair's
+    ranks and is one scipy call per pair and variable.
+    """
     n_groups = len(labels)
+    pairs = n_groups == 2 or pairwise
+    at_once = kind == "share" or test == "parametric"
     rows: list[dict[str, Any]] = []
-    for name, x in series.items():  # loop over variables and pairs, not respondents
+    for v, (name, x) in enumerate(series.items()):  # loop over variables, not respondents
+        if n_groups == 2 and at_once:
+            continue
         parts = _split(x, codes, n_groups)
         if n_groups > 2:
-            rows.append(_test_all(name, parts, kind, test))
-        if n_groups == 2 or pairwise:
-            for i, j in itertools.combinations(range(n_groups), 2):
-                rows.append(_test_pair(name, parts[i], parts[j], labels[i], labels[j], kind, test))
-    out = pd.DataFrame(rows)
+            rows.append({**_test_all(name, parts, kind, test), "_v": v, "_o": 0})
+        if pairs and not at_once:
+            for o, (i, j) in enumerate(itertools.combinations(range(n_groups), 2), 1):
+                row = _test_pair(name, parts[i], parts[j], labels[i], labels[j], kind, test)
+                rows.append({**row, "_v": v, "_o": o})
+    frames = [pd.DataFrame(rows)] if rows else []
+    if pairs and at_once:
+        s = _group_summary(series, codes, n_groups, np.ones(len(codes)))
+        frames.append(
+            _pair_tests(list(series), labels, s, kind, "chi2" if kind == "share" else "welch_t")
+        )
+    out = _in_order(frames)
     out["weighted"] = False
     out["n_eff_a"] = out["n_a"].astype(float)
     out["n_eff_b"] = out["n_b"].astype(float)
     return out
+
+
+def _group_summary(
+    series: Mapping[str, np.ndarray], codes: np.ndarray, n_groups: int, w: np.ndarray
+) -> Summary:
+    """Weighted counts, means and standard errors of every variable (groups, variables)."""
+    groups = make_groups(pd.DataFrame({"g": codes}), "g")  # group g = code g = labels[g]
+    # every label has a response (factorised from them), so the groups are the labels
+    assert groups.n == n_groups
+    return summarise(np.column_stack(list(series.values())), w, groups)
+
+
+def _in_order(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Rows of ``frames`` by variable (``_v``), then test (``_o``: 0 all groups, then pairs)."""
+    out = pd.concat(frames, ignore_index=True).sort_values(["_v", "_o"], kind="stable")
+    return out.drop(columns=["_v", "_o"]).reset_index(drop=True)
 
 
 def _welch_t(m: np.ndarray, var: np.ndarray, nu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -460,10 +493,7 @@ def _weighted_tests(
     """Design-based tests of every variable, vectorised over variables and pairs."""
     names = list(series)
     n_groups = len(labels)
-    groups = make_groups(pd.DataFrame({"g": codes}), "g")  # group g = code g = labels[g]
-    s = summarise(np.column_stack([series[v] for v in names]), w, groups)  # (groups, vars)
-    var = s.se**2
-    nu = s.n_eff - 1
+    s = _group_summary(series, codes, n_groups, w)
     used = s.n > 0
     n_vars = len(names)
     frames = []
@@ -471,7 +501,7 @@ def _weighted_tests(
         if kind == "share":
             stat, p = _rao_scott(s.n, s.mean, s.n_eff, used)
         else:
-            stat, p = _welch_f(s.mean, var, nu, used)
+            stat, p = _welch_f(s.mean, s.se**2, s.n_eff - 1, used)
         frames.append(
             pd.DataFrame(
                 {
@@ -495,46 +525,53 @@ def _weighted_tests(
             )
         )
     if n_groups == 2 or pairwise:
-        ia, ib = np.triu_indices(n_groups, 1)  # the order of itertools.combinations
-        pair = np.stack([ia, ib])  # (2, pairs)
+        name = "rao_scott_chi2" if kind == "share" else "weighted_welch_t"
+        frames.append(_pair_tests(names, labels, s, kind, name).assign(weighted=True))
+    return _in_order(frames)
 
-        def both(x: np.ndarray) -> np.ndarray:
-            return x[pair]  # (2, pairs, vars)
 
-        if kind == "share":
-            stat, p = _rao_scott(both(s.n), both(s.mean), both(s.n_eff), both(used))
-        else:
-            stat, p = _welch_t(both(s.mean), both(var), both(nu))
-        n_pairs = len(ia)
+def _pair_tests(
+    names: list[str], labels: list[str], s: Summary, kind: str, test: str
+) -> pd.DataFrame:
+    """Every pair of groups on every variable at once, from the groups' summaries.
 
-        def flat(x: np.ndarray) -> np.ndarray:
-            return np.asarray(x).T.ravel()  # (pairs, vars) -> variable-major rows
+    Means: Welch t on the squared standard errors and ``n_eff - 1``
+    degrees of freedom; shares: the Rao-Scott chi-square of the pair. With
+    unit weights these are Welch's t (``ttest_ind(equal_var=False)``) and
+    Pearson's chi-square of the 2 x 2 table. Rows are variable-major
+    (``_v``), pairs in the order of :func:`itertools.combinations` (``_o``).
+    """
+    ia, ib = np.triu_indices(len(labels), 1)  # the order of itertools.combinations
+    pair = np.stack([ia, ib])  # (2, pairs)
+    if kind == "share":
+        stat, p = _rao_scott(s.n[pair], s.mean[pair], s.n_eff[pair], s.n[pair] > 0)
+    else:
+        stat, p = _welch_t(s.mean[pair], (s.se**2)[pair], (s.n_eff - 1)[pair])
+    n_pairs, n_vars = len(ia), len(names)
 
-        lab = np.asarray(labels, dtype=object)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "_v": np.repeat(np.arange(n_vars), n_pairs),
-                    "_o": np.tile(np.arange(1, n_pairs + 1), n_vars),
-                    "variable": np.repeat(names, n_pairs),
-                    "group_a": np.tile(lab[ia], n_vars),
-                    "group_b": np.tile(lab[ib], n_vars),
-                    "n_a": flat(s.n[ia]).astype(np.int64),
-                    "n_b": flat(s.n[ib]).astype(np.int64),
-                    "estimate_a": flat(s.mean[ia]),
-                    "estimate_b": flat(s.mean[ib]),
-                    "difference": flat(s.mean[ia] - s.mean[ib]),
-                    "test": "rao_scott_chi2" if kind == "share" else "weighted_welch_t",
-                    "statistic": flat(stat),
-                    "p_value": flat(p),
-                    "weighted": True,
-                    "n_eff_a": flat(s.n_eff[ia]),
-                    "n_eff_b": flat(s.n_eff[ib]),
-                }
-            )
-        )
-    out = pd.concat(frames, ignore_index=True).sort_values(["_v", "_o"], kind="stable")
-    return out.drop(columns=["_v", "_o"]).reset_index(drop=True)
+    def flat(x: np.ndarray) -> np.ndarray:
+        return np.asarray(x).T.ravel()  # (pairs, vars) -> variable-major rows
+
+    lab = np.asarray(labels, dtype=object)
+    return pd.DataFrame(
+        {
+            "_v": np.repeat(np.arange(n_vars), n_pairs),
+            "_o": np.tile(np.arange(1, n_pairs + 1), n_vars),
+            "variable": np.repeat(names, n_pairs),
+            "group_a": np.tile(lab[ia], n_vars),
+            "group_b": np.tile(lab[ib], n_vars),
+            "n_a": flat(s.n[ia]).astype(np.int64),
+            "n_b": flat(s.n[ib]).astype(np.int64),
+            "estimate_a": flat(s.mean[ia]),
+            "estimate_b": flat(s.mean[ib]),
+            "difference": flat(s.mean[ia] - s.mean[ib]),
+            "test": test,
+            "statistic": flat(stat),
+            "p_value": flat(p),
+            "n_eff_a": flat(s.n_eff[ia]),
+            "n_eff_b": flat(s.n_eff[ib]),
+        }
+    )
 
 
 @contextmanager
