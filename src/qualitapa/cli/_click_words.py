@@ -183,5 +183,5 @@ class Command(UsageInLanguage):
 class Group(UsageInLanguage, click.Group):
     """A group of ``qualitapa`` commands: its commands and groups are of these classes."""
 
-    command_class = Command
-    group_class = type  # a group's groups are of its own class
+    command_class: type[click.Command] | None = Command
+    group_class: type[click.Group | type] | None = type  # its groups: of its own class
