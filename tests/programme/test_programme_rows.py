@@ -154,3 +154,32 @@ def test_a_new_sheet_takes_its_cells_from_its_model() -> None:
     assert (sheet.dates, sheet.numbers, sheet.integers) == ({"day"}, {"minutes"}, {"people"})
     assert sheet.choices == {"kind": ("settore", "servizio", "ufficio")}
     assert sheet.text_columns == ["office", "kind"]
+
+
+@pytest.mark.parametrize("blank", ["", "   ", None])
+def test_a_text_field_is_not_blank_however_the_value_is_built(blank: object) -> None:
+    with pytest.raises(DefinitionError, match="a value is required") as caught:
+        StaffCount("036023", 2024, blank, 40)  # type: ignore[arg-type]
+    assert caught.value.field == "department"
+    with pytest.raises(DefinitionError) as caught:
+        Person(blank)  # type: ignore[arg-type]
+    assert caught.value.field == "person"
+    assert Person("p01", name=None).name is None  # an optional text may be missing
+
+
+def test_every_text_field_of_every_sheet_is_checked() -> None:
+    sheets = {name: read_sheet(FOLDER / f"{name}.csv", name) for name in SHEETS}
+    with ProgrammeStore(":memory:") as store:
+        store.import_sheets(sheets, by="ufficio.qualita", at=AT)
+        first = {n: s.model.from_mapping(store._text_table(n).iloc[0].to_dict())
+                 for n, s in SHEETS.items()}  # fmt: skip
+    checked = 0
+    for name, value in first.items():
+        for field in attrs.fields(type(value)):
+            if field.type != "str":
+                continue
+            with pytest.raises(DefinitionError, match="a value is required") as caught:
+                attrs.evolve(value, **{field.name: " "})
+            assert caught.value.field == field.name, (name, field.name)
+            checked += 1
+    assert checked == 49

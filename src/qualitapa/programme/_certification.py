@@ -28,7 +28,7 @@ from qualitapa.improvement import ACTION_COLUMNS, prioritise
 from qualitapa.io import require_columns
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule
-from qualitapa.programme._models import LabelledEnum, LabelTable, SheetRow, _not_blank
+from qualitapa.programme._models import LabelledEnum, LabelTable, SheetRow
 
 
 class CertificateStatus(LabelledEnum):
@@ -156,9 +156,9 @@ class Certification(SheetRow):
     ('ISO 9001:2015', datetime.date(2025, 1, 9), 'valid')
     """
 
-    organization: str = attrs.field(validator=_not_blank)
-    certificate: str = attrs.field(validator=_not_blank)
-    standard: str = attrs.field(validator=_not_blank)
+    organization: str
+    certificate: str
+    standard: str
     issued: dt.date
     expires: dt.date = attrs.field(validator=_expires_not_before_issued)
     status: CertificateStatus
@@ -187,9 +187,9 @@ class Audit(SheetRow):
     ('surveillance', datetime.date(2024, 3, 5))
     """
 
-    organization: str = attrs.field(validator=_not_blank)
-    audit: str = attrs.field(validator=_not_blank)
-    certificate: str = attrs.field(validator=_not_blank)
+    organization: str
+    audit: str
+    certificate: str
     kind: AuditKind
     date: dt.date
     body: str | None = None
@@ -208,9 +208,9 @@ class Finding(SheetRow):
     (True, True)
     """
 
-    organization: str = attrs.field(validator=_not_blank)
-    audit: str = attrs.field(validator=_not_blank)
-    finding: str = attrs.field(validator=_not_blank)
+    organization: str
+    audit: str
+    finding: str
     kind: FindingKind
     clause: str | None = None
     text: str | None = None

@@ -3,8 +3,9 @@
 One class per row of a programme sheet (see :mod:`qualitapa.programme._sheets`
 for the columns); each is frozen and built from a sheet's row by its
 ``from_mapping`` named constructor, which reads the canonical text the
-store keeps (ISO dates, ``0.5``) as the fields' types say (:class:`SheetRow`). The closed sets are enums, each value
-with an Italian label (and German, English) that the member carries
+store keeps (ISO dates, ``0.5``) as the fields' types say
+(:class:`SheetRow`). The closed sets are enums, each value with an
+Italian label (and German, English) that the member carries
 (:class:`LabelledEnum`, :func:`label_of`; :data:`LABELS` looks them up).
 """
 
@@ -384,7 +385,8 @@ class SheetRow:
     ``{field}_en`` and ``{field}_de``. A type with ``| None`` may be blank
     (None); a blank cell of any other is "a value is required". A field
     whose cell is written otherwise is read by the class's ``_readers``
-    (field -> function of the row).
+    (field -> function of the row). However built, a value's ``str`` fields
+    hold some text: blanks are "a value is required".
 
     Examples
     --------
@@ -409,10 +411,15 @@ class SheetRow:
         }
         return cls(**values)
 
+    def __attrs_post_init__(self) -> None:
+        """Each ``str`` field (not ``str | None``) holds some text, not blanks.
 
-def _not_blank(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise DefinitionError("a value is required", field=attribute.name)
+        A class that needs its own ``__attrs_post_init__`` calls this one.
+        """
+        for name, kind in _field_types(type(self)):
+            value = getattr(self, name)
+            if kind is str and (not isinstance(value, str) or not value.strip()):
+                raise DefinitionError("a value is required", field=name)
 
 
 def _end_not_before(
@@ -470,8 +477,8 @@ class Department(SheetRow):
     (<DepartmentKind.SETTORE: 'settore'>, 'Servizi demografici')
     """
 
-    organization: str = attrs.field(validator=_not_blank)
-    department: str = attrs.field(validator=_not_blank)
+    organization: str
+    department: str
     name: Text
     kind: DepartmentKind = attrs.field(converter=_department_kind)
     parent: str | None = None
@@ -493,7 +500,7 @@ class Person(SheetRow):
     'D'
     """
 
-    person: str = attrs.field(validator=_not_blank)
+    person: str
     name: str | None = None
     email: str | None = None
     category: str | None = None
@@ -517,9 +524,9 @@ class Role(SheetRow):
     ('referent', True)
     """
 
-    organization: str = attrs.field(validator=_not_blank)
-    department: str = attrs.field(validator=_not_blank)
-    person: str = attrs.field(validator=_not_blank)
+    organization: str
+    department: str
+    person: str
     role: RoleKind = attrs.field(converter=_role_kind)
     start: dt.date = attrs.field(converter=_start)
     appointed_by: str | None = None
@@ -539,7 +546,7 @@ class Plan(SheetRow):
     (2024, '123/2024', datetime.date(2024, 3, 12))
     """
 
-    organization: str = attrs.field(validator=_not_blank)
+    organization: str
     year: int
     version: int
     status: PlanStatus = attrs.field(converter=_plan_status)
@@ -565,11 +572,11 @@ class Activity(SheetRow):
     ('survey', 'Indagine anagrafe', datetime.date(2024, 5, 31))
     """
 
-    organization: str = attrs.field(validator=_not_blank)
+    organization: str
     year: int
-    activity: str = attrs.field(validator=_not_blank)
+    activity: str
     type: ActivityType = attrs.field(converter=_activity_type)
-    department: str = attrs.field(validator=_not_blank)
+    department: str
     title: Text
     owner: str | None = None
     objective: str | None = None
@@ -590,10 +597,10 @@ class Activity(SheetRow):
 class Milestone(SheetRow):
     """A milestone of an activity, due on a date."""
 
-    organization: str = attrs.field(validator=_not_blank)
+    organization: str
     year: int
-    activity: str = attrs.field(validator=_not_blank)
-    milestone: str = attrs.field(validator=_not_blank)
+    activity: str
+    milestone: str
     title: Text
     due: dt.date | None = None
 
@@ -618,9 +625,9 @@ class StatusChange(SheetRow):
     ('started', 0.25)
     """
 
-    organization: str = attrs.field(validator=_not_blank)
+    organization: str
     year: int
-    activity: str = attrs.field(validator=_not_blank)
+    activity: str
     at: dt.date = attrs.field(converter=_at)
     status: ActivityStatus = attrs.field(converter=_activity_status)
     progress: float | None = attrs.field(default=None, validator=_fraction)
@@ -635,8 +642,8 @@ class Meeting(SheetRow):
     ``participants`` are person ids (written ``;``-separated in the sheet).
     """
 
-    organization: str = attrs.field(validator=_not_blank)
-    meeting: str = attrs.field(validator=_not_blank)
+    organization: str
+    meeting: str
     date: dt.date = attrs.field(converter=_day)
     title: Text | None = None
     participants: tuple[str, ...] = ()
@@ -653,10 +660,10 @@ class Meeting(SheetRow):
 class MeetingAction(SheetRow):
     """An action decided at a meeting: who does what by when (optionally for an activity)."""
 
-    organization: str = attrs.field(validator=_not_blank)
-    meeting: str = attrs.field(validator=_not_blank)
-    action: str = attrs.field(validator=_not_blank)
-    text: str = attrs.field(validator=_not_blank)
+    organization: str
+    meeting: str
+    action: str
+    text: str
     owner: str | None = None
     due: dt.date | None = None
     activity: str | None = None

@@ -22,7 +22,7 @@ import pandas as pd
 from qualitapa.errors import DataError, DefinitionError
 from qualitapa.io import require_columns
 from qualitapa.models import Text
-from qualitapa.programme._models import RowReaders, SheetRow, _not_blank, _text, split_list
+from qualitapa.programme._models import RowReaders, SheetRow, _text, split_list
 
 
 def _web_addresses(instance: object, attribute: attrs.Attribute[tuple[str, ...]],
@@ -63,8 +63,8 @@ class Practice(SheetRow):
     (('registry.wait', 'registry.online_share'), 2019)
     """
 
-    organization: str = attrs.field(validator=_not_blank)
-    practice: str = attrs.field(validator=_not_blank)
+    organization: str
+    practice: str
     title: Text
     service: str | None = None
     description: str | None = None

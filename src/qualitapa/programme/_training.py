@@ -45,7 +45,7 @@ from qualitapa.errors import DefinitionError, Message, said
 from qualitapa.i18n import N_, Translator
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule, check_option
-from qualitapa.programme._models import LabelledEnum, LabelTable, SheetRow, _not_blank
+from qualitapa.programme._models import LabelledEnum, LabelTable, SheetRow
 
 
 class Audience(LabelledEnum):
@@ -117,10 +117,10 @@ class TrainingNeed(SheetRow):
     ('staff', 48.0)
     """
 
-    organization: str = attrs.field(validator=_not_blank)
+    organization: str
     year: int
-    department: str = attrs.field(validator=_not_blank)
-    topic: str = attrs.field(validator=_not_blank)
+    department: str
+    topic: str
     audience: Audience
     people: int = attrs.field(validator=_nonnegative)
     hours: float = attrs.field(validator=_nonnegative)
@@ -147,10 +147,10 @@ class Course(SheetRow):
     ('e_learning', 6.0)
     """
 
-    organization: str = attrs.field(validator=_not_blank)
-    course: str = attrs.field(validator=_not_blank)
-    title: str = attrs.field(validator=_not_blank)
-    topic: str = attrs.field(validator=_not_blank)
+    organization: str
+    course: str
+    title: str
+    topic: str
     audience: Audience
     trainer: str | None = None
     kind: CourseKind | None = None
@@ -169,9 +169,9 @@ class CourseSession(SheetRow):
     (2024, 3.0)
     """
 
-    organization: str = attrs.field(validator=_not_blank)
-    course: str = attrs.field(validator=_not_blank)
-    session: str = attrs.field(validator=_not_blank)
+    organization: str
+    course: str
+    session: str
     date: dt.date
     hours: float = attrs.field(validator=_nonnegative)
     place: str | None = None
@@ -191,11 +191,11 @@ class Attendance(SheetRow):
     (True, 'yes')
     """
 
-    organization: str = attrs.field(validator=_not_blank)
-    course: str = attrs.field(validator=_not_blank)
-    session: str = attrs.field(validator=_not_blank)
-    person: str = attrs.field(validator=_not_blank)
-    department: str = attrs.field(validator=_not_blank)
+    organization: str
+    course: str
+    session: str
+    person: str
+    department: str
     hours_attended: float | None = attrs.field(default=None, validator=_nonnegative)
     completed: Completion | None = None
 
@@ -211,9 +211,9 @@ class StaffCount(SheetRow):
     40
     """
 
-    organization: str = attrs.field(validator=_not_blank)
+    organization: str
     year: int
-    department: str = attrs.field(validator=_not_blank)
+    department: str
     employees: int = attrs.field(validator=_nonnegative)
 
 
