@@ -184,6 +184,12 @@ _READ_ONLY = Message(
     "the register was opened read-only: open it without readonly to change it",
     N_("il registro è stato aperto in sola lettura: aprirlo senza readonly per modificarlo"),
 )
+#: A clerk's event: its place is the next of its (locked) complaint's history.
+_NEXT_EVENT = (
+    "INSERT INTO events (complaint_id, n, at_us, actor, action, from_status, to_status, note, "
+    "target) SELECT %s, COALESCE((SELECT max(n) FROM events WHERE complaint_id = %s), 0) + 1, "
+    "%s, %s, %s, %s, %s, %s, %s RETURNING seq"
+)
 #: How many times a transaction the server aborted (serialization, deadlock) is run.
 _ATTEMPTS = 5
 
@@ -520,11 +526,22 @@ class PostgresRegister(ComplaintRegister):
         complaints: Mapping[str, Sequence[Any]],
         events: Mapping[str, Sequence[Any]],
     ) -> int:
-        """Write complaints and events (columns); the seq of the first event."""
+        """Write complaints and events (columns); the seq of the first event.
+
+        A few rows (a clerk's change): one statement each, the event's place
+        in its history computed by the server (its complaint is locked). A
+        bulk write: ``COPY``, the places computed here.
+        """
         conn = db.conn
         cols = [c for c in (*_COMPLAINT_COLS, *LOCATION_FIELDS) if c in complaints]
         if len(complaints["id"]):
             _insert(conn, "complaints", cols, [complaints[c] for c in cols])
+        if len(events["complaint_id"]) < _COPY_ROWS:
+            seqs = [
+                conn.execute(_NEXT_EVENT, (row[0], row[0], *row[1:])).fetchone()[0]
+                for row in zip(*(events[c] for c in _EVENT_COLS), strict=True)
+            ]
+            return int(seqs[0]) if seqs else 0
         ids = pd.Series(events["complaint_id"], dtype=object)
         n = (ids.groupby(ids, sort=False).cumcount() + 1).to_numpy(dtype=np.int64)
         known = set(ids.unique()) - set(complaints["id"])
@@ -537,7 +554,7 @@ class PostgresRegister(ComplaintRegister):
             n = n + ids.map(dict(rows)).fillna(0).to_numpy(dtype=np.int64)
         columns = ["complaint_id", "n", *_EVENT_COLS[1:]]
         values = [events["complaint_id"], n.tolist(), *(events[c] for c in _EVENT_COLS[1:])]
-        return _insert(conn, "events", columns, values, returning="seq")
+        return _insert(conn, "events", columns, values)
 
     @staticmethod
     def _existing(db: Any, ids: pd.Series) -> list[str]:
@@ -626,32 +643,15 @@ class PostgresRegister(ComplaintRegister):
         self._pool.close()
 
 
-def _insert(
-    conn: Any,
-    table: str,
-    columns: Sequence[str],
-    values: Sequence[Sequence[Any]],
-    *,
-    returning: str | None = None,
-) -> int:
-    """Insert rows given by column; with ``returning``, the first row's value of that column.
-
-    Many rows (a bulk import, which needs no value back) go through ``COPY``.
-    """
+def _insert(conn: Any, table: str, columns: Sequence[str], values: Sequence[Sequence[Any]]) -> int:
+    """Insert rows given by column: a few one statement each, many through ``COPY``."""
     rows = list(zip(*values, strict=True))
     names = ", ".join(columns)
-    if not rows:
-        return 0
     if len(rows) < _COPY_ROWS:
-        marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
-        if returning is None:
-            with conn.cursor() as cur:
-                cur.executemany(sql, rows)
-            return 0
-        with conn.cursor() as cur:
-            cur.executemany(sql + f" RETURNING {returning}", rows, returning=True)
-            return int(cur.fetchone()[0])
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+        for row in rows:
+            conn.execute(sql, row)
+        return 0
     with conn.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
