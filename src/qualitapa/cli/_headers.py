@@ -98,6 +98,11 @@ HEADERS: Mapping[str, str] = {
 }
 
 
+#: Headers of a table whose column means something else there than in :data:`HEADERS`
+#: (``survey sample-size``: ``margin`` is the margin of error, not the margin to a target).
+SAMPLE_SIZE_HEADERS: Mapping[str, str] = {"margin": N_("Margine di errore")}
+
+
 #: Indicator dimensions -> their word (Italian msgid).
 DIMENSIONS: Mapping[str, str] = DIMENSION_WORDS
 

@@ -550,7 +550,9 @@ def sample_size_command(
             frame = sample_size(margin=margin, response_rate=response_rate, **common)
     except ValueError as exc:  # a value out of its range: the library's Message
         raise click.UsageError(in_language(exc.args[0])) from None
-    emit(frame, fmt, output)
+    from qualitapa.cli._headers import SAMPLE_SIZE_HEADERS
+
+    emit(frame, fmt, output, headers={c: _t()(w) for c, w in SAMPLE_SIZE_HEADERS.items()})
 
 
 @survey_group.command("import-xlsform")
