@@ -199,10 +199,10 @@ def score_items(
     qs, asked = _asked_questions(
         instrument, responses, groups, _questions(instrument, questions), every=questions is None
     )
-    w = weights_of(responses, weights)
-    raw = item_matrix(qs, responses)
-    s, low, high = _estimates(raw, w, groups, confidence, method, n_boot, seed)
-    top_w, bottom_w, n_dk = _box_counts(qs, raw, responses, groups, w, top_box)
+    ws = groups.sort(weights_of(responses, weights))
+    raw = item_matrix(qs, responses, rows=groups.order)  # sorted by group once, for all sums
+    s, low, high = _estimates(raw, ws, groups, confidence, method, n_boot, seed, presorted=True)
+    top_w, bottom_w, n_dk = _box_counts(qs, raw, responses, groups, ws, top_box)
     cols: dict[str, Any] = {
         "question": np.tile([q.id for q in qs], groups.n),
         "dimension": np.tile([q.dimension or "" for q in qs], groups.n),
@@ -247,16 +247,23 @@ def _asked_questions(
 
 
 def item_matrix(
-    qs: Sequence[Question], responses: pd.DataFrame, *, reverse: bool = False
+    qs: Sequence[Question],
+    responses: pd.DataFrame,
+    *,
+    reverse: bool = False,
+    rows: np.ndarray | None = None,
 ) -> np.ndarray:
     """The numeric answers to ``qs`` (:func:`item_values`), one column each.
 
     The matrix is in column order (Fortran): each column is written in one
     contiguous pass, not scattered across rows as ``np.column_stack`` does.
+    With ``rows`` (e.g. :attr:`Groups.order`) the matrix has those rows, in
+    that order.
     """
-    raw = np.empty((len(responses), len(qs)), order="F")  # contiguous columns
-    for j, q in enumerate(qs):
-        raw[:, j] = item_values(q, responses, reverse=reverse)
+    raw = np.empty((len(responses) if rows is None else len(rows), len(qs)), order="F")
+    for j, q in enumerate(qs):  # loop over items, each vectorised over respondents
+        x = item_values(q, responses, reverse=reverse)
+        raw[:, j] = x if rows is None else x[rows]
     return raw
 
 
@@ -285,10 +292,19 @@ def _estimates(
     method: str,
     n_boot: int,
     seed: int | None,
+    *,
+    presorted: bool = False,
 ) -> tuple[Summary, np.ndarray, np.ndarray]:
-    """The summary of ``matrix``'s columns per group, and the interval of ``method``."""
-    s = summarise(matrix, w, groups, confidence=confidence)
+    """The summary of ``matrix``'s columns per group, and the interval of ``method``.
+
+    With ``presorted`` the rows of ``matrix`` and ``w`` are in group order.
+    """
+    s = summarise(matrix, w, groups, confidence=confidence, presorted=presorted)
     if method == "bootstrap":
+        if presorted:  # the bootstrap draws in row order: give it the rows as they came
+            back = np.empty_like(groups.order)
+            back[groups.order] = np.arange(len(back))
+            matrix, w = matrix[back], w[back]
         low, high = poisson_bootstrap(
             matrix, w, groups, n_boot=n_boot, seed=seed, confidence=confidence
         )
@@ -301,12 +317,15 @@ def _box_counts(
     raw: np.ndarray,
     responses: pd.DataFrame,
     groups: Groups,
-    w: np.ndarray,
+    ws: np.ndarray,
     top_box: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weights of the top and bottom box (after reverse coding) and don't-know counts."""
+    """Weights of the top and bottom box (after reverse coding) and don't-know counts.
+
+    ``raw`` and the weights ``ws`` are in group order (:attr:`Groups.order`).
+    """
     k = len(qs)
-    ws = groups.sort(w)
+    unit = bool(np.all(ws == 1.0))
     top_w = np.empty((groups.n, k))
     bottom_w = np.empty((groups.n, k))
     n_dk = np.empty((groups.n, k))
@@ -314,12 +333,13 @@ def _box_counts(
         scale = q.scale
         if scale is None:  # pragma: no cover - scaled questions have a scale
             raise DataError("question has no scale", column=q.id)
-        x = groups.sort(raw[:, j])
+        x = raw[:, j]
         hi, lo = scale.top_box(top_box), scale.bottom_box(top_box)
         if q.reverse:
             hi, lo = lo, hi
-        top_w[:, j] = groups.sum_sorted(np.where(np.isin(x, hi), ws, 0.0))
-        bottom_w[:, j] = groups.sum_sorted(np.where(np.isin(x, lo), ws, 0.0))
+        for out, box in ((top_w, hi), (bottom_w, lo)):
+            inside = np.isin(x, box)
+            out[:, j] = groups.sum_sorted(inside if unit else np.where(inside, ws, 0.0))
         dk_num = [c for c in scale.dont_know if not isinstance(c, str)]
         dk_txt = [c for c in scale.dont_know if isinstance(c, str)]
         col = responses[q.id]
@@ -327,7 +347,7 @@ def _box_counts(
             is_dk = np.isin(col.to_numpy(dtype=float, na_value=np.nan), dk_num)
         else:
             is_dk = col.isin(list(scale.dont_know)).to_numpy(dtype=bool)
-        n_dk[:, j] = groups.sum(is_dk)
+        n_dk[:, j] = np.bincount(groups.codes, weights=is_dk, minlength=groups.n)
     return top_w, bottom_w, n_dk
 
 

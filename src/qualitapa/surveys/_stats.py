@@ -147,40 +147,50 @@ class Groups:
         x = np.asarray(x)
         if len(x) == 0:
             return np.zeros((self.n, *x.shape[1:]))
-        if x.dtype == bool:
-            x = x.astype(np.float64)
-        return np.add.reduceat(x, self.starts, axis=0)
+        return np.add.reduceat(x, self.starts, axis=0, dtype=np.float64)
 
     def sum(self, x: np.ndarray) -> np.ndarray:
         """Per-group sums of the rows of ``x`` (any row order)."""
         return self.sum_sorted(self.sort(x))
 
+    def sizes(self) -> np.ndarray:
+        """The number of rows of each group."""
+        return np.diff(np.append(self.starts, len(self.codes)))
+
     def centre_sorted(
-        self, x: np.ndarray, mask: np.ndarray, w: np.ndarray | None = None
+        self, x: np.ndarray, mask: np.ndarray | None, w: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Group means of ``x`` over the ``mask`` rows, and each row's deviation from them.
 
-        Rows are in group order; ``w`` are optional weights. The mean is kept
-        within the group's smallest and largest value, so a constant
-        variable has exactly its value as mean and deviations exactly 0 (a
-        plain ``sum w x / sum w`` can miss it by an ulp, which then shows up
-        as a tiny non-zero variance). Deviations are 0 outside ``mask``.
+        Rows are in group order; ``w`` are optional weights; ``mask`` None
+        means the rows where ``x`` is not NaN. The mean is kept within the
+        group's smallest and largest value, so a constant variable has
+        exactly its value as mean and deviations exactly 0 (a plain
+        ``sum w x / sum w`` can miss it by an ulp, which then shows up as a
+        tiny non-zero variance). Deviations are 0 outside ``mask``.
         Computing variances from these deviations (two passes) avoids the
         cancellation of ``sum w x^2 / sum w - mean^2``.
         """
         x = np.asarray(x, dtype=float)
-        mask = np.asarray(mask, dtype=bool)
         if len(x) == 0:
             return np.full(self.n, np.nan), np.zeros(0)
-        wm = mask.astype(float) if w is None else np.where(mask, w, 0.0)
+        if mask is None:  # NaN-ignoring min and max need no masked copies
+            mask = ~np.isnan(x)
+            hi, lo = np.fmax.reduceat(x, self.starts), np.fmin.reduceat(x, self.starts)
+        else:
+            mask = np.asarray(mask, dtype=bool)
+            hi = np.maximum.reduceat(np.where(mask, x, -np.inf), self.starts)
+            lo = np.minimum.reduceat(np.where(mask, x, np.inf), self.starts)
         xm = np.where(mask, x, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = self.sum_sorted(wm * xm) / self.sum_sorted(wm)
-        hi = np.maximum.reduceat(np.where(mask, x, -np.inf), self.starts)
-        lo = np.minimum.reduceat(np.where(mask, x, np.inf), self.starts)
-        mean = np.where(hi >= lo, np.clip(mean, np.minimum(lo, hi), hi), np.nan)
-        row_group = np.repeat(np.arange(self.n), np.diff(np.append(self.starts, len(x))))
-        return mean, np.where(mask, xm - mean[row_group], 0.0)
+            if w is None:
+                mean = self.sum_sorted(xm) / self.sum_sorted(mask)
+            else:
+                wm = np.where(mask, w, 0.0)
+                mean = self.sum_sorted(wm * xm) / self.sum_sorted(wm)
+        ok = hi >= lo  # False for a group without rows in mask (NaN or +-inf bounds)
+        mean = np.where(ok, np.clip(mean, np.where(ok, lo, 0.0), np.where(ok, hi, 0.0)), np.nan)
+        return mean, np.where(mask, xm - np.repeat(mean, self.sizes()), 0.0)
 
 
 def make_groups(frame: pd.DataFrame, by: str | Sequence[str] | None) -> Groups:
@@ -261,15 +271,21 @@ def summarise(
     mean = np.full(shape, np.nan)
     swd2 = np.zeros(shape)
     ws = w if presorted else groups.sort(w)
+    unit = bool(np.all(ws == 1.0))  # unweighted: sums of weights are counts
     w2 = ws * ws
     for j in range(k):  # column by column: contiguous passes, small temporaries
         v = values[:, j] if presorted else groups.sort(values[:, j])
+        # two passes about each group's mean (see Groups.centre_sorted)
+        if unit:
+            mean[:, j], d = groups.centre_sorted(v, None)
+            n[:, j] = sw[:, j] = sw2[:, j] = groups.sum_sorted(~np.isnan(v))
+            swd2[:, j] = groups.sum_sorted(d * d)
+            continue
         present = ~np.isnan(v)
         wp = np.where(present, ws, 0.0)
         n[:, j] = groups.sum_sorted(present)
         sw[:, j] = groups.sum_sorted(wp)
         sw2[:, j] = groups.sum_sorted(np.where(present, w2, 0.0))
-        # two passes about each group's mean (see Groups.centre_sorted)
         mean[:, j], d = groups.centre_sorted(v, present & (ws > 0), ws)
         swd2[:, j] = groups.sum_sorted(wp * d * d)
     return summary_from_sums(n, sw, sw2, mean, swd2, confidence)
