@@ -113,7 +113,8 @@ def _emit_labelled(frame: pd.DataFrame, lang: str, fmt: str | None, output: Path
     emit(label_columns(frame, get_catalog(), lang), fmt, output, lang=lang, headers=headers)
 
 
-def _deadline_options(func: Any) -> Any:
+def _deadline_options(func: Any, *, catalog_first: bool = False) -> Any:
+    """The deadline options; with ``catalog_first`` the categories' own deadlines by default."""
     func = click.option(
         "--deadline",
         "deadline_days",
@@ -128,9 +129,17 @@ def _deadline_options(func: Any) -> Any:
     func = click.option(
         "--province", default=None, help="Province code for the local holiday (e.g. MO)."
     )(func)
-    func = click.option(
-        "--use-catalog", is_flag=True, help="Use category deadlines from the installed plugins."
-    )(func)
+    if catalog_first:
+        func = click.option(
+            "--use-catalog/--no-use-catalog",
+            default=True,
+            show_default=True,
+            help="Use category deadlines from the installed plugins (--deadline for the others).",
+        )(func)
+    else:
+        func = click.option(
+            "--use-catalog", is_flag=True, help="Use category deadlines from the installed plugins."
+        )(func)
     return click.option(
         "--as-of",
         default=None,
@@ -479,7 +488,7 @@ _HISTORY_HEADERS = {
 @click.argument("complaint_id")
 @_db_option
 @click.option("--contact", is_flag=True, help="Also show the citizen's contact (personal data).")
-@_deadline_options
+@functools.partial(_deadline_options, catalog_first=True)
 @output_options
 @lang_option
 def show_command(
@@ -493,9 +502,10 @@ def show_command(
 ) -> None:
     """Show a complaint, its deadline and its history (labelled in --lang).
 
-    The deadline is the day the answer is due, with the working days left
-    (or past it, or used for the answer), counted in the office's days of
-    the complaint's organization; times are its office time.
+    The deadline is the day the answer is due (the category's deadline in
+    the installed plugins, else --deadline), with the working days left (or
+    past it, or used for the answer), counted in the office's days of the
+    complaint's organization; times are its office time.
     """
     from qualitapa._labelling import labels_of
     from qualitapa.i18n import translator

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 import sys
 from pathlib import Path
@@ -299,10 +300,12 @@ def reopen_command(
 
 
 #: Columns of ``complaints list`` -> their header for people (Italian msgids); the
-#: service and the category get the general headers, with their labels.
+#: service and the category are shown by their names (their codes in CSV, JSON...).
 _LIST_HEADERS = {
     "id": N_("Protocollo"),
     "received": N_("Ricevuto"),
+    "service_name": N_("Servizio"),
+    "category_name": N_("Categoria"),
     "status": N_("Stato"),
     "assignee": N_("Assegnato a"),
     "due_date": N_("Scadenza"),
@@ -322,7 +325,7 @@ _LIST_HEADERS = {
 @click.option("--service", "services", multiple=True, help="Only this service; repeatable.")
 @click.option("--assignee", default=None, help="Only the complaints assigned to this person.")
 @click.option("--overdue", is_flag=True, help="Only open complaints past their deadline.")
-@_deadline_options
+@functools.partial(_deadline_options, catalog_first=True)
 @output_options
 @lang_option
 def list_command(
@@ -338,8 +341,8 @@ def list_command(
 ) -> None:
     """List complaints: state, assignee, deadline and working days left, filtered.
 
-    The deadline is counted as the options say (--deadline, --working-days,
-    --use-catalog); working days left are negative past it. Exits with
+    The deadline is the category's in the installed plugins, else
+    --deadline (--working-days); working days left are negative past it. Exits with
     status 1 when no complaint matches.
     """
     from qualitapa.complaints import WorkCalendar
@@ -364,10 +367,17 @@ def list_command(
     if table.empty:
         raise nothing(_("nessun reclamo risponde ai filtri"))
     headers = None
-    if fmt in (None, "table") and output is None:  # for people: states and yes/no in words
-        t = translator(lang)
+    if fmt in (None, "table") and output is None:  # for people: names and words, no codes
+        from qualitapa._labelling import labels_of
+
+        catalog, t = get_catalog(), translator(lang)
+        for column, items in (("service", catalog.services),
+                              ("category", catalog.complaint_categories)):  # fmt: skip
+            names = labels_of(items, lang)
+            table[column] = table[column].map(lambda c, names=names: names.get(c, c))
         table["status"] = table["status"].map(lambda s: _word(t, _STATUSES, s))
         table["overdue"] = table["overdue"].map({True: t("sì"), False: t("no")})
+        table = table.rename(columns={"service": "service_name", "category": "category_name"})
         headers = {c: str(t(m)) for c, m in _LIST_HEADERS.items()}
     emit(table, fmt, output, lang=lang, headers=headers)
 

@@ -627,13 +627,8 @@ def actions_from_expected(
 _GRIEVANCES = ("complaint", "fault_report")
 #: The texts of the actions from complaints (Italian msgids, said in the function's ``lang``).
 _RECURRING_TITLE = N_("Ridurre i reclami ricorrenti: {category}")
-_RECURRING_EFFECT = N_("meno di {threshold} reclami della categoria per periodo")
-_RECURRING_EVIDENCE = N_("{period}: {count} reclami della categoria (soglia {threshold})")
 _LATE_TITLE = N_("Rispondere ai reclami entro i termini: {service}")
 _LATE_EFFECT = N_("risposte oltre la scadenza non più del {threshold}")
-_LATE_EVIDENCE = N_(
-    "{period}: {late} risposte su {answered} oltre la scadenza ({share}; soglia {threshold})"
-)
 _QUARTER = N_("{n}º trimestre {year}")
 
 
@@ -781,19 +776,25 @@ def _recurring_categories(
             "source": ["complaints"] * n,
             "reference": cats,
             "organization": sel["organization"].to_numpy(dtype=object),
-            "expected_effect": [str(t(_RECURRING_EFFECT, threshold=t.number(threshold)))] * n,
+            "expected_effect": [
+                t.plural(
+                    "meno di {n} reclamo della categoria per periodo",
+                    "meno di {n} reclami della categoria per periodo",
+                    threshold,
+                )
+            ]
+            * n,
             "impact": 3 + (count >= 2 * threshold) + (count >= 4 * threshold),
             "urgency": [3] * n,
             "effort": [effort] * n,
             "status": ["proposed"] * n,
             "evidence": [
-                str(
-                    t(
-                        _RECURRING_EVIDENCE,
-                        period=p,
-                        count=t.number(k),
-                        threshold=t.number(threshold),
-                    )
+                t.plural(
+                    "{period}: {n} reclamo della categoria (soglia {threshold})",
+                    "{period}: {n} reclami della categoria (soglia {threshold})",
+                    int(k),
+                    period=p,
+                    threshold=t.number(threshold),
                 )
                 for p, k in zip(sel["period_name"], count, strict=True)
             ],
@@ -837,15 +838,16 @@ def _late_answers(
             "effort": [effort] * n,
             "status": ["proposed"] * n,
             "evidence": [
-                str(
-                    t(
-                        _LATE_EVIDENCE,
-                        period=p,
-                        late=t.number(int(k)),
-                        answered=t.number(int(a)),
-                        share=t.percent(s, digits=_decimals(s * 100, 3)),
-                        threshold=shown,
-                    )
+                t.plural(
+                    "{period}: {n} risposta su {answered} oltre la scadenza ({share}; "
+                    "soglia {threshold})",
+                    "{period}: {n} risposte su {answered} oltre la scadenza ({share}; "
+                    "soglia {threshold})",
+                    int(k),
+                    period=p,
+                    answered=t.number(int(a)),
+                    share=t.percent(s, digits=_decimals(s * 100, 3)),
+                    threshold=shown,
                 )
                 for p, k, a, s in zip(
                     sel["period_name"], sel["late"], sel["answered"], share, strict=True
