@@ -64,8 +64,9 @@ def _linearised(
     domain: Codes,
     k: int,
     reference: DeffReference,
+    total: bool,
 ) -> dict[str, Floats]:
-    """Estimate, SE, n and design effect per domain of a total (``x`` None) or a ratio."""
+    """Estimate, SE, n and design effect per domain of a total or a ratio (a mean: ``x`` None)."""
     w = design.weights
     ok = (domain >= 0) & ~np.isnan(y)
     if x is not None:
@@ -78,10 +79,10 @@ def _linearised(
     y = np.where(ok, y, 0.0)
     n_hat, n = dsum(w), dsum((w != 0).astype(float))
     with np.errstate(divide="ignore", invalid="ignore"):
-        if x is None:
+        if total:
             estimate, denominator, u = dsum(w * y), np.ones(k), y
         else:
-            xv = np.where(ok, x, 0.0)
+            xv = np.where(ok, 1.0 if x is None else x, 0.0)
             denominator = dsum(w * xv)
             estimate = dsum(w * y) / denominator
             u = y - estimate[d] * xv
@@ -121,7 +122,7 @@ def _table(
     )
     frames = []
     for name, y, x in rows:
-        r = _linearised(design, y, None if total else x, domain, k, deff)
+        r = _linearised(design, y, x, domain, k, deff, total)
         frame = labels.assign(
             variable=name,
             n=r["n"].astype(int),
@@ -136,8 +137,12 @@ def _table(
     return pd.concat(frames, ignore_index=True)
 
 
-def _columns(columns: str | Sequence[str]) -> list[str]:
-    return [columns] if isinstance(columns, str) else list(columns)
+def _numeric(
+    design: SurveyDesign, columns: str | Sequence[str]
+) -> list[tuple[str, Floats, Floats | None]]:
+    """(name, values, no denominator) for each column."""
+    names = [columns] if isinstance(columns, str) else list(columns)
+    return [(c, numeric_column(design.data, c, "columns"), None) for c in names]
 
 
 def design_mean(
@@ -194,16 +199,9 @@ def design_mean(
     >>> round(float(r["estimate"][0]), 4), round(float(r["se"][0]), 4)
     (3.6667, 0.7731)
     """
-    rows = [(c, numeric_column(design.data, c, "columns"), None) for c in _columns(columns)]
-    ones = np.ones(len(design.weights))
+    rows = _numeric(design, columns)
     return _table(
-        design,
-        by,
-        [(name, y, ones) for name, y, _ in rows],
-        total=False,
-        confidence=confidence,
-        interval=interval,
-        deff=deff,
+        design, by, rows, total=False, confidence=confidence, interval=interval, deff=deff
     )
 
 
@@ -228,7 +226,7 @@ def design_total(
     >>> float(r["estimate"][0]), round(float(r["se"][0]), 4)
     (50.0, 19.1485)
     """
-    rows = [(c, numeric_column(design.data, c, "columns"), None) for c in _columns(columns)]
+    rows = _numeric(design, columns)
     return _table(design, by, rows, total=True, confidence=confidence, interval=interval, deff=deff)
 
 
@@ -355,20 +353,11 @@ def design_proportion(
     given = answers.dropna().unique()
     chosen = sorted(given) if categories is None else list(categories)
     missing = answers.isna().to_numpy()
-    rows = [
+    rows: list[tuple[str, Floats, Floats | None]] = [
         (column, np.where(missing, np.nan, (answers == c).to_numpy(dtype=float)), None)
         for c in chosen
     ]
-    ones = np.ones(len(design.weights))
-    table = _table(
-        design,
-        by,
-        [(name, y, ones) for name, y, _ in rows],
-        total=False,
-        confidence=confidence,
-        interval="t",
-        deff=deff,
-    )
+    table = _table(design, by, rows, total=False, confidence=confidence, interval="t", deff=deff)
     per = len(table) // max(len(chosen), 1)
     position = list(table.columns).index("variable") + 1
     table.insert(position, "category", np.repeat(np.asarray(chosen, dtype=object), per))
