@@ -55,7 +55,7 @@ _db_option = server_database_option(_db_option)  # --db also takes a postgresql:
 _by_option = click.option("--by", default="", help="Comma-separated grouping, e.g. service.")
 
 
-def _register(db: Path, *, create: bool = False, readonly: bool = False) -> Any:
+def _register(db: Path | DatabaseUrl, *, create: bool = False, readonly: bool = False) -> Any:
     """The register at ``db`` (a file, or a ``postgresql://`` URL); it must exist unless ``create``.
 
     Reading commands open it ``readonly``: they never create, migrate or

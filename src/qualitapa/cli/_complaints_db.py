@@ -3,7 +3,7 @@
 Copies every complaint, event, contact and protocol counter of ``--db``
 into the empty register at ``--to`` (a ``postgresql://`` URL), in one
 transaction, then compares counts and a SHA-256 checksum of every history
-(:func:`qualitapa.complaints._migrate.migrate_register`). Prints the
+(:func:`qualitapa.complaints.migrate_register`). Prints the
 figures in the command's language; exits 1 when anything differs.
 """
 
@@ -37,7 +37,7 @@ def migrate_command(db: Path, target: DatabaseUrl) -> None:
     every complaint's history are compared; exits with status 1 when they
     differ.
     """
-    from qualitapa.complaints._migrate import migrate_register
+    from qualitapa.complaints import migrate_register
 
     if not isinstance(target, DatabaseUrl):
         raise click.BadParameter(

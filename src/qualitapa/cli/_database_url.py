@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import click
 
-from qualitapa.complaints._postgres import is_postgres_url, shown_url
+from qualitapa.complaints import is_postgres_url, shown_url
+
+F = TypeVar("F", bound=Callable[..., object])
 
 
 class DatabaseUrl(str):
@@ -57,21 +59,25 @@ class DatabaseUrlType(click.ParamType):
 
     name = "file|url"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Path | DatabaseUrl:
         if isinstance(value, (Path, DatabaseUrl)):
             return value
         if is_postgres_url(str(value)):
             return DatabaseUrl(str(value))
-        return click.Path(dir_okay=False, path_type=Path).convert(value, param, ctx)
+        path: Path = click.Path(dir_okay=False, path_type=Path).convert(str(value), param, ctx)
+        return path
 
 
-def server_database_option(option: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def server_database_option(option: Callable[[F], F]) -> Callable[[F], F]:
     """``option`` (a ``--db`` option) that also takes a ``postgresql://`` URL."""
 
-    def decorate(func: Any) -> Any:
+    def decorate(func: F) -> F:
         func = option(func)
-        for param in func.__click_params__:
-            if param.name == "db":
+        params: list[click.Parameter] = getattr(func, "__click_params__", [])
+        for param in params:
+            if param.name == "db" and isinstance(param, click.Option):
                 param.type = DatabaseUrlType()
                 param.help = (param.help or "").replace(
                     "(SQLite file)", "(SQLite file, or postgresql://user@host/database)"

@@ -24,6 +24,7 @@ from qualitapa.complaints._lifecycle import (
     replay,
     validate_history,
 )
+from qualitapa.complaints._migrate import MigrationReport, history_checksums, migrate_register
 from qualitapa.complaints._models import (
     Channel,
     Complaint,
@@ -44,6 +45,12 @@ from qualitapa.complaints._open311 import (
     open311_services,
     to_open311_json,
     to_open311_xml,
+)
+from qualitapa.complaints._postgres import (
+    BackendError,
+    PostgresRegister,
+    is_postgres_url,
+    shown_url,
 )
 from qualitapa.complaints._privacy import (
     PATTERNS,
@@ -71,6 +78,7 @@ __all__ = [
     "PERIODS",
     "SCHEMA_VERSION",
     "TRANSITIONS",
+    "BackendError",
     "CategoryScopeError",
     "ChainHead",
     "Channel",
@@ -86,6 +94,8 @@ __all__ = [
     "FeedbackKind",
     "ImportReport",
     "Kind",
+    "MigrationReport",
+    "PostgresRegister",
     "Status",
     "WorkCalendar",
     "add_deadlines",
@@ -98,9 +108,12 @@ __all__ = [
     "due_dates",
     "export_complaints",
     "from_open311",
+    "history_checksums",
     "instant",
     "is_placeholder",
+    "is_postgres_url",
     "kpis",
+    "migrate_register",
     "open311_requests",
     "open311_services",
     "pareto",
@@ -109,6 +122,7 @@ __all__ = [
     "pseudonymise",
     "redact",
     "replay",
+    "shown_url",
     "to_local_dates",
     "to_open311_json",
     "to_open311_xml",

@@ -161,8 +161,9 @@ def migrate_register(source: ComplaintRegister, target: ComplaintRegister) -> Mi
         db.execute(f"SELECT {', '.join(_EVENT_COLS)} FROM events ORDER BY seq").fetchall(),
         list(_EVENT_COLS),
     )
-    contacts = db.execute("SELECT complaint_id, name, email, phone, address FROM contacts")
-    contacts = contacts.fetchall()
+    contacts = db.execute(
+        "SELECT complaint_id, name, email, phone, address FROM contacts"
+    ).fetchall()
     counters = []
     if source.schema_version >= 4:
         counters = db.execute("SELECT organization, year, last FROM protocol_counters").fetchall()

@@ -354,18 +354,8 @@ service 'registry' that apply: 'registry.waiting'
                 f"received ({_from_us(received_us).isoformat()})",
                 source=complaint.id,
             )
+        _check_texts(complaint, actor)
         c = complaint.contact
-        texts: dict[str, str | None] = {
-            "description": complaint.description,
-            "actor": actor,
-            "address": complaint.address,
-            "media_url": complaint.media_url,
-        }
-        if c is not None:
-            texts.update(name=c.name, email=c.email, phone=c.phone)
-            texts["contact address"] = c.address
-        for what, text in texts.items():
-            _encodable(text, what, complaint.id)
         with self._write() as db:
             if numbered:
                 complaint = attrs.evolve(complaint, id=self._next_number(db, complaint))
@@ -1101,6 +1091,22 @@ _RULES: dict[str, dict[str, Any]] = {
         "target": "text?",
     },
 }
+
+
+def _check_texts(complaint: Complaint, actor: str) -> None:
+    """Refuse a text of ``complaint`` (or ``actor``) SQLite or PostgreSQL cannot store."""
+    c = complaint.contact
+    texts: dict[str, str | None] = {
+        "description": complaint.description,
+        "actor": actor,
+        "address": complaint.address,
+        "media_url": complaint.media_url,
+    }
+    if c is not None:
+        texts.update(name=c.name, email=c.email, phone=c.phone)
+        texts["contact address"] = c.address
+    for what, text in texts.items():
+        _encodable(text, what, complaint.id)
 
 
 def _check_catalog(complaint: Complaint, catalog: Catalog) -> None:
