@@ -165,8 +165,11 @@ def bench_clerks(server: str, per_clerk: int) -> tuple[float, bool]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
+    parser.add_argument("--complaints", type=int, help="complaints to import (1,000,000)")
+    parser.add_argument("--per-clerk", type=int, help="complaints of each clerk (1,000)")
     args = parser.parse_args()
     n_import, per_clerk = (20_000, 100) if args.quick else (1_000_000, 1_000)
+    n_import, per_clerk = args.complaints or n_import, args.per_clerk or per_clerk
     server = os.environ.get("QUALITAPA_TEST_POSTGRES")
     cluster = root = None
     if not server:
