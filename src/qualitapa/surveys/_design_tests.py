@@ -127,7 +127,9 @@ def design_chisq(
     Raises
     ------
     DataError
-        A column is missing or has fewer than two different answers.
+        A column is missing or has fewer than two different answers, or the
+        table's empty cells make :math:`\\Delta` singular (R's ``solve``
+        fails there).
 
     Examples
     --------
@@ -155,8 +157,27 @@ def design_chisq(
     inverse = np.diag(np.where(p == 0, 0.0, 1 / np.where(p == 0, 1.0, p)))
     denominator = contrasts.T @ (inverse / n_rows) @ contrasts
     numerator = contrasts.T @ inverse @ v @ inverse @ contrasts
-    delta = np.linalg.solve(denominator, numerator)
+    with np.errstate(all="ignore"):
+        try:
+            delta = np.linalg.solve(denominator, numerator)
+        except np.linalg.LinAlgError:
+            delta = np.full_like(numerator, np.nan)
     trace = float(np.trace(delta))
+    if not np.isfinite(trace) or trace <= 1e-12:
+        # R: solve() fails ("exactly singular") or F = X^2 / 0 with NaN degrees of freedom
+        raise DataError(
+            Message(
+                "the table of {rows!r} by {columns!r} has empty cells that leave the test"
+                " undefined (each answer of one goes with few answers of the other)",
+                N_(
+                    "la tabella di {rows!r} per {columns!r} ha celle vuote che rendono il test"
+                    " non definito (ogni risposta dell'una va con poche risposte dell'altra)"
+                ),
+                rows=rows,
+                columns=columns,
+            ),
+            column=rows,
+        )
     df = (nr - 1) * (nc - 1)
     if statistic == "chisq":
         p_value = float(stats.chi2.sf(pearson / (trace / df), df))
