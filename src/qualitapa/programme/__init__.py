@@ -73,6 +73,7 @@ from qualitapa.programme._practices import (
     suggest_practices,
 )
 from qualitapa.programme._report import annual_report, write_annual_report
+from qualitapa.programme._report_sections import alert_timing
 from qualitapa.programme._sheets import (
     SHEETS,
     Sheet,
@@ -161,6 +162,7 @@ __all__ = [
     "StatusChange",
     "TrainingNeed",
     "actions_from_findings",
+    "alert_timing",
     "annual_report",
     "attended_hours",
     "certification_alerts",

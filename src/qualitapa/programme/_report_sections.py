@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -299,25 +300,63 @@ def _audit_rows(
     return rows
 
 
+def alert_timing(t: Translator, days_left: object, days_late: object) -> str:
+    """When a certification alert falls due, in words: in how many days, or since how many.
+
+    The columns ``days_left`` and ``days_late`` of :func:`certification_alerts`;
+    an empty cell (None, NaN) is not said. The annual report and the
+    portal's programme page say it this way.
+
+    Parameters
+    ----------
+    t
+        The translator of the words' language.
+    days_left, days_late
+        Days until the alert's date, or since it (a number or an empty cell).
+
+    Returns
+    -------
+    str
+        ``"tra 74 giorni"``, ``"da 1 giorno"``; ``""`` when both are empty.
+
+    Examples
+    --------
+    >>> from qualitapa.i18n import translator
+    >>> t = translator("it")
+    >>> alert_timing(t, 74, None), alert_timing(t, float("nan"), 1), alert_timing(t, None, None)
+    ('tra 74 giorni', 'da 1 giorno', '')
+    >>> alert_timing(translator("de"), 74.0, None)
+    'in 74 Tagen'
+    """
+    left, late = _day_count(days_left), _day_count(days_late)
+    if left is not None:
+        return t.plural("tra {n} giorno", "tra {n} giorni", left)
+    if late is not None:
+        return t.plural("da {n} giorno", "da {n} giorni", late)
+    return ""
+
+
+def _day_count(value: object) -> int | None:
+    """A count of days from a cell (a number or its text); None when empty or NaN."""
+    try:
+        x = float(str(value).replace(",", ".")) if value is not None else math.nan
+    except ValueError:
+        return None
+    return None if math.isnan(x) else int(x)
+
+
 def _alert_rows(words: Words, alerts: pd.DataFrame, certs: pd.DataFrame) -> Sequence[Row]:
     t = words.t
     services = {str(r["certificate"]): _service(words, r) for r in certs.to_dict("records")}
     rows = []
     for r in alerts.to_dict("records"):
-        left, late = r["days_left"], r["days_late"]
-        if not pd.isna(left):
-            when = t.plural("tra {n} giorno", "tra {n} giorni", int(left))
-        elif not pd.isna(late):
-            when = t.plural("da {n} giorno", "da {n} giorni", int(late))
-        else:
-            when = ""
         rows.append(
             {
                 "kind": label(t, AlertKind(str(r["kind"]))),
                 "severe": int(r["severity"]) <= 2,
                 "service": services.get(str(r["certificate"]), str(r["certificate"])),
                 "date": _date(t, r["date"]),
-                "when": when,
+                "when": alert_timing(t, r["days_left"], r["days_late"]),
                 "owner": words.person(r["owner"]) if not blank(r["owner"]) else "",
             }
         )

@@ -422,16 +422,10 @@ def certified_part(words: _Words) -> dict[str, Any] | None:
 
 
 def _alert_rows(words: _Words, alerts: pd.DataFrame) -> Iterator[dict[str, str]]:
+    from qualitapa import programme as pg
+
     ctx, kind = words.ctx, _codes("AlertKind")
-    t = ctx.t
     for r in alerts.to_dict("records"):
-        left, late = _figure(r.get("days_left")), _figure(r.get("days_late"))
-        if not pd.isna(left):
-            when = t.plural("tra {n} giorno", "tra {n} giorni", int(left))
-        elif not pd.isna(late):
-            when = t.plural("da {n} giorno", "da {n} giorni", int(late))
-        else:
-            when = ""
         yield {
             "kind": _label(ctx, kind, r["kind"]),
             "service": str(r["service"])
@@ -439,7 +433,7 @@ def _alert_rows(words: _Words, alerts: pd.DataFrame) -> Iterator[dict[str, str]]
             else words.department(r.get("department")),
             "standard": "" if _blank(r.get("standard")) else str(r["standard"]),
             "date": _date(ctx, r.get("date")),
-            "when": when,
+            "when": pg.alert_timing(ctx.t, r.get("days_left"), r.get("days_late")),
         }
 
 
