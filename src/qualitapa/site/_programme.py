@@ -45,7 +45,7 @@ import pandas as pd
 from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_, translator
 from qualitapa.models import Text
-from qualitapa.site._model import Page, PageKind, SiteSection
+from qualitapa.site._model import Page, PageKind, SectionBuilder, SiteSection
 
 if TYPE_CHECKING:
     from qualitapa.site._context import SiteContext
@@ -843,30 +843,19 @@ def home_section(ctx: SiteContext, subject: str) -> Mapping[str, Any] | None:
     return {"cities": cities} if cities else None
 
 
+#: The programme's name: the menu's, and the heading of its sections on other pages.
+_TITLE: Final = Text("Programma qualità", en="Quality programme", de="Qualitätsprogramm")
+
 #: The programme's kind of page (menu "Programma qualità", order 40).
-PROGRAMME_KIND: Final = PageKind(
-    id="programme",
-    title=Text("Programma qualità", en="Quality programme", de="Qualitätsprogramm"),
-    order=40,
-    build=programme_pages,
-)
+PROGRAMME_KIND: Final = PageKind(id="programme", title=_TITLE, order=40, build=programme_pages)
+
+
+def _section(page: str, order: int, build: SectionBuilder) -> SiteSection:
+    """The programme's section on the ``page`` kind: ``programme-<page>``, its template
+    ``sections/programme_<page>.html.j2``."""
+    return SiteSection(id=f"programme-{page}", page=page, title=_TITLE, order=order,
+                       build=build, template=f"sections/programme_{page}.html.j2")  # fmt: skip
+
 
 #: Its sections on the city pages and on the home page.
-PROGRAMME_SECTIONS: Final = (
-    SiteSection(
-        id="programme-city",
-        page="city",
-        title=Text("Programma qualità", en="Quality programme", de="Qualitätsprogramm"),
-        order=85,
-        build=city_section,
-        template="sections/programme_city.html.j2",
-    ),
-    SiteSection(
-        id="programme-home",
-        page="home",
-        title=Text("Programma qualità", en="Quality programme", de="Qualitätsprogramm"),
-        order=60,
-        build=home_section,
-        template="sections/programme_home.html.j2",
-    ),
-)
+PROGRAMME_SECTIONS: Final = (_section("city", 85, city_section), _section("home", 60, home_section))
