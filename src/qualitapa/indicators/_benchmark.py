@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -282,7 +282,8 @@ def _run_blocks(block: _Block, iv: Any) -> None:
     ind = iv.indicator
     in_order = bool(n_rows == 0 or (ind[1:] >= ind[:-1]).all())
     perm = None if in_order else np.argsort(ind, kind="stable")
-    bounds = np.searchsorted(ind if perm is None else ind[perm], np.arange(n_ind + 1))
+    bounds = np.zeros(n_ind + 1, dtype=np.int64)  # rows of indicator i: bounds[i]:bounds[i + 1]
+    np.cumsum(np.bincount(ind, minlength=n_ind), out=bounds[1:])
     per_block = max(1, _BLOCK_ROWS // max(1, n_rows // max(n_ind, 1)))
     for lo in range(0, n_ind, per_block):
         hi = min(lo + per_block, n_ind)
@@ -323,22 +324,26 @@ _BLOCK_ROWS = 1 << 18
 
 
 class _Outputs:
-    """Preallocated result columns, filled block by block."""
+    """Result columns, filled block by block.
+
+    Allocated uninitialised: the blocks of :func:`_run_blocks` cover every
+    row, and :meth:`_Block.run` writes every column of its rows.
+    """
 
     def __init__(self, n: int) -> None:
-        self.rank = np.zeros(n, dtype=np.int32)
-        self.rank_missing = np.ones(n, dtype=bool)
-        self.percentile = np.full(n, np.nan)
-        self.quartile = np.zeros(n, dtype=np.int8)
-        self.quartile_missing = np.ones(n, dtype=bool)
-        self.z_score = np.full(n, np.nan)
-        self.best_value = np.full(n, np.nan)
-        self.best_code = np.full(n, -1, dtype=np.int32)
-        self.is_best = np.zeros(n, dtype=bool)
-        self.gap_to_best = np.full(n, np.nan)
-        self.gap_to_median = np.full(n, np.nan)
-        self.n = np.zeros(n, dtype=np.int32)
-        self.comparison = np.full(n, _NO_VALUE, dtype=np.int8)
+        self.rank = np.empty(n, dtype=np.int32)
+        self.rank_missing = np.empty(n, dtype=bool)
+        self.percentile = np.empty(n)
+        self.quartile = np.empty(n, dtype=np.int8)
+        self.quartile_missing = np.empty(n, dtype=bool)
+        self.z_score = np.empty(n)
+        self.best_value = np.empty(n)
+        self.best_code = np.empty(n, dtype=np.int32)
+        self.is_best = np.empty(n, dtype=bool)
+        self.gap_to_best = np.empty(n)
+        self.gap_to_median = np.empty(n)
+        self.n = np.empty(n, dtype=np.int32)
+        self.comparison = np.empty(n, dtype=np.int8)
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -363,6 +368,7 @@ class _Block:
     out: _Outputs
     performer_texts: list[str] = attrs.field(init=False, factory=list)
     _performer_code: dict[str, int] = attrs.field(init=False, factory=dict)
+    _name_order: np.ndarray | None = attrs.field(init=False, default=None)
 
     def run(self, rows: Any, lo: int, hi: int) -> None:
         iv, out = self.iv, self.out
@@ -432,19 +438,30 @@ class _Block:
     def _performers(
         self, g: np.ndarray, is_best: np.ndarray, org: np.ndarray, n_slots: int
     ) -> np.ndarray:
-        """Code (into ``performer_texts``) of each row's comma-separated best performers."""
+        """Code (into ``performer_texts``) of each row's comma-separated best performers.
+
+        One text per group (names sorted), built from the best rows only.
+        """
         best_rows = np.flatnonzero(is_best)
         code_of_group = np.full(n_slots, -1, dtype=np.int32)
         if len(best_rows):
-            names = pd.DataFrame({"g": g[best_rows], "org": self.org_names[org[best_rows]]})
-            names = names.sort_values(["g", "org"], kind="stable")
-            joined = names.groupby("g", sort=True)["org"].agg(", ".join)
-            for group, text in joined.items():  # one entry per group, not per row
+            if self._name_order is None:  # each organization's place in name order
+                self._name_order = np.empty(len(self.org_names), dtype=np.int64)
+                self._name_order[np.argsort(self.org_names, kind="stable")] = np.arange(
+                    len(self.org_names)
+                )
+            best_g, best_org = g[best_rows], org[best_rows]
+            order = np.lexsort((self._name_order[best_org], best_g))
+            best_g, best_org = best_g[order], best_org[order]
+            starts = np.flatnonzero(np.r_[True, best_g[1:] != best_g[:-1]])
+            names = self.org_names[best_org].tolist()
+            for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(names)], strict=True):
+                text = ", ".join(names[start:end])  # one text per group, not per row
                 code = self._performer_code.get(text)
                 if code is None:
                     code = self._performer_code[text] = len(self.performer_texts)
                     self.performer_texts.append(text)
-                code_of_group[cast(int, group)] = code
+                code_of_group[best_g[start]] = code
         return code_of_group[g]
 
 

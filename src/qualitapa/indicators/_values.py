@@ -35,9 +35,65 @@ class IndicatorValues:
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes and sorted uniques, as ``pd.factorize(column, sort=True)`` gives them.
+
+    Categorical columns (as :func:`compute` returns) take their codes from
+    the column, and integer columns with a small range from an offset, rather
+    than hashing every row; the result is the same.
+    """
+    fast = _category_codes(column) if isinstance(column.dtype, pd.CategoricalDtype) else None
+    if fast is None:
+        fast = _small_int_codes(column)
+    if fast is not None:
+        return fast
     codes, uniques = pd.factorize(column, sort=True)
-    dtype = np.int32 if len(uniques) < 2**31 - 1 else np.int64
-    return np.asarray(codes, dtype=dtype), pd.Index(uniques)
+    return np.asarray(codes, dtype=_code_dtype(len(uniques))), pd.Index(uniques)
+
+
+def _code_dtype(n_uniques: int) -> type:
+    return np.int32 if n_uniques < 2**31 - 1 else np.int64
+
+
+def _category_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Factorize a categorical column: its codes, renumbered over the categories used."""
+    cat = column.array
+    codes = np.asarray(cat.codes)
+    n_cat = len(cat.categories)
+    used = np.bincount(codes[codes >= 0] if (codes < 0).any() else codes, minlength=n_cat) > 0
+    kept = np.flatnonzero(used)
+    dtype = _code_dtype(len(kept))
+    if len(kept) == n_cat:
+        out = codes.astype(dtype)
+    else:  # unused categories: number the used ones 0, 1, ...
+        table = np.full(n_cat + 1, -1, dtype=dtype)
+        table[kept] = np.arange(len(kept), dtype=dtype)
+        out = table[codes]  # code -1 (missing) takes the last entry, -1
+    uniques = pd.Categorical.from_codes(kept, dtype=cat.dtype)
+    return out, pd.Index(uniques)
+
+
+#: Largest range of an integer key column coded by offset rather than hashing.
+_MAX_OFFSET_RANGE = 1 << 22
+
+
+def _small_int_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
+    """Factorize a numpy integer column whose values span a small range (years), or None."""
+    x = column.to_numpy() if column.dtype.kind in "iu" else None
+    if x is None or len(x) == 0:
+        return None
+    lo, hi = x.min(), x.max()
+    if int(hi) - int(lo) > min(_MAX_OFFSET_RANGE, 4 * len(x)):
+        return None
+    offset = np.subtract(x, lo).astype(np.intp)  # in range: no overflow
+    present = np.bincount(offset, minlength=int(hi) - int(lo) + 1) > 0
+    kept = np.flatnonzero(present)
+    dtype = _code_dtype(len(kept))
+    if len(kept) == len(present):
+        codes = offset.astype(dtype)
+    else:
+        codes = (np.cumsum(present, dtype=np.int64) - 1).astype(dtype)[offset]
+    uniques = (kept + lo).astype(x.dtype) if x.dtype.kind == "i" else (kept.astype(x.dtype) + lo)
+    return codes, pd.Index(uniques)
 
 
 def read_values(values: pd.DataFrame, *, source: str | None = None) -> IndicatorValues:
@@ -56,16 +112,7 @@ def read_values(values: pd.DataFrame, *, source: str | None = None) -> Indicator
     v, bad = to_numeric_column(values["value"], source=source, column="value")
     no_key = (org < 0) | (per < 0) | (ind < 0)
     n_per, n_ind = max(len(per_labels), 1), max(len(ind_labels), 1)
-    key = (org.astype(np.int64) * n_per + per) * n_ind + ind
-    key[no_key] = -1
-    size = int(key.max()) + 1 if len(key) else 0
-    if size <= max(4 * len(key), 1 << 20):
-        counts = np.bincount(key[key >= 0], minlength=size)
-        dup = np.zeros(len(key), dtype=bool)
-        dup[key >= 0] = counts[key[key >= 0]] > 1
-    else:
-        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-        dup = (counts[inverse] > 1) & (key >= 0)
+    dup = _duplicates(org, per, ind, no_key, n_per, n_ind)
     problems = []
     for mask, text in (
         (bad, "not a number"),
@@ -95,9 +142,42 @@ def read_values(values: pd.DataFrame, *, source: str | None = None) -> Indicator
             row=int(first["row"]),
             failure_cases=cases,
         )
-    if not np.isfinite(v[~np.isnan(v)]).all():
+    if np.isinf(v).any():
         v = np.where(np.isfinite(v), v, np.nan)
     return IndicatorValues(org, org_labels, per, per_labels, ind, ind_labels, v)
+
+
+def _duplicates(
+    org: np.ndarray,
+    per: np.ndarray,
+    ind: np.ndarray,
+    no_key: np.ndarray,
+    n_per: int,
+    n_ind: int,
+) -> np.ndarray:
+    """Rows whose (organization, period, indicator) key is on another row too.
+
+    Keys that increase strictly from row to row (indicator, then organization,
+    then period, as :func:`compute` orders its rows) are all different: one
+    comparison of neighbours proves it, without counting every key.
+    """
+    n_org = int(org.max()) + 1 if len(org) else 1
+    if not no_key.any():
+        ordered = (ind.astype(np.int64) * n_org + org) * n_per + per
+        if bool((ordered[1:] > ordered[:-1]).all()):
+            return np.zeros(len(ordered), dtype=bool)
+        del ordered
+    key = (org.astype(np.int64) * n_per + per) * n_ind + ind
+    key[no_key] = -1
+    size = int(key.max()) + 1 if len(key) else 0
+    if size <= max(4 * len(key), 1 << 20):
+        counts = np.bincount(key[key >= 0], minlength=size)
+        dup = np.zeros(len(key), dtype=bool)
+        dup[key >= 0] = counts[key[key >= 0]] > 1
+    else:
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        dup = (counts[inverse] > 1) & (key >= 0)
+    return dup
 
 
 def resolve_polarities(
