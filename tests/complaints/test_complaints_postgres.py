@@ -281,3 +281,20 @@ def test_a_schema_newer_than_this_qualitapa_is_refused(pg_url: str) -> None:
         conn.execute("INSERT INTO schema_version VALUES (99, now())")
     with pytest.raises(DataError, match="schema version 99, newer"):
         ComplaintRegister(pg_url)
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", "fail"), (None, "skip")])
+def test_without_a_server_ci_fails_and_a_developer_is_told_why(
+    monkeypatch: pytest.MonkeyPatch, ci: str | None, outcome: str
+) -> None:
+    from .conftest import no_server
+
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    expected = pytest.fail.Exception if outcome == "fail" else pytest.skip.Exception
+    with pytest.raises(expected) as info:
+        no_server(RuntimeError("no PostgreSQL server binaries (initdb, pg_ctl) on this machine"))
+    assert "no PostgreSQL server binaries" in str(info.value)
+    assert "QUALITAPA_TEST_POSTGRES" in str(info.value)
