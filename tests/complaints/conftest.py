@@ -26,6 +26,12 @@ _schemas = itertools.count()
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """The URL of a PostgreSQL server (given, or a throwaway cluster started for the session)."""
+    try:
+        import psycopg  # noqa: F401
+        import psycopg_pool  # noqa: F401
+    except ImportError as exc:
+        missing = f"{exc.name} is not installed (pip install 'qualitapa[postgresql]')"
+        no_server(RuntimeError(missing))
     url = os.environ.get(ENV)
     if url:
         yield url
