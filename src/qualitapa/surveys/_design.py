@@ -82,8 +82,8 @@ def not_found(column: str, data: pd.DataFrame, field: str) -> UnknownValueError:
     )
 
 
-def _labels(data: pd.DataFrame, column: str, field: str) -> npt.NDArray[np.object_]:
-    """The column's values, required complete."""
+def _labels(data: pd.DataFrame, column: str, field: str) -> tuple[Codes, list[str]]:
+    """The column's codes 0.. (sorted values) and its values as text, required complete."""
     if column not in data.columns:
         raise not_found(column, data, field)
     values = data[column]
@@ -98,7 +98,8 @@ def _labels(data: pd.DataFrame, column: str, field: str) -> npt.NDArray[np.objec
             row=int(np.flatnonzero(missing)[0]) + 1,
             column=column,
         )
-    return values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.asarray(codes, dtype=np.intp), [str(u) for u in uniques]
 
 
 def numeric_column(data: pd.DataFrame, column: str, field: str) -> Floats:
@@ -138,26 +139,27 @@ def _psus(data: pd.DataFrame, stratum: Codes, clusters: str | None, nest: bool) 
     """PSU codes 0..P-1, one PSU in one stratum only."""
     if clusters is None:
         return np.arange(len(data))
-    ids = _labels(data, clusters, "clusters")
-    key = pd.MultiIndex.from_arrays([stratum, ids]) if nest else ids
-    psu = pd.factorize(key, sort=True)[0]
-    if not nest:
-        strata_per_psu = pd.Series(stratum).groupby(psu).nunique().to_numpy()
-        if (strata_per_psu > 1).any():
-            first = int(np.flatnonzero(strata_per_psu[psu] > 1)[0])
-            raise DataError(
-                Message(
-                    "cluster {value!r} is in more than one stratum; if the clusters are"
-                    " numbered within each stratum, pass nest=True",
-                    N_(
-                        "il gruppo {value!r} è in più di uno strato; se i gruppi sono"
-                        " numerati dentro ogni strato, usare nest=True"
-                    ),
-                    value=str(ids[first]),
+    id_codes, id_values = _labels(data, clusters, "clusters")
+    if nest:  # a PSU is a (stratum, cluster) pair
+        key = stratum.astype(np.int64) * len(id_values) + id_codes
+        return np.asarray(pd.factorize(key, sort=True)[0], dtype=np.intp)
+    psu = id_codes
+    strata_per_psu = np.bincount(_distinct(psu, stratum), minlength=len(id_values))
+    if (strata_per_psu > 1).any():
+        first = int(np.flatnonzero(strata_per_psu[psu] > 1)[0])
+        raise DataError(
+            Message(
+                "cluster {value!r} is in more than one stratum; if the clusters are"
+                " numbered within each stratum, pass nest=True",
+                N_(
+                    "il gruppo {value!r} è in più di uno strato; se i gruppi sono"
+                    " numerati dentro ogni strato, usare nest=True"
                 ),
-                row=first + 1,
-                column=clusters,
-            )
+                value=id_values[psu[first]],
+            ),
+            row=first + 1,
+            column=clusters,
+        )
     return psu
 
 
@@ -301,13 +303,13 @@ class SurveyDesign:
         [10.0, 10.0, 10.0, 10.0]
         """
         check_option("lonely_psu", lonely_psu, get_args(LonelyPsu))
-        data = data.reset_index(drop=True).copy()
+        data = data.reset_index(drop=True)  # copy on write: the caller's later edits stay theirs
         if strata is None:
             stratum = np.zeros(len(data), dtype=np.intp)
             labels: tuple[str, ...] = ("",)
         else:
-            codes, uniques = pd.factorize(_labels(data, strata, "strata"), sort=True)
-            stratum, labels = codes.astype(np.intp), tuple(str(u) for u in uniques)
+            stratum, uniques = _labels(data, strata, "strata")
+            labels = tuple(uniques)
         psu = _psus(data, stratum, clusters, nest)
         psu_stratum = np.zeros(psu.max() + 1 if len(psu) else 0, dtype=np.intp)
         psu_stratum[psu] = stratum
@@ -380,8 +382,14 @@ def _distinct(domain: Codes, codes: Codes) -> Codes:
     """The domain of each distinct (domain, code) pair."""
     if not len(domain):
         return domain
-    pairs = np.unique(np.stack([domain, codes]), axis=1)
-    return pairs[0]
+    size = int(codes.max()) + 1
+    key = domain.astype(np.int64) * size + codes
+    bins = (int(domain.max()) + 1) * size
+    if bins <= 4 * len(key) + 1_000_000:  # few pairs possible: count them, no sort
+        pairs = np.flatnonzero(np.bincount(key, minlength=bins))
+    else:
+        pairs = np.unique(key)
+    return np.asarray(pairs // size, dtype=np.intp)
 
 
 def design_variance(design: SurveyDesign, z: Floats, domain: Codes, k: int) -> Floats:

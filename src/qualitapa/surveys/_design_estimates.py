@@ -72,9 +72,11 @@ def _linearised(
     if x is not None:
         ok &= ~np.isnan(x)
     d = np.where(ok, domain, -1)
+    spare = np.where(ok, domain, k)  # rows outside every domain go to a bin that is dropped
 
     def dsum(values: Floats) -> Floats:
-        return np.asarray(np.bincount(d[ok], weights=values[ok], minlength=k), dtype=np.float64)
+        sums = np.bincount(spare, weights=values, minlength=k + 1)[:k]
+        return np.asarray(sums, dtype=np.float64)
 
     y = np.where(ok, y, 0.0)
     n_hat, n = dsum(w), dsum((w != 0).astype(float))
