@@ -43,7 +43,7 @@ from typing import IO, Literal, get_args
 import attrs
 import pandas as pd
 
-from qualitapa.errors import DataError, DataWarning, DelimiterError, Message, OptionError
+from qualitapa.errors import DataError, DataWarning, DelimiterError, Either, Message, OptionError
 from qualitapa.i18n import N_
 
 #: How a table is stored (``format`` of :func:`qualitapa.io.read_table`,
@@ -342,16 +342,24 @@ def sniff_delimiter(sample: str, source: str) -> str:
         return widest[0]
     if fitting:
         fitting = widest
-        why = "each splits the header and the rows into as many fields"
+        why = Message(
+            "each splits the header and the rows into as many fields",
+            N_("ognuno divide l'intestazione e le righe in altrettanti campi"),
+        )
     else:
         fitting = splitting
-        why = "with none do most rows have the header's number of fields"
-    shown = " or ".join(repr(d) for d in fitting)
-    raise DataError(
-        f"cannot tell the delimiter (it could be {shown}: {why}); give it with "
+        why = Message(
+            "with none do most rows have the header's number of fields",
+            N_("con nessuno la maggior parte delle righe ha i campi dell'intestazione"),
+        )
+    said = Message(
+        "cannot tell the delimiter (it could be {shown}: {why}); give it with "
         "--delimiter (e.g. --delimiter ';' or --delimiter tab; delimiter= in Python)",
-        source=source,
-    )
+        N_("non si capisce il separatore (potrebbe essere {shown}: {why}); indicarlo con "
+           "--delimiter (ad es. --delimiter ';' o --delimiter tab; delimiter= in Python)"),
+        shown=Either(repr(d) for d in fitting), why=why,
+    )  # fmt: skip
+    raise DataError(said, source=source)
 
 
 def check_delimiter(sample: str, delimiter: str, source: str) -> None:

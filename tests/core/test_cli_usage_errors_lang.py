@@ -209,3 +209,22 @@ def test_suggestions_are_joined_with_the_languages_or(lang, alternatives):
                      plugins=("registry",))  # fmt: skip
     assert code == 2
     assert err.splitlines()[-1].endswith(alternatives), err
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("it", "non si capisce il separatore (potrebbe essere ',' o ';': ognuno divide "
+               "l'intestazione e le righe in altrettanti campi); indicarlo con --delimiter"),
+        ("de", "das Trennzeichen ist nicht eindeutig (es könnte ',' oder ';' sein: jedes teilt "
+               "Kopfzeile und Zeilen in gleich viele Felder); mit --delimiter angeben"),
+        ("en", "cannot tell the delimiter (it could be ',' or ';': each splits the header and "
+               "the rows into as many fields); give it with --delimiter"),
+    ],
+)  # fmt: skip
+def test_an_undecidable_delimiter_is_said_in_the_language(lang, said, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("organization;period,variable\n022205;2024,libraries.loans\n")
+    code, err = _run("--lang", lang, "indicators", "compute", path, plugins=("registry",))
+    assert code == 1
+    assert said in err.splitlines()[-1], err
