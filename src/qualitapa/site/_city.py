@@ -388,8 +388,8 @@ def compliance_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
             }
         )
     rows.sort(key=lambda r: (str(r["service"]), str(r["standard"])))  # by service, in words
-    met, assessed, _year = standards_met(ctx, org)
-    summary = t("Standard rispettati: {met} su {total} valutati.", met=met, total=assessed)
+    n_met, assessed, _year = standards_met(ctx, org)
+    summary = t("Standard rispettati: {met} su {total} valutati.", met=n_met, total=assessed)
     caption = t("Standard di qualità nel {year}", year=year) if year else t("Standard di qualità")
     return {"rows": rows, "summary": summary, "caption": caption}
 
@@ -670,7 +670,7 @@ def _due(ctx: SiteContext, index: object, value: object) -> str:
             N_("la scadenza {value} non è una data: scriverla come 2024-12-31 o 31/12/2024"),
             value=repr(given),
         )
-        row = int(index) + 1 if pd.api.types.is_integer(index) else None  # type: ignore[call-overload]
+        row = int(index) + 1 if pd.api.types.is_integer(index) else None
         raise DataError(message, source="improvement_plan.csv", row=row, column="due")
     return ctx.date(day.date())
 

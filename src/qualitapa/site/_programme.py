@@ -531,7 +531,7 @@ def practices_part(words: _Words) -> dict[str, Any] | None:
     if table.empty:
         return None
     rows = []
-    for i, r in table.iterrows():
+    for i, r in zip(table.index, table.to_dict("records"), strict=True):
         rank, n, since = (_whole(i, r.get(c), c, "practice_suggestions.csv") for c in _WHOLE)
         rows.append({
             "indicator": ctx.label(str(r["indicator"])),
@@ -562,7 +562,7 @@ def _whole(
     if pd.isna(x) or not float(x).is_integer():
         message = Message("{value} is not a whole number", N_("{value} non è un numero intero"),
                           value=repr(str(value)))  # fmt: skip
-        row = int(index) + 1 if pd.api.types.is_integer(index) else None  # type: ignore[call-overload]
+        row = int(index) + 1 if pd.api.types.is_integer(index) else None
         raise DataError(message, source=source, row=row, column=column)
     return int(x)
 
