@@ -176,15 +176,12 @@ def _population(data: pd.DataFrame, column: str, stratum: Codes, n_psu: Codes) -
             row=int(np.flatnonzero(missing)[0]) + 1,
             column=column,
         )
-    per_stratum = pd.Series(fpc).groupby(stratum).agg(["min", "max"]).to_numpy()
-    varies = per_stratum[:, 0] != per_stratum[:, 1]
+    value = np.empty(len(n_psu))
+    value[stratum[::-1]] = fpc[::-1]  # each stratum's value on its first row
+    differs = fpc != value[stratum]  # a row whose value is not its stratum's first
     sizes = (fpc > 1).any()
-    if varies.any() or (sizes and (fpc < 1).any()):
-        row = (
-            int(np.flatnonzero(varies[stratum])[0])
-            if varies.any()
-            else int(np.flatnonzero(fpc < 1)[0])
-        )
+    if differs.any() or (sizes and (fpc < 1).any()):
+        row = int(np.flatnonzero(differs if differs.any() else fpc < 1)[0])
         raise DataError(
             Message(
                 "the finite population correction must be one value per stratum, either"
@@ -198,7 +195,6 @@ def _population(data: pd.DataFrame, column: str, stratum: Codes, n_psu: Codes) -
             row=row + 1,
             column=column,
         )
-    value = per_stratum[:, 0]
     with np.errstate(divide="ignore"):
         population = value if sizes else n_psu / value
     over = population < n_psu
