@@ -51,12 +51,11 @@ def _group_cov(x: np.ndarray, groups: Groups, nan_policy: str) -> tuple[np.ndarr
     """
     k = x.shape[1]
     check_option("nan_policy", nan_policy, ("pairwise", "listwise"))
-    present = ~np.isnan(x)
     if nan_policy == "listwise":
-        counted = present.all(axis=1)
+        counted = ~np.isnan(x.sum(axis=1))  # a missing answer makes the row sum NaN
         rows = groups.order[counted[groups.order]]  # complete cases, in group order
     else:
-        counted = present.any(axis=1)
+        counted = ~np.isnan(x).all(axis=1)
         rows = groups.order
     n_group = np.bincount(groups.codes[counted], minlength=groups.n).astype(float)
     sizes = np.bincount(groups.codes[rows], minlength=groups.n)

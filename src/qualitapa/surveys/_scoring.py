@@ -28,15 +28,18 @@ from qualitapa.surveys._models import (
     Instrument,
     Question,
     QuestionType,
+    Scale,
     _format_code,
 )
 from qualitapa.surveys._scope import applicable, by_scope
 from qualitapa.surveys._stats import (
     Groups,
     Summary,
+    column_sums,
     make_groups,
     poisson_bootstrap,
     summarise,
+    summary_from_sums,
     weights_of,
     wilson_interval,
 )
@@ -85,9 +88,9 @@ def item_values(
     if len(dk):
         x = np.where(np.isin(x, dk), np.nan, x)
     points = np.asarray(scale.points, dtype=float)
-    # fast check for consecutive integer scales, general check otherwise
+    # fast check for consecutive integer scales (NaN compares false), general check otherwise
     if np.array_equal(points, np.arange(points[0], points[-1] + 1)):
-        bad = ~np.isnan(x) & ((x < points[0]) | (x > points[-1]) | (x != np.floor(x)))
+        bad = (x < points[0]) | (x > points[-1]) | (np.floor(x) < x)
     else:
         bad = ~np.isnan(x) & ~np.isin(x, points)
     if bad.any():
@@ -200,9 +203,17 @@ def score_items(
         instrument, responses, groups, _questions(instrument, questions), every=questions is None
     )
     ws = groups.sort(weights_of(responses, weights))
-    raw = item_matrix(qs, responses, rows=groups.order)  # sorted by group once, for all sums
-    s, low, high = _estimates(raw, ws, groups, confidence, method, n_boot, seed, presorted=True)
-    top_w, bottom_w, n_dk = _box_counts(qs, raw, responses, groups, ws, top_box)
+    sums, (top_w, bottom_w, n_dk), raw = _item_sums(
+        qs, responses, groups, ws, top_box, keep=method == "bootstrap"
+    )
+    s = summary_from_sums(*sums, confidence=confidence)
+    low, high = s.low, s.high
+    if raw is not None:  # the bootstrap draws in row order: give it the rows as they came
+        back = np.empty_like(groups.order)
+        back[groups.order] = np.arange(len(back))
+        low, high = poisson_bootstrap(
+            raw[back], ws[back], groups, n_boot=n_boot, seed=seed, confidence=confidence
+        )
     cols: dict[str, Any] = {
         "question": np.tile([q.id for q in qs], groups.n),
         "dimension": np.tile([q.dimension or "" for q in qs], groups.n),
@@ -292,19 +303,10 @@ def _estimates(
     method: str,
     n_boot: int,
     seed: int | None,
-    *,
-    presorted: bool = False,
 ) -> tuple[Summary, np.ndarray, np.ndarray]:
-    """The summary of ``matrix``'s columns per group, and the interval of ``method``.
-
-    With ``presorted`` the rows of ``matrix`` and ``w`` are in group order.
-    """
-    s = summarise(matrix, w, groups, confidence=confidence, presorted=presorted)
+    """The summary of ``matrix``'s columns per group, and the interval of ``method``."""
+    s = summarise(matrix, w, groups, confidence=confidence)
     if method == "bootstrap":
-        if presorted:  # the bootstrap draws in row order: give it the rows as they came
-            back = np.empty_like(groups.order)
-            back[groups.order] = np.arange(len(back))
-            matrix, w = matrix[back], w[back]
         low, high = poisson_bootstrap(
             matrix, w, groups, n_boot=n_boot, seed=seed, confidence=confidence
         )
@@ -312,43 +314,72 @@ def _estimates(
     return s, s.low, s.high
 
 
-def _box_counts(
+def _item_sums(
     qs: Sequence[Question],
-    raw: np.ndarray,
     responses: pd.DataFrame,
     groups: Groups,
     ws: np.ndarray,
     top_box: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weights of the top and bottom box (after reverse coding) and don't-know counts.
+    *,
+    keep: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Each item's group sums, one item at a time in group order.
 
-    ``raw`` and the weights ``ws`` are in group order (:attr:`Groups.order`).
+    Returns the sums of :func:`summary_from_sums` (``n``, ``sum_w``,
+    ``sum_w2``, ``mean``, ``swd2``; shape (5, groups, items)), the weights of
+    the top and bottom box (after reverse coding) and the don't-know counts
+    (3, groups, items), and with ``keep`` the answers in group order (rows,
+    items). ``ws`` are the weights in group order. One item at a time, the
+    temporaries are a column long: no matrix of every answer is kept.
     """
-    k = len(qs)
+    shape = (groups.n, len(qs))
+    sums = np.empty((5, *shape))
+    boxes = np.empty((3, *shape))
+    raw = np.empty((len(ws), len(qs)), order="F") if keep else None
     unit = bool(np.all(ws == 1.0))
-    top_w = np.empty((groups.n, k))
-    bottom_w = np.empty((groups.n, k))
-    n_dk = np.empty((groups.n, k))
+    w2 = ws * ws
     for j, q in enumerate(qs):  # loop over items, vectorised over respondents
         scale = q.scale
         if scale is None:  # pragma: no cover - scaled questions have a scale
             raise DataError("question has no scale", column=q.id)
-        x = raw[:, j]
+        x = item_values(q, responses)[groups.order]
+        sums[:, :, j] = column_sums(x, ws, w2, groups, unit=unit)
         hi, lo = scale.top_box(top_box), scale.bottom_box(top_box)
         if q.reverse:
             hi, lo = lo, hi
-        for out, box in ((top_w, hi), (bottom_w, lo)):
-            inside = np.isin(x, box)
-            out[:, j] = groups.sum_sorted(inside if unit else np.where(inside, ws, 0.0))
-        dk_num = [c for c in scale.dont_know if not isinstance(c, str)]
-        dk_txt = [c for c in scale.dont_know if isinstance(c, str)]
-        col = responses[q.id]
-        if pd.api.types.is_numeric_dtype(col) and not dk_txt:
-            is_dk = np.isin(col.to_numpy(dtype=float, na_value=np.nan), dk_num)
-        else:
-            is_dk = col.isin(list(scale.dont_know)).to_numpy(dtype=bool)
-        n_dk[:, j] = np.bincount(groups.codes, weights=is_dk, minlength=groups.n)
-    return top_w, bottom_w, n_dk
+        for b, box in enumerate((hi, lo)):
+            inside = _in_box(x, box, scale)
+            boxes[b, :, j] = groups.sum_sorted(inside if unit else np.where(inside, ws, 0.0))
+        boxes[2, :, j] = np.bincount(
+            groups.codes, weights=_dont_know(q, scale, responses), minlength=groups.n
+        )
+        if raw is not None:
+            raw[:, j] = x
+    return sums, boxes, raw
+
+
+def _dont_know(q: Question, scale: Scale, responses: pd.DataFrame) -> np.ndarray:
+    """Whether each response to ``q`` is a don't-know code."""
+    dk_num = [c for c in scale.dont_know if not isinstance(c, str)]
+    dk_txt = [c for c in scale.dont_know if isinstance(c, str)]
+    col = responses[q.id]
+    if pd.api.types.is_numeric_dtype(col) and not dk_txt:
+        return np.isin(col.to_numpy(dtype=float, na_value=np.nan), dk_num)
+    return col.isin(list(scale.dont_know)).to_numpy(dtype=bool)
+
+
+def _in_box(x: np.ndarray, box: tuple[float, ...], scale: Scale) -> np.ndarray:
+    """Whether each answer is in ``box``, some points of ``scale``.
+
+    Answers are points of the scale (:func:`item_values`), so a box of the
+    highest (lowest) points is one comparison with its inner end; NaN
+    compares false.
+    """
+    if box and max(box) == scale.max:
+        return x >= min(box)
+    if box and min(box) == scale.min:
+        return x <= max(box)
+    return np.isin(x, box)
 
 
 def _item_index(

@@ -211,10 +211,17 @@ def make_groups(frame: pd.DataFrame, by: str | Sequence[str] | None) -> Groups:
         order = np.arange(n, dtype=np.int64)
         starts = np.zeros(1, dtype=np.int64)
     else:
-        gb = frame.groupby(cols, sort=True, dropna=False, observed=True)
-        codes = gb.ngroup().to_numpy(dtype=np.int64)
-        keys = gb.size().reset_index()[cols]
-        order = np.argsort(codes, kind="stable").astype(np.int64)
+        if len(cols) == 1:  # the groupby below, without its overhead (same codes and keys)
+            found, uniques = pd.factorize(frame[cols[0]], sort=True, use_na_sentinel=False)
+            codes = found.astype(np.int64)
+            keys = pd.DataFrame({cols[0]: uniques})
+        else:
+            gb = frame.groupby(cols, sort=True, dropna=False, observed=True)
+            codes = gb.ngroup().to_numpy(dtype=np.int64)
+            keys = gb.size().reset_index()[cols]
+        # numpy sorts 16-bit integers by radix sort, in linear time
+        small = codes.astype(np.int16) if len(keys) < 2**15 else codes
+        order = np.argsort(small, kind="stable").astype(np.int64)
         counts = np.bincount(codes, minlength=len(keys))
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     return Groups(codes, keys.reset_index(drop=True), order, starts)
@@ -275,20 +282,36 @@ def summarise(
     w2 = ws * ws
     for j in range(k):  # column by column: contiguous passes, small temporaries
         v = values[:, j] if presorted else groups.sort(values[:, j])
-        # two passes about each group's mean (see Groups.centre_sorted)
-        if unit:
-            mean[:, j], d = groups.centre_sorted(v, None)
-            n[:, j] = sw[:, j] = sw2[:, j] = groups.sum_sorted(~np.isnan(v))
-            swd2[:, j] = groups.sum_sorted(d * d)
-            continue
-        present = ~np.isnan(v)
-        wp = np.where(present, ws, 0.0)
-        n[:, j] = groups.sum_sorted(present)
-        sw[:, j] = groups.sum_sorted(wp)
-        sw2[:, j] = groups.sum_sorted(np.where(present, w2, 0.0))
-        mean[:, j], d = groups.centre_sorted(v, present & (ws > 0), ws)
-        swd2[:, j] = groups.sum_sorted(wp * d * d)
+        n[:, j], sw[:, j], sw2[:, j], mean[:, j], swd2[:, j] = column_sums(
+            v, ws, w2, groups, unit=unit
+        )
     return summary_from_sums(n, sw, sw2, mean, swd2, confidence)
+
+
+def column_sums(
+    v: np.ndarray, ws: np.ndarray, w2: np.ndarray, groups: Groups, *, unit: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The group sums of one column for :func:`summary_from_sums`.
+
+    ``v`` (NaN = missing), the weights ``ws`` and their squares ``w2`` are
+    in group order; ``unit``: every weight is 1. Returns ``n``, ``sum_w``,
+    ``sum_w2``, ``mean`` and ``swd2``, each of shape (groups,).
+    """
+    # two passes about each group's mean (see Groups.centre_sorted)
+    if unit:  # sums of weights are counts
+        mean, d = groups.centre_sorted(v, None)
+        n = groups.sum_sorted(~np.isnan(v))
+        return n, n, n, mean, groups.sum_sorted(d * d)
+    present = ~np.isnan(v)
+    wp = np.where(present, ws, 0.0)
+    mean, d = groups.centre_sorted(v, present & (ws > 0), ws)
+    return (
+        groups.sum_sorted(present),
+        groups.sum_sorted(wp),
+        groups.sum_sorted(np.where(present, w2, 0.0)),
+        mean,
+        groups.sum_sorted(wp * d * d),
+    )
 
 
 def summary_from_sums(
