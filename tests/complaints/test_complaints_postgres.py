@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qualitapa.complaints import Complaint, ComplaintRegister, Contact
 from qualitapa.complaints._postgres import BackendError, PostgresRegister, shown_url
@@ -298,3 +300,63 @@ def test_without_a_server_ci_fails_and_a_developer_is_told_why(
         no_server(RuntimeError("no PostgreSQL server binaries (initdb, pg_ctl) on this machine"))
     assert "no PostgreSQL server binaries" in str(info.value)
     assert "QUALITAPA_TEST_POSTGRES" in str(info.value)
+
+
+_STATES = ["registered", "assigned", "in_progress", "suspended", "answered", "closed",
+           "reopened", "forwarded", "rejected"]  # fmt: skip
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    ops=st.lists(
+        st.tuples(st.integers(0, 3), st.sampled_from(_STATES), st.booleans()),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_any_sequence_of_changes_ends_the_same_on_both_back_ends(
+    postgres_server: str, tmp_path_factory: pytest.TempPathFactory, ops: list
+) -> None:
+    """Metamorphic: the same adds and changes (allowed or refused) give the same register."""
+    import psycopg
+
+    from .conftest import with_schema
+
+    schema = f"h{abs(hash(tuple(ops))) % 10**12}"
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    where = [tmp_path_factory.mktemp("h") / "r.db", with_schema(postgres_server, schema)]
+    results = []
+    try:
+        for path in where:
+            outcomes = []
+            with ComplaintRegister(path) as reg:
+                for k in range(4):
+                    org = "015146" if k % 2 else None
+                    reg.add({"kind": "complaint", "channel": "web", "service": "registry",
+                             "received_at": T, "organization": org})  # fmt: skip
+                ids = sorted(reg.to_frame()["id"])
+                for i, (k, to, with_note) in enumerate(ops):
+                    extra = {"note": "motivo", "target": "ufficio"} if with_note else {}
+                    at = T + dt.timedelta(minutes=i + 1)
+                    try:
+                        reg.transition(ids[k], to, actor="urp", at=at, **extra)
+                        outcomes.append("ok")
+                    except (TransitionError, DataError) as exc:
+                        outcomes.append(type(exc).__name__)
+                assert reg.check() == []
+                results.append(
+                    (outcomes, reg.to_frame(), reg.events_frame().drop(columns="seq"), ids)
+                )
+    finally:
+        with psycopg.connect(postgres_server, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    (lite_out, lite_frame, lite_events, lite_ids), (pg_out, pg_frame, pg_events, pg_ids) = results
+    assert lite_out == pg_out
+    assert lite_ids == pg_ids == ["015146/2024/000001", "015146/2024/000002",
+                                  "2024/000001", "2024/000002"]  # fmt: skip
+    pd.testing.assert_frame_equal(lite_frame, pg_frame)
+    pd.testing.assert_frame_equal(lite_events, pg_events)
