@@ -128,18 +128,17 @@ def remember(meta: MutableMapping[str, object]) -> None:
 def click_in_language() -> Iterator[None]:
     """While it lasts, click's messages are said in the command's language.
 
-        Examples
-        --------
-        >>> import click
-    import click.core
-        >>> from click.testing import CliRunner
-        >>> @click.command()
-        ... @click.option("--n", type=int, required=True)
-        ... def count(n: int) -> None: ...
-        >>> with click_in_language():
-        ...     result = CliRunner().invoke(count, [])
-        >>> result.stderr.splitlines()[-1]
-        "Errore: Manca l'opzione '--n'."
+    Examples
+    --------
+    >>> import click
+    >>> from click.testing import CliRunner
+    >>> @click.command()
+    ... @click.option("--n", type=int, required=True)
+    ... def count(n: int) -> None: ...
+    >>> with click_in_language():
+    ...     result = CliRunner().invoke(count, [])
+    >>> result.stderr.splitlines()[-1]
+    "Errore: Manca l'opzione '--n'."
     """
     saved: list[tuple[object, str, object]] = []
     for name in _MODULES:
