@@ -237,19 +237,82 @@ def test_add_asks_at_a_terminal(db: str, monkeypatch: pytest.MonkeyPatch) -> Non
     from qualitapa.cli import _complaints_desk
 
     monkeypatch.setattr(_complaints_desk, "_interactive", lambda: True)
-    answers = "registry\nemail\nCode lunghe\n2024/000020\n"
-    code, out, err = _run("complaints", "add", "--db", db, "--no-check-catalog", stdin=answers)
+    answers = "registry\nemail\nCode lunghe\n"
+    code, out, err = _run(
+        "complaints",
+        "add",
+        "--db",
+        db,
+        "--no-check-catalog",
+        "--received-at",
+        "2024-05-02 09:00",
+        stdin=answers,
+    )
     assert code == 0, err
     assert "Servizio (codice, es. registry)" in out
-    assert "Numero di protocollo" in out
+    assert "Testo del reclamo" in out
+    assert (
+        out.splitlines()[-1]
+        == "2024/000001: protocollato, ricevuto il 2024-05-02T09:00+02:00 (evento 2)"
+    )
     code, out, _ = _run("complaints", "export", "--db", db)
     row = pd.read_csv(io.StringIO(out), dtype=str).iloc[0]
     assert (row["id"], row["service"], row["channel"], row["description"]) == (
-        "2024/000020",
+        "2024/000001",
         "registry",
         "email",
         "Code lunghe",
     )
+
+
+def test_add_without_an_id_gets_the_next_protocol_number(db: str) -> None:
+    def add(*extra: str) -> str:
+        code, out, err = _run(
+            "complaints",
+            "add",
+            "--db",
+            db,
+            "--service",
+            "registry",
+            "--channel",
+            "email",
+            "--no-check-catalog",
+            *extra,
+        )
+        assert code == 0, err
+        return out.split(":")[0]
+
+    assert add("--received-at", "2024-12-31 23:30") == "2024/000001"
+    assert add("--received-at", "2024-12-31 23:45") == "2024/000002"
+    # the year of receipt in office time: 1 January 00:15 in Rome is still 2024 in UTC
+    assert add("--received-at", "2025-01-01 00:15") == "2025/000001"
+    assert add("--received-at", "2024-06-01 10:00", "--organization", "036023") == (
+        "036023/2024/000001"
+    )
+    _add(db, "2024/000003", "--received-at", "2024-06-02 10:00")  # a number given by hand
+    assert add("--received-at", "2024-06-03 10:00") == "2024/000004"  # is skipped
+
+
+def test_add_names_an_unknown_kind_or_channel(db: str) -> None:
+    code, _, err = _add(db, "2024/000040", "--kind", "lamentela")
+    assert code == 1
+    assert err.strip() == (
+        "Errore: campo 'kind': tipo sconosciuto 'lamentela'; i tipi sono complaint, "
+        "fault_report, suggestion, praise"
+    )
+    code, _, err = _run(
+        "complaints",
+        "add",
+        "--db",
+        db,
+        "--service",
+        "registry",
+        "--channel",
+        "fax",
+        "--no-check-catalog",
+    )
+    assert code == 1
+    assert "canale sconosciuto 'fax'; i canali sono counter, phone" in err
 
 
 def test_add_checks_the_catalog(db: str) -> None:

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
 import click
 import pandas as pd
 
@@ -66,6 +67,13 @@ _QUESTIONS = {
     "channel": N_("Canale (counter, phone, email, pec, web, app, letter, social)"),
     "description": N_("Testo del reclamo"),
 }
+#: An unknown kind or channel of ``add`` (English, Italian msgid).
+_UNKNOWN_KIND = ("unknown kind {value}; the kinds are {known}",
+                 N_("tipo sconosciuto {value}; i tipi sono {known}"))  # fmt: skip
+_UNKNOWN_CHANNEL = ("unknown channel {value}; the channels are {known}",
+                    N_("canale sconosciuto {value}; i canali sono {known}"))  # fmt: skip
+#: The id a new complaint is checked with when the register gives it its number.
+_UNNUMBERED = "0"
 _CONTACT = {"name": "name", "email": "email", "phone": "phone", "contact_address": "address"}
 
 
@@ -84,7 +92,13 @@ def _actor_option(func: Any) -> Any:
 
 @complaints_group.command("add")
 @_db_option
-@click.option("--id", "id_", default=None, help="Protocol number (e.g. 2024/000123).")
+@click.option(
+    "--id",
+    "id_",
+    default=None,
+    help="Its protocol number (e.g. 2024/000123); without it the register gives the next of "
+    "the organization and year (036023/2024/000001).",
+)
 @click.option(
     "--kind", default=None, help="complaint (default), fault_report, suggestion or praise."
 )
@@ -130,20 +144,26 @@ def add_command(
     (id, kind, channel, service, category, organization, received_at,
     description, latitude, longitude, address, media_url, name, email,
     phone, contact_address). At a terminal, what is missing is asked for.
-    Times without offset are office time of the organization.
+    Without an id the register gives the next protocol number of the
+    organization and year. Times without offset are office time of the
+    organization.
     """
     values = _add_values(json_file, {k.rstrip("_"): v for k, v in given.items()})
-    complaint = _complaint(values)
+    complaint = _complaint(values)  # checked before the register is opened
     who = actor or _user()
     with _register(db) as reg:
-        reg.add(complaint, actor=who, catalog=get_catalog() if check_catalog else None)
-        ev = reg.transition(complaint.id, "registered", actor=who, at=complaint.received_at)
+        if values.get("id"):
+            first = reg.add(complaint, actor=who, catalog=get_catalog() if check_catalog else None)
+        else:  # the register gives the next protocol number of the organization and year
+            fields = {k: v for k, v in attrs.asdict(complaint, recurse=False).items() if k != "id"}
+            first = reg.add(fields, actor=who, catalog=get_catalog() if check_catalog else None)
+        ev = reg.transition(first.complaint_id, "registered", actor=who, at=complaint.received_at)
     t = _t()
     zone = _office_zone(get_catalog(), complaint.organization)
     echo(
         t(
             "{id}: protocollato, ricevuto il {when} (evento {seq})",
-            id=complaint.id,
+            id=first.complaint_id,
             when=complaint.received_at.astimezone(zone).isoformat(timespec="minutes"),
             seq=ev.seq,
         )
@@ -192,9 +212,7 @@ def _add_values(json_file: IO[str] | None, options: dict[str, Any]) -> dict[str,
         for field, question in _QUESTIONS.items():
             if values.get(field) in (None, ""):
                 values[field] = click.prompt(t(question), default="", show_default=False)
-        if not values.get("id"):
-            values["id"] = click.prompt(t("Numero di protocollo (es. 2024/000123)"))
-    missing = [f for f in ("id", "service", "channel") if not values.get(f)]
+    missing = [f for f in ("service", "channel") if not values.get(f)]
     if missing:
         raise click.UsageError(
             _(
@@ -213,7 +231,7 @@ def _interactive() -> bool:
 
 def _complaint(values: dict[str, Any]) -> Any:
     """The new :class:`~qualitapa.complaints.Complaint` (received now by default)."""
-    from qualitapa.complaints import Complaint, Contact, instant
+    from qualitapa.complaints import Channel, Complaint, Contact, FeedbackKind, instant
 
     zone = _office_zone(get_catalog(), values.get("organization"))
     received = values.get("received_at")
@@ -228,21 +246,25 @@ def _complaint(values: dict[str, Any]) -> Any:
         for k in ("category", "organization", "latitude", "longitude", "address", "media_url")
         if values.get(k) not in (None, "")
     }
-    try:
-        return Complaint(
-            id=str(values["id"]),
-            kind=values.get("kind") or "complaint",
-            channel=values["channel"],
-            service=values["service"],
-            received_at=at,
-            description=str(values.get("description") or ""),
-            contact=None if contact.is_empty() else contact,
-            **fields,
-        )
-    except ValueError as exc:  # an unknown kind or channel (an enum's ValueError)
-        if isinstance(exc, DefinitionError):
-            raise
-        raise DataError(str(exc), column="kind" if "Kind" in str(exc) else "channel") from None
+    kind = values.get("kind") or "complaint"
+    checks = (("kind", kind, FeedbackKind, _UNKNOWN_KIND),
+              ("channel", values["channel"], Channel, _UNKNOWN_CHANNEL))  # fmt: skip
+    for field, value, enum, said in checks:
+        known = [m.value for m in enum]
+        if value not in known:
+            raise DefinitionError(
+                Message(said[0], said[1], value=repr(value), known=", ".join(known)), field=field
+            )
+    return Complaint(
+        id=str(values.get("id") or _UNNUMBERED),
+        kind=kind,
+        channel=values["channel"],
+        service=values["service"],
+        received_at=at,
+        description=str(values.get("description") or ""),
+        contact=None if contact.is_empty() else contact,
+        **fields,
+    )
 
 
 @complaints_group.command("assign")

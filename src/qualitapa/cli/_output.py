@@ -378,7 +378,7 @@ def _draw(
     rule = "─" * min(width, sum(map(len, lines[:1])) or width)
     return (
         "\n".join(
-            rule if set(line) <= {"─", " "} and line else line.rstrip() for line in lines
+            rule if "─" in line and set(line) <= {"─", " "} else line.rstrip() for line in lines
         ).strip("\n")
         + "\n"
     )
