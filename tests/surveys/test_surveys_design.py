@@ -157,6 +157,17 @@ def test_domain_equals_zero_weights_outside_it(df):
                 assert z[col][0] == pytest.approx(row[col], rel=1e-9, abs=1e-12, nan_ok=True)
 
 
+@settings(max_examples=25, deadline=None)
+@given(samples)
+def test_domains_of_two_columns_are_those_of_their_pairs(df):
+    # by=["g", "x"] is the domain of each (g, x) pair: the same as one column naming the pair
+    d = SurveyDesign.from_frame(df.assign(pair=df["g"] * 10 + df["x"]), **OPTIONS)
+    two = design_mean(d, "y", by=["g", "x"])
+    one = design_mean(d, "y", by="pair")
+    assert (two["g"] * 10 + two["x"]).tolist() == one["pair"].tolist()
+    pd.testing.assert_frame_equal(two[COLUMNS], one[COLUMNS])
+
+
 @settings(max_examples=30, deadline=None)
 @given(samples)
 def test_one_stratum_is_no_strata(df):
@@ -222,7 +233,7 @@ def test_lonely_psu_fails_by_default_and_names_the_stratum():
     [
         ({"c": [1, 1, 1, 2]}, {"strata": "s", "clusters": "c"}, "in more than one stratum"),
         ({"N": [9, 8, 9, 9]}, {"strata": "s", "fpc": "N"}, "one value per stratum"),
-        ({"N": [1, 1, 9, 9]}, {"strata": "s", "fpc": "N"}, "fewer units"),
+        ({"N": [1, 1, 9, 9]}, {"strata": "s", "fpc": "N"}, "stratum 'a' has fewer units"),
         ({"w": [1, -1, 1, 1]}, {"weights": "w"}, "zero or more"),
         ({"s": ["a", None, "b", "b"]}, {"strata": "s"}, r"a value in every row \(strata\)"),
         ({"c": [1, 1, 1, 1]}, {"clusters": "c"}, "single cluster"),

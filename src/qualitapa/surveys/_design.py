@@ -163,7 +163,9 @@ def _psus(data: pd.DataFrame, stratum: Codes, clusters: str | None, nest: bool) 
     return psu
 
 
-def _population(data: pd.DataFrame, column: str, stratum: Codes, n_psu: Codes) -> Floats:
+def _population(
+    data: pd.DataFrame, column: str, stratum: Codes, n_psu: Codes, labels: tuple[str, ...]
+) -> Floats:
     """Population size N_h per stratum from a size (all >= 1) or a fraction (all <= 1) column."""
     fpc = numeric_column(data, column, "fpc")
     missing = np.isnan(fpc) | (fpc < 0)
@@ -201,12 +203,13 @@ def _population(data: pd.DataFrame, column: str, stratum: Codes, n_psu: Codes) -
     if over.any():
         raise DataError(
             Message(
-                "the finite population correction says the stratum has fewer units ({size})"
-                " than the sample has PSUs ({count})",
+                "the finite population correction says stratum {stratum!r} has fewer units"
+                " ({size}) than the sample has PSUs ({count})",
                 N_(
-                    "secondo la correzione per popolazione finita lo strato ha meno unità"
-                    " ({size}) delle unità primarie nel campione ({count})"
+                    "secondo la correzione per popolazione finita lo strato {stratum!r} ha meno"
+                    " unità ({size}) delle unità primarie nel campione ({count})"
                 ),
+                stratum=labels[int(np.flatnonzero(over)[0])],
                 size=f"{population[over][0]:g}",
                 count=int(n_psu[over][0]),
             ),
@@ -311,7 +314,9 @@ class SurveyDesign:
         psu_stratum[psu] = stratum
         n_psu = np.bincount(psu_stratum, minlength=len(labels))
         population = (
-            np.full(len(labels), np.inf) if fpc is None else _population(data, fpc, stratum, n_psu)
+            np.full(len(labels), np.inf)
+            if fpc is None
+            else _population(data, fpc, stratum, n_psu, labels)
         )
         if weights is not None:
             w = _weights(data, weights)

@@ -157,9 +157,12 @@ domains <- function(name, lonely, d, by, means, ratios, props, na = FALSE) {
   for (r in ratios) {
     m <- svyby(as.formula(paste0("~`", r[1], "`")), fb, d, svyratio,
                denominator = as.formula(paste0("~`", r[2], "`")), deff = TRUE, na.rm = na)
+    mr <- svyby(as.formula(paste0("~`", r[1], "`")), fb, d, svyratio,
+                denominator = as.formula(paste0("~`", r[2], "`")), deff = "replace",
+                na.rm = na)
     dfs <- sapply(m[[by]], function(l) degf(d[d$variables[[by]] == l, ]))
     add(name, lonely, "ratio", paste(r, collapse = "/"), coef(m), SE(m), confint(m), dfs,
-        m$DEff, NA, by, m[[by]])
+        m$DEff, mr$DEff, by, m[[by]])
   }
   for (p in props) {
     f <- as.formula(paste0("~I(`", p[1], "` == ", p[2], ")"))
