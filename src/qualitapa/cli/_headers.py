@@ -262,9 +262,9 @@ def headed(frame: pd.DataFrame, lang: str, extra: Mapping[str, str] | None = Non
     Examples
     --------
     >>> frame = pd.DataFrame({"organization": ["021008"], "organization_name": ["Bozen"],
-    ...                       "alpha": [0.8]})
+    ...                       "alpha": [0.8], "other": [1]})
     >>> list(headed(frame, "de").columns)
-    ['Kodex Körperschaft', 'Körperschaft', 'alpha']
+    ['Kodex Körperschaft', 'Körperschaft', 'Cronbachs Alpha', 'other']
     """
     t = translator(lang)
     names = {c: t(HEADERS[c]) for c in frame.columns if c in HEADERS}
