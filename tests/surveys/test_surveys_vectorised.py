@@ -27,7 +27,7 @@ from qualitapa.surveys import (
     compare_groups,
     cronbach_alpha,
 )
-from qualitapa.surveys._compare import _test_pair
+from qualitapa.surveys._compare import _test_all, _test_pair
 from qualitapa.surveys._reliability import _group_cov
 from qualitapa.surveys._stats import make_groups
 
@@ -169,3 +169,30 @@ def test_grouped_alpha_is_each_groups_own_alpha(seed, n_groups):
             row = grouped[grouped["g"] == g].iloc[0]
             assert row["n"] == alone["n"]
             np.testing.assert_allclose(row["alpha"], alone["alpha"], rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("kind", ["mean", "share"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_all_groups_at_once_equal_one_scipy_call_per_variable(kind, seed):
+    df = _responses(seed)
+    labels = sorted(df["organization"].unique())
+    new = compare_groups(INST, df, kind=kind)  # type: ignore[arg-type]
+    for q, row in zip(ITEMS, new.itertuples(), strict=True):
+        x = df[q].to_numpy(dtype=float)
+        if kind == "share":
+            x = np.where(np.isnan(x), np.nan, (x >= 4).astype(float))
+        parts = [x[(df["organization"] == g).to_numpy() & ~np.isnan(x)] for g in labels]
+        old = _test_all(q, parts, kind, "parametric")  # f_oneway / chi2_contingency
+        assert (row.variable, row.test, row.n_a) == (old["variable"], old["test"], old["n_a"])
+        np.testing.assert_allclose(row.statistic, old["statistic"], rtol=1e-10, equal_nan=True)
+        np.testing.assert_allclose(row.p_value, old["p_value"], rtol=1e-9, equal_nan=True)
+
+
+def test_anova_is_missing_when_no_group_varies():
+    df = pd.DataFrame({"organization": ["a", "a", "b", "b", "c", "c"], "a": [1, 1, 2, 2, 3, 3]})
+    df = df.assign(b=[1, 2, 2, 3, 3, 4], c=[1, 2, 3, 4, 5, 1], d=[1, 2, 3, 4, 5, 1])
+    r = compare_groups(INST, df)
+    assert np.isnan(r.loc[0, "statistic"])  # a: every group constant
+    f = stats.f_oneway([1, 2], [2, 3], [3, 4])
+    assert r.loc[1, "statistic"] == pytest.approx(f.statistic, rel=1e-12)
+    assert r.loc[1, "p_value"] == pytest.approx(f.pvalue, rel=1e-12)

@@ -62,7 +62,14 @@ from qualitapa.problems import check_option
 from qualitapa.surveys._models import Instrument
 from qualitapa.surveys._scope import common_instrument
 from qualitapa.surveys._scoring import item_values, respondent_scores
-from qualitapa.surveys._stats import Summary, make_groups, summarise, weights_of
+from qualitapa.surveys._stats import (
+    Groups,
+    Summary,
+    column_sums,
+    make_groups,
+    summary_from_sums,
+    weights_of,
+)
 
 #: What :func:`compare_groups` compares: means or top-box shares.
 GroupStatistic = Literal["mean", "share"]
@@ -131,13 +138,11 @@ def adjust_pvalues(p: Any, method: str | None = "holm") -> np.ndarray:
     return out
 
 
-def _split(values: np.ndarray, codes: np.ndarray, n_groups: int) -> list[np.ndarray]:
-    """Non-missing values of each group (one sort, no loop over rows)."""
-    ok = ~np.isnan(values)
-    v, c = values[ok], codes[ok]
-    order = np.argsort(c, kind="stable")
-    bounds = np.searchsorted(c[order], np.arange(1, n_groups))
-    return np.split(v[order], bounds)
+def _split(v: np.ndarray, groups: Groups) -> list[np.ndarray]:
+    """Non-missing values of each group, from values in group order (no loop over rows)."""
+    ok = ~np.isnan(v)
+    bounds = np.cumsum(groups.sum_sorted(ok).astype(np.int64))[:-1]
+    return np.split(v[ok], bounds)
 
 
 def compare_groups(
@@ -366,31 +371,41 @@ def _unweighted_tests(
 ) -> pd.DataFrame:
     """The tests of a simple random sample: all groups, then pairs.
 
-    Welch t and chi-square pairs come at once from the groups' counts,
-    means and variances (:func:`_pair_tests` with unit weights: exactly
-    Welch's t and Pearson's chi-square); Mann-Whitney needs each pair's
-    ranks and is one scipy call per pair and variable.
+    Means (Welch t pairs, one-way ANOVA) and shares (chi-square) come at
+    once from the groups' counts, means and sums of squares (:func:`_pair_tests`
+    with unit weights: exactly Welch's t and Pearson's chi-square;
+    :func:`_anova`); the rank tests need each group's values and are one
+    scipy call per variable (and pair).
     """
     n_groups = len(labels)
     pairs = n_groups == 2 or pairwise
     at_once = kind == "share" or test == "parametric"
+    groups = _code_groups(codes, n_groups)
+    ones = np.ones(len(codes))
+    sums = np.empty((5, n_groups, len(series)))
     rows: list[dict[str, Any]] = []
     for v, (name, x) in enumerate(series.items()):  # loop over variables, not respondents
-        if n_groups == 2 and at_once:
+        xs = groups.sort(x)
+        if at_once:
+            sums[:, :, v] = column_sums(xs, ones, ones, groups, unit=True)
             continue
-        parts = _split(x, codes, n_groups)
+        parts = _split(xs, groups)
         if n_groups > 2:
             rows.append({**_test_all(name, parts, kind, test), "_v": v, "_o": 0})
-        if pairs and not at_once:
+        if pairs:
             for o, (i, j) in enumerate(itertools.combinations(range(n_groups), 2), 1):
                 row = _test_pair(name, parts[i], parts[j], labels[i], labels[j], kind, test)
                 rows.append({**row, "_v": v, "_o": o})
     frames = [pd.DataFrame(rows)] if rows else []
-    if pairs and at_once:
-        s = _group_summary(series, codes, n_groups, np.ones(len(codes)))
-        frames.append(
-            _pair_tests(list(series), labels, s, kind, "chi2" if kind == "share" else "welch_t")
-        )
+    if at_once:
+        s = summary_from_sums(*sums)
+        names = list(series)
+        if n_groups > 2:
+            frames.append(_all_groups_at_once(names, s, sums[4], kind))
+        if pairs:
+            frames.append(
+                _pair_tests(names, labels, s, kind, "chi2" if kind == "share" else "welch_t")
+            )
     out = _in_order(frames)
     out["weighted"] = False
     out["n_eff_a"] = out["n_a"].astype(float)
@@ -398,14 +413,79 @@ def _unweighted_tests(
     return out
 
 
+def _all_groups_at_once(names: list[str], s: Summary, ss: np.ndarray, kind: str) -> pd.DataFrame:
+    """The test across all groups of every variable: Pearson's chi-square or the ANOVA.
+
+    With unit weights the Rao-Scott chi-square is Pearson's (every design
+    effect is 1). ``ss`` are the groups' sums of squared deviations.
+    """
+    used = s.n > 0
+    if kind == "share":
+        stat, p = _rao_scott(s.n, s.mean, s.n_eff, used)
+    else:
+        stat, p = _anova(s.n, s.mean, ss, used)
+    return pd.DataFrame(
+        {
+            "_v": np.arange(len(names)),
+            "_o": 0,
+            "variable": names,
+            "group_a": "",
+            "group_b": "",
+            "n_a": np.where(used, s.n, 0).sum(axis=0).astype(np.int64),
+            "n_b": 0,
+            "estimate_a": np.nan,
+            "estimate_b": np.nan,
+            "difference": np.nan,
+            "test": "chi2" if kind == "share" else "anova",
+            "statistic": stat,
+            "p_value": p,
+        }
+    )
+
+
+def _anova(
+    n: np.ndarray, mean: np.ndarray, ss: np.ndarray, used: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """One-way ANOVA F across the ``used`` groups (axis 0), as ``scipy.stats.f_oneway``.
+
+    :math:`F = \\frac{\\sum_g n_g (\\bar y_g - \\bar y)^2 / (k - 1)}{\\sum_g SS_g / (N - k)}`
+    on :math:`k - 1` and :math:`N - k` degrees of freedom; missing unless
+    every used group has two answers and some group varies (as the
+    per-variable test did before).
+    """
+    k = used.sum(axis=0).astype(float)
+    n = np.where(used, n, 0.0)
+    big_n = n.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        grand = (n * np.where(used, mean, 0.0)).sum(axis=0) / big_n
+        between = (n * (np.where(used, mean, 0.0) - grand) ** 2).sum(axis=0) / (k - 1)
+        within = np.where(used, ss, 0.0).sum(axis=0) / (big_n - k)
+        f = between / within
+    ok = (k > 1) & ((~used) | (n > 1)).all(axis=0) & (within > 0)
+    f = np.where(ok, f, np.nan)
+    p = np.where(ok, stats.f.sf(f, np.where(ok, k - 1, 1.0), np.where(ok, big_n - k, 1.0)), np.nan)
+    return f, p
+
+
+def _code_groups(codes: np.ndarray, n_groups: int) -> Groups:
+    """The groups of ``codes``: group g is code g (labels[g])."""
+    groups = make_groups(pd.DataFrame({"g": codes}), "g")
+    # every label has a response (factorised from them), so the groups are the labels
+    assert groups.n == n_groups
+    return groups
+
+
 def _group_summary(
     series: Mapping[str, np.ndarray], codes: np.ndarray, n_groups: int, w: np.ndarray
 ) -> Summary:
     """Weighted counts, means and standard errors of every variable (groups, variables)."""
-    groups = make_groups(pd.DataFrame({"g": codes}), "g")  # group g = code g = labels[g]
-    # every label has a response (factorised from them), so the groups are the labels
-    assert groups.n == n_groups
-    return summarise(np.column_stack(list(series.values())), w, groups)
+    groups = _code_groups(codes, n_groups)
+    ws = groups.sort(w)
+    unit, w2 = bool(np.all(ws == 1.0)), ws * ws
+    sums = np.empty((5, n_groups, len(series)))
+    for j, x in enumerate(series.values()):  # loop over variables: one sorted column each
+        sums[:, :, j] = column_sums(groups.sort(x), ws, w2, groups, unit=unit)
+    return summary_from_sums(*sums)
 
 
 def _in_order(frames: list[pd.DataFrame]) -> pd.DataFrame:
