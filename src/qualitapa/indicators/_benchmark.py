@@ -376,24 +376,31 @@ class _Block:
         if len(ind) == 0:
             return
         n_groups = (hi - lo) * self.n_per * self.n_peer
+        n_slots = n_groups + 1
         g, outside = self._group_codes(rows, ind, lo, n_groups)
+        # what depends on the indicator is taken per group slot (a few), then per row;
+        # the last slot, rows outside every peer group, is never compared
+        ind_of_slot = np.minimum(lo + np.arange(n_slots) // (self.n_per * self.n_peer), hi - 1)
+        sign_s = self.sign_of_ind[ind_of_slot]
+        polar_s = sign_s != 0
+        order_s = np.where(polar_s, sign_s, 1.0)
         v = iv.value[rows]
-        sign = self.sign_of_ind[ind]
-        polar = sign != 0
-        order_sign = np.where(polar, sign, 1.0)
-        valid = ~np.isnan(v) & ~outside
+        order_sign = order_s[g]
+        valid = ~np.isnan(v)
+        if self.org_peer is not None:
+            valid &= ~outside
         score = v * order_sign
         rank, counts, best, spread, median = _group_order(g, valid, score, n_groups)
-        n_slots = n_groups + 1
         mean, std = _group_moments(g, valid, score, counts, n_slots)
+        # a group is compared when it has enough values and the indicator is not local;
+        # rows are ranked when, in addition, they have a value
+        local_s = self.local_ind[ind_of_slot]
+        group_ok_s = (counts >= self.min_compared) & ~local_s
+        group_ok_s[n_groups] = False
 
         with np.errstate(invalid="ignore", divide="ignore"):
             n_row = counts[g]
-            # a group is compared when it has enough values and the indicator is
-            # not local; rows are ranked when, in addition, they have a value
-            local_row = self.local_ind[ind]
-            group_ok = (n_row >= self.min_compared) & ~local_row & ~outside
-            ranked = valid & group_ok
+            ranked = valid & group_ok_s[g]
             n_f = n_row.astype(np.float64)
             pct = np.where(n_f > 1, 100.0 * (n_f - rank) / (n_f - 1), 100.0)
             pct[~ranked] = np.nan
@@ -406,19 +413,19 @@ class _Block:
             out.z_score[rows] = z
             del z
             best_row = best[g]
-            is_best = ranked & polar & (score == best_row) & spread[g]
-            out.best_value[rows] = np.where(polar & group_ok, best_row * order_sign, np.nan)
-            out.gap_to_best[rows] = np.where(polar & ranked, score - best_row, np.nan)
-            out.gap_to_median[rows] = np.where(polar & ranked, score - median[g], np.nan)
+            polar_ranked = ranked & polar_s[g]
+            is_best = polar_ranked & (score == best_row) & spread[g]
+            out.best_value[rows] = np.where(polar_s & group_ok_s, best * order_s, np.nan)[g]
+            out.gap_to_best[rows] = np.where(polar_ranked, score - best_row, np.nan)
+            out.gap_to_median[rows] = np.where(polar_ranked, score - median[g], np.nan)
         del best_row
-        out.rank[rows] = np.where(ranked & polar, rank, 0)
-        out.rank_missing[rows] = ~(ranked & polar)
+        out.rank[rows] = np.where(polar_ranked, rank, 0)
+        out.rank_missing[rows] = ~polar_ranked
         out.is_best[rows] = is_best
         out.n[rows] = n_row
         out.best_code[rows] = self._performers(g, is_best, iv.org[rows], n_slots)
-        out.comparison[rows] = _comparison(
-            v, polar & ~spread[g], n_row < self.min_compared, local_row, outside
-        )
+        too_few = counts < self.min_compared
+        out.comparison[rows] = _comparison(v, g, polar_s & ~spread, too_few, local_s)
 
     def _group_codes(
         self, rows: Any, ind: np.ndarray, lo: int, n_groups: int
@@ -534,17 +541,18 @@ def _group_moments(
 
 
 def _comparison(
-    v: np.ndarray,
-    all_equal: np.ndarray,
-    too_few: np.ndarray,
-    local_row: np.ndarray,
-    outside: np.ndarray,
+    v: np.ndarray, g: np.ndarray, all_equal: np.ndarray, too_few: np.ndarray, local: np.ndarray
 ) -> np.ndarray:
-    """Each row's ``comparison`` code (:data:`COMPARISON_LABELS`); a later reason wins."""
-    comparison = np.full(len(v), _COMPARED, dtype=np.int8)
-    comparison[all_equal] = _ALL_EQUAL
-    comparison[too_few] = _TOO_FEW
-    comparison[local_row] = _LOCAL
-    comparison[outside] = _NO_PEER_GROUP
+    """Each row's ``comparison`` code (:data:`COMPARISON_LABELS`); a later reason wins.
+
+    ``all_equal``, ``too_few`` and ``local`` are per group slot; the last slot
+    holds the rows outside every peer group.
+    """
+    code = np.full(len(all_equal), _COMPARED, dtype=np.int8)
+    code[all_equal] = _ALL_EQUAL
+    code[too_few] = _TOO_FEW
+    code[local] = _LOCAL
+    code[-1] = _NO_PEER_GROUP
+    comparison = code[g]
     comparison[np.isnan(v)] = _NO_VALUE
     return comparison

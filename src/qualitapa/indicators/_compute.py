@@ -238,21 +238,29 @@ def _evaluate(defs: list[Any], matrix: VariableMatrix) -> pd.DataFrame:
             if overflow.any():
                 values[i][overflow] = np.nan
                 status[i][overflow] = ValueStatus.NOT_FINITE
+    # codes built here are valid and in the categories' own code width: no checks, no copies
+    org_labels = pd.Index(matrix.org_labels.astype(str))
     org = pd.Categorical.from_codes(
-        np.tile(matrix.row_org, k), categories=pd.Index(matrix.org_labels.astype(str))
+        np.tile(matrix.row_org.astype(_code_dtype(len(org_labels))), k),
+        categories=org_labels,
+        validate=False,
     )
-    period_codes = np.tile(matrix.row_period, k)
     labels = matrix.period_labels
+    period_codes = np.tile(matrix.row_period.astype(_code_dtype(len(labels))), k)
     if pd.api.types.is_numeric_dtype(labels.dtype) and not pd.api.types.is_bool_dtype(labels.dtype):
         period: Any = labels.to_numpy()[period_codes]
     else:
         period = pd.Categorical.from_codes(
-            period_codes, categories=labels.astype(str), ordered=True
+            period_codes, categories=labels.astype(str), ordered=True, validate=False
         )
     indicator = pd.Categorical.from_codes(
-        np.repeat(np.arange(k), n), categories=pd.Index([d.id for d in defs])
+        np.repeat(np.arange(k, dtype=_code_dtype(k)), n),
+        categories=pd.Index([d.id for d in defs]),
+        validate=False,
     )
-    status_col = pd.Categorical.from_codes(status.ravel(), categories=pd.Index(STATUS_LABELS))
+    status_col = pd.Categorical.from_codes(
+        status.ravel(), categories=pd.Index(STATUS_LABELS), validate=False
+    )
     frame = pd.DataFrame(
         {
             "organization": org,
@@ -264,6 +272,14 @@ def _evaluate(defs: list[Any], matrix: VariableMatrix) -> pd.DataFrame:
         copy=False,
     )
     return _local_scope(frame, defs, matrix)
+
+
+def _code_dtype(n_categories: int) -> type:
+    """The integer type pandas keeps the codes of ``n_categories`` categories in."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n_categories < np.iinfo(dtype).max:
+            return dtype
+    return np.int64
 
 
 def _local_scope(frame: pd.DataFrame, defs: list[Any], matrix: VariableMatrix) -> pd.DataFrame:
