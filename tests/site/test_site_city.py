@@ -192,6 +192,21 @@ def test_home_and_city_pages_count_standards_met_by_one_rule(results_dir, catalo
         "Standard rispettati: 2 su 2 valutati.", "2 su 2 (100%)")  # fmt: skip
 
 
+@pytest.mark.parametrize("word", ["forse", "n.d.", "2"])
+def test_a_met_cell_that_is_not_yes_or_no_is_a_data_error(results_dir, catalog, word):
+    # before: 'forse' was counted neither met nor assessed on both pages, silently (the
+    # city page showed '–'); a number other than 0 or 1 was read as met
+    rows = pd.DataFrame({
+        "standard": ["libraries.std.opening_hours", "registry.std.certificate_wait"],
+        "organization": MODENA, "period": "2024", "value": ["52", "5"], "met": ["sì", word],
+    })  # fmt: skip
+    with pytest.raises(DataError, match="yes or no") as info:
+        both_counts(rows, results_dir, catalog)
+    assert (info.value.source, info.value.row, info.value.column) == (
+        "charter_compliance.csv", 2, "met")  # fmt: skip
+    assert "sì o no" in info.value.render(translator("it"))
+
+
 def both_counts(rows: pd.DataFrame, results_dir: Path, catalog) -> tuple[str, str]:
     """(the city page's summary, the home page's cell) of Modena's standards met."""
     rows.to_csv(results_dir / "charter_compliance.csv", index=False)

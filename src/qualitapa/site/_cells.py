@@ -11,6 +11,9 @@ import math
 
 import pandas as pd
 
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
+
 #: The words of a yes/no cell (``met``, ``is_best``, ``small_sample``), case ignored.
 YES = frozenset({"true", "1", "1.0", "yes", "sì", "si", "vero"})
 NO = frozenset({"false", "0", "0.0", "no", "falso"})
@@ -48,14 +51,14 @@ def flag(value: object) -> bool | None:
     """A yes/no cell as a truth value; None when empty or not a yes/no word.
 
     Text is one of :data:`YES` or :data:`NO` (case and spaces ignored); a
-    bool or a number is true when not zero.
+    bool or a number is true when 1, false when 0.
 
     Examples
     --------
     >>> flag("True"), flag(" sì "), flag("0"), flag(1.0), flag(False), flag(""), flag(None)
     (True, True, False, True, False, None, None)
-    >>> flag("forse") is None
-    True
+    >>> flag("forse") is None, flag(2.0) is None
+    (True, True)
     """
     if missing(value):
         return None
@@ -63,7 +66,7 @@ def flag(value: object) -> bool | None:
         word = value.strip().lower()
         return True if word in YES else False if word in NO else None
     x = number(value)
-    return None if x is None else x != 0
+    return True if x == 1 else False if x == 0 else None
 
 
 def text(value: object) -> str:
@@ -101,9 +104,15 @@ def latest(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
 def met_count(frame: pd.DataFrame) -> tuple[int, int]:
     """(standards met, standards assessed) of ``charter_compliance`` rows.
 
-    A row whose ``met`` is empty (or not a yes/no word) was not assessed and
-    is not counted. The city page says this count for a city's latest
-    period; the home page shows the same count for every city.
+    A row whose ``met`` is empty was not assessed and is not counted. The
+    city page says this count for a city's latest period; the home page
+    shows the same count for every city.
+
+    Raises
+    ------
+    DataError
+        A ``met`` cell that is neither empty nor a yes/no (:func:`flag`),
+        naming the file, its row (the frame's index + 1) and the column.
 
     Examples
     --------
@@ -113,4 +122,16 @@ def met_count(frame: pd.DataFrame) -> tuple[int, int]:
     if "met" not in frame.columns:
         return 0, 0
     flags = [flag(v) for v in frame["met"]]
+    for index, value, said in zip(frame.index, frame["met"], flags, strict=True):
+        if said is None and not missing(value) and text(value).strip():
+            message = Message(
+                "the cell is {value}: write yes or no (true/false, sì/no, 1/0) or leave it empty",
+                N_(
+                    "la cella contiene {value}: scrivere sì o no (true/false, sì/no, 1/0) "
+                    "oppure lasciarla vuota"
+                ),
+                value=repr(text(value)),
+            )
+            row = int(index) + 1 if pd.api.types.is_integer(index) else None
+            raise DataError(message, source="charter_compliance.csv", row=row, column="met")
     return sum(f is True for f in flags), sum(f is not None for f in flags)
