@@ -10,7 +10,8 @@ the private modules of this package.
   status), :func:`check_data`, :func:`missing_variables`, :func:`benchmark`
   (ranks, percentiles, best performers, gaps, peer groups), :func:`changes`
   and :func:`trends`
-  (year-on-year, CAGR, Theil-Sen, Mann-Kendall), :func:`targets`.
+  (year-on-year, CAGR, Theil-Sen, Mann-Kendall with corrections for serial
+  correlation, seasonal Mann-Kendall), :func:`targets`.
 
 Composite indices, their uncertainty, DEA and group ratios live in
 :mod:`qualitapa.composite` (their names here are deprecated, until 0.3.0).
@@ -44,7 +45,13 @@ from qualitapa.indicators._definitions import IndicatorDefinition, Periodicity, 
 from qualitapa.indicators._formula import FUNCTIONS, Evaluation, Formula, ValueStatus
 from qualitapa.indicators._missing import missing_variables
 from qualitapa.indicators._targets import TARGETS_COLUMNS, targets
-from qualitapa.indicators._trends import CHANGES_COLUMNS, TRENDS_COLUMNS, changes, trends
+from qualitapa.indicators._trends import (
+    CHANGES_COLUMNS,
+    TREND_CORRECTIONS,
+    TRENDS_COLUMNS,
+    changes,
+    trends,
+)
 from qualitapa.models import Comparator
 
 __all__ = [
@@ -57,6 +64,7 @@ __all__ = [
     "STATUS_LABELS",
     "TARGETS_COLUMNS",
     "TRENDS_COLUMNS",
+    "TREND_CORRECTIONS",
     "Comparator",
     "Errors",
     "Evaluation",
