@@ -12,8 +12,11 @@ Timing: median of interleaved runs (library, reference, library, ...), 5 by
 default; peak memory traced (tracemalloc; numpy buffers are traced) during
 each side.
 
-Targets (issues 3 and 25): library time <= 1.2 x reference time; library
-peak memory below 3 x the input frame (``memory_usage(deep=True)``).
+Targets (issue 25): library time <= 1.2 x reference time, library peak
+memory <= 1.5 x the reference's. The peak is also shown against the input
+frame (``memory_usage(deep=True)``): issue 3 asked for < 3 x when the keys
+were object strings; with pandas' Arrow-backed strings the same input is a
+third of the size, so that figure is printed, not checked.
 
 Usage::
 
@@ -35,7 +38,7 @@ from bench_surveys import interleaved, peak_memory
 from qualitapa.indicators import IndicatorDefinition, benchmark, compute
 
 TIME_RATIO_TARGET = 1.2
-MEMORY_RATIO_TARGET = 3.0
+MEMORY_RATIO_TARGET = 1.5
 
 
 def make_data(n_orgs: int, n_years: int, n_vars: int, seed: int = 20240) -> pd.DataFrame:
@@ -187,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     ref_peak = peak_memory(lambda: reference(data, defs))
 
     time_ratio = lib_t / ref_t
-    mem_ratio = peak / input_mb
+    mem_ratio = peak / ref_peak
     print(
         f"indicators benchmark: {n_orgs:,} organizations x {n_years} years x {n_vars} "
         f"variables = {len(data):,} rows ({input_mb:,.0f} MiB), {n_ind} indicators; "
@@ -200,13 +203,13 @@ def main(argv: list[str] | None = None) -> int:
         ("time ratio", f"{time_ratio:.2f}", f"<= {TIME_RATIO_TARGET}"),
         ("peak traced memory (MiB)", f"{peak:,.0f}", ""),
         ("reference peak (MiB)", f"{ref_peak:,.0f}", ""),
-        ("memory ratio to reference", f"{peak / ref_peak:.2f}", ""),
-        ("memory / input frame", f"{mem_ratio:.2f}", f"< {MEMORY_RATIO_TARGET}"),
+        ("memory ratio to reference", f"{mem_ratio:.2f}", f"<= {MEMORY_RATIO_TARGET}"),
+        ("peak / input frame", f"{peak / input_mb:.2f}", ""),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value, target in rows:
         print(f"{name:<{width}}  {value:>10}  {target}")
-    ok = time_ratio <= TIME_RATIO_TARGET and mem_ratio < MEMORY_RATIO_TARGET
+    ok = time_ratio <= TIME_RATIO_TARGET and mem_ratio <= MEMORY_RATIO_TARGET
     print("results equal to the reference; " + ("targets met" if ok else "TARGET MISSED"))
     return 0 if ok or args.quick else 1
 
