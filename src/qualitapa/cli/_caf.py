@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 import pandas as pd
@@ -280,7 +280,6 @@ def plan_derive(
     benchmark_path: Path | None,
     fmt: str | None,
     output: Path | None,
-    **complaints: Any,
 ) -> None:
     """Propose prioritised actions from a CAF, a compliance check, a survey, a benchmark,
     the complaints register (recurring categories, late answers)."""
@@ -293,7 +292,11 @@ def plan_derive(
         combine_actions,
     )
 
-    if not any((caf_path, compliance_path, survey_path, benchmark_path, complaints["db"])):
+    from_complaints = complaint_actions()  # None without --complaints
+    if (
+        not any((caf_path, compliance_path, survey_path, benchmark_path))
+        and from_complaints is None
+    ):
         said = Message(
             "give at least one of --caf, --compliance, --survey, --benchmark, --complaints",
             N_("indicare almeno uno tra --caf, --compliance, --survey, --benchmark e --complaints"),
@@ -313,8 +316,8 @@ def plan_derive(
         tables.append(actions_from_survey(_table(survey_path), threshold=survey_threshold))
     if benchmark_path:
         tables.append(actions_from_benchmark(_table(benchmark_path), catalog=get_catalog()))
-    if complaints["db"]:
-        tables.append(complaint_actions(**complaints))
+    if from_complaints is not None:
+        tables.append(from_complaints)
     plan = combine_actions(*tables)
     if plan.empty:  # a valid answer: nothing needs an action
         t = messages()

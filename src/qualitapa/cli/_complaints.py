@@ -414,7 +414,7 @@ passare a: assegnato, inoltrato, respinto"
 
         current = getattr(self.from_status, "value", self.from_status)
         wanted = getattr(self.to_status, "value", self.to_status)
-        allowed = ", ".join(_word(t, _STATUSES, s.value) for s in allowed_transitions(current))
+        allowed = ", ".join(_word(t, _STATUSES, s.value) for s in allowed_transitions(str(current)))
         return str(t("{id}: il reclamo è {current} e non può passare a {wanted}; da {current} "
                      "può passare a: {allowed}", id=self.item, current=_word(t, _STATUSES,
                      current), wanted=_word(t, _STATUSES, wanted), allowed=allowed))  # fmt: skip
@@ -663,7 +663,7 @@ def cases_of(
     from qualitapa.complaints import WorkCalendar
 
     policy = _policy(deadline_days, working_days=working_days, use_catalog=use_catalog)
-    return reg.cases(  # type: ignore[no-any-return]
+    return reg.cases(
         policy=policy, calendar=WorkCalendar(province), as_of=as_of, time_zones=get_catalog()
     )
 
@@ -680,7 +680,7 @@ def _policy(deadline_days: int, *, working_days: bool, use_catalog: bool) -> Any
 
 def deadline_text(
     t: Translator,
-    case: Mapping[str, Any],
+    case: pd.Series,
     *,
     province: str | None,
     today: dt.date,

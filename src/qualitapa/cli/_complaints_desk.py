@@ -37,6 +37,7 @@ from qualitapa.cli._complaints import (
     complaints_group,
     move,
 )
+from qualitapa.cli._database_url import DatabaseUrlType
 from qualitapa.cli._main import echo, emit, get_catalog, nothing
 from qualitapa.cli._options import lang_option, output_options
 from qualitapa.errors import DataError, DefinitionError, Message
@@ -463,15 +464,30 @@ def _list_table(
     )
 
 
+#: Where ``plan derive``'s complaint options leave their values (``click.Context.meta``).
+_DERIVE_KEY = "qualitapa.complaints.derive"
+
+
+def _keep(ctx: click.Context, param: click.Parameter, value: object) -> object:
+    """Keep an option of :func:`complaint_options` for :func:`complaint_actions`."""
+    ctx.meta.setdefault(_DERIVE_KEY, {})[param.name] = value
+    return value
+
+
 def complaint_options(func: Any) -> Any:
-    """``plan derive``'s options for the complaints register (``db`` None: not asked)."""
+    """``plan derive``'s options for the complaints register, read by :func:`complaint_actions`.
+
+    The command does not get them as arguments: it asks
+    :func:`complaint_actions`, which reads them from the click context.
+    """
+    keep: dict[str, Any] = {"expose_value": False, "callback": _keep}
     func = click.option(
         "--period",
-        "period",
         type=click.Choice(["year", "quarter"]),
         default="year",
         show_default=True,
         help="The period complaints are counted in (by their receipt).",
+        **keep,
     )(func)
     func = click.option(
         "--min-answered",
@@ -479,6 +495,7 @@ def complaint_options(func: Any) -> Any:
         default=5,
         show_default=True,
         help="The fewest answers of a service in a period to judge its share of late ones.",
+        **keep,
     )(func)
     func = click.option(
         "--late-share",
@@ -486,6 +503,7 @@ def complaint_options(func: Any) -> Any:
         default=0.2,
         show_default=True,
         help="A service answering late more often than this share gets an action.",
+        **keep,
     )(func)
     func = click.option(
         "--recurring",
@@ -493,30 +511,34 @@ def complaint_options(func: Any) -> Any:
         default=10,
         show_default=True,
         help="Complaints of one category in a period that make it recurring.",
+        **keep,
     )(func)
     return click.option(
         "--complaints",
-        "db",
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=DatabaseUrlType(),
         default=None,
-        help="A complaints register: recurring categories and late answers (deadlines: 30 "
-        "days, or the categories' own in the installed plugins).",
+        help="A complaints register (SQLite file or postgresql:// URL): recurring categories "
+        "and late answers (deadlines: the categories' own in the installed plugins, else 30 "
+        "days).",
+        **keep,
     )(func)
 
 
-def complaint_actions(
-    *, db: Path, recurring: int, late_share: float, min_answered: int, period: str
-) -> Any:
-    """The actions the complaints of the register ``db`` call for (Italian texts)."""
+def complaint_actions() -> pd.DataFrame | None:
+    """The actions the register of ``--complaints`` calls for; None without ``--complaints``."""
     from qualitapa.improvement import actions_from_complaints
 
+    given = click.get_current_context().meta.get(_DERIVE_KEY, {})
+    db = given.get("complaints")
+    if db is None:
+        return None
     with _register(db, readonly=True) as reg:
         cases = cases_of(reg, 30, working_days=False, province=None, use_catalog=True, as_of=None)
     return actions_from_complaints(
         _not_empty(cases, db),
-        recurring=recurring,
-        late_share=late_share,
-        min_answered=min_answered,
-        period=period,
+        recurring=given["recurring"],
+        late_share=given["late_share"],
+        min_answered=given["min_answered"],
+        period=given["period"],
         catalog=get_catalog(),
     )
