@@ -59,7 +59,7 @@ def _category_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     cat = column.array
     codes = np.asarray(cat.codes)
     n_cat = len(cat.categories)
-    used = np.bincount(codes[codes >= 0] if (codes < 0).any() else codes, minlength=n_cat) > 0
+    used = _counts(codes[codes >= 0] if (codes < 0).any() else codes, n_cat) > 0
     kept = np.flatnonzero(used)
     dtype = _code_dtype(len(kept))
     if len(kept) == n_cat:
@@ -70,6 +70,21 @@ def _category_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
         out = table[codes]  # code -1 (missing) takes the last entry, -1
     uniques = pd.Categorical.from_codes(kept, dtype=cat.dtype)
     return out, pd.Index(uniques)
+
+
+#: Codes counted per slice by :func:`_counts`.
+_SLICE = 1 << 20
+
+
+def _counts(codes: np.ndarray, size: int) -> np.ndarray:
+    """``np.bincount(codes, minlength=size)`` of codes >= 0, a slice at a time.
+
+    bincount copies its input to the platform integer; slices keep that copy small.
+    """
+    counts = np.zeros(size, dtype=np.int64)
+    for start in range(0, len(codes), _SLICE):  # a loop over slices of a million rows
+        counts += np.bincount(codes[start : start + _SLICE], minlength=size)
+    return counts
 
 
 #: Largest range of an integer key column coded by offset rather than hashing.
@@ -84,14 +99,14 @@ def _small_int_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
     lo, hi = x.min(), x.max()
     if int(hi) - int(lo) > min(_MAX_OFFSET_RANGE, 4 * len(x)):
         return None
-    offset = np.subtract(x, lo).astype(np.intp)  # in range: no overflow
-    present = np.bincount(offset, minlength=int(hi) - int(lo) + 1) > 0
+    offset = np.empty(len(x), dtype=np.int32)
+    np.subtract(x, lo, out=offset, casting="unsafe")  # < _MAX_OFFSET_RANGE: exact
+    present = _counts(offset, int(hi) - int(lo) + 1) > 0
     kept = np.flatnonzero(present)
-    dtype = _code_dtype(len(kept))
     if len(kept) == len(present):
-        codes = offset.astype(dtype)
+        codes = offset
     else:
-        codes = (np.cumsum(present, dtype=np.int64) - 1).astype(dtype)[offset]
+        codes = (np.cumsum(present) - 1).astype(np.int32)[offset]
     uniques = (kept + lo).astype(x.dtype) if x.dtype.kind == "i" else (kept.astype(x.dtype) + lo)
     return codes, pd.Index(uniques)
 
