@@ -206,7 +206,8 @@ def score_items(
     sums, (top_w, bottom_w, n_dk), raw = _item_sums(
         qs, responses, groups, ws, top_box, keep=method == "bootstrap"
     )
-    s = summary_from_sums(*sums, confidence=confidence)
+    n, sum_w, sum_w2, mean, swd2 = sums
+    s = summary_from_sums(n, sum_w, sum_w2, mean, swd2, confidence)
     low, high = s.low, s.high
     if raw is not None:  # the bootstrap draws in row order: give it the rows as they came
         back = np.empty_like(groups.order)
