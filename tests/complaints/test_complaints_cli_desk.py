@@ -34,21 +34,15 @@ def db(tmp_path: Path) -> str:
     return path
 
 
+def _new(db: str, *extra: str, channel: str = "email") -> tuple[int, str, str]:
+    """``complaints add`` of a registry complaint (catalog unchecked), numbered by the register."""
+    add = ["complaints", "add", "--db", db, "--service", "registry", "--no-check-catalog"]
+    return _run(*add, "--channel", channel, *extra)
+
+
 def _add(db: str, cid: str, *extra: str) -> tuple[int, str, str]:
-    return _run(
-        "complaints",
-        "add",
-        "--db",
-        db,
-        "--id",
-        cid,
-        "--service",
-        "registry",
-        "--channel",
-        "counter",
-        "--no-check-catalog",
-        *extra,
-    )
+    """``complaints add`` of a counter complaint with the protocol number ``cid``."""
+    return _new(db, "--id", cid, *extra, channel="counter")
 
 
 def test_a_whole_life_at_the_desk(db: str) -> None:
@@ -267,18 +261,7 @@ def test_add_asks_at_a_terminal(db: str, monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_add_without_an_id_gets_the_next_protocol_number(db: str) -> None:
     def add(*extra: str) -> str:
-        code, out, err = _run(
-            "complaints",
-            "add",
-            "--db",
-            db,
-            "--service",
-            "registry",
-            "--channel",
-            "email",
-            "--no-check-catalog",
-            *extra,
-        )
+        code, out, err = _new(db, *extra)
         assert code == 0, err
         return out.split(":")[0]
 
@@ -300,51 +283,18 @@ def test_add_names_an_unknown_kind_or_channel(db: str) -> None:
         "Errore: campo 'kind': tipo sconosciuto 'lamentela'; i tipi sono complaint, "
         "fault_report, suggestion, praise"
     )
-    code, _, err = _run(
-        "complaints",
-        "add",
-        "--db",
-        db,
-        "--service",
-        "registry",
-        "--channel",
-        "fax",
-        "--no-check-catalog",
-    )
+    code, _, err = _new(db, channel="fax")
     assert code == 1
     assert "canale sconosciuto 'fax'; i canali sono counter, phone" in err
 
 
 def test_add_checks_the_catalog(db: str) -> None:
+    base = ["complaints", "add", "--db", db, "--id", "2024/000030", "--channel", "email"]
     with isolated_plugins(["registry"]):
-        code, _, err = _run(
-            "complaints",
-            "add",
-            "--db",
-            db,
-            "--id",
-            "2024/000030",
-            "--service",
-            "registy",
-            "--channel",
-            "email",
-        )
+        code, _, err = _run(*base, "--service", "registy")
         assert code == 1
-        assert "registry" in err
-        code, _, err = _run(
-            "complaints",
-            "add",
-            "--db",
-            db,
-            "--id",
-            "2024/000030",
-            "--service",
-            "registry",
-            "--channel",
-            "email",
-            "--received-at",
-            "2024-05-02 09:00",
-        )
+        assert "registry" in err  # the closest service is suggested
+        code, _, err = _run(*base, "--service", "registry", "--received-at", "2024-05-02 09:00")
         assert code == 0, err
 
 

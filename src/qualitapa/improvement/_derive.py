@@ -747,11 +747,44 @@ def actions_from_complaints(
     return combine_actions(*tables)
 
 
-def _complaint_ids(kind: str, item: np.ndarray, groups: pd.DataFrame) -> list[str]:
-    return [
-        "-".join(p for p in ("complaints", kind, i, o, k) if p)
-        for i, o, k in zip(item, groups["organization"], groups["period"], strict=True)
-    ]
+def _complaint_table(
+    kind: str,
+    groups: pd.DataFrame,
+    items: np.ndarray,
+    *,
+    titles: list[str],
+    effect: str,
+    impact: object,
+    urgency: object,
+    evidence: list[str],
+    effort: int,
+) -> pd.DataFrame:
+    """The actions of one complaint rule: one per item (category, service) of ``groups``.
+
+    ``groups`` has the ``organization`` and ``period`` of each; ids are
+    ``complaints-<kind>-<item>-<organization>-<period>``.
+    """
+    n = len(groups)
+    org = groups["organization"].to_numpy(dtype=object)
+    return _table(
+        {
+            "id": [
+                "-".join(p for p in ("complaints", kind, i, o, k) if p)
+                for i, o, k in zip(items, org, groups["period"], strict=True)
+            ],
+            "title": titles,
+            "source": ["complaints"] * n,
+            "reference": items,
+            "organization": org,
+            "expected_effect": [effect] * n,
+            "impact": impact,
+            "urgency": urgency,
+            "effort": [effort] * n,
+            "status": ["proposed"] * n,
+            "evidence": evidence,
+        },
+        n,
+    )
 
 
 def _recurring_categories(
@@ -765,41 +798,34 @@ def _recurring_categories(
         .reset_index(name="count")
     )
     sel = counts.loc[counts["count"] >= threshold].reset_index(drop=True)
-    n = len(sel)
     cats = sel["category"].to_numpy(dtype=object)
     count = sel["count"].to_numpy(dtype=np.int64)
-    names = [_item_name(catalog, "complaint_categories", c, t) for c in cats]
-    return _table(
-        {
-            "id": _complaint_ids("category", cats, sel),
-            "title": [str(t(_RECURRING_TITLE, category=c)) for c in names],
-            "source": ["complaints"] * n,
-            "reference": cats,
-            "organization": sel["organization"].to_numpy(dtype=object),
-            "expected_effect": [
-                t.plural(
-                    "meno di {n} reclamo della categoria per periodo",
-                    "meno di {n} reclami della categoria per periodo",
-                    threshold,
-                )
-            ]
-            * n,
-            "impact": 3 + (count >= 2 * threshold) + (count >= 4 * threshold),
-            "urgency": [3] * n,
-            "effort": [effort] * n,
-            "status": ["proposed"] * n,
-            "evidence": [
-                t.plural(
-                    "{period}: {n} reclamo della categoria (soglia {threshold})",
-                    "{period}: {n} reclami della categoria (soglia {threshold})",
-                    int(k),
-                    period=p,
-                    threshold=t.number(threshold),
-                )
-                for p, k in zip(sel["period_name"], count, strict=True)
-            ],
-        },
-        n,
+    return _complaint_table(
+        "category",
+        sel,
+        cats,
+        titles=[
+            str(t(_RECURRING_TITLE, category=_item_name(catalog, "complaint_categories", c, t)))
+            for c in cats
+        ],
+        effect=t.plural(
+            "meno di {n} reclamo della categoria per periodo",
+            "meno di {n} reclami della categoria per periodo",
+            threshold,
+        ),
+        impact=3 + (count >= 2 * threshold) + (count >= 4 * threshold),
+        urgency=[3] * len(sel),
+        evidence=[
+            t.plural(
+                "{period}: {n} reclamo della categoria (soglia {threshold})",
+                "{period}: {n} reclami della categoria (soglia {threshold})",
+                int(k),
+                period=p,
+                threshold=t.number(threshold),
+            )
+            for p, k in zip(sel["period_name"], count, strict=True)
+        ],
+        effort=effort,
     )
 
 
@@ -821,40 +847,35 @@ def _late_answers(
     share = sums["late"].to_numpy(dtype=float) / sums["answered"].to_numpy(dtype=float)
     keep = (sums["answered"].to_numpy() >= min_answered) & (share > threshold)
     sel, share = sums.loc[keep].reset_index(drop=True), share[keep]
-    n = len(sel)
     services = sel["service"].to_numpy(dtype=object)
-    names = [_item_name(catalog, "services", s, t) for s in services]
     shown = t.percent(threshold, digits=_decimals(threshold * 100, 3))
-    return _table(
-        {
-            "id": _complaint_ids("late", services, sel),
-            "title": [str(t(_LATE_TITLE, service=s)) for s in names],
-            "source": ["complaints"] * n,
-            "reference": services,
-            "organization": sel["organization"].to_numpy(dtype=object),
-            "expected_effect": [str(t(_LATE_EFFECT, threshold=shown))] * n,
-            "impact": [4] * n,
-            "urgency": np.where(share >= 2 * threshold, 5, 4),
-            "effort": [effort] * n,
-            "status": ["proposed"] * n,
-            "evidence": [
-                t.plural(
-                    "{period}: {n} risposta su {answered} oltre la scadenza ({share}; "
-                    "soglia {threshold})",
-                    "{period}: {n} risposte su {answered} oltre la scadenza ({share}; "
-                    "soglia {threshold})",
-                    int(k),
-                    period=p,
-                    answered=t.number(int(a)),
-                    share=t.percent(s, digits=_decimals(s * 100, 3)),
-                    threshold=shown,
-                )
-                for p, k, a, s in zip(
-                    sel["period_name"], sel["late"], sel["answered"], share, strict=True
-                )
-            ],
-        },
-        n,
+    return _complaint_table(
+        "late",
+        sel,
+        services,
+        titles=[
+            str(t(_LATE_TITLE, service=_item_name(catalog, "services", s, t))) for s in services
+        ],
+        effect=str(t(_LATE_EFFECT, threshold=shown)),
+        impact=[4] * len(sel),
+        urgency=np.where(share >= 2 * threshold, 5, 4),
+        evidence=[
+            t.plural(
+                "{period}: {n} risposta su {answered} oltre la scadenza ({share}; "
+                "soglia {threshold})",
+                "{period}: {n} risposte su {answered} oltre la scadenza ({share}; "
+                "soglia {threshold})",
+                int(k),
+                period=p,
+                answered=t.number(int(a)),
+                share=t.percent(s, digits=_decimals(s * 100, 3)),
+                threshold=shown,
+            )
+            for p, k, a, s in zip(
+                sel["period_name"], sel["late"], sel["answered"], share, strict=True
+            )
+        ],
+        effort=effort,
     )
 
 
