@@ -697,8 +697,9 @@ def _rendered(
         target = REFERENCES.get(name, {}).get(str(column), ("", ""))[0]
         says = _UNKNOWN.get(target) if rule == Rule.UNKNOWN_VALUE.value else None
         said = str(t(says or _SAYS.get(rule, "{value}"), value=repr(shown)))
-        if isinstance(first["close"], str) and first["close"]:
-            said += str(t("; forse {suggestions}?", suggestions=first["close"]))
+        if isinstance(first["close"], str) and first["close"]:  # the table's "a, b": a or b
+            close = t.join(first["close"].split(", "), style="or")
+            said += str(t("; forse {suggestions}?", suggestions=close))
         return ", ".join(parts) + ": " + said
 
     error.render = render  # type: ignore[method-assign]
