@@ -350,22 +350,58 @@ def indicators_compute(
     _emit_results(data.compute(errors), data, lang, fmt, output)
 
 
+#: qualitapa.indicators.TREND_CORRECTIONS without None (not imported here: the command line
+#: loads the indicators only when a command runs; a test checks the two agree).
+_TREND_CORRECTIONS = ("hamed-rao", "yue-wang", "prewhiten", "trend-free-prewhiten")
+
+
 @indicators_group.command("trends")
 @_data_options
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level.")
+@click.option(
+    "--correction",
+    type=click.Choice(_TREND_CORRECTIONS),
+    default=None,
+    help="Correct the Mann-Kendall test for serial correlation between periods: "
+    "hamed-rao, yue-wang (variance corrections) or prewhiten, trend-free-prewhiten "
+    "(the test on the pre-whitened series). Default: periods taken as independent.",
+)
+@click.option(
+    "--seasonal",
+    is_flag=True,
+    help="Seasonal Mann-Kendall test of monthly data (periods YYYY-MM): each month "
+    "compared with the same month of other years; the slope is per year.",
+)
 @_computing
 def indicators_trends(
-    data: _Data, alpha: float, errors: Errors, fmt: str | None, output: Path | None, lang: str
+    data: _Data,
+    alpha: float,
+    correction: str | None,
+    seasonal: bool,
+    errors: Errors,
+    fmt: str | None,
+    output: Path | None,
+    lang: str,
 ) -> None:
     """Trends per organization and indicator (Theil-Sen slope, Mann-Kendall test).
 
     DATA is raw data (computed first) or indicator values (with an
-    'indicator' column).
+    'indicator' column). Periods are years, or months (YYYY-MM: slopes per
+    year).
     """
     from qualitapa.indicators import trends
 
+    if seasonal and correction is not None:
+        raise click.UsageError("--seasonal takes no --correction")
     values = data.values(errors)
-    result = trends(values, catalog=data.catalog, alpha=alpha, source=str(data.path))
+    result = trends(
+        values,
+        catalog=data.catalog,
+        alpha=alpha,
+        correction=correction,
+        seasonal=seasonal,
+        source=str(data.path),
+    )
     _emit_results(result, data, lang, fmt, output)
 
 
