@@ -413,17 +413,25 @@ def _unweighted_tests(
     return out
 
 
-def _all_groups_at_once(names: list[str], s: Summary, ss: np.ndarray, kind: str) -> pd.DataFrame:
-    """The test across all groups of every variable: Pearson's chi-square or the ANOVA.
+def _all_groups_at_once(
+    names: list[str], s: Summary, ss: np.ndarray | None, kind: str
+) -> pd.DataFrame:
+    """The test across all groups of every variable, one row each (``_v``, ``_o`` = 0).
 
-    With unit weights the Rao-Scott chi-square is Pearson's (every design
-    effect is 1). ``ss`` are the groups' sums of squared deviations.
+    Shares: the Rao-Scott chi-square (Pearson's with unit weights: every
+    design effect is 1). Means: with ``ss`` (the groups' sums of squared
+    deviations, unweighted) the one-way ANOVA, without it Welch's F.
     """
     used = s.n > 0
     if kind == "share":
         stat, p = _rao_scott(s.n, s.mean, s.n_eff, used)
+        test = "rao_scott_chi2" if ss is None else "chi2"
+    elif ss is None:
+        stat, p = _welch_f(s.mean, s.se**2, s.n_eff - 1, used)
+        test = "weighted_welch_f"
     else:
         stat, p = _anova(s.n, s.mean, ss, used)
+        test = "anova"
     return pd.DataFrame(
         {
             "_v": np.arange(len(names)),
@@ -436,9 +444,11 @@ def _all_groups_at_once(names: list[str], s: Summary, ss: np.ndarray, kind: str)
             "estimate_a": np.nan,
             "estimate_b": np.nan,
             "difference": np.nan,
-            "test": "chi2" if kind == "share" else "anova",
+            "test": test,
             "statistic": stat,
             "p_value": p,
+            "n_eff_a": np.where(used, s.n_eff, 0.0).sum(axis=0),
+            "n_eff_b": 0.0,
         }
     )
 
@@ -574,36 +584,9 @@ def _weighted_tests(
     names = list(series)
     n_groups = len(labels)
     s = _group_summary(series, codes, n_groups, w)
-    used = s.n > 0
-    n_vars = len(names)
     frames = []
     if n_groups > 2:
-        if kind == "share":
-            stat, p = _rao_scott(s.n, s.mean, s.n_eff, used)
-        else:
-            stat, p = _welch_f(s.mean, s.se**2, s.n_eff - 1, used)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "_v": np.arange(n_vars),
-                    "_o": 0,
-                    "variable": names,
-                    "group_a": "",
-                    "group_b": "",
-                    "n_a": np.where(used, s.n, 0).sum(axis=0).astype(np.int64),
-                    "n_b": 0,
-                    "estimate_a": np.nan,
-                    "estimate_b": np.nan,
-                    "difference": np.nan,
-                    "test": "rao_scott_chi2" if kind == "share" else "weighted_welch_f",
-                    "statistic": stat,
-                    "p_value": p,
-                    "weighted": True,
-                    "n_eff_a": np.where(used, s.n_eff, 0.0).sum(axis=0),
-                    "n_eff_b": 0.0,
-                }
-            )
-        )
+        frames.append(_all_groups_at_once(names, s, None, kind).assign(weighted=True))
     if n_groups == 2 or pairwise:
         name = "rao_scott_chi2" if kind == "share" else "weighted_welch_t"
         frames.append(_pair_tests(names, labels, s, kind, name).assign(weighted=True))
