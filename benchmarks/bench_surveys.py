@@ -137,39 +137,59 @@ def peak_memory(fn: Callable[[], Any]) -> float:
     return peak / 2**20
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str, argv: list[str] | None) -> tuple[argparse.Namespace, int]:
+    """The command line of a survey benchmark, and the number of responses."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="50,000 responses")
     parser.add_argument("--n", type=int, default=None, help="number of responses")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
-    n = args.n or (50_000 if args.quick else 1_000_000)
-    inst = make_instrument()
-    df = make_data(n)
-    data_mb = df.memory_usage(deep=True).sum() / 2**20
-    (t_lib, t_ref), (lib, ref) = interleaved(
-        [lambda: library(inst, df), lambda: reference(df)], args.repeat
-    )
-    ok = same(lib, ref)
-    m_lib = peak_memory(lambda: library(inst, df))
-    m_ref = peak_memory(lambda: reference(df))
+    return args, args.n or (50_000 if args.quick else 1_000_000)
+
+
+def side_by_side(
+    title: str,
+    fns: tuple[Callable[[], Any], Callable[[], Any]],
+    same_fn: Callable[[Any, Any], bool],
+    repeat: int,
+    target: str,
+) -> tuple[bool, float, float]:
+    """Time (interleaved medians) and peak memory of library and reference, printed.
+
+    Returns whether the results agree, the library's time and the larger of
+    the time and memory ratios.
+    """
+    (t_lib, t_ref), (lib, ref) = interleaved(list(fns), repeat)
+    ok = same_fn(lib, ref)
+    m_lib, m_ref = (peak_memory(fn) for fn in fns)
     ratio, m_ratio = t_lib / t_ref, m_lib / m_ref
-    print(
-        f"surveys benchmark: {n:,} responses x {N_ITEMS} items, {N_ORGS} organizations"
-        f" (data {data_mb:,.0f} MiB), median of {args.repeat} interleaved runs"
-    )
+    print(f"{title}, median of {repeat} interleaved runs")
     print(f"{'':<12}{'time (s)':>10}{'peak MiB':>10}")
     print(f"{'library':<12}{t_lib:>10.3f}{m_lib:>10.0f}")
     print(f"{'reference':<12}{t_ref:>10.3f}{m_ref:>10.0f}")
-    print(
-        f"ratio library/reference: time {ratio:.2f}, memory {m_ratio:.2f}"
-        f" (target <= {TARGET_RATIO})"
-    )
+    print(f"ratio library/reference: time {ratio:.2f}, memory {m_ratio:.2f} (target {target})")
     print(f"results equal to the reference: {ok}")
     if not ok:
         print("FAIL: results differ from the reference", file=sys.stderr)
+    return ok, t_lib, max(ratio, m_ratio)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, n = arguments(__doc__ or "", argv)
+    inst = make_instrument()
+    df = make_data(n)
+    data_mb = df.memory_usage(deep=True).sum() / 2**20
+    ok, _t, ratio = side_by_side(
+        f"surveys benchmark: {n:,} responses x {N_ITEMS} items, {N_ORGS} organizations"
+        f" (data {data_mb:,.0f} MiB)",
+        (lambda: library(inst, df), lambda: reference(df)),
+        same,
+        args.repeat,
+        f"<= {TARGET_RATIO}",
+    )
+    if not ok:
         return 1
-    if not args.quick and args.n is None and max(ratio, m_ratio) > TARGET_RATIO:
+    if not args.quick and args.n is None and ratio > TARGET_RATIO:
         print("FAIL: slower or larger than the target", file=sys.stderr)
         return 1
     return 0

@@ -18,12 +18,11 @@ size, more than TARGET_RATIO times the reference, or if the results differ.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import numpy as np
 import pandas as pd
-from bench_surveys import ITEMS, interleaved, make_data, make_instrument, peak_memory
+from bench_surveys import ITEMS, arguments, make_data, make_instrument, side_by_side
 from scipy import stats
 
 from qualitapa.surveys import Instrument, compare_groups
@@ -81,39 +80,21 @@ def same(lib: pd.DataFrame, ref: dict[str, np.ndarray], df: pd.DataFrame) -> boo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="50,000 responses")
-    parser.add_argument("--n", type=int, default=None, help="number of responses")
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args(argv)
-    n = args.n or (50_000 if args.quick else 1_000_000)
+    args, n = arguments(__doc__ or "", argv)
     inst = make_instrument()
     df = make_data(n)
-    (t_lib, t_ref), (lib, ref) = interleaved(
-        [lambda: library(inst, df), lambda: reference(df)], args.repeat
-    )
-    ok = same(lib, ref, df)
-    m_lib = peak_memory(lambda: library(inst, df))
-    m_ref = peak_memory(lambda: reference(df))
-    ratio, m_ratio = t_lib / t_ref, m_lib / m_ref
-    print(
+    ok, t_lib, ratio = side_by_side(
         f"survey comparisons benchmark: {n:,} responses x {len(ITEMS)} items, every pair of"
-        f" {df['organization'].nunique()} organizations ({len(lib):,} tests),"
-        f" median of {args.repeat} interleaved runs"
+        f" {df['organization'].nunique()} organizations",
+        (lambda: library(inst, df), lambda: reference(df)),
+        lambda lib, ref: same(lib, ref, df),
+        args.repeat,
+        f"<= {TARGET_RATIO}; library <= {TARGET_SECONDS} s",
     )
-    print(f"{'':<12}{'time (s)':>10}{'peak MiB':>10}")
-    print(f"{'library':<12}{t_lib:>10.3f}{m_lib:>10.0f}")
-    print(f"{'reference':<12}{t_ref:>10.3f}{m_ref:>10.0f}")
-    print(
-        f"ratio library/reference: time {ratio:.2f}, memory {m_ratio:.2f}"
-        f" (target <= {TARGET_RATIO}; library <= {TARGET_SECONDS} s)"
-    )
-    print(f"results equal to the reference: {ok}")
     if not ok:
-        print("FAIL: results differ from the reference", file=sys.stderr)
         return 1
     full = not args.quick and args.n is None
-    if full and (t_lib > TARGET_SECONDS or max(ratio, m_ratio) > TARGET_RATIO):
+    if full and (t_lib > TARGET_SECONDS or ratio > TARGET_RATIO):
         print("FAIL: slower or larger than the target", file=sys.stderr)
         return 1
     return 0
