@@ -42,6 +42,8 @@ CATALOG_WORDS = {
     "benchmark": ("confronto tra enti", "benchmarking", "Vergleich der Körperschaften"),
     "programme": ("piano della qualità", "quality plan", "Qualitätsplan"),
     "certification": ("certificazione", "certification", "Zertifizierung"),
+    # added with the complaints' actions (issue 22), after the catalogs' words
+    "complaints": ("reclami", "complaints", "Beschwerden"),
     "other": ("altro", "other", "Sonstiges"),
     "proposed": ("proposta", "proposed", "vorgeschlagen"),
     "planned": ("pianificata", "planned", "geplant"),
