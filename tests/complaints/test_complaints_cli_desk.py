@@ -359,9 +359,12 @@ def test_list_for_people_counts_working_days(db: str) -> None:
     # 000103 received Monday 4 March, due 3 April; 9 Mar .. 3 Apr has 18 working days, and
     # Easter Monday (1 April 2024) is a holiday: 17
     assert table.loc["2024/000103", "working_days_left"] == "17"
+    # for machines the receipt is office time with its offset; for people without it
+    assert table.loc["2024/000103", "received"] == "2024-03-04T09:00:00+01:00"
     assert pd.isna(table.loc["2024/000101", "working_days_left"])  # answered: none
     code, out, err = _run("complaints", "list", "--db", db, "--as-of", "2024-03-08")
     assert code == 0, err
+    assert "2024-03-04 09:00" in out
     assert "Giorni lavorativi rimasti" in out
     assert "assegnato" in out
     assert "sì" in out

@@ -398,6 +398,7 @@ def list_command(
                               ("category", catalog.complaint_categories)):  # fmt: skip
             names = labels_of(items, lang)
             table[column] = table[column].map(lambda c, names=names: names.get(c, c))
+        table["received"] = table["received"].str.slice(0, 16).str.replace("T", " ")
         table["status"] = table["status"].map(lambda s: _word(t, _STATUSES, s))
         table["overdue"] = table["overdue"].map({True: t("sì"), False: t("no")})
         table = table.rename(columns={"service": "service_name", "category": "category_name"})
@@ -441,8 +442,8 @@ def _list_table(
     today = [
         (ref.tz_localize(z) if ref.tzinfo is None else ref.tz_convert(z)).date() for z in zones
     ]
-    received = [
-        pd.Timestamp(r).tz_convert(z).strftime("%Y-%m-%d %H:%M")
+    received = [  # office time with its offset: 2024-02-02T09:30:00+01:00
+        pd.Timestamp(r).tz_convert(z).isoformat()
         for r, z in zip(cases["received_at"], zones, strict=True)
     ]
     due = cases["due_date"].to_numpy().astype("datetime64[D]")
