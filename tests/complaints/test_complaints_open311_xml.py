@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualitapa.cli import cli
 from qualitapa.complaints import (
@@ -114,13 +116,24 @@ def test_the_specs_example_reads_with_its_location(tmp_path: Path) -> None:
 def test_json_location_as_numbers_and_address_string() -> None:
     """A posted request (POST Service Request) names the place ``address_string``."""
     frame = from_open311(
-        [{"service_request_id": "a1", "service_code": "roads", "lat": 45.4642, "long": 9,
-          "address_string": "Piazza del Duomo, Milano", "status": "open",
-          "requested_datetime": "2024-04-14T06:37:38+02:00"}]
-    )  # fmt: skip
+        [
+            {
+                "service_request_id": "a1",
+                "service_code": "roads",
+                "lat": 45.4642,
+                "long": 9,
+                "address_string": "Piazza del Duomo, Milano",
+                "status": "open",
+                "requested_datetime": "2024-04-14T06:37:38+02:00",
+            }
+        ]
+    )
     row = frame.iloc[0]
     assert (row["latitude"], row["longitude"], row["address"]) == (
-        "45.4642", "9", "Piazza del Duomo, Milano")  # fmt: skip
+        "45.4642",
+        "9",
+        "Piazza del Duomo, Milano",
+    )
 
 
 T = dt.datetime(2024, 3, 4, 8, 15, tzinfo=dt.UTC)
@@ -128,12 +141,32 @@ T = dt.datetime(2024, 3, 4, 8, 15, tzinfo=dt.UTC)
 
 def _first(path: Path) -> ComplaintRegister:
     reg = ComplaintRegister(path)
-    reg.add(Complaint("2024/000001", "fault_report", "app", "roads", T, description="Buca <a&b>",
-                      organization="015146", latitude=45.4642035, longitude=9.189982,
-                      address="Piazza del Duomo, 20122 Milano",
-                      media_url="https://example.org/foto/1.jpg?x=1&y=2"))  # fmt: skip
-    reg.add(Complaint("2024/000002", "complaint", "email", "registry", T.replace(hour=9),
-                      category="registry.waiting", description="Due ore in coda"))  # fmt: skip
+    reg.add(
+        Complaint(
+            "2024/000001",
+            "fault_report",
+            "app",
+            "roads",
+            T,
+            description="Buca <a&b>",
+            organization="015146",
+            latitude=45.4642035,
+            longitude=9.189982,
+            address="Piazza del Duomo, 20122 Milano",
+            media_url="https://example.org/foto/1.jpg?x=1&y=2",
+        )
+    )
+    reg.add(
+        Complaint(
+            "2024/000002",
+            "complaint",
+            "email",
+            "registry",
+            T.replace(hour=9),
+            category="registry.waiting",
+            description="Due ore in coda",
+        )
+    )
     reg.add(Complaint("2024/000003", "suggestion", "web", "libraries", T.replace(hour=10)))
     for to, h in (("registered", 11), ("assigned", 12), ("answered", 13), ("closed", 14)):
         reg.transition("2024/000002", to, actor="urp", at=T.replace(hour=h))
@@ -159,9 +192,23 @@ def test_round_trip_json_register_xml_register(tmp_path: Path) -> None:
         via_xml = c.to_frame()
         cases_c = c.cases(as_of="2024-04-01")
     pd.testing.assert_frame_equal(via_xml, via_json)
-    kept = ["id", "kind", "channel", "service", "category", "organization", "received_at",
-            "description", "latitude", "longitude", "address", "media_url", "status",
-            "answered_at", "closed_at"]  # fmt: skip
+    kept = [
+        "id",
+        "kind",
+        "channel",
+        "service",
+        "category",
+        "organization",
+        "received_at",
+        "description",
+        "latitude",
+        "longitude",
+        "address",
+        "media_url",
+        "status",
+        "answered_at",
+        "closed_at",
+    ]
     pd.testing.assert_frame_equal(via_xml[kept], expected[kept])
     for col in ("answered_at", "closed_at", "status"):
         assert cases_c[col].equals(cases_a[col])
@@ -175,20 +222,25 @@ def test_round_trip_through_the_cli(tmp_path: Path) -> None:
         pass
     runner = CliRunner()
     out = tmp_path / "a.xml"
-    result = runner.invoke(cli, ["complaints", "export", "--db", str(tmp_path / "a.db"),
-                                 "-o", str(out)])  # fmt: skip
+    result = runner.invoke(
+        cli, ["complaints", "export", "--db", str(tmp_path / "a.db"), "-o", str(out)]
+    )
     assert result.exit_code == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="utf-8"?>')
-    result = runner.invoke(cli, ["complaints", "import", str(out), "--db",
-                                 str(tmp_path / "b.db"), "--create"])  # fmt: skip
+    result = runner.invoke(
+        cli, ["complaints", "import", str(out), "--db", str(tmp_path / "b.db"), "--create"]
+    )
     assert result.exit_code == 0, result.stderr
     csv = [
-        pd.read_csv(io.StringIO(runner.invoke(cli, ["complaints", "export", "--db", str(db)]
-                                              ).stdout), dtype=str)
+        pd.read_csv(
+            io.StringIO(runner.invoke(cli, ["complaints", "export", "--db", str(db)]).stdout),
+            dtype=str,
+        )
         for db in (tmp_path / "a.db", tmp_path / "b.db")
-    ]  # fmt: skip
-    pd.testing.assert_frame_equal(csv[0].drop(columns="updated_at"),
-                                  csv[1].drop(columns="updated_at"))  # fmt: skip
+    ]
+    pd.testing.assert_frame_equal(
+        csv[0].drop(columns="updated_at"), csv[1].drop(columns="updated_at")
+    )
 
 
 @pytest.mark.parametrize(
@@ -226,19 +278,39 @@ def test_xml_attacks_are_refused_unread(tmp_path: Path, payload: str) -> None:
     ("xml", "message", "row", "column"),
     [
         ("<service_requests><request><lat>1</lat>", "not well-formed XML (line 1", None, None),
-        ("<requests><request/></requests>", "expected <service_requests>, found <requests>",
-         None, None),
-        ("<service_requests><request/><service/></service_requests>",
-         "expected <request>, found <service>", 2, None),
-        ("<service_requests><request><lat>1</lat><lat>2</lat></request></service_requests>",
-         "the field appears twice", 1, "lat"),
-        ("<service_requests><request><lat><deg>45</deg></lat></request></service_requests>",
-         "must be text, not an object", 1, "lat"),
-        ("<service_requests><request><extended_attributes><kind><a/></kind>"
-         "</extended_attributes></request></service_requests>",
-         "must be text, not an object", 1, "extended_attributes.kind"),
+        (
+            "<requests><request/></requests>",
+            "expected <service_requests>, found <requests>",
+            None,
+            None,
+        ),
+        (
+            "<service_requests><request/><service/></service_requests>",
+            "expected <request>, found <service>",
+            2,
+            None,
+        ),
+        (
+            "<service_requests><request><lat>1</lat><lat>2</lat></request></service_requests>",
+            "the field appears twice",
+            1,
+            "lat",
+        ),
+        (
+            "<service_requests><request><lat><deg>45</deg></lat></request></service_requests>",
+            "must be text, not an object",
+            1,
+            "lat",
+        ),
+        (
+            "<service_requests><request><extended_attributes><kind><a/></kind>"
+            "</extended_attributes></request></service_requests>",
+            "must be text, not an object",
+            1,
+            "extended_attributes.kind",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_xml_gives_a_typed_error_saying_where(
     xml: str, message: str, row: int | None, column: str | None
 ) -> None:
@@ -254,3 +326,68 @@ def test_bad_coordinates_are_rejected_rows_not_guesses(tmp_path: Path) -> None:
         assert report.imported == 1
         problem = report.problems.iloc[0]
         assert (problem["row"], problem["column"]) == (1, "latitude")
+
+
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"),
+    max_size=30,
+)
+
+
+@st.composite
+def _complaints(draw: st.DrawFn) -> list[Complaint]:
+    n = draw(st.integers(1, 6))
+    out = []
+    for i in range(n):
+        located = draw(st.booleans())
+        out.append(
+            Complaint(
+                f"2024/{i + 1:06d}",
+                draw(st.sampled_from(["complaint", "fault_report", "suggestion", "praise"])),
+                draw(st.sampled_from(["counter", "email", "app", "web"])),
+                draw(st.sampled_from(["roads", "registry"])),
+                T + dt.timedelta(minutes=draw(st.integers(0, 60 * 24 * 300))),
+                description=draw(TEXT).strip(),
+                organization=draw(st.sampled_from([None, "015146", "036023"])),
+                latitude=draw(st.floats(-90, 90)) if located else None,
+                longitude=draw(st.floats(-180, 180)) if located else None,
+                address=(draw(TEXT).strip() or None) if located else None,
+                media_url=draw(st.sampled_from([None, "https://example.org/a.jpg?x=1&y=<2>"])),
+            )
+        )
+    return out
+
+
+@settings(max_examples=15, deadline=None)
+@given(complaints=_complaints(), registered=st.booleans())
+def test_round_trip_property(complaints: list[Complaint], registered: bool) -> None:
+    """Any register: JSON -> register -> XML -> register keeps every field the model has."""
+    with ComplaintRegister(":memory:") as a:
+        for c in complaints:
+            a.add(c, actor="urp")
+        if registered:  # one open complaint further along
+            a.transition(complaints[0].id, "registered", actor="urp", at=T + dt.timedelta(days=301))
+        expected = a.to_frame()
+        json_text = to_open311_json(open311_requests(expected))
+    with ComplaintRegister(":memory:") as b:
+        assert b.import_open311(json_text).imported == len(complaints)
+        xml_text = to_open311_xml(open311_requests(b.to_frame()))
+    with ComplaintRegister(":memory:") as c:
+        report = c.import_open311(xml_text)
+        assert (report.imported, len(report.problems)) == (len(complaints), 0)
+        got = c.to_frame()
+    kept = [
+        "id",
+        "kind",
+        "channel",
+        "service",
+        "organization",
+        "received_at",
+        "description",
+        "latitude",
+        "longitude",
+        "address",
+        "media_url",
+        "status",
+    ]
+    pd.testing.assert_frame_equal(got[kept], expected[kept])
