@@ -37,6 +37,7 @@ from qualitapa.cli._complaints import (
     complaints_group,
     move,
 )
+from qualitapa.cli._context import language
 from qualitapa.cli._database_url import DatabaseUrlType
 from qualitapa.cli._main import echo, emit, get_catalog, nothing
 from qualitapa.cli._options import lang_option, output_options
@@ -542,4 +543,5 @@ def complaint_actions() -> pd.DataFrame | None:
         min_answered=given["min_answered"],
         period=given["period"],
         catalog=get_catalog(),
+        lang=language(),  # the titles and evidence in the command's language (Italian by default)
     )
