@@ -72,7 +72,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 from qualitapa.indicators._resolve import DefinitionsLike
 from qualitapa.indicators._values import IndicatorValues, read_values, resolve_polarities
 
@@ -150,7 +151,11 @@ def _numeric_periods(
             bad_month = (ym[:, 1] < 1) | (ym[:, 1] > 12)
             if bad_month.any():
                 raise DataError(
-                    f"{text[bad_month].iloc[0]!r} is not a month (YYYY-MM, 01 to 12)",
+                    Message(
+                        "{period} is not a month (YYYY-MM, 01 to 12)",
+                        N_("{period} non è un mese (AAAA-MM, da 01 a 12)"),
+                        period=repr(text[bad_month].iloc[0]),
+                    ),
                     source=source,
                     column="period",
                 )
@@ -161,13 +166,20 @@ def _numeric_periods(
     if np.isnan(x).any():
         bad = labels[np.isnan(x)][0]
         raise DataError(
-            f"trends need numeric periods (years) or months (YYYY-MM); {bad!r} is neither",
+            Message(
+                "trends need numeric periods (years) or months (YYYY-MM); {period} is neither",
+                N_("per le tendenze servono anni o mesi (AAAA-MM): {period} non lo è"),
+                period=repr(bad),
+            ),
             source=source,
             column="period",
         )
     if seasonal and month is None:
         raise DataError(
-            "the seasonal test needs monthly periods (YYYY-MM, e.g. 2024-01)",
+            Message(
+                "the seasonal test needs monthly periods (YYYY-MM, e.g. 2024-01)",
+                N_("il test stagionale richiede periodi mensili (AAAA-MM, ad es. 2024-01)"),
+            ),
             source=source,
             column="period",
         )
