@@ -246,7 +246,7 @@ def _evaluate(defs: list[Any], matrix: VariableMatrix) -> pd.DataFrame:
         validate=False,
     )
     labels = matrix.period_labels
-    period_codes = np.tile(matrix.row_period.astype(_code_dtype(len(labels))), k)
+    period_codes: np.ndarray = np.tile(matrix.row_period.astype(_code_dtype(len(labels))), k)
     if pd.api.types.is_numeric_dtype(labels.dtype) and not pd.api.types.is_bool_dtype(labels.dtype):
         period: Any = labels.to_numpy()[period_codes]
     else:

@@ -63,9 +63,9 @@ def _category_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     kept = np.flatnonzero(used)
     dtype = _code_dtype(len(kept))
     if len(kept) == n_cat:
-        out = codes.astype(dtype)
+        out: np.ndarray = codes.astype(dtype)
     else:  # unused categories: number the used ones 0, 1, ...
-        table = np.full(n_cat + 1, -1, dtype=dtype)
+        table: np.ndarray = np.full(n_cat + 1, -1, dtype=dtype)
         table[kept] = np.arange(len(kept), dtype=dtype)
         out = table[codes]  # code -1 (missing) takes the last entry, -1
     uniques = pd.Categorical.from_codes(kept, dtype=cat.dtype)
