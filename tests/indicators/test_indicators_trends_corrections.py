@@ -423,4 +423,4 @@ def test_trends_command_with_correction_and_seasons(tmp_path: Path, registry_tom
         "--correction", "yue-wang",
     ])  # fmt: skip
     assert result.exit_code == 2
-    assert "--correction" in result.stderr
+    assert "--seasonal esclude --correction" in result.stderr  # in Italian by default

@@ -36,7 +36,8 @@ from qualitapa.cli._options import (
     output_options,
     target_option,
 )
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, Message
+from qualitapa.i18n import N_
 from qualitapa.models import Dimension
 
 if TYPE_CHECKING:
@@ -392,7 +393,8 @@ def indicators_trends(
     from qualitapa.indicators import trends
 
     if seasonal and correction is not None:
-        raise click.UsageError("--seasonal takes no --correction")
+        said = Message("--seasonal takes no --correction", N_("--seasonal esclude --correction"))
+        raise click.UsageError(said.render(messages()))
     values = data.values(errors)
     result = trends(
         values,
