@@ -30,17 +30,20 @@ from scipy import stats
 from qualitapa.errors import DataError
 from qualitapa.problems import check_option
 from qualitapa.surveys._models import Instrument
-from qualitapa.surveys._scoring import item_matrix
+from qualitapa.surveys._scoring import item_values
 from qualitapa.surveys._stats import Groups, make_groups
 
 By = str | Sequence[str] | None
 
 
-def _group_cov(x: np.ndarray, groups: Groups, nan_policy: str) -> tuple[np.ndarray, np.ndarray]:
+def _group_cov(
+    x: np.ndarray | Sequence[np.ndarray], groups: Groups, nan_policy: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Per-group covariance matrices (G, k, k) and the n of each group (G,).
 
-    Rows are sorted by group once; each group's block then gives every item
-    pair at once by matrix products (no loop over pairs or rows). With
+    ``x`` is a matrix (rows, items) or its columns. Rows are sorted by group
+    once; each group's block then gives every item pair at once by matrix
+    products (no loop over pairs or rows). With
     ``"listwise"`` the block is the group's complete cases, centred on
     their means: :math:`C = D^T D / (n - 1)`. With ``"pairwise"`` each item
     is centred on its own group mean (:math:`D`, 0 where missing) and, with
@@ -49,18 +52,24 @@ def _group_cov(x: np.ndarray, groups: Groups, nan_policy: str) -> tuple[np.ndarr
     deviations over them, and :math:`C = (D^T D - A \\circ A^T / N) / (N - 1)`:
     the covariance about the pair's own means.
     """
-    k = x.shape[1]
+    columns = list(x.T) if isinstance(x, np.ndarray) else list(x)
+    k = len(columns)
     check_option("nan_policy", nan_policy, ("pairwise", "listwise"))
+    acc = columns[0].copy()
     if nan_policy == "listwise":
-        counted = ~np.isnan(x.sum(axis=1))  # a missing answer makes the row sum NaN
+        for c in columns[1:]:  # a missing answer makes the row's sum NaN
+            np.add(acc, c, out=acc)
+        counted = ~np.isnan(acc)
         rows = groups.order[counted[groups.order]]  # complete cases, in group order
     else:
-        counted = ~np.isnan(x).all(axis=1)
+        for c in columns[1:]:  # NaN only where every answer is missing
+            np.fmax(acc, c, out=acc)
+        counted = ~np.isnan(acc)
         rows = groups.order
     n_group = np.bincount(groups.codes[counted], minlength=groups.n).astype(float)
     sizes = np.bincount(groups.codes[rows], minlength=groups.n)
     ends = np.cumsum(sizes)
-    xs = _sorted_columns(x, rows)
+    xs = _sorted_columns(columns, rows)
     cov = np.full((groups.n, k, k), np.nan)
     for g in np.flatnonzero(sizes > 1):  # loop over groups; pairs and rows are matrix products
         block = xs[ends[g] - sizes[g] : ends[g]]
@@ -72,15 +81,15 @@ def _group_cov(x: np.ndarray, groups: Groups, nan_policy: str) -> tuple[np.ndarr
     return cov, n_group
 
 
-def _sorted_columns(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``x[rows]`` in column (Fortran) order, gathered one column at a time.
+def _sorted_columns(columns: Sequence[np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """The ``rows`` of the columns, as a matrix in column (Fortran) order.
 
-    Gathering the rows of a column-ordered matrix at once, or building a
-    row-ordered one, scatters every value; a column at a time is contiguous.
+    Gathered one column at a time: gathering the rows of a column-ordered
+    matrix at once, or building a row-ordered one, scatters every value.
     """
-    out = np.empty((len(rows), x.shape[1]), order="F")
-    for j in range(x.shape[1]):  # loop over items, each a vectorised gather
-        out[:, j] = x[:, j][rows]
+    out = np.empty((len(rows), len(columns)), order="F")
+    for j, c in enumerate(columns):  # loop over items, each a vectorised gather
+        np.take(c, rows, out=out[:, j])
     return out
 
 
@@ -189,9 +198,9 @@ def cronbach_alpha(
     missing = [c for c in cols if c not in data.columns]
     if missing:
         raise DataError("item column is missing", column=missing[0])
-    x = np.empty((len(data), len(cols)), order="F")  # columns written contiguously
-    for j, c in enumerate(cols):
-        x[:, j] = pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    x = [
+        pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan) for c in cols
+    ]
     groups = make_groups(data, by)
     cov, n = _group_cov(x, groups, nan_policy)
     alpha = _alpha_from_cov(cov)
@@ -202,10 +211,11 @@ def cronbach_alpha(
     return pd.concat([groups.keys, body], axis=1) if by_cols else body
 
 
-def _dimension_matrix(
+def _dimension_columns(
     instrument: Instrument, responses: pd.DataFrame, ids: Sequence[str]
-) -> np.ndarray:
-    return item_matrix([instrument.question(i) for i in ids], responses, reverse=True)
+) -> list[np.ndarray]:
+    """The answers to the items ``ids``, reverse-coded items turned, one array each."""
+    return [item_values(instrument.question(i), responses, reverse=True) for i in ids]
 
 
 def _shared(instrument: Instrument) -> Instrument:
@@ -253,7 +263,7 @@ def reliability(
     for d, ids in dims.items():  # loop over dimensions; groups are vectorised
         if len(ids) < 2:
             continue
-        x = _dimension_matrix(instrument, responses, ids)
+        x = _dimension_columns(instrument, responses, ids)
         cov, n = _group_cov(x, groups, nan_policy)
         alpha = _alpha_from_cov(cov)
         low, high = _feldt(alpha, n, len(ids), confidence)
@@ -315,7 +325,7 @@ def item_analysis(
         k = len(ids)
         if k < 2:
             continue
-        x = _dimension_matrix(instrument, responses, ids)
+        x = _dimension_columns(instrument, responses, ids)
         cov, _n = _group_cov(x, groups, nan_policy)
         diag = np.diagonal(cov, axis1=1, axis2=2)  # (G, k)
         rowsum = cov.sum(axis=2)

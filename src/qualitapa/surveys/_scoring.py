@@ -258,27 +258,6 @@ def _asked_questions(
     return list(qs), asked
 
 
-def item_matrix(
-    qs: Sequence[Question],
-    responses: pd.DataFrame,
-    *,
-    reverse: bool = False,
-    rows: np.ndarray | None = None,
-) -> np.ndarray:
-    """The numeric answers to ``qs`` (:func:`item_values`), one column each.
-
-    The matrix is in column order (Fortran): each column is written in one
-    contiguous pass, not scattered across rows as ``np.column_stack`` does.
-    With ``rows`` (e.g. :attr:`Groups.order`) the matrix has those rows, in
-    that order.
-    """
-    raw = np.empty((len(responses) if rows is None else len(rows), len(qs)), order="F")
-    for j, q in enumerate(qs):  # loop over items, each vectorised over respondents
-        x = item_values(q, responses, reverse=reverse)
-        raw[:, j] = x if rows is None else x[rows]
-    return raw
-
-
 def _box_shares(
     name: str, box_w: np.ndarray, s: Summary, confidence: float
 ) -> dict[str, np.ndarray]:
