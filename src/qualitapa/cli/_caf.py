@@ -81,7 +81,10 @@ def caf_panels(method: str, kind: str, lang: str, fmt: str | None, output: Path 
     """Show a scoring panel with its 0-100 bands."""
     from qualitapa.caf import caf_model
 
-    emit(caf_model().panel(kind, method).to_frame(lang), fmt, output)
+    panel = caf_model().panel(kind, method).to_frame(lang)
+    if not for_machines(fmt, output):  # a row by its label (Scala complessiva), not its id
+        panel = panel.drop(columns="row")
+    emit(panel, fmt, output, lang=lang)
 
 
 def template_options(target_help: str, *, required: bool) -> Decorator:

@@ -172,6 +172,19 @@ CODES: Mapping[str, str] = {
     "importance": N_("per importanza"),
     "declared": N_("pesi dichiarati"),
     "equal": N_("pesi uguali"),
+    # how the importance of an IPA item was found (qualitapa.surveys.ipa)
+    "stated": N_("dichiarata dai rispondenti"),
+    "derived_correlation": N_("derivata (correlazione)"),
+    "derived_regression": N_("derivata (regressione)"),
+    # the test of a comparison of groups (qualitapa.surveys.compare_groups)
+    "anova": N_("analisi della varianza (F)"),
+    "welch_t": N_("t di Welch"),
+    "weighted_welch_t": N_("t di Welch ponderato"),
+    "weighted_welch_f": N_("F di Welch ponderato"),
+    "chi2": N_("chi quadrato di Pearson"),
+    "rao_scott_chi2": N_("chi quadrato di Rao-Scott"),
+    "mann_whitney_u": N_("U di Mann-Whitney"),
+    "kruskal_wallis": N_("H di Kruskal-Wallis"),
 }
 
 #: Columns whose codes a reader gets as words (``improving`` -> ``in miglioramento``).
@@ -190,6 +203,8 @@ WORDED = (
     "action",
     "weighting",
     "periodicity",
+    "importance_method",
+    "test",
 )
 
 

@@ -72,6 +72,7 @@ KEY_COLUMNS = (
     "question_label",
     "standard_label",
     "label",
+    "dimension",  # a survey's dimension, by its label on screen
 )
 #: Columns that are a rank or a count: whole numbers.
 _WHOLE = frozenset({"rank", "n", "quartile", "count", "received", "answered", "open", "overdue"})

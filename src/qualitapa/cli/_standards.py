@@ -31,6 +31,7 @@ from qualitapa.cli._options import (
     output_options,
     target_option,
 )
+from qualitapa.cli._output import for_machines
 from qualitapa.errors import DataError, UnknownItemError
 
 if TYPE_CHECKING:
@@ -73,7 +74,6 @@ def standards_list(
     fmt: str | None, output: Path | None,
 ) -> None:  # fmt: skip
     """List the quality standards defined by the plugins."""
-    from qualitapa.cli._output import for_machines
     from qualitapa.standards import standards_for, standards_table
 
     catalog = catalog_for(definitions)
@@ -90,10 +90,20 @@ def standards_list(
     if not for_machines(fmt, output):  # dimensions by their Italian names
         from qualitapa.standards import QualityDimension, SubDimension
 
-        for column, kind in (("dimension", QualityDimension), ("sub_dimension", SubDimension)):
-            known = {m.value: m.label.get(t.lang) for m in kind}
-            table[column] = table[column].map(lambda c, k=known: k.get(c, c))
+        table = _enum_words(table, t.lang, dimension=QualityDimension, sub_dimension=SubDimension)
     emit(table, fmt, output, catalog=catalog)
+
+
+def _enum_words(table: pd.DataFrame, lang: str, **enums: type[Any]) -> pd.DataFrame:
+    """``table`` with each column of ``enums`` showing its codes as the enum's labels in ``lang``.
+
+    For people: CSV and JSON keep the codes. A code the enum does not know stays.
+    """
+    out = table.copy()
+    for column, kind in enums.items():
+        known = {m.value: m.label.get(lang) for m in kind}
+        out[column] = table[column].map(lambda c, k=known: k.get(c, c))
+    return out
 
 
 @standards_group.command("check")
@@ -243,7 +253,12 @@ def charter_list(
     ]
     columns = ["id", "service", "title", "status", "version", "valid_from", "valid_to",
                "standards", "organizations"]  # fmt: skip
-    emit(pd.DataFrame(rows, columns=columns), fmt, output)
+    table = pd.DataFrame(rows, columns=columns)
+    if not for_machines(fmt, output):  # the status in words (bozza, Entwurf)
+        from qualitapa.standards import CharterStatus
+
+        table = _enum_words(table, lang, status=CharterStatus)
+    emit(table, fmt, output, lang=lang)
 
 
 @charter_group.command("render")

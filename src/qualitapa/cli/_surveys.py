@@ -26,6 +26,7 @@ from qualitapa.cli._options import (
     lang_option,
     output_options,
 )
+from qualitapa.cli._output import for_machines
 
 if TYPE_CHECKING:
     from qualitapa.surveys import IntervalMethod
@@ -126,6 +127,7 @@ def _labelled(
     *,
     after: tuple[str, ...] = ("question",),
     of: str | None = None,
+    people: bool = False,
 ) -> pd.DataFrame:
     """``frame`` with its labels in ``lang`` (organization names too).
 
@@ -133,19 +135,30 @@ def _labelled(
     ``lang``) is kept; otherwise ``label`` (``question_label`` when the frame
     has a ``label`` of its own, the answers') goes after the first column of
     ``after`` the frame has; ``of`` says whether its ids are of dimensions
-    or questions (by default: as the column is named).
+    or questions (by default: as the column is named). For ``people`` (a
+    table, not CSV or JSON) a ``dimension`` column shows the dimensions'
+    labels instead of their codes, once (without a ``label`` repeating them).
     """
     from qualitapa._labelling import label_columns
 
     out = frame.copy()
     keys = [c for c in after if c in out.columns]
+    named = [c for c in ("dimension",) if c in out.columns] if people else []
     if keys:
         key = keys[0]
-        labels = _labels(inst, lang, of or ("dimension" if key == "dimension" else "question"))
+        kind = of or ("dimension" if key == "dimension" else "question")
+        labels = _labels(inst, lang, kind)
         shown = out[key].astype("string").map(labels).fillna("").astype(object)
-        if not (key == "dimension" and "label" in out.columns):  # else: already in lang
+        if people and kind == "dimension":  # the dimension by its label only
+            named = sorted({*named, key})
+            if key == "dimension" and "label" in out.columns:
+                out = out.drop(columns="label")
+        elif not (key == "dimension" and "label" in out.columns):  # else: already in lang
             target = "question_label" if "label" in out.columns else "label"
             out.insert(list(out.columns).index(key) + 1, target, shown)
+    dimensions = _labels(inst, lang, "dimension")
+    for column in named:
+        out[column] = out[column].map(lambda c: dimensions.get(str(c), c))
     return label_columns(out, get_catalog(), lang, kinds=("organizations",))
 
 
@@ -290,7 +303,8 @@ def validate_command(
           problems=t.plural("{n} problema", "{n} problemi", len(result.problems))),
         err=True,
     )  # fmt: skip
-    emit(_labelled(result.problems, inst, lang), fmt, output, lang=lang)
+    shown = _labelled(result.problems, inst, lang, people=not for_machines(fmt, output))
+    emit(shown, fmt, output, lang=lang)
     if result.clean.empty:
         raise nothing(_no_clean(result.n_input, len(result.problems)), source=responses)
 
@@ -372,7 +386,7 @@ def score_command(
             )
         )
     frame = _labelled(frame, inst, lang, after=("dimension",) if level in ("dimensions",
-        "reliability") else ("question",))  # fmt: skip
+        "reliability") else ("question",), people=not for_machines(fmt, output))  # fmt: skip
     emit(frame, fmt, output, lang=lang, headers=_survey_headers(lang))
 
 
@@ -424,7 +438,7 @@ def ipa_command(
         sample.inst, sample.clean, by=_by(by), weights=sample.weights, importance=importance,
         derived=derived, overall=overall, axes=axes_value, n_boot=n_boot, seed=seed,
     )  # fmt: skip
-    frame = _labelled(frame, sample.inst, lang)
+    frame = _labelled(frame, sample.inst, lang, people=not for_machines(fmt, output))
     emit(frame, fmt, output, lang=lang, headers=_survey_headers(lang))
 
 
@@ -474,7 +488,9 @@ def compare_command(
         weights=sample.weights,
     )
     of = "question" if share or on == "items" else "dimension"
-    frame = _labelled(frame, sample.inst, lang, after=("variable",), of=of)
+    frame = _labelled(
+        frame, sample.inst, lang, after=("variable",), of=of, people=not for_machines(fmt, output)
+    )
     emit(frame, fmt, output, lang=lang, headers=_survey_headers(lang))
 
 
@@ -500,7 +516,7 @@ def benchmark_command(
     scores = score_dimensions(sample.inst, sample.clean, by=group, weights=sample.weights,
                               lang=lang)  # fmt: skip
     frame = _labelled(benchmark_table(scores, by=group, wide=not tidy), sample.inst, lang,
-                      after=("dimension",))  # fmt: skip
+                      after=("dimension",), people=not for_machines(fmt, output))  # fmt: skip
     headers = _survey_headers(lang)
     if not tidy and group == "organization":
         names = organization_names(get_catalog(), lang)

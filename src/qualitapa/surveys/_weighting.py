@@ -24,7 +24,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 from qualitapa.surveys._stats import _check_weights, design_effect, effective_sample_size
 
 Margins = Mapping[str, Mapping[Any, float]]
@@ -71,6 +72,15 @@ class WeightingResult:
         return responses.assign(**{column: self.weights.reindex(responses.index)})
 
 
+#: The columns of a margins table, in their order.
+_MARGIN_COLUMNS = ("variable", "category", "target")
+_MARGINS_LACK = N_(
+    "ai totali di popolazione mancano le colonne {missing} (presenti: {found}): "
+    "una riga per categoria, con le colonne variable, category, target"
+)
+_TARGET_NOT_A_NUMBER = N_("il totale non è un numero")
+
+
 def margins_from_frame(
     frame: pd.DataFrame, *, source: str | None = None
 ) -> dict[str, dict[Any, float]]:
@@ -82,17 +92,24 @@ def margins_from_frame(
     >>> margins_from_frame(m)
     {'sex': {'F': 52.0, 'M': 48.0}}
     """
-    for col in ("variable", "category", "target"):
-        if col not in frame.columns:
-            raise DataError(
-                f"margins need columns variable, category, target (found {list(frame.columns)})",
-                source=source,
-                column=col,
-            )
+    missing = [c for c in _MARGIN_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataError(
+            Message(
+                "the margins lack the columns {missing} (found {found}): one row per category, "
+                "with the columns variable, category, target",
+                _MARGINS_LACK,
+                missing=", ".join(missing),
+                found=", ".join(map(str, frame.columns)),
+            ),
+            source=source,
+            column=missing[0],
+        )
     target = pd.to_numeric(frame["target"], errors="coerce")
     if target.isna().any():
         row = int(np.flatnonzero(target.isna().to_numpy())[0]) + 1
-        raise DataError("target is not a number", source=source, row=row, column="target")
+        said = Message("the target is not a number", _TARGET_NOT_A_NUMBER)
+        raise DataError(said, source=source, row=row, column="target")
     out: dict[str, dict[Any, float]] = {}
     for var, cat, t in zip(frame["variable"], frame["category"], target, strict=True):
         out.setdefault(str(var), {})[cat] = float(t)
