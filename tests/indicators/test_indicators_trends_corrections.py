@@ -223,17 +223,10 @@ def _constant_before_whitening(arr: np.ndarray, correction: str | None) -> bool:
 @pytest.mark.slow
 @pytest.mark.parametrize("correction", list(REFERENCE))
 @SETTINGS
-@given(values=SHORT)
+@given(values=st.one_of(SHORT, GAPPY))
 def test_corrections_match_pymannkendall(correction, values) -> None:
-    _check_against_pymannkendall(values, correction)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("correction", list(REFERENCE))
-@SETTINGS
-@given(values=GAPPY)
-def test_corrections_match_pymannkendall_with_missing_years(correction, values) -> None:
-    # pymannkendall drops the missing values before the lags; the slope keeps the years
+    # with missing years (GAPPY) pymannkendall drops them before the lags; the slope
+    # keeps the years
     _check_against_pymannkendall(values, correction)
 
 
