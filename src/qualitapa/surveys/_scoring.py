@@ -70,7 +70,9 @@ def item_values(
     if scale is None:  # pragma: no cover - only scaled questions are scored
         raise DataError("question has no scale", column=question.id)
     col = frame[question.id]
-    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+    if col.dtype == np.float64:  # blanks are NaN already: one copy, no NA mask
+        x = col.to_numpy(dtype=float, copy=True)
+    elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
         x = col.to_numpy(dtype=float, na_value=np.nan)
     else:
         x = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
