@@ -482,6 +482,15 @@ def trends(
     >>> t[["slope", "mk_s", "trend"]]
        slope  mk_s      trend
     0    1.0   8.0  improving
+
+    Corrected for serial correlation (Yue & Wang: the detrended values
+    0, 0, 1, -1, 0 have lag-1 autocorrelation -0.5, so var(S) shrinks from
+    50/3 to 10/3):
+
+    >>> c = trends(v, definitions={"x": "higher_is_better"}, correction="yue-wang")
+    >>> c[["mk_s", "p_value", "trend"]].round(5)
+       mk_s  p_value      trend
+    0   8.0  0.00013  improving
     """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, not {alpha!r}")
