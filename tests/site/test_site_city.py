@@ -124,7 +124,10 @@ def test_the_city_page_shows_the_numbers_of_the_tables(pages):
     assert "51 255,00 €" in text.replace("\xa0", " ")
     assert "Standard rispettati: 0 su 2 valutati." in text
     # complaint_kpis: 58 received, 55 answered, 0.890909 -> 89,1% in time, 11.8909 days
-    assert "58 reclami ricevuti; 55 con risposta (89,1% entro il termine)" in text
+    assert (
+        "58 messaggi ricevuti tra reclami, segnalazioni, suggerimenti ed encomi; "
+        "55 con risposta (89,1% entro il termine)"
+    ) in text
     assert "risposta in 11,9 giorni in media; 3,1 reclami ogni 10.000 abitanti" in text
     # caf_scores (Modena's: its organization column says 036023): Leadership 49.9
     assert "1. Leadership 49,9" in text
@@ -231,7 +234,10 @@ def test_complaints_and_nps_are_the_latest_period_s_and_say_it(results_dir, cata
                         "nps": [-40.0, 12.5]})  # fmt: skip
     nps.to_csv(results_dir / "survey_nps.csv", index=False)
     text = visible_text(render(context(results_dir, catalog))["citta/modena.html"])
-    assert "2024: 58 reclami ricevuti; 55 con risposta (89,1% entro il termine)." in text
+    assert (
+        "2024: 58 messaggi ricevuti tra reclami, segnalazioni, suggerimenti ed encomi; "
+        "55 con risposta (89,1% entro il termine)."
+    ) in text
     assert "12 reclami" not in text
     assert re.search(r"Servizi demografici - Anagrafe\s+58\s+55\s+89,1%", text)  # 2024's only
     assert "50,0%" not in text
@@ -247,9 +253,14 @@ def test_complaint_kpis_by_quarter_say_the_quarter(results_dir, catalog):
     kpis.to_csv(results_dir / "complaint_kpis.csv", index=False)
     (results_dir / "complaint_kpis_by_service.csv").unlink(missing_ok=True)
     text = visible_text(render(context(results_dir, catalog))["citta/modena.html"])
-    assert "4º trimestre 2024: 9 reclami ricevuti." in text
+    assert (
+        "4º trimestre 2024: 9 messaggi ricevuti tra reclami, segnalazioni, suggerimenti ed encomi."
+    ) in text
     de = visible_text(render(context(results_dir, catalog, "de"))["citta/modena.html"])
-    assert "4. Quartal 2024: 9 eingegangene Beschwerden." in de
+    assert (
+        "4. Quartal 2024: 9 eingegangene Rückmeldungen (Beschwerden, Meldungen, Vorschläge "
+        "und Lob)."
+    ) in de
 
 
 def test_two_kpi_rows_of_a_city_in_one_period_are_refused(results_dir, catalog):

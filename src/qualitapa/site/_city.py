@@ -508,8 +508,10 @@ def _complaint_words(ctx: SiteContext, row: pd.Series) -> str:
     t = ctx.t
     parts = [
         t.plural(
-            "{n} reclamo ricevuto",
-            "{n} reclami ricevuti",
+            # every kind the register holds (reclami, segnalazioni, suggerimenti,
+            # encomi) is counted: the words must not call them all complaints
+            "{n} messaggio ricevuto tra reclami, segnalazioni, suggerimenti ed encomi",
+            "{n} messaggi ricevuti tra reclami, segnalazioni, suggerimenti ed encomi",
             int(cells.number(row.get("received")) or 0),
             n=ctx.number(row.get("received"), 0),
         )
