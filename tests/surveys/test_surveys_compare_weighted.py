@@ -262,7 +262,7 @@ def test_cli_compare_weights_and_rake(weighted_files, counter):
     raked = run("survey", "compare", form, responses, "--rake", margins, "--extra", "w")
     assert raked.exit_code == 0, raked.output
     assert "design effect" in raked.stderr
-    assert "weighted_welch_t" in raked.stdout
+    assert "weighted Welch's t" in raked.stdout  # the screen says the test's name in words
     bad = run(
         "survey", "compare", form, responses, "--weights", "w", "--nonparametric", "--extra", "sex"
     )
