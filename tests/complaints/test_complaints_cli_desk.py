@@ -389,3 +389,46 @@ def test_show_counts_the_working_days_left(db: str) -> None:
         "scadenza 2024-02-07 (30 giorni di calendario): risposta in "
         "31 giorni lavorativi, oltre la scadenza"
     )
+
+
+def test_add_reads_coordinates_with_an_italian_comma(db: str) -> None:
+    """An office writes 45,4642: read as 45.4642, by option and in JSON; a thousands mark is not."""
+    assert _add(db, "2024/000020", "--latitude", "45,4642", "--longitude", "9,19")[0] == 0
+    record = {
+        "id": "2024/000021",
+        "channel": "web",
+        "service": "registry",
+        "latitude": "45,5",
+        "longitude": "9.2",
+        "received_at": "2024-03-06T10:00",
+    }
+    assert _run(
+        "complaints", "add", "--db", db, "--json", "-", "--no-check-catalog",
+        stdin=json.dumps(record),
+    )[0] == 0  # fmt: skip
+    from qualitapa.complaints import ComplaintRegister
+
+    with ComplaintRegister(db, readonly=True) as register:
+        got = [register.get(cid) for cid in ("2024/000020", "2024/000021")]
+    assert [(c.latitude, c.longitude) for c in got] == [(45.4642, 9.19), (45.5, 9.2)]
+    code, _, err = _add(db, "2024/000022", "--latitude", "1.234,5")
+    assert code == 2
+    assert "'1.234,5' non è un numero di gradi (es. 45,4642 o 45.4642)" in err
+
+
+@pytest.mark.parametrize(
+    ("lang", "option", "value", "expected"),
+    [
+        ("it", "--latitude", "95", "latitude dev'essere tra -90 e 90 gradi (WGS84), non 95.0"),
+        ("de", "--latitude", "95", "latitude muss zwischen -90 und 90 Grad liegen (WGS84)"),
+        ("it", "--media-url", "ftp://x", "media_url dev'essere un indirizzo http:// o https://"),
+        ("de", "--media-url", "ftp://x", "media_url muss eine http://- oder https://-Adresse"),
+    ],
+)
+def test_a_bad_place_is_refused_in_the_language(
+    db: str, monkeypatch: pytest.MonkeyPatch, lang: str, option: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv("QUALITAPA_LANG", lang)
+    code, _, err = _add(db, "2024/000030", option, value)
+    assert code == 1
+    assert expected in err

@@ -403,9 +403,9 @@ class RefusedStep(TransitionError):
     Examples
     --------
     >>> from qualitapa.i18n import translator
-    >>> RefusedStep("registered", "closed", item="2024/2").render(translator("it"))
-    "2024/2: il reclamo è protocollato e non può passare a chiuso; da protocollato può \
-passare a: assegnato, inoltrato, respinto"
+    >>> print(RefusedStep("registered", "closed", item="2024/2").render(translator("it")))
+    2024/2: il reclamo è protocollato e non può passare a chiuso; da protocollato può \
+passare a: assegnato, inoltrato, respinto
     """
 
     def render(self, t: Translator) -> str:

@@ -79,6 +79,41 @@ _UNNUMBERED = "0"
 _CONTACT = {"name": "name", "email": "email", "phone": "phone", "contact_address": "address"}
 
 
+def degrees(value: object) -> object:
+    """A coordinate as an office writes it: ``45.4642`` or ``45,4642`` (one comma, no point).
+
+    Anything else is returned as it is, for the model to refuse with its own words.
+
+    Examples
+    --------
+    >>> degrees("45,4642"), degrees(" 9.19 "), degrees(7), degrees("1.234,5")
+    (45.4642, 9.19, 7, '1.234,5')
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return value
+
+
+class _Degrees(click.ParamType):
+    """``--latitude``/``--longitude``: degrees with a decimal point or an Italian comma."""
+
+    name = "gradi"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> object:
+        number = degrees(value)
+        if isinstance(number, (int, float)):
+            return float(number)
+        self.fail(_("{value} non è un numero di gradi (es. 45,4642 o 45.4642)", value=repr(value)))
+
+
 def _at_option(func: Any) -> Any:
     return click.option(
         "--at",
@@ -114,8 +149,10 @@ def _actor_option(func: Any) -> Any:
     help="When it was received (ISO 8601; without offset: office time; default: now).",
 )
 @click.option("--description", default=None, help="The citizen's text.")
-@click.option("--latitude", type=float, default=None, help="Where: latitude (WGS84 degrees).")
-@click.option("--longitude", type=float, default=None, help="Where: longitude (WGS84 degrees).")
+@click.option("--latitude", type=_Degrees(), default=None, help="Where: latitude (WGS84 degrees).")
+@click.option(
+    "--longitude", type=_Degrees(), default=None, help="Where: longitude (WGS84 degrees)."
+)
 @click.option("--address", default=None, help="Where the problem is (e.g. 'Via Roma 1').")
 @click.option("--media-url", default=None, help="A photo or document (http:// or https://).")
 @click.option("--name", default=None, help="The citizen's name (personal data).")
@@ -244,7 +281,7 @@ def _complaint(values: dict[str, Any]) -> Any:
     )
     contact = Contact(**{f: values[k] for k, f in _CONTACT.items() if values.get(k)})
     fields = {
-        k: values[k]
+        k: degrees(values[k]) if k in ("latitude", "longitude") else values[k]
         for k in ("category", "organization", "latitude", "longitude", "address", "media_url")
         if values.get(k) not in (None, "")
     }

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, Message
+from qualitapa.i18n import N_
 from qualitapa.models import (
     LocalScope,
     Text,
@@ -231,13 +232,24 @@ def _coordinate(limit: float) -> Any:
             return
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise DefinitionError(
-                f"{attribute.name} must be a number of degrees, not {value!r}",
+                Message(
+                    "{name} must be a number of degrees, not {value}",
+                    N_("{name} dev'essere un numero di gradi, non {value}"),
+                    name=attribute.name,
+                    value=repr(value),
+                ),
                 field=attribute.name,
             )
         if not math.isfinite(value) or not -limit <= value <= limit:
             raise DefinitionError(
-                f"{attribute.name} must be between {-limit:g} and {limit:g} degrees "
-                f"(WGS84), not {value!r}",
+                Message(
+                    "{name} must be between {low} and {high} degrees (WGS84), not {value}",
+                    N_("{name} dev'essere tra {low} e {high} gradi (WGS84), non {value}"),
+                    name=attribute.name,
+                    low=f"{-limit:g}",
+                    high=f"{limit:g}",
+                    value=repr(value),
+                ),
                 field=attribute.name,
             )
 
@@ -259,11 +271,22 @@ def _check_media_url(instance: Any, attribute: attrs.Attribute[Any], value: Any)
     if value is None:
         return
     if not isinstance(value, str):
-        raise DefinitionError(f"media_url must be text, not {value!r}", field="media_url")
+        raise DefinitionError(
+            Message(
+                "media_url must be text, not {value}",
+                N_("media_url dev'essere un testo, non {value}"),
+                value=repr(value),
+            ),
+            field="media_url",
+        )
     parts = urllib.parse.urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or value != value.strip():
         raise DefinitionError(
-            f"media_url must be an http:// or https:// address, not {value!r}",
+            Message(
+                "media_url must be an http:// or https:// address, not {value}",
+                N_("media_url dev'essere un indirizzo http:// o https://, non {value}"),
+                value=repr(value),
+            ),
             field="media_url",
         )
 
