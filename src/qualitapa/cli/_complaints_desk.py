@@ -103,7 +103,7 @@ def degrees(value: object) -> object:
 class _Degrees(click.ParamType):
     """``--latitude``/``--longitude``: degrees with a decimal point or an Italian comma."""
 
-    name = "gradi"
+    name = "degrees"
 
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
