@@ -118,4 +118,4 @@ def test_a_missing_browser_is_a_clear_error(tmp_path: Path) -> None:
 def test_pdf_needs_an_output_file() -> None:
     result = CliRunner().invoke(cli, ["charter", "render", "registry", "--format", "pdf"])
     assert result.exit_code == 2
-    assert "give -o/--output" in result.output
+    assert "un PDF si scrive in un file: indicare -o/--output" in result.output

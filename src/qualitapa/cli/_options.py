@@ -183,7 +183,7 @@ def suffix_check(
     ...     click.echo(fmt)
     >>> from click.testing import CliRunner
     >>> r = CliRunner().invoke(show, ["-o", "out.txt"])
-    >>> r.exit_code, "cannot write a '.txt' file: use .md" in r.output
+    >>> r.exit_code, "non si può scrivere un file '.txt': usare .md" in r.output
     (2, True)
     """
     allowed = list(dict.fromkeys(s for suffixes in formats.values() for s in suffixes))
