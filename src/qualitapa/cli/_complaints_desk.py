@@ -280,7 +280,7 @@ def _complaint(values: dict[str, Any]) -> Any:
         else dt.datetime.now(dt.UTC).replace(microsecond=0)
     )
     contact = Contact(**{f: values[k] for k, f in _CONTACT.items() if values.get(k)})
-    fields = {
+    fields: dict[str, Any] = {
         k: degrees(values[k]) if k in ("latitude", "longitude") else values[k]
         for k in ("category", "organization", "latitude", "longitude", "address", "media_url")
         if values.get(k) not in (None, "")
