@@ -407,6 +407,16 @@ def _corrected(
         return s_w, var_w
 
 
+def _check_options(alpha: float, correction: str | None, seasonal: bool) -> None:
+    """:func:`trends`' options, or a ValueError naming the one that is wrong."""
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, not {alpha!r}")
+    if correction not in TREND_CORRECTIONS:
+        raise ValueError(f"correction must be one of {TREND_CORRECTIONS}, not {correction!r}")
+    if seasonal and correction is not None:
+        raise ValueError("the seasonal test takes no correction for serial correlation")
+
+
 def trends(
     values: pd.DataFrame,
     *,
@@ -492,12 +502,7 @@ def trends(
        mk_s  p_value      trend
     0   8.0  0.00013  improving
     """
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1, not {alpha!r}")
-    if correction not in TREND_CORRECTIONS:
-        raise ValueError(f"correction must be one of {TREND_CORRECTIONS}, not {correction!r}")
-    if seasonal and correction is not None:
-        raise ValueError("the seasonal test takes no correction for serial correlation")
+    _check_options(alpha, correction, seasonal)
     iv = read_values(values, source=source)
     polarity, _ = resolve_polarities(iv.indicator_labels, definitions, catalog)
     x, month = _numeric_periods(iv.period_labels, source, seasonal=seasonal)
