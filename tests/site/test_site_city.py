@@ -128,7 +128,7 @@ def test_the_city_page_shows_the_numbers_of_the_tables(pages):
         "58 messaggi ricevuti tra reclami, segnalazioni, suggerimenti ed encomi; "
         "55 con risposta (89,1% entro il termine)"
     ) in text
-    assert "risposta in 11,9 giorni in media; 3,1 reclami ogni 10.000 abitanti" in text
+    assert "risposta in 11,9 giorni in media; 3,1 messaggi ogni 10.000 abitanti" in text
     # caf_scores (Modena's: its organization column says 036023): Leadership 49.9
     assert "1. Leadership 49,9" in text
     # improvement_plan: priority 5*5/3 = 8.33 first, in words

@@ -532,7 +532,7 @@ def _complaint_words(ctx: SiteContext, row: pd.Series) -> str:
         )
     if cells.number(row.get("per_10000")) is not None:
         parts.append(
-            t("{rate} reclami ogni 10.000 abitanti", rate=ctx.number(row.get("per_10000"), 1))
+            t("{rate} messaggi ogni 10.000 abitanti", rate=ctx.number(row.get("per_10000"), 1))
         )
     return "; ".join(parts) + "."
 
