@@ -467,3 +467,33 @@ def test_the_summary_names_training_and_certification_figures(page):
         in text
     )
     assert "Servizi certificati: 1; avvisi al 31/12/2024: 3." in text
+
+
+@pytest.mark.parametrize("value", ["3,5", "-2", 3.5, -1, "due", float("inf")])
+def test_alert_timing_refuses_what_is_not_a_count_of_days(value: object) -> None:
+    # "tra 3 giorni" for 3,5 days or "tra -2 giorni" would print a wrong sentence on the portal
+    from qualitapa.i18n import translator
+    from qualitapa.programme import alert_timing
+
+    with pytest.raises(DataError, match="days"):
+        alert_timing(translator("it"), value, None)
+    with pytest.raises(DataError):
+        alert_timing(translator("it"), None, value)
+
+
+@pytest.mark.parametrize(
+    ("left", "late", "said"),
+    [
+        ("74", None, "tra 74 giorni"),
+        (None, "1", "da 1 giorno"),
+        (0, None, "tra 0 giorni"),
+        ("", None, ""),
+        (None, float("nan"), ""),
+        ("12.0", None, "tra 12 giorni"),
+    ],
+)
+def test_alert_timing_reads_counts_from_cells(left: object, late: object, said: str) -> None:
+    from qualitapa.i18n import translator
+    from qualitapa.programme import alert_timing
+
+    assert alert_timing(translator("it"), left, late) == said

@@ -337,12 +337,30 @@ def alert_timing(t: Translator, days_left: object, days_late: object) -> str:
 
 
 def _day_count(value: object) -> int | None:
-    """A count of days from a cell (a number or its text); None when empty or NaN."""
-    try:
-        x = float(str(value).replace(",", ".")) if value is not None else math.nan
-    except ValueError:
+    """A count of days from a cell (a whole number or its text); None when empty or NaN.
+
+    A count that is not a whole number of days, or is negative, is refused
+    (:class:`~qualitapa.errors.DataError`): ``3,5`` or ``-2`` days cannot be said
+    and would hide an error upstream.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return None if math.isnan(x) else int(x)
+    try:
+        x = float(value) if isinstance(value, int | float) else float(str(value).strip())
+    except ValueError:
+        x = math.inf
+    if math.isnan(x):
+        return None
+    if not (math.isfinite(x) and x >= 0 and x == int(x)):
+        raise DataError(
+            Message(
+                "{value} is not a number of days (a whole number, 0 or more)",
+                N_("{value} non è un numero di giorni (un numero intero, 0 o più)"),
+                value=repr(value),
+            ),
+            column="days_left/days_late",
+        )
+    return int(x)
 
 
 def _alert_rows(words: Words, alerts: pd.DataFrame, certs: pd.DataFrame) -> Sequence[Row]:
