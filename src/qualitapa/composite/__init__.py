@@ -14,7 +14,8 @@ combines organizations or indicators into one picture.
 * Monte Carlo uncertainty and sensitivity: :func:`composite_uncertainty`
   (:class:`UncertaintyResult`).
 * Data Envelopment Analysis: :func:`dea` (:class:`DEAResult`,
-  :class:`ReturnsToScale`, :class:`Orientation`, :class:`DEASolverError`).
+  :class:`ReturnsToScale`, :class:`Orientation`, :class:`DEASolverError`);
+  :func:`radial_scores` evaluates units against a frontier spanned by others.
 * Group values of ratio indicators with confidence intervals:
   :func:`group_ratio`, :func:`ratio_parts`.
 
@@ -36,6 +37,7 @@ from qualitapa.composite._dea import (
     Orientation,
     ReturnsToScale,
     dea,
+    radial_scores,
 )
 from qualitapa.composite._definition import CompositeComponent, CompositeDefinition
 from qualitapa.composite._group_ratios import group_ratio, ratio_parts
@@ -70,6 +72,7 @@ __all__ = [
     "group_ratio",
     "normalise",
     "pca_weights",
+    "radial_scores",
     "ratio_parts",
     "winsorise",
 ]

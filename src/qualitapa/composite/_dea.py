@@ -638,6 +638,66 @@ def dea(
     )
 
 
+def radial_scores(
+    X: np.ndarray,
+    Y: np.ndarray,
+    X_ref: np.ndarray,
+    Y_ref: np.ndarray,
+    *,
+    rts: ReturnsToScale | str = "crs",
+    orientation: Orientation | str = "input",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Radial efficiency of units against the technology spanned by *other* units.
+
+    The building block of the Malmquist index (this year's units against
+    last year's frontier) and of the bootstrap (the observed units against
+    a resampled frontier). The evaluated units are not part of the
+    reference technology, so a score may exceed 1 (the unit lies beyond
+    that frontier), and a VRS, IRS or DRS model may be infeasible.
+
+    Parameters
+    ----------
+    X, Y
+        Inputs (k, m) and outputs (k, s) of the units to evaluate.
+    X_ref, Y_ref
+        Inputs (r, m) and outputs (r, s) of the units spanning the
+        technology: positive inputs, non-negative outputs (as :func:`dea`
+        checks them).
+    rts, orientation
+        As in :func:`dea`.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``efficiency`` (k,): theta for input orientation, 1/phi for output
+        orientation, as the ``efficiency`` column of :func:`dea` (NaN where
+        the LP is infeasible); ``feasible`` (k,) booleans.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> eff, ok = radial_scores(np.array([[2.0]]), np.array([[3.0]]),
+    ...                         np.array([[2.0], [4.0]]), np.array([[2.0], [3.0]]))
+    >>> float(eff[0]), bool(ok[0])
+    (1.5, True)
+    """
+    rts = choice(ReturnsToScale, rts, "rts")
+    orientation = choice(Orientation, orientation, "orientation")
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    X_ref, Y_ref = np.asarray(X_ref, dtype=float), np.asarray(Y_ref, dtype=float)
+    sx, sy = X_ref.mean(axis=0), Y_ref.mean(axis=0)
+    sy = np.where(sy > 0, sy, 1.0)
+    model = _Model(X_ref / sx, Y_ref / sy, rts, orientation)
+    k = X.shape[0]
+    # the evaluated units only give the right-hand sides: a model of their own makes the batch
+    batch = _phase1_batch(_Model(X / sx, Y / sy, rts, orientation), np.arange(k))
+    sol = _solve_verified(model, _screen(model), -1 - np.arange(k), batch, 1)
+    score = np.where(sol.ok, sol.obj, np.nan)
+    if orientation is Orientation.OUTPUT:
+        score = 1.0 / -score
+    return score, sol.ok.copy()
+
+
 def _read(
     data: pd.DataFrame,
     inputs: list[str],
