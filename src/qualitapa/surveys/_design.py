@@ -24,8 +24,8 @@ that use it are in ``_design_estimates.py``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
-from typing import Literal, get_args
+from collections.abc import Callable, Sequence
+from typing import Literal, Protocol, get_args
 
 import attrs
 import numpy as np
@@ -51,6 +51,26 @@ variances). A stratum with a single PSU that is its whole population
 
 Floats = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.intp]
+
+
+class Calibration(Protocol):
+    """What a calibration (``qualitapa.surveys.calibrate``) leaves in its design.
+
+    R's ``svyrecvar`` replaces the influence values by their residuals on
+    the calibration variables before summing them by PSU; this gives the
+    change of the PSU totals that those residuals make.
+    """
+
+    def psu_correction(
+        self, design: SurveyDesign, cross: Callable[[Floats], Floats]
+    ) -> Floats:  # pragma: no cover - a protocol
+        """PSUs x columns to subtract from the PSU totals.
+
+        ``cross(m)`` is ``m.T @ Z`` for an n x p matrix ``m``, Z (n x k) the
+        influence values of each column (domain) being estimated.
+        """
+        ...
+
 
 _CENSUS = 1e-7
 #: What each column of the design or of an estimator is, said in an error's language.
@@ -246,6 +266,7 @@ class SurveyDesign:
     n_psu: Codes
     population: Floats
     lonely_psu: LonelyPsu = "fail"
+    calibration: Calibration | None = attrs.field(default=None, repr=False)
 
     @classmethod
     def from_frame(
@@ -407,6 +428,10 @@ def design_variance(design: SurveyDesign, z: Floats, domain: Codes, k: int) -> F
         np.bincount(design.psu[keep] * k + domain[keep], weights=z[keep], minlength=n_psus * k),
         dtype=np.float64,
     ).reshape(n_psus, k)
+    if design.calibration is not None:  # R's svyrecvar: residuals of the calibration
+        totals = totals - design.calibration.psu_correction(
+            design, lambda m: _domain_cross(m, z, domain, k)
+        )
     h_count = len(design.n_psu)
     rows = np.bincount(design.stratum[keep] * k + domain[keep], minlength=h_count * k)
     spread = _spread(design, totals, rows.reshape(h_count, k) > 0)
@@ -423,9 +448,21 @@ def design_covariance(design: SurveyDesign, z: Floats, keep: npt.NDArray[np.bool
         [np.bincount(design.psu[keep], weights=col[keep], minlength=n_psus) for col in z.T],
         dtype=np.float64,
     ).T
+    if design.calibration is not None:  # R's svyrecvar: residuals of the calibration
+        kept = np.where(keep[:, None], z, 0.0)
+        totals = totals - design.calibration.psu_correction(design, lambda m: m.T @ kept)
     present = np.bincount(design.stratum[keep], minlength=len(design.n_psu)) > 0
     spread = _spread(design, totals, np.repeat(present[:, None], z.shape[1], axis=1))
     return np.asarray(spread.T @ spread, dtype=np.float64)
+
+
+def _domain_cross(m: Floats, z: Floats, domain: Codes, k: int) -> Floats:
+    """``m.T @ Z``, Z (n x k) holding ``z`` in the column of each row's domain (-1: none)."""
+    keep = domain >= 0
+    return np.asarray(
+        [np.bincount(domain[keep], weights=col[keep] * z[keep], minlength=k) for col in m.T],
+        dtype=np.float64,
+    ).reshape(m.shape[1], k)
 
 
 def _spread(design: SurveyDesign, totals: Floats, present: npt.NDArray[np.bool_]) -> Floats:
