@@ -145,6 +145,11 @@ class WorkCalendar:
         -1
         """
         s, e = _as_days(start), _as_days(end)
+        if s.ndim and e.ndim and s.shape == e.shape and s.size >= _TABLE_MIN:
+            table = self._numbering(s, e)
+            counted = None if table is None else table.between(s, e)
+            if counted is not None:
+                return counted
         lo, hi = np.minimum(s, e), np.maximum(s, e)
         # numpy counts [lo, hi); a reversed call would count (hi, lo] instead
         # (numpy >= 1.25), so always count forwards and apply the sign.
@@ -166,9 +171,69 @@ class WorkCalendar:
         Scalars in, :class:`datetime.date` out; arrays in, ``datetime64[D]`` out.
         """
         s = _as_days(start)
+        if s.ndim and s.size >= _TABLE_MIN and np.shape(days) in ((), s.shape):
+            steps = np.broadcast_to(np.asarray(days, dtype=np.int64), s.shape)
+            table = self._numbering(s, s, pad=int(np.abs(steps).max(initial=0)))
+            fast = None if table is None else table.offset(s, steps)
+            if fast is not None:
+                return fast
         out = np.busday_offset(s, days, roll="backward", busdaycal=self._busdaycal)
         if np.ndim(out) == 0:
             return np.asarray(out).item()
+        return out
+
+    def _numbering(self, start: np.ndarray, end: np.ndarray, pad: int = 0) -> _Numbering | None:
+        """The working days numbered over the days ``start`` and ``end`` span (None: too long)."""
+        known = np.concatenate([start[~np.isnat(start)], end[~np.isnat(end)]])
+        if not len(known):
+            return None
+        margin = 2 * pad + 31  # a deadline of ``pad`` working days ends within this
+        lo = known.min() - np.timedelta64(margin, "D")
+        hi = known.max() + np.timedelta64(margin, "D")
+        span = int((hi - lo).astype(np.int64)) + 1
+        if span > _TABLE_MAX:
+            return None
+        days = lo + np.arange(span).astype("timedelta64[D]")
+        return _Numbering(lo, np.is_busday(days, busdaycal=self._busdaycal))
+
+
+#: Arrays at least this long count working days on a numbered table (one
+#: lookup per date) rather than numpy's busday functions (a walk per date).
+_TABLE_MIN = 64
+#: The longest span of days (about 270 years) numbered in a table.
+_TABLE_MAX = 100_000
+
+
+class _Numbering:
+    """The working days of a span of days, numbered: ``F(x)``, and ``W[k]`` back.
+
+    ``F(x)`` is how many working days fall on or before ``x`` (counted from
+    the span's first day): :meth:`WorkCalendar.working_days_between` is
+    ``F(end) - F(start)``, :meth:`WorkCalendar.add_working_days` is
+    ``W[F(start) + days]``. Dates outside the span give None (the caller
+    falls back to numpy).
+    """
+
+    def __init__(self, first: np.datetime64, working: np.ndarray) -> None:
+        self.first = first
+        self.count = np.cumsum(working, dtype=np.int64)  # F of each day of the span
+        self.days = np.flatnonzero(working)  # W[k] (0-based) as offsets from ``first``
+
+    def _index(self, dates: np.ndarray) -> np.ndarray:
+        return (dates - self.first).astype(np.int64)
+
+    def between(self, start: np.ndarray, end: np.ndarray) -> np.ndarray | None:
+        if np.isnat(start).any() or np.isnat(end).any():
+            return None  # numpy says what is wrong with a missing date
+        return self.count[self._index(end)] - self.count[self._index(start)]
+
+    def offset(self, start: np.ndarray, steps: np.ndarray) -> np.ndarray | None:
+        missing = np.isnat(start)
+        k = self.count[np.where(missing, 0, self._index(start))] + steps - 1
+        if ((k < 0) | (k >= len(self.days)))[~missing].any():
+            return None
+        out = self.first + self.days[np.clip(k, 0, len(self.days) - 1)].astype("timedelta64[D]")
+        out[missing] = np.datetime64("NaT")
         return out
 
 

@@ -176,15 +176,46 @@ def add_deadlines(
         due_date  answer_days  answer_working_days  within_deadline
     0 2024-12-31         18.0                  8.0            False
     """
-    policy = policy or DeadlinePolicy()
     require_columns(frame, ["received_at"])
+    arrays = deadline_arrays(frame, policy=policy, calendar=calendar, tz=tz)
+    answered = ~np.isnan(arrays["answer_days"])
+    within = pd.array(arrays["within_deadline"], dtype="boolean")
+    within[~answered] = pd.NA
     out = frame.copy()
-    n = len(out)
-    zones = row_zones(out, tz)
-    received = to_local_dates(out["received_at"], zones)
+    out["received_date"] = arrays["received_date"].astype("datetime64[s]")
+    out["deadline_days"] = arrays["deadline_days"]
+    out["deadline_working"] = arrays["deadline_working"]
+    out["due_date"] = arrays["due_date"].astype("datetime64[s]")
+    out["answer_days"] = arrays["answer_days"]
+    out["answer_working_days"] = arrays["answer_working_days"]
+    out["within_deadline"] = within
+    return out
+
+
+def deadline_arrays(
+    frame: pd.DataFrame,
+    *,
+    policy: DeadlinePolicy | None = None,
+    calendar: CalendarArg = None,
+    tz: TimeZones = DEFAULT_TZ,
+    due: bool = True,
+    working: bool = True,
+) -> dict[str, np.ndarray]:
+    """The columns :func:`add_deadlines` adds, as arrays, without copying ``frame``.
+
+    ``due=False`` leaves out the deadline columns (``deadline_days``,
+    ``deadline_working``, ``due_date``, ``within_deadline``) and
+    ``working=False`` the working days of the answers: callers that need
+    only some figures (:func:`kpis` with ``metrics``) skip their cost.
+    ``within_deadline`` is False while unanswered here.
+    """
+    policy = policy or DeadlinePolicy()
+    n = len(frame)
+    zones = row_zones(frame, tz)
+    received = to_local_dates(frame["received_at"], zones)
     answered = (
-        to_local_dates(out["answered_at"], zones)
-        if "answered_at" in out.columns
+        to_local_dates(frame["answered_at"], zones)
+        if "answered_at" in frame.columns
         else np.full(n, np.datetime64("NaT", "D"), dtype="datetime64[D]")
     )
     early = np.flatnonzero(answered < received)  # NaT compares False
@@ -192,40 +223,43 @@ def add_deadlines(
         raise DataError(
             f"{len(early)} complaint(s) answered before they were received "
             f"(answered_at earlier than received_at): check the dates",
-            row=out.index[early[0]],
+            row=frame.index[early[0]],
             column="answered_at",
         )
-    sus = _int_col(out, "suspended_days", n)
-    sus_w = _int_col(out, "suspended_working_days", n)
-    days, working = policy.rules(out)
-    due = np.full(n, np.datetime64("NaT", "D"), dtype="datetime64[D]")
-    answer_w = np.full(n, np.nan)
+    sus = _int_col(frame, "suspended_days", n)
     has_answer = ~np.isnat(answered) & ~np.isnat(received)
-    for cal, mask in _calendar_groups(out, calendar):
-        due[mask] = due_dates(
-            received[mask],
-            days[mask],
-            working[mask],
-            cal,
-            suspended_days=sus[mask],
-            suspended_working_days=sus_w[mask],
-            roll_to_working_day=policy.roll_to_working_day,
-        )
-        m = mask & has_answer
-        if m.any():
-            answer_w[m] = cal.working_days_between(received[m], answered[m]) - sus_w[m]
-    answer_days = np.where(
+    out: dict[str, np.ndarray] = {"received_date": received}
+    out["answer_days"] = np.where(
         has_answer, (answered - received).astype("timedelta64[D]").astype(float) - sus, np.nan
     )
-    within = pd.array(np.where(has_answer, answered <= due, False), dtype="boolean")
-    within[~has_answer] = pd.NA
-    out["received_date"] = received.astype("datetime64[s]")
-    out["deadline_days"] = days
-    out["deadline_working"] = working
-    out["due_date"] = due.astype("datetime64[s]")
-    out["answer_days"] = answer_days
-    out["answer_working_days"] = answer_w
-    out["within_deadline"] = within
+    if not (due or working):
+        return out
+    sus_w = _int_col(frame, "suspended_working_days", n)
+    if due:
+        days, rule_working = policy.rules(frame)
+        due_day = np.full(n, np.datetime64("NaT", "D"), dtype="datetime64[D]")
+    answer_w = np.full(n, np.nan)
+    for cal, mask in _calendar_groups(frame, calendar):
+        rows: slice | np.ndarray = slice(None) if mask.all() else mask
+        if due:
+            due_day[rows] = due_dates(
+                received[rows],
+                days[rows],
+                rule_working[rows],
+                cal,
+                suspended_days=sus[rows],
+                suspended_working_days=sus_w[rows],
+                roll_to_working_day=policy.roll_to_working_day,
+            )
+        m = mask & has_answer
+        if working and m.any():
+            answer_w[m] = cal.working_days_between(received[m], answered[m]) - sus_w[m]
+    if working:
+        out["answer_working_days"] = answer_w
+    if due:
+        out["deadline_days"], out["deadline_working"] = days, rule_working
+        out["due_date"] = due_day
+        out["within_deadline"] = has_answer & (answered <= due_day)
     return out
 
 

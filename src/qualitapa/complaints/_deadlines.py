@@ -178,7 +178,9 @@ def due_dates(
         )
     w = valid & working
     if w.any():
-        out[w] = np.busday_offset(
-            received[w], (total + sus_w)[w], roll="backward", busdaycal=calendar._busdaycal
+        everyone = bool(w.all())  # no copies when every deadline counts working days
+        out[w] = calendar.add_working_days(
+            received if everyone else received[w],
+            (total + sus_w) if everyone else (total + sus_w)[w],
         )
     return out
