@@ -136,12 +136,15 @@ def test_compare_groups_refuses_an_unknown_comparison_target(counter, synthetic)
 
 
 def test_adjust_pvalues_refuses_an_unknown_method():
-    message = "method must be 'holm', 'bonferroni', 'fdr_bh', 'bh' or None, not 'sidak'"
+    message = (
+        "method must be 'holm', 'bonferroni', 'sidak', 'hommel', 'fdr_bh', 'fdr_by', 'bh' or"
+        " None, not 'hochberg'"
+    )
     with pytest.raises(OptionError, match=message) as err:
-        adjust_pvalues([0.01, 0.04], "sidak")
+        adjust_pvalues([0.01, 0.04], "hochberg")
     assert err.value.option == "method"
-    with pytest.raises(OptionError, match="not 'sidak'"):  # also with nothing to adjust
-        adjust_pvalues([np.nan], "sidak")
+    with pytest.raises(OptionError, match="not 'hochberg'"):  # also with nothing to adjust
+        adjust_pvalues([np.nan], "hochberg")
 
 
 def test_sample_size_refuses_an_unknown_rounding():

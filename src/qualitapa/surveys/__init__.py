@@ -31,8 +31,18 @@ from qualitapa.surveys._design_estimates import (
     design_total,
 )
 from qualitapa.surveys._design_tests import RaoScottTest, design_chisq
+from qualitapa.surveys._effects import (
+    EffectSize,
+    cohens_d,
+    cramers_v,
+    eta_squared,
+    hedges_correction,
+    hedges_g,
+    omega_squared,
+)
 from qualitapa.surveys._expressions import Expression
 from qualitapa.surveys._imports import import_kobo, import_limesurvey
+from qualitapa.surveys._intervals import ProportionInterval, proportion_interval
 from qualitapa.surveys._ipa import Quadrant, ipa, servqual_gap
 from qualitapa.surveys._models import (
     OVERALL,
@@ -45,6 +55,7 @@ from qualitapa.surveys._models import (
     SurveyDimension,
 )
 from qualitapa.surveys._prepare import PreparedResponses, load_instrument, prepare_responses
+from qualitapa.surveys._pvalues import Correction
 from qualitapa.surveys._reliability import cronbach_alpha, item_analysis, reliability
 from qualitapa.surveys._sample_size import margin_of_error, sample_size
 from qualitapa.surveys._scoring import (
@@ -71,6 +82,8 @@ __all__ = [
     "OVERALL",
     "OVERALL_LABEL",
     "Choice",
+    "Correction",
+    "EffectSize",
     "Expression",
     "GroupStatistic",
     "GroupTest",
@@ -78,6 +91,7 @@ __all__ = [
     "IntervalMethod",
     "LonelyPsu",
     "PreparedResponses",
+    "ProportionInterval",
     "Quadrant",
     "Question",
     "QuestionType",
@@ -90,7 +104,9 @@ __all__ = [
     "WeightingResult",
     "adjust_pvalues",
     "benchmark_table",
+    "cohens_d",
     "compare_groups",
+    "cramers_v",
     "cronbach_alpha",
     "design_chisq",
     "design_effect",
@@ -100,6 +116,9 @@ __all__ = [
     "design_total",
     "distribution",
     "effective_sample_size",
+    "eta_squared",
+    "hedges_correction",
+    "hedges_g",
     "import_kobo",
     "import_limesurvey",
     "ipa",
@@ -108,8 +127,10 @@ __all__ = [
     "margin_of_error",
     "margins_from_frame",
     "nps",
+    "omega_squared",
     "poststratify",
     "prepare_responses",
+    "proportion_interval",
     "rake",
     "read_xlsform",
     "reliability",

@@ -60,6 +60,7 @@ from scipy import stats
 from qualitapa.errors import DataError
 from qualitapa.problems import check_option
 from qualitapa.surveys._models import Instrument
+from qualitapa.surveys._pvalues import adjust_pvalues
 from qualitapa.surveys._scope import common_instrument
 from qualitapa.surveys._scoring import item_values, respondent_scores
 from qualitapa.surveys._stats import (
@@ -95,47 +96,6 @@ COLUMNS = [
     "n_eff_a",
     "n_eff_b",
 ]
-
-
-def adjust_pvalues(p: Any, method: str | None = "holm") -> np.ndarray:
-    """Adjust p-values for multiple comparisons (NaN entries are left out).
-
-    Parameters
-    ----------
-    p
-        p-values.
-    method
-        ``"holm"`` (Holm 1979, step-down), ``"bonferroni"``, ``"fdr_bh"``
-        (Benjamini & Hochberg 1995, via :func:`scipy.stats.false_discovery_control`)
-        or None (no adjustment).
-
-    Examples
-    --------
-    >>> adjust_pvalues([0.01, 0.04, 0.03], "holm").round(3).tolist()
-    [0.03, 0.06, 0.06]
-    >>> adjust_pvalues([0.01, 0.04, 0.03], "fdr_bh").round(3).tolist()
-    [0.03, 0.04, 0.04]
-    """
-    check_option("method", method, ("holm", "bonferroni", "fdr_bh", "bh", None))
-    arr = np.asarray(p, dtype=float)
-    out = np.full(arr.shape, np.nan)
-    ok = ~np.isnan(arr)
-    q = arr[ok]
-    m = len(q)
-    if m == 0 or method is None:
-        out[ok] = q
-        return out
-    if method == "bonferroni":
-        out[ok] = np.minimum(q * m, 1.0)
-    elif method == "holm":
-        order = np.argsort(q, kind="stable")
-        adj = np.maximum.accumulate((m - np.arange(m)) * q[order])
-        res = np.empty(m)
-        res[order] = np.minimum(adj, 1.0)
-        out[ok] = res
-    else:  # "fdr_bh", "bh"
-        out[ok] = stats.false_discovery_control(q, method="bh")
-    return out
 
 
 def _split(v: np.ndarray, groups: Groups) -> list[np.ndarray]:
