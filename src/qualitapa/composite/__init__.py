@@ -16,6 +16,8 @@ combines organizations or indicators into one picture.
 * Data Envelopment Analysis: :func:`dea` (:class:`DEAResult`,
   :class:`ReturnsToScale`, :class:`Orientation`, :class:`DEASolverError`);
   :func:`radial_scores` evaluates units against a frontier spanned by others.
+* Productivity change between periods: :func:`malmquist`
+  (:class:`MalmquistResult`).
 * Group values of ratio indicators with confidence intervals:
   :func:`group_ratio`, :func:`ratio_parts`.
 
@@ -42,6 +44,7 @@ from qualitapa.composite._dea import (
 from qualitapa.composite._definition import CompositeComponent, CompositeDefinition
 from qualitapa.composite._group_ratios import group_ratio, ratio_parts
 from qualitapa.composite._index import composite, composite_contributions
+from qualitapa.composite._malmquist import MalmquistResult, malmquist
 from qualitapa.composite._methods import (
     POSITIVE_BOUNDS,
     Aggregator,
@@ -60,6 +63,7 @@ __all__ = [
     "CompositeDefinition",
     "DEAResult",
     "DEASolverError",
+    "MalmquistResult",
     "Normaliser",
     "Orientation",
     "ReturnsToScale",
@@ -70,6 +74,7 @@ __all__ = [
     "composite_uncertainty",
     "dea",
     "group_ratio",
+    "malmquist",
     "normalise",
     "pca_weights",
     "radial_scores",
