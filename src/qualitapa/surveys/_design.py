@@ -83,6 +83,7 @@ FIELDS = {
     "columns": Message("variable", N_("variabile")),
     "numerator": Message("numerator", N_("numeratore")),
     "denominator": Message("denominator", N_("denominatore")),
+    "replicates": Message("replicate weights", N_("pesi replicati")),
 }  # R: a stratum with 1 - f below this adds nothing (all(f < 1e-07))
 
 
@@ -498,8 +499,18 @@ def _spread(design: SurveyDesign, totals: Floats, present: npt.NDArray[np.bool_]
     return np.asarray(spread, dtype=np.float64)
 
 
+class WeightedData(Protocol):
+    """What domains need of a design: its data and full-sample weights (any kind of design)."""
+
+    @property
+    def data(self) -> pd.DataFrame: ...
+
+    @property
+    def weights(self) -> Floats: ...
+
+
 def domain_codes(
-    design: SurveyDesign, by: str | Sequence[str] | None
+    design: WeightedData, by: str | Sequence[str] | None
 ) -> tuple[Codes, pd.DataFrame]:
     """Domain code of each row (-1: no domain) and the domains' labels, sorted as R's ``svyby``."""
     n = len(design.weights)
