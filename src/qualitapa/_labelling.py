@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import enum
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Self
 
@@ -74,6 +75,43 @@ class LabelledEnum(enum.StrEnum):
     def label(self) -> Text:
         """The code's label in Italian, German and English."""
         return self._label
+
+    @classmethod
+    def from_word(cls, word: str) -> Self | None:
+        """The member a cell names by its code or by its label in any language.
+
+        Case, surrounding blanks and accents do not matter (``SI``, ``sì``,
+        ``ja`` and ``yes`` all name the same member); None when the word
+        names no member, or names more than one (a label two members share).
+
+        Examples
+        --------
+        >>> class Answer(LabelledEnum):
+        ...     YES = "yes", Text("sì", en="yes", de="ja")
+        ...     NO = "no", Text("no", en="no", de="nein")
+        >>> Answer.from_word(" SI "), Answer.from_word("Nein"), Answer.from_word("forse")
+        (<Answer.YES: 'yes'>, <Answer.NO: 'no'>, None)
+        """
+        found = {m for m in cls if plain_word(word) in m.words()}
+        return found.pop() if len(found) == 1 else None
+
+    def words(self) -> frozenset[str]:
+        """The code and its labels in every language, as :func:`plain_word` gives them."""
+        label = self._label
+        texts = (self.value, label.it, label.en, label.de, *(v for _, v in label._others))
+        return frozenset(plain_word(t) for t in texts if t)
+
+
+def plain_word(word: str) -> str:
+    """A word compared loosely: without surrounding blanks, case and accents.
+
+    Examples
+    --------
+    >>> plain_word("  Sì "), plain_word("Ausgefüllt")
+    ('si', 'ausgefullt')
+    """
+    decomposed = unicodedata.normalize("NFKD", str(word).strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 #: How people reach an office (a complaint's channel, a charter's contact

@@ -268,7 +268,10 @@ M = TypeVar("M", bound=attrs.AttrsInstance)
 def coerce_enum(cls: type[E], field: str, value: object) -> E:
     """A member of ``cls`` from itself or its (case-insensitive) value.
 
-    Raises :class:`DefinitionError` naming ``field`` and the allowed values.
+    A code whose members carry their own labels (a
+    :class:`~qualitapa._labelling.LabelledEnum`) is also named by a label in
+    any language (``sì`` for ``yes``). Raises :class:`DefinitionError`
+    naming ``field`` and the allowed values.
 
     Examples
     --------
@@ -282,6 +285,11 @@ def coerce_enum(cls: type[E], field: str, value: object) -> E:
     try:
         return cls(str(value).strip().lower())
     except ValueError:
+        # a code whose members carry labels is also named by them (``sì`` for ``yes``)
+        from_word = getattr(cls, "from_word", None)
+        member = from_word(str(value)) if from_word is not None else None
+        if member is not None:
+            return member
         allowed = ", ".join(repr(m.value) for m in cls)
         raise DefinitionError(
             f"{value!r} is not a valid {field}; use one of {allowed}", field=field

@@ -113,3 +113,43 @@ def test_public_says_whether_the_name_may_be_published() -> None:
     with pytest.raises(DataError) as info:
         check_sheet(sheet.assign(public=["forse", "no", None]), "people")
     assert "public" in info.value.failure_cases["column"].astype(str).tolist()
+
+
+@pytest.mark.parametrize(
+    ("cell", "public"),
+    [
+        ("yes", True),
+        ("sì", True),
+        ("SI", True),
+        (" Si ", True),
+        ("ja", True),
+        ("no", False),
+        ("NEIN", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_the_public_flag_is_read_in_the_office_s_words(cell: object, public: bool) -> None:
+    # an Italian office writes sì (the column's help says "yes (sì) o no"); a German one ja
+    from qualitapa.programme._models import Person
+    from qualitapa.programme._sheets import check_sheet
+
+    assert Person.from_mapping({"person": "p01", "public": cell}).public is public
+    sheet = pd.DataFrame({"person": ["p01"], "name": ["Anna Bianchi"], "public": [cell]})
+    assert check_sheet(sheet, "people")["public"].tolist() == [
+        None if cell in ("", None) else ("yes" if public else "no")
+    ]
+
+
+@pytest.mark.parametrize("cell", ["forse", "x", "1", "vero"])
+def test_a_public_flag_that_is_neither_yes_nor_no_is_refused(cell: str) -> None:
+    # before: anything but "yes" was silently read as "not public"
+    from qualitapa.errors import DataError, DefinitionError
+    from qualitapa.programme._models import Person
+    from qualitapa.programme._sheets import check_sheet
+
+    with pytest.raises(DefinitionError, match="public"):
+        Person.from_mapping({"person": "p01", "public": cell})
+    sheet = pd.DataFrame({"person": ["p01"], "name": ["Anna Bianchi"], "public": [cell]})
+    with pytest.raises(DataError, match="public"):
+        check_sheet(sheet, "people")

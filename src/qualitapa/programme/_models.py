@@ -484,6 +484,19 @@ class Department(SheetRow):
     parent: str | None = None
 
 
+class Completion(LabelledEnum):
+    """Yes or no: whether a person completed a course (``completed``), may be named (``public``)."""
+
+    YES = "yes", Text("sì", en="yes", de="ja")
+    NO = "no", Text("no", en="no", de="nein")
+
+
+def _yes(row: Mapping[str, object], field: str) -> bool:
+    """A yes/no cell as a flag: blank is no; ``sì``, ``ja``, ``SI`` are yes; others refused."""
+    value = _optional_enum(Completion, row, field)
+    return value is Completion.YES
+
+
 @attrs.frozen
 class Person(SheetRow):
     """Someone of the programme: a referent, a head, the quality office, a club contact.
@@ -492,7 +505,8 @@ class Person(SheetRow):
     ``organization`` is the code of the organization the person works for
     (optional: a contact of another city names it). ``public`` says the
     name may be published (the quality portal shows it; otherwise only the
-    role and the department): ``yes`` in the sheet, blank or ``no`` = not.
+    role and the department): ``yes`` (or ``sì``, ``ja``) in the sheet;
+    blank or ``no`` = not; any other word is refused.
 
     Examples
     --------
@@ -507,9 +521,7 @@ class Person(SheetRow):
     organization: str | None = None
     public: bool = False
 
-    _readers: ClassVar[RowReaders] = {
-        "public": lambda row: (_text(row.get("public")) or "").lower() == "yes"
-    }
+    _readers: ClassVar[RowReaders] = {"public": lambda row: _yes(row, "public")}
 
 
 @attrs.frozen

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa._dates import read_dates
+from qualitapa._labelling import plain_word
 from qualitapa.errors import DataError, Either, Message
 from qualitapa.i18n import N_
 from qualitapa.io import code_text, read_table, restore_formulas
@@ -39,9 +41,11 @@ from qualitapa.programme._certification import (
     Finding,
 )
 from qualitapa.programme._models import (
+    LABELS,
     Activity,
     CellKinds,
     Department,
+    LabelledEnum,
     Meeting,
     MeetingAction,
     Milestone,
@@ -960,7 +964,14 @@ def _number_cells(
 def _choice_cells(text: pd.Series, column: str, spec: Sheet, problems: Problems) -> pd.Series:
     """The cells of a closed-set column in lower case; values not allowed added (and None)."""
     allowed = spec.choices[column]
-    lowered = text.map(lambda v: v.lower() if isinstance(v, str) else None)
+    words = _code_words(allowed)
+    lowered = text.map(
+        lambda v: (
+            (v.lower() if v.lower() in allowed else words.get(plain_word(v), v.lower()))
+            if isinstance(v, str)
+            else None
+        )
+    )
     bad = (lowered.notna() & ~lowered.isin(allowed)).to_numpy(dtype=bool)
     if bad.any():
         shown = text[bad].astype(str)
@@ -979,6 +990,20 @@ def _choice_cells(text: pd.Series, column: str, spec: Sheet, problems: Problems)
             close=[", ".join(close[v.lower()]) or ", ".join(allowed) for v in shown],
         )  # fmt: skip
     return lowered.where(~bad, None)
+
+
+@functools.cache
+def _code_words(allowed: tuple[str, ...]) -> dict[str, str]:
+    """The words that name an allowed code (its labels in every language) -> the code.
+
+    A word that would name two allowed codes names none (it stays refused).
+    """
+    named: dict[str, set[str]] = {}
+    for member in LABELS:
+        if isinstance(member, LabelledEnum) and member.value in allowed:
+            for word in member.words():
+                named.setdefault(word, set()).add(member.value)
+    return {word: codes.pop() for word, codes in named.items() if len(codes) == 1}
 
 
 def _check_rows(clean: pd.DataFrame, spec: Sheet, problems: Problems) -> None:

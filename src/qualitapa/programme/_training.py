@@ -45,7 +45,7 @@ from qualitapa.errors import DefinitionError, Message, said
 from qualitapa.i18n import N_, Translator
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule, check_option
-from qualitapa.programme._models import LabelledEnum, LabelTable, SheetRow
+from qualitapa.programme._models import Completion, LabelledEnum, LabelTable, SheetRow
 
 
 class Audience(LabelledEnum):
@@ -73,13 +73,6 @@ class CourseKind(LabelledEnum):
     INTERNAL = "internal", Text("interno", en="internal", de="intern")
     EXTERNAL = "external", Text("esterno", en="external", de="extern")
     E_LEARNING = "e_learning", Text("e-learning", en="e-learning", de="E-Learning")
-
-
-class Completion(LabelledEnum):
-    """Whether a person completed a course (the ``completed`` column)."""
-
-    YES = "yes", Text("sì", en="yes", de="ja")
-    NO = "no", Text("no", en="no", de="nein")
 
 
 class NeedStatus(LabelledEnum):
