@@ -10,12 +10,20 @@ reliability (:func:`cronbach_alpha`, :func:`reliability`), analysed
 design (:class:`SurveyDesign`: strata, clusters, FPC) the design-based
 estimators (:func:`design_mean`, :func:`design_total`, :func:`design_ratio`,
 :func:`design_proportion`) give linearised standard errors and design effects,
-and :func:`design_chisq` the Rao-Scott test of a two-way table.
+and :func:`design_chisq` the Rao-Scott test of a two-way table,
+:func:`design_ttest` and :func:`design_wald_test` design-based tests of means.
 
 See ``docs/surveys.md`` for a guided tour.
 """
 
 from qualitapa.problems import Rule
+from qualitapa.surveys._calibration import (
+    Calibrated,
+    CalibrationError,
+    CalibrationMethod,
+    CalibrationStep,
+    calibrate,
+)
 from qualitapa.surveys._compare import (
     GroupStatistic,
     GroupTest,
@@ -30,7 +38,14 @@ from qualitapa.surveys._design_estimates import (
     design_ratio,
     design_total,
 )
-from qualitapa.surveys._design_tests import RaoScottTest, design_chisq
+from qualitapa.surveys._replicate import ReplicateDesign, ReplicateType
+from qualitapa.surveys._design_tests import (
+    DesignMeansTest,
+    RaoScottTest,
+    design_chisq,
+    design_ttest,
+    design_wald_test,
+)
 from qualitapa.surveys._effects import (
     EffectSize,
     cohens_d,
@@ -81,8 +96,13 @@ __all__ = [
     "DEFAULT_EXTRA_COLUMNS",
     "OVERALL",
     "OVERALL_LABEL",
+    "Calibrated",
+    "CalibrationError",
+    "CalibrationMethod",
+    "CalibrationStep",
     "Choice",
     "Correction",
+    "DesignMeansTest",
     "EffectSize",
     "Expression",
     "GroupStatistic",
@@ -96,6 +116,8 @@ __all__ = [
     "Question",
     "QuestionType",
     "RaoScottTest",
+    "ReplicateDesign",
+    "ReplicateType",
     "Rule",
     "Scale",
     "SurveyDesign",
@@ -104,6 +126,7 @@ __all__ = [
     "WeightingResult",
     "adjust_pvalues",
     "benchmark_table",
+    "calibrate",
     "cohens_d",
     "compare_groups",
     "cramers_v",
@@ -114,6 +137,8 @@ __all__ = [
     "design_proportion",
     "design_ratio",
     "design_total",
+    "design_ttest",
+    "design_wald_test",
     "distribution",
     "effective_sample_size",
     "eta_squared",

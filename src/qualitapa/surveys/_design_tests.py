@@ -1,4 +1,4 @@
-"""Design-based tests on a :class:`SurveyDesign`: Rao-Scott tests of a two-way table.
+"""Design-based tests on a :class:`SurveyDesign`: Rao-Scott, design-based t and Wald F.
 
 Pearson's :math:`X^2` of the weighted table assumes simple random sampling;
 under a design its distribution is a weighted sum of :math:`\\chi^2_1`
@@ -21,6 +21,30 @@ package with ``print(survey:::svychisq.survey.design)``) corrects it so:
   :math:`\\nu` = PSUs - strata; ``"chisq"`` (first order):
   :math:`X^2 / \\bar\\delta` against :math:`\\chi^2_{(r-1)(c-1)}`, with
   :math:`\\bar\\delta` the mean eigenvalue (the mean generalised design effect).
+
+Means of groups (domains) :math:`g = 1..k` are compared as R's ``svyttest``
+and ``regTermTest(svyglm(y ~ g), ~g)`` do (survey 4.1, read from the installed
+package with ``print(survey:::svyttest.default)`` and
+``print(survey:::regTermTest)``): the linear model of :math:`y` on the groups
+is saturated, so its coefficients are the domain means
+:math:`\\hat\\mu_g = \\sum_{i \\in g} w_i y_i / \\sum_{i \\in g} w_i` (or their
+differences) and its sandwich covariance is the linearised covariance of the
+domain means, from the influence values
+:math:`z_{ig} = w_i (y_i - \\hat\\mu_g) / \\sum_{j \\in g} w_j` for the rows of
+group :math:`g` (0 elsewhere), whose totals vary between PSUs as
+:func:`~qualitapa.surveys._design.design_covariance` says. Rows without an
+answer or a group are left out (R's ``na.omit``: the design keeps its strata
+and PSU counts). With :math:`\\nu` the PSUs minus the strata of the rows used
+(R's ``degf``):
+
+* two groups: :math:`t = (\\hat\\mu_a - \\hat\\mu_b) / \\sqrt{V_{aa} + V_{bb} - 2 V_{ab}}`
+  on :math:`\\nu - 1` degrees of freedom (R's ``svyttest``, which reports
+  :math:`\\hat\\mu_b - \\hat\\mu_a`: the sign is the other);
+* :math:`k` groups: the Wald statistic
+  :math:`W = \\hat\\beta^T (C V C^T)^{-1} \\hat\\beta` of the differences
+  :math:`\\hat\\beta = C\\hat\\mu` from the first group, and
+  :math:`F = W / (k - 1)` on :math:`k - 1` and :math:`\\nu - k + 1` degrees of
+  freedom (the residual degrees of freedom of ``svyglm``).
 """
 
 from __future__ import annotations
@@ -35,7 +59,15 @@ from scipy import stats
 from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_
 from qualitapa.problems import check_option
-from qualitapa.surveys._design import Codes, Floats, SurveyDesign, design_covariance, not_found
+from qualitapa.surveys._design import (
+    Codes,
+    Floats,
+    SurveyDesign,
+    design_covariance,
+    domain_degrees_of_freedom,
+    not_found,
+    numeric_column,
+)
 
 ChisqStatistic = Literal["F", "chisq"]
 """Rao-Scott correction: second order with an F reference (``"F"``) or first order."""
@@ -143,27 +175,8 @@ def design_chisq(
     check_option("statistic", statistic, get_args(ChisqStatistic))
     r, nr = _codes(design, rows)
     c, nc = _codes(design, columns)
-    complete = (r >= 0) & (c >= 0)
-    cell = np.where(complete, r + nr * c, 0)
-    n_rows, m, w = len(design.weights), nr * nc, design.weights
-    w_in = np.where(complete, w, 0.0)
-    p = np.bincount(cell, weights=w_in, minlength=m) / w_in.sum()
-    z = (np.eye(m)[cell] - p) * (w_in / w_in.sum())[:, None]
-    v = design_covariance(design, z, complete)
-    table = (p * n_rows).reshape(nc, nr).T
-    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n_rows
-    pearson = float(((table - expected) ** 2 / expected).sum())
-    contrasts = _contrasts(nr, nc)
-    inverse = np.diag(np.where(p == 0, 0.0, 1 / np.where(p == 0, 1.0, p)))
-    denominator = contrasts.T @ (inverse / n_rows) @ contrasts
-    numerator = contrasts.T @ inverse @ v @ inverse @ contrasts
-    with np.errstate(all="ignore"):
-        try:
-            delta = np.linalg.solve(denominator, numerator)
-        except np.linalg.LinAlgError:
-            delta = np.full_like(numerator, np.nan)
-    trace = float(np.trace(delta))
-    if not np.isfinite(trace) or trace <= 1e-12:
+    test = rao_scott_codes(design, r, nr, c, nc, statistic)
+    if test is None:
         # R: solve() fails ("exactly singular") or F = X^2 / 0 with NaN degrees of freedom
         raise DataError(
             Message(
@@ -178,12 +191,295 @@ def design_chisq(
             ),
             column=rows,
         )
+    return test
+
+
+def rao_scott_codes(
+    design: SurveyDesign,
+    r: Codes,
+    nr: int,
+    c: Codes,
+    nc: int,
+    statistic: ChisqStatistic = "F",
+    subset: np.ndarray | None = None,
+) -> RaoScottTest | None:
+    """:func:`design_chisq` of row and column codes (-1: missing); None where it is undefined.
+
+    ``subset`` (a mask) restricts the design to those rows as R's
+    ``subset()`` does: the other rows are out of the cell shares, the table
+    is scaled to the subset's rows and :math:`\\nu` counts its PSUs and strata.
+    """
+    inside = np.ones(len(r), dtype=bool) if subset is None else subset
+    complete = (r >= 0) & (c >= 0) & inside
+    cell = np.where(complete, r + nr * c, 0)
+    n_rows, m, w = int(inside.sum()), nr * nc, design.weights
+    w_in = np.where(complete, w, 0.0)
+    if not w_in.sum() > 0:
+        return None
+    p = np.bincount(cell, weights=w_in, minlength=m) / w_in.sum()
+    z = (np.eye(m)[cell] - p) * (w_in / w_in.sum())[:, None]
+    v = design_covariance(design, z, complete)
+    table = (p * n_rows).reshape(nc, nr).T
+    with np.errstate(all="ignore"):
+        expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n_rows
+        pearson = float(((table - expected) ** 2 / expected).sum())
+    contrasts = _contrasts(nr, nc)
+    inverse = np.diag(np.where(p == 0, 0.0, 1 / np.where(p == 0, 1.0, p)))
+    denominator = contrasts.T @ (inverse / n_rows) @ contrasts
+    numerator = contrasts.T @ inverse @ v @ inverse @ contrasts
+    with np.errstate(all="ignore"):
+        try:
+            delta = np.linalg.solve(denominator, numerator)
+        except np.linalg.LinAlgError:
+            delta = np.full_like(numerator, np.nan)
+    trace = float(np.trace(delta))
+    if not np.isfinite(trace) or trace <= 1e-12 or not np.isfinite(pearson):
+        return None
     df = (nr - 1) * (nc - 1)
     if statistic == "chisq":
         p_value = float(stats.chi2.sf(pearson / (trace / df), df))
         return RaoScottTest("chisq", pearson, float(df), np.nan, p_value, pearson, trace / df)
     d0 = trace**2 / float(np.trace(delta @ delta))
-    nu = len(np.unique(design.psu)) - len(np.unique(design.stratum))
+    nu = len(np.unique(design.psu[inside])) - len(np.unique(design.stratum[inside]))
     value = pearson / trace
     p_value = float(stats.f.sf(value, d0, d0 * nu))
     return RaoScottTest("F", value, d0, d0 * nu, p_value, pearson, trace / df)
+
+
+@attrs.frozen
+class DesignMeansTest:
+    """The result of :func:`design_ttest` or :func:`design_wald_test`.
+
+    Attributes
+    ----------
+    statistic
+        ``"t"`` (two groups) or ``"F"`` (Wald F of equal means).
+    groups
+        The groups compared, in order (sorted).
+    means
+        Their weighted means.
+    estimate
+        ``t``: the difference of the means, first group minus second; NaN for ``F``.
+    se
+        ``t``: the difference's linearised standard error; NaN for ``F``.
+    value
+        The t or F statistic.
+    df_num, df_den
+        Degrees of freedom: 1 and :math:`\\nu - 1` for ``t`` (its df is
+        ``df_den``); :math:`k - 1` and :math:`\\nu - k + 1` for ``F``.
+    p_value
+        Two-sided p-value.
+    """
+
+    statistic: Literal["t", "F"]
+    groups: tuple[str, ...]
+    means: tuple[float, ...]
+    estimate: float
+    se: float
+    value: float
+    df_num: float
+    df_den: float
+    p_value: float
+
+
+def domain_mean_covariance(
+    design: SurveyDesign, y: Floats, group: Codes, k: int
+) -> tuple[Floats, Floats, np.ndarray]:
+    """Weighted means of ``y`` in groups 0..k-1 (-1: none), their design covariance, rows used.
+
+    The rows used have an answer and a group; the influence value of a row
+    of group g is :math:`w_i (y_i - \\hat\\mu_g) / \\sum_{j \\in g} w_j` in
+    column g (see the module notes).
+    """
+    w = design.weights
+    ok = ~np.isnan(y) & (group >= 0)
+    spare = np.where(ok, group, k)
+    y0 = np.where(ok, y, 0.0)
+    sums = np.bincount(spare, weights=w, minlength=k + 1)[:k]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.bincount(spare, weights=w * y0, minlength=k + 1)[:k] / sums
+    rows = np.flatnonzero(ok)
+    g = group[rows]
+    z = np.zeros((len(w), k))
+    z[rows, g] = w[rows] * (y[rows] - means[g]) / sums[g]
+    return means, design_covariance(design, z, ok), ok
+
+
+def rows_degrees_of_freedom(design: SurveyDesign, rows: np.ndarray) -> float:
+    """PSUs minus strata among ``rows`` (a mask) with a weight: R's ``degf`` of that subset."""
+    domain = np.where(rows, 0, -1).astype(np.intp)
+    return float(domain_degrees_of_freedom(design, domain, 1)[0])
+
+
+def pair_t(
+    means: Floats, cov: Floats, a: int, b: int, df: float
+) -> tuple[float, float, float, float]:
+    """Difference a - b, its SE, t and two-sided p on ``df - 1`` degrees of freedom."""
+    diff = float(means[a] - means[b])
+    var = float(cov[a, a] + cov[b, b] - 2 * cov[a, b])
+    if not (var > 0 and df > 1 and np.isfinite(diff)):
+        return diff, np.sqrt(var) if var >= 0 else np.nan, np.nan, np.nan
+    t = diff / np.sqrt(var)
+    return diff, float(np.sqrt(var)), float(t), float(2 * stats.t.sf(abs(t), df - 1))
+
+
+def wald_f(means: Floats, cov: Floats, used: np.ndarray, df: float) -> tuple[float, float, float]:
+    """Wald F of equal means of the ``used`` groups, its denominator df and p-value."""
+    idx = np.flatnonzero(used & np.isfinite(means))
+    k = len(idx)
+    ddf = df - k + 1
+    if k < 2 or ddf <= 0:
+        return np.nan, ddf, np.nan
+    beta = means[idx[1:]] - means[idx[0]]
+    sub = cov[np.ix_(idx, idx)]
+    contrast = np.hstack([-np.ones((k - 1, 1)), np.eye(k - 1)])
+    v = contrast @ sub @ contrast.T
+    try:
+        wald = float(beta @ np.linalg.solve(v, beta))
+    except np.linalg.LinAlgError:
+        return np.nan, ddf, np.nan
+    if not np.isfinite(wald) or wald < 0:
+        return np.nan, ddf, np.nan
+    f = wald / (k - 1)
+    return f, ddf, float(stats.f.sf(f, k - 1, ddf))
+
+
+def _group_codes(
+    design: SurveyDesign, group: str, levels: tuple[object, object] | None
+) -> tuple[Codes, list[str]]:
+    if group not in design.data.columns:
+        raise not_found(group, design.data, "by")
+    values = design.data[group]
+    if levels is not None:
+        values = values.where(values.isin(list(levels)))
+    codes, uniques = pd.factorize(values, sort=True)
+    if len(uniques) < 2:
+        raise DataError(
+            Message(
+                "a comparison needs two or more groups in the column",
+                N_("un confronto richiede almeno due gruppi nella colonna"),
+            ),
+            column=group,
+        )
+    return np.asarray(codes, dtype=np.intp), [str(u) for u in uniques]
+
+
+def design_ttest(
+    design: SurveyDesign,
+    column: str,
+    group: str,
+    *,
+    levels: tuple[object, object] | None = None,
+) -> DesignMeansTest:
+    """Design-based t-test of the difference of two groups' means (R's ``svyttest``).
+
+    Parameters
+    ----------
+    design
+        The survey design.
+    column
+        The numeric answers; empty cells are left out.
+    group
+        The column of the two groups (domains). With more groups, name two
+        of them in ``levels``: the others are left out, as R's ``subset``.
+    levels
+        The two groups to compare.
+
+    Returns
+    -------
+    DesignMeansTest
+        ``estimate`` is the first group's mean minus the second's (groups
+        sorted); R's ``svyttest`` reports the second minus the first.
+
+    Raises
+    ------
+    DataError
+        A column is missing, holds text that is no number, or the groups
+        are not two.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"day": [1, 1, 2, 2, 3, 3, 4, 4],
+    ...                    "sex": ["f", "m", "f", "m", "f", "f", "m", "m"],
+    ...                    "q": [4, 3, 5, 2, 4, 5, 3, 3]})
+    >>> t = design_ttest(SurveyDesign.from_frame(df, clusters="day"), "q", "sex")
+    >>> round(t.estimate, 4), round(float(t.value), 4), t.df_den  # R: -1.75, -3.933660, 2
+    (1.75, 3.9337, 2.0)
+    """
+    y = numeric_column(design.data, column, "columns")
+    codes, labels = _group_codes(design, group, levels)
+    if len(labels) != 2:
+        raise DataError(
+            Message(
+                "a t-test compares two groups, the column has {count}: name two in levels,"
+                " or use design_wald_test",
+                N_(
+                    "un test t confronta due gruppi, la colonna ne ha {count}: indicarne due"
+                    " in levels, oppure usare design_wald_test"
+                ),
+                count=len(labels),
+            ),
+            column=group,
+        )
+    means, cov, used = domain_mean_covariance(design, y, codes, 2)
+    df = rows_degrees_of_freedom(design, used)
+    diff, se, t, p = pair_t(means, cov, 0, 1, df)
+    return DesignMeansTest(
+        "t", tuple(labels), (float(means[0]), float(means[1])), diff, se, t, 1.0, df - 1, p
+    )
+
+
+def design_wald_test(design: SurveyDesign, column: str, group: str) -> DesignMeansTest:
+    """Design-based Wald F test of equal means of every group (R's ``regTermTest``).
+
+    Parameters
+    ----------
+    design
+        The survey design.
+    column
+        The numeric answers; empty cells are left out.
+    group
+        The column of the groups (domains); rows without a group are left out.
+
+    Returns
+    -------
+    DesignMeansTest
+        ``statistic`` ``"F"``; with two groups F is the square of
+        :func:`design_ttest`'s t, with the same p-value.
+
+    Raises
+    ------
+    DataError
+        A column is missing, holds text that is no number, or has fewer
+        than two groups.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"day": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6],
+    ...                    "city": list("abcabcabcabc"),
+    ...                    "q": [4, 3, 5, 2, 4, 5, 3, 3, 4, 5, 2, 4]})
+    >>> f = design_wald_test(SurveyDesign.from_frame(df, clusters="day"), "q", "city")
+    >>> f.groups, round(f.value, 4), f.df_num, f.df_den, round(f.p_value, 5)
+    (('a', 'b', 'c'), 16.5432, 2.0, 3.0, 0.02397)
+
+    (R: ``regTermTest(svyglm(q ~ city, svydesign(id = ~day, data = df,
+    weights = ~1)), ~city)`` gives F = 16.54321 on 2 and 3 df, p = 0.02396990.)
+    """
+    y = numeric_column(design.data, column, "columns")
+    codes, labels = _group_codes(design, group, None)
+    k = len(labels)
+    means, cov, used = domain_mean_covariance(design, y, codes, k)
+    df = rows_degrees_of_freedom(design, used)
+    present = np.bincount(codes[used], minlength=k) > 0
+    f, ddf, p = wald_f(means, cov, present, df)
+    return DesignMeansTest(
+        "F",
+        tuple(labels),
+        tuple(float(m) for m in means),
+        np.nan,
+        np.nan,
+        f,
+        float(present.sum() - 1),
+        ddf,
+        p,
+    )
