@@ -11,6 +11,10 @@ combines organizations or indicators into one picture.
 * Their building blocks: :func:`normalise` (:class:`Normaliser`),
   :func:`winsorise`, :func:`pca_weights`, :func:`aggregate`
   (:class:`Aggregator`), :data:`POSITIVE_BOUNDS`.
+* Before normalising: :func:`impute` (:class:`Imputation`,
+  :class:`ImputationResult`) fills missing values, :func:`treat`
+  (:class:`Treatment`, :class:`TreatmentResult`, :func:`skew_kurtosis`)
+  treats outlying indicators (COINr's skewness and kurtosis rule).
 * Monte Carlo uncertainty and sensitivity: :func:`composite_uncertainty`
   (:class:`UncertaintyResult`).
 * Data Envelopment Analysis: :func:`dea` (:class:`DEAResult`,
@@ -45,6 +49,7 @@ from qualitapa.composite._dea import (
 from qualitapa.composite._definition import CompositeComponent, CompositeDefinition
 from qualitapa.composite._fdh import fdh
 from qualitapa.composite._group_ratios import group_ratio, ratio_parts
+from qualitapa.composite._impute import Imputation, ImputationResult, impute
 from qualitapa.composite._index import composite, composite_contributions
 from qualitapa.composite._malmquist import MalmquistResult, malmquist
 from qualitapa.composite._methods import (
@@ -56,6 +61,7 @@ from qualitapa.composite._methods import (
     pca_weights,
     winsorise,
 )
+from qualitapa.composite._treat import Treatment, TreatmentResult, skew_kurtosis, treat
 from qualitapa.composite._uncertainty import UncertaintyResult, composite_uncertainty
 
 __all__ = [
@@ -65,10 +71,14 @@ __all__ = [
     "CompositeDefinition",
     "DEAResult",
     "DEASolverError",
+    "Imputation",
+    "ImputationResult",
     "MalmquistResult",
     "Normaliser",
     "Orientation",
     "ReturnsToScale",
+    "Treatment",
+    "TreatmentResult",
     "UncertaintyResult",
     "aggregate",
     "composite",
@@ -77,10 +87,13 @@ __all__ = [
     "dea",
     "fdh",
     "group_ratio",
+    "impute",
     "malmquist",
     "normalise",
     "pca_weights",
     "radial_scores",
     "ratio_parts",
+    "skew_kurtosis",
+    "treat",
     "winsorise",
 ]

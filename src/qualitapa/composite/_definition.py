@@ -36,8 +36,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from qualitapa.composite._impute import Imputation
 from qualitapa.composite._methods import Aggregator, Normaliser, _check_positive_combination
 from qualitapa.composite._options import choice, float_pair
+from qualitapa.composite._treat import Treatment
 from qualitapa.errors import DefinitionError
 from qualitapa.models import (
     Polarity,
@@ -66,6 +68,19 @@ def _aggregator(value: Any) -> Aggregator:
 
 def _normaliser(value: Any) -> Normaliser:
     return choice(Normaliser, value, "normaliser")
+
+
+def _imputation(value: Any) -> Imputation:
+    return choice(Imputation, value, "imputation")
+
+
+def _treatment(value: Any) -> Treatment:
+    return choice(Treatment, value, "treatment")
+
+
+#: Normalisers that keep their meaning after a log or Box-Cox transformation of the data
+#: (goalposts, targets and distances are in the indicator's own units).
+_TREATABLE = frozenset({"min_max", "z_score", "rank"})
 
 
 def _opt_float(value: Any) -> float | None:
@@ -226,6 +241,20 @@ class CompositeDefinition:
         ``insufficient_data``).
     winsorise
         Optional tail share clipped before normalising (e.g. 0.025).
+    imputation
+        How missing indicator values are filled before normalising
+        (:class:`~qualitapa.composite.Imputation`: ``none``, the default,
+        renormalises the weights over the components an organization has;
+        ``mean``, ``median``, ``group_mean``, ``group_median``,
+        ``regression``; see :func:`~qualitapa.composite.impute`).
+    treatment
+        Outlier treatment before normalising
+        (:class:`~qualitapa.composite.Treatment`: ``none``, the default,
+        ``winsorise_log`` or ``winsorise_boxcox``; see
+        :func:`~qualitapa.composite.treat`). Only with the ``min_max``,
+        ``z_score`` and ``rank`` normalisers.
+    winmax
+        Most values winsorised per indicator and period (``treatment``).
     scale
         Multiplier of the final index (e.g. 100 for a 0-100 scale).
     description
@@ -255,6 +284,9 @@ class CompositeDefinition:
     winsorise: float | None = attrs.field(default=None, converter=_opt_float, validator=_winsor)
     scale: float = attrs.field(default=1.0, converter=float)
     description: Text | None = attrs.field(default=None, converter=to_optional_text)
+    imputation: Imputation = attrs.field(default=Imputation.NONE, converter=_imputation)
+    treatment: Treatment = attrs.field(default=Treatment.NONE, converter=_treatment)
+    winmax: int = attrs.field(default=5, converter=int, validator=attrs.validators.ge(0))
 
     def __attrs_post_init__(self) -> None:
         if not self.components:
@@ -272,6 +304,14 @@ class CompositeDefinition:
             )
         for agg in self.aggregators():
             _check_positive_combination(self.normaliser, agg, item=self.id)
+        if self.treatment is not Treatment.NONE and str(self.normaliser) not in _TREATABLE:
+            raise DefinitionError(
+                f"treatment {self.treatment.value!r} transforms the values, which the "
+                f"normaliser {self.normaliser.value!r} reads in the indicator's own units; use "
+                "min_max, z_score or rank, or no treatment",
+                item=self.id,
+                field="treatment",
+            )
 
     def aggregators(self) -> set[Aggregator]:
         """The aggregators of the composite and of every sub-index."""

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.composite._definition import CompositeComponent, CompositeDefinition
+from qualitapa.composite._impute import Imputation, _group_codes, _impute_array
 from qualitapa.composite._methods import (
     _RESCALED,
     POSITIVE_BOUNDS,
@@ -28,6 +29,7 @@ from qualitapa.composite._methods import (
     pca_weights,
 )
 from qualitapa.composite._options import choice
+from qualitapa.composite._treat import Treatment, _treat_array
 from qualitapa.errors import DataError, DefinitionError
 from qualitapa.models import Polarity
 
@@ -234,6 +236,52 @@ class _Run:
     weights: list[np.ndarray]
     vals: np.ndarray  # (rows, slots)
     cov: np.ndarray
+    raw_input: np.ndarray  # (rows, L) the values as given, before imputation and treatment
+    how: np.ndarray  # (rows, L) int8: how each value was imputed (0 = it was not; _impute.HOW)
+    treatment: pd.DataFrame  # per period and indicator: the outlier treatment's summary
+    groups: np.ndarray | None  # peer-group code of each row (-1 = none), for imputation
+
+
+def _dimensions(plan: _Plan) -> list[list[int]]:
+    """The leaf columns of each internal node that has leaves (imputation by regression)."""
+    L = len(plan.leaves)
+    dims = [[c for c in kids if c < L] for _, kids, _ in plan.nodes]
+    return [d for d in dims if d]
+
+
+def _impute_by_period(
+    plan: _Plan,
+    raw: np.ndarray,
+    periods: np.ndarray,
+    method: Imputation,
+    groups: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Impute each period's rows (a cross-section, as normalisation): (values, how)."""
+    if method is Imputation.NONE or not np.isnan(raw).any():
+        return raw, np.zeros(raw.shape, dtype=np.int8)
+    out, how = np.empty_like(raw), np.zeros(raw.shape, dtype=np.int8)
+    dims = _dimensions(plan)
+    for p in pd.unique(periods):
+        rows = periods == p
+        g = None if groups is None else groups[rows]
+        out[rows], how[rows] = _impute_array(raw[rows], method, g, dims)
+    return out, how
+
+
+def _treat_by_period(
+    plan: _Plan, raw: np.ndarray, periods: np.ndarray, method: Treatment, winmax: int
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Treat each period's outlying indicators: (values, summary per period and indicator)."""
+    if method is Treatment.NONE:
+        return raw, pd.DataFrame()
+    out = np.empty_like(raw)
+    frames = []
+    for p in pd.unique(periods):
+        rows = periods == p
+        out[rows], summary, _, _ = _treat_array(raw[rows], method, winmax)
+        frames.append(pd.DataFrame(summary).assign(period=p, indicator=plan.leaves))
+    table = pd.concat(frames, ignore_index=True)
+    return out, table[["period", "indicator", *(c for c in table.columns[:-2])]]
 
 
 def _normalise_by_period(
@@ -307,20 +355,42 @@ def _positivity_error(
     )
 
 
+@attrs.frozen
+class _Options:
+    """The choices of :func:`composite` that override or complete the definition (internal)."""
+
+    imputation: Imputation | str | None = None
+    treatment: Treatment | str | None = None
+    groups: Mapping[Any, Any] | pd.Series | None = None
+
+    def apply(self, definition: CompositeDefinition) -> CompositeDefinition:
+        changes = {
+            k: v
+            for k, v in (("imputation", self.imputation), ("treatment", self.treatment))
+            if v is not None
+        }
+        return attrs.evolve(definition, **changes) if changes else definition
+
+
 def _prepare(
     values: pd.DataFrame,
     definition: CompositeDefinition | str,
     catalog: Catalog | None,
     polarity: Mapping[str, Any] | None,
     source: str | None,
+    options: _Options | None = None,
 ) -> _Run:
-    d = _resolve(definition, catalog)
+    options = options or _Options()
+    d = options.apply(_resolve(definition, catalog))
     pols, targets = _catalog_info(catalog, d.indicators())
     pols.update(polarity or {})
     plan = _plan(d, pols, targets)
     wide = _wide(values, plan.leaves, source)
-    raw = wide.to_numpy(dtype=float, na_value=np.nan)
+    raw_input = wide.to_numpy(dtype=float, na_value=np.nan)
     periods = wide.index.get_level_values("period").to_numpy()
+    groups = _group_codes(options.groups, wide.index.get_level_values("organization"))
+    raw, how = _impute_by_period(plan, raw_input, periods, d.imputation, groups)
+    raw, treatment = _treat_by_period(plan, raw, periods, d.treatment, d.winmax)
     Z = _normalise_by_period(plan, raw, periods, d.normaliser, d.winsorise, d.positive)
     # geometric and harmonic means only ever see strictly positive values: the leaves
     # they take (directly or through arithmetic sub-indices, which are positive when
@@ -336,7 +406,10 @@ def _prepare(
         w = pca_weights(pd.DataFrame(Z, columns=plan.leaves))
         weights[-1] = w.to_numpy()
     vals, cov = _evaluate(plan, Z, weights, [a for _, _, a in plan.nodes], d.min_coverage)
-    return _Run(d, plan, wide.index, periods, raw, Z, weights, vals, cov)  # type: ignore[arg-type]
+    return _Run(
+        d, plan, wide.index, periods, raw, Z, weights, vals, cov,  # type: ignore[arg-type]
+        raw_input, how, treatment, groups,
+    )  # fmt: skip
 
 
 def composite(
@@ -347,6 +420,8 @@ def composite(
     polarity: Mapping[str, Polarity | str] | None = None,
     include_subindices: bool = True,
     source: str | None = None,
+    imputation: Imputation | str | None = None,
+    groups: Mapping[Any, Any] | pd.Series | None = None,
 ) -> pd.DataFrame:
     """Compute a composite index (and its sub-indices) per organization and period.
 
@@ -369,6 +444,14 @@ def composite(
         Also return the rows of the sub-indices.
     source
         Name of the data for error messages.
+    imputation
+        Override the definition's imputation of missing values (see
+        :func:`impute`). Imputation, then the definition's outlier
+        treatment (see :func:`treat`), work on each period's cross-section
+        before normalising.
+    groups
+        Peer group of each organization (mapping or Series by organization
+        id), for the ``group_mean`` and ``group_median`` imputations.
 
     Returns
     -------
@@ -378,8 +461,10 @@ def composite(
         components...), ``value`` (times the definition's ``scale`` for the
         composite), ``rank`` (1 = best within the period, ties "min"; scores
         within a relative 1e-9 of each other are ties),
-        ``coverage`` (share of components available) and ``status``
-        (``ok`` or ``insufficient_data``).
+        ``coverage`` (share of components available), ``status``
+        (``ok`` or ``insufficient_data``) and, with an imputation,
+        ``imputed`` (how many of the indicator values under the node were
+        imputed).
 
     Raises
     ------
@@ -416,7 +501,8 @@ def composite(
     1            b   75.0     1
     2            c   50.0     2
     """
-    run = _prepare(values, definition, catalog, polarity, source)
+    options = _Options(imputation, groups=groups)
+    run = _prepare(values, definition, catalog, polarity, source, options)
     return _result_frame(run, include_subindices)
 
 
@@ -496,6 +582,9 @@ def _result_frame(run: _Run, include_subindices: bool) -> pd.DataFrame:
                 }
             )
         )
+        if d.imputation is not Imputation.NONE:
+            under = _leaves_under(plan, [L + j])
+            frames[-1]["imputed"] = (run.how[:, under] > 0).sum(axis=1)
     out = pd.concat(frames, ignore_index=True)
     if (out["period"] == "").all():
         out = out.drop(columns="period")
@@ -509,12 +598,14 @@ def composite_contributions(
     catalog: Catalog | None = None,
     polarity: Mapping[str, Polarity | str] | None = None,
     source: str | None = None,
+    imputation: Imputation | str | None = None,
+    groups: Mapping[Any, Any] | pd.Series | None = None,
 ) -> pd.DataFrame:
     """Explain each score: what every component contributes to its parent.
 
     Parameters
     ----------
-    values, definition, catalog, polarity, source
+    values, definition, catalog, polarity, source, imputation, groups
         As for :func:`composite`.
 
     Returns
@@ -522,7 +613,8 @@ def composite_contributions(
     pandas.DataFrame
         One row per organization, period, node and child component:
         ``organization``, ``period``, ``index`` (the parent node),
-        ``component``, ``raw`` (the indicator value, leaves only),
+        ``component``, ``raw`` (the indicator value as given, leaves only:
+        missing where it was imputed),
         ``normalised`` (the component's value), ``weight`` (its weight
         renormalised over the available components, summing to 1),
         ``contribution`` and ``share``. Contributions add up to the parent's
@@ -546,7 +638,9 @@ def composite_contributions(
     0         x         0.8    0.25           0.2
     1         y         0.4    0.75           0.3
     """
-    run = _prepare(values, definition, catalog, polarity, source)
+    run = _prepare(
+        values, definition, catalog, polarity, source, _Options(imputation, groups=groups)
+    )
     plan, L = run.plan, len(run.plan.leaves)
     keys = plan.leaves + [k for k, _, _ in plan.nodes]
     orgs = run.index.get_level_values("organization").to_numpy()
@@ -555,7 +649,7 @@ def composite_contributions(
         C = run.vals[:, kids]
         w, contrib, share = _node_contributions(C, run.weights[j], agg, run.vals[:, L + j])
         raw = np.column_stack(
-            [run.raw[:, k] if k < L else np.full(len(orgs), np.nan) for k in kids]
+            [run.raw_input[:, k] if k < L else np.full(len(orgs), np.nan) for k in kids]
         )
         n, k = C.shape
         frames.append(

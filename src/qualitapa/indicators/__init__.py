@@ -86,7 +86,24 @@ __all__ = [
 
 # -- moved to qualitapa.composite (issue 14) -----------------------------------------
 #: Public names of :mod:`qualitapa.composite` that came with it and never lived here.
-_NEW_IN_COMPOSITE = frozenset({"POSITIVE_BOUNDS"})
+_NEW_IN_COMPOSITE = frozenset(
+    {
+        "POSITIVE_BOUNDS",
+        # issue 24: Malmquist and frontier scores
+        "MalmquistResult",
+        "fdh",
+        "malmquist",
+        "radial_scores",
+        # issue 24: imputation and outlier treatment
+        "Imputation",
+        "ImputationResult",
+        "Treatment",
+        "TreatmentResult",
+        "impute",
+        "skew_kurtosis",
+        "treat",
+    }
+)
 
 
 @functools.cache
