@@ -116,6 +116,28 @@ def margins_from_frame(
     return out
 
 
+def level_text(col: pd.Series) -> pd.Series:
+    """The values as text, whole numbers without a decimal part (1.0 -> "1"); missing stays missing.
+
+    Categories are matched as text so that 1, 1.0 and "1" are the same class.
+
+    Examples
+    --------
+    >>> level_text(pd.Series([1.0, 2.5, None])).tolist()
+    ['1', '2.5', <NA>]
+    """
+    text = col.astype("string")
+    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        vals = col.to_numpy(dtype=float, na_value=np.nan)
+        ints = ~np.isnan(vals) & (vals == np.floor(vals))
+        text = pd.Series(
+            np.where(ints, np.where(ints, vals, 0).astype(np.int64).astype(str), col.astype(str)),
+            index=col.index,
+            dtype="string",
+        ).where(col.notna())
+    return text
+
+
 def _codes(
     responses: pd.DataFrame, var: str, categories: Sequence[Any], source: str | None
 ) -> np.ndarray:
@@ -124,18 +146,8 @@ def _codes(
             "margin variable is not a column of the responses", source=source, column=var
         )
     col = responses[var]
-    # match categories as text so that 1 and "1" are the same class
     cats_text = [str(c) for c in categories]
-    text = col.astype("string")
-    num_like = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-    if num_like:
-        vals = col.to_numpy(dtype=float, na_value=np.nan)
-        ints = ~np.isnan(vals) & (vals == np.floor(vals))
-        text = pd.Series(
-            np.where(ints, np.where(ints, vals, 0).astype(np.int64).astype(str), col.astype(str)),
-            index=col.index,
-            dtype="string",
-        ).where(col.notna())
+    text = level_text(col)
     codes = (
         pd.Index(cats_text, dtype=object)
         .get_indexer(pd.Index(text.astype(object)))

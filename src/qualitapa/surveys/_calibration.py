@@ -1,0 +1,737 @@
+"""Calibration of a survey design to population totals: linear (GREG), raking, bounded logit.
+
+Calibration (Deville & Särndal 1992, JASA 87:376-382) replaces the base
+weights :math:`d_i` by :math:`w_i = g_i d_i`, as close to them as a distance
+allows, such that the weighted sample reproduces known population totals
+:math:`T` of the calibration variables :math:`x_i` (indicators of the levels
+of each margin, of the cells of a joint margin, numeric columns):
+:math:`\\sum_i w_i x_i = T`. The solution is :math:`g_i = F(x_i^T \\lambda)`
+with :math:`\\lambda` solving those equations; :math:`F` is
+
+* ``"linear"`` (GREG, chi-square distance): :math:`F(u) = 1 + u`; without
+  bounds :math:`\\lambda = (\\sum d_i x_i x_i^T)^{-1} (T - \\hat t_x)`;
+* ``"raking"`` (multiplicative): :math:`F(u) = e^u`, the weights of
+  iterative proportional fitting when the margins are categorical;
+* ``"logit"`` (bounded): :math:`F(u) = L + (U - L)\\,\\operatorname{expit}(A u
+  + \\log\\frac{1-L}{U-1})` with :math:`A = \\frac{U - L}{(U - 1)(1 - L)}`,
+  so :math:`L < g_i < U`;
+
+and the linear and raking :math:`F` are truncated to :math:`[L, U]` when
+bounds are given. :math:`\\lambda` is found by Newton's method from
+:math:`\\lambda = 0` with a generalised inverse, stopping when every
+:math:`|\\hat t_j - T_j| / (1 + |T_j|)` is below ``tol``; when every
+:math:`T_j / \\hat t_j` exceeds 20 the base weights are first scaled by
+their mean and the bounds refer to the scaled weights. This is R
+``survey::calibrate`` (survey 4.1: ``calibrate.survey.design2``,
+``regcalibrate``, ``grake``, ``cal.linear``, ``cal.raking``, ``cal.logit``,
+read from the installed package).
+
+Variance (Deville & Särndal 1992, sec. 3; Lumley 2010, *Complex Surveys*,
+sec. 7.3): an estimator's influence values :math:`z_i` are replaced by their
+residuals :math:`z_i - w_i x_i^T B`,
+:math:`B = (\\sum_i d_i x_i x_i^T)^{-1} \\sum_i x_i z_i / g_i`, before the
+design's PSU sums, as R's ``svyrecvar`` does for a ``greg_calibration``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, cast, get_args
+
+import attrs
+import numpy as np
+import pandas as pd
+from scipy import linalg, optimize, special
+
+from qualitapa.errors import DataError, Message, OptionError
+from qualitapa.i18n import N_
+from qualitapa.problems import check_option
+from qualitapa.surveys._design import Floats, SurveyDesign, not_found, numeric_column
+from qualitapa.surveys._weighting import level_text
+
+CalibrationMethod = Literal["linear", "raking", "logit"]
+"""Distance of a calibration: linear (GREG), raking (multiplicative) or bounded logit."""
+
+Population = Mapping[str | tuple[str, ...], Any]
+"""Population totals: a column -> {level: count} (or a Series), a column -> a number (its
+total), a tuple of columns -> {(level, level...): count} (a joint margin)."""
+
+_SCALE_AT = 20.0  # R's grake: SOMETHRESHOLD
+
+
+class CalibrationError(DataError):
+    """A calibration that cannot be done: why (``reason``), on which margin and level.
+
+    ``reason`` is ``"not_converged"`` (with ``iterations`` and the worst
+    ``margin``), ``"absent_level"`` (a level with a population total has no
+    respondent), ``"missing_level"`` (a respondent's level has no
+    population total), ``"inconsistent"`` (margins disagree on a total),
+    ``"infeasible"`` (no weights within the bounds meet the totals) or
+    ``"trim"`` (the trimming bounds leave no weight free).
+
+    Examples
+    --------
+    >>> err = CalibrationError("no respondent", reason="absent_level", margin="sex = 'F'")
+    >>> err.reason, isinstance(err, DataError)
+    ('absent_level', True)
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str,
+        margin: str | None = None,
+        iterations: int | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.margin = margin
+        self.iterations = iterations
+        super().__init__(message, row=row, column=column)
+
+
+@attrs.frozen(eq=False)
+class CalibrationStep:
+    """One calibration of a design: what it met and the factors it gave.
+
+    Attributes
+    ----------
+    method
+        The distance (:data:`CalibrationMethod`).
+    labels
+        The calibration variables: ``"sex = 'F'"``, ``"sex = 'F', age = '18-34'"``,
+        a numeric column's name, or ``"(size)"``.
+    targets
+        Their population totals.
+    x
+        The calibration variables per row (n x p, linearly independent columns).
+    g
+        The factors :math:`g_i = w_i / d_i` (after trimming).
+    base
+        The base weights :math:`d_i`.
+    iterations
+        Newton steps (0 for the closed-form linear calibration).
+    """
+
+    method: CalibrationMethod
+    labels: tuple[str, ...]
+    targets: Floats = attrs.field(repr=False)
+    x: Floats = attrs.field(repr=False)
+    g: Floats = attrs.field(repr=False)
+    base: Floats = attrs.field(repr=False)
+    iterations: int
+
+    @property
+    def report(self) -> pd.DataFrame:
+        """One row per calibration variable: ``target`` and ``achieved`` (weighted) totals."""
+        achieved = self.x.T @ (self.g * self.base)
+        return pd.DataFrame({"variable": self.labels, "target": self.targets, "achieved": achieved})
+
+
+@attrs.frozen(eq=False)
+class Calibrated:
+    """The calibrations of a design, in order: its variances use their residuals.
+
+    A design calibrated twice (R: ``calibrate(calibrate(d, ...), ...)``)
+    takes the residuals on the first calibration's variables, then on the
+    second's, as R's ``svyrecvar`` does with ``design$postStrata``.
+    """
+
+    steps: tuple[CalibrationStep, ...]
+
+    def psu_correction(self, design: SurveyDesign, cross: Callable[[Floats], Floats]) -> Floats:
+        """PSUs x columns to subtract from the PSU totals of the influence values.
+
+        Step :math:`l` takes :math:`Z_l = Z_{l-1} - U_l C_l`, with
+        :math:`U_l = w_l x_l` and :math:`C_l = S_l\\,(x_l / g_l)^T Z_{l-1}`,
+        :math:`S_l = (x_l^T D_l x_l)^{-1}`; carried as coefficients so that no
+        n x k matrix is formed: :math:`(x_l/g_l)^T Z_{l-1}` is
+        ``cross(x_l / g_l)`` minus the earlier steps' :math:`(x_l/g_l)^T U_j C_j`.
+        """
+        n_psus = int(design.psu.max()) + 1
+        used: list[tuple[Floats, Floats]] = []  # (U_j, C_j)
+        correction: Floats | None = None
+        for step in self.steps:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                v = np.where(step.g[:, None] != 0, step.x / step.g[:, None], 0.0)
+            projected = cross(v)
+            for u_j, c_j in used:
+                projected = projected - (v.T @ u_j) @ c_j
+            s = linalg.pinv(step.x.T @ (step.x * step.base[:, None]))
+            c = s @ projected
+            u = step.x * (step.g * step.base)[:, None]
+            sums = np.zeros((n_psus, u.shape[1]))
+            np.add.at(sums, design.psu, u)
+            correction = sums @ c if correction is None else correction + sums @ c
+            used.append((u, c))
+        return np.asarray(correction, dtype=np.float64)
+
+
+def _label(columns: tuple[str, ...], levels: tuple[str, ...]) -> str:
+    return ", ".join(f"{c} = {v!r}" for c, v in zip(columns, levels, strict=True))
+
+
+def _total(value: Any, margin: str) -> float:
+    try:
+        total = float(value)
+    except (TypeError, ValueError):
+        total = np.nan
+    if not np.isfinite(total):
+        raise DataError(
+            Message(
+                "the population total {value!r} of {margin} is not a number",
+                N_("il totale di popolazione {value!r} di {margin} non è un numero"),
+                value=str(value),
+                margin=margin,
+            ),
+            column=margin,
+        )
+    return total
+
+
+def _cells(
+    design: SurveyDesign, columns: tuple[str, ...], totals: Any
+) -> tuple[Floats, Floats, list[str], list[tuple[str, ...]]]:
+    """Indicator columns and totals of a (joint) categorical margin, levels given as text."""
+    data = design.data
+    for column in columns:
+        if column not in data.columns:
+            raise not_found(column, data, "columns")
+    items = totals.items() if hasattr(totals, "items") else []
+    keys: list[tuple[str, ...]] = []
+    targets: list[float] = []
+    for key, value in items:
+        parts = key if isinstance(key, tuple) else (key,)
+        if len(parts) != len(columns):
+            raise OptionError(
+                f"the margin {columns} needs keys of {len(columns)} level(s), not {key!r}",
+                option="population",
+                value=key,
+            )
+        keys.append(tuple(level_text(pd.Series(list(parts), dtype=object)).fillna("")))
+        targets.append(_total(value, _label(columns, keys[-1])))
+    if len(set(keys)) < len(keys):
+        twice = next(k for k in keys if keys.count(k) > 1)
+        raise OptionError(
+            f"the margin {columns} gives level {twice!r} twice (as text: 1, 1.0 and '1' are one)",
+            option="population",
+            value=twice,
+        )
+    texts = [level_text(data[c]) for c in columns]
+    for c, text in zip(columns, texts, strict=True):
+        empty = text.isna().to_numpy()
+        if empty.any():
+            raise DataError(
+                Message(
+                    "calibration needs a value in every row (margin {margin})",
+                    N_("la calibrazione richiede un valore in ogni riga (margine {margin})"),
+                    margin=":".join(columns),
+                ),
+                row=int(np.flatnonzero(empty)[0]) + 1,
+                column=c,
+            )
+    index = pd.MultiIndex.from_tuples(keys) if len(columns) > 1 else pd.Index([k[0] for k in keys])
+    text_rows = [t.astype(object) for t in texts]
+    rows = pd.MultiIndex.from_arrays(text_rows) if len(columns) > 1 else pd.Index(text_rows[0])
+    code = index.get_indexer(rows)
+    if (code < 0).any():
+        first = int(np.flatnonzero(code < 0)[0])
+        level = tuple(str(t.iloc[first]) for t in texts)
+        raise CalibrationError(
+            Message(
+                "{level} has no population total: add it to the totals or recode the column",
+                N_("{level} non ha un totale di popolazione: aggiungerlo ai totali o ricodificare"),
+                level=_label(columns, level),
+            ),
+            reason="missing_level",
+            margin=_label(columns, level),
+            row=first + 1,
+            column=columns[0],
+        )
+    x = np.zeros((len(data), len(keys)))
+    x[np.arange(len(data)), code] = 1.0
+    return x, np.asarray(targets), [_label(columns, k) for k in keys], keys
+
+
+RTerms = dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[float, float]]
+
+
+def _r_terms(
+    columns: tuple[str, ...], keys: list[tuple[str, ...]], t: Floats, base: Floats, terms: RTerms
+) -> None:
+    """Add R's model-matrix columns of a (joint) margin to ``terms``: (population, sample) totals.
+
+    R codes a factor by treatment contrasts (its levels sorted, the first
+    left out) and ``a*b`` by the main effects and the interaction; only
+    the rescaling of the weights (``_SCALE_AT``) depends on these columns.
+    A column already there (from an earlier margin) is kept, as R's
+    ``margins2totals``.
+    """
+    firsts = [min(k[i] for k in keys) for i in range(len(columns))]
+    found: RTerms = {}
+    for size in range(1, len(columns) + 1):
+        for subset in itertools.combinations(range(len(columns)), size):
+            for key, total, sample in zip(keys, t, base, strict=True):
+                if any(key[i] == firsts[i] for i in subset):
+                    continue
+                name = (tuple(columns[i] for i in subset), tuple(key[i] for i in subset))
+                before = found.get(name, (0.0, 0.0))
+                found[name] = (before[0] + total, before[1] + sample)
+    for name, totals in found.items():
+        terms.setdefault(name, totals)
+
+
+def _numeric_margin(design: SurveyDesign, name: str, total: Any) -> tuple[Floats, Floats]:
+    """A numeric column (n x 1) and its population total."""
+    values = numeric_column(design.data, name, "columns")
+    if np.isnan(values).any():
+        raise DataError(
+            Message(
+                "calibration needs a value in every row (margin {margin})",
+                N_("la calibrazione richiede un valore in ogni riga (margine {margin})"),
+                margin=name,
+            ),
+            row=int(np.flatnonzero(np.isnan(values))[0]) + 1,
+            column=name,
+        )
+    return values[:, None], np.asarray([_total(total, name)])
+
+
+def _design_matrix(
+    design: SurveyDesign, population: Population, size: float | None
+) -> tuple[Floats, Floats, list[str], float]:
+    """The calibration variables (n x p), their totals, labels, and R's rescaling of the weights.
+
+    The weights are rescaled (R's ``grake``) when every column of R's model
+    matrix has a population total over ``_SCALE_AT`` times its sample total:
+    by the mean of those ratios.
+    """
+    d = design.weights
+    blocks: list[Floats] = []
+    targets: list[Floats] = []
+    labels: list[str] = []
+    terms: RTerms = {}
+    if size is not None:
+        blocks.append(np.ones((len(d), 1)))
+        targets.append(np.asarray([_total(size, "population_size")]))
+        labels.append("(size)")
+    for key, totals in population.items():
+        if isinstance(totals, Mapping | pd.Series):
+            columns = tuple(key) if isinstance(key, tuple) else (key,)
+            x, t, names, keys = _cells(design, columns, totals)
+            if ((), ()) not in terms and size is None:  # R's intercept: the population size
+                terms[(), ()] = (float(t.sum()), float(d.sum()))
+            _r_terms(columns, keys, t, x.T @ d, terms)
+        else:
+            name = key if isinstance(key, str) else ":".join(key)
+            x, t = _numeric_margin(design, name, totals)
+            names = [name]
+            terms.setdefault(((name,), ()), (float(t[0]), float(x[:, 0] @ d)))
+        blocks.append(x)
+        targets.append(t)
+        labels.extend(names)
+    if not blocks:
+        raise OptionError("no population totals to calibrate to", option="population")
+    if size is not None:
+        terms[(), ()] = (float(targets[0][0]), float(d.sum()))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scales = np.asarray([p / q for p, q in terms.values()])
+    scale = float(np.mean(scales)) if np.min(scales) > _SCALE_AT else 1.0
+    return np.hstack(blocks), np.concatenate(targets), labels, scale
+
+
+def _independent(
+    x: Floats, t: Floats, labels: list[str], d: Floats
+) -> tuple[Floats, Floats, list[str]]:
+    """Drop levels absent with a zero total and columns the others imply (checking totals agree).
+
+    A level with a positive total and no respondent (with a weight) is an
+    error; so is a total that the other margins contradict (sex totals that
+    do not add up to the age totals).
+    """
+    counts = (x != 0).T @ (d > 0)
+    absent = counts == 0
+    bad = absent & (t != 0)
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise CalibrationError(
+            Message(
+                "no respondent has {level}, whose population total is {total:g}:"
+                " merge the level with a neighbouring one",
+                N_(
+                    "nessun rispondente ha {level}, che nella popolazione conta {total:g}:"
+                    " accorpare la modalità a una vicina"
+                ),
+                level=labels[j],
+                total=t[j],
+            ),
+            reason="absent_level",
+            margin=labels[j],
+        )
+    x, t, labels = (
+        x[:, ~absent],
+        t[~absent],
+        [a for a, z in zip(labels, absent, strict=True) if not z],
+    )
+    scaled = x * np.sqrt(d)[:, None]
+    _, r, order = linalg.qr(scaled, mode="economic", pivoting=True)
+    diagonal = np.abs(np.diag(r))
+    rank = int(np.sum(diagonal > diagonal[0] * max(x.shape) * 1e-10)) if len(diagonal) else 0
+    keep, drop = np.sort(order[:rank]), order[rank:]
+    if len(drop):
+        coef = np.linalg.lstsq(scaled[:, keep], scaled[:, drop], rcond=None)[0]
+        implied = t[keep] @ coef
+        scale = np.maximum(np.abs(t[drop]), np.abs(implied)) + 1.0
+        off = np.abs(implied - t[drop]) > 1e-8 * scale
+        if off.any():
+            j = int(np.flatnonzero(off)[0])
+            raise CalibrationError(
+                Message(
+                    "the population totals disagree: {level} is {total:g} in its margin but"
+                    " {implied:g} by the other margins; give totals of one source and date",
+                    N_(
+                        "i totali di popolazione non concordano: {level} vale {total:g} nel suo"
+                        " margine ma {implied:g} secondo gli altri; usare totali della stessa"
+                        " fonte e data"
+                    ),
+                    level=labels[drop[j]],
+                    total=t[drop[j]],
+                    implied=implied[j],
+                ),
+                reason="inconsistent",
+                margin=labels[drop[j]],
+            )
+    return x[:, keep], t[keep], [labels[j] for j in keep]
+
+
+def _distance(
+    method: CalibrationMethod, lower: float, upper: float
+) -> tuple[Callable[[Floats], Floats], Callable[[Floats], Floats]]:
+    """:math:`F(u)` (the factor g) and its derivative, as R's ``cal.*`` (``Fm1`` + 1, ``dF``)."""
+    if method == "logit":
+        a = (upper - lower) / ((upper - 1) * (1 - lower))
+        shift = np.log((1 - lower) / (upper - 1))
+
+        def logit(u: Floats) -> Floats:
+            return np.asarray(lower + (upper - lower) * special.expit(a * u + shift))
+
+        def logit_slope(u: Floats) -> Floats:
+            s = special.expit(a * u + shift)
+            return np.asarray((upper - lower) * a * s * (1 - s))
+
+        return logit, logit_slope
+    if method == "raking":
+
+        def raking(u: Floats) -> Floats:
+            return np.asarray(np.clip(np.exp(u), lower, upper))
+
+        def raking_slope(u: Floats) -> Floats:
+            e = np.exp(u)
+            return np.asarray(np.where((e > lower) & (e < upper), e, 0.0))
+
+        return raking, raking_slope
+
+    def linear(u: Floats) -> Floats:
+        return np.asarray(np.clip(1 + u, lower, upper))
+
+    def linear_slope(u: Floats) -> Floats:
+        return np.asarray(((1 + u > lower) & (1 + u < upper)).astype(float))
+
+    return linear, linear_slope
+
+
+def _misfit(x: Floats, d: Floats, g: Floats, t: Floats) -> Floats:
+    """:math:`|\\hat t_j - T_j| / (1 + |T_j|)`: R's convergence criterion."""
+    return np.asarray(np.abs(x.T @ (d * g) - t) / (1 + np.abs(t)))
+
+
+def _newton(
+    x: Floats,
+    d: Floats,
+    t: Floats,
+    method: CalibrationMethod,
+    bounds: tuple[float, float],
+    max_iter: int,
+    tol: float,
+) -> tuple[Floats, int, Floats]:
+    """R's ``grake``: (g, iterations, misfit); ``misfit`` above ``tol`` when not converged."""
+    f, slope = _distance(method, *bounds)
+    eta = np.zeros(x.shape[1])
+    u = x @ eta
+    g, deriv = f(u), slope(u)
+    misfit = _misfit(x, d, g, t)
+    iteration = 0
+    while iteration < max_iter and not (misfit < tol).all():
+        iteration += 1
+        hessian = x.T @ (x * (d * deriv)[:, None])
+        step = np.linalg.pinv(hessian, rcond=256 * np.finfo(float).eps) @ (t - x.T @ (d * g))
+        eta = eta + step
+        for _ in range(max_iter):  # step halving while the factors overflow
+            u = x @ eta
+            g, deriv = f(u), slope(u)
+            if np.isfinite(g).all() and np.isfinite(deriv).all():
+                break
+            step = step / 2
+            eta = eta - step
+        misfit = _misfit(x, d, g, t)
+    return g, iteration, misfit
+
+
+def _infeasible(x: Floats, d: Floats, t: Floats, bounds: tuple[float, float]) -> bool:
+    """No factors within the bounds meet the totals (a linear programme's feasibility)."""
+    result = optimize.linprog(
+        np.zeros(len(d)),
+        A_eq=(x * d[:, None]).T,
+        b_eq=t,
+        bounds=[bounds] * len(d),
+        method="highs",
+    )
+    return bool(result.status == 2)
+
+
+def _trim(g: Floats, d: Floats, trim: tuple[float, float]) -> Floats:
+    """Clip g to ``trim`` and share what is cut among the others in proportion to d.
+
+    R's ``calibrate(trim = )`` in its first pass; the passes repeat, with the
+    clipped factors held at their bound, until no factor is outside.
+    """
+    lo, hi = trim
+    g = g.copy()
+    free = np.ones(len(g), dtype=bool)
+    for _ in range(len(g)):
+        out = free & ((g < lo) | (g > hi))
+        if not out.any():
+            break
+        clipped = np.clip(g[out], lo, hi)
+        cut = float(np.sum((g[out] - clipped) * d[out]))
+        g[out] = clipped
+        free &= ~out
+        share = float(d[free].sum())
+        if share <= 0:
+            raise CalibrationError(
+                Message(
+                    "the trimming bounds ({lower:g}, {upper:g}) leave no weight free to take up"
+                    " what trimming removes or adds; widen them",
+                    N_(
+                        "i limiti di troncamento ({lower:g}, {upper:g}) non lasciano pesi liberi"
+                        " che assorbano quanto il troncamento toglie o aggiunge; allargarli"
+                    ),
+                    lower=lo,
+                    upper=hi,
+                ),
+                reason="trim",
+            )
+        g[free] += cut / share
+    return g
+
+
+def _check_options(
+    method: str, bounds: tuple[float, float] | None, trim: tuple[float, float] | None
+) -> tuple[float, float]:
+    check_option("method", method, get_args(CalibrationMethod))
+    lower, upper = (-np.inf, np.inf) if bounds is None else (float(bounds[0]), float(bounds[1]))
+    if not lower < upper or lower > 1 or upper < 1:
+        raise OptionError(
+            f"bounds must be (lower, upper) with lower <= 1 <= upper, not {bounds!r}",
+            option="bounds",
+            value=bounds,
+        )
+    if method == "logit" and not (np.isfinite(lower) and np.isfinite(upper) and lower < 1 < upper):
+        raise OptionError(
+            f"logit calibration needs finite bounds with lower < 1 < upper, not {bounds!r}",
+            option="bounds",
+            value=bounds,
+        )
+    if trim is not None and not trim[0] < trim[1]:
+        raise OptionError(
+            f"trim must be (lower, upper) with lower < upper, not {trim!r}",
+            option="trim",
+            value=trim,
+        )
+    return lower, upper
+
+
+def _cell_bounds(
+    x: Floats, d: Floats, t: Floats, labels: list[str], bounds: tuple[float, float]
+) -> None:
+    """A level whose total no factor within the bounds can reach: name it."""
+    indicator = ((x == 0) | (x == 1)).all(axis=0)
+    base = x.T @ d
+    lower, upper = bounds
+    with np.errstate(invalid="ignore"):
+        out = indicator & ((t < lower * base * (1 - 1e-12)) | (t > upper * base * (1 + 1e-12)))
+    if out.any():
+        j = int(np.flatnonzero(out)[0])
+        raise CalibrationError(
+            Message(
+                "{level} has a population total of {total:g} and base weights adding up to"
+                " {base:g}: factors between {lower:g} and {upper:g} cannot reach it;"
+                " widen the bounds or merge the level with a neighbouring one",
+                N_(
+                    "{level} ha un totale di popolazione di {total:g} e pesi base che sommano"
+                    " {base:g}: fattori tra {lower:g} e {upper:g} non possono raggiungerlo;"
+                    " allargare i limiti o accorpare la modalità a una vicina"
+                ),
+                level=labels[j],
+                total=t[j],
+                base=base[j],
+                lower=lower,
+                upper=upper,
+            ),
+            reason="infeasible",
+            margin=labels[j],
+        )
+
+
+def _factors(
+    x: Floats,
+    d: Floats,
+    t: Floats,
+    labels: list[str],
+    method: CalibrationMethod,
+    bounds: tuple[float, float],
+    scale: float,
+    limits: tuple[int, float],
+) -> tuple[Floats, int]:
+    """(g, iterations): closed form for unbounded linear, else Newton (R's ``grake``).
+
+    ``scale`` multiplies the base weights first (R's rescaling); ``limits`` is
+    (max_iter, tol).
+    """
+    max_iter, tol = limits
+    if method == "linear" and bounds == (-np.inf, np.inf):  # R's regcalibrate
+        lam = np.linalg.solve(x.T @ (x * d[:, None]), t - x.T @ d)
+        return 1.0 + x @ lam, 0
+    _cell_bounds(x, d * scale, t, labels, bounds)
+    g, iterations, misfit = _newton(x, d * scale, t, method, bounds, max_iter, tol)
+    if not (misfit < tol).all():
+        j = int(np.argmax(misfit))
+        if np.isfinite(bounds).any() and _infeasible(x, d * scale, t, bounds):
+            raise CalibrationError(
+                Message(
+                    "no weights within the bounds ({lower:g}, {upper:g}) times the base weights"
+                    " meet every population total; widen the bounds or merge sparse levels",
+                    N_(
+                        "nessun peso entro i limiti ({lower:g}, {upper:g}) volte il peso base"
+                        " rispetta tutti i totali di popolazione; allargare i limiti o accorpare"
+                        " le modalità poco numerose"
+                    ),
+                    lower=bounds[0],
+                    upper=bounds[1],
+                ),
+                reason="infeasible",
+                margin=labels[j],
+            )
+        raise CalibrationError(
+            Message(
+                "the calibration did not converge in {iterations} iterations: the worst margin is"
+                " {level} (relative misfit {misfit:.3g}); widen the bounds, merge sparse levels"
+                " or raise max_iter",
+                N_(
+                    "la calibrazione non converge in {iterations} iterazioni: il margine peggiore"
+                    " è {level} (scarto relativo {misfit:.3g}); allargare i limiti, accorpare le"
+                    " modalità poco numerose o aumentare max_iter"
+                ),
+                iterations=iterations,
+                level=labels[j],
+                misfit=misfit[j],
+            ),
+            reason="not_converged",
+            margin=labels[j],
+            iterations=iterations,
+        )
+    return g * scale, iterations
+
+
+def calibrate(
+    design: SurveyDesign,
+    population: Population,
+    *,
+    method: CalibrationMethod = "linear",
+    bounds: tuple[float, float] | None = None,
+    trim: tuple[float, float] | None = None,
+    population_size: float | None = None,
+    max_iter: int = 50,
+    tol: float = 1e-10,
+) -> SurveyDesign:
+    """The design with its weights calibrated to population totals (R's ``survey::calibrate``).
+
+    Parameters
+    ----------
+    design
+        The survey design; its weights are the base weights :math:`d_i`.
+    population
+        The totals, margin by margin: ``{"sex": {"F": 5200, "M": 4800}}``
+        (a categorical margin, also a Series), ``{("sex", "age"): {("F",
+        "18-34"): 1300, ...}}`` (a joint margin: the cells of the
+        cross-classification), ``{"households": 4200.0}`` (the population
+        total of a numeric column). Levels match the data's values as text
+        (1, 1.0 and "1" are one level). Margins that overlap (sex and
+        sex x age) must agree.
+    method
+        ``"linear"`` (GREG), ``"raking"`` or ``"logit"`` (see the module).
+    bounds
+        ``(L, U)``, bounds on :math:`g_i = w_i / d_i`, required by
+        ``"logit"``; with ``"linear"`` and ``"raking"`` the distance is
+        truncated (R's ``bounds``). ``L <= 1 <= U``.
+    trim
+        ``(lower, upper)`` on :math:`g_i` after calibration: factors outside
+        are set to the bound and what is cut is shared by the others in
+        proportion to their base weight, repeated until none is outside
+        (R's ``trim``, which does one pass, and applies it only to a bounded
+        or non-linear calibration). The totals are then met only roughly.
+    population_size
+        The population size, a total of 1 per row: needed when no
+        categorical margin implies it (R's intercept).
+    max_iter
+        Newton steps at most (R's ``maxit``).
+    tol
+        Convergence: every :math:`|\\hat t_j - T_j| / (1 + |T_j|)` below it
+        (R's ``epsilon``, 1e-7 there).
+
+    Returns
+    -------
+    SurveyDesign
+        The same design (strata, clusters, FPC) with the calibrated weights
+        :math:`w_i = g_i d_i`; its ``calibration`` (a :class:`Calibrated`)
+        makes :func:`design_mean` and the other estimators use the residuals
+        of the calibration, so their standard errors are the GREG ones of R.
+
+    Raises
+    ------
+    CalibrationError
+        A level with a positive total has no respondent, a respondent's
+        level has no total, the margins disagree, the bounds cannot be met,
+        or the iterations do not converge (naming the worst margin).
+    DataError
+        A margin's column is missing or empty in a row, a total is no number.
+    OptionError
+        An unknown method, or bounds that are not ``L <= 1 <= U``.
+
+    Examples
+    --------
+    Ten respondents, 4 women, to a population of 60 women and 40 men, and
+    a mean age of 45:
+
+    >>> df = pd.DataFrame({"sex": list("FFFFMMMMMM"), "w": [10.0] * 10,
+    ...                    "age": [30, 50, 40, 60, 20, 35, 45, 55, 25, 65]})
+    >>> d = SurveyDesign.from_frame(df, weights="w")
+    >>> c = calibrate(d, {"sex": {"F": 60, "M": 40}, "age": 4500.0})
+    >>> round(float((c.weights * (df.sex == "F")).sum()), 6), round(float(c.weights @ df.age), 6)
+    (60.0, 4500.0)
+    """
+    lower, upper = _check_options(method, bounds, trim)
+    d = design.weights
+    x, t, labels, scale = _design_matrix(design, population, population_size)
+    x, t, labels = _independent(x, t, labels, d)
+    limits = (max_iter, tol)
+    g, iterations = _factors(x, d, t, labels, method, (lower, upper), scale, limits)
+    if trim is not None:
+        g = _trim(g, d, trim)
+    step = CalibrationStep(method, tuple(labels), t, x, g, d, iterations)
+    earlier = cast(Calibrated | None, design.calibration)
+    steps = (step,) if earlier is None else (*earlier.steps, step)
+    return attrs.evolve(design, weights=g * d, calibration=Calibrated(steps))
