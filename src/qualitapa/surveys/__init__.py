@@ -12,6 +12,8 @@ estimators (:func:`design_mean`, :func:`design_total`, :func:`design_ratio`,
 :func:`design_proportion`) give linearised standard errors and design effects,
 and :func:`design_chisq` the Rao-Scott test of a two-way table,
 :func:`design_ttest` and :func:`design_wald_test` design-based tests of means.
+A :class:`ReplicateDesign` (jackknife, bootstrap, BRR, Fay) gives the
+estimators replicate-weight standard errors.
 
 See ``docs/surveys.md`` for a guided tour.
 """
@@ -38,7 +40,6 @@ from qualitapa.surveys._design_estimates import (
     design_ratio,
     design_total,
 )
-from qualitapa.surveys._replicate import ReplicateDesign, ReplicateType
 from qualitapa.surveys._design_tests import (
     DesignMeansTest,
     RaoScottTest,
@@ -72,6 +73,7 @@ from qualitapa.surveys._models import (
 from qualitapa.surveys._prepare import PreparedResponses, load_instrument, prepare_responses
 from qualitapa.surveys._pvalues import Correction
 from qualitapa.surveys._reliability import cronbach_alpha, item_analysis, reliability
+from qualitapa.surveys._replicate import ReplicateDesign, ReplicateType
 from qualitapa.surveys._sample_size import margin_of_error, sample_size
 from qualitapa.surveys._scoring import (
     IntervalMethod,

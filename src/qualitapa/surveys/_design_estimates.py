@@ -44,6 +44,12 @@ from qualitapa.surveys._design import (
     domain_degrees_of_freedom,
     numeric_column,
 )
+from qualitapa.surveys._replicate import (
+    ReplicateDesign,
+    replicate_degrees_of_freedom,
+    replicate_totals,
+    replicate_variance,
+)
 
 Interval = Literal["normal", "t"]
 """Confidence interval of an estimate: ``"normal"`` (R's ``confint``) or ``"t"`` (design df)."""
@@ -56,9 +62,12 @@ ProportionMethod = Literal["logit", "beta", "mean"]
 
 By = str | Sequence[str] | None
 
+Design = SurveyDesign | ReplicateDesign
+"""A design the estimators take: linearisation (strata, PSUs) or replicate weights."""
 
-def _linearised(
-    design: SurveyDesign,
+
+def _estimates(
+    design: Design,
     y: Floats,
     x: Floats | None,
     domain: Codes,
@@ -66,7 +75,12 @@ def _linearised(
     reference: DeffReference,
     total: bool,
 ) -> dict[str, Floats]:
-    """Estimate, SE, n and design effect per domain of a total or a ratio (a mean: ``x`` None)."""
+    """Estimate, SE, n, design effect and logit SE per domain of a total or a ratio (mean: x None).
+
+    The estimates and the SRS variance are the same for both kinds of
+    design; the variance is linearised (:class:`SurveyDesign`) or from the
+    replicates (:class:`ReplicateDesign`, :func:`_replicated`).
+    """
     w = design.weights
     ok = (domain >= 0) & ~np.isnan(y)
     if x is not None:
@@ -79,17 +93,23 @@ def _linearised(
         return np.asarray(sums, dtype=np.float64)
 
     y = np.where(ok, y, 0.0)
+    xv = np.where(ok, 1.0 if x is None else x, 0.0)
     n_hat, n = dsum(w), dsum((w != 0).astype(float))
     with np.errstate(divide="ignore", invalid="ignore"):
         if total:
             estimate, denominator, u = dsum(w * y), np.ones(k), y
         else:
-            xv = np.where(ok, 1.0 if x is None else x, 0.0)
             denominator = dsum(w * xv)
             estimate = dsum(w * y) / denominator
             u = y - estimate[d] * xv
-        z = np.where(ok, w * u / denominator[d], 0.0)
-        variance = design_variance(design, z, d, k)
+        if isinstance(design, ReplicateDesign):
+            variance, deff_variance, logit = _replicated(design, y, xv, d, k, estimate, total)
+            if x is None:  # R's svymean and svytotal: the deff of the estimate itself
+                deff_variance = variance
+        else:
+            z = np.where(ok, w * u / denominator[d], 0.0)
+            variance = deff_variance = design_variance(design, z, d, k)
+            logit = variance / (estimate * (1 - estimate)) ** 2
         u_mean = dsum(w * u) / n_hat
         s2 = n / (n - 1) * dsum(w * (u - u_mean[d]) ** 2) / n_hat
         scale = s2 * (n_hat / denominator) ** 2
@@ -97,12 +117,49 @@ def _linearised(
             srs = scale / n
         else:
             srs = np.where(n_hat >= n, scale * (n_hat - n) / (n_hat * n), np.nan)
-        deff = variance / srs
-    return {"n": n, "estimate": estimate, "se": np.sqrt(variance), "deff": deff}
+        deff = deff_variance / srs
+    return {
+        "n": n,
+        "estimate": estimate,
+        "se": np.sqrt(variance),
+        "deff": deff,
+        "se_logit": np.sqrt(logit),
+    }
+
+
+def _replicated(
+    design: ReplicateDesign,
+    y: Floats,
+    x: Floats,
+    d: Codes,
+    k: int,
+    estimate: Floats,
+    total: bool,
+) -> tuple[Floats, Floats, Floats]:
+    """Replicate variances of the estimate, of the total of y - R x over t_x, and of logit(mean).
+
+    As R's ``svytotal``, ``svymean`` and ``svyratio`` on a ``svyrep.design``:
+    each replicate's estimate from its weights; the design effect of a ratio
+    from the total of y - R x (the code of ``svyratio.svyrep.design``); the
+    logit interval of a share from the replicates' logits (``svyciprop``
+    fits ``svyglm`` on each replicate, whose intercept is logit p_r).
+    """
+    ty, tx = replicate_totals(design, [y, x], d, k)
+    if total:
+        return (replicate_variance(design, ty, estimate),) * 2 + (np.full(k, np.nan),)
+    ratios = ty / tx
+    variance = replicate_variance(design, ratios, estimate)
+    full_x = np.bincount(d[d >= 0], weights=(design.weights * x)[d >= 0], minlength=k)
+    residual = ty - estimate[:, None] * tx  # replicate totals of u = y - R x
+    deff_variance = replicate_variance(design, residual, np.zeros(k)) / full_x**2
+    logit = replicate_variance(
+        design, np.log(ratios / (1 - ratios)), np.log(estimate / (1 - estimate))
+    )
+    return variance, deff_variance, logit
 
 
 def _table(
-    design: SurveyDesign,
+    design: Design,
     by: By,
     rows: Sequence[tuple[str, Floats, Floats | None]],
     *,
@@ -110,13 +167,20 @@ def _table(
     confidence: float,
     interval: Interval,
     deff: DeffReference,
+    logit: bool = False,
 ) -> pd.DataFrame:
-    """One row per (variable, domain): the domains' labels, then the estimates."""
+    """One row per (variable, domain): the domains' labels, then the estimates.
+
+    ``logit``: with the SE of logit(estimate) in a column ``se_logit``.
+    """
     check_option("interval", interval, get_args(Interval))
     check_option("deff", deff, get_args(DeffReference))
     domain, labels = domain_codes(design, by)
     k = len(labels)
-    df = domain_degrees_of_freedom(design, domain, k)
+    if isinstance(design, ReplicateDesign):
+        df = replicate_degrees_of_freedom(design, domain, k)
+    else:
+        df = domain_degrees_of_freedom(design, domain, k)
     quantile = (
         stats.norm.ppf(0.5 + confidence / 2)
         if interval == "normal"
@@ -124,7 +188,7 @@ def _table(
     )
     frames = []
     for name, y, x in rows:
-        r = _linearised(design, y, x, domain, k, deff, total)
+        r = _estimates(design, y, x, domain, k, deff, total)
         frame = labels.assign(
             variable=name,
             n=r["n"].astype(int),
@@ -135,12 +199,14 @@ def _table(
             df=df,
             deff=r["deff"],
         )
+        if logit:
+            frame["se_logit"] = r["se_logit"]
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
 def _numeric(
-    design: SurveyDesign, columns: str | Sequence[str]
+    design: Design, columns: str | Sequence[str]
 ) -> list[tuple[str, Floats, Floats | None]]:
     """(name, values, no denominator) for each column."""
     names = [columns] if isinstance(columns, str) else list(columns)
@@ -148,7 +214,7 @@ def _numeric(
 
 
 def design_mean(
-    design: SurveyDesign,
+    design: Design,
     columns: str | Sequence[str],
     *,
     by: By = None,
@@ -208,7 +274,7 @@ def design_mean(
 
 
 def design_total(
-    design: SurveyDesign,
+    design: Design,
     columns: str | Sequence[str],
     *,
     by: By = None,
@@ -233,7 +299,7 @@ def design_total(
 
 
 def design_ratio(
-    design: SurveyDesign,
+    design: Design,
     numerator: str,
     denominator: str,
     *,
@@ -278,6 +344,7 @@ def _share_interval(
     the domain's subset), for Korn and Graubard's degrees-of-freedom factor.
     """
     p, se = table["estimate"].to_numpy(), table["se"].to_numpy()
+    se_logit = table["se_logit"].to_numpy()
     df = table["df"].to_numpy()
     alpha = 1 - confidence
     inside = (p > 0) & (p < 1)
@@ -285,7 +352,7 @@ def _share_interval(
         q = stats.t.ppf(1 - alpha / 2, np.where(df > 0, df, np.nan))
         if method == "logit":
             eta = np.log(p / (1 - p))
-            half = q * se / (p * (1 - p))
+            half = q * se_logit
             low, high = 1 / (1 + np.exp(-(eta - half))), 1 / (1 + np.exp(-(eta + half)))
         else:  # Korn and Graubard (1998): beta quantiles at the effective sample size
             n_eff = p * (1 - p) / se**2 * (stats.t.ppf(alpha / 2, rows - 1) / -q) ** 2
@@ -295,7 +362,7 @@ def _share_interval(
 
 
 def design_proportion(
-    design: SurveyDesign,
+    design: Design,
     column: str,
     *,
     by: By = None,
@@ -359,7 +426,9 @@ def design_proportion(
         (column, np.where(missing, np.nan, (answers == c).to_numpy(dtype=float)), None)
         for c in chosen
     ]
-    table = _table(design, by, rows, total=False, confidence=confidence, interval="t", deff=deff)
+    table = _table(
+        design, by, rows, total=False, confidence=confidence, interval="t", deff=deff, logit=True
+    )
     per = len(table) // max(len(chosen), 1)
     position = list(table.columns).index("variable") + 1
     table.insert(position, "category", np.repeat(np.asarray(chosen, dtype=object), per))
@@ -368,4 +437,4 @@ def design_proportion(
         rows_in = np.bincount(domain[domain >= 0], minlength=per)
         low, high = _share_interval(table, method, confidence, np.tile(rows_in, len(chosen)))
         table["ci_low"], table["ci_high"] = low, high
-    return table
+    return table.drop(columns="se_logit")
