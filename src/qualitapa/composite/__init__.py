@@ -20,6 +20,8 @@ combines organizations or indicators into one picture.
 * Data Envelopment Analysis: :func:`dea` (:class:`DEAResult`,
   :class:`ReturnsToScale`, :class:`Orientation`, :class:`DEASolverError`);
   :func:`radial_scores` evaluates units against a frontier spanned by others.
+* Bias-corrected DEA scores and confidence intervals (Simar-Wilson
+  bootstrap): :func:`dea_bootstrap` (:class:`BootstrapResult`).
 * Free Disposal Hull, the frontier without convexity: :func:`fdh`.
 * Productivity change between periods: :func:`malmquist`
   (:class:`MalmquistResult`).
@@ -46,6 +48,7 @@ from qualitapa.composite._dea import (
     dea,
     radial_scores,
 )
+from qualitapa.composite._dea_bootstrap import BootstrapResult, dea_bootstrap
 from qualitapa.composite._definition import CompositeComponent, CompositeDefinition
 from qualitapa.composite._fdh import fdh
 from qualitapa.composite._group_ratios import group_ratio, ratio_parts
@@ -67,6 +70,7 @@ from qualitapa.composite._uncertainty import UncertaintyResult, composite_uncert
 __all__ = [
     "POSITIVE_BOUNDS",
     "Aggregator",
+    "BootstrapResult",
     "CompositeComponent",
     "CompositeDefinition",
     "DEAResult",
@@ -85,6 +89,7 @@ __all__ = [
     "composite_contributions",
     "composite_uncertainty",
     "dea",
+    "dea_bootstrap",
     "fdh",
     "group_ratio",
     "impute",
