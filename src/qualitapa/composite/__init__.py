@@ -15,6 +15,9 @@ combines organizations or indicators into one picture.
   :class:`ImputationResult`) fills missing values, :func:`treat`
   (:class:`Treatment`, :class:`TreatmentResult`, :func:`skew_kurtosis`)
   treats outlying indicators (COINr's skewness and kurtosis rule).
+* The statistical audit of an index: :func:`composite_audit`
+  (:class:`AuditResult`, :data:`AUDIT_FLAGS`): correlations within and
+  between dimensions, Cronbach's alpha, first principal component, flags.
 * Monte Carlo uncertainty and sensitivity: :func:`composite_uncertainty`
   (:class:`UncertaintyResult`).
 * Data Envelopment Analysis: :func:`dea` (:class:`DEAResult`,
@@ -40,6 +43,7 @@ Examples
 [0.75, 0.5]
 """
 
+from qualitapa.composite._audit import AUDIT_FLAGS, AuditResult, composite_audit
 from qualitapa.composite._dea import (
     DEAResult,
     DEASolverError,
@@ -68,8 +72,10 @@ from qualitapa.composite._treat import Treatment, TreatmentResult, skew_kurtosis
 from qualitapa.composite._uncertainty import UncertaintyResult, composite_uncertainty
 
 __all__ = [
+    "AUDIT_FLAGS",
     "POSITIVE_BOUNDS",
     "Aggregator",
+    "AuditResult",
     "BootstrapResult",
     "CompositeComponent",
     "CompositeDefinition",
@@ -86,6 +92,7 @@ __all__ = [
     "UncertaintyResult",
     "aggregate",
     "composite",
+    "composite_audit",
     "composite_contributions",
     "composite_uncertainty",
     "dea",

@@ -90,11 +90,16 @@ _NEW_IN_COMPOSITE = frozenset(
     {
         "POSITIVE_BOUNDS",
         # issue 24: Malmquist and frontier scores
+        "BootstrapResult",
         "MalmquistResult",
+        "dea_bootstrap",
         "fdh",
         "malmquist",
         "radial_scores",
-        # issue 24: imputation and outlier treatment
+        # issue 24: imputation, outlier treatment and the statistical audit
+        "AUDIT_FLAGS",
+        "AuditResult",
+        "composite_audit",
         "Imputation",
         "ImputationResult",
         "Treatment",
