@@ -122,7 +122,7 @@ def test_servqual_gap_by_hand():
     ("option", "message"),
     [
         ({"kind": "median"}, "kind must be 'mean' or 'share', not 'median'"),
-        ({"test": "exact"}, "test must be 'parametric' or 'nonparametric', not 'exact'"),
+        ({"test": "exact"}, "test must be 'parametric', 'welch' or 'nonparametric', not 'exact'"),
     ],
 )
 def test_compare_groups_refuses_an_unknown_option(counter, synthetic, option, message):

@@ -57,8 +57,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 from qualitapa.problems import check_option
+from qualitapa.surveys._design import SurveyDesign
+from qualitapa.surveys._design_tests import (
+    domain_mean_covariance,
+    pair_t,
+    rao_scott_codes,
+    rows_degrees_of_freedom,
+    wald_f,
+)
+from qualitapa.surveys._effects import anova_effects, cramers_v_from, standardised_difference
 from qualitapa.surveys._models import Instrument
 from qualitapa.surveys._pvalues import adjust_pvalues
 from qualitapa.surveys._scope import common_instrument
@@ -75,7 +85,7 @@ from qualitapa.surveys._stats import (
 #: What :func:`compare_groups` compares: means or top-box shares.
 GroupStatistic = Literal["mean", "share"]
 #: The family of tests of :func:`compare_groups`.
-GroupTest = Literal["parametric", "nonparametric"]
+GroupTest = Literal["parametric", "welch", "nonparametric"]
 
 #: Columns of :func:`compare_groups`, in order.
 COLUMNS = [
@@ -95,6 +105,10 @@ COLUMNS = [
     "weighted",
     "n_eff_a",
     "n_eff_b",
+    "effect",
+    "effect_size",
+    "effect_low",
+    "effect_high",
 ]
 
 
@@ -119,6 +133,7 @@ def compare_groups(
     top_box: int = 2,
     alpha: float = 0.05,
     weights: str | None = None,
+    design: SurveyDesign | None = None,
 ) -> pd.DataFrame:
     """Test whether groups (organizations, years...) differ on items or indices.
 
@@ -147,13 +162,19 @@ def compare_groups(
     kind
         ``"mean"`` or ``"share"`` (top-box share, chi-square test).
     test
-        ``"parametric"`` (Welch t / ANOVA) or ``"nonparametric"``
-        (Mann-Whitney / Kruskal-Wallis); ignored for shares. Rank tests
-        have no weighted version: with ``weights`` use ``"parametric"``.
+        ``"parametric"`` (Welch t / ANOVA), ``"welch"`` (Welch's ANOVA
+        across the groups, Games-Howell for the pairs: for groups whose
+        variances differ) or ``"nonparametric"`` (Mann-Whitney /
+        Kruskal-Wallis); ignored for shares. The last two are for
+        unweighted data: with ``weights`` or ``design`` use
+        ``"parametric"``.
     pairwise
         Also test every pair of groups (always done with two groups).
     correction
-        Multiple-comparison adjustment (see :func:`adjust_pvalues`).
+        Multiple-comparison adjustment (see :func:`adjust_pvalues`), across
+        all the tests of the call. Games-Howell's p-values already allow
+        for the pairs of one variable: ``correction=None`` keeps them as
+        they are.
     top_box
         Points of the top box for ``kind="share"``.
     alpha
@@ -164,6 +185,15 @@ def compare_groups(
         ``weighted_welch_t``) and Welch F (more groups,
         ``weighted_welch_f``), shares with the Rao-Scott first-order
         corrected chi-square (``rao_scott_chi2``). Default: unweighted.
+    design
+        The sampling design of ``responses`` (a :class:`SurveyDesign` made
+        from these very rows, e.g. ``SurveyDesign.from_frame(responses,
+        ...)``): the tests then use its strata, clusters and FPC, as R's
+        ``survey`` does: ``design_t`` for pairs (:func:`design_ttest`),
+        ``design_wald_f`` across the groups (:func:`design_wald_test`), and
+        for shares the second-order Rao-Scott F (``design_rao_scott_f``,
+        :func:`design_chisq`). Estimates, ``n_eff`` and effect sizes use
+        the design's weights. Not with ``weights``.
 
     Returns
     -------
@@ -176,14 +206,21 @@ def compare_groups(
         (t, F or chi-square), ``p_value``, ``p_adjusted``,
         ``significant``, ``weighted`` (whether weights were used),
         ``n_eff_a``, ``n_eff_b`` (Kish effective sample sizes of the
-        answers; equal to ``n_a``, ``n_b`` without weights).
+        answers; equal to ``n_a``, ``n_b`` without weights), ``effect``
+        (``hedges_g`` for a pair's means, with its interval
+        ``effect_low``, ``effect_high``; ``eta_squared`` across groups;
+        ``cramers_v`` for shares; ``rank_biserial`` for Mann-Whitney;
+        empty for Kruskal-Wallis) and ``effect_size``. With weights the
+        effect sizes use the weighted means and standard deviations and
+        :math:`n_{eff}` (the interval is then approximate).
 
     Raises
     ------
     DataError
         The grouping or weight column is missing, a group or weight is
-        missing, fewer than two groups, unknown variables, or
-        ``test="nonparametric"`` on means with ``weights``.
+        missing, fewer than two groups, unknown variables,
+        ``test="nonparametric"`` or ``"welch"`` on means with ``weights`` or
+        ``design``, both ``weights`` and ``design``, or a design of other rows.
 
     Examples
     --------
@@ -203,13 +240,15 @@ def compare_groups(
     >>> w[["estimate_a", "test", "n_eff_a"]].round(3).to_dict("records")
     [{'estimate_a': 4.667, 'test': 'weighted_welch_t', 'n_eff_a': 4.5}]
     """
-    _check_options(responses, by, kind, test, weights)
+    _check_options(responses, by, kind, test, weights, design)
     w = None if weights is None else weights_of(responses, weights)
     codes, labels = _groups(responses, by)
     common = common_instrument(instrument, responses)
     _check_not_local(instrument, common, variables)
     series = _variables(common, responses, on, kind, top_box, variables)
-    if w is not None:
+    if design is not None:
+        out = _design_tests(series, codes, labels, design, kind, pairwise)
+    elif w is not None:
         out = _weighted_tests(series, codes, labels, w, kind, pairwise)
     else:
         out = _unweighted_tests(series, codes, labels, kind, test, pairwise)
@@ -246,7 +285,12 @@ def _check_not_local(
 
 
 def _check_options(
-    responses: pd.DataFrame, by: str, kind: str, test: str, weights: str | None
+    responses: pd.DataFrame,
+    by: str,
+    kind: str,
+    test: str,
+    weights: str | None,
+    design: SurveyDesign | None,
 ) -> None:
     """Raise on a missing grouping column or an unknown or impossible option."""
     if by not in responses.columns:
@@ -258,6 +302,60 @@ def _check_options(
             "rank-based tests (Mann-Whitney, Kruskal-Wallis) are not defined with survey "
             "weights; use test='parametric' (design-based Welch t / F) with weights",
             column=weights,
+        )
+    if (weights is not None or design is not None) and kind == "mean" and test == "welch":
+        raise DataError(
+            Message(
+                "test='welch' (Welch's ANOVA, Games-Howell) is for unweighted answers; with"
+                " weights or a design use test='parametric', whose tests allow for unequal"
+                " variances already",
+                N_(
+                    "test='welch' (ANOVA di Welch, Games-Howell) è per risposte non ponderate;"
+                    " con pesi o disegno usare test='parametric', i cui test tengono già conto"
+                    " di varianze diverse"
+                ),
+            ),
+            column=weights,
+        )
+    if design is not None:
+        _check_design(responses, test, kind, weights, design)
+
+
+def _check_design(
+    responses: pd.DataFrame, test: str, kind: str, weights: str | None, design: SurveyDesign
+) -> None:
+    """Raise when the design cannot be the responses' own (or comes with weights or ranks)."""
+    if weights is not None:
+        raise DataError(
+            Message(
+                "give either weights or a design: the design has its own weights",
+                N_("indicare i pesi oppure il disegno: il disegno ha già i suoi pesi"),
+            ),
+            column=weights,
+        )
+    if kind == "mean" and test == "nonparametric":
+        raise DataError(
+            Message(
+                "rank-based tests (Mann-Whitney, Kruskal-Wallis) are not defined on a survey"
+                " design; use test='parametric' (design-based t / Wald F)",
+                N_(
+                    "i test sui ranghi (Mann-Whitney, Kruskal-Wallis) non sono definiti su un"
+                    " disegno campionario; usare test='parametric' (t / F di Wald sul disegno)"
+                ),
+            )
+        )
+    if len(design.weights) != len(responses):
+        raise DataError(
+            Message(
+                "the design has {rows} rows, the responses {count}: make the design from these"
+                " responses (SurveyDesign.from_frame(responses, ...))",
+                N_(
+                    "il disegno ha {rows} righe, le risposte {count}: costruire il disegno da"
+                    " queste risposte (SurveyDesign.from_frame(responses, ...))"
+                ),
+                rows=len(design.weights),
+                count=len(responses),
+            )
         )
 
 
@@ -339,7 +437,7 @@ def _unweighted_tests(
     """
     n_groups = len(labels)
     pairs = n_groups == 2 or pairwise
-    at_once = kind == "share" or test == "parametric"
+    at_once = kind == "share" or test in ("parametric", "welch")
     groups = _code_groups(codes, n_groups)
     ones = np.ones(len(codes))
     sums = np.empty((5, n_groups, len(series)))
@@ -360,12 +458,13 @@ def _unweighted_tests(
     if at_once:
         s = summary_from_sums(*sums)
         names = list(series)
+        welch = kind == "mean" and test == "welch"
         if n_groups > 2:
-            frames.append(_all_groups_at_once(names, s, sums[4], kind))
+            omnibus = "chi2" if kind == "share" else "welch_anova" if welch else "anova"
+            frames.append(_all_groups_at_once(names, s, sums, kind, omnibus))
         if pairs:
-            frames.append(
-                _pair_tests(names, labels, s, kind, "chi2" if kind == "share" else "welch_t")
-            )
+            pair = "chi2" if kind == "share" else "games_howell" if welch else "welch_t"
+            frames.append(_pair_tests(names, labels, s, kind, pair))
     out = _in_order(frames)
     out["weighted"] = False
     out["n_eff_a"] = out["n_a"].astype(float)
@@ -374,24 +473,29 @@ def _unweighted_tests(
 
 
 def _all_groups_at_once(
-    names: list[str], s: Summary, ss: np.ndarray | None, kind: str
+    names: list[str], s: Summary, sums: np.ndarray, kind: str, test: str
 ) -> pd.DataFrame:
     """The test across all groups of every variable, one row each (``_v``, ``_o`` = 0).
 
-    Shares: the Rao-Scott chi-square (Pearson's with unit weights: every
-    design effect is 1). Means: with ``ss`` (the groups' sums of squared
-    deviations, unweighted) the one-way ANOVA, without it Welch's F.
+    Shares (``chi2``, ``rao_scott_chi2``): the Rao-Scott chi-square
+    (Pearson's with unit weights: every design effect is 1), effect
+    Cramér's V of the (weighted) table. Means: the one-way ANOVA
+    (``anova``), Welch's F (``welch_anova``, ``weighted_welch_f``: the same
+    formula on Kish standard errors), effect :math:`\\eta^2` from the
+    (weighted) sums of squares. ``sums`` are those of :func:`summary_from_sums`.
     """
     used = s.n > 0
     if kind == "share":
-        stat, p = _rao_scott(s.n, s.mean, s.n_eff, used)
-        test = "rao_scott_chi2" if ss is None else "chi2"
-    elif ss is None:
-        stat, p = _welch_f(s.mean, s.se**2, s.n_eff - 1, used)
-        test = "weighted_welch_f"
+        stat, p, x2 = _rao_scott(s.n, s.mean, s.n_eff, used)
+        effect = "cramers_v"
+        size = cramers_v_from(x2, np.where(used, s.n, 0).sum(axis=0), 2, 2)
     else:
-        stat, p = _anova(s.n, s.mean, ss, used)
-        test = "anova"
+        if test == "anova":
+            stat, p = _anova(s.n, s.mean, sums[4], used)
+        else:
+            stat, p = _welch_f(s.mean, s.se**2, s.n_eff - 1, used)
+        effect = "eta_squared"
+        size = anova_effects(sums[1], s.mean, sums[4], used)[0]
     return pd.DataFrame(
         {
             "_v": np.arange(len(names)),
@@ -409,6 +513,10 @@ def _all_groups_at_once(
             "p_value": p,
             "n_eff_a": np.where(used, s.n_eff, 0.0).sum(axis=0),
             "n_eff_b": 0.0,
+            "effect": effect,
+            "effect_size": size,
+            "effect_low": np.nan,
+            "effect_high": np.nan,
         }
     )
 
@@ -447,15 +555,19 @@ def _code_groups(codes: np.ndarray, n_groups: int) -> Groups:
 
 def _group_summary(
     series: Mapping[str, np.ndarray], codes: np.ndarray, n_groups: int, w: np.ndarray
-) -> Summary:
-    """Weighted counts, means and standard errors of every variable (groups, variables)."""
+) -> tuple[Summary, np.ndarray]:
+    """Weighted counts, means and standard errors of every variable (groups, variables).
+
+    Also the sums they come from (:func:`column_sums`: n, sum of weights, of
+    squared weights, mean, weighted sum of squared deviations).
+    """
     groups = _code_groups(codes, n_groups)
     ws = groups.sort(w)
     unit, w2 = bool(np.all(ws == 1.0)), ws * ws
     sums = np.empty((5, n_groups, len(series)))
     for j, x in enumerate(series.values()):  # loop over variables: one sorted column each
         sums[:, :, j] = column_sums(groups.sort(x), ws, w2, groups, unit=unit)
-    return summary_from_sums(*sums)
+    return summary_from_sums(*sums), sums
 
 
 def _in_order(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -464,8 +576,10 @@ def _in_order(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return out.drop(columns=["_v", "_o"]).reset_index(drop=True)
 
 
-def _welch_t(m: np.ndarray, var: np.ndarray, nu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Welch t and its p-value for rows 0 and 1 of arrays (2, ...).
+def _welch_t(
+    m: np.ndarray, var: np.ndarray, nu: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Welch t, its p-value and degrees of freedom for rows 0 and 1 of arrays (2, ...).
 
     ``var`` are squared standard errors, ``nu`` their degrees of freedom
     (``n_eff - 1``); df = Welch-Satterthwaite.
@@ -477,7 +591,7 @@ def _welch_t(m: np.ndarray, var: np.ndarray, nu: np.ndarray) -> tuple[np.ndarray
     ok = (nu > 0).all(axis=0) & np.isfinite(var).all(axis=0) & (v > 0)
     t = np.where(ok, t, np.nan)
     p = np.where(ok, 2 * stats.t.sf(np.abs(t), np.where(ok, df, 1.0)), np.nan)
-    return t, p
+    return t, p, np.where(ok, df, np.nan)
 
 
 def _welch_f(
@@ -509,13 +623,14 @@ def _welch_f(
 
 def _rao_scott(
     n: np.ndarray, share: np.ndarray, n_eff: np.ndarray, used: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rao-Scott first-order corrected chi-square of equal shares across groups (axis 0).
 
     Pearson :math:`X^2 = \\sum_g n_g (\\hat p_g - \\hat p)^2 / (\\hat p(1-\\hat p))`
     with :math:`\\hat p = \\sum n_g \\hat p_g / n` (weighted shares, nominal
     sizes), divided by :math:`\\bar\\delta = \\sum_g (1 - n_g/n) d_g / (k-1)`,
     :math:`d_g = n_g / n_{eff,g}`; chi-square on k - 1 degrees of freedom.
+    Returns the corrected statistic, its p-value and Pearson's :math:`X^2`.
     """
     k = used.sum(axis=0).astype(float)
     n = np.where(used, n, 0.0)
@@ -529,7 +644,7 @@ def _rao_scott(
     ok = (k >= 2) & (pooled > 0) & (pooled < 1) & (delta > 0) & np.isfinite(delta)
     x2_rs = np.where(ok, x2_rs, np.nan)
     p = np.where(ok, stats.chi2.sf(x2_rs, np.where(ok, k - 1, 1.0)), np.nan)
-    return x2_rs, p
+    return x2_rs, p, np.where(ok, x2, np.nan)
 
 
 def _weighted_tests(
@@ -543,14 +658,78 @@ def _weighted_tests(
     """Design-based tests of every variable, vectorised over variables and pairs."""
     names = list(series)
     n_groups = len(labels)
-    s = _group_summary(series, codes, n_groups, w)
+    s, sums = _group_summary(series, codes, n_groups, w)
     frames = []
     if n_groups > 2:
-        frames.append(_all_groups_at_once(names, s, None, kind).assign(weighted=True))
+        name = "rao_scott_chi2" if kind == "share" else "weighted_welch_f"
+        frames.append(_all_groups_at_once(names, s, sums, kind, name).assign(weighted=True))
     if n_groups == 2 or pairwise:
         name = "rao_scott_chi2" if kind == "share" else "weighted_welch_t"
         frames.append(_pair_tests(names, labels, s, kind, name).assign(weighted=True))
     return _in_order(frames)
+
+
+def _design_tests(
+    series: dict[str, np.ndarray],
+    codes: np.ndarray,
+    labels: list[str],
+    design: SurveyDesign,
+    kind: str,
+    pairwise: bool,
+) -> pd.DataFrame:
+    """Tests on the design: the weighted table's estimates, then each test redone on the design.
+
+    Means: the Wald F across the groups and the t of each pair (R's
+    ``regTermTest`` and ``svyttest`` on the two groups); shares: the
+    second-order Rao-Scott F, across the groups and on each pair (R's
+    ``svychisq`` on the design restricted to the two groups). One
+    linearised covariance of the groups' means per variable.
+    """
+    out = _weighted_tests(series, codes, labels, design.weights, kind, pairwise)
+    k = len(labels)
+    pairs = list(itertools.combinations(range(k), 2)) if (k == 2 or pairwise) else []
+    codes = np.asarray(codes, dtype=np.intp)
+    results: list[tuple[float, float]] = []
+    for y in series.values():  # loop over variables: the rows are vectorised
+        if kind == "share":
+            answer = np.where(np.isnan(y), -1, y).astype(np.intp)
+            if k > 2:
+                results.append(_design_share(design, codes, k, answer, None))
+            results += [_design_share(design, codes, k, answer, (a, b)) for a, b in pairs]
+            continue
+        means, cov, used = domain_mean_covariance(design, y, codes, k)
+        if k > 2:
+            present = np.bincount(codes[used], minlength=k) > 0
+            f, _, p_f = wald_f(means, cov, present, rows_degrees_of_freedom(design, used))
+            results.append((f, p_f))
+        for a, b in pairs:
+            df = rows_degrees_of_freedom(design, used & ((codes == a) | (codes == b)))
+            results.append(pair_t(means, cov, a, b, df)[2:])
+    values = np.array(results, dtype=float).reshape(-1, 2)
+    out["statistic"], out["p_value"] = values[:, 0], values[:, 1]
+    if kind == "share":
+        out["test"] = "design_rao_scott_f"
+    else:
+        out["test"] = np.where(out["group_a"] == "", "design_wald_f", "design_t")
+    return out
+
+
+def _design_share(
+    design: SurveyDesign,
+    codes: np.ndarray,
+    k: int,
+    answer: np.ndarray,
+    pair: tuple[int, int] | None,
+) -> tuple[float, float]:
+    """Second-order Rao-Scott F of group by top box, on all groups or on a pair's rows."""
+    if pair is None:
+        test = rao_scott_codes(design, codes, k, answer, 2)
+    else:
+        a, b = pair
+        inside = (codes == a) | (codes == b)
+        rows = np.where(codes == a, 0, np.where(codes == b, 1, -1)).astype(np.intp)
+        test = rao_scott_codes(design, rows, 2, answer, 2, "F", inside)
+    return (np.nan, np.nan) if test is None else (test.value, test.p_value)
 
 
 def _pair_tests(
@@ -559,17 +738,35 @@ def _pair_tests(
     """Every pair of groups on every variable at once, from the groups' summaries.
 
     Means: Welch t on the squared standard errors and ``n_eff - 1``
-    degrees of freedom; shares: the Rao-Scott chi-square of the pair. With
-    unit weights these are Welch's t (``ttest_ind(equal_var=False)``) and
+    degrees of freedom (``games_howell``: its p-value from the studentized
+    range of the groups that answered, Games & Howell 1976), effect Hedges'
+    g of the (weighted) means and standard deviations on ``n_eff``; shares:
+    the Rao-Scott chi-square of the pair, effect Cramér's V. With unit
+    weights these are Welch's t (``ttest_ind(equal_var=False)``) and
     Pearson's chi-square of the 2 x 2 table. Rows are variable-major
     (``_v``), pairs in the order of :func:`itertools.combinations` (``_o``).
     """
     ia, ib = np.triu_indices(len(labels), 1)  # the order of itertools.combinations
     pair = np.stack([ia, ib])  # (2, pairs)
+    low = high = np.full((len(ia), len(names)), np.nan)
     if kind == "share":
-        stat, p = _rao_scott(s.n[pair], s.mean[pair], s.n_eff[pair], s.n[pair] > 0)
+        stat, p, x2 = _rao_scott(s.n[pair], s.mean[pair], s.n_eff[pair], s.n[pair] > 0)
+        effect, size = "cramers_v", cramers_v_from(x2, s.n[ia] + s.n[ib], 2, 2)
     else:
-        stat, p = _welch_t(s.mean[pair], (s.se**2)[pair], (s.n_eff - 1)[pair])
+        stat, p, df = _welch_t(s.mean[pair], (s.se**2)[pair], (s.n_eff - 1)[pair])
+        if test == "games_howell":
+            k = np.broadcast_to((s.n > 0).sum(axis=0), stat.shape)
+            ok = np.isfinite(stat)
+            with np.errstate(all="ignore"):
+                q = stats.studentized_range.sf(
+                    np.sqrt(2) * np.abs(stat[ok]), k[ok].astype(float), df[ok]
+                )
+            p = np.full(stat.shape, np.nan)
+            p[ok] = np.clip(q, 0.0, 1.0)
+        effect = "hedges_g"
+        size, low, high = standardised_difference(
+            s.n_eff[pair], s.mean[pair], (s.sd**2)[pair], hedges=True, confidence=0.95
+        )
     n_pairs, n_vars = len(ia), len(names)
 
     def flat(x: np.ndarray) -> np.ndarray:
@@ -593,6 +790,10 @@ def _pair_tests(
             "p_value": flat(p),
             "n_eff_a": flat(s.n_eff[ia]),
             "n_eff_b": flat(s.n_eff[ib]),
+            "effect": effect,
+            "effect_size": flat(size),
+            "effect_low": flat(low),
+            "effect_high": flat(high),
         }
     )
 
@@ -633,6 +834,7 @@ def _test_pair(
         "estimate_b": float(np.mean(b)) if len(b) else np.nan,
     }
     row["difference"] = row["estimate_a"] - row["estimate_b"]
+    row.update(effect="", effect_size=np.nan, effect_low=np.nan, effect_high=np.nan)
     stat, p = np.nan, np.nan
     if kind == "share":
         name_t = "chi2"
@@ -648,6 +850,8 @@ def _test_pair(
         if len(a) and len(b):
             res = stats.mannwhitneyu(a, b, alternative="two-sided")
             stat, p = float(res.statistic), float(res.pvalue)
+            # rank-biserial correlation 2 U_a / (n_a n_b) - 1 (pingouin's mwu "RBC")
+            row.update(effect="rank_biserial", effect_size=2 * stat / (len(a) * len(b)) - 1)
     row.update(test=name_t, statistic=stat, p_value=p)
     return row
 
@@ -685,6 +889,10 @@ def _test_all(name: str, parts: Sequence[np.ndarray], kind: str, test: str) -> d
         "test": name_t,
         "statistic": stat,
         "p_value": p,
+        "effect": "",
+        "effect_size": np.nan,
+        "effect_low": np.nan,
+        "effect_high": np.nan,
     }
 
 

@@ -53,6 +53,7 @@ from typing import Literal, get_args
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
@@ -68,6 +69,8 @@ from qualitapa.surveys._design import (
     not_found,
     numeric_column,
 )
+
+Bools = npt.NDArray[np.bool_]
 
 ChisqStatistic = Literal["F", "chisq"]
 """Rao-Scott correction: second order with an F reference (``"F"``) or first order."""
@@ -201,7 +204,7 @@ def rao_scott_codes(
     c: Codes,
     nc: int,
     statistic: ChisqStatistic = "F",
-    subset: np.ndarray | None = None,
+    subset: Bools | None = None,
 ) -> RaoScottTest | None:
     """:func:`design_chisq` of row and column codes (-1: missing); None where it is undefined.
 
@@ -284,7 +287,7 @@ class DesignMeansTest:
 
 def domain_mean_covariance(
     design: SurveyDesign, y: Floats, group: Codes, k: int
-) -> tuple[Floats, Floats, np.ndarray]:
+) -> tuple[Floats, Floats, Bools]:
     """Weighted means of ``y`` in groups 0..k-1 (-1: none), their design covariance, rows used.
 
     The rows used have an answer and a group; the influence value of a row
@@ -305,7 +308,7 @@ def domain_mean_covariance(
     return means, design_covariance(design, z, ok), ok
 
 
-def rows_degrees_of_freedom(design: SurveyDesign, rows: np.ndarray) -> float:
+def rows_degrees_of_freedom(design: SurveyDesign, rows: Bools) -> float:
     """PSUs minus strata among ``rows`` (a mask) with a weight: R's ``degf`` of that subset."""
     domain = np.where(rows, 0, -1).astype(np.intp)
     return float(domain_degrees_of_freedom(design, domain, 1)[0])
@@ -323,7 +326,7 @@ def pair_t(
     return diff, float(np.sqrt(var)), float(t), float(2 * stats.t.sf(abs(t), df - 1))
 
 
-def wald_f(means: Floats, cov: Floats, used: np.ndarray, df: float) -> tuple[float, float, float]:
+def wald_f(means: Floats, cov: Floats, used: Bools, df: float) -> tuple[float, float, float]:
     """Wald F of equal means of the ``used`` groups, its denominator df and p-value."""
     idx = np.flatnonzero(used & np.isfinite(means))
     k = len(idx)

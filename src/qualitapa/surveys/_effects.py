@@ -33,16 +33,18 @@ JOSS 5(56):2815, and its "standardized differences" vignette; pingouin's
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import special, stats
 from scipy.optimize import elementwise
 
 from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_
+
+Floats = npt.NDArray[np.float64]
 
 
 @attrs.frozen
@@ -69,7 +71,7 @@ class EffectSize:
     confidence: float
 
 
-def _clean(values: Any, side: str) -> np.ndarray:
+def _clean(values: npt.ArrayLike, side: str) -> Floats:
     x = np.asarray(values, dtype=float).ravel()
     x = x[~np.isnan(x)]
     if len(x) < 2:
@@ -87,9 +89,7 @@ def _clean(values: Any, side: str) -> np.ndarray:
     return x
 
 
-def _noncentral_t_bounds(
-    t: np.ndarray, df: np.ndarray, confidence: float
-) -> tuple[np.ndarray, np.ndarray]:
+def _noncentral_t_bounds(t: Floats, df: Floats, confidence: float) -> tuple[Floats, Floats]:
     """Noncentralities :math:`\\lambda` with :math:`P(T_{df,\\lambda} \\le t)` = 1 - a/2 and a/2.
 
     Solved at :math:`-|t|` (where scipy's ``nct.cdf`` is stable) by a
@@ -100,7 +100,7 @@ def _noncentral_t_bounds(
     ok = np.isfinite(neg) & (df > 0)
     neg, dfs = np.where(ok, neg, 0.0), np.where(ok, df, 1.0)
 
-    def f(ncp: np.ndarray, x: np.ndarray, nu: np.ndarray, target: float) -> np.ndarray:
+    def f(ncp: Floats, x: Floats, nu: Floats, target: float) -> Floats:
         return np.asarray(stats.nct.cdf(x, nu, ncp) - target)
 
     bracket = (neg - 10 - 3 * np.abs(neg), neg + 10 + np.abs(neg))
@@ -114,7 +114,7 @@ def _noncentral_t_bounds(
     return np.where(positive, -high, low), np.where(positive, -low, high)
 
 
-def hedges_correction(df: Any) -> np.ndarray:
+def hedges_correction(df: npt.ArrayLike) -> Floats:
     """Hedges' exact bias correction :math:`J(\\nu)` of a standardised difference.
 
     Examples
@@ -129,8 +129,8 @@ def hedges_correction(df: Any) -> np.ndarray:
 
 
 def standardised_difference(
-    n: np.ndarray, mean: np.ndarray, var: np.ndarray, *, hedges: bool, confidence: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n: Floats, mean: Floats, var: Floats, *, hedges: bool, confidence: float
+) -> tuple[Floats, Floats, Floats]:
     """Cohen's *d* (or Hedges' *g*) of rows 0 and 1 of arrays (2, ...), with intervals.
 
     ``n`` are the group sizes (or effective sizes), ``var`` the sample
@@ -153,7 +153,7 @@ def standardised_difference(
     return d, low, high
 
 
-def _two_groups(a: Any, b: Any, hedges: bool, confidence: float) -> EffectSize:
+def _two_groups(a: npt.ArrayLike, b: npt.ArrayLike, hedges: bool, confidence: float) -> EffectSize:
     x, y = _clean(a, "a"), _clean(b, "b")
     n = np.array([len(x), len(y)], dtype=float)
     mean = np.array([x.mean(), y.mean()])
@@ -163,7 +163,7 @@ def _two_groups(a: Any, b: Any, hedges: bool, confidence: float) -> EffectSize:
     return EffectSize(name, float(d), float(low), float(high), confidence)
 
 
-def cohens_d(a: Any, b: Any, *, confidence: float = 0.95) -> EffectSize:
+def cohens_d(a: npt.ArrayLike, b: npt.ArrayLike, *, confidence: float = 0.95) -> EffectSize:
     """Cohen's *d* of two independent groups (pooled SD), with its noncentral-*t* interval.
 
     Parameters
@@ -200,7 +200,7 @@ def cohens_d(a: Any, b: Any, *, confidence: float = 0.95) -> EffectSize:
     return _two_groups(a, b, False, confidence)
 
 
-def hedges_g(a: Any, b: Any, *, confidence: float = 0.95) -> EffectSize:
+def hedges_g(a: npt.ArrayLike, b: npt.ArrayLike, *, confidence: float = 0.95) -> EffectSize:
     """Hedges' *g*: Cohen's *d* with the exact small-sample bias correction.
 
     Parameters and result as :func:`cohens_d`.
@@ -222,8 +222,13 @@ def hedges_g(a: Any, b: Any, *, confidence: float = 0.95) -> EffectSize:
 
 
 def cramers_v_from(
-    chi2: Any, n: Any, rows: Any, columns: Any, *, bias_correction: bool = False
-) -> np.ndarray:
+    chi2: npt.ArrayLike,
+    n: npt.ArrayLike,
+    rows: npt.ArrayLike,
+    columns: npt.ArrayLike,
+    *,
+    bias_correction: bool = False,
+) -> Floats:
     """Cramér's *V* from Pearson's :math:`X^2`, vectorised (see the module notes)."""
     x2, m = np.asarray(chi2, dtype=float), np.asarray(n, dtype=float)
     r, c = np.asarray(rows, dtype=float), np.asarray(columns, dtype=float)
@@ -237,7 +242,7 @@ def cramers_v_from(
     return np.asarray(v, dtype=float)
 
 
-def cramers_v(table: Any, *, bias_correction: bool = False) -> float:
+def cramers_v(table: npt.ArrayLike | pd.DataFrame, *, bias_correction: bool = False) -> float:
     """Cramér's *V* of a contingency table (0: no association, 1: complete).
 
     Parameters
@@ -284,8 +289,8 @@ def cramers_v(table: Any, *, bias_correction: bool = False) -> float:
 
 
 def anova_effects(
-    n: np.ndarray, mean: np.ndarray, ss: np.ndarray, used: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    n: Floats, mean: Floats, ss: Floats, used: npt.NDArray[np.bool_]
+) -> tuple[Floats, Floats]:
     """:math:`\\eta^2` and :math:`\\omega^2` across the ``used`` groups (axis 0), vectorised.
 
     ``n`` are the group sizes (or sums of weights), ``mean`` the group means
@@ -305,7 +310,7 @@ def anova_effects(
     return np.where(ok, eta, np.nan), np.where(ok, omega, np.nan)
 
 
-def _samples(samples: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _samples(samples: Sequence[npt.ArrayLike]) -> tuple[Floats, Floats, Floats]:
     parts = [np.asarray(s, dtype=float).ravel() for s in samples]
     parts = [p[~np.isnan(p)] for p in parts]
     parts = [p for p in parts if len(p)]
@@ -322,7 +327,7 @@ def _samples(samples: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return n, mean, ss
 
 
-def eta_squared(*samples: Any) -> float:
+def eta_squared(*samples: npt.ArrayLike) -> float:
     """:math:`\\eta^2` of a one-way analysis of variance: the share of variance between groups.
 
     Parameters
@@ -351,7 +356,7 @@ def eta_squared(*samples: Any) -> float:
     return float(eta)
 
 
-def omega_squared(*samples: Any) -> float:
+def omega_squared(*samples: npt.ArrayLike) -> float:
     """:math:`\\omega^2` of a one-way analysis of variance (less biased than :math:`\\eta^2`).
 
     Parameters and errors as :func:`eta_squared`; it may be below 0 when the

@@ -22,9 +22,10 @@ statsmodels leaves Jeffreys' ends unmodified at 0 and :math:`n`).
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
 from qualitapa.problems import check_option
@@ -35,12 +36,12 @@ ProportionInterval = Literal["wilson", "clopper_pearson", "jeffreys"]
 
 
 def proportion_interval(
-    successes: Any,
-    n: Any,
+    successes: npt.ArrayLike,
+    n: npt.ArrayLike,
     *,
     method: ProportionInterval = "wilson",
     confidence: float = 0.95,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Confidence interval of a proportion, vectorised (Wilson, Clopper-Pearson, Jeffreys).
 
     Parameters

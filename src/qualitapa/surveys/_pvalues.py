@@ -21,19 +21,22 @@ Missing p-values are left out of :math:`m` and stay missing.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from qualitapa.problems import check_option
 
 Correction = Literal["holm", "bonferroni", "sidak", "hommel", "fdr_bh", "fdr_by"]
 """A multiple-comparison adjustment of :func:`adjust_pvalues`."""
 
+Floats = npt.NDArray[np.float64]
+
 CORRECTIONS: tuple[str, ...] = ("holm", "bonferroni", "sidak", "hommel", "fdr_bh", "fdr_by")
 
 
-def adjust_pvalues(p: Any, method: str | None = "holm") -> np.ndarray:
+def adjust_pvalues(p: npt.ArrayLike, method: str | None = "holm") -> Floats:
     """Adjust p-values for multiple comparisons (NaN entries are left out).
 
     Parameters
@@ -90,17 +93,17 @@ def adjust_pvalues(p: Any, method: str | None = "holm") -> np.ndarray:
     return out
 
 
-def _bonferroni(q: np.ndarray) -> np.ndarray:
+def _bonferroni(q: Floats) -> Floats:
     return np.minimum(q * len(q), 1.0)
 
 
-def _sidak(q: np.ndarray) -> np.ndarray:
+def _sidak(q: Floats) -> Floats:
     # -expm1(m log1p(-p)) = 1 - (1 - p)^m without cancellation for small p
     with np.errstate(divide="ignore"):
         return -np.expm1(len(q) * np.log1p(-q))
 
 
-def _holm(q: np.ndarray) -> np.ndarray:
+def _holm(q: Floats) -> Floats:
     m = len(q)
     order = np.argsort(q, kind="stable")
     res = np.empty(m)
@@ -108,7 +111,7 @@ def _holm(q: np.ndarray) -> np.ndarray:
     return res
 
 
-def _step_up(q: np.ndarray, factor: float) -> np.ndarray:
+def _step_up(q: Floats, factor: float) -> Floats:
     """Benjamini-Hochberg step-up with each :math:`m p_{(i)} / i` times ``factor``."""
     m = len(q)
     order = np.argsort(q, kind="stable")[::-1]  # largest first
@@ -118,15 +121,15 @@ def _step_up(q: np.ndarray, factor: float) -> np.ndarray:
     return res
 
 
-def _bh(q: np.ndarray) -> np.ndarray:
+def _bh(q: Floats) -> Floats:
     return _step_up(q, 1.0)
 
 
-def _by(q: np.ndarray) -> np.ndarray:
+def _by(q: Floats) -> Floats:
     return _step_up(q, float(np.sum(1.0 / np.arange(1, len(q) + 1))))
 
 
-def _hommel(q: np.ndarray) -> np.ndarray:
+def _hommel(q: Floats) -> Floats:
     """R's ``p.adjust(method = "hommel")``, one vector operation per subset size."""
     m = len(q)
     if m == 1:
