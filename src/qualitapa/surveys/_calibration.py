@@ -192,6 +192,15 @@ def _total(value: Any, margin: str) -> float:
     return total
 
 
+def _key_text(level: Any) -> str:
+    """A level of the totals as text, as :func:`level_text` writes the data's (2.0 -> "2")."""
+    if isinstance(level, int | float | np.number) and not isinstance(level, bool | np.bool_):
+        value = float(level)
+        if value.is_integer():
+            return str(int(value))
+    return str(level)
+
+
 def _cells(
     design: SurveyDesign, columns: tuple[str, ...], totals: Any
 ) -> tuple[Floats, Floats, list[str], list[tuple[str, ...]]]:
@@ -211,7 +220,7 @@ def _cells(
                 option="population",
                 value=key,
             )
-        keys.append(tuple(level_text(pd.Series(list(parts), dtype=object)).fillna("")))
+        keys.append(tuple(_key_text(part) for part in parts))
         targets.append(_total(value, _label(columns, keys[-1])))
     if len(set(keys)) < len(keys):
         twice = next(k for k in keys if keys.count(k) > 1)
@@ -359,14 +368,14 @@ def _independent(
         j = int(np.flatnonzero(bad)[0])
         raise CalibrationError(
             Message(
-                "no respondent has {level}, whose population total is {total:g}:"
+                "no respondent has {level}, whose population total is {total}:"
                 " merge the level with a neighbouring one",
                 N_(
-                    "nessun rispondente ha {level}, che nella popolazione conta {total:g}:"
+                    "nessun rispondente ha {level}, che nella popolazione conta {total}:"
                     " accorpare la modalità a una vicina"
                 ),
                 level=labels[j],
-                total=t[j],
+                total=f"{t[j]:g}",
             ),
             reason="absent_level",
             margin=labels[j],
@@ -390,16 +399,16 @@ def _independent(
             j = int(np.flatnonzero(off)[0])
             raise CalibrationError(
                 Message(
-                    "the population totals disagree: {level} is {total:g} in its margin but"
-                    " {implied:g} by the other margins; give totals of one source and date",
+                    "the population totals disagree: {level} is {total} in its margin but"
+                    " {implied} by the other margins; give totals of one source and date",
                     N_(
-                        "i totali di popolazione non concordano: {level} vale {total:g} nel suo"
-                        " margine ma {implied:g} secondo gli altri; usare totali della stessa"
+                        "i totali di popolazione non concordano: {level} vale {total} nel suo"
+                        " margine ma {implied} secondo gli altri; usare totali della stessa"
                         " fonte e data"
                     ),
                     level=labels[drop[j]],
-                    total=t[drop[j]],
-                    implied=implied[j],
+                    total=f"{t[drop[j]]:g}",
+                    implied=f"{implied[j]:g}",
                 ),
                 reason="inconsistent",
                 margin=labels[drop[j]],
@@ -513,14 +522,14 @@ def _trim(g: Floats, d: Floats, trim: tuple[float, float]) -> Floats:
         if share <= 0:
             raise CalibrationError(
                 Message(
-                    "the trimming bounds ({lower:g}, {upper:g}) leave no weight free to take up"
+                    "the trimming bounds ({lower}, {upper}) leave no weight free to take up"
                     " what trimming removes or adds; widen them",
                     N_(
-                        "i limiti di troncamento ({lower:g}, {upper:g}) non lasciano pesi liberi"
+                        "i limiti di troncamento ({lower}, {upper}) non lasciano pesi liberi"
                         " che assorbano quanto il troncamento toglie o aggiunge; allargarli"
                     ),
-                    lower=lo,
-                    upper=hi,
+                    lower=f"{lo:g}",
+                    upper=f"{hi:g}",
                 ),
                 reason="trim",
             )
@@ -567,19 +576,19 @@ def _cell_bounds(
         j = int(np.flatnonzero(out)[0])
         raise CalibrationError(
             Message(
-                "{level} has a population total of {total:g} and base weights adding up to"
-                " {base:g}: factors between {lower:g} and {upper:g} cannot reach it;"
+                "{level} has a population total of {total} and base weights adding up to"
+                " {base}: factors between {lower} and {upper} cannot reach it;"
                 " widen the bounds or merge the level with a neighbouring one",
                 N_(
-                    "{level} ha un totale di popolazione di {total:g} e pesi base che sommano"
-                    " {base:g}: fattori tra {lower:g} e {upper:g} non possono raggiungerlo;"
+                    "{level} ha un totale di popolazione di {total} e pesi base che sommano"
+                    " {base}: fattori tra {lower} e {upper} non possono raggiungerlo;"
                     " allargare i limiti o accorpare la modalità a una vicina"
                 ),
                 level=labels[j],
-                total=t[j],
-                base=base[j],
-                lower=lower,
-                upper=upper,
+                total=f"{t[j]:g}",
+                base=f"{base[j]:g}",
+                lower=f"{lower:g}",
+                upper=f"{upper:g}",
             ),
             reason="infeasible",
             margin=labels[j],
@@ -612,15 +621,15 @@ def _factors(
         if np.isfinite(bounds).any() and _infeasible(x, d * scale, t, bounds):
             raise CalibrationError(
                 Message(
-                    "no weights within the bounds ({lower:g}, {upper:g}) times the base weights"
+                    "no weights within the bounds ({lower}, {upper}) times the base weights"
                     " meet every population total; widen the bounds or merge sparse levels",
                     N_(
-                        "nessun peso entro i limiti ({lower:g}, {upper:g}) volte il peso base"
+                        "nessun peso entro i limiti ({lower}, {upper}) volte il peso base"
                         " rispetta tutti i totali di popolazione; allargare i limiti o accorpare"
                         " le modalità poco numerose"
                     ),
-                    lower=bounds[0],
-                    upper=bounds[1],
+                    lower=f"{bounds[0]:g}",
+                    upper=f"{bounds[1]:g}",
                 ),
                 reason="infeasible",
                 margin=labels[j],
@@ -628,16 +637,16 @@ def _factors(
         raise CalibrationError(
             Message(
                 "the calibration did not converge in {iterations} iterations: the worst margin is"
-                " {level} (relative misfit {misfit:.3g}); widen the bounds, merge sparse levels"
+                " {level} (relative misfit {misfit}); widen the bounds, merge sparse levels"
                 " or raise max_iter",
                 N_(
                     "la calibrazione non converge in {iterations} iterazioni: il margine peggiore"
-                    " è {level} (scarto relativo {misfit:.3g}); allargare i limiti, accorpare le"
+                    " è {level} (scarto relativo {misfit}); allargare i limiti, accorpare le"
                     " modalità poco numerose o aumentare max_iter"
                 ),
                 iterations=iterations,
                 level=labels[j],
-                misfit=misfit[j],
+                misfit=f"{misfit[j]:.3g}",
             ),
             reason="not_converged",
             margin=labels[j],
