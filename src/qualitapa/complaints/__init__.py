@@ -1,5 +1,6 @@
 """Complaints: lifecycle, durable register, deadlines on Italian calendars, KPIs, Open311."""
 
+from qualitapa.complaints._backlog import backlog
 from qualitapa.complaints._calendar import DEFAULT_TZ, WorkCalendar, to_local_dates
 from qualitapa.complaints._cases import CASE_COLUMNS, add_deadlines, case_table
 from qualitapa.complaints._chain import ChainHead
@@ -100,6 +101,7 @@ __all__ = [
     "WorkCalendar",
     "add_deadlines",
     "allowed_transitions",
+    "backlog",
     "case_table",
     "categories_for",
     "check_complaint_id",

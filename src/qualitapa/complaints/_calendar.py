@@ -184,17 +184,27 @@ class WorkCalendar:
 
     def _numbering(self, start: np.ndarray, end: np.ndarray, pad: int = 0) -> _Numbering | None:
         """The working days numbered over the days ``start`` and ``end`` span (None: too long)."""
-        known = np.concatenate([start[~np.isnat(start)], end[~np.isnat(end)]])
-        if not len(known):
+        bounds = [_known_range(start), _known_range(end)]
+        known = [b for b in bounds if b is not None]
+        if not known:
             return None
         margin = 2 * pad + 31  # a deadline of ``pad`` working days ends within this
-        lo = known.min() - np.timedelta64(margin, "D")
-        hi = known.max() + np.timedelta64(margin, "D")
-        span = int((hi - lo).astype(np.int64)) + 1
+        lo = min(b[0] for b in known) - margin
+        span = max(b[1] for b in known) + margin - lo + 1
         if span > _TABLE_MAX:
             return None
-        days = lo + np.arange(span).astype("timedelta64[D]")
-        return _Numbering(lo, np.is_busday(days, busdaycal=self._busdaycal))
+        days = (lo + np.arange(span)).astype("datetime64[D]")
+        return _Numbering(days[0], np.is_busday(days, busdaycal=self._busdaycal))
+
+
+def _known_range(days: np.ndarray) -> tuple[int, int] | None:
+    """The first and last day (days since 1970) of ``days``, NaT skipped; None if all NaT."""
+    values = days.view(np.int64)
+    nat = np.iinfo(np.int64).min  # NaT, viewed as an integer
+    last = int(values.max(initial=nat))
+    if last == nat:
+        return None
+    return int(values.min(where=values != nat, initial=last)), last
 
 
 #: Arrays at least this long count working days on a numbered table (one
@@ -220,7 +230,8 @@ class _Numbering:
         self.days = np.flatnonzero(working)  # W[k] (0-based) as offsets from ``first``
 
     def _index(self, dates: np.ndarray) -> np.ndarray:
-        return (dates - self.first).astype(np.int64)
+        day = dates.astype("datetime64[D]", copy=False).view(np.int64)
+        return day - self.first.astype(np.int64)
 
     def between(self, start: np.ndarray, end: np.ndarray) -> np.ndarray | None:
         if np.isnat(start).any() or np.isnat(end).any():
@@ -244,7 +255,7 @@ def _as_days(values: Any) -> np.ndarray:
         values = values.to_numpy()
     arr = np.asarray(values)
     if arr.dtype.kind == "M":
-        return arr.astype("datetime64[D]")
+        return arr.astype("datetime64[D]", copy=False)
     if arr.dtype == object or arr.dtype.kind in "US":
         return pd.to_datetime(arr).to_numpy().astype("datetime64[D]")
     raise DataError(f"expected dates, got values of type {arr.dtype}")

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qualitapa.complaints._calendar import DEFAULT_TZ
+from qualitapa.complaints._calendar import DEFAULT_TZ, to_local_dates
 from qualitapa.complaints._cases import (
     CalendarArg,
     TimeZones,
@@ -16,13 +16,15 @@ from qualitapa.complaints._cases import (
     _local_days_of,
     _one_zone,
     _utc_us,
-    add_deadlines,
+    deadline_arrays,
     row_zones,
 )
 from qualitapa.complaints._deadlines import DeadlinePolicy
+from qualitapa.complaints._grouped import Groups, factorized, group_codes, grouped_stats
 from qualitapa.complaints._models import Status
 from qualitapa.errors import DataError
 from qualitapa.io import require_columns
+from qualitapa.problems import check_option
 
 #: Period granularities and the numpy unit used to truncate dates.
 PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
@@ -55,7 +57,13 @@ def _split_by(by: str | Sequence[str] | None, period: str | None) -> tuple[list[
 
 
 def _period_codes(dates: np.ndarray, period: str) -> np.ndarray:
-    months = dates.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    days = dates.astype("datetime64[D]", copy=False).view(np.int64)
+    first, last = (int(days.min()), int(days.max())) if len(days) else (0, 0)
+    if not np.isnat(dates).any() and last - first < 100_000:  # the month of each day, looked up
+        span = np.arange(first, last + 1).astype("datetime64[D]")
+        months = span.astype("datetime64[M]").astype(np.int64)[days - first]
+    else:
+        months = dates.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
     if period == "month":
         return months
     if period == "quarter":
@@ -73,17 +81,114 @@ def _period_labels(codes: np.ndarray, period: str) -> np.ndarray:
     return (1970 + codes).astype(str)
 
 
-def _prepare(
+#: What each KPI column needs beyond ``received_at``: the answer times
+#: (``answer``), the due dates (``due``), working days (``working``), the
+#: ``status`` column, the reference day of ``as_of`` (``ref``).
+_NEEDS: dict[str, frozenset[str]] = {
+    "received": frozenset(),
+    "answered": frozenset({"answer"}),
+    "answered_within_deadline": frozenset({"answer", "due"}),
+    "share_within_deadline": frozenset({"answer", "due"}),
+    **{f"{s}_answer_days": frozenset({"answer"}) for s in ("mean", "median", "p90")},
+    **{
+        f"{s}_answer_working_days": frozenset({"answer", "working"})
+        for s in ("mean", "median", "p90")
+    },
+    "open": frozenset({"status"}),
+    "overdue": frozenset({"status", "due", "ref"}),
+    "reopened": frozenset({"answer"}),
+    "reopening_rate": frozenset({"answer"}),
+    "forwarded": frozenset({"status"}),
+    "share_forwarded": frozenset({"status"}),
+    "rejected": frozenset({"status"}),
+    "share_rejected": frozenset({"status"}),
+    "founded": frozenset({"answer"}),
+    "share_founded": frozenset({"answer"}),
+    "population": frozenset(),
+    "per_10000": frozenset(),
+}
+#: The columns holding the deadlines a case table already has.
+_DEADLINE_COLUMNS = {"due_date", "answer_days", "received_date"}
+
+
+def _all_columns(names: list[str], *, founded: bool, population: bool) -> list[str]:
+    """Every KPI column, in the order kpis returns them (``names``: the age classes)."""
+    out = [
+        "received", "answered", "answered_within_deadline", "share_within_deadline",
+        "mean_answer_days", "median_answer_days", "p90_answer_days",
+        "mean_answer_working_days", "median_answer_working_days", "p90_answer_working_days",
+        "open", *names, "overdue", "reopened", "reopening_rate",
+        "forwarded", "share_forwarded", "rejected", "share_rejected",
+    ]  # fmt: skip
+    if founded:
+        out += ["founded", "share_founded"]
+    if population:
+        out += ["population", "per_10000"]
+    return out
+
+
+def _wanted(metrics: Sequence[str] | None, columns: list[str], names: list[str]) -> list[str]:
+    """The columns ``metrics`` asks for (``received`` always), in the order of ``columns``."""
+    if metrics is None:
+        return columns
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    valid = [*_NEEDS, *names, "backlog"]
+    asked = {"received"}
+    for metric in metrics:
+        check_option("metrics", metric, valid)
+        asked.update(["open", *names] if metric == "backlog" else [metric])
+    if {"population", "per_10000"} & asked and "per_10000" not in columns:
+        raise DataError("the per_10000 metric needs population= (inhabitants)")
+    return [c for c in columns if c in asked] + sorted(asked - set(columns))
+
+
+def _needs(wanted: list[str], frame: pd.DataFrame, names: list[str]) -> set[str]:
+    needs: set[str] = set()
+    for col in wanted:
+        need = _NEEDS.get(col, frozenset({"status", "ref"}))  # an age class
+        if col in ("forwarded", "share_forwarded", "rejected", "share_rejected"):
+            need = frozenset() if col.removeprefix("share_") in frame.columns else need
+        needs |= need
+    return needs
+
+
+def _received_days(frame: pd.DataFrame, tz: TimeZones) -> np.ndarray:
+    """The office day each complaint was received (``received_date`` if the table has it)."""
+    if "received_date" in frame.columns:
+        return frame["received_date"].to_numpy().astype("datetime64[D]")
+    return to_local_dates(frame["received_at"], row_zones(frame, tz))
+
+
+def _timing(
     frame: pd.DataFrame,
+    needs: set[str],
     *,
     policy: DeadlinePolicy | None,
     calendar: CalendarArg,
     tz: TimeZones,
-) -> pd.DataFrame:
-    require_columns(frame, ["received_at", "status"])
-    if not {"due_date", "answer_days", "received_date"} <= set(frame.columns):
-        frame = add_deadlines(frame, policy=policy, calendar=calendar, tz=tz)
-    return frame
+) -> dict[str, np.ndarray]:
+    """Received days and, as ``needs`` asks, answer times and deadlines, as arrays.
+
+    A case table's own columns are used when it has them; otherwise they
+    are computed (with ``policy`` and ``calendar``) without copying ``frame``.
+    """
+    if not set(frame.columns) >= _DEADLINE_COLUMNS:
+        if not needs & {"answer", "due", "working"}:
+            return {"received_date": _received_days(frame, tz)}
+        return deadline_arrays(
+            frame, policy=policy, calendar=calendar, tz=tz,
+            due="due" in needs, working="working" in needs,
+        )  # fmt: skip
+    out = {"received_date": _received_days(frame, tz)}
+    if "answer" in needs:
+        out["answer_days"] = frame["answer_days"].to_numpy(dtype=float)
+    if "working" in needs:
+        out["answer_working_days"] = frame["answer_working_days"].to_numpy(dtype=float)
+    if "due" in needs:
+        out["due_date"] = frame["due_date"].to_numpy().astype("datetime64[D]")
+        out["within_deadline"] = frame["within_deadline"].fillna(False).to_numpy(dtype=bool)
+    return out
 
 
 def _check_as_of(frame: pd.DataFrame, ref: pd.Timestamp, zones: str | pd.Series) -> None:
@@ -141,6 +246,7 @@ def kpis(
     calendar: CalendarArg = None,
     age_buckets: Sequence[int] = AGE_BUCKETS,
     tz: TimeZones = DEFAULT_TZ,
+    metrics: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Complaint-office KPIs, one row per group.
 
@@ -210,133 +316,149 @@ def kpis(
     1   registry         2         1                    1.0     1        1
     """
     cols, period = _split_by(by, period)
-    require_columns(frame, cols)
-    data = _prepare(frame, policy=policy, calendar=calendar, tz=tz)
-    zones = row_zones(data, tz)
-    ref = _as_of(as_of, _one_zone(zones))
-    _check_as_of(data, ref, zones)
-    ref_day = _local_days_of(ref, zones, len(data))
     names = _bucket_names(age_buckets)
-    table = _complaint_flags(data, cols, period, ref_day, age_buckets)
-    keys = [*cols, *(["period"] if period is not None else [])]
-    has_founded = "founded" in table.columns
-    sums = ["received", "answered", "answered_within_deadline", "open", *names, "overdue",
-            "reopened", "forwarded", "rejected", *(["founded"] if has_founded else [])]  # fmt: skip
-    result = _aggregate(table, keys, sums)
-    _add_shares(result, has_founded)
+    columns = _all_columns(
+        names, founded="founded" in frame.columns, population=population is not None
+    )
+    wanted = _wanted(metrics, columns, names)
+    needs = _needs(wanted, frame, names)
+    require_columns(frame, [*cols, "received_at", *(["status"] if "status" in needs else [])])
+    if "founded" in wanted or "share_founded" in wanted:
+        require_columns(frame, ["founded"])
+    rows = _timing(frame, needs, policy=policy, calendar=calendar, tz=tz)
+    ref_day = None
+    if as_of is not None or "ref" in needs:
+        zones = row_zones(frame, tz)
+        ref = _as_of(as_of, _one_zone(zones))
+        _check_as_of(frame, ref, zones)
+        ref_day = _local_days_of(ref, zones, len(frame))
+    keyed = {c: factorized(frame[c]) for c in cols}
     if period is not None:
-        result["period"] = _period_labels(result["period"].to_numpy(), period)
-    order = [
-        *keys, "received", "answered", "answered_within_deadline", "share_within_deadline",
-        "mean_answer_days", "median_answer_days", "p90_answer_days",
-        "mean_answer_working_days", "median_answer_working_days", "p90_answer_working_days",
-        "open", *names, "overdue", "reopened", "reopening_rate",
-        "forwarded", "share_forwarded", "rejected", "share_rejected",
-    ]  # fmt: skip
-    if has_founded:
-        order += ["founded", "share_founded"]
-    result = result[order]
-    pops = _population_for(population, result, cols, data)
-    if pops is not None:
+        codes = _period_codes(rows["received_date"], period)
+        first = int(codes.min()) if len(codes) else 0
+        span = np.arange(first, (int(codes.max()) + 1) if len(codes) else first)
+        keyed["period"] = (codes - first, _period_labels(span, period))
+    groups = group_codes(keyed, len(frame))
+    result = pd.DataFrame(groups.keys)
+    _add_counts(result, frame, rows, groups, wanted)
+    _add_backlog(result, frame, rows, groups, wanted, age_buckets, ref_day)
+    _add_times(result, rows, groups, wanted)
+    _add_shares(result, wanted)
+    if "per_10000" in wanted:
+        pops = _population_for(population, result, cols, frame)
         rec = result["received"].to_numpy(dtype=float)
         result["population"] = pops
         with np.errstate(invalid="ignore", divide="ignore"):
-            result["per_10000"] = np.where(pops > 0, rec / pops * 10_000, np.nan)
-    int_cols = [c for c in sums if c in result.columns]
-    result[int_cols] = result[int_cols].astype(np.int64)
-    return result
+            result["per_10000"] = np.where(pops > 0, rec / pops * 10_000, np.nan)  # type: ignore[operator]
+    return result[[*groups.keys, *wanted]]
 
 
-def _complaint_flags(
-    data: pd.DataFrame,
-    cols: Sequence[str],
-    period: str | None,
-    ref_day: np.ndarray,
-    age_buckets: Sequence[int],
-) -> pd.DataFrame:
-    """One row per complaint: its group keys and what it counts towards."""
-    n = len(data)
-    received = data["received_date"].to_numpy().astype("datetime64[D]")
-    due = data["due_date"].to_numpy().astype("datetime64[D]")
-    status = data["status"].astype(object).to_numpy()
-    is_open = pd.Series(status).isin(_OPEN).to_numpy()
-    answer_days = data["answer_days"].to_numpy(dtype=float)
-    answered = ~np.isnan(answer_days)
-    within = data["within_deadline"].fillna(False).to_numpy(dtype=bool)
-    age = (ref_day - received).astype(np.int64)
-    overdue = is_open & (due < ref_day)
-    bounds = np.asarray(age_buckets, dtype=np.int64)
-    bucket = np.searchsorted(bounds, age, side="left")
+def _counter(groups: Groups) -> Any:
+    """``count(flags)``: how many rows of each group have ``flags`` (every row with None)."""
 
-    work: dict[str, Any] = {c: data[c].to_numpy() for c in cols}
-    if period is not None:
-        work["period"] = _period_codes(received, period)
-    work.update(
-        received=np.ones(n, dtype=np.int64),
-        answered=answered,
-        answered_within_deadline=within & answered,
-        answer_days=answer_days,
-        answer_working_days=data["answer_working_days"].to_numpy(dtype=float),
-        open=is_open,
-        overdue=overdue,
-    )
-    for i, name in enumerate(_bucket_names(age_buckets)):
-        work[name] = is_open & (bucket == i)
-    reopened = (
-        data["reopen_count"].fillna(0).to_numpy() > 0
-        if "reopen_count" in data.columns
-        else np.zeros(n, dtype=bool)
-    )
-    work["reopened"] = reopened & answered
-    for col, state in (("forwarded", Status.FORWARDED), ("rejected", Status.REJECTED)):
-        work[col] = (
-            data[col].to_numpy(dtype=bool, na_value=False)
-            if col in data.columns
-            else status == state.value
+    def count(flags: np.ndarray | None = None) -> np.ndarray:
+        picked = groups.codes if flags is None else groups.codes[flags]
+        return np.bincount(picked, minlength=groups.size).astype(np.int64)
+
+    return count
+
+
+def _add_counts(
+    result: pd.DataFrame,
+    frame: pd.DataFrame,
+    rows: dict[str, np.ndarray],
+    groups: Groups,
+    wanted: list[str],
+) -> None:
+    """Add the counts per group (and those the shares need) to ``result``, in place."""
+    count, want = _counter(groups), set(wanted)
+    result["received"] = count()
+    answered = None
+    if "answer_days" in rows:
+        answered = ~np.isnan(rows["answer_days"])
+        result["answered"] = count(answered)
+    if "within_deadline" in rows and want & {"answered_within_deadline", "share_within_deadline"}:
+        result["answered_within_deadline"] = count(rows["within_deadline"] & answered)
+    if want & {"reopened", "reopening_rate"}:
+        reopened = (
+            frame["reopen_count"].fillna(0).to_numpy() > 0
+            if "reopen_count" in frame.columns
+            else np.zeros(len(frame), dtype=bool)
         )
-    if "founded" in data.columns:
-        work["founded"] = data["founded"].to_numpy(dtype=bool, na_value=False) & answered
-    return pd.DataFrame(work, copy=False)
+        result["reopened"] = count(reopened & answered)
+    status = None
+    for col, state in (("forwarded", Status.FORWARDED), ("rejected", Status.REJECTED)):
+        if not want & {col, f"share_{col}"}:
+            continue
+        if col in frame.columns:
+            flags = frame[col].to_numpy(dtype=bool, na_value=False)
+        else:
+            status = frame["status"].astype(object).to_numpy() if status is None else status
+            flags = status == state.value
+        result[col] = count(flags)
+    if want & {"founded", "share_founded"}:
+        result["founded"] = count(frame["founded"].to_numpy(dtype=bool, na_value=False) & answered)
 
 
-def _aggregate(table: pd.DataFrame, keys: list[str], sums: list[str]) -> pd.DataFrame:
-    """Counts per group, and the mean, median and 90th percentile of the answer times."""
-    if keys:
-        g = table.groupby(keys, sort=True, dropna=False, observed=True)
-        counted = g[sums].sum()
-        tg = g[["answer_days", "answer_working_days"]]
-        mean, median, p90 = tg.mean(), tg.median(), tg.quantile(0.9)
-        result = counted.reset_index()
-    else:
-        counted = table[sums].sum().to_frame().T
-        times = table[["answer_days", "answer_working_days"]]
-        mean = times.mean().to_frame().T
-        median = times.median().to_frame().T
-        p90 = times.quantile(0.9).to_frame().T
-        result = counted.reset_index(drop=True)
-    for stat, values in (("mean", mean), ("median", median), ("p90", p90)):
-        for col in ("answer_days", "answer_working_days"):
-            result[f"{stat}_{col}"] = values[col].to_numpy()
-    return result
+def _add_backlog(
+    result: pd.DataFrame,
+    frame: pd.DataFrame,
+    rows: dict[str, np.ndarray],
+    groups: Groups,
+    wanted: list[str],
+    age_buckets: Sequence[int],
+    ref_day: np.ndarray | None,
+) -> None:
+    """Add the open complaints, their age classes and the overdue ones to ``result``, in place."""
+    names = _bucket_names(age_buckets)
+    if not set(wanted) & {"open", "overdue", *names}:
+        return
+    count = _counter(groups)
+    is_open = frame["status"].astype(object).isin(_OPEN).to_numpy()
+    result["open"] = count(is_open)
+    if set(wanted) & set(names):
+        age = (ref_day - rows["received_date"]).astype(np.int64)
+        bucket = np.searchsorted(np.asarray(age_buckets, dtype=np.int64), age, side="left")
+        bucket[~is_open] = len(names)  # past the last class: not in the backlog
+        width = len(names) + 1
+        per_bucket = np.bincount(groups.codes * width + bucket, minlength=groups.size * width)
+        for i, name in enumerate(names):
+            result[name] = per_bucket.reshape(groups.size, width)[:, i].astype(np.int64)
+    if "overdue" in wanted:
+        result["overdue"] = count(is_open & (rows["due_date"] < ref_day))
 
 
-def _add_shares(result: pd.DataFrame, has_founded: bool) -> None:
+def _add_times(
+    result: pd.DataFrame, rows: dict[str, np.ndarray], groups: Groups, wanted: list[str]
+) -> None:
+    """Add the mean, median and 90th percentile of the answer times to ``result``, in place."""
+    for col in ("answer_days", "answer_working_days"):
+        stats = [f"{stat}_{col}" for stat in ("mean", "median", "p90")]
+        if not set(stats) & set(wanted):
+            continue
+        _count, mean, (median, p90) = grouped_stats(
+            groups.codes, groups.size, rows[col], (0.5, 0.9)
+        )
+        for name, values in zip(stats, (mean, median, p90), strict=True):
+            result[name] = values
+
+
+def _add_shares(result: pd.DataFrame, wanted: list[str]) -> None:
     """Add the shares of the answered (or received) complaints to ``result``, in place."""
     rec = result["received"].to_numpy(dtype=float)
-    ans = result["answered"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        result["share_within_deadline"] = np.where(
-            ans > 0, result["answered_within_deadline"] / np.where(ans > 0, ans, 1), np.nan
-        )
-        result["reopening_rate"] = np.where(
-            ans > 0, result["reopened"] / np.maximum(ans, 1), np.nan
-        )
-        result["share_forwarded"] = result["forwarded"] / rec
-        result["share_rejected"] = result["rejected"] / rec
-        if has_founded:
-            result["share_founded"] = np.where(
-                ans > 0, result["founded"] / np.maximum(ans, 1), np.nan
-            )
+    shares = {
+        "share_within_deadline": ("answered_within_deadline", "answered"),
+        "reopening_rate": ("reopened", "answered"),
+        "share_forwarded": ("forwarded", "received"),
+        "share_rejected": ("rejected", "received"),
+        "share_founded": ("founded", "answered"),
+    }
+    for name, (part, whole) in shares.items():
+        if name not in wanted:
+            continue
+        base = rec if whole == "received" else result[whole].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result[name] = np.where(base > 0, result[part].to_numpy() / np.maximum(base, 1), np.nan)
 
 
 def pareto(
@@ -446,12 +568,12 @@ def trend(
     2  2024-03         1              NaN
     """
     cols, _ = _split_by(by, None)
-    table = kpis(
-        frame, by=cols, period=period, as_of=as_of, policy=policy, calendar=calendar, tz=tz
-    )
     keep = ["received", "answered", "answered_within_deadline", "mean_answer_days", "open"]
-    data = _prepare(frame, policy=policy, calendar=calendar, tz=tz)
-    codes = _period_codes(data["received_date"].to_numpy().astype("datetime64[D]"), period)
+    table = kpis(
+        frame, by=cols, period=period, as_of=as_of, policy=policy, calendar=calendar, tz=tz,
+        metrics=keep,
+    )  # fmt: skip
+    codes = _period_codes(_received_days(frame, tz), period)
     if len(codes) == 0:
         return pd.DataFrame(columns=[*cols, "period", *keep])
     all_codes = np.arange(codes.min(), codes.max() + 1)
