@@ -25,9 +25,11 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.errors import DataError
+from qualitapa.surveys._design import SurveyDesign
 from qualitapa.surveys._models import Instrument, Question
 from qualitapa.surveys._scope import applicable, by_scope
 from qualitapa.surveys._scoring import _with_keys, item_values, respondent_scores
+from qualitapa.surveys._scoring_design import design_responses, psu_multipliers
 from qualitapa.surveys._stats import Groups, make_groups, summarise, weights_of
 
 #: The dimension of the overall-satisfaction question(s) (the catalog's
@@ -154,6 +156,7 @@ def ipa(
     axes: str | tuple[float, float] = "mean",
     n_boot: int = 0,
     seed: int | None = None,
+    design: SurveyDesign | None = None,
 ) -> pd.DataFrame:
     """Importance-performance analysis of the scored items, by group.
 
@@ -185,6 +188,12 @@ def ipa(
     n_boot, seed
         Bootstrap replicates (Poisson bootstrap of respondents) to measure
         how sure each item's quadrant is; 0 to skip.
+    design
+        The sampling design of ``responses`` (it carries the weights, so
+        no ``weights``): performance and importance use its weights, and
+        the bootstrap draws whole PSUs (a Poisson count per cluster, on
+        each of its respondents), so that the membership reflects the
+        clustering.
 
     Returns
     -------
@@ -228,7 +237,9 @@ def ipa(
         "axes": axes,
         "n_boot": n_boot,
         "seed": seed,
+        "design": design,
     }
+    responses = design_responses(design, responses, weights)
     return by_scope(instrument, responses, by, lambda inst, r: _ipa(inst, r, **options))
 
 
@@ -244,6 +255,7 @@ def _ipa(
     axes: str | tuple[float, float],
     n_boot: int,
     seed: int | None,
+    design: SurveyDesign | None,
 ) -> pd.DataFrame:
     """:func:`ipa` with every question of ``instrument``."""
     targets = _overall_questions(instrument, overall)
@@ -255,7 +267,8 @@ def _ipa(
         )
     importance = _importance_kind(instrument, items, importance)
     groups = make_groups(responses, by)
-    w = weights_of(responses, weights)
+    rows = np.asarray(responses.index, dtype=np.intp)
+    w = design.weights[rows] if design is not None else weights_of(responses, weights)
     perf_x, imp_x, target = _item_matrices(instrument, responses, items, importance, targets)
     compute = functools.partial(
         _perf_imp, perf_x=perf_x, imp_x=imp_x, target=target, groups=groups, derived=derived
@@ -270,7 +283,12 @@ def _ipa(
         same = np.zeros(perf.shape)
         valid = np.zeros(perf.shape)
         for _ in range(n_boot):  # loop over replicates; each is vectorised
-            pb, ib, _n = compute(w * rng.poisson(1.0, size=len(w)))
+            draw = (
+                rng.poisson(1.0, size=len(w))
+                if design is None
+                else psu_multipliers(design, rng)[rows]
+            )
+            pb, ib, _n = compute(w * draw)
             xb, yb = crossing(pb, ib) if not isinstance(axes, tuple) else (x0, y0)
             qb = _quadrant_codes(pb, ib, xb, yb)
             valid += qb >= 0

@@ -22,6 +22,7 @@ from scipy import stats
 from qualitapa._languages import check_language
 from qualitapa.errors import DataError
 from qualitapa.problems import check_option
+from qualitapa.surveys._design import SurveyDesign
 from qualitapa.surveys._models import (
     OVERALL,
     OVERALL_LABEL,
@@ -32,6 +33,13 @@ from qualitapa.surveys._models import (
     _format_code,
 )
 from qualitapa.surveys._scope import applicable, by_scope
+from qualitapa.surveys._scoring_design import (
+    design_means,
+    design_responses,
+    design_shares,
+    on_design_rows,
+    row_domains,
+)
 from qualitapa.surveys._stats import (
     Groups,
     Summary,
@@ -139,6 +147,7 @@ def score_items(
     method: IntervalMethod = "kish",
     n_boot: int = 1000,
     seed: int | None = None,
+    design: SurveyDesign | None = None,
 ) -> pd.DataFrame:
     """Per-item statistics, by group.
 
@@ -168,6 +177,13 @@ def score_items(
         ``"bootstrap"`` (percentile interval of the mean, Poisson bootstrap).
     n_boot, seed
         Bootstrap replicates and random seed.
+    design
+        The sampling design of ``responses`` (:meth:`SurveyDesign.from_frame`
+        on these very responses, with the weights): the design path. SEs are
+        linearised over strata and clusters, each group a domain of the
+        whole design (``docs/surveys.md``), means with the t interval of the
+        domain's design df, shares with the logit interval; ``method`` is
+        ignored. Default: the Kish path.
 
     Returns
     -------
@@ -180,7 +196,11 @@ def score_items(
         ``bottom_box``, ``bottom_box_low``, ``bottom_box_high`` (weighted
         shares with Wilson intervals, after reverse coding),
         ``small_sample``, ``local`` (the question is asked in some
-        organizations only: not comparable across organizations).
+        organizations only: not comparable across organizations). With a
+        ``design``: ``n_eff`` is :math:`n / deff`, ``sd`` R's ``svyvar``,
+        and after ``ci_high`` come ``df`` (PSUs minus strata in the group)
+        and ``deff`` (design effect of the mean, R's ``deff = TRUE``);
+        after ``top_box_high``, ``top_box_se`` and ``top_box_deff``.
 
     Notes
     -----
@@ -198,30 +218,59 @@ def score_items(
     >>> r = score_items(inst, df, weights="w", min_n=1)
     >>> r[["n", "mean", "index", "top_box"]].round(3).to_dict("records")
     [{'n': 4, 'mean': 3.8, 'index': 70.0, 'top_box': 0.8}]
+    >>> df["counter"] = ["a", "a", "b", "b"]  # the design path: two counters as strata
+    >>> d = SurveyDesign.from_frame(df, weights="w", strata="counter")
+    >>> r = score_items(inst, df, design=d, min_n=1)
+    >>> r[["mean", "se", "df"]].round(3).to_dict("records")
+    [{'mean': 3.8, 'se': 0.483, 'df': 2.0}]
     """
     check_option("method", method, get_args(IntervalMethod))
+    responses = design_responses(design, responses, weights)
     groups = make_groups(responses, by)
     qs, asked = _asked_questions(
         instrument, responses, groups, _questions(instrument, questions), every=questions is None
     )
-    ws = groups.sort(weights_of(responses, weights))
+    w = design.weights if design is not None else weights_of(responses, weights)
+    ws = groups.sort(w)
     sums, (top_w, bottom_w, n_dk), raw = _item_sums(
-        qs, responses, groups, ws, top_box, keep=method == "bootstrap"
+        qs, responses, groups, ws, top_box, keep=method == "bootstrap" or design is not None
     )
     n, sum_w, sum_w2, mean, swd2 = sums
     s = summary_from_sums(n, sum_w, sum_w2, mean, swd2, confidence)
     low, high = s.low, s.high
-    if raw is not None:  # the bootstrap draws in row order: give it the rows as they came
-        back = np.empty_like(groups.order)
-        back[groups.order] = np.arange(len(back))
-        low, high = poisson_bootstrap(
-            raw[back], ws[back], groups, n_boot=n_boot, seed=seed, confidence=confidence
-        )
-    cols: dict[str, Any] = {
+    if raw is not None:  # in row order: the bootstrap draws rows as they came, the design has them
+        raw = raw[np.argsort(groups.order)]
+        if design is None:
+            low, high = poisson_bootstrap(
+                raw, w, groups, n_boot=n_boot, seed=seed, confidence=confidence
+            )
+    boxes = (top_w, bottom_w, n_dk)
+    cols = _item_columns(qs, groups, s, (low, high), boxes, confidence=confidence, min_n=min_n)
+    if design is not None and raw is not None:
+        cols = _design_items(cols, qs, raw, design, groups, top_box, confidence, (s.mean, swd2))
+    out = _with_keys(groups, cols, len(qs))
+    if suppress:
+        out.loc[out["small_sample"], [c for c in cols if c not in _ITEM_COUNTS]] = np.nan
+    return _asked_rows(out, asked)
+
+
+def _item_columns(
+    qs: Sequence[Question],
+    groups: Groups,
+    s: Summary,
+    interval: tuple[np.ndarray, np.ndarray],
+    boxes: tuple[np.ndarray, np.ndarray, np.ndarray],
+    *,
+    confidence: float,
+    min_n: int,
+) -> dict[str, Any]:
+    """The columns of :func:`score_items` (Kish path): ``boxes`` are top, bottom, don't know."""
+    low, high = interval
+    return {
         "question": np.tile([q.id for q in qs], groups.n),
         "dimension": np.tile([q.dimension or "" for q in qs], groups.n),
         "n": s.n.ravel().astype(np.int64),
-        "n_dont_know": n_dk.ravel().astype(np.int64),
+        "n_dont_know": boxes[2].ravel().astype(np.int64),
         "n_eff": s.n_eff.ravel(),
         "mean": s.mean.ravel(),
         "sd": s.sd.ravel(),
@@ -229,15 +278,79 @@ def score_items(
         "ci_low": low.ravel(),
         "ci_high": high.ravel(),
         **_item_index(qs, s.mean, low, high),
-        **_box_shares("top_box", top_w, s, confidence),
-        **_box_shares("bottom_box", bottom_w, s, confidence),
+        **_box_shares("top_box", boxes[0], s, confidence),
+        **_box_shares("bottom_box", boxes[1], s, confidence),
         "small_sample": (s.n < min_n).ravel(),
         "local": np.tile([q.is_local for q in qs], groups.n),
     }
-    out = _with_keys(groups, cols, len(qs))
-    if suppress:
-        out.loc[out["small_sample"], [c for c in cols if c not in _ITEM_COUNTS]] = np.nan
-    return _asked_rows(out, asked)
+
+
+def _box_indicators(
+    qs: Sequence[Question], x: np.ndarray, top_box: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each answer (rows x items, NaN: none) is in the top and bottom box, as 1/0/NaN."""
+    top, bottom = np.full(x.shape, np.nan), np.full(x.shape, np.nan)
+    for j, q in enumerate(qs):
+        scale = q.scale
+        if scale is None:  # pragma: no cover - scaled questions have a scale
+            raise DataError("question has no scale", column=q.id)
+        hi, lo = scale.top_box(top_box), scale.bottom_box(top_box)
+        if q.reverse:
+            hi, lo = lo, hi
+        answered = ~np.isnan(x[:, j])
+        top[answered, j] = _in_box(x[answered, j], hi, scale)
+        bottom[answered, j] = _in_box(x[answered, j], lo, scale)
+    return top, bottom
+
+
+def _design_items(
+    cols: dict[str, Any],
+    qs: Sequence[Question],
+    x: np.ndarray,
+    design: SurveyDesign,
+    groups: Groups,
+    top_box: int,
+    confidence: float,
+    mean_var: tuple[np.ndarray, np.ndarray],
+) -> dict[str, Any]:
+    """:func:`score_items`' columns with the design's SEs, intervals and design effects.
+
+    ``x`` are the answers in row order (rows x items); ``mean_var`` the
+    groups' weighted means (the design's) and :math:`\\sum w (y - \\bar y)^2`.
+    """
+    domain = row_domains(design, pd.RangeIndex(len(x)), groups.codes)
+    means = design_means(design, x, domain, groups.n, confidence=confidence)
+    top, bottom = _box_indicators(qs, x, top_box)
+    shares = design_shares(
+        design, np.column_stack([top, bottom]), domain, groups.n, confidence=confidence
+    )
+    k = len(qs)
+    n = np.asarray(cols["n"], dtype=float).reshape(groups.n, k)
+    sum_w = groups.sum(np.where(np.isnan(x), 0.0, design.weights[:, None]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        svyvar = np.where(n > 1, n / (n - 1) * mean_var[1] / sum_w, np.nan)  # R's svyvar
+        n_eff = n / means["deff"]
+    index = _item_index(qs, mean_var[0], means["ci_low"], means["ci_high"])
+    out: dict[str, Any] = {}
+    for name, value in cols.items():
+        if name == "n_eff":
+            value = n_eff.ravel()
+        elif name == "sd":
+            value = np.sqrt(svyvar).ravel()
+        elif name in ("se", "ci_low", "ci_high"):
+            value = means[name].ravel()
+        elif name in index:
+            value = index[name]
+        elif name.startswith(("top_box_", "bottom_box_")):
+            part = shares["ci_low" if name.endswith("_low") else "ci_high"]
+            value = (part[:, :k] if name.startswith("top") else part[:, k:]).ravel()
+        out[name] = value
+        if name == "ci_high":
+            out["df"], out["deff"] = means["df"].ravel(), means["deff"].ravel()
+        elif name == "top_box_high":
+            out["top_box_se"] = shares["se"][:, :k].ravel()
+            out["top_box_deff"] = shares["deff"][:, :k].ravel()
+    return out
 
 
 def _asked_questions(
@@ -489,6 +602,7 @@ def score_dimensions(
     seed: int | None = None,
     lang: str | None = None,
     include_local: bool = False,
+    design: SurveyDesign | None = None,
 ) -> pd.DataFrame:
     """Dimension indices and the overall satisfaction index on 0-100, by group.
 
@@ -527,6 +641,12 @@ def score_dimensions(
         organization's own result, never ranked against others (see
         :func:`benchmark_table`). Either way a group's rows are those of a
         separate run on its respondents.
+    design
+        The sampling design of ``responses``: the design path, as in
+        :func:`score_items` (each group, and with ``include_local`` each
+        set of groups asked the same questions, a domain of the whole
+        design). The table gains ``df`` and ``deff`` after ``ci_high``;
+        ``n_eff`` is :math:`n / deff`.
 
     Returns
     -------
@@ -556,6 +676,7 @@ def score_dimensions(
     """
     check_option("method", method, get_args(IntervalMethod))
     _check_label_language(lang)
+    responses = design_responses(design, responses, weights)
     options: dict[str, Any] = {
         "by": by,
         "weights": weights,
@@ -568,6 +689,7 @@ def score_dimensions(
         "n_boot": n_boot,
         "seed": seed,
         "lang": lang,
+        "design": design,
     }
     if include_local:
         return by_scope(
@@ -610,13 +732,15 @@ def _score_dimensions(
     n_boot: int,
     seed: int | None,
     lang: str | None,
+    design: SurveyDesign | None,
 ) -> pd.DataFrame:
     """:func:`score_dimensions` with every question of ``instrument``."""
     dims = list(instrument.dimension_items())
     if not dims:
         raise DataError("the instrument has no scored items in dimensions")
     groups = make_groups(responses, by)
-    w = weights_of(responses, weights)
+    rows = responses.index
+    w = design.weights[rows] if design is not None else weights_of(responses, weights)
     scores = respondent_scores(instrument, responses, min_items=min_items).to_numpy()
     omega, rule = _dimension_weights(instrument, responses, groups, w, weighting)
     om = omega[groups.codes]
@@ -625,6 +749,21 @@ def _score_dimensions(
         overall = (np.where(present, scores, 0.0) * om).sum(axis=1) / (present * om).sum(axis=1)
     matrix = np.column_stack([scores, overall])
     s, low, high = _estimates(matrix, w, groups, confidence, method, n_boot, seed)
+    extra: dict[str, Any] = {}
+    if design is not None:
+        found = design_means(
+            design,
+            on_design_rows(design, rows, matrix),
+            row_domains(design, rows, groups.codes),
+            groups.n,
+            confidence=confidence,
+        )
+        se, low, high = found["se"], found["ci_low"], found["ci_high"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n_eff = s.n / found["deff"]
+        extra = {"df": found["df"].ravel(), "deff": found["deff"].ravel()}
+    else:
+        se, n_eff = s.se, s.n_eff
     labels = {d.id: d.label for d in instrument.dimensions} | {OVERALL: OVERALL_LABEL}
     names = [*dims, OVERALL]
     m = len(names)
@@ -639,11 +778,12 @@ def _score_dimensions(
             else {}
         ),
         "n": s.n.ravel().astype(np.int64),
-        "n_eff": s.n_eff.ravel(),
+        "n_eff": n_eff.ravel(),
         "index": s.mean.ravel(),
-        "se": s.se.ravel(),
+        "se": se.ravel(),
         "ci_low": low.ravel(),
         "ci_high": high.ravel(),
+        **extra,
         "weight": weight_col.ravel(),
         "weighting": np.full(groups.n * m, rule, dtype=object),
         "small_sample": (s.n < min_n).ravel(),
@@ -651,8 +791,35 @@ def _score_dimensions(
     }
     out = _with_keys(groups, cols, m)
     if suppress:
-        out.loc[out["small_sample"], ["n_eff", "index", "se", "ci_low", "ci_high"]] = np.nan
+        blank = ["n_eff", "index", "se", "ci_low", "ci_high", *extra]
+        out.loc[out["small_sample"], blank] = np.nan
     return out
+
+
+def _design_distribution(
+    design: SurveyDesign,
+    q: Question,
+    text: pd.Series[str],
+    codes: Sequence[str],
+    groups: Groups,
+    confidence: float,
+) -> dict[str, np.ndarray]:
+    """The design columns of :func:`distribution` for one question (group-major, codes inner)."""
+    answered = text.notna().to_numpy()
+    if q.type is QuestionType.MULTIPLE:
+        chosen = text.fillna("").str.split().str.join("|").str.get_dummies(sep="|")
+        given = chosen.reindex(columns=list(codes), fill_value=0).to_numpy(dtype=bool)
+    else:
+        given = np.column_stack([(text == code).fillna(False).to_numpy(bool) for code in codes])
+    indicators = np.where(answered[:, None], given, np.nan)
+    found = design_shares(design, indicators, groups.codes, groups.n, confidence=confidence)
+    return {
+        "se": found["se"].ravel(),
+        "share_low": found["ci_low"].ravel(),
+        "share_high": found["ci_high"].ravel(),
+        "df": found["df"].ravel(),
+        "deff": found["deff"].ravel(),
+    }
 
 
 def _uses_local(instrument: Instrument, names: Sequence[str], rule: str) -> list[bool]:
@@ -683,6 +850,7 @@ def nps(
     confidence: float = 0.95,
     min_n: int = 30,
     suppress: bool = False,
+    design: SurveyDesign | None = None,
 ) -> pd.DataFrame:
     """Net Promoter Score of a 0-10 "would you recommend" question.
 
@@ -694,12 +862,19 @@ def nps(
     only for the groups of its organizations; by default the first shared
     "recommend" question is used.
 
+    With a ``design`` (the design path, see :func:`score_items`) the NPS is
+    the design mean of each respondent's :math:`100\\,(\\mathbb 1[x \\ge 9]
+    - \\mathbb 1[x \\le 6])`: the difference of the two shares linearised
+    as one estimate (R: ``svymean`` of that variable, or ``svycontrast`` of
+    the two shares), with the t interval of the design degrees of freedom.
+
     Returns
     -------
     DataFrame
         Group columns, then ``question``, ``n``, ``n_eff``, ``promoters``,
         ``passives``, ``detractors`` (shares), ``nps``, ``se``, ``ci_low``,
-        ``ci_high``, ``small_sample``.
+        ``ci_high``, ``small_sample``. With a ``design``: ``df`` and ``deff``
+        after ``ci_high``, ``n_eff`` is :math:`n / deff`.
 
     Examples
     --------
@@ -718,8 +893,9 @@ def nps(
         q = instrument.question(question)
         if q.type is not QuestionType.RECOMMEND:
             raise DataError(f"question {q.id!r} is not a 0-10 'recommend' question")
+    responses = design_responses(design, responses, weights)
     groups = make_groups(responses, by)
-    w = weights_of(responses, weights)
+    w = design.weights if design is not None else weights_of(responses, weights)
     x = item_values(q, responses)
     missing = np.isnan(x)
     ind = np.column_stack(
@@ -736,6 +912,19 @@ def nps(
     with np.errstate(invalid="ignore", divide="ignore"):
         se = 100 * np.sqrt(np.maximum(p + d - (p - d) ** 2, 0) / n_eff)
     z = stats.norm.ppf(0.5 + confidence / 2)
+    low, high, extra = score - z * se, score + z * se, {}
+    if design is not None:
+        found = design_means(
+            design,
+            (100 * (ind[:, 0] - ind[:, 2]))[:, None],
+            groups.codes,
+            groups.n,
+            confidence=confidence,
+        )
+        se, low, high = found["se"][:, 0], found["ci_low"][:, 0], found["ci_high"][:, 0]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n_eff = s.n[:, 0] / found["deff"][:, 0]
+        extra = {"df": found["df"][:, 0], "deff": found["deff"][:, 0]}
     out = _with_keys(
         groups,
         {
@@ -747,15 +936,16 @@ def nps(
             "detractors": d,
             "nps": score,
             "se": se,
-            "ci_low": np.clip(score - z * se, -100, 100),
-            "ci_high": np.clip(score + z * se, -100, 100),
+            "ci_low": np.clip(low, -100, 100),
+            "ci_high": np.clip(high, -100, 100),
+            **extra,
             "small_sample": s.n[:, 0] < min_n,
         },
         1,
     )
     if suppress:
         est = ["n_eff", "promoters", "passives", "detractors", "nps", "se", "ci_low", "ci_high"]
-        out.loc[out["small_sample"], est] = np.nan
+        out.loc[out["small_sample"], [*est, *extra]] = np.nan
     return _asked_rows(out, applicable(instrument, responses, groups, [q]))
 
 
@@ -767,6 +957,8 @@ def distribution(
     by: By = None,
     weights: str | None = None,
     lang: str = "it",
+    design: SurveyDesign | None = None,
+    confidence: float = 0.95,
 ) -> pd.DataFrame:
     """Weighted distribution of the answers of scaled and choice questions.
 
@@ -776,11 +968,17 @@ def distribution(
     question (:attr:`Question.organizations`) has rows only for the groups
     of its organizations.
 
+    With a ``design`` (the design path, see :func:`score_items`) each share
+    has its linearised standard error, the logit interval of R's
+    ``svyciprop`` at ``confidence`` and its design effect.
+
     Returns
     -------
     DataFrame
         Group columns, then ``question``, ``code``, ``label``, ``n``,
         ``weighted_n``, ``share``. Codes nobody chose are listed with 0.
+        With a ``design``: ``se``, ``share_low``, ``share_high``, ``df``
+        and ``deff`` after ``share``.
 
     Examples
     --------
@@ -792,8 +990,9 @@ def distribution(
     1    2  0   0.00
     2    3  3   0.75
     """
+    responses = design_responses(design, responses, weights)
     groups = make_groups(responses, by)
-    w = weights_of(responses, weights)
+    w = design.weights if design is not None else weights_of(responses, weights)
     if questions is None:
         qs = [q for q in instrument.questions if q.type.scaled or q.type.has_choices]
     else:
@@ -840,6 +1039,11 @@ def distribution(
                 "n": agg["size"].to_numpy(dtype=np.int64),
                 "weighted_n": agg["sum"].to_numpy(dtype=float),
                 "share": np.where(base_n[g_idx] > 0, share, np.nan),
+                **(
+                    {}
+                    if design is None
+                    else _design_distribution(design, q, text, codes, groups, confidence)
+                ),
             },
             len(codes),
         )

@@ -1,0 +1,169 @@
+"""The design path of scoring: item means, shares, indices and NPS on a :class:`SurveyDesign`.
+
+The scoring functions (:func:`score_items`, :func:`score_dimensions`,
+:func:`nps`, :func:`distribution`, :func:`ipa`) take ``design=``: their
+estimates are then the weighted means of the design's weights, and their
+standard errors, intervals and design effects those of the design-based
+estimators (:func:`design_mean`, :func:`design_proportion`): Taylor
+linearisation over strata and clusters (PSUs) with the FPC, each group of
+``by`` a *domain* of the whole design (its rows' influence values, zero
+outside it, over every stratum and PSU of the sample: R's ``svyby``), never
+a subset of the data. Means and the NPS have the t interval with the
+domain's design degrees of freedom (PSUs minus strata); shares the logit
+interval of R's ``svyciprop``. The NPS is the mean of each respondent's
+:math:`100\\,(\\mathbb 1[x \\ge 9] - \\mathbb 1[x \\le 6])`: the difference
+of the shares of promoters and detractors, linearised as one mean.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from qualitapa.errors import DataError, Message, OptionError
+from qualitapa.i18n import N_
+from qualitapa.surveys._design import Codes, Floats, SurveyDesign
+from qualitapa.surveys._design_estimates import design_mean, design_proportion
+
+#: The columns each design estimate gives, (groups, variables) each.
+_PARTS = ("estimate", "se", "ci_low", "ci_high", "df", "deff")
+_DOMAIN = "_qualitapa_domain"
+
+
+def design_responses(
+    design: SurveyDesign | None, responses: pd.DataFrame, weights: str | None
+) -> pd.DataFrame:
+    """``responses`` numbered 0.. as the design's rows; the design must be theirs.
+
+    Raises
+    ------
+    OptionError
+        Both ``design`` and ``weights`` are given (the design has the weights).
+    DataError
+        The design has another number of rows than the responses.
+    """
+    if design is None:
+        return responses
+    if weights is not None:
+        raise OptionError(
+            Message(
+                "pass the weights in the design (SurveyDesign.from_frame(..., weights={name!r}))"
+                " or as weights=, not both",
+                N_(
+                    "indicare i pesi nel disegno (SurveyDesign.from_frame(..., weights={name!r}))"
+                    " oppure con weights=, non in entrambi"
+                ),
+                name=weights,
+            ),
+            option="weights",
+            value=weights,
+        )
+    if len(design.weights) != len(responses):
+        raise DataError(
+            Message(
+                "the design has {design} rows and the responses {responses}: build it from"
+                " these responses (SurveyDesign.from_frame(responses, ...))",
+                N_(
+                    "il disegno ha {design} righe e le risposte {responses}: costruirlo da"
+                    " queste risposte (SurveyDesign.from_frame(risposte, ...))"
+                ),
+                design=len(design.weights),
+                responses=len(responses),
+            )
+        )
+    return responses.reset_index(drop=True)
+
+
+def row_domains(design: SurveyDesign, rows: pd.Index[int], codes: Codes) -> Codes:
+    """Each design row's group code; -1 for the rows not in ``rows`` (positions)."""
+    out = np.full(len(design.weights), -1, dtype=np.intp)
+    out[np.asarray(rows, dtype=np.intp)] = codes
+    return out
+
+
+def on_design_rows(design: SurveyDesign, rows: pd.Index[int], values: Floats) -> Floats:
+    """``values`` (rows x columns) of the ``rows`` at their places among the design's; NaN else."""
+    values = np.asarray(values, dtype=float).reshape(len(rows), -1)
+    out = np.full((len(design.weights), values.shape[1]), np.nan)
+    out[np.asarray(rows, dtype=np.intp)] = values
+    return out
+
+
+def _evolved(design: SurveyDesign, values: Floats, domain: Codes) -> SurveyDesign:
+    """The design with ``values`` (columns ``v0``, ``v1``...) and the domain as its data."""
+    frame = pd.DataFrame(values, columns=[f"v{j}" for j in range(values.shape[1])])
+    frame[_DOMAIN] = np.where(domain >= 0, domain, np.nan)
+    return attrs.evolve(design, data=frame)
+
+
+def _placed(table: pd.DataFrame, k: int, m: int) -> dict[str, Floats]:
+    """The estimates of a variable-major table of the present domains, as (k, m) arrays."""
+    present = table[_DOMAIN].to_numpy(dtype=float).astype(np.intp)
+    per = len(table) // m if m else 0
+    out = {}
+    for part in _PARTS:
+        placed = np.full((k, m), np.nan)
+        values = table[part].to_numpy(dtype=float).reshape(m, per)
+        placed[present[:per]] = values.T
+        out[part] = placed
+    return out
+
+
+def design_means(
+    design: SurveyDesign, values: Floats, domain: Codes, k: int, *, confidence: float
+) -> dict[str, Floats]:
+    """Design means of each column of ``values`` (design rows x m) in domains 0..k-1.
+
+    Returns ``estimate``, ``se``, ``ci_low``, ``ci_high`` (t with the
+    domain's design df), ``df`` and ``deff`` (R's ``deff = TRUE``), each
+    (k, m); a domain without answers is NaN.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"s": ["a", "a", "b", "b"], "w": [1.0, 2.0, 1.0, 1.0]})
+    >>> d = SurveyDesign.from_frame(df, weights="w", strata="s")
+    >>> r = design_means(d, np.array([[4.0], [5.0], [3.0], [2.0]]), np.zeros(4, int), 1,
+    ...                  confidence=0.95)
+    >>> round(float(r["estimate"][0, 0]), 3)
+    3.8
+    """
+    m = values.shape[1]
+    evolved = _evolved(design, values, domain)
+    table = design_mean(
+        evolved, list(evolved.data.columns[:m]), by=_DOMAIN, confidence=confidence, interval="t"
+    )
+    return _placed(table, k, m)
+
+
+def design_shares(
+    design: SurveyDesign, indicators: Floats, domain: Codes, k: int, *, confidence: float
+) -> dict[str, Floats]:
+    """Design shares of each 0/1 column (NaN: no answer) in domains 0..k-1, logit intervals.
+
+    As :func:`design_means`, the interval that of R's ``svyciprop``
+    (logit, design df).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"w": [1.0, 2.0, 1.0, 1.0]})
+    >>> d = SurveyDesign.from_frame(df, weights="w")
+    >>> r = design_shares(d, np.array([[1.0], [0.0], [1.0], [np.nan]]), np.zeros(4, int), 1,
+    ...                   confidence=0.95)
+    >>> round(float(r["estimate"][0, 0]), 3)
+    0.5
+    """
+    m = indicators.shape[1]
+    evolved = _evolved(design, indicators, domain)
+    parts = [
+        design_proportion(evolved, f"v{j}", by=_DOMAIN, categories=[1.0], confidence=confidence)
+        for j in range(m)
+    ]
+    placed = [_placed(p, k, 1) for p in parts]
+    return {part: np.column_stack([p[part] for p in placed]) for part in _PARTS}
+
+
+def psu_multipliers(design: SurveyDesign, rng: np.random.Generator) -> Floats:
+    """A Poisson(1) count per PSU, on each of its rows: one replicate of a cluster bootstrap."""
+    counts = rng.poisson(1.0, size=int(design.psu.max()) + 1)
+    return np.asarray(counts[design.psu], dtype=np.float64)
