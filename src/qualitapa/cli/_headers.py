@@ -135,6 +135,10 @@ CODES: Mapping[str, str] = {
     "input": N_("risorsa (input)"),
     "output": N_("prodotto (output)"),
     "infeasible": N_("non calcolabile"),
+    # the status of a Malmquist index (qualitapa.composite.malmquist), issue 24
+    "infeasible_on_earlier": N_("non calcolabile: fuori dalla tecnologia del periodo iniziale"),
+    "infeasible_on_later": N_("non calcolabile: fuori dalla tecnologia del periodo finale"),
+    "not_in_both_periods": N_("non presente in entrambi i periodi"),
     # the rules of a problem (qualitapa.problems.Rule), issue 17
     "missing_column": N_("colonna mancante"),
     "unknown_column": N_("colonna sconosciuta"),
