@@ -189,6 +189,16 @@ CODES: Mapping[str, str] = {
     "rao_scott_chi2": N_("chi quadrato di Rao-Scott"),
     "mann_whitney_u": N_("U di Mann-Whitney"),
     "kruskal_wallis": N_("H di Kruskal-Wallis"),
+    "welch_anova": N_("ANOVA di Welch (F)"),
+    "games_howell": N_("Games-Howell"),
+    "design_t": N_("t sul disegno campionario"),
+    "design_wald_f": N_("F di Wald sul disegno campionario"),
+    "design_rao_scott_f": N_("F di Rao-Scott sul disegno campionario"),
+    # the effect size of a comparison of groups (qualitapa.surveys.compare_groups)
+    "hedges_g": N_("g di Hedges"),
+    "eta_squared": N_("eta quadro"),
+    "cramers_v": N_("V di Cramér"),
+    "rank_biserial": N_("correlazione rango-biseriale"),
 }
 
 #: Columns whose codes a reader gets as words (``improving`` -> ``in miglioramento``).
@@ -209,6 +219,7 @@ WORDED = (
     "periodicity",
     "importance_method",
     "test",
+    "effect",
 )
 
 

@@ -73,6 +73,7 @@ from qualitapa.surveys._models import Instrument
 from qualitapa.surveys._pvalues import adjust_pvalues
 from qualitapa.surveys._scope import common_instrument
 from qualitapa.surveys._scoring import item_values, respondent_scores
+from qualitapa.surveys._scoring_design import design_responses
 from qualitapa.surveys._stats import (
     Groups,
     Summary,
@@ -220,7 +221,9 @@ def compare_groups(
         The grouping or weight column is missing, a group or weight is
         missing, fewer than two groups, unknown variables,
         ``test="nonparametric"`` or ``"welch"`` on means with ``weights`` or
-        ``design``, both ``weights`` and ``design``, or a design of other rows.
+        ``design``, or a design of other rows.
+    OptionError
+        Both ``weights`` and ``design``.
 
     Examples
     --------
@@ -325,14 +328,6 @@ def _check_design(
     responses: pd.DataFrame, test: str, kind: str, weights: str | None, design: SurveyDesign
 ) -> None:
     """Raise when the design cannot be the responses' own (or comes with weights or ranks)."""
-    if weights is not None:
-        raise DataError(
-            Message(
-                "give either weights or a design: the design has its own weights",
-                N_("indicare i pesi oppure il disegno: il disegno ha già i suoi pesi"),
-            ),
-            column=weights,
-        )
     if kind == "mean" and test == "nonparametric":
         raise DataError(
             Message(
@@ -344,19 +339,7 @@ def _check_design(
                 ),
             )
         )
-    if len(design.weights) != len(responses):
-        raise DataError(
-            Message(
-                "the design has {rows} rows, the responses {count}: make the design from these"
-                " responses (SurveyDesign.from_frame(responses, ...))",
-                N_(
-                    "il disegno ha {rows} righe, le risposte {count}: costruire il disegno da"
-                    " queste risposte (SurveyDesign.from_frame(responses, ...))"
-                ),
-                rows=len(design.weights),
-                count=len(responses),
-            )
-        )
+    design_responses(design, responses, weights)  # the design is these responses
 
 
 def _variables(
