@@ -47,7 +47,7 @@ def _data(seed: int = 0, n: int = 40) -> pd.DataFrame:
         {
             "organization": [f"m{i:02d}" for i in range(n)],
             "a": f + 0.5 * rng.normal(size=n),
-            "b": f + 0.05 * rng.normal(size=n),  # almost a copy of f: collinear with a? no, b~f
+            "b": f + 0.05 * rng.normal(size=n),
             "c": -f + 0.7 * rng.normal(size=n),  # lower is better: agrees after normalising
             "e": rng.normal(size=n),
             "f": rng.normal(size=n),

@@ -1,8 +1,9 @@
 """Monte Carlo uncertainty and sensitivity analysis of a composite index.
 
-Following the OECD/JRC Handbook (2008, section 7), each run draws a
-normaliser, an aggregator and perturbed weights, recomputes the index of
-every organization and ranks them. The result gives, per organization, the
+Following the OECD/JRC Handbook (2008, section 7), each run draws an
+imputation of the missing values (when asked), a normaliser, an aggregator
+and perturbed weights, recomputes the index of every organization and ranks
+them. The result gives, per organization, the
 median rank and the 5th-95th percentile rank interval, and the first-order
 sensitivity index of the rank to each choice (the share of the rank's
 variance explained by that choice alone, estimated from the same runs).
@@ -22,15 +23,20 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from qualitapa.composite._audit import AuditResult, _audit_run
 from qualitapa.composite._definition import CompositeDefinition
+from qualitapa.composite._impute import Imputation
 from qualitapa.composite._index import (
     _evaluate_root,
+    _impute_by_period,
     _nonpositive_cases,
     _normalise_by_period,
+    _Options,
     _positivity_error,
     _prepare,
     _rank_by_period,
     _Run,
+    _treat_by_period,
 )
 from qualitapa.composite._methods import (
     _NEVER_POSITIVE,
@@ -48,29 +54,52 @@ if TYPE_CHECKING:
 
 
 class _Normalised:
-    """The leaves of every normaliser, computed once per (normaliser, positive range)."""
+    """The leaves of every (imputation, normaliser, positive range), computed once each."""
 
-    def __init__(self, base: _Run) -> None:
+    def __init__(self, base: _Run, imputations: Sequence[Imputation] = ()) -> None:
         self.base = base
-        self.cache: dict[tuple[Normaliser, bool], np.ndarray] = {}
+        self.imputations = list(imputations) or [base.definition.imputation]
+        self.raws: dict[int, np.ndarray] = {}
+        self.cache: dict[tuple[int, Normaliser, bool], np.ndarray] = {}
 
-    def get(self, method: Normaliser, positive: bool) -> np.ndarray:
+    def raw(self, imp: int) -> np.ndarray:
+        """The imputed and treated values of imputation ``imp``."""
+        if imp not in self.raws:
+            b, d = self.base, self.base.definition
+            if self.imputations[imp] is d.imputation:
+                self.raws[imp] = b.raw
+            else:
+                raw, _ = _impute_by_period(
+                    b.plan, b.raw_input, b.periods, self.imputations[imp], b.groups
+                )
+                self.raws[imp], _ = _treat_by_period(b.plan, raw, b.periods, d.treatment, d.winmax)
+        return self.raws[imp]
+
+    def get(self, method: Normaliser, positive: bool, imp: int = 0) -> np.ndarray:
         positive = positive and str(method) in _RESCALED  # only these have a positive range
-        key = (method, positive)
+        key = (imp, method, positive)
         if key not in self.cache:
             d, b = self.base.definition, self.base
-            if method is d.normaliser and positive == (d.positive and str(method) in _RESCALED):
+            raw = self.raw(imp)
+            if (
+                raw is b.raw
+                and method is d.normaliser
+                and positive == (d.positive and str(method) in _RESCALED)
+            ):
                 self.cache[key] = b.Z
             else:
                 self.cache[key] = _normalise_by_period(
-                    b.plan, b.raw, b.periods, method, d.winsorise, positive
+                    b.plan, raw, b.periods, method, d.winsorise, positive
                 )
         return self.cache[key]
 
     def nonpositive(self, method: Normaliser) -> pd.DataFrame:
-        """Values <= 0 of ``method`` before a geometric or harmonic mean."""
-        Z = self.get(method, positive=True)
-        return _nonpositive_cases(Z, self.base.index, self.base.plan.leaves)
+        """Values <= 0 of ``method`` before a geometric or harmonic mean (any imputation)."""
+        frames = [
+            _nonpositive_cases(self.get(method, True, i), self.base.index, self.base.plan.leaves)
+            for i in range(len(self.imputations))
+        ]
+        return pd.concat(frames, ignore_index=True).drop_duplicates()
 
 
 def _choices(
@@ -152,6 +181,11 @@ class UncertaintyResult:
         Number of Monte Carlo runs.
     normalisers, aggregators : tuple of str
         The normalisers and aggregators drawn from (every pairing is used).
+    imputations : tuple of str
+        The imputations drawn from (empty: the definition's only).
+    audit : AuditResult or None
+        The statistical audit of the nominal index (see
+        :func:`composite_audit`), computed from the same data.
     """
 
     ranks: pd.DataFrame
@@ -160,6 +194,8 @@ class UncertaintyResult:
     runs: int
     normalisers: tuple[str, ...] = ()
     aggregators: tuple[str, ...] = ()
+    imputations: tuple[str, ...] = ()
+    audit: AuditResult | None = None
 
 
 class _Moments:
@@ -212,9 +248,11 @@ def composite_uncertainty(
     runs: int = 1000,
     normalisers: Sequence[Normaliser | str] | None = None,
     aggregators: Sequence[Aggregator | str] | None = None,
+    imputations: Sequence[Imputation | str] | None = None,
     weight_range: float = 0.25,
     catalog: Catalog | None = None,
     polarity: Mapping[str, Polarity | str] | None = None,
+    groups: Mapping[object, object] | pd.Series | None = None,
     seed: int | None = 0,
     bins: int = 10,
     batch: int = 16,
@@ -224,7 +262,7 @@ def composite_uncertainty(
 
     Parameters
     ----------
-    values, definition, catalog, polarity, source
+    values, definition, catalog, polarity, groups, source
         As for :func:`composite`.
     runs
         Number of Monte Carlo runs.
@@ -244,6 +282,11 @@ def composite_uncertainty(
         ``[1, 100]``; :data:`POSITIVE_BOUNDS`); ``z_score`` cannot be paired
         with them, nor a normaliser that gives values of 0 or below on
         these data.
+    imputations
+        Imputations of the missing values to draw from (uniformly; see
+        :func:`impute`; ``none`` renormalises the weights instead); the
+        nominal index keeps the definition's. Default: the definition's
+        only, and no ``imputation`` factor.
     weight_range
         Each weight is multiplied by a uniform factor in
         ``[1 - weight_range, 1 + weight_range]``, independently per run.
@@ -258,7 +301,8 @@ def composite_uncertainty(
     Returns
     -------
     UncertaintyResult
-        ``ranks``, ``sensitivity`` and ``summary`` tables.
+        ``ranks``, ``sensitivity`` and ``summary`` tables, and the
+        ``audit`` of the nominal index.
 
     Raises
     ------
@@ -287,10 +331,13 @@ def composite_uncertainty(
         raise DefinitionError(f"runs must be at least 2, not {runs!r}")
     if not 0 <= weight_range < 1:
         raise DefinitionError(f"weight_range must be in [0, 1), not {weight_range!r}")
-    base = _prepare(values, definition, catalog, polarity, source)
-    normalised = _Normalised(base)
+    base = _prepare(values, definition, catalog, polarity, source, _Options(groups=groups))
+    imps = [choice(Imputation, i, "imputation") for i in dict.fromkeys(imputations or ())]
+    if imputations is not None and not imps:
+        raise DefinitionError("give at least one imputation", field="imputations")
+    normalised = _Normalised(base, imps)
     norms, aggs = _choices(normalisers, aggregators, normalised, source)
-    draws = _Draws.sample(base, len(norms), len(aggs), runs, weight_range, seed)
+    draws = _Draws.sample(base, (len(imps), len(norms), len(aggs)), runs, weight_range, seed)
     index_runs = _index_runs(normalised, norms, aggs, draws, batch)
     rank_table, sensitivity, summary = _result_tables(base, draws, index_runs, bins)
     return UncertaintyResult(
@@ -300,6 +347,8 @@ def composite_uncertainty(
         runs,
         tuple(n.value for n in norms),
         tuple(a.value for a in aggs),
+        tuple(i.value for i in imps),
+        _audit_run(base),
     )
 
 
@@ -326,35 +375,48 @@ def _result_tables(
 
 @attrs.frozen
 class _Draws:
-    """The random choices of every run: a (normaliser, aggregator) pairing and weight factors."""
+    """The random choices of every run: an (imputation, normaliser, aggregator) and weights."""
 
+    n_imps: int  # 0: the definition's imputation only, not a factor
     n_norms: int
     n_aggs: int
-    combos: list[tuple[int, int]]  # (normaliser, aggregator) index pairs: every pairing
-    combo: np.ndarray  # (runs,) the pairing of each run
+    combos: list[tuple[int, int, int]]  # (imputation, normaliser, aggregator): every triple
+    combo: np.ndarray  # (runs,) the triple of each run
     factors: np.ndarray  # (runs, n_w) a factor per component weight (every node's children)
     offsets: np.ndarray  # node k's children's factors are columns offsets[k]:offsets[k + 1]
 
     @classmethod
     def sample(
-        cls, base: _Run, n_norms: int, n_aggs: int, runs: int, weight_range: float, seed: int | None
+        cls,
+        base: _Run,
+        sizes: tuple[int, int, int],
+        runs: int,
+        weight_range: float,
+        seed: int | None,
     ) -> _Draws:
-        combos = [(i, j) for i in range(n_norms) for j in range(n_aggs)]
+        n_imps, n_norms, n_aggs = sizes
+        combos = [
+            (k, i, j) for k in range(max(n_imps, 1)) for i in range(n_norms) for j in range(n_aggs)
+        ]
         rng = np.random.default_rng(seed)
         combo = rng.integers(len(combos), size=runs)
         offsets = np.cumsum([0] + [len(w) for w in base.weights])
         factors = rng.uniform(1 - weight_range, 1 + weight_range, size=(runs, int(offsets[-1])))
-        return cls(n_norms, n_aggs, combos, combo, factors, offsets)
+        return cls(n_imps, n_norms, n_aggs, combos, combo, factors, offsets)
+
+    def level(self, which: int) -> np.ndarray:
+        """The imputation (0), normaliser (1) or aggregator (2) index of each run."""
+        return np.array([c[which] for c in self.combos])[self.combo]
 
     @property
     def normaliser(self) -> np.ndarray:
         """The normaliser (index) of each run."""
-        return np.array([self.combos[c][0] for c in self.combo])
+        return self.level(1)
 
     @property
     def aggregator(self) -> np.ndarray:
         """The aggregator (index) of each run."""
-        return np.array([self.combos[c][1] for c in self.combo])
+        return self.level(2)
 
 
 def _index_runs(
@@ -368,11 +430,11 @@ def _index_runs(
     base = normalised.base
     plan = base.plan
     index_runs = np.full((len(draws.combo), base.raw.shape[0]), np.nan, dtype=np.float64)
-    for c, (i, j) in enumerate(draws.combos):
+    for c, (k, i, j) in enumerate(draws.combos):
         sel = np.flatnonzero(draws.combo == c)
         if not len(sel):  # a pairing no run drew is never normalised
             continue
-        Z = normalised.get(norms[i], positive=aggs[j] is not Aggregator.ARITHMETIC)
+        Z = normalised.get(norms[i], positive=aggs[j] is not Aggregator.ARITHMETIC, imp=k)
         for start in range(0, len(sel), batch):
             part = sel[start : start + batch]
             f = draws.factors[part]  # (b, n_w)
@@ -411,7 +473,8 @@ def _factor_levels(base: _Run, draws: _Draws, bins: int) -> list[tuple[str, np.n
 
     The continuous weight factors are cut into ``bins`` quantile bins.
     """
-    out = [
+    out = [("imputation", draws.level(0), draws.n_imps)] if draws.n_imps else []
+    out += [
         ("normaliser", draws.normaliser, draws.n_norms),
         ("aggregator", draws.aggregator, draws.n_aggs),
     ]
