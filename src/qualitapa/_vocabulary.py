@@ -112,6 +112,7 @@ COLUMN_WORDS: Mapping[str, str] = {
     "p90_answer_working_days": N_("90° percentile giorni lavorativi"),
     "open": N_("Aperti"),
     "overdue": N_("Scaduti"),
+    "as_of": N_("Data di riferimento"),
     "reopened": N_("Riaperti"),
     "reopening_rate": N_("Quota riaperti"),
     "forwarded": N_("Inoltrati"),
