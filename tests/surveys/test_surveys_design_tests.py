@@ -14,8 +14,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualitapa.errors import DataError
-from qualitapa.surveys import SurveyDesign, design_ttest, design_wald_test
+from qualitapa.errors import DataError, OptionError
+from qualitapa.surveys import (
+    Instrument,
+    Question,
+    Scale,
+    SurveyDesign,
+    compare_groups,
+    design_ttest,
+    design_wald_test,
+)
 from qualitapa.surveys._design_tests import rao_scott_codes
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -125,3 +133,56 @@ def test_design_tests_refuse_bad_input():
     one = SurveyDesign.from_frame(design.data.assign(g="x"), weights="w", clusters="day")
     with pytest.raises(DataError, match="two or more groups"):
         design_wald_test(one, "q1", "g")
+
+
+@pytest.fixture
+def likert_instrument() -> Instrument:
+    scale = Scale.likert(5)
+    questions = [Question(q, "likert", q.upper(), scale=scale) for q in ("q1", "q2")]
+    return Instrument("c", "C", questions=questions)
+
+
+def test_compare_groups_on_the_design_matches_r(likert_instrument):
+    design = _design("likert")
+    responses = design.data
+    r = compare_groups(likert_instrument, responses, by="city", pairwise=True,
+                       correction=None, design=design)  # fmt: skip
+    gold = TESTS[(TESTS["design"] == "likert") & (TESTS["group"] == "city")]
+    for row in gold.itertuples():
+        a, b = (row.level_a, row.level_b) if row.test == "ttest" else ("", "")
+        mine = r[(r["variable"] == row.variable) & (r["group_a"] == a) & (r["group_b"] == b)]
+        assert len(mine) == 1
+        mine = mine.iloc[0]
+        if row.test == "ttest":
+            assert mine["test"] == "design_t"
+            assert -mine["statistic"] == pytest.approx(row.statistic, rel=1e-9)
+            assert -mine["difference"] == pytest.approx(row.estimate, rel=1e-9)
+        else:
+            assert mine["test"] == "design_wald_f"
+            assert mine["statistic"] == pytest.approx(row.statistic, rel=1e-9)
+        assert mine["p_value"] == pytest.approx(row.p_value, rel=1e-8)
+    assert r["weighted"].all()
+    assert r["effect"].tolist()[:4] == ["eta_squared", "hedges_g", "hedges_g", "hedges_g"]
+
+
+def test_compare_groups_shares_on_the_design_match_r(likert_instrument):
+    design = _design("likert")
+    r = compare_groups(likert_instrument, design.data, by="city", on="items", kind="share",
+                       variables=["q2"], pairwise=True, correction=None, design=design)  # fmt: skip
+    gold = _read("design_tests_chisq.csv")
+    gold = gold[gold["group"] == "city"]
+    assert (r["test"] == "design_rao_scott_f").all()
+    # top box of a 1-5 scale: 4 and 5, R's top = as.numeric(q2 >= 4)
+    np.testing.assert_allclose(r["statistic"], gold["statistic"], rtol=1e-9)
+    np.testing.assert_allclose(r["p_value"], gold["p_value"], rtol=1e-8)
+
+
+def test_compare_groups_refuses_a_design_of_other_rows_or_with_weights(likert_instrument):
+    design = _design("likert")
+    with pytest.raises(DataError, match="the design has 166 rows and the responses 10"):
+        compare_groups(likert_instrument, design.data.head(10), by="city", design=design)
+    with pytest.raises(OptionError):
+        compare_groups(likert_instrument, design.data, by="city", weights="w", design=design)
+    with pytest.raises(DataError, match="rank-based tests"):
+        compare_groups(likert_instrument, design.data, by="city", test="nonparametric",
+                       design=design)  # fmt: skip
