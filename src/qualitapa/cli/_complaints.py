@@ -624,11 +624,13 @@ def _day_and_time(when: dt.datetime, zone: zoneinfo.ZoneInfo) -> tuple[str, str]
     return clock[:10], clock[11:]
 
 
-def _with_cases(command: Callable[..., None]) -> Callable[..., None]:
+def _with_cases(command: Callable[..., None], *, events: bool = False) -> Callable[..., None]:
     """Add the deadline options; the command gets the register's cases in place of them.
 
     ``cases`` (first argument) are the complaints of ``--db`` with their
-    deadlines; ``as_of`` is passed on.
+    deadlines; ``as_of`` is passed on. With ``events``, the command also
+    gets ``events``: the register's events up to ``--as-of`` when its
+    ``backlog`` option is given (None otherwise).
     """
 
     @functools.wraps(command)
@@ -645,9 +647,35 @@ def _with_cases(command: Callable[..., None]) -> Callable[..., None]:
         with _register(db, readonly=True) as reg:
             cases = cases_of(reg, deadline_days, working_days=working_days, province=province,
                              use_catalog=use_catalog, as_of=as_of)  # fmt: skip
+            if events:
+                options["events"] = _events_until(reg, as_of) if options.get("backlog") else None
         command(_not_empty(cases, db), as_of=as_of, **options)
 
     return _deadline_options(run)
+
+
+def _check_metrics(value: str) -> str:
+    """``--metrics`` as given, if every name is one kpis computes."""
+    from qualitapa.complaints import METRICS
+
+    for name in names(value):
+        if name not in METRICS:
+            raise click.BadParameter(
+                _("{name} non è un indicatore dei reclami; quelli possibili: {valid}",
+                  name=name, valid=", ".join(METRICS)),
+                param_hint="--metrics",
+            )  # fmt: skip
+    return value
+
+
+def _events_until(reg: Any, as_of: str | None) -> pd.DataFrame:
+    """The register's events up to ``as_of`` (all of them without it)."""
+    from qualitapa.complaints import DEFAULT_TZ, instant
+
+    events = reg.events_frame()
+    if as_of is None:
+        return events
+    return events[events["at"] <= pd.Timestamp(instant(as_of, DEFAULT_TZ, what="--as-of"))]
 
 
 def cases_of(
@@ -729,13 +757,29 @@ def deadline_text(
     help="Inhabitants, for per-10,000 rates (default: each organization's population from the "
     "installed plugins, when they register it).",
 )
-@_with_cases
+@click.option(
+    "--metrics",
+    default="",
+    callback=lambda ctx, param, value: _check_metrics(value),
+    help="Comma-separated KPIs to compute (default: all), e.g. "
+    "p90_answer_working_days,share_within_deadline,backlog.",
+)
+@click.option(
+    "--backlog",
+    type=click.Choice(["month-end"]),
+    default=None,
+    help="Instead of the KPIs: the open complaints at the end of every month (by --by).",
+)
+@functools.partial(_with_cases, events=True)
 @output_options
 @lang_option
 def kpis_command(
     cases: pd.DataFrame,
     by: str,
     population: float | None,
+    metrics: str,
+    backlog: str | None,
+    events: pd.DataFrame | None,
     as_of: str | None,
     fmt: str | None,
     output: Path | None,
@@ -743,18 +787,28 @@ def kpis_command(
 ) -> None:
     """Complaint KPIs: volumes, timeliness, answer times, backlog, reopenings.
 
-    Organizations, services and categories are named in --lang.
+    Organizations, services and categories are named in --lang. With
+    --backlog month-end, the backlog at each month end instead, from the
+    register's events (a reopened complaint counts again).
     """
+    from qualitapa.complaints import backlog as backlog_at
     from qualitapa.complaints import kpis
 
     groups = names(by)
+    if backlog is not None:
+        keys = [g for g in groups if g not in ("month", "quarter", "year")]
+        until = as_of if as_of is not None else pd.Timestamp.now(tz="UTC")
+        table = backlog_at(cases, backlog, by=keys, events=events, until=until, tz=get_catalog())
+        _emit_labelled(table.drop(columns="as_of"), lang, fmt, output)  # the month says it
+        return
     inhabitants: float | dict[str, float] | None = population
     if inhabitants is None and "organization" in cases.columns:
         known = {k: float(v) for k, v in get_catalog().populations().items() if v}
         orgs = set(cases["organization"].dropna().astype(str))
         if orgs and orgs <= set(known):
             inhabitants = {o: known[o] for o in orgs}
-    result = kpis(cases, by=groups, as_of=as_of, population=inhabitants, tz=get_catalog())
+    result = kpis(cases, by=groups, as_of=as_of, population=inhabitants, tz=get_catalog(),
+                  metrics=names(metrics) or None)  # fmt: skip
     _emit_labelled(result, lang, fmt, output)
 
 

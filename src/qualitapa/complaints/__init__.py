@@ -14,7 +14,7 @@ from qualitapa.complaints._export import (
 from qualitapa.complaints._history import EVENT_COLUMNS
 from qualitapa.complaints._importing import IMPORT_COLUMNS, OUTCOMES, ImportReport
 from qualitapa.complaints._instants import FUTURE_TOLERANCE, instant
-from qualitapa.complaints._kpis import AGE_BUCKETS, PERIODS, kpis, pareto, trend
+from qualitapa.complaints._kpis import AGE_BUCKETS, METRICS, PERIODS, kpis, pareto, trend
 from qualitapa.complaints._lifecycle import (
     ACTIONS,
     TRANSITIONS,
@@ -74,6 +74,7 @@ __all__ = [
     "FUTURE_TOLERANCE",
     "IMPORT_COLUMNS",
     "MAX_JSON_DEPTH",
+    "METRICS",
     "OUTCOMES",
     "PATTERNS",
     "PERIODS",

@@ -34,6 +34,7 @@ def backlog(
     by: str | Sequence[str] | None = None,
     events: pd.DataFrame | None = None,
     left_at: str = "answered_at",
+    until: Any = None,
     tz: TimeZones = DEFAULT_TZ,
 ) -> pd.DataFrame:
     """Open complaints (the backlog) at each of a series of instants, by group.
@@ -52,8 +53,8 @@ def backlog(
     at
         ``"month-end"`` (default): the last instant of every month, in the
         offices' time zone, from the month of the first receipt to the
-        last month that ended by the latest instant in the data. Or
-        instants: text, dates, timestamps (without offset: office time).
+        last month that ended by ``until``. Or instants: text, dates,
+        timestamps (without offset: office time).
     by
         Columns to group by (``service``, ``organization``...).
     events
@@ -68,6 +69,10 @@ def backlog(
         Without ``events``: the column with the instant each complaint
         left the backlog (its answer by default); missing while it is
         still open.
+    until
+        With ``"month-end"``: the instant the data describes (the
+        register's ``as_of``, e.g. now); default: the latest receipt or
+        exit in the data.
     tz
         The offices' time zone: one IANA name, or each organization's (a
         mapping organization -> zone, or a catalog). Times without offset
@@ -119,7 +124,11 @@ def backlog(
     else:
         starts, ends, rows = _event_stretches(frame, received, events, zones)
     months = isinstance(at, str) and at == "month-end"
-    instants = _month_ends(received, ends, zone) if months else _instants(at, zone)
+    if months:
+        latest = None if until is None else int(_instants(until, zone)[0])
+        instants = _month_ends(received, ends, zone, latest)
+    else:
+        instants = _instants(at, zone)
     keyed = {c: factorized(frame[c]) for c in cols}
     groups = group_codes(keyed, len(frame))
     counts = _open_counts(groups.codes[rows], groups.size, starts, ends, instants)
@@ -188,7 +197,9 @@ def _event_stretches(
     # each stretch ends at the complaint's next event to a closed state (never, if none)
     closes = np.flatnonzero(~is_open & was_open)
     pos = np.searchsorted(closes, opens)
-    end_event = np.where(pos < len(closes), closes[np.minimum(pos, len(closes) - 1)], -1)
+    end_event = np.full(len(opens), -1, dtype=np.int64)
+    later = pos < len(closes)
+    end_event[later] = closes[pos[later]]
     same = (end_event >= 0) & (ev.cid[np.maximum(end_event, 0)] == ev.cid[opens])
     at = ev.at_us
     r = received[row[opens]]
@@ -217,13 +228,18 @@ def _open_counts(
     return out
 
 
-def _month_ends(received: np.ndarray, ends: np.ndarray, zone: str) -> np.ndarray:
-    """The last instant (UTC microseconds) of each month the data covers, in ``zone``."""
+def _month_ends(received: np.ndarray, ends: np.ndarray, zone: str, until: int | None) -> np.ndarray:
+    """The last instant (UTC microseconds) of each month the data covers, in ``zone``.
+
+    From the month of the first receipt to the last month that ended by
+    ``until`` (default: the latest receipt or exit).
+    """
     nat = np.iinfo(np.int64).min
     known = received[received != nat]
     if not len(known):
         return np.empty(0, dtype=np.int64)
     latest = max(int(known.max()), int(ends.max(where=ends != _NEVER, initial=nat)))
+    latest = latest if until is None else until
     local = pd.DatetimeIndex(np.array([known.min(), latest], dtype="datetime64[us]"), tz="UTC")
     local = local.tz_convert(zone)
     starts = pd.date_range(

@@ -107,6 +107,13 @@ _NEEDS: dict[str, frozenset[str]] = {
     "population": frozenset(),
     "per_10000": frozenset(),
 }
+#: The names :func:`kpis` takes in ``metrics`` (with the default age classes):
+#: its columns, and ``backlog`` for ``open`` with the age classes.
+METRICS: tuple[str, ...] = (
+    *_NEEDS,
+    *_bucket_names(AGE_BUCKETS),
+    "backlog",
+)
 #: The columns holding the deadlines a case table already has.
 _DEADLINE_COLUMNS = {"due_date", "answer_days", "received_date"}
 
