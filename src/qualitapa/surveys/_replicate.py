@@ -527,7 +527,6 @@ def _scales(
         "Fay": 1 / (n_rep * (1 - (rho or 0.0)) ** 2),
         "successive-difference": 4 / n_rep,
     }
-    rs = np.ones(n_rep) if rscales is None else np.broadcast_to(np.asarray(rscales, float), n_rep)
     if rscales is not None and np.size(rscales) not in (1, n_rep):
         raise OptionError(
             Message(
@@ -538,6 +537,7 @@ def _scales(
             ),
             option="rscales",
         )
+    rs = np.ones(n_rep) if rscales is None else np.broadcast_to(np.asarray(rscales, float), n_rep)
     return float(defaults.get(kind, 1.0) if scale is None else scale), np.array(rs, dtype=float)
 
 
