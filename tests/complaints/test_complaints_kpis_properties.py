@@ -22,7 +22,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualitapa.complaints import DeadlinePolicy, WorkCalendar, case_table, kpis, pareto, trend
+from qualitapa.complaints import (
+    METRICS,
+    DeadlinePolicy,
+    WorkCalendar,
+    backlog,
+    case_table,
+    kpis,
+    pareto,
+    trend,
+)
 
 # hypothesis against a plain pandas KPI reference
 pytestmark = pytest.mark.slow
@@ -368,6 +377,44 @@ def test_backlog_at_each_month_end_equals_the_events(data):
         assert got["open"].to_dict() == expected_open.reindex(got.index, fill_value=0).to_dict()
         old = got[["backlog_31_60", "backlog_61_90", "backlog_over_90"]].sum(axis=1)
         assert old.to_dict() == expected_old.reindex(got.index, fill_value=0).to_dict()
+
+
+@pytest.mark.slow
+@FEW
+@given(tables(), st.lists(st.sampled_from([m for m in METRICS if m not in ("population",
+       "per_10000", "founded", "share_founded")]), min_size=1, max_size=6),
+       st.sampled_from([[], ["organization"], ["service", "month"]]))  # fmt: skip
+def test_a_subset_of_metrics_equals_those_columns_of_the_full_call(frame, metrics, by):
+    full = run(frame, by)
+    some = run(frame, by, metrics=metrics)
+    asked = {"received", *metrics}
+    if "backlog" in asked:
+        asked |= {"open", *BUCKETS}
+    keys = ["period" if k == "month" else k for k in by]
+    expected = [*keys, *[c for c in full.columns if c in asked]]
+    assert some.columns.tolist() == expected
+    pd.testing.assert_frame_equal(some, full[expected])
+
+
+@pytest.mark.slow
+@FEW
+@given(histories(), st.lists(st.datetimes(dt.datetime(2023, 12, 1), dt.datetime(2024, 9, 30)),
+                             min_size=1, max_size=4))  # fmt: skip
+def test_backlog_series_equals_kpis_on_the_register_at_each_instant(data, moments):
+    complaints, events = data
+    instants = [pd.Timestamp(m) for m in moments if not DST_GAP[0] <= m < DST_GAP[1]]
+    ends = backlog(complaints, "month-end", events=events, by="organization", until="2024-09-30")
+    series = backlog(complaints, instants, events=events, by="organization")
+    for table in (ends, series):
+        for as_of, rows in table.groupby("as_of"):
+            snapshot = case_table(complaints, events, as_of=as_of, calendar=CALENDARS)
+            got = rows.set_index("organization")["open"]
+            if snapshot.empty:
+                assert (got == 0).all()
+                continue
+            k = kpis(snapshot, by="organization", as_of=as_of, metrics=["open"])
+            expected = k.set_index("organization")["open"].reindex(got.index, fill_value=0)
+            assert got.to_dict() == expected.to_dict(), as_of
 
 
 # -- pareto and trend ---------------------------------------------------------
