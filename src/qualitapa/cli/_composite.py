@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 import pandas as pd
@@ -30,31 +29,12 @@ from qualitapa.cli._options import (
     output_options,
 )
 
-if TYPE_CHECKING:
-    from qualitapa.catalog import Catalog
-    from qualitapa.composite import CompositeDefinition
-
-
-def _component_labels(
-    definition: CompositeDefinition, catalog: Catalog, lang: str
-) -> dict[str, str]:
-    """Composite, sub-index and indicator id -> label in ``lang``."""
-    out = {definition.id: definition.label.get(lang)}
-    todo = list(definition.components)
-    while todo:
-        node = todo.pop()
-        todo.extend(node.components)
-        if node.label is not None:
-            out[node.key] = node.label.get(lang)
-        elif node.is_leaf and node.key in catalog.indicators:
-            out[node.key] = catalog.indicators[node.key].label.get(lang)
-    return out
-
 
 def _with_component_labels(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """``label`` after ``index`` and ``component_label`` after ``component``."""
     out = frame.copy()
-    for column, target in (("index", "label"), ("component", "component_label")):
+    pairs = (("index", "label"), ("dimension", "dimension_label"), ("component", "component_label"))
+    for column, target in pairs:
         if column in out.columns and target not in out.columns:
             shown = out[column].astype("string").map(labels).fillna("").astype(object)
             out.insert(list(out.columns).index(column) + 1, target, shown)
@@ -74,6 +54,13 @@ def _with_component_labels(frame: pd.DataFrame, labels: dict[str, str]) -> pd.Da
     help="Monte Carlo runs: add median rank and 5th-95th percentile rank interval.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--audit",
+    is_flag=True,
+    help="The statistical audit instead of the index: each component's correlation with its "
+    "dimension and with the index, the dimension's Cronbach's alpha and first principal "
+    "component, and the flags (collinear, negative or weak links).",
+)
 @choice_option(
     "--show",
     choices=["index", "all", "contributions", "sensitivity"],
@@ -91,6 +78,7 @@ def composite_command(
     period: str | None,
     runs: int | None,
     seed: int,
+    audit: bool,
     show: str,
     fmt: str | None,
     output: Path | None,
@@ -120,7 +108,13 @@ def composite_command(
             [catalog.indicators[i] for i in needed], frame, catalog=catalog, source=source
         )
     frame = select_period(frame, period, source)
-    if show == "contributions":
+    labels = definition.labels(lang, catalog)
+    if audit:
+        from qualitapa.composite import composite_audit
+
+        checked = composite_audit(frame, definition, catalog=catalog, source=source)
+        out = checked.table(translator(lang), labels)
+    elif show == "contributions":
         out = composite_contributions(frame, definition, catalog=catalog, source=source)
     elif runs:
         res = composite_uncertainty(
@@ -141,15 +135,51 @@ def composite_command(
     sort = [c for c in ("period", "index", "rank") if c in out.columns]
     if show != "contributions" and sort:
         out = out.sort_values(sort, na_position="last", kind="stable")
-    out = _with_component_labels(out, _component_labels(definition, catalog, lang))
+    out = _with_component_labels(out, labels)
     out = label_columns(out.reset_index(drop=True), catalog, lang)
     t = translator(lang)
     headers = {"index": t("Codice indice"), "label": t("Indice composito")}
+    if audit:
+        headers.update(
+            dimension=t("Codice dimensione"),
+            dimension_label=t("Dimensione"),
+            level=t("Livello"),
+            r_dimension=t("Correlazione con la dimensione"),
+            r_index=t("Correlazione con l'indice"),
+            dimension_alpha=t("Alfa di Cronbach della dimensione"),
+            dimension_pc1_share=t("Quota di varianza della prima componente principale"),
+            flags=t("Segnalazioni"),
+        )
     title = definition.label.get(lang)
     emit(out, fmt, output, title=title, lang=lang, headers=headers, catalog=catalog)
 
 
-_RTS = ["crs", "vrs", "irs", "drs"]
+_RTS = ["crs", "vrs", "irs", "drs", "fdh"]
+#: What --show may name, by kind of analysis.
+_SHOWS = {
+    "dea": ("scores", "targets", "lambdas"),
+    "fdh": ("scores",),
+    "bootstrap": ("scores",),
+    "malmquist": ("scores", "distances", "summary"),
+}
+
+
+def _dea_kind(rts: str, malmquist: bool, bootstrap: int | None, show: str) -> str:
+    """Which analysis the options ask for; options that do not go together are a usage error."""
+    t = messages()
+    if malmquist and bootstrap:
+        raise click.UsageError(t("--malmquist e --bootstrap non vanno insieme"))
+    kind = "malmquist" if malmquist else "bootstrap" if bootstrap else "dea"
+    if rts == "fdh":
+        if kind != "dea":
+            raise click.UsageError(t("--rts fdh non va con --malmquist né con --bootstrap"))
+        kind = "fdh"
+    if show not in _SHOWS[kind]:
+        raise click.UsageError(
+            t("--show {show} non si applica qui; scegliere tra {choices}",
+              show=show, choices=", ".join(_SHOWS[kind]))
+        )  # fmt: skip
+    return kind
 
 
 @cli.command("dea")
@@ -157,12 +187,41 @@ _RTS = ["crs", "vrs", "irs", "drs"]
 @click.option("--inputs", required=True, help="Comma-separated input columns (resources).")
 @click.option("--outputs", required=True, help="Comma-separated output columns (services).")
 @choice_option(
-    "--rts", choices=["crs", "vrs", "irs", "drs"], default="crs", help="Returns to scale."
+    "--rts",
+    choices=_RTS,
+    default="crs",
+    help="Returns to scale; fdh: Free Disposal Hull (no convexity).",
 )
 @choice_option("--orientation", choices=["input", "output"], default="input")
 @click.option("--super", "super_eff", is_flag=True, help="Add super-efficiency scores.")
 @click.option("--period", "-p", default=None, help="Only this period (needs a period column).")
-@choice_option("--show", choices=["scores", "targets", "lambdas"], default="scores")
+@click.option(
+    "--malmquist",
+    is_flag=True,
+    help="Malmquist productivity index between consecutive periods (needs a period column).",
+)
+@click.option(
+    "--period-column",
+    default="period",
+    show_default=True,
+    help="With --malmquist: the column of the periods.",
+)
+@click.option(
+    "--bootstrap",
+    "replicates",
+    type=click.IntRange(min=2),
+    default=None,
+    metavar="N",
+    help="Simar-Wilson bootstrap with N replicates (2000 advised): bias-corrected scores "
+    "and 95% intervals.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (--bootstrap).")
+@choice_option(
+    "--show",
+    choices=["scores", "targets", "lambdas", "distances", "summary"],
+    default="scores",
+    help="targets, lambdas: DEA only; distances, summary: with --malmquist.",
+)
 @input_options
 @output_options
 @lang_option
@@ -174,6 +233,10 @@ def dea_command(
     orientation: str,
     super_eff: bool,
     period: str | None,
+    malmquist: bool,
+    period_column: str,
+    replicates: int | None,
+    seed: int,
     show: str,
     fmt: str | None,
     output: Path | None,
@@ -181,31 +244,54 @@ def dea_command(
 ) -> None:
     """Data Envelopment Analysis of the organizations in DATA (one row each).
 
-    The organizations are named in --lang (organization_name).
+    With --malmquist, DATA has one row per organization and period, and the
+    result one row per organization and pair of consecutive periods. The
+    organizations are named in --lang (organization_name).
     """
     from qualitapa._labelling import label_columns
-    from qualitapa.composite import dea
+    from qualitapa.composite import dea, dea_bootstrap, fdh
+    from qualitapa.composite import malmquist as malmquist_index
     from qualitapa.i18n import translator
 
+    kind = _dea_kind(rts, malmquist, replicates, show)
     catalog = catalog_for()
     frame = select_period(read_input(data, catalog=catalog), period, data)
-    res = dea(
-        frame,
-        inputs=names(inputs),
-        outputs=names(outputs),
-        rts=rts,
-        orientation=orientation,
-        super_efficiency=super_eff,
-        source=str(data),
-    )
-    table: pd.DataFrame = {"scores": res.scores, "targets": res.targets, "lambdas": res.lambdas}[
-        show
-    ]
-    table = label_columns(table, catalog, lang, kinds=("organizations",))
+    model = {"inputs": names(inputs), "outputs": names(outputs), "source": str(data)}
     t = translator(lang)
-    title = (
-        t("DEA {rts} orientata agli input", rts=rts.upper())
-        if orientation == "input"
-        else t("DEA {rts} orientata agli output", rts=rts.upper())
-    )
+    if kind == "malmquist":
+        res = malmquist_index(
+            frame, period=period_column, rts=rts, orientation=orientation, **model
+        )
+        table = {"scores": res.indices, "distances": res.distances, "summary": res.summary}[show]
+        table = table.astype({"period_from": str, "period_to": str})  # 2024, not 2.024
+        title = t("Indice di Malmquist della produttività (DEA {rts})", rts=rts.upper())
+    elif kind == "bootstrap":
+        boot = dea_bootstrap(
+            frame,
+            rts=rts,
+            orientation=orientation,
+            replicates=int(replicates or 0),
+            seed=seed,
+            **model,
+        )
+        table = boot.scores
+        title = t("DEA {rts} con bootstrap ({n} replicazioni)", rts=rts.upper(), n=replicates)
+    elif kind == "fdh":
+        table = fdh(frame, orientation=orientation, **model)
+        title = (
+            t("Free Disposal Hull (FDH) orientata agli input")
+            if orientation == "input"
+            else t("Free Disposal Hull (FDH) orientata agli output")
+        )
+    else:
+        res_dea = dea(frame, rts=rts, orientation=orientation, super_efficiency=super_eff, **model)
+        table = {"scores": res_dea.scores, "targets": res_dea.targets, "lambdas": res_dea.lambdas}[
+            show
+        ]
+        title = (
+            t("DEA {rts} orientata agli input", rts=rts.upper())
+            if orientation == "input"
+            else t("DEA {rts} orientata agli output", rts=rts.upper())
+        )
+    table = label_columns(table, catalog, lang, kinds=("organizations",))
     emit(table, fmt, output, title=title, lang=lang)
