@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, cast, get_args
+from typing import Literal, cast, get_args
 
 import attrs
 import numpy as np
@@ -53,7 +53,7 @@ from qualitapa.surveys._weighting import level_text
 CalibrationMethod = Literal["linear", "raking", "logit"]
 """Distance of a calibration: linear (GREG), raking (multiplicative) or bounded logit."""
 
-Population = Mapping[str | tuple[str, ...], Any]
+Population = Mapping[str | tuple[str, ...], object]
 """Population totals: a column -> {level: count} (or a Series), a column -> a number (its
 total), a tuple of columns -> {(level, level...): count} (a joint margin)."""
 
@@ -101,34 +101,37 @@ class CalibrationStep:
     ----------
     method
         The distance (:data:`CalibrationMethod`).
-    labels
-        The calibration variables: ``"sex = 'F'"``, ``"sex = 'F', age = '18-34'"``,
-        a numeric column's name, or ``"(size)"``.
-    targets
-        Their population totals.
+    report
+        One row per calibration variable of every margin (``variable``:
+        ``"sex = 'F'"``, ``"sex = 'F', age = '18-34'"``, a numeric column's
+        name, or ``"(size)"``), with its population ``target`` and the
+        ``achieved`` weighted total.
     x
-        The calibration variables per row (n x p, linearly independent columns).
+        The calibration variables per row, linearly independent columns
+        (n x p): those the variance's residuals are taken on.
     g
         The factors :math:`g_i = w_i / d_i` (after trimming).
     base
         The base weights :math:`d_i`.
     iterations
         Newton steps (0 for the closed-form linear calibration).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sex": ["F", "F", "M"], "w": [1.0, 1.0, 1.0]})
+    >>> c = calibrate(SurveyDesign.from_frame(df, weights="w"), {"sex": {"F": 4, "M": 1}})
+    >>> c.calibration.steps[0].report
+        variable  target  achieved
+    0  sex = 'F'     4.0       4.0
+    1  sex = 'M'     1.0       1.0
     """
 
     method: CalibrationMethod
-    labels: tuple[str, ...]
-    targets: Floats = attrs.field(repr=False)
+    report: pd.DataFrame = attrs.field(repr=False)
     x: Floats = attrs.field(repr=False)
     g: Floats = attrs.field(repr=False)
     base: Floats = attrs.field(repr=False)
     iterations: int
-
-    @property
-    def report(self) -> pd.DataFrame:
-        """One row per calibration variable: ``target`` and ``achieved`` (weighted) totals."""
-        achieved = self.x.T @ (self.g * self.base)
-        return pd.DataFrame({"variable": self.labels, "target": self.targets, "achieved": achieved})
 
 
 @attrs.frozen(eq=False)
@@ -138,6 +141,14 @@ class Calibrated:
     A design calibrated twice (R: ``calibrate(calibrate(d, ...), ...)``)
     takes the residuals on the first calibration's variables, then on the
     second's, as R's ``svyrecvar`` does with ``design$postStrata``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sex": ["F", "F", "M"], "n": [1.0, 3.0, 2.0], "w": [1.0, 1.0, 1.0]})
+    >>> d = SurveyDesign.from_frame(df, weights="w")
+    >>> twice = calibrate(calibrate(d, {"sex": {"F": 4, "M": 1}}), {"n": 8.0}, population_size=5)
+    >>> [step.method for step in twice.calibration.steps]
+    ['linear', 'linear']
     """
 
     steps: tuple[CalibrationStep, ...]
@@ -174,9 +185,9 @@ def _label(columns: tuple[str, ...], levels: tuple[str, ...]) -> str:
     return ", ".join(f"{c} = {v!r}" for c, v in zip(columns, levels, strict=True))
 
 
-def _total(value: Any, margin: str) -> float:
+def _total(value: object, margin: str) -> float:
     try:
-        total = float(value)
+        total = float(cast(float, value))
     except (TypeError, ValueError):
         total = np.nan
     if not np.isfinite(total):
@@ -192,7 +203,7 @@ def _total(value: Any, margin: str) -> float:
     return total
 
 
-def _key_text(level: Any) -> str:
+def _key_text(level: object) -> str:
     """A level of the totals as text, as :func:`level_text` writes the data's (2.0 -> "2")."""
     if isinstance(level, int | float | np.number) and not isinstance(level, bool | np.bool_):
         value = float(level)
@@ -202,14 +213,16 @@ def _key_text(level: Any) -> str:
 
 
 def _cells(
-    design: SurveyDesign, columns: tuple[str, ...], totals: Any
+    design: SurveyDesign,
+    columns: tuple[str, ...],
+    totals: Mapping[object, object] | pd.Series[float],
 ) -> tuple[Floats, Floats, list[str], list[tuple[str, ...]]]:
     """Indicator columns and totals of a (joint) categorical margin, levels given as text."""
     data = design.data
     for column in columns:
         if column not in data.columns:
             raise not_found(column, data, "columns")
-    items = totals.items() if hasattr(totals, "items") else []
+    items = list(totals.items())
     keys: list[tuple[str, ...]] = []
     targets: list[float] = []
     for key, value in items:
@@ -293,7 +306,7 @@ def _r_terms(
         terms.setdefault(name, totals)
 
 
-def _numeric_margin(design: SurveyDesign, name: str, total: Any) -> tuple[Floats, Floats]:
+def _numeric_margin(design: SurveyDesign, name: str, total: object) -> tuple[Floats, Floats]:
     """A numeric column (n x 1) and its population total."""
     values = numeric_column(design.data, name, "columns")
     if np.isnan(values).any():
@@ -734,13 +747,14 @@ def calibrate(
     """
     lower, upper = _check_options(method, bounds, trim)
     d = design.weights
-    x, t, labels, scale = _design_matrix(design, population, population_size)
-    x, t, labels = _independent(x, t, labels, d)
+    x_all, t_all, labels_all, scale = _design_matrix(design, population, population_size)
+    x, t, labels = _independent(x_all, t_all, labels_all, d)
     limits = (max_iter, tol)
     g, iterations = _factors(x, d, t, labels, method, (lower, upper), scale, limits)
     if trim is not None:
         g = _trim(g, d, trim)
-    step = CalibrationStep(method, tuple(labels), t, x, g, d, iterations)
+    report = pd.DataFrame({"variable": labels_all, "target": t_all, "achieved": x_all.T @ (g * d)})
+    step = CalibrationStep(method, report, x, g, d, iterations)
     earlier = cast(Calibrated | None, design.calibration)
     steps = (step,) if earlier is None else (*earlier.steps, step)
     return attrs.evolve(design, weights=g * d, calibration=Calibrated(steps))
