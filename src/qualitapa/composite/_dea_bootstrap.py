@@ -239,10 +239,10 @@ def dea_bootstrap(  # noqa: PLR0913 - the model, the bootstrap and the data
     orientation
         ``"input"`` or ``"output"``.
     replicates
-        Bootstrap replicates B. 2000 by default: Simar & Wilson (1998,
-        2000) and the Benchmarking manual ask for at least 2000 for
-        confidence intervals, whose 2.5% and 97.5% quantiles rest on the 50
-        most extreme replicates; 200 are enough for the bias alone.
+        Bootstrap replicates B. 2000 by default: the manual of R
+        Benchmarking asks for at least 2000 "to bootstrap for real", and the
+        2.5% and 97.5% quantiles of an interval then rest on 50 replicates
+        each.
     alpha
         The intervals have level 1 - alpha.
     seed
