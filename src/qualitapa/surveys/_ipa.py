@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.errors import DataError
-from qualitapa.surveys._design import SurveyDesign
+from qualitapa.surveys._design_estimates import Design
 from qualitapa.surveys._models import Instrument, Question
 from qualitapa.surveys._scope import applicable, by_scope
 from qualitapa.surveys._scoring import _with_keys, item_values, respondent_scores
@@ -156,7 +156,7 @@ def ipa(
     axes: str | tuple[float, float] = "mean",
     n_boot: int = 0,
     seed: int | None = None,
-    design: SurveyDesign | None = None,
+    design: Design | None = None,
 ) -> pd.DataFrame:
     """Importance-performance analysis of the scored items, by group.
 
@@ -255,7 +255,7 @@ def _ipa(
     axes: str | tuple[float, float],
     n_boot: int,
     seed: int | None,
-    design: SurveyDesign | None,
+    design: Design | None,
 ) -> pd.DataFrame:
     """:func:`ipa` with every question of ``instrument``."""
     targets = _overall_questions(instrument, overall)

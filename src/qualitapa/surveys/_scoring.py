@@ -22,7 +22,7 @@ from scipy import stats
 from qualitapa._languages import check_language
 from qualitapa.errors import DataError
 from qualitapa.problems import check_option
-from qualitapa.surveys._design import SurveyDesign
+from qualitapa.surveys._design_estimates import Design
 from qualitapa.surveys._models import (
     OVERALL,
     OVERALL_LABEL,
@@ -147,7 +147,7 @@ def score_items(
     method: IntervalMethod = "kish",
     n_boot: int = 1000,
     seed: int | None = None,
-    design: SurveyDesign | None = None,
+    design: Design | None = None,
 ) -> pd.DataFrame:
     """Per-item statistics, by group.
 
@@ -307,7 +307,7 @@ def _design_items(
     cols: dict[str, Any],
     qs: Sequence[Question],
     x: np.ndarray,
-    design: SurveyDesign,
+    design: Design,
     groups: Groups,
     top_box: int,
     confidence: float,
@@ -602,7 +602,7 @@ def score_dimensions(
     seed: int | None = None,
     lang: str | None = None,
     include_local: bool = False,
-    design: SurveyDesign | None = None,
+    design: Design | None = None,
 ) -> pd.DataFrame:
     """Dimension indices and the overall satisfaction index on 0-100, by group.
 
@@ -732,7 +732,7 @@ def _score_dimensions(
     n_boot: int,
     seed: int | None,
     lang: str | None,
-    design: SurveyDesign | None,
+    design: Design | None,
 ) -> pd.DataFrame:
     """:func:`score_dimensions` with every question of ``instrument``."""
     dims = list(instrument.dimension_items())
@@ -797,7 +797,7 @@ def _score_dimensions(
 
 
 def _design_distribution(
-    design: SurveyDesign,
+    design: Design,
     q: Question,
     text: pd.Series[str],
     codes: Sequence[str],
@@ -850,7 +850,7 @@ def nps(
     confidence: float = 0.95,
     min_n: int = 30,
     suppress: bool = False,
-    design: SurveyDesign | None = None,
+    design: Design | None = None,
 ) -> pd.DataFrame:
     """Net Promoter Score of a 0-10 "would you recommend" question.
 
@@ -957,7 +957,7 @@ def distribution(
     by: By = None,
     weights: str | None = None,
     lang: str = "it",
-    design: SurveyDesign | None = None,
+    design: Design | None = None,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
     """Weighted distribution of the answers of scaled and choice questions.

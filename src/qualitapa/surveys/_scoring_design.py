@@ -23,8 +23,9 @@ import pandas as pd
 
 from qualitapa.errors import DataError, Message, OptionError
 from qualitapa.i18n import N_
-from qualitapa.surveys._design import Codes, Floats, SurveyDesign
-from qualitapa.surveys._design_estimates import design_mean, design_proportion
+from qualitapa.surveys._design import Codes, Floats
+from qualitapa.surveys._design_estimates import Design, design_mean, design_proportion
+from qualitapa.surveys._replicate import ReplicateDesign
 
 #: The columns each design estimate gives, (groups, variables) each.
 _PARTS = ("estimate", "se", "ci_low", "ci_high", "df", "deff")
@@ -32,7 +33,7 @@ _DOMAIN = "_qualitapa_domain"
 
 
 def design_responses(
-    design: SurveyDesign | None, responses: pd.DataFrame, weights: str | None
+    design: Design | None, responses: pd.DataFrame, weights: str | None
 ) -> pd.DataFrame:
     """``responses`` numbered 0.. as the design's rows; the design must be theirs.
 
@@ -75,14 +76,14 @@ def design_responses(
     return responses.reset_index(drop=True)
 
 
-def row_domains(design: SurveyDesign, rows: pd.Index[int], codes: Codes) -> Codes:
+def row_domains(design: Design, rows: pd.Index[int], codes: Codes) -> Codes:
     """Each design row's group code; -1 for the rows not in ``rows`` (positions)."""
     out = np.full(len(design.weights), -1, dtype=np.intp)
     out[np.asarray(rows, dtype=np.intp)] = codes
     return out
 
 
-def on_design_rows(design: SurveyDesign, rows: pd.Index[int], values: Floats) -> Floats:
+def on_design_rows(design: Design, rows: pd.Index[int], values: Floats) -> Floats:
     """``values`` (rows x columns) of the ``rows`` at their places among the design's; NaN else."""
     values = np.asarray(values, dtype=float).reshape(len(rows), -1)
     out = np.full((len(design.weights), values.shape[1]), np.nan)
@@ -90,7 +91,7 @@ def on_design_rows(design: SurveyDesign, rows: pd.Index[int], values: Floats) ->
     return out
 
 
-def _evolved(design: SurveyDesign, values: Floats, domain: Codes) -> SurveyDesign:
+def _evolved(design: Design, values: Floats, domain: Codes) -> Design:
     """The design with ``values`` (columns ``v0``, ``v1``...) and the domain as its data."""
     frame = pd.DataFrame(values, columns=[f"v{j}" for j in range(values.shape[1])])
     frame[_DOMAIN] = np.where(domain >= 0, domain, np.nan)
@@ -111,7 +112,7 @@ def _placed(table: pd.DataFrame, k: int, m: int) -> dict[str, Floats]:
 
 
 def design_means(
-    design: SurveyDesign, values: Floats, domain: Codes, k: int, *, confidence: float
+    design: Design, values: Floats, domain: Codes, k: int, *, confidence: float
 ) -> dict[str, Floats]:
     """Design means of each column of ``values`` (design rows x m) in domains 0..k-1.
 
@@ -137,7 +138,7 @@ def design_means(
 
 
 def design_shares(
-    design: SurveyDesign, indicators: Floats, domain: Codes, k: int, *, confidence: float
+    design: Design, indicators: Floats, domain: Codes, k: int, *, confidence: float
 ) -> dict[str, Floats]:
     """Design shares of each 0/1 column (NaN: no answer) in domains 0..k-1, logit intervals.
 
@@ -163,7 +164,8 @@ def design_shares(
     return {part: np.column_stack([p[part] for p in placed]) for part in _PARTS}
 
 
-def psu_multipliers(design: SurveyDesign, rng: np.random.Generator) -> Floats:
+def psu_multipliers(design: Design, rng: np.random.Generator) -> Floats:
     """A Poisson(1) count per PSU, on each of its rows: one replicate of a cluster bootstrap."""
-    counts = rng.poisson(1.0, size=int(design.psu.max()) + 1)
-    return np.asarray(counts[design.psu], dtype=np.float64)
+    units = design.unit if isinstance(design, ReplicateDesign) else design.psu
+    counts = rng.poisson(1.0, size=int(units.max()) + 1)
+    return np.asarray(counts[units], dtype=np.float64)
