@@ -212,7 +212,7 @@ def score_items(
 
     Examples
     --------
-    >>> from qualitapa.surveys import Instrument, Question, Scale
+    >>> from qualitapa.surveys import Instrument, Question, Scale, SurveyDesign
     >>> inst = Instrument("c", "C", questions=[Question("q", "likert", "Q", scale=Scale.likert(5))])
     >>> df = pd.DataFrame({"q": [5, 4, 4, 2], "w": [1.0, 1.0, 2.0, 1.0]})
     >>> r = score_items(inst, df, weights="w", min_n=1)

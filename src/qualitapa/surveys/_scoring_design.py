@@ -122,6 +122,7 @@ def design_means(
 
     Examples
     --------
+    >>> from qualitapa.surveys import SurveyDesign
     >>> df = pd.DataFrame({"s": ["a", "a", "b", "b"], "w": [1.0, 2.0, 1.0, 1.0]})
     >>> d = SurveyDesign.from_frame(df, weights="w", strata="s")
     >>> r = design_means(d, np.array([[4.0], [5.0], [3.0], [2.0]]), np.zeros(4, int), 1,
@@ -147,6 +148,7 @@ def design_shares(
 
     Examples
     --------
+    >>> from qualitapa.surveys import SurveyDesign
     >>> df = pd.DataFrame({"w": [1.0, 2.0, 1.0, 1.0]})
     >>> d = SurveyDesign.from_frame(df, weights="w")
     >>> r = design_shares(d, np.array([[1.0], [0.0], [1.0], [np.nan]]), np.zeros(4, int), 1,
