@@ -41,6 +41,7 @@ from typing import Literal, cast, get_args
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import linalg, optimize, special
 
@@ -132,6 +133,25 @@ class CalibrationStep:
     g: Floats = attrs.field(repr=False)
     base: Floats = attrs.field(repr=False)
     iterations: int
+    _psu: npt.NDArray[np.intp] = attrs.field(repr=False, alias="psu")
+    # what the variance needs, computed once: x / g, w x, its PSU sums, (x' D x)^-1
+    _v: Floats = attrs.field(init=False, repr=False)
+    _u: Floats = attrs.field(init=False, repr=False)
+    _u_psu: Floats = attrs.field(init=False, repr=False)
+    _inverse: Floats = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = np.where(self.g[:, None] != 0, self.x / self.g[:, None], 0.0)
+        u = self.x * (self.g * self.base)[:, None]
+        n_psus = int(self._psu.max()) + 1 if len(self._psu) else 0
+        u_psu = np.column_stack(
+            [np.bincount(self._psu, weights=col, minlength=n_psus) for col in u.T]
+        )
+        object.__setattr__(self, "_v", v)
+        object.__setattr__(self, "_u", u)
+        object.__setattr__(self, "_u_psu", u_psu)
+        object.__setattr__(self, "_inverse", linalg.pinv(self.x.T @ (self.x * self.base[:, None])))
 
 
 @attrs.frozen(eq=False)
@@ -162,22 +182,15 @@ class Calibrated:
         n x k matrix is formed: :math:`(x_l/g_l)^T Z_{l-1}` is
         ``cross(x_l / g_l)`` minus the earlier steps' :math:`(x_l/g_l)^T U_j C_j`.
         """
-        n_psus = int(design.psu.max()) + 1
         used: list[tuple[Floats, Floats]] = []  # (U_j, C_j)
-        correction: Floats | None = None
+        correction = np.zeros((int(design.psu.max()) + 1, 0))
         for step in self.steps:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                v = np.where(step.g[:, None] != 0, step.x / step.g[:, None], 0.0)
-            projected = cross(v)
+            projected = cross(step._v)
             for u_j, c_j in used:
-                projected = projected - (v.T @ u_j) @ c_j
-            s = linalg.pinv(step.x.T @ (step.x * step.base[:, None]))
-            c = s @ projected
-            u = step.x * (step.g * step.base)[:, None]
-            sums = np.zeros((n_psus, u.shape[1]))
-            np.add.at(sums, design.psu, u)
-            correction = sums @ c if correction is None else correction + sums @ c
-            used.append((u, c))
+                projected = projected - (step._v.T @ u_j) @ c_j
+            c = step._inverse @ projected
+            correction = step._u_psu @ c if not used else correction + step._u_psu @ c
+            used.append((step._u, c))
         return np.asarray(correction, dtype=np.float64)
 
 
@@ -398,14 +411,18 @@ def _independent(
         t[~absent],
         [a for a, z in zip(labels, absent, strict=True) if not z],
     )
-    scaled = x * np.sqrt(d)[:, None]
-    _, r, order = linalg.qr(scaled, mode="economic", pivoting=True)
+    # dependencies among the columns, from their weighted cross-products scaled to unit
+    # diagonal (p x p: a pivoted QR of the n x p matrix would cost n p^2 again)
+    gram = x.T @ (x * d[:, None])
+    size = np.sqrt(np.diag(gram))
+    unit = gram / np.outer(size, size)
+    _, r, order = linalg.qr(unit, pivoting=True)
     diagonal = np.abs(np.diag(r))
-    rank = int(np.sum(diagonal > diagonal[0] * max(x.shape) * 1e-10)) if len(diagonal) else 0
+    rank = int(np.sum(diagonal > diagonal[0] * len(diagonal) * 1e-12)) if len(diagonal) else 0
     keep, drop = np.sort(order[:rank]), order[rank:]
     if len(drop):
-        coef = np.linalg.lstsq(scaled[:, keep], scaled[:, drop], rcond=None)[0]
-        implied = t[keep] @ coef
+        coef = np.linalg.solve(unit[np.ix_(keep, keep)], unit[np.ix_(keep, drop)])
+        implied = (t[keep] / size[keep]) @ coef * size[drop]
         scale = np.maximum(np.abs(t[drop]), np.abs(implied)) + 1.0
         off = np.abs(implied - t[drop]) > 1e-8 * scale
         if off.any():
@@ -754,7 +771,7 @@ def calibrate(
     if trim is not None:
         g = _trim(g, d, trim)
     report = pd.DataFrame({"variable": labels_all, "target": t_all, "achieved": x_all.T @ (g * d)})
-    step = CalibrationStep(method, report, x, g, d, iterations)
+    step = CalibrationStep(method, report, x, g, d, iterations, psu=design.psu)
     earlier = cast(Calibrated | None, design.calibration)
     steps = (step,) if earlier is None else (*earlier.steps, step)
     return attrs.evolve(design, weights=g * d, calibration=Calibrated(steps))
