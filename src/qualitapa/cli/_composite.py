@@ -251,11 +251,17 @@ def dea_command(
     kind = _dea_kind(rts, malmquist, replicates, show)
     catalog = catalog_for()
     frame = select_period(read_input(data, catalog=catalog), period, data)
-    model = {"inputs": names(inputs), "outputs": names(outputs), "source": str(data)}
+    ins, outs, source = names(inputs), names(outputs), str(data)
     t = translator(lang)
     if kind == "malmquist":
         res = malmquist_index(
-            frame, period=period_column, rts=rts, orientation=orientation, **model
+            frame,
+            period=period_column,
+            rts=rts,
+            orientation=orientation,
+            inputs=ins,
+            outputs=outs,
+            source=source,
         )
         table = {"scores": res.indices, "distances": res.distances, "summary": res.summary}[show]
         table = table.astype({"period_from": str, "period_to": str})  # 2024, not 2.024
@@ -267,19 +273,29 @@ def dea_command(
             orientation=orientation,
             replicates=int(replicates or 0),
             seed=seed,
-            **model,
+            inputs=ins,
+            outputs=outs,
+            source=source,
         )
         table = boot.scores
         title = t("DEA {rts} con bootstrap ({n} replicazioni)", rts=rts.upper(), n=replicates)
     elif kind == "fdh":
-        table = fdh(frame, orientation=orientation, **model)
+        table = fdh(frame, orientation=orientation, inputs=ins, outputs=outs, source=source)
         title = (
             t("Free Disposal Hull (FDH) orientata agli input")
             if orientation == "input"
             else t("Free Disposal Hull (FDH) orientata agli output")
         )
     else:
-        res_dea = dea(frame, rts=rts, orientation=orientation, super_efficiency=super_eff, **model)
+        res_dea = dea(
+            frame,
+            rts=rts,
+            orientation=orientation,
+            super_efficiency=super_eff,
+            inputs=ins,
+            outputs=outs,
+            source=source,
+        )
         table = {"scores": res_dea.scores, "targets": res_dea.targets, "lambdas": res_dea.lambdas}[
             show
         ]
