@@ -216,6 +216,20 @@ def _total(value: object, margin: str) -> float:
     return total
 
 
+def _complete(empty: npt.NDArray[np.bool_], margin: str, column: str) -> None:
+    """Refuse a margin's column with an empty row (naming the first)."""
+    if empty.any():
+        raise DataError(
+            Message(
+                "calibration needs a value in every row (margin {margin})",
+                N_("la calibrazione richiede un valore in ogni riga (margine {margin})"),
+                margin=margin,
+            ),
+            row=int(np.flatnonzero(empty)[0]) + 1,
+            column=column,
+        )
+
+
 def _key_text(level: object) -> str:
     """A level of the totals as text, as :func:`level_text` writes the data's (2.0 -> "2")."""
     if isinstance(level, int | float | np.number) and not isinstance(level, bool | np.bool_):
@@ -257,17 +271,7 @@ def _cells(
         )
     texts = [level_text(data[c]) for c in columns]
     for c, text in zip(columns, texts, strict=True):
-        empty = text.isna().to_numpy()
-        if empty.any():
-            raise DataError(
-                Message(
-                    "calibration needs a value in every row (margin {margin})",
-                    N_("la calibrazione richiede un valore in ogni riga (margine {margin})"),
-                    margin=":".join(columns),
-                ),
-                row=int(np.flatnonzero(empty)[0]) + 1,
-                column=c,
-            )
+        _complete(text.isna().to_numpy(), ":".join(columns), c)
     index = pd.MultiIndex.from_tuples(keys) if len(columns) > 1 else pd.Index([k[0] for k in keys])
     text_rows = [t.astype(object) for t in texts]
     rows = pd.MultiIndex.from_arrays(text_rows) if len(columns) > 1 else pd.Index(text_rows[0])
@@ -322,16 +326,7 @@ def _r_terms(
 def _numeric_margin(design: SurveyDesign, name: str, total: object) -> tuple[Floats, Floats]:
     """A numeric column (n x 1) and its population total."""
     values = numeric_column(design.data, name, "columns")
-    if np.isnan(values).any():
-        raise DataError(
-            Message(
-                "calibration needs a value in every row (margin {margin})",
-                N_("la calibrazione richiede un valore in ogni riga (margine {margin})"),
-                margin=name,
-            ),
-            row=int(np.flatnonzero(np.isnan(values))[0]) + 1,
-            column=name,
-        )
+    _complete(np.isnan(values), name, name)
     return values[:, None], np.asarray([_total(total, name)])
 
 
