@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 import pandas as pd
@@ -30,31 +29,12 @@ from qualitapa.cli._options import (
     output_options,
 )
 
-if TYPE_CHECKING:
-    from qualitapa.catalog import Catalog
-    from qualitapa.composite import CompositeDefinition
-
-
-def _component_labels(
-    definition: CompositeDefinition, catalog: Catalog, lang: str
-) -> dict[str, str]:
-    """Composite, sub-index and indicator id -> label in ``lang``."""
-    out = {definition.id: definition.label.get(lang)}
-    todo = list(definition.components)
-    while todo:
-        node = todo.pop()
-        todo.extend(node.components)
-        if node.label is not None:
-            out[node.key] = node.label.get(lang)
-        elif node.is_leaf and node.key in catalog.indicators:
-            out[node.key] = catalog.indicators[node.key].label.get(lang)
-    return out
-
 
 def _with_component_labels(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """``label`` after ``index`` and ``component_label`` after ``component``."""
     out = frame.copy()
-    for column, target in (("index", "label"), ("component", "component_label")):
+    pairs = (("index", "label"), ("dimension", "dimension_label"), ("component", "component_label"))
+    for column, target in pairs:
         if column in out.columns and target not in out.columns:
             shown = out[column].astype("string").map(labels).fillna("").astype(object)
             out.insert(list(out.columns).index(column) + 1, target, shown)
@@ -74,6 +54,13 @@ def _with_component_labels(frame: pd.DataFrame, labels: dict[str, str]) -> pd.Da
     help="Monte Carlo runs: add median rank and 5th-95th percentile rank interval.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--audit",
+    is_flag=True,
+    help="The statistical audit instead of the index: each component's correlation with its "
+    "dimension and with the index, the dimension's Cronbach's alpha and first principal "
+    "component, and the flags (collinear, negative or weak links).",
+)
 @choice_option(
     "--show",
     choices=["index", "all", "contributions", "sensitivity"],
@@ -91,6 +78,7 @@ def composite_command(
     period: str | None,
     runs: int | None,
     seed: int,
+    audit: bool,
     show: str,
     fmt: str | None,
     output: Path | None,
@@ -120,7 +108,13 @@ def composite_command(
             [catalog.indicators[i] for i in needed], frame, catalog=catalog, source=source
         )
     frame = select_period(frame, period, source)
-    if show == "contributions":
+    labels = definition.labels(lang, catalog)
+    if audit:
+        from qualitapa.composite import composite_audit
+
+        checked = composite_audit(frame, definition, catalog=catalog, source=source)
+        out = checked.table(translator(lang), labels)
+    elif show == "contributions":
         out = composite_contributions(frame, definition, catalog=catalog, source=source)
     elif runs:
         res = composite_uncertainty(
@@ -141,10 +135,21 @@ def composite_command(
     sort = [c for c in ("period", "index", "rank") if c in out.columns]
     if show != "contributions" and sort:
         out = out.sort_values(sort, na_position="last", kind="stable")
-    out = _with_component_labels(out, _component_labels(definition, catalog, lang))
+    out = _with_component_labels(out, labels)
     out = label_columns(out.reset_index(drop=True), catalog, lang)
     t = translator(lang)
     headers = {"index": t("Codice indice"), "label": t("Indice composito")}
+    if audit:
+        headers.update(
+            dimension=t("Codice dimensione"),
+            dimension_label=t("Dimensione"),
+            level=t("Livello"),
+            r_dimension=t("Correlazione con la dimensione"),
+            r_index=t("Correlazione con l'indice"),
+            dimension_alpha=t("Alfa di Cronbach della dimensione"),
+            dimension_pc1_share=t("Quota di varianza della prima componente principale"),
+            flags=t("Segnalazioni"),
+        )
     title = definition.label.get(lang)
     emit(out, fmt, output, title=title, lang=lang, headers=headers, catalog=catalog)
 

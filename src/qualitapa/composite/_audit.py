@@ -43,6 +43,7 @@ from qualitapa.models import Polarity
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
+    from qualitapa.i18n import Translator
 
 #: The audit's flags: code -> what it means (English, and the Italian message id that
 #: reports and the command line translate).
@@ -100,6 +101,67 @@ class AuditResult:
     flags: pd.DataFrame
     imputed: pd.DataFrame
     treatment: pd.DataFrame
+
+    def table(
+        self, t: Translator | None = None, labels: Mapping[str, str] | None = None
+    ) -> pd.DataFrame:
+        """One row per component: its correlations, its dimension's reliability, its flags.
+
+        Parameters
+        ----------
+        t
+            Translator of the flags' words (default English).
+        labels
+            Component id -> label, naming the other component of a pair.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``correlations``' columns (``n`` left out) with
+            ``dimension_alpha`` and ``dimension_pc1_share`` (those of the
+            dimension the component enters) and ``flags`` (the flags of
+            the component in words, ``"; "``-separated; a pair's flag
+            names the other components).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> d = CompositeDefinition.from_mapping({"id": "idx", "label": "Indice", "components": [
+        ...     {"indicator": k, "polarity": "higher_is_better"} for k in "abc"]})
+        >>> df = pd.DataFrame({"organization": list("pqrst"), "a": [1.0, 2, 3, 4, 5],
+        ...                    "b": [1.0, 2, 3, 4, 6], "c": [3.0, 5, 1, 4, 2]})
+        >>> for said in composite_audit(df, d).table().loc[2, "flags"].split("; "):  # c's
+        ...     print(said)
+        negatively correlated components of the same dimension (a, b)
+        weak link with its own dimension
+        """
+        labels = labels or {}
+        key = ["period"] if "period" in self.correlations.columns else []
+        # (period..., dimension, component) -> flag -> the other components of its pairs
+        found: dict[tuple[object, ...], dict[str, list[str]]] = {}
+        for row in self.flags.to_dict("records"):
+            period = tuple(row[k] for k in key)
+            mine, other = str(row["component"]), str(row["other"])
+            for a, b in ((mine, other), (other, mine)) if other else ((mine, ""),):
+                where = found.setdefault((*period, row["dimension"], a), {})
+                where.setdefault(str(row["flag"]), []).extend([labels.get(b, b)] if b else [])
+
+        def words(flags: dict[str, list[str]]) -> str:
+            said = []
+            for flag, others in flags.items():
+                text = AUDIT_FLAGS[flag].render(t) if t is not None else str(AUDIT_FLAGS[flag])
+                said.append(f"{text} ({', '.join(others)})" if others else text)
+            return "; ".join(said)
+
+        dims = self.dimensions.rename(
+            columns={"alpha": "dimension_alpha", "pc1_share": "dimension_pc1_share"}
+        )[[*key, "dimension", "dimension_alpha", "dimension_pc1_share"]]
+        out = self.correlations.drop(columns="n").merge(dims, on=[*key, "dimension"], how="left")
+        out["flags"] = [
+            words(found.get((*(r[k] for k in key), r["dimension"], r["component"]), {}))
+            for r in out.to_dict("records")
+        ]
+        return out
 
 
 def _cronbach_pc1(X: np.ndarray) -> tuple[int, float, float]:

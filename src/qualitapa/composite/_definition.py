@@ -357,6 +357,29 @@ class CompositeDefinition:
         """The indicator ids of the leaves, depth first."""
         return [leaf.key for c in self.components for leaf in c.leaves()]
 
+    def labels(self, lang: str = "it", catalog: Catalog | None = None) -> dict[str, str]:
+        """Composite, sub-index and indicator id -> label in ``lang``.
+
+        A leaf without its own label takes its indicator's from ``catalog``;
+        an item without any label is left out.
+
+        Examples
+        --------
+        >>> d = CompositeDefinition.from_mapping({
+        ...     "id": "idx", "label": {"it": "Indice", "de": "Index"},
+        ...     "components": [{"id": "use", "label": {"it": "Uso", "de": "Nutzung"},
+        ...                     "components": [{"indicator": "loans"}]}]})
+        >>> d.labels("de")
+        {'idx': 'Index', 'use': 'Nutzung'}
+        """
+        out = {self.id: self.label.get(lang)}
+        for node in self.nodes():
+            if node.label is not None:
+                out[node.key] = node.label.get(lang)
+            elif node.is_leaf and catalog is not None and node.key in catalog.indicators:
+                out[node.key] = catalog.indicators[node.key].label.get(lang)
+        return out
+
     def check(self, catalog: Catalog) -> list[str]:
         """Problems with the catalog: unknown or neutral indicators."""
         problems = []

@@ -63,12 +63,19 @@ def indicators(state: DemoState) -> None:
 
 
 def composites(state: DemoState) -> None:
-    """Composite indices of every period, with the uncertainty analysis of the latest."""
+    """Composite indices of every period, with the uncertainty analysis and audit of the latest.
+
+    The audit of each index (correlations, Cronbach's alpha, first principal
+    component, flags in the demo's language) goes to ``composite_audit.csv``
+    and, with the uncertainty analysis, to the service's report.
+    """
     from qualitapa import composite as cmp
 
     catalog, values, period = state.catalog, state.values, state.period
     latest = values[pd.to_numeric(values["period"]) == period]
-    scores, ranks = [], []
+    lang = state.options.lang
+    t = translator(lang)
+    scores, ranks, audits = [], [], []
     for comp in catalog.composites.values():
         scores.append(cmp.composite(values, comp, catalog=catalog).assign(composite=comp.id))
         unc = cmp.composite_uncertainty(
@@ -79,6 +86,9 @@ def composites(state: DemoState) -> None:
             seed=state.options.seed,
         )
         ranks.append(unc.ranks.assign(composite=comp.id))
+        if unc.audit is not None:
+            table = unc.audit.table(t, comp.labels(lang, catalog))
+            audits.append(table.assign(composite=comp.id, period=period))
         if comp.service is not None:  # the service's report shows it
             state.uncertainty[comp.service] = unc
     if scores:
@@ -87,6 +97,7 @@ def composites(state: DemoState) -> None:
             all_scores = all_scores[pd.to_numeric(all_scores["period"]) == period]
         state.result.save("composite_scores", all_scores)
         state.result.save("composite_ranks", pd.concat(ranks, ignore_index=True))
+        state.result.save("composite_audit", pd.concat(audits, ignore_index=True))
 
 
 def dea(state: DemoState) -> None:

@@ -1,4 +1,11 @@
-"""The composite indices section: median rank and its uncertainty interval per organization."""
+"""The composite indices section: median rank and its uncertainty interval per organization.
+
+With the statistical audit of the index (the ``audit`` of
+:func:`qualitapa.composite.composite_uncertainty`, or an
+:class:`~qualitapa.composite.AuditResult` given as ``extra["composite_audit"]``),
+two tables follow: each dimension's Cronbach's alpha and first principal
+component, and each component's correlations and flags in words.
+"""
 
 from __future__ import annotations
 
@@ -73,6 +80,54 @@ def _chart(ctx: ReportContext, sub: pd.DataFrame, cols: dict[str, str | None], l
     return ctx.chart(build, title=title, description=description, caption=caption, data=data)
 
 
+def _audit_of(ctx: ReportContext) -> Any:
+    """The audit given with the uncertainty analysis, or on its own in ``extra``."""
+    audit = getattr(ctx.tables.get("composite"), "audit", None)
+    return audit if audit is not None else ctx.inputs.extra.get("composite_audit")
+
+
+def _this_period(ctx: ReportContext, frame: pd.DataFrame) -> pd.DataFrame:
+    if "period" not in frame.columns:
+        return frame
+    return frame.loc[frame["period"].astype(str) == str(ctx.period)]
+
+
+def _audit_tables(ctx: ReportContext, audit: Any, gid: str | None) -> list[Table]:
+    """The dimensions' and the components' tables of the audit of composite ``gid``."""
+    t = ctx.t
+    dims = _this_period(ctx, audit.dimensions)
+    roots = dims.loc[dims["level"] == 0, "dimension"].astype(str).tolist()
+    root = gid or (roots[0] if roots else None)
+    if root is None or (gid is not None and gid not in roots):
+        return []
+    definition = getattr(ctx.catalog, "composites", {}).get(root)
+    labels = definition.labels(ctx.inputs.lang, ctx.catalog) if definition is not None else {}
+
+    def name(key: Any) -> str:
+        return labels.get(str(key)) or ctx.label_of("indicators", key)
+
+    dim_table = table(
+        [(t(_("Dimensione")), False), (t(_("Componenti")), True), (t(_("Enti")), True),
+         (t(_("Alfa di Cronbach")), True),
+         (t(_("Quota di varianza della prima componente principale")), True)],
+        [[name(r["dimension"]), str(int(r["k"])), str(int(r["n"])), ctx.num(r["alpha"], 2),
+          ctx.num(r["pc1_share"], 2)] for r in dims.to_dict("records")],
+        caption=str(t(_("Coerenza interna delle dimensioni dell'indice: alfa di Cronbach e "
+                        "quota di varianza spiegata dalla prima componente principale"))),
+    )  # fmt: skip
+    comps = _this_period(ctx, audit.table(t, labels))
+    comp_table = table(
+        [(t(_("Componente")), False), (t(_("Dimensione")), False),
+         (t(_("Correlazione con la dimensione")), True),
+         (t(_("Correlazione con l'indice")), True), (t(_("Segnalazioni")), False)],
+        [[name(r["component"]), name(r["dimension"]), ctx.num(r["r_dimension"], 2),
+          ctx.num(r["r_index"], 2), r["flags"] or "–"] for r in comps.to_dict("records")],
+        caption=str(t(_("Correlazioni di ogni componente con la propria dimensione e con "
+                        "l'indice, e segnalazioni"))),
+    )  # fmt: skip
+    return [dim_table, comp_table]
+
+
 def build(ctx: ReportContext) -> dict[str, Any] | None:
     """One group per composite index: the chart of ranks and the table."""
     message = "composite must be an UncertaintyResult or a DataFrame"
@@ -89,6 +144,7 @@ def build(ctx: ReportContext) -> dict[str, Any] | None:
     }
     if cols["org"] is None:
         raise DataError("the composite table needs an 'organization' column", column="organization")
+    audit = _audit_of(ctx)
     group = pick(frame, "composite", "index_id")
     ids = list(dict.fromkeys(frame[group].astype(str))) if group else [None]
     groups = []
@@ -99,6 +155,7 @@ def build(ctx: ReportContext) -> dict[str, Any] | None:
             sub = sub.sort_values(order, ascending=order != cols["score"], na_position="last")
         label = ctx.label_of("composites", gid) if gid is not None else str(ctx.t(_("Indice")))
         data = _table(ctx, sub, cols)
-        groups.append({"label": label if gid is not None else None,
+        checks = _audit_tables(ctx, audit, gid) if audit is not None else []
+        groups.append({"label": label if gid is not None else None, "audit": checks,
                        "chart": _chart(ctx, sub, cols, label, data), "table": data})  # fmt: skip
     return {"groups": groups}
