@@ -251,7 +251,8 @@ def test_a_given_hadamard_matrix_is_used_as_given():
     df = read("replicate_brr.csv")
     base = SurveyDesign.from_frame(df, weights="pw", strata="stratum", clusters="half", nest=True)
     default = ReplicateDesign.from_design(base, "BRR")
-    r01 = read("replicate_hadamard.csv").to_numpy()
+    long = read("replicate_hadamard.csv").query("strata == 6")  # R's survey:::hadamard(6)
+    r01 = long.pivot(index="row", columns="column", values="value").to_numpy()
     signs = 2 * r01 - 1  # the same matrix as -1/+1
     for matrix in (r01, signs):
         again = ReplicateDesign.from_design(base, "BRR", hadamard=matrix)

@@ -162,11 +162,28 @@ def test_replicate_design_scale_count_and_df_match_r(name, lonely):
     assert d.mse == bool(row["mse"])
 
 
-def test_default_hadamard_is_r_survey_s_for_six_strata():
+def r_hadamard(strata: int) -> np.ndarray:
+    """R's ``survey:::hadamard(strata)`` (0/1), from the golden file."""
+    long = read("replicate_hadamard.csv").query("strata == @strata")
+    h = np.zeros((long["row"].max(), long["column"].max()), dtype=int)
+    h[long["row"] - 1, long["column"] - 1] = long["value"]
+    return h
+
+
+@pytest.mark.parametrize("strata", [*range(1, 8), *range(12, 16)])
+def test_default_hadamard_is_r_survey_s(strata):
     from qualitapa.surveys._replicate import _hadamard
 
-    r = read("replicate_hadamard.csv").to_numpy()
-    np.testing.assert_array_equal(_hadamard(6, None), r)
+    np.testing.assert_array_equal(_hadamard(strata, None), r_hadamard(strata))
+
+
+@pytest.mark.parametrize("strata", range(8, 12))
+def test_r_s_paley_hadamard_for_8_to_11_strata_can_be_given(strata):
+    from qualitapa.surveys._replicate import _hadamard
+
+    paley = r_hadamard(strata)
+    assert paley.shape == (12, 12)  # R's; ours would be Sylvester's 16
+    np.testing.assert_array_equal(_hadamard(strata, paley), paley)
 
 
 def test_golden_cases_cover_every_type_rule_and_statistic():

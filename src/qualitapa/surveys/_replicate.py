@@ -65,7 +65,7 @@ def _sylvester(order: int) -> npt.NDArray[np.int8]:
 def _hadamard(strata: int, given: npt.ArrayLike | None) -> npt.NDArray[np.int8]:
     """The 0/1 Hadamard matrix whose rows 1..strata say which half each replicate keeps."""
     if given is None:
-        return _sylvester(1 << int(np.ceil(np.log2(strata + 1))))
+        return _sylvester(max(4, 1 << int(np.ceil(np.log2(strata + 1)))))
     h = np.asarray(given)
     values = np.unique(h)
     plus = values.max() if len(values) else 1
@@ -316,8 +316,10 @@ class ReplicateDesign:
             order of the design's labels) says for each replicate (column)
             whether it keeps the stratum's first PSU (the larger value) or
             the second (PSUs in the order met in the data). Default:
-            Sylvester's of the smallest power of 2 above the strata, which
-            is R's ``survey:::hadamard`` for up to 11 strata.
+            Sylvester's of the smallest power of 2 above the strata (4 at
+            least), which is R's ``survey:::hadamard`` for 1 to 7 and 12 to
+            15 strata (R takes Paley's of order 12 for 8 to 11 strata: pass
+            it here to have R's replicates).
         mse
             Centre the replicates at the full-sample estimate rather than
             at their mean (R's ``mse = TRUE``).

@@ -27,7 +27,8 @@
 # replicate_supplied.csv: apiclus1 with the JK1 analysis weights (jk1..jk15, combined);
 #   replicate_supplied_jkn.csv: the Likert survey with its JKn analysis weights (jkn1..)
 #   and their rscales (replicate_supplied_rscales.csv), as an agency would publish them.
-# replicate_hadamard.csv: the Hadamard matrix survey uses for 6 strata (0/1).
+# replicate_hadamard.csv: the Hadamard matrices survey uses for 1 to 15 strata (0/1), long:
+#   strata, row, column, value.
 
 suppressPackageStartupMessages(library(survey))
 
@@ -66,7 +67,12 @@ brr <- strat
 brr$stratum <- paste(brr$stype, brr$sch.wide, sep = ".")
 brr$half <- ave(seq_len(nrow(brr)), brr$stratum, FUN = function(i) seq_along(i) %% 2)
 save(brr, "replicate_brr.csv")
-save(as.data.frame(survey:::hadamard(6)), "replicate_hadamard.csv")
+hadamards <- do.call(rbind, lapply(1:15, function(n) {
+  h <- survey:::hadamard(n)
+  data.frame(strata = n, row = as.vector(row(h)), column = as.vector(col(h)),
+             value = as.vector(h))
+}))
+save(hadamards, "replicate_hadamard.csv")
 
 # -- estimates ---------------------------------------------------------------------------
 results <- list()
