@@ -134,24 +134,24 @@ class CalibrationStep:
     base: Floats = attrs.field(repr=False)
     iterations: int
     _psu: npt.NDArray[np.intp] = attrs.field(repr=False, alias="psu")
-    # what the variance needs, computed once: x / g, w x, its PSU sums, (x' D x)^-1
-    _v: Floats = attrs.field(init=False, repr=False)
-    _u: Floats = attrs.field(init=False, repr=False)
+    _gram: Floats = attrs.field(repr=False, alias="gram")  # x' D x
+    # what the variance needs, computed once (small): the PSU sums of w x, (x' D x)^-1
     _u_psu: Floats = attrs.field(init=False, repr=False)
     _inverse: Floats = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            v = np.where(self.g[:, None] != 0, self.x / self.g[:, None], 0.0)
-        u = self.x * (self.g * self.base)[:, None]
         n_psus = int(self._psu.max()) + 1 if len(self._psu) else 0
+        w = self.g * self.base
         u_psu = np.column_stack(
-            [np.bincount(self._psu, weights=col, minlength=n_psus) for col in u.T]
+            [np.bincount(self._psu, weights=col * w, minlength=n_psus) for col in self.x.T]
         )
-        object.__setattr__(self, "_v", v)
-        object.__setattr__(self, "_u", u)
         object.__setattr__(self, "_u_psu", u_psu)
-        object.__setattr__(self, "_inverse", linalg.pinv(self.x.T @ (self.x * self.base[:, None])))
+        object.__setattr__(self, "_inverse", linalg.pinv(self._gram))
+
+    def _over_g(self) -> Floats:
+        """:math:`x_i / g_i` (0 where g is 0)."""
+        inverse = np.divide(1.0, self.g, out=np.zeros(len(self.g)), where=self.g != 0)
+        return np.asarray(self.x * inverse[:, None])
 
 
 @attrs.frozen(eq=False)
@@ -182,15 +182,17 @@ class Calibrated:
         n x k matrix is formed: :math:`(x_l/g_l)^T Z_{l-1}` is
         ``cross(x_l / g_l)`` minus the earlier steps' :math:`(x_l/g_l)^T U_j C_j`.
         """
-        used: list[tuple[Floats, Floats]] = []  # (U_j, C_j)
+        used: list[tuple[CalibrationStep, Floats]] = []  # (step j, C_j)
         correction = np.zeros((int(design.psu.max()) + 1, 0))
         for step in self.steps:
-            projected = cross(step._v)
-            for u_j, c_j in used:
-                projected = projected - (step._v.T @ u_j) @ c_j
+            v = step._over_g()
+            projected = cross(v)
+            for earlier, c_j in used:
+                u_j = earlier.x * (earlier.g * earlier.base)[:, None]
+                projected = projected - (v.T @ u_j) @ c_j
             c = step._inverse @ projected
             correction = step._u_psu @ c if not used else correction + step._u_psu @ c
-            used.append((step._u, c))
+            used.append((step, c))
         return np.asarray(correction, dtype=np.float64)
 
 
@@ -243,8 +245,8 @@ def _cells(
     design: SurveyDesign,
     columns: tuple[str, ...],
     totals: Mapping[object, object] | pd.Series[float],
-) -> tuple[Floats, Floats, list[str], list[tuple[str, ...]]]:
-    """Indicator columns and totals of a (joint) categorical margin, levels given as text."""
+) -> tuple[npt.NDArray[np.intp], Floats, list[str], list[tuple[str, ...]]]:
+    """Each row's level (cell) 0..k-1 and the k totals of a (joint) categorical margin."""
     data = design.data
     for column in columns:
         if column not in data.columns:
@@ -290,9 +292,7 @@ def _cells(
             row=first + 1,
             column=columns[0],
         )
-    x = np.zeros((len(data), len(keys)))
-    x[np.arange(len(data)), code] = 1.0
-    return x, np.asarray(targets), [_label(columns, k) for k in keys], keys
+    return code, np.asarray(targets), [_label(columns, k) for k in keys], keys
 
 
 RTerms = dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[float, float]]
@@ -324,10 +324,10 @@ def _r_terms(
 
 
 def _numeric_margin(design: SurveyDesign, name: str, total: object) -> tuple[Floats, Floats]:
-    """A numeric column (n x 1) and its population total."""
+    """A numeric column's values and its population total."""
     values = numeric_column(design.data, name, "columns")
     _complete(np.isnan(values), name, name)
-    return values[:, None], np.asarray([_total(total, name)])
+    return values, np.asarray([_total(total, name)])
 
 
 def _design_matrix(
@@ -340,27 +340,30 @@ def _design_matrix(
     by the mean of those ratios.
     """
     d = design.weights
-    blocks: list[Floats] = []
+    # a block is a margin's cells (each row's code, k) or a numeric column (values, None)
+    blocks: list[tuple[Floats | npt.NDArray[np.intp], int | None]] = []
     targets: list[Floats] = []
     labels: list[str] = []
     terms: RTerms = {}
     if size is not None:
-        blocks.append(np.ones((len(d), 1)))
+        blocks.append((np.zeros(len(d), dtype=np.intp), 1))
         targets.append(np.asarray([_total(size, "population_size")]))
         labels.append("(size)")
     for key, totals in population.items():
         if isinstance(totals, Mapping | pd.Series):
             columns = tuple(key) if isinstance(key, tuple) else (key,)
-            x, t, names, keys = _cells(design, columns, totals)
+            code, t, names, keys = _cells(design, columns, totals)
             if ((), ()) not in terms and size is None:  # R's intercept: the population size
                 terms[(), ()] = (float(t.sum()), float(d.sum()))
-            _r_terms(columns, keys, t, x.T @ d, terms)
+            sample = np.asarray(np.bincount(code, weights=d, minlength=len(t)), dtype=np.float64)
+            _r_terms(columns, keys, t, sample, terms)
+            blocks.append((code, len(t)))
         else:
             name = key if isinstance(key, str) else ":".join(key)
-            x, t = _numeric_margin(design, name, totals)
+            values, t = _numeric_margin(design, name, totals)
             names = [name]
-            terms.setdefault(((name,), ()), (float(t[0]), float(x[:, 0] @ d)))
-        blocks.append(x)
+            terms.setdefault(((name,), ()), (float(t[0]), float(values @ d)))
+            blocks.append((values, None))
         targets.append(t)
         labels.extend(names)
     if not blocks:
@@ -370,20 +373,35 @@ def _design_matrix(
     with np.errstate(divide="ignore", invalid="ignore"):
         scales = np.asarray([p / q for p, q in terms.values()])
     scale = float(np.mean(scales)) if np.min(scales) > _SCALE_AT else 1.0
-    return np.hstack(blocks), np.concatenate(targets), labels, scale
+    return _matrix(blocks, len(d)), np.concatenate(targets), labels, scale
+
+
+def _matrix(blocks: list[tuple[Floats | npt.NDArray[np.intp], int | None]], n: int) -> Floats:
+    """The n x p matrix of the blocks' indicator and numeric columns, filled in place."""
+    x = np.zeros((n, sum(1 if k is None else k for _, k in blocks)))
+    start, rows = 0, np.arange(n)
+    for values, k in blocks:
+        if k is None:
+            x[:, start] = values
+            start += 1
+        else:
+            x[rows, start + values] = 1.0
+            start += k
+    return x
 
 
 def _independent(
     x: Floats, t: Floats, labels: list[str], d: Floats
-) -> tuple[Floats, Floats, list[str]]:
+) -> tuple[Floats, Floats, list[str], Floats]:
     """Drop levels absent with a zero total and columns the others imply (checking totals agree).
 
     A level with a positive total and no respondent (with a weight) is an
     error; so is a total that the other margins contradict (sex totals that
-    do not add up to the age totals).
+    do not add up to the age totals). Also returns the kept columns'
+    weighted cross-products :math:`x^T D x`.
     """
-    counts = (x != 0).T @ (d > 0)
-    absent = counts == 0
+    gram = x.T @ (x * d[:, None])
+    absent = np.diag(gram) == 0  # weights are >= 0: no row with a weight has the level
     bad = absent & (t != 0)
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
@@ -401,14 +419,11 @@ def _independent(
             reason="absent_level",
             margin=labels[j],
         )
-    x, t, labels = (
-        x[:, ~absent],
-        t[~absent],
-        [a for a, z in zip(labels, absent, strict=True) if not z],
-    )
+    if absent.any():
+        x, t, gram = x[:, ~absent], t[~absent], gram[np.ix_(~absent, ~absent)]
+        labels = [a for a, z in zip(labels, absent, strict=True) if not z]
     # dependencies among the columns, from their weighted cross-products scaled to unit
     # diagonal (p x p: a pivoted QR of the n x p matrix would cost n p^2 again)
-    gram = x.T @ (x * d[:, None])
     size = np.sqrt(np.diag(gram))
     unit = gram / np.outer(size, size)
     _, r, order = linalg.qr(unit, pivoting=True)
@@ -438,7 +453,9 @@ def _independent(
                 reason="inconsistent",
                 margin=labels[drop[j]],
             )
-    return x[:, keep], t[keep], [labels[j] for j in keep]
+    if not len(drop):
+        return x, t, labels, gram
+    return x[:, keep], t[keep], [labels[j] for j in keep], gram[np.ix_(keep, keep)]
 
 
 def _distance(
@@ -621,7 +638,7 @@ def _cell_bounds(
 
 
 def _factors(
-    x: Floats,
+    columns: tuple[Floats, Floats],
     d: Floats,
     t: Floats,
     labels: list[str],
@@ -632,12 +649,13 @@ def _factors(
 ) -> tuple[Floats, int]:
     """(g, iterations): closed form for unbounded linear, else Newton (R's ``grake``).
 
-    ``scale`` multiplies the base weights first (R's rescaling); ``limits`` is
-    (max_iter, tol).
+    ``columns`` is x and :math:`x^T D x`; ``scale`` multiplies the base weights
+    first (R's rescaling); ``limits`` is (max_iter, tol).
     """
+    x, gram = columns
     max_iter, tol = limits
     if method == "linear" and bounds == (-np.inf, np.inf):  # R's regcalibrate
-        lam = np.linalg.solve(x.T @ (x * d[:, None]), t - x.T @ d)
+        lam = np.linalg.solve(gram, t - x.T @ d)
         return 1.0 + x @ lam, 0
     _cell_bounds(x, d * scale, t, labels, bounds)
     g, iterations, misfit = _newton(x, d * scale, t, method, bounds, max_iter, tol)
@@ -760,13 +778,13 @@ def calibrate(
     lower, upper = _check_options(method, bounds, trim)
     d = design.weights
     x_all, t_all, labels_all, scale = _design_matrix(design, population, population_size)
-    x, t, labels = _independent(x_all, t_all, labels_all, d)
+    x, t, labels, gram = _independent(x_all, t_all, labels_all, d)
     limits = (max_iter, tol)
-    g, iterations = _factors(x, d, t, labels, method, (lower, upper), scale, limits)
+    g, iterations = _factors((x, gram), d, t, labels, method, (lower, upper), scale, limits)
     if trim is not None:
         g = _trim(g, d, trim)
     report = pd.DataFrame({"variable": labels_all, "target": t_all, "achieved": x_all.T @ (g * d)})
-    step = CalibrationStep(method, report, x, g, d, iterations, psu=design.psu)
+    step = CalibrationStep(method, report, x, g, d, iterations, psu=design.psu, gram=gram)
     earlier = cast(Calibrated | None, design.calibration)
     steps = (step,) if earlier is None else (*earlier.steps, step)
     return attrs.evolve(design, weights=g * d, calibration=Calibrated(steps))
