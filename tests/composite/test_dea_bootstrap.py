@@ -192,3 +192,23 @@ def test_helpers_shapes():
     np.testing.assert_allclose(Xb, X)
     d = smoothed_draws(np.array([1.0, 1.3]), 0.2, 5, np.random.default_rng(1))
     assert d.shape == (5, 2)
+
+
+@pytest.mark.parametrize("rts", ["crs", "vrs", "irs", "drs"])
+@pytest.mark.parametrize("orientation", ["input", "output"])
+def test_stacked_replicates_equal_one_solve_per_replicate(rts, orientation):
+    # many replicates go to HiGHS in one block-diagonal LP against their undominated
+    # pseudo-units; radial_scores solves each replicate alone against all of them
+    from qualitapa.composite import radial_scores
+
+    df, X, Y = _data(21, n=15)
+    res = dea_bootstrap(
+        df, inputs=["x0", "x1"], outputs=["y"], rts=rts, orientation=orientation,
+        replicates=12, seed=9,
+    )  # fmt: skip
+    delta = 1 / res.scores["efficiency"].to_numpy()
+    for b in range(12):
+        Xb, Yb = pseudo_reference(X, Y, delta, res.draws[b], orientation)
+        alone, ok = radial_scores(X, Y, Xb, Yb, rts=rts, orientation=orientation)
+        assert ok.all()
+        np.testing.assert_allclose(res.replicates[:, b], alone, rtol=1e-6)

@@ -34,6 +34,8 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.optimize import linprog
 
 from qualitapa.composite._dea import Orientation, ReturnsToScale, _read, radial_scores
 from qualitapa.composite._options import choice
@@ -293,10 +295,7 @@ def dea_bootstrap(  # noqa: PLR0913 - the model, the bootstrap and the data
     h = bandwidth(delta)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     draws = smoothed_draws(delta, h, int(replicates), rng)
-    boot = np.empty((len(orgs), int(replicates)))
-    for b in range(int(replicates)):
-        Xb, Yb = pseudo_reference(X, Y, delta, draws[b], orientation)
-        boot[:, b] = radial_scores(X, Y, Xb, Yb, rts=rts, orientation=orientation)[0]
+    boot = _replicate_scores(X, Y, delta, draws, rts, orientation)
     return BootstrapResult(
         scores=_summarise(orgs, delta, boot, alpha),
         replicates=boot,
@@ -306,6 +305,143 @@ def dea_bootstrap(  # noqa: PLR0913 - the model, the bootstrap and the data
         orientation=orientation,
         alpha=float(alpha),
     )
+
+
+#: Target number of LP variables in one stacked HiGHS call.
+_BATCH_VARS = 12_000
+
+
+def _undominated(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Indices of the units no other single unit dominates (the rest never sets a frontier)."""
+    n = X.shape[0]
+    keep = np.ones(n, dtype=bool)
+    chunk = max(1, 2_000_000 // (n * (X.shape[1] + Y.shape[1])))
+    for start in range(0, n, chunk):
+        x0, y0 = X[start : start + chunk, None, :], Y[start : start + chunk, None, :]
+        weak = (X[None, :, :] <= x0).all(axis=2) & (Y[None, :, :] >= y0).all(axis=2)
+        strict = (X[None, :, :] < x0).any(axis=2) | (Y[None, :, :] > y0).any(axis=2)
+        keep[start : start + chunk] = ~(weak & strict).any(axis=1)
+    return np.flatnonzero(keep)
+
+
+def _block_rows(
+    Xr: np.ndarray, Yr: np.ndarray, X: np.ndarray, Y: np.ndarray, rts: ReturnsToScale, inward: bool
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """One replicate's LPs (every unit against reference ``Xr, Yr``), as inequality blocks.
+
+    Each unit's LP has the reference's lambdas and one radial variable t;
+    ``inward`` (input orientation): X_r l - t x_i <= 0, -Y_r l <= -y_i;
+    else X_r l <= x_i, -Y_r l + t y_i <= 0. Returns the common lambda block,
+    the unit's t column (n, rows) and right-hand sides (n, rows); returns to
+    scale other than CRS add a row on the lambdas (VRS as two inequalities).
+    """
+    r, n = Xr.shape[0], X.shape[0]
+    m, s = X.shape[1], Y.shape[1]
+    lam = [Xr.T, -Yr.T]
+    t_col = np.hstack([-X, np.zeros((n, s))]) if inward else np.hstack([np.zeros((n, m)), Y])
+    rhs = np.hstack([np.zeros((n, m)), -Y]) if inward else np.hstack([X, np.zeros((n, s))])
+    extra: list[tuple[np.ndarray, float]] = []
+    if rts in (ReturnsToScale.VRS, ReturnsToScale.DRS):
+        extra.append((np.ones((1, r)), 1.0))  # sum(l) <= 1
+    if rts in (ReturnsToScale.VRS, ReturnsToScale.IRS):
+        extra.append((-np.ones((1, r)), -1.0))  # sum(l) >= 1
+    for row, bound in extra:
+        lam.append(row)
+        t_col = np.hstack([t_col, np.zeros((n, 1))])
+        rhs = np.hstack([rhs, np.full((n, 1), bound)])
+    return lam, t_col, rhs
+
+
+def _solve_group(
+    blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], inward: bool
+) -> np.ndarray:
+    """Solve every unit's LP of several replicates in one HiGHS call; t per (replicate, unit)."""
+    rows_i, cols_i, vals, rhs_all, costs, t_index = [], [], [], [], [], []
+    row0 = col0 = 0
+    for lam, t_col, rhs in blocks:
+        n, nr = t_col.shape
+        r = lam.shape[1]
+        width = r + 1
+        li, lj = np.nonzero(lam)
+        unit = np.arange(n)[:, None]
+        rows_i.append((row0 + unit * nr + li).ravel())
+        cols_i.append((col0 + unit * width + lj).ravel())
+        vals.append(np.tile(lam[li, lj], n))
+        ti, tj = np.nonzero(t_col)
+        rows_i.append(row0 + ti * nr + tj)
+        cols_i.append(col0 + ti * width + r)
+        vals.append(t_col[ti, tj])
+        rhs_all.append(rhs.ravel())
+        cost = np.zeros((n, width))
+        cost[:, r] = 1.0 if inward else -1.0
+        costs.append(cost.ravel())
+        t_index.append(col0 + np.arange(n) * width + r)
+        row0 += n * nr
+        col0 += n * width
+    A = sp.coo_array(
+        (np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(cols_i))),
+        shape=(row0, col0),
+    ).tocsc()
+    res = linprog(
+        np.concatenate(costs),
+        A_ub=A,
+        b_ub=np.concatenate(rhs_all),
+        bounds=(0, None),
+        method="highs",
+    )
+    if res.status != 0:
+        return np.full(len(np.concatenate(t_index)), np.nan)
+    return np.asarray(res.x[np.concatenate(t_index)])
+
+
+def _replicate_scores(
+    X: np.ndarray,
+    Y: np.ndarray,
+    delta: np.ndarray,
+    draws: np.ndarray,
+    rts: ReturnsToScale,
+    orientation: Orientation,
+) -> np.ndarray:
+    """(n, B) efficiencies of the observed units against each replicate's pseudo-data.
+
+    The LPs of many replicates go to HiGHS together (block-diagonal), each
+    against the pseudo-units no other pseudo-unit dominates; a stack HiGHS
+    cannot solve is solved again replicate by replicate with
+    :func:`~qualitapa.composite.radial_scores`.
+    """
+    inward = orientation is Orientation.INPUT
+    sx, sy = X.mean(axis=0), Y.mean(axis=0)
+    Xs, Ys = X / sx, Y / np.where(sy > 0, sy, 1.0)
+    n, B = X.shape[0], draws.shape[0]
+    out = np.empty((n, B))
+    group: list[int] = []
+    blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    size = 0
+
+    def flush() -> None:
+        t = _solve_group(blocks, inward).reshape(len(group), n)
+        for k, b in enumerate(group):
+            if np.isnan(t[k]).any():  # pragma: no cover - a fallback for numerical trouble
+                Xb, Yb = pseudo_reference(X, Y, delta, draws[b], orientation)
+                out[:, b] = radial_scores(X, Y, Xb, Yb, rts=rts, orientation=orientation)[0]
+            else:
+                out[:, b] = t[k] if inward else 1.0 / t[k]
+        group.clear()
+        blocks.clear()
+
+    for b in range(B):
+        Xb, Yb = pseudo_reference(Xs, Ys, delta, draws[b], orientation)
+        ref = _undominated(Xb, Yb)
+        lam, t_col, rhs = _block_rows(Xb[ref], Yb[ref], Xs, Ys, rts, inward)
+        blocks.append((np.vstack(lam), t_col, rhs))
+        group.append(b)
+        size += n * (len(ref) + 1)
+        if size >= _BATCH_VARS:
+            flush()
+            size = 0
+    if group:
+        flush()
+    return out
 
 
 def _summarise(orgs: np.ndarray, delta: np.ndarray, boot: np.ndarray, alpha: float) -> pd.DataFrame:
