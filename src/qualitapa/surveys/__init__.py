@@ -29,7 +29,6 @@ from qualitapa.surveys._calibration import (
 from qualitapa.surveys._compare import (
     GroupStatistic,
     GroupTest,
-    adjust_pvalues,
     benchmark_table,
     compare_groups,
 )
@@ -71,7 +70,7 @@ from qualitapa.surveys._models import (
     SurveyDimension,
 )
 from qualitapa.surveys._prepare import PreparedResponses, load_instrument, prepare_responses
-from qualitapa.surveys._pvalues import Correction
+from qualitapa.surveys._pvalues import Correction, adjust_pvalues
 from qualitapa.surveys._reliability import cronbach_alpha, item_analysis, reliability
 from qualitapa.surveys._replicate import ReplicateDesign, ReplicateType
 from qualitapa.surveys._sample_size import margin_of_error, sample_size

@@ -11,16 +11,26 @@ mean           Mann-Whitney U              Kruskal-Wallis
 (rank-based)   (``mannwhitneyu``)          (``kruskal``)
 share          chi-square                  chi-square
 (top box)      (``chi2_contingency``)      (``chi2_contingency``)
+mean           Welch t, Games-Howell       Welch's ANOVA
+(``welch``)    p-value (``games_howell``)  (``welch_anova``)
 mean           design-based Welch t        design-based Welch F
 (weighted)     (``weighted_welch_t``)      (``weighted_welch_f``)
 share          Rao-Scott first-order       Rao-Scott first-order
 (weighted)     chi-square                  chi-square
                (``rao_scott_chi2``)        (``rao_scott_chi2``)
+mean           t on the design             Wald F on the design
+(design)       (``design_t``)              (``design_wald_f``)
+share          Rao-Scott second-order F    Rao-Scott second-order F
+(design)       (``design_rao_scott_f``)    (``design_rao_scott_f``)
 =============  ==========================  ================================
+
+Each row also has an effect size (:mod:`._effects`): Hedges' g of a pair of
+means with its noncentral-t interval, eta squared across groups, Cramér's V
+of shares, the rank-biserial correlation of Mann-Whitney.
 
 With ``pairwise=True`` every pair of groups is also tested. p-values are
 adjusted for multiple comparisons across all the tests of one call (Holm
-by default; Bonferroni; Benjamini-Hochberg false discovery rate).
+by default; see :func:`adjust_pvalues`).
 
 Without weights respondents are treated as a simple random sample. With
 ``weights`` the tests use the estimates and standard errors of
@@ -138,16 +148,11 @@ def compare_groups(
 ) -> pd.DataFrame:
     """Test whether groups (organizations, years...) differ on items or indices.
 
-    Groups are compared on the questions asked in every organization of
-    the responses (the ``organization`` column): a local question
-    (:attr:`Question.organizations`) is compared only between groups of
-    its own organizations (e.g. years of one city), never across
-    organizations where it is not asked; dimension indices then use those
-    questions only. Groups are compared as independent samples (domains). Without
-    ``weights`` the tests treat respondents as a simple random sample; with
-    ``weights`` they are design-based and agree with the intervals of
-    :func:`score_items` and :func:`score_dimensions` (see the module notes
-    and ``docs/surveys.md``).
+    Groups are compared on the questions asked in every organization of the
+    responses: a local question (:attr:`Question.organizations`) only between
+    groups of its own organizations. Without ``weights`` or ``design`` the
+    tests treat respondents as a simple random sample (the tests of each
+    option: module notes and ``docs/surveys.md``).
 
     Parameters
     ----------
@@ -163,38 +168,26 @@ def compare_groups(
     kind
         ``"mean"`` or ``"share"`` (top-box share, chi-square test).
     test
-        ``"parametric"`` (Welch t / ANOVA), ``"welch"`` (Welch's ANOVA
-        across the groups, Games-Howell for the pairs: for groups whose
-        variances differ) or ``"nonparametric"`` (Mann-Whitney /
-        Kruskal-Wallis); ignored for shares. The last two are for
-        unweighted data: with ``weights`` or ``design`` use
-        ``"parametric"``.
+        ``"parametric"`` (Welch t / ANOVA), ``"welch"`` (Welch's ANOVA,
+        Games-Howell pairs) or ``"nonparametric"`` (Mann-Whitney /
+        Kruskal-Wallis); ignored for shares. Only ``"parametric"`` with
+        ``weights`` or ``design``.
     pairwise
         Also test every pair of groups (always done with two groups).
     correction
-        Multiple-comparison adjustment (see :func:`adjust_pvalues`), across
-        all the tests of the call. Games-Howell's p-values already allow
-        for the pairs of one variable: ``correction=None`` keeps them as
-        they are.
+        Adjustment across all the tests of the call (:func:`adjust_pvalues`;
+        Games-Howell's p-values already allow for one variable's pairs).
     top_box
         Points of the top box for ``kind="share"``.
     alpha
         Significance level applied to the adjusted p-values.
     weights
-        Column of survey weights (e.g. from :func:`rake`). Means are then
-        compared with the design-based Welch t (two groups,
-        ``weighted_welch_t``) and Welch F (more groups,
-        ``weighted_welch_f``), shares with the Rao-Scott first-order
-        corrected chi-square (``rao_scott_chi2``). Default: unweighted.
+        Column of survey weights (e.g. from :func:`rake`): Welch t / F on
+        Kish standard errors, Rao-Scott first-order chi-square for shares.
     design
-        The sampling design of ``responses`` (a :class:`SurveyDesign` made
-        from these very rows, e.g. ``SurveyDesign.from_frame(responses,
-        ...)``): the tests then use its strata, clusters and FPC, as R's
-        ``survey`` does: ``design_t`` for pairs (:func:`design_ttest`),
-        ``design_wald_f`` across the groups (:func:`design_wald_test`), and
-        for shares the second-order Rao-Scott F (``design_rao_scott_f``,
-        :func:`design_chisq`). Estimates, ``n_eff`` and effect sizes use
-        the design's weights. Not with ``weights``.
+        The :class:`SurveyDesign` of these very rows (strata, clusters,
+        FPC), instead of ``weights``: design-based t, Wald F and
+        second-order Rao-Scott F, as R's ``survey``.
 
     Returns
     -------
@@ -206,14 +199,10 @@ def compare_groups(
         ``weights``), ``difference`` (a - b), ``test``, ``statistic``
         (t, F or chi-square), ``p_value``, ``p_adjusted``,
         ``significant``, ``weighted`` (whether weights were used),
-        ``n_eff_a``, ``n_eff_b`` (Kish effective sample sizes of the
-        answers; equal to ``n_a``, ``n_b`` without weights), ``effect``
-        (``hedges_g`` for a pair's means, with its interval
-        ``effect_low``, ``effect_high``; ``eta_squared`` across groups;
-        ``cramers_v`` for shares; ``rank_biserial`` for Mann-Whitney;
-        empty for Kruskal-Wallis) and ``effect_size``. With weights the
-        effect sizes use the weighted means and standard deviations and
-        :math:`n_{eff}` (the interval is then approximate).
+        ``n_eff_a``, ``n_eff_b`` (Kish effective sizes), ``effect``
+        (``hedges_g``, ``eta_squared``, ``cramers_v``, ``rank_biserial``),
+        ``effect_size`` and, for Hedges' g, its interval ``effect_low``,
+        ``effect_high`` (with weights: on the weighted means, sds and n_eff).
 
     Raises
     ------
