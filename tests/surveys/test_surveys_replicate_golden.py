@@ -20,14 +20,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qualitapa.surveys import (
-    ReplicateDesign,
-    SurveyDesign,
-    design_mean,
-    design_proportion,
-    design_ratio,
-    design_total,
-)
+from qualitapa.surveys import ReplicateDesign, SurveyDesign
+
+from .test_surveys_design_golden import estimate  # the same calls as for the linearised designs
 
 GOLDEN = Path(__file__).parent / "golden"
 RESULTS = pd.read_csv(GOLDEN / "replicate_results.csv", keep_default_na=False, na_values=[""])
@@ -90,27 +85,6 @@ def design(name: str, lonely: str) -> ReplicateDesign:
         type="JKn",
         rscales=rscales,
         mse=True,
-    )
-
-
-def estimate(d: ReplicateDesign, statistic: str, variable: str, by: str | None, deff: str):
-    if statistic == "mean":
-        return design_mean(d, variable, by=by, deff=deff)  # type: ignore[arg-type]
-    if statistic == "total":
-        return design_total(d, variable, by=by, deff=deff)  # type: ignore[arg-type]
-    if statistic == "ratio":
-        num, den = variable.split("/")
-        return design_ratio(d, num, den, by=by, deff=deff)  # type: ignore[arg-type]
-    column, value = variable.split("=")
-    category: object = value.strip("'") if value.startswith("'") else float(value)
-    method = "beta" if statistic == "ciprop_beta" else "logit"
-    return design_proportion(
-        d,
-        column,
-        by=by,
-        categories=[category],
-        deff=deff,
-        method=method,  # type: ignore[arg-type]
     )
 
 

@@ -141,8 +141,9 @@ def numeric_column(data: pd.DataFrame, column: str, field: str) -> Floats:
     return values
 
 
-def _weights(data: pd.DataFrame, column: str) -> Floats:
-    w = numeric_column(data, column, "weights")
+def weight_column(data: pd.DataFrame, column: str, field: str = "weights") -> Floats:
+    """The column as weights: numbers, zero or more, in every row (else a DataError)."""
+    w = numeric_column(data, column, field)
     bad = np.isnan(w) | (w < 0) | ~np.isfinite(w)
     if bad.any():
         raise DataError(
@@ -341,7 +342,7 @@ class SurveyDesign:
             else _population(data, fpc, stratum, n_psu, labels)
         )
         if weights is not None:
-            w = _weights(data, weights)
+            w = weight_column(data, weights)
         elif fpc is not None:
             w = (population / n_psu)[stratum]
         else:

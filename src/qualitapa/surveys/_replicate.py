@@ -37,7 +37,7 @@ from scipy import sparse
 from qualitapa.errors import DataError, Message, OptionError
 from qualitapa.i18n import N_
 from qualitapa.problems import check_option
-from qualitapa.surveys._design import Codes, Floats, SurveyDesign, not_found, numeric_column
+from qualitapa.surveys._design import Codes, Floats, SurveyDesign, not_found, weight_column
 
 ReplicateType = Literal["JK1", "JKn", "bootstrap", "BRR", "Fay", "successive-difference", "other"]
 """How replicate weights were made; sets the default ``scale`` and ``rscales``.
@@ -439,8 +439,8 @@ class ReplicateDesign:
         check_option("type", type, get_args(ReplicateType))
         data = data.reset_index(drop=True)
         columns = _columns(data, replicate_weights)
-        matrix = np.column_stack([_nonnegative(data, c, "replicate weights") for c in columns])
-        w = _nonnegative(data, weights, "weights")
+        matrix = np.column_stack([weight_column(data, c, "replicates") for c in columns])
+        w = weight_column(data, weights)
         n_rep = matrix.shape[1]
         scale, rs = _scales(type, n_rep, scale, rscales, rho)
         return cls(
@@ -476,21 +476,6 @@ def _columns(data: pd.DataFrame, chosen: str | Sequence[str]) -> list[str]:
             )
         )
     return picked
-
-
-def _nonnegative(data: pd.DataFrame, column: str, field: str) -> Floats:
-    values = numeric_column(data, column, "replicates" if field != "weights" else "weights")
-    bad = np.isnan(values) | ~(values >= 0) | ~np.isfinite(values)
-    if bad.any():
-        raise DataError(
-            Message(
-                "a weight must be a number, zero or more",
-                N_("il peso deve essere un numero maggiore o uguale a zero"),
-            ),
-            row=int(np.flatnonzero(bad)[0]) + 1,
-            column=column,
-        )
-    return values
 
 
 def _scales(
