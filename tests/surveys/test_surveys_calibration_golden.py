@@ -7,9 +7,10 @@ with ``Rscript tests/surveys/golden/make_calibration_golden.R``) calibrates R's
 ``apipop`` (the whole population): linear (GREG), raking, logit, bounded linear
 and raking, joint margins (``stype*sch.wide``), numeric totals (``api99``),
 trimming and a calibration of a calibrated design; it writes the calibrated
-weights and ``svymean``, ``svytotal`` (``deff = TRUE``), ``svyratio`` and
-``svyby`` of the calibrated designs. Weights and estimates to 1e-8, SE 1e-6
-(relative). R is run with ``epsilon = 1e-13``, and so is ``calibrate`` here.
+weights and ``svymean``, ``svytotal`` (``deff = TRUE``), ``svyratio``,
+``svyby``, ``svyciprop`` (logit, beta) and ``svychisq`` of the calibrated
+designs. Weights and estimates to 1e-8, SE 1e-6 (relative). R is run with
+``epsilon = 1e-13``, and so is ``calibrate`` here.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ import pytest
 from qualitapa.surveys import (
     SurveyDesign,
     calibrate,
+    design_chisq,
     design_mean,
+    design_proportion,
     design_ratio,
     design_total,
 )
@@ -42,6 +45,7 @@ MARGINS = _read("calibration_margins.csv")
 WEIGHTS = _read("calibration_weights.csv")
 RESULTS = _read("calibration_results.csv")
 RESULTS["by"] = RESULTS["by"].fillna("")
+CHISQ = _read("calibration_chisq.csv")
 OPTIONS: dict[str, dict[str, Any]] = {
     "apistrat": {"weights": "pw", "strata": "stype", "fpc": "fpc"},
     "apiclus1": {"weights": "pw", "clusters": "dnum", "fpc": "fpc"},
@@ -110,6 +114,10 @@ def test_calibrated_weights_match_r(case: str) -> None:
 
 def _estimate(design: SurveyDesign, row: Any) -> pd.Series:
     by = row.by or None
+    if row.statistic.startswith("ciprop"):
+        column, value = row.variable.split("=")
+        method = "beta" if row.statistic == "ciprop_beta" else "logit"
+        return design_proportion(design, column, categories=[float(value)], method=method).iloc[0]
     if row.statistic == "mean":
         table = design_mean(design, row.variable, by=by)
     elif row.statistic == "total":
@@ -128,7 +136,7 @@ def _estimate(design: SurveyDesign, row: Any) -> pd.Series:
 def test_estimates_of_calibrated_designs_match_r(case: str) -> None:
     design = base_design(case[5:]) if case.startswith("none_") else calibrated(case)
     rows = RESULTS[RESULTS["case"] == case]
-    assert len(rows) == 9  # 2 means, 2 totals, a ratio, 2 domains x (mean, total)
+    assert len(rows) == 11  # 2 means, 2 totals, a ratio, 2 domains x (mean, total), 2 ciprop
     for row in rows.itertuples():
         got = _estimate(design, row)
         what = f"{row.statistic} {row.variable} {row.by}={row.domain}"
@@ -137,6 +145,24 @@ def test_estimates_of_calibrated_designs_match_r(case: str) -> None:
         assert abs(got["se"] - row.se) <= 1e-6 * row.se + 1e-12 * abs(row.estimate), what
         if not pd.isna(row.deff) and row.se > 1e-9 * abs(row.estimate):
             assert got["deff"] == pytest.approx(row.deff, rel=1e-6), what
+        if not pd.isna(row.ci_low):
+            assert got["ci_low"] == pytest.approx(row.ci_low, rel=1e-6), what
+            assert got["ci_high"] == pytest.approx(row.ci_high, rel=1e-6), what
+
+
+@pytest.mark.parametrize(
+    "row",
+    CHISQ.to_dict("records"),
+    ids=[f"{r.case}-{r.statistic}" for r in CHISQ.itertuples()],
+)
+def test_rao_scott_on_calibrated_designs_matches_r(row: dict[str, Any]) -> None:
+    case = row["case"]
+    design = base_design(case[5:]) if case.startswith("none_") else calibrated(case)
+    statistic = "chisq" if row["statistic"] == "Chisq" else "F"
+    t = design_chisq(design, row["rows"], row["cols"], statistic=statistic)
+    assert t.value == pytest.approx(row["value"], rel=1e-8)
+    assert t.df_num == pytest.approx(row["ndf"], rel=1e-8)
+    assert t.p_value == pytest.approx(row["p_value"], rel=1e-6)
 
 
 def test_calibration_changes_the_standard_errors() -> None:

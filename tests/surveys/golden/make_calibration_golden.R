@@ -28,8 +28,13 @@
 #   implies it), level (the level, levels joined by ":"; empty for a numeric total or
 #   the size), total (in the population).
 # calibration_weights.csv: case, row, weight (the calibrated weights).
-# calibration_results.csv: case, statistic (mean, total, ratio), variable, by, domain,
-#   estimate, se, deff (deff = TRUE, SRS without replacement; empty for svyby).
+# calibration_<data>.csv has `high` = api00 >= 700, for a share.
+# calibration_results.csv: case, statistic (mean, total, ratio; ciprop: svyciprop of
+#   high, method "logit", ciprop_beta: method "beta"), variable, by, domain,
+#   estimate, se, deff (deff = TRUE, SRS without replacement; empty for svyby and
+#   svyciprop), ci_low, ci_high (svyciprop's interval; empty for the others).
+# calibration_chisq.csv: case, rows, cols, statistic (svychisq's "F" and "Chisq"),
+#   value, ndf, ddf, p_value.
 
 suppressPackageStartupMessages(library(survey))
 
@@ -58,6 +63,7 @@ data(api)
 columns <- c("stype", "sch.wide", "awards", "both", "api00", "api99", "enroll")
 text <- function(df) {
   for (v in c("stype", "sch.wide", "awards", "both")) df[[v]] <- as.character(df[[v]])
+  df$high <- as.numeric(df$api00 >= 700)  # a share no calibration here explains
   df
 }
 strat <- text(apistrat[, c(columns, "pw", "fpc")])
@@ -144,12 +150,15 @@ margins_of <- function(k) {
 }
 
 results <- list()
-add <- function(name, statistic, variable, estimate, se, deff = NA, by = "", domain = "") {
+add <- function(name, statistic, variable, estimate, se, deff = NA, by = "", domain = "",
+                ci = c(NA, NA)) {
   results[[length(results) + 1]] <<- data.frame(
     case = name, statistic = statistic, variable = variable, by = by,
     domain = as.character(domain), estimate = as.numeric(estimate), se = as.numeric(se),
-    deff = as.numeric(deff), stringsAsFactors = FALSE)
+    deff = as.numeric(deff), ci_low = as.numeric(ci[1]), ci_high = as.numeric(ci[2]),
+    stringsAsFactors = FALSE)
 }
+tests <- list()
 
 estimates <- function(name, d) {
   for (v in c("api00", "enroll")) {
@@ -166,6 +175,20 @@ estimates <- function(name, d) {
   add(name, "mean", "api00", coef(b), SE(b), by = "both", domain = b$both)
   b <- svyby(~enroll, ~both, d, svytotal, na.rm = TRUE)
   add(name, "total", "enroll", coef(b), SE(b), by = "both", domain = b$both)
+  for (method in c("logit", "beta")) {
+    p <- svyciprop(~high, d, method = method)
+    add(name, if (method == "logit") "ciprop" else "ciprop_beta", "high=1", coef(p),
+        SE(p), ci = attr(p, "ci"))
+  }
+  for (statistic in c("F", "Chisq")) {
+    t <- svychisq(~high + stype, d, statistic = statistic)
+    par <- t$parameter
+    tests[[length(tests) + 1]] <<- data.frame(
+      case = name, rows = "high", cols = "stype", statistic = statistic,
+      value = as.numeric(t$statistic), ndf = as.numeric(par[1]),
+      ddf = if (length(par) > 1) as.numeric(par[2]) else NA, p_value = t$p.value,
+      stringsAsFactors = FALSE)
+  }
 }
 
 calibrated <- list()
@@ -201,3 +224,4 @@ save(do.call(rbind, case_rows), "calibration_cases.csv")
 save(do.call(rbind, margin_rows), "calibration_margins.csv")
 save(do.call(rbind, weight_rows), "calibration_weights.csv")
 save(do.call(rbind, results), "calibration_results.csv")
+save(do.call(rbind, tests), "calibration_chisq.csv")
