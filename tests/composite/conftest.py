@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 from scipy.optimize import linprog
+
+if TYPE_CHECKING:
+    from qualitapa.composite import CompositeDefinition
 
 
 def multiplier_scores(
@@ -54,3 +58,30 @@ def multiplier_scores(
 def dea_multiplier() -> Callable[..., np.ndarray]:
     """The multiplier-form reference (see :func:`multiplier_scores`)."""
     return multiplier_scores
+
+
+def _tree_definition(**extra: object) -> CompositeDefinition:
+    from qualitapa.composite import CompositeDefinition
+
+    return CompositeDefinition.from_mapping(
+        {
+            "id": "idx",
+            "label": "Indice",
+            "components": [
+                {"id": "d1", "components": [
+                    {"indicator": "a", "polarity": "higher_is_better"},
+                    {"indicator": "b", "polarity": "higher_is_better"}]},
+                {"indicator": "c", "polarity": "lower_is_better"},
+            ],
+            **extra,
+        }
+    )  # fmt: skip
+
+
+@pytest.fixture
+def tree_definition() -> Callable[..., CompositeDefinition]:
+    """A two-level composite ``idx``: sub-index ``d1`` (a, b) and ``c`` (lower is better).
+
+    Call it with fields to add (``imputation="mean"``...).
+    """
+    return _tree_definition

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from qualitapa.composite import CompositeDefinition, composite, composite_contributions, impute
+from qualitapa.composite import composite, composite_contributions, impute
 from qualitapa.errors import DefinitionError
 
 
@@ -124,26 +124,10 @@ def test_row_order_does_not_matter(seed, method):
     pd.testing.assert_frame_equal(a, b.loc[a.index], rtol=1e-9)
 
 
-def _definition(**extra: object) -> CompositeDefinition:
-    return CompositeDefinition.from_mapping(
-        {
-            "id": "idx",
-            "label": "Indice",
-            "components": [
-                {"id": "d1", "components": [
-                    {"indicator": "a", "polarity": "higher_is_better"},
-                    {"indicator": "b", "polarity": "higher_is_better"}]},
-                {"indicator": "c", "polarity": "lower_is_better"},
-            ],
-            **extra,
-        }
-    )  # fmt: skip
-
-
-def test_composite_imputes_each_period_and_counts_imputed_values():
+def test_composite_imputes_each_period_and_counts_imputed_values(tree_definition):
     df = _frame().reset_index(names="organization")
     both = pd.concat([df.assign(period=2023), df.assign(period=2024, a=df["a"] + 100)])
-    out = composite(both, _definition(imputation="mean"))
+    out = composite(both, tree_definition(imputation="mean"))
     root = out[out["index"] == "idx"].set_index(["period", "organization"])
     # 2024's a is 2023's a + 100: the same normalised values, hence the same scores,
     # only if each period is imputed with its own mean
@@ -155,36 +139,38 @@ def test_composite_imputes_each_period_and_counts_imputed_values():
     np.testing.assert_array_equal(d1["imputed"], holes[["a", "b"]].sum(axis=1))
 
 
-def test_composite_imputation_argument_and_definition_agree():
+def test_composite_imputation_argument_and_definition_agree(tree_definition):
     df = _frame().reset_index(names="organization")
-    by_argument = composite(df, _definition(), imputation="regression")
-    by_definition = composite(df, _definition(imputation="regression"))
+    by_argument = composite(df, tree_definition(), imputation="regression")
+    by_definition = composite(df, tree_definition(imputation="regression"))
     pd.testing.assert_frame_equal(by_argument, by_definition)
 
 
-def test_composite_with_imputation_equals_composite_of_the_imputed_data():
+def test_composite_with_imputation_equals_composite_of_the_imputed_data(tree_definition):
     df = _frame()
     groups = pd.Series(["x", "y"] * 15, index=df.index)
     filled = impute(df, method="group_median", groups=groups).data
-    a = composite(df.reset_index(names="organization"), _definition(imputation="group_median"),
+    a = composite(df.reset_index(names="organization"), tree_definition(imputation="group_median"),
                   groups=groups)  # fmt: skip
-    b = composite(filled.reset_index(names="organization"), _definition())
+    b = composite(filled.reset_index(names="organization"), tree_definition())
     np.testing.assert_allclose(a["value"], b["value"])
 
 
-def test_contributions_show_the_value_as_given():
+def test_contributions_show_the_value_as_given(tree_definition):
     df = _frame().reset_index(names="organization")
-    c = composite_contributions(df, _definition(imputation="mean"))
+    c = composite_contributions(df, tree_definition(imputation="mean"))
     row = c[(c["organization"] == "m03") & (c["component"] == "a")].iloc[0]
     assert np.isnan(row["raw"])
     assert np.isfinite(row["normalised"])
 
 
-def test_group_imputation_in_composite_needs_groups():
+def test_group_imputation_in_composite_needs_groups(tree_definition):
     with pytest.raises(DefinitionError, match="peer group"):
-        composite(_frame().reset_index(names="organization"), _definition(imputation="group_mean"))
+        composite(
+            _frame().reset_index(names="organization"), tree_definition(imputation="group_mean")
+        )
 
 
-def test_unknown_imputation_is_refused_with_the_choices():
+def test_unknown_imputation_is_refused_with_the_choices(tree_definition):
     with pytest.raises(DefinitionError, match="use one of 'none', 'mean'"):
-        _definition(imputation="knn")
+        tree_definition(imputation="knn")

@@ -7,28 +7,11 @@ import pandas as pd
 import pytest
 
 from qualitapa.composite import (
-    CompositeDefinition,
     composite,
     composite_audit,
     composite_uncertainty,
 )
 from qualitapa.errors import DefinitionError
-
-
-def _definition(**extra: object) -> CompositeDefinition:
-    return CompositeDefinition.from_mapping(
-        {
-            "id": "idx",
-            "label": "Indice",
-            "components": [
-                {"id": "d1", "components": [
-                    {"indicator": "a", "polarity": "higher_is_better"},
-                    {"indicator": "b", "polarity": "higher_is_better"}]},
-                {"indicator": "c", "polarity": "lower_is_better"},
-            ],
-            **extra,
-        }
-    )  # fmt: skip
 
 
 def _data(holes: int = 8, n: int = 25) -> pd.DataFrame:
@@ -46,9 +29,9 @@ def _data(holes: int = 8, n: int = 25) -> pd.DataFrame:
     return df
 
 
-def test_imputation_is_a_factor_of_the_sensitivity_analysis():
+def test_imputation_is_a_factor_of_the_sensitivity_analysis(tree_definition):
     res = composite_uncertainty(
-        _data(), _definition(), runs=300, imputations=["none", "mean", "regression"],
+        _data(), tree_definition(), runs=300, imputations=["none", "mean", "regression"],
         aggregators=["arithmetic"], normalisers=["min_max"], weight_range=0.0,
     )  # fmt: skip
     assert res.imputations == ("none", "mean", "regression")
@@ -60,36 +43,36 @@ def test_imputation_is_a_factor_of_the_sensitivity_analysis():
     np.testing.assert_allclose(sens.loc[moving.to_numpy(), "first_order"], 1.0)
 
 
-def test_runs_of_one_imputation_reproduce_composite_with_it():
+def test_runs_of_one_imputation_reproduce_composite_with_it(tree_definition):
     # with one imputation, one normaliser, one aggregator and fixed weights every run is
     # the nominal index of that imputation
     for imp in ("mean", "regression"):
         res = composite_uncertainty(
-            _data(), _definition(), runs=5, imputations=[imp], normalisers=["min_max"],
+            _data(), tree_definition(), runs=5, imputations=[imp], normalisers=["min_max"],
             aggregators=["arithmetic"], weight_range=0.0,
         )  # fmt: skip
-        ref = composite(_data(), _definition(), imputation=imp, include_subindices=False)
+        ref = composite(_data(), tree_definition(), imputation=imp, include_subindices=False)
         rank = ref.set_index("organization")["rank"].astype(float)
         got = res.ranks.set_index("organization")
         np.testing.assert_array_equal(got["median_rank"], rank.loc[got.index])
         np.testing.assert_array_equal(got["rank_p05"], got["rank_p95"])
 
 
-def test_the_nominal_index_keeps_the_definitions_imputation():
-    d = _definition(imputation="median")
+def test_the_nominal_index_keeps_the_definitions_imputation(tree_definition):
+    d = tree_definition(imputation="median")
     res = composite_uncertainty(_data(), d, runs=50, imputations=["mean", "regression"])
     ref = composite(_data(), d, include_subindices=False)
     np.testing.assert_allclose(res.ranks["value"], ref["value"])
 
 
-def test_without_imputations_the_factors_are_unchanged():
-    res = composite_uncertainty(_data(holes=0), _definition(), runs=50)
+def test_without_imputations_the_factors_are_unchanged(tree_definition):
+    res = composite_uncertainty(_data(holes=0), tree_definition(), runs=50)
     assert "imputation" not in set(res.summary["factor"])
     assert res.imputations == ()
 
 
-def test_the_result_carries_the_audit_of_the_nominal_index():
-    d = _definition(imputation="mean")
+def test_the_result_carries_the_audit_of_the_nominal_index(tree_definition):
+    d = tree_definition(imputation="mean")
     res = composite_uncertainty(_data(), d, runs=20)
     assert res.audit is not None
     ref = composite_audit(_data(), d)
@@ -97,16 +80,16 @@ def test_the_result_carries_the_audit_of_the_nominal_index():
     pd.testing.assert_frame_equal(res.audit.imputed, ref.imputed)
 
 
-def test_group_imputations_in_the_analysis_need_groups():
+def test_group_imputations_in_the_analysis_need_groups(tree_definition):
     with pytest.raises(DefinitionError, match="peer group"):
-        composite_uncertainty(_data(), _definition(), runs=20, imputations=["group_mean"])
+        composite_uncertainty(_data(), tree_definition(), runs=20, imputations=["group_mean"])
     groups = pd.Series(["x", "y"] * 13, index=[f"m{i:02d}" for i in range(26)])
     res = composite_uncertainty(
-        _data(), _definition(), runs=20, imputations=["group_mean", "mean"], groups=groups
+        _data(), tree_definition(), runs=20, imputations=["group_mean", "mean"], groups=groups
     )
     assert res.imputations == ("group_mean", "mean")
 
 
-def test_an_empty_list_of_imputations_is_refused():
+def test_an_empty_list_of_imputations_is_refused(tree_definition):
     with pytest.raises(DefinitionError, match="imputation"):
-        composite_uncertainty(_data(), _definition(), runs=20, imputations=[])
+        composite_uncertainty(_data(), tree_definition(), runs=20, imputations=[])
