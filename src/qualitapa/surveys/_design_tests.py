@@ -107,19 +107,33 @@ class RaoScottTest:
     mean_deff: float
 
 
-def _codes(design: SurveyDesign, column: str) -> tuple[Codes, int]:
+_TWO_ANSWERS = Message(
+    "a test of association needs at least two different answers in the column",
+    N_("un test di associazione richiede almeno due risposte diverse nella colonna"),
+)
+_TWO_GROUPS = Message(
+    "a comparison needs two or more groups in the column",
+    N_("un confronto richiede almeno due gruppi nella colonna"),
+)
+
+
+def _codes(
+    design: SurveyDesign,
+    column: str,
+    field: str,
+    fewer: Message,
+    levels: tuple[object, ...] | None = None,
+) -> tuple[Codes, list[str]]:
+    """The column's codes (-1: missing, or not in ``levels``) and values; ``fewer`` if < 2."""
     if column not in design.data.columns:
-        raise not_found(column, design.data, "columns")
-    codes, levels = pd.factorize(design.data[column], sort=True)
-    if len(levels) < 2:
-        raise DataError(
-            Message(
-                "a test of association needs at least two different answers in the column",
-                N_("un test di associazione richiede almeno due risposte diverse nella colonna"),
-            ),
-            column=column,
-        )
-    return codes.astype(np.intp), len(levels)
+        raise not_found(column, design.data, field)
+    values = design.data[column]
+    if levels is not None:
+        values = values.where(values.isin(list(levels)))
+    codes, uniques = pd.factorize(values, sort=True)
+    if len(uniques) < 2:
+        raise DataError(fewer, column=column)
+    return np.asarray(codes, dtype=np.intp), [str(u) for u in uniques]
 
 
 def _contrasts(nr: int, nc: int) -> Floats:
@@ -176,9 +190,9 @@ def design_chisq(
     (0.5333, 0.2507, 0.651)
     """
     check_option("statistic", statistic, get_args(ChisqStatistic))
-    r, nr = _codes(design, rows)
-    c, nc = _codes(design, columns)
-    test = rao_scott_codes(design, r, nr, c, nc, statistic)
+    r, row_values = _codes(design, rows, "columns", _TWO_ANSWERS)
+    c, column_values = _codes(design, columns, "columns", _TWO_ANSWERS)
+    test = rao_scott_codes(design, r, len(row_values), c, len(column_values), statistic)
     if test is None:
         # R: solve() fails ("exactly singular") or F = X^2 / 0 with NaN degrees of freedom
         raise DataError(
@@ -347,26 +361,6 @@ def wald_f(means: Floats, cov: Floats, used: Bools, df: float) -> tuple[float, f
     return f, ddf, float(stats.f.sf(f, k - 1, ddf))
 
 
-def _group_codes(
-    design: SurveyDesign, group: str, levels: tuple[object, object] | None
-) -> tuple[Codes, list[str]]:
-    if group not in design.data.columns:
-        raise not_found(group, design.data, "by")
-    values = design.data[group]
-    if levels is not None:
-        values = values.where(values.isin(list(levels)))
-    codes, uniques = pd.factorize(values, sort=True)
-    if len(uniques) < 2:
-        raise DataError(
-            Message(
-                "a comparison needs two or more groups in the column",
-                N_("un confronto richiede almeno due gruppi nella colonna"),
-            ),
-            column=group,
-        )
-    return np.asarray(codes, dtype=np.intp), [str(u) for u in uniques]
-
-
 def design_ttest(
     design: SurveyDesign,
     column: str,
@@ -410,7 +404,7 @@ def design_ttest(
     (1.75, 3.9337, 2.0)
     """
     y = numeric_column(design.data, column, "columns")
-    codes, labels = _group_codes(design, group, levels)
+    codes, labels = _codes(design, group, "by", _TWO_GROUPS, levels)
     if len(labels) != 2:
         raise DataError(
             Message(
@@ -469,7 +463,7 @@ def design_wald_test(design: SurveyDesign, column: str, group: str) -> DesignMea
     weights = ~1)), ~city)`` gives F = 16.54321 on 2 and 3 df, p = 0.02396990.)
     """
     y = numeric_column(design.data, column, "columns")
-    codes, labels = _group_codes(design, group, None)
+    codes, labels = _codes(design, group, "by", _TWO_GROUPS)
     k = len(labels)
     means, cov, used = domain_mean_covariance(design, y, codes, k)
     df = rows_degrees_of_freedom(design, used)
