@@ -22,21 +22,8 @@
 #   df (degf of the design or of the domain subset), deff (deff = TRUE: SRS without
 #   replacement), deff_replace (deff = "replace": SRS with replacement).
 
-suppressPackageStartupMessages(library(survey))
-
-here <- local({
-  args <- commandArgs(trailingOnly = FALSE)
-  f <- sub("^--file=", "", args[grep("^--file=", args)])
-  if (length(f) == 1) dirname(normalizePath(f)) else "tests/surveys/golden"
-})
-
-num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-
-save <- function(df, name) {
-  out <- df
-  for (col in names(out)) if (is.numeric(out[[col]])) out[[col]] <- num(out[[col]])
-  write.csv(out, file.path(here, name), row.names = FALSE, quote = FALSE, na = "")
-}
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))),
+                 "golden_estimates.R"))
 
 save(data.frame(
   package = c("R", "survey"),
@@ -98,83 +85,7 @@ save(likert, "design_likert.csv")
 save(likert_lonely, "design_likert_lonely.csv")
 
 # -- estimates ---------------------------------------------------------------------------
-results <- list()
-add <- function(design, lonely, statistic, variable, estimate, se, ci, df, deff = NA,
-                deff_replace = NA, by = "", domain = "") {
-  results[[length(results) + 1]] <<- data.frame(
-    design = design, lonely = lonely, statistic = statistic, variable = variable, by = by,
-    domain = as.character(domain), estimate = as.numeric(estimate), se = as.numeric(se),
-    ci_low = as.numeric(ci[, 1]), ci_high = as.numeric(ci[, 2]), df = df,
-    deff = as.numeric(deff), deff_replace = as.numeric(deff_replace),
-    stringsAsFactors = FALSE)
-}
-
-whole <- function(name, lonely, d, means, totals, ratios, props, na = FALSE) {
-  for (v in means) {
-    f <- as.formula(paste0("~`", v, "`"))
-    m <- svymean(f, d, deff = TRUE, na.rm = na)
-    mr <- svymean(f, d, deff = "replace", na.rm = na)
-    add(name, lonely, "mean", v, coef(m), SE(m), confint(m), degf(d), deff(m), deff(mr))
-  }
-  for (v in totals) {
-    f <- as.formula(paste0("~`", v, "`"))
-    m <- svytotal(f, d, deff = TRUE, na.rm = na)
-    mr <- svytotal(f, d, deff = "replace", na.rm = na)
-    add(name, lonely, "total", v, coef(m), SE(m), confint(m), degf(d), deff(m), deff(mr))
-  }
-  for (r in ratios) {
-    m <- svyratio(as.formula(paste0("~`", r[1], "`")), as.formula(paste0("~`", r[2], "`")),
-                  d, deff = TRUE, na.rm = na)
-    mr <- svyratio(as.formula(paste0("~`", r[1], "`")), as.formula(paste0("~`", r[2], "`")),
-                   d, deff = "replace", na.rm = na)
-    add(name, lonely, "ratio", paste(r, collapse = "/"), coef(m), SE(m), confint(m),
-        degf(d), deff(m), deff(mr))
-  }
-  for (p in props) {
-    f <- as.formula(paste0("~I(`", p[1], "` == ", p[2], ")"))
-    for (method in c("logit", "beta")) {
-      m <- svyciprop(f, d, method = method)
-      add(name, lonely, c(logit = "ciprop", beta = "ciprop_beta")[[method]],
-          paste(p, collapse = "="), coef(m), SE(m), matrix(attr(m, "ci"), 1), degf(d))
-    }
-  }
-}
-
-domains <- function(name, lonely, d, by, means, ratios, props, na = FALSE) {
-  fb <- as.formula(paste0("~", by))
-  for (v in means) {
-    f <- as.formula(paste0("~`", v, "`"))
-    m <- svyby(f, fb, d, svymean, deff = TRUE, na.rm = na)
-    mr <- svyby(f, fb, d, svymean, deff = "replace", na.rm = na)
-    dfs <- sapply(m[[by]], function(l) degf(d[d$variables[[by]] == l, ]))
-    add(name, lonely, "mean", v, coef(m), SE(m), confint(m), dfs, m$DEff, mr$DEff,
-        by, m[[by]])
-    t <- svyby(f, fb, d, svytotal, deff = TRUE, na.rm = na)
-    tr <- svyby(f, fb, d, svytotal, deff = "replace", na.rm = na)
-    add(name, lonely, "total", v, coef(t), SE(t), confint(t), dfs, t$DEff, tr$DEff,
-        by, t[[by]])
-  }
-  for (r in ratios) {
-    m <- svyby(as.formula(paste0("~`", r[1], "`")), fb, d, svyratio,
-               denominator = as.formula(paste0("~`", r[2], "`")), deff = TRUE, na.rm = na)
-    mr <- svyby(as.formula(paste0("~`", r[1], "`")), fb, d, svyratio,
-                denominator = as.formula(paste0("~`", r[2], "`")), deff = "replace",
-                na.rm = na)
-    dfs <- sapply(m[[by]], function(l) degf(d[d$variables[[by]] == l, ]))
-    add(name, lonely, "ratio", paste(r, collapse = "/"), coef(m), SE(m), confint(m), dfs,
-        m$DEff, mr$DEff, by, m[[by]])
-  }
-  for (p in props) {
-    f <- as.formula(paste0("~I(`", p[1], "` == ", p[2], ")"))
-    for (method in c("logit", "beta")) {
-      m <- svyby(f, fb, d, svyciprop, vartype = c("se", "ci"), method = method)
-      dfs <- sapply(m[[by]], function(l) degf(d[d$variables[[by]] == l, ]))
-      add(name, lonely, c(logit = "ciprop", beta = "ciprop_beta")[[method]],
-          paste(p, collapse = "="), coef(m), SE(m), cbind(m$ci_l, m$ci_u), dfs, by = by,
-          domain = m[[by]])
-    }
-  }
-}
+# results, add, whole and domains: golden_estimates.R
 
 options(survey.lonely.psu = "fail")
 dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = strat, fpc = ~fpc)

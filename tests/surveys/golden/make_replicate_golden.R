@@ -30,22 +30,8 @@
 # replicate_hadamard.csv: the Hadamard matrices survey uses for 1 to 15 strata (0/1), long:
 #   strata, row, column, value.
 
-suppressPackageStartupMessages(library(survey))
-
-here <- local({
-  args <- commandArgs(trailingOnly = FALSE)
-  f <- sub("^--file=", "", args[grep("^--file=", args)])
-  if (length(f) == 1) dirname(normalizePath(f)) else "tests/surveys/golden"
-})
-
-num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-
-save <- function(df, name) {
-  out <- df
-  for (col in names(out)) if (is.numeric(out[[col]])) out[[col]] <- num(out[[col]])
-  write.csv(out, file.path(here, name), row.names = FALSE, quote = FALSE, na = "")
-}
-load <- function(name) read.csv(file.path(here, name), stringsAsFactors = FALSE)
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))),
+                 "golden_estimates.R"))
 
 save(data.frame(
   package = c("R", "survey"),
@@ -75,17 +61,7 @@ hadamards <- do.call(rbind, lapply(1:15, function(n) {
 save(hadamards, "replicate_hadamard.csv")
 
 # -- estimates ---------------------------------------------------------------------------
-results <- list()
 designs <- list()
-add <- function(design, lonely, statistic, variable, estimate, se, ci, df, deff = NA,
-                deff_replace = NA, by = "", domain = "") {
-  results[[length(results) + 1]] <<- data.frame(
-    design = design, lonely = lonely, statistic = statistic, variable = variable, by = by,
-    domain = as.character(domain), estimate = as.numeric(estimate), se = as.numeric(se),
-    ci_low = as.numeric(ci[, 1]), ci_high = as.numeric(ci[, 2]), df = df,
-    deff = as.numeric(deff), deff_replace = as.numeric(deff_replace),
-    stringsAsFactors = FALSE)
-}
 describe <- function(name, lonely, d) {
   designs[[length(designs) + 1]] <<- data.frame(
     design = name, lonely = lonely, type = d$type, scale = d$scale,
@@ -93,86 +69,16 @@ describe <- function(name, lonely, d) {
     stringsAsFactors = FALSE)
 }
 
-# survey 4.1.1's svyratio(deff = TRUE) on a svyrep.design stops ("rval[i, j]: incorrect
-# number of dimensions", rval being a list there); its code means the design effect of the
-# total of y - R x on the complete cases, computed so here.
-ratio_deff <- function(d, r, ratio, kind) {
-  y <- d$variables[[r[1]]]
-  x <- d$variables[[r[2]]]
-  keep <- !is.na(y) & !is.na(x)
-  d <- d[keep, ]
-  d$variables$.u <- y[keep] - ratio * x[keep]
-  as.numeric(deff(svytotal(~.u, d, deff = kind)))
-}
-
-whole <- function(name, lonely, d, means, totals, ratios, props, na = FALSE) {
+# on a replicate design: describe it, and the ratio's deff from the total of y - R x
+rep_whole <- function(name, lonely, d, ..., na = FALSE) {  # na: not a partial `name`
   describe(name, lonely, d)
-  for (v in means) {
-    f <- as.formula(paste0("~`", v, "`"))
-    m <- svymean(f, d, deff = TRUE, na.rm = na)
-    mr <- svymean(f, d, deff = "replace", na.rm = na)
-    add(name, lonely, "mean", v, coef(m), SE(m), confint(m), degf(d), deff(m), deff(mr))
-  }
-  for (v in totals) {
-    f <- as.formula(paste0("~`", v, "`"))
-    m <- svytotal(f, d, deff = TRUE, na.rm = na)
-    mr <- svytotal(f, d, deff = "replace", na.rm = na)
-    add(name, lonely, "total", v, coef(m), SE(m), confint(m), degf(d), deff(m), deff(mr))
-  }
-  for (r in ratios) {
-    m <- svyratio(as.formula(paste0("~`", r[1], "`")), as.formula(paste0("~`", r[2], "`")),
-                  d, na.rm = na)
-    add(name, lonely, "ratio", paste(r, collapse = "/"), coef(m), SE(m), confint(m),
-        degf(d), ratio_deff(d, r, coef(m), TRUE), ratio_deff(d, r, coef(m), "replace"))
-  }
-  for (p in props) {
-    f <- as.formula(paste0("~I(`", p[1], "` == ", p[2], ")"))
-    for (method in c("logit", "beta")) {
-      m <- svyciprop(f, d, method = method)
-      add(name, lonely, c(logit = "ciprop", beta = "ciprop_beta")[[method]],
-          paste(p, collapse = "="), coef(m), SE(m), matrix(attr(m, "ci"), 1), degf(d))
-    }
-  }
+  whole(name, lonely, d, ..., na = na, ratio_deff = total_u_deff)
 }
-
-domains <- function(name, lonely, d, by, means, ratios, props, na = FALSE) {
-  fb <- as.formula(paste0("~", by))
-  for (v in means) {
-    f <- as.formula(paste0("~`", v, "`"))
-    m <- svyby(f, fb, d, svymean, deff = TRUE, na.rm = na)
-    mr <- svyby(f, fb, d, svymean, deff = "replace", na.rm = na)
-    dfs <- sapply(m[[by]], function(l) degf(d[d$variables[[by]] == l, ]))
-    add(name, lonely, "mean", v, coef(m), SE(m), confint(m), dfs, m$DEff, mr$DEff,
-        by, m[[by]])
-    t <- svyby(f, fb, d, svytotal, deff = TRUE, na.rm = na)
-    tr <- svyby(f, fb, d, svytotal, deff = "replace", na.rm = na)
-    add(name, lonely, "total", v, coef(t), SE(t), confint(t), dfs, t$DEff, tr$DEff,
-        by, t[[by]])
-  }
-  for (r in ratios) {
-    m <- svyby(as.formula(paste0("~`", r[1], "`")), fb, d, svyratio,
-               denominator = as.formula(paste0("~`", r[2], "`")), na.rm = na)
-    dfs <- sapply(m[[by]], function(l) degf(d[d$variables[[by]] == l, ]))
-    sub <- lapply(m[[by]], function(l) d[d$variables[[by]] %in% l, ])
-    add(name, lonely, "ratio", paste(r, collapse = "/"), coef(m), SE(m), confint(m), dfs,
-        mapply(ratio_deff, sub, list(r), coef(m), TRUE),
-        mapply(ratio_deff, sub, list(r), coef(m), "replace"), by, m[[by]])
-  }
-  for (p in props) {
-    f <- as.formula(paste0("~I(`", p[1], "` == ", p[2], ")"))
-    for (method in c("logit", "beta")) {
-      m <- svyby(f, fb, d, svyciprop, vartype = c("se", "ci"), method = method)
-      dfs <- sapply(m[[by]], function(l) degf(d[d$variables[[by]] == l, ]))
-      add(name, lonely, c(logit = "ciprop", beta = "ciprop_beta")[[method]],
-          paste(p, collapse = "="), coef(m), SE(m), cbind(m$ci_l, m$ci_u), dfs, by = by,
-          domain = m[[by]])
-    }
-  }
-}
+rep_domains <- function(...) domains(..., ratio_deff = total_u_deff)
 
 api_whole <- function(name, d, lonely = "fail") {
-  whole(name, lonely, d, c("api00", "enroll"), c("enroll"), list(c("api.stu", "enroll")),
-        list(c("sch.wide", "'Yes'")))
+  rep_whole(name, lonely, d, c("api00", "enroll"), c("enroll"), list(c("api.stu", "enroll")),
+            list(c("sch.wide", "'Yes'")))
 }
 
 options(survey.lonely.psu = "fail")
@@ -181,59 +87,59 @@ options(survey.lonely.psu = "fail")
 dclus1 <- svydesign(id = ~dnum, weights = ~pw, data = clus1, fpc = ~fpc)
 jk1 <- as.svrepdesign(dclus1, type = "JK1")
 api_whole("apiclus1_jk1", jk1)
-domains("apiclus1_jk1", "fail", jk1, "stype", c("api00"), list(c("api.stu", "enroll")),
-        list(c("sch.wide", "'Yes'")))
+rep_domains("apiclus1_jk1", "fail", jk1, "stype", c("api00"), list(c("api.stu", "enroll")),
+            list(c("sch.wide", "'Yes'")))
 dclus1_nofpc <- svydesign(id = ~dnum, weights = ~pw, data = clus1)
 jk1_mse <- as.svrepdesign(dclus1_nofpc, type = "JK1", mse = TRUE)
 api_whole("apiclus1_jk1_nofpc_mse", jk1_mse)
-domains("apiclus1_jk1_nofpc_mse", "fail", jk1_mse, "stype", c("api00"), list(), list())
+rep_domains("apiclus1_jk1_nofpc_mse", "fail", jk1_mse, "stype", c("api00"), list(), list())
 
 # JKn: apistrat (stratified, fpc) and the Likert survey (strata, days, fpc, missing answers)
 dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = strat, fpc = ~fpc)
 jkn <- as.svrepdesign(dstrat, type = "JKn")
 api_whole("apistrat_jkn", jkn)
-domains("apistrat_jkn", "fail", jkn, "awards", c("api00"), list(c("api.stu", "enroll")),
-        list(c("high", "1")))
+rep_domains("apistrat_jkn", "fail", jkn, "awards", c("api00"), list(c("api.stu", "enroll")),
+            list(c("high", "1")))
 dlik <- svydesign(id = ~day, strata = ~stratum, weights = ~w, fpc = ~days, nest = TRUE,
                   data = likert)
 jkn_lik <- as.svrepdesign(dlik, type = "JKn")
-whole("likert_jkn", "fail", jkn_lik, c("q1", "q2", "top"), c("q1", "top"),
-      list(c("q1", "q2")), list(c("q2", "5")), na = TRUE)
-domains("likert_jkn", "fail", jkn_lik, "city", c("q1", "q2"), list(c("q1", "q2")),
-        list(c("top", "1")), na = TRUE)
+rep_whole("likert_jkn", "fail", jkn_lik, c("q1", "q2", "top"), c("q1", "top"),
+          list(c("q1", "q2")), list(c("q2", "5")), na = TRUE)
+rep_domains("likert_jkn", "fail", jkn_lik, "city", c("q1", "q2"), list(c("q1", "q2")),
+            list(c("top", "1")), na = TRUE)
 for (lonely in c("adjust", "average", "certainty", "remove")) {
   options(survey.lonely.psu = lonely)
   dn <- svydesign(id = ~day, strata = ~stratum, weights = ~w, nest = TRUE,
                   data = likert_lonely)
   rn <- as.svrepdesign(dn, type = "JKn")
-  whole("likert_lonely_nofpc_jkn", lonely, rn, c("q1", "q2"), c("q2"), list(c("q1", "q2")),
-        list(), na = TRUE)
-  domains("likert_lonely_nofpc_jkn", lonely, rn, "city", c("q2"), list(), list())
+  rep_whole("likert_lonely_nofpc_jkn", lonely, rn, c("q1", "q2"), c("q2"), list(c("q1", "q2")),
+            list(), na = TRUE)
+  rep_domains("likert_lonely_nofpc_jkn", lonely, rn, "city", c("q2"), list(), list())
 }
 options(survey.lonely.psu = "fail")
 
 # BRR and Fay: survey's scd example (its help page) and apistrat in 6 strata x 2 PSUs
 scdnofpc <- svydesign(data = scd, prob = ~1, id = ~ambulance, strata = ~ESA, nest = TRUE)
 scd_brr <- as.svrepdesign(scdnofpc, type = "BRR")
-whole("scd_brr", "fail", scd_brr, c("arrests", "alive"), c("arrests"),
-      list(c("alive", "arrests")), list(c("many", "1")))
+rep_whole("scd_brr", "fail", scd_brr, c("arrests", "alive"), c("arrests"),
+          list(c("alive", "arrests")), list(c("many", "1")))
 scd_fay <- as.svrepdesign(scdnofpc, type = "Fay", fay.rho = 0.3)
-whole("scd_fay", "fail", scd_fay, c("arrests", "alive"), c("arrests"),
-      list(c("alive", "arrests")), list(c("many", "1")))
+rep_whole("scd_fay", "fail", scd_fay, c("arrests", "alive"), c("arrests"),
+          list(c("alive", "arrests")), list(c("many", "1")))
 dbrr <- svydesign(id = ~half, strata = ~stratum, weights = ~pw, nest = TRUE, data = brr)
 brr_rep <- as.svrepdesign(dbrr, type = "BRR")
 api_whole("apistrat_brr", brr_rep)
-domains("apistrat_brr", "fail", brr_rep, "awards", c("api00"), list(c("api.stu", "enroll")),
-        list(c("high", "1")))
+rep_domains("apistrat_brr", "fail", brr_rep, "awards", c("api00"), list(c("api.stu", "enroll")),
+            list(c("high", "1")))
 fay_rep <- as.svrepdesign(dbrr, type = "Fay", fay.rho = 0.5)
 api_whole("apistrat_fay", fay_rep)
-domains("apistrat_fay", "fail", fay_rep, "awards", c("api00"), list(), list(c("high", "1")))
+rep_domains("apistrat_fay", "fail", fay_rep, "awards", c("api00"), list(), list(c("high", "1")))
 
 # bootstrap: R's replicate factors are exported, the test checks the variance given them
 set.seed(35)
 boot_strat <- as.svrepdesign(dstrat, type = "bootstrap", replicates = 50)
 api_whole("apistrat_boot", boot_strat)
-domains("apistrat_boot", "fail", boot_strat, "awards", c("api00"), list(), list())
+rep_domains("apistrat_boot", "fail", boot_strat, "awards", c("api00"), list(), list())
 factors <- weights(boot_strat, "replication")
 colnames(factors) <- paste0("rw", seq_len(ncol(factors)))
 save(cbind(strat, factors), "replicate_boot_apistrat.csv")
@@ -255,14 +161,14 @@ save(data.frame(rscales = jkn_lik$rscales), "replicate_supplied_rscales.csv")
 sup <- svrepdesign(data = supplied, repweights = "jk[0-9]+", weights = ~pw, type = "JK1",
                    scale = jk1$scale, combined.weights = TRUE)
 api_whole("supplied_jk1", sup)
-domains("supplied_jk1", "fail", sup, "stype", c("api00"), list(), list())
+rep_domains("supplied_jk1", "fail", sup, "stype", c("api00"), list(), list())
 sup_jkn <- svrepdesign(data = cbind(likert, jkn_analysis), repweights = "jkn[0-9]+",
                        weights = ~w, type = "JKn", rscales = jkn_lik$rscales,
                        combined.weights = TRUE, mse = TRUE)
-whole("supplied_jkn_mse", "fail", sup_jkn, c("q1", "q2"), c("q1"), list(c("q1", "q2")),
-      list(c("q2", "5")), na = TRUE)
-domains("supplied_jkn_mse", "fail", sup_jkn, "city", c("q2"), list(), list(c("top", "1")),
-        na = TRUE)
+rep_whole("supplied_jkn_mse", "fail", sup_jkn, c("q1", "q2"), c("q1"), list(c("q1", "q2")),
+          list(c("q2", "5")), na = TRUE)
+rep_domains("supplied_jkn_mse", "fail", sup_jkn, "city", c("q2"), list(), list(c("top", "1")),
+            na = TRUE)
 
 save(do.call(rbind, results), "replicate_results.csv")
 save(do.call(rbind, designs), "replicate_designs.csv")
