@@ -28,39 +28,61 @@ from qualitapa.composite._dea import (
 )
 from qualitapa.composite._options import choice
 
-#: Cells (units x reference units) held in memory at a time.
-_CELLS = 2_000_000
+#: Cells (units x reference units) of one block of the enumeration.
+_CELLS = 4_000_000
+
+
+def _all_columns(A: np.ndarray, a0: np.ndarray, better: str) -> np.ndarray:
+    """(c, n): unit j is at least as good as each unit of the block on every column.
+
+    ``better`` is ``"le"`` (inputs: smaller is better) or ``"ge"`` (outputs);
+    a loop over the few variables keeps every array two-dimensional.
+    """
+    out = np.ones((a0.shape[0], A.shape[0]), dtype=bool)
+    for k in range(A.shape[1]):
+        col, own = A[None, :, k], a0[:, None, k]
+        out &= (col <= own) if better == "le" else (col >= own)
+    return out
 
 
 def _fdh_scores(
     X: np.ndarray, Y: np.ndarray, orientation: Orientation
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Radial FDH score (theta or phi), the peer attaining it, and "dominated by another unit"."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Radial FDH score (theta or phi) of each unit and the peer attaining it."""
     n = X.shape[0]
     score = np.empty(n)
     peer = np.empty(n, dtype=np.intp)
-    dominated = np.zeros(n, dtype=bool)
-    chunk = max(1, _CELLS // (n * max(X.shape[1], Y.shape[1])))
+    chunk = max(1, _CELLS // n)
     with np.errstate(divide="ignore", invalid="ignore"):
         for start in range(0, n, chunk):
             rows = np.arange(start, min(n, start + chunk))
-            x0, y0 = X[rows, None, :], Y[rows, None, :]
-            more_y = (Y[None, :, :] >= y0).all(axis=2)  # (c, n)
-            less_x = (X[None, :, :] <= x0).all(axis=2)
-            strict = (X[None, :, :] < x0).any(axis=2) | (Y[None, :, :] > y0).any(axis=2)
-            dominated[rows] = (more_y & less_x & strict).any(axis=1)
+            at = np.arange(len(rows))
             if orientation is Orientation.INPUT:
-                ratio = np.where(more_y, (X[None, :, :] / x0).max(axis=2), np.inf)
+                ratio = X[None, :, 0] / X[rows, None, 0]
+                for k in range(1, X.shape[1]):
+                    np.maximum(ratio, X[None, :, k] / X[rows, None, k], out=ratio)
+                ratio[~_all_columns(Y, Y[rows], "ge")] = np.inf
                 best = ratio.argmin(axis=1)
             else:
-                ratio_y = np.where(y0 > 0, Y[None, :, :] / y0, np.inf).min(axis=2)
-                ratio = np.where(less_x, ratio_y, -np.inf)
+                ratio = np.full((len(rows), n), np.inf)
+                for r in range(Y.shape[1]):
+                    y0 = Y[rows, None, r]
+                    # an output the unit does not produce does not bind
+                    np.minimum(ratio, np.where(y0 > 0, Y[None, :, r] / y0, np.inf), out=ratio)
+                ratio[~_all_columns(X, X[rows], "le")] = -np.inf
                 best = ratio.argmax(axis=1)
-            score[rows] = ratio[np.arange(len(rows)), best]
+            score[rows] = ratio[at, best]
             # a unit on the frontier is its own reference (the first optimum may be a twin)
-            own = ratio[np.arange(len(rows)), rows]
+            own = ratio[at, rows]
             peer[rows] = np.where(np.isclose(own, score[rows], rtol=0, atol=1e-12), rows, best)
-    return score, peer, dominated
+    return score, peer
+
+
+def _dominated(X: np.ndarray, Y: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """Whether each of ``units`` is dominated by another unit (better on one variable at least)."""
+    weak = _all_columns(X, X[units], "le") & _all_columns(Y, Y[units], "ge")
+    equal = _all_columns(X, X[units], "ge") & _all_columns(Y, Y[units], "le") & weak
+    return np.asarray((weak & ~equal).any(axis=1))
 
 
 def fdh(
@@ -123,9 +145,11 @@ def fdh(
     """
     orientation = choice(Orientation, orientation, "orientation")
     orgs, X, Y = _read(data, list(inputs), list(outputs), organization, source)
-    score, peer, dominated = _fdh_scores(X, Y, orientation)
+    score, peer = _fdh_scores(X, Y, orientation)
     efficiency = score if orientation is Orientation.INPUT else 1.0 / score
     on_frontier = efficiency >= 1 - EFFICIENCY_TOL
+    dominated = np.zeros(len(orgs), dtype=bool)  # only the frontier's units can be "weakly" so
+    dominated[on_frontier] = _dominated(X, Y, np.flatnonzero(on_frontier))
     return pd.DataFrame(
         {
             "organization": orgs,
