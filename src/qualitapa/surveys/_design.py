@@ -31,6 +31,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy import sparse
 
 from qualitapa.errors import DataError, Message, UnknownValueError
 from qualitapa.i18n import N_
@@ -460,11 +461,9 @@ def design_covariance(design: SurveyDesign, z: Floats, keep: npt.NDArray[np.bool
 
 def _domain_cross(m: Floats, z: Floats, domain: Codes, k: int) -> Floats:
     """``m.T @ Z``, Z (n x k) holding ``z`` in the column of each row's domain (-1: none)."""
-    keep = domain >= 0
-    return np.asarray(
-        [np.bincount(domain[keep], weights=col[keep] * z[keep], minlength=k) for col in m.T],
-        dtype=np.float64,
-    ).reshape(m.shape[1], k)
+    rows = np.flatnonzero(domain >= 0)
+    spread = sparse.csr_matrix((z[rows], (domain[rows], rows)), shape=(k, len(domain)))
+    return np.asarray(spread @ m, dtype=np.float64).T
 
 
 def _spread(design: SurveyDesign, totals: Floats, present: npt.NDArray[np.bool_]) -> Floats:
