@@ -1396,6 +1396,28 @@ def _check_flag(instance: object, attribute: attrs.Attribute[bool], value: objec
         )
 
 
+#: The fields of a survey's sampling design (a dataset's ``design`` table): the
+#: arguments of ``qualitapa.surveys.SurveyDesign.from_frame``.
+DESIGN_FIELDS = ("weights", "strata", "clusters", "fpc", "nest", "lonely_psu")
+
+
+def _to_design(value: object) -> dict[str, str | bool] | None:
+    """A dataset's ``design``: a table of :data:`DESIGN_FIELDS` (None when not given)."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise DefinitionError(
+            f"design is a table (strata = ..., clusters = ...), not {value!r}", field="design"
+        )
+    unknown = sorted(set(value) - set(DESIGN_FIELDS))
+    if unknown:
+        raise DefinitionError(
+            f"unknown field(s) {unknown} of the design; allowed: {list(DESIGN_FIELDS)}",
+            field="design",
+        )
+    return {str(k): v for k, v in value.items()}  # the values are checked where used
+
+
 @attrs.frozen
 class Dataset(LocalScope):
     """A data file a plugin ships: demo data, reference data, templates.
@@ -1434,6 +1456,12 @@ class Dataset(LocalScope):
         False keeps the dataset out of the public quality portal
         (``qualitapa site build``); the members' build (``--members``) lists
         it. Default True (new in 0.3.0).
+    design
+        For survey responses: the sampling design of the round, a table of
+        column names as ``SurveyDesign.from_frame`` takes them (``strata``,
+        ``clusters``, ``fpc``, ``weights``; ``nest``, ``lonely_psu``), e.g.
+        ``{strata = "sportello", clusters = "date", nest = true}``. The
+        demo scores such responses with their design (new in 0.3.0).
 
     Examples
     --------
@@ -1460,6 +1488,7 @@ class Dataset(LocalScope):
         default=(), converter=to_organizations, validator=check_organizations
     )
     published: bool = attrs.field(default=True, validator=_check_flag)
+    design: dict[str, str | bool] | None = attrs.field(default=None, converter=_to_design)
 
     def read(self, **options: object) -> pd.DataFrame:
         """The table of the file, read by :func:`qualitapa.io.read_table` with ``options``.
