@@ -82,6 +82,11 @@ from qualitapa.surveys._scoring import (
     score_dimensions,
     score_items,
 )
+from qualitapa.surveys._scoring_design import (
+    check_design_mapping,
+    design_columns,
+    design_from_mapping,
+)
 from qualitapa.surveys._stats import design_effect, effective_sample_size, wilson_interval
 from qualitapa.surveys._validate import DEFAULT_EXTRA_COLUMNS, ValidationResult, validate
 from qualitapa.surveys._weighting import (
@@ -128,12 +133,15 @@ __all__ = [
     "adjust_pvalues",
     "benchmark_table",
     "calibrate",
+    "check_design_mapping",
     "cohens_d",
     "compare_groups",
     "cramers_v",
     "cronbach_alpha",
     "design_chisq",
+    "design_columns",
     "design_effect",
+    "design_from_mapping",
     "design_mean",
     "design_proportion",
     "design_ratio",

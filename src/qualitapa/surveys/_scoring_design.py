@@ -17,13 +17,17 @@ of the shares of promoters and detractors, linearised as one mean.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import get_args
+
 import attrs
 import numpy as np
 import pandas as pd
 
-from qualitapa.errors import DataError, Message, OptionError
+from qualitapa.errors import DataError, DefinitionError, Message, OptionError
 from qualitapa.i18n import N_
-from qualitapa.surveys._design import Codes, Floats
+from qualitapa.models import DESIGN_FIELDS
+from qualitapa.surveys._design import Codes, Floats, LonelyPsu, SurveyDesign
 from qualitapa.surveys._design_estimates import Design, design_mean, design_proportion
 from qualitapa.surveys._replicate import ReplicateDesign
 
@@ -171,3 +175,117 @@ def psu_multipliers(design: Design, rng: np.random.Generator) -> Floats:
     units = design.unit if isinstance(design, ReplicateDesign) else design.psu
     counts = rng.poisson(1.0, size=int(units.max()) + 1)
     return np.asarray(counts[units], dtype=np.float64)
+
+
+def check_design_mapping(mapping: Mapping[str, object], *, source: str | None = None) -> None:
+    """Refuse a declared design with unknown fields or values of the wrong kind.
+
+    Raises
+    ------
+    DefinitionError
+        A field that is not one of :data:`DESIGN_FIELDS`, a column that is
+        no text, ``nest`` that is no true/false, an unknown ``lonely_psu``.
+
+    Examples
+    --------
+    >>> check_design_mapping({"strata": "sportello", "clusters": "date", "nest": True})
+    >>> try:
+    ...     check_design_mapping({"strata": "sportello", "cluster": "date"})
+    ... except DefinitionError as exc:
+    ...     print(exc.field)
+    cluster
+    """
+    unknown = sorted(set(mapping) - set(DESIGN_FIELDS))
+    if unknown:
+        raise DefinitionError(
+            Message(
+                "unknown field {name!r} of a design; allowed: {allowed}",
+                N_("campo {name!r} sconosciuto nel disegno; ammessi: {allowed}"),
+                name=unknown[0],
+                allowed=", ".join(DESIGN_FIELDS),
+            ),
+            source=source,
+            field=unknown[0],
+        )
+    for name in ("weights", "strata", "clusters", "fpc"):
+        if mapping.get(name) is not None and not isinstance(mapping[name], str):
+            raise DefinitionError(
+                Message(
+                    "the design's {name} is the name of a column (text)",
+                    N_("nel disegno {name} è il nome di una colonna (testo)"),
+                    name=name,
+                ),
+                source=source,
+                field=name,
+            )
+    if not isinstance(mapping.get("nest", False), bool):
+        raise DefinitionError(
+            Message(
+                "the design's nest is true or false",
+                N_("nel disegno nest vale true o false"),
+            ),
+            source=source,
+            field="nest",
+        )
+    lonely = mapping.get("lonely_psu", "fail")
+    if lonely not in get_args(LonelyPsu):
+        raise DefinitionError(
+            Message(
+                "the design's lonely_psu is one of {allowed}, not {value!r}",
+                N_("nel disegno lonely_psu è uno tra {allowed}, non {value!r}"),
+                allowed=", ".join(get_args(LonelyPsu)),
+                value=str(lonely),
+            ),
+            source=source,
+            field="lonely_psu",
+        )
+
+
+def design_from_mapping(
+    data: pd.DataFrame,
+    mapping: Mapping[str, object],
+    *,
+    weights: str | None = None,
+    source: str | None = None,
+) -> SurveyDesign:
+    """The design of ``data`` a mapping declares (``strata``, ``clusters``, ``fpc``...).
+
+    ``weights`` (a column the caller made, e.g. by raking) replaces the
+    mapping's. The fields are :data:`DESIGN_FIELDS`, as the arguments of
+    :meth:`SurveyDesign.from_frame`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"counter": ["a", "a", "b", "b"], "day": [1, 2, 1, 2]})
+    >>> d = design_from_mapping(df, {"strata": "counter", "clusters": "day", "nest": True})
+    >>> d.n_psu.tolist()
+    [2, 2]
+    """
+    check_design_mapping(mapping, source=source)
+
+    def column(name: str) -> str | None:
+        value = mapping.get(name)
+        return None if value is None else str(value)
+
+    lonely = str(mapping.get("lonely_psu", "fail"))
+    return SurveyDesign.from_frame(
+        data,
+        weights=weights if weights is not None else column("weights"),
+        strata=column("strata"),
+        clusters=column("clusters"),
+        fpc=column("fpc"),
+        nest=bool(mapping.get("nest", False)),
+        lonely_psu=lonely,  # type: ignore[arg-type]  # checked above
+    )
+
+
+def design_columns(mapping: Mapping[str, object]) -> list[str]:
+    """The columns a declared design names (for validation: expected, not unknown).
+
+    Examples
+    --------
+    >>> design_columns({"strata": "sportello", "clusters": "date", "nest": True})
+    ['sportello', 'date']
+    """
+    fields = ("weights", "strata", "clusters", "fpc")
+    return [str(mapping[f]) for f in fields if mapping.get(f) is not None]
