@@ -78,22 +78,27 @@ CASES = RESULTS.groupby(["design", "lonely", "statistic", "variable", "by"], sor
     ids=["-".join(str(k) for k in key if k) for key in CASES.index],
 )
 def test_design_estimates_match_r_survey(name, lonely, statistic, variable, by):
-    expected = RESULTS[
-        (RESULTS["design"] == name)
-        & (RESULTS["lonely"] == lonely)
-        & (RESULTS["statistic"] == statistic)
-        & (RESULTS["variable"] == variable)
-        & (RESULTS["by"] == by)
+    assert_like_r(design(name, lonely), RESULTS, (name, lonely, statistic, variable, by))
+
+
+def assert_like_r(d, results: pd.DataFrame, case: tuple, ci_rtol: float = 1e-8) -> None:
+    """The estimator's table of a golden case (design, lonely, statistic, variable, by) is R's."""
+    name, lonely, statistic, variable, by = case
+    expected = results[
+        (results["design"] == name)
+        & (results["lonely"] == lonely)
+        & (results["statistic"] == statistic)
+        & (results["variable"] == variable)
+        & (results["by"] == by)
     ]
-    d = design(name, lonely)
     got = estimate(d, statistic, variable, by or None, "srswor")
     assert len(got) == len(expected)
     if by:  # the same domains, in R's order
         assert got[by].astype(str).tolist() == expected["domain"].astype(str).tolist()
     np.testing.assert_allclose(got["estimate"], expected["estimate"], rtol=1e-8)
     np.testing.assert_allclose(got["se"], expected["se"], rtol=1e-6, atol=1e-12)
-    np.testing.assert_allclose(got["ci_low"], expected["ci_low"], rtol=1e-8)
-    np.testing.assert_allclose(got["ci_high"], expected["ci_high"], rtol=1e-8)
+    np.testing.assert_allclose(got["ci_low"], expected["ci_low"], rtol=ci_rtol)
+    np.testing.assert_allclose(got["ci_high"], expected["ci_high"], rtol=ci_rtol)
     np.testing.assert_array_equal(got["df"], expected["df"])
     if expected["deff"].notna().any():
         np.testing.assert_allclose(got["deff"], expected["deff"], rtol=1e-6)

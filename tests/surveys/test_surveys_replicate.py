@@ -27,6 +27,8 @@ from qualitapa.surveys import (
     design_total,
 )
 
+from .test_surveys_design import samples  # random stratified clustered samples
+
 GOLDEN = Path(__file__).parent / "golden"
 COLUMNS = ["estimate", "se", "ci_low", "ci_high", "df", "deff"]
 
@@ -100,23 +102,6 @@ def test_jk1_of_equal_weights_is_s_over_root_n(ys, extra):
     assert r["df"][0] == (n - 1 if extra else -1)  # sampled whole: no replicate
 
 
-def _sample(draw: st.DrawFn) -> pd.DataFrame:
-    n = draw(st.integers(8, 40))
-    rows = st.lists(st.integers(0, 2), min_size=n, max_size=n)
-    return pd.DataFrame(
-        {
-            "s": draw(rows),
-            "c": draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)),
-            "g": draw(rows),
-            "w": draw(st.lists(st.floats(0.5, 5), min_size=n, max_size=n)),
-            "y": draw(st.lists(st.integers(1, 5), min_size=n, max_size=n)),
-            "x": draw(st.lists(st.integers(1, 3), min_size=n, max_size=n)),
-            "N": 0,
-        }
-    )
-
-
-samples = st.composite(_sample)()
 OPTIONS = {"weights": "w", "strata": "s", "clusters": "c", "nest": True}
 
 

@@ -18,6 +18,13 @@ save <- function(df, name) {
   for (col in names(out)) if (is.numeric(out[[col]])) out[[col]] <- num(out[[col]])
   write.csv(out, file.path(here, name), row.names = FALSE, quote = FALSE, na = "")
 }
+save_versions <- function(name) {  # the versions of R and survey that made the files
+  save(data.frame(
+    package = c("R", "survey"),
+    version = c(paste(R.version$major, R.version$minor, sep = "."),
+                as.character(packageVersion("survey")))
+  ), name)
+}
 load <- function(name) read.csv(file.path(here, name), stringsAsFactors = FALSE)
 
 results <- list()

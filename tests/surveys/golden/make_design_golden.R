@@ -25,11 +25,7 @@
 source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))),
                  "golden_estimates.R"))
 
-save(data.frame(
-  package = c("R", "survey"),
-  version = c(paste(R.version$major, R.version$minor, sep = "."),
-              as.character(packageVersion("survey")))
-), "design_versions.csv")
+save_versions("design_versions.csv")
 
 # -- inputs ------------------------------------------------------------------------------
 data(api)

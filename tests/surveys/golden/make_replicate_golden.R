@@ -33,11 +33,7 @@
 source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))),
                  "golden_estimates.R"))
 
-save(data.frame(
-  package = c("R", "survey"),
-  version = c(paste(R.version$major, R.version$minor, sep = "."),
-              as.character(packageVersion("survey")))
-), "replicate_versions.csv")
+save_versions("replicate_versions.csv")
 
 strat <- load("design_apistrat.csv")
 clus1 <- load("design_apiclus1.csv")
