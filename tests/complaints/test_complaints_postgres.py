@@ -18,7 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualitapa.complaints import Complaint, ComplaintRegister, Contact
-from qualitapa.complaints._postgres import BackendError, PostgresRegister, shown_url
+from qualitapa.complaints._postgres import (
+    PG_SCHEMA_VERSION,
+    BackendError,
+    PostgresRegister,
+    shown_url,
+)
 from qualitapa.errors import DataError, TransitionError
 
 T = dt.datetime(2024, 3, 1, 8, 30, tzinfo=dt.UTC)
@@ -84,10 +89,39 @@ def test_the_same_operations_give_the_same_register(tmp_path: Path, pg_url: str)
 def test_the_url_opens_the_postgresql_back_end(pg_url: str) -> None:
     with ComplaintRegister.open(pg_url) as reg:
         assert isinstance(reg, PostgresRegister)
-        assert reg.schema_version == 1
+        assert reg.schema_version == PG_SCHEMA_VERSION == 2
     # opened again: nothing to migrate, same version
     with ComplaintRegister(pg_url) as reg:
-        assert reg.schema_version == 1
+        assert reg.schema_version == 2
+
+
+def test_a_register_of_schema_1_is_migrated_and_keeps_its_guarantees(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    from qualitapa.complaints import _postgres
+
+    with monkeypatch.context() as m:  # the register as session 34 wrote it
+        m.setattr(_postgres, "PG_MIGRATIONS", {1: _postgres.PG_MIGRATIONS[1]})
+        m.setattr(_postgres, "PG_SCHEMA_VERSION", 1)
+        with ComplaintRegister(pg_url) as old:
+            assert old.schema_version == 1
+            old.add(Complaint("2024/1", "complaint", "web", "registry", T))
+    with ComplaintRegister(pg_url) as reg:
+        assert reg.schema_version == 2
+        reg.transition("2024/1", "registered", actor="urp", at=T)
+        with pytest.raises(TransitionError, match="'registered' to 'answered'"):
+            reg.transition("2024/1", "answered", actor="urp", at=T)
+        assert [e.to_status.value for e in reg.history("2024/1")] == ["received", "registered"]
+        assert reg.check() == []
+    # the foreign key is gone; the statement trigger refuses an event of no complaint
+    with psycopg.connect(pg_url, autocommit=True) as conn, pytest.raises(psycopg.Error) as info:
+        conn.execute(
+            "INSERT INTO events (complaint_id, n, at_us, actor, action, from_status, to_status) "
+            "VALUES ('2024/404', 1, 0, 'x', 'receive', NULL, 'received')"
+        )
+    assert info.value.sqlstate == "23514"
 
 
 def test_the_password_never_shows() -> None:

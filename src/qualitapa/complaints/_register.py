@@ -467,34 +467,37 @@ service 'registry' that apply: 'registry.waiting'
         at_us = self._instant(when, "at", complaint_id)
         for what, text in (("actor", actor), ("note", note), ("target", target)):
             _encodable(text, what, complaint_id)
+        seq, to, left = self._record(complaint_id, to_status, at_us, actor, note, target)
+        return Event(complaint_id, _from_us(at_us), actor, ACTIONS[to], left, to, note, target, seq)
+
+    def _record(
+        self,
+        complaint_id: str,
+        to_status: Status | str,
+        at_us: int,
+        actor: str,
+        note: str,
+        target: str | None,
+    ) -> tuple[int, Status, Status]:
+        """Append a change in one write transaction: its seq, its state, the state it left.
+
+        SQLite's write lock (``BEGIN IMMEDIATE``) is taken before the last
+        state is read, so no other writer can change it in between.
+        """
         with self._write() as db:
-            self._lock(db, complaint_id)
             last = db.execute(
                 "SELECT to_status, at_us FROM events WHERE complaint_id = ? "
                 "ORDER BY seq DESC LIMIT 1",
                 (complaint_id,),
             ).fetchone()
-            if last is None:
-                raise UnknownItemError("complaint", complaint_id)
-            to = check_transition(last[0], to_status, note=note, target=target, item=complaint_id)
-            if at_us < last[1]:
-                raise DataError(
-                    f"the change is dated {_from_us(at_us).isoformat()}, before the last event "
-                    f"({_from_us(last[1]).isoformat()})",
-                    source=complaint_id,
-                )
+            to = _checked_change(complaint_id, last, to_status, at_us, note=note, target=target)
             row = (complaint_id, at_us, actor, ACTIONS[to], last[0], to.value, note, target)
             seq = self._append(
                 db,
                 {col: [] for col in _COMPLAINT_COLS},
                 {col: [v] for col, v in zip(_EVENT_COLS, row, strict=True)},
             )
-        return Event(
-            complaint_id, _from_us(at_us), actor, ACTIONS[to], last[0], to, note, target, seq
-        )
-
-    def _lock(self, db: Any, complaint_id: str) -> None:
-        """Hold the complaint until the transaction ends (SQLite's write lock already does)."""
+        return seq, to, Status(last[0])
 
     @sqlite_errors
     def erase_contact(self, complaint_id: str) -> bool:
@@ -1107,6 +1110,32 @@ def _check_texts(complaint: Complaint, actor: str) -> None:
         texts["contact address"] = c.address
     for what, text in texts.items():
         _encodable(text, what, complaint.id)
+
+
+def _checked_change(
+    complaint_id: str,
+    last: Sequence[Any] | None,
+    to_status: Status | str,
+    at_us: int,
+    *,
+    note: str,
+    target: str | None,
+) -> Status:
+    """The state a change goes to, after checking it against the complaint's last event.
+
+    ``last`` is the last event's ``(to_status, at_us)``, None for an unknown
+    complaint. Raises what :meth:`ComplaintRegister.transition` documents.
+    """
+    if last is None:
+        raise UnknownItemError("complaint", complaint_id)
+    to = check_transition(last[0], to_status, note=note, target=target, item=complaint_id)
+    if at_us < last[1]:
+        raise DataError(
+            f"the change is dated {_from_us(at_us).isoformat()}, before the last event "
+            f"({_from_us(last[1]).isoformat()})",
+            source=complaint_id,
+        )
+    return to
 
 
 def _check_catalog(complaint: Complaint, catalog: Catalog) -> None:
