@@ -298,3 +298,13 @@ def test_errors_say_themselves_in_italian() -> None:
     with pytest.raises(CalibrationError) as err:
         calibrate(design_of(survey()), POPULATION, method="raking", max_iter=1)
     assert "la calibrazione non converge" in err.value.render(translator("it"))
+
+
+def test_cross_products_by_blocks_equal_the_dense_product() -> None:
+    from qualitapa.surveys._calibration import _design_matrix
+
+    frame = survey(48, seed=9)
+    totals = {**POPULATION, ("sex", "age"): {(s, a): 1.0 for s in "FM" for a in POPULATION["age"]}}
+    d = design_of(frame)
+    x, gram, _, _, _ = _design_matrix(d, totals, 1000.0)
+    np.testing.assert_allclose(gram, x.T @ (x * d.weights[:, None]), rtol=1e-12)

@@ -332,8 +332,8 @@ def _numeric_margin(design: SurveyDesign, name: str, total: object) -> tuple[Flo
 
 def _design_matrix(
     design: SurveyDesign, population: Population, size: float | None
-) -> tuple[Floats, Floats, list[str], float]:
-    """The calibration variables (n x p), their totals, labels, and R's rescaling of the weights.
+) -> tuple[Floats, Floats, Floats, list[str], float]:
+    """The calibration variables (n x p), :math:`x^T D x`, totals, labels, R's rescaling.
 
     The weights are rescaled (R's ``grake``) when every column of R's model
     matrix has a population total over ``_SCALE_AT`` times its sample total:
@@ -341,7 +341,7 @@ def _design_matrix(
     """
     d = design.weights
     # a block is a margin's cells (each row's code, k) or a numeric column (values, None)
-    blocks: list[tuple[Floats | npt.NDArray[np.intp], int | None]] = []
+    blocks: list[Block] = []
     targets: list[Floats] = []
     labels: list[str] = []
     terms: RTerms = {}
@@ -373,10 +373,38 @@ def _design_matrix(
     with np.errstate(divide="ignore", invalid="ignore"):
         scales = np.asarray([p / q for p, q in terms.values()])
     scale = float(np.mean(scales)) if np.min(scales) > _SCALE_AT else 1.0
-    return _matrix(blocks, len(d)), np.concatenate(targets), labels, scale
+    x = _matrix(blocks, len(d))
+    return x, _gram(blocks, d), np.concatenate(targets), labels, scale
 
 
-def _matrix(blocks: list[tuple[Floats | npt.NDArray[np.intp], int | None]], n: int) -> Floats:
+Block = tuple[Floats | npt.NDArray[np.intp], int | None]
+
+
+def _gram(blocks: list[Block], d: Floats) -> Floats:
+    """:math:`x^T D x` block by block: counts of pairs of levels, not n x p^2 products."""
+    sizes = [1 if k is None else k for _, k in blocks]
+    starts = np.cumsum([0, *sizes])
+    gram = np.zeros((starts[-1], starts[-1]))
+    for i, (a, ka) in enumerate(blocks):
+        for j, (b, kb) in enumerate(blocks[: i + 1]):
+            if ka is None and kb is None:
+                cell = np.asarray([[float(np.sum(d * a * b))]])
+            elif ka is None or kb is None:  # levels x a numeric column
+                codes, values = (b, a) if ka is None else (a, b)
+                k = cast(int, kb if ka is None else ka)
+                cell = np.bincount(codes, weights=d * values, minlength=k)[:, None]
+                cell = cell.T if ka is None else cell
+            elif i == j:
+                cell = np.diag(np.bincount(a, weights=d, minlength=ka))
+            else:
+                pairs = np.asarray(a) * kb + np.asarray(b)
+                cell = np.bincount(pairs, weights=d, minlength=ka * kb).reshape(ka, kb)
+            gram[starts[i] : starts[i + 1], starts[j] : starts[j + 1]] = cell
+            gram[starts[j] : starts[j + 1], starts[i] : starts[i + 1]] = cell.T
+    return gram
+
+
+def _matrix(blocks: list[Block], n: int) -> Floats:
     """The n x p matrix of the blocks' indicator and numeric columns, filled in place."""
     x = np.zeros((n, sum(1 if k is None else k for _, k in blocks)))
     start, rows = 0, np.arange(n)
@@ -391,16 +419,15 @@ def _matrix(blocks: list[tuple[Floats | npt.NDArray[np.intp], int | None]], n: i
 
 
 def _independent(
-    x: Floats, t: Floats, labels: list[str], d: Floats
+    x: Floats, gram: Floats, t: Floats, labels: list[str]
 ) -> tuple[Floats, Floats, list[str], Floats]:
     """Drop levels absent with a zero total and columns the others imply (checking totals agree).
 
     A level with a positive total and no respondent (with a weight) is an
     error; so is a total that the other margins contradict (sex totals that
-    do not add up to the age totals). Also returns the kept columns'
-    weighted cross-products :math:`x^T D x`.
+    do not add up to the age totals). ``gram`` is :math:`x^T D x`; it is
+    returned for the kept columns.
     """
-    gram = x.T @ (x * d[:, None])
     absent = np.diag(gram) == 0  # weights are >= 0: no row with a weight has the level
     bad = absent & (t != 0)
     if bad.any():
@@ -777,8 +804,8 @@ def calibrate(
     """
     lower, upper = _check_options(method, bounds, trim)
     d = design.weights
-    x_all, t_all, labels_all, scale = _design_matrix(design, population, population_size)
-    x, t, labels, gram = _independent(x_all, t_all, labels_all, d)
+    x_all, gram_all, t_all, labels_all, scale = _design_matrix(design, population, population_size)
+    x, t, labels, gram = _independent(x_all, gram_all, t_all, labels_all)
     limits = (max_iter, tol)
     g, iterations = _factors((x, gram), d, t, labels, method, (lower, upper), scale, limits)
     if trim is not None:
