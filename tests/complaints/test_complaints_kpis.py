@@ -14,6 +14,11 @@ AS_OF = "2024-04-01"
 
 @pytest.fixture
 def cases() -> pd.DataFrame:
+    return eight_complaints()
+
+
+def eight_complaints() -> pd.DataFrame:
+    """The eight complaints whose KPIs are computed by hand below."""
     # Default deadline: 30 calendar days. 2024 is a leap year.
     return pd.DataFrame(
         {
