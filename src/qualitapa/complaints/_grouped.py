@@ -45,8 +45,8 @@ def group_codes(columns: dict[str, tuple[np.ndarray, object]], n: int) -> Groups
     >>> g.codes.tolist(), g.size, [k.tolist() for k in g.keys.values()]
     ([1, 0, 2], 3, [['libraries', 'registry', 'registry'], ['2024-01', '2024-01', '2024-02']])
     """
-    if not columns:
-        return Groups(np.zeros(n, dtype=np.int64), 1 if n else 0, {})
+    if not columns:  # one group, the whole table (even an empty one)
+        return Groups(np.zeros(n, dtype=np.int64), 1, {})
     combined = np.zeros(n, dtype=np.int64)
     size = 1
     for codes, uniques in columns.values():
