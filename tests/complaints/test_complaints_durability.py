@@ -267,3 +267,119 @@ def test_writer_killed_mid_transaction_leaves_a_consistent_database(
         # and the register still takes writes
         reg.add(Complaint("after", "praise", "letter", "libraries", t))
         assert len(reg) == 6
+
+
+#: A new complaint of the counter, numbered by the register.
+_NEW = {"kind": "complaint", "channel": "counter", "service": "registry",
+        "received_at": "2024-01-08T09:00:00+01:00", "organization": "015146"}  # fmt: skip
+
+
+@contextlib.contextmanager
+def _registration_fails(path: Path | str) -> Any:
+    """While inside, the database refuses to write a ``registered`` event (then not)."""
+    if isinstance(path, str):
+        import psycopg
+
+        with psycopg.connect(path, autocommit=True) as conn:
+            conn.execute(
+                "CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'injected failure'; END $$"
+            )
+            conn.execute(
+                "CREATE TRIGGER test_fail BEFORE INSERT ON events FOR EACH ROW "
+                "WHEN (NEW.to_status = 'registered') EXECUTE FUNCTION test_fail()"
+            )
+            yield
+            conn.execute("DROP TRIGGER test_fail ON events")
+            conn.execute("DROP FUNCTION test_fail()")
+        return
+    import sqlite3
+
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute(
+        "CREATE TRIGGER test_fail BEFORE INSERT ON events WHEN NEW.to_status = 'registered' "
+        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+    )
+    yield
+    db.execute("DROP TRIGGER test_fail")
+    db.close()
+
+
+def _nothing_partial(path: Path | str) -> None:
+    """The register holds only ``kept``, sound, and the next number is still 000001."""
+    with ComplaintRegister(path) as reg:
+        assert list(reg.to_frame()["id"]) == ["kept"]
+        assert list(reg.events_frame()["complaint_id"]) == ["kept"]
+        assert reg.check() == []
+        # the failed add gave its protocol number back
+        event = reg.add(_NEW, actor="urp", registered=True)
+        assert event.complaint_id == "015146/2024/000001"
+        assert [e.to_status.value for e in reg.history(event.complaint_id)] == [
+            "received", "registered"
+        ]  # fmt: skip
+
+
+def _kept(path: Path | str) -> None:
+    import datetime as dt
+
+    from qualitapa.complaints import Complaint
+
+    with ComplaintRegister(path) as reg:
+        t = dt.datetime(2024, 1, 8, 9, tzinfo=dt.UTC)
+        reg.add(Complaint("kept", "praise", "letter", "libraries", t))
+
+
+def test_an_add_that_fails_between_received_and_registered_leaves_nothing(
+    backend: Path | str,
+) -> None:
+    from qualitapa.errors import DataError
+
+    _kept(backend)
+    # the database refuses the second event, after the complaint and its first were written
+    with (
+        _registration_fails(backend),
+        ComplaintRegister(backend) as reg,
+        pytest.raises(DataError, match="injected failure"),
+    ):
+        reg.add(_NEW, actor="urp", registered=True)
+    _nothing_partial(backend)
+
+
+def _die_before_registering(path: str) -> None:
+    """A clerk (forked) whose process is killed between writing received and registered."""
+    if path.startswith("postgresql"):
+        import psycopg
+
+        execute = psycopg.Connection.execute
+
+        def dying(self: Any, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            if params and "registered" in params and "INSERT INTO events" in str(query):
+                os.kill(os.getpid(), signal.SIGKILL)  # the received event is written
+            return execute(self, query, params, **kwargs)
+
+        psycopg.Connection.execute = dying  # type: ignore[method-assign]
+        with ComplaintRegister(path) as reg:
+            reg.add(_NEW, actor="urp", registered=True)
+        return
+    with ComplaintRegister(path) as reg:
+        db = reg._db
+        db.create_function("die", 0, lambda: os.kill(os.getpid(), signal.SIGKILL))
+        db.execute(
+            "CREATE TEMP TRIGGER die BEFORE INSERT ON main.events "
+            "WHEN NEW.to_status = 'registered' BEGIN SELECT die(); END"
+        )
+        reg.add(_NEW, actor="urp", registered=True)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_clerk_killed_between_received_and_registered_leaves_nothing(
+    backend: Path | str,
+) -> None:
+    _kept(backend)
+    proc = multiprocessing.get_context("fork").Process(
+        target=_die_before_registering, args=(str(backend),)
+    )
+    proc.start()
+    proc.join(timeout=60)
+    assert proc.exitcode == -signal.SIGKILL
+    _nothing_partial(backend)

@@ -624,7 +624,7 @@ class PostgresRegister(ComplaintRegister):
         complaints: Mapping[str, Sequence[Any]],
         events: Mapping[str, Sequence[Any]],
     ) -> int:
-        """Write complaints and events (columns); the seq of the first event.
+        """Write complaints and events (columns); the seq of the last event (of a few).
 
         A few rows (a clerk's change): one statement each, the event's place
         in its history computed by the server (its complaint is locked). A
@@ -639,7 +639,7 @@ class PostgresRegister(ComplaintRegister):
                 conn.execute(_NEXT_EVENT, (row[0], row[0], *row[1:])).fetchone()[0]
                 for row in zip(*(events[c] for c in _EVENT_COLS), strict=True)
             ]
-            return int(seqs[0]) if seqs else 0
+            return int(seqs[-1]) if seqs else 0
         ids = pd.Series(events["complaint_id"], dtype=object)
         n = (ids.groupby(ids, sort=False).cumcount() + 1).to_numpy(dtype=np.int64)
         known = set(ids.unique()) - set(complaints["id"])

@@ -228,7 +228,7 @@ class ComplaintRegister(SqliteStore):
         complaints: Mapping[str, Sequence[Any]],
         events: Mapping[str, Sequence[Any]],
     ) -> int:
-        """Write complaints and events (columns) and their chain link; the first seq.
+        """Write complaints and events (columns) and their chain link; the last seq.
 
         Inside a write transaction. ``events`` are in write order; each
         complaint must have its first event among them.
@@ -267,7 +267,7 @@ class ComplaintRegister(SqliteStore):
             {f: np.asarray(complaints[f], dtype=object)[idx] for f in cols[len(_COMPLAINT_COLS) :]}
         )
         append_link(db, first, {"seq": seqs, **{c: events[c] for c in EVENT_FIELDS[1:]}}, ordered)
-        return first
+        return seqs[-1]
 
     # -- single writes -----------------------------------------------------------
     @sqlite_errors
@@ -278,6 +278,7 @@ class ComplaintRegister(SqliteStore):
         actor: str = "system",
         at: dt.datetime | str | None = None,
         catalog: Catalog | None = None,
+        registered: bool = False,
     ) -> Event:
         """Add a new complaint; record its ``received`` event (dated ``at`` or receipt).
 
@@ -296,6 +297,12 @@ class ComplaintRegister(SqliteStore):
         the service and the category must exist in it, the category must
         belong to the service and, if it is local, apply to the
         complaint's organization (as for :meth:`import_frame`).
+
+        With ``registered``, the complaint is also registered (``received``
+        then ``registered``, the protocol step a counter clerk does at once,
+        both dated ``at``) in the same transaction: a failure or a crash
+        between the two leaves nothing, never a complaint received but not
+        registered. The returned event is then the registration.
 
         Raises
         ------
@@ -334,6 +341,14 @@ class ComplaintRegister(SqliteStore):
         qualitapa.complaints._scope.CategoryScopeError: complaint '2024/2', field 'category': \
 the category 'registry.bilingual' applies to '021008' only, not to '036023'; categories of \
 service 'registry' that apply: 'registry.waiting'
+
+        Received and registered at once, in one transaction:
+
+        >>> with ComplaintRegister(":memory:") as reg:
+        ...     ev = reg.add(Complaint("2024/3", "complaint", "pec", "registry", t),
+        ...                  actor="urp", registered=True)
+        ...     ev.to_status.value, [e.to_status.value for e in reg.history("2024/3")]
+        ('registered', ['received', 'registered'])
         """
         numbered = not isinstance(complaint, Complaint) and not complaint.get("id")
         if not isinstance(complaint, Complaint):
@@ -366,22 +381,26 @@ service 'registry' that apply: 'registry.waiting'
             values = (complaint.id, complaint.kind.value, complaint.channel.value,
                       complaint.service, complaint.category, complaint.organization,
                       received_us, complaint.description)  # fmt: skip
-            event = (complaint.id, at_us, actor, ACTIONS[Status.RECEIVED], None,
-                     Status.RECEIVED.value, "", None)  # fmt: skip
+            steps = [(None, Status.RECEIVED), (Status.RECEIVED, Status.REGISTERED)]
+            events = [
+                (complaint.id, at_us, actor, ACTIONS[to], fr and fr.value, to.value, "", None)
+                for fr, to in steps[: 2 if registered else 1]
+            ]
             seq = self._append(
                 db,
                 {
                     **{col: [v] for col, v in zip(_COMPLAINT_COLS, values, strict=True)},
                     **{f: [getattr(complaint, f)] for f in self._location_fields},
                 },
-                {col: [v] for col, v in zip(_EVENT_COLS, event, strict=True)},
+                dict(zip(_EVENT_COLS, map(list, zip(*events, strict=True)), strict=True)),
             )
             if c is not None and not c.is_empty():
                 db.execute(
                     "INSERT INTO contacts VALUES (?, ?, ?, ?, ?)",
                     (complaint.id, c.name, c.email, c.phone, c.address),
                 )
-        return Event(complaint.id, _from_us(at_us), actor, "receive", None, "received", seq=seq)
+        _, _, _, action, fr, to, _, _ = events[-1]
+        return Event(complaint.id, _from_us(at_us), actor, action, fr, to, seq=seq)
 
     def _when(self, value: Any) -> Any:
         """A receipt time of a mapping: text or naive is office time (``tz``)."""
