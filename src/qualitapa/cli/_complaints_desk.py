@@ -190,19 +190,19 @@ def add_command(
     values = _add_values(json_file, {k.rstrip("_"): v for k, v in given.items()})
     complaint = _complaint(values)  # checked before the register is opened
     who = actor or _user()
-    with _register(db) as reg:
+    catalog = get_catalog() if check_catalog else None
+    with _register(db) as reg:  # received and registered in one transaction
         if values.get("id"):
-            first = reg.add(complaint, actor=who, catalog=get_catalog() if check_catalog else None)
+            ev = reg.add(complaint, actor=who, catalog=catalog, registered=True)
         else:  # the register gives the next protocol number of the organization and year
             fields = {k: v for k, v in attrs.asdict(complaint, recurse=False).items() if k != "id"}
-            first = reg.add(fields, actor=who, catalog=get_catalog() if check_catalog else None)
-        ev = reg.transition(first.complaint_id, "registered", actor=who, at=complaint.received_at)
+            ev = reg.add(fields, actor=who, catalog=catalog, registered=True)
     t = _t()
     zone = _office_zone(get_catalog(), complaint.organization)
     echo(
         t(
             "{id}: protocollato, ricevuto il {when} (evento {seq})",
-            id=first.complaint_id,
+            id=ev.complaint_id,
             when=complaint.received_at.astimezone(zone).isoformat(timespec="minutes"),
             seq=ev.seq,
         )
