@@ -152,6 +152,13 @@ COLUMN_WORDS: Mapping[str, str] = {
     "bottom_box": N_("Quota di giudizi nelle due classi più basse"),
     "bottom_box_low": N_("Quota di giudizi nelle due classi più basse, limite inferiore IC 95%"),
     "bottom_box_high": N_("Quota di giudizi nelle due classi più basse, limite superiore IC 95%"),
+    # surveys scored with their sampling design (strata, clusters), issue 23
+    "df": N_("Gradi di libertà del disegno"),
+    "deff": N_("Effetto del disegno"),
+    "top_box_se": N_("Quota di giudizi nelle due classi più alte, errore standard"),
+    "top_box_deff": N_("Quota di giudizi nelle due classi più alte, effetto del disegno"),
+    "share_low": N_("Quota, limite inferiore IC 95%"),
+    "share_high": N_("Quota, limite superiore IC 95%"),
     "backlog_0_15": N_("Aperti da 0 a 15 giorni"),
     "backlog_16_30": N_("Aperti da 16 a 30 giorni"),
     "backlog_31_60": N_("Aperti da 31 a 60 giorni"),

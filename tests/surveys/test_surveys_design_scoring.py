@@ -105,7 +105,12 @@ def test_row_order_does_not_matter(counter, clustered, seed):
     a = score_items(counter, clustered, by="organization", design=design_of(clustered))
     b = score_items(counter, shuffled, by="organization", design=design_of(shuffled))
     numbers = a.select_dtypes("number").columns
-    np.testing.assert_allclose(a[numbers], b[numbers], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        a[numbers].to_numpy(dtype=float, na_value=np.nan),
+        b[numbers].to_numpy(dtype=float, na_value=np.nan),
+        rtol=1e-9,
+        atol=1e-12,
+    )
 
 
 def test_shares_and_nps_keep_their_estimates(counter, clustered):

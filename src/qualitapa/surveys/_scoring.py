@@ -39,6 +39,7 @@ from qualitapa.surveys._scoring_design import (
     design_shares,
     on_design_rows,
     row_domains,
+    whole_numbers,
 )
 from qualitapa.surveys._stats import (
     Groups,
@@ -222,7 +223,7 @@ def score_items(
     >>> d = SurveyDesign.from_frame(df, weights="w", strata="counter")
     >>> r = score_items(inst, df, design=d, min_n=1)
     >>> r[["mean", "se", "df"]].round(3).to_dict("records")
-    [{'mean': 3.8, 'se': 0.483, 'df': 2.0}]
+    [{'mean': 3.8, 'se': 0.483, 'df': 2}]
     """
     check_option("method", method, get_args(IntervalMethod))
     responses = design_responses(design, responses, weights)
@@ -346,7 +347,7 @@ def _design_items(
             value = (part[:, :k] if name.startswith("top") else part[:, k:]).ravel()
         out[name] = value
         if name == "ci_high":
-            out["df"], out["deff"] = means["df"].ravel(), means["deff"].ravel()
+            out["df"], out["deff"] = whole_numbers(means["df"]), means["deff"].ravel()
         elif name == "top_box_high":
             out["top_box_se"] = shares["se"][:, :k].ravel()
             out["top_box_deff"] = shares["deff"][:, :k].ravel()
@@ -761,7 +762,7 @@ def _score_dimensions(
         se, low, high = found["se"], found["ci_low"], found["ci_high"]
         with np.errstate(invalid="ignore", divide="ignore"):
             n_eff = s.n / found["deff"]
-        extra = {"df": found["df"].ravel(), "deff": found["deff"].ravel()}
+        extra = {"df": whole_numbers(found["df"]), "deff": found["deff"].ravel()}
     else:
         se, n_eff = s.se, s.n_eff
     labels = {d.id: d.label for d in instrument.dimensions} | {OVERALL: OVERALL_LABEL}
@@ -803,7 +804,7 @@ def _design_distribution(
     codes: Sequence[str],
     groups: Groups,
     confidence: float,
-) -> dict[str, np.ndarray]:
+) -> dict[str, Any]:
     """The design columns of :func:`distribution` for one question (group-major, codes inner)."""
     answered = text.notna().to_numpy()
     if q.type is QuestionType.MULTIPLE:
@@ -817,7 +818,7 @@ def _design_distribution(
         "se": found["se"].ravel(),
         "share_low": found["ci_low"].ravel(),
         "share_high": found["ci_high"].ravel(),
-        "df": found["df"].ravel(),
+        "df": whole_numbers(found["df"]),
         "deff": found["deff"].ravel(),
     }
 
@@ -924,7 +925,7 @@ def nps(
         se, low, high = found["se"][:, 0], found["ci_low"][:, 0], found["ci_high"][:, 0]
         with np.errstate(invalid="ignore", divide="ignore"):
             n_eff = s.n[:, 0] / found["deff"][:, 0]
-        extra = {"df": found["df"][:, 0], "deff": found["deff"][:, 0]}
+        extra = {"df": whole_numbers(found["df"][:, 0]), "deff": found["deff"][:, 0]}
     out = _with_keys(
         groups,
         {

@@ -170,6 +170,17 @@ def design_shares(
     return {part: np.column_stack([p[part] for p in placed]) for part in _PARTS}
 
 
+def whole_numbers(values: Floats) -> pd.Series[int]:
+    """Degrees of freedom as whole numbers (``<NA>`` where undefined), flattened.
+
+    Examples
+    --------
+    >>> whole_numbers(np.array([[3.0], [np.nan]])).tolist()
+    [3, <NA>]
+    """
+    return pd.Series(np.ravel(values)).round().astype("Int64")
+
+
 def psu_multipliers(design: Design, rng: np.random.Generator) -> Floats:
     """A Poisson(1) count per PSU, on each of its rows: one replicate of a cluster bootstrap."""
     units = design.unit if isinstance(design, ReplicateDesign) else design.psu
