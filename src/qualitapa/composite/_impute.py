@@ -70,6 +70,18 @@ def _fill(B: np.ndarray, how: np.ndarray, values: np.ndarray, code: int) -> None
     how[todo] = code
 
 
+def _ols(X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Intercept and slopes of the least-squares fit of ``y`` on ``X``.
+
+    On centred data, by the normal equations (a p x p system: fast on many rows);
+    a least-squares solve of that small system copes with collinear predictors.
+    """
+    mx, my = X.mean(axis=0), y.mean()
+    Xc = X - mx
+    beta = np.linalg.lstsq(Xc.T @ Xc, Xc.T @ (y - my), rcond=None)[0]
+    return float(my - mx @ beta), beta
+
+
 def _regression_fill(
     A: np.ndarray, B: np.ndarray, how: np.ndarray, dims: Sequence[Sequence[int]]
 ) -> None:
@@ -89,9 +101,8 @@ def _regression_fill(
                 train = ~np.isnan(A[:, j]) & ~np.isnan(A[:, preds]).any(axis=1)
                 if not len(preds) or train.sum() < len(preds) + 2:
                     continue  # the mean fills them afterwards
-                X = np.column_stack([np.ones(int(train.sum())), A[np.ix_(train, preds)]])
-                beta, *_ = np.linalg.lstsq(X, A[train, j], rcond=None)
-                B[rows, j] = beta[0] + A[np.ix_(rows, preds)] @ beta[1:]
+                beta0, beta = _ols(A[np.ix_(train, preds)], A[train, j])
+                B[rows, j] = beta0 + A[np.ix_(rows, preds)] @ beta
                 how[rows, j] = _CODE["regression"]
 
 
