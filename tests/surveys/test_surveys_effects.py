@@ -173,6 +173,20 @@ def test_effect_sizes_match_pingouin():
     assert cramers_v([[10, 20], [30, 15]]) == pytest.approx(0.32732683535398854, rel=1e-12)
 
 
+def test_normal_interval_matches_pingouin_compute_esci():
+    # d = pg.compute_effsize(A, B, eftype="cohen")
+    # pg.compute_esci(d, nx=12, ny=10, eftype="cohen", decimals=12) = [0.37536921, 2.35769011]
+    d = cohens_d(A, B, interval="normal")
+    assert [d.ci_low, d.ci_high] == pytest.approx([0.37536921, 2.35769011], abs=1e-8)
+    # the same formula around Hedges' g (pingouin's g uses the approximate J: 1e-4 apart)
+    g = hedges_g(A, B, interval="normal")
+    se = np.sqrt(1 / 12 + 1 / 10 + g.value**2 / 44)
+    crit = stats.t.ppf(0.975, 20)
+    assert [g.ci_low, g.ci_high] == pytest.approx([g.value - crit * se, g.value + crit * se])
+    with pytest.raises(OptionError, match="interval must be"):
+        cohens_d(A, B, interval="bootstrap")  # type: ignore[arg-type]
+
+
 def test_hedges_correction_by_hand():
     # J(nu) = Gamma(nu/2) / (sqrt(nu/2) Gamma((nu-1)/2)); J(4) = Gamma(2)/(sqrt(2) Gamma(1.5))
     # = 1 / (sqrt(2) * sqrt(pi)/2) = 0.797885; Hedges' approximation 1 - 3/(4 nu - 1) = 0.8
@@ -281,7 +295,7 @@ def test_compare_groups_reports_effect_sizes(one_item, three):
     assert r["effect_size"].iloc[0] == pytest.approx(eta_squared(A, B, C), rel=1e-12)
     pairs = itertools.combinations([A, B, C], 2)
     for row, (x, y) in zip(r.iloc[1:].itertuples(), pairs, strict=True):
-        g = hedges_g(x, y)
+        g = hedges_g(x, y, interval="normal")  # compare_groups' closed-form interval
         assert row.effect_size == pytest.approx(g.value, rel=1e-10)
         assert row.effect_low == pytest.approx(g.ci_low, rel=1e-8)
         assert row.effect_high == pytest.approx(g.ci_high, rel=1e-8)

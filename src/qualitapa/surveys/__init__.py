@@ -47,6 +47,7 @@ from qualitapa.surveys._design_tests import (
     design_wald_test,
 )
 from qualitapa.surveys._effects import (
+    EffectInterval,
     EffectSize,
     cohens_d,
     cramers_v,
@@ -109,6 +110,7 @@ __all__ = [
     "Choice",
     "Correction",
     "DesignMeansTest",
+    "EffectInterval",
     "EffectSize",
     "Expression",
     "GroupStatistic",

@@ -25,8 +25,9 @@ share          Rao-Scott second-order F    Rao-Scott second-order F
 =============  ==========================  ================================
 
 Each row also has an effect size (:mod:`._effects`): Hedges' g of a pair of
-means with its noncentral-t interval, eta squared across groups, Cramér's V
-of shares, the rank-biserial correlation of Mann-Whitney.
+means with its 95% interval (Hedges & Olkin's normal approximation), eta
+squared across groups, Cramér's V of shares, the rank-biserial correlation of
+Mann-Whitney.
 
 With ``pairwise=True`` every pair of groups is also tested. p-values are
 adjusted for multiple comparisons across all the tests of one call (Holm
@@ -737,7 +738,12 @@ def _pair_tests(
             p[ok] = np.clip(q, 0.0, 1.0)
         effect = "hedges_g"
         size, low, high = standardised_difference(
-            s.n_eff[pair], s.mean[pair], (s.sd**2)[pair], hedges=True, confidence=0.95
+            s.n_eff[pair],
+            s.mean[pair],
+            (s.sd**2)[pair],
+            hedges=True,
+            confidence=0.95,
+            interval="normal",  # a closed form: thousands of pairs (EffectInterval)
         )
     n_pairs, n_vars = len(ia), len(names)
 

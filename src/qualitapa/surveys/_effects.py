@@ -33,6 +33,7 @@ JOSS 5(56):2815, and its "standardized differences" vignette; pingouin's
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal, get_args
 
 import attrs
 import numpy as np
@@ -43,8 +44,22 @@ from scipy.optimize import elementwise
 
 from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_
+from qualitapa.problems import check_option
 
 Floats = npt.NDArray[np.float64]
+
+EffectInterval = Literal["noncentral_t", "normal"]
+"""The confidence interval of Cohen's *d* and Hedges' *g*.
+
+``"noncentral_t"``: inverts the noncentral *t* (see the module notes), exact
+for normal answers; R's ``effectsize``. ``"normal"``: the large-sample
+approximation of Hedges & Olkin (1985, *Statistical Methods for
+Meta-Analysis*), :math:`es \\pm t_{\\nu,1-\\alpha/2}\\,
+\\sqrt{(n_a + n_b)/(n_a n_b) + es^2 / (2(n_a + n_b))}` with :math:`es` the
+effect size itself (d or g), as pingouin's ``compute_esci`` and R's
+``effsize::cohen.d(noncentral = FALSE)``; a closed form, used by
+:func:`compare_groups`, which may compute thousands of them.
+"""
 
 
 @attrs.frozen
@@ -129,12 +144,19 @@ def hedges_correction(df: npt.ArrayLike) -> Floats:
 
 
 def standardised_difference(
-    n: Floats, mean: Floats, var: Floats, *, hedges: bool, confidence: float
+    n: Floats,
+    mean: Floats,
+    var: Floats,
+    *,
+    hedges: bool,
+    confidence: float,
+    interval: EffectInterval = "noncentral_t",
 ) -> tuple[Floats, Floats, Floats]:
     """Cohen's *d* (or Hedges' *g*) of rows 0 and 1 of arrays (2, ...), with intervals.
 
     ``n`` are the group sizes (or effective sizes), ``var`` the sample
     variances; NaN where a group has fewer than two answers or no spread.
+    ``interval``: see :data:`EffectInterval`.
     """
     df = n[0] + n[1] - 2
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -143,27 +165,41 @@ def standardised_difference(
         scale = np.sqrt(n[0] * n[1] / (n[0] + n[1]))
     ok = (n[0] > 1) & (n[1] > 1) & (pooled > 0) & np.isfinite(d)
     d = np.where(ok, d, np.nan)
+    j = hedges_correction(df) if hedges else 1.0
+    if interval == "normal":
+        es = d * j
+        with np.errstate(invalid="ignore", divide="ignore"):
+            se = np.sqrt(1 / scale**2 + es**2 / (2 * (n[0] + n[1])))
+            crit = stats.t.ppf(0.5 + confidence / 2, np.where(ok, df, np.nan))
+        return es, es - crit * se, es + crit * se
     low, high = _noncentral_t_bounds(
         np.where(ok, d * scale, np.nan), np.where(ok, df, 0), confidence
     )
-    low, high = low / scale, high / scale
-    if hedges:
-        j = hedges_correction(df)
-        d, low, high = d * j, low * j, high * j
-    return d, low, high
+    return d * j, low / scale * j, high / scale * j
 
 
-def _two_groups(a: npt.ArrayLike, b: npt.ArrayLike, hedges: bool, confidence: float) -> EffectSize:
+def _two_groups(
+    a: npt.ArrayLike, b: npt.ArrayLike, hedges: bool, confidence: float, interval: EffectInterval
+) -> EffectSize:
+    check_option("interval", interval, get_args(EffectInterval))
     x, y = _clean(a, "a"), _clean(b, "b")
     n = np.array([len(x), len(y)], dtype=float)
     mean = np.array([x.mean(), y.mean()])
     var = np.array([x.var(ddof=1), y.var(ddof=1)])
-    d, low, high = standardised_difference(n, mean, var, hedges=hedges, confidence=confidence)
+    d, low, high = standardised_difference(
+        n, mean, var, hedges=hedges, confidence=confidence, interval=interval
+    )
     name = "hedges_g" if hedges else "cohens_d"
     return EffectSize(name, float(d), float(low), float(high), confidence)
 
 
-def cohens_d(a: npt.ArrayLike, b: npt.ArrayLike, *, confidence: float = 0.95) -> EffectSize:
+def cohens_d(
+    a: npt.ArrayLike,
+    b: npt.ArrayLike,
+    *,
+    confidence: float = 0.95,
+    interval: EffectInterval = "noncentral_t",
+) -> EffectSize:
     """Cohen's *d* of two independent groups (pooled SD), with its noncentral-*t* interval.
 
     Parameters
@@ -172,6 +208,10 @@ def cohens_d(a: npt.ArrayLike, b: npt.ArrayLike, *, confidence: float = 0.95) ->
         The answers of each group (NaN left out); two or more each.
     confidence
         Confidence level of the interval.
+    interval
+        ``"noncentral_t"`` (exact under normality, R's ``effectsize``) or
+        ``"normal"`` (Hedges & Olkin's approximation, pingouin's
+        ``compute_esci``); see :data:`EffectInterval`.
 
     Returns
     -------
@@ -197,10 +237,16 @@ def cohens_d(a: npt.ArrayLike, b: npt.ArrayLike, *, confidence: float = 0.95) ->
     >>> round(d.value, 2), round(d.ci_low, 2), round(d.ci_high, 2)
     (-1.48, -2.27, -0.67)
     """
-    return _two_groups(a, b, False, confidence)
+    return _two_groups(a, b, False, confidence, interval)
 
 
-def hedges_g(a: npt.ArrayLike, b: npt.ArrayLike, *, confidence: float = 0.95) -> EffectSize:
+def hedges_g(
+    a: npt.ArrayLike,
+    b: npt.ArrayLike,
+    *,
+    confidence: float = 0.95,
+    interval: EffectInterval = "noncentral_t",
+) -> EffectSize:
     """Hedges' *g*: Cohen's *d* with the exact small-sample bias correction.
 
     Parameters and result as :func:`cohens_d`.
@@ -218,7 +264,7 @@ def hedges_g(a: npt.ArrayLike, b: npt.ArrayLike, *, confidence: float = 0.95) ->
     >>> round(g.value, 2), round(g.ci_low, 2), round(g.ci_high, 2)
     (-1.44, -2.21, -0.65)
     """
-    return _two_groups(a, b, True, confidence)
+    return _two_groups(a, b, True, confidence, interval)
 
 
 def cramers_v_from(
