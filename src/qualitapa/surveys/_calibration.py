@@ -271,16 +271,35 @@ def _cells(
             option="population",
             value=twice,
         )
-    texts = [level_text(data[c]) for c in columns]
-    for c, text in zip(columns, texts, strict=True):
-        _complete(text.isna().to_numpy(), ":".join(columns), c)
-    index = pd.MultiIndex.from_tuples(keys) if len(columns) > 1 else pd.Index([k[0] for k in keys])
-    text_rows = [t.astype(object) for t in texts]
-    rows = pd.MultiIndex.from_arrays(text_rows) if len(columns) > 1 else pd.Index(text_rows[0])
-    code = index.get_indexer(rows)
-    if (code < 0).any():
-        first = int(np.flatnonzero(code < 0)[0])
-        level = tuple(str(t.iloc[first]) for t in texts)
+    code = _row_cells(data, columns, keys)
+    return code, np.asarray(targets), [_label(columns, k) for k in keys], keys
+
+
+def _row_cells(
+    data: pd.DataFrame, columns: tuple[str, ...], keys: list[tuple[str, ...]]
+) -> npt.NDArray[np.intp]:
+    """Each row's cell among ``keys`` (levels as text), matched on the distinct values only."""
+    codes, texts = [], []
+    for c in columns:
+        code, uniques = pd.factorize(data[c])  # a missing value: -1
+        _complete(code < 0, ":".join(columns), c)
+        codes.append(code)
+        texts.append(level_text(pd.Series(uniques)).astype(object).to_numpy())
+    sizes = tuple(max(len(t), 1) for t in texts)
+    combo, combos = pd.factorize(np.ravel_multi_index(codes, sizes) if len(data) else codes[0])
+    where = {key: i for i, key in enumerate(keys)}
+    parts = np.unravel_index(np.asarray(combos, dtype=np.int64), sizes)
+    lookup = np.asarray(
+        [
+            where.get(tuple(t[p] for t, p in zip(texts, ps, strict=True)), -1)
+            for ps in zip(*parts, strict=True)
+        ],
+        dtype=np.intp,
+    )
+    if (lookup < 0).any():  # combos are in order of first appearance: the first row is
+        missing = int(np.flatnonzero(lookup < 0)[0])
+        first = int(np.flatnonzero(combo == missing)[0])
+        level = tuple(str(t[p[missing]]) for t, p in zip(texts, parts, strict=True))
         raise CalibrationError(
             Message(
                 "{level} has no population total: add it to the totals or recode the column",
@@ -292,7 +311,7 @@ def _cells(
             row=first + 1,
             column=columns[0],
         )
-    return code, np.asarray(targets), [_label(columns, k) for k in keys], keys
+    return np.asarray(lookup[combo], dtype=np.intp)
 
 
 RTerms = dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[float, float]]
