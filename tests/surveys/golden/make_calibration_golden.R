@@ -36,21 +36,9 @@
 # calibration_chisq.csv: case, rows, cols, statistic (svychisq's "F" and "Chisq"),
 #   value, ndf, ddf, p_value.
 
-suppressPackageStartupMessages(library(survey))
-
-here <- local({
-  args <- commandArgs(trailingOnly = FALSE)
-  f <- sub("^--file=", "", args[grep("^--file=", args)])
-  if (length(f) == 1) dirname(normalizePath(f)) else "tests/surveys/golden"
-})
-
-num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-
-save <- function(df, name) {
-  out <- df
-  for (col in names(out)) if (is.numeric(out[[col]])) out[[col]] <- num(out[[col]])
-  write.csv(out, file.path(here, name), row.names = FALSE, quote = FALSE, na = "")
-}
+# here, num, save: golden_estimates.R (shared by the design golden scripts)
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))),
+                 "golden_estimates.R"))
 
 save(data.frame(
   package = c("R", "survey", "MASS"),
@@ -149,10 +137,10 @@ margins_of <- function(k) {
   cbind(case = k$name, step = k$step, do.call(rbind, rows))
 }
 
-results <- list()
-add <- function(name, statistic, variable, estimate, se, deff = NA, by = "", domain = "",
-                ci = c(NA, NA)) {
-  results[[length(results) + 1]] <<- data.frame(
+cal_results <- list()
+add_result <- function(name, statistic, variable, estimate, se, deff = NA, by = "",
+                       domain = "", ci = c(NA, NA)) {
+  cal_results[[length(cal_results) + 1]] <<- data.frame(
     case = name, statistic = statistic, variable = variable, by = by,
     domain = as.character(domain), estimate = as.numeric(estimate), se = as.numeric(se),
     deff = as.numeric(deff), ci_low = as.numeric(ci[1]), ci_high = as.numeric(ci[2]),
@@ -163,21 +151,21 @@ tests <- list()
 estimates <- function(name, d) {
   for (v in c("api00", "enroll")) {
     m <- svymean(as.formula(paste0("~", v)), d, deff = TRUE, na.rm = TRUE)
-    add(name, "mean", v, coef(m), SE(m), deff(m))
+    add_result(name, "mean", v, coef(m), SE(m), deff(m))
   }
   for (v in c("enroll", "api99")) {
     t <- svytotal(as.formula(paste0("~", v)), d, deff = TRUE, na.rm = TRUE)
-    add(name, "total", v, coef(t), SE(t), deff(t))
+    add_result(name, "total", v, coef(t), SE(t), deff(t))
   }
   r <- svyratio(~api00, ~api99, d)
-  add(name, "ratio", "api00/api99", coef(r), SE(r))
+  add_result(name, "ratio", "api00/api99", coef(r), SE(r))
   b <- svyby(~api00, ~both, d, svymean)
-  add(name, "mean", "api00", coef(b), SE(b), by = "both", domain = b$both)
+  add_result(name, "mean", "api00", coef(b), SE(b), by = "both", domain = b$both)
   b <- svyby(~enroll, ~both, d, svytotal, na.rm = TRUE)
-  add(name, "total", "enroll", coef(b), SE(b), by = "both", domain = b$both)
+  add_result(name, "total", "enroll", coef(b), SE(b), by = "both", domain = b$both)
   for (method in c("logit", "beta")) {
     p <- svyciprop(~high, d, method = method)
-    add(name, if (method == "logit") "ciprop" else "ciprop_beta", "high=1", coef(p),
+    add_result(name, if (method == "logit") "ciprop" else "ciprop_beta", "high=1", coef(p),
         SE(p), ci = attr(p, "ci"))
   }
   for (statistic in c("F", "Chisq")) {
@@ -223,5 +211,5 @@ for (name in names(designs)) estimates(paste0("none_", name), designs[[name]])
 save(do.call(rbind, case_rows), "calibration_cases.csv")
 save(do.call(rbind, margin_rows), "calibration_margins.csv")
 save(do.call(rbind, weight_rows), "calibration_weights.csv")
-save(do.call(rbind, results), "calibration_results.csv")
+save(do.call(rbind, cal_results), "calibration_results.csv")
 save(do.call(rbind, tests), "calibration_chisq.csv")
