@@ -320,7 +320,7 @@ def _undominated(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
         x0, y0 = X[start : start + chunk, None, :], Y[start : start + chunk, None, :]
         weak = (X[None, :, :] <= x0).all(axis=2) & (Y[None, :, :] >= y0).all(axis=2)
         strict = (X[None, :, :] < x0).any(axis=2) | (Y[None, :, :] > y0).any(axis=2)
-        keep[start : start + chunk] = ~(weak & strict).any(axis=1)
+        keep[start : start + chunk] = ~np.any(weak & strict, axis=1)
     return np.flatnonzero(keep)
 
 

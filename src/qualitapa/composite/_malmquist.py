@@ -210,9 +210,9 @@ _DISTANCES = (
 def _summary(frame: pd.DataFrame, indices: Sequence[str]) -> pd.DataFrame:
     """Geometric means of the indices per pair of periods, over the ``ok`` rows."""
     ok = frame[frame["status"] == "ok"]
-    logs = np.log(ok[list(indices)].astype(float))
+    logs = ok[list(indices)].astype(float).apply(np.log)
     keys = [ok["period_from"], ok["period_to"]]
-    means = np.exp(logs.groupby(keys, sort=False).mean())
+    means = logs.groupby(keys, sort=False).mean().apply(np.exp)
     means["n"] = ok.groupby(["period_from", "period_to"], sort=False).size()
     pairs = frame[["period_from", "period_to"]].drop_duplicates()
     out = pairs.merge(means.reset_index(), on=["period_from", "period_to"], how="left")
@@ -302,8 +302,8 @@ def malmquist(
     frames = []
     for i in range(len(labels) - 1):
         frame = _pair(periods[labels[i]], periods[labels[i + 1]], own, i, rts, orientation)
-        frame.insert(1, "period_from", labels[i])
-        frame.insert(2, "period_to", labels[i + 1])
+        frame.insert(1, "period_from", [labels[i]] * len(frame))
+        frame.insert(2, "period_to", [labels[i + 1]] * len(frame))
         frames.append(frame)
     both = pd.concat(frames, ignore_index=True)
     keys = ["organization", "period_from", "period_to"]
