@@ -32,7 +32,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import sparse
+from scipy import linalg, sparse
 
 from qualitapa.errors import DataError, Message, OptionError
 from qualitapa.i18n import N_
@@ -49,6 +49,8 @@ scale :math:`1/R`; ``"Fay"``: Fay's BRR with factor :math:`\\rho`, scale
 :math:`1/(R(1-\\rho)^2)`; ``"successive-difference"``: scale :math:`4/R`
 (US Census ACS); ``"other"``: the scale must be given.
 """
+
+_CHUNK = 250_000  # numbers in a temporary block of replicate weights (2 MB)
 
 Conversion = Literal["auto", "JK1", "JKn", "bootstrap", "BRR", "Fay"]
 """Replicates built from a design (R's ``as.svrepdesign`` ``type``); ``"auto"``: JK1 or JKn."""
@@ -439,7 +441,7 @@ class ReplicateDesign:
         check_option("type", type, get_args(ReplicateType))
         data = data.reset_index(drop=True)
         columns = _columns(data, replicate_weights)
-        matrix = np.column_stack([weight_column(data, c, "replicates") for c in columns])
+        matrix = _replicate_matrix(data, columns)
         w = weight_column(data, weights)
         n_rep = matrix.shape[1]
         scale, rs = _scales(type, n_rep, scale, rscales, rho)
@@ -476,6 +478,18 @@ def _columns(data: pd.DataFrame, chosen: str | Sequence[str]) -> list[str]:
             )
         )
     return picked
+
+
+def _replicate_matrix(data: pd.DataFrame, columns: list[str]) -> Floats:
+    """The columns as one float matrix (a read-only view of numeric columns: no copy)."""
+    if not all(pd.api.types.is_numeric_dtype(data[c]) for c in columns):
+        return np.column_stack([weight_column(data, c, "replicates") for c in columns])
+    matrix = data[columns].to_numpy(dtype=np.float64)
+    for j, column in enumerate(columns):  # a column at a time: no n x R temporaries
+        values = matrix[:, j]
+        if not (np.isfinite(values).all() and (values >= 0).all()):
+            weight_column(data, column, "replicates")  # raises, naming the row
+    return np.asarray(matrix, dtype=np.float64)
 
 
 def _scales(
@@ -537,14 +551,32 @@ def replicate_totals(
     times dense (units, R) product.
     """
     keep = domain >= 0
-    unit, d, m = design.unit[keep], domain[keep], design.multiplier[keep]
-    rows = np.concatenate([j * k + d for j in range(len(values))])
-    weighted = np.concatenate([m * np.asarray(v)[keep] for v in values])
-    units = np.tile(unit, len(values))
-    sums = sparse.csr_matrix(
-        (weighted, (rows, units)), shape=(len(values) * k, design.factors.shape[0])
+    small = np.int32 if len(values) * k < 2**31 and len(design.factors) < 2**31 else np.int64
+    unit, d, m = (
+        design.unit[keep].astype(small),
+        domain[keep].astype(small),
+        design.multiplier[keep],
     )
-    out = np.asarray(sums @ design.factors, dtype=np.float64)
+    sums = sparse.vstack(  # one block of rows (domains) per array of values
+        [
+            sparse.csr_matrix(
+                (m * np.asarray(v)[keep], (d, unit)), shape=(k, design.factors.shape[0])
+            )
+            for v in values
+        ],
+        format="csr",
+    )
+    factors = design.factors
+    if factors.flags.c_contiguous or not factors.size:
+        out = np.asarray(sums @ factors, dtype=np.float64)
+    else:  # supplied columns (a view of the frame, column-major): a few at a time, no copy
+        step = max(1, _CHUNK // len(factors))
+        out = np.hstack(
+            [
+                sums @ np.ascontiguousarray(factors[:, c : c + step])
+                for c in range(0, factors.shape[1], step)
+            ]
+        )
     return out.reshape(len(values), k, design.n_replicates)
 
 
@@ -570,8 +602,9 @@ def replicate_degrees_of_freedom(design: ReplicateDesign, domain: Codes, k: int)
 
     The rank is found as R's ``qr`` (LINPACK ``dqrdc2``) finds it: the
     columns in order, each kept unless its part orthogonal to those kept is
-    below 1e-5 of its norm. The rows of a unit are one row scaled by the
-    root of their summed squared multipliers (the same cross-products).
+    below 1e-5 of its norm. Computed from the R x R cross-products of the
+    domain's replicate weights (one BLAS product; the rows of a unit are
+    its factors times the root of their summed squared multipliers).
     """
     keep = domain >= 0
     squares = sparse.csr_matrix(
@@ -579,22 +612,37 @@ def replicate_degrees_of_freedom(design: ReplicateDesign, domain: Codes, k: int)
         shape=(k, design.factors.shape[0]),
     )
     out = np.empty(k)
+    n_rep = design.n_replicates
+    step = max(1, _CHUNK // max(n_rep, 1))  # rows at a time: small temporaries
     for j in range(k):
         row = squares.getrow(j)
-        b = np.sqrt(row.data)[:, None] * design.factors[row.indices]
-        out[j] = _rank(b) - 1
+        gram = np.zeros((n_rep, n_rep))
+        for start in range(0, len(row.indices), step):
+            b = design.factors[row.indices[start : start + step]]
+            gram += (b * row.data[start : start + step, None]).T @ b
+        out[j] = _rank(gram) - 1
     return out
 
 
-def _rank(b: Floats) -> int:
-    basis = np.zeros((b.shape[0], 0))
-    for column in b.T:
-        norm = float(np.linalg.norm(column))
-        if norm == 0 or basis.shape[1] == b.shape[0]:
+def _rank(gram: Floats, tol: float = 1e-5) -> int:
+    """Rank of a matrix from its cross-products, columns in order as ``dqrdc2`` (no pivoting).
+
+    Column j is kept when its squared distance from the span of the kept
+    ones, :math:`G_{jj} - g^T G_S^{-1} g` (by the Cholesky factor of the
+    kept block, grown a column at a time), is at least :math:`tol^2 G_{jj}`.
+    """
+    size = gram.shape[0]
+    factor = np.zeros((size, size))  # lower-triangular Cholesky factor of the kept columns
+    kept: list[int] = []
+    for j in range(size):
+        norm2 = gram[j, j]
+        if norm2 <= 0:
             continue
-        rest = column - basis @ (basis.T @ column)
-        rest -= basis @ (basis.T @ rest)  # twice is enough (Kahan-Parlett)
-        size = float(np.linalg.norm(rest))
-        if size >= 1e-5 * norm:
-            basis = np.column_stack([basis, rest / size])
-    return int(basis.shape[1])
+        r = len(kept)
+        y = linalg.solve_triangular(factor[:r, :r], gram[kept, j], lower=True) if r else np.zeros(0)
+        rest = norm2 - float(y @ y)
+        if rest >= tol**2 * norm2:
+            factor[r, :r] = y
+            factor[r, r] = np.sqrt(rest)
+            kept.append(j)
+    return len(kept)
