@@ -81,6 +81,7 @@ from qualitapa.surveys._design_tests import (
 )
 from qualitapa.surveys._effects import anova_effects, cramers_v_from, standardised_difference
 from qualitapa.surveys._models import Instrument
+from qualitapa.surveys._ptukey import studentized_range_sf
 from qualitapa.surveys._pvalues import adjust_pvalues
 from qualitapa.surveys._scope import common_instrument
 from qualitapa.surveys._scoring import item_values, respondent_scores
@@ -730,12 +731,8 @@ def _pair_tests(
         if test == "games_howell":
             k = np.broadcast_to((s.n > 0).sum(axis=0), stat.shape)
             ok = np.isfinite(stat)
-            with np.errstate(all="ignore"):
-                q = stats.studentized_range.sf(
-                    np.sqrt(2) * np.abs(stat[ok]), k[ok].astype(float), df[ok]
-                )
             p = np.full(stat.shape, np.nan)
-            p[ok] = np.clip(q, 0.0, 1.0)
+            p[ok] = studentized_range_sf(np.sqrt(2) * np.abs(stat[ok]), k[ok], df[ok])
         effect = "hedges_g"
         size, low, high = standardised_difference(
             s.n_eff[pair],
