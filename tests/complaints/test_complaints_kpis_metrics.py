@@ -142,8 +142,11 @@ def test_backlog_series_equals_a_plain_loop_over_instants() -> None:
     )
     texts = ["2024-03-31 23:59:59", "2024-01-15", "2024-05-05 12:00", "2024-01-01"]
     instants = [pd.Timestamp(t, tz="Europe/Rome") for t in texts]
+    # a receipt and an answer at the very instant: received counts, answered does not
+    instants += [frame["received_at"].iloc[0], frame["answered_at"].dropna().iloc[0]]
+    instants = [t.tz_convert("Europe/Rome") for t in instants]
     b = backlog(frame, [t.tz_localize(None) for t in instants], by="service")
-    assert b["as_of"].tolist()[:4] == instants  # in the order given
+    assert b["as_of"].tolist()[:6] == instants  # in the order given
     for service, rows in b.groupby("service"):
         assert rows["open"].tolist() == plain_backlog(frame[frame["service"] == service], instants)
     ends = backlog(frame)
@@ -158,23 +161,23 @@ def test_backlog_series_equals_a_plain_loop_over_instants() -> None:
 def _history() -> tuple[pd.DataFrame, pd.DataFrame]:
     complaints = pd.DataFrame(
         {
-            "id": ["c1", "c2", "c3"],
-            "service": ["registry", "registry", "libraries"],
+            "id": ["c1", "c2", "c3", "c0"],
+            "service": ["registry", "registry", "libraries", "libraries"],
             "received_at": pd.to_datetime(
-                ["2024-01-10 09:00", "2024-01-20 09:00", "2024-02-05 09:00"]
+                ["2024-01-10 09:00", "2024-01-20 09:00", "2024-02-05 09:00", "2024-03-15 09:00"]
             ),
         }
     )
     at = ["2024-01-10 09:00", "2024-02-01 09:00", "2024-02-03 09:00", "2024-03-10 09:00",
           "2024-04-02 09:00", "2024-01-20 09:00", "2024-01-25 09:00",
-          "2024-02-05 09:00"]  # fmt: skip
+          "2024-02-05 09:00", "2024-03-15 09:00"]  # fmt: skip
     events = pd.DataFrame(
         {
-            "seq": range(1, 9),
-            "complaint_id": ["c1"] * 5 + ["c2"] * 2 + ["c3"],
+            "seq": range(1, 10),
+            "complaint_id": ["c1"] * 5 + ["c2"] * 2 + ["c3", "c0"],
             "at": pd.to_datetime(at),
             "to_status": ["received", "answered", "closed", "reopened", "answered",
-                          "received", "forwarded", "received"],
+                          "received", "forwarded", "received", "received"],
         }
     )  # fmt: skip
     return complaints, events
@@ -184,9 +187,10 @@ def test_backlog_from_events_counts_reopened_and_forwarded_complaints() -> None:
     complaints, events = _history()
     b = backlog(complaints, "month-end", events=events, by="service")
     # c1 open 10 Jan - 1 Feb and 10 Mar - 2 Apr; c2 open 20-25 Jan (forwarded);
-    # c3 open from 5 Feb. Month ends of January, February, March (latest: 2 April)
+    # c3 open from 5 Feb, c0 from 15 Mar (its events come before c1's: still open
+    # there, it must not hide c1's receipt). Month ends of January to March (latest: 2 April)
     assert b.set_index(["service", "period"])["open"].to_dict() == {
-        ("libraries", "2024-01"): 0, ("libraries", "2024-02"): 1, ("libraries", "2024-03"): 1,
+        ("libraries", "2024-01"): 0, ("libraries", "2024-02"): 1, ("libraries", "2024-03"): 2,
         ("registry", "2024-01"): 1, ("registry", "2024-02"): 0, ("registry", "2024-03"): 1,
     }  # fmt: skip
     # the same as kpis on the register as it stood at each month end

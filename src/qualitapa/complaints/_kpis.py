@@ -380,7 +380,7 @@ def _add_counts(
     """Add the counts per group (and those the shares need) to ``result``, in place."""
     count, want = _counter(groups), set(wanted)
     result["received"] = count()
-    answered = None
+    answered = np.zeros(len(frame), dtype=bool)
     if "answer_days" in rows:
         answered = ~np.isnan(rows["answer_days"])
         result["answered"] = count(answered)
