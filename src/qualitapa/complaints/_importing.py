@@ -724,8 +724,8 @@ def _has_path(status: Status, outcome: str | None) -> bool:
     return True
 
 
-def import_events(good: pd.DataFrame, actor: str) -> list[tuple[Any, ...]]:
-    """Event rows ``(complaint_id, at_us, actor, action, from, to, note, target)``.
+def import_events(good: pd.DataFrame, actor: str) -> list[list[Any]]:
+    """Event columns ``complaint_id, at_us, actor, action, from, to, note, target``.
 
     Each record walks the shortest lifecycle path to its status through
     its outcome (:func:`path_to` with ``via``). Steps before the outcome are
@@ -788,19 +788,6 @@ def import_events(good: pd.DataFrame, actor: str) -> list[tuple[Any, ...]]:
                 )
             )
     if not parts:
-        return []
-    cols = [np.concatenate([p[i] for p in parts]) for i in range(7)]
-    n = len(cols[0])
-    return list(
-        zip(
-            cols[0].tolist(),
-            cols[1].tolist(),
-            [actor] * n,
-            cols[2].tolist(),
-            cols[3].tolist(),
-            cols[4].tolist(),
-            cols[5].tolist(),
-            cols[6].tolist(),
-            strict=True,
-        )
-    )
+        return [[] for _ in range(8)]
+    cols = [np.concatenate([p[i] for p in parts]).tolist() for i in range(7)]
+    return [cols[0], cols[1], [actor] * len(cols[0]), *cols[2:]]

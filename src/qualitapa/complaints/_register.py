@@ -1299,6 +1299,4 @@ def _event_columns(
         events_cols = {c: history[c].to_numpy(dtype=object).tolist() for c in _EVENT_COLS}
         events_cols["at_us"] = history["at_us"].to_numpy(dtype=np.int64).tolist()
         return events_cols
-    rows = import_events(good, actor)
-    columns = list(zip(*rows, strict=True)) or [() for _ in _EVENT_COLS]
-    return {c: list(v) for c, v in zip(_EVENT_COLS, columns, strict=True)}
+    return dict(zip(_EVENT_COLS, import_events(good, actor), strict=True))
