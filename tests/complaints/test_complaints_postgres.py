@@ -8,6 +8,7 @@ one after the other; what PostgreSQL does not support raises BackendError.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -279,6 +280,51 @@ def test_importing_twice_imports_once(pg_url: str) -> None:
         assert len(reg) == 300
         assert len(reg.events_frame()) == 1200
         assert reg.check() == []
+
+
+#: Texts COPY's text format must escape or keep as they are (NULL is \\N, a tab
+#: separates columns, a newline rows, a backslash escapes).
+_AWKWARD = ["", "\\N", "a\tb", "riga 1\nriga 2\r\n", "C:\\temp\\", "\\\\N", "perché €",
+            "=1+1", "NULL", "\\.", " spazi ", "x" * 5000]  # fmt: skip
+
+
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(extra=st.lists(st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))))
+def test_a_bulk_import_keeps_every_text_as_it_was(pg_url: str, extra: list[str]) -> None:
+    """Many rows go through COPY (built by column): every text comes back unchanged."""
+    import psycopg
+
+    texts = [*_AWKWARD, *extra] * (64 // len(_AWKWARD) + 1)
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # a fresh register each example
+        schema = conn.execute("SELECT current_schema()").fetchone()[0]
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    frame = pd.DataFrame(
+        {
+            "id": [f"t/{i}" for i in range(len(texts))],
+            "kind": "complaint",
+            "channel": "web",
+            "service": "registry",
+            "received_at": "2024-01-08T09:00+01:00",
+            "description": texts,
+            "address": [t or None for t in texts],
+            "latitude": [str(45 + i / 7) for i in range(len(texts))],
+            "longitude": "9.19",
+        }
+    )
+    with ComplaintRegister(pg_url) as reg:
+        report = reg.import_frame(frame)
+        got = reg.complaints_frame().set_index("id").loc[frame["id"]]
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        ComplaintRegister(Path(folder) / "r.db") as lite,
+    ):  # the same import on SQLite: the reference
+        assert lite.import_frame(frame).imported == report.imported
+        want = lite.complaints_frame().set_index("id").loc[frame["id"]]
+    assert report.imported == len(texts) >= 64
+    pd.testing.assert_frame_equal(got, want)
 
 
 def test_a_database_of_another_application_is_left_untouched(pg_url: str) -> None:

@@ -236,6 +236,11 @@ _MARK = "qualitapa complaint register"
 _LOCK_KEY = 0x51504131
 #: From this many rows, a write goes through COPY instead of INSERT.
 _COPY_ROWS = 64
+#: Rows of each piece of a COPY (the text of at most so many rows is held at once).
+_COPY_CHUNK = 100_000
+#: What COPY's text format escapes in a value, and how.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_SPECIAL = "\\\t\n\r"
 _READ_ONLY = Message(
     "the register was opened read-only: open it without readonly to change it",
     N_("il registro è stato aperto in sola lettura: aprirlo senza readonly per modificarlo"),
@@ -656,6 +661,8 @@ class PostgresRegister(ComplaintRegister):
 
     @staticmethod
     def _existing(db: Any, ids: pd.Series) -> list[str]:
+        if db.conn.execute("SELECT 1 FROM complaints LIMIT 1").fetchone() is None:
+            return []  # a first import: nothing to compare with
         rows = db.conn.execute(
             "SELECT id FROM complaints WHERE id = ANY(%s)", (ids.astype(str).tolist(),)
         ).fetchall()
@@ -759,14 +766,40 @@ def _requirements_met(to: Status, note: str, target: str | None) -> bool:
 
 def _insert(conn: Any, table: str, columns: Sequence[str], values: Sequence[Sequence[Any]]) -> int:
     """Insert rows given by column: a few one statement each, many through ``COPY``."""
-    rows = list(zip(*values, strict=True))
     names = ", ".join(columns)
-    if len(rows) < _COPY_ROWS:
+    n = len(values[0])
+    if n < _COPY_ROWS:
         sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-        for row in rows:
+        for row in zip(*values, strict=True):
             conn.execute(sql, row)
         return 0
     with conn.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+        for start in range(0, n, _COPY_CHUNK):
+            copy.write(_copy_text([v[start : start + _COPY_CHUNK] for v in values]))
     return 0
+
+
+def _copy_text(values: Sequence[Sequence[Any]]) -> bytes:
+    r"""Rows given by column in the text format of ``COPY ... FROM STDIN``, built by column.
+
+    Text, integers and floats (shortest exact form); ``None`` and NaN are
+    ``\N`` (NULL); a backslash, tab, newline or carriage return in a value
+    is escaped. Building whole columns at once is several times faster than
+    formatting row by row.
+
+    Examples
+    --------
+    >>> _copy_text([["2024/1", "a\tb"], [1, None], [45.5, float("nan")]])
+    b'2024/1\t1\t45.5\na\\tb\t\\N\t\\N\n'
+    """
+    na = pd.NA
+    texts = []
+    for column in values:
+        text = [None if v is None or v is na or v != v else str(v) for v in column]
+        blob = "".join([t for t in text if t is not None])
+        if any(ch in blob for ch in _COPY_SPECIAL):
+            text = [None if t is None else t.translate(_COPY_ESCAPES) for t in text]
+        texts.append(["\\N" if t is None else t for t in text])
+    if not texts or not texts[0]:
+        return b""
+    return ("\n".join(map("\t".join, zip(*texts, strict=True))) + "\n").encode("utf-8")
