@@ -291,6 +291,14 @@ def kpis(
         mapping organization -> zone, or a catalog): periods, ages and
         overdue complaints are counted in office days of each complaint's
         zone (see :func:`case_table`).
+    metrics
+        Only these columns (default: all of them): names from
+        :data:`METRICS`, ``"backlog"`` for ``open`` and the age classes.
+        The group columns and ``received`` always come first, the others
+        in the order below, with the values of the full table. What is not
+        asked is not computed: answer times and the share within the
+        deadline need no ``status`` column and no ``as_of``. An unknown
+        name is an :class:`~qualitapa.errors.OptionError` listing them.
 
     Returns
     -------
@@ -321,6 +329,9 @@ def kpis(
          service  received  answered  share_within_deadline  open  overdue
     0  libraries         1         1                    0.0     0        0
     1   registry         2         1                    1.0     1        1
+    >>> kpis(df.drop(columns="status"), metrics=["median_answer_days", "share_within_deadline"])
+       received  share_within_deadline  median_answer_days
+    0         3                    0.5                28.5
     """
     cols, period = _split_by(by, period)
     names = _bucket_names(age_buckets)
