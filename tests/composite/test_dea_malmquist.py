@@ -239,3 +239,12 @@ def test_errors():
         malmquist(df.assign(x=df["x"].where(df.index != 7, 0.0)), inputs=["x"], outputs=["y"])
     with pytest.raises(DataError, match="once"):
         malmquist(pd.concat([df, df.iloc[[0]]]), inputs=["x"], outputs=["y"])
+
+
+def test_each_pair_of_periods_is_its_own_two_period_run():
+    df = _long(JULIA_X, JULIA_Y)
+    whole = malmquist(df, inputs=["x"], outputs=["y"], rts="vrs").indices
+    for p0, p1 in [(0, 1), (1, 2)]:
+        alone = malmquist(df[df["period"].isin([p0, p1])], inputs=["x"], outputs=["y"], rts="vrs")
+        part = whole[whole["period_from"] == p0].reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, alone.indices)
