@@ -24,7 +24,11 @@ from qualitapa.surveys import (
     design_ttest,
     design_wald_test,
 )
-from qualitapa.surveys._design_tests import rao_scott_codes
+from qualitapa.surveys._design_tests import (
+    pair_degrees_of_freedom,
+    rao_scott_codes,
+    rows_degrees_of_freedom,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -186,3 +190,16 @@ def test_compare_groups_refuses_a_design_of_other_rows_or_with_weights(likert_in
     with pytest.raises(DataError, match="rank-based tests"):
         compare_groups(likert_instrument, design.data, by="city", test="nonparametric",
                        design=design)  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "group"), [("apiclus1", "stype"), ("likert", "city")])
+def test_pair_degrees_of_freedom_are_each_pairs_own(name, group):
+    design = _design(name)
+    codes, labels = pd.factorize(design.data[group], sort=True)
+    rows = np.ones(len(codes), dtype=bool)
+    rows[::7] = False  # some rows without an answer
+    df = pair_degrees_of_freedom(design, codes.astype(np.intp), len(labels), rows)
+    for a in range(len(labels)):
+        for b in range(a + 1, len(labels)):
+            mask = rows & np.isin(codes, [a, b])
+            assert df[a, b] == rows_degrees_of_freedom(design, mask)

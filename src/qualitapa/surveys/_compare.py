@@ -74,6 +74,7 @@ from qualitapa.problems import check_option
 from qualitapa.surveys._design import SurveyDesign
 from qualitapa.surveys._design_tests import (
     domain_mean_covariance,
+    pair_degrees_of_freedom,
     pair_t,
     rao_scott_codes,
     rows_degrees_of_freedom,
@@ -663,23 +664,25 @@ def _design_tests(
     k = len(labels)
     pairs = list(itertools.combinations(range(k), 2)) if (k == 2 or pairwise) else []
     codes = np.asarray(codes, dtype=np.intp)
-    results: list[tuple[float, float]] = []
+    ia, ib = np.array(pairs, dtype=np.intp).reshape(-1, 2).T
+    results: list[np.ndarray] = []  # per variable: (tests, 2) statistics and p-values
     for y in series.values():  # loop over variables: the rows are vectorised
         if kind == "share":
             answer = np.where(np.isnan(y), -1, y).astype(np.intp)
-            if k > 2:
-                results.append(_design_share(design, codes, k, answer, None))
-            results += [_design_share(design, codes, k, answer, (a, b)) for a, b in pairs]
+            tests: list[tuple[int, int] | tuple[None, None]] = [(None, None)] if k > 2 else []
+            shares = [_design_share(design, codes, k, answer, t) for t in tests + pairs]
+            results.append(np.array(shares, dtype=float).reshape(-1, 2))
             continue
         means, cov, used = domain_mean_covariance(design, y, codes, k)
         if k > 2:
             present = np.bincount(codes[used], minlength=k) > 0
             f, _, p_f = wald_f(means, cov, present, rows_degrees_of_freedom(design, used))
-            results.append((f, p_f))
-        for a, b in pairs:
-            df = rows_degrees_of_freedom(design, used & ((codes == a) | (codes == b)))
-            results.append(pair_t(means, cov, a, b, df)[2:])
-    values = np.array(results, dtype=float).reshape(-1, 2)
+            results.append(np.array([[f, p_f]]))
+        if pairs:
+            df = pair_degrees_of_freedom(design, codes, k, used)
+            _, _, t, p_t = pair_t(means, cov, ia, ib, df[ia, ib])
+            results.append(np.column_stack([t, p_t]))
+    values = np.concatenate(results) if results else np.zeros((0, 2))
     out["statistic"], out["p_value"] = values[:, 0], values[:, 1]
     if kind == "share":
         out["test"] = "design_rao_scott_f"
@@ -693,13 +696,13 @@ def _design_share(
     codes: np.ndarray,
     k: int,
     answer: np.ndarray,
-    pair: tuple[int, int] | None,
+    pair: tuple[int, int] | tuple[None, None],
 ) -> tuple[float, float]:
     """Second-order Rao-Scott F of group by top box, on all groups or on a pair's rows."""
-    if pair is None:
+    a, b = pair
+    if a is None or b is None:
         test = rao_scott_codes(design, codes, k, answer, 2)
     else:
-        a, b = pair
         inside = (codes == a) | (codes == b)
         rows = np.where(codes == a, 0, np.where(codes == b, 1, -1)).astype(np.intp)
         test = rao_scott_codes(design, rows, 2, answer, 2, "F", inside)

@@ -55,7 +55,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 
 from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_
@@ -317,7 +317,7 @@ def domain_mean_covariance(
         means = np.bincount(spare, weights=w * y0, minlength=k + 1)[:k] / sums
     rows = np.flatnonzero(ok)
     g = group[rows]
-    z = np.zeros((len(w), k))
+    z = np.zeros((len(w), k), order="F")  # columns contiguous: design_covariance reads them
     z[rows, g] = w[rows] * (y[rows] - means[g]) / sums[g]
     return means, design_covariance(design, z, ok), ok
 
@@ -328,16 +328,42 @@ def rows_degrees_of_freedom(design: SurveyDesign, rows: Bools) -> float:
     return float(domain_degrees_of_freedom(design, domain, 1)[0])
 
 
+def pair_degrees_of_freedom(design: SurveyDesign, group: Codes, k: int, rows: Bools) -> Floats:
+    """R's ``degf`` of the ``rows`` of each pair of groups a, b (a k x k matrix), at once.
+
+    PSUs minus strata that have rows of a or b with a weight:
+    :math:`|P_a \\cup P_b| - |H_a \\cup H_b|`, the unions counted from the
+    sparse group-by-PSU and group-by-stratum incidences
+    (:math:`|A \\cup B| = |A| + |B| - |A \\cap B|`).
+    """
+    keep = rows & (group >= 0) & (design.weights != 0)
+    g = group[keep]
+
+    def unions(ids: Codes, size: int) -> Floats:
+        ones = np.ones(len(g))
+        incidence = sparse.csr_matrix((ones, (g, ids[keep])), shape=(k, size))
+        incidence.sum_duplicates()
+        incidence.data[:] = 1.0
+        both = np.asarray((incidence @ incidence.T).toarray(), dtype=np.float64)
+        alone = np.diag(both)
+        return np.asarray(alone[:, None] + alone[None, :] - both, dtype=np.float64)
+
+    n_psus = int(design.psu.max()) + 1 if len(design.psu) else 0
+    return unions(design.psu, n_psus) - unions(design.stratum, len(design.n_psu))
+
+
 def pair_t(
-    means: Floats, cov: Floats, a: int, b: int, df: float
-) -> tuple[float, float, float, float]:
-    """Difference a - b, its SE, t and two-sided p on ``df - 1`` degrees of freedom."""
-    diff = float(means[a] - means[b])
-    var = float(cov[a, a] + cov[b, b] - 2 * cov[a, b])
-    if not (var > 0 and df > 1 and np.isfinite(diff)):
-        return diff, np.sqrt(var) if var >= 0 else np.nan, np.nan, np.nan
-    t = diff / np.sqrt(var)
-    return diff, float(np.sqrt(var)), float(t), float(2 * stats.t.sf(abs(t), df - 1))
+    means: Floats, cov: Floats, a: Codes, b: Codes, df: Floats
+) -> tuple[Floats, Floats, Floats, Floats]:
+    """Differences a - b of the pairs, their SEs, t and two-sided p on ``df - 1`` df (arrays)."""
+    diff = means[a] - means[b]
+    var = cov[a, a] + cov[b, b] - 2 * cov[a, b]
+    se = np.sqrt(np.where(var >= 0, var, np.nan))
+    ok = (var > 0) & (df > 1) & np.isfinite(diff)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(ok, diff / se, np.nan)
+    p = np.where(ok, 2 * stats.t.sf(np.abs(t), np.where(ok, df - 1, 1.0)), np.nan)
+    return diff, se, t, p
 
 
 def wald_f(means: Floats, cov: Floats, used: Bools, df: float) -> tuple[float, float, float]:
@@ -420,7 +446,8 @@ def design_ttest(
         )
     means, cov, used = domain_mean_covariance(design, y, codes, 2)
     df = rows_degrees_of_freedom(design, used)
-    diff, se, t, p = pair_t(means, cov, 0, 1, df)
+    pair = np.array([0]), np.array([1])
+    diff, se, t, p = (float(x[0]) for x in pair_t(means, cov, *pair, np.array([df])))
     return DesignMeansTest(
         "t", tuple(labels), (float(means[0]), float(means[1])), diff, se, t, 1.0, df - 1, p
     )
