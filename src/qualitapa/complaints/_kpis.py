@@ -294,11 +294,10 @@ def kpis(
     metrics
         Only these columns (default: all of them): names from
         :data:`METRICS`, ``"backlog"`` for ``open`` and the age classes.
-        The group columns and ``received`` always come first, the others
-        in the order below, with the values of the full table. What is not
-        asked is not computed: answer times and the share within the
-        deadline need no ``status`` column and no ``as_of``. An unknown
-        name is an :class:`~qualitapa.errors.OptionError` listing them.
+        The group columns and ``received`` come first, then the others in
+        the full table's order and values. Nothing else is computed: answer
+        times need no ``status`` and no ``as_of``. An unknown name is an
+        :class:`~qualitapa.errors.OptionError` listing them.
 
     Returns
     -------
@@ -350,13 +349,7 @@ def kpis(
         ref = _as_of(as_of, _one_zone(zones))
         _check_as_of(frame, ref, zones)
         ref_day = _local_days_of(ref, zones, len(frame))
-    keyed = {c: factorized(frame[c]) for c in cols}
-    if period is not None:
-        codes = _period_codes(rows["received_date"], period)
-        first = int(codes.min()) if len(codes) else 0
-        span = np.arange(first, (int(codes.max()) + 1) if len(codes) else first)
-        keyed["period"] = (codes - first, _period_labels(span, period))
-    groups = group_codes(keyed, len(frame))
+    groups = _groups(frame, cols, period, rows["received_date"])
     result = pd.DataFrame(groups.keys)
     _add_counts(result, frame, rows, groups, wanted)
     _add_backlog(result, frame, rows, groups, wanted, age_buckets, ref_day)
@@ -369,6 +362,19 @@ def kpis(
         with np.errstate(invalid="ignore", divide="ignore"):
             result["per_10000"] = np.where(pops > 0, rec / pops * 10_000, np.nan)  # type: ignore[operator]
     return result[[*groups.keys, *wanted]]
+
+
+def _groups(
+    frame: pd.DataFrame, cols: list[str], period: str | None, received: np.ndarray
+) -> Groups:
+    """The groups of ``cols`` and the period of receipt, each key column factorised once."""
+    keyed = {c: factorized(frame[c]) for c in cols}
+    if period is not None:
+        codes = _period_codes(received, period)
+        first = int(codes.min()) if len(codes) else 0
+        span = np.arange(first, (int(codes.max()) + 1) if len(codes) else first)
+        keyed["period"] = (codes - first, _period_labels(span, period))
+    return group_codes(keyed, len(frame))
 
 
 def _counter(groups: Groups) -> Any:
