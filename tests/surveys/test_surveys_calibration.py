@@ -308,3 +308,29 @@ def test_cross_products_by_blocks_equal_the_dense_product() -> None:
     d = design_of(frame)
     x, gram, _, _, _ = _design_matrix(d, totals, 1000.0)
     np.testing.assert_allclose(gram, x.T @ (x * d.weights[:, None]), rtol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    frames,
+    st.sampled_from(["linear", "raking", "logit"]),
+    st.lists(st.floats(0.8, 1.25), min_size=6, max_size=6),
+)
+def test_random_totals_are_met_within_the_bounds(
+    frame: pd.DataFrame, method: str, factors: list[float]
+) -> None:
+    """Joint sex x age cells and a numeric total off the sample's own by up to 25%."""
+    assume(frame.groupby(["sex", "age"]).size().size == 6)
+    w = frame["w"]
+    cells = w.groupby([frame["sex"], frame["age"]]).sum() * np.asarray(factors)
+    totals = {("sex", "age"): cells.to_dict(), "members": float(w @ frame["members"]) * 1.1}
+    bounds = (0.2, 5.0) if method == "logit" else None
+    d = design_of(frame)
+    c = calibrate(d, totals, method=method, bounds=bounds)  # type: ignore[arg-type]
+    got = pd.Series(c.weights).groupby([frame["sex"], frame["age"]]).sum()
+    np.testing.assert_allclose(got.to_numpy(), cells.to_numpy(), rtol=1e-9)
+    assert c.weights @ frame["members"] == pytest.approx(totals["members"], rel=1e-9)
+    if bounds is not None:
+        g = c.weights / d.weights
+        assert g.min() > bounds[0]
+        assert g.max() < bounds[1]

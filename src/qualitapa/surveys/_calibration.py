@@ -24,7 +24,11 @@ bounds are given. :math:`\\lambda` is found by Newton's method from
 their mean and the bounds refer to the scaled weights. This is R
 ``survey::calibrate`` (survey 4.1: ``calibrate.survey.design2``,
 ``regcalibrate``, ``grake``, ``cal.linear``, ``cal.raking``, ``cal.logit``,
-read from the installed package).
+read from the installed package), with one difference in the steps, not in
+the result: the truncated raking's derivative here is :math:`e^u` where
+:math:`L < e^u < U` (R's ``cal.raking`` tests :math:`L - 1 < u < U - 1`);
+the weights that meet the totals within the bounds are unique, so both
+reach the same ones when both converge.
 
 Variance (Deville & Särndal 1992, sec. 3; Lumley 2010, *Complex Surveys*,
 sec. 7.3): an estimator's influence values :math:`z_i` are replaced by their
