@@ -1,0 +1,68 @@
+"""complaints kpis --metrics and --backlog month-end through the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from qualitapa.cli import cli
+
+CSV = """id,kind,channel,service,received_at,status,answered_at,description
+2024/1,complaint,email,registry,2024-01-08T09:00:00+01:00,answered,2024-01-15T10:00:00+01:00,
+2024/2,complaint,email,registry,2024-01-09 10:00,received,,
+2024/3,complaint,web,registry,2024-02-12 11:00,answered,2024-03-05 12:00,
+"""
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), env={"QUALITAPA_LANG": "en"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _register(tmp_path: Path) -> str:
+    src = tmp_path / "complaints.csv"
+    src.write_text(CSV, encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    code, _, err = _run("complaints", "import", str(src), "--db", db, "--create")
+    assert code == 0, err
+    return db
+
+
+def test_only_the_metrics_asked(tmp_path: Path) -> None:
+    db = _register(tmp_path)
+    asked = ["--metrics", "median_answer_days,backlog", "--format", "json"]
+    code, out, err = _run("complaints", "kpis", "--db", db, "--as-of", "2024-04-01", *asked)
+    assert code == 0, err
+    rows = json.loads(out)
+    assert list(rows[0]) == ["received", "median_answer_days", "open", "backlog_0_15",
+                             "backlog_16_30", "backlog_31_60", "backlog_61_90",
+                             "backlog_over_90"]  # fmt: skip
+    # answers after 7 days (8 -> 15 Jan) and 22 days (12 Feb -> 5 Mar): median 14.5;
+    # 2024/2 open since 9 Jan: 83 days at 1 April
+    assert (rows[0]["received"], rows[0]["median_answer_days"]) == (3, 14.5)
+    assert (rows[0]["open"], rows[0]["backlog_61_90"]) == (1, 1)
+    code, _, err = _run("complaints", "kpis", "--db", db, "--metrics", "p95")
+    assert code == 2
+    assert "p95 is not a complaints indicator" in err
+    assert "p90_answer_days" in err
+
+
+def test_backlog_at_each_month_end(tmp_path: Path) -> None:
+    db = _register(tmp_path)
+    asked = ["--by", "service", "--as-of", "2024-04-01", "--format", "json"]
+    code, out, err = _run("complaints", "kpis", "--db", db, "--backlog", "month-end", *asked)
+    assert code == 0, err
+    rows = json.loads(out)
+    # January: 2024/2 (2024/1 answered 15 Jan); February: 2024/2 and 2024/3
+    # (answered 5 Mar); March: 2024/2. April has not ended on 1 April.
+    assert [(r["service"], r["period"], r["open"]) for r in rows] == [
+        ("registry", "2024-01", 1), ("registry", "2024-02", 2), ("registry", "2024-03", 1),
+    ]  # fmt: skip
+    code, out, _ = _run("complaints", "kpis", "--db", db, "--backlog", "month-end",
+                        "--lang", "it", "--as-of", "2024-04-01")  # fmt: skip
+    assert code == 0
+    assert "Periodo" in out
+    assert "Aperti" in out
+    assert "period" not in out
