@@ -176,11 +176,22 @@ def _by(value: tuple[str, ...]) -> list[str] | None:
 
 
 class _Sample(NamedTuple):
-    """The instrument and its clean (weighted) responses, ready to analyse."""
+    """The instrument and its clean (weighted) responses, ready to analyse.
+
+    With a sampling design (``--strata``, ``--clusters``, ``--fpc`` or
+    ``--design``) ``design`` is it, built on ``clean`` with the weights.
+    """
 
     inst: Any
     clean: pd.DataFrame
     weights: str | None
+    design: Any = None
+
+    def weighting(self) -> dict[str, Any]:
+        """The ``weights`` or ``design`` argument of the scoring functions."""
+        if self.design is not None:
+            return {"design": self.design}
+        return {"weights": self.weights}
 
 
 def _with_sample(command: Callable[..., None]) -> Callable[..., None]:
@@ -201,11 +212,75 @@ def _with_sample(command: Callable[..., None]) -> Callable[..., None]:
         **options: Any,
     ) -> None:
         groups = _by(options["by"]) or () if "by" in options else (options["group"],)
+        spec = _design_spec(options)
         inst = _instrument(instrument)
-        clean, w = _prepare(inst, responses, weights, rake_path, (*extra, *groups))
-        command(_Sample(inst, clean, w), **options)
+        columns = (*extra, *groups, *_design_columns(spec))
+        clean, w = _prepare(inst, responses, weights, rake_path, columns)
+        design = None if spec is None else _design(clean, spec, w)
+        command(_Sample(inst, clean, w, design), **options)
 
     return run
+
+
+def _design_spec(options: dict[str, Any]) -> dict[str, Any] | None:
+    """The design the options declare (popped from them): a ``--design`` file, then the flags."""
+    if "strata" not in options:
+        return None
+    path: Path | None = options.pop("design_path")
+    flags = {
+        name: options.pop(name) for name in ("strata", "clusters", "fpc", "nest", "lonely_psu")
+    }
+    spec: dict[str, Any] = {} if path is None else _design_file(path)
+    spec.update({k: v for k, v in flags.items() if v not in (None, False, "fail")})
+    return spec or None
+
+
+def _design_file(path: Path) -> dict[str, Any]:
+    """The ``[design]`` table of a TOML file (or its top-level keys), checked."""
+    import tomllib
+
+    from qualitapa.errors import DefinitionError, Message
+    from qualitapa.i18n import N_
+    from qualitapa.surveys import check_design_mapping
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DefinitionError(
+            Message("not a TOML file: {error}", N_("non è un file TOML: {error}"), error=str(exc)),
+            source=str(path),
+        ) from None
+    table = data.get("design", data)
+    if not isinstance(table, dict):
+        raise DefinitionError(
+            Message("[design] must be a table", N_("[design] deve essere una tabella")),
+            source=str(path),
+            field="design",
+        )
+    check_design_mapping(table, source=str(path))
+    return dict(table)
+
+
+def _design_columns(spec: dict[str, Any] | None) -> list[str]:
+    from qualitapa.surveys import design_columns
+
+    return [] if spec is None else design_columns(spec)
+
+
+def _design(clean: pd.DataFrame, spec: dict[str, Any], weights: str | None) -> Any:
+    """The design of the clean responses; its effect said on stderr."""
+    from qualitapa.surveys import design_from_mapping
+
+    design = design_from_mapping(clean, spec, weights=weights)
+    t = _t()
+    echo(
+        t("disegno campionario: {strata}, {clusters}; gradi di libertà {df}",
+          strata=t.plural("{n} strato", "{n} strati", len(design.n_psu)),
+          clusters=t.plural("{n} unità primaria", "{n} unità primarie", int(design.n_psu.sum())),
+          df=design.degrees_of_freedom),
+        err=True,
+    )  # fmt: skip
+    return design
 
 
 @cli.group("survey")
@@ -229,6 +304,46 @@ _extra_opt = click.option(
     multiple=True,
     help="Other expected columns (profile variables...), not reported as unknown.",
 )
+_design_opts = (
+    click.option(
+        "--strata", default=None, help="Column of the design's strata (e.g. the counter)."
+    ),
+    click.option(
+        "--clusters",
+        default=None,
+        help="Column of the design's clusters, the primary sampling units (survey day, session).",
+    ),
+    click.option(
+        "--fpc",
+        default=None,
+        help="Column of the finite population correction: per stratum its population (of "
+        "clusters) or sampling fraction.",
+    ),
+    click.option(
+        "--nest", is_flag=True, help="Cluster ids repeat across strata (day 1 of each counter)."
+    ),
+    choice_option(
+        "--lonely-psu",
+        choices=["fail", "adjust", "average", "certainty", "remove"],
+        default="fail",
+        help="What a stratum with a single cluster adds to a variance (R's survey.lonely.psu).",
+    ),
+    file_option(
+        "--design",
+        "design_path",
+        help="TOML file with a [design] table (weights, strata, clusters, fpc, nest, "
+        "lonely_psu); the options above override it.",
+    ),
+)
+
+
+def _design_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--strata, --clusters, --fpc, --nest, --lonely-psu and --design: the design path."""
+    for decorate in reversed(_design_opts):
+        command = decorate(command)
+    return command
+
+
 #: compare's and benchmark's one grouping column.
 _group_opt = click.option("--by", "group", default="organization", show_default=True)
 
@@ -331,6 +446,7 @@ def validate_command(
     help="Dimension indices with the local questions too (asked in some organizations "
     "only): each organization's indices use its own; not comparable across organizations.",
 )
+@_design_options
 @_sample_options
 def score_command(
     sample: _Sample,
@@ -349,14 +465,16 @@ def score_command(
 
     Dimensions, questions, answers and organizations are named in --lang.
     Dimension indices use the questions every organization asks, unless
-    --include-local.
+    --include-local. With the sampling design (--strata, --clusters, --fpc
+    or --design) standard errors, intervals and the design effects (deff)
+    are those of the design (Taylor linearisation, groups as domains).
     """
     from qualitapa.surveys import distribution, nps, reliability, score_dimensions, score_items
 
-    inst, clean, w = sample
+    inst, clean = sample.inst, sample.clean
     groups = _by(by)
     method: IntervalMethod = "bootstrap" if n_boot > 0 else "kish"
-    common: dict[str, Any] = {"by": groups, "weights": w}
+    common: dict[str, Any] = {"by": groups, **sample.weighting()}
     if level in ("dimensions", "items"):
         if include_local and level != "dimensions":
             t = _t()
@@ -407,6 +525,7 @@ def score_command(
 )
 @click.option("--bootstrap", "n_boot", default=0, help="Bootstrap replicates (membership).")
 @click.option("--seed", default=None, type=int)
+@_design_options
 @_sample_options
 def ipa_command(
     sample: _Sample,
@@ -435,8 +554,8 @@ def ipa_command(
             ) from None
         axes_value = (x, y)
     frame = ipa(
-        sample.inst, sample.clean, by=_by(by), weights=sample.weights, importance=importance,
-        derived=derived, overall=overall, axes=axes_value, n_boot=n_boot, seed=seed,
+        sample.inst, sample.clean, by=_by(by), importance=importance, derived=derived,
+        overall=overall, axes=axes_value, n_boot=n_boot, seed=seed, **sample.weighting(),
     )  # fmt: skip
     frame = _labelled(frame, sample.inst, lang, people=not for_machines(fmt, output))
     emit(frame, fmt, output, lang=lang, headers=_survey_headers(lang))
@@ -455,6 +574,7 @@ def ipa_command(
 @choice_option("--correction", choices=["holm", "bonferroni", "fdr_bh", "none"], default="holm")
 @_weights_opt
 @_rake_opt
+@_design_options
 @_sample_options
 def compare_command(
     sample: _Sample,
@@ -472,7 +592,9 @@ def compare_command(
 
     With --weights or --rake the tests are design-based: Welch t / F on
     weighted means with the Kish effective sample size, Rao-Scott
-    chi-square for shares.
+    chi-square for shares. With the sampling design (--strata, --clusters,
+    --fpc or --design) they are the design's: t and Wald F with the design's
+    degrees of freedom, Rao-Scott F for shares.
     """
     from qualitapa.surveys import compare_groups
 
@@ -485,7 +607,7 @@ def compare_command(
         test="nonparametric" if nonparametric else "parametric",
         pairwise=pairwise,
         correction=None if correction == "none" else correction,
-        weights=sample.weights,
+        **sample.weighting(),
     )
     of = "question" if share or on == "items" else "dimension"
     frame = _labelled(
@@ -501,6 +623,7 @@ def compare_command(
 @_weights_opt
 @_rake_opt
 @click.option("--tidy", is_flag=True, help="One row per city and dimension instead of a grid.")
+@_design_options
 @_sample_options
 def benchmark_command(
     sample: _Sample, group: str, tidy: bool, fmt: str | None, output: Path | None, lang: str
@@ -513,15 +636,37 @@ def benchmark_command(
     from qualitapa._organizations import organization_names
     from qualitapa.surveys import benchmark_table, score_dimensions
 
-    scores = score_dimensions(sample.inst, sample.clean, by=group, weights=sample.weights,
-                              lang=lang)  # fmt: skip
-    frame = _labelled(benchmark_table(scores, by=group, wide=not tidy), sample.inst, lang,
-                      after=("dimension",), people=not for_machines(fmt, output))  # fmt: skip
+    scores = score_dimensions(sample.inst, sample.clean, by=group, lang=lang,
+                              **sample.weighting())  # fmt: skip
+    people = not for_machines(fmt, output)
+    table = _with_design_effects(benchmark_table(scores, by=group, wide=not tidy), scores,
+                                 group=group, people=people)  # fmt: skip
+    frame = _labelled(table, sample.inst, lang, after=("dimension",), people=people)
     headers = _survey_headers(lang)
     if not tidy and group == "organization":
         names = organization_names(get_catalog(), lang)
         headers.update({c: names[c] for c in frame.columns if c in names})
     emit(frame, fmt, output, lang=lang, headers=headers)
+
+
+def _with_design_effects(
+    table: pd.DataFrame, scores: pd.DataFrame, *, group: str, people: bool
+) -> pd.DataFrame:
+    """The benchmark with the design effects: a column (tidy), or a last row of the grid.
+
+    The grid's row gives each city's design effect of the overall index.
+    """
+    from qualitapa.surveys import OVERALL
+
+    if "deff" not in scores.columns:
+        return table
+    if "rank" in table.columns:  # tidy: the rows of the scores, in their order
+        return table.assign(deff=scores["deff"].to_numpy())
+    t = _t()
+    overall = scores[scores["dimension"] == OVERALL].set_index(group)["deff"]
+    row = {c: t.number(overall[c], digits=2) for c in table.columns if c in overall.index}
+    name = t("effetto del disegno (indice complessivo)") if people else "deff"
+    return pd.concat([table, pd.DataFrame([{"dimension": name, **row}])], ignore_index=True)
 
 
 @survey_group.command("sample-size")
