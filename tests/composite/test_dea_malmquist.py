@@ -248,3 +248,32 @@ def test_each_pair_of_periods_is_its_own_two_period_run():
         alone = malmquist(df[df["period"].isin([p0, p1])], inputs=["x"], outputs=["y"], rts="vrs")
         part = whole[whole["period_from"] == p0].reset_index(drop=True)
         pd.testing.assert_frame_equal(part, alone.indices)
+
+
+def test_deap_published_distances_give_deap_published_indices():
+    # DEAP 2.1's example 4 (Coelli 1996, "A Guide to DEAP Version 2.1", CEPA WP 96/08): its
+    # output file EG4-OUT.TXT, opened with the search tool (jthuang.nccu.edu.tw, "Results from
+    # DEAP Version 2.1 ... Output orientated Malmquist DEA"), prints for five firms the
+    # distances of year 1 and 2 (3 decimals) and the indices from year 1 to 2. We could not
+    # open its data file, so this checks our formulas and their conventions (which
+    # cross-period distance goes where, the VRS decomposition) on DEAP's own numbers.
+    from qualitapa.composite._malmquist import _from_distances
+
+    e00 = np.array([0.500, 0.500, 1.000, 0.800, 0.833])  # year 1, "crs te rel to tech in yr t"
+    e01 = np.array([0.375, 0.375, 0.750, 0.600, 0.625])  # year 1 on the year-2 technology
+    e10 = np.array([0.500, 0.750, 1.333, 0.600, 1.000])  # year 2 on the year-1 technology
+    e11 = np.array([0.375, 0.563, 1.000, 0.450, 0.750])  # year 2, own technology
+    vrs = (np.array([1.0, 0.545, 1.0, 0.923, 1.0]), np.array([1.0, 0.667, 1.0, 0.600, 1.0]))
+    got = _from_distances(e00, e11, e10, e01, vrs)
+    published = {  # "MALMQUIST INDEX SUMMARY, year = 2"
+        "efficiency_change": [0.750, 1.125, 1.000, 0.562, 0.900],
+        "technical_change": [1.333] * 5,
+        "pure_efficiency_change": [1.000, 1.222, 1.000, 0.650, 1.000],
+        "scale_efficiency_change": [0.750, 0.920, 1.000, 0.865, 0.900],
+        "malmquist": [1.000, 1.500, 1.333, 0.750, 1.200],
+    }
+    for name, values in published.items():
+        np.testing.assert_allclose(got[name], values, atol=3e-3, err_msg=name)
+    # the "mean" row is the geometric mean: effch 0.844, tfpch 1.125
+    assert np.exp(np.log(got["efficiency_change"]).mean()) == pytest.approx(0.844, abs=1e-3)
+    assert np.exp(np.log(got["malmquist"]).mean()) == pytest.approx(1.125, abs=1e-3)

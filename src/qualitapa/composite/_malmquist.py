@@ -146,6 +146,26 @@ def _within(p: _Period, rts: ReturnsToScale, orientation: Orientation) -> np.nda
     return radial_scores(p.X, p.Y, p.X, p.Y, rts=rts, orientation=orientation)[0]
 
 
+def _from_distances(
+    e00: np.ndarray,
+    e11: np.ndarray,
+    e10: np.ndarray,
+    e01: np.ndarray,
+    vrs: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """The indices from the four efficiencies (E^a(b) = ``e{b}{a}``) and the two VRS ones."""
+    ec = e11 / e00
+    tc = np.sqrt((e10 / e11) * (e00 / e01))
+    out = {"malmquist": ec * tc, "efficiency_change": ec, "technical_change": tc}
+    if vrs is not None:
+        pec = vrs[1] / vrs[0]
+        out |= {"pure_efficiency_change": pec, "scale_efficiency_change": ec / pec}
+    out |= {"eff_from": e00, "eff_to": e11, "eff_to_on_from": e10, "eff_from_on_to": e01}
+    if vrs is not None:
+        out |= {"vrs_eff_from": vrs[0], "vrs_eff_to": vrs[1]}
+    return out
+
+
 def _pair(
     a: _Period,
     b: _Period,
@@ -160,23 +180,11 @@ def _pair(
     e11 = own[ia + 1, rts.value][pb]
     e10, _ = radial_scores(b.X[pb], b.Y[pb], a.X, a.Y, rts=rts, orientation=orientation)
     e01, _ = radial_scores(a.X[pa], a.Y[pa], b.X, b.Y, rts=rts, orientation=orientation)
-    ec = e11 / e00
-    tc = np.sqrt((e10 / e11) * (e00 / e01))
-    cols: dict[str, Any] = {
-        "organization": common,
-        "malmquist": ec * tc,
-        "efficiency_change": ec,
-        "technical_change": tc,
-        "eff_from": e00,
-        "eff_to": e11,
-        "eff_to_on_from": e10,
-        "eff_from_on_to": e01,
-    }
+    cols: dict[str, Any] = {"organization": common}
+    vrs = None
     if rts is ReturnsToScale.CRS:
-        v00, v11 = own[ia, "vrs"][pa], own[ia + 1, "vrs"][pb]
-        cols["pure_efficiency_change"] = v11 / v00
-        cols["scale_efficiency_change"] = ec / (v11 / v00)
-        cols["vrs_eff_from"], cols["vrs_eff_to"] = v00, v11
+        vrs = own[ia, "vrs"][pa], own[ia + 1, "vrs"][pb]
+    cols.update(_from_distances(e00, e11, e10, e01, vrs))
     cols["status"] = np.select(
         [np.isnan(e10), np.isnan(e01)], ["infeasible_on_earlier", "infeasible_on_later"], "ok"
     ).astype(object)
