@@ -48,6 +48,8 @@ from qualitapa.problems import check_option
 
 Floats = npt.NDArray[np.float64]
 
+_NOISE = 1e-12  # a variance below this share of the squared means is no spread, but rounding
+
 EffectInterval = Literal["noncentral_t", "normal"]
 """The confidence interval of Cohen's *d* and Hedges' *g*.
 
@@ -163,7 +165,8 @@ def standardised_difference(
         pooled = ((n[0] - 1) * var[0] + (n[1] - 1) * var[1]) / df
         d = (mean[0] - mean[1]) / np.sqrt(pooled)
         scale = np.sqrt(n[0] * n[1] / (n[0] + n[1]))
-    ok = (n[0] > 1) & (n[1] > 1) & (pooled > 0) & np.isfinite(d)
+    size = np.maximum(np.abs(mean[0]), np.abs(mean[1])) ** 2 + 1
+    ok = (n[0] > 1) & (n[1] > 1) & (pooled > _NOISE * size) & np.isfinite(d)
     d = np.where(ok, d, np.nan)
     j = hedges_correction(df) if hedges else 1.0
     if interval == "normal":
@@ -340,7 +343,7 @@ def anova_effects(
     """:math:`\\eta^2` and :math:`\\omega^2` across the ``used`` groups (axis 0), vectorised.
 
     ``n`` are the group sizes (or sums of weights), ``mean`` the group means
-    and ``ss`` their sums of squared deviations (weighted alike).
+    and ``ss`` their sums of squared deviations (weighted alike); omega needs counts.
     """
     n = np.where(used, n, 0.0)
     k = used.sum(axis=0).astype(float)
@@ -352,8 +355,9 @@ def anova_effects(
         eta = between / (between + within)
         ms_within = within / (big_n - k)
         omega = (between - (k - 1) * ms_within) / (between + within + ms_within)
-    ok = (k > 1) & (big_n > k) & (between + within > 0)
-    return np.where(ok, eta, np.nan), np.where(ok, omega, np.nan)
+    # no spread at all (sums of squares that are rounding noise: 1e-12 of the squared mean)
+    ok = (k > 1) & (between + within > _NOISE * big_n * (grand**2 + 1))
+    return np.where(ok, eta, np.nan), np.where(ok & (big_n > k), omega, np.nan)
 
 
 def _samples(samples: Sequence[npt.ArrayLike]) -> tuple[Floats, Floats, Floats]:
