@@ -16,21 +16,25 @@ highlighted bars carry a word, lines differ by marker shape and dash too.
 from __future__ import annotations
 
 import decimal
-import hashlib
 import math
 import numbers
-import re
-import textwrap
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 import attrs
 from markupsafe import Markup, escape
 
+from qualitapa import _svg
+from qualitapa._svg import TEXT, nice_ticks
+from qualitapa._svg import chart_id as _chart_id
+from qualitapa._svg import clean as _clean
+from qualitapa._svg import text as _text
+from qualitapa._svg import tick_digits as _tick_digits
+from qualitapa._svg import wrap as _wrap
 from qualitapa.i18n import Translator, translator
 from qualitapa.reporting import format_number
 
-#: Text colour (Bootstrap Italia's dark blue-grey, 12.6:1 on white).
-TEXT = "#17324D"
+__all__ = ["BAR", "HIGHLIGHT", "LINE_COLOURS", "TEXT", "bar_chart", "line_chart", "nice_ticks"]
+
 #: Bar colour (Bootstrap Italia's primary, 5.6:1 on white).
 BAR = "#0066CC"
 #: Highlighted bar (9.3:1 on white, 1.9:1 against the plain bar: the word says it too).
@@ -46,21 +50,11 @@ LINE_COLOURS = (
     "#6B5B00",
     "#004D99",
 )
-_MARKERS = ("circle", "square", "diamond", "triangle", "triangle-down", "cross", "plus", "bar")
-_DASHES = ("", "6 3", "2 3", "8 3 2 3", "", "6 3", "2 3", "8 3 2 3")
-#: Light grid lines (decoration only: the values are written as text).
-_GRID = "#C5D0DB"
-
 _WIDTH = 720
-_FONT = 14
-_CHAR = 7.6  # mean width of a character at 14 px (Titillium Web, a margin kept)
+_CHAR = _svg.CHAR
 _ROW = 30
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def _clean(text: object) -> str:
-    """Text for SVG: characters XML forbids removed, runs of white space made one space."""
-    return " ".join(_INVALID_XML.sub("", str(text)).split())
+_MARKERS = _svg.MARKERS
+_DASHES = _svg.DASHES
 
 
 def _finite(value: object) -> float | None:
@@ -82,37 +76,6 @@ def _with_unit(number: str, unit: str) -> str:
     if not unit or number == "–":
         return number
     return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
-
-
-def _chart_id(*parts: object) -> str:
-    """An id for the chart's elements, the same for the same chart."""
-    digest = hashlib.sha256("\0".join(map(str, parts)).encode("utf-8"))
-    return "ch" + digest.hexdigest()[:10]
-
-
-def _svg(chart_id: str, width: float, height: float, title: str, desc: str, body: str) -> Markup:
-    head = (
-        f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" id="{chart_id}"'
-        f' class="qp-chart" width="100%" viewBox="0 0 {width:.0f} {height:.0f}"'
-        f' style="max-width: {width:.0f}px; height: auto"'
-        f' font-family="inherit" font-size="{_FONT}" fill="{TEXT}"'
-        ' xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{chart_id}-title">{escape(_clean(title))}</title>'
-        f'<desc id="{chart_id}-desc">{escape(_clean(desc))}</desc>'
-    )
-    return Markup(head + body + "</svg>")
-
-
-def _text(x: float, y: float, text: str, *, anchor: str = "start", extra: str = "") -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(_clean(text))}</text>'
-    )
-
-
-def _wrap(label: str, width: float) -> list[str]:
-    """A label on as few lines as fit ``width`` pixels (long words are kept whole)."""
-    chars = max(8, int(width / _CHAR))
-    return textwrap.wrap(label, chars, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _bar_values(
@@ -221,7 +184,7 @@ def bar_chart(  # noqa: PLR0913 - the chart's keyword-only options
     )
     desc = _bar_description(t, labels, vals, unit, lang, digits)
     chart_id = _chart_id("bar", title, labels, vals, ints, sorted(marked), unit, lang)
-    return _svg(chart_id, scale.width, y + 10, title, desc, "".join(rows))
+    return _svg.root(chart_id, scale.width, y + 10, title, desc, "".join(rows))
 
 
 @attrs.frozen
@@ -346,66 +309,6 @@ def _bar_description(
     return " ".join(parts)
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering ``low``..``high`` (steps of 1, 2, 2.5 or 5 times a power of ten).
-
-    Equal bounds are widened so that a flat series still gets an axis.
-
-    Examples
-    --------
-    >>> nice_ticks(0.3, 9.2)
-    [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
-    >>> nice_ticks(-12, 30)
-    [-20.0, -10.0, 0.0, 10.0, 20.0, 30.0]
-    >>> nice_ticks(5, 5)
-    [4.0, 4.5, 5.0, 5.5, 6.0]
-    """
-    if high < low:
-        low, high = high, low
-    if high - low <= max(abs(low), abs(high)) * 1e-12 or high - low < 1e-300:  # flat
-        pad = abs(low) * 0.2 or 1.0
-        low, high = low - pad, high + pad
-    raw = (high - low) / max(count, 1)
-    power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    start = math.floor(low / step + 1e-9) * step
-    ticks = []
-    k = 0
-    while True:
-        tick = start + k * step
-        ticks.append(float(f"{tick:.12g}") + 0.0)  # 0.30000000000000004 -> 0.3
-        if tick >= high - 1e-9 * step:
-            break
-        k += 1
-    return ticks
-
-
-def _marker(kind: str, x: float, y: float, colour: str) -> str:
-    r = 4.5
-    if kind == "circle":
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{colour}"/>'
-    if kind == "square":
-        side = 2 * r
-        corner = f'x="{x - r:.1f}" y="{y - r:.1f}"'
-        return f'<rect {corner} width="{side}" height="{side}" fill="{colour}"/>'
-    shapes = {
-        "diamond": [(0, -1.3), (1.3, 0), (0, 1.3), (-1.3, 0)],
-        "triangle": [(0, -1.3), (1.2, 1), (-1.2, 1)],
-        "triangle-down": [(0, 1.3), (1.2, -1), (-1.2, -1)],
-    }
-    if kind in shapes:
-        pts = " ".join(f"{x + dx * r:.1f},{y + dy * r:.1f}" for dx, dy in shapes[kind])
-        return f'<polygon points="{pts}" fill="{colour}"/>'
-    if kind == "cross":
-        a, b, c, e = x - r, x + r, y - r, y + r
-        d = f"M{a:.1f} {c:.1f}L{b:.1f} {e:.1f}M{a:.1f} {e:.1f}L{b:.1f} {c:.1f}"
-    elif kind == "plus":
-        d = f"M{x - r:.1f} {y:.1f}H{x + r:.1f}M{x:.1f} {y - r:.1f}V{y + r:.1f}"
-    else:  # a vertical bar
-        d = f"M{x:.1f} {y - r - 1:.1f}V{y + r + 1:.1f}"
-    return f'<path d="{d}" stroke="{colour}" stroke-width="2.5" fill="none"/>'
-
-
 def _x_text(x: float, lang: str) -> str:
     """An x value: a whole number (a year) without grouping, else in the locale."""
     return str(int(x)) if float(x).is_integer() else format_number(x, lang)
@@ -506,15 +409,7 @@ def line_chart(
     body.append(legend)
     desc = _line_description(t, points, bad_x, unit, lang, digits)
     chart_id = _chart_id("line", title, sorted(points.items()), unit, lang)
-    return _svg(chart_id, _WIDTH, height, title, desc, "".join(body))
-
-
-def _tick_digits(ticks: list[float]) -> int:
-    """The fewest decimals that write every tick exactly (``2,5`` needs one, ``20`` none)."""
-    step = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
-    return next(
-        (d for d in range(30) if all(abs(round(v, d) - v) <= step * 1e-6 for v in ticks)), 2
-    )
+    return _svg.root(chart_id, _WIDTH, height, title, desc, "".join(body))
 
 
 def _x_ticks(low: float, high: float, xs: list[float]) -> list[float]:
@@ -536,18 +431,11 @@ def _axes(
     right: float,
     lang: str,
 ) -> str:
-    parts = []
-    for value, text in zip(y_ticks, tick_texts, strict=True):
-        y = py(value)
-        colour = TEXT if value == 0 else _GRID
-        parts.append(
-            f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" stroke="{colour}"/>'
-        )
-        parts.append(_text(left - 6, y + 5, text, anchor="end"))
     base = py(y_ticks[0])
-    parts.append(
-        f'<line x1="{left:.1f}" y1="{base:.1f}" x2="{right:.1f}" y2="{base:.1f}" stroke="{TEXT}"/>'
-    )
+    parts = [
+        _svg.y_axis(py, y_ticks, tick_texts, left, right),
+        _svg.line(left, base, right, base, TEXT),
+    ]
     for x in x_ticks:
         parts.append(_text(px(x), base + 22, _x_text(x, lang), anchor="middle"))
     return "".join(parts)
@@ -563,52 +451,23 @@ def _series_path(
     lang: str,
 ) -> str:
     """One series: its line (broken where a value is missing) and its markers."""
-    segments: list[list[tuple[float, float]]] = [[]]
-    for x, y in pts:
-        if y is None:
-            segments.append([])
-        else:
-            segments[-1].append((x, y))
-    d = "".join(
-        "M" + "L".join(f"{px(x):.1f} {py(y):.1f}" for x, y in seg)
-        for seg in segments
-        if len(seg) > 1
+    return _svg.series(
+        [None if y is None else (px(x), py(y)) for x, y in pts],
+        ["" if y is None else f"{name}, {_x_text(x, lang)}: {value_text(y)}" for x, y in pts],
+        colour=LINE_COLOURS[k % len(LINE_COLOURS)],
+        kind=_MARKERS[k % len(_MARKERS)],
+        dash=_DASHES[k % len(_DASHES)],
     )
-    dash = _DASHES[k % len(_DASHES)]
-    colour = LINE_COLOURS[k % len(LINE_COLOURS)]
-    parts = ["<g>"]
-    if d:
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<path d="{d}" stroke="{colour}" stroke-width="2.5" fill="none"{dash_attr}/>')
-    for x, y in pts:
-        if y is None:
-            continue
-        tip = f"{name}, {_x_text(x, lang)}: {value_text(y)}"
-        marker = _marker(_MARKERS[k % len(_MARKERS)], px(x), py(y), colour)
-        parts.append(f"<g><title>{escape(_clean(tip))}</title>{marker}</g>")
-    parts.append("</g>")
-    return "".join(parts)
 
 
 def _legend(names: list[str], top: float) -> tuple[str, float]:
     """The legend under the plot: marker, dash and name of each series; the chart's height."""
-    parts = []
-    x, y = 12.0, top
-    for k, name in enumerate(names):
-        width = 44 + len(name) * _CHAR + 20
-        if x + width > _WIDTH and x > 12:
-            x, y = 12.0, y + 24
-        colour = LINE_COLOURS[k % len(LINE_COLOURS)]
-        dash = _DASHES[k % len(_DASHES)]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(
-            f'<path d="M{x:.1f} {y:.1f}H{x + 32:.1f}" stroke="{colour}"'
-            f' stroke-width="2.5"{dash_attr}/>'
-        )
-        parts.append(_marker(_MARKERS[k % len(_MARKERS)], x + 16, y, colour))
-        parts.append(_text(x + 40, y + 5, name))
-        x += width
-    return "".join(parts), y + 18
+    keys = [
+        _svg.Key(name, LINE_COLOURS[k % len(LINE_COLOURS)], _MARKERS[k % len(_MARKERS)],
+                 _DASHES[k % len(_DASHES)])
+        for k, name in enumerate(names)
+    ]  # fmt: skip
+    return _svg.legend(keys, top, _WIDTH)
 
 
 def _line_description(
