@@ -370,6 +370,18 @@ service 'registry' that apply: 'registry.waiting'
                 source=complaint.id,
             )
         _check_texts(complaint, actor)
+        return self._write_new(complaint, received_us, at_us, actor, numbered, registered)
+
+    def _write_new(
+        self,
+        complaint: Complaint,
+        received_us: int,
+        at_us: int,
+        actor: str,
+        numbered: bool,
+        registered: bool,
+    ) -> Event:
+        """Write a new complaint, its receipt (and its registration) in one transaction."""
         c = complaint.contact
         with self._write() as db:
             if numbered:
