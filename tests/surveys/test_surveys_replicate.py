@@ -17,7 +17,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from qualitapa.errors import DataError, OptionError, UnknownValueError
+from qualitapa.errors import DataError, DataWarning, OptionError, UnknownValueError
+from qualitapa.i18n import translator
 from qualitapa.surveys import (
     ReplicateDesign,
     SurveyDesign,
@@ -140,6 +141,7 @@ def test_brr_and_fay_total_equal_the_linearised_total(values, rho):
         assert b["se"][0] == pytest.approx(a["se"][0], rel=1e-9, abs=1e-9)
 
 
+@pytest.mark.filterwarnings("ignore::qualitapa.errors.DataWarning")  # empty replicates: below
 @settings(max_examples=6, deadline=None)
 @given(samples, st.randoms())
 def test_permuting_rows_changes_nothing(df, rnd):
@@ -163,6 +165,7 @@ def test_permuting_rows_changes_nothing(df, rnd):
             pd.testing.assert_frame_equal(a[COLUMNS], b[COLUMNS], rtol=1e-10)
 
 
+@pytest.mark.filterwarnings("ignore::qualitapa.errors.DataWarning")
 @settings(max_examples=8, deadline=None)
 @given(samples)
 def test_a_domain_is_the_subset_of_its_rows_and_mse_is_wider(df):
@@ -331,3 +334,16 @@ def test_shares_of_a_replicate_design():
     assert ((r["ci_low"] < r["estimate"]) & (r["estimate"] < r["ci_high"])).all()
     assert ((r["ci_low"] > 0) & (r["ci_high"] < 1)).all()
     assert "se_logit" not in r.columns
+
+
+def test_a_replicate_that_empties_a_domain_is_left_out_with_a_warning():
+    # JK1 over days 1-3; domain "b" lies in day 3 only, so the replicate without day 3 has
+    # no estimate for it: R drops that replicate (and warns). Left: days 1 and 2 deleted,
+    # both give b's mean 5.5 (weights x 1.5 alike): SE 0 around their mean.
+    df = pd.DataFrame({"day": [1, 1, 2, 2, 3, 3], "g": list("aaaabb"), "q": [4, 5, 3, 2, 5, 6.0]})
+    d = ReplicateDesign.from_design(SurveyDesign.from_frame(df, clusters="day"), "JK1")
+    with pytest.warns(DataWarning, match="1 replicates leave a domain empty") as caught:
+        r = design_mean(d, "q", by="g")
+    assert r["se"].tolist()[1] == 0.0
+    assert r["se"].tolist()[0] > 0
+    assert "Replikationen" in caught[0].message.render(translator("de"))  # type: ignore[attr-defined]

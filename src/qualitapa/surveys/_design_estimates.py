@@ -27,6 +27,7 @@ survey 4.1, read from the installed package):
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Literal, get_args
 
@@ -34,6 +35,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from qualitapa.errors import DataWarning
+from qualitapa.i18n import translatable
 from qualitapa.problems import check_option
 from qualitapa.surveys._design import (
     Codes,
@@ -74,8 +77,11 @@ def _estimates(
     k: int,
     reference: DeffReference,
     total: bool,
+    shares: bool = False,
 ) -> dict[str, Floats]:
     """Estimate, SE, n, design effect and logit SE per domain of a total or a ratio (mean: x None).
+
+    ``shares``: the estimates are shares (the SE of their logit is wanted).
 
     The estimates and the SRS variance are the same for both kinds of
     design; the variance is linearised (:class:`SurveyDesign`) or from the
@@ -103,7 +109,9 @@ def _estimates(
             estimate = dsum(w * y) / denominator
             u = y - estimate[d] * xv
         if isinstance(design, ReplicateDesign):
-            variance, deff_variance, logit = _replicated(design, y, xv, d, k, estimate, total)
+            variance, deff_variance, logit = _replicated(
+                design, y, xv, d, k, estimate, total, shares
+            )
             if x is None:  # R's svymean and svytotal: the deff of the estimate itself
                 deff_variance = variance
         else:
@@ -135,6 +143,7 @@ def _replicated(
     k: int,
     estimate: Floats,
     total: bool,
+    shares: bool,
 ) -> tuple[Floats, Floats, Floats]:
     """Replicate variances of the estimate, of the total of y - R x over t_x, and of logit(mean).
 
@@ -148,14 +157,35 @@ def _replicated(
     if total:
         return (replicate_variance(design, ty, estimate),) * 2 + (np.full(k, np.nan),)
     ratios = ty / tx
+    _warn_empty_replicates(ratios, estimate)
     variance = replicate_variance(design, ratios, estimate)
     full_x = np.bincount(d[d >= 0], weights=(design.weights * x)[d >= 0], minlength=k)
     residual = ty - estimate[:, None] * tx  # replicate totals of u = y - R x
     deff_variance = replicate_variance(design, residual, np.zeros(k)) / full_x**2
+    if not shares:
+        return variance, deff_variance, np.full(k, np.nan)
     logit = replicate_variance(
         design, np.log(ratios / (1 - ratios)), np.log(estimate / (1 - estimate))
     )
     return variance, deff_variance, logit
+
+
+def _warn_empty_replicates(ratios: Floats, estimate: Floats) -> None:
+    """Say that replicates leaving a domain empty are left out of its variance (R warns too)."""
+    dropped = (~np.isfinite(ratios) & np.isfinite(estimate)[:, None]).sum(axis=1)
+    if dropped.any():
+        count = int(dropped.max())
+        warnings.warn(
+            translatable(
+                DataWarning,
+                lambda t: t(
+                    "{count} replicazioni lasciano vuoto un dominio (nessun peso): sono escluse"
+                    " dalla sua varianza, come fa R (survey)",
+                    count=count,
+                ),
+            ),
+            stacklevel=5,
+        )
 
 
 def _table(
@@ -188,7 +218,7 @@ def _table(
     )
     frames = []
     for name, y, x in rows:
-        r = _estimates(design, y, x, domain, k, deff, total)
+        r = _estimates(design, y, x, domain, k, deff, total, shares=logit)
         frame = labels.assign(
             variable=name,
             n=r["n"].astype(int),
