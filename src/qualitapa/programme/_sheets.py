@@ -44,6 +44,7 @@ from qualitapa.programme._models import (
     LABELS,
     Activity,
     CellKinds,
+    Completion,
     Department,
     LabelledEnum,
     Meeting,
@@ -58,7 +59,6 @@ from qualitapa.programme._models import (
 from qualitapa.programme._practices import Practice
 from qualitapa.programme._training import (
     Attendance,
-    Completion,
     Course,
     CourseSession,
     StaffCount,
