@@ -13,7 +13,9 @@ Files written into ``src/qualitapa_registry/demo/``:
   eight Q-Club cities, 2009-2024, every variable of the plugin, a few values
   missing on purpose;
 * ``survey_responses.csv``: about 3,000 answers to the ``registry.counter``
-  questionnaire (2024), with missing answers and "don't know" (9) codes;
+  questionnaire (2024), with missing answers and "don't know" (9) codes, and the
+  round's sampling design: the counter (``sportello``, the stratum), the survey day
+  (``date``, the cluster) and the counter's opening days (``giorni_apertura``, the FPC);
 * ``survey_margins.csv``: adult residents by sex x age class per city
   (``organization, sex, age_class, population, share``) for weighting;
 * ``complaints.csv`` (the ``ComplaintRegister.import_csv`` layout) and
@@ -190,6 +192,49 @@ COMMENTS = [
 ]
 
 
+#: The fieldwork: the weekdays from 7 October to 15 November 2024 (30 opening days).
+FIELD_DAYS = pd.bdate_range("2024-10-07", "2024-11-15")
+#: Counters (sportelli) per city by size, and the share of the city's interviews each makes.
+COUNTERS = {"small": (0.6, 0.4), "medium": (0.45, 0.3, 0.25), "large": (0.4, 0.25, 0.2, 0.15)}
+
+
+def survey_design(n_city: np.ndarray, orgs: pd.DataFrame) -> pd.DataFrame:
+    """The sampling design of the round: counters (strata) and survey days (clusters).
+
+    Each city's interviews are split among its counters (``sportello``,
+    ``<city>-<k>``); each counter interviews on 6 to 10 of the fieldwork's
+    opening days drawn at random (``date``: the cluster, numbered within the
+    counter), out of ``giorni_apertura`` days it was open (30; 24 for the
+    branch offices open four days a week: the FPC). ``day_effect`` is the
+    shift the day's staffing and queue give every answer that day (the
+    intra-cluster correlation behind design effects above 1). Its own
+    generator: the other files' draws stay as they were.
+    """
+    rng = np.random.default_rng(SEED + 23)
+    rows = []
+    for city, size in zip(orgs["organization"], n_city, strict=True):
+        shares = COUNTERS["small" if size < 300 else "medium" if size < 450 else "large"]
+        per_counter = rng.multinomial(size, shares)
+        for k, m in enumerate(per_counter, start=1):
+            open_days = 30 if k == 1 else 24
+            days = np.sort(rng.choice(open_days, size=rng.integers(6, 11), replace=False))
+            # a counter open four days a week: its days are the weekdays but Friday
+            calendar = FIELD_DAYS if open_days == 30 else FIELD_DAYS[FIELD_DAYS.day_of_week < 4]
+            day = rng.choice(days, size=m)
+            effect = rng.normal(0.0, 0.25, len(days))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "sportello": f"{city}-{k}",
+                        "date": calendar[day].strftime("%Y-%m-%d"),
+                        "giorni_apertura": open_days,
+                        "day_effect": effect[np.searchsorted(days, day)],
+                    }
+                )
+            )
+    return pd.concat(rows, ignore_index=True)
+
+
 def survey(orgs: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Responses to the counter questionnaire and the population margins."""
     # sample per city: larger cities interview more, 200-600 questionnaires
@@ -199,21 +244,27 @@ def survey(orgs: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, 
     org = np.repeat(orgs["organization"].to_numpy(), n_city)
     city_idx = np.repeat(np.arange(len(orgs)), n_city)
     city_effect = rng.normal(0.0, 0.2, len(orgs))[city_idx]
+    design = survey_design(n_city, orgs)
 
     age = rng.choice(len(AGES), size=n, p=SAMPLE_AGE)
     female = rng.random(n) < np.array([0.55, 0.53, 0.52, 0.50])[age]
     sex = np.where(female, "f", "m")
     age_class = AGES[age]
-    # older respondents are a little more satisfied, as usual in counter surveys
-    latent = 3.55 + city_effect + 0.12 * (age - 1.5) + rng.normal(0.0, 0.65, n)
+    # older respondents are a little more satisfied, as usual in counter surveys; the
+    # day of the interview shifts everyone's answers (the design's clusters)
+    latent = (
+        3.55 + city_effect + 0.12 * (age - 1.5) + rng.normal(0.0, 0.65, n)
+        + design["day_effect"].to_numpy()
+    )  # fmt: skip
+    rng.integers(0, 40, n)  # the days drawn before the design had its own (same draws after)
 
     data: dict[str, object] = {
         "respondent": [f"R{i:05d}" for i in range(1, n + 1)],
         "organization": org,
         "period": 2024,
-        "date": (
-            pd.Timestamp("2024-10-07") + pd.to_timedelta(rng.integers(0, 40, n), unit="D")
-        ).strftime("%Y-%m-%d"),
+        "date": design["date"].to_numpy(),
+        "sportello": design["sportello"].to_numpy(),
+        "giorni_apertura": design["giorni_apertura"].to_numpy(),
         "service_used": rng.choice(
             ["certificate", "identity_card", "residence", "civil_status", "foreigners", "other"],
             size=n,

@@ -12,7 +12,7 @@ from qualitapa.complaints import ComplaintRegister, validate_history
 from qualitapa.indicators import compute
 from qualitapa.models import Dimension
 from qualitapa.standards import compliance
-from qualitapa.surveys import validate
+from qualitapa.surveys import DEFAULT_EXTRA_COLUMNS, design_columns, design_from_mapping, validate
 from qualitapa.testing import assert_plugin_ok, assert_plugin_translated, load_installed_plugin
 
 QCLUB_IDS = {"022205", "015146", "001272", "010025", "027042", "016024", "021008", "036023"}
@@ -159,7 +159,9 @@ def test_demo_survey_fits_the_questionnaire(catalog):
     inst = catalog.instruments["registry.counter"]
     responses = _dataset(catalog, "survey_responses")
     assert 2_500 <= len(responses) <= 3_500
-    result = validate(inst, responses)
+    (dataset,) = [d for d in catalog.datasets.values() if d.kind == "survey_responses"]
+    extra = (*DEFAULT_EXTRA_COLUMNS, *design_columns(dataset.design))
+    result = validate(inst, responses, extra_columns=extra)
     # only the respondents without the required overall rating are dropped
     assert set(result.problems["question"]) == {"overall"}
     assert len(result.clean) > 0.98 * len(responses)
@@ -175,6 +177,21 @@ def test_demo_survey_fits_the_questionnaire(catalog):
         zip(margins["sex"], margins["age_class"], strict=True)
     )
     assert margins.groupby("organization")["share"].sum().to_numpy() == pytest.approx(1, abs=1e-3)
+
+
+def test_demo_survey_declares_its_sampling_design(catalog):
+    (dataset,) = [d for d in catalog.datasets.values() if d.kind == "survey_responses"]
+    assert dataset.design == {
+        "strata": "sportello", "clusters": "date", "fpc": "giorni_apertura", "nest": True
+    }  # fmt: skip
+    responses = _dataset(catalog, "survey_responses")
+    design = design_from_mapping(responses, dataset.design)
+    # 2 to 4 counters per city, each with 6 to 10 survey days out of 24 or 30 opening days
+    per_city = responses.groupby("organization")["sportello"].nunique()
+    assert per_city.between(2, 4).all()
+    assert design.n_psu.min() >= 6
+    assert design.n_psu.max() <= 10
+    assert set(design.population) == {24.0, 30.0}
 
 
 def test_demo_complaints_import_and_histories(catalog, tmp_path):

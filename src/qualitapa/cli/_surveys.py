@@ -664,7 +664,8 @@ def _with_design_effects(
         return table.assign(deff=scores["deff"].to_numpy())
     t = _t()
     overall = scores[scores["dimension"] == OVERALL].set_index(group)["deff"]
-    row = {c: t.number(overall[c], digits=2) for c in table.columns if c in overall.index}
+    # written as the grid's own numbers (benchmark_table's text)
+    row = {c: f"{overall[c]:.2f}" for c in table.columns if c in overall.index}
     name = t("effetto del disegno (indice complessivo)") if people else "deff"
     return pd.concat([table, pd.DataFrame([{"dimension": name, **row}])], ignore_index=True)
 

@@ -15,7 +15,13 @@ from qualitapa.io import read_table
 
 
 def surveys(state: DemoState) -> None:
-    """Validate, weight (raked to the profile's margins) and score each survey."""
+    """Validate, weight (raked to the profile's margins) and score each survey.
+
+    A survey whose dataset declares its sampling design (``design``: strata,
+    clusters, FPC) is scored with it: linearised standard errors, intervals
+    and design effects (the ``deff`` columns of survey_items,
+    survey_dimensions and survey_nps), each city a domain of the design.
+    """
     from qualitapa import surveys as sv
 
     catalog, result = state.catalog, state.result
@@ -28,7 +34,8 @@ def surveys(state: DemoState) -> None:
     for ds in datasets(catalog, "survey_responses"):
         inst = catalog.instruments[ds.instrument]
         raw = read_table(ds.path)
-        checked = sv.validate(inst, raw, source=str(ds.path))
+        extra = (*sv.DEFAULT_EXTRA_COLUMNS, *sv.design_columns(ds.design or {}))
+        checked = sv.validate(inst, raw, source=str(ds.path), extra_columns=extra)
         clean = checked.clean
         add("survey_problems", checked.problems, inst.id)
         t = translator(state.options.lang)
@@ -42,23 +49,26 @@ def surveys(state: DemoState) -> None:
                 problems=len(checked.problems),
             )
         )
-        weights = None
+        weights, adults = None, None
         if ds.instrument in margins_sets:
             margins = read_table(margins_sets[ds.instrument].path)
             clean = rake_by_organization(clean, margins, state.options.profile.margins)
             weights = "weight"
-        dim = sv.score_dimensions(
-            inst, clean, by="organization", weights=weights, lang=state.options.lang
-        )
+            surveyed = margins["organization"].astype(str).isin(clean["organization"].astype(str))
+            adults = float(margins.loc[surveyed, "population"].sum())
+        design = None if ds.design is None else _design(clean, ds.design, weights, adults)
+        weighting: dict[str, Any] = {"weights": weights} if design is None else {"design": design}
+        by = "organization"
+        dim = sv.score_dimensions(inst, clean, by=by, lang=state.options.lang, **weighting)
         add("survey_dimensions", dim, inst.id)
-        add(
-            "survey_items", sv.score_items(inst, clean, by="organization", weights=weights), inst.id
-        )
-        add("survey_reliability", sv.reliability(inst, clean, by="organization"), inst.id)
-        ipa_table = sv.ipa(inst, clean, weights=weights).assign(instrument=inst.id)
+        add("survey_items", sv.score_items(inst, clean, by=by, **weighting), inst.id)
+        add("survey_reliability", sv.reliability(inst, clean, by=by), inst.id)
+        ipa_table = sv.ipa(inst, clean, **weighting).assign(instrument=inst.id)
         tables.setdefault("survey_ipa", []).append(ipa_table)
         if any(q.type is sv.QuestionType.RECOMMEND for q in inst.questions):
-            add("survey_nps", sv.nps(inst, clean, by="organization", weights=weights), inst.id)
+            add("survey_nps", sv.nps(inst, clean, by=by, **weighting), inst.id)
+        if design is not None:
+            result.notes.append(_design_note(state, inst, design, dim))
         if inst.service is not None:  # the service's report shows it
             state.surveys[inst.service] = {"survey": dim, "ipa": ipa_table}
     if "survey_dimensions" in tables:
@@ -66,6 +76,41 @@ def surveys(state: DemoState) -> None:
         for name in (f"survey_{part}" for part in order):
             if name in tables:
                 result.save(name, pd.concat(tables[name], ignore_index=True))
+
+
+def _design(
+    clean: pd.DataFrame, declared: dict[str, Any], weights: str | None, adults: float | None
+) -> Any:
+    """The declared design of the clean responses, raked weights scaled to the ``adults``.
+
+    Raking gives relative weights (they sum to the respondents); the design
+    effect against simple random sampling without replacement needs weights
+    that sum to the population (R's ``deff = TRUE``), so they are scaled to
+    the adult residents of the cities surveyed (the margins' population).
+    """
+    from qualitapa import surveys as sv
+
+    if weights is not None and adults:
+        clean[weights] = clean[weights] * adults / clean[weights].sum()
+    return sv.design_from_mapping(clean, declared, weights=weights)
+
+
+def _design_note(state: DemoState, inst: Any, design: Any, dim: pd.DataFrame) -> str:
+    """The summary line of a survey scored with its design: strata, clusters, design effects."""
+    t = translator(state.options.lang)
+    overall = dim.loc[dim["dimension"] == "overall", "deff"]
+    return str(
+        t(
+            "indagine {survey}: disegno campionario con {strata} e {clusters}; effetto del "
+            "disegno dell'indice complessivo da {low} a {high} (survey_dimensions.csv, "
+            "colonna deff)",
+            survey=t.text(inst.label),
+            strata=t.plural("{n} strato", "{n} strati", len(design.n_psu)),
+            clusters=t.plural("{n} gruppo", "{n} gruppi", int(design.n_psu.sum())),
+            low=t.number(float(overall.min()), digits=2),
+            high=t.number(float(overall.max()), digits=2),
+        )
+    )
 
 
 def rake_by_organization(
