@@ -39,6 +39,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+from qualitapa.composite import _dea_frame
 from qualitapa.composite._options import choice
 from qualitapa.errors import DataError, QualitapaError
 from qualitapa.io import require_columns, to_numeric_column
@@ -47,6 +48,8 @@ from qualitapa.io import require_columns, to_numeric_column
 EFFICIENCY_TOL = 1e-6
 #: Slacks (in units of the variable's mean) above this are "positive".
 SLACK_TOL = 1e-6
+#: Radial scores this close to 1 are 1 (rounding in the LP solve, far below EFFICIENCY_TOL).
+_ROUNDING = 1e-12
 #: Lambdas above this make a unit a peer.
 LAMBDA_TOL = 1e-9
 #: Reduced costs below -REDUCED_COST_TOL mean an omitted unit improves the LP.
@@ -55,6 +58,9 @@ REDUCED_COST_TOL = 1e-9
 _BLOCK = 100
 #: Target number of LP variables in one stacked (block-diagonal) HiGHS call.
 _BATCH_VARS = 8_000
+#: Solve the radial LPs frame first with warm-started HiGHS when a binding is importable
+#: (tests switch it off to compare with the stacked linprog path).
+_FRAME_FIRST = True
 
 
 class ReturnsToScale(enum.StrEnum):
@@ -624,8 +630,8 @@ def dea(
     orgs, X_raw, Y_raw = _read(data, inputs, outputs, organization, source)
     sx, sy = X_raw.mean(axis=0), Y_raw.mean(axis=0)
     model = _Model(X_raw / sx, Y_raw / sy, rts, orientation)
-    ref = _screen(model)
-    fit = _fit(model, ref, np.concatenate([sx, sy]) if slacks else None)
+    sol1, ref = _phase1(model)
+    fit = _fit(model, sol1, ref, np.concatenate([sx, sy]) if slacks else None)
     lambdas, lam_sum = _lambdas(fit, orgs)
     scores = _scores(fit, orgs, lambdas, lam_sum)
     if super_efficiency:
@@ -750,15 +756,33 @@ class _Fit:
         return self.radially_efficient & ~self.has_slack
 
 
-def _fit(model: _Model, ref: np.ndarray, slack_weights: np.ndarray | None) -> _Fit:
+def _phase1(model: _Model) -> tuple[_Verified, np.ndarray]:
+    """Radial LP of every unit, and a reference set holding the frame for later LPs.
+
+    Frame first with warm-started HiGHS solves (:mod:`._dea_frame`) when a
+    HiGHS binding is importable, else the screened candidates and stacked
+    :func:`scipy.optimize.linprog` calls.
+    """
+    if _FRAME_FIRST and _dea_frame.available():
+        sol = _dea_frame.radial_against_frame(
+            model.X, model.Y, model.rts.value, model.orientation.value
+        )
+        return _Verified(ok=sol.ok, obj=sol.obj, x=sol.x, refs=sol.refs), sol.frame
+    ref = _screen(model)
+    everyone = np.arange(model.n)
+    return _solve_verified(model, ref, everyone, _phase1_batch(model, everyone), 1), ref
+
+
+def _fit(model: _Model, sol1: _Verified, ref: np.ndarray, slack_weights: np.ndarray | None) -> _Fit:
     """Phase 1 (radial scores) and, given ``slack_weights``, phase 2 (maximal slacks)."""
     n, m, s = model.n, model.m, model.s
     everyone = np.arange(n)
-    sol1 = _solve_verified(model, ref, everyone, _phase1_batch(model, everyone), 1)
     if not sol1.ok.all():  # cannot happen for the ordinary model (the unit itself is feasible)
         raise DEASolverError("the radial DEA model is infeasible; please report this data set")
     sign = 1.0 if model.orientation is Orientation.INPUT else -1.0
     score = sign * sol1.obj
+    # a frontier unit reached through its neighbours' columns may come out 1 - 1e-15
+    score[np.abs(score - 1.0) <= _ROUNDING] = 1.0
     slack_x = np.zeros((n, m))
     slack_y = np.zeros((n, s))
     if slack_weights is None:
