@@ -12,6 +12,7 @@ import pytest
 
 from qualitapa.caf import CriterionKind, ScoringMethod, caf_model, subcriterion_ids
 from qualitapa.errors import UnknownItemError
+from qualitapa.models import Text
 
 
 def test_nine_criteria_five_enablers_four_results() -> None:
@@ -143,3 +144,41 @@ def test_a_german_caf_section_shows_no_italian_title():
     assert not italian, italian
     # and the German titles are there instead (each criterion at least)
     assert all(c.title.de in text for c in model.criteria), text[:500]
+
+
+def _panel_texts() -> list[tuple[str, Text]]:
+    """Every text of the scoring panels: row labels, row descriptions, band descriptions."""
+    out: list[tuple[str, Text]] = []
+    for p in caf_model().panels:
+        for r in p.rows:
+            where = f"{p.kind}/{p.method}/{r.id}"
+            out.append((f"{where} label", r.label))
+            if r.description is not None:
+                out.append((f"{where} description", r.description))
+            out.extend((f"{where} {b.low}-{b.high}", b.description) for b in r.bands)
+    return out
+
+
+def test_every_scoring_panel_text_is_in_italian_english_and_german() -> None:
+    texts = _panel_texts()
+    assert len(texts) == 1 + 6 + 1 + 6 + 4 * (2 + 6) + 2 * (2 + 6)
+    for where, text in texts:
+        assert text.it, where
+        assert text.en, where
+        assert text.de, where
+        assert text.de not in (text.it, text.en), where
+    # the official German terms of the scoring system (KDZ, "CAF 2020 - deutsch",
+    # "III Wie soll bewertet werden?"): the top results band
+    top = caf_model().panel("results", "classical").rows[0].band(95)
+    assert top is not None
+    assert top.description.de.startswith("Herausragende und nachhaltige Ergebnisse")
+
+
+def test_a_german_panel_table_has_no_italian_nor_english_text() -> None:
+    for p in caf_model().panels:
+        table = p.to_frame("de")
+        shown = set(table["row_label"]) | set(table["description"])
+        for _, text in _panel_texts():
+            assert text.it not in shown or text.it == text.de
+            assert text.en not in shown or text.en == text.de
+        assert table["description"].tolist() == [b.description.de for r in p.rows for b in r.bands]

@@ -218,16 +218,48 @@ def test_no_english_word_nor_code_on_italian_and_german_pages(
         assert not CODE.findall(text), (path, CODE.findall(text))
 
 
-def test_the_italian_fallback_is_said_once(pages: dict[str, dict[str, str]]) -> None:
+def test_the_german_caf_page_is_all_german(pages: dict[str, dict[str, str]]) -> None:
+    # every panel text (row labels, descriptions, bands) has its German: no Italian left
+    # (a one-row panel's table is captioned with the panel's title, not its row's label)
+    de = html.unescape(pages["de"]["metodologia/caf.html"])
+    assert 'class="alert alert-info"' not in de
+    for panel in caf_model().panels:
+        for row in panel.rows:
+            texts = [row.label] if len(panel.rows) > 1 else []
+            texts += [row.description] if row.description else []
+            for text in [*texts, *(b.description for b in row.bands)]:
+                assert text.de, text.it
+                assert text.de in de
+                assert text.it not in de
+
+
+def test_the_italian_fallback_is_said_once(
+    pages: dict[str, dict[str, str]],
+    results_dir: Path,
+    catalog: Catalog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import attrs
+
+    import qualitapa.caf
+
     note = "sono mostrati in italiano"
-    # the CAF scoring bands have no German text: said once on the German page
-    de = pages["de"]["metodologia/caf.html"]
+    # a CAF model whose two band descriptions have no German: said once on the German page
+    model = caf_model()
+    row = model.panels[1].rows[0]
+    bands = list(row.bands)
+    for i in (1, 2):
+        bands[i] = attrs.evolve(bands[i], description=Text(bands[i].description.it))
+    panel = attrs.evolve(model.panels[1], rows=(attrs.evolve(row, bands=tuple(bands)),))
+    untranslated = attrs.evolve(model, panels=(model.panels[0], panel, *model.panels[2:]))
+    monkeypatch.setattr(qualitapa.caf, "caf_model", lambda: untranslated)
+    ctx = SiteContext(results=Results(results_dir), catalog=catalog,
+                      organizations=("036023",), lang="de")  # fmt: skip
+    de = render(ctx)["metodologia/caf.html"]
     assert de.count(translator("de")(
         "Alcuni testi del catalogo non sono tradotti in questa lingua e sono mostrati in "
         "italiano.")) == 1  # fmt: skip
-    band = caf_model().panel("results", "classical").rows[0].bands[2].description
-    assert band.de is None
-    assert band.it in de
+    assert html.escape(bands[2].description.it) in de
     for page in pages["it"].values():
         assert note not in page
     assert 'class="alert alert-info"' not in pages["en"]["metodologia/caf.html"]

@@ -9,7 +9,14 @@ Dipartimento della Funzione Pubblica could not be consulted while writing
 this module, so wording may differ slightly from it.
 
 The scoring panels are summarised in our own words from the CAF 2020
-guideline, chapter "How to evaluate: the scoring system".
+guideline, chapter "How to evaluate: the scoring system". Their German text
+(band descriptions, row labels) is a faithful translation made for qualitapa
+from the English guideline, NOT the official German wording: the official
+"CAF 2020 - deutsch" (KDZ / CAF-Zentrum Österreich) could be consulted only in
+its introduction to the scoring system ("III Wie soll bewertet werden? Das
+Bewertungssystem"), whose terms it uses (Befähiger, Tendenz, Zielerreichung,
+"herausragende und nachhaltige Ergebnisse", "positiver Vergleich mit
+relevanten Organisationen"), not in its scoring panels.
 
 Examples
 --------
@@ -216,8 +223,8 @@ class CafModel:
         return pd.DataFrame(rows)
 
 
-def _t(it: str, en: str) -> Text:
-    return Text(it, en)
+def _t(it: str, en: str, de: str) -> Text:
+    return Text(it, en, de)
 
 
 # (criterion id, Italian, English, kind, [(number, Italian, English), ...])
@@ -362,99 +369,139 @@ def _titled(key: str, it: str, en: str) -> Text:
 _SCALE = ((0, 10), (11, 30), (31, 50), (51, 70), (71, 90), (91, 100))
 
 
-def _bands(descriptions: tuple[tuple[str, str], ...]) -> tuple[Band, ...]:
+def _bands(descriptions: tuple[tuple[str, str, str], ...]) -> tuple[Band, ...]:
+    """The six bands of a panel row from their (Italian, English, German) descriptions."""
     return tuple(
-        Band(lo, hi, _t(it, en)) for (lo, hi), (it, en) in zip(_SCALE, descriptions, strict=True)
+        Band(lo, hi, _t(*texts)) for (lo, hi), texts in zip(_SCALE, descriptions, strict=True)
     )
 
 
 _CLASSICAL_ENABLERS = _bands((
     ("Nessuna evidenza, o solo evidenze aneddotiche, di un approccio",
-     "No evidence, or only anecdotal evidence, of an approach"),
-    ("PLAN: un approccio è pianificato", "PLAN: an approach is planned"),
-    ("DO: l'approccio è in fase di attuazione", "DO: the approach is being implemented"),
+     "No evidence, or only anecdotal evidence, of an approach",
+     "Keine Nachweise oder nur vereinzelte Hinweise auf eine Vorgehensweise"),
+    ("PLAN: un approccio è pianificato", "PLAN: an approach is planned",
+     "PLAN: Eine Vorgehensweise ist geplant"),
+    ("DO: l'approccio è in fase di attuazione", "DO: the approach is being implemented",
+     "DO: Die Vorgehensweise wird umgesetzt"),
     ("CHECK: si verifica se le cose giuste sono fatte nel modo giusto",
-     "CHECK: we check/review whether we do the right things in the right way"),
+     "CHECK: we check/review whether we do the right things in the right way",
+     "CHECK: Wir überprüfen, ob wir die richtigen Dinge auf die richtige Weise tun"),
     ("ACT: sulla base della verifica si apportano i miglioramenti necessari",
-     "ACT: based on the check/review, the necessary improvements are made"),
+     "ACT: based on the check/review, the necessary improvements are made",
+     "ACT: Auf Grundlage der Überprüfung werden die notwendigen Verbesserungen vorgenommen"),
     ("PDCA: tutto ciò che facciamo è pianificato, attuato, verificato e migliorato con "
      "regolarità e impariamo dagli altri: siamo in un ciclo di miglioramento continuo",
      "PDCA: everything we do is planned, implemented, checked and adjusted regularly, and "
-     "we learn from others; we are in a continuous improvement cycle"),
+     "we learn from others; we are in a continuous improvement cycle",
+     "PDCA: Alles, was wir tun, wird regelmäßig geplant, umgesetzt, überprüft und angepasst, "
+     "und wir lernen von anderen: Wir befinden uns in einem kontinuierlichen "
+     "Verbesserungszyklus"),
 ))  # fmt: skip
 
 _CLASSICAL_RESULTS = _bands((
     ("Nessun risultato misurato e/o nessuna informazione disponibile",
-     "No results are measured and/or no information is available"),
+     "No results are measured and/or no information is available",
+     "Es werden keine Ergebnisse gemessen und/oder es liegen keine Informationen vor"),
     ("Risultati misurati con andamento negativo e/o obiettivi rilevanti non raggiunti",
-     "Results are measured and show negative trends and/or relevant targets are not met"),
+     "Results are measured and show negative trends and/or relevant targets are not met",
+     "Die Ergebnisse werden gemessen und zeigen eine negative Tendenz und/oder relevante "
+     "Ziele werden nicht erreicht"),
     ("Andamento stabile e/o alcuni obiettivi rilevanti raggiunti",
-     "Results show flat trends and/or some relevant targets are met"),
+     "Results show flat trends and/or some relevant targets are met",
+     "Die Ergebnisse zeigen eine gleichbleibende Tendenz und/oder einige relevante Ziele "
+     "werden erreicht"),
     ("Andamento in miglioramento e/o la maggior parte degli obiettivi rilevanti raggiunti",
-     "Results show improving trends and/or most relevant targets are met"),
+     "Results show improving trends and/or most relevant targets are met",
+     "Die Ergebnisse zeigen eine steigende Tendenz und/oder die meisten relevanten Ziele "
+     "werden erreicht"),
     ("Progressi sostanziali e/o tutti gli obiettivi rilevanti raggiunti",
-     "Results show substantial progress and/or all relevant targets are met"),
+     "Results show substantial progress and/or all relevant targets are met",
+     "Die Ergebnisse zeigen wesentliche Fortschritte und/oder alle relevanten Ziele werden "
+     "erreicht"),
     ("Risultati eccellenti e duraturi, tutti gli obiettivi raggiunti e confronti positivi "
      "con organizzazioni rilevanti per tutti i risultati chiave",
      "Excellent and sustained results; all relevant targets met; positive comparisons with "
-     "relevant organisations for all key results"),
+     "relevant organisations for all key results",
+     "Herausragende und nachhaltige Ergebnisse, alle relevanten Ziele erreicht und positiver "
+     "Vergleich mit relevanten Organisationen für alle Hauptergebnisse"),
 ))  # fmt: skip
 
 _EVIDENCE = (
-    ("Nessuna evidenza o solo qualche idea", "No evidence or just some ideas"),
+    ("Nessuna evidenza o solo qualche idea", "No evidence or just some ideas",
+     "Keine Nachweise oder nur einige Ideen"),
     ("Qualche evidenza debole, relativa ad alcuni ambiti",
-     "Some weak evidence, related to some areas"),
+     "Some weak evidence, related to some areas",
+     "Einige schwache Nachweise für einige Bereiche"),
     ("Qualche buona evidenza relativa ad ambiti rilevanti",
-     "Some good evidence related to relevant areas"),
+     "Some good evidence related to relevant areas",
+     "Einige gute Nachweise für relevante Bereiche"),
     ("Forti evidenze relative alla maggior parte degli ambiti",
-     "Strong evidence related to most areas"),
+     "Strong evidence related to most areas",
+     "Starke Nachweise für die meisten Bereiche"),
     ("Evidenze molto forti relative a tutti gli ambiti",
-     "Very strong evidence related to all areas"),
+     "Very strong evidence related to all areas",
+     "Sehr starke Nachweise für alle Bereiche"),
     ("Evidenze eccellenti, confrontate con altre organizzazioni, relative a tutti gli ambiti",
-     "Excellent evidence, compared with other organisations, related to all areas"),
+     "Excellent evidence, compared with other organisations, related to all areas",
+     "Hervorragende, mit anderen Organisationen verglichene Nachweise für alle Bereiche"),
 )  # fmt: skip
 
+# (id, label it/en/de, description it/en/de)
 _PDCA = (
-    ("plan", "Pianificare (PLAN)", "Plan",
-     "La pianificazione si basa sui bisogni e le aspettative dei portatori di interesse ed è "
-     "diffusa con regolarità nelle parti rilevanti dell'organizzazione",
-     "Planning is based on stakeholders' needs and expectations and is deployed regularly "
-     "throughout the relevant parts of the organisation"),
-    ("do", "Attuare (DO)", "Do",
-     "L'attuazione è gestita con processi e responsabilità definiti, diffusi con regolarità "
-     "nelle parti rilevanti dell'organizzazione",
-     "Execution is managed through defined processes and responsibilities, deployed regularly "
-     "throughout the relevant parts of the organisation"),
-    ("check", "Verificare (CHECK)", "Check",
-     "I processi definiti sono monitorati con indicatori pertinenti e riesaminati con "
-     "regolarità nelle parti rilevanti dell'organizzazione",
-     "Defined processes are monitored with relevant indicators and reviewed regularly "
-     "throughout the relevant parts of the organisation"),
-    ("act", "Agire (ACT)", "Act",
-     "Azioni correttive e di miglioramento sono intraprese sulla base delle verifiche, con "
-     "regolarità, nelle parti rilevanti dell'organizzazione",
-     "Corrective and improvement actions are taken following the check results, regularly, "
-     "throughout the relevant parts of the organisation"),
+    ("plan", ("Pianificare (PLAN)", "Plan", "Planen (PLAN)"),
+     ("La pianificazione si basa sui bisogni e le aspettative dei portatori di interesse ed è "
+      "diffusa con regolarità nelle parti rilevanti dell'organizzazione",
+      "Planning is based on stakeholders' needs and expectations and is deployed regularly "
+      "throughout the relevant parts of the organisation",
+      "Die Planung beruht auf den Bedürfnissen und Erwartungen der Interessengruppen und wird "
+      "regelmäßig in allen relevanten Teilen der Organisation verankert")),
+    ("do", ("Attuare (DO)", "Do", "Umsetzen (DO)"),
+     ("L'attuazione è gestita con processi e responsabilità definiti, diffusi con regolarità "
+      "nelle parti rilevanti dell'organizzazione",
+      "Execution is managed through defined processes and responsibilities, deployed regularly "
+      "throughout the relevant parts of the organisation",
+      "Die Umsetzung wird über festgelegte Prozesse und Zuständigkeiten gesteuert, die "
+      "regelmäßig in allen relevanten Teilen der Organisation angewendet werden")),
+    ("check", ("Verificare (CHECK)", "Check", "Überprüfen (CHECK)"),
+     ("I processi definiti sono monitorati con indicatori pertinenti e riesaminati con "
+      "regolarità nelle parti rilevanti dell'organizzazione",
+      "Defined processes are monitored with relevant indicators and reviewed regularly "
+      "throughout the relevant parts of the organisation",
+      "Die festgelegten Prozesse werden mit relevanten Indikatoren beobachtet und regelmäßig "
+      "in allen relevanten Teilen der Organisation überprüft")),
+    ("act", ("Agire (ACT)", "Act", "Anpassen (ACT)"),
+     ("Azioni correttive e di miglioramento sono intraprese sulla base delle verifiche, con "
+      "regolarità, nelle parti rilevanti dell'organizzazione",
+      "Corrective and improvement actions are taken following the check results, regularly, "
+      "throughout the relevant parts of the organisation",
+      "Korrektur- und Verbesserungsmaßnahmen werden auf Grundlage der Überprüfungsergebnisse "
+      "regelmäßig in allen relevanten Teilen der Organisation ergriffen")),
 )  # fmt: skip
 
 _TRENDS = (
-    ("Nessuna misurazione", "No measurement"),
-    ("Andamento negativo", "Negative trend"),
-    ("Andamento stabile o progressi modesti", "Flat trend or modest progress"),
-    ("Progressi costanti", "Sustained progress"),
-    ("Progressi sostanziali", "Substantial progress"),
+    ("Nessuna misurazione", "No measurement", "Keine Messung"),
+    ("Andamento negativo", "Negative trend", "Negative Tendenz"),
+    ("Andamento stabile o progressi modesti", "Flat trend or modest progress",
+     "Gleichbleibende Tendenz oder geringe Fortschritte"),
+    ("Progressi costanti", "Sustained progress", "Anhaltende Fortschritte"),
+    ("Progressi sostanziali", "Substantial progress", "Wesentliche Fortschritte"),
     ("Confronto positivo con organizzazioni rilevanti per tutti i risultati",
-     "Positive comparison with relevant organisations for all results"),
+     "Positive comparison with relevant organisations for all results",
+     "Positiver Vergleich mit relevanten Organisationen für alle Ergebnisse"),
 )  # fmt: skip
 
 _TARGETS = (
-    ("Nessuna informazione o solo informazioni aneddotiche", "No or anecdotal information"),
-    ("I risultati non raggiungono gli obiettivi", "Results do not meet targets"),
-    ("Pochi obiettivi raggiunti", "Few targets are met"),
-    ("Alcuni obiettivi rilevanti raggiunti", "Some relevant targets are met"),
+    ("Nessuna informazione o solo informazioni aneddotiche", "No or anecdotal information",
+     "Keine oder nur vereinzelte Informationen"),
+    ("I risultati non raggiungono gli obiettivi", "Results do not meet targets",
+     "Die Ergebnisse erreichen die Ziele nicht"),
+    ("Pochi obiettivi raggiunti", "Few targets are met", "Wenige Ziele werden erreicht"),
+    ("Alcuni obiettivi rilevanti raggiunti", "Some relevant targets are met",
+     "Einige relevante Ziele werden erreicht"),
     ("La maggior parte degli obiettivi rilevanti raggiunti",
-     "Most of the relevant targets are met"),
-    ("Tutti gli obiettivi raggiunti", "All the targets are met"),
+     "Most of the relevant targets are met", "Die meisten relevanten Ziele werden erreicht"),
+    ("Tutti gli obiettivi raggiunti", "All the targets are met", "Alle Ziele werden erreicht"),
 )  # fmt: skip
 
 
@@ -471,7 +518,7 @@ def _build() -> CafModel:
         )
         for cid, it, en, kind, subs in _CRITERIA
     )
-    scale = _t("Scala complessiva", "Overall scale")
+    scale = _t("Scala complessiva", "Overall scale", "Gesamtskala")
     panels = (
         ScoringPanel(
             CriterionKind.ENABLERS,
@@ -487,8 +534,8 @@ def _build() -> CafModel:
             CriterionKind.ENABLERS,
             ScoringMethod.FINE_TUNED,
             tuple(
-                PanelRow(pid, _t(l_it, l_en), _t(d_it, d_en), _bands(_EVIDENCE))
-                for pid, l_it, l_en, d_it, d_en in _PDCA
+                PanelRow(pid, _t(*label), _t(*description), _bands(_EVIDENCE))
+                for pid, label, description in _PDCA
             ),
         ),
         ScoringPanel(
@@ -497,14 +544,22 @@ def _build() -> CafModel:
             (
                 PanelRow(
                     "trends",
-                    _t("Andamenti", "Trends"),
-                    _t("Andamento dei risultati nel tempo", "How results evolve over time"),
+                    _t("Andamenti", "Trends", "Tendenzen"),
+                    _t(
+                        "Andamento dei risultati nel tempo",
+                        "How results evolve over time",
+                        "Entwicklung der Ergebnisse im Zeitverlauf",
+                    ),
                     _bands(_TRENDS),
                 ),
                 PanelRow(
                     "targets",
-                    _t("Obiettivi", "Targets"),
-                    _t("Raggiungimento degli obiettivi", "Whether targets are met"),
+                    _t("Obiettivi", "Targets", "Ziele"),
+                    _t(
+                        "Raggiungimento degli obiettivi",
+                        "Whether targets are met",
+                        "Grad der Zielerreichung",
+                    ),
                     _bands(_TARGETS),
                 ),
             ),
