@@ -311,6 +311,10 @@ def test_supplied_weights_are_checked():
         with pytest.raises(OptionError) as opt:
             ReplicateDesign.from_frame(df, replicate_weights="^jk", weights="pw", type=kind)  # type: ignore[arg-type]
         assert opt.value.option == option
+    with pytest.raises(OptionError, match="2 replicates or more, not 1"):
+        ReplicateDesign.from_frame(df, replicate_weights=["jk1"], weights="pw", type="bootstrap")
+    with pytest.raises(OptionError, match="replicates: a replicate design"):
+        ReplicateDesign.from_design(_strat(), "bootstrap", replicates=1)
     with pytest.raises(OptionError, match="rscales has 2 values"):
         ReplicateDesign.from_frame(
             df, replicate_weights="^jk", weights="pw", type="JKn", rscales=[1, 2]

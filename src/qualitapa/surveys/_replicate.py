@@ -367,6 +367,7 @@ class ReplicateDesign:
         if kind in ("JK1", "JKn"):
             factors, scale, rscales = _jackknife(design, kind)
         elif kind == "bootstrap":
+            _check_count("replicates", replicates)
             factors, scale = _bootstrap(design, replicates, seed)
         else:
             factors, scale = _brr(design, rho if kind == "Fay" else 0.0, hadamard)
@@ -444,6 +445,7 @@ class ReplicateDesign:
         matrix = _replicate_matrix(data, columns)
         w = weight_column(data, weights)
         n_rep = matrix.shape[1]
+        _check_count("replicate_weights", n_rep)
         scale, rs = _scales(type, n_rep, scale, rscales, rho)
         return cls(
             data=data,
@@ -478,6 +480,24 @@ def _columns(data: pd.DataFrame, chosen: str | Sequence[str]) -> list[str]:
             )
         )
     return picked
+
+
+def _check_count(option: str, count: int) -> None:
+    """A replicate design needs 2 replicates or more (their spread is the variance)."""
+    if count < 2:
+        raise OptionError(
+            Message(
+                "{option}: a replicate design needs 2 replicates or more, not {count}",
+                N_(
+                    "{option}: un disegno a replicazioni richiede almeno 2 replicazioni,"
+                    " non {count}"
+                ),
+                option=option,
+                count=count,
+            ),
+            option=option,
+            value=count,
+        )
 
 
 def _replicate_matrix(data: pd.DataFrame, columns: list[str]) -> Floats:
