@@ -160,3 +160,11 @@ def test_a_replicate_design_gives_its_replicate_errors(counter, clustered):
         np.testing.assert_allclose(got[column], want[column], rtol=1e-12, err_msg=column)
     membership = ipa(counter, clustered, design=replicate, n_boot=5, seed=1)["membership"]
     assert membership.between(0, 1).all()
+
+
+def test_the_respondents_bootstrap_is_refused_with_a_design(counter, clustered):
+    with pytest.raises(OptionError, match="ReplicateDesign"):
+        score_items(counter, clustered, design=design_of(clustered), method="bootstrap")
+    with pytest.raises(OptionError, match="ReplicateDesign"):
+        score_dimensions(counter, clustered, design=design_of(clustered), method="bootstrap",
+                         lang="it")  # fmt: skip

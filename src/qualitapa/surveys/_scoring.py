@@ -183,8 +183,9 @@ def score_items(
         on these very responses, with the weights): the design path. SEs are
         linearised over strata and clusters, each group a domain of the
         whole design (``docs/surveys.md``), means with the t interval of the
-        domain's design df, shares with the logit interval; ``method`` is
-        ignored. Default: the Kish path.
+        domain's design df, shares with the logit interval (``method``
+        ``"bootstrap"`` is refused: bootstrap a ``ReplicateDesign``
+        instead). Default: the Kish path.
 
     Returns
     -------
@@ -226,7 +227,7 @@ def score_items(
     [{'mean': 3.8, 'se': 0.483, 'df': 2}]
     """
     check_option("method", method, get_args(IntervalMethod))
-    responses = design_responses(design, responses, weights)
+    responses = design_responses(design, responses, weights, method)
     groups = make_groups(responses, by)
     qs, asked = _asked_questions(
         instrument, responses, groups, _questions(instrument, questions), every=questions is None
@@ -677,7 +678,7 @@ def score_dimensions(
     """
     check_option("method", method, get_args(IntervalMethod))
     _check_label_language(lang)
-    responses = design_responses(design, responses, weights)
+    responses = design_responses(design, responses, weights, method)
     options: dict[str, Any] = {
         "by": by,
         "weights": weights,

@@ -37,19 +37,35 @@ _DOMAIN = "_qualitapa_domain"
 
 
 def design_responses(
-    design: Design | None, responses: pd.DataFrame, weights: str | None
+    design: Design | None, responses: pd.DataFrame, weights: str | None, method: str = "kish"
 ) -> pd.DataFrame:
     """``responses`` numbered 0.. as the design's rows; the design must be theirs.
 
     Raises
     ------
     OptionError
-        Both ``design`` and ``weights`` are given (the design has the weights).
+        Both ``design`` and ``weights`` are given (the design has the weights),
+        or ``design`` with ``method="bootstrap"`` (the respondents' bootstrap
+        ignores the design).
     DataError
         The design has another number of rows than the responses.
     """
     if design is None:
         return responses
+    if method == "bootstrap":
+        raise OptionError(
+            Message(
+                "with a design the intervals are the design's: drop method='bootstrap', or"
+                " bootstrap the design (ReplicateDesign.from_design(design, 'bootstrap'))",
+                N_(
+                    "con un disegno gli intervalli sono quelli del disegno: togliere"
+                    " method='bootstrap', oppure usare il bootstrap del disegno"
+                    " (ReplicateDesign.from_design(disegno, 'bootstrap'))"
+                ),
+            ),
+            option="method",
+            value=method,
+        )
     if weights is not None:
         raise OptionError(
             Message(
