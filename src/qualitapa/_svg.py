@@ -16,6 +16,7 @@ import math
 import re
 import textwrap
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import attrs
 from markupsafe import Markup, escape
@@ -278,7 +279,15 @@ def y_axis(
     return "".join(parts)
 
 
-def tick_labels(ticks: Sequence[float], number: Callable[..., str]) -> list[str]:
+class NumberWriter(Protocol):
+    """Writes a number with ``digits`` decimals (e.g. :meth:`qualitapa.i18n.Translator.number`)."""
+
+    def __call__(self, value: float, digits: int) -> str:
+        """``value`` as text."""
+        ...
+
+
+def tick_labels(ticks: Sequence[float], number: NumberWriter) -> list[str]:
     """The ticks written by ``number`` (e.g. in the reader's locale) with the decimals they need.
 
     Examples

@@ -1,39 +1,38 @@
-"""Charts for the reports, drawn with matplotlib (extra ``plot``).
+"""Charts for the reports: hand-written, accessible SVG (no matplotlib).
 
-Figures are built with :class:`matplotlib.figure.Figure` directly (no
-pyplot: no global state, no GUI backend). :func:`figure_svg` embeds a
-figure as inline, accessible SVG (``role="img"`` with a ``<title>`` and a
-``<desc>``; text stays text; ids prefixed per chart so several charts share
-a page); :func:`figure_img` as an ``<img>`` with a ``data:`` URI (SVG or
-PNG). Matplotlib escapes the text it writes into SVG, so text from the data
-(city names) stays text.
+Each chart function returns a :class:`~qualitapa._svg.Drawing` (its size and
+SVG body), drawn with the toolkit the portal uses too (:mod:`qualitapa._svg`);
+:func:`figure_svg` labels it with a ``<title>`` and a ``<desc>`` (the text
+alternative the report section writes) as inline SVG, :func:`figure_img`
+embeds it as an ``<img>``. All text from the data is escaped; numbers go
+through the reader's :data:`NumberFormat` (decimal comma in Italian and
+German). Colours are the Okabe-Ito palette; meaning never rests on colour
+alone: the highlighted organization has a bold name and a diamond, the
+best a triangle, series differ by marker shape and dash. A chart costs
+about a millisecond (``benchmarks/bench_reports.py``).
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import html
-import io
-import re
-import textwrap
+import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+import attrs
 import numpy as np
+from markupsafe import Markup, escape
 
-if TYPE_CHECKING:
-    from markupsafe import Markup
-    from matplotlib.figure import Figure
+from qualitapa import _svg
+from qualitapa._svg import CHAR, TEXT, Drawing, Key, Scale, nice_ticks, tick_labels
 
-#: How charts are embedded in HTML: SVG (sharp when printed) or PNG.
+#: How charts are embedded in HTML: inline SVG, or an ``<img>`` (``"png"``: see :func:`figure_img`).
 ImageFormat = Literal["svg", "png"]
 
 #: Writes a number in the reader's locale: ``number(0.2, digits=1)`` gives ``"0,2"``
 #: in Italian and German (:meth:`qualitapa.i18n.Translator.number`). The charts use
-#: it for their tick labels; without it matplotlib writes ``0.2``.
+#: it for their tick labels and values.
 NumberFormat = Callable[..., str]
-
 
 #: The Okabe-Ito colour-blind-safe palette (Okabe & Ito 2008, "Color Universal
 #: Design", https://jfly.uni-koeln.de/color/), by name.
@@ -57,103 +56,47 @@ OTHER_BAR = "#8C8C8C"
 #: Series colours: Okabe-Ito without the best, highlight and median colours,
 #: yellow last (little contrast on white); the markers tell series apart too.
 PALETTE = [OKABE_ITO[c] for c in ("blue", "orange", "sky_blue", "reddish_purple", "yellow")]
-MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+MARKERS = ["circle", "square", "triangle", "diamond", "triangle-down", "plus", "cross", "bar"]
 #: IPA quadrants (top-left, top-right, bottom-left, bottom-right): colour, marker.
 _QUADRANT_STYLE = [
-    (OKABE_ITO["blue"], "s"),
-    (OKABE_ITO["bluish_green"], "o"),
-    (OKABE_ITO["reddish_purple"], "D"),
-    (OKABE_ITO["vermillion"], "^"),
+    (OKABE_ITO["blue"], "square"),
+    (OKABE_ITO["bluish_green"], "circle"),
+    (OKABE_ITO["reddish_purple"], "diamond"),
+    (OKABE_ITO["vermillion"], "triangle"),
 ]
-
-_RC: Any = {
-    "svg.hashsalt": "qualitapa",
-    "svg.fonttype": "path",
-    "text.usetex": False,
-    "text.parse_math": False,
-    "font.size": 10,
-    "axes.titlesize": 11,
-    "axes.labelsize": 10,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-    "legend.fontsize": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
+_WIDTH = 720.0
+_ROW = 26.0
+_BOLD = ' font-weight="bold"'
+_SMALL = ' font-size="12"'
+_LABEL = ' class="ipa-label" font-size="12"'
+_QUADRANT = ' class="ipa-quadrant" font-weight="bold"'
 
 
 def charts_available() -> bool:
-    """True when matplotlib can be imported."""
-    try:
-        import matplotlib  # noqa: F401
-        from matplotlib.figure import Figure  # noqa: F401
-    except ImportError:
-        return False
+    """True: the charts are written by hand and need no optional library."""
     return True
 
 
-def _figure(width: float, height: float, **kwargs: Any) -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), layout="constrained", **kwargs)
-    FigureCanvasAgg(fig)  # a renderer to measure text (fig.canvas.get_renderer())
-    return fig
-
-
-def figure_img(fig: Figure, alt: str, *, fmt: ImageFormat = "svg") -> str:
-    """An ``<img>`` element embedding ``fig`` as base64 SVG or PNG (``alt`` is escaped)."""
-    import matplotlib
-
-    buf = io.BytesIO()
-    with matplotlib.rc_context(_RC):
-        if fmt == "svg":
-            fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
-            mime = "image/svg+xml"
-        elif fmt == "png":
-            fig.savefig(
-                buf, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight"
-            )
-            mime = "image/png"
-        else:
-            raise ValueError(f"image format must be 'svg' or 'png', not {fmt!r}")
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img class="chart" alt="{html.escape(alt)}" src="data:{mime};base64,{data}">'
-
-
-#: Settings for inline SVG: text as <text> (searchable, read by screen readers,
-#: escaped by matplotlib) and a fixed salt (same figure, same bytes).
-_SVG_RC: Any = {"svg.fonttype": "none", "svg.hashsalt": "qualitapa"}
-_SVG_META = {"Date": None, "Creator": None, "Format": None, "Type": None}
-_SVG_ROOT = re.compile(r"<svg\b[^>]*>")
-_GLOBAL_STYLE = re.compile(r"\s*<defs>\s*<style[^>]*>\*\{([^}]*)\}</style>\s*</defs>")
-_ID_REF = re.compile(r'(\bid="|\bhref="#|url\(#)([^"\)]+)')
-
-
 def figure_svg(
-    fig: Figure, *, title: str, description: str, id_prefix: str | None = None
+    fig: Drawing, *, title: str, description: str, id_prefix: str | None = None
 ) -> Markup:
-    """Inline, accessible SVG of ``fig`` for an HTML page.
+    """Inline, accessible SVG of a chart for an HTML page.
 
     The ``<svg>`` has ``role="img"`` and is labelled by its first children,
-    ``<title>`` and ``<desc>`` (both escaped). Text is kept as SVG text
-    (escaped by matplotlib). Every id of the drawing (clip paths, markers,
-    groups) is prefixed with ``id_prefix``, by default a hash of the
-    drawing, title and description, so several charts on one page share no
-    id. The width is responsive: the ``viewBox`` is kept, ``width="100%"``
-    and the natural width is the maximum. No XML declaration, no doctype,
-    no page-wide ``<style>`` (matplotlib's rule moves to the root element).
+    ``<title>`` and ``<desc>`` (both escaped). Every id is prefixed with
+    ``id_prefix``, by default a hash of the drawing, title and description,
+    so several charts on one page share no id. The width is responsive.
 
     Parameters
     ----------
-    fig : matplotlib.figure.Figure
-        The figure, e.g. from :func:`bar_chart`.
+    fig : qualitapa._svg.Drawing
+        The chart, e.g. from :func:`bar_chart`.
     title : str
         Short name of the chart (plain text).
     description : str
         Text alternative: what the chart shows (plain text).
     id_prefix : str, optional
-        Prefix of the ids; give distinct ones to draw the same figure with
+        Prefix of the ids; give distinct ones to draw the same chart with
         the same title twice on one page.
 
     Returns
@@ -163,192 +106,110 @@ def figure_svg(
 
     Examples
     --------
-    >>> from matplotlib.figure import Figure
-    >>> fig = Figure(figsize=(3, 2))
-    >>> _ = fig.add_subplot().plot([2023, 2024], [1.0, 2.0], marker="o")
-    >>> svg = figure_svg(fig, title="Attesa <min>", description="Da 1 a 2 minuti.")
-    >>> svg.startswith('<svg role="img"')
+    >>> import numpy as np
+    >>> fig = monthly_chart(["gen 24", "feb 24"], np.array([5, 3]), None,
+    ...                     received_label="ricevuti", answered_label="con risposta")
+    >>> svg = figure_svg(fig, title="Reclami <mese>", description="Da 5 a 3.")
+    >>> svg.startswith('<svg role="img"'), "Reclami &lt;mese&gt;</title>" in svg
+    (True, True)
+    """
+    return fig.svg(title=title, description=description, id_prefix=id_prefix)
+
+
+def figure_img(fig: Drawing, alt: str, *, fmt: ImageFormat = "svg") -> str:
+    """An ``<img>`` element embedding the chart as an SVG ``data:`` URI (``alt`` is escaped).
+
+    ``fmt="png"`` gives the same SVG image: the charts are vector drawings
+    and the library has no rasteriser; a browser shows and prints both alike.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = monthly_chart(["gen 24"], np.array([5]), None, received_label="r",
+    ...                     answered_label="a")
+    >>> figure_img(fig, "Reclami <1>").startswith('<img class="chart" alt="Reclami &lt;1&gt;"')
     True
-    >>> "<title id=" in svg and "Attesa &lt;min&gt;</title>" in svg
-    True
     """
-    import matplotlib
-    from markupsafe import Markup, escape
-
-    buf = io.BytesIO()
-    with matplotlib.rc_context(_SVG_RC):
-        fig.savefig(buf, format="svg", metadata=_SVG_META, bbox_inches="tight")
-    text = buf.getvalue().decode("utf-8")
-    root = _SVG_ROOT.search(text)
-    if root is None:  # pragma: no cover - matplotlib always writes one
-        raise RuntimeError("matplotlib wrote no <svg> element")
-    body = text[root.end() :]
-    if id_prefix is None:
-        digest = hashlib.sha256()
-        for part in (title, description, body):
-            digest.update(part.encode("utf-8"))
-            digest.update(b"\0")
-        id_prefix = "qc" + digest.hexdigest()[:10]
-    elif not re.fullmatch(r"[A-Za-z][\w-]*", id_prefix):
-        raise ValueError(f"id_prefix must be letters, digits, '_' or '-', not {id_prefix!r}")
-    style = ""
-    if (rule := _GLOBAL_STYLE.match(body)) is not None:
-        body = body[rule.end() :]
-        style = rule.group(1).strip().rstrip(";") + "; "
-    body = _ID_REF.sub(lambda m: f"{m.group(1)}{id_prefix}-{m.group(2)}", body)
-    attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', root.group(0)))
-    width = attrs.get("width", "").removesuffix("pt")
-    max_width = f"max-width: {width}pt; " if width else ""
-    head = (
-        f'<svg role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc"'
-        f' id="{id_prefix}" class="chart" width="100%" viewBox="{attrs.get("viewBox", "")}"'
-        f' style="{max_width}height: auto; {style}"'
-        ' xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
-        ' version="1.1">'
-        f'<title id="{id_prefix}-title">{escape(title)}</title>'
-        f'<desc id="{id_prefix}-desc">{escape(description)}</desc>'
+    if fmt not in ("svg", "png"):
+        raise ValueError(f"image format must be 'svg' or 'png', not {fmt!r}")
+    doc = str(fig.svg(title=alt, description=alt)).replace(
+        "<svg ", '<svg xmlns:xlink="http://www.w3.org/1999/xlink" ', 1
     )
-    return Markup(head + body.strip())
-
-
-def _draw(build: Any, *args: Any, **kwargs: Any) -> Figure:
-    import matplotlib
-
-    with matplotlib.rc_context(_RC):
-        fig: Figure = build(*args, **kwargs)
-    return fig
-
-
-def _layout(fig: Figure) -> Any:
-    """Run the layout now and return the renderer (to measure text in pixels)."""
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-    return fig.canvas.get_renderer()  # type: ignore[attr-defined]
-
-
-def _period_axes(height: float, periods: Sequence[Any]) -> tuple[Figure, Any, np.ndarray]:
-    """A chart over periods: a figure 7 inches wide, its axes, and the x of each period."""
-    fig = _figure(7.0, height)
-    return fig, fig.add_subplot(), np.arange(len(periods))
-
-
-def _finish_periods(
-    fig: Figure, ax: Any, handles: list[Any], periods: Sequence[Any], number: NumberFormat | None
-) -> Figure:
-    """Finish a chart over periods: values in the reader's locale, grid, legend, period ticks."""
-    _locale_ticks(number, ax.yaxis)
-    ax.grid(axis="y", alpha=0.3)
-    _legend(fig, handles)
-    _period_ticks(fig, ax, periods)
-    return fig
-
-
-def _period_ticks(fig: Figure, ax: Any, periods: Sequence[Any]) -> None:
-    """One tick per period, thinned or turned 45° so no two labels touch.
-
-    Horizontal when every label fits; else turned, and every ``step``-th
-    label kept (the last period always), the smallest step whose labels
-    clear each other.
-    """
-    n = len(periods)
-    x = np.arange(n)
-    labels = [str(p) for p in periods]
-    if n == 0:
-        return
-    ax.set_xticks(x, labels=labels)
-    ax.set_xlim(-0.5, n - 0.5)
-    renderer = _layout(fig)
-    boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels()]
-    width = max(b.width for b in boxes)
-    height = max(b.height for b in boxes)
-    spacing = ax.get_window_extent(renderer).width / n  # pixels between ticks
-    gap = 0.6 * height
-    flat = int(np.ceil((width + gap) / spacing))
-    turned = int(np.ceil((height + gap) / (spacing * np.sin(np.pi / 4))))
-    step = max(1, min(flat, turned))
-    keep = x[::-1][::step][::-1]  # from the last period backwards
-    ax.set_xticks(keep, labels=[labels[i] for i in keep])
-    if flat > 1 and turned < flat:
-        ax.tick_params(axis="x", labelrotation=45)
-        for t in ax.get_xticklabels():
-            t.set_horizontalalignment("right")
-            t.set_rotation_mode("anchor")
-
-
-def _legend(fig: Figure, handles: Sequence[Any]) -> None:
-    """The figure's legend below the plot, read row by row (long names need the width).
-
-    Matplotlib fills a legend column by column, the first columns taking
-    the extra rows; the handles are reordered so that the rows read in the
-    given order.
-    """
-    n = len(handles)
-    if not n:
-        return
-    ncols = min(n, 4)
-    rows, extra = divmod(n, ncols)
-    per_col = [rows + 1] * extra + [rows] * (ncols - extra)
-    order = [r * ncols + c for c in range(ncols) for r in range(per_col[c])]
-    fig.legend(
-        handles=[handles[i] for i in order],
-        loc="outside lower center",
-        ncols=ncols,
-        frameon=False,
-        handlelength=2.4,
-    )
-
-
-def _emphasise(ticks: Sequence[Any], mask: Any) -> None:
-    """The highlighted organizations' tick labels in bold and in the highlight colour."""
-    for tick, on in zip(ticks, mask, strict=True):
-        if on:
-            tick.set_fontweight("bold")
-            tick.set_color(HIGHLIGHT)
+    data = base64.b64encode(doc.encode("utf-8")).decode("ascii")
+    return f'<img class="chart" alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}">'
 
 
 def tick_digits(locs: Sequence[float]) -> int:
-    """The fewest decimals (at most 6) that write every tick location exactly.
+    """The fewest decimals that write every tick location exactly.
 
     Examples
     --------
     >>> tick_digits([0.0, 0.2, 0.4]), tick_digits([0, 500, 1000]), tick_digits([0.25, 0.5])
     (1, 0, 2)
     """
-    values = np.asarray([v for v in locs if np.isfinite(v)], dtype=float)
-    for digits in range(6):
-        if np.allclose(np.round(values, digits), values, rtol=0, atol=1e-9 * max(
-                1.0, float(np.abs(values).max(initial=0.0)))):  # fmt: skip
-            return digits
-    return 6
+    return _svg.tick_digits(list(locs))
 
 
-def _locale_ticks(number: NumberFormat | None, *axes: Any) -> None:
-    """Tick labels of ``axes`` (x or y axis objects) written by ``number``.
+def _plain(value: float, digits: int = 2) -> str:
+    return f"{value:.{digits}f}"
 
-    The decimals are those the axis's ticks need (:func:`tick_digits`): ticks
-    at 0, 0.2, 0.4 read ``0,0``, ``0,2``, ``0,4`` in Italian (matplotlib
-    would write ``0.2``); thousands are grouped as the locale groups them.
-    """
-    if number is None:
-        return
-    from matplotlib.ticker import Formatter
 
-    write: NumberFormat = number
+def _value_digits(values: np.ndarray) -> int:
+    """One number of decimals for a chart's values, after the largest (as the tables do)."""
+    finite = np.abs(values[np.isfinite(values)])
+    largest = float(finite.max()) if finite.size else 0.0
+    return 0 if largest >= 100 else 1 if largest >= 10 else 2
 
-    class LocaleFormatter(Formatter):
-        digits: int | None = None  # of the ticks being formatted (format_ticks)
 
-        def format_ticks(self, values: Any) -> list[str]:
-            self.digits = tick_digits(values)
-            return [self(value, i) for i, value in enumerate(values)]
+def _finite(*arrays: Any) -> np.ndarray:
+    """The finite values of ``arrays`` (None and NaN left out), as one float array."""
+    parts = [np.atleast_1d(np.asarray(a, dtype=float)).ravel() for a in arrays if a is not None]
+    values = np.concatenate(parts) if parts else np.empty(0)
+    return values[np.isfinite(values)]
 
-        def __call__(self, x: float, pos: int | None = None) -> str:
-            digits = tick_digits([x]) if self.digits is None else self.digits
-            return str(write(0.0 if x == 0 else float(x), digits=digits))
 
-    for axis in axes:
-        axis.set_major_formatter(LocaleFormatter())
+def _label_column(labels: Sequence[str], marks: Sequence[str | None], top: float,
+                  rows: Sequence[float], width: float) -> str:  # fmt: skip
+    """Row labels right-aligned at ``width``, a marked one bold with its marker before it."""
+    parts = []
+    for label, mark, y in zip(labels, marks, rows, strict=True):
+        lines = _svg.wrap(label, width - 16)[:2]
+        strong = _BOLD if mark and mark.endswith(":diamond") else ""
+        first = y - 8 * (len(lines) - 1) + 5
+        parts += [_svg.text(width, first + 16 * k, line, anchor="end", extra=strong)
+                  for k, line in enumerate(lines)]  # fmt: skip
+        if mark:
+            colour, kind = mark.split(":")
+            shown = min(_svg.width_of(line) for line in lines)
+            parts.append(_svg.marker(kind, width - shown - 10, y, colour, r=4.0))
+    return "".join(parts)
+
+
+def _row_height(labels: Sequence[str], width: float, row: float = _ROW) -> float:
+    """The height of a row: room for two lines when a label wraps (:func:`_label_column`)."""
+    wraps = any(len(_svg.wrap(s, width - 16)) > 1 for s in labels)
+    return max(row, 42.0) if wraps else row
+
+
+def _value_frame(low: float, high: float, left: float, right: float, top: float, bottom: float,
+                 number: NumberFormat, *, invert: bool = False,
+                 xlabel: str = "") -> tuple[Scale, str, float]:  # fmt: skip
+    """A horizontal value axis: its scale, its grid and labels, and the y below them."""
+    ticks = [v for v in nice_ticks(low, high) if low - 1e-9 <= v <= high + 1e-9] or [low, high]
+    scale = Scale(low, high, right, left) if invert else Scale(low, high, left, right)
+    body = _svg.x_axis(scale, ticks, tick_labels(ticks, number), top, bottom)
+    below = bottom + 24
+    if xlabel:
+        body += _svg.text((left + right) / 2, below + 14, xlabel, anchor="middle")
+        below += 22
+    return scale, body, below
+
+
+def _bounds(values: np.ndarray, pad: float = 0.0) -> tuple[float, float]:
+    """Round bounds holding ``values`` (the outer nice ticks)."""
+    low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
+    ticks = nice_ticks(low - pad, high + pad)
+    return ticks[0], ticks[-1]
 
 
 def bar_chart(
@@ -364,65 +225,126 @@ def bar_chart(
     target_label: str = "target",
     highlight_label: str | None = None,
     best_label: str | None = None,
+    missing_label: str = "–",
     number: NumberFormat | None = None,
-) -> Figure:
-    """Horizontal bars in the given order (first on top), best and highlighted coloured.
+) -> Drawing:
+    """Horizontal bars in the given order (first on top), best and highlighted marked.
 
-    The highlighted organization's bar is vermillion with its name in bold,
-    the best's bluish green (a highlighted best bar: vermillion with a green
-    edge), the others grey; the legend names both (``highlight_label``,
-    ``best_label``; default: their names) and the median and target lines.
-    ``number`` writes the value axis's ticks in the reader's locale
-    (:data:`NumberFormat`).
+    Each bar ends with its value written in the reader's locale (``number``,
+    :data:`NumberFormat`); a missing value has no bar and ``missing_label``.
+    The highlighted organization's bar is vermillion, its name bold behind
+    a diamond; the best's bar bluish green, its name behind a triangle (a
+    highlighted best: vermillion with a green edge); the others grey. The
+    median is a dashed black line, the target a dotted purple one. The
+    legend names all four (``highlight_label``, ``best_label``; default:
+    their names).
 
     Examples
     --------
     >>> import numpy as np
-    >>> fig = bar_chart(["Trento", "Bolzano"], np.array([4.0, 6.0]), best=np.array([True, False]),
-    ...                 highlight=np.array([False, True]), median=5.0, median_label="mediana")
-    >>> [t.get_text() for t in fig.legends[0].get_texts()]
-    ['Bolzano', 'Trento', 'mediana']
+    >>> fig = bar_chart(["Trento", "Bolzano"], np.array([4.0, 6.5]), best=np.array([True, False]),
+    ...                 highlight=np.array([False, True]), median=5.0, median_label="mediana",
+    ...                 number=lambda v, digits: f"{v:.{digits}f}".replace(".", ","))
+    >>> "6,50" in fig.body, "mediana" in fig.body, fig.body.count("<rect") >= 2
+    (True, True, True)
     """
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+    write = number or _plain
+    vals = np.asarray(values, dtype=float)
+    hi = np.asarray(highlight, dtype=bool)
+    be = np.asarray(best, dtype=bool)
+    lines = {"median": median, "target": target}
+    shown = _finite(vals, *(v for v in lines.values() if v is not None), 0.0)
+    low, high = _bounds(shown)
+    digits = _value_digits(vals)
+    texts = [missing_label if not np.isfinite(v) else write(float(v), digits=digits) for v in vals]
+    label_width = min(max((_svg.width_of(s) for s in labels), default=40.0), _WIDTH * 0.3) + 16
+    text_width = max((_svg.width_of(s) for s in texts), default=30.0) + 10
+    left, right = label_width + 10, _WIDTH - text_width - 8
+    top, row = 8.0, _row_height(labels, label_width)
+    rows = [top + row * (i + 0.5) for i in range(len(labels))]
+    bottom = top + row * len(labels)
+    scale, body, below = _value_frame(low, high, left, right, top, bottom, write, xlabel=xlabel)
+    parts = [body]
+    marks = [f"{HIGHLIGHT}:diamond" if h else f"{BEST}:triangle" if b else None
+             for h, b in zip(hi, be, strict=True)]  # fmt: skip
+    parts.append(_label_column(list(map(str, labels)), marks, top, rows, label_width))
+    zero = scale(0.0)
+    for i, (v, y) in enumerate(zip(vals, rows, strict=True)):
+        if not np.isfinite(v):
+            parts.append(_svg.text(zero + 6, y + 5, texts[i], extra=' font-style="italic"'))
+            continue
+        x0, x1 = sorted((zero, scale(float(v))))
+        colour = HIGHLIGHT if hi[i] else BEST if be[i] else OTHER_BAR
+        edge = f' stroke="{BEST}" stroke-width="3"' if hi[i] and be[i] else ""
+        tip = escape(_svg.clean(f"{labels[i]}: {texts[i]}"))
+        parts.append(f'<rect x="{x0:.2f}" y="{y - 8:.1f}" width="{x1 - x0:.2f}" height="16"'
+                     f' fill="{colour}"{edge}><title>{tip}</title></rect>')  # fmt: skip
+        strong = _BOLD if hi[i] else ""
+        parts.append(_svg.text(x1 + 5, y + 5, texts[i], extra=strong))
+    parts.append(_svg.line(zero, top, zero, bottom, TEXT))
+    keys = _mark_keys(labels, hi, be, highlight_label, best_label)
+    for (_name, value), (colour, dash, text) in zip(
+        lines.items(), ((MEDIAN, "6 3", median_label), (TARGET, "2 3", target_label)), strict=True
+    ):
+        if value is not None and np.isfinite(value):
+            x = scale(float(value))
+            parts.append(_svg.line(x, top - 4, x, bottom, colour,
+                                   f' stroke-width="2" stroke-dasharray="{dash}"'))  # fmt: skip
+            keys.append(Key(text, colour, None, dash, width=2.0))
+    legend, height = _svg.legend(keys, below + 14, _WIDTH)
+    parts.append(legend)
+    return Drawing(_WIDTH, height + 6, "".join(parts))
 
-    def build() -> Figure:
-        n = len(labels)
-        fig = _figure(7.0, 0.3 * n + 1.4)
-        ax = fig.add_subplot()
-        y = np.arange(n)[::-1]
-        hi = np.asarray(highlight, dtype=bool)
-        be = np.asarray(best, dtype=bool)
-        colours = np.where(hi, HIGHLIGHT, np.where(be, BEST, OTHER_BAR))
-        edges = np.where(hi & be, BEST, colours)
-        bars = ax.barh(y, np.nan_to_num(values), color=list(colours), height=0.7)
-        for bar, edge, both in zip(bars, edges, hi & be, strict=True):
-            bar.set_edgecolor(edge)
-            bar.set_linewidth(2.5 if both else 0.0)
-        ax.set_yticks(y, labels=list(labels))
-        _emphasise(ax.get_yticklabels(), hi)
-        names = np.asarray(labels, dtype=object)
-        handles: list[Any] = []
-        if hi.any():
-            text = highlight_label or ", ".join(map(str, names[hi]))
-            handles.append(Patch(color=HIGHLIGHT, label=text))
-        if be.any():
-            text = best_label or ", ".join(map(str, names[be]))
-            handles.append(Patch(color=BEST, label=text))
-        if np.isfinite(median):
-            ax.axvline(median, color=MEDIAN, linestyle="--", linewidth=1.4)
-            handles.append(Line2D([], [], color=MEDIAN, linestyle="--", label=median_label))
-        if target is not None and np.isfinite(target):
-            ax.axvline(target, color=TARGET, linestyle=":", linewidth=2.0)
-            handles.append(Line2D([], [], color=TARGET, linestyle=":", lw=2, label=target_label))
-        ax.set_xlabel(xlabel)
-        _locale_ticks(number, ax.xaxis)
-        ax.grid(axis="x", alpha=0.3)
-        ax.margins(y=0.01)
-        _legend(fig, handles)
-        return fig
 
-    return _draw(build)
+def _mark_keys(labels: Sequence[str], hi: np.ndarray, be: np.ndarray,
+               highlight_label: str | None, best_label: str | None) -> list[Key]:  # fmt: skip
+    """Legend entries of the highlighted and the best organizations (a box and their marker)."""
+    names = np.asarray([str(s) for s in labels], dtype=object)
+    keys = []
+    for mask, text, colour, kind in ((hi, highlight_label, HIGHLIGHT, "diamond"),
+                                     (be, best_label, BEST, "triangle")):  # fmt: skip
+        if mask.any():
+            keys.append(Key(text or ", ".join(names[mask]), colour, kind, None))
+    return keys
+
+
+def _period_frame(
+    periods: Sequence[Any],
+    values: np.ndarray,
+    number: NumberFormat,
+    *,
+    ylabel: str = "",
+    integer: bool = False,
+    height: float = 220.0,
+) -> tuple[Callable[[int], float], Scale, str, float]:
+    """A chart over periods: x of each period, the value scale, the axes, and the y below them.
+
+    One label per period, thinned (every ``step``-th, the last always kept)
+    so that no two labels touch. ``integer``: whole-number ticks (counts).
+    """
+    ticks = nice_ticks(*_bounds(_finite(values, 0.0 if integer else None)))
+    if integer:
+        ticks = [v for v in ticks if float(v).is_integer()]
+    labels = tick_labels(ticks, number)
+    top = 30.0 if ylabel else 10.0
+    left, right, bottom = 14 + max(_svg.width_of(s) for s in labels), _WIDTH - 12, top + height
+    scale = Scale(ticks[0], ticks[-1], bottom, top)
+    n = max(len(periods), 1)
+    spacing = (right - left) / n
+
+    def px(i: int) -> float:
+        return left + spacing * (i + 0.5)
+
+    names = [str(p) for p in periods]
+    widest = max((_svg.width_of(s) for s in names), default=0.0)
+    step = max(1, math.ceil((widest + 10) / spacing))
+    parts = [_svg.y_axis(scale, ticks, labels, left, right)]
+    if ylabel:
+        parts.append(_svg.text(8, 16, ylabel, extra=' font-style="italic"'))
+    parts.append(_svg.line(left, bottom, right, bottom, TEXT))
+    for i in range(len(names) - 1, -1, -step):
+        parts.append(_svg.text(px(i), bottom + 20, names[i], anchor="middle"))
+    return px, scale, "".join(parts), bottom + 30
 
 
 def trend_chart(
@@ -439,21 +361,23 @@ def trend_chart(
     others_label: str | None = None,
     alone_label: str | None = None,
     number: NumberFormat | None = None,
-) -> Figure:
+) -> Drawing:
     """One line per organization across periods, with markers (single points show).
 
     The highlighted organization (``highlight``, a key of ``series``) is a
-    thick vermillion line, the ``best`` a bluish-green dashed line, the
-    median black; the others thin light-grey lines. The legend names the
-    highlighted one (``highlight_label``, default its name), the best
-    (``best_label``, default its name), the median and, with
-    ``others_label``, the others. With neither highlight nor best and at
-    most five organizations, each has its own colour and marker in the
-    legend. Period labels never run together (thinned or turned).
+    thick vermillion line with round markers, the ``best`` a bluish-green
+    dashed line with triangles, the median black with squares; the others
+    thin light-grey lines. The legend names the highlighted one
+    (``highlight_label``, default its name), the best (``best_label``,
+    default its name), the median and, with ``others_label``, the others.
+    With neither highlight nor best and at most five organizations, each has
+    its own colour, marker and dash in the legend. A missing value breaks
+    the line; every marker has its value as a tooltip. Period labels never
+    run together (thinned).
 
     With one organization no median is drawn (the median of one is that
     organization) and the legend says so with ``alone_label``. ``number``
-    writes the value axis's ticks in the reader's locale (:data:`NumberFormat`).
+    writes the values in the reader's locale (:data:`NumberFormat`).
 
     Examples
     --------
@@ -461,55 +385,104 @@ def trend_chart(
     >>> s = {"Trento": np.array([3.0, 4.0]), "Bolzano": np.array([5.0, np.nan])}
     >>> fig = trend_chart([2023, 2024], s, median=np.array([4.0, 4.0]), highlight="Bolzano",
     ...                   highlight_label="Bolzano (ente evidenziato)", median_label="mediana")
-    >>> [t.get_text() for t in fig.legends[0].get_texts()]
-    ['Bolzano (ente evidenziato)', 'mediana']
-    >>> fig = trend_chart([2023, 2024], {"Bolzano": np.array([5.0, 6.0])}, median=np.array([5.0, 6.0]),
-    ...                   alone_label="un solo ente: nessuna mediana")
-    >>> [t.get_text() for t in fig.legends[0].get_texts()]
-    ['Bolzano', 'un solo ente: nessuna mediana']
-    """  # noqa: E501
+    >>> "Bolzano (ente evidenziato)" in fig.body, "mediana" in fig.body
+    (True, True)
+    """
+    write = number or _plain
+    px, scale, frame, below = _period_frame(
+        periods, _finite(median if len(series) > 1 else None, *series.values()), write,
+        ylabel=ylabel,
+    )  # fmt: skip
+    digits = _value_digits(_finite(*series.values()))
+    names = [str(p) for p in periods]
 
-    def build() -> Figure:
-        from matplotlib.lines import Line2D
+    def draw(name: str, values: Any, colour: str, kind: str, dash: str = "", width: float = 2.0,
+             r: float = 4.0) -> str:  # fmt: skip
+        vals = np.asarray(values, dtype=float)
+        pts = [(px(i), scale(v)) if np.isfinite(v) else None for i, v in enumerate(vals)]
+        tips = [f"{name}, {p}: {write(float(v), digits=digits)}" if np.isfinite(v) else ""
+                for p, v in zip(names, vals, strict=True)]  # fmt: skip
+        return _svg.series(pts, tips, colour=colour, kind=kind, dash=dash, width=width, r=r)
 
-        fig, ax, x = _period_axes(3.6, periods)
-        named = {n for n in (highlight, best) if n is not None and n in series}
-        own_colours = not named and len(series) <= len(PALETTE)
-        handles: list[Any] = []
-        grey = False
-        for i, (name, values) in enumerate(series.items()):
-            if name in named:
-                continue
-            if own_colours:
-                (line,) = ax.plot(x, values, color=PALETTE[i], marker=MARKERS[i], markersize=5,
-                                  linewidth=1.6, label=str(name))  # fmt: skip
-                handles.append(line)
-            else:
-                ax.plot(x, values, color=OTHER, marker="o", markersize=3, linewidth=0.9)
-                grey = True
-        if grey and others_label:
-            handles.append(Line2D([], [], color=OTHER, marker="o", markersize=3, linewidth=0.9,
-                                  label=others_label))  # fmt: skip
-        if len(series) > 1:
-            (line,) = ax.plot(x, median, color=MEDIAN, marker="s", markersize=5, linewidth=2.0,
-                              label=median_label, zorder=4)  # fmt: skip
-            handles.append(line)
-        elif alone_label:
-            handles.append(Line2D([], [], linestyle="none", label=alone_label))
-        if best is not None and best in series and best != highlight:
-            (line,) = ax.plot(x, series[best], color=BEST, marker="^", markersize=6,
-                              linewidth=1.8, linestyle="--", label=best_label or str(best),
-                              zorder=5)  # fmt: skip
-            handles.insert(0, line)
-        if highlight is not None and highlight in series:
-            (line,) = ax.plot(x, series[highlight], color=HIGHLIGHT, marker="o", markersize=7,
-                              linewidth=2.8, label=highlight_label or str(highlight),
-                              zorder=6)  # fmt: skip
-            handles.insert(0, line)
-        ax.set_ylabel(ylabel)
-        return _finish_periods(fig, ax, handles, periods, number)
+    named = {n for n in (highlight, best) if n is not None and n in series}
+    own = not named and len(series) <= len(PALETTE)
+    parts, keys, front = [frame], [], []
+    grey = False
+    for i, (name, values) in enumerate(series.items()):
+        if name in named:
+            continue
+        if own:
+            style = (PALETTE[i], MARKERS[i], _svg.DASHES[i])
+            parts.append(draw(name, values, *style))
+            keys.append(Key(str(name), *style))
+        else:
+            parts.append(draw(name, values, OTHER, "circle", width=1.0, r=2.5))
+            grey = True
+    if grey and others_label:
+        keys.append(Key(others_label, OTHER, "circle", "", width=1.0))
+    if len(series) > 1:
+        parts.append(draw(median_label, median, MEDIAN, "square", width=2.5))
+        keys.append(Key(median_label, MEDIAN, "square", ""))
+    elif alone_label:
+        keys.append(Key(alone_label, "#FFFFFF", None, None))
+    if best is not None and best in series and best != highlight:
+        parts.append(draw(best, series[best], BEST, "triangle", "6 3", 2.2, 5.0))
+        front.append(Key(best_label or str(best), BEST, "triangle", "6 3"))
+    if highlight is not None and highlight in series:
+        parts.append(draw(highlight, series[highlight], HIGHLIGHT, "circle", "", 3.2, 5.0))
+        front.insert(0, Key(highlight_label or str(highlight), HIGHLIGHT, "circle", "", width=3.2))
+    legend, height = _svg.legend(front + keys, below + 10, _WIDTH)
+    return Drawing(_WIDTH, height + 6, "".join(parts) + legend)
 
-    return _draw(build)
+
+def monthly_chart(
+    periods: Sequence[str],
+    received: np.ndarray,
+    answered: np.ndarray | None,
+    *,
+    received_label: str,
+    answered_label: str,
+    number: NumberFormat | None = None,
+) -> Drawing:
+    """Bars of received complaints per period, with answered as a line with markers.
+
+    Counts: whole-number ticks, every bar and marker with its count as a
+    tooltip, thousands grouped by ``number`` (:data:`NumberFormat`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = monthly_chart(["2024-01", "2024-02"], np.array([5, 3]), np.array([4, 3]),
+    ...                     received_label="ricevuti", answered_label="con risposta")
+    >>> fig.body.count("<rect"), "con risposta" in fig.body
+    (3, True)
+    """
+    write = number or _plain
+    rec = np.asarray(received, dtype=float)
+    px, scale, frame, below = _period_frame(periods, _finite(rec, answered), write, integer=True)
+    width = 0.7 * (px(1) - px(0)) if len(periods) > 1 else 40.0
+    colour = OKABE_ITO["sky_blue"]
+    parts = [frame]
+    base = scale(0.0)
+    for i, (p, v) in enumerate(zip(periods, rec, strict=True)):
+        if np.isfinite(v):
+            tip = escape(_svg.clean(f"{received_label}, {p}: {write(float(v), digits=0)}"))
+            y = scale(float(v))
+            parts.append(f'<rect x="{px(i) - width / 2:.2f}" y="{min(y, base):.1f}"'
+                         f' width="{width:.2f}" height="{abs(base - y):.1f}" fill="{colour}">'
+                         f"<title>{tip}</title></rect>")  # fmt: skip
+    keys = [Key(received_label, colour, None, None, box=True)]
+    if answered is not None:
+        ans = np.asarray(answered, dtype=float)
+        parts.append(_svg.series(
+            [(px(i), scale(v)) if np.isfinite(v) else None for i, v in enumerate(ans)],
+            [f"{answered_label}, {p}: {write(float(v), digits=0)}" if np.isfinite(v) else ""
+             for p, v in zip(periods, ans, strict=True)],
+            colour=OKABE_ITO["black"], kind="circle", width=1.8,
+        ))  # fmt: skip
+        keys.append(Key(answered_label, OKABE_ITO["black"], "circle", ""))
+    legend, height = _svg.legend(keys, below + 10, _WIDTH)
+    return Drawing(_WIDTH, height + 6, "".join(parts) + legend)
 
 
 def interval_chart(
@@ -524,77 +497,141 @@ def interval_chart(
     invert: bool = False,
     xlim: tuple[float, float] | None = None,
     highlight_label: str | None = None,
+    missing_label: str = "–",
     number: NumberFormat | None = None,
-) -> Figure:
+) -> Drawing:
     """Points with horizontal interval bars, one row per label (first on top).
 
     ``groups`` (one per point) draws several points per label, offset,
     coloured and shaped by group with a legend. Without groups, the
-    ``highlight`` rows are vermillion with their label in bold and named
-    in the legend (``highlight_label``, default their labels).
+    ``highlight`` rows are vermillion diamonds with their label in bold
+    behind a diamond, named in the legend (``highlight_label``, default
+    their labels). Every point has its value and interval as a tooltip; a
+    point with a missing centre is left out (its row says ``missing_label``), a
+    missing bound leaves out the bar. ``invert`` runs the axis from right
+    to left (ranks: 1 on the right); ``xlim`` fixes it.
 
     Examples
     --------
     >>> import numpy as np
     >>> fig = interval_chart(["Trento", "Bolzano"], np.array([60.0, 70.0]), np.array([55.0, 64.0]),
     ...                      np.array([65.0, 76.0]), highlight=np.array([False, True]))
-    >>> [t.get_text() for t in fig.legends[0].get_texts()]
-    ['Bolzano']
+    >>> fig.body.count("<polygon"), "Bolzano" in fig.body
+    (3, True)
     """
+    write = number or _plain
+    c = np.asarray(centre, dtype=float)
+    lo, hi = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    uniq = list(dict.fromkeys(map(str, labels)))
+    names = list(dict.fromkeys(groups)) if groups is not None else []
+    mark = np.zeros(len(c), dtype=bool) if highlight is None or groups is not None else (
+        np.asarray(highlight, dtype=bool))  # fmt: skip
+    bold = {str(lab) for lab, m in zip(labels, mark, strict=True) if m}
+    label_width = min(max(_svg.width_of(s) for s in uniq), _WIDTH * 0.35) + 16
+    row = _row_height(uniq, label_width, _ROW * (1 + 0.25 * max(len(names) - 1, 0)))
+    left, right, top = label_width + 10, _WIDTH - 20, 8.0
+    rows = {lab: top + row * (i + 0.5) for i, lab in enumerate(uniq)}
+    bottom = top + row * len(uniq)
+    bounds = (float(xlim[0]), float(xlim[1])) if xlim is not None else _bounds(_finite(c, lo, hi))
+    scale, frame, below = _value_frame(*bounds, left, right, top, bottom, write, invert=invert,
+                                       xlabel=xlabel)  # fmt: skip
+    marks = [f"{HIGHLIGHT}:diamond" if lab in bold else None for lab in uniq]
+    parts = [frame, _label_column(uniq, marks, top, list(rows.values()), label_width)]
+    digits = _value_digits(c)
+    for lab, y in rows.items():
+        if not np.isfinite(c[[str(s) == lab for s in labels]]).any():
+            parts.append(_svg.text(left + 6, y + 5, missing_label, extra=' font-style="italic"'))
+    keys = []
+    for k, name in enumerate(names or [None]):
+        if name is not None:
+            keys.append(Key(str(name), _group_colour(k), MARKERS[k % len(MARKERS)], None))
+        offset = ((len(names) - 1) / 2 - k) * row * 0.7 / len(names) if names else 0.0
+        for i, lab in enumerate(labels):
+            if (name is not None and groups is not None and groups[i] != name) or not np.isfinite(
+                    c[i]):  # fmt: skip
+                continue
+            colour = HIGHLIGHT if mark[i] else _group_colour(k)
+            kind = "diamond" if mark[i] else MARKERS[k % len(MARKERS)]
+            parts.append(
+                _point(
+                    scale,
+                    rows[str(lab)] - offset,
+                    c[i],
+                    lo[i],
+                    hi[i],
+                    colour,
+                    kind,
+                    f"{lab}{'' if name is None else f' ({name})'}",
+                    write,
+                    digits,
+                )
+            )
+    if mark.any():
+        text = highlight_label or ", ".join(dict.fromkeys(str(lab) for lab in np.asarray(
+            labels, dtype=object)[mark]))  # fmt: skip
+        keys.insert(0, Key(text, HIGHLIGHT, "diamond", None))
+    legend, height = _svg.legend(keys, below + 12, _WIDTH)
+    return Drawing(_WIDTH, (height if keys else below) + 6, "".join(parts) + legend)
 
-    def build() -> Figure:
-        from matplotlib.lines import Line2D
 
-        uniq = list(dict.fromkeys(labels))
-        n_groups = len(set(groups or []))
-        fig = _figure(7.0, 0.34 * len(uniq) * (1 + 0.15 * n_groups) + 1.5)
-        ax = fig.add_subplot()
-        pos = {lab: len(uniq) - 1 - i for i, lab in enumerate(uniq)}
-        base = np.array([pos[lab] for lab in labels], dtype=float)
-        c = np.asarray(centre, dtype=float)
-        lo, hi = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
-        err = np.vstack([np.clip(c - lo, 0, None), np.clip(hi - c, 0, None)])
-        err = np.nan_to_num(err)
-        handles: list[Any] = []
-        ax.set_yticks(list(pos.values()), labels=list(pos.keys()))
-        if groups is None:
-            mark = (
-                np.zeros(len(c), dtype=bool) if highlight is None
-                else np.asarray(highlight, dtype=bool)
-            )  # fmt: skip
-            for m, colour, marker in ((~mark, PALETTE[0], "o"), (mark, HIGHLIGHT, "D")):
-                if m.any():
-                    ax.errorbar(c[m], base[m], xerr=err[:, m], fmt=marker, color=colour,
-                                ecolor=colour, capsize=3, markersize=6)  # fmt: skip
-            if mark.any():
-                named = np.asarray(labels, dtype=object)[mark]
-                text = highlight_label or ", ".join(dict.fromkeys(map(str, named)))
-                handles.append(Line2D([], [], color=HIGHLIGHT, marker="D", label=text))
-                ticks = ax.get_yticklabels()
-                _emphasise(ticks, [t.get_text() in set(map(str, named)) for t in ticks])
-        else:
-            names = list(dict.fromkeys(groups))
-            g = np.asarray(groups)
-            width = 0.7
-            for i, name in enumerate(names):
-                m = g == name
-                offset = ((len(names) - 1) / 2 - i) * width / max(len(names), 1)
-                colour = [*PALETTE, BEST, HIGHLIGHT, MEDIAN][i % (len(PALETTE) + 3)]
-                container = ax.errorbar(c[m], base[m] + offset, xerr=err[:, m],
-                                        fmt=MARKERS[i % len(MARKERS)], color=colour,
-                                        capsize=2, markersize=5, label=name)  # fmt: skip
-                handles.append(container)
-        ax.set_xlabel(xlabel)
-        _locale_ticks(number, ax.xaxis)
-        if xlim is not None:
-            ax.set_xlim(*xlim)
-        if invert:
-            ax.invert_xaxis()
-        ax.grid(axis="x", alpha=0.3)
-        _legend(fig, handles)
-        return fig
+def _group_colour(k: int) -> str:
+    return [*PALETTE, BEST, HIGHLIGHT, MEDIAN][k % (len(PALETTE) + 3)]
 
-    return _draw(build)
+
+def _point(scale: Scale, y: float, c: float, lo: float, hi: float, colour: str, kind: str,
+           name: str, write: NumberFormat, digits: int) -> str:  # fmt: skip
+    """A point with its interval bar (capped) and its tooltip."""
+    value = write(float(c), digits=digits)
+    parts = []
+    if np.isfinite(lo) and np.isfinite(hi) and hi > lo:
+        a, b = scale(float(lo)), scale(float(hi))
+        parts.append(f'<path d="M{a:.1f} {y:.1f}H{b:.1f}M{a:.1f} {y - 4:.1f}V{y + 4:.1f}'
+                     f'M{b:.1f} {y - 4:.1f}V{y + 4:.1f}" stroke="{colour}" stroke-width="1.6"'
+                     ' fill="none"/>')  # fmt: skip
+        value += f" ({write(float(lo), digits=digits)} – {write(float(hi), digits=digits)})"
+    tip = escape(_svg.clean(f"{name}: {value}"))
+    shape = _svg.marker(kind, scale(float(c)), y, colour, r=4.5)
+    return f"<g><title>{tip}</title>{''.join(parts)}{shape}</g>"
+
+
+def radar_chart(
+    labels: Sequence[str],
+    scores: np.ndarray,
+    *,
+    previous: np.ndarray | None = None,
+    label: str | None = None,
+    previous_label: str | None = None,
+) -> Drawing:
+    """Scores on 0-100, one row per label, optionally beside a previous assessment.
+
+    Drawn as a dot chart rather than a radar: positions on one common axis
+    are read more exactly than along the spokes of a radar, and the change
+    from the previous assessment is the distance between two marks on a
+    row. The scores are blue circles, the previous assessment orange
+    squares; the legend names them (``label``, ``previous_label``; default
+    "1" and "2" only when there are two series).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = radar_chart(["Leadership", "Strategia", "Persone"], np.array([40.0, 55.0, 70.0]),
+    ...                   previous=np.array([30.0, 50.0, 60.0]), label="2024",
+    ...                   previous_label="2022")
+    >>> "2024" in fig.body and "2022" in fig.body, fig.body.count("<circle")
+    (True, 4)
+    """
+    now = np.asarray(scores, dtype=float)
+    if previous is None:
+        fig = interval_chart(labels, now, now, now, xlim=(0.0, 100.0))
+        return fig if not label else interval_chart(
+            labels, now, now, now, xlim=(0.0, 100.0), groups=[label] * len(now))  # fmt: skip
+    before = np.asarray(previous, dtype=float)
+    names = [label or "1", previous_label or "2"]
+    return interval_chart(
+        [*labels, *labels], np.concatenate([now, before]), np.concatenate([now, before]),
+        np.concatenate([now, before]), groups=[names[0]] * len(now) + [names[1]] * len(before),
+        xlim=(0.0, 100.0),
+    )  # fmt: skip
 
 
 def _overlaps(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
@@ -673,21 +710,20 @@ def ipa_chart(
     key: bool = True,
     key_title: str = "",
     number: NumberFormat | None = None,
-) -> Figure:
+) -> Drawing:
     """Importance (x) against performance (y) with the quadrant lines and names.
 
     ``quadrant_names``: top-left, top-right, bottom-left, bottom-right. Each
-    quadrant has its colour and marker; its name, in the same colour, sits
-    in its corner of the plot, in a band kept free of points. With ``key``
-    (default) each point carries its number (the item's position in
-    ``labels``, from 1) and a key beside the plot, titled ``key_title``,
-    lists the numbers and labels: long questions stay readable however many
-    there are, and the numbers are short enough to fit between close
-    points. With ``key=False`` the labels themselves are placed. Either way
-    no label touches another label, a point or a quadrant name (greedy
-    placement, :func:`_place_labels`); a label set away from its point is
-    linked to it by a thin line. Points with a missing coordinate are left
-    out (and out of the key).
+    quadrant has its colour and marker shape; its name, in bold behind its
+    marker, sits in its corner of the plot, in a band kept free of points.
+    With ``key`` (default) each point carries its number (the item's
+    position in ``labels``, from 1) and a key beside the plot (below it when
+    long), titled ``key_title``, lists the numbers and labels. With
+    ``key=False`` the labels themselves are placed. Either way no label
+    touches another label, a point or a quadrant name (greedy placement,
+    :func:`_place_labels`); a label set away from its point is linked to it
+    by a thin line. Points with a missing coordinate are left out (and out
+    of the key); every point has its item and values as a tooltip.
 
     Examples
     --------
@@ -695,243 +731,152 @@ def ipa_chart(
     >>> fig = ipa_chart(np.array([80.0, 60.0]), np.array([50.0, 90.0]), ["Orari", "Sito web"],
     ...                 x_axis=70.0, y_axis=70.0, xlabel="Importanza", ylabel="Prestazione",
     ...                 quadrant_names=["Eccesso", "Mantenere", "Bassa priorità", "Concentrarsi"])
-    >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_label() == "_ipa_label")
-    ['1', '2']
+    >>> "Concentrarsi" in fig.body, "2. Sito web" in fig.body
+    (True, True)
     """
-
     if not (np.isfinite(x_axis) and np.isfinite(y_axis)):
         raise ValueError(f"the quadrant lines need finite axes, not x={x_axis}, y={y_axis}")
+    write = number or _plain
+    x, y = np.asarray(importance, dtype=float), np.asarray(performance, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    idx = np.flatnonzero(ok).tolist()
+    key_lines = [_svg.wrap(f"{i + 1}. {labels[i]}", 300) for i in idx] if key else []
+    beside = key and sum(map(len, key_lines)) <= _KEY_BESIDE
+    width = _WIDTH + 300 if beside else _WIDTH
+    frame = _IpaFrame.fit(np.append(x[ok], x_axis), np.append(y[ok], y_axis), quadrant_names,
+                          write, left_room=36.0)  # fmt: skip
+    quadrant = np.where(y >= y_axis, np.where(x >= x_axis, 1, 0), np.where(x >= x_axis, 3, 2))
+    parts = [frame.axes(xlabel, ylabel, write)]
+    sx, sy = frame.sx, frame.sy
+    parts.append(_svg.line(sx(x_axis), frame.top, sx(x_axis), frame.bottom, "#555555"))
+    parts.append(_svg.line(frame.left, sy(y_axis), frame.right, sy(y_axis), "#555555"))
+    parts.append(frame.names_svg)
+    digits = _value_digits(_finite(x, y))
+    for i in idx:
+        colour, kind = _QUADRANT_STYLE[quadrant[i]]
+        tip = escape(_svg.clean(f"{i + 1}. {labels[i]}: {xlabel} {write(x[i], digits=digits)},"
+                                f" {ylabel} {write(y[i], digits=digits)}"))  # fmt: skip
+        parts.append(f"<g><title>{tip}</title>"
+                     f"{_svg.marker(kind, sx(x[i]), sy(y[i]), colour, r=_IPA_R)}</g>")  # fmt: skip
+    texts = [str(i + 1) if key else str(labels[i]) for i in idx]
+    parts.append(frame.labels(np.column_stack([[sx(v) for v in x[ok]], [sy(v) for v in y[ok]]]),
+                              texts))  # fmt: skip
+    height = frame.bottom + 64
+    if key:
+        key_svg, key_bottom = _ipa_key(key_lines, key_title, beside, frame.bottom + 64)
+        parts.append(key_svg)
+        height = max(height, key_bottom)
+    return Drawing(width, height + 8, "".join(parts))
 
-    def build() -> Figure:
-        x = np.asarray(importance, dtype=float)
-        y = np.asarray(performance, dtype=float)
-        ok = np.isfinite(x) & np.isfinite(y)
-        idx = np.flatnonzero(ok).tolist()
-        lines = [textwrap.fill(f"{i + 1}. {labels[i]}", 44, subsequent_indent="     ")
-                 for i in idx] if key else []  # fmt: skip
-        if key:
-            fig, ax = _ipa_with_key(lines, key_title)
-        else:
-            fig = _figure(7.0, 5.2)
-            ax = fig.add_subplot()
-        quadrant = np.where(y >= y_axis, np.where(x >= x_axis, 1, 0), np.where(x >= x_axis, 3, 2))
-        for q, (colour, marker) in enumerate(_QUADRANT_STYLE):
-            m = ok & (quadrant == q)
-            if m.any():
-                ax.scatter(x[m], y[m], c=colour, marker=marker, s=_IPA_MARKER, zorder=3,
-                           edgecolors="white", linewidths=0.6)  # fmt: skip
-        ax.axvline(x_axis, color="#555555", linewidth=0.9)
-        ax.axhline(y_axis, color="#555555", linewidth=0.9)
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        _locale_ticks(number, ax.xaxis, ax.yaxis)
-        names = _quadrant_names(ax, quadrant_names)
-        _ipa_limits(fig, ax, np.append(x[ok], x_axis), np.append(y[ok], y_axis), names)
-        texts = [str(i + 1) if key else textwrap.fill(str(labels[i]), 22) for i in idx]
-        _ipa_labels(fig, ax, x[ok], y[ok], texts, names, fontsize=8.5 if key else 8.0)
-        return fig
 
-    return _draw(build)
-
-
-_IPA_MARKER = 42.0  # marker area (points squared)
+_IPA_R = 5.0  # marker radius (pixels)
 _KEY_BESIDE = 26  # key lines that fit beside the plot; more go below, in two columns
+_PLOT_HEIGHT = 400.0
 
 
-def _ipa_with_key(lines: list[str], title: str) -> tuple[Figure, Any]:
-    """A figure with the plot and the key of numbered items (beside it, or below if long)."""
-    n_lines = sum(line.count("\n") + 1 for line in lines)
-    style = {"va": "top", "ha": "left", "fontsize": 8.5, "linespacing": 1.45}
-    if n_lines <= _KEY_BESIDE:
-        fig = _figure(9.5, 5.2)
-        ax, ax_key = fig.subplots(1, 2, width_ratios=[1.55, 1])
-        columns = [lines]
-    else:
-        half = (len(lines) + 1) // 2
-        columns = [lines[:half], lines[half:]]
-        rows = max(sum(line.count("\n") + 1 for line in col) for col in columns)
-        key_height = 0.18 * rows + 0.5
-        fig = _figure(9.5, 5.2 + key_height)
-        ax, ax_key = fig.subplots(2, 1, height_ratios=[5.2, key_height])
-    ax_key.set_axis_off()
-    ax_key.set_title(title, loc="left", fontsize=10)
-    for i, col in enumerate(columns):
-        ax_key.text(0.5 * i, 1, "\n".join(col), transform=ax_key.transAxes, **style)
-    return fig, ax
+def _ipa_key(lines: list[list[str]], title: str, beside: bool, below: float) -> tuple[str, float]:
+    """The key of numbered items: beside the plot, or below it in two columns; its bottom."""
+    x0, y = (_WIDTH + 10, 20.0) if beside else (12.0, below + 10)
+    parts = [_svg.text(x0, y, title, extra=_BOLD)] if title else []
+    y += 22
+    half = len(lines) if beside else (len(lines) + 1) // 2
+    columns = [lines[:half], lines[half:]]
+    bottom = y
+    for k, col in enumerate(columns):
+        yy = y
+        for item in col:
+            for j, text in enumerate(item):
+                parts.append(_svg.text(x0 + k * 350 + (18 if j else 0), yy, text, extra=_SMALL))
+                yy += 16
+        bottom = max(bottom, yy)
+    return "".join(parts), bottom
 
 
-def _quadrant_names(ax: Any, quadrant_names: Sequence[str]) -> list[Any]:
-    """The quadrant names in the plot's corners, each in its quadrant's colour."""
-    corners = [(0.01, 0.99, "left", "top"), (0.99, 0.99, "right", "top"),
-               (0.01, 0.01, "left", "bottom"), (0.99, 0.01, "right", "bottom")]  # fmt: skip
-    return [
-        ax.text(cx, cy, textwrap.fill(str(name), 24), transform=ax.transAxes, ha=ha, va=va,
-                fontsize=9, color=colour, fontweight="bold", in_layout=False)
-        for (cx, cy, ha, va), name, (colour, _m) in zip(
-            corners, quadrant_names, _QUADRANT_STYLE, strict=True
+@attrs.frozen
+class _IpaFrame:
+    """The IPA plot's area and scales, with bands at the top and bottom for the quadrant names."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+    sx: Scale
+    sy: Scale
+    names_svg: str
+    name_boxes: np.ndarray
+
+    @classmethod
+    def fit(cls, xs: np.ndarray, ys: np.ndarray, quadrant_names: Sequence[str],
+            write: NumberFormat, left_room: float) -> _IpaFrame:  # fmt: skip
+        """Scales holding the points and the crossing, names in corner bands free of points.
+
+        With the plot ``H`` pixels high, a band ``b`` pixels high at the top
+        and at the bottom and the points spanning ``r`` data units, the
+        data span shown is ``S = r H / (H - 2 b)``.
+        """
+        left, right, top = 60.0 + left_room, _WIDTH - 12, 10.0
+        bottom = top + _PLOT_HEIGHT
+        wrapped = [_svg.wrap(n, 190) for n in quadrant_names]
+        band = max(len(w) for w in wrapped) * 16 + 8 + 2 * _IPA_R
+
+        def spread(v: np.ndarray) -> float:
+            r = float(np.ptp(v))
+            return r if r > 0 else max(abs(float(v.mean())) * 0.1, 1.0)
+
+        xr, yr = spread(xs), spread(ys)
+        sx = Scale(xs.min() - 0.08 * xr, xs.max() + 0.08 * xr, left + _IPA_R, right - _IPA_R)
+        span = yr * _PLOT_HEIGHT / max(_PLOT_HEIGHT - 2 * band, 0.2 * _PLOT_HEIGHT)
+        mid = (ys.min() + ys.max()) / 2
+        sy = Scale(mid - span / 2, mid + span / 2, bottom, top)
+        parts, boxes = [], []
+        corners = [(left + 6, top, "start"), (right - 6, top, "end"),
+                   (left + 6, bottom - len(wrapped[2]) * 16 - 6, "start"),
+                   (right - 6, bottom - len(wrapped[3]) * 16 - 6, "end")]  # fmt: skip
+        for (cx, cy, anchor), lines, (colour, kind) in zip(corners, wrapped, _QUADRANT_STYLE,
+                                                           strict=True):  # fmt: skip
+            w = max(_svg.width_of(s) for s in lines) + 14
+            x0 = cx if anchor == "start" else cx - w
+            parts.append(_svg.marker(kind, x0 + 5, cy + 10, colour, r=4.5))
+            parts += [_svg.text(x0 + 14, cy + 15 + 16 * j, s, extra=_QUADRANT)
+                      for j, s in enumerate(lines)]  # fmt: skip
+            boxes.append((x0, cy, x0 + w, cy + 16 * len(lines) + 4))
+        return cls(left, right, top, bottom, sx, sy, "".join(parts), np.array(boxes))
+
+    def axes(self, xlabel: str, ylabel: str, write: NumberFormat) -> str:
+        """The grid, the tick labels and the axis titles."""
+        xt = [v for v in nice_ticks(self.sx.low, self.sx.high) if self.sx.low <= v <= self.sx.high]
+        yt = [v for v in nice_ticks(self.sy.low, self.sy.high) if self.sy.low <= v <= self.sy.high]
+        mid_y = (self.top + self.bottom) / 2
+        return (
+            _svg.x_axis(self.sx, xt, tick_labels(xt, write), self.top, self.bottom)
+            + _svg.y_axis(self.sy, yt, tick_labels(yt, write), self.left, self.right)
+            + f'<rect x="{self.left:.1f}" y="{self.top:.1f}" width="{self.right - self.left:.1f}"'
+            f' height="{self.bottom - self.top:.1f}" fill="none" stroke="{TEXT}"/>'
+            + _svg.text((self.left + self.right) / 2, self.bottom + 42, xlabel, anchor="middle")
+            + _svg.text(
+                0,
+                0,
+                ylabel,
+                anchor="middle",
+                extra=f' transform="translate(18 {mid_y:.1f}) rotate(-90)"',
+            )
         )
-    ]  # fmt: skip
 
-
-def _ipa_limits(fig: Figure, ax: Any, xs: np.ndarray, ys: np.ndarray, names: list[Any]) -> None:
-    """Limits around the points and the crossing, with bands free of points for the names.
-
-    The bands at the top and bottom are as high as the tallest name plus a
-    marker and a margin: with the axes ``height`` pixels high and the
-    points spanning ``r`` data units, the span ``S`` solves
-    ``r / S = (height - 2 band) / height``.
-    """
-
-    def spread(v: np.ndarray) -> float:
-        r = float(np.ptp(v))
-        return r if r > 0 else max(abs(float(v.mean())) * 0.1, 1.0)
-
-    xr = spread(xs)
-    ax.set_xlim(xs.min() - 0.08 * xr, xs.max() + 0.08 * xr)
-    renderer = _layout(fig)
-    height = ax.get_window_extent(renderer).height
-    marker = np.sqrt(_IPA_MARKER) * fig.dpi / 72
-    band = max(t.get_window_extent(renderer).height for t in names) + 0.01 * height + marker + 6
-    yr = spread(ys)
-    span = yr * height / max(height - 2 * band, 0.2 * height)
-    mid = (ys.min() + ys.max()) / 2
-    ax.set_ylim(mid - span / 2, mid + span / 2)
-
-
-def _ipa_labels(
-    fig: Figure,
-    ax: Any,
-    x: np.ndarray,
-    y: np.ndarray,
-    texts: list[str],
-    names: list[Any],
-    *,
-    fontsize: float,
-) -> None:
-    """Annotate each point, labels placed clear of the points, the names and each other."""
-    if not texts:
-        return
-    renderer = _layout(fig)
-    trans = ax.transData
-    anchors = trans.transform(np.column_stack([x, y]))
-    style = {"ha": "center", "va": "center", "fontsize": fontsize}
-    probes = [ax.text(0, 0, t, **style) for t in texts]
-    sizes = np.array([[b.width + 2.0, b.height + 1.0] for b in
-                      (p.get_window_extent(renderer) for p in probes)])  # fmt: skip
-    for p in probes:
-        p.remove()
-    r = np.sqrt(_IPA_MARKER) / 2 * fig.dpi / 72 + 1.5  # marker radius in pixels
-    centres = _place_labels(
-        anchors,
-        sizes,
-        area=tuple(ax.get_window_extent(renderer).extents),
-        obstacles=np.vstack(
-            [
-                np.column_stack([anchors - r, anchors + r]),
-                np.array([t.get_window_extent(renderer).extents for t in names]),
-            ]
-        ),
-        clearance=r,
-    )
-    far = np.hypot(*(centres - anchors).T) > 2.5 * r + 0.5 * sizes.max(axis=1)
-    leader = {"arrowstyle": "-", "color": "#777777", "lw": 0.6, "shrinkA": 0, "shrinkB": 4}
-    for text, xy, anchor, centre, line in zip(
-        texts, zip(x, y, strict=True), anchors, centres, far, strict=True
-    ):
-        ax.annotate(text, xy, xytext=tuple((centre - anchor) * 72 / fig.dpi),
-                    textcoords="offset points", arrowprops=leader if line else None,
-                    annotation_clip=False, in_layout=False, zorder=5, label="_ipa_label",
-                    **style)  # fmt: skip
-
-
-def monthly_chart(
-    periods: Sequence[str],
-    received: np.ndarray,
-    answered: np.ndarray | None,
-    *,
-    received_label: str,
-    answered_label: str,
-    number: NumberFormat | None = None,
-) -> Figure:
-    """Bars of received complaints per period, with answered as a line with markers.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> fig = monthly_chart(["2024-01", "2024-02"], np.array([5, 3]), np.array([4, 3]),
-    ...                     received_label="ricevuti", answered_label="con risposta")
-    >>> [t.get_text() for t in fig.legends[0].get_texts()]
-    ['ricevuti', 'con risposta']
-    """
-
-    from matplotlib.ticker import MaxNLocator
-
-    def build() -> Figure:
-        fig, ax, x = _period_axes(3.2, periods)
-        handles: list[Any] = [
-            ax.bar(x, received, color=OKABE_ITO["sky_blue"], label=received_label)
-        ]
-        if answered is not None:
-            (line,) = ax.plot(x, answered, color=OKABE_ITO["black"], marker="o", markersize=5,
-                              linewidth=1.6, label=answered_label)  # fmt: skip
-            handles.append(line)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts
-        return _finish_periods(fig, ax, handles, periods, number)
-
-    return _draw(build)
-
-
-def radar_chart(
-    labels: Sequence[str],
-    scores: np.ndarray,
-    *,
-    previous: np.ndarray | None = None,
-    label: str | None = None,
-    previous_label: str | None = None,
-) -> Figure:
-    """A radar (spider) chart of scores on 0-100, optionally over a previous assessment.
-
-    The scores are a blue line with round markers, the previous assessment
-    an orange dashed line with square markers; with ``label`` and
-    ``previous_label`` a legend names them.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> fig = radar_chart(["Leadership", "Strategia", "Persone"], np.array([40.0, 55.0, 70.0]),
-    ...                   previous=np.array([30.0, 50.0, 60.0]), label="2024",
-    ...                   previous_label="2022")
-    >>> [t.get_text() for t in fig.legends[0].get_texts()]
-    ['2024', '2022']
-    """
-
-    def build() -> Figure:
-        fig = _figure(6.5, 5.8)
-        ax: Any = fig.add_subplot(projection="polar")
-        ax.set_theta_offset(np.pi / 2)
-        ax.set_theta_direction(-1)
-        n = len(labels)
-        angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
-        closed = np.append(angles, angles[0])
-        values = np.nan_to_num(np.asarray(scores, dtype=float))
-        handles = []
-        (line,) = ax.plot(closed, np.append(values, values[0]), color=PALETTE[0], linewidth=2.0,
-                          marker="o", markersize=6, label=label or "", zorder=4)  # fmt: skip
-        handles.append(line)
-        ax.fill(closed, np.append(values, values[0]), color=PALETTE[0], alpha=0.15)
-        if previous is not None:
-            prev = np.nan_to_num(np.asarray(previous, dtype=float))
-            (line,) = ax.plot(closed, np.append(prev, prev[0]), color=PALETTE[1], linewidth=1.5,
-                              linestyle="--", marker="s", markersize=5,
-                              label=previous_label or "", zorder=3)  # fmt: skip
-            handles.append(line)
-        wrapped = [textwrap.fill(str(lab), 22) for lab in labels]
-        ax.set_xticks(angles, labels=wrapped, fontsize=8.5)
-        ax.tick_params(axis="x", pad=12)
-        ax.set_ylim(0, 100)
-        ax.set_yticks([20, 40, 60, 80, 100], labels=["20", "40", "60", "80", "100"], fontsize=7)
-        if label or previous_label:
-            _legend(fig, [h for h in handles if h.get_label()])
-        return fig
-
-    return _draw(build)
+    def labels(self, anchors: np.ndarray, texts: list[str]) -> str:
+        """Each point's label, clear of the points, the names and each other; far ones linked."""
+        if not texts:
+            return ""
+        sizes = np.array([[len(t) * CHAR * 12 / 14 + 4, 15.0] for t in texts])
+        r = _IPA_R + 1.5
+        centres = _place_labels(
+            anchors, sizes, area=(self.left, self.top, self.right, self.bottom),
+            obstacles=np.vstack([np.column_stack([anchors - r, anchors + r]), self.name_boxes]),
+            clearance=r,
+        )  # fmt: skip
+        far = np.hypot(*(centres - anchors).T) > 2.5 * r + 0.5 * sizes.max(axis=1)
+        parts = []
+        for text, (ax, ay), (cx, cy), line in zip(texts, anchors, centres, far, strict=True):
+            if line:
+                parts.append(_svg.line(ax, ay, cx, cy, "#777777", ' stroke-width="0.7"'))
+            parts.append(_svg.text(cx, cy + 4.5, text, anchor="middle", extra=_LABEL))
+        return "".join(parts)

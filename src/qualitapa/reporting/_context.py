@@ -18,8 +18,7 @@ from qualitapa.reporting._words import comparison_text, parse_target
 from qualitapa.standards import StandardTarget
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
+    from qualitapa._svg import Drawing
     from qualitapa.catalog import Catalog
 
 #: The comparators a charter standard's target has: worded by the standards.
@@ -62,7 +61,7 @@ class ReportContext:
     definitions : dict
         Indicator id -> definition (the catalog's and the given ones).
     can_draw : bool
-        Charts are asked for and matplotlib is installed.
+        Charts are asked for (they need no optional library).
     """
 
     inputs: ReportInputs
@@ -231,7 +230,7 @@ class ReportContext:
     # -- charts -----------------------------------------------------------------------
     def chart(
         self,
-        build: Callable[[], Figure],
+        build: Callable[[], Drawing],
         *,
         title: str,
         description: str,

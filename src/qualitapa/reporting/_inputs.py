@@ -103,10 +103,10 @@ class ReportInputs:
         The title (default "Rapporto di benchmarking" and the service); a
         note under it (e.g. synthetic data).
     charts
-        Draw charts (matplotlib, the ``plot`` extra; without it the report
-        says so and has the tables only).
+        Draw charts (hand-written SVG; ``False``: the tables only).
     image_format
-        ``"svg"`` (default: inline, accessible SVG) or ``"png"`` (an image).
+        ``"svg"`` (default: inline, accessible SVG) or ``"png"`` (an ``<img>``
+        of the same vector drawing: see :func:`qualitapa.reporting._charts.figure_img`).
     max_bars
         With more organizations, bars for the best and worst ``max_bars // 2``
         and the highlighted one, no ranked table.

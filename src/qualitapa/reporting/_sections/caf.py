@@ -1,4 +1,4 @@
-"""The CAF self-assessment section: the nine criteria on a radar and the score table."""
+"""The CAF self-assessment section: the nine criteria as a dot chart and the score table."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ _LEVELS = {"enablers": _("Fattori abilitanti"), "results": _("Risultati"), "tota
 
 
 def build(ctx: ReportContext) -> dict[str, Any] | None:
-    """The radar of the criteria (from three on) and the table of every level."""
+    """The dot chart of the criteria (from three on) and the table of every level."""
     frame = ctx.tables.get("caf")
     if frame is None:
         return None
@@ -53,7 +53,10 @@ def build(ctx: ReportContext) -> dict[str, Any] | None:
             )
         )
         chart = ctx.chart(
-            lambda: charts.radar_chart(labels, scores, previous=previous),
+            lambda: charts.radar_chart(
+                labels, scores, previous=previous, label=str(t(_("Punteggio"))),
+                previous_label=str(t(_("Valore precedente"))),
+            ),
             title=str(t(_("Autovalutazione CAF"))), description=description, data=data,
             caption=str(t(_("Punteggi dei 9 criteri CAF (0-100)"))),
         )  # fmt: skip
