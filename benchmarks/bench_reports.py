@@ -54,7 +54,7 @@ def chart_calls(charts: ModuleType) -> dict[str, Callable[[], Any]]:
     median = np.median(np.vstack(list(series.values())), axis=0)
     values = rng.uniform(5, 20, len(CITIES))
     centre = rng.uniform(55, 80, 15)
-    names = "gen feb mar apr mag giu lug ago set ott nov dic".split()
+    names = ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"]
     months = [f"{m} {y}" for y in (23, 24) for m in names]
     items = [f"Aspetto del servizio numero {i + 1}" for i in range(12)]
     x, y = rng.uniform(3, 5, 12), rng.uniform(3, 5, 12)
