@@ -17,8 +17,12 @@ import pytest
 
 from qualitapa.errors import DataError, OptionError
 from qualitapa.surveys import (
+    Instrument,
+    Question,
     ReplicateDesign,
+    Scale,
     SurveyDesign,
+    SurveyDimension,
     design_mean,
     distribution,
     ipa,
@@ -168,3 +172,37 @@ def test_the_respondents_bootstrap_is_refused_with_a_design(counter, clustered):
     with pytest.raises(OptionError, match="ReplicateDesign"):
         score_dimensions(counter, clustered, design=design_of(clustered), method="bootstrap",
                          lang="it")  # fmt: skip
+
+
+def test_local_questions_each_scope_is_a_domain_of_the_whole_design():
+    # Bolzano asks its own questions too; Trento the shared ones only. With include_local
+    # each scope is scored on the whole design: Trento's rows are those of the shared run.
+    bz, tn = "021008", "022205"
+    scale = Scale.likert(5)
+    shared = [
+        Question("wait", "likert", "Attesa", dimension="time", scale=scale),
+        Question("courtesy", "likert", "Cortesia", dimension="staff", scale=scale),
+    ]
+    local = [Question("bilingual", "likert", "Bilingue", dimension="staff", scale=scale,
+                      organizations=[bz])]  # fmt: skip
+    dims = [SurveyDimension("time", "Tempi"), SurveyDimension("staff", "Personale")]
+    extended = Instrument("c", "C", dimensions=dims, questions=shared + local)
+    rng = np.random.default_rng(3)
+    org = np.repeat([bz, tn], 80)
+    frame = pd.DataFrame({"organization": org, "day": rng.integers(1, 6, 160),
+                          "w": rng.uniform(0.5, 2, 160)})  # fmt: skip
+    for q in ("wait", "courtesy"):
+        frame[q] = rng.integers(1, 6, 160).astype(float)
+    frame["bilingual"] = np.where(org == bz, rng.integers(1, 6, 160), np.nan)
+    design = SurveyDesign.from_frame(
+        frame, weights="w", strata="organization", clusters="day", nest=True
+    )
+    options = {"by": "organization", "design": design, "lang": "it"}
+    wide = score_dimensions(extended, frame, include_local=True, **options)
+    narrow = score_dimensions(extended, frame, **options)
+    columns = ["index", "se", "ci_low", "ci_high", "deff"]
+    a = wide[wide["organization"] == tn][columns].to_numpy(dtype=float)
+    b = narrow[narrow["organization"] == tn][columns].to_numpy(dtype=float)
+    np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert wide.loc[wide["organization"] == bz, "local"].any()
+    assert wide["deff"].notna().all()
