@@ -92,6 +92,7 @@ HEADERS: Mapping[str, str] = {
     "message": N_("Messaggio"),
     "sheet": N_("Foglio"),
     "close": N_("Valori vicini"),
+    "suggestions": N_("Valori vicini"),  # unknown organizations: the closest names
     "action": N_("Azione"),
     # complaints: pareto
     "vital_few": N_("Tra i pochi vitali"),
