@@ -68,6 +68,8 @@ _WIDTH = 720.0
 _ROW = 26.0
 _BOLD = ' font-weight="bold"'
 _SMALL = ' font-size="12"'
+#: A white outline under a text: readable where it crosses a line (the median).
+_HALO = ' paint-order="stroke" stroke="#FFFFFF" stroke-width="3" stroke-linejoin="round"'
 _LABEL = ' class="ipa-label" font-size="12"'
 _QUADRANT = ' class="ipa-quadrant" font-weight="bold"'
 
@@ -170,7 +172,7 @@ def _finite(*arrays: Any) -> np.ndarray:
 
 def _label_column(labels: Sequence[str], marks: Sequence[str | None], top: float,
                   rows: Sequence[float], width: float) -> str:  # fmt: skip
-    """Row labels right-aligned at ``width``, a marked one bold with its marker before it."""
+    """Row labels right-aligned at ``width``, each marked one with its marker just after it."""
     parts = []
     for label, mark, y in zip(labels, marks, rows, strict=True):
         lines = _svg.wrap(label, width - 16)[:2]
@@ -180,8 +182,7 @@ def _label_column(labels: Sequence[str], marks: Sequence[str | None], top: float
                   for k, line in enumerate(lines)]  # fmt: skip
         if mark:
             colour, kind = mark.split(":")
-            shown = min(_svg.width_of(line) for line in lines)
-            parts.append(_svg.marker(kind, width - shown - 10, y, colour, r=4.0))
+            parts.append(_svg.marker(kind, width + 11, y, colour, r=4.0))
     return "".join(parts)
 
 
@@ -232,8 +233,8 @@ def bar_chart(
 
     Each bar ends with its value written in the reader's locale (``number``,
     :data:`NumberFormat`); a missing value has no bar and ``missing_label``.
-    The highlighted organization's bar is vermillion, its name bold behind
-    a diamond; the best's bar bluish green, its name behind a triangle (a
+    The highlighted organization's bar is vermillion, its name bold next to
+    a diamond; the best's bar bluish green, its name next to a triangle (a
     highlighted best: vermillion with a green edge); the others grey. The
     median is a dashed black line, the target a dotted purple one. The
     legend names all four (``highlight_label``, ``best_label``; default:
@@ -259,7 +260,7 @@ def bar_chart(
     texts = [missing_label if not np.isfinite(v) else write(float(v), digits=digits) for v in vals]
     label_width = min(max((_svg.width_of(s) for s in labels), default=40.0), _WIDTH * 0.3) + 16
     text_width = max((_svg.width_of(s) for s in texts), default=30.0) + 10
-    left, right = label_width + 10, _WIDTH - text_width - 8
+    left, right = label_width + 22, _WIDTH - text_width - 8
     top, row = 8.0, _row_height(labels, label_width)
     rows = [top + row * (i + 0.5) for i in range(len(labels))]
     bottom = top + row * len(labels)
@@ -280,7 +281,7 @@ def bar_chart(
         parts.append(f'<rect x="{x0:.2f}" y="{y - 8:.1f}" width="{x1 - x0:.2f}" height="16"'
                      f' fill="{colour}"{edge}><title>{tip}</title></rect>')  # fmt: skip
         strong = _BOLD if hi[i] else ""
-        parts.append(_svg.text(x1 + 5, y + 5, texts[i], extra=strong))
+        parts.append(_svg.text(x1 + 5, y + 5, texts[i], extra=strong + _HALO))
     parts.append(_svg.line(zero, top, zero, bottom, TEXT))
     keys = _mark_keys(labels, hi, be, highlight_label, best_label)
     for (_name, value), (colour, dash, text) in zip(
@@ -529,7 +530,7 @@ def interval_chart(
     bold = {str(lab) for lab, m in zip(labels, mark, strict=True) if m}
     label_width = min(max(_svg.width_of(s) for s in uniq), _WIDTH * 0.35) + 16
     row = _row_height(uniq, label_width, _ROW * (1 + 0.25 * max(len(names) - 1, 0)))
-    left, right, top = label_width + 10, _WIDTH - 20, 8.0
+    left, right, top = label_width + 22, _WIDTH - 20, 8.0
     rows = {lab: top + row * (i + 0.5) for i, lab in enumerate(uniq)}
     bottom = top + row * len(uniq)
     bounds = (float(xlim[0]), float(xlim[1])) if xlim is not None else _bounds(_finite(c, lo, hi))
