@@ -66,3 +66,11 @@ def test_backlog_at_each_month_end(tmp_path: Path) -> None:
     assert "Periodo" in out
     assert "Aperti" in out
     assert "period" not in out
+
+
+def test_backlog_refuses_the_options_it_would_ignore(tmp_path: Path) -> None:
+    db = _register(tmp_path)
+    for extra in (["--metrics", "received"], ["--population", "1000"]):
+        code, _, err = _run("complaints", "kpis", "--db", db, "--backlog", "month-end", *extra)
+        assert code == 2
+        assert f"--backlog does not go with {extra[0]}" in err

@@ -796,6 +796,10 @@ def kpis_command(
 
     groups = names(by)
     if backlog is not None:
+        given = {"--metrics": bool(metrics), "--population": population is not None}
+        ignored = [option for option, said in given.items() if said]
+        if ignored:  # the backlog series has one column: say so rather than drop the option
+            raise click.UsageError(_("--backlog non va con {options}", options=", ".join(ignored)))
         keys = [g for g in groups if g not in ("month", "quarter", "year")]
         until = as_of if as_of is not None else pd.Timestamp.now(tz="UTC")
         table = backlog_at(cases, backlog, by=keys, events=events, until=until, tz=get_catalog())
