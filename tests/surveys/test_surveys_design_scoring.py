@@ -24,6 +24,7 @@ from qualitapa.surveys import (
     SurveyDesign,
     SurveyDimension,
     design_mean,
+    design_proportion,
     distribution,
     ipa,
     nps,
@@ -206,3 +207,15 @@ def test_local_questions_each_scope_is_a_domain_of_the_whole_design():
     np.testing.assert_allclose(a, b, rtol=1e-12)
     assert wide.loc[wide["organization"] == bz, "local"].any()
     assert wide["deff"].notna().all()
+
+
+def test_top_box_intervals_are_design_proportions(counter, clustered):
+    # the linearised shares' logit intervals, computed for every item at once, are those
+    # of design_proportion (R's svyciprop) one item at a time
+    design = design_of(clustered)
+    got = score_items(counter, clustered, by="organization", design=design, questions=["speed"])
+    frame = clustered.assign(top=np.where(clustered["speed"] >= 4, 1.0, 0.0))
+    want = design_proportion(design_of(frame), "top", by="organization", categories=[1.0])
+    for mine, theirs in (("top_box_low", "ci_low"), ("top_box_high", "ci_high"),
+                         ("top_box_se", "se"), ("top_box_deff", "deff")):  # fmt: skip
+        np.testing.assert_allclose(got[mine], want[theirs], rtol=1e-10, err_msg=mine)

@@ -23,6 +23,8 @@ from typing import get_args
 import attrs
 import numpy as np
 import pandas as pd
+from scipy import stats
+from scipy.special import expit
 
 from qualitapa.errors import DataError, DefinitionError, Message, OptionError
 from qualitapa.i18n import N_
@@ -178,12 +180,23 @@ def design_shares(
     """
     m = indicators.shape[1]
     evolved = _evolved(design, indicators, domain)
-    parts = [
-        design_proportion(evolved, f"v{j}", by=_DOMAIN, categories=[1.0], confidence=confidence)
-        for j in range(m)
-    ]
-    placed = [_placed(p, k, 1) for p in parts]
-    return {part: np.column_stack([p[part] for p in placed]) for part in _PARTS}
+    if isinstance(design, ReplicateDesign):  # the logit SE of the replicates: one by one
+        parts = [
+            design_proportion(evolved, f"v{j}", by=_DOMAIN, categories=[1.0], confidence=confidence)
+            for j in range(m)
+        ]
+        placed = [_placed(p, k, 1) for p in parts]
+        return {part: np.column_stack([p[part] for p in placed]) for part in _PARTS}
+    # linearised: every column in one call; svyciprop's logit interval from its SE
+    out = design_means(evolved, indicators, domain, k, confidence=confidence)
+    p, se, df = out["estimate"], out["se"], out["df"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = stats.t.ppf(0.5 + confidence / 2, np.where(df > 0, df, np.nan))
+        logit, half = np.log(p / (1 - p)), t * se / (p * (1 - p))
+        low, high = expit(logit - half), expit(logit + half)
+    inside = (p > 0) & (p < 1)  # a share of 0 or 1: the interval [p, p], as R's
+    out["ci_low"], out["ci_high"] = np.where(inside, low, p), np.where(inside, high, p)
+    return out
 
 
 def whole_numbers(values: Floats) -> pd.Series[int]:
