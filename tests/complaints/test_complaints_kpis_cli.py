@@ -74,3 +74,12 @@ def test_backlog_refuses_the_options_it_would_ignore(tmp_path: Path) -> None:
         code, _, err = _run("complaints", "kpis", "--db", db, "--backlog", "month-end", *extra)
         assert code == 2
         assert f"--backlog does not go with {extra[0]}" in err
+
+
+def test_two_periods_refused_in_words(tmp_path: Path) -> None:
+    db = _register(tmp_path)
+    for lang, said in (("it", "raggruppare per un solo periodo"), ("de", "nur einem Zeitraum")):
+        code, _, err = _run("--lang", lang, "complaints", "kpis", "--db", db, "--by", "month,year")
+        assert code == 1
+        assert said in err
+        assert "None" not in err

@@ -22,7 +22,8 @@ from qualitapa.complaints._cases import (
 from qualitapa.complaints._deadlines import DeadlinePolicy
 from qualitapa.complaints._grouped import Groups, factorized, group_codes, grouped_stats
 from qualitapa.complaints._models import Status
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 from qualitapa.io import require_columns
 from qualitapa.problems import check_option
 
@@ -47,12 +48,25 @@ def _split_by(by: str | Sequence[str] | None, period: str | None) -> tuple[list[
     cols = [by] if isinstance(by, str) else list(by or [])
     periods = [c for c in cols if c in PERIODS]
     if len(periods) > 1 or (periods and period and periods[0] != period):
-        raise DataError(f"give one period (month, quarter or year), not {[*periods, period]}")
+        raise DataError(
+            Message(
+                "group by one period (month, quarter or year), not {given}",
+                N_("raggruppare per un solo periodo (month, quarter o year), non {given}"),
+                given=", ".join(dict.fromkeys(p for p in [*periods, period] if p)),
+            )
+        )
     if periods:
         period = periods[0]
         cols = [c for c in cols if c not in PERIODS]
     if period is not None and period not in PERIODS:
-        raise DataError(f"period must be one of {list(PERIODS)}, not {period!r}")
+        raise DataError(
+            Message(
+                "period must be one of {known}, not {period}",
+                N_("il periodo deve essere uno tra {known}, non {period}"),
+                known=", ".join(PERIODS),
+                period=repr(period),
+            )
+        )
     return cols, period
 
 
