@@ -35,8 +35,8 @@ def library(inst: Instrument, df: pd.DataFrame) -> pd.DataFrame:
     return compare_groups(inst, df, pairwise=True)
 
 
-def reference(df: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Welch t of every pair by broadcasting the groups' counts, means and variances."""
+def welch_pairs(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The answers, groups, and Welch t and df of every pair (pairs, items), by broadcasting."""
     x = df[ITEMS].to_numpy(dtype=float, copy=True)
     x[x == 0] = np.nan  # "don't know"
     g = df["organization"].cat.codes.to_numpy()
@@ -47,6 +47,12 @@ def reference(df: pd.DataFrame) -> dict[str, np.ndarray]:
     v = se2[ia] + se2[ib]
     t = (mean[ia] - mean[ib]) / np.sqrt(v)
     df_w = v**2 / (se2[ia] ** 2 / (n[ia] - 1) + se2[ib] ** 2 / (n[ib] - 1))
+    return x, g, t, df_w
+
+
+def reference(df: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Welch t of every pair by broadcasting the groups' counts, means and variances."""
+    x, g, t, df_w = welch_pairs(df)
     p_pairs = 2 * stats.t.sf(np.abs(t), df_w)  # (pairs, items)
     p_all = np.empty(len(ITEMS))
     order = np.argsort(g, kind="stable")
