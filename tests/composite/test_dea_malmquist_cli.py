@@ -87,3 +87,11 @@ def test_options_that_do_not_go_together(panel, extra, message):
     result = _run(str(panel), "--inputs", "staff", "--outputs", "certificates", *extra)
     assert result.exit_code == 2
     assert message in result.output
+
+
+@pytest.mark.parametrize("other", [["--malmquist"], ["--bootstrap", "10"], ["--rts", "fdh"]])
+def test_super_is_refused_where_it_would_be_ignored(panel, other):
+    base = [str(panel), "--inputs", "staff", "--outputs", "certificates", "--super"]
+    result = CliRunner().invoke(cli, ["--lang", "en", "dea", *base, *other])
+    assert result.exit_code == 2
+    assert "--super goes with DEA only" in result.output

@@ -164,7 +164,9 @@ _SHOWS = {
 }
 
 
-def _dea_kind(rts: str, malmquist: bool, bootstrap: int | None, show: str) -> str:
+def _dea_kind(
+    rts: str, malmquist: bool, bootstrap: int | None, show: str, super_eff: bool = False
+) -> str:
     """Which analysis the options ask for; options that do not go together are a usage error."""
     t = messages()
     if malmquist and bootstrap:
@@ -174,6 +176,10 @@ def _dea_kind(rts: str, malmquist: bool, bootstrap: int | None, show: str) -> st
         if kind != "dea":
             raise click.UsageError(t("--rts fdh non va con --malmquist né con --bootstrap"))
         kind = "fdh"
+    if super_eff and kind != "dea":  # it would be ignored: say so
+        raise click.UsageError(
+            t("--super va solo con la DEA, non con --malmquist, --bootstrap o --rts fdh")
+        )
     if show not in _SHOWS[kind]:
         raise click.UsageError(
             t("--show {show} non si applica qui; scegliere tra {choices}",
@@ -253,7 +259,7 @@ def dea_command(
     from qualitapa.composite import malmquist as malmquist_index
     from qualitapa.i18n import translator
 
-    kind = _dea_kind(rts, malmquist, replicates, show)
+    kind = _dea_kind(rts, malmquist, replicates, show, super_eff)
     catalog = catalog_for()
     frame = select_period(read_input(data, catalog=catalog), period, data)
     ins, outs, source = names(inputs), names(outputs), str(data)
