@@ -12,16 +12,23 @@ with :func:`scipy.optimize.linprog` (HiGHS).
 
 Speed
 -----
-One LP per unit against all units costs O(n^2). :func:`dea` instead
+One LP per unit against all units costs O(n^2). :func:`dea` solves the
+radial LPs *frame first* (:mod:`qualitapa.composite._dea_frame`, after
+Dulá, 2011, and Dulá & López, 2013): every unit against the extreme
+efficient units only, with one warm-started HiGHS model, each unit's dual
+prices checked against all units and the violators added to the frame, so
+the scores are those of the full model. Without a HiGHS binding (``highspy``
+or SciPy's copy of it) it falls back to the stacked LPs below, which also
+serve the slacks, super-efficiency and :func:`radial_scores`:
 
-1. removes units dominated by another single unit (vectorised),
-2. screens the rest hierarchically (Barr & Durchholz, 1997): units
+1. remove units dominated by another single unit (vectorised),
+2. screen the rest hierarchically (Barr & Durchholz, 1997): units
    inefficient within a block of candidates are inefficient overall and can
    never be part of the frontier, so they are dropped from the reference
    set;
-3. solves every unit against the remaining frontier candidates only,
+3. solve every unit against the remaining frontier candidates only,
    stacking many units into one block-diagonal LP per HiGHS call,
-4. and *verifies* optimality against all units with the LP duals (reduced
+4. and *verify* optimality against all units with the LP duals (reduced
    costs of the omitted columns); a unit whose check fails is re-solved
    with the violating units added (column generation), so the scores are
    those of the full model, not an approximation.

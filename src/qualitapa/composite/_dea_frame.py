@@ -36,6 +36,7 @@ is False and :mod:`qualitapa.composite._dea` stacks the LPs for
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 from typing import Any
 
@@ -56,16 +57,14 @@ _CHECK_BLOCK = 512
 
 def _highs_core() -> ModuleType | None:
     """The pybind11 HiGHS module: ``highspy``'s, else the copy inside SciPy, else None."""
-    try:
-        from highspy import _core  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
+    for name in ("highspy._core", "scipy.optimize._highspy._core"):
         try:
-            from scipy.optimize._highspy import _core  # type: ignore[no-redef,unused-ignore]
-        except ImportError:  # pragma: no cover - SciPy < 1.15
-            return None
-    if not hasattr(_core, "_Highs"):  # pragma: no cover - an unknown binding
-        return None
-    return _core  # type: ignore[no-any-return]
+            core = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(core, "_Highs"):
+            return core
+    return None  # pragma: no cover - SciPy < 1.15 without highspy
 
 
 def available() -> bool:
@@ -242,6 +241,32 @@ def _check(duals: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return low, where
 
 
+def _by_facet(
+    X: np.ndarray, Y: np.ndarray, units: np.ndarray, duals: np.ndarray, out: bool
+) -> np.ndarray:
+    """``units`` grouped by the facet (among ``duals``) likely optimal for each: warm starts.
+
+    A unit's radial score against facet ``w`` (the duals of a solved unit:
+    ``w . z <= 0`` for every unit ``z = (x, y, 1)``) is ``1 + w . z / (v . x)``
+    for input orientation (``v`` the input part of ``-w``) and ``1 - w . z / (u . y)``
+    for output orientation; the optimal facet is the one with the largest
+    (smallest) score. Only the order of the solves depends on it.
+    """
+    m, s = X.shape[1], Y.shape[1]
+    scale = np.abs(duals).sum(axis=1, keepdims=True)
+    W = np.unique(np.round(duals / np.where(scale > 0, scale, 1.0), 6), axis=0)
+    Z = np.hstack([X[units], Y[units], np.ones((len(units), W.shape[1] - m - s))])
+    best = np.empty(len(units), dtype=int)
+    for start in range(0, len(units), _CHECK_BLOCK):
+        z = Z[start : start + _CHECK_BLOCK]
+        part = slice(m, m + s) if out else slice(0, m)  # u . y, or v . x (v = -w)
+        denom = (z[:, part] @ W[:, part].T) * (1.0 if out else -1.0)
+        best[start : start + _CHECK_BLOCK] = np.argmax(
+            (z @ W.T) / np.maximum(denom, 1e-300), axis=1
+        )
+    return units[np.argsort(best, kind="stable")]
+
+
 def radial_against_frame(
     X: np.ndarray, Y: np.ndarray, rts: str, orientation: str, seed: int = 0
 ) -> FrameSolution:
@@ -286,6 +311,8 @@ def radial_against_frame(
             refs[chunk[i]] = frame[peer]
             x[chunk[i]] = np.append(lam[peer], cols[i, -1])
         if done.all():
+            if size < _LAST_CHUNK <= 2 * size:  # the frame looks complete: sort the rest
+                queue[head:] = _by_facet(X, Y, queue[head:], duals[done], out)
             size = min(2 * size, _LAST_CHUNK)
             continue
         added = np.setdiff1d(np.concatenate([cand[where[bad]], chunk[~good]]), frame)
