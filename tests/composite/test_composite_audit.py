@@ -173,5 +173,6 @@ def test_imputation_and_treatment_are_recorded():
 
 
 def test_thresholds_are_checked():
-    with pytest.raises(DefinitionError, match="collinear"):
+    with pytest.raises(DefinitionError, match="collinear") as err:
         composite_audit(_data(), _definition(), collinear=1.5)
+    assert "collinear muss in (0, 1]" in err.value.render(translator("de"))

@@ -11,6 +11,7 @@ from scipy import stats
 
 from qualitapa.composite import CompositeDefinition, composite, skew_kurtosis, treat
 from qualitapa.errors import DefinitionError
+from qualitapa.i18n import translator
 
 #: COINr's winsorise() reference page (bluefoxr.github.io/COINr/reference/winsorise.html,
 #: version 1.1.14), its example: x <- c(1:10, 30, 100); winsorise(x, skew_thresh = 2,
@@ -134,3 +135,9 @@ def test_treatment_in_a_composite_per_period_and_refused_with_goalposts():
                 "components": [{**c, "goalposts": [0, 100]} for c in comps],
             }
         )
+
+
+def test_limits_are_checked_in_words():
+    with pytest.raises(DefinitionError, match="skew_limit > 0") as err:
+        treat(pd.DataFrame({"x": [1.0, 2.0, 3.0]}), skew_limit=0)
+    assert "il trattamento richiede winmax >= 0" in err.value.render(translator("it"))

@@ -243,7 +243,12 @@ def _audit_run(run: _Run, collinear: float = 0.9, weak: float = 0.3) -> AuditRes
     """The audit of a prepared composite (shared with the uncertainty analysis)."""
     if not (0 < collinear <= 1 and 0 <= weak < 1):
         raise DefinitionError(
-            f"collinear must be in (0, 1] and weak in [0, 1), not {collinear!r}, {weak!r}",
+            Message(
+                "collinear must be in (0, 1] and weak in [0, 1), not {collinear}, {weak}",
+                N_("collinear deve essere in (0, 1] e weak in [0, 1), non {collinear}, {weak}"),
+                collinear=repr(collinear),
+                weak=repr(weak),
+            ),
             field="collinear" if not 0 < collinear <= 1 else "weak",
         )
     depth = _depths(run.plan, run.definition.id)

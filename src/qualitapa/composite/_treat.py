@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.composite._options import choice
-from qualitapa.errors import DataError, DefinitionError
+from qualitapa.errors import DataError, DefinitionError, Message
+from qualitapa.i18n import N_
 
 
 class Treatment(enum.StrEnum):
@@ -171,8 +172,17 @@ class TreatmentResult:
 def _check_limits(winmax: int, skew_limit: float, kurtosis_limit: float) -> None:
     if winmax < 0 or not skew_limit > 0 or not np.isfinite(kurtosis_limit):
         raise DefinitionError(
-            f"treatment needs winmax >= 0, skew_limit > 0 and a finite kurtosis_limit, not "
-            f"{winmax!r}, {skew_limit!r}, {kurtosis_limit!r}",
+            Message(
+                "treatment needs winmax >= 0, skew_limit > 0 and a finite kurtosis_limit, not "
+                "{winmax}, {skew}, {kurtosis}",
+                N_(
+                    "il trattamento richiede winmax >= 0, skew_limit > 0 e un kurtosis_limit "
+                    "finito, non {winmax}, {skew}, {kurtosis}"
+                ),
+                winmax=repr(winmax),
+                skew=repr(skew_limit),
+                kurtosis=repr(kurtosis_limit),
+            ),
             field="treatment",
         )
 
