@@ -9,6 +9,7 @@ score by its components. The uncertainty analysis reuses the same plan.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,7 @@ from qualitapa.composite._methods import (
 )
 from qualitapa.composite._options import choice
 from qualitapa.composite._treat import Treatment, _treat_array
-from qualitapa.errors import DataError, DefinitionError
+from qualitapa.errors import DataError, DataWarning, DefinitionError
 from qualitapa.models import Polarity
 
 if TYPE_CHECKING:
@@ -158,8 +159,18 @@ def _evaluate_root(
     return done[L + len(plan.nodes) - 1]
 
 
-def _wide(values: pd.DataFrame, indicators: list[str], source: str | None) -> pd.DataFrame:
-    """(period, organization) x indicator frame from tidy or wide values."""
+def _wide(
+    values: pd.DataFrame,
+    indicators: list[str],
+    source: str | None,
+    elsewhere: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
+    """(period, organization) x indicator frame from tidy or wide values.
+
+    An indicator of ``elsewhere`` (measured by a survey or the complaints,
+    not computed from raw data) without any value is missing for every city,
+    with a warning: its sub-index is missing where the survey was not run.
+    """
     if {"indicator", "value"} <= set(values.columns):
         cols = ["organization", "indicator", "value"]
         if "organization" not in values.columns:
@@ -183,6 +194,16 @@ def _wide(values: pd.DataFrame, indicators: list[str], source: str | None) -> pd
         if "period" not in frame.columns:
             frame["period"] = ""
         wide = frame.set_index(["period", "organization"])
+    absent = [i for i in indicators if i not in wide.columns and i in elsewhere]
+    if absent:
+        warnings.warn(
+            f"no values for indicator(s) {absent} of the composite, measured by a survey or "
+            "the complaints: missing for every organization (give the values of "
+            "survey_indicators or complaint_indicators)",
+            DataWarning,
+            stacklevel=4,
+        )
+        wide = wide.reindex(columns=[*wide.columns, *absent])
     missing = [i for i in indicators if i not in wide.columns]
     if missing:
         raise DataError(
@@ -213,6 +234,16 @@ def _catalog_info(
             if t is not None and getattr(t, "value", None) is not None:
                 targets[ind] = float(t.value)
     return polarities, targets
+
+
+def _measured_elsewhere(
+    catalog: Catalog | Mapping[str, IndicatorDefinition] | None, indicators: Iterable[str]
+) -> frozenset[str]:
+    """The indicators whose definition has a ``source`` (a survey, the complaints)."""
+    if catalog is None:
+        return frozenset()
+    coll = catalog if isinstance(catalog, Mapping) else catalog.indicators
+    return frozenset(i for i in indicators if getattr(coll.get(i), "source", None) is not None)
 
 
 def _resolve(definition: CompositeDefinition | str, catalog: Catalog | None) -> CompositeDefinition:
@@ -385,7 +416,7 @@ def _prepare(
     pols, targets = _catalog_info(catalog, d.indicators())
     pols.update(polarity or {})
     plan = _plan(d, pols, targets)
-    wide = _wide(values, plan.leaves, source)
+    wide = _wide(values, plan.leaves, source, _measured_elsewhere(catalog, plan.leaves))
     raw_input = wide.to_numpy(dtype=float, na_value=np.nan)
     periods = wide.index.get_level_values("period").to_numpy()
     groups = _group_codes(options.groups, wide.index.get_level_values("organization"))

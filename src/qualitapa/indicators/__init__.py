@@ -12,6 +12,9 @@ the private modules of this package.
   and :func:`trends`
   (year-on-year, CAGR, Theil-Sen, Mann-Kendall with corrections for serial
   correlation, seasonal Mann-Kendall), :func:`targets`.
+* Perceived quality: :func:`survey_indicators` and :func:`complaint_indicators`
+  (survey indices and complaint KPIs as the values of indicators declared with a
+  :class:`IndicatorSource`, with their intervals and number of cases).
 
 Composite indices, their uncertainty, DEA and group ratios live in
 :mod:`qualitapa.composite` (their names here are deprecated, until 0.3.0).
@@ -41,9 +44,24 @@ from qualitapa.indicators._compute import (
     check_data,
     compute,
 )
-from qualitapa.indicators._definitions import IndicatorDefinition, Periodicity, Target, Variable
+from qualitapa.indicators._definitions import (
+    COMPLAINT_KPIS,
+    SOURCE_TYPES,
+    IndicatorDefinition,
+    IndicatorSource,
+    Periodicity,
+    Target,
+    Variable,
+)
 from qualitapa.indicators._formula import FUNCTIONS, Evaluation, Formula, ValueStatus
 from qualitapa.indicators._missing import missing_variables
+from qualitapa.indicators._perceived import (
+    PERCEIVED_COLUMNS,
+    complaint_indicators,
+    poisson_interval,
+    survey_indicators,
+    wilson_interval,
+)
 from qualitapa.indicators._targets import TARGETS_COLUMNS, targets
 from qualitapa.indicators._trends import (
     CHANGES_COLUMNS,
@@ -58,9 +76,12 @@ __all__ = [
     "BENCHMARK_COLUMNS",
     "CHANGES_COLUMNS",
     "COMPARISON_LABELS",
+    "COMPLAINT_KPIS",
     "COMPUTE_COLUMNS",
     "FUNCTIONS",
     "MIN_COMPARED",
+    "PERCEIVED_COLUMNS",
+    "SOURCE_TYPES",
     "STATUS_LABELS",
     "TARGETS_COLUMNS",
     "TRENDS_COLUMNS",
@@ -70,6 +91,7 @@ __all__ = [
     "Evaluation",
     "Formula",
     "IndicatorDefinition",
+    "IndicatorSource",
     "Periodicity",
     "Target",
     "ValueStatus",
@@ -77,11 +99,15 @@ __all__ = [
     "benchmark",
     "changes",
     "check_data",
+    "complaint_indicators",
     "compute",
     "missing_variables",
     "peer_group_of",
+    "poisson_interval",
+    "survey_indicators",
     "targets",
     "trends",
+    "wilson_interval",
 ]
 
 # -- moved to qualitapa.composite (issue 14) -----------------------------------------

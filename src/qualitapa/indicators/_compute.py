@@ -39,6 +39,8 @@ def _prepare(
     definitions: DefinitionsLike, data: pd.DataFrame, catalog: Catalog | None, source: str | None
 ) -> tuple[list[Any], VariableMatrix]:
     defs, catalog = resolve_definitions(definitions, catalog)
+    # measured by a survey or the complaints (survey_indicators, complaint_indicators)
+    defs = [d for d in defs if getattr(d, "source", None) is None]
     if catalog is not None:  # names and Excel-stripped codes -> the catalog's codes
         data = catalog.resolve_organizations(data, source=source)
     needed = needed_variables(defs)
@@ -134,7 +136,10 @@ def compute(
         A :class:`~qualitapa.Catalog` (all its indicators), an
         :class:`~qualitapa.indicators.IndicatorDefinition`, an indicator
         id, or a list of definitions and ids (ids are looked up in
-        ``catalog``, or in :func:`qualitapa.default_catalog`).
+        ``catalog``, or in :func:`qualitapa.default_catalog`). Indicators
+        with a ``source`` (measured by a survey or the complaints register)
+        are not computed from raw data: :func:`survey_indicators` and
+        :func:`complaint_indicators` give their values.
     data
         Raw data, either tidy (columns ``organization, period, variable,
         value``) or wide (columns ``organization, period`` and one column

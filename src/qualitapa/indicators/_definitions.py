@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, Either, Message
+from qualitapa.i18n import N_
 from qualitapa.indicators._formula import Formula
 from qualitapa.models import (
     Comparator,
@@ -243,6 +244,175 @@ class Target:
         return {"comparator": self.comparator.value, "value": self.value}
 
 
+#: The source types of an indicator measured outside the raw variables.
+SOURCE_TYPES = ("survey", "complaints")
+
+#: The complaint KPIs (columns of :func:`qualitapa.complaints.kpis`) an indicator may
+#: take, with the column counting its cases (``n``) and its interval: ``"wilson"``
+#: (a share: successes / n), ``"poisson"`` (a rate per 10,000 inhabitants: received
+#: complaints are Poisson counts) or ``None`` (days: no interval).
+COMPLAINT_KPIS: dict[str, tuple[str, str | None, str | None]] = {
+    "share_within_deadline": ("answered", "wilson", "answered_within_deadline"),
+    "reopening_rate": ("answered", "wilson", "reopened"),
+    "share_forwarded": ("received", "wilson", "forwarded"),
+    "share_rejected": ("received", "wilson", "rejected"),
+    "share_founded": ("received", "wilson", "founded"),
+    "per_10000": ("received", "poisson", "received"),
+    "mean_answer_days": ("answered", None, None),
+    "median_answer_days": ("answered", None, None),
+    "p90_answer_days": ("answered", None, None),
+    "mean_answer_working_days": ("answered", None, None),
+    "median_answer_working_days": ("answered", None, None),
+    "p90_answer_working_days": ("answered", None, None),
+}
+
+
+def _source_error(english: str, italian: str, field: str, **params: object) -> DefinitionError:
+    return DefinitionError(Message(english, italian, **params), field=field)
+
+
+@attrs.frozen
+class IndicatorSource:
+    """Where an indicator measured outside the raw variables takes its values.
+
+    A *perceived-quality* indicator is measured by a citizen survey (a
+    dimension index or the overall satisfaction index of an instrument, 0-100)
+    or by the complaints register (a KPI of :func:`qualitapa.complaints.kpis`).
+    :func:`~qualitapa.indicators.survey_indicators` and
+    :func:`~qualitapa.indicators.complaint_indicators` turn the score and KPI
+    tables into its values; :func:`~qualitapa.indicators.compute` leaves it out.
+
+    Parameters
+    ----------
+    type
+        ``"survey"`` or ``"complaints"``.
+    instrument
+        The survey instrument's id (``type = "survey"``).
+    dimension
+        The instrument's dimension id, or ``"overall"`` (the default) for the
+        overall satisfaction index (``type = "survey"``).
+    kpi
+        The complaint KPI, one of :data:`COMPLAINT_KPIS` (``type = "complaints"``).
+
+    Examples
+    --------
+    >>> IndicatorSource.coerce({"type": "survey", "instrument": "registry.counter"}).dimension
+    'overall'
+    >>> IndicatorSource("complaints", kpi="share_within_deadline").describe()
+    'complaints: share_within_deadline'
+    >>> IndicatorSource("complaints", kpi="answer_days")
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DefinitionError: field 'kpi': unknown complaint KPI 'answer_days'; ...
+    """
+
+    type: str = attrs.field(validator=attrs.validators.instance_of(str))
+    instrument: str | None = attrs.field(default=None, validator=_optional_id)
+    dimension: str | None = attrs.field(default=None)
+    kpi: str | None = attrs.field(default=None)
+
+    def __attrs_post_init__(self) -> None:
+        if self.type not in SOURCE_TYPES:
+            raise _source_error(
+                "unknown source type {value!r}; use {known}",
+                N_("tipo di fonte {value!r} sconosciuto; usare {known}"),
+                "type",
+                value=self.type,
+                known=Either(repr(t) for t in SOURCE_TYPES),
+            )
+        if self.type == "survey":
+            self._check_survey()
+        else:
+            self._check_complaints()
+
+    def _check_survey(self) -> None:
+        if self.instrument is None:
+            raise _source_error(
+                'a survey source names its instrument (instrument = "...")',
+                N_('una fonte di tipo indagine indica il suo questionario (instrument = "...")'),
+                "instrument",
+            )
+        if self.kpi is not None:
+            raise _source_error(
+                'a survey source has no kpi (that is for type = "complaints")',
+                N_('una fonte di tipo indagine non ha kpi (è per type = "complaints")'),
+                "kpi",
+            )
+        if self.dimension is None:
+            object.__setattr__(self, "dimension", "overall")
+        elif not isinstance(self.dimension, str) or not self.dimension:
+            raise _source_error(
+                'the dimension is an id of the instrument\'s dimensions or "overall"',
+                N_('la dimensione è un id delle dimensioni del questionario o "overall"'),
+                "dimension",
+            )
+
+    def _check_complaints(self) -> None:
+        for name in ("instrument", "dimension"):
+            if getattr(self, name) is not None:
+                raise _source_error(
+                    'a complaints source has no {name} (that is for type = "survey")',
+                    N_('una fonte di tipo reclami non ha {name} (è per type = "survey")'),
+                    name,
+                    name=name,
+                )
+        if self.kpi not in COMPLAINT_KPIS:
+            close = difflib.get_close_matches(str(self.kpi), list(COMPLAINT_KPIS), n=1)
+            raise _source_error(
+                "unknown complaint KPI {value!r}; {suggestion}",
+                N_("indicatore dei reclami {value!r} sconosciuto; {suggestion}"),
+                "kpi",
+                value=self.kpi,
+                suggestion=Message(
+                    "did you mean {close!r}?", N_("forse {close!r}?"), close=close[0]
+                )
+                if close
+                else Message(
+                    "use one of {known}",
+                    N_("usare uno tra {known}"),
+                    known=", ".join(COMPLAINT_KPIS),
+                ),
+            )
+
+    @classmethod
+    def coerce(cls, value: Any) -> IndicatorSource:
+        """An IndicatorSource from itself or a table ``{type, instrument, dimension, kpi}``."""
+        if isinstance(value, IndicatorSource):
+            return value
+        if not isinstance(value, Mapping):
+            raise _source_error(
+                'a source is a table, e.g. {{ type = "survey", instrument = "..." }}',
+                N_(
+                    'una fonte è una tabella, per esempio {{ type = "survey", instrument = "..." }}'
+                ),
+                "source",
+            )
+        return from_mapping(cls, value, kind="indicator source")
+
+    def describe(self) -> str:
+        """``survey: <instrument>, <dimension>`` or ``complaints: <kpi>``."""
+        if self.type == "survey":
+            return f"survey: {self.instrument}, {self.dimension}"
+        return f"complaints: {self.kpi}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML table of the source (only the fields that apply)."""
+        out = {"type": self.type}
+        keys = ("instrument", "dimension") if self.type == "survey" else ("kpi",)
+        out.update({k: str(getattr(self, k)) for k in keys})
+        return out
+
+
+def _source(value: Any) -> IndicatorSource | None:
+    if value is None:
+        return None
+    try:
+        return IndicatorSource.coerce(value)
+    except DefinitionError as exc:  # the field inside the source table: source.kpi...
+        field = exc.field if exc.field in (None, "source") else f"source.{exc.field}"
+        raise DefinitionError(exc.message, field=field or "source") from None
+
+
 def _formula_converter(value: Any, self_: Any) -> Formula:
     return Formula.parse(value, item=getattr(self_, "id", None))
 
@@ -304,6 +474,12 @@ class IndicatorDefinition(LocalScope):
         (e.g. a city's own performance-plan indicator): :func:`compute`
         gives it for those organizations only and :func:`benchmark` never
         ranks it across organizations.
+    source
+        Optional :class:`IndicatorSource`: the indicator is measured by a
+        citizen survey or the complaints register, not computed from raw
+        variables (it has no formula; in TOML leave ``formula`` out).
+        :func:`survey_indicators` and :func:`complaint_indicators` give its
+        values, which benchmarks and composites use like any other.
 
     Examples
     --------
@@ -313,6 +489,12 @@ class IndicatorDefinition(LocalScope):
     ...     unit="%", scale=100, target=">= 33")
     >>> ind.target.met([45.0]).tolist()
     [True]
+    >>> sat = IndicatorDefinition.from_mapping({
+    ...     "id": "registry.satisfaction", "label": "Soddisfazione", "service": "registry",
+    ...     "dimension": "quality", "polarity": "higher_is_better", "unit": "0-100",
+    ...     "source": {"type": "survey", "instrument": "registry.counter"}})
+    >>> sat.source.describe(), sorted(sat.variables)
+    ('survey: registry.counter, overall', [])
     """
 
     id: str = attrs.field(validator=check_id)
@@ -335,10 +517,29 @@ class IndicatorDefinition(LocalScope):
     organizations: tuple[str, ...] = attrs.field(
         default=(), converter=to_organizations, validator=check_organizations
     )
+    source: IndicatorSource | None = attrs.field(default=None, converter=_source)
+
+    def __attrs_post_init__(self) -> None:
+        if self.source is not None and self.formula.text != self.id:
+            raise DefinitionError(
+                Message(
+                    "an indicator measured by a {source} source has no formula: leave the "
+                    "formula out (or give its own id)",
+                    N_(
+                        "un indicatore misurato da una fonte {source} non ha formula: omettere "
+                        "la formula (o indicare il suo stesso id)"
+                    ),
+                    source=self.source.type,
+                ),
+                item=self.id,
+                field="formula",
+            )
 
     @property
     def variables(self) -> frozenset[str]:
-        """The variables the formula needs."""
+        """The variables the formula needs (none for an indicator with a ``source``)."""
+        if self.source is not None:
+            return frozenset()
         return self.formula.variables
 
     @classmethod
@@ -356,6 +557,8 @@ class IndicatorDefinition(LocalScope):
             Any other invalid or missing field.
         """
         data = dict(mapping) if isinstance(mapping, Mapping) else mapping
+        if isinstance(data, dict) and data.get("source") is not None and "formula" not in data:
+            data["formula"] = str(data.get("id", ""))  # measured by its source: no formula
         if isinstance(data, dict) and isinstance(data.get("formula"), str):
             item = data.get("id")
             data["formula"] = Formula.parse(
@@ -384,6 +587,9 @@ class IndicatorDefinition(LocalScope):
             out["tags"] = list(self.tags)
         if self.organizations:
             out["organizations"] = list(self.organizations)
+        if self.source is not None:
+            del out["formula"]
+            out["source"] = self.source.to_dict()
         return out
 
     def check(self, catalog: Catalog) -> list[Any]:
@@ -395,6 +601,8 @@ class IndicatorDefinition(LocalScope):
           suggesting the closest declared variable first (a misspelt name
           is likelier than a new variable) and only then to declare it.
         * A target whose direction contradicts the polarity (warning).
+        * A survey source naming an instrument no plugin declares, or a
+          dimension the instrument does not have.
         """
         from qualitapa.catalog import Problem
         from qualitapa.problems import Rule
@@ -451,7 +659,46 @@ class IndicatorDefinition(LocalScope):
                         "warning",
                     )
                 )
-        return problems
+        return problems + self._source_problems(catalog)
+
+    def _source_problems(self, catalog: Catalog) -> list[Any]:
+        """The survey source's instrument and dimension, checked against ``catalog``."""
+        from qualitapa.catalog import Problem
+        from qualitapa.problems import Rule
+
+        src = self.source
+        if src is None or src.type != "survey":
+            return []
+        instruments = getattr(catalog, "instruments", {})
+        if src.instrument not in instruments:
+            close = difflib.get_close_matches(str(src.instrument), sorted(instruments), n=1)
+            return [
+                Problem(
+                    None,
+                    "indicator",
+                    self.id,
+                    f"the source names instrument {src.instrument!r}, which no plugin declares",
+                    field="source.instrument",
+                    value=src.instrument,
+                    rule=Rule.UNKNOWN_VALUE,
+                    suggestion=f"did you mean {close[0]!r}?" if close else None,
+                )
+            ]
+        known = ["overall", *(d.id for d in instruments[src.instrument].dimensions)]
+        if src.dimension in known:
+            return []
+        return [
+            Problem(
+                None,
+                "indicator",
+                self.id,
+                f"instrument {src.instrument!r} has no dimension {src.dimension!r}",
+                field="source.dimension",
+                value=src.dimension,
+                rule=Rule.UNKNOWN_VALUE,
+                suggestion=f"use one of {known}",
+            )
+        ]
 
 
 def organization_variables(organizations: Sequence[Any] | Any) -> set[str]:
