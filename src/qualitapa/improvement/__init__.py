@@ -24,22 +24,26 @@ from qualitapa.improvement._derive import (
 )
 from qualitapa.improvement._plan import (
     ACTION_COLUMNS,
+    TITLE_COLUMNS,
     Action,
     ActionSource,
     ActionStatus,
     ImprovementPlan,
     StatusEvent,
+    action_titles,
     prioritise,
     priority,
 )
 
 __all__ = [
     "ACTION_COLUMNS",
+    "TITLE_COLUMNS",
     "Action",
     "ActionSource",
     "ActionStatus",
     "ImprovementPlan",
     "StatusEvent",
+    "action_titles",
     "actions_from_benchmark",
     "actions_from_caf",
     "actions_from_complaints",

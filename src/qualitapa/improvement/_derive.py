@@ -6,12 +6,19 @@ ready to be edited (owner, due date, effort) and loaded with
 :meth:`~qualitapa.improvement.ImprovementPlan.from_frame`. Impact and
 urgency are suggested by documented rules; effort is unknown until someone
 looks at the action and defaults to 3.
+
+Titles come in Italian (``title``), English (``title_en``) and German
+(``title_de``): the reader's language is picked by
+:func:`~qualitapa.improvement.action_titles`. The expected effect and the
+evidence are Italian (numbers with the decimal comma), except for
+:func:`actions_from_complaints`, which says them in its ``lang``.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,6 +28,7 @@ from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_, Translator, translator
 from qualitapa.improvement._plan import ACTION_COLUMNS, prioritise
 from qualitapa.io import require_columns
+from qualitapa.models import Text
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -61,21 +69,66 @@ def _target(text: str, unit: str = "") -> str:
     return f"{op} {_number(value, 6, unit)}".strip()
 
 
-def _label(catalog: Catalog | None, kind: str, ident: str) -> str:
-    """The Italian name of an indicator, standard or survey index; its id without a catalog."""
+def _label(catalog: Catalog | None, kind: str, ident: str, lang: str = "it") -> str:
+    """The name in ``lang`` of an indicator, standard or survey index; its id without a
+    catalog."""
     base, _, dimension = ident.partition(":")
     if catalog is None:
         return ident
+    t = translator(lang)
     if kind == "indicator" and base in catalog.indicators:
-        return _it().text(catalog.indicators[base].label)
+        return t.text(catalog.indicators[base].label)
     if kind == "standard" and base in catalog.standards:
-        return _it().text(catalog.standards[base].label)
+        return t.text(catalog.standards[base].label)
     if kind == "survey_index" and base in catalog.instruments:
         instrument = catalog.instruments[base]
         dims = {d.id: d.label for d in instrument.dimensions}
-        name = _it().text(instrument.label)
-        return f"{name}: {_it().text(dims[dimension])}" if dimension in dims else name
+        name = t.text(instrument.label)
+        return f"{name}: {t.text(dims[dimension])}" if dimension in dims else name
     return ident
+
+
+#: The titles of the derived actions in Italian, English and German; ``{item}`` is the
+#: name of what the action is about, in the same language.
+_CAF_LOW = Text("Migliorare {item}", "Improve {item}", "Kriterium {item} verbessern")
+_CAF_DISPUTED = Text(
+    "Chiarire le evidenze del sottocriterio {item}",
+    "Clarify the evidence of sub-criterion {item}",
+    "Die Nachweise zu Kriterium {item} klären",
+)
+_STANDARD = Text(
+    "Rispettare lo standard: {item}", "Meet the standard: {item}", "Den Standard einhalten: {item}"
+)
+_SURVEY = Text(
+    "Migliorare la dimensione '{item}' del gradimento",
+    "Improve the satisfaction dimension '{item}'",
+    "Die Zufriedenheitsdimension „{item}“ verbessern",
+)
+_BENCHMARK = Text(
+    "Ridurre il divario sull'indicatore '{item}'",
+    "Close the gap on the indicator '{item}'",
+    "Den Abstand beim Indikator „{item}“ verringern",
+)
+_EXPECTED = Text(
+    "Raggiungere il risultato atteso su {item}",
+    "Reach the expected result on {item}",
+    "Das erwartete Ergebnis bei {item} erreichen",
+)
+#: The title columns of an action table and their language.
+_TITLE_LANGS = (("title", "it"), ("title_en", "en"), ("title_de", "de"))
+
+
+def _titles(
+    template: Text | Sequence[Text], names: Callable[[str], Sequence[str]]
+) -> dict[str, list[str]]:
+    """The ``title``, ``title_en`` and ``title_de`` columns: ``template`` (one, or one per
+    row) filled with each row's name in that language (``names(lang)``)."""
+    out = {}
+    for column, lang in _TITLE_LANGS:
+        shown = names(lang)
+        forms = [template] * len(shown) if isinstance(template, Text) else template
+        out[column] = [f.get(lang).format(item=name) for f, name in zip(forms, shown, strict=True)]
+    return out
 
 
 def _impact_from_gap(gap: np.ndarray) -> np.ndarray:
@@ -171,7 +224,7 @@ def actions_from_caf(
     return _table(
         {
             "id": np.char.add("caf-", sub.astype(str)).astype(object),
-            "title": _caf_titles(sub, low_sel),
+            **_caf_titles(sub, low_sel),
             "source": ["caf"] * n,
             "reference": sub,
             "organization": [organization] * n,
@@ -187,19 +240,18 @@ def actions_from_caf(
     )
 
 
-def _caf_titles(sub: np.ndarray, low: np.ndarray) -> np.ndarray:
-    """Action titles (Italian): improve a low sub-criterion, or clarify disputed evidence."""
+def _caf_titles(sub: np.ndarray, low: np.ndarray) -> dict[str, list[str]]:
+    """Action titles (it, en, de): improve a low sub-criterion, or clarify disputed evidence."""
     from qualitapa.caf import caf_model
 
-    titles = {s.id: s.title.it for s in caf_model().subcriteria}
-    verb = {True: "Migliorare", False: "Chiarire le evidenze del sottocriterio"}
-    return np.array(
-        [
-            f"{verb[is_low]} {s} {titles.get(s, '')}".strip()
-            for s, is_low in zip(sub, low, strict=True)
-        ],
-        dtype=object,
-    )
+    titles = {s.id: s.title for s in caf_model().subcriteria}
+
+    def names(lang: str) -> list[str]:
+        # German names the sub-criterion in quotes: "Kriterium 3.2 „…“ verbessern"
+        quoted = "„{}“" if lang == "de" else "{}"
+        return [f"{s} {quoted.format(titles[s].get(lang))}" if s in titles else str(s) for s in sub]
+
+    return _titles([_CAF_LOW if is_low else _CAF_DISPUTED for is_low in low], names)
 
 
 def _caf_evidence(score: np.ndarray, low: np.ndarray) -> list[str]:
@@ -263,7 +315,7 @@ def actions_from_compliance(
     frame = _table(
         {
             "id": ids,
-            "title": [f"Rispettare lo standard: {_label(catalog, 'standard', s)}" for s in std],
+            **_titles(_STANDARD, lambda lang: [_label(catalog, "standard", s, lang) for s in std]),
             "source": ["standard"] * n,
             "reference": std,
             "organization": org,
@@ -296,15 +348,15 @@ def _low_scores(
     scale: float,
     urgency: int,
     effort: int,
-    title: str,
+    title: Text,
     measure: str,
-    labels: np.ndarray | None = None,
+    labels: Callable[[str], np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Actions for the rows of ``frame`` on the wrong side of ``threshold``.
 
-    ``title`` has an ``{item}`` field (the Italian label from ``labels``,
-    else the item's id); ``evidence`` says ``measure``, the score and the
-    threshold in Italian.
+    ``title`` has an ``{item}`` field (the label in each language from
+    ``labels(lang)``, else the item's id); ``evidence`` says ``measure``, the
+    score and the threshold in Italian.
     """
     require_columns(frame, [item_column, score_column])
     score = frame[score_column].to_numpy(dtype=float)
@@ -312,7 +364,13 @@ def _low_scores(
     sel = frame.loc[bad]
     n = len(sel)
     items = sel[item_column].astype(str).to_numpy(dtype=object)
-    names = items if labels is None else np.where(labels[bad] != "", labels[bad], items)
+
+    def names(lang: str) -> list[str]:
+        if labels is None:
+            return list(items)
+        own = labels(lang)[bad]
+        return list(np.where(own != "", own, items))
+
     org = _text_column(sel, "organization")
     gap = np.abs(score[bad] - threshold) / scale * 100
     return _table(
@@ -320,7 +378,7 @@ def _low_scores(
             "id": [
                 f"{source}-{i}" + (f"-{o}" if o else "") for i, o in zip(items, org, strict=True)
             ],
-            "title": [title.format(item=i) for i in names],
+            **_titles(title, names),
             "source": [source] * n,
             "reference": items,
             "organization": org,
@@ -353,8 +411,10 @@ def actions_from_survey(
     module. ``impact = 1 + floor(gap / 20)`` within 1-5, with ``gap`` the
     shortfall in points of a 0-100 scale (``scale`` converts other scales).
     The title names the dimension by its ``label`` column where the table
-    has one (the surveys module's tables do), else by its id; ``evidence``
-    is the index and the threshold in Italian (decimal comma).
+    has one (the surveys module's tables do), else by its id; the English and
+    German titles by ``label_en`` and ``label_de`` where the table has them,
+    else by ``label``. ``evidence`` is the index and the threshold in Italian
+    (decimal comma).
 
     Examples
     --------
@@ -367,6 +427,8 @@ def actions_from_survey(
     0  survey-waiting       1
     >>> acts.loc[0, "title"], acts.loc[0, "evidence"]
     ("Migliorare la dimensione 'Tempi di attesa' del gradimento", 'indice 48,5 (soglia 60)')
+    >>> acts.loc[0, "title_en"]
+    "Improve the satisfaction dimension 'Tempi di attesa'"
     """
     return _low_scores(
         dimension_scores,
@@ -378,10 +440,17 @@ def actions_from_survey(
         scale=scale,
         urgency=urgency,
         effort=effort,
-        title="Migliorare la dimensione '{item}' del gradimento",
+        title=_SURVEY,
         measure="indice",
-        labels=_text_column(dimension_scores, "label"),
+        labels=lambda lang: _dimension_labels(dimension_scores, lang),
     )
+
+
+def _dimension_labels(frame: pd.DataFrame, lang: str) -> np.ndarray:
+    """The dimensions' names in ``lang``: ``label_<lang>`` where given, else ``label``."""
+    own = _text_column(frame, f"label_{lang}") if lang != "it" else None
+    base = _text_column(frame, "label")
+    return base if own is None else np.where(own != "", own, base)
 
 
 def _polarity_signs(
@@ -503,7 +572,6 @@ def actions_from_benchmark(
     sel = gaps.loc[bad]
     n = len(sel)
     items = sel[indicator_column].astype(str).to_numpy(dtype=object)
-    names = [_label(catalog, "indicator", i) for i in items]
     if gap_unit == "percent":
         percent = np.abs(gap[bad])
         evidence = [f"distanza dalla mediana {_number(g_)}% (soglia 0)" for g_ in gap[bad]]
@@ -524,7 +592,9 @@ def actions_from_benchmark(
             "id": [
                 f"benchmark-{i}" + (f"-{o}" if o else "") for i, o in zip(items, org, strict=True)
             ],
-            "title": [f"Ridurre il divario sull'indicatore '{i}'" for i in names],
+            **_titles(
+                _BENCHMARK, lambda lang: [_label(catalog, "indicator", i, lang) for i in items]
+            ),
             "source": ["benchmark"] * n,
             "reference": items,
             "organization": org,
@@ -594,10 +664,10 @@ def actions_from_expected(
     return _table(
         {
             "id": [f"prog-{a}" + (f"-{o}" if o else "") for a, o in zip(act, org, strict=True)],
-            "title": [
-                f"Raggiungere il risultato atteso su {_label(catalog, k, i)}"
-                for k, i in zip(kinds, ids, strict=True)
-            ],
+            **_titles(
+                _EXPECTED,
+                lambda lang: [_label(catalog, k, i, lang) for k, i in zip(kinds, ids, strict=True)],
+            ),
             "source": ["programme"] * n,
             "reference": ids,
             "organization": org,
@@ -692,8 +762,9 @@ def actions_from_complaints(
     catalog
         Names the categories and services in ``lang`` (their ids without).
     lang
-        The language of the titles, effects and evidence (Italian by
-        default); numbers in its locale.
+        The language of ``title``, the effects and the evidence (Italian
+        by default); numbers in its locale. ``title_en`` and ``title_de``
+        are always English and German.
     effort
         The effort of every action (unknown until someone looks at it).
 
@@ -752,7 +823,8 @@ def _complaint_table(
     groups: pd.DataFrame,
     items: np.ndarray,
     *,
-    titles: list[str],
+    titles: Callable[[Translator], list[str]],
+    t: Translator,
     effect: str,
     impact: object,
     urgency: object,
@@ -762,7 +834,8 @@ def _complaint_table(
     """The actions of one complaint rule: one per item (category, service) of ``groups``.
 
     ``groups`` has the ``organization`` and ``period`` of each; ids are
-    ``complaints-<kind>-<item>-<organization>-<period>``.
+    ``complaints-<kind>-<item>-<organization>-<period>``. ``titles(tr)`` are the
+    titles in ``tr``'s language: ``title`` in ``t``'s, ``title_en`` and ``title_de``.
     """
     n = len(groups)
     org = groups["organization"].to_numpy(dtype=object)
@@ -772,7 +845,9 @@ def _complaint_table(
                 "-".join(p for p in ("complaints", kind, i, o, k) if p)
                 for i, o, k in zip(items, org, groups["period"], strict=True)
             ],
-            "title": titles,
+            "title": titles(t),
+            "title_en": titles(translator("en")),
+            "title_de": titles(translator("de")),
             "source": ["complaints"] * n,
             "reference": items,
             "organization": org,
@@ -804,10 +879,11 @@ def _recurring_categories(
         "category",
         sel,
         cats,
-        titles=[
-            str(t(_RECURRING_TITLE, category=_item_name(catalog, "complaint_categories", c, t)))
+        titles=lambda tr: [
+            str(tr(_RECURRING_TITLE, category=_item_name(catalog, "complaint_categories", c, tr)))
             for c in cats
         ],
+        t=t,
         effect=t.plural(
             "meno di {n} reclamo della categoria per periodo",
             "meno di {n} reclami della categoria per periodo",
@@ -853,9 +929,10 @@ def _late_answers(
         "late",
         sel,
         services,
-        titles=[
-            str(t(_LATE_TITLE, service=_item_name(catalog, "services", s, t))) for s in services
+        titles=lambda tr: [
+            str(tr(_LATE_TITLE, service=_item_name(catalog, "services", s, tr))) for s in services
         ],
+        t=t,
         effect=str(t(_LATE_EFFECT, threshold=shown)),
         impact=[4] * len(sel),
         urgency=np.where(share >= 2 * threshold, 5, 4),
@@ -890,14 +967,15 @@ def _item_name(catalog: Catalog | None, collection: str, ident: str, t: Translat
 def combine_actions(*tables: pd.DataFrame) -> pd.DataFrame:
     """Stack action tables, keep the first of repeated ids, and sort by priority.
 
-    A table without the optional link columns (``department``, ``activity``:
-    an action table written before they existed) gets them blank.
+    A table without the optional columns (``department``, ``activity``,
+    ``title_en``, ``title_de``: an action table written before they existed)
+    gets them blank.
     """
     frames = [t for t in tables if len(t)]
     if not frames:
         return pd.DataFrame(columns=ACTION_COLUMNS)
     out = pd.concat(frames, ignore_index=True).drop_duplicates("id", keep="first")
-    for col in ("department", "activity"):
+    for col in ("department", "activity", "title_en", "title_de"):
         if col not in out.columns:
             out[col] = ""
         out[col] = out[col].fillna("")

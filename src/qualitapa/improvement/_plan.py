@@ -98,7 +98,35 @@ _TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
 ACTION_COLUMNS = [
     "id", "title", "source", "reference", "organization", "owner", "due", "expected_effect",
     "impact", "urgency", "effort", "priority", "status", "evidence", "department", "activity",
+    "title_en", "title_de",
 ]  # fmt: skip
+#: The columns of an action table that hold the title in a language other than Italian
+#: (``title`` is the Italian one): filled by the ``actions_from_*`` functions, optional,
+#: blank when nobody translated an action written by hand.
+TITLE_COLUMNS = {"en": "title_en", "de": "title_de"}
+
+
+def action_titles(actions: pd.DataFrame, lang: str) -> pd.Series:
+    """Each action's title in ``lang``: its ``title_<lang>`` column, else ``title``.
+
+    A blank or missing translation falls back to ``title`` (the Italian one,
+    as written by the quality office), so no action is left without a title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"title": ["Migliorare 3.2", "Orari serali"],
+    ...                   "title_de": ["3.2 verbessern", None]})
+    >>> action_titles(t, "de").tolist(), action_titles(t, "en").tolist()
+    (['3.2 verbessern', 'Orari serali'], ['Migliorare 3.2', 'Orari serali'])
+    """
+    require_columns(actions, ["title"])
+    base = actions["title"].astype("string").fillna("")
+    column = TITLE_COLUMNS.get(lang)
+    if column is None or column not in actions.columns:
+        return base.astype(object)
+    own = actions[column].astype("string").fillna("").str.strip()
+    return own.where(own != "", base).astype(object)
 
 
 def priority(impact: Any, urgency: Any, effort: Any) -> Any:
@@ -169,6 +197,20 @@ class Action:
     #: the action answers to (:mod:`qualitapa.programme`); blank when not linked.
     department: str = ""
     activity: str = ""
+    #: The title in English and German (blank: not translated; ``title`` is Italian).
+    title_en: str = ""
+    title_de: str = ""
+
+    @property
+    def label(self) -> Text:
+        """The title in Italian, English and German (a blank translation is absent).
+
+        Examples
+        --------
+        >>> Action("a1", "Orari serali", title_de="Abendöffnungszeiten").label.get("de")
+        'Abendöffnungszeiten'
+        """
+        return Text(self.title or self.id, self.title_en or None, self.title_de or None)
 
     @property
     def priority(self) -> float:
@@ -385,6 +427,8 @@ class ImprovementPlan:
                 evidence=texts["evidence"][i],
                 department=texts["department"][i],
                 activity=texts["activity"][i],
+                title_en=texts["title_en"][i],
+                title_de=texts["title_de"][i],
             )
             for i in range(n)
         )

@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_
-from qualitapa.improvement import ActionSource, ActionStatus
+from qualitapa.improvement import ActionSource, ActionStatus, action_titles
 from qualitapa.models import Text
 from qualitapa.site import _cells as cells
 from qualitapa.site._model import Page, PageKind, SectionBuilder, SiteSection
@@ -688,12 +688,13 @@ def improvement_section(ctx: SiteContext, org: str) -> dict[str, object] | None:
         own = own.iloc[(-order).to_numpy().argsort(kind="stable")]
     sources = {m.value: t.text(m.label) for m in ActionSource}
     statuses = {m.value: t.text(m.label) for m in ActionStatus}
+    titles = action_titles(own, ctx.lang)  # the reader's language where the plan has it
     rows = []
-    for i, r in own.iterrows():
+    for (i, r), title in zip(own.iterrows(), titles, strict=True):
         source, status = cells.text(r.get("source")), cells.text(r.get("status"))
         rows.append(
             {
-                "title": cells.text(r["title"]),
+                "title": cells.text(title),
                 "source": sources.get(source, sources[ActionSource.OTHER.value]),
                 "priority": ctx.number(r.get("priority"), 1),
                 "status": statuses.get(status, "–"),

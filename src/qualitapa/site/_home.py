@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from qualitapa.improvement import ActionStatus
+from qualitapa.improvement import ActionStatus, action_titles
 from qualitapa.models import Text
 from qualitapa.site._city import charters_in_force, standards_met
 from qualitapa.site._context import SiteContext
@@ -115,8 +115,10 @@ def news(ctx: SiteContext) -> list[dict[str, str]]:
     if actions is None:
         return []
     statuses = {m.value: ctx.t.text(m.label) for m in ActionStatus}
+    top = actions.head(NEWS_ACTIONS)
+    top = top.assign(title=action_titles(top, ctx.lang))  # the reader's language where given
     out = []
-    for row in actions.head(NEWS_ACTIONS).itertuples(index=False):
+    for row in top.itertuples(index=False):
         out.append({"title": str(row.title), "city": ctx.org_name(row.organization),
                     "path": ctx.city_path(row.organization),
                     "status": statuses.get(str(getattr(row, "status", "")), "–")})  # fmt: skip
