@@ -7,6 +7,8 @@ listed "Migliorare 3.2 ..." and "Rispettare lo standard: ...": every test here f
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 import pytest
 
@@ -148,3 +150,27 @@ def test_the_plan_keeps_the_translations_through_its_csv(
     assert Action("h1", "Orari serali").label.get("de") == "Orari serali"
     old = pd.read_csv(path, dtype=str).drop(columns=["title_en", "title_de"])
     assert ImprovementPlan.from_frame(old).to_frame()["title_de"].eq("").all()
+
+
+def test_plan_derive_shows_the_title_in_the_readers_language(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from qualitapa.cli import cli
+
+    sheet = tmp_path / "scores.csv"
+    sheet.write_text("assessor,subcriterion,score\nanna,3.2,20\nbruno,3.2,30\n")
+    competencies = caf_model().subcriterion("3.2").title
+    shown = {}
+    for lang in ("it", "de"):
+        result = CliRunner().invoke(cli, ["--lang", lang, "plan", "derive", "--caf", str(sheet)])
+        assert result.exit_code == 0, result.output
+        shown[lang] = " ".join(result.output.split())  # the table may wrap a long title
+    assert "Kriterium 3.2 „Die Kompetenzen" in shown["de"]
+    assert competencies.it not in shown["de"]
+    assert "title_de" not in shown["de"]
+    assert "Migliorare 3.2" in shown["it"]
+    assert "verbessern" not in shown["it"]
+    # for programs the three titles stay, as columns
+    csv = CliRunner().invoke(cli, ["plan", "derive", "--caf", str(sheet), "--format", "csv"])
+    table = pd.read_csv(io.StringIO(csv.output))
+    assert table.loc[0, "title_de"] == f"Kriterium 3.2 „{competencies.de}“ verbessern"
