@@ -121,6 +121,14 @@ _BUILT_IN = (
         aliases=("%", "percentage", "per cent", "percentuale"),
         name=("%", "%", "%"),
     ),
+    # a 0-100 index (survey satisfaction indices)
+    _u(
+        "points",
+        ("punto", "point", "Punkt"),
+        ("punti", "points", "Punkte"),
+        aliases=("0-100", "points", "punti"),
+        name=("punti (0-100)", "points (0-100)", "Punkte (0-100)"),
+    ),
     # time
     _u(
         "minutes",
