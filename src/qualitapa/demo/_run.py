@@ -61,7 +61,12 @@ class Step:
 
 
 #: The demo's steps, in order.
+#: Surveys and complaints come before the indicators: their satisfaction indices and
+#: KPIs are indicator values too (perceived quality), which benchmarks and composite
+#: indices use.
 PIPELINE: tuple[Step, ...] = (
+    Step(N_("indagini di soddisfazione: verifica, pesi, punteggi"), _steps_services.surveys),
+    Step(N_("reclami: registro, termini, indicatori"), _steps_services.complaints),
     Step(
         N_("indicatori: calcolo, benchmark, andamenti, obiettivi"),
         _steps_indicators.indicators,
@@ -69,8 +74,6 @@ PIPELINE: tuple[Step, ...] = (
     ),
     Step(N_("indici compositi con analisi di incertezza"), _steps_indicators.composites, SCALES),
     Step(N_("frontiere di efficienza (DEA)"), _steps_indicators.dea),
-    Step(N_("indagini di soddisfazione: verifica, pesi, punteggi"), _steps_services.surveys),
-    Step(N_("reclami: registro, termini, indicatori"), _steps_services.complaints),
     Step(N_("carte dei servizi: rispetto degli standard"), _steps_services.standards),
     Step(N_("autovalutazione CAF"), _steps_services.caf),
     Step(N_("piano di miglioramento"), _steps_services.improvement_plan),
@@ -236,6 +239,7 @@ def run_pipeline(state: DemoState, raw: pd.DataFrame, say: Progress) -> None:
         state.names = dict(zip(municipalities["organization"], municipalities["name"], strict=True))
         state.catalog = national_catalog(state.catalog, municipalities)
     state.raw = raw
+    state.period = int(pd.to_numeric(raw["period"]).max())  # the complaints' reference year
     if options.scale == "cities":  # the training records give the city's training variables
         state.programme = _steps_programme.programme_sheets(state.catalog)
         _steps_programme.join_training(state)
