@@ -642,6 +642,10 @@ def benchmark_command(
     table = _with_design_effects(benchmark_table(scores, by=group, wide=not tidy), scores,
                                  group=group, people=people)  # fmt: skip
     frame = _labelled(table, sample.inst, lang, after=("dimension",), people=people)
+    if people and not tidy:  # the grid's cells are numbers written as text: in --lang
+        from qualitapa.cli._output import numbers_in_language
+
+        frame = numbers_in_language(frame, lang, [c for c in table.columns if c != "dimension"])
     headers = _survey_headers(lang)
     if not tidy and group == "organization":
         names = organization_names(get_catalog(), lang)
