@@ -44,6 +44,9 @@ from qualitapa.indicators import (
 )
 
 Z95 = float(stats.norm.ppf(0.975))
+#: An indicator's fields but its formula or source.
+BARE = {"id": "svc.x", "label": "X", "service": "svc", "dimension": "quality",
+        "polarity": "higher_is_better"}  # fmt: skip
 
 
 def _survey(service: str = "svc", **source: str) -> IndicatorDefinition:
@@ -140,16 +143,7 @@ def test_a_survey_source_defaults_to_the_overall_index_and_has_no_variables():
 )
 def test_bad_sources_are_refused_naming_the_field(source, field, words):
     with pytest.raises(DefinitionError) as err:
-        IndicatorDefinition.from_mapping(
-            {
-                "id": "svc.x",
-                "label": "X",
-                "service": "svc",
-                "dimension": "quality",
-                "polarity": "higher_is_better",
-                "source": source,
-            }
-        )
+        IndicatorDefinition.from_mapping({**BARE, "source": source})
     assert err.value.item == "svc.x"
     assert field in (err.value.field or "")
     assert words in str(err.value)
@@ -158,15 +152,7 @@ def test_bad_sources_are_refused_naming_the_field(source, field, words):
 def test_a_sourced_indicator_with_a_formula_is_refused():
     with pytest.raises(DefinitionError, match="has no formula") as err:
         IndicatorDefinition.from_mapping(
-            {
-                "id": "svc.x",
-                "label": "X",
-                "service": "svc",
-                "dimension": "quality",
-                "polarity": "higher_is_better",
-                "formula": "a / b",
-                "source": {"type": "complaints", "kpi": "per_10000"},
-            }
+            {**BARE, "formula": "a / b", "source": {"type": "complaints", "kpi": "per_10000"}}
         )
     assert err.value.field == "formula"
 

@@ -672,31 +672,26 @@ class IndicatorDefinition(LocalScope):
         instruments = getattr(catalog, "instruments", {})
         if src.instrument not in instruments:
             close = difflib.get_close_matches(str(src.instrument), sorted(instruments), n=1)
-            return [
-                Problem(
-                    None,
-                    "indicator",
-                    self.id,
-                    f"the source names instrument {src.instrument!r}, which no plugin declares",
-                    field="source.instrument",
-                    value=src.instrument,
-                    rule=Rule.UNKNOWN_VALUE,
-                    suggestion=f"did you mean {close[0]!r}?" if close else None,
-                )
-            ]
-        known = ["overall", *(d.id for d in instruments[src.instrument].dimensions)]
-        if src.dimension in known:
-            return []
+            field, value = "instrument", src.instrument
+            message = f"the source names instrument {value!r}, which no plugin declares"
+            suggestion = f"did you mean {close[0]!r}?" if close else None
+        else:
+            known = ["overall", *(d.id for d in instruments[src.instrument].dimensions)]
+            if src.dimension in known:
+                return []
+            field, value = "dimension", src.dimension
+            message = f"instrument {src.instrument!r} has no dimension {value!r}"
+            suggestion = f"use one of {known}"
         return [
             Problem(
                 None,
                 "indicator",
                 self.id,
-                f"instrument {src.instrument!r} has no dimension {src.dimension!r}",
-                field="source.dimension",
-                value=src.dimension,
+                message,
+                field=f"source.{field}",
+                value=value,
                 rule=Rule.UNKNOWN_VALUE,
-                suggestion=f"use one of {known}",
+                suggestion=suggestion,
             )
         ]
 
