@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
@@ -216,6 +217,51 @@ def for_people(
         if not pd.api.types.is_numeric_dtype(frame[column].dtype):
             out[column] = out[column].map(_cell_text)
     return headed(out, lang, headers)
+
+
+#: A number a display table wrote as text (``66.6``, ``-0.25``, ``72.0 *`` with the best's
+#: marker): whole part, decimals, and what follows (the marker, or nothing).
+_TEXT_NUMBER = re.compile(r"(-?\d+)\.(\d+)((?:\s+\S{1,3})?)")
+
+
+def numbers_in_language(
+    frame: pd.DataFrame, lang: str, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """``frame`` with the numbers written as text (a display table's) said in ``lang``.
+
+    A library's display table (e.g. :func:`qualitapa.surveys.benchmark_table`
+    with ``wide=True``) writes its numbers as text with a decimal point and a
+    marker (``"72.0 *"``), which :func:`emit` cannot tell from a code such as
+    a sub-criterion ``"3.2"``: the command that knows its cells are numbers
+    calls this before :func:`emit`, for people only. Each cell that is a
+    number with decimals, alone or followed by a short marker, is written
+    with the language's decimal sign and digit grouping and the same
+    decimals (``72,0 *``, ``1.234,5`` in Italian and German); any other cell,
+    and every cell of a column not in ``columns`` (default: all), is kept.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"dimension": ["Attesa 2.0"], "mo": ["1234.5 *"], "re": ["70.25"]})
+    >>> numbers_in_language(t, "de").iloc[0].tolist()
+    ['Attesa 2.0', '1.234,5 *', '70,25']
+    >>> numbers_in_language(t, "en").iloc[0].tolist()
+    ['Attesa 2.0', '1,234.5 *', '70.25']
+    """
+    t = translator(lang)
+
+    def said(value: Any) -> Any:
+        match = _TEXT_NUMBER.fullmatch(value) if isinstance(value, str) else None
+        if match is None:
+            return value
+        whole, decimals, rest = match.groups()
+        return t.number(float(f"{whole}.{decimals}"), len(decimals)) + rest
+
+    out = frame.copy()
+    for column in frame.columns if columns is None else columns:
+        if not pd.api.types.is_numeric_dtype(out[column].dtype):
+            out[column] = out[column].map(said).astype(object)
+    return out
 
 
 def _cell_text(value: Any) -> str:
