@@ -19,6 +19,7 @@ import pandas as pd
 from qualitapa.cli._context import in_language, language
 from qualitapa.cli._main import cli, echo, emit, get_catalog, nothing, read_input
 from qualitapa.cli._options import (
+    FILE,
     choice_option,
     file_argument,
     file_option,
@@ -213,10 +214,15 @@ def _with_sample(command: Callable[..., None]) -> Callable[..., None]:
     ) -> None:
         groups = _by(options["by"]) or () if "by" in options else (options["group"],)
         spec = _design_spec(options)
+        calibration = _calibration_spec(options, rake_path)
         inst = _instrument(instrument)
-        columns = (*extra, *groups, *_design_columns(spec))
+        columns = (*extra, *groups, *_design_columns(spec), *_calibration_columns(calibration))
         clean, w = _prepare(inst, responses, weights, rake_path, columns)
-        design = None if spec is None else _design(clean, spec, w)
+        design = None
+        if spec is not None or calibration is not None:
+            design = _design(clean, spec or {}, w)
+        if calibration is not None:
+            design = _calibrated(design, calibration)
         command(_Sample(inst, clean, w, design), **options)
 
     return run
@@ -283,6 +289,88 @@ def _design(clean: pd.DataFrame, spec: dict[str, Any], weights: str | None) -> A
     return design
 
 
+class _Calibration(NamedTuple):
+    """What ``--calibrate``, ``--calibration`` and ``--bounds`` ask for."""
+
+    population: dict[Any, Any]
+    method: str
+    bounds: tuple[float, float] | None
+
+
+def _calibration_spec(options: dict[str, Any], rake_path: Path | None) -> _Calibration | None:
+    """The calibration the options declare (popped from them), its margins read."""
+    from qualitapa.surveys import merge_populations, population_from_frame
+
+    if "calibrate_paths" not in options:
+        return None
+    paths: tuple[Path, ...] = options.pop("calibrate_paths")
+    method: str | None = options.pop("calibration")
+    bounds_text: str | None = options.pop("bounds")
+    t = _t()
+    if not paths:
+        if method is not None or bounds_text is not None:
+            raise click.UsageError(
+                t("--calibration e --bounds valgono solo con --calibrate (il file dei margini)")
+            )
+        return None
+    if rake_path is not None:
+        raise click.UsageError(
+            t("indicare --rake o --calibrate, non entrambi (--calibration raking fa il raking)")
+        )
+    method = method or "linear"
+    bounds = None if bounds_text is None else _bounds(bounds_text, method)
+    if method == "logit" and bounds is None:
+        raise click.UsageError(t("--calibration logit richiede --bounds L,U (ad esempio 0.5,2)"))
+    parts = [population_from_frame(_read_responses(p), source=str(p)) for p in paths]
+    return _Calibration(merge_populations(parts, [str(p) for p in paths]), method, bounds)
+
+
+def _bounds(text: str, method: str) -> tuple[float, float]:
+    """``L,U`` as two numbers with L <= 1 <= U (L < 1 < U for logit)."""
+    t = _t()
+    try:
+        lower, upper = (float(v) for v in text.split(","))
+    except ValueError:
+        lower = upper = float("nan")
+    strict = method == "logit"
+    if not (lower < upper and (lower < 1 < upper if strict else lower <= 1 <= upper)):
+        raise click.BadParameter(
+            t("indicare due numeri L,U con L < 1 < U (ad esempio 0.5,2)")
+            if strict
+            else t("indicare due numeri L,U con L <= 1 <= U (ad esempio 0.5,2)"),
+            param_hint="--bounds",
+        )
+    return lower, upper
+
+
+def _calibration_columns(calibration: _Calibration | None) -> list[str]:
+    """The columns the margins name (expected columns of the responses)."""
+    if calibration is None:
+        return []
+    return [c for m in calibration.population for c in ((m,) if isinstance(m, str) else m)]
+
+
+def _calibrated(design: Any, calibration: _Calibration) -> Any:
+    """The design calibrated to the margins; its weight factors said on stderr."""
+    from qualitapa.surveys import calibrate
+
+    out = calibrate(
+        design, calibration.population, method=calibration.method,  # type: ignore[arg-type]
+        bounds=calibration.bounds,
+    )  # fmt: skip
+    g = out.weights / design.weights
+    t = _t()
+    names = {"linear": t("lineare"), "raking": t("raking"), "logit": t("logit")}
+    echo(
+        t("calibrazione {method} su {margins}; fattori dei pesi da {low} a {high}",
+          method=names[calibration.method],
+          margins=t.plural("{n} margine", "{n} margini", len(calibration.population)),
+          low=t.number(float(g.min()), digits=3), high=t.number(float(g.max()), digits=3)),
+        err=True,
+    )  # fmt: skip
+    return out
+
+
 @cli.group("survey")
 def survey_group() -> None:
     """Citizen-satisfaction surveys: validate, score, weight, IPA, plan."""
@@ -334,11 +422,31 @@ _design_opts = (
         help="TOML file with a [design] table (weights, strata, clusters, fpc, nest, "
         "lonely_psu); the options above override it.",
     ),
+    click.option(
+        "--calibrate",
+        "calibrate_paths",
+        multiple=True,
+        type=FILE,
+        help="CSV of population counts to calibrate the design's weights to (GREG standard "
+        "errors): variable,category,target, or a joint margin (a column per variable and "
+        "target). Repeat for several files. Without a design: independent respondents.",
+    ),
+    click.option(
+        "--calibration",
+        type=click.Choice(["linear", "raking", "logit"]),
+        default=None,
+        help="Distance of --calibrate: linear (GREG, the default), raking, logit (needs --bounds).",
+    ),
+    click.option(
+        "--bounds",
+        default=None,
+        help="L,U: bounds of the weight factors of --calibrate (e.g. 0.5,2), L <= 1 <= U.",
+    ),
 )
 
 
 def _design_options(command: Callable[..., None]) -> Callable[..., None]:
-    """--strata, --clusters, --fpc, --nest, --lonely-psu and --design: the design path."""
+    """--strata, --clusters, --fpc, --nest, --lonely-psu, --design, --calibrate: the design path."""
     for decorate in reversed(_design_opts):
         command = decorate(command)
     return command

@@ -70,6 +70,7 @@ from qualitapa.surveys._models import (
     Scale,
     SurveyDimension,
 )
+from qualitapa.surveys._population import merge_populations, population_from_frame
 from qualitapa.surveys._prepare import PreparedResponses, load_instrument, prepare_responses
 from qualitapa.surveys._pvalues import Correction, adjust_pvalues
 from qualitapa.surveys._reliability import cronbach_alpha, item_analysis, reliability
@@ -162,8 +163,10 @@ __all__ = [
     "load_instrument",
     "margin_of_error",
     "margins_from_frame",
+    "merge_populations",
     "nps",
     "omega_squared",
+    "population_from_frame",
     "poststratify",
     "prepare_responses",
     "proportion_interval",
