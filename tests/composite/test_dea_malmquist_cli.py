@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -95,3 +96,23 @@ def test_super_is_refused_where_it_would_be_ignored(panel, other):
     result = CliRunner().invoke(cli, ["--lang", "en", "dea", *base, *other])
     assert result.exit_code == 2
     assert "--super goes with DEA only" in result.output
+
+
+def test_the_screen_names_the_peers(panel, monkeypatch):
+    from qualitapa.catalog import default_catalog
+    from qualitapa.plugins import LOAD_ENV
+
+    monkeypatch.setenv(LOAD_ENV, "qclub")  # the Q-Club cities: the catalog names the codes
+    default_catalog.cache_clear()
+    base = [str(panel), "--inputs", "staff", "--outputs", "certificates", "-p", "2023"]
+    for rts in ("vrs", "fdh"):
+        shown = CliRunner().invoke(cli, ["--lang", "it", "dea", *base, "--rts", rts])
+        assert shown.exit_code == 0, shown.output
+        rows = [line for line in shown.output.splitlines() if re.match(r"\d{6} ", line)]
+        # one code per row (the organization's own): its peers are named
+        assert len(rows) == 5
+        assert all(len(re.findall(r"\b\d{6}\b", r)) == 1 for r in rows)
+        assert "Venezia" in rows[-1].split("efficiente")[-1], shown.output
+    as_csv = CliRunner().invoke(cli, ["dea", *base, "--rts", "fdh", "--format", "csv"])
+    peers = pd.read_csv(io.StringIO(as_csv.output), dtype=str)["peers"]
+    assert peers.str.fullmatch(r"\d{6}").all()  # files keep the codes

@@ -11,6 +11,7 @@ from qualitapa.cli._main import (
     catalog_for,
     cli,
     emit,
+    for_people,
     messages,
     nothing,
     read_input,
@@ -316,4 +317,22 @@ def dea_command(
             else t("DEA {rts} orientata agli output", rts=rts.upper())
         )
     table = label_columns(table, catalog, lang, kinds=("organizations",))
+    if for_people(fmt, output):
+        table = _peers_by_name(table)
     emit(table, fmt, output, title=title, lang=lang)
+
+
+def _peers_by_name(table: pd.DataFrame) -> pd.DataFrame:
+    """The screen's peers named as the organizations are (``Genova; Modena``, not codes)."""
+    if "peers" not in table.columns or "organization_name" not in table.columns:
+        return table
+    names = {
+        str(code): str(name)
+        for code, name in zip(table["organization"], table["organization_name"], strict=True)
+        if isinstance(name, str) and name
+    }
+    peers = [
+        "; ".join(names.get(p, p) for p in v.split(";")) if isinstance(v, str) and v else v
+        for v in table["peers"]
+    ]
+    return table.assign(peers=peers)
