@@ -8,6 +8,7 @@ import pytest
 
 from qualitapa.complaints import DeadlinePolicy, WorkCalendar, backlog, case_table, kpis
 from qualitapa.errors import DataError, OptionError
+from qualitapa.i18n import translator
 
 from .test_complaints_kpis import eight_complaints
 
@@ -206,5 +207,6 @@ def test_a_table_that_cannot_say_when_complaints_left_is_refused(cases: pd.DataF
         backlog(cases)  # c6 forwarded, c7 rejected: when did they leave?
     early = cases[["received_at", "answered_at"]].copy()
     early.loc[0, "answered_at"] = pd.Timestamp("2023-12-01", tz="Europe/Rome")
-    with pytest.raises(DataError, match="before they were received"):
+    with pytest.raises(DataError, match="before they were received") as err:
         backlog(early)
+    assert "usciti dall'arretrato prima di essere ricevuti: 1" in err.value.render(translator("it"))

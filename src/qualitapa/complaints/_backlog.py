@@ -20,7 +20,8 @@ from qualitapa.complaints._cases import TimeZones, _known_events, _one_zone, _ut
 from qualitapa.complaints._grouped import factorized, group_codes
 from qualitapa.complaints._instants import instant
 from qualitapa.complaints._models import Status
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 from qualitapa.io import require_columns
 
 _OPEN = [s.value for s in Status if s.is_open]
@@ -153,8 +154,16 @@ def _stretches(
     early = np.flatnonzero(gone & (left < received))
     if len(early):
         raise DataError(
-            f"{len(early)} complaint(s) left the backlog before they were received "
-            f"({left_at} earlier than received_at): check the dates",
+            Message(
+                "{n} complaint(s) left the backlog before they were received ({left_at} earlier "
+                "than received_at): check the dates",
+                N_(
+                    "reclami usciti dall'arretrato prima di essere ricevuti: {n} ({left_at} "
+                    "precede received_at); controllare le date"
+                ),
+                n=len(early),
+                left_at=left_at,
+            ),
             row=frame.index[early[0]],
             column=left_at,
         )
@@ -164,10 +173,20 @@ def _stretches(
         if len(wrong):
             row = frame.index[wrong[0]]
             raise DataError(
-                f"{len(wrong)} complaint(s) have a status that {left_at} contradicts (closed "
-                f"without {left_at}, or open with it: forwarded, rejected or reopened): the "
-                f"instants they left the backlog are in their events; pass "
-                f"events=register.events_frame()",
+                Message(
+                    "{n} complaint(s) have a status that {left_at} contradicts (closed without "
+                    "{left_at}, or open with it: forwarded, rejected or reopened): the instants "
+                    "they left the backlog are in their events; pass "
+                    "events=register.events_frame()",
+                    N_(
+                        "reclami con uno stato che {left_at} contraddice: {n} (chiusi senza "
+                        "{left_at}, o aperti con esso: inoltrati, respinti o riaperti); gli "
+                        "istanti in cui sono usciti dall'arretrato sono nei loro eventi: passare "
+                        "events=register.events_frame()"
+                    ),
+                    n=len(wrong),
+                    left_at=left_at,
+                ),
                 row=row,
                 column="status",
             )
