@@ -27,25 +27,14 @@ import time
 
 import numpy as np
 import pandas as pd
+
+# the data of bench_composite.py: Cobb-Douglas outputs of 3 inputs, half-normal inefficiency
+from bench_composite import dea_data
 from scipy.optimize import linprog
 
 from qualitapa.composite import dea
 
 INPUTS, OUTPUTS = ["x1", "x2", "x3"], ["y1", "y2"]
-
-
-def dea_data(n: int, seed: int = 0) -> pd.DataFrame:
-    """Cobb-Douglas outputs of 3 inputs with half-normal inefficiency and noise."""
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(10, 100, (n, 3))
-    eff = np.exp(-np.abs(rng.normal(0, 0.3, n)))
-    base = (X**0.3).prod(axis=1)
-    Y = np.column_stack(
-        [base * eff * rng.uniform(0.5, 1.5, n), base * eff * rng.uniform(0.5, 1.5, n)]
-    )
-    frame = pd.DataFrame(np.hstack([X, Y]), columns=INPUTS + OUTPUTS)
-    frame.insert(0, "organization", [f"u{i:05d}" for i in range(n)])
-    return frame
 
 
 def reference(X: np.ndarray, Y: np.ndarray, vrs: bool, units: np.ndarray) -> np.ndarray:

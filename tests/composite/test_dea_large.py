@@ -79,14 +79,11 @@ def test_frame_first_equals_the_stacked_lps(monkeypatch, data, rts, orientation)
 
 
 def _dea_data(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    # as benchmarks/bench_composite.py: Cobb-Douglas outputs with half-normal inefficiency
+    """Counted inputs and outputs rounded as published: many ties and units on shared facets."""
     rng = np.random.default_rng(seed)
-    X = rng.uniform(10, 100, (n, 3))
-    eff = np.exp(-np.abs(rng.normal(0, 0.3, n)))
-    base = (X**0.3).prod(axis=1)
-    Y = np.column_stack(
-        [base * eff * rng.uniform(0.5, 1.5, n), base * eff * rng.uniform(0.5, 1.5, n)]
-    )
+    X = rng.integers(5, 60, (n, 3)).astype(float)
+    scale = np.sqrt(X[:, 0] * X[:, 1]) + 0.5 * X[:, 2]
+    Y = np.round(scale[:, None] * rng.uniform(0.3, 1.0, (n, 2)), 1)
     return X, Y
 
 
@@ -133,7 +130,7 @@ def test_the_frame_is_found_and_each_unit_solved_about_once(rts):
     alone = [u for u in range(len(X)) if sol.refs[u].tolist() == [u]]
     assert set(alone) <= set(sol.frame.tolist())
     assert len(sol.frame) < 300  # a few hundred, not n
-    assert sol.solves < 1.3 * len(X)  # re-solves only where a check failed
+    assert sol.solves < 1.5 * len(X)  # re-solves only where a check failed
     # the lambdas over the peers reproduce the radial LP's constraints
     for u in range(0, len(X), 97):
         lam, theta = sol.x[u][:-1], sol.x[u][-1]
