@@ -445,3 +445,31 @@ def test_figure_img_embeds_the_svg():
     ET.fromstring(base64.b64decode(data))
     with pytest.raises(ValueError, match="format"):
         charts.figure_img(ALL["bar"], "x", fmt="gif")  # type: ignore[arg-type]
+
+
+def test_a_highlighted_best_has_both_shapes_by_its_name():
+    fig = charts.bar_chart(CITIES[:3], np.array([3.0, 2.0, 1.0]), best=np.array([1, 0, 0], bool),
+                           highlight=np.array([1, 0, 0], bool), median=2.0)  # fmt: skip
+    root = _parse(fig)
+    label = next(el for el in root.iter(f"{SVG}text") if el.text == "Trento")
+    assert label.get("font-weight") == "bold"
+    shapes = [
+        p
+        for p in root.iter(f"{SVG}polygon")
+        if abs(float(p.get("points").split(",")[1].split()[0]) - float(label.get("y"))) < 12
+    ]
+    assert {p.get("fill") for p in shapes} == {charts.HIGHLIGHT, charts.BEST}  # fmt: skip
+
+
+def test_a_long_label_is_wrapped_whole_and_its_row_grows():
+    long = "Indice complessivo di soddisfazione degli utenti degli sportelli demografici comunali"
+    fig = charts.interval_chart([long, "Cortesia"], np.array([60.0, 70.0]), np.array([55.0, 65.0]),
+                                np.array([65.0, 75.0]), xlim=(0, 100))  # fmt: skip
+    root = _parse(fig)
+    shown = " ".join(el.text or "" for el in root.iter(f"{SVG}text"))
+    assert all(word in shown for word in long.split())
+    lines = [el for el in root.iter(f"{SVG}text") if (el.text or "") and (el.text in long)]
+    ys = sorted(float(el.get("y")) for el in lines)
+    assert len(ys) >= 3
+    cortesia = next(float(el.get("y")) for el in root.iter(f"{SVG}text") if el.text == "Cortesia")
+    assert cortesia - ys[-1] >= 16  # the next row starts below the last line

@@ -172,24 +172,29 @@ def _finite(*arrays: Any) -> np.ndarray:
 
 def _label_column(labels: Sequence[str], marks: Sequence[str | None], top: float,
                   rows: Sequence[float], width: float) -> str:  # fmt: skip
-    """Row labels right-aligned at ``width``, each marked one with its marker just after it."""
+    """Row labels right-aligned at ``width``, each marked one with its markers just after it.
+
+    A mark is ``"colour:kind"``, several joined by ``;`` (the highlighted
+    organization that is also the best has both shapes); a diamond (the
+    highlighted organization) makes the name bold.
+    """
     parts = []
     for label, mark, y in zip(labels, marks, rows, strict=True):
-        lines = _svg.wrap(label, width - 16)[:2]
-        strong = _BOLD if mark and mark.endswith(":diamond") else ""
+        lines = _svg.wrap(label, width - 16)
+        strong = _BOLD if mark and ":diamond" in mark else ""
         first = y - 8 * (len(lines) - 1) + 5
         parts += [_svg.text(width, first + 16 * k, line, anchor="end", extra=strong)
                   for k, line in enumerate(lines)]  # fmt: skip
-        if mark:
-            colour, kind = mark.split(":")
-            parts.append(_svg.marker(kind, width + 11, y, colour, r=4.0))
+        for j, one in enumerate(mark.split(";") if mark else []):
+            colour, kind = one.split(":")
+            parts.append(_svg.marker(kind, width + 11 + 11 * j, y, colour, r=4.0))
     return "".join(parts)
 
 
 def _row_height(labels: Sequence[str], width: float, row: float = _ROW) -> float:
-    """The height of a row: room for two lines when a label wraps (:func:`_label_column`)."""
-    wraps = any(len(_svg.wrap(s, width - 16)) > 1 for s in labels)
-    return max(row, 42.0) if wraps else row
+    """The height of a row: room for every line of the longest label (:func:`_label_column`)."""
+    lines = max((len(_svg.wrap(s, width - 16)) for s in labels), default=1)
+    return max(row, 16.0 * lines + 10) if lines > 1 else row
 
 
 def _value_frame(low: float, high: float, left: float, right: float, top: float, bottom: float,
@@ -260,14 +265,14 @@ def bar_chart(
     texts = [missing_label if not np.isfinite(v) else write(float(v), digits=digits) for v in vals]
     label_width = min(max((_svg.width_of(s) for s in labels), default=40.0), _WIDTH * 0.3) + 16
     text_width = max((_svg.width_of(s) for s in texts), default=30.0) + 10
-    left, right = label_width + 22, _WIDTH - text_width - 8
+    left, right = label_width + 22 + 11 * bool((hi & be).any()), _WIDTH - text_width - 8
     top, row = 8.0, _row_height(labels, label_width)
     rows = [top + row * (i + 0.5) for i in range(len(labels))]
     bottom = top + row * len(labels)
     scale, body, below = _value_frame(low, high, left, right, top, bottom, write, xlabel=xlabel)
     parts = [body]
-    marks = [f"{HIGHLIGHT}:diamond" if h else f"{BEST}:triangle" if b else None
-             for h, b in zip(hi, be, strict=True)]  # fmt: skip
+    marks = [";".join([f"{HIGHLIGHT}:diamond"] * h + [f"{BEST}:triangle"] * b) or None
+             for h, b in zip(hi.tolist(), be.tolist(), strict=True)]  # fmt: skip
     parts.append(_label_column(list(map(str, labels)), marks, top, rows, label_width))
     zero = scale(0.0)
     for i, (v, y) in enumerate(zip(vals, rows, strict=True)):
