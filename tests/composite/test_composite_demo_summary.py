@@ -46,7 +46,7 @@ def _section(text: str) -> list[str]:
 
 # values computed from raw data only: the registry's satisfaction (from its survey) has
 # none, the recomputation below warns and uses the other sub-indices, as the step does
-@pytest.mark.filterwarnings("ignore:no values for indicator.*measured by a survey")
+@pytest.mark.filterwarnings("ignore:no values for .*measured by a survey")
 def test_summary_names_the_first_by_index_value_with_its_median_rank(tmp_path):
     run = _run(tmp_path)
     raw = demo_state.load(demo_state.datasets(run.catalog, "indicator_data"))

@@ -32,6 +32,7 @@ from qualitapa.composite._methods import (
 from qualitapa.composite._options import choice
 from qualitapa.composite._treat import Treatment, _treat_array
 from qualitapa.errors import DataError, DataWarning, DefinitionError
+from qualitapa.i18n import translatable
 from qualitapa.models import Polarity
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ def _wide(
     values: pd.DataFrame,
     indicators: list[str],
     source: str | None,
-    elsewhere: frozenset[str] = frozenset(),
+    elsewhere: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """(period, organization) x indicator frame from tidy or wide values.
 
@@ -194,13 +195,20 @@ def _wide(
         if "period" not in frame.columns:
             frame["period"] = ""
         wide = frame.set_index(["period", "organization"])
+    elsewhere = elsewhere or {}
     absent = [i for i in indicators if i not in wide.columns and i in elsewhere]
     if absent:
+        labels = [elsewhere[i] for i in absent]
         warnings.warn(
-            f"no values for indicator(s) {absent} of the composite, measured by a survey or "
-            "the complaints: missing for every organization (give the values of "
-            "survey_indicators or complaint_indicators)",
-            DataWarning,
+            translatable(
+                DataWarning,
+                lambda t: t(
+                    "nessun valore per {indicators}, misurato da un'indagine o dai reclami: "
+                    "manca per ogni ente e il suo sotto-indice pure (i valori vengono da "
+                    "survey_indicators o complaint_indicators)",
+                    indicators=", ".join(t.text(label) for label in labels),
+                ),
+            ),
             stacklevel=4,
         )
         wide = wide.reindex(columns=[*wide.columns, *absent])
@@ -238,12 +246,16 @@ def _catalog_info(
 
 def _measured_elsewhere(
     catalog: Catalog | Mapping[str, IndicatorDefinition] | None, indicators: Iterable[str]
-) -> frozenset[str]:
-    """The indicators whose definition has a ``source`` (a survey, the complaints)."""
+) -> dict[str, Any]:
+    """The indicators whose definition has a ``source`` (a survey, the complaints): labels."""
     if catalog is None:
-        return frozenset()
+        return {}
     coll = catalog if isinstance(catalog, Mapping) else catalog.indicators
-    return frozenset(i for i in indicators if getattr(coll.get(i), "source", None) is not None)
+    return {
+        i: coll[i].label
+        for i in indicators
+        if i in coll and getattr(coll[i], "source", None) is not None
+    }
 
 
 def _resolve(definition: CompositeDefinition | str, catalog: Catalog | None) -> CompositeDefinition:
