@@ -179,8 +179,8 @@ def design_shares(
     0.5
     """
     m = indicators.shape[1]
-    evolved = _evolved(design, indicators, domain)
     if isinstance(design, ReplicateDesign):  # the logit SE of the replicates: one by one
+        evolved = _evolved(design, indicators, domain)
         parts = [
             design_proportion(evolved, f"v{j}", by=_DOMAIN, categories=[1.0], confidence=confidence)
             for j in range(m)
@@ -188,7 +188,7 @@ def design_shares(
         placed = [_placed(p, k, 1) for p in parts]
         return {part: np.column_stack([p[part] for p in placed]) for part in _PARTS}
     # linearised: every column in one call; svyciprop's logit interval from its SE
-    out = design_means(evolved, indicators, domain, k, confidence=confidence)
+    out = design_means(design, indicators, domain, k, confidence=confidence)
     p, se, df = out["estimate"], out["se"], out["df"]
     with np.errstate(divide="ignore", invalid="ignore"):
         t = stats.t.ppf(0.5 + confidence / 2, np.where(df > 0, df, np.nan))
