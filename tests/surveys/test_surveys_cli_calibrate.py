@@ -181,3 +181,17 @@ def test_a_margin_with_no_population_total_names_the_level(files, tmp_path):
                 "--calibrate", long)  # fmt: skip
     assert twice.exit_code != 0
     assert "organization" in twice.output
+
+
+def test_the_two_layouts_give_one_population_whatever_the_row_order():
+    from qualitapa.surveys import population_from_frame
+
+    long = pd.DataFrame({"variable": "sex", "category": ["F", "M"], "target": [520, 480]})
+    single = pd.DataFrame({"sex": ["M", "F"], "target": ["480", "520"]})
+    assert population_from_frame(long) == population_from_frame(single)
+    joint = pd.DataFrame(
+        [(s, a, t) for (s, a), t in JOINT.items()], columns=["sex", "agegroup", "target"]
+    )
+    shuffled = joint.sample(frac=1.0, random_state=3)
+    assert population_from_frame(joint) == population_from_frame(shuffled)
+    assert population_from_frame(joint) == {("sex", "agegroup"): JOINT}
