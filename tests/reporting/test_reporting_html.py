@@ -71,10 +71,10 @@ def test_full_report_has_every_section_and_chart(results, definitions):
     assert "in miglioramento" in page
 
 
-def test_english_report_uses_english_labels_and_png(results, definitions):
+def test_english_report_uses_english_labels_and_images(results, definitions):
     subset = {k: results[k] for k in ("indicators", "caf", "ipa")}
     page = _render(service="registry", period=2024, lang="en", definitions=definitions,
-                         image_format="png", **subset)  # fmt: skip
+                         image_format="img", **subset)  # fmt: skip
     assert '<html lang="en">' in page
     assert "Mean waiting time" in page
     assert "Attesa media" not in page
@@ -378,3 +378,12 @@ def test_chart_ticks_have_a_decimal_comma(values, definitions, lang, indicator):
     numbers = [t for t in ticks if re.fullmatch(r"[−-]?[\d.,]+", t)]
     assert [t for t in numbers if "," in t]
     assert not [t for t in numbers if re.fullmatch(r"[−-]?\d+\.\d{1,2}", t)], numbers
+
+
+def test_png_is_a_deprecated_name_of_img() -> None:
+    # "png" never gave a raster image once the charts were SVG (issue 25): it means "img"
+    with pytest.warns(DeprecationWarning, match="image_format='img'"):
+        inputs = ReportInputs(period=2024, image_format="png")
+    assert inputs.image_format == "img"
+    with pytest.raises(OptionError, match="'svg' or 'img'"):
+        ReportInputs(period=2024, image_format="gif")

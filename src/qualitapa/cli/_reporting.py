@@ -115,7 +115,13 @@ def _section_option(name: str, what: str) -> Any:
 @click.option("--title", default=None, help="Report title.")
 @click.option("--note", default=None, help="A note under the title (e.g. 'synthetic data').")
 @click.option("--no-charts", is_flag=True, help="Tables only.")
-@click.option("--png", is_flag=True, help="Embed charts as PNG instead of SVG.")
+@click.option(
+    "--img",
+    "as_images",
+    is_flag=True,
+    help="Embed charts as <img> SVG images (with their text as alt) instead of inline SVG.",
+)
+@click.option("--png", "as_images", is_flag=True, hidden=True, help="Deprecated name of --img.")
 @input_options
 def report_command(
     service: str | None,
@@ -127,7 +133,7 @@ def report_command(
     title: str | None,
     note: str | None,
     no_charts: bool,
-    png: bool,
+    as_images: bool,
     **sections: Path | tuple[Path | str, ...] | None,
 ) -> None:
     """Write the self-contained HTML benchmark report of a SERVICE and PERIOD.
@@ -164,7 +170,7 @@ def report_command(
     inputs = ReportInputs(
         service=service, period=period, lang=lang, catalog=catalog,
         organization=organization, title=title, note=note, charts=not no_charts,
-        image_format="png" if png else "svg", **tables,
+        image_format="img" if as_images else "svg", **tables,
     )  # fmt: skip
     path = write_report(output, inputs)
     t = messages()

@@ -26,8 +26,8 @@ from markupsafe import Markup, escape
 from qualitapa import _svg
 from qualitapa._svg import CHAR, TEXT, Drawing, Key, Scale, nice_ticks, tick_labels
 
-#: How charts are embedded in HTML: inline SVG, or an ``<img>`` (``"png"``: see :func:`figure_img`).
-ImageFormat = Literal["svg", "png"]
+#: How charts are embedded in HTML: inline SVG, or an ``<img>`` of that SVG (:func:`figure_img`).
+ImageFormat = Literal["svg", "img"]
 
 #: Writes a number in the reader's locale: ``number(0.2, digits=1)`` gives ``"0,2"``
 #: in Italian and German (:meth:`qualitapa.i18n.Translator.number`). The charts use
@@ -118,11 +118,11 @@ def figure_svg(
     return fig.svg(title=title, description=description, id_prefix=id_prefix)
 
 
-def figure_img(fig: Drawing, alt: str, *, fmt: ImageFormat = "svg") -> str:
+def figure_img(fig: Drawing, alt: str) -> str:
     """An ``<img>`` element embedding the chart as an SVG ``data:`` URI (``alt`` is escaped).
 
-    ``fmt="png"`` gives the same SVG image: the charts are vector drawings
-    and the library has no rasteriser; a browser shows and prints both alike.
+    For pages whose editor or mail client drops inline SVG; the image is
+    the same vector drawing (the library has no rasteriser).
 
     Examples
     --------
@@ -132,8 +132,6 @@ def figure_img(fig: Drawing, alt: str, *, fmt: ImageFormat = "svg") -> str:
     >>> figure_img(fig, "Reclami <1>").startswith('<img class="chart" alt="Reclami &lt;1&gt;"')
     True
     """
-    if fmt not in ("svg", "png"):
-        raise ValueError(f"image format must be 'svg' or 'png', not {fmt!r}")
     doc = str(fig.svg(title=alt, description=alt)).replace(
         "<svg ", '<svg xmlns:xlink="http://www.w3.org/1999/xlink" ', 1
     )

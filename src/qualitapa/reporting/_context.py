@@ -241,9 +241,9 @@ class ReportContext:
         if not self.can_draw:
             return None
         fig = build()
-        if self.inputs.image_format == "png":
+        if self.inputs.image_format == "img":
             alt = f"{title}. {description}"
-            image = Markup(charts.figure_img(fig, alt, fmt="png"))  # escapes alt
+            image = Markup(charts.figure_img(fig, alt))  # escapes alt
         else:
             image = charts.figure_svg(fig, title=title, description=description)
         return Chart(image, title, description, caption, data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +40,21 @@ def _check_lang(instance: Any, attribute: Any, value: str) -> None:
 
 
 def _check_format(instance: Any, attribute: Any, value: str) -> None:
-    if value not in ("svg", "png"):
-        raise OptionError(f"image_format must be 'svg' or 'png', not {value!r}")
+    if value not in ("svg", "img"):
+        raise OptionError(f"image_format must be 'svg' or 'img', not {value!r}")
+
+
+def _format(value: Any) -> Any:
+    """``"png"`` (before 0.2: an ``<img>``, never a raster image since issue 25) is ``"img"``."""
+    if value == "png":
+        warnings.warn(
+            "image_format='png' is deprecated: the charts are SVG drawings and 'png' embedded "
+            "them as <img> SVG images; say image_format='img'",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+        return "img"
+    return value
 
 
 def _at_least(low: int) -> Any:
@@ -105,8 +119,9 @@ class ReportInputs:
     charts
         Draw charts (hand-written SVG; ``False``: the tables only).
     image_format
-        ``"svg"`` (default: inline, accessible SVG) or ``"png"`` (an ``<img>``
-        of the same vector drawing: see :func:`qualitapa.reporting._charts.figure_img`).
+        ``"svg"`` (default: inline, accessible SVG) or ``"img"`` (an ``<img>``
+        of the same vector drawing with the chart's text as ``alt``, for editors
+        that drop inline SVG). ``"png"`` is a deprecated name of ``"img"``.
     max_bars
         With more organizations, bars for the best and worst ``max_bars // 2``
         and the highlighted one, no ranked table.
@@ -123,7 +138,7 @@ class ReportInputs:
     >>> ReportInputs(period=2024, image_format="gif")
     Traceback (most recent call last):
     ...
-    qualitapa.errors.OptionError: image_format must be 'svg' or 'png', not 'gif'
+    qualitapa.errors.OptionError: image_format must be 'svg' or 'img', not 'gif'
     """
 
     period: str = attrs.field(converter=str)
@@ -147,7 +162,9 @@ class ReportInputs:
     title: str | None = None
     note: str | None = None
     charts: bool = True
-    image_format: ImageFormat = attrs.field(default="svg", validator=_check_format)
+    image_format: ImageFormat = attrs.field(
+        default="svg", converter=_format, validator=_check_format
+    )
     max_bars: int = attrs.field(default=30, validator=_at_least(2))
     min_compared: int = attrs.field(default=3, validator=_at_least(1))
     generated: dt.date | None = None
