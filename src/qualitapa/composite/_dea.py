@@ -14,7 +14,7 @@ Speed
 -----
 One LP per unit against all units costs O(n^2). :func:`dea` solves the
 radial LPs *frame first* (:mod:`qualitapa.composite._dea_frame`, after
-Dulá, 2011, and Dulá & López, 2013): every unit against the extreme
+Dulá's frame algorithms): every unit against the extreme
 efficient units only, with one warm-started HiGHS model, each unit's dual
 prices checked against all units and the violators added to the frame, so
 the scores are those of the full model. Without a HiGHS binding (``highspy``

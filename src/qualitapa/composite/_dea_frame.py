@@ -1,10 +1,14 @@
 """Frame-first radial DEA for many units: score every unit against the frame only.
 
 The radial score of a unit depends only on the *frame*, the extreme
-efficient units that span the frontier (Dulá, 2011, "An algorithm for data
-envelopment analysis", INFORMS Journal on Computing 23(2), 284-296; Dulá &
-López, 2013, "DEA with streaming data", Omega 41(1), 41-47, whose "build
-hull" grows the frame with small LPs). With 3 inputs and 2 outputs, 30,000
+efficient units that span the frontier: every other unit can be left out
+of the reference set (Dulá, 2002, "Computations in DEA", Pesquisa
+Operacional 22(2), doi:10.1590/S0101-74382002000200005, on frames and on
+reduced-size LPs; Dulá's later "build hull" algorithm, INFORMS Journal on
+Computing, 2011, grows the frame with small LPs; Khezrimotlagh, Zhu, Cook
+& Toloo, 2019, find the best practices of a subsample first and then the
+units exterior to their hull, as DataEnvelopmentAnalysis.jl's
+``deabigdata`` does). With 3 inputs and 2 outputs, 30,000
 municipalities have a frame of some hundred units, so each unit's LP has a
 few hundred columns, not 30,000.
 
@@ -24,7 +28,7 @@ few hundred columns, not 30,000.
    dominator (the duals weigh inputs and outputs with opposite signs), so
    only the units not dominated by the frame are checked;
 4. adds the most violating unit of each failed check to the frame (the
-   entering column of Dulá's algorithm, an extreme point of the hull) and
+   column that enters, as in column generation) and
    re-solves the failed units only, until every check passes.
 
 The scores are those of the full model, not an approximation. The solver
