@@ -477,7 +477,9 @@ class IndicatorDefinition(LocalScope):
     source
         Optional :class:`IndicatorSource`: the indicator is measured by a
         citizen survey or the complaints register, not computed from raw
-        variables (it has no formula; in TOML leave ``formula`` out).
+        variables (it has no formula: in TOML leave ``formula`` out;
+        :meth:`from_mapping` refuses one and puts the indicator's id as a
+        placeholder that is never evaluated).
         :func:`survey_indicators` and :func:`complaint_indicators` give its
         values, which benchmarks and composites use like any other.
 
@@ -519,22 +521,6 @@ class IndicatorDefinition(LocalScope):
     )
     source: IndicatorSource | None = attrs.field(default=None, converter=_source)
 
-    def __attrs_post_init__(self) -> None:
-        if self.source is not None and self.formula.text != self.id:
-            raise DefinitionError(
-                Message(
-                    "an indicator measured by a {source} source has no formula: leave the "
-                    "formula out (or give its own id)",
-                    N_(
-                        "un indicatore misurato da una fonte {source} non ha formula: omettere "
-                        "la formula (o indicare il suo stesso id)"
-                    ),
-                    source=self.source.type,
-                ),
-                item=self.id,
-                field="formula",
-            )
-
     @property
     def variables(self) -> frozenset[str]:
         """The variables the formula needs (none for an indicator with a ``source``)."""
@@ -557,8 +543,24 @@ class IndicatorDefinition(LocalScope):
             Any other invalid or missing field.
         """
         data = dict(mapping) if isinstance(mapping, Mapping) else mapping
-        if isinstance(data, dict) and data.get("source") is not None and "formula" not in data:
-            data["formula"] = str(data.get("id", ""))  # measured by its source: no formula
+        if isinstance(data, dict) and data.get("source") is not None:
+            # a formula written next to the source is refused; a Formula object is the
+            # placeholder of the item this one derives from
+            if isinstance(data.get("formula"), str):
+                raise DefinitionError(
+                    Message(
+                        "an indicator measured by a source has no formula: leave the formula out",
+                        N_(
+                            "un indicatore misurato da una fonte non ha formula: omettere la "
+                            "formula"
+                        ),
+                    ),
+                    source=source,
+                    item=str(data.get("id")) if data.get("id") else None,
+                    field="formula",
+                )
+            # measured by its source: the formula is a placeholder (its id), never evaluated
+            data.setdefault("formula", str(data.get("id", "")))
         if isinstance(data, dict) and isinstance(data.get("formula"), str):
             item = data.get("id")
             data["formula"] = Formula.parse(
