@@ -277,3 +277,39 @@ def test_deap_published_distances_give_deap_published_indices():
     # the "mean" row is the geometric mean: effch 0.844, tfpch 1.125
     assert np.exp(np.log(got["efficiency_change"]).mean()) == pytest.approx(0.844, abs=1e-3)
     assert np.exp(np.log(got["malmquist"]).mean()) == pytest.approx(1.125, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["2024-9", "2024-10", "2024-11"],  # text order: 2024-10, 2024-11, 2024-9
+        ["2024Q4", "2025Q1", "2025-Q2"],
+        ["2024-09-30", "2024-10-31", "2024-11-30"],
+        ["9", "10", "11"],  # numbers written as text
+    ],
+)
+def test_text_periods_are_put_in_time_order_not_letter_order(labels):
+    # before: "2024-9, 2024-10, 2024-11" gave the pairs 2024-10 -> 2024-11 -> 2024-9 without a word
+    X = [[2, 3, 5, 4], [1, 2, 4, 3], [0.5, 1.5, 3, 2]]
+    Y = [[1, 4, 6, 3], [1, 4, 6, 3], [2, 4, 6, 3]]
+    numbered = malmquist(_long(X, Y), inputs=["x"], outputs=["y"]).indices
+    df = _long(X, Y).assign(period=lambda d: d["period"].map(dict(enumerate(labels))))
+    named = malmquist(df.iloc[::-1], inputs=["x"], outputs=["y"]).indices
+    pairs = named[["period_from", "period_to"]].drop_duplicates().values.tolist()
+    assert pairs == [[labels[0], labels[1]], [labels[1], labels[2]]]
+    position = {label: t for t, label in enumerate(labels)}
+    named = named.assign(period_from=named["period_from"].map(position))
+    named = named.sort_values(["period_from", "organization"]).reset_index(drop=True)
+    numbered = numbered.sort_values(["period_from", "organization"]).reset_index(drop=True)
+    np.testing.assert_allclose(named["malmquist"], numbered["malmquist"], rtol=1e-9)
+
+
+@pytest.mark.parametrize("labels", [["T1 2024", "T2 2024", "T3 2024"], ["2024", "2024-10", "2025"]])
+def test_periods_without_a_time_order_are_refused(labels):
+    X = [[2, 3, 5, 4], [1, 2, 4, 3], [0.5, 1.5, 3, 2]]
+    Y = [[1, 4, 6, 3], [1, 4, 6, 3], [2, 4, 6, 3]]
+    df = _long(X, Y).assign(period=lambda d: d["period"].map(dict(enumerate(labels))))
+    with pytest.raises(DataError, match="time order") as caught:
+        malmquist(df, inputs=["x"], outputs=["y"], source="dati.csv")
+    assert caught.value.column == "period"
+    assert caught.value.source == "dati.csv"

@@ -25,6 +25,7 @@ saying which.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -83,13 +84,56 @@ class MalmquistResult:
     orientation: Orientation
 
 
-def _sorted_periods(values: pd.Series) -> list[Hashable]:
-    """The distinct periods in time order (numbers numerically, else as text)."""
+#: Period labels whose time order can be read from the text: a year, a month of a
+#: year (``2024-9``, ``2024-09``, ``2024/09``), a quarter (``2024Q3``, ``2024-Q3``)
+#: or a date (``2024-09-30``); the numbers of each form, in order, are its sort key.
+_PERIOD_FORMS = (
+    re.compile(r"(\d{4})"),
+    re.compile(r"(\d{4})[-/](\d{1,2})"),
+    re.compile(r"(\d{4})-?[Qq]([1-4])"),
+    re.compile(r"(\d{4})-(\d{2})-(\d{2})"),
+)
+
+
+def _sorted_periods(values: pd.Series, column: str, source: str | None) -> list[Hashable]:
+    """The distinct periods in time order, or a :class:`DataError` when the text cannot say it.
+
+    Numbers, dates and pandas periods sort as they are. Text sorts as numbers
+    when every label is one, else by the one form of :data:`_PERIOD_FORMS` all
+    labels share (``2024-9`` before ``2024-10``, which text order reverses);
+    labels of no common form (``T1 2024``) are refused rather than put in
+    the order of their letters.
+    """
     distinct = list(pd.unique(values))
-    try:
-        return sorted(distinct)
-    except TypeError:  # mixed types: order by their text
-        return sorted(distinct, key=str)
+    if not all(isinstance(v, str) for v in distinct):
+        try:
+            return sorted(distinct)
+        except TypeError:  # mixed types
+            pass
+    else:
+        text = [v.strip() for v in distinct]
+        numbers = pd.to_numeric(pd.Series(text), errors="coerce")
+        if numbers.notna().all() and numbers.is_unique:
+            return [distinct[i] for i in np.argsort(numbers.to_numpy(), kind="stable")]
+        for form in _PERIOD_FORMS:
+            found = [form.fullmatch(t) for t in text]
+            if all(found):
+                keys = [tuple(int(g) for g in m.groups()) for m in found if m is not None]
+                if len(set(keys)) == len(keys):
+                    return [distinct[i] for i in sorted(range(len(keys)), key=keys.__getitem__)]
+    raise DataError(
+        Message(
+            "the periods {periods} cannot be put in time order: write them as years (2024), "
+            "months (2024-09), quarters (2024Q3) or dates (2024-09-30), or as numbers",
+            N_(
+                "i periodi {periods} non si possono ordinare nel tempo: scriverli come anni "
+                "(2024), mesi (2024-09), trimestri (2024Q3) o date (2024-09-30), o come numeri"
+            ),
+            periods=", ".join(map(repr, distinct[:4])) + (", ..." if len(distinct) > 4 else ""),
+        ),
+        source=source,
+        column=column,
+    )
 
 
 @attrs.frozen
@@ -124,7 +168,7 @@ def _periods(
     orgs = data[organization].astype(str).to_numpy()
     labels = data[period].to_numpy()
     out: dict[Hashable, _Period] = {}
-    for p in _sorted_periods(data[period]):
+    for p in _sorted_periods(data[period], period, source):
         rows = labels == p
         _validate(X[rows], Y[rows], orgs[rows], inputs, outputs, f"{source or 'data'}, {p}")
         out[p] = _Period(orgs[rows], X[rows], Y[rows])
@@ -256,8 +300,11 @@ def malmquist(
     inputs, outputs
         Column names of the inputs and outputs.
     period, organization
-        Column names of the period (ordered as numbers, or as text) and of
-        the organization ids.
+        Column names of the period and of the organization ids. Periods
+        are put in time order as numbers, dates, or text that is all years
+        (``2024``), months (``2024-09``), quarters (``2024Q3``) or dates
+        (``2024-09-30``); other text is refused (its letter order is not
+        time order).
     rts
         Technology of the index: ``"crs"`` (the Färe-Grosskopf-Lindgren-Roos
         index, with the pure and scale efficiency change of Färe et al.
