@@ -159,5 +159,54 @@ def test_a_unit_dominated_by_the_frame_is_not_checked():
     Y = np.array([[2.0], [2.0], [2.0], [2.0]])
     # unit 1 uses more input for the same output, unit 2 equals unit 0: neither can improve
     # an LP that unit 0 already prices; unit 3 is not dominated
-    kept = _dea_frame._undominated(X, Y, np.array([1, 2, 3]), np.array([0]))
+    kept = _dea_frame.undominated(X, Y, np.array([1, 2, 3]), np.array([0]))
     assert kept.tolist() == [3]
+
+
+def _max_slack_total(X, Y, score, rts, orientation) -> np.ndarray:
+    """Phase 2 by hand: the largest sum of slacks at the unit's radial score, one linprog each."""
+    n, m = X.shape
+    s = Y.shape[1]
+    out = np.empty(n)
+    for o in range(n):
+        # variables: lambda (n), input slacks (m), output slacks (s); maximise their sum
+        c = np.r_[np.zeros(n), -np.ones(m + s)]
+        x_rhs = X[o] * (score[o] if orientation == "input" else 1.0)
+        y_rhs = Y[o] * (score[o] if orientation == "output" else 1.0)
+        A_eq = np.block([[X.T, np.eye(m), np.zeros((m, s))], [Y.T, np.zeros((s, m)), -np.eye(s)]])
+        b_eq = np.r_[x_rhs, y_rhs]
+        A_ub = b_ub = None
+        if rts == "vrs":
+            A_eq = np.vstack([A_eq, np.r_[np.ones(n), np.zeros(m + s)]])
+            b_eq = np.r_[b_eq, 1.0]
+        elif rts in ("irs", "drs"):
+            sign = -1.0 if rts == "irs" else 1.0
+            A_ub, b_ub = sign * np.r_[np.ones(n), np.zeros(m + s)][None, :], [sign]
+        # the score is relaxed by the same hair as the library's phase 2
+        b_eq[:m] *= 1 + 1e-10 if orientation == "input" else 1.0
+        b_eq[m : m + s] *= 1 - 1e-10 if orientation == "output" else 1.0
+        r = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None))
+        out[o] = -r.fun
+    return out
+
+
+@SETTINGS
+@given(
+    data=units(),
+    rts=st.sampled_from(["crs", "vrs", "irs", "drs"]),
+    orientation=st.sampled_from(["input", "output"]),
+)
+def test_slack_totals_equal_one_linprog_per_unit_against_all_units(data, rts, orientation):
+    # phase 2 is solved against the frame and checked only against the units no column
+    # of its LP dominates: the total equals the LP over every unit
+    X, Y = data
+    df = _frame(X, Y)
+    res = dea(
+        df,
+        inputs=[c for c in df.columns if c.startswith("x")],
+        outputs=[c for c in df.columns if c.startswith("y")],
+        rts=rts,
+        orientation=orientation,
+    )
+    want = _max_slack_total(X, Y, res.scores["score"].to_numpy(), rts, orientation)
+    np.testing.assert_allclose(_slack_total(res), want, rtol=1e-6, atol=1e-6)

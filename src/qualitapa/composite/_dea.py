@@ -342,6 +342,8 @@ def _solve_verified(
         rows, r = pending.pop()
         per = max(1, _BATCH_VARS // (len(r) + batch.c_extra.shape[1]))
         outside = np.setdiff1d(everyone, r, assume_unique=True)
+        if not exclude_self:  # a unit dominated by a column of the LP never prices below it
+            outside = _dea_frame.undominated(model.X, model.Y, outside, r)
         for start in range(0, len(rows), per):
             chunk = rows[start : start + per]
             sol = _solve_stacked(model, r, units[chunk], batch.take(chunk), phase, exclude_self)

@@ -192,7 +192,7 @@ def _solve_units(
     return ok, obj, cols, duals
 
 
-def _undominated(X: np.ndarray, Y: np.ndarray, cand: np.ndarray, by: np.ndarray) -> np.ndarray:
+def undominated(X: np.ndarray, Y: np.ndarray, cand: np.ndarray, by: np.ndarray) -> np.ndarray:
     """The units of ``cand`` that no unit of ``by`` weakly dominates."""
     keep = np.ones(len(cand), dtype=bool)
     xc, yc = X[cand], Y[cand]
@@ -288,7 +288,7 @@ def radial_against_frame(
     out = orientation == "output"
     rng = np.random.default_rng(seed)
     frame = _seeds(X, Y, rts, rng)
-    cand = _undominated(X, Y, np.setdiff1d(np.arange(n), frame), frame)
+    cand = undominated(X, Y, np.setdiff1d(np.arange(n), frame), frame)
     rts_col = np.ones((1, n)) if _rts_row(rts) is not None else np.zeros((0, n))
     Z_all = np.vstack([X.T, Y.T, rts_col])
     obj, ok = np.full(n, np.nan), np.zeros(n, dtype=bool)
@@ -324,6 +324,6 @@ def radial_against_frame(
             break
         queue = np.concatenate([queue, chunk[~done]])  # solved again with the new columns
         frame = np.union1d(frame, added)
-        cand = _undominated(X, Y, np.setdiff1d(cand, added), added)
+        cand = undominated(X, Y, np.setdiff1d(cand, added), added)
         lp = None
     return FrameSolution(frame=frame, obj=obj, ok=ok, refs=refs, x=x, solves=solves)
