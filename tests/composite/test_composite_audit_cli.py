@@ -129,3 +129,34 @@ def test_the_report_shows_the_audit_tables_in_the_language(files):
             assert word in html, (lang, word)
         for english in ("collinear", "weak link", "Correlation with"):
             assert english not in html
+
+
+def test_a_report_from_result_tables_audits_the_index_on_its_values(files):
+    # `qualitapa report --results` has composite_ranks.csv (a plain table, no audit) and the
+    # indicator values: the audit comes from the catalog's definition on those values, with the
+    # numbers of composite_audit itself (before: the section had no audit at all)
+    from qualitapa.catalog import Catalog
+    from qualitapa.composite import composite_audit
+    from qualitapa.declarative import TomlPlugin
+    from qualitapa.reporting import ReportInputs, render_report
+
+    defs, _, frame = files
+    catalog = Catalog.build([("definitions", TomlPlugin(defs))], entrypoints=False)
+    d: CompositeDefinition = catalog.composites["libraries.index"]
+    tidy = frame.melt(["organization", "period"], var_name="indicator", value_name="value")
+    ranks = composite_uncertainty(tidy, d, catalog=catalog, runs=20).ranks
+    plain = ranks.assign(composite=d.id)  # as read back from composite_ranks.csv
+    html = render_report(
+        ReportInputs(service="libraries", period="2024", lang="it", catalog=catalog,
+                     indicators=tidy.assign(status="ok"), composite=plain, charts=False)
+    )  # fmt: skip
+    assert "Alfa di Cronbach" in html
+    alpha = composite_audit(tidy, d, catalog=catalog).dimensions.set_index("dimension")["alpha"]
+    for dim in ("use", "offer"):
+        assert f"{alpha[dim]:.2f}".replace(".", ",") in html
+    # without the indicator values there is nothing to audit: the section has no audit tables
+    bare = render_report(
+        ReportInputs(service="libraries", period="2024", lang="it", catalog=catalog,
+                     composite=plain, charts=False)
+    )  # fmt: skip
+    assert "Alfa di Cronbach" not in bare

@@ -1,8 +1,9 @@
 """The composite indices section: median rank and its uncertainty interval per organization.
 
 With the statistical audit of the index (the ``audit`` of
-:func:`qualitapa.composite.composite_uncertainty`, or an
-:class:`~qualitapa.composite.AuditResult` given as ``extra["composite_audit"]``),
+:func:`qualitapa.composite.composite_uncertainty`, an
+:class:`~qualitapa.composite.AuditResult` given as ``extra["composite_audit"]``,
+or else the audit of the catalog's definition on the period's indicator values),
 two tables follow: each dimension's Cronbach's alpha and first principal
 component, and each component's correlations and flags in words.
 """
@@ -86,6 +87,25 @@ def _audit_of(ctx: ReportContext) -> Any:
     return audit if audit is not None else ctx.inputs.extra.get("composite_audit")
 
 
+def _audit_from_values(ctx: ReportContext, gid: str | None) -> Any:
+    """The audit of composite ``gid`` on the period's indicator values (None without them).
+
+    A report made from result tables (``qualitapa report --results``) has the
+    ranks but not the audit: the catalog's definition and the indicator
+    values give it, as :func:`qualitapa.composite.composite_audit` would.
+    """
+    from qualitapa.composite import composite_audit
+
+    values = ctx.tables.get("indicators")
+    definition = getattr(ctx.catalog, "composites", {}).get(gid) if gid is not None else None
+    if definition is None or not isinstance(values, pd.DataFrame) or "period" not in values:
+        return None
+    latest = values.loc[values["period"].astype(str) == str(ctx.period)]
+    if latest.empty:
+        return None
+    return composite_audit(latest, definition, catalog=ctx.catalog)
+
+
 def _this_period(ctx: ReportContext, frame: pd.DataFrame) -> pd.DataFrame:
     if "period" not in frame.columns:
         return frame
@@ -155,7 +175,8 @@ def build(ctx: ReportContext) -> dict[str, Any] | None:
             sub = sub.sort_values(order, ascending=order != cols["score"], na_position="last")
         label = ctx.label_of("composites", gid) if gid is not None else str(ctx.t(_("Indice")))
         data = _table(ctx, sub, cols)
-        checks = _audit_tables(ctx, audit, gid) if audit is not None else []
+        found = audit if audit is not None else _audit_from_values(ctx, gid)
+        checks = _audit_tables(ctx, found, gid) if found is not None else []
         groups.append({"label": label if gid is not None else None, "audit": checks,
                        "chart": _chart(ctx, sub, cols, label, data), "table": data})  # fmt: skip
     return {"groups": groups}
