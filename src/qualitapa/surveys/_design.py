@@ -417,27 +417,34 @@ def _distinct(domain: Codes, codes: Codes) -> Codes:
     return np.asarray(pairs // size, dtype=np.intp)
 
 
-def design_variance(design: SurveyDesign, z: Floats, domain: Codes, k: int) -> Floats:
+def design_variance(
+    design: SurveyDesign, z: Floats, domain: Codes, k: int, rows: Codes | None = None
+) -> Floats:
     """Variance of the totals of ``z`` over each domain 0..k-1 (rows with domain -1 add nothing).
 
     Vectorised over domains: PSU totals by ``bincount`` of (PSU, domain);
     the lonely-PSU rule as R's ``onestrat`` and ``onestage`` (the
     ``"average"`` rule counts, per domain, the strata that have rows in it,
-    as R's subset design does).
+    as R's subset design does). ``rows``: the design row of each value when
+    ``z`` stacks several columns (their domains numbered apart), so that all
+    columns are linearised in one pass.
     """
-    keep = domain >= 0
-    n_psus = int(design.psu.max()) + 1
+    spare = np.where(domain >= 0, domain, k)  # rows in no domain: a column that is dropped
+    psu = design.psu if rows is None else design.psu[rows]
+    stratum = design.stratum if rows is None else design.stratum[rows]
+    n_psus, h_count = int(design.psu.max()) + 1, len(design.n_psu)
     totals = np.asarray(
-        np.bincount(design.psu[keep] * k + domain[keep], weights=z[keep], minlength=n_psus * k),
+        np.bincount(psu * (k + 1) + spare, weights=z, minlength=n_psus * (k + 1)),
         dtype=np.float64,
-    ).reshape(n_psus, k)
+    ).reshape(n_psus, k + 1)[:, :k]
     if design.calibration is not None:  # R's svyrecvar: residuals of the calibration
+        keep = domain >= 0
+        at = np.flatnonzero(keep) if rows is None else rows[keep]
         totals = totals - design.calibration.psu_correction(
-            design, lambda m: _domain_cross(m, z, domain, k)
+            design, lambda m: _domain_cross(m, z[keep], domain[keep], at, k)
         )
-    h_count = len(design.n_psu)
-    rows = np.bincount(design.stratum[keep] * k + domain[keep], minlength=h_count * k)
-    spread = _spread(design, totals, rows.reshape(h_count, k) > 0)
+    counts = np.bincount(stratum * (k + 1) + spare, minlength=h_count * (k + 1))
+    spread = _spread(design, totals, counts.reshape(h_count, k + 1)[:, :k] > 0)
     return np.asarray((spread**2).sum(axis=0), dtype=np.float64)
 
 
@@ -459,10 +466,9 @@ def design_covariance(design: SurveyDesign, z: Floats, keep: npt.NDArray[np.bool
     return np.asarray(spread.T @ spread, dtype=np.float64)
 
 
-def _domain_cross(m: Floats, z: Floats, domain: Codes, k: int) -> Floats:
-    """``m.T @ Z``, Z (n x k) holding ``z`` in the column of each row's domain (-1: none)."""
-    rows = np.flatnonzero(domain >= 0)
-    spread = sparse.csr_matrix((z[rows], (domain[rows], rows)), shape=(k, len(domain)))
+def _domain_cross(m: Floats, z: Floats, domain: Codes, at: Codes, k: int) -> Floats:
+    """``m.T @ Z``, Z (design rows x k) holding each ``z`` at its row ``at``, column ``domain``."""
+    spread = sparse.csr_matrix((z, (domain, at)), shape=(k, m.shape[0]))
     return np.asarray(spread @ m, dtype=np.float64).T
 
 

@@ -68,6 +68,9 @@ By = str | Sequence[str] | None
 Design = SurveyDesign | ReplicateDesign
 """A design the estimators take: linearisation (strata, PSUs) or replicate weights."""
 
+Kind = Literal["total", "ratio", "share"]
+"""What an estimate is: a total, a ratio (a mean: of x = 1), or a ratio that is a share."""
+
 
 def _estimates(
     design: Design,
@@ -76,18 +79,22 @@ def _estimates(
     domain: Codes,
     k: int,
     reference: DeffReference,
-    total: bool,
-    shares: bool = False,
+    kind: Kind,
+    rows: Codes | None = None,
 ) -> dict[str, Floats]:
     """Estimate, SE, n, design effect and logit SE per domain of a total or a ratio (mean: x None).
 
-    ``shares``: the estimates are shares (the SE of their logit is wanted).
+    ``kind`` ``"share"``: a ratio whose estimates are shares (the SE of
+    their logit is wanted).
+    ``rows``: the design row of each value, when the values stack several
+    columns (linearised designs only, :func:`_stacked`).
 
     The estimates and the SRS variance are the same for both kinds of
     design; the variance is linearised (:class:`SurveyDesign`) or from the
     replicates (:class:`ReplicateDesign`, :func:`_replicated`).
     """
-    w = design.weights
+    total, shares = kind == "total", kind == "share"
+    w = design.weights if rows is None else design.weights[rows]
     ok = (domain >= 0) & ~np.isnan(y)
     if x is not None:
         ok &= ~np.isnan(x)
@@ -105,7 +112,7 @@ def _estimates(
         if total:
             estimate, denominator, u = dsum(w * y), np.ones(k), y
         else:
-            denominator = dsum(w * xv)
+            denominator = n_hat if x is None else dsum(w * xv)  # a mean: the same sum
             estimate = dsum(w * y) / denominator
             u = y - estimate[d] * xv
         if isinstance(design, ReplicateDesign):
@@ -116,7 +123,7 @@ def _estimates(
                 deff_variance = variance
         else:
             z = np.where(ok, w * u / denominator[d], 0.0)
-            variance = deff_variance = design_variance(design, z, d, k)
+            variance = deff_variance = design_variance(design, z, d, k, rows)
             logit = variance / (estimate * (1 - estimate)) ** 2
         u_mean = dsum(w * u) / n_hat
         s2 = n / (n - 1) * dsum(w * (u - u_mean[d]) ** 2) / n_hat
@@ -188,9 +195,9 @@ def _warn_empty_replicates(ratios: Floats, estimate: Floats) -> None:
         )
 
 
-def _table(
+def coded_table(
     design: Design,
-    by: By,
+    domains: tuple[Codes, pd.DataFrame],
     rows: Sequence[tuple[str, Floats, Floats | None]],
     *,
     total: bool,
@@ -201,24 +208,28 @@ def _table(
 ) -> pd.DataFrame:
     """One row per (variable, domain): the domains' labels, then the estimates.
 
-    ``logit``: with the SE of logit(estimate) in a column ``se_logit``.
+    ``domains``: each design row's domain code 0..k-1 (-1: none) and the k
+    domains' labels (:func:`domain_codes`). ``logit``: with the SE of
+    logit(estimate) in a column ``se_logit``.
     """
     check_option("interval", interval, get_args(Interval))
     check_option("deff", deff, get_args(DeffReference))
-    domain, labels = domain_codes(design, by)
+    domain, labels = domains
     k = len(labels)
+    kind: Kind = "total" if total else "share" if logit else "ratio"
     if isinstance(design, ReplicateDesign):
         df = replicate_degrees_of_freedom(design, domain, k)
+        results = [_estimates(design, y, x, domain, k, deff, kind) for _, y, x in rows]
     else:
         df = domain_degrees_of_freedom(design, domain, k)
+        results = _stacked(design, rows, domains, deff, kind)
     quantile = (
         stats.norm.ppf(0.5 + confidence / 2)
         if interval == "normal"
         else stats.t.ppf(0.5 + confidence / 2, np.where(df > 0, df, np.nan))
     )
     frames = []
-    for name, y, x in rows:
-        r = _estimates(design, y, x, domain, k, deff, total, shares=logit)
+    for (name, _, _), r in zip(rows, results, strict=True):
         frame = labels.assign(
             variable=name,
             n=r["n"].astype(int),
@@ -235,12 +246,68 @@ def _table(
     return pd.concat(frames, ignore_index=True)
 
 
+#: at most this many values (columns x rows: 2 MB, in cache; more is slower, measured) and
+#: PSU x domain bins are linearised in one pass of :func:`_stacked`
+_STACK_VALUES, _STACK_BINS = 250_000, 4_000_000
+
+
+def _stacked(
+    design: SurveyDesign,
+    rows: Sequence[tuple[str, Floats, Floats | None]],
+    domains: tuple[Codes, pd.DataFrame],
+    reference: DeffReference,
+    kind: Kind,
+) -> list[dict[str, Floats]]:
+    """:func:`_estimates` of every column, several columns linearised at once.
+
+    The columns are stacked one under the other, column j's domains
+    numbered j k .. j k + k - 1, so that one ``bincount`` gives the PSU
+    totals of all of them; each column's numbers are those of its own
+    linearisation (its rows are summed in the same order).
+    """
+    domain, k = domains[0], len(domains[1])
+    n = len(domain)
+    n_psus = int(design.psu.max()) + 1 if n else 1
+    size = max(1, min(_STACK_VALUES // max(n, 1), _STACK_BINS // max(n_psus * k, 1)))
+    out: list[dict[str, Floats]] = []
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        m = len(chunk)
+        y = np.concatenate([r[1] for r in chunk])
+        x = (
+            None
+            if all(r[2] is None for r in chunk)
+            else np.concatenate([np.ones(n) if r[2] is None else r[2] for r in chunk])
+        )
+        codes = np.concatenate([np.where(domain >= 0, j * k + domain, -1) for j in range(m)])
+        at = np.tile(np.arange(n, dtype=np.intp), m)
+        r = _estimates(design, y, x, codes, m * k, reference, kind, rows=at)
+        out.extend({key: v[j * k : (j + 1) * k] for key, v in r.items()} for j in range(m))
+    return out
+
+
 def _numeric(
-    design: Design, columns: str | Sequence[str]
-) -> list[tuple[str, Floats, Floats | None]]:
-    """(name, values, no denominator) for each column."""
+    design: Design,
+    columns: str | Sequence[str],
+    by: By,
+    *,
+    total: bool,
+    confidence: float,
+    interval: Interval,
+    deff: DeffReference,
+) -> pd.DataFrame:
+    """:func:`coded_table` of numeric column(s) of the design's data in the domains ``by``."""
     names = [columns] if isinstance(columns, str) else list(columns)
-    return [(c, numeric_column(design.data, c, "columns"), None) for c in names]
+    rows = [(c, numeric_column(design.data, c, "columns"), None) for c in names]
+    return coded_table(
+        design,
+        domain_codes(design, by),
+        rows,
+        total=total,
+        confidence=confidence,
+        interval=interval,
+        deff=deff,
+    )
 
 
 def design_mean(
@@ -297,9 +364,8 @@ def design_mean(
     >>> round(float(r["estimate"][0]), 4), round(float(r["se"][0]), 4)
     (3.6667, 0.7731)
     """
-    rows = _numeric(design, columns)
-    return _table(
-        design, by, rows, total=False, confidence=confidence, interval=interval, deff=deff
+    return _numeric(
+        design, columns, by, total=False, confidence=confidence, interval=interval, deff=deff
     )
 
 
@@ -324,8 +390,9 @@ def design_total(
     >>> float(r["estimate"][0]), round(float(r["se"][0]), 4)
     (50.0, 19.1485)
     """
-    rows = _numeric(design, columns)
-    return _table(design, by, rows, total=True, confidence=confidence, interval=interval, deff=deff)
+    return _numeric(
+        design, columns, by, total=True, confidence=confidence, interval=interval, deff=deff
+    )
 
 
 def design_ratio(
@@ -354,9 +421,9 @@ def design_ratio(
     """
     y = numeric_column(design.data, numerator, "numerator")
     x = numeric_column(design.data, denominator, "denominator")
-    return _table(
+    return coded_table(
         design,
-        by,
+        domain_codes(design, by),
         [(f"{numerator}/{denominator}", y, x)],
         total=False,
         confidence=confidence,
@@ -456,8 +523,15 @@ def design_proportion(
         (column, np.where(missing, np.nan, (answers == c).to_numpy(dtype=float)), None)
         for c in chosen
     ]
-    table = _table(
-        design, by, rows, total=False, confidence=confidence, interval="t", deff=deff, logit=True
+    table = coded_table(
+        design,
+        domain_codes(design, by),
+        rows,
+        total=False,
+        confidence=confidence,
+        interval="t",
+        deff=deff,
+        logit=True,
     )
     per = len(table) // max(len(chosen), 1)
     position = list(table.columns).index("variable") + 1

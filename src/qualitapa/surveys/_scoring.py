@@ -287,11 +287,14 @@ def _item_columns(
     }
 
 
-def _box_indicators(
-    qs: Sequence[Question], x: np.ndarray, top_box: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each answer (rows x items, NaN: none) is in the top and bottom box, as 1/0/NaN."""
-    top, bottom = np.full(x.shape, np.nan), np.full(x.shape, np.nan)
+def _box_indicators(qs: Sequence[Question], x: np.ndarray, top_box: int) -> np.ndarray:
+    """Whether each answer (rows x items, NaN: none) is in the top box, then the bottom box.
+
+    Rows x (top of each item, bottom of each item) as 1/0/NaN, column by
+    column in memory (the design estimators take one column at a time).
+    """
+    k = x.shape[1]
+    out = np.empty((x.shape[0], 2 * k), order="F")
     for j, q in enumerate(qs):
         scale = q.scale
         if scale is None:  # pragma: no cover - scaled questions have a scale
@@ -299,10 +302,12 @@ def _box_indicators(
         hi, lo = scale.top_box(top_box), scale.bottom_box(top_box)
         if q.reverse:
             hi, lo = lo, hi
-        answered = ~np.isnan(x[:, j])
-        top[answered, j] = _in_box(x[answered, j], hi, scale)
-        bottom[answered, j] = _in_box(x[answered, j], lo, scale)
-    return top, bottom
+        column = x[:, j]
+        missing = np.isnan(column)
+        for at, box in ((j, hi), (k + j, lo)):
+            out[:, at] = _in_box(column, box, scale)  # NaN compares false
+            out[missing, at] = np.nan
+    return out
 
 
 def _design_items(
@@ -322,9 +327,8 @@ def _design_items(
     """
     domain = row_domains(design, pd.RangeIndex(len(x)), groups.codes)
     means = design_means(design, x, domain, groups.n, confidence=confidence)
-    top, bottom = _box_indicators(qs, x, top_box)
     shares = design_shares(
-        design, np.column_stack([top, bottom]), domain, groups.n, confidence=confidence
+        design, _box_indicators(qs, x, top_box), domain, groups.n, confidence=confidence
     )
     k = len(qs)
     n = np.asarray(cols["n"], dtype=float).reshape(groups.n, k)

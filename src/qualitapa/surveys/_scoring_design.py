@@ -30,7 +30,12 @@ from qualitapa.errors import DataError, DefinitionError, Message, OptionError
 from qualitapa.i18n import N_
 from qualitapa.models import DESIGN_FIELDS
 from qualitapa.surveys._design import Codes, Floats, LonelyPsu, SurveyDesign
-from qualitapa.surveys._design_estimates import Design, design_mean, design_proportion
+from qualitapa.surveys._design_estimates import (
+    Design,
+    coded_table,
+    design_mean,
+    design_proportion,
+)
 from qualitapa.surveys._replicate import ReplicateDesign
 
 #: The columns each design estimate gives, (groups, variables) each.
@@ -153,9 +158,24 @@ def design_means(
     3.8
     """
     m = values.shape[1]
-    evolved = _evolved(design, values, domain)
-    table = design_mean(
-        evolved, list(evolved.data.columns[:m]), by=_DOMAIN, confidence=confidence, interval="t"
+    if isinstance(design, ReplicateDesign):
+        evolved = _evolved(design, values, domain)
+        table = design_mean(
+            evolved, list(evolved.data.columns[:m]), by=_DOMAIN, confidence=confidence, interval="t"
+        )
+        return _placed(table, k, m)
+    # linearised: the columns as they are, the present domains numbered 0.. as svyby's
+    present = np.unique(domain[domain >= 0])
+    codes = np.where(domain >= 0, np.searchsorted(present, domain), -1).astype(np.intp)
+    rows = [(f"v{j}", np.asarray(values[:, j], dtype=float), None) for j in range(m)]
+    table = coded_table(
+        design,
+        (codes, pd.DataFrame({_DOMAIN: present.astype(float)})),
+        rows,
+        total=False,
+        confidence=confidence,
+        interval="t",
+        deff="srswor",
     )
     return _placed(table, k, m)
 
