@@ -273,6 +273,9 @@ def _matches(values: pd.Series, pattern: str) -> np.ndarray:
 
 # an offset after a time of day (a date alone, 2024-01-02, has none)
 _OFFSET = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
+_OFFSET_RE = re.compile(_OFFSET)
+# the same on printable ASCII, unstripped (pyarrow's RE2: "\\s" would differ, " " does not)
+_OFFSET_ASCII = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)? *(?:[Zz]|[+-]\d{2}(?::?\d{2})?) *$"
 
 
 def _parse_times(values: pd.Series, tz: str | pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -308,8 +311,7 @@ def parse_office_times(
             utc, gap, fold = localize(parsed, tz)
     else:
         text = values.astype(object).where(values.notna(), None)
-        offset = _per_unique(text, lambda v: bool(re.search(_OFFSET, str(v).strip())))
-        has_offset = offset.to_numpy(dtype=bool, na_value=False)
+        has_offset = _has_offset(text)
         utc = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
         if has_offset.any():
             utc[has_offset] = _to_datetime(text[has_offset], utc=True, tz="UTC")
@@ -326,6 +328,52 @@ def parse_office_times(
     utc = utc.astype("datetime64[us, UTC]")
     bad = present & utc.isna().to_numpy() & ~gap & ~fold
     return utc, bad, gap, fold
+
+
+def _has_offset(text: pd.Series) -> np.ndarray:
+    """Mask of the cells whose text (stripped) ends with a time of day and an offset."""
+    return _regex_mask(text, _OFFSET_ASCII, lambda v: _OFFSET_RE.search(str(v).strip()))
+
+
+def _regex_mask(values: pd.Series, ascii_pattern: str, python: Any) -> np.ndarray:
+    """Mask of the non-missing cells a regular expression finds (missing: False).
+
+    Printable-ASCII text is searched in one pass by pyarrow with
+    ``ascii_pattern`` (written so that pyarrow's RE2 reads it as Python
+    reads the original: on printable ASCII the only space is ``" "`` and
+    ``$`` is the end of the text); any other cell, or every cell without
+    pyarrow, by ``python`` (a callable of the cell, truthy when found), once
+    per distinct value.
+    """
+    out = np.zeros(len(values), dtype=bool)
+    rest = pd.notna(values.to_numpy(dtype=object))
+    arr = _arrow_text(values)
+    if arr is not None:
+        import pyarrow.compute as pc
+
+        def search(pattern: str) -> np.ndarray:
+            found = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+            return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+        printable = search(r"^[ -~]*$")
+        out[printable] = search(ascii_pattern)[printable]
+        rest &= ~printable
+    if rest.any():
+        slow = _per_unique(values[rest], lambda v: python(v) is not None)
+        out[rest] = slow.to_numpy(dtype=bool, na_value=False)
+    return out
+
+
+def _arrow_text(text: pd.Series) -> Any:
+    """``text`` as a pyarrow string array (None: no pyarrow, or cells that are not text)."""
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow is the parquet extra
+        return None
+    try:
+        return pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (TypeError, ValueError, pa.ArrowException):
+        return None
 
 
 def _wall_clock(text: pd.Series) -> pd.Series | None:
@@ -493,7 +541,9 @@ def drop_rows(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
 def _check_ids(ids: pd.Series, problems: TableProblems) -> None:
     """Missing, malformed and repeated complaint ids."""
     rows = np.arange(1, len(ids) + 1)
-    ok_id = ids.fillna("").str.fullmatch(COMPLAINT_ID_PATTERN.pattern).to_numpy(dtype=bool)
+    # the pattern is anchored ASCII: RE2 reads it as Python's fullmatch on printable text;
+    # a cell that is not text passes here, as with pandas' .str (NaN there)
+    ok_id = _regex_mask(ids, COMPLAINT_ID_PATTERN.pattern, _id_match)
     problems.flag(~ok_id & ids.isna().to_numpy(), "id", ids, "the id is missing", Rule.REQUIRED)
     problems.flag(
         ~ok_id & ids.notna().to_numpy(),
@@ -507,6 +557,10 @@ def _check_ids(ids: pd.Series, problems: TableProblems) -> None:
         message = np.empty(len(ids), dtype=object)
         message[dup] = [f"duplicate id (first in row {r})" for r in ids[dup].map(first_row)]
         problems.flag(dup, "id", ids, message, Rule.DUPLICATE)
+
+
+def _id_match(value: Any) -> Any:
+    return COMPLAINT_ID_PATTERN.fullmatch(value) if isinstance(value, str) else value
 
 
 def _check_codes(
@@ -567,6 +621,7 @@ def _check_location(frame: pd.DataFrame, out: pd.DataFrame, problems: TableProbl
 
 
 _DATE_ONLY = r"\s*\d{4}-\d{2}-\d{2}\s*"
+_DATE_ONLY_RE = re.compile(_DATE_ONLY)
 
 
 def _date_only_steps(
@@ -585,9 +640,11 @@ def _date_only_steps(
             earlier += [times["answered_at"], times["outcome_at"]]
         floor = np.maximum.reduce(earlier)
         us = times[col]
-        text = raw[col].astype(object).where(raw[col].notna(), "")
-        day_only = text.astype(str).str.fullmatch(_DATE_ONLY).to_numpy(dtype=bool)
-        late = day_only & (us >= 0) & (floor > us)
+        late = (us >= 0) & (floor > us)  # the text is read only on these (few) rows
+        if not late.any():
+            continue
+        cells = raw[col].to_numpy(dtype=object)
+        late[late] = [_DATE_ONLY_RE.fullmatch(str(v)) is not None for v in cells[late]]
         if not late.any():
             continue
         same = local_days(_us_utc(us), tz) == local_days(_us_utc(floor), tz)
@@ -674,17 +731,19 @@ def _check_outcome(
     wrong = final & known & (oc != st)
     flag(wrong, "outcome", outcome_raw, "a complaint whose status is an outcome has that outcome")
     reachable = {(s.value, o): _has_path(s, o) for s in Status for o in (*OUTCOMES, None)}
-    pairs = pd.Series(list(zip(st, oc, strict=True)), dtype=object)
-    no_path = ~pairs.map(lambda p: reachable.get(p, True)).to_numpy(dtype=bool) & ~wrong
+    # one look-up per distinct (status, outcome) pair, never per row
+    s_code, _ = pd.factorize(st)
+    o_code, o_uniques = pd.factorize(oc)
+    pair = s_code.astype(np.int64) * (len(o_uniques) + 1) + o_code + 1
+    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    path = np.array([reachable.get((st[i], oc[i]), True) for i in first], dtype=bool)
+    no_path = ~path[inverse.ravel()] & ~wrong
     value = np.where(given, outcome_raw.to_numpy(dtype=object), raw_cols["answered_at"].to_numpy())
-    message = (
-        np.array(
-            [f"a {s!r} complaint cannot have been {o} yet" for s, o in zip(st, oc, strict=True)],
-            dtype=object,
-        )
-        if no_path.any()
-        else np.array([""] * len(st), dtype=object)
-    )
+    message = np.full(len(st), "", dtype=object)
+    message[no_path] = [
+        f"a {s!r} complaint cannot have been {o} yet"
+        for s, o in zip(st[no_path], oc[no_path], strict=True)
+    ]
     for c in ("outcome", "answered_at"):
         m = no_path & (col == c)
         flag(m, c, pd.Series(value), message)
