@@ -345,7 +345,6 @@ def test_report_names_no_best_performer_when_all_are_equal(definitions):
     ],
 )
 def test_trend_of_one_organization_has_no_median(values, definitions, lang, alone):
-    pytest.importorskip("matplotlib")
     one = values[(values.organization == "021008")
                  & (values.indicator == "registry.waiting_minutes")]  # fmt: skip
     page = _render(period=2024, indicators=one, definitions=definitions, lang=lang,
@@ -369,7 +368,6 @@ def test_trend_of_one_organization_has_no_median(values, definitions, lang, alon
     ],
 )
 def test_chart_ticks_have_a_decimal_comma(values, definitions, lang, indicator):
-    pytest.importorskip("matplotlib")
     if indicator is not None:
         values = values[values.indicator == indicator]
     small = values.assign(value=values.value / 1000)  # ticks such as 0.02, 0.03
