@@ -1,4 +1,5 @@
-# Shared by the golden scripts of the design-based estimators (make_design_golden.R,
+# Shared by the survey golden scripts (make_design_golden.R, make_calibration_golden.R,
+# make_scoring_golden.R, make_tests_golden.R,
 # make_replicate_golden.R), sourced by them: where the script is (`here`), writing csv files
 # with 17 significant digits (`save`), and the estimates: whole-sample (`whole`) and domain
 # (`domains`) svymean, svytotal, svyratio and svyciprop rows collected by `add` in `results`.

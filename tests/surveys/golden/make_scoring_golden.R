@@ -23,21 +23,9 @@
 #   interval), df (degf of the design or of the domain's subset), deff (deff = TRUE),
 #   sd (means: the square root of svyvar among the answers).
 
-suppressPackageStartupMessages(library(survey))
-
-here <- local({
-  args <- commandArgs(trailingOnly = FALSE)
-  f <- sub("^--file=", "", args[grep("^--file=", args)])
-  if (length(f) == 1) dirname(normalizePath(f)) else "tests/surveys/golden"
-})
-
-num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-
-save <- function(df, name) {
-  out <- df
-  for (col in names(out)) if (is.numeric(out[[col]])) out[[col]] <- num(out[[col]])
-  write.csv(out, file.path(here, name), row.names = FALSE, quote = FALSE, na = "")
-}
+# survey, here, num, save: golden_estimates.R (shared by the survey golden scripts)
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))),
+                 "golden_estimates.R"))
 
 # -- input ---------------------------------------------------------------------------------
 set.seed(35)

@@ -26,21 +26,9 @@
 # proportion_intervals.csv: Clopper-Pearson (binom.test(x, n)$conf.int) and Jeffreys
 #   (qbeta(a/2, x + 1/2, n - x + 1/2), qbeta(1 - a/2, x + 1/2, n - x + 1/2)) at 95% and 90%.
 
-suppressPackageStartupMessages(library(survey))
-
-here <- local({
-  args <- commandArgs(trailingOnly = FALSE)
-  f <- sub("^--file=", "", args[grep("^--file=", args)])
-  if (length(f) == 1) dirname(normalizePath(f)) else "tests/surveys/golden"
-})
-
-num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-
-save <- function(df, name) {
-  out <- df
-  for (col in names(out)) if (is.numeric(out[[col]])) out[[col]] <- num(out[[col]])
-  write.csv(out, file.path(here, name), row.names = FALSE, quote = FALSE, na = "")
-}
+# survey, here, num, save: golden_estimates.R (shared by the survey golden scripts)
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))),
+                 "golden_estimates.R"))
 
 load <- function(name) {
   text <- c(stype = "character", sch.wide = "character", awards = "character",
