@@ -471,3 +471,67 @@ def test_a_long_label_is_wrapped_whole_and_its_row_grows():
     assert len(ys) >= 3
     cortesia = next(float(el.get("y")) for el in root.iter(f"{SVG}text") if el.text == "Cortesia")
     assert cortesia - ys[-1] >= 16  # the next row starts below the last line
+
+
+def _line_xs(root: ET.Element) -> list[float]:
+    """The x of the dashed and dotted vertical lines (the median and the target)."""
+    return [float(el.get("x1")) for el in root.iter(f"{SVG}line")
+            if el.get("stroke-dasharray") and el.get("x1") == el.get("x2")]  # fmt: skip
+
+
+def _value_boxes(root: ET.Element, values: list[str]) -> list[tuple[str, float, float]]:
+    """The x extent of each value label (start-anchored; width as the module estimates)."""
+    return [
+        (el.text, float(el.get("x")), float(el.get("x")) + _svg.width_of(el.text))
+        for el in root.iter(f"{SVG}text")
+        if el.text in values and el.get("text-anchor") == "start"
+    ]
+
+
+def _assert_clear_of_lines(fig, values: list[str]) -> None:
+    root = _parse(fig)
+    lines = _line_xs(root)
+    boxes = _value_boxes(root, values)
+    assert len(boxes) == len(values)
+    for text, left, right in boxes:
+        assert all(x < left - 2 or x > right + 2 for x in lines), (text, left, right, lines)
+
+
+def test_value_labels_never_cross_the_median_or_target_line():
+    # the review's case: a bar at 0,94 just left of the median, whose label ran over the line
+    values = np.array([1.45, 1.05, 0.94, 0.95, 0.91, 0.73, 0.40])
+    median = float(np.median(values))  # 0.94
+    fig = charts.bar_chart(CITIES[:7], values, best=values == values.max(),
+                           highlight=values == 0.91, median=median, target=0.90,
+                           number=IT)  # fmt: skip
+    shown = [IT(float(v), digits=2) for v in values]
+    _assert_clear_of_lines(fig, shown)
+    # a label moved past the line still belongs to its bar: on its row, right of the bar end
+    root = _parse(fig)
+    bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    labels = {el.text: el for el in root.iter(f"{SVG}text") if el.text in shown}
+    for bar, text in zip(bars, shown, strict=True):
+        label = labels[text]
+        end = float(bar.get("x")) + float(bar.get("width"))
+        assert end < float(label.get("x")) < end + 40
+        assert abs(float(label.get("y")) - (float(bar.get("y")) + 8 + 5)) < 0.2
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(0, 100, allow_nan=False), min_size=1, max_size=10),
+    st.floats(0, 100),
+    st.one_of(st.none(), st.floats(0, 100)),
+)
+def test_any_bars_keep_their_labels_off_the_lines(values, median, target):
+    vals = np.array(values)
+    fig = charts.bar_chart([f"Ente {i}" for i in range(len(vals))], vals,
+                           best=np.zeros(len(vals), bool), highlight=np.zeros(len(vals), bool),
+                           median=median, target=target, number=IT)  # fmt: skip
+    digits = charts._value_digits(vals)
+    root = _parse(fig)
+    lines = _line_xs(root)
+    shown = {IT(float(v), digits=digits) for v in vals}
+    for text, left, right in _value_boxes(root, list(shown)):
+        assert all(x < left - 2 or x > right + 2 for x in lines), (text, left, right, lines)
+        assert right <= float(root.get("viewBox").split()[2]) + 1e-6  # still inside the chart

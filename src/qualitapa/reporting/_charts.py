@@ -239,7 +239,8 @@ def bar_chart(
     The highlighted organization's bar is vermillion, its name bold next to
     a diamond; the best's bar bluish green, its name next to a triangle (a
     highlighted best: vermillion with a green edge); the others grey. The
-    median is a dashed black line, the target a dotted purple one. The
+    median is a dashed black line, the target a dotted purple one; a value
+    that would cross either is written just after it, on its bar's row. The
     legend names all four (``highlight_label``, ``best_label``; default:
     their names).
 
@@ -273,9 +274,12 @@ def bar_chart(
              for h, b in zip(hi.tolist(), be.tolist(), strict=True)]  # fmt: skip
     parts.append(_label_column(list(map(str, labels)), marks, top, rows, label_width))
     zero = scale(0.0)
+    # the x of the median and target lines: no value label may cross them
+    crossing = [scale(float(v)) for v in lines.values() if v is not None and np.isfinite(v)]
     for i, (v, y) in enumerate(zip(vals, rows, strict=True)):
         if not np.isfinite(v):
-            parts.append(_svg.text(zero + 6, y + 5, texts[i], extra=' font-style="italic"'))
+            at = _label_start(zero + 6, texts[i], crossing)
+            parts.append(_svg.text(at, y + 5, texts[i], extra=' font-style="italic"'))
             continue
         x0, x1 = sorted((zero, scale(float(v))))
         colour = HIGHLIGHT if hi[i] else BEST if be[i] else OTHER_BAR
@@ -284,7 +288,8 @@ def bar_chart(
         parts.append(f'<rect x="{x0:.2f}" y="{y - 8:.1f}" width="{x1 - x0:.2f}" height="16"'
                      f' fill="{colour}"{edge}><title>{tip}</title></rect>')  # fmt: skip
         strong = _BOLD if hi[i] else ""
-        parts.append(_svg.text(x1 + 5, y + 5, texts[i], extra=strong + _HALO))
+        at = _label_start(x1 + 5, texts[i], crossing)
+        parts.append(_svg.text(at, y + 5, texts[i], extra=strong + _HALO))
     parts.append(_svg.line(zero, top, zero, bottom, TEXT))
     keys = _mark_keys(labels, hi, be, highlight_label, best_label)
     for (_name, value), (colour, dash, text) in zip(
@@ -298,6 +303,20 @@ def bar_chart(
     legend, height = _svg.legend(keys, below + 14, _WIDTH)
     parts.append(legend)
     return Drawing(_WIDTH, height + 6, "".join(parts))
+
+
+#: The free pixels kept between a value label and a median or target line.
+_CLEARANCE = 4.0
+
+
+def _label_start(start: float, label: str, lines: Sequence[float]) -> float:
+    """Where a left-aligned ``label`` wanted at ``start`` begins so that it crosses none
+    of the vertical ``lines`` (their x): after each line its box would touch."""
+    width = _svg.width_of(label)
+    for x in sorted(lines):
+        if start - _CLEARANCE <= x <= start + width + _CLEARANCE:
+            start = x + _CLEARANCE + 1
+    return start
 
 
 def _mark_keys(labels: Sequence[str], hi: np.ndarray, be: np.ndarray,
