@@ -54,8 +54,10 @@ def backlog(
     at
         ``"month-end"`` (default): the last instant of every month, in the
         offices' time zone, from the month of the first receipt to the
-        last month that ended by ``until``. Or instants: text, dates,
-        timestamps (without offset: office time).
+        month of ``until``, whose row is the backlog at ``until`` itself
+        when that month has not ended by then (``until`` at midnight of
+        the 1st ends the series with the month before). Or instants: text,
+        dates, timestamps (without offset: office time).
     by
         Columns to group by (``service``, ``organization``...).
     events
@@ -72,8 +74,9 @@ def backlog(
         still open.
     until
         With ``"month-end"``: the instant the data describes (the
-        register's ``as_of``, e.g. now); default: the latest receipt or
-        exit in the data.
+        register's ``as_of``, e.g. now), so the last row is the ``open``
+        of :func:`kpis` at ``as_of``. Default: the latest receipt or exit
+        in the data, and only the months that ended by then.
     tz
         The offices' time zone: one IANA name, or each organization's (a
         mapping organization -> zone, or a catalog). Times without offset
@@ -110,6 +113,10 @@ def backlog(
     1  libraries  2024-02     1
     2   registry  2024-01     2
     3   registry  2024-02     1
+    >>> backlog(df, until="2024-02-20")[["period", "as_of", "open"]]  # February at 20 February
+        period                            as_of  open
+    0  2024-01 2024-01-31 23:59:59.999999+01:00     2
+    1  2024-02 2024-02-20 00:00:00.000000+01:00     2
     >>> backlog(df, ["2024-02-10", "2024-02-15"])[["as_of", "open"]]
                           as_of  open
     0 2024-02-10 00:00:00+01:00     3
@@ -250,15 +257,20 @@ def _open_counts(
 def _month_ends(received: np.ndarray, ends: np.ndarray, zone: str, until: int | None) -> np.ndarray:
     """The last instant (UTC microseconds) of each month the data covers, in ``zone``.
 
-    From the month of the first receipt to the last month that ended by
-    ``until`` (default: the latest receipt or exit).
+    From the month of the first receipt to the month of ``until``, whose
+    snapshot is at ``until`` when that month has not ended by then (``until``
+    at the first instant of a month ends the series with the month before).
+    Without ``until``: to the last month that ended by the latest receipt or
+    exit.
     """
     nat = np.iinfo(np.int64).min
     known = received[received != nat]
     if not len(known):
         return np.empty(0, dtype=np.int64)
-    latest = max(int(known.max()), int(ends.max(where=ends != _NEVER, initial=nat)))
-    latest = latest if until is None else until
+    if until is None:
+        latest = max(int(known.max()), int(ends.max(where=ends != _NEVER, initial=nat)))
+    else:
+        latest = until - 1  # the month of the instant just before until is the last one
     local = pd.DatetimeIndex(np.array([known.min(), latest], dtype="datetime64[us]"), tz="UTC")
     local = local.tz_convert(zone)
     starts = pd.date_range(
@@ -269,7 +281,10 @@ def _month_ends(received: np.ndarray, ends: np.ndarray, zone: str, until: int | 
     last = (
         starts[1:].tz_convert("UTC").tz_localize(None).as_unit("us").to_numpy().view(np.int64) - 1
     )
-    return last[last <= latest]
+    ended = last[last <= latest]
+    if until is not None and len(last) and last[-1] > latest:  # its month goes on after until
+        return np.append(ended, until)
+    return ended
 
 
 def _instants(at: Any, zone: str) -> np.ndarray:
