@@ -264,6 +264,21 @@ def _parse_separators(text: pd.Series, separators: Separators) -> ParsedNumbers:
     return attrs.evolve(english, contradicts=np.zeros(len(text), dtype=bool))
 
 
+def _candidates(text: pd.Series, cells: np.ndarray) -> np.ndarray:
+    """The cells that may be numbers: present, short, without a NUL character.
+
+    numpy's fixed-width strings end at a NUL (``"0\\x00"`` would be read as 0,
+    ``"\\x000"`` would pass the digits-only test): such cells are text.
+    """
+    present = pd.notna(cells)
+    if present.any():
+        strings = text[present].astype("string")
+        fits = strings.str.len().to_numpy(dtype=np.int64) <= _MAX_LENGTH
+        nul = strings.str.contains("\x00", regex=False).to_numpy(dtype=bool)
+        present[present] = fits & ~nul
+    return present
+
+
 def parse_numbers(text: pd.Series, numbers: Convention | None) -> ParsedNumbers:
     """Classify text cells as numbers in the ``numbers`` convention.
 
@@ -295,12 +310,7 @@ def parse_numbers(text: pd.Series, numbers: Convention | None) -> ParsedNumbers:
     has_sep = np.zeros(n, dtype=bool)
     raw_all = np.full(n, "", dtype=object)
     cells = text.to_numpy(dtype=object)
-    present = pd.notna(cells)
-    if present.any():
-        lengths = np.zeros(n, dtype=np.int64)
-        lengths[present] = text[present].astype("string").str.len().to_numpy(dtype=np.int64)
-        present &= lengths <= _MAX_LENGTH
-    where = np.flatnonzero(present)
+    where = np.flatnonzero(_candidates(text, cells))
     if len(where):
         raw = np.char.strip(np.asarray(cells[where], dtype=str))
         body = np.char.lstrip(raw, "+-")

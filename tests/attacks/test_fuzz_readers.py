@@ -26,7 +26,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from qualitapa.declarative import load_definitions
@@ -63,7 +63,14 @@ HOSTILE = [
     " ",
     "1e309",
     "\x00",
+    "\x000",  # numpy's strings end at a NUL: this once read as the number '\x000'
+    "0\x00",
+    "1\x00.5",
     "\x1b[31m",
+    "\x1c1",
+    "٣",
+    "²",
+    "１２",
     "città",
     "\u202e",
     "022205",
@@ -75,7 +82,7 @@ HOSTILE = [
 def cells() -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(HOSTILE),
-        st.text(alphabet=string.printable + "àè€\u00a0", max_size=12),
+        st.text(alphabet=string.printable + "àè€\u00a0\x00\x85\u2028٣²１", max_size=12),
         st.floats(allow_nan=True, allow_infinity=True).map(repr),
         st.integers(-(10**20), 10**20).map(str),
     )
@@ -164,6 +171,7 @@ def _frame_or_error(path: Path, options: dict[str, Any]) -> tuple[int, int]:
 @pytest.mark.slow
 @FUZZ
 @given(data=csv_bytes(), options=READ_OPTIONS, suffix=st.sampled_from([".csv", ".tsv", ".txt"]))
+@example(data=b"a;b\n\x000;1\n", options={}, suffix=".csv")  # a raw ValueError once
 def test_fuzz_read_table_csv(folder, data, options, suffix):
     path = folder / f"fuzz{suffix}"
     path.write_bytes(data)
