@@ -91,11 +91,12 @@ class CalibrationError(DataError):
         iterations: int | None = None,
         row: int | None = None,
         column: str | None = None,
+        source: str | None = None,
     ) -> None:
         self.reason = reason
         self.margin = margin
         self.iterations = iterations
-        super().__init__(message, row=row, column=column)
+        super().__init__(message, source=source, row=row, column=column)
 
 
 @attrs.frozen(eq=False)
