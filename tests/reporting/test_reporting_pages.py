@@ -115,24 +115,18 @@ def test_a_city_called_script_stays_text(values, definitions, charts):
 
 
 # --- the demo's reports, every service in each language ---------------------------------
-DEMO_PLUGINS = ["qclub", "registry", "nurseries", "libraries", "finance", "personnel", "modena"]
 DEMO_SERVICES = ["registry", "libraries", "nurseries", "finance", "personnel"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_results(tmp_path_factory):
-    """The results folder of one `qualitapa demo --runs 20` and the demo's catalog."""
-    from click.testing import CliRunner
+    """The results folder of one `qualitapa demo --runs 20` and the demo's catalog.
 
-    from qualitapa.catalog import Catalog
-    from qualitapa.cli import cli
-    from qualitapa.testing import isolated_plugins
+    The run of tests/demo/conftest.py, made once for both folders' tests.
+    """
+    from tests.demo.conftest import run_demo
 
-    out = tmp_path_factory.mktemp("demo")
-    with isolated_plugins(DEMO_PLUGINS):
-        result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--runs", "20"])
-        catalog = Catalog.build()
-    assert result.exit_code == 0, result.output
+    out, catalog, _ = run_demo(tmp_path_factory)
     return out, catalog
 
 
