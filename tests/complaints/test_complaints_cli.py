@@ -73,8 +73,12 @@ def test_office_year_through_the_cli(tmp_path: Path) -> None:
                         "--as-of", "2024-03-01", "--format", "json")  # fmt: skip
     assert code == 0
     rows = json.loads(out)
-    assert [(r["service"], r["period"], r["received"], r["answered"], r["overdue"])
-            for r in rows] == [("registry", "2024-01", 2, 1, 1)]  # fmt: skip
+    assert [
+        (r["service"], r["period"], r["received"], r["answered"], r["overdue"]) for r in rows
+    ] == [
+        ("registry", "2024-01", 2, 1, 1),
+        ("registry", "2024-02", 0, 0, 0),
+    ]  # every month to --as-of
     # 8 Jan -> 15 Jan: 7 calendar days, 5 working days (9-12, 15)
     assert (rows[0]["mean_answer_days"], rows[0]["mean_answer_working_days"]) == (7.0, 5.0)
 
@@ -112,7 +116,7 @@ def test_office_year_through_the_cli(tmp_path: Path) -> None:
     code, out, _ = _run("complaints", "trend", "--db", db, "--as-of", "2024-03-01",
                         "--format", "csv")  # fmt: skip
     assert code == 0
-    assert pd.read_csv(io.StringIO(out))["received"].tolist() == [2]
+    assert pd.read_csv(io.StringIO(out))["received"].tolist() == [2, 0]  # January, February
     code, out, _ = _run("complaints", "pareto", "--db", db, "--format", "csv")
     assert code == 0
     assert pd.read_csv(io.StringIO(out))["count"].tolist() == [2]

@@ -95,6 +95,7 @@ def test_kpis_overall_and_by_month(cases: pd.DataFrame) -> None:
     got = monthly[["service", "period", "received", "answered"]].to_records(index=False).tolist()
     assert got == [
         ("libraries", "2024-01", 1, 0), ("libraries", "2024-02", 2, 1),
+        ("libraries", "2024-03", 0, 0),  # no library complaint in March: listed, zero
         ("registry", "2024-01", 3, 3), ("registry", "2024-02", 1, 0),
         ("registry", "2024-03", 1, 0),
     ]  # fmt: skip
@@ -146,6 +147,30 @@ def test_pareto(cases: pd.DataFrame) -> None:
     assert lib[["category", "count", "rank"]].to_records(index=False).tolist() == [
         ("hours", 2, 1), ("books", 1, 2)
     ]  # fmt: skip
+
+
+def test_kpis_list_every_period_from_the_first_receipt_to_as_of(cases: pd.DataFrame) -> None:
+    # nothing received in April and May; the registry's c4 (1 Feb) and c5 (20 Mar)
+    # are still open, c6 forwarded, c7 rejected
+    k = kpis(cases, by="month", as_of="2024-05-20 12:00")
+    assert k["period"].tolist() == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"]
+    assert k["received"].tolist() == [4, 3, 1, 0, 0]
+    assert k["answered"].tolist() == [3, 1, 0, 0, 0]
+    assert k["open"].tolist() == [0, 1, 1, 0, 0]
+    assert k["median_answer_days"].isna().tolist() == [False, False, True, True, True]
+    assert k["open"].sum() == kpis(cases, as_of="2024-05-20 12:00")["open"].iloc[0]
+    # as_of at midnight of 1 May: April is the last period (nothing of May has passed)
+    assert kpis(cases, by="month", as_of="2024-05-01")["period"].iloc[-1] == "2024-04"
+    quarters = kpis(cases, by=["service", "quarter"], as_of="2024-07-02")
+    assert quarters[["service", "period", "received"]].to_records(index=False).tolist() == [
+        ("libraries", "2024Q1", 3), ("libraries", "2024Q2", 0), ("libraries", "2024Q3", 0),
+        ("registry", "2024Q1", 5), ("registry", "2024Q2", 0), ("registry", "2024Q3", 0),
+    ]  # fmt: skip
+    # without as_of: to the latest receipt; the trend lists the same periods
+    assert kpis(cases, by="month", metrics=["received"])["period"].iloc[-1] == "2024-03"
+    t = trend(cases, as_of="2024-05-20 12:00")
+    assert t["period"].tolist() == k["period"].tolist()
+    assert t["received"].tolist() == k["received"].tolist()
 
 
 def test_monthly_trend_fills_empty_months(cases: pd.DataFrame) -> None:
@@ -244,7 +269,7 @@ def test_trend_year_over_year() -> None:
         }
     )
     monthly = trend(frame, as_of=AS_OF).set_index("period")
-    assert len(monthly) == 13
+    assert len(monthly) == 15  # January 2023 to March 2024 (as_of is 1 April)
     assert monthly.loc["2024-01", "received_yoy"] == pytest.approx(0.5)
     assert monthly["received_yoy"].drop("2024-01").isna().all()
     # Dec 2023 -> Jan 2024: previous period 0, change unknown

@@ -87,6 +87,7 @@ def test_each_complaint_in_its_own_organizations_zone():
     assert cases.loc["NY", ["answer_days", "answer_working_days"]].tolist() == [5, 3]
     assert cases.loc["IT", ["answer_days", "answer_working_days"]].tolist() == [4, 2]
     table = kpis(cases.reset_index(), by=["organization", "month"], as_of="2024-06-01", tz=ZONES)
+    table = table[table["received"] > 0]  # (every month to as_of is listed, most empty)
     months = dict(zip(table["organization"], table["period"], strict=True))
     assert months == {NY: "2024-01", ROME: "2024-02"}  # 23:30 on 31 January in New York
 
@@ -152,7 +153,7 @@ def test_the_command_line_counts_in_each_offices_days(tmp_path, monkeypatch):
     result = runner.invoke(cli, [*args, "--as-of", "2024-06-01"])
     assert result.exit_code == 0, result.output + result.stderr
     table = pd.read_csv(io.StringIO(result.stdout), dtype={"organization": str, "period": str})
-    rows = table.set_index("organization")
+    rows = table[table["received"] > 0].set_index("organization")  # (empty months too)
     # each office's wall clock: 31 January, answered 5 days later (3 working days)
     assert rows.loc[NY, "period"] == "2024-01"
     assert rows.loc[ROME, "period"] == "2024-01"

@@ -357,13 +357,15 @@ def kpis(
     if "founded" in wanted or "share_founded" in wanted:
         require_columns(frame, ["founded"])
     rows = _timing(frame, needs, policy=policy, calendar=calendar, tz=tz)
-    ref_day = None
+    ref_day = last_day = None
     if as_of is not None or "ref" in needs:
         zones = row_zones(frame, tz)
         ref = _as_of(as_of, _one_zone(zones))
         _check_as_of(frame, ref, zones)
         ref_day = _local_days_of(ref, zones, len(frame))
-    groups = _groups(frame, cols, period, rows["received_date"])
+        if as_of is not None and period is not None:  # the day of the instant just before as_of
+            last_day = _local_days_of(ref - pd.Timedelta(1, "us"), zones, len(frame))
+    groups = _groups(frame, cols, period, rows["received_date"], last_day)
     result = pd.DataFrame(groups.keys)
     _add_counts(result, frame, rows, groups, wanted)
     _add_backlog(result, frame, rows, groups, wanted, age_buckets, ref_day)
@@ -379,16 +381,35 @@ def kpis(
 
 
 def _groups(
-    frame: pd.DataFrame, cols: list[str], period: str | None, received: np.ndarray
+    frame: pd.DataFrame,
+    cols: list[str],
+    period: str | None,
+    received: np.ndarray,
+    last_day: np.ndarray | None,
 ) -> Groups:
-    """The groups of ``cols`` and the period of receipt, each key column factorised once."""
-    keyed = {c: factorized(frame[c]) for c in cols}
-    if period is not None:
-        codes = _period_codes(received, period)
-        first = int(codes.min()) if len(codes) else 0
-        span = np.arange(first, (int(codes.max()) + 1) if len(codes) else first)
-        keyed["period"] = (codes - first, _period_labels(span, period))
-    return group_codes(keyed, len(frame))
+    """The groups of ``cols`` and the period of receipt, each key column factorised once.
+
+    With a period, every group of ``cols`` has a row for every period from
+    the first receipt's to the one ``last_day`` falls in (the latest
+    receipt's without it), empty ones included.
+    """
+    groups = group_codes({c: factorized(frame[c]) for c in cols}, len(frame))
+    if period is None:
+        return groups
+    codes = _period_codes(received, period)
+    if not len(codes):  # no complaint: no period
+        return Groups(codes, 0, {**groups.keys, "period": _period_labels(codes, period)})
+    first, last = int(codes.min()), int(codes.max())
+    if last_day is not None:
+        last = max(last, int(_period_codes(last_day[[last_day.argmax()]], period)[0]))
+    labels = _period_labels(np.arange(first, last + 1), period)
+    width = len(labels)
+    keys: dict[str, object] = {
+        name: values.repeat(width)  # type: ignore[attr-defined]
+        for name, values in groups.keys.items()
+    }
+    keys["period"] = np.tile(labels, groups.size)
+    return Groups(groups.codes * width + (codes - first), groups.size * width, keys)
 
 
 def _counter(groups: Groups) -> Any:
@@ -581,8 +602,9 @@ def trend(
 ) -> pd.DataFrame:
     """Monthly (or quarterly, yearly) trend of volume and timeliness.
 
-    Every period between the first and the last receipt appears, with zero
-    counts when nothing was received.
+    Every period from the first receipt's to the one ``as_of`` falls in
+    (the latest receipt's without ``as_of``) appears for every group, with
+    zero counts when nothing was received, as in :func:`kpis`.
 
     Returns
     -------
@@ -606,31 +628,11 @@ def trend(
     2  2024-03         1              NaN
     """
     cols, _ = _split_by(by, None)
-    keep = ["received", "answered", "answered_within_deadline", "mean_answer_days", "open"]
-    table = kpis(
+    keep = ["received", "answered", "share_within_deadline", "mean_answer_days", "open"]
+    t = kpis(
         frame, by=cols, period=period, as_of=as_of, policy=policy, calendar=calendar, tz=tz,
         metrics=keep,
     )  # fmt: skip
-    codes = _period_codes(_received_days(frame, tz), period)
-    if len(codes) == 0:
-        return pd.DataFrame(columns=[*cols, "period", *keep])
-    all_codes = np.arange(codes.min(), codes.max() + 1)
-    labels = _period_labels(all_codes, period)
-    if cols:
-        groups = table[cols].drop_duplicates().itertuples(index=False, name=None)
-        full = pd.MultiIndex.from_tuples(
-            [(*g, p) for g in groups for p in labels], names=[*cols, "period"]
-        )
-    else:
-        full = pd.Index(labels, name="period")
-    t = table.set_index([*cols, "period"])[keep].reindex(full)
-    counts = ["received", "answered", "answered_within_deadline", "open"]
-    t[counts] = t[counts].fillna(0).astype(np.int64)
-    t = t.reset_index()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t["share_within_deadline"] = np.where(
-            t["answered"] > 0, t["answered_within_deadline"] / t["answered"].clip(lower=1), np.nan
-        )
     rec = t["received"].astype(float)
     grouped = rec.groupby([t[c] for c in cols], sort=False, dropna=False) if cols else None
     per_year = {"month": 12, "quarter": 4, "year": 1}[period]
