@@ -1,5 +1,7 @@
 """The titles of derived actions in Italian, English and German (``title``, ``title_en``,
-``title_de``), and the reader's language picked from them (:func:`action_titles`).
+``title_de``), and the reader's language picked from them (:func:`action_titles`); since
+session 36 their expected effects and evidence too (``expected_effect_de``, ``evidence_en``...,
+:func:`action_texts`).
 
 Before session 35 every derived title was Italian only, so a German city page or plan
 listed "Migliorare 3.2 ..." and "Rispettare lo standard: ...": every test here failed then.
@@ -174,3 +176,200 @@ def test_plan_derive_shows_the_title_in_the_readers_language(tmp_path) -> None:
     csv = CliRunner().invoke(cli, ["plan", "derive", "--caf", str(sheet), "--format", "csv"])
     table = pd.read_csv(io.StringIO(csv.output))
     assert table.loc[0, "title_de"] == f"Kriterium 3.2 „{competencies.de}“ verbessern"
+
+
+# -- expected effect and evidence (session 36) --------------------------------------------
+# Before session 36 they were Italian only: an English or German plan said "obiettivo <= 10
+# minuti" and "punteggio CAF 25,0, i valutatori non concordano".
+
+#: Italian words of the effects' and evidence's templates that must not reach an English or
+#: German reader (each template has at least one).
+ITALIAN_TEXTS = ("obiettivo", "punteggio", "valutatori", "scarto", "rimborsi", "indice",
+                 "soglia", "distanza", "mediana", "divario", "valore", "ottenuto", "reclam",
+                 "risposte", "scadenza", "trimestre", "Correggere", "chiudere", "conformità",
+                 "punto", "minuti", "bambino")  # fmt: skip
+
+
+def _derived_texts(acts: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The rows whose Italian ``column`` was written by the library (not blank data)."""
+    return acts.loc[acts[column].astype(str) != "", [column, f"{column}_en", f"{column}_de"]]
+
+
+@pytest.mark.parametrize("column", ["expected_effect", "evidence"])
+def test_every_derived_effect_and_evidence_is_in_english_and_german(
+    tables: dict[str, pd.DataFrame], column: str
+) -> None:
+    seen = set()
+    for name, acts in tables.items():
+        if (name, column) == ("caf", "expected_effect"):
+            continue  # the assessors' own words (blank here): data, not a template
+        for _, row in _derived_texts(acts, column).iterrows():
+            it, en, de = row[column], row[f"{column}_en"], row[f"{column}_de"]
+            assert en, (name, it)
+            assert de, (name, it)
+            assert it not in (en, de), (name, it)  # compared to the Italian string
+            for said in (en, de):
+                assert not [w for w in ITALIAN_TEXTS if w in said], (name, said)
+            seen.add(name)
+    # every function with such a text was looked at
+    assert seen == ({"compliance", "expected", "complaints"} if column == "expected_effect"
+                    else set(tables))  # fmt: skip
+
+
+def test_the_numbers_and_units_are_in_each_language(tables: dict[str, pd.DataFrame]) -> None:
+    # values set in the fixture: margin -0.5, target <= 10 (no unit column)
+    std = tables["compliance"].loc[0]
+    assert std["expected_effect"] == "obiettivo <= 10"  # as before
+    assert std["expected_effect_en"] == "target <= 10"
+    assert std["expected_effect_de"] == "Zielwert <= 10"
+    std_row = {"standard": ["s"], "scope": "general", "met": False, "margin": [-0.5],
+               "target": ["<= 0.5"], "unit": ["days"]}  # fmt: skip
+    unit = actions_from_compliance(pd.DataFrame(std_row))
+    effects = ["expected_effect", "expected_effect_en", "expected_effect_de"]
+    assert unit.loc[0, effects].tolist() == [
+        "obiettivo <= 0,5 giorni", "target <= 0.5 days", "Zielwert <= 0,5 Tage"]  # fmt: skip
+    assert std["evidence"] == "2024: scarto -0,5"
+    assert std["evidence_en"] == "2024: margin -0.5"
+    assert std["evidence_de"] == "2024: Abweichung -0,5"
+    # obtained 9012 and gap -512 euro, four significant figures; the thousands in the locale
+    exp = tables["expected"].loc[0]
+    assert exp["evidence"] == "2024: ottenuto 9.012 euro, scarto -512 euro"
+    assert exp["evidence_en"] == "2024: obtained 9,012 euros, gap -512 euros"
+    assert exp["evidence_de"] == "2024: erreicht 9.012 Euro, Abweichung -512 Euro"
+    # the 1.1 scores 20 and 90: mean 55, disputed
+    caf = tables["caf"].set_index("reference")
+    assert caf.loc["1.1", "evidence_en"] == "CAF score 55.0, the assessors disagree"
+    assert caf.loc["3.2", "evidence_de"] == "CAF-Punktzahl 25,0"
+    assert tables["survey"].set_index("reference").loc["waiting", "evidence_de"] == (
+        "Index 48 (Schwelle 60)")  # fmt: skip
+
+
+def test_benchmark_evidence_writes_the_percent_as_each_locale_does(catalog: Catalog) -> None:
+    bench = pd.DataFrame({"indicator": ["nurseries.cost_per_child"], "value": [9000.0],
+                          "gap_to_median": [-1790.4]})  # fmt: skip
+    # median = 9000 - 1790.4 = 7209.6 (lower is better), gap 1790.4 / 7209.6 = 24.8% -> 25%
+    acts = actions_from_benchmark(bench, catalog=catalog)
+    assert acts.loc[0, "evidence"] == (
+        "valore 9.000 euro per bambino, mediana 7.210 euro per bambino "
+        "(divario dalla mediana: 25%)")  # fmt: skip
+    assert acts.loc[0, "evidence_de"].endswith("(Abstand zum Median: 25\xa0%)")  # CLDR: a space
+    assert acts.loc[0, "evidence_en"].startswith("value 9,000 euros per child, median 7,210")
+    percent = actions_from_benchmark(bench.assign(gap_to_median=-12.5), gap_unit="percent")
+    assert percent.loc[0, ["evidence", "evidence_en", "evidence_de"]].tolist() == [
+        "distanza dalla mediana -12,5% (soglia 0)",
+        "gap to the median -12.5% (threshold 0)",
+        "Abstand zum Median -12,5\xa0% (Schwelle 0)",
+    ]
+
+
+def test_complaint_actions_name_the_quarter_in_each_language(catalog: Catalog) -> None:
+    cases = pd.DataFrame({
+        "id": [f"2024/{i}" for i in range(10)], "kind": "complaint", "service": "registry",
+        "organization": "036023", "category": "libraries.lending",
+        "received_date": pd.to_datetime(["2024-05-01"] * 10),
+        "answer_days": [40.0] * 10, "within_deadline": False})  # fmt: skip
+    acts = actions_from_complaints(cases, catalog=catalog, period="quarter").set_index("reference")
+    late = acts.loc["registry"]
+    assert late["evidence"].startswith("2º trimestre 2024: 10 risposte su 10")
+    assert late["evidence_en"].startswith("Q2 2024: 10 of 10 answers after the deadline")
+    assert late["evidence_de"].startswith("2. Quartal 2024: 10 von 10 Antworten")
+    assert late["expected_effect_de"] == "Antworten nach Fristablauf höchstens 20\xa0%"
+    # the Italian columns in the function's language, the twins still English and German
+    english = actions_from_complaints(cases, catalog=catalog, lang="en").set_index("reference")
+    assert english.loc["registry", "evidence"] == english.loc["registry", "evidence_en"]
+    assert english.loc["registry", "evidence_de"] == (
+        "2024: 10 von 10 Antworten nach Fristablauf (100\xa0%; Schwelle 20\xa0%)")  # fmt: skip
+
+
+def test_certification_actions_say_their_texts_in_each_language() -> None:
+    from qualitapa.programme import actions_from_findings
+
+    certs = pd.DataFrame({"organization": ["036023"], "certificate": ["C1"],
+                          "department": ["PM"], "standard": ["ISO 9001:2015"],
+                          "issued": ["2024-01-01"], "expires": ["2026-12-31"],
+                          "status": ["valid"]})  # fmt: skip
+    audits = pd.DataFrame({"organization": ["036023"], "audit": ["AU1"], "certificate": ["C1"],
+                           "kind": ["surveillance"], "date": ["2024-03-01"]})  # fmt: skip
+    findings = pd.DataFrame({"organization": "036023", "audit": "AU1", "finding": ["1", "2"],
+                             "kind": ["major_nc", "minor_nc"], "clause": ["8.5", ""],
+                             "text": ["", "Riesame incompleto"],
+                             "action": ["", "Completare il riesame"], "due": "2024-06-30",
+                             "closed": None})  # fmt: skip
+    acts = actions_from_findings(findings, audits, certs, as_of="2024-10-15")
+    assert list(acts.columns) == ACTION_COLUMNS
+    fixed, written = acts.set_index("id").loc["nc-AU1-1-036023"], acts.set_index("id").loc[
+        "nc-AU1-2-036023"]  # fmt: skip
+    # no corrective action written: the title is the library's, in three languages
+    assert fixed["title"] == "Correggere la non conformità maggiore 1 (punto 8.5)"  # as before
+    assert fixed["title_en"] == "Correct major nonconformity 1 (clause 8.5)"
+    assert fixed["title_de"] == "Hauptabweichung 1 (Abschnitt 8.5) beheben"
+    assert fixed[["expected_effect", "expected_effect_en", "expected_effect_de"]].tolist() == [
+        "chiudere la non conformità maggiore", "close the major nonconformity",
+        "die Hauptabweichung schließen"]  # fmt: skip
+    assert fixed[["evidence", "evidence_de"]].tolist() == ["audit AU1", "Audit AU1"]
+    # the office's own words are data: Italian, and the reader's language falls back to them
+    assert written["title"] == "Completare il riesame"
+    assert written["title_en"] == written["title_de"] == ""
+    assert action_titles(acts, "de").tolist()[1] == "Completare il riesame"
+    assert written["evidence_en"] == "audit AU1: Riesame incompleto"
+    assert written["expected_effect_de"] == "die Nebenabweichung schließen"
+
+
+def test_action_texts_picks_each_text_in_the_language_and_falls_back(
+    tables: dict[str, pd.DataFrame],
+) -> None:
+    from qualitapa.improvement import TRANSLATED_COLUMNS, action_texts
+
+    derived = tables["compliance"]
+    by_hand = pd.DataFrame(
+        {
+            "id": ["h1"],
+            "title": ["Orari serali"],
+            "impact": [3],
+            "urgency": [3],
+            "effort": [3],
+            "evidence": ["verbale del 3 marzo"],
+        }
+    )
+    plan = combine_actions(derived, by_hand)
+    for column in TRANSLATED_COLUMNS:
+        de = dict(zip(plan["id"], action_texts(plan, column, "de"), strict=True))
+        assert de[derived.loc[0, "id"]] == derived.loc[0, f"{column}_de"]
+        # a blank twin: the Italian (blank where the hand-written action has none)
+        assert de["h1"] == plan.set_index("id")[column].fillna("").loc["h1"]
+        assert action_texts(plan, column, "it").tolist() == plan[column].fillna("").tolist()
+    assert de["h1"] == "verbale del 3 marzo"  # the last column: evidence
+    assert action_texts(plan[["evidence"]], "evidence", "en").tolist() == plan["evidence"].tolist()
+
+
+def test_the_plan_keeps_every_translation_through_its_csv(
+    tmp_path, tables: dict[str, pd.DataFrame]
+) -> None:
+    derived = combine_actions(*tables.values())
+    path = tmp_path / "plan.csv"
+    derived.to_csv(path, index=False)
+    back = ImprovementPlan.from_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
+    twins = [c for c in ACTION_COLUMNS if c.endswith(("_en", "_de"))]
+    assert len(twins) == 6
+    assert back.to_frame().set_index("id")[twins].sort_index().equals(
+        derived.set_index("id")[twins].sort_index())  # fmt: skip
+
+
+def test_plan_derive_shows_effect_and_evidence_in_the_readers_language(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from qualitapa.cli import cli
+
+    sheet = tmp_path / "scores.csv"
+    sheet.write_text("assessor,subcriterion,score\nanna,3.2,20\nbruno,3.2,30\n")
+    shown = {}
+    for lang in ("it", "en", "de"):
+        result = CliRunner().invoke(cli, ["--lang", lang, "plan", "derive", "--caf", str(sheet)])
+        assert result.exit_code == 0, result.output
+        shown[lang] = " ".join(result.output.split())
+    assert "punteggio CAF 25,0" in shown["it"]
+    assert "CAF score 25.0" in shown["en"]
+    assert "punteggio" not in shown["en"]
+    assert "CAF-Punktzahl 25,0" in shown["de"]
+    assert "punteggio" not in shown["de"]
+    assert "evidence_de" not in shown["de"]

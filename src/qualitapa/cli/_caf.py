@@ -355,13 +355,15 @@ def _emit_plan(frame: pd.DataFrame, fmt: str | None, output: Path | None) -> Non
     if for_machines(fmt, output):
         emit(frame, fmt, output)
         return
-    from qualitapa.improvement import TITLE_COLUMNS, ActionSource, ActionStatus, action_titles
+    from qualitapa.improvement import TRANSLATED_COLUMNS, ActionSource, ActionStatus, action_texts
 
     t = messages()
     out = frame.copy()
-    if "title" in out.columns:  # the title in the reader's language, where the plan has it
-        out["title"] = action_titles(out, t.lang)
-        out = out.drop(columns=[c for c in TITLE_COLUMNS.values() if c in out.columns])
+    # the title, effect and evidence in the reader's language, where the plan has them
+    for column, twins in TRANSLATED_COLUMNS.items():
+        if column in out.columns:
+            out[column] = action_texts(out, column, t.lang)
+        out = out.drop(columns=[c for c in twins.values() if c in out.columns])
     # an action's source and status in words: their labels
     for column, code in (("source", ActionSource), ("status", ActionStatus)):
         if column in out.columns:

@@ -21,15 +21,18 @@ from qualitapa.improvement._derive import (
     actions_from_expected,
     actions_from_survey,
     combine_actions,
+    texts_in_languages,
 )
 from qualitapa.improvement._plan import (
     ACTION_COLUMNS,
     TITLE_COLUMNS,
+    TRANSLATED_COLUMNS,
     Action,
     ActionSource,
     ActionStatus,
     ImprovementPlan,
     StatusEvent,
+    action_texts,
     action_titles,
     prioritise,
     priority,
@@ -38,11 +41,13 @@ from qualitapa.improvement._plan import (
 __all__ = [
     "ACTION_COLUMNS",
     "TITLE_COLUMNS",
+    "TRANSLATED_COLUMNS",
     "Action",
     "ActionSource",
     "ActionStatus",
     "ImprovementPlan",
     "StatusEvent",
+    "action_texts",
     "action_titles",
     "actions_from_benchmark",
     "actions_from_caf",
@@ -53,4 +58,5 @@ __all__ = [
     "combine_actions",
     "prioritise",
     "priority",
+    "texts_in_languages",
 ]

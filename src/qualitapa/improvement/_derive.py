@@ -7,11 +7,13 @@ ready to be edited (owner, due date, effort) and loaded with
 urgency are suggested by documented rules; effort is unknown until someone
 looks at the action and defaults to 3.
 
-Titles come in Italian (``title``), English (``title_en``) and German
-(``title_de``): the reader's language is picked by
-:func:`~qualitapa.improvement.action_titles`. The expected effect and the
-evidence are Italian (numbers with the decimal comma), except for
-:func:`actions_from_complaints`, which says them in its ``lang``.
+Titles, expected effects and evidence come in Italian (``title``,
+``expected_effect``, ``evidence``), English (``title_en``...) and German
+(``title_de``...), numbers in each language's locale: the reader's language
+is picked by :func:`~qualitapa.improvement.action_texts`. What is data stays
+as written, in the Italian column only (the CAF assessors' areas for
+improvement); :func:`actions_from_complaints` writes its Italian columns in
+its ``lang``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import pandas as pd
 
 from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_, Translator, translator
-from qualitapa.improvement._plan import ACTION_COLUMNS, prioritise
+from qualitapa.improvement._plan import ACTION_COLUMNS, TRANSLATED_COLUMNS, prioritise
 from qualitapa.io import require_columns
 from qualitapa.models import Text
 
@@ -52,21 +54,28 @@ def _decimals(value: float, significant: int) -> int:
     return len(text.rstrip("0").partition(".")[2]) if "." in text else 0
 
 
-def _number(value: float, significant: int = 3, unit: str = "") -> str:
-    """``value`` in Italian (decimal comma) with ``significant`` figures, and its unit if any."""
+def _number(value: float, significant: int = 3, unit: str = "", t: Translator | None = None) -> str:
+    """``value`` in ``t``'s locale (Italian: decimal comma) with ``significant`` figures,
+    and its unit in that language if any."""
+    t = t or _it()
     digits = _decimals(float(value), significant)
     if unit:
-        return _it().quantity(float(value), unit, digits=digits)
-    return _it().number(float(value), digits=digits)
+        return t.quantity(float(value), unit, digits=digits)
+    return t.number(float(value), digits=digits)
 
 
-def _target(text: str, unit: str = "") -> str:
-    """A target as ``<= 10`` in Italian (``<= 0,5 giorni``); unparsed text as is."""
+def _percent(value: float, significant: int, t: Translator) -> str:
+    """``value`` (in percent: 45 for 45%) in ``t``'s locale with ``significant`` figures."""
+    return t.percent(float(value) / 100, digits=_decimals(float(value), significant))
+
+
+def _target(text: str, unit: str = "", t: Translator | None = None) -> str:
+    """A target as ``<= 10`` in ``t``'s locale (``<= 0,5 giorni``); unparsed text as is."""
     match = _TARGET.fullmatch(text)
     if match is None:
         return text.strip()
     op, value = match.group(1) or "", float(match.group(2))
-    return f"{op} {_number(value, 6, unit)}".strip()
+    return f"{op} {_number(value, 6, unit, t)}".strip()
 
 
 def _label(catalog: Catalog | None, kind: str, ident: str, lang: str = "it") -> str:
@@ -114,8 +123,71 @@ _EXPECTED = Text(
     "Reach the expected result on {item}",
     "Das erwartete Ergebnis bei {item} erreichen",
 )
-#: The title columns of an action table and their language.
-_TITLE_LANGS = (("title", "it"), ("title_en", "en"), ("title_de", "de"))
+#: The expected effect and the evidence of the derived actions (``{...}``: filled in the
+#: same language, numbers in its locale).
+_TARGET_EFFECT = Text("obiettivo {target}", "target {target}", "Zielwert {target}")
+_CAF_SCORE = Text("punteggio CAF {score}", "CAF score {score}", "CAF-Punktzahl {score}")
+_CAF_DISAGREE = Text(
+    "{evidence}, i valutatori non concordano",
+    "{evidence}, the assessors disagree",
+    "{evidence}, die Bewertenden sind sich nicht einig",
+)
+_MARGIN = Text("{period}: scarto {margin}", "{period}: margin {margin}",
+               "{period}: Abweichung {margin}")  # fmt: skip
+_REFUNDS = Text("{evidence}, rimborsi {amount}", "{evidence}, refunds {amount}",
+                "{evidence}, Erstattungen {amount}")  # fmt: skip
+_INDEX = Text("indice", "index", "Index")
+_BELOW = Text("{measure} {value} (soglia {threshold})", "{measure} {value} (threshold {threshold})",
+              "{measure} {value} (Schwelle {threshold})")  # fmt: skip
+_GAP_PERCENT = Text(
+    "distanza dalla mediana {gap} (soglia 0)",
+    "gap to the median {gap} (threshold 0)",
+    "Abstand zum Median {gap} (Schwelle 0)",
+)
+_MEDIAN = Text("valore {value}, mediana {median}", "value {value}, median {median}",
+               "Wert {value}, Median {median}")  # fmt: skip
+_MEDIAN_GAP = Text(
+    "{evidence} (divario dalla mediana: {gap})",
+    "{evidence} (gap to the median: {gap})",
+    "{evidence} (Abstand zum Median: {gap})",
+)
+_OBTAINED = Text(
+    "{period}: ottenuto {obtained}, scarto {gap}",
+    "{period}: obtained {obtained}, gap {gap}",
+    "{period}: erreicht {obtained}, Abweichung {gap}",
+)
+
+
+def texts_in_languages(
+    column: str, make: Callable[[Translator], Sequence[str]]
+) -> dict[str, list[str]]:
+    """``column`` of an action table (Italian) and its English and German columns
+    (:data:`~qualitapa.improvement.TRANSLATED_COLUMNS`): ``make(t)`` with each language's
+    translator ``t``.
+
+    For action tables built outside this module (a plugin's, the certification
+    audits') in the three languages, numbers in each locale.
+
+    Parameters
+    ----------
+    column
+        ``title``, ``expected_effect`` or ``evidence``.
+    make
+        The column's texts, one per action, in ``t``'s language.
+
+    Returns
+    -------
+    dict
+        Column name -> texts, ready to be spread into an action table's columns.
+
+    Examples
+    --------
+    >>> texts_in_languages("evidence", lambda t: [t.number(0.5, digits=1)])
+    {'evidence': ['0,5'], 'evidence_en': ['0.5'], 'evidence_de': ['0,5']}
+    """
+    twins = TRANSLATED_COLUMNS[column]
+    return {column: list(make(_it())),
+            **{twin: list(make(translator(lang))) for lang, twin in twins.items()}}  # fmt: skip
 
 
 def _titles(
@@ -123,12 +195,13 @@ def _titles(
 ) -> dict[str, list[str]]:
     """The ``title``, ``title_en`` and ``title_de`` columns: ``template`` (one, or one per
     row) filled with each row's name in that language (``names(lang)``)."""
-    out = {}
-    for column, lang in _TITLE_LANGS:
-        shown = names(lang)
+
+    def make(t: Translator) -> list[str]:
+        shown = names(t.lang)
         forms = [template] * len(shown) if isinstance(template, Text) else template
-        out[column] = [f.get(lang).format(item=name) for f, name in zip(forms, shown, strict=True)]
-    return out
+        return [t.text(f).format(item=name) for f, name in zip(forms, shown, strict=True)]
+
+    return texts_in_languages("title", make)
 
 
 def _impact_from_gap(gap: np.ndarray) -> np.ndarray:
@@ -234,7 +307,7 @@ def actions_from_caf(
             "urgency": np.where(is_enabler, urgency_enablers, urgency_results),
             "effort": [effort] * n,
             "status": ["proposed"] * n,
-            "evidence": _caf_evidence(sel_score, low_sel),
+            **_caf_evidence(sel_score, low_sel),
         },
         n,
     )
@@ -254,13 +327,16 @@ def _caf_titles(sub: np.ndarray, low: np.ndarray) -> dict[str, list[str]]:
     return _titles([_CAF_LOW if is_low else _CAF_DISPUTED for is_low in low], names)
 
 
-def _caf_evidence(score: np.ndarray, low: np.ndarray) -> list[str]:
-    """The evidence of each action: the score, and whether the assessors disagree."""
-    return [
-        f"punteggio CAF {_it().number(v, digits=1)}"
-        + ("" if is_low else ", i valutatori non concordano")
-        for v, is_low in zip(score, low, strict=True)
-    ]
+def _caf_evidence(score: np.ndarray, low: np.ndarray) -> dict[str, list[str]]:
+    """The evidence of each action (it, en, de): the score, and whether the assessors
+    disagree."""
+
+    def make(t: Translator) -> list[str]:
+        said = [t.text(_CAF_SCORE).format(score=t.number(v, digits=1)) for v in score]
+        return [e if is_low else t.text(_CAF_DISAGREE).format(evidence=e)
+                for e, is_low in zip(said, low, strict=True)]  # fmt: skip
+
+    return texts_in_languages("evidence", make)
 
 
 def actions_from_compliance(
@@ -278,9 +354,10 @@ def actions_from_compliance(
     costs money), else 4; ``urgency`` 5 for specific standards (a promise
     to each citizen), 4 for general ones.
 
-    The texts are Italian, numbers with the decimal comma: the title names
-    the standard by its label in ``catalog`` (its id without one; the id is
-    in ``reference``), ``expected_effect`` is the target with its unit,
+    The texts are in Italian, English and German (``title_en``,
+    ``expected_effect_de``...), numbers in each locale: the title names the
+    standard by its label in ``catalog`` (its id without one; the id is in
+    ``reference``), ``expected_effect`` is the target with its unit,
     ``evidence`` the period, the margin and the refunds paid.
 
     Examples
@@ -319,22 +396,41 @@ def actions_from_compliance(
             "source": ["standard"] * n,
             "reference": std,
             "organization": org,
-            "expected_effect": [
-                f"obiettivo {_target(t_, u)}"
-                for t_, u in zip(sel["target"].astype(str), _text_column(sel, "unit"), strict=True)
-            ],
+            **texts_in_languages(
+                "expected_effect",
+                lambda t: [
+                    t.text(_TARGET_EFFECT).format(target=_target(t_, u, t))
+                    for t_, u in zip(
+                        sel["target"].astype(str), _text_column(sel, "unit"), strict=True
+                    )
+                ],
+            ),
             "impact": np.where(refund > 0, 5, 4),
             "urgency": np.where(sel["scope"].to_numpy(dtype=object) == "specific", 5, 4),
             "effort": [effort] * n,
             "status": ["proposed"] * n,
-            "evidence": [
-                f"{p}: scarto {_number(m)}" + (f", rimborsi {_it().currency(r)}" if r else "")
-                for p, m, r in zip(period, sel["margin"].to_numpy(dtype=float), refund, strict=True)
-            ],
+            **texts_in_languages(
+                "evidence",
+                lambda t: [
+                    _refunds(t.text(_MARGIN).format(period=p, margin=_number(m, t=t)), r, t)
+                    for p, m, r in zip(
+                        period, sel["margin"].to_numpy(dtype=float), refund, strict=True
+                    )
+                ],
+            ),
         },
         n,
     )
     return frame.drop_duplicates("id", keep="first").reset_index(drop=True)
+
+
+def _refunds(evidence: str, amount: float, t: Translator) -> str:
+    """``evidence`` and the refunds paid, if any, in ``t``'s language."""
+    return (
+        t.text(_REFUNDS).format(evidence=evidence, amount=t.currency(amount))
+        if amount
+        else evidence
+    )
 
 
 def _low_scores(
@@ -349,14 +445,14 @@ def _low_scores(
     urgency: int,
     effort: int,
     title: Text,
-    measure: str,
+    measure: Text,
     labels: Callable[[str], np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Actions for the rows of ``frame`` on the wrong side of ``threshold``.
 
     ``title`` has an ``{item}`` field (the label in each language from
     ``labels(lang)``, else the item's id); ``evidence`` says ``measure``, the
-    score and the threshold in Italian.
+    score and the threshold in each language.
     """
     require_columns(frame, [item_column, score_column])
     score = frame[score_column].to_numpy(dtype=float)
@@ -386,9 +482,17 @@ def _low_scores(
             "urgency": [urgency] * n,
             "effort": [effort] * n,
             "status": ["proposed"] * n,
-            "evidence": [
-                f"{measure} {_number(v)} (soglia {_number(threshold, 6)})" for v in score[bad]
-            ],
+            **texts_in_languages(
+                "evidence",
+                lambda t: [
+                    t.text(_BELOW).format(
+                        measure=t.text(measure),
+                        value=_number(v, t=t),
+                        threshold=_number(threshold, 6, t=t),
+                    )
+                    for v in score[bad]
+                ],
+            ),
         },
         n,
     )
@@ -413,8 +517,8 @@ def actions_from_survey(
     The title names the dimension by its ``label`` column where the table
     has one (the surveys module's tables do), else by its id; the English and
     German titles by ``label_en`` and ``label_de`` where the table has them,
-    else by ``label``. ``evidence`` is the index and the threshold in Italian
-    (decimal comma).
+    else by ``label``. ``evidence`` is the index and the threshold, in each
+    language (``evidence_en``, ``evidence_de``; Italian: decimal comma).
 
     Examples
     --------
@@ -441,7 +545,7 @@ def actions_from_survey(
         urgency=urgency,
         effort=effort,
         title=_SURVEY,
-        measure="indice",
+        measure=_INDEX,
         labels=lambda lang: _dimension_labels(dimension_scores, lang),
     )
 
@@ -538,7 +642,8 @@ def actions_from_benchmark(
         Names each indicator by its Italian label (its id without one; the id
         is in ``reference``) and gives its polarity.
 
-    ``evidence`` says the value, the median and the gap in Italian (decimal comma).
+    ``evidence`` says the value, the median and the gap, in each language
+    (``evidence_en``, ``evidence_de``; Italian: decimal comma).
 
     Raises
     ------
@@ -574,17 +679,19 @@ def actions_from_benchmark(
     items = sel[indicator_column].astype(str).to_numpy(dtype=object)
     if gap_unit == "percent":
         percent = np.abs(gap[bad])
-        evidence = [f"distanza dalla mediana {_number(g_)}% (soglia 0)" for g_ in gap[bad]]
+        evidence = texts_in_languages("evidence", lambda t: [
+            t.text(_GAP_PERCENT).format(gap=_percent(g_, 3, t)) for g_ in gap[bad]
+        ])  # fmt: skip
     else:
         median, percent = _relative_gaps(sel, gap[bad], indicator_column, catalog)
         value = pd.to_numeric(sel["value"], errors="coerce").to_numpy(dtype=float)
         known = {} if catalog is None else catalog.indicators
         units = [known[i].unit if i in known else "" for i in items]
-        evidence = [
-            f"valore {_number(v, 3, u)}, mediana {_number(m, 3, u)}"
-            + (f" (divario dalla mediana: {_number(p, 2)}%)" if np.isfinite(p) else "")
+        evidence = texts_in_languages("evidence", lambda t: [
+            _median_gap(t.text(_MEDIAN).format(value=_number(v, 3, u, t),
+                                               median=_number(m, 3, u, t)), p, t)
             for v, m, p, u in zip(value, median, percent, units, strict=True)
-        ]
+        ])  # fmt: skip
     org = _text_column(sel, "organization")
     impact = np.where(np.isnan(percent), 3, _impact_from_gap(percent))
     return _table(
@@ -602,10 +709,17 @@ def actions_from_benchmark(
             "urgency": [urgency] * n,
             "effort": [effort] * n,
             "status": ["proposed"] * n,
-            "evidence": evidence,
+            **evidence,
         },
         n,
     )
+
+
+def _median_gap(evidence: str, percent: float, t: Translator) -> str:
+    """``evidence`` and the gap in percent of the median where it is known."""
+    if not np.isfinite(percent):
+        return evidence
+    return t.text(_MEDIAN_GAP).format(evidence=evidence, gap=_percent(percent, 2, t))
 
 
 def actions_from_expected(
@@ -625,7 +739,8 @@ def actions_from_expected(
     3 when the expected value is 0). The title names the indicator, standard
     or survey index by its Italian label in ``catalog`` (its id without one;
     the id is in ``reference``); ``expected_effect`` and ``evidence`` are
-    Italian, numbers with the decimal comma and units in words.
+    in each language (``_en``, ``_de`` columns; Italian: decimal comma), units
+    in words.
 
     Examples
     --------
@@ -671,20 +786,28 @@ def actions_from_expected(
             "source": ["programme"] * n,
             "reference": ids,
             "organization": org,
-            "expected_effect": [
-                f"obiettivo {o} {_number(t, 6, u)}".replace("  ", " ")
-                for o, t, u in zip(op, target, unit, strict=True)
-            ],
+            **texts_in_languages(
+                "expected_effect",
+                lambda t: [
+                    t.text(_TARGET_EFFECT).format(target=f"{o} {_number(x, 6, u, t)}".strip())
+                    for o, x, u in zip(op, target, unit, strict=True)
+                ],
+            ),
             "impact": _impact_from_gap(shortfall),
             "urgency": [urgency] * n,
             "effort": [effort] * n,
             "status": ["proposed"] * n,
-            "evidence": [
-                f"{p}: ottenuto {_number(v, 4, u)}, scarto {_number(g, 4, u)}"
-                for p, v, g, u in zip(
-                    period, sel["obtained"].to_numpy(dtype=float), gap, unit, strict=True
-                )
-            ],
+            **texts_in_languages(
+                "evidence",
+                lambda t: [
+                    t.text(_OBTAINED).format(
+                        period=p, obtained=_number(v, 4, u, t), gap=_number(g, 4, u, t)
+                    )
+                    for p, v, g, u in zip(
+                        period, sel["obtained"].to_numpy(dtype=float), gap, unit, strict=True
+                    )
+                ],
+            ),
             "department": _text_column(sel, "department"),
             "activity": act,
         },
@@ -702,18 +825,20 @@ _LATE_EFFECT = N_("risposte oltre la scadenza non più del {threshold}")
 _QUARTER = N_("{n}º trimestre {year}")
 
 
-def _periods(days: np.ndarray, period: str, t: Translator) -> tuple[np.ndarray, np.ndarray]:
-    """Each day's period key (``2024``, ``2024Q1``) and its name in ``t``'s language."""
+def _periods(days: np.ndarray, period: str) -> np.ndarray:
+    """Each day's period key (``2024``, ``2024Q1``)."""
     months = days.astype("datetime64[M]").astype(np.int64)
     if period == "year":
-        keys = (1970 + months // 12).astype(str)
-        return keys, keys
+        return (1970 + months // 12).astype(str)
     quarters = months // 3
     years, numbers = 1970 + quarters // 4, quarters % 4 + 1
-    keys = np.char.add(np.char.add(years.astype(str), "Q"), numbers.astype(str))
-    named = {k: str(t(_QUARTER, n=int(n), year=int(y)))
-             for k, n, y in zip(keys, numbers, years, strict=True)}  # fmt: skip
-    return keys, np.array([named[k] for k in keys], dtype=object)
+    return np.char.add(np.char.add(years.astype(str), "Q"), numbers.astype(str))
+
+
+def _period_name(key: str, t: Translator) -> str:
+    """A period key (``2024``, ``2024Q1``) in ``t``'s language (``1º trimestre 2024``)."""
+    year, _, quarter = str(key).partition("Q")
+    return str(t(_QUARTER, n=int(quarter), year=int(year))) if quarter else year
 
 
 def actions_from_complaints(
@@ -762,9 +887,10 @@ def actions_from_complaints(
     catalog
         Names the categories and services in ``lang`` (their ids without).
     lang
-        The language of ``title``, the effects and the evidence (Italian
-        by default); numbers in its locale. ``title_en`` and ``title_de``
-        are always English and German.
+        The language of ``title``, ``expected_effect`` and ``evidence``
+        (Italian by default); numbers in its locale. ``title_en``,
+        ``expected_effect_en``, ``evidence_en``... are always English and
+        German.
     effort
         The effort of every action (unknown until someone looks at it).
 
@@ -800,13 +926,13 @@ def actions_from_complaints(
         raise OptionError(f"period must be 'year' or 'quarter', not {period!r}",
                           option="period", value=period)  # fmt: skip
     t = translator(lang)
-    keys, names = _periods(cases["received_date"].to_numpy().astype("datetime64[D]"), period, t)
+    keys = _periods(cases["received_date"].to_numpy().astype("datetime64[D]"), period)
     work = pd.DataFrame({
         "service": cases["service"].astype(str).to_numpy(),
         "category": _text_column(cases, "category"),
         "organization": _text_column(cases, "organization"),
         "kind": _text_column(cases, "kind"),
-        "period": keys, "period_name": names,
+        "period": keys,
         "answered": cases["answer_days"].notna().to_numpy() if "answer_days" in cases else False,
         "late": (cases["within_deadline"] == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
         if "within_deadline" in cases else False,
@@ -825,38 +951,43 @@ def _complaint_table(
     *,
     titles: Callable[[Translator], list[str]],
     t: Translator,
-    effect: str,
+    effect: Callable[[Translator], str],
     impact: object,
     urgency: object,
-    evidence: list[str],
+    evidence: Callable[[Translator], list[str]],
     effort: int,
 ) -> pd.DataFrame:
     """The actions of one complaint rule: one per item (category, service) of ``groups``.
 
     ``groups`` has the ``organization`` and ``period`` of each; ids are
-    ``complaints-<kind>-<item>-<organization>-<period>``. ``titles(tr)`` are the
-    titles in ``tr``'s language: ``title`` in ``t``'s, ``title_en`` and ``title_de``.
+    ``complaints-<kind>-<item>-<organization>-<period>``. ``titles(tr)``,
+    ``effect(tr)`` and ``evidence(tr)`` are the texts in ``tr``'s language: the
+    Italian columns (``title``...) in ``t``'s, ``title_en`` and ``title_de``...
+    in English and German.
     """
     n = len(groups)
     org = groups["organization"].to_numpy(dtype=object)
+    texts = {"title": titles, "expected_effect": lambda tr: [effect(tr)] * n,
+             "evidence": evidence}  # fmt: skip
+    columns = {}
+    for column, make in texts.items():
+        columns[column] = make(t)
+        columns.update({twin: make(translator(lang))
+                        for lang, twin in TRANSLATED_COLUMNS[column].items()})  # fmt: skip
     return _table(
         {
             "id": [
                 "-".join(p for p in ("complaints", kind, i, o, k) if p)
                 for i, o, k in zip(items, org, groups["period"], strict=True)
             ],
-            "title": titles(t),
-            "title_en": titles(translator("en")),
-            "title_de": titles(translator("de")),
+            **columns,
             "source": ["complaints"] * n,
             "reference": items,
             "organization": org,
-            "expected_effect": [effect] * n,
             "impact": impact,
             "urgency": urgency,
             "effort": [effort] * n,
             "status": ["proposed"] * n,
-            "evidence": evidence,
         },
         n,
     )
@@ -868,7 +999,7 @@ def _recurring_categories(
     """One action per category, organization and period with ``threshold`` complaints or more."""
     grievances = work.loc[(work["category"] != "") & work["kind"].isin(("", *_GRIEVANCES))]
     counts = (
-        grievances.groupby(["category", "organization", "period", "period_name"], sort=True)
+        grievances.groupby(["category", "organization", "period"], sort=True)
         .size()
         .reset_index(name="count")
     )
@@ -884,22 +1015,22 @@ def _recurring_categories(
             for c in cats
         ],
         t=t,
-        effect=t.plural(
+        effect=lambda tr: tr.plural(
             "meno di {n} reclamo della categoria per periodo",
             "meno di {n} reclami della categoria per periodo",
             threshold,
         ),
         impact=3 + (count >= 2 * threshold) + (count >= 4 * threshold),
         urgency=[3] * len(sel),
-        evidence=[
-            t.plural(
+        evidence=lambda tr: [
+            tr.plural(
                 "{period}: {n} reclamo della categoria (soglia {threshold})",
                 "{period}: {n} reclami della categoria (soglia {threshold})",
                 int(k),
-                period=p,
-                threshold=t.number(threshold),
+                period=_period_name(p, tr),
+                threshold=tr.number(threshold),
             )
-            for p, k in zip(sel["period_name"], count, strict=True)
+            for p, k in zip(sel["period"], count, strict=True)
         ],
         effort=effort,
     )
@@ -916,7 +1047,7 @@ def _late_answers(
     """One action per service, organization and period answering late too often."""
     answered = work.loc[work["answered"]]
     sums = (
-        answered.groupby(["service", "organization", "period", "period_name"], sort=True)
+        answered.groupby(["service", "organization", "period"], sort=True)
         .agg(answered=("answered", "size"), late=("late", "sum"))
         .reset_index()
     )
@@ -924,7 +1055,7 @@ def _late_answers(
     keep = (sums["answered"].to_numpy() >= min_answered) & (share > threshold)
     sel, share = sums.loc[keep].reset_index(drop=True), share[keep]
     services = sel["service"].to_numpy(dtype=object)
-    shown = t.percent(threshold, digits=_decimals(threshold * 100, 3))
+    digits = _decimals(threshold * 100, 3)
     return _complaint_table(
         "late",
         sel,
@@ -933,24 +1064,22 @@ def _late_answers(
             str(tr(_LATE_TITLE, service=_item_name(catalog, "services", s, tr))) for s in services
         ],
         t=t,
-        effect=str(t(_LATE_EFFECT, threshold=shown)),
+        effect=lambda tr: str(tr(_LATE_EFFECT, threshold=tr.percent(threshold, digits=digits))),
         impact=[4] * len(sel),
         urgency=np.where(share >= 2 * threshold, 5, 4),
-        evidence=[
-            t.plural(
+        evidence=lambda tr: [
+            tr.plural(
                 "{period}: {n} risposta su {answered} oltre la scadenza ({share}; "
                 "soglia {threshold})",
                 "{period}: {n} risposte su {answered} oltre la scadenza ({share}; "
                 "soglia {threshold})",
                 int(k),
-                period=p,
-                answered=t.number(int(a)),
-                share=t.percent(s, digits=_decimals(s * 100, 3)),
-                threshold=shown,
+                period=_period_name(p, tr),
+                answered=tr.number(int(a)),
+                share=tr.percent(s, digits=_decimals(s * 100, 3)),
+                threshold=tr.percent(threshold, digits=digits),
             )
-            for p, k, a, s in zip(
-                sel["period_name"], sel["late"], sel["answered"], share, strict=True
-            )
+            for p, k, a, s in zip(sel["period"], sel["late"], sel["answered"], share, strict=True)
         ],
         effort=effort,
     )
@@ -968,14 +1097,15 @@ def combine_actions(*tables: pd.DataFrame) -> pd.DataFrame:
     """Stack action tables, keep the first of repeated ids, and sort by priority.
 
     A table without the optional columns (``department``, ``activity``,
-    ``title_en``, ``title_de``: an action table written before they existed)
-    gets them blank.
+    ``title_en``, ``evidence_de``...: an action table written before they
+    existed) gets them blank.
     """
     frames = [t for t in tables if len(t)]
     if not frames:
         return pd.DataFrame(columns=ACTION_COLUMNS)
     out = pd.concat(frames, ignore_index=True).drop_duplicates("id", keep="first")
-    for col in ("department", "activity", "title_en", "title_de"):
+    twins = [twin for cols in TRANSLATED_COLUMNS.values() for twin in cols.values()]
+    for col in ("department", "activity", *twins):
         if col not in out.columns:
             out[col] = ""
         out[col] = out[col].fillna("")

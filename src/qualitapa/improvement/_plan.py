@@ -98,19 +98,51 @@ _TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
 ACTION_COLUMNS = [
     "id", "title", "source", "reference", "organization", "owner", "due", "expected_effect",
     "impact", "urgency", "effort", "priority", "status", "evidence", "department", "activity",
-    "title_en", "title_de",
+    "title_en", "title_de", "expected_effect_en", "expected_effect_de", "evidence_en",
+    "evidence_de",
 ]  # fmt: skip
-#: The columns of an action table that hold the title in a language other than Italian
-#: (``title`` is the Italian one): filled by the ``actions_from_*`` functions, optional,
-#: blank when nobody translated an action written by hand.
-TITLE_COLUMNS = {"en": "title_en", "de": "title_de"}
+#: The texts of an action table written in Italian (``title``, ``expected_effect``,
+#: ``evidence``) and their columns in English and German (``title_en``...): filled by the
+#: ``actions_from_*`` functions, optional, blank when nobody translated an action written
+#: by hand or the text is data (the CAF assessors' words, an audit's finding).
+TRANSLATED_COLUMNS = {
+    column: {"en": f"{column}_en", "de": f"{column}_de"}
+    for column in ("title", "expected_effect", "evidence")
+}
+#: The columns of an action table that hold the title in a language other than Italian.
+TITLE_COLUMNS = TRANSLATED_COLUMNS["title"]
+
+
+def action_texts(actions: pd.DataFrame, column: str, lang: str) -> pd.Series:
+    """Each action's ``column`` (a key of :data:`TRANSLATED_COLUMNS`) in ``lang``.
+
+    The ``<column>_<lang>`` column where it is given, else ``column`` (the
+    Italian one, as written by the quality office): a blank or missing
+    translation falls back to it, so no action is left without its text.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"evidence": ["punteggio CAF 39,2", "verbale del 3 marzo"],
+    ...                   "evidence_en": ["CAF score 39.2", None]})
+    >>> action_texts(t, "evidence", "en").tolist()
+    ['CAF score 39.2', 'verbale del 3 marzo']
+    """
+    require_columns(actions, [column])
+    base = actions[column].astype("string").fillna("")
+    twin = TRANSLATED_COLUMNS.get(column, {}).get(lang)
+    if twin is None or twin not in actions.columns:
+        return base.astype(object)
+    own = actions[twin].astype("string").fillna("").str.strip()
+    return own.where(own != "", base).astype(object)
 
 
 def action_titles(actions: pd.DataFrame, lang: str) -> pd.Series:
     """Each action's title in ``lang``: its ``title_<lang>`` column, else ``title``.
 
     A blank or missing translation falls back to ``title`` (the Italian one,
-    as written by the quality office), so no action is left without a title.
+    as written by the quality office), so no action is left without a title
+    (:func:`action_texts` of ``title``).
 
     Examples
     --------
@@ -120,13 +152,7 @@ def action_titles(actions: pd.DataFrame, lang: str) -> pd.Series:
     >>> action_titles(t, "de").tolist(), action_titles(t, "en").tolist()
     (['3.2 verbessern', 'Orari serali'], ['Migliorare 3.2', 'Orari serali'])
     """
-    require_columns(actions, ["title"])
-    base = actions["title"].astype("string").fillna("")
-    column = TITLE_COLUMNS.get(lang)
-    if column is None or column not in actions.columns:
-        return base.astype(object)
-    own = actions[column].astype("string").fillna("").str.strip()
-    return own.where(own != "", base).astype(object)
+    return action_texts(actions, "title", lang)
 
 
 def priority(impact: Any, urgency: Any, effort: Any) -> Any:
@@ -200,6 +226,11 @@ class Action:
     #: The title in English and German (blank: not translated; ``title`` is Italian).
     title_en: str = ""
     title_de: str = ""
+    #: The expected effect and the evidence in English and German (blank: not translated).
+    expected_effect_en: str = ""
+    expected_effect_de: str = ""
+    evidence_en: str = ""
+    evidence_de: str = ""
 
     @property
     def label(self) -> Text:
@@ -427,8 +458,11 @@ class ImprovementPlan:
                 evidence=texts["evidence"][i],
                 department=texts["department"][i],
                 activity=texts["activity"][i],
-                title_en=texts["title_en"][i],
-                title_de=texts["title_de"][i],
+                **{
+                    twin: texts[twin][i]
+                    for twins in TRANSLATED_COLUMNS.values()
+                    for twin in twins.values()
+                },
             )
             for i in range(n)
         )

@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.errors import DataError, DefinitionError
-from qualitapa.improvement import ACTION_COLUMNS, prioritise
+from qualitapa.i18n import Translator
+from qualitapa.improvement import ACTION_COLUMNS, prioritise, texts_in_languages
 from qualitapa.io import require_columns
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule
@@ -539,6 +540,21 @@ def _finding_alerts(joined: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     )  # fmt: skip
 
 
+#: The texts of the actions from findings: a corrective action to write (when the office
+#: wrote none), its expected effect and its evidence (the audit and the finding's words).
+_CORRECT = Text("Correggere la {kind} {finding}{clause}", "Correct {kind} {finding}{clause}",
+                "{kind} {finding}{clause} beheben")  # fmt: skip
+_CLAUSE = Text(" (punto {clause})", " (clause {clause})", " (Abschnitt {clause})")
+_CLOSE = Text("chiudere la {kind}", "close the {kind}", "die {kind} schließen")
+_AUDIT = Text("audit {audit}: {text}", "audit {audit}: {text}", "Audit {audit}: {text}")
+
+
+def _fixed(t: Translator, kind: FindingKind, finding: str, clause: str) -> str:
+    """The title of a corrective action nobody wrote, in ``t``'s language."""
+    where = t.text(_CLAUSE).format(clause=clause) if clause else ""
+    return t.text(_CORRECT).format(kind=t.text(kind.label), finding=finding, clause=where)
+
+
 def actions_from_findings(
     findings: pd.DataFrame,
     audits: pd.DataFrame,
@@ -610,30 +626,42 @@ def actions_from_findings(
     def text(column: str) -> pd.Series[str]:
         return sel[column].astype(object).where(sel[column].notna(), "") if n else blank
 
-    clause = text("clause")
-    label = np.where(major, "maggiore", "minore")
-    where = np.where(clause.ne(""), " (punto " + clause + ")", "")
-    title = np.where(
-        text("action").ne(""),
-        text("action"),
-        "Correggere la non conformità " + label + " " + sel["finding"].astype(str) + where,
-    )
+    clause, action, said = text("clause"), text("action"), text("text")
+    kinds = [FindingKind(k) for k in sel["finding_kind"]]
+    numbers = sel["finding"].astype(str).tolist()
+
+    def titles(t: Translator) -> list[str]:
+        # the action the office wrote is its own words, Italian: no English or German title
+        return [
+            _fixed(t, k, f, str(c)) if not a else a if t.lang == "it" else ""
+            for a, k, f, c in zip(action, kinds, numbers, clause, strict=True)
+        ]
+
     frame = pd.DataFrame(
         {
             "id": "nc-" + sel["audit"] + "-" + sel["finding"] + "-" + sel["organization"],
-            "title": title,
+            **texts_in_languages("title", titles),
             "source": "certification",
             "reference": (text("standard") + " " + clause).str.strip(),
             "organization": sel["organization"],
             "owner": text("owner"),
             "due": sel["due"].dt.strftime("%Y-%m-%d").where(sel["due"].notna(), None),
-            "expected_effect": "chiudere la non conformità " + label,
+            **texts_in_languages(
+                "expected_effect",
+                lambda t: [t.text(_CLOSE).format(kind=t.text(k.label)) for k in kinds],
+            ),
             "impact": np.where(major, 5, 3),
             "urgency": np.where(late, 5, 4),
             "effort": effort,
             "priority": 0.0,
             "status": "proposed",
-            "evidence": ("audit " + sel["audit"] + ": " + text("text")).str.rstrip(": "),
+            **texts_in_languages(
+                "evidence",
+                lambda t: [
+                    t.text(_AUDIT).format(audit=a, text=x).rstrip(": ")
+                    for a, x in zip(sel["audit"].astype(str), said, strict=True)
+                ],
+            ),
             "department": text("department"),
             "activity": text("activity"),
         },
