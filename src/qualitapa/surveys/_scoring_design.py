@@ -17,7 +17,7 @@ of the shares of promoters and detractors, linearised as one mean.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import get_args
 
 import attrs
@@ -237,14 +237,20 @@ def psu_multipliers(design: Design, rng: np.random.Generator) -> Floats:
     return np.asarray(counts[units], dtype=np.float64)
 
 
-def check_design_mapping(mapping: Mapping[str, object], *, source: str | None = None) -> None:
+def check_design_mapping(
+    mapping: Mapping[str, object], *, source: str | None = None, others: Sequence[str] = ()
+) -> None:
     """Refuse a declared design with unknown fields or values of the wrong kind.
+
+    ``others`` are fields the caller reads itself (a design file's
+    calibration): allowed, not checked here.
 
     Raises
     ------
     DefinitionError
-        A field that is not one of :data:`DESIGN_FIELDS`, a column that is
-        no text, ``nest`` that is no true/false, an unknown ``lonely_psu``.
+        A field that is not one of :data:`DESIGN_FIELDS` (or ``others``), a
+        column that is no text, ``nest`` that is no true/false, an unknown
+        ``lonely_psu``.
 
     Examples
     --------
@@ -255,14 +261,14 @@ def check_design_mapping(mapping: Mapping[str, object], *, source: str | None = 
     ...     print(exc.field)
     cluster
     """
-    unknown = sorted(set(mapping) - set(DESIGN_FIELDS))
+    unknown = sorted(set(mapping) - {*DESIGN_FIELDS, *others})
     if unknown:
         raise DefinitionError(
             Message(
                 "unknown field {name!r} of a design; allowed: {allowed}",
                 N_("campo {name!r} sconosciuto nel disegno; ammessi: {allowed}"),
                 name=unknown[0],
-                allowed=", ".join(DESIGN_FIELDS),
+                allowed=", ".join((*DESIGN_FIELDS, *others)),
             ),
             source=source,
             field=unknown[0],
