@@ -193,6 +193,16 @@ def test_two_processes_writing_at_once_lose_nothing(backend: Path | str) -> None
         assert reg.check() == []
 
 
+#: The PostgreSQL application name of the import that is killed: on a server shared by
+#: parallel test workers (QUALITAPA_TEST_POSTGRES), only its own COPY counts.
+_KILLED = f"qualitapa-killed-import-{os.getpid()}"
+
+
+def _killed_url(path: Path | str) -> str:
+    """Where the killed import writes: ``path``, its PostgreSQL connections named."""
+    return f"{path}&application_name={_KILLED}" if isinstance(path, str) else str(path)
+
+
 def _writing(path: Path | str) -> Any:
     """A test of whether the import has started writing (before it commits)."""
     if isinstance(path, str):  # PostgreSQL: the server runs its COPY
@@ -203,7 +213,8 @@ def _writing(path: Path | str) -> Any:
         def copying() -> bool:
             row = conn.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-                "AND query LIKE 'COPY events%' AND pid <> pg_backend_pid()"
+                "AND query LIKE 'COPY events%%' AND application_name = %s",
+                (_KILLED,),
             ).fetchone()
             return bool(row and row[0])
 
@@ -235,7 +246,7 @@ def test_writer_killed_mid_transaction_leaves_a_consistent_database(
             reg.add(Complaint(f"kept-{i}", "praise", "letter", "libraries", t))
     writing = _writing(path)
     proc = subprocess.Popen(
-        [sys.executable, "-c", BULK, str(path), "400000"],
+        [sys.executable, "-c", BULK, _killed_url(path), "400000"],
         env=_env(),
         stdout=subprocess.PIPE,
         text=True,
