@@ -146,8 +146,12 @@ def test_an_office_margins_file_is_read_right(files, tmp_path, counter):
 @pytest.mark.parametrize(
     ("margins", "args", "lang", "words"),
     [(False, ("--calibration", "raking"), "it",
-      "--calibration e --bounds valgono solo con --calibrate"),
-     (False, ("--bounds", "0.5,2"), "de", "--calibration und --bounds nur mit --calibrate"),
+      "--calibration, --bounds e --trim valgono solo con --calibrate o --population-size"),
+     (False, ("--bounds", "0.5,2"), "de",
+      "--calibration, --bounds und --trim nur mit --calibrate oder --population-size"),
+     (False, ("--trim", "0.5,2"), "en",
+      "--calibration, --bounds and --trim only with --calibrate or --population-size"),
+     (True, ("--trim", "2,1"), "it", "L < U"),
      (True, ("--calibration", "logit"), "en", "--calibration logit needs --bounds L,U"),
      (True, ("--bounds", "2,3"), "it", "L <= 1 <= U"),
      (True, ("--calibration", "logit", "--bounds", "1,2"), "de", "L < 1 < U")],
@@ -195,3 +199,201 @@ def test_the_two_layouts_give_one_population_whatever_the_row_order():
     shuffled = joint.sample(frac=1.0, random_state=3)
     assert population_from_frame(joint) == population_from_frame(shuffled)
     assert population_from_frame(joint) == {("sex", "agegroup"): JOINT}
+
+
+# --- the design file's calibration, the population size, numeric totals (issue 23) ---
+
+
+def _design_toml(folder, body: str):
+    """A design file in ``folder`` (its margins files named relative to it)."""
+    folder.mkdir(exist_ok=True)
+    path = folder / "design.toml"
+    path.write_text(
+        '[design]\nstrata = "sportello"\nclusters = "day"\nfpc = "days"\nnest = true\n'
+        'weights = "w"\n' + body,
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("keys", "cli_options"),
+    [("", ()),
+     ('method = "logit"\nbounds = [0.5, 2]\n', ("--calibration", "logit", "--bounds", "0.5,2")),
+     ('method = "raking"\ntrim = [0.8, 1.25]\n', ("--calibration", "raking", "--trim", "0.8,1.25")),
+     ("population_size = 34000\n", ("--population-size", "34000"))],
+)  # fmt: skip
+def test_a_design_file_calibrates_as_the_options(files, tmp_path, keys, cli_options):
+    form, responses, _, long, joint = files
+    # the margins beside the design file, and one folder up: paths are relative to the file
+    folder = tmp_path / "round"
+    toml = _design_toml(folder, f'calibrate = ["../{long.name}", "margins/{joint.name}"]\n' + keys)
+    (folder / "margins").mkdir()
+    (folder / "margins" / joint.name).write_bytes(joint.read_bytes())
+    common = ("survey", "score", form, responses, "--level", "items", "--format", "csv")
+    by_options = run(*common, "--weights", "w", *FLAGS, "--calibrate", long, "--calibrate",
+                     joint, *cli_options)  # fmt: skip
+    by_file = run(*common, "--design", toml)
+    assert by_options.exit_code == 0, by_options.output
+    assert by_file.exit_code == 0, by_file.output
+    pd.testing.assert_frame_equal(read(by_file.stdout), read(by_options.stdout))
+    assert by_file.stderr == by_options.stderr
+    # the method, bounds and trim change the numbers (else the comparison proves little)
+    if "method" in keys:
+        plain = run(*common, "--weights", "w", *FLAGS, "--calibrate", long, "--calibrate", joint)
+        assert not np.allclose(read(plain.stdout)["se"], read(by_file.stdout)["se"])
+
+
+def test_the_options_override_the_design_file(files, tmp_path):
+    form, responses, _, long, joint = files
+    toml = _design_toml(tmp_path / "round", f'calibrate = "{long}"\nmethod = "raking"\n')
+    common = ("survey", "score", form, responses, "--level", "items", "--format", "csv")
+    overridden = run(*common, "--design", toml, "--calibrate", joint, "--calibration", "linear")
+    direct = run(*common, "--weights", "w", *FLAGS, "--calibrate", joint)
+    assert overridden.exit_code == 0, overridden.output
+    pd.testing.assert_frame_equal(read(overridden.stdout), read(direct.stdout))
+
+
+def _numeric_margins(tmp_path, rows: str):
+    path = tmp_path / "numeric.csv"
+    path.write_text("variable,category,target\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_numeric_totals_and_the_population_size_are_the_library(files, tmp_path, counter):
+    form, responses, frame, _, _ = files
+    # the population's total age (years): a numeric column's total, a row with no category
+    ages = _numeric_margins(tmp_path, "organization,modena,18400\norganization,reggio,15600\n"
+                                      "age,,1700000\n")  # fmt: skip
+    r = run("survey", "score", form, responses, "--level", "items", "--weights", "w", *FLAGS,
+            "--calibrate", ages, "--format", "csv")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "calibration linear on 2 margins" in r.stderr
+    clean = validate(counter, frame, extra_columns=COLUMNS).clean
+    flags = {"strata": "sportello", "clusters": "day", "fpc": "days", "nest": True}
+    base = SurveyDesign.from_frame(clean, weights="w", **flags)
+    design = calibrate(base, {"organization": ORGS, "age": 1_700_000.0})
+    assert float(design.weights @ clean["age"].to_numpy()) == pytest.approx(1_700_000.0)
+    want = score_items(counter, clean, design=design)
+    np.testing.assert_allclose(read(r.stdout)["se"], want["se"].astype(float), rtol=1e-9)
+    # the population size alone, and with a numeric total (R's intercept and age)
+    only_age = _numeric_margins(tmp_path, "age,,1700000\n")
+    for extra, population in (((), {}), (("--calibrate", only_age), {"age": 1_700_000.0})):
+        r = run("survey", "score", form, responses, "--level", "items", "--weights", "w",
+                *FLAGS, "--population-size", "34000", *extra, "--format", "csv")  # fmt: skip
+        assert r.exit_code == 0, r.output
+        design = calibrate(base, population, population_size=34_000.0)
+        assert float(design.weights.sum()) == pytest.approx(34_000.0)
+        want = score_items(counter, clean, design=design)
+        np.testing.assert_allclose(read(r.stdout)["se"], want["se"].astype(float), rtol=1e-9)
+
+
+def test_margins_named_as_the_registry_names_them(files, tmp_path):
+    """``population`` / ``popolazione`` for ``target``, and a ``share`` beside: as the demo's."""
+    form, responses, _, long, joint = files
+    common = ("survey", "score", form, responses, "--weights", "w", *FLAGS, "--format", "csv")
+    want = run(*common, "--calibrate", long, "--calibrate", joint)
+    assert want.exit_code == 0, want.output
+    registry = tmp_path / "registry.csv"
+    cells = pd.read_csv(joint).rename(columns={"target": "population"})
+    shares = cells["population"] / cells["population"].sum()
+    cells.assign(share=shares).to_csv(registry, index=False)
+    italian = tmp_path / "popolazione.csv"
+    pd.read_csv(long).rename(columns={"target": "popolazione"}).to_csv(italian, index=False)
+    got = run(*common, "--calibrate", italian, "--calibrate", registry)
+    assert got.exit_code == 0, got.output
+    pd.testing.assert_frame_equal(read(got.stdout), read(want.stdout))
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [('calibrate = "missing.csv"\n', "calibrate", "nessun file dei margini 'missing.csv'"),
+     ("calibrate = 3\n", "calibrate", "calibrate è un file o un elenco di file"),
+     ('method = "raking"\n', "method", "indicare anche calibrate"),
+     ('calibrate = "m.csv"\nmethod = "logit"\n', "bounds", "richiede bounds = [L, U]"),
+     ('calibrate = "m.csv"\nmethod = "ols"\n', "method", "method è linear, raking o logit"),
+     ('calibrate = "m.csv"\nbounds = [2, 3]\n', "bounds", "L <= 1 <= U"),
+     ('calibrate = "m.csv"\ntrim = [2]\n', "trim", "trim sono due numeri [L, U]"),
+     ("population_size = -5\n", "population_size", "numero positivo"),
+     ("populationsize = 5\n", "populationsize", "ammessi: weights, strata"),
+     ('calibrate = "m.csv"\n', None, None)],
+)  # fmt: skip
+def test_a_bad_calibration_in_a_design_file_names_file_and_field(
+    files, tmp_path, body, field, words
+):
+    form, responses, _, long, _ = files
+    folder = tmp_path / "round"
+    toml = _design_toml(folder, body)
+    (folder / "m.csv").write_bytes(long.read_bytes())
+    r = run("survey", "score", form, responses, "--design", toml, lang="it")
+    if field is None:  # the well-formed twin runs
+        assert r.exit_code == 0, r.output
+        return
+    assert r.exit_code == 1, r.output
+    assert str(toml) in r.stderr
+    assert f"campo '{field}'" in r.stderr
+    assert words in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_a_design_file_not_utf8_is_named(files, tmp_path):
+    form, responses, _, _, _ = files
+    toml = tmp_path / "design.toml"
+    toml.write_bytes('[design]\n# città\nstrata = "sportello"\n'.encode("cp1252"))
+    r = run("survey", "score", form, responses, "--design", toml, lang="de")
+    assert r.exit_code == 1, r.output
+    assert str(toml) in r.stderr
+    assert "UTF-8" in r.stderr
+    assert "2" in r.stderr  # the line
+
+
+def test_calibration_errors_name_the_files_and_the_responses_row(files, tmp_path):
+    """A row is the responses file's (rows the validation dropped counted); a margin, its file."""
+    form, responses, frame, _, _ = files
+    bad = frame.copy()
+    bad.loc[0, "wait"] = 77  # row 1 is dropped by the validation: the clean rows shift by one
+    bad.loc[3, "sex"] = "X"  # row 4: a level the margins have no total for
+    bad.to_csv(responses, index=False)
+    sexes = tmp_path / "sessi.csv"
+    sexes.write_text("variable,category,target\nsex,F,20000\nsex,M,14000\n", encoding="utf-8")
+    r = run("survey", "score", form, responses, *FLAGS, *EXTRA, "--calibrate", sexes, lang="it")
+    assert r.exit_code == 1, r.output
+    assert f"{responses}, riga 4, colonna 'sex'" in r.stderr
+    assert f"(i margini: {sexes})" in r.stderr
+    # a numeric total on a column of text: the hint says what the row with no category does
+    text = tmp_path / "canale.csv"
+    text.write_text("variable,category,target\nchannel,,34000\n", encoding="utf-8")
+    r = run("survey", "score", form, responses, *FLAGS, *EXTRA, "--calibrate", text, lang="en")
+    assert r.exit_code == 1, r.output
+    assert f"{responses}, row 2, column 'channel'" in r.stderr
+    assert "a row with no category makes 'channel' a numeric column" in r.stderr
+
+
+def test_a_level_no_respondent_has_names_the_margins_file(files, tmp_path):
+    form, responses, _, long, joint = files
+    more = tmp_path / "tre_citta.csv"
+    three = long.read_text(encoding="utf-8") + "organization,parma,9000\n"
+    more.write_text(three, encoding="utf-8")
+    r = run("survey", "score", form, responses, *FLAGS, *EXTRA, "--calibrate", joint,
+            "--calibrate", more, lang="it")  # fmt: skip
+    assert r.exit_code == 1, r.output
+    assert f"Errore: {more}: nessun rispondente ha organization = 'parma'" in r.stderr
+    assert f"(le risposte: {responses})" in r.stderr
+    assert "tenere nei margini le sole righe di quella parte" in r.stderr
+    empty = tmp_path / "vuoto.csv"
+    empty.write_text("variable,category,target\n", encoding="utf-8")
+    r = run("survey", "score", form, responses, *FLAGS, *EXTRA, "--calibrate", empty, lang="de")
+    assert r.exit_code == 1, r.output
+    assert str(empty) in r.stderr
+    assert "no rows" not in r.stderr  # in German
+
+
+def test_a_design_error_names_the_responses_file_row(files):
+    form, responses, frame, _, _ = files
+    bad = frame.copy()
+    bad.loc[0, "wait"] = 77  # dropped by the validation
+    bad.loc[5, "w"] = -1.0
+    bad.to_csv(responses, index=False)
+    r = run("survey", "score", form, responses, "--weights", "w", *FLAGS, lang="it")
+    assert r.exit_code == 1, r.output
+    assert f"{responses}, riga 6, colonna 'w'" in r.stderr

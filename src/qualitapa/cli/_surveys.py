@@ -19,7 +19,6 @@ import pandas as pd
 from qualitapa.cli._context import in_language, language
 from qualitapa.cli._main import cli, echo, emit, get_catalog, nothing, read_input
 from qualitapa.cli._options import (
-    FILE,
     choice_option,
     file_argument,
     file_option,
@@ -28,6 +27,13 @@ from qualitapa.cli._options import (
     output_options,
 )
 from qualitapa.cli._output import for_machines
+from qualitapa.cli._survey_design import (
+    DESIGN_OPTIONS,
+    build_design,
+    calibrated,
+    declared,
+    named_columns,
+)
 
 if TYPE_CHECKING:
     from qualitapa.surveys import IntervalMethod
@@ -213,162 +219,18 @@ def _with_sample(command: Callable[..., None]) -> Callable[..., None]:
         **options: Any,
     ) -> None:
         groups = _by(options["by"]) or () if "by" in options else (options["group"],)
-        spec = _design_spec(options)
-        calibration = _calibration_spec(options, rake_path)
+        spec, calibration = declared(options, rake_path)
         inst = _instrument(instrument)
-        columns = (*extra, *groups, *_design_columns(spec), *_calibration_columns(calibration))
+        columns = (*extra, *groups, *named_columns(spec, calibration))
         clean, w = _prepare(inst, responses, weights, rake_path, columns)
         design = None
         if spec is not None or calibration is not None:
-            design = _design(clean, spec or {}, w)
-        if calibration is not None:
-            design = _calibrated(design, calibration)
+            design = build_design(clean, spec or {}, w, str(responses))
+            if calibration is not None:
+                design = calibrated(design, calibration, str(responses), clean.index.tolist())
         command(_Sample(inst, clean, w, design), **options)
 
     return run
-
-
-def _design_spec(options: dict[str, Any]) -> dict[str, Any] | None:
-    """The design the options declare (popped from them): a ``--design`` file, then the flags."""
-    if "strata" not in options:
-        return None
-    path: Path | None = options.pop("design_path")
-    flags = {
-        name: options.pop(name) for name in ("strata", "clusters", "fpc", "nest", "lonely_psu")
-    }
-    spec: dict[str, Any] = {} if path is None else _design_file(path)
-    spec.update({k: v for k, v in flags.items() if v not in (None, False, "fail")})
-    return spec or None
-
-
-def _design_file(path: Path) -> dict[str, Any]:
-    """The ``[design]`` table of a TOML file (or its top-level keys), checked."""
-    import tomllib
-
-    from qualitapa.errors import DefinitionError, Message
-    from qualitapa.i18n import N_
-    from qualitapa.surveys import check_design_mapping
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise DefinitionError(
-            Message("not a TOML file: {error}", N_("non è un file TOML: {error}"), error=str(exc)),
-            source=str(path),
-        ) from None
-    table = data.get("design", data)
-    if not isinstance(table, dict):
-        raise DefinitionError(
-            Message("[design] must be a table", N_("[design] deve essere una tabella")),
-            source=str(path),
-            field="design",
-        )
-    check_design_mapping(table, source=str(path))
-    return dict(table)
-
-
-def _design_columns(spec: dict[str, Any] | None) -> list[str]:
-    from qualitapa.surveys import design_columns
-
-    return [] if spec is None else design_columns(spec)
-
-
-def _design(clean: pd.DataFrame, spec: dict[str, Any], weights: str | None) -> Any:
-    """The design of the clean responses; its effect said on stderr."""
-    from qualitapa.surveys import design_from_mapping
-
-    design = design_from_mapping(clean, spec, weights=weights)
-    t = _t()
-    echo(
-        t("disegno campionario: {strata}, {clusters}; gradi di libertà {df}",
-          strata=t.plural("{n} strato", "{n} strati", len(design.n_psu)),
-          clusters=t.plural("{n} unità primaria", "{n} unità primarie", int(design.n_psu.sum())),
-          df=design.degrees_of_freedom),
-        err=True,
-    )  # fmt: skip
-    return design
-
-
-class _Calibration(NamedTuple):
-    """What ``--calibrate``, ``--calibration`` and ``--bounds`` ask for."""
-
-    population: dict[Any, Any]
-    method: str
-    bounds: tuple[float, float] | None
-
-
-def _calibration_spec(options: dict[str, Any], rake_path: Path | None) -> _Calibration | None:
-    """The calibration the options declare (popped from them), its margins read."""
-    from qualitapa.surveys import merge_populations, population_from_frame
-
-    if "calibrate_paths" not in options:
-        return None
-    paths: tuple[Path, ...] = options.pop("calibrate_paths")
-    method: str | None = options.pop("calibration")
-    bounds_text: str | None = options.pop("bounds")
-    t = _t()
-    if not paths:
-        if method is not None or bounds_text is not None:
-            raise click.UsageError(
-                t("--calibration e --bounds valgono solo con --calibrate (il file dei margini)")
-            )
-        return None
-    if rake_path is not None:
-        raise click.UsageError(
-            t("indicare --rake o --calibrate, non entrambi (--calibration raking fa il raking)")
-        )
-    method = method or "linear"
-    bounds = None if bounds_text is None else _bounds(bounds_text, method)
-    if method == "logit" and bounds is None:
-        raise click.UsageError(t("--calibration logit richiede --bounds L,U (ad esempio 0.5,2)"))
-    parts = [population_from_frame(_read_responses(p), source=str(p)) for p in paths]
-    return _Calibration(merge_populations(parts, [str(p) for p in paths]), method, bounds)
-
-
-def _bounds(text: str, method: str) -> tuple[float, float]:
-    """``L,U`` as two numbers with L <= 1 <= U (L < 1 < U for logit)."""
-    t = _t()
-    try:
-        lower, upper = (float(v) for v in text.split(","))
-    except ValueError:
-        lower = upper = float("nan")
-    strict = method == "logit"
-    if not (lower < upper and (lower < 1 < upper if strict else lower <= 1 <= upper)):
-        raise click.BadParameter(
-            t("indicare due numeri L,U con L < 1 < U (ad esempio 0.5,2)")
-            if strict
-            else t("indicare due numeri L,U con L <= 1 <= U (ad esempio 0.5,2)"),
-            param_hint="--bounds",
-        )
-    return lower, upper
-
-
-def _calibration_columns(calibration: _Calibration | None) -> list[str]:
-    """The columns the margins name (expected columns of the responses)."""
-    if calibration is None:
-        return []
-    return [c for m in calibration.population for c in ((m,) if isinstance(m, str) else m)]
-
-
-def _calibrated(design: Any, calibration: _Calibration) -> Any:
-    """The design calibrated to the margins; its weight factors said on stderr."""
-    from qualitapa.surveys import calibrate
-
-    out = calibrate(
-        design, calibration.population, method=calibration.method,  # type: ignore[arg-type]
-        bounds=calibration.bounds,
-    )  # fmt: skip
-    g = out.weights / design.weights
-    t = _t()
-    names = {"linear": t("lineare"), "raking": t("raking"), "logit": t("logit")}
-    echo(
-        t("calibrazione {method} su {margins}; fattori dei pesi da {low} a {high}",
-          method=names[calibration.method],
-          margins=t.plural("{n} margine", "{n} margini", len(calibration.population)),
-          low=t.number(float(g.min()), digits=3), high=t.number(float(g.max()), digits=3)),
-        err=True,
-    )  # fmt: skip
-    return out
 
 
 @cli.group("survey")
@@ -392,62 +254,11 @@ _extra_opt = click.option(
     multiple=True,
     help="Other expected columns (profile variables...), not reported as unknown.",
 )
-_design_opts = (
-    click.option(
-        "--strata", default=None, help="Column of the design's strata (e.g. the counter)."
-    ),
-    click.option(
-        "--clusters",
-        default=None,
-        help="Column of the design's clusters, the primary sampling units (survey day, session).",
-    ),
-    click.option(
-        "--fpc",
-        default=None,
-        help="Column of the finite population correction: per stratum its population (of "
-        "clusters) or sampling fraction.",
-    ),
-    click.option(
-        "--nest", is_flag=True, help="Cluster ids repeat across strata (day 1 of each counter)."
-    ),
-    choice_option(
-        "--lonely-psu",
-        choices=["fail", "adjust", "average", "certainty", "remove"],
-        default="fail",
-        help="What a stratum with a single cluster adds to a variance (R's survey.lonely.psu).",
-    ),
-    file_option(
-        "--design",
-        "design_path",
-        help="TOML file with a [design] table (weights, strata, clusters, fpc, nest, "
-        "lonely_psu); the options above override it.",
-    ),
-    click.option(
-        "--calibrate",
-        "calibrate_paths",
-        multiple=True,
-        type=FILE,
-        help="CSV of population counts to calibrate the design's weights to (GREG standard "
-        "errors): variable,category,target, or a joint margin (a column per variable and "
-        "target). Repeat for several files. Without a design: independent respondents.",
-    ),
-    click.option(
-        "--calibration",
-        type=click.Choice(["linear", "raking", "logit"]),
-        default=None,
-        help="Distance of --calibrate: linear (GREG, the default), raking, logit (needs --bounds).",
-    ),
-    click.option(
-        "--bounds",
-        default=None,
-        help="L,U: bounds of the weight factors of --calibrate (e.g. 0.5,2), L <= 1 <= U.",
-    ),
-)
 
 
 def _design_options(command: Callable[..., None]) -> Callable[..., None]:
-    """--strata, --clusters, --fpc, --nest, --lonely-psu, --design, --calibrate: the design path."""
-    for decorate in reversed(_design_opts):
+    """The design path's options (--strata ... --design, --calibrate ... --trim) on ``command``."""
+    for decorate in reversed(DESIGN_OPTIONS):
         command = decorate(command)
     return command
 

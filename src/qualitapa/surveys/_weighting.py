@@ -72,11 +72,13 @@ class WeightingResult:
         return responses.assign(**{column: self.weights.reindex(responses.index)})
 
 
-#: The columns of a margins table, in their order.
-_MARGIN_COLUMNS = ("variable", "category", "target")
+#: The names the column of a margins table's totals may have (one of them): ``target``,
+#: or ``population`` / ``popolazione`` as the registry's tables (and the demo's) name it.
+TOTAL_COLUMNS = ("target", "population", "popolazione")
 _MARGINS_LACK = N_(
     "ai totali di popolazione mancano le colonne {missing} (presenti: {found}): "
-    "una riga per categoria, con le colonne variable, category, target"
+    "una riga per categoria, con le colonne variable, category, target (o population, "
+    "popolazione)"
 )
 _TARGET_NOT_A_NUMBER = N_("il totale non è un numero")
 
@@ -86,18 +88,34 @@ def margins_from_frame(
 ) -> dict[str, dict[Any, float]]:
     """Margins from a long table with columns ``variable``, ``category``, ``target``.
 
+    The totals' column may also be named ``population`` or ``popolazione``
+    (:data:`TOTAL_COLUMNS`); other columns (a ``share`` beside the counts)
+    are not read.
+
+    Raises
+    ------
+    DataError
+        A column lacking, two totals' columns, an empty variable or
+        category, a total that is no number (naming the row and column).
+
     Examples
     --------
     >>> m = pd.DataFrame({"variable": ["sex", "sex"], "category": ["F", "M"], "target": [52, 48]})
     >>> margins_from_frame(m)
     {'sex': {'F': 52.0, 'M': 48.0}}
+    >>> m = pd.DataFrame({"variable": ["sex", "sex"], "category": ["F", "M"],
+    ...                   "popolazione": [5200, 4800]})
+    >>> margins_from_frame(m)
+    {'sex': {'F': 5200.0, 'M': 4800.0}}
     """
-    missing = [c for c in _MARGIN_COLUMNS if c not in frame.columns]
-    if missing:
+    target = total_column(frame, source=source)
+    missing = [c for c in ("variable", "category") if c not in frame.columns]
+    if missing or target is None:
+        missing += [] if target is not None else ["target"]
         raise DataError(
             Message(
                 "the margins lack the columns {missing} (found {found}): one row per category, "
-                "with the columns variable, category, target",
+                "with the columns variable, category, target (or population, popolazione)",
                 _MARGINS_LACK,
                 missing=", ".join(missing),
                 found=", ".join(map(str, frame.columns)),
@@ -105,15 +123,106 @@ def margins_from_frame(
             source=source,
             column=missing[0],
         )
-    target = pd.to_numeric(frame["target"], errors="coerce")
+    check_variables(frame, source=source)
+    empty = empty_cells(frame["category"])
+    if empty.any():
+        raise DataError(
+            Message(
+                "the category is empty: raking takes one category per row (a numeric total, "
+                "with no category, is for calibrate)",
+                N_(
+                    "la categoria è vuota: il raking vuole una categoria per riga (un totale "
+                    "numerico, senza categoria, è per la calibrazione)"
+                ),
+            ),
+            source=source,
+            row=int(np.flatnonzero(empty)[0]) + 1,
+            column="category",
+        )
+    out: dict[str, dict[Any, float]] = {}
+    totals = totals_of(frame, target, source=source)
+    for var, cat, t in zip(frame["variable"], frame["category"], totals, strict=True):
+        out.setdefault(str(var), {})[cat] = float(t)
+    return out
+
+
+def total_column(frame: pd.DataFrame, *, source: str | None = None) -> str | None:
+    """The column of a margins table's totals (one of :data:`TOTAL_COLUMNS`), None if none.
+
+    Raises
+    ------
+    DataError
+        The table has two of them (which to take is not said).
+
+    Examples
+    --------
+    >>> total_column(pd.DataFrame(columns=["sex", "population", "share"]))
+    'population'
+    """
+    found = [c for c in frame.columns if c in TOTAL_COLUMNS]
+    if len(found) > 1:
+        raise DataError(
+            Message(
+                "the totals are in one column: {names} are two; keep one, or rename the other",
+                N_("i totali sono in una colonna: {names} sono due; tenerne una o rinominare "
+                   "l'altra"),
+                names=", ".join(map(str, found)),
+            ),
+            source=source,
+            column=str(found[1]),
+        )  # fmt: skip
+    return None if not found else str(found[0])
+
+
+def check_variables(frame: pd.DataFrame, *, source: str | None = None) -> None:
+    """Refuse a long margins table with an empty ``variable`` cell, naming its row.
+
+    Examples
+    --------
+    >>> check_variables(pd.DataFrame({"variable": ["sex", " "]}))
+    Traceback (most recent call last):
+    ...
+    qualitapa.errors.DataError: row 2, column 'variable': the variable is empty: each row names the column of the responses it counts
+    """  # noqa: E501
+    nameless = empty_cells(frame["variable"])
+    if nameless.any():
+        raise DataError(
+            Message(
+                "the variable is empty: each row names the column of the responses it counts",
+                N_("la variabile è vuota: ogni riga nomina la colonna delle risposte che conta"),
+            ),
+            source=source,
+            row=int(np.flatnonzero(nameless)[0]) + 1,
+            column="variable",
+        )
+
+
+def empty_cells(values: pd.Series) -> np.ndarray:
+    """Which cells are empty: missing, or only spaces.
+
+    Examples
+    --------
+    >>> empty_cells(pd.Series(["a", " ", None])).tolist()
+    [False, True, True]
+    """
+    blank = values.astype("string").str.strip().eq("").fillna(True)
+    return np.asarray(values.isna().to_numpy() | blank.to_numpy(dtype=bool), dtype=bool)
+
+
+def totals_of(frame: pd.DataFrame, column: str, *, source: str | None = None) -> np.ndarray:
+    """The totals of a margins table as numbers; the first that is not one is an error.
+
+    Examples
+    --------
+    >>> totals_of(pd.DataFrame({"target": ["520", 480]}), "target").tolist()
+    [520.0, 480.0]
+    """
+    target = pd.to_numeric(frame[column], errors="coerce")
     if target.isna().any():
         row = int(np.flatnonzero(target.isna().to_numpy())[0]) + 1
         said = Message("the target is not a number", _TARGET_NOT_A_NUMBER)
-        raise DataError(said, source=source, row=row, column="target")
-    out: dict[str, dict[Any, float]] = {}
-    for var, cat, t in zip(frame["variable"], frame["category"], target, strict=True):
-        out.setdefault(str(var), {})[cat] = float(t)
-    return out
+        raise DataError(said, source=source, row=row, column=column)
+    return target.to_numpy(dtype=float)
 
 
 def level_text(col: pd.Series) -> pd.Series:
