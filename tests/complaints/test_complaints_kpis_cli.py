@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import pandas as pd
 from click.testing import CliRunner
 
 from qualitapa.cli import cli
@@ -83,3 +85,80 @@ def test_two_periods_refused_in_words(tmp_path: Path) -> None:
         assert code == 1
         assert said in err
         assert "None" not in err
+
+
+CATEGORIES = """id,kind,channel,service,category,received_at,status,answered_at,description
+2024/1,complaint,email,registry,registry.access.waiting,2024-01-08 09:00,received,,
+2024/2,complaint,email,registry,,2024-01-09 10:00,received,,
+2024/3,complaint,web,registry,,2024-03-12 11:00,answered,2024-03-20 12:00,
+2024/4,complaint,web,registry,registry.access.waiting,2024-03-31 09:00,received,,
+"""
+
+
+def test_backlog_by_category_names_the_complaints_without_one(tmp_path: Path) -> None:
+    src = tmp_path / "complaints.csv"
+    src.write_text(CATEGORIES, encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    assert _run("complaints", "import", str(src), "--db", db, "--create")[0] == 0
+    words = {"it": "senza categoria", "en": "no category", "de": "ohne Kategorie"}
+    for lang, word in words.items():
+        asked = ["--lang", lang, "--by", "category", "--as-of", "2024-03-31", "--format", "json"]
+        code, out, err = _run("complaints", "kpis", "--db", db, "--backlog", "month-end", *asked)
+        assert code == 0, err
+        rows = json.loads(out)
+        assert all(value not in ("", None) for row in rows for value in row.values())
+        none = [(r["period"], r["open"]) for r in rows if r["category"] == word]
+        # 2024/2 open since 9 January; 2024/3 open from 12 to 20 March
+        assert none == [("2024-01", 1), ("2024-02", 1), ("2024-03", 1)]
+        labels = {r.get("category_label", word) for r in rows if r["category"] == word}
+        assert labels == {word}  # in the label column too, when the catalog labels categories
+        # the KPIs name the same group with the same word
+        code, out, _ = _run("complaints", "kpis", "--db", db, "--metrics", "backlog", *asked[:-2])
+        assert word in out
+    # the categories add up to the backlog of all complaints, month by month
+    code, out, _ = _run("complaints", "kpis", "--db", db, "--backlog", "month-end",
+                        "--by", "category", "--as-of", "2024-03-31", "--format", "csv")  # fmt: skip
+    by = pd.read_csv(io.StringIO(out))
+    code, out, _ = _run("complaints", "kpis", "--db", db, "--backlog", "month-end",
+                        "--as-of", "2024-03-31", "--format", "csv")  # fmt: skip
+    total = pd.read_csv(io.StringIO(out))
+    assert by.groupby("period")["open"].sum().tolist() == total["open"].tolist() == [2, 2, 2]
+
+
+def test_backlog_up_to_an_as_of_at_a_month_end(tmp_path: Path) -> None:
+    src = tmp_path / "complaints.csv"
+    src.write_text(CATEGORIES, encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    assert _run("complaints", "import", str(src), "--db", db, "--create")[0] == 0
+    backlog = ["complaints", "kpis", "--db", db, "--backlog", "month-end", "--format", "json"]
+    # --as-of 2024-03-31 is the start of 31 March: March's row is the backlog then
+    # (2024/1, 2024/2; 2024/4 comes at 09:00), as the KPIs count it
+    code, out, err = _run(*backlog, "--as-of", "2024-03-31")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [(r["period"], r["open"]) for r in rows] == [
+        ("2024-01", 2), ("2024-02", 2), ("2024-03", 2),
+    ]  # fmt: skip
+    assert rows[-1]["as_of"] == "2024-03-31T00:00:00+01:00"
+    assert rows[0]["as_of"] == "2024-01-31T23:59:59.999999+01:00"
+    code, out, _ = _run("complaints", "kpis", "--db", db, "--as-of", "2024-03-31",
+                        "--metrics", "backlog", "--format", "json")  # fmt: skip
+    assert json.loads(out)[0]["open"] == 2
+    # at the end of the day: 2024/4 too
+    code, out, _ = _run(*backlog, "--as-of", "2024-03-31T23:59:59")
+    assert [r["open"] for r in json.loads(out)] == [2, 2, 3]
+
+
+def test_kpis_by_month_list_a_month_without_receipts(tmp_path: Path) -> None:
+    src = tmp_path / "complaints.csv"
+    src.write_text(CATEGORIES, encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    assert _run("complaints", "import", str(src), "--db", db, "--create")[0] == 0
+    asked = ["--by", "month", "--as-of", "2024-04-15", "--metrics", "received,backlog"]
+    code, out, err = _run("complaints", "kpis", "--db", db, *asked, "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    # nothing received in February and April: listed with zero
+    assert [(r["period"], r["received"], r["open"]) for r in rows] == [
+        ("2024-01", 2, 2), ("2024-02", 0, 0), ("2024-03", 2, 1), ("2024-04", 0, 0),
+    ]  # fmt: skip

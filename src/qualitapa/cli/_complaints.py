@@ -13,7 +13,7 @@ import functools
 import getpass
 import re
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -98,19 +98,51 @@ def _catalog_or_none(use: bool) -> Any:
     return get_catalog() if use else None
 
 
-def _emit_labelled(frame: pd.DataFrame, lang: str, fmt: str | None, output: Path | None) -> None:
-    """Print a result with its organizations, services and categories named in ``lang``."""
-    from qualitapa._labelling import label_columns
+#: A group a result names without a value (a complaint without category...), in words:
+#: the grouping column -> an Italian msgid; any other column gets :data:`_NO_VALUE`.
+_NO_GROUP = {
+    "category": N_("senza categoria"),
+    "service": N_("senza servizio"),
+    "organization": N_("senza ente"),
+    "channel": N_("senza canale"),
+}
+_NO_VALUE = N_("non indicato")
+
+
+def _emit_labelled(
+    frame: pd.DataFrame,
+    lang: str,
+    fmt: str | None,
+    output: Path | None,
+    *,
+    groups: Sequence[str] = (),
+) -> None:
+    """Print a result with its organizations, services and categories named in ``lang``.
+
+    A group without a value in the ``groups`` columns (complaints without a
+    category) is named in words in that column and in its label column,
+    never left blank.
+    """
+    from qualitapa._labelling import LABEL_COLUMNS, label_columns
     from qualitapa.i18n import translator
 
     t = translator(lang)
+    frame = label_columns(frame, get_catalog(), lang)
+    for column in groups:
+        missing = frame[column].isna().to_numpy() if column in frame.columns else None
+        if missing is None or not missing.any():
+            continue
+        word = t(_NO_GROUP.get(column, _NO_VALUE))
+        label = LABEL_COLUMNS[column][0] if column in LABEL_COLUMNS else None
+        for name in [column, *([label] if label in frame.columns else [])]:
+            frame[name] = frame[name].astype(object).where(~missing, word)
     headers: dict[str, str] = {}  # the backlog's age classes (kpis' age_buckets) in words
     for column in frame.columns:
         if m := re.fullmatch(r"backlog_(\d+)_(\d+)", str(column)):
             headers[column] = t("Aperti da {low}-{high} giorni", low=m[1], high=m[2])
         elif m := re.fullmatch(r"backlog_over_(\d+)", str(column)):
             headers[column] = t("Aperti da oltre {days} giorni", days=m[1])
-    emit(label_columns(frame, get_catalog(), lang), fmt, output, lang=lang, headers=headers)
+    emit(frame, fmt, output, lang=lang, headers=headers)
 
 
 def _deadline_options(func: Any, *, catalog_first: bool = False) -> Any:
@@ -803,7 +835,8 @@ def kpis_command(
         keys = [g for g in groups if g not in ("month", "quarter", "year")]
         until = as_of if as_of is not None else pd.Timestamp.now(tz="UTC")
         table = backlog_at(cases, backlog, by=keys, events=events, until=until, tz=get_catalog())
-        _emit_labelled(table.drop(columns="as_of"), lang, fmt, output)  # the month says it
+        # as_of says when each count was taken: the month end, or --as-of for its own month
+        _emit_labelled(table, lang, fmt, output, groups=keys)
         return
     inhabitants: float | dict[str, float] | None = population
     if inhabitants is None and "organization" in cases.columns:
@@ -813,7 +846,7 @@ def kpis_command(
             inhabitants = {o: known[o] for o in orgs}
     result = kpis(cases, by=groups, as_of=as_of, population=inhabitants, tz=get_catalog(),
                   metrics=names(metrics) or None)  # fmt: skip
-    _emit_labelled(result, lang, fmt, output)
+    _emit_labelled(result, lang, fmt, output, groups=groups)
 
 
 @complaints_group.command("pareto")
@@ -848,7 +881,7 @@ def trend_command(
     from qualitapa.complaints import trend
 
     table = trend(cases, by=names(by), period=period, as_of=as_of, tz=get_catalog())
-    _emit_labelled(table, lang, fmt, output)
+    _emit_labelled(table, lang, fmt, output, groups=names(by))
 
 
 #: complaints export --format -> the extensions of -o (the first format of one is its default).
