@@ -30,7 +30,10 @@ redirection, ``&&``, ``;``, variable, ``VAR=value`` or ``cd``) runs in the test'
 process through click's ``CliRunner`` (:func:`run_in_process`): starting an
 interpreter and loading every plugin's catalog for each command made the run last
 18 minutes. Shell constructs run in a shell; the pages of :data:`AS_PROCESSES` run
-every command as a real process (encodings, stdin and exit codes as a shell sees them).
+every command as a real process (encodings, stdin and exit codes as a shell sees them):
+shell constructs in a shell, plain commands in a process forked from one that has
+imported qualitapa (:class:`ForkServer`: 35 interpreter starts were 48 of the page's
+50 s).
 The pages of :data:`OWN_TEST` are run by their own test, not by the general one.
 
 A page that says ``cd docs/examples/NAME`` in a command block runs in a copy of that
@@ -41,6 +44,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 import shlex
@@ -457,6 +461,117 @@ def run_in_process(args: list[str], cwd: Path, stdin: str | None = None) -> Ran:
     return Ran(result.exit_code, result.stdout, stderr)
 
 
+#: The fork server's program: argv[1] and argv[2] are its job and answer pipes.
+_FORK_SERVER = r"""
+import atexit, json, os, sys
+from qualitapa.cli import main
+from qualitapa.catalog import KINDS
+
+for kind in KINDS:  # the modules a command's catalog imports; the catalog is not built
+    kind.model_class()
+jobs, answers = os.fdopen(int(sys.argv[1])), os.fdopen(int(sys.argv[2]), "w")
+for line in jobs:
+    job = json.loads(line)
+    pid = os.fork()
+    if pid == 0:  # the command, as the qualitapa script runs it: sys.exit(main())
+        jobs.close(); answers.close()
+        os.chdir(job["cwd"])
+        for fd, name, flags in ((0, os.devnull, os.O_RDONLY),
+                                (1, job["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+                                (2, job["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)):
+            opened = os.open(name, flags, 0o600)
+            os.dup2(opened, fd)
+            os.close(opened)
+        sys.argv = ["qualitapa", *job["args"]]
+        try:
+            sys.exit(main())
+        except SystemExit as exc:  # as the interpreter says it
+            code = exc.code
+            if code is None:
+                code = 0
+            elif not isinstance(code, int):
+                print(code, file=sys.stderr)
+                code = 1
+        except BaseException:
+            sys.excepthook(*sys.exc_info())
+            code = 1
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    answers.write(json.dumps(os.waitstatus_to_exitcode(status)) + "\n")
+    answers.flush()
+"""
+
+
+class ForkServer:
+    """Plain ``qualitapa`` commands as real processes, without an interpreter start each.
+
+    One Python process, started with :func:`env` as a reader's shell would start the
+    script, imports ``qualitapa.cli`` (what the ``qualitapa`` script imports) and the
+    catalog's model modules, then forks a child per command: the child has the files of
+    a process run by :func:`run_in_shell` (no terminal: standard input empty, standard
+    output and error captured), its own working folder and argv, builds its catalog,
+    and exits with the status the script would (``sys.exit(main())``). No state passes
+    between commands: each child starts from the server's state, not the previous one's.
+
+    Examples
+    --------
+    >>> with ForkServer() as server:  # doctest: +SKIP
+    ...     server.run(["--version"], Path(".")).status
+    0
+    """
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory()
+        job_r, self._jobs = os.pipe()
+        self._answers, answer_w = os.pipe()
+        self._log = open(Path(self._tmp.name) / "server.log", "w")  # noqa: SIM115
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _FORK_SERVER, str(job_r), str(answer_w)],
+            env=env(),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=self._log,
+            pass_fds=(job_r, answer_w),
+        )
+        os.close(job_r)
+        os.close(answer_w)
+        self._send = os.fdopen(self._jobs, "w")
+        self._receive = os.fdopen(self._answers)
+
+    def run(self, args: list[str], cwd: Path) -> Ran:
+        """``qualitapa ARGS`` in ``cwd``, in a child of the server."""
+        out, err = Path(self._tmp.name) / "out", Path(self._tmp.name) / "err"
+        job = {"args": args, "cwd": str(cwd), "out": str(out), "err": str(err)}
+        self._send.write(json.dumps(job) + "\n")
+        self._send.flush()
+        answer = self._receive.readline()
+        if not answer:
+            self._log.flush()
+            log = (Path(self._tmp.name) / "server.log").read_text(encoding="utf-8")
+            raise RuntimeError(f"the fork server stopped:\n{log}")
+        # the text decoded as run_in_shell's subprocess.run(text=True) decodes it
+        return Ran(int(answer), *(_decoded(path.read_bytes()) for path in (out, err)))
+
+    def __enter__(self) -> ForkServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._send.close()
+        self._process.wait(timeout=60)
+        self._receive.close()
+        self._log.close()
+        self._tmp.cleanup()
+
+
+def _decoded(data: bytes) -> str:
+    """Bytes a process printed, as ``subprocess.run(text=True)`` gives them."""
+    stream = io.TextIOWrapper(io.BytesIO(data))  # the locale's encoding, universal newlines
+    return stream.read()
+
+
 def run_in_shell(command: str, cwd: Path) -> Ran:
     run = subprocess.run(
         command,
@@ -470,10 +585,13 @@ def run_in_shell(command: str, cwd: Path) -> Ran:
     return Ran(run.returncode, run.stdout, run.stderr)
 
 
-def run_step(step: Step, cwd: Path, *, processes: bool = False) -> Ran:
-    """Run one step: in this process if it is plain (and not ``processes``), else in a shell."""
-    args = None if processes else plain_args(step.command)
-    return run_in_shell(step.command, cwd) if args is None else run_in_process(args, cwd)
+def run_step(step: Step, cwd: Path, *, server: ForkServer | None = None) -> Ran:
+    """Run one step: a plain one in this process (in a child of ``server`` if given), else
+    in a shell."""
+    args = plain_args(step.command)
+    if args is None:
+        return run_in_shell(step.command, cwd)
+    return run_in_process(args, cwd) if server is None else server.run(args, cwd)
 
 
 def run_steps(
@@ -482,7 +600,8 @@ def run_steps(
     """Run the steps in order in ``cwd``; the failures, each explained.
 
     Plain ``qualitapa`` commands run in this process (:func:`run_in_process`), the
-    others in a shell; with ``processes`` every command runs in a shell. With ``twin``
+    others in a shell; with ``processes`` every command runs as a process (plain ones
+    forked by a :class:`ForkServer`, the others in a shell). With ``twin``
     (a second copy of the page's folder; with ``processes``) every step also runs in
     it, plain ones in this process, and must print the same (status, stdout and
     stderr) as the process did: what lets the other pages run in this process.
@@ -490,9 +609,16 @@ def run_steps(
     from qualitapa.catalog import default_catalog
 
     default_catalog.cache_clear()  # built again for the reader's plugins (see run_in_process)
+    with ForkServer() if processes else contextlib.nullcontext() as server:
+        return _run_steps(steps, cwd, server, twin)
+
+
+def _run_steps(
+    steps: list[tuple[Block, Step]], cwd: Path, server: ForkServer | None, twin: Path | None
+) -> list[str]:
     failures = []
     for block, step in steps:
-        run = run_step(step, cwd, processes=processes)
+        run = run_step(step, cwd, server=server)
         if twin is not None:
             failures += _compare(block, step, run, cwd, twin)
         output = squash(run.stdout + "\n" + run.stderr)

@@ -8,8 +8,9 @@ cut). docs/your-own-data.md also runs its Python blocks on its office files.
 
 Plain ``qualitapa`` commands run in this process (``_runner.run_in_process``), shell
 constructs in a shell, and every command of the pages of ``_runner.AS_PROCESSES`` as
-a real process; there, each plain command also runs in this process and must print
-the same. The pages of ``_runner.OWN_TEST`` run in their own test.
+a real process (a plain one forked from a process that has imported qualitapa,
+``_runner.ForkServer``); there, each plain command also runs in this process and must
+print the same. The pages of ``_runner.OWN_TEST`` run in their own test.
 """
 
 from __future__ import annotations
