@@ -115,6 +115,9 @@ def test_backlog_by_category_names_the_complaints_without_one(tmp_path: Path) ->
         # the KPIs name the same group with the same word
         code, out, _ = _run("complaints", "kpis", "--db", db, "--metrics", "backlog", *asked[:-2])
         assert word in out
+        code, out, _ = _run("complaints", "pareto", "--db", db, "--lang", lang, "--format", "csv")
+        assert word in out
+        assert "(none)" not in out
     # the categories add up to the backlog of all complaints, month by month
     code, out, _ = _run("complaints", "kpis", "--db", db, "--backlog", "month-end",
                         "--by", "category", "--as-of", "2024-03-31", "--format", "csv")  # fmt: skip

@@ -800,7 +800,8 @@ def deadline_text(
     "--backlog",
     type=click.Choice(["month-end"]),
     default=None,
-    help="Instead of the KPIs: the open complaints at the end of every month (by --by).",
+    help="Instead of the KPIs: the open complaints at the end of every month (by --by), up "
+    "to --as-of (the last month at --as-of when it has not ended by then).",
 )
 @functools.partial(_with_cases, events=True)
 @output_options
@@ -863,7 +864,9 @@ def pareto_command(
 
     with _register(db, readonly=True) as reg:
         frame = _not_empty(reg.complaints_frame(), db)
-    _emit_labelled(pareto(frame, by=names(by), threshold=threshold), lang, fmt, output)
+    table = pareto(frame, by=names(by), threshold=threshold)
+    table["category"] = table["category"].mask(table["category"] == "(none)")  # in words
+    _emit_labelled(table, lang, fmt, output, groups=["category", *names(by)])
 
 
 @complaints_group.command("trend")
