@@ -165,7 +165,8 @@ def test_cli_dea(tmp_path):
     )
     result = runner.invoke(cli, ["dea", str(bad), "--inputs", "staff", "--outputs", "acts"])
     assert result.exit_code == 1
-    assert "input must be positive" in result.output
+    assert "l'input deve essere positivo (a, staff)" in result.output  # in --lang (it)
+    assert "must be positive" not in result.output
 
 
 # -- group ratios -----------------------------------------------------------------------

@@ -48,7 +48,8 @@ from scipy.optimize import linprog
 
 from qualitapa.composite import _dea_frame
 from qualitapa.composite._options import choice
-from qualitapa.errors import DataError, QualitapaError
+from qualitapa.errors import DataError, Message, QualitapaError
+from qualitapa.i18n import N_
 from qualitapa.io import require_columns, to_numeric_column
 
 #: Scores within this distance of 1 count as "on the frontier".
@@ -444,6 +445,17 @@ class DEAResult:
         return self.lambdas.copy()
 
 
+#: What is wrong with a cell of a DEA input or output (the ``problem`` of its table).
+_CELL_PROBLEMS = {
+    "not a number": Message("not a number", N_("non è un numero")),
+    "infinite": Message("not a finite number", N_("non è un numero finito")),
+    "missing": Message("missing", N_("mancante")),
+    "input": Message("input must be positive", N_("l'input deve essere positivo")),
+    "output": Message("output must not be negative", N_("l'output non può essere negativo")),
+    "zero": Message("all outputs are zero", N_("tutti gli output sono zero")),
+}
+
+
 def _read_matrix(
     data: pd.DataFrame, columns: Sequence[str], role: str, source: str | None
 ) -> np.ndarray:
@@ -459,17 +471,23 @@ def _read_matrix(
                     "row": int(i) + 1,
                     "column": col,
                     "value": data[col].iloc[i],
-                    "problem": "not a number"
-                    if bad[i]
-                    else ("not a finite number" if infinite[i] else "missing"),
+                    "problem": _CELL_PROBLEMS[
+                        "not a number" if bad[i] else ("infinite" if infinite[i] else "missing")
+                    ],
                 }
             )
         cols.append(values)
     if problems:
         first = problems[0]
+        english, italian = (
+            ("inputs must be finite numbers for every organization ({problem}: {value})",
+             N_("gli input devono essere numeri finiti per ogni ente ({problem}: {value})"))
+            if role == "input"
+            else ("outputs must be finite numbers for every organization ({problem}: {value})",
+                  N_("gli output devono essere numeri finiti per ogni ente ({problem}: {value})"))
+        )  # fmt: skip
         raise DataError(
-            f"{role}s must be finite numbers for every organization "
-            f"({first['problem']}: {_shown(first['value'])})",
+            Message(english, italian, problem=first["problem"], value=_shown(first["value"])),
             source=source,
             row=first["row"],
             column=first["column"],
@@ -484,7 +502,7 @@ def _shown(value: Any) -> str:
 
 
 def _bad_cells(
-    mask: np.ndarray, orgs: np.ndarray, names: Sequence[str], values: np.ndarray, problem: str
+    mask: np.ndarray, orgs: np.ndarray, names: Sequence[str], values: np.ndarray, problem: Message
 ) -> list[dict[str, Any]]:
     """One problem row per True cell of ``mask`` (organizations x variables), row by row."""
     rows, cols = np.nonzero(mask)
@@ -509,47 +527,78 @@ def _validate(
 ) -> None:
     n, m, s = X.shape[0], X.shape[1], Y.shape[1]
     if m == 0 or s == 0:
-        raise DataError("DEA needs at least one input and one output", source=source)
+        raise DataError(
+            Message(
+                "DEA needs at least one input and one output",
+                N_("la DEA richiede almeno un input e un output"),
+            ),
+            source=source,
+        )
     if len(set(inputs) & set(outputs)):
         raise DataError(
-            f"a variable cannot be both input and output: {sorted(set(inputs) & set(outputs))}",
+            Message(
+                "a variable cannot be both input and output: {variables}",
+                N_("una variabile non può essere sia input sia output: {variables}"),
+                variables=", ".join(sorted(set(inputs) & set(outputs))),
+            ),
             source=source,
         )
     if n < 2 or n < m + s:
         raise DataError(
-            f"DEA with {m} input(s) and {s} output(s) needs at least {max(2, m + s)} "
-            f"organizations (ideally 3 x (inputs + outputs) = {3 * (m + s)}); got {n}",
+            Message(
+                "DEA with {m} input(s) and {s} output(s) needs at least {least} organizations "
+                "(ideally 3 x (inputs + outputs) = {ideal}); got {n}",
+                N_(
+                    "la DEA con {m} input e {s} output richiede almeno {least} enti "
+                    "(idealmente 3 x (input + output) = {ideal}); i dati ne hanno {n}"
+                ),
+                m=m,
+                s=s,
+                least=max(2, m + s),
+                ideal=3 * (m + s),
+                n=n,
+            ),
             source=source,
         )
     found = [
-        _bad_cells(X <= 0, orgs, inputs, X, "input must be positive"),
-        _bad_cells(Y < 0, orgs, outputs, Y, "output must not be negative"),
+        _bad_cells(X <= 0, orgs, inputs, X, _CELL_PROBLEMS["input"]),
+        _bad_cells(Y < 0, orgs, outputs, Y, _CELL_PROBLEMS["output"]),
         _bad_cells(
             (Y == 0).all(axis=1, keepdims=True),
             orgs,
             [",".join(outputs)],
             np.zeros((len(orgs), 1)),
-            "all outputs are zero",
+            _CELL_PROBLEMS["zero"],
         ),
     ]
     problems = [row for cases in found for row in cases]
     if problems:
         first = problems[0]
         raise DataError(
-            f"{first['problem']} ({first['organization']}, {first['variable']}); DEA needs "
-            "positive inputs and non-negative outputs with at least one positive output per "
-            "organization",
+            Message(
+                "{problem} ({organization}, {variable}); DEA needs positive inputs and "
+                "non-negative outputs with at least one positive output per organization",
+                N_(
+                    "{problem} ({organization}, {variable}); la DEA richiede input positivi e "
+                    "output non negativi, con almeno un output positivo per ente"
+                ),
+                problem=first["problem"],
+                organization=first["organization"],
+                variable=first["variable"],
+            ),
             source=source,
             failure_cases=pd.DataFrame(problems),
         )
     for j in np.flatnonzero((Y == 0).all(axis=0)):
         raise DataError(
-            "output is zero for every organization", source=source, column=outputs[int(j)]
+            Message("output is zero for every organization", N_("l'output è zero per ogni ente")),
+            source=source,
+            column=outputs[int(j)],
         )
     dup = pd.Series(orgs).duplicated(keep=False).to_numpy()
     if dup.any():
         raise DataError(
-            "each organization must appear once",
+            Message("each organization must appear once", N_("ogni ente deve comparire una volta")),
             source=source,
             column="organization",
             failure_cases=pd.DataFrame({"organization": orgs[dup]}),

@@ -286,9 +286,28 @@ def dea_bootstrap(  # noqa: PLR0913 - the model, the bootstrap and the data
     rts = choice(ReturnsToScale, rts, "rts")
     orientation = choice(Orientation, orientation, "orientation")
     if int(replicates) < 2:
-        raise OptionError(f"replicates must be at least 2, not {replicates}")
+        raise OptionError(
+            Message(
+                "replicates must be at least 2 (2000 advised), not {replicates}",
+                N_(
+                    "le replicazioni devono essere almeno 2 (se ne consigliano 2000), "
+                    "non {replicates}"
+                ),
+                replicates=replicates,
+            ),
+            option="replicates",
+            value=replicates,
+        )
     if not 0 < alpha < 1:
-        raise OptionError(f"alpha must be between 0 and 1, not {alpha}")
+        raise OptionError(
+            Message(
+                "alpha must be between 0 and 1 (0.05 for 95% intervals), not {alpha}",
+                N_("alpha deve essere tra 0 e 1 (0,05 per intervalli al 95%), non {alpha}"),
+                alpha=alpha,
+            ),
+            option="alpha",
+            value=alpha,
+        )
     orgs, X, Y = _read(data, list(inputs), list(outputs), organization, source)
     eff, _ = radial_scores(X, Y, X, Y, rts=rts, orientation=orientation)
     delta = 1.0 / eff

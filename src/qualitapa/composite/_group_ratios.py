@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2, norm
 
-from qualitapa.errors import DataError, DefinitionError
+from qualitapa.errors import DataError, DefinitionError, Message
+from qualitapa.i18n import N_
 from qualitapa.indicators._formula import Binary, Formula, Number
+from qualitapa.io import require_columns
 
 
 def ratio_parts(formula: Formula | str) -> tuple[Formula, Formula, float]:
@@ -211,21 +213,34 @@ def _parts(
         wide = wide.reset_index()
     else:
         wide = data.copy()
-    if "organization" not in wide.columns:
-        raise DataError("required column is missing", source=source, column="organization")
+    require_columns(wide, ["organization"], source=source)
     if "period" not in wide.columns:
         wide["period"] = ""
     needed = sorted(num_f.variables | den_f.variables)
     for v in needed:
         if v not in wide.columns:
-            raise DataError("variable of the ratio is missing", source=source, column=v)
+            raise DataError(
+                Message(
+                    "variable {variable} of the ratio is missing (found: {found})",
+                    N_("manca la variabile {variable} del rapporto (trovate: {found})"),
+                    variable=repr(v),
+                    found=", ".join(map(str, wide.columns)),
+                ),
+                source=source,
+                column=v,
+            )
     cols = {v: pd.to_numeric(wide[v], errors="coerce").to_numpy(dtype=float) for v in needed}
     num = num_f.evaluate(cols)
     den = den_f.evaluate(cols)
     bad = (num < 0) | (den < 0)
     if bad.any():
         raise DataError(
-            "numerators and denominators of a group ratio must not be negative",
+            Message(
+                "numerators and denominators of a group ratio must not be negative",
+                N_(
+                    "numeratori e denominatori di un rapporto di gruppo non possono essere negativi"
+                ),
+            ),
             source=source,
             failure_cases=wide.loc[bad, ["organization", "period", *needed]],
         )

@@ -35,9 +35,9 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from qualitapa.composite._methods import _quiet_empty_slices
+from qualitapa.composite._methods import _indicator_matrix, _quiet_empty_slices
 from qualitapa.composite._options import choice
-from qualitapa.errors import DataError, DefinitionError, Message
+from qualitapa.errors import DefinitionError, Message
 from qualitapa.i18n import N_
 
 
@@ -242,10 +242,7 @@ def impute(
     (4.0, ['regression'])
     """
     meth: Imputation = choice(Imputation, method, "imputation")
-    try:
-        A = data.to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"indicator values must be numbers: {exc}") from exc
+    A = _indicator_matrix(data)
     columns = list(data.columns)
     dims = None
     if dimensions is not None:
@@ -253,7 +250,16 @@ def impute(
         unknown = [c for cols in dimensions.values() for c in cols if c not in position]
         if unknown:
             raise DefinitionError(
-                f"dimensions name unknown column(s) {unknown}", field="dimensions"
+                Message(
+                    "dimensions name unknown column(s) {unknown} (the columns are {columns})",
+                    N_(
+                        "le dimensioni nominano colonne che non ci sono: {unknown} (le colonne "
+                        "sono {columns})"
+                    ),
+                    unknown=", ".join(map(repr, unknown)),
+                    columns=", ".join(map(repr, map(str, columns))),
+                ),
+                field="dimensions",
             )
         dims = [[position[c] for c in cols] for cols in dimensions.values()]
     B, how = _impute_array(A, meth, _group_codes(groups, data.index), dims)

@@ -25,14 +25,16 @@ from qualitapa.composite._methods import (
     Aggregator,
     Normaliser,
     _aggregate_array,
+    _indicator_matrix,
     _normalise_array,
     _winsorise_array,
     pca_weights,
 )
 from qualitapa.composite._options import choice
 from qualitapa.composite._treat import Treatment, _treat_array
-from qualitapa.errors import DataError, DataWarning, DefinitionError
-from qualitapa.i18n import translatable
+from qualitapa.errors import DataError, DataWarning, DefinitionError, Message
+from qualitapa.i18n import N_, translatable
+from qualitapa.io import require_columns
 from qualitapa.models import Polarity
 
 if TYPE_CHECKING:
@@ -174,8 +176,7 @@ def _wide(
     """
     if {"indicator", "value"} <= set(values.columns):
         cols = ["organization", "indicator", "value"]
-        if "organization" not in values.columns:
-            raise DataError("required column is missing", source=source, column="organization")
+        require_columns(values, ["organization"], source=source)
         frame = values[[c for c in ["period", *cols] if c in values.columns]].copy()
         if "period" not in frame.columns:
             frame["period"] = ""
@@ -183,14 +184,16 @@ def _wide(
         dup = frame.duplicated(["period", "organization", "indicator"], keep=False)
         if dup.any():
             raise DataError(
-                "each (organization, period, indicator) must appear once",
+                Message(
+                    "each (organization, period, indicator) must appear once",
+                    N_("ogni combinazione di ente, periodo e indicatore deve comparire una volta"),
+                ),
                 source=source,
                 failure_cases=frame[dup],
             )
         wide = frame.pivot(index=["period", "organization"], columns="indicator", values="value")
     else:
-        if "organization" not in values.columns:
-            raise DataError("required column is missing", source=source, column="organization")
+        require_columns(values, ["organization"], source=source)
         frame = values.copy()
         if "period" not in frame.columns:
             frame["period"] = ""
@@ -215,15 +218,16 @@ def _wide(
     missing = [i for i in indicators if i not in wide.columns]
     if missing:
         raise DataError(
-            f"no values for indicator(s) {missing} of the composite",
+            Message(
+                "no values for indicator(s) {indicators} of the composite",
+                N_("nessun valore per gli indicatori {indicators} dell'indice composito"),
+                indicators=", ".join(map(repr, missing)),
+            ),
             source=source,
             column=missing[0],
         )
     wide = wide[indicators]
-    try:
-        return wide.astype(float)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"indicator values must be numbers: {exc}", source=source) from exc
+    return pd.DataFrame(_indicator_matrix(wide, source), index=wide.index, columns=wide.columns)
 
 
 def _catalog_info(

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.composite._options import choice, float_pair
-from qualitapa.errors import DataError, DefinitionError
+from qualitapa.errors import DataError, DefinitionError, Message
+from qualitapa.i18n import N_
 from qualitapa.models import Polarity
 
 
@@ -219,6 +220,46 @@ def _normalise_array(
     raise DefinitionError(f"unknown normaliser {method!r}")  # pragma: no cover
 
 
+def _indicator_matrix(data: pd.DataFrame, source: str | None = None) -> np.ndarray:
+    """The values of ``data`` (organizations x indicators) as floats, NaN where missing.
+
+    A cell that is not a number is a :class:`DataError` naming its
+    organization (the row; with a period, ``2024, a``) and indicator (the
+    column).
+    """
+    try:
+        return data.to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        pass
+    for position, column in enumerate(data.columns):
+        values = data.iloc[:, position]
+        bad = (pd.to_numeric(values, errors="coerce").isna() & values.notna()).to_numpy(bool)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataError(
+                Message(
+                    "indicator values must be numbers; {organization} has {value}",
+                    N_("i valori degli indicatori devono essere numeri; {organization} ha {value}"),
+                    organization=_row_name(data.index[i]),
+                    value=repr(values.iloc[i]),
+                ),
+                source=source,
+                row=i + 1,
+                column=str(column),
+            )
+    raise DataError(  # pragma: no cover - pandas refused what to_numeric reads
+        Message(
+            "indicator values must be numbers", N_("i valori degli indicatori devono essere numeri")
+        )
+    )
+
+
+def _row_name(label: Any) -> str:
+    """An organization as a row of indicator values names it (``2024, a``; no empty period)."""
+    parts = label if isinstance(label, tuple) else (label,)
+    return ", ".join(str(x) for x in parts if str(x) != "")
+
+
 def normalise(
     data: pd.DataFrame,
     *,
@@ -303,10 +344,7 @@ def normalise(
     else:
         bounds = _check_bounds(bounds)
     cols = [str(c) for c in data.columns]
-    try:
-        A = data.to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"indicator values must be numbers: {exc}") from exc
+    A = _indicator_matrix(data)
     sign = _signs(polarity, cols)
     kwargs = _reference_values(meth, cols, goalposts, log, targets)
     out = _normalise_array(A, meth, sign, bounds=bounds, **kwargs)

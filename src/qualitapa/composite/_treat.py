@@ -39,8 +39,9 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from qualitapa.composite._methods import _indicator_matrix
 from qualitapa.composite._options import choice
-from qualitapa.errors import DataError, DefinitionError, Message
+from qualitapa.errors import DefinitionError, Message
 from qualitapa.i18n import N_
 
 
@@ -288,10 +289,7 @@ def treat(
     """
     meth: Treatment = choice(Treatment, method, "treatment")
     _check_limits(winmax, skew_limit, kurtosis_limit)
-    try:
-        A = data.to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"indicator values must be numbers: {exc}") from exc
+    A = _indicator_matrix(data)
     out, rows, changed, high = _treat_array(A, meth, winmax, skew_limit, kurtosis_limit)
     summary = pd.DataFrame(rows)
     summary.insert(0, "column", list(data.columns))
