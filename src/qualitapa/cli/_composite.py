@@ -29,6 +29,7 @@ from qualitapa.cli._options import (
     names,
     output_options,
 )
+from qualitapa.io import TEXT_COLUMNS
 
 
 def _with_component_labels(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -214,6 +215,12 @@ def _dea_kind(
     help="With --malmquist: the column of the periods.",
 )
 @click.option(
+    "--organization-column",
+    default="organization",
+    show_default=True,
+    help="The column of the organizations (their codes).",
+)
+@click.option(
     "--bootstrap",
     "replicates",
     type=click.IntRange(min=2),
@@ -242,6 +249,7 @@ def dea_command(
     period: str | None,
     malmquist: bool,
     period_column: str,
+    organization_column: str,
     replicates: int | None,
     seed: int,
     show: str,
@@ -253,7 +261,8 @@ def dea_command(
 
     With --malmquist, DATA has one row per organization and period, and the
     result one row per organization and pair of consecutive periods. The
-    organizations are named in --lang (organization_name).
+    organizations are named in --lang (organization_name); their codes are
+    in the column named by --organization-column.
     """
     from qualitapa._labelling import label_columns
     from qualitapa.composite import dea, dea_bootstrap, fdh
@@ -262,9 +271,16 @@ def dea_command(
 
     kind = _dea_kind(rts, malmquist, replicates, show, super_eff)
     catalog = catalog_for()
-    frame = select_period(read_input(data, catalog=catalog), period, data)
     ins, outs, source = names(inputs), names(outputs), str(data)
+    org = organization_column
+    # the codes stay text (022205, not 22205) whatever the column's name
+    frame = read_input(data, text_columns=(*TEXT_COLUMNS, org))
+    used = [*ins, *outs, period_column] if kind == "malmquist" else [*ins, *outs]
+    _require_organizations(frame, org, used, source)
+    frame = catalog.resolve_organizations(frame, column=org, source=source)
+    frame = select_period(frame, period, data)
     t = translator(lang)
+    headers: dict[str, str] = {}
     if kind == "malmquist":
         res = malmquist_index(
             frame,
@@ -273,10 +289,13 @@ def dea_command(
             orientation=orientation,
             inputs=ins,
             outputs=outs,
+            organization=org,
             source=source,
         )
         table = {"scores": res.indices, "distances": res.distances, "summary": res.summary}[show]
-        table = table.astype({"period_from": str, "period_to": str})  # 2024, not 2.024
+        table = _with_period_labels(table)
+        # the summary's n counts the organizations with an index for the pair
+        headers = {"n": t("Enti confrontati")}
         title = t("Indice di Malmquist della produttività (DEA {rts})", rts=rts.upper())
     elif kind == "bootstrap":
         boot = dea_bootstrap(
@@ -287,12 +306,20 @@ def dea_command(
             seed=seed,
             inputs=ins,
             outputs=outs,
+            organization=org,
             source=source,
         )
         table = boot.scores
         title = t("DEA {rts} con bootstrap ({n} replicazioni)", rts=rts.upper(), n=replicates)
     elif kind == "fdh":
-        table = fdh(frame, orientation=orientation, inputs=ins, outputs=outs, source=source)
+        table = fdh(
+            frame,
+            orientation=orientation,
+            inputs=ins,
+            outputs=outs,
+            organization=org,
+            source=source,
+        )
         title = (
             t("Free Disposal Hull (FDH) orientata agli input")
             if orientation == "input"
@@ -306,6 +333,7 @@ def dea_command(
             super_efficiency=super_eff,
             inputs=ins,
             outputs=outs,
+            organization=org,
             source=source,
         )
         table = {"scores": res_dea.scores, "targets": res_dea.targets, "lambdas": res_dea.lambdas}[
@@ -319,7 +347,54 @@ def dea_command(
     table = label_columns(table, catalog, lang, kinds=("organizations",))
     if for_people(fmt, output):
         table = _peers_by_name(table)
-    emit(table, fmt, output, title=title, lang=lang)
+    emit(table, fmt, output, title=title, lang=lang, headers=headers)
+
+
+def _with_period_labels(table: pd.DataFrame) -> pd.DataFrame:
+    """The periods as the data name them, as text: 2024, not 2.024 or 2024.0; a date, no time.
+
+    Dates at midnight (Excel date cells) lose the time of day they never had.
+    """
+    out = table.copy()
+    for column in ("period_from", "period_to"):
+        periods = out[column]
+        if pd.api.types.is_datetime64_any_dtype(periods):
+            times = periods - periods.dt.normalize()
+            layout = "%Y-%m-%d" if not times.any() else "%Y-%m-%d %H:%M"
+            out[column] = periods.dt.strftime(layout).astype(object)
+        elif pd.api.types.is_float_dtype(periods) and (periods == periods.round()).all():
+            out[column] = periods.astype("Int64").astype(str).astype(object)
+        else:
+            out[column] = periods.astype(str).astype(object)
+    return out
+
+
+def _require_organizations(frame: pd.DataFrame, column: str, used: list[str], source: str) -> None:
+    """The organizations' column is there; else an error naming the columns found.
+
+    The first column that is neither an input, an output nor the period is
+    suggested (``ente``, ``comune``): without the column the organizations
+    would be numbered, which no one could read.
+    """
+    if column in frame.columns:
+        return
+    from qualitapa.errors import DataError
+
+    t = messages()
+    found = [str(c) for c in frame.columns]
+    others = [c for c in found if c not in used]
+    suggestion = (
+        t("indicare la colonna degli enti con --organization-column (per esempio "
+          "--organization-column {example})", example=others[0])
+        if others
+        else t("aggiungere ai dati una colonna con i codici degli enti")
+    )  # fmt: skip
+    raise DataError(
+        t("manca la colonna degli enti {column} (colonne trovate: {found}); {suggestion}",
+          column=repr(column), found=", ".join(found), suggestion=suggestion),
+        source=source,
+        column=column,
+    )  # fmt: skip
 
 
 def _peers_by_name(table: pd.DataFrame) -> pd.DataFrame:
