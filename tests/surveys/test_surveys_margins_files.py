@@ -125,3 +125,43 @@ def test_raking_takes_no_numeric_total():
     err = _error(LONG, reader=margins_from_frame)
     assert (err.row, err.column) == (3, "category")
     assert "calibrazione" in err.render(translator("it"))
+
+
+ROOT = Path(__file__).parents[2]
+EXAMPLES = ROOT / "docs" / "examples" / "surveys"
+
+
+@pytest.mark.parametrize("name", ["disegno.toml", "prenotazioni.csv"])
+def test_the_page_shows_the_example_files_as_shipped(name):
+    """docs/surveys.md runs its commands on these files and shows them: the same text."""
+    page = (ROOT / "docs" / "surveys.md").read_text(encoding="utf-8")
+    assert (EXAMPLES / name).read_text(encoding="utf-8") in page
+    assert f"docs/examples/surveys/{name}" in page
+
+
+def test_the_pages_booking_figures_are_the_librarys():
+    """The sample's own estimate of the booked residents the page quotes, and the calibration."""
+    from qualitapa.catalog import default_catalog
+    from qualitapa.surveys import (
+        DEFAULT_EXTRA_COLUMNS,
+        calibrate,
+        design_from_mapping,
+        design_total,
+        validate,
+    )
+    from qualitapa.testing import isolated_plugins
+
+    with isolated_plugins(["registry"]):
+        inst = default_catalog().instruments["registry.counter"]
+    raw = pd.read_csv(DEMO.with_name("survey_responses.csv"), dtype={"organization": str})
+    design_keys = {"strata": "sportello", "clusters": "date", "fpc": "giorni_apertura"}
+    clean = validate(inst, raw, extra_columns=(*DEFAULT_EXTRA_COLUMNS, *design_keys.values())).clean
+    design = design_from_mapping(clean, {**design_keys, "nest": True})
+    residents = population_from_frame(pd.read_csv(DEMO, dtype={"organization": str}))
+    alone = design_total(calibrate(design, residents), "booked").iloc[0]
+    assert (round(alone["estimate"]), round(alone["se"])) == (1_860_969, 27_034)
+    page = (ROOT / "docs" / "surveys.md").read_text(encoding="utf-8")
+    assert "estimates 1,860,969 (SE\n27,034" in page
+    booked = calibrate(design, {**residents, "booked": 1_700_000.0})
+    assert float(booked.weights @ clean["booked"].to_numpy()) == pytest.approx(1_700_000.0)
+    assert float(booked.weights.sum()) == pytest.approx(3_024_295.0)
