@@ -285,7 +285,12 @@ def kpis(
         ``channel``, ``organization``...); ``"month"``, ``"quarter"`` or
         ``"year"`` in the list stand for ``period``.
     period
-        Also group by the period of receipt (office dates).
+        Also group by the period of receipt (office dates). Every group has
+        a row for every period from the first receipt's to the one
+        ``as_of`` falls in (the instant just before it: ``as_of`` at
+        midnight of 1 May ends with April), or the latest receipt's without
+        ``as_of``; a period with no receipt has zero counts and NaN times
+        and shares.
     as_of
         Reference instant for the backlog and overdue counts (default now).
         ``frame`` must describe the complaints as they stood then (build it
