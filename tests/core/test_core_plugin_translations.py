@@ -24,6 +24,8 @@ from qualitapa.testing import (
 )
 
 SERVICE_PLUGINS = ["registry", "libraries", "nurseries"]
+#: The plugins of the cross-cutting areas (no standards or charter); German since session 36.
+AREA_PLUGINS = ["finance", "personnel"]
 TOML_FILES = ["definitions.toml", "questionnaire.toml", "composite.toml", "charter.toml"]
 GERMAN = re.compile(r', de = "(?:[^"\\]|\\.)*"')  # one inline ``de = "..."`` of a label
 
@@ -106,7 +108,7 @@ def test_assert_plugin_translated_lists_what_is_missing():
     assert_plugin_translated(_Survey(), ("en",))
 
 
-@pytest.mark.parametrize("name", SERVICE_PLUGINS)
+@pytest.mark.parametrize("name", SERVICE_PLUGINS + AREA_PLUGINS)
 def test_service_plugin_labels_are_in_english_and_german(name):
     """Services, variables, indicators, composite, questionnaire, complaints, datasets,
     standards and charter: the catalog's items of the plugin, every nested label."""

@@ -45,7 +45,7 @@ def _words(text: str, word: str) -> list[str]:
     return re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)
 
 
-@pytest.mark.parametrize("service", ["registry", "libraries", "nurseries"])
+@pytest.mark.parametrize("service", ["registry", "libraries", "nurseries", "finance", "personnel"])
 def test_german_reports_read_as_german_and_name_bozen(german, service):
     page = (german / f"report-{service}-2024.html").read_text(encoding="utf-8")
     assert '<html lang="de"' in page
