@@ -117,6 +117,11 @@ def reference(cases: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     g = t.groupby(["service", "month"])
     timing = g["wd"].quantile([0.5, 0.9]).unstack()
     timing["share"] = g["within"].mean()
+    # every service at every month from the first receipt to the latest, empty ones too
+    services, months = timing.index.levels
+    span = pd.date_range(months.min(), months.max(), freq="MS").as_unit(months.unit)
+    full = pd.MultiIndex.from_product([services, span], names=["service", "month"])
+    timing = timing.reindex(full)
     # month-end backlog: received and not answered by the last instant of each month
     rec_ns = cases["received_at"].dt.tz_convert(None).to_numpy("datetime64[ns]").view(np.int64)
     ans_ns = cases["answered_at"].dt.tz_convert(None).to_numpy("datetime64[ns]").view(np.int64)
