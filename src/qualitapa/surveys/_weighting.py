@@ -78,7 +78,8 @@ TOTAL_COLUMNS = ("target", "population", "popolazione")
 _MARGINS_LACK = N_(
     "ai totali di popolazione mancano le colonne {missing} (presenti: {found}): "
     "una riga per categoria, con le colonne variable, category, target (o population, "
-    "popolazione)"
+    "popolazione); un margine congiunto (una colonna per variabile) è per la calibrazione, "
+    "che con il metodo raking fa il raking"
 )
 _TARGET_NOT_A_NUMBER = N_("il totale non è un numero")
 
@@ -115,7 +116,8 @@ def margins_from_frame(
         raise DataError(
             Message(
                 "the margins lack the columns {missing} (found {found}): one row per category, "
-                "with the columns variable, category, target (or population, popolazione)",
+                "with the columns variable, category, target (or population, popolazione); a "
+                "joint margin (a column per variable) is for calibrate, whose raking method rakes",
                 _MARGINS_LACK,
                 missing=", ".join(missing),
                 found=", ".join(map(str, frame.columns)),
