@@ -40,7 +40,8 @@ from qualitapa.composite._impute import Imputation
 from qualitapa.composite._methods import Aggregator, Normaliser, _check_positive_combination
 from qualitapa.composite._options import choice, float_pair
 from qualitapa.composite._treat import Treatment
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, Message
+from qualitapa.i18n import N_
 from qualitapa.models import (
     Polarity,
     Text,
@@ -89,7 +90,13 @@ def _opt_float(value: Any) -> float | None:
 
 def _components(value: Any) -> tuple[CompositeComponent, ...]:
     if isinstance(value, Mapping | str | bytes):
-        raise DefinitionError("components must be a list of tables", field="components")
+        raise DefinitionError(
+            Message(
+                "components must be a list of tables",
+                N_("components deve essere un elenco di tabelle"),
+            ),
+            field="components",
+        )
     return tuple(
         c if isinstance(c, CompositeComponent) else CompositeComponent.from_mapping(c)
         for c in value
@@ -101,14 +108,26 @@ def _goalposts(value: Any) -> tuple[float, float] | None:
         return None
     lo, hi = float_pair(value, "goalposts", "[min, max]")
     if not lo < hi:
-        raise DefinitionError(f"goalposts need min < max, not {value!r}", field="goalposts")
+        raise DefinitionError(
+            Message(
+                "goalposts need min < max, not {value}",
+                N_("goalposts richiede min < max, non {value}"),
+                value=repr(value),
+            ),
+            field="goalposts",
+        )
     return lo, hi
 
 
 def _weight(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     if not np.isfinite(value) or value < 0:
         raise DefinitionError(
-            f"weight must be finite and not negative, not {value!r}", field="weight"
+            Message(
+                "weight must be finite and not negative, not {value}",
+                N_("weight deve essere un numero finito non negativo, non {value}"),
+                value=repr(value),
+            ),
+            field="weight",
         )
 
 
@@ -160,14 +179,23 @@ class CompositeComponent:
     def __attrs_post_init__(self) -> None:
         if (self.indicator is None) == (not self.components):
             raise DefinitionError(
-                "a component is either an indicator (field 'indicator') or a sub-index "
-                "(fields 'id' and 'components')",
+                Message(
+                    "a component is either an indicator (field 'indicator') or a sub-index "
+                    "(fields 'id' and 'components')",
+                    N_(
+                        "una componente è un indicatore (campo 'indicator') o un sotto-indice "
+                        "(campi 'id' e 'components')"
+                    ),
+                ),
                 item=self.indicator or self.id,
             )
         if self.indicator is not None:
             check_id(self, attrs.fields(CompositeComponent).indicator, self.indicator)
         elif self.id is None:
-            raise DefinitionError("a sub-index needs an 'id'", field="id")
+            raise DefinitionError(
+                Message("a sub-index needs an 'id'", N_("un sotto-indice richiede un 'id'")),
+                field="id",
+            )
         else:
             check_id(self, attrs.fields(CompositeComponent).id, self.id)
 
@@ -198,13 +226,26 @@ class CompositeComponent:
 def _fraction(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     if not 0 <= value <= 1:
         raise DefinitionError(
-            f"{attribute.name} must be in [0, 1], not {value!r}", field=attribute.name
+            Message(
+                "{field} must be in [0, 1], not {value}",
+                N_("{field} deve essere tra 0 e 1, non {value}"),
+                field=attribute.name,
+                value=repr(value),
+            ),
+            field=attribute.name,
         )
 
 
 def _winsor(instance: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
     if value is not None and not 0 <= value < 0.5:
-        raise DefinitionError(f"winsorise must be in [0, 0.5), not {value!r}", field="winsorise")
+        raise DefinitionError(
+            Message(
+                "winsorise must be in [0, 0.5), not {value}",
+                N_("winsorise deve essere almeno 0 e meno di 0,5, non {value}"),
+                value=repr(value),
+            ),
+            field="winsorise",
+        )
 
 
 @attrs.frozen
@@ -290,25 +331,53 @@ class CompositeDefinition:
 
     def __attrs_post_init__(self) -> None:
         if not self.components:
-            raise DefinitionError("a composite needs at least one component", item=self.id)
+            raise DefinitionError(
+                Message(
+                    "a composite needs at least one component",
+                    N_("un indice composito richiede almeno una componente"),
+                ),
+                item=self.id,
+            )
         seen: set[str] = set()
         for node in self.nodes():
             if node.key in seen:
                 raise DefinitionError(
-                    f"component {node.key!r} appears twice in the tree", item=self.id
+                    Message(
+                        "component {component} appears twice in the tree",
+                        N_("la componente {component} compare due volte nell'albero"),
+                        component=repr(node.key),
+                    ),
+                    item=self.id,
                 )
             seen.add(node.key)
         if self.weighting == "pca" and any(not c.is_leaf for c in self.components):
             raise DefinitionError(
-                "pca weighting works on a flat list of indicators", item=self.id, field="weighting"
+                Message(
+                    "pca weighting works on a flat list of indicators",
+                    N_(
+                        "i pesi pca si applicano a un elenco semplice di indicatori, senza "
+                        "sotto-indici"
+                    ),
+                ),
+                item=self.id,
+                field="weighting",
             )
         for agg in self.aggregators():
             _check_positive_combination(self.normaliser, agg, item=self.id)
         if self.treatment is not Treatment.NONE and str(self.normaliser) not in _TREATABLE:
             raise DefinitionError(
-                f"treatment {self.treatment.value!r} transforms the values, which the "
-                f"normaliser {self.normaliser.value!r} reads in the indicator's own units; use "
-                "min_max, z_score or rank, or no treatment",
+                Message(
+                    "treatment {treatment} transforms the values, which the normaliser "
+                    "{normaliser} reads in the indicator's own units; use min_max, z_score or "
+                    "rank, or no treatment",
+                    N_(
+                        "il trattamento {treatment} trasforma i valori, che la normalizzazione "
+                        "{normaliser} legge nelle unità dell'indicatore; usare min_max, z_score o "
+                        "rank, o nessun trattamento"
+                    ),
+                    treatment=repr(self.treatment.value),
+                    normaliser=repr(self.normaliser.value),
+                ),
                 item=self.id,
                 field="treatment",
             )

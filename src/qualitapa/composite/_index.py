@@ -71,14 +71,25 @@ def _plan(
         pol = leaf.polarity or polarities.get(leaf.key)
         if pol is None:
             raise DefinitionError(
-                f"the polarity of indicator {leaf.key!r} is unknown: give a catalog with its "
-                "definition, or a polarity in the composite component",
+                Message(
+                    "the polarity of indicator {indicator} is unknown: give a catalog with its "
+                    "definition, or a polarity in the composite component",
+                    N_(
+                        "la polarità dell'indicatore {indicator} non è nota: indicare un catalogo "
+                        "con la sua definizione, o una polarità nella componente"
+                    ),
+                    indicator=repr(leaf.key),
+                ),
                 item=definition.id,
             )
         pol = choice(Polarity, pol, "polarity")
         if pol is Polarity.NEUTRAL:
             raise DefinitionError(
-                f"indicator {leaf.key!r} is neutral: give the component a polarity",
+                Message(
+                    "indicator {indicator} is neutral: give the component a polarity",
+                    N_("l'indicatore {indicator} è neutro: indicare una polarità nella componente"),
+                    indicator=repr(leaf.key),
+                ),
                 item=definition.id,
             )
         sign.append(float(pol.sign))
@@ -266,7 +277,13 @@ def _resolve(definition: CompositeDefinition | str, catalog: Catalog | None) -> 
     if isinstance(definition, CompositeDefinition):
         return definition
     if catalog is None:
-        raise DefinitionError(f"composite {definition!r} given by id needs a catalog")
+        raise DefinitionError(
+            Message(
+                "composite {composite} given by id needs a catalog",
+                N_("l'indice composito {composite}, indicato con il codice, richiede un catalogo"),
+                composite=repr(definition),
+            )
+        )
     return catalog.composites[definition]
 
 

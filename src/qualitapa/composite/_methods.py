@@ -109,10 +109,18 @@ def _check_positive_combination(
     agg = Aggregator(aggregator)
     if agg is not Aggregator.ARITHMETIC and str(Normaliser(normaliser)) in _NEVER_POSITIVE:
         raise DefinitionError(
-            f"normaliser 'z_score' gives negative values (every organization below the "
-            f"mean), and a {agg.value} mean needs strictly positive ones; use min_max or "
-            "rank (rescaled onto 0.01 ... 1), goalposts or a distance method, or an "
-            "arithmetic mean",
+            Message(
+                "normaliser 'z_score' gives negative values (every organization below the "
+                "mean), and a {aggregator} mean needs strictly positive ones; use min_max or "
+                "rank (rescaled onto 0.01 ... 1), goalposts or a distance method, or an "
+                "arithmetic mean",
+                N_(
+                    "la normalizzazione 'z_score' dà valori negativi (ogni ente sotto la media) e "
+                    "la media {aggregator} richiede valori positivi; usare min_max o rank "
+                    "(riportati su 0,01 ... 1), goalposts o una distanza, o la media aritmetica"
+                ),
+                aggregator=agg.value,
+            ),
             item=item,
             field="normaliser",
         )
@@ -135,7 +143,13 @@ def _signs(polarity: Any, columns: list[str]) -> np.ndarray:
         pol = choice(Polarity, p, "polarity")
         if pol is Polarity.NEUTRAL:
             raise DefinitionError(
-                "a neutral indicator has no better direction and cannot enter a composite",
+                Message(
+                    "a neutral indicator has no better direction and cannot enter a composite",
+                    N_(
+                        "un indicatore neutro non ha una direzione migliore e non può entrare in "
+                        "un indice composito"
+                    ),
+                ),
                 item=col,
                 field="polarity",
             )
@@ -470,12 +484,21 @@ def pca_weights(data: pd.DataFrame, *, min_eigenvalue: float = 1.0) -> pd.Series
     A = data.dropna().to_numpy(dtype=float)
     if A.shape[1] < 2 or A.shape[0] < 3:
         raise DataError(
-            "PCA weights need at least 2 indicators and 3 organizations with complete data"
+            Message(
+                "PCA weights need at least 2 indicators and 3 organizations with complete data",
+                N_("i pesi PCA richiedono almeno 2 indicatori e 3 enti con dati completi"),
+            )
         )
     sd = A.std(axis=0, ddof=1)
     if (sd == 0).any():
         col = str(data.columns[int(np.flatnonzero(sd == 0)[0])])
-        raise DataError("a constant indicator cannot be weighted by PCA", column=col)
+        raise DataError(
+            Message(
+                "a constant indicator cannot be weighted by PCA",
+                N_("un indicatore costante non può essere pesato con la PCA"),
+            ),
+            column=col,
+        )
     C = np.corrcoef(A, rowvar=False)
     vals, vecs = np.linalg.eigh(C)
     order = np.argsort(vals)[::-1]
@@ -614,10 +637,19 @@ def _check_positive(C: np.ndarray, index: pd.Index, cols: list[Any], agg: Aggreg
         }
     )
     raise DataError(
-        f"a {agg.value} mean needs strictly positive values; {len(rows)} value(s) are "
-        f"0 or negative (first: row {cases['row'].iloc[0]!r}). Normalise with "
-        "bounds=POSITIVE_BOUNDS (min-max or rank onto 0.01 ... 1) or use an "
-        "arithmetic mean",
+        Message(
+            "a {aggregator} mean needs strictly positive values; {n} value(s) are 0 or negative "
+            "(first: row {first}). Normalise with bounds=POSITIVE_BOUNDS (min-max or rank onto "
+            "0.01 ... 1) or use an arithmetic mean",
+            N_(
+                "la media {aggregator} richiede valori positivi; {n} valori sono 0 o negativi "
+                "(il primo: riga {first}). Normalizzare con bounds=POSITIVE_BOUNDS (min-max o "
+                "rank su 0,01 ... 1) o usare la media aritmetica"
+            ),
+            aggregator=agg.value,
+            n=len(rows),
+            first=repr(cases["row"].iloc[0]),
+        ),
         column=str(cases["column"].iloc[0]),
         failure_cases=cases,
     )

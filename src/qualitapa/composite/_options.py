@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from typing import Any, TypeVar
 
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, Message
+from qualitapa.i18n import N_
 
 E = TypeVar("E", bound=enum.StrEnum)
 
@@ -32,7 +33,15 @@ def choice(kind: type[E], value: Any, name: str) -> E:
         return kind(value)
     except ValueError:
         allowed = ", ".join(repr(v.value) for v in kind)
-        raise DefinitionError(f"unknown {name} {value!r}; use one of {allowed}") from None
+        raise DefinitionError(
+            Message(
+                "unknown {name} {value}; use one of {allowed}",
+                N_("{name} {value} sconosciuto; usare uno tra {allowed}"),
+                name=name,
+                value=repr(value),
+                allowed=allowed,
+            )
+        ) from None
 
 
 def float_pair(value: Any, name: str, shape: str) -> tuple[float, float]:
@@ -50,5 +59,14 @@ def float_pair(value: Any, name: str, shape: str) -> tuple[float, float]:
     try:
         lo, hi = (float(v) for v in value)
     except (TypeError, ValueError):
-        raise DefinitionError(f"{name} must be {shape}, not {value!r}", field=name) from None
+        raise DefinitionError(
+            Message(
+                "{name} must be {shape}, not {value}",
+                N_("{name} deve essere {shape}, non {value}"),
+                name=name,
+                shape=shape,
+                value=repr(value),
+            ),
+            field=name,
+        ) from None
     return lo, hi
