@@ -31,7 +31,7 @@ import datetime as dt
 import os
 import sqlite3
 import zoneinfo
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -255,10 +255,12 @@ class ComplaintRegister(SqliteStore):
             )
         if n == 0:
             return first
-        # the chain takes complaints in the order of their first event
-        order = pd.unique(pd.Series(events["complaint_id"], dtype=object))
-        idx = pd.Index(complaints["id"], dtype=object).get_indexer(order)
-        idx = idx[idx >= 0]
+        # the chain takes complaints in the order of their first event (dicts, not a
+        # pandas Index: a clerk's write has one event, where pandas cost 0.3 ms a write;
+        # as fast at a million)
+        position = {cid: i for i, cid in enumerate(complaints["id"])}
+        first_events = dict.fromkeys(events["complaint_id"])
+        idx = np.fromiter((position[c] for c in first_events if c in position), dtype=np.intp)
         ordered = {
             name: np.asarray(complaints[col], dtype=object)[idx]
             for name, col in zip(COMPLAINT_FIELDS, _COMPLAINT_COLS, strict=True)
@@ -705,7 +707,9 @@ service 'registry' that apply: 'registry.waiting'
         for f in self._location_fields:
             if f in good.columns:
                 comp[f] = good[f].astype(object).where(good[f].notna(), None).tolist()
-        events_cols = _event_columns(good, history, actor)
+        # built when the back end first reads them (PostgreSQL: while the server stores
+        # the complaints)
+        events_cols = _Deferred(lambda: _event_columns(good, history, actor))
         self._append(db, comp, events_cols)
         has_contact = good[list(CONTACT_COLUMNS)].notna().any(axis=1).to_numpy()
         if has_contact.any():
@@ -1301,6 +1305,28 @@ def _without_clashes(
         )
         history = history[~hit]
     return good[~mask].reset_index(drop=True), history, extra
+
+
+class _Deferred(Mapping[str, Any]):
+    """A mapping built by ``build`` when first read."""
+
+    def __init__(self, build: Callable[[], Mapping[str, Any]]) -> None:
+        self._build: Callable[[], Mapping[str, Any]] | None = build
+        self._built: Mapping[str, Any] = {}
+
+    def _data(self) -> Mapping[str, Any]:
+        if self._build is not None:
+            self._built, self._build = self._build(), None
+        return self._built
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
 
 
 def _event_columns(
