@@ -59,8 +59,15 @@ def ratio_parts(formula: Formula | str) -> tuple[Formula, Formula, float]:
         tree = Binary("/", tree.left.right, tree.right)
     if not (isinstance(tree, Binary) and tree.op == "/"):
         raise DefinitionError(
-            f"{f.text!r} is not a ratio numerator / denominator; give numerator= and "
-            "denominator= explicitly"
+            Message(
+                "{formula} is not a ratio numerator / denominator; give numerator= and "
+                "denominator= explicitly",
+                N_(
+                    "{formula} non è un rapporto numeratore / denominatore; indicare "
+                    "numerator= e denominator="
+                ),
+                formula=repr(f.text),
+            )
         )
     return Formula.parse(str(tree.left)), Formula.parse(str(tree.right)), factor
 
@@ -154,7 +161,14 @@ def group_ratio(
     0   all  89.74            57.5  wilson
     """
     if method not in ("auto", "wilson", "poisson", "none"):
-        raise DefinitionError(f"unknown method {method!r}; use auto, wilson, poisson or none")
+        raise DefinitionError(
+            Message(
+                "unknown method {method}; use auto, wilson, poisson or none",
+                N_("metodo {method} sconosciuto; usare auto, wilson, poisson o none"),
+                method=repr(method),
+            ),
+            field="method",
+        )
     num_f, den_f, factor = _ratio_formulas(indicator, numerator, denominator)
     if scale is not None:
         factor = float(scale)
@@ -195,7 +209,12 @@ def _ratio_formulas(
     if numerator is not None and denominator is not None:
         return Formula.parse(numerator), Formula.parse(denominator), 1.0
     if indicator is None:
-        raise DefinitionError("give an indicator or both numerator= and denominator=")
+        raise DefinitionError(
+            Message(
+                "give an indicator or both numerator= and denominator=",
+                N_("indicare un indicatore, o sia numerator= sia denominator="),
+            )
+        )
     num_f, den_f, factor = ratio_parts(indicator.formula)
     factor *= float(getattr(indicator, "scale", 1.0))
     num_f = Formula.parse(numerator) if numerator else num_f

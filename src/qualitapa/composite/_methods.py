@@ -217,13 +217,21 @@ def _normalise_array(
             return np.where(np.isfinite(out), out, np.where(best == A, 1.0, np.nan))
         if method is Normaliser.DISTANCE_TO_TARGET:
             if target is None or np.isnan(target).any():
-                raise DefinitionError("distance_to_target needs a target value for every indicator")
+                raise DefinitionError(
+                    Message(
+                        "distance_to_target needs a target value for every indicator",
+                        N_("distance_to_target richiede un valore obiettivo per ogni indicatore"),
+                    )
+                )
             out = np.where(sign > 0, A / target, target / A)
             return np.where(np.isfinite(out), out, np.nan)
         if method is Normaliser.GOALPOSTS:
             if lo is None or hi is None or np.isnan(lo).any() or np.isnan(hi).any():
                 raise DefinitionError(
-                    "goalposts normalisation needs (min, max) for every indicator"
+                    Message(
+                        "goalposts normalisation needs (min, max) for every indicator",
+                        N_("la normalizzazione goalposts richiede (min, max) per ogni indicatore"),
+                    )
                 )
             use_log = np.zeros_like(lo, dtype=bool) if log is None else log
             a = np.where(use_log, np.log(np.where(use_log, A, 1.0)), A)
@@ -378,7 +386,13 @@ def _reference_values(
         gp = _per_column(goalposts, cols, None, "goalposts")
         if any(g is None for g in gp):
             missing = [c for c, g in zip(cols, gp, strict=True) if g is None]
-            raise DefinitionError("goalposts normalisation needs (min, max)", item=missing[0])
+            raise DefinitionError(
+                Message(
+                    "goalposts normalisation needs (min, max)",
+                    N_("la normalizzazione goalposts richiede (min, max)"),
+                ),
+                item=missing[0],
+            )
         kwargs["lo"] = np.array([float(g[0]) for g in gp])
         kwargs["hi"] = np.array([float(g[1]) for g in gp])
         kwargs["log"] = np.array(_per_column(log, cols, False, "log"), dtype=bool)

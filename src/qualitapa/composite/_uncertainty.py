@@ -46,7 +46,8 @@ from qualitapa.composite._methods import (
     _check_positive_combination,
 )
 from qualitapa.composite._options import choice
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, Message
+from qualitapa.i18n import N_
 from qualitapa.models import Polarity
 
 if TYPE_CHECKING:
@@ -148,7 +149,12 @@ def _choices(
             if n is d.normaliser or not any(invalid(n, a) for a in aggs)
         ]
     if not aggs or not norms:
-        raise DefinitionError("give at least one normaliser and one aggregator")
+        raise DefinitionError(
+            Message(
+                "give at least one normaliser and one aggregator",
+                N_("indicare almeno una normalizzazione e un'aggregazione"),
+            )
+        )
     for n in norms:
         for a in aggs:
             if not invalid(n, a):
@@ -328,13 +334,30 @@ def composite_uncertainty(
     ['aggregator', 'normaliser', 'weight:a', 'weight:b', 'weight:c']
     """
     if runs < 2:
-        raise DefinitionError(f"runs must be at least 2, not {runs!r}")
+        raise DefinitionError(
+            Message(
+                "runs must be at least 2, not {runs}",
+                N_("le simulazioni devono essere almeno 2, non {runs}"),
+                runs=repr(runs),
+            ),
+            field="runs",
+        )
     if not 0 <= weight_range < 1:
-        raise DefinitionError(f"weight_range must be in [0, 1), not {weight_range!r}")
+        raise DefinitionError(
+            Message(
+                "weight_range must be in [0, 1), not {value}",
+                N_("weight_range deve essere almeno 0 e meno di 1, non {value}"),
+                value=repr(weight_range),
+            ),
+            field="weight_range",
+        )
     base = _prepare(values, definition, catalog, polarity, source, _Options(groups=groups))
     imps = [choice(Imputation, i, "imputation") for i in dict.fromkeys(imputations or ())]
     if imputations is not None and not imps:
-        raise DefinitionError("give at least one imputation", field="imputations")
+        raise DefinitionError(
+            Message("give at least one imputation", N_("indicare almeno un'imputazione")),
+            field="imputations",
+        )
     normalised = _Normalised(base, imps)
     norms, aggs = _choices(normalisers, aggregators, normalised, source)
     draws = _Draws.sample(base, (len(imps), len(norms), len(aggs)), runs, weight_range, seed)
