@@ -18,11 +18,15 @@ The server is ``$QUALITAPA_TEST_POSTGRES``, else a throwaway cluster
 started for the run (tests/complaints/_pg_cluster.py, default durability
 settings: fsync on, synchronous commit), niced as this process is: run it
 as ``nice -n 10 .venv/bin/python benchmarks/...`` on a shared machine. Each
-figure is printed with the load average of the moment.
+figure is printed with the load average of the moment, and the import's
+CPU seconds of this process (with the driver's threads) and of the server
+(every process of the cluster, when it was started here): the durable
+figures on a shared machine.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_complaints_register_pg.py [--quick]
+    .venv/bin/python benchmarks/bench_complaints_register_pg.py --complaints 200000 --import-only
 
 Exits non-zero if a target is missed or the register's content differs from
 what was written.
@@ -34,6 +38,7 @@ import argparse
 import importlib.util
 import multiprocessing
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -76,6 +81,34 @@ def _fresh(server: str, schema: str) -> str:
     return f"{server}{sep}options=-csearch_path%3D{schema}"
 
 
+def _client_cpu() -> float:
+    """CPU seconds of this process so far (every thread)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _server_cpu(root: Path | None) -> float:
+    """CPU seconds of the cluster started in ``root`` so far: the postmaster and every
+    process it started (those that ended included); NaN for a server not started here."""
+    if root is None:
+        return float("nan")
+    tick = os.sysconf("SC_CLK_TCK")
+    main = int((root / "data" / "postmaster.pid").read_text().split()[0])
+
+    def times(pid: int | str) -> tuple[int, int]:  # parent, utime + stime + cutime + cstime
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[1]), sum(int(x) for x in fields[11:15])
+
+    total = times(main)[1]
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            parent, ticks = times(pid)
+        except (OSError, IndexError, ValueError):  # ended meanwhile
+            continue
+        total += ticks if parent == main else 0
+    return total / tick
+
+
 def make_complaints(n: int, rng: np.random.Generator) -> pd.DataFrame:
     """``n`` complaints of 2024 as an office exports them (text, offsets), half answered."""
     start = np.datetime64("2024-01-01T00:00:00", "s")
@@ -102,10 +135,13 @@ def _kpis(reg: ComplaintRegister) -> pd.DataFrame:
     return kpis(reg.cases(as_of=AS_OF), by="service", period="month", as_of=AS_OF)
 
 
-def bench_import(server: str, n: int, lite_path: Path) -> tuple[float, float, float, bool, str]:
+def bench_import(
+    server: str, n: int, lite_path: Path, root: Path | None
+) -> tuple[float, float, float, bool, str, tuple[float, float]]:
     """Complaints/s of the import on PostgreSQL, of a bare COPY and of the SQLite register's
     import (at ``lite_path``; the same machine, the same moment); whether the content
-    matches; the register's URL (kept for the KPI query)."""
+    matches; the register's URL (kept for the KPI query); CPU seconds of the import in
+    this process and in the server (of the cluster in ``root``)."""
     import psycopg
 
     frame = make_complaints(n, np.random.default_rng(SEED))
@@ -115,9 +151,10 @@ def bench_import(server: str, n: int, lite_path: Path) -> tuple[float, float, fl
         sqlite_rate = n / (time.perf_counter() - t0)
     url = _fresh(server, "bench_import")
     with ComplaintRegister(url) as reg:
-        t0 = time.perf_counter()
+        server0, client0, t0 = _server_cpu(root), _client_cpu(), time.perf_counter()
         report = reg.import_frame(frame)
         took = time.perf_counter() - t0
+        cpu = (_client_cpu() - client0, _server_cpu(root) - server0)
         ok = report.imported == n and len(reg) == n
         expected_events = int((frame["status"] == "answered").sum()) * 3 + n
         ok = ok and report.events == expected_events
@@ -135,7 +172,7 @@ def bench_import(server: str, n: int, lite_path: Path) -> tuple[float, float, fl
                 copy.write_row(row)
         ref = time.perf_counter() - t0
         conn.execute("DROP TABLE c")
-    return n / took, n / ref, sqlite_rate, ok, url
+    return n / took, n / ref, sqlite_rate, ok, url, cpu
 
 
 def bench_kpis(lite_path: Path, url: str, total: int) -> tuple[float, float, bool]:
@@ -212,6 +249,7 @@ def main() -> int:
         "--kpi-complaints", type=int, help="complaints of the KPI query (5,000,000)"
     )
     parser.add_argument("--per-clerk", type=int, help="complaints of each clerk (1,000)")
+    parser.add_argument("--import-only", action="store_true", help="only the bulk import")
     args = parser.parse_args()
     n_import, n_kpi, per_clerk = (
         (20_000, 40_000, 100) if args.quick else (1_000_000, 5_000_000, 1_000)
@@ -228,11 +266,14 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as folder:
             print(_load())
             lite = Path(folder) / "r.db"
-            rate, ref, lite_rate, ok_import, url = bench_import(server, n_import, lite)
+            rate, ref, lite_rate, ok_import, url, cpu = bench_import(server, n_import, lite, root)
             print(f"PostgreSQL bulk import of {n_import:,} complaints: {rate:,.0f} complaints/s "
-                  f"(target {IMPORT_TARGET:,}); bare COPY of the same rows: {ref:,.0f} rows/s; "
+                  f"(target {IMPORT_TARGET:,}); CPU s: client {cpu[0]:.2f}, server {cpu[1]:.2f}; "
+                  f"bare COPY of the same rows: {ref:,.0f} rows/s; "
                   f"the SQLite register: {lite_rate:,.0f} complaints/s; "
                   f"content {'ok' if ok_import else 'WRONG'}; {_load()}")  # fmt: skip
+            if args.import_only:
+                return 0 if ok_import and (args.quick or rate >= IMPORT_TARGET) else 1
             tps, ok_clerks = bench_clerks(server, per_clerk)
             print(f"{CLERKS} clerks at once, {CLERKS * per_clerk * len(STEPS):,} transitions: "
                   f"{tps:,.0f} transitions/s (target {CLERK_TARGET:,}); histories "

@@ -90,10 +90,10 @@ def test_the_same_operations_give_the_same_register(tmp_path: Path, pg_url: str)
 def test_the_url_opens_the_postgresql_back_end(pg_url: str) -> None:
     with ComplaintRegister.open(pg_url) as reg:
         assert isinstance(reg, PostgresRegister)
-        assert reg.schema_version == PG_SCHEMA_VERSION == 2
+        assert reg.schema_version == PG_SCHEMA_VERSION == 3
     # opened again: nothing to migrate, same version
     with ComplaintRegister(pg_url) as reg:
-        assert reg.schema_version == 2
+        assert reg.schema_version == 3
 
 
 def test_a_register_of_schema_1_is_migrated_and_keeps_its_guarantees(
@@ -110,7 +110,7 @@ def test_a_register_of_schema_1_is_migrated_and_keeps_its_guarantees(
             assert old.schema_version == 1
             old.add(Complaint("2024/1", "complaint", "web", "registry", T))
     with ComplaintRegister(pg_url) as reg:
-        assert reg.schema_version == 2
+        assert reg.schema_version == 3
         reg.transition("2024/1", "registered", actor="urp", at=T)
         with pytest.raises(TransitionError, match="'registered' to 'answered'"):
             reg.transition("2024/1", "answered", actor="urp", at=T)

@@ -1,0 +1,196 @@
+"""Bulk writes to the register on PostgreSQL (issue 22, schema version 3).
+
+The history check planned for the statement at hand (a bulk statement is
+counted with hash joins, a clerk's change keeps its index plan) refuses, in
+a statement of thousands of events, exactly what it refuses in a statement
+of one; a register of schema 2 is migrated; the ``COPY`` input built by
+pyarrow (CSV) and the one built in Python (text format) store the same
+values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from qualitapa.complaints import Complaint, ComplaintRegister
+from qualitapa.complaints import _postgres as pg
+from qualitapa.complaints._postgres import _BULK_EVENTS
+
+T = dt.datetime(2024, 3, 1, 8, 30, tzinfo=dt.UTC)
+#: More complaints than the statement size from which the check is planned anew.
+MANY = _BULK_EVENTS + 200
+_COLS = "complaint_id, n, at_us, actor, action, from_status, to_status"
+#: A good second event of every complaint b/0 ... b/MANY-1 (received -> registered).
+_GOOD = (
+    "SELECT id, 2, received_us, 'urp', 'register', 'received', 'registered' FROM complaints "
+    "WHERE id LIKE 'b/%'"
+)
+#: One bad event each, as a row of a SELECT (ordered before or after the good ones by seq).
+_BAD = {
+    "unknown complaint": "SELECT 'nope/1', 1, 0, 'x', 'receive', NULL, 'received'",
+    "gap in the history": "SELECT 'b/1', 4, 0, 'x', 'assign', 'registered', 'assigned'",
+    "from is not the last state": (
+        "SELECT 'solo/1', 2, 0, 'x', 'register', 'registered', 'registered'"
+    ),
+    "change the lifecycle refuses": (
+        "SELECT 'solo/1', 2, 0, 'x', 'answer', 'received', 'answered'"
+    ),
+    "first event not a receipt": (
+        "SELECT 'bare/1', 1, 0, 'x', 'register', 'received', 'registered'"
+    ),
+    "first event with a from": "SELECT 'bare/1', 1, 0, 'x', 'receive', 'received', 'received'",
+}
+
+
+def _register(url: str) -> None:
+    """MANY complaints with one event each (imported), 'solo/1', and 'bare/1' without events."""
+    frame = pd.DataFrame(
+        {
+            "id": [f"b/{i}" for i in range(MANY)],
+            "kind": "complaint",
+            "channel": "web",
+            "service": "registry",
+            "received_at": "2024-01-08T09:00+01:00",
+        }
+    )
+    with ComplaintRegister(url) as reg:
+        assert reg.import_frame(frame).imported == MANY
+        reg.add(Complaint("solo/1", "complaint", "web", "registry", T))
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO complaints (id, kind, channel, service, received_us) "
+            "VALUES ('bare/1', 'complaint', 'web', 'registry', 0)"
+        )
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["alone", "among-thousands"])
+@pytest.mark.parametrize("case", list(_BAD))
+def test_the_check_refuses_the_same_event_alone_or_in_a_bulk_statement(
+    pg_url: str, case: str, bulk: bool
+) -> None:
+    import psycopg
+
+    _register(pg_url)
+    sql = f"INSERT INTO events ({_COLS}) {_BAD[case]}"
+    if bulk:
+        sql = f"INSERT INTO events ({_COLS}) {_GOOD} UNION ALL {_BAD[case]}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        with pytest.raises(psycopg.Error) as info:
+            conn.execute(sql)
+        assert info.value.sqlstate == "23514", info.value
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == MANY + 1
+
+
+def test_an_event_before_its_predecessor_in_one_bulk_statement_is_refused(pg_url: str) -> None:
+    """The third event of b/0 inserted before its second one (a later seq) is out of order."""
+    import psycopg
+
+    _register(pg_url)
+    third = "SELECT 'b/0', 3, 0, 'x', 'assign', 'registered', 'assigned'"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        with pytest.raises(psycopg.Error) as info:
+            conn.execute(f"INSERT INTO events ({_COLS}) {third} UNION ALL {_GOOD}")
+        assert info.value.sqlstate == "23514"
+        # the same rows in their order are accepted
+        conn.execute(f"INSERT INTO events ({_COLS}) {_GOOD}")
+        conn.execute(
+            f"INSERT INTO events ({_COLS}) SELECT complaint_id, 3, 0, 'x', 'assign', "
+            "'registered', 'assigned' FROM events WHERE n = 2"
+        )
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 3 * MANY + 1
+    with ComplaintRegister(pg_url, readonly=True) as reg:
+        assert [e.to_status.value for e in reg.history("b/7")] == [
+            "received",
+            "registered",
+            "assigned",
+        ]
+
+
+def test_a_register_of_schema_2_is_migrated_to_3(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    with monkeypatch.context() as m:  # the register as session 35 wrote it
+        m.setattr(pg, "PG_MIGRATIONS", {v: pg.PG_MIGRATIONS[v] for v in (1, 2)})
+        m.setattr(pg, "PG_SCHEMA_VERSION", 2)
+        with ComplaintRegister(pg_url) as old:
+            assert old.schema_version == 2
+            old.add(Complaint("2024/1", "complaint", "web", "registry", T))
+    with ComplaintRegister(pg_url) as reg:
+        assert reg.schema_version == 3
+        reg.transition("2024/1", "registered", actor="urp", at=T)
+        assert reg.check() == []
+    with psycopg.connect(pg_url, autocommit=True) as conn, pytest.raises(psycopg.Error) as info:
+        conn.execute(
+            f"INSERT INTO events ({_COLS}) SELECT '2024/1', 3, 0, 'x', 'assign', 'registered', "
+            "'assigned' FROM generate_series(1, 2000)"
+        )
+    assert info.value.sqlstate in ("23514", "23505")
+
+
+_TEXTS = ["", "\\N", "a\tb", 'virgolette "doppie", e virgole', "riga 1\nriga 2\r\n",
+          "prima\n\\.\ndopo", "\\.", "C:\\temp\\", "perché €", " spazi ", "NULL"]  # fmt: skip
+
+
+def _frame() -> pd.DataFrame:
+    n = 3 * len(_TEXTS) * 4
+    texts = (_TEXTS * (n // len(_TEXTS) + 1))[:n]
+    status = ["answered", "forwarded", "received"] * (n // 3)
+    forwarded = [s == "forwarded" for s in status]
+    located = [i % 5 > 0 for i in range(n)]
+    return pd.DataFrame(
+        {
+            "id": [f"t/{i}" for i in range(n)],
+            "kind": "complaint",
+            "channel": "web",
+            "service": "registry",
+            "received_at": "2024-01-08T09:00+01:00",
+            "status": status,
+            "answered_at": ["2024-01-10T09:00+01:00" if s == "answered" else None for s in status],
+            "outcome_note": [t if f else None for t, f in zip(texts, forwarded, strict=True)],
+            "outcome_target": [
+                (t[::-1] or None) if f else None for t, f in zip(texts, forwarded, strict=True)
+            ],
+            "description": texts,
+            "address": [t or None for t in texts],
+            "latitude": [str(45 + i / 7) if k else None for i, k in enumerate(located)],
+            "longitude": [str(-(i / 3)) if k else None for i, k in enumerate(located)],
+        }
+    )
+
+
+def test_csv_and_text_copy_store_the_same_register(
+    postgres_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With pyarrow (CSV) and without it (text format): the same complaints and events."""
+    pytest.importorskip("pyarrow")
+    import psycopg
+
+    from .conftest import with_schema
+
+    got = {}
+    for name, arrow in (("csv", True), ("text", False)):
+        schema = f"p1_copy_{name}"
+        with psycopg.connect(postgres_server, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            conn.execute(f"CREATE SCHEMA {schema}")
+        monkeypatch.setattr(pg, "_has_pyarrow", lambda arrow=arrow: arrow)
+        with ComplaintRegister(with_schema(postgres_server, schema)) as reg:
+            report = reg.import_frame(_frame())
+            assert report.rejected == 0, report.problems
+            assert report.events > pg._COPY_ROWS
+            got[name] = (reg.complaints_frame(), reg.events_frame().drop(columns="seq"))
+            assert reg.check() == []
+        with psycopg.connect(postgres_server, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    for csv, text in zip(got["csv"], got["text"], strict=True):
+        pd.testing.assert_frame_equal(csv, text)
+    descriptions = got["csv"][0].set_index("id")["description"]
+    assert descriptions.loc["t/5"] == "prima\n\\.\ndopo"
+    assert descriptions.loc["t/0"] == ""
