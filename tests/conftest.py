@@ -19,12 +19,20 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests marked slow last (as pytest's own conftest does): quick failures first.
+    """Order the tests marked slow: first in a parallel run, last in one process.
 
-    The sort is stable, so each group keeps its collection order. `-m "not slow"` (the
+    In a parallel run (pytest-xdist, the default ``-n auto``; each worker collects and
+    orders the same list) the slow tests start first: the worksteal scheduler hands each
+    worker a contiguous share of that order and lets an idle worker take the tail of
+    another's queue, so the run ends on quick tests and no core sits idle behind one
+    long test started late. In one process (``-n 0``, ``--pdb``) they run last, as in
+    pytest's own conftest: a quick failure shows first. The sort is stable, so each group
+    keeps its collection order: a module's tests stay together, so a worker builds a
+    module-scoped fixture once unless a steal splits the module. ``-m "not slow"`` (the
     fast local loop, CONTRIBUTING.md) leaves them out.
     """
-    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
+    slow_first = "PYTEST_XDIST_WORKER" in os.environ
+    items.sort(key=lambda item: (item.get_closest_marker("slow") is None) == slow_first)
 
 
 @pytest.fixture(autouse=True)
