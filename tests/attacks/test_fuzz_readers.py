@@ -4,13 +4,13 @@ Each reader gets hostile input built from structure - valid-looking files with
 hostile cells, truncated files, random bytes - and must give a typed error or
 a correct result, never a raw exception, a hang or a memory blow-up: every
 hostile example runs in :func:`~.conftest.guarded` (2 s, 1 GiB) with the
-shared :data:`~.conftest.FUZZ` settings (at least 200 examples). Where the
+shared :data:`~.conftest.FUZZ` settings (200 examples in CI, 50 locally). Where the
 input is valid by construction, the result is checked too: what ``write_csv``
 writes ``read_table`` reads back, a formula re-parsed from its canonical text
 is the same tree, an expression evaluates to one truth value per row.
 
-The fuzz tests are marked slow (4-13 s each on the shared 2-core machine,
-mostly the fork per example); the whole file runs in about 50 s.
+The fuzz tests are marked slow (4-13 s each at 200 examples on the shared 2-core
+machine, mostly the fork per example); the whole file runs in about 50 s in CI.
 """
 
 from __future__ import annotations
