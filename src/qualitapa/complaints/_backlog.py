@@ -132,11 +132,7 @@ def backlog(
     else:
         starts, ends, rows = _event_stretches(frame, received, events, zones)
     months = isinstance(at, str) and at == "month-end"
-    if months:
-        latest = None if until is None else int(_instants(until, zone)[0])
-        instants = _month_ends(received, ends, zone, latest)
-    else:
-        instants = _instants(at, zone)
+    instants = _series(received, ends, zone, until) if months else _instants(at, zone)
     keyed = {c: factorized(frame[c]) for c in cols}
     groups = group_codes(keyed, len(frame))
     counts = _open_counts(groups.codes[rows], groups.size, starts, ends, instants)
@@ -285,6 +281,12 @@ def _month_ends(received: np.ndarray, ends: np.ndarray, zone: str, until: int | 
     if until is not None and len(last) and last[-1] > latest:  # its month goes on after until
         return np.append(ended, until)
     return ended
+
+
+def _series(received: np.ndarray, ends: np.ndarray, zone: str, until: Any) -> np.ndarray:
+    """The instants of ``at="month-end"`` (UTC microseconds): see :func:`_month_ends`."""
+    latest = None if until is None else int(_instants(until, zone)[0])
+    return _month_ends(received, ends, zone, latest)
 
 
 def _instants(at: Any, zone: str) -> np.ndarray:

@@ -362,14 +362,7 @@ def kpis(
     if "founded" in wanted or "share_founded" in wanted:
         require_columns(frame, ["founded"])
     rows = _timing(frame, needs, policy=policy, calendar=calendar, tz=tz)
-    ref_day = last_day = None
-    if as_of is not None or "ref" in needs:
-        zones = row_zones(frame, tz)
-        ref = _as_of(as_of, _one_zone(zones))
-        _check_as_of(frame, ref, zones)
-        ref_day = _local_days_of(ref, zones, len(frame))
-        if as_of is not None and period is not None:  # the day of the instant just before as_of
-            last_day = _local_days_of(ref - pd.Timedelta(1, "us"), zones, len(frame))
+    ref_day, last_day = _reference_days(frame, as_of, needs, period, tz)
     groups = _groups(frame, cols, period, rows["received_date"], last_day)
     result = pd.DataFrame(groups.keys)
     _add_counts(result, frame, rows, groups, wanted)
@@ -383,6 +376,25 @@ def kpis(
         with np.errstate(invalid="ignore", divide="ignore"):
             result["per_10000"] = np.where(pops > 0, rec / pops * 10_000, np.nan)  # type: ignore[operator]
     return result[[*groups.keys, *wanted]]
+
+
+def _reference_days(
+    frame: pd.DataFrame, as_of: Any, needs: set[str], period: str | None, tz: TimeZones
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Each row's office day of ``as_of`` and, with a period, of the instant just before it.
+
+    None when neither ``as_of`` is given nor the metrics need it (the
+    second also without a period); ``as_of`` defaults to now.
+    """
+    if as_of is None and "ref" not in needs:
+        return None, None
+    zones = row_zones(frame, tz)
+    ref = _as_of(as_of, _one_zone(zones))
+    _check_as_of(frame, ref, zones)
+    ref_day = _local_days_of(ref, zones, len(frame))
+    if as_of is None or period is None:
+        return ref_day, None
+    return ref_day, _local_days_of(ref - pd.Timedelta(1, "us"), zones, len(frame))
 
 
 def _groups(
