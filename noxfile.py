@@ -33,7 +33,12 @@ def _install_all(session: nox.Session, extras: str = "dev", *pip_args: str) -> N
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite (core, doctests and every plugin's tests) with coverage."""
+    """Run the test suite (core, doctests and every plugin's tests) with coverage.
+
+    On every core, as ``pytest`` alone (pyproject's addopts: pytest-xdist ``-n auto``);
+    pytest-cov gathers the workers' coverage into one report. ``-- -n 0`` runs in one
+    process.
+    """
     _install_all(session)
     session.run(
         "python",
