@@ -21,7 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-#: The port of the throwaway cluster (on its own socket folder: no clash with a real server).
+#: The port of the throwaway cluster. With TCP off, the port only names the socket file in
+#: the cluster's own folder: clusters of parallel test workers (and a real server) do not clash.
 PORT = 54329
 
 

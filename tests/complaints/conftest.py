@@ -5,6 +5,11 @@ create schemas in. Without it the session starts a throwaway cluster
 (:mod:`tests.complaints._pg_cluster`, a couple of seconds) and stops it at the
 end. When no server can be started, the PostgreSQL tests are skipped saying
 why, except in CI (``CI`` set), where they fail.
+
+In a parallel run (pytest-xdist) each worker is a session of its own: without
+``QUALITAPA_TEST_POSTGRES`` each starts its own cluster, on a socket folder of
+its own; with it the workers share the server, and each test works in a schema
+named by the worker's process id (:func:`pg_url`), so none sees another's tables.
 """
 
 from __future__ import annotations
