@@ -46,22 +46,22 @@ _BAD = {
 
 
 def _register(url: str) -> None:
-    """MANY complaints with one event each (imported), 'solo/1', and 'bare/1' without events."""
-    frame = pd.DataFrame(
-        {
-            "id": [f"b/{i}" for i in range(MANY)],
-            "kind": "complaint",
-            "channel": "web",
-            "service": "registry",
-            "received_at": "2024-01-08T09:00+01:00",
-        }
-    )
-    with ComplaintRegister(url) as reg:
-        assert reg.import_frame(frame).imported == MANY
-        reg.add(Complaint("solo/1", "complaint", "web", "registry", T))
+    """MANY complaints b/... with their receipt (one bulk statement each), 'solo/1', and
+    'bare/1' without events."""
     import psycopg
 
+    with ComplaintRegister(url) as reg:
+        reg.add(Complaint("solo/1", "complaint", "web", "registry", T))
     with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO complaints (id, kind, channel, service, received_us) "
+            "SELECT 'b/' || i, 'complaint', 'web', 'registry', 0 "
+            f"FROM generate_series(0, {MANY - 1}) i"
+        )
+        conn.execute(
+            f"INSERT INTO events ({_COLS}) SELECT 'b/' || i, 1, 0, 'urp', 'receive', NULL, "
+            f"'received' FROM generate_series(0, {MANY - 1}) i"
+        )
         conn.execute(
             "INSERT INTO complaints (id, kind, channel, service, received_us) "
             "VALUES ('bare/1', 'complaint', 'web', 'registry', 0)"
