@@ -18,6 +18,7 @@ import pytest
 from qualitapa.complaints import Complaint, ComplaintRegister
 from qualitapa.complaints import _postgres as pg
 from qualitapa.complaints._postgres import _BULK_EVENTS
+from qualitapa.errors import DataError
 
 T = dt.datetime(2024, 3, 1, 8, 30, tzinfo=dt.UTC)
 #: More complaints than the statement size from which the check is planned anew.
@@ -194,3 +195,27 @@ def test_csv_and_text_copy_store_the_same_register(
     descriptions = got["csv"][0].set_index("id")["description"]
     assert descriptions.loc["t/5"] == "prima\n\\.\ndopo"
     assert descriptions.loc["t/0"] == ""
+
+
+def test_a_copy_the_server_refuses_is_a_clear_error_and_writes_nothing(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clash found only by the server mid-``COPY`` (the driver's thread sending) rolls back."""
+    frame = pd.DataFrame(
+        {
+            "id": [f"c/{i}" for i in range(3 * pg._COPY_ROWS)],
+            "kind": "complaint",
+            "channel": "web",
+            "service": "registry",
+            "received_at": "2024-01-08T09:00+01:00",
+        }
+    )
+    with ComplaintRegister(pg_url) as reg:
+        assert reg.import_frame(frame.iloc[::2]).imported == 3 * pg._COPY_ROWS // 2
+        # as if another clerk had imported them between the check and the write
+        monkeypatch.setattr(pg.PostgresRegister, "_existing", staticmethod(lambda db, ids: []))
+        with pytest.raises(DataError, match="already in the register"):
+            reg.import_frame(frame)
+        assert len(reg) == 3 * pg._COPY_ROWS // 2
+        assert len(reg.events_frame()) == 3 * pg._COPY_ROWS // 2
+        assert reg.check() == []
