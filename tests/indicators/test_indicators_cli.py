@@ -99,8 +99,9 @@ def test_compute_invalid_data_and_report(tmp_path: Path, registry_toml: Path) ->
     path = _raw(tmp_path, bad)
     code, _, err = _run("indicators", "compute", str(path), "-d", str(registry_toml))
     assert code == 1
-    assert "data row 2" in err
-    assert "not a number" in err
+    assert "il primo: riga 2" in err  # said in --lang (it), the problem too
+    assert "non è un numero" in err
+    assert "invalid value" not in err
     code, out, _ = _run(
         "indicators", "compute", str(path), "-d", str(registry_toml), "--errors", "report",
         "-i", "registry.certificates_per_fte", "--format", "csv",

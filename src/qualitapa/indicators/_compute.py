@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from qualitapa.errors import DataError
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 from qualitapa.indicators._data import (
     VariableMatrix,
     add_columns,
@@ -208,10 +209,21 @@ def compute(
     if errors == "raise" and len(matrix.problems):
         first = matrix.problems.iloc[0]
         raise DataError(
-            f"{len(matrix.problems)} invalid value(s) in the data; first: data row "
-            f"{first['row']}, variable {first['variable']!r}, value {first['value']!r}: "
-            f"{first['problem']} (errors='report', or --errors report on the command line, "
-            "computes the rest)",
+            Message(
+                "{n} invalid value(s) in the data; first: data row {row}, variable {variable}, "
+                "value {value}: {problem} (errors='report', or --errors report on the command "
+                "line, computes the rest)",
+                N_(
+                    "valori non validi nei dati: {n}; il primo: riga {row}, variabile {variable}, "
+                    "valore {value}: {problem} (errors='report', o --errors report sulla riga di "
+                    "comando, calcola il resto)"
+                ),
+                n=len(matrix.problems),
+                row=first["row"],
+                variable=repr(first["variable"]),
+                value=repr(first["value"]),
+                problem=first["problem"],  # a Message's text: said in the language
+            ),
             source=source,
             failure_cases=matrix.problems,
         )

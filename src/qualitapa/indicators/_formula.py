@@ -64,7 +64,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from qualitapa.errors import DataError, FormulaError
+from qualitapa.errors import DataError, FormulaError, Message
+from qualitapa.i18n import N_
 
 #: Longest formula text accepted.
 MAX_LENGTH = 4000
@@ -584,10 +585,25 @@ class _Env:
         if name in self.cache:
             return self.cache[name]
         if name not in self.columns:
+            item = self.formula.item
             raise DataError(
-                f"variable {name!r} needed by formula {self.formula.text!r}"
-                + (f" of {self.formula.item!r}" if self.formula.item else "")
-                + " is not in the data",
+                Message(
+                    "variable {variable} needed by formula {formula} of {item} is not in the data",
+                    N_(
+                        "la variabile {variable}, che serve alla formula {formula} di {item}, "
+                        "non è nei dati"
+                    ),
+                    variable=repr(name),
+                    formula=repr(self.formula.text),
+                    item=repr(item),
+                )
+                if item
+                else Message(
+                    "variable {variable} needed by formula {formula} is not in the data",
+                    N_("la variabile {variable}, che serve alla formula {formula}, non è nei dati"),
+                    variable=repr(name),
+                    formula=repr(self.formula.text),
+                ),
                 column=name,
             )
         raw = self.columns[name]
