@@ -197,6 +197,35 @@ ACTIVITIES = [
      "Kennzahlen der Mülltrennung", "2024-03-01", "2024-09-30", None),
 ]  # fmt: skip
 
+#: The activities' titles in English (the sheet's optional ``title_en``).
+TITLES_EN = {
+    "A01": "Satisfaction survey at the civil registry counters",
+    "A02": "Measuring waiting times at the counter",
+    "A03": "Review of the demographic services charter",
+    "A04": "Online appointment booking at the district offices",
+    "A05": "Analysis of complaints about the demographic services counters",
+    "A06": "Q-Club comparison of online certificates",
+    "A07": "Parents' satisfaction survey in the nurseries",
+    "A08": "Review of the nurseries' service charter",
+    "A09": "Coverage of nursery places",
+    "A10": "Training the nursery educators in the quality system",
+    "A11": "Libraries' service charter: from draft to approval",
+    "A12": "Loans per inhabitant of the municipal libraries",
+    "A13": "Q-Club comparison of digital loans",
+    "A14": "Library users' satisfaction survey",
+    "A15": "Surveillance audit of the ISO 9001 certification",
+    "A16": "Analysis of reports and complaints to the municipal police",
+    "A17": "Training of internal auditors",
+    "A18": "CAF self-assessment of the city",
+    "A19": "Course for the quality referents",
+    "A20": "Training hours per employee",
+    "A21": "Q-Club benchmarking round",
+    "A22": "Annual report on the city's complaints",
+    "A23": "Draft of the social services charter",
+    "A24": "Satisfaction survey on home care services",
+    "A25": "Indicators of separate waste collection",
+}
+
 # Version 1 (February) differs from version 2 (July): A10 and A24 were added in July,
 # A11 ended in June and A09 was owned by the previous referent of Istruzione.
 V1_CHANGES = {
@@ -348,8 +377,9 @@ def sheets() -> dict[str, pd.DataFrame]:
     rows = []
     for act, kind, dept, owner, obj, title_it, title_de, start, end, exp in ACTIVITIES:
         ek, eid, eop, ev = exp if exp else ("", "", "", None)
-        rows.append((MODENA, YEAR, act, kind, dept, owner, obj, title_it, title_de, start, end,
-                     ek, eid, eop, "" if ev is None else ev, ""))  # fmt: skip
+        rows.append((MODENA, YEAR, act, kind, dept, owner, obj, title_it, title_de,
+                     TITLES_EN[act], start, end, ek, eid, eop, "" if ev is None else ev,
+                     ""))  # fmt: skip
     out["activities"] = pd.DataFrame(
         rows,
         columns=list(SHEETS["activities"].columns),

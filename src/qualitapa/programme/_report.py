@@ -153,9 +153,8 @@ def _activity_rows(
 ) -> Sequence[Mapping[str, object]]:
     """Per department (in the order of the departments sheet), its activities."""
     t = words.t
-    merged = table.merge(
-        activities[["activity", "title_it", "title_de", "objective"]], on="activity", how="left"
-    )
+    titles = [c for c in ("title_it", "title_de", "title_en") if c in activities.columns]
+    merged = table.merge(activities[["activity", *titles, "objective"]], on="activity", how="left")
     groups = []
     for dept, part in merged.groupby("department", sort=False):
         groups.append(

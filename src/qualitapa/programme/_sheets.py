@@ -203,6 +203,7 @@ SHEETS: Mapping[str, Sheet] = {
                 "objective",
                 "title_it",
                 "title_de",
+                "title_en",
                 "planned_start",
                 "planned_end",
                 "expected_kind",
@@ -224,6 +225,7 @@ SHEETS: Mapping[str, Sheet] = {
                 "objective": "obiettivo PEG/PDO collegato (es. PEG-2024-03.2)",
                 "title_it": "titolo in italiano",
                 "title_de": "titolo in tedesco (facoltativo)",
+                "title_en": "titolo in inglese (facoltativo)",
                 "planned_start": "inizio previsto: " + _DATE,
                 "planned_end": "fine prevista: " + _DATE,
                 "expected_kind": "risultato atteso su: indicator, standard o survey_index "
