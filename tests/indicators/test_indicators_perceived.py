@@ -286,7 +286,7 @@ def _cases(seed: int = 0, n: int = 400) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def kpis() -> pd.DataFrame:
     return cp.kpis(
-        _cases(), by=["organization", "service"], period="year", as_of="2025-06-01",
+        _cases(), by=["organization", "service"], period="year", as_of="2025-01-01",
         population={"a": 120_000, "b": 45_000, "c": 8_000},
     )  # fmt: skip
 
