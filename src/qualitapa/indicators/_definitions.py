@@ -63,7 +63,14 @@ def _periodicity(value: Any) -> Periodicity:
 
 def _finite(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     if not math.isfinite(value):
-        raise DefinitionError(f"must be a finite number, not {value!r}", field=attribute.name)
+        raise DefinitionError(
+            Message(
+                "must be a finite number, not {value}",
+                N_("deve essere un numero finito, non {value}"),
+                value=repr(value),
+            ),
+            field=attribute.name,
+        )
 
 
 def _optional_id(instance: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
@@ -205,8 +212,19 @@ class Target:
             unknown = set(value) - {"comparator", "value"}
             if unknown or "value" not in value:
                 raise DefinitionError(
-                    "a target is a table {comparator, value}"
-                    + (f"; unknown key(s) {sorted(unknown)}" if unknown else ""),
+                    Message(
+                        "a target is a table {{comparator, value}}; unknown key(s): {keys}",
+                        N_(
+                            "un obiettivo è una tabella {{comparator, value}}; chiavi "
+                            "sconosciute: {keys}"
+                        ),
+                        keys=", ".join(map(repr, sorted(unknown))),
+                    )
+                    if unknown
+                    else Message(
+                        "a target is a table {{comparator, value}}",
+                        N_("un obiettivo è una tabella {{comparator, value}}"),
+                    ),
                     field="target",
                 )
             if "comparator" not in value:
@@ -226,18 +244,36 @@ class Target:
                     except ValueError:
                         break
             raise DefinitionError(
-                f"{value!r} is not a target; write e.g. '>= 33' or '<= 10'", field="target"
+                Message(
+                    "{value} is not a target; write e.g. '>= 33' or '<= 10'",
+                    N_("{value} non è un obiettivo; scrivere per esempio '>= 33' o '<= 10'"),
+                    value=repr(value),
+                ),
+                field="target",
             )
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if polarity is None or polarity is Polarity.NEUTRAL:
                 raise DefinitionError(
-                    "a target given as a bare number needs a higher- or lower-is-better "
-                    "polarity; write e.g. '>= 33'",
+                    Message(
+                        "a target given as a bare number needs a higher- or lower-is-better "
+                        "polarity; write e.g. '>= 33'",
+                        N_(
+                            "un obiettivo dato come solo numero richiede una polarità (più alto "
+                            "o più basso è meglio); scrivere per esempio '>= 33'"
+                        ),
+                    ),
                     field="target",
                 )
             op = ">=" if polarity is Polarity.HIGHER_IS_BETTER else "<="
             return cls(op, value)
-        raise DefinitionError(f"{value!r} is not a target", field="target")
+        raise DefinitionError(
+            Message(
+                "{value} is not a target; write e.g. '>= 33' or '<= 10'",
+                N_("{value} non è un obiettivo; scrivere per esempio '>= 33' o '<= 10'"),
+                value=repr(value),
+            ),
+            field="target",
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """``{"comparator": ..., "value": ...}``."""
@@ -432,7 +468,10 @@ def _tags(value: Any) -> tuple[str, ...]:
 def _nonzero(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     _finite(instance, attribute, value)
     if value == 0:
-        raise DefinitionError("the scale must not be zero", field=attribute.name)
+        raise DefinitionError(
+            Message("the scale must not be zero", N_("la scala non può essere zero")),
+            field=attribute.name,
+        )
 
 
 @attrs.frozen

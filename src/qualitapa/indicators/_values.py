@@ -9,7 +9,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from qualitapa.errors import DataError, DefinitionError
+from qualitapa.errors import DataError, DefinitionError, Message
+from qualitapa.i18n import N_
 from qualitapa.indicators._resolve import DefinitionsLike, resolve_definitions
 from qualitapa.io import require_columns, to_numeric_column
 from qualitapa.models import Polarity
@@ -152,7 +153,11 @@ def read_values(values: pd.DataFrame, *, source: str | None = None) -> Indicator
         cases = pd.concat(problems, ignore_index=True).sort_values("row", ignore_index=True)
         first = cases.iloc[0]
         raise DataError(
-            f"invalid indicator values; first: {first['problem']}",
+            Message(
+                "invalid indicator values; first: {problem}",
+                N_("valori degli indicatori non validi; il primo: {problem}"),
+                problem=first["problem"],  # a Message's text: said in the language
+            ),
             source=source,
             row=int(first["row"]),
             failure_cases=cases,
@@ -230,6 +235,10 @@ def resolve_polarities(
     missing = [i for i in ids if i not in by_id]
     if missing:
         raise DefinitionError(
-            f"the values contain indicator(s) {missing} that are not among the definitions"
+            Message(
+                "the values contain indicator(s) {indicators} that are not among the definitions",
+                N_("i valori contengono indicatori che non sono tra le definizioni: {indicators}"),
+                indicators=", ".join(map(repr, missing)),
+            )
         )
     return {i: by_id[i].polarity for i in ids}, {i: by_id[i] for i in ids}
