@@ -29,7 +29,9 @@ server:
 * **Protocol numbers.** The ``protocol_counters`` row of the organization
   and year is locked and moved in the transaction that adds the complaint:
   gap-free and unique under any number of clerks.
-* **Bulk imports** use ``COPY``.
+* **Bulk imports** use ``COPY`` (CSV built by pyarrow when installed), sent by a
+  thread of the driver while the next piece is built; the history check of a
+  statement adding many events is planned for its size (schema version 3).
 * **Not on this back end:** the hash chain (``chain_head()``,
   ``check(anchor=...)``) raises :class:`BackendError`. On a server the
   history is protected by the triggers and by who may connect with which
