@@ -261,7 +261,7 @@ class ComplaintRegister(SqliteStore):
         position = {cid: i for i, cid in enumerate(complaints["id"])}
         first_events = dict.fromkeys(events["complaint_id"])
         idx = np.fromiter((position[c] for c in first_events if c in position), dtype=np.intp)
-        ordered = {
+        ordered: dict[str, Any] = {  # object arrays, read as sequences
             name: np.asarray(complaints[col], dtype=object)[idx]
             for name, col in zip(COMPLAINT_FIELDS, _COMPLAINT_COLS, strict=True)
         }
