@@ -9,7 +9,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, Message
+from qualitapa.i18n import N_
 from qualitapa.indicators._resolve import DefinitionsLike
 from qualitapa.indicators._values import read_values, resolve_polarities
 from qualitapa.models import PeerGroup
@@ -98,8 +99,14 @@ def peer_group_of(
     populations = catalog.populations()
     if not any(p is not None for p in populations.values()):
         raise DefinitionError(
-            "population classes need the organizations' populations: pass a catalog whose "
-            "organizations have a population",
+            Message(
+                "population classes need the organizations' populations: pass a catalog whose "
+                "organizations have a population",
+                N_(
+                    "le classi di popolazione richiedono la popolazione degli enti: usare un "
+                    "catalogo i cui enti hanno la popolazione"
+                ),
+            ),
             item=peer_groups.id,
         )
     return peer_groups.assign(populations)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, TypeAlias
 
-from qualitapa.errors import DefinitionError
+from qualitapa.errors import DefinitionError, Message
+from qualitapa.i18n import N_
 from qualitapa.indicators._definitions import IndicatorDefinition, organization_variables
 
 if TYPE_CHECKING:
@@ -56,7 +57,9 @@ def resolve_definitions(
     seen: set[str] = set()
     for d in out:
         if d.id in seen:
-            raise DefinitionError("indicator given twice", item=d.id)
+            raise DefinitionError(
+                Message("indicator given twice", N_("indicatore indicato due volte")), item=d.id
+            )
         seen.add(d.id)
     return out, catalog
 
