@@ -96,18 +96,23 @@ def test_the_url_opens_the_postgresql_back_end(pg_url: str) -> None:
         assert reg.schema_version == 3
 
 
-def test_a_register_of_schema_1_is_migrated_and_keeps_its_guarantees(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("version", [1, 2], ids=["schema-1", "schema-2"])
+def test_a_register_of_an_older_schema_is_migrated_and_keeps_its_guarantees(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, version: int
 ) -> None:
     import psycopg
 
     from qualitapa.complaints import _postgres
 
-    with monkeypatch.context() as m:  # the register as session 34 wrote it
-        m.setattr(_postgres, "PG_MIGRATIONS", {1: _postgres.PG_MIGRATIONS[1]})
-        m.setattr(_postgres, "PG_SCHEMA_VERSION", 1)
+    with monkeypatch.context() as m:  # the register as session 34 (1) or 35 (2) wrote it
+        m.setattr(
+            _postgres,
+            "PG_MIGRATIONS",
+            {v: _postgres.PG_MIGRATIONS[v] for v in range(1, version + 1)},
+        )
+        m.setattr(_postgres, "PG_SCHEMA_VERSION", version)
         with ComplaintRegister(pg_url) as old:
-            assert old.schema_version == 1
+            assert old.schema_version == version
             old.add(Complaint("2024/1", "complaint", "web", "registry", T))
     with ComplaintRegister(pg_url) as reg:
         assert reg.schema_version == 3
@@ -116,13 +121,17 @@ def test_a_register_of_schema_1_is_migrated_and_keeps_its_guarantees(
             reg.transition("2024/1", "answered", actor="urp", at=T)
         assert [e.to_status.value for e in reg.history("2024/1")] == ["received", "registered"]
         assert reg.check() == []
-    # the foreign key is gone; the statement trigger refuses an event of no complaint
-    with psycopg.connect(pg_url, autocommit=True) as conn, pytest.raises(psycopg.Error) as info:
-        conn.execute(
-            "INSERT INTO events (complaint_id, n, at_us, actor, action, from_status, to_status) "
-            "VALUES ('2024/404', 1, 0, 'x', 'receive', NULL, 'received')"
-        )
-    assert info.value.sqlstate == "23514"
+    cols = "complaint_id, n, at_us, actor, action, from_status, to_status"
+    # the foreign key is gone; the statement trigger refuses an event of no complaint,
+    # alone or in a bulk statement (planned for its size since schema 3)
+    for sql in (
+        f"INSERT INTO events ({cols}) VALUES ('2024/404', 1, 0, 'x', 'receive', NULL, 'received')",
+        f"INSERT INTO events ({cols}) SELECT '2024/' || i, 1, 0, 'x', 'receive', NULL, "
+        "'received' FROM generate_series(400, 2400) i",
+    ):
+        with psycopg.connect(pg_url, autocommit=True) as conn, pytest.raises(psycopg.Error) as info:
+            conn.execute(sql)
+        assert info.value.sqlstate == "23514"
 
 
 def test_the_password_never_shows() -> None:

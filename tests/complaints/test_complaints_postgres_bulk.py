@@ -3,9 +3,9 @@
 The history check planned for the statement at hand (a bulk statement is
 counted with hash joins, a clerk's change keeps its index plan) refuses, in
 a statement of thousands of events, exactly what it refuses in a statement
-of one; a register of schema 2 is migrated; the ``COPY`` input built by
-pyarrow (CSV) and the one built in Python (text format) store the same
-values.
+of one; the ``COPY`` input built by pyarrow (CSV) and the one built in
+Python (text format) store the same values; a ``COPY`` the server refuses
+writes nothing.
 """
 
 from __future__ import annotations
@@ -110,29 +110,6 @@ def test_an_event_before_its_predecessor_in_one_bulk_statement_is_refused(pg_url
             "registered",
             "assigned",
         ]
-
-
-def test_a_register_of_schema_2_is_migrated_to_3(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import psycopg
-
-    with monkeypatch.context() as m:  # the register as session 35 wrote it
-        m.setattr(pg, "PG_MIGRATIONS", {v: pg.PG_MIGRATIONS[v] for v in (1, 2)})
-        m.setattr(pg, "PG_SCHEMA_VERSION", 2)
-        with ComplaintRegister(pg_url) as old:
-            assert old.schema_version == 2
-            old.add(Complaint("2024/1", "complaint", "web", "registry", T))
-    with ComplaintRegister(pg_url) as reg:
-        assert reg.schema_version == 3
-        reg.transition("2024/1", "registered", actor="urp", at=T)
-        assert reg.check() == []
-    with psycopg.connect(pg_url, autocommit=True) as conn, pytest.raises(psycopg.Error) as info:
-        conn.execute(
-            f"INSERT INTO events ({_COLS}) SELECT '2024/1', 3, 0, 'x', 'assign', 'registered', "
-            "'assigned' FROM generate_series(1, 2000)"
-        )
-    assert info.value.sqlstate in ("23514", "23505")
 
 
 _TEXTS = ["", "\\N", "a\tb", 'virgolette "doppie", e virgole', "riga 1\nriga 2\r\n",
