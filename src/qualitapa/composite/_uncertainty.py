@@ -247,6 +247,28 @@ def _nanquantiles(a: np.ndarray, qs: Sequence[float]) -> np.ndarray:
     return out
 
 
+def _check_runs(runs: int, weight_range: float) -> None:
+    """Refuse fewer than two runs and a weight range outside [0, 1)."""
+    if runs < 2:
+        raise DefinitionError(
+            Message(
+                "runs must be at least 2, not {runs}",
+                N_("le simulazioni devono essere almeno 2, non {runs}"),
+                runs=repr(runs),
+            ),
+            field="runs",
+        )
+    if not 0 <= weight_range < 1:
+        raise DefinitionError(
+            Message(
+                "weight_range must be in [0, 1), not {value}",
+                N_("weight_range deve essere almeno 0 e meno di 1, non {value}"),
+                value=repr(weight_range),
+            ),
+            field="weight_range",
+        )
+
+
 def composite_uncertainty(
     values: pd.DataFrame,
     definition: CompositeDefinition | str,
@@ -333,24 +355,7 @@ def composite_uncertainty(
     >>> sorted(res.summary["factor"].unique())
     ['aggregator', 'normaliser', 'weight:a', 'weight:b', 'weight:c']
     """
-    if runs < 2:
-        raise DefinitionError(
-            Message(
-                "runs must be at least 2, not {runs}",
-                N_("le simulazioni devono essere almeno 2, non {runs}"),
-                runs=repr(runs),
-            ),
-            field="runs",
-        )
-    if not 0 <= weight_range < 1:
-        raise DefinitionError(
-            Message(
-                "weight_range must be in [0, 1), not {value}",
-                N_("weight_range deve essere almeno 0 e meno di 1, non {value}"),
-                value=repr(weight_range),
-            ),
-            field="weight_range",
-        )
+    _check_runs(runs, weight_range)
     base = _prepare(values, definition, catalog, polarity, source, _Options(groups=groups))
     imps = [choice(Imputation, i, "imputation") for i in dict.fromkeys(imputations or ())]
     if imputations is not None and not imps:
