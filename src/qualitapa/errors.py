@@ -320,13 +320,43 @@ class FormulaError(DefinitionError):
         self.formula = formula
         self.token = token
         self.position = position
-        detail = message
-        if token is not None:
-            detail += f" (token {token!r}"
-            detail += f" at position {position})" if position is not None else ")"
-        if formula is not None:
-            detail += f" in formula {formula!r}"
+        detail: str = message
+        if isinstance(message, Message) and formula is not None:
+            detail = _in_formula(message, formula, token, position)
+        else:
+            if token is not None:
+                detail += f" (token {token!r}"
+                detail += f" at position {position})" if position is not None else ")"
+            if formula is not None:
+                detail += f" in formula {formula!r}"
         super().__init__(detail, source=source, item=item, field=field)
+
+
+def _in_formula(message: Message, formula: str, token: str | None, position: int | None) -> Message:
+    """``message`` with the token at fault and the formula, said in the message's language."""
+    if token is None:
+        return Message(
+            "{message} in formula {formula}",
+            N_("{message} nella formula {formula}"),
+            message=message,
+            formula=repr(formula),
+        )
+    if position is None:
+        return Message(
+            "{message} (token {token}) in formula {formula}",
+            N_("{message} (simbolo {token}) nella formula {formula}"),
+            message=message,
+            token=repr(token),
+            formula=repr(formula),
+        )
+    return Message(
+        "{message} (token {token} at position {position}) in formula {formula}",
+        N_("{message} (simbolo {token} alla posizione {position}) nella formula {formula}"),
+        message=message,
+        token=repr(token),
+        position=position,
+        formula=repr(formula),
+    )
 
 
 class DataError(QualitapaError, ValueError):

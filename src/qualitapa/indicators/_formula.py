@@ -277,22 +277,42 @@ _TOKEN = re.compile(
 )
 _WORD_OPERATORS = frozenset({"and", "or", "not"})
 _RESERVED = frozenset(keyword.kwlist) - _WORD_OPERATORS
+_POWERS = Message(
+    "powers are not part of the formula language",
+    N_("le potenze non fanno parte del linguaggio delle formule"),
+)
+_AND = Message("use 'and'", N_("usare 'and'"))
+_OR = Message("use 'or'", N_("usare 'or'"))
+_SUBSCRIPTS = Message(
+    "subscripts are not part of the formula language",
+    N_("gli indici tra parentesi quadre non fanno parte del linguaggio delle formule"),
+)
+_TEXT = Message(
+    "text (strings) is not part of the formula language",
+    N_("il testo (stringhe) non fa parte del linguaggio delle formule"),
+)
 _HINTS = {
-    "**": "powers are not part of the formula language",
-    "=": "use '==' to compare",
-    "&": "use 'and'",
-    "&&": "use 'and'",
-    "|": "use 'or'",
-    "||": "use 'or'",
-    "!": "use 'not' (or '!=' to compare)",
-    "^": "powers are not part of the formula language",
-    "[": "subscripts are not part of the formula language",
-    "]": "subscripts are not part of the formula language",
-    "'": "text (strings) is not part of the formula language",
-    '"': "text (strings) is not part of the formula language",
-    "%": "the remainder operator is not part of the formula language",
-    ":": "':' is not part of the formula language",
-    ";": "a formula is a single expression",
+    "**": _POWERS,
+    "=": Message("use '==' to compare", N_("usare '==' per confrontare")),
+    "&": _AND,
+    "&&": _AND,
+    "|": _OR,
+    "||": _OR,
+    "!": Message("use 'not' (or '!=' to compare)", N_("usare 'not' (o '!=' per confrontare)")),
+    "^": _POWERS,
+    "[": _SUBSCRIPTS,
+    "]": _SUBSCRIPTS,
+    "'": _TEXT,
+    '"': _TEXT,
+    "%": Message(
+        "the remainder operator is not part of the formula language",
+        N_("l'operatore di resto non fa parte del linguaggio delle formule"),
+    ),
+    ":": Message(
+        "':' is not part of the formula language",
+        N_("':' non fa parte del linguaggio delle formule"),
+    ),
+    ";": Message("a formula is a single expression", N_("una formula è un'unica espressione")),
 }
 
 
@@ -308,13 +328,21 @@ class _Parser:
         self.item = item
         self.source = source
         if len(text) > MAX_LENGTH:  # before tokenising: 10 MB took 27 s and 1.3 GB
-            raise self.error(f"the formula is longer than {MAX_LENGTH} characters", None, None)
+            raise self.error(
+                Message(
+                    "the formula is longer than {n} characters",
+                    N_("la formula è più lunga di {n} caratteri"),
+                    n=MAX_LENGTH,
+                ),
+                None,
+                None,
+            )
         self.tokens = self._tokenize()
         self.i = 0
         self.nesting = 0
 
     # -- errors ---------------------------------------------------------
-    def error(self, message: str, token: str | None, pos: int | None) -> FormulaError:
+    def error(self, message: Message, token: str | None, pos: int | None) -> FormulaError:
         shown = self.text if len(self.text) <= 120 else self.text[:120] + "..."
         return FormulaError(
             message,
@@ -337,7 +365,11 @@ class _Parser:
             if m is None:
                 ch = text[pos]
                 two = text[pos : pos + 2]
-                hint = _HINTS.get(two) or _HINTS.get(ch) or "unexpected character"
+                hint = (
+                    _HINTS.get(two)
+                    or _HINTS.get(ch)
+                    or Message("unexpected character", N_("carattere inatteso"))
+                )
                 raise self.error(hint, two if two in _HINTS else ch, pos)
             kind = m.lastgroup or ""
             value = m.group()
@@ -345,9 +377,15 @@ class _Parser:
                 end = m.end()
                 if end < n and (text[end].isalnum() or text[end] in "_."):
                     bad = re.match(r"[\w.]+", text[pos:])
-                    raise self.error("malformed number", bad.group() if bad else value, pos)
+                    raise self.error(
+                        Message("malformed number", N_("numero scritto male")),
+                        bad.group() if bad else value,
+                        pos,
+                    )
                 if not math.isfinite(float(value)):
-                    raise self.error("number too large", value, pos)
+                    raise self.error(
+                        Message("number too large", N_("numero troppo grande")), value, pos
+                    )
                 tokens.append(_Token("number", value, pos))
             elif kind == "name":
                 self._check_name(value, pos)
@@ -364,11 +402,33 @@ class _Parser:
         offset = 0
         for part in name.split("."):
             if part.startswith("_"):
-                raise self.error("names cannot start with '_'", part, pos + offset)
+                raise self.error(
+                    Message(
+                        "names cannot start with '_'", N_("i nomi non possono iniziare con '_'")
+                    ),
+                    part,
+                    pos + offset,
+                )
             if part in _RESERVED:
-                raise self.error(f"{part!r} is a reserved word", part, pos + offset)
+                raise self.error(
+                    Message(
+                        "{word} is a reserved word",
+                        N_("{word} è una parola riservata"),
+                        word=repr(part),
+                    ),
+                    part,
+                    pos + offset,
+                )
             if part in _WORD_OPERATORS and "." in name:
-                raise self.error(f"{part!r} cannot be part of a name", part, pos + offset)
+                raise self.error(
+                    Message(
+                        "{word} cannot be part of a name",
+                        N_("{word} non può far parte di un nome"),
+                        word=repr(part),
+                    ),
+                    part,
+                    pos + offset,
+                )
             offset += len(part) + 1
 
     @property
@@ -380,17 +440,27 @@ class _Parser:
         self.i += 1
         return t
 
-    def unexpected(self, what: str = "unexpected token") -> FormulaError:
+    def unexpected(self, what: Message | None = None) -> FormulaError:
         t = self.tok
         if t.kind == "end":
-            return self.error("the formula ends too early", None, t.pos)
+            return self.error(
+                Message("the formula ends too early", N_("la formula finisce troppo presto")),
+                None,
+                t.pos,
+            )
+        if what is None:
+            what = Message("unexpected token", N_("simbolo inatteso"))
         return self.error(what, t.text, t.pos)
 
     def enter(self) -> None:
         self.nesting += 1
         if self.nesting > MAX_NESTING:
             raise self.error(
-                f"the formula is nested more than {MAX_NESTING} levels deep",
+                Message(
+                    "the formula is nested more than {n} levels deep",
+                    N_("la formula ha più di {n} livelli di parentesi"),
+                    n=MAX_NESTING,
+                ),
                 self.tok.text,
                 self.tok.pos,
             )
@@ -398,17 +468,28 @@ class _Parser:
     def node(self, node: Node, pos: int) -> Node:
         if node.depth > MAX_DEPTH:
             raise self.error(
-                f"the formula is too complex (expression depth over {MAX_DEPTH})", None, pos
+                Message(
+                    "the formula is too complex (expression depth over {n})",
+                    N_("la formula è troppo complessa (profondità oltre {n})"),
+                    n=MAX_DEPTH,
+                ),
+                None,
+                pos,
             )
         return node
 
     # -- grammar --------------------------------------------------------
     def parse(self) -> Node:
         if self.tok.kind == "end":
-            raise self.error("the formula is empty", None, 0)
+            raise self.error(Message("the formula is empty", N_("la formula è vuota")), None, 0)
         node = self.parse_or()
         if self.tok.kind != "end":
-            raise self.unexpected("unexpected token (missing operator?)")
+            raise self.unexpected(
+                Message(
+                    "unexpected token (missing operator?)",
+                    N_("simbolo inatteso (manca un operatore?)"),
+                )
+            )
         return node
 
     def at(self, kind: str, texts: Collection[str]) -> bool:
@@ -448,7 +529,12 @@ class _Parser:
             op_tok = self.advance()
             node = self.node(Binary(op_tok.text, left, self.parse_additive()), op_tok.pos)
             if self.at("op", COMPARISONS):
-                raise self.unexpected("comparisons do not chain; write 'a < b and b < c'")
+                raise self.unexpected(
+                    Message(
+                        "comparisons do not chain; write 'a < b and b < c'",
+                        N_("i confronti non si concatenano; scrivere 'a < b and b < c'"),
+                    )
+                )
             return node
         return left
 
@@ -472,7 +558,16 @@ class _Parser:
             if is_call:
                 return self.parse_call(t)
             if t.text in FUNCTIONS:
-                raise self.error(f"{t.text!r} is a function: write {t.text}(...)", t.text, t.pos)
+                raise self.error(
+                    Message(
+                        "{name} is a function: write {call}",
+                        N_("{name} è una funzione: scrivere {call}"),
+                        name=repr(t.text),
+                        call=f"{t.text}(...)",
+                    ),
+                    t.text,
+                    t.pos,
+                )
             return Name(t.text)
         if t.kind == "op" and t.text == "(":
             self.advance()
@@ -482,14 +577,24 @@ class _Parser:
             self.nesting -= 1
             return node
         if t.kind == "word":
-            raise self.unexpected(f"'{t.text}' cannot appear here; add parentheses")
+            raise self.unexpected(
+                Message(
+                    "{word} cannot appear here; add parentheses",
+                    N_("{word} non può stare qui; aggiungere le parentesi"),
+                    word=f"'{t.text}'",
+                )
+            )
         raise self.unexpected()
 
     def parse_call(self, name_tok: _Token) -> Node:
         func = name_tok.text
         if func not in FUNCTIONS:
             raise self.error(
-                f"unknown function; allowed: {', '.join(sorted(FUNCTIONS))}",
+                Message(
+                    "unknown function; allowed: {functions}",
+                    N_("funzione sconosciuta; quelle ammesse: {functions}"),
+                    functions=", ".join(sorted(FUNCTIONS)),
+                ),
                 func,
                 name_tok.pos,
             )
@@ -503,17 +608,31 @@ class _Parser:
         self.nesting -= 1
         lo, hi = FUNCTIONS[func]
         if len(args) < lo or (hi is not None and len(args) > hi):
-            want = f"exactly {lo}" if lo == hi else f"at least {lo}"
-            raise self.error(
-                f"{func}() takes {want} argument(s), got {len(args)}", func, name_tok.pos
+            message = (
+                Message(
+                    "{func}() takes exactly {want} argument(s), got {n}",
+                    N_("{func}() vuole esattamente {want} argomenti, non {n}"),
+                    func=func,
+                    want=lo,
+                    n=len(args),
+                )
+                if lo == hi
+                else Message(
+                    "{func}() takes at least {want} argument(s), got {n}",
+                    N_("{func}() vuole almeno {want} argomenti, non {n}"),
+                    func=func,
+                    want=lo,
+                    n=len(args),
+                )
             )
+            raise self.error(message, func, name_tok.pos)
         return self.node(Call(func, tuple(args)), name_tok.pos)
 
     def expect(self, text: str) -> None:
         if self.tok.kind == "op" and self.tok.text == text:
             self.advance()
             return
-        raise self.unexpected(f"expected {text!r}")
+        raise self.unexpected(Message("expected {text}", N_("atteso {text}"), text=repr(text)))
 
 
 # ---------------------------------------------------------------------------
