@@ -170,8 +170,8 @@ def test_intervals_cover_the_true_efficiency():
         covered += int(((s["ci_low"] <= theta) & (theta <= s["ci_high"])).sum())
         total += n
     # the smoothed bootstrap under-covers in small samples (here about 77% at the 95% level
-    # with n = 40: 76.6% with these 200 replicates, 77.2% with 400); a wrong interval (the wrong side of the score, or the percentile of
-    # the wrong difference) covers far less
+    # with n = 40: 76.6% with these 200 replicates, 77.2% with 400); a wrong interval (the
+    # wrong side of the score, or the percentile of the wrong difference) covers far less
     assert covered / total > 0.7
 
 
