@@ -498,6 +498,21 @@ def test_fuzz_flipped_bytes_in_a_register(data: st.DataObject) -> None:
         assert_typed_or_ok(guarded(_read_everything, str(path), readonly), what="fuzzed register")
 
 
+@pytest.mark.parametrize("written", [2**62, -(2**62), "yesterday"])
+def test_a_link_written_at_no_possible_time_is_a_problem_of_the_check(tmp_path, written):
+    # found by the fuzz test above: a flipped byte in a link's written_us made check()
+    # raise OverflowError instead of saying that the link no longer matches
+    path = tmp_path / "good.db"
+    path.write_bytes(_good_register())
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TRIGGER chain_append_only_update")
+        db.execute("UPDATE chain SET written_us = ? WHERE last_seq = 1", (written,))
+    with ComplaintRegister(path, readonly=True) as reg:
+        problems = reg.check()
+    assert any(f"at {written!r}, not a time" in str(p) for p in problems), problems
+    assert any("does not match" in str(p) for p in problems), problems
+
+
 _GOOD_CACHE: dict[str, bytes] = {}
 
 

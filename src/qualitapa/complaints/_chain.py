@@ -177,6 +177,14 @@ def _from_us(us: int) -> dt.datetime:
     return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=us)
 
 
+def _written(us: Any) -> str:
+    """When a link says it was written; a damaged value as it is (it cannot be a time)."""
+    try:
+        return _from_us(int(us)).isoformat(timespec="seconds")
+    except (TypeError, ValueError, OverflowError):
+        return f"at {us!r}, not a time"
+
+
 def _now_us() -> int:
     delta = dt.datetime.now(dt.UTC) - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
@@ -274,7 +282,7 @@ def verify_chain(
     hashes: set[str] = set()
     for first_seq, last_seq, written_us, stored in links:
         stored = bytes(stored)
-        when = _from_us(int(written_us)).isoformat(timespec="seconds")
+        when = _written(written_us)
         if first_seq != covered + 1:
             problems.append(
                 f"the hash chain is cut: after event {covered} its next link starts at {first_seq}"
