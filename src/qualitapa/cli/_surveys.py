@@ -588,7 +588,11 @@ def _with_design_effects(
     t = _t()
     overall = scores[scores["dimension"] == OVERALL].set_index(group)["deff"]
     # written as the grid's own numbers (benchmark_table's text)
-    row = {c: f"{overall[c]:.2f}" for c in table.columns if c in overall.index}
+    row = {
+        c: f"{overall[c]:.2f}" if pd.notna(overall[c]) else ""
+        for c in table.columns
+        if c in overall.index
+    }
     name = t("effetto del disegno (indice complessivo)") if people else "deff"
     return pd.concat([table, pd.DataFrame([{"dimension": name, **row}])], ignore_index=True)
 
