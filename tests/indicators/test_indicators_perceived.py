@@ -231,10 +231,8 @@ def test_survey_values_ignore_row_order(scores, rnd):
     defs = [_survey(), _survey(dimension="waiting")]
     one = survey_indicators(scores, defs, instrument="svc.counter", period=2024)
     two = survey_indicators(scores.iloc[order], defs, instrument="svc.counter", period=2024)
-    key = ["indicator", "organization"]
-    pd.testing.assert_frame_equal(
-        one.sort_values(key, ignore_index=True), two.sort_values(key, ignore_index=True)
-    )
+    pd.testing.assert_frame_equal(one, two)  # ordered by indicator, organization, period
+    assert one["organization"].tolist() == ["a", "b", "c"] * 2
 
 
 def test_survey_errors_are_typed_and_name_the_fault(scores):
@@ -286,47 +284,59 @@ def _cases(seed: int = 0, n: int = 400) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def kpis() -> pd.DataFrame:
     return cp.kpis(
-        _cases(), by=["organization", "service"], period="year", as_of="2025-01-01",
+        _cases(), by=["organization", "service"], period="year", as_of="2025-06-01",
         population={"a": 120_000, "b": 45_000, "c": 8_000},
     )  # fmt: skip
 
 
 @pytest.mark.parametrize("kpi", sorted(COMPLAINT_KPIS))
 def test_complaint_values_are_the_kpi_tables_own(kpis, kpi):
+    """The KPI times the scale where it counts complaints; missing, said why, where none."""
     scale = 100.0 if kpi.startswith("share") or kpi.endswith("rate") else 1.0
     out = complaint_indicators(kpis, [_complaints(kpi, scale)])
     want = kpis[kpis["service"] == "svc"]
     assert out["organization"].tolist() == want["organization"].astype(str).tolist()
-    np.testing.assert_allclose(out["value"], want[kpi] * scale)
+    assert out["period"].tolist() == want["period"].astype(int).tolist()
     n_column, interval, _ = COMPLAINT_KPIS[kpi]
     np.testing.assert_array_equal(out["n"], want[n_column])
-    assert out["period"].tolist() == want["period"].astype(int).tolist()
+    counted = want[n_column].to_numpy() > 0
+    assert 2025 in set(out["period"][~counted]), "the fixture's 2025 is an empty year"
+    np.testing.assert_allclose(out["value"][counted], want[kpi][counted] * scale)
+    assert set(out["status"][counted]) == {"ok"}
+    # over no complaint (kpis' empty 2025: zero counts) no value, not 0 nor 0/0
+    empty = out[~counted]
+    assert empty[["value", "low", "high"]].isna().all().all()
+    assert set(empty["status"]) == {"no_complaints"}
     assert set(out["method"]) == {{"wilson": "wilson", "poisson": "poisson_exact"}.get(
         str(interval), "none")}  # fmt: skip
     if interval is None:
         assert out[["low", "high"]].isna().all().all()
     else:
-        inside = (out["low"] <= out["value"]) & (out["value"] <= out["high"])
+        shown = out[counted]
+        inside = (shown["low"] <= shown["value"]) & (shown["value"] <= shown["high"])
         assert inside.all()
 
 
 def test_share_intervals_are_wilsons(kpis):
     out = complaint_indicators(kpis, [_complaints("share_within_deadline", 100)])
     want = kpis[kpis["service"] == "svc"]
+    counted = want["answered"].to_numpy() > 0
     low, high = proportion_confint(
-        want["answered_within_deadline"], want["answered"], alpha=0.05, method="wilson"
-    )
-    np.testing.assert_allclose(out["low"], low * 100, rtol=1e-12)
-    np.testing.assert_allclose(out["high"], high * 100, rtol=1e-12)
+        want["answered_within_deadline"][counted], want["answered"][counted], alpha=0.05,
+        method="wilson",
+    )  # fmt: skip
+    np.testing.assert_allclose(out["low"][counted], low * 100, rtol=1e-12)
+    np.testing.assert_allclose(out["high"][counted], high * 100, rtol=1e-12)
 
 
 def test_rate_intervals_are_exact_poisson(kpis):
     out = complaint_indicators(kpis, [_complaints("per_10000")], confidence=0.9)
     want = kpis[kpis["service"] == "svc"]
-    per = 10_000 / want["population"].to_numpy()
-    x = want["received"].to_numpy()
-    np.testing.assert_allclose(out["low"], stats.gamma.ppf(0.05, x) * per, rtol=1e-10)
-    np.testing.assert_allclose(out["high"], stats.gamma.ppf(0.95, x + 1) * per, rtol=1e-10)
+    counted = want["received"].to_numpy() > 0
+    per = 10_000 / want["population"].to_numpy()[counted]
+    x = want["received"].to_numpy()[counted]
+    np.testing.assert_allclose(out["low"][counted], stats.gamma.ppf(0.05, x) * per, rtol=1e-10)
+    np.testing.assert_allclose(out["high"][counted], stats.gamma.ppf(0.95, x + 1) * per, rtol=1e-10)
 
 
 def test_intervals_equal_r():
@@ -359,18 +369,73 @@ def test_wilson_of_no_cases_is_missing_and_of_none_or_all_reaches_the_bound():
     assert high[2] == 1.0
 
 
+def _years(seed: int = 5, n: int = 600) -> pd.DataFrame:
+    """Complaints of four organizations over 2023-2025; c has none in 2024 (an empty year)."""
+    rng = np.random.default_rng(seed)
+    frame = _cases(seed, n)
+    received = pd.Timestamp("2023-01-01", tz="Europe/Rome") + pd.to_timedelta(
+        rng.integers(0, 2 * 365 * 24 + 120 * 24, n), unit="h"
+    )
+    frame = frame.assign(
+        organization=rng.choice(["a", "b", "c", "d"], n),
+        received_at=received,
+        answered_at=received + (frame["answered_at"] - frame["received_at"]),
+    )
+    gap = (frame["organization"] == "c") & (frame["received_at"].dt.year == 2024)
+    return frame[~gap].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def kpis_years() -> pd.DataFrame:
+    return cp.kpis(
+        _years(), by=["organization", "service"], period="year", as_of="2025-09-01",
+        population={"a": 120_000, "b": 45_000, "c": 8_000, "d": 30_000},
+    )  # fmt: skip
+
+
+def test_values_are_ordered_by_indicator_organization_and_period(kpis_years):
+    """As compute orders its values, whatever the order of the KPI table's rows."""
+    defs = [_complaints("share_within_deadline", 100), _complaints("per_10000")]
+    upside_down = kpis_years.iloc[::-1]
+    out = complaint_indicators(upside_down, defs)
+    assert out["indicator"].tolist() == [d.id for d in defs for _ in range(12)]
+    first = out[out["indicator"] == defs[0].id]
+    assert list(zip(first["organization"], first["period"], strict=True)) == [
+        (o, y) for o in "abcd" for y in (2023, 2024, 2025)
+    ]
+    gap = out[(out["organization"] == "c") & (out["period"] == 2024)]
+    assert set(gap["status"]) == {"no_complaints"}
+    assert gap["value"].isna().all()
+    assert (gap["n"] == 0).all()
+    assert (out.drop(gap.index)["status"] == "ok").all()
+
+
 @settings(max_examples=15, deadline=None)
 @given(st.randoms(use_true_random=False))
-def test_complaint_values_ignore_row_order(kpis, rnd):
-    order = list(range(len(kpis)))
+def test_complaint_values_ignore_row_order(kpis_years, rnd):
+    order = list(range(len(kpis_years)))
     rnd.shuffle(order)
     defs = [_complaints("share_within_deadline", 100), _complaints("per_10000")]
-    one = complaint_indicators(kpis, defs)
-    two = complaint_indicators(kpis.iloc[order], defs)
-    key = ["indicator", "organization"]
-    pd.testing.assert_frame_equal(
-        one.sort_values(key, ignore_index=True), two.sort_values(key, ignore_index=True)
+    one = complaint_indicators(kpis_years, defs)
+    two = complaint_indicators(kpis_years.iloc[order], defs)
+    pd.testing.assert_frame_equal(one, two)
+
+
+def test_an_empty_period_stars_no_one(kpis_years):
+    """c's empty 2024 (no complaint received) is not the fewest complaints: it is no value."""
+    rate = IndicatorDefinition.from_mapping(
+        {**_complaints("per_10000").to_dict(), "polarity": "lower_is_better"}
     )
+    values = complaint_indicators(kpis_years, [rate])
+    bench = benchmark(values, definitions=[rate])
+    in_2024 = bench[bench["period"] == 2024].set_index("organization")
+    assert not in_2024.loc["c", "is_best"]
+    assert np.isnan(in_2024.loc["c", "value"])
+    assert in_2024["is_best"].sum() == 1
+    # had the empty year counted as 0 per 10,000, c would have been best
+    zero = values.assign(value=values["value"].fillna(0.0), status="ok")
+    naive = benchmark(zero, definitions=[rate])
+    assert naive[(naive["period"] == 2024) & naive["is_best"]]["organization"].tolist() == ["c"]
 
 
 def test_complaint_errors_are_typed_and_name_the_fault(kpis):
@@ -445,7 +510,11 @@ def test_a_composite_without_the_surveys_values_warns_and_uses_the_rest(scores, 
     expected = composite(complaints, alone, catalog={on_time.id: on_time})
     root = out[out["index"] == "svc.index"]
     np.testing.assert_allclose(root["value"], expected[expected["index"] == "svc.alone"]["value"])
-    assert (root["coverage"] == 0.5).all()
+    # 2024: the complaints carry the index; 2025, a year without complaints: nothing does
+    in_2024 = pd.to_numeric(root["period"]) == 2024
+    assert (root["coverage"][in_2024] == 0.5).all()
+    assert (root["coverage"][~in_2024] == 0).all()
+    assert root["value"][~in_2024].isna().all()
     # an indicator computed by formula with no values stays an error (a misspelt id...)
     ratio = IndicatorDefinition("svc.r", "R", "svc", "quality", "a / b", "higher_is_better")
     with pytest.raises(DataError, match="no values for indicator"):

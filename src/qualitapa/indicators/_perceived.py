@@ -116,7 +116,9 @@ def survey_indicators(
         ``indicator``, ``value``, ``status`` (``ok``, or
         ``missing_variable`` where the index is missing: a suppressed small
         sample), ``low``, ``high``, ``n``, ``method``; one row per indicator
-        and organization-period, indicators in the order of ``definitions``.
+        and organization-period, ordered as :func:`compute` orders its values:
+        indicators in the order of ``definitions``, then by organization and
+        period (whatever the order of ``scores``).
 
     Raises
     ------
@@ -201,6 +203,14 @@ def complaint_indicators(
     * days (mean, median, 90th percentile; calendar or working): no
       interval (``low`` and ``high`` missing), ``n`` the answered.
 
+    Where ``n`` is 0 (a period of :func:`~qualitapa.complaints.kpis` in which
+    the group received, or answered, no complaint: kpis lists every period
+    from the first receipt to ``as_of``'s, empty ones with zero counts) the
+    value, ``low`` and ``high`` are missing with status ``no_complaints``: a
+    share or a time of no complaint is 0/0, and a rate of 0 per 10,000 cannot
+    tell a year without complaints from a register not kept that year, so it
+    is not shown as the best value of a benchmark.
+
     Parameters
     ----------
     kpis
@@ -225,8 +235,11 @@ def complaint_indicators(
     Returns
     -------
     pandas.DataFrame
-        :data:`PERCEIVED_COLUMNS`, as for :func:`survey_indicators`;
-        ``method`` is ``"wilson"``, ``"poisson_exact"`` or ``"none"``.
+        :data:`PERCEIVED_COLUMNS`, as for :func:`survey_indicators` (ordered
+        by indicator, organization and period); ``status`` is ``ok``,
+        ``no_complaints`` (``n`` is 0) or ``missing_variable`` (the KPI is
+        missing otherwise, e.g. no population); ``method`` is ``"wilson"``,
+        ``"poisson_exact"`` or ``"none"``.
 
     Raises
     ------
@@ -255,6 +268,17 @@ def complaint_indicators(
     [{'value': 80.0, 'n': 10, 'method': 'wilson'}]
     >>> out[["low", "high"]].round(1).to_dict("records")  # Wilson, 8 of 10
     [{'low': 49.0, 'high': 94.3}]
+
+    A year without complaints is no value (not 0, not 0/0):
+
+    >>> k = pd.DataFrame({"organization": "a", "period": ["2024", "2025"],
+    ...                   "received": [12, 0], "answered": [10, 0],
+    ...                   "answered_within_deadline": [8, 0],
+    ...                   "share_within_deadline": [0.8, float("nan")]})
+    >>> complaint_indicators(k, [on_time])[["period", "value", "status", "n"]]
+       period  value         status   n
+    0    2024   80.0             ok  10
+    1    2025    NaN  no_complaints   0
     """
     if not 0 < confidence < 1:
         raise OptionError(
@@ -289,7 +313,10 @@ def complaint_indicators(
         else:
             low = high = np.full(len(rows), np.nan)
         method = {"wilson": "wilson", "poisson": "poisson_exact"}.get(str(interval), "none")
-        frames.append(_values(d, rows, value, low, high, rows[n_column], method))
+        # a KPI over no complaint (an empty period of kpis: zero counts) is no measure: a
+        # share or a time of none is 0/0, and a rate of 0 cannot tell a quiet year from a
+        # register not kept; missing, said so, and never anyone's best
+        frames.append(_values(d, rows, value, low, high, rows[n_column], method, empty=~(n > 0)))
     return _concat(frames)
 
 
@@ -500,26 +527,37 @@ def _values(
     high: ArrayLike,
     n: ArrayLike,
     method: str,
+    empty: NDArray[np.bool_] | None = None,
 ) -> pd.DataFrame:
-    """The indicator's rows of :data:`PERCEIVED_COLUMNS` (value and interval times its scale)."""
+    """The indicator's rows of :data:`PERCEIVED_COLUMNS` (value and interval times its scale).
+
+    Rows by organization, then period (as :func:`compute` orders an indicator's
+    values), whatever the order of ``rows``; ``empty`` rows (no case counted)
+    are missing with status ``no_complaints``.
+    """
     v = pd.to_numeric(pd.Series(np.asarray(value))).to_numpy(dtype=np.float64) * d.scale
     lo = np.asarray(low, dtype=np.float64) * d.scale
     hi = np.asarray(high, dtype=np.float64) * d.scale
     if d.scale < 0:  # a negative scale turns the interval round
         lo, hi = hi, lo
-    return pd.DataFrame(
+    status = np.where(np.isfinite(v), "ok", "missing_variable").astype(object)
+    if empty is not None and empty.any():
+        v, lo, hi = (np.where(empty, np.nan, a) for a in (v, lo, hi))
+        status[empty] = "no_complaints"
+    frame = pd.DataFrame(
         {
             "organization": rows["organization"].astype(str).to_numpy(),
             "period": _period_values(rows["period"].to_numpy()),
             "indicator": d.id,
             "value": v,
-            "status": np.where(np.isfinite(v), "ok", "missing_variable"),
+            "status": status,
             "low": lo,
             "high": hi,
             "n": pd.to_numeric(pd.Series(np.asarray(n))).to_numpy(),
             "method": method,
         }
     )
+    return frame.sort_values(["organization", "period"], kind="stable", ignore_index=True)
 
 
 def _period_values(periods: ArrayLike) -> ArrayLike:
