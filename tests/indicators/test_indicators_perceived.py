@@ -30,6 +30,7 @@ from qualitapa import complaints as cp
 from qualitapa import surveys as sv
 from qualitapa.composite import CompositeDefinition, composite
 from qualitapa.errors import DataError, DataWarning, DefinitionError, OptionError
+from qualitapa.i18n import translator
 from qualitapa.indicators import (
     COMPLAINT_KPIS,
     PERCEIVED_COLUMNS,
@@ -42,6 +43,7 @@ from qualitapa.indicators import (
     survey_indicators,
     wilson_interval,
 )
+from qualitapa.reporting import status_text
 
 Z95 = float(stats.norm.ppf(0.975))
 #: An indicator's fields but its formula or source.
@@ -529,3 +531,15 @@ def test_a_composite_without_the_surveys_values_warns_and_uses_the_rest(scores, 
             ),
             catalog={"svc.r": ratio, on_time.id: on_time},
         )
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("it", "dato non disponibile: nessun reclamo da contare nel periodo"),
+        ("en", "value not available: no complaint to count in the period"),
+        ("de", "Wert nicht verfügbar: im Zeitraum keine zu zählende Beschwerde"),
+    ],
+)
+def test_a_report_says_why_a_complaint_value_is_missing(lang, sentence):
+    assert status_text(translator(lang), "no_complaints", []) == sentence

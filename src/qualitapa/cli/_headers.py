@@ -132,6 +132,7 @@ CODES: Mapping[str, str] = {
     "zero_denominator": N_("denominatore zero"),
     "invalid_input": N_("dato di partenza non valido"),
     "not_finite": N_("risultato non finito"),
+    "no_complaints": N_("nessun reclamo nel periodo"),
     # the role of a DEA variable
     "input": N_("risorsa (input)"),
     "output": N_("prodotto (output)"),

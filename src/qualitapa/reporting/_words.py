@@ -41,6 +41,8 @@ _STATUS: dict[str, str] = {
     "zero_denominator": _("dato non disponibile: il denominatore della formula è zero"),
     "invalid_input": _("dato non disponibile: un dato di partenza non è valido"),
     "not_finite": _("dato non disponibile: il calcolo non dà un numero finito"),
+    # complaint_indicators: a KPI over no complaint (an empty period)
+    "no_complaints": _("dato non disponibile: nessun reclamo da contare nel periodo"),
 }
 
 #: Reasons of :func:`qualitapa.standards.compliance` (by their start) -> a sentence.
