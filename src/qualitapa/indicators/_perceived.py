@@ -290,34 +290,38 @@ def complaint_indicators(
     keys = ["organization", "period", *(["service"] if "service" in table else [])]
     _refuse_duplicates(table, keys, source)
     z = float(special.ndtri(0.5 + confidence / 2))
-    frames = []
-    for d in defs:
-        kpi = str(d.source.kpi) if d.source is not None else ""
-        rows = table
-        if "service" in table:
-            rows = table[table["service"].astype(str) == d.service]
-        n_column, interval, count_column = COMPLAINT_KPIS[kpi]
-        needed = [kpi, n_column, *([count_column] if count_column else [])]
-        if interval == "poisson":
-            needed.append("population")
-        _require_kpi(rows, needed, d, source)
-        n = pd.to_numeric(rows[n_column]).to_numpy(dtype=np.float64)
-        value = pd.to_numeric(rows[kpi]).to_numpy(dtype=np.float64)
-        if interval == "wilson":
-            x = pd.to_numeric(rows[count_column]).to_numpy(dtype=np.float64)
-            low, high = wilson_interval(x, n, z)
-        elif interval == "poisson":
-            per = 10_000 / pd.to_numeric(rows["population"]).to_numpy(dtype=np.float64)
-            low, high = poisson_interval(n, 1 - confidence)
-            low, high = low * per, high * per
-        else:
-            low = high = np.full(len(rows), np.nan)
-        method = {"wilson": "wilson", "poisson": "poisson_exact"}.get(str(interval), "none")
-        # a KPI over no complaint (an empty period of kpis: zero counts) is no measure: a
-        # share or a time of none is 0/0, and a rate of 0 cannot tell a quiet year from a
-        # register not kept; missing, said so, and never anyone's best
-        frames.append(_values(d, rows, value, low, high, rows[n_column], method, empty=~(n > 0)))
-    return _concat(frames)
+    return _concat([_complaint_values(d, table, z, confidence, source) for d in defs])
+
+
+def _complaint_values(
+    d: IndicatorDefinition, table: pd.DataFrame, z: float, confidence: float, source: str | None
+) -> pd.DataFrame:
+    """One complaint indicator's rows: its KPI column, the interval of its kind, its ``n``."""
+    kpi = str(d.source.kpi) if d.source is not None else ""
+    rows = table
+    if "service" in table:
+        rows = table[table["service"].astype(str) == d.service]
+    n_column, interval, count_column = COMPLAINT_KPIS[kpi]
+    needed = [kpi, n_column, *([count_column] if count_column else [])]
+    if interval == "poisson":
+        needed.append("population")
+    _require_kpi(rows, needed, d, source)
+    n = pd.to_numeric(rows[n_column]).to_numpy(dtype=np.float64)
+    value = pd.to_numeric(rows[kpi]).to_numpy(dtype=np.float64)
+    if interval == "wilson":
+        x = pd.to_numeric(rows[count_column]).to_numpy(dtype=np.float64)
+        low, high = wilson_interval(x, n, z)
+    elif interval == "poisson":
+        per = 10_000 / pd.to_numeric(rows["population"]).to_numpy(dtype=np.float64)
+        low, high = poisson_interval(n, 1 - confidence)
+        low, high = low * per, high * per
+    else:
+        low = high = np.full(len(rows), np.nan)
+    method = {"wilson": "wilson", "poisson": "poisson_exact"}.get(str(interval), "none")
+    # a KPI over no complaint (an empty period of kpis: zero counts) is no measure: a
+    # share or a time of none is 0/0, and a rate of 0 cannot tell a quiet year from a
+    # register not kept; missing, said so, and never anyone's best
+    return _values(d, rows, value, low, high, rows[n_column], method, empty=~(n > 0))
 
 
 def wilson_interval(
