@@ -41,3 +41,15 @@ def _no_installed_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(LOAD_ENV, "")
     monkeypatch.delenv(DISABLE_ENV, raising=False)
     default_catalog.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables are drawn as into a pipe unless a test sets ``COLUMNS`` itself.
+
+    pytest-xdist's workers have ``COLUMNS=80`` and ``LINES=24`` in their environment
+    (a single process has neither, unless the shell exported them): the CLI would then
+    wrap its tables to 80 columns, and a test's result would depend on how it was run.
+    """
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
