@@ -38,6 +38,7 @@ __all__ = [
     "DefinitionError",
     "DelimiterError",
     "Either",
+    "Figure",
     "FormulaError",
     "Message",
     "OptionError",
@@ -161,6 +162,42 @@ class Either(tuple[str, ...]):
         return format_list(list(self), style="or", locale="en_GB")
 
 
+class Figure(float):
+    """A number in a :class:`Message`, written as the language the message is said in writes it.
+
+    Its ``str()`` is English (``1,234,567``, ``0.5``); a message holding it
+    as a parameter says it in the translator's locale (``1.234.567``,
+    ``0,5``), with ``digits`` decimals (None: the reports' default,
+    :func:`qualitapa.i18n.default_digits`).
+
+    Examples
+    --------
+    >>> from qualitapa.i18n import N_, translator
+    >>> m = Message("{total} people", N_("{total} persone"), total=Figure(1234567.0, digits=0))
+    >>> m, m.render(translator("it")), str(Figure(0.5, digits=1))
+    ('1,234,567 people', '1.234.567 persone', '0.5')
+    """
+
+    digits: int | None
+
+    def __new__(cls, value: float, digits: int | None = None) -> Figure:
+        out = super().__new__(cls, value)
+        out.digits = digits
+        return out
+
+    def __str__(self) -> str:
+        return self.said_in(None)
+
+    def __reduce__(self) -> tuple[type[Figure], tuple[float, int | None]]:
+        return (Figure, (float(self), self.digits))
+
+    def said_in(self, t: Translator | None) -> str:
+        """The number in ``t``'s locale (None: English)."""
+        from qualitapa.i18n import translator
+
+        return (t or translator("en")).number(float(self), digits=self.digits)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogs (:func:`qualitapa.i18n.N_`; that module imports this)."""
     return message
@@ -191,6 +228,8 @@ def said(value: object, t: Translator) -> object:
     """
     if isinstance(value, Either):
         return t.join(value, style="or")
+    if isinstance(value, Figure):
+        return value.said_in(t)
     if isinstance(value, str) and not isinstance(value, Message):
         value = _KNOWN.get(value, value)
     return value.render(t) if isinstance(value, Message) else value
