@@ -113,6 +113,7 @@ COLUMN_WORDS: Mapping[str, str] = {
     "open": N_("Aperti"),
     "overdue": N_("Scaduti"),
     "as_of": N_("Data di riferimento"),
+    "complete": N_("Periodo concluso"),
     "reopened": N_("Riaperti"),
     "reopening_rate": N_("Quota riaperti"),
     "forwarded": N_("Inoltrati"),
