@@ -314,10 +314,22 @@ def _call_hook(impl: HookImpl, kind: Kind, model: type[object]) -> list[object]:
     """The items one hook implementation returns, checked: a list of ``model`` with ids.
 
     Datasets must also lie in the plugin's folders (:func:`_confine_datasets`).
+    A TOML plugin's own error (a formula typo, a bad polarity in a ``-d``
+    file) is raised as itself: it names the file, entry and field, and says
+    its message in the reader's language; any other exception is wrapped
+    with the hook's name, for the plugin's author.
     """
+    from qualitapa.declarative import TomlPlugin
+
     plugin = impl.plugin_name
     try:
         result = impl.function()
+    except QualitapaError as exc:
+        if isinstance(impl.plugin, TomlPlugin):
+            raise
+        raise PluginError(
+            f"{kind.hook}() raised {type(exc).__name__}: {exc}", plugin=plugin
+        ) from exc
     except (Exception, SystemExit) as exc:
         raise PluginError(
             f"{kind.hook}() raised {type(exc).__name__}: {exc}", plugin=plugin

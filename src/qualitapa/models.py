@@ -33,7 +33,7 @@ import attrs
 
 from qualitapa._languages import fallback_chain as _fallback_chain
 from qualitapa._languages import is_language as _is_language
-from qualitapa.errors import DataError, DefinitionError, UnknownItemError
+from qualitapa.errors import N_, DataError, DefinitionError, Message, UnknownItemError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -292,7 +292,14 @@ def coerce_enum(cls: type[E], field: str, value: object) -> E:
             return member
         allowed = ", ".join(repr(m.value) for m in cls)
         raise DefinitionError(
-            f"{value!r} is not a valid {field}; use one of {allowed}", field=field
+            Message(
+                "{value} is not a valid {field}; use one of {allowed}",
+                N_("{value} non è un valore ammesso per {field}; usare uno tra {allowed}"),
+                value=repr(value),
+                field=field,
+                allowed=allowed,
+            ),
+            field=field,
         ) from None
 
 
