@@ -121,7 +121,7 @@ def test_benchmark_compare_ipa_take_the_calibration(files):
         r = run("survey", command, form, responses, *FLAGS, *EXTRA, "--calibrate", long,
                 "--calibrate", joint, "--format", "csv")  # fmt: skip
         assert r.exit_code == 0, (command, r.output)
-        assert "calibration linear on 2 margins" in r.stderr
+        assert "linear calibration on 2 margins" in r.stderr
 
 
 def test_an_office_margins_file_is_read_right(files, tmp_path, counter):
@@ -268,7 +268,7 @@ def test_numeric_totals_and_the_population_size_are_the_library(files, tmp_path,
     r = run("survey", "score", form, responses, "--level", "items", "--weights", "w", *FLAGS,
             "--calibrate", ages, "--format", "csv")  # fmt: skip
     assert r.exit_code == 0, r.output
-    assert "calibration linear on 2 margins" in r.stderr
+    assert "linear calibration on 2 margins" in r.stderr
     clean = validate(counter, frame, extra_columns=COLUMNS).clean
     flags = {"strata": "sportello", "clusters": "day", "fpc": "days", "nest": True}
     base = SurveyDesign.from_frame(clean, weights="w", **flags)
@@ -363,7 +363,8 @@ def test_calibration_errors_name_the_files_and_the_responses_row(files, tmp_path
     # a numeric total on a column of text: the hint says what the row with no category does
     text = tmp_path / "canale.csv"
     text.write_text("variable,category,target\nchannel,,34000\n", encoding="utf-8")
-    r = run("survey", "score", form, responses, *FLAGS, *EXTRA, "--calibrate", text, lang="en")
+    r = run("survey", "score", form, responses, *FLAGS, *EXTRA, "--calibrate", text,
+            "--population-size", "40000", lang="en")  # fmt: skip
     assert r.exit_code == 1, r.output
     assert f"{responses}, row 2, column 'channel'" in r.stderr
     assert "a row with no category makes 'channel' a numeric column" in r.stderr
@@ -397,3 +398,94 @@ def test_a_design_error_names_the_responses_file_row(files):
     r = run("survey", "score", form, responses, "--weights", "w", *FLAGS, lang="it")
     assert r.exit_code == 1, r.output
     assert f"{responses}, riga 6, colonna 'w'" in r.stderr
+
+
+# --- review s36 #1, #2, #3, #5, #15, #16: nothing accepted silently --------------------------
+
+
+def test_numeric_totals_alone_need_the_population_size(files, tmp_path):
+    # R survey 4.1.1 here: calibrate(des, ~b, population=c(b=1700)) warns "Sampling and
+    # population totals have different names" (its formula has an intercept: it expects N)
+    # and gives weights ~0 to b=0; only ~b-1 gives 1 and 566.67. We refuse and say what to add.
+    form, responses, _, _, _ = files
+    numeric = tmp_path / "w_total.csv"
+    numeric.write_text("variable,category,target\nw,,1700000\n")
+    for lang, words in (("it", "--population-size"), ("en", "--population-size")):
+        r = run("survey", "score", form, responses, *FLAGS, *EXTRA, "--calibrate", numeric,
+                lang=lang)  # fmt: skip
+        assert r.exit_code != 0, r.output
+        assert words in r.output
+        assert "w_total.csv" in r.output
+    ok = run("survey", "score", form, responses, *FLAGS, *EXTRA, "--calibrate", numeric,
+             "--population-size", "40000")  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+
+
+@pytest.mark.parametrize("totals", [(52, 48), (0.52, 0.48)])
+def test_shares_instead_of_counts_are_refused(files, tmp_path, totals):
+    form, responses, _, _, _ = files
+    shares = tmp_path / "quote.csv"
+    shares.write_text(
+        f"variable,category,target\norganization,modena,{totals[0]}\norganization,reggio,"
+        f"{totals[1]}\n"
+    )
+    r = run("survey", "score", form, responses, *FLAGS, *EXTRA, "--calibrate", shares, lang="it")
+    assert r.exit_code != 0, r.output
+    assert "quote.csv" in r.output
+    assert "organization" in r.output
+    assert f"sommano a {round(sum(totals))}, meno dei" in r.output
+    assert "conteggi di popolazione" in r.output
+
+
+def test_a_population_size_against_a_margin_blames_the_size(files, tmp_path):
+    form, responses, _, long, _ = files
+    r = run("survey", "score", form, responses, *FLAGS, *EXTRA, "--calibrate", long,
+            "--population-size", "1234567", lang="it")  # fmt: skip
+    assert r.exit_code != 0, r.output
+    assert "--population-size" in r.output
+    assert "1.234.567" in r.output
+    assert "34.000" in r.output
+    assert "e+0" not in r.output
+    design = tmp_path / "d.toml"
+    design.write_text(f'[design]\ncalibrate = "{long.name}"\npopulation_size = 100\n')
+    r = run("survey", "score", form, responses, *EXTRA, "--design", design, lang="de")
+    assert r.exit_code != 0, r.output
+    assert "population_size" in r.output
+    assert "d.toml" in r.output
+    assert "34.000" in r.output
+
+
+def test_numbers_in_calibration_messages_follow_the_locale():
+    from qualitapa.errors import DataError
+    from qualitapa.i18n import translator
+
+    df = pd.DataFrame({"sex": list("FFFMMM"), "w": [1.0] * 6})
+    d = SurveyDesign.from_frame(df, weights="w")
+    with pytest.raises(DataError) as err:
+        calibrate(d, {"sex": {"F": 2.5, "M": 3.0}}, bounds=(0.95, 1.05))
+    assert "0,95" in err.value.render(translator("it"))
+    assert "0.95" in str(err.value)
+    with pytest.raises(DataError) as err:
+        calibrate(d, {"sex": {"F": 3.0, "M": 3.0}}, trim=(1.5, 2.5), method="raking",
+                  bounds=(0.5, 2.0))  # fmt: skip
+    assert "1,5" in err.value.render(translator("de"))
+
+
+def test_the_calibration_line_says_what_trim_and_bounds_bound(files, tmp_path):
+    form, responses, _, long, joint = files
+    # no weights: every respondent's base weight is 1, rescaled as R's grake does
+    r = run("survey", "score", form, responses, *FLAGS[:2], "--calibrate", long,
+            "--calibrate", joint, "--extra", "w")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    line = next(x for x in r.stderr.splitlines() if "margin" in x)
+    assert line.startswith("linear calibration on 2 margins"), line
+    assert "rescaled" in line
+    assert "--bounds" in line
+    assert "--trim" in line
+    de = run("survey", "score", form, responses, *FLAGS[:2], "--calibrate", long,
+             "--calibrate", joint, "--extra", "w", lang="de")  # fmt: skip
+    assert "lineare Kalibrierung auf 2" in de.stderr
+    size = run("survey", "score", form, responses, *FLAGS[:2], "--calibrate", joint,
+               "--population-size", "34000", "--extra", "w")  # fmt: skip
+    assert size.exit_code == 0, size.output
+    assert "on 1 margin and the population size" in size.stderr

@@ -26,7 +26,8 @@ from qualitapa.cli._options import FILE, choice_option, file_option
 if TYPE_CHECKING:
     from qualitapa.errors import DataError
     from qualitapa.i18n import Translator
-    from qualitapa.surveys import CalibrationMethod, SurveyDesign
+    from qualitapa.surveys import Calibrated, CalibrationMethod, SurveyDesign
+    from qualitapa.surveys._design import Floats
 
 #: The population totals of the margins files, as ``calibrate`` takes them.
 Totals = Mapping[str | tuple[str, ...], object]
@@ -53,6 +54,8 @@ class Calibration(NamedTuple):
     population_size: float | None = None
     #: margin -> the margins file that gives it
     files: Mapping[str | tuple[str, ...], str] = {}
+    #: where the population size is given: "--population-size", or the design file
+    size_source: str | None = None
 
 
 class _Asked(NamedTuple):
@@ -114,7 +117,7 @@ def _calibration(
     given: _Asked, in_file: _Asked, path: Path | None, rake_path: Path | None
 ) -> Calibration | None:
     """The options' calibration over the file's; checked as a whole, the margins read."""
-    from qualitapa.errors import DefinitionError, Message
+    from qualitapa.errors import DataError, DefinitionError, Message
     from qualitapa.i18n import N_
     from qualitapa.surveys import merge_populations, population_from_frame
 
@@ -159,13 +162,35 @@ def _calibration(
         )
     paths = given.paths or in_file.paths
     parts = [population_from_frame(_read(p), source=str(p)) for p in paths]
+    size, size_source = (
+        (given.population_size, "--population-size")
+        if given.population_size is not None
+        else (in_file.population_size, None if in_file.population_size is None else str(path))
+    )
+    population = merge_populations(parts, [str(p) for p in paths])
+    if size is None and not any(isinstance(v, Mapping) for v in population.values()):
+        raise DataError(
+            Message(
+                "the margins give only totals of numeric columns ({names}): nothing fixes "
+                "the weights' sum (R's calibrate warns, and its weights are then wrong); "
+                "give the population size (--population-size N, or population_size in the "
+                "design file) or a margin by categories",
+                N_("i margini danno solo totali di colonne numeriche ({names}): nulla fissa "
+                   "la somma dei pesi (calibrate di R lo segnala, e i suoi pesi sono allora "
+                   "sbagliati); indicare la dimensione della popolazione (--population-size N, "
+                   "o population_size nel file del disegno) o un margine per categorie"),
+                names=", ".join(map(str, population)),
+            ),
+            source=", ".join(str(p) for p in paths),
+        )  # fmt: skip
     return Calibration(
-        merge_populations(parts, [str(p) for p in paths]),
+        population,
         method,
         bounds,
         given.trim or in_file.trim,
-        given.population_size if given.population_size is not None else in_file.population_size,
+        size,
         {margin: str(p) for p, part in zip(paths, parts, strict=True) for margin in part},
+        size_source,
     )
 
 
@@ -388,6 +413,7 @@ def calibrated(
     from qualitapa.errors import DataError
     from qualitapa.surveys import calibrate
 
+    _check_totals(calibration, len(base.weights))
     try:
         out = calibrate(
             base, calibration.population, method=calibration.method,
@@ -396,18 +422,89 @@ def calibrated(
         )  # fmt: skip
     except DataError as exc:
         raise _placed(exc, calibration, responses, rows) from None
-    g = out.weights / base.weights
-    t = _t()
-    names = {"linear": t("lineare"), "raking": t("raking"), "logit": t("logit")}
-    n = len(calibration.population) + (calibration.population_size is not None)
-    echo(
-        t("calibrazione {method} su {margins}; fattori dei pesi da {low} a {high}",
-          method=names[calibration.method],
-          margins=t.plural("{n} margine", "{n} margini", n),
-          low=t.number(float(g.min()), digits=3), high=t.number(float(g.max()), digits=3)),
-        err=True,
-    )  # fmt: skip
+    steps = cast("Calibrated", out.calibration).steps
+    echo(_factors_said(calibration, out.weights / base.weights, steps[-1].scale), err=True)
     return out
+
+
+def _factors_said(calibration: Calibration, g: Floats, scale: float) -> str:
+    """The calibration's line: method, margins, the factors ``--trim`` bounds (and ``--bounds``).
+
+    ``g`` are the calibrated over the base weights (what ``--trim`` bounds,
+    as R's ``trim``); when the base weights were rescaled first (R's
+    ``grake``), ``--bounds`` bound ``g / scale``: both are said.
+    """
+    t = _t()
+    names = {"linear": t("calibrazione lineare"), "raking": t("calibrazione raking"),
+             "logit": t("calibrazione logit")}  # fmt: skip
+    n = len(calibration.population)
+    if calibration.population_size is None:
+        margins = t.plural("{n} margine", "{n} margini", n)
+    elif n:
+        margins = t("{margins} e la dimensione della popolazione",
+                    margins=t.plural("{n} margine", "{n} margini", n))  # fmt: skip
+    else:
+        margins = t("la dimensione della popolazione")
+    said = t("{calibration} su {margins}; fattori dei pesi da {low} a {high} (--trim)",
+             calibration=names[calibration.method], margins=margins,
+             low=t.number(float(g.min())), high=t.number(float(g.max())))  # fmt: skip
+    if scale != 1.0:
+        low, high = float(g.min() / scale), float(g.max() / scale)
+        said += t("; rispetto ai pesi base riscalati di {scale} volte (come fa R), fattori da "
+                  "{low} a {high} (--bounds)", scale=t.number(scale), low=t.number(low),
+                  high=t.number(high))  # fmt: skip
+    return said
+
+
+def _check_totals(calibration: Calibration, respondents: int) -> None:
+    """Refuse shares for counts, and a population size that a margin contradicts.
+
+    A categorical margin's counts add up to the population, which holds
+    every respondent: less than the respondents are shares or percentages.
+    """
+    from qualitapa.errors import DataError, DefinitionError, Figure, Message
+    from qualitapa.i18n import N_
+
+    size = calibration.population_size
+    for margin, totals in calibration.population.items():
+        if not isinstance(totals, Mapping):
+            continue
+        total = float(sum(cast(Mapping[object, float], totals).values()))
+        name = margin if isinstance(margin, str) else " x ".join(margin)
+        if total < respondents:
+            raise DataError(
+                Message(
+                    "the totals of {margin} add up to {total}, fewer than the {n} respondents: "
+                    "are they shares or percentages? Calibration needs population counts (the "
+                    "people of each category, e.g. the residents from the registry)",
+                    N_("i totali di {margin} sommano a {total}, meno dei {n} rispondenti: sono "
+                       "quote o percentuali? La calibrazione richiede conteggi di popolazione "
+                       "(le persone di ogni categoria, ad esempio i residenti dall'anagrafe)"),
+                    margin=repr(name), total=Figure(total, digits=_digits(total)),
+                    n=Figure(respondents, digits=0),
+                ),
+                source=calibration.files.get(margin),
+                column=name,
+            )  # fmt: skip
+        if size is not None and abs(total - size) > 1e-8 * max(size, total):
+            said = Message(
+                "the population size {size} is not the sum of the margin {margin} ({total} in "
+                "{file}): give the size of the same population, or leave it out (a margin by "
+                "categories gives it)",
+                N_("la dimensione della popolazione {size} non è la somma del margine {margin} "
+                   "({total} in {file}): indicare la dimensione della stessa popolazione, o "
+                   "toglierla (un margine per categorie la dà già)"),
+                size=Figure(size, digits=_digits(size)), margin=repr(name),
+                total=Figure(total, digits=_digits(total)), file=calibration.files.get(margin, ""),
+            )  # fmt: skip
+            if calibration.size_source in (None, "--population-size"):
+                raise click.BadParameter(said.render(_t()), param_hint="'--population-size'")
+            raise DefinitionError(said, source=calibration.size_source, field="population_size")
+
+
+def _digits(value: float) -> int:
+    """Decimals to say a total with: none when it is whole, else 2."""
+    return 0 if float(value).is_integer() else 2
 
 
 def _placed(

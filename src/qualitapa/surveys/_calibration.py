@@ -49,7 +49,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import linalg, optimize, special
 
-from qualitapa.errors import DataError, Message, OptionError
+from qualitapa.errors import DataError, Figure, Message, OptionError
 from qualitapa.i18n import N_
 from qualitapa.problems import check_option
 from qualitapa.surveys._design import Floats, SurveyDesign, not_found, numeric_column
@@ -121,6 +121,10 @@ class CalibrationStep:
         The base weights :math:`d_i`.
     iterations
         Newton steps (0 for the closed-form linear calibration).
+    scale
+        What the base weights were multiplied by before calibrating (R's
+        ``grake`` rescaling, 1 when none): ``bounds`` bound the factors
+        ``g / scale``, ``trim`` the factors ``g`` (as R's ``calibrate``).
 
     Examples
     --------
@@ -140,6 +144,9 @@ class CalibrationStep:
     iterations: int
     _psu: npt.NDArray[np.intp] = attrs.field(repr=False, alias="psu")
     _gram: Floats = attrs.field(repr=False, alias="gram")  # x' D x
+    #: what the base weights were multiplied by first (R's grake, when every total is over 20
+    #: times the sample's): ``bounds`` bound ``g / scale``, ``trim`` bounds ``g`` (as R)
+    scale: float = 1.0
     # what the variance needs, computed once (small): the PSU sums of w x, (x' D x)^-1
     _u_psu: Floats = attrs.field(init=False, repr=False)
     _inverse: Floats = attrs.field(init=False, repr=False)
@@ -199,6 +206,15 @@ class Calibrated:
             correction = step._u_psu @ c if not used else correction + step._u_psu @ c
             used.append((step, c))
         return np.asarray(correction, dtype=np.float64)
+
+
+def _figure(value: float) -> Figure:
+    """A number for a message: whole from 1000, else its first four significant figures."""
+    x = float(value)
+    if abs(x) >= 1000 or x == 0 or not np.isfinite(x):
+        return Figure(x, digits=0)
+    text = np.format_float_positional(x, precision=4, unique=False, fractional=False, trim="-")
+    return Figure(x, digits=len(text.partition(".")[2]))
 
 
 def _label(columns: tuple[str, ...], levels: tuple[str, ...]) -> str:
@@ -465,7 +481,7 @@ def _independent(
                     " accorpare la modalità a una vicina"
                 ),
                 level=labels[j],
-                total=f"{t[j]:g}",
+                total=_figure(t[j]),
             ),
             reason="absent_level",
             margin=labels[j],
@@ -498,8 +514,8 @@ def _independent(
                         " fonte e data"
                     ),
                     level=labels[drop[j]],
-                    total=f"{t[drop[j]]:g}",
-                    implied=f"{implied[j]:g}",
+                    total=_figure(t[drop[j]]),
+                    implied=_figure(implied[j]),
                 ),
                 reason="inconsistent",
                 margin=labels[drop[j]],
@@ -621,8 +637,8 @@ def _trim(g: Floats, d: Floats, trim: tuple[float, float]) -> Floats:
                         "i limiti di troncamento ({lower}, {upper}) non lasciano pesi liberi"
                         " che assorbano quanto il troncamento toglie o aggiunge; allargarli"
                     ),
-                    lower=f"{lo:g}",
-                    upper=f"{hi:g}",
+                    lower=_figure(lo),
+                    upper=_figure(hi),
                 ),
                 reason="trim",
             )
@@ -678,10 +694,10 @@ def _cell_bounds(
                     " allargare i limiti o accorpare la modalità a una vicina"
                 ),
                 level=labels[j],
-                total=f"{t[j]:g}",
-                base=f"{base[j]:g}",
-                lower=f"{lower:g}",
-                upper=f"{upper:g}",
+                total=_figure(t[j]),
+                base=_figure(base[j]),
+                lower=_figure(lower),
+                upper=_figure(upper),
             ),
             reason="infeasible",
             margin=labels[j],
@@ -722,8 +738,8 @@ def _factors(
                         " rispetta tutti i totali di popolazione; allargare i limiti o accorpare"
                         " le modalità poco numerose"
                     ),
-                    lower=f"{bounds[0]:g}",
-                    upper=f"{bounds[1]:g}",
+                    lower=_figure(bounds[0]),
+                    upper=_figure(bounds[1]),
                 ),
                 reason="infeasible",
                 margin=labels[j],
@@ -740,7 +756,7 @@ def _factors(
                 ),
                 iterations=iterations,
                 level=labels[j],
-                misfit=f"{misfit[j]:.3g}",
+                misfit=_figure(misfit[j]),
             ),
             reason="not_converged",
             margin=labels[j],
@@ -835,7 +851,9 @@ def calibrate(
     if trim is not None:
         g = _trim(g, d, trim)
     report = pd.DataFrame({"variable": labels_all, "target": t_all, "achieved": x_all.T @ (g * d)})
-    step = CalibrationStep(method, report, x, g, d, iterations, psu=design.psu, gram=gram)
+    step = CalibrationStep(
+        method, report, x, g, d, iterations, psu=design.psu, gram=gram, scale=scale
+    )
     earlier = cast(Calibrated | None, design.calibration)
     steps = (step,) if earlier is None else (*earlier.steps, step)
     return attrs.evolve(design, weights=g * d, calibration=Calibrated(steps))
