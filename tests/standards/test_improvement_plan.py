@@ -112,7 +112,10 @@ def test_actions_from_caf() -> None:
     assert acts.loc["caf-3.2", "impact"] == 4
     assert acts.loc["caf-3.2", "urgency"] == 4
     assert acts.loc["caf-3.2", "priority"] == pytest.approx(16 / 3)
-    assert acts.loc["caf-3.2", "expected_effect"] == "piano formazione"
+    # the assessors' areas for improvement are evidence, not an effect (review #22)
+    assert acts.loc["caf-3.2", "expected_effect"] == "punteggio CAF oltre 50"
+    assert acts.loc["caf-3.2", "evidence"].endswith(". Aree di miglioramento: piano formazione")
+    assert acts.loc["caf-3.2", "evidence_de"].endswith(". Verbesserungsbereiche: piano formazione")
     # 6.1: score 45 -> impact 1 + floor(55 / 20) = 3; result -> urgency 3
     assert acts.loc["caf-6.1", "impact"] == 3
     assert acts.loc["caf-6.1", "urgency"] == 3

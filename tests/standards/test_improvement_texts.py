@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from qualitapa.caf import consolidate
@@ -59,7 +59,8 @@ def _compliance_table() -> pd.DataFrame:
         {"standard": ["registry.std.certificate_wait", "libraries.std.opening_hours"],
          "organization": "036023", "period": "2024", "scope": ["specific", "general"],
          "met": False, "margin": [-0.0783, -2.5], "target": ["<= 10", ">= 50"],
-         "unit": ["minutes", "hours per week"], "refund_amount": [255.0, 0.0]}
+         "unit": ["minutes", "hours per week"], "refund_amount": [255.0, 0.0],
+         "share_within": [0.8217, None], "required_share": [0.9, None]}
     )  # fmt: skip
 
 
@@ -99,7 +100,7 @@ def test_no_english_word_in_any_derived_text(catalog: Catalog) -> None:
     assert caf["evidence"] == "punteggio CAF 55,0, i valutatori non concordano"
     assert caf["title"] == (  # the sub-criterion's title, not its number alone
         "Chiarire le evidenze del sottocriterio 3.2 "
-        "Sviluppare e gestire le competenze del personale"
+        "«Sviluppare e gestire le competenze del personale»"
     )
     comp = tables["compliance"].set_index("reference")
     wait = comp.loc["registry.std.certificate_wait"]
@@ -107,10 +108,11 @@ def test_no_english_word_in_any_derived_text(catalog: Catalog) -> None:
         "Rispettare lo standard: Certificato allo sportello entro 10 minuti di attesa"
     )
     assert wait["expected_effect"] == "obiettivo <= 10 minuti"
-    assert wait["evidence"] == "2024: scarto -0,0783, rimborsi 255,00\xa0€"
+    # a specific standard's margin is a share (0.8217 - 0.9), not minutes (review #26)
+    assert wait["evidence"] == "2024: 82,2% entro 10 minuti (richiesto 90%), rimborsi 255,00\xa0€"
     hours = comp.loc["libraries.std.opening_hours"]
     assert hours["expected_effect"] == "obiettivo >= 50 ore settimanali"
-    assert hours["evidence"] == "2024: scarto -2,5"  # no refund, none said
+    assert hours["evidence"] == "2024: scarto -2,5 ore settimanali"  # no refund, none said
     assert tables["survey"].loc[0, "evidence"] == "indice 48,3 (soglia 60)"  # 48.25 to 3 figures
     bench = tables["benchmark"].loc[0]
     assert bench["title"] == "Ridurre il divario sull'indicatore 'Costo per bambino iscritto'"
@@ -142,7 +144,7 @@ finite = st.floats(-1e6, 1e6, allow_nan=False).filter(lambda x: x == 0 or abs(x)
 @settings(max_examples=60, deadline=None)
 @given(margin=finite.filter(lambda x: x != 0), refund=st.floats(0.01, 1e5))
 def test_compliance_numbers_are_the_tables(margin: float, refund: float) -> None:
-    t = pd.DataFrame({"standard": ["s"], "period": "2024", "scope": "specific", "met": False,
+    t = pd.DataFrame({"standard": ["s"], "period": "2024", "scope": "general", "met": False,
                       "margin": [margin], "target": ["<= 3.5"],
                       "refund_amount": [refund]})  # fmt: skip
     row = actions_from_compliance(t).loc[0]
@@ -153,6 +155,28 @@ def test_compliance_numbers_are_the_tables(margin: float, refund: float) -> None
     assert _value(shown.group(1)) == pytest.approx(margin, rel=5e-3, abs=1e-9)
     assert _value(shown.group(2)) == pytest.approx(refund, abs=0.005 + 1e-9)  # cents
     assert row["expected_effect"] == "obiettivo <= 3,5"
+
+
+@settings(max_examples=80, deadline=None)
+@given(share=st.floats(0, 1), required=st.floats(0.01, 1), refund=st.floats(0.01, 1e5))
+def test_a_specific_standards_shares_are_the_tables(
+    share: float, required: float, refund: float
+) -> None:
+    # review #26: the evidence said "scarto -0,000164" beside "obiettivo <= 10 minuti"
+    assume(share < required)
+    t = pd.DataFrame({"standard": ["s"], "period": "2024", "scope": "specific", "met": False,
+                      "margin": [share - required], "target": ["<= 3.5"], "unit": "days",
+                      "share_within": [share], "required_share": [required],
+                      "refund_amount": [refund]})  # fmt: skip
+    row = actions_from_compliance(t).loc[0]
+    said = re.fullmatch(r"2024: " + NUMBER + r"% entro 3,5 giorni \(richiesto " + NUMBER
+                        + r"%\), rimborsi " + NUMBER + "\xa0€", row["evidence"])  # fmt: skip
+    assert said is not None, row["evidence"]
+    # the share with at least one decimal, the required share with six figures
+    assert _value(said.group(1)) == pytest.approx(100 * share, abs=0.05 + 1e-9)
+    assert _value(said.group(2)) == pytest.approx(100 * required, rel=5e-6, abs=1e-9)
+    if required - share > 1e-6:  # the reader sees the shortfall: 89,98%, not 90%
+        assert _value(said.group(1)) < _value(said.group(2)), row["evidence"]
 
 
 @settings(max_examples=60, deadline=None)

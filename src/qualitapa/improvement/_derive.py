@@ -11,8 +11,8 @@ Titles, expected effects and evidence come in Italian (``title``,
 ``expected_effect``, ``evidence``), English (``title_en``...) and German
 (``title_de``...), numbers in each language's locale: the reader's language
 is picked by :func:`~qualitapa.improvement.action_texts`. What is data stays
-as written, in the Italian column only (the CAF assessors' areas for
-improvement); :func:`actions_from_complaints` writes its Italian columns in
+as written (the CAF assessors' areas for improvement, in each language's
+evidence); :func:`actions_from_complaints` writes its Italian columns in
 its ``lang``.
 """
 
@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.errors import DataError, Message
-from qualitapa.i18n import N_, Translator, translator
+from qualitapa.i18n import N_, Translator, translator, unit
 from qualitapa.improvement._plan import ACTION_COLUMNS, TRANSLATED_COLUMNS, prioritise
 from qualitapa.io import require_columns
 from qualitapa.models import Text
@@ -99,12 +99,32 @@ def _label(catalog: Catalog | None, kind: str, ident: str, lang: str = "it") -> 
 
 #: The titles of the derived actions in Italian, English and German; ``{item}`` is the
 #: name of what the action is about, in the same language.
-_CAF_LOW = Text("Migliorare {item}", "Improve {item}", "Kriterium {item} verbessern")
+#: A CAF sub-criterion is a "Teilkriterium" in German, as in the rest of qualitapa's German
+#: (table headers, the CAF pages: "Kriterien und Teilkriterien"). The official German CAF
+#: 2020 (KDZ; KGSt: "9 Themenfelder und 28 Kriterien") calls the criteria "Themenfelder" and
+#: the sub-criteria "Kriterien": switching is a change of the whole German vocabulary.
+_CAF_LOW = Text(
+    "Migliorare il sottocriterio {item}", "Improve sub-criterion {item}",
+    "Teilkriterium {item} verbessern",
+)  # fmt: skip
 _CAF_DISPUTED = Text(
     "Chiarire le evidenze del sottocriterio {item}",
     "Clarify the evidence of sub-criterion {item}",
-    "Die Nachweise zu Kriterium {item} klären",
+    "Die Nachweise zu Teilkriterium {item} klären",
 )
+#: The expected effect of a CAF action: a score past the threshold, or evidence the
+#: assessors share.
+_CAF_PAST = Text("punteggio CAF oltre {score}", "CAF score above {score}",
+                 "CAF-Punktzahl über {score}")  # fmt: skip
+_CAF_AGREED = Text(
+    "evidenze condivise dai valutatori",
+    "evidence the assessors agree on",
+    "Nachweise, über die sich die Bewertenden einig sind",
+)
+#: The assessors' areas for improvement (their own words, as written) in the evidence.
+_CAF_AREAS = Text("{evidence}. Aree di miglioramento: {areas}",
+                  "{evidence}. Areas for improvement: {areas}",
+                  "{evidence}. Verbesserungsbereiche: {areas}")  # fmt: skip
 _STANDARD = Text(
     "Rispettare lo standard: {item}", "Meet the standard: {item}", "Den Standard einhalten: {item}"
 )
@@ -134,6 +154,20 @@ _CAF_DISAGREE = Text(
 )
 _MARGIN = Text("{period}: scarto {margin}", "{period}: margin {margin}",
                "{period}: Abweichung {margin}")  # fmt: skip
+#: A specific standard's evidence: the share of deliveries within its limit and the share
+#: promised (its margin is the difference of the two shares, not in the standard's unit).
+_WITHIN = Text(
+    "{period}: {share} entro {limit} (richiesto {required})",
+    "{period}: {share} within {limit} ({required} required)",
+    "{period}: {share} innerhalb von {limit} (gefordert: {required})",
+)
+_SHARE_MET = Text(
+    "{period}: {share} dei casi {target} (richiesto {required})",
+    "{period}: {share} of cases {target} ({required} required)",
+    "{period}: {share} der Fälle {target} (gefordert: {required})",
+)
+#: The margin of a general standard in percent is in percentage points.
+_POINTS = Text("{value} punti percentuali", "{value} percentage points", "{value} Prozentpunkte")
 _REFUNDS = Text("{evidence}, rimborsi {amount}", "{evidence}, refunds {amount}",
                 "{evidence}, Erstattungen {amount}")  # fmt: skip
 _INDEX = Text("indice", "index", "Index")
@@ -262,8 +296,10 @@ def actions_from_caf(
     DataFrame
         Action table; ``impact = 1 + floor((100 - score) / 20)`` within
         1-5 (one point per CAF band below the top), ``reference`` is the
-        sub-criterion, ``expected_effect`` the assessors' areas for
-        improvement, ``evidence`` the score.
+        sub-criterion, ``expected_effect`` a score above ``max_score`` (or,
+        for a disputed one, evidence the assessors agree on), ``evidence`` the
+        score and the assessors' areas for improvement (as they wrote them),
+        in Italian, English and German.
 
     Examples
     --------
@@ -272,10 +308,11 @@ def actions_from_caf(
     >>> t = pd.DataFrame({"assessor": ["a", "b"], "subcriterion": ["3.2", "3.2"],
     ...                   "score": [20, 30], "improvements": ["no training plan", ""]})
     >>> acts = actions_from_caf(consolidate(t, require_complete=False))
-    >>> cols = ["id", "reference", "impact", "urgency", "priority", "expected_effect"]
-    >>> acts[cols]  # doctest: +NORMALIZE_WHITESPACE
-                id reference  impact  urgency  priority   expected_effect
-    0  caf-3.2  3.2       4        4  5.333333  no training plan
+    >>> acts[["id", "reference", "impact", "urgency", "priority"]]  # doctest: +NORMALIZE_WHITESPACE
+            id reference  impact  urgency  priority
+    0  caf-3.2       3.2       4        4  5.333333
+    >>> acts.loc[0, "expected_effect_en"], acts.loc[0, "evidence_en"]
+    ('CAF score above 50', 'CAF score 25.0. Areas for improvement: no training plan')
     """
     require_columns(consolidated, ["subcriterion", "final_score", "kind"])
     c = consolidated
@@ -302,12 +339,20 @@ def actions_from_caf(
             "reference": sub,
             "organization": [organization] * n,
             "owner": [""] * n,
-            "expected_effect": improvements,
+            **texts_in_languages(
+                "expected_effect",
+                lambda t: [
+                    t.text(_CAF_PAST).format(score=_number(max_score, 6, t=t))
+                    if is_low
+                    else t.text(_CAF_AGREED)
+                    for is_low in low_sel
+                ],
+            ),
             "impact": np.where(low_sel, _impact_from_gap(100 - sel_score), 2),
             "urgency": np.where(is_enabler, urgency_enablers, urgency_results),
             "effort": [effort] * n,
             "status": ["proposed"] * n,
-            **_caf_evidence(sel_score, low_sel),
+            **_caf_evidence(sel_score, low_sel, improvements),
         },
         n,
     )
@@ -320,21 +365,23 @@ def _caf_titles(sub: np.ndarray, low: np.ndarray) -> dict[str, list[str]]:
     titles = {s.id: s.title for s in caf_model().subcriteria}
 
     def names(lang: str) -> list[str]:
-        # German names the sub-criterion in quotes: "Kriterium 3.2 „…“ verbessern"
-        quoted = "„{}“" if lang == "de" else "{}"
+        # the sub-criterion's title in each language's quotes: "Teilkriterium 3.2 „…“ verbessern"
+        quoted = {"it": "«{}»", "en": "“{}”", "de": "„{}“"}.get(lang, "“{}”")
         return [f"{s} {quoted.format(titles[s].get(lang))}" if s in titles else str(s) for s in sub]
 
     return _titles([_CAF_LOW if is_low else _CAF_DISPUTED for is_low in low], names)
 
 
-def _caf_evidence(score: np.ndarray, low: np.ndarray) -> dict[str, list[str]]:
-    """The evidence of each action (it, en, de): the score, and whether the assessors
-    disagree."""
+def _caf_evidence(score: np.ndarray, low: np.ndarray, areas: np.ndarray) -> dict[str, list[str]]:
+    """The evidence of each action (it, en, de): the score, whether the assessors
+    disagree, and the areas for improvement they wrote (as written)."""
 
     def make(t: Translator) -> list[str]:
         said = [t.text(_CAF_SCORE).format(score=t.number(v, digits=1)) for v in score]
-        return [e if is_low else t.text(_CAF_DISAGREE).format(evidence=e)
+        said = [e if is_low else t.text(_CAF_DISAGREE).format(evidence=e)
                 for e, is_low in zip(said, low, strict=True)]  # fmt: skip
+        return [t.text(_CAF_AREAS).format(evidence=e, areas=a) if a else e
+                for e, a in zip(said, areas, strict=True)]  # fmt: skip
 
     return texts_in_languages("evidence", make)
 
@@ -358,22 +405,30 @@ def actions_from_compliance(
     ``expected_effect_de``...), numbers in each locale: the title names the
     standard by its label in ``catalog`` (its id without one; the id is in
     ``reference``), ``expected_effect`` is the target with its unit,
-    ``evidence`` the period, the margin and the refunds paid.
+    ``evidence`` the period, how far from the target and the refunds paid: for
+    a specific standard the share of deliveries within its limit and the share
+    required (its ``margin`` is their difference, not in the standard's unit),
+    for a general one the margin in the standard's unit (percentage points for
+    a percent).
 
     Examples
     --------
     >>> import pandas as pd
     >>> t = pd.DataFrame({"standard": ["r.wait", "r.online"], "organization": ["mo", "mo"],
     ...                   "period": ["2024", "2024"], "scope": ["specific", "general"],
-    ...                   "met": [False, True], "margin": [-0.3, 2.0], "target": ["<= 20", ">= 60"],
-    ...                   "refund_amount": [14.0, 0.0]})
+    ...                   "met": [False, True], "margin": [-0.05, 2.0],
+    ...                   "target": ["<= 20", ">= 60"], "unit": ["minutes", "%"],
+    ...                   "share_within": [0.85, None],
+    ...                   "required_share": [0.9, None], "refund_amount": [14.0, 0.0]})
     >>> cols = ["id", "impact", "urgency", "priority"]
     >>> acts = actions_from_compliance(t)
     >>> acts[cols]  # doctest: +NORMALIZE_WHITESPACE
                     id  impact  urgency  priority
     0  std-r.wait-mo       5        5  8.333333
     >>> acts.loc[0, "expected_effect"], acts.loc[0, "evidence"]
-    ('obiettivo <= 20', '2024: scarto -0,3, rimborsi 14,00\\xa0€')
+    ('obiettivo <= 20 minuti', '2024: 85,0% entro 20 minuti (richiesto 90%), rimborsi 14,00\\xa0€')
+    >>> acts.loc[0, "evidence_en"]
+    '2024: 85.0% within 20 minutes (90% required), refunds €14.00'
     """
     require_columns(compliance_table, ["standard", "scope", "met", "margin", "target"])
     t = compliance_table
@@ -409,19 +464,74 @@ def actions_from_compliance(
             "urgency": np.where(sel["scope"].to_numpy(dtype=object) == "specific", 5, 4),
             "effort": [effort] * n,
             "status": ["proposed"] * n,
-            **texts_in_languages(
-                "evidence",
-                lambda t: [
-                    _refunds(t.text(_MARGIN).format(period=p, margin=_number(m, t=t)), r, t)
-                    for p, m, r in zip(
-                        period, sel["margin"].to_numpy(dtype=float), refund, strict=True
-                    )
-                ],
-            ),
+            **_compliance_evidence(sel, period, refund),
         },
         n,
     )
     return frame.drop_duplicates("id", keep="first").reset_index(drop=True)
+
+
+def _float_column(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """``column`` as floats, NaN where missing or where the table has no such column."""
+    if column not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+
+
+def _share_digits(share: float, required: float) -> int:
+    """The decimals (of a percent) that show ``share`` apart from ``required``: 89,98%, not
+    90% beside a required 90% (at most 4)."""
+    digits = 1
+    while (
+        digits < 4
+        and share != required
+        and (round(share * 100, digits) == round(required * 100, digits))
+    ):
+        digits += 1
+    return digits
+
+
+def _compliance_evidence(
+    sel: pd.DataFrame, period: np.ndarray, refund: np.ndarray
+) -> dict[str, list[str]]:
+    """The evidence of standards not met (it, en, de), each margin in its own unit.
+
+    A specific standard says the share of deliveries within its limit and the
+    share required (``2024: 89,98% entro 10 minuti (richiesto 90%)``); a general
+    one its margin in the standard's unit (percentage points for a percent).
+    """
+    specific = sel["scope"].to_numpy(dtype=object) == "specific"
+    margin = sel["margin"].to_numpy(dtype=float)
+    share = _float_column(sel, "share_within")
+    required = _float_column(sel, "required_share")
+    targets = sel["target"].astype(str).to_numpy(dtype=object)
+    units = _text_column(sel, "unit")
+
+    def general(m: float, u: str, t: Translator) -> str:
+        if u and unit(u).style == "percent":
+            return t.text(_POINTS).format(value=_number(m, t=t))
+        return _number(m, unit=u, t=t)
+
+    def one(i: int, t: Translator) -> str:
+        p, u = period[i], units[i]
+        if specific[i] and np.isfinite(share[i]) and np.isfinite(required[i]):
+            digits = _share_digits(share[i], required[i])
+            needed = t.percent(required[i], digits=_decimals(required[i] * 100, 6))
+            said = {"period": p, "share": t.percent(share[i], digits=digits), "required": needed}
+            match = _TARGET.fullmatch(targets[i])
+            if match is not None and match.group(1) in ("<=", "<"):
+                limit = _number(float(match.group(2)), 6, u, t)
+                text = t.text(_WITHIN).format(limit=limit, **said)
+            else:
+                text = t.text(_SHARE_MET).format(target=_target(targets[i], u, t), **said)
+        elif specific[i]:  # an older table without the shares: the margin is a share
+            value = t.text(_POINTS).format(value=_number(margin[i] * 100, t=t))
+            text = t.text(_MARGIN).format(period=p, margin=value)
+        else:
+            text = t.text(_MARGIN).format(period=p, margin=general(margin[i], u, t))
+        return _refunds(text, refund[i], t)
+
+    return texts_in_languages("evidence", lambda t: [one(i, t) for i in range(len(sel))])
 
 
 def _refunds(evidence: str, amount: float, t: Translator) -> str:
