@@ -11,6 +11,7 @@ writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pandas as pd
 import pytest
@@ -154,7 +155,7 @@ def test_csv_and_text_copy_store_the_same_register(
 
     got = {}
     for name, arrow in (("csv", True), ("text", False)):
-        schema = f"p1_copy_{name}"
+        schema = f"copy_{name}_{os.getpid()}"  # runs sharing one server do not clash
         with psycopg.connect(postgres_server, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             conn.execute(f"CREATE SCHEMA {schema}")
