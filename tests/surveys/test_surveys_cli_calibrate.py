@@ -489,3 +489,32 @@ def test_the_calibration_line_says_what_trim_and_bounds_bound(files, tmp_path):
                "--population-size", "34000", "--extra", "w")  # fmt: skip
     assert size.exit_code == 0, size.output
     assert "on 1 margin and the population size" in size.stderr
+
+
+def test_the_population_size_is_read_as_the_files_numbers(files, tmp_path):
+    form, responses, frame, _, _ = files
+    frame.to_csv(responses, index=False, sep=";", decimal=",")  # read the same both ways
+    joint = tmp_path / "whole.csv"
+    joint.write_text("sex,agegroup,target\n" + "".join(
+        f"{s},{a},{t:.0f}\n" for (s, a), t in JOINT.items()))  # fmt: skip
+    base = ("survey", "score", form, responses, *FLAGS, *EXTRA, "--calibrate", joint)
+    plain = run(*base, "--population-size", "34000", "--format", "csv")
+    assert plain.exit_code == 0, plain.output
+    italian = run(*base, "--numbers", "it", "--population-size", "34.000", "--format", "csv")
+    assert italian.exit_code == 0, italian.output
+    assert italian.stdout == plain.stdout
+    ambiguous = run(*base, "--population-size", "34.000", lang="it")
+    assert ambiguous.exit_code == 2
+    assert "si legge in due modi" in ambiguous.output
+    bad = run(*base, "--population-size", "-5", lang="en")
+    assert bad.exit_code == 2
+    assert "is not a positive number" in bad.output
+
+
+def test_a_logit_design_file_without_totals_says_the_totals_first(files, tmp_path):
+    form, responses, _, _, _ = files
+    design = tmp_path / "logit.toml"
+    design.write_text('[design]\nstrata = "sportello"\nmethod = "logit"\n')
+    r = run("survey", "score", form, responses, *EXTRA, "--design", design, lang="it")
+    assert r.exit_code != 0
+    assert "indicare anche calibrate" in r.output

@@ -108,9 +108,34 @@ def declared(options: dict[str, object], rake_path: Path | None) -> Declared:
         cast("CalibrationMethod | None", options.pop("calibration")),
         _pair(cast(str | None, options.pop("bounds")), "--bounds", _around_one(strict=False)),
         _pair(cast(str | None, options.pop("trim")), "--trim", lambda low, high: low < high),
-        cast(float | None, options.pop("population_size")),
+        _population_size(cast(str | None, options.pop("population_size"))),
     )
     return Declared(spec or None, _calibration(given, in_file, path, rake_path))
+
+
+def _population_size(text: str | None) -> float | None:
+    """``--population-size`` as the input files' numbers are read (``3.024.295`` with
+    ``--numbers it``; without a convention, as it reads only one way)."""
+    if text is None:
+        return None
+    from qualitapa._numbers import number_convention, parse_numbers
+    from qualitapa.cli._options import READ_OPTIONS
+
+    ctx = click.get_current_context(silent=True)
+    read = dict(ctx.meta.get(READ_OPTIONS, {})) if ctx is not None else {}
+    convention = number_convention(read.get("numbers"), read.get("decimal"), read.get("thousands"))
+    parsed = parse_numbers(pd.Series([text.strip()], dtype=object), convention)
+    value = float(parsed.canonical.iloc[0]) if parsed.number[0] else float("nan")
+    if value > 0:
+        return value
+    t = _t()
+    if parsed.ambiguous[0]:
+        said = t("{value} si legge in due modi: indicare --numbers it o en, o scriverlo senza "
+                 "separatori (3024295)", value=repr(text))  # fmt: skip
+    else:
+        said = t("{value} non è un numero positivo: scriverlo come 3024295 (o 3.024.295 con "
+                 "--numbers it)", value=repr(text))  # fmt: skip
+    raise click.BadParameter(said, param_hint="'--population-size'")
 
 
 def _calibration(
@@ -147,6 +172,13 @@ def _calibration(
     method: CalibrationMethod = given.method or in_file.method or "linear"
     bounds = given.bounds or in_file.bounds
     if method == "logit" and bounds is None:
+        if given.method is None:  # the file's logit, its totals from the options
+            raise DefinitionError(
+                Message("logit calibration needs bounds = [L, U] (e.g. [0.5, 2])",
+                        N_("la calibrazione logit richiede bounds = [L, U] (ad esempio [0.5, 2])")),
+                source=str(path),
+                field="bounds",
+            )  # fmt: skip
         raise click.UsageError(t("--calibration logit richiede --bounds L,U (ad esempio 0.5,2)"))
     if method == "logit" and bounds is not None and not _around_one(strict=True)(*bounds):
         if given.bounds is None:  # the file's, for another method
@@ -319,7 +351,8 @@ def _asked_in_file(table: Mapping[str, object], path: Path) -> _Asked:
         raise wrong("population_size", "population_size is a positive number, not {value}",
                     N_("population_size è un numero positivo, non {value}"))  # fmt: skip
     bounds = _pair_in_file(table, "bounds", _around_one(strict=method == "logit"), path)
-    if bounds is None and method == "logit":
+    # without totals, that is the file's error (said by _calibration unless the options give them)
+    if bounds is None and method == "logit" and (paths or size is not None):
         raise DefinitionError(
             Message("logit calibration needs bounds = [L, U] (e.g. [0.5, 2])",
                     N_("la calibrazione logit richiede bounds = [L, U] (ad esempio [0.5, 2])")),
@@ -615,9 +648,10 @@ DESIGN_OPTIONS = (
     ),
     click.option(
         "--population-size",
-        type=click.FloatRange(min=0, min_open=True),
+        metavar="N",
         default=None,
-        help="Population size to calibrate the weights' sum to (with or without --calibrate).",
+        help="Population size to calibrate the weights' sum to (with or without --calibrate); "
+        "written as the input files' numbers (3.024.295 with --numbers it).",
     ),
     click.option(
         "--calibration",
