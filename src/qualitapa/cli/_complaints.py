@@ -994,14 +994,16 @@ def check_command(db: Path, anchor: str | None) -> None:
     with _register(db, readonly=True) as reg:
         problems = reg.check(anchor=anchor)
         head = None if isinstance(db, DatabaseUrl) else reg.chain_head()  # no chain on a server
-        n = len(reg)
+        n, zone = len(reg), zoneinfo.ZoneInfo(reg.tz)
     t = _t()
     for problem in problems:
         echo(said(problem, t))
-    if head is not None:
+    if head is not None:  # written: the register's local time, as the reader writes it
+        from babel.dates import format_datetime
+
+        written = format_datetime(head.written_at.astimezone(zone), "medium", locale=t.locale)
         echo(_("testa della catena: evento {seq}, hash {hash} (scritto {written})",
-                  seq=head.seq, hash=head.hash,
-                  written=head.written_at.isoformat(timespec="seconds")))  # fmt: skip
+                  seq=head.seq, hash=head.hash, written=written))  # fmt: skip
     t = _t()
     if problems:
         raise DataError(t.plural("{n} problema trovato nel registro",

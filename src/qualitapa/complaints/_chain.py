@@ -44,12 +44,19 @@ import datetime as dt
 import hashlib
 import sqlite3
 import struct
+import zoneinfo
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import numpy as np
 import pandas as pd
+
+from qualitapa.complaints._calendar import DEFAULT_TZ
+from qualitapa.errors import N_, Message
+
+if TYPE_CHECKING:
+    from qualitapa.i18n import Translator
 
 #: The "previous hash" of the first link.
 GENESIS = bytes(32)
@@ -177,12 +184,33 @@ def _from_us(us: int) -> dt.datetime:
     return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=us)
 
 
-def _written(us: Any) -> str:
+class _Instant(Message):
+    """A link's time: ISO in UTC as English text, the zone's local time in the reader's words."""
+
+    instant: dt.datetime
+    zone: str
+
+    def __new__(cls, instant: dt.datetime, zone: str) -> _Instant:
+        text = cast("_Instant", super().__new__(cls, instant.isoformat(timespec="seconds"), ""))
+        text.instant, text.zone = instant, zone
+        return text
+
+    def render(self, t: Translator) -> str:
+        """``2 dic 2026, 12:22:54``: the medium date and time of ``t``'s locale, in the zone."""
+        from babel.dates import format_datetime
+
+        local = self.instant.astimezone(zoneinfo.ZoneInfo(self.zone))
+        return str(format_datetime(local, "medium", locale=t.locale))
+
+
+def _written(us: Any, zone: str = DEFAULT_TZ) -> str:
     """When a link says it was written; a damaged value as it is (it cannot be a time)."""
     try:
-        return _from_us(int(us)).isoformat(timespec="seconds")
+        return _Instant(_from_us(int(us)), zone)
     except (TypeError, ValueError, OverflowError):
-        return f"at {us!r}, not a time"
+        return Message(
+            "at {value}, not a time", N_("il {value}, che non è un istante"), value=repr(us)
+        )
 
 
 def _now_us() -> int:
@@ -254,18 +282,36 @@ def rebuild_chain(db: sqlite3.Connection) -> None:
 
 
 def verify_chain(
-    db: sqlite3.Connection, *, with_chain: bool = True, anchor: str | None = None
+    db: sqlite3.Connection,
+    *,
+    with_chain: bool = True,
+    anchor: str | None = None,
+    tz: str = DEFAULT_TZ,
 ) -> list[str]:
     """Problems of the chain: links that do not match, events outside it, a missing anchor.
 
     ``with_chain``: the register's schema has the chain (version 3 or later).
+    The problems are :class:`~qualitapa.errors.Message` (English text, said
+    in the reader's language); a link's time is said in ``tz``.
     """
     if with_chain and not _has_chain(db):
-        return ["protection removed: the hash chain (table chain) was deleted"]
+        return [
+            Message(
+                "protection removed: the hash chain (table chain) was deleted",
+                N_("protezione rimossa: la catena di hash (tabella chain) è stata cancellata"),
+            )
+        ]
     if not with_chain:
         return [
-            "the register has no hash chain (written by an older qualitapa): open it for "
-            "writing once (e.g. 'qualitapa complaints upgrade') to add it"
+            Message(
+                "the register has no hash chain (written by an older qualitapa): open it for "
+                "writing once (e.g. 'qualitapa complaints upgrade') to add it",
+                N_(
+                    "il registro non ha la catena di hash (scritto da una versione precedente di "
+                    "qualitapa): aprirlo una volta in scrittura (per esempio con 'qualitapa "
+                    "complaints upgrade') per aggiungerla"
+                ),
+            )
         ]
     links = db.execute(
         "SELECT first_seq, last_seq, written_us, hash FROM chain ORDER BY last_seq"
@@ -282,10 +328,18 @@ def verify_chain(
     hashes: set[str] = set()
     for first_seq, last_seq, written_us, stored in links:
         stored = bytes(stored)
-        when = _written(written_us)
+        when = _written(written_us, tz)
         if first_seq != covered + 1:
             problems.append(
-                f"the hash chain is cut: after event {covered} its next link starts at {first_seq}"
+                Message(
+                    "the hash chain is cut: after event {covered} its next link starts at {first}",
+                    N_(
+                        "la catena di hash è interrotta: dopo l'evento {covered} il suo anello "
+                        "successivo comincia da {first}"
+                    ),
+                    covered=covered,
+                    first=first_seq,
+                )
             )
         lo, hi = np.searchsorted(seqs, [first_seq, last_seq + 1])
         clo, chi = np.searchsorted(first, [first_seq, last_seq + 1])
@@ -304,15 +358,35 @@ def verify_chain(
             if first_seq == last_seq:
                 cid = ev_cols["complaint_id"][lo] if hi > lo else "?"
                 problems.append(
-                    f"event {first_seq} (complaint {cid}, written {when}) does not match its "
-                    "hash-chain link: the event or its complaint was changed after it was "
-                    "written"
+                    Message(
+                        "event {seq} (complaint {complaint}, written {when}) does not match its "
+                        "hash-chain link: the event or its complaint was changed after it was "
+                        "written",
+                        N_(
+                            "l'evento {seq} (reclamo {complaint}, scritto {when}) non corrisponde "
+                            "al suo anello della catena di hash: l'evento o il suo reclamo è "
+                            "stato modificato dopo essere stato scritto"
+                        ),
+                        seq=first_seq,
+                        complaint=cid,
+                        when=when,
+                    )
                 )
             else:
                 problems.append(
-                    f"events {first_seq}-{last_seq} (written together {when}) do not match "
-                    "their hash-chain link: one of them or of their complaints was changed "
-                    "after they were written"
+                    Message(
+                        "events {first}-{last} (written together {when}) do not match their "
+                        "hash-chain link: one of them or of their complaints was changed after "
+                        "they were written",
+                        N_(
+                            "gli eventi {first}-{last} (scritti insieme {when}) non corrispondono "
+                            "al loro anello della catena di hash: uno di essi o dei loro reclami "
+                            "è stato modificato dopo essere stato scritto"
+                        ),
+                        first=first_seq,
+                        last=last_seq,
+                        when=when,
+                    )
                 )
         hashes.add(stored.hex())
         previous = stored
@@ -320,12 +394,27 @@ def verify_chain(
     later = seqs[seqs > covered]
     if len(later):
         problems.append(
-            f"events {int(later[0])}-{int(later[-1])} are not covered by the hash chain: "
-            "they were written without qualitapa (or the chain was cut)"
+            Message(
+                "events {first}-{last} are not covered by the hash chain: they were written "
+                "without qualitapa (or the chain was cut)",
+                N_(
+                    "gli eventi {first}-{last} non sono coperti dalla catena di hash: sono stati "
+                    "scritti senza qualitapa (o la catena è stata interrotta)"
+                ),
+                first=int(later[0]),
+                last=int(later[-1]),
+            )
         )
     if anchor is not None and anchor.strip().lower() not in hashes:
         problems.append(
-            f"the anchor {anchor.strip()[:12]}... is not in the hash chain: the history up to "
-            "it was rewritten and the chain recomputed (or the anchor is of another register)"
+            Message(
+                "the anchor {anchor}... is not in the hash chain: the history up to it was "
+                "rewritten and the chain recomputed (or the anchor is of another register)",
+                N_(
+                    "l'ancora {anchor}... non è nella catena di hash: la storia fino a essa è "
+                    "stata riscritta e la catena ricalcolata (o l'ancora è di un altro registro)"
+                ),
+                anchor=anchor.strip()[:12],
+            )
         )
     return problems

@@ -1165,7 +1165,7 @@ service 'registry' that apply: 'registry.waiting'
             problems += _time_problems(ev, complaints)
             bad = validate_history(ev)
             problems += [f"complaint {r.complaint_id}: {r.problem}" for r in bad.itertuples()]
-        problems += verify_chain(db, with_chain=self._version >= 3, anchor=anchor)
+        problems += verify_chain(db, with_chain=self._version >= 3, anchor=anchor, tz=self.tz)
         return problems
 
 
