@@ -116,7 +116,8 @@ def test_malmquist_summary_counts_organizations_in_words(tmp_path, lang, header)
     lines = result.output.splitlines()
     head = next(line for line in lines if header in line)
     assert not head.rstrip().endswith(" N")
-    assert lines[-1].split()[:2] == ["2023", "2024"] and lines[-1].split()[-1] == "5"
+    assert lines[-1].split()[:2] == ["2023", "2024"]
+    assert lines[-1].split()[-1] == "5"
     machine = _invoke(lang, *args, "--show", "summary", "--format", "csv")
     assert machine.output.splitlines()[0].endswith(",n")  # files keep the column name
 
@@ -136,4 +137,5 @@ def test_malmquist_periods_as_the_data_name_them(tmp_path, periods, shown, suffi
         result = _invoke("it", *args, "--format", fmt)
         assert result.exit_code == 0, result.output
         assert shown in result.output
-        assert "00:00:00" not in result.output and "2023.0" not in result.output
+        assert "00:00:00" not in result.output
+        assert "2023.0" not in result.output
