@@ -518,3 +518,18 @@ def test_a_logit_design_file_without_totals_says_the_totals_first(files, tmp_pat
     r = run("survey", "score", form, responses, *EXTRA, "--design", design, lang="it")
     assert r.exit_code != 0
     assert "indicare anche calibrate" in r.output
+
+
+def test_an_omnibus_compare_leaves_the_group_columns_blank(files):
+    form, responses, _, long, joint = files
+    # four counters (strata): an omnibus F over them, and their pairs
+    r = run("survey", "compare", form, responses, *FLAGS, *EXTRA, "--calibrate", long,
+            "--calibrate", joint, "--by", "sportello", "--pairwise", "--format", "csv")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    got = read(r.stdout)
+    omnibus = got["group_a"].isna() & got["group_b"].isna()
+    assert omnibus.any()
+    assert (~omnibus).any()
+    for column in ("n_a", "n_b", "n_eff_a", "n_eff_b"):
+        assert got.loc[omnibus, column].isna().all(), column
+        assert got.loc[~omnibus, column].notna().all(), column

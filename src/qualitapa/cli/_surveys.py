@@ -528,6 +528,13 @@ def compare_command(
         correction=None if correction == "none" else correction,
         **sample.weighting(),
     )
+    # an omnibus test (every group at once) has no group A or B: its A/B counts are blank,
+    # not everyone and 0
+    groups = frame[["group_a", "group_b"]].astype("string").fillna("")
+    omnibus = (groups["group_a"] == "") & (groups["group_b"] == "")
+    for column in [c for c in ("n_a", "n_b", "n_eff_a", "n_eff_b") if c in frame.columns]:
+        kind = "Int64" if pd.api.types.is_integer_dtype(frame[column]) else "Float64"
+        frame[column] = frame[column].astype(kind).mask(omnibus)
     of = "question" if share or on == "items" else "dimension"
     frame = _labelled(
         frame, sample.inst, lang, after=("variable",), of=of, people=not for_machines(fmt, output)
