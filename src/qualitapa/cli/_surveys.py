@@ -533,7 +533,8 @@ def compare_command(
     groups = frame[["group_a", "group_b"]].astype("string").fillna("")
     omnibus = (groups["group_a"] == "") & (groups["group_b"] == "")
     for column in [c for c in ("n_a", "n_b", "n_eff_a", "n_eff_b") if c in frame.columns]:
-        kind = "Int64" if pd.api.types.is_integer_dtype(frame[column]) else "Float64"
+        whole = pd.api.types.is_integer_dtype(frame[column])
+        kind = pd.Int64Dtype() if whole else pd.Float64Dtype()
         frame[column] = frame[column].astype(kind).mask(omnibus)
     of = "question" if share or on == "items" else "dimension"
     frame = _labelled(
