@@ -533,3 +533,23 @@ def test_an_omnibus_compare_leaves_the_group_columns_blank(files):
     for column in ("n_a", "n_b", "n_eff_a", "n_eff_b"):
         assert got.loc[omnibus, column].isna().all(), column
         assert got.loc[~omnibus, column].notna().all(), column
+
+
+def test_rake_with_a_joint_margin_gives_the_flags_to_use(files):
+    form, responses, _, _, joint = files
+    r = run("survey", "score", form, responses, "--rake", joint, lang="it")
+    assert r.exit_code != 0
+    assert f"--calibrate {joint.name} --calibration raking" in r.output
+    r = run("survey", "score", form, responses, "--rake", joint, lang="de")
+    assert f"--calibrate {joint.name} --calibration raking" in r.output
+
+
+def test_a_joint_margin_with_a_column_that_is_no_variable_says_to_drop_it(files, tmp_path):
+    form, responses, _, _, _ = files
+    noted = tmp_path / "fonte.csv"
+    noted.write_text("sex,agegroup,fonte,target\n" + "".join(
+        f"{s},{a},ISTAT,{t:.0f}\n" for (s, a), t in JOINT.items()))  # fmt: skip
+    r = run("survey", "score", form, responses, *FLAGS, *EXTRA, "--calibrate", noted, lang="it")
+    assert r.exit_code != 0
+    assert "'fonte'" in r.output
+    assert "va tolta (solo share o quota non sono lette)" in r.output

@@ -550,7 +550,7 @@ def _placed(
     fault is a margin's (a level no respondent has, a column the responses
     lack): the margins file that gives it, the responses said after.
     """
-    from qualitapa.errors import DataError, Message
+    from qualitapa.errors import DataError, Message, UnknownValueError
     from qualitapa.i18n import N_
     from qualitapa.surveys import CalibrationError
 
@@ -574,6 +574,17 @@ def _placed(
         where, row = ", ".join(sorted(set(named)) or margins), None
         said = Message("{error} (the responses: {file})", N_("{error} (le risposte: {file})"),
                        error=exc.message, file=responses)  # fmt: skip
+        joint = [m for m in files if not isinstance(m, str) and exc.column in m]
+        if isinstance(exc, UnknownValueError) and joint:
+            said = Message(
+                "{error}; in a joint margin every column but the totals is a variable: a "
+                "column that is not one (a source, a note) must go (only share or quota are "
+                "not read)",
+                N_("{error}; in un margine congiunto ogni colonna tranne i totali è una "
+                   "variabile: una colonna che non lo è (una fonte, una nota) va tolta (solo "
+                   "share o quota non sono lette)"),
+                error=said,
+            )  # fmt: skip
         if getattr(exc, "reason", None) == "absent_level":
             said = Message(
                 "{error}; or, if the responses are of a part of the population only (some "

@@ -59,6 +59,8 @@ def _prepare(
     extra: tuple[str, ...],
 ) -> tuple[pd.DataFrame, str | None]:
     """Validate (lenient), weight by raking if asked; report on stderr."""
+    from qualitapa.errors import DataError, Message
+    from qualitapa.i18n import N_
     from qualitapa.surveys import margins_from_frame, prepare_responses
 
     if weights and rake_path:
@@ -67,7 +69,18 @@ def _prepare(
     raw = _read_responses(responses_path)
     margins = None
     if rake_path is not None:
-        margins = margins_from_frame(_read_responses(rake_path), source=str(rake_path))
+        table = _read_responses(rake_path)
+        try:
+            margins = margins_from_frame(table, source=str(rake_path))
+        except DataError as exc:
+            if {"variable", "category"} <= set(map(str, table.columns)):
+                raise
+            said = Message(
+                "{error}; for this file: --calibrate {file} --calibration raking",
+                N_("{error}; per questo file: --calibrate {file} --calibration raking"),
+                error=exc.message, file=rake_path.name,
+            )  # fmt: skip
+            raise DataError(said, source=exc.source, row=exc.row, column=exc.column) from None
     ready = prepare_responses(
         instrument, raw, weights=weights, margins=margins, extra_columns=extra,
         source=str(responses_path),
