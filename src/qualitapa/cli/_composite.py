@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import pandas as pd
@@ -30,6 +31,9 @@ from qualitapa.cli._options import (
     output_options,
 )
 from qualitapa.io import TEXT_COLUMNS
+
+if TYPE_CHECKING:
+    from qualitapa.catalog import Catalog
 
 
 def _with_component_labels(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -236,6 +240,7 @@ def _dea_kind(
     default="scores",
     help="targets, lambdas: DEA only; distances, summary: with --malmquist.",
 )
+@definitions_option
 @input_options
 @output_options
 @lang_option
@@ -253,6 +258,7 @@ def dea_command(
     replicates: int | None,
     seed: int,
     show: str,
+    definitions: tuple[Path, ...],
     fmt: str | None,
     output: Path | None,
     lang: str,
@@ -262,7 +268,9 @@ def dea_command(
     With --malmquist, DATA has one row per organization and period, and the
     result one row per organization and pair of consecutive periods. The
     organizations are named in --lang (organization_name); their codes are
-    in the column named by --organization-column.
+    in the column named by --organization-column. Organizations outside the
+    catalog (other municipalities) are kept as the data write them, with a
+    note; -d adds them to the catalog, with their names.
     """
     from qualitapa._labelling import label_columns
     from qualitapa.composite import dea, dea_bootstrap, fdh
@@ -270,14 +278,14 @@ def dea_command(
     from qualitapa.i18n import translator
 
     kind = _dea_kind(rts, malmquist, replicates, show, super_eff)
-    catalog = catalog_for()
+    catalog = catalog_for(definitions)
     ins, outs, source = names(inputs), names(outputs), str(data)
     org = organization_column
     # the codes stay text (022205, not 22205) whatever the column's name
     frame = read_input(data, text_columns=(*TEXT_COLUMNS, org))
     used = [*ins, *outs, period_column] if kind == "malmquist" else [*ins, *outs]
-    _require_organizations(frame, org, used, source)
-    frame = catalog.resolve_organizations(frame, column=org, source=source)
+    _require_organizations(frame, org, used, source, catalog)
+    frame = _resolve_or_keep(catalog, frame, org, source)
     frame = select_period(frame, period, data)
     t = translator(lang)
     headers: dict[str, str] = {}
@@ -369,12 +377,16 @@ def _with_period_labels(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _require_organizations(frame: pd.DataFrame, column: str, used: list[str], source: str) -> None:
+def _require_organizations(
+    frame: pd.DataFrame, column: str, used: list[str], source: str, catalog: Catalog
+) -> None:
     """The organizations' column is there; else an error naming the columns found.
 
-    The first column that is neither an input, an output nor the period is
-    suggested (``ente``, ``comune``): without the column the organizations
-    would be numbered, which no one could read.
+    The column suggested is the one whose values the catalog knows as
+    organizations (names or codes), else the first text column that is
+    neither an input, an output nor the period (``ente``, ``comune``):
+    without the column the organizations would be numbered, which no one
+    could read.
     """
     if column in frame.columns:
         return
@@ -383,10 +395,11 @@ def _require_organizations(frame: pd.DataFrame, column: str, used: list[str], so
     t = messages()
     found = [str(c) for c in frame.columns]
     others = [c for c in found if c not in used]
+    example = _organization_column_of(frame, others, catalog)
     suggestion = (
         t("indicare la colonna degli enti con --organization-column (per esempio "
-          "--organization-column {example})", example=others[0])
-        if others
+          "--organization-column {example})", example=example)
+        if example is not None
         else t("aggiungere ai dati una colonna con i codici degli enti")
     )  # fmt: skip
     raise DataError(
@@ -395,6 +408,77 @@ def _require_organizations(frame: pd.DataFrame, column: str, used: list[str], so
         source=source,
         column=column,
     )  # fmt: skip
+
+
+def _organization_column_of(
+    frame: pd.DataFrame, columns: list[str], catalog: Catalog
+) -> str | None:
+    """The column of ``columns`` most likely to hold organizations.
+
+    The one with the most values the catalog knows as organizations; else
+    the first whose values are not numbers; else the first.
+    """
+    if not columns:
+        return None
+    index = catalog.organization_index
+    known = {
+        c: len(index.resolve(pd.unique(frame[c].dropna())).codes) if len(index) else 0
+        for c in columns
+    }
+    best = max(columns, key=lambda c: known[c])
+    if known[best]:
+        return best
+    words = [c for c in columns if not _all_numbers(frame, c)]
+    return words[0] if words else columns[0]
+
+
+def _all_numbers(frame: pd.DataFrame, column: str) -> bool:
+    """Whether every value of ``column`` is a number (a year ``2024``, a decimal ``3,5``)."""
+    text = frame[column].dropna().astype(str).str.replace(",", ".", regex=False)
+    return bool(pd.to_numeric(text, errors="coerce").notna().all())
+
+
+def _resolve_or_keep(
+    catalog: Catalog, frame: pd.DataFrame, column: str, source: str
+) -> pd.DataFrame:
+    """The catalog's codes for the organizations it knows; the others as the data write them.
+
+    DEA of municipalities outside the installed plugins is a legitimate
+    use: they are kept (as text) with one note naming them, instead of
+    failing the command.
+    """
+    import warnings
+
+    from qualitapa._organizations import value_key
+    from qualitapa.errors import DataWarning, UnknownValueError
+    from qualitapa.i18n import translatable
+
+    try:
+        return catalog.resolve_organizations(frame, column=column, source=source)
+    except UnknownValueError as exc:
+        if exc.failure_cases is None or "value" not in exc.failure_cases:
+            raise
+        unknown = set(exc.failure_cases["value"].astype(str))
+    outside = frame[column].map(lambda v: not pd.isna(v) and value_key(v) in unknown)
+    inside = catalog.resolve_organizations(frame[~outside], column=column, source=source)
+    out = frame.copy()
+    out[column] = out[column].astype(object)
+    out.loc[~outside, column] = inside[column]
+    kept = list(dict.fromkeys(str(v) for v in frame.loc[outside, column]))
+    shown = ", ".join(repr(v) for v in kept[:10]) + (" ..." if len(kept) > 10 else "")
+    warnings.warn(
+        translatable(
+            DataWarning,
+            lambda t: t(
+                "{where}: enti non nel catalogo, tenuti come scritti nei dati: {kept} (per "
+                "usarne nomi e codici aggiungerli con -d/--definitions)",
+                where=", ".join((source, t("colonna {column}", column=repr(column)))),
+                kept=shown,
+            ),
+        ),
+        stacklevel=2,
+    )
+    return out
 
 
 def _peers_by_name(table: pd.DataFrame) -> pd.DataFrame:
