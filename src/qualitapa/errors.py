@@ -226,8 +226,8 @@ def said(value: object, t: Translator) -> object:
     >>> said("no such day", translator("it")), said("other", translator("it"))
     ('giorno inesistente', 'other')
     """
-    if isinstance(value, Either):
-        return t.join(value, style="or")
+    if isinstance(value, Either):  # its items may be messages too
+        return t.join([str(said(v, t)) for v in value], style="or")
     if isinstance(value, Figure):
         return value.said_in(t)
     if isinstance(value, str) and not isinstance(value, Message):
