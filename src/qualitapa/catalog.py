@@ -1150,14 +1150,14 @@ class Catalog:
         if key in found.codes:
             code = found.codes[key]
             if key in found.notes:
-                how, label = found.notes[key], index.label(code)
+                how = found.notes[key]
                 warnings.warn(
                     translatable(
                         DataWarning,
                         lambda t: t(
-                            "organizzazione {value} letta come {label} ({how})",
+                            "ente {value} letto come {label} ({how})",
                             value=repr(key),
-                            label=label,
+                            label=f"{self._organization_name(code, t.lang)} ({code})",
                             how=t(_FOUND_BY.get(how, how)),
                         ),
                     ),
@@ -1245,13 +1245,13 @@ class Catalog:
                 where = ", ".join(p for p in (source, t("colonna {column}",
                                                         column=repr(column))) if p)  # fmt: skip
                 read = ", ".join(
-                    f"{k!r} -> {found.codes[k]} ({index.names[found.codes[k]]}, "
-                    f"{t(_FOUND_BY.get(how, how))})"
+                    f"{k!r} -> {found.codes[k]} ({self._organization_name(found.codes[k], t.lang)}"
+                    f", {t(_FOUND_BY.get(how, how))})"
                     for k, how in shown
                 )
-                text = t("{where}: organizzazioni lette come codici del catalogo: {read}",
+                text = t("{where}: enti letti come codici del catalogo: {read}",
                          where=where, read=read)  # fmt: skip
-                return text + (t(" e altre {n}", n=more) if more > 0 else "")
+                return text + (t(" e altri {n}", n=more) if more > 0 else "")
 
             warnings.warn(translatable(DataWarning, note), stacklevel=2)
         out = data.copy()
@@ -1261,6 +1261,15 @@ class Catalog:
             resolved = resolved.astype(values.dtype)  # as read_table reads codes
         out[column] = resolved
         return out
+
+    def _organization_name(self, code: str, lang: str) -> str:
+        """The name of organization ``code`` in ``lang`` (Bozen for Bolzano in German)."""
+        org = self.organizations.get(code)
+        return (
+            org.display_name(lang)
+            if org is not None
+            else self.organization_index.names.get(code, code)
+        )
 
     def _unknown_organizations(
         self,

@@ -50,11 +50,11 @@ LIST = ("standards", "list", "--organization", "Trento", "--format", "csv")
 @pytest.mark.parametrize(
     ("args", "env", "note"),
     [
-        ((), None, "Nota: organizzazione 'Trento' letta come Trento (022205) (dal nome)"),
+        ((), None, "Nota: ente 'Trento' letto come Trento (022205) (dal nome)"),
         (("--lang", "en"), None, "Note: organization 'Trento' read as Trento (022205) (by name)"),
-        ((), {"QUALITAPA_LANG": "de"}, "Hinweis: Organisation 'Trento' gelesen als Trento"),
+        ((), {"QUALITAPA_LANG": "de"}, "Hinweis: Körperschaft 'Trento' gelesen als Trento"),
         # the option beats the environment
-        (("--lang", "it"), {"QUALITAPA_LANG": "de"}, "Nota: organizzazione 'Trento'"),
+        (("--lang", "it"), {"QUALITAPA_LANG": "de"}, "Nota: ente 'Trento'"),
     ],
 )
 def test_notes_are_in_the_language_of_the_root_option_or_environment(args, env, note):

@@ -254,7 +254,7 @@ def test_standards_for_an_organization_given_by_name():
         "--lang", "it", "standards", "list", "--organization", "Trento", "--format", "csv"
     )
     assert code == 0, err
-    assert err.startswith("Nota: organizzazione 'Trento' letta come Trento (022205) (dal nome)")
+    assert err.startswith("Nota: ente 'Trento' letto come Trento (022205) (dal nome)")
     assert "libraries.std.opening_hours" in out
 
 

@@ -259,7 +259,12 @@ def plan_group() -> None:
 
 
 @plan_group.command("derive")
-@file_option("--caf", "caf_path", help="Individual CAF scores (consolidated with defaults).")
+@file_option(
+    "--caf",
+    "caf_path",
+    help="The assessors' CAF scores (consolidated with defaults), or their consolidation "
+    "('caf score SHEET --format csv').",
+)
 @click.option("--max-score", type=float, default=50.0, show_default=True,
               help="CAF sub-criteria at or below this get an action.")  # fmt: skip
 @file_option("--compliance", "compliance_path", help="Output of 'standards check' (CSV).")
@@ -286,7 +291,6 @@ def plan_derive(
 ) -> None:
     """Propose prioritised actions from a CAF, a compliance check, a survey, a benchmark,
     the complaints register (recurring categories, late answers)."""
-    from qualitapa.caf import consolidate
     from qualitapa.improvement import (
         actions_from_benchmark,
         actions_from_caf,
@@ -307,12 +311,7 @@ def plan_derive(
         raise click.UsageError(said.render(messages()))
     tables = []
     if caf_path:
-        tables.append(
-            actions_from_caf(
-                consolidate(_scores(caf_path), require_complete=False, source=str(caf_path)),
-                max_score=max_score,
-            )
-        )
+        tables.append(actions_from_caf(_subcriteria(caf_path), max_score=max_score))
     if compliance_path:
         tables.append(actions_from_compliance(_table(compliance_path), catalog=get_catalog()))
     if survey_path:
@@ -331,6 +330,40 @@ def plan_derive(
         )  # fmt: skip
         return
     _emit_plan(plan, fmt, output)
+
+
+def _subcriteria(path: Path) -> pd.DataFrame:
+    """The consolidated CAF sub-criteria of ``plan derive --caf``: the assessors' scores
+    consolidated, or a consolidation as given (``caf score --format csv``).
+
+    The criteria and total scores (``caf score --summary``, the demo's caf_scores.csv)
+    have no sub-criteria to act on: an error says which file to give.
+    """
+    from qualitapa.caf import consolidate
+    from qualitapa.errors import DataError
+
+    table = _scores(path)
+    if {"subcriterion", "final_score", "kind"} <= set(table.columns):
+        return table
+    if "assessor" not in table.columns and {"level", "id", "score"} <= set(table.columns):
+        raise DataError(
+            Message(
+                "these are the CAF criteria and total scores ('caf score --summary', the "
+                "demo's caf_scores.csv), without the sub-criteria the actions are about: give "
+                "the assessors' scores (assessor, subcriterion, score: the sheet given to "
+                "'caf score') or their consolidation ('caf score SHEET --format csv', the "
+                "demo's caf_consolidated.csv)",
+                N_(
+                    "questi sono i punteggi dei criteri e il totale CAF ('caf score --summary', "
+                    "caf_scores.csv della demo), senza i sottocriteri su cui vertono le azioni: "
+                    "indicare i punteggi dei valutatori (assessor, subcriterion, score: il "
+                    "foglio dato a 'caf score') o il loro consolidamento ('caf score FOGLIO "
+                    "--format csv', caf_consolidated.csv della demo)"
+                ),
+            ),
+            source=str(path),
+        )
+    return consolidate(table, require_complete=False, source=str(path))
 
 
 #: The columns of an improvement plan that have no general header, for people.

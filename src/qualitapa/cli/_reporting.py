@@ -77,6 +77,23 @@ def _section_tables(
     return tables
 
 
+#: The report section a table feeds, where it is not the table's own: the trends feed the
+#: indicators' section, the monthly complaint trend the complaints'.
+_FEEDS = {"trends": "indicators", "complaint_trend": "complaints"}
+
+
+def _fed_sections(tables: dict[str, Any]) -> list[str]:
+    """The titles, in the reader's language, of the report sections ``tables`` feed (each
+    once, in report order); a table no built-in section reads is named as it is."""
+    from qualitapa.reporting import report_sections
+
+    t = messages()
+    fed = {_FEEDS.get(name, name) for name in tables}
+    known = {s.id: s for s in report_sections()}
+    titles = [str(t(known[i].title.it)) for i in known if i in fed]
+    return titles + sorted(name for name in fed if name not in known)
+
+
 def _section_option(name: str, what: str) -> Any:
     flag = "--" + name.replace("_", "-")
     return click.option(flag, name, type=FILE, default=None, help=what)
@@ -174,8 +191,8 @@ def report_command(
     )  # fmt: skip
     path = write_report(output, inputs)
     t = messages()
-    echo(t("scritto il rapporto ({tables}) in {file}", tables=", ".join(tables), file=path),
-         err=True)  # fmt: skip
+    echo(t("scritto il rapporto in {file}, con i dati di: {sections}", file=path,
+           sections=listed(_fed_sections(tables))), err=True)  # fmt: skip
 
 
 @cli.group("export")
