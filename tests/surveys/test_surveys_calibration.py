@@ -6,6 +6,8 @@ The values against R's ``survey::calibrate`` are in
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -334,3 +336,19 @@ def test_random_totals_are_met_within_the_bounds(
         g = c.weights / d.weights
         assert g.min() > bounds[0]
         assert g.max() < bounds[1]
+
+
+def test_numeric_totals_alone_warn_as_r_does():
+    # R survey 4.1.1 (run here): calibrate(des, ~b, population = c(b = 1700)) warns "Sampling
+    # and population totals have different names"; ~b - 1 gives weights 1 (b = 0) and 566.67
+    # (b = 1, 3 of 10 rows): the calibration without intercept, which calibrate does here.
+    from qualitapa.errors import DataWarning
+
+    df = pd.DataFrame({"b": [0.0] * 7 + [1.0] * 3, "w": [1.0] * 10})
+    d = SurveyDesign.from_frame(df, weights="w")
+    with pytest.warns(DataWarning, match="population_size"):
+        c = calibrate(d, {"b": 1700.0})
+    np.testing.assert_allclose(c.weights, [1.0] * 7 + [1700 / 3] * 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        calibrate(d, {"b": 1700.0}, population_size=10_000)

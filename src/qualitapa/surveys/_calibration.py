@@ -40,6 +40,7 @@ design's PSU sums, as R's ``svyrecvar`` does for a ``greg_calibration``.
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Literal, cast, get_args
 
@@ -49,7 +50,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import linalg, optimize, special
 
-from qualitapa.errors import DataError, Figure, Message, OptionError
+from qualitapa.errors import DataError, DataWarning, Figure, Message, OptionError
 from qualitapa.i18n import N_
 from qualitapa.problems import check_option
 from qualitapa.surveys._design import Floats, SurveyDesign, not_found, numeric_column
@@ -804,7 +805,9 @@ def calibrate(
         or non-linear calibration). The totals are then met only roughly.
     population_size
         The population size, a total of 1 per row: needed when no
-        categorical margin implies it (R's intercept).
+        categorical margin implies it (R's intercept); without either the
+        weights' sum is free (R's ``~ x - 1``), with a :class:`DataWarning`
+        (R's ``calibrate(~ x)`` warns).
     max_iter
         Newton steps at most (R's ``maxit``).
     tol
@@ -845,6 +848,22 @@ def calibrate(
     lower, upper = _check_options(method, bounds, trim)
     d = design.weights
     x_all, gram_all, t_all, labels_all, scale = _design_matrix(design, population, population_size)
+    if population_size is None and not any(
+        isinstance(v, Mapping | pd.Series) for v in population.values()
+    ):
+        warnings.warn(
+            DataWarning(
+                Message(
+                    "only numeric totals and no population_size: nothing fixes the weights' sum "
+                    "(a calibration without intercept, R's ~ x - 1; R's calibrate(~ x) warns); "
+                    "give population_size, or a margin by categories",
+                    N_("solo totali numerici e nessuna population_size: nulla fissa la somma "
+                       "dei pesi (una calibrazione senza intercetta, ~ x - 1 di R; calibrate(~ x) "
+                       "di R lo segnala); indicare population_size, o un margine per categorie"),
+                )
+            ),
+            stacklevel=2,
+        )  # fmt: skip
     x, t, labels, gram = _independent(x_all, gram_all, t_all, labels_all)
     limits = (max_iter, tol)
     g, iterations = _factors((x, gram), d, t, labels, method, (lower, upper), scale, limits)
