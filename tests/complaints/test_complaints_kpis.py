@@ -149,28 +149,56 @@ def test_pareto(cases: pd.DataFrame) -> None:
     ]  # fmt: skip
 
 
-def test_kpis_list_every_period_from_the_first_receipt_to_as_of(cases: pd.DataFrame) -> None:
+def test_kpis_list_every_period_from_the_first_receipt_to_the_last_as_of_ended(
+    cases: pd.DataFrame,
+) -> None:
     # nothing received in April and May; the registry's c4 (1 Feb) and c5 (20 Mar)
-    # are still open, c6 forwarded, c7 rejected
+    # are still open, c6 forwarded, c7 rejected. At 20 May April has ended (an empty
+    # month, listed), May has not and received nothing: no row, rather than a May of
+    # 0 complaints that reads as a whole month (review #13)
     k = kpis(cases, by="month", as_of="2024-05-20 12:00")
-    assert k["period"].tolist() == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"]
-    assert k["received"].tolist() == [4, 3, 1, 0, 0]
-    assert k["answered"].tolist() == [3, 1, 0, 0, 0]
-    assert k["open"].tolist() == [0, 1, 1, 0, 0]
-    assert k["median_answer_days"].isna().tolist() == [False, False, True, True, True]
+    assert k["period"].tolist() == ["2024-01", "2024-02", "2024-03", "2024-04"]
+    assert k["complete"].tolist() == [True] * 4
+    assert k["received"].tolist() == [4, 3, 1, 0]
+    assert k["answered"].tolist() == [3, 1, 0, 0]
+    assert k["open"].tolist() == [0, 1, 1, 0]
+    assert k["median_answer_days"].isna().tolist() == [False, False, True, True]
     assert k["open"].sum() == kpis(cases, as_of="2024-05-20 12:00")["open"].iloc[0]
-    # as_of at midnight of 1 May: April is the last period (nothing of May has passed)
-    assert kpis(cases, by="month", as_of="2024-05-01")["period"].iloc[-1] == "2024-04"
+    # as_of at midnight of 1 May: April is the last period, and complete
+    may = kpis(cases, by="month", as_of="2024-05-01")
+    assert (may["period"].iloc[-1], bool(may["complete"].iloc[-1])) == ("2024-04", True)
     quarters = kpis(cases, by=["service", "quarter"], as_of="2024-07-02")
     assert quarters[["service", "period", "received"]].to_records(index=False).tolist() == [
-        ("libraries", "2024Q1", 3), ("libraries", "2024Q2", 0), ("libraries", "2024Q3", 0),
-        ("registry", "2024Q1", 5), ("registry", "2024Q2", 0), ("registry", "2024Q3", 0),
+        ("libraries", "2024Q1", 3), ("libraries", "2024Q2", 0),
+        ("registry", "2024Q1", 5), ("registry", "2024Q2", 0),
     ]  # fmt: skip
-    # without as_of: to the latest receipt; the trend lists the same periods
-    assert kpis(cases, by="month", metrics=["received"])["period"].iloc[-1] == "2024-03"
+    # without as_of: to the latest receipt (long past: complete); the trend lists the same
+    alone = kpis(cases, by="month", metrics=["received"])
+    assert (alone["period"].iloc[-1], bool(alone["complete"].all())) == ("2024-03", True)
     t = trend(cases, as_of="2024-05-20 12:00")
     assert t["period"].tolist() == k["period"].tolist()
     assert t["received"].tolist() == k["received"].tolist()
+
+
+def test_the_period_as_of_falls_in_is_listed_only_with_receipts_and_marked_partial(
+    cases: pd.DataFrame,
+) -> None:
+    # at 25 March, March has c5 (20 Mar): listed, with its true counts so far, and
+    # marked partial; every answer of the fixture is before 25 March
+    k = kpis(cases, by="month", as_of="2024-03-25", population=10_000.0)
+    assert k["period"].tolist() == ["2024-01", "2024-02", "2024-03"]
+    assert k["complete"].tolist() == [True, True, False]
+    assert k["received"].tolist() == [4, 3, 1]
+    t = trend(cases, as_of="2024-03-25")
+    assert t["complete"].tolist() == [True, True, False]
+    # no change, year-over-year or rolling mean for a part of a month: it would read as a fall
+    assert t[["received_change", "received_yoy", "received_rolling_3"]].iloc[2].isna().all()
+    assert t["received_change"].iloc[1] == pytest.approx(3 / 4 - 1)
+    assert t["received_rolling_3"].iloc[1] == pytest.approx(3.5)
+    # a year 15 days old is no year's rate (was: a 2025 row per_10000 = 0.0)
+    year = kpis(cases, by="year", as_of="2025-01-15", population=10_000.0)
+    assert year[["period", "complete"]].to_records(index=False).tolist() == [("2024", True)]
+    assert kpis(cases, by="year", as_of="2024-12-31")["complete"].tolist() == [False]
 
 
 def test_monthly_trend_fills_empty_months(cases: pd.DataFrame) -> None:
@@ -277,7 +305,11 @@ def test_trend_year_over_year() -> None:
     quarterly = trend(frame, period="quarter", as_of=AS_OF).set_index("period")
     assert quarterly.index.tolist() == ["2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1"]
     assert quarterly.loc["2024Q1", "received_yoy"] == pytest.approx(0.5)
-    yearly = trend(frame, period="year", as_of=AS_OF).set_index("period")
+    # at AS_OF (1 April 2024) the year 2024 is running: no change for a quarter of it
+    running = trend(frame, period="year", as_of=AS_OF).set_index("period")
+    assert running["complete"].tolist() == [True, False]
+    assert running.loc["2024", ["received_yoy", "received_change"]].isna().all()
+    yearly = trend(frame, period="year", as_of="2025-01-01").set_index("period")
     assert yearly["received"].tolist() == [2, 3]
     assert yearly.loc["2024", "received_yoy"] == pytest.approx(0.5)
     assert yearly.loc["2024", "received_change"] == pytest.approx(0.5)
@@ -296,3 +328,19 @@ def test_a_local_time_skipped_by_the_clock_change_is_a_typed_error():
     )  # fmt: skip
     with pytest.raises(DataError, match=r"'c0' at 2024-03-31 02:30:00 is not one instant"):
         case_table(complaints, events, as_of="2024-04-30")
+
+
+def test_complaint_indicators_leave_out_the_period_as_of_has_not_ended(cases) -> None:
+    """A part of a period is not published as the period's value (review #13)."""
+    from qualitapa.indicators import IndicatorDefinition, complaint_indicators
+
+    on_time = IndicatorDefinition.from_mapping({
+        "id": "registry.complaints_on_time", "label": "Reclami nei termini",
+        "service": "registry", "dimension": "quality", "polarity": "higher_is_better",
+        "unit": "%", "scale": 100,
+        "source": {"type": "complaints", "kpi": "share_within_deadline"}})  # fmt: skip
+    k = kpis(cases, by=["organization", "month"], as_of="2024-03-25")
+    out = complaint_indicators(k, [on_time])
+    assert out["period"].tolist() == ["2024-01", "2024-02"]  # not March, 25 days old
+    whole = kpis(cases, by=["organization", "month"], as_of="2024-04-01")
+    assert complaint_indicators(whole, [on_time])["period"].tolist()[-1] == "2024-03"

@@ -208,8 +208,10 @@ def test_kpis_equal_the_plain_pandas_computation(frame, by):
     keys = ["period" if k == "month" else k for k in by]
     got = keyed(run(frame, by), keys)
     expected = reference_kpis(frame, keys)
-    if "period" in keys:  # every month from the first receipt to as_of's, for every service
-        months = pd.period_range(frame["received_at"].min(), AS_OF, freq="M").strftime("%Y-%m")
+    if "period" in keys:  # every month from the first receipt to the last as_of ended
+        ended = pd.Period(AS_OF, freq="M") - 1  # June 2025 is running and received nothing
+        months = pd.period_range(frame["received_at"].min(), ended, freq="M").strftime("%Y-%m")
+        assert got["complete"].all()
         services = expected.index.get_level_values("service").unique()
         full = pd.MultiIndex.from_product([services, months], names=keys)
         expected = expected.reindex(full)
@@ -407,6 +409,7 @@ def test_a_subset_of_metrics_equals_those_columns_of_the_full_call(frame, metric
     if "backlog" in asked:
         asked |= {"open", *BUCKETS}
     keys = ["period" if k == "month" else k for k in by]
+    keys += ["complete"] if "month" in by else []  # the period's key: has as_of ended it
     expected = [*keys, *[c for c in full.columns if c in asked]]
     assert some.columns.tolist() == expected
     pd.testing.assert_frame_equal(some, full[expected])
@@ -472,11 +475,12 @@ categories = st.lists(st.sampled_from([*"abcdefg", None]), min_size=1, max_size=
 def test_pareto_properties_and_reference(cats, services, threshold, rnd):
     frame = pd.DataFrame({"category": cats, "service": services[: len(cats)]})
     p = pareto(frame, threshold=threshold)
-    # reference: counts sorted by decreasing count, then name
-    counts = frame["category"].fillna("(none)").value_counts()
+    # reference: counts sorted by decreasing count, then name (no category: NaN, last)
+    counts = frame["category"].fillna("\uffff").value_counts()
     ref = counts.rename_axis("category").reset_index(name="count")
     ref = ref.sort_values(["count", "category"], ascending=[False, True], ignore_index=True)
-    assert p["category"].tolist() == ref["category"].tolist()
+    got = [None if pd.isna(c) else c for c in p["category"]]
+    assert got == [None if c == "\uffff" else c for c in ref["category"]]
     assert p["count"].tolist() == ref["count"].tolist()
     np.testing.assert_allclose(p["cumulative_share"], ref["count"].cumsum() / len(frame))
     assert p["share"].sum() == pytest.approx(1)
@@ -501,7 +505,8 @@ def test_trend_counts_every_month_and_adds_up(frame):
     t = trend(frame, as_of=AS_OF, policy=POLICY, calendar=CALENDARS)
     months = pd.to_datetime(frame["received_at"]).dt.strftime("%Y-%m")
     expected = months.value_counts()
-    span = pd.period_range(months.min(), AS_OF, freq="M").strftime("%Y-%m")  # to as_of's month
+    ended = pd.Period(AS_OF, freq="M") - 1  # as_of's month is running and received nothing
+    span = pd.period_range(months.min(), ended, freq="M").strftime("%Y-%m")
     assert t["period"].tolist() == list(span)
     assert t["received"].tolist() == expected.reindex(span, fill_value=0).tolist()
     # received_change is this month over the previous one, minus 1

@@ -286,7 +286,7 @@ def _cases(seed: int = 0, n: int = 400) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def kpis() -> pd.DataFrame:
     return cp.kpis(
-        _cases(), by=["organization", "service"], period="year", as_of="2025-06-01",
+        _cases(), by=["organization", "service"], period="year", as_of="2026-01-01",
         population={"a": 120_000, "b": 45_000, "c": 8_000},
     )  # fmt: skip
 
@@ -390,7 +390,7 @@ def _years(seed: int = 5, n: int = 600) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def kpis_years() -> pd.DataFrame:
     return cp.kpis(
-        _years(), by=["organization", "service"], period="year", as_of="2025-09-01",
+        _years(), by=["organization", "service"], period="year", as_of="2026-01-01",
         population={"a": 120_000, "b": 45_000, "c": 8_000, "d": 30_000},
     )  # fmt: skip
 

@@ -120,21 +120,26 @@ def _emit_labelled(
     """Print a result with its organizations, services and categories named in ``lang``.
 
     A group without a value in the ``groups`` columns (complaints without a
-    category) is named in words in that column and in its label column,
-    never left blank.
+    category) is named in words in its label column and, in a table for
+    people, in that column too, never left blank. In csv, json and the
+    other machine formats the code column stays empty (null): a word there
+    would be a fake code, changing with --lang.
     """
     from qualitapa._labelling import LABEL_COLUMNS, label_columns
+    from qualitapa.cli._output import for_machines
     from qualitapa.i18n import translator
 
     t = translator(lang)
     frame = label_columns(frame, get_catalog(), lang)
+    machines = for_machines(fmt, output)
     for column in groups:
         missing = frame[column].isna().to_numpy() if column in frame.columns else None
         if missing is None or not missing.any():
             continue
         word = t(_NO_GROUP.get(column, _NO_VALUE))
         label = LABEL_COLUMNS[column][0] if column in LABEL_COLUMNS else None
-        for name in [column, *([label] if label in frame.columns else [])]:
+        named = [*([] if machines else [column]), *([label] if label in frame.columns else [])]
+        for name in named:
             frame[name] = frame[name].astype(object).where(~missing, word)
     headers: dict[str, str] = {}  # the backlog's age classes (kpis' age_buckets) in words
     for column in frame.columns:
@@ -176,7 +181,8 @@ def _deadline_options(func: Any, *, catalog_first: bool = False) -> Any:
         "--as-of",
         default=None,
         callback=_check_as_of,
-        help="Reference date for backlog and overdue (default: now).",
+        help="Reference date for backlog and overdue (default: now). A date is its midnight: "
+        "--as-of 2024-04-01 for the end of March (2024-03-31 leaves out that day).",
     )(func)
 
 
@@ -837,6 +843,7 @@ def kpis_command(
         until = as_of if as_of is not None else pd.Timestamp.now(tz="UTC")
         table = backlog_at(cases, backlog, by=keys, events=events, until=until, tz=get_catalog())
         # as_of says when each count was taken: the month end, or --as-of for its own month
+        table["as_of"] = _when_counted(table["as_of"], lang, fmt, output)
         _emit_labelled(table, lang, fmt, output, groups=keys)
         return
     inhabitants: float | dict[str, float] | None = population
@@ -848,6 +855,26 @@ def kpis_command(
     result = kpis(cases, by=groups, as_of=as_of, population=inhabitants, tz=get_catalog(),
                   metrics=names(metrics) or None)  # fmt: skip
     _emit_labelled(result, lang, fmt, output, groups=groups)
+
+
+def _when_counted(as_of: pd.Series, lang: str, fmt: str | None, output: Path | None) -> pd.Series:
+    """The backlog's instants for ``fmt``: ISO for programs, the reader's dates for people.
+
+    A month end (23:59:59.999999, office time) is its day for people
+    (``31/01/2024``), another instant (``--as-of``) its day and time
+    (``31/03/2024 00:00``). Excel keeps milliseconds, so it would round a
+    month end up to the next month's first: it gets the instant to the second.
+    """
+    from qualitapa.cli._output import check_output, for_machines
+    from qualitapa.cli._programme_quality import day_text
+
+    if check_output(fmt, output) == "xlsx":
+        return as_of.dt.floor("s")
+    if for_machines(fmt, output):
+        return as_of
+    ends = as_of == as_of.dt.ceil("D") - pd.Timedelta(1, "us")
+    days = as_of.map(lambda when: day_text(when.date(), lang))
+    return days.where(ends, days + " " + as_of.dt.strftime("%H:%M"))
 
 
 @complaints_group.command("pareto")
@@ -865,7 +892,6 @@ def pareto_command(
     with _register(db, readonly=True) as reg:
         frame = _not_empty(reg.complaints_frame(), db)
     table = pareto(frame, by=names(by), threshold=threshold)
-    table["category"] = table["category"].mask(table["category"] == "(none)")  # in words
     _emit_labelled(table, lang, fmt, output, groups=["category", *names(by)])
 
 

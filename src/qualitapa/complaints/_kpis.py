@@ -286,11 +286,13 @@ def kpis(
         ``"year"`` in the list stand for ``period``.
     period
         Also group by the period of receipt (office dates). Every group has
-        a row for every period from the first receipt's to the one
-        ``as_of`` falls in (the instant just before it: ``as_of`` at
-        midnight of 1 May ends with April), or the latest receipt's without
-        ``as_of``; a period with no receipt has zero counts and NaN times
-        and shares.
+        a row for every period from the first receipt's to the last one
+        ``as_of`` has ended (``as_of`` at midnight of 1 May ends April), or
+        the latest receipt's without ``as_of``; a period with no receipt
+        has zero counts and NaN times and shares. The period ``as_of``
+        falls in has a row only if something was received in it, and its
+        ``complete`` is False: its counts are those of a part of it, not
+        comparable with those of a whole period.
     as_of
         Reference instant for the backlog and overdue counts (default now).
         ``frame`` must describe the complaints as they stood then (build it
@@ -322,7 +324,8 @@ def kpis(
     -------
     pandas.DataFrame
         The group columns (``period`` as ``2024-01``, ``2024Q1`` or
-        ``2024``), then ``received``; ``answered``;
+        ``2024``, and ``complete``: the period had ended at ``as_of``,
+        default now), then ``received``; ``answered``;
         ``answered_within_deadline`` and ``share_within_deadline`` (of the
         answered); ``mean/median/p90_answer_days`` and
         ``mean/median/p90_answer_working_days`` (net of suspensions; p90 by
@@ -362,39 +365,48 @@ def kpis(
     if "founded" in wanted or "share_founded" in wanted:
         require_columns(frame, ["founded"])
     rows = _timing(frame, needs, policy=policy, calendar=calendar, tz=tz)
-    ref_day, last_day = _reference_days(frame, as_of, needs, period, tz)
-    groups = _groups(frame, cols, period, rows["received_date"], last_day)
+    ref_day, running = _reference_days(frame, as_of, needs, period, tz)
+    groups = _groups(frame, cols, period, rows["received_date"], running, through=as_of is not None)
     result = pd.DataFrame(groups.keys)
     _add_counts(result, frame, rows, groups, wanted)
     _add_backlog(result, frame, rows, groups, wanted, age_buckets, ref_day)
     _add_times(result, rows, groups, wanted)
     _add_shares(result, wanted)
     if "per_10000" in wanted:
-        pops = _population_for(population, result, cols, frame)
-        rec = result["received"].to_numpy(dtype=float)
-        result["population"] = pops
-        with np.errstate(invalid="ignore", divide="ignore"):
-            result["per_10000"] = np.where(pops > 0, rec / pops * 10_000, np.nan)  # type: ignore[operator]
+        _add_rate(result, _population_for(population, result, cols, frame))
     return result[[*groups.keys, *wanted]]
+
+
+def _add_rate(result: pd.DataFrame, pops: np.ndarray | None) -> None:
+    """Add the ``population`` and the received per 10,000 inhabitants to ``result``, in place."""
+    rec = result["received"].to_numpy(dtype=float)
+    result["population"] = pops
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result["per_10000"] = np.where(pops > 0, rec / pops * 10_000, np.nan)  # type: ignore[operator]
 
 
 def _reference_days(
     frame: pd.DataFrame, as_of: Any, needs: set[str], period: str | None, tz: TimeZones
-) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Each row's office day of ``as_of`` and, with a period, of the instant just before it.
+) -> tuple[np.ndarray | None, int | None]:
+    """Each row's office day of ``as_of``, and with a period the period ``as_of`` falls in.
 
-    None when neither ``as_of`` is given nor the metrics need it (the
-    second also without a period); ``as_of`` defaults to now.
+    ``as_of`` defaults to now. The running period is the one of the
+    earliest office day of ``as_of`` among the rows' zones (a period is
+    complete only once it has ended in every office); the days are None
+    when neither ``as_of`` is given nor the metrics need them.
     """
-    if as_of is None and "ref" not in needs:
+    if as_of is None and "ref" not in needs and period is None:
         return None, None
     zones = row_zones(frame, tz)
     ref = _as_of(as_of, _one_zone(zones))
-    _check_as_of(frame, ref, zones)
-    ref_day = _local_days_of(ref, zones, len(frame))
-    if as_of is None or period is None:
+    ref_day = None
+    if as_of is not None or "ref" in needs:
+        _check_as_of(frame, ref, zones)
+        ref_day = _local_days_of(ref, zones, len(frame))
+    if period is None or not len(frame):
         return ref_day, None
-    return ref_day, _local_days_of(ref - pd.Timedelta(1, "us"), zones, len(frame))
+    days = ref_day if ref_day is not None else _local_days_of(ref, zones, len(frame))
+    return ref_day, int(_period_codes(days[[days.argmin()]], period)[0])
 
 
 def _groups(
@@ -402,30 +414,36 @@ def _groups(
     cols: list[str],
     period: str | None,
     received: np.ndarray,
-    last_day: np.ndarray | None,
+    running: int | None,
+    *,
+    through: bool,
 ) -> Groups:
     """The groups of ``cols`` and the period of receipt, each key column factorised once.
 
     With a period, every group of ``cols`` has a row for every period from
-    the first receipt's to the one ``last_day`` falls in (the latest
-    receipt's without it), empty ones included.
+    the first receipt's to the latest receipt's or, ``through`` ``as_of``,
+    to the last one ``as_of`` has ended (the one before ``running``),
+    empty ones included; ``complete`` says which periods have ended.
     """
     groups = group_codes({c: factorized(frame[c]) for c in cols}, len(frame))
     if period is None:
         return groups
     codes = _period_codes(received, period)
     if not len(codes):  # no complaint: no period
-        return Groups(codes, 0, {**groups.keys, "period": _period_labels(codes, period)})
+        labels = _period_labels(codes, period)
+        return Groups(codes, 0, {**groups.keys, "period": labels, "complete": codes > 0})
     first, last = int(codes.min()), int(codes.max())
-    if last_day is not None:
-        last = max(last, int(_period_codes(last_day[[last_day.argmax()]], period)[0]))
-    labels = _period_labels(np.arange(first, last + 1), period)
-    width = len(labels)
+    if through and running is not None:
+        last = max(last, running - 1)  # the running period only if something was received in it
+    span = np.arange(first, last + 1)
+    width = len(span)
     keys: dict[str, object] = {
         name: values.repeat(width)  # type: ignore[attr-defined]
         for name, values in groups.keys.items()
     }
-    keys["period"] = np.tile(labels, groups.size)
+    keys["period"] = np.tile(_period_labels(span, period), groups.size)
+    ended = span < running if running is not None else np.ones(width, dtype=bool)
+    keys["complete"] = np.tile(ended, groups.size)
     return Groups(groups.codes * width + (codes - first), groups.size * width, keys)
 
 
@@ -551,8 +569,9 @@ def pareto(
     frame
         One row per complaint.
     column
-        The column to rank (``category`` by default); missing values are
-        counted as ``"(none)"``.
+        The column to rank (``category`` by default); the complaints
+        without a value are counted together, in a row whose ``column`` is
+        missing (NaN).
     by
         Optional grouping (e.g. ``service``): one Pareto table per group.
     threshold
@@ -575,13 +594,16 @@ def pareto(
     1        b      3               0.8       True
     2        c      1               0.9      False
     3        d      1               1.0      False
+    >>> pareto(pd.DataFrame({"category": ["a", None, None]}))[["category", "count"]]
+      category  count
+    0      NaN      2
+    1        a      1
     """
     if not 0 < threshold <= 1:
         raise DataError(f"threshold is a share in (0, 1], not {threshold!r}")
     groups = [by] if isinstance(by, str) else list(by or [])
     require_columns(frame, [column, *groups])
-    keys = frame[[*groups, column]].copy()
-    keys[column] = keys[column].astype(object).where(keys[column].notna(), "(none)")
+    keys = frame[[*groups, column]]
     counts = keys.groupby([*groups, column], sort=False, dropna=False).size()
     out = counts.rename("count").reset_index()
     out = out.sort_values(
@@ -619,19 +641,22 @@ def trend(
 ) -> pd.DataFrame:
     """Monthly (or quarterly, yearly) trend of volume and timeliness.
 
-    Every period from the first receipt's to the one ``as_of`` falls in
-    (the latest receipt's without ``as_of``) appears for every group, with
-    zero counts when nothing was received, as in :func:`kpis`.
+    Every period from the first receipt's to the last one ``as_of`` has
+    ended (the latest receipt's without ``as_of``) appears for every group,
+    with zero counts when nothing was received, and the running period when
+    something was received in it, as in :func:`kpis`.
 
     Returns
     -------
     pandas.DataFrame
-        ``by`` columns, ``period``, ``received``, ``answered``,
+        ``by`` columns, ``period``, ``complete`` (the period had ended at
+        ``as_of``, default now), ``received``, ``answered``,
         ``share_within_deadline``, ``mean_answer_days``, ``open``,
         ``received_rolling_3`` (mean of this and the two previous periods),
         ``received_change`` (relative to the previous period) and
         ``received_yoy`` (relative to the same period one year before;
-        NaN when unknown or zero).
+        NaN when unknown or zero). The three are NaN for a period that is
+        not complete: a month five days old would always read as a fall.
 
     Examples
     --------
@@ -643,6 +668,11 @@ def trend(
     0  2024-01         2              NaN
     1  2024-02         0             -1.0
     2  2024-03         1              NaN
+    >>> trend(df, as_of="2024-03-10")[["period", "complete", "received", "received_rolling_3"]]
+        period  complete  received  received_rolling_3
+    0  2024-01      True         2                 2.0
+    1  2024-02      True         0                 1.0
+    2  2024-03     False         1                 NaN
     """
     cols, _ = _split_by(by, None)
     keep = ["received", "answered", "share_within_deadline", "mean_answer_days", "open"]
@@ -665,7 +695,10 @@ def trend(
     prev, prev_year = shifted(1), shifted(per_year)
     t["received_change"] = np.where(prev > 0, rec / prev.where(prev > 0) - 1, np.nan)
     t["received_yoy"] = np.where(prev_year > 0, rec / prev_year.where(prev_year > 0) - 1, np.nan)
+    partial = ~t["complete"].to_numpy(dtype=bool)  # a part of a period is no period's volume
+    for name in ("received_rolling_3", "received_change", "received_yoy"):
+        t[name] = t[name].mask(partial)
     return t[
-        [*cols, "period", "received", "answered", "share_within_deadline", "mean_answer_days",
-         "open", "received_rolling_3", "received_change", "received_yoy"]
+        [*cols, "period", "complete", "received", "answered", "share_within_deadline",
+         "mean_answer_days", "open", "received_rolling_3", "received_change", "received_yoy"]
     ]  # fmt: skip

@@ -203,9 +203,12 @@ def complaint_indicators(
     * days (mean, median, 90th percentile; calendar or working): no
       interval (``low`` and ``high`` missing), ``n`` the answered.
 
+    A period kpis marks not ``complete`` (``as_of`` falls in it) is left
+    out: a part of a year is no year's value (:func:`_ended`).
+
     Where ``n`` is 0 (a period of :func:`~qualitapa.complaints.kpis` in which
     the group received, or answered, no complaint: kpis lists every period
-    from the first receipt to ``as_of``'s, empty ones with zero counts) the
+    from the first receipt to the last one ``as_of`` ended, empty ones with zero counts) the
     value, ``low`` and ``high`` are missing with status ``no_complaints``: a
     share or a time of no complaint is 0/0, and a rate of 0 per 10,000 cannot
     tell a year without complaints from a register not kept that year, so it
@@ -285,12 +288,24 @@ def complaint_indicators(
             f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence!r}",
             option="confidence",
         )
-    table = _keyed(kpis, period, source)
+    table = _ended(_keyed(kpis, period, source))
     defs = _sourced(definitions, catalog, "complaints", None)
     keys = ["organization", "period", *(["service"] if "service" in table else [])]
     _refuse_duplicates(table, keys, source)
     z = float(special.ndtri(0.5 + confidence / 2))
     return _concat([_complaint_values(d, table, z, confidence, source) for d in defs])
+
+
+def _ended(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` without the rows of a period kpis marks not ``complete``.
+
+    The period ``as_of`` falls in holds the complaints of a part of it: 15
+    days of a year published as the year's rate per 10,000 would be wrong.
+    Compute the KPIs with ``as_of`` at the period's end to have it.
+    """
+    if "complete" not in table:
+        return table
+    return table[table["complete"].astype(bool).to_numpy()]
 
 
 def _complaint_values(
