@@ -131,7 +131,15 @@ def _per_column(value: Any, columns: list[str], default: Any, name: str) -> list
     if isinstance(value, Mapping):
         unknown = set(value) - set(columns)
         if unknown:
-            raise DefinitionError(f"{name} given for unknown column(s) {sorted(unknown)}")
+            raise DefinitionError(
+                Message(
+                    "{name} given for unknown column(s) {columns}",
+                    N_("{name} indicati per colonne che non ci sono: {columns}"),
+                    name=repr(name),  # quoted: a field, never a known word
+                    columns=", ".join(sorted(map(str, unknown))),
+                ),
+                field=name,
+            )
         return [value.get(c, default) for c in columns]
     return [default if value is None else value] * len(columns)
 
@@ -239,7 +247,14 @@ def _normalise_array(
             hi_ = np.where(use_log, np.log(hi), hi)
             g = np.clip((a - lo_) / (hi_ - lo_), 0.0, 1.0)
             return np.where(sign > 0, g, 1.0 - g)
-    raise DefinitionError(f"unknown normaliser {method!r}")  # pragma: no cover
+    raise DefinitionError(  # pragma: no cover
+        Message(
+            "unknown normaliser {method}",
+            N_("normalizzazione sconosciuta {method}"),
+            method=repr(method),
+        ),
+        field="normaliser",
+    )
 
 
 def _indicator_matrix(data: pd.DataFrame, source: str | None = None) -> np.ndarray:
@@ -405,7 +420,14 @@ def _reference_values(
 def _check_bounds(bounds: Sequence[float]) -> tuple[float, float]:
     lo, hi = float_pair(bounds, "bounds", "(worst, best)")
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise DefinitionError(f"bounds need finite worst < best, not {bounds!r}", field="bounds")
+        raise DefinitionError(
+            Message(
+                "bounds need finite worst < best, not {bounds}",
+                N_("bounds vuole due numeri finiti, il peggiore minore del migliore, non {bounds}"),
+                bounds=f"({lo:g}, {hi:g})",
+            ),
+            field="bounds",
+        )
     return lo, hi
 
 
@@ -428,7 +450,14 @@ def winsorise(data: pd.DataFrame, *, share: float = 0.025) -> pd.DataFrame:
     [2.0, 2.0, 3.0, 4.0, 4.0]
     """
     if not 0 <= share < 0.5:
-        raise DefinitionError(f"winsorise share must be in [0, 0.5), not {share!r}")
+        raise DefinitionError(
+            Message(
+                "winsorise share must be in [0, 0.5), not {share}",
+                N_("la quota da winsorizzare va da 0 a meno di 0,5, non {share}"),
+                share=repr(share),
+            ),
+            field="winsorise",
+        )
     A = data.to_numpy(dtype=float, na_value=np.nan)
     if share == 0 or len(A) == 0:
         return data.copy()
@@ -610,7 +639,14 @@ def aggregate(
     """
     agg: Aggregator = choice(Aggregator, method, "aggregator")
     if not 0 <= min_coverage <= 1:
-        raise DefinitionError(f"min_coverage must be in [0, 1], not {min_coverage!r}")
+        raise DefinitionError(
+            Message(
+                "min_coverage must be in [0, 1], not {value}",
+                N_("min_coverage va da 0 a 1, non {value}"),
+                value=repr(min_coverage),
+            ),
+            field="min_coverage",
+        )
     cols = list(data.columns)
     w = _weight_vector(weights, cols)
     C = data.to_numpy(dtype=float, na_value=np.nan)
@@ -630,11 +666,23 @@ def _weight_vector(weights: Mapping[str, float] | pd.Series | None, cols: list[A
         unknown = set(wmap) - set(cols)
         if unknown:
             raise DefinitionError(
-                f"weights given for unknown column(s) {sorted(map(str, unknown))}"
+                Message(
+                    "{name} given for unknown column(s) {columns}",
+                    N_("{name} indicati per colonne che non ci sono: {columns}"),
+                    name=repr("weights"),
+                    columns=", ".join(sorted(map(str, unknown))),
+                ),
+                field="weights",
             )
         w = np.array([float(wmap.get(c, 0.0)) for c in cols])
     if (w < 0).any() or not np.isfinite(w).all():
-        raise DefinitionError("weights must be finite and not negative")
+        raise DefinitionError(
+            Message(
+                "weights must be finite and not negative",
+                N_("i pesi devono essere numeri finiti e non negativi"),
+            ),
+            field="weights",
+        )
     return w
 
 
