@@ -166,6 +166,9 @@ CODES: Mapping[str, str] = {
     "constraint": N_("vincolo non rispettato"),
     "file": N_("file"),
     "schema": N_("schema"),
+    # the file a problem is in (complaints import --events: its table column)
+    "complaints": N_("reclami"),
+    "events": N_("eventi"),
     # what validation did about a problem (survey validate's action)
     "row dropped": N_("riga esclusa"),
     "cell blanked": N_("risposta svuotata"),
@@ -222,6 +225,7 @@ WORDED = (
     "importance_method",
     "test",
     "effect",
+    "table",
 )
 
 
