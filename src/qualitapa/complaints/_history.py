@@ -17,6 +17,7 @@ import pandas as pd
 
 from qualitapa.complaints._importing import (
     FUTURE_MESSAGE,
+    NOT_A_TIME,
     NOT_UNICODE,
     OUTCOMES,
     PROBLEM_COLUMNS,
@@ -25,13 +26,16 @@ from qualitapa.complaints._importing import (
     _per_unique,
     _text,
     dst_problems,
+    one_of,
     parse_office_times,
     without_surrogates,
 )
 from qualitapa.complaints._instants import future_limit_us
 from qualitapa.complaints._lifecycle import ACTIONS, validate_history
 from qualitapa.complaints._models import Status
-from qualitapa.errors import DataError
+from qualitapa.complaints._words import code_said
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 from qualitapa.io import require_columns
 
 #: Columns an events table may have (``complaint_id, at, to_status`` required).
@@ -177,9 +181,22 @@ def _read_events(
 ) -> _Events:
     """Parse and check each event on its own."""
     known_ids = pd.Series(all_ids, dtype=object).dropna()
-    flags.flag(cid.isna().to_numpy(), "complaint_id", cid, "the complaint id is missing")
+    flags.flag(
+        cid.isna().to_numpy(),
+        "complaint_id",
+        cid,
+        Message("the complaint id is missing", N_("manca il codice del reclamo")),
+    )
     orphan = cid.notna().to_numpy() & ~cid.isin(known_ids).to_numpy()
-    flags.flag(orphan, "complaint_id", cid, "no complaint with this id in the complaints table")
+    flags.flag(
+        orphan,
+        "complaint_id",
+        cid,
+        Message(
+            "no complaint with this id in the complaints table",
+            N_("nessun reclamo con questo codice nella tabella dei reclami"),
+        ),
+    )
     raw_at, at_us = _check_times(events, tz, flags)
     to_raw, to, fr_raw, fr = _check_statuses(events, flags)
     expected_action, note, target, actors = _check_actions(events, to, actor, flags)
@@ -199,12 +216,15 @@ def _check_times(
     utc, bad_at, gap, fold = parse_office_times(raw_at, tz)
     at_us = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
     at_us[utc.isna().to_numpy()] = -1
-    flags.flag(
-        bad_at, "at", raw_at, "not a date-time (use ISO 8601, e.g. 2024-01-31T09:30:00+01:00)"
-    )
+    flags.flag(bad_at, "at", raw_at, NOT_A_TIME)
     flags.flag(gap | fold, "at", raw_at, dst_problems(gap, fold, raw_at, tz))
     flags.flag(at_us > future_limit_us(), "at", raw_at, FUTURE_MESSAGE)
-    flags.flag(raw_at.isna().to_numpy(), "at", raw_at, "the date-time is missing")
+    flags.flag(
+        raw_at.isna().to_numpy(),
+        "at",
+        raw_at,
+        Message("the date-time is missing", N_("mancano data e ora")),
+    )
     return raw_at, at_us
 
 
@@ -214,12 +234,17 @@ def _check_statuses(
     """``(to_raw, to, from_raw, from)``: the status columns as given and as codes."""
     to_raw = _text(events, "to_status").reset_index(drop=True)
     to = _per_unique(to_raw, _code)
-    flags.flag(to.isna().to_numpy(), "to_status", to_raw, "the new status is missing")
+    flags.flag(
+        to.isna().to_numpy(),
+        "to_status",
+        to_raw,
+        Message("the new status is missing", N_("manca il nuovo stato")),
+    )
     flags.flag(
         (to.notna() & ~to.isin(_STATUS_VALUES)).to_numpy(),
         "to_status",
         to_raw,
-        f"must be one of {_STATUS_VALUES}",
+        one_of(_STATUS_VALUES),
     )
     if "from_status" not in events.columns:
         return to_raw, to, None, None
@@ -229,7 +254,11 @@ def _check_statuses(
         (fr.notna() & ~fr.isin(_STATUS_VALUES)).to_numpy(),
         "from_status",
         fr_raw,
-        f"must be one of {_STATUS_VALUES} (or empty for the first event)",
+        Message(
+            "{choices} (or empty for the first event)",
+            N_("{choices} (o vuoto per il primo evento)"),
+            choices=one_of(_STATUS_VALUES),
+        ),
     )
     return to_raw, to, fr_raw, fr
 
@@ -241,24 +270,27 @@ def _check_actions(
     action_raw = _text(events, "action").reset_index(drop=True)
     action = _per_unique(action_raw, _code)
     expected_action = to.map({s.value: a for s, a in ACTIONS.items()})
-    wrong_action = action.notna() & expected_action.notna() & (action != expected_action)
-    flags.flag(
-        wrong_action.to_numpy(dtype=bool),
-        "action",
-        action_raw,
-        "the action of a move to "
-        + to.astype(object).map(repr).astype(str)
-        + " is "
-        + expected_action.astype(object).map(repr).astype(str),
-    )
+    wrong_action = (
+        action.notna() & expected_action.notna() & (action != expected_action)
+    ).to_numpy(dtype=bool)
+    message = np.full(len(wrong_action), None, dtype=object)
+    message[wrong_action] = [
+        Message("the action of a move to {status} is {action}",
+                N_("l'azione di un passaggio a {status} è {action}"),
+                status=code_said(s, quoted=True), action=code_said(a, quoted=True))
+        for s, a in zip(to[wrong_action], expected_action[wrong_action], strict=True)
+    ]  # fmt: skip
+    flags.flag(wrong_action, "action", action_raw, message)
     note = _text(events, "note").reset_index(drop=True)
     target = _text(events, "target").reset_index(drop=True)
     is_fwd = (to == Status.FORWARDED.value).to_numpy()
     is_rej = (to == Status.REJECTED.value).to_numpy()
     flags.flag(is_fwd & target.isna().to_numpy(), "target", target,
-               "forwarding needs the body or department it goes to (target)")  # fmt: skip
+               Message("forwarding needs the body or department it goes to (target)",
+                       N_("l'inoltro richiede l'ente o l'ufficio a cui va (target)")))  # fmt: skip
     flags.flag((is_fwd | is_rej) & note.isna().to_numpy(), "note", note,
-               "forwarding and rejecting need the reason (note)")  # fmt: skip
+               Message("forwarding and rejecting need the reason (note)",
+                       N_("l'inoltro e il rigetto richiedono il motivo (note)")))  # fmt: skip
     actors = _text(events, "actor").reset_index(drop=True).fillna(actor)
     return expected_action, note, target, actors
 
@@ -272,13 +304,29 @@ def _order_key(
     seq_raw = events["seq"].reset_index(drop=True)
     seq = pd.to_numeric(seq_raw, errors="coerce").to_numpy(dtype=float)
     bad_seq = np.isnan(seq) | (np.floor(seq) != seq)
-    flags.flag(bad_seq, "seq", seq_raw, "not a whole number (it orders the events)")
+    flags.flag(
+        bad_seq,
+        "seq",
+        seq_raw,
+        Message(
+            "not a whole number (it orders the events)",
+            N_("non è un numero intero (ordina gli eventi)"),
+        ),
+    )
     dup = (
         pd.DataFrame({"c": flags.ids, "s": seq}).duplicated(keep=False).to_numpy()
         & ~bad_seq
         & cid.notna().to_numpy()
     )
-    flags.flag(dup, "seq", seq_raw, "two events of this complaint have the same seq")
+    flags.flag(
+        dup,
+        "seq",
+        seq_raw,
+        Message(
+            "two events of this complaint have the same seq",
+            N_("due eventi di questo reclamo hanno lo stesso seq"),
+        ),
+    )
     return np.where(bad_seq, np.inf, seq), True
 
 
@@ -344,9 +392,11 @@ def _check_dates_in_order(ev: _Events, hist: _Order, flags: _Problems) -> None:
     prev_row = np.empty(n, dtype=np.int64)
     prev_row[1:] = ev.rows[order][:-1]
     msg[order[earlier]] = [
-        f"dated before the previous event of this complaint (events row {r})"
+        Message("dated before the previous event of this complaint (events row {row})",
+                N_("con data anteriore all'evento precedente di questo reclamo "
+                   "(riga {row} degli eventi)"), row=int(r))
         for r in prev_row[earlier]
-    ]
+    ]  # fmt: skip
     flags.flag(mask, "at", ev.raw_at, msg)
 
 
@@ -369,14 +419,30 @@ def _check_complaints(
     received = complaints["received_us"].to_numpy(dtype=np.int64)
     before = (pos_of >= 0) & (at_us >= 0)
     before[before] = at_us[before] < received[pos_of[before]]
-    ev_flags.flag(before, "at", ev.raw_at, "dated before the complaint was received (received_at)")
+    ev_flags.flag(
+        before,
+        "at",
+        ev.raw_at,
+        Message(
+            "dated before the complaint was received (received_at)",
+            N_("con data anteriore alla ricezione del reclamo (received_at)"),
+        ),
+    )
 
     order = hist.order
     m = len(complaints)
     o_pos = pos_of[order]
     valid = o_pos >= 0
     counts = np.bincount(o_pos[valid], minlength=m)
-    c_flags.flag(counts == 0, "id", c_flags.ids, "no events for this complaint in the events table")
+    c_flags.flag(
+        counts == 0,
+        "id",
+        c_flags.ids,
+        Message(
+            "no events for this complaint in the events table",
+            N_("nessun evento per questo reclamo nella tabella degli eventi"),
+        ),
+    )
     o_valid = order[valid]
     derived = _derived(
         o_pos[valid],
@@ -417,9 +483,11 @@ def _reject(
             .agg(lambda r: ", ".join(map(str, r)))
         )
         msg = np.empty(m, dtype=object)
-        msg[listed.index.to_numpy()] = (
-            "its history has problems (events rows " + listed + ")"
-        ).to_numpy(dtype=object)
+        msg[listed.index.to_numpy()] = [
+            Message("its history has problems (events rows {rows})",
+                    N_("la sua storia ha problemi (righe {rows} degli eventi)"), rows=rows)
+            for rows in listed
+        ]  # fmt: skip
         c_flags.flag(hit, "events", np.full(m, None, dtype=object), msg)
     c_table = c_flags.collected()
     keep = np.ones(m, dtype=bool)
@@ -438,8 +506,12 @@ def _reject(
     if dropped.any():
         crow = row_of_id.reindex(ev.cid_arr[dropped]).to_numpy()
         msg = np.empty(n, dtype=object)
-        msg[dropped] = [f"not imported: its complaint (complaints row {int(r)}) was rejected"
-                        for r in crow]  # fmt: skip
+        msg[dropped] = [
+            Message("not imported: its complaint (complaints row {row}) was rejected",
+                    N_("non importato: il suo reclamo (riga {row} dei reclami) è stato scartato"),
+                    row=int(r))
+            for r in crow
+        ]  # fmt: skip
         ev_flags.flag(dropped, "complaint_id", ev.cid, msg)
     return keep, ok_event
 
@@ -516,32 +588,63 @@ def _compare(
     cflag: Any, complaints: pd.DataFrame, derived: dict[str, np.ndarray], has: np.ndarray
 ) -> None:
     """Flag complaint cells that contradict their history."""
-    for col, what in (
-        ("status", "the events end in"),
-        ("outcome", "the last answer, forward or rejection in the events is"),
-        ("outcome_note", "the reason of the last forward or rejection in the events is"),
-        ("outcome_target", "the last forward in the events went to"),
-    ):
+    for col, what in _SAID_BY_EVENTS:
         given = complaints[col].to_numpy(dtype=object)
         mine = derived[col]
         present = pd.notna(given) & has
         differ = present & (given != mine)
         if differ.any():
-            said = pd.Series(mine, dtype=object).map(lambda v: "nothing" if v is None else repr(v))
-            cflag(differ, col, given, f"{what} " + said)
-    for col, us_col, what in (
-        ("answered_at", "answered_us", "the first answer in the events is at"),
-        ("closed_at", "closed_us", "the last closing in the events is at"),
-        ("outcome_at", "outcome_us", "the last answer, forward or rejection in the events is at"),
-    ):
+            message = np.full(len(differ), None, dtype=object)
+            message[differ] = [what(_value_said(v, col)) for v in mine[differ]]
+            cflag(differ, col, given, message)
+    for col, us_col, what in _DATED_BY_EVENTS:
         given_us = complaints[us_col].to_numpy(dtype=np.int64)
         mine_us = derived[us_col]
         differ = (given_us >= 0) & has & (given_us != mine_us)
         if not differ.any():
             continue
-        when = np.full(len(differ), "", dtype=object)
+        message = np.full(len(differ), None, dtype=object)
         given_text = np.full(len(differ), "", dtype=object)
-        when[differ] = _iso(mine_us[differ])
+        message[differ] = [what(w or _NEVER) for w in _iso(mine_us[differ])]
         given_text[differ] = _iso(given_us[differ])
-        when[differ & (when == "")] = "never (no such event)"
-        cflag(differ, col, given_text, f"{what} " + pd.Series(when, dtype=object).astype(str))
+        cflag(differ, col, given_text, message)
+
+
+#: Said when the events have nothing (no outcome, no such event).
+_NOTHING = Message("nothing", N_("nulla"))
+_NEVER = Message("never (no such event)", N_("mai (nessun evento di questo tipo)"))
+
+
+def _value_said(value: object, col: str) -> object:
+    """A value the events give: a status or outcome with its word, a text quoted."""
+    if value is None:
+        return _NOTHING
+    return code_said(value, quoted=True) if col in ("status", "outcome") else repr(value)
+
+
+def _said_as(english: str, msgid: str) -> Any:
+    """``english`` + ``{value}`` as a message maker (``msgid``: its Italian)."""
+    return lambda value: Message(english + " {value}", msgid, value=value)
+
+
+#: The complaint columns the events say, and the message of a difference.
+_SAID_BY_EVENTS = (
+    ("status", _said_as("the events end in", N_("gli eventi finiscono in {value}"))),
+    ("outcome", _said_as("the last answer, forward or rejection in the events is",
+                         N_("l'ultima risposta, inoltro o rigetto negli eventi è {value}"))),
+    ("outcome_note", _said_as(
+        "the reason of the last forward or rejection in the events is",
+        N_("il motivo dell'ultimo inoltro o rigetto negli eventi è {value}"))),
+    ("outcome_target", _said_as("the last forward in the events went to",
+                                N_("l'ultimo inoltro negli eventi è andato a {value}"))),
+)  # fmt: skip
+#: The complaint date columns the events say, their microseconds, and the message.
+_DATED_BY_EVENTS = (
+    ("answered_at", "answered_us", _said_as("the first answer in the events is at",
+                                            N_("la prima risposta negli eventi è del {value}"))),
+    ("closed_at", "closed_us", _said_as("the last closing in the events is at",
+                                        N_("l'ultima chiusura negli eventi è del {value}"))),
+    ("outcome_at", "outcome_us",
+     _said_as("the last answer, forward or rejection in the events is at",
+              N_("l'ultima risposta, inoltro o rigetto negli eventi è del {value}"))),
+)  # fmt: skip

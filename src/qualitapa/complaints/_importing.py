@@ -25,7 +25,9 @@ from qualitapa.complaints._instants import (
 from qualitapa.complaints._lifecycle import ACTIONS, path_to
 from qualitapa.complaints._models import COMPLAINT_ID_PATTERN, Channel, Kind, Status
 from qualitapa.complaints._scope import scope_refusals
-from qualitapa.errors import DataError
+from qualitapa.complaints._words import choices, code_said
+from qualitapa.errors import DataError, Message
+from qualitapa.i18n import N_
 from qualitapa.io import require_columns
 from qualitapa.models import ID_PATTERN
 from qualitapa.problems import Problems, Rule
@@ -75,9 +77,17 @@ PROBLEM_LAYOUT = {
 #: Columns of the problems table of an import.
 PROBLEM_COLUMNS = list(PROBLEM_LAYOUT)
 #: The problem of a time later than now (plus the tolerance for clocks running fast).
-FUTURE_MESSAGE = (
-    f"in the future (later than now plus {int(FUTURE_TOLERANCE.total_seconds() // 60)} "
-    "minutes): an append-only register would keep it for ever"
+FUTURE_MESSAGE = Message(
+    "in the future (later than now plus {minutes} minutes): an append-only register would "
+    "keep it for ever",
+    N_("nel futuro (oltre l'ora attuale più {minutes} minuti): un registro che non cancella "
+       "nulla lo terrebbe per sempre"),
+    minutes=int(FUTURE_TOLERANCE.total_seconds() // 60),
+)  # fmt: skip
+#: The problem of a cell that is not a date-time.
+NOT_A_TIME = Message(
+    "not a date-time (use ISO 8601, e.g. 2024-01-31T09:30:00+01:00)",
+    N_("non è una data e ora (usare ISO 8601, p. es. 2024-01-31T09:30:00+01:00)"),
 )
 #: The outcomes that end the office's work on a complaint.
 OUTCOMES = (Status.ANSWERED.value, Status.FORWARDED.value, Status.REJECTED.value)
@@ -185,7 +195,57 @@ def empty_problems() -> pd.DataFrame:
 
 
 #: The problem of text SQLite cannot store (e.g. from a JSON ``"\\ud800"`` escape).
-NOT_UNICODE = "contains a character that is not valid Unicode text (a lone surrogate)"
+NOT_UNICODE = Message(
+    "contains a character that is not valid Unicode text (a lone surrogate)",
+    N_("contiene un carattere che non è testo Unicode valido (un surrogato isolato)"),
+)
+
+
+#: The problems of an id cell.
+NO_ID = Message("the id is missing", N_("manca il codice"))
+BAD_ID = Message(
+    "not a valid complaint id (letters, digits and '_ . - /', at most 64 characters)",
+    N_("non è un codice di reclamo valido (lettere, cifre e '_ . - /', al massimo 64 caratteri)"),
+)
+#: A missing receipt date.
+NO_RECEIPT = Message("the date of receipt is missing", N_("manca la data di ricezione"))
+#: Per code column: (missing, not a valid id, not in the catalog).
+_CODE_MESSAGES = {
+    "service": (
+        Message("the service is missing", N_("manca il servizio")),
+        Message("not a valid service id", N_("non è un codice di servizio valido")),
+        Message("unknown service (not in the catalog)",
+                N_("servizio sconosciuto (non è nel catalogo)")),
+    ),
+    "category": (
+        Message("the category is missing", N_("manca la categoria")),
+        Message("not a valid category id", N_("non è un codice di categoria valido")),
+        Message("unknown category (not in the catalog)",
+                N_("categoria sconosciuta (non è nel catalogo)")),
+    ),
+}  # fmt: skip
+OTHER_SERVICE = Message(
+    "the category belongs to another service", N_("la categoria è di un altro servizio")
+)
+NOT_DEGREES = Message(
+    "not a number of degrees (e.g. 45.4642)", N_("non è un numero di gradi (p. es. 45,4642)")
+)
+
+
+def one_of(codes: Any, *, empty: bool = False) -> Message:
+    """The problem of a cell holding none of ``codes`` (each said with its word).
+
+    Examples
+    --------
+    >>> from qualitapa.i18n import translator
+    >>> m = one_of(["web", "pec"], empty=True)
+    >>> m, m.render(translator("it"))
+    ('must be one of web or pec (or empty)', 'deve essere web (sito web) o pec (PEC) (o vuoto)')
+    """
+    if empty:
+        return Message("must be one of {codes} (or empty)", N_("deve essere {codes} (o vuoto)"),
+                       codes=choices(codes))  # fmt: skip
+    return Message("must be one of {codes}", N_("deve essere {codes}"), codes=choices(codes))
 
 
 def unencodable(values: pd.Series) -> np.ndarray:
@@ -402,12 +462,22 @@ def dst_problems(gap: np.ndarray, fold: np.ndarray, raw: pd.Series, tz: str | pd
     for i in np.flatnonzero(gap | fold):  # the few problem rows only
         cell, zone = str(raw.iat[int(i)]).strip(), zones[int(i)]
         out[i] = (
-            f"{cell} does not exist in {zone} (the clocks go forward at that hour): give a "
-            "time that exists, or the offset (e.g. +01:00 in winter, +02:00 in summer)"
+            Message(
+                "{cell} does not exist in {zone} (the clocks go forward at that hour): give a "
+                "time that exists, or the offset (e.g. +01:00 in winter, +02:00 in summer)",
+                N_("{cell} non esiste a {zone} (a quell'ora gli orologi vanno avanti): indicare "
+                   "un'ora che esiste, o lo scarto (p. es. +01:00 d'inverno, +02:00 d'estate)"),
+                cell=cell, zone=zone,
+            )
             if gap[i]
-            else f"{cell} happens twice in {zone} (the clocks go back at that hour): give the "
-            "offset, e.g. +02:00 for the first time, +01:00 for the second"
-        )
+            else Message(
+                "{cell} happens twice in {zone} (the clocks go back at that hour): give the "
+                "offset, e.g. +02:00 for the first time, +01:00 for the second",
+                N_("{cell} capita due volte a {zone} (a quell'ora gli orologi tornano indietro): "
+                   "indicare lo scarto, p. es. +02:00 la prima volta, +01:00 la seconda"),
+                cell=cell, zone=zone,
+            )
+        )  # fmt: skip
     return out
 
 
@@ -506,7 +576,7 @@ def prepare_import(
     if not history:
         norm_status = norm_status.fillna(Status.RECEIVED.value)
     good_status = (norm_status.isna() | norm_status.isin([s.value for s in Status])).to_numpy()
-    problems.flag(~good_status, "status", status, f"must be one of {[s.value for s in Status]}")
+    problems.flag(~good_status, "status", status, one_of(s.value for s in Status))
     out["status"] = norm_status.to_numpy()
 
     # a time without offset is office time: the organization's zone when the catalog knows it
@@ -517,7 +587,7 @@ def prepare_import(
     outcome_raw = _text(frame, "outcome", strip=False)
     outcome = _per_unique(outcome_raw, _code)
     problems.flag((outcome.notna() & ~outcome.isin(OUTCOMES)).to_numpy(), "outcome",
-                  outcome_raw, f"must be one of {list(OUTCOMES)} (or empty)")  # fmt: skip
+                  outcome_raw, one_of(OUTCOMES, empty=True))  # fmt: skip
     out["outcome_note"] = _text(frame, "outcome_note").to_numpy()
     out["outcome_target"] = _text(frame, "outcome_target").to_numpy()
     if not history:
@@ -544,18 +614,17 @@ def _check_ids(ids: pd.Series, problems: TableProblems) -> None:
     # the pattern is anchored ASCII: RE2 reads it as Python's fullmatch on printable text;
     # a cell that is not text passes here, as with pandas' .str (NaN there)
     ok_id = _regex_mask(ids, COMPLAINT_ID_PATTERN.pattern, _id_match)
-    problems.flag(~ok_id & ids.isna().to_numpy(), "id", ids, "the id is missing", Rule.REQUIRED)
-    problems.flag(
-        ~ok_id & ids.notna().to_numpy(),
-        "id",
-        ids,
-        "not a valid complaint id (letters, digits and '_ . - /', at most 64 characters)",
-    )
+    problems.flag(~ok_id & ids.isna().to_numpy(), "id", ids, NO_ID, Rule.REQUIRED)
+    problems.flag(~ok_id & ids.notna().to_numpy(), "id", ids, BAD_ID)
     dup = ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
     if dup.any():
         first_row = pd.Series(rows, index=ids.to_numpy()).groupby(level=0).min()
         message = np.empty(len(ids), dtype=object)
-        message[dup] = [f"duplicate id (first in row {r})" for r in ids[dup].map(first_row)]
+        message[dup] = [
+            Message("duplicate id (first in row {row})",
+                    N_("codice ripetuto (la prima volta alla riga {row})"), row=r)
+            for r in ids[dup].map(first_row)
+        ]  # fmt: skip
         problems.flag(dup, "id", ids, message, Rule.DUPLICATE)
 
 
@@ -571,18 +640,19 @@ def _check_codes(
         values = _text(frame, col, strip=False)
         norm = _per_unique(values, _code)
         allowed = [e.value for e in enum_cls]
-        problems.flag(~norm.isin(allowed).to_numpy(), col, values, f"must be one of {allowed}")
+        problems.flag(~norm.isin(allowed).to_numpy(), col, values, one_of(allowed))
         out[col] = norm.to_numpy()
     for col, required in (("service", True), ("category", False)):
         values = _text(frame, col)
         present = values.notna().to_numpy()
         good = _matches(values, ID_PATTERN.pattern)
-        problems.flag(required & ~present, col, values, f"the {col} is missing", Rule.REQUIRED)
-        problems.flag(present & ~good, col, values, f"not a valid {col} id")
+        missing, invalid, unknown = _CODE_MESSAGES[col]
+        problems.flag(required & ~present, col, values, missing, Rule.REQUIRED)
+        problems.flag(present & ~good, col, values, invalid)
         if catalog is not None:
             known = list(catalog.services if col == "service" else catalog.complaint_categories)
             problems.flag(present & good & ~values.isin(known).to_numpy(), col, values,
-                          f"unknown {col} (not in the catalog)", Rule.UNKNOWN_VALUE)  # fmt: skip
+                          unknown, Rule.UNKNOWN_VALUE)  # fmt: skip
         out[col] = values.to_numpy()
     if catalog is not None and "category" in frame.columns:
         cats = catalog.complaint_categories
@@ -591,7 +661,7 @@ def _check_codes(
         )
         wrong = (cat_service.notna() & (cat_service != out["service"])).to_numpy(dtype=bool)
         problems.flag(wrong, "category", out["category"],
-                      "the category belongs to another service", Rule.INCONSISTENT)  # fmt: skip
+                      OTHER_SERVICE, Rule.INCONSISTENT)  # fmt: skip
 
 
 def _check_location(frame: pd.DataFrame, out: pd.DataFrame, problems: TableProblems) -> None:
@@ -603,20 +673,29 @@ def _check_location(frame: pd.DataFrame, out: pd.DataFrame, problems: TableProbl
         value = pd.to_numeric(text, errors="coerce").astype("float64")
         given = raw.notna().to_numpy()
         number = value.notna().to_numpy()
-        problems.flag(given & ~number, col, raw, "not a number of degrees (e.g. 45.4642)")
+        problems.flag(given & ~number, col, raw, NOT_DEGREES)
         outside = number & ~(value.abs() <= limit).to_numpy()
-        problems.flag(outside, col, raw, f"must be between -{limit:g} and {limit:g} degrees")
+        problems.flag(outside, col, raw, Message(
+            "must be between -{limit} and {limit} degrees",
+            N_("deve essere tra -{limit} e {limit} gradi"), limit=f"{limit:g}"))  # fmt: skip
         out[col] = value.to_numpy()
     lat, lon = (_text(frame, c).notna().to_numpy() for c in ("latitude", "longitude"))
-    problems.flag(lat & ~lon, "longitude", _text(frame, "longitude"),
-                  "latitude without longitude: give both or neither")  # fmt: skip
-    problems.flag(lon & ~lat, "latitude", _text(frame, "latitude"),
-                  "longitude without latitude: give both or neither")  # fmt: skip
+    only_lat = Message(
+        "latitude without longitude: give both or neither",
+        N_("latitudine senza longitudine: indicarle entrambe o nessuna"),
+    )
+    only_lon = Message(
+        "longitude without latitude: give both or neither",
+        N_("longitudine senza latitudine: indicarle entrambe o nessuna"),
+    )
+    problems.flag(lat & ~lon, "longitude", _text(frame, "longitude"), only_lat)
+    problems.flag(lon & ~lat, "latitude", _text(frame, "latitude"), only_lon)  # fmt: skip
     out["address"] = _text(frame, "address").to_numpy()
     media = _text(frame, "media_url")
     web = media.str.fullmatch(r"(?i)https?://[^\s/?#]+[^\s]*", na=False).to_numpy(dtype=bool)
     problems.flag(media.notna().to_numpy() & ~web, "media_url", media,
-                  "not an http:// or https:// address")  # fmt: skip
+                  Message("not an http:// or https:// address",
+                          N_("non è un indirizzo http:// o https://")))  # fmt: skip
     out["media_url"] = media.to_numpy()
 
 
@@ -671,26 +750,29 @@ def _check_times(
         raw = raw.reset_index(drop=True)
         raw_cols[col] = raw
         utc, bad, gap, fold = parse_office_times(raw, tz)
-        problems.flag(bad, col, raw, "not a date-time (use ISO 8601, e.g. "
-                      "2024-01-31T09:30:00+01:00)", Rule.NOT_A_DATE)  # fmt: skip
+        problems.flag(bad, col, raw, NOT_A_TIME, Rule.NOT_A_DATE)
         problems.flag(gap | fold, col, raw, dst_problems(gap, fold, raw, tz), Rule.NOT_A_DATE)
         us = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
         us[utc.isna().to_numpy()] = -1
         times[col] = us
         problems.flag(us > limit, col, raw, FUTURE_MESSAGE, Rule.IN_FUTURE)
         if col == "received_at":
-            problems.flag(raw.isna().to_numpy(), col, raw, "the date of receipt is missing",
-                          Rule.REQUIRED)  # fmt: skip
+            problems.flag(raw.isna().to_numpy(), col, raw, NO_RECEIPT, Rule.REQUIRED)
     _date_only_steps(times, raw_cols, tz)
     rec, ans, clo = times["received_at"], times["answered_at"], times["closed_at"]
     out_at = times["outcome_at"]
     for col, when, earlier, what in (
-        ("answered_at", ans, rec, "answered before it was received"),
-        ("closed_at", clo, rec, "closed before it was received"),
-        ("outcome_at", out_at, rec, "forwarded or rejected before it was received"),
-        ("closed_at", clo, ans, "closed before it was answered"),
-        ("closed_at", clo, out_at, "closed before it was forwarded or rejected"),
-    ):
+        ("answered_at", ans, rec, Message("answered before it was received",
+                                          N_("risposto prima di essere ricevuto"))),
+        ("closed_at", clo, rec, Message("closed before it was received",
+                                        N_("chiuso prima di essere ricevuto"))),
+        ("outcome_at", out_at, rec, Message("forwarded or rejected before it was received",
+                                            N_("inoltrato o respinto prima di essere ricevuto"))),
+        ("closed_at", clo, ans, Message("closed before it was answered",
+                                        N_("chiuso prima della risposta"))),
+        ("closed_at", clo, out_at, Message("closed before it was forwarded or rejected",
+                                           N_("chiuso prima di essere inoltrato o respinto"))),
+    ):  # fmt: skip
         problems.flag((when >= 0) & (earlier >= 0) & (when < earlier), col, raw_cols[col], what,
                       Rule.INCONSISTENT)  # fmt: skip
     return times, raw_cols
@@ -729,7 +811,9 @@ def _check_outcome(
     # answered, forwarded and rejected are outcomes themselves
     final = np.isin(st, OUTCOMES)
     wrong = final & known & (oc != st)
-    flag(wrong, "outcome", outcome_raw, "a complaint whose status is an outcome has that outcome")
+    flag(wrong, "outcome", outcome_raw, Message(
+        "a complaint whose status is an outcome has that outcome",
+        N_("un reclamo il cui stato è un esito ha quell'esito")))  # fmt: skip
     reachable = {(s.value, o): _has_path(s, o) for s in Status for o in (*OUTCOMES, None)}
     # one look-up per distinct (status, outcome) pair, never per row
     s_code, _ = pd.factorize(st)
@@ -741,9 +825,11 @@ def _check_outcome(
     value = np.where(given, outcome_raw.to_numpy(dtype=object), raw_cols["answered_at"].to_numpy())
     message = np.full(len(st), "", dtype=object)
     message[no_path] = [
-        f"a {s!r} complaint cannot have been {o} yet"
+        Message("a {status} complaint cannot have been {outcome} yet",
+                N_("un reclamo nello stato {status} non può avere già l'esito {outcome}"),
+                status=code_said(s, quoted=True), outcome=code_said(o))
         for s, o in zip(st[no_path], oc[no_path], strict=True)
-    ]
+    ]  # fmt: skip
     for c in ("outcome", "answered_at"):
         m = no_path & (col == c)
         flag(m, c, pd.Series(value), message)
@@ -751,28 +837,48 @@ def _check_outcome(
         (oc == Status.ANSWERED.value) & (ans < 0) & ~no_path,
         "answered_at",
         raw_cols["answered_at"],
-        "the status says it was answered: give answered_at "
-        "(or outcome 'forwarded' / 'rejected' if it was not answered)",
+        Message(
+            "the status says it was answered: give answered_at "
+            "(or outcome 'forwarded' / 'rejected' if it was not answered)",
+            N_(
+                "lo stato dice che ha avuto risposta: indicare answered_at "
+                "(o l'esito 'forwarded' / 'rejected' se non ha avuto risposta)"
+            ),
+        ),
     )
     side = np.isin(oc, [Status.FORWARDED.value, Status.REJECTED.value])
     flag(
         side & (ans >= 0) & ~wrong,
         "answered_at",
         raw_cols["answered_at"],
-        "answered and then forwarded or rejected: import the full history with events",
+        Message(
+            "answered and then forwarded or rejected: import the full history with events",
+            N_(
+                "con risposta e poi inoltrato o respinto: importare la storia completa "
+                "con gli eventi"
+            ),
+        ),
     )
     flag(
         (out_at >= 0) & ~side,
         "outcome_at",
         raw_cols["outcome_at"],
-        "outcome_at dates a forward or rejection (an answer goes in answered_at)",
+        Message(
+            "outcome_at dates a forward or rejection (an answer goes in answered_at)",
+            N_(
+                "outcome_at è la data di un inoltro o di un rigetto (una risposta va in "
+                "answered_at)"
+            ),
+        ),
     )
     note = out["outcome_note"].notna().to_numpy()
     flag(note & ~side, "outcome_note", out["outcome_note"],
-         "outcome_note is the reason of a forward or rejection")  # fmt: skip
+         Message("outcome_note is the reason of a forward or rejection",
+                 N_("outcome_note è il motivo di un inoltro o di un rigetto")))  # fmt: skip
     target = out["outcome_target"].notna().to_numpy()
     flag(target & (oc != Status.FORWARDED.value), "outcome_target", out["outcome_target"],
-         "outcome_target is the body a complaint was forwarded to")  # fmt: skip
+         Message("outcome_target is the body a complaint was forwarded to",
+                 N_("outcome_target è l'ente a cui il reclamo è stato inoltrato")))  # fmt: skip
 
 
 def _has_path(status: Status, outcome: str | None) -> bool:

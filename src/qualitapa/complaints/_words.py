@@ -1,0 +1,111 @@
+"""The words of the complaint codes (kinds, channels, statuses, actions) for messages.
+
+An import problem names the code a file must hold (``received``) and says
+what it means in the reader's language (``received (ricevuto)``): the codes
+are :class:`~qualitapa.errors.Message` parameters, rendered by
+:func:`qualitapa.errors.said`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from qualitapa._labelling import CHANNEL_WORDS
+from qualitapa.errors import Either, Message, _message
+from qualitapa.i18n import N_
+
+#: Kinds of feedback -> their word (Italian msgids).
+KIND_WORDS: Mapping[str, str] = {
+    "complaint": N_("reclamo"),
+    "fault_report": N_("segnalazione"),
+    "suggestion": N_("suggerimento"),
+    "praise": N_("encomio"),
+}
+#: Statuses of a complaint -> their word (Italian msgids).
+STATUS_WORDS: Mapping[str, str] = {
+    "received": N_("ricevuto"),
+    "registered": N_("protocollato"),
+    "assigned": N_("assegnato"),
+    "in_progress": N_("in lavorazione"),
+    "suspended": N_("sospeso"),
+    "answered": N_("risposto"),
+    "closed": N_("chiuso"),
+    "reopened": N_("riaperto"),
+    "forwarded": N_("inoltrato"),
+    "rejected": N_("respinto"),
+}
+#: The verbs of a history's events -> their word (Italian msgids).
+ACTION_WORDS: Mapping[str, str] = {
+    "receive": N_("ricezione"),
+    "register": N_("protocollazione"),
+    "assign": N_("assegnazione"),
+    "start": N_("presa in carico"),
+    "suspend": N_("sospensione"),
+    "answer": N_("risposta"),
+    "close": N_("chiusura"),
+    "reopen": N_("riapertura"),
+    "forward": N_("inoltro"),
+    "reject": N_("rigetto"),
+}
+#: Every code's word, for :func:`code_said`.
+CODE_WORDS: Mapping[str, str] = {**KIND_WORDS, **CHANNEL_WORDS, **STATUS_WORDS, **ACTION_WORDS}
+
+
+class _Verbatim:
+    """A code as a message parameter: written as it is in every language.
+
+    Not a ``str``, so that :func:`qualitapa.errors.said` never takes it for
+    the English text of some other message.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __format__(self, spec: str) -> str:
+        return format(self.text, spec)
+
+
+def _unlisted(english: str, msgid: str, **params: object) -> Message:
+    """A message held only by its parameter: not looked up by its (short) English text."""
+    return _message(english.format(**{k: str(v) for k, v in params.items()}), msgid, params)
+
+
+def code_said(code: object, *, quoted: bool = False) -> str:
+    """``code`` with its word in the reader's language (English: the code alone).
+
+    A code without a word (a free text) stays as it is, quoted with ``quoted``.
+
+    Examples
+    --------
+    >>> from qualitapa.i18n import translator
+    >>> from qualitapa.errors import said
+    >>> shown = code_said("received", quoted=True)
+    >>> str(shown), said(shown, translator("it")), said(shown, translator("de"))
+    ("'received'", "'received' (ricevuto)", "'received' (eingegangen)")
+    """
+    text = str(code)
+    word = CODE_WORDS.get(text)
+    if word is None:
+        return repr(text) if quoted else text
+    meaning = _unlisted(text, word)
+    if quoted:
+        return _unlisted("'{code}'", N_("'{code}' ({word})"), code=_Verbatim(text), word=meaning)
+    return _unlisted("{code}", N_("{code} ({word})"), code=_Verbatim(text), word=meaning)
+
+
+def choices(codes: Iterable[str]) -> Either:
+    """The codes a cell may hold, as alternatives each with its word (:func:`code_said`).
+
+    Examples
+    --------
+    >>> from qualitapa.i18n import translator
+    >>> from qualitapa.errors import said
+    >>> str(choices(["web", "pec"])), said(choices(["web", "pec"]), translator("it"))
+    ('web or pec', 'web (sito web) o pec (PEC)')
+    """
+    return Either([code_said(c) for c in codes])  # messages: said in the language
