@@ -24,7 +24,7 @@ from qualitapa.cli._main import echo, get_catalog, read_input
 from qualitapa.cli._options import FILE, choice_option, file_option
 
 if TYPE_CHECKING:
-    from qualitapa.errors import DataError
+    from qualitapa.errors import DataError, DefinitionError
     from qualitapa.i18n import Translator
     from qualitapa.surveys import Calibrated, CalibrationMethod, SurveyDesign
     from qualitapa.surveys._design import Floats
@@ -173,12 +173,7 @@ def _calibration(
     bounds = given.bounds or in_file.bounds
     if method == "logit" and bounds is None:
         if given.method is None:  # the file's logit, its totals from the options
-            raise DefinitionError(
-                Message("logit calibration needs bounds = [L, U] (e.g. [0.5, 2])",
-                        N_("la calibrazione logit richiede bounds = [L, U] (ad esempio [0.5, 2])")),
-                source=str(path),
-                field="bounds",
-            )  # fmt: skip
+            raise _logit_without_bounds(path)
         raise click.UsageError(t("--calibration logit richiede --bounds L,U (ad esempio 0.5,2)"))
     if method == "logit" and bounds is not None and not _around_one(strict=True)(*bounds):
         if given.bounds is None:  # the file's, for another method
@@ -353,14 +348,22 @@ def _asked_in_file(table: Mapping[str, object], path: Path) -> _Asked:
     bounds = _pair_in_file(table, "bounds", _around_one(strict=method == "logit"), path)
     # without totals, that is the file's error (said by _calibration unless the options give them)
     if bounds is None and method == "logit" and (paths or size is not None):
-        raise DefinitionError(
-            Message("logit calibration needs bounds = [L, U] (e.g. [0.5, 2])",
-                    N_("la calibrazione logit richiede bounds = [L, U] (ad esempio [0.5, 2])")),
-            source=str(path),
-            field="bounds",
-        )  # fmt: skip
+        raise _logit_without_bounds(path)
     trim = _pair_in_file(table, "trim", lambda low, high: low < high, path)
     return _Asked(paths, method, bounds, trim, float(size) if _number(size) else None)
+
+
+def _logit_without_bounds(path: Path | None) -> DefinitionError:
+    """The design file's logit method without its bounds."""
+    from qualitapa.errors import DefinitionError, Message
+    from qualitapa.i18n import N_
+
+    return DefinitionError(
+        Message("logit calibration needs bounds = [L, U] (e.g. [0.5, 2])",
+                N_("la calibrazione logit richiede bounds = [L, U] (ad esempio [0.5, 2])")),
+        source=str(path),
+        field="bounds",
+    )  # fmt: skip
 
 
 def _pair_in_file(
