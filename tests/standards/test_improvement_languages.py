@@ -172,6 +172,9 @@ def test_plan_derive_shows_the_title_in_the_readers_language(tmp_path) -> None:
         assert result.exit_code == 0, result.output
         shown[lang] = " ".join(result.output.split())  # the table may wrap a long title
     assert "Teilkriterium 3.2 „Die Kompetenzen" in shown["de"]
+    # the expected effect and the impact are two headers, not two kinds of "Wirkung"
+    assert "Erwartetes Ergebnis" in shown["de"]
+    assert "Erwartete Wirkung" not in shown["de"]
     assert competencies.it not in shown["de"]
     assert "title_de" not in shown["de"]
     assert "Migliorare il sottocriterio 3.2" in shown["it"]
