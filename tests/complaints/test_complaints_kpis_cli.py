@@ -96,11 +96,17 @@ CATEGORIES = """id,kind,channel,service,category,received_at,status,answered_at,
 """
 
 
-def test_backlog_by_category_names_the_complaints_without_one(tmp_path: Path) -> None:
+def _categories_register(tmp_path: Path) -> str:
+    """A register of the CATEGORIES complaints (two without a category)."""
     src = tmp_path / "complaints.csv"
     src.write_text(CATEGORIES, encoding="utf-8")
     db = str(tmp_path / "c.db")
     assert _run("complaints", "import", str(src), "--db", db, "--create")[0] == 0
+    return db
+
+
+def test_backlog_by_category_names_the_complaints_without_one(tmp_path: Path) -> None:
+    db = _categories_register(tmp_path)
     words = {"it": "senza categoria", "en": "no category", "de": "ohne Kategorie"}
     for lang, word in words.items():
         asked = ["--lang", lang, "--by", "category", "--as-of", "2024-03-31", "--format", "json"]
@@ -164,10 +170,7 @@ def test_a_missing_group_is_a_word_in_the_label_column_for_programs(
 
 
 def test_backlog_up_to_an_as_of_at_a_month_end(tmp_path: Path) -> None:
-    src = tmp_path / "complaints.csv"
-    src.write_text(CATEGORIES, encoding="utf-8")
-    db = str(tmp_path / "c.db")
-    assert _run("complaints", "import", str(src), "--db", db, "--create")[0] == 0
+    db = _categories_register(tmp_path)
     backlog = ["complaints", "kpis", "--db", db, "--backlog", "month-end", "--format", "json"]
     # --as-of 2024-03-31 is the start of 31 March: March's row is the backlog then
     # (2024/1, 2024/2; 2024/4 comes at 09:00), as the KPIs count it
@@ -188,10 +191,7 @@ def test_backlog_up_to_an_as_of_at_a_month_end(tmp_path: Path) -> None:
 
 
 def test_kpis_by_month_list_a_month_without_receipts(tmp_path: Path) -> None:
-    src = tmp_path / "complaints.csv"
-    src.write_text(CATEGORIES, encoding="utf-8")
-    db = str(tmp_path / "c.db")
-    assert _run("complaints", "import", str(src), "--db", db, "--create")[0] == 0
+    db = _categories_register(tmp_path)
     asked = ["--by", "month", "--as-of", "2024-04-15", "--metrics", "received,backlog"]
     code, out, err = _run("complaints", "kpis", "--db", db, *asked, "--format", "json")
     assert code == 0, err
@@ -207,10 +207,7 @@ def test_backlog_dates_for_people_and_spreadsheets(tmp_path: Path) -> None:
     """The reader's dates on screen, ISO for programs, no next-month date in Excel (#9, #32)."""
     import openpyxl
 
-    src = tmp_path / "complaints.csv"
-    src.write_text(CATEGORIES, encoding="utf-8")
-    db = str(tmp_path / "c.db")
-    assert _run("complaints", "import", str(src), "--db", db, "--create")[0] == 0
+    db = _categories_register(tmp_path)
     backlog = ["complaints", "kpis", "--db", db, "--backlog", "month-end", "--as-of", "2024-03-31"]
     shown = {"it": ("31/01/2024", "31/03/2024 00:00"), "de": ("31.01.2024", "31.03.2024 00:00")}
     for lang, (month_end, as_of) in shown.items():
