@@ -33,7 +33,7 @@ from qualitapa.complaints._importing import (
 from qualitapa.complaints._instants import future_limit_us
 from qualitapa.complaints._lifecycle import ACTIONS, validate_history
 from qualitapa.complaints._models import Status
-from qualitapa.complaints._words import code_said
+from qualitapa.complaints._words import NOTHING, code_said
 from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_
 from qualitapa.io import require_columns
@@ -610,15 +610,14 @@ def _compare(
         cflag(differ, col, given_text, message)
 
 
-#: Said when the events have nothing (no outcome, no such event).
-_NOTHING = Message("nothing", N_("nulla"))
+#: Said when the events have no such step.
 _NEVER = Message("never (no such event)", N_("mai (nessun evento di questo tipo)"))
 
 
 def _value_said(value: object, col: str) -> object:
     """A value the events give: a status or outcome with its word, a text quoted."""
     if value is None:
-        return _NOTHING
+        return NOTHING
     return code_said(value, quoted=True) if col in ("status", "outcome") else repr(value)
 
 

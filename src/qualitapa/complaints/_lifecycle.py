@@ -22,7 +22,9 @@ import numpy as np
 import pandas as pd
 
 from qualitapa.complaints._models import Event, Status
-from qualitapa.errors import DataError, TransitionError
+from qualitapa.complaints._words import NOTHING, code_said
+from qualitapa.errors import DataError, Message, TransitionError
+from qualitapa.i18n import N_
 
 S = Status
 
@@ -313,16 +315,23 @@ def validate_history(events: pd.DataFrame) -> pd.DataFrame:
             "to_status": to[bad],
         }
     )
-    problems = np.where(
-        broken_chain[bad],
-        "starts from "
-        + out["from_status"].astype(object).map(repr).astype(str)
-        + " but the previous state is "
-        + pd.Series(expected[bad], dtype=object).map(repr).astype(str),
-        "cannot go from "
-        + out["from_status"].astype(object).map(repr).astype(str)
-        + " to "
-        + out["to_status"].astype(object).map(repr).astype(str),
-    )
-    out["problem"] = pd.Series(problems, dtype=object).str.replace("''", "nothing")
+    out["problem"] = pd.Series(
+        [
+            Message("starts from {given} but the previous state is {previous}",
+                    N_("parte da {given} ma lo stato precedente è {previous}"),
+                    given=_state_said(f), previous=_state_said(e))
+            if broken
+            else Message("cannot go from {given} to {to}", N_("non può passare da {given} a {to}"),
+                         given=_state_said(f), to=_state_said(t))
+            for broken, f, e, t in zip(
+                broken_chain[bad], fr_arr[bad], expected[bad], to[bad], strict=True
+            )
+        ],
+        dtype=object,
+    )  # fmt: skip
     return out
+
+
+def _state_said(status: object) -> object:
+    """A status in a history's problem: quoted with its word, or 'nothing' (none)."""
+    return NOTHING if status in ("", None) else code_said(status, quoted=True)

@@ -47,6 +47,8 @@ ACTION_WORDS: Mapping[str, str] = {
     "forward": N_("inoltro"),
     "reject": N_("rigetto"),
 }
+#: Said where a history has no status (its first event's ``from_status``).
+NOTHING = Message("nothing", N_("nulla"))
 #: Every code's word, for :func:`code_said`.
 CODE_WORDS: Mapping[str, str] = {**KIND_WORDS, **CHANNEL_WORDS, **STATUS_WORDS, **ACTION_WORDS}
 
