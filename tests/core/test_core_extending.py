@@ -203,9 +203,10 @@ def test_a_derived_id_already_taken_is_a_duplicate(tmp_path):
 
 
 def test_overrides_and_datasets_cannot_extend(tmp_path):
-    with pytest.raises(PluginError, match="an override replaces an item whole"):
+    # a TOML file's own error is raised as itself (file, entry, field), not as a PluginError
+    with pytest.raises(DefinitionError, match="an override replaces an item whole"):
         _build(tmp_path, '[[overrides.standards]]\nid = "a"\nextends = "b"\n')
-    with pytest.raises(PluginError, match="datasets cannot extend"):
+    with pytest.raises(DefinitionError, match="datasets cannot extend"):
         _build(tmp_path, '[[datasets]]\nid = "a"\nextends = "b"\n')
     python = SimpleNamespace(
         qualitapa_datasets=hookimpl(

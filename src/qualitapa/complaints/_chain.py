@@ -281,6 +281,37 @@ def rebuild_chain(db: sqlite3.Connection) -> None:
     # there; the block's own seq values say which were present
 
 
+def _mismatch(first_seq: object, last_seq: object, cid: object, when: str) -> Message:
+    """A link that does not match its events: one event, or several written together."""
+    if first_seq == last_seq:
+        return Message(
+            "event {seq} (complaint {complaint}, written {when}) does not match its "
+            "hash-chain link: the event or its complaint was changed after it was "
+            "written",
+            N_(
+                "l'evento {seq} (reclamo {complaint}, scritto {when}) non corrisponde "
+                "al suo anello della catena di hash: l'evento o il suo reclamo è "
+                "stato modificato dopo essere stato scritto"
+            ),
+            seq=first_seq,
+            complaint=cid,
+            when=when,
+        )
+    return Message(
+        "events {first}-{last} (written together {when}) do not match their "
+        "hash-chain link: one of them or of their complaints was changed after "
+        "they were written",
+        N_(
+            "gli eventi {first}-{last} (scritti insieme {when}) non corrispondono "
+            "al loro anello della catena di hash: uno di essi o dei loro reclami "
+            "è stato modificato dopo essere stato scritto"
+        ),
+        first=first_seq,
+        last=last_seq,
+        when=when,
+    )
+
+
 def verify_chain(
     db: sqlite3.Connection,
     *,
@@ -355,39 +386,8 @@ def verify_chain(
         except (TypeError, ValueError, OverflowError):  # a value of the wrong type
             digest = b""
         if digest != stored:
-            if first_seq == last_seq:
-                cid = ev_cols["complaint_id"][lo] if hi > lo else "?"
-                problems.append(
-                    Message(
-                        "event {seq} (complaint {complaint}, written {when}) does not match its "
-                        "hash-chain link: the event or its complaint was changed after it was "
-                        "written",
-                        N_(
-                            "l'evento {seq} (reclamo {complaint}, scritto {when}) non corrisponde "
-                            "al suo anello della catena di hash: l'evento o il suo reclamo è "
-                            "stato modificato dopo essere stato scritto"
-                        ),
-                        seq=first_seq,
-                        complaint=cid,
-                        when=when,
-                    )
-                )
-            else:
-                problems.append(
-                    Message(
-                        "events {first}-{last} (written together {when}) do not match their "
-                        "hash-chain link: one of them or of their complaints was changed after "
-                        "they were written",
-                        N_(
-                            "gli eventi {first}-{last} (scritti insieme {when}) non corrispondono "
-                            "al loro anello della catena di hash: uno di essi o dei loro reclami "
-                            "è stato modificato dopo essere stato scritto"
-                        ),
-                        first=first_seq,
-                        last=last_seq,
-                        when=when,
-                    )
-                )
+            cid = ev_cols["complaint_id"][lo] if hi > lo else "?"
+            problems.append(_mismatch(first_seq, last_seq, cid, when))
         hashes.add(stored.hex())
         previous = stored
         covered = max(covered, int(last_seq))
