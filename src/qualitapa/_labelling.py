@@ -130,6 +130,40 @@ CHANNEL_WORDS: Mapping[str, str] = {
     "social": N_("social network"),
 }
 
+#: A complaint's kind, status and history verb (qualitapa.complaints) -> the Italian
+#: word, a msgid: said in the CLI and in import problems.
+KIND_WORDS: Mapping[str, str] = {
+    "complaint": N_("reclamo"),
+    "fault_report": N_("segnalazione"),
+    "suggestion": N_("suggerimento"),
+    "praise": N_("encomio"),
+}
+#: Statuses of a complaint -> their word (Italian msgids).
+STATUS_WORDS: Mapping[str, str] = {
+    "received": N_("ricevuto"),
+    "registered": N_("protocollato"),
+    "assigned": N_("assegnato"),
+    "in_progress": N_("in lavorazione"),
+    "suspended": N_("sospeso"),
+    "answered": N_("risposto"),
+    "closed": N_("chiuso"),
+    "reopened": N_("riaperto"),
+    "forwarded": N_("inoltrato"),
+    "rejected": N_("respinto"),
+}
+#: The verbs of a history's events -> their word (Italian msgids).
+ACTION_WORDS: Mapping[str, str] = {
+    "receive": N_("ricezione"),
+    "register": N_("protocollazione"),
+    "assign": N_("assegnazione"),
+    "start": N_("presa in carico"),
+    "suspend": N_("sospensione"),
+    "answer": N_("risposta"),
+    "close": N_("chiusura"),
+    "reopen": N_("riapertura"),
+    "forward": N_("inoltro"),
+    "reject": N_("rigetto"),
+}
 #: id column -> (the column added after it, the catalog collection naming its ids).
 LABEL_COLUMNS: Mapping[str, tuple[str, str]] = {
     "organization": ("organization_name", "organizations"),

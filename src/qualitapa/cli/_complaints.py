@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import click
 import pandas as pd
 
-from qualitapa._labelling import CHANNEL_WORDS
+from qualitapa._labelling import ACTION_WORDS, CHANNEL_WORDS, KIND_WORDS, STATUS_WORDS
 from qualitapa.cli._context import language
 from qualitapa.cli._database_url import DatabaseUrl, server_database_option
 from qualitapa.cli._main import cli, echo, emit, emit_text, get_catalog, nothing, read_input
@@ -465,39 +465,8 @@ def _user() -> str:
         return "cli"
 
 
-#: Kinds of feedback, channels and statuses -> their word (Italian msgids), for people.
-_KINDS = {
-    "complaint": N_("reclamo"),
-    "fault_report": N_("segnalazione"),
-    "suggestion": N_("suggerimento"),
-    "praise": N_("encomio"),
-}
-_STATUSES = {
-    "received": N_("ricevuto"),
-    "registered": N_("protocollato"),
-    "assigned": N_("assegnato"),
-    "in_progress": N_("in lavorazione"),
-    "suspended": N_("sospeso"),
-    "answered": N_("risposto"),
-    "closed": N_("chiuso"),
-    "reopened": N_("riaperto"),
-    "forwarded": N_("inoltrato"),
-    "rejected": N_("respinto"),
-}
-
-#: The verbs of a history's events (``qualitapa.complaints.ACTIONS``) -> their word.
-_ACTIONS = {
-    "receive": N_("ricezione"),
-    "register": N_("protocollazione"),
-    "assign": N_("assegnazione"),
-    "start": N_("presa in carico"),
-    "suspend": N_("sospensione"),
-    "answer": N_("risposta"),
-    "close": N_("chiusura"),
-    "reopen": N_("riapertura"),
-    "forward": N_("inoltro"),
-    "reject": N_("rigetto"),
-}
+#: Kinds of feedback, statuses and history verbs -> their word (Italian msgids), for people.
+_KINDS, _STATUSES, _ACTIONS = KIND_WORDS, STATUS_WORDS, ACTION_WORDS
 #: The notes the register writes itself (an imported event) -> their word.
 _NOTES = {"imported": N_("importato")}
 

@@ -10,43 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from qualitapa._labelling import CHANNEL_WORDS
+from qualitapa._labelling import ACTION_WORDS, CHANNEL_WORDS, KIND_WORDS, STATUS_WORDS
 from qualitapa.errors import Either, Message, _message
 from qualitapa.i18n import N_
 
-#: Kinds of feedback -> their word (Italian msgids).
-KIND_WORDS: Mapping[str, str] = {
-    "complaint": N_("reclamo"),
-    "fault_report": N_("segnalazione"),
-    "suggestion": N_("suggerimento"),
-    "praise": N_("encomio"),
-}
-#: Statuses of a complaint -> their word (Italian msgids).
-STATUS_WORDS: Mapping[str, str] = {
-    "received": N_("ricevuto"),
-    "registered": N_("protocollato"),
-    "assigned": N_("assegnato"),
-    "in_progress": N_("in lavorazione"),
-    "suspended": N_("sospeso"),
-    "answered": N_("risposto"),
-    "closed": N_("chiuso"),
-    "reopened": N_("riaperto"),
-    "forwarded": N_("inoltrato"),
-    "rejected": N_("respinto"),
-}
-#: The verbs of a history's events -> their word (Italian msgids).
-ACTION_WORDS: Mapping[str, str] = {
-    "receive": N_("ricezione"),
-    "register": N_("protocollazione"),
-    "assign": N_("assegnazione"),
-    "start": N_("presa in carico"),
-    "suspend": N_("sospensione"),
-    "answer": N_("risposta"),
-    "close": N_("chiusura"),
-    "reopen": N_("riapertura"),
-    "forward": N_("inoltro"),
-    "reject": N_("rigetto"),
-}
 #: Said where a history has no status (its first event's ``from_status``).
 NOTHING = Message("nothing", N_("nulla"))
 #: Every code's word, for :func:`code_said`.
