@@ -445,7 +445,9 @@ def _resolve_or_keep(
 
     DEA of municipalities outside the installed plugins is a legitimate
     use: they are kept (as text) with one note naming them, instead of
-    failing the command.
+    failing the command. A name close to one the catalog knows (``Trentoo``)
+    or naming two of its organizations is still refused, with suggestions:
+    a typo must not become an organization of its own.
     """
     import warnings
 
@@ -456,9 +458,15 @@ def _resolve_or_keep(
     try:
         return catalog.resolve_organizations(frame, column=column, source=source)
     except UnknownValueError as exc:
-        if exc.failure_cases is None or "value" not in exc.failure_cases:
+        cases = exc.failure_cases
+        if cases is None or not {"value", "problem", "suggestions"} <= set(cases.columns):
             raise
-        unknown = set(exc.failure_cases["value"].astype(str))
+        # a name close to a catalog organization (a typo) or naming two of them stays an
+        # error: only names the catalog has nothing near are other municipalities
+        plain = cases["problem"].map(str).eq("unknown organization")
+        if not (plain & cases["suggestions"].fillna("").eq("")).all():
+            raise
+        unknown = set(cases["value"].astype(str))
     outside = frame[column].map(lambda v: not pd.isna(v) and value_key(v) in unknown)
     inside = catalog.resolve_organizations(frame[~outside], column=column, source=source)
     out = frame.copy()
