@@ -18,7 +18,8 @@ with :math:`\\lambda` solving those equations; :math:`F` is
 
 and the linear and raking :math:`F` are truncated to :math:`[L, U]` when
 bounds are given. :math:`\\lambda` is found by Newton's method from
-:math:`\\lambda = 0` with a generalised inverse, stopping when every
+:math:`\\lambda = 0` with a generalised inverse (damped where a whole step
+would overshoot, which R does not do: see ``_newton``), stopping when every
 :math:`|\\hat t_j - T_j| / (1 + |T_j|)` is below ``tol``; when every
 :math:`T_j / \\hat t_j` exceeds 20 the base weights are first scaled by
 their mean and the bounds refer to the scaled weights. This is R
@@ -526,23 +527,42 @@ def _independent(
     return x[:, keep], t[keep], [labels[j] for j in keep], gram[np.ix_(keep, keep)]
 
 
-def _distance(
-    method: CalibrationMethod, lower: float, upper: float
-) -> tuple[Callable[[Floats], Floats], Callable[[Floats], Floats]]:
-    """:math:`F(u)` (the factor g) and its derivative, as R's ``cal.*`` (``Fm1`` + 1, ``dF``)."""
+Distance = tuple[Callable[[Floats], Floats], Callable[[Floats], Floats], Callable[[Floats], Floats]]
+
+
+def _logit(lower: float, upper: float) -> Distance:
+    """R's ``cal.logit``: :math:`F`, :math:`F'` and a primitive (see :func:`_distance`)."""
+    a = (upper - lower) / ((upper - 1) * (1 - lower))
+    shift = np.log((1 - lower) / (upper - 1))
+
+    def logit(u: Floats) -> Floats:
+        return np.asarray(lower + (upper - lower) * special.expit(a * u + shift))
+
+    def logit_slope(u: Floats) -> Floats:
+        s = special.expit(a * u + shift)
+        return np.asarray((upper - lower) * a * s * (1 - s))
+
+    def logit_primitive(u: Floats) -> Floats:
+        return np.asarray(lower * u + (upper - lower) / a * np.logaddexp(0.0, a * u + shift))
+
+    return logit, logit_slope, logit_primitive
+
+
+def _distance(method: CalibrationMethod, lower: float, upper: float) -> Distance:
+    """:math:`F(u)` (the factor g), its derivative (R's ``cal.*``: ``Fm1`` + 1, ``dF``) and P.
+
+    The primitive :math:`P` (:math:`P' = F`) gives the convex function
+    :math:`\\Phi(\\lambda) = \\sum_i d_i P(x_i^T \\lambda) - \\lambda^T T` whose
+    gradient is the misfit :math:`\\hat t - T` (Deville & Särndal 1992's dual):
+    Newton's steps are damped until :math:`\\Phi` falls. A truncated :math:`F`
+    is constant beyond its bounds :math:`[c_L, c_U]`, so there
+    :math:`P(u) = P(c) + F(c) (u - c)` with :math:`c` the nearest bound.
+    """
     if method == "logit":
-        a = (upper - lower) / ((upper - 1) * (1 - lower))
-        shift = np.log((1 - lower) / (upper - 1))
-
-        def logit(u: Floats) -> Floats:
-            return np.asarray(lower + (upper - lower) * special.expit(a * u + shift))
-
-        def logit_slope(u: Floats) -> Floats:
-            s = special.expit(a * u + shift)
-            return np.asarray((upper - lower) * a * s * (1 - s))
-
-        return logit, logit_slope
+        return _logit(lower, upper)
     if method == "raking":
+        with np.errstate(divide="ignore"):
+            ends = (np.log(lower) if lower > 0 else -np.inf, np.log(upper))
 
         def raking(u: Floats) -> Floats:
             return np.asarray(np.clip(np.exp(u), lower, upper))
@@ -551,7 +571,11 @@ def _distance(
             e = np.exp(u)
             return np.asarray(np.where((e > lower) & (e < upper), e, 0.0))
 
-        return raking, raking_slope
+        def raking_primitive(u: Floats) -> Floats:
+            c = np.clip(u, *ends)
+            return np.asarray(np.exp(c) + np.where(u == c, 0.0, raking(c) * (u - c)))
+
+        return raking, raking_slope, raking_primitive
 
     def linear(u: Floats) -> Floats:
         return np.asarray(np.clip(1 + u, lower, upper))
@@ -559,7 +583,11 @@ def _distance(
     def linear_slope(u: Floats) -> Floats:
         return np.asarray(((1 + u > lower) & (1 + u < upper)).astype(float))
 
-    return linear, linear_slope
+    def linear_primitive(u: Floats) -> Floats:
+        c = np.clip(u, lower - 1, upper - 1)
+        return np.asarray(c + c * c / 2 + np.where(u == c, 0.0, linear(c) * (u - c)))
+
+    return linear, linear_slope, linear_primitive
 
 
 def _misfit(x: Floats, d: Floats, g: Floats, t: Floats) -> Floats:
@@ -576,27 +604,106 @@ def _newton(
     max_iter: int,
     tol: float,
 ) -> tuple[Floats, int, Floats]:
-    """R's ``grake``: (g, iterations, misfit); ``misfit`` above ``tol`` when not converged."""
-    f, slope = _distance(method, *bounds)
+    """R's ``grake`` with a line search: (g, iterations, misfit), misfit above ``tol`` if not done.
+
+    R takes every Newton step whole, so a bounded distance, flat far from 0,
+    overshoots: on the registry demo's joint margin (each cell its own
+    equation) R's ``calibrate(calfun = "logit", bounds = c(0.2, 8))`` fails
+    ("Calibration failed") though the linear factors lie within 0.28..5.2.
+    Here the step along Newton's direction is the whole one unless it passes
+    the minimum of :math:`\\Phi` (see :func:`_distance`) by much (strong
+    Wolfe conditions), else it is bisected; where R converges the whole
+    steps pass and both reach the same (unique) weights. Where the truncated
+    distance is flat, the bound's slope steers the step (:func:`_steered`).
+    """
+    f, slope, primitive = _distance(method, *bounds)
+    steer = f if method == "raking" else slope if method == "logit" else np.ones_like
+    # how far one step may move a row's u: 8 logistic units, a factor of e^2 (raking); a
+    # farther step lands where the distance is flat, and Newton's next step is lost
+    lower, upper = bounds
+    reach = {"logit": 8 * (upper - 1) * (1 - lower) / (upper - lower), "raking": 2.0}.get(
+        method, np.inf
+    )
+
+    def at(eta: Floats) -> Point:
+        u = x @ eta
+        parts = d * primitive(u)
+        # Phi and its rounding (a decrease below it is no decrease)
+        noise = 64 * np.finfo(float).eps * (float(np.abs(parts).sum()) + abs(float(eta @ t)))
+        return u, f(u), (float(parts.sum()) - float(eta @ t), noise)
+
     eta = np.zeros(x.shape[1])
-    u = x @ eta
-    g, deriv = f(u), slope(u)
+    u, g, phi = at(eta)
     misfit = _misfit(x, d, g, t)
     iteration = 0
     while iteration < max_iter and not (misfit < tol).all():
         iteration += 1
-        hessian = x.T @ (x * (d * deriv)[:, None])
-        step = np.linalg.pinv(hessian, rcond=256 * np.finfo(float).eps) @ (t - x.T @ (d * g))
-        eta = eta + step
-        for _ in range(max_iter):  # step halving while the factors overflow
-            u = x @ eta
-            g, deriv = f(u), slope(u)
-            if np.isfinite(g).all() and np.isfinite(deriv).all():
-                break
-            step = step / 2
-            eta = eta - step
+        gradient = x.T @ (d * g) - t
+        step = _direction(x, d * _steered(x, d, slope(u), steer(u)), gradient)
+        if not gradient @ step < 0:
+            step = _direction(x, d * steer(u), gradient)
+        step = step * min(1.0, reach / max(float(np.abs(x @ step).max()), 1e-300))
+        eta, (u, g, phi) = _line_search(at, eta, step, (*phi, float(gradient @ step)), x, d, t)
         misfit = _misfit(x, d, g, t)
     return g, iteration, misfit
+
+
+Point = tuple[Floats, Floats, tuple[float, float]]  # u, g, (Phi, its rounding)
+
+
+def _line_search(
+    at: Callable[[Floats], Point],
+    eta: Floats,
+    step: Floats,
+    start: tuple[float, float, float],
+    x: Floats,
+    d: Floats,
+    t: Floats,
+) -> tuple[Floats, Point]:
+    """The point along ``step`` that meets the strong Wolfe conditions (1e-4, 0.9), by bisection.
+
+    ``start`` is :math:`\\Phi`, its rounding and its slope along ``step`` at
+    ``eta``; the whole step is taken when it falls short of the minimum
+    (Newton's).
+    """
+    phi0, noise0, slope0 = start
+    low, high, size = 0.0, np.inf, 1.0
+    for _ in range(60):
+        point = at(eta + size * step)
+        slope = float((x.T @ (d * point[1]) - t) @ step)
+        phi, noise = point[2]
+        decrease = phi <= phi0 + 1e-4 * size * slope0 + noise0 + noise  # False for a NaN
+        if not decrease or slope > 0.9 * abs(slope0):  # too far: past the minimum
+            high = size
+        elif slope < 0.9 * slope0 and np.isfinite(high):
+            low = size
+        else:
+            break
+        size = (low + high) / 2
+    else:
+        size = low  # the last point that fell short; 0 leaves eta where it was
+        point = at(eta + size * step)
+    return eta + size * step, point
+
+
+def _steered(x: Floats, d: Floats, deriv: Floats, steer: Floats) -> Floats:
+    """The derivative, the untruncated one in the rows of a variable whose rows all lie flat.
+
+    A truncated distance is flat beyond its bounds: a variable (a cell) whose
+    rows are all there has no curvature, so Newton's step would leave it
+    where it is, misfit and all.
+    """
+    flat = ((x * x).T @ (d * deriv) == 0) & ((x * x).T @ d > 0)
+    if not flat.any():
+        return deriv
+    rows = (x[:, flat] != 0).any(axis=1) & (deriv == 0)
+    return np.asarray(np.where(rows, steer, deriv))
+
+
+def _direction(x: Floats, weights: Floats, gradient: Floats) -> Floats:
+    """Newton's step :math:`-(x^T W x)^{+} \\nabla`, R's ``ginv`` tolerance."""
+    hessian = x.T @ (x * weights[:, None])
+    return np.asarray(-np.linalg.pinv(hessian, rcond=256 * np.finfo(float).eps) @ gradient)
 
 
 def _infeasible(x: Floats, d: Floats, t: Floats, bounds: tuple[float, float]) -> bool:
