@@ -506,10 +506,6 @@ class PostgresRegister(ComplaintRegister):
         Most connections the register opens at once.
     """
 
-    #: A large import is validated in pieces of so many rows while the server stores the
-    #: piece before (see ComplaintRegister._import_in_pieces).
-    _import_piece = 50_000
-
     def __init__(
         self,
         path: str | os.PathLike[str],

@@ -27,13 +27,11 @@ Design
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import sqlite3
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -175,10 +173,6 @@ class ComplaintRegister(SqliteStore):
     """
 
     store_schema = SCHEMA
-    #: Rows of a piece of a large import without history, validated while the piece before
-    #: is written (None: one piece). The PostgreSQL register sets it: its server stores a
-    #: piece while the next one is validated.
-    _import_piece: int | None = None
 
     def __new__(cls, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> ComplaintRegister:
         if cls is ComplaintRegister and isinstance(path, str):
@@ -643,11 +637,6 @@ service 'registry' that apply: 'registry.waiting'
         'INPS'
         >>> reg.close()
         """
-        piece = self._import_piece
-        if events is None and piece and len(frame) > piece and _unique_ids(frame):
-            return self._import_in_pieces(
-                frame, piece, source=source, catalog=catalog, actor=actor, time_zones=time_zones
-            )
         good, problems = prepare_import(
             frame,
             source=source,
@@ -670,59 +659,6 @@ service 'registry' that apply: 'registry.waiting'
                     db, good, history, problems, actor
                 )
         return ImportReport(imported, n_events, _sorted(problems), source, events_source)
-
-    def _import_in_pieces(
-        self,
-        frame: pd.DataFrame,
-        piece: int,
-        *,
-        source: str | None,
-        catalog: Catalog | None,
-        actor: str,
-        time_zones: Catalog | None,
-    ) -> ImportReport:
-        """Import a large table without history ``piece`` rows at a time, in one transaction.
-
-        A thread validates the next piece while this one writes the last
-        (the PostgreSQL server stores it meanwhile): the same complaints,
-        events and problems as in one piece (every check but the repeated
-        id is within a row, and the caller made sure no id repeats), the
-        events numbered piece after piece.
-        """
-
-        def prepared(start: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-            rows = frame.iloc[start : start + piece].reset_index(drop=True)
-            good, problems = prepare_import(
-                rows, source=source, catalog=catalog, tz=self.tz, time_zones=time_zones
-            )
-            good["row"] += start
-            problems["row"] += start
-            return good, problems
-
-        starts = range(0, len(frame), piece)
-        imported = n_events = 0
-        found: list[pd.DataFrame] = []
-        with ThreadPoolExecutor(1) as pool, contextlib.ExitStack() as stack:
-            db: Any = None
-            clashes = True
-            future = pool.submit(prepared, starts[0])
-            for k in range(len(starts)):
-                good, problems = future.result()
-                if k + 1 < len(starts):
-                    future = pool.submit(prepared, starts[k + 1])
-                if len(good):
-                    if db is None:  # opened once a piece has something to write
-                        db = stack.enter_context(self._write())
-                        # a register empty before the import has no id to clash with later
-                        clashes = db.execute(_ANY_COMPLAINT).fetchone() is not None
-                    written, events, problems = self._write_import(
-                        db, good, None, problems, actor, clashes=clashes
-                    )
-                    imported, n_events = imported + written, n_events + events
-                if len(problems) or not found:
-                    found.append(problems)
-        problems = pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
-        return ImportReport(imported, n_events, _sorted(problems), source)
 
     def _history_of(
         self,
@@ -754,16 +690,13 @@ service 'registry' that apply: 'registry.waiting'
         history: pd.DataFrame | None,
         problems: pd.DataFrame,
         actor: str,
-        *,
-        clashes: bool = True,
     ) -> tuple[int, int, pd.DataFrame]:
         """Write the good complaints not already in the register, in the caller's transaction.
 
         Returns the complaints and events written, and the problems with the
-        complaints left out because their id is taken (looked for unless
-        ``clashes`` is false: the caller knows none can be).
+        complaints left out because their id is taken.
         """
-        clash = self._existing(db, good["id"]) if clashes else []
+        clash = self._existing(db, good["id"])
         if len(clash):
             good, history, extra = _without_clashes(good, history, clash)
             problems = pd.concat([problems, *extra], ignore_index=True)
@@ -1319,22 +1252,6 @@ def _time_problems(events: pd.DataFrame, complaints: pd.DataFrame) -> list[str]:
         for i in np.flatnonzero(at > limit)[:10]
     ]
     return problems
-
-
-#: Whether the register holds any complaint (both back ends).
-_ANY_COMPLAINT = "SELECT 1 FROM complaints LIMIT 1"
-
-
-def _unique_ids(frame: pd.DataFrame) -> bool:
-    """Whether no complaint id repeats in ``frame``, read as :func:`prepare_import` reads them.
-
-    Only then can a table be validated in pieces: a repeated id is the one
-    check across rows.
-    """
-    if not isinstance(frame, pd.DataFrame) or "id" not in frame.columns:
-        return False
-    ids = _text(without_surrogates(frame[["id"]])[0], "id", strip=False)
-    return not ids[ids.notna()].duplicated().any()
 
 
 def _sorted(problems: pd.DataFrame) -> pd.DataFrame:
