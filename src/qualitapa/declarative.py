@@ -61,8 +61,9 @@ from qualitapa.catalog import (
     Problem,
     Site,
 )
-from qualitapa.errors import DefinitionError, _did_you_mean
+from qualitapa.errors import DefinitionError, Message, _did_you_mean
 from qualitapa.hookspecs import hookimpl
+from qualitapa.i18n import N_
 from qualitapa.models import _with_article
 from qualitapa.problems import Rule
 
@@ -150,7 +151,7 @@ def _parse_section(
         )
     out: list[object] = []
     for n, entry in enumerate(entries, start=1):
-        where = f"{source}, [[{group + '.' if group else ''}{section}]] entry {n}"
+        where = _entry_where(source, f"{group + '.' if group else ''}{section}", n)
         site = Site(source, f"{group + '.' if group else ''}{section}", n)
         built = _derived_or_extension(section, entry, group=group, where=where, site=site)
         if built is not None:
@@ -170,6 +171,14 @@ def _parse_section(
             ) from exc
         out.append(Override(item) if override else item)
     return out
+
+
+def _entry_where(source: object, table: str, n: int) -> Message:
+    """Where an entry is: ``file, [[table]] entry n``, said in the language of the message."""
+    return Message(
+        "{source}, [[{table}]] entry {n}", N_("{source}, [[{table}]] voce {n}"),
+        source=source, table=table, n=n,
+    )  # fmt: skip
 
 
 def _refuse_mistyped(kind: Kind, entry: object, where: str) -> None:
@@ -979,7 +988,7 @@ def _inspect_section(
                 )
             )
 
-        where = f"{source}, [[{name}]] entry {n}"
+        where = _entry_where(source, name, n)
         try:
             built = _derived_or_extension(section, entry, group=group, where=where, site=site)
         except DefinitionError as exc:

@@ -241,7 +241,7 @@ def _where_in(t: Translator, error: object) -> str:
     source, item = getattr(error, "source", None), getattr(error, "item", None)
     row, column, field = (getattr(error, k, None) for k in ("row", "column", "field"))
     if source:
-        parts.append(str(source))
+        parts.append(str(said(source, t)))  # a Message where says its words
     if item:
         parts.append(repr(item))
     if row is not None:

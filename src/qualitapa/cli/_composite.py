@@ -285,6 +285,8 @@ def dea_command(
     frame = read_input(data, text_columns=(*TEXT_COLUMNS, org))
     used = [*ins, *outs, period_column] if kind == "malmquist" else [*ins, *outs]
     _require_organizations(frame, org, used, source, catalog)
+    if kind == "malmquist":
+        _require_period(frame, period_column, [*ins, *outs, org], source)
     frame = _resolve_or_keep(catalog, frame, org, source)
     frame = select_period(frame, period, data)
     t = translator(lang)
@@ -408,6 +410,44 @@ def _require_organizations(
         source=source,
         column=column,
     )  # fmt: skip
+
+
+def _require_period(frame: pd.DataFrame, column: str, used: list[str], source: str) -> None:
+    """The periods' column of --malmquist is there; else an error suggesting the likeliest one.
+
+    The column suggested is the first, other than the inputs, outputs and
+    organizations, whose values look like years (``anno``: 2023, 2024) or
+    year-months; else the command asks for a column of periods.
+    """
+    if column in frame.columns:
+        return
+    from qualitapa.errors import DataError
+
+    t = messages()
+    found = [str(c) for c in frame.columns]
+    example = next((c for c in found if c not in used and _looks_like_periods(frame, c)), None)
+    suggestion = (
+        t("indicare la colonna dei periodi con --period-column (per esempio "
+          "--period-column {example})", example=example)
+        if example is not None
+        else t("aggiungere ai dati una colonna con i periodi (per esempio l'anno)")
+    )  # fmt: skip
+    raise DataError(
+        t("manca la colonna dei periodi {column} (colonne trovate: {found}); {suggestion}",
+          column=repr(column), found=", ".join(found), suggestion=suggestion),
+        source=source,
+        column=column,
+    )  # fmt: skip
+
+
+def _looks_like_periods(frame: pd.DataFrame, column: str) -> bool:
+    """Whether every value of ``column`` is a year (1900-2199), year-month, quarter or date."""
+    values = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    text = values.dropna().astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+    years = text.str.fullmatch(r"(19|2[01])\d\d([-/]\d\d|-?Q[1-4])?")
+    return bool(len(text)) and bool(years.all())
 
 
 def _organization_column_of(

@@ -72,7 +72,8 @@ from qualitapa.complaints._open311 import from_open311
 from qualitapa.complaints._privacy import pseudonymise
 from qualitapa.complaints._schema import SCHEMA, insert_guards_lifted, split_sql
 from qualitapa.complaints._scope import CategoryScopeError, refusal
-from qualitapa.errors import DataError, DefinitionError, UnknownItemError
+from qualitapa.errors import DataError, DefinitionError, Message, UnknownItemError
+from qualitapa.i18n import N_
 from qualitapa.io import read_table, write_csv
 
 if TYPE_CHECKING:
@@ -1077,17 +1078,28 @@ service 'registry' that apply: 'registry.waiting'
 
         db = self._db
         integrity = db.execute("PRAGMA integrity_check").fetchall()
-        problems = [f"integrity: {r[0]}" for r in integrity if r[0] != "ok"]
-        problems += [
-            f"foreign key: {r[0]} row {r[1]} refers to missing {r[2]}"
-            for r in db.execute("PRAGMA foreign_key_check")
+        problems: list[str] = [
+            Message("integrity: {detail}", N_("integrità: {detail}"), detail=r[0])
+            for r in integrity
+            if r[0] != "ok"
         ]
+        problems += [
+            Message(
+                "foreign key: {table} row {row} refers to missing {parent}",
+                N_("chiave esterna: {table} riga {row} rimanda a una riga mancante di {parent}"),
+                table=_TABLES.get(r[0], r[0]), row=r[1], parent=_TABLES.get(r[2], r[2]),
+            )
+            for r in db.execute("PRAGMA foreign_key_check")
+        ]  # fmt: skip
         problems += SCHEMA.check_triggers(db, self._version)
         orphan = db.execute(
             "SELECT id FROM complaints c WHERE NOT EXISTS "
             "(SELECT 1 FROM events e WHERE e.complaint_id = c.id) LIMIT 10"
         ).fetchall()
-        problems += [f"complaint {r[0]} has no events" for r in orphan]
+        problems += [
+            Message("complaint {id} has no events", N_("il reclamo {id} non ha eventi"), id=r[0])
+            for r in orphan
+        ]
         try:
             ev = self.events_frame()
             complaints = self.complaints_frame()
@@ -1269,6 +1281,19 @@ def _sorted(problems: pd.DataFrame) -> pd.DataFrame:
     return problems.iloc[order][PROBLEM_COLUMNS].reset_index(drop=True)
 
 
+#: The register's tables, as check() names them.
+_TABLES = {
+    "complaints": Message("complaints", N_("reclami")),
+    "events": Message("events", N_("eventi")),
+}
+#: The problems of a complaint already in the register, and of its events.
+ALREADY_IN_REGISTER = Message("already in the register", N_("già nel registro"))
+NOT_IMPORTED_CLASH = Message(
+    "not imported: its complaint is already in the register",
+    N_("non importato: il suo reclamo è già nel registro"),
+)
+
+
 def _problem_rows(
     table: str, rows: np.ndarray, ids: np.ndarray, column: str, problem: str
 ) -> pd.DataFrame:
@@ -1288,9 +1313,7 @@ def _without_clashes(
     mask = good["id"].isin(clash).to_numpy()
     ids = good["id"].to_numpy()[mask]
     extra = [
-        _problem_rows(
-            "complaints", good["row"].to_numpy()[mask], ids, "id", "already in the register"
-        )
+        _problem_rows("complaints", good["row"].to_numpy()[mask], ids, "id", ALREADY_IN_REGISTER)
     ]
     if history is not None:
         hit = history["complaint_id"].isin(clash).to_numpy()
@@ -1300,7 +1323,7 @@ def _without_clashes(
                 history["row"].to_numpy()[hit],
                 history["complaint_id"].to_numpy()[hit],
                 "complaint_id",
-                "not imported: its complaint is already in the register",
+                NOT_IMPORTED_CLASH,
             )
         )
         history = history[~hit]

@@ -18,7 +18,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from qualitapa.errors import DataError, _where
+from qualitapa.errors import DataError, Message, _where
+from qualitapa.i18n import N_
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -81,7 +82,7 @@ def _message(
     *,
     service: str | None = None,
     names: Mapping[str, str] | None = None,
-) -> str:
+) -> Message:
     """The words of a refusal: where the category applies, and what to write instead."""
 
     def shown(org: str) -> str:
@@ -89,15 +90,44 @@ def _message(
         return f"{name} ({org})" if name and name != org else repr(org)
 
     scope_text = ", ".join(shown(o) for o in scope)
-    text = f"the category {category!r} applies to {scope_text} only, not to {shown(organization)}"
-    of = f" of service {service!r}" if service else ""
+    params = {"category": repr(category), "scope": scope_text, "organization": shown(organization)}
     if suggestions:
-        listed = ", ".join(repr(s) for s in suggestions[:SHOWN])
         more = len(suggestions) - SHOWN
-        text += f"; categories{of} that apply: {listed}" + (f" and {more} more" if more > 0 else "")
-    else:
-        text += f"; no category{of} applies to it: leave the category empty"
-    return text
+        params["listed"] = ", ".join(repr(s) for s in suggestions[:SHOWN])
+        params["more"] = (
+            Message(" and {n} more", N_(" e altre {n}"), n=more) if more > 0 else ""
+        )  # fmt: skip
+        if service:
+            return Message(
+                "the category {category} applies to {scope} only, not to {organization}; "
+                "categories of service {service} that apply: {listed}{more}",
+                N_("la categoria {category} vale solo per {scope}, non per {organization}; "
+                   "categorie del servizio {service} che valgono: {listed}{more}"),
+                service=repr(service), **params,
+            )  # fmt: skip
+        return Message(
+            "the category {category} applies to {scope} only, not to {organization}; "
+            "categories that apply: {listed}{more}",
+            N_("la categoria {category} vale solo per {scope}, non per {organization}; "
+               "categorie che valgono: {listed}{more}"),
+            **params,
+        )  # fmt: skip
+    if service:
+        return Message(
+            "the category {category} applies to {scope} only, not to {organization}; "
+            "no category of service {service} applies to it: leave the category empty",
+            N_("la categoria {category} vale solo per {scope}, non per {organization}; "
+               "nessuna categoria del servizio {service} vale per questo ente: lasciare vuota "
+               "la categoria"),
+            service=repr(service), **params,
+        )  # fmt: skip
+    return Message(
+        "the category {category} applies to {scope} only, not to {organization}; "
+        "no category applies to it: leave the category empty",
+        N_("la categoria {category} vale solo per {scope}, non per {organization}; "
+           "nessuna categoria vale per questo ente: lasciare vuota la categoria"),
+        **params,
+    )  # fmt: skip
 
 
 def categories_for(
