@@ -243,15 +243,7 @@ class Target:
                         return cls(op, float(text[len(op) :]))
                     except ValueError:
                         break
-            raise DefinitionError(
-                Message(
-                    "{value} is not a target; write e.g. '>= 33' or '<= 10'",
-                    N_("{value} non è un obiettivo; scrivere per esempio '>= 33' o '<= 10'"),
-                    value=repr(value),
-                ),
-                field="target",
-            )
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
             if polarity is None or polarity is Polarity.NEUTRAL:
                 raise DefinitionError(
                     Message(
