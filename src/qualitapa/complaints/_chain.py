@@ -40,6 +40,7 @@ it (``ComplaintRegister.check(anchor=...)``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import sqlite3
@@ -94,7 +95,17 @@ class ChainHead:
     written_at: dt.datetime
 
 
+#: Up to this many values a column is hashed value by value in plain Python (a
+#: clerk's write has one event; most links check() verifies are that small):
+#: numpy and pandas cost more to set up than they save on so few. Longer
+#: columns, and any value that is not what qualitapa writes, go vectorised.
+_SMALL = 64
+
+
 def _integers(values: Sequence[Any] | np.ndarray) -> bytes:
+    if len(values) <= _SMALL and all(type(v) is int for v in values):
+        with contextlib.suppress(struct.error):  # out of range: numpy says so
+            return struct.pack(f"<{len(values)}q", *values)
     return np.asarray(values, dtype=np.int64).astype("<i8").tobytes()
 
 
@@ -102,6 +113,43 @@ _SEP = "\x1f"  # the ASCII unit separator
 
 
 def _texts(values: Sequence[Any] | np.ndarray) -> bytes:
+    """A text column's bytes in the block (see the module's docs)."""
+    if len(values) <= _SMALL:
+        few = _few_texts(values)
+        if few is not None:
+            return few
+    return _column_texts(values)
+
+
+def _few_texts(values: Sequence[Any] | np.ndarray) -> bytes | None:
+    """:func:`_column_texts` of a short column of ``str`` and None, value by value.
+
+    None when a value is anything else (NaN, a number, a subclass of str):
+    the vectorised path says what it is.
+    """
+    n = len(values)
+    bits = 0  # the NULL bitmap, first value first
+    filled: list[str] = []
+    for v in values:
+        bits <<= 1
+        if v is None:
+            bits |= 1
+            filled.append("")
+        elif type(v) is str:
+            filled.append(v)
+        else:
+            return None
+    # as numpy.packbits: the first value is the high bit of the first byte, zeros pad the last
+    bitmap = (bits << (-n % 8)).to_bytes((n + 7) // 8, "big")
+    joined = _SEP.join(filled)
+    if joined.count(_SEP) == max(n - 1, 0):
+        return b"J" + bitmap + joined.encode("utf-8", "surrogatepass")
+    lengths = struct.pack(f"<{n}q", *map(len, filled))
+    return b"L" + bitmap + lengths + "".join(filled).encode("utf-8", "surrogatepass")
+
+
+def _column_texts(values: Sequence[Any] | np.ndarray) -> bytes:
+    """A text column's bytes, vectorised (any length, any values)."""
     column = np.asarray(values, dtype=object)
     missing = pd.isna(column)
     filled = np.where(missing, "", column) if missing.any() else column
@@ -151,16 +199,21 @@ def _hash_location(h: Any, complaints: Mapping[str, Sequence[Any] | np.ndarray])
     """Add the complaints' locations to the block, when any of them has one."""
     if not all(f in complaints for f in LOCATION_FIELDS):
         return
-    columns = {f: np.asarray(complaints[f], dtype=object) for f in LOCATION_FIELDS}
-    if all(pd.isna(v).all() for v in columns.values()):
+    columns = {f: complaints[f] for f in LOCATION_FIELDS}
+    if all(_all_missing(v) for v in columns.values()):
         return
     h.update(b"location")
     for name, column in columns.items():
         if name in _NUMBERS:
-            column = np.array(
-                [None if pd.isna(v) else repr(float(v)) for v in column], dtype=object
-            )
+            column = [None if pd.isna(v) else repr(float(v)) for v in column]
         h.update(_texts(column))
+
+
+def _all_missing(column: Sequence[Any] | np.ndarray) -> bool:
+    """Whether every value is missing (None, NaN...): a short column of Nones at a glance."""
+    if len(column) <= _SMALL and all(v is None for v in column):
+        return True
+    return bool(pd.isna(np.asarray(column, dtype=object)).all())
 
 
 def chain_head(db: sqlite3.Connection) -> ChainHead | None:
