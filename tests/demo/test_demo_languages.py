@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from qualitapa.cli import cli
 from qualitapa.testing import isolated_plugins
 
-from .conftest import PLUGINS
+from .conftest import PLUGINS, run_demo
 
 pytestmark = pytest.mark.slow  # a second demo run
 
@@ -26,13 +26,8 @@ ITALIAN = ("Bolzano", "Dati sintetici", "mediana", "Mediana", "Indicatori", "Per
 
 @pytest.fixture(scope="module")
 def german(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo-de")
-    with isolated_plugins(PLUGINS):
-        result = CliRunner().invoke(
-            cli, ["demo", "--out", str(out), "--runs", "20", "--lang", "de"]
-        )
-    assert result.exit_code == 0, result.output
-    return out
+    """The folder of `qualitapa demo --runs 20 --lang de` (one run per session)."""
+    return run_demo(tmp_path_factory, "de")[0]
 
 
 def _text(page: str) -> str:
