@@ -8,7 +8,9 @@ of Charnes, Cooper & Rhodes (CCR, constant returns to scale) and Banker,
 Charnes & Cooper (BCC, variable returns to scale), with increasing and
 decreasing returns to scale, input or output orientation, two-phase slacks,
 peers, targets and Andersen & Petersen super-efficiency. Every LP is solved
-with :func:`scipy.optimize.linprog` (HiGHS).
+by HiGHS, through its binding (:mod:`qualitapa.composite._highs`: the model
+and options :func:`scipy.optimize.linprog` would pass, without its per-column
+work afterwards) or ``linprog`` itself.
 
 Speed
 -----
@@ -44,9 +46,8 @@ import attrs
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
-from qualitapa.composite import _dea_frame
+from qualitapa.composite import _dea_frame, _highs
 from qualitapa.composite._options import choice
 from qualitapa.errors import DataError, Message, QualitapaError
 from qualitapa.i18n import N_
@@ -67,7 +68,7 @@ _BLOCK = 100
 #: Target number of LP variables in one stacked (block-diagonal) HiGHS call.
 _BATCH_VARS = 8_000
 #: Solve the radial LPs frame first with warm-started HiGHS when a binding is importable
-#: (tests switch it off to compare with the stacked linprog path).
+#: (tests switch it off to compare with the stacked path).
 _FRAME_FIRST = True
 
 
@@ -264,24 +265,26 @@ def _solve_stacked(
         for k, u in enumerate(units):
             if int(u) in pos:
                 upper[k, pos[int(u)]] = 0.0
-    bounds = np.column_stack([np.zeros(K * (r + e)), upper.ravel()])
-    kwargs: dict[str, Any] = {"bounds": bounds, "method": "highs"}
-    if n_ub:
-        kwargs["A_ub"] = _stack(lam_ub, batch.e_ub).tocsc()
-        kwargs["b_ub"] = batch.b_ub.ravel()
-    if n_eq:
-        kwargs["A_eq"] = _stack(lam_eq, batch.e_eq).tocsc()
-        kwargs["b_eq"] = batch.b_eq.ravel()
-    res = linprog(c, **kwargs)
-    if res.status == 0:
+    res = _highs.solve(
+        c,
+        _stack(lam_ub, batch.e_ub).tocsc() if n_ub else None,
+        batch.b_ub.ravel() if n_ub else None,
+        _stack(lam_eq, batch.e_eq).tocsc() if n_eq else None,
+        batch.b_eq.ravel() if n_eq else None,
+        upper.ravel(),
+    )
+    if res.status == _highs.OPTIMAL:
+        assert res.x is not None
+        assert res.y_ub is not None
+        assert res.y_eq is not None
         return _Solution(
             ok=np.ones(K, dtype=bool),
             x=res.x.reshape(K, r + e),
-            y_ub=(res.ineqlin.marginals if n_ub else np.zeros(0)).reshape(K, n_ub),
-            y_eq=(res.eqlin.marginals if n_eq else np.zeros(0)).reshape(K, n_eq),
+            y_ub=res.y_ub.reshape(K, n_ub),
+            y_eq=res.y_eq.reshape(K, n_eq),
             obj=(c.reshape(K, r + e) * res.x.reshape(K, r + e)).sum(axis=1),
         )
-    if res.status == 2:  # infeasible: isolate the culprits
+    if res.status == _highs.INFEASIBLE:  # infeasible: isolate the culprits
         if K == 1:
             return _Solution(
                 ok=np.zeros(1, dtype=bool),
@@ -819,7 +822,7 @@ def _phase1(model: _Model) -> tuple[_Verified, np.ndarray]:
 
     Frame first with warm-started HiGHS solves (:mod:`._dea_frame`) when a
     HiGHS binding is importable, else the screened candidates and stacked
-    :func:`scipy.optimize.linprog` calls.
+    LPs (:func:`_solve_stacked`).
     """
     if _FRAME_FIRST and _dea_frame.available():
         sol = _dea_frame.radial_against_frame(

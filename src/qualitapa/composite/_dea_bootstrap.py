@@ -35,8 +35,8 @@ import attrs
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
+from qualitapa.composite import _highs
 from qualitapa.composite._dea import Orientation, ReturnsToScale, _read, radial_scores
 from qualitapa.composite._options import choice
 from qualitapa.errors import DataError, Message, OptionError
@@ -401,16 +401,9 @@ def _solve_group(
         (np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(cols_i))),
         shape=(row0, col0),
     ).tocsc()
-    res = linprog(
-        np.concatenate(costs),
-        A_ub=A,
-        b_ub=np.concatenate(rhs_all),
-        bounds=(0, None),
-        method="highs",
-        # presolve finds nothing to remove in these small dense blocks: 1.6x faster without
-        options={"presolve": False},
-    )
-    if res.status != 0:
+    # presolve finds nothing to remove in these small dense blocks: 1.6x faster without
+    res = _highs.solve(np.concatenate(costs), A, np.concatenate(rhs_all), presolve=False)
+    if res.status != _highs.OPTIMAL or res.x is None:
         return np.full(len(np.concatenate(t_index)), np.nan)
     return np.asarray(res.x[np.concatenate(t_index)])
 

@@ -40,13 +40,14 @@ is False and :mod:`qualitapa.composite._dea` stacks the LPs for
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 from typing import Any
 
 import attrs
 import numpy as np
 import scipy.sparse as sp
+
+from qualitapa.composite import _highs
 
 #: Reduced costs below minus this mean an omitted unit improves the LP.
 REDUCED_COST_TOL = 1e-9
@@ -59,21 +60,9 @@ _LAST_CHUNK = 4_096
 _CHECK_BLOCK = 512
 
 
-def _highs_core() -> ModuleType | None:
-    """The pybind11 HiGHS module: ``highspy``'s, else the copy inside SciPy, else None."""
-    for name in ("highspy._core", "scipy.optimize._highspy._core"):
-        try:
-            core = importlib.import_module(name)
-        except ImportError:
-            continue
-        if hasattr(core, "_Highs"):
-            return core
-    return None  # pragma: no cover - SciPy < 1.15 without highspy
-
-
 def available() -> bool:
     """True when a HiGHS binding for warm-started solves can be imported."""
-    return _highs_core() is not None
+    return _highs.core() is not None
 
 
 @attrs.frozen
@@ -281,7 +270,7 @@ def radial_against_frame(
     ``output``. The random seed only changes the order in which the frame
     is found, not the scores.
     """
-    core = _highs_core()
+    core = _highs.core()
     if core is None:  # pragma: no cover - guarded by available()
         raise RuntimeError("no HiGHS binding: check available() first")
     n = X.shape[0]
