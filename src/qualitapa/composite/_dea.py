@@ -265,6 +265,8 @@ def _solve_stacked(
         for k, u in enumerate(units):
             if int(u) in pos:
                 upper[k, pos[int(u)]] = 0.0
+    # presolve finds little to remove in the blocks and costs more than it saves: 2,000
+    # units' slacks and super-efficiency 4.2 -> 2.75 s, the stacked radial LPs 6.2 -> 3.1 s
     res = _highs.solve(
         c,
         _stack(lam_ub, batch.e_ub).tocsc() if n_ub else None,
@@ -272,6 +274,7 @@ def _solve_stacked(
         _stack(lam_eq, batch.e_eq).tocsc() if n_eq else None,
         batch.b_eq.ravel() if n_eq else None,
         upper.ravel(),
+        presolve=False,
     )
     if res.status == _highs.OPTIMAL:
         assert res.x is not None
