@@ -411,6 +411,12 @@ def plain_args(command: str) -> list[str] | None:
     ``;``, ``$`` variable, backquote, ``VAR=value`` prefix or glob: what a shell would
     pass to the script unchanged.
     """
+    return _words(command, globs=False)
+
+
+def _words(command: str, *, globs: bool) -> list[str] | None:
+    """The words after ``qualitapa`` of a plain command line (file patterns allowed if
+    ``globs``: ``*``, ``?`` and ``[`` outside quotes, left unexpanded), else None."""
     lexer = shlex.shlex(command, posix=False, punctuation_chars=True)
     lexer.whitespace_split = True
     lexer.commenters = "#"
@@ -424,11 +430,30 @@ def plain_args(command: str) -> list[str] | None:
     if not words or words[0] != "qualitapa":
         return None
     unquoted = [t for t in tokens if not t.startswith(("'", '"'))]
-    if any(re.search(r"[$`*?~\\\[]", t) for t in unquoted) or any(
+    shell = r"[$`~\\]" if globs else r"[$`*?~\\\[]"
+    if any(re.search(shell, t) for t in unquoted) or any(
         "$" in t or "`" in t for t in tokens if t.startswith('"')
     ):
         return None
     return words[1:]
+
+
+def globbed_args(command: str, cwd: Path) -> list[str] | None:
+    """The arguments a shell in ``cwd`` passes to ``qualitapa`` for a command that is plain
+    but for its file patterns (``qualitapa collect scheda_*.xlsx``), else None.
+
+    The shell of :func:`run_in_shell` expands the words, given to a Python that prints
+    its ``argv``: the shell's order, its hidden files, a pattern matching nothing left as
+    it is.
+    """
+    if _words(command, globs=True) is None:
+        return None
+    words = command.split(maxsplit=1)[1] if " " in command.strip() else ""
+    show = "import json, sys; print(json.dumps(sys.argv[1:]))"
+    shown = run_in_shell(f"{shlex.quote(sys.executable)} -I -S -c '{show}' {words}", cwd)
+    if shown.status != 0:
+        raise RuntimeError(f"the shell did not expand {command!r}: {shown.stderr}")
+    return list(json.loads(shown.stdout))
 
 
 def run_in_process(args: list[str], cwd: Path, stdin: str | None = None) -> Ran:
@@ -589,6 +614,8 @@ def run_step(step: Step, cwd: Path, *, server: ForkServer | None = None) -> Ran:
     """Run one step: a plain one in this process (in a child of ``server`` if given), else
     in a shell."""
     args = plain_args(step.command)
+    if args is None and server is None:  # a file pattern: the shell's words, run here
+        args = globbed_args(step.command, cwd)
     if args is None:
         return run_in_shell(step.command, cwd)
     return run_in_process(args, cwd) if server is None else server.run(args, cwd)

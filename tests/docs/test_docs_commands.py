@@ -225,3 +225,17 @@ def test_marks_are_read_from_the_comment_just_before_a_block(tmp_path):
 def test_plain_commands_are_told_from_shell_constructs(line, args):
     """Plain commands run in the test's process, the others in a shell (test_docs_run)."""
     assert plain_args(line) == args
+
+
+def test_a_command_plain_but_for_its_file_patterns_gets_the_shell_s_words(tmp_path):
+    """It runs in the test's process with the words the shell would pass (test_docs_run)."""
+    for name in ("scheda_b.xlsx", "scheda_a.xlsx", ".scheda_c.xlsx", "altro.xlsx"):
+        (tmp_path / name).touch()
+    words = _runner.globbed_args("qualitapa collect scheda_*.xlsx -o 'a b.csv'", tmp_path)
+    assert words == ["collect", "scheda_a.xlsx", "scheda_b.xlsx", "-o", "a b.csv"]
+    assert _runner.globbed_args("qualitapa collect nessuna_*.xlsx", tmp_path) == [
+        "collect",
+        "nessuna_*.xlsx",
+    ]
+    for shell in ("cat a.csv | qualitapa collect *.xlsx", "qualitapa collect $DIR/*.xlsx"):
+        assert _runner.globbed_args(shell, tmp_path) is None
