@@ -488,12 +488,20 @@ def run_in_process(args: list[str], cwd: Path, stdin: str | None = None) -> Ran:
 
 #: The fork server's program: argv[1] and argv[2] are its job and answer pipes.
 _FORK_SERVER = r"""
-import atexit, json, os, sys
+import atexit, json, os, sys, warnings
 from qualitapa.cli import main
-from qualitapa.catalog import KINDS
+from qualitapa.catalog import KINDS, default_catalog
 
-for kind in KINDS:  # the modules a command's catalog imports; the catalog is not built
+for kind in KINDS:  # the modules a command's catalog imports
     kind.model_class()
+# the installed plugins' catalog, as each command would build it (it reads no file of the
+# working folder): a child that prints nothing while building it prints the same with it
+# built. A build that warns (a broken plugin) is left to each child, which then says so.
+with warnings.catch_warnings(record=True) as said:
+    warnings.simplefilter("always")
+    default_catalog()
+if said:
+    default_catalog.cache_clear()
 jobs, answers = os.fdopen(int(sys.argv[1])), os.fdopen(int(sys.argv[2]), "w")
 for line in jobs:
     job = json.loads(line)
@@ -535,11 +543,13 @@ class ForkServer:
 
     One Python process, started with :func:`env` as a reader's shell would start the
     script, imports ``qualitapa.cli`` (what the ``qualitapa`` script imports) and the
-    catalog's model modules, then forks a child per command: the child has the files of
-    a process run by :func:`run_in_shell` (no terminal: standard input empty, standard
-    output and error captured), its own working folder and argv, builds its catalog,
+    catalog's model modules and builds the installed plugins' catalog (unless building
+    it warns: then each child builds it and warns), then forks a child per command: the
+    child has the files of a process run by :func:`run_in_shell` (no terminal: standard
+    input empty, standard output and error captured), its own working folder and argv,
     and exits with the status the script would (``sys.exit(main())``). No state passes
     between commands: each child starts from the server's state, not the previous one's.
+    (Building the catalog in each child was 0.27 s of each command's 0.45 s.)
 
     Examples
     --------
