@@ -488,7 +488,7 @@ def run_in_process(args: list[str], cwd: Path, stdin: str | None = None) -> Ran:
 
 #: The fork server's program: argv[1] and argv[2] are its job and answer pipes.
 _FORK_SERVER = r"""
-import atexit, json, os, sys, warnings
+import atexit, json, os, runpy, sys, warnings
 from qualitapa.cli import main
 from qualitapa.catalog import KINDS, default_catalog
 
@@ -515,8 +515,13 @@ for line in jobs:
             opened = os.open(name, flags, 0o600)
             os.dup2(opened, fd)
             os.close(opened)
-        sys.argv = ["qualitapa", *job["args"]]
         try:
+            if "script" in job:  # as `python SCRIPT` runs it
+                sys.argv = [job["script"]]
+                sys.path[0] = os.path.dirname(job["script"])
+                runpy.run_path(job["script"], run_name="__main__")
+                sys.exit(0)
+            sys.argv = ["qualitapa", *job["args"]]
             sys.exit(main())
         except SystemExit as exc:  # as the interpreter says it
             code = exc.code
@@ -558,13 +563,13 @@ class ForkServer:
     0
     """
 
-    def __init__(self) -> None:
+    def __init__(self, flags: tuple[str, ...] = ()) -> None:
         self._tmp = tempfile.TemporaryDirectory()
         job_r, self._jobs = os.pipe()
         self._answers, answer_w = os.pipe()
         self._log = open(Path(self._tmp.name) / "server.log", "w")  # noqa: SIM115
         self._process = subprocess.Popen(
-            [sys.executable, "-c", _FORK_SERVER, str(job_r), str(answer_w)],
+            [sys.executable, *flags, "-c", _FORK_SERVER, str(job_r), str(answer_w)],
             env=env(),
             stdin=subprocess.DEVNULL,
             stdout=self._log,
@@ -578,8 +583,15 @@ class ForkServer:
 
     def run(self, args: list[str], cwd: Path) -> Ran:
         """``qualitapa ARGS`` in ``cwd``, in a child of the server."""
+        return self._run({"args": args}, cwd)
+
+    def run_script(self, script: Path, cwd: Path) -> Ran:
+        """``python SCRIPT`` (with the server's ``flags``) in ``cwd``, in a child."""
+        return self._run({"script": str(script.resolve())}, cwd)
+
+    def _run(self, job: dict[str, object], cwd: Path) -> Ran:
         out, err = Path(self._tmp.name) / "out", Path(self._tmp.name) / "err"
-        job = {"args": args, "cwd": str(cwd), "out": str(out), "err": str(err)}
+        job = {**job, "cwd": str(cwd), "out": str(out), "err": str(err)}
         self._send.write(json.dumps(job) + "\n")
         self._send.flush()
         answer = self._receive.readline()

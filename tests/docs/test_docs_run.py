@@ -15,17 +15,14 @@ print the same. The pages of ``_runner.OWN_TEST`` run in their own test.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from ._runner import (
     AS_PROCESSES,
     OWN_TEST,
     ROOT,
+    ForkServer,
     blocks,
-    env,
     pages,
     plain_args,
     prepare,
@@ -84,15 +81,12 @@ def test_python_blocks_of_your_own_data_run(tmp_path):
         r"^```python\n(.*?)^```", YOUR_OWN_DATA.read_text(encoding="utf-8"), flags=re.M | re.S
     )
     assert code_blocks
-    for i, code in enumerate(code_blocks):
-        script = work / f"block_{i}.py"
-        script.write_text(code, encoding="utf-8")
-        run = subprocess.run(
-            [sys.executable, "-W", "error::DeprecationWarning", str(script)],
-            cwd=work,
-            env=env(),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert run.returncode == 0, f"block {i}:\n{code}\n{run.stderr}"
+    # each block as `python -W error::DeprecationWarning block_N.py` runs it, in a child
+    # forked from a Python started so that has imported qualitapa and built its catalog
+    # (_runner.ForkServer): three interpreter starts were most of the test
+    with ForkServer(("-W", "error::DeprecationWarning")) as python:
+        for i, code in enumerate(code_blocks):
+            script = work / f"block_{i}.py"
+            script.write_text(code, encoding="utf-8")
+            run = python.run_script(script, work)
+            assert run.status == 0, f"block {i}:\n{code}\n{run.stderr}"
