@@ -334,6 +334,31 @@ def rebuild_chain(db: sqlite3.Connection) -> None:
     # there; the block's own seq values say which were present
 
 
+def _stored_columns(
+    events: pd.DataFrame, complaints: pd.DataFrame
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    """The columns of :func:`_read`'s frames as lists for the links' blocks.
+
+    A text NULL is None (pandas reads it as NaN: a block hashes both alike
+    as missing, but the value-by-value path takes only None); lists, as a
+    link's slice of a list is cheaper than of an array; the location left
+    out when no complaint has one (then no block hashes it).
+    """
+
+    def stored(frame: pd.DataFrame, name: str) -> list[Any]:
+        values = frame[name].to_numpy(dtype=object, copy=True)
+        if name not in _INTEGERS:
+            values[pd.isna(values)] = None
+        return values.tolist()
+
+    ev_cols = {f: stored(events, f) for f in EVENT_FIELDS}
+    c_cols = {f: stored(complaints, f) for f in complaints.columns if f != "first_seq"}
+    if all(_all_missing(c_cols[f]) for f in LOCATION_FIELDS if f in c_cols):
+        for f in LOCATION_FIELDS:
+            c_cols.pop(f, None)
+    return ev_cols, c_cols
+
+
 def _mismatch(first_seq: object, last_seq: object, cid: object, when: str) -> Message:
     """A link that does not match its events: one event, or several written together."""
     if first_seq == last_seq:
@@ -403,16 +428,13 @@ def verify_chain(
     events, complaints = _read(db)
     seqs = events["seq"].to_numpy(dtype=np.int64) if len(events) else np.empty(0, np.int64)
     first = complaints["first_seq"].to_numpy(dtype=np.int64) if len(complaints) else seqs[:0]
-    ev_cols = {f: events[f].to_numpy(dtype=object) for f in EVENT_FIELDS}
-    c_cols = {f: complaints[f].to_numpy(dtype=object) for f in complaints.columns}
-    del c_cols["first_seq"]
+    ev_cols, c_cols = _stored_columns(events, complaints)
     problems: list[str] = []
     previous = GENESIS
     covered = 0
     hashes: set[str] = set()
     for first_seq, last_seq, written_us, stored in links:
         stored = bytes(stored)
-        when = _written(written_us, tz)
         if first_seq != covered + 1:
             problems.append(
                 Message(
@@ -440,7 +462,7 @@ def verify_chain(
             digest = b""
         if digest != stored:
             cid = ev_cols["complaint_id"][lo] if hi > lo else "?"
-            problems.append(_mismatch(first_seq, last_seq, cid, when))
+            problems.append(_mismatch(first_seq, last_seq, cid, _written(written_us, tz)))
         hashes.add(stored.hex())
         previous = stored
         covered = max(covered, int(last_seq))
