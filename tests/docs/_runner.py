@@ -653,7 +653,8 @@ def run_steps(
     forked by a :class:`ForkServer`, the others in a shell). With ``twin``
     (a second copy of the page's folder; with ``processes``) every step also runs in
     it, plain ones in this process, and must print the same (status, stdout and
-    stderr) as the process did: what lets the other pages run in this process.
+    stderr) as the process did: what lets the other pages run in this process (a shell
+    construct that changed no file of the folder is not run again there).
     """
     from qualitapa.catalog import default_catalog
 
@@ -667,8 +668,10 @@ def _run_steps(
 ) -> list[str]:
     failures = []
     for block, step in steps:
+        shell = twin is not None and plain_args(step.command) is None
+        before = _files(cwd) if shell else None
         run = run_step(step, cwd, server=server)
-        if twin is not None:
+        if twin is not None and not (shell and _files(cwd) == before):
             failures += _compare(block, step, run, cwd, twin)
         output = squash(run.stdout + "\n" + run.stderr)
         if run.status != step.status or "[in-process traceback]" in run.stderr:
@@ -687,8 +690,22 @@ def _run_steps(
     return failures
 
 
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file under ``folder``: its size and modification time (nanoseconds)."""
+    return {
+        path.relative_to(folder).as_posix(): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
 def _compare(block: Block, step: Step, process: Ran, cwd: Path, twin: Path) -> list[str]:
-    """Run ``step`` in ``twin`` as :func:`run_step` would; a difference with ``process``."""
+    """Run ``step`` in ``twin`` as :func:`run_step` would; a difference with ``process``.
+
+    :func:`_run_steps` does not call it for a shell construct that changed no file of
+    the page's folder (``cat a.csv | qualitapa ...``): run again in ``twin`` it would
+    only have kept alike a folder that is alike.
+    """
     ran = run_step(step, twin)
     if plain_args(step.command) is None:
         return []  # run in a shell both times: only keeps the twin folder alike
