@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 
 from qualitapa.catalog import default_catalog
 from qualitapa.cli import cli
-from qualitapa.plugins import LOAD_ENV
+from qualitapa.plugins import DISABLE_ENV, LOAD_ENV
 
 ORG = "036023"  # Modena
 
@@ -129,17 +130,38 @@ def _fill(db: str, folder: Path, sheets: tuple[tuple[str, str], ...]) -> None:
         assert code == 0, err
 
 
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the office files and the store the commands filled from them, once.
+
+    Eleven ``programme import`` commands took about a second: each test gets a copy of
+    the folder (:func:`db`), as if it had run them in its own.
+    """
+    folder = tmp_path_factory.mktemp("filled")
+    with pytest.MonkeyPatch.context() as mp:  # the plugins of _plugins, as in a test
+        mp.setenv(LOAD_ENV, "qclub,modena,registry,personnel")
+        mp.delenv(DISABLE_ENV, raising=False)
+        mp.delenv("COLUMNS", raising=False)
+        mp.delenv("LINES", raising=False)
+        default_catalog.cache_clear()
+        db = str(folder / "programma.db")
+        assert _run("programme", "init", "--db", db)[0] == 0
+        _fill(db, folder, (
+            ("departments", DEPARTMENTS), ("people", PEOPLE), ("courses", COURSES),
+            ("course_sessions", SESSIONS), ("attendance", ATTENDANCE), ("staff", STAFF),
+            ("training_needs", NEEDS), ("certifications", CERTIFICATIONS), ("audits", AUDITS),
+            ("findings", FINDINGS), ("practices", PRACTICES),
+        ))  # fmt: skip
+    default_catalog.cache_clear()
+    return folder
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    db = str(tmp_path / "programma.db")
-    assert _run("programme", "init", "--db", db)[0] == 0
-    _fill(db, tmp_path, (
-        ("departments", DEPARTMENTS), ("people", PEOPLE), ("courses", COURSES),
-        ("course_sessions", SESSIONS), ("attendance", ATTENDANCE), ("staff", STAFF),
-        ("training_needs", NEEDS), ("certifications", CERTIFICATIONS), ("audits", AUDITS),
-        ("findings", FINDINGS), ("practices", PRACTICES),
-    ))  # fmt: skip
-    return db
+def db(filled: Path, tmp_path: Path) -> str:
+    """The filled store (and its office files) copied into the test's folder."""
+    for path in filled.iterdir():
+        shutil.copy2(path, tmp_path / path.name)
+    return str(tmp_path / "programma.db")
 
 
 @pytest.fixture
