@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from qualitapa.cli import cli
+from tests.programme.conftest import as_in_a_test, copy_folder
 
 DEPARTMENTS = """organization;department;name_it;name_de;kind
 036023;S03;Servizi demografici;;settore
@@ -53,18 +54,28 @@ def _office_file(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The office files and the store five ``programme import`` commands filled, once."""
+    folder = tmp_path_factory.mktemp("filled")
+    with as_in_a_test():
+        db = str(folder / "programma.db")
+        assert _run("programme", "init", "--db", db)[0] == 0
+        for name, text in (("departments", DEPARTMENTS), ("people", PEOPLE), ("roles", ROLES),
+                           ("activities", ACTIVITIES), ("activity_status", STATUS)):  # fmt: skip
+            code, _, err = _run(
+                "programme", "import", name, str(_office_file(folder, name, text)),
+                "--db", db, "--by", "ufficio.qualita",
+            )  # fmt: skip
+            assert code == 0, err
+    return folder
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    db = str(tmp_path / "programma.db")
-    assert _run("programme", "init", "--db", db)[0] == 0
-    for name, text in (("departments", DEPARTMENTS), ("people", PEOPLE), ("roles", ROLES),
-                       ("activities", ACTIVITIES), ("activity_status", STATUS)):  # fmt: skip
-        code, _, err = _run(
-            "programme", "import", name, str(_office_file(tmp_path, name, text)),
-            "--db", db, "--by", "ufficio.qualita",
-        )  # fmt: skip
-        assert code == 0, err
-    return db
+def db(filled: Path, tmp_path: Path) -> str:
+    """The filled store (and its office files) copied into the test's folder."""
+    copy_folder(filled, tmp_path)
+    return str(tmp_path / "programma.db")
 
 
 def test_import_of_office_csv_reads_accents_numbers_and_day_first_dates(

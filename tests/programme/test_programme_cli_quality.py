@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +17,8 @@ from click.testing import CliRunner
 
 from qualitapa.catalog import default_catalog
 from qualitapa.cli import cli
-from qualitapa.plugins import DISABLE_ENV, LOAD_ENV
+from qualitapa.plugins import LOAD_ENV
+from tests.programme.conftest import as_in_a_test, copy_folder
 
 ORG = "036023"  # Modena
 
@@ -138,12 +138,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     the folder (:func:`db`), as if it had run them in its own.
     """
     folder = tmp_path_factory.mktemp("filled")
-    with pytest.MonkeyPatch.context() as mp:  # the plugins of _plugins, as in a test
-        mp.setenv(LOAD_ENV, "qclub,modena,registry,personnel")
-        mp.delenv(DISABLE_ENV, raising=False)
-        mp.delenv("COLUMNS", raising=False)
-        mp.delenv("LINES", raising=False)
-        default_catalog.cache_clear()
+    with as_in_a_test("qclub,modena,registry,personnel"):  # the plugins of _plugins
         db = str(folder / "programma.db")
         assert _run("programme", "init", "--db", db)[0] == 0
         _fill(db, folder, (
@@ -152,15 +147,13 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ("training_needs", NEEDS), ("certifications", CERTIFICATIONS), ("audits", AUDITS),
             ("findings", FINDINGS), ("practices", PRACTICES),
         ))  # fmt: skip
-    default_catalog.cache_clear()
     return folder
 
 
 @pytest.fixture
 def db(filled: Path, tmp_path: Path) -> str:
     """The filled store (and its office files) copied into the test's folder."""
-    for path in filled.iterdir():
-        shutil.copy2(path, tmp_path / path.name)
+    copy_folder(filled, tmp_path)
     return str(tmp_path / "programma.db")
 
 
