@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +30,9 @@ from qualitapa.programme import (
     certification_alerts,
     check_sheet,
 )
+from tests.programme.conftest import AT, BY, filled_store, opened_copy
 
 ORG = "036023"
-BY = "ufficio.qualita"
-AT = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.UTC)
 AS_OF = "2024-10-15"
 
 
@@ -126,12 +126,16 @@ def sheets() -> dict[str, pd.DataFrame]:
     }
 
 
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return filled_store(tmp_path_factory.mktemp("filled"), sheets(), "certificazioni.xlsx")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> ProgrammeStore:
-    s = ProgrammeStore(tmp_path / "programme.db")
-    s.import_sheets(sheets(), by=BY, at=AT, source="certificazioni.xlsx")
-    yield s
-    s.close()
+def store(filled: Path, tmp_path: Path) -> Iterator[ProgrammeStore]:
+    """A store that imported the sheets (a copy of one filled per module)."""
+    with opened_copy(filled, tmp_path) as s:
+        yield s
 
 
 # -- the sheets in the store ------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -23,10 +24,9 @@ from qualitapa.programme import (
     check_sheet,
     write_template,
 )
+from tests.programme.conftest import AT, BY, filled_store, opened_copy
 
 ORG = "036023"
-BY = "ufficio.qualita"
-AT = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 
 def departments() -> pd.DataFrame:
@@ -99,12 +99,16 @@ def full_workbook() -> dict[str, pd.DataFrame]:
     }
 
 
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return filled_store(tmp_path_factory.mktemp("filled"), full_workbook(), "piano.xlsx")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> ProgrammeStore:
-    s = ProgrammeStore(tmp_path / "programme.db")
-    s.import_sheets(full_workbook(), by=BY, at=AT, source="piano.xlsx")
-    yield s
-    s.close()
+def store(filled: Path, tmp_path: Path) -> Iterator[ProgrammeStore]:
+    """A store that imported the full workbook (a copy of one filled per module)."""
+    with opened_copy(filled, tmp_path) as s:
+        yield s
 
 
 # -- reading a sheet --------------------------------------------------------------------
