@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -65,3 +69,30 @@ def _no_terminal_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.delenv("LINES", raising=False)
+
+
+@contextlib.contextmanager
+def as_in_a_test(plugins: str = "") -> Iterator[None]:
+    """The environment the two fixtures above give a test, for a module-scoped fixture.
+
+    A module fixture is built before a test's own fixtures: one that runs commands
+    (fills a store once, for its tests to copy) sets what they set. ``plugins`` are
+    the entry-point plugins loaded (none by default); the default catalog is built
+    again inside and after.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(LOAD_ENV, plugins)
+        mp.delenv(DISABLE_ENV, raising=False)
+        mp.delenv("COLUMNS", raising=False)
+        mp.delenv("LINES", raising=False)
+        default_catalog.cache_clear()
+        try:
+            yield
+        finally:
+            default_catalog.cache_clear()
+
+
+def copy_folder(source: Path, target: Path) -> None:
+    """Copy the files of ``source`` (a store and the files it was filled from) into ``target``."""
+    for path in source.iterdir():
+        shutil.copy2(path, target / path.name)

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from qualitapa.cli import cli
-from tests.programme.conftest import as_in_a_test, copy_folder
+from tests.conftest import as_in_a_test, copy_folder
 
 DEPARTMENTS = """organization;department;name_it;name_de;kind
 036023;S03;Servizi demografici;;settore

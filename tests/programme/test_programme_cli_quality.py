@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from qualitapa.catalog import default_catalog
 from qualitapa.cli import cli
 from qualitapa.plugins import LOAD_ENV
-from tests.programme.conftest import as_in_a_test, copy_folder
+from tests.conftest import as_in_a_test, copy_folder
 
 ORG = "036023"  # Modena
 
