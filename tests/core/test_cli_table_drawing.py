@@ -9,7 +9,6 @@ no edge, collapsed padding) and printed by rich.
 
 from __future__ import annotations
 
-import io
 import string
 
 import pandas as pd
@@ -18,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualitapa.cli import _output
-from qualitapa.cli._output import _draw, _widths, table_text
+from qualitapa.cli._output import _draw, _rich_console, _widths, table_text
 
 
 def rich_draw(
@@ -26,21 +25,10 @@ def rich_draw(
 ) -> str:
     """The columns ``chunk`` printed by a rich ``Table`` (the drawing before issue 25)."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
     widths = _widths(cells, heads, right, chunk, width)
-    console = Console(
-        file=io.StringIO(),
-        width=sum(widths) + 3 * len(widths) + 10,
-        color_system=None,
-        force_terminal=False,
-        no_color=True,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        legacy_windows=False,
-    )
+    console = _rich_console(widths)  # plain text into a string, wide enough
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     for i, w in zip(chunk, widths, strict=True):
         table.add_column(

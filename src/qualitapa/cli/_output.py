@@ -410,11 +410,12 @@ def _draw(
     widths = _widths(cells, heads, right, chunk, width)
     console = _rich_console(widths)
     pads = [" "] * (len(chunk) - 1) + [""]  # the padding after a cell: none after the last
+    # rich's column is at least 1 wide, padding included (a column of empty texts is 0)
+    inner = [max(w + len(pad), 1) - len(pad) for w, pad in zip(widths, pads, strict=True)]
     wraps = [
-        _cell_lines(console, w, right[i], pad)
-        for i, w, pad in zip(chunk, widths, pads, strict=True)
+        _cell_lines(console, w, right[i], pad) for i, w, pad in zip(chunk, inner, pads, strict=True)
     ]
-    blanks = [" " * w + pad for w, pad in zip(widths, pads, strict=True)]
+    blanks = [" " * w + pad for w, pad in zip(inner, pads, strict=True)]
     rows = [
         _row_lines(
             [wrap(heads[i]) for i, wrap in zip(chunk, wraps, strict=True)], blanks, bottom=True
@@ -466,7 +467,7 @@ def _row_lines(cells: list[list[str]], blanks: list[str], *, bottom: bool) -> li
     A cell with fewer lines than the row's tallest gets blank lines under it (at the
     ``bottom`` of the row, as headers are: blank lines above it).
     """
-    height = max(len(lines) for lines in cells)
+    height = max(1, *(len(lines) for lines in cells))  # a cell 0 wide has no lines
     shaped = [
         ([blank] * (height - len(lines)) + lines)
         if bottom
