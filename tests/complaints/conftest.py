@@ -59,9 +59,16 @@ def no_server(exc: Exception) -> NoReturn:
 
 
 def with_schema(url: str, schema: str) -> str:
-    """``url`` whose connections work in ``schema`` (libpq ``options``, URL-encoded)."""
+    """``url`` whose connections work in ``schema`` (libpq ``options``, URL-encoded).
+
+    They also commit without waiting for the server to flush its WAL to disk
+    (``synchronous_commit=off``: 3.4 ms a commit on this machine's disk,
+    0.06 ms without). A commit is seen by every other connection at once
+    either way, and no test crashes the server (the only case where the
+    last commits could be lost): what the tests prove does not depend on it.
+    """
     sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options=-csearch_path%3D{schema}"
+    return f"{url}{sep}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
 
 
 @pytest.fixture
