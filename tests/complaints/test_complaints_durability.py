@@ -2,6 +2,14 @@
 
 Every test runs on both back ends (the ``backend`` fixture: a SQLite file,
 then a schema on a real PostgreSQL server, see ``conftest.py``).
+
+The SQLite file is in memory-backed ``/dev/shm`` when the machine has it,
+as the PostgreSQL tests commit without waiting for the disk: what these
+tests prove (no write lost or doubled by racing processes, nothing left by
+a killed one) rests on SQLite's locks and its WAL, the same on tmpfs,
+never on ``fsync``, which only matters when the machine loses power. On
+this machine's disk, 8 clerks wait 7 times longer for each other's
+``fsync`` (1,000 operations each: 33 s against 4.5 s).
 """
 
 from __future__ import annotations
@@ -9,17 +17,36 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from qualitapa.complaints import ComplaintRegister
+
+#: Memory-backed files, where the machine has them.
+_TMPFS = Path("/dev/shm")
+
+
+@pytest.fixture
+def backend(backend: Path | str) -> Iterator[Path | str]:
+    """The conftest's back end, the SQLite file in :data:`_TMPFS` when writable."""
+    if isinstance(backend, str) or not os.access(_TMPFS, os.W_OK):
+        yield backend
+        return
+    folder = Path(tempfile.mkdtemp(prefix="qualitapa-durability-", dir=_TMPFS))
+    try:
+        yield folder / "register.db"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
 
 #: Operations of each of the 8 clerks: a few in the quick run, 5,000 in the slow one.
 QUICK_OPS, FULL_OPS = 24, 5000
