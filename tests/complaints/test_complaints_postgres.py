@@ -90,13 +90,13 @@ def test_the_same_operations_give_the_same_register(tmp_path: Path, pg_url: str)
 def test_the_url_opens_the_postgresql_back_end(pg_url: str) -> None:
     with ComplaintRegister.open(pg_url) as reg:
         assert isinstance(reg, PostgresRegister)
-        assert reg.schema_version == PG_SCHEMA_VERSION == 3
+        assert reg.schema_version == PG_SCHEMA_VERSION == 4
     # opened again: nothing to migrate, same version
     with ComplaintRegister(pg_url) as reg:
-        assert reg.schema_version == 3
+        assert reg.schema_version == 4
 
 
-@pytest.mark.parametrize("version", [1, 2], ids=["schema-1", "schema-2"])
+@pytest.mark.parametrize("version", [1, 2, 3], ids=["schema-1", "schema-2", "schema-3"])
 def test_a_register_of_an_older_schema_is_migrated_and_keeps_its_guarantees(
     pg_url: str, monkeypatch: pytest.MonkeyPatch, version: int
 ) -> None:
@@ -115,7 +115,7 @@ def test_a_register_of_an_older_schema_is_migrated_and_keeps_its_guarantees(
             assert old.schema_version == version
             old.add(Complaint("2024/1", "complaint", "web", "registry", T))
     with ComplaintRegister(pg_url) as reg:
-        assert reg.schema_version == 3
+        assert reg.schema_version == 4
         reg.transition("2024/1", "registered", actor="urp", at=T)
         with pytest.raises(TransitionError, match="'registered' to 'answered'"):
             reg.transition("2024/1", "answered", actor="urp", at=T)
@@ -132,6 +132,18 @@ def test_a_register_of_an_older_schema_is_migrated_and_keeps_its_guarantees(
         with psycopg.connect(pg_url, autocommit=True) as conn, pytest.raises(psycopg.Error) as info:
             conn.execute(sql)
         assert info.value.sqlstate == "23514"
+    # since schema 4 complaint ids compare byte by byte (collation "C"), as in SQLite
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        collations = conn.execute(
+            "SELECT attrelid::regclass::text, attcollation::regcollation::text "
+            "FROM pg_attribute WHERE attname IN ('id', 'complaint_id') "
+            "AND attrelid IN ('complaints'::regclass, 'contacts'::regclass, 'events'::regclass)"
+        ).fetchall()
+    assert sorted(collations) == [
+        ("complaints", '"C"'),
+        ("contacts", '"C"'),
+        ("events", '"C"'),
+    ]
 
 
 def test_the_password_never_shows() -> None:

@@ -40,6 +40,10 @@ _BAD = {
     "change the lifecycle refuses": (
         "SELECT 'solo/1', 2, 0, 'x', 'answer', 'received', 'answered'"
     ),
+    "an allowed change, from a state the complaint is not in": (
+        "SELECT 'solo/1', 2, 0, 'x', 'assign', 'registered', 'assigned'"
+    ),
+    "a later event without a from": "SELECT 'solo/1', 2, 0, 'x', 'register', NULL, 'registered'",
     "first event not a receipt": (
         "SELECT 'bare/1', 1, 0, 'x', 'register', 'received', 'registered'"
     ),
