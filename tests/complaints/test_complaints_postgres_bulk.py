@@ -1,10 +1,10 @@
-"""Bulk writes to the register on PostgreSQL (issue 22, schema version 3).
+"""Bulk writes to the register on PostgreSQL (issue 22, schema versions 3 and 4).
 
 The history check planned for the statement at hand (a bulk statement is
 counted with hash joins, a clerk's change keeps its index plan) refuses, in
 a statement of thousands of events, exactly what it refuses in a statement
-of one; the ``COPY`` input built by pyarrow (CSV) and the one built in
-Python (text format) store the same values; a ``COPY`` the server refuses
+of one; the ``COPY`` input (text format) built by pyarrow and the one built
+in Python store the same values; a ``COPY`` the server refuses
 writes nothing.
 """
 
@@ -148,17 +148,17 @@ def _frame() -> pd.DataFrame:
     )
 
 
-def test_csv_and_text_copy_store_the_same_register(
+def test_copy_input_built_by_pyarrow_or_python_stores_the_same_register(
     postgres_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With pyarrow (CSV) and without it (text format): the same complaints and events."""
+    """With pyarrow and without it: the same complaints and events."""
     pytest.importorskip("pyarrow")
     import psycopg
 
     from .conftest import with_schema
 
     got = {}
-    for name, arrow in (("csv", True), ("text", False)):
+    for name, arrow in (("arrow", True), ("python", False)):
         schema = f"copy_{name}_{os.getpid()}"  # runs sharing one server do not clash
         with psycopg.connect(postgres_server, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -172,9 +172,9 @@ def test_csv_and_text_copy_store_the_same_register(
             assert reg.check() == []
         with psycopg.connect(postgres_server, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
-    for csv, text in zip(got["csv"], got["text"], strict=True):
-        pd.testing.assert_frame_equal(csv, text)
-    descriptions = got["csv"][0].set_index("id")["description"]
+    for arrow, python in zip(got["arrow"], got["python"], strict=True):
+        pd.testing.assert_frame_equal(arrow, python)
+    descriptions = got["arrow"][0].set_index("id")["description"]
     assert descriptions.loc["t/5"] == "prima\n\\.\ndopo"
     assert descriptions.loc["t/0"] == ""
 
