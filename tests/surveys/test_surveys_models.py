@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import attrs
 import numpy as np
 import pandas as pd
@@ -261,3 +263,21 @@ def test_dimension_id_overall_is_reserved_for_the_overall_index():
     assert SurveyDimension("overall_satisfaction", "Soddisfazione complessiva").id == (
         "overall_satisfaction"
     )
+
+
+def test_numbers_compare_as_xpath_writes_them_beyond_int64_and_infinite():
+    # XPath 1.0 4.2 string(): an integer has no decimal point and no leading zeros,
+    # infinity is "Infinity" (the float nearest 9223372036854775296 is 2**63, one past
+    # int64: it was cast to int64 with a RuntimeWarning, found by the reader fuzz test)
+    frame = pd.DataFrame({"b": [1.0, 2.0**63, -(2.0**70), np.inf, -np.inf, 2.5]})
+
+    def ev(text):
+        return Expression.parse(text).evaluate(frame).tolist()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ev("${b} = '9223372036854775808'") == [False, True, False, False, False, False]
+        assert ev("${b} = '-1180591620717411303424'") == [False, False, True] + [False] * 3
+        assert ev("${b} = 'Infinity' or ${b} = '-Infinity'") == [False] * 3 + [True, True, False]
+        assert ev("${b} = '1' or ${b} = '2.5'") == [True, False, False, False, False, True]
+        assert ev("9223372036854775296 = '9223372036854775808'") == [True] * 6

@@ -279,16 +279,27 @@ class _Val:
 
 
 def _format_number(x: np.ndarray) -> np.ndarray:
+    """Numbers as XPath 1.0's ``string()`` writes them (section 4.2).
+
+    An integer has no decimal point, however large (its exact digits, beyond
+    int64 too); infinities are ``Infinity`` and ``-Infinity``; a missing value
+    is empty. Source: XPath 1.0, 4.2 String Functions, as quoted by MDN's
+    ``string`` page (developer.mozilla.org/en-US/docs/web/XPath/Functions/string).
+    """
     out = np.full(x.shape, "", dtype=object)
     ok = ~np.isnan(x)
     if ok.any():
         vals = x[ok]
-        ints = np.isclose(vals, np.round(vals))
-        txt = np.where(
-            ints,
-            np.round(vals).astype(np.int64).astype(str),
-            vals.astype(str),
-        )
+        finite = np.isfinite(vals)
+        whole = np.where(finite, np.round(np.where(finite, vals, 0.0)), 0.0)
+        ints = finite & np.isclose(vals, whole)
+        small = ints & (np.abs(whole) < 2.0**63)
+        txt = vals.astype(str).astype(object)
+        txt[small] = whole[small].astype(np.int64).astype(str)
+        big = ints & ~small
+        txt[big] = [str(int(v)) for v in whole[big]]
+        txt[np.isposinf(vals)] = "Infinity"
+        txt[np.isneginf(vals)] = "-Infinity"
         out[ok] = txt
     return out
 
