@@ -142,6 +142,20 @@ def test_permuting_rows_changes_nothing(df, rnd):
         pd.testing.assert_frame_equal(a[COLUMNS], b[COLUMNS], rtol=1e-10)
 
 
+def test_a_variable_constant_in_its_domain_has_no_design_effect_in_any_row_order():
+    # the example Hypothesis found: in domain g = 1 every y is 3, both variances are
+    # rounding noise and their ratio was inf in one row order, nan in another
+    df = pd.DataFrame(
+        {"s": 0, "c": 0, "g": [0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1],
+         "w": [1, 2.051081, 1, 1, 1, 1, 2.0, 1, 1, 1, 0.971127],
+         "y": [1, 3, 1, 1, 1, 1, 3, 1, 1, 1, 3], "x": 1}
+    )  # fmt: skip
+    for order in (range(len(df)), [10, 6, 1, 0, 2, 3, 4, 5, 7, 8, 9], range(len(df))[::-1]):
+        d = SurveyDesign.from_frame(df.iloc[list(order)], **OPTIONS)
+        for f in (design_mean, design_total):
+            assert np.isnan(f(d, "y", by="g")["deff"]).all()
+
+
 @settings(max_examples=20, deadline=None)
 @given(samples)
 def test_domain_equals_zero_weights_outside_it(df):

@@ -132,7 +132,10 @@ def _estimates(
             srs = scale / n
         else:
             srs = np.where(n_hat >= n, scale * (n_hat - n) / (n_hat * n), np.nan)
-        deff = deff_variance / srs
+        # a variable constant in its domain: both variances are rounding noise (their
+        # ratio nan, inf or any number, by the order of the rows): no design effect
+        noise = (1024 * np.finfo(np.float64).eps * dsum(w * np.abs(y)) / n_hat) ** 2
+        deff = np.where(s2 > noise, deff_variance / srs, np.nan)
     return {
         "n": n,
         "estimate": estimate,
