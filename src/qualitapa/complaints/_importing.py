@@ -250,6 +250,8 @@ def one_of(codes: Any, *, empty: bool = False) -> Message:
 
 def unencodable(values: pd.Series) -> np.ndarray:
     """Mask of text cells that cannot be written as UTF-8 (lone surrogates)."""
+    if _arrow_backed(values):  # pyarrow holds valid UTF-8 only: nothing to look at
+        return np.zeros(len(values), dtype=bool)
     cells = values.to_numpy(dtype=object)
     present = pd.notna(cells)
     try:  # one pass in C over the whole column: almost always clean
@@ -264,6 +266,12 @@ def unencodable(values: pd.Series) -> np.ndarray:
         except UnicodeEncodeError:
             bad[i] = True
     return bad
+
+
+def _arrow_backed(values: pd.Series) -> bool:
+    """Whether ``values`` is a pandas text column stored by pyarrow (valid UTF-8, no objects)."""
+    dtype = values.dtype
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
 def shown_text(value: Any) -> Any:
@@ -317,6 +325,10 @@ def _text(frame: pd.DataFrame, col: str, *, strip: bool = True) -> pd.Series:
     values = frame[col]
     if strip:
         return _per_unique(values, _strip)
+    if _arrow_backed(values):  # the blanks found by pyarrow, not on Python objects
+        cells = values.to_numpy(dtype=object)
+        cells[~(values.notna() & (values != "")).to_numpy()] = None
+        return pd.Series(cells, index=values.index, dtype=object)
     out = values.astype(object)
     return out.where(values.notna() & (out != ""), None)
 
@@ -369,9 +381,12 @@ def parse_office_times(
             utc = parsed.dt.tz_convert("UTC")
         else:
             utc, gap, fold = localize(parsed, tz)
+    elif not present.any():  # e.g. a column the table lacks: nothing to parse
+        utc = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
     else:
         text = values.astype(object).where(values.notna(), None)
-        has_offset = _has_offset(text)
+        # the same cells: a pyarrow column is searched as it is, not converted back
+        has_offset = _has_offset(values if _arrow_backed(values) else text)
         utc = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
         if has_offset.any():
             utc[has_offset] = _to_datetime(text[has_offset], utc=True, tz="UTC")
@@ -406,7 +421,8 @@ def _regex_mask(values: pd.Series, ascii_pattern: str, python: Any) -> np.ndarra
     per distinct value.
     """
     out = np.zeros(len(values), dtype=bool)
-    rest = pd.notna(values.to_numpy(dtype=object))
+    arrow = _arrow_backed(values)
+    rest = values.notna().to_numpy(copy=True) if arrow else pd.notna(values.to_numpy(dtype=object))
     arr = _arrow_text(values)
     if arr is not None:
         import pyarrow.compute as pc
@@ -430,6 +446,8 @@ def _arrow_text(text: pd.Series) -> Any:
         import pyarrow as pa
     except ImportError:  # pragma: no cover - pyarrow is the parquet extra
         return None
+    if _arrow_backed(text):
+        return pa.array(text.array)
     try:
         return pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     except (TypeError, ValueError, pa.ArrowException):
@@ -458,9 +476,9 @@ def _one_zone(tz: str | pd.Series) -> str:
 def dst_problems(gap: np.ndarray, fold: np.ndarray, raw: pd.Series, tz: str | pd.Series) -> Any:
     """The message of each office time a daylight-saving change skips or repeats (else None)."""
     out = np.full(len(raw), None, dtype=object)
-    zones = [tz] * len(raw) if isinstance(tz, str) else list(tz)
     for i in np.flatnonzero(gap | fold):  # the few problem rows only
-        cell, zone = str(raw.iat[int(i)]).strip(), zones[int(i)]
+        cell = str(raw.iat[int(i)]).strip()
+        zone = tz if isinstance(tz, str) else pd.Series(tz).iat[int(i)]
         out[i] = (
             Message(
                 "{cell} does not exist in {zone} (the clocks go forward at that hour): give a "
@@ -667,11 +685,16 @@ def _check_codes(
 def _check_location(frame: pd.DataFrame, out: pd.DataFrame, problems: TableProblems) -> None:
     """Where the problem is: degrees in range (``45.46`` or ``45,46``), both or neither;
     an http(s) ``media_url``."""
+    raws: dict[str, pd.Series] = {}
+    givens: dict[str, np.ndarray] = {}
     for col, limit in (("latitude", 90.0), ("longitude", 180.0)):
-        raw = _text(frame, col)
+        raws[col] = raw = _text(frame, col)
+        givens[col] = given = raw.notna().to_numpy()
+        if not given.any():  # no cell to read (e.g. no such column)
+            out[col] = np.full(len(raw), np.nan)
+            continue
         text = raw.str.replace(",", ".", regex=False).where(~raw.str.contains(r"\.", na=False), raw)
         value = pd.to_numeric(text, errors="coerce").astype("float64")
-        given = raw.notna().to_numpy()
         number = value.notna().to_numpy()
         problems.flag(given & ~number, col, raw, NOT_DEGREES)
         outside = number & ~(value.abs() <= limit).to_numpy()
@@ -679,7 +702,7 @@ def _check_location(frame: pd.DataFrame, out: pd.DataFrame, problems: TableProbl
             "must be between -{limit} and {limit} degrees",
             N_("deve essere tra -{limit} e {limit} gradi"), limit=f"{limit:g}"))  # fmt: skip
         out[col] = value.to_numpy()
-    lat, lon = (_text(frame, c).notna().to_numpy() for c in ("latitude", "longitude"))
+    lat, lon = givens["latitude"], givens["longitude"]
     only_lat = Message(
         "latitude without longitude: give both or neither",
         N_("latitudine senza longitudine: indicarle entrambe o nessuna"),
@@ -688,12 +711,15 @@ def _check_location(frame: pd.DataFrame, out: pd.DataFrame, problems: TableProbl
         "longitude without latitude: give both or neither",
         N_("longitudine senza latitudine: indicarle entrambe o nessuna"),
     )
-    problems.flag(lat & ~lon, "longitude", _text(frame, "longitude"), only_lat)
-    problems.flag(lon & ~lat, "latitude", _text(frame, "latitude"), only_lon)  # fmt: skip
+    problems.flag(lat & ~lon, "longitude", raws["longitude"], only_lat)
+    problems.flag(lon & ~lat, "latitude", raws["latitude"], only_lon)  # fmt: skip
     out["address"] = _text(frame, "address").to_numpy()
     media = _text(frame, "media_url")
-    web = media.str.fullmatch(r"(?i)https?://[^\s/?#]+[^\s]*", na=False).to_numpy(dtype=bool)
-    problems.flag(media.notna().to_numpy() & ~web, "media_url", media,
+    linked = media.notna().to_numpy()
+    web = np.zeros(len(media), dtype=bool)
+    if linked.any():
+        web = media.str.fullmatch(r"(?i)https?://[^\s/?#]+[^\s]*", na=False).to_numpy(dtype=bool)
+    problems.flag(linked & ~web, "media_url", media,
                   Message("not an http:// or https:// address",
                           N_("non è un indirizzo http:// o https://")))  # fmt: skip
     out["media_url"] = media.to_numpy()
@@ -822,17 +848,19 @@ def _check_outcome(
     _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
     path = np.array([reachable.get((st[i], oc[i]), True) for i in first], dtype=bool)
     no_path = ~path[inverse.ravel()] & ~wrong
-    value = np.where(given, outcome_raw.to_numpy(dtype=object), raw_cols["answered_at"].to_numpy())
-    message = np.full(len(st), "", dtype=object)
-    message[no_path] = [
-        Message("a {status} complaint cannot have been {outcome} yet",
-                N_("un reclamo nello stato {status} non può avere già l'esito {outcome}"),
-                status=code_said(s, quoted=True), outcome=code_said(o))
-        for s, o in zip(st[no_path], oc[no_path], strict=True)
-    ]  # fmt: skip
-    for c in ("outcome", "answered_at"):
-        m = no_path & (col == c)
-        flag(m, c, pd.Series(value), message)
+    if no_path.any():  # the cells are read only when a row has no path
+        value = np.where(given, outcome_raw.to_numpy(dtype=object),
+                         raw_cols["answered_at"].to_numpy())  # fmt: skip
+        message = np.full(len(st), "", dtype=object)
+        message[no_path] = [
+            Message("a {status} complaint cannot have been {outcome} yet",
+                    N_("un reclamo nello stato {status} non può avere già l'esito {outcome}"),
+                    status=code_said(s, quoted=True), outcome=code_said(o))
+            for s, o in zip(st[no_path], oc[no_path], strict=True)
+        ]  # fmt: skip
+        for c in ("outcome", "answered_at"):
+            m = no_path & (col == c)
+            flag(m, c, pd.Series(value), message)
     flag(
         (oc == Status.ANSWERED.value) & (ans < 0) & ~no_path,
         "answered_at",
