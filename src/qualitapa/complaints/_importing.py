@@ -389,7 +389,8 @@ def parse_office_times(
         has_offset = _has_offset(values if _arrow_backed(values) else text)
         utc = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
         if has_offset.any():
-            utc[has_offset] = _to_datetime(text[has_offset], utc=True, tz="UTC")
+            # by position (.array): the index is the positions, no alignment to do
+            utc[has_offset] = _to_datetime(text[has_offset], utc=True, tz="UTC").array
         naive = present & ~has_offset
         if naive.any():
             wall = _wall_clock(text[naive])
@@ -577,7 +578,7 @@ def prepare_import(
     problems = TableProblems("complaints", ids.to_numpy())
     for col, bad in not_unicode.items():
         problems.flag(bad, str(col), frame[col], NOT_UNICODE, Rule.NOT_UNICODE)
-    _check_ids(ids, problems)
+    _check_ids(ids, problems, frame["id"])
     _check_codes(frame, out, catalog, problems)
 
     # free texts and the status
@@ -626,15 +627,18 @@ def drop_rows(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     return frame[keep].reset_index(drop=True)
 
 
-def _check_ids(ids: pd.Series, problems: TableProblems) -> None:
-    """Missing, malformed and repeated complaint ids."""
+def _check_ids(ids: pd.Series, problems: TableProblems, raw: pd.Series | None = None) -> None:
+    """Missing, malformed and repeated complaint ids (``raw``: the column as the table has it)."""
     rows = np.arange(1, len(ids) + 1)
     # the pattern is anchored ASCII: RE2 reads it as Python's fullmatch on printable text;
-    # a cell that is not text passes here, as with pandas' .str (NaN there)
-    ok_id = _regex_mask(ids, COMPLAINT_ID_PATTERN.pattern, _id_match)
-    problems.flag(~ok_id & ids.isna().to_numpy(), "id", ids, NO_ID, Rule.REQUIRED)
-    problems.flag(~ok_id & ids.notna().to_numpy(), "id", ids, BAD_ID)
-    dup = ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
+    # a cell that is not text passes here, as with pandas' .str (NaN there). A pyarrow
+    # column is searched as it is: its blanks ("", None in ids) match no id either.
+    text = raw if raw is not None and _arrow_backed(raw) else ids
+    ok_id = _regex_mask(text, COMPLAINT_ID_PATTERN.pattern, _id_match)
+    given = ids.notna().to_numpy()
+    problems.flag(~ok_id & ~given, "id", ids, NO_ID, Rule.REQUIRED)
+    problems.flag(~ok_id & given, "id", ids, BAD_ID)
+    dup = ids.duplicated(keep="first").to_numpy() & given
     if dup.any():
         first_row = pd.Series(rows, index=ids.to_numpy()).groupby(level=0).min()
         message = np.empty(len(ids), dtype=object)
@@ -808,9 +812,7 @@ def _default_outcome(outcome: pd.Series, status: pd.Series, answered_us: np.ndar
     """The outcome when the ``outcome`` cell is blank: from the status or ``answered_at``."""
     st = status.to_numpy(dtype=object)
     derived = np.full(len(st), None, dtype=object)
-    done_by_answer = np.isin(
-        st, [Status.ANSWERED.value, Status.CLOSED.value, Status.REOPENED.value]
-    )
+    done_by_answer = _among(st, [Status.ANSWERED.value, Status.CLOSED.value, Status.REOPENED.value])
     derived[done_by_answer | (answered_us >= 0)] = Status.ANSWERED.value
     for side in (Status.FORWARDED.value, Status.REJECTED.value):
         derived[st == side] = side
@@ -835,7 +837,7 @@ def _check_outcome(
     given = outcome_raw.notna().to_numpy()
     col = np.where(given, "outcome", "answered_at")
     # answered, forwarded and rejected are outcomes themselves
-    final = np.isin(st, OUTCOMES)
+    final = _among(st, OUTCOMES)
     wrong = final & known & (oc != st)
     flag(wrong, "outcome", outcome_raw, Message(
         "a complaint whose status is an outcome has that outcome",
@@ -845,9 +847,11 @@ def _check_outcome(
     s_code, _ = pd.factorize(st)
     o_code, o_uniques = pd.factorize(oc)
     pair = s_code.astype(np.int64) * (len(o_uniques) + 1) + o_code + 1
-    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    # pairs numbered in order of appearance: the first row of each is the first not repeated
+    inverse, _ = pd.factorize(pair)
+    first = np.flatnonzero(~pd.Series(pair).duplicated().to_numpy())
     path = np.array([reachable.get((st[i], oc[i]), True) for i in first], dtype=bool)
-    no_path = ~path[inverse.ravel()] & ~wrong
+    no_path = ~path[inverse] & ~wrong
     if no_path.any():  # the cells are read only when a row has no path
         value = np.where(given, outcome_raw.to_numpy(dtype=object),
                          raw_cols["answered_at"].to_numpy())  # fmt: skip
@@ -874,7 +878,7 @@ def _check_outcome(
             ),
         ),
     )
-    side = np.isin(oc, [Status.FORWARDED.value, Status.REJECTED.value])
+    side = _among(oc, [Status.FORWARDED.value, Status.REJECTED.value])
     flag(
         side & (ans >= 0) & ~wrong,
         "answered_at",
@@ -907,6 +911,11 @@ def _check_outcome(
     flag(target & (oc != Status.FORWARDED.value), "outcome_target", out["outcome_target"],
          Message("outcome_target is the body a complaint was forwarded to",
                  N_("outcome_target è l'ente a cui il reclamo è stato inoltrato")))  # fmt: skip
+
+
+def _among(values: np.ndarray, codes: Any) -> np.ndarray:
+    """Mask of the cells of an object array equal to one of ``codes`` (hashed, not sorted)."""
+    return pd.Series(values, dtype=object).isin(list(codes)).to_numpy()
 
 
 def _has_path(status: Status, outcome: str | None) -> bool:
