@@ -337,6 +337,17 @@ def _code(value: Any) -> str:
     return str(value).strip().lower().replace(" ", "_")
 
 
+def _codes(frame: pd.DataFrame, col: str) -> pd.Series:
+    """:func:`_code` of each cell of ``col`` (object; None where blank or missing).
+
+    The same as ``_per_unique(_text(frame, col, strip=False), _code)``; a
+    pyarrow column is numbered as it is, without Python strings per row.
+    """
+    if col in frame.columns and _arrow_backed(frame[col]):
+        return _per_unique(frame[col], lambda v: _code(v) if v != "" else None)
+    return _per_unique(_text(frame, col, strip=False), _code)
+
+
 def _matches(values: pd.Series, pattern: str) -> np.ndarray:
     # na_value, not fillna: fillna on object values warns on pandas 2.2 (downcasting)
     matched = _per_unique(values, lambda v: bool(re.fullmatch(pattern, str(v))))
@@ -590,12 +601,13 @@ def prepare_import(
     out["description"] = _text(frame, "description", strip=False).to_numpy()
     out["description"] = out["description"].fillna("")
     _check_location(frame, out, problems)
-    status = _text(frame, "status", strip=False)
-    norm_status = _per_unique(status, _code)
+    norm_status = _codes(frame, "status")
     if not history:
         norm_status = norm_status.fillna(Status.RECEIVED.value)
     good_status = (norm_status.isna() | norm_status.isin([s.value for s in Status])).to_numpy()
-    problems.flag(~good_status, "status", status, one_of(s.value for s in Status))
+    if not good_status.all():  # the cells as given, for the problems table
+        status = _text(frame, "status", strip=False)
+        problems.flag(~good_status, "status", status, one_of(s.value for s in Status))
     out["status"] = norm_status.to_numpy()
 
     # a time without offset is office time: the organization's zone when the catalog knows it
@@ -659,10 +671,11 @@ def _check_codes(
 ) -> None:
     """Kind and channel among their values; service and category ids known to the catalog."""
     for col, enum_cls in (("kind", Kind), ("channel", Channel)):
-        values = _text(frame, col, strip=False)
-        norm = _per_unique(values, _code)
+        norm = _codes(frame, col)
         allowed = [e.value for e in enum_cls]
-        problems.flag(~norm.isin(allowed).to_numpy(), col, values, one_of(allowed))
+        bad = ~norm.isin(allowed).to_numpy()
+        if bad.any():  # the cells as given, for the problems table
+            problems.flag(bad, col, _text(frame, col, strip=False), one_of(allowed))
         out[col] = norm.to_numpy()
     for col, required in (("service", True), ("category", False)):
         values = _text(frame, col)
