@@ -598,8 +598,7 @@ def prepare_import(
     if catalog is not None:  # a local category only for its organizations
         local, why = scope_refusals(catalog, out["category"], out["organization"])
         problems.flag(local, "category", out["category"], why, Rule.INCONSISTENT)
-    out["description"] = _text(frame, "description", strip=False).to_numpy()
-    out["description"] = out["description"].fillna("")
+    out["description"] = _description(frame)
     _check_location(frame, out, problems)
     norm_status = _codes(frame, "status")
     if not history:
@@ -632,6 +631,18 @@ def prepare_import(
     return drop_rows(out, problems.bad_rows()), problem_table
 
 
+def _description(frame: pd.DataFrame) -> Any:
+    """The description of each row ("" when blank or missing), as it is stored in ``out``.
+
+    Python strings become a pyarrow text column when one is not blank (as
+    pandas stores them); a pyarrow column given is kept as it is.
+    """
+    raw = frame["description"] if "description" in frame.columns else None
+    if raw is not None and _arrow_backed(raw) and (raw.notna() & (raw != "")).any():
+        return raw.fillna("").array
+    return pd.Series(_text(frame, "description", strip=False).to_numpy()).fillna("")
+
+
 def drop_rows(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """``frame`` without its 1-based data ``rows``, index reset."""
     keep = np.ones(len(frame), dtype=bool)
@@ -650,7 +661,8 @@ def _check_ids(ids: pd.Series, problems: TableProblems, raw: pd.Series | None = 
     given = ids.notna().to_numpy()
     problems.flag(~ok_id & ~given, "id", ids, NO_ID, Rule.REQUIRED)
     problems.flag(~ok_id & given, "id", ids, BAD_ID)
-    dup = ids.duplicated(keep="first").to_numpy() & given
+    # a pyarrow column holds the same non-missing ids: numbered without Python strings
+    dup = text.duplicated(keep="first").to_numpy() & given
     if dup.any():
         first_row = pd.Series(rows, index=ids.to_numpy()).groupby(level=0).min()
         message = np.empty(len(ids), dtype=object)
