@@ -340,8 +340,9 @@ _COPY_CHUNK = 100_000
 #: The columns of numbers (the others are texts).
 _NUMERIC_COLUMNS = frozenset({"n", "received_us", "at_us", "latitude", "longitude"})
 #: What COPY's text format escapes in a value, and how.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_COPY_SPECIAL = "\\\t\n\r"
+_COPY_ESCAPED = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_COPY_ESCAPES = str.maketrans(_COPY_ESCAPED)
+_COPY_SPECIAL = "".join(_COPY_ESCAPED)
 _READ_ONLY = Message(
     "the register was opened read-only: open it without readonly to change it",
     N_("il registro è stato aperto in sola lettura: aprirlo senza readonly per modificarlo"),
@@ -997,15 +998,11 @@ def _copy_arrow(values: Sequence[Sequence[Any]], numeric: Sequence[bool]) -> byt
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed values
             array = None
         if array is None or not (number or pa.types.is_string(array.type)):
-            na = pd.NA
-            array = pa.array(
-                [None if v is None or v is na or v != v else str(v) for v in column],
-                type=pa.string(),
-            )
+            array = pa.array(_as_texts(column), type=pa.string())
         elif number:
             array = pc.cast(array, pa.string())
         if _has_special(array):
-            for special, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+            for special, escaped in _COPY_ESCAPED.items():  # the backslash first
                 array = pc.replace_substring(array, special, escaped)
         columns.append(pc.fill_null(array, "\\N"))
     columns[-1] = pc.binary_join_element_wise(columns[-1], "\n", "")
@@ -1028,6 +1025,12 @@ def _has_special(array: Any) -> bool:
     return any(ch.encode() in blob for ch in _COPY_SPECIAL)
 
 
+def _as_texts(column: Sequence[Any]) -> list[str | None]:
+    """A column's values as ``str`` gives them; None for None, NA and NaN (NULL)."""
+    na = pd.NA
+    return [None if v is None or v is na or v != v else str(v) for v in column]
+
+
 def _copy_text(values: Sequence[Sequence[Any]]) -> bytes:
     r"""Rows given by column in the text format of ``COPY ... FROM STDIN``, built by column.
 
@@ -1041,10 +1044,9 @@ def _copy_text(values: Sequence[Sequence[Any]]) -> bytes:
     >>> _copy_text([["2024/1", "a\tb"], [1, None], [45.5, float("nan")]])
     b'2024/1\t1\t45.5\na\\tb\t\\N\t\\N\n'
     """
-    na = pd.NA
     texts = []
     for column in values:
-        text = [None if v is None or v is na or v != v else str(v) for v in column]
+        text = _as_texts(column)
         blob = "".join([t for t in text if t is not None])
         if any(ch in blob for ch in _COPY_SPECIAL):
             text = [None if t is None else t.translate(_COPY_ESCAPES) for t in text]
