@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -371,19 +371,35 @@ def test_an_add_that_fails_between_received_and_registered_leaves_nothing(
 
 
 def _die_before_registering(path: str) -> None:
-    """A clerk (forked) whose process is killed between writing received and registered."""
+    """A clerk (forked) whose process is killed between writing received and registered.
+
+    On PostgreSQL one call of ``qualitapa_add`` writes both events: the clerk is killed
+    while the server holds that call in the registration (:func:`_registration_held`),
+    the received event written; the server notices it lost its client
+    (``client_connection_check_interval``) and rolls the call back.
+    """
     if path.startswith("postgresql"):
+        import threading
+        import time
+
         import psycopg
 
-        execute = psycopg.Connection.execute
+        name = f"dying-clerk-{os.getpid()}"
+        assert "options=" in path  # the conftest's URL: the options come last
+        url = f"{path}%20-cclient_connection_check_interval%3D50&application_name={name}"
 
-        def dying(self: Any, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            if params and "registered" in params and "INSERT INTO events" in str(query):
-                os.kill(os.getpid(), signal.SIGKILL)  # the received event is written
-            return execute(self, query, params, **kwargs)
+        def kill_once_held() -> None:
+            with psycopg.connect(path, autocommit=True) as watch:
+                while not watch.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE application_name = %s "
+                    "AND wait_event = 'PgSleep'",
+                    (name,),
+                ).fetchone():
+                    time.sleep(0.01)
+            os.kill(os.getpid(), signal.SIGKILL)
 
-        psycopg.Connection.execute = dying  # type: ignore[method-assign]
-        with ComplaintRegister(path) as reg:
+        threading.Thread(target=kill_once_held, daemon=True).start()
+        with ComplaintRegister(url) as reg:
             reg.add(_NEW, actor="urp", registered=True)
         return
     with ComplaintRegister(path) as reg:
@@ -396,15 +412,48 @@ def _die_before_registering(path: str) -> None:
         reg.add(_NEW, actor="urp", registered=True)
 
 
+@contextlib.contextmanager
+def _registration_held(path: Path | str) -> Iterator[Callable[[], bool]]:
+    """While inside, a PostgreSQL server holds a ``registered`` event's write (a minute).
+
+    Yields whether the server held one whose ``received`` event its transaction had
+    written (noted in a sequence: not undone by a rollback). On SQLite nothing is held.
+    """
+    if not isinstance(path, str):
+        yield lambda: True
+        return
+    import psycopg
+
+    with psycopg.connect(path, autocommit=True) as conn:
+        conn.execute("CREATE SEQUENCE test_held")
+        conn.execute(
+            "CREATE FUNCTION test_hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF EXISTS (SELECT 1 FROM events e WHERE e.complaint_id = NEW.complaint_id "
+            "AND e.to_status = 'received') THEN PERFORM setval('test_held', 2); END IF; "
+            "PERFORM pg_sleep(60); RETURN NEW; END $$"
+        )
+        conn.execute(
+            "CREATE TRIGGER test_hold BEFORE INSERT ON events FOR EACH ROW "
+            "WHEN (NEW.to_status = 'registered') EXECUTE FUNCTION test_hold()"
+        )
+        yield lambda: conn.execute("SELECT last_value FROM test_held").fetchone()[0] == 2
+        # waits for the killed clerk's transaction to end
+        conn.execute("DROP TRIGGER test_hold ON events")
+        conn.execute("DROP FUNCTION test_hold()")
+        conn.execute("DROP SEQUENCE test_held")
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_a_clerk_killed_between_received_and_registered_leaves_nothing(
     backend: Path | str,
 ) -> None:
     _kept(backend)
-    proc = multiprocessing.get_context("fork").Process(
-        target=_die_before_registering, args=(str(backend),)
-    )
-    proc.start()
-    proc.join(timeout=60)
-    assert proc.exitcode == -signal.SIGKILL
+    with _registration_held(backend) as held:
+        proc = multiprocessing.get_context("fork").Process(
+            target=_die_before_registering, args=(str(backend),)
+        )
+        proc.start()
+        proc.join(timeout=60)
+        assert proc.exitcode == -signal.SIGKILL
+        assert held()  # killed with the received event written
     _nothing_partial(backend)

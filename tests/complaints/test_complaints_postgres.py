@@ -7,10 +7,12 @@ one after the other; what PostgreSQL does not support raises BackendError.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -90,13 +92,15 @@ def test_the_same_operations_give_the_same_register(tmp_path: Path, pg_url: str)
 def test_the_url_opens_the_postgresql_back_end(pg_url: str) -> None:
     with ComplaintRegister.open(pg_url) as reg:
         assert isinstance(reg, PostgresRegister)
-        assert reg.schema_version == PG_SCHEMA_VERSION == 4
+        assert reg.schema_version == PG_SCHEMA_VERSION == 5
     # opened again: nothing to migrate, same version
     with ComplaintRegister(pg_url) as reg:
-        assert reg.schema_version == 4
+        assert reg.schema_version == 5
 
 
-@pytest.mark.parametrize("version", [1, 2, 3], ids=["schema-1", "schema-2", "schema-3"])
+@pytest.mark.parametrize(
+    "version", [1, 2, 3, 4], ids=["schema-1", "schema-2", "schema-3", "schema-4"]
+)
 def test_a_register_of_an_older_schema_is_migrated_and_keeps_its_guarantees(
     pg_url: str, monkeypatch: pytest.MonkeyPatch, version: int
 ) -> None:
@@ -104,22 +108,27 @@ def test_a_register_of_an_older_schema_is_migrated_and_keeps_its_guarantees(
 
     from qualitapa.complaints import _postgres
 
-    with monkeypatch.context() as m:  # the register as session 34 (1) or 35 (2) wrote it
+    with monkeypatch.context() as m:  # the register as sessions 34 (1) to 37 (4) wrote it
         m.setattr(
             _postgres,
             "PG_MIGRATIONS",
             {v: _postgres.PG_MIGRATIONS[v] for v in range(1, version + 1)},
         )
         m.setattr(_postgres, "PG_SCHEMA_VERSION", version)
+        # before schema 5 a complaint was added statement by statement (no qualitapa_add)
+        m.setattr(PostgresRegister, "_write_new", ComplaintRegister._write_new)
         with ComplaintRegister(pg_url) as old:
             assert old.schema_version == version
             old.add(Complaint("2024/1", "complaint", "web", "registry", T))
     with ComplaintRegister(pg_url) as reg:
-        assert reg.schema_version == 4
+        assert reg.schema_version == 5
         reg.transition("2024/1", "registered", actor="urp", at=T)
         with pytest.raises(TransitionError, match="'registered' to 'answered'"):
             reg.transition("2024/1", "answered", actor="urp", at=T)
         assert [e.to_status.value for e in reg.history("2024/1")] == ["received", "registered"]
+        # a numbered add (qualitapa_add since schema 5) on the migrated register
+        new = {"kind": "praise", "channel": "web", "service": "registry", "received_at": T}
+        assert reg.add(new, actor="urp", registered=True).complaint_id == "2024/000001"
         assert reg.check() == []
     cols = "complaint_id, n, at_us, actor, action, from_status, to_status"
     # the foreign key is gone; the statement trigger refuses an event of no complaint,
@@ -257,6 +266,28 @@ def test_two_clerks_on_one_complaint_never_both_win(pg_url: str) -> None:
         assert reg.status("2024/1").value == "rejected"
 
 
+@contextlib.contextmanager
+def _refusing_complaints(path: Path | str, message: str) -> Iterator[None]:
+    """While inside, a PostgreSQL register's server refuses to write a complaint."""
+    if not isinstance(path, str):
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(path, autocommit=True) as conn:
+        conn.execute(
+            "CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"
+        )
+        conn.execute(
+            "CREATE TRIGGER test_fail BEFORE INSERT ON complaints "
+            "FOR EACH ROW EXECUTE FUNCTION test_fail()"
+        )
+        yield
+        conn.execute("DROP TRIGGER test_fail ON complaints")
+        conn.execute("DROP FUNCTION test_fail()")
+
+
 @pytest.mark.parametrize("where", ["sqlite", "postgresql"])
 def test_a_failed_add_gives_its_protocol_number_back(
     where: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
@@ -269,7 +300,9 @@ def test_a_failed_add_gives_its_protocol_number_back(
         def broken(*args: object, **kwargs: object) -> int:
             raise DataError("disk full")
 
-        with monkeypatch.context() as m:
+        # the write fails once the counter has moved: in Python (SQLite), on the server
+        # (PostgreSQL: qualitapa_add writes the complaint after moving the counter)
+        with monkeypatch.context() as m, _refusing_complaints(path, "disk full"):
             m.setattr(type(reg), "_append", broken)
             with pytest.raises(DataError, match="disk full"):
                 reg.add(new)

@@ -66,12 +66,15 @@ import pandas as pd
 from qualitapa.complaints._calendar import DEFAULT_TZ
 from qualitapa.complaints._chain import LOCATION_FIELDS, ChainHead
 from qualitapa.complaints._lifecycle import ACTIONS, TRANSITIONS, check_transition
-from qualitapa.complaints._models import Channel, Kind, Status
+from qualitapa.complaints._models import Channel, Complaint, Event, Kind, Status
 from qualitapa.complaints._register import (
     _COMPLAINT_COLS,
     _EVENT_COLS,
     ComplaintRegister,
     _checked_change,
+    _last_event,
+    _new_events,
+    _taken,
     _time_problems,
 )
 from qualitapa.errors import DataError, Message, UnknownItemError
@@ -314,8 +317,65 @@ ALTER TABLE events ALTER COLUMN complaint_id TYPE text COLLATE "C";""" + _in_ord
     declare="\n    nestloop text;",
 )
 
+#: Version 5, for many clerks at once (issue 22). A clerk's new complaint is one call of
+#: qualitapa_add: one round trip, one transaction (it took 7: BEGIN, the counter, the id
+#: check, the complaint, each event, COMMIT). The protocol counter's row is locked from
+#: its move to the commit, and every clerk adding a complaint of the organization and
+#: year waits for it: it was held across 5 round trips through the clients' Python (a
+#: clerk preempted there held up every other one), it is now held for the rest of the
+#: call on the server. The events are one statement (one run of the history check).
+#: The number is the one the SQLite register gives: ``prefix || year || '/'`` then the
+#: counter with at least 6 digits; a number an imported complaint holds is skipped. A
+#: taken id (given, not numbered) returns no row.
+_V5 = """
+CREATE FUNCTION qualitapa_add(
+    p_id text, p_organization_key text, p_year integer, p_prefix text,
+    p_kind text, p_channel text, p_service text, p_category text, p_organization text,
+    p_received bigint, p_description text, p_latitude double precision,
+    p_longitude double precision, p_address text, p_media_url text,
+    p_at bigint, p_actor text, p_actions text[], p_contact text[]
+) RETURNS TABLE (added_id text, last_seq bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    number integer;
+BEGIN
+    added_id := p_id;
+    IF p_id IS NULL THEN
+        LOOP
+            INSERT INTO protocol_counters AS pc (organization, year, last)
+            VALUES (p_organization_key, p_year, 1)
+            ON CONFLICT (organization, year) DO UPDATE SET last = pc.last + 1
+            RETURNING pc.last INTO number;
+            added_id := p_prefix || p_year || '/' || lpad(number::text, greatest(6,
+                length(number::text)), '0');
+            EXIT WHEN NOT EXISTS (SELECT 1 FROM complaints c WHERE c.id = added_id);
+        END LOOP;
+    ELSIF EXISTS (SELECT 1 FROM complaints c WHERE c.id = p_id) THEN
+        RETURN;
+    END IF;
+    INSERT INTO complaints (id, kind, channel, service, category, organization, received_us,
+                            description, latitude, longitude, address, media_url)
+    VALUES (added_id, p_kind, p_channel, p_service, p_category, p_organization, p_received,
+            p_description, p_latitude, p_longitude, p_address, p_media_url);
+    WITH added AS (
+        INSERT INTO events (complaint_id, n, at_us, actor, action, from_status, to_status,
+                            note, target)
+        SELECT added_id, k, p_at, p_actor, p_actions[k],
+               (ARRAY[NULL, 'received'])[k], (ARRAY['received', 'registered'])[k], '', NULL
+        FROM generate_series(1, cardinality(p_actions)) k ORDER BY k
+        RETURNING events.seq
+    )
+    SELECT max(added.seq) INTO last_seq FROM added;
+    IF p_contact IS NOT NULL THEN
+        INSERT INTO contacts (complaint_id, name, email, phone, address)
+        VALUES (added_id, p_contact[1], p_contact[2], p_contact[3], p_contact[4]);
+    END IF;
+    RETURN NEXT;
+END $$;
+"""
+
 #: PostgreSQL migrations: version -> SQL bringing the schema from version-1 to it.
-PG_MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+PG_MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
 #: The PostgreSQL schema version this code writes.
 PG_SCHEMA_VERSION = max(PG_MIGRATIONS)
 #: Every trigger the schema has, and the table it is on.
@@ -353,6 +413,8 @@ _NEXT_EVENT = (
     "target) SELECT %s, COALESCE((SELECT max(n) FROM events WHERE complaint_id = %s), 0) + 1, "
     "%s, %s, %s, %s, %s, %s, %s RETURNING seq"
 )
+#: A new complaint: number, complaint, events and contact in one statement (see _V5).
+_ADD = "SELECT * FROM qualitapa_add(" + ", ".join(["%s"] * 19) + ")"
 #: A clerk's change: lock, check and append in one statement (see _V2).
 _TRANSITION = "SELECT * FROM qualitapa_transition(%s, %s, %s, %s, %s, %s, %s, %s)"
 _STATUS_VALUES = frozenset([*Status, *(s.value for s in Status)])
@@ -683,6 +745,40 @@ class PostgresRegister(ComplaintRegister):
                 yield _Statements(conn)
         except psycopg.Error as exc:
             raise _translated(exc, self.path) from exc
+
+    def _write_new(
+        self,
+        complaint: Complaint,
+        received_us: int,
+        at_us: int,
+        actor: str,
+        numbered: bool,
+        registered: bool,
+    ) -> Event:
+        """Write a new complaint, its receipt (and registration) with one call of
+        ``qualitapa_add``: one round trip, one transaction (see :data:`_V5`)."""
+        import psycopg
+
+        if self.readonly:
+            raise DataError(_READ_ONLY, source=self.path)
+        organization, year, prefix = self._protocol(complaint)
+        events = _new_events(complaint.id, at_us, actor, registered)
+        c = complaint.contact
+        contact = None if c is None or c.is_empty() else [c.name, c.email, c.phone, c.address]
+        params = (None if numbered else complaint.id, organization, year, prefix,
+                  complaint.kind.value, complaint.channel.value, complaint.service,
+                  complaint.category, complaint.organization, received_us,
+                  complaint.description, *(getattr(complaint, f) for f in LOCATION_FIELDS),
+                  at_us, actor, [e[3] for e in events], contact)  # fmt: skip
+        try:
+            with self._pool.connection() as conn:  # autocommit: the call is one transaction
+                row = conn.execute(_ADD, params).fetchone()
+        except psycopg.Error as exc:
+            raise _translated(exc, self.path) from exc
+        if row is None:
+            raise _taken(complaint.id)
+        added_id, seq = row
+        return _last_event(_new_events(added_id, at_us, actor, registered), int(seq))
 
     def _record(
         self,

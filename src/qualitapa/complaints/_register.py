@@ -385,17 +385,11 @@ service 'registry' that apply: 'registry.waiting'
             if numbered:
                 complaint = attrs.evolve(complaint, id=self._next_number(db, complaint))
             elif db.execute("SELECT 1 FROM complaints WHERE id = ?", (complaint.id,)).fetchone():
-                raise DataError(
-                    "a complaint with this id is already in the register", source=complaint.id
-                )
+                raise _taken(complaint.id)
             values = (complaint.id, complaint.kind.value, complaint.channel.value,
                       complaint.service, complaint.category, complaint.organization,
                       received_us, complaint.description)  # fmt: skip
-            steps = [(None, Status.RECEIVED), (Status.RECEIVED, Status.REGISTERED)]
-            events = [
-                (complaint.id, at_us, actor, ACTIONS[to], fr and fr.value, to.value, "", None)
-                for fr, to in steps[: 2 if registered else 1]
-            ]
+            events = _new_events(complaint.id, at_us, actor, registered)
             seq = self._append(
                 db,
                 {
@@ -409,8 +403,7 @@ service 'registry' that apply: 'registry.waiting'
                     "INSERT INTO contacts VALUES (?, ?, ?, ?, ?)",
                     (complaint.id, c.name, c.email, c.phone, c.address),
                 )
-        _, _, _, action, fr, to, _, _ = events[-1]
-        return Event(complaint.id, _from_us(at_us), actor, action, fr, to, seq=seq)
+        return _last_event(events, seq)
 
     def _when(self, value: Any) -> Any:
         """A receipt time of a mapping: text or naive is office time (``tz``)."""
@@ -436,9 +429,7 @@ service 'registry' that apply: 'registry.waiting'
         concurrent one waits for it (no duplicates). A number already taken
         (an imported complaint keeps its id) is skipped.
         """
-        year = complaint.received_at.astimezone(zoneinfo.ZoneInfo(self.tz)).year
-        organization = complaint.organization or ""
-        prefix = f"{organization}/" if organization else ""
+        organization, year, prefix = self._protocol(complaint)
         while True:
             row = db.execute(
                 "INSERT INTO protocol_counters (organization, year, last) VALUES (?, ?, 1) "
@@ -449,6 +440,12 @@ service 'registry' that apply: 'registry.waiting'
             number = f"{prefix}{year}/{int(row[0]):06d}"
             if not db.execute("SELECT 1 FROM complaints WHERE id = ?", (number,)).fetchone():
                 return number
+
+    def _protocol(self, complaint: Complaint) -> tuple[str, int, str]:
+        """The counter (organization, year of receipt in office time) and the number's prefix."""
+        year = complaint.received_at.astimezone(zoneinfo.ZoneInfo(self.tz)).year
+        organization = complaint.organization or ""
+        return organization, year, f"{organization}/" if organization else ""
 
     @sqlite_errors
     def transition(
@@ -1136,6 +1133,28 @@ _RULES: dict[str, dict[str, Any]] = {
         "target": "text?",
     },
 }
+
+
+def _new_events(
+    complaint_id: str, at_us: int, actor: str, registered: bool
+) -> list[tuple[Any, ...]]:
+    """The rows (:data:`_EVENT_COLS`) of a new complaint: received (then registered)."""
+    steps = [(None, Status.RECEIVED), (Status.RECEIVED, Status.REGISTERED)]
+    return [
+        (complaint_id, at_us, actor, ACTIONS[to], fr and fr.value, to.value, "", None)
+        for fr, to in steps[: 2 if registered else 1]
+    ]
+
+
+def _last_event(events: Sequence[tuple[Any, ...]], seq: int) -> Event:
+    """The last of a new complaint's event rows (of :func:`_new_events`), as an Event."""
+    cid, at_us, actor, action, fr, to, _, _ = events[-1]
+    return Event(cid, _from_us(at_us), actor, action, fr, to, seq=seq)
+
+
+def _taken(complaint_id: str) -> DataError:
+    """The error of an add whose id is already in the register."""
+    return DataError("a complaint with this id is already in the register", source=complaint_id)
 
 
 def _check_texts(complaint: Complaint, actor: str) -> None:
