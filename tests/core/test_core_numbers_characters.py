@@ -57,3 +57,26 @@ def test_classification_of_odd_characters_agrees_with_the_definition(cells):
         np.testing.assert_array_equal(found, expected, err_msg=repr(cells))
         for i in np.flatnonzero(parsed.number):  # every number read is one Python reads
             float(parsed.canonical.iloc[i])
+
+
+# cells as a spreadsheet or JSON gives them: text as long as the 40-character
+# limit (a longer cell is never a number, blanks included), numbers, missing
+_CELLS = st.one_of(
+    st.from_regex(r" {0,3}[0-9]{30,42}([.,][0-9]{1,3})? {0,3}", fullmatch=True),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.none(),
+)
+
+
+@pytest.mark.slow  # hypothesis: the classifier against the definition, long and non-text cells
+@given(st.lists(_CELLS, min_size=1, max_size=10))
+def test_long_cells_and_cells_that_are_not_text_agree_with_the_definition(cells):
+    series = pd.Series(cells, dtype=object)
+    texts = [None if pd.isna(c) else str(c) for c in cells]
+    short = np.array([t is not None and len(t) <= 40 for t in texts])
+    it = short & [t is not None and re.fullmatch(_IT, t.strip()) is not None for t in texts]
+    en = short & [t is not None and re.fullmatch(_EN, t.strip()) is not None for t in texts]
+    for numbers, expected in (("it", it), ("en", en), (None, it | en)):
+        parsed = parse_numbers(series, numbers)
+        np.testing.assert_array_equal(parsed.number | parsed.ambiguous, expected, repr(cells))
