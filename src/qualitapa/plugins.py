@@ -119,16 +119,66 @@ def _env_list(name: str) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def _selected_entry_points() -> list[importlib.metadata.EntryPoint]:
-    eps = list(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
+#: An installed plugin's entry point and its distribution's (name, version).
+_Found = tuple[importlib.metadata.EntryPoint, tuple[str, str] | None]
+#: The last search for installed plugins: the stamp of ``sys.path`` it was made
+#: on (:func:`_path_stamp`) and what it found.
+_FOUND: dict[str, tuple[tuple[tuple[str, int | None], ...], list[_Found]]] = {}
+
+
+def _path_stamp() -> tuple[tuple[str, int | None], ...]:
+    """The folders of ``sys.path`` and the time each was last changed.
+
+    Installing or removing a package adds or removes a ``.dist-info`` folder
+    and so changes its folder's time: importlib.metadata keeps the listing of
+    a folder on the same condition.
+    """
+    stamp = []
+    for entry in sys.path:
+        folder = entry or os.getcwd()
+        try:
+            changed: int | None = os.stat(folder).st_mtime_ns
+        except OSError:
+            changed = None
+        stamp.append((folder, changed))
+    return tuple(stamp)
+
+
+def _installed_entry_points() -> list[_Found]:
+    """The entry points of group ``qualitapa``, searched again only when ``sys.path`` changed.
+
+    Reading every installed distribution's ``entry_points.txt`` costs tens of
+    milliseconds; the catalog is built on each command and in each test.
+    """
+    stamp = _path_stamp()
+    last = _FOUND.get(ENTRY_POINT_GROUP)
+    if last is not None and last[0] == stamp:
+        return last[1]
+    found: list[_Found] = []
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        dist = getattr(ep, "dist", None)
+        # .get: a distribution without a Version field is "" (Python 3.13's
+        # dist.version warns that it will raise KeyError there)
+        about = None if dist is None else (dist.name, str(dist.metadata.get("Version") or ""))
+        found.append((ep, about))
+    _FOUND[ENTRY_POINT_GROUP] = (stamp, found)
+    return found
+
+
+def _selected_entry_points() -> list[_Found]:
+    eps = _installed_entry_points()
     allowed = _env_list(LOAD_ENV)
     blocked = set(_env_list(DISABLE_ENV) or [])
-    return [ep for ep in eps if (allowed is None or ep.name in allowed) and ep.name not in blocked]
+    return [
+        (ep, about)
+        for ep, about in eps
+        if (allowed is None or ep.name in allowed) and ep.name not in blocked
+    ]
 
 
 def entry_point_names() -> list[str]:
     """Names of the installed plugins that the environment allows to load."""
-    return sorted(ep.name for ep in _selected_entry_points())
+    return sorted(ep.name for ep, _ in _selected_entry_points())
 
 
 def load_entrypoint_plugins(pm: pluggy.PluginManager, *, skip_failing: bool = False) -> None:
@@ -141,17 +191,13 @@ def load_entrypoint_plugins(pm: pluggy.PluginManager, *, skip_failing: bool = Fa
     :class:`~qualitapa.errors.PluginWarning` instead, and recorded in
     ``pm.broken`` when ``pm`` is a :class:`PluginManager`.
     """
-    for ep in sorted(_selected_entry_points(), key=lambda e: e.name):
+    for ep, about in sorted(_selected_entry_points(), key=lambda e: e[0].name):
         if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
             continue
-        dist = getattr(ep, "dist", None)
         if isinstance(pm, PluginManager):
             pm.installed.add(ep.name)
-            if dist is not None:
-                # .get: a distribution without a Version field is "" (Python 3.13's
-                # dist.version warns that it will raise KeyError there)
-                version = dist.metadata.get("Version") or ""
-                pm.distributions[ep.name] = (dist.name, str(version))
+            if about is not None:
+                pm.distributions[ep.name] = about
         try:
             try:
                 plugin = ep.load()

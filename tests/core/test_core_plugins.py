@@ -63,6 +63,23 @@ def test_installed_plugin_is_discovered_through_its_entry_point(site):
     ]
 
 
+def test_a_plugin_installed_or_removed_after_a_search_is_noticed(site):
+    # the installed entry points are kept until a folder of sys.path changes:
+    # installing or removing a distribution adds or removes its .dist-info
+    import shutil
+
+    with isolated_plugins(["fake-libraries"]):
+        assert entry_point_names() == []  # searched: not installed yet
+        _install_fake_distribution(
+            site, "qualitapa-fake-libraries", "qp_fake_libraries", "fake-libraries", GOOD_PLUGIN
+        )
+        assert entry_point_names() == ["fake-libraries"]
+        assert Catalog.build().services.plugin_of("libraries") == "fake-libraries"
+        shutil.rmtree(site / "qualitapa-fake-libraries-1.2.3.dist-info")
+        assert entry_point_names() == []
+        assert "libraries" not in Catalog.build().services
+
+
 def test_environment_restricts_and_blocks_plugins(site, monkeypatch):
     _install_fake_distribution(
         site, "qualitapa-fake-libraries", "qp_fake_libraries", "fake-libraries", GOOD_PLUGIN
