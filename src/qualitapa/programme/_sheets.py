@@ -20,6 +20,7 @@ import datetime as dt
 import difflib
 import functools
 import math
+import re
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -715,8 +716,12 @@ def _rendered(
 def _as_date_text(values: pd.Series, column: str, date_format: str | None) -> pd.Series:
     """``YYYY-MM-DD`` of each cell (dates, date-times, day-first or ISO text); NaN if none."""
     cells: list[object] = [None] * len(values)
-    is_text = values.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy(dtype=bool)
-    if is_text.any():
+    is_text = np.array([isinstance(v, str) and bool(v.strip()) for v in values], dtype=bool)
+    days = None if date_format else _plain_days([v.strip() for v in values[is_text]])
+    if days is not None:  # plain days, as read_dates reads them
+        for spot, text in zip(np.flatnonzero(is_text), days, strict=True):
+            cells[int(spot)] = text
+    elif is_text.any():
         frame = pd.DataFrame({"date": values[is_text].str.strip()})
         try:
             read = read_dates(frame, date_format=date_format, as_text=True)["date"]
@@ -735,6 +740,40 @@ def _as_date_text(values: pd.Series, column: str, date_format: str | None) -> pd
             cells[position] = _NOT_A_DATE
     out = pd.Series(cells, index=values.index, dtype=object)
     return out
+
+
+#: A day alone, ``YYYY-MM-DD`` or day first ``D/M/YYYY`` (``/``, ``.`` or ``-``), ASCII digits.
+_PLAIN_DAY = re.compile(
+    r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})"
+    r"|(?P<dd>[0-9]{1,2})(?P<sep>[/.\-])(?P<mm>[0-9]{1,2})(?P=sep)(?P<yy>[0-9]{4})"
+)
+
+
+def _plain_days(texts: list[str]) -> list[str] | None:
+    """The ``YYYY-MM-DD`` of each of ``texts`` when each is a plain day; else None.
+
+    A plain day is ``YYYY-MM-DD`` or day first ``D/M/YYYY`` (month at most
+    12) that exists, in 1900-2199: :func:`~qualitapa._dates.read_dates`
+    reads such a cell, alone or beside others, as this does, and this
+    answers without its parsing of every other shape. A column with any
+    other cell (a time, a month first, a two-digit year, no such day...) is
+    left to it, faults and all.
+    """
+    days = []
+    for text in texts:
+        match = _PLAIN_DAY.fullmatch(text)
+        if match is None:
+            return None
+        year, month, day = (
+            match.group("y", "m", "d") if match["y"] else match.group("yy", "mm", "dd")
+        )
+        if not 1900 <= int(year) < 2200:
+            return None
+        try:
+            days.append(dt.date(int(year), int(month), int(day)).isoformat())
+        except ValueError:  # 31/02/2024, 13/13/2024: read_dates names the fault
+            return None
+    return days
 
 
 _NOT_A_DATE = "\0not a date"
