@@ -1,6 +1,7 @@
 """The training sheets' reader reads cells as pandas' string operations did (issue 25).
 
-``_Reader.text`` and ``_Reader.number`` read the cells in one Python pass
+``_Reader.text`` and ``_Reader.number`` (and the monitoring's ``_text``) read the cells in one
+Python pass (``programme._cells``)
 instead of five pandas string operations each; ``_with_session`` looks
 the sessions up in a dictionary instead of merging. The functions below are
 the implementations before, kept here as the reference.

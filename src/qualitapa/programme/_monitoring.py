@@ -44,6 +44,7 @@ from qualitapa.errors import DataError, Message
 from qualitapa.i18n import N_
 from qualitapa.io import require_columns
 from qualitapa.problems import Problems, Rule
+from qualitapa.programme._cells import code_texts
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -84,11 +85,7 @@ _Objects = npt.NDArray[np.object_]
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series[str]:
     """``column`` as stripped text ('' where blank or absent)."""
-    if column not in frame.columns:
-        return pd.Series("", index=frame.index, dtype=str)
-    values = frame[column].astype("string").fillna("").str.strip()
-    # 2024.0 read from a sheet with blanks is the year 2024
-    return values.str.replace(r"^(\d+)\.0$", r"\1", regex=True).astype(str)
+    return code_texts(frame, column)  # 2024.0 read from a sheet with blanks is the year 2024
 
 
 #: The problems table of an error of the monitoring (published name -> collector column).

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 from collections.abc import Mapping
 from typing import Final, Literal, TypeVar
 
@@ -46,6 +45,7 @@ from qualitapa.errors import DefinitionError, Message, said
 from qualitapa.i18n import N_, Translator
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule, check_option
+from qualitapa.programme._cells import code_texts, texts
 from qualitapa.programme._models import Completion, LabelledEnum, LabelTable, SheetRow
 
 
@@ -256,24 +256,11 @@ class _Reader:
         missing = self.problems.missing_columns(self.frame, columns)
         return not missing
 
-    def cells(self, column: str) -> list[str]:
-        """The cells of ``column`` as pandas writes them as text, stripped ('' when blank).
-
-        One pass over the cells in Python: on a sheet's few rows, five
-        string operations of pandas cost four times as much.
-        """
-        cells = self.frame[column].astype("string").to_numpy(dtype=object, na_value="")
-        return [cell.strip() for cell in cells]
-
     def text(self, column: str, *, required: bool = True) -> pd.Series[str]:
         """``column`` as stripped text ('' when blank); blanks of a required column added."""
-        if column not in self.frame.columns:
-            return pd.Series("", index=self.frame.index, dtype=str)
-        cells = [_WHOLE.sub(r"\1", cell) for cell in self.cells(column)]
-        values = pd.Series(cells, index=self.frame.index, dtype=str, name=column)
-        if required:
-            self.add(np.array([cell == "" for cell in cells], dtype=bool), column, Rule.REQUIRED,
-                     _REQUIRED)  # fmt: skip
+        values = code_texts(self.frame, column)
+        if required and column in self.frame.columns:
+            self.add((values == "").to_numpy(dtype=bool), column, Rule.REQUIRED, _REQUIRED)
         return values
 
     def number(
@@ -282,7 +269,7 @@ class _Reader:
         """``column`` as float (NaN when blank); not numbers, negatives, fractions added."""
         if column not in self.frame.columns:
             return pd.Series(np.nan, index=self.frame.index, dtype=float)
-        cells = self.cells(column)
+        cells = texts(self.frame[column])
         if not pd.api.types.is_numeric_dtype(self.frame[column]):
             cells = [cell.replace(",", ".") for cell in cells]
         blank = np.array([cell == "" for cell in cells], dtype=bool)
@@ -350,9 +337,6 @@ class _Reader:
         error.render = render  # type: ignore[method-assign]
         raise error
 
-
-#: A whole number as pandas writes a float cell ("2024.0"): its digits are the code.
-_WHOLE = re.compile(r"^(\d+)\.0$")
 
 #: What the training sheets' faults say (English text, Italian msgid).
 _REQUIRED = Message("a value is required", N_("manca un valore obbligatorio"))
