@@ -32,7 +32,7 @@ import types
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar, overload
 
 import attrs
 import numpy as np
@@ -95,6 +95,7 @@ __all__ = [
 ]
 
 T_co = TypeVar("T_co", covariant=True)
+_D = TypeVar("_D")
 
 
 @attrs.frozen
@@ -254,6 +255,19 @@ class Collection(Mapping[str, T_co], Generic[T_co]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+    # Mapping's own ``in`` and ``get`` go through __getitem__, whose error looks
+    # for the closest ids (difflib over every id) only to be caught
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    @overload
+    def get(self, key: str, /) -> T_co | None: ...
+    @overload
+    def get(self, key: str, /, default: T_co | _D) -> T_co | _D: ...
+    def get(self, key: str, /, default: object = None) -> object:
+        """The item ``key``, or ``default`` if there is none (no suggestions looked for)."""
+        return self._items.get(key, default)
 
     def __repr__(self) -> str:
         return f"<Collection {self.kind.name}: {len(self)} item(s)>"

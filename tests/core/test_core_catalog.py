@@ -203,6 +203,24 @@ def test_lookup_of_unknown_id_suggests_close_matches():
         cat.collection("widgets")
 
 
+def test_membership_and_get_answer_as_a_dict_without_looking_for_suggestions(monkeypatch):
+    import difflib
+
+    cat = Catalog.build([("registry", Registry())], entrypoints=False)
+    services = cat.services
+
+    def no_suggestions(*args, **kwargs):
+        raise AssertionError("in and get look for no suggestions")
+
+    monkeypatch.setattr(difflib, "get_close_matches", no_suggestions)
+    assert "registry" in services
+    assert "registri" not in services
+    assert 3 not in services
+    assert services.get("registry") is services["registry"]
+    assert services.get("registri") is None
+    assert services.get("registri", "none") == "none"
+
+
 def test_by_service_includes_sub_services():
     class Item:
         def __init__(self, id, service, dimension):
