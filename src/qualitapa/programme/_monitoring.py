@@ -302,7 +302,11 @@ def overdue(
       activity   status  days_late
     0       a2  planned         10
     """
-    table = progress(activities, activity_status, as_of=as_of, source=source)
+    return _overdue_of(progress(activities, activity_status, as_of=as_of, source=source))
+
+
+def _overdue_of(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`overdue` from the table :func:`progress` gave (computed once for both)."""
     late = table.loc[table["overdue"]]
     late = late.sort_values(
         ["days_late", "organization", "year", "department", "activity"],
@@ -345,7 +349,11 @@ def progress_by_department(
     0        amb           1     0        1         0.0           0.00
     1       pers           2     1        1         0.5           0.75
     """
-    table = progress(activities, activity_status, as_of=as_of, source=source)
+    return _by_department_of(progress(activities, activity_status, as_of=as_of, source=source))
+
+
+def _by_department_of(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`progress_by_department` from the table :func:`progress` gave (computed once)."""
     keys = ["organization", "year", "department"]
     counts = pd.crosstab(
         [table[k] for k in keys], pd.Categorical(table["status"], categories=ACTIVITY_STATUSES)

@@ -32,10 +32,10 @@ from qualitapa.programme._models import (
     RoleKind,
 )
 from qualitapa.programme._monitoring import (
+    _by_department_of,
+    _overdue_of,
     expected_vs_obtained,
-    overdue,
     progress,
-    progress_by_department,
 )
 from qualitapa.programme._report_sections import (
     certification_section,
@@ -453,7 +453,7 @@ def _plan_context(
     t, catalog = words.t, words.catalog
     acts, status = own["activities"], own["activity_status"]
     table = progress(acts, status, as_of=when)
-    late = overdue(acts, status, as_of=when)
+    late = _overdue_of(table)
     eo, derived = _results(acts, catalog, inputs["actions"], values=inputs["values"],
                            compliance=inputs["compliance"], survey=inputs["survey"])  # fmt: skip
     return {
@@ -461,7 +461,7 @@ def _plan_context(
         "resolution": _resolution(own["plans"]),
         "plans": _plan_rows(words, own["plans"]),
         "referents": _referents(words, own["roles"], when, year),
-        "departments": _department_rows(words, progress_by_department(acts, status, as_of=when)),
+        "departments": _department_rows(words, _by_department_of(table)),
         "activities": _activity_rows(words, acts, table),
         "late": _late_rows(words, acts, late),
         "expected": _expected_rows(t, catalog, own, eo),
