@@ -56,12 +56,12 @@ class IndicatorView:
     @property
     def n(self) -> int:
         """Number of organizations with a value this period."""
-        return int(self.current["value"].notna().sum())
+        return int(np.count_nonzero(~np.isnan(self.current["value"].to_numpy(dtype=float))))
 
     @property
     def local(self) -> bool:
         """A local indicator: reported for the organizations measuring it, never compared."""
-        return bool((self.current["comparison"] == "local_indicator").any())
+        return bool((self.current["comparison"].to_numpy() == "local_indicator").any())
 
     def applies_to(self, organization: str, definition: object) -> bool:
         """Whether the indicator belongs in ``organization``'s report (a local one: its own)."""
@@ -277,17 +277,20 @@ def views(ctx: ReportContext) -> list[IndicatorView]:
 
 
 def best(ctx: ReportContext, view: IndicatorView) -> tuple[list[str], float]:
-    best = view.current.loc[view.current["best"].astype(bool)]
-    value = float(best["value"].iloc[0]) if len(best) else np.nan
-    return [ctx.name(o) for o in best["organization"]], value
+    """The best organizations' names and their value (NaN when none is best)."""
+    mask = view.current["best"].to_numpy(dtype=bool)
+    values = view.current["value"].to_numpy(dtype=float)[mask]
+    value = float(values[0]) if len(values) else np.nan
+    return [ctx.name(o) for o in view.current["organization"].to_numpy()[mask]], value
 
 
 def highlighted(ctx: ReportContext, view: IndicatorView) -> tuple[float, float]:
     """Value and rank of the highlighted organization (NaN when it has none)."""
-    mine = view.current.loc[view.current["organization"] == ctx.highlight]
+    mine = np.flatnonzero(view.current["organization"].to_numpy() == ctx.highlight)
     if not len(mine):
         return np.nan, np.nan
-    return float(mine["value"].iloc[0]), float(mine["rank"].iloc[0])
+    k = mine[0]
+    return float(view.current["value"].to_numpy()[k]), float(view.current["rank"].to_numpy()[k])
 
 
 def polarity_key(sign: int) -> str:
