@@ -237,3 +237,36 @@ def test_the_complaints_index_does_not_matter() -> None:
     # c: (10 Jan, 12 Jan] = 2 days; a and b unanswered
     assert other["answer_days"].tolist()[2] == 2
     assert other["answered_at"].isna().tolist() == [True, True, False]
+
+
+_RULED = DeadlinePolicy(
+    by_kind={"praise": 60},
+    by_service={"registry": {"days": 10, "unit": "working"}},
+    by_category={"waiting": 5, "roads.holes": {"days": 3, "unit": "working"}},
+    category_parent={"waiting.long": "waiting"},
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["complaint", "praise", None]),
+            st.sampled_from(["registry", "roads", None, float("nan")]),
+            st.sampled_from(["waiting", "waiting.long", "roads.holes", "other", None]),
+        ),
+        max_size=40,
+    ),
+    st.sets(st.sampled_from(["kind", "service", "category"])),
+    st.booleans(),
+)
+def test_the_rules_of_a_table_are_each_rows_rule(rows, columns, as_text):
+    # the vectorised rules (one per distinct combination) against rule_for row by row
+    frame = pd.DataFrame(rows, columns=["kind", "service", "category"], dtype=object)
+    frame = frame[[c for c in frame.columns if c in columns]]
+    if as_text:  # pandas' text columns (missing: NaN), as a register's tables have them
+        frame = frame.astype("str").where(frame.notna())
+    days, working = _RULED.rules(frame)
+    for i, row in enumerate(frame.astype(object).where(frame.notna(), None).itertuples()):
+        rule = _RULED.rule_for(**{c: getattr(row, c) for c in frame.columns})
+        assert (days[i], working[i]) == (rule.days, rule.unit.value == "working"), row

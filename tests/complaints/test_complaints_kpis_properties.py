@@ -19,7 +19,7 @@ import holidays
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qualitapa.complaints import (
@@ -527,3 +527,36 @@ def test_trend_counts_every_month_and_adds_up(frame):
         for col in ("received", "answered", "open"):
             assert mine.loc[common, col].tolist() == alone[col].tolist()
         assert (mine.loc[mine.index.difference(common), "received"] == 0).all()
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            # a time far from as_of, within three days of it (seconds), or none
+            st.none()
+            | st.datetimes(dt.datetime(1800, 1, 1), dt.datetime(2100, 1, 1))
+            | st.integers(-3 * 86_400, 3 * 86_400),
+            st.sampled_from(["Europe/Rome", "Asia/Manila", "Pacific/Kiritimati", "Etc/GMT+12"]),
+        ),
+        max_size=30,
+    ),
+    st.datetimes(dt.datetime(1800, 1, 1), dt.datetime(2100, 1, 1)),
+    st.booleans(),
+)
+# office times more than half a day before as_of but after it in UTC: 12 hours behind UTC,
+# and 15:56 behind in Manila before 1845 (the largest offset of the time zone database)
+@example([(-11 * 3600, "Etc/GMT+12"), (0, "Europe/Rome")], dt.datetime(2024, 1, 1), False)
+@example([(-15 * 3600 - 55 * 60, "Asia/Manila")], dt.datetime(1800, 6, 1), False)
+def test_the_as_of_check_places_only_times_near_as_of_and_finds_the_same(rows, limit, one_zone):
+    # the check of as_of places in their zones only the office times within two days of it;
+    # every office time placed (the check before, slow on a long table) finds the same rows
+    from qualitapa.complaints._cases import _utc_us
+    from qualitapa.complaints._kpis import _later_than
+
+    times = [limit + dt.timedelta(seconds=t) if isinstance(t, int) else t for t, _ in rows]
+    values = pd.Series(times, dtype="datetime64[us]")
+    zones = "Etc/GMT+12" if one_zone else pd.Series([z for _, z in rows], dtype=object)
+    bound = np.datetime64(limit, "us")
+    expected = np.flatnonzero(_utc_us(values, zones) > bound)
+    assert _later_than(values, zones, bound).tolist() == expected.tolist()

@@ -117,12 +117,20 @@ class DeadlinePolicy:
                 np.full(n, self.default.days, dtype=np.int64),
                 np.full(n, self.default.unit is DayUnit.WORKING),
             )
-        keys = frame[cols].astype(object).where(frame[cols].notna(), None)
-        codes, uniques = pd.MultiIndex.from_frame(keys).factorize()
-        days = np.empty(len(uniques), dtype=np.int64)
-        working = np.empty(len(uniques), dtype=bool)
-        for i, combo in enumerate(uniques):
-            values = dict(zip(cols, combo, strict=True))
+        # each column factorized alone (missing: -1), then the combinations numbered: no
+        # frame of the columns is built (on a clerk's few rows, that cost more than the rest)
+        columns = [pd.factorize(frame[c]) for c in cols]
+        combined = np.zeros(n, dtype=np.int64)
+        for codes, uniques in columns:
+            combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes + 1)
+        distinct, first = np.unique(combined, return_index=True)
+        days = np.empty(len(distinct), dtype=np.int64)
+        working = np.empty(len(distinct), dtype=bool)
+        for i, row in enumerate(first):
+            values = {
+                c: None if codes[row] < 0 else uniques[codes[row]]
+                for c, (codes, uniques) in zip(cols, columns, strict=True)
+            }
             rule = self.rule_for(
                 kind=_none(values.get("kind")),
                 service=_none(values.get("service")),
@@ -130,7 +138,7 @@ class DeadlinePolicy:
             )
             days[i] = rule.days
             working[i] = rule.unit is DayUnit.WORKING
-        return days[codes], working[codes]
+        return days[combined], working[combined]
 
 
 def _none(value: Any) -> Any:

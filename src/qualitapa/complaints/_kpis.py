@@ -223,7 +223,7 @@ def _check_as_of(frame: pd.DataFrame, ref: pd.Timestamp, zones: str | pd.Series)
     for col in ("received_at", "answered_at", "closed_at"):
         if col not in frame.columns:
             continue
-        later = np.flatnonzero(_utc_us(frame[col], zones) > limit)
+        later = _later_than(frame[col], zones, limit)
         if len(later):
             shown = ref.tz_convert(_one_zone(zones))
             when = shown.strftime("%Y-%m-%d %H:%M") + shown.strftime("%z")
@@ -235,6 +235,28 @@ def _check_as_of(frame: pd.DataFrame, ref: pd.Timestamp, zones: str | pd.Series)
                 row=frame.index[later[0]],
                 column=col,
             )
+
+
+#: More than any UTC offset a time zone has had: 15:56 at most (Asia/Manila's local mean
+#: time before 1845, -15:56:08: the largest of zoneinfo's zones, each read yearly from 1700).
+_OFFSET_MARGIN = np.timedelta64(2, "D")
+
+
+def _later_than(values: pd.Series, zones: str | pd.Series, limit: np.datetime64) -> np.ndarray:
+    """Positions of the instants after ``limit`` (UTC); naive values are office times.
+
+    Only the office times within :data:`_OFFSET_MARGIN` of ``limit`` are placed
+    in their zones (the slow step): an earlier one is before ``limit`` in any
+    zone, a missing one is never after it.
+    """
+    if pd.DatetimeIndex(values).tz is not None:
+        return np.flatnonzero(_utc_us(values, zones) > limit)
+    naive = pd.DatetimeIndex(values).as_unit("us").to_numpy()
+    near = np.flatnonzero(naive > limit - _OFFSET_MARGIN)
+    if not len(near):
+        return near
+    near_zones = zones if isinstance(zones, str) else pd.Series(zones).iloc[near]
+    return near[_utc_us(naive[near], near_zones) > limit]
 
 
 def _population_for(
