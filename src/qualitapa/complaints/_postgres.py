@@ -28,7 +28,10 @@ server:
   transaction leaves a gap in it (the SQLite register's ``seq`` has none).
 * **Protocol numbers.** The ``protocol_counters`` row of the organization
   and year is locked and moved in the transaction that adds the complaint:
-  gap-free and unique under any number of clerks.
+  gap-free and unique under any number of clerks. A new complaint is one
+  call of the server function ``qualitapa_add`` (schema version 5): the
+  number, the complaint, its events and its contact in one round trip, so
+  the counter stays locked only while the server writes them.
 * **Bulk imports** use ``COPY`` (its text format, built by pyarrow when installed), sent by a
   thread of the driver while the next piece is built; the history check of a
   statement adding many events is planned for its size (schema version 3) and
