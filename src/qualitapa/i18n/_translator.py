@@ -93,6 +93,10 @@ def _is_na(value: object) -> bool:
     return value is pd.NA or value is pd.NaT
 
 
+#: The formatted numbers a translator keeps (then it starts again).
+_FORMATTED_MAX = 100_000
+
+
 def _round(value: decimal.Decimal, digits: int) -> decimal.Decimal:
     with decimal.localcontext() as ctx:
         ctx.prec = max(28, value.adjusted() + digits + 2)
@@ -153,13 +157,16 @@ class Translator:
     ('10 Minuten', '1 Arbeitstag')
     """
 
-    __slots__ = ("_patterns", "_translations", "lang", "locale")
+    __slots__ = ("_formatted", "_patterns", "_translations", "lang", "locale")
 
     def __init__(self, lang: str) -> None:
         self.lang = check_language(lang)
         self.locale = _locale(lang, fallback_chain(lang))
         self._translations = load_translations(lang)
         self._patterns: dict[tuple[str, int], babel_numbers.NumberPattern] = {}
+        # what the patterns wrote, by (style, digits, currency, rounded value): a report
+        # or a portal writes the same values again and again (axes, medians, tables)
+        self._formatted: dict[tuple[str, int, str | None, decimal.Decimal], str] = {}
 
     def __repr__(self) -> str:
         return f"Translator({self.lang!r}, locale={str(self.locale)!r})"
@@ -263,9 +270,15 @@ class Translator:
         if not x.is_finite():
             return ("-" if x < 0 else "") + "∞"
         shown = _round(x * scale, digits) / scale
-        return self._pattern(style, digits).apply(
-            shown, self.locale, currency=currency, currency_digits=False
-        )
+        key = (style, digits, currency, shown)
+        found = self._formatted.get(key)
+        if found is None:
+            if len(self._formatted) >= _FORMATTED_MAX:
+                self._formatted.clear()
+            found = self._formatted[key] = self._pattern(style, digits).apply(
+                shown, self.locale, currency=currency, currency_digits=False
+            )
+        return found
 
     def number(self, value: object, digits: int | None = None) -> str:
         """A number in the locale (``1.234,5``); ``–`` when missing.
