@@ -193,14 +193,20 @@ def _codes(frame: pd.DataFrame) -> pd.Series:
 def _sorted_rows(ctx: SiteContext, frame: pd.DataFrame) -> pd.DataFrame:
     """The rows by peer group, rank (unranked last) and city name: the input order is irrelevant."""
     n = len(frame)
-    groups = frame["peer_group"] if "peer_group" in frame.columns else [None] * n
-    ranks = frame["rank"] if "rank" in frame.columns else [None] * n
+    groups = frame["peer_group"].tolist() if "peer_group" in frame.columns else [None] * n
+    ranks = frame["rank"].tolist() if "rank" in frame.columns else [None] * n
+    orgs = frame["organization"].tolist()
 
     def key(k: int) -> tuple[str, bool, float, str, str]:
-        rank = cells.number(ranks[k] if isinstance(ranks, list) else ranks.iloc[k])
-        org = frame["organization"].iloc[k]
-        group = groups[k] if isinstance(groups, list) else groups.iloc[k]
-        return (peer_group_name(ctx, group), rank is None, rank or 0.0, ctx.org_name(org), str(org))
+        rank = cells.number(ranks[k])
+        org = orgs[k]
+        return (
+            peer_group_name(ctx, groups[k]),
+            rank is None,
+            rank or 0.0,
+            ctx.org_name(org),
+            str(org),
+        )
 
     return frame.iloc[sorted(range(n), key=key)]
 
@@ -223,7 +229,8 @@ def comparison_view(ctx: SiteContext, definition: Any, rows: pd.DataFrame) -> di
     u = _unit(definition)
     has_groups = "peer_group" in current.columns and current["peer_group"].notna().any()
     out_rows = []
-    for row, code in zip(current.to_dict("records"), codes, strict=True):
+    records: list[dict[str, Any]] = cells.records(current)
+    for row, code in zip(records, codes, strict=True):
         ranked = comparable and code in _COMPARABLE and cells.number(row.get("rank")) is not None
         best = ranked and code == "compared" and cells.flag(row.get("is_best")) is True
         note = COMPARISON_WORDS.get(str(code), "") if code != "compared" else ""
@@ -304,7 +311,7 @@ def trend_view(
     u = _unit(definition)
     rows = []
     if not trends.empty:
-        records = trends.to_dict("records")
+        records = cells.records(trends)
         for row in sorted(records, key=lambda r: _city_key(ctx, r["organization"])):
             code = str(row.get("trend", ""))
             first, last = _period(row.get("first_period")), _period(row.get("last_period"))
