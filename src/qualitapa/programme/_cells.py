@@ -18,15 +18,15 @@ import pandas as pd
 _WHOLE = re.compile(r"^(\d+)\.0$")
 
 
-def texts(values: pd.Series) -> list[str]:
-    """Each cell as pandas writes it as text, stripped; ``''`` where blank.
+def texts(frame: pd.DataFrame, column: str) -> list[str]:
+    """Each cell of ``column`` as pandas writes it as text, stripped; ``''`` where blank.
 
     Examples
     --------
-    >>> texts(pd.Series([" S03 ", None, 2024.0, 7]))
+    >>> texts(pd.DataFrame({"code": [" S03 ", None, 2024.0, 7]}), "code")
     ['S03', '', '2024.0', '7']
     """
-    cells = values.astype("string").to_numpy(dtype=object, na_value="")
+    cells = frame[column].astype("string").to_numpy(dtype=object, na_value="")
     return [cell.strip() for cell in cells]
 
 
@@ -42,5 +42,5 @@ def code_texts(frame: pd.DataFrame, column: str) -> pd.Series[str]:
     """
     if column not in frame.columns:
         return pd.Series("", index=frame.index, dtype=str)
-    cells = [_WHOLE.sub(r"\1", cell) for cell in texts(frame[column])]
+    cells = [_WHOLE.sub(r"\1", cell) for cell in texts(frame, column)]
     return pd.Series(cells, index=frame.index, dtype=str, name=column)

@@ -269,7 +269,7 @@ class _Reader:
         """``column`` as float (NaN when blank); not numbers, negatives, fractions added."""
         if column not in self.frame.columns:
             return pd.Series(np.nan, index=self.frame.index, dtype=float)
-        cells = texts(self.frame[column])
+        cells = texts(self.frame, column)
         if not pd.api.types.is_numeric_dtype(self.frame[column]):
             cells = [cell.replace(",", ".") for cell in cells]
         blank = np.array([cell == "" for cell in cells], dtype=bool)
