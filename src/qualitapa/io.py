@@ -115,6 +115,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
+import attrs
 import numpy as np
 import pandas as pd
 
@@ -525,15 +526,25 @@ def _number_error(
     return cell_error(message, table, source)
 
 
+def _cell_kinds(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells hold text, and which hold something else (a number, a date; not missing).
+
+    Vectorised when the column is all text or all numbers.
+    """
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    present = values.notna().to_numpy(dtype=bool)
+    if kind in ("string", "empty"):
+        return present, np.zeros(len(values), dtype=bool)
+    if kind in ("floating", "integer", "mixed-integer-float", "decimal", "boolean"):
+        return np.zeros(len(values), dtype=bool), present
+    # a column of mixed cells (Excel): look at each cell's type
+    text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    return text, present & ~text
+
+
 def _text_mask(values: pd.Series) -> np.ndarray:
     """Which cells hold text (vectorised when the column is all text or all numbers)."""
-    kind = pd.api.types.infer_dtype(values, skipna=True)
-    if kind in ("string", "empty"):
-        return values.notna().to_numpy(dtype=bool)
-    if kind in ("floating", "integer", "mixed-integer-float", "decimal", "boolean"):
-        return np.zeros(len(values), dtype=bool)
-    # a column of mixed cells (Excel): look at each cell's type
-    return np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    return _cell_kinds(values)[0]
 
 
 def _could_read_two_ways(values: pd.Series, numbers: Convention | None) -> bool:
@@ -560,11 +571,52 @@ def _could_read_two_ways(values: pd.Series, numbers: Convention | None) -> bool:
     return bool(suspect.any())
 
 
-def _parse_column(text: pd.Series, numbers: Convention | None) -> ParsedNumbers:
+#: Integers up to this size are floats exactly (a float64 has a 53-bit significand).
+_EXACT_INTEGERS = 2**53
+
+
+@attrs.frozen
+class _ParsedColumn:
+    """:func:`parse_numbers` of a column's cells, and of its distinct values when they repeat."""
+
+    cells: ParsedNumbers
+    #: Each cell's distinct value (-1: missing), None when the cells were parsed one by one.
+    codes: np.ndarray | None = None
+    #: :func:`parse_numbers` of the distinct values.
+    distinct: ParsedNumbers | None = None
+
+    def numbers(self) -> pd.Series:
+        """``pd.to_numeric`` of the canonical texts (every cell a number or missing).
+
+        Converted once per distinct value when that gives the same numbers:
+        values a float holds exactly (up to 2**53), integers turned into floats
+        when a cell is missing, as pandas does; columns with larger values are
+        converted cell by cell (pandas leaves a column of integers beyond int64
+        and missing cells as text).
+        """
+        canonical = self.cells.canonical
+        if self.codes is None or self.distinct is None or not len(self.distinct.canonical):
+            return pd.to_numeric(canonical)
+        values = pd.to_numeric(self.distinct.canonical).to_numpy()
+        exact = values.dtype in (np.float64, np.int64) and bool(
+            ((values >= -_EXACT_INTEGERS) & (values <= _EXACT_INTEGERS)).all()
+        )
+        if not exact:  # pandas reads big integers with a missing cell its own way
+            return pd.to_numeric(canonical)
+        missing = self.codes < 0
+        if missing.any():
+            out = values.astype(float)[np.where(missing, 0, self.codes)]
+            out[missing] = np.nan
+        else:
+            out = values[self.codes]
+        return pd.Series(out, index=canonical.index)
+
+
+def _parse_column(text: pd.Series, numbers: Convention | None) -> _ParsedColumn:
     """:func:`parse_numbers`, once per distinct value when values repeat (codes, labels)."""
     head = text.iloc[:1000]
     if len(text) <= 1000 or head.nunique() > len(head) // 2:
-        return parse_numbers(text, numbers)
+        return _ParsedColumn(parse_numbers(text, numbers))
     codes, uniques = pd.factorize(text)
     once = parse_numbers(pd.Series(uniques, dtype=object), numbers)
     pick = np.where(codes >= 0, codes, 0)
@@ -579,23 +631,29 @@ def _parse_column(text: pd.Series, numbers: Convention | None) -> ParsedNumbers:
         else np.full(len(codes), np.nan, dtype=object)
     )
     canonical = np.where(valid, canonical, np.nan)
-    return ParsedNumbers(
+    cells = ParsedNumbers(
         pd.Series(canonical, index=text.index, dtype=object),
         take(once.number),
         take(once.integral),
         take(once.ambiguous),
         take(once.contradicts),
     )
+    return _ParsedColumn(cells, codes, once)
 
 
-def _number_column(s: pd.Series, parsed: ParsedNumbers, is_text: np.ndarray) -> pd.Series | None:
-    """The column with its number cells read (None: nothing to change)."""
+def _number_column(
+    s: pd.Series, column: _ParsedColumn, is_text: np.ndarray, other_cells: np.ndarray
+) -> pd.Series | None:
+    """The column with its number cells read (None: nothing to change).
+
+    ``other_cells`` are the cells that are neither text nor missing.
+    """
+    parsed = column.cells
     if not parsed.number.any():
         return None
     other_text = is_text & ~parsed.number
-    other_cells = ~is_text & s.notna().to_numpy(dtype=bool)
     if not other_text.any() and not other_cells.any():
-        return pd.to_numeric(parsed.canonical).set_axis(s.index)
+        return column.numbers().set_axis(s.index)
     mixed = s.astype(object).copy()
     read = np.flatnonzero(parsed.number)
     whole = parsed.integral[read]
@@ -653,12 +711,14 @@ def _read_numbers(
         s = frame[col] if again is None or col not in again.columns else again[col]
         if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
             continue
-        is_text = _text_mask(s)
+        is_text, other_cells = _cell_kinds(s)
         if not is_text.any():
             if pd.api.types.is_object_dtype(s):  # Excel cells, typed by Excel
                 out[col] = s.infer_objects()
             continue
-        parsed = _parse_column(s.where(is_text) if not is_text.all() else s, numbers)
+        # the cells that are not text are parsed as missing
+        parsed_column = _parse_column(s.where(is_text) if other_cells.any() else s, numbers)
+        parsed = parsed_column.cells
         bad = parsed.ambiguous | parsed.contradicts
         if bad.any():
             for mask, problem in ((parsed.ambiguous, AMBIGUOUS), (parsed.contradicts, CONTRADICTS)):
@@ -666,7 +726,7 @@ def _read_numbers(
                 if len(rows):
                     cases.append(_problem_cases(rows, str(col), s.iloc[rows], problem))
             continue
-        column = _number_column(s, parsed, is_text)
+        column = _number_column(s, parsed_column, is_text, other_cells)
         if column is not None:
             out[col] = column
         elif again is not None and col in again.columns:

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from qualitapa.errors import DataError
@@ -291,3 +291,32 @@ def test_vectorised_classification_agrees_with_the_regular_expressions(cells):
             as_it = numbers == "it" or (numbers is None and it[i] and not en[i])
             plain = c.replace(".", "").replace(",", ".") if as_it else c.replace(",", "")
             assert float(parsed.canonical.iloc[i]) == float(plain)
+
+
+# -- a long column's numbers are read once per distinct value, as pandas reads each cell --
+
+_REPEATED = st.one_of(
+    st.sampled_from(
+        ["7", "-4", "5,5", "1e5", "2.5e-05", "9007199254740993", "18446744073709551615"]
+    ),
+    st.integers(-(2**64), 2**64).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.none(),
+)
+
+
+@pytest.mark.slow  # hypothesis on columns of a thousand cells
+@given(st.lists(_REPEATED, min_size=1, max_size=6), st.integers(0, 2**32 - 1))
+# pandas leaves integers beyond int64 with a missing cell as text: read cell by cell
+@example([None, "9223372036854775808", "0.0"], 0)
+@example([None, "9007199254740993"], 0)
+def test_numbers_read_once_per_distinct_value_are_pandas_reading_of_each_cell(pool, seed):
+    from qualitapa.io import _parse_column
+
+    picks = np.random.default_rng(seed).integers(0, len(pool), 1_200)
+    column = _parse_column(pd.Series([pool[i] for i in picks], dtype="str"), "en")
+    assert column.codes is not None  # the values repeat: parsed once per distinct value
+    if not column.cells.number[column.codes >= 0].all():
+        return  # a cell is not a number: the column is not converted as a whole
+    expected = pd.to_numeric(column.cells.canonical)  # the definition: cell by cell
+    pd.testing.assert_series_equal(column.numbers(), expected, check_index_type=True)
