@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualitapa.complaints import SCHEMA_VERSION, Complaint, ComplaintRegister, Contact, Status
 from qualitapa.complaints._schema import MIGRATIONS
@@ -240,3 +242,51 @@ def test_cases_from_the_register(reg: ComplaintRegister) -> None:
     assert row["due_date"] == pd.Timestamp("2024-02-14")
     assert bool(row["within_deadline"])
     assert row["reopen_count"] == 1
+
+
+def _to_frame_by_groupby(reg: ComplaintRegister) -> pd.DataFrame:
+    """to_frame as plain pandas computes it: last event, first answer, last closing, merged."""
+    import numpy as np
+
+    frame = reg.complaints_frame()
+    ev = reg.events_frame()
+    last = ev.groupby("complaint_id").tail(1).set_index("complaint_id")
+    answered = ev[ev["to_status"] == "answered"].groupby("complaint_id")["at"].min()
+    closed = ev[ev["to_status"] == "closed"].groupby("complaint_id")["at"].max()
+    cur = pd.DataFrame(
+        {
+            "id": last.index.to_numpy(dtype=object),
+            "status": last["to_status"].to_numpy(dtype=object),
+            "updated_at": last["at"].to_numpy(),
+        }
+    )
+    cur["answered_at"] = answered.reindex(cur["id"]).to_numpy()
+    cur["closed_at"] = closed.reindex(cur["id"]).to_numpy()
+    out = frame.merge(cur, on="id", how="left", validate="one_to_one")
+    for col in ("updated_at", "answered_at", "closed_at"):
+        out[col] = pd.Series(out[col].to_numpy(), dtype="datetime64[us, UTC]")
+    assert np.all(out.index == frame.index)
+    return out
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 5), max_size=8), min_size=1, max_size=8))
+def test_to_frame_equals_the_plain_pandas_computation(walks):
+    # each complaint walks the lifecycle (choice i: the i-th allowed change, sorted), an
+    # hour a step: answered, closed and reopened again and again
+    from qualitapa.complaints._lifecycle import TRANSITIONS
+
+    with ComplaintRegister(":memory:") as reg:
+        for k, walk in enumerate(walks):
+            cid = f"2024/{k}"
+            t = dt.datetime(2024, 1, 8, 9, tzinfo=dt.UTC) + dt.timedelta(days=k)
+            reg.add(Complaint(cid, "complaint", "email", "registry", t))
+            state = Status.RECEIVED
+            for i, choice in enumerate(walk):
+                allowed = sorted(TRANSITIONS[state])
+                if not allowed:
+                    break
+                state = allowed[choice % len(allowed)]
+                at = t + dt.timedelta(hours=i + 1)
+                reg.transition(cid, state, actor="urp", note="motivo", target="ufficio", at=at)
+        pd.testing.assert_frame_equal(reg.to_frame(), _to_frame_by_groupby(reg))

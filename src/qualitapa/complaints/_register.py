@@ -950,24 +950,28 @@ service 'registry' that apply: 'registry.waiting'
         (first answer) and ``closed_at`` (last closing), all UTC."""
         frame = self.complaints_frame(include_contact=include_contact)
         ev = self.events_frame()  # by seq, every value checked
-        ids = ev["complaint_id"].to_numpy(dtype=object)
+        # each complaint's events by integer codes (no groupby, no merge: on a few rows
+        # pandas' setup cost more than the work): its last event, first answer, last
+        # closing; one more slot, last, for a complaint without events (check() reports it)
+        codes, uniques = pd.factorize(ev["complaint_id"].to_numpy(dtype=object))
         at = ev["at"].to_numpy(dtype="datetime64[us]").astype(np.int64)
         to = ev["to_status"].to_numpy(dtype=object)
-        last = ~pd.Series(ids).duplicated(keep="last").to_numpy(dtype=bool)
-        cur = pd.DataFrame({"id": ids[last], "status": to[last], "since_us": at[last]})
-        for status, col, first in (
-            ("answered", "answered_us", True),
-            ("closed", "closed_us", False),
-        ):
-            hit = to == status
-            when = pd.Series(at[hit]).groupby(ids[hit]).agg("min" if first else "max")
-            cur[col] = when.reindex(cur["id"]).fillna(-1).to_numpy(dtype=np.int64)
-        frame = frame.merge(cur, on="id", how="left", validate="one_to_one")
-        for col in ("since", "answered", "closed"):
-            us = frame[f"{col}_us"].fillna(-1).to_numpy(dtype=np.int64)
-            name = "updated_at" if col == "since" else f"{col}_at"
+        last = np.full(len(uniques), -1, dtype=np.int64)
+        np.maximum.at(last, codes, np.arange(len(codes)))
+        never = np.iinfo(np.int64).max
+        answered = np.full(len(uniques) + 1, never, dtype=np.int64)
+        np.minimum.at(answered, codes[to == "answered"], at[to == "answered"])
+        answered[answered == never] = -1
+        closed = np.full(len(uniques) + 1, -1, dtype=np.int64)
+        np.maximum.at(closed, codes[to == "closed"], at[to == "closed"])
+        status = np.append(to[last], np.array([None], dtype=object))
+        since = np.append(at[last], -1)
+        pos = pd.Index(uniques, dtype=object).get_indexer(frame["id"].to_numpy(dtype=object))
+        frame["status"] = status[pos]
+        for name, us in (("updated_at", since[pos]), ("answered_at", answered[pos]),
+                         ("closed_at", closed[pos])):  # fmt: skip
             frame[name] = _us_series(np.where(us < 0, 0, us)).where(us >= 0)
-        return frame.drop(columns=["since_us", "answered_us", "closed_us"])
+        return frame
 
     @sqlite_errors
     def cases(
