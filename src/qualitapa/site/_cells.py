@@ -109,7 +109,8 @@ def latest(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
 def records(frame: pd.DataFrame) -> list[dict[str, object]]:
     """The rows of ``frame`` as dictionaries of Python values: ``to_dict("records")``.
 
-    Column by column (``tolist``) rather than row by row: a page reads thousands.
+    Through one object array (a page reads thousands of rows: ``to_dict`` boxes
+    them one cell at a time, six times slower on a benchmark table).
 
     Examples
     --------
@@ -117,8 +118,12 @@ def records(frame: pd.DataFrame) -> list[dict[str, object]]:
     [{'city': 'Modena', 'rank': 2}, {'city': 'Trento', 'rank': 1}]
     """
     names = list(frame.columns)
-    columns = [frame.iloc[:, k].tolist() for k in range(len(names))]
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+    values = frame.to_numpy(dtype=object)
+    for k, dtype in enumerate(frame.dtypes):
+        if getattr(dtype, "na_value", None) is pd.NA:  # to_dict says pd.NA as None
+            column = values[:, k]
+            column[[v is pd.NA for v in column]] = None
+    return [dict(zip(names, row, strict=True)) for row in values.tolist()]
 
 
 def met_count(frame: pd.DataFrame) -> tuple[int, int]:
