@@ -125,3 +125,28 @@ def test_bad_arguments(counter):
         validate(counter, BROKEN, mode="lazy")
     with pytest.raises(DataError):
         validate(counter, [1, 2])
+
+
+def test_choice_codes_written_as_spreadsheet_numbers_are_the_codes():
+    from qualitapa.surveys import Choice, Instrument, Question
+
+    inst = Instrument(
+        "c",
+        "C",
+        questions=[
+            Question(
+                "visits", "single", "Visits", choices=[Choice("1", "One"), Choice("2", "Two")]
+            ),
+            Question("channel", "single", "Channel", choices=[Choice("web", "Web")]),
+        ],
+    )
+    frame = pd.DataFrame(
+        {"visits": ["1.0", "2", " 1 ", None, "3.0"], "channel": ["web", "web", None, "fax", "web"]}
+    )
+    r = validate(inst, frame)
+    assert r.clean["visits"].tolist()[:3] == ["1", "2", "1"]  # "1.0" is code 1
+    assert r.clean["channel"].tolist()[:2] == ["web", "web"]  # codes as written: unchanged
+    assert sorted(zip(r.problems["row"], r.problems["question"], strict=True)) == [
+        (4, "channel"),
+        (5, "visits"),
+    ]

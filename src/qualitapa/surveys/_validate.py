@@ -154,8 +154,10 @@ def _normalise_choice(q: Question, raw: pd.Series) -> tuple[pd.Series, np.ndarra
             numeric_codes[_format_code(float(c))] = c
     # "1.0" in a spreadsheet export means code "1"
     uniq_text = text.dropna().unique().tolist()
-    fixed = text.map({u: numeric_codes.get(_format_float(u), u) for u in uniq_text})
-    fixed = fixed.astype("string")
+    fixes = {u: numeric_codes.get(_format_float(u), u) for u in uniq_text}
+    # most answers are written as their codes: then there is nothing to map
+    changed = any(code != u for u, code in fixes.items())
+    fixed = text.map(fixes).astype("string") if changed else text
     bad_cells = (~fixed.isin(codes) & fixed.notna()).to_numpy(dtype=bool, na_value=False)
     return fixed, bad_cells
 
