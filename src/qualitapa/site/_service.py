@@ -375,7 +375,7 @@ def composite_view(ctx: SiteContext, composite: Any) -> dict[str, Any] | None:
     n = int(pd.to_numeric(every["value"], errors="coerce").notna().sum())
     current = _sorted_rows(ctx, current)
     rows: list[dict[str, Any]] = []
-    for row in current.to_dict("records"):
+    for row in cells.records(current):
         rank, low, high = (cells.number(row.get(c)) for c in ("rank", "rank_p05", "rank_p95"))
         interval = ""
         if low is not None and high is not None:  # the simulated positions, outward
@@ -430,7 +430,7 @@ def _dea_group(ctx: SiteContext, service: str, *, several: bool) -> dict[str, An
         ctx, current.assign(rank=-pd.to_numeric(current[score_col], errors="coerce").round(6))
     )
     rows: list[dict[str, Any]] = []
-    for row in current.to_dict("records"):
+    for row in cells.records(current):
         org = str(row["organization"])
         peers = [
             p for p in str(row.get("peers") or "").split(";") if p and p != org and p != "<NA>"
