@@ -749,6 +749,18 @@ class PostgresRegister(ComplaintRegister):
         except psycopg.Error as exc:
             raise _translated(exc, self.path) from exc
 
+    def _call(self, sql: str, params: Sequence[Any]) -> Any:
+        """The first row of one call of a server function: its own transaction (autocommit)."""
+        import psycopg
+
+        if self.readonly:
+            raise DataError(_READ_ONLY, source=self.path)
+        try:
+            with self._pool.connection() as conn:
+                return conn.execute(sql, params).fetchone()
+        except psycopg.Error as exc:
+            raise _translated(exc, self.path) from exc
+
     def _write_new(
         self,
         complaint: Complaint,
@@ -760,10 +772,6 @@ class PostgresRegister(ComplaintRegister):
     ) -> Event:
         """Write a new complaint, its receipt (and registration) with one call of
         ``qualitapa_add``: one round trip, one transaction (see :data:`_V5`)."""
-        import psycopg
-
-        if self.readonly:
-            raise DataError(_READ_ONLY, source=self.path)
         organization, year, prefix = self._protocol(complaint)
         events = _new_events(complaint.id, at_us, actor, registered)
         c = complaint.contact
@@ -773,11 +781,7 @@ class PostgresRegister(ComplaintRegister):
                   complaint.category, complaint.organization, received_us,
                   complaint.description, *(getattr(complaint, f) for f in LOCATION_FIELDS),
                   at_us, actor, [e[3] for e in events], contact)  # fmt: skip
-        try:
-            with self._pool.connection() as conn:  # autocommit: the call is one transaction
-                row = conn.execute(_ADD, params).fetchone()
-        except psycopg.Error as exc:
-            raise _translated(exc, self.path) from exc
+        row = self._call(_ADD, params)
         if row is None:
             raise _taken(complaint.id)
         added_id, seq = row
@@ -799,19 +803,11 @@ class PostgresRegister(ComplaintRegister):
         the lifecycle allows it; otherwise it writes nothing and returns the
         last event, and the change is refused here with the reason.
         """
-        import psycopg
-
-        if self.readonly:
-            raise DataError(_READ_ONLY, source=self.path)
         to = Status(to_status) if to_status in _STATUS_VALUES else None
         ready = to is not None and _requirements_met(to, note, target)
         params = (complaint_id, to.value if to else str(to_status), at_us, actor,
                   ACTIONS[to] if to else "", note, target, ready)  # fmt: skip
-        try:
-            with self._pool.connection() as conn:  # autocommit: the call is one transaction
-                row = conn.execute(_TRANSITION, params).fetchone()
-        except psycopg.Error as exc:
-            raise _translated(exc, self.path) from exc
+        row = self._call(_TRANSITION, params)
         if row is None:
             raise UnknownItemError("complaint", complaint_id)
         seq, left, left_at = row
