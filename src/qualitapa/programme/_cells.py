@@ -26,8 +26,22 @@ def texts(frame: pd.DataFrame, column: str) -> list[str]:
     >>> texts(pd.DataFrame({"code": [" S03 ", None, 2024.0, 7]}), "code")
     ['S03', '', '2024.0', '7']
     """
-    cells = frame[column].astype("string").to_numpy(dtype=object, na_value="")
-    return [cell.strip() for cell in cells]
+    values = frame[column]
+    cells = values.tolist()
+    if all(isinstance(cell, str) or _blank(cell) for cell in cells):  # text as it is
+        return ["" if _blank(cell) else cell.strip() for cell in cells]
+    written = values.astype("string").to_numpy(dtype=object, na_value="")
+    return [cell.strip() for cell in written]
+
+
+def _blank(cell: object) -> bool:
+    """None, NaN, NA or NaT: what pandas writes as no text."""
+    return (
+        cell is None
+        or cell is pd.NA
+        or cell is pd.NaT
+        or (isinstance(cell, float) and cell != cell)
+    )
 
 
 def code_texts(frame: pd.DataFrame, column: str) -> pd.Series[str]:
@@ -42,5 +56,7 @@ def code_texts(frame: pd.DataFrame, column: str) -> pd.Series[str]:
     """
     if column not in frame.columns:
         return pd.Series("", index=frame.index, dtype=str)
-    cells = [_WHOLE.sub(r"\1", cell) for cell in texts(frame, column)]
+    cells = [
+        _WHOLE.sub(r"\1", cell) if cell.endswith(".0") else cell for cell in texts(frame, column)
+    ]
     return pd.Series(cells, index=frame.index, dtype=str, name=column)
