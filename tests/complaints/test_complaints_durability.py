@@ -19,10 +19,7 @@ import multiprocessing
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
-import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -51,13 +48,15 @@ def backend(backend: Path | str) -> Iterator[Path | str]:
 #: Operations of each of the 8 clerks: a few in the quick run, 5,000 in the slow one.
 QUICK_OPS, FULL_OPS = 24, 5000
 
-WRITER = textwrap.dedent(
-    """
-    import datetime as dt, sys
-    from qualitapa.complaints import Complaint, ComplaintRegister
+
+def _writer(path: str, prefix: str, n: int) -> None:
+    """A writer (a forked process): ``n`` complaints added and registered, racing for "shared"."""
+    import datetime as dt
+
+    from qualitapa.complaints import Complaint
     from qualitapa.errors import TransitionError
-    path, prefix, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    t = dt.datetime(2024, 1, 8, 9, tzinfo=dt.timezone.utc)
+
+    t = dt.datetime(2024, 1, 8, 9, tzinfo=dt.UTC)
     with ComplaintRegister(path) as reg:
         for i in range(n):
             cid = f"{prefix}-{i}"
@@ -66,28 +65,27 @@ WRITER = textwrap.dedent(
             # both writers race to reject then close the shared complaint: each
             # step can happen only once, the loser gets a TransitionError
             for to in ("rejected", "closed"):
-                try:
+                with contextlib.suppress(TransitionError):
                     reg.transition("shared", to, actor=prefix, note="race", at=t)
-                except TransitionError:
-                    pass
-    """
-)
 
-#: An import killed (SIGKILL, as the OOM killer or an operator would) in the middle of
-#: its write transaction, at a set point: once the uncommitted rows are in the database.
-BULK = textwrap.dedent(
-    """
-    import os, signal, sys
+
+def _bulk(path: str, n: int, said: Path) -> None:
+    """An import (a forked process) killed (SIGKILL, as the OOM killer or an operator
+    would) in the middle of its write transaction, at a set point: once the uncommitted
+    rows are in the database. What it reached is written to ``said``, a line each."""
     import pandas as pd
-    from qualitapa.complaints import ComplaintRegister
-    path, n = sys.argv[1], int(sys.argv[2])
+
+    def say(line: str) -> None:
+        with said.open("a") as out:
+            out.write(line + "\n")
+
     ids = [f"bulk-{i:07d}" for i in range(n)]
     frame = pd.DataFrame({"id": ids, "kind": "complaint", "channel": "web",
                           "service": "registry", "received_at": "2024-01-08T09:00:00+01:00",
-                          "description": "x" * 200})
+                          "description": "x" * 200})  # fmt: skip
 
-    def die(where):
-        print(where, flush=True)
+    def die(where: str) -> None:
+        say(where)
         os.kill(os.getpid(), signal.SIGKILL)
 
     with ComplaintRegister(path) as reg:
@@ -95,19 +93,20 @@ BULK = textwrap.dedent(
             # killed once the server stores the events (COPY events): the complaints
             # are written, nothing is committed
             import psycopg
+
             copy, write = psycopg.Cursor.copy, psycopg.Copy.write
             copying_events = []
 
-            def copy_noting(self, statement, *args, **kwargs):
+            def copy_noting(self: Any, statement: Any, *args: Any, **kwargs: Any) -> Any:
                 copying_events.append(str(statement).startswith("COPY events"))
                 return copy(self, statement, *args, **kwargs)
 
-            def write_then_die(self, buffer):
+            def write_then_die(self: Any, buffer: Any) -> None:
                 write(self, buffer)
                 if copying_events[-1]:
                     die("killed while the server copies the events")
 
-            psycopg.Cursor.copy, psycopg.Copy.write = copy_noting, write_then_die
+            psycopg.Cursor.copy, psycopg.Copy.write = copy_noting, write_then_die  # type: ignore[method-assign]
         else:
             # killed once 4 MB of uncommitted pages are in the WAL file: a small page
             # cache spills them there early (a big import spills past the register's
@@ -116,17 +115,15 @@ BULK = textwrap.dedent(
             start = os.path.getsize(wal) if os.path.exists(wal) else 0
             reg._db.execute("PRAGMA cache_size = -1024")
 
-            def spilled():
+            def spilled() -> int:
                 if os.path.exists(wal) and os.path.getsize(wal) > start + 4_000_000:
                     die("killed with 4 MB uncommitted in the WAL")
                 return 0
 
             reg._db.set_progress_handler(spilled, 10_000)
-        print("importing", flush=True)
+        say("importing")
         reg.import_frame(frame)
-    print("done", flush=True)
-    """
-)
+    say("done")
 
 
 def _clerk(path: str, name: str, ops: int, shared: int, out: Path) -> None:
@@ -152,13 +149,6 @@ def _clerk(path: str, name: str, ops: int, shared: int, out: Path) -> None:
                 with contextlib.suppress(TransitionError):
                     reg.transition(f"shared-{i % shared}", to, actor=name, note="race", at=t)
     out.write_text(" ".join(mine))
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    src = str(Path(__file__).resolve().parents[2] / "src")
-    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
-    return env
 
 
 def _clerks(path: str, ops: int, shared: int, clerks: int = 8) -> list[list[str]]:
@@ -235,12 +225,14 @@ def test_two_processes_writing_at_once_lose_nothing(backend: Path | str) -> None
         t = dt.datetime(2024, 1, 8, 9, tzinfo=dt.UTC)
         reg.add(Complaint("shared", "complaint", "web", "registry", t))
     n = 120
-    procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, str(n)], env=_env())
-        for name in ("a", "b")
-    ]
+    # forked from this process (qualitapa already imported): two interpreter starts spared
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_writer, args=(str(path), name, n)) for name in ("a", "b")]
     for p in procs:
-        assert p.wait(timeout=120) == 0
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0
     with ComplaintRegister(path) as reg:
         frame = reg.to_frame()
         assert len(frame) == 2 * n + 1  # every add of both processes is there
@@ -271,18 +263,16 @@ def test_writer_killed_mid_transaction_leaves_a_consistent_database(
     with ComplaintRegister(path) as reg:
         for i in range(5):
             reg.add(Complaint(f"kept-{i}", "praise", "letter", "libraries", t))
-    # 60,000 complaints: more than 4 MB to write, so the import is killed half-way
-    run = subprocess.run(
-        [sys.executable, "-c", BULK, str(path), "60000"],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    said = run.stdout.splitlines()
-    assert said[:1] == ["importing"], run.stderr
-    assert [line.split()[0] for line in said] == ["importing", "killed"], said  # never "done"
-    assert run.returncode == -signal.SIGKILL
+    # 60,000 complaints: more than 4 MB to write, so the import is killed half-way; the
+    # importer is forked from this process (qualitapa already imported)
+    said = Path(tempfile.mkdtemp()) / "said.txt"
+    proc = multiprocessing.get_context("fork").Process(target=_bulk, args=(str(path), 60_000, said))
+    proc.start()
+    proc.join(timeout=300)
+    lines = said.read_text().splitlines() if said.exists() else []
+    assert lines[:1] == ["importing"], lines
+    assert [line.split()[0] for line in lines] == ["importing", "killed"], lines  # never "done"
+    assert proc.exitcode == -signal.SIGKILL
     with ComplaintRegister(path) as reg:
         # the half-written import is gone entirely; what was committed is intact
         assert len(reg) == 5
