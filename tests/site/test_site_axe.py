@@ -180,9 +180,24 @@ def page_of(site: Path, kind: str) -> str:
     return found[0]
 
 
+#: The console errors each page logged while it loaded, by browser and URL: the axe
+#: tests load every kind of page, and the console test reads what they saw instead of
+#: loading them again (a page the axe tests did not load, it loads itself).
+CONSOLE: dict[tuple[int, str], list[str]] = {}
+
+
+def load(chrome: object, url: str) -> list[str]:
+    """Load ``url``; the errors (SEVERE) the console logged meanwhile (also kept in CONSOLE)."""
+    chrome.get_log("browser")  # the console so far (other pages): drained
+    chrome.get(url)
+    entries = chrome.get_log("browser")
+    CONSOLE[id(chrome), url] = [e["message"] for e in entries if e["level"] == "SEVERE"]
+    return CONSOLE[id(chrome), url]
+
+
 def run_axe(chrome: object, url: str, script: str) -> list[dict[str, object]]:
     """axe-core's violations on the page at ``url`` (its default rules: WCAG 2.x A/AA and more)."""
-    chrome.get(url)
+    load(chrome, url)
     chrome.execute_script(script)
     result = chrome.execute_async_script(
         "const done = arguments[arguments.length - 1];"
@@ -251,11 +266,9 @@ def test_the_pages_load_without_console_errors(site, server, browser):
     """A page of each kind, over http: no 404 for what it loads, no JavaScript error."""
     pages = [page_of(site, kind) for kind in KINDS if kind_found(site, kind)]
     failures = {}
-    browser.get_log("browser")  # the console so far (other tests' pages): drained
     for page in pages:
-        browser.get(server + page)
-        entries = browser.get_log("browser")
-        errors = [e["message"] for e in entries if e["level"] == "SEVERE"]
+        seen = CONSOLE.get((id(browser), server + page))
+        errors = load(browser, server + page) if seen is None else seen
         if errors:
             failures[page] = errors
     assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)[:4000]
