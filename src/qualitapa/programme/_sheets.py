@@ -880,7 +880,9 @@ invalid activities: unknown department 'S3'; did you mean S03? ...
             else pd.Series([None] * len(data), dtype=object)
         ).reset_index(drop=True)
         text = _column_text(values, column, spec, problems, date_format)
-        out[column] = text.astype(object).where(text.notna(), None)
+        # every cell is text or missing: the missing ones None
+        out[column] = pd.Series([v if isinstance(v, str) else None for v in text.tolist()],
+                                dtype=object)  # fmt: skip
     clean = pd.DataFrame(out, columns=list(spec.columns))
     _check_rows(clean, spec, problems)
     _check_references(clean, spec, known or {}, problems)
@@ -1049,9 +1051,13 @@ def _code_words(allowed: tuple[str, ...]) -> dict[str, str]:
 
 def _check_rows(clean: pd.DataFrame, spec: Sheet, problems: Problems) -> None:
     """Keys repeated, dates out of order, expected results incomplete."""
-    keys = clean[list(spec.key)]
-    complete = keys.notna().all(axis=1).to_numpy(dtype=bool)
-    repeated = keys.duplicated(keep="first").to_numpy(dtype=bool) & complete
+    seen: set[tuple[str, ...]] = set()
+    repeated = np.zeros(len(clean), dtype=bool)
+    for i, key in enumerate(zip(*(clean[c].tolist() for c in spec.key), strict=True)):
+        if None in key:  # an incomplete key (its blank is said) repeats nothing
+            continue
+        repeated[i] = key in seen
+        seen.add(key)
     problems.add(
         repeated, column=spec.key[-1], value=clean[spec.key[-1]], rule=Rule.DUPLICATE,
         sheet=spec.name,
