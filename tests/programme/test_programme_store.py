@@ -186,6 +186,20 @@ def test_missing_required_value_unknown_column_and_duplicate_key() -> None:
     ]
 
 
+def test_only_complete_keys_repeat() -> None:
+    # rows 1 and 4 lack the key's department: blank twice, never a repeat; row 5 repeats row 2
+    deps = pd.concat([departments(), departments().iloc[[0, 1]]], ignore_index=True)
+    deps.loc[[0, 3], "department"] = [None, " "]
+    with pytest.raises(DataError) as info:
+        check_sheet(deps, "departments")
+    cases = info.value.failure_cases
+    assert sorted(zip(cases["row"], cases["column"], cases["rule"], strict=True)) == [
+        (1, "department", "required"),
+        (4, "department", "required"),
+        (5, "department", "duplicate"),
+    ]
+
+
 def test_a_bad_row_writes_nothing(store: ProgrammeStore) -> None:
     before = len(store.history())
     acts = activities()
