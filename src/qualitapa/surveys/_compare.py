@@ -429,19 +429,18 @@ def _unweighted_tests(
             for o, (i, j) in enumerate(itertools.combinations(range(n_groups), 2), 1):
                 row = _test_pair(name, parts[i], parts[j], labels[i], labels[j], kind, test)
                 rows.append({**row, "_v": v, "_o": o})
-    frames = [pd.DataFrame(rows)] if rows else []
+    tables = [{k: [row[k] for row in rows] for k in rows[0]}] if rows else []
     if at_once:
         s = summary_from_sums(*sums)
         names = list(series)
         welch = kind == "mean" and test == "welch"
         if n_groups > 2:
             omnibus = "chi2" if kind == "share" else "welch_anova" if welch else "anova"
-            frames.append(_all_groups_at_once(names, s, sums, kind, omnibus))
+            tables.append(_all_groups_at_once(names, s, sums, kind, omnibus))
         if pairs:
             pair = "chi2" if kind == "share" else "games_howell" if welch else "welch_t"
-            frames.append(_pair_tests(names, labels, s, kind, pair))
-    out = _in_order(frames)
-    out["weighted"] = False
+            tables.append(_pair_tests(names, labels, s, kind, pair))
+    out = _in_order(tables, weighted=False)
     out["n_eff_a"] = out["n_a"].astype(float)
     out["n_eff_b"] = out["n_b"].astype(float)
     return out
@@ -449,7 +448,7 @@ def _unweighted_tests(
 
 def _all_groups_at_once(
     names: list[str], s: Summary, sums: np.ndarray, kind: str, test: str
-) -> pd.DataFrame:
+) -> dict[str, Any]:
     """The test across all groups of every variable, one row each (``_v``, ``_o`` = 0).
 
     Shares (``chi2``, ``rao_scott_chi2``): the Rao-Scott chi-square
@@ -471,29 +470,27 @@ def _all_groups_at_once(
             stat, p = _welch_f(s.mean, s.se**2, s.n_eff - 1, used)
         effect = "eta_squared"
         size = anova_effects(sums[1], s.mean, sums[4], used)[0]
-    return pd.DataFrame(
-        {
-            "_v": np.arange(len(names)),
-            "_o": 0,
-            "variable": names,
-            "group_a": "",
-            "group_b": "",
-            "n_a": np.where(used, s.n, 0).sum(axis=0).astype(np.int64),
-            "n_b": 0,
-            "estimate_a": np.nan,
-            "estimate_b": np.nan,
-            "difference": np.nan,
-            "test": test,
-            "statistic": stat,
-            "p_value": p,
-            "n_eff_a": np.where(used, s.n_eff, 0.0).sum(axis=0),
-            "n_eff_b": 0.0,
-            "effect": effect,
-            "effect_size": size,
-            "effect_low": np.nan,
-            "effect_high": np.nan,
-        }
-    )
+    return {
+        "_v": np.arange(len(names)),
+        "_o": 0,
+        "variable": names,
+        "group_a": "",
+        "group_b": "",
+        "n_a": np.where(used, s.n, 0).sum(axis=0).astype(np.int64),
+        "n_b": 0,
+        "estimate_a": np.nan,
+        "estimate_b": np.nan,
+        "difference": np.nan,
+        "test": test,
+        "statistic": stat,
+        "p_value": p,
+        "n_eff_a": np.where(used, s.n_eff, 0.0).sum(axis=0),
+        "n_eff_b": 0.0,
+        "effect": effect,
+        "effect_size": size,
+        "effect_low": np.nan,
+        "effect_high": np.nan,
+    }
 
 
 def _anova(
@@ -545,10 +542,22 @@ def _group_summary(
     return summary_from_sums(*sums), sums
 
 
-def _in_order(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Rows of ``frames`` by variable (``_v``), then test (``_o``: 0 all groups, then pairs)."""
-    out = pd.concat(frames, ignore_index=True).sort_values(["_v", "_o"], kind="stable")
-    return out.drop(columns=["_v", "_o"]).reset_index(drop=True)
+def _in_order(parts: list[dict[str, Any]], **same: Any) -> pd.DataFrame:
+    """Rows of ``parts`` by variable (``_v``), then test (``_o``: 0 all groups, then pairs).
+
+    Each part holds columns (arrays, lists, or one value for every row); the
+    frame is made once, with the columns ``same`` (one value each).
+    """
+    sizes = [len(part["_v"]) for part in parts]
+
+    def column(name: str) -> np.ndarray:
+        return np.concatenate(
+            [np.broadcast_to(np.asarray(p[name]), (n,)) for p, n in zip(parts, sizes, strict=True)]
+        )
+
+    order = np.lexsort((column("_o"), column("_v")))  # stable: by variable, then test
+    columns = {name: column(name)[order] for name in parts[0] if name not in ("_v", "_o")}
+    return pd.DataFrame({**columns, **same})
 
 
 def _welch_t(
@@ -634,14 +643,14 @@ def _weighted_tests(
     names = list(series)
     n_groups = len(labels)
     s, sums = _group_summary(series, codes, n_groups, w)
-    frames = []
+    parts = []
     if n_groups > 2:
         name = "rao_scott_chi2" if kind == "share" else "weighted_welch_f"
-        frames.append(_all_groups_at_once(names, s, sums, kind, name).assign(weighted=True))
+        parts.append(_all_groups_at_once(names, s, sums, kind, name))
     if n_groups == 2 or pairwise:
         name = "rao_scott_chi2" if kind == "share" else "weighted_welch_t"
-        frames.append(_pair_tests(names, labels, s, kind, name).assign(weighted=True))
-    return _in_order(frames)
+        parts.append(_pair_tests(names, labels, s, kind, name))
+    return _in_order(parts, weighted=True)
 
 
 def _design_tests(
@@ -711,7 +720,7 @@ def _design_share(
 
 def _pair_tests(
     names: list[str], labels: list[str], s: Summary, kind: str, test: str
-) -> pd.DataFrame:
+) -> dict[str, Any]:
     """Every pair of groups on every variable at once, from the groups' summaries.
 
     Means: Welch t on the squared standard errors and ``n_eff - 1``
@@ -751,29 +760,27 @@ def _pair_tests(
         return np.asarray(x).T.ravel()  # (pairs, vars) -> variable-major rows
 
     lab = np.asarray(labels, dtype=object)
-    return pd.DataFrame(
-        {
-            "_v": np.repeat(np.arange(n_vars), n_pairs),
-            "_o": np.tile(np.arange(1, n_pairs + 1), n_vars),
-            "variable": np.repeat(names, n_pairs),
-            "group_a": np.tile(lab[ia], n_vars),
-            "group_b": np.tile(lab[ib], n_vars),
-            "n_a": flat(s.n[ia]).astype(np.int64),
-            "n_b": flat(s.n[ib]).astype(np.int64),
-            "estimate_a": flat(s.mean[ia]),
-            "estimate_b": flat(s.mean[ib]),
-            "difference": flat(s.mean[ia] - s.mean[ib]),
-            "test": test,
-            "statistic": flat(stat),
-            "p_value": flat(p),
-            "n_eff_a": flat(s.n_eff[ia]),
-            "n_eff_b": flat(s.n_eff[ib]),
-            "effect": effect,
-            "effect_size": flat(size),
-            "effect_low": flat(low),
-            "effect_high": flat(high),
-        }
-    )
+    return {
+        "_v": np.repeat(np.arange(n_vars), n_pairs),
+        "_o": np.tile(np.arange(1, n_pairs + 1), n_vars),
+        "variable": np.repeat(names, n_pairs),
+        "group_a": np.tile(lab[ia], n_vars),
+        "group_b": np.tile(lab[ib], n_vars),
+        "n_a": flat(s.n[ia]).astype(np.int64),
+        "n_b": flat(s.n[ib]).astype(np.int64),
+        "estimate_a": flat(s.mean[ia]),
+        "estimate_b": flat(s.mean[ib]),
+        "difference": flat(s.mean[ia] - s.mean[ib]),
+        "test": test,
+        "statistic": flat(stat),
+        "p_value": flat(p),
+        "n_eff_a": flat(s.n_eff[ia]),
+        "n_eff_b": flat(s.n_eff[ib]),
+        "effect": effect,
+        "effect_size": flat(size),
+        "effect_low": flat(low),
+        "effect_high": flat(high),
+    }
 
 
 @contextmanager
