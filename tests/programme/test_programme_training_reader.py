@@ -2,9 +2,9 @@
 
 ``_Reader.text`` and ``_Reader.number`` (and the monitoring's ``_text``) read the cells in one
 Python pass (``programme._cells``)
-instead of five pandas string operations each; ``_with_session`` looks
-the sessions up in a dictionary instead of merging. The functions below are
-the implementations before, kept here as the reference.
+instead of five pandas string operations each (the sessions looked up in a
+dictionary instead of merging: ``test_programme_join.py``). The functions below
+are the implementations before, kept here as the reference.
 """
 
 from __future__ import annotations
@@ -88,32 +88,6 @@ def _same_as_before(column: pd.Series, start: int) -> None:
     before.add(~whole.to_numpy(), "c", Rule.NOT_INTEGER, _training._NOT_WHOLE)
     before.add(blank, "c", Rule.REQUIRED, _training._REQUIRED)
     pd.testing.assert_frame_equal(read.problems.table(), before.problems.table())
-
-
-@settings(max_examples=30, deadline=None)
-@given(
-    st.lists(st.tuples(st.sampled_from(["C1", "C2", ""]), st.sampled_from(["1", "2", "3"])),
-             max_size=8),
-    st.lists(st.tuples(st.sampled_from(["C1", "C2"]), st.sampled_from(["1", "2"]),
-                       st.integers(2023, 2025), st.sampled_from([1.0, 2.5])),
-             max_size=4, unique_by=lambda r: r[:2]),
-)  # fmt: skip
-def test_the_session_lookup_is_the_merge_it_replaces(attended, known) -> None:
-    out = pd.DataFrame(
-        {"organization": pd.Series(["036023"] * len(attended), dtype=str),
-         "course": pd.Series([c for c, _ in attended], dtype=str),
-         "session": pd.Series([s for _, s in attended], dtype=str)}
-    )  # fmt: skip
-    sessions = pd.DataFrame(
-        {"organization": pd.Series(["036023"] * len(known), dtype=str),
-         "course": pd.Series([r[0] for r in known], dtype=str),
-         "session": pd.Series([r[1] for r in known], dtype=str),
-         "year": pd.Series([r[2] for r in known], dtype="Int64"),
-         "session_hours": pd.Series([r[3] for r in known], dtype=float)}
-    )  # fmt: skip
-    merged = out.merge(sessions, on=["organization", "course", "session"], how="left",
-                       validate="many_to_one")  # fmt: skip
-    pd.testing.assert_frame_equal(_training._with_session(out, sessions), merged)
 
 
 _SPECIAL = [

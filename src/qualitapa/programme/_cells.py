@@ -28,14 +28,20 @@ def texts(frame: pd.DataFrame, column: str) -> list[str]:
     """
     values = frame[column]
     cells = values.tolist()
-    if all(isinstance(cell, str) or _blank(cell) for cell in cells):  # text as it is
-        return ["" if _blank(cell) else cell.strip() for cell in cells]
+    if all(isinstance(cell, str) or blank(cell) for cell in cells):  # text as it is
+        return ["" if blank(cell) else cell.strip() for cell in cells]
     written = values.astype("string").to_numpy(dtype=object, na_value="")
     return [cell.strip() for cell in written]
 
 
-def _blank(cell: object) -> bool:
-    """None, NaN, NA or NaT: what pandas writes as no text."""
+def blank(cell: object) -> bool:
+    """None, NaN, NA or NaT: what pandas writes as no text.
+
+    Examples
+    --------
+    >>> [blank(v) for v in (None, float("nan"), pd.NA, pd.NaT, "", 0)]
+    [True, True, True, True, False, False]
+    """
     return (
         cell is None
         or cell is pd.NA

@@ -29,6 +29,7 @@ from qualitapa.improvement import ACTION_COLUMNS, prioritise, texts_in_languages
 from qualitapa.io import require_columns
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule
+from qualitapa.programme._join import left_join
 from qualitapa.programme._models import LabelledEnum, LabelTable, SheetRow
 
 
@@ -324,8 +325,8 @@ def _findings_joined(
         }
     )
     c = certs[["organization", "certificate", "department", "service", "standard"]]
-    out = f.merge(a, on=["organization", "audit"], how="left", validate="many_to_one")
-    return out.merge(c, on=["organization", "certificate"], how="left", validate="many_to_one")
+    out = left_join(f, a, ["organization", "audit"])
+    return left_join(out, c, ["organization", "certificate"])
 
 
 def _certificates(certifications: pd.DataFrame) -> pd.DataFrame:

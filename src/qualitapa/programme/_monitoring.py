@@ -45,6 +45,7 @@ from qualitapa.i18n import N_
 from qualitapa.io import require_columns
 from qualitapa.problems import Problems, Rule
 from qualitapa.programme._cells import code_texts
+from qualitapa.programme._join import left_join
 
 if TYPE_CHECKING:
     from qualitapa.catalog import Catalog
@@ -262,7 +263,7 @@ def progress(
     when = _as_of(as_of)
     acts = _activities(activities, source)
     latest = _latest(activity_status, when, source)
-    out = acts.merge(latest, on=_KEYS, how="left", validate="one_to_one")
+    out = left_join(acts, latest, _KEYS, validate="one_to_one")
     out["status"] = out["status"].fillna("planned")
     done = out["status"].eq("done").to_numpy()
     out["progress"] = np.where(done, 1.0, out["progress"].fillna(0.0).to_numpy(dtype=float))
@@ -699,7 +700,7 @@ def _join_obtained(
     keys = ["expected_kind", "organization", "period", "expected_id"]
     a["obtained"] = np.nan
     for table in lookups:
-        merged = a[keys].merge(table, on=keys, how="left", validate="many_to_one")
+        merged = left_join(a[keys], table, keys)
         found = merged["obtained"].notna().to_numpy()
         a.loc[found, "obtained"] = merged["obtained"].to_numpy()[found]
         if "_target" in merged.columns:  # a standard's own target fills a blank expectation
@@ -713,8 +714,7 @@ def _join_obtained(
         s = _survey_obtained(survey, source)
         any_period = bool(s["period"].eq("").all())
         on = ["expected_kind", "organization", "expected_id"] if any_period else keys
-        merged = a[on].merge(s.drop(columns="period") if any_period else s, on=on, how="left",
-                             validate="many_to_one")  # fmt: skip
+        merged = left_join(a[on], s.drop(columns="period") if any_period else s, on)
         found = merged["obtained"].notna().to_numpy()
         a.loc[found, "obtained"] = merged["obtained"].to_numpy()[found]
     return a

@@ -46,6 +46,7 @@ from qualitapa.i18n import N_, Translator
 from qualitapa.models import Text
 from qualitapa.problems import Problems, Rule, check_option
 from qualitapa.programme._cells import code_texts, texts
+from qualitapa.programme._join import left_join
 from qualitapa.programme._models import Completion, LabelledEnum, LabelTable, SheetRow
 
 
@@ -383,7 +384,7 @@ def _attendance(attendance: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFram
     read.duplicates(out[["organization", "course", "session", "person"]], "person")
     out = out.reset_index(drop=True)
     attended = attended.reset_index(drop=True)
-    merged = _with_session(out, _sessions(sessions))
+    merged = left_join(out, _sessions(sessions), ["organization", "course", "session"])
     unknown = merged["year"].isna().to_numpy() & (out["session"] != "").to_numpy()
     read.add(unknown, "session", Rule.UNKNOWN_VALUE, _NO_SESSION)
     over = (attended > merged["session_hours"]).to_numpy()
@@ -391,28 +392,6 @@ def _attendance(attendance: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFram
     read.done()
     merged["hours"] = attended.fillna(merged["session_hours"])
     return merged
-
-
-def _with_session(out: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
-    """``out`` with the ``year`` and ``session_hours`` of its session (NA where none).
-
-    The left join of ``out`` with ``known`` on organization, course and
-    session, whose keys ``known`` holds once each (:func:`_sessions`
-    refused repeats, blank dates and hours): a dictionary of the sessions,
-    on a sheet's rows a tenth of what a merge costs.
-    """
-    keys = ("organization", "course", "session")
-    where = {key: i for i, key in enumerate(zip(*(known[c].tolist() for c in keys), strict=True))}
-    rows = zip(*(out[c].tolist() for c in keys), strict=True)
-    position = np.array([where.get(key, -1) for key in rows], dtype=np.intp)
-    found = position >= 0
-    at = np.where(found, position, 0)
-    years = np.zeros(len(out), dtype=np.int64)
-    hours = np.full(len(out), np.nan)
-    if len(known):
-        years = known["year"].to_numpy(dtype=np.int64)[at]
-        hours = np.where(found, known["session_hours"].to_numpy(dtype=float)[at], np.nan)
-    return out.assign(year=pd.arrays.IntegerArray(years, ~found), session_hours=hours)
 
 
 def _staff(staff: pd.DataFrame) -> pd.DataFrame:
