@@ -177,23 +177,22 @@ def test_missing_required_value_unknown_column_and_duplicate_key() -> None:
     deps = departments()
     deps.loc[0, "name_it"] = " "
     deps.loc[2, "department"] = "S03"
+    assert _faults(deps) == [(1, "name_it", "required"), (3, "department", "duplicate")]
+
+
+def _faults(deps: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """The (row, column, rule) of each fault check_sheet finds in the departments."""
     with pytest.raises(DataError) as info:
         check_sheet(deps, "departments")
     cases = info.value.failure_cases
-    assert sorted(zip(cases["row"], cases["column"], cases["rule"], strict=True)) == [
-        (1, "name_it", "required"),
-        (3, "department", "duplicate"),
-    ]
+    return sorted(zip(cases["row"], cases["column"], cases["rule"], strict=True))
 
 
 def test_only_complete_keys_repeat() -> None:
     # rows 1 and 4 lack the key's department: blank twice, never a repeat; row 5 repeats row 2
     deps = pd.concat([departments(), departments().iloc[[0, 1]]], ignore_index=True)
     deps.loc[[0, 3], "department"] = [None, " "]
-    with pytest.raises(DataError) as info:
-        check_sheet(deps, "departments")
-    cases = info.value.failure_cases
-    assert sorted(zip(cases["row"], cases["column"], cases["rule"], strict=True)) == [
+    assert _faults(deps) == [
         (1, "department", "required"),
         (4, "department", "required"),
         (5, "department", "duplicate"),
