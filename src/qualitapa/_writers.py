@@ -235,6 +235,7 @@ def excel_number_formats(frame: pd.DataFrame, catalog: object = None) -> list[An
     ['0', '#,##0', '0.0%', '#,##0.0']
     """
     units = row_units(frame, catalog)
+    percent: list[bool] | None = None  # each row's unit is a percentage (the same for every column)
     out: list[Any] = []
     for column in frame.columns:
         s = frame[column]
@@ -256,7 +257,9 @@ def excel_number_formats(frame: pd.DataFrame, catalog: object = None) -> list[An
         elif column in UNIT_COLUMNS and units is not None:
             groups = frame["indicator"].astype("string").fillna("")
             digits = s.astype(float).groupby(groups).transform(_typical_digits)
-            percent = units.map(lambda u: u is not None and _is_percent_unit(str(u)))
+            if percent is None:  # each distinct unit read once
+                is_percent = {u: _is_percent_unit(str(u)) for u in set(units.dropna())}
+                percent = [u is not None and is_percent[u] for u in units]
             out.append(
                 [
                     '0.0"%"' if p else _decimal_format(int(d))
