@@ -14,6 +14,12 @@ language (``lang``): ``organization_name`` after ``organization`` (*Bozen*
 in German), ``indicator_label`` after ``indicator``, and so on
 (:func:`qualitapa._labelling.label_columns`); the columns keep their stable
 names in every language, so a sheet reads like its CSV.
+
+openpyxl writes the workbook: its styles, each sheet's settings and header. The
+cells of the rows below are written as the very XML openpyxl writes for them
+(:func:`_rows_xml`, five times faster than an openpyxl cell object each); a
+sheet with a cell of another kind (a date, a time, an infinite number) is left
+to openpyxl whole.
 """
 
 from __future__ import annotations
