@@ -319,6 +319,8 @@ def rebuild_chain(db: sqlite3.Connection) -> None:
     """
     row = db.execute("SELECT MAX(last_seq) FROM chain").fetchone()
     done = int(row[0] or 0)
+    if db.execute("SELECT 1 FROM events WHERE seq > ? LIMIT 1", (done,)).fetchone() is None:
+        return  # nothing to link (a new register): no tables read
     events, complaints = _read(db)
     events = events[events["seq"] > done]
     if events.empty:
