@@ -14,33 +14,24 @@ language (``lang``): ``organization_name`` after ``organization`` (*Bozen*
 in German), ``indicator_label`` after ``indicator``, and so on
 (:func:`qualitapa._labelling.label_columns`); the columns keep their stable
 names in every language, so a sheet reads like its CSV.
-
-openpyxl writes the workbook: its styles, each sheet's settings and header. The
-cells of the rows below are written as the very XML openpyxl writes for them
-(:func:`_rows_xml`, five times faster than an openpyxl cell object each); a
-sheet with a cell of another kind (a date, a time, an infinite number) is left
-to openpyxl whole.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import math
 import numbers
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import attrs
 import numpy as np
 import pandas as pd
 
 from qualitapa._labelling import label_columns
 from qualitapa._languages import check_language
 from qualitapa._writers import excel_number_formats
-from qualitapa._xlsx import _XML_ILLEGAL, text_cell
+from qualitapa._xlsx import text_cell
 from qualitapa.errors import DataError
 from qualitapa.io import neutralise_formulas
 from qualitapa.models import Text
@@ -213,12 +204,8 @@ def _write_index(
 
 def _write_sheet(
     ws: Any, frame: pd.DataFrame, catalog: object, style: tuple[Any, Any, Any]
-) -> str | None:
-    """One table's sheet: sized columns, frozen filtered header, typed and formatted cells.
-
-    Returns the XML of the rows after the header when :func:`_rows_xml` writes them
-    (:func:`_insert_rows` puts them in the saved workbook); None when openpyxl wrote them.
-    """
+) -> None:
+    """One table's sheet: sized columns, frozen filtered header, typed and formatted cells."""
     from openpyxl.utils import get_column_letter
 
     data = _excel_frame(frame)
@@ -229,9 +216,6 @@ def _write_sheet(
         ws.auto_filter.ref = f"A1:{get_column_letter(data.shape[1])}{len(data) + 1}"
     ws.append(_header_row(ws, data.columns, style))
     formats = excel_number_formats(frame, catalog)
-    rows = _rows_xml(ws, data, formats)
-    if rows is not None:
-        return rows
     for r, row in enumerate(data.itertuples(index=False, name=None)):
         values = [_cell_value(v) for v in row]
         ws.append(
@@ -242,110 +226,6 @@ def _write_sheet(
                 for v, f in zip(values, formats, strict=True)
             ]
         )
-    return None
-
-
-def _column_values(s: pd.Series) -> list[Any]:
-    """The column's cell values as :func:`_cell_value` makes them (NaN as None)."""
-    if s.dtype.kind in "fiub" and isinstance(s.dtype, np.dtype):
-        values = s.to_numpy()
-        if s.dtype.kind == "f":
-            return [None if v != v else v for v in values.tolist()]
-        return values.tolist()
-    return [_cell_value(v) for v in s.tolist()]
-
-
-class _Unwritten(Exception):
-    """A cell the rows' XML leaves to openpyxl (a date, a time, an infinite number...)."""
-
-
-@attrs.define
-class _Styles:
-    """The ``s`` attribute of the cells of a sheet, by number format (registered once)."""
-
-    ws: Any
-    found: dict[tuple[Any, bool], str] = attrs.field(factory=dict)
-
-    def of(self, fmt: Any, quote: bool = False) -> str:
-        """`` s="N"`` of a number with format ``fmt`` (or of text with the quote prefix)."""
-        if (fmt, quote) not in self.found:
-            cell = text_cell(self.ws, "=") if quote else _number_cell(self.ws, 0.0, fmt)
-            styled = quote or (fmt is not None and cell.has_style)
-            self.found[fmt, quote] = f' s="{cell.style_id}"' if styled else ""
-        return self.found[fmt, quote]
-
-
-def _cell_xml(ref: str, value: Any, fmt: Any, styles: _Styles) -> str:
-    """The ``<c>`` element openpyxl writes for ``value`` at ``ref`` ("" for a missing cell)."""
-    if value is None:
-        return ""
-    if type(value) is str:
-        text = _XML_ILLEGAL.sub("\ufffd", value)
-        s = styles.of(None, quote=True) if text.startswith(("=", "+", "-", "@")) else ""
-        if text == "":
-            return f'<c r="{ref}"{s} t="inlineStr" />'
-        space = ' xml:space="preserve"' if text != text.strip() else ""
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
-    if type(value) is bool:
-        return f'<c r="{ref}" t="b"><v>{value:d}</v></c>'
-    if type(value) is int or (type(value) is float and math.isfinite(value)):
-        return f'<c r="{ref}"{styles.of(fmt)} t="n"><v>{value:.16g}</v></c>'  # safe_string
-    raise _Unwritten
-
-
-def _rows_xml(ws: Any, data: pd.DataFrame, formats: list[Any]) -> str | None:
-    """The ``<row>`` elements of ``data``'s cells (rows 2, 3...) as openpyxl writes them.
-
-    openpyxl builds an object and an XML element per cell (most of the export's time);
-    these are the same elements written as text: text as an inline string (``'``
-    prefix style for ``= + - @``, characters XML cannot hold as U+FFFD, as
-    :func:`text_cell`), numbers as ``%.16g`` (openpyxl's ``safe_string``) with the
-    style of their number format, booleans as ``t="b"``, missing cells left out.
-    None when a cell is of another kind (a date, a time, an infinite number...):
-    openpyxl writes that sheet's rows.
-    """
-    from openpyxl.utils import get_column_letter
-
-    styles = _Styles(ws)
-    letters = [get_column_letter(i) for i in range(1, data.shape[1] + 1)]
-    values = [_column_values(data[name]) for name in data.columns]
-    fmts = [f if isinstance(f, list) else [f] * len(data) for f in formats]
-    out = []
-    try:  # row by row, as openpyxl: the styles are numbered in the same order
-        for k in range(len(data)):
-            cells = "".join(
-                _cell_xml(f"{letter}{k + 2}", column[k], fmt[k], styles)
-                for letter, column, fmt in zip(letters, values, fmts, strict=True)
-            )
-            out.append(f'<row r="{k + 2}">{cells}</row>')
-    except _Unwritten:
-        return None
-    return "".join(out)
-
-
-def _insert_rows(path: Path, rows: Mapping[int, str]) -> None:
-    """Put the rows' XML of sheet ``i`` (its position in the workbook, from 1) after its header.
-
-    openpyxl saved each such sheet with its header row only; the workbook is
-    written again with the rows at the end of those sheets' ``<sheetData>``.
-    """
-    import zipfile
-
-    saved = path.read_bytes()
-    with (
-        zipfile.ZipFile(io.BytesIO(saved)) as source,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as target,
-    ):
-        for info in source.infolist():
-            content = source.read(info)
-            match = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
-            if match and int(match[1]) in rows:
-                head, end, tail = content.decode("utf-8").partition("</sheetData>")
-                if not end or end in tail:  # pragma: no cover - openpyxl writes one
-                    raise RuntimeError(f"unexpected worksheet XML in {info.filename}")
-                content = (head + rows[int(match[1])] + end + tail).encode("utf-8")
-            target.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def write_excel(
@@ -431,13 +311,8 @@ def write_excel(
     sheets = sheet_names(tables)
     if descriptions:
         _write_index(wb, sheets, tables, descriptions, lang, header)
-    rows = {}
     for name, frame in zip(sheets, tables.values(), strict=True):
-        ws = wb.create_sheet(name)
-        if (xml := _write_sheet(ws, frame, catalog, header)) is not None:
-            rows[wb.worksheets.index(ws) + 1] = xml
+        _write_sheet(wb.create_sheet(name), frame, catalog, header)
     target.parent.mkdir(parents=True, exist_ok=True)
     wb.save(target)
-    if rows:
-        _insert_rows(target, rows)
     return target
