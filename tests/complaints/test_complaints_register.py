@@ -290,3 +290,24 @@ def test_to_frame_equals_the_plain_pandas_computation(walks):
                 at = t + dt.timedelta(hours=i + 1)
                 reg.transition(cid, state, actor="urp", note="motivo", target="ufficio", at=at)
         pd.testing.assert_frame_equal(reg.to_frame(), _to_frame_by_groupby(reg))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["received", "answered", "Answered", "", None, float("nan"), pd.NA, 1]),
+        max_size=8,
+    ),
+    st.booleans(),
+    st.sampled_from([object, "str"]),
+)
+def test_the_quick_check_of_stored_codes_agrees_with_isin(values, missing_ok, dtype):
+    # a column read back is checked on its distinct values first; isin the reference
+    from qualitapa.complaints._register import _all_allowed
+
+    if dtype == "str" and any(v == 1 for v in values if isinstance(v, int)):
+        values = [v for v in values if not isinstance(v, int)]
+    column = pd.Series(values, dtype=dtype)
+    allowed = ["received", "answered"]
+    expected = column.isin(allowed) | (column.isna() if missing_ok else False)
+    assert _all_allowed(column, allowed, missing_ok=missing_ok) == bool(expected.all())

@@ -897,10 +897,13 @@ service 'registry' that apply: 'registry.waiting'
                     ok = ok | missing
             else:
                 allowed = [v for v in rule if v is not None]
-                ok = values.isin(allowed).to_numpy(dtype=bool)
-                if None in rule:
-                    ok = ok | missing
-            if col == key:
+                if _all_allowed(values, allowed, missing_ok=None in rule):
+                    ok = np.ones(len(values), dtype=bool)  # the usual case, at a glance
+                else:
+                    ok = values.isin(allowed).to_numpy(dtype=bool)
+                    if None in rule:
+                        ok = ok | missing
+            if col == key and len(pd.unique(values.to_numpy(dtype=object))) < len(values):
                 ok = ok & ~values.duplicated().to_numpy(dtype=bool)
             if not ok.all():
                 bad = frame.loc[~ok].iloc[0]
@@ -1231,6 +1234,17 @@ def _check_catalog(complaint: Complaint, catalog: Catalog) -> None:
             source=where,
             field="category",
         )
+
+
+def _all_allowed(values: pd.Series, allowed: Sequence[str], *, missing_ok: bool) -> bool:
+    """Whether every value is one of ``allowed`` (or missing, when ``missing_ok``): checked
+    on the distinct values, as ``isin`` would find them."""
+    known = frozenset(allowed)
+    return all(
+        (type(u) is str and u in known)
+        or (missing_ok and (u is None or u is pd.NA or (type(u) is float and u != u)))
+        for u in pd.unique(values.to_numpy(dtype=object))
+    )
 
 
 def _is_int(values: pd.Series) -> np.ndarray:
