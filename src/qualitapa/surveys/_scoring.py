@@ -955,6 +955,45 @@ def nps(
     return _asked_rows(out, applicable(instrument, responses, groups, [q]))
 
 
+def _code_counts(
+    groups: Groups,
+    text: pd.Series,
+    answered: np.ndarray,
+    w: np.ndarray,
+    codes: list[str],
+    kind: QuestionType,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Answers and their weights for each group and code (group-major, ``codes`` order).
+
+    A multiple-choice answer counts once for each time it names a code;
+    answers that are not codes are not counted. Summed as the base of the
+    shares is (:meth:`Groups.sum`), so a code every answer of a group gives
+    has a share of exactly 1.
+    """
+    values = text.to_numpy(dtype=object).copy()
+    values[~answered] = None  # missing answers compare unequal to every code
+    if kind is QuestionType.MULTIPLE:
+        tokens = text[answered].str.split()
+        counts = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+        owner = np.repeat(np.flatnonzero(answered), counts)
+        named = np.asarray([t for ts in tokens for t in ts], dtype=object)
+
+        def times(code: str) -> np.ndarray:
+            return np.bincount(owner[named == code], minlength=len(values))
+    else:
+
+        def times(code: str) -> np.ndarray:
+            return (values == code) & answered
+
+    size = np.empty((groups.n, len(codes)), dtype=np.int64)
+    weighted = np.empty((groups.n, len(codes)))
+    for j, code in enumerate(codes):  # loop over codes, vectorised over respondents
+        k = times(code)
+        size[:, j] = groups.sum(k)
+        weighted[:, j] = groups.sum(w * k)
+    return size.ravel(), weighted.ravel()
+
+
 def distribution(
     instrument: Instrument,
     responses: pd.DataFrame,
@@ -1026,24 +1065,18 @@ def distribution(
         answered = text.notna().to_numpy()
         base = groups.sum(w * answered)
         base_n = groups.sum(answered)
-        frame = pd.DataFrame({"g": groups.codes, "v": text.to_numpy(dtype=object), "w": w})
-        frame = frame[answered]
-        if q.type is QuestionType.MULTIPLE:
-            frame = frame.assign(v=frame["v"].str.split()).explode("v")
-        agg = frame.groupby(["g", "v"], sort=False)["w"].agg(["size", "sum"])
-        full = pd.MultiIndex.from_product([range(groups.n), codes], names=["g", "v"])
-        agg = agg.reindex(full, fill_value=0)
-        g_idx = agg.index.get_level_values("g").to_numpy()
+        size, weighted = _code_counts(groups, text, answered, w, codes, q.type)
+        g_idx = np.repeat(np.arange(groups.n), len(codes))
         with np.errstate(invalid="ignore", divide="ignore"):
-            share = agg["sum"].to_numpy() / base[g_idx]
+            share = weighted / base[g_idx]
         part = _with_keys(
             groups,
             {
-                "question": np.full(len(agg), q.id, dtype=object),
-                "code": agg.index.get_level_values("v").to_numpy(dtype=object),
+                "question": np.full(len(g_idx), q.id, dtype=object),
+                "code": np.tile(np.asarray(codes, dtype=object), groups.n),
                 "label": np.tile(labels, groups.n),
-                "n": agg["size"].to_numpy(dtype=np.int64),
-                "weighted_n": agg["sum"].to_numpy(dtype=float),
+                "n": size,
+                "weighted_n": weighted,
                 "share": np.where(base_n[g_idx] > 0, share, np.nan),
                 **(
                     {}
