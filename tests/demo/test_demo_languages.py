@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -54,12 +55,11 @@ def test_german_reports_read_as_german_and_name_bozen(german, service):
 def test_german_workbook_and_open_data_name_bozen(german):
     # read-only: the rows streamed from the sheet, not every cell of the workbook as an
     # object (the workbook holds 200,000 cells: 6 CPU s on a slow day, for one column)
-    wb = openpyxl.load_workbook(german / "results.xlsx", read_only=True)
-    rows = wb["indicator_values"].iter_rows(values_only=True)
-    header = next(rows)
+    with contextlib.closing(openpyxl.load_workbook(german / "results.xlsx", read_only=True)) as wb:
+        rows = wb["indicator_values"].iter_rows(values_only=True)
+        header = next(rows)
+        names = {row[1] for row in rows}
     assert header[:2] == ("organization", "organization_name")
-    names = {row[1] for row in rows}
-    wb.close()
     assert "Bozen" in names
     assert "Bolzano" not in names
     package = json.loads((german / "opendata" / "datapackage.json").read_text(encoding="utf-8"))
